@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '../../ui/src/docker/cli';
+
+export interface NodeDockerCliOptions {
+  /** The docker binary; `docker` from PATH by default. */
+  binary?: string;
+  /** Environment for the CLI (DOCKER_HOST etc.); the process environment by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Observes every invocation (argv without secrets is the caller's business): used by benchmarks. */
+  onSpawn?: (args: readonly string[]) => void;
+}
+
+/** The DockerCli adapter for Node: `child_process.spawn` with an argv array and no shell. */
+export class NodeDockerCli implements DockerCli {
+  private readonly binary: string;
+  private readonly env: NodeJS.ProcessEnv | undefined;
+  private readonly onSpawn: ((args: readonly string[]) => void) | undefined;
+
+  constructor(options: NodeDockerCliOptions = {}) {
+    this.binary = options.binary ?? 'docker';
+    this.env = options.env;
+    this.onSpawn = options.onSpawn;
+  }
+
+  run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      this.onSpawn?.(args);
+      const child = spawn(this.binary, [...args], { shell: false, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let aborted = false;
+      const onAbort = () => {
+        aborted = true;
+        child.kill('SIGTERM');
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.once('error', (e) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      });
+      child.once('close', (code, signal) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (aborted) {
+          reject(abortError());
+          return;
+        }
+        resolve({
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          code: code ?? (signal ? 128 : 1),
+        });
+      });
+    });
+  }
+
+  stream(args: readonly string[], handlers: StreamHandlers): StreamHandle {
+    this.onSpawn?.(args);
+    const child = spawn(this.binary, [...args], { shell: false, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = new LineSplitter((line) => handlers.onLine(line, 'stdout'));
+    const stderr = new LineSplitter((line) => handlers.onLine(line, 'stderr'));
+    child.stdout.setEncoding('utf8').on('data', (s: string) => stdout.push(s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => stderr.push(s));
+    const done = new Promise<number>((resolve) => {
+      let settled = false;
+      const finish = (code: number) => {
+        if (settled) return;
+        settled = true;
+        stdout.flush();
+        stderr.flush();
+        handlers.onClose?.(code);
+        resolve(code);
+      };
+      child.once('error', (e) => {
+        handlers.onLine(`cannot run ${this.binary}: ${e.message}`, 'stderr');
+        finish(127);
+      });
+      child.once('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));
+    });
+    return {
+      cancel: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      },
+      done,
+    };
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('The docker command was cancelled');
+  e.name = 'AbortError';
+  return e;
+}

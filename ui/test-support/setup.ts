@@ -1,0 +1,24 @@
+import '@testing-library/jest-dom/vitest';
+import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/react';
+import { dockerThemes } from '../../host/src/page/docker-themes';
+
+// Docker Desktop injects these theme options; DockerMuiV6ThemeProvider reads them on render.
+window.__ddMuiV6Themes = dockerThemes as typeof window.__ddMuiV6Themes;
+
+// jsdom has no matchMedia; MUI's useMediaQuery (light/dark) needs one.
+if (!window.matchMedia) {
+  window.matchMedia = (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addListener: () => undefined,
+      removeListener: () => undefined,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      dispatchEvent: () => false,
+    }) as MediaQueryList;
+}
+
+afterEach(() => cleanup());
