@@ -1,0 +1,147 @@
+/**
+ * docker CLI argument builders: data in, exact argv out (without the leading `docker`). Values are
+ * separate elements, never spliced into a string with other words, so nothing needs quoting.
+ */
+import { getEngine, type DataMount, type EngineId } from './engines';
+import { LABEL, LABEL_SCHEMA, imageRef } from './instance';
+
+const JSON_FORMAT = '{{json .}}';
+
+/** Every Dockbase container, stopped ones too, in ONE call. */
+export function listInstancesArgs(): string[] {
+  return ['ps', '--all', '--no-trunc', '--filter', `label=${LABEL.instance}`, '--format', JSON_FORMAT];
+}
+
+/** One instance by its Dockbase id. */
+export function instanceByIdArgs(id: string): string[] {
+  return ['ps', '--all', '--no-trunc', '--filter', `label=${LABEL.instance}=${id}`, '--format', JSON_FORMAT];
+}
+
+/** Every container on the engine (names and published ports, for conflict checks). */
+export function listAllContainersArgs(): string[] {
+  return ['ps', '--all', '--no-trunc', '--format', JSON_FORMAT];
+}
+
+export function inspectContainerArgs(containerId: string): string[] {
+  return ['container', 'inspect', containerId];
+}
+
+export function imageExistsArgs(ref: string): string[] {
+  return ['image', 'inspect', '--format', '{{.Id}}', ref];
+}
+
+export function pullArgs(ref: string): string[] {
+  return ['pull', ref];
+}
+
+export function volumeInspectArgs(name: string): string[] {
+  return ['volume', 'inspect', name];
+}
+
+export interface VolumePlan {
+  name: string;
+  mount: DataMount;
+}
+
+export function volumeCreateArgs(v: VolumePlan, owner: { engine: EngineId; tag: string; instanceName: string }): string[] {
+  return [
+    'volume', 'create',
+    '--label', `${LABEL.volume}=${v.mount.key}`,
+    '--label', `${LABEL.engine}=${owner.engine}`,
+    '--label', `${LABEL.tag}=${owner.tag}`,
+    '--label', `${LABEL.name}=${owner.instanceName}`,
+    '--label', `${LABEL.mountPath}=${v.mount.path}`,
+    '--label', `${LABEL.schema}=${LABEL_SCHEMA}`,
+    v.name,
+  ];
+}
+
+export function volumeRemoveArgs(names: readonly string[]): string[] {
+  return ['volume', 'rm', ...names];
+}
+
+/** Everything `docker create` needs, decided before any call is made. */
+export interface CreatePlan {
+  id: string;
+  name: string;
+  engine: EngineId;
+  image: string;
+  tag: string;
+  hostPort: number;
+  bindAddress: string;
+  password: string;
+  volumes: VolumePlan[];
+}
+
+export function createContainerArgs(plan: CreatePlan): string[] {
+  const engine = getEngine(plan.engine);
+  const health = engine.healthcheck(engine.containerPort);
+  const labels: Record<string, string> = {
+    [LABEL.instance]: plan.id,
+    [LABEL.engine]: plan.engine,
+    [LABEL.schema]: LABEL_SCHEMA,
+    [LABEL.name]: plan.name,
+    [LABEL.image]: plan.image,
+    [LABEL.tag]: plan.tag,
+    [LABEL.port]: String(plan.hostPort),
+    [LABEL.bind]: plan.bindAddress,
+    [LABEL.volumes]: plan.volumes.map((v) => v.name).join(' '),
+  };
+  const args = ['create', '--name', plan.name];
+  for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
+  args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
+  for (const v of plan.volumes) args.push('--mount', `type=volume,source=${v.name},target=${v.mount.path}`);
+  args.push(
+    '--health-cmd', health.command,
+    '--health-interval', `${health.intervalSeconds}s`,
+    '--health-timeout', `${health.timeoutSeconds}s`,
+    '--health-retries', String(health.retries),
+    '--health-start-period', `${health.startPeriodSeconds}s`,
+    '--stop-timeout', String(engine.stopTimeoutSeconds),
+  );
+  args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
+  return args;
+}
+
+export function startArgs(containerId: string): string[] {
+  return ['start', containerId];
+}
+
+export function stopArgs(containerId: string, timeoutSeconds: number): string[] {
+  return ['stop', '--time', String(timeoutSeconds), containerId];
+}
+
+export function restartArgs(containerId: string, timeoutSeconds: number): string[] {
+  return ['restart', '--time', String(timeoutSeconds), containerId];
+}
+
+/** Removes the container and its anonymous volumes; named data volumes stay unless removed explicitly. */
+export function removeContainerArgs(containerId: string): string[] {
+  return ['rm', '--force', '--volumes', containerId];
+}
+
+export function logsArgs(containerId: string, options: { tail: number; follow?: boolean; timestamps?: boolean }): string[] {
+  const args = ['logs', '--tail', String(options.tail)];
+  if (options.timestamps) args.push('--timestamps');
+  if (options.follow) args.push('--follow');
+  args.push(containerId);
+  return args;
+}
+
+/** Container events of Dockbase instances only, as JSON lines, until cancelled. */
+export function eventsArgs(): string[] {
+  const args = ['events', '--filter', 'type=container', '--filter', `label=${LABEL.instance}`];
+  for (const e of WATCHED_EVENTS) args.push('--filter', `event=${e}`);
+  args.push('--format', JSON_FORMAT);
+  return args;
+}
+
+/** Events that change what the list shows (exec events from healthchecks are left out). */
+export const WATCHED_EVENTS = [
+  'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'health_status', 'oom',
+] as const;
+
+export function versionArgs(): string[] {
+  return ['version', '--format', JSON_FORMAT];
+}

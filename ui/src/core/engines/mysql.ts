@@ -1,0 +1,24 @@
+import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import type { EngineDefinition } from './types';
+
+/** Official image `mysql` (8.4 LTS and 9.x). */
+export const mysql: EngineDefinition = {
+  id: 'mysql',
+  displayName: 'MySQL',
+  image: 'mysql',
+  defaultTag: '8.4',
+  suggestedTags: ['9.5', '9.4', '8.4'],
+  containerPort: 3306,
+  defaultUser: 'root',
+  stopTimeoutSeconds: 30,
+  dataMounts: () => [{ key: 'data', path: '/var/lib/mysql' }],
+  canReuseData: () => true,
+  environment: (password) => ({ MYSQL_ROOT_PASSWORD: password }),
+  command: () => [],
+  readPassword: ({ env }) => envValue(env, 'MYSQL_ROOT_PASSWORD'),
+  // The init server runs with networking off, so a TCP ping only passes once the real server listens.
+  healthcheck: (port) => healthcheck(`mysqladmin ping -h 127.0.0.1 -P ${port} --silent`, 120),
+  connectionUri: (parts) => buildUri('mysql', parts),
+  checkPassword: checkCommonPassword,
+  readyLogLine: 'ready for connections',
+};

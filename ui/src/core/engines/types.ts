@@ -1,0 +1,55 @@
+/** What Dockbase knows about one database engine: everything an instance of it needs, as data. */
+export type EngineId = 'postgres' | 'mysql' | 'mariadb' | 'mongo' | 'redis';
+
+export interface DataMount {
+  /** Short name, part of the volume's name: `dockbase-<instance>-<key>`. */
+  key: string;
+  /** Where the engine keeps its data inside the container. */
+  path: string;
+}
+
+export interface Healthcheck {
+  /** A shell command run inside the container (Docker's CMD-SHELL); it must probe over TCP. */
+  command: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
+}
+
+export interface ConnectionParts {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export interface EngineDefinition {
+  id: EngineId;
+  displayName: string;
+  /** Official Docker Hub repository. */
+  image: string;
+  defaultTag: string;
+  /** Offered when Docker Hub's tags cannot be fetched; newest first. */
+  suggestedTags: readonly string[];
+  containerPort: number;
+  defaultUser: string;
+  /** Graceful stop: seconds the engine gets to flush before it is killed. */
+  stopTimeoutSeconds: number;
+  /** The data folder(s) for a given image tag. */
+  dataMounts(tag: string): DataMount[];
+  /** Whether data written by `fromTag` can be opened by `toTag` (same volume, new container). */
+  canReuseData(fromTag: string, toTag: string): boolean;
+  /** Environment for the container (the admin secret travels here for most engines). */
+  environment(password: string): Record<string, string>;
+  /** Arguments after the image reference (empty: the image's default command). */
+  command(password: string): string[];
+  /** Finds the admin password in a container's configuration (env, command). */
+  readPassword(config: { env: readonly string[]; cmd: readonly string[] }): string | undefined;
+  healthcheck(port: number): Healthcheck;
+  connectionUri(parts: ConnectionParts): string;
+  /** Returns a sentence when the password cannot be used with this engine. */
+  checkPassword(password: string): string | undefined;
+  /** Log line printed when the server accepts connections (documentation and diagnostics). */
+  readyLogLine: string;
+}

@@ -1,0 +1,83 @@
+/**
+ * The errors Dockbase reports, each with a message a user understands. No message ever contains a
+ * password: anything that may echo user input or docker's stderr goes through `redact` first.
+ */
+export type DockbaseErrorCode =
+  | 'engine-unavailable'
+  | 'name-in-use'
+  | 'port-in-use'
+  | 'image-not-found'
+  | 'pull-rate-limited'
+  | 'network'
+  | 'invalid-input'
+  | 'volume-conflict'
+  | 'not-found'
+  | 'cancelled'
+  | 'command-failed';
+
+export class DockbaseError extends Error {
+  override readonly name = 'DockbaseError';
+
+  constructor(
+    readonly code: DockbaseErrorCode,
+    message: string,
+    /** For invalid input: the field at fault (`name`, `hostPort`, `password`, `tag`, `image`, ...). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isDockbaseError(e: unknown, code?: DockbaseErrorCode): e is DockbaseError {
+  return e instanceof DockbaseError && (code === undefined || e.code === code);
+}
+
+export const REDACTED = '********';
+
+/** Replaces every occurrence of each secret (and its URI-encoded form) with asterisks. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join(REDACTED);
+  }
+  return out;
+}
+
+const ENGINE_DOWN = [
+  /Cannot connect to the Docker daemon/i,
+  /error during connect/i,
+  /Is the docker daemon running/i,
+  /docker daemon is not running/i,
+  /connect: no such file or directory/i,
+  /permission denied while trying to connect to the Docker daemon/i,
+];
+
+export function looksLikeEngineDown(stderr: string): boolean {
+  return ENGINE_DOWN.some((re) => re.test(stderr));
+}
+
+export function engineUnavailable(): DockbaseError {
+  return new DockbaseError(
+    'engine-unavailable',
+    'The Docker engine is not reachable. Start Docker (or Docker Desktop) and try again.',
+  );
+}
+
+/** First meaningful lines of docker's stderr, bounded and redacted. */
+export function stderrExcerpt(stderr: string, secrets: readonly string[] = [], max = 300): string {
+  const text = redact(stderr, secrets)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/^Error response from daemon:\s*/i, '');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Maps a failed docker invocation to a typed error. */
+export function commandFailed(action: string, stderr: string, secrets: readonly string[] = []): DockbaseError {
+  if (looksLikeEngineDown(stderr)) return engineUnavailable();
+  const excerpt = stderrExcerpt(stderr, secrets);
+  return new DockbaseError('command-failed', `Could not ${action}: ${excerpt || 'docker reported an error'}`);
+}

@@ -1,0 +1,89 @@
+import type { EngineId } from './engines';
+
+/** Labels that mark a container (and its volumes) as a Dockbase instance. */
+export const LABEL = {
+  instance: 'io.dockbase.instance',
+  engine: 'io.dockbase.engine',
+  schema: 'io.dockbase.schema',
+  name: 'io.dockbase.name',
+  image: 'io.dockbase.image',
+  tag: 'io.dockbase.tag',
+  port: 'io.dockbase.port',
+  bind: 'io.dockbase.bind',
+  volumes: 'io.dockbase.volumes',
+  /** On volumes: which data mount of the engine this volume holds. */
+  volume: 'io.dockbase.volume',
+  mountPath: 'io.dockbase.mount',
+} as const;
+
+/** Bumped when the meaning of the labels changes; older instances stay readable. */
+export const LABEL_SCHEMA = '1';
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
+export type Health = 'starting' | 'healthy' | 'unhealthy' | 'none';
+
+export interface Instance {
+  /** Dockbase's id for the instance (label), stable for the container's life. */
+  id: string;
+  name: string;
+  engine: EngineId;
+  /** Image repository without the tag, e.g. `postgres` or `registry.example.com/mirror/postgres`. */
+  image: string;
+  tag: string;
+  hostPort: number;
+  /** 127.0.0.1 unless the user chose to expose it on the network (0.0.0.0). */
+  bindAddress: string;
+  status: ContainerState;
+  health: Health;
+  /** Exit code of the last run, when the container has exited. */
+  exitCode?: number;
+  createdAt: string;
+  /** Named volumes holding its data; empty when data is not persisted. */
+  volumes: string[];
+  containerId: string;
+  /** Docker's own status text ("Up 3 minutes (healthy)"). */
+  statusText: string;
+}
+
+/** What the UI shows in the status chip. */
+export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'error';
+
+export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'>): DisplayStatus {
+  switch (i.status) {
+    case 'running':
+      if (i.health === 'starting') return 'starting';
+      if (i.health === 'healthy') return 'healthy';
+      if (i.health === 'unhealthy') return 'unhealthy';
+      return 'running';
+    case 'restarting':
+      return 'starting';
+    case 'exited':
+      // 0 is a clean stop; 137/143 are SIGKILL/SIGTERM, i.e. stopped on request.
+      return i.exitCode === undefined || [0, 137, 143].includes(i.exitCode) ? 'stopped' : 'error';
+    case 'dead':
+      return 'error';
+    default:
+      return 'stopped';
+  }
+}
+
+export function isActive(i: Pick<Instance, 'status'>): boolean {
+  return i.status === 'running' || i.status === 'restarting' || i.status === 'paused';
+}
+
+/** Names of the data volumes of an instance: `dockbase-<name>-<key>`. */
+export function volumeName(instanceName: string, key: string): string {
+  return `dockbase-${instanceName}-${key}`;
+}
+
+/** Image reference for docker: repository plus tag. */
+export function imageRef(image: string, tag: string): string {
+  return `${image}:${tag}`;
+}
+
+/** A fresh instance id: 12 hex digits from the platform's CSPRNG. */
+export function newInstanceId(): string {
+  const bytes = new Uint8Array(6);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,254 @@
+/** Parsers for what the docker CLI prints: `ps`, `inspect`, `volume inspect` and `events` JSON. */
+import { isEngineId, type EngineId } from './engines';
+import { LABEL, type ContainerState, type Health, type Instance } from './instance';
+
+type Json = Record<string, unknown>;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+function parseJsonLines(stdout: string): Json[] {
+  const out: Json[] = [];
+  for (const line of stdout.split('\n')) {
+    const t = line.trim();
+    if (!t) continue;
+    const v: unknown = JSON.parse(t);
+    if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Json);
+  }
+  return out;
+}
+
+/**
+ * `docker ps --format '{{json .}}'` prints labels as one "k=v,k=v" string. Image labels are inherited and
+ * their values may hold commas, so only a pair whose key looks like a label key starts a new label.
+ */
+export function parseLabelString(text: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  let last: string | undefined;
+  for (const part of text ? text.split(',') : []) {
+    const eq = part.indexOf('=');
+    const key = eq > 0 ? part.slice(0, eq) : '';
+    if (key && /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key)) {
+      labels[key] = part.slice(eq + 1);
+      last = key;
+    } else if (last !== undefined) {
+      labels[last] += `,${part}`;
+    }
+  }
+  return labels;
+}
+
+const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'exited', 'dead', 'removing'];
+
+/** State from ps' State field, or from the status text on older CLIs. */
+function stateOf(state: string, statusText: string): ContainerState {
+  const s = state.toLowerCase();
+  if ((STATES as readonly string[]).includes(s)) return s as ContainerState;
+  if (/^Up .*\(Paused\)/i.test(statusText)) return 'paused';
+  if (/^Up /i.test(statusText)) return 'running';
+  if (/^Restarting/i.test(statusText)) return 'restarting';
+  if (/^Exited/i.test(statusText)) return 'exited';
+  if (/^Dead/i.test(statusText)) return 'dead';
+  if (/^Removal/i.test(statusText)) return 'removing';
+  return 'created';
+}
+
+/** Health as docker's status text shows it: "(healthy)", "(unhealthy)", "(health: starting)". */
+export function healthFromStatusText(statusText: string): Health {
+  if (/\(health: starting\)/i.test(statusText)) return 'starting';
+  if (/\(unhealthy\)/i.test(statusText)) return 'unhealthy';
+  if (/\(healthy\)/i.test(statusText)) return 'healthy';
+  return 'none';
+}
+
+export function exitCodeFromStatusText(statusText: string): number | undefined {
+  const m = /^Exited \((-?\d+)\)/i.exec(statusText);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** "2026-11-25 18:03:39 +0000 UTC" → ISO 8601. */
+export function psTimeToIso(text: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})/.exec(text);
+  if (!m) return text;
+  const d = new Date(`${m[1]}T${m[2]}${m[3]}:${m[4]}`);
+  return Number.isNaN(d.getTime()) ? text : d.toISOString();
+}
+
+/** Splits an image reference into repository and tag ("host:5000/a/b:7" → ["host:5000/a/b", "7"]). */
+export function splitImageRef(ref: string): { image: string; tag: string } {
+  const noDigest = ref.split('@')[0] ?? ref;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  if (colon > slash) return { image: noDigest.slice(0, colon), tag: noDigest.slice(colon + 1) };
+  return { image: noDigest, tag: 'latest' };
+}
+
+/** One Dockbase instance from one `ps` JSON object; undefined for containers without our labels. */
+export function instanceFromPs(row: Json): Instance | undefined {
+  const labels = parseLabelString(str(row.Labels));
+  const id = labels[LABEL.instance];
+  const engine = labels[LABEL.engine] ?? '';
+  if (!id || !isEngineId(engine)) return undefined;
+  const statusText = str(row.Status);
+  const status = stateOf(str(row.State), statusText);
+  const fromImage = splitImageRef(str(row.Image));
+  const port = Number(labels[LABEL.port]);
+  const exitCode = status === 'exited' ? exitCodeFromStatusText(statusText) : undefined;
+  const volumes = (labels[LABEL.volumes] ?? '').split(' ').filter(Boolean);
+  return {
+    id,
+    name: labels[LABEL.name] || str(row.Names).replace(/^\//, ''),
+    engine: engine as EngineId,
+    image: labels[LABEL.image] || fromImage.image,
+    tag: labels[LABEL.tag] || fromImage.tag,
+    hostPort: Number.isInteger(port) ? port : 0,
+    bindAddress: labels[LABEL.bind] || '127.0.0.1',
+    status,
+    health: status === 'running' ? healthFromStatusText(statusText) : 'none',
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    createdAt: psTimeToIso(str(row.CreatedAt)),
+    volumes,
+    containerId: str(row.ID),
+    statusText,
+  };
+}
+
+/** Every Dockbase instance in `ps` output, sorted by name. */
+export function parseInstances(stdout: string): Instance[] {
+  return parseJsonLines(stdout)
+    .map(instanceFromPs)
+    .filter((i): i is Instance => i !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Any container: the facts conflict checks need. */
+export interface ContainerSummary {
+  id: string;
+  names: string[];
+  /** Host ports published by the running container. */
+  publishedPorts: number[];
+  /** For Dockbase instances: the port they claim even while stopped. */
+  claimedPort?: number;
+  instanceId?: string;
+}
+
+/** "127.0.0.1:6379->6379/tcp, :::5432->5432/tcp, 0.0.0.0:3000-3001->3000-3001/tcp" → host ports. */
+export function parsePublishedPorts(text: string): number[] {
+  const ports = new Set<number>();
+  for (const m of text.matchAll(/:(\d+)(?:-(\d+))?->/g)) {
+    const from = Number(m[1]);
+    const to = m[2] ? Number(m[2]) : from;
+    for (let p = from; p <= to && p - from < 1024; p++) ports.add(p);
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+export function parseContainerSummaries(stdout: string): ContainerSummary[] {
+  return parseJsonLines(stdout).map((row) => {
+    const labels = parseLabelString(str(row.Labels));
+    const claimed = Number(labels[LABEL.port]);
+    const instanceId = labels[LABEL.instance];
+    return {
+      id: str(row.ID),
+      names: str(row.Names).split(',').map((n) => n.replace(/^\//, '')).filter(Boolean),
+      publishedPorts: parsePublishedPorts(str(row.Ports)),
+      ...(instanceId && Number.isInteger(claimed) && claimed > 0 ? { claimedPort: claimed } : {}),
+      ...(instanceId ? { instanceId } : {}),
+    };
+  });
+}
+
+/** What `docker container inspect` adds to the list: configuration the password is read from. */
+export interface ContainerDetails {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  env: string[];
+  cmd: string[];
+  state: ContainerState;
+  health: Health;
+  exitCode: number;
+  startedAt: string;
+  error: string;
+  mounts: Array<{ type: string; name: string; destination: string }>;
+}
+
+export function parseInspect(stdout: string): ContainerDetails {
+  const arr: unknown = JSON.parse(stdout);
+  const c = (Array.isArray(arr) ? arr[0] : arr) as Json | undefined;
+  if (!c) throw new Error('docker inspect printed no container');
+  const config = (c.Config ?? {}) as Json;
+  const state = (c.State ?? {}) as Json;
+  const health = (state.Health ?? {}) as Json;
+  const rawHealth = str(health.Status);
+  return {
+    id: str(c.Id),
+    name: str(c.Name).replace(/^\//, ''),
+    labels: (config.Labels ?? {}) as Record<string, string>,
+    env: Array.isArray(config.Env) ? config.Env.map(str) : [],
+    cmd: Array.isArray(config.Cmd) ? config.Cmd.map(str) : [],
+    state: stateOf(str(state.Status), ''),
+    health: rawHealth === 'starting' || rawHealth === 'healthy' || rawHealth === 'unhealthy' ? rawHealth : 'none',
+    exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : 0,
+    startedAt: str(state.StartedAt),
+    error: str(state.Error),
+    mounts: (Array.isArray(c.Mounts) ? (c.Mounts as Json[]) : []).map((m) => ({
+      type: str(m.Type),
+      name: str(m.Name),
+      destination: str(m.Destination),
+    })),
+  };
+}
+
+export interface VolumeInfo {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export function parseVolumeInspect(stdout: string): VolumeInfo[] {
+  const arr: unknown = JSON.parse(stdout);
+  return (Array.isArray(arr) ? (arr as Json[]) : []).map((v) => ({
+    name: str(v.Name),
+    labels: (v.Labels ?? {}) as Record<string, string>,
+  }));
+}
+
+/** One container event of a Dockbase instance. */
+export interface InstanceEvent {
+  /** "start", "die", "health_status", ... (the part before ":"). */
+  action: string;
+  /** For health_status: "healthy" / "unhealthy" / "starting". */
+  detail?: string;
+  containerId: string;
+  instanceId?: string;
+  name?: string;
+  /** Nanoseconds since the epoch, as docker reports them. */
+  timeNano?: number;
+}
+
+export function parseEvent(line: string): InstanceEvent | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== 'object') return undefined;
+  const e = v as Json;
+  const type = str(e.Type || e.type);
+  if (type && type !== 'container') return undefined;
+  const actor = (e.Actor ?? {}) as Json;
+  const attrs = (actor.Attributes ?? {}) as Record<string, string>;
+  const rawAction = str(e.Action || e.status);
+  const colon = rawAction.indexOf(':');
+  const action = colon >= 0 ? rawAction.slice(0, colon).trim() : rawAction;
+  const detail = colon >= 0 ? rawAction.slice(colon + 1).trim() : undefined;
+  const timeNano = typeof e.timeNano === 'number' ? e.timeNano : undefined;
+  return {
+    action,
+    ...(detail ? { detail } : {}),
+    containerId: str(actor.ID || e.id),
+    ...(attrs[LABEL.instance] ? { instanceId: attrs[LABEL.instance] } : {}),
+    ...(attrs.name ? { name: attrs.name } : {}),
+    ...(timeNano !== undefined ? { timeNano } : {}),
+  };
+}

@@ -1,0 +1,393 @@
+/**
+ * Every operation on instances, over the DockerCli port. Containers are the source of truth: the list is
+ * one `docker ps` filtered by Dockbase's label, and only containers carrying that label are ever touched.
+ */
+import type { DockerCli, RunResult, StreamHandle } from '../docker/cli';
+import {
+  createContainerArgs,
+  eventsArgs,
+  imageExistsArgs,
+  instanceByIdArgs,
+  listAllContainersArgs,
+  listInstancesArgs,
+  logsArgs,
+  inspectContainerArgs,
+  pullArgs,
+  removeContainerArgs,
+  restartArgs,
+  startArgs,
+  stopArgs,
+  versionArgs,
+  volumeCreateArgs,
+  volumeInspectArgs,
+  volumeRemoveArgs,
+  type CreatePlan,
+  type VolumePlan,
+} from './commands';
+import { getEngine, type EngineDefinition } from './engines';
+import { DockbaseError, REDACTED, commandFailed, engineUnavailable, isDockbaseError, looksLikeEngineDown, stderrExcerpt } from './errors';
+import { LABEL, imageRef, newInstanceId, volumeName, type Instance } from './instance';
+import { parseContainerSummaries, parseEvent, parseInspect, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent } from './parse';
+import { PullTracker, pullError, type PullProgress } from './pull';
+import { validateCreateInput, type CreateInstanceInput, type FieldErrors } from './validation';
+
+export interface CreateOptions {
+  /** Start the container once created (the UI's create flow); a failed start removes what was made. */
+  start?: boolean;
+  onPullProgress?: (progress: PullProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ConnectionInfo {
+  uri: string;
+  /** The same URI with the password replaced by asterisks. */
+  maskedUri: string;
+}
+
+/** Names and host ports already taken on the engine (by any container). */
+export interface EngineUsage {
+  names: Set<string>;
+  ports: Set<number>;
+}
+
+export class InvalidInputError extends DockbaseError {
+  constructor(readonly fields: FieldErrors) {
+    const [field, message] = Object.entries(fields)[0] ?? ['input', 'Invalid input.'];
+    super('invalid-input', `${FIELD_LABELS[field] ?? field}: ${message}`, field);
+  }
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  engine: 'Engine',
+  name: 'Name',
+  tag: 'Version',
+  image: 'Image',
+  hostPort: 'Port',
+  password: 'Password',
+};
+
+export class InstanceService {
+  constructor(private readonly cli: DockerCli) {}
+
+  /** Runs docker; a non-zero exit becomes a typed, redacted error. */
+  private async exec(args: string[], action: string, secrets: readonly string[] = [], signal?: AbortSignal): Promise<RunResult> {
+    const r = await this.tryExec(args, signal);
+    if (r.code !== 0) throw commandFailed(action, r.stderr, secrets);
+    return r;
+  }
+
+  /** Runs docker; only a CLI that cannot run at all (or an engine that is down) throws. */
+  private async tryExec(args: string[], signal?: AbortSignal): Promise<RunResult> {
+    let r: RunResult;
+    try {
+      r = await this.cli.run(args, signal ? { signal } : {});
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError') throw new DockbaseError('cancelled', 'Cancelled.');
+      throw engineUnavailable();
+    }
+    if (r.code !== 0 && looksLikeEngineDown(r.stderr)) throw engineUnavailable();
+    return r;
+  }
+
+  /** Succeeds when the engine answers. */
+  async ping(): Promise<void> {
+    await this.exec(versionArgs(), 'reach the Docker engine');
+  }
+
+  /** Every Dockbase instance, stopped ones too, from one `docker ps`. */
+  async list(): Promise<Instance[]> {
+    return parseInstances((await this.exec(listInstancesArgs(), 'list instances')).stdout);
+  }
+
+  /** One instance by id (one `docker ps`); not-found when it no longer exists. */
+  async get(id: string): Promise<Instance> {
+    const [instance] = parseInstances((await this.exec(instanceByIdArgs(id), 'read the instance')).stdout);
+    if (!instance) throw new DockbaseError('not-found', 'This instance no longer exists.');
+    return instance;
+  }
+
+  async details(instance: Instance): Promise<ContainerDetails> {
+    const r = await this.exec(inspectContainerArgs(instance.containerId), `inspect ${instance.name}`);
+    return parseInspect(r.stdout);
+  }
+
+  /** The connection string, read from the container's own configuration. */
+  async connection(instance: Instance): Promise<ConnectionInfo> {
+    const engine = getEngine(instance.engine);
+    const d = await this.details(instance);
+    const password = engine.readPassword({ env: d.env, cmd: d.cmd }) ?? '';
+    const parts = { host: '127.0.0.1', port: instance.hostPort, user: engine.defaultUser };
+    return {
+      uri: engine.connectionUri({ ...parts, password }),
+      maskedUri: maskedConnectionUri(engine, parts),
+    };
+  }
+
+  /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
+  async usage(): Promise<EngineUsage> {
+    const all = parseContainerSummaries((await this.exec(listAllContainersArgs(), 'list containers')).stdout);
+    const names = new Set<string>();
+    const ports = new Set<number>();
+    for (const c of all) {
+      c.names.forEach((n) => names.add(n));
+      c.publishedPorts.forEach((p) => ports.add(p));
+      if (c.claimedPort) ports.add(c.claimedPort);
+    }
+    return { names, ports };
+  }
+
+  /** Pulls an image reference with per-layer progress; cancellable through the signal. */
+  pull(ref: string, options: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal } = {}): Promise<PullProgress> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new DockbaseError('cancelled', 'Cancelled.'));
+        return;
+      }
+      const tracker = new PullTracker();
+      const stderr: string[] = [];
+      let cancelled = false;
+      let handle: StreamHandle | undefined;
+      const onAbort = () => {
+        cancelled = true;
+        handle?.cancel();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      handle = this.cli.stream(pullArgs(ref), {
+        onLine: (line, stream) => {
+          if (stream === 'stderr') stderr.push(line);
+          else if (tracker.feed(line)) options.onProgress?.(tracker.snapshot());
+        },
+      });
+      handle.done.then((code) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (cancelled) reject(new DockbaseError('cancelled', `Pulling ${ref} was cancelled.`));
+        else if (code !== 0) reject(pullError(ref, stderr.join('\n')));
+        else resolve(tracker.snapshot());
+      }, reject);
+    });
+  }
+
+  /** Pulls the image only when the engine does not have it yet. */
+  async ensureImage(ref: string, options: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
+    const r = await this.tryExec(imageExistsArgs(ref), options.signal);
+    if (r.code === 0) return;
+    await this.pull(ref, options);
+  }
+
+  /**
+   * Creates an instance: validates, refuses a taken name or port, pulls the image if needed, creates (or
+   * reuses, when they hold this engine's data) the named volumes, then `docker create` (and start).
+   * On any failure, whatever this call made is removed again.
+   */
+  async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<Instance> {
+    const fields = validateCreateInput(input);
+    if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
+    const engine = getEngine(input.engine);
+    const secrets = [input.password];
+    const image = input.image?.trim() || engine.image;
+    const ref = imageRef(image, input.tag);
+
+    const usage = await this.usage();
+    if (usage.names.has(input.name)) {
+      throw new DockbaseError('name-in-use', `The name "${input.name}" is already used by another container.`, 'name');
+    }
+    if (usage.ports.has(input.hostPort)) {
+      throw new DockbaseError('port-in-use', `Port ${input.hostPort} is already published by another container.`, 'hostPort');
+    }
+
+    await this.ensureImage(ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    throwIfAborted(options.signal);
+
+    const volumes: VolumePlan[] = input.persistData
+      ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
+      : [];
+    const plan: CreatePlan = {
+      id: newInstanceId(),
+      name: input.name,
+      engine: engine.id,
+      image,
+      tag: input.tag,
+      hostPort: input.hostPort,
+      bindAddress: input.exposeOnNetwork ? '0.0.0.0' : '127.0.0.1',
+      password: input.password,
+      volumes,
+    };
+
+    const createdVolumes: string[] = [];
+    let containerId: string | undefined;
+    try {
+      for (const v of volumes) {
+        if (await this.reuseVolume(v, engine, input.tag)) continue;
+        await this.exec(volumeCreateArgs(v, { engine: engine.id, tag: input.tag, instanceName: input.name }), `create volume ${v.name}`);
+        createdVolumes.push(v.name);
+      }
+      const created = await this.tryExec(createContainerArgs(plan));
+      if (created.code !== 0) throw createError(input, created.stderr, secrets);
+      containerId = created.stdout.trim();
+      if (options.start) {
+        throwIfAborted(options.signal);
+        const started = await this.tryExec(startArgs(containerId));
+        if (started.code !== 0) throw startError(input, started.stderr, secrets);
+      }
+      return await this.get(plan.id);
+    } catch (e) {
+      await this.rollback(containerId, createdVolumes);
+      throw e;
+    }
+  }
+
+  /** True when the volume exists and holds this engine's compatible data; throws when it cannot be used. */
+  private async reuseVolume(v: VolumePlan, engine: EngineDefinition, tag: string): Promise<boolean> {
+    const r = await this.tryExec(volumeInspectArgs(v.name));
+    if (r.code !== 0) return false;
+    const [info] = parseVolumeInspect(r.stdout);
+    const labels = info?.labels ?? {};
+    if (labels[LABEL.volume] !== v.mount.key || labels[LABEL.engine] !== engine.id) {
+      throw new DockbaseError(
+        'volume-conflict',
+        `A volume named ${v.name} already exists and does not hold ${engine.displayName} data from Dockbase. Choose another name.`,
+        'name',
+      );
+    }
+    const oldTag = labels[LABEL.tag] ?? '';
+    if (!engine.canReuseData(oldTag, tag) || (labels[LABEL.mountPath] && labels[LABEL.mountPath] !== v.mount.path)) {
+      throw new DockbaseError(
+        'volume-conflict',
+        `Volume ${v.name} holds ${engine.displayName} ${oldTag} data, which version ${tag} cannot open. Use version ${oldTag}, or another name.`,
+        'tag',
+      );
+    }
+    return true;
+  }
+
+  private async rollback(containerId: string | undefined, volumes: string[]): Promise<void> {
+    // Best effort: the original error is what the user needs to see.
+    if (containerId) await this.cli.run(removeContainerArgs(containerId)).catch(() => undefined);
+    if (volumes.length) await this.cli.run(volumeRemoveArgs(volumes)).catch(() => undefined);
+  }
+
+  async start(instance: Instance): Promise<void> {
+    const r = await this.tryExec(startArgs(instance.containerId));
+    if (r.code !== 0) throw startError(instance, r.stderr, []);
+  }
+
+  /** Graceful stop: the engine gets its own timeout to flush before it is killed. */
+  async stop(instance: Instance): Promise<void> {
+    await this.exec(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);
+  }
+
+  async restart(instance: Instance): Promise<void> {
+    const r = await this.tryExec(restartArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds));
+    if (r.code !== 0) throw startError(instance, r.stderr, []);
+  }
+
+  /**
+   * Deletes the container (forcefully). Its data volumes are kept unless `removeData` is set. The
+   * container is looked up again by Dockbase's label first, so nothing without it is ever removed.
+   */
+  async remove(instance: Instance, options: { removeData?: boolean } = {}): Promise<void> {
+    const current = parseInstances((await this.exec(instanceByIdArgs(instance.id), `find ${instance.name}`)).stdout)[0];
+    if (current) await this.exec(removeContainerArgs(current.containerId), `delete ${instance.name}`);
+    const volumes = (current ?? instance).volumes;
+    if (options.removeData && volumes.length > 0) {
+      const r = await this.tryExec(volumeRemoveArgs(volumes));
+      if (r.code !== 0 && !/no such volume/i.test(r.stderr)) throw commandFailed(`delete the data of ${instance.name}`, r.stderr);
+    }
+  }
+
+  /** The last `tail` lines of the instance's log (stdout and stderr). */
+  async logs(instance: Instance, tail = 200): Promise<string[]> {
+    const r = await this.exec(logsArgs(instance.containerId, { tail }), `read the logs of ${instance.name}`);
+    return `${r.stdout}${r.stderr}`.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
+  }
+
+  /** Follows the instance's log as it grows; cancel the handle to stop. */
+  followLogs(instance: Instance, onLine: (line: string) => void, tail = 200): StreamHandle {
+    return this.cli.stream(logsArgs(instance.containerId, { tail, follow: true }), { onLine: (line) => onLine(line) });
+  }
+
+  /**
+   * Watches container events of Dockbase instances (no polling). `onEnd` is called if the event stream
+   * ends without being cancelled, e.g. when the engine stops.
+   */
+  watch(onEvent: (e: InstanceEvent) => void, onEnd?: (code: number) => void): StreamHandle {
+    let cancelled = false;
+    const handle = this.cli.stream(eventsArgs(), {
+      onLine: (line, stream) => {
+        if (stream !== 'stdout') return;
+        const e = parseEvent(line);
+        if (e) onEvent(e);
+      },
+    });
+    void handle.done.then((code) => {
+      if (!cancelled) onEnd?.(code);
+    });
+    return {
+      cancel: () => {
+        cancelled = true;
+        handle.cancel();
+      },
+      done: handle.done,
+    };
+  }
+
+  /**
+   * Resolves when the instance reports healthy, rejects when it dies or turns unhealthy. Listens to
+   * events; the current state is read once after subscribing so a change in between is not missed.
+   */
+  waitUntilHealthy(instance: Instance, options: { signal?: AbortSignal } = {}): Promise<Instance> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (error: Error | undefined, value?: Instance) => {
+        if (settled) return;
+        settled = true;
+        handle.cancel();
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve(value as Instance);
+      };
+      const check = () => {
+        this.get(instance.id).then((i) => {
+          if (i.health === 'healthy') finish(undefined, i);
+          else if (i.health === 'unhealthy') finish(new DockbaseError('command-failed', `${i.name} is unhealthy.`));
+          else if (i.status !== 'running' && i.status !== 'restarting') finish(new DockbaseError('command-failed', `${i.name} stopped (${i.statusText}).`));
+        }, (e: Error) => finish(e));
+      };
+      const onAbort = () => finish(new DockbaseError('cancelled', 'Cancelled.'));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const handle = this.cli.stream(
+        ['events', '--filter', 'type=container', '--filter', `container=${instance.containerId}`, '--filter', 'event=health_status', '--filter', 'event=die', '--format', '{{json .}}'],
+        { onLine: (line) => (parseEvent(line) ? check() : undefined) },
+      );
+      check();
+    });
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DockbaseError('cancelled', 'Cancelled.');
+}
+
+function maskedConnectionUri(engine: EngineDefinition, parts: { host: string; port: number; user: string }): string {
+  // Build with a placeholder that survives percent-encoding, then show asterisks in its place.
+  return engine.connectionUri({ ...parts, password: 'DOCKBASEMASK' }).replace('DOCKBASEMASK', REDACTED);
+}
+
+function createError(input: CreateInstanceInput, stderr: string, secrets: readonly string[]): DockbaseError {
+  if (/Conflict\. The container name/i.test(stderr)) {
+    return new DockbaseError('name-in-use', `The name "${input.name}" is already used by another container.`, 'name');
+  }
+  if (/No such image|not found|manifest unknown/i.test(stderr)) {
+    return new DockbaseError('image-not-found', `Image ${input.image ?? input.engine}:${input.tag} was not found.`, 'tag');
+  }
+  return commandFailed(`create ${input.name}`, stderr, secrets);
+}
+
+function startError(target: { name: string; hostPort: number }, stderr: string, secrets: readonly string[]): DockbaseError {
+  if (/port is already allocated|address already in use|bind for .* failed/i.test(stderr)) {
+    return new DockbaseError('port-in-use', `Port ${target.hostPort} is already in use on this machine.`, 'hostPort');
+  }
+  return new DockbaseError('command-failed', `Could not start ${target.name}: ${stderrExcerpt(stderr, secrets)}`);
+}
+
+export { isDockbaseError };

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { v1 } from '@docker/extension-api-client-types';
+import { DesktopDockerCli } from './desktop';
+import { resplitLikeDesktop } from './desktop-argv';
+
+/**
+ * A Docker Desktop bridge double with the real bridge's argument semantics: non-stream calls re-split
+ * their arguments with shell-like quoting, stream calls pass them verbatim. It records what "docker"
+ * would have received.
+ */
+function fakeDesktop(output: { stdout?: string; stderr?: string; code?: number } = {}) {
+  const received: string[][] = [];
+  const modes: string[] = [];
+  const closed: number[] = [];
+  const exec = (cmd: string, args: string[], options?: { stream?: v1.ExecStreamOptions }) => {
+    if (options?.stream) {
+      modes.push('stream');
+      received.push([cmd, ...args]);
+      const s = options.stream;
+      queueMicrotask(() => {
+        if (output.stdout) s.onOutput?.({ stdout: output.stdout });
+        if (output.stderr) s.onOutput?.({ stderr: output.stderr });
+        s.onClose?.(output.code ?? 0);
+      });
+      return { close: () => closed.push(1) };
+    }
+    modes.push('exec');
+    received.push(resplitLikeDesktop([cmd, ...args]));
+    return Promise.resolve({ stdout: output.stdout ?? '', stderr: '', code: 0 });
+  };
+  const client = { docker: { cli: { exec } } } as unknown as Pick<v1.DockerDesktopClient, 'docker'>;
+  return { client, received, modes, closed };
+}
+
+const HOSTILE = [
+  'pass word',
+  `it's "quoted"`,
+  'back\\slash',
+  '$HOME',
+  '$(rm -rf /)',
+  '`id`',
+  'a;b|c&d<e>f',
+  '-leading-dash',
+  '--requirepass',
+  'ünïcödé 🔑 密码',
+  '',
+  '  spaced  ',
+];
+
+describe('DesktopDockerCli', () => {
+  it('delivers hostile arguments unchanged, each as one argv element', async () => {
+    const fake = fakeDesktop({ stdout: 'ok\n' });
+    const cli = new DesktopDockerCli(fake.client);
+    for (const value of HOSTILE) {
+      const args = ['create', '--env', `POSTGRES_PASSWORD=${value}`, 'image:tag', value];
+      const r = await cli.run(args);
+      expect(r).toEqual({ stdout: 'ok\n', stderr: '', code: 0 });
+      expect(fake.received.at(-1)).toEqual(args);
+    }
+    expect(new Set(fake.modes)).toEqual(new Set(['stream']));
+  });
+
+  it('shows why stream mode is needed: the non-stream bridge would have changed them', () => {
+    const changed = HOSTILE.filter((v) => JSON.stringify(resplitLikeDesktop(['x', v])) !== JSON.stringify(['x', v]));
+    expect(changed).toEqual(expect.arrayContaining(['pass word', `it's "quoted"`, 'back\\slash', '$(rm -rf /)', '', '  spaced  ']));
+  });
+
+  it('returns the exit code and stderr of a failing command', async () => {
+    const fake = fakeDesktop({ stderr: 'Error response from daemon: No such container: x\n', code: 1 });
+    const r = await new DesktopDockerCli(fake.client).run(['start', 'x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No such container');
+  });
+
+  it('streams lines and closes the process on cancel', async () => {
+    const fake = fakeDesktop({ stdout: 'a\nb\nc' });
+    const lines: string[] = [];
+    const h = new DesktopDockerCli(fake.client).stream(['events'], { onLine: (l) => lines.push(l) });
+    expect(await h.done).toBe(0);
+    expect(lines).toEqual(['a', 'b', 'c']);
+    h.cancel();
+    h.cancel();
+    expect(fake.closed).toHaveLength(1);
+  });
+
+  it('rejects with an AbortError when aborted, and kills the process', async () => {
+    const fake = fakeDesktop();
+    const ctl = new AbortController();
+    const cli = new DesktopDockerCli(fake.client);
+    // A process that never closes by itself.
+    (fake.client.docker.cli as unknown as { exec: unknown }).exec = () => ({ close: () => fake.closed.push(1) });
+    const p = cli.run(['pull', 'postgres:17'], { signal: ctl.signal });
+    ctl.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(fake.closed).toHaveLength(1);
+  });
+});

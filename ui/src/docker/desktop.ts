@@ -1,0 +1,125 @@
+import type { v1 } from '@docker/extension-api-client-types';
+import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './cli';
+
+type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
+
+/**
+ * The DockerCli adapter for Docker Desktop's bridge (`ddClient.docker.cli.exec`).
+ *
+ * Non-stream exec calls join their arguments into one command line and re-split it with shell-like
+ * quoting, so a value with a space, a quote or a `$` would arrive changed (or split). Stream calls pass
+ * arguments verbatim. This adapter therefore uses stream calls for everything, including `run`, which
+ * collects the output and resolves when the process closes: exact argv end to end.
+ */
+export class DesktopDockerCli implements DockerCli {
+  constructor(private readonly client: DockerApi) {}
+
+  run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      let stdout = '';
+      let stderr = '';
+      let aborted = false;
+      const process = this.spawn(args, {
+        onStdout: (s) => (stdout += s),
+        onStderr: (s) => (stderr += s),
+        onClose: (code) => {
+          options.signal?.removeEventListener('abort', onAbort);
+          if (aborted) reject(abortError());
+          else resolve({ stdout, stderr, code });
+        },
+      });
+      const onAbort = () => {
+        aborted = true;
+        process.close();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  stream(args: readonly string[], handlers: StreamHandlers): StreamHandle {
+    const out = new LineSplitter((line) => handlers.onLine(line, 'stdout'));
+    const err = new LineSplitter((line) => handlers.onLine(line, 'stderr'));
+    let resolveDone: (code: number) => void = () => undefined;
+    const done = new Promise<number>((r) => (resolveDone = r));
+    const process = this.spawn(args, {
+      onStdout: (s) => out.push(s),
+      onStderr: (s) => err.push(s),
+      onClose: (code) => {
+        out.flush();
+        err.flush();
+        handlers.onClose?.(code);
+        resolveDone(code);
+      },
+    });
+    let cancelled = false;
+    return {
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        process.close();
+      },
+      done,
+    };
+  }
+
+  private spawn(
+    args: readonly string[],
+    sink: { onStdout(s: string): void; onStderr(s: string): void; onClose(code: number): void },
+  ): { close(): void } {
+    const [cmd, ...rest] = args;
+    let closed = false;
+    const close = (code: number) => {
+      if (closed) return;
+      closed = true;
+      sink.onClose(code);
+    };
+    if (cmd === undefined) {
+      sink.onStderr('no docker command given\n');
+      close(2);
+      return { close: () => undefined };
+    }
+    try {
+      const handle = this.client.docker.cli.exec(cmd, rest, {
+        stream: {
+          splitOutputLines: false,
+          onOutput: (data: { stdout?: string; stderr?: string }) => {
+            if (data.stdout !== undefined) sink.onStdout(data.stdout);
+            if (data.stderr !== undefined) sink.onStderr(data.stderr);
+          },
+          onError: (error: unknown) => {
+            sink.onStderr(`${describe(error)}\n`);
+            close(typeof (error as { code?: unknown })?.code === 'number' ? (error as { code: number }).code : 1);
+          },
+          onClose: (exitCode: number) => close(typeof exitCode === 'number' ? exitCode : 1),
+        },
+      });
+      return {
+        close: () => {
+          handle.close();
+          // Docker Desktop reports the close later (or not at all for an already-ended process).
+          close(130);
+        },
+      };
+    } catch (e) {
+      sink.onStderr(`${describe(e)}\n`);
+      close(127);
+      return { close: () => undefined };
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+function abortError(): Error {
+  const e = new Error('The docker command was cancelled');
+  e.name = 'AbortError';
+  return e;
+}
