@@ -146,18 +146,17 @@ export class InstanceService {
       const tracker = new PullTracker();
       const stderr: string[] = [];
       let cancelled = false;
-      let handle: StreamHandle | undefined;
-      const onAbort = () => {
-        cancelled = true;
-        handle?.cancel();
-      };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      handle = this.cli.stream(pullArgs(ref), {
+      const handle = this.cli.stream(pullArgs(ref), {
         onLine: (line, stream) => {
           if (stream === 'stderr') stderr.push(line);
           else if (tracker.feed(line)) options.onProgress?.(tracker.snapshot());
         },
       });
+      const onAbort = () => {
+        cancelled = true;
+        handle.cancel();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       handle.done.then((code) => {
         options.signal?.removeEventListener('abort', onAbort);
         if (cancelled) reject(new DockbaseError('cancelled', `Pulling ${ref} was cancelled.`));

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, volumeCreateArgs, type CreatePlan } from './commands';
+import { getEngine } from './engines';
+
+const redisPlan: CreatePlan = {
+  id: 'a1b2c3d4e5f6',
+  name: 'cache',
+  engine: 'redis',
+  image: 'redis',
+  tag: '8.2',
+  hostPort: 6380,
+  bindAddress: '127.0.0.1',
+  password: 'pa ss "$(id)"',
+  volumes: [{ name: 'dockbase-cache-data', mount: { key: 'data', path: '/data' } }],
+};
+
+describe('createContainerArgs', () => {
+  it('builds the exact argv for Redis: labels, secret, loopback port, volume, healthcheck, command', () => {
+    expect(createContainerArgs(redisPlan)).toEqual([
+      'create', '--name', 'cache',
+      '--label', 'io.dockbase.instance=a1b2c3d4e5f6',
+      '--label', 'io.dockbase.engine=redis',
+      '--label', 'io.dockbase.schema=1',
+      '--label', 'io.dockbase.name=cache',
+      '--label', 'io.dockbase.image=redis',
+      '--label', 'io.dockbase.tag=8.2',
+      '--label', 'io.dockbase.port=6380',
+      '--label', 'io.dockbase.bind=127.0.0.1',
+      '--label', 'io.dockbase.volumes=dockbase-cache-data',
+      '--env', 'REDISCLI_AUTH=pa ss "$(id)"',
+      '--publish', '127.0.0.1:6380:6379',
+      '--mount', 'type=volume,source=dockbase-cache-data,target=/data',
+      '--health-cmd', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
+      '--health-interval', '2s',
+      '--health-timeout', '5s',
+      '--health-retries', '5',
+      '--health-start-period', '10s',
+      '--stop-timeout', '10',
+      'redis:8.2',
+      'redis-server', '--appendonly', 'yes', '--requirepass', 'pa ss "$(id)"',
+    ]);
+  });
+
+  it('publishes on all interfaces only when asked, and mounts nothing when data is not kept', () => {
+    const args = createContainerArgs({ ...redisPlan, bindAddress: '0.0.0.0', volumes: [] });
+    expect(args[args.indexOf('--publish') + 1]).toBe('0.0.0.0:6380:6379');
+    expect(args).not.toContain('--mount');
+    expect(args[args.indexOf('--label', args.indexOf('io.dockbase.bind=0.0.0.0') - 1) + 1]).toBe('io.dockbase.bind=0.0.0.0');
+  });
+
+  it('PostgreSQL: the secret in POSTGRES_PASSWORD, the image from a mirror, the image’s own command', () => {
+    const args = createContainerArgs({
+      ...redisPlan,
+      engine: 'postgres',
+      image: 'registry.example.com:5000/mirror/postgres',
+      tag: '18',
+      hostPort: 5433,
+      volumes: [{ name: 'dockbase-cache-data', mount: getEngine('postgres').dataMounts('18')[0]! }],
+    });
+    expect(args).toContain('POSTGRES_PASSWORD=pa ss "$(id)"');
+    expect(args).toContain('type=volume,source=dockbase-cache-data,target=/var/lib/postgresql');
+    expect(args.at(-1)).toBe('registry.example.com:5000/mirror/postgres:18');
+    expect(args[args.indexOf('--stop-timeout') + 1]).toBe('30');
+  });
+
+  it('MongoDB: both root variables and both data folders', () => {
+    const mongo = getEngine('mongo');
+    const args = createContainerArgs({
+      ...redisPlan,
+      engine: 'mongo',
+      image: 'mongo',
+      tag: '8.0',
+      volumes: mongo.dataMounts('8.0').map((mount) => ({ name: `dockbase-x-${mount.key}`, mount })),
+    });
+    expect(args).toEqual(expect.arrayContaining(['MONGO_INITDB_ROOT_USERNAME=root', 'MONGO_INITDB_ROOT_PASSWORD=pa ss "$(id)"']));
+    expect(args.filter((a) => a.startsWith('type=volume'))).toEqual([
+      'type=volume,source=dockbase-x-db,target=/data/db',
+      'type=volume,source=dockbase-x-configdb,target=/data/configdb',
+    ]);
+  });
+});
+
+describe('other builders', () => {
+  it('lists every instance, stopped ones too, in one filtered ps', () => {
+    expect(listInstancesArgs()).toEqual(['ps', '--all', '--no-trunc', '--filter', 'label=io.dockbase.instance', '--format', '{{json .}}']);
+  });
+  it('stops with the engine’s grace period, removes with anonymous volumes only', () => {
+    expect(stopArgs('abc', 30)).toEqual(['stop', '--time', '30', 'abc']);
+    expect(removeContainerArgs('abc')).toEqual(['rm', '--force', '--volumes', 'abc']);
+  });
+  it('follows logs from a tail', () => {
+    expect(logsArgs('abc', { tail: 100, follow: true })).toEqual(['logs', '--tail', '100', '--follow', 'abc']);
+  });
+  it('watches container events of Dockbase instances, without healthcheck exec noise', () => {
+    const args = eventsArgs();
+    expect(args.slice(0, 5)).toEqual(['events', '--filter', 'type=container', '--filter', 'label=io.dockbase.instance']);
+    expect(args).toContain('event=health_status');
+    expect(args.some((a) => a.startsWith('event=exec'))).toBe(false);
+    expect(args.slice(-2)).toEqual(['--format', '{{json .}}']);
+  });
+  it('labels data volumes with their engine, version and mount', () => {
+    expect(volumeCreateArgs({ name: 'dockbase-db-data', mount: { key: 'data', path: '/var/lib/mysql' } }, { engine: 'mysql', tag: '8.4', instanceName: 'db' })).toEqual([
+      'volume', 'create',
+      '--label', 'io.dockbase.volume=data',
+      '--label', 'io.dockbase.engine=mysql',
+      '--label', 'io.dockbase.tag=8.4',
+      '--label', 'io.dockbase.name=db',
+      '--label', 'io.dockbase.mount=/var/lib/mysql',
+      '--label', 'io.dockbase.schema=1',
+      'dockbase-db-data',
+    ]);
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ENGINES, getEngine, isEngineId } from './index';
+
+const HOSTILE = `p@ss w"o'rd/$HOME\\:?#[]%ü🔑`;
+
+describe('engine catalog', () => {
+  it('offers the five engines with their official images and ports', () => {
+    expect(ENGINES.map((e) => [e.id, e.displayName, e.image, e.containerPort])).toEqual([
+      ['postgres', 'PostgreSQL', 'postgres', 5432],
+      ['mysql', 'MySQL', 'mysql', 3306],
+      ['mariadb', 'MariaDB', 'mariadb', 3306],
+      ['mongo', 'MongoDB', 'mongo', 27017],
+      ['redis', 'Redis', 'redis', 6379],
+    ]);
+    expect(isEngineId('postgres')).toBe(true);
+    expect(isEngineId('sqlite')).toBe(false);
+  });
+
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: suggests its default tag, stops gracefully for at least 10 s', (_id, e) => {
+    expect(e.suggestedTags).toContain(e.defaultTag);
+    expect(e.stopTimeoutSeconds).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: its healthcheck probes over TCP on 127.0.0.1 (MariaDB: its bundled script)', (id, e) => {
+    const command = e.healthcheck(e.containerPort).command;
+    if (id === 'mariadb') expect(command).toBe('healthcheck.sh --connect --innodb_initialized');
+    else expect(command).toContain('127.0.0.1');
+  });
+
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: the connection URI carries the exact password, percent-encoded', (_id, e) => {
+    const uri = e.connectionUri({ host: '127.0.0.1', port: 15000, user: e.defaultUser, password: HOSTILE });
+    const url = new URL(uri);
+    expect(decodeURIComponent(url.password)).toBe(HOSTILE);
+    expect(decodeURIComponent(url.username)).toBe(e.defaultUser);
+    expect(url.port).toBe('15000');
+  });
+
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: the password it sets is the password it reads back', (_id, e) => {
+    const env = Object.entries(e.environment(HOSTILE)).map(([k, v]) => `${k}=${v}`);
+    expect(e.readPassword({ env, cmd: e.command(HOSTILE) })).toBe(HOSTILE);
+  });
+});
+
+describe('PostgreSQL', () => {
+  const pg = getEngine('postgres');
+  it.each([
+    ['14', '/var/lib/postgresql/data'],
+    ['17', '/var/lib/postgresql/data'],
+    ['17.6-alpine', '/var/lib/postgresql/data'],
+    ['18', '/var/lib/postgresql'],
+    ['18.1-bookworm', '/var/lib/postgresql'],
+    ['latest', '/var/lib/postgresql'],
+  ])('version %s keeps its data in %s', (tag, path) => {
+    expect(pg.dataMounts(tag)).toEqual([{ key: 'data', path }]);
+  });
+  it('only reuses data of the same major version', () => {
+    expect(pg.canReuseData('17', '17.6-alpine')).toBe(true);
+    expect(pg.canReuseData('17', '18')).toBe(false);
+    expect(pg.canReuseData('18', 'latest')).toBe(true);
+  });
+  it('sets POSTGRES_PASSWORD and keeps the image command', () => {
+    expect(pg.environment('pw')).toEqual({ POSTGRES_PASSWORD: 'pw' });
+    expect(pg.command('pw')).toEqual([]);
+    expect(pg.connectionUri({ host: '127.0.0.1', port: 5432, user: 'postgres', password: 'pw' })).toBe('postgresql://postgres:pw@127.0.0.1:5432/postgres');
+  });
+});
+
+describe('MySQL and MariaDB', () => {
+  it('use their own root password variables and /var/lib/mysql', () => {
+    expect(getEngine('mysql').environment('pw')).toEqual({ MYSQL_ROOT_PASSWORD: 'pw' });
+    expect(getEngine('mariadb').environment('pw')).toEqual({ MARIADB_ROOT_PASSWORD: 'pw' });
+    expect(getEngine('mysql').dataMounts('9.5')).toEqual([{ key: 'data', path: '/var/lib/mysql' }]);
+    expect(getEngine('mariadb').dataMounts('11.4')).toEqual([{ key: 'data', path: '/var/lib/mysql' }]);
+  });
+  it('MariaDB reads a password set through the MYSQL_ fallback too', () => {
+    expect(getEngine('mariadb').readPassword({ env: ['MYSQL_ROOT_PASSWORD=x'], cmd: [] })).toBe('x');
+  });
+});
+
+describe('MongoDB', () => {
+  const mongo = getEngine('mongo');
+  it('sets BOTH root variables (one alone stops the image; none runs it without auth)', () => {
+    expect(mongo.environment('pw')).toEqual({ MONGO_INITDB_ROOT_USERNAME: 'root', MONGO_INITDB_ROOT_PASSWORD: 'pw' });
+  });
+  it('persists /data/db AND /data/configdb', () => {
+    expect(mongo.dataMounts('8.0')).toEqual([
+      { key: 'db', path: '/data/db' },
+      { key: 'configdb', path: '/data/configdb' },
+    ]);
+  });
+  it('authenticates against the admin database in its URI', () => {
+    expect(mongo.connectionUri({ host: '127.0.0.1', port: 27017, user: 'root', password: 'pw' })).toBe('mongodb://root:pw@127.0.0.1:27017/?authSource=admin');
+  });
+});
+
+describe('Redis', () => {
+  const redis = getEngine('redis');
+  it('passes the password as one argument of its command, with append-only persistence', () => {
+    expect(redis.command('a b $c')).toEqual(['redis-server', '--appendonly', 'yes', '--requirepass', 'a b $c']);
+    expect(redis.dataMounts('8.2')).toEqual([{ key: 'data', path: '/data' }]);
+  });
+  it('compares the PING answer, since redis-cli exits 0 on an error reply', () => {
+    expect(redis.healthcheck(6379).command).toBe('[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]');
+  });
+  it('refuses a password redis-server would read as an option', () => {
+    expect(redis.checkPassword('--appendonly')).toMatch(/cannot start with "--"/);
+    expect(redis.checkPassword('-ok')).toBeUndefined();
+  });
+});
+
+describe('password rules shared by every engine', () => {
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: required, at most 128 characters, no control characters', (_id, e) => {
+    expect(e.checkPassword('')).toBe('A password is required.');
+    expect(e.checkPassword('x'.repeat(128))).toBeUndefined();
+    expect(e.checkPassword('x'.repeat(129))).toMatch(/at most 128/);
+    expect(e.checkPassword('line\nbreak')).toMatch(/control characters/);
+    expect(e.checkPassword(HOSTILE)).toBeUndefined();
+  });
+});
