@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit-core',
-          include: ['ui/src/core/**/*.test.ts', 'ui/src/docker/**/*.test.ts'],
+          include: ['ui/src/core/**/*.test.ts', 'ui/src/docker/**/*.test.ts', 'ui/src/backend/**/*.test.ts'],
           environment: 'node',
         },
       },

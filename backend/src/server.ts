@@ -1,15 +1,52 @@
 import fs from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { BackendConfig } from './config.js';
+import type { ListenConfig } from './config.js';
+import { registerErrorHandlers } from './errors.js';
+import type { HubTags } from './hub/tags.js';
+import { healthRoutes } from './routes/health.js';
+import { hubTagRoutes } from './routes/hub-tags.js';
+import { instanceRoutes } from './routes/instances.js';
+import type { Store } from './store/store.js';
 
-export function buildServer(): FastifyInstance {
-  const app = Fastify({ logger: false });
-  app.get('/health', async () => ({ status: 'ok' }));
+export interface ServerDeps {
+  store: Store;
+  hub: HubTags;
+  /** Fastify's logger (request lines carry method and URL, never bodies); off by default for tests. */
+  logger?: boolean | { level: string };
+}
+
+/** The HTTP API. The server owns the store from here on: closing the server closes the database. */
+export function buildServer({ store, hub, logger = false }: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger,
+    ajv: {
+      customOptions: {
+        // Fastify's defaults would turn `"notes": 5` into "5" and silently drop unknown fields:
+        // the API rejects both instead. `verbose` hands the failing schema to the error messages.
+        coerceTypes: false,
+        removeAdditional: false,
+        verbose: true,
+      },
+    },
+  });
+  // Some clients send `Content-Type: application/json` with no body on DELETE: treat that as no body,
+  // and let the schemas decide whether a body was required.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') done(null, undefined);
+    else parseJson(request, text, done);
+  });
+  registerErrorHandlers(app);
+  healthRoutes(app);
+  instanceRoutes(app, store);
+  hubTagRoutes(app, hub);
+  app.addHook('onClose', async () => store.close());
   return app;
 }
 
 /** Starts listening; a stale socket file left by a killed process is removed first. */
-export async function listen(app: FastifyInstance, config: BackendConfig): Promise<string> {
+export async function listen(app: FastifyInstance, config: ListenConfig): Promise<string> {
   if (config.socket) {
     fs.rmSync(config.socket, { force: true });
     await app.listen({ path: config.socket });

@@ -1,0 +1,3 @@
+/** The database engines Dockbase manages; each is also the name of its official Docker Hub image. */
+export const ENGINES = ['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const;
+export type Engine = (typeof ENGINES)[number];

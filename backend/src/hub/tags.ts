@@ -1,0 +1,153 @@
+import type { Engine } from '../engines.js';
+import { parseTagsPage, type HubTag } from './parse.js';
+
+export const MAX_PAGE = 10;
+export const MAX_PAGE_SIZE = 100;
+
+export interface TagsQuery {
+  /** Substring filter on the tag name ('' for none). */
+  name: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface TagsPage {
+  image: Engine;
+  tags: HubTag[];
+  page: number;
+  hasMore: boolean;
+  /** True when Docker Hub could not be asked and this is an older answer from the cache. */
+  stale: boolean;
+  /** With a stale answer: when Docker Hub will be asked again (ISO 8601). */
+  retryAt?: string;
+}
+
+export type HubFailureReason = 'hub-unavailable' | 'rate-limited';
+
+/** Docker Hub could not answer and nothing was cached for this query. */
+export class HubUnavailableError extends Error {
+  constructor(
+    readonly reason: HubFailureReason,
+    message: string,
+    readonly retryAt: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HubTagsOptions {
+  hubUrl: string;
+  ttlMs: number;
+  /** Bound on one Docker Hub request, body included. */
+  timeoutMs?: number;
+  /** How long to leave Docker Hub alone after a failure that gave no retry time of its own. */
+  backoffMs?: number;
+  /** Cached queries kept (oldest dropped first); filters typed by users make the key space open. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface Failure {
+  reason: HubFailureReason;
+  message: string;
+  until: number;
+}
+
+type Answer = Omit<TagsPage, 'stale' | 'retryAt'>;
+
+// A 100-tag page is a few hundred kB; anything far bigger is not a tags page.
+const MAX_BODY_CHARS = 8_000_000;
+
+/** The Docker Hub tags of the official images, cached, with a stale answer when Hub fails. */
+export class HubTags {
+  private readonly cache = new Map<string, { answer: Answer; fetchedAt: number }>();
+  private readonly inFlight = new Map<string, Promise<TagsPage>>();
+  /** Set after a failure: until then, Docker Hub is not asked (a 429 says so; otherwise it spares Hub and timeouts). */
+  private failure: Failure | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: HubTagsOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get(image: Engine, query: TagsQuery): Promise<TagsPage> {
+    const key = JSON.stringify([image, query.name, query.page, query.pageSize]);
+    const cached = this.cache.get(key);
+    const now = this.now();
+    if (cached && now - cached.fetchedAt < this.options.ttlMs) return Promise.resolve({ ...cached.answer, stale: false });
+    if (this.failure && now < this.failure.until) return this.fallback(key, this.failure);
+    // Simultaneous requests for the same page share one call to Docker Hub.
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.refresh(key, image, query).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async refresh(key: string, image: Engine, query: TagsQuery): Promise<TagsPage> {
+    const result = await this.fetchPage(image, query);
+    if ('reason' in result) {
+      this.failure = result;
+      return this.fallback(key, result);
+    }
+    this.failure = undefined;
+    const answer: Answer = { image, page: query.page, ...result };
+    this.cache.delete(key);
+    this.cache.set(key, { answer, fetchedAt: this.now() });
+    if (this.cache.size > (this.options.maxEntries ?? 200)) this.cache.delete(this.cache.keys().next().value!);
+    return { ...answer, stale: false };
+  }
+
+  private fallback(key: string, failure: Failure): Promise<TagsPage> {
+    const retryAt = new Date(failure.until).toISOString();
+    const cached = this.cache.get(key);
+    if (cached) return Promise.resolve({ ...cached.answer, stale: true, retryAt });
+    return Promise.reject(new HubUnavailableError(failure.reason, failure.message, retryAt));
+  }
+
+  private async fetchPage(image: Engine, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
+    const url = new URL(`${this.options.hubUrl}/v2/repositories/library/${image}/tags`);
+    url.searchParams.set('page_size', String(query.pageSize));
+    url.searchParams.set('page', String(query.page));
+    url.searchParams.set('ordering', 'last_updated');
+    if (query.name) url.searchParams.set('name', query.name);
+    const unavailable = (message: string): Failure => ({
+      reason: 'hub-unavailable',
+      message,
+      until: this.now() + (this.options.backoffMs ?? 30_000),
+    });
+    let status: number;
+    let retryAfter: string | null;
+    let body: string;
+    try {
+      const res = await fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      status = res.status;
+      retryAfter = res.headers.get('x-retry-after');
+      body = await res.text();
+    } catch {
+      return unavailable('Docker Hub could not be reached (network error or timeout).');
+    }
+    if (status === 429) {
+      // X-Retry-After is a unix time in seconds.
+      const seconds = Number(retryAfter);
+      const until = Number.isFinite(seconds) && seconds > 0 ? Math.max(seconds * 1000, this.now()) : this.now() + 60_000;
+      return { reason: 'rate-limited', message: 'Docker Hub’s rate limit was reached; try again later.', until };
+    }
+    // Hub answers 404 for a page past the last one: that is an empty page, not an error.
+    if (status === 404) return { tags: [], hasMore: false };
+    if (status < 200 || status >= 300) return unavailable(`Docker Hub answered with HTTP ${status}.`);
+    let parsed: ReturnType<typeof parseTagsPage>;
+    try {
+      parsed = body.length <= MAX_BODY_CHARS ? parseTagsPage(JSON.parse(body)) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed) return unavailable('Docker Hub sent an answer that Dockbase could not read.');
+    // Paging is bounded: never offer a page past the last one the API serves.
+    return { tags: parsed.tags, hasMore: parsed.hasMore && query.page < MAX_PAGE };
+  }
+}

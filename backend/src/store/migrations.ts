@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** The schema version the database is at once this migration ran (1, 2, 3, … in order). */
+  version: number;
+  sql: string;
+}
+
+/**
+ * The schema's history. A released migration is never edited: a change is a new entry at the end,
+ * because databases in users' volumes are at every earlier version.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE instances (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        engine     TEXT NOT NULL,
+        settings   TEXT NOT NULL,            -- JSON object, secrets stripped before it gets here
+        notes      TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,            -- ISO 8601
+        updated_at TEXT NOT NULL
+      ) STRICT;`,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE history (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT, -- orders entries even when two share a timestamp
+        instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+        at          TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+        detail      TEXT
+      ) STRICT;
+      CREATE INDEX history_by_instance ON history (instance_id, seq);`,
+  },
+];
+
+/**
+ * Brings the database to the latest version, recorded in SQLite's `user_version`. Each migration runs
+ * in its own transaction with its version bump, so a crash leaves the database at a whole version and
+ * the next start carries on from there. Running it again on an up-to-date database does nothing.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration ${i + 1} is numbered ${m.version}`);
+  });
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    // A newer backend wrote this file (the user went back a version): guessing could lose data.
+    throw new Error(`The database is at schema version ${current}, newer than this backend knows (${migrations.length})`);
+  }
+  for (const m of migrations.slice(current)) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return migrations.length;
+}

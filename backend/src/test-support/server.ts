@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { HubTags, type HubTagsOptions } from '../hub/tags.js';
+import { buildServer, listen } from '../server.js';
+import { Store } from '../store/store.js';
+import { call, type Answer } from './http.js';
+
+export interface RunningBackend {
+  socket: string;
+  app: FastifyInstance;
+  call(method: string, url: string, body?: unknown): Promise<Answer>;
+}
+
+/**
+ * The real server in this process, listening on a real unix socket in `dir`. Closing `app` closes
+ * the database too.
+ */
+export async function startBackend(dir: string, hub: Partial<HubTagsOptions> = {}): Promise<RunningBackend> {
+  const store = Store.open(path.join(dir, 'data'));
+  const app = buildServer({
+    store,
+    // By default Hub is a closed port: routes that do not need it never notice.
+    hub: new HubTags({ hubUrl: 'http://127.0.0.1:9', ttlMs: 600_000, ...hub }),
+  });
+  const socket = path.join(dir, 'backend.sock');
+  await listen(app, { socket });
+  return { socket, app, call: (method, url, body) => call(socket, method, url, body) };
+}

@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { v1 } from '@docker/extension-api-client-types';
+import { BackendError, HEALTH_TIMEOUT_MS, createBackendClient, type BackendClient, type InstanceMeta } from './client';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+interface Call {
+  method: Method;
+  url: string;
+  data?: unknown;
+}
+
+/**
+ * A stand-in for Docker Desktop's `vm.service`: records each call and answers from `respond`, which
+ * returns the parsed body or throws the `{ name, message, statusCode }` error Docker Desktop rejects with.
+ */
+function fakeService(respond: (call: Call) => unknown) {
+  const calls: Call[] = [];
+  const handle = (method: Method) => async (url: string, data?: unknown) => {
+    const call: Call = data === undefined ? { method, url } : { method, url, data };
+    calls.push(call);
+    return respond(call);
+  };
+  const service = {
+    get: handle('get'),
+    post: handle('post'),
+    put: handle('put'),
+    patch: handle('patch'),
+    delete: handle('delete'),
+    head: vi.fn(),
+    request: vi.fn(),
+  } as unknown as v1.HttpService;
+  return { calls, service };
+}
+
+function clientWith(respond: (call: Call) => unknown): { client: BackendClient; calls: Call[] } {
+  const { calls, service } = fakeService(respond);
+  const client = createBackendClient({ extension: { vm: { service } } });
+  if (!client) throw new Error('expected a client');
+  return { client, calls };
+}
+
+const httpError = (statusCode: number, body: unknown) => ({ name: 'HttpError', statusCode, message: JSON.stringify(body) });
+
+const meta: InstanceMeta = {
+  id: 'orders',
+  name: 'orders-db',
+  engine: 'postgres',
+  settings: { version: '17' },
+  notes: '',
+  createdAt: '2025-06-01T12:00:00.000Z',
+  updatedAt: '2025-06-01T12:00:00.000Z',
+  history: [],
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('createBackendClient', () => {
+  it('gives no client when Docker Desktop offers no VM service', () => {
+    expect(createBackendClient({ extension: {} })).toBeUndefined();
+    expect(createBackendClient({ extension: { vm: {} } })).toBeUndefined();
+  });
+
+  it('accepts a real Docker Desktop client type', () => {
+    const dd = { extension: { vm: { service: fakeService(() => ({})).service } } } as unknown as v1.DockerDesktopClient;
+    expect(createBackendClient(dd)).toBeDefined();
+  });
+});
+
+describe('available()', () => {
+  it('is true when GET /health answers ok', async () => {
+    const { client, calls } = clientWith(() => ({ status: 'ok' }));
+    expect(await client.available()).toBe(true);
+    expect(calls).toEqual([{ method: 'get', url: '/health' }]);
+  });
+
+  it('is false, never throwing, when the backend fails, answers oddly or the service throws at once', async () => {
+    expect(await clientWith(() => Promise.reject(httpError(502, { error: 'x' }))).client.available()).toBe(false);
+    expect(await clientWith(() => ({ status: 'starting' })).client.available()).toBe(false);
+    expect(await clientWith(() => undefined).client.available()).toBe(false);
+    const throwing = {
+      extension: { vm: { service: { get: () => { throw new Error('no socket'); } } as unknown as v1.HttpService } },
+    };
+    expect(await createBackendClient(throwing)!.available()).toBe(false);
+  });
+
+  it('is false when the backend never answers', async () => {
+    vi.useFakeTimers();
+    const { client } = clientWith(() => new Promise(() => {}));
+    const answer = client.available();
+    await vi.advanceTimersByTimeAsync(HEALTH_TIMEOUT_MS);
+    expect(await answer).toBe(false);
+  });
+});
+
+describe('instances', () => {
+  it('saves an instance with exactly the contract’s body', async () => {
+    const { client, calls } = clientWith(() => meta);
+    const settings = { version: '17' };
+    expect(await client.saveInstance('orders', { name: 'orders-db', engine: 'postgres', settings })).toEqual(meta);
+    expect(calls).toEqual([{ method: 'put', url: '/instances/orders', data: { name: 'orders-db', engine: 'postgres', settings } }]);
+  });
+
+  it('lists, reads, annotates, records and deletes over the right routes', async () => {
+    const entry = { at: '2025-06-01T12:00:01.000Z', action: 'start', outcome: 'ok' };
+    const { client, calls } = clientWith(({ method, url }) => {
+      if (url === '/instances') return { instances: [meta] };
+      if (method === 'post') return entry;
+      if (method === 'delete') return undefined;
+      return { ...meta, notes: 'n' };
+    });
+    expect(await client.listInstances()).toEqual([meta]);
+    expect(await client.getInstance('orders')).toMatchObject({ id: 'orders' });
+    expect(await client.setNotes('orders', 'n')).toMatchObject({ notes: 'n' });
+    expect(await client.addHistory('orders', { action: 'start', outcome: 'ok' })).toEqual(entry);
+    await expect(client.deleteInstance('orders')).resolves.toBeUndefined();
+    expect(calls).toEqual([
+      { method: 'get', url: '/instances' },
+      { method: 'get', url: '/instances/orders' },
+      { method: 'patch', url: '/instances/orders', data: { notes: 'n' } },
+      { method: 'post', url: '/instances/orders/history', data: { action: 'start', outcome: 'ok' } },
+      { method: 'delete', url: '/instances/orders' },
+    ]);
+  });
+
+  it('answers undefined for an instance the backend does not know, and deleting it is not an error', async () => {
+    const { client } = clientWith(() => Promise.reject(httpError(404, { error: 'not-found', message: 'Instance "x" was not found.' })));
+    expect(await client.getInstance('x')).toBeUndefined();
+    await expect(client.deleteInstance('x')).resolves.toBeUndefined();
+  });
+
+  it('escapes ids in the URL', async () => {
+    const { client, calls } = clientWith(() => meta);
+    await client.getInstance('a/b?c');
+    expect(calls[0]!.url).toBe('/instances/a%2Fb%3Fc');
+  });
+
+  it('rejects with the backend’s message and the refused field', async () => {
+    const { client } = clientWith(() =>
+      Promise.reject(httpError(400, { error: 'invalid-input', field: 'notes', message: 'Field "notes" must be at most 10000 characters long.' })),
+    );
+    const error = await client.setNotes('orders', 'n'.repeat(10_001)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: 'invalid-input', field: 'notes', statusCode: 400, message: 'Field "notes" must be at most 10000 characters long.' });
+  });
+
+  it('reports a setNotes on an unknown instance as not-found (it does not hide it)', async () => {
+    const { client } = clientWith(() => Promise.reject(httpError(404, { error: 'not-found', message: 'Instance "x" was not found.' })));
+    await expect(client.setNotes('x', 'n')).rejects.toMatchObject({ code: 'not-found', statusCode: 404 });
+  });
+
+  it('reports an unreachable backend as unavailable, keeping Docker Desktop’s message', async () => {
+    const { client } = clientWith(() => Promise.reject({ name: 'Error', message: 'connect ENOENT /run/guest-services/backend.sock', statusCode: 500 }));
+    await expect(client.listInstances()).rejects.toMatchObject({ code: 'unavailable', message: 'connect ENOENT /run/guest-services/backend.sock' });
+    const { client: bare } = clientWith(() => Promise.reject(undefined));
+    await expect(bare.listInstances()).rejects.toMatchObject({ code: 'unavailable', message: 'The Dockbase backend did not answer.' });
+  });
+});
+
+describe('listTags', () => {
+  const page = { image: 'postgres', tags: [{ name: '17', lastUpdated: '2025-05-30T10:00:00.000Z', architectures: ['amd64'], size: 1 }], page: 2, hasMore: false, stale: false };
+
+  it('asks the proxy with the filter and page, and answers the page', async () => {
+    const { client, calls } = clientWith(() => page);
+    expect(await client.listTags('postgres', { name: '17-bookworm', page: 2 })).toEqual(page);
+    expect(await client.listTags('redis')).toEqual(page);
+    expect(calls.map((c) => c.url)).toEqual(['/hub/tags/postgres?name=17-bookworm&page=2', '/hub/tags/redis']);
+  });
+
+  it('passes on a stale answer with its retry time', async () => {
+    const stale = { ...page, stale: true, retryAt: '2025-06-01T12:05:00.000Z' };
+    expect(await clientWith(() => stale).client.listTags('postgres')).toEqual(stale);
+  });
+
+  it('rejects with rate-limited and the retry time when Hub is over its limit and nothing is cached', async () => {
+    const { client } = clientWith(() =>
+      Promise.reject(httpError(503, { error: 'rate-limited', message: 'Docker Hub’s rate limit was reached; try again later.', retryAt: '2025-06-01T12:05:00.000Z' })),
+    );
+    await expect(client.listTags('mysql')).rejects.toMatchObject({ code: 'rate-limited', statusCode: 503, retryAt: '2025-06-01T12:05:00.000Z' });
+  });
+
+  it('understands an error body that arrives already parsed', async () => {
+    const { client } = clientWith(() =>
+      Promise.reject({ name: 'HttpError', statusCode: 503, message: 'Service Unavailable', data: { error: 'hub-unavailable', message: 'Docker Hub could not be reached.' } }),
+    );
+    await expect(client.listTags('mongo')).rejects.toMatchObject({ code: 'hub-unavailable', message: 'Docker Hub could not be reached.' });
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * A typed client for Dockbase's optional backend (the VM service), over Docker Desktop's
+ * `ddClient.extension.vm.service`. The backend is optional: without it the UI hides notes and
+ * history and uses the built-in tag catalog, so `createBackendClient` answers undefined when
+ * Docker Desktop offers no service, and `available()` never throws.
+ */
+import type { v1 } from '@docker/extension-api-client-types';
+
+export type Engine = 'postgres' | 'mysql' | 'mariadb' | 'mongo' | 'redis';
+
+export interface HistoryEntry {
+  /** ISO 8601. */
+  at: string;
+  action: string;
+  outcome: 'ok' | 'failed';
+  detail?: string;
+}
+
+export interface InstanceMeta {
+  id: string;
+  name: string;
+  engine: Engine;
+  /** The settings the instance was created with; the backend strips anything password-like. */
+  settings: Record<string, unknown>;
+  notes: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Newest first, at most the last 100. */
+  history: HistoryEntry[];
+}
+
+export interface InstanceInput {
+  name: string;
+  engine: Engine;
+  settings: Record<string, unknown>;
+}
+
+export interface HubTag {
+  name: string;
+  lastUpdated: string;
+  architectures: string[];
+  size: number;
+}
+
+export interface TagsPage {
+  image: Engine;
+  tags: HubTag[];
+  page: number;
+  hasMore: boolean;
+  /** True when Docker Hub could not be asked and the tags are an older, cached answer. */
+  stale: boolean;
+  /** When Docker Hub will be asked again (ISO 8601), with a stale answer. */
+  retryAt?: string;
+}
+
+export interface TagsQuery {
+  /** Substring of the tag name. */
+  name?: string;
+  /** 1 to 10. */
+  page?: number;
+  /** 1 to 100; the backend uses 25 when left out. */
+  pageSize?: number;
+}
+
+/** What the backend answered when a call failed; `code` is its `error` field, or `unavailable`. */
+export type BackendErrorCode = 'invalid-input' | 'not-found' | 'rate-limited' | 'hub-unavailable' | 'internal' | 'unavailable';
+
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+  constructor(
+    readonly code: BackendErrorCode,
+    message: string,
+    /** HTTP status; undefined when the backend could not be reached at all. */
+    readonly statusCode?: number,
+    /** With `invalid-input`: the field that was refused. */
+    readonly field?: string,
+    /** With `rate-limited` / `hub-unavailable`: when asking again makes sense (ISO 8601). */
+    readonly retryAt?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BackendClient {
+  /** True when the backend answers its health check; false on any failure. Never throws. */
+  available(): Promise<boolean>;
+  listTags(image: Engine, query?: TagsQuery): Promise<TagsPage>;
+  /** Undefined when the backend knows no such instance. */
+  getInstance(id: string): Promise<InstanceMeta | undefined>;
+  listInstances(): Promise<InstanceMeta[]>;
+  /** Creates or replaces; notes and history are kept on replace. Never pass the password. */
+  saveInstance(id: string, input: InstanceInput): Promise<InstanceMeta>;
+  setNotes(id: string, notes: string): Promise<InstanceMeta>;
+  addHistory(id: string, entry: Omit<HistoryEntry, 'at'>): Promise<HistoryEntry>;
+  /** Resolves also when the backend had no record of it: either way it is gone. */
+  deleteInstance(id: string): Promise<void>;
+}
+
+/** The part of the Docker Desktop client used here (a `v1.DockerDesktopClient` fits). */
+export interface BackendHost {
+  readonly extension: { readonly vm?: { readonly service?: v1.HttpService } };
+}
+
+/** How long `available()` waits before deciding there is no backend. */
+export const HEALTH_TIMEOUT_MS = 3000;
+
+export function createBackendClient(ddClient: BackendHost): BackendClient | undefined {
+  const service = ddClient.extension.vm?.service;
+  if (!service) return undefined;
+
+  const send = async <T>(run: () => Promise<unknown>): Promise<T> => {
+    try {
+      return parseBody(await run()) as T;
+    } catch (err) {
+      throw toBackendError(err);
+    }
+  };
+  const instance = (id: string) => `/instances/${encodeURIComponent(id)}`;
+
+  return {
+    async available() {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // A backend that never answers must not leave the UI waiting for notes and history.
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS)));
+      const check = Promise.resolve()
+        .then(() => service.get('/health'))
+        .then((body) => (parseBody(body) as { status?: unknown } | undefined)?.status === 'ok')
+        .catch(() => false);
+      try {
+        return await Promise.race([check, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    listTags(image, query = {}) {
+      const params = new URLSearchParams();
+      if (query.name) params.set('name', query.name);
+      if (query.page !== undefined) params.set('page', String(query.page));
+      if (query.pageSize !== undefined) params.set('pageSize', String(query.pageSize));
+      const search = params.size > 0 ? `?${params.toString()}` : '';
+      return send(() => service.get(`/hub/tags/${encodeURIComponent(image)}${search}`));
+    },
+
+    async getInstance(id) {
+      try {
+        return await send<InstanceMeta>(() => service.get(instance(id)));
+      } catch (err) {
+        if (err instanceof BackendError && err.code === 'not-found') return undefined;
+        throw err;
+      }
+    },
+
+    async listInstances() {
+      return (await send<{ instances: InstanceMeta[] }>(() => service.get('/instances'))).instances;
+    },
+
+    saveInstance(id, input) {
+      return send(() => service.put(instance(id), { name: input.name, engine: input.engine, settings: input.settings }));
+    },
+
+    setNotes(id, notes) {
+      return send(() => service.patch(instance(id), { notes }));
+    },
+
+    addHistory(id, entry) {
+      return send(() => service.post(`${instance(id)}/history`, entry));
+    },
+
+    async deleteInstance(id) {
+      try {
+        await send(() => service.delete(instance(id)));
+      } catch (err) {
+        if (!(err instanceof BackendError && err.code === 'not-found')) throw err;
+      }
+    },
+  };
+}
+
+/** The service resolves with the parsed body; tolerate a JSON string too (an empty 204 body included). */
+function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  if (body === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+const CODES: readonly BackendErrorCode[] = ['invalid-input', 'not-found', 'rate-limited', 'hub-unavailable', 'internal'];
+
+/**
+ * Docker Desktop rejects with `{ name, message, statusCode }`, where the backend's JSON error body may
+ * arrive parsed, as the message text, or not at all (connection failures).
+ */
+function toBackendError(err: unknown): BackendError {
+  if (err instanceof BackendError) return err;
+  const raw = (typeof err === 'object' && err !== null ? err : {}) as Record<string, unknown>;
+  const statusCode = typeof raw.statusCode === 'number' ? raw.statusCode : undefined;
+  const text = typeof raw.message === 'string' ? raw.message : typeof err === 'string' ? err : '';
+  const parsed = [raw.data, raw.body, parseBody(text)].find(
+    (b): b is Record<string, unknown> => typeof b === 'object' && b !== null && typeof (b as { error?: unknown }).error === 'string',
+  );
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const code = CODES.find((c) => c === parsed?.error) ?? (statusCode === 404 ? 'not-found' : 'unavailable');
+  const message = str(parsed?.message) ?? (text || 'The Dockbase backend did not answer.');
+  return new BackendError(code, message, statusCode, str(parsed?.field), str(parsed?.retryAt));
+}
