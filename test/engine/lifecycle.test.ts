@@ -78,9 +78,10 @@ describe('instance lifecycle on the real engine', () => {
     await expect(service.get(instance.id)).rejects.toMatchObject({ code: 'not-found' });
   });
 
-  it('created again with the same name, it finds the data written before', async () => {
+  it('created again with the same name, it is ready at once and finds the data written before', async () => {
     instance = await service.create(input, { start: true });
-    instance = await service.waitUntilHealthy(instance);
+    instance = await service.waitUntilReady(instance);
+    expect(instance.status).toBe('running');
     await withRedis(port, password, async (r) => {
       expect(await r.command('GET', 'dockbase:kept')).toEqual({ ok: true, value: 'still here' });
     });

@@ -142,6 +142,12 @@ export const WATCHED_EVENTS = [
   'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'health_status', 'oom',
 ] as const;
 
+/** Runs the engine's own health probe once inside the container (used while it starts). */
+export function probeArgs(containerId: string, engineId: EngineId): string[] {
+  const engine = getEngine(engineId);
+  return ['exec', containerId, 'sh', '-c', engine.healthcheck(engine.containerPort).command];
+}
+
 export function versionArgs(): string[] {
   return ['version', '--format', JSON_FORMAT];
 }

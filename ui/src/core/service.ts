@@ -12,6 +12,7 @@ import {
   listInstancesArgs,
   logsArgs,
   inspectContainerArgs,
+  probeArgs,
   pullArgs,
   removeContainerArgs,
   restartArgs,
@@ -331,6 +332,26 @@ export class InstanceService {
   }
 
   /**
+   * Resolves as soon as the server answers its engine's health probe, run inside the container with
+   * a short backoff (100 ms growing to 1 s) while it starts. Docker's own healthcheck runs every few
+   * seconds, so this tells "ready" sooner; rejects when the container stops or the time runs out.
+   */
+  async waitUntilReady(instance: Instance, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Instance> {
+    const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+    for (let delay = 100; ; delay = Math.min(1000, Math.round(delay * 1.5))) {
+      throwIfAborted(options.signal);
+      const probe = await this.tryExec(probeArgs(instance.containerId, instance.engine), options.signal);
+      if (probe.code === 0) return this.get(instance.id);
+      if (/is not running|No such container/i.test(probe.stderr)) {
+        const now = await this.get(instance.id);
+        throw new DockbaseError('command-failed', `${now.name} stopped while starting (${now.statusText}). Open its logs to see why.`);
+      }
+      if (Date.now() > deadline) throw new DockbaseError('command-failed', `${instance.name} did not become ready in time.`);
+      await sleep(delay, options.signal);
+    }
+  }
+
+  /**
    * Resolves when the instance reports healthy, rejects when it dies or turns unhealthy. Listens to
    * events; the current state is read once after subscribing so a change in between is not missed.
    */
@@ -361,6 +382,20 @@ export class InstanceService {
       check();
     });
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DockbaseError('cancelled', 'Cancelled.'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
