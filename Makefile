@@ -1,28 +1,38 @@
 # Dockbase: the Docker extension template's targets, plus development, tests and benchmarks.
+# Building the image needs a registry that serves the Node base image (node:20-bookworm-slim).
 IMAGE ?= dockbase/dockbase-extension
 TAG ?= latest
 BUILDER = buildx-multi-arch
+PLATFORMS = linux/amd64,linux/arm64
+# The UI's dev server (ui/vite.config.ts: fixed port 3000).
 DEV_UI_PORT ?= 3000
+DEV_UI_URL ?= http://localhost:$(DEV_UI_PORT)
 
 .DEFAULT_GOAL := help
 
-build-extension: ## Build the extension image (needs the base images from a registry)
+build-extension: ## Build the extension image IMAGE:TAG (needs a registry with the Node base images)
 	docker build --tag=$(IMAGE):$(TAG) .
 
-install-extension: build-extension ## Build and install the extension into Docker Desktop
+install-extension: build-extension ## Build the image and install it into Docker Desktop
 	docker extension install $(IMAGE):$(TAG)
 
-update-extension: build-extension ## Build and update the installed extension
+update-extension: build-extension ## Build the image and update the installed extension
 	docker extension update $(IMAGE):$(TAG)
 
-prepare-buildx: ## Create a buildx builder for multi-arch images
-	docker buildx inspect $(BUILDER) || docker buildx create --name=$(BUILDER) --driver=docker-container --driver-opt=network=host
+validate-extension: build-extension ## Build the image and check it against the Marketplace's rules
+	docker extension validate $(IMAGE):$(TAG)
 
-push-extension: prepare-buildx ## Build and push the extension for linux/amd64 and linux/arm64
-	docker pull $(IMAGE):$(TAG) && echo "Failure: tag $(TAG) already exists" || docker buildx build --push --builder=$(BUILDER) --platform=linux/amd64,linux/arm64 --build-arg TAG=$(TAG) --tag=$(IMAGE):$(TAG) .
+prepare-buildx: ## Create the buildx builder for multi-arch images, if it does not exist
+	docker buildx inspect $(BUILDER) >/dev/null 2>&1 || docker buildx create --name=$(BUILDER) --driver=docker-container --driver-opt=network=host
 
-dev-ui-source: ## Load the UI from the Vite dev server into the installed extension (run `npm run dev` first)
-	docker extension dev ui-source $(IMAGE):$(TAG) http://localhost:$(DEV_UI_PORT)
+push-extension: prepare-buildx ## Build and push IMAGE:TAG for linux/amd64 and linux/arm64; refuses an existing tag
+	@if docker buildx imagetools inspect $(IMAGE):$(TAG) >/dev/null 2>&1; then \
+		echo "Failure: $(IMAGE):$(TAG) already exists; push a new TAG (make push-extension TAG=x.y.z)"; exit 1; \
+	fi
+	docker buildx build --push --builder=$(BUILDER) --platform=$(PLATFORMS) --tag=$(IMAGE):$(TAG) .
+
+dev-ui-source: ## Serve the installed extension's UI from the dev server (run `npm run dev` first)
+	docker extension dev ui-source $(IMAGE):$(TAG) $(DEV_UI_URL)
 
 dev-debug: ## Open Chrome DevTools whenever the extension's tab opens
 	docker extension dev debug $(IMAGE):$(TAG)
@@ -30,13 +40,15 @@ dev-debug: ## Open Chrome DevTools whenever the extension's tab opens
 dev-reset: ## Undo dev-ui-source and dev-debug
 	docker extension dev reset $(IMAGE):$(TAG)
 
-test: ## Run every test layer (unit, engine, browser); prepares the machine first
+test: ## Run every test layer (lint, types, unit, engine, browser); prepares the machine first
 	npm test
 
 bench: ## Run the benchmarks against the real engine
 	npm run bench
 
 help: ## Show this help
-	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "\033[36m%-20s\033[0m %s\n", $$1, $$2}'
+	@echo "Usage: make <target> [IMAGE=$(IMAGE)] [TAG=$(TAG)]"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-20s %s\n", $$1, $$2}'
 
-.PHONY: build-extension install-extension update-extension prepare-buildx push-extension dev-ui-source dev-debug dev-reset test bench help
+.PHONY: build-extension install-extension update-extension validate-extension prepare-buildx push-extension dev-ui-source dev-debug dev-reset test bench help

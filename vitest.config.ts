@@ -52,6 +52,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'unit-packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'engine',
           include: ['test/engine/**/*.test.ts'],
           environment: 'node',

@@ -1,0 +1,1066 @@
+/**
+ * Static checks of the extension's packaging: Dockerfile, .dockerignore, metadata.json, docker-compose.yaml,
+ * docker.svg and the Makefile. Each check returns the problems it finds (an empty list when the files are
+ * right), reading the files through a `Project` so that tests can hand it a broken copy of one file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+// ---------------------------------------------------------------------------------------------------------
+// Files
+
+export interface Project {
+  /** The file's text, or undefined when it does not exist. */
+  read(rel: string): string | undefined;
+  exists(rel: string): boolean;
+  /** Files under `rel` (a file or a folder), relative to the project root; skips node_modules, dist, .git. */
+  listFiles(rel: string): string[];
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.git']);
+
+export function projectAt(root: string): Project {
+  const abs = (rel: string) => path.join(root, rel);
+  return {
+    read: (rel) => (fs.existsSync(abs(rel)) && fs.statSync(abs(rel)).isFile() ? fs.readFileSync(abs(rel), 'utf8') : undefined),
+    exists: (rel) => fs.existsSync(abs(rel)),
+    listFiles(rel) {
+      const out: string[] = [];
+      const walk = (r: string) => {
+        const stat = fs.statSync(abs(r), { throwIfNoEntry: false });
+        if (!stat) return;
+        if (stat.isFile()) {
+          out.push(r);
+          return;
+        }
+        if (!stat.isDirectory()) return;
+        for (const name of fs.readdirSync(abs(r)).sort()) {
+          if (SKIPPED_DIRS.has(name)) continue;
+          walk(r === '.' || r === '' ? name : `${r}/${name}`);
+        }
+      };
+      walk(rel);
+      return out;
+    },
+  };
+}
+
+/** The same project with some files replaced (a string) or removed (null). */
+export function withFiles(project: Project, files: Record<string, string | null>): Project {
+  const has = (rel: string) => Object.prototype.hasOwnProperty.call(files, rel);
+  return {
+    read: (rel) => (has(rel) ? (files[rel] ?? undefined) : project.read(rel)),
+    exists: (rel) => (has(rel) ? files[rel] !== null : project.exists(rel)),
+    listFiles: (rel) => project.listFiles(rel).filter((f) => !has(f) || files[f] !== null),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dockerfile parsing
+
+export interface Instruction {
+  keyword: string;
+  args: string;
+  line: number;
+}
+
+/** Logical instructions: continuation lines joined, comment lines (also inside continuations) dropped. */
+export function parseDockerfile(text: string): Instruction[] {
+  const out: Instruction[] = [];
+  let current: string | undefined;
+  let start = 0;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const trimmed = raw.trim();
+    if (trimmed.startsWith('#')) return;
+    if (trimmed === '' && current === undefined) return;
+    const continued = /\\[ \t]*$/.test(raw);
+    const body = continued ? raw.replace(/\\[ \t]*$/, '') : raw;
+    if (current === undefined) {
+      current = body;
+      start = i + 1;
+    } else {
+      current += body;
+    }
+    if (!continued) {
+      push(current, start);
+      current = undefined;
+    }
+  });
+  if (current !== undefined) push(current, start);
+  return out;
+
+  function push(textLine: string, line: number) {
+    const m = /^\s*([A-Za-z]+)\s*([\s\S]*)$/.exec(textLine);
+    if (m) out.push({ keyword: m[1]!.toUpperCase(), args: m[2]!.trim(), line });
+  }
+}
+
+export interface Words {
+  words: string[];
+  /** Per word: an unquoted or double-quoted `$` would make Docker substitute a build variable. */
+  variables: boolean[];
+  error?: string;
+}
+
+/** Splits an instruction's arguments like the Dockerfile shell lexer: quotes, backslash escapes. */
+export function splitWords(s: string): Words {
+  const words: string[] = [];
+  const variables: boolean[] = [];
+  let word = '';
+  let inWord = false;
+  let variable = false;
+  const end = () => {
+    if (inWord) {
+      words.push(word);
+      variables.push(variable);
+    }
+    word = '';
+    inWord = false;
+    variable = false;
+  };
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (/\s/.test(ch)) {
+      end();
+      continue;
+    }
+    inWord = true;
+    if (ch === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) return { words, variables, error: 'unterminated single quote' };
+      word += s.slice(i + 1, end);
+      i = end;
+    } else if (ch === '"') {
+      let j = i + 1;
+      for (; j < s.length && s[j] !== '"'; j++) {
+        if (s[j] === '\\' && j + 1 < s.length && ['"', '$', '\\'].includes(s[j + 1]!)) {
+          word += s[j + 1];
+          j++;
+        } else {
+          if (s[j] === '$') variable = true;
+          word += s[j];
+        }
+      }
+      if (j >= s.length) return { words, variables, error: 'unterminated double quote' };
+      i = j;
+    } else if (ch === '\\' && i + 1 < s.length) {
+      word += s[i + 1];
+      i++;
+    } else {
+      if (ch === '$') variable = true;
+      word += ch;
+    }
+  }
+  end();
+  return { words, variables };
+}
+
+export interface Stage {
+  index: number;
+  name?: string;
+  /** The FROM reference: an image, or an earlier stage's name. */
+  from: string;
+  instructions: Instruction[];
+}
+
+export function stagesOf(instructions: Instruction[]): Stage[] {
+  const stages: Stage[] = [];
+  for (const ins of instructions) {
+    if (ins.keyword === 'FROM') {
+      const words = splitWords(ins.args).words.filter((w) => !w.startsWith('--'));
+      const asAt = words.findIndex((w) => w.toLowerCase() === 'as');
+      stages.push({
+        index: stages.length,
+        from: words[0] ?? '',
+        ...(asAt > 0 && words[asAt + 1] ? { name: words[asAt + 1]!.toLowerCase() } : {}),
+        instructions: [],
+      });
+    } else {
+      stages[stages.length - 1]?.instructions.push(ins);
+    }
+  }
+  return stages;
+}
+
+/** The stage's ancestors (itself last): a stage built FROM an earlier stage inherits its instructions. */
+export function stageChain(stages: Stage[], stage: Stage): Stage[] {
+  const chain = [stage];
+  let cur = stage;
+  for (;;) {
+    const parent = stages.find((s) => s.name === cur.from.toLowerCase() && s.index < cur.index);
+    if (!parent) return chain;
+    chain.unshift(parent);
+    cur = parent;
+  }
+}
+
+/** The image a stage ultimately starts from. */
+export function baseImageOf(stages: Stage[], stage: Stage): string {
+  return stageChain(stages, stage)[0]!.from;
+}
+
+export function findStage(stages: Stage[], ref: string): Stage | undefined {
+  return /^\d+$/.test(ref) ? stages[Number(ref)] : stages.find((s) => s.name === ref.toLowerCase());
+}
+
+export interface Copy {
+  from?: string;
+  chmod?: string;
+  sources: string[];
+  dest: string;
+  line: number;
+}
+
+export function parseCopy(ins: Instruction): Copy | undefined {
+  if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') return undefined;
+  let words = splitWords(ins.args).words;
+  const flags = words.filter((w) => w.startsWith('--'));
+  words = words.filter((w) => !w.startsWith('--'));
+  const rest = ins.args.replace(/^(--\S+\s+)*/, '');
+  if (rest.startsWith('[')) {
+    try {
+      const arr = JSON.parse(rest) as unknown;
+      if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) words = arr as string[];
+    } catch {
+      return undefined;
+    }
+  }
+  if (words.length < 2) return undefined;
+  const from = flags.find((f) => f.startsWith('--from='))?.slice('--from='.length);
+  const chmod = flags.find((f) => f.startsWith('--chmod='))?.slice('--chmod='.length);
+  return { ...(from ? { from } : {}), ...(chmod ? { chmod } : {}), sources: words.slice(0, -1), dest: words[words.length - 1]!, line: ins.line };
+}
+
+/** The final stage's labels, including those its parent stages set. */
+export function labelsOf(stages: Stage[], stage: Stage): { labels: Map<string, string>; problems: string[] } {
+  const labels = new Map<string, string>();
+  const problems: string[] = [];
+  for (const s of stageChain(stages, stage)) {
+    for (const ins of s.instructions.filter((i) => i.keyword === 'LABEL')) {
+      const { words, variables, error } = splitWords(ins.args);
+      if (error) problems.push(`Dockerfile line ${ins.line}: LABEL has an ${error}`);
+      // A `$` outside single quotes is substituted by Docker: labels must be written literally.
+      const literal = (key: string, i: number) => {
+        if (variables[i]) problems.push(`label ${key} uses a build variable ($): write its value literally`);
+      };
+      if (words.length > 0 && !words[0]!.includes('=')) {
+        labels.set(words[0]!, words.slice(1).join(' '));
+        words.forEach((_, i) => literal(words[0]!, i));
+        continue;
+      }
+      const stray: string[] = [];
+      words.forEach((w, i) => {
+        const eq = w.indexOf('=');
+        if (eq <= 0) {
+          stray.push(w.slice(0, 40));
+          return;
+        }
+        labels.set(w.slice(0, eq), w.slice(eq + 1));
+        literal(w.slice(0, eq), i);
+      });
+      if (stray.length > 0) {
+        problems.push(`Dockerfile line ${ins.line}: LABEL words that are not key=value (a quote problem?): "${stray.slice(0, 3).join('", "')}"${stray.length > 3 ? ` and ${stray.length - 3} more` : ''}`);
+      }
+    }
+  }
+  return { labels, problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared facts
+
+export const REQUIRED_LABELS = [
+  'org.opencontainers.image.title',
+  'org.opencontainers.image.description',
+  'org.opencontainers.image.vendor',
+  'com.docker.desktop.extension.api.version',
+  'com.docker.desktop.extension.icon',
+  'com.docker.extension.screenshots',
+  'com.docker.extension.detailed-description',
+  'com.docker.extension.publisher-url',
+  'com.docker.extension.changelog',
+  'com.docker.extension.additional-urls',
+  'com.docker.extension.categories',
+] as const;
+
+export const MARKETPLACE_CATEGORIES = [
+  'ci-cd', 'container-orchestration', 'cloud-deployment', 'cloud-development', 'database', 'kubernetes',
+  'networking', 'image-registry', 'security', 'testing-tools', 'utility-tools', 'volumes',
+];
+
+export const DATA_DIR = '/var/lib/dockbase';
+export const SOCKET_DIR = '/run/guest-services';
+export const BACKEND_ENTRY = '/backend/dist/main.js';
+
+interface Metadata {
+  icon?: unknown;
+  vm?: { composefile?: unknown; image?: unknown; exposes?: { socket?: unknown } };
+  ui?: { 'dashboard-tab'?: { title?: unknown; root?: unknown; src?: unknown; backend?: { socket?: unknown } } };
+}
+
+function readJson<T>(project: Project, rel: string, problems: string[]): T | undefined {
+  const text = project.read(rel);
+  if (text === undefined) {
+    problems.push(`${rel} is missing`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    problems.push(`${rel} is not valid JSON: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+function dockerfileStages(project: Project, problems: string[]): Stage[] {
+  const text = project.read('Dockerfile');
+  if (text === undefined) {
+    problems.push('Dockerfile is missing');
+    return [];
+  }
+  const stages = stagesOf(parseDockerfile(text));
+  if (stages.length === 0) problems.push('Dockerfile has no FROM');
+  return stages;
+}
+
+const isHttpsUrl = (v: unknown): v is string => {
+  if (typeof v !== 'string') return false;
+  try {
+    return new URL(v).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+const normalize = (p: string) => path.posix.normalize(p).replace(/\/+$/, '') || '/';
+
+/** Where the final stage's COPY puts the UI build, and which project folder that build comes from. */
+function uiCopy(project: Project): { source?: string; dest?: string; problems: string[] } {
+  const problems: string[] = [];
+  const meta = readJson<Metadata>(project, 'metadata.json', []);
+  const root = meta?.ui?.['dashboard-tab']?.root;
+  const stages = dockerfileStages(project, problems);
+  const final = stages[stages.length - 1];
+  if (!final || typeof root !== 'string') return { problems };
+  const copy = final.instructions
+    .map(parseCopy)
+    .find((c): c is Copy => !!c && !!c.from && normalize(c.dest) === normalize(root));
+  if (!copy) {
+    problems.push(`the Dockerfile's final stage does not COPY --from a build stage to ${root} (metadata.json ui.dashboard-tab.root)`);
+    return { problems };
+  }
+  const src = copy.sources[0]!;
+  const stage = findStage(stages, copy.from!);
+  if (!stage) {
+    problems.push(`Dockerfile line ${copy.line}: COPY --from=${copy.from} names no stage`);
+    return { problems };
+  }
+  const workdir = stageChain(stages, stage)
+    .flatMap((s) => s.instructions)
+    .filter((i) => i.keyword === 'WORKDIR')
+    .map((i) => i.args.trim())
+    .reduce((dir, next) => path.posix.resolve(dir, next), '/');
+  const rel = path.posix.relative(workdir, path.posix.resolve(workdir, src));
+  if (rel.startsWith('..')) {
+    problems.push(`Dockerfile line ${copy.line}: the UI build ${src} is outside the build stage's WORKDIR ${workdir}`);
+    return { problems };
+  }
+  if (normalize(rel) !== 'ui/dist') problems.push(`Dockerfile line ${copy.line}: copies ${rel} to ${root}, not the UI build (ui/dist)`);
+  return { source: rel, dest: root, problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// metadata.json
+
+export function checkMetadata(project: Project): string[] {
+  const problems: string[] = [];
+  const meta = readJson<Metadata>(project, 'metadata.json', problems);
+  if (!meta) return problems;
+  if (typeof meta.icon !== 'string' || meta.icon === '') problems.push('metadata.json: icon is missing');
+  else if (!project.exists(meta.icon)) problems.push(`metadata.json: icon ${meta.icon} does not exist`);
+  const compose = meta.vm?.composefile;
+  if (typeof compose !== 'string' || compose === '') problems.push('metadata.json: vm.composefile is missing');
+  else if (!project.exists(compose)) problems.push(`metadata.json: vm.composefile ${compose} does not exist`);
+  const socket = meta.vm?.exposes?.socket;
+  if (typeof socket !== 'string' || !/^[\w.-]+\.sock$/.test(socket)) {
+    problems.push('metadata.json: vm.exposes.socket must name a socket file such as backend.sock');
+  }
+  const tab = meta.ui?.['dashboard-tab'];
+  if (!tab) {
+    problems.push('metadata.json: ui.dashboard-tab is missing');
+    return problems;
+  }
+  if (typeof tab.title !== 'string' || tab.title.trim() === '') problems.push('metadata.json: ui.dashboard-tab.title is missing');
+  if (typeof tab.root !== 'string' || !tab.root.startsWith('/')) problems.push('metadata.json: ui.dashboard-tab.root must be an absolute path in the image');
+  if (typeof tab.src !== 'string' || tab.src === '' || tab.src.startsWith('/')) problems.push('metadata.json: ui.dashboard-tab.src must be a file inside root');
+  if (tab.backend?.socket !== socket) problems.push('metadata.json: ui.dashboard-tab.backend.socket must equal vm.exposes.socket');
+  return problems;
+}
+
+/** The UI build that the image serves: metadata's root/src, mapped back through the Dockerfile to ui/dist. */
+export function checkUiBuild(project: Project): string[] {
+  const { source, problems } = uiCopy(project);
+  const meta = readJson<Metadata>(project, 'metadata.json', problems);
+  const src = meta?.ui?.['dashboard-tab']?.src;
+  if (!source || typeof src !== 'string') return problems;
+  const entry = path.posix.join(source, src);
+  const html = project.read(entry);
+  if (html === undefined) {
+    problems.push(`${entry} is missing: build the UI first (npm run build -w ui); metadata.json's ui.dashboard-tab.src must be in the UI build`);
+    return problems;
+  }
+  // Docker Desktop serves the folder from the image: asset URLs must be relative (vite `base: './'`).
+  for (const m of html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']+)["']/g)) {
+    const url = m[1]!;
+    if (url.startsWith('/') && !url.startsWith('//')) problems.push(`${entry}: asset URL ${url} is absolute; the UI must use relative URLs`);
+    else if (!/^[a-z]+:|^\/\/|^#/.test(url) && !project.exists(path.posix.join(source, url))) problems.push(`${entry}: asset ${url} is not in ${source}`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dockerfile: labels
+
+export function checkLabels(project: Project): string[] {
+  const problems: string[] = [];
+  const stages = dockerfileStages(project, problems);
+  const final = stages[stages.length - 1];
+  if (!final) return problems;
+  const { labels, problems: parseProblems } = labelsOf(stages, final);
+  problems.push(...parseProblems);
+  for (const key of REQUIRED_LABELS) {
+    const value = labels.get(key);
+    if (value === undefined) problems.push(`label ${key} is missing from the final stage`);
+    else if (value.trim() === '') problems.push(`label ${key} is empty`);
+  }
+  const get = (key: string) => labels.get(key)?.trim() || undefined;
+
+  const api = get('com.docker.desktop.extension.api.version');
+  if (api && !/^(?:(?:>=|<=|>|<|=)?\s*\d+\.\d+\.\d+\s*,?\s*)+$/.test(api)) problems.push(`label com.docker.desktop.extension.api.version "${api}" is not a semver version or constraint`);
+
+  const icon = get('com.docker.desktop.extension.icon');
+  if (icon && (!isHttpsUrl(icon) || !/\.(svg|png|jpe?g)$/i.test(new URL(icon).pathname))) {
+    problems.push(`label com.docker.desktop.extension.icon must be an https URL of an .svg, .png or .jpg file (got ${icon})`);
+  }
+  const publisher = get('com.docker.extension.publisher-url');
+  if (publisher && !isHttpsUrl(publisher)) problems.push(`label com.docker.extension.publisher-url must be an https URL (got ${publisher})`);
+
+  // The icon URL points at the repository's copy of metadata.json's icon; the screenshots sit next to it.
+  const meta = readJson<Metadata>(project, 'metadata.json', []);
+  let repoBase: string | undefined;
+  if (icon && isHttpsUrl(icon) && typeof meta?.icon === 'string') {
+    if (icon.endsWith(`/${meta.icon}`)) repoBase = icon.slice(0, -meta.icon.length);
+    else problems.push(`label com.docker.desktop.extension.icon should point at the repository's ${meta.icon} (got ${icon})`);
+  }
+
+  const screenshots = jsonLabel(labels, 'com.docker.extension.screenshots', problems);
+  if (screenshots !== undefined) {
+    if (!Array.isArray(screenshots) || screenshots.length === 0) problems.push('label com.docker.extension.screenshots must be a non-empty JSON array');
+    else {
+      screenshots.forEach((s: unknown, i) => {
+        const o = s as { alt?: unknown; url?: unknown };
+        if (typeof o !== 'object' || o === null || typeof o.alt !== 'string' || o.alt.trim() === '') problems.push(`screenshot ${i}: "alt" must be a non-empty string`);
+        if (!isHttpsUrl(o?.url)) {
+          problems.push(`screenshot ${i}: "url" must be an https URL`);
+          return;
+        }
+        if (repoBase) {
+          if (!o.url.startsWith(`${repoBase}docs/screenshots/`) || !/\.(png|jpe?g)$/i.test(o.url)) {
+            problems.push(`screenshot ${i}: ${o.url} is not an image under ${repoBase}docs/screenshots/`);
+          } else if (project.exists('docs/screenshots')) {
+            const rel = o.url.slice(repoBase.length);
+            if (!project.exists(rel)) problems.push(`screenshot ${i}: ${rel} does not exist in the repository`);
+          }
+        }
+      });
+    }
+  }
+
+  const urls = jsonLabel(labels, 'com.docker.extension.additional-urls', problems);
+  if (urls !== undefined) {
+    if (!Array.isArray(urls) || urls.length === 0) problems.push('label com.docker.extension.additional-urls must be a non-empty JSON array');
+    else {
+      urls.forEach((u: unknown, i) => {
+        const o = u as { title?: unknown; url?: unknown };
+        if (typeof o !== 'object' || o === null || typeof o.title !== 'string' || o.title.trim() === '') problems.push(`additional url ${i}: "title" must be a non-empty string`);
+        if (!isHttpsUrl(o?.url)) problems.push(`additional url ${i}: "url" must be an https URL`);
+      });
+    }
+  }
+
+  const changelog = get('com.docker.extension.changelog');
+  if (changelog && !/<(ul|ol)>[\s\S]*<li>[\s\S]*<\/li>[\s\S]*<\/\1>/.test(changelog)) problems.push('label com.docker.extension.changelog must be an HTML list (<ul><li>…</li></ul>)');
+
+  const categories = get('com.docker.extension.categories');
+  if (categories) {
+    const list = categories.split(',').map((c) => c.trim());
+    if (!list.includes('database')) problems.push(`label com.docker.extension.categories must include database (got ${categories})`);
+    for (const c of list) if (!MARKETPLACE_CATEGORIES.includes(c)) problems.push(`label com.docker.extension.categories: "${c}" is not a Marketplace category`);
+  }
+  return problems;
+}
+
+function jsonLabel(labels: Map<string, string>, key: string, problems: string[]): unknown[] | undefined | null {
+  const value = labels.get(key)?.trim();
+  if (!value) return undefined;
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return Array.isArray(parsed) ? parsed : null;
+  } catch (e) {
+    problems.push(`label ${key} is not valid JSON: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dockerfile: stages, dependencies, user, files
+
+export function checkImageLayout(project: Project): string[] {
+  const problems: string[] = [];
+  const stages = dockerfileStages(project, problems);
+  const final = stages[stages.length - 1];
+  if (!final) return problems;
+  if (stages.length < 2) problems.push('the Dockerfile must be multi-stage: build in one stage, run in a small final one');
+
+  const pkg = readJson<{ workspaces?: unknown }>(project, 'package.json', problems);
+  const workspaces = Array.isArray(pkg?.workspaces) ? (pkg.workspaces as string[]) : [];
+  const manifests = ['package.json', 'package-lock.json', ...workspaces.map((w) => `${w}/package.json`)];
+
+  // Every `npm ci` runs after all workspace manifests and the lockfile are in place.
+  let prodDeps: Stage | undefined;
+  let buildStage: Stage | undefined;
+  for (const stage of stages) {
+    const chain = stageChain(stages, stage).flatMap((s) => s.instructions);
+    chain.forEach((ins, i) => {
+      if (ins.keyword !== 'RUN' || !/\bnpm\s+(?:ci|prune)\b/.test(ins.args)) return;
+      if (!stage.instructions.includes(ins)) return; // inherited: checked in its own stage
+      if (/\bnpm\s+prune\b/.test(ins.args) && /--omit[= ]dev\b|--production\b/.test(ins.args)) {
+        prodDeps = stage;
+        return;
+      }
+      const copied = chain.slice(0, i).map(parseCopy).filter((c): c is Copy => !!c && !c.from);
+      for (const file of manifests) {
+        const ok = copied.some((c) =>
+          c.sources.some((s) => {
+            const n = normalize(s);
+            return n === '.' || n === file || file.startsWith(`${n}/`);
+          }),
+        );
+        if (!ok) problems.push(`Dockerfile line ${ins.line}: npm ci runs before ${file} is copied`);
+      }
+      if (/--omit[= ]dev\b|--production\b|--only[= ]prod/.test(ins.args)) {
+        prodDeps = stage;
+        if (!/(?:-w|--workspace)[= ]backend\b/.test(ins.args)) problems.push(`Dockerfile line ${ins.line}: the production install must be limited to the backend (-w backend)`);
+      }
+    });
+    if (chain.some((i) => i.keyword === 'RUN' && /\bnpm\s+run\s+build\b/.test(i.args))) buildStage ??= stage;
+  }
+  if (!prodDeps) problems.push('no stage installs the production dependencies only (npm ci --omit=dev -w backend)');
+
+  const finalCopies = final.instructions.map(parseCopy).filter((c): c is Copy => !!c);
+  const copiesFrom = (stage: Stage | undefined) =>
+    !!stage && finalCopies.some((c) => c.from && findStage(stages, c.from) && stageChain(stages, findStage(stages, c.from)!).includes(stage));
+  if (prodDeps && !copiesFrom(prodDeps)) problems.push('the final stage does not copy the production node_modules from the stage that installs them');
+  if (prodDeps && stageChain(stages, final).includes(prodDeps)) problems.push('the final stage must not be built on the dependency stage (it would keep the build tools)');
+
+  // better-sqlite3 is a native addon: it must be installed on the image (and libc) that runs it.
+  if (prodDeps && baseImageOf(stages, prodDeps) !== baseImageOf(stages, final)) {
+    problems.push(`better-sqlite3 is built on ${baseImageOf(stages, prodDeps)} but runs on ${baseImageOf(stages, final)}: use the same base image`);
+  }
+  if (!/^node:20\b/.test(baseImageOf(stages, final))) problems.push(`the final image should run Node 20 (node:20-…), got ${baseImageOf(stages, final)}`);
+
+  if (!buildStage) problems.push('no stage builds the UI and the backend (npm run build)');
+  const fromBuild = finalCopies.filter((c) => c.from && buildStage && findStage(stages, c.from) === buildStage);
+  const destOf = (suffix: string) => fromBuild.find((c) => c.sources.some((s) => normalize(s).endsWith(suffix)))?.dest;
+  if (normalize(destOf('backend/dist') ?? '') !== '/backend/dist') problems.push('the final stage must copy backend/dist from the build stage to /backend/dist');
+  if (!destOf('backend/package.json')) problems.push('the final stage must copy backend/package.json ("type": "module") next to /backend/dist');
+
+  // The extension's own files sit at the image root.
+  const meta = readJson<Metadata>(project, 'metadata.json', []);
+  const atRoot = ['metadata.json', meta?.icon, meta?.vm?.composefile].filter((f): f is string => typeof f === 'string');
+  for (const file of atRoot) {
+    const ok = finalCopies.some((c) => !c.from && c.sources.includes(file) && (normalize(c.dest) === '/' || normalize(c.dest) === `/${file}`));
+    if (!ok) problems.push(`the final stage must COPY ${file} to /`);
+  }
+
+  // The backend runs unprivileged, yet must create its socket in /run/guest-services, which Docker Desktop
+  // mounts owned by root, and write its data folder: the container starts as root, an entrypoint script
+  // hands both folders to an unprivileged user and drops root for good.
+  const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
+  const imageUser = last(final.instructions.filter((i) => i.keyword === 'USER'))?.args.trim().split(':')[0];
+  const isRoot = (u: string | undefined) => u === undefined || u === 'root' || u === '0';
+  const entrypoint = last(final.instructions.filter((i) => i.keyword === 'ENTRYPOINT'));
+  if (!isRoot(imageUser)) {
+    problems.push(
+      `the final stage switches to USER ${imageUser}: the backend could not create its socket in ${SOCKET_DIR}, which Docker Desktop mounts owned by root; start as root and drop privileges in the entrypoint`,
+    );
+  } else if (!entrypoint) {
+    problems.push('the final stage runs the backend as root: add an ENTRYPOINT script that drops to an unprivileged user');
+  } else {
+    problems.push(...checkEntrypoint(project, final, entrypoint));
+  }
+
+  // CMD: node on the backend's entry; the socket stays the default one.
+  const cmd = last(final.instructions.filter((i) => i.keyword === 'CMD'));
+  if (!cmd) problems.push(`the final stage has no CMD ["node", "${BACKEND_ENTRY}"]`);
+  else {
+    let argv: unknown;
+    try {
+      argv = JSON.parse(cmd.args);
+    } catch {
+      argv = undefined;
+    }
+    if (!Array.isArray(argv) || argv[0] !== 'node' || argv[1] !== BACKEND_ENTRY) {
+      problems.push(`Dockerfile line ${cmd.line}: CMD must be the exec form ["node", "${BACKEND_ENTRY}"]`);
+    } else if (argv.slice(2).some((a) => typeof a === 'string' && a.startsWith('--socket'))) {
+      problems.push(`Dockerfile line ${cmd.line}: CMD must not move the socket away from the backend's default`);
+    }
+  }
+  return problems;
+}
+
+/** The ENTRYPOINT must be a script from the repository that hands the socket and data folders to an
+ * unprivileged user, then runs the CMD as that user. */
+function checkEntrypoint(project: Project, final: Stage, entrypoint: Instruction): string[] {
+  let argv: unknown;
+  try {
+    argv = JSON.parse(entrypoint.args);
+  } catch {
+    argv = undefined;
+  }
+  if (!Array.isArray(argv) || typeof argv[0] !== 'string') return [`Dockerfile line ${entrypoint.line}: ENTRYPOINT must be the exec form ["/path/to/script"]`];
+  const target = normalize(argv[0]);
+  const copy = final.instructions
+    .map(parseCopy)
+    .find((c): c is Copy => !!c && !c.from && c.sources.length === 1 && (normalize(c.dest) === target || (c.dest.endsWith('/') && normalize(path.posix.join(c.dest, path.posix.basename(c.sources[0]!))) === target)));
+  const text = copy && project.read(normalize(copy.sources[0]!.replace(/^\.\//, '')));
+  if (!copy || text === undefined) return [`Dockerfile line ${entrypoint.line}: ENTRYPOINT ${target} is not a script the final stage copies from the repository`];
+  const script = copy.sources[0]!;
+  const problems: string[] = [];
+  if (!/^#!\/bin\/(?:ba)?sh\b/.test(text)) problems.push(`${script} must start with #!/bin/sh`);
+  const executable = copy.chmod !== undefined || final.instructions.some((i) => i.keyword === 'RUN' && new RegExp(`chmod\\s+(?:[0-7]*[1357][0-7]*|[augo]*\\+x)\\s+(?:\\S+\\s+)*${target}(?:\\s|$)`).test(i.args));
+  if (!executable) problems.push(`the final stage must make ${target} executable (RUN chmod 755 ${target})`);
+  const code = text.replace(/^\s*#.*$/gm, '');
+  const drop = /^\s*exec\s+(?:setpriv\b[^\n]*?--reuid[= ]"?([\w-]+)|gosu\s+([\w-]+)|su-exec\s+([\w-]+))[^\n]*"\$@"/m.exec(code);
+  const user = drop?.[1] ?? drop?.[2] ?? drop?.[3];
+  if (!user) {
+    problems.push(`${script} must end by running the command as an unprivileged user (exec setpriv --reuid=<user> … -- "$@")`);
+    return problems;
+  }
+  if (user === 'root' || user === '0') problems.push(`${script} runs the command as ${user}: drop to an unprivileged user`);
+  for (const dir of [SOCKET_DIR, DATA_DIR]) {
+    if (!new RegExp(`chown\\s+(?:-R\\s+)?${user}(?::[\\w-]+)?\\s+(?:[^\\s&;|]+\\s+)*${dir}(?:[\\s;]|$)`, 'm').test(code)) {
+      problems.push(`${script} must hand ${dir} to ${user} (chown ${user}:${user} ${dir}) before dropping root`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// .dockerignore
+
+/** Docker's .dockerignore matching: the last matching pattern wins; a pattern also matches a file's parents. */
+export function dockerIgnoreMatcher(text: string): (file: string) => boolean {
+  const patterns = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const exclude = l.startsWith('!');
+      const body = path.posix.normalize((exclude ? l.slice(1) : l).trim().replace(/^\/+/, '')).replace(/\/+$/, '');
+      return { exclude, re: globToRegExp(body) };
+    });
+  return (file) => {
+    const parts = file.split('/');
+    const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+    let ignored = false;
+    for (const p of patterns) {
+      if (prefixes.some((f) => p.re.test(f))) ignored = !p.exclude;
+    }
+    return ignored;
+  };
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*' && glob[i + 1] === '*') {
+      if (glob[i + 2] === '/') {
+        re += '(?:.*/)?';
+        i += 2;
+      } else {
+        re += '.*';
+        i += 1;
+      }
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i);
+      re += end > i ? glob.slice(i, end + 1).replace(/^\[!/, '[^') : '\\[';
+      if (end > i) i = end;
+    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+const isTestFile = (f: string) => /\.test\.[cm]?[jt]sx?$/.test(f);
+
+export function checkDockerignore(project: Project): string[] {
+  const problems: string[] = [];
+  const text = project.read('.dockerignore');
+  if (text === undefined) return ['.dockerignore is missing: the build context would include node_modules, .git and the test results'];
+  const ignored = dockerIgnoreMatcher(text);
+
+  // Everything the Dockerfile copies from the context (but test files) must reach the builder.
+  const stages = dockerfileStages(project, problems);
+  for (const stage of stages) {
+    for (const copy of stage.instructions.map(parseCopy)) {
+      if (!copy || copy.from) continue;
+      for (const src of copy.sources) {
+        const rel = normalize(src.replace(/^\.\//, ''));
+        if (/[*?[]/.test(rel)) continue;
+        const files = rel === '.' ? project.listFiles('.') : project.listFiles(rel);
+        if (files.length === 0 && !project.exists(rel)) problems.push(`the Dockerfile copies ${src}, which does not exist`);
+        const lost = files.filter((f) => ignored(f) && !isTestFile(f));
+        if (lost.length > 0) problems.push(`.dockerignore drops ${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}, which the Dockerfile copies (${src})`);
+      }
+    }
+  }
+  // And the bulky or private parts stay out.
+  for (const f of ['node_modules/x/index.js', 'ui/node_modules/x/index.js', 'ui/dist/index.html', 'backend/dist/main.js', '.git/HEAD', 'docs/screenshots/instances-light.png', '.test-results/unit.json', 'bench/results.json', 'coverage/index.html', '.env']) {
+    if (!ignored(f)) problems.push(`.dockerignore does not keep ${f} out of the build context`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// docker-compose.yaml (the small subset of YAML a compose file needs: maps, lists, scalars)
+
+export type Yaml = string | null | Yaml[] | { [key: string]: Yaml };
+
+export function parseYaml(text: string): Yaml {
+  const lines = text
+    .split(/\r?\n/)
+    .map((raw, i) => ({ raw: stripYamlComment(raw).replace(/\s+$/, ''), n: i + 1 }))
+    .filter((l) => l.raw.trim() !== '' && l.raw.trim() !== '---');
+  if (lines.some((l) => /\t/.test(l.raw.slice(0, indentOf(l.raw) + 1)))) throw new Error('tabs in indentation');
+  let pos = 0;
+  if (lines.length === 0) return null;
+  const result = block(indentOf(lines[0]!.raw));
+  if (pos < lines.length) throw new Error(`line ${lines[pos]!.n}: unexpected indentation`);
+  return result;
+
+  function indentOf(s: string) {
+    return s.length - s.trimStart().length;
+  }
+  function isItem(s: string) {
+    return /^-(\s|$)/.test(s.trimStart());
+  }
+  function block(indent: number): Yaml {
+    return isItem(lines[pos]!.raw) ? seq(indent) : map(indent);
+  }
+  function map(indent: number): Yaml {
+    const out: { [key: string]: Yaml } = {};
+    while (pos < lines.length) {
+      const l = lines[pos]!;
+      const ind = indentOf(l.raw);
+      if (ind < indent || (ind === indent && isItem(l.raw))) break;
+      if (ind > indent) throw new Error(`line ${l.n}: unexpected indentation`);
+      const m = /^("[^"]*"|'[^']*'|[^\s:][^:]*?)\s*:(?:\s+(.*))?$/.exec(l.raw.trim());
+      if (!m) throw new Error(`line ${l.n}: expected "key: value"`);
+      pos++;
+      const key = String(scalar(m[1]!) ?? '');
+      if (Object.prototype.hasOwnProperty.call(out, key)) throw new Error(`line ${l.n}: duplicate key ${key}`);
+      if (m[2] !== undefined && m[2] !== '') out[key] = scalar(m[2]);
+      else if (pos < lines.length && indentOf(lines[pos]!.raw) > indent) out[key] = block(indentOf(lines[pos]!.raw));
+      else if (pos < lines.length && indentOf(lines[pos]!.raw) === indent && isItem(lines[pos]!.raw)) out[key] = seq(indent);
+      else out[key] = null;
+    }
+    return out;
+  }
+  function seq(indent: number): Yaml {
+    const out: Yaml[] = [];
+    while (pos < lines.length) {
+      const l = lines[pos]!;
+      const ind = indentOf(l.raw);
+      if (ind !== indent || !isItem(l.raw)) {
+        if (ind > indent) throw new Error(`line ${l.n}: unexpected indentation`);
+        break;
+      }
+      const rest = l.raw.trimStart().slice(1).trimStart();
+      if (rest === '') {
+        pos++;
+        out.push(pos < lines.length && indentOf(lines[pos]!.raw) > indent ? block(indentOf(lines[pos]!.raw)) : null);
+      } else if (/^("[^"]*"|'[^']*'|[^\s:'"][^:]*?)\s*:(\s|$)/.test(rest)) {
+        // "- key: value": a map whose first key sits after the dash.
+        const itemIndent = l.raw.length - rest.length;
+        lines[pos] = { raw: ' '.repeat(itemIndent) + rest, n: l.n };
+        out.push(map(itemIndent));
+      } else {
+        pos++;
+        out.push(scalar(rest));
+      }
+    }
+    return out;
+  }
+  function scalar(s: string): Yaml {
+    const t = s.trim();
+    if (/^".*"$/.test(t)) return JSON.parse(t) as string;
+    if (/^'.*'$/.test(t)) return t.slice(1, -1).replace(/''/g, "'");
+    if (t === '~' || t === 'null') return null;
+    if (t.startsWith('[') || t.startsWith('{')) {
+      if (t === '{}') return {};
+      // A flow list of plain or double-quoted strings, the form compose commands take.
+      const items = t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1).trim() : undefined;
+      if (items === '') return [];
+      if (items !== undefined && /^("(?:[^"\\]|\\.)*"|[^,"'[\]{}]+)(\s*,\s*("(?:[^"\\]|\\.)*"|[^,"'[\]{}]+))*$/.test(items)) {
+        return items.match(/"(?:[^"\\]|\\.)*"|[^,\s][^,]*/g)!.map((x) => scalar(x) as string);
+      }
+      throw new Error(`flow collections other than lists of strings are not supported: ${t}`);
+    }
+    if (/^[|>]/.test(t)) throw new Error('block scalars are not supported');
+    return t;
+  }
+}
+
+function stripYamlComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return line.slice(0, i);
+  }
+  return line;
+}
+
+const asMap = (y: Yaml | undefined): { [key: string]: Yaml } | undefined =>
+  y !== null && y !== undefined && typeof y === 'object' && !Array.isArray(y) ? y : undefined;
+
+export function checkCompose(project: Project): string[] {
+  const problems: string[] = [];
+  const meta = readJson<Metadata>(project, 'metadata.json', problems);
+  const file = typeof meta?.vm?.composefile === 'string' ? meta.vm.composefile : 'docker-compose.yaml';
+  const text = project.read(file);
+  if (text === undefined) return [...problems, `${file} is missing`];
+  let doc: Yaml;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    return [...problems, `${file} could not be read: ${(e as Error).message}`];
+  }
+  const services = asMap(asMap(doc)?.services);
+  const names = Object.keys(services ?? {});
+  if (!services || names.length === 0) return [...problems, `${file} has no service: the backend must be its first service`];
+  const name = names[0]!;
+  const service = asMap(services[name]);
+  if (!service) return [...problems, `${file}: service ${name} is empty`];
+  if (service.image !== '${DESKTOP_PLUGIN_IMAGE}') problems.push(`${file}: service ${name} must run image \${DESKTOP_PLUGIN_IMAGE} (got ${String(service.image)})`);
+
+  // The socket: metadata's name under /run/guest-services is where the backend listens by default.
+  const socket = meta?.vm?.exposes?.socket;
+  const config = project.read('backend/src/config.ts');
+  const declared = config && /export\s+const\s+DESKTOP_SOCKET\s*(?::\s*string\s*)?=\s*(['"`])([^'"`]+)\1/.exec(config)?.[2];
+  if (!declared) problems.push('backend/src/config.ts: no DESKTOP_SOCKET constant found');
+  else if (typeof socket === 'string' && declared !== `${SOCKET_DIR}/${socket}`) {
+    problems.push(`the backend listens on ${declared} by default, but metadata.json exposes ${SOCKET_DIR}/${socket}`);
+  }
+  const command = service.command ?? service.entrypoint;
+  const commandText = Array.isArray(command) ? command.join(' ') : typeof command === 'string' ? command : '';
+  const env = service.environment;
+  const envText = Array.isArray(env) ? env.join('\n') : Object.entries(asMap(env) ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('\n');
+  for (const m of [...commandText.matchAll(/--socket[= ](\S+)/g), ...envText.matchAll(/DOCKBASE_SOCKET=(\S+)/g)]) {
+    if (typeof socket === 'string' && m[1] !== `${SOCKET_DIR}/${socket}`) problems.push(`${file}: the backend is told to listen on ${m[1]}, not ${SOCKET_DIR}/${socket}`);
+  }
+  if (/--port\b/.test(commandText) || /DOCKBASE_PORT=/.test(envText)) problems.push(`${file}: the backend must listen on the socket, not a TCP port`);
+
+  // The data folder is a named volume declared at the top level.
+  const volumes = Array.isArray(service.volumes) ? service.volumes : [];
+  const mounts = volumes.map((v) => {
+    if (typeof v === 'string') {
+      const [source, target] = v.split(':');
+      return { source, target };
+    }
+    const m = asMap(v);
+    return { source: typeof m?.source === 'string' ? m.source : undefined, target: typeof m?.target === 'string' ? m.target : undefined };
+  });
+  const data = mounts.find((m) => m.target && normalize(m.target) === DATA_DIR);
+  const declaredVolumes = asMap(asMap(doc)?.volumes) ?? {};
+  if (!data?.source) problems.push(`${file}: service ${name} must mount a named volume on ${DATA_DIR}`);
+  else if (data.source.startsWith('/') || data.source.startsWith('.')) problems.push(`${file}: ${DATA_DIR} must be a named volume, not the bind mount ${data.source}`);
+  else if (!Object.prototype.hasOwnProperty.call(declaredVolumes, data.source)) problems.push(`${file}: volume ${data.source} is not declared under the top-level volumes`);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// docker.svg
+
+interface XmlElement {
+  name: string;
+  attrs: Map<string, string>;
+}
+
+/** A small well-formedness check: balanced tags, quoted unique attributes, valid references, one root. */
+export function parseXml(text: string): { problems: string[]; root?: XmlElement; elements: XmlElement[] } {
+  const problems: string[] = [];
+  const elements: XmlElement[] = [];
+  const stack: string[] = [];
+  let root: XmlElement | undefined;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const name = /[A-Za-z_:][\w.:-]*/y;
+  const refOk = (s: string) => !/&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(s);
+  const lineAt = (at: number) => text.slice(0, at).split('\n').length;
+  const fail = (msg: string) => {
+    problems.push(`line ${lineAt(i)}: ${msg}`);
+  };
+  while (i < text.length && problems.length === 0) {
+    const lt = text.indexOf('<', i);
+    const chunk = text.slice(i, lt < 0 ? text.length : lt);
+    if (stack.length === 0 && chunk.trim() !== '') fail('text outside the root element');
+    if (!refOk(chunk)) fail('an "&" that is not a valid entity reference');
+    if (lt < 0) break;
+    i = lt;
+    if (text.startsWith('<?', i)) {
+      const end = text.indexOf('?>', i);
+      if (end < 0) fail('unterminated processing instruction');
+      if (text.startsWith('<?xml', i) && /\s/.test(text[i + 5] ?? '') && i !== (text.charCodeAt(0) === 0xfeff ? 1 : 0)) fail('the XML declaration must come first');
+      i = end + 2;
+    } else if (text.startsWith('<!--', i)) {
+      const end = text.indexOf('-->', i + 4);
+      if (end < 0 || text.slice(i + 4, end).includes('--')) fail('bad comment');
+      i = end + 3;
+    } else if (text.startsWith('<![CDATA[', i)) {
+      if (stack.length === 0) fail('CDATA outside the root element');
+      const end = text.indexOf(']]>', i);
+      if (end < 0) fail('unterminated CDATA');
+      i = end + 3;
+    } else if (text.startsWith('<!DOCTYPE', i)) {
+      if (root) fail('DOCTYPE after the root element');
+      const bracket = text.indexOf('[', i);
+      const gt = text.indexOf('>', i);
+      const end = bracket >= 0 && bracket < gt ? text.indexOf(']>', bracket) + 1 : gt;
+      if (end <= 0) fail('unterminated DOCTYPE');
+      i = end + 1;
+    } else if (text.startsWith('</', i)) {
+      name.lastIndex = i + 2;
+      const m = name.exec(text);
+      const close = /^\s*>/.exec(text.slice(name.lastIndex));
+      if (!m || !close) {
+        fail('bad closing tag');
+        break;
+      }
+      const open = stack.pop();
+      if (open !== m[0]) fail(`</${m[0]}> closes <${open ?? 'nothing'}>`);
+      i = name.lastIndex + close[0].length;
+    } else {
+      name.lastIndex = i + 1;
+      const m = name.exec(text);
+      if (!m) {
+        fail('a "<" that starts no tag');
+        break;
+      }
+      const el: XmlElement = { name: m[0], attrs: new Map() };
+      let j = name.lastIndex;
+      let selfClosing = false;
+      for (;;) {
+        const ws = /^\s*/.exec(text.slice(j))![0].length;
+        j += ws;
+        if (text.startsWith('/>', j)) {
+          selfClosing = true;
+          j += 2;
+          break;
+        }
+        if (text[j] === '>') {
+          j += 1;
+          break;
+        }
+        name.lastIndex = j;
+        const a = ws > 0 ? name.exec(text) : null;
+        if (!a) {
+          fail(`bad attribute in <${el.name}>`);
+          break;
+        }
+        const v = /^\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/.exec(text.slice(name.lastIndex));
+        if (!v) {
+          fail(`attribute ${a[0]} of <${el.name}> has no quoted value`);
+          break;
+        }
+        const value = v[1] ?? v[2] ?? '';
+        if (!refOk(value)) fail(`attribute ${a[0]} has an "&" that is not a valid entity reference`);
+        if (el.attrs.has(a[0])) fail(`attribute ${a[0]} repeated in <${el.name}>`);
+        el.attrs.set(a[0], value);
+        j = name.lastIndex + v[0].length;
+      }
+      if (problems.length > 0) break;
+      if (stack.length === 0) {
+        if (root) fail('more than one root element');
+        root = el;
+      }
+      elements.push(el);
+      if (!selfClosing) stack.push(el.name);
+      i = j;
+    }
+  }
+  if (problems.length === 0 && stack.length > 0) problems.push(`<${stack[stack.length - 1]}> is never closed`);
+  if (problems.length === 0 && !root) problems.push('no root element');
+  return { problems, ...(root ? { root } : {}), elements };
+}
+
+export function checkIcon(project: Project): string[] {
+  const meta = readJson<Metadata>(project, 'metadata.json', []);
+  const file = typeof meta?.icon === 'string' ? meta.icon : 'docker.svg';
+  const text = project.read(file);
+  if (text === undefined) return [`${file} is missing`];
+  if (!file.endsWith('.svg')) return [];
+  const { problems, root, elements } = parseXml(text);
+  if (problems.length > 0) return problems.map((p) => `${file} is not well-formed XML: ${p}`);
+  const out: string[] = [];
+  if (root?.name !== 'svg') out.push(`${file}: the root element is <${root?.name}>, not <svg>`);
+  if (root?.attrs.get('xmlns') !== 'http://www.w3.org/2000/svg') out.push(`${file}: <svg> lacks xmlns="http://www.w3.org/2000/svg"`);
+  const box = root?.attrs.get('viewBox')?.trim().split(/[\s,]+/).map(Number);
+  if (!box || box.length !== 4 || box.some((n) => !Number.isFinite(n)) || box[2]! <= 0 || box[3]! <= 0) {
+    out.push(`${file}: <svg> needs a viewBox of four numbers with a positive width and height`);
+  }
+  if (!elements.some((e) => ['path', 'ellipse', 'circle', 'rect', 'polygon', 'polyline', 'line'].includes(e.name))) out.push(`${file}: draws nothing`);
+  if (elements.some((e) => ['script', 'foreignObject', 'image'].includes(e.name))) out.push(`${file}: must be plain vector shapes (no script, image or foreignObject)`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Makefile
+
+export const MAKE_TARGETS = [
+  'build-extension', 'install-extension', 'update-extension', 'prepare-buildx', 'push-extension', 'help',
+  'dev-ui-source', 'dev-debug', 'dev-reset', 'test', 'bench',
+];
+
+export function checkMakefile(project: Project): string[] {
+  const text = project.read('Makefile');
+  if (text === undefined) return ['Makefile is missing'];
+  const problems: string[] = [];
+  for (const v of ['IMAGE', 'TAG']) if (!new RegExp(`^${v}\\s*\\?=\\s*\\S`, 'm').test(text)) problems.push(`Makefile: ${v} ?= … is missing`);
+  const recipe = (target: string) => {
+    const m = new RegExp(`^${target}:[^\\n]*\\n((?:\\t[^\\n]*\\n?)*)`, 'm').exec(text);
+    return m?.[1] ?? '';
+  };
+  for (const t of MAKE_TARGETS) {
+    if (!new RegExp(`^${t}:[^\\n#]*##\\s*\\S`, 'm').test(text)) problems.push(`Makefile: target ${t} is missing or has no "## description" for make help`);
+  }
+  const expect = (target: string, re: RegExp, what: string) => {
+    if (!re.test(recipe(target))) problems.push(`Makefile: ${target} should ${what}`);
+  };
+  expect('build-extension', /docker build\b.*\$\(IMAGE\):\$\(TAG\)/, 'docker build the image $(IMAGE):$(TAG)');
+  expect('install-extension', /docker extension install \$\(IMAGE\):\$\(TAG\)/, 'run docker extension install');
+  expect('update-extension', /docker extension update \$\(IMAGE\):\$\(TAG\)/, 'run docker extension update');
+  expect('push-extension', /docker buildx build --push\b/, 'push with docker buildx build --push');
+  const platforms = /^PLATFORMS\s*\??=\s*(\S+)/m.exec(text)?.[1] ?? recipe('push-extension');
+  if (!platforms.includes('linux/amd64') || !platforms.includes('linux/arm64')) problems.push('Makefile: push-extension must build linux/amd64 and linux/arm64');
+  expect('dev-ui-source', /docker extension dev ui-source \$\(IMAGE\):\$\(TAG\) \S+/, 'run docker extension dev ui-source with the dev server URL');
+  expect('dev-debug', /docker extension dev debug \$\(IMAGE\):\$\(TAG\)/, 'run docker extension dev debug');
+  expect('dev-reset', /docker extension dev reset \$\(IMAGE\):\$\(TAG\)/, 'run docker extension dev reset');
+  expect('help', /##/, 'list the targets with their "##" descriptions');
+  return problems;
+}
