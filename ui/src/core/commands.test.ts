@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, volumeCreateArgs, type CreatePlan } from './commands';
+import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, volumeLabels, type CreatePlan } from './commands';
 import { getEngine } from './engines';
 
 const redisPlan: CreatePlan = {
@@ -17,7 +17,7 @@ const redisPlan: CreatePlan = {
 describe('createContainerArgs', () => {
   it('builds the exact argv for Redis: labels, secret, loopback port, volume, healthcheck, command', () => {
     expect(createContainerArgs(redisPlan)).toEqual([
-      'create', '--name', 'cache',
+      'create', '--pull', 'never', '--name', 'cache',
       '--label', 'io.dockbase.instance=a1b2c3d4e5f6',
       '--label', 'io.dockbase.engine=redis',
       '--label', 'io.dockbase.schema=1',
@@ -29,7 +29,9 @@ describe('createContainerArgs', () => {
       '--label', 'io.dockbase.volumes=dockbase-cache-data',
       '--env', 'REDISCLI_AUTH=pa ss "$(id)"',
       '--publish', '127.0.0.1:6380:6379',
-      '--mount', 'type=volume,source=dockbase-cache-data,target=/data',
+      '--mount',
+      'type=volume,source=dockbase-cache-data,target=/data,volume-label=io.dockbase.volume=data,volume-label=io.dockbase.engine=redis,' +
+        'volume-label=io.dockbase.tag=8.2,volume-label=io.dockbase.name=cache,volume-label=io.dockbase.mount=/data,volume-label=io.dockbase.schema=1',
       '--health-cmd', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
       '--health-interval', '2s',
       '--health-timeout', '5s',
@@ -39,6 +41,10 @@ describe('createContainerArgs', () => {
       'redis:8.2',
       'redis-server', '--appendonly', 'yes', '--requirepass', 'pa ss "$(id)"',
     ]);
+  });
+
+  it('creates and starts in one call when asked to start', () => {
+    expect(createContainerArgs(redisPlan, { start: true }).slice(0, 6)).toEqual(['run', '--detach', '--pull', 'never', '--name', 'cache']);
   });
 
   it('publishes on all interfaces only when asked, and mounts nothing when data is not kept', () => {
@@ -58,7 +64,7 @@ describe('createContainerArgs', () => {
       volumes: [{ name: 'dockbase-cache-data', mount: getEngine('postgres').dataMounts('18')[0]! }],
     });
     expect(args).toContain('POSTGRES_PASSWORD=pa ss "$(id)"');
-    expect(args).toContain('type=volume,source=dockbase-cache-data,target=/var/lib/postgresql');
+    expect(args.find((a) => a.startsWith('type=volume'))).toMatch(/^type=volume,source=dockbase-cache-data,target=\/var\/lib\/postgresql,volume-label=/);
     expect(args.at(-1)).toBe('registry.example.com:5000/mirror/postgres:18');
     expect(args[args.indexOf('--stop-timeout') + 1]).toBe('30');
   });
@@ -73,7 +79,7 @@ describe('createContainerArgs', () => {
       volumes: mongo.dataMounts('8.0').map((mount) => ({ name: `dockbase-x-${mount.key}`, mount })),
     });
     expect(args).toEqual(expect.arrayContaining(['MONGO_INITDB_ROOT_USERNAME=root', 'MONGO_INITDB_ROOT_PASSWORD=pa ss "$(id)"']));
-    expect(args.filter((a) => a.startsWith('type=volume'))).toEqual([
+    expect(args.filter((a) => a.startsWith('type=volume')).map((a) => a.split(',').slice(0, 3).join(','))).toEqual([
       'type=volume,source=dockbase-x-db,target=/data/db',
       'type=volume,source=dockbase-x-configdb,target=/data/configdb',
     ]);
@@ -99,15 +105,13 @@ describe('other builders', () => {
     expect(args.slice(-2)).toEqual(['--format', '{{json .}}']);
   });
   it('labels data volumes with their engine, version and mount', () => {
-    expect(volumeCreateArgs({ name: 'dockbase-db-data', mount: { key: 'data', path: '/var/lib/mysql' } }, { engine: 'mysql', tag: '8.4', instanceName: 'db' })).toEqual([
-      'volume', 'create',
-      '--label', 'io.dockbase.volume=data',
-      '--label', 'io.dockbase.engine=mysql',
-      '--label', 'io.dockbase.tag=8.4',
-      '--label', 'io.dockbase.name=db',
-      '--label', 'io.dockbase.mount=/var/lib/mysql',
-      '--label', 'io.dockbase.schema=1',
-      'dockbase-db-data',
-    ]);
+    expect(volumeLabels({ name: 'dockbase-db-data', mount: { key: 'data', path: '/var/lib/mysql' } }, { engine: 'mysql', tag: '8.4', instanceName: 'db' })).toEqual({
+      'io.dockbase.volume': 'data',
+      'io.dockbase.engine': 'mysql',
+      'io.dockbase.tag': '8.4',
+      'io.dockbase.name': 'db',
+      'io.dockbase.mount': '/var/lib/mysql',
+      'io.dockbase.schema': '1',
+    });
   });
 });

@@ -7,6 +7,11 @@ import { LABEL, LABEL_SCHEMA, imageRef } from './instance';
 
 const JSON_FORMAT = '{{json .}}';
 
+/** Dockbase containers of one create attempt (found again for clean-up by their unique id). */
+export function containerIdsOfInstanceArgs(id: string): string[] {
+  return ['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${LABEL.instance}=${id}`];
+}
+
 /** Every Dockbase container, stopped ones too, in ONE call. */
 export function listInstancesArgs(): string[] {
   return ['ps', '--all', '--no-trunc', '--filter', `label=${LABEL.instance}`, '--format', JSON_FORMAT];
@@ -34,8 +39,8 @@ export function pullArgs(ref: string): string[] {
   return ['pull', ref];
 }
 
-export function volumeInspectArgs(name: string): string[] {
-  return ['volume', 'inspect', name];
+export function volumeInspectArgs(names: readonly string[]): string[] {
+  return ['volume', 'inspect', ...names];
 }
 
 export interface VolumePlan {
@@ -43,17 +48,16 @@ export interface VolumePlan {
   mount: DataMount;
 }
 
-export function volumeCreateArgs(v: VolumePlan, owner: { engine: EngineId; tag: string; instanceName: string }): string[] {
-  return [
-    'volume', 'create',
-    '--label', `${LABEL.volume}=${v.mount.key}`,
-    '--label', `${LABEL.engine}=${owner.engine}`,
-    '--label', `${LABEL.tag}=${owner.tag}`,
-    '--label', `${LABEL.name}=${owner.instanceName}`,
-    '--label', `${LABEL.mountPath}=${v.mount.path}`,
-    '--label', `${LABEL.schema}=${LABEL_SCHEMA}`,
-    v.name,
-  ];
+/** Labels of a data volume: whose data it holds, so a later create can reuse it safely. */
+export function volumeLabels(v: VolumePlan, owner: { engine: EngineId; tag: string; instanceName: string }): Record<string, string> {
+  return {
+    [LABEL.volume]: v.mount.key,
+    [LABEL.engine]: owner.engine,
+    [LABEL.tag]: owner.tag,
+    [LABEL.name]: owner.instanceName,
+    [LABEL.mountPath]: v.mount.path,
+    [LABEL.schema]: LABEL_SCHEMA,
+  };
 }
 
 export function volumeRemoveArgs(names: readonly string[]): string[] {
@@ -73,7 +77,11 @@ export interface CreatePlan {
   volumes: VolumePlan[];
 }
 
-export function createContainerArgs(plan: CreatePlan): string[] {
+/**
+ * `docker create` (or, with `start`, `docker run --detach`: one CLI call instead of two) with everything
+ * the instance needs. Named volumes that do not exist yet are created by the mount itself, labelled.
+ */
+export function createContainerArgs(plan: CreatePlan, options: { start?: boolean } = {}): string[] {
   const engine = getEngine(plan.engine);
   const health = engine.healthcheck(engine.containerPort);
   const labels: Record<string, string> = {
@@ -87,11 +95,14 @@ export function createContainerArgs(plan: CreatePlan): string[] {
     [LABEL.bind]: plan.bindAddress,
     [LABEL.volumes]: plan.volumes.map((v) => v.name).join(' '),
   };
-  const args = ['create', '--name', plan.name];
+  const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
   for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
-  for (const v of plan.volumes) args.push('--mount', `type=volume,source=${v.name},target=${v.mount.path}`);
+  for (const v of plan.volumes) {
+    const labels = Object.entries(volumeLabels(v, { engine: plan.engine, tag: plan.tag, instanceName: plan.name }));
+    args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
+  }
   args.push(
     '--health-cmd', health.command,
     '--health-interval', `${health.intervalSeconds}s`,
@@ -117,11 +128,11 @@ export function restartArgs(containerId: string, timeoutSeconds: number): string
 }
 
 /** Removes the container and its anonymous volumes; named data volumes stay unless removed explicitly. */
-export function removeContainerArgs(containerId: string): string[] {
-  return ['rm', '--force', '--volumes', containerId];
+export function removeContainerArgs(...containerIds: string[]): string[] {
+  return ['rm', '--force', '--volumes', ...containerIds];
 }
 
-export function logsArgs(containerId: string, options: { tail: number; follow?: boolean; timestamps?: boolean }): string[] {
+export function logsArgs(containerId: string, options: { tail: number | 'all'; follow?: boolean; timestamps?: boolean }): string[] {
   const args = ['logs', '--tail', String(options.tail)];
   if (options.timestamps) args.push('--timestamps');
   if (options.follow) args.push('--follow');

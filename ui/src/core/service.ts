@@ -19,7 +19,7 @@ import {
   startArgs,
   stopArgs,
   versionArgs,
-  volumeCreateArgs,
+  containerIdsOfInstanceArgs,
   volumeInspectArgs,
   volumeRemoveArgs,
   type CreatePlan,
@@ -28,7 +28,7 @@ import {
 import { getEngine, type EngineDefinition } from './engines';
 import { DockbaseError, REDACTED, commandFailed, engineUnavailable, isDockbaseError, looksLikeEngineDown, stderrExcerpt } from './errors';
 import { LABEL, imageRef, newInstanceId, volumeName, type Instance } from './instance';
-import { parseContainerSummaries, parseEvent, parseInspect, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent } from './parse';
+import { parseContainerSummaries, parseEvent, parseInspect, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent, type VolumeInfo } from './parse';
 import { PullTracker, pullError, type PullProgress } from './pull';
 import { validateCreateInput, type CreateInstanceInput, type FieldErrors } from './validation';
 
@@ -186,21 +186,32 @@ export class InstanceService {
     const secrets = [input.password];
     const image = input.image?.trim() || engine.image;
     const ref = imageRef(image, input.tag);
+    const volumes: VolumePlan[] = input.persistData
+      ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
+      : [];
 
-    const usage = await this.usage();
+    // Everything the checks need, read at once: names and ports in use, the image, existing volumes.
+    const [usage, hasImage, existing] = await Promise.all([
+      this.usage(),
+      this.tryExec(imageExistsArgs(ref), options.signal).then((r) => r.code === 0),
+      this.existingVolumes(volumes.map((v) => v.name)),
+    ]);
     if (usage.names.has(input.name)) {
       throw new DockbaseError('name-in-use', `The name "${input.name}" is already used by another container.`, 'name');
     }
     if (usage.ports.has(input.hostPort)) {
       throw new DockbaseError('port-in-use', `Port ${input.hostPort} is already published by another container.`, 'hostPort');
     }
+    for (const v of volumes) {
+      const info = existing.get(v.name);
+      if (info) checkReusableVolume(v, info, engine, input.tag);
+    }
 
-    await this.ensureImage(ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    if (!hasImage) {
+      await this.pull(ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    }
     throwIfAborted(options.signal);
 
-    const volumes: VolumePlan[] = input.persistData
-      ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
-      : [];
     const plan: CreatePlan = {
       id: newInstanceId(),
       name: input.name,
@@ -212,57 +223,47 @@ export class InstanceService {
       password: input.password,
       volumes,
     };
-
-    const createdVolumes: string[] = [];
-    let containerId: string | undefined;
-    try {
-      for (const v of volumes) {
-        if (await this.reuseVolume(v, engine, input.tag)) continue;
-        await this.exec(volumeCreateArgs(v, { engine: engine.id, tag: input.tag, instanceName: input.name }), `create volume ${v.name}`);
-        createdVolumes.push(v.name);
-      }
-      const created = await this.tryExec(createContainerArgs(plan));
-      if (created.code !== 0) throw createError(input, created.stderr, secrets);
-      containerId = created.stdout.trim();
-      if (options.start) {
-        throwIfAborted(options.signal);
-        const started = await this.tryExec(startArgs(containerId));
-        if (started.code !== 0) throw startError(input, started.stderr, secrets);
-      }
-      return await this.get(plan.id);
-    } catch (e) {
-      await this.rollback(containerId, createdVolumes);
-      throw e;
+    const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
+    const r = await this.tryExec(createContainerArgs(plan, { start: options.start ?? false }));
+    if (r.code !== 0) {
+      const error = options.start && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
+      await this.rollback(plan.id, newVolumes);
+      throw error;
     }
+    const started = options.start ?? false;
+    return {
+      id: plan.id,
+      name: plan.name,
+      engine: plan.engine,
+      image,
+      tag: plan.tag,
+      hostPort: plan.hostPort,
+      bindAddress: plan.bindAddress,
+      status: started ? 'running' : 'created',
+      health: started ? 'starting' : 'none',
+      createdAt: new Date().toISOString(),
+      volumes: volumes.map((v) => v.name),
+      containerId: r.stdout.trim().split('\n').pop() ?? '',
+      statusText: started ? 'Up Less than a second (health: starting)' : 'Created',
+    };
   }
 
-  /** True when the volume exists and holds this engine's compatible data; throws when it cannot be used. */
-  private async reuseVolume(v: VolumePlan, engine: EngineDefinition, tag: string): Promise<boolean> {
-    const r = await this.tryExec(volumeInspectArgs(v.name));
-    if (r.code !== 0) return false;
-    const [info] = parseVolumeInspect(r.stdout);
-    const labels = info?.labels ?? {};
-    if (labels[LABEL.volume] !== v.mount.key || labels[LABEL.engine] !== engine.id) {
-      throw new DockbaseError(
-        'volume-conflict',
-        `A volume named ${v.name} already exists and does not hold ${engine.displayName} data from Dockbase. Choose another name.`,
-        'name',
-      );
-    }
-    const oldTag = labels[LABEL.tag] ?? '';
-    if (!engine.canReuseData(oldTag, tag) || (labels[LABEL.mountPath] && labels[LABEL.mountPath] !== v.mount.path)) {
-      throw new DockbaseError(
-        'volume-conflict',
-        `Volume ${v.name} holds ${engine.displayName} ${oldTag} data, which version ${tag} cannot open. Use version ${oldTag}, or another name.`,
-        'tag',
-      );
-    }
-    return true;
+  /** The named volumes that already exist, with their labels. */
+  private async existingVolumes(names: readonly string[]): Promise<Map<string, VolumeInfo>> {
+    const found = new Map<string, VolumeInfo>();
+    // `volume inspect a b` fails as a whole when one is missing: ask one by one (in parallel).
+    const results = await Promise.all(names.map((n) => this.tryExec(volumeInspectArgs([n]))));
+    results.forEach((r) => {
+      if (r.code === 0) for (const v of parseVolumeInspect(r.stdout)) found.set(v.name, v);
+    });
+    return found;
   }
 
-  private async rollback(containerId: string | undefined, volumes: string[]): Promise<void> {
+  /** Removes what a failed create made: its container (found by its unique label) and new volumes. */
+  private async rollback(instanceId: string, volumes: readonly string[]): Promise<void> {
     // Best effort: the original error is what the user needs to see.
-    if (containerId) await this.cli.run(removeContainerArgs(containerId)).catch(() => undefined);
+    const ids = await this.cli.run(containerIdsOfInstanceArgs(instanceId)).then((r) => r.stdout.split('\n').filter(Boolean), () => []);
+    if (ids.length) await this.cli.run(removeContainerArgs(...ids)).catch(() => undefined);
     if (volumes.length) await this.cli.run(volumeRemoveArgs(volumes)).catch(() => undefined);
   }
 
@@ -332,22 +333,48 @@ export class InstanceService {
   }
 
   /**
-   * Resolves as soon as the server answers its engine's health probe, run inside the container with
-   * a short backoff (100 ms growing to 1 s) while it starts. Docker's own healthcheck runs every few
-   * seconds, so this tells "ready" sooner; rejects when the container stops or the time runs out.
+   * Resolves as soon as the server accepts connections: its engine's health probe, run inside the
+   * container with a short backoff (100 ms growing to 1 s), races the engine's "ready" log line where
+   * that is unambiguous. Docker's own healthcheck runs every few seconds, so this tells "ready" sooner;
+   * nothing keeps running afterwards. Rejects when the container stops or the time runs out.
    */
   async waitUntilReady(instance: Instance, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Instance> {
-    const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+    const engine = getEngine(instance.engine);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let logs: StreamHandle | undefined;
+    const pattern = engine.readyLogPattern;
+    const fromLog = pattern
+      ? new Promise<void>((resolve) => {
+          logs = this.cli.stream(logsArgs(instance.containerId, { tail: 'all', follow: true }), {
+            onLine: (line) => (pattern.test(line) ? resolve() : undefined),
+          });
+        })
+      : new Promise<void>(() => undefined);
+    try {
+      await Promise.race([fromLog, this.probeUntilReady(instance, stop.signal, options.timeoutMs ?? 180_000)]);
+      // The server answers; docker's own health status follows at its next interval (and via events).
+      return { ...instance, status: 'running' };
+    } finally {
+      stop.abort();
+      logs?.cancel();
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async probeUntilReady(instance: Instance, signal: AbortSignal, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (let delay = 100; ; delay = Math.min(1000, Math.round(delay * 1.5))) {
-      throwIfAborted(options.signal);
-      const probe = await this.tryExec(probeArgs(instance.containerId, instance.engine), options.signal);
-      if (probe.code === 0) return this.get(instance.id);
+      throwIfAborted(signal);
+      const probe = await this.tryExec(probeArgs(instance.containerId, instance.engine), signal);
+      if (probe.code === 0) return;
       if (/is not running|No such container/i.test(probe.stderr)) {
         const now = await this.get(instance.id);
         throw new DockbaseError('command-failed', `${now.name} stopped while starting (${now.statusText}). Open its logs to see why.`);
       }
       if (Date.now() > deadline) throw new DockbaseError('command-failed', `${instance.name} did not become ready in time.`);
-      await sleep(delay, options.signal);
+      await sleep(delay, signal);
     }
   }
 
@@ -396,6 +423,30 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Refuses a volume that exists but does not hold this engine's data in a version it can open. */
+function checkReusableVolume(v: VolumePlan, info: VolumeInfo, engine: EngineDefinition, tag: string): void {
+  const labels = info.labels;
+  if (labels[LABEL.volume] !== v.mount.key || labels[LABEL.engine] !== engine.id) {
+    throw new DockbaseError(
+      'volume-conflict',
+      `A volume named ${v.name} already exists and does not hold ${engine.displayName} data from Dockbase. Choose another name.`,
+      'name',
+    );
+  }
+  const oldTag = labels[LABEL.tag] ?? '';
+  if (!engine.canReuseData(oldTag, tag) || (labels[LABEL.mountPath] && labels[LABEL.mountPath] !== v.mount.path)) {
+    throw new DockbaseError(
+      'volume-conflict',
+      `Volume ${v.name} holds ${engine.displayName} ${oldTag} data, which version ${tag} cannot open. Use version ${oldTag}, or another name.`,
+      'tag',
+    );
+  }
+}
+
+function isStartFailure(stderr: string): boolean {
+  return /port is already allocated|address already in use|bind for .* failed|failed to create shim|OCI runtime|error while creating mount source|starting container/i.test(stderr);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

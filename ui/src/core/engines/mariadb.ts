@@ -19,5 +19,6 @@ export const mariadb: EngineDefinition = {
   healthcheck: () => healthcheck('healthcheck.sh --connect --innodb_initialized', 120),
   connectionUri: (parts) => buildUri('mysql', parts),
   checkPassword: checkCommonPassword,
-  readyLogLine: 'ready for connections',
+  // The init server runs with networking off and logs port: 0.
+  readyLogPattern: /ready for connections.*port: 3306/,
 };

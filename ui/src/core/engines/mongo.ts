@@ -26,5 +26,4 @@ export const mongo: EngineDefinition = {
     healthcheck(`mongosh --quiet --host 127.0.0.1 --port ${port} --eval 'quit(db.adminCommand("ping").ok ? 0 : 2)'`, 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
-  readyLogLine: 'Waiting for connections',
 };

@@ -20,5 +20,6 @@ export const mysql: EngineDefinition = {
   healthcheck: (port) => healthcheck(`mysqladmin ping -h 127.0.0.1 -P ${port} --silent`, 120),
   connectionUri: (parts) => buildUri('mysql', parts),
   checkPassword: checkCommonPassword,
-  readyLogLine: 'ready for connections',
+  // The init server runs with networking off and logs port: 0.
+  readyLogPattern: /ready for connections.*port: 3306/,
 };

@@ -28,5 +28,4 @@ export const postgres: EngineDefinition = {
   healthcheck: (port) => healthcheck(`pg_isready -h 127.0.0.1 -p ${port} -U postgres -d postgres`, 60),
   connectionUri: (parts) => buildUri('postgresql', parts, 'postgres'),
   checkPassword: checkCommonPassword,
-  readyLogLine: 'database system is ready to accept connections',
 };

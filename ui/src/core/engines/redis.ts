@@ -33,5 +33,5 @@ export const redis: EngineDefinition = {
     if (password.startsWith('--')) return 'A Redis password cannot start with "--".';
     return undefined;
   },
-  readyLogLine: 'Ready to accept connections',
+  readyLogPattern: /Ready to accept connections/,
 };

@@ -50,6 +50,10 @@ export interface EngineDefinition {
   connectionUri(parts: ConnectionParts): string;
   /** Returns a sentence when the password cannot be used with this engine. */
   checkPassword(password: string): string | undefined;
-  /** Log line printed when the server accepts connections (documentation and diagnostics). */
-  readyLogLine: string;
+  /**
+   * A log line that proves the server accepts TCP connections, where one exists without ambiguity (the
+   * init servers of PostgreSQL and MongoDB print the same words before the real server starts, so they
+   * have none and rely on the health probe alone).
+   */
+  readyLogPattern?: RegExp;
 }
