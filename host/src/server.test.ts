@@ -1,0 +1,498 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeArgs } from '../../ui/src/core/commands';
+import { DOCKER_ALLOWLIST, MAX_ARGS } from './allowlist';
+import { createDdClient, type ExecFailure } from './page/dd-client';
+import { EXEC_PATH, EXEC_STREAM_PATH, TOKEN_HEADER, type HostConfig } from './protocol';
+import { MAX_BODY_BYTES, injectIntoHtml, startHost, type HostHandle, type HostOptions } from './server';
+import { alive, rawRequest, waitFor, writeFakes, writeUiDist, type Fakes } from './test-support/fakes';
+
+let fakes: Fakes;
+let uiDist: string;
+let clientScript: string;
+const hosts: HostHandle[] = [];
+
+beforeAll(() => {
+  fakes = writeFakes();
+  uiDist = writeUiDist(fakes.dir);
+  clientScript = path.join(fakes.dir, 'dd-client.js');
+});
+
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.close()));
+  fakes.remove();
+});
+
+async function start(options: HostOptions = {}): Promise<HostHandle> {
+  const host = await startHost({
+    port: 0,
+    docker: fakes.docker,
+    uiDist,
+    clientScript,
+    backendMain: fakes.backend,
+    dataDir: path.join(fakes.dir, 'data'),
+    ...options,
+  });
+  hosts.push(host);
+  return host;
+}
+
+/** Uses the one-time link; returns the Cookie header value for the session. */
+async function login(host: HostHandle): Promise<string> {
+  const res = await rawRequest(host.port, { path: new URL(host.loginUrl).pathname + new URL(host.loginUrl).search });
+  expect(res.status).toBe(303);
+  const cookie = String(res.headers['set-cookie']?.[0] ?? '');
+  return cookie.split(';')[0] ?? '';
+}
+
+const execBody = (cmd: string, args: string[]) => JSON.stringify({ cmd, args });
+
+function exec(host: HostHandle, body: string, headers: Record<string, string> = {}, pathName = EXEC_PATH) {
+  return rawRequest(host.port, {
+    method: 'POST',
+    path: pathName,
+    headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token, ...headers },
+    body,
+  });
+}
+
+describe('listening', () => {
+  let host: HostHandle;
+  beforeAll(async () => {
+    host = await start({ backend: false });
+  });
+
+  it('binds 127.0.0.1 only and prints a 127.0.0.1 URL and login link', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
+    expect(host.loginUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/login\\?code=[A-Za-z0-9_-]{43}$`));
+    expect(host.token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
+  });
+
+  it('cannot be made to listen on another address', async () => {
+    for (const address of ['0.0.0.0', '::', '192.168.1.10']) {
+      await expect(startHost({ port: 0, backend: false, uiDist, clientScript, host: address } as HostOptions)).rejects.toThrow(
+        /listens on 127\.0\.0\.1 only/,
+      );
+      await expect(startHost({ port: 0, backend: false, uiDist, clientScript, hostname: address } as HostOptions)).rejects.toThrow(
+        /127\.0\.0\.1 only/,
+      );
+    }
+  });
+
+  it('is not reachable through other interfaces', async () => {
+    const others = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal)
+      .map((i) => i.address);
+    for (const address of ['::1', ...others]) {
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = net.connect({ host: address, port: host.port });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.once('error', () => resolve(true));
+      });
+      expect(refused, `reachable on ${address}`).toBe(true);
+    }
+  });
+
+  it('fails clearly when the port is taken', async () => {
+    await expect(start({ port: host.port, backend: false })).rejects.toThrow(/in use/);
+  });
+});
+
+describe('sessions and the one-time login link', () => {
+  let host: HostHandle;
+  beforeAll(async () => {
+    host = await start({ backend: false });
+  });
+
+  it('answers / without a session with 401 and points to the link npm start prints', async () => {
+    const res = await rawRequest(host.port);
+    expect(res.status).toBe(401);
+    expect(res.body).toContain('npm start');
+    expect(res.body).not.toContain(host.token);
+    const bogus = await rawRequest(host.port, { headers: { cookie: `dockbase_session_${host.port}=forged` } });
+    expect(bogus.status).toBe(401);
+    // Static files and the page script need the session too.
+    expect((await rawRequest(host.port, { path: '/assets/app.js' })).status).toBe(401);
+    expect((await rawRequest(host.port, { path: '/__dockbase/dd-client.js' })).status).toBe(401);
+  });
+
+  it('refuses a wrong code without using up the real one', async () => {
+    const wrong = await rawRequest(host.port, { path: '/login?code=guess' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    expect((await rawRequest(host.port, { path: '/login' })).status).toBe(401);
+  });
+
+  it('sets an HttpOnly SameSite=Strict cookie once, then the code stops working', async () => {
+    // A HEAD (a link preview) neither logs in nor uses the code up.
+    const head = await rawRequest(host.port, { method: 'HEAD', path: `/login${new URL(host.loginUrl).search}` });
+    expect(head.status).toBe(405);
+    expect(head.headers['set-cookie']).toBeUndefined();
+    const first = await rawRequest(host.port, { path: `/login${new URL(host.loginUrl).search}` });
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const setCookie = String(first.headers['set-cookie']?.[0]);
+    expect(setCookie).toMatch(new RegExp(`^dockbase_session_${host.port}=[A-Za-z0-9_-]{43}; `));
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/');
+    const cookie = setCookie.split(';')[0] ?? '';
+
+    const page = await rawRequest(host.port, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.body).toContain(host.token);
+    // The configuration and the page script come before the UI's module script.
+    expect(page.body.indexOf('dockbase-host-config')).toBeLessThan(page.body.indexOf('type="module"'));
+    expect(page.body.indexOf('/__dockbase/dd-client.js')).toBeLessThan(page.body.indexOf('type="module"'));
+    expect((await rawRequest(host.port, { path: '/assets/app.js', headers: { cookie } })).body).toContain('app');
+
+    // The UI rebuilt while the host runs: the next visit gets the new index.html.
+    const index = path.join(uiDist, 'index.html');
+    const original = fs.readFileSync(index, 'utf8');
+    fs.writeFileSync(index, original.replace('./assets/app.js', './assets/app-rebuilt.js'));
+    try {
+      expect((await rawRequest(host.port, { headers: { cookie } })).body).toContain('app-rebuilt.js');
+    } finally {
+      fs.writeFileSync(index, original);
+    }
+
+    const again = await rawRequest(host.port, { path: `/login${new URL(host.loginUrl).search}` });
+    expect(again.status).toBe(401);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toContain('only once');
+  });
+
+  it('serves only files inside the UI build', async () => {
+    const other = await start({ backend: false });
+    const cookie = await login(other);
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/%00', '/assets']) {
+      const res = await rawRequest(other.port, { path: p, headers: { cookie } });
+      expect(res.status, p).toBeGreaterThanOrEqual(400);
+      expect(res.body).not.toContain('outside the UI build');
+    }
+  });
+});
+
+describe('bridge requests', () => {
+  let host: HostHandle;
+  beforeAll(async () => {
+    host = await start({ backend: false });
+  });
+
+  it('need the token: 401 without it or with a wrong one', async () => {
+    const body = execBody('version', []);
+    const before = fakes.calls().length;
+    expect((await exec(host, body, { [TOKEN_HEADER]: '' })).status).toBe(401);
+    const none = await rawRequest(host.port, { method: 'POST', path: EXEC_PATH, headers: { 'content-type': 'application/json' }, body });
+    expect(none.status).toBe(401);
+    const flipped = host.token.slice(0, -1) + (host.token.endsWith('A') ? 'B' : 'A');
+    expect((await exec(host, body, { [TOKEN_HEADER]: flipped })).status).toBe(401);
+    expect((await exec(host, body, { [TOKEN_HEADER]: `${host.token}x` })).status).toBe(401);
+    expect((await exec(host, body, {}, EXEC_STREAM_PATH)).status).toBe(200);
+    expect((await exec(host, body, { [TOKEN_HEADER]: 'nope' }, EXEC_STREAM_PATH)).status).toBe(401);
+    expect((await rawRequest(host.port, { path: '/api/vm/health' })).status).toBe(401);
+    // A session cookie is no substitute for the token.
+    const cookie = await login(host);
+    const withCookie = await rawRequest(host.port, { method: 'POST', path: EXEC_PATH, headers: { 'content-type': 'application/json', cookie }, body });
+    expect(withCookie.status).toBe(401);
+    expect(fakes.calls().length).toBe(before + 1); // only the authorised stream call ran
+  });
+
+  it('refuse a foreign Host header (DNS rebinding) on every route', async () => {
+    for (const h of ['evil.example', `evil.example:${host.port}`, `127.0.0.1:${host.port + 1}`, '127.0.0.1', `0.0.0.0:${host.port}`, `[::1]:${host.port}`]) {
+      const res = await exec(host, execBody('version', []), { host: h });
+      expect(res.status, h).toBe(403);
+      expect((await rawRequest(host.port, { path: '/', headers: { host: h } })).status, h).toBe(403);
+      expect((await rawRequest(host.port, { path: new URL(host.loginUrl).pathname + new URL(host.loginUrl).search, headers: { host: h } })).status).toBe(403);
+    }
+    expect((await exec(host, execBody('version', []), { host: `localhost:${host.port}` })).status).toBe(200);
+    expect((await exec(host, execBody('version', []), { host: `LOCALHOST:${host.port}` })).status).toBe(200);
+  });
+
+  it('refuse a foreign Origin and cross-site fetches, even with the token', async () => {
+    for (const origin of ['http://evil.example', `http://127.0.0.1:${host.port + 1}`, `https://127.0.0.1:${host.port}`, 'null', `http://localhost:${host.port}`]) {
+      expect((await exec(host, execBody('version', []), { origin })).status, origin).toBe(403);
+    }
+    expect((await exec(host, execBody('version', []), { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
+    expect((await exec(host, execBody('version', []), { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await exec(host, execBody('version', []), { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await exec(host, execBody('version', []), { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+  });
+
+  it('refuse docker subcommands outside the allowlist, before running anything', async () => {
+    const refused: Array<[string, string[]]> = [
+      ['run', ['--rm', 'alpine']],
+      ['exec', ['db', 'sh']],
+      ['cp', ['db:/etc/passwd', '/tmp/x']],
+      ['system', ['prune', '-f']],
+      ['compose', ['up']],
+      ['build', ['.']],
+      ['login', []],
+      ['--host', ['tcp://evil:2375', 'ps']],
+      ['-H', ['tcp://evil:2375', 'ps']],
+      ['--context', ['evil', 'ps']],
+      ['--config', ['/tmp/evil', 'ps']],
+      ['', []],
+      ['', ['ps']],
+      ['ps', ['--host=tcp://evil:2375']],
+      ['ps', ['-H', 'tcp://evil:2375']],
+      ['version', ['--context', 'evil']],
+      ['info', ['--config=/tmp/evil']],
+      ['volume', []],
+      ['volume', ['prune', '-f']],
+      ['volume', ['--help']],
+      ['image', ['rm', 'x']],
+      ['image', ['prune', '-a']],
+      ['image', []],
+      ['container', ['exec', 'db', 'sh']],
+      ['container', ['run', 'alpine']],
+      ['PS', []],
+      ['constructor', []],
+      ['__proto__', []],
+      [' ps', []],
+    ];
+    const before = fakes.calls().length;
+    for (const [cmd, args] of refused) {
+      const res = await exec(host, execBody(cmd, args));
+      expect(res.status, `${cmd} ${args.join(' ')}`).toBe(403);
+      expect(JSON.parse(res.body).error).toMatch(/not allowed/);
+      expect((await exec(host, execBody(cmd, args), {}, EXEC_STREAM_PATH)).status).toBe(403);
+    }
+    expect(fakes.calls().length).toBe(before);
+  });
+
+  it('allow exactly the allowlisted subcommands', async () => {
+    for (const [cmd, rule] of Object.entries(DOCKER_ALLOWLIST)) {
+      const argvs =
+        rule === true
+          ? [[cmd]]
+          : typeof rule === 'function'
+            ? [cmd === 'run' ? ['run', '--detach', 'redis:8.2'] : probeArgs('db', 'redis')]
+            : rule.map((sub) => [cmd, sub]);
+      for (const [c, ...args] of argvs) {
+        const res = await exec(host, execBody(c ?? '', args));
+        expect(res.status, `${c} ${args.join(' ')}`).toBe(200);
+      }
+    }
+  });
+
+  it('bound the body, the argument count and the argument length', async () => {
+    const huge = execBody('ps', ['x'.repeat(MAX_BODY_BYTES)]);
+    const big = await exec(host, huge);
+    expect(big.status).toBe(413);
+    // The same without a Content-Length (chunked): still cut off at the limit.
+    const chunked = await rawRequest(host.port, {
+      method: 'POST',
+      path: EXEC_PATH,
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token, 'transfer-encoding': 'chunked' },
+      body: huge,
+    });
+    expect(chunked.status).toBe(413);
+    expect((await exec(host, execBody('ps', Array.from({ length: MAX_ARGS + 1 }, () => 'a')))).status).toBe(400);
+    expect((await exec(host, execBody('ps', ['a'.repeat(8193)]))).status).toBe(400);
+    expect((await exec(host, execBody('ps', ['a\0b']))).status).toBe(400);
+    expect((await exec(host, '{"cmd":"ps","args":[1]}')).status).toBe(400);
+    expect((await exec(host, '{"cmd":"ps","args":[],"env":{"DOCKER_HOST":"tcp://evil"}}')).status).toBe(400);
+    expect((await exec(host, 'not json')).status).toBe(400);
+    expect((await exec(host, execBody('ps', []), { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await rawRequest(host.port, { path: EXEC_PATH, headers: { [TOKEN_HEADER]: host.token } })).status).toBe(405);
+    expect((await rawRequest(host.port, { path: '/api/other', headers: { [TOKEN_HEADER]: host.token } })).status).toBe(404);
+  });
+});
+
+describe('running docker', () => {
+  let host: HostHandle;
+  let config: HostConfig;
+  beforeAll(async () => {
+    host = await start({ backend: false });
+    config = { token: host.token, backend: false, platform: 'linux', arch: 'x64', hostname: 'h' };
+  });
+
+  const client = () =>
+    createDdClient(config, { fetch, baseUrl: `http://127.0.0.1:${host.port}`, toast: () => {}, openWindow: () => {} });
+
+  it('hands the argv to docker exactly, without a shell', async () => {
+    const hostile = ['--label', 'a=b c "d" $e `f` $(g) ;h |i &j >k', "'single'", '\\back', '*', '~', ''];
+    const res = await exec(host, execBody('create', hostile));
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.body) as { stdout: string; stderr: string; code: number };
+    expect(body.code).toBe(0);
+    expect(JSON.parse(body.stdout)).toEqual(['create', ...hostile]);
+  });
+
+  it('non-stream exec through the page client: Docker Desktop re-splitting, then exact argv', async () => {
+    const result = await client().docker.cli.exec('ps', ['--format', '"{{json .}}"', '--filter', "'label=a b'"]);
+    expect(result.parseJsonObject()).toEqual(['ps', '--format', '{{json .}}', '--filter', 'label=a b']);
+    expect(fakes.calls().at(-1)).toEqual(['ps', '--format', '{{json .}}', '--filter', 'label=a b']);
+  });
+
+  it('non-stream exec rejects {cmd, code, stdout, stderr} on a non-zero exit', async () => {
+    const failure = (await client().docker.cli.exec('ps', ['--fail']).catch((e: unknown) => e)) as ExecFailure;
+    expect(failure).toMatchObject({ code: 3, stderr: 'fake failure\n', cmd: 'docker ps --fail' });
+  });
+
+  it('stream exec through the page client: verbatim argv, output, exit code', async () => {
+    const label = 'a=b c "d" $e';
+    const outputs: string[] = [];
+    const code = await new Promise<number>((resolve) => {
+      client().docker.cli.exec('events', ['--label', label], {
+        stream: {
+          onOutput: (d) => outputs.push(d.stdout !== undefined ? `out:${d.stdout}` : `err:${d.stderr}`),
+          onClose: resolve,
+          splitOutputLines: true,
+        },
+      });
+    });
+    expect(code).toBe(0);
+    expect(fakes.calls().at(-1)).toEqual(['events', '--label', label]);
+    expect(outputs).toEqual(expect.arrayContaining(['out:out 1', 'err:err 1', 'out:out 2']));
+  });
+
+  it('close() (the page aborting its fetch) kills the docker process', async () => {
+    const pidFile = path.join(fakes.dir, 'pid-close');
+    const lines: string[] = [];
+    let closedWith: number | undefined;
+    const proc = client().docker.cli.exec('logs', ['--follow', pidFile], {
+      stream: { onOutput: (d) => lines.push(d.stdout ?? ''), onClose: (c) => (closedWith = c), splitOutputLines: true },
+    });
+    await waitFor(() => lines.length >= 2);
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    expect(alive(pid)).toBe(true);
+    proc.close();
+    await waitFor(() => !alive(pid));
+    expect(lines).toEqual(['line one', 'line two', 'part']); // the unfinished last line is flushed
+    expect(closedWith).toBe(143);
+  });
+
+  it('a dropped connection kills the docker process too (raw HTTP)', async () => {
+    const pidFile = path.join(fakes.dir, 'pid-drop');
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${host.port}${EXEC_STREAM_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token },
+      body: execBody('logs', ['--follow', pidFile]),
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    controller.abort();
+    await waitFor(() => !alive(pid));
+  });
+
+  it('close() of the host kills running docker processes', async () => {
+    const other = await start({ backend: false });
+    const pidFile = path.join(fakes.dir, 'pid-host-close');
+    const response = await fetch(`http://127.0.0.1:${other.port}${EXEC_STREAM_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: other.token },
+      body: execBody('logs', ['--follow', pidFile]),
+    });
+    expect(response.status).toBe(200);
+    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    await other.close();
+    expect(alive(pid)).toBe(false);
+    await response.body?.cancel().catch(() => {});
+  });
+
+  it('reports a docker binary that cannot run', async () => {
+    const other = await start({ backend: false, docker: path.join(fakes.dir, 'no-such-docker') });
+    const res = await exec(other, execBody('version', []));
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body).error).toContain('ENOENT');
+  });
+});
+
+describe('the backend', () => {
+  it('is proxied under /api/vm/ without the token, cookies or its own cookies', async () => {
+    const host = await start();
+    expect(host.backend).toBe(true);
+    const health = await rawRequest(host.port, { path: '/api/vm/health', headers: { [TOKEN_HEADER]: host.token } });
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+    const echo = await rawRequest(host.port, {
+      method: 'POST',
+      path: '/api/vm/echo?x=1',
+      headers: { [TOKEN_HEADER]: host.token, 'content-type': 'application/json', cookie: 'a=b' },
+      body: '{"hello":"world"}',
+    });
+    expect(echo.status).toBe(200);
+    expect(echo.headers['set-cookie']).toBeUndefined();
+    const seen = JSON.parse(echo.body) as { method: string; url: string; body: string; headers: Record<string, string>; dataDir: string };
+    expect(seen).toMatchObject({ method: 'POST', url: '/echo?x=1', body: '{"hello":"world"}', dataDir: path.join(fakes.dir, 'data') });
+    expect(seen.headers[TOKEN_HEADER]).toBeUndefined();
+    expect(seen.headers.cookie).toBeUndefined();
+    const big = await rawRequest(host.port, {
+      method: 'POST',
+      path: '/api/vm/echo',
+      headers: { [TOKEN_HEADER]: host.token, 'content-type': 'application/json' },
+      body: 'x'.repeat(MAX_BODY_BYTES + 1),
+    });
+    expect(big.status).toBe(413);
+  });
+
+  it('reaches the page client as extension.vm.service with Docker Desktop error objects', async () => {
+    const host = await start();
+    const config: HostConfig = { token: host.token, backend: true, platform: 'linux', arch: 'x64', hostname: 'h' };
+    const dd = createDdClient(config, { fetch, baseUrl: `http://127.0.0.1:${host.port}`, toast: () => {}, openWindow: () => {} });
+    await expect(dd.extension.vm?.service?.get('/health')).resolves.toEqual({ status: 'ok' });
+    await expect(dd.extension.vm?.service?.post('/echo', { a: 1 })).resolves.toMatchObject({ method: 'POST', body: '{"a":1}' });
+    await expect(dd.extension.vm?.service?.get('/conflict')).rejects.toEqual({ name: 'ServiceError', message: 'the name is taken', statusCode: 409 });
+  });
+
+  it('is absent from the page with --no-backend, and /api/vm/ answers 404', async () => {
+    const host = await start({ backend: false });
+    expect(host.backend).toBe(false);
+    const page = await rawRequest(host.port, { headers: { cookie: await login(host) } });
+    expect(page.body).toContain('"backend":false');
+    expect((await rawRequest(host.port, { path: '/api/vm/health', headers: { [TOKEN_HEADER]: host.token } })).status).toBe(404);
+  });
+
+  it('is absent from the page when it does not start', async () => {
+    const messages: string[] = [];
+    const host = await start({ backendMain: fakes.crashingBackend, log: (l) => messages.push(l) });
+    expect(host.backend).toBe(false);
+    expect(messages.join('\n')).toMatch(/backend did not start/);
+    const page = await rawRequest(host.port, { headers: { cookie: await login(host) } });
+    expect(page.body).toContain('"backend":false');
+  });
+
+  it('is stopped by close(), and the per-run socket directory removed', async () => {
+    const host = await start();
+    const seen = JSON.parse((await rawRequest(host.port, { path: '/api/vm/echo', headers: { [TOKEN_HEADER]: host.token } })).body) as {
+      headers: Record<string, string>;
+    };
+    expect(seen).toBeDefined();
+    const runDirs = () => fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('dockbase-host-') && !d.startsWith('dockbase-host-test-'));
+    const before = runDirs();
+    await host.close();
+    expect(runDirs().length).toBeLessThan(before.length);
+    const after = await rawRequest(host.port, { path: '/api/vm/health', headers: { [TOKEN_HEADER]: host.token } }).catch((e: Error) => e);
+    expect(after).toBeInstanceOf(Error);
+  });
+});
+
+describe('injectIntoHtml', () => {
+  const config: HostConfig = { token: 't</script><script>alert(1)</script>', backend: true, platform: 'linux', arch: 'x64', hostname: 'h\u2028' };
+
+  it('escapes the configuration so it cannot end its <script> element', () => {
+    const html = injectIntoHtml('<html><head><script type="module" src="./a.js"></script></head></html>', config);
+    expect(html).not.toContain('</script><script>alert');
+    const json = /<script type="application\/json" id="dockbase-host-config">(.*?)<\/script>/.exec(html)?.[1] ?? '';
+    expect(JSON.parse(json)).toEqual(config);
+  });
+
+  it('puts the snippet before the first script, else at the end of <head>', () => {
+    expect(injectIntoHtml('<head><title>x</title></head>', config)).toMatch(/dd-client\.js"><\/script>\s*<\/head>/);
+  });
+});

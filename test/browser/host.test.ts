@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { openLoggedIn, startTestHost, type LoggedInPage, type PageWindow, type TestHost } from '../support/host';
+
+// The UI's production build (the files Docker Desktop loads) served by the standalone host, in headless
+// Chromium, with the real backend and the real Docker engine behind window.ddClient.
+let browser: Browser;
+let host: TestHost;
+let session: LoggedInPage;
+const run = crypto.randomBytes(4).toString('hex');
+const volumes = [`dockbase-host-test-${run}-stream`, `dockbase-host-test-${run}-quoted`, `dockbase-host-test-${run}-split`];
+
+beforeAll(async () => {
+  host = await startTestHost();
+  browser = await launchChromium();
+  session = await openLoggedIn(browser, host);
+});
+
+afterAll(async () => {
+  execFileSync('docker', ['volume', 'rm', '--force', ...volumes], { stdio: 'ignore' });
+  await browser?.close();
+  await host?.close();
+});
+
+describe('the UI in the standalone host', () => {
+  it('renders the Dockbase heading after logging in with the one-time link, without page errors', async () => {
+    expect(host.backend, host.output.join('\n')).toBe(true);
+    const { page, errors, consoleErrors } = session;
+    await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    // Nothing failed to load and nothing broke the page's Content-Security-Policy (both are console errors).
+    expect(consoleErrors).toEqual([]);
+    // The configuration element (with the token) is gone from the DOM once read.
+    expect(await page.locator('#dockbase-host-config').count()).toBe(0);
+    expect(await page.evaluate(() => typeof (window as unknown as PageWindow).ddClient.docker.cli.exec)).toBe('function');
+    expect(await page.evaluate(() => 'vm' in (window as unknown as PageWindow).ddClient.extension)).toBe(true);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { __ddMuiV6Themes: object }).__ddMuiV6Themes).sort())).toEqual(['dark', 'light']);
+  });
+
+  it('resolves ddClient.docker.cli.exec("version", ["--format", "\\"{{json .}}\\""]) from the page', async () => {
+    const version = await session.page.evaluate(async () => {
+      const r = await (window as unknown as PageWindow).ddClient.docker.cli.exec('version', ['--format', '"{{json .}}"']);
+      return { code: r.code, parsed: r.parseJsonObject() as { Client?: { Version?: string }; Server?: { Version?: string } } };
+    });
+    expect(version.code).toBe(0);
+    expect(version.parsed.Client?.Version).toBeTruthy();
+    expect(version.parsed.Server?.Version).toBeTruthy();
+  });
+
+  it('reaches the backend through extension.vm.service', async () => {
+    const health = await session.page.evaluate(() => (window as unknown as PageWindow).ddClient.extension.vm?.service?.get('/health'));
+    expect(health).toEqual({ status: 'ok' });
+  });
+
+  it('delivers arguments to docker as Docker Desktop would: stream verbatim, non-stream re-split', async () => {
+    const { page } = session;
+    const hostileLabel = 'a=b c "d" $e';
+    const [streamVolume, quotedVolume, splitVolume] = volumes as [string, string, string];
+
+    // Stream exec: the hostile value reaches `docker volume create --label` as ONE exact argument.
+    const created = await page.evaluate(
+      ([name, label]) =>
+        new Promise<{ code: number; out: string }>((resolve, reject) => {
+          let out = '';
+          (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['create', '--label', label, name], {
+            stream: { onOutput: (d) => (out += d.stdout ?? d.stderr ?? ''), onError: reject, onClose: (code) => resolve({ code, out }) },
+          });
+        }),
+      [streamVolume, hostileLabel] as const,
+    );
+    expect(created).toEqual({ code: 0, out: `${streamVolume}\n` });
+
+    // Non-stream exec with Docker's documented "{{json .}}" quoting: the inner quotes are removed by the re-split.
+    const labels = await page.evaluate(
+      async (name) =>
+        (await (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['inspect', '--format', '"{{json .Labels}}"', name])).parseJsonObject(),
+      streamVolume,
+    );
+    expect(labels).toEqual({ a: 'b c "d" $e' });
+    // The engine agrees, asked directly.
+    expect(JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', streamVolume], { encoding: 'utf8' }))).toEqual({
+      a: hostileLabel.slice(2),
+    });
+
+    // Non-stream exec: a quoted value survives the re-split as one word...
+    await page.evaluate(
+      (name) => (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['create', '--label', "'k=v w'", name]),
+      quotedVolume,
+    );
+    expect(JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', quotedVolume], { encoding: 'utf8' }))).toEqual({ k: 'v w' });
+
+    // ...and an unquoted value with a space is split in two, as in Docker Desktop: docker refuses the call and
+    // the exec REJECTS with {cmd, code, stdout, stderr}.
+    const failure = await page.evaluate(
+      (name) =>
+        (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['create', '--label', 'k=v w', name]).then(
+          () => 'resolved',
+          (e: { cmd: string; code: number; stdout: string; stderr: string }) => ({ cmd: e.cmd, code: e.code, stderr: e.stderr }),
+        ),
+      splitVolume,
+    );
+    expect(failure).toMatchObject({ code: 1, cmd: `docker volume create --label k=v w ${splitVolume}` });
+    expect((failure as { stderr: string }).stderr).toContain('at most 1 argument');
+    expect(execFileSync('docker', ['volume', 'ls', '--quiet', '--filter', `name=${splitVolume}`], { encoding: 'utf8' }).trim()).toBe('');
+
+    // Removing through the bridge as well.
+    await page.evaluate(
+      (names) => (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['rm', ...names]),
+      [streamVolume, quotedVolume],
+    );
+    expect(execFileSync('docker', ['volume', 'ls', '--quiet', '--filter', `name=dockbase-host-test-${run}`], { encoding: 'utf8' }).trim()).toBe('');
+  });
+
+  it('kills the docker process when the page closes a stream', async () => {
+    const marker = `dockbase-host-close-${run}`;
+    await session.page.evaluate((label) => {
+      const w = window as unknown as PageWindow & { __proc?: { close(): void }; __closed?: number };
+      w.__proc = w.ddClient.docker.cli.exec('events', ['--filter', `label=${label}`], { stream: { onClose: (c) => (w.__closed = c) } });
+    }, marker);
+    await waitFor(() => dockerProcesses(marker).length === 1);
+    await session.page.evaluate(() => (window as unknown as { __proc: { close(): void } }).__proc.close());
+    await waitFor(() => dockerProcesses(marker).length === 0);
+    expect(await session.page.evaluate(() => (window as unknown as { __closed?: number }).__closed)).toBe(143);
+  });
+
+  it('refuses commands outside the allowlist and rejects Docker Desktop navigation', async () => {
+    const refused = await session.page.evaluate(() =>
+      (window as unknown as PageWindow).ddClient.docker.cli.exec('cp', ['db:/etc/passwd', '/tmp/x']).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(refused).toMatch(/refused.*docker "cp" is not allowed/);
+    const navigate = await session.page.evaluate(() =>
+      (window as unknown as PageWindow).ddClient.desktopUI.navigate.viewContainerLogs('x').then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(navigate).toMatch(/not available outside Docker Desktop/);
+  });
+
+  it('shows toasts in the page', async () => {
+    await session.page.evaluate(() => (window as unknown as PageWindow).ddClient.desktopUI.toast.success('Volume created'));
+    await expect(session.page.getByRole('status').filter({ hasText: 'Volume created' }).isVisible()).resolves.toBe(true);
+    await session.page.evaluate(() => (window as unknown as PageWindow).ddClient.desktopUI.toast.error('It failed'));
+    await expect(session.page.getByRole('alert').filter({ hasText: 'It failed' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('lets nobody else in: the used link and a cookie-less visit get 401', async () => {
+    const stranger = await browser.newContext();
+    try {
+      const page = await stranger.newPage();
+      const again = await page.goto(host.loginUrl);
+      expect(again?.status()).toBe(401);
+      const root = await page.goto(host.url);
+      expect(root?.status()).toBe(401);
+      await expect(page.textContent('body')).resolves.toContain('npm start');
+      expect(await page.evaluate(() => 'ddClient' in window)).toBe(false);
+    } finally {
+      await stranger.close();
+    }
+  });
+});
+
+describe('the standalone host without a backend', () => {
+  it('has no extension.vm', async () => {
+    const bare = await startTestHost({ backend: false });
+    const visit = await openLoggedIn(browser, bare);
+    try {
+      await visit.page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
+      expect(await visit.page.evaluate(() => 'vm' in (window as unknown as PageWindow).ddClient.extension)).toBe(false);
+      expect(visit.errors).toEqual([]);
+    } finally {
+      await visit.context.close();
+      await bare.close();
+    }
+  });
+});
+
+/** Running `docker` processes whose command line contains `marker` (read from /proc). */
+function dockerProcesses(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (/(^|\/)docker$/.test(argv[0] ?? '') && argv.some((a) => a.includes(marker))) pids.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

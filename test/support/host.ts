@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { v1 } from '@docker/extension-api-client-types';
+import { ensureBuilt } from '../../host/scripts/ensure-built.mjs';
+import { startHost, type HostHandle, type HostOptions } from '../../host/src/server';
+
+/**
+ * The standalone host for browser tests: builds what is missing or out of date (UI, backend, host), then
+ * starts the host programmatically on a free loopback port with a throwaway data directory.
+ */
+export interface TestHost extends HostHandle {
+  /** The backend's and the host's own output, for diagnosing a failure. */
+  readonly output: string[];
+}
+
+export async function startTestHost(options: HostOptions = {}): Promise<TestHost> {
+  await ensureBuilt(options.backend === false ? ['ui', 'host'] : ['ui', 'backend', 'host'], { log: () => {} });
+  const ownDataDir = options.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-test-data-')) : undefined;
+  const output: string[] = [];
+  const host = await startHost({
+    port: 0,
+    dataDir: ownDataDir,
+    log: (line) => output.push(`[host] ${line}`),
+    backendOutput: (line) => output.push(`[backend] ${line}`),
+    ...options,
+  });
+  return {
+    ...host,
+    output,
+    close: async () => {
+      await host.close();
+      if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface LoggedInPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors in the page since it opened. */
+  errors: string[];
+  /** console.error messages since the page opened (the UI may log expected failures there). */
+  consoleErrors: string[];
+}
+
+/**
+ * Opens a fresh browser context (no cookies), visits the host's one-time login link like a user would and
+ * waits until the UI's page has loaded. The host's link works once: use it for one context per host.
+ */
+export async function openLoggedIn(browser: Browser, host: HostHandle): Promise<LoggedInPage> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  const response = await page.goto(host.loginUrl);
+  if (response?.status() !== 200 || page.url() !== host.url) {
+    throw new Error(`logging in failed: HTTP ${response?.status()} at ${page.url()}`);
+  }
+  return { context, page, errors, consoleErrors };
+}
+
+/** `window.ddClient` as the page sees it (for `page.evaluate`). */
+export type PageWindow = Window & { ddClient: v1.DockerDesktopClient };
