@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { v1 } from '@docker/extension-api-client-types';
 import { ensureBuilt } from '../../host/scripts/ensure-built.mjs';
 import { startHost, type HostHandle, type HostOptions } from '../../host/src/server';
@@ -49,8 +49,8 @@ export interface LoggedInPage {
  * Opens a fresh browser context (no cookies), visits the host's one-time login link like a user would and
  * waits until the UI's page has loaded. The host's link works once: use it for one context per host.
  */
-export async function openLoggedIn(browser: Browser, host: HostHandle): Promise<LoggedInPage> {
-  const context = await browser.newContext();
+export async function openLoggedIn(browser: Browser, host: HostHandle, options: BrowserContextOptions = {}): Promise<LoggedInPage> {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors: string[] = [];
   const consoleErrors: string[] = [];

@@ -1,20 +1,40 @@
-import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
+import { useMemo } from 'react';
 import type { v1 } from '@docker/extension-api-client-types';
+import { createBackendClient, type BackendClient } from './backend/client';
+import { InstanceService } from './core/service';
+import type { DockerCli } from './docker/cli';
+import { DesktopDockerCli } from './docker/desktop';
+import { InstancesView } from './app/components/InstancesView';
+import { AppServicesProvider, type AppServices } from './app/context';
+import { desktopServices } from './app/desktop';
+import { useAvailableBackend } from './app/hooks/useBackend';
 
 export interface AppProps {
   client: v1.DockerDesktopClient;
+  /** The docker CLI to use instead of Docker Desktop's bridge (tests, other hosts). */
+  cli?: DockerCli;
+  /** A ready service (takes precedence over `cli`). */
+  service?: InstanceService;
+  /** The backend client; null for none. Default: from `client.extension.vm`. */
+  backend?: BackendClient | null;
 }
 
-export function App(_props: AppProps) {
+export function App({ client, cli, service, backend }: AppProps) {
+  const instanceService = useMemo(() => service ?? new InstanceService(cli ?? new DesktopDockerCli(client)), [service, cli, client]);
+  const desktop = useMemo(() => desktopServices(client), [client]);
+  const backendClient = useMemo(
+    // A partial client (the standalone host, tests) may lack `extension` altogether.
+    () => (backend !== undefined ? (backend ?? undefined) : client.extension ? createBackendClient(client) : undefined),
+    [backend, client],
+  );
+  const availableBackend = useAvailableBackend(backendClient);
+  const services = useMemo<AppServices>(
+    () => ({ service: instanceService, desktop, backend: availableBackend }),
+    [instanceService, desktop, availableBackend],
+  );
   return (
-    <Stack spacing={1} sx={{ p: 3 }}>
-      <Typography variant="h3" component="h1">
-        Dockbase
-      </Typography>
-      <Typography variant="body1" color="text.secondary">
-        Local database instances for development.
-      </Typography>
-    </Stack>
+    <AppServicesProvider value={services}>
+      <InstancesView />
+    </AppServicesProvider>
   );
 }

@@ -2,6 +2,7 @@ import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import { dockerThemes } from '../../host/src/page/docker-themes';
+import './unhandled-rejections';
 
 // Docker Desktop injects these theme options; DockerMuiV6ThemeProvider reads them on render.
 window.__ddMuiV6Themes = dockerThemes as typeof window.__ddMuiV6Themes;

@@ -126,3 +126,26 @@ function psLine(id: string, name = 'app'): string {
     CreatedAt: '2026-11-25 18:00:00 +0000 UTC',
   });
 }
+
+describe('connection strings', () => {
+  it('are read from the container and masked without it', async () => {
+    const cli = scripted([
+      ['ps', { stdout: psLine('i1') }],
+      ['container inspect', { stdout: JSON.stringify([{ Id: 'cid-i1', Config: { Env: ['POSTGRES_PASSWORD=p w/é'], Cmd: [] }, State: {} }]) }],
+    ]);
+    const service = new InstanceService(cli);
+    const [instance] = await service.list();
+    expect(await service.connection(instance!)).toEqual({
+      uri: 'postgresql://postgres:p%20w%2F%C3%A9@127.0.0.1:5432/postgres',
+      maskedUri: 'postgresql://postgres:********@127.0.0.1:5432/postgres',
+    });
+  });
+
+  it('a missing docker bridge reads as the engine being unavailable', async () => {
+    const cli: DockerCli = {
+      run: () => Promise.reject(new Error('no bridge')),
+      stream: () => ({ cancel: () => undefined, done: Promise.resolve(127) }),
+    };
+    await expect(new InstanceService(cli).list()).rejects.toMatchObject({ code: 'engine-unavailable' });
+  });
+});

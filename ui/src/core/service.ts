@@ -25,8 +25,9 @@ import {
   type CreatePlan,
   type VolumePlan,
 } from './commands';
+import { connectionString, maskedConnectionString } from './connection';
 import { getEngine, type EngineDefinition } from './engines';
-import { DockbaseError, REDACTED, commandFailed, engineUnavailable, isDockbaseError, looksLikeEngineDown, stderrExcerpt } from './errors';
+import { DockbaseError, commandFailed, engineUnavailable, isDockbaseError, looksLikeEngineDown, stderrExcerpt } from './errors';
 import { LABEL, imageRef, newInstanceId, volumeName, type Instance } from './instance';
 import { parseContainerSummaries, parseEvent, parseInspect, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent, type VolumeInfo } from './parse';
 import { PullTracker, pullError, type PullProgress } from './pull';
@@ -114,14 +115,9 @@ export class InstanceService {
 
   /** The connection string, read from the container's own configuration. */
   async connection(instance: Instance): Promise<ConnectionInfo> {
-    const engine = getEngine(instance.engine);
     const d = await this.details(instance);
-    const password = engine.readPassword({ env: d.env, cmd: d.cmd }) ?? '';
-    const parts = { host: '127.0.0.1', port: instance.hostPort, user: engine.defaultUser };
-    return {
-      uri: engine.connectionUri({ ...parts, password }),
-      maskedUri: maskedConnectionUri(engine, parts),
-    };
+    const password = getEngine(instance.engine).readPassword({ env: d.env, cmd: d.cmd }) ?? '';
+    return { uri: connectionString(instance, password), maskedUri: maskedConnectionString(instance) };
   }
 
   /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
@@ -453,10 +449,6 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DockbaseError('cancelled', 'Cancelled.');
 }
 
-function maskedConnectionUri(engine: EngineDefinition, parts: { host: string; port: number; user: string }): string {
-  // Build with a placeholder that survives percent-encoding, then show asterisks in its place.
-  return engine.connectionUri({ ...parts, password: 'DOCKBASEMASK' }).replace('DOCKBASEMASK', REDACTED);
-}
 
 function createError(input: CreateInstanceInput, stderr: string, secrets: readonly string[]): DockbaseError {
   if (/Conflict\. The container name/i.test(stderr)) {

@@ -83,6 +83,11 @@ describe('DesktopDockerCli', () => {
     expect(fake.closed).toHaveLength(1);
   });
 
+  it('rejects when the client has no docker bridge, so callers can report the engine unavailable', async () => {
+    const cli = new DesktopDockerCli({ docker: {} } as unknown as Pick<v1.DockerDesktopClient, 'docker'>);
+    await expect(cli.run(['ps'])).rejects.toThrow(/offers no docker CLI/);
+  });
+
   it('rejects with an AbortError when aborted, and kills the process', async () => {
     const fake = fakeDesktop();
     const ctl = new AbortController();

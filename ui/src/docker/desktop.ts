@@ -16,6 +16,11 @@ export class DesktopDockerCli implements DockerCli {
 
   run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
+      // No docker bridge at all (not inside Docker Desktop, or a broken host): docker cannot run.
+      if (typeof this.client.docker?.cli?.exec !== 'function') {
+        reject(new Error('The Docker Desktop client offers no docker CLI'));
+        return;
+      }
       if (options.signal?.aborted) {
         reject(abortError());
         return;

@@ -1,0 +1,74 @@
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import { useId, useState } from 'react';
+import type { Instance } from '../../core/instance';
+
+interface DeleteDialogProps {
+  /** The instance to delete; the dialog is closed when undefined. */
+  instance: Instance | undefined;
+  onCancel(): void;
+  onConfirm(instance: Instance, options: { removeData: boolean }): void;
+}
+
+function DeleteForm({ instance, onCancel, onConfirm, titleId }: DeleteDialogProps & { instance: Instance; titleId: string }) {
+  const [removeData, setRemoveData] = useState(false);
+  const [typed, setTyped] = useState('');
+  const hasData = instance.volumes.length > 0;
+  const confirmed = !removeData || typed === instance.name;
+  return (
+    <>
+      <DialogTitle id={titleId}>Delete {instance.name}?</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2}>
+          <DialogContentText>
+            The container is removed.{' '}
+            {hasData
+              ? 'Its data stays in its volumes, so an instance created later with the same name and engine finds it again.'
+              : 'It keeps no data volumes.'}
+          </DialogContentText>
+          {hasData && (
+            <FormControlLabel
+              control={<Checkbox checked={removeData} onChange={(e) => setRemoveData(e.target.checked)} />}
+              label={`Also delete its data (volumes ${instance.volumes.join(', ')})`}
+            />
+          )}
+          {removeData && (
+            <TextField
+              label={`Type ${instance.name} to confirm`}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+              helperText="Deleted data cannot be recovered."
+              autoFocus
+            />
+          )}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button variant="contained" color="error" disabled={!confirmed} onClick={() => onConfirm(instance, { removeData })}>
+          {removeData ? 'Delete instance and data' : 'Delete'}
+        </Button>
+      </DialogActions>
+    </>
+  );
+}
+
+/** Deleting keeps the data unless the user explicitly asks, and then confirms by typing the name. */
+export function DeleteDialog(props: DeleteDialogProps) {
+  const { instance, onCancel } = props;
+  const titleId = useId();
+  return (
+    <Dialog open={instance !== undefined} onClose={onCancel} maxWidth="sm" fullWidth aria-labelledby={titleId}>
+      {instance && <DeleteForm key={instance.id} {...props} instance={instance} titleId={titleId} />}
+    </Dialog>
+  );
+}

@@ -1,0 +1,88 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import AddIcon from '@mui/icons-material/Add';
+import { useState } from 'react';
+import type { Instance } from '../../core/instance';
+import { useBackend } from '../hooks/useBackend';
+import { useContainerViews } from '../hooks/useContainerViews';
+import { useInstanceActions } from '../hooks/useInstanceActions';
+import { useInstances } from '../hooks/useInstances';
+import { CreateInstanceDialog } from './CreateInstanceDialog';
+import { DeleteDialog } from './DeleteDialog';
+import { EmptyState } from './EmptyState';
+import { EngineUnavailableBanner } from './EngineUnavailableBanner';
+import { InstanceCard } from './InstanceCard';
+import { LogsPanel } from './LogsPanel';
+
+/** The tab's home: every instance, live, with its actions; the way to create one. */
+export function InstancesView() {
+  const { instances, problem, retrying, retry, refresh } = useInstances();
+  const actions = useInstanceActions(refresh);
+  const views = useContainerViews();
+  const backend = useBackend();
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Instance | undefined>();
+
+  return (
+    <Stack component="main" spacing={3} sx={{ p: 3, minWidth: 0 }}>
+      <Stack direction="row" alignItems="flex-start" justifyContent="space-between" spacing={2}>
+        <Box>
+          <Typography variant="h3" component="h1">
+            Dockbase
+          </Typography>
+          <Typography variant="body1" color="text.secondary">
+            Local database instances for development.
+          </Typography>
+        </Box>
+        <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)} sx={{ flexShrink: 0 }}>
+          New instance
+        </Button>
+      </Stack>
+
+      {problem && <EngineUnavailableBanner problem={problem} retrying={retrying} onRetry={() => void retry()} />}
+
+      {instances === undefined ? (
+        !problem && (
+          <Stack direction="row" spacing={1} alignItems="center" role="status">
+            <CircularProgress size={20} aria-hidden />
+            <Typography color="text.secondary">Loading instances…</Typography>
+          </Stack>
+        )
+      ) : instances.length === 0 ? (
+        <EmptyState onCreate={() => setCreating(true)} />
+      ) : (
+        <Stack spacing={2}>
+          {instances.map((instance) => (
+            <InstanceCard
+              key={instance.id}
+              instance={instance}
+              busy={actions.busy[instance.id]}
+              withDetails={backend !== undefined}
+              historyVersion={actions.recorded[instance.id] ?? 0}
+              onStart={() => void actions.start(instance)}
+              onStop={() => void actions.stop(instance)}
+              onRestart={() => void actions.restart(instance)}
+              onDelete={() => setDeleting(instance)}
+              onLogs={() => views.openLogs(instance)}
+              onTerminal={() => views.openTerminal(instance)}
+            />
+          ))}
+        </Stack>
+      )}
+
+      <CreateInstanceDialog open={creating} onClose={() => setCreating(false)} onCreated={refresh} />
+      <DeleteDialog
+        instance={deleting}
+        onCancel={() => setDeleting(undefined)}
+        onConfirm={(instance, options) => {
+          setDeleting(undefined);
+          void actions.remove(instance, options);
+        }}
+      />
+      <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />
+    </Stack>
+  );
+}

@@ -1,0 +1,22 @@
+import Chip, { type ChipProps } from '@mui/material/Chip';
+import Tooltip from '@mui/material/Tooltip';
+import { displayStatus, type DisplayStatus, type Instance } from '../../core/instance';
+
+const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
+  running: { label: 'Running', color: 'success' },
+  healthy: { label: 'Healthy', color: 'success' },
+  starting: { label: 'Starting', color: 'info' },
+  unhealthy: { label: 'Unhealthy', color: 'warning' },
+  stopped: { label: 'Stopped', color: 'default' },
+  error: { label: 'Error', color: 'error' },
+};
+
+/** The instance's status as the core maps it; docker's own status text on hover. */
+export function StatusChip({ instance }: { instance: Instance }) {
+  const look = LOOK[displayStatus(instance)];
+  return (
+    <Tooltip title={instance.statusText || look.label} describeChild>
+      <Chip size="small" variant="outlined" color={look.color} label={look.label} />
+    </Tooltip>
+  );
+}

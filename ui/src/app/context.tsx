@@ -1,0 +1,27 @@
+/**
+ * What every hook needs, provided once by <App>: the instance service (docker), Docker Desktop's UI services
+ * (toasts, navigation, clipboard) and the backend client when the backend answers (undefined otherwise:
+ * notes, history and Docker Hub tags are then simply not offered).
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import type { InstanceService } from '../core/service';
+import type { BackendClient } from '../backend/client';
+import type { DesktopServices } from './desktop';
+
+export interface AppServices {
+  service: InstanceService;
+  desktop: DesktopServices;
+  backend?: BackendClient | undefined;
+}
+
+const AppServicesContext = createContext<AppServices | null>(null);
+
+export function AppServicesProvider({ value, children }: { value: AppServices; children: ReactNode }) {
+  return <AppServicesContext.Provider value={value}>{children}</AppServicesContext.Provider>;
+}
+
+export function useAppServices(): AppServices {
+  const value = useContext(AppServicesContext);
+  if (!value) throw new Error('useAppServices must be used inside <AppServicesProvider>');
+  return value;
+}

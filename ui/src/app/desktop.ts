@@ -1,0 +1,73 @@
+/**
+ * What the UI needs from Docker Desktop besides docker itself: toasts, navigation to its own container
+ * views, the clipboard and external links. Every call is safe on a partial client (the standalone host or
+ * an older Docker Desktop): a missing toast falls back to the console, a missing navigation rejects.
+ */
+import type { v1 } from '@docker/extension-api-client-types';
+
+export interface Toasts {
+  success(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+}
+
+export interface DesktopServices {
+  toast: Toasts;
+  /** Docker Desktop's log view of a container (full id); rejects when it is not available. */
+  viewContainerLogs(containerId: string): Promise<void>;
+  /** Docker Desktop's terminal of a container (full id); rejects when it is not available. */
+  viewContainerTerminal(containerId: string): Promise<void>;
+  copyText(text: string): Promise<void>;
+  /** Opens an http(s) link in the user's browser (Docker Desktop), or a new window elsewhere. */
+  openExternal(url: string): void;
+}
+
+type PartialClient = {
+  host?: Partial<Pick<v1.Host, 'openExternal'>>;
+  desktopUI?: Partial<{
+    toast: Partial<v1.Toast>;
+    navigate: Partial<v1.NavigationIntents>;
+  }>;
+};
+
+export class NotAvailableError extends Error {
+  override readonly name = 'NotAvailableError';
+}
+
+/** Calls `fn` if it is a function, turning a synchronous throw into a rejection. */
+function callOptional(fn: ((id: string) => Promise<void>) | undefined, id: string, what: string): Promise<void> {
+  if (typeof fn !== 'function') return Promise.reject(new NotAvailableError(`${what} is not available here.`));
+  return new Promise<void>((resolve, reject) => {
+    Promise.resolve(fn(id)).then(() => resolve(), reject);
+  });
+}
+
+export function desktopServices(client: v1.DockerDesktopClient): DesktopServices {
+  const partial = client as unknown as PartialClient;
+  const ui = partial.desktopUI;
+  const toastOf = (kind: keyof v1.Toast, fallback: (m: string) => void) => (message: string) => {
+    const fn = ui?.toast?.[kind];
+    if (typeof fn === 'function') fn.call(ui?.toast, message);
+    else fallback(message);
+  };
+  return {
+    toast: {
+      success: toastOf('success', (m) => console.info(m)),
+      warning: toastOf('warning', (m) => console.warn(m)),
+      error: toastOf('error', (m) => console.error(m)),
+    },
+    viewContainerLogs: (id) => callOptional(ui?.navigate?.viewContainerLogs?.bind(ui.navigate), id, "Docker Desktop's log view"),
+    viewContainerTerminal: (id) =>
+      callOptional(ui?.navigate?.viewContainerTerminal?.bind(ui.navigate), id, "Docker Desktop's terminal"),
+    copyText: (text) => {
+      const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
+      if (!clipboard?.writeText) return Promise.reject(new NotAvailableError('The clipboard is not available here.'));
+      return clipboard.writeText(text);
+    },
+    openExternal: (url) => {
+      if (!/^https?:\/\//i.test(url)) return;
+      if (typeof partial.host?.openExternal === 'function') partial.host.openExternal(url);
+      else window.open(url, '_blank', 'noopener,noreferrer');
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { useCallback } from 'react';
+import { getEngine } from '../../core/engines';
+import { imageRef } from '../../core/instance';
+import type { Instance } from '../../core/instance';
+import { useCreateForm, type CreateForm } from './useCreateForm';
+import { useCreateInstance, type CreateInstanceState } from './useCreateInstance';
+import { useEngineUsage } from './useEngineUsage';
+import { useTags, type TagsState } from './useTags';
+
+export interface CreateDialogState {
+  form: CreateForm;
+  tags: TagsState;
+  creation: CreateInstanceState;
+  /** The image reference that will be used (the official image unless another one is given). */
+  imageRef: string;
+  /** Submit is possible: the form is valid, the engine's usage is known and nothing is running. */
+  canSubmit: boolean;
+  submit(): Promise<void>;
+}
+
+/** The create dialog's use case: form, suggestions, tags and the create itself, wired together. */
+export function useCreateDialog(onCreated: (instance: Instance) => void): CreateDialogState {
+  const usage = useEngineUsage();
+  const form = useCreateForm(usage.usage);
+  const tags = useTags(getEngine(form.values.engine));
+  const creation = useCreateInstance(onCreated);
+  const { input, valid, showServiceErrors } = form;
+  const { create } = creation;
+  const { refresh } = usage;
+
+  const submit = useCallback(async () => {
+    if (!valid) return;
+    const outcome = await create(input);
+    if (outcome.kind === 'invalid') showServiceErrors(outcome.fields);
+    // What the engine holds may have changed meanwhile (a name or port taken by someone else).
+    if (outcome.kind === 'invalid' || outcome.kind === 'failed') refresh();
+  }, [valid, create, input, showServiceErrors, refresh]);
+
+  return {
+    form,
+    tags,
+    creation,
+    imageRef: imageRef(input.image || getEngine(input.engine).image, input.tag),
+    canSubmit: valid && usage.settled && !creation.creating,
+    submit,
+  };
+}

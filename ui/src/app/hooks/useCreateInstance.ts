@@ -1,0 +1,93 @@
+import { useCallback, useRef, useState } from 'react';
+import { isDockbaseError } from '../../core/errors';
+import type { Instance } from '../../core/instance';
+import type { PullProgress } from '../../core/pull';
+import { InvalidInputError } from '../../core/service';
+import type { CreateField, CreateInstanceInput, FieldErrors } from '../../core/validation';
+import { useAppServices } from '../context';
+import { errorMessage, isCancelled } from '../errors';
+
+export type CreateOutcome =
+  | { kind: 'created'; instance: Instance }
+  /** The user cancelled: back to the form, nothing to report. */
+  | { kind: 'cancelled' }
+  /** The service blamed fields of the form (shown inline). */
+  | { kind: 'invalid'; fields: FieldErrors }
+  /** Anything else (already reported in a toast). */
+  | { kind: 'failed'; message: string }
+  /** A create was already running: this call did nothing. */
+  | { kind: 'ignored' };
+
+export interface CreateInstanceState {
+  creating: boolean;
+  /** Layers of the image being pulled, once the pull has started. */
+  pull: PullProgress | undefined;
+  /** The last failure that is not about one field. */
+  failure: string | undefined;
+  create(input: CreateInstanceInput): Promise<CreateOutcome>;
+  /** Aborts the running create; the service removes whatever it made. */
+  cancel(): void;
+}
+
+const FORM_FIELDS: readonly string[] = ['engine', 'name', 'tag', 'image', 'hostPort', 'password'] satisfies CreateField[];
+
+function fieldErrorsOf(e: unknown): FieldErrors | undefined {
+  if (e instanceof InvalidInputError) return e.fields;
+  if (isDockbaseError(e) && e.field && FORM_FIELDS.includes(e.field)) return { [e.field]: e.message };
+  return undefined;
+}
+
+/** Creates (pulls if needed, then starts) one instance at a time; a second call while one runs is ignored. */
+export function useCreateInstance(onCreated?: (instance: Instance) => void): CreateInstanceState {
+  const { service, desktop, backend } = useAppServices();
+  const [creating, setCreating] = useState(false);
+  const [pull, setPull] = useState<PullProgress | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  // The guard against double submits: state updates are too late for a second click in the same tick.
+  const running = useRef<AbortController | null>(null);
+
+  const create = useCallback(
+    async (input: CreateInstanceInput): Promise<CreateOutcome> => {
+      if (running.current) return { kind: 'ignored' };
+      const controller = new AbortController();
+      running.current = controller;
+      setCreating(true);
+      setPull(undefined);
+      setFailure(undefined);
+      try {
+        const instance = await service.create(input, {
+          start: true,
+          signal: controller.signal,
+          onPullProgress: (p) => setPull(p),
+        });
+        if (backend) {
+          const settings = { image: input.image ?? '', tag: input.tag, hostPort: input.hostPort, persistData: input.persistData, exposeOnNetwork: input.exposeOnNetwork };
+          backend
+            .saveInstance(instance.id, { name: instance.name, engine: instance.engine, settings })
+            .then(() => backend.addHistory(instance.id, { action: 'create', outcome: 'ok' }))
+            .catch(() => undefined);
+        }
+        desktop.toast.success(`${instance.name} was created and is starting.`);
+        onCreated?.(instance);
+        return { kind: 'created', instance };
+      } catch (e) {
+        if (isCancelled(e)) return { kind: 'cancelled' };
+        const fields = fieldErrorsOf(e);
+        if (fields) return { kind: 'invalid', fields };
+        const message = errorMessage(e);
+        setFailure(message);
+        desktop.toast.error(message);
+        return { kind: 'failed', message };
+      } finally {
+        running.current = null;
+        setCreating(false);
+        setPull(undefined);
+      }
+    },
+    [service, desktop, backend, onCreated],
+  );
+
+  const cancel = useCallback(() => running.current?.abort(), []);
+
+  return { creating, pull, failure, create, cancel };
+}

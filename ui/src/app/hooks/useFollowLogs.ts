@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import type { Instance } from '../../core/instance';
+import { useAppServices } from '../context';
+
+/** Lines kept in the panel; older ones scroll away. */
+export const MAX_LOG_LINES = 2000;
+const TAIL = 200;
+
+export interface FollowedLogs {
+  lines: readonly string[];
+  /** The stream ended by itself (the container was removed, or the engine went away). */
+  ended: boolean;
+}
+
+/**
+ * Follows `docker logs` of the instance while mounted; the stream is cancelled on unmount. Mount it with
+ * `key={instance.containerId}` so another container starts from an empty panel.
+ */
+export function useFollowLogs(instance: Instance): FollowedLogs {
+  const { service } = useAppServices();
+  const [lines, setLines] = useState<string[]>([]);
+  const [ended, setEnded] = useState(false);
+
+  useEffect(() => {
+    let active = true;
+    const handle = service.followLogs(
+      instance,
+      (line) => {
+        if (active) setLines((all) => [...all, line].slice(-MAX_LOG_LINES));
+      },
+      TAIL,
+    );
+    handle.done.then(
+      () => {
+        if (active) setEnded(true);
+      },
+      () => undefined,
+    );
+    return () => {
+      active = false;
+      handle.cancel();
+    };
+  }, [service, instance]);
+
+  return { lines, ended };
+}

@@ -1,0 +1,67 @@
+/** An in-memory Dockbase backend client (notes, history, Docker Hub tags) for component tests. */
+import type { BackendClient, HistoryEntry, InstanceMeta, TagsPage } from '../src/backend/client';
+
+export class FakeBackend implements BackendClient {
+  readonly records = new Map<string, InstanceMeta>();
+  /** Docker Hub's tags per engine; an engine without an entry gets an error (Docker Hub unreachable). */
+  readonly tags = new Map<string, string[]>();
+  up = true;
+
+  async available(): Promise<boolean> {
+    return this.up;
+  }
+
+  async listTags(image: InstanceMeta['engine']): Promise<TagsPage> {
+    const names = this.tags.get(image);
+    if (!names) throw new Error('Docker Hub is not reachable.');
+    const tags = names.map((name) => ({ name, lastUpdated: '2026-11-01T00:00:00Z', architectures: ['amd64', 'arm64'], size: 1000 }));
+    return { image, tags, page: 1, hasMore: false, stale: false };
+  }
+
+  async getInstance(id: string): Promise<InstanceMeta | undefined> {
+    const r = this.records.get(id);
+    return r && structuredClone(r);
+  }
+
+  async listInstances(): Promise<InstanceMeta[]> {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+
+  async saveInstance(id: string, input: Pick<InstanceMeta, 'name' | 'engine' | 'settings'>): Promise<InstanceMeta> {
+    const now = this.now();
+    const old = this.records.get(id);
+    const record: InstanceMeta = { id, ...input, notes: old?.notes ?? '', history: old?.history ?? [], createdAt: old?.createdAt ?? now, updatedAt: now };
+    this.records.set(id, record);
+    return structuredClone(record);
+  }
+
+  async setNotes(id: string, notes: string): Promise<InstanceMeta> {
+    const r = this.need(id);
+    r.notes = notes;
+    r.updatedAt = this.now();
+    return structuredClone(r);
+  }
+
+  async addHistory(id: string, entry: Omit<HistoryEntry, 'at'>): Promise<HistoryEntry> {
+    const r = this.need(id);
+    const full = { at: this.now(), ...entry };
+    r.history.unshift(full);
+    return full;
+  }
+
+  async deleteInstance(id: string): Promise<void> {
+    this.records.delete(id);
+  }
+
+  private need(id: string): InstanceMeta {
+    const r = this.records.get(id);
+    if (!r) throw new Error('not found');
+    return r;
+  }
+
+  private tick = 0;
+  /** Strictly increasing timestamps, so every write is a new version. */
+  private now(): string {
+    return new Date(Date.UTC(2026, 10, 25, 18, 0, 0, this.tick++)).toISOString();
+  }
+}

@@ -1,0 +1,678 @@
+/**
+ * An in-memory Docker engine behind the DockerCli port, for component tests. It interprets the argv that
+ * ui/src/core/commands.ts builds and answers the way the docker CLI does (`{{json .}}` lines from `ps`,
+ * JSON arrays from `inspect`, pull progress lines, event JSON lines, the daemon's error texts), so the real
+ * InstanceService runs unchanged on top of it.
+ *
+ * Test hooks: `stopEngine`/`startEngine`, `failNext` and `holdNext` (for `run` commands), `holdNextPull`
+ * and `missingImages` (for pulls), `count`, `setHealth`, `setExited`, `log`, `addForeignContainer`,
+ * `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
+ */
+import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '../src/docker/cli';
+
+export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+
+type State = 'created' | 'running' | 'exited';
+type Health = 'none' | 'starting' | 'healthy' | 'unhealthy';
+
+export interface FakeContainer {
+  id: string;
+  name: string;
+  /** Image reference as given to `docker create`. */
+  image: string;
+  labels: Record<string, string>;
+  env: string[];
+  cmd: string[];
+  state: State;
+  health: Health;
+  hasHealthcheck: boolean;
+  exitCode: number;
+  createdAt: Date;
+  publish: { bind: string; hostPort: number; containerPort: number } | undefined;
+  mounts: Array<{ source: string; target: string }>;
+  logs: string[];
+}
+
+export interface Gate {
+  /** Resolves when a matching command has arrived and is waiting. */
+  readonly reached: Promise<void>;
+  /** Lets the command go on. */
+  release(): void;
+}
+
+export interface PullControl {
+  /** Resolves when the pull has listed its layers. */
+  readonly started: Promise<void>;
+  /** Completes the next unfinished layer. */
+  completeLayer(): void;
+  /** Completes every layer and ends the pull successfully. */
+  finish(): void;
+  /** True once the pull was cancelled by its caller. */
+  readonly cancelled: boolean;
+}
+
+const LAYERS = ['a3ed95caeb02', '5b1f2a6c9d10', 'c0ffee123456'];
+
+/** "docker volume create" → "volume create"; "docker ps" → "ps". */
+export function commandKey(args: readonly string[]): string {
+  const [first = '', second = ''] = args;
+  return ['container', 'image', 'volume'].includes(first) ? `${first} ${second}` : first;
+}
+
+function hex(length: number): string {
+  const bytes = new Uint8Array(Math.ceil(length / 2));
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').slice(0, length);
+}
+
+/** "2026-11-25 18:03:39 +0000 UTC", as `docker ps` prints it. */
+function psTime(d: Date): string {
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
+}
+
+function defer(): { promise: Promise<void>; resolve(): void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Collects `--flag value` pairs (repeatable) and the remaining positional words. */
+function parseFlags(args: readonly string[], withValue: readonly string[]): { flags: Map<string, string[]>; rest: string[] } {
+  const flags = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (rest.length === 0 && a.startsWith('--')) {
+      const values = flags.get(a) ?? [];
+      if (withValue.includes(a)) values.push(args[++i] ?? '');
+      flags.set(a, values);
+    } else rest.push(a);
+  }
+  return { flags, rest };
+}
+
+function keyValue(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  return eq < 0 ? [text, ''] : [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+const ok = (stdout = ''): RunResult => ({ stdout, stderr: '', code: 0 });
+const fail = (stderr: string, code = 1): RunResult => ({ stdout: '', stderr: `${stderr}\n`, code });
+
+class FakeStream implements StreamHandle {
+  readonly done: Promise<number>;
+  private resolveDone: (code: number) => void = () => undefined;
+  closed = false;
+  /** Run when the caller cancels (before the stream closes with 130, as Docker Desktop's bridge reports). */
+  readonly onCancel: Array<() => void> = [];
+
+  constructor(private readonly handlers: StreamHandlers) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  line(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+    if (!this.closed) this.handlers.onLine(text, stream);
+  }
+
+  close(code: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers.onClose?.(code);
+    this.resolveDone(code);
+  }
+
+  cancel = (): void => {
+    if (this.closed) return;
+    this.onCancel.forEach((f) => f());
+    this.close(130);
+  };
+}
+
+interface EventStream {
+  stream: FakeStream;
+  filters: Array<[string, string]>;
+}
+
+export class FakeDocker implements DockerCli {
+  readonly containers = new Map<string, FakeContainer>();
+  readonly volumes = new Map<string, Record<string, string>>();
+  /** Images present on the engine. */
+  readonly images = new Set<string>();
+  /** References the registry does not have (pulling them fails with "manifest unknown"). */
+  readonly missingImages = new Set<string>();
+  /** Host ports held by programs outside docker: `usage()` cannot see them, `start` fails on them. */
+  readonly portsTakenOutsideDocker = new Set<number>();
+  /** Health a container with a healthcheck reports right after it starts. */
+  healthOnStart: Health = 'healthy';
+  /** Every command, in order (streams included). */
+  readonly calls: string[][] = [];
+
+  private available = true;
+  private readonly eventStreams = new Set<EventStream>();
+  private readonly logFollowers = new Set<{ id: string; stream: FakeStream }>();
+  private readonly failures: Array<{ key: string; result: RunResult }> = [];
+  private readonly holds: Array<{ key: string; reached: () => void; released: Promise<void> }> = [];
+  /** Set by holdNextPull: takes over the next pull once its layers are listed. */
+  private pullHold: ((stream: FakeStream, ref: string) => void) | undefined;
+
+  // ---------- test hooks ----------
+
+  /** How many commands with this key ran ("ps", "start", "volume create", ...). */
+  count(key: string): number {
+    return this.calls.filter((c) => commandKey(c) === key).length;
+  }
+
+  /** The engine goes away: every command fails like the CLI does, and running streams end. */
+  stopEngine(): void {
+    this.available = false;
+    for (const e of this.eventStreams) e.stream.close(1);
+    for (const f of this.logFollowers) f.stream.close(1);
+    this.eventStreams.clear();
+    this.logFollowers.clear();
+  }
+
+  startEngine(): void {
+    this.available = true;
+  }
+
+  /** The next command with this key fails with docker's stderr. */
+  failNext(key: string, stderr: string, code = 1): void {
+    this.failures.push({ key, result: fail(stderr, code) });
+  }
+
+  /** The next command with this key waits until released (then runs normally). */
+  holdNext(key: string): Gate {
+    const reached = defer();
+    const released = defer();
+    this.holds.push({ key, reached: reached.resolve, released: released.promise });
+    return { reached: reached.promise, release: released.resolve };
+  }
+
+  /** The next pull lists its layers, then waits for the test to complete them. */
+  holdNextPull(): PullControl {
+    const started = defer();
+    let stream: FakeStream | undefined;
+    let ref = '';
+    let next = 0;
+    let cancelled = false;
+    const completeLayer = () => {
+      const id = LAYERS[next++];
+      if (!stream || !id) return;
+      for (const text of ['Downloading', 'Verifying Checksum', 'Download complete', 'Extracting', 'Pull complete']) stream.line(`${id}: ${text}`);
+    };
+    const control: PullControl = {
+      started: started.promise,
+      completeLayer,
+      finish: () => {
+        while (next < LAYERS.length) completeLayer();
+        if (stream) this.finishPull(stream, ref);
+      },
+      get cancelled() {
+        return cancelled;
+      },
+    };
+    this.pullHold = (s, r) => {
+      stream = s;
+      ref = r;
+      s.onCancel.push(() => (cancelled = true));
+      started.resolve();
+    };
+    return control;
+  }
+
+  /** Changes a running container's health, with the event docker sends. */
+  setHealth(name: string, health: Health): void {
+    const c = this.byName(name);
+    c.health = health;
+    this.emit(c, `health_status: ${health}`);
+  }
+
+  /** The container's process ends by itself (a crash when the code is not 0). */
+  setExited(name: string, exitCode: number): void {
+    const c = this.byName(name);
+    c.state = 'exited';
+    c.exitCode = exitCode;
+    c.health = 'none';
+    this.emit(c, 'die');
+  }
+
+  /** The container writes a log line. */
+  log(name: string, line: string): void {
+    const c = this.byName(name);
+    c.logs.push(line);
+    for (const f of this.logFollowers) if (f.id === c.id) f.stream.line(line);
+  }
+
+  /** A running container that is not a Dockbase instance. */
+  addForeignContainer(name: string, hostPort?: number): FakeContainer {
+    const c = this.newContainer({ name, image: 'nginx:latest', labels: {} });
+    c.state = 'running';
+    if (hostPort) c.publish = { bind: '0.0.0.0', hostPort, containerPort: 80 };
+    return c;
+  }
+
+  /** How many `docker logs --follow` are still running (a closed panel must have cancelled its own). */
+  followingLogs(): number {
+    return [...this.logFollowers].filter((f) => !f.stream.closed).length;
+  }
+
+  /** How many `docker events` are still running. */
+  watching(): number {
+    return [...this.eventStreams].filter((e) => !e.stream.closed).length;
+  }
+
+  byName(name: string): FakeContainer {
+    const c = [...this.containers.values()].find((x) => x.name === name);
+    if (!c) throw new Error(`no container named ${name}`);
+    return c;
+  }
+
+  names(): string[] {
+    return [...this.containers.values()].map((c) => c.name).sort();
+  }
+
+  // ---------- DockerCli ----------
+
+  async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    this.calls.push([...args]);
+    await Promise.resolve();
+    const key = commandKey(args);
+    const hold = this.holds.findIndex((h) => h.key === key);
+    if (hold >= 0) {
+      const [h] = this.holds.splice(hold, 1);
+      h?.reached();
+      await h?.released;
+    }
+    if (options.signal?.aborted) {
+      const e = new Error('The docker command was cancelled');
+      e.name = 'AbortError';
+      throw e;
+    }
+    if (!this.available) return fail(DAEMON_DOWN);
+    const failure = this.failures.findIndex((f) => f.key === key);
+    if (failure >= 0) return (this.failures.splice(failure, 1)[0] as { result: RunResult }).result;
+    return this.execute(args);
+  }
+
+  stream(args: readonly string[], handlers: StreamHandlers): StreamHandle {
+    this.calls.push([...args]);
+    const key = commandKey(args);
+    const stream = new FakeStream(handlers);
+    void Promise.resolve().then(() => {
+      if (!this.available) {
+        stream.line(DAEMON_DOWN, 'stderr');
+        stream.close(1);
+      } else if (key === 'events') this.startEvents(stream, args);
+      else if (key === 'pull') this.startPull(stream, args[1] ?? '');
+      else if (key === 'logs' && args.includes('--follow')) this.startFollow(stream, args);
+      else {
+        const r = this.execute(args);
+        for (const l of r.stdout.split('\n').filter(Boolean)) stream.line(l);
+        for (const l of r.stderr.split('\n').filter(Boolean)) stream.line(l, 'stderr');
+        stream.close(r.code);
+      }
+    });
+    return stream;
+  }
+
+  // ---------- commands ----------
+
+  private execute(args: readonly string[]): RunResult {
+    const key = commandKey(args);
+    switch (key) {
+      case 'version':
+        return ok(`${JSON.stringify({ Client: { Version: '28.5.1' }, Server: { Version: '28.5.1' } })}\n`);
+      case 'ps':
+        return this.ps(args.slice(1));
+      case 'container inspect':
+        return this.inspect(args[2] ?? '');
+      case 'image inspect': {
+        const ref = args[args.length - 1] ?? '';
+        return this.images.has(ref) ? ok(`sha256:${hex(64)}\n`) : fail(`Error response from daemon: No such image: ${ref}`);
+      }
+      case 'volume create':
+        return this.volumeCreate(args.slice(2));
+      case 'volume inspect':
+        return this.volumeInspect(args.slice(2));
+      case 'volume rm':
+        return this.volumeRemove(args.slice(2));
+      case 'create':
+        return this.create(args.slice(1));
+      case 'run': {
+        // `run --detach`: create, then start; a failed start leaves the container created, as docker does.
+        const created = this.create(args.slice(1));
+        if (created.code !== 0) return created;
+        const c = this.containers.get(created.stdout.trim()) as FakeContainer;
+        const started = this.start(c);
+        return started.code === 0 ? created : { stdout: '', stderr: `docker: ${started.stderr}`, code: 125 };
+      }
+      case 'start':
+        return this.withContainer(args[args.length - 1], (c) => this.start(c));
+      case 'stop':
+        return this.withContainer(args[args.length - 1], (c) => this.stop(c));
+      case 'restart':
+        return this.withContainer(args[args.length - 1], (c) => {
+          this.stop(c);
+          const r = this.start(c);
+          if (r.code === 0) this.emit(c, 'restart');
+          return r;
+        });
+      case 'rm':
+        return this.eachContainer(args.slice(1).filter((a) => !a.startsWith('--')), (c) => {
+          if (c.state === 'running') this.emit(c, 'kill', 'die');
+          this.containers.delete(c.id);
+          this.emit(c, 'destroy');
+          for (const f of this.logFollowers) {
+            if (f.id !== c.id) continue;
+            f.stream.close(0);
+            this.logFollowers.delete(f);
+          }
+          return ok(`${c.id}\n`);
+        });
+      case 'logs':
+        return this.withContainer(args[args.length - 1], (c) => ok(c.logs.slice(-this.tail(args)).map((l) => `${l}\n`).join('')));
+      case 'exec':
+        return this.withContainer(args[1], (c) =>
+          c.state === 'running' ? ok() : fail(`Error response from daemon: container ${c.id} is not running`, 1),
+        );
+      default:
+        return fail(`docker: unknown command: docker ${args.join(' ')}`, 125);
+    }
+  }
+
+  private find(ref: string | undefined): FakeContainer | undefined {
+    if (!ref) return undefined;
+    return this.containers.get(ref) ?? [...this.containers.values()].find((c) => c.name === ref);
+  }
+
+  private withContainer(ref: string | undefined, f: (c: FakeContainer) => RunResult): RunResult {
+    const c = this.find(ref);
+    return c ? f(c) : fail(`Error response from daemon: No such container: ${ref ?? ''}`);
+  }
+
+  /** Runs `f` per container (like `docker rm a b`): stdout of those that worked, stderr of the others. */
+  private eachContainer(refs: readonly string[], f: (c: FakeContainer) => RunResult): RunResult {
+    const results = refs.map((ref) => this.withContainer(ref, f));
+    return {
+      stdout: results.map((r) => r.stdout).join(''),
+      stderr: results.map((r) => r.stderr).join(''),
+      code: results.some((r) => r.code !== 0) ? 1 : 0,
+    };
+  }
+
+  private tail(args: readonly string[]): number {
+    const i = args.indexOf('--tail');
+    return i >= 0 ? Number(args[i + 1]) : Number.POSITIVE_INFINITY;
+  }
+
+  private matches(c: FakeContainer, filters: Array<[string, string]>): boolean {
+    return filters.every(([kind, value]) => {
+      if (kind === 'label') {
+        const [k, v] = keyValue(value);
+        return k in c.labels && (!value.includes('=') || c.labels[k] === v);
+      }
+      if (kind === 'container') return c.id === value || c.name === value;
+      return true; // type= and event= are handled by the caller
+    });
+  }
+
+  private filtersOf(args: readonly string[]): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    args.forEach((a, i) => {
+      if (a === '--filter') out.push(keyValue(args[i + 1] ?? ''));
+    });
+    return out;
+  }
+
+  private statusText(c: FakeContainer): string {
+    if (c.state === 'created') return 'Created';
+    if (c.state === 'exited') return `Exited (${c.exitCode}) 3 seconds ago`;
+    const health = { none: '', starting: ' (health: starting)', healthy: ' (healthy)', unhealthy: ' (unhealthy)' }[c.health];
+    return `Up 2 seconds${health}`;
+  }
+
+  private ps(args: readonly string[]): RunResult {
+    const filters = this.filtersOf(args);
+    const found = [...this.containers.values()].filter((c) => this.matches(c, filters));
+    if (args.includes('--quiet')) return ok(found.map((c) => `${c.id}\n`).join(''));
+    const rows = found.map((c) =>
+        JSON.stringify({
+          Command: '"docker-entrypoint.s…"',
+          CreatedAt: psTime(c.createdAt),
+          ID: c.id,
+          Image: c.image,
+          Labels: Object.entries(c.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+          LocalVolumes: String(c.mounts.length),
+          Mounts: c.mounts.map((m) => m.source).join(','),
+          Names: c.name,
+          Networks: 'bridge',
+          Ports: c.state === 'running' && c.publish ? `${c.publish.bind}:${c.publish.hostPort}->${c.publish.containerPort}/tcp` : '',
+          RunningFor: '3 seconds ago',
+          Size: '0B',
+          State: c.state,
+          Status: this.statusText(c),
+        }),
+      );
+    return ok(rows.map((r) => `${r}\n`).join(''));
+  }
+
+  private inspect(ref: string): RunResult {
+    const c = this.find(ref);
+    if (!c) return { stdout: '[]\n', stderr: `Error: No such container: ${ref}\n`, code: 1 };
+    const body = {
+      Id: c.id,
+      Created: c.createdAt.toISOString(),
+      Name: `/${c.name}`,
+      State: {
+        Status: c.state,
+        Running: c.state === 'running',
+        ExitCode: c.exitCode,
+        Error: '',
+        StartedAt: c.createdAt.toISOString(),
+        ...(c.hasHealthcheck && c.health !== 'none' ? { Health: { Status: c.health, FailingStreak: 0, Log: [] } } : {}),
+      },
+      Config: { Image: c.image, Env: c.env, Cmd: c.cmd, Labels: c.labels },
+      Mounts: c.mounts.map((m) => ({ Type: 'volume', Name: m.source, Destination: m.target })),
+    };
+    return ok(`${JSON.stringify([body], null, 4)}\n`);
+  }
+
+  private volumeCreate(args: readonly string[]): RunResult {
+    const { flags, rest } = parseFlags(args, ['--label']);
+    const name = rest[0] ?? hex(64);
+    if (!this.volumes.has(name)) this.volumes.set(name, Object.fromEntries((flags.get('--label') ?? []).map(keyValue)));
+    return ok(`${name}\n`);
+  }
+
+  private volumeInspect(names: readonly string[]): RunResult {
+    const missing = names.find((n) => !this.volumes.has(n));
+    if (missing !== undefined) return { stdout: '[]\n', stderr: `Error response from daemon: get ${missing}: no such volume\n`, code: 1 };
+    const bodies = names.map((name) => ({
+      CreatedAt: new Date().toISOString(),
+      Driver: 'local',
+      Labels: this.volumes.get(name),
+      Mountpoint: `/var/lib/docker/volumes/${name}/_data`,
+      Name: name,
+      Options: null,
+      Scope: 'local',
+    }));
+    return ok(`${JSON.stringify(bodies, null, 4)}\n`);
+  }
+
+  private volumeRemove(names: readonly string[]): RunResult {
+    const errors: string[] = [];
+    const removed: string[] = [];
+    for (const name of names) {
+      const user = [...this.containers.values()].find((c) => c.mounts.some((m) => m.source === name));
+      if (!this.volumes.has(name)) errors.push(`Error response from daemon: get ${name}: no such volume`);
+      else if (user) errors.push(`Error response from daemon: remove ${name}: volume is in use - [${user.id}]`);
+      else {
+        this.volumes.delete(name);
+        removed.push(name);
+      }
+    }
+    return { stdout: removed.map((n) => `${n}\n`).join(''), stderr: errors.map((e) => `${e}\n`).join(''), code: errors.length ? 1 : 0 };
+  }
+
+  private newContainer(init: { name: string; image: string; labels: Record<string, string> }): FakeContainer {
+    const c: FakeContainer = {
+      id: hex(64),
+      ...init,
+      env: [],
+      cmd: [],
+      state: 'created',
+      health: 'none',
+      hasHealthcheck: false,
+      exitCode: 0,
+      createdAt: new Date(),
+      publish: undefined,
+      mounts: [],
+      logs: [],
+    };
+    this.containers.set(c.id, c);
+    return c;
+  }
+
+  private create(args: readonly string[]): RunResult {
+    const valued = ['--name', '--pull', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--stop-timeout'];
+    const { flags, rest } = parseFlags(args, valued);
+    const [image = '', ...cmd] = rest;
+    const name = flags.get('--name')?.[0] ?? `container-${hex(6)}`;
+    const clash = this.find(name);
+    if (clash) {
+      return fail(
+        `Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+        125,
+      );
+    }
+    if (!this.images.has(image)) return fail(`Error response from daemon: No such image: ${image}`, 125);
+    const c = this.newContainer({ name, image, labels: Object.fromEntries((flags.get('--label') ?? []).map(keyValue)) });
+    c.env = flags.get('--env') ?? [];
+    c.cmd = cmd;
+    c.hasHealthcheck = flags.has('--health-cmd');
+    const publish = flags.get('--publish')?.[0];
+    if (publish) {
+      const [bind = '0.0.0.0', hostPort = '0', containerPort = '0'] = publish.split(':');
+      c.publish = { bind, hostPort: Number(hostPort), containerPort: Number(containerPort) };
+    }
+    for (const m of flags.get('--mount') ?? []) {
+      // type=volume,source=x,target=/data,volume-label=k=v,...: a missing volume is created with those labels.
+      const parts = m.split(',').map(keyValue);
+      const get = (k: string) => parts.find(([key]) => key === k)?.[1] ?? '';
+      const source = get('source');
+      const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
+      if (!this.volumes.has(source)) this.volumes.set(source, labels);
+      c.mounts.push({ source, target: get('target') });
+    }
+    this.emit(c, 'create');
+    return ok(`${c.id}\n`);
+  }
+
+  private start(c: FakeContainer): RunResult {
+    if (c.state === 'running') return ok(`${c.id}\n`);
+    const p = c.publish;
+    if (p) {
+      const holder = [...this.containers.values()].find((o) => o !== c && o.state === 'running' && o.publish?.hostPort === p.hostPort);
+      if (holder) {
+        return fail(`Error response from daemon: driver failed programming external connectivity on endpoint ${c.name} (${c.id}): Bind for ${p.bind}:${p.hostPort} failed: port is already allocated`);
+      }
+      if (this.portsTakenOutsideDocker.has(p.hostPort)) {
+        return fail(`Error response from daemon: driver failed programming external connectivity on endpoint ${c.name} (${c.id}): Error starting userland proxy: listen tcp4 ${p.bind}:${p.hostPort}: bind: address already in use`);
+      }
+    }
+    c.state = 'running';
+    c.exitCode = 0;
+    c.health = c.hasHealthcheck ? this.healthOnStart : 'none';
+    this.emit(c, 'start');
+    if (c.health === 'healthy') this.emit(c, 'health_status: healthy');
+    return ok(`${c.id}\n`);
+  }
+
+  private stop(c: FakeContainer): RunResult {
+    if (c.state === 'running') {
+      c.state = 'exited';
+      c.exitCode = 0;
+      c.health = 'none';
+      this.emit(c, 'kill', 'die', 'stop');
+    }
+    return ok(`${c.id}\n`);
+  }
+
+  // ---------- streams ----------
+
+  private emit(c: FakeContainer, ...actions: string[]): void {
+    for (const action of actions) {
+      const line = JSON.stringify({
+        status: action,
+        id: c.id,
+        from: c.image,
+        Type: 'container',
+        Action: action,
+        Actor: { ID: c.id, Attributes: { ...c.labels, image: c.image, name: c.name } },
+        scope: 'local',
+        time: Math.floor(Date.now() / 1000),
+        timeNano: Date.now() * 1_000_000,
+      });
+      const bare = action.split(':')[0] ?? action;
+      for (const e of this.eventStreams) {
+        const events = e.filters.filter(([k]) => k === 'event').map(([, v]) => v);
+        if ((events.length === 0 || events.includes(bare)) && this.matches(c, e.filters)) {
+          void Promise.resolve().then(() => e.stream.line(line));
+        }
+      }
+    }
+  }
+
+  private startEvents(stream: FakeStream, args: readonly string[]): void {
+    const entry: EventStream = { stream, filters: this.filtersOf(args) };
+    this.eventStreams.add(entry);
+    stream.onCancel.push(() => this.eventStreams.delete(entry));
+  }
+
+  private startFollow(stream: FakeStream, args: readonly string[]): void {
+    const c = this.find(args[args.length - 1]);
+    if (!c) {
+      stream.line(`Error response from daemon: No such container: ${args[args.length - 1] ?? ''}`, 'stderr');
+      stream.close(1);
+      return;
+    }
+    for (const l of c.logs.slice(-this.tail(args))) stream.line(l);
+    const follower = { id: c.id, stream };
+    this.logFollowers.add(follower);
+    stream.onCancel.push(() => this.logFollowers.delete(follower));
+  }
+
+
+  private startPull(stream: FakeStream, ref: string): void {
+    if (this.missingImages.has(ref)) {
+      stream.line(`Error response from daemon: manifest for ${ref} not found: manifest unknown: manifest unknown`, 'stderr');
+      stream.close(1);
+      return;
+    }
+    const colon = ref.lastIndexOf(':');
+    const slash = ref.lastIndexOf('/');
+    const tag = colon > slash ? ref.slice(colon + 1) : 'latest';
+    const repo = colon > slash ? ref.slice(0, colon) : ref;
+    stream.line(`${tag}: Pulling from ${repo.includes('/') ? repo : `library/${repo}`}`);
+    for (const id of LAYERS) stream.line(`${id}: Pulling fs layer`);
+    const hold = this.pullHold;
+    if (hold) {
+      this.pullHold = undefined;
+      hold(stream, ref);
+      return;
+    }
+    for (const id of LAYERS) for (const text of ['Download complete', 'Pull complete']) stream.line(`${id}: ${text}`);
+    this.finishPull(stream, ref);
+  }
+
+  private finishPull(stream: FakeStream, ref: string): void {
+    if (stream.closed) return;
+    stream.line(`Digest: sha256:${hex(64)}`);
+    stream.line(`Status: Downloaded newer image for ${ref}`);
+    stream.line(ref);
+    this.images.add(ref);
+    stream.close(0);
+  }
+}

@@ -1,0 +1,63 @@
+/** Renders the whole tab over a fake docker engine, a fake Docker Desktop client and (optionally) a fake backend. */
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import CssBaseline from '@mui/material/CssBaseline';
+import { DockerMuiV6ThemeProvider } from '@docker/docker-mui-theme';
+import { vi } from 'vitest';
+import { App } from '../src/App';
+import type { EngineId } from '../src/core/engines';
+import type { Instance } from '../src/core/instance';
+import { InstanceService } from '../src/core/service';
+import type { CreateInstanceInput } from '../src/core/validation';
+import type { FakeBackend } from './fake-backend';
+import { FakeDocker } from './fake-docker';
+import { fakeDesktopClient, type NavigateMode } from './fake-desktop';
+
+export interface RenderAppOptions {
+  docker?: FakeDocker;
+  navigate?: NavigateMode;
+  backend?: FakeBackend;
+  /** Set when the test uses fake timers. */
+  fakeTimers?: boolean;
+}
+
+export function renderApp(options: RenderAppOptions = {}) {
+  const docker = options.docker ?? new FakeDocker();
+  const desktop = fakeDesktopClient(docker, options.navigate ? { navigate: options.navigate } : {});
+  const user = userEvent.setup(options.fakeTimers ? { advanceTimers: vi.advanceTimersByTime.bind(vi) } : {});
+  const view = render(
+    <DockerMuiV6ThemeProvider>
+      <CssBaseline />
+      <App client={desktop.client} cli={docker} backend={options.backend ?? null} />
+    </DockerMuiV6ThemeProvider>,
+  );
+  return { docker, desktop, user, ...view };
+}
+
+/**
+ * Creates (and starts) an instance on the fake engine through the real service, as an earlier session would
+ * have; then forgets the commands it ran, so counts in the test start from zero.
+ */
+export async function seedInstance(docker: FakeDocker, input: Partial<CreateInstanceInput> & { name: string; engine?: EngineId }): Promise<Instance> {
+  const engine = input.engine ?? 'redis';
+  const defaults: Record<EngineId, { tag: string; hostPort: number }> = {
+    postgres: { tag: '17', hostPort: 5432 },
+    mysql: { tag: '8.4', hostPort: 3306 },
+    mariadb: { tag: '11.8', hostPort: 3306 },
+    mongo: { tag: '8.0', hostPort: 27017 },
+    redis: { tag: '8.2', hostPort: 6379 },
+  };
+  const instance = await new InstanceService(docker).create(
+    { ...defaults[engine], password: 'Seeded-Password-1', persistData: true, exposeOnNetwork: false, ...input, engine },
+    { start: true },
+  );
+  docker.calls.length = 0;
+  return instance;
+}
+
+/** The card of an instance: a region named by the instance's name. */
+export async function findInstance(name: string): Promise<HTMLElement> {
+  return screen.findByRole('region', { name });
+}
+
+export { within };
