@@ -1,0 +1,91 @@
+/**
+ * The open UI in headless Chromium through the standalone host, against the real engine: docker processes
+ * it spawns while nothing changes, how fast an outside `docker stop` shows, and the first render with many
+ * instances. The host runs docker through a counting wrapper, so every spawn is seen.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium';
+import { openLoggedIn, startTestHost } from '../test/support/host';
+import { median, round } from './stats';
+
+export interface UiRow {
+  firstRenderMs: number;
+  instancesRendered: number;
+  idleSeconds: number;
+  idleSpawnsPerMinute: number;
+  idleSpawnedCommands: string[];
+  loadSpawns: number;
+  stopToUiMs: number[];
+  stopToUiMedianMs: number;
+}
+
+/** A docker wrapper that appends each subcommand to a file, then runs the real docker. */
+function countingWrapper(dir: string): { binary: string; spawns(): string[] } {
+  const log = path.join(dir, 'spawns.log');
+  const binary = path.join(dir, 'docker');
+  const real = ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) => fs.existsSync(p)) ?? 'docker';
+  fs.writeFileSync(log, '');
+  fs.writeFileSync(binary, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+  return { binary, spawns: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+export async function benchUi(options: { expectInstances: number; runningInstance: string; idleSeconds: number; stopRuns: number; restart: (name: string) => Promise<void>; stop: (name: string) => Promise<void> }): Promise<UiRow> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-bench-ui-'));
+  const counter = countingWrapper(dir);
+  const host = await startTestHost({ docker: counter.binary });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const session = await openLoggedIn(browser, host);
+    const { page } = session;
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // First render: from navigation start to every instance's card in the page.
+    const renders: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(host.url);
+      const t = await page.waitForFunction(
+        (n) => (document.querySelectorAll('section[role="region"]').length >= n ? performance.now() : 0),
+        options.expectInstances,
+        { timeout: 60_000, polling: 'raf' },
+      );
+      renders.push(Number(await t.jsonValue()));
+    }
+    const instancesRendered = await page.locator('section[role="region"]').count();
+
+    // Idle: after the load settles, nothing changes on the engine for `idleSeconds`.
+    await page.waitForTimeout(3000);
+    const loadSpawns = counter.spawns().length;
+    await page.waitForTimeout(options.idleSeconds * 1000);
+    const idle = counter.spawns().slice(loadSpawns);
+
+    // An outside `docker stop`: time from the command's return to the card saying so.
+    const card = page.getByRole('region', { name: options.runningInstance });
+    const stopToUiMs: number[] = [];
+    for (let i = 0; i < options.stopRuns; i++) {
+      await options.restart(options.runningInstance);
+      await card.getByText('Stopped', { exact: true }).waitFor({ state: 'detached', timeout: 30_000 });
+      await options.stop(options.runningInstance);
+      const t0 = performance.now();
+      await card.getByText('Stopped', { exact: true }).waitFor({ timeout: 30_000 });
+      stopToUiMs.push(round(performance.now() - t0));
+    }
+    return {
+      firstRenderMs: round(median(renders)),
+      instancesRendered,
+      idleSeconds: options.idleSeconds,
+      idleSpawnsPerMinute: round((idle.length * 60) / options.idleSeconds, 2),
+      idleSpawnedCommands: idle,
+      loadSpawns,
+      stopToUiMs,
+      stopToUiMedianMs: round(median(stopToUiMs)),
+    };
+  } finally {
+    await browser?.close();
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
