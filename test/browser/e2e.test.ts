@@ -122,12 +122,17 @@ describe('Dockbase in the browser, end to end', () => {
     await expect(RedisConnection.connect(port).then((c) => (c.close(), 'open'), () => 'closed')).resolves.toBe('closed');
     await card().getByRole('button', { name: 'Start', exact: true }).click();
     await chip('Healthy').waitFor({ timeout: 30_000 });
+    const startedAt = () => docker('inspect', '--format', '{{.State.StartedAt}}', name).then((s) => s.trim());
+    const before = await startedAt();
     await card().getByRole('button', { name: 'Restart', exact: true }).click();
+    await expect.poll(startedAt, { timeout: 30_000 }).not.toBe(before);
+    await card().getByText('Restarting…').waitFor({ state: 'detached', timeout: 30_000 });
     await chip('Healthy').waitFor({ timeout: 30_000 });
     await withRedis(port, password, async (r) => expect(await r.command('PING')).toEqual({ ok: true, value: 'PONG' }));
   });
 
   it('deletes it keeping its data, and finds the data again when created with the same name', async () => {
+    await chip('Healthy').waitFor({ timeout: 30_000 });
     await card().getByRole('button', { name: 'Delete', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
     await expect(dialog.getByRole('checkbox', { name: /Also delete its data/ }).isChecked()).resolves.toBe(false);
