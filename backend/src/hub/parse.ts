@@ -1,12 +1,6 @@
-export interface HubTag {
-  name: string;
-  /** ISO 8601. */
-  lastUpdated: string;
-  /** e.g. ["amd64", "arm64"]; attestation manifests ("unknown") are left out. */
-  architectures: string[];
-  /** Compressed size in bytes, as Docker Hub reports it. */
-  size: number;
-}
+import type { HubTag } from '../api.js';
+
+export type { HubTag };
 
 export interface ParsedTags {
   tags: HubTag[];

@@ -1,5 +1,6 @@
 import type { Engine } from '../engines.js';
-import { parseTagsPage, type HubTag } from './parse.js';
+import type { HubTag, TagsPage } from '../api.js';
+import { parseTagsPage } from './parse.js';
 
 export const MAX_PAGE = 10;
 export const MAX_PAGE_SIZE = 100;
@@ -11,16 +12,7 @@ export interface TagsQuery {
   pageSize: number;
 }
 
-export interface TagsPage {
-  image: Engine;
-  tags: HubTag[];
-  page: number;
-  hasMore: boolean;
-  /** True when Docker Hub could not be asked and this is an older answer from the cache. */
-  stale: boolean;
-  /** With a stale answer: when Docker Hub will be asked again (ISO 8601). */
-  retryAt?: string;
-}
+export type { TagsPage };
 
 export type HubFailureReason = 'hub-unavailable' | 'rate-limited';
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { HistoryEntry, InstanceInput, InstanceMeta } from '../api.js';
 import type { Engine } from '../engines.js';
 import { migrate } from './migrations.js';
 import { stripSecrets } from './secrets.js';
@@ -9,30 +10,7 @@ export const DATABASE_FILE = 'dockbase.db';
 /** The API shows this many operations per instance, and older ones are dropped when a new one comes. */
 export const HISTORY_LIMIT = 100;
 
-export interface HistoryEntry {
-  at: string;
-  action: string;
-  outcome: 'ok' | 'failed';
-  detail?: string;
-}
-
-export interface InstanceMeta {
-  id: string;
-  name: string;
-  engine: Engine;
-  settings: Record<string, unknown>;
-  notes: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Newest first. */
-  history: HistoryEntry[];
-}
-
-export interface InstanceInput {
-  name: string;
-  engine: Engine;
-  settings: Record<string, unknown>;
-}
+export type { HistoryEntry, InstanceInput, InstanceMeta };
 
 interface InstanceRow {
   id: string;

@@ -6,52 +6,9 @@
  */
 import type { v1 } from '@docker/extension-api-client-types';
 
-export type Engine = 'postgres' | 'mysql' | 'mariadb' | 'mongo' | 'redis';
+import type { Engine, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage } from '../../../backend/src/api';
 
-export interface HistoryEntry {
-  /** ISO 8601. */
-  at: string;
-  action: string;
-  outcome: 'ok' | 'failed';
-  detail?: string;
-}
-
-export interface InstanceMeta {
-  id: string;
-  name: string;
-  engine: Engine;
-  /** The settings the instance was created with; the backend strips anything password-like. */
-  settings: Record<string, unknown>;
-  notes: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Newest first, at most the last 100. */
-  history: HistoryEntry[];
-}
-
-export interface InstanceInput {
-  name: string;
-  engine: Engine;
-  settings: Record<string, unknown>;
-}
-
-export interface HubTag {
-  name: string;
-  lastUpdated: string;
-  architectures: string[];
-  size: number;
-}
-
-export interface TagsPage {
-  image: Engine;
-  tags: HubTag[];
-  page: number;
-  hasMore: boolean;
-  /** True when Docker Hub could not be asked and the tags are an older, cached answer. */
-  stale: boolean;
-  /** When Docker Hub will be asked again (ISO 8601), with a stale answer. */
-  retryAt?: string;
-}
+export type { Engine, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage };
 
 export interface TagsQuery {
   /** Substring of the tag name. */

@@ -1,0 +1,57 @@
+/**
+ * The backend's REST API as data: the one definition both the backend and the UI's client use.
+ * Types only, no imports, so the UI can depend on it without pulling in Node or SQLite.
+ */
+
+/** The database engines Dockbase manages; each is also the name of its official Docker Hub image. */
+export type Engine = 'postgres' | 'mysql' | 'mariadb' | 'mongo' | 'redis';
+
+export interface HistoryEntry {
+  /** ISO 8601. */
+  at: string;
+  action: string;
+  outcome: 'ok' | 'failed';
+  detail?: string;
+}
+
+export interface InstanceMeta {
+  id: string;
+  name: string;
+  engine: Engine;
+  /** The settings the instance was created with; the backend strips anything password-like. */
+  settings: Record<string, unknown>;
+  notes: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Newest first, at most the last 100. */
+  history: HistoryEntry[];
+}
+
+/** Body of `PUT /instances/:id`. */
+export interface InstanceInput {
+  name: string;
+  engine: Engine;
+  settings: Record<string, unknown>;
+}
+
+export interface HubTag {
+  name: string;
+  /** ISO 8601. */
+  lastUpdated: string;
+  /** e.g. ["amd64", "arm64"]; attestation manifests ("unknown") are left out. */
+  architectures: string[];
+  /** Compressed size in bytes, as Docker Hub reports it. */
+  size: number;
+}
+
+/** Answer of `GET /hub/tags/:image`. */
+export interface TagsPage {
+  image: Engine;
+  tags: HubTag[];
+  page: number;
+  hasMore: boolean;
+  /** True when Docker Hub could not be asked and this is an older answer from the cache. */
+  stale: boolean;
+  /** With a stale answer: when Docker Hub will be asked again (ISO 8601). */
+  retryAt?: string;
+}
