@@ -126,7 +126,7 @@ build_standin() { # engine tag port
   local root=$work/root
   mkdir -p "$root/bin" "$root/usr/local/bin" "$root/www" "$root/tmp"
   cp "$(command -v busybox)" "$root/bin/busybox"
-  for applet in sh nc httpd sleep cat echo touch ls; do ln -s busybox "$root/bin/$applet"; done
+  for applet in sh nc httpd sleep cat echo touch ls hostname date mkdir; do ln -s busybox "$root/bin/$applet"; done
   local secret_check data_dirs
   case $engine in
     postgres) secret_check='[ -n "${POSTGRES_PASSWORD:-}" ] || { echo "Error: Database is uninitialized and superuser password is not specified." >&2; exit 1; }'
@@ -167,17 +167,21 @@ exec nc -w 1 127.0.0.1 $port </dev/null >/dev/null 2>&1"
   rm -rf "$work"
 }
 
-if ! in_registry dockbase-test/redis "$REDIS_TAG"; then
+# Images built by an older version of this script are rebuilt.
+recipe=$(sha256sum "$0" | cut -c1-16)
+fresh() { [ "$(cat "$STATE_DIR/images.recipe" 2>/dev/null)" = "$recipe" ] && in_registry "$1" "$2"; }
+if ! fresh dockbase-test/redis "$REDIS_TAG"; then
   log "building the Redis test image $REDIS_IMAGE"
   build_redis
 fi
 for spec in $STANDINS; do
   IFS=: read -r engine tag port <<<"$spec"
-  if ! in_registry "dockbase-test/standin-$engine" "$tag"; then
+  if ! fresh "dockbase-test/standin-$engine" "$tag"; then
     log "building stand-in $REGISTRY/dockbase-test/standin-$engine:$tag"
     build_standin "$engine" "$tag" "$port"
   fi
 done
+echo "$recipe" >"$STATE_DIR/images.recipe"
 log "test images: $REDIS_IMAGE and stand-ins for postgres, mysql, mariadb, mongo"
 
 # ---- 4. Chromium -----------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ describe('engine catalog', () => {
     expect(e.stopTimeoutSeconds).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: its healthcheck probes over TCP on 127.0.0.1 (MariaDB: its bundled script)', (id, e) => {
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: its healthcheck probes over TCP (MariaDB: its bundled script)', (id, e) => {
     const command = e.healthcheck(e.containerPort).command;
     if (id === 'mariadb') expect(command).toBe('healthcheck.sh --connect --innodb_initialized');
+    else if (id === 'mongo') expect(command).toContain('--host "$(hostname -i)" --port 27017');
     else expect(command).toContain('127.0.0.1');
   });
 

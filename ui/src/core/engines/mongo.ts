@@ -22,8 +22,10 @@ export const mongo: EngineDefinition = {
   environment: (password) => ({ MONGO_INITDB_ROOT_USERNAME: ROOT_USER, MONGO_INITDB_ROOT_PASSWORD: password }),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MONGO_INITDB_ROOT_PASSWORD'),
+  // The init server listens on 127.0.0.1 only, the real one on every interface: probing the container's
+  // own address passes only once initialisation is over.
   healthcheck: (port) =>
-    healthcheck(`mongosh --quiet --host 127.0.0.1 --port ${port} --eval 'quit(db.adminCommand("ping").ok ? 0 : 2)'`, 60),
+    healthcheck(`mongosh --quiet --host "$(hostname -i)" --port ${port} --eval 'quit(db.adminCommand("ping").ok ? 0 : 2)'`, 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
 };
