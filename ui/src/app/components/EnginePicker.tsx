@@ -22,7 +22,7 @@ export function EnginePicker({ value, onChange, disabled }: { value: EngineId; o
         onChange={(e) => {
           if (isEngineId(e.target.value)) onChange(e.target.value);
         }}
-        sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))', gap: 1 }}
+        sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 1 }}
       >
         {ENGINES.map((engine) => {
           const selected = engine.id === value;
