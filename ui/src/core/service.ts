@@ -163,17 +163,10 @@ export class InstanceService {
     });
   }
 
-  /** Pulls the image only when the engine does not have it yet. */
-  async ensureImage(ref: string, options: { onProgress?: (p: PullProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
-    const r = await this.tryExec(imageExistsArgs(ref), options.signal);
-    if (r.code === 0) return;
-    await this.pull(ref, options);
-  }
-
   /**
-   * Creates an instance: validates, refuses a taken name or port, pulls the image if needed, creates (or
-   * reuses, when they hold this engine's data) the named volumes, then `docker create` (and start).
-   * On any failure, whatever this call made is removed again.
+   * Creates an instance: validates, refuses a taken name or port or a volume holding other data, pulls
+   * the image if needed, then one `docker create` (or, with `start`, `docker run --detach`) whose mounts
+   * create the named volumes or reuse kept ones. On any failure, whatever this call made is removed again.
    */
   async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<Instance> {
     const fields = validateCreateInput(input);
