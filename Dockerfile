@@ -16,6 +16,9 @@ RUN apt-get update \
 WORKDIR /src
 # Every workspace manifest must be present for `npm ci` to accept the workspace lockfile.
 COPY package.json package-lock.json ./
+COPY packages/api/package.json packages/api/
+COPY packages/core/package.json packages/core/
+COPY packages/docker-cli/package.json packages/docker-cli/
 COPY ui/package.json ui/
 COPY backend/package.json backend/
 COPY host/package.json host/
@@ -23,6 +26,7 @@ COPY host/package.json host/
 FROM base AS build
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
+COPY packages packages
 COPY ui ui
 COPY backend backend
 RUN npm run build -w ui && npm run build -w backend

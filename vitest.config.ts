@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Three layers, each its own npm script (see package.json):
-//   unit-*  : the pure core, the React components (jsdom), the backend and host on loopback/sockets;
+//   unit-*  : the packages (core, docker-cli, api), the React components (jsdom), the backend and host
+//             on loopback/sockets, the packaging;
 //   engine  : against a real Docker engine and the local registry (scripts/test-env.sh starts both);
 //   browser : the standalone host in headless Chromium.
 export default defineConfig({
@@ -15,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit-core',
-          include: ['ui/src/core/**/*.test.ts', 'ui/src/docker/**/*.test.ts', 'ui/src/backend/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'ui/src/backend-client/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,7 +1,7 @@
 /** Benchmarks against the real engine through the core: list refresh and create-to-ready. */
 import net from 'node:net';
-import { NodeDockerCli } from '../host/src/node-docker-cli';
-import { InstanceService } from '../ui/src/core/service';
+import { NodeDockerCli } from '@dockbase/docker-cli/node';
+import { InstanceService } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../test/support/images';
 import { median, round, timeRuns } from './stats';
 

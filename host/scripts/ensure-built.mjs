@@ -14,17 +14,17 @@ const TESTS = /\.test\.[cm]?[jt]sx?$/;
 export const TARGETS = {
   ui: {
     workspace: 'ui',
-    inputs: ['ui/src', 'ui/public', 'ui/index.html', 'ui/vite.config.ts', 'ui/package.json'],
+    inputs: ['ui/src', 'ui/public', 'ui/index.html', 'ui/vite.config.ts', 'ui/package.json', 'packages'],
     outputs: ['ui/dist/index.html'],
   },
   backend: {
     workspace: 'backend',
-    inputs: ['backend/src', 'backend/package.json', 'backend/tsconfig.json', 'backend/tsconfig.build.json', 'tsconfig.base.json'],
+    inputs: ['backend/src', 'backend/scripts', 'backend/package.json', 'packages'],
     outputs: ['backend/dist/main.js'],
   },
   host: {
     workspace: 'host',
-    inputs: ['host/src', 'host/scripts/build.mjs', 'host/package.json', 'ui/src/docker'],
+    inputs: ['host/src', 'host/scripts/build.mjs', 'host/package.json', 'packages'],
     outputs: ['host/dist/main.js', 'host/dist/page/dd-client.js'],
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DOCKER_ALLOWLIST, refusal } from './allowlist';
-import { probeArgs } from '../../ui/src/core/commands';
+import { probeArgs } from '@dockbase/core';
 
 describe('DOCKER_ALLOWLIST', () => {
   it('is the one list of what the standalone host runs, frozen', () => {

@@ -1,4 +1,4 @@
-import { ENGINES } from '../../ui/src/core/engines';
+import { ENGINES } from '@dockbase/core';
 
 /** The engines' health probes: the only commands `docker exec` may run (Dockbase's readiness check). */
 const HEALTH_PROBES = new Set(ENGINES.map((e) => e.healthcheck(e.containerPort).command));

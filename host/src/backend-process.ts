@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { LineSplitter } from '../../ui/src/docker/cli';
+import { LineSplitter } from '@dockbase/docker-cli';
 
 export interface BackendOptions {
   /** The backend's entry point (backend/dist/main.js), run with this Node binary. */

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeArgs } from '../../ui/src/core/commands';
+import { probeArgs } from '@dockbase/core';
 import { DOCKER_ALLOWLIST, MAX_ARGS } from './allowlist';
 import { createDdClient, type ExecFailure } from './page/dd-client';
 import { EXEC_PATH, EXEC_STREAM_PATH, TOKEN_HEADER, type HostConfig } from './protocol';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateInstanceInput } from '../../ui/src/core/validation';
+import type { CreateInstanceInput } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG, standinImage } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 

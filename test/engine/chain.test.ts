@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { NodeDockerCli } from '../../host/src/node-docker-cli';
+import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { RedisConnection } from '../support/redis';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineId } from '../../ui/src/core/engines';
+import type { EngineId } from '@dockbase/core';
 import { standinImage } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 

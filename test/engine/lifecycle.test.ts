@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayStatus, type Instance } from '../../ui/src/core/instance';
-import type { CreateInstanceInput } from '../../ui/src/core/validation';
+import { displayStatus, type Instance, type CreateInstanceInput } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 import { withRedis } from '../support/redis';

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceEvent } from '../../ui/src/core/parse';
-import type { PullProgress } from '../../ui/src/core/pull';
+import type { InstanceEvent, PullProgress } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 

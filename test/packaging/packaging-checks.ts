@@ -299,6 +299,15 @@ interface Metadata {
   ui?: { 'dashboard-tab'?: { title?: unknown; root?: unknown; src?: unknown; backend?: { socket?: unknown } } };
 }
 
+/** `<workspace>/package.json` of every workspace; a trailing `/*` (e.g. `packages/*`) means each folder in it. */
+function workspaceManifests(project: Project, workspaces: readonly string[]): string[] {
+  return workspaces.flatMap((w) => {
+    if (!w.endsWith('/*')) return [`${w}/package.json`];
+    const parent = w.slice(0, -2);
+    return project.listFiles(parent).filter((f) => f.split('/').length === parent.split('/').length + 2 && f.endsWith('/package.json'));
+  });
+}
+
 function readJson<T>(project: Project, rel: string, problems: string[]): T | undefined {
   const text = project.read(rel);
   if (text === undefined) {
@@ -525,7 +534,7 @@ export function checkImageLayout(project: Project): string[] {
 
   const pkg = readJson<{ workspaces?: unknown }>(project, 'package.json', problems);
   const workspaces = Array.isArray(pkg?.workspaces) ? (pkg.workspaces as string[]) : [];
-  const manifests = ['package.json', 'package-lock.json', ...workspaces.map((w) => `${w}/package.json`)];
+  const manifests = ['package.json', 'package-lock.json', ...workspaceManifests(project, workspaces)];
 
   // Every `npm ci` runs after all workspace manifests and the lockfile are in place.
   let prodDeps: Stage | undefined;

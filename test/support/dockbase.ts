@@ -1,6 +1,5 @@
-import { NodeDockerCli } from '../../host/src/node-docker-cli';
-import { InstanceService } from '../../ui/src/core/service';
-import { LABEL } from '../../ui/src/core/instance';
+import { NodeDockerCli } from '@dockbase/docker-cli/node';
+import { InstanceService, LABEL } from '@dockbase/core';
 
 /** A service over the real engine, plus raw docker access for assertions. */
 export function realDocker() {

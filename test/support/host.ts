@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { v1 } from '@docker/extension-api-client-types';
-import { ensureBuilt } from '../../host/scripts/ensure-built.mjs';
-import { startHost, type HostHandle, type HostOptions } from '../../host/src/server';
+import { ensureBuilt } from '@dockbase/host/ensure-built';
+import { startHost, type HostHandle, type HostOptions } from '@dockbase/host';
 
 /**
  * The standalone host for browser tests: builds what is missing or out of date (UI, backend, host), then

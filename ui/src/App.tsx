@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
 import type { v1 } from '@docker/extension-api-client-types';
-import { createBackendClient, type BackendClient } from './backend/client';
-import { InstanceService } from './core/service';
-import type { DockerCli } from './docker/cli';
-import { DesktopDockerCli } from './docker/desktop';
+import { createBackendClient, type BackendClient } from './backend-client/client';
+import { InstanceService } from '@dockbase/core';
+import type { DockerCli } from '@dockbase/docker-cli';
+import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/components/InstancesView';
 import { AppServicesProvider, type AppServices } from './app/context';
-import { desktopServices } from './app/desktop';
+import { desktopServices } from './app/desktop-services';
 import { useAvailableBackend } from './app/hooks/useBackend';
 
 export interface AppProps {

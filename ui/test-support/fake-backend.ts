@@ -1,5 +1,5 @@
 /** An in-memory Dockbase backend client (notes, history, Docker Hub tags) for component tests. */
-import type { BackendClient, HistoryEntry, InstanceMeta, TagsPage } from '../src/backend/client';
+import type { BackendClient, HistoryEntry, InstanceMeta, TagsPage } from '../src/backend-client/client';
 
 export class FakeBackend implements BackendClient {
   readonly records = new Map<string, InstanceMeta>();

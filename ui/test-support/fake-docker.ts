@@ -1,6 +1,6 @@
 /**
  * An in-memory Docker engine behind the DockerCli port, for component tests. It interprets the argv that
- * ui/src/core/commands.ts builds and answers the way the docker CLI does (`{{json .}}` lines from `ps`,
+ * @dockbase/core's argv builders (packages/core/src/argv.ts) build and answers the way the docker CLI does (`{{json .}}` lines from `ps`,
  * JSON arrays from `inspect`, pull progress lines, event JSON lines, the daemon's error texts), so the real
  * InstanceService runs unchanged on top of it.
  *
@@ -8,7 +8,7 @@
  * and `missingImages` (for pulls), `count`, `setHealth`, `setExited`, `log`, `addForeignContainer`,
  * `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
-import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '../src/docker/cli';
+import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 

@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/react';
-import { dockerThemes } from '../../host/src/page/docker-themes';
+import { dockerThemes } from '@dockbase/host/docker-themes';
 import './unhandled-rejections';
 
 // Docker Desktop injects these theme options; DockerMuiV6ThemeProvider reads them on render.

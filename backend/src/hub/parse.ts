@@ -1,4 +1,4 @@
-import type { HubTag } from '../api.js';
+import type { HubTag } from '@dockbase/api';
 
 export type { HubTag };
 

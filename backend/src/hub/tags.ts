@@ -1,5 +1,5 @@
-import type { Engine } from '../engines.js';
-import type { HubTag, TagsPage } from '../api.js';
+import type { EngineId } from '@dockbase/api';
+import type { HubTag, TagsPage } from '@dockbase/api';
 import { parseTagsPage } from './parse.js';
 
 export const MAX_PAGE = 10;
@@ -62,7 +62,7 @@ export class HubTags {
     this.now = options.now ?? Date.now;
   }
 
-  get(image: Engine, query: TagsQuery): Promise<TagsPage> {
+  get(image: EngineId, query: TagsQuery): Promise<TagsPage> {
     const key = JSON.stringify([image, query.name, query.page, query.pageSize]);
     const cached = this.cache.get(key);
     const now = this.now();
@@ -77,7 +77,7 @@ export class HubTags {
     return pending;
   }
 
-  private async refresh(key: string, image: Engine, query: TagsQuery): Promise<TagsPage> {
+  private async refresh(key: string, image: EngineId, query: TagsQuery): Promise<TagsPage> {
     const result = await this.fetchPage(image, query);
     if ('reason' in result) {
       this.failure = result;
@@ -98,7 +98,7 @@ export class HubTags {
     return Promise.reject(new HubUnavailableError(failure.reason, failure.message, retryAt));
   }
 
-  private async fetchPage(image: Engine, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
+  private async fetchPage(image: EngineId, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
     const url = new URL(`${this.options.hubUrl}/v2/repositories/library/${image}/tags`);
     url.searchParams.set('page_size', String(query.pageSize));
     url.searchParams.set('page', String(query.page));

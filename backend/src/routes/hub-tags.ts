@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ENGINES, type Engine } from '../engines.js';
+import { ENGINE_IDS, type EngineId } from '@dockbase/api';
 import type { ApiError } from '../errors.js';
 import { HubUnavailableError, type HubTags } from '../hub/tags.js';
 
@@ -9,7 +9,7 @@ export const DEFAULT_PAGE_SIZE = 25;
 const params = {
   type: 'object',
   required: ['image'],
-  properties: { image: { type: 'string', enum: ENGINES } },
+  properties: { image: { type: 'string', enum: ENGINE_IDS } },
 } as const;
 
 // Query values arrive as strings and the validator does not coerce types (so bodies stay strict):
@@ -31,7 +31,7 @@ type Query = { name?: string; page?: string; pageSize?: string };
 
 /** Docker Hub's tags of the official images, proxied because Hub sends no CORS headers. */
 export function hubTagRoutes(app: FastifyInstance, hub: HubTags): void {
-  app.get<{ Params: { image: Engine }; Querystring: Query }>(
+  app.get<{ Params: { image: EngineId }; Querystring: Query }>(
     '/hub/tags/:image',
     { schema: { params, querystring } },
     async (request, reply) => {

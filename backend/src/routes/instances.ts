@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ENGINES, type Engine } from '../engines.js';
+import { ENGINE_IDS, type EngineId } from '@dockbase/api';
 import { notFound } from '../errors.js';
 import type { HistoryEntry, Store } from '../store/store.js';
 
@@ -19,7 +19,7 @@ const putBody = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 128 },
-    engine: { type: 'string', enum: ENGINES },
+    engine: { type: 'string', enum: ENGINE_IDS },
     settings: { type: 'object' },
   },
 } as const;
@@ -55,7 +55,7 @@ export function instanceRoutes(app: FastifyInstance, store: Store): void {
     return meta ?? reply.code(404).send(missing(request.params.id));
   });
 
-  app.put<{ Params: IdParams; Body: { name: string; engine: Engine; settings: Record<string, unknown> } }>(
+  app.put<{ Params: IdParams; Body: { name: string; engine: EngineId; settings: Record<string, unknown> } }>(
     '/instances/:id',
     { schema: { params: idParams, body: putBody } },
     async (request, reply) => {

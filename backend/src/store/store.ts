@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { HistoryEntry, InstanceInput, InstanceMeta } from '../api.js';
-import type { Engine } from '../engines.js';
+import type { HistoryEntry, InstanceInput, InstanceMeta } from '@dockbase/api';
+import type { EngineId } from '@dockbase/api';
 import { migrate } from './migrations.js';
 import { stripSecrets } from './secrets.js';
 
@@ -145,7 +145,7 @@ function toMeta(row: InstanceRow, history: HistoryEntry[]): InstanceMeta {
   return {
     id: row.id,
     name: row.name,
-    engine: row.engine as Engine,
+    engine: row.engine as EngineId,
     settings: JSON.parse(row.settings) as Record<string, unknown>,
     notes: row.notes,
     createdAt: row.created_at,

@@ -1,6 +1,6 @@
 import type { v1 } from '@docker/extension-api-client-types';
-import { LineSplitter } from '../../../ui/src/docker/cli';
-import { resplitLikeDesktop } from '../../../ui/src/docker/desktop-argv';
+import { LineSplitter } from '@dockbase/docker-cli';
+import { resplitLikeDesktop } from '@dockbase/docker-cli/desktop-argv';
 import {
   EXEC_PATH,
   EXEC_STREAM_PATH,

@@ -4,9 +4,9 @@
  * notes, history and Docker Hub tags are then simply not offered).
  */
 import { createContext, useContext, type ReactNode } from 'react';
-import type { InstanceService } from '../core/service';
-import type { BackendClient } from '../backend/client';
-import type { DesktopServices } from './desktop';
+import type { InstanceService } from '@dockbase/core';
+import type { BackendClient } from '../backend-client/client';
+import type { DesktopServices } from './desktop-services';
 
 export interface AppServices {
   service: InstanceService;

@@ -1,4 +1,4 @@
-import { isDockbaseError } from '../core/errors';
+import { isDockbaseError } from '@dockbase/core';
 
 /** The sentence to show for any failure: the core's messages are written for users already. */
 export function errorMessage(e: unknown): string {

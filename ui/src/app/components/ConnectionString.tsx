@@ -7,7 +7,7 @@ import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import VisibilityIcon from '@mui/icons-material/Visibility';
 import VisibilityOffIcon from '@mui/icons-material/VisibilityOff';
 import { useId } from 'react';
-import type { Instance } from '../../core/instance';
+import type { Instance } from '@dockbase/core';
 import { useConnection } from '../hooks/useConnection';
 
 /** The connection string with the password masked; reveal and copy fetch the real one. */

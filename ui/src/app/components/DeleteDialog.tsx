@@ -9,7 +9,7 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useId, useState } from 'react';
-import type { Instance } from '../../core/instance';
+import type { Instance } from '@dockbase/core';
 
 interface DeleteDialogProps {
   /** The instance to delete; the dialog is closed when undefined. */

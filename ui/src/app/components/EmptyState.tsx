@@ -3,7 +3,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
-import { ENGINES } from '../../core/engines';
+import { ENGINES } from '@dockbase/core';
 import { EngineIcon } from './EngineIcon';
 
 /** No instances yet: what Dockbase does, and the way to the first one. */

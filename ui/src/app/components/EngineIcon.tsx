@@ -1,5 +1,5 @@
 import Avatar from '@mui/material/Avatar';
-import type { EngineId } from '../../core/engines';
+import type { EngineId } from '@dockbase/core';
 
 /** Each engine's brand colour (the only colours not taken from the theme) and a short monogram. */
 const BRAND: Record<EngineId, { accent: string; monogram: string }> = {

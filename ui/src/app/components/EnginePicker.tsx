@@ -5,7 +5,7 @@ import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Typography from '@mui/material/Typography';
 import { useId } from 'react';
-import { ENGINES, isEngineId, type EngineId } from '../../core/engines';
+import { ENGINES, isEngineId, type EngineId } from '@dockbase/core';
 import { EngineIcon } from './EngineIcon';
 
 /** The engines as selectable cards: a radio group, so arrow keys move between them. */

@@ -8,8 +8,8 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { Instance } from '../../core/instance';
-import type { HistoryEntry } from '../../backend/client';
+import type { Instance } from '@dockbase/core';
+import type { HistoryEntry } from '../../backend-client/client';
 import { useInstanceMeta } from '../hooks/useInstanceMeta';
 
 function NotesEditor({ initial, saving, onSave }: { initial: string; saving: boolean; onSave(notes: string): void }) {

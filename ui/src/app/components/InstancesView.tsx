@@ -5,7 +5,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import { useState } from 'react';
-import type { Instance } from '../../core/instance';
+import type { Instance } from '@dockbase/core';
 import { useBackend } from '../hooks/useBackend';
 import { useContainerViews } from '../hooks/useContainerViews';
 import { useInstanceActions } from '../hooks/useInstanceActions';

@@ -6,7 +6,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Typography from '@mui/material/Typography';
 import { useEffect, useId, useRef } from 'react';
-import type { Instance } from '../../core/instance';
+import type { Instance } from '@dockbase/core';
 import { useFollowLogs } from '../hooks/useFollowLogs';
 
 function FollowedLog({ instance }: { instance: Instance }) {

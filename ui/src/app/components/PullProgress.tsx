@@ -5,7 +5,7 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { LayerState, PullProgress as Progress } from '../../core/pull';
+import type { LayerState, PullProgress as Progress } from '@dockbase/core';
 
 const STATE_TEXT: Record<LayerState, string> = {
   waiting: 'Waiting',

@@ -1,6 +1,6 @@
 import Chip, { type ChipProps } from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
-import { displayStatus, type DisplayStatus, type Instance } from '../../core/instance';
+import { displayStatus, type DisplayStatus, type Instance } from '@dockbase/core';
 
 const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
   running: { label: 'Running', color: 'success' },

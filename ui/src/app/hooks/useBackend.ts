@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { BackendClient } from '../../backend/client';
+import type { BackendClient } from '../../backend-client/client';
 import { useAppServices } from '../context';
 
 /**

@@ -1,6 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { Instance } from '../../core/instance';
-import { maskedConnectionString } from '../../core/connection';
+import { type Instance, maskedConnectionString } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
 

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { Instance } from '../../core/instance';
+import type { Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 
 export interface ContainerViews {

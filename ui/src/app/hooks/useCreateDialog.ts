@@ -1,7 +1,5 @@
 import { useCallback } from 'react';
-import { getEngine } from '../../core/engines';
-import { imageRef } from '../../core/instance';
-import type { Instance } from '../../core/instance';
+import { getEngine, imageRef, type Instance } from '@dockbase/core';
 import { useCreateForm, type CreateForm } from './useCreateForm';
 import { useCreateInstance, type CreateInstanceState } from './useCreateInstance';
 import { useEngineUsage } from './useEngineUsage';

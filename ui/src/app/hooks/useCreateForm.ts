@@ -1,8 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { ENGINES, getEngine, type EngineId } from '../../core/engines';
-import type { EngineUsage } from '../../core/service';
-import { generatePassword, suggestName, suggestPort } from '../../core/suggest';
-import { validateCreateInput, type CreateField, type CreateInstanceInput, type FieldErrors } from '../../core/validation';
+import { ENGINES, getEngine, type EngineId, type EngineUsage, generatePassword, suggestName, suggestPort, validateCreateInput, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
 
 interface FormValues {
   engine: EngineId;

@@ -1,9 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { isDockbaseError } from '../../core/errors';
-import type { Instance } from '../../core/instance';
-import type { PullProgress } from '../../core/pull';
-import { InvalidInputError } from '../../core/service';
-import type { CreateField, CreateInstanceInput, FieldErrors } from '../../core/validation';
+import { isDockbaseError, type Instance, type PullProgress, InvalidInputError, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage, isCancelled } from '../errors';
 

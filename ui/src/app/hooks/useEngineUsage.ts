@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { EngineUsage } from '../../core/service';
+import type { EngineUsage } from '@dockbase/core';
 import { useAppServices } from '../context';
 
 export interface EngineUsageState {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Instance } from '../../core/instance';
+import type { Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 
 /** Lines kept in the panel; older ones scroll away. */

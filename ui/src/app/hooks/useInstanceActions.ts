@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { Instance } from '../../core/instance';
+import type { Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Instance } from '../../core/instance';
-import type { InstanceMeta } from '../../backend/client';
+import type { Instance } from '@dockbase/core';
+import type { InstanceMeta } from '../../backend-client/client';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
 

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { isDockbaseError } from '../../core/errors';
-import type { Instance } from '../../core/instance';
+import { isDockbaseError, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { EngineDefinition } from '../../core/engines';
+import type { EngineDefinition } from '@dockbase/core';
 import { useBackend } from './useBackend';
 
 export interface TagsState {

@@ -1,5 +1,5 @@
 import type { v1 } from '@docker/extension-api-client-types';
-import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './cli';
+import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
 
 type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
 

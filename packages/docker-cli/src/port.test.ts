@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from './cli';
+import { LineSplitter } from './port';
 
 describe('LineSplitter', () => {
   it('emits complete lines across chunk boundaries and flushes the tail', () => {

@@ -2,7 +2,7 @@
  * Every operation on instances, over the DockerCli port. Containers are the source of truth: the list is
  * one `docker ps` filtered by Dockbase's label, and only containers carrying that label are ever touched.
  */
-import type { DockerCli, RunResult, StreamHandle } from '../docker/cli';
+import type { DockerCli, RunResult, StreamHandle } from '@dockbase/docker-cli';
 import {
   createContainerArgs,
   eventsArgs,
@@ -24,10 +24,10 @@ import {
   volumeRemoveArgs,
   type CreatePlan,
   type VolumePlan,
-} from './commands';
+} from './argv';
 import { connectionString, maskedConnectionString } from './connection';
 import { getEngine, type EngineDefinition } from './engines';
-import { DockbaseError, commandFailed, engineUnavailable, isDockbaseError, looksLikeEngineDown, stderrExcerpt } from './errors';
+import { DockbaseError, commandFailed, engineUnavailable, looksLikeEngineDown, stderrExcerpt } from './errors';
 import { LABEL, imageRef, newInstanceId, volumeName, type Instance } from './instance';
 import { parseContainerSummaries, parseEvent, parseInspect, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent, type VolumeInfo } from './parse';
 import { PullTracker, pullError, type PullProgress } from './pull';
@@ -460,4 +460,3 @@ function startError(target: { name: string; hostPort: number }, stderr: string, 
   return new DockbaseError('command-failed', `Could not start ${target.name}: ${stderrExcerpt(stderr, secrets)}`);
 }
 
-export { isDockbaseError };

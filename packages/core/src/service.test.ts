@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerCli, RunResult, StreamHandle, StreamHandlers } from '../docker/cli';
+import type { DockerCli, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
 import { InstanceService } from './service';
 import type { CreateInstanceInput } from './validation';
 

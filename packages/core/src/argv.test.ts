@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, volumeLabels, type CreatePlan } from './commands';
+import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, volumeLabels, type CreatePlan } from './argv';
 import { getEngine } from './engines';
 
 const redisPlan: CreatePlan = {

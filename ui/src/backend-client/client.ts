@@ -6,9 +6,9 @@
  */
 import type { v1 } from '@docker/extension-api-client-types';
 
-import type { Engine, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage } from '../../../backend/src/api';
+import type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage } from '@dockbase/api';
 
-export type { Engine, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage };
+export type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage };
 
 export interface TagsQuery {
   /** Substring of the tag name. */
@@ -41,7 +41,7 @@ export class BackendError extends Error {
 export interface BackendClient {
   /** True when the backend answers its health check; false on any failure. Never throws. */
   available(): Promise<boolean>;
-  listTags(image: Engine, query?: TagsQuery): Promise<TagsPage>;
+  listTags(image: EngineId, query?: TagsQuery): Promise<TagsPage>;
   /** Undefined when the backend knows no such instance. */
   getInstance(id: string): Promise<InstanceMeta | undefined>;
   listInstances(): Promise<InstanceMeta[]>;

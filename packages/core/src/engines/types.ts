@@ -1,5 +1,7 @@
 /** What Dockbase knows about one database engine: everything an instance of it needs, as data. */
-export type EngineId = 'postgres' | 'mysql' | 'mariadb' | 'mongo' | 'redis';
+import type { EngineId } from './ids';
+
+export type { EngineId };
 
 export interface DataMount {
   /** Short name, part of the volume's name: `dockbase-<instance>-<key>`. */

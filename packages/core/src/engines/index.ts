@@ -3,21 +3,21 @@ import { mongo } from './mongo';
 import { mysql } from './mysql';
 import { postgres } from './postgres';
 import { redis } from './redis';
+import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
 
 export type { ConnectionParts, DataMount, EngineDefinition, EngineId, Healthcheck } from './types';
 
-/** The catalog, in the order the UI offers the engines. One engine, one file. */
-export const ENGINES: readonly EngineDefinition[] = [postgres, mysql, mariadb, mongo, redis];
+export { ENGINE_IDS, isEngineId } from './ids';
 
-const byId = new Map<string, EngineDefinition>(ENGINES.map((e) => [e.id, e]));
+/** Every engine id has its definition: one engine, one file. */
+const BY_ID: Readonly<Record<EngineId, EngineDefinition>> = { postgres, mysql, mariadb, mongo, redis };
 
-export function isEngineId(value: string): value is EngineId {
-  return byId.has(value);
-}
+/** The catalog, in the order the UI offers the engines (the order of ENGINE_IDS). */
+export const ENGINES: readonly EngineDefinition[] = ENGINE_IDS.map((id) => BY_ID[id]);
 
 export function getEngine(id: EngineId): EngineDefinition {
-  const engine = byId.get(id);
+  const engine = BY_ID[id];
   if (!engine) throw new Error(`Unknown engine: ${id}`);
   return engine;
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '../../ui/src/docker/cli';
+import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
 
 export interface NodeDockerCliOptions {
   /** The docker binary; `docker` from PATH by default. */

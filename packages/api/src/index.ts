@@ -1,10 +1,11 @@
 /**
  * The backend's REST API as data: the one definition both the backend and the UI's client use.
- * Types only, no imports, so the UI can depend on it without pulling in Node or SQLite.
+ * Types and the engine-id list only, so a client can depend on it without pulling in Node or SQLite.
  */
+import { ENGINE_IDS, isEngineId, type EngineId } from '@dockbase/core/engine-ids';
 
-/** The database engines Dockbase manages; each is also the name of its official Docker Hub image. */
-export type Engine = 'postgres' | 'mysql' | 'mariadb' | 'mongo' | 'redis';
+/** The engines the API accepts: the core's one list. */
+export { ENGINE_IDS, isEngineId, type EngineId };
 
 export interface HistoryEntry {
   /** ISO 8601. */
@@ -17,7 +18,7 @@ export interface HistoryEntry {
 export interface InstanceMeta {
   id: string;
   name: string;
-  engine: Engine;
+  engine: EngineId;
   /** The settings the instance was created with; the backend strips anything password-like. */
   settings: Record<string, unknown>;
   notes: string;
@@ -30,7 +31,7 @@ export interface InstanceMeta {
 /** Body of `PUT /instances/:id`. */
 export interface InstanceInput {
   name: string;
-  engine: Engine;
+  engine: EngineId;
   settings: Record<string, unknown>;
 }
 
@@ -46,7 +47,7 @@ export interface HubTag {
 
 /** Answer of `GET /hub/tags/:image`. */
 export interface TagsPage {
-  image: Engine;
+  image: EngineId;
   tags: HubTag[];
   page: number;
   hasMore: boolean;

@@ -1,0 +1,11 @@
+/**
+ * The database engines Dockbase manages: the one list, shared by the core's catalog, the backend's API and
+ * every client. Each id is also the name of the engine's official Docker Hub image.
+ */
+export const ENGINE_IDS = ['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const;
+
+export type EngineId = (typeof ENGINE_IDS)[number];
+
+export function isEngineId(value: string): value is EngineId {
+  return (ENGINE_IDS as readonly string[]).includes(value);
+}

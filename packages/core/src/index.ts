@@ -1,0 +1,11 @@
+/** @dockbase/core: the public surface every front door (the tab, the standalone host, the CLI) uses. */
+export * from './engines';
+export * from './instance';
+export * from './argv';
+export * from './parse';
+export * from './errors';
+export * from './validation';
+export * from './connection';
+export * from './pull';
+export * from './suggest';
+export * from './service';
