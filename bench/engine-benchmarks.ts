@@ -1,7 +1,7 @@
 /** Benchmarks against the real engine through the core: list refresh and create-to-ready. */
 import net from 'node:net';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
-import { InstanceService } from '@dockbase/core';
+import { createDockbase, type Dockbase } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../test/support/images';
 import { median, round, timeRuns } from './stats';
 
@@ -10,7 +10,7 @@ export const BENCH_PREFIX = 'dockbase-bench';
 export function countingDocker() {
   const counter = { spawns: 0 };
   const cli = new NodeDockerCli({ onSpawn: () => counter.spawns++ });
-  return { cli, counter, service: new InstanceService(cli) };
+  return { cli, counter, core: createDockbase(cli) };
 }
 
 async function docker(cli: NodeDockerCli, ...args: string[]): Promise<string> {
@@ -25,10 +25,10 @@ export async function removeBenchContainers(cli: NodeDockerCli): Promise<void> {
 }
 
 /** Grows the number of Dockbase instances (created, not started) to `count`. */
-export async function ensureInstances(service: InstanceService, count: number, basePort = 47000): Promise<void> {
-  const existing = (await service.list()).filter((i) => i.name.startsWith(`${BENCH_PREFIX}-`)).length;
+export async function ensureInstances(core: Dockbase, count: number, basePort = 47000): Promise<void> {
+  const existing = (await core.lifecycle.list()).filter((i) => i.name.startsWith(`${BENCH_PREFIX}-`)).length;
   for (let n = existing; n < count; n++) {
-    await service.create({
+    await core.creation.create({
       engine: 'redis',
       name: `${BENCH_PREFIX}-${String(n).padStart(3, '0')}`,
       tag: REDIS_TEST_TAG,
@@ -54,17 +54,17 @@ export interface ListRefreshRow {
 
 /** Median refresh time at each count: Dockbase's list, one bare ps, and ps + one inspect per container. */
 export async function benchListRefresh(counts: readonly number[], runs = 15): Promise<ListRefreshRow[]> {
-  const { cli, counter, service } = countingDocker();
+  const { cli, counter, core } = countingDocker();
   await removeBenchContainers(cli);
   const rows: ListRefreshRow[] = [];
   try {
     for (const count of counts) {
-      await ensureInstances(service, count);
-      const listed = (await service.list()).filter((i) => i.name.startsWith(BENCH_PREFIX)).length;
+      await ensureInstances(core, count);
+      const listed = (await core.lifecycle.list()).filter((i) => i.name.startsWith(BENCH_PREFIX)).length;
       if (listed !== count) throw new Error(`expected ${count} bench instances, found ${listed}`);
 
       const before = counter.spawns;
-      const dockbase = await timeRuns(runs, () => service.list());
+      const dockbase = await timeRuns(runs, () => core.lifecycle.list());
       const dockbaseInvocations = (counter.spawns - before) / (runs + 2);
 
       const bare = await timeRuns(runs, () => docker(cli, 'ps', '-a', '--format', '{{json .}}'));
@@ -107,7 +107,7 @@ export interface CreateToReadyRow {
 
 /** Redis create + start + ready: Dockbase's service against `docker run` and a RESP PING loop. */
 export async function benchCreateToReady(runs = 7): Promise<CreateToReadyRow> {
-  const { cli, service } = countingDocker();
+  const { cli, core } = countingDocker();
   const port = 46900;
   const dockbase: number[] = [];
   const hand: number[] = [];
@@ -115,13 +115,13 @@ export async function benchCreateToReady(runs = 7): Promise<CreateToReadyRow> {
   for (let i = 0; i < runs; i++) {
     const name = `${BENCH_PREFIX}-ready-${i}`;
     let t0 = performance.now();
-    const created = await service.create(
+    const created = await core.creation.create(
       { engine: 'redis', name, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: port, password: 'bench pw', persistData: true, exposeOnNetwork: false },
       { start: true },
     );
-    await service.waitUntilReady(created);
+    await core.readiness.waitUntilReady(created);
     dockbase.push(performance.now() - t0);
-    await service.remove(created, { removeData: true });
+    await core.lifecycle.remove(created, { removeData: true });
 
     const handName = `${BENCH_PREFIX}-hand-${i}`;
     t0 = performance.now();

@@ -4,7 +4,7 @@ import { REDIS_TEST_IMAGE, REDIS_TEST_TAG, standinImage } from '../support/image
 import { realDocker, testPort } from '../support/dockbase';
 
 // Bad input on the real engine: each case gets its own specific error, and nothing is created.
-const { service, docker, leftovers, cleanup, dockbaseContainerCount } = realDocker();
+const { dockbase, docker, leftovers, cleanup, dockbaseContainerCount } = realDocker();
 const prefix = `dbt-bad-${process.pid}`;
 const busyPort = testPort(2);
 const handMade = `${prefix}-handmade`;
@@ -47,7 +47,7 @@ describe('bad input on the real engine', () => {
     ['a missing PostgreSQL password', { engine: 'postgres', image: standinImage('postgres'), tag: '17', password: '' }, 'password', /password is required/i],
     ['a Redis password starting with --', { password: '--appendonly' }, 'password', /cannot start with "--"/],
   ] as const)('refuses %s, naming the field', async (_label, change, field, message) => {
-    await expect(service.create({ ...valid, ...change } as CreateInstanceInput, { start: true })).rejects.toMatchObject({
+    await expect(dockbase.creation.create({ ...valid, ...change } as CreateInstanceInput, { start: true })).rejects.toMatchObject({
       code: 'invalid-input',
       field,
       message: expect.stringMatching(message),
@@ -56,26 +56,26 @@ describe('bad input on the real engine', () => {
   });
 
   it('refuses a port already published by another container', async () => {
-    await expect(service.create({ ...valid, hostPort: busyPort }, { start: true })).rejects.toMatchObject({
+    await expect(dockbase.creation.create({ ...valid, hostPort: busyPort }, { start: true })).rejects.toMatchObject({
       code: 'port-in-use',
       field: 'hostPort',
-      message: `Port ${busyPort} is already published by another container.`,
+      message: `Port ${busyPort} is already used by another container.`,
     });
     await expectNothingCreated();
   });
 
   it('refuses a name already used by a container made by hand, and leaves that container alone', async () => {
-    await expect(service.create({ ...valid, name: handMade }, { start: true })).rejects.toMatchObject({
+    await expect(dockbase.creation.create({ ...valid, name: handMade }, { start: true })).rejects.toMatchObject({
       code: 'name-in-use',
       field: 'name',
     });
     await expectNothingCreated();
     expect((await docker('inspect', '--format', '{{.State.Status}}', handMade)).trim()).toBe('running');
-    expect((await service.list()).map((i) => i.name)).not.toContain(handMade);
+    expect((await dockbase.lifecycle.list()).map((i) => i.name)).not.toContain(handMade);
   });
 
   it('reports an image that does not exist as not found, and leaves nothing behind', async () => {
-    await expect(service.create({ ...valid, tag: 'no-such-tag' }, { start: true })).rejects.toMatchObject({
+    await expect(dockbase.creation.create({ ...valid, tag: 'no-such-tag' }, { start: true })).rejects.toMatchObject({
       code: 'image-not-found',
       field: 'tag',
     });
@@ -89,7 +89,7 @@ describe('bad input on the real engine', () => {
     const port = testPort(4);
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
     try {
-      await expect(service.create({ ...valid, hostPort: port }, { start: true })).rejects.toMatchObject({
+      await expect(dockbase.creation.create({ ...valid, hostPort: port }, { start: true })).rejects.toMatchObject({
         code: 'port-in-use',
         field: 'hostPort',
         message: `Port ${port} is already in use on this machine.`,

@@ -6,7 +6,7 @@ import { realDocker, testPort } from '../support/dockbase';
 // Each engine's create arguments on the real engine: secret, data mounts by version, port, healthcheck.
 // The images are Dockbase's stand-ins (they check the admin secret like the official image and listen
 // on the engine's port; their health tools probe that port), since official images cannot be pulled here.
-const { service, docker, leftovers, cleanup } = realDocker();
+const { dockbase, docker, leftovers, cleanup } = realDocker();
 const prefix = `dbt-eng-${process.pid}`;
 
 beforeAll(() => cleanup(prefix));
@@ -26,11 +26,11 @@ describe.each(cases)('$engine $tag', ({ engine, tag, secretEnv, mounts }) => {
 
   it('starts with its secret, mounts and port, becomes healthy, and is deleted with its data', async () => {
     const port = testPort(5 + cases.findIndex((c) => c.engine === engine && c.tag === tag));
-    let instance = await service.create(
+    let instance = await dockbase.creation.create(
       { engine, name, tag, image: standinImage(engine), hostPort: port, password, persistData: true, exposeOnNetwork: false },
       { start: true },
     );
-    instance = await service.waitUntilHealthy(instance);
+    instance = await dockbase.readiness.waitUntilHealthy(instance);
     expect(instance).toMatchObject({ engine, tag, hostPort: port, status: 'running', health: 'healthy' });
 
     const c = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
@@ -42,10 +42,10 @@ describe.each(cases)('$engine $tag', ({ engine, tag, secretEnv, mounts }) => {
     expect(Object.keys(c.HostConfig.PortBindings)).toHaveLength(1);
     expect(c.Config.Healthcheck.Test[0]).toBe('CMD-SHELL');
 
-    const { uri } = await service.connection(instance);
+    const { uri } = await dockbase.lifecycle.connection(instance);
     expect(decodeURIComponent(new URL(uri).password)).toBe(password);
 
-    await service.remove(instance, { removeData: true });
+    await dockbase.lifecycle.remove(instance, { removeData: true });
     expect(await leftovers(name)).toEqual({ containers: [], volumes: [] });
   });
 });
@@ -54,10 +54,10 @@ describe('data kept across versions', () => {
   it('refuses to open PostgreSQL 17 data with PostgreSQL 18, naming the version, and creates nothing', async () => {
     const name = `${prefix}-pgup`;
     const base = { engine: 'postgres' as const, name, image: standinImage('postgres'), hostPort: testPort(20), password: 'pw', persistData: true, exposeOnNetwork: false };
-    const v17 = await service.create({ ...base, tag: '17' }, { start: true });
-    await service.remove(v17);
+    const v17 = await dockbase.creation.create({ ...base, tag: '17' }, { start: true });
+    await dockbase.lifecycle.remove(v17);
     expect((await leftovers(name)).volumes).toEqual([`dockbase-${name}-data`]);
-    await expect(service.create({ ...base, tag: '18' }, { start: true })).rejects.toMatchObject({
+    await expect(dockbase.creation.create({ ...base, tag: '18' }, { start: true })).rejects.toMatchObject({
       code: 'volume-conflict',
       field: 'tag',
       message: expect.stringContaining('PostgreSQL 17 data, which version 18 cannot open'),

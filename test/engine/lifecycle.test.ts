@@ -5,7 +5,7 @@ import { realDocker, testPort } from '../support/dockbase';
 import { withRedis } from '../support/redis';
 
 // The whole life of a Redis instance on the real engine, through the core service and exact argv.
-const { service, docker, leftovers, cleanup } = realDocker();
+const { dockbase, docker, leftovers, cleanup } = realDocker();
 const name = `dbt-life-${process.pid}`;
 const port = testPort(1);
 const password = `p@ss w"o'rd $HOME \\ ;|&<> \`id\` $(x) ünï 🔑`;
@@ -27,7 +27,7 @@ describe('instance lifecycle on the real engine', () => {
   let instance: Instance;
 
   it('creates a Redis instance with a hostile password, bound to 127.0.0.1, with its data volume', async () => {
-    instance = await service.create(input);
+    instance = await dockbase.creation.create(input);
     expect(instance).toMatchObject({ name, engine: 'redis', tag: REDIS_TEST_TAG, hostPort: port, bindAddress: '127.0.0.1', status: 'created' });
     expect(instance.volumes).toEqual([`dockbase-${name}-data`]);
     const inspect = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
@@ -37,8 +37,8 @@ describe('instance lifecycle on the real engine', () => {
   });
 
   it('starts and becomes healthy; the exact password is accepted and a wrong one refused', async () => {
-    await service.start(instance);
-    instance = await service.waitUntilHealthy(instance);
+    await dockbase.lifecycle.start(instance);
+    instance = await dockbase.readiness.waitUntilHealthy(instance);
     expect(displayStatus(instance)).toBe('healthy');
     await withRedis(port, password, async (r) => {
       expect(await r.command('SET', 'dockbase:kept', 'still here')).toEqual({ ok: true, value: 'OK' });
@@ -47,7 +47,7 @@ describe('instance lifecycle on the real engine', () => {
   });
 
   it('gives a connection string that carries the exact password', async () => {
-    const { uri, maskedUri } = await service.connection(instance);
+    const { uri, maskedUri } = await dockbase.lifecycle.connection(instance);
     const url = new URL(uri);
     expect(url.protocol).toBe('redis:');
     expect(`${url.hostname}:${url.port}`).toBe(`127.0.0.1:${port}`);
@@ -56,30 +56,30 @@ describe('instance lifecycle on the real engine', () => {
   });
 
   it('stops gracefully, and list shows it stopped with its port', async () => {
-    await service.stop(instance);
-    const listed = (await service.list()).find((i) => i.id === instance.id);
+    await dockbase.lifecycle.stop(instance);
+    const listed = (await dockbase.lifecycle.list()).find((i) => i.id === instance.id);
     expect(listed).toMatchObject({ status: 'exited', hostPort: port, bindAddress: '127.0.0.1' });
     expect(displayStatus(listed!)).toBe('stopped');
   });
 
   it('restarts, and status shows it running again', async () => {
-    await service.restart(instance);
-    const now = await service.get(instance.id);
+    await dockbase.lifecycle.restart(instance);
+    const now = await dockbase.lifecycle.get(instance.id);
     expect(now.status).toBe('running');
-    expect(displayStatus(await service.waitUntilHealthy(now))).toBe('healthy');
+    expect(displayStatus(await dockbase.readiness.waitUntilHealthy(now))).toBe('healthy');
   });
 
   it('deletes the container but keeps the data volume by default', async () => {
-    await service.remove(instance);
+    await dockbase.lifecycle.remove(instance);
     const left = await leftovers(name);
     expect(left.containers).toEqual([]);
     expect(left.volumes).toEqual([`dockbase-${name}-data`]);
-    await expect(service.get(instance.id)).rejects.toMatchObject({ code: 'not-found' });
+    await expect(dockbase.lifecycle.get(instance.id)).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('created again with the same name, it is ready at once and finds the data written before', async () => {
-    instance = await service.create(input, { start: true });
-    instance = await service.waitUntilReady(instance);
+    instance = await dockbase.creation.create(input, { start: true });
+    instance = await dockbase.readiness.waitUntilReady(instance);
     expect(instance.status).toBe('running');
     await withRedis(port, password, async (r) => {
       expect(await r.command('GET', 'dockbase:kept')).toEqual({ ok: true, value: 'still here' });
@@ -87,7 +87,7 @@ describe('instance lifecycle on the real engine', () => {
   });
 
   it('deletes with data and leaves nothing behind', async () => {
-    await service.remove(instance, { removeData: true });
+    await dockbase.lifecycle.remove(instance, { removeData: true });
     expect(await leftovers(name)).toEqual({ containers: [], volumes: [] });
   });
 });

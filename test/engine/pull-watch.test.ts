@@ -3,7 +3,7 @@ import type { InstanceEvent, PullProgress } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 
-const { service, cli, cleanup } = realDocker();
+const { dockbase, cli, cleanup } = realDocker();
 const prefix = `dbt-pw-${process.pid}`;
 const ref = `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`;
 
@@ -14,7 +14,7 @@ describe('pull on the real engine', () => {
   it('reports per-layer progress up to every layer done', async () => {
     await cli.run(['image', 'rm', '--force', ref]);
     const seen: PullProgress[] = [];
-    const final = await service.pull(ref, { onProgress: (p) => seen.push(p) });
+    const final = await dockbase.pull(ref, { onProgress: (p) => seen.push(p) });
     expect(final.status).toBe('downloaded');
     expect(final.total).toBeGreaterThanOrEqual(1);
     expect(final.done).toBe(final.total);
@@ -24,20 +24,20 @@ describe('pull on the real engine', () => {
   });
 
   it('says when the image is already up to date', async () => {
-    expect((await service.pull(ref)).status).toBe('up-to-date');
+    expect((await dockbase.pull(ref)).status).toBe('up-to-date');
   });
 
   it('can be cancelled while it runs', async () => {
     await cli.run(['image', 'rm', '--force', ref]);
     const ctl = new AbortController();
-    const pulling = service.pull(ref, { signal: ctl.signal, onProgress: () => ctl.abort() });
+    const pulling = dockbase.pull(ref, { signal: ctl.signal, onProgress: () => ctl.abort() });
     await expect(pulling).rejects.toMatchObject({ code: 'cancelled' });
-    await service.pull(ref); // leave the image for the other tests
+    await dockbase.pull(ref); // leave the image for the other tests
   });
 
   it('tells a missing tag from an unreachable registry', async () => {
-    await expect(service.pull(`${REDIS_TEST_IMAGE}:no-such-tag`)).rejects.toMatchObject({ code: 'image-not-found' });
-    await expect(service.pull('127.0.0.1:5999/dockbase-test/redis:7.0')).rejects.toMatchObject({ code: 'network' });
+    await expect(dockbase.pull(`${REDIS_TEST_IMAGE}:no-such-tag`)).rejects.toMatchObject({ code: 'image-not-found' });
+    await expect(dockbase.pull('127.0.0.1:5999/dockbase-test/redis:7.0')).rejects.toMatchObject({ code: 'network' });
   });
 });
 
@@ -45,18 +45,18 @@ describe('watch and logs on the real engine', () => {
   it('streams lifecycle and health events of Dockbase instances only, until cancelled', async () => {
     const events: InstanceEvent[] = [];
     const ended: number[] = [];
-    const watch = service.watch((e) => events.push(e), (code) => ended.push(code));
+    const watch = dockbase.lifecycle.watch((e) => events.push(e), (code) => ended.push(code));
     try {
       const name = `${prefix}-w`;
       // A container made by hand produces no event here.
       await cli.run(['create', '--name', `${prefix}-hand`, ref]);
-      const instance = await service.create(
+      const instance = await dockbase.creation.create(
         { engine: 'redis', name, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: testPort(30), password: 'pw pw', persistData: false, exposeOnNetwork: false },
         { start: true },
       );
-      await service.waitUntilHealthy(instance);
-      await service.stop(instance);
-      await service.remove(instance);
+      await dockbase.readiness.waitUntilHealthy(instance);
+      await dockbase.lifecycle.stop(instance);
+      await dockbase.lifecycle.remove(instance);
       await waitFor(() => events.some((e) => e.action === 'destroy'));
       const mine = events.filter((e) => e.instanceId === instance.id).map((e) => (e.detail ? `${e.action}: ${e.detail}` : e.action));
       expect(mine).toEqual(expect.arrayContaining(['create', 'start', 'health_status: healthy', 'kill', 'die', 'stop', 'destroy']));
@@ -70,17 +70,17 @@ describe('watch and logs on the real engine', () => {
   });
 
   it('follows an instance’s log as it is written', async () => {
-    const instance = await service.create(
+    const instance = await dockbase.creation.create(
       { engine: 'redis', name: `${prefix}-logs`, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: testPort(31), password: 'pw', persistData: false, exposeOnNetwork: false },
       { start: true },
     );
     const lines: string[] = [];
-    const follow = service.followLogs(instance, (l) => lines.push(l));
+    const follow = dockbase.lifecycle.followLogs(instance, (l) => lines.push(l));
     await waitFor(() => lines.some((l) => l.includes('Ready to accept connections')));
     follow.cancel();
     await follow.done;
-    expect((await service.logs(instance, 50)).some((l) => l.includes('Ready to accept connections'))).toBe(true);
-    await service.remove(instance, { removeData: true });
+    expect((await dockbase.lifecycle.logs(instance, 50)).some((l) => l.includes('Ready to accept connections'))).toBe(true);
+    await dockbase.lifecycle.remove(instance, { removeData: true });
   });
 });
 

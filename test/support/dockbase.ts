@@ -1,10 +1,10 @@
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
-import { InstanceService, LABEL } from '@dockbase/core';
+import { LABEL, createDockbase } from '@dockbase/core';
 
-/** A service over the real engine, plus raw docker access for assertions. */
+/** Dockbase over the real engine, plus raw docker access for assertions. */
 export function realDocker() {
   const cli = new NodeDockerCli();
-  const service = new InstanceService(cli);
+  const dockbase = createDockbase(cli);
   const docker = async (...args: string[]): Promise<string> => {
     const r = await cli.run(args);
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr}`);
@@ -24,7 +24,7 @@ export function realDocker() {
   };
   const dockbaseContainerCount = async () =>
     (await docker('ps', '--all', '--quiet', '--filter', `label=${LABEL.instance}`)).split('\n').filter(Boolean).length;
-  return { cli, service, docker, leftovers, cleanup, dockbaseContainerCount };
+  return { cli, dockbase, docker, leftovers, cleanup, dockbaseContainerCount };
 }
 
 /** A port in a range the tests own, distinct per test file. */

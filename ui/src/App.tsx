@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { v1 } from '@docker/extension-api-client-types';
 import { createBackendClient, type BackendClient } from './backend-client/client';
-import { InstanceService } from '@dockbase/core';
+import { createDockbase, type Dockbase } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/components/InstancesView';
@@ -13,14 +13,14 @@ export interface AppProps {
   client: v1.DockerDesktopClient;
   /** The docker CLI to use instead of Docker Desktop's bridge (tests, other hosts). */
   cli?: DockerCli;
-  /** A ready service (takes precedence over `cli`). */
-  service?: InstanceService;
+  /** A ready core (takes precedence over `cli`). */
+  dockbase?: Dockbase;
   /** The backend client; null for none. Default: from `client.extension.vm`. */
   backend?: BackendClient | null;
 }
 
-export function App({ client, cli, service, backend }: AppProps) {
-  const instanceService = useMemo(() => service ?? new InstanceService(cli ?? new DesktopDockerCli(client)), [service, cli, client]);
+export function App({ client, cli, dockbase, backend }: AppProps) {
+  const core = useMemo(() => dockbase ?? createDockbase(cli ?? new DesktopDockerCli(client)), [dockbase, cli, client]);
   const desktop = useMemo(() => desktopServices(client), [client]);
   const backendClient = useMemo(
     // A partial client (the standalone host, tests) may lack `extension` altogether.
@@ -29,8 +29,8 @@ export function App({ client, cli, service, backend }: AppProps) {
   );
   const availableBackend = useAvailableBackend(backendClient);
   const services = useMemo<AppServices>(
-    () => ({ service: instanceService, desktop, backend: availableBackend }),
-    [instanceService, desktop, availableBackend],
+    () => ({ dockbase: core, desktop, backend: availableBackend }),
+    [core, desktop, availableBackend],
   );
   return (
     <AppServicesProvider value={services}>

@@ -2,7 +2,7 @@
  * An in-memory Docker engine behind the DockerCli port, for component tests. It interprets the argv that
  * @dockbase/core's argv builders (packages/core/src/argv.ts) build and answers the way the docker CLI does (`{{json .}}` lines from `ps`,
  * JSON arrays from `inspect`, pull progress lines, event JSON lines, the daemon's error texts), so the real
- * InstanceService runs unchanged on top of it.
+ * core (createDockbase) runs unchanged on top of it.
  *
  * Test hooks: `stopEngine`/`startEngine`, `failNext` and `holdNext` (for `run` commands), `holdNextPull`
  * and `missingImages` (for pulls), `count`, `setHealth`, `setExited`, `log`, `addForeignContainer`,

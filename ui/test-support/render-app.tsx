@@ -5,7 +5,7 @@ import CssBaseline from '@mui/material/CssBaseline';
 import { DockerMuiV6ThemeProvider } from '@docker/docker-mui-theme';
 import { vi } from 'vitest';
 import { App } from '../src/App';
-import { type EngineId, type Instance, InstanceService, type CreateInstanceInput } from '@dockbase/core';
+import { createDockbase, type CreateInstanceInput, type EngineId, type Instance } from '@dockbase/core';
 import type { FakeBackend } from './fake-backend';
 import { FakeDocker } from './fake-docker';
 import { fakeDesktopClient, type NavigateMode } from './fake-desktop';
@@ -32,7 +32,7 @@ export function renderApp(options: RenderAppOptions = {}) {
 }
 
 /**
- * Creates (and starts) an instance on the fake engine through the real service, as an earlier session would
+ * Creates (and starts) an instance on the fake engine through the real core, as an earlier session would
  * have; then forgets the commands it ran, so counts in the test start from zero.
  */
 export async function seedInstance(docker: FakeDocker, input: Partial<CreateInstanceInput> & { name: string; engine?: EngineId }): Promise<Instance> {
@@ -44,7 +44,7 @@ export async function seedInstance(docker: FakeDocker, input: Partial<CreateInst
     mongo: { tag: '8.0', hostPort: 27017 },
     redis: { tag: '8.2', hostPort: 6379 },
   };
-  const instance = await new InstanceService(docker).create(
+  const instance = await createDockbase(docker).creation.create(
     { ...defaults[engine], password: 'Seeded-Password-1', persistData: true, exposeOnNetwork: false, ...input, engine },
     { start: true },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, volumeLabels, type CreatePlan } from './argv';
+import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, type CreatePlan } from './argv';
 import { getEngine } from './engines';
 
 const redisPlan: CreatePlan = {
@@ -103,15 +103,5 @@ describe('other builders', () => {
     expect(args).toContain('event=health_status');
     expect(args.some((a) => a.startsWith('event=exec'))).toBe(false);
     expect(args.slice(-2)).toEqual(['--format', '{{json .}}']);
-  });
-  it('labels data volumes with their engine, version and mount', () => {
-    expect(volumeLabels({ name: 'dockbase-db-data', mount: { key: 'data', path: '/var/lib/mysql' } }, { engine: 'mysql', tag: '8.4', instanceName: 'db' })).toEqual({
-      'io.dockbase.volume': 'data',
-      'io.dockbase.engine': 'mysql',
-      'io.dockbase.tag': '8.4',
-      'io.dockbase.name': 'db',
-      'io.dockbase.mount': '/var/lib/mysql',
-      'io.dockbase.schema': '1',
-    });
   });
 });

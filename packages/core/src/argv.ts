@@ -3,7 +3,8 @@
  * separate elements, never spliced into a string with other words, so nothing needs quoting.
  */
 import { getEngine, type DataMount, type EngineId } from './engines';
-import { LABEL, LABEL_SCHEMA, imageRef } from './instance';
+import { imageRef, type InstanceSpec } from './instance';
+import { LABEL, containerLabels, volumeLabels } from './labels';
 
 const JSON_FORMAT = '{{json .}}';
 
@@ -43,38 +44,25 @@ export function volumeInspectArgs(names: readonly string[]): string[] {
   return ['volume', 'inspect', ...names];
 }
 
+/** A data volume an instance will mount: its name and which of the engine's data folders it holds. */
 export interface VolumePlan {
   name: string;
   mount: DataMount;
-}
-
-/** Labels of a data volume: whose data it holds, so a later create can reuse it safely. */
-export function volumeLabels(v: VolumePlan, owner: { engine: EngineId; tag: string; instanceName: string }): Record<string, string> {
-  return {
-    [LABEL.volume]: v.mount.key,
-    [LABEL.engine]: owner.engine,
-    [LABEL.tag]: owner.tag,
-    [LABEL.name]: owner.instanceName,
-    [LABEL.mountPath]: v.mount.path,
-    [LABEL.schema]: LABEL_SCHEMA,
-  };
 }
 
 export function volumeRemoveArgs(names: readonly string[]): string[] {
   return ['volume', 'rm', ...names];
 }
 
-/** Everything `docker create` needs, decided before any call is made. */
-export interface CreatePlan {
-  id: string;
-  name: string;
-  engine: EngineId;
-  image: string;
-  tag: string;
-  hostPort: number;
-  bindAddress: string;
+/** Everything `docker create` needs, decided before any call is made: the instance as its labels will record it. */
+export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
   password: string;
   volumes: VolumePlan[];
+}
+
+/** The instance a plan describes, as its labels record it. */
+export function specOf(plan: CreatePlan): InstanceSpec {
+  return { ...plan, volumes: plan.volumes.map((v) => v.name) };
 }
 
 /**
@@ -84,23 +72,12 @@ export interface CreatePlan {
 export function createContainerArgs(plan: CreatePlan, options: { start?: boolean } = {}): string[] {
   const engine = getEngine(plan.engine);
   const health = engine.healthcheck(engine.containerPort);
-  const labels: Record<string, string> = {
-    [LABEL.instance]: plan.id,
-    [LABEL.engine]: plan.engine,
-    [LABEL.schema]: LABEL_SCHEMA,
-    [LABEL.name]: plan.name,
-    [LABEL.image]: plan.image,
-    [LABEL.tag]: plan.tag,
-    [LABEL.port]: String(plan.hostPort),
-    [LABEL.bind]: plan.bindAddress,
-    [LABEL.volumes]: plan.volumes.map((v) => v.name).join(' '),
-  };
   const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
-  for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(containerLabels(specOf(plan)))) args.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
   for (const v of plan.volumes) {
-    const labels = Object.entries(volumeLabels(v, { engine: plan.engine, tag: plan.tag, instanceName: plan.name }));
+    const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name }));
     args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
   args.push(
@@ -146,6 +123,11 @@ export function eventsArgs(): string[] {
   for (const e of WATCHED_EVENTS) args.push('--filter', `event=${e}`);
   args.push('--format', JSON_FORMAT);
   return args;
+}
+
+/** The health and death of one container, as JSON lines, until cancelled (waiting for it to be healthy). */
+export function healthEventsArgs(containerId: string): string[] {
+  return ['events', '--filter', 'type=container', '--filter', `container=${containerId}`, '--filter', 'event=health_status', '--filter', 'event=die', '--format', JSON_FORMAT];
 }
 
 /** Events that change what the list shows (exec events from healthchecks are left out). */

@@ -1,27 +1,9 @@
 import type { EngineId } from './engines';
 
-/** Labels that mark a container (and its volumes) as a Dockbase instance. */
-export const LABEL = {
-  instance: 'io.dockbase.instance',
-  engine: 'io.dockbase.engine',
-  schema: 'io.dockbase.schema',
-  name: 'io.dockbase.name',
-  image: 'io.dockbase.image',
-  tag: 'io.dockbase.tag',
-  port: 'io.dockbase.port',
-  bind: 'io.dockbase.bind',
-  volumes: 'io.dockbase.volumes',
-  /** On volumes: which data mount of the engine this volume holds. */
-  volume: 'io.dockbase.volume',
-  mountPath: 'io.dockbase.mount',
-} as const;
-
-/** Bumped when the meaning of the labels changes; older instances stay readable. */
-export const LABEL_SCHEMA = '1';
-
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
 export type Health = 'starting' | 'healthy' | 'unhealthy' | 'none';
 
+/** A Dockbase instance: one container marked by Dockbase's labels (see labels.ts), and its data volumes. */
 export interface Instance {
   /** Dockbase's id for the instance (label), stable for the container's life. */
   id: string;
@@ -44,6 +26,9 @@ export interface Instance {
   /** Docker's own status text ("Up 3 minutes (healthy)"). */
   statusText: string;
 }
+
+/** What an instance is, whatever its container is doing: what its labels record. */
+export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes'>;
 
 /** What the UI shows in the status chip. */
 export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'error';

@@ -1,6 +1,6 @@
 /** Parsers for what the docker CLI prints: `ps`, `inspect`, `volume inspect` and `events` JSON. */
-import { isEngineId, type EngineId } from './engines';
-import { LABEL, type ContainerState, type Health, type Instance } from './instance';
+import type { ContainerState, Health, Instance } from './instance';
+import { claimedPort, instanceFromLabels, LABEL } from './labels';
 
 type Json = Record<string, unknown>;
 
@@ -84,32 +84,19 @@ export function splitImageRef(ref: string): { image: string; tag: string } {
 
 /** One Dockbase instance from one `ps` JSON object; undefined for containers without our labels. */
 export function instanceFromPs(row: Json): Instance | undefined {
-  const labels = parseLabelString(str(row.Labels));
-  const id = labels[LABEL.instance];
-  const engine = labels[LABEL.engine] ?? '';
-  if (!id || !isEngineId(engine)) return undefined;
   const statusText = str(row.Status);
   const status = stateOf(str(row.State), statusText);
-  const fromImage = splitImageRef(str(row.Image));
-  const port = Number(labels[LABEL.port]);
   const exitCode = status === 'exited' ? exitCodeFromStatusText(statusText) : undefined;
-  const volumes = (labels[LABEL.volumes] ?? '').split(' ').filter(Boolean);
-  return {
-    id,
-    name: labels[LABEL.name] || str(row.Names).replace(/^\//, ''),
-    engine: engine as EngineId,
-    image: labels[LABEL.image] || fromImage.image,
-    tag: labels[LABEL.tag] || fromImage.tag,
-    hostPort: Number.isInteger(port) ? port : 0,
-    bindAddress: labels[LABEL.bind] || '127.0.0.1',
+  return instanceFromLabels(parseLabelString(str(row.Labels)), {
+    containerId: str(row.ID),
+    containerName: str(row.Names).replace(/^\//, ''),
+    image: splitImageRef(str(row.Image)),
     status,
-    health: status === 'running' ? healthFromStatusText(statusText) : 'none',
+    health: healthFromStatusText(statusText),
     ...(exitCode !== undefined ? { exitCode } : {}),
     createdAt: psTimeToIso(str(row.CreatedAt)),
-    volumes,
-    containerId: str(row.ID),
     statusText,
-  };
+  });
 }
 
 /** Every Dockbase instance in `ps` output, sorted by name. */
@@ -145,13 +132,13 @@ export function parsePublishedPorts(text: string): number[] {
 export function parseContainerSummaries(stdout: string): ContainerSummary[] {
   return parseJsonLines(stdout).map((row) => {
     const labels = parseLabelString(str(row.Labels));
-    const claimed = Number(labels[LABEL.port]);
+    const claimed = claimedPort(labels);
     const instanceId = labels[LABEL.instance];
     return {
       id: str(row.ID),
       names: str(row.Names).split(',').map((n) => n.replace(/^\//, '')).filter(Boolean),
       publishedPorts: parsePublishedPorts(str(row.Ports)),
-      ...(instanceId && Number.isInteger(claimed) && claimed > 0 ? { claimedPort: claimed } : {}),
+      ...(claimed !== undefined ? { claimedPort: claimed } : {}),
       ...(instanceId ? { instanceId } : {}),
     };
   });

@@ -3,7 +3,9 @@
  * event; both the classic vocabulary ("Pulling fs layer", "Pull complete") and the containerd image
  * store's ("Downloading", "Done", "Exists") are understood.
  */
-import { DockbaseError, engineUnavailable, looksLikeEngineDown, stderrExcerpt } from './errors';
+import { pullArgs } from './argv';
+import { DockbaseError, cancelled, engineUnavailable, looksLikeEngineDown, stderrExcerpt } from './errors';
+import type { DockerRunner } from './runner';
 
 export type LayerState = 'waiting' | 'downloading' | 'verifying' | 'downloaded' | 'extracting' | 'complete' | 'exists';
 
@@ -105,4 +107,39 @@ export function pullError(ref: string, stderr: string): DockbaseError {
     return new DockbaseError('network', `Could not reach the registry to pull ${ref}: ${stderrExcerpt(stderr)}`);
   }
   return new DockbaseError('command-failed', `Could not pull ${ref}: ${stderrExcerpt(stderr)}`);
+}
+
+export interface PullOptions {
+  onProgress?: (progress: PullProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Pulls an image reference with per-layer progress; the signal cancels it (the pull process is ended). */
+export function pullImage(docker: DockerRunner, ref: string, options: PullOptions = {}): Promise<PullProgress> {
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(cancelled());
+      return;
+    }
+    const tracker = new PullTracker();
+    const stderr: string[] = [];
+    let aborted = false;
+    const handle = docker.stream(pullArgs(ref), {
+      onLine: (line, stream) => {
+        if (stream === 'stderr') stderr.push(line);
+        else if (tracker.feed(line)) options.onProgress?.(tracker.snapshot());
+      },
+    });
+    const onAbort = () => {
+      aborted = true;
+      handle.cancel();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    handle.done.then((code) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (aborted) reject(cancelled(`Pulling ${ref} was cancelled.`));
+      else if (code !== 0) reject(pullError(ref, stderr.join('\n')));
+      else resolve(tracker.snapshot());
+    }, reject);
+  });
 }

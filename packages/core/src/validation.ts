@@ -70,3 +70,23 @@ export function validateCreateInput(input: CreateInstanceInput): FieldErrors {
   put('password', getEngine(input.engine).checkPassword(input.password));
   return errors;
 }
+
+/** Names and host ports already taken on the engine (by any container). */
+export interface EngineUsage {
+  names: ReadonlySet<string>;
+  ports: ReadonlySet<number>;
+}
+
+/** The one wording of a conflict, whether the form shows it before submit or create refuses it. */
+export const CONFLICT = {
+  name: (name: string) => `Another container is already named "${name}".`,
+  port: (port: number) => `Port ${port} is already used by another container.`,
+} as const;
+
+/** The name and the port may not be taken by another container: one message per field at fault. */
+export function usageConflicts(input: Pick<CreateInstanceInput, 'name' | 'hostPort'>, usage: EngineUsage): FieldErrors {
+  const errors: FieldErrors = {};
+  if (usage.names.has(input.name)) errors.name = CONFLICT.name(input.name);
+  if (usage.ports.has(input.hostPort)) errors.hostPort = CONFLICT.port(input.hostPort);
+  return errors;
+}

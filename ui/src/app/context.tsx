@@ -1,15 +1,15 @@
 /**
- * What every hook needs, provided once by <App>: the instance service (docker), Docker Desktop's UI services
+ * What every hook needs, provided once by <App>: Dockbase's core over docker, Docker Desktop's UI services
  * (toasts, navigation, clipboard) and the backend client when the backend answers (undefined otherwise:
  * notes, history and Docker Hub tags are then simply not offered).
  */
 import { createContext, useContext, type ReactNode } from 'react';
-import type { InstanceService } from '@dockbase/core';
+import type { Dockbase } from '@dockbase/core';
 import type { BackendClient } from '../backend-client/client';
 import type { DesktopServices } from './desktop-services';
 
 export interface AppServices {
-  service: InstanceService;
+  dockbase: Dockbase;
   desktop: DesktopServices;
   backend?: BackendClient | undefined;
 }

@@ -14,7 +14,7 @@ export interface ConnectionState {
 
 /** The instance's connection string: masked by default; reveal and copy read the real one from docker. */
 export function useConnection(instance: Instance): ConnectionState {
-  const { service, desktop } = useAppServices();
+  const { dockbase, desktop } = useAppServices();
   // Keyed by what the string depends on, so a changed port never shows an old string.
   const key = `${instance.id}:${instance.hostPort}`;
   const [revealed, setRevealed] = useState<{ key: string; uri: string } | undefined>();
@@ -26,20 +26,20 @@ export function useConnection(instance: Instance): ConnectionState {
       return;
     }
     setLoading(true);
-    service
+    dockbase.lifecycle
       .connection(instance)
       .then((c) => setRevealed({ key, uri: c.uri }))
       .catch((e: unknown) => desktop.toast.error(errorMessage(e)))
       .finally(() => setLoading(false));
-  }, [service, desktop, instance, key, revealed]);
+  }, [dockbase, desktop, instance, key, revealed]);
 
   const copy = useCallback(() => {
-    service
+    dockbase.lifecycle
       .connection(instance)
       .then((c) => desktop.copyText(c.uri))
       .then(() => desktop.toast.success(`Connection string of ${instance.name} copied.`))
       .catch((e: unknown) => desktop.toast.error(errorMessage(e)));
-  }, [service, desktop, instance]);
+  }, [dockbase, desktop, instance]);
 
   const shown = revealed?.key === key ? revealed.uri : undefined;
   return { text: shown ?? maskedConnectionString(instance), revealed: shown !== undefined, loading, toggleReveal, copy };

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { ENGINES, getEngine, type EngineId, type EngineUsage, generatePassword, suggestName, suggestPort, validateCreateInput, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
+import { ENGINES, getEngine, type EngineId, type EngineUsage, generatePassword, suggestName, suggestPort, usageConflicts, validateCreateInput, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
 
 interface FormValues {
   engine: EngineId;
@@ -32,14 +32,6 @@ function initialValues(engine: EngineId): FormValues {
 /** "5432" → 5432; "" or "abc" → NaN (which validatePort explains). */
 function portNumber(text: string): number {
   return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-}
-
-/** Name and port taken by another container: shown inline before submit (validation errors come first). */
-export function usageConflicts(input: CreateInstanceInput, usage: EngineUsage): FieldErrors {
-  const errors: FieldErrors = {};
-  if (usage.names.has(input.name)) errors.name = `Another container is already named "${input.name}".`;
-  if (usage.ports.has(input.hostPort)) errors.hostPort = `Port ${input.hostPort} is already used by another container.`;
-  return errors;
 }
 
 export interface CreateForm {

@@ -35,7 +35,7 @@ function fieldErrorsOf(e: unknown): FieldErrors | undefined {
 
 /** Creates (pulls if needed, then starts) one instance at a time; a second call while one runs is ignored. */
 export function useCreateInstance(onCreated?: (instance: Instance) => void): CreateInstanceState {
-  const { service, desktop, backend } = useAppServices();
+  const { dockbase, desktop, backend } = useAppServices();
   const [creating, setCreating] = useState(false);
   const [pull, setPull] = useState<PullProgress | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
@@ -51,7 +51,7 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
       setPull(undefined);
       setFailure(undefined);
       try {
-        const instance = await service.create(input, {
+        const instance = await dockbase.creation.create(input, {
           start: true,
           signal: controller.signal,
           onPullProgress: (p) => setPull(p),
@@ -80,7 +80,7 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
         setPull(undefined);
       }
     },
-    [service, desktop, backend, onCreated],
+    [dockbase, desktop, backend, onCreated],
   );
 
   const cancel = useCallback(() => running.current?.abort(), []);

@@ -12,14 +12,14 @@ export interface EngineUsageState {
 
 /** The names and ports already in use, for unique suggestions and conflicts shown before submit. */
 export function useEngineUsage(): EngineUsageState {
-  const { service } = useAppServices();
+  const { dockbase } = useAppServices();
   const [usage, setUsage] = useState<EngineUsage | undefined>();
   const [settled, setSettled] = useState(false);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let active = true;
-    service.usage().then(
+    dockbase.creation.usage().then(
       (u) => {
         if (!active) return;
         setUsage(u);
@@ -33,7 +33,7 @@ export function useEngineUsage(): EngineUsageState {
     return () => {
       active = false;
     };
-  }, [service, generation]);
+  }, [dockbase, generation]);
 
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
   return { usage, settled, refresh };

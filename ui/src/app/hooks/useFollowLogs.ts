@@ -17,13 +17,13 @@ export interface FollowedLogs {
  * `key={instance.containerId}` so another container starts from an empty panel.
  */
 export function useFollowLogs(instance: Instance): FollowedLogs {
-  const { service } = useAppServices();
+  const { dockbase } = useAppServices();
   const [lines, setLines] = useState<string[]>([]);
   const [ended, setEnded] = useState(false);
 
   useEffect(() => {
     let active = true;
-    const handle = service.followLogs(
+    const handle = dockbase.lifecycle.followLogs(
       instance,
       (line) => {
         if (active) setLines((all) => [...all, line].slice(-MAX_LOG_LINES));
@@ -40,7 +40,7 @@ export function useFollowLogs(instance: Instance): FollowedLogs {
       active = false;
       handle.cancel();
     };
-  }, [service, instance]);
+  }, [dockbase, instance]);
 
   return { lines, ended };
 }

@@ -21,7 +21,7 @@ export interface InstanceActions {
  * Failures go to a toast with the service's message; with a backend, each outcome lands in the history.
  */
 export function useInstanceActions(onDone?: () => void): InstanceActions {
-  const { service, desktop, backend } = useAppServices();
+  const { dockbase, desktop, backend } = useAppServices();
   const [busy, setBusy] = useState<Record<string, InstanceAction>>({});
   const [recorded, setRecorded] = useState<Record<string, number>>({});
   const running = useRef(new Set<string>());
@@ -64,13 +64,13 @@ export function useInstanceActions(onDone?: () => void): InstanceActions {
   return {
     busy,
     recorded,
-    start: useCallback((i: Instance) => run(i, 'start', () => service.start(i)), [run, service]),
-    stop: useCallback((i: Instance) => run(i, 'stop', () => service.stop(i)), [run, service]),
-    restart: useCallback((i: Instance) => run(i, 'restart', () => service.restart(i)), [run, service]),
+    start: useCallback((i: Instance) => run(i, 'start', () => dockbase.lifecycle.start(i)), [run, dockbase]),
+    stop: useCallback((i: Instance) => run(i, 'stop', () => dockbase.lifecycle.stop(i)), [run, dockbase]),
+    restart: useCallback((i: Instance) => run(i, 'restart', () => dockbase.lifecycle.restart(i)), [run, dockbase]),
     remove: useCallback(
       (i: Instance, options: { removeData: boolean }) =>
-        run(i, 'delete', () => service.remove(i, options), options.removeData ? `${i.name} and its data were deleted.` : `${i.name} was deleted.`),
-      [run, service],
+        run(i, 'delete', () => dockbase.lifecycle.remove(i, options), options.removeData ? `${i.name} and its data were deleted.` : `${i.name} was deleted.`),
+      [run, dockbase],
     ),
   };
 }

@@ -37,7 +37,7 @@ function problemOf(e: unknown): InstancesProblem {
  * re-list. When the stream ends by itself the engine is reported unavailable until `retry` succeeds.
  */
 export function useInstances(): InstancesState {
-  const { service } = useAppServices();
+  const { dockbase } = useAppServices();
   const [instances, setInstances] = useState<Instance[] | undefined>();
   const [problem, setProblem] = useState<InstancesProblem | undefined>();
   const [retrying, setRetrying] = useState(false);
@@ -48,7 +48,7 @@ export function useInstances(): InstancesState {
 
   const load = useCallback(() => {
     const request = ++lastRequest.current;
-    service.list().then(
+    dockbase.lifecycle.list().then(
       (list) => {
         if (request !== lastRequest.current) return;
         setInstances(list);
@@ -58,12 +58,12 @@ export function useInstances(): InstancesState {
         if (request === lastRequest.current) setProblem(problemOf(e));
       },
     );
-  }, [service]);
+  }, [dockbase]);
 
   useEffect(() => {
     let active = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const handle = service.watch(
+    const handle = dockbase.lifecycle.watch(
       () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
@@ -80,19 +80,19 @@ export function useInstances(): InstancesState {
       clearTimeout(timer);
       handle.cancel();
     };
-  }, [service, load, connection]);
+  }, [dockbase, load, connection]);
 
   const retry = useCallback(async () => {
     setRetrying(true);
     try {
-      await service.ping();
+      await dockbase.lifecycle.ping();
       setConnection((c) => c + 1);
     } catch (e) {
       setProblem(problemOf(e));
     } finally {
       setRetrying(false);
     }
-  }, [service]);
+  }, [dockbase]);
 
   return { instances, problem, retrying, retry, refresh: load };
 }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createDockbase } from './dockbase';
+import { scripted } from './test-support/scripted-cli';
+import type { CreateInstanceInput } from './validation';
+
+const input: CreateInstanceInput = {
+  engine: 'postgres',
+  name: 'app',
+  tag: '17',
+  hostPort: 5432,
+  password: 'top secret',
+  persistData: true,
+  exposeOnNetwork: false,
+};
+
+describe('creating an instance', () => {
+  it('removes the container and the volume it made when docker create fails, and redacts the password', async () => {
+    const cli = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { code: 1, stderr: 'Error: No such volume: dockbase-app-data' }],
+      ['create', { code: 125, stderr: 'docker: Error response from daemon: invalid argument "POSTGRES_PASSWORD=top secret".' }],
+      ['ps --all --quiet', { stdout: 'c0ffee\n' }],
+    ]);
+    const error = await createDockbase(cli).creation.create(input).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'command-failed', message: 'Could not create app: docker: Error response from daemon: invalid argument "POSTGRES_PASSWORD=********".' });
+    expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['ps --all', 'image inspect', 'volume inspect', 'create --pull', 'ps --all', 'rm --force', 'volume rm']);
+    expect(cli.calls.at(-2)).toEqual(['rm', '--force', '--volumes', 'c0ffee']);
+    expect(cli.calls.at(-1)).toEqual(['volume', 'rm', 'dockbase-app-data']);
+  });
+
+  it('keeps a volume that existed before (kept data) when a later step fails', async () => {
+    const cli = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { stdout: '[{"Name":"dockbase-app-data","Labels":{"io.dockbase.volume":"data","io.dockbase.engine":"postgres","io.dockbase.tag":"17","io.dockbase.mount":"/var/lib/postgresql/data"}}]' }],
+      ['run --detach', { code: 125, stdout: 'c0ffee\n', stderr: 'docker: Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:5432 failed: port is already allocated' }],
+      ['ps --all --quiet', { stdout: 'c0ffee\n' }],
+    ]);
+    await expect(createDockbase(cli).creation.create(input, { start: true })).rejects.toMatchObject({ code: 'port-in-use', field: 'hostPort' });
+    const ops = cli.calls.map((c) => c.slice(0, 2).join(' '));
+    expect(ops).toContain('rm --force');
+    expect(ops).not.toContain('volume rm');
+  });
+
+  it('pulls a missing image and reports its layers before creating', async () => {
+    const progress: string[] = [];
+    const cli = scripted([
+      ['image inspect', { code: 1, stderr: 'Error: No such image: postgres:17' }],
+      ['pull', { stdout: '17: Pulling from library/postgres\naaaaaaaaaaaa: Pulling fs layer\naaaaaaaaaaaa: Pull complete\nStatus: Downloaded newer image for postgres:17' }],
+      ['volume inspect', { code: 1 }],
+      ['create', { stdout: 'c0ffee\n' }],
+    ]);
+    const instance = await createDockbase(cli).creation.create(input, { onPullProgress: (p) => progress.push(`${p.done}/${p.total}${p.status ? ` ${p.status}` : ''}`) });
+    expect(progress).toEqual(['0/1', '1/1', '1/1 downloaded']);
+    expect(instance).toMatchObject({ name: 'app', containerId: 'c0ffee', status: 'created', volumes: ['dockbase-app-data'] });
+    expect(cli.calls.map((c) => c[0])).toEqual(['ps', 'image', 'volume', 'pull', 'create']);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Dockbase's operations over one DockerCli, one module per use case. Every front door (the Docker Desktop
+ * tab, the standalone host, the CLI) builds this once and calls it.
+ */
+import type { DockerCli } from '@dockbase/docker-cli';
+import { InstanceCreation } from './create';
+import { InstanceLifecycle } from './lifecycle';
+import { pullImage, type PullOptions, type PullProgress } from './pull';
+import { Readiness } from './readiness';
+import { DockerRunner } from './runner';
+
+export interface Dockbase {
+  /** List, read, connect, start, stop, restart, delete, logs, events. */
+  readonly lifecycle: InstanceLifecycle;
+  /** Create, with its checks and rollback; the names and ports in use. */
+  readonly creation: InstanceCreation;
+  /** Wait until a server answers, or until docker reports it healthy. */
+  readonly readiness: Readiness;
+  /** Pull an image with per-layer progress. */
+  pull(ref: string, options?: PullOptions): Promise<PullProgress>;
+}
+
+export function createDockbase(cli: DockerCli): Dockbase {
+  const docker = new DockerRunner(cli);
+  const lifecycle = new InstanceLifecycle(docker);
+  return {
+    lifecycle,
+    creation: new InstanceCreation(docker),
+    readiness: new Readiness(docker, lifecycle),
+    pull: (ref, options) => pullImage(docker, ref, options),
+  };
+}

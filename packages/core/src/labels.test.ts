@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { InstanceSpec } from './instance';
+import { LABEL, claimedPort, containerLabels, instanceFromLabels, volumeLabels, type ContainerFacts } from './labels';
+
+const facts: ContainerFacts = {
+  containerId: 'c0ffee',
+  containerName: 'from-docker',
+  image: { image: 'docker-image', tag: 'docker-tag' },
+  status: 'running',
+  health: 'healthy',
+  createdAt: '2026-11-25T18:00:00.000Z',
+  statusText: 'Up 3 minutes (healthy)',
+};
+
+describe('the label schema', () => {
+  const spec: InstanceSpec = {
+    id: '0123456789ab',
+    name: 'orders-db',
+    engine: 'postgres',
+    image: 'registry.example.com/mirror/postgres',
+    tag: '17',
+    hostPort: 55432,
+    bindAddress: '0.0.0.0',
+    volumes: ['dockbase-orders-db-data'],
+  };
+
+  it('reads back from the container labels exactly the instance they were written for', () => {
+    const instance = instanceFromLabels(containerLabels(spec), facts);
+    expect(instance).toEqual({ ...spec, status: 'running', health: 'healthy', createdAt: facts.createdAt, containerId: 'c0ffee', statusText: facts.statusText });
+  });
+
+  it('round-trips an instance without data volumes', () => {
+    expect(instanceFromLabels(containerLabels({ ...spec, volumes: [] }), facts)?.volumes).toEqual([]);
+  });
+
+  it('does not read a container without Dockbase labels, or with an unknown engine, as an instance', () => {
+    expect(instanceFromLabels({}, facts)).toBeUndefined();
+    expect(instanceFromLabels({ [LABEL.instance]: 'x', [LABEL.engine]: 'oracle' }, facts)).toBeUndefined();
+  });
+
+  it('falls back to what docker says when older labels lack a field', () => {
+    const instance = instanceFromLabels({ [LABEL.instance]: 'x', [LABEL.engine]: 'redis' }, { ...facts, status: 'exited', exitCode: 0 });
+    expect(instance).toMatchObject({ name: 'from-docker', image: 'docker-image', tag: 'docker-tag', bindAddress: '127.0.0.1', hostPort: 0, health: 'none', exitCode: 0 });
+  });
+
+  it('claims the port of a Dockbase container even while it is stopped, and nothing for others', () => {
+    expect(claimedPort(containerLabels(spec))).toBe(55432);
+    expect(claimedPort({ [LABEL.port]: '5432' })).toBeUndefined();
+  });
+
+  it('labels data volumes with their engine, version and mount', () => {
+    expect(volumeLabels({ key: 'data', path: '/var/lib/mysql' }, { engine: 'mysql', tag: '8.4', instanceName: 'db' })).toEqual({
+      'io.dockbase.volume': 'data',
+      'io.dockbase.engine': 'mysql',
+      'io.dockbase.tag': '8.4',
+      'io.dockbase.name': 'db',
+      'io.dockbase.mount': '/var/lib/mysql',
+      'io.dockbase.schema': '1',
+    });
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The life of existing instances: list and read them, connect, start, stop, restart, delete, logs and
+ * events. Containers are the source of truth: the list is one `docker ps` filtered by Dockbase's label,
+ * and only containers carrying that label are ever touched.
+ */
+import type { StreamHandle } from '@dockbase/docker-cli';
+import {
+  eventsArgs,
+  inspectContainerArgs,
+  instanceByIdArgs,
+  listInstancesArgs,
+  logsArgs,
+  removeContainerArgs,
+  restartArgs,
+  startArgs,
+  stopArgs,
+  versionArgs,
+  volumeRemoveArgs,
+} from './argv';
+import { connectionString, maskedConnectionString } from './connection';
+import { getEngine } from './engines';
+import { DockbaseError, commandFailed, startError } from './errors';
+import type { Instance } from './instance';
+import { parseEvent, parseInspect, parseInstances, type ContainerDetails, type InstanceEvent } from './parse';
+import type { DockerRunner } from './runner';
+
+export interface ConnectionInfo {
+  uri: string;
+  /** The same URI with the password replaced by asterisks. */
+  maskedUri: string;
+}
+
+export class InstanceLifecycle {
+  constructor(private readonly docker: DockerRunner) {}
+
+  /** Succeeds when the engine answers. */
+  async ping(): Promise<void> {
+    await this.docker.run(versionArgs(), 'reach the Docker engine');
+  }
+
+  /** Every Dockbase instance, stopped ones too, from one `docker ps`. */
+  async list(): Promise<Instance[]> {
+    return parseInstances((await this.docker.run(listInstancesArgs(), 'list instances')).stdout);
+  }
+
+  /** One instance by id (one `docker ps`); not-found when it no longer exists. */
+  async get(id: string): Promise<Instance> {
+    const [instance] = parseInstances((await this.docker.run(instanceByIdArgs(id), 'read the instance')).stdout);
+    if (!instance) throw new DockbaseError('not-found', 'This instance no longer exists.');
+    return instance;
+  }
+
+  async details(instance: Instance): Promise<ContainerDetails> {
+    const r = await this.docker.run(inspectContainerArgs(instance.containerId), `inspect ${instance.name}`);
+    return parseInspect(r.stdout);
+  }
+
+  /** The connection string, read from the container's own configuration. */
+  async connection(instance: Instance): Promise<ConnectionInfo> {
+    const d = await this.details(instance);
+    const password = getEngine(instance.engine).readPassword({ env: d.env, cmd: d.cmd }) ?? '';
+    return { uri: connectionString(instance, password), maskedUri: maskedConnectionString(instance) };
+  }
+
+  async start(instance: Instance): Promise<void> {
+    const r = await this.docker.tryRun(startArgs(instance.containerId));
+    if (r.code !== 0) throw startError(instance, r.stderr, []);
+  }
+
+  /** Graceful stop: the engine gets its own timeout to flush before it is killed. */
+  async stop(instance: Instance): Promise<void> {
+    await this.docker.run(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);
+  }
+
+  async restart(instance: Instance): Promise<void> {
+    const r = await this.docker.tryRun(restartArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds));
+    if (r.code !== 0) throw startError(instance, r.stderr, []);
+  }
+
+  /**
+   * Deletes the container (forcefully). Its data volumes are kept unless `removeData` is set. The
+   * container is looked up again by Dockbase's label first, so nothing without it is ever removed.
+   */
+  async remove(instance: Instance, options: { removeData?: boolean } = {}): Promise<void> {
+    const current = parseInstances((await this.docker.run(instanceByIdArgs(instance.id), `find ${instance.name}`)).stdout)[0];
+    if (current) await this.docker.run(removeContainerArgs(current.containerId), `delete ${instance.name}`);
+    const volumes = (current ?? instance).volumes;
+    if (options.removeData && volumes.length > 0) {
+      const r = await this.docker.tryRun(volumeRemoveArgs(volumes));
+      if (r.code !== 0 && !/no such volume/i.test(r.stderr)) throw commandFailed(`delete the data of ${instance.name}`, r.stderr);
+    }
+  }
+
+  /** The last `tail` lines of the instance's log (stdout and stderr). */
+  async logs(instance: Instance, tail = 200): Promise<string[]> {
+    const r = await this.docker.run(logsArgs(instance.containerId, { tail }), `read the logs of ${instance.name}`);
+    return `${r.stdout}${r.stderr}`.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
+  }
+
+  /** Follows the instance's log as it grows; cancel the handle to stop. */
+  followLogs(instance: Instance, onLine: (line: string) => void, tail = 200): StreamHandle {
+    return this.docker.stream(logsArgs(instance.containerId, { tail, follow: true }), { onLine: (line) => onLine(line) });
+  }
+
+  /**
+   * Watches container events of Dockbase instances (no polling). `onEnd` is called if the event stream
+   * ends without being cancelled, e.g. when the engine stops.
+   */
+  watch(onEvent: (e: InstanceEvent) => void, onEnd?: (code: number) => void): StreamHandle {
+    let cancelled = false;
+    const handle = this.docker.stream(eventsArgs(), {
+      onLine: (line, stream) => {
+        if (stream !== 'stdout') return;
+        const e = parseEvent(line);
+        if (e) onEvent(e);
+      },
+    });
+    void handle.done.then((code) => {
+      if (!cancelled) onEnd?.(code);
+    });
+    return {
+      cancel: () => {
+        cancelled = true;
+        handle.cancel();
+      },
+      done: handle.done,
+    };
+  }
+}
