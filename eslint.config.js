@@ -1,9 +1,40 @@
-// One lint configuration for every workspace: typescript-eslint's recommended rules,
-// React hooks rules for the UI, and Node globals for the backend, host, scripts and tests.
+// One lint configuration for every workspace: typescript-eslint's recommended rules, React hooks rules for
+// the UI, Node globals for the backend, host, scripts and tests, and the architecture's boundaries:
+//
+//   packages/core        pure: no React, no Docker Desktop client, no adapter, no backend client, no host,
+//                        no Node API (it runs in the tab, the standalone host and the CLI alike)
+//   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter may use Node
+//   packages/api         the backend's contract: the core's engine-id list and types only
+//   ui/src               the tab: no host code, no Node, no Node adapter
+//   backend/src          the extension's service: no UI, no host, no core beyond the API contract
+//   host/src             the standalone host: no UI or backend source (it serves their builds)
+//   test/, bench/        through the packages, never into a workspace's src/ by relative path
+//
+// A boundary broken is a lint error naming the rule; test/lint/boundaries.test.ts proves each one fails.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+
+const NODE = { group: ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)], message: 'Node APIs stay out of this part: it also runs in a browser tab.' };
+const REACT = { group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@mui/*', '@emotion/*', '@tanstack/*', '@docker/*'], message: 'UI frameworks and the Docker Desktop client stay out of the core.' };
+/** Relative paths into another workspace's sources: share code through a package instead. */
+const intoWorkspace = (...folders) => ({
+  group: folders.map((f) => `../**/${f}/**`),
+  message: 'Workspaces share code through packages (@dockbase/*), not relative paths into each other.',
+});
+/** Packages by exact name ("@dockbase/core" but not "@dockbase/core/engine-ids"), or "@scope/name/*" for subpaths. */
+const pkg = (names, message) => ({ names, message });
+
+/** One no-restricted-imports rule per part (flat config does not merge a rule across objects). */
+const boundary = (files, rules, ignores = []) => {
+  const paths = rules.filter((r) => r.names).flatMap((r) => r.names.filter((n) => !n.endsWith('/*')).map((name) => ({ name, message: r.message })));
+  const patterns = rules.flatMap((r) => (r.group ? [r] : r.names.some((n) => n.endsWith('/*')) ? [{ group: r.names.filter((n) => n.endsWith('/*')), message: r.message }] : []));
+  return { files, ignores, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
+};
+
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support/**'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.test-results/**', 'docs/**'] },
@@ -25,7 +56,66 @@ export default tseslint.config(
     },
   },
   {
-    files: ['backend/**/*.ts', 'host/**/*.{ts,js,mjs}', 'scripts/**/*.{js,mjs}', 'test/**/*.ts', 'bench/**/*.{js,mjs,ts}', '*.{js,mjs,ts}'],
+    files: ['backend/**/*.{ts,mjs}', 'host/**/*.{ts,js,mjs}', 'scripts/**/*.{js,mjs}', 'test/**/*.ts', 'bench/**/*.{js,mjs,ts}', 'packages/docker-cli/src/node.ts', '*.{js,mjs,ts}'],
     languageOptions: { globals: { ...globals.node } },
   },
+
+  // ---- boundaries ------------------------------------------------------------------------------------
+  boundary(
+    ['packages/core/src/**/*.ts'],
+    [
+      NODE,
+      REACT,
+      pkg(['@dockbase/docker-cli/*'], 'The core uses the DockerCli port only (@dockbase/docker-cli), never an adapter.'),
+      pkg(['@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/backend'], 'The core knows no backend client, host or UI: it defines ports they implement.'),
+      intoWorkspace('ui', 'host', 'backend', 'test', 'bench', 'docker-cli', 'api'),
+    ],
+    TESTS,
+  ),
+  {
+    // Browser and Node share only these globals with the core; the rest would tie it to one host.
+    files: ['packages/core/src/**/*.ts'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'fetch', 'process', 'Buffer', 'require', '__dirname', 'global'].map((name) => ({
+          name,
+          message: `The core runs in the tab, the host and the CLI alike: ${name} belongs to one of them (pass it in through a port).`,
+        })),
+      ],
+    },
+  },
+  boundary(
+    ['packages/docker-cli/src/**/*.ts'],
+    [NODE, pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'core', 'api')],
+    ['packages/docker-cli/src/node.ts', ...TESTS],
+  ),
+  boundary(['packages/docker-cli/src/node.ts'], [pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'core', 'api')]),
+  boundary(
+    ['packages/api/src/**/*.ts'],
+    [NODE, REACT, pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*'], 'The API contract uses only the engine-id list (@dockbase/core/engine-ids).'), intoWorkspace('ui', 'host', 'backend', 'core')],
+  ),
+  boundary(
+    ['ui/src/**/*.{ts,tsx}'],
+    [
+      NODE,
+      pkg(['@dockbase/host', '@dockbase/host/*'], 'The UI runs inside Docker Desktop too: it imports no standalone-host code.'),
+      pkg(['@dockbase/docker-cli/node'], "The tab reaches docker through Docker Desktop's bridge, not Node."),
+      pkg(['@dockbase/backend'], 'The UI talks to the backend over its API (@dockbase/api and backend-client/), never its code.'),
+      intoWorkspace('host', 'backend', 'packages', 'test'),
+    ],
+    TESTS,
+  ),
+  boundary(
+    ['backend/src/**/*.ts'],
+    [
+      REACT,
+      pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui'], 'The backend holds metadata only: it imports the API contract (@dockbase/api), no UI, core or host code.'),
+      intoWorkspace('ui', 'host', 'packages', 'test'),
+    ],
+  ),
+  boundary(['host/src/page/**/*.ts'], [NODE, pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), intoWorkspace('ui', 'backend', 'packages', 'test')], TESTS),
+  boundary(['host/src/**/*.ts', 'host/scripts/**/*.mjs', 'host/*.mjs'], [pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), intoWorkspace('ui', 'backend', 'packages', 'test')], ['host/src/page/**', ...TESTS]),
+  boundary(['test/**/*.ts', 'bench/**/*.ts', 'ui/test-support/**/*.{ts,tsx}'], [intoWorkspace('ui', 'host', 'backend', 'packages')]),
 );

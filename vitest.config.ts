@@ -53,6 +53,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'unit-architecture',
+          include: ['test/architecture/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'unit-packaging',
           include: ['test/packaging/**/*.test.ts'],
           environment: 'node',

@@ -86,12 +86,11 @@ describe('the backend process', () => {
     expect(refused).toBeGreaterThan(0); // the kill really landed mid-burst
 
     const second = await start(['--socket', socket, '--data-dir', dataDir]);
-    const { instances } = (await call(socket, 'GET', '/instances')).json as {
-      instances: Array<{ id: string; settings: { seq?: number }; history: Array<{ action: string }> }>;
-    };
-    const byId = new Map(instances.map((m) => [m.id, m]));
-    for (const i of ackedInstances) expect(byId.get(`w-${i}`)?.settings).toEqual({ seq: i });
-    for (const i of ackedHistory) expect(byId.get(`base-${i % 10}`)?.history.map((h) => h.action)).toContain(`op-${i}`);
+    type Meta = { settings: { seq?: number }; history: Array<{ action: string }> };
+    const read = async (id: string) => (await call(socket, 'GET', `/instances/${id}`)).json as Meta | undefined;
+    for (const i of ackedInstances) expect((await read(`w-${i}`))?.settings).toEqual({ seq: i });
+    const history = new Map(await Promise.all(bases.map(async (id) => [id, (await read(id))?.history.map((h) => h.action) ?? []] as const)));
+    for (const i of ackedHistory) expect(history.get(`base-${i % 10}`)).toContain(`op-${i}`);
     second.child.kill('SIGTERM');
     expect((await second.exit).code).toBe(0);
   });

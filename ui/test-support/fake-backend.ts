@@ -23,10 +23,6 @@ export class FakeBackend implements BackendClient {
     return r && structuredClone(r);
   }
 
-  async listInstances(): Promise<InstanceMeta[]> {
-    return [...this.records.values()].map((r) => structuredClone(r));
-  }
-
   async saveInstance(id: string, input: Pick<InstanceMeta, 'name' | 'engine' | 'settings'>): Promise<InstanceMeta> {
     const now = this.now();
     const old = this.records.get(id);

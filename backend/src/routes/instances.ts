@@ -48,7 +48,6 @@ type IdParams = { id: string };
 export function instanceRoutes(app: FastifyInstance, store: Store): void {
   const missing = (id: string) => notFound(`Instance "${id}"`);
 
-  app.get('/instances', async () => ({ instances: store.list() }));
 
   app.get<{ Params: IdParams }>('/instances/:id', { schema: { params: idParams } }, async (request, reply) => {
     const meta = store.get(request.params.id);

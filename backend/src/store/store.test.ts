@@ -71,7 +71,9 @@ describe('schema migrations', () => {
     const again = open(dir);
     expect(again.get('a')).toMatchObject({ name: 'orders-db', history: [{ action: 'create', outcome: 'ok' }] });
     again.close();
-    expect(open(dir).list()).toHaveLength(1);
+    const db = raw(dir);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM instances').get()).toEqual({ n: 1 });
+    db.close();
   });
 
   it('refuses a database written by a newer backend instead of guessing', () => {
@@ -113,7 +115,6 @@ describe('instance metadata', () => {
     expect(history).toHaveLength(HISTORY_LIMIT);
     expect(history[0]).toMatchObject({ action: `op-${HISTORY_LIMIT + 5}`, outcome: 'ok' });
     expect(history.at(-1)).toMatchObject({ action: 'op-6' });
-    expect(store.list()[0]!.history).toEqual(history);
   });
 
   it('deletes an instance with its history', () => {

@@ -56,18 +56,6 @@ export class Store {
     return new Store(db);
   }
 
-  list(): InstanceMeta[] {
-    const rows = this.db.prepare('SELECT * FROM instances ORDER BY created_at, id').all() as InstanceRow[];
-    const history = new Map<string, HistoryEntry[]>();
-    const entries = this.db.prepare('SELECT * FROM history ORDER BY seq DESC').all() as HistoryRow[];
-    for (const row of entries) {
-      const list = history.get(row.instance_id) ?? [];
-      if (list.length < HISTORY_LIMIT) list.push(toEntry(row));
-      history.set(row.instance_id, list);
-    }
-    return rows.map((row) => toMeta(row, history.get(row.id) ?? []));
-  }
-
   get(id: string): InstanceMeta | undefined {
     const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as InstanceRow | undefined;
     if (!row) return undefined;

@@ -57,8 +57,8 @@ describe('ps output', () => {
 
   it('summarises any container’s names and published ports for conflict checks', () => {
     expect(parseContainerSummaries(`${HAND_MADE}\n${EXITED}`)).toEqual([
-      { id: '1111', names: ['web'], publishedPorts: [8080] },
-      { id: '5f272e7bf9310a8a36d20d049d3ce0bad25aafb544c4cd67a9027003ffba1b1c', names: ['another'], publishedPorts: [], claimedPort: 45555, instanceId: 'def456' },
+      { names: ['web'], publishedPorts: [8080] },
+      { names: ['another'], publishedPorts: [], claimedPort: 45555 },
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('ps output', () => {
 });
 
 describe('inspect output', () => {
-  it('reads configuration, state, health and mounts', () => {
+  it('reads the configuration the password is read from', () => {
     const json = JSON.stringify([
       {
         Id: 'abc',
@@ -104,17 +104,8 @@ describe('inspect output', () => {
       },
     ]);
     expect(parseInspect(json)).toEqual({
-      id: 'abc',
-      name: 'cache',
-      labels: { 'io.dockbase.instance': 'i1' },
       env: ['A=1', 'REDISCLI_AUTH=x y'],
       cmd: ['redis-server', '--requirepass', 'x y'],
-      state: 'running',
-      health: 'healthy',
-      exitCode: 0,
-      startedAt: '2026-11-25T18:00:00Z',
-      error: '',
-      mounts: [{ type: 'volume', name: 'dockbase-cache-data', destination: '/data' }],
     });
   });
 

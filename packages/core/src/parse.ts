@@ -109,13 +109,11 @@ export function parseInstances(stdout: string): Instance[] {
 
 /** Any container: the facts conflict checks need. */
 export interface ContainerSummary {
-  id: string;
   names: string[];
   /** Host ports published by the running container. */
   publishedPorts: number[];
   /** For Dockbase instances: the port they claim even while stopped. */
   claimedPort?: number;
-  instanceId?: string;
 }
 
 /** "127.0.0.1:6379->6379/tcp, :::5432->5432/tcp, 0.0.0.0:3000-3001->3000-3001/tcp" → host ports. */
@@ -131,32 +129,19 @@ export function parsePublishedPorts(text: string): number[] {
 
 export function parseContainerSummaries(stdout: string): ContainerSummary[] {
   return parseJsonLines(stdout).map((row) => {
-    const labels = parseLabelString(str(row.Labels));
-    const claimed = claimedPort(labels);
-    const instanceId = labels[LABEL.instance];
+    const claimed = claimedPort(parseLabelString(str(row.Labels)));
     return {
-      id: str(row.ID),
       names: str(row.Names).split(',').map((n) => n.replace(/^\//, '')).filter(Boolean),
       publishedPorts: parsePublishedPorts(str(row.Ports)),
       ...(claimed !== undefined ? { claimedPort: claimed } : {}),
-      ...(instanceId ? { instanceId } : {}),
     };
   });
 }
 
-/** What `docker container inspect` adds to the list: configuration the password is read from. */
+/** What `docker container inspect` adds to the list: the configuration the password is read from. */
 export interface ContainerDetails {
-  id: string;
-  name: string;
-  labels: Record<string, string>;
   env: string[];
   cmd: string[];
-  state: ContainerState;
-  health: Health;
-  exitCode: number;
-  startedAt: string;
-  error: string;
-  mounts: Array<{ type: string; name: string; destination: string }>;
 }
 
 export function parseInspect(stdout: string): ContainerDetails {
@@ -164,25 +149,9 @@ export function parseInspect(stdout: string): ContainerDetails {
   const c = (Array.isArray(arr) ? arr[0] : arr) as Json | undefined;
   if (!c) throw new Error('docker inspect printed no container');
   const config = (c.Config ?? {}) as Json;
-  const state = (c.State ?? {}) as Json;
-  const health = (state.Health ?? {}) as Json;
-  const rawHealth = str(health.Status);
   return {
-    id: str(c.Id),
-    name: str(c.Name).replace(/^\//, ''),
-    labels: (config.Labels ?? {}) as Record<string, string>,
     env: Array.isArray(config.Env) ? config.Env.map(str) : [],
     cmd: Array.isArray(config.Cmd) ? config.Cmd.map(str) : [],
-    state: stateOf(str(state.Status), ''),
-    health: rawHealth === 'starting' || rawHealth === 'healthy' || rawHealth === 'unhealthy' ? rawHealth : 'none',
-    exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : 0,
-    startedAt: str(state.StartedAt),
-    error: str(state.Error),
-    mounts: (Array.isArray(c.Mounts) ? (c.Mounts as Json[]) : []).map((m) => ({
-      type: str(m.Type),
-      name: str(m.Name),
-      destination: str(m.Destination),
-    })),
   };
 }
 

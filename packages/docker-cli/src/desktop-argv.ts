@@ -2,7 +2,9 @@
  * How Docker Desktop's bridge treats the `args` of a NON-stream `ddClient.docker.cli.exec` call: it joins
  * them into one command line and splits that line again with shell-like quoting. Stream calls pass `args`
  * verbatim. Dockbase's Desktop adapter therefore uses stream calls only; this function exists so tests and
- * the standalone host reproduce the quirk faithfully (see shared reference extension-sdk.md).
+ * the standalone host reproduce the quirk faithfully. (Docker's own extension docs pass `'"{{json .}}"'`, with
+ * inner quotes, to non-stream calls for this reason; an open SDK report notes that stream calls do not
+ * process quotes at all.)
  *
  * Splitting rules (POSIX-shell-like, without expansion): whitespace separates words; single quotes keep
  * everything literally; double quotes keep everything but let a backslash escape `"`, `\\`, `$` and a

@@ -102,21 +102,18 @@ describe('instances', () => {
     expect(calls).toEqual([{ method: 'put', url: '/instances/orders', data: { name: 'orders-db', engine: 'postgres', settings } }]);
   });
 
-  it('lists, reads, annotates, records and deletes over the right routes', async () => {
+  it('reads, annotates, records and deletes over the right routes', async () => {
     const entry = { at: '2025-06-01T12:00:01.000Z', action: 'start', outcome: 'ok' };
-    const { client, calls } = clientWith(({ method, url }) => {
-      if (url === '/instances') return { instances: [meta] };
+    const { client, calls } = clientWith(({ method }) => {
       if (method === 'post') return entry;
       if (method === 'delete') return undefined;
       return { ...meta, notes: 'n' };
     });
-    expect(await client.listInstances()).toEqual([meta]);
     expect(await client.getInstance('orders')).toMatchObject({ id: 'orders' });
     expect(await client.setNotes('orders', 'n')).toMatchObject({ notes: 'n' });
     expect(await client.addHistory('orders', { action: 'start', outcome: 'ok' })).toEqual(entry);
     await expect(client.deleteInstance('orders')).resolves.toBeUndefined();
     expect(calls).toEqual([
-      { method: 'get', url: '/instances' },
       { method: 'get', url: '/instances/orders' },
       { method: 'patch', url: '/instances/orders', data: { notes: 'n' } },
       { method: 'post', url: '/instances/orders/history', data: { action: 'start', outcome: 'ok' } },
@@ -152,9 +149,9 @@ describe('instances', () => {
 
   it('reports an unreachable backend as unavailable, keeping Docker Desktop’s message', async () => {
     const { client } = clientWith(() => Promise.reject({ name: 'Error', message: 'connect ENOENT /run/guest-services/backend.sock', statusCode: 500 }));
-    await expect(client.listInstances()).rejects.toMatchObject({ code: 'unavailable', message: 'connect ENOENT /run/guest-services/backend.sock' });
+    await expect(client.setNotes('x', 'n')).rejects.toMatchObject({ code: 'unavailable', message: 'connect ENOENT /run/guest-services/backend.sock' });
     const { client: bare } = clientWith(() => Promise.reject(undefined));
-    await expect(bare.listInstances()).rejects.toMatchObject({ code: 'unavailable', message: 'The Dockbase backend did not answer.' });
+    await expect(bare.setNotes('x', 'n')).rejects.toMatchObject({ code: 'unavailable', message: 'The Dockbase backend did not answer.' });
   });
 });
 

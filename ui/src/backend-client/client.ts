@@ -44,7 +44,6 @@ export interface BackendClient {
   listTags(image: EngineId, query?: TagsQuery): Promise<TagsPage>;
   /** Undefined when the backend knows no such instance. */
   getInstance(id: string): Promise<InstanceMeta | undefined>;
-  listInstances(): Promise<InstanceMeta[]>;
   /** Creates or replaces; notes and history are kept on replace. Never pass the password. */
   saveInstance(id: string, input: InstanceInput): Promise<InstanceMeta>;
   setNotes(id: string, notes: string): Promise<InstanceMeta>;
@@ -106,10 +105,6 @@ export function createBackendClient(ddClient: BackendHost): BackendClient | unde
         if (err instanceof BackendError && err.code === 'not-found') return undefined;
         throw err;
       }
-    },
-
-    async listInstances() {
-      return (await send<{ instances: InstanceMeta[] }>(() => service.get('/instances'))).instances;
     },
 
     saveInstance(id, input) {
