@@ -1,7 +1,9 @@
 import { useCallback, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { isDockbaseError, type Instance, type PullProgress, InvalidInputError, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage, isCancelled } from '../errors';
+import { relistInstances } from '../queries';
 
 export type CreateOutcome =
   | { kind: 'created'; instance: Instance }
@@ -36,6 +38,7 @@ function fieldErrorsOf(e: unknown): FieldErrors | undefined {
 /** Creates (pulls if needed, then starts) one instance at a time; a second call while one runs is ignored. */
 export function useCreateInstance(onCreated?: (instance: Instance) => void): CreateInstanceState {
   const { dockbase, desktop, backend } = useAppServices();
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [pull, setPull] = useState<PullProgress | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
@@ -63,6 +66,8 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
             .then(() => backend.addHistory(instance.id, { action: 'create', outcome: 'ok' }))
             .catch(() => undefined);
         }
+        // The new instance shows at once, whether or not its events have arrived yet.
+        void relistInstances(queryClient);
         desktop.toast.success(`${instance.name} was created and is starting.`);
         onCreated?.(instance);
         return { kind: 'created', instance };
@@ -80,7 +85,7 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
         setPull(undefined);
       }
     },
-    [dockbase, desktop, backend, onCreated],
+    [dockbase, desktop, backend, queryClient, onCreated],
   );
 
   const cancel = useCallback(() => running.current?.abort(), []);

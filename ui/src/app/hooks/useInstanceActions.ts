@@ -1,7 +1,9 @@
 import { useCallback, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
+import { relistInstances } from '../queries';
 
 export type InstanceAction = 'start' | 'stop' | 'restart' | 'delete';
 
@@ -19,9 +21,11 @@ export interface InstanceActions {
 /**
  * Start, stop, restart and delete, one operation per instance at a time (a second one is ignored).
  * Failures go to a toast with the service's message; with a backend, each outcome lands in the history.
+ * Each action lists the instances again, in case its events were missed.
  */
-export function useInstanceActions(onDone?: () => void): InstanceActions {
+export function useInstanceActions(): InstanceActions {
   const { dockbase, desktop, backend } = useAppServices();
+  const queryClient = useQueryClient();
   const [busy, setBusy] = useState<Record<string, InstanceAction>>({});
   const [recorded, setRecorded] = useState<Record<string, number>>({});
   const running = useRef(new Set<string>());
@@ -43,7 +47,7 @@ export function useInstanceActions(onDone?: () => void): InstanceActions {
       } finally {
         running.current.delete(instance.id);
         setBusy(({ [instance.id]: _done, ...rest }) => rest);
-        onDone?.();
+        void relistInstances(queryClient);
       }
       if (backend) {
         // Best effort: the notes of a deleted instance go with it; nothing here is worth an error.
@@ -58,7 +62,7 @@ export function useInstanceActions(onDone?: () => void): InstanceActions {
       }
       return ok;
     },
-    [desktop, backend, onDone],
+    [desktop, backend, queryClient],
   );
 
   return {
