@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { v1 } from '@docker/extension-api-client-types';
 import { createBackendClient, type BackendClient } from './backend-client/client';
-import { createDockbase, type Dockbase } from '@dockbase/core';
+import { ActivityLog, createDockbase, type Dockbase } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/components/InstancesView';
@@ -42,7 +42,9 @@ export function App({ client, cli, dockbase, backend }: AppProps) {
 /** The services every hook reads from the context, once the backend has said whether it is there. */
 function Services({ dockbase, desktop, backendClient }: { dockbase: Dockbase; desktop: DesktopServices; backendClient: BackendClient | undefined }) {
   const backend = useAvailableBackend(backendClient);
-  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend }), [dockbase, desktop, backend]);
+  // What happened to instances goes to the backend's history; without a backend nothing is recorded.
+  const activity = useMemo(() => new ActivityLog(backend), [backend]);
+  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend, activity }), [dockbase, desktop, backend, activity]);
   return (
     <AppServicesProvider value={services}>
       <InstancesView />

@@ -61,7 +61,6 @@ export function InstancesView() {
               instance={instance}
               busy={actions.busy[instance.id]}
               withDetails={backend !== undefined}
-              historyVersion={actions.recorded[instance.id] ?? 0}
               onStart={() => void actions.start(instance)}
               onStop={() => void actions.stop(instance)}
               onRestart={() => void actions.restart(instance)}
