@@ -9,7 +9,7 @@ import { proxyToBackend } from './backend-proxy';
 import { startBackend, type BackendProcess } from './backend-process';
 import { createExecBridge } from './exec-bridge';
 import { BASE_HEADERS, HttpError, sendError } from './http-helpers';
-import { EXEC_PATH, EXEC_STREAM_PATH, VM_PREFIX, type HostConfig } from './protocol';
+import { EXEC_PATH, EXEC_STREAM_PATH, PAGE_PATH, SESSION_PATH, VM_PREFIX, type PageConfig } from './protocol';
 import { createStaticFiles } from './static-files';
 
 /**
@@ -17,7 +17,7 @@ import { createStaticFiles } from './static-files';
  * runs the docker commands the page asks for (allowlisted, exact argv, no shell) and proxies
  * `extension.vm.service` calls to the backend, which it runs as a child process on a unix socket.
  *
- * This file composes the parts: auth.ts (who may use it), exec-bridge.ts (running docker), static-files.ts
+ * This file composes the parts: auth.ts (who may use it: the token, the one-time login code), exec-bridge.ts (running docker), static-files.ts
  * (the HTML, the page script and the UI build) and backend-proxy.ts (/api/vm/), and owns start-up and close().
  */
 
@@ -58,9 +58,11 @@ export interface HostOptions {
 export interface HostHandle {
   /** http://127.0.0.1:PORT/ */
   readonly url: string;
-  /** The one-time login link: works once, then the session cookie it set is the only way in. */
+  /** The first one-time login link: its code can be exchanged for the token once, by the sign-in page. */
   readonly loginUrl: string;
-  /** The per-run bridge token (for tests; the page gets it inside the served HTML). */
+  /** A new one-time login link (another tab or browser); an unused earlier link stops working. */
+  newLoginUrl(): string;
+  /** The per-run bridge token (for tests; the page gets it from SESSION_PATH, never in HTML). */
   readonly token: string;
   readonly port: number;
   /** Whether the backend is running (and `extension.vm` present in the page). */
@@ -96,7 +98,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   let backend: BackendProcess | undefined;
   let runDir = '';
   let dataDir = '';
-  let pageConfig: HostConfig = { token: auth.token, backend: false, platform: process.platform, arch: process.arch, hostname: os.hostname() };
+  let pageConfig: PageConfig = { backend: false, platform: process.platform, arch: process.arch, hostname: os.hostname() };
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -123,15 +125,16 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
     const pathname = url.pathname;
 
     if (pathname.startsWith('/api/')) {
+      if (pathname === SESSION_PATH) return auth.exchangeCode(req, res);
       auth.requireToken(req);
+      if (pathname === PAGE_PATH) return files.serveApp(req, res, pageConfig);
       if (pathname === EXEC_PATH || pathname === EXEC_STREAM_PATH) return bridge.handle(req, res, pathname);
       if (pathname.startsWith(VM_PREFIX)) return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search);
       throw new HttpError(404, 'no such bridge endpoint');
     }
-    if (pathname === '/login') return auth.login(req, res, url);
-    if (!auth.hasSession(req)) return auth.refuseWithoutSession(res);
+    // Everything else is public and the same for everyone: the sign-in page, the page script, the UI build.
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'use GET');
-    files.serve(req, res, pathname, pageConfig);
+    files.serve(req, res, pathname);
   }
 
   // ---- start: listen first (a busy port fails before anything is spawned), then the backend -------------
@@ -206,6 +209,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   return {
     url,
     loginUrl: `${url}login?code=${auth.loginCode}`,
+    newLoginUrl: () => `${url}login?code=${auth.newLoginCode()}`,
     token: auth.token,
     port: actualPort,
     backend: backend !== undefined,
