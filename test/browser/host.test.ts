@@ -159,6 +159,15 @@ describe('the UI in the standalone host', () => {
     await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
     expect(page.url()).toBe(host.url);
     expect(await page.evaluate(() => (window as unknown as PageWindow).ddClient.extension.vm?.service?.get('/health'))).toEqual({ status: 'ok' });
+    // The app's page keeps the sign-in page's Content-Security-Policy: an injected inline script does not run.
+    const inlineRan = await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.head.append(script);
+      await new Promise((r) => setTimeout(r, 50));
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    expect(inlineRan).toBe(false);
 
     // A second tab of the same browser gets the sign-in page, then signs in with a new link from the host.
     const second = await context.newPage();
