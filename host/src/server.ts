@@ -17,8 +17,9 @@ import { createStaticFiles } from './static-files';
  * runs the docker commands the page asks for (allowlisted, exact argv, no shell) and proxies
  * `extension.vm.service` calls to the backend, which it runs as a child process on a unix socket.
  *
- * This file composes the parts: auth.ts (who may use it: the token, the one-time login code), exec-bridge.ts (running docker), static-files.ts
- * (the HTML, the page script and the UI build) and backend-proxy.ts (/api/vm/), and owns start-up and close().
+ * This file composes the parts: auth.ts (who may use it: the token, the one-time login codes), exec-bridge.ts
+ * (running docker), static-files.ts (the sign-in page, the app's HTML, the page script and the UI build) and
+ * backend-proxy.ts (/api/vm/), and owns start-up and close().
  */
 
 export const LOOPBACK = '127.0.0.1';

@@ -17,7 +17,7 @@ import {
  *
  * - `/`, `/index.html`, `/login`: the sign-in page (401, except 200 for the login link's /login). Its script
  *   signs in with the code from the login link, or finds the token in the tab's sessionStorage, and then
- *   replaces the page with the app's HTML from PAGE_PATH (which needs the token; see appHtml).
+ *   replaces the page with the app's HTML from PAGE_PATH (served behind the token, see serveApp).
  * - The page script, the sign-in stylesheet and the files of the UI build (not its index.html): to anyone.
  */
 
