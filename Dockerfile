@@ -22,6 +22,7 @@ COPY packages/docker-cli/package.json packages/docker-cli/
 COPY ui/package.json ui/
 COPY backend/package.json backend/
 COPY host/package.json host/
+COPY cli/package.json cli/
 
 FROM base AS build
 RUN npm ci --no-audit --no-fund

@@ -6,7 +6,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Three layers, each its own npm script (see package.json):
 //   unit-*  : the packages (core, docker-cli, api), the React components (jsdom), the backend and host
-//             on loopback/sockets, the packaging;
+//             on loopback/sockets, the CLI over a scripted docker, the packaging;
 //   engine  : against a real Docker engine and the local registry (scripts/test-env.sh starts both);
 //   browser : the standalone host in headless Chromium.
 export default defineConfig({
@@ -49,6 +49,13 @@ export default defineConfig({
           include: ['host/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'unit-cli',
+          include: ['cli/src/**/*.test.ts'],
+          environment: 'node',
         },
       },
       {

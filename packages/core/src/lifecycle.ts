@@ -91,14 +91,14 @@ export class InstanceLifecycle {
     }
   }
 
-  /** The last `tail` lines of the instance's log (stdout and stderr). */
-  async logs(instance: Instance, tail = 200): Promise<string[]> {
+  /** The last `tail` lines of the instance's log (stdout and stderr), or all of it. */
+  async logs(instance: Instance, tail: number | 'all' = 200): Promise<string[]> {
     const r = await this.docker.run(logsArgs(instance.containerId, { tail }), `read the logs of ${instance.name}`);
     return `${r.stdout}${r.stderr}`.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
   }
 
   /** Follows the instance's log as it grows; cancel the handle to stop. */
-  followLogs(instance: Instance, onLine: (line: string) => void, tail = 200): StreamHandle {
+  followLogs(instance: Instance, onLine: (line: string) => void, tail: number | 'all' = 200): StreamHandle {
     return this.docker.stream(logsArgs(instance.containerId, { tail, follow: true }), { onLine: (line) => onLine(line) });
   }
 

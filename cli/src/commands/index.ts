@@ -1,0 +1,11 @@
+import { create } from './create';
+import { list } from './list';
+import { logs } from './logs';
+import { restart, start, stop } from './lifecycle';
+import { rm } from './rm';
+import { ui } from './ui';
+import { url } from './url';
+import type { CommandModule } from './command';
+
+/** Every command, in the order `dockbase --help` lists them. */
+export const COMMANDS: readonly CommandModule[] = [list, create, start, stop, restart, rm, logs, url, ui];
