@@ -8,6 +8,14 @@ import type { Io } from './app';
 import { EXIT } from './exit-codes';
 import { runCli } from './program';
 
+// A reader that stops early (`dockbase list | head -1`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const listeners = new Set<() => void>();
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -29,6 +29,7 @@ export { MAX_CHILDREN, MAX_OUTPUT_BYTES } from './exec-bridge';
 export { injectIntoHtml } from './static-files';
 
 export { APP_ROOT, DEFAULT_PATHS, appPaths, type AppPaths } from './paths';
+export { TOKEN_STORAGE_KEY } from './protocol';
 
 export interface HostOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. Default 7600. */
