@@ -161,6 +161,20 @@ describe('instances by name', () => {
     expect(d.calls.some((c) => c[0] === 'rm' || c[0] === 'volume')).toBe(false);
   });
 
+  it('on a terminal, asks before deleting: y for a running instance, its name for its data', async () => {
+    const declined = docker();
+    expect(await run(['rm', 'cache'], declined, { tty: true, stdin: 'n\n' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Delete cache? It is running. [y/N] ') });
+    expect(declined.calls.some((c) => c[0] === 'rm')).toBe(false);
+    const wrongName = docker();
+    const r = await run(['rm', 'cache', '--with-data'], wrongName, { tty: true, stdin: 'y\n' });
+    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('Type cache to confirm: ') });
+    expect(r.stderr).toContain('Nothing was deleted.');
+    expect(wrongName.calls.some((c) => c[0] === 'rm' || c[0] === 'volume')).toBe(false);
+    const typed = docker();
+    expect(await run(['rm', 'cache', '--with-data'], typed, { tty: true, stdin: 'cache\n' })).toMatchObject({ code: 0, stdout: 'Deleted cache and its data.\n' });
+    expect(typed.calls).toContainEqual(['volume', 'rm', 'dockbase-cache-data']);
+  });
+
   it('lists instances as a table and as JSON, never with a password', async () => {
     const table = await run(['list'], docker());
     expect(table.stdout).toBe('NAME   ENGINE  VERSION  STATUS   ADDRESS         DATA\ncache  Redis   7.4      healthy  127.0.0.1:6379  dockbase-cache-data\n');

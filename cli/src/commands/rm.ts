@@ -24,8 +24,9 @@ export const rm: CommandModule = {
       .addHelpText(
         'after',
         `
-A stopped instance whose data is kept is deleted at once. Deleting a running instance, or the data, asks
-first on a terminal; without one (scripts, CI) it needs --yes and otherwise exits with 2 and deletes nothing.
+A stopped instance whose data is kept is deleted at once. Deleting a running instance asks first on a
+terminal (y/N), and deleting the data asks you to type the instance's name, as the tab does; without a
+terminal (scripts, CI) either needs --yes, and otherwise exits with 2 and deletes nothing.
 The data of an instance deleted without --with-data stays in its volumes: creating the same name again
 reuses it.`,
       )
@@ -41,7 +42,13 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
   if (risks.length > 0 && !options.yes) {
     const interactive = app.io.stdin.isTTY && app.io.stderr.isTTY;
     if (!interactive) throw new UsageError(`Not deleted: ${risks.join(', and ')}. Pass --yes to delete it anyway.`);
-    if (!(await confirm(app, `Delete ${instance.name}? ${capitalize(risks.join(', and '))}. [y/N] `))) throw new Error('Nothing was deleted.');
+    // The tab's rule: deleting data takes typing the instance's name; deleting a running instance, a yes.
+    const running = isActive(instance) ? `, while it is ${instance.status}` : '';
+    const confirmed =
+      withData && instance.volumes.length > 0
+        ? (await ask(app, `Delete ${instance.name} and its data (${instance.volumes.join(', ')})${running}? This cannot be undone. Type ${instance.name} to confirm: `)) === instance.name
+        : /^y(es)?$/i.test(await ask(app, `Delete ${instance.name}? It is ${instance.status}. [y/N] `));
+    if (!confirmed) throw new Error('Nothing was deleted.');
   }
 
   const progress = new Progress(app.io.stderr);
@@ -61,17 +68,13 @@ function deletedText(instance: Instance, kept: readonly string[]): string {
   return `Deleted ${instance.name}. Its data is kept in ${kept.join(', ')}: \`dockbase create ${instance.engine} --name ${instance.name}\` uses it again (\`docker volume rm ${kept.join(' ')}\` removes it).`;
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** One line from the terminal: yes or no (anything but y/yes is no). */
-async function confirm(app: CliApp, question: string): Promise<boolean> {
+/** Asks on stderr; one line typed on the terminal, trimmed. */
+async function ask(app: CliApp, question: string): Promise<string> {
   app.io.stderr.write(question);
   let answer = '';
   for await (const chunk of app.io.stdin) {
     answer += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     if (answer.includes('\n')) break;
   }
-  return /^\s*y(es)?\s*$/i.test(answer.split('\n')[0] ?? '');
+  return (answer.split('\n')[0] ?? '').trim();
 }
