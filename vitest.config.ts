@@ -70,6 +70,8 @@ export default defineConfig({
         test: {
           name: 'unit-packaging',
           include: ['test/packaging/**/*.test.ts'],
+          // The npm package is run for real (engine, registry, Chromium): the browser layer.
+          exclude: ['test/packaging/npm-package.test.ts'],
           environment: 'node',
         },
       },
@@ -87,9 +89,9 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
+          include: ['test/browser/**/*.test.ts', 'test/packaging/npm-package.test.ts'],
           environment: 'node',
-          globalSetup: [here('./test/support/require-engine.ts'), here('./test/support/require-chromium.ts')],
+          globalSetup: [here('./test/support/require-engine.ts'), here('./test/support/require-chromium.ts'), here('./test/support/package-setup.ts')],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
