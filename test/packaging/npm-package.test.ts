@@ -119,7 +119,7 @@ describe('the npm package', () => {
     await card(cliName).getByText('Healthy', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await dockbase(['rm', cliName, '--with-data', '--yes'], inPackage)).toMatchObject({ code: 0 });
     await card(cliName).waitFor({ state: 'detached', timeout: 30_000 });
-    expect(await leftovers(cliName)).toEqual({ containers: [], volumes: [] });
+    expect(await leftovers(cliName)).toEqual({ containers: [], volumes: [] }); // the CLI returned once both were gone
   });
 
   it('deletes the UI’s instance with its data in the UI, leaving nothing', async () => {
@@ -129,7 +129,7 @@ describe('the npm package', () => {
     await dialog.getByRole('textbox', { name: `Type ${uiName} to confirm` }).fill(uiName);
     await dialog.getByRole('button', { name: 'Delete instance and data' }).click();
     await card(uiName).waitFor({ state: 'detached', timeout: 30_000 });
-    expect(await leftovers(uiName)).toEqual({ containers: [], volumes: [] });
+    await expect.poll(() => leftovers(uiName), { timeout: 30_000 }).toEqual({ containers: [], volumes: [] });
     expect((await dockbaseJson<Array<{ name: string }>>(['list'], inPackage)).map((i) => i.name)).not.toContain(uiName);
   });
 });
