@@ -9,11 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchBackend } from './backend-benchmarks';
 import { benchBundle } from './bundle-benchmarks';
+import { benchPackage } from './package-benchmarks';
 import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, removeBenchContainers } from './engine-benchmarks';
 import { benchUi } from './ui-benchmarks';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
+/** `--only=package`: measure the npm package alone and keep the other figures of bench/results.json. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 function machine() {
   const docker = execFileSync('docker', ['version', '--format', '{{.Server.Version}}']).toString().trim();
@@ -28,6 +31,8 @@ function machine() {
 }
 
 async function main() {
+  if (only === 'package') return packageOnly();
+  if (only !== undefined) throw new Error(`--only=${only}: only "package" can be measured alone`);
   const { cli } = countingDocker();
   const info = machine();
   console.log(`Dockbase benchmarks on ${info.cpu}, ${info.memoryGb} GB, Docker ${info.dockerEngine}, Node ${info.node}${quick ? ' (quick)' : ''}\n`);
@@ -59,7 +64,10 @@ async function main() {
   const bundle = benchBundle();
   const backend = await benchBackend(200, quick ? 5 : 15);
 
-  const results = { machine: info, listRefresh: list, ui, createToReady: ready, bundle, backend };
+  console.log('• npm package…');
+  const npmPackage = await benchPackage(quick ? 5 : 15);
+
+  const results: Results = { machine: info, listRefresh: list, ui, createToReady: ready, bundle, backend, npmPackage };
   fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
   console.log(`\n${table}`);
@@ -74,12 +82,29 @@ type Results = {
   createToReady: Awaited<ReturnType<typeof benchCreateToReady>>;
   bundle: ReturnType<typeof benchBundle>;
   backend: Awaited<ReturnType<typeof benchBackend>>;
+  /** Absent from results written before the package existed. */
+  npmPackage?: Awaited<ReturnType<typeof benchPackage>>;
 };
+
+/** Measures the package alone (packing is quick; the other figures need a quiet engine) and re-renders the table. */
+async function packageOnly() {
+  const file = path.join(ROOT, 'bench/results.json');
+  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as Results;
+  console.log('• npm package…');
+  results.npmPackage = await benchPackage(quick ? 5 : 15);
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTable(results);
+  console.log(`\n${table}`);
+  updateReadme(table);
+  console.log('\nWritten: bench/results.json (the package figures) and the README’s performance section.');
+}
 
 function renderTable(r: Results): string {
   const m = r.machine;
+  const p = r.npmPackage;
+  const packageDate = p && p.measuredAt.slice(0, 10) !== m.date.slice(0, 10) ? ` The npm package's figures: ${p.measuredAt.slice(0, 10)}, same machine.` : '';
   const lines = [
-    `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}, Docker Engine ${m.dockerEngine}, Node ${m.node}.`,
+    `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}, Docker Engine ${m.dockerEngine}, Node ${m.node}.${packageDate}`,
     '',
     '| List refresh | Dockbase (median) | docker invocations | bare `docker ps -a` | ps + inspect each | vs bare ps | vs naive |',
     '|---|---|---|---|---|---|---|',
@@ -97,6 +122,12 @@ function renderTable(r: Results): string {
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
+    ...(p
+      ? [
+          `| npm package \`dockbase\` (what \`npx dockbase\` downloads, without its dependencies ${p.dependencies.join(', ')}) | ${p.tarballKb} KB packed, ${p.unpackedKb} KB unpacked, ${p.files} files | |`,
+          `| \`dockbase --version\` / \`dockbase list --json\`, Node start-up included (median of ${p.runs}) | ${p.versionMs} ms / ${p.listMs} ms | |`,
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
