@@ -1,7 +1,8 @@
 /**
  * The published npm package: what `npx dockbase` downloads (the tarball npm pack makes, and its files
  * unpacked; its npm dependencies come on top), and how long the bin takes to start (`dockbase --version`,
- * Node's start-up included) and to list the instances (one `docker ps`).
+ * Node's start-up included, beside a bare `node -e 0` of the same run) and to list the instances (one
+ * `docker ps`).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -18,11 +19,13 @@ export interface PackageRow {
   dependencies: string[];
   versionMs: number;
   listMs: number;
+  /** `node -e 0`: Node's own start-up on this machine, now. */
+  nodeMs: number;
   runs: number;
 }
 
-const run = (args: string[]) =>
-  new Promise<void>((resolve, reject) => execFile(process.execPath, [path.join(ROOT, 'cli/dist/main.js'), ...args], (e) => (e ? reject(e) : resolve())));
+const node = (args: string[]) => new Promise<void>((resolve, reject) => execFile(process.execPath, args, (e) => (e ? reject(e) : resolve())));
+const run = (args: string[]) => node([path.join(ROOT, 'cli/dist/main.js'), ...args]);
 
 export async function benchPackage(runs: number): Promise<PackageRow> {
   const packed = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'scripts/pack.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
@@ -32,6 +35,7 @@ export async function benchPackage(runs: number): Promise<PackageRow> {
     files: string[];
     dependencies: Record<string, string>;
   };
+  const bare = await timeRuns(runs, () => node(['-e', '0']));
   const version = await timeRuns(runs, () => run(['--version']));
   const list = await timeRuns(runs, () => run(['list', '--json']));
   return {
@@ -43,6 +47,7 @@ export async function benchPackage(runs: number): Promise<PackageRow> {
     dependencies: Object.keys(packed.dependencies),
     versionMs: round(median(version)),
     listMs: round(median(list)),
+    nodeMs: round(median(bare)),
     runs,
   };
 }

@@ -125,7 +125,7 @@ function renderTable(r: Results): string {
     ...(p
       ? [
           `| npm package \`dockbase\` (what \`npx dockbase\` downloads, without its dependencies ${p.dependencies.join(', ')}) | ${p.tarballKb} KB packed, ${p.unpackedKb} KB unpacked, ${p.files} files | |`,
-          `| \`dockbase --version\` / \`dockbase list --json\`, Node start-up included (median of ${p.runs}) | ${p.versionMs} ms / ${p.listMs} ms | |`,
+          `| \`dockbase --version\` / \`dockbase list --json\`, Node start-up included (median of ${p.runs}) | ${p.versionMs} ms / ${p.listMs} ms (bare \`node -e 0\`: ${p.nodeMs} ms) | |`,
         ]
       : []),
   ];
