@@ -123,6 +123,38 @@ describe('create', () => {
     expect(r.stdout).toContain('redis://default:********@127.0.0.1:6379/');
   });
 
+  it('Ctrl-C during the pull cancels it, creates nothing and exits 130', async () => {
+    const base = dockerForCreate();
+    let pullCancelled = false;
+    const docker = {
+      calls: base.calls,
+      run: base.run,
+      stream(args: readonly string[], handlers: Parameters<typeof base.stream>[1]) {
+        if (args[0] !== 'pull') return base.stream(args, handlers);
+        base.calls.push([...args]);
+        let end: (code: number) => void = () => undefined;
+        const done = new Promise<number>((resolve) => (end = resolve));
+        handlers.onLine('a3ed95caeb02: Pulling fs layer', 'stdout');
+        return {
+          cancel: () => {
+            pullCancelled = true;
+            end(143);
+          },
+          done,
+        };
+      },
+    };
+    const missingImage = scriptedDocker([['image inspect', { code: 1, stderr: 'Error: No such image' }]]);
+    const r = await run(['create', 'redis', '--json'], { ...docker, run: (args, o) => (args[0] === 'image' ? missingImage.run(args, o) : base.run(args, o)) }, {
+      interrupt: (press) => setTimeout(press, 20),
+    });
+    expect(r.code).toBe(130);
+    expect(pullCancelled).toBe(true);
+    expect(r.stderr).toContain('Cancelling');
+    expect(JSON.parse(r.stderr.split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}')).toMatchObject({ error: { code: 'cancelled', exitCode: 130 } });
+    expect(base.calls.some((c) => c[0] === 'create' || c[0] === 'run')).toBe(false);
+  });
+
   it('suggests the next free name and port as the tab does', async () => {
     const docker = scriptedDocker([
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'redis-1', port: 6379 })}\n` }],

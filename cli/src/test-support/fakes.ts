@@ -42,12 +42,22 @@ class Captured implements Output {
   }
 }
 
-/** Runs the CLI in-process: stdin from `input` (a pipe), stdout and stderr captured, no terminal. */
-export async function run(argv: string[], docker: DockerCli, options: { stdin?: string; tty?: boolean } = {}) {
+/** Runs the CLI in-process: stdin from `input` (a pipe), stdout and stderr captured, no terminal. `interrupt` gets a function that presses Ctrl-C. */
+export async function run(argv: string[], docker: DockerCli, options: { stdin?: string; tty?: boolean; interrupt?: (press: () => void) => void } = {}) {
   const stdout = new Captured(options.tty);
   const stderr = new Captured(options.tty);
   const stdin = Object.assign(Readable.from(options.stdin === undefined ? [] : [options.stdin]), { isTTY: options.tty ?? false });
-  const io: Io = { stdout, stderr, stdin, onInterrupt: () => () => undefined };
+  const handlers = new Set<() => void>();
+  options.interrupt?.(() => [...handlers].forEach((h) => h()));
+  const io: Io = {
+    stdout,
+    stderr,
+    stdin,
+    onInterrupt: (handler) => {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+  };
   const code = await runCli(argv, io, docker);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
