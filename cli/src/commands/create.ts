@@ -102,7 +102,6 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     persistData: options.data,
     exposeOnNetwork: options.expose ?? false,
   };
-  if (input.exposeOnNetwork) note(stderr, `Note: port ${input.hostPort} will be reachable from other machines on your network.`);
 
   const progress = new Progress(stderr);
   const ref = imageRef(input.image || engine.image, input.tag);
@@ -132,6 +131,7 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     }
   }
 
+  if (instance.bindAddress !== '127.0.0.1') note(stderr, `Note: port ${instance.hostPort} is reachable from other machines on your network (--expose).`);
   const uri = connectionString(instance, password);
   if (options.json) {
     return printJson(stdout, { ...instanceJson(instance), ready, ...(options.showPassword ? { password, connectionString: uri } : {}) });
