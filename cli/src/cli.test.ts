@@ -214,6 +214,11 @@ describe('instances by name', () => {
     expect(json).toEqual([expect.objectContaining({ name: 'cache', status: 'healthy', state: 'running', url: 'redis://default:********@127.0.0.1:6379/' })]);
   });
 
+  it('lists only the named instances, and exits 3 when one does not exist', async () => {
+    expect(JSON.parse((await run(['list', 'cache', '--json'], docker())).stdout)).toEqual([expect.objectContaining({ name: 'cache' })]);
+    expect(await run(['list', 'cache', 'nope'], docker())).toMatchObject({ code: 3, stdout: '', stderr: 'Error: No Dockbase instance is named "nope".\n' });
+  });
+
   it('a Docker engine that does not answer exits 4', async () => {
     const down = scriptedDocker([['ps', { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' }]]);
     expect(await run(['list'], down)).toMatchObject({ code: 4, stderr: expect.stringContaining('The Docker engine is not reachable') });

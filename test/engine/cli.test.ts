@@ -59,6 +59,7 @@ describe('the dockbase CLI on the real engine', () => {
     const [fromCore] = (await core.dockbase.lifecycle.list()).filter((i) => i.name === name);
     expect(fromCore).toBeDefined();
     expect(listed).toMatchObject({ id: fromCore?.id, engine: 'redis', port, state: 'running', url: `redis://default:********@127.0.0.1:${port}/` });
+    expect(await dockbaseJson<InstanceJson[]>(['list', name])).toEqual([listed]);
     const table = await dockbase(['list']);
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+ENGINE\s+VERSION\s+STATUS\s+ADDRESS\s+DATA$/);
