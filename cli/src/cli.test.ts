@@ -64,6 +64,7 @@ describe('the command line', () => {
     [['create'], /missing required argument 'engine'/],
     [['create', 'sqlite'], /Allowed choices are postgres, mysql, mariadb, mongo, redis/],
     [['ui', '--port', '70000'], /expected 0 to 65535/],
+    [['ui', '--docker', ''], /--docker needs a path/],
     [['logs', 'x', '--tail', 'some'], /--tail takes a number of lines or "all"/],
     [['create', 'redis', '--password-stdin', '--generate-password'], /Give one of --password-stdin, --generate-password and --password/],
   ])('refuses %j with exit code 2 and runs no docker', async (argv, message) => {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_PORT } from '@dockbase/host';
 import { parsePortOption, runHost } from '@dockbase/host/run';
-import { ReportedFailure } from '../exit-codes';
+import { ReportedFailure, UsageError } from '../exit-codes';
 import type { CommandModule } from './command';
 
 /** The standalone host, as `npm start` runs it in the repository: the same code, options and messages. */
@@ -31,7 +31,7 @@ host, the backend and every docker process the page started.
 Environment: DOCKBASE_DATA_DIR (the backend's data; default ~/.local/share/dockbase).`,
       )
       .action(async (options: { port: number; backend: boolean; docker: string }) => {
-        if (options.docker === '') throw new InvalidArgumentError('--docker needs a path');
+        if (options.docker === '') throw new UsageError('--docker needs a path.');
         if (!(await runHost({ port: options.port, backend: options.backend, docker: options.docker }))) {
           throw new ReportedFailure('the standalone host did not start');
         }
