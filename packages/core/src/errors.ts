@@ -15,6 +15,8 @@ export type DockbaseErrorCode =
   | 'volume-conflict'
   | 'not-found'
   | 'cancelled'
+  | 'incompatible-data'
+  | 'bad-file'
   | 'command-failed';
 
 export class DockbaseError extends Error {
