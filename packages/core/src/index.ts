@@ -19,4 +19,5 @@ export * from './snapshots';
 export * from './data-scripts';
 export * from './dump-files';
 export * from './backups';
+export * from './data-policy';
 export * from './dockbase';
