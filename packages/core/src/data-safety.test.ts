@@ -10,7 +10,8 @@ import { checkCompatible } from './snapshots';
 import type { Snapshot } from './snapshot-model';
 import { scripted } from './test-support/scripted-cli';
 
-const hex = (s: string | number[]) => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s)).toString('hex').replace(/(..)/g, ' $1');
+const hex = (s: string | number[]) =>
+  (typeof s === 'string' ? [...s].map((c) => c.charCodeAt(0)) : s).map((b) => ` ${b.toString(16).padStart(2, '0')}`).join('');
 const sniffOutput = (head: string | number[], inner = '') => `42\n${hex(head)}\n--\n${inner ? hex(inner) : ''}\n`;
 
 const instance = (over: Partial<Instance> = {}): Instance => ({
