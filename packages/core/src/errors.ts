@@ -94,6 +94,7 @@ const FIELD_LABELS: Record<string, string> = {
   image: 'Image',
   hostPort: 'Port',
   password: 'Password',
+  seedFiles: 'Init files',
 };
 
 /** Input that fails validation: every field's problem, the first one as the message. */
