@@ -60,7 +60,7 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
     globalThis.localStorage?.setItem(LAST_FOLDER_KEY, folder);
     void state.run(folder.trim());
   };
-  const saving = state.progress?.phase === 'saving';
+  const saving = state.running && state.progress?.phase === 'saving';
   return (
     <Dialog open onClose={() => (state.running ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
       <Stack component="form" noValidate onSubmit={submit}>
