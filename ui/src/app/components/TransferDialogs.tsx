@@ -68,14 +68,14 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             <DialogContentText>
-              One file with all of {instance.name}’s data, written by {engine.transfer.exportTool} inside the container while it keeps running:{' '}
+              One file with all of {instance.name}’s data, written by {engine.transfer.exportTool} inside the container while it keeps running, named like{' '}
               <code>{Backups.exportFileName(instance)}</code>.
             </DialogContentText>
             <PathField
               label="Folder"
               value={folder}
               onChange={setFolder}
-              helperText={desktop.canChooseFiles ? 'A folder on this computer.' : 'An absolute path of a folder on the machine Dockbase runs on.'}
+              helperText={desktop.canChooseFiles ? 'A folder on this computer.' : 'The absolute path of a folder on the machine Dockbase runs on.'}
               choose={() => desktop.chooseFolder()}
             />
             {state.running && (
