@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { getEngine, type CloneInput, type Instance, type RecordedAction, type Snapshot } from '@dockbase/core';
 import { useAppServices } from '../context';
@@ -30,11 +30,14 @@ export function useSnapshots(instance: Instance): SnapshotsState {
   const { dockbase, desktop, activity } = useAppServices();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState<SnapshotOperation | undefined>();
+  // The guard against double clicks: state updates are too late for a second click in the same tick.
+  const running = useRef(false);
   const list = useQuery({ queryKey: queryKeys.snapshots(instance.id), queryFn: () => dockbase.snapshots.list(instance.id) });
 
   const run = useCallback(
     async (op: SnapshotOperation, work: () => Promise<{ message: string; size?: number; detail?: string }>): Promise<boolean> => {
-      if (busy) return false;
+      if (running.current) return false;
+      running.current = true;
       setBusy(op);
       let ok = false;
       let detail: string | undefined;
@@ -49,6 +52,7 @@ export function useSnapshots(instance: Instance): SnapshotsState {
         detail = errorMessage(e);
         desktop.toast.error(detail);
       } finally {
+        running.current = false;
         setBusy(undefined);
         void invalidateSnapshots(queryClient, instance.id);
         void relistInstances(queryClient);
@@ -59,7 +63,7 @@ export function useSnapshots(instance: Instance): SnapshotsState {
       });
       return ok;
     },
-    [busy, desktop, activity, queryClient, instance],
+    [desktop, activity, queryClient, instance],
   );
 
   return {
