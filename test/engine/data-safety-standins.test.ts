@@ -40,7 +40,11 @@ describe('snapshots of a two-volume engine (MongoDB stand-in)', () => {
     const original = await contents(own);
     expect(original).toContain('/v/db/collection: first');
 
-    const snapshot = await dockbase.snapshots.take(instance, { name: 'both folders' });
+    // The stand-in ignores SIGTERM (a graceful stop would wait out its 30 s timeout): it is killed here, and
+    // the snapshot of a stopped instance copies without stopping anything.
+    await docker('kill', instance.containerId);
+    const stopped = await dockbase.lifecycle.get(instance.id);
+    const snapshot = await dockbase.snapshots.take(stopped, { name: 'both folders' });
     expect(snapshot.volumes.map((v) => [v.key, v.path])).toEqual([['db', '/data/db'], ['configdb', '/data/configdb']]);
     const copies = { db: snapshot.volumes[0]!.volume, configdb: snapshot.volumes[1]!.volume };
     expect(await contents(copies)).toBe(original);
@@ -48,10 +52,11 @@ describe('snapshots of a two-volume engine (MongoDB stand-in)', () => {
     expect(helper).toContain(`type=volume,source=${own.db},target=/from/db,readonly`);
     expect(helper).toContain(`type=volume,source=${own.configdb},target=/from/configdb,readonly`);
 
-    const running = await dockbase.lifecycle.get(instance.id);
-    expect(running.status).toBe('running');
-    await docker('exec', running.containerId, 'sh', '-c', 'echo second > /data/db/collection; echo extra > /data/db/new');
-    await dockbase.snapshots.restore(running, snapshot);
+    expect((await dockbase.lifecycle.get(instance.id)).status).toBe('exited');
+    await dockbase.lifecycle.start(stopped);
+    await docker('exec', stopped.containerId, 'sh', '-c', 'echo second > /data/db/collection; echo extra > /data/db/new');
+    await docker('kill', stopped.containerId);
+    await dockbase.snapshots.restore(await dockbase.lifecycle.get(instance.id), snapshot);
     expect(await contents(own)).toBe(original);
 
     await dockbase.snapshots.clone(snapshot, { name: `${prefix}-copy`, hostPort: testPort(21), password: HOSTILE_PASSWORD, exposeOnNetwork: false });
