@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, recordingDockbase, tempDir } from '../support/data-safety';
+import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { testPort } from '../support/dockbase';
 import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 
@@ -29,6 +29,7 @@ let page: Page;
 
 beforeAll(async () => {
   await cleanup(prefix);
+  await ensureTestImage(`${POSTGRES_REAL_IMAGE}:17`);
   host = await startTestHost();
   browser = await launchChromium();
   session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInstanceInput, Instance } from '@dockbase/core';
-import { HOSTILE_PASSWORD, MARIADB_REAL_IMAGE, recordingDockbase, tempDir } from '../support/data-safety';
+import { HOSTILE_PASSWORD, MARIADB_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { testPort } from '../support/dockbase';
 
 // mariadb-dump export and import on a real MariaDB server (Debian's mariadb-server 11.8 with the official
@@ -26,7 +26,10 @@ const sql = async (i: Instance, query: string) =>
   (await docker('exec', i.containerId, 'sh', '-c', 'MYSQL_PWD="$MARIADB_ROOT_PASSWORD" mariadb -uroot -N -B -e "$1"', 'sh', query)).trim();
 const fingerprint = (i: Instance) => sql(i, "SELECT CONCAT(COUNT(*), ':', MD5(GROUP_CONCAT(id, '/', body ORDER BY id SEPARATOR ','))) FROM shop.items");
 
-beforeAll(() => cleanup(prefix));
+beforeAll(async () => {
+  await cleanup(prefix);
+  await ensureTestImage(`${MARIADB_REAL_IMAGE}:11.8`);
+});
 afterAll(async () => {
   await cleanup(prefix);
   fs.rmSync(folder, { recursive: true, force: true });

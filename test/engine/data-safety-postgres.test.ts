@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInstanceInput, Instance, Snapshot } from '@dockbase/core';
-import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, recordingDockbase, tempDir } from '../support/data-safety';
+import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { testPort } from '../support/dockbase';
 
 // Snapshots, export, import, clone and seed files on a real PostgreSQL server (Debian's postgresql-17 with
@@ -28,7 +28,10 @@ const psql = async (i: Instance, sql: string, db = 'postgres') =>
 /** Row count and an order-independent checksum of the table. */
 const fingerprint = (i: Instance) => psql(i, "SELECT count(*) || ':' || md5(string_agg(id || '/' || body, ',' ORDER BY id)) FROM items", 'shop');
 
-beforeAll(() => cleanup(prefix));
+beforeAll(async () => {
+  await cleanup(prefix);
+  for (const ref of [`${POSTGRES_REAL_IMAGE}:17`, `${POSTGRES_REAL_IMAGE}:15`]) await ensureTestImage(ref);
+});
 afterAll(async () => {
   await cleanup(prefix);
   fs.rmSync(folder, { recursive: true, force: true });

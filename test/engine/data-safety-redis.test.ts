@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInstanceInput, Instance, Snapshot } from '@dockbase/core';
-import { HOSTILE_PASSWORD, REDIS_REAL_IMAGE, recordingDockbase, tempDir } from '../support/data-safety';
+import { HOSTILE_PASSWORD, REDIS_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { testPort } from '../support/dockbase';
 import { withRedis } from '../support/redis';
 
@@ -34,7 +34,10 @@ const fingerprint = (i: Instance) =>
     return `${size.ok ? size.value : '?'}|${out.join(',')}`;
   });
 
-beforeAll(() => cleanup(prefix));
+beforeAll(async () => {
+  await cleanup(prefix);
+  await ensureTestImage(`${REDIS_REAL_IMAGE}:7.0`);
+});
 afterAll(async () => {
   await cleanup(prefix);
   fs.rmSync(folder, { recursive: true, force: true });

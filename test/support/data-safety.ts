@@ -38,6 +38,22 @@ export function recordingDockbase() {
   return { cli, dockbase, docker, up, cleanup, argvs };
 }
 
+/**
+ * Makes sure a test image is here, pulling it from the local registry if needed. The registry is shared, and
+ * its images are rebuilt now and then: a missing image is asked for again for up to a minute.
+ */
+export async function ensureTestImage(ref: string): Promise<void> {
+  const cli = new NodeDockerCli();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if ((await cli.run(['image', 'inspect', '--format', '{{.Id}}', ref])).code === 0) return;
+    const pull = await cli.run(['pull', '--quiet', ref]);
+    if (pull.code === 0) return;
+    if (Date.now() > deadline) throw new Error(`The test image ${ref} is not available: ${pull.stderr.trim()}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
