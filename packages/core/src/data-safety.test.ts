@@ -158,6 +158,14 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     expect(cli.calls.map((c) => c[0])).toEqual(['cp', 'exec', 'exec']);
   });
 
+  it('after starting an instance again, trusts only the probe: the log still holds the last run’s ready line', async () => {
+    const cli = scripted([['run --rm', { stdout: '8\t/to' }]]);
+    const redis = instance({ engine: 'redis', tag: '7.0', volumes: ['dockbase-shop-data'] });
+    await createDockbase(cli).snapshots.take(redis, { name: 'quick' });
+    expect(cli.calls.map((c) => c[0])).toEqual(['stop', 'run', 'volume', 'start', 'exec']);
+    expect(cli.calls.some((c) => c[0] === 'logs')).toBe(false);
+  });
+
   it('names the MySQL file as the instance and the time', () => {
     expect(Backups.exportFileName(instance({ engine: 'mysql' }), new Date(2026, 0, 31, 23, 59, 58))).toBe('shop-20260131-235958.sql');
   });

@@ -142,7 +142,7 @@ export class Snapshots {
     }
     if (wasRunning) {
       await this.lifecycle.start(instance);
-      await this.readiness.waitUntilReady(instance);
+      await this.readiness.waitUntilReady(instance, { restarted: true });
     }
     return result;
   }
