@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchBackend } from './backend-benchmarks';
 import { benchBundle } from './bundle-benchmarks';
+import { benchDataSafety } from './data-safety-benchmarks';
 import { benchPackage } from './package-benchmarks';
 import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, removeBenchContainers } from './engine-benchmarks';
 import { benchUi } from './ui-benchmarks';
@@ -60,6 +61,9 @@ async function main() {
   const ready = await benchCreateToReady(quick ? 3 : 9);
   await removeBenchContainers(cli);
 
+  console.log('• data safety: snapshot, restore and export of a ~1 GB PostgreSQL data folder…');
+  const dataSafety = await benchDataSafety(quick ? 1 : 3, quick ? 100_000 : 500_000);
+
   console.log('• UI bundle and backend…');
   const bundle = benchBundle();
   const backend = await benchBackend(200, quick ? 5 : 15);
@@ -67,7 +71,7 @@ async function main() {
   console.log('• npm package…');
   const npmPackage = await benchPackage(quick ? 5 : 15);
 
-  const results: Results = { machine: info, listRefresh: list, ui, createToReady: ready, bundle, backend, npmPackage };
+  const results: Results = { machine: info, listRefresh: list, ui, createToReady: ready, dataSafety, bundle, backend, npmPackage };
   fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
   console.log(`\n${table}`);
@@ -80,6 +84,7 @@ type Results = {
   listRefresh: Awaited<ReturnType<typeof benchListRefresh>>;
   ui: Awaited<ReturnType<typeof benchUi>>;
   createToReady: Awaited<ReturnType<typeof benchCreateToReady>>;
+  dataSafety: Awaited<ReturnType<typeof benchDataSafety>>;
   bundle: ReturnType<typeof benchBundle>;
   backend: Awaited<ReturnType<typeof benchBackend>>;
   /** Absent from results written before the package existed. */
@@ -119,6 +124,9 @@ function renderTable(r: Results): string {
     `| outside \`docker stop\` → UI shows it (median of ${r.ui.stopToUiMs.length}) | ${r.ui.stopToUiMedianMs} ms | ≤ 1000 ms |`,
     `| first render of the instances view, ${r.ui.instancesRendered} instances (median of 3) | ${r.ui.firstRenderMs} ms | |`,
     `| Redis create + start + ready: Dockbase vs \`docker run\` + probe loop (median of ${r.createToReady.runs}) | ${r.createToReady.dockbaseMs} ms vs ${r.createToReady.handWrittenMs} ms = ${r.createToReady.ratio}× | ≤ 1.2× |`,
+    `| PostgreSQL snapshot, ${r.dataSafety.dataFolderMb} MB data folder (instance stopped; median of ${r.dataSafety.runs}): Dockbase vs bare \`docker run … cp -a\` | ${r.dataSafety.snapshotMs} ms vs ${r.dataSafety.floorCopyMs} ms = ${r.dataSafety.snapshotRatio}× | ≤ 1.2× |`,
+    `| PostgreSQL restore, same folder: Dockbase (keeps the current data, then copies the snapshot in) vs the same two bare \`docker run\` copies | ${r.dataSafety.restoreMs} ms vs ${r.dataSafety.floorRestoreMs} ms = ${r.dataSafety.restoreRatio}× (${r.dataSafety.restoreVsOneCopy}× one bare copy) | ≤ 1.2× |`,
+    `| PostgreSQL export, ${r.dataSafety.dumpMb} MB dump: Dockbase vs \`docker exec … pg_dumpall > file\` by hand | ${r.dataSafety.exportMs} ms vs ${r.dataSafety.handDumpMs} ms = ${r.dataSafety.exportRatio}× (${r.dataSafety.exportMbPerS} vs ${r.dataSafety.handMbPerS} MB/s); vs \`pg_dumpall -f\` + \`docker cp\` by hand: ${r.dataSafety.exportVsSameRoute}× | ≤ 1.1× |`,
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,

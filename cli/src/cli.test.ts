@@ -21,13 +21,14 @@ describe('exit codes', () => {
   it('map every error code of the core, in one table', () => {
     const codes = Object.keys(EXIT_BY_ERROR_CODE) as DockbaseErrorCode[];
     expect(codes.sort()).toEqual(
-      ['cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'invalid-input', 'name-in-use', 'network', 'not-found', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
+      ['bad-file', 'cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'incompatible-data', 'invalid-input', 'name-in-use', 'network', 'not-found', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
     );
     expect(exitCodeOf(new DockbaseError('engine-unavailable', 'x'))).toBe(4);
     expect(exitCodeOf(new DockbaseError('not-found', 'x'))).toBe(3);
     expect(exitCodeOf(new DockbaseError('port-in-use', 'x'))).toBe(5);
     expect(exitCodeOf(new DockbaseError('invalid-input', 'x'))).toBe(2);
     expect(exitCodeOf(new DockbaseError('cancelled', 'x'))).toBe(130);
+    expect(exitCodeOf(new DockbaseError('bad-file', 'x'))).toBe(7);
     expect(exitCodeOf(new UsageError('x'))).toBe(2);
     expect(exitCodeOf(new Error('x'))).toBe(1);
   });

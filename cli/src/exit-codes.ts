@@ -20,6 +20,8 @@ export const EXIT = {
   conflict: 5,
   /** The registry could not be reached or rate-limited the pull: trying again later may work. */
   registry: 6,
+  /** The data or the file does not fit: another engine's or version's data, a file its engine cannot use. Nothing was changed. */
+  refused: 7,
   /** Interrupted (Ctrl-C): whatever the command had made was removed again. */
   cancelled: 130,
 } as const;
@@ -37,6 +39,8 @@ export const EXIT_BY_ERROR_CODE: Readonly<Record<DockbaseErrorCode, ExitCode>> =
   'volume-conflict': EXIT.conflict,
   network: EXIT.registry,
   'pull-rate-limited': EXIT.registry,
+  'incompatible-data': EXIT.refused,
+  'bad-file': EXIT.refused,
   cancelled: EXIT.cancelled,
   'command-failed': EXIT.failed,
 };
@@ -71,4 +75,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   4    the Docker engine is not reachable
   5    conflict: the name, port or data volume is taken
   6    the registry is unreachable or rate-limited the pull (try again later)
+  7    the data or file does not fit (another engine's or version's data, a file
+       its engine cannot use): nothing was changed
   130  interrupted (Ctrl-C)`;

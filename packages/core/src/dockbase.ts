@@ -3,11 +3,13 @@
  * tab, the standalone host, the CLI) builds this once and calls it.
  */
 import type { DockerCli } from '@dockbase/docker-cli';
+import { Backups } from './backups';
 import { InstanceCreation } from './create';
 import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
 import { DockerRunner } from './runner';
+import { Snapshots } from './snapshots';
 
 export interface Dockbase {
   /** List, read, connect, start, stop, restart, delete, logs, events. */
@@ -16,6 +18,10 @@ export interface Dockbase {
   readonly creation: InstanceCreation;
   /** Wait until a server answers, or until docker reports it healthy. */
   readonly readiness: Readiness;
+  /** Take, list, restore, delete and clone snapshots of an instance's data volumes. */
+  readonly snapshots: Snapshots;
+  /** Export an instance to a file, import a file into it, with the engine's own tools. */
+  readonly backups: Backups;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
 }
@@ -23,10 +29,15 @@ export interface Dockbase {
 export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
+  const creation = new InstanceCreation(docker);
+  const readiness = new Readiness(docker, lifecycle);
+  const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
   return {
     lifecycle,
-    creation: new InstanceCreation(docker),
-    readiness: new Readiness(docker, lifecycle),
+    creation,
+    readiness,
+    snapshots,
+    backups: new Backups(docker, snapshots),
     pull: (ref, options) => pullImage(docker, ref, options),
   };
 }
