@@ -38,7 +38,7 @@ describe('the command line', () => {
   const names = createProgram({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: [] as never, onInterrupt: () => () => undefined }, scriptedDocker([])).commands.map((c) => c.name());
 
   it('has the commands of the issue, each its own module', () => {
-    expect(names).toEqual(['list', 'create', 'start', 'stop', 'restart', 'rm', 'logs', 'url', 'ui']);
+    expect(names).toEqual(['list', 'create', 'start', 'stop', 'restart', 'rm', 'logs', 'url', 'snapshot', 'restore', 'export', 'import', 'ui']);
     expect(COMMANDS).toHaveLength(names.length);
   });
 
@@ -48,6 +48,11 @@ describe('the command line', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: dockbase ${name}`);
     expect(docker.calls).toEqual([]);
+  });
+
+  it.each(['take', 'list', 'rm'])('`snapshot %s --help` prints its usage and exits 0', async (sub) => {
+    const r = await run(['snapshot', sub, '--help'], scriptedDocker([]));
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: dockbase snapshot ${sub}`) });
   });
 
   it('`--help` lists every command and the exit codes; `--version` prints the version', async () => {

@@ -24,7 +24,11 @@ export function createProgram(io: Io, docker: DockerCli): Command {
     });
   for (const command of COMMANDS) command.register(program, app);
   // Errors end the parse instead of the process: main decides the exit code, in one place.
-  for (const command of [program, ...program.commands]) command.exitOverride();
+  const overrideExit = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach(overrideExit);
+  };
+  overrideExit(program);
   return program;
 }
 

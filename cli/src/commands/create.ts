@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Argument, Option } from 'commander';
 import {
   ENGINE_IDS,
@@ -32,6 +33,7 @@ interface CreateOptions {
   showPassword?: boolean;
   expose?: boolean;
   data: boolean;
+  init: string[];
   start: boolean;
   wait: boolean;
   json?: boolean;
@@ -53,6 +55,7 @@ export const create: CommandModule = {
       .option('--show-password', 'print the password and the full connection string')
       .option('--expose', 'publish the port on every network interface instead of 127.0.0.1 only')
       .option('--no-data', 'do not keep the data in volumes: it goes with the container')
+      .option('--init <file>', 'a file the engine runs on its first start (.sql, .sh, .js, ...); repeat for several, run in order', (file: string, files: string[]) => [...files, file], [])
       .option('--no-start', 'create the container without starting it')
       .option('--no-wait', 'return once started, without waiting for the server to accept connections')
       .option(...JSON_OPTION)
@@ -67,6 +70,7 @@ keeps (unless \`dockbase rm NAME --with-data\`) and creating NAME again reuses.
 Examples:
   dockbase create postgres
   dockbase create redis --name cache --port 6380 --version 7.4
+  dockbase create postgres --name shop --init schema.sql --init seed.sql
   printf %s "$PGPASSWORD" | dockbase create postgres --name app-db --password-stdin --json`,
       )
       .action((engine: EngineId, options: CreateOptions) => runCreate(app, engine, options));
@@ -112,6 +116,7 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
         dockbase.creation.create(input, {
           start: options.start,
           signal,
+          ...(options.init.length > 0 ? { seedFiles: options.init.map((f) => path.resolve(f)) } : {}),
           onPullProgress: (p) => progress.update(pullText(ref, p)),
         }),
       () => progress.done(`Cancelling: removing what was made for ${input.name}…`),

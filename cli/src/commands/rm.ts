@@ -1,5 +1,6 @@
 import { isActive, type Instance } from '@dockbase/core';
 import type { CliApp } from '../app';
+import { ask } from '../confirm';
 import { UsageError } from '../exit-codes';
 import { findInstance } from '../instances';
 import { Progress, printJson } from '../output';
@@ -66,15 +67,4 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
 function deletedText(instance: Instance, kept: readonly string[]): string {
   if (kept.length === 0) return `Deleted ${instance.name}${instance.volumes.length > 0 ? ' and its data' : ''}.`;
   return `Deleted ${instance.name}. Its data is kept in ${kept.join(', ')}: \`dockbase create ${instance.engine} --name ${instance.name}\` uses it again (\`docker volume rm ${kept.join(' ')}\` removes it).`;
-}
-
-/** Asks on stderr; one line typed on the terminal, trimmed. */
-async function ask(app: CliApp, question: string): Promise<string> {
-  app.io.stderr.write(question);
-  let answer = '';
-  for await (const chunk of app.io.stdin) {
-    answer += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    if (answer.includes('\n')) break;
-  }
-  return (answer.split('\n')[0] ?? '').trim();
 }
