@@ -98,10 +98,20 @@ function kb(bytes) {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-/** The module specifiers of static imports, re-exports, dynamic imports and require calls that are bare names. */
+/**
+ * The bare module specifiers the code loads: static imports and re-exports (a bundle has them at the start of
+ * a line), dynamic imports and require calls. Only what looks like a module name counts, so text in strings
+ * ("restored from "…"") is not taken for an import.
+ */
 function bareImports(code) {
   const found = new Set();
-  const patterns = [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\bimport\(\s*["']([^"']+)["']\s*\)/g, /require\(\s*["']([^"']+)["']\s*\)/g];
-  for (const re of patterns) for (const m of code.matchAll(re)) if (!m[1].startsWith('.') && !m[1].startsWith('/')) found.add(m[1]);
+  const patterns = [
+    /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*["']([^"']+)["']/gm,
+    /^\s*import\s*["']([^"']+)["']/gm,
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    /require\(\s*["']([^"']+)["']\s*\)/g,
+  ];
+  const moduleName = /^(?:node:)?(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@/-]*)?$/;
+  for (const re of patterns) for (const m of code.matchAll(re)) if (!m[1].startsWith('.') && moduleName.test(m[1])) found.add(m[1]);
   return found;
 }
