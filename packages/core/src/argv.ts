@@ -36,6 +36,11 @@ export function imageExistsArgs(ref: string): string[] {
   return ['image', 'inspect', '--format', '{{.Id}}', ref];
 }
 
+/** The labels an image gives its containers (to tell them from the container’s own, see isOwnInstance). */
+export function imageLabelsArgs(id: string): string[] {
+  return ['image', 'inspect', '--format', '{{json .Config.Labels}}', id];
+}
+
 export function pullArgs(ref: string): string[] {
   return ['pull', ref];
 }
@@ -77,7 +82,7 @@ export function createContainerArgs(plan: CreatePlan, options: { start?: boolean
   for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
   for (const v of plan.volumes) {
-    const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name }));
+    const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id }));
     args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
   args.push(

@@ -83,8 +83,15 @@ export class InstanceCreation {
     }
     throwIfAborted(options.signal);
 
+    // Kept data is recognised later by the id its volumes carry: the id of the instance that made them.
+    const dataIds = [...new Set(volumes.map((v) => existing.get(v.name)?.labels[LABEL.instance]).filter((d): d is string => Boolean(d)))];
+    if (dataIds.length > 1) {
+      throw new DockbaseError('volume-conflict', `The kept volumes of ${input.name} hold the data of different instances. Choose another name.`, 'name');
+    }
+    const id = newInstanceId();
     const plan: CreatePlan = {
-      id: newInstanceId(),
+      id,
+      ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
       name: input.name,
       engine: engine.id,
       image,

@@ -10,6 +10,7 @@ export * from './connection';
 export * from './suggest';
 export * from './pull';
 export * from './runner';
+export * from './ownership';
 export * from './lifecycle';
 export * from './create';
 export * from './readiness';
