@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, type CreatePlan } from './argv';
+import { createContainerArgs, createContainerEnv, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, type CreatePlan } from './argv';
 import { getEngine } from './engines';
+import { REDIS_START_SCRIPT } from './engines/redis';
 
 const redisPlan: CreatePlan = {
   id: 'a1b2c3d4e5f6',
@@ -42,8 +43,17 @@ describe('createContainerArgs', () => {
       '--health-start-period', '10s',
       '--stop-timeout', '10',
       'redis:8.2',
-      'redis-server', '--appendonly', 'yes', '--requirepass', 'pa ss "$(id)"',
+      'sh', '-c', REDIS_START_SCRIPT,
     ]);
+  });
+
+  it('with secretEnv, names the password’s variables without their value, and hands them over separately', () => {
+    const args = createContainerArgs(redisPlan, { start: true, secretEnv: true });
+    expect(args.slice(args.indexOf('--env'), args.indexOf('--env') + 2)).toEqual(['--env', 'REDISCLI_AUTH']);
+    expect(args.join('\n')).not.toContain('pa ss');
+    expect(createContainerEnv(redisPlan)).toEqual({ REDISCLI_AUTH: 'pa ss "$(id)"' });
+    const mongo = createContainerArgs({ ...redisPlan, engine: 'mongo', image: 'mongo', tag: '8.0', volumes: [] }, { secretEnv: true });
+    expect(mongo.filter((_a, i) => mongo[i - 1] === '--env')).toEqual(['MONGO_INITDB_ROOT_USERNAME=root', 'MONGO_INITDB_ROOT_PASSWORD']);
   });
 
   it('records which instance made the data: its own id, or the one its kept volumes carry', () => {

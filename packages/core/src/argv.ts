@@ -2,7 +2,7 @@
  * docker CLI argument builders: data in, exact argv out (without the leading `docker`). Values are
  * separate elements, never spliced into a string with other words, so nothing needs quoting.
  */
-import { getEngine, type DataMount, type EngineId } from './engines';
+import { getEngine, secretEnvNames, type DataMount, type EngineId } from './engines';
 import { imageRef, type InstanceSpec } from './instance';
 import { LABEL, containerLabels, volumeLabels } from './labels';
 
@@ -70,16 +70,27 @@ export function specOf(plan: CreatePlan): InstanceSpec {
   return { ...plan, volumes: plan.volumes.map((v) => v.name) };
 }
 
+export interface CreateArgsOptions {
+  /** `docker run --detach` instead of `docker create`: created and started in one CLI call. */
+  start?: boolean;
+  /**
+   * The password's variables as `--env NAME`, without a value: docker takes the value from its own
+   * environment (createContainerEnv), so it is in no argv. Only for a DockerCli that `passesEnv`.
+   */
+  secretEnv?: boolean;
+}
+
 /**
  * `docker create` (or, with `start`, `docker run --detach`: one CLI call instead of two) with everything
  * the instance needs. Named volumes that do not exist yet are created by the mount itself, labelled.
  */
-export function createContainerArgs(plan: CreatePlan, options: { start?: boolean } = {}): string[] {
+export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions = {}): string[] {
   const engine = getEngine(plan.engine);
   const health = engine.healthcheck(engine.containerPort);
+  const secret = options.secretEnv ? secretEnvNames(engine) : [];
   const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
   for (const [k, v] of Object.entries(containerLabels(specOf(plan)))) args.push('--label', `${k}=${v}`);
-  for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
+  for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', secret.includes(k) ? k : `${k}=${v}`);
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
   for (const v of plan.volumes) {
     const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id }));
@@ -96,6 +107,14 @@ export function createContainerArgs(plan: CreatePlan, options: { start?: boolean
   args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
   return args;
 }
+
+/** The environment `createContainerArgs(plan, { secretEnv: true })` needs: the password's variables. */
+export function createContainerEnv(plan: CreatePlan): Record<string, string> {
+  const engine = getEngine(plan.engine);
+  const all = engine.environment(plan.password);
+  return Object.fromEntries(secretEnvNames(engine).map((k) => [k, all[k] as string]));
+}
+
 
 export function startArgs(containerId: string): string[] {
   return ['start', containerId];

@@ -6,6 +6,7 @@
 import {
   containerIdsOfInstanceArgs,
   createContainerArgs,
+  createContainerEnv,
   imageExistsArgs,
   listAllContainersArgs,
   removeContainerArgs,
@@ -103,7 +104,9 @@ export class InstanceCreation {
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;
-    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started }));
+    // Where the CLI can take it from its environment, the password stays out of every argv.
+    const secretEnv = this.docker.cli.passesEnv === true;
+    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started, secretEnv }), undefined, secretEnv ? createContainerEnv(plan) : undefined);
     if (r.code !== 0) {
       const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
       await this.rollback(plan.id, newVolumes);

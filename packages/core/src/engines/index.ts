@@ -21,3 +21,13 @@ export function getEngine(id: EngineId): EngineDefinition {
   if (!engine) throw new Error(`Unknown engine: ${id}`);
   return engine;
 }
+
+/**
+ * The variables of an engine's environment that hold the password: those whose value changes with it.
+ * They are what `--env NAME` hands to docker through its environment instead of its argv.
+ */
+export function secretEnvNames(engine: EngineDefinition): string[] {
+  const a = engine.environment('\u0001a');
+  const b = engine.environment('\u0001b');
+  return Object.keys(a).filter((k) => a[k] !== b[k]);
+}
