@@ -20,6 +20,11 @@ export const CONFIG_ELEMENT_ID = 'dockbase-host-config';
 export interface ExecRequest {
   cmd: string;
   args: string[];
+  /**
+   * Variables added to the docker CLI's environment (stream calls only): the secrets a create names with
+   * `--env NAME`, so they are in no argv. The host checks they are exactly that create's secrets.
+   */
+  env?: Record<string, string>;
 }
 
 export interface ExecResponse {

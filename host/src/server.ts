@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { MAX_ARG_LENGTH, MAX_ARGS, refusal } from './allowlist';
+import { ExecGuard } from './allowlist';
 import { startBackend, terminate, type BackendProcess } from './backend-process';
 import {
   CLIENT_SCRIPT_PATH,
@@ -115,6 +115,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${String(port)}`);
   const log = options.log ?? (() => {});
   const dockerBinary = options.docker ?? 'docker';
+  const guard = new ExecGuard(dockerBinary);
   const uiDist = path.resolve(options.uiDist ?? DEFAULT_PATHS.uiDist);
   let indexHtml = readRequired(path.join(uiDist, 'index.html'), 'the UI build (run `npm run build -w ui`)');
   const readIndex = () => {
@@ -180,9 +181,9 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
         if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
           throw new HttpError(415, 'send JSON');
         }
-        const request = parseExecRequest(await readBody(req));
-        const why = refusal(request.cmd, request.args);
-        if (why) throw new HttpError(403, why);
+        const allowed = await guard.authorize(await readBody(req));
+        if (!allowed.ok) throw new HttpError(allowed.status, allowed.error);
+        const { request } = allowed;
         if (children.size >= MAX_CHILDREN) throw new HttpError(429, 'too many docker processes are running');
         if (pathname === EXEC_PATH) runOnce(request, res);
         else runStream(request, res);
@@ -254,7 +255,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
     const child = spawn(dockerBinary, [request.cmd, ...request.args], {
       shell: false,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
+      env: { ...process.env, ...request.env },
     });
     return track(child);
   };
@@ -511,26 +512,6 @@ export function injectIntoHtml(indexHtml: string, config: HostConfig): string {
   const headEnd = indexHtml.search(/<\/head>/i);
   if (headEnd >= 0) return indexHtml.slice(0, headEnd) + snippet + indexHtml.slice(headEnd);
   return snippet + indexHtml;
-}
-
-function parseExecRequest(body: Buffer): ExecRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'expected {cmd, args}');
-  const { cmd, args, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new HttpError(400, 'expected only {cmd, args}');
-  if (typeof cmd !== 'string') throw new HttpError(400, 'cmd must be a string');
-  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string')) {
-    throw new HttpError(400, 'args must be an array of strings');
-  }
-  if (args.length > MAX_ARGS) throw new HttpError(400, `at most ${MAX_ARGS} arguments`);
-  if ([cmd, ...args].some((a) => a.length > MAX_ARG_LENGTH)) throw new HttpError(400, `an argument is longer than ${MAX_ARG_LENGTH}`);
-  if ([cmd, ...args].some((a) => a.includes('\0'))) throw new HttpError(400, 'arguments must not contain NUL');
-  return { cmd, args };
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
