@@ -9,6 +9,7 @@ import type { EngineDefinition, EngineId } from './types';
 export type { ConnectionParts, DataMount, EngineDefinition, EngineId, Healthcheck } from './types';
 
 export { ENGINE_IDS, isEngineId } from './ids';
+export { REDIS_START_SCRIPT } from './redis';
 
 /** Every engine id has its definition: one engine, one file. */
 const BY_ID: Readonly<Record<EngineId, EngineDefinition>> = { postgres, mysql, mariadb, mongo, redis };
