@@ -7,6 +7,7 @@ import {
   DockerRunner,
   checkCommand,
   containerOwnership,
+  notDockbasesText,
   volumeOwnership,
   type CommandVerdict,
   type Ownership,
@@ -74,7 +75,7 @@ export class ExecGuard {
       // docker's own wording for a missing object, which the core recognises (a probe of a container that died).
       if (ownership.gone) return { ok: false, status: 404, error: `Error: No such ${kind}: ${ref}` };
       const shown = kind === 'container' ? ref.slice(0, 12) : ref;
-      return { ok: false, status: 403, error: `not allowed to ${verdict.name}: ${kind} ${shown} is not Dockbase's (${ownership.reason})` };
+      return { ok: false, status: 403, error: `not allowed to ${verdict.name}: ${notDockbasesText(`${kind} ${shown}`, ownership.reason)}` };
     }
     return { ok: true, request: parsed };
   }

@@ -65,12 +65,16 @@ describe('a container whose Dockbase labels come from its image', () => {
     expect((await docker('inspect', '--format', '{{.State.Running}}', handRun)).trim()).toBe('true');
   });
 
-  it('through the standalone host, the bridge refuses it as well (the UI’s path there)', async () => {
+  it('through the standalone host, the bridge refuses it as well, and the UI gets the same explanation', async () => {
     const ui = createDockbase(new DesktopDockerCli(bridge.ddClient()));
     const instance = (await ui.lifecycle.list()).find((i) => i.name === handRun)!;
     await expect(ui.lifecycle.remove(instance, { removeData: true })).rejects.toMatchObject({
-      message: expect.stringMatching(/is not Dockbase's \(its Dockbase labels come from its image, so it was not created by Dockbase\)/),
+      code: 'not-managed',
+      message: expect.stringMatching(/is not managed by Dockbase: its Dockbase labels come from its image, so it was not created by Dockbase\./),
     });
+    // The bridge itself refuses the commands that would act on it.
+    const refused = await bridge.exec(['rm', '--force', '--volumes', instance.containerId]);
+    expect(refused).toMatchObject({ status: 403, body: { error: expect.stringMatching(/is not Dockbase's \(its Dockbase labels come from its image/) } });
     expect((await docker('volume', 'ls', '--quiet', '--filter', `name=${victimVolume}`)).trim()).toBe(victimVolume);
     expect((await docker('inspect', '--format', '{{.State.Running}}', handRun)).trim()).toBe('true');
   });

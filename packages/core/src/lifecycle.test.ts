@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { createDockbase } from './dockbase';
+import { notDockbasesText } from './ownership';
 import { scripted } from './test-support/scripted-cli';
 
 describe('the lifecycle of instances', () => {
@@ -52,6 +53,17 @@ describe('the lifecycle of instances', () => {
     expect(cli.calls.map((c) => c[0])).not.toContain('rm');
     expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).not.toContain('volume rm');
     expect(cli.calls.map((c) => c[0]).filter((c) => ['stop', 'start', 'restart'].includes(c!))).toEqual([]);
+  });
+
+  it('gives the same explanation when a bridge that checks ownership itself refused the inspect', async () => {
+    const refusal = `the Dockbase host refused the command (HTTP 403: not allowed to inspect an instance: ${notDockbasesText('container cid-x', 'its Dockbase labels come from its image, so it was not created by Dockbase')})`;
+    const cli = scripted([['ps', { stdout: psLine('x') }], ['container inspect', { code: 127, stderr: `${refusal}\n` }]]);
+    const service = createDockbase(cli).lifecycle;
+    const [instance] = await service.list();
+    await expect(service.remove(instance!)).rejects.toMatchObject({
+      code: 'not-managed',
+      message: expect.stringMatching(/^app is not managed by Dockbase: its Dockbase labels come from its image, so it was not created by Dockbase\. /),
+    });
   });
 
   it('counts a container made from such an image by Dockbase itself: its own labels override the image’s', async () => {

@@ -18,11 +18,26 @@ export type Ownership =
 
 const NO_SUCH = /No such (container|object|image|volume)/i;
 
+/**
+ * How a bridge that checks ownership itself (the standalone host) words its refusal of a call on something
+ * that is not Dockbase's; `containerOwnership` reads the reason back, so the user gets the same message
+ * whichever side noticed.
+ */
+export function notDockbasesText(what: string, reason: string): string {
+  return `${what} is not Dockbase's (${reason})`;
+}
+
+function refusedAsNotDockbases(stderr: string): string | undefined {
+  return /is not Dockbase's \(([^()]+)\)/.exec(stderr)?.[1];
+}
+
 /** Whether the container (by full id) is a Dockbase instance; docker failures other than "no such" throw. */
 export async function containerOwnership(docker: DockerRunner, containerId: string): Promise<Ownership> {
   const r = await docker.tryRun(inspectContainerArgs(containerId));
   if (r.code !== 0) {
     if (NO_SUCH.test(r.stderr)) return { managed: false, reason: 'the container no longer exists', gone: true };
+    const refused = refusedAsNotDockbases(r.stderr);
+    if (refused) return { managed: false, reason: refused };
     throw commandFailed('inspect the container', r.stderr);
   }
   const details = parseInspect(r.stdout);
