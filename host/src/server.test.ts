@@ -31,7 +31,7 @@ const hosts: HostHandle[] = [];
 
 beforeAll(() => {
   fakes = writeFakes();
-  fakes.setState({ instances: INSTANCES, volumes: ['dockbase-db-data'] });
+  fakes.setState({ instances: [...INSTANCES, SLOW], slow: [SLOW], volumes: ['dockbase-db-data'] });
   uiDist = writeUiDist(fakes.dir);
   clientScript = path.join(fakes.dir, 'dd-client.js');
 });
@@ -82,6 +82,8 @@ const execBody = (cmd: string, args: string[]) => JSON.stringify({ cmd, args });
 const VERSION = execBody('version', ['--format', '{{json .}}']);
 /** Containers the fake engine holds as Dockbase instances (see fakes.setState). */
 const INSTANCES = ['a', 'd', 'e', 'f'].map((c) => c.repeat(64)) as [string, string, string, string];
+/** An instance whose ownership check takes the fake engine half a second. */
+const SLOW = '5'.repeat(64);
 
 function exec(host: HostHandle, body: string, headers: Record<string, string> = {}, pathName = EXEC_PATH) {
   return rawRequest(host.port, {
@@ -449,6 +451,22 @@ describe('running docker', () => {
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     controller.abort();
     await waitFor(() => !alive(pid));
+  });
+
+  it('a request given up while the host checks what it acts on runs nothing', async () => {
+    const controller = new AbortController();
+    const response = fetch(`http://127.0.0.1:${host.port}${EXEC_STREAM_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token },
+      body: execBody('logs', logsArgs(SLOW, { tail: 0, follow: true }).slice(1)),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    await waitFor(() => fakes.calls().some((c) => c[0] === 'container' && c[2] === SLOW));
+    controller.abort();
+    await response;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(fakes.calls().filter((c) => c[0] === 'logs' && c.includes(SLOW))).toEqual([]);
+    expect(fs.existsSync(fakes.pidFile(SLOW))).toBe(false);
   });
 
   it('close() of the host kills running docker processes', async () => {

@@ -183,6 +183,8 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
         }
         const allowed = await guard.authorize(await readBody(req));
         if (!allowed.ok) throw new HttpError(allowed.status, allowed.error);
+        // The check asks the engine: the page may have given up meanwhile (its 'close' is gone), so run nothing.
+        if (res.destroyed || req.socket.destroyed) return;
         const { request } = allowed;
         if (children.size >= MAX_CHILDREN) throw new HttpError(429, 'too many docker processes are running');
         if (pathname === EXEC_PATH) runOnce(request, res);

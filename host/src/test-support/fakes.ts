@@ -31,6 +31,8 @@ export interface Fakes {
 
 export interface FakeState {
   instances?: string[];
+  /** Instances whose `container inspect` takes half a second. */
+  slow?: string[];
   inherited?: string[];
   volumes?: string[];
 }
@@ -52,6 +54,7 @@ if (args.some((a) => a.endsWith('=fail'))) {
   const id = args[2];
   const labels = { 'io.dockbase.instance': 'i-' + id.slice(0, 6), 'io.dockbase.engine': 'redis' };
   if (!state.instances.includes(id) && !state.inherited.includes(id)) noSuch('container');
+  if (state.slow.includes(id)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   const image = state.inherited.includes(id) ? 'sha256:' + '2'.repeat(64) : IMAGE;
   process.stdout.write(JSON.stringify([{ Id: id, Image: image, Config: { Labels: labels, Env: [], Cmd: [] } }]) + '\\n');
 } else if (args[0] === 'image' && args[1] === 'inspect' && args[3] === '{{json .Config.Labels}}') {
@@ -100,7 +103,7 @@ export function writeFakes(): Fakes {
   const log = path.join(dir, 'docker-calls.log');
   fs.writeFileSync(log, '');
   const stateFile = path.join(dir, 'state.json');
-  const setState = (state: FakeState) => fs.writeFileSync(stateFile, JSON.stringify({ instances: [], inherited: [], volumes: [], ...state }));
+  const setState = (state: FakeState) => fs.writeFileSync(stateFile, JSON.stringify({ instances: [], inherited: [], volumes: [], slow: [], ...state }));
   setState({});
   fs.mkdirSync(path.join(dir, 'pids'));
   const docker = path.join(dir, 'docker');
