@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureHub } from './test-support/fixture-hub.js';
 import { call, removeDir, tempDir } from './test-support/http.js';
 
 // These tests run the built backend as its own OS process, as Docker Desktop does, so that a SIGKILL
@@ -35,8 +36,8 @@ function workDir(): { dataDir: string; socket: string } {
 }
 
 /** Starts `node dist/main.js` and resolves once it says it is listening. */
-function start(args: string[]): Promise<Backend> {
-  const child = spawn(process.execPath, [mainJs, '--hub-url', 'http://127.0.0.1:9', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], hubUrl = 'http://127.0.0.1:9'): Promise<Backend> {
+  const child = spawn(process.execPath, [mainJs, '--hub-url', hubUrl, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -112,6 +113,24 @@ describe('the backend process', () => {
 
     await start(['--socket', socket, '--data-dir', dataDir]);
     expect((await call(socket, 'GET', '/instances/keep')).json).toMatchObject({ notes: 'still here', settings: {} });
+  });
+
+  it('reads at most a bounded part of a Docker Hub answer that never ends: a clear error, the memory stays low', async () => {
+    const hub = await startFixtureHub(() => 'endless');
+    try {
+      const { dataDir, socket } = workDir();
+      const backend = await start(['--socket', socket, '--data-dir', dataDir], hub.url);
+      const answer = await call(socket, 'GET', '/hub/tags/postgres');
+      expect(answer.status).toBe(503);
+      expect(answer.json).toMatchObject({ error: 'hub-unavailable', message: expect.stringMatching(/larger than 8 MB; Dockbase stopped reading it/) });
+      // The peak resident memory of the backend process over its whole life so far.
+      const status = fs.readFileSync(`/proc/${backend.child.pid}/status`, 'utf8');
+      const peakKb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1]);
+      expect(peakKb).toBeGreaterThan(0);
+      expect(peakKb).toBeLessThan(150 * 1024);
+    } finally {
+      await hub.close();
+    }
   });
 
   it('listens on a loopback port when given one', async () => {
