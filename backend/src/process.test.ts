@@ -70,7 +70,7 @@ describe('the backend process', () => {
     const writes = Array.from({ length: 400 }, (_, i) => {
       const request =
         i % 2 === 0
-          ? call(socket, 'PUT', `/instances/w-${i}`, { name: `w-${i}`, engine: 'redis', settings: { seq: i } }, agent)
+          ? call(socket, 'PUT', `/instances/w-${i}`, { name: `w-${i}`, engine: 'redis', settings: { hostPort: i + 1 } }, agent)
           : call(socket, 'POST', `/instances/base-${i % 10}/history`, { action: `op-${i}`, outcome: 'ok' }, agent);
       return request.then(
         (answer) => {
@@ -87,9 +87,9 @@ describe('the backend process', () => {
     expect(refused).toBeGreaterThan(0); // the kill really landed mid-burst
 
     const second = await start(['--socket', socket, '--data-dir', dataDir]);
-    type Meta = { settings: { seq?: number }; history: Array<{ action: string }> };
+    type Meta = { settings: { hostPort?: number }; history: Array<{ action: string }> };
     const read = async (id: string) => (await call(socket, 'GET', `/instances/${id}`)).json as Meta | undefined;
-    for (const i of ackedInstances) expect((await read(`w-${i}`))?.settings).toEqual({ seq: i });
+    for (const i of ackedInstances) expect((await read(`w-${i}`))?.settings).toEqual({ hostPort: i + 1 });
     const history = new Map(await Promise.all(bases.map(async (id) => [id, (await read(id))?.history.map((h) => h.action) ?? []] as const)));
     for (const i of ackedHistory) expect(history.get(`base-${i % 10}`)).toContain(`op-${i}`);
     second.child.kill('SIGTERM');
@@ -99,7 +99,8 @@ describe('the backend process', () => {
   it('shuts down on SIGTERM: exit code 0, socket removed, database closed cleanly, data kept', async () => {
     const { dataDir, socket } = workDir();
     const backend = await start(['--socket', socket, '--data-dir', dataDir]);
-    const saved = await call(socket, 'PUT', '/instances/keep', { name: 'keep', engine: 'mongo', settings: { password: 'hunter2' } });
+    expect((await call(socket, 'PUT', '/instances/keep', { name: 'keep', engine: 'mongo', settings: { password: 'hunter2' } })).status).toBe(400);
+    const saved = await call(socket, 'PUT', '/instances/keep', { name: 'keep', engine: 'mongo', settings: {} });
     expect(saved.status).toBe(201);
     await call(socket, 'PATCH', '/instances/keep', { notes: 'still here' });
     expect(fs.existsSync(path.join(dataDir, 'dockbase.db-wal'))).toBe(true);

@@ -97,7 +97,7 @@ describe('available()', () => {
 describe('instances', () => {
   it('saves an instance with exactly the contract’s body', async () => {
     const { client, calls } = clientWith(() => meta);
-    const settings = { version: '17' };
+    const settings = { tag: '17', hostPort: 5432 };
     expect(await client.saveInstance('orders', { name: 'orders-db', engine: 'postgres', settings })).toEqual(meta);
     expect(calls).toEqual([{ method: 'put', url: '/instances/orders', data: { name: 'orders-db', engine: 'postgres', settings } }]);
   });
