@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
@@ -50,8 +52,10 @@ describe('the UI in the standalone host', () => {
     const { page, errors, consoleErrors } = session;
     await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
     expect(errors).toEqual([]);
-    // Nothing failed to load and nothing broke the page's Content-Security-Policy (both are console errors).
+    // Nothing failed to load and nothing broke the page's Content-Security-Policy (both are console errors):
+    // the host's header, and the build's own meta element (the one Docker Desktop gets).
     expect(consoleErrors).toEqual([]);
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toMatch(/^default-src 'self'; script-src 'self';/);
     // The configuration element (with the token) is gone from the DOM once read.
     expect(await page.locator('#dockbase-host-config').count()).toBe(0);
     expect(await page.evaluate(() => typeof (window as unknown as PageWindow).ddClient.docker.cli.exec)).toBe('function');
@@ -165,6 +169,30 @@ describe('the UI in the standalone host', () => {
       expect(await page.evaluate(() => 'ddClient' in window)).toBe(false);
     } finally {
       await stranger.close();
+    }
+  });
+});
+
+describe('the UI build on its own, as Docker Desktop loads it (no host, no header)', () => {
+  it('carries its own Content-Security-Policy: an injected inline script does not run', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await page.goto(pathToFileURL(path.resolve(import.meta.dirname, '../../ui/dist/index.html')).href);
+      const ran = await page.evaluate(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__injected = true';
+        document.head.append(script);
+        return (window as unknown as { __injected?: boolean }).__injected === true;
+      });
+      expect(ran).toBe(false);
+      expect(violations.join('\n')).toMatch(/script-src 'self'/);
+    } finally {
+      await context.close();
     }
   });
 });
