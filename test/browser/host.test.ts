@@ -34,6 +34,8 @@ plan.dataId = plan.id;
 let containerId = '';
 
 beforeAll(async () => {
+  // Another suite may have removed the local copy (the e2e test pulls it through a slow proxy instead).
+  execFileSync('docker', ['pull', '--quiet', `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`], { stdio: 'ignore' });
   host = await startTestHost();
   browser = await launchChromium();
   session = await openLoggedIn(browser, host);
