@@ -139,7 +139,7 @@ describe('Dockbase in the browser, end to end', () => {
     await screenshots('delete');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await card().waitFor({ state: 'detached', timeout: 30_000 });
-    await expect.poll(() => leftovers(name)).toEqual({ containers: [], volumes: [`dockbase-${name}-data`] });
+    await expect.poll(() => leftovers(name), { timeout: 15_000 }).toEqual({ containers: [], volumes: [`dockbase-${name}-data`] });
 
     const create = await fillCreateForm(port);
     await create.getByRole('button', { name: 'Create', exact: true }).click();
@@ -160,7 +160,7 @@ describe('Dockbase in the browser, end to end', () => {
     await dialog.getByRole('textbox', { name: `Type ${name} to confirm` }).fill(name);
     await confirm.click();
     await card().waitFor({ state: 'detached', timeout: 30_000 });
-    await expect.poll(() => leftovers(name)).toEqual({ containers: [], volumes: [] });
+    await expect.poll(() => leftovers(name), { timeout: 15_000 }).toEqual({ containers: [], volumes: [] });
   });
 
   it('shows a port already in use inline, keeps Create disabled, and creates nothing', async () => {

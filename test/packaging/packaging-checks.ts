@@ -428,6 +428,50 @@ export function checkUiBuild(project: Project): string[] {
   return problems;
 }
 
+/**
+ * The tab's Content-Security-Policy (a meta element in ui/index.html, kept by the build): as strict as the
+ * standalone host's header. Scripts from the extension's own files only, nothing inline or eval'd, no plugins,
+ * no <base>; the meta comes before anything it must govern; the build adds no inline script.
+ */
+export function checkCsp(project: Project): string[] {
+  const problems: string[] = [];
+  for (const file of ['ui/index.html', 'ui/dist/index.html']) {
+    const html = project.read(file)?.replace(/<!--[\s\S]*?-->/g, '');
+    if (html === undefined) {
+      problems.push(`${file} is missing${file.includes('dist') ? ': build the UI first (npm run build -w ui)' : ''}`);
+      continue;
+    }
+    const meta = /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=(["'])(.*?)\1\s*\/?>/is.exec(html);
+    if (!meta) {
+      problems.push(`${file} has no Content-Security-Policy meta element`);
+      continue;
+    }
+    const before = html.slice(0, meta.index);
+    if (/<(script|style|link)\b/i.test(before)) problems.push(`${file}: the Content-Security-Policy must come before any script, style or link`);
+    const directives = new Map<string, string[]>();
+    for (const part of (meta[2] ?? '').split(';')) {
+      const [name, ...values] = part.trim().split(/\s+/);
+      if (name) directives.set(name.toLowerCase(), values);
+    }
+    const expectExactly = (name: string, values: string[]) => {
+      const got = directives.get(name);
+      if (!got || got.join(' ') !== values.join(' ')) problems.push(`${file}: ${name} must be ${values.join(' ')} (is ${got?.join(' ') ?? 'missing'})`);
+    };
+    expectExactly('default-src', ["'self'"]);
+    expectExactly('script-src', ["'self'"]);
+    expectExactly('object-src', ["'none'"]);
+    expectExactly('base-uri', ["'none'"]);
+    for (const [name, values] of directives) {
+      if (values.some((v) => /^'unsafe-eval'$|^\*$|^'wasm-unsafe-eval'$/.test(v))) problems.push(`${file}: ${name} allows ${values.join(' ')}`);
+      if (name !== 'style-src' && values.includes("'unsafe-inline'")) problems.push(`${file}: ${name} allows 'unsafe-inline'`);
+    }
+    for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+      if (!/\bsrc\s*=/.test(m[1] ?? '') && (m[2] ?? '').trim() !== '') problems.push(`${file} has an inline script, which its policy would block`);
+    }
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Dockerfile: labels
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   checkCompose,
+  checkCsp,
   checkDockerignore,
   checkIcon,
   checkImageLayout,
@@ -33,6 +34,10 @@ describe('packaging', () => {
 
   it("the UI build holds the tab's entry page, copied by the Dockerfile to metadata.json's root", () => {
     expect(checkUiBuild(project)).toEqual([]);
+  });
+
+  it('the tab has a Content-Security-Policy as strict as the host’s: no inline or eval’d script, in the source and the build', () => {
+    expect(checkCsp(project)).toEqual([]);
   });
 
   it("the Dockerfile's final stage declares every Marketplace label, with valid JSON where JSON is due", () => {
@@ -154,6 +159,15 @@ const breakages: Breakage[] = [
   },
   { name: 'the backend listens elsewhere by default', file: 'backend/src/config.ts', edit: (t) => replace(t, "'/run/guest-services/backend.sock'", "'/run/guest-services/api.sock'"), check: checkCompose, expected: /listens on \/run\/guest-services\/api\.sock by default/ },
   { name: "the backend's socket constant is gone", file: 'backend/src/config.ts', edit: (t) => replace(t, 'DESKTOP_SOCKET =', 'SOCKET ='), check: checkCompose, expected: /no DESKTOP_SOCKET constant/ },
+
+  // The tab's Content-Security-Policy
+  { name: 'the tab has no CSP', file: 'ui/index.html', edit: (t) => replace(t, /<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''), check: checkCsp, expected: /ui\/index\.html has no Content-Security-Policy/ },
+  { name: 'the build lost the CSP', file: 'ui/dist/index.html', edit: (t) => replace(t, /<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''), check: checkCsp, expected: /ui\/dist\/index\.html has no Content-Security-Policy/ },
+  { name: 'the CSP allows inline scripts', file: 'ui/index.html', edit: (t) => replace(t, "script-src 'self'", "script-src 'self' 'unsafe-inline'"), check: checkCsp, expected: /script-src must be 'self'/ },
+  { name: 'the CSP allows eval', file: 'ui/index.html', edit: (t) => replace(t, "style-src 'self'", "style-src 'self' 'unsafe-eval'"), check: checkCsp, expected: /style-src allows/ },
+  { name: 'the CSP allows plugins', file: 'ui/index.html', edit: (t) => replace(t, "object-src 'none'; ", ''), check: checkCsp, expected: /object-src must be 'none'/ },
+  { name: 'the CSP comes after a script', file: 'ui/dist/index.html', edit: (t) => replace(t, '<meta charset="UTF-8" />', '<meta charset="UTF-8" /><script src="./x.js"></script>'), check: checkCsp, expected: /must come before any script/ },
+  { name: 'the build has an inline script', file: 'ui/dist/index.html', edit: (t) => replace(t, '</head>', '<script>window.x = 1</script></head>'), check: checkCsp, expected: /inline script/ },
 
   // docker.svg
   { name: 'the icon has an unclosed element', file: 'docker.svg', edit: (t) => replace(t, '</g>', ''), check: checkIcon, expected: /not well-formed XML: .*<\/svg> closes <g>/ },

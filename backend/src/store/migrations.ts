@@ -38,7 +38,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX history_by_instance ON history (instance_id, seq);`,
   },
   {
+    // Settings become an explicit list of keys. Older backends stored anything whose name did not look like
+    // a secret, which let REDISCLI_AUTH, pw or a URI with credentials through: keep only the listed keys
+    // (as they were at this version), and no string that could carry credentials.
     version: 3,
+    sql: `
+      UPDATE instances SET settings = (
+        SELECT json_group_object(key, CASE type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE value END)
+        FROM json_each(instances.settings)
+        WHERE key IN ('image', 'tag', 'hostPort', 'persistData', 'exposeOnNetwork')
+          AND type IN ('text', 'integer', 'true', 'false')
+          AND NOT (type = 'text' AND (value LIKE '%@%' OR value LIKE '%://%'))
+      );`,
+  },
+  {
+    version: 4,
     // Snapshots, restores, exports and imports record how many bytes they moved.
     sql: `ALTER TABLE history ADD COLUMN size INTEGER CHECK (size IS NULL OR size >= 0);`,
   },

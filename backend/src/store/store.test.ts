@@ -1,10 +1,10 @@
 import path from 'node:path';
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../test-support/http.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { stripSecrets } from './secrets.js';
-import { DATABASE_FILE, HISTORY_LIMIT, Store } from './store.js';
+import { DATABASE_FILE, HISTORY_LIMIT, InvalidSettingsError, Store } from './store.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -30,7 +30,7 @@ function raw(dir: string): Database.Database {
   return new Database(path.join(dir, DATABASE_FILE));
 }
 
-const pg = { name: 'orders-db', engine: 'postgres' as const, settings: { version: '17', port: 5432 } };
+const pg = { name: 'orders-db', engine: 'postgres' as const, settings: { tag: '17', hostPort: 5432 } };
 
 describe('schema migrations', () => {
   it('creates a fresh database at the latest version, in WAL mode, in the data dir (created if missing)', () => {
@@ -54,7 +54,8 @@ describe('schema migrations', () => {
     old.close();
 
     const store = open(dir);
-    expect(store.get('legacy')).toMatchObject({ name: 'Legacy', engine: 'mysql', settings: { version: '8.4' }, notes: 'from v1', history: [] });
+    // Settings keys outside the list are dropped by migration 3.
+    expect(store.get('legacy')).toMatchObject({ name: 'Legacy', engine: 'mysql', settings: {}, notes: 'from v1', history: [] });
     expect(store.addHistory('legacy', { action: 'start', outcome: 'ok' })).toMatchObject({ action: 'start' });
     store.close();
     const db = raw(dir);
@@ -101,9 +102,9 @@ describe('instance metadata', () => {
     expect(first.created).toBe(true);
     store.setNotes('a', 'prod copy');
     store.addHistory('a', { action: 'create', outcome: 'ok' });
-    const second = store.put('a', { ...pg, name: 'orders', settings: { version: '18' } });
+    const second = store.put('a', { ...pg, name: 'orders', settings: { tag: '18' } });
     expect(second.created).toBe(false);
-    expect(second.meta).toMatchObject({ name: 'orders', settings: { version: '18' }, notes: 'prod copy', createdAt: first.meta.createdAt });
+    expect(second.meta).toMatchObject({ name: 'orders', settings: { tag: '18' }, notes: 'prod copy', createdAt: first.meta.createdAt });
     expect(second.meta.history).toHaveLength(1);
   });
 
@@ -131,45 +132,79 @@ describe('instance metadata', () => {
     db.close();
   });
 
-  it('never writes a password or other secret from the settings to the database file', () => {
+  it('stores only the listed settings keys, and refuses anything else before it reaches the file', () => {
     const dir = dataDir();
     const store = open(dir);
-    const { meta } = store.put('a', {
-      name: 'cache',
-      engine: 'redis',
-      settings: {
-        version: '8',
-        password: 'hunter2-top',
-        rootPassword: 'hunter2-root',
-        env: { POSTGRES_PASSWORD: 'hunter2-env', POSTGRES_USER: 'app' },
-        nested: [{ apiKey: 'hunter2-key', keep: 1 }],
-        command: ['redis-server', '--appendonly', 'yes', '--requirepass', 'hunter2-arg'],
-        envList: ['MYSQL_ROOT_PASSWORD=hunter2-list', 'MYSQL_DATABASE=app'],
-        clientSecret: 'hunter2-secret',
-      },
-    });
-    expect(meta.settings).toEqual({
-      version: '8',
-      env: { POSTGRES_USER: 'app' },
-      nested: [{ keep: 1 }],
-      command: ['redis-server', '--appendonly', 'yes'],
-      envList: ['MYSQL_DATABASE=app'],
-    });
+    const settings = { image: 'registry.example.com:5000/mirror/redis', tag: '8.2', hostPort: 6380, persistData: true, exposeOnNetwork: false };
+    expect(store.put('a', { name: 'cache', engine: 'redis', settings }).meta.settings).toEqual(settings);
+    for (const bad of [
+      { REDISCLI_AUTH: 'hunter2-env' },
+      { pw: 'hunter2-pw' },
+      { password: 'hunter2-top' },
+      { image: 'https://user:hunter2-uri@registry.example.com/pg' },
+      { image: 'user:hunter2-info@registry.example.com/pg' },
+      { tag: 'hunter2 tag' },
+      { hostPort: 0 },
+      { persistData: 'yes' },
+      { __proto__: { x: 1 }, y: 'hunter2-proto' },
+    ]) {
+      expect(() => store.put('b', { name: 'cache', engine: 'redis', settings: bad as never }), JSON.stringify(bad)).toThrow(InvalidSettingsError);
+    }
+    expect(store.get('b')).toBeUndefined();
     store.close();
-    // Nothing of any secret is left on disk, in the database or its WAL.
     const db = raw(dir);
     db.pragma('wal_checkpoint(TRUNCATE)');
     expect(JSON.stringify(db.prepare('SELECT * FROM instances').all())).not.toContain('hunter2');
     db.close();
   });
+
+  it('scrubs settings an older backend stored (REDISCLI_AUTH, pw, URIs with credentials), from the rows and the file', () => {
+    const dir = dataDir();
+    const old = raw(dir);
+    old.pragma('journal_mode = WAL');
+    migrate(old, MIGRATIONS.slice(0, 2));
+    const leaked = {
+      tag: '8.2',
+      hostPort: 6379,
+      persistData: true,
+      REDISCLI_AUTH: 'hunter2-env',
+      pw: 'hunter2-pw',
+      image: 'https://user:hunter2-uri@registry.example.com/redis',
+      exposeOnNetwork: false,
+      env: ['X=hunter2-list'],
+    };
+    old
+      .prepare('INSERT INTO instances (id, name, engine, settings, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run('old', 'cache', 'redis', JSON.stringify(leaked), '', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+    old.close();
+
+    const store = open(dir);
+    expect(store.get('old')?.settings).toEqual({ tag: '8.2', hostPort: 6379, persistData: true, exposeOnNetwork: false });
+    store.close();
+    for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).includes('hunter2'), file).toBe(false);
+  });
 });
 
-describe('stripSecrets', () => {
-  it('drops credential-like flags with their value, in both --flag value and --flag=value forms', () => {
-    expect(stripSecrets(['mysqld', '--password=x', '--port', '3306', '-pwd', 'y'])).toEqual(['mysqld', '--port', '3306']);
-  });
-  it('keeps ordinary values untouched', () => {
-    const settings = { version: '17', port: 5432, user: 'postgres', database: 'app', volumes: ['data:/var/lib/postgresql'], flag: null };
-    expect(stripSecrets(settings)).toEqual(settings);
+describe('the data folder and files', () => {
+  it('are 0700 and 0600 whatever the umask, and an existing folder or file with wider modes is narrowed', () => {
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    const previous = process.umask(0);
+    try {
+      const fresh = path.join(dataDir(), 'fresh');
+      const store = open(fresh);
+      store.put('a', pg);
+      expect(mode(fresh)).toBe(0o700);
+      for (const f of ['dockbase.db', 'dockbase.db-wal', 'dockbase.db-shm']) expect(mode(path.join(fresh, f)), f).toBe(0o600);
+      store.close();
+
+      const wide = dataDir();
+      fs.chmodSync(wide, 0o777);
+      for (const f of ['dockbase.db', 'dockbase.db-wal', 'dockbase.db-shm']) fs.writeFileSync(path.join(wide, f), '', { mode: 0o666 });
+      open(wide).close();
+      expect(mode(wide)).toBe(0o700);
+      for (const f of fs.readdirSync(wide)) expect(mode(path.join(wide, f)), f).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -4,9 +4,14 @@ import Database from 'better-sqlite3';
 import type { HistoryEntry, InstanceInput, InstanceMeta } from '@dockbase/api';
 import type { EngineId } from '@dockbase/api';
 import { migrate } from './migrations.js';
-import { stripSecrets } from './secrets.js';
+import { settingsProblem } from './settings.js';
 
 export const DATABASE_FILE = 'dockbase.db';
+/** The schema version that reduced every stored settings object to the allowed keys (see MIGRATIONS). */
+const SETTINGS_SCRUBBED_AT = 3;
+
+/** Settings the store refuses (the route answers 400 before it gets here). */
+export class InvalidSettingsError extends Error {}
 /** The API shows this many operations per instance, and older ones are dropped when a new one comes. */
 export const HISTORY_LIMIT = 100;
 
@@ -38,10 +43,15 @@ interface HistoryRow {
 export class Store {
   private constructor(private readonly db: Database.Database) {}
 
-  /** Opens (creating if needed) the database in `dataDir` and migrates it to the latest schema. */
+  /**
+   * Opens (creating if needed) the database in `dataDir` and migrates it to the latest schema. The folder is
+   * 0700 and the database files 0600, whatever the umask of whoever starts the backend, and an existing
+   * folder or file with wider modes is narrowed: notes and history are nobody else's business.
+   */
   static open(dataDir: string): Store {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    const file = path.join(dataDir, DATABASE_FILE);
+    privateFiles(dataDir, file);
+    const db = new Database(file);
     try {
       // WAL: a crash mid-write cannot corrupt committed data. FULL: each commit is fsynced before the
       // call returns, so an acknowledged write survives even a VM power loss; writes here are few.
@@ -49,7 +59,18 @@ export class Store {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
+      // Deleted and overwritten content is zeroed, not left in free pages.
+      db.pragma('secure_delete = ON');
+      const from = db.pragma('user_version', { simple: true }) as number;
       migrate(db);
+      if (from > 0 && from < SETTINGS_SCRUBBED_AT) {
+        // Settings that older backends let through are gone from the rows; make them gone from the file too.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.exec('VACUUM');
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+      // SQLite gives the -wal and -shm files the database file's mode; ones left by an older backend are narrowed.
+      for (const extra of ['-wal', '-shm']) if (fs.existsSync(file + extra)) fs.chmodSync(file + extra, 0o600);
     } catch (err) {
       db.close();
       throw err;
@@ -72,7 +93,9 @@ export class Store {
    */
   put(id: string, input: InstanceInput): { meta: InstanceMeta; created: boolean } {
     const now = new Date().toISOString();
-    const settings = JSON.stringify(stripSecrets(input.settings));
+    const problem = settingsProblem(input.settings);
+    if (problem) throw new InvalidSettingsError(problem);
+    const settings = JSON.stringify(input.settings);
     const created = this.db.transaction(() => {
       const exists = this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(id) !== undefined;
       if (exists) {
@@ -122,6 +145,14 @@ export class Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** The data folder 0700 and the database file 0600, created so or narrowed (chmod ignores the umask). */
+function privateFiles(dataDir: string, file: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
+  fs.chmodSync(file, 0o600);
 }
 
 function toEntry(row: HistoryRow): HistoryEntry {
