@@ -2,6 +2,13 @@ import { NodeDockerCli } from '../../host/src/node-docker-cli';
 import { InstanceService } from '../../ui/src/core/service';
 import { LABEL } from '../../ui/src/core/instance';
 
+// The core code the engine, image and browser suites use, in one place (the core may move).
+export { getEngine } from '../../ui/src/core/engines';
+export type { EngineId } from '../../ui/src/core/engines';
+export { displayStatus } from '../../ui/src/core/instance';
+export type { Instance } from '../../ui/src/core/instance';
+export type { CreateInstanceInput } from '../../ui/src/core/validation';
+
 /** A service over the real engine, plus raw docker access for assertions. */
 export function realDocker() {
   const cli = new NodeDockerCli();
