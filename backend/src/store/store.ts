@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { HistoryEntry, InstanceInput, InstanceMeta } from '../api.js';
 import type { Engine } from '../engines.js';
 import { migrate } from './migrations.js';
 import { stripSecrets } from './secrets.js';
+import { openSqlite, type SqliteDatabase, type SqliteDriver } from './sqlite.js';
 
 export const DATABASE_FILE = 'dockbase.db';
 /** The API shows this many operations per instance, and older ones are dropped when a new one comes. */
@@ -31,23 +31,28 @@ interface HistoryRow {
 }
 
 /**
- * Per-instance metadata in SQLite. better-sqlite3 is synchronous, so a call returns only once its
- * transaction is committed: a route that answers after calling it never acknowledges an unsaved write.
+ * Per-instance metadata in SQLite. Both drivers (./sqlite.ts) are synchronous, so a call returns only once
+ * its transaction is committed: a route that answers after calling it never acknowledges an unsaved write.
  */
 export class Store {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(private readonly db: SqliteDatabase) {}
+
+  /** The SQLite driver in use (node:sqlite or better-sqlite3). */
+  get driver(): SqliteDriver {
+    return this.db.driver;
+  }
 
   /** Opens (creating if needed) the database in `dataDir` and migrates it to the latest schema. */
-  static open(dataDir: string): Store {
+  static open(dataDir: string, driver?: SqliteDriver): Store {
     fs.mkdirSync(dataDir, { recursive: true });
-    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    const db = openSqlite(path.join(dataDir, DATABASE_FILE), driver);
     try {
       // WAL: a crash mid-write cannot corrupt committed data. FULL: each commit is fsynced before the
       // call returns, so an acknowledged write survives even a VM power loss; writes here are few.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = FULL');
+      db.exec('PRAGMA foreign_keys = ON');
+      db.exec('PRAGMA busy_timeout = 5000');
       migrate(db);
     } catch (err) {
       db.close();
@@ -57,9 +62,9 @@ export class Store {
   }
 
   list(): InstanceMeta[] {
-    const rows = this.db.prepare('SELECT * FROM instances ORDER BY created_at, id').all() as InstanceRow[];
+    const rows = this.db.prepare('SELECT * FROM instances ORDER BY created_at, id').all() as unknown as InstanceRow[];
     const history = new Map<string, HistoryEntry[]>();
-    const entries = this.db.prepare('SELECT * FROM history ORDER BY seq DESC').all() as HistoryRow[];
+    const entries = this.db.prepare('SELECT * FROM history ORDER BY seq DESC').all() as unknown as HistoryRow[];
     for (const row of entries) {
       const list = history.get(row.instance_id) ?? [];
       if (list.length < HISTORY_LIMIT) list.push(toEntry(row));
@@ -69,11 +74,11 @@ export class Store {
   }
 
   get(id: string): InstanceMeta | undefined {
-    const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as InstanceRow | undefined;
+    const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as unknown as InstanceRow | undefined;
     if (!row) return undefined;
     const entries = this.db
       .prepare('SELECT * FROM history WHERE instance_id = ? ORDER BY seq DESC LIMIT ?')
-      .all(id, HISTORY_LIMIT) as HistoryRow[];
+      .all(id, HISTORY_LIMIT) as unknown as HistoryRow[];
     return toMeta(row, entries.map(toEntry));
   }
 
@@ -96,7 +101,7 @@ export class Store {
           .run(id, input.name, input.engine, settings, now, now);
       }
       return !exists;
-    })();
+    });
     return { meta: this.get(id)!, created };
   }
 
@@ -122,7 +127,7 @@ export class Store {
         )
         .run(id, id, HISTORY_LIMIT);
       return toEntry({ instance_id: id, at, action: entry.action, outcome: entry.outcome, detail: entry.detail ?? null });
-    })();
+    });
   }
 
   /** Removes the instance and its history; false when it was unknown. */
@@ -131,7 +136,7 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    this.db.close();
   }
 }
 
