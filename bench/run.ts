@@ -10,6 +10,7 @@ import path from 'node:path';
 import { benchBackend } from './backend-benchmarks';
 import { benchBundle } from './bundle-benchmarks';
 import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, removeBenchContainers } from './engine-benchmarks';
+import { benchImage } from './image-benchmarks';
 import { benchUi } from './ui-benchmarks';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -59,7 +60,10 @@ async function main() {
   const bundle = benchBundle();
   const backend = await benchBackend(200, quick ? 5 : 15);
 
-  const results = { machine: info, listRefresh: list, ui, createToReady: ready, bundle, backend };
+  console.log('• extension image…');
+  const image = benchImage();
+
+  const results = { machine: info, listRefresh: list, ui, createToReady: ready, bundle, backend, image };
   fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
   console.log(`\n${table}`);
@@ -74,6 +78,7 @@ type Results = {
   createToReady: Awaited<ReturnType<typeof benchCreateToReady>>;
   bundle: ReturnType<typeof benchBundle>;
   backend: Awaited<ReturnType<typeof benchBackend>>;
+  image: ReturnType<typeof benchImage>;
 };
 
 function renderTable(r: Results): string {
@@ -97,6 +102,7 @@ function renderTable(r: Results): string {
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
+    `| extension image, ${r.image.platform}, uncompressed | ${r.image.sizeMb} MB (Node runtime ${r.image.nodeRuntimeMb} MB, app ${r.image.appMb} MB) | ≤ 200 MB |`,
   ];
   return lines.join('\n');
 }

@@ -12,6 +12,8 @@
 #   --ca          a CA certificate (PEM) for npm inside the build, e.g. a TLS-intercepting proxy's: passed as
 #                 the BuildKit secret `ca`; without it the build is unchanged. DOCKBASE_BUILD_CA works too.
 #   --report      writes what was built (reference, base, size, seconds) as JSON to FILE.
+#   --print-node-image
+#                 only resolves the Node base image as above (assembling the stand-in if needed) and prints it.
 # BuildKit: `docker buildx build --load` when buildx is installed, else a docker client with BuildKit built in
 # (Debian's /usr/bin/docker 20.10 with DOCKER_BUILDKIT=1).
 set -euo pipefail
@@ -21,8 +23,10 @@ tag=dockbase/dockbase-extension:latest
 node_image=${NODE_IMAGE:-}
 ca=${DOCKBASE_BUILD_CA:-}
 report=
+print_node_image=
 while [ $# -gt 0 ]; do
   case $1 in
+    --print-node-image) print_node_image=1; shift ;;
     --tag) tag=$2; shift 2 ;;
     --node-image) node_image=$2; shift 2 ;;
     --ca) ca=$2; shift 2 ;;
@@ -45,8 +49,9 @@ else
       break
     fi
   done
-  [ -n "$cli" ] || die "no docker client here builds with BuildKit: install docker-buildx (or Debian's docker.io, whose client has it built in)"
-  build=(env DOCKER_BUILDKIT=1 "$cli" build)
+  build=(env DOCKER_BUILDKIT=1 "${cli:-docker}" build)
+  [ -n "$cli" ] || [ -n "$print_node_image" ] ||
+    die "no docker client here builds with BuildKit: install docker-buildx (or Debian's docker.io, whose client has it built in)"
 fi
 
 # ---- The Node base image --------------------------------------------------------------------------------
@@ -69,6 +74,11 @@ if [ -z "$node_image" ]; then
     ti_ensure_node_image >&2
     node_image=$(ti_node_image_ref)
   fi
+fi
+
+if [ -n "$print_node_image" ]; then
+  echo "$node_image"
+  exit 0
 fi
 
 args=(--tag "$tag")

@@ -115,6 +115,38 @@ log "test images: $(awk '!/^#/ && NF { printf "%s%s:%s", sep, $1, $2; sep = ", "
 NODE_LTS=$(ti_node_toolchain)/bin/node
 log "node for CI: $NODE_LTS ($("$NODE_LTS" --version))"
 
+# ---- 5. The extension image ----------------------------------------------------------------------------
+# Built from the Dockerfile like `make build-extension` (scripts/build-extension.sh), on the pinned official
+# Node image when a registry serves it, else on the local stand-in; with this machine's CA bundle as the
+# build's `ca` secret when NODE_EXTRA_CA_CERTS names one. Cached by the hash of the build's inputs: the
+# image suite (test/image) runs the image as Docker Desktop would.
+NODE_BASE=$(bash "$ROOT/scripts/build-extension.sh" --print-node-image)
+ext_key=$(
+  cd "$ROOT"
+  {
+    find Dockerfile .dockerignore package.json package-lock.json tsconfig.base.json metadata.json docker.svg \
+      docker-compose.yaml host/package.json scripts/build-extension.sh ui backend \
+      \( -name node_modules -o -name dist -o -name coverage \) -prune -o -type f \! -name '*.test.ts' \! -name '*.test.tsx' -print0 |
+      LC_ALL=C sort -z | xargs -0 sha256sum
+    docker image inspect --format '{{.Id}}' "$NODE_BASE"
+  } | sha256sum | cut -c1-16
+)
+EXT_IMAGE=dockbase-test/extension:$ext_key
+EXT_REPORT=$STATE_DIR/extension-image.json
+if ! docker image inspect "$EXT_IMAGE" >/dev/null 2>&1 || ! grep -q "\"$EXT_IMAGE\"" "$EXT_REPORT" 2>/dev/null; then
+  ca_args=()
+  if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -s "$NODE_EXTRA_CA_CERTS" ]; then ca_args=(--ca "$NODE_EXTRA_CA_CERTS"); fi
+  log "building the extension image $EXT_IMAGE (log: $STATE_DIR/extension-build.log)"
+  bash "$ROOT/scripts/build-extension.sh" --tag "$EXT_IMAGE" --node-image "$NODE_BASE" "${ca_args[@]}" --report "$EXT_REPORT.tmp" \
+    >"$STATE_DIR/extension-build.log" 2>&1 || { tail -30 "$STATE_DIR/extension-build.log" >&2; die "building the extension image failed"; }
+  mv "$EXT_REPORT.tmp" "$EXT_REPORT"
+  # Earlier builds of this machine's test image are not needed any more.
+  for old in $(docker images dockbase-test/extension --format '{{.Repository}}:{{.Tag}}'); do
+    [ "$old" = "$EXT_IMAGE" ] || docker image rm "$old" >/dev/null 2>&1 || true
+  done
+fi
+log "extension image: $EXT_IMAGE ($(docker image inspect --format '{{.Size}}' "$EXT_IMAGE" | awk '{printf "%.1f MB", $1 / 1e6}'), on $NODE_BASE)"
+
 # ---- 6. Chromium -----------------------------------------------------------------------------------
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then

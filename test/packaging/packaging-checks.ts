@@ -477,6 +477,16 @@ export function checkLabels(project: Project): string[] {
   if (!final) return problems;
   const { labels, problems: parseProblems } = labelsOf(stages, final);
   problems.push(...parseProblems);
+  problems.push(...checkLabelValues(labels, project));
+  return problems;
+}
+
+/**
+ * The Marketplace labels' values, wherever they come from (the Dockerfile, or a built image's
+ * configuration): all present, JSON where JSON is due, URLs pointing at files of this repository.
+ */
+export function checkLabelValues(labels: Map<string, string>, project: Project): string[] {
+  const problems: string[] = [];
   for (const key of REQUIRED_LABELS) {
     const value = labels.get(key);
     if (value === undefined) problems.push(`label ${key} is missing from the final stage`);
