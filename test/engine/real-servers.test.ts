@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientInside, clientOutside, markerStatements, ok, refused } from '../support/clients';
-import { displayStatus, getEngine, realDocker, testPort, type CreateInstanceInput, type Instance } from '../support/dockbase';
+import { displayStatus, freePort, getEngine, realDocker, type CreateInstanceInput, type Instance } from '../support/dockbase';
 import { REAL_SERVERS } from '../support/images';
 
 // Every engine Debian ships, as a REAL server (scripts/test-images), through the core service: created with
@@ -14,16 +14,18 @@ const password = `p@ss w"o'rd $HOME \\ ;|&<> \`id\` $(x) ünï 🔑`;
 beforeAll(() => cleanup(prefix));
 afterAll(() => cleanup(prefix));
 
-describe.each(REAL_SERVERS.map((s, i) => ({ ...s, index: i })))('$engine $tag, a real server', ({ engine, tag, image, index }) => {
+describe.each(REAL_SERVERS)('$engine $tag, a real server', ({ engine, tag, image }) => {
   const name = `${prefix}-${engine}-${tag.replace('.', '')}`;
-  const port = testPort(40 + index);
+  let port: number;
   const containerPort = getEngine(engine).containerPort;
-  const input: CreateInstanceInput = { engine, name, tag, image, hostPort: port, password, persistData: true, exposeOnNetwork: false };
+  let input: CreateInstanceInput;
   const imageRef = `${image}:${tag}`;
   const marker = markerStatements(engine, `kept: ${password}`);
   let instance: Instance;
 
   it('is created with a hostile password and becomes healthy through its own probe', async () => {
+    port = await freePort();
+    input = { engine, name, tag, image, hostPort: port, password, persistData: true, exposeOnNetwork: false };
     instance = await service.create(input, { start: true });
     instance = await service.waitUntilHealthy(instance);
     expect(displayStatus(instance)).toBe('healthy');
@@ -84,7 +86,7 @@ describe('data kept across major versions, on real PostgreSQL servers', () => {
   it('refuses to open PostgreSQL 15 data with PostgreSQL 17, naming the version, and creates nothing', async () => {
     const name = `${prefix}-pgup`;
     const pg = REAL_SERVERS.find((s) => s.engine === 'postgres')!;
-    const base = { engine: 'postgres' as const, name, image: pg.image, hostPort: testPort(60), password, persistData: true, exposeOnNetwork: false };
+    const base = { engine: 'postgres' as const, name, image: pg.image, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
     const v15 = await service.create({ ...base, tag: '15' }, { start: true });
     await service.waitUntilHealthy(v15);
     await service.remove(v15);

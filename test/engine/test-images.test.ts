@@ -171,6 +171,12 @@ describe.each(['10.11', '11.8'])('MariaDB %s test image', (version) => {
   it('healthcheck.sh --connect fails while the server has networking off, like the entrypoint\'s temporary server', async () => {
     const quiet = `${name}-nonet`;
     await run('run', '--detach', '--name', quiet, '--env', `MARIADB_ROOT_PASSWORD=${hostile}`, image, 'mariadbd', '--skip-networking');
+    // The final server (not the temporary one, which stops in between): after the init, InnoDB is up.
+    const deadline = Date.now() + 60_000;
+    while (!(await logs(quiet)).includes('MariaDB init process done')) {
+      if (Date.now() > deadline) throw new Error(`no init:\n${await logs(quiet)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     await waitFor(quiet, ['healthcheck.sh', '--no-connect', '--innodb_initialized'], 'InnoDB initialised');
     expect((await docker(['exec', quiet, ...healthy])).code).toBe(1);
     expect((await docker(['exec', quiet, 'healthcheck.sh', '--connect'])).code).toBe(1);

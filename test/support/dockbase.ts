@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { NodeDockerCli } from '../../host/src/node-docker-cli';
 import { InstanceService } from '../../ui/src/core/service';
 import { LABEL } from '../../ui/src/core/instance';
@@ -38,4 +39,19 @@ export function realDocker() {
 /** A port in a range the tests own, distinct per test file. */
 export function testPort(offset: number): number {
   return 41000 + (process.pid % 500) * 10 + offset;
+}
+
+/**
+ * A loopback port nothing listens on right now (the kernel picks it), for tests on an engine other people
+ * share: fixed ranges collide with other test runs and with whatever else this machine runs.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
