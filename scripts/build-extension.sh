@@ -61,7 +61,7 @@ if [ -z "$node_image" ]; then
   if docker image inspect "$default_image" >/dev/null 2>&1 || docker pull -q "$default_image" >/dev/null 2>&1; then
     node_image=$default_image
   else
-    log "no registry serves $default_image: using a locally assembled stand-in"
+    [ -n "$print_node_image" ] || log "no registry serves $default_image: using a locally assembled stand-in"
     STATE_DIR=${DOCKBASE_TEST_STATE:-/var/tmp/dockbase-test-env}
     REGISTRY=127.0.0.1:5000
     curl -fs -o /dev/null --max-time 2 "http://$REGISTRY/v2/" ||

@@ -207,6 +207,18 @@ ti_state_record() { # repo:tag recipe
   mv "$tmp" "$TI_STATE"
 }
 
+# Whether REPO:TAG in the registry is the image built from RECIPE (one HEAD request when this machine pushed
+# it; otherwise the label in the registry decides, and the answer is remembered).
+ti_fresh() { # repo:tag recipe
+  local ref=$1 recipe=$2 known_recipe='' known_digest='' digest
+  if [ -f "$TI_STATE" ]; then read -r _ known_recipe known_digest < <(grep "^$ref " "$TI_STATE" || true); fi
+  digest=$(ti_registry_digests "$ref" | awk '{print $2}')
+  [ -n "$digest" ] || return 1
+  [ "$known_recipe" = "$recipe" ] && [ "$known_digest" = "$digest" ] && return 0
+  [ "$(ti_registry_recipe "${ref%%:*}" "${ref#*:}")" = "$recipe" ] || return 1
+  ti_state_record "$ref" "$recipe"
+}
+
 # Prints the images.txt lines (name tag builder suite) of the images that must be (re)built.
 ti_stale_images() {
   ti_load_sums

