@@ -12,7 +12,6 @@ export interface ImageRow {
   nodeRuntimeMb: number;
   /** the backend, its production dependencies, the UI and the extension files. */
   appMb: number;
-  buildSeconds: number;
 }
 
 const STATE_DIR = process.env.DOCKBASE_TEST_STATE ?? '/var/tmp/dockbase-test-env';
@@ -20,7 +19,7 @@ const STATE_DIR = process.env.DOCKBASE_TEST_STATE ?? '/var/tmp/dockbase-test-env
 export function benchImage(): ImageRow {
   const reportFile = `${STATE_DIR}/extension-image.json`;
   if (!fs.existsSync(reportFile)) throw new Error(`${reportFile} is missing: run \`npm run test-env\` (it builds the extension image)`);
-  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { image: string; nodeImage: string; buildSeconds: number };
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { image: string; nodeImage: string };
   const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
   const size = Number(docker('image', 'inspect', '--format', '{{.Size}}', report.image));
   const platform = docker('image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', report.image);
@@ -39,6 +38,5 @@ export function benchImage(): ImageRow {
     sizeMb: round(size / 1e6, 1),
     nodeRuntimeMb: round(runtime / 1e6, 1),
     appMb: round((size - runtime) / 1e6, 1),
-    buildSeconds: report.buildSeconds,
   };
 }
