@@ -83,16 +83,18 @@ export STATE_DIR REGISTRY
 source "$ROOT/scripts/test-images/lib.sh"
 # shellcheck source=scripts/test-images/node/build.sh
 source "$ROOT/scripts/test-images/node/build.sh"
-# One run of this script at a time builds (others wait here); checking alone needs no lock.
+# One run of this script at a time builds (others wait here, then find the images fresh); checking alone
+# needs no lock.
 mapfile -t stale < <(ti_stale_images)
-declare -A suites_needed=()
-for spec in "${stale[@]}"; do
-  read -r _ _ _ suite <<<"$spec"
-  [ "$suite" = - ] || suites_needed[$suite]=1
-done
 if [ ${#stale[@]} -gt 0 ]; then
   exec 9>"$STATE_DIR/test-images.lock"
   flock 9
+  mapfile -t stale < <(ti_stale_images)
+  declare -A suites_needed=()
+  for spec in "${stale[@]}"; do
+    read -r _ _ _ suite <<<"$spec"
+    [ "$suite" = - ] || suites_needed[$suite]=1
+  done
   [ ${#suites_needed[@]} -eq 0 ] || ti_need_root_tools
   # The suites' root filesystems first, side by side (debootstrap and apt are mostly waiting on the mirror).
   pids=()
@@ -113,6 +115,8 @@ log "test images: $(awk '!/^#/ && NF { printf "%s%s:%s", sep, $1, $2; sep = ", "
 # The Node that the extension image runs, for the backend's tests too (scripts/test.sh), and the
 # node:MAJOR-bookworm-slim stand-in the image is built on when no registry serves the official one.
 NODE_LTS=$(ti_node_toolchain)/bin/node
+# The stand-in, when it has to be assembled, needs debootstrap (installed here, where apt is allowed).
+if is_root && ! command -v debootstrap >/dev/null; then apt_install debootstrap; fi
 log "node for CI: $NODE_LTS ($("$NODE_LTS" --version))"
 
 # ---- 5. The extension image ----------------------------------------------------------------------------
@@ -154,4 +158,4 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 [ -x "$CHROMIUM" ] || die "Chromium missing at $CHROMIUM"
 log "chromium: $CHROMIUM"
-log "ready"
+log "ready ($SECONDS s)"
