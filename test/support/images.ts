@@ -13,7 +13,6 @@ export const REAL_SERVERS = [
   { engine: 'redis', tag: '7.0', image: `${REGISTRY}/dockbase-test/redis-debian` },
   { engine: 'redis', tag: '8.0', image: `${REGISTRY}/dockbase-test/redis-debian` },
 ] as const;
-export type RealServer = (typeof REAL_SERVERS)[number];
 
 export const POSTGRES_TEST_IMAGE = `${REGISTRY}/dockbase-test/postgres-debian`;
 export const MARIADB_TEST_IMAGE = `${REGISTRY}/dockbase-test/mariadb-debian`;
@@ -21,9 +20,6 @@ export const MARIADB_TEST_IMAGE = `${REGISTRY}/dockbase-test/mariadb-debian`;
 /** A real Redis server built from Debian's redis-server (not the official image). */
 export const REDIS_TEST_IMAGE = `${REGISTRY}/dockbase-test/redis-debian`;
 export const REDIS_TEST_TAG = '7.0';
-
-/** The local base layer the real servers of one Debian suite share (removed to force a full pull). */
-export const testBaseImage = (suite: 'bookworm' | 'trixie') => `dockbase-test/debian-base:${suite}`;
 
 /** Stand-ins where Debian has no server: check the admin secret like the official image, then listen. */
 export const standinImage = (engine: 'mysql' | 'mongo') => `${REGISTRY}/dockbase-test/standin-${engine}`;
