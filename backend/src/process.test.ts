@@ -140,6 +140,9 @@ describe('the backend process', () => {
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(backend.output())?.[1];
     expect(url).toBeDefined();
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    // It says what it runs on: this Node, and node:sqlite where this Node has it (better-sqlite3 on Node 20).
+    const builtIn = typeof process.getBuiltinModule === 'function' && process.getBuiltinModule('node:sqlite') !== undefined;
+    expect(backend.output()).toContain(`Node ${process.versions.node}, SQLite via ${builtIn ? 'node:sqlite' : 'better-sqlite3'}`);
   });
 
   it('refuses to start with a bad setting, saying which', async () => {

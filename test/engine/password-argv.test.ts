@@ -4,7 +4,7 @@ import { createDockbase, type CreateInstanceInput, type Dockbase } from '@dockba
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { startBridgeHost, type BridgeHost } from '../support/bridge';
 import { realDocker, testPort } from '../support/dockbase';
-import { REDIS_TEST_IMAGE, REDIS_TEST_TAG, standinImage } from '../support/images';
+import { POSTGRES_TEST_IMAGE, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { withRedis } from '../support/redis';
 
 // While an instance is created through the standalone host (the page's ddClient → the host's bridge → docker),
@@ -91,7 +91,7 @@ describe('the password stays out of every process’s argv', () => {
       engine: 'postgres',
       name: `${prefix}-pg`,
       tag: '17',
-      image: standinImage('postgres'),
+      image: POSTGRES_TEST_IMAGE,
       hostPort: testPort(71),
       password,
       persistData: false,

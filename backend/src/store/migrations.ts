@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from './sqlite.js';
 
 export interface Migration {
   /** The schema version the database is at once this migration ran (1, 2, 3, … in order). */
@@ -63,11 +63,11 @@ export const MIGRATIONS: readonly Migration[] = [
  * in its own transaction with its version bump, so a crash leaves the database at a whole version and
  * the next start carries on from there. Running it again on an up-to-date database does nothing.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): number {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`Migration ${i + 1} is numbered ${m.version}`);
   });
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const current = Number(db.pragma('user_version'));
   if (current > migrations.length) {
     // A newer backend wrote this file (the user went back a version): guessing could lose data.
     throw new Error(`The database is at schema version ${current}, newer than this backend knows (${migrations.length})`);
@@ -75,8 +75,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   for (const m of migrations.slice(current)) {
     db.transaction(() => {
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+      db.exec(`PRAGMA user_version = ${m.version}`);
+    });
   }
   return migrations.length;
 }
