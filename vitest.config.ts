@@ -8,7 +8,9 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 //   unit-*  : the packages (core, docker-cli, api), the React components (jsdom), the backend and host
 //             on loopback/sockets, the CLI over a scripted docker, the packaging;
 //   engine  : against a real Docker engine and the local registry (scripts/test-env.sh starts both);
-//   browser : the standalone host in headless Chromium.
+//   image   : the extension image scripts/test-env.sh builds, run as Docker Desktop runs it;
+//   browser : the npm package installed from its tarball, its bin starting the standalone host, in headless
+//             Chromium.
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -81,6 +83,17 @@ export default defineConfig({
           include: ['test/engine/**/*.test.ts'],
           environment: 'node',
           globalSetup: [here('./test/support/require-engine.ts')],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: [here('./test/support/require-extension-image.ts')],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -34,6 +34,7 @@ export async function benchPackage(runs: number): Promise<PackageRow> {
     unpackedSize: number;
     files: string[];
     dependencies: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
   };
   const bare = await timeRuns(runs, () => node(['-e', '0']));
   const version = await timeRuns(runs, () => run(['--version']));
@@ -44,7 +45,7 @@ export async function benchPackage(runs: number): Promise<PackageRow> {
     tarballKb: round(packed.size / 1024),
     unpackedKb: round(packed.unpackedSize / 1024),
     files: packed.files.length,
-    dependencies: Object.keys(packed.dependencies),
+    dependencies: [...Object.keys(packed.dependencies), ...Object.keys(packed.optionalDependencies ?? {}).map((d) => `${d} (optional)`)],
     versionMs: round(median(version)),
     listMs: round(median(list)),
     nodeMs: round(median(bare)),

@@ -12,11 +12,12 @@ import { benchBundle } from './bundle-benchmarks';
 import { benchDataSafety } from './data-safety-benchmarks';
 import { benchPackage } from './package-benchmarks';
 import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, removeBenchContainers } from './engine-benchmarks';
+import { benchImage } from './image-benchmarks';
 import { benchUi } from './ui-benchmarks';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-/** `--only=package`: measure the npm package alone and keep the other figures of bench/results.json. */
+/** `--only=image` or `--only=package`: measures that alone and keeps the other figures of results.json. */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 function machine() {
@@ -31,9 +32,28 @@ function machine() {
   };
 }
 
+function writeResults(results: Results) {
+  fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTable(results);
+  console.log(`\n${table}`);
+  updateReadme(table);
+  console.log('\nWritten: bench/results.json and the README’s performance section.');
+}
+
 async function main() {
-  if (only === 'package') return packageOnly();
-  if (only !== undefined) throw new Error(`--only=${only}: only "package" can be measured alone`);
+  if (only === 'image') {
+    const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
+    console.log('• extension image (the other figures are kept from their run)…');
+    writeResults({ ...previous, image: { ...benchImage(), measuredAt: new Date().toISOString() } });
+    return;
+  }
+  if (only === 'package') {
+    const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
+    console.log('• npm package (the other figures are kept from their run)…');
+    writeResults({ ...previous, npmPackage: await benchPackage(quick ? 5 : 15) });
+    return;
+  }
+  if (only !== undefined) throw new Error(`--only=${only}: only --only=image and --only=package are supported`);
   const { cli } = countingDocker();
   const info = machine();
   console.log(`Dockbase benchmarks on ${info.cpu}, ${info.memoryGb} GB, Docker ${info.dockerEngine}, Node ${info.node}${quick ? ' (quick)' : ''}\n`);
@@ -68,15 +88,13 @@ async function main() {
   const bundle = benchBundle();
   const backend = await benchBackend(200, quick ? 5 : 15);
 
+  console.log('• extension image…');
+  const image = { ...benchImage(), measuredAt: info.date };
+
   console.log('• npm package…');
   const npmPackage = await benchPackage(quick ? 5 : 15);
 
-  const results: Results = { machine: info, listRefresh: list, ui, createToReady: ready, dataSafety, bundle, backend, npmPackage };
-  fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const table = renderTable(results);
-  console.log(`\n${table}`);
-  updateReadme(table);
-  console.log('\nWritten: bench/results.json and the README’s performance section.');
+  writeResults({ machine: info, listRefresh: list, ui, createToReady: ready, dataSafety, bundle, backend, image, npmPackage });
 }
 
 type Results = {
@@ -87,29 +105,17 @@ type Results = {
   dataSafety: Awaited<ReturnType<typeof benchDataSafety>>;
   bundle: ReturnType<typeof benchBundle>;
   backend: Awaited<ReturnType<typeof benchBackend>>;
+  image: ReturnType<typeof benchImage> & { measuredAt: string };
   /** Absent from results written before the package existed. */
   npmPackage?: Awaited<ReturnType<typeof benchPackage>>;
 };
 
-/** Measures the package alone (packing is quick; the other figures need a quiet engine) and re-renders the table. */
-async function packageOnly() {
-  const file = path.join(ROOT, 'bench/results.json');
-  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as Results;
-  console.log('• npm package…');
-  results.npmPackage = await benchPackage(quick ? 5 : 15);
-  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  const table = renderTable(results);
-  console.log(`\n${table}`);
-  updateReadme(table);
-  console.log('\nWritten: bench/results.json (the package figures) and the README’s performance section.');
-}
-
 function renderTable(r: Results): string {
   const m = r.machine;
   const p = r.npmPackage;
-  const packageDate = p && p.measuredAt.slice(0, 10) !== m.date.slice(0, 10) ? ` The npm package's figures: ${p.measuredAt.slice(0, 10)}, same machine.` : '';
+  const packageDate = p && p.measuredAt.slice(0, 10) !== m.date.slice(0, 10) ? ` (measured ${p.measuredAt.slice(0, 10)})` : '';
   const lines = [
-    `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}, Docker Engine ${m.dockerEngine}, Node ${m.node}.${packageDate}`,
+    `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}, Docker Engine ${m.dockerEngine}, Node ${m.node}.`,
     '',
     '| List refresh | Dockbase (median) | docker invocations | bare `docker ps -a` | ps + inspect each | vs bare ps | vs naive |',
     '|---|---|---|---|---|---|---|',
@@ -130,10 +136,11 @@ function renderTable(r: Results): string {
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
+    `| extension image, ${r.image.platform}, uncompressed${r.image.measuredAt.slice(0, 10) === m.date.slice(0, 10) ? '' : ` (measured ${r.image.measuredAt.slice(0, 10)})`} | ${r.image.sizeMb} MB (Node runtime ${r.image.nodeRuntimeMb} MB, app ${r.image.appMb} MB) | ≤ 200 MB |`,
     ...(p
       ? [
-          `| npm package \`dockbase\` (what \`npx dockbase\` downloads, without its dependencies ${p.dependencies.join(', ')}) | ${p.tarballKb} KB packed, ${p.unpackedKb} KB unpacked, ${p.files} files | |`,
-          `| \`dockbase --version\` / \`dockbase list --json\`, Node start-up included (median of ${p.runs}) | ${p.versionMs} ms / ${p.listMs} ms (bare \`node -e 0\`: ${p.nodeMs} ms) | |`,
+          `| npm package \`dockbase\` (what \`npx dockbase\` downloads, without its dependencies ${p.dependencies.join(', ')})${packageDate} | ${p.tarballKb} KB packed, ${p.unpackedKb} KB unpacked, ${p.files} files | |`,
+          `| \`dockbase --version\` / \`dockbase list --json\`, Node start-up included (median of ${p.runs})${packageDate} | ${p.versionMs} ms / ${p.listMs} ms (bare \`node -e 0\`: ${p.nodeMs} ms) | |`,
         ]
       : []),
   ];

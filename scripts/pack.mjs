@@ -2,7 +2,7 @@
 //
 //   cli/dist/main.js              the bin (`dockbase`): the CLI with the core, the Node adapter and the host inlined
 //   host/dist/page/dd-client.js   the host's page script
-//   backend/dist/main.js          the backend (its npm dependencies are the package's only dependencies)
+//   backend/dist/main.js          the backend (its npm dependencies, optional ones included, are the package's only ones)
 //   ui/dist/                      the UI's production build, the same files Docker Desktop loads
 //   package.json, README.md       written here: name, bin, engines, runtime dependencies, files
 //
@@ -48,8 +48,10 @@ const manifest = {
   type: 'module',
   bin: { dockbase: 'cli/dist/main.js' },
   engines: root.engines,
-  // The bin inlines everything it imports; the backend leaves its own npm dependencies to node_modules.
+  // The bin inlines everything it imports; the backend leaves its own npm dependencies to node_modules
+  // (better-sqlite3 is optional: only Node 20 needs it, later Node has node:sqlite).
   dependencies: backend.dependencies ?? {},
+  ...(backend.optionalDependencies ? { optionalDependencies: backend.optionalDependencies } : {}),
   files: SHIPPED,
   keywords: ['database', 'docker', 'postgres', 'mysql', 'mariadb', 'mongodb', 'redis', 'cli', 'local-development'],
   homepage: 'https://github.com/dockbase/dockbase#readme',
@@ -60,7 +62,7 @@ fs.writeFileSync(path.join(OUT, 'package.json'), `${JSON.stringify(manifest, nul
 fs.copyFileSync(path.join(REPO_ROOT, 'cli', 'README.md'), path.join(OUT, 'README.md'));
 
 // No import the package cannot satisfy: Node's own modules and the declared dependencies only.
-const allowed = new Set([...builtinModules, ...Object.keys(manifest.dependencies)]);
+const allowed = new Set([...builtinModules, ...Object.keys(manifest.dependencies), ...Object.keys(manifest.optionalDependencies ?? {})]);
 const problems = [];
 for (const rel of SHIPPED.filter((f) => f.endsWith('.js'))) {
   for (const specifier of bareImports(fs.readFileSync(path.join(OUT, rel), 'utf8'))) {
@@ -73,7 +75,13 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
-const summary = { folder: path.relative(REPO_ROOT, OUT), name: manifest.name, version: manifest.version, dependencies: manifest.dependencies };
+const summary = {
+  folder: path.relative(REPO_ROOT, OUT),
+  name: manifest.name,
+  version: manifest.version,
+  dependencies: manifest.dependencies,
+  optionalDependencies: manifest.optionalDependencies ?? {},
+};
 if (pack) {
   const npm = process.env.npm_execpath && /\.[cm]?js$/.test(process.env.npm_execpath) ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
   const r = spawnSync(npm[0], [...npm[1], 'pack', '--json', '--pack-destination', '..'], { cwd: OUT, encoding: 'utf8', shell: false });

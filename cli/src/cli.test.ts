@@ -21,7 +21,7 @@ describe('exit codes', () => {
   it('map every error code of the core, in one table', () => {
     const codes = Object.keys(EXIT_BY_ERROR_CODE) as DockbaseErrorCode[];
     expect(codes.sort()).toEqual(
-      ['bad-file', 'cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'incompatible-data', 'invalid-input', 'name-in-use', 'network', 'not-found', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
+      ['bad-file', 'cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'incompatible-data', 'invalid-input', 'name-in-use', 'network', 'not-found', 'not-managed', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
     );
     expect(exitCodeOf(new DockbaseError('engine-unavailable', 'x'))).toBe(4);
     expect(exitCodeOf(new DockbaseError('not-found', 'x'))).toBe(3);
@@ -179,7 +179,22 @@ describe('instances by name', () => {
     scriptedDocker([
       ['ps --all --no-trunc --filter label=io.dockbase.instance --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n${JSON.stringify({ ID: 'h1', Names: 'web', Labels: '', State: 'running', Status: 'Up' })}\n` }],
-      ['container inspect', { stdout: JSON.stringify([{ Id: 'cid-a1', Config: { Env: [], Cmd: ['redis-server', '--requirepass', 's3cret pw'] }, State: {} }]) }],
+      [
+        'container inspect',
+        {
+          stdout: JSON.stringify([
+            {
+              Id: 'cid-a1',
+              Image: 'sha256:img',
+              Config: { Env: [], Cmd: ['redis-server', '--requirepass', 's3cret pw'], Labels: { 'io.dockbase.instance': 'a1', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache', 'io.dockbase.tag': '7.4', 'io.dockbase.port': '6379', 'io.dockbase.volumes': 'dockbase-cache-data' } },
+              State: {},
+            },
+          ]),
+        },
+      ],
+      // The image carries no Dockbase labels: the container's own labels make it an instance.
+      ['image inspect', { stdout: 'null\n' }],
+      ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-cache-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache' } }]) }],
     ]);
 
   it('url masks the password unless --show-password', async () => {

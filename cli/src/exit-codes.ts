@@ -12,7 +12,7 @@ export const EXIT = {
   failed: 1,
   /** The command line or the input is wrong: unknown command or option, a missing or invalid value. */
   usage: 2,
-  /** The named instance (or the image to create it from) does not exist. */
+  /** The named instance (or the image to create it from) does not exist, or the container is not one Dockbase created. */
   notFound: 3,
   /** The Docker engine is not reachable: start Docker and run the command again. */
   engineUnavailable: 4,
@@ -32,6 +32,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_BY_ERROR_CODE: Readonly<Record<DockbaseErrorCode, ExitCode>> = {
   'invalid-input': EXIT.usage,
   'not-found': EXIT.notFound,
+  'not-managed': EXIT.notFound,
   'image-not-found': EXIT.notFound,
   'engine-unavailable': EXIT.engineUnavailable,
   'name-in-use': EXIT.conflict,
@@ -71,7 +72,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   0    done
   1    the operation failed
   2    usage: a wrong command, option or value (the same checks as the Docker Desktop tab)
-  3    not found: no such instance, or no such image
+  3    not found: no such instance (or a container Dockbase did not create), or
+       no such image
   4    the Docker engine is not reachable
   5    conflict: the name, port or data volume is taken
   6    the registry is unreachable or rate-limited the pull (try again later)

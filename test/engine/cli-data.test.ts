@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockbase, dockbaseJson, ensureCliBuilt } from '../support/cli';
 import { REDIS_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { realDocker, testPort } from '../support/dockbase';
-import { standinImage } from '../support/images';
+import { POSTGRES_TEST_IMAGE } from '../support/images';
 import { withRedis } from '../support/redis';
 
 // The CLI's data commands on a real Redis server, run as a script runs them: snapshot, list, restore, export,
@@ -122,7 +122,8 @@ describe('init files at create', () => {
   });
 
   it('resolves a relative init file from the current folder; one that cannot be read exits 7 and leaves nothing', async () => {
-    const r = await dockbase(['create', 'postgres', '--name', `${prefix}-pg`, '--port', String(testPort(58)), '--image', standinImage('postgres'), '--version', '17', '--no-start', '--init', 'missing-seed.sql'], { cwd: folder, stdin: '' });
+    await ensureTestImage(`${POSTGRES_TEST_IMAGE}:17`);
+    const r = await dockbase(['create', 'postgres', '--name', `${prefix}-pg`, '--port', String(testPort(58)), '--image', POSTGRES_TEST_IMAGE, '--version', '17', '--no-start', '--init', 'missing-seed.sql'], { cwd: folder, stdin: '' });
     expect(r.code).toBe(7);
     expect(r.stderr).toContain(`Could not copy missing-seed.sql into ${prefix}-pg`);
     expect(await leftovers(prefix)).toEqual({ containers: [], volumes: [] });

@@ -1,10 +1,14 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInstanceInput } from '@dockbase/core';
 import { dockbase, dockbaseJson, ensureCliBuilt } from '../support/cli';
+import { ensureTestImage } from '../support/data-safety';
 import { realDocker, testPort } from '../support/dockbase';
-import { REDIS_TEST_IMAGE, REDIS_TEST_TAG, standinImage } from '../support/images';
+import { POSTGRES_TEST_IMAGE, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { RedisConnection, withRedis } from '../support/redis';
 
 // Every command of the `dockbase` CLI, run as a script runs it (its own process, real exit codes), on the
@@ -35,6 +39,7 @@ interface InstanceJson {
 beforeAll(async () => {
   await ensureCliBuilt();
   await cleanup(prefix);
+  await ensureTestImage(`${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`);
 });
 
 afterAll(() => cleanup(prefix));
@@ -42,8 +47,20 @@ afterAll(() => cleanup(prefix));
 const startedAt = () => docker('inspect', '--format', '{{.State.StartedAt}}', name).then((s) => s.trim());
 
 describe('the dockbase CLI on the real engine', () => {
-  it('creates a Redis instance with a password from stdin, waits until it is ready, and never prints the password', async () => {
-    const r = await dockbase(['create', 'redis', '--name', name, '--port', String(port), ...redis, '--password-stdin', '--json'], { stdin: `${password}\n` });
+  it('creates a Redis instance with a password from stdin, waits until it is ready, and never prints the password nor puts it in an argv', async () => {
+    // A docker on PATH that records every argv it gets, then runs the real one.
+    const realDockerBin = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+    const wrapperDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-argv-'));
+    const log = path.join(wrapperDir, 'argv.log');
+    fs.writeFileSync(path.join(wrapperDir, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realDockerBin}' "$@"\n`, { mode: 0o755 });
+    const r = await dockbase(['create', 'redis', '--name', name, '--port', String(port), ...redis, '--password-stdin', '--json'], {
+      stdin: `${password}\n`,
+      env: { PATH: `${wrapperDir}:${process.env.PATH}` },
+    });
+    const argvs = fs.readFileSync(log, 'utf8');
+    fs.rmSync(wrapperDir, { recursive: true, force: true });
+    expect(argvs).toMatch(/^run --detach .*--env REDISCLI_AUTH /m);
+    expect(argvs).not.toContain(password);
     expect(r.code, r.stderr).toBe(0);
     const created = JSON.parse(r.stdout) as InstanceJson;
     expect(created).toMatchObject({ name, engine: 'redis', version: REDIS_TEST_TAG, port, bindAddress: '127.0.0.1', ready: true, volumes: [`dockbase-${name}-data`] });
@@ -180,7 +197,7 @@ describe('bad input on the real engine: the tab’s errors, a non-zero exit code
     ['port 0', ['create', 'redis', ...with_({ '--port': '0' })], 'secret-password', 2, /^Error: Port: Use a port from 1 to 65535\.$/m],
     ['port 65536', ['create', 'redis', ...with_({ '--port': '65536' })], 'secret-password', 2, /^Error: Port: Use a port from 1 to 65535\.$/m],
     ['a port that is not a number', ['create', 'redis', ...with_({ '--port': '80a' })], 'secret-password', 2, /^Error: Port: Enter a whole number from 1 to 65535\.$/m],
-    ['a missing PostgreSQL password', ['create', 'postgres', ...with_({ '--image': standinImage('postgres'), '--version': '17' })], '', 2, /^Error: Password: A password is required\.$/m],
+    ['a missing PostgreSQL password', ['create', 'postgres', ...with_({ '--image': POSTGRES_TEST_IMAGE, '--version': '17' })], '', 2, /^Error: Password: A password is required\.$/m],
     ['a Redis password starting with --', ['create', 'redis', ...ok], '--appendonly', 2, /^Error: Password: A Redis password cannot start with "--"\.$/m],
     ['an unknown engine', ['create', 'sqlite', ...ok], 'secret-password', 2, /Allowed choices are postgres, mysql, mariadb, mongo, redis/],
     ['a port already published by another container', ['create', 'redis', ...with_({ '--port': String(busyPort) })], 'secret-password', 5, new RegExp(`^Error: Port ${busyPort} is already used by another container\\.$`, 'm')],

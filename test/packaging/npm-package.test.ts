@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { dockbase, dockbaseJson } from '../support/cli';
+import { ensureTestImage } from '../support/data-safety';
 import { realDocker, testPort } from '../support/dockbase';
 import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
@@ -31,6 +32,7 @@ let page: Page;
 
 beforeAll(async () => {
   await cleanup(prefix);
+  await ensureTestImage(`${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`);
   host = await startTestHost();
   browser = await launchChromium();
   session = await openLoggedIn(browser, host);
@@ -57,11 +59,12 @@ describe('the npm package', () => {
     }
   });
 
-  it('declares a bin, Node 20, and only the dependencies the backend needs at run time', () => {
+  it('declares a bin, Node 20, and only the dependencies the backend needs at run time (optional ones as optional)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(installed.dir, 'node_modules/dockbase/package.json'), 'utf8')) as Record<string, unknown>;
-    const backend = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'backend/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const backend = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'backend/package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
     expect(manifest).toMatchObject({ name: 'dockbase', bin: { dockbase: 'cli/dist/main.js' }, type: 'module', engines: { node: '>=20.19' } });
     expect(manifest.dependencies).toEqual(backend.dependencies);
+    expect(manifest.optionalDependencies ?? {}).toEqual(backend.optionalDependencies ?? {});
     expect(manifest).not.toHaveProperty('devDependencies');
     expect(manifest).not.toHaveProperty('private');
   });

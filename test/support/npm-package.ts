@@ -23,6 +23,7 @@ export interface PackedPackage {
   unpackedSize: number;
   files: string[];
   dependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
 }
 
 export interface InstalledPackage {
@@ -54,7 +55,7 @@ export function packDockbase(): PackedPackage {
 export function installDockbase(packed: PackedPackage, options: { reuse?: boolean } = {}): InstalledPackage {
   const key = crypto
     .createHash('sha256')
-    .update(JSON.stringify([packed.dependencies, process.version, npmVersion()]))
+    .update(JSON.stringify([packed.dependencies, packed.optionalDependencies, process.version, npmVersion()]))
     .digest('hex')
     .slice(0, 16);
   const cached = path.join(REPO_ROOT, 'node_modules', '.cache', 'dockbase-npm-install', key);
