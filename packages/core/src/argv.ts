@@ -3,6 +3,7 @@
  * separate elements, never spliced into a string with other words, so nothing needs quoting.
  */
 import { getEngine, type DataMount, type EngineId } from './engines';
+import { BASELINE_CAPABILITIES, healthArgs, healthSettings, type EngineCapabilities } from './health';
 import { imageRef, type InstanceSpec } from './instance';
 import { LABEL, containerLabels, volumeLabels } from './labels';
 
@@ -67,11 +68,11 @@ export function specOf(plan: CreatePlan): InstanceSpec {
 
 /**
  * `docker create` (or, with `start`, `docker run --detach`: one CLI call instead of two) with everything
- * the instance needs. Named volumes that do not exist yet are created by the mount itself, labelled.
+ * the instance needs. Named volumes that do not exist yet are created by the mount itself, labelled. The
+ * healthcheck's timing depends on what the engine supports (`capabilities`, the baseline by default).
  */
-export function createContainerArgs(plan: CreatePlan, options: { start?: boolean } = {}): string[] {
+export function createContainerArgs(plan: CreatePlan, options: { start?: boolean; capabilities?: EngineCapabilities } = {}): string[] {
   const engine = getEngine(plan.engine);
-  const health = engine.healthcheck(engine.containerPort);
   const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
   for (const [k, v] of Object.entries(containerLabels(specOf(plan)))) args.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
@@ -80,14 +81,8 @@ export function createContainerArgs(plan: CreatePlan, options: { start?: boolean
     const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name }));
     args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
-  args.push(
-    '--health-cmd', health.command,
-    '--health-interval', `${health.intervalSeconds}s`,
-    '--health-timeout', `${health.timeoutSeconds}s`,
-    '--health-retries', String(health.retries),
-    '--health-start-period', `${health.startPeriodSeconds}s`,
-    '--stop-timeout', String(engine.stopTimeoutSeconds),
-  );
+  args.push(...healthArgs(healthSettings(engine, options.capabilities ?? BASELINE_CAPABILITIES)));
+  args.push('--stop-timeout', String(engine.stopTimeoutSeconds));
   args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
   return args;
 }

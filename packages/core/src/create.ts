@@ -15,6 +15,7 @@ import {
   type CreatePlan,
   type VolumePlan,
 } from './argv';
+import type { EngineFacts } from './engine-facts';
 import { getEngine, type EngineDefinition } from './engines';
 import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from './errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from './instance';
@@ -32,7 +33,10 @@ export interface CreateOptions {
 }
 
 export class InstanceCreation {
-  constructor(private readonly docker: DockerRunner) {}
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly engineFacts: EngineFacts,
+  ) {}
 
   /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
   async usage(): Promise<EngineUsage> {
@@ -64,11 +68,13 @@ export class InstanceCreation {
       ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
       : [];
 
-    // Everything the checks need, read at once: names and ports in use, the image, existing volumes.
-    const [usage, hasImage, existing] = await Promise.all([
+    // Everything the checks need, read at once: names and ports in use, the image, existing volumes, and
+    // what the engine supports (read once per core instance, then known).
+    const [usage, hasImage, existing, capabilities] = await Promise.all([
       this.usage(),
       this.docker.tryRun(imageExistsArgs(ref), options.signal).then((r) => r.code === 0),
       this.existingVolumes(volumes.map((v) => v.name)),
+      this.engineFacts.capabilities(),
     ]);
     const conflicts = usageConflicts(input, usage);
     if (conflicts.name) throw new DockbaseError('name-in-use', conflicts.name, 'name');
@@ -96,7 +102,7 @@ export class InstanceCreation {
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;
-    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started }));
+    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started, capabilities }));
     if (r.code !== 0) {
       const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
       await this.rollback(plan.id, newVolumes);

@@ -4,6 +4,8 @@
  */
 import type { DockerCli } from '@dockbase/docker-cli';
 import { InstanceCreation } from './create';
+import { EngineFacts } from './engine-facts';
+import type { EngineCapabilities } from './health';
 import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
@@ -18,15 +20,19 @@ export interface Dockbase {
   readonly readiness: Readiness;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
+  /** What the engine supports (its API version), read once by one `docker version`. */
+  capabilities(): Promise<EngineCapabilities>;
 }
 
 export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
+  const engineFacts = new EngineFacts(docker);
   return {
     lifecycle,
-    creation: new InstanceCreation(docker),
+    creation: new InstanceCreation(docker, engineFacts),
     readiness: new Readiness(docker, lifecycle),
     pull: (ref, options) => pullImage(docker, ref, options),
+    capabilities: () => engineFacts.capabilities(),
   };
 }

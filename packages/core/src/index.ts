@@ -13,5 +13,7 @@ export * from './runner';
 export * from './lifecycle';
 export * from './create';
 export * from './readiness';
+export * from './health';
+export * from './engine-facts';
 export * from './activity';
 export * from './dockbase';
