@@ -154,6 +154,8 @@ exec nc -w 1 127.0.0.1 $port </dev/null >/dev/null 2>&1"
   for tool in pg_isready mysqladmin healthcheck.sh mongosh; do
     printf '%s\n' "$probe" >"$root/usr/local/bin/$tool"
   done
+  # MongoDB's probe is a bash script sending a wire-level hello: the stand-in's "bash" answers the same way.
+  if [ "$engine" = mongo ]; then printf '%s\n' "$probe" >"$root/usr/local/bin/bash"; fi
   chmod +x "$root"/usr/local/bin/*
   echo "Dockbase stand-in for $engine" >"$root/www/index.html"
   local ref=$REGISTRY/dockbase-test/standin-$engine:$tag
