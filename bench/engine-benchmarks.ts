@@ -119,7 +119,7 @@ export async function benchCreateToReady(runs = 7): Promise<CreateToReadyRow> {
       { engine: 'redis', name, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: port, password: 'bench pw', persistData: true, exposeOnNetwork: false },
       { start: true },
     );
-    await core.readiness.waitUntilReady(created);
+    await core.readiness.waitUntilReady(created, { fresh: true });
     dockbase.push(performance.now() - t0);
     await core.lifecycle.remove(created, { removeData: true });
 

@@ -79,7 +79,7 @@ describe('instance lifecycle on the real engine', () => {
 
   it('created again with the same name, it is ready at once and finds the data written before', async () => {
     instance = await dockbase.creation.create(input, { start: true });
-    instance = await dockbase.readiness.waitUntilReady(instance);
+    instance = await dockbase.readiness.waitUntilReady(instance, { fresh: true });
     expect(instance.status).toBe('running');
     await withRedis(port, password, async (r) => {
       expect(await r.command('GET', 'dockbase:kept')).toEqual({ ok: true, value: 'still here' });
