@@ -13,7 +13,7 @@ STATE_DIR=${DOCKBASE_TEST_STATE:-/var/tmp/dockbase-test-env}
 REDIS_TAG=7.0
 # Image references the tests use. "dockbase-test/" and "standin-" say what they are: not official images.
 REDIS_IMAGE=$REGISTRY/dockbase-test/redis:$REDIS_TAG
-STANDINS="postgres:17:5432 postgres:18:5432 mysql:8.4:3306 mariadb:11.4:3306 mongo:8.0:27017"
+STANDINS="postgres:17:5432 postgres:18:5432 mysql:8.4:3306 mariadb:11.4:3306 mongo:8.0:27017 mongo:8.2:27017"
 
 log() { printf '[test-env] %s\n' "$*"; }
 die() { printf '[test-env] ERROR: %s\n' "$*" >&2; exit 1; }

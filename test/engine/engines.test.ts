@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineId } from '@dockbase/core';
+import { displayStatus, type EngineId } from '@dockbase/core';
 import { standinImage } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 
@@ -17,21 +17,23 @@ const cases: Array<{ engine: Exclude<EngineId, 'redis'>; tag: string; secretEnv:
   { engine: 'postgres', tag: '18', secretEnv: ['POSTGRES_PASSWORD'], mounts: ['/var/lib/postgresql'] },
   { engine: 'mysql', tag: '8.4', secretEnv: ['MYSQL_ROOT_PASSWORD'], mounts: ['/var/lib/mysql'] },
   { engine: 'mariadb', tag: '11.4', secretEnv: ['MARIADB_ROOT_PASSWORD'], mounts: ['/var/lib/mysql'] },
-  { engine: 'mongo', tag: '8.0', secretEnv: ['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_PASSWORD'], mounts: ['/data/db', '/data/configdb'] },
+  { engine: 'mongo', tag: '8.2', secretEnv: ['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_PASSWORD'], mounts: ['/data/db', '/data/configdb'] },
 ];
 
 describe.each(cases)('$engine $tag', ({ engine, tag, secretEnv, mounts }) => {
   const name = `${prefix}-${engine}-${tag.replace('.', '')}`;
   const password = 'a "quoted" $secret with spaces';
 
-  it('starts with its secret, mounts and port, becomes healthy, and is deleted with its data', async () => {
+  it('starts with its secret, mounts and port, answers its probe, and is deleted with its data', async () => {
     const port = testPort(5 + cases.findIndex((c) => c.engine === engine && c.tag === tag));
     let instance = await dockbase.creation.create(
       { engine, name, tag, image: standinImage(engine), hostPort: port, password, persistData: true, exposeOnNetwork: false },
       { start: true },
     );
-    instance = await dockbase.readiness.waitUntilHealthy(instance);
-    expect(instance).toMatchObject({ engine, tag, hostPort: port, status: 'running', health: 'healthy' });
+    await dockbase.readiness.waitUntilReady(instance, { fresh: true });
+    instance = await dockbase.lifecycle.get(instance.id);
+    expect(instance).toMatchObject({ engine, tag, hostPort: port, status: 'running' });
+    expect(displayStatus(instance, { serverAnswered: true })).toBe('healthy');
 
     const c = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
     const env: string[] = c.Config.Env;
