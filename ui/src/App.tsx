@@ -1,13 +1,15 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
 import type { v1 } from '@docker/extension-api-client-types';
 import { createBackendClient, type BackendClient } from './backend-client/client';
-import { createDockbase, type Dockbase } from '@dockbase/core';
+import { ActivityLog, createDockbase, type Dockbase } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/components/InstancesView';
 import { AppServicesProvider, type AppServices } from './app/context';
-import { desktopServices } from './app/desktop-services';
+import { desktopServices, type DesktopServices } from './app/desktop-services';
 import { useAvailableBackend } from './app/hooks/useBackend';
+import { createQueryClient } from './app/queries';
 
 export interface AppProps {
   client: v1.DockerDesktopClient;
@@ -27,11 +29,22 @@ export function App({ client, cli, dockbase, backend }: AppProps) {
     () => (backend !== undefined ? (backend ?? undefined) : client.extension ? createBackendClient(client) : undefined),
     [backend, client],
   );
-  const availableBackend = useAvailableBackend(backendClient);
-  const services = useMemo<AppServices>(
-    () => ({ dockbase: core, desktop, backend: availableBackend }),
-    [core, desktop, availableBackend],
+  // One cache per App, holding what this core and this backend said: another one starts afresh.
+  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: createQueryClient() }));
+  if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: createQueryClient() });
+  return (
+    <QueryClientProvider client={cache.queryClient}>
+      <Services dockbase={core} desktop={desktop} backendClient={backendClient} />
+    </QueryClientProvider>
   );
+}
+
+/** The services every hook reads from the context, once the backend has said whether it is there. */
+function Services({ dockbase, desktop, backendClient }: { dockbase: Dockbase; desktop: DesktopServices; backendClient: BackendClient | undefined }) {
+  const backend = useAvailableBackend(backendClient);
+  // What happened to instances goes to the backend's history; without a backend nothing is recorded.
+  const activity = useMemo(() => new ActivityLog(backend), [backend]);
+  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend, activity }), [dockbase, desktop, backend, activity]);
   return (
     <AppServicesProvider value={services}>
       <InstancesView />

@@ -1,10 +1,11 @@
 /**
  * What every hook needs, provided once by <App>: Dockbase's core over docker, Docker Desktop's UI services
  * (toasts, navigation, clipboard) and the backend client when the backend answers (undefined otherwise:
- * notes, history and Docker Hub tags are then simply not offered).
+ * notes, history and Docker Hub tags are then simply not offered), and the activity log that records
+ * outcomes to the backend's history (recording nothing without a backend).
  */
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Dockbase } from '@dockbase/core';
+import type { ActivityLog, Dockbase } from '@dockbase/core';
 import type { BackendClient } from '../backend-client/client';
 import type { DesktopServices } from './desktop-services';
 
@@ -12,6 +13,8 @@ export interface AppServices {
   dockbase: Dockbase;
   desktop: DesktopServices;
   backend?: BackendClient | undefined;
+  /** Where hooks record what happened to instances (creations, outcomes of actions). */
+  activity: ActivityLog;
 }
 
 const AppServicesContext = createContext<AppServices | null>(null);

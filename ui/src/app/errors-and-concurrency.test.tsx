@@ -1,5 +1,6 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { RunOptions, RunResult } from '@dockbase/docker-cli';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, renderApp, seedInstance, within } from '../../test-support/render-app';
 
@@ -43,6 +44,45 @@ describe('when the Docker engine is unavailable', () => {
 
     act(() => docker.setHealth('cache', 'unhealthy'));
     expect(await within(card).findByText('Unhealthy')).toBeInTheDocument();
+  });
+});
+
+/** An engine whose next `docker ps` answers with what it saw at once, but only when the test says so. */
+class LateListDocker extends FakeDocker {
+  private late: Promise<void> | undefined;
+
+  delayNextList(): () => void {
+    let release = () => undefined as void;
+    this.late = new Promise((r) => (release = r));
+    return release;
+  }
+
+  override async run(args: readonly string[], options?: RunOptions): Promise<RunResult> {
+    const late = args[0] === 'ps' ? this.late : undefined;
+    if (late) this.late = undefined;
+    const result = await super.run(args, options);
+    if (late) await late;
+    return result;
+  }
+}
+
+describe('the instance list', () => {
+  it('shows the newest list when an older answer arrives late', async () => {
+    const docker = new LateListDocker();
+    await seedInstance(docker, { name: 'cache', engine: 'redis' });
+    const releaseFirstList = docker.delayNextList();
+    renderApp({ docker });
+    await waitFor(() => expect(docker.count('ps')).toBe(1));
+
+    // Stopped from a terminal while the first list (which saw it running) is still on its way.
+    await act(() => docker.run(['stop', '--time', '10', 'cache']));
+    const card = await findInstance('cache');
+    expect(within(card).getByText('Stopped')).toBeInTheDocument();
+
+    releaseFirstList();
+    await act(() => new Promise((r) => setTimeout(r, 50)));
+    expect(within(card).getByText('Stopped')).toBeInTheDocument();
+    expect(docker.count('ps')).toBe(2);
   });
 });
 

@@ -118,6 +118,25 @@ describe('creating an instance', () => {
     );
   });
 
+  it('records the new instance in the backend’s history with its settings, never its password', async () => {
+    const docker = new FakeDocker();
+    const backend = new FakeBackend();
+    const { user } = renderApp({ docker, backend });
+    const dialog = await openCreate(user);
+    await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
+    const secret = password(dialog).value;
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    const card = await findInstance('redis-1');
+    await waitFor(() => expect([...backend.records.values()][0]?.history).toMatchObject([{ action: 'create', outcome: 'ok' }]));
+    const record = [...backend.records.values()][0];
+    expect(record).toMatchObject({ name: 'redis-1', engine: 'redis', settings: { image: '', tag: '8.2', hostPort: 6379, persistData: true, exposeOnNetwork: false } });
+    expect(JSON.stringify(record)).not.toContain(secret);
+
+    await user.click(within(card).getByRole('button', { name: 'Notes and history' }));
+    expect(await within(card).findByText('create: done')).toBeInTheDocument();
+  });
+
   it('uses an image from a mirror or private registry given in the advanced options, exposed on the network without data', async () => {
     const docker = new FakeDocker();
     const { user } = renderApp({ docker });

@@ -19,7 +19,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState, type FormEvent } from 'react';
-import { getEngine, type Instance, volumeName } from '@dockbase/core';
+import { getEngine, volumeName } from '@dockbase/core';
 import { useCopyText } from '../hooks/useCopyText';
 import { useCreateDialog, type CreateDialogState } from '../hooks/useCreateDialog';
 import { EnginePicker } from './EnginePicker';
@@ -28,8 +28,8 @@ import { PullProgress } from './PullProgress';
 
 interface CreateInstanceDialogProps {
   open: boolean;
+  /** Closed by the user, or once the instance was created (it then shows in the list by itself). */
   onClose(): void;
-  onCreated(instance: Instance): void;
 }
 
 function CreateFields({ state }: { state: CreateDialogState }) {
@@ -151,11 +151,8 @@ function CreatingView({ state }: { state: CreateDialogState }) {
   );
 }
 
-function CreateInstanceDialogBody({ onClose, onCreated }: Omit<CreateInstanceDialogProps, 'open'>) {
-  const state = useCreateDialog((instance) => {
-    onCreated(instance);
-    onClose();
-  });
+function CreateInstanceDialogBody({ onClose }: Omit<CreateInstanceDialogProps, 'open'>) {
+  const state = useCreateDialog(onClose);
   const { creation } = state;
   const titleId = useId();
   const onSubmit = (e: FormEvent) => {

@@ -36,8 +36,6 @@ export interface InstanceCardProps {
   busy: InstanceAction | undefined;
   /** Notes and history (only when the backend is there). */
   withDetails: boolean;
-  /** Changes when new history was recorded for this instance. */
-  historyVersion: number;
   onStart(): void;
   onStop(): void;
   onRestart(): void;
@@ -122,7 +120,7 @@ export function InstanceCard(props: InstanceCardProps) {
         <Collapse in={detailsOpen} unmountOnExit>
           <Divider />
           <CardContent id={detailsId}>
-            <InstanceDetails instance={instance} version={props.historyVersion} />
+            <InstanceDetails instance={instance} />
           </CardContent>
         </Collapse>
       )}

@@ -39,8 +39,8 @@ function describeEntry(entry: HistoryEntry): string {
 }
 
 /** Notes and history of an instance, from the backend. */
-export function InstanceDetails({ instance, version }: { instance: Instance; version: number }) {
-  const { meta, loading, saving, saveNotes } = useInstanceMeta(instance, version);
+export function InstanceDetails({ instance }: { instance: Instance }) {
+  const { meta, loading, saving, saveNotes } = useInstanceMeta(instance);
   if (loading && !meta) return <CircularProgress size={20} aria-label="Loading notes and history" />;
   const history = meta?.history ?? [];
   return (

@@ -19,8 +19,8 @@ import { LogsPanel } from './LogsPanel';
 
 /** The tab's home: every instance, live, with its actions; the way to create one. */
 export function InstancesView() {
-  const { instances, problem, retrying, retry, refresh } = useInstances();
-  const actions = useInstanceActions(refresh);
+  const { instances, problem, retrying, retry } = useInstances();
+  const actions = useInstanceActions();
   const views = useContainerViews();
   const backend = useBackend();
   const [creating, setCreating] = useState(false);
@@ -61,7 +61,6 @@ export function InstancesView() {
               instance={instance}
               busy={actions.busy[instance.id]}
               withDetails={backend !== undefined}
-              historyVersion={actions.recorded[instance.id] ?? 0}
               onStart={() => void actions.start(instance)}
               onStop={() => void actions.stop(instance)}
               onRestart={() => void actions.restart(instance)}
@@ -73,7 +72,7 @@ export function InstancesView() {
         </Stack>
       )}
 
-      <CreateInstanceDialog open={creating} onClose={() => setCreating(false)} onCreated={refresh} />
+      <CreateInstanceDialog open={creating} onClose={() => setCreating(false)} />
       <DeleteDialog
         instance={deleting}
         onCancel={() => setDeleting(undefined)}

@@ -1,7 +1,9 @@
 import { useCallback, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { isDockbaseError, type Instance, type PullProgress, InvalidInputError, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage, isCancelled } from '../errors';
+import { invalidateInstanceMeta, relistInstances } from '../queries';
 
 export type CreateOutcome =
   | { kind: 'created'; instance: Instance }
@@ -35,7 +37,8 @@ function fieldErrorsOf(e: unknown): FieldErrors | undefined {
 
 /** Creates (pulls if needed, then starts) one instance at a time; a second call while one runs is ignored. */
 export function useCreateInstance(onCreated?: (instance: Instance) => void): CreateInstanceState {
-  const { dockbase, desktop, backend } = useAppServices();
+  const { dockbase, desktop, activity } = useAppServices();
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [pull, setPull] = useState<PullProgress | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
@@ -56,13 +59,12 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
           signal: controller.signal,
           onPullProgress: (p) => setPull(p),
         });
-        if (backend) {
-          const settings = { image: input.image ?? '', tag: input.tag, hostPort: input.hostPort, persistData: input.persistData, exposeOnNetwork: input.exposeOnNetwork };
-          backend
-            .saveInstance(instance.id, { name: instance.name, engine: instance.engine, settings })
-            .then(() => backend.addHistory(instance.id, { action: 'create', outcome: 'ok' }))
-            .catch(() => undefined);
-        }
+        // Best effort: its record and "create" in its history (nothing without a backend).
+        void activity.created(instance, input).then((recorded) => {
+          if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+        });
+        // The new instance shows at once, whether or not its events have arrived yet.
+        void relistInstances(queryClient);
         desktop.toast.success(`${instance.name} was created and is starting.`);
         onCreated?.(instance);
         return { kind: 'created', instance };
@@ -80,7 +82,7 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
         setPull(undefined);
       }
     },
-    [dockbase, desktop, backend, onCreated],
+    [dockbase, desktop, activity, queryClient, onCreated],
   );
 
   const cancel = useCallback(() => running.current?.abort(), []);

@@ -21,25 +21,26 @@ export function useFollowLogs(instance: Instance): FollowedLogs {
   const [lines, setLines] = useState<string[]>([]);
   const [ended, setEnded] = useState(false);
 
+  // A stream, not a query: it stays an effect, cancelled the way the other subscriptions are (an
+  // AbortController whose abort cancels `docker logs` and silences whatever it still delivers).
   useEffect(() => {
-    let active = true;
+    const following = new AbortController();
+    const { signal } = following;
     const handle = dockbase.lifecycle.followLogs(
       instance,
       (line) => {
-        if (active) setLines((all) => [...all, line].slice(-MAX_LOG_LINES));
+        if (!signal.aborted) setLines((all) => [...all, line].slice(-MAX_LOG_LINES));
       },
       TAIL,
     );
     handle.done.then(
       () => {
-        if (active) setEnded(true);
+        if (!signal.aborted) setEnded(true);
       },
       () => undefined,
     );
-    return () => {
-      active = false;
-      handle.cancel();
-    };
+    signal.addEventListener('abort', () => handle.cancel());
+    return () => following.abort();
   }, [dockbase, instance]);
 
   return { lines, ended };

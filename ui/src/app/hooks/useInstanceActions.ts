@@ -1,15 +1,15 @@
 import { useCallback, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
+import { invalidateInstanceMeta, relistInstances } from '../queries';
 
 export type InstanceAction = 'start' | 'stop' | 'restart' | 'delete';
 
 export interface InstanceActions {
   /** The operation running on each instance (by id); its actions are disabled meanwhile. */
   busy: Readonly<Record<string, InstanceAction>>;
-  /** Bumped per instance each time an outcome was written to the backend's history (to show it). */
-  recorded: Readonly<Record<string, number>>;
   start(instance: Instance): Promise<boolean>;
   stop(instance: Instance): Promise<boolean>;
   restart(instance: Instance): Promise<boolean>;
@@ -18,12 +18,14 @@ export interface InstanceActions {
 
 /**
  * Start, stop, restart and delete, one operation per instance at a time (a second one is ignored).
- * Failures go to a toast with the service's message; with a backend, each outcome lands in the history.
+ * Failures go to a toast with the service's message; each outcome goes to the activity log (the backend's
+ * history), and the instance's history is read again once it is recorded. Each action lists the instances
+ * again, in case its events were missed.
  */
-export function useInstanceActions(onDone?: () => void): InstanceActions {
-  const { dockbase, desktop, backend } = useAppServices();
+export function useInstanceActions(): InstanceActions {
+  const { dockbase, desktop, activity } = useAppServices();
+  const queryClient = useQueryClient();
   const [busy, setBusy] = useState<Record<string, InstanceAction>>({});
-  const [recorded, setRecorded] = useState<Record<string, number>>({});
   const running = useRef(new Set<string>());
 
   const run = useCallback(
@@ -43,27 +45,19 @@ export function useInstanceActions(onDone?: () => void): InstanceActions {
       } finally {
         running.current.delete(instance.id);
         setBusy(({ [instance.id]: _done, ...rest }) => rest);
-        onDone?.();
+        void relistInstances(queryClient);
       }
-      if (backend) {
-        // Best effort: the notes of a deleted instance go with it; nothing here is worth an error.
-        const record =
-          ok && action === 'delete'
-            ? backend.deleteInstance(instance.id)
-            : backend.addHistory(instance.id, { action, outcome: ok ? 'ok' : 'failed', ...(detail ? { detail } : {}) });
-        record.then(
-          () => setRecorded((r) => ({ ...r, [instance.id]: (r[instance.id] ?? 0) + 1 })),
-          () => undefined,
-        );
-      }
+      // Best effort: the log never fails (and a deleted instance's notes go with it).
+      void activity.outcome(instance, action, { ok, ...(detail ? { detail } : {}) }).then((recorded) => {
+        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+      });
       return ok;
     },
-    [desktop, backend, onDone],
+    [desktop, activity, queryClient],
   );
 
   return {
     busy,
-    recorded,
     start: useCallback((i: Instance) => run(i, 'start', () => dockbase.lifecycle.start(i)), [run, dockbase]),
     stop: useCallback((i: Instance) => run(i, 'stop', () => dockbase.lifecycle.stop(i)), [run, dockbase]),
     restart: useCallback((i: Instance) => run(i, 'restart', () => dockbase.lifecycle.restart(i)), [run, dockbase]),

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Instance } from '@dockbase/core';
-import type { InstanceMeta } from '../../backend-client/client';
+import type { BackendClient, InstanceMeta } from '../../backend-client/client';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
+import { invalidateInstanceMeta, queryKeys } from '../queries';
 
 export interface InstanceMetaState {
   meta: InstanceMeta | undefined;
@@ -12,60 +14,46 @@ export interface InstanceMetaState {
 }
 
 /**
- * Notes and history of one instance from the backend (only used when the backend is there). `version`
- * changes when something new was recorded, which reads them again.
+ * Notes and history of one instance from the backend (only used when the backend is there). Read again
+ * whenever the instance's meta query is invalidated: notes saved here, an outcome recorded by an action.
+ * Failing to read them is silent; failing to save notes is the user's action failing (a toast).
  */
-export function useInstanceMeta(instance: Instance, version = 0): InstanceMetaState {
+export function useInstanceMeta(instance: Instance): InstanceMetaState {
   const { backend, desktop } = useAppServices();
-  const [meta, setMeta] = useState<InstanceMeta | undefined>();
-  const [loading, setLoading] = useState(true);
-  const [saving, setSaving] = useState(false);
-  const [generation, setGeneration] = useState(0);
+  const queryClient = useQueryClient();
   const { id } = instance;
+  const read = useQuery({
+    queryKey: queryKeys.instanceMeta(id),
+    // null when the backend knows no such instance (a query's data is never undefined).
+    queryFn: backend ? async () => (await backend.getInstance(id)) ?? null : skipToken,
+  });
+  // No notes to show is not worth an error: the instance itself is fine.
+  const meta = read.isError ? undefined : (read.data ?? undefined);
 
-  useEffect(() => {
-    if (!backend) return;
-    let active = true;
-    setLoading(true);
-    backend
-      .getInstance(id)
-      .then(
-        (m) => {
-          if (active) setMeta(m);
-        },
-        () => {
-          // No notes to show is not worth an error: the instance itself is fine.
-          if (active) setMeta(undefined);
-        },
-      )
-      .finally(() => {
-        if (active) setLoading(false);
-      });
-    return () => {
-      active = false;
-    };
-  }, [backend, id, generation, version]);
+  const { mutateAsync: save, isPending: saving } = useMutation({
+    mutationFn: async ({ store, notes, known }: { store: BackendClient; notes: string; known: boolean }) => {
+      // Instances created outside Dockbase (or before the backend existed) get their record first.
+      if (!known) await store.saveInstance(instance.id, { name: instance.name, engine: instance.engine, settings: {} });
+      await store.setNotes(instance.id, notes);
+    },
+    onSuccess: () => {
+      desktop.toast.success(`Notes of ${instance.name} saved.`);
+      void invalidateInstanceMeta(queryClient, id);
+    },
+    onError: (e) => desktop.toast.error(`Could not save the notes: ${errorMessage(e)}`),
+  });
 
+  const known = meta !== undefined;
   const saveNotes = useCallback(
     async (notes: string): Promise<boolean> => {
       if (!backend) return false;
-      setSaving(true);
-      try {
-        // Instances created outside Dockbase (or before the backend existed) get their record first.
-        if (!meta) await backend.saveInstance(instance.id, { name: instance.name, engine: instance.engine, settings: {} });
-        await backend.setNotes(instance.id, notes);
-        desktop.toast.success(`Notes of ${instance.name} saved.`);
-        setGeneration((g) => g + 1);
-        return true;
-      } catch (e) {
-        desktop.toast.error(`Could not save the notes: ${errorMessage(e)}`);
-        return false;
-      } finally {
-        setSaving(false);
-      }
+      return save({ store: backend, notes, known }).then(
+        () => true,
+        () => false,
+      );
     },
-    [backend, desktop, instance, meta],
+    [backend, save, known],
   );
 
-  return { meta, loading, saving, saveNotes };
+  return { meta, loading: read.isFetching, saving, saveNotes };
 }

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isDockbaseError, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
+import { queryKeys, relistInstances } from '../queries';
 
 /** Events arrive in bursts (stop = kill + die + stop): one `docker ps` per burst. */
 export const RELIST_DEBOUNCE_MS = 150;
@@ -15,12 +17,11 @@ export type InstancesProblem =
 export interface InstancesState {
   /** Undefined until the first list has arrived. */
   instances: Instance[] | undefined;
+  /** Why the list cannot be trusted (shown in the banner, see queries.ts). */
   problem: InstancesProblem | undefined;
   retrying: boolean;
   /** Pings the engine, then lists and watches again. */
   retry(): Promise<void>;
-  /** Lists once more (after an action, in case its events were missed). */
-  refresh(): void;
 }
 
 const ENGINE_GONE =
@@ -32,67 +33,66 @@ function problemOf(e: unknown): InstancesProblem {
     : { kind: 'failed', message: errorMessage(e) };
 }
 
+/** A problem and when it was noticed (the clock of the query's own timestamps). */
+interface Noticed {
+  problem: InstancesProblem;
+  at: number;
+}
+
 /**
- * Every instance, kept current by docker's event stream (no polling): each burst of events triggers one
- * re-list. When the stream ends by itself the engine is reported unavailable until `retry` succeeds.
+ * The banner's problem: the newest of the last list's failure and the connection's problem (on a tie the
+ * list wins: it was asked for after the watch started), and neither once a list has succeeded since.
+ */
+function currentProblem(list: { error: Error | null; errorUpdatedAt: number; dataUpdatedAt: number }, connection: Noticed | undefined): InstancesProblem | undefined {
+  const fromList = list.error ? { problem: problemOf(list.error), at: list.errorUpdatedAt } : undefined;
+  const fromConnection = connection && connection.at >= list.dataUpdatedAt ? connection : undefined;
+  if (fromList && fromConnection) return (fromList.at >= fromConnection.at ? fromList : fromConnection).problem;
+  return (fromList ?? fromConnection)?.problem;
+}
+
+/**
+ * Every instance, kept current by docker's event stream (no polling): each burst of events invalidates the
+ * list query, which lists once more (the newest request wins). When the stream ends by itself the engine is
+ * reported unavailable until `retry` succeeds.
  */
 export function useInstances(): InstancesState {
   const { dockbase } = useAppServices();
-  const [instances, setInstances] = useState<Instance[] | undefined>();
-  const [problem, setProblem] = useState<InstancesProblem | undefined>();
-  const [retrying, setRetrying] = useState(false);
-  // Bumped to start over: a new event stream and a fresh list.
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: queryKeys.instances, queryFn: () => dockbase.lifecycle.list() });
+  // What the list itself cannot tell: the event stream ended, or Retry's ping failed.
+  const [connectionProblem, setConnectionProblem] = useState<Noticed | undefined>();
+  // Bumped by a successful Retry: a new event stream and a fresh list.
   const [connection, setConnection] = useState(0);
-  // The newest list request wins, whatever order the answers come in.
-  const lastRequest = useRef(0);
 
-  const load = useCallback(() => {
-    const request = ++lastRequest.current;
-    dockbase.lifecycle.list().then(
-      (list) => {
-        if (request !== lastRequest.current) return;
-        setInstances(list);
-        setProblem(undefined);
-      },
-      (e: unknown) => {
-        if (request === lastRequest.current) setProblem(problemOf(e));
-      },
-    );
-  }, [dockbase]);
+  const relist = useCallback(() => void relistInstances(queryClient), [queryClient]);
 
   useEffect(() => {
-    let active = true;
+    const watching = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const handle = dockbase.lifecycle.watch(
       () => {
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          if (active) load();
-        }, RELIST_DEBOUNCE_MS);
+        timer = setTimeout(relist, RELIST_DEBOUNCE_MS);
       },
       () => {
-        if (active) setProblem({ kind: 'engine-unavailable', message: ENGINE_GONE });
+        if (!watching.signal.aborted) setConnectionProblem({ problem: { kind: 'engine-unavailable', message: ENGINE_GONE }, at: Date.now() });
       },
     );
-    load();
-    return () => {
-      active = false;
+    // The query lists on mount; after a Retry, the list may be out of date.
+    if (connection > 0) relist();
+    watching.signal.addEventListener('abort', () => {
       clearTimeout(timer);
       handle.cancel();
-    };
-  }, [dockbase, load, connection]);
+    });
+    return () => watching.abort();
+  }, [dockbase, relist, connection]);
 
-  const retry = useCallback(async () => {
-    setRetrying(true);
-    try {
-      await dockbase.lifecycle.ping();
-      setConnection((c) => c + 1);
-    } catch (e) {
-      setProblem(problemOf(e));
-    } finally {
-      setRetrying(false);
-    }
-  }, [dockbase]);
+  const { mutateAsync: ping, isPending: retrying } = useMutation({
+    mutationFn: () => dockbase.lifecycle.ping(),
+    onSuccess: () => setConnection((c) => c + 1),
+    onError: (e) => setConnectionProblem({ problem: problemOf(e), at: Date.now() }),
+  });
+  const retry = useCallback(() => ping().catch(() => undefined), [ping]);
 
-  return { instances, problem, retrying, retry, refresh: load };
+  return { instances: list.data, problem: currentProblem(list, connectionProblem), retrying, retry };
 }

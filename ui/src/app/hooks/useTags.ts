@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { skipToken, useQuery } from '@tanstack/react-query';
 import type { EngineDefinition } from '@dockbase/core';
+import { queryKeys } from '../queries';
 import { useBackend } from './useBackend';
 
 export interface TagsState {
@@ -10,28 +11,16 @@ export interface TagsState {
   loading: boolean;
 }
 
-/** Docker Hub's tags of the engine's image when the backend is there, else the catalog's suggestions. */
+/**
+ * Docker Hub's tags of the engine's image when the backend is there, else the catalog's suggestions. Docker
+ * Hub not answering is silent: the catalog's suggestions show instead.
+ */
 export function useTags(engine: EngineDefinition): TagsState {
   const backend = useBackend();
-  const [answer, setAnswer] = useState<{ engine: string; tags: string[] } | undefined>();
-
-  useEffect(() => {
-    if (!backend) return;
-    let active = true;
-    backend.listTags(engine.id).then(
-      (page) => {
-        if (active) setAnswer({ engine: engine.id, tags: page.tags.map((t) => t.name) });
-      },
-      () => {
-        if (active) setAnswer({ engine: engine.id, tags: [] });
-      },
-    );
-    return () => {
-      active = false;
-    };
-  }, [backend, engine]);
-
-  const current = answer?.engine === engine.id ? answer : undefined;
-  if (backend && current && current.tags.length > 0) return { options: current.tags, source: 'hub', loading: false };
-  return { options: engine.suggestedTags, source: 'catalog', loading: Boolean(backend) && !current };
+  const hub = useQuery({
+    queryKey: queryKeys.hubTags(engine.id),
+    queryFn: backend ? async () => (await backend.listTags(engine.id)).tags.map((t) => t.name) : skipToken,
+  });
+  if (backend && hub.data && hub.data.length > 0) return { options: hub.data, source: 'hub', loading: false };
+  return { options: engine.suggestedTags, source: 'catalog', loading: Boolean(backend) && hub.isPending };
 }
