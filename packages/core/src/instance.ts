@@ -31,7 +31,7 @@ export interface Instance {
 export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes'>;
 
 /** What the UI shows in the status chip. */
-export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'error';
+export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'paused' | 'error';
 
 /**
  * What the status chip shows, from docker's state and, while docker still says "health: starting", from
@@ -49,6 +49,9 @@ export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'
       return 'running';
     case 'restarting':
       return 'starting';
+    case 'paused':
+      // Frozen: it serves nothing, whatever its health said before.
+      return 'paused';
     case 'exited':
       // 0 is a clean stop; 137/143 are SIGKILL/SIGTERM, i.e. stopped on request.
       return i.exitCode === undefined || [0, 137, 143].includes(i.exitCode) ? 'stopped' : 'error';

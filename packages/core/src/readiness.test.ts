@@ -20,6 +20,7 @@ describe('the status chip’s rule: docker’s state, and Dockbase’s probe whi
     [{ status: 'exited', health: 'none', exitCode: 1 }, 'error'],
     [{ status: 'restarting', health: 'none' }, 'starting'],
     [{ status: 'dead', health: 'none' }, 'error'],
+    [{ status: 'paused', health: 'healthy' }, 'paused'],
   ] as const)('docker’s verdict %o wins over an answer: %s', (state, shown) => {
     expect(displayStatus(state, { serverAnswered: true })).toBe(shown);
     expect(displayStatus(state)).toBe(shown);

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isDockbaseError, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
-import { queryKeys, relistInstances } from '../queries';
+import { forgetReadiness, queryKeys, relistInstances } from '../queries';
 
 /** Events arrive in bursts (stop = kill + die + stop): one `docker ps` per burst. */
 export const RELIST_DEBOUNCE_MS = 150;
@@ -70,7 +70,9 @@ export function useInstances(): InstancesState {
     const watching = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const handle = dockbase.lifecycle.watch(
-      () => {
+      (event) => {
+        // A new run of the container: whatever the last run answered no longer counts.
+        if (event.action === 'start') void forgetReadiness(queryClient, event.containerId);
         clearTimeout(timer);
         timer = setTimeout(relist, RELIST_DEBOUNCE_MS);
       },
@@ -85,7 +87,7 @@ export function useInstances(): InstancesState {
       handle.cancel();
     });
     return () => watching.abort();
-  }, [dockbase, relist, connection]);
+  }, [dockbase, relist, connection, queryClient]);
 
   const { mutateAsync: ping, isPending: retrying } = useMutation({
     mutationFn: () => dockbase.lifecycle.ping(),
