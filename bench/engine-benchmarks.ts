@@ -138,7 +138,7 @@ export async function benchCreateToReady(runs = 7): Promise<CreateToReadyRow> {
 }
 
 /** The hand-written probe: connect, AUTH, PING every 20 ms until PONG. */
-async function waitForRedisPong(port: number, password: string): Promise<void> {
+export async function waitForRedisPong(port: number, password: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (await pingOnce(port, password)) return;
@@ -147,7 +147,7 @@ async function waitForRedisPong(port: number, password: string): Promise<void> {
   throw new Error('redis did not answer');
 }
 
-function pingOnce(port: number, password: string): Promise<boolean> {
+export function pingOnce(port: number, password: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.createConnection({ host: '127.0.0.1', port });
     let data = '';
