@@ -80,10 +80,16 @@ export interface IdleCostRow {
   cpuRatio: number;
   /** The same without dockerd and containerd (shared: other users' work lands there too). */
   cpuRatioContainersAndShims: number;
-  /** (dockbase − plain) / execs: what one probe costs, all components. */
-  cpuMsPerExec: number;
-  /** With the previous settings (a probe every 2 s), where measured. */
-  previous?: { execsPerInstanceMinute: number; cpuMs: number; cpuRatio: number };
+  /** Median CPU of dockerd + containerd in the windows of each kind (shared with everything else). */
+  daemonsMs: { dockbase: number; plain: number };
+  /** exec_start events of other containers in the Dockbase and plain windows (noise in the daemons). */
+  foreignExecs: number;
+  /**
+   * With the previous settings (a probe every 2 s), where measured; `cpuMsPerExec` is what one probe
+   * costs, all components: that window's CPU above the plain servers', per exec (many execs, so the
+   * daemons' background weighs little).
+   */
+  previous?: { execsPerInstanceMinute: number; cpuMs: number; cpuRatio: number; cpuMsPerExec: number };
   /** Docker's own first "healthy" after create (on engines without a start interval: its first probe). */
   createToDockerHealthyMs: number;
 }
@@ -168,7 +174,13 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
     windows.push(w);
     await docker(cli, 'rm', '--force', ...previousIds);
     const plainMs = median(windows.filter((x) => x.kind === 'plain').map((x) => x.cpu.totalMs));
-    previous = { execsPerInstanceMinute: round((w.execs / n) * (60 / w.cpu.seconds), 2), cpuMs: round(w.cpu.totalMs), cpuRatio: round(w.cpu.totalMs / plainMs, 2) };
+    const plainPerSecond = plainMs / options.windowSeconds;
+    previous = {
+      execsPerInstanceMinute: round((w.execs / n) * (60 / w.cpu.seconds), 2),
+      cpuMs: round(w.cpu.totalMs),
+      cpuRatio: round(w.cpu.totalMs / plainMs, 2),
+      cpuMsPerExec: w.execs > 0 ? round((w.cpu.totalMs - plainPerSecond * w.cpu.seconds) / w.execs, 1) : 0,
+    };
   }
 
   await Promise.all(instances.map((i) => core.lifecycle.remove(i)));
@@ -179,7 +191,7 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
   const dockbaseCpuMs = med('dockbase', (w) => w.cpu.totalMs);
   const plainCpuMs = med('plain', (w) => w.cpu.totalMs);
   const own = (w: IdleWindow) => w.cpu.containersMs + w.cpu.shimsMs;
-  const execsPerWindow = med('dockbase', (w) => w.execs);
+  const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : Number.NaN);
   return {
     engine,
     instances: n,
@@ -189,9 +201,10 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
     execsPerInstanceMinute: round(med('dockbase', (w) => (w.execs / n) * (60 / w.cpu.seconds)), 2),
     dockbaseCpuMs: round(dockbaseCpuMs),
     plainCpuMs: round(plainCpuMs),
-    cpuRatio: round(dockbaseCpuMs / plainCpuMs, 2),
-    cpuRatioContainersAndShims: round(med('dockbase', own) / med('plain', own), 2),
-    cpuMsPerExec: execsPerWindow > 0 ? round((dockbaseCpuMs - plainCpuMs) / execsPerWindow, 1) : 0,
+    cpuRatio: ratio(dockbaseCpuMs, plainCpuMs),
+    cpuRatioContainersAndShims: ratio(med('dockbase', own), med('plain', own)),
+    daemonsMs: { dockbase: round(med('dockbase', (w) => w.cpu.dockerdMs + w.cpu.containerdMs)), plain: round(med('plain', (w) => w.cpu.dockerdMs + w.cpu.containerdMs)) },
+    foreignExecs: windows.filter((w) => w.kind !== 'previous').reduce((sum, w) => sum + w.foreignExecs, 0),
     ...(previous ? { previous } : {}),
     createToDockerHealthyMs: round(median(healthyAt)),
   };

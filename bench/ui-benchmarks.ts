@@ -17,6 +17,8 @@ export interface UiRow {
   idleSeconds: number;
   idleSpawnsPerMinute: number;
   idleSpawnedCommands: string[];
+  /** When the idle window was (Unix seconds): what else happened on the shared engine meanwhile. */
+  idleWindow: { from: number; until: number };
   loadSpawns: number;
   stopToUiMs: number[];
   stopToUiMedianMs: number;
@@ -59,8 +61,10 @@ export async function benchUi(options: { expectInstances: number; runningInstanc
     // Idle: after the load settles, nothing changes on the engine for `idleSeconds`.
     await page.waitForTimeout(3000);
     const loadSpawns = counter.spawns().length;
+    const idleFrom = Date.now() / 1000;
     await page.waitForTimeout(options.idleSeconds * 1000);
     const idle = counter.spawns().slice(loadSpawns);
+    const idleWindow = { from: idleFrom, until: Date.now() / 1000 };
 
     // An outside `docker stop`: time from the command's return to the card saying so.
     const card = page.getByRole('region', { name: options.runningInstance });
@@ -79,6 +83,7 @@ export async function benchUi(options: { expectInstances: number; runningInstanc
       idleSeconds: options.idleSeconds,
       idleSpawnsPerMinute: round((idle.length * 60) / options.idleSeconds, 2),
       idleSpawnedCommands: idle,
+      idleWindow,
       loadSpawns,
       stopToUiMs,
       stopToUiMedianMs: round(median(stopToUiMs)),
