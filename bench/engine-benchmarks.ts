@@ -74,7 +74,9 @@ export async function benchListRefresh(counts: readonly number[], runs = 15): Pr
         const ids = (await docker(cli, 'ps', '-a', '--quiet', '--filter', 'label=io.dockbase.instance')).split('\n').filter(Boolean);
         naiveCalls += 1;
         for (const id of ids) {
-          await docker(cli, 'inspect', id);
+          // The engine is shared: a container of someone else's may be gone between ps and inspect.
+          const r = await cli.run(['inspect', id]);
+          if (r.code !== 0 && !/No such object/i.test(r.stderr)) throw new Error(`docker inspect failed: ${r.stderr}`);
           naiveCalls += 1;
         }
       });
