@@ -78,6 +78,11 @@ export function forgetReadiness(client: QueryClient, containerId: string): Promi
   return client.resetQueries({ queryKey: queryKeys.readiness(containerId), exact: true });
 }
 
+/** The event stream was down: any container may have started meanwhile, unseen. */
+export function forgetAllReadiness(client: QueryClient): Promise<void> {
+  return client.resetQueries({ queryKey: ['readiness'] });
+}
+
 /** Reads an instance's notes and history again (once something new was recorded or saved). */
 export function invalidateInstanceMeta(client: QueryClient, id: string): Promise<void> {
   return client.invalidateQueries({ queryKey: queryKeys.instanceMeta(id), exact: true });

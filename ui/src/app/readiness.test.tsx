@@ -1,4 +1,4 @@
-import { act, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, renderApp, seedInstance, within } from '../../test-support/render-app';
@@ -80,6 +80,25 @@ describe('readiness while docker has no verdict yet', () => {
     await act(() => docker.run(['stop', '--time', '10', seeded.containerId]));
     expect(await within(card).findByText('Stopped')).toBeInTheDocument();
     await act(() => docker.run(['start', seeded.containerId]));
+    expect(await within(card).findByText('Starting')).toBeInTheDocument();
+    act(() => docker.setServerReady('cache'));
+    expect(await within(card).findByText('Healthy', {}, { timeout: 3000 })).toBeInTheDocument();
+  });
+
+  it('after the engine’s events were down, a container restarted meanwhile is probed again', async () => {
+    const docker = new FakeDocker();
+    docker.healthOnStart = 'starting';
+    const seeded = await seedInstance(docker, { name: 'cache', engine: 'redis' });
+    docker.setServerReady('cache');
+    const { user } = renderApp({ docker });
+    const card = await findInstance('cache');
+    expect(await within(card).findByText('Healthy')).toBeInTheDocument();
+
+    act(() => docker.stopEngine());
+    expect(await screen.findByText('Docker engine unavailable')).toBeInTheDocument();
+    docker.startEngine();
+    await act(() => docker.run(['restart', '--time', '10', seeded.containerId])); // no one watching
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await within(card).findByText('Starting')).toBeInTheDocument();
     act(() => docker.setServerReady('cache'));
     expect(await within(card).findByText('Healthy', {}, { timeout: 3000 })).toBeInTheDocument();

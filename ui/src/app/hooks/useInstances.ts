@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isDockbaseError, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
-import { forgetReadiness, queryKeys, relistInstances } from '../queries';
+import { forgetAllReadiness, forgetReadiness, queryKeys, relistInstances } from '../queries';
 
 /** Events arrive in bursts (stop = kill + die + stop): one `docker ps` per burst. */
 export const RELIST_DEBOUNCE_MS = 150;
@@ -80,8 +80,12 @@ export function useInstances(): InstancesState {
         if (!watching.signal.aborted) setConnectionProblem({ problem: { kind: 'engine-unavailable', message: ENGINE_GONE }, at: Date.now() });
       },
     );
-    // The query lists on mount; after a Retry, the list may be out of date.
-    if (connection > 0) relist();
+    // The query lists on mount; after a Retry, the list may be out of date, and a container may have
+    // started unseen while the events were down.
+    if (connection > 0) {
+      relist();
+      void forgetAllReadiness(queryClient);
+    }
     watching.signal.addEventListener('abort', () => {
       clearTimeout(timer);
       handle.cancel();
