@@ -5,7 +5,11 @@ import { createDockbase, type Dockbase } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../test/support/images';
 import { median, round, timeRuns } from './stats';
 
-export const BENCH_PREFIX = 'dockbase-bench';
+/**
+ * Every container the benchmarks make starts with this, and every one that does is removed by them: on a
+ * shared engine where others may run the benchmarks too, give each run its own (DOCKBASE_BENCH_PREFIX).
+ */
+export const BENCH_PREFIX = process.env.DOCKBASE_BENCH_PREFIX || 'dockbase-bench';
 
 export function countingDocker() {
   const counter = { spawns: 0 };

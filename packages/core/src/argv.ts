@@ -120,9 +120,9 @@ export function eventsArgs(): string[] {
   return args;
 }
 
-/** The health and death of one container, as JSON lines, until cancelled (waiting for it to be healthy). */
+/** The health, death and removal of one container, as JSON lines, until cancelled (waiting for it to be healthy). */
 export function healthEventsArgs(containerId: string): string[] {
-  return ['events', '--filter', 'type=container', '--filter', `container=${containerId}`, '--filter', 'event=health_status', '--filter', 'event=die', '--format', JSON_FORMAT];
+  return ['events', '--filter', 'type=container', '--filter', `container=${containerId}`, '--filter', 'event=health_status', '--filter', 'event=die', '--filter', 'event=destroy', '--format', JSON_FORMAT];
 }
 
 /** Events that change what the list shows (exec events from healthchecks are left out). */
