@@ -1,4 +1,4 @@
-import { ENGINES } from '@dockbase/core';
+import { ENGINES, isDataCopy, isDataExec, isDataHelperRun } from '@dockbase/core';
 
 /** The engines' health probes: the only commands `docker exec` may run (Dockbase's readiness check). */
 const HEALTH_PROBES = new Set(ENGINES.map((e) => e.healthcheck(e.containerPort).command));
@@ -10,13 +10,17 @@ type ArgsRule = (args: readonly string[]) => string | undefined;
  * `docker run --detach …` only: Dockbase creates and starts an instance in one call. (Anything `run` can
  * start, `create` + `start` can too; an attached or interactive run has no use in a browser tab.)
  */
-const detachedRun: ArgsRule = (args) => (args[0] === '--detach' ? undefined : 'this docker run is not allowed: only `docker run --detach …`');
+const detachedRun: ArgsRule = (args) =>
+  args[0] === '--detach' || isDataHelperRun(args) ? undefined : 'this docker run is not allowed: only `docker run --detach …` and Dockbase’s data helpers';
 
-/** `docker exec <container> sh -c <an engine's health probe>` only. */
+/** `docker exec <container> sh -c <an engine's health probe>`, or one of Dockbase's data scripts on its temporary files. */
 const healthProbe: ArgsRule = (args) =>
-  args.length === 4 && args[1] === 'sh' && args[2] === '-c' && HEALTH_PROBES.has(args[3] as string) && !(args[0] as string).startsWith('-')
+  (args.length === 4 && args[1] === 'sh' && args[2] === '-c' && HEALTH_PROBES.has(args[3] as string) && !(args[0] as string).startsWith('-')) || isDataExec(args)
     ? undefined
-    : 'this docker exec is not allowed: only an engine’s health probe';
+    : 'this docker exec is not allowed: only an engine’s health probe or Dockbase’s data scripts';
+
+/** `docker cp` only in the shapes of export, import and seed files (the core's data policy). */
+const dataCopy: ArgsRule = (args) => (isDataCopy(args) ? undefined : 'this docker cp is not allowed: only Dockbase’s export, import and seed files');
 
 /**
  * What the standalone host lets the page run. Docker Desktop's bridge runs any docker command; the standalone
@@ -29,6 +33,7 @@ export const DOCKER_ALLOWLIST: Readonly<Record<string, true | readonly string[] 
   ps: true,
   run: detachedRun,
   exec: healthProbe,
+  cp: dataCopy,
   inspect: true,
   create: true,
   start: true,

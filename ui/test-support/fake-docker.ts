@@ -359,9 +359,13 @@ export class FakeDocker implements DockerCli {
         return this.volumeInspect(args.slice(2));
       case 'volume rm':
         return this.volumeRemove(args.slice(2));
+      case 'volume ls':
+        return this.volumeList(args.slice(2));
       case 'create':
         return this.create(args.slice(1));
       case 'run': {
+        // A data helper (`run --rm … sh -c <copy script>`): its mounts make their volumes; it prints du's answer.
+        if (args[1] === '--rm') return this.helper(args);
         // `run --detach`: create, then start; a failed start leaves the container created, as docker does.
         const created = this.create(args.slice(1));
         if (created.code !== 0) return created;
@@ -511,6 +515,27 @@ export class FakeDocker implements DockerCli {
     const name = rest[0] ?? hex(64);
     if (!this.volumes.has(name)) this.volumes.set(name, Object.fromEntries((flags.get('--label') ?? []).map(keyValue)));
     return ok(`${name}\n`);
+  }
+
+  /** `volume ls --quiet [--filter label=k[=v]]`. */
+  private volumeList(args: readonly string[]): RunResult {
+    const filter = args[args.indexOf('--filter') + 1] ?? '';
+    const [key, value] = keyValue(filter.startsWith('label=') ? filter.slice('label='.length) : '');
+    const names = [...this.volumes.entries()]
+      .filter(([, labels]) => !key || (key in labels && (value === undefined || value === '' || labels[key] === value)))
+      .map(([name]) => `${name}\n`);
+    return ok(names.join(''));
+  }
+
+  private helper(args: readonly string[]): RunResult {
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] !== '--mount') continue;
+      const parts = (args[i + 1] ?? '').split(',').map(keyValue);
+      const source = parts.find(([k]) => k === 'source')?.[1] ?? '';
+      const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
+      if (!this.volumes.has(source)) this.volumes.set(source, labels);
+    }
+    return ok('2048\t/to\n');
   }
 
   private volumeInspect(names: readonly string[]): RunResult {

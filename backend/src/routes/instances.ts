@@ -39,6 +39,7 @@ const historyBody = {
     action: { type: 'string', minLength: 1, maxLength: 100 },
     outcome: { type: 'string', enum: ['ok', 'failed'] },
     detail: { type: 'string', maxLength: 4000 },
+    size: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   },
 } as const;
 

@@ -37,6 +37,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX history_by_instance ON history (instance_id, seq);`,
   },
+  {
+    version: 3,
+    // Snapshots, restores, exports and imports record how many bytes they moved.
+    sql: `ALTER TABLE history ADD COLUMN size INTEGER CHECK (size IS NULL OR size >= 0);`,
+  },
 ];
 
 /**

@@ -28,6 +28,7 @@ interface HistoryRow {
   action: string;
   outcome: 'ok' | 'failed';
   detail: string | null;
+  size: number | null;
 }
 
 /**
@@ -101,15 +102,15 @@ export class Store {
     return this.db.transaction(() => {
       if (this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(id) === undefined) return undefined;
       this.db
-        .prepare('INSERT INTO history (instance_id, at, action, outcome, detail) VALUES (?, ?, ?, ?, ?)')
-        .run(id, at, entry.action, entry.outcome, entry.detail ?? null);
+        .prepare('INSERT INTO history (instance_id, at, action, outcome, detail, size) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, at, entry.action, entry.outcome, entry.detail ?? null, entry.size ?? null);
       this.db
         .prepare(
           `DELETE FROM history WHERE instance_id = ? AND seq NOT IN
              (SELECT seq FROM history WHERE instance_id = ? ORDER BY seq DESC LIMIT ?)`,
         )
         .run(id, id, HISTORY_LIMIT);
-      return toEntry({ instance_id: id, at, action: entry.action, outcome: entry.outcome, detail: entry.detail ?? null });
+      return toEntry({ instance_id: id, at, action: entry.action, outcome: entry.outcome, detail: entry.detail ?? null, size: entry.size ?? null });
     })();
   }
 
@@ -126,6 +127,7 @@ export class Store {
 function toEntry(row: HistoryRow): HistoryEntry {
   const entry: HistoryEntry = { at: row.at, action: row.action, outcome: row.outcome };
   if (row.detail !== null) entry.detail = row.detail;
+  if (row.size !== null && row.size !== undefined) entry.size = row.size;
   return entry;
 }
 

@@ -217,7 +217,9 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
         warning: (msg: string) => deps.toast('warning', String(msg)),
         error: (msg: string) => deps.toast('error', String(msg)),
       },
-      dialog: { showOpenDialog: unavailable('desktopUI.dialog.showOpenDialog') },
+      // No dialogs: a browser cannot show this machine's native file dialogs, and a page that finds none lets
+      // the user type a path on this machine instead (Dockbase's export, import and init files).
+      dialog: undefined as unknown as v1.DesktopUI['dialog'],
       navigate,
     },
     host: {

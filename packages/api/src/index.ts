@@ -13,6 +13,8 @@ export interface HistoryEntry {
   action: string;
   outcome: 'ok' | 'failed';
   detail?: string;
+  /** Bytes a snapshot, restore, export or import moved. */
+  size?: number;
 }
 
 export interface InstanceMeta {

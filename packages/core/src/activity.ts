@@ -9,11 +9,22 @@ import type { CreateInstanceInput } from './validation';
 /** The part of the backend's metadata store that recording needs (the UI's backend client fits). */
 export interface ActivityStore {
   saveInstance(id: string, input: { name: string; engine: EngineId; settings: Record<string, unknown> }): Promise<unknown>;
-  addHistory(id: string, entry: { action: string; outcome: 'ok' | 'failed'; detail?: string }): Promise<unknown>;
+  addHistory(id: string, entry: { action: string; outcome: 'ok' | 'failed'; detail?: string; size?: number }): Promise<unknown>;
   deleteInstance(id: string): Promise<unknown>;
 }
 
-export type RecordedAction = 'create' | 'start' | 'stop' | 'restart' | 'delete';
+export type RecordedAction =
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'delete'
+  | 'snapshot'
+  | 'restore'
+  | 'delete-snapshot'
+  | 'clone'
+  | 'export'
+  | 'import';
 
 /** The settings an instance was created with, as the backend keeps them: never the password. */
 export function creationSettings(input: CreateInstanceInput): Record<string, unknown> {
@@ -38,11 +49,18 @@ export class ActivityLog {
    * The outcome of an action on an instance. A successful delete removes the instance's record (its notes
    * go with it); anything else lands in its history. Resolves true once recorded.
    */
-  outcome(instance: Instance, action: RecordedAction, result: { ok: boolean; detail?: string }): Promise<boolean> {
+  outcome(instance: Pick<Instance, 'id'>, action: RecordedAction, result: { ok: boolean; detail?: string; size?: number }): Promise<boolean> {
     const store = this.store;
     if (!store) return Promise.resolve(false);
     if (result.ok && action === 'delete') return settle(store.deleteInstance(instance.id));
-    return settle(store.addHistory(instance.id, { action, outcome: result.ok ? 'ok' : 'failed', ...(result.detail ? { detail: result.detail } : {}) }));
+    return settle(
+      store.addHistory(instance.id, {
+        action,
+        outcome: result.ok ? 'ok' : 'failed',
+        ...(result.detail ? { detail: result.detail } : {}),
+        ...(result.size !== undefined ? { size: Math.max(0, Math.round(result.size)) } : {}),
+      }),
+    );
   }
 }
 

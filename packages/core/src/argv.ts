@@ -139,3 +139,60 @@ export function probeArgs(containerId: string, engineId: EngineId): string[] {
 export function versionArgs(): string[] {
   return ['version', '--format', JSON_FORMAT];
 }
+
+/** A volume mounted into a data helper container. */
+export interface HelperMount {
+  volume: string;
+  target: string;
+  readonly?: boolean;
+  /** Labels for a volume the mount creates (ignored when it exists). */
+  labels?: Record<string, string>;
+}
+
+/**
+ * A short-lived helper container that copies data between volumes: the instance's own image (nothing else to
+ * pull), run as root with no network, removed when done, marked with Dockbase's helper label.
+ */
+export function helperRunArgs(purpose: 'snapshot' | 'restore' | 'clone' | 'import', image: string, mounts: readonly HelperMount[], script: string): string[] {
+  const args = ['run', '--rm', '--pull', 'never', '--network', 'none', '--label', `${LABEL.helper}=${purpose}`, '--user', '0', '--entrypoint', 'sh'];
+  for (const m of mounts) {
+    const parts = ['type=volume', `source=${m.volume}`, `target=${m.target}`];
+    if (m.readonly) parts.push('readonly');
+    for (const [k, v] of Object.entries(m.labels ?? {})) parts.push(`volume-label=${k}=${v}`);
+    args.push('--mount', parts.join(','));
+  }
+  args.push(image, '-c', script);
+  return args;
+}
+
+export function volumeCreateArgs(name: string, labels: Readonly<Record<string, string>>): string[] {
+  const args = ['volume', 'create'];
+  for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
+  args.push(name);
+  return args;
+}
+
+/** Every snapshot's manifest volume (names only; read their labels with volume inspect). */
+export function snapshotManifestsArgs(): string[] {
+  return ['volume', 'ls', '--quiet', '--filter', `label=${LABEL.snapshotRole}=manifest`];
+}
+
+/** Every volume of one snapshot (its manifest and its data). */
+export function volumesOfSnapshotArgs(snapshotId: string): string[] {
+  return ['volume', 'ls', '--quiet', '--filter', `label=${LABEL.snapshot}=${snapshotId}`];
+}
+
+/** Runs one of Dockbase's data scripts (data-scripts.ts) in a running container, its arguments as `$1…`. */
+export function execScriptArgs(containerId: string, script: string, ...args: string[]): string[] {
+  return ['exec', containerId, 'sh', '-c', script, 'sh', ...args];
+}
+
+/** Copies a file out of a container to a path on the machine the docker CLI runs on. */
+export function copyFromContainerArgs(containerId: string, containerPath: string, hostPath: string): string[] {
+  return ['cp', `${containerId}:${containerPath}`, hostPath];
+}
+
+/** Copies a file on the machine the docker CLI runs on into a container. */
+export function copyToContainerArgs(hostPath: string, containerId: string, containerPath: string): string[] {
+  return ['cp', hostPath, `${containerId}:${containerPath}`];
+}

@@ -5,11 +5,13 @@
  */
 import {
   containerIdsOfInstanceArgs,
+  copyToContainerArgs,
   createContainerArgs,
   imageExistsArgs,
   listAllContainersArgs,
   removeContainerArgs,
   specOf,
+  startArgs,
   volumeInspectArgs,
   volumeRemoveArgs,
   type CreatePlan,
@@ -17,7 +19,8 @@ import {
 } from './argv';
 import type { EngineFacts } from './engine-facts';
 import { getEngine, type EngineDefinition } from './engines';
-import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from './errors';
+import { hostBaseName, isAbsoluteHostPath } from './dump-files';
+import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, stderrExcerpt, throwIfAborted } from './errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from './instance';
 import { LABEL, instanceFromLabels, containerLabels } from './labels';
 import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from './parse';
@@ -30,6 +33,32 @@ export interface CreateOptions {
   start?: boolean;
   onPullProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Seed files (absolute paths on the machine the docker CLI runs on): copied into the official image's
+   * /docker-entrypoint-initdb.d before the first start, which runs them in this order once the data folder is
+   * initialised. Only for a new data folder: kept data was initialised long ago.
+   */
+  seedFiles?: readonly string[];
+}
+
+/** Where the official images look for init files on their first start. */
+export const SEED_DIRECTORY = '/docker-entrypoint-initdb.d';
+
+/** The name a seed file gets in SEED_DIRECTORY: its position (the images run them in name order) and a safe form of its name. */
+export function seedFileName(index: number, hostPath: string): string {
+  const base = hostBaseName(hostPath).replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${String(index + 1).padStart(2, '0')}-${base}`;
+}
+
+/** Why these seed files cannot be used with the engine, or undefined. */
+export function seedRefusal(engine: EngineDefinition, files: readonly string[]): string | undefined {
+  const kinds = engine.transfer.seedExtensions;
+  if (files.length > 0 && kinds.length === 0) return `${engine.displayName} runs no init files on its first start.`;
+  for (const f of files) {
+    if (!isAbsoluteHostPath(f)) return `${f} is not an absolute path.`;
+    if (!kinds.some((k) => f.toLowerCase().endsWith(k))) return `${hostBaseName(f)}: ${engine.displayName} runs ${kinds.join(', ')} init files.`;
+  }
+  return undefined;
 }
 
 export class InstanceCreation {
@@ -61,6 +90,9 @@ export class InstanceCreation {
     const fields = validateCreateInput(input);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     const engine = getEngine(input.engine);
+    const seeds = options.seedFiles ?? [];
+    const seedProblem = seedRefusal(engine, seeds);
+    if (seedProblem) throw new DockbaseError('invalid-input', seedProblem, 'seedFiles');
     const secrets = [input.password];
     const image = input.image?.trim() || engine.image;
     const ref = imageRef(image, input.tag);
@@ -83,6 +115,9 @@ export class InstanceCreation {
       const info = existing.get(v.name);
       if (info) checkReusableVolume(v, info, engine, input.tag);
     }
+    if (seeds.length > 0 && existing.size > 0) {
+      throw new DockbaseError('invalid-input', `Init files run only on a new data folder, and ${input.name} would reuse its kept data. Choose another name or no init files.`, 'seedFiles');
+    }
 
     if (!hasImage) {
       await pullImage(this.docker, ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
@@ -102,14 +137,17 @@ export class InstanceCreation {
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;
-    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started, capabilities }));
+    // With seed files: create, copy them in, then start (a run would start the init before they are there).
+    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started && seeds.length === 0, capabilities }));
     if (r.code !== 0) {
       const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
       await this.rollback(plan.id, newVolumes);
       throw error;
     }
+    const containerId = r.stdout.trim().split('\n').pop() ?? '';
+    if (seeds.length > 0) await this.seed(containerId, seeds, started, input, plan.id, newVolumes);
     const instance = instanceFromLabels(containerLabels(specOf(plan)), {
-      containerId: r.stdout.trim().split('\n').pop() ?? '',
+      containerId,
       containerName: plan.name,
       image: { image, tag: plan.tag },
       status: started ? 'running' : 'created',
@@ -119,6 +157,23 @@ export class InstanceCreation {
     });
     if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
     return instance;
+  }
+
+  /** Copies the seed files into the created container, then starts it; any failure removes what create made. */
+  private async seed(containerId: string, files: readonly string[], start: boolean, input: CreateInstanceInput, id: string, newVolumes: string[]): Promise<void> {
+    for (const [i, file] of files.entries()) {
+      const cp = await this.docker.tryRun(copyToContainerArgs(file, containerId, `${SEED_DIRECTORY}/${seedFileName(i, file)}`));
+      if (cp.code !== 0) {
+        await this.rollback(id, newVolumes);
+        throw new DockbaseError('bad-file', `Could not copy ${hostBaseName(file)} into ${input.name}: ${stderrExcerpt(cp.stderr)}`, 'seedFiles');
+      }
+    }
+    if (!start) return;
+    const s = await this.docker.tryRun(startArgs(containerId));
+    if (s.code !== 0) {
+      await this.rollback(id, newVolumes);
+      throw startError(input, s.stderr, [input.password]);
+    }
   }
 
   /** The named volumes that already exist, with their labels. */

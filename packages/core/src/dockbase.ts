@@ -3,6 +3,7 @@
  * tab, the standalone host, the CLI) builds this once and calls it.
  */
 import type { DockerCli } from '@dockbase/docker-cli';
+import { Backups } from './backups';
 import { InstanceCreation } from './create';
 import { EngineFacts } from './engine-facts';
 import type { EngineCapabilities } from './health';
@@ -10,6 +11,7 @@ import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
 import { DockerRunner } from './runner';
+import { Snapshots } from './snapshots';
 
 export interface Dockbase {
   /** List, read, connect, start, stop, restart, delete, logs, events. */
@@ -18,6 +20,10 @@ export interface Dockbase {
   readonly creation: InstanceCreation;
   /** Wait until a server answers, or until docker reports it healthy. */
   readonly readiness: Readiness;
+  /** Take, list, restore, delete and clone snapshots of an instance's data volumes. */
+  readonly snapshots: Snapshots;
+  /** Export an instance to a file, import a file into it, with the engine's own tools. */
+  readonly backups: Backups;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
   /** What the engine supports (its API version), read once by one `docker version`. */
@@ -28,10 +34,15 @@ export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
   const engineFacts = new EngineFacts(docker);
+  const creation = new InstanceCreation(docker, engineFacts);
+  const readiness = new Readiness(docker, lifecycle);
+  const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
   return {
     lifecycle,
-    creation: new InstanceCreation(docker, engineFacts),
-    readiness: new Readiness(docker, lifecycle),
+    creation,
+    readiness,
+    snapshots,
+    backups: new Backups(docker, snapshots),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),
   };

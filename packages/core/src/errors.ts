@@ -15,6 +15,8 @@ export type DockbaseErrorCode =
   | 'volume-conflict'
   | 'not-found'
   | 'cancelled'
+  | 'incompatible-data'
+  | 'bad-file'
   | 'command-failed';
 
 export class DockbaseError extends Error {
@@ -92,6 +94,7 @@ const FIELD_LABELS: Record<string, string> = {
   image: 'Image',
   hostPort: 'Port',
   password: 'Password',
+  seedFiles: 'Init files',
 };
 
 /** Input that fails validation: every field's problem, the first one as the message. */

@@ -4,6 +4,7 @@
  */
 import { isEngineId, type DataMount, type EngineId } from './engines';
 import type { ContainerState, Health, Instance, InstanceSpec } from './instance';
+import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
 export const LABEL = {
   instance: 'io.dockbase.instance',
@@ -18,6 +19,21 @@ export const LABEL = {
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
+  /** On a snapshot's volumes: the snapshot's id (its manifest volume and each data volume carry it). */
+  snapshot: 'io.dockbase.snapshot',
+  /** `manifest` (an empty volume whose labels describe the snapshot, made last: a snapshot is complete once it exists) or `data`. */
+  snapshotRole: 'io.dockbase.snapshot.role',
+  snapshotName: 'io.dockbase.snapshot.name',
+  /** The id and name of the instance the snapshot was taken of. */
+  snapshotOf: 'io.dockbase.snapshot.instance',
+  snapshotOfName: 'io.dockbase.snapshot.instance-name',
+  snapshotAt: 'io.dockbase.snapshot.at',
+  /** Bytes of data in the snapshot. */
+  snapshotSize: 'io.dockbase.snapshot.size',
+  /** Why it was taken: `manual`, `before-restore`, `before-import`. */
+  snapshotReason: 'io.dockbase.snapshot.reason',
+  /** On Dockbase's short-lived helper containers (copying volumes): what they do. */
+  helper: 'io.dockbase.helper',
 } as const;
 
 /** Bumped when the meaning of the labels changes; older instances stay readable. */
@@ -98,4 +114,60 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
 export function claimedPort(labels: Readonly<Record<string, string>>): number | undefined {
   const port = Number(labels[LABEL.port]);
   return labels[LABEL.instance] && Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/** The labels of a snapshot's manifest volume: everything `listSnapshots` shows, read back by `snapshotFromLabels`. */
+export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
+  return {
+    [LABEL.snapshot]: s.id,
+    [LABEL.snapshotRole]: 'manifest',
+    [LABEL.snapshotName]: s.name,
+    [LABEL.snapshotOf]: s.instanceId,
+    [LABEL.snapshotOfName]: s.instanceName,
+    [LABEL.snapshotAt]: s.createdAt,
+    [LABEL.snapshotSize]: String(s.sizeBytes),
+    [LABEL.snapshotReason]: s.reason,
+    [LABEL.engine]: s.engine,
+    [LABEL.image]: s.image,
+    [LABEL.tag]: s.tag,
+    // key:volume pairs; volume names and keys hold no spaces or colons.
+    [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
+    [LABEL.schema]: LABEL_SCHEMA,
+  };
+}
+
+/** The labels of one of a snapshot's data volumes. */
+export function snapshotDataLabels(snapshotId: string, v: SnapshotVolume): Record<string, string> {
+  return { [LABEL.snapshot]: snapshotId, [LABEL.snapshotRole]: 'data', [LABEL.volume]: v.key, [LABEL.mountPath]: v.path, [LABEL.schema]: LABEL_SCHEMA };
+}
+
+const REASONS: readonly SnapshotReason[] = ['manual', 'before-restore', 'before-import'];
+
+/** The snapshot a manifest volume describes; undefined for any other volume. */
+export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<string, string>>): Snapshot | undefined {
+  const id = labels[LABEL.snapshot];
+  const engine = labels[LABEL.engine] ?? '';
+  if (!id || labels[LABEL.snapshotRole] !== 'manifest' || !isEngineId(engine)) return undefined;
+  const reason = labels[LABEL.snapshotReason] as SnapshotReason;
+  const size = Number(labels[LABEL.snapshotSize]);
+  return {
+    id,
+    name: labels[LABEL.snapshotName] ?? id,
+    instanceId: labels[LABEL.snapshotOf] ?? '',
+    instanceName: labels[LABEL.snapshotOfName] ?? '',
+    engine,
+    image: labels[LABEL.image] ?? '',
+    tag: labels[LABEL.tag] ?? '',
+    createdAt: labels[LABEL.snapshotAt] ?? '',
+    sizeBytes: Number.isFinite(size) ? size : 0,
+    reason: REASONS.includes(reason) ? reason : 'manual',
+    manifestVolume: volumeName,
+    volumes: (labels[LABEL.volumes] ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((entry) => {
+        const [key = '', volume = '', ...path] = entry.split(':');
+        return { key, volume, path: path.join(':') };
+      }),
+  };
 }

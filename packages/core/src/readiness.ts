@@ -31,13 +31,17 @@ export class Readiness {
    * this tells "ready" sooner, within about half a second; nothing keeps running afterwards. Rejects when
    * the container stops or pauses, or the time runs out.
    */
-  async waitUntilReady(instance: Instance, options: { signal?: AbortSignal; timeoutMs?: number; fresh?: boolean } = {}): Promise<Instance> {
+  async waitUntilReady(
+    instance: Instance,
+    options: { signal?: AbortSignal; timeoutMs?: number; fresh?: boolean; /** The same as leaving `fresh` out. */ restarted?: boolean } = {},
+  ): Promise<Instance> {
     const engine = getEngine(instance.engine);
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let logs: StreamHandle | undefined;
-    const pattern = options.fresh ? engine.readyLogPattern : undefined;
+    // After a restart the log still holds the previous run's "ready" line: only the probe can tell.
+    const pattern = options.fresh && !options.restarted ? engine.readyLogPattern : undefined;
     const fromLog = pattern
       ? new Promise<void>((resolve) => {
           logs = this.docker.stream(logsArgs(instance.containerId, { tail: 'all', follow: true }), {

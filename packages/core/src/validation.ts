@@ -15,7 +15,7 @@ export interface CreateInstanceInput {
   exposeOnNetwork: boolean;
 }
 
-export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password';
+export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'seedFiles';
 export type FieldErrors = Partial<Record<CreateField, string>>;
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;

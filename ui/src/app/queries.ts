@@ -37,6 +37,8 @@ export const queryKeys = {
   backendAvailable: ['backend', 'available'] as const,
   /** Docker Hub's tags of an engine's image, through the backend. */
   hubTags: (engine: EngineId) => ['backend', 'hub-tags', engine] as const,
+  /** Snapshots of one instance (`dockbase.snapshots.list`). */
+  snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
   /** Notes and history of one instance, from the backend. */
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
   /** Whether the server of this run of a container answered Dockbase's readiness probe. */
@@ -86,4 +88,9 @@ export function forgetAllReadiness(client: QueryClient): Promise<void> {
 /** Reads an instance's notes and history again (once something new was recorded or saved). */
 export function invalidateInstanceMeta(client: QueryClient, id: string): Promise<void> {
   return client.invalidateQueries({ queryKey: queryKeys.instanceMeta(id), exact: true });
+}
+
+/** Lists an instance's snapshots again (one was taken, restored, deleted, or kept before a restore or import). */
+export function invalidateSnapshots(client: QueryClient, instanceId: string): Promise<void> {
+  return client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true });
 }

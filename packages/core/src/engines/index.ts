@@ -6,7 +6,7 @@ import { redis } from './redis';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
 
-export type { ConnectionParts, DataMount, EngineDefinition, EngineId, Healthcheck } from './types';
+export type { ConnectionParts, DataMount, DataTransfer, DumpKind, EngineDefinition, EngineId, Healthcheck } from './types';
 
 export { ENGINE_IDS, isEngineId } from './ids';
 

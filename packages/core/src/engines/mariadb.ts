@@ -1,4 +1,7 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, envValue, healthcheck, mysqlImportScript } from './shared';
+
+/** The root password from the container's environment (MARIADB_* first, MYSQL_* as the image's fallback). */
+const PASSWORD_FROM_ENV = 'export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"';
 import type { EngineDefinition } from './types';
 
 /** Official image `mariadb`. Its bundled healthcheck.sh knows when InnoDB is initialised. */
@@ -21,4 +24,16 @@ export const mariadb: EngineDefinition = {
   checkPassword: checkCommonPassword,
   // The init server runs with networking off and logs port: 0.
   readyLogPattern: /ready for connections.*port: 3306/,
+  transfer: {
+    exportKind: 'mariadb-sql',
+    exportExtension: '.sql',
+    exportTool: 'mariadb-dump',
+    // Older images name the tool mysqldump only.
+    exportScript: `${PASSWORD_FROM_ENV}\nif command -v mariadb-dump >/dev/null; then exec mariadb-dump ${MYSQL_DUMP_OPTIONS}; fi\nexec mysqldump ${MYSQL_DUMP_OPTIONS}`,
+    importKinds: ['mariadb-sql', 'mysql-sql', 'sql'],
+    importExtensions: ['.sql', '.sql.gz'],
+    importScript: `${PASSWORD_FROM_ENV}\nclient=mariadb; command -v mariadb >/dev/null || client=mysql\n${mysqlImportScript('"$client"')}`,
+    seedExtensions: SQL_SEED_EXTENSIONS,
+    snapshotMethod: 'stop',
+  },
 };

@@ -3,6 +3,16 @@ import type { EngineDefinition } from './types';
 
 const ROOT_USER = 'root';
 
+/**
+ * Shell: the mongo tools' options file "$cfg" holding the root password from the container's environment
+ * (as a YAML double-quoted string), so the password never appears on a command line. Readable by root only.
+ */
+const WRITE_CREDENTIALS = [
+  'umask 077',
+  'printf \'password: "%s"\\n\' "$(printf \'%s\' "$MONGO_INITDB_ROOT_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')" >"$cfg"',
+].join('\n');
+const TOOL_OPTIONS = '--config="$cfg" --username="$MONGO_INITDB_ROOT_USERNAME" --authenticationDatabase=admin';
+
 /** Official image `mongo`. Both the data and the config folders must persist. */
 export const mongo: EngineDefinition = {
   id: 'mongo',
@@ -28,6 +38,25 @@ export const mongo: EngineDefinition = {
   healthcheck: (port) => healthcheck(mongoHelloProbe(port), 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
+  transfer: {
+    exportKind: 'mongo-archive',
+    exportExtension: '.archive.gz',
+    exportTool: 'mongodump',
+    exportScript: `cfg="$out.cfg"\n${WRITE_CREDENTIALS}\nmongodump ${TOOL_OPTIONS} --gzip --archive="$out"\nrc=$?\nrm -f "$cfg"\nexit $rc`,
+    importKinds: ['mongo-archive'],
+    importExtensions: ['.archive.gz', '.archive'],
+    importScript: [
+      'cfg="$in.cfg"',
+      WRITE_CREDENTIALS,
+      'if [ "$gz" = 1 ]; then set -- --gzip; else set --; fi',
+      `mongorestore ${TOOL_OPTIONS} --drop "$@" --archive="$in" 2>"$in.err"`,
+      'rc=$?',
+      'rm -f "$cfg"',
+      'if [ "$rc" != 0 ]; then tail -n 5 "$in.err" >&2; exit "$rc"; fi',
+    ].join('\n'),
+    seedExtensions: ['.js', '.sh'],
+    snapshotMethod: 'stop',
+  },
 };
 
 /**

@@ -1,4 +1,4 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, envValue, healthcheck, mysqlImportScript } from './shared';
 import type { EngineDefinition } from './types';
 
 /** Official image `mysql` (8.4 LTS and 9.x). */
@@ -22,4 +22,16 @@ export const mysql: EngineDefinition = {
   checkPassword: checkCommonPassword,
   // The init server runs with networking off and logs port: 0.
   readyLogPattern: /ready for connections.*port: 3306/,
+  transfer: {
+    // The password reaches the client through MYSQL_PWD, from the container's own environment.
+    exportKind: 'mysql-sql',
+    exportExtension: '.sql',
+    exportTool: 'mysqldump',
+    exportScript: `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysqldump ${MYSQL_DUMP_OPTIONS}`,
+    importKinds: ['mysql-sql', 'mariadb-sql', 'sql'],
+    importExtensions: ['.sql', '.sql.gz'],
+    importScript: `export MYSQL_PWD="$MYSQL_ROOT_PASSWORD"\n${mysqlImportScript('mysql')}`,
+    seedExtensions: SQL_SEED_EXTENSIONS,
+    snapshotMethod: 'stop',
+  },
 };

@@ -34,4 +34,34 @@ export const redis: EngineDefinition = {
     return undefined;
   },
   readyLogPattern: /Ready to accept connections/,
+  transfer: {
+    // redis-cli authenticates with REDISCLI_AUTH, already in the container's environment.
+    exportKind: 'redis-rdb',
+    exportExtension: '.rdb',
+    exportTool: 'redis-cli --rdb',
+    exportScript: 'exec redis-cli --rdb "$out"',
+    importKinds: ['redis-rdb'],
+    importExtensions: ['.rdb'],
+    // Redis cannot load a file while it runs: the file is checked and staged in the data volume here, and put
+    // in place by offlineImportScript while the server is stopped.
+    importScript: [
+      'if [ "$(head -c 5 "$in")" != REDIS ]; then echo "This is not a Redis RDB file." >&2; exit 3; fi',
+      'if command -v redis-check-rdb >/dev/null && ! redis-check-rdb "$in" >"$in.err" 2>&1; then grep -i -e error -e "can\'t" "$in.err" | tail -n 3 >&2; exit 3; fi',
+      'cp "$in" /data/.dockbase-import.rdb',
+    ].join('\n'),
+    // With append-only persistence Redis 7+ loads its AOF folder and ignores dump.rdb: the RDB becomes the
+    // base file of a new AOF folder (an RDB is a valid AOF base).
+    offlineImportScript: [
+      'd=/to/data',
+      'test -f "$d/.dockbase-import.rdb"',
+      'rm -rf "$d/appendonlydir" "$d/appendonly.aof" "$d/dump.rdb"',
+      'mkdir "$d/appendonlydir"',
+      'mv "$d/.dockbase-import.rdb" "$d/appendonlydir/appendonly.aof.1.base.rdb"',
+      ': >"$d/appendonlydir/appendonly.aof.1.incr.aof"',
+      "printf 'file appendonly.aof.1.base.rdb seq 1 type b\\nfile appendonly.aof.1.incr.aof seq 1 type i\\n' >\"$d/appendonlydir/appendonly.aof.manifest\"",
+      'chown -R "$(stat -c %u:%g "$d")" "$d"',
+    ].join('\n'),
+    seedExtensions: [],
+    snapshotMethod: 'stop',
+  },
 };

@@ -9,6 +9,9 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import ArticleOutlinedIcon from '@mui/icons-material/ArticleOutlined';
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
+import DownloadIcon from '@mui/icons-material/Download';
+import PhotoCameraOutlinedIcon from '@mui/icons-material/PhotoCameraOutlined';
+import UploadIcon from '@mui/icons-material/Upload';
 import ExpandLessIcon from '@mui/icons-material/ExpandLess';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
@@ -43,6 +46,10 @@ export interface InstanceCardProps {
   onDelete(): void;
   onLogs(): void;
   onTerminal(): void;
+  /** Snapshots (take, restore, clone), export to a file, import from one. */
+  onSnapshots(): void;
+  onExport(): void;
+  onImport(): void;
 }
 
 function ActionButton(props: { label: string; icon: ReactNode; spinning: boolean; disabled: boolean; onClick(): void; color?: 'error' }) {
@@ -103,6 +110,9 @@ export function InstanceCard(props: InstanceCardProps) {
           <ActionButton label="Restart" icon={<RestartAltIcon />} spinning={busy === 'restart'} disabled={isBusy || !active} onClick={props.onRestart} />
           <ActionButton label="Logs" icon={<ArticleOutlinedIcon />} spinning={false} disabled={isBusy} onClick={props.onLogs} />
           <ActionButton label="Terminal" icon={<TerminalIcon />} spinning={false} disabled={isBusy || instance.status !== 'running'} onClick={props.onTerminal} />
+          <ActionButton label="Snapshot" icon={<PhotoCameraOutlinedIcon />} spinning={false} disabled={isBusy} onClick={props.onSnapshots} />
+          <ActionButton label="Export" icon={<DownloadIcon />} spinning={false} disabled={isBusy || instance.status !== 'running'} onClick={props.onExport} />
+          <ActionButton label="Import" icon={<UploadIcon />} spinning={false} disabled={isBusy || instance.status !== 'running'} onClick={props.onImport} />
           <ActionButton label="Delete" icon={<DeleteOutlineIcon />} spinning={busy === 'delete'} disabled={isBusy} onClick={props.onDelete} color="error" />
           <Box sx={{ flex: 1 }} />
           {props.withDetails && (

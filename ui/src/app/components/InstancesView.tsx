@@ -16,6 +16,8 @@ import { EmptyState } from './EmptyState';
 import { EngineUnavailableBanner } from './EngineUnavailableBanner';
 import { InstanceCard } from './InstanceCard';
 import { LogsPanel } from './LogsPanel';
+import { SnapshotsDialog } from './SnapshotsDialog';
+import { ExportDialog, ImportDialog } from './TransferDialogs';
 
 /** The tab's home: every instance, live, with its actions; the way to create one. */
 export function InstancesView() {
@@ -25,6 +27,10 @@ export function InstancesView() {
   const backend = useBackend();
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Instance | undefined>();
+  // Data-safety dialogs follow the live instance (its status changes while a snapshot stops and starts it).
+  const [dataDialog, setDataDialog] = useState<{ kind: 'snapshots' | 'export' | 'import'; id: string } | undefined>();
+  const dialogInstance = dataDialog && instances?.find((i) => i.id === dataDialog.id);
+  const closeDataDialog = () => setDataDialog(undefined);
 
   return (
     <Stack component="main" spacing={3} sx={{ p: 3, minWidth: 0 }}>
@@ -67,6 +73,9 @@ export function InstancesView() {
               onDelete={() => setDeleting(instance)}
               onLogs={() => views.openLogs(instance)}
               onTerminal={() => views.openTerminal(instance)}
+              onSnapshots={() => setDataDialog({ kind: 'snapshots', id: instance.id })}
+              onExport={() => setDataDialog({ kind: 'export', id: instance.id })}
+              onImport={() => setDataDialog({ kind: 'import', id: instance.id })}
             />
           ))}
         </Stack>
@@ -82,6 +91,9 @@ export function InstancesView() {
         }}
       />
       <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />
+      <SnapshotsDialog instance={dataDialog?.kind === 'snapshots' ? dialogInstance : undefined} onClose={closeDataDialog} />
+      <ExportDialog instance={dataDialog?.kind === 'export' ? dialogInstance : undefined} onClose={closeDataDialog} />
+      <ImportDialog instance={dataDialog?.kind === 'import' ? dialogInstance : undefined} onClose={closeDataDialog} />
     </Stack>
   );
 }

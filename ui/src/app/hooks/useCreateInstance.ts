@@ -22,12 +22,13 @@ export interface CreateInstanceState {
   pull: PullProgress | undefined;
   /** The last failure that is not about one field. */
   failure: string | undefined;
-  create(input: CreateInstanceInput): Promise<CreateOutcome>;
+  /** `seedFiles`: init files copied into the new instance before its first start. */
+  create(input: CreateInstanceInput, options?: { seedFiles?: readonly string[] }): Promise<CreateOutcome>;
   /** Aborts the running create; the service removes whatever it made. */
   cancel(): void;
 }
 
-const FORM_FIELDS: readonly string[] = ['engine', 'name', 'tag', 'image', 'hostPort', 'password'] satisfies CreateField[];
+const FORM_FIELDS: readonly string[] = ['engine', 'name', 'tag', 'image', 'hostPort', 'password', 'seedFiles'] satisfies CreateField[];
 
 function fieldErrorsOf(e: unknown): FieldErrors | undefined {
   if (e instanceof InvalidInputError) return e.fields;
@@ -46,7 +47,7 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
   const running = useRef<AbortController | null>(null);
 
   const create = useCallback(
-    async (input: CreateInstanceInput): Promise<CreateOutcome> => {
+    async (input: CreateInstanceInput, options: { seedFiles?: readonly string[] } = {}): Promise<CreateOutcome> => {
       if (running.current) return { kind: 'ignored' };
       const controller = new AbortController();
       running.current = controller;
@@ -58,6 +59,7 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
           start: true,
           signal: controller.signal,
           onPullProgress: (p) => setPull(p),
+          ...(options.seedFiles?.length ? { seedFiles: options.seedFiles } : {}),
         });
         // Best effort: its record and "create" in its history (nothing without a backend).
         void activity.created(instance, input).then((recorded) => {
