@@ -63,6 +63,8 @@ export interface IdleWindow {
   execs: number;
   /** exec_start events of every other container on the engine in the window (noise in dockerd). */
   foreignExecs: number;
+  /** Seconds between consecutive exec_start events of the same container, within the window. */
+  gapsSeconds: number[];
 }
 
 export interface IdleCostRow {
@@ -72,7 +74,14 @@ export interface IdleCostRow {
   /** The healthcheck flags Dockbase used on this engine. */
   health: string;
   windows: IdleWindow[];
+  /** Counted: exec_start events of the instances per instance and minute of window (median of the windows). */
   execsPerInstanceMinute: number;
+  /**
+   * The steady rate from the same events: 60 / the median time between two probes of one instance. A 60 s
+   * window holds 1 or 2 probes of a 30 s interval depending on where it falls; this does not depend on it.
+   */
+  execsPerInstanceMinuteFromGaps: number;
+  medianGapSeconds: number;
   /** Median total CPU ms per window: Dockbase's instances, and the same servers without healthcheck. */
   dockbaseCpuMs: number;
   plainCpuMs: number;
@@ -99,17 +108,26 @@ async function ids(cli: NodeDockerCli, names: string[]): Promise<string[]> {
   return (await docker(cli, 'inspect', '--format', '{{.Id}}', ...names)).trim().split('\n');
 }
 
-async function measureWindow(cli: NodeDockerCli, kind: IdleWindow['kind'], containerIds: string[], seconds: number): Promise<IdleWindow> {
+/** `gapsSince`: when these containers started (Unix seconds): gaps between probes are read from then on. */
+async function measureWindow(cli: NodeDockerCli, kind: IdleWindow['kind'], containerIds: string[], seconds: number, gapsSince?: number): Promise<IdleWindow> {
   const since = Date.now() / 1000;
   const a = sampleCpu(containerIds);
   await sleep(seconds * 1000);
   const b = sampleCpu(containerIds);
   const until = Date.now() / 1000;
-  const events = (await docker(cli, 'events', '--since', since.toFixed(3), '--until', until.toFixed(3), '--filter', 'type=container', '--filter', 'event=exec_start', '--format', '{{.Actor.ID}}'))
+  const events = (await docker(cli, 'events', '--since', (gapsSince ?? since).toFixed(3), '--until', until.toFixed(3), '--filter', 'type=container', '--filter', 'event=exec_start', '--format', '{{.Actor.ID}} {{.TimeNano}}'))
     .split('\n')
-    .filter(Boolean);
-  const execs = events.filter((id) => containerIds.includes(id)).length;
-  return { kind, cpu: cpuBetween(a, b), execs, foreignExecs: events.length - execs };
+    .filter(Boolean)
+    .map((line) => ({ id: line.split(' ')[0]!, t: Number(line.split(' ')[1]) / 1e9 }));
+  const all = events.filter((e) => containerIds.includes(e.id));
+  const ours = all.filter((e) => e.t >= since);
+  const foreign = events.filter((e) => e.t >= since && !containerIds.includes(e.id));
+  const gapsSeconds: number[] = [];
+  for (const id of containerIds) {
+    const times = all.filter((e) => e.id === id).map((e) => e.t).sort((x, y) => x - y);
+    for (let i = 1; i < times.length; i++) gapsSeconds.push(round(times[i]! - times[i - 1]!, 2));
+  }
+  return { kind, cpu: cpuBetween(a, b), execs: ours.length, foreignExecs: foreign.length, gapsSeconds };
 }
 
 /**
@@ -155,11 +173,12 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
     windows.push(await measureWindow(cli, 'plain', plainIds, options.windowSeconds));
     await docker(cli, 'stop', '--time', '10', ...plainIds);
 
+    const startedAt = Date.now() / 1000;
     await docker(cli, 'start', ...dockbaseIds);
     // The steady state: docker has judged every instance (its first probe), nothing is starting.
     await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i)));
     await sleep(2000);
-    windows.push(await measureWindow(cli, 'dockbase', dockbaseIds, options.windowSeconds));
+    windows.push(await measureWindow(cli, 'dockbase', dockbaseIds, options.windowSeconds, startedAt));
     await docker(cli, 'stop', '--time', '10', ...dockbaseIds);
   }
 
@@ -191,6 +210,7 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
   const dockbaseCpuMs = med('dockbase', (w) => w.cpu.totalMs);
   const plainCpuMs = med('plain', (w) => w.cpu.totalMs);
   const own = (w: IdleWindow) => w.cpu.containersMs + w.cpu.shimsMs;
+  const gaps = of('dockbase').flatMap((w) => w.gapsSeconds);
   const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : Number.NaN);
   return {
     engine,
@@ -199,6 +219,8 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
     health,
     windows: windows.map((w) => ({ ...w, cpu: Object.fromEntries(Object.entries(w.cpu).map(([k, v]) => [k, round(v, 2)])) as unknown as CpuUse })),
     execsPerInstanceMinute: round(med('dockbase', (w) => (w.execs / n) * (60 / w.cpu.seconds)), 2),
+    execsPerInstanceMinuteFromGaps: gaps.length ? round(60 / median(gaps), 2) : Number.NaN,
+    medianGapSeconds: gaps.length ? round(median(gaps), 2) : Number.NaN,
     dockbaseCpuMs: round(dockbaseCpuMs),
     plainCpuMs: round(plainCpuMs),
     cpuRatio: ratio(dockbaseCpuMs, plainCpuMs),

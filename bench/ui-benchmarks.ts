@@ -24,13 +24,13 @@ export interface UiRow {
   stopToUiMedianMs: number;
 }
 
-/** A docker wrapper that appends each subcommand to a file, then runs the real docker. */
+/** A docker wrapper that appends each subcommand and its first argument (exec: the container) to a file, then runs the real docker. */
 function countingWrapper(dir: string): { binary: string; spawns(): string[] } {
   const log = path.join(dir, 'spawns.log');
   const binary = path.join(dir, 'docker');
   const real = ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) => fs.existsSync(p)) ?? 'docker';
   fs.writeFileSync(log, '');
-  fs.writeFileSync(binary, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(binary, `#!/bin/sh\nprintf '%s %s\\n' "$1" "$2" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
   return { binary, spawns: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
