@@ -108,17 +108,34 @@ async function ids(cli: NodeDockerCli, names: string[]): Promise<string[]> {
   return (await docker(cli, 'inspect', '--format', '{{.Id}}', ...names)).trim().split('\n');
 }
 
-/** `gapsSince`: when these containers started (Unix seconds): gaps between probes are read from then on. */
-async function measureWindow(cli: NodeDockerCli, kind: IdleWindow['kind'], containerIds: string[], seconds: number, gapsSince?: number): Promise<IdleWindow> {
+/**
+ * Every exec_start on the engine from now on, as it happens. (Asking `docker events --since` afterwards
+ * is not enough: the daemon keeps only its last 256 events, and on a busy shared engine a minute's probes
+ * of other containers push ours out.)
+ */
+function followExecs(cli: NodeDockerCli): { stop(): Array<{ id: string; t: number }> } {
+  const lines: string[] = [];
+  const handle = cli.stream(['events', '--filter', 'type=container', '--filter', 'event=exec_start', '--format', '{{.Actor.ID}} {{.TimeNano}}'], {
+    onLine: (line, stream) => (stream === 'stdout' && line ? lines.push(line) : undefined),
+  });
+  return {
+    stop: () => {
+      handle.cancel();
+      return lines.map((line) => ({ id: line.split(' ')[0]!, t: Number(line.split(' ')[1]) / 1e9 }));
+    },
+  };
+}
+
+/** `execs`: followed since these containers started, so that the gaps between probes are seen from then on. */
+async function measureWindow(cli: NodeDockerCli, kind: IdleWindow['kind'], containerIds: string[], seconds: number, execs = followExecs(cli)): Promise<IdleWindow> {
+  await sleep(300); // the event stream is listening
   const since = Date.now() / 1000;
   const a = sampleCpu(containerIds);
   await sleep(seconds * 1000);
   const b = sampleCpu(containerIds);
   const until = Date.now() / 1000;
-  const events = (await docker(cli, 'events', '--since', (gapsSince ?? since).toFixed(3), '--until', until.toFixed(3), '--filter', 'type=container', '--filter', 'event=exec_start', '--format', '{{.Actor.ID}} {{.TimeNano}}'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => ({ id: line.split(' ')[0]!, t: Number(line.split(' ')[1]) / 1e9 }));
+  await sleep(300); // the last events have arrived
+  const events = execs.stop().filter((e) => e.t <= until);
   const all = events.filter((e) => containerIds.includes(e.id));
   const ours = all.filter((e) => e.t >= since);
   const foreign = events.filter((e) => e.t >= since && !containerIds.includes(e.id));
@@ -173,12 +190,13 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
     windows.push(await measureWindow(cli, 'plain', plainIds, options.windowSeconds));
     await docker(cli, 'stop', '--time', '10', ...plainIds);
 
-    const startedAt = Date.now() / 1000;
+    const execs = followExecs(cli);
+    await sleep(300);
     await docker(cli, 'start', ...dockbaseIds);
     // The steady state: docker has judged every instance (its first probe), nothing is starting.
     await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i)));
     await sleep(2000);
-    windows.push(await measureWindow(cli, 'dockbase', dockbaseIds, options.windowSeconds, startedAt));
+    windows.push(await measureWindow(cli, 'dockbase', dockbaseIds, options.windowSeconds, execs));
     await docker(cli, 'stop', '--time', '10', ...dockbaseIds);
   }
 
