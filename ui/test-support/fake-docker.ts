@@ -5,14 +5,14 @@
  * core (createDockbase) runs unchanged on top of it.
  *
  * Test hooks: `stopEngine`/`startEngine`, `failNext` and `holdNext` (for `run` commands), `holdNextPull`
- * and `missingImages` (for pulls), `count`, `setHealth`, `setExited`, `log`, `addForeignContainer`,
- * `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
+ * and `missingImages` (for pulls), `count`, `setHealth`, `setServerReady`, `setExited`, `pause`/`unpause`,
+ * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
 import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 
-type State = 'created' | 'running' | 'exited';
+type State = 'created' | 'running' | 'paused' | 'exited';
 type Health = 'none' | 'starting' | 'healthy' | 'unhealthy';
 
 export interface FakeContainer {
@@ -26,6 +26,11 @@ export interface FakeContainer {
   state: State;
   health: Health;
   hasHealthcheck: boolean;
+  /**
+   * Whether the server inside answers its engine's probe (`docker exec … sh -c <probe>`). A container
+   * that starts with docker's health "starting" holds a server still warming up, until `setServerReady`.
+   */
+  serverReady: boolean;
   exitCode: number;
   createdAt: Date;
   publish: { bind: string; hostPort: number; containerPort: number } | undefined;
@@ -229,6 +234,24 @@ export class FakeDocker implements DockerCli {
     this.emit(c, `health_status: ${health}`);
   }
 
+  /** The server inside a running container finishes starting (or stops answering): its probe passes (fails). */
+  setServerReady(name: string, ready = true): void {
+    this.byName(name).serverReady = ready;
+  }
+
+  /** `docker pause` from outside: the container is frozen. */
+  pause(name: string): void {
+    const c = this.byName(name);
+    c.state = 'paused';
+    this.emit(c, 'pause');
+  }
+
+  unpause(name: string): void {
+    const c = this.byName(name);
+    c.state = 'running';
+    this.emit(c, 'unpause');
+  }
+
   /** The container's process ends by itself (a crash when the code is not 0). */
   setExited(name: string, exitCode: number): void {
     const c = this.byName(name);
@@ -369,7 +392,7 @@ export class FakeDocker implements DockerCli {
         });
       case 'rm':
         return this.eachContainer(args.slice(1).filter((a) => !a.startsWith('--')), (c) => {
-          if (c.state === 'running') this.emit(c, 'kill', 'die');
+          if (c.state === 'running' || c.state === 'paused') this.emit(c, 'kill', 'die');
           this.containers.delete(c.id);
           this.emit(c, 'destroy');
           for (const f of this.logFollowers) {
@@ -382,9 +405,12 @@ export class FakeDocker implements DockerCli {
       case 'logs':
         return this.withContainer(args[args.length - 1], (c) => ok(c.logs.slice(-this.tail(args)).map((l) => `${l}\n`).join('')));
       case 'exec':
-        return this.withContainer(args[1], (c) =>
-          c.state === 'running' ? ok() : fail(`Error response from daemon: container ${c.id} is not running`, 1),
-        );
+        // Only ever an engine's health probe (the host's allowlist lets nothing else through).
+        return this.withContainer(args[1], (c) => {
+          if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is paused, unpause the container before exec`, 1);
+          if (c.state !== 'running') return fail(`Error response from daemon: container ${c.id} is not running`, 1);
+          return c.serverReady ? ok() : { stdout: '', stderr: '', code: 1 };
+        });
       default:
         return fail(`docker: unknown command: docker ${args.join(' ')}`, 125);
     }
@@ -437,6 +463,7 @@ export class FakeDocker implements DockerCli {
   private statusText(c: FakeContainer): string {
     if (c.state === 'created') return 'Created';
     if (c.state === 'exited') return `Exited (${c.exitCode}) 3 seconds ago`;
+    if (c.state === 'paused') return 'Up 2 seconds (Paused)';
     const health = { none: '', starting: ' (health: starting)', healthy: ' (healthy)', unhealthy: ' (unhealthy)' }[c.health];
     return `Up 2 seconds${health}`;
   }
@@ -458,7 +485,7 @@ export class FakeDocker implements DockerCli {
           Mounts: c.mounts.map((m) => m.source).join(','),
           Names: c.name,
           Networks: 'bridge',
-          Ports: c.state === 'running' && c.publish ? `${c.publish.bind}:${c.publish.hostPort}->${c.publish.containerPort}/tcp` : '',
+          Ports: (c.state === 'running' || c.state === 'paused') && c.publish ? `${c.publish.bind}:${c.publish.hostPort}->${c.publish.containerPort}/tcp` : '',
           RunningFor: '3 seconds ago',
           Size: '0B',
           State: c.state,
@@ -563,6 +590,7 @@ export class FakeDocker implements DockerCli {
       state: 'created',
       health: 'none',
       hasHealthcheck: false,
+      serverReady: false,
       exitCode: 0,
       createdAt: new Date(),
       publish: undefined,
@@ -574,7 +602,7 @@ export class FakeDocker implements DockerCli {
   }
 
   private create(args: readonly string[]): RunResult {
-    const valued = ['--name', '--pull', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--stop-timeout'];
+    const valued = ['--name', '--pull', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
     const { flags, rest } = parseFlags(args, valued);
     const [image = '', ...cmd] = rest;
     const name = flags.get('--name')?.[0] ?? `container-${hex(6)}`;
@@ -623,13 +651,14 @@ export class FakeDocker implements DockerCli {
     c.state = 'running';
     c.exitCode = 0;
     c.health = c.hasHealthcheck ? this.healthOnStart : 'none';
+    c.serverReady = c.health !== 'starting';
     this.emit(c, 'start');
     if (c.health === 'healthy') this.emit(c, 'health_status: healthy');
     return ok(`${c.id}\n`);
   }
 
   private stop(c: FakeContainer): RunResult {
-    if (c.state === 'running') {
+    if (c.state === 'running' || c.state === 'paused') {
       c.state = 'exited';
       c.exitCode = 0;
       c.health = 'none';

@@ -5,6 +5,8 @@
 import type { DockerCli } from '@dockbase/docker-cli';
 import { Backups } from './backups';
 import { InstanceCreation } from './create';
+import { EngineFacts } from './engine-facts';
+import type { EngineCapabilities } from './health';
 import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
@@ -24,12 +26,15 @@ export interface Dockbase {
   readonly backups: Backups;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
+  /** What the engine supports (its API version), read once by one `docker version`. */
+  capabilities(): Promise<EngineCapabilities>;
 }
 
 export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
-  const creation = new InstanceCreation(docker);
+  const engineFacts = new EngineFacts(docker);
+  const creation = new InstanceCreation(docker, engineFacts);
   const readiness = new Readiness(docker, lifecycle);
   const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
   return {
@@ -39,5 +44,6 @@ export function createDockbase(cli: DockerCli): Dockbase {
     snapshots,
     backups: new Backups(docker, snapshots),
     pull: (ref, options) => pullImage(docker, ref, options),
+    capabilities: () => engineFacts.capabilities(),
   };
 }
