@@ -23,7 +23,7 @@ export interface InstanceJson {
   engine: string;
   image: string;
   version: string;
-  /** What the tab's status chip shows: running, starting, healthy, unhealthy, stopped, error. */
+  /** What the tab's status chip shows: running, starting, healthy, unhealthy, paused, stopped, error. */
   status: string;
   /** Docker's container state: created, running, exited, ... */
   state: string;
@@ -39,14 +39,18 @@ export interface InstanceJson {
   createdAt: string;
 }
 
-export function instanceJson(i: Instance): InstanceJson {
+/**
+ * `serverAnswered`: this command saw the server accept connections (create, start, restart waited for it), so
+ * the status is what the tab shows then (healthy), whatever docker's own next health check will say.
+ */
+export function instanceJson(i: Instance, readiness: { serverAnswered?: boolean } = {}): InstanceJson {
   return {
     id: i.id,
     name: i.name,
     engine: i.engine,
     image: i.image,
     version: i.tag,
-    status: displayStatus(i),
+    status: displayStatus(i, readiness),
     state: i.status,
     health: i.health,
     port: i.hostPort,

@@ -63,7 +63,8 @@ describe('the dockbase CLI on the real engine', () => {
     expect(argvs).not.toContain(password);
     expect(r.code, r.stderr).toBe(0);
     const created = JSON.parse(r.stdout) as InstanceJson;
-    expect(created).toMatchObject({ name, engine: 'redis', version: REDIS_TEST_TAG, port, bindAddress: '127.0.0.1', ready: true, volumes: [`dockbase-${name}-data`] });
+    // Ready: the server answered, so it reads healthy as in the tab, before docker's own first verdict.
+    expect(created).toMatchObject({ name, engine: 'redis', version: REDIS_TEST_TAG, port, bindAddress: '127.0.0.1', ready: true, status: 'healthy', volumes: [`dockbase-${name}-data`] });
     expect(created).not.toHaveProperty('password');
     expect(r.stdout + r.stderr).not.toContain(password);
     expect(r.stderr).toMatch(/Waiting for .* to accept connections/);
@@ -96,7 +97,7 @@ describe('the dockbase CLI on the real engine', () => {
     expect(stopped).toMatchObject({ name, status: 'stopped', state: 'exited' });
     await expect(RedisConnection.connect(port).then((c) => (c.close(), 'open'), () => 'closed')).resolves.toBe('closed');
     const started = await dockbaseJson<InstanceJson>(['start', name]);
-    expect(started).toMatchObject({ name, state: 'running', ready: true });
+    expect(started).toMatchObject({ name, state: 'running', ready: true, status: 'healthy' });
     await withRedis(port, password, async (c) => expect(await c.command('GET', 'cli:kept')).toEqual({ ok: true, value: 'across delete' }));
   });
 

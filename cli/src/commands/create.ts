@@ -139,7 +139,7 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
   if (instance.bindAddress !== '127.0.0.1') note(stderr, `Note: port ${instance.hostPort} is reachable from other machines on your network (--expose).`);
   const uri = connectionString(instance, password);
   if (options.json) {
-    return printJson(stdout, { ...instanceJson(instance), ready, ...(options.showPassword ? { password, connectionString: uri } : {}) });
+    return printJson(stdout, { ...instanceJson(instance, { serverAnswered: ready }), ready, ...(options.showPassword ? { password, connectionString: uri } : {}) });
   }
   const state = !options.start ? 'created (not started)' : ready ? 'ready' : 'starting';
   const lines = [

@@ -39,7 +39,7 @@ function action(
         } else {
           instance = await dockbase.lifecycle.get(instance.id);
         }
-        if (options.json) return printJson(app.io.stdout, { ...instanceJson(instance), ...(waits ? { ready } : {}) });
+        if (options.json) return printJson(app.io.stdout, { ...instanceJson(instance, { serverAnswered: ready }), ...(waits ? { ready } : {}) });
         app.io.stdout.write(`${instance.name}: ${waits && ready ? 'ready' : instanceJson(instance).status}\n`);
       });
     },

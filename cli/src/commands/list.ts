@@ -22,7 +22,7 @@ export const list: CommandModule = {
           if (missing.length > 0) throw new DockbaseError('not-found', `No Dockbase instance is named ${missing.map((n) => `"${n}"`).join(', ')}.`, 'name');
           instances = instances.filter((i) => names.includes(i.name) || names.includes(i.id));
         }
-        if (options.json) return printJson(app.io.stdout, instances.map(instanceJson));
+        if (options.json) return printJson(app.io.stdout, instances.map((i) => instanceJson(i)));
         if (instances.length === 0) {
           app.io.stdout.write('No Dockbase instances yet. Create one with `dockbase create postgres`.\n');
           return;
