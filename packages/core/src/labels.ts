@@ -30,9 +30,14 @@ export const LABEL = {
   snapshotAt: 'io.dockbase.snapshot.at',
   /** Bytes of data in the snapshot. */
   snapshotSize: 'io.dockbase.snapshot.size',
-  /** Why it was taken: `manual`, `before-restore`, `before-import`. */
+  /** Why it was taken: `manual`, `before-restore`, `before-import`, `before-upgrade` (a rollback point), `before-rollback`. */
   snapshotReason: 'io.dockbase.snapshot.reason',
-  /** On Dockbase's short-lived helper containers (copying volumes): what they do. */
+  /** On a rollback point: the version the instance was upgraded to from the snapshot's version. */
+  snapshotUpgradeTo: 'io.dockbase.snapshot.upgrade-to',
+  /**
+   * On Dockbase's short-lived helper containers (copying volumes; an upgrade's workers) and on an upgrade's
+   * transfer volume: what they do.
+   */
   helper: 'io.dockbase.helper',
 } as const;
 
@@ -132,6 +137,7 @@ export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
     [LABEL.tag]: s.tag,
     // key:volume pairs; volume names and keys hold no spaces or colons.
     [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
+    ...(s.upgradeTo ? { [LABEL.snapshotUpgradeTo]: s.upgradeTo } : {}),
     [LABEL.schema]: LABEL_SCHEMA,
   };
 }
@@ -141,7 +147,7 @@ export function snapshotDataLabels(snapshotId: string, v: SnapshotVolume): Recor
   return { [LABEL.snapshot]: snapshotId, [LABEL.snapshotRole]: 'data', [LABEL.volume]: v.key, [LABEL.mountPath]: v.path, [LABEL.schema]: LABEL_SCHEMA };
 }
 
-const REASONS: readonly SnapshotReason[] = ['manual', 'before-restore', 'before-import'];
+const REASONS: readonly SnapshotReason[] = ['manual', 'before-restore', 'before-import', 'before-upgrade', 'before-rollback'];
 
 /** The snapshot a manifest volume describes; undefined for any other volume. */
 export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<string, string>>): Snapshot | undefined {
@@ -169,5 +175,11 @@ export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<s
         const [key = '', volume = '', ...path] = entry.split(':');
         return { key, volume, path: path.join(':') };
       }),
+    ...(labels[LABEL.snapshotUpgradeTo] ? { upgradeTo: labels[LABEL.snapshotUpgradeTo] } : {}),
   };
+}
+
+/** The labels of an upgrade's transfer volume (the old server's socket folder, shared with the new one). */
+export function upgradeTransferLabels(instanceName: string): Record<string, string> {
+  return { [LABEL.helper]: 'upgrade', [LABEL.name]: instanceName, [LABEL.schema]: LABEL_SCHEMA };
 }

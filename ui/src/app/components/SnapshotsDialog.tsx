@@ -17,7 +17,13 @@ import { checkSnapshotName, fileStamp, getEngine, isActive, type Instance, type 
 import { useSnapshots, type SnapshotsState } from '../hooks/useSnapshots';
 import { formatBytes, formatTime } from '../format';
 
-const REASONS: Record<Snapshot['reason'], string | undefined> = { manual: undefined, 'before-restore': 'kept before a restore', 'before-import': 'kept before an import' };
+const REASONS: Record<Snapshot['reason'], string | undefined> = {
+  manual: undefined,
+  'before-restore': 'kept before a restore',
+  'before-import': 'kept before an import',
+  'before-upgrade': 'rollback point',
+  'before-rollback': 'kept before a roll back',
+};
 const BUSY: Record<NonNullable<SnapshotsState['busy']>, string> = {
   snapshot: 'Taking the snapshot…',
   restore: 'Restoring…',
