@@ -92,6 +92,42 @@ export function createContainerArgs(plan: CreatePlan, options: { start?: boolean
   return args;
 }
 
+/** Gives a container another name (an upgrade sets the old container aside until the new one serves). */
+export function renameArgs(containerId: string, newName: string): string[] {
+  return ['rename', containerId, newName];
+}
+
+/** What an upgrade's worker container runs: one version of the server, without network, on chosen volumes. */
+export interface UpgradeWorkerPlan {
+  /** `upgrade-from`: the old version on the instance's data; `upgrade-to`: the new version on a new volume. */
+  role: 'upgrade-from' | 'upgrade-to';
+  /** Container name: `<instance>-upgrade-<id>-from` / `-to`. */
+  name: string;
+  /** Image reference (repository:tag). */
+  image: string;
+  /** Environment for the image's own entrypoint (the new version's first start needs the admin password). */
+  env: Readonly<Record<string, string>>;
+  mounts: readonly HelperMount[];
+}
+
+/**
+ * `docker run --detach` of an upgrade worker: the image's own entrypoint and command (so it initialises or
+ * opens the data exactly as the instance would), no network at all (nothing but Dockbase reaches it), marked
+ * with Dockbase's helper label so no list shows it as an instance.
+ */
+export function upgradeWorkerArgs(plan: UpgradeWorkerPlan): string[] {
+  const args = ['run', '--detach', '--pull', 'never', '--name', plan.name, '--network', 'none', '--label', `${LABEL.helper}=${plan.role}`];
+  for (const [k, v] of Object.entries(plan.env)) args.push('--env', `${k}=${v}`);
+  for (const m of plan.mounts) {
+    const parts = ['type=volume', `source=${m.volume}`, `target=${m.target}`];
+    if (m.readonly) parts.push('readonly');
+    for (const [k, v] of Object.entries(m.labels ?? {})) parts.push(`volume-label=${k}=${v}`);
+    args.push('--mount', parts.join(','));
+  }
+  args.push(plan.image);
+  return args;
+}
+
 export function startArgs(containerId: string): string[] {
   return ['start', containerId];
 }

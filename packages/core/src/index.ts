@@ -19,5 +19,6 @@ export * from './snapshots';
 export * from './data-scripts';
 export * from './dump-files';
 export * from './backups';
+export * from './upgrades';
 export * from './data-policy';
 export * from './dockbase';
