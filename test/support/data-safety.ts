@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { createDockbase, type CreateInstanceInput, type Instance } from '@dockbase/core';
-import { REGISTRY } from './images';
+import { MARIADB_TEST_IMAGE, POSTGRES_TEST_IMAGE, REDIS_TEST_IMAGE } from './images';
 
-/** Real servers built from Debian's packages with the official images' contracts (the fidelity test images). */
-export const POSTGRES_REAL_IMAGE = `${REGISTRY}/dockbase-test/postgres-debian`;
-export const REDIS_REAL_IMAGE = `${REGISTRY}/dockbase-test/redis-debian`;
-export const MARIADB_REAL_IMAGE = `${REGISTRY}/dockbase-test/mariadb-debian`;
+/** Real servers built from Debian's packages with the official images' contracts (scripts/test-images). */
+export const POSTGRES_REAL_IMAGE = POSTGRES_TEST_IMAGE;
+export const REDIS_REAL_IMAGE = REDIS_TEST_IMAGE;
+export const MARIADB_REAL_IMAGE = MARIADB_TEST_IMAGE;
 
 /** Hostile on purpose: quotes, shell and SQL metacharacters, a backslash, non-ASCII. */
 export const HOSTILE_PASSWORD = `p@ss w"o'rd $HOME \\ ;|&<> \`id\` $(x) ünï 🔑`;

@@ -138,6 +138,8 @@ export class FakeDocker implements DockerCli {
   readonly volumes = new Map<string, Record<string, string>>();
   /** Images present on the engine. */
   readonly images = new Set<string>();
+  /** The id of each image reference that has one (docker inspect reports the id a container runs). */
+  private readonly imageIds = new Map<string, string>();
   /** References the registry does not have (pulling them fails with "manifest unknown"). */
   readonly missingImages = new Set<string>();
   /** Host ports held by programs outside docker: `usage()` cannot see them, `start` fails on them. */
@@ -328,7 +330,11 @@ export class FakeDocker implements DockerCli {
         return this.inspect(args[2] ?? '');
       case 'image inspect': {
         const ref = args[args.length - 1] ?? '';
-        return this.images.has(ref) ? ok(`sha256:${hex(64)}\n`) : fail(`Error response from daemon: No such image: ${ref}`);
+        // By id, with its labels (the core compares them with a container's): the fake's images have none.
+        if (args.includes('{{json .Config.Labels}}')) {
+          return [...this.imageIds.values()].includes(ref) ? ok('null\n') : fail(`Error response from daemon: No such image: ${ref}`);
+        }
+        return this.images.has(ref) ? ok(`${this.imageId(ref)}\n`) : fail(`Error response from daemon: No such image: ${ref}`);
       }
       case 'volume create':
         return this.volumeCreate(args.slice(2));
@@ -477,10 +483,17 @@ export class FakeDocker implements DockerCli {
         StartedAt: c.createdAt.toISOString(),
         ...(c.hasHealthcheck && c.health !== 'none' ? { Health: { Status: c.health, FailingStreak: 0, Log: [] } } : {}),
       },
+      Image: this.imageId(c.image),
       Config: { Image: c.image, Env: c.env, Cmd: c.cmd, Labels: c.labels },
       Mounts: c.mounts.map((m) => ({ Type: 'volume', Name: m.source, Destination: m.target })),
     };
     return ok(`${JSON.stringify([body], null, 4)}\n`);
+  }
+
+  private imageId(ref: string): string {
+    let id = this.imageIds.get(ref);
+    if (!id) this.imageIds.set(ref, (id = `sha256:${hex(64)}`));
+    return id;
   }
 
   private volumeCreate(args: readonly string[]): RunResult {

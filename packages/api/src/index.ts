@@ -17,11 +17,42 @@ export interface HistoryEntry {
   size?: number;
 }
 
+/**
+ * The settings the backend keeps for an instance: what it was created with, never a secret. Only these keys
+ * are accepted (anything else is refused with 400), so a password cannot slip in under a name nobody thought
+ * of (`REDISCLI_AUTH`, `pw`) or inside a value (an image given as `https://user:pass@host/…`).
+ */
+export interface InstanceSettings {
+  /** Image repository ('' for the engine's official image). */
+  image?: string;
+  tag?: string;
+  hostPort?: number;
+  persistData?: boolean;
+  exposeOnNetwork?: boolean;
+}
+
+/** The JSON schema of InstanceSettings, as the backend validates it. */
+export const INSTANCE_SETTINGS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    // A repository reference: registry host[:port]/path, no scheme, no user info.
+    image: { type: 'string', maxLength: 255, pattern: '^[A-Za-z0-9._/:-]*$', description: 'an image repository such as registry.example.com/mirror/postgres, without scheme, user or password' },
+    tag: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9_.-]*$', description: 'a version tag of letters, digits, "_", "." and "-"' },
+    hostPort: { type: 'integer', minimum: 1, maximum: 65535 },
+    persistData: { type: 'boolean' },
+    exposeOnNetwork: { type: 'boolean' },
+  },
+} as const;
+
+/** The keys InstanceSettings allows. */
+export const INSTANCE_SETTING_KEYS = Object.keys(INSTANCE_SETTINGS_SCHEMA.properties) as ReadonlyArray<keyof InstanceSettings>;
+
 export interface InstanceMeta {
   id: string;
   name: string;
   engine: EngineId;
-  /** The settings the instance was created with; the backend strips anything password-like. */
+  /** The settings the instance was created with (InstanceSettings; rows from older backends may hold other keys). */
   settings: Record<string, unknown>;
   notes: string;
   createdAt: string;
@@ -34,7 +65,7 @@ export interface InstanceMeta {
 export interface InstanceInput {
   name: string;
   engine: EngineId;
-  settings: Record<string, unknown>;
+  settings: InstanceSettings;
 }
 
 export interface HubTag {

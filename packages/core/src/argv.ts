@@ -1,10 +1,31 @@
 /**
  * docker CLI argument builders: data in, exact argv out (without the leading `docker`). Values are
  * separate elements, never spliced into a string with other words, so nothing needs quoting.
+ *
+ * LIFECYCLE_SHAPES, at the end, pairs every lifecycle builder with a reader of its parameters (data safety's
+ * builders have theirs in data-policy.ts): together they are what the command policy (command-policy.ts)
+ * lets through a bridge, so a new builder needs its shape too (a test checks that none is missing).
  */
-import { getEngine, type DataMount, type EngineId } from './engines';
-import { imageRef, type InstanceSpec } from './instance';
+import {
+  after,
+  at,
+  containerId,
+  dockbaseVolumeName,
+  imageId,
+  instanceIdFilter,
+  mismatch,
+  newId,
+  params,
+  shape,
+  wholeNumber,
+  type CallEnv,
+  type CommandShape,
+} from './command-shape';
+import { ENGINES, getEngine, isEngineId, secretEnvNames, type DataMount, type EngineId } from './engines';
+import { imageRef, volumeName, type InstanceSpec } from './instance';
 import { LABEL, containerLabels, volumeLabels } from './labels';
+import { splitImageRef } from './parse';
+import { validateCreateInput, validateImage, validateTag } from './validation';
 
 const JSON_FORMAT = '{{json .}}';
 
@@ -36,6 +57,11 @@ export function imageExistsArgs(ref: string): string[] {
   return ['image', 'inspect', '--format', '{{.Id}}', ref];
 }
 
+/** The labels an image gives its containers (to tell them from the container’s own, see isOwnInstance). */
+export function imageLabelsArgs(id: string): string[] {
+  return ['image', 'inspect', '--format', '{{json .Config.Labels}}', id];
+}
+
 export function pullArgs(ref: string): string[] {
   return ['pull', ref];
 }
@@ -65,19 +91,30 @@ export function specOf(plan: CreatePlan): InstanceSpec {
   return { ...plan, volumes: plan.volumes.map((v) => v.name) };
 }
 
+export interface CreateArgsOptions {
+  /** `docker run --detach` instead of `docker create`: created and started in one CLI call. */
+  start?: boolean;
+  /**
+   * The password's variables as `--env NAME`, without a value: docker takes the value from its own
+   * environment (createContainerEnv), so it is in no argv. Only for a DockerCli that `passesEnv`.
+   */
+  secretEnv?: boolean;
+}
+
 /**
  * `docker create` (or, with `start`, `docker run --detach`: one CLI call instead of two) with everything
  * the instance needs. Named volumes that do not exist yet are created by the mount itself, labelled.
  */
-export function createContainerArgs(plan: CreatePlan, options: { start?: boolean } = {}): string[] {
+export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions = {}): string[] {
   const engine = getEngine(plan.engine);
   const health = engine.healthcheck(engine.containerPort);
+  const secret = options.secretEnv ? secretEnvNames(engine) : [];
   const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
   for (const [k, v] of Object.entries(containerLabels(specOf(plan)))) args.push('--label', `${k}=${v}`);
-  for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
+  for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', secret.includes(k) ? k : `${k}=${v}`);
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
   for (const v of plan.volumes) {
-    const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name }));
+    const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id }));
     args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
   args.push(
@@ -126,6 +163,94 @@ export function upgradeWorkerArgs(plan: UpgradeWorkerPlan): string[] {
   }
   args.push(plan.image);
   return args;
+}
+
+/** The environment `createContainerArgs(plan, { secretEnv: true })` needs: the password's variables. */
+export function createContainerEnv(plan: CreatePlan): Record<string, string> {
+  const engine = getEngine(plan.engine);
+  const all = engine.environment(plan.password);
+  return Object.fromEntries(secretEnvNames(engine).map((k) => [k, all[k] as string]));
+}
+
+/** The options `docker create`/`run --detach` takes from Dockbase, each with one value. */
+const CREATE_OPTIONS = new Set([
+  '--pull', '--name', '--label', '--env', '--publish', '--mount',
+  '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--stop-timeout',
+]);
+
+/**
+ * Reads a create argv back into its plan (the inverse of createContainerArgs): options as docker's flag
+ * parser reads them (`--opt value`), every value checked as create checks user input. Anything the builder
+ * does not write is refused, naming the option; the rebuild comparison catches the rest (order, repeats,
+ * `=` forms, abbreviations, `--`).
+ */
+function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, CreateArgsOptions] {
+  const start = argv[0] === 'run';
+  if (start && argv[1] !== '--detach') mismatch('`docker run` is only run detached');
+  const labels = new Map<string, string>();
+  const envs: string[] = [];
+  let i = start ? 2 : 1;
+  for (; i < argv.length && (argv[i] as string).startsWith('-'); i += 2) {
+    const option = argv[i] as string;
+    if (!CREATE_OPTIONS.has(option)) mismatch(`${describeOption(option)} is not an option Dockbase gives \`docker ${argv[0]}\``);
+    const value = at(argv, i + 1);
+    if (option === '--label') {
+      const eq = value.indexOf('=');
+      if (eq <= 0 || labels.has(value.slice(0, eq))) mismatch('a label is not one Dockbase writes');
+      labels.set(value.slice(0, eq), value.slice(eq + 1));
+    } else if (option === '--env') {
+      envs.push(value);
+    }
+  }
+  const cmd = argv.slice(i + 1);
+  const engineId = labels.get(LABEL.engine) ?? '';
+  if (!isEngineId(engineId)) mismatch('no Dockbase engine label');
+  const engine = getEngine(engineId);
+  const resolved = envs.map((e) => {
+    if (e.includes('=')) return e;
+    if (!Object.prototype.hasOwnProperty.call(env, e)) mismatch('an --env without value has none in the environment');
+    return `${e}=${env[e]}`;
+  });
+  const password = engine.readPassword({ env: resolved, cmd }) ?? mismatch('no password');
+  const name = labels.get(LABEL.name) ?? '';
+  const tag = labels.get(LABEL.tag) ?? '';
+  const image = labels.get(LABEL.image) ?? '';
+  const bindAddress = labels.get(LABEL.bind) ?? '';
+  const volumeNames = (labels.get(LABEL.volumes) ?? '').split(' ').filter(Boolean);
+  const hostPort = Number(labels.get(LABEL.port));
+  const invalid = validateCreateInput({
+    engine: engineId,
+    name,
+    tag,
+    image,
+    hostPort,
+    password,
+    persistData: volumeNames.length > 0,
+    exposeOnNetwork: bindAddress === '0.0.0.0',
+  });
+  const field = Object.keys(invalid)[0];
+  if (field) mismatch(`its ${field} is not one Dockbase accepts`);
+  if (image === '') mismatch('no image label');
+  if (bindAddress !== '127.0.0.1' && bindAddress !== '0.0.0.0') mismatch('it publishes on an address Dockbase does not use');
+  const dataId = labels.get(LABEL.data);
+  const plan: CreatePlan = {
+    id: newId(labels.get(LABEL.instance)),
+    name,
+    engine: engineId,
+    image,
+    tag,
+    hostPort,
+    bindAddress,
+    password,
+    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeName(name, mount.key), mount })) : [],
+    ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
+  };
+  return [plan, { start, secretEnv: envs.some((e) => !e.includes('=')) }];
+}
+
+function describeOption(option: string): string {
+  const name = option.split('=')[0] as string;
+  return `\`${name.replace(/[^\x21-\x7e]/g, '?').slice(0, 40)}${option.includes('=') ? '=…' : ''}\``;
 }
 
 export function startArgs(containerId: string): string[] {
@@ -236,4 +361,70 @@ export function copyFromContainerArgs(containerId: string, containerPath: string
 /** Copies a file on the machine the docker CLI runs on into a container. */
 export function copyToContainerArgs(hostPath: string, containerId: string, containerPath: string): string[] {
   return ['cp', hostPath, `${containerId}:${containerPath}`];
+}
+
+// ---- the shapes: every builder above with the reader of its parameters -----------------------------------
+
+/** An image reference as create and pull use it: a valid repository and an explicit tag. */
+function imageReference(ref: string): string {
+  const { image, tag } = splitImageRef(ref);
+  if (image === '' || validateImage(image) !== undefined || validateTag(tag) !== undefined || imageRef(image, tag) !== ref) {
+    mismatch('not an image reference Dockbase uses');
+  }
+  return ref;
+}
+
+const logTail = (value: string): number | 'all' => (value === 'all' ? 'all' : wholeNumber(value, 1_000_000));
+/** The call acts on this container, which must be a Dockbase instance. */
+const own = (id: string, ..._rest: unknown[]) => ({ containers: [id] });
+
+/**
+ * Every argv shape the core emits, each with its builder: the one definition of what a bridge may run
+ * (see command-policy.ts). Adding a docker call to the core means adding its builder above and its shape
+ * here; without one, the standalone host refuses the call.
+ */
+export const LIFECYCLE_SHAPES: readonly CommandShape[] = [
+  shape({ name: 'list instances', words: ['ps'], build: listInstancesArgs, read: () => params() }),
+  shape({ name: 'list containers', words: ['ps'], build: listAllContainersArgs, read: () => params() }),
+  shape({ name: 'find an instance', words: ['ps'], build: instanceByIdArgs, read: (a) => params(instanceIdFilter(after(at(a, 4), `label=${LABEL.instance}=`))) }),
+  shape({ name: 'find a create attempt', words: ['ps'], build: containerIdsOfInstanceArgs, read: (a) => params(instanceIdFilter(after(at(a, 5), `label=${LABEL.instance}=`))) }),
+  shape({ name: 'inspect an instance', words: ['container', 'inspect'], build: inspectContainerArgs, read: (a) => params(containerId(at(a, 2))), targets: own }),
+  shape({ name: 'look for an image', words: ['image', 'inspect'], build: imageExistsArgs, read: (a) => params(imageReference(at(a, 4))) }),
+  shape({ name: 'read an image’s labels', words: ['image', 'inspect'], build: imageLabelsArgs, read: (a) => params(imageId(at(a, 4))) }),
+  shape({ name: 'pull an image', words: ['pull'], build: pullArgs, read: (a) => params(imageReference(at(a, 1))) }),
+  shape({ name: 'inspect data volumes', words: ['volume', 'inspect'], build: volumeInspectArgs, read: (a) => params(a.slice(2).map(dockbaseVolumeName)) }),
+  shape({
+    name: 'delete data volumes',
+    words: ['volume', 'rm'],
+    build: volumeRemoveArgs,
+    read: (a) => params(a.slice(2).map(dockbaseVolumeName)),
+    targets: (volumes) => ({ volumes }),
+  }),
+  shape({ name: 'create an instance', words: ['create'], build: createContainerArgs, read: readCreateArgs, env: createEnvOf }),
+  shape({ name: 'create and start an instance', words: ['run'], build: createContainerArgs, read: readCreateArgs, env: createEnvOf }),
+  shape({ name: 'start an instance', words: ['start'], build: startArgs, read: (a) => params(containerId(at(a, 1))), targets: own }),
+  shape({ name: 'stop an instance', words: ['stop'], build: stopArgs, read: (a) => params(containerId(at(a, 3)), wholeNumber(at(a, 2), 3600)), targets: own }),
+  shape({ name: 'restart an instance', words: ['restart'], build: restartArgs, read: (a) => params(containerId(at(a, 3)), wholeNumber(at(a, 2), 3600)), targets: own }),
+  shape({ name: 'delete instances', words: ['rm'], build: removeContainerArgs, read: (a) => a.slice(3).map(containerId), targets: (...containers) => ({ containers }) }),
+  shape({
+    name: 'read an instance’s logs',
+    words: ['logs'],
+    build: logsArgs,
+    read: (a) => params(containerId(at(a, a.length - 1)), { tail: logTail(at(a, 2)), follow: a.includes('--follow'), timestamps: a.includes('--timestamps') }),
+    targets: own,
+  }),
+  shape({ name: 'watch instances', words: ['events'], build: eventsArgs, read: () => params() }),
+  shape({ name: 'wait for an instance’s health', words: ['events'], build: healthEventsArgs, read: (a) => params(containerId(after(at(a, 4), 'container='))), targets: own }),
+  shape({
+    name: 'probe an instance',
+    words: ['exec'],
+    build: probeArgs,
+    read: (a) => params(containerId(at(a, 1)), ENGINES.find((e) => e.healthcheck(e.containerPort).command === at(a, 4))?.id ?? mismatch('not an engine’s health probe')),
+    targets: own,
+  }),
+  shape({ name: 'reach the engine', words: ['version'], build: versionArgs, read: () => params() }),
+];
+
+function createEnvOf(plan: CreatePlan, options: CreateArgsOptions = {}): Record<string, string> {
+  return options.secretEnv ? createContainerEnv(plan) : {};
 }

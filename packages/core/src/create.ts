@@ -7,6 +7,7 @@ import {
   containerIdsOfInstanceArgs,
   copyToContainerArgs,
   createContainerArgs,
+  createContainerEnv,
   imageExistsArgs,
   listAllContainersArgs,
   removeContainerArgs,
@@ -123,8 +124,15 @@ export class InstanceCreation {
     }
     throwIfAborted(options.signal);
 
+    // Kept data is recognised later by the id its volumes carry: the id of the instance that made them.
+    const dataIds = [...new Set(volumes.map((v) => existing.get(v.name)?.labels[LABEL.instance]).filter((d): d is string => Boolean(d)))];
+    if (dataIds.length > 1) {
+      throw new DockbaseError('volume-conflict', `The kept volumes of ${input.name} hold the data of different instances. Choose another name.`, 'name');
+    }
+    const id = newInstanceId();
     const plan: CreatePlan = {
-      id: newInstanceId(),
+      id,
+      ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
       name: input.name,
       engine: engine.id,
       image,
@@ -136,8 +144,14 @@ export class InstanceCreation {
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;
+    // Where the CLI can take it from its environment, the password stays out of every argv.
+    const secretEnv = this.docker.cli.passesEnv === true;
     // With seed files: create, copy them in, then start (a run would start the init before they are there).
-    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started && seeds.length === 0 }));
+    const r = await this.docker.tryRun(
+      createContainerArgs(plan, { start: started && seeds.length === 0, secretEnv }),
+      undefined,
+      secretEnv ? createContainerEnv(plan) : undefined,
+    );
     if (r.code !== 0) {
       const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
       await this.rollback(plan.id, newVolumes);

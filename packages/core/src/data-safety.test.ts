@@ -14,6 +14,14 @@ const hex = (s: string | number[]) =>
   (typeof s === 'string' ? [...s].map((c) => c.charCodeAt(0)) : s).map((b) => ` ${b.toString(16).padStart(2, '0')}`).join('');
 const sniffOutput = (head: string | number[], inner = '') => `42\n${hex(head)}\n--\n${inner ? hex(inner) : ''}\n`;
 
+/** The ownership check before a stop or start: the container carries its Dockbase labels itself. */
+const OWN_CONTAINER: Array<[string, { stdout: string }]> = [
+  ['container inspect', { stdout: JSON.stringify([{ Id: 'c0ffee', Image: `sha256:${'9'.repeat(64)}`, Config: { Labels: { 'io.dockbase.instance': 'abc123', 'io.dockbase.engine': 'mongo' }, Env: [], Cmd: [] } }]) }],
+  ['image inspect', { stdout: 'null\n' }],
+];
+/** The calls without the ownership checks (container and image inspect), which the lifecycle tests cover. */
+const acting = (calls: string[][]) => calls.filter((c) => !(c[1] === 'inspect' && (c[0] === 'container' || c[0] === 'image')));
+
 const instance = (over: Partial<Instance> = {}): Instance => ({
   id: 'abc123',
   name: 'shop',
@@ -128,10 +136,12 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
       ['exec c0ffee sh -c wc', { stdout: sniffOutput([0x1f, 0x8b], String.fromCharCode(0x6d, 0xe2, 0x99, 0x81)) }],
       ['run --rm', { stdout: '812\t/to\n' }],
       ['ps --all', { stdout: '' }],
+      ...OWN_CONTAINER,
     ]);
     const dockbase = createDockbase(cli);
     // Waiting for readiness probes the server: answered by the scripted exec (code 0).
     const r = await dockbase.backups.import(instance(), '/home/me/shop.archive.gz');
+    cli.calls.splice(0, cli.calls.length, ...acting(cli.calls));
     expect(r).toMatchObject({ kind: 'mongo-archive', sizeBytes: 42, kept: { reason: 'before-import', sizeBytes: 812 * 1024 } });
     const temp = cli.calls[0]![2]!.slice('c0ffee:'.length);
     expect(cli.calls[0]).toEqual(['cp', '/home/me/shop.archive.gz', `c0ffee:${temp}`]);
@@ -159,10 +169,10 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
   });
 
   it('after starting an instance again, trusts only the probe: the log still holds the last run’s ready line', async () => {
-    const cli = scripted([['run --rm', { stdout: '8\t/to' }]]);
+    const cli = scripted([['run --rm', { stdout: '8\t/to' }], ...OWN_CONTAINER]);
     const redis = instance({ engine: 'redis', tag: '7.0', volumes: ['dockbase-shop-data'] });
     await createDockbase(cli).snapshots.take(redis, { name: 'quick' });
-    expect(cli.calls.map((c) => c[0])).toEqual(['stop', 'run', 'volume', 'start', 'exec']);
+    expect(acting(cli.calls).map((c) => c[0])).toEqual(['stop', 'run', 'volume', 'start', 'exec']);
     expect(cli.calls.some((c) => c[0] === 'logs')).toBe(false);
   });
 

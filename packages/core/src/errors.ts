@@ -14,6 +14,7 @@ export type DockbaseErrorCode =
   | 'invalid-input'
   | 'volume-conflict'
   | 'not-found'
+  | 'not-managed'
   | 'cancelled'
   | 'incompatible-data'
   | 'bad-file'

@@ -22,13 +22,15 @@ export interface Instance {
   createdAt: string;
   /** Named volumes holding its data; empty when data is not persisted. */
   volumes: string[];
+  /** The id its data volumes carry (see LABEL.data); absent without volumes, or from earlier versions. */
+  dataId?: string;
   containerId: string;
   /** Docker's own status text ("Up 3 minutes (healthy)"). */
   statusText: string;
 }
 
 /** What an instance is, whatever its container is doing: what its labels record. */
-export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes'>;
+export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId'>;
 
 /** What the UI shows in the status chip. */
 export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'error';

@@ -3,7 +3,7 @@
  * knows about an instance is read back from them, so this module is the one place that writes and reads them.
  */
 import { isEngineId, type DataMount, type EngineId } from './engines';
-import type { ContainerState, Health, Instance, InstanceSpec } from './instance';
+import { volumeName, type ContainerState, type Health, type Instance, type InstanceSpec } from './instance';
 import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
 export const LABEL = {
@@ -16,6 +16,11 @@ export const LABEL = {
   port: 'io.dockbase.port',
   bind: 'io.dockbase.bind',
   volumes: 'io.dockbase.volumes',
+  /**
+   * On containers with data volumes: the id of the instance that created those volumes (its own id, or the
+   * id of an earlier instance of the same name whose kept data it reuses). Volumes carry it as `instance`.
+   */
+  data: 'io.dockbase.data',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -56,6 +61,7 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     [LABEL.port]: String(spec.hostPort),
     [LABEL.bind]: spec.bindAddress,
     [LABEL.volumes]: spec.volumes.join(' '),
+    ...(spec.dataId !== undefined ? { [LABEL.data]: spec.dataId } : {}),
   };
 }
 
@@ -64,6 +70,8 @@ export interface VolumeOwner {
   engine: EngineId;
   tag: string;
   instanceName: string;
+  /** The id of the instance creating the volume (the container records it as its data id). */
+  instanceId: string;
 }
 
 export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<string, string> {
@@ -74,7 +82,42 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     [LABEL.name]: owner.instanceName,
     [LABEL.mountPath]: mount.path,
     [LABEL.schema]: LABEL_SCHEMA,
+    [LABEL.instance]: owner.instanceId,
   };
+}
+
+/**
+ * Whether a container's Dockbase labels are its own, i.e. it is a Dockbase instance. docker merges an image's
+ * labels into its containers' (and `ps --filter label=…` shows them alike), so a container run by hand from
+ * an image built with `LABEL io.dockbase.instance=…` would otherwise pass for an instance. Dockbase gives
+ * each container a fresh random instance id, which no image can carry in advance: an instance label equal
+ * to the image's own is inherited. (Dockbase also sets every other label of containerLabels explicitly, so
+ * a container whose instance label is its own has its own values for the rest.)
+ */
+export function isOwnInstance(labels: Readonly<Record<string, string>>, imageLabels: Readonly<Record<string, string>>): boolean {
+  const id = labels[LABEL.instance];
+  return Boolean(id) && id !== imageLabels[LABEL.instance] && isEngineId(labels[LABEL.engine] ?? '');
+}
+
+/**
+ * Why a volume may not be removed as the data of `instance`, or undefined when it may: the volume itself
+ * must say it holds this instance's data. Its Dockbase labels name the engine, the instance's name and the
+ * data mount (and its name is `dockbase-<name>-<key>`), and, for volumes made since data ids exist, the id
+ * recorded on the container. Volumes from earlier versions, without an id, are matched on the rest.
+ */
+export function volumeMismatch(
+  volume: { name: string; labels: Readonly<Record<string, string>> },
+  instance: Pick<InstanceSpec, 'id' | 'name' | 'engine' | 'dataId'>,
+): string | undefined {
+  const labels = volume.labels;
+  const key = labels[LABEL.volume];
+  if (!key) return `${volume.name} does not carry Dockbase's volume labels`;
+  if (labels[LABEL.engine] !== instance.engine || labels[LABEL.name] !== instance.name || volume.name !== volumeName(instance.name, key)) {
+    return `${volume.name} is not labelled as ${instance.name}'s ${instance.engine} data`;
+  }
+  const owner = labels[LABEL.instance];
+  if (owner !== undefined && owner !== (instance.dataId ?? instance.id)) return `${volume.name} holds the data of another instance`;
+  return undefined;
 }
 
 /** What docker itself says about a container, beside its labels. */
@@ -106,6 +149,7 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     hostPort: Number.isInteger(port) ? port : 0,
     bindAddress: labels[LABEL.bind] || '127.0.0.1',
     volumes: (labels[LABEL.volumes] ?? '').split(' ').filter(Boolean),
+    ...(labels[LABEL.data] ? { dataId: labels[LABEL.data] } : {}),
     status: facts.status,
     health: facts.status === 'running' ? facts.health : 'none',
     ...(facts.exitCode !== undefined ? { exitCode: facts.exitCode } : {}),

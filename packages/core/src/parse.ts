@@ -145,10 +145,17 @@ export function parseContainerSummaries(stdout: string): ContainerSummary[] {
   });
 }
 
-/** What `docker container inspect` adds to the list: the configuration the password is read from. */
+/**
+ * What `docker container inspect` adds to the list: the configuration the password is read from, and the
+ * labels with the image they may have come from (see ownLabels).
+ */
 export interface ContainerDetails {
   env: string[];
   cmd: string[];
+  /** The container's labels as docker reports them: its own merged with its image's. */
+  labels: Record<string, string>;
+  /** The id of the image it runs (`sha256:…`). */
+  imageId: string;
 }
 
 export function parseInspect(stdout: string): ContainerDetails {
@@ -159,7 +166,22 @@ export function parseInspect(stdout: string): ContainerDetails {
   return {
     env: Array.isArray(config.Env) ? config.Env.map(str) : [],
     cmd: Array.isArray(config.Cmd) ? config.Cmd.map(str) : [],
+    labels: stringRecord(config.Labels),
+    imageId: str(c.Image),
   };
+}
+
+/** `docker image inspect --format '{{json .Config.Labels}}'`: an object, or `null` for an image without labels. */
+export function parseImageLabels(stdout: string): Record<string, string> {
+  return stringRecord(JSON.parse(stdout.trim() || 'null'));
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Json)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
 }
 
 export interface VolumeInfo {
@@ -171,7 +193,7 @@ export function parseVolumeInspect(stdout: string): VolumeInfo[] {
   const arr: unknown = JSON.parse(stdout);
   return (Array.isArray(arr) ? (arr as Json[]) : []).map((v) => ({
     name: str(v.Name),
-    labels: (v.Labels ?? {}) as Record<string, string>,
+    labels: stringRecord(v.Labels),
   }));
 }
 

@@ -15,11 +15,14 @@ export class DockerRunner {
     return r;
   }
 
-  /** Runs docker and returns any exit code; only a CLI that cannot run (or an engine that is down) throws. */
-  async tryRun(args: readonly string[], signal?: AbortSignal): Promise<RunResult> {
+  /**
+   * Runs docker and returns any exit code; only a CLI that cannot run (or an engine that is down) throws.
+   * `env` is added to the CLI's environment (secrets for `--env NAME`; only when `cli.passesEnv`).
+   */
+  async tryRun(args: readonly string[], signal?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<RunResult> {
     let r: RunResult;
     try {
-      r = await this.cli.run(args, signal ? { signal } : {});
+      r = await this.cli.run(args, { ...(signal ? { signal } : {}), ...(env ? { env } : {}) });
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw cancelled();
       throw engineUnavailable();

@@ -26,7 +26,7 @@ import { parseVolumeInspect } from './parse';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from './runner';
 import { checkSnapshotName, snapshotVolumeName, type Snapshot, type SnapshotReason, type SnapshotVolume } from './snapshot-model';
-import { validateCreateInput, type CreateInstanceInput } from './validation';
+import { CONFLICT, validateCreateInput, type CreateInstanceInput } from './validation';
 
 export interface SnapshotOptions {
   name: string;
@@ -132,14 +132,16 @@ export class Snapshots {
       return { mount, from, volume: volumeName(input.name, mount.key) };
     });
     const usage = await this.creation.usage();
-    if (usage.names.has(input.name)) throw new DockbaseError('name-in-use', `The name ${input.name} is already in use.`, 'name');
+    if (usage.names.has(input.name)) throw new DockbaseError('name-in-use', CONFLICT.name(input.name), 'name');
+    // The clone's data gets its own id; the new container adopts it when create reuses these volumes.
+    const dataId = newInstanceId();
     for (const t of targets) {
       const exists = (await this.docker.tryRun(volumeInspectArgs([t.volume]), options.signal)).code === 0;
       if (exists) throw new DockbaseError('volume-conflict', `A volume named ${t.volume} already exists. Choose another name.`, 'name');
     }
     const mounts: HelperMount[] = targets.flatMap((t) => [
       { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
-      { volume: t.volume, target: `${HELPER_TO}/${t.mount.key}`, labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name }) },
+      { volume: t.volume, target: `${HELPER_TO}/${t.mount.key}`, labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId }) },
     ]);
     const made = targets.map((t) => t.volume);
     try {

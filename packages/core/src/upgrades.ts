@@ -468,7 +468,7 @@ export class Upgrades {
       );
       const to = await this.startWorker(
         { role: 'upgrade-to', name: `${instance.name}-upgrade-${id}-to`, image: plan.image, env: engine.environment(password), mounts: [
-          ...newVolumes.map((v) => ({ volume: v.name, target: v.mount.path, labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name }) })),
+          ...newVolumes.map((v) => ({ volume: v.name, target: v.mount.path, labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name, instanceId: instance.dataId ?? instance.id }) })),
           { volume: transfer, target: UPGRADE_SOURCE },
         ] },
         `${engine.displayName} ${plan.to}`,

@@ -11,6 +11,7 @@ export type { ConnectionParts, DataMount, DataTransfer, DumpKind, DumpRestoreUpg
 export { compareVersions, formatVersion, versionOf } from './shared';
 
 export { ENGINE_IDS, isEngineId } from './ids';
+export { REDIS_START_SCRIPT } from './redis';
 
 /** Every engine id has its definition: one engine, one file. */
 const BY_ID: Readonly<Record<EngineId, EngineDefinition>> = { postgres, mysql, mariadb, mongo, redis };
@@ -22,4 +23,14 @@ export function getEngine(id: EngineId): EngineDefinition {
   const engine = BY_ID[id];
   if (!engine) throw new Error(`Unknown engine: ${id}`);
   return engine;
+}
+
+/**
+ * The variables of an engine's environment that hold the password: those whose value changes with it.
+ * They are what `--env NAME` hands to docker through its environment instead of its argv.
+ */
+export function secretEnvNames(engine: EngineDefinition): string[] {
+  const a = engine.environment('\u0001a');
+  const b = engine.environment('\u0001b');
+  return Object.keys(a).filter((k) => a[k] !== b[k]);
 }
