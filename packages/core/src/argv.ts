@@ -22,8 +22,8 @@ import {
   type CommandShape,
 } from './command-shape';
 import { ENGINES, getEngine, isEngineId, secretEnvNames, type DataMount, type EngineId } from './engines';
-import { imageRef, volumeName, type InstanceSpec } from './instance';
-import { LABEL, containerLabels, volumeLabels } from './labels';
+import { imageRef, isDataVolumeName, volumeName, type InstanceSpec } from './instance';
+import { LABEL, containerLabels, volumeLabels, type UpgradeWorkerRole } from './labels';
 import { splitImageRef } from './parse';
 import { validateCreateInput, validateImage, validateTag } from './validation';
 
@@ -137,12 +137,12 @@ export function renameArgs(containerId: string, newName: string): string[] {
 /** What an upgrade's worker container runs: one version of the server, without network, on chosen volumes. */
 export interface UpgradeWorkerPlan {
   /** `upgrade-from`: the old version on the instance's data; `upgrade-to`: the new version on a new volume. */
-  role: 'upgrade-from' | 'upgrade-to';
+  role: UpgradeWorkerRole;
   /** Container name: `<instance>-upgrade-<id>-from` / `-to`. */
   name: string;
   /** Image reference (repository:tag). */
   image: string;
-  /** Environment for the image's own entrypoint (the new version's first start needs the admin password). */
+  /** The admin secret for the image's own entrypoint (the new version's first start needs it), by variable. */
   env: Readonly<Record<string, string>>;
   mounts: readonly HelperMount[];
 }
@@ -150,11 +150,12 @@ export interface UpgradeWorkerPlan {
 /**
  * `docker run --detach` of an upgrade worker: the image's own entrypoint and command (so it initialises or
  * opens the data exactly as the instance would), no network at all (nothing but Dockbase reaches it), marked
- * with Dockbase's helper label so no list shows it as an instance.
+ * with Dockbase's helper label so no list shows it as an instance. With `secretEnv`, the variables go as
+ * `--env NAME` and their values through the CLI's environment (plan.env), as create's do.
  */
-export function upgradeWorkerArgs(plan: UpgradeWorkerPlan): string[] {
+export function upgradeWorkerArgs(plan: UpgradeWorkerPlan, options: { secretEnv?: boolean } = {}): string[] {
   const args = ['run', '--detach', '--pull', 'never', '--name', plan.name, '--network', 'none', '--label', `${LABEL.helper}=${plan.role}`];
-  for (const [k, v] of Object.entries(plan.env)) args.push('--env', `${k}=${v}`);
+  for (const [k, v] of Object.entries(plan.env)) args.push('--env', options.secretEnv ? k : `${k}=${v}`);
   for (const m of plan.mounts) {
     const parts = ['type=volume', `source=${m.volume}`, `target=${m.target}`];
     if (m.readonly) parts.push('readonly');
@@ -242,7 +243,8 @@ function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, Cre
     hostPort,
     bindAddress,
     password,
-    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeName(name, mount.key), mount })) : [],
+    // Each data mount's volume: its plain name, or the one a PostgreSQL upgrade made (`…-<major>`).
+    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeNames.find((v) => isDataVolumeName(v, name, mount.key)) ?? volumeName(name, mount.key), mount })) : [],
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
   };
   return [plan, { start, secretEnv: envs.some((e) => !e.includes('=')) }];

@@ -66,10 +66,16 @@ export function volumeName(instanceName: string, key: string, suffix?: string): 
   return `dockbase-${instanceName}-${key}${suffix ? `-${suffix}` : ''}`;
 }
 
+/** Whether `volume` is a name the data mount `key` of instance `instanceName` has: plain, or an upgrade's (`…-<major>`). */
+export function isDataVolumeName(volume: string, instanceName: string, key: string): boolean {
+  const plain = volumeName(instanceName, key);
+  return volume === plain || (volume.startsWith(`${plain}-`) && /^\d{1,4}$/.test(volume.slice(plain.length + 1)));
+}
+
 /** Which of the instance's volumes holds the data mount `key`: its plain name, or one an upgrade made. */
 export function instanceVolumeFor(instance: Pick<Instance, 'name' | 'volumes'>, key: string): string | undefined {
   const plain = volumeName(instance.name, key);
-  return instance.volumes.find((v) => v === plain) ?? instance.volumes.find((v) => v.startsWith(`${plain}-`) && /^\d+$/.test(v.slice(plain.length + 1)));
+  return instance.volumes.find((v) => v === plain) ?? instance.volumes.find((v) => isDataVolumeName(v, instance.name, key));
 }
 
 /** Image reference for docker: repository plus tag. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { upgradeWorkerArgs } from './argv';
+import { checkCommand } from './command-policy';
 import { COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, UPGRADE_SOURCE, dataScripts } from './data-scripts';
 import { createDockbase } from './dockbase';
 import { getEngine } from './engines';
@@ -41,7 +43,9 @@ const psLine = (i: Instance, containerName = i.name) =>
     CreatedAt: '2026-11-25 18:00:00 +0000 UTC',
   });
 
-const inspect = (env: string[]) => JSON.stringify([{ Id: 'c0ffee', Config: { Env: env, Cmd: [] }, State: {} }]);
+const IMAGE_ID = `sha256:${'1'.repeat(64)}`;
+/** `docker container inspect` of an instance's container: its own labels (so it is Dockbase's) and environment. */
+const inspectOf = (i: Instance, env: string[]) => JSON.stringify([{ Id: i.containerId, Image: IMAGE_ID, Config: { Labels: containerLabels(i), Env: env, Cmd: [] }, State: {} }]);
 
 const refusal = (engine: Instance['engine'], from: string, to: string) => getEngine(engine).upgrade.refusal(from, to);
 
@@ -214,7 +218,8 @@ describe('an in-place upgrade (MySQL 8.4 → 9.4)', () => {
   const world = (over: Array<[string, Parameters<typeof scripted>[0][number][1]]> = []) =>
     scripted([
       ...over,
-      ['container inspect', { stdout: inspect([`MYSQL_ROOT_PASSWORD=${HOSTILE}`]) }],
+      ['container inspect', { stdout: inspectOf(mysql, [`MYSQL_ROOT_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
       ['run --rm', { stdout: '2048\t/to' }],
       ['run --detach', { stdout: 'new1\n' }],
       ['ps --all --no-trunc --filter label=io.dockbase.instance=abc123', { stdout: psLine(upgraded) }],
@@ -228,39 +233,43 @@ describe('an in-place upgrade (MySQL 8.4 → 9.4)', () => {
     const r = await createDockbase(cli).upgrades.upgrade(mysql, '9.4', { onProgress: (p) => steps.push(p.step) });
     expect(r).toMatchObject({ from: '8.4', to: '9.4', method: 'in-place', serverVersion: '9.4.0', rollbackPoint: { reason: 'before-upgrade', upgradeTo: '9.4', tag: '8.4', sizeBytes: 2048 * 1024 } });
     expect([...new Set(steps)]).toEqual(['pull', 'stop', 'snapshot', 'switch', 'check']);
-    const calls = cli.calls.map((c) => c.join(' '));
-    expect(calls[0]).toBe('container inspect c0ffee');
-    expect(calls[1]).toBe('image inspect --format {{.Id}} mysql:9.4');
-    expect(calls[2]).toBe('stop --time 30 c0ffee');
-    const snapshot = cli.calls[3]!;
+    // Ownership and the password are read first (inspects); then what changes things, in order.
+    expect(cli.calls[0]).toEqual(['container', 'inspect', 'c0ffee']);
+    const acting = cli.calls.filter((c) => !c.includes('inspect') && c[0] !== 'ps' && c[0] !== 'logs' && !(c[0] === 'exec' && c.includes('mysqladmin ping -h 127.0.0.1 -P 3306 --silent')));
+    const calls = acting.map((c) => c.join(' '));
+    expect(cli.calls.map((c) => c.join(' '))).toContain('image inspect --format {{.Id}} mysql:9.4');
+    expect(calls[0]).toBe('stop --time 30 c0ffee');
+    const snapshot = acting[1]!;
     expect(snapshot).toContain('type=volume,source=dockbase-shop-data,target=/from/data,readonly');
     expect(snapshot.slice(-3)).toEqual(['mysql:8.4', '-c', COPY_VOLUMES_SCRIPT]);
-    expect(calls[4]).toMatch(/^volume create .*--label io\.dockbase\.snapshot\.reason=before-upgrade .*--label io\.dockbase\.snapshot\.upgrade-to=9\.4 /);
-    expect(calls[5]).toMatch(/^rename c0ffee shop-before-upgrade-[0-9a-f]{6}$/);
-    const run = cli.calls[6]!;
+    expect(calls[2]).toMatch(/^volume create .*--label io\.dockbase\.snapshot\.reason=before-upgrade .*--label io\.dockbase\.snapshot\.upgrade-to=9\.4 /);
+    expect(calls[3]).toMatch(/^rename c0ffee shop-before-upgrade-[0-9a-f]{6}$/);
+    const run = acting[4]!;
     expect(run.slice(0, 6)).toEqual(['run', '--detach', '--pull', 'never', '--name', 'shop']);
     expect(run).toContain('io.dockbase.instance=abc123');
+    expect(run).toContain('io.dockbase.data=abc123');
     expect(run).toContain('io.dockbase.tag=9.4');
     expect(run).toContain(`MYSQL_ROOT_PASSWORD=${HOSTILE}`);
     expect(run).toContain('127.0.0.1:3306:3306');
     expect(run.find((a) => a.startsWith('type=volume,source=dockbase-shop-data,target=/var/lib/mysql'))).toBeDefined();
     expect(run.at(-1)).toBe('mysql:9.4');
     expect(cli.calls.some((c) => c.join(' ') === `exec new1 sh -c ${version} sh`)).toBe(true);
-    expect(calls.at(-2)).toBe('rm --force --volumes c0ffee');
-    // The password is in exactly one argv: the new container's environment, as at create.
+    expect(calls.at(-1)).toBe('rm --force --volumes c0ffee');
+    // Without a CLI that takes secrets from its environment, the password is in exactly one argv: the new
+    // container's environment, as at create.
     expect(cli.calls.filter((c) => c.some((a) => a.includes(HOSTILE))).map((c) => c[0])).toEqual(['run']);
   });
 
   it('refuses a missing image without touching the instance', async () => {
     const cli = world([
-      ['image inspect', { code: 1, stderr: 'No such image' }],
+      ['image inspect --format {{.Id}}', { code: 1, stderr: 'No such image' }],
       ['pull', { code: 1, stderr: 'manifest for mysql:9.9 not found: manifest unknown' }],
     ]);
     await expect(createDockbase(cli).upgrades.upgrade(mysql, '9.9')).rejects.toMatchObject({
       code: 'image-not-found',
       message: 'Image mysql:9.9 was not found. Check the version and the image name. Nothing was changed: shop runs MySQL 8.4 as before.',
     });
-    expect(cli.calls.map((c) => c[0])).toEqual(['container', 'image', 'pull']);
+    expect(cli.calls.map((c) => c[0])).toEqual(['container', 'image', 'container', 'image', 'pull']);
   });
 
   it('refuses a skipped LTS and a downgrade before any docker call but reading nothing', async () => {
@@ -304,7 +313,8 @@ describe('a MongoDB upgrade (7.0 → 8.0)', () => {
     const mongo = instance({ engine: 'mongo', image: 'mongo', tag: '7.0', volumes: ['dockbase-shop-db', 'dockbase-shop-configdb'] });
     const align = getEngine('mongo').upgrade.alignScript!;
     const cli = scripted([
-      ['container inspect', { stdout: inspect(['MONGO_INITDB_ROOT_USERNAME=root', `MONGO_INITDB_ROOT_PASSWORD=${HOSTILE}`]) }],
+      ['container inspect', { stdout: inspectOf(mongo, ['MONGO_INITDB_ROOT_USERNAME=root', `MONGO_INITDB_ROOT_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
       ['run --rm', { stdout: '64\t/to' }],
       ['run --detach', { stdout: 'new1' }],
       ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...mongo, containerId: 'new1', tag: '8.0' }) }],
@@ -333,7 +343,8 @@ describe('a PostgreSQL upgrade across majors (15 → 17)', () => {
   const world = (over: Array<[string, Parameters<typeof scripted>[0][number][1]]> = []) =>
     scripted([
       ...over,
-      ['container inspect', { stdout: inspect([`POSTGRES_PASSWORD=${HOSTILE}`]) }],
+      ['container inspect', { stdout: inspectOf(pg, [`POSTGRES_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
       ['volume inspect', { code: 1, stderr: 'no such volume' }],
       ['run --detach --pull never --name shop-upgrade-', (args) => ({ stdout: args.includes('io.dockbase.helper=upgrade-from') ? 'from1' : 'to1' })],
       ['run --detach', { stdout: 'new1' }],
@@ -417,7 +428,8 @@ describe('roll back', () => {
 
   it('PostgreSQL: back on the old volume at 15, the 17 volume kept as “before rollback”, the point’s record used up', async () => {
     const cli = scripted([
-      ['container inspect', { stdout: inspect([`POSTGRES_PASSWORD=${HOSTILE}`]) }],
+      ['container inspect', { stdout: inspectOf(pg17, [`POSTGRES_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
       ['run --detach', { stdout: 'new1' }],
       ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...pg17, containerId: 'new1', tag: '15', volumes: ['dockbase-shop-data'] }) }],
       ['exec new1 sh -c psql', { stdout: '15.18 (Debian 15.18-0+deb12u1)' }],
@@ -434,5 +446,103 @@ describe('roll back', () => {
 
   it('refuses a point of another version', async () => {
     await expect(createDockbase(scripted([])).upgrades.rollback({ ...pg17, tag: '18' }, point)).rejects.toThrow('“before upgrade to 17” returns from PostgreSQL 17, and shop runs 18.');
+  });
+});
+
+describe('the standalone host’s command policy', () => {
+  const CID = 'c'.repeat(64);
+  const NEW = 'd'.repeat(64);
+  const FROM = 'e'.repeat(64);
+  const TO = 'f'.repeat(64);
+  /** A scripted engine whose CLI takes secrets from its environment, recording each call's environment too. */
+  const recording = (rules: Parameters<typeof scripted>[0]) => {
+    const inner = scripted(rules);
+    const envs: Array<Record<string, string>> = [];
+    const cli = {
+      passesEnv: true,
+      calls: inner.calls,
+      envs,
+      run: (args: readonly string[], options?: { env?: Readonly<Record<string, string>> }) => {
+        envs[inner.calls.length] = { ...(options?.env ?? {}) };
+        return inner.run(args);
+      },
+      stream: inner.stream,
+    };
+    return cli;
+  };
+  const everyCallPasses = (cli: ReturnType<typeof recording>) => {
+    const refused = cli.calls
+      .map((args, i) => ({ args, verdict: checkCommand(args, cli.envs[i] ?? {}) }))
+      .filter(({ verdict }) => !verdict.allowed)
+      .map(({ args, verdict }) => `${args.slice(0, 2).join(' ')}: ${verdict.allowed ? '' : verdict.reason}`);
+    expect(refused).toEqual([]);
+    expect(cli.calls.filter((c) => c.some((a) => a.includes(HOSTILE)))).toEqual([]);
+  };
+
+  it('lets every call of a PostgreSQL upgrade through, with the password in no argv', async () => {
+    const pg = instance({ id: '0123456789ab', engine: 'postgres', image: 'postgres', tag: '15', hostPort: 5432, containerId: CID });
+    const dr = getEngine('postgres').upgrade.dumpRestore!;
+    const cli = recording([
+      ['container inspect', { stdout: inspectOf(pg, [`POSTGRES_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
+      ['volume inspect', { code: 1, stderr: 'no such volume' }],
+      ['run --detach --pull never --name shop-upgrade-', (args) => ({ stdout: args.includes('io.dockbase.helper=upgrade-from') ? FROM : TO })],
+      ['run --detach', { stdout: NEW }],
+      ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...pg, containerId: NEW, tag: '17', volumes: ['dockbase-shop-data-17'] }) }],
+      [`exec ${TO} sh -c ${dr.versionScript} sh ${UPGRADE_SOURCE}`, { stdout: '150018\n' }],
+      [`exec ${TO} sh -c ${dr.versionScript} sh /var/run/postgresql`, { stdout: '170012\n' }],
+      [`exec ${TO} sh -c ${dr.sizeScript}`, { stdout: '1000\n' }],
+      [`exec ${TO} sh -c ${dr.fingerprintScript}`, { stdout: 'shop.public.items 3\n' }],
+    ]);
+    const r = await createDockbase(cli).upgrades.upgrade(pg, '17');
+    expect(cli.envs[cli.calls.findIndex((c) => c.includes('io.dockbase.helper=upgrade-to'))]).toEqual({ POSTGRES_PASSWORD: HOSTILE });
+    everyCallPasses(cli);
+
+    // And rolling it back.
+    const back = recording([
+      ['container inspect', { stdout: inspectOf(r.instance, [`POSTGRES_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
+      ['run --detach', { stdout: CID }],
+      ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...pg, containerId: CID }) }],
+      ['exec', { stdout: '15.18' }],
+    ]);
+    await createDockbase(back).upgrades.rollback({ ...r.instance, containerId: NEW }, r.rollbackPoint);
+    everyCallPasses(back);
+  });
+
+  it('lets every call of an in-place upgrade through (MongoDB: FCV steps, two volumes)', async () => {
+    const mongo = instance({ id: '0123456789ab', engine: 'mongo', image: 'mongo', tag: '7.0', containerId: CID, volumes: ['dockbase-shop-db', 'dockbase-shop-configdb'] });
+    const cli = recording([
+      ['container inspect', { stdout: inspectOf(mongo, ['MONGO_INITDB_ROOT_USERNAME=root', `MONGO_INITDB_ROOT_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
+      ['run --rm', { stdout: '64\t/to' }],
+      ['run --detach', { stdout: NEW }],
+      ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...mongo, containerId: NEW, tag: '8.0' }) }],
+      [`exec ${CID}`, { stdout: '7.0.12 fcv 7.0' }],
+      [`exec ${NEW}`, { stdout: '8.0.4 fcv 8.0' }],
+    ]);
+    await createDockbase(cli).upgrades.upgrade(mongo, '8.0');
+    everyCallPasses(cli);
+  });
+
+  it('refuses a worker with another environment, a foreign mount target, or a bind of the host', () => {
+    const worker = {
+      role: 'upgrade-to' as const,
+      name: 'shop-upgrade-0123456789ab-to',
+      image: 'postgres:17',
+      env: { POSTGRES_PASSWORD: 'x' },
+      mounts: [{ volume: 'dockbase-shop-data-17', target: '/var/lib/postgresql/data', labels: { 'io.dockbase.volume': 'data' } }, { volume: 'dockbase-shop-upgrade-0123456789ab', target: UPGRADE_SOURCE }],
+    };
+    expect(checkCommand(upgradeWorkerArgs(worker))).toMatchObject({ allowed: true, volumes: ['dockbase-shop-upgrade-0123456789ab'] });
+    expect(checkCommand(upgradeWorkerArgs(worker, { secretEnv: true }), worker.env)).toMatchObject({ allowed: true });
+    expect(checkCommand(upgradeWorkerArgs({ ...worker, env: { LD_PRELOAD: '/x' } }))).toMatchObject({ allowed: false });
+    expect(checkCommand(upgradeWorkerArgs({ ...worker, mounts: [{ volume: 'dockbase-shop-data', target: '/etc' }] }))).toMatchObject({ allowed: false });
+    expect(checkCommand(upgradeWorkerArgs({ ...worker, name: 'anything' }))).toMatchObject({ allowed: false });
+    expect(checkCommand(upgradeWorkerArgs({ ...worker, role: 'upgrade-from' }))).toMatchObject({ allowed: false });
+    const bind = upgradeWorkerArgs(worker).map((a) => (a.startsWith('type=volume,source=dockbase-shop-upgrade') ? 'type=bind,source=/,target=/run/dockbase-upgrade' : a));
+    expect(checkCommand(bind)).toMatchObject({ allowed: false });
+    expect(checkCommand(['rename', CID, 'shop; rm -rf /'])).toMatchObject({ allowed: false });
+    expect(checkCommand(['exec', CID, 'sh', '-c', 'id', 'sh'])).toMatchObject({ allowed: false });
+    expect(checkCommand(['exec', CID, 'sh', '-c', getEngine('postgres').upgrade.dumpRestore!.copyScript, 'sh', '/etc'])).toMatchObject({ allowed: false });
   });
 });

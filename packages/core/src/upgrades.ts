@@ -24,6 +24,7 @@
 import {
   containerIdsOfInstanceArgs,
   createContainerArgs,
+  createContainerEnv,
   execScriptArgs,
   imageExistsArgs,
   logsArgs,
@@ -41,7 +42,7 @@ import {
 } from './argv';
 import { UPGRADE_SOURCE } from './data-scripts';
 import { fileStamp } from './dump-files';
-import { compareVersions, getEngine, versionOf, type EngineDefinition, type UpgradeMethod } from './engines';
+import { compareVersions, getEngine, secretEnvNames, versionOf, type EngineDefinition, type UpgradeMethod } from './engines';
 import { DockbaseError, cancelled, commandFailed, createError, isDockbaseError, isStartFailure, redact, startError, stderrExcerpt, throwIfAborted } from './errors';
 import { imageRef, isActive, newInstanceId, volumeName, type Instance } from './instance';
 import { upgradeTransferLabels, volumeLabels } from './labels';
@@ -255,6 +256,8 @@ export class Upgrades {
       throw new DockbaseError('invalid-input', `Start ${instance.name} first: Dockbase checks ${engine.upgrade.alignWhat} of ${engine.displayName} ${instance.tag} before the upgrade.`);
     }
     dataVolumesOf(instance); // nothing to carry over without data volumes: refused before anything happens
+    // Only a container Dockbase created is changed; its labels as docker has them now.
+    instance = { ...instance, ...(await this.lifecycle.owned(instance)) };
     const password = await this.passwordOf(instance);
     const step = (p: UpgradeProgress) => options.onProgress?.(p);
 
@@ -286,6 +289,7 @@ export class Upgrades {
       throw new DockbaseError('invalid-input', `${instance.name} is ${instance.status}: start or stop it first, then roll it back.`);
     }
     const step = (id: UpgradeStepId) => options.onProgress?.({ step: id });
+    instance = { ...instance, ...(await this.lifecycle.owned(instance)) };
     const password = await this.passwordOf(instance);
     const wasRunning = isActive(instance);
     const current = dataVolumesOf(instance);
@@ -467,7 +471,7 @@ export class Upgrades {
         workers,
       );
       const to = await this.startWorker(
-        { role: 'upgrade-to', name: `${instance.name}-upgrade-${id}-to`, image: plan.image, env: engine.environment(password), mounts: [
+        { role: 'upgrade-to', name: `${instance.name}-upgrade-${id}-to`, image: plan.image, env: secretEnvOf(engine, password), mounts: [
           ...newVolumes.map((v) => ({ volume: v.name, target: v.mount.path, labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name, instanceId: instance.dataId ?? instance.id }) })),
           { volume: transfer, target: UPGRADE_SOURCE },
         ] },
@@ -615,12 +619,16 @@ export class Upgrades {
       bindAddress: instance.bindAddress,
       password,
       volumes,
+      // The data keeps the id of the instance that made it (an upgrade's new volume is labelled with it too).
+      ...(volumes.length > 0 ? { dataId: instance.dataId ?? instance.id } : {}),
     };
     const secrets = [password];
+    // Where the CLI can take it from its environment, the password stays out of every argv (as at create).
+    const secretEnv = this.docker.cli.passesEnv === true;
     await this.docker.run(renameArgs(instance.containerId, aside), `set ${instance.name} aside`);
     let newId: string | undefined;
     try {
-      const r = await this.docker.tryRun(createContainerArgs(plan, { start: true }));
+      const r = await this.docker.tryRun(createContainerArgs(plan, { start: true, secretEnv }), undefined, secretEnv ? createContainerEnv(plan) : undefined);
       newId = r.stdout.trim().split('\n').pop() || undefined;
       if (r.code !== 0) {
         throw isStartFailure(r.stderr) ? startError(plan, r.stderr, secrets) : createError({ ...plan, image: target.image }, r.stderr, secrets);
@@ -697,7 +705,8 @@ export class Upgrades {
   }
 
   private async startWorker(spec: UpgradeWorkerPlan, what: string, workers: Worker[]): Promise<Worker> {
-    const r = await this.docker.tryRun(upgradeWorkerArgs(spec));
+    const secretEnv = this.docker.cli.passesEnv === true && Object.keys(spec.env).length > 0;
+    const r = await this.docker.tryRun(upgradeWorkerArgs(spec, { secretEnv }), undefined, secretEnv ? { ...spec.env } : undefined);
     const id = r.stdout.trim().split('\n').pop() ?? '';
     if (r.code !== 0 || !id) throw commandFailed(`start ${what} for the upgrade`, r.stderr, Object.values(spec.env));
     const worker = { id, name: spec.name, what };
@@ -733,6 +742,12 @@ export class Upgrades {
     const r = await this.docker.run(execScriptArgs(worker.id, script, socketFolder), action, { secrets });
     return r.stdout;
   }
+}
+
+/** The admin secret's variables of the engine's environment: all a worker's first start needs. */
+function secretEnvOf(engine: EngineDefinition, password: string): Record<string, string> {
+  const all = engine.environment(password);
+  return Object.fromEntries(secretEnvNames(engine).map((k) => [k, all[k] as string]));
 }
 
 /** Volume plans for the new container: the given volumes at the mounts of the version it runs. */
