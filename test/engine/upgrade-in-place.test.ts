@@ -112,7 +112,11 @@ describe('Redis 7.0 → 8.0 on real servers', () => {
       const list = await r.command('LLEN', 'queue');
       return `${size.ok ? size.value : '?'}|${list.ok ? list.value : '?'}|${out.join(',')}`;
     });
-  const version = (i: Instance) => withRedis(i.hostPort, password, async (r) => /redis_version:([\d.]+)/.exec(String((await r.command('INFO', 'server')).value))?.[1]);
+  const version = (i: Instance) =>
+    withRedis(i.hostPort, password, async (r) => {
+      const info = await r.command('INFO', 'server');
+      return info.ok ? /redis_version:([\d.]+)/.exec(String(info.value))?.[1] : info.error;
+    });
 
   it('writes keys into Redis 7.0 (append-only)', async () => {
     const input: CreateInstanceInput = { engine: 'redis', name, tag: '7.0', image: REDIS_REAL_IMAGE, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
