@@ -5,7 +5,7 @@ import { COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, UPGRADE_SOURCE, dataScript
 import { createDockbase } from './dockbase';
 import { getEngine } from './engines';
 import { instanceVolumeFor, type Instance } from './instance';
-import { containerLabels, snapshotFromLabels, snapshotManifestLabels } from './labels';
+import { containerLabels, snapshotFromLabels, snapshotManifestLabels, volumeMismatch } from './labels';
 import { parseInstances } from './parse';
 import type { RollbackPoint, Snapshot } from './snapshot-model';
 import { dataVolumesOf } from './snapshots';
@@ -186,6 +186,15 @@ describe('an upgraded PostgreSQL instance’s data volume', () => {
     expect(dataVolumesOf(pg)).toEqual([{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-shop-data-17' }]);
     expect(instanceVolumeFor(instance({ volumes: ['dockbase-shop-data'] }), 'data')).toBe('dockbase-shop-data');
     expect(instanceVolumeFor(instance({ volumes: ['dockbase-shop-data-copy'] }), 'data')).toBeUndefined();
+  });
+
+  it('counts as the instance’s data when it is deleted with its data (the name an upgrade gives is one of its names)', () => {
+    const labels = { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.name': 'shop', 'io.dockbase.instance': 'abc123' };
+    const pg = { id: 'abc123', name: 'shop', engine: 'postgres' as const };
+    expect(volumeMismatch({ name: 'dockbase-shop-data-17', labels }, pg)).toBeUndefined();
+    expect(volumeMismatch({ name: 'dockbase-shop-data', labels }, pg)).toBeUndefined();
+    expect(volumeMismatch({ name: 'dockbase-shop-data-x', labels }, pg)).toMatch(/is not labelled as shop's postgres data/);
+    expect(volumeMismatch({ name: 'dockbase-shop-data-17', labels: { ...labels, 'io.dockbase.instance': 'other' } }, pg)).toMatch(/another instance/);
   });
 
   it('is reused first by a create of that name at that major version', async () => {
