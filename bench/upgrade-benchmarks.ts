@@ -37,6 +37,8 @@ export interface UpgradeBench {
   pgUpgradeCopyMs: number;
   pgUpgradeVsHand: number;
   dumpMb: number;
+  /** Every run's milliseconds, in order (the machines are shared: the medians hide one-off slow runs). */
+  each: { dockbase: number[]; hand: number[]; pgUpgradeCopy: number[] };
 }
 
 async function docker(cli: NodeDockerCli, ...args: string[]): Promise<string> {
@@ -201,6 +203,7 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
       pgUpgradeCopyMs: round(median(pgUpgrade), 0),
       pgUpgradeVsHand: round(median(pgUpgrade) / median(hand), 2),
       dumpMb: round(dumpBytes / 2 ** 20, 0),
+      each: { dockbase: ours.map((v) => round(v, 0)), hand: hand.map((v) => round(v, 0)), pgUpgradeCopy: pgUpgrade.map((v) => round(v, 0)) },
     };
   } finally {
     if (template) await core.snapshots.remove(template).catch(() => undefined);

@@ -496,14 +496,18 @@ export class Upgrades {
       throwIfAborted(signal);
 
       step('copy');
-      await this.copyWithProgress(to, dr.copyScript, dr.sizeScript, dr.socketFolder, totalBytes, signal, progress, secrets);
+      await this.copyWithProgress(to, dr.copyScript, totalBytes, signal, progress, secrets);
       throwIfAborted(signal);
 
       step('verify');
+      // The old server has done its part: it shuts down cleanly (its data is the rollback point) meanwhile.
+      const fromStopped = this.docker.run(stopArgs(from.id, engine.stopTimeoutSeconds), `stop ${from.what}`);
+      fromStopped.catch(() => undefined);
       const [after, toVersion] = await Promise.all([
         this.workerScript(to, dr.fingerprintScript, dr.socketFolder, 'count the rows of the new data', secrets),
         this.workerScript(to, dr.versionScript, dr.socketFolder, 'read the new server’s version', secrets),
       ]);
+      await fromStopped;
       const differences = fingerprintDifferences(before, after);
       if (differences.length > 0) {
         throw new DockbaseError('command-failed', `The copy does not hold the same rows: ${differences.join('; ')}.`);
@@ -514,8 +518,8 @@ export class Upgrades {
       }
       serverVersion = String(reported[0]);
       throwIfAborted(signal);
-      // Both servers shut down cleanly: the old data is the rollback point, the new data must be on disk.
-      await Promise.all(workers.map((w) => this.docker.run(stopArgs(w.id, engine.stopTimeoutSeconds), `stop ${w.what}`)));
+      // The new server shuts down cleanly too: its data must be on disk before another container opens it.
+      await this.docker.run(stopArgs(to.id, engine.stopTimeoutSeconds), `stop ${to.what}`);
       await this.docker.run(removeContainerArgs(...workers.map((w) => w.id)), 'remove the upgrade’s workers');
       workers.length = 0;
       await this.docker.bestEffort(volumeRemoveArgs([transfer]));
@@ -551,12 +555,10 @@ export class Upgrades {
     }
   }
 
-  /** Runs the copy script in the new version's worker, reporting the restored bytes about every second. */
+  /** Runs the copy script in the new version's worker; it reports the restored bytes about every second. */
   private async copyWithProgress(
     worker: Worker,
     copyScript: string,
-    sizeScript: string,
-    socketFolder: string,
     totalBytes: number,
     signal: AbortSignal | undefined,
     progress: (p: UpgradeProgress) => void,
@@ -565,27 +567,22 @@ export class Upgrades {
     const errors: string[] = [];
     progress({ step: 'copy', bytes: 0, totalBytes });
     const handle = this.docker.stream(execScriptArgs(worker.id, copyScript, UPGRADE_SOURCE), {
-      onLine: (line, stream) => (stream === 'stderr' ? errors.push(line) : undefined),
+      onLine: (line, stream) => {
+        if (stream === 'stderr') {
+          errors.push(line);
+          return;
+        }
+        const m = /^dockbase-progress (\d+)$/.exec(line.trim());
+        if (m) progress({ step: 'copy', bytes: Number(m[1]), totalBytes });
+      },
     });
-    let finished = false;
     const onAbort = () => handle.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const poll = (async () => {
-      while (!finished) {
-        await sleep(1000).catch(() => undefined);
-        if (finished) break;
-        const r = await this.docker.bestEffort(execScriptArgs(worker.id, sizeScript, socketFolder));
-        const bytes = Number(r?.stdout.trim());
-        if (!finished && r?.code === 0 && Number.isFinite(bytes)) progress({ step: 'copy', bytes, totalBytes });
-      }
-    })();
     let code: number;
     try {
       code = await handle.done;
     } finally {
-      finished = true;
       signal?.removeEventListener('abort', onAbort);
-      await poll;
     }
     throwIfAborted(signal);
     if (code !== 0) throw commandFailed(`copy the data to ${worker.what}`, errors.join('\n'), secrets);

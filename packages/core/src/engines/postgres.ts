@@ -39,8 +39,13 @@ const dumpRestore: DumpRestoreUpgrade = {
   ].join('\n'),
   copyScript: [
     'e=/tmp/dockbase-upgrade',
+    // Every second, the bytes the new server holds so far (`dockbase-progress BYTES`): progress without a
+    // docker call per tick. sleep holds no copy of stdout, so nothing keeps the exec open once the copy ends.
+    "( while sleep 1 </dev/null >/dev/null 2>&1; do printf 'dockbase-progress %s\\n' \"$(psql -X -At -U postgres -d postgres -c 'SELECT sum(pg_database_size(oid)) FROM pg_database' 2>/dev/null)\"; done ) &",
+    'p=$!',
     `{ pg_dumpall -h "$1" -U postgres 2>"$e.dump"; echo $? >"$e.rc"; } | psql -X -q -v ON_ERROR_STOP=0 -U postgres -d postgres -f - >/dev/null 2>"$e.err"`,
     'rc=$?',
+    'kill "$p" 2>/dev/null',
     'if [ "$(cat "$e.rc")" != 0 ]; then tail -n 20 "$e.dump" >&2; exit 3; fi',
     `if grep 'ERROR:' "$e.err" | grep -v -e 'role "postgres" already exists' >&2; then exit 4; fi`,
     'exit $rc',

@@ -91,11 +91,14 @@ export interface DumpRestoreUpgrade {
   socketFolder: string;
   /** Prints the server's version number (PostgreSQL's server_version_num, e.g. 170012). */
   versionScript: string;
-  /** Prints the bytes all its databases take (for progress). */
+  /** Prints the bytes all its databases take (the old data's size, for the copy's progress). */
   sizeScript: string;
   /** Prints one line per table of every database, `<db>.<schema>.<table> <rows>`, sorted: equal on both sides or no switch. */
   fingerprintScript: string;
-  /** Copies every database and role from the server at "$1" into the local one; stops on anything but the expected errors. */
+  /**
+   * Copies every database and role from the server at "$1" into the local one, printing `dockbase-progress
+   * BYTES` (what the local server holds) about every second; fails on anything but the expected errors.
+   */
   copyScript: string;
   /** What the new data volume's name ends with (`dockbase-<instance>-<key>-<suffix>`), for a version's data. */
   volumeSuffix(tag: string): string;
