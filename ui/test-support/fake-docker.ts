@@ -5,15 +5,15 @@
  * core (createDockbase) runs unchanged on top of it.
  *
  * Test hooks: `stopEngine`/`startEngine`, `failNext` and `holdNext` (for `run` commands), `holdNextPull`
- * and `missingImages` (for pulls), `count`, `setHealth`, `setExited`, `log`, `addForeignContainer`,
- * `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
+ * and `missingImages` (for pulls), `count`, `setHealth`, `setServerReady`, `setExited`, `pause`/`unpause`,
+ * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
 import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
 import { ENGINES, UPGRADE_SOURCE } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 
-type State = 'created' | 'running' | 'exited';
+type State = 'created' | 'running' | 'paused' | 'exited';
 type Health = 'none' | 'starting' | 'healthy' | 'unhealthy';
 
 export interface FakeContainer {
@@ -27,6 +27,11 @@ export interface FakeContainer {
   state: State;
   health: Health;
   hasHealthcheck: boolean;
+  /**
+   * Whether the server inside answers its engine's probe (`docker exec … sh -c <probe>`). A container
+   * that starts with docker's health "starting" holds a server still warming up, until `setServerReady`.
+   */
+  serverReady: boolean;
   exitCode: number;
   createdAt: Date;
   publish: { bind: string; hostPort: number; containerPort: number } | undefined;
@@ -230,6 +235,24 @@ export class FakeDocker implements DockerCli {
     this.emit(c, `health_status: ${health}`);
   }
 
+  /** The server inside a running container finishes starting (or stops answering): its probe passes (fails). */
+  setServerReady(name: string, ready = true): void {
+    this.byName(name).serverReady = ready;
+  }
+
+  /** `docker pause` from outside: the container is frozen. */
+  pause(name: string): void {
+    const c = this.byName(name);
+    c.state = 'paused';
+    this.emit(c, 'pause');
+  }
+
+  unpause(name: string): void {
+    const c = this.byName(name);
+    c.state = 'running';
+    this.emit(c, 'unpause');
+  }
+
   /** The container's process ends by itself (a crash when the code is not 0). */
   setExited(name: string, exitCode: number): void {
     const c = this.byName(name);
@@ -371,7 +394,7 @@ export class FakeDocker implements DockerCli {
         });
       case 'rm':
         return this.eachContainer(args.slice(1).filter((a) => !a.startsWith('--')), (c) => {
-          if (c.state === 'running') this.emit(c, 'kill', 'die');
+          if (c.state === 'running' || c.state === 'paused') this.emit(c, 'kill', 'die');
           this.containers.delete(c.id);
           this.emit(c, 'destroy');
           for (const f of this.logFollowers) {
@@ -384,9 +407,12 @@ export class FakeDocker implements DockerCli {
       case 'logs':
         return this.withContainer(args[args.length - 1], (c) => ok(c.logs.slice(-this.tail(args)).map((l) => `${l}\n`).join('')));
       case 'exec':
-        return this.withContainer(args[1], (c) =>
-          c.state === 'running' ? this.answerScript(c, args[4] ?? '', args[6]) : fail(`Error response from daemon: container ${c.id} is not running`, 1),
-        );
+        // An engine's health probe, or one of Dockbase's upgrade scripts (answered per image tag).
+        return this.withContainer(args[1], (c) => {
+          if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is paused, unpause the container before exec`, 1);
+          if (c.state !== 'running') return fail(`Error response from daemon: container ${c.id} is not running`, 1);
+          return this.answerScript(c, args[4] ?? '', args[6]) ?? (c.serverReady ? ok() : { stdout: '', stderr: '', code: 1 });
+        });
       case 'rename':
         return this.withContainer(args[1], (c) => {
           const clash = this.find(args[2]);
@@ -403,9 +429,9 @@ export class FakeDocker implements DockerCli {
   /**
    * What the servers' own tools print for Dockbase's upgrade scripts: the version of the image's tag (the
    * tag's numbers, then ".0"), MongoDB's FCV equal to it, and for PostgreSQL's dump and restore the same rows
-   * on both sides. Other scripts (probes, exports) print nothing, as before.
+   * on both sides. Undefined for any other script (a probe, an export).
    */
-  private answerScript(c: FakeContainer, script: string, arg: string | undefined): RunResult {
+  private answerScript(c: FakeContainer, script: string, arg: string | undefined): RunResult | undefined {
     const tagOf = (x: FakeContainer) => x.image.slice(x.image.lastIndexOf(':') + 1);
     const version = (x: FakeContainer) => `${/^[\d.]+/.exec(tagOf(x))?.[0] ?? tagOf(x)}.0`;
     for (const e of ENGINES) {
@@ -422,7 +448,7 @@ export class FakeDocker implements DockerCli {
       if (script === dr.fingerprintScript) return ok('app.public.items 42\n');
       if (script === dr.copyScript) return ok();
     }
-    return ok();
+    return undefined;
   }
 
   private find(ref: string | undefined): FakeContainer | undefined {
@@ -472,6 +498,7 @@ export class FakeDocker implements DockerCli {
   private statusText(c: FakeContainer): string {
     if (c.state === 'created') return 'Created';
     if (c.state === 'exited') return `Exited (${c.exitCode}) 3 seconds ago`;
+    if (c.state === 'paused') return 'Up 2 seconds (Paused)';
     const health = { none: '', starting: ' (health: starting)', healthy: ' (healthy)', unhealthy: ' (unhealthy)' }[c.health];
     return `Up 2 seconds${health}`;
   }
@@ -493,7 +520,7 @@ export class FakeDocker implements DockerCli {
           Mounts: c.mounts.map((m) => m.source).join(','),
           Names: c.name,
           Networks: 'bridge',
-          Ports: c.state === 'running' && c.publish ? `${c.publish.bind}:${c.publish.hostPort}->${c.publish.containerPort}/tcp` : '',
+          Ports: (c.state === 'running' || c.state === 'paused') && c.publish ? `${c.publish.bind}:${c.publish.hostPort}->${c.publish.containerPort}/tcp` : '',
           RunningFor: '3 seconds ago',
           Size: '0B',
           State: c.state,
@@ -598,6 +625,7 @@ export class FakeDocker implements DockerCli {
       state: 'created',
       health: 'none',
       hasHealthcheck: false,
+      serverReady: false,
       exitCode: 0,
       createdAt: new Date(),
       publish: undefined,
@@ -609,7 +637,7 @@ export class FakeDocker implements DockerCli {
   }
 
   private create(args: readonly string[]): RunResult {
-    const valued = ['--name', '--pull', '--network', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--stop-timeout'];
+    const valued = ['--name', '--pull', '--network', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
     const { flags, rest } = parseFlags(args, valued);
     const [image = '', ...cmd] = rest;
     const name = flags.get('--name')?.[0] ?? `container-${hex(6)}`;
@@ -658,13 +686,14 @@ export class FakeDocker implements DockerCli {
     c.state = 'running';
     c.exitCode = 0;
     c.health = c.hasHealthcheck ? this.healthOnStart : 'none';
+    c.serverReady = c.health !== 'starting';
     this.emit(c, 'start');
     if (c.health === 'healthy') this.emit(c, 'health_status: healthy');
     return ok(`${c.id}\n`);
   }
 
   private stop(c: FakeContainer): RunResult {
-    if (c.state === 'running') {
+    if (c.state === 'running' || c.state === 'paused') {
       c.state = 'exited';
       c.exitCode = 0;
       c.health = 'none';

@@ -5,6 +5,8 @@
 import type { DockerCli } from '@dockbase/docker-cli';
 import { Backups } from './backups';
 import { InstanceCreation } from './create';
+import { EngineFacts } from './engine-facts';
+import type { EngineCapabilities } from './health';
 import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
@@ -27,12 +29,15 @@ export interface Dockbase {
   readonly upgrades: Upgrades;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
+  /** What the engine supports (its API version), read once by one `docker version`. */
+  capabilities(): Promise<EngineCapabilities>;
 }
 
 export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
-  const creation = new InstanceCreation(docker);
+  const engineFacts = new EngineFacts(docker);
+  const creation = new InstanceCreation(docker, engineFacts);
   const readiness = new Readiness(docker, lifecycle);
   const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
   return {
@@ -41,7 +46,8 @@ export function createDockbase(cli: DockerCli): Dockbase {
     readiness,
     snapshots,
     backups: new Backups(docker, snapshots),
-    upgrades: new Upgrades(docker, lifecycle, readiness, snapshots),
+    upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts),
     pull: (ref, options) => pullImage(docker, ref, options),
+    capabilities: () => engineFacts.capabilities(),
   };
 }

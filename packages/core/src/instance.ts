@@ -33,17 +33,27 @@ export interface Instance {
 export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId'>;
 
 /** What the UI shows in the status chip. */
-export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'error';
+export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'paused' | 'error';
 
-export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'>): DisplayStatus {
+/**
+ * What the status chip shows, from docker's state and, while docker still says "health: starting", from
+ * Dockbase's own readiness probe of this run of the container (`serverAnswered`). Docker probes every 30 s,
+ * and on engines without a start interval its first probe comes 30 s after the start: until then the
+ * readiness probe's answer shows the instance healthy. Docker's own verdict always wins once it has one
+ * (healthy or unhealthy), and so does every state that is not running.
+ */
+export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'>, readiness: { serverAnswered?: boolean } = {}): DisplayStatus {
   switch (i.status) {
     case 'running':
-      if (i.health === 'starting') return 'starting';
+      if (i.health === 'starting') return readiness.serverAnswered ? 'healthy' : 'starting';
       if (i.health === 'healthy') return 'healthy';
       if (i.health === 'unhealthy') return 'unhealthy';
       return 'running';
     case 'restarting':
       return 'starting';
+    case 'paused':
+      // Frozen: it serves nothing, whatever its health said before.
+      return 'paused';
     case 'exited':
       // 0 is a clean stop; 137/143 are SIGKILL/SIGTERM, i.e. stopped on request.
       return i.exitCode === undefined || [0, 137, 143].includes(i.exitCode) ? 'stopped' : 'error';
@@ -52,6 +62,15 @@ export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'
     default:
       return 'stopped';
   }
+}
+
+/**
+ * Whether Dockbase should probe the server itself: it runs and docker has no verdict yet (it was just
+ * created, started or restarted, here or outside, or the page was reloaded meanwhile). The probe is
+ * bounded and ends at its first answer; docker's verdict then takes over.
+ */
+export function awaitsReadiness(i: Pick<Instance, 'status' | 'health'>): boolean {
+  return i.status === 'running' && i.health === 'starting';
 }
 
 export function isActive(i: Pick<Instance, 'status'>): boolean {

@@ -42,6 +42,7 @@ import {
 } from './argv';
 import { UPGRADE_SOURCE } from './data-scripts';
 import { fileStamp } from './dump-files';
+import type { EngineFacts } from './engine-facts';
 import { compareVersions, getEngine, secretEnvNames, versionOf, type EngineDefinition, type UpgradeMethod } from './engines';
 import { DockbaseError, cancelled, commandFailed, createError, isDockbaseError, isStartFailure, redact, startError, stderrExcerpt, throwIfAborted } from './errors';
 import { imageRef, isActive, newInstanceId, volumeName, type Instance } from './instance';
@@ -229,6 +230,7 @@ export class Upgrades {
     private readonly lifecycle: InstanceLifecycle,
     private readonly readiness: Readiness,
     private readonly snapshots: Snapshots,
+    private readonly engineFacts: EngineFacts,
   ) {}
 
   plan(instance: Instance, toTag: string): UpgradePlan {
@@ -625,7 +627,9 @@ export class Upgrades {
     await this.docker.run(renameArgs(instance.containerId, aside), `set ${instance.name} aside`);
     let newId: string | undefined;
     try {
-      const r = await this.docker.tryRun(createContainerArgs(plan, { start: true, secretEnv }), undefined, secretEnv ? createContainerEnv(plan) : undefined);
+      // Its healthcheck as create gives it on this engine (a start interval where the engine has one).
+      const capabilities = await this.engineFacts.capabilities();
+      const r = await this.docker.tryRun(createContainerArgs(plan, { start: true, secretEnv, capabilities }), undefined, secretEnv ? createContainerEnv(plan) : undefined);
       newId = r.stdout.trim().split('\n').pop() || undefined;
       if (r.code !== 0) {
         throw isStartFailure(r.stderr) ? startError(plan, r.stderr, secrets) : createError({ ...plan, image: target.image }, r.stderr, secrets);

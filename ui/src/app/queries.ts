@@ -5,7 +5,9 @@
  *
  * The tab must cost nothing while it sits idle: nothing polls and nothing refetches on window focus or
  * reconnect. The instance list is kept current by docker's event stream (`useInstances` invalidates the
- * list query on each burst of events) and by the actions, which invalidate what they changed.
+ * list query on each burst of events) and by the actions, which invalidate what they changed. The one
+ * docker call that is not an answer to a change is the readiness probe (`useServerAnswered`), and it too
+ * runs only after a change: while a container that just started has no verdict from docker yet.
  *
  * One error policy per kind of failure:
  *
@@ -41,6 +43,8 @@ export const queryKeys = {
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
   /** Every rollback point (`dockbase.upgrades.rollbackPoints`): one query for all the cards' Roll back. */
   rollbackPoints: ['rollback-points'] as const,
+  /** Whether the server of this run of a container answered Dockbase's readiness probe. */
+  readiness: (containerId: string) => ['readiness', containerId] as const,
 };
 
 export function createQueryClient(): QueryClient {
@@ -68,6 +72,19 @@ export function createQueryClient(): QueryClient {
 export async function relistInstances(client: QueryClient): Promise<void> {
   await client.cancelQueries({ queryKey: queryKeys.instances, exact: true });
   await client.invalidateQueries({ queryKey: queryKeys.instances, exact: true });
+}
+
+/**
+ * A container started (here, outside, or by a restart): the answer its previous run gave the readiness
+ * probe says nothing about this run. A probe still running is started over.
+ */
+export function forgetReadiness(client: QueryClient, containerId: string): Promise<void> {
+  return client.resetQueries({ queryKey: queryKeys.readiness(containerId), exact: true });
+}
+
+/** The event stream was down: any container may have started meanwhile, unseen. */
+export function forgetAllReadiness(client: QueryClient): Promise<void> {
+  return client.resetQueries({ queryKey: ['readiness'] });
 }
 
 /** Reads an instance's notes and history again (once something new was recorded or saved). */

@@ -23,6 +23,7 @@ import UpgradeIcon from '@mui/icons-material/Upgrade';
 import { useId, useState, type ReactNode } from 'react';
 import { getEngine, isActive, type Instance, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from '../hooks/useInstanceActions';
+import { useServerAnswered } from '../hooks/useServerAnswered';
 import { ConnectionString } from './ConnectionString';
 import { EngineIcon } from './EngineIcon';
 import { InstanceDetails } from './InstanceDetails';
@@ -82,6 +83,7 @@ export function InstanceCard(props: InstanceCardProps) {
   const detailsId = useId();
   const isBusy = busy !== undefined;
   const customImage = instance.image !== engine.image;
+  const serverAnswered = useServerAnswered(instance);
 
   return (
     <Card component="section" role="region" aria-label={instance.name} aria-busy={isBusy} variant="outlined">
@@ -93,7 +95,7 @@ export function InstanceCard(props: InstanceCardProps) {
               <Typography variant="h6" component="h2" sx={{ wordBreak: 'break-all' }}>
                 {instance.name}
               </Typography>
-              <StatusChip instance={instance} />
+              <StatusChip instance={instance} serverAnswered={serverAnswered} />
               {isBusy && (
                 <Typography variant="body2" color="text.secondary" role="status">
                   {BUSY_TEXT[busy]}

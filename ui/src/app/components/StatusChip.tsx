@@ -7,13 +7,17 @@ const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> 
   healthy: { label: 'Healthy', color: 'success' },
   starting: { label: 'Starting', color: 'info' },
   unhealthy: { label: 'Unhealthy', color: 'warning' },
+  paused: { label: 'Paused', color: 'default' },
   stopped: { label: 'Stopped', color: 'default' },
   error: { label: 'Error', color: 'error' },
 };
 
-/** The instance's status as the core maps it; docker's own status text on hover. */
-export function StatusChip({ instance }: { instance: Instance }) {
-  const look = LOOK[displayStatus(instance)];
+/**
+ * The instance's status as the core's rule maps it (docker's state, and the readiness probe's answer while
+ * docker has no verdict yet); docker's own status text on hover.
+ */
+export function StatusChip({ instance, serverAnswered = false }: { instance: Instance; serverAnswered?: boolean }) {
+  const look = LOOK[displayStatus(instance, { serverAnswered })];
   return (
     <Tooltip title={instance.statusText || look.label} describeChild>
       <Chip size="small" variant="outlined" color={look.color} label={look.label} />
