@@ -453,6 +453,16 @@ describe('roll back', () => {
     expect(calls.some((c) => c.includes('run --rm'))).toBe(false); // no copy at all
   });
 
+  it('refuses a point whose data volume is gone, before changing anything', async () => {
+    const cli = scripted([
+      ['container inspect', { stdout: inspectOf(pg17, [`POSTGRES_PASSWORD=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
+      ['volume inspect dockbase-shop-data', { code: 1, stderr: 'Error: No such volume: dockbase-shop-data' }],
+    ]);
+    await expect(createDockbase(cli).upgrades.rollback(pg17, point)).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/volume dockbase-shop-data\) no longer exists.*Nothing was changed/) });
+    expect(cli.calls.some((c) => ['stop', 'rename', 'run'].includes(c[0]!))).toBe(false);
+  });
+
   it('refuses a point of another version', async () => {
     await expect(createDockbase(scripted([])).upgrades.rollback({ ...pg17, tag: '18' }, point)).rejects.toThrow('“before upgrade to 17” returns from PostgreSQL 17, and shop runs 18.');
   });

@@ -296,8 +296,19 @@ export class Upgrades {
     const wasRunning = isActive(instance);
     const current = dataVolumesOf(instance);
     const oldRef = imageRef(point.image, point.tag);
+    const unchanged = `Nothing was changed: ${instance.name} ${wasRunning ? 'runs' : 'is'} ${engine.displayName} ${instance.tag} as before.`;
+    // A volume mounted by name is created empty when it is missing: the point's data must still be there.
+    for (const v of point.volumes) {
+      if ((await this.docker.tryRun(volumeInspectArgs([v.volume]))).code !== 0) {
+        throw new DockbaseError('not-found', `The data of “${point.name}” (volume ${v.volume}) no longer exists, so there is nothing to roll back to. ${unchanged}`);
+      }
+    }
     step('pull');
-    await this.ensureImage(oldRef);
+    try {
+      await this.ensureImage(oldRef);
+    } catch (e) {
+      throw failed(e, unchanged, [password]);
+    }
     step('stop');
     if (wasRunning) await this.lifecycle.stop(instance);
     const stopped: Instance = { ...instance, status: 'exited' };
