@@ -64,7 +64,7 @@ const upgrade: EngineUpgrade = {
     if (upgrade.method(from, to) === 'in-place') {
       return `PostgreSQL ${to} opens the data folder of ${from} as it is (same major version). Dockbase stops the instance, keeps a snapshot of its data (the rollback point), starts ${to} on the same data and checks that the server reports ${to}. Seconds, plus the snapshot (about 1 s per GB).`;
     }
-    return `PostgreSQL ${to} cannot open the data folder of ${from} (another major version). Dockbase stops the instance, starts ${from} and ${to} side by side without network, copies every database and role with pg_dumpall ${to} into psql, counts the rows of every table on both sides, and only then switches the instance to ${to} on a new data volume. The ${from} volume is not changed: it stays as the rollback point until you delete it. The instance is unavailable meanwhile: about as long as a dump and a restore by hand (tens of seconds per GB).`;
+    return `PostgreSQL ${to} cannot open the data folder of ${from} (another major version). Dockbase stops the instance, starts ${from} and ${to} side by side without network, copies every database and role with pg_dumpall ${to} into psql, counts the rows of every table on both sides, and only then switches the instance to ${to} on a new data volume. The ${from} volume is not changed: it stays as the rollback point until you delete it. The instance is unavailable meanwhile: about as long as a dump and a restore by hand (10 to 20 seconds per GB on a small machine).`;
   },
   versionScript: "psql -X -At -U postgres -d postgres -c 'SHOW server_version'",
   dumpRestore,
