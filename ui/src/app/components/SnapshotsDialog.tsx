@@ -105,7 +105,7 @@ function CloneForm({ snapshot, state, onClose }: { snapshot: Snapshot; state: Sn
 function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void }) {
   const engine = getEngine(snapshot.engine);
   const labelId = useId();
-  const reason = REASONS[snapshot.reason];
+  const reason = snapshot.reason === 'before-upgrade' && snapshot.upgradeTo ? `rollback point of the upgrade to ${snapshot.upgradeTo}` : REASONS[snapshot.reason];
   return (
     <ListItem divider aria-labelledby={labelId} sx={{ flexWrap: 'wrap', gap: 1 }}>
       <Stack sx={{ flex: 1, minWidth: 200 }}>
