@@ -14,10 +14,14 @@ import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, rem
 import { benchIdleCost, benchReadiness, type IdleCostRow } from './idle-benchmarks';
 import { benchImage } from './image-benchmarks';
 import { benchUi } from './ui-benchmarks';
+import { benchUpgrade } from './upgrade-benchmarks';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-/** `--only=image`: measures the extension image alone and keeps the other figures of results.json. */
+/**
+ * `--only=image` / `--only=upgrade`: measures the extension image, or PostgreSQL's upgrade, alone (its ratios
+ * within that run) and keeps the other figures of results.json.
+ */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 function machine() {
@@ -47,7 +51,13 @@ async function main() {
     writeResults({ ...previous, image: { ...benchImage(), measuredAt: new Date().toISOString() } });
     return;
   }
-  if (only !== undefined) throw new Error(`--only=${only}: only --only=image is supported`);
+  if (only === 'upgrade') {
+    const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
+    console.log('• upgrade: PostgreSQL 15 → 17 of a ~1 GB database (the other figures are kept from their run)…');
+    writeResults({ ...previous, upgrade: { ...(await benchUpgrade(quick ? 1 : 3, quick ? 100_000 : 500_000)), measuredAt: new Date().toISOString() } });
+    return;
+  }
+  if (only !== undefined) throw new Error(`--only=${only}: only --only=image and --only=upgrade are supported`);
   const { cli } = countingDocker();
   const info = machine();
   console.log(`Dockbase benchmarks on ${info.cpu}, ${info.memoryGb} GB, Docker ${info.dockerEngine}, Node ${info.node}${quick ? ' (quick)' : ''}\n`);
@@ -103,6 +113,9 @@ async function main() {
   console.log('• data safety: snapshot, restore and export of a ~1 GB PostgreSQL data folder…');
   const dataSafety = await benchDataSafety(quick ? 1 : 3, quick ? 100_000 : 500_000);
 
+  console.log('• upgrade: PostgreSQL 15 → 17 of a ~1 GB database, Dockbase vs the same dump and restore by hand…');
+  const upgrade = { ...(await benchUpgrade(quick ? 1 : 3, quick ? 100_000 : 500_000)), measuredAt: info.date };
+
   console.log('• UI bundle and backend…');
   const bundle = benchBundle();
   const backend = await benchBackend(200, quick ? 5 : 15);
@@ -118,6 +131,7 @@ async function main() {
     readiness,
     idle,
     dataSafety,
+    upgrade,
     bundle,
     backend,
     image,
@@ -132,6 +146,7 @@ type Results = {
   readiness: Awaited<ReturnType<typeof benchReadiness>>[];
   idle: IdleCostRow[];
   dataSafety: Awaited<ReturnType<typeof benchDataSafety>>;
+  upgrade?: Awaited<ReturnType<typeof benchUpgrade>> & { measuredAt: string };
   bundle: ReturnType<typeof benchBundle>;
   backend: Awaited<ReturnType<typeof benchBackend>>;
   image: ReturnType<typeof benchImage> & { measuredAt: string };
@@ -178,12 +193,22 @@ function renderTable(r: Results): string {
     `| PostgreSQL snapshot, ${r.dataSafety.dataFolderMb} MB data folder (instance stopped; median of ${r.dataSafety.runs}): Dockbase vs bare \`docker run … cp -a\` | ${r.dataSafety.snapshotMs} ms vs ${r.dataSafety.floorCopyMs} ms = ${r.dataSafety.snapshotRatio}× | ≤ 1.2× |`,
     `| PostgreSQL restore, same folder: Dockbase (keeps the current data, then copies the snapshot in) vs the same two bare \`docker run\` copies | ${r.dataSafety.restoreMs} ms vs ${r.dataSafety.floorRestoreMs} ms = ${r.dataSafety.restoreRatio}× (${r.dataSafety.restoreVsOneCopy}× one bare copy) | ≤ 1.2× |`,
     `| PostgreSQL export, ${r.dataSafety.dumpMb} MB dump: Dockbase vs \`docker exec … pg_dumpall > file\` by hand | ${r.dataSafety.exportMs} ms vs ${r.dataSafety.handDumpMs} ms = ${r.dataSafety.exportRatio}× (${r.dataSafety.exportMbPerS} vs ${r.dataSafety.handMbPerS} MB/s); vs \`pg_dumpall -f\` + \`docker cp\` by hand: ${r.dataSafety.exportVsSameRoute}× | ≤ 1.1× |`,
+    ...(r.upgrade ? [upgradeRow(r.upgrade, m.date)] : []),
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
     `| extension image, ${r.image.platform}, uncompressed${r.image.measuredAt.slice(0, 10) === m.date.slice(0, 10) ? '' : ` (measured ${r.image.measuredAt.slice(0, 10)})`} | ${r.image.sizeMb} MB (Node runtime ${r.image.nodeRuntimeMb} MB, app ${r.image.appMb} MB) | ≤ 200 MB |`,
   ];
   return lines.join('\n');
+}
+
+function upgradeRow(u: NonNullable<Results['upgrade']>, runDate: string): string {
+  const when = u.measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${u.measuredAt.slice(0, 10)})`;
+  return (
+    `| PostgreSQL 15 → 17, ${u.dataFolderMb} MB data folder (${u.dumpMb} MB dump; median of ${u.runs})${when}: Dockbase's Upgrade (rows of every table checked, old volume kept) vs ` +
+    `\`pg_dumpall > file\`, stop, \`docker run\` 17, \`psql < file\` by hand | ${u.dockbaseMs} ms vs ${u.handMs} ms = ${u.ratio}×; ` +
+    `\`pg_upgrade --copy\` in an image with both versions: ${u.pgUpgradeCopyMs} ms = ${u.pgUpgradeVsHand}× by hand | ≤ 1.15× |`
+  );
 }
 
 /** "ps --all" ×3, "exec <id>" ×2 → "3 ps, 2 exec". */

@@ -9,6 +9,7 @@
  * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
 import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
+import { ENGINES, UPGRADE_SOURCE } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 
@@ -372,6 +373,7 @@ export class FakeDocker implements DockerCli {
       case 'run': {
         // A data helper (`run --rm … sh -c <copy script>`): its mounts make their volumes; it prints du's answer.
         if (args[1] === '--rm') return this.helper(args);
+        // `run --detach` of an upgrade's worker, or of an instance (a new version's container).
         // `run --detach`: create, then start; a failed start leaves the container created, as docker does.
         const created = this.create(args.slice(1));
         if (created.code !== 0) return created;
@@ -405,15 +407,48 @@ export class FakeDocker implements DockerCli {
       case 'logs':
         return this.withContainer(args[args.length - 1], (c) => ok(c.logs.slice(-this.tail(args)).map((l) => `${l}\n`).join('')));
       case 'exec':
-        // Only ever an engine's health probe (the host's allowlist lets nothing else through).
+        // An engine's health probe, or one of Dockbase's upgrade scripts (answered per image tag).
         return this.withContainer(args[1], (c) => {
           if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is paused, unpause the container before exec`, 1);
           if (c.state !== 'running') return fail(`Error response from daemon: container ${c.id} is not running`, 1);
-          return c.serverReady ? ok() : { stdout: '', stderr: '', code: 1 };
+          return this.answerScript(c, args[4] ?? '', args[6]) ?? (c.serverReady ? ok() : { stdout: '', stderr: '', code: 1 });
+        });
+      case 'rename':
+        return this.withContainer(args[1], (c) => {
+          const clash = this.find(args[2]);
+          if (clash && clash !== c) return fail(`Error response from daemon: Conflict. The container name "/${args[2] ?? ''}" is already in use by container "${clash.id}".`);
+          c.name = args[2] ?? c.name;
+          this.emit(c, 'rename');
+          return ok();
         });
       default:
         return fail(`docker: unknown command: docker ${args.join(' ')}`, 125);
     }
+  }
+
+  /**
+   * What the servers' own tools print for Dockbase's upgrade scripts: the version of the image's tag (the
+   * tag's numbers, then ".0"), MongoDB's FCV equal to it, and for PostgreSQL's dump and restore the same rows
+   * on both sides. Undefined for any other script (a probe, an export).
+   */
+  private answerScript(c: FakeContainer, script: string, arg: string | undefined): RunResult | undefined {
+    const tagOf = (x: FakeContainer) => x.image.slice(x.image.lastIndexOf(':') + 1);
+    const version = (x: FakeContainer) => `${/^[\d.]+/.exec(tagOf(x))?.[0] ?? tagOf(x)}.0`;
+    for (const e of ENGINES) {
+      if (script === e.upgrade.versionScript) return ok(`${version(c)}\n`);
+      if (script === e.upgrade.alignScript) return ok(`${version(c)} fcv ${tagOf(c)}\n`);
+      const dr = e.upgrade.dumpRestore;
+      if (!dr) continue;
+      if (script === dr.versionScript) {
+        // The old server, through the transfer volume, is the worker of the same upgrade ("…-from").
+        const server = arg === UPGRADE_SOURCE ? this.find(c.name.replace(/-to$/, '-from')) ?? c : c;
+        return ok(`${Number(/^\d+/.exec(tagOf(server))?.[0] ?? 0) * 10000}\n`);
+      }
+      if (script === dr.sizeScript) return ok('8192000\n');
+      if (script === dr.fingerprintScript) return ok('app.public.items 42\n');
+      if (script === dr.copyScript) return ok();
+    }
+    return undefined;
   }
 
   private find(ref: string | undefined): FakeContainer | undefined {
@@ -602,7 +637,7 @@ export class FakeDocker implements DockerCli {
   }
 
   private create(args: readonly string[]): RunResult {
-    const valued = ['--name', '--pull', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
+    const valued = ['--name', '--pull', '--network', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
     const { flags, rest } = parseFlags(args, valued);
     const [image = '', ...cmd] = rest;
     const name = flags.get('--name')?.[0] ?? `container-${hex(6)}`;

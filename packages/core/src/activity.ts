@@ -24,7 +24,9 @@ export type RecordedAction =
   | 'delete-snapshot'
   | 'clone'
   | 'export'
-  | 'import';
+  | 'import'
+  | 'upgrade'
+  | 'rollback';
 
 /** The settings an instance was created with, as the backend keeps them: never the password. */
 export function creationSettings(input: CreateInstanceInput): Record<string, unknown> {

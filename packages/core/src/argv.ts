@@ -23,8 +23,8 @@ import {
 } from './command-shape';
 import { ENGINES, getEngine, isEngineId, secretEnvNames, type DataMount, type EngineId } from './engines';
 import { BASELINE_CAPABILITIES, healthArgs, healthSettings, type EngineCapabilities } from './health';
-import { imageRef, volumeName, type InstanceSpec } from './instance';
-import { LABEL, containerLabels, volumeLabels } from './labels';
+import { imageRef, isDataVolumeName, volumeName, type InstanceSpec } from './instance';
+import { LABEL, containerLabels, volumeLabels, type UpgradeWorkerRole } from './labels';
 import { splitImageRef } from './parse';
 import { validateCreateInput, validateImage, validateTag } from './validation';
 
@@ -126,6 +126,43 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
   return args;
 }
 
+/** Gives a container another name (an upgrade sets the old container aside until the new one serves). */
+export function renameArgs(containerId: string, newName: string): string[] {
+  return ['rename', containerId, newName];
+}
+
+/** What an upgrade's worker container runs: one version of the server, without network, on chosen volumes. */
+export interface UpgradeWorkerPlan {
+  /** `upgrade-from`: the old version on the instance's data; `upgrade-to`: the new version on a new volume. */
+  role: UpgradeWorkerRole;
+  /** Container name: `<instance>-upgrade-<id>-from` / `-to`. */
+  name: string;
+  /** Image reference (repository:tag). */
+  image: string;
+  /** The admin secret for the image's own entrypoint (the new version's first start needs it), by variable. */
+  env: Readonly<Record<string, string>>;
+  mounts: readonly HelperMount[];
+}
+
+/**
+ * `docker run --detach` of an upgrade worker: the image's own entrypoint and command (so it initialises or
+ * opens the data exactly as the instance would), no network at all (nothing but Dockbase reaches it), marked
+ * with Dockbase's helper label so no list shows it as an instance. With `secretEnv`, the variables go as
+ * `--env NAME` and their values through the CLI's environment (plan.env), as create's do.
+ */
+export function upgradeWorkerArgs(plan: UpgradeWorkerPlan, options: { secretEnv?: boolean } = {}): string[] {
+  const args = ['run', '--detach', '--pull', 'never', '--name', plan.name, '--network', 'none', '--label', `${LABEL.helper}=${plan.role}`];
+  for (const [k, v] of Object.entries(plan.env)) args.push('--env', options.secretEnv ? k : `${k}=${v}`);
+  for (const m of plan.mounts) {
+    const parts = ['type=volume', `source=${m.volume}`, `target=${m.target}`];
+    if (m.readonly) parts.push('readonly');
+    for (const [k, v] of Object.entries(m.labels ?? {})) parts.push(`volume-label=${k}=${v}`);
+    args.push('--mount', parts.join(','));
+  }
+  args.push(plan.image);
+  return args;
+}
+
 /** The environment `createContainerArgs(plan, { secretEnv: true })` needs: the password's variables. */
 export function createContainerEnv(plan: CreatePlan): Record<string, string> {
   const engine = getEngine(plan.engine);
@@ -203,7 +240,8 @@ function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, Cre
     hostPort,
     bindAddress,
     password,
-    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeName(name, mount.key), mount })) : [],
+    // Each data mount's volume: its plain name, or the one a PostgreSQL upgrade made (`…-<major>`).
+    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeNames.find((v) => isDataVolumeName(v, name, mount.key)) ?? volumeName(name, mount.key), mount })) : [],
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
   };
   // The start interval is there exactly when the engine has it (the rebuild then compares every value).

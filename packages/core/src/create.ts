@@ -97,18 +97,23 @@ export class InstanceCreation {
     const secrets = [input.password];
     const image = input.image?.trim() || engine.image;
     const ref = imageRef(image, input.tag);
-    const volumes: VolumePlan[] = input.persistData
+    const planned: VolumePlan[] = input.persistData
       ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
       : [];
+    // Data a PostgreSQL upgrade made for this major version sits beside the older data (its rollback point):
+    // an instance of this name at this version gets it back first.
+    const suffix = engine.upgrade.dumpRestore?.volumeSuffix(input.tag);
+    const upgraded = suffix ? planned.map((v) => ({ ...v, name: volumeName(input.name, v.mount.key, suffix) })) : [];
 
     // Everything the checks need, read at once: names and ports in use, the image, existing volumes, and
     // what the engine supports (read once per core instance, then known).
     const [usage, hasImage, existing, capabilities] = await Promise.all([
       this.usage(),
       this.docker.tryRun(imageExistsArgs(ref), options.signal).then((r) => r.code === 0),
-      this.existingVolumes(volumes.map((v) => v.name)),
+      this.existingVolumes([...planned, ...upgraded].map((v) => v.name)),
       this.engineFacts.capabilities(),
     ]);
+    const volumes = planned.map((v, i) => (upgraded[i] && existing.has(upgraded[i].name) ? upgraded[i] : v));
     const conflicts = usageConflicts(input, usage);
     if (conflicts.name) throw new DockbaseError('name-in-use', conflicts.name, 'name');
     if (conflicts.hostPort) throw new DockbaseError('port-in-use', conflicts.hostPort, 'hostPort');
@@ -116,7 +121,7 @@ export class InstanceCreation {
       const info = existing.get(v.name);
       if (info) checkReusableVolume(v, info, engine, input.tag);
     }
-    if (seeds.length > 0 && existing.size > 0) {
+    if (seeds.length > 0 && volumes.some((v) => existing.has(v.name))) {
       throw new DockbaseError('invalid-input', `Init files run only on a new data folder, and ${input.name} would reuse its kept data. Choose another name or no init files.`, 'seedFiles');
     }
 

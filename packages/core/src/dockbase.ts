@@ -12,6 +12,7 @@ import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
 import { DockerRunner } from './runner';
 import { Snapshots } from './snapshots';
+import { Upgrades } from './upgrades';
 
 export interface Dockbase {
   /** List, read, connect, start, stop, restart, delete, logs, events. */
@@ -24,6 +25,8 @@ export interface Dockbase {
   readonly snapshots: Snapshots;
   /** Export an instance to a file, import a file into it, with the engine's own tools. */
   readonly backups: Backups;
+  /** Move an instance to a newer version with its data; roll it back. */
+  readonly upgrades: Upgrades;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
   /** What the engine supports (its API version), read once by one `docker version`. */
@@ -43,6 +46,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     readiness,
     snapshots,
     backups: new Backups(docker, snapshots),
+    upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),
   };

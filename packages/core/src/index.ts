@@ -24,5 +24,6 @@ export * from './snapshots';
 export * from './data-scripts';
 export * from './dump-files';
 export * from './backups';
+export * from './upgrades';
 export * from './data-policy';
 export * from './dockbase';

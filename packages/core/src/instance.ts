@@ -77,9 +77,24 @@ export function isActive(i: Pick<Instance, 'status'>): boolean {
   return i.status === 'running' || i.status === 'restarting' || i.status === 'paused';
 }
 
-/** Names of the data volumes of an instance: `dockbase-<name>-<key>`. */
-export function volumeName(instanceName: string, key: string): string {
-  return `dockbase-${instanceName}-${key}`;
+/**
+ * Names of the data volumes of an instance: `dockbase-<name>-<key>`, or, for data a PostgreSQL upgrade made
+ * (a new major version's data beside the old one), `dockbase-<name>-<key>-<suffix>` (the major version).
+ */
+export function volumeName(instanceName: string, key: string, suffix?: string): string {
+  return `dockbase-${instanceName}-${key}${suffix ? `-${suffix}` : ''}`;
+}
+
+/** Whether `volume` is a name the data mount `key` of instance `instanceName` has: plain, or an upgrade's (`…-<major>`). */
+export function isDataVolumeName(volume: string, instanceName: string, key: string): boolean {
+  const plain = volumeName(instanceName, key);
+  return volume === plain || (volume.startsWith(`${plain}-`) && /^\d{1,4}$/.test(volume.slice(plain.length + 1)));
+}
+
+/** Which of the instance's volumes holds the data mount `key`: its plain name, or one an upgrade made. */
+export function instanceVolumeFor(instance: Pick<Instance, 'name' | 'volumes'>, key: string): string | undefined {
+  const plain = volumeName(instance.name, key);
+  return instance.volumes.find((v) => v === plain) ?? instance.volumes.find((v) => isDataVolumeName(v, instance.name, key));
 }
 
 /** Image reference for docker: repository plus tag. */

@@ -101,10 +101,17 @@ export function instanceFromPs(row: Json): Instance | undefined {
 
 /** Every Dockbase instance in `ps` output, sorted by name. */
 export function parseInstances(stdout: string): Instance[] {
-  return parseJsonLines(stdout)
-    .map(instanceFromPs)
-    .filter((i): i is Instance => i !== undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const byId = new Map<string, { instance: Instance; named: boolean }>();
+  for (const row of parseJsonLines(stdout)) {
+    const instance = instanceFromPs(row);
+    if (!instance) continue;
+    // While an upgrade replaces an instance's container, the old one is set aside under another name until the
+    // new one serves: one instance, shown by the container that has its name.
+    const named = str(row.Names).replace(/^\//, '') === instance.name;
+    const seen = byId.get(instance.id);
+    if (!seen || (named && !seen.named)) byId.set(instance.id, { instance, named });
+  }
+  return [...byId.values()].map((v) => v.instance).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Any container: the facts conflict checks need. */

@@ -41,6 +41,8 @@ export const queryKeys = {
   snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
   /** Notes and history of one instance, from the backend. */
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
+  /** Every rollback point (`dockbase.upgrades.rollbackPoints`): one query for all the cards' Roll back. */
+  rollbackPoints: ['rollback-points'] as const,
   /** Whether the server of this run of a container answered Dockbase's readiness probe. */
   readiness: (containerId: string) => ['readiness', containerId] as const,
 };
@@ -90,7 +92,13 @@ export function invalidateInstanceMeta(client: QueryClient, id: string): Promise
   return client.invalidateQueries({ queryKey: queryKeys.instanceMeta(id), exact: true });
 }
 
-/** Lists an instance's snapshots again (one was taken, restored, deleted, or kept before a restore or import). */
-export function invalidateSnapshots(client: QueryClient, instanceId: string): Promise<void> {
-  return client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true });
+/**
+ * Lists an instance's snapshots again (one was taken, restored, deleted, or kept before a restore, an import,
+ * an upgrade or a roll back), and the rollback points, which are snapshots too.
+ */
+export async function invalidateSnapshots(client: QueryClient, instanceId: string): Promise<void> {
+  await Promise.all([
+    client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true }),
+    client.invalidateQueries({ queryKey: queryKeys.rollbackPoints, exact: true }),
+  ]);
 }

@@ -6,7 +6,9 @@ import { redis } from './redis';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
 
-export type { ConnectionParts, DataMount, DataTransfer, DumpKind, EngineDefinition, EngineId, Healthcheck } from './types';
+export type { ConnectionParts, DataMount, DataTransfer, DumpKind, DumpRestoreUpgrade, EngineDefinition, EngineId, EngineUpgrade, Healthcheck, UpgradeMethod } from './types';
+
+export { compareVersions, formatVersion, versionOf } from './shared';
 
 export { ENGINE_IDS, isEngineId } from './ids';
 export { REDIS_START_SCRIPT } from './redis';

@@ -1,8 +1,8 @@
-import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, envValue, healthcheck, mysqlImportScript } from './shared';
+import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, mysqlImportScript } from './shared';
+import type { EngineDefinition } from './types';
 
 /** The root password from the container's environment (MARIADB_* first, MYSQL_* as the image's fallback). */
 const PASSWORD_FROM_ENV = 'export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"';
-import type { EngineDefinition } from './types';
 
 /** Official image `mariadb`. Its bundled healthcheck.sh knows when InnoDB is initialised. */
 export const mariadb: EngineDefinition = {
@@ -16,7 +16,9 @@ export const mariadb: EngineDefinition = {
   stopTimeoutSeconds: 30,
   dataMounts: () => [{ key: 'data', path: '/var/lib/mysql' }],
   canReuseData: () => true,
-  environment: (password) => ({ MARIADB_ROOT_PASSWORD: password }),
+  // MARIADB_AUTO_UPGRADE: on data an older MariaDB wrote (an upgrade, or kept data reused by a newer version),
+  // the image runs mariadb-upgrade before it serves (after a backup of the system tables). It does nothing else.
+  environment: (password) => ({ MARIADB_ROOT_PASSWORD: password, MARIADB_AUTO_UPGRADE: '1' }),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MARIADB_ROOT_PASSWORD') ?? envValue(env, 'MYSQL_ROOT_PASSWORD'),
   healthcheck: () => healthcheck('healthcheck.sh --connect --innodb_initialized', 120),
@@ -35,5 +37,13 @@ export const mariadb: EngineDefinition = {
     importScript: `${PASSWORD_FROM_ENV}\nclient=mariadb; command -v mariadb >/dev/null || client=mysql\n${mysqlImportScript('"$client"')}`,
     seedExtensions: SQL_SEED_EXTENSIONS,
     snapshotMethod: 'stop',
+  },
+  upgrade: {
+    // MariaDB opens the data of any older version and upgrades its system tables with mariadb-upgrade.
+    refusal: (from, to) => commonUpgradeRefusal('MariaDB', from, to, '11.8'),
+    method: () => 'in-place',
+    explain: (from, to) =>
+      `MariaDB ${to} opens the data of ${from} and upgrades it itself. Dockbase stops the instance, keeps a snapshot of its data (the rollback point), starts ${to} on the same data with MARIADB_AUTO_UPGRADE=1 (the image runs mariadb-upgrade before it serves) and checks that the server reports ${to}. About as long as the snapshot (about 1 s per GB) and a start; mariadb-upgrade takes longer with many tables.`,
+    versionScript: `${PASSWORD_FROM_ENV}\nclient=mariadb; command -v mariadb >/dev/null || client=mysql\nexec "$client" -uroot -N -B -e 'SELECT VERSION()'`,
   },
 };

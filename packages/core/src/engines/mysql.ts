@@ -1,5 +1,23 @@
-import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, envValue, healthcheck, mysqlImportScript } from './shared';
+import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, commonUpgradeRefusal, compareVersions, envValue, healthcheck, mysqlImportScript, seriesOf, versionOf } from './shared';
 import type { EngineDefinition } from './types';
+
+/**
+ * MySQL's long-term-support series. An upgrade may go from one series to the next LTS, or from an LTS into the
+ * innovation releases that follow it, but never past an LTS: 8.0 → 8.4 → 9.x, not 8.0 → 9.x.
+ */
+export const MYSQL_LTS_SERIES: readonly string[] = ['5.7', '8.0', '8.4'];
+
+function mysqlRefusal(from: string, to: string): string | undefined {
+  const common = commonUpgradeRefusal('MySQL', from, to, '8.4');
+  if (common) return common;
+  const a = versionOf(seriesOf(from)!)!;
+  const b = versionOf(seriesOf(to)!)!;
+  const skipped = MYSQL_LTS_SERIES.find((lts) => compareVersions(a, versionOf(lts)!) === -1 && compareVersions(versionOf(lts)!, b) === -1);
+  if (skipped) {
+    return `MySQL cannot skip a long-term series: the way is ${seriesOf(from)} → ${skipped} → ${seriesOf(to)}. Upgrade to ${skipped} first, then to ${to}.`;
+  }
+  return undefined;
+}
 
 /** Official image `mysql` (8.4 LTS and 9.x). */
 export const mysql: EngineDefinition = {
@@ -33,5 +51,12 @@ export const mysql: EngineDefinition = {
     importScript: `export MYSQL_PWD="$MYSQL_ROOT_PASSWORD"\n${mysqlImportScript('mysql')}`,
     seedExtensions: SQL_SEED_EXTENSIONS,
     snapshotMethod: 'stop',
+  },
+  upgrade: {
+    refusal: mysqlRefusal,
+    method: () => 'in-place',
+    explain: (from, to) =>
+      `MySQL ${to} upgrades the data of ${from} in place when it first starts on it (data dictionary and system tables). Dockbase stops the instance, keeps a snapshot of its data (the rollback point), starts ${to} on the same data and checks that the server reports ${to}. About as long as the snapshot (about 1 s per GB) and a start; the first start takes longer with many tables.`,
+    versionScript: `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysql -uroot -N -B -e 'SELECT VERSION()'`,
   },
 };

@@ -1,4 +1,4 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck } from './shared';
 import type { EngineDefinition } from './types';
 
 /**
@@ -86,5 +86,14 @@ export const redis: EngineDefinition = {
     ].join('\n'),
     seedExtensions: [],
     snapshotMethod: 'stop',
+  },
+  upgrade: {
+    // Newer Redis versions load the RDB and AOF files older ones wrote; older ones refuse newer files.
+    refusal: (from, to) => commonUpgradeRefusal('Redis', from, to, '8.2'),
+    method: () => 'in-place',
+    explain: (from, to) =>
+      `Redis ${to} loads the append-only file and RDB of ${from} as they are. Dockbase stops the instance, keeps a snapshot of its data anyway (the rollback point), starts ${to} on the same data and checks that the server reports ${to}. About as long as the snapshot (about 1 s per GB) and loading the data.`,
+    // redis-cli authenticates with REDISCLI_AUTH from the container's environment.
+    versionScript: "redis-cli INFO server | sed -n 's/^redis_version:\\([0-9.]*\\).*/\\1/p'",
   },
 };

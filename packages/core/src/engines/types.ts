@@ -74,6 +74,65 @@ export interface DataTransfer {
   snapshotMethod: 'stop';
 }
 
+/**
+ * How data moves to a newer version. `in-place`: the new version opens the same volumes and upgrades them
+ * itself when it first starts (MySQL, MariaDB, MongoDB, Redis, and PostgreSQL within one major version).
+ * `dump-restore`: the new version cannot read the old data folder (PostgreSQL across major versions): every
+ * database is copied with the engine's own tools into a fresh volume.
+ */
+export type UpgradeMethod = 'in-place' | 'dump-restore';
+
+/**
+ * PostgreSQL's way across major versions: the old version runs in a worker container (no network) whose
+ * socket folder is a transfer volume; the new version runs in another worker that mounts the same volume and
+ * copies everything with its own `pg_dumpall` into its own `psql`. The scripts run in the new version's worker
+ * with one argument: the socket folder of the server to ask (the old one's through the transfer volume, or its
+ * own). They are fixed text and need no password (both servers trust their local socket).
+ */
+export interface DumpRestoreUpgrade {
+  /** Where the old version's server makes its socket: the transfer volume is mounted there in its worker. */
+  socketFolder: string;
+  /** Prints the server's version number (PostgreSQL's server_version_num, e.g. 170012). */
+  versionScript: string;
+  /** Prints the bytes all its databases take (the old data's size, for the copy's progress). */
+  sizeScript: string;
+  /** Prints one line per table of every database, `<db>.<schema>.<table> <rows>`, sorted: equal on both sides or no switch. */
+  fingerprintScript: string;
+  /**
+   * Copies every database and role from the server at "$1" into the local one, printing `dockbase-progress
+   * BYTES` (what the local server holds) about every second; fails on anything but the expected errors.
+   */
+  copyScript: string;
+  /** What the new data volume's name ends with (`dockbase-<instance>-<key>-<suffix>`), for a version's data. */
+  volumeSuffix(tag: string): string;
+  /** The version number `versionScript` printed, as the tag's numbers (170012 → [17]). */
+  parseVersion(output: string): number[] | undefined;
+}
+
+/** What an engine knows about moving its data to a newer version: rules, steps and checks, as data. */
+export interface EngineUpgrade {
+  /**
+   * Why going from `fromTag` to `toTag` is refused — a downgrade, a skipped release, a tag that names no
+   * version, the same version — as a sentence that names the way through; undefined when it is allowed.
+   */
+  refusal(fromTag: string, toTag: string): string | undefined;
+  method(fromTag: string, toTag: string): UpgradeMethod;
+  /** What will happen and how long it may take, for people (the instance's name is filled in by the UI). */
+  explain(fromTag: string, toTag: string): string;
+  /** Shell, run in the running container: prints the server's own version first on stdout (in-place). */
+  versionScript: string;
+  /**
+   * Shell, run in the running container: makes the data's compatibility level that of the running server
+   * (MongoDB's featureCompatibilityVersion) and prints its version like `versionScript`. Run on the old
+   * version before the switch (its data must be at its own level) and on the new one after it starts.
+   */
+  alignScript?: string;
+  /** What `alignScript` is called for people ("the feature compatibility version"). */
+  alignWhat?: string;
+  /** Across major versions (PostgreSQL). */
+  dumpRestore?: DumpRestoreUpgrade;
+}
+
 export interface EngineDefinition {
   id: EngineId;
   displayName: string;
@@ -108,4 +167,6 @@ export interface EngineDefinition {
   readyLogPattern?: RegExp;
   /** Export, import and seed files with the engine's own tools. */
   transfer: DataTransfer;
+  /** Moving to a newer version with the data. */
+  upgrade: EngineUpgrade;
 }

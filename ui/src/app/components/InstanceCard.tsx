@@ -18,8 +18,10 @@ import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import RestartAltIcon from '@mui/icons-material/RestartAlt';
 import StopIcon from '@mui/icons-material/Stop';
 import TerminalIcon from '@mui/icons-material/Terminal';
+import UndoIcon from '@mui/icons-material/Undo';
+import UpgradeIcon from '@mui/icons-material/Upgrade';
 import { useId, useState, type ReactNode } from 'react';
-import { getEngine, isActive, type Instance } from '@dockbase/core';
+import { getEngine, isActive, type Instance, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from '../hooks/useInstanceActions';
 import { useServerAnswered } from '../hooks/useServerAnswered';
 import { ConnectionString } from './ConnectionString';
@@ -50,6 +52,11 @@ export interface InstanceCardProps {
   onSnapshots(): void;
   onExport(): void;
   onImport(): void;
+  /** Upgrade to a newer version with the data. */
+  onUpgrade(): void;
+  /** The rollback point that applies now (from before an upgrade to the version it runs): Roll back is offered. */
+  rollbackPoint?: RollbackPoint | undefined;
+  onRollback(): void;
 }
 
 function ActionButton(props: { label: string; icon: ReactNode; spinning: boolean; disabled: boolean; onClick(): void; color?: 'error' }) {
@@ -100,6 +107,7 @@ export function InstanceCard(props: InstanceCardProps) {
               {customImage ? ` (${instance.image})` : ''} · port {instance.hostPort} on {instance.bindAddress}
               {instance.bindAddress === '127.0.0.1' ? ' (this computer only)' : ' (your network)'}
               {instance.volumes.length === 0 ? ' · data not persisted' : ''}
+              {props.rollbackPoint ? ` · upgraded from ${props.rollbackPoint.tag}` : ''}
             </Typography>
             <ConnectionString instance={instance} />
           </Stack>
@@ -113,6 +121,8 @@ export function InstanceCard(props: InstanceCardProps) {
           <ActionButton label="Snapshot" icon={<PhotoCameraOutlinedIcon />} spinning={false} disabled={isBusy} onClick={props.onSnapshots} />
           <ActionButton label="Export" icon={<DownloadIcon />} spinning={false} disabled={isBusy || instance.status !== 'running'} onClick={props.onExport} />
           <ActionButton label="Import" icon={<UploadIcon />} spinning={false} disabled={isBusy || instance.status !== 'running'} onClick={props.onImport} />
+          <ActionButton label="Upgrade" icon={<UpgradeIcon />} spinning={false} disabled={isBusy} onClick={props.onUpgrade} />
+          {props.rollbackPoint && <ActionButton label="Roll back" icon={<UndoIcon />} spinning={false} disabled={isBusy} onClick={props.onRollback} />}
           <ActionButton label="Delete" icon={<DeleteOutlineIcon />} spinning={busy === 'delete'} disabled={isBusy} onClick={props.onDelete} color="error" />
           <Box sx={{ flex: 1 }} />
           {props.withDetails && (

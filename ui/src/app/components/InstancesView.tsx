@@ -5,11 +5,12 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import { useState } from 'react';
-import type { Instance } from '@dockbase/core';
+import type { Instance, RollbackPoint } from '@dockbase/core';
 import { useBackend } from '../hooks/useBackend';
 import { useContainerViews } from '../hooks/useContainerViews';
 import { useInstanceActions } from '../hooks/useInstanceActions';
 import { useInstances } from '../hooks/useInstances';
+import { useRollbackPoints } from '../hooks/useRollbackPoints';
 import { CreateInstanceDialog } from './CreateInstanceDialog';
 import { DeleteDialog } from './DeleteDialog';
 import { EmptyState } from './EmptyState';
@@ -18,6 +19,7 @@ import { InstanceCard } from './InstanceCard';
 import { LogsPanel } from './LogsPanel';
 import { SnapshotsDialog } from './SnapshotsDialog';
 import { ExportDialog, ImportDialog } from './TransferDialogs';
+import { RollbackDialog, UpgradeDialog } from './UpgradeDialogs';
 
 /** The tab's home: every instance, live, with its actions; the way to create one. */
 export function InstancesView() {
@@ -28,9 +30,14 @@ export function InstancesView() {
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Instance | undefined>();
   // Data-safety dialogs follow the live instance (its status changes while a snapshot stops and starts it).
-  const [dataDialog, setDataDialog] = useState<{ kind: 'snapshots' | 'export' | 'import'; id: string } | undefined>();
+  // An upgrade's and a roll back's too (the container and the version change under them); a roll back keeps the
+  // point it was opened for, which it uses up.
+  const [dataDialog, setDataDialog] = useState<
+    { kind: 'snapshots' | 'export' | 'import' | 'upgrade'; id: string } | { kind: 'rollback'; id: string; point: RollbackPoint } | undefined
+  >();
   const dialogInstance = dataDialog && instances?.find((i) => i.id === dataDialog.id);
   const closeDataDialog = () => setDataDialog(undefined);
+  const rollbackPoints = useRollbackPoints(Boolean(instances?.length));
 
   return (
     <Stack component="main" spacing={3} sx={{ p: 3, minWidth: 0 }}>
@@ -76,6 +83,12 @@ export function InstancesView() {
               onSnapshots={() => setDataDialog({ kind: 'snapshots', id: instance.id })}
               onExport={() => setDataDialog({ kind: 'export', id: instance.id })}
               onImport={() => setDataDialog({ kind: 'import', id: instance.id })}
+              onUpgrade={() => setDataDialog({ kind: 'upgrade', id: instance.id })}
+              rollbackPoint={rollbackPoints.pointFor(instance)}
+              onRollback={() => {
+                const point = rollbackPoints.pointFor(instance);
+                if (point) setDataDialog({ kind: 'rollback', id: instance.id, point });
+              }}
             />
           ))}
         </Stack>
@@ -94,6 +107,8 @@ export function InstancesView() {
       <SnapshotsDialog instance={dataDialog?.kind === 'snapshots' ? dialogInstance : undefined} onClose={closeDataDialog} />
       <ExportDialog instance={dataDialog?.kind === 'export' ? dialogInstance : undefined} onClose={closeDataDialog} />
       <ImportDialog instance={dataDialog?.kind === 'import' ? dialogInstance : undefined} onClose={closeDataDialog} />
+      <UpgradeDialog instance={dataDialog?.kind === 'upgrade' ? dialogInstance : undefined} onClose={closeDataDialog} />
+      <RollbackDialog instance={dataDialog?.kind === 'rollback' ? dialogInstance : undefined} point={dataDialog?.kind === 'rollback' ? dataDialog.point : undefined} onClose={closeDataDialog} />
     </Stack>
   );
 }
