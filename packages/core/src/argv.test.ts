@@ -31,7 +31,8 @@ describe('createContainerArgs', () => {
       '--publish', '127.0.0.1:6380:6379',
       '--mount',
       'type=volume,source=dockbase-cache-data,target=/data,volume-label=io.dockbase.volume=data,volume-label=io.dockbase.engine=redis,' +
-        'volume-label=io.dockbase.tag=8.2,volume-label=io.dockbase.name=cache,volume-label=io.dockbase.mount=/data,volume-label=io.dockbase.schema=1',
+        'volume-label=io.dockbase.tag=8.2,volume-label=io.dockbase.name=cache,volume-label=io.dockbase.mount=/data,volume-label=io.dockbase.schema=1,' +
+        'volume-label=io.dockbase.instance=a1b2c3d4e5f6',
       '--health-cmd', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
       '--health-interval', '2s',
       '--health-timeout', '5s',

@@ -5,6 +5,7 @@
 import { getEngine, type DataMount, type EngineId } from './engines';
 import { imageRef, type InstanceSpec } from './instance';
 import { LABEL, containerLabels, volumeLabels } from './labels';
+import type { RestartPolicy } from './parse';
 
 const JSON_FORMAT = '{{json .}}';
 
@@ -58,11 +59,27 @@ export function volumeRemoveArgs(names: readonly string[]): string[] {
 export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
   password: string;
   volumes: VolumePlan[];
+  /** "Start with Docker" (`unless-stopped`); none by default. */
+  restartPolicy?: RestartPolicy;
+  /** A memory limit in bytes; none by default. */
+  memoryBytes?: number;
 }
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  return { ...plan, volumes: plan.volumes.map((v) => v.name) };
+  const { id, name, engine, image, tag, hostPort, bindAddress, user, database } = plan;
+  return {
+    id,
+    name,
+    engine,
+    image,
+    tag,
+    hostPort,
+    bindAddress,
+    volumes: plan.volumes.map((v) => v.name),
+    ...(user ? { user } : {}),
+    ...(database ? { database } : {}),
+  };
 }
 
 /**
@@ -74,10 +91,14 @@ export function createContainerArgs(plan: CreatePlan, options: { start?: boolean
   const health = engine.healthcheck(engine.containerPort);
   const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
   for (const [k, v] of Object.entries(containerLabels(specOf(plan)))) args.push('--label', `${k}=${v}`);
-  for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', `${k}=${v}`);
+  const accounts = { ...(plan.user ? { user: plan.user } : {}), ...(plan.database ? { database: plan.database } : {}) };
+  for (const [k, v] of Object.entries(engine.environment(plan.password, accounts))) args.push('--env', `${k}=${v}`);
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
+  if (plan.restartPolicy && plan.restartPolicy !== 'no') args.push('--restart', plan.restartPolicy);
+  if (plan.memoryBytes) args.push('--memory', String(plan.memoryBytes));
   for (const v of plan.volumes) {
-    const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name }));
+    const owner = { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.id, ...accounts };
+    const labels = Object.entries(volumeLabels(v.mount, owner));
     args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
   args.push(
@@ -90,6 +111,15 @@ export function createContainerArgs(plan: CreatePlan, options: { start?: boolean
   );
   args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
   return args;
+}
+
+export function unpauseArgs(containerId: string): string[] {
+  return ['unpause', containerId];
+}
+
+/** Renames a container (an edit sets the old one aside under another name until the new one serves). */
+export function renameArgs(containerId: string, newName: string): string[] {
+  return ['rename', containerId, newName];
 }
 
 export function startArgs(containerId: string): string[] {
@@ -139,6 +169,49 @@ export const WATCHED_EVENTS = [
 export function probeArgs(containerId: string, engineId: EngineId): string[] {
   const engine = getEngine(engineId);
   return ['exec', containerId, 'sh', '-c', engine.healthcheck(engine.containerPort).command];
+}
+
+/** Runs one of the engine's fixed credential scripts (verifyPassword, applyPassword) inside the container. */
+export function credentialScriptArgs(containerId: string, script: string): string[] {
+  return ['exec', containerId, 'sh', '-c', script];
+}
+
+/** Proves the container's configured password authenticates, with the engine's own client. */
+export function verifyPasswordArgs(containerId: string, engineId: EngineId): string[] {
+  const engine = getEngine(engineId);
+  return credentialScriptArgs(containerId, engine.verifyPassword(engine.containerPort));
+}
+
+/** Sets the data's password to the container's configured one (engines that allow it: see applyPassword). */
+export function applyPasswordArgs(containerId: string, engineId: EngineId): string[] {
+  const script = getEngine(engineId).applyPassword;
+  if (!script) throw new Error(`${engineId} has no way to set a password without the old one`);
+  return credentialScriptArgs(containerId, script);
+}
+
+/** docker's record of several containers at once (their state, for the reason a run ended). */
+export function inspectContainersArgs(containerIds: readonly string[]): string[] {
+  return ['container', 'inspect', ...containerIds];
+}
+
+/** Dockbase's data volumes that no container uses: the data deleted instances left behind. */
+export function keptVolumesArgs(): string[] {
+  return ['volume', 'ls', '--filter', `label=${LABEL.volume}`, '--filter', 'dangling=true', '--format', JSON_FORMAT];
+}
+
+/** The size of every volume (docker computes them on request: slow on big disks, never polled). */
+export function volumeSizesArgs(): string[] {
+  return ['system', 'df', '--verbose', '--format', '{{json .Volumes}}'];
+}
+
+/** CPU and memory of running containers, one sample each (no stream). */
+export function statsArgs(containerIds: readonly string[]): string[] {
+  return ['stats', '--no-stream', '--no-trunc', '--format', JSON_FORMAT, ...containerIds];
+}
+
+/** The tags of an image repository present on this engine. */
+export function localImagesArgs(image: string): string[] {
+  return ['image', 'ls', '--format', JSON_FORMAT, image];
 }
 
 export function versionArgs(): string[] {

@@ -22,7 +22,7 @@ describe('creating an instance', () => {
       ['ps --all --quiet', { stdout: 'c0ffee\n' }],
     ]);
     const error = await createDockbase(cli).creation.create(input).catch((e: Error) => e);
-    expect(error).toMatchObject({ code: 'command-failed', message: 'Could not create app: docker: Error response from daemon: invalid argument "POSTGRES_PASSWORD=********".' });
+    expect(error).toMatchObject({ code: 'command-failed', message: 'Could not create app: invalid argument "POSTGRES_PASSWORD=********"' });
     expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['ps --all', 'image inspect', 'volume inspect', 'create --pull', 'ps --all', 'rm --force', 'volume rm']);
     expect(cli.calls.at(-2)).toEqual(['rm', '--force', '--volumes', 'c0ffee']);
     expect(cli.calls.at(-1)).toEqual(['volume', 'rm', 'dockbase-app-data']);

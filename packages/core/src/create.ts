@@ -15,14 +15,16 @@ import {
   type CreatePlan,
   type VolumePlan,
 } from './argv';
+import { localImagesArgs } from './argv';
 import { getEngine, type EngineDefinition } from './engines';
 import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from './errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from './instance';
-import { LABEL, instanceFromLabels, containerLabels } from './labels';
+import { instanceFromLabels, containerLabels, volumeOwner } from './labels';
+import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
 import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from './parse';
 import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from './runner';
-import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage } from './validation';
+import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from './validation';
 
 export interface CreateOptions {
   /** Start the container once created (the UI's create flow); a failed start removes what was made. */
@@ -31,6 +33,9 @@ export interface CreateOptions {
   signal?: AbortSignal;
 }
 
+/** A new instance, and the kept data it reuses (whose password, user and database it inherits). */
+export type CreatedInstance = Instance & { reusedData?: KeptData };
+
 export class InstanceCreation {
   constructor(private readonly docker: DockerRunner) {}
 
@@ -38,11 +43,16 @@ export class InstanceCreation {
   async usage(): Promise<EngineUsage> {
     const all = parseContainerSummaries((await this.docker.run(listAllContainersArgs(), 'list containers')).stdout);
     const names = new Set<string>();
-    const ports = new Set<number>();
+    const ports = new Map<number, PortHolder>();
     for (const c of all) {
+      const container = c.names[0] ?? '';
       c.names.forEach((n) => names.add(n));
-      c.publishedPorts.forEach((p) => ports.add(p));
-      if (c.claimedPort) ports.add(c.claimedPort);
+      // A running holder wins over a stopped one: it is the one that blocks.
+      const hold = (port: number) => {
+        if (!ports.get(port)?.running) ports.set(port, { container, running: c.running });
+      };
+      c.publishedPorts.forEach(hold);
+      if (c.claimedPort) hold(c.claimedPort);
     }
     return { names, ports };
   }
@@ -53,7 +63,7 @@ export class InstanceCreation {
    * create the named volumes or reuse kept ones. On any failure, whatever this call made is removed again.
    * Returns the instance as `list` reads it from the labels.
    */
-  async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<Instance> {
+  async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<CreatedInstance> {
     const fields = validateCreateInput(input);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     const engine = getEngine(input.engine);
@@ -77,6 +87,12 @@ export class InstanceCreation {
       const info = existing.get(v.name);
       if (info) checkReusableVolume(v, info, engine, input.tag);
     }
+    // Kept data: the instance takes back the id it had (its notes and history) and the user and database
+    // the data was initialised with (the image's variables do nothing on a folder that is not empty).
+    const reused = groupKeptData([...existing.values()])[0];
+    const owner = [...existing.values()].map((v) => volumeOwner(v.labels)).find((o) => o !== undefined);
+    const user = existing.size > 0 ? owner?.user : input.user || undefined;
+    const database = existing.size > 0 ? owner?.database : input.database || undefined;
 
     if (!hasImage) {
       await pullImage(this.docker, ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
@@ -84,7 +100,9 @@ export class InstanceCreation {
     throwIfAborted(options.signal);
 
     const plan: CreatePlan = {
-      id: newInstanceId(),
+      id: owner?.instanceId && /^[0-9a-f]{12}$/.test(owner.instanceId) ? owner.instanceId : newInstanceId(),
+      ...(user ? { user } : {}),
+      ...(database ? { database } : {}),
       name: input.name,
       engine: engine.id,
       image,
@@ -112,7 +130,24 @@ export class InstanceCreation {
       statusText: started ? 'Up Less than a second (health: starting)' : 'Created',
     });
     if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
-    return instance;
+    return reused ? { ...instance, reusedData: reused } : instance;
+  }
+
+  /** The tags of an image present on this engine (one `docker image ls`): versions that need no download. */
+  async localTags(image: string): Promise<string[]> {
+    const r = await this.docker.tryRun(localImagesArgs(image));
+    if (r.code !== 0) return [];
+    const tags = new Set<string>();
+    for (const line of r.stdout.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const tag = (JSON.parse(line) as { Tag?: unknown }).Tag;
+        if (typeof tag === 'string' && tag && tag !== '<none>') tags.add(tag);
+      } catch {
+        // not a JSON line: skipped
+      }
+    }
+    return [...tags];
   }
 
   /** The named volumes that already exist, with their labels. */
@@ -135,22 +170,8 @@ export class InstanceCreation {
   }
 }
 
-/** Refuses a volume that exists but does not hold this engine's data in a version it can open. */
+/** Refuses a volume that exists but does not hold this engine's data in a version it can open (the form's rule too). */
 function checkReusableVolume(v: VolumePlan, info: VolumeInfo, engine: EngineDefinition, tag: string): void {
-  const labels = info.labels;
-  if (labels[LABEL.volume] !== v.mount.key || labels[LABEL.engine] !== engine.id) {
-    throw new DockbaseError(
-      'volume-conflict',
-      `A volume named ${v.name} already exists and does not hold ${engine.displayName} data from Dockbase. Choose another name.`,
-      'name',
-    );
-  }
-  const oldTag = labels[LABEL.tag] ?? '';
-  if (!engine.canReuseData(oldTag, tag) || (labels[LABEL.mountPath] && labels[LABEL.mountPath] !== v.mount.path)) {
-    throw new DockbaseError(
-      'volume-conflict',
-      `Volume ${v.name} holds ${engine.displayName} ${oldTag} data, which version ${tag} cannot open. Use version ${oldTag}, or another name.`,
-      'tag',
-    );
-  }
+  const problem = reuseProblem(ownerOfVolume(info), v.name, v.mount, engine, tag);
+  if (problem) throw new DockbaseError('volume-conflict', problem.message, problem.field);
 }

@@ -4,18 +4,30 @@
  */
 import type { DockerCli } from '@dockbase/docker-cli';
 import { InstanceCreation } from './create';
+import { Credentials } from './credentials';
+import { InstanceEditing } from './edit';
+import { KeptDataCatalog } from './kept-data';
 import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
+import { ResourceUsage } from './resource-usage';
 import { DockerRunner } from './runner';
 
 export interface Dockbase {
-  /** List, read, connect, start, stop, restart, delete, logs, events. */
+  /** List, read, connect, start, stop, restart, unpause, delete, logs, events. */
   readonly lifecycle: InstanceLifecycle;
-  /** Create, with its checks and rollback; the names and ports in use. */
+  /** Create, with its checks and rollback; the names and ports in use; the versions already downloaded. */
   readonly creation: InstanceCreation;
   /** Wait until a server answers, or until docker reports it healthy. */
   readonly readiness: Readiness;
+  /** Whether a password opens an instance's data; setting it there where the engine allows it. */
+  readonly credentials: Credentials;
+  /** Change port, exposure, password, restart policy, memory limit: the container replaced, with rollback. */
+  readonly editing: InstanceEditing;
+  /** The data deleted instances left behind. */
+  readonly keptData: KeptDataCatalog;
+  /** CPU, memory and data size, measured on request. */
+  readonly resources: ResourceUsage;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
 }
@@ -23,10 +35,17 @@ export interface Dockbase {
 export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
+  const creation = new InstanceCreation(docker);
+  const readiness = new Readiness(docker, lifecycle);
+  const credentials = new Credentials(docker, readiness);
   return {
     lifecycle,
-    creation: new InstanceCreation(docker),
-    readiness: new Readiness(docker, lifecycle),
+    creation,
+    readiness,
+    credentials,
+    editing: new InstanceEditing(docker, lifecycle, readiness, credentials, () => creation.usage()),
+    keptData: new KeptDataCatalog(docker),
+    resources: new ResourceUsage(docker),
     pull: (ref, options) => pullImage(docker, ref, options),
   };
 }

@@ -25,15 +25,40 @@ export interface Instance {
   containerId: string;
   /** Docker's own status text ("Up 3 minutes (healthy)"). */
   statusText: string;
+  /** The user its connection string names, when not the engine's admin user (POSTGRES_USER, MYSQL_USER…). */
+  user?: string;
+  /** The database its connection string names, when not the engine's default (POSTGRES_DB, MYSQL_DATABASE…). */
+  database?: string;
+  /**
+   * Why its last run ended badly (killed, out of memory, crashed, or could not start), from docker's own
+   * record of the container; absent after a clean stop and once it starts again successfully.
+   */
+  failure?: InstanceFailure;
+}
+
+/** How the last run of a container ended, when it did not end cleanly. */
+export interface InstanceFailure {
+  kind: 'out-of-memory' | 'killed' | 'crashed' | 'start-failed';
+  /** What a user reads: "Killed by the kernel: out of memory", "Could not start: port 5432 is in use"… */
+  summary: string;
+  exitCode?: number;
+  /** When it ended (ISO 8601), if docker says. */
+  at?: string;
 }
 
 /** What an instance is, whatever its container is doing: what its labels record. */
-export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes'>;
+export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'user' | 'database'>;
 
-/** What the UI shows in the status chip. */
-export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'error';
+/**
+ * What the UI shows in the status chip. `killed` and `out-of-memory` are runs that ended by SIGKILL (a
+ * `docker kill`, a stop that timed out, the kernel's OOM killer): not a clean stop.
+ */
+export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'paused' | 'killed' | 'out-of-memory' | 'error';
 
-export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'>): DisplayStatus {
+/** Exit codes of a clean stop: 0, or 143 (SIGTERM, which `docker stop` sends, not handled by the process). */
+const CLEAN_EXIT = [0, 143];
+
+export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>): DisplayStatus {
   switch (i.status) {
     case 'running':
       if (i.health === 'starting') return 'starting';
@@ -42,18 +67,39 @@ export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'
       return 'running';
     case 'restarting':
       return 'starting';
+    case 'paused':
+      return 'paused';
     case 'exited':
-      // 0 is a clean stop; 137/143 are SIGKILL/SIGTERM, i.e. stopped on request.
-      return i.exitCode === undefined || [0, 137, 143].includes(i.exitCode) ? 'stopped' : 'error';
+      if (i.failure?.kind === 'out-of-memory') return 'out-of-memory';
+      if (i.failure?.kind === 'killed' || (i.failure === undefined && i.exitCode === 137)) return 'killed';
+      if (i.failure) return 'error';
+      return i.exitCode === undefined || CLEAN_EXIT.includes(i.exitCode) ? 'stopped' : 'error';
     case 'dead':
       return 'error';
+    case 'created':
+      // Created but never started: only a failed start leaves a reason.
+      return i.failure ? 'error' : 'stopped';
     default:
       return 'stopped';
   }
 }
 
+/** Whether docker's record of the container may hold a reason worth showing (one inspect answers it). */
+export function mayHaveFailed(i: Pick<Instance, 'status' | 'exitCode'>): boolean {
+  if (i.status === 'dead' || i.status === 'created') return true;
+  if (i.status === 'exited') return i.exitCode === undefined || !CLEAN_EXIT.includes(i.exitCode);
+  return false;
+}
+
 export function isActive(i: Pick<Instance, 'status'>): boolean {
   return i.status === 'running' || i.status === 'restarting' || i.status === 'paused';
+}
+
+/** How long it has been up, from docker's status text ("Up 3 minutes (healthy)" → "3 minutes"); undefined when not up. */
+export function uptimeOf(i: Pick<Instance, 'status' | 'statusText'>): string | undefined {
+  if (i.status !== 'running' && i.status !== 'paused') return undefined;
+  const m = /^Up (.+?)(?: \((?:healthy|unhealthy|health: starting|Paused)\))*$/i.exec(i.statusText.trim());
+  return m?.[1];
 }
 
 /** Names of the data volumes of an instance: `dockbase-<name>-<key>`. */

@@ -15,6 +15,9 @@ export const LABEL = {
   port: 'io.dockbase.port',
   bind: 'io.dockbase.bind',
   volumes: 'io.dockbase.volumes',
+  /** The user and database the connection string names, when they are not the engine's defaults. */
+  user: 'io.dockbase.user',
+  database: 'io.dockbase.database',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -35,14 +38,23 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     [LABEL.port]: String(spec.hostPort),
     [LABEL.bind]: spec.bindAddress,
     [LABEL.volumes]: spec.volumes.join(' '),
+    ...(spec.user ? { [LABEL.user]: spec.user } : {}),
+    ...(spec.database ? { [LABEL.database]: spec.database } : {}),
   };
 }
 
-/** Whose data a volume holds, so that a later create can reuse it safely. */
+/**
+ * Whose data a volume holds, so that a later create can reuse it safely: the engine and version that wrote
+ * it, the instance (its id keeps notes and history with the data), and the user and database it was
+ * initialised with (the image's variables act only on an empty folder).
+ */
 export interface VolumeOwner {
   engine: EngineId;
   tag: string;
   instanceName: string;
+  instanceId?: string;
+  user?: string;
+  database?: string;
 }
 
 export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<string, string> {
@@ -53,6 +65,25 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     [LABEL.name]: owner.instanceName,
     [LABEL.mountPath]: mount.path,
     [LABEL.schema]: LABEL_SCHEMA,
+    ...(owner.instanceId ? { [LABEL.instance]: owner.instanceId } : {}),
+    ...(owner.user ? { [LABEL.user]: owner.user } : {}),
+    ...(owner.database ? { [LABEL.database]: owner.database } : {}),
+  };
+}
+
+/** The owner a data volume's labels record; undefined for a volume Dockbase did not label. */
+export function volumeOwner(labels: Readonly<Record<string, string>>): (VolumeOwner & { mountKey: string }) | undefined {
+  const engine = labels[LABEL.engine] ?? '';
+  const mountKey = labels[LABEL.volume];
+  if (!mountKey || !isEngineId(engine)) return undefined;
+  return {
+    engine,
+    mountKey,
+    tag: labels[LABEL.tag] ?? '',
+    instanceName: labels[LABEL.name] ?? '',
+    ...(labels[LABEL.instance] ? { instanceId: labels[LABEL.instance] } : {}),
+    ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
+    ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
   };
 }
 
@@ -91,6 +122,8 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     createdAt: facts.createdAt,
     containerId: facts.containerId,
     statusText: facts.statusText,
+    ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
+    ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
   };
 }
 

@@ -2,8 +2,8 @@
  * How every use case runs docker: over the DockerCli port, with docker's failures turned into typed,
  * redacted errors. A CLI that cannot run at all, or an engine that does not answer, is `engine-unavailable`.
  */
-import type { DockerCli, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
-import { cancelled, commandFailed, engineUnavailable, looksLikeEngineDown } from './errors';
+import { isBridgeFailure, type DockerCli, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
+import { bridgeUnavailable, cancelled, commandFailed, engineUnavailable, looksLikeEngineDown } from './errors';
 
 export class DockerRunner {
   constructor(readonly cli: DockerCli) {}
@@ -24,6 +24,7 @@ export class DockerRunner {
       if ((e as Error)?.name === 'AbortError') throw cancelled();
       throw engineUnavailable();
     }
+    if (r.code !== 0 && isBridgeFailure(r.stderr)) throw bridgeUnavailable();
     if (r.code !== 0 && looksLikeEngineDown(r.stderr)) throw engineUnavailable();
     return r;
   }

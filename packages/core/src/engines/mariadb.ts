@@ -1,5 +1,10 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, envValue, healthcheck, withClient } from './shared';
 import type { EngineDefinition } from './types';
+
+const ACCOUNTS = { user: 'MARIADB_USER', database: 'MARIADB_DATABASE' } as const;
+
+/** The root password as the container's env holds it (MYSQL_ROOT_PASSWORD is the image's fallback). */
+const ROOT_PASSWORD = '"${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"';
 
 /** Official image `mariadb`. Its bundled healthcheck.sh knows when InnoDB is initialised. */
 export const mariadb: EngineDefinition = {
@@ -13,7 +18,14 @@ export const mariadb: EngineDefinition = {
   stopTimeoutSeconds: 30,
   dataMounts: () => [{ key: 'data', path: '/var/lib/mysql' }],
   canReuseData: () => true,
-  environment: (password) => ({ MARIADB_ROOT_PASSWORD: password }),
+  // The image creates MARIADB_USER only together with MARIADB_PASSWORD: the user gets the same password.
+  environment: (password, accounts) => ({
+    MARIADB_ROOT_PASSWORD: password,
+    ...accountEnvironment(ACCOUNTS, accounts),
+    ...(accounts?.user ? { MARIADB_PASSWORD: password } : {}),
+  }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MARIADB_ROOT_PASSWORD') ?? envValue(env, 'MYSQL_ROOT_PASSWORD'),
   healthcheck: () => healthcheck('healthcheck.sh --connect --innodb_initialized', 120),
@@ -21,4 +33,10 @@ export const mariadb: EngineDefinition = {
   checkPassword: checkCommonPassword,
   // The init server runs with networking off and logs port: 0.
   readyLogPattern: /ready for connections.*port: 3306/,
+  passwordInData: true,
+  // MYSQL_PWD: the client reads the password from its environment, not its command line.
+  verifyPassword: (port) =>
+    withClient('mariadb', `MYSQL_PWD=${ROOT_PASSWORD} mariadb --protocol=tcp -h 127.0.0.1 -P ${port} -uroot --connect-timeout=10 -e 'SELECT 1' >/dev/null`),
+  clientName: 'mariadb',
+  clientShell: `MYSQL_PWD=${ROOT_PASSWORD} exec mariadb -uroot \${MARIADB_DATABASE:+"$MARIADB_DATABASE"}`,
 };

@@ -1,7 +1,13 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, envValue, healthcheck, withClient } from './shared';
 import type { EngineDefinition } from './types';
 
 const ROOT_USER = 'root';
+
+/** MongoDB's image creates no user of its own: only the initial database is a choice. */
+const ACCOUNTS = { database: 'MONGO_INITDB_DATABASE' } as const;
+
+/** Authenticates as the root user from the container's env (mongosh reads process.env: no password on a command line). */
+const AUTH = 'db.getSiblingDB("admin").auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD)';
 
 /** Official image `mongo`. Both the data and the config folders must persist. */
 export const mongo: EngineDefinition = {
@@ -19,7 +25,13 @@ export const mongo: EngineDefinition = {
   ],
   canReuseData: () => true,
   // With only one of the two set the image refuses to start; with neither it runs WITHOUT auth.
-  environment: (password) => ({ MONGO_INITDB_ROOT_USERNAME: ROOT_USER, MONGO_INITDB_ROOT_PASSWORD: password }),
+  environment: (password, accounts) => ({
+    MONGO_INITDB_ROOT_USERNAME: ROOT_USER,
+    MONGO_INITDB_ROOT_PASSWORD: password,
+    ...accountEnvironment(ACCOUNTS, accounts),
+  }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MONGO_INITDB_ROOT_PASSWORD'),
   // The init server listens on 127.0.0.1 only, the real one on every interface: probing the container's
@@ -28,4 +40,9 @@ export const mongo: EngineDefinition = {
     healthcheck(`mongosh --quiet --host "$(hostname -i)" --port ${port} --eval 'quit(db.adminCommand("ping").ok ? 0 : 2)'`, 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
+  passwordInData: true,
+  // A failed auth() throws, and mongosh then exits non-zero.
+  verifyPassword: (port) => withClient('mongosh', `mongosh --quiet --host 127.0.0.1 --port ${port} --eval '${AUTH}' >/dev/null`),
+  clientName: 'mongosh',
+  clientShell: `exec mongosh --quiet --shell --eval '${AUTH}; db = db.getSiblingDB(process.env.MONGO_INITDB_DATABASE || "test")'`,
 };

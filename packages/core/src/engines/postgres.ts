@@ -1,8 +1,13 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck, majorOf } from './shared';
+import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, envValue, healthcheck, majorOf, withClient } from './shared';
 import type { EngineDefinition } from './types';
 
 /** Official image `postgres`. Versions 18 and later keep PGDATA under /var/lib/postgresql/<major>/docker. */
 const LATEST_MAJOR = 18;
+
+const ACCOUNTS = { user: 'POSTGRES_USER', database: 'POSTGRES_DB' } as const;
+
+/** The role Dockbase connects as: POSTGRES_USER when the container sets it, the image's `postgres` otherwise. */
+const ROLE = '"${POSTGRES_USER:-postgres}"';
 
 export const postgres: EngineDefinition = {
   id: 'postgres',
@@ -22,10 +27,31 @@ export const postgres: EngineDefinition = {
     // Major versions do not read each other's data folders (pg_upgrade is needed).
     return (majorOf(fromTag) ?? LATEST_MAJOR) === (majorOf(toTag) ?? LATEST_MAJOR);
   },
-  environment: (password) => ({ POSTGRES_PASSWORD: password }),
+  environment: (password, accounts) => ({ POSTGRES_PASSWORD: password, ...accountEnvironment(ACCOUNTS, accounts) }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'POSTGRES_PASSWORD'),
   healthcheck: (port) => healthcheck(`pg_isready -h 127.0.0.1 -p ${port} -U postgres -d postgres`, 60),
-  connectionUri: (parts) => buildUri('postgresql', parts, 'postgres'),
+  // POSTGRES_DB defaults to the user's name in the image.
+  connectionUri: (parts) => buildUri('postgresql', parts, encodeURIComponent(parts.user)),
   checkPassword: checkCommonPassword,
+  passwordInData: true,
+  // Over TCP, as a client outside would connect: the local socket is trusted inside the container.
+  verifyPassword: (port) =>
+    withClient('psql', `PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=10 psql -X -q -w -h 127.0.0.1 -p ${port} -U ${ROLE} -d postgres -tAc 'SELECT 1' >/dev/null`),
+  // The image trusts its local socket, so the role's password can be set without the old one. psql reads
+  // the new one from the environment and quotes it itself (:'pw'): it is on no command line, in no SQL text.
+  applyPassword: withClient(
+    'psql',
+    [
+      `psql -X -q -v ON_ERROR_STOP=1 -U ${ROLE} -d postgres <<'SQL'`,
+      '\\set pw `printenv POSTGRES_PASSWORD`',
+      '\\set role `printenv POSTGRES_USER || echo postgres`',
+      "ALTER ROLE :\"role\" WITH PASSWORD :'pw';",
+      'SQL',
+    ].join('\n'),
+  ),
+  clientName: 'psql',
+  clientShell: 'PGPASSWORD="$POSTGRES_PASSWORD" exec psql -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}" -d "${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"',
 };

@@ -1,4 +1,4 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { buildUri, checkCommonPassword, envValue, healthcheck, withClient } from './shared';
 import type { EngineDefinition } from './types';
 
 /**
@@ -18,6 +18,8 @@ export const redis: EngineDefinition = {
   canReuseData: () => true,
   // Lets the healthcheck's redis-cli authenticate without the password on its command line.
   environment: (password) => ({ REDISCLI_AUTH: password }),
+  accountVariables: {},
+  readAccounts: () => ({}),
   command: (password) => ['redis-server', '--appendonly', 'yes', '--requirepass', password],
   readPassword: ({ cmd, env }) => {
     const i = cmd.indexOf('--requirepass');
@@ -34,4 +36,10 @@ export const redis: EngineDefinition = {
     return undefined;
   },
   readyLogPattern: /Ready to accept connections/,
+  // The server takes its password from its command line at every start: its data holds none.
+  passwordInData: false,
+  // redis-cli reads REDISCLI_AUTH from the container's env; an error reply is compared away, as in the probe.
+  verifyPassword: (port) => withClient('redis-cli', `[ "$(redis-cli -h 127.0.0.1 -p ${port} ping 2>&1)" = PONG ]`),
+  clientName: 'redis-cli',
+  clientShell: 'exec redis-cli',
 };

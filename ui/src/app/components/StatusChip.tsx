@@ -7,7 +7,10 @@ const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> 
   healthy: { label: 'Healthy', color: 'success' },
   starting: { label: 'Starting', color: 'info' },
   unhealthy: { label: 'Unhealthy', color: 'warning' },
+  paused: { label: 'Paused', color: 'warning' },
   stopped: { label: 'Stopped', color: 'default' },
+  killed: { label: 'Killed', color: 'error' },
+  'out-of-memory': { label: 'Out of memory', color: 'error' },
   error: { label: 'Error', color: 'error' },
 };
 

@@ -14,7 +14,7 @@ interface FormValues {
   exposeOnNetwork: boolean;
 }
 
-const NOTHING_TAKEN: EngineUsage = { names: new Set(), ports: new Set() };
+const NOTHING_TAKEN: EngineUsage = { names: new Set(), ports: new Map() };
 
 function initialValues(engine: EngineId): FormValues {
   return {
