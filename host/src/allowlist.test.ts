@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DOCKER_ALLOWLIST, refusal } from './allowlist';
-import { probeArgs } from '@dockbase/core';
+import { applyPasswordArgs, keptVolumesArgs, localImagesArgs, probeArgs, renameArgs, statsArgs, unpauseArgs, verifyPasswordArgs, volumeSizesArgs } from '@dockbase/core';
 
 describe('DOCKER_ALLOWLIST', () => {
   it('is the one list of what the standalone host runs, frozen', () => {
     expect(Object.keys(DOCKER_ALLOWLIST).sort()).toEqual(
-      ['container', 'create', 'events', 'exec', 'image', 'info', 'inspect', 'logs', 'ps', 'pull', 'restart', 'rm', 'run', 'start', 'stop', 'version', 'volume'].sort(),
+      ['container', 'create', 'events', 'exec', 'image', 'info', 'inspect', 'logs', 'ps', 'pull', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'system', 'unpause', 'version', 'volume'].sort(),
     );
     expect(DOCKER_ALLOWLIST.volume).toEqual(['create', 'inspect', 'rm', 'ls']);
-    expect(DOCKER_ALLOWLIST.image).toEqual(['inspect']);
+    expect(DOCKER_ALLOWLIST.image).toEqual(['inspect', 'ls']);
     expect(DOCKER_ALLOWLIST.container).toEqual(['inspect']);
     expect(Object.isFrozen(DOCKER_ALLOWLIST)).toBe(true);
     expect(Object.isFrozen(DOCKER_ALLOWLIST.volume)).toBe(true);
@@ -25,6 +25,17 @@ describe('DOCKER_ALLOWLIST', () => {
     expect(refusal('run', ['--detach', '--pull', 'never', '--name', 'db', 'redis:8.2'])).toBeUndefined();
     for (const engine of ['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const) {
       const [cmd, ...args] = probeArgs('c0ffee', engine);
+      expect(refusal(cmd!, args)).toBeUndefined();
+      const [vcmd, ...vargs] = verifyPasswordArgs('c0ffee', engine);
+      expect(refusal(vcmd!, vargs)).toBeUndefined();
+    }
+    const [acmd, ...aargs] = applyPasswordArgs('c0ffee', 'postgres');
+    expect(refusal(acmd!, aargs)).toBeUndefined();
+  });
+
+  it('allows what everyday use needs: unpause, rename, stats, volume sizes, local image tags', () => {
+    for (const argv of [unpauseArgs('c'), renameArgs('c', 'n'), statsArgs(['c']), volumeSizesArgs(), localImagesArgs('postgres'), keptVolumesArgs()]) {
+      const [cmd, ...args] = argv;
       expect(refusal(cmd!, args)).toBeUndefined();
     }
   });

@@ -1,7 +1,13 @@
 import { ENGINES } from '@dockbase/core';
 
-/** The engines' health probes: the only commands `docker exec` may run (Dockbase's readiness check). */
-const HEALTH_PROBES = new Set(ENGINES.map((e) => e.healthcheck(e.containerPort).command));
+/**
+ * The only scripts `docker exec` may run: the engines' health probes (Dockbase's readiness check) and their
+ * fixed credential scripts (check a password, set PostgreSQL's through its local socket). Each reads what
+ * it needs from the container's own env: no value of the page's choosing reaches them.
+ */
+const HEALTH_PROBES = new Set(
+  ENGINES.flatMap((e) => [e.healthcheck(e.containerPort).command, e.verifyPassword(e.containerPort), ...(e.applyPassword ? [e.applyPassword] : [])]),
+);
 
 /** Checks the arguments of a subcommand that is allowed in one shape only; returns why not, or undefined. */
 type ArgsRule = (args: readonly string[]) => string | undefined;
@@ -16,7 +22,10 @@ const detachedRun: ArgsRule = (args) => (args[0] === '--detach' ? undefined : 't
 const healthProbe: ArgsRule = (args) =>
   args.length === 4 && args[1] === 'sh' && args[2] === '-c' && HEALTH_PROBES.has(args[3] as string) && !(args[0] as string).startsWith('-')
     ? undefined
-    : 'this docker exec is not allowed: only an engine’s health probe';
+    : 'this docker exec is not allowed: only an engine’s health probe or credential check';
+
+/** `docker system df --verbose --format …` only (the sizes of volumes, on request). */
+const diskUsage: ArgsRule = (args) => (args[0] === 'df' && !args.slice(1).some((a) => a !== '--verbose' && a !== '--format' && !a.startsWith('{{')) ? undefined : 'this docker system is not allowed: only `docker system df`');
 
 /**
  * What the standalone host lets the page run. Docker Desktop's bridge runs any docker command; the standalone
@@ -34,6 +43,10 @@ export const DOCKER_ALLOWLIST: Readonly<Record<string, true | readonly string[] 
   start: true,
   stop: true,
   restart: true,
+  unpause: true,
+  rename: true,
+  stats: true,
+  system: diskUsage,
   rm: true,
   pull: true,
   logs: true,
@@ -41,7 +54,7 @@ export const DOCKER_ALLOWLIST: Readonly<Record<string, true | readonly string[] 
   version: true,
   info: true,
   volume: Object.freeze(['create', 'inspect', 'rm', 'ls']),
-  image: Object.freeze(['inspect']),
+  image: Object.freeze(['inspect', 'ls']),
   // The UI inspects containers with `docker container inspect` (read-only, the same as `docker inspect`).
   container: Object.freeze(['inspect']),
 });
