@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PATHS, DEFAULT_PORT, startHost, type HostHandle } from './server';
@@ -82,13 +83,14 @@ export async function main(argv: readonly string[]): Promise<void> {
     `  backend:   ${host.backend ? `running, data in ${host.dataDir}` : cli.backend ? 'NOT running (see the message above); backend features are hidden' : 'off (--no-backend)'}`,
     `  listening: ${host.url} (this machine only)`,
     '',
-    'Open Dockbase with this one-time login link (it works once, then your browser keeps a session):',
+    'Open Dockbase with this one-time login link (it works once, in one tab; reloading that tab keeps you signed in):',
     '',
     `  ${host.loginUrl}`,
     '',
-    'Press Ctrl-C to stop.',
+    process.stdin.isTTY ? 'Press Enter for a new link (another tab or browser), Ctrl-C to stop.' : 'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
+  if (process.stdin.isTTY) offerNewLinks(host);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -110,6 +112,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     );
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+}
+
+/**
+ * Each Enter in the terminal prints a new one-time login link (the previous one, if unused, stops working).
+ * Run in the background of an interactive shell (`npm start &`), reading the terminal would stop the whole
+ * process (SIGTTIN); with the signal handled, the read fails instead, stdin ends and the host runs on.
+ */
+function offerNewLinks(host: HostHandle) {
+  process.on('SIGTTIN', () => {});
+  const input = readline.createInterface({ input: process.stdin, terminal: false });
+  input.on('line', () => console.log(`\nA new one-time login link (the previous one, if unused, no longer works):\n\n  ${host.newLoginUrl()}\n`));
+  process.stdin.on('error', () => input.close());
 }
 
 /** `docker version` of the engine, for the start-up message (never fatal). */

@@ -1,20 +1,42 @@
 /**
  * The wire protocol between the page (host/src/page) and the standalone host (host/src/server.ts).
- * Plain HTTP on loopback; every request under /api/ carries the per-run token in TOKEN_HEADER.
+ * Plain HTTP on loopback. The page signs in by exchanging the one-time login code for the per-run token
+ * (SESSION_PATH), keeps the token in sessionStorage (TOKEN_STORAGE_KEY) and sends it in TOKEN_HEADER with
+ * every other request under /api/. No cookies.
  */
 
 export const TOKEN_HEADER = 'x-dockbase-token';
+/** The sessionStorage key of the token (sessionStorage is per origin, so per port, and per tab). */
+export const TOKEN_STORAGE_KEY = 'dockbase-token';
 
+/** The one-time login link's path: `/login?code=…`. GET serves the sign-in page; it does not use the code. */
+export const LOGIN_PATH = '/login';
+/** POST, JSON SessionRequest → JSON SessionResponse; needs the page's own Origin; each code works once. */
+export const SESSION_PATH = '/api/session';
+/** GET → the UI's index.html with the PageConfig and the page script injected (never the token). */
+export const PAGE_PATH = '/api/page';
 /** POST, JSON ExecRequest → JSON ExecResponse (any exit code is a 200). */
 export const EXEC_PATH = '/api/exec';
 /** POST, JSON ExecRequest → chunked NDJSON of StreamMessage; aborting the request kills the process. */
 export const EXEC_STREAM_PATH = '/api/exec-stream';
 /** Any method: /api/vm/<path> is proxied to the backend's /<path> (query string kept). */
 export const VM_PREFIX = '/api/vm/';
-/** The page script (built from host/src/page/main.ts). */
+/** The page script (built from host/src/page/main.ts): signs in on the sign-in page, installs ddClient in the app. */
 export const CLIENT_SCRIPT_PATH = '/__dockbase/dd-client.js';
-/** The id of the JSON <script> element that hands HostConfig to the page script. */
+/** The sign-in page's stylesheet. */
+export const SIGN_IN_STYLE_PATH = '/__dockbase/sign-in.css';
+/** The id of the sign-in page's message element, which the page script updates. */
+export const SIGN_IN_ELEMENT_ID = 'dockbase-sign-in';
+/** The id of the JSON <script> element that hands PageConfig to the page script. */
 export const CONFIG_ELEMENT_ID = 'dockbase-host-config';
+
+export interface SessionRequest {
+  code: string;
+}
+
+export interface SessionResponse {
+  token: string;
+}
 
 /** `docker cmd ...args`, exactly as it should reach the docker CLI (no further splitting). */
 export interface ExecRequest {
@@ -35,10 +57,14 @@ export interface HostErrorBody {
   error: string;
 }
 
-/** What the served HTML tells the page script. */
-export interface HostConfig {
+/** What the page script's ddClient needs: the served PageConfig plus the token from sessionStorage. */
+export interface HostConfig extends PageConfig {
   /** The per-run bridge token, sent in TOKEN_HEADER. */
   token: string;
+}
+
+/** What the served HTML tells the page script (nothing secret: no token). */
+export interface PageConfig {
   /** Whether the backend is reachable through /api/vm/ (false: `extension.vm` is absent). */
   backend: boolean;
   platform: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeArgs } from '@dockbase/core';
 import { DOCKER_ALLOWLIST, MAX_ARGS } from './allowlist';
 import { createDdClient, type ExecFailure } from './page/dd-client';
-import { EXEC_PATH, EXEC_STREAM_PATH, TOKEN_HEADER, type HostConfig } from './protocol';
+import { EXEC_PATH, EXEC_STREAM_PATH, PAGE_PATH, SESSION_PATH, TOKEN_HEADER, type HostConfig, type PageConfig } from './protocol';
 import { MAX_BODY_BYTES, injectIntoHtml, startHost, type HostHandle, type HostOptions } from './server';
 import { alive, rawRequest, waitFor, writeFakes, writeUiDist, type Fakes } from './test-support/fakes';
 
@@ -40,13 +40,19 @@ async function start(options: HostOptions = {}): Promise<HostHandle> {
   return host;
 }
 
-/** Uses the one-time link; returns the Cookie header value for the session. */
-async function login(host: HostHandle): Promise<string> {
-  const res = await rawRequest(host.port, { path: new URL(host.loginUrl).pathname + new URL(host.loginUrl).search });
-  expect(res.status).toBe(303);
-  const cookie = String(res.headers['set-cookie']?.[0] ?? '');
-  return cookie.split(';')[0] ?? '';
+/** What the sign-in page's script does with the code of a login link: POST it, same-origin. */
+function exchange(host: HostHandle, loginUrl: string, headers: Record<string, string> = {}) {
+  const code = new URL(loginUrl).searchParams.get('code') ?? '';
+  return rawRequest(host.port, {
+    method: 'POST',
+    path: SESSION_PATH,
+    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${host.port}`, 'sec-fetch-site': 'same-origin', ...headers },
+    body: JSON.stringify({ code }),
+  });
 }
+
+/** The app's HTML, as the sign-in page's script fetches it with the token. */
+const appPage = (host: HostHandle, token = host.token) => rawRequest(host.port, { path: PAGE_PATH, headers: { [TOKEN_HEADER]: token } });
 
 const execBody = (cmd: string, args: string[]) => JSON.stringify({ cmd, args });
 
@@ -105,81 +111,138 @@ describe('listening', () => {
   });
 });
 
-describe('sessions and the one-time login link', () => {
+describe('signing in with the one-time login link', () => {
   let host: HostHandle;
   beforeAll(async () => {
     host = await start({ backend: false });
   });
 
-  it('answers / without a session with 401 and points to the link npm start prints', async () => {
-    const res = await rawRequest(host.port);
-    expect(res.status).toBe(401);
-    expect(res.body).toContain('npm start');
-    expect(res.body).not.toContain(host.token);
-    const bogus = await rawRequest(host.port, { headers: { cookie: `dockbase_session_${host.port}=forged` } });
-    expect(bogus.status).toBe(401);
-    // Static files and the page script need the session too.
-    expect((await rawRequest(host.port, { path: '/assets/app.js' })).status).toBe(401);
-    expect((await rawRequest(host.port, { path: '/__dockbase/dd-client.js' })).status).toBe(401);
+  it('serves / and the login link as a static sign-in page: 401 for /, no secret, no inline script or style', async () => {
+    const loginPath = new URL(host.loginUrl).pathname + new URL(host.loginUrl).search;
+    for (const [p, status] of [['/', 401], ['/index.html', 401], [loginPath, 200], ['/login', 200]] as const) {
+      const res = await rawRequest(host.port, { path: p });
+      expect(res.status, p).toBe(status);
+      expect(res.headers['set-cookie'], p).toBeUndefined();
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.body).toContain('npm start');
+      expect(res.body).toContain('<script src="/__dockbase/dd-client.js"></script>');
+      expect(res.body).not.toContain(host.token);
+      expect(res.body).not.toContain(new URL(host.loginUrl).searchParams.get('code'));
+      expect(res.body).not.toMatch(/style=|<style|<script>|<script type="application\/json"/);
+    }
+    // A stolen or forged cookie makes no difference: there are no cookies.
+    const withCookie = await rawRequest(host.port, { headers: { cookie: `dockbase_session_${host.port}=forged` } });
+    expect(withCookie.status).toBe(401);
+    expect(withCookie.body).not.toContain(host.token);
+    // The page script, the sign-in stylesheet and the UI build's files are public (nothing secret in them).
+    expect((await rawRequest(host.port, { path: '/assets/app.js' })).body).toContain('app');
+    expect((await rawRequest(host.port, { path: '/__dockbase/dd-client.js' })).status).toBe(200);
+    const css = await rawRequest(host.port, { path: '/__dockbase/sign-in.css' });
+    expect(css.headers['content-type']).toContain('text/css');
+    expect(css.body).toContain('max-width');
+    // Visiting the link (a preview, a prefetch) does not use the code up: the exchange below still works.
   });
 
-  it('refuses a wrong code without using up the real one', async () => {
-    const wrong = await rawRequest(host.port, { path: '/login?code=guess' });
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers['set-cookie']).toBeUndefined();
-    expect((await rawRequest(host.port, { path: '/login' })).status).toBe(401);
+  it('exchanges the code only for a same-origin POST of the right code, without using it up otherwise', async () => {
+    const other = await start({ backend: false });
+    const ownOrigin = `http://127.0.0.1:${other.port}`;
+    const refused: Array<[Record<string, string>, number]> = [
+      [{ origin: '' }, 403], // no Origin: not the sign-in page's fetch
+      [{ origin: `http://127.0.0.1:${other.port + 1}` }, 403], // another loopback port
+      [{ origin: 'http://evil.example' }, 403],
+      [{ 'sec-fetch-site': 'same-site' }, 403],
+      [{ 'content-type': 'text/plain' }, 403],
+    ];
+    for (const [headers, status] of refused) {
+      const without = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== ''));
+      const res = await rawRequest(other.port, {
+        method: 'POST',
+        path: SESSION_PATH,
+        headers: {
+          'content-type': 'application/json',
+          ...(headers.origin === '' ? {} : { origin: ownOrigin }),
+          ...without,
+        },
+        body: JSON.stringify({ code: new URL(other.loginUrl).searchParams.get('code') }),
+      });
+      expect(res.status, JSON.stringify(headers)).toBe(status);
+      expect(res.body).not.toContain(other.token);
+    }
+    const get = await rawRequest(other.port, { path: SESSION_PATH, headers: { origin: ownOrigin } });
+    expect(get.status).toBe(403);
+    for (const body of ['{"code":"guess"}', '{}', 'not json', `{"code":["${'x'.repeat(43)}"]}`]) {
+      const res = await rawRequest(other.port, { method: 'POST', path: SESSION_PATH, headers: { 'content-type': 'application/json', origin: ownOrigin }, body });
+      expect(res.status, body).toBe(401);
+      expect(res.body).not.toContain(other.token);
+    }
+    // None of that used the code up.
+    const ok = await exchange(other, other.loginUrl);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ token: other.token });
   });
 
-  it('sets an HttpOnly SameSite=Strict cookie once, then the code stops working', async () => {
-    // A HEAD (a link preview) neither logs in nor uses the code up.
-    const head = await rawRequest(host.port, { method: 'HEAD', path: `/login${new URL(host.loginUrl).search}` });
-    expect(head.status).toBe(405);
-    expect(head.headers['set-cookie']).toBeUndefined();
-    const first = await rawRequest(host.port, { path: `/login${new URL(host.loginUrl).search}` });
-    expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
-    const setCookie = String(first.headers['set-cookie']?.[0]);
-    expect(setCookie).toMatch(new RegExp(`^dockbase_session_${host.port}=[A-Za-z0-9_-]{43}; `));
-    expect(setCookie).toContain('HttpOnly');
-    expect(setCookie).toContain('SameSite=Strict');
-    expect(setCookie).toContain('Path=/');
-    const cookie = setCookie.split(';')[0] ?? '';
+  it('hands out the token once per code, never in HTML, and serves the app only with the token', async () => {
+    // The link visited first (as a browser does), then its code exchanged.
+    expect((await rawRequest(host.port, { path: new URL(host.loginUrl).pathname + new URL(host.loginUrl).search })).status).toBe(200);
+    const first = await exchange(host, host.loginUrl);
+    expect(first.status).toBe(200);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(first.body)).toEqual({ token: host.token });
+    const again = await exchange(host, host.loginUrl);
+    expect(again.status).toBe(401);
+    expect(again.body).not.toContain(host.token);
 
-    const page = await rawRequest(host.port, { headers: { cookie } });
+    const page = await appPage(host);
     expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
     expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect(page.body).toContain(host.token);
+    expect(page.body).not.toContain(host.token);
+    expect(page.body).toContain('"backend":false');
     // The configuration and the page script come before the UI's module script.
     expect(page.body.indexOf('dockbase-host-config')).toBeLessThan(page.body.indexOf('type="module"'));
     expect(page.body.indexOf('/__dockbase/dd-client.js')).toBeLessThan(page.body.indexOf('type="module"'));
-    expect((await rawRequest(host.port, { path: '/assets/app.js', headers: { cookie } })).body).toContain('app');
+    expect((await appPage(host, 'wrong')).status).toBe(401);
+    expect((await rawRequest(host.port, { path: PAGE_PATH })).status).toBe(401);
+    // With the token, / is still only the sign-in page: the app's HTML has one address.
+    const root = await rawRequest(host.port, { headers: { [TOKEN_HEADER]: host.token } });
+    expect(root.status).toBe(401);
+    expect(root.body).not.toContain('dockbase-host-config');
 
-    // The UI rebuilt while the host runs: the next visit gets the new index.html.
+    // The UI rebuilt while the host runs: the next request gets the new index.html.
     const index = path.join(uiDist, 'index.html');
     const original = fs.readFileSync(index, 'utf8');
     fs.writeFileSync(index, original.replace('./assets/app.js', './assets/app-rebuilt.js'));
     try {
-      expect((await rawRequest(host.port, { headers: { cookie } })).body).toContain('app-rebuilt.js');
+      expect((await appPage(host)).body).toContain('app-rebuilt.js');
     } finally {
       fs.writeFileSync(index, original);
     }
+  });
 
-    const again = await rawRequest(host.port, { path: `/login${new URL(host.loginUrl).search}` });
-    expect(again.status).toBe(401);
-    expect(again.headers['set-cookie']).toBeUndefined();
-    expect(again.body).toContain('only once');
+  it('makes a new link on demand; an unused earlier one stops working', async () => {
+    const other = await start({ backend: false });
+    const second = other.newLoginUrl();
+    expect(second).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${other.port}/login\\?code=[A-Za-z0-9_-]{43}$`));
+    expect(second).not.toBe(other.loginUrl);
+    const third = other.newLoginUrl();
+    expect((await exchange(other, other.loginUrl)).status).toBe(401);
+    expect((await exchange(other, second)).status).toBe(401);
+    expect(JSON.parse((await exchange(other, third)).body)).toEqual({ token: other.token });
+    expect((await exchange(other, third)).status).toBe(401);
   });
 
   it('serves only files inside the UI build', async () => {
-    const other = await start({ backend: false });
-    const cookie = await login(other);
     for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/%00', '/assets']) {
-      const res = await rawRequest(other.port, { path: p, headers: { cookie } });
+      const res = await rawRequest(host.port, { path: p });
       expect(res.status, p).toBeGreaterThanOrEqual(400);
       expect(res.body).not.toContain('outside the UI build');
     }
+    // Nor the UI's own index.html by another spelling: the app's HTML comes from PAGE_PATH only.
+    expect((await rawRequest(host.port, { path: '/%69ndex.html' })).status).toBe(404);
+    expect((await rawRequest(host.port, { method: 'POST', path: '/assets/app.js' })).status).toBe(405);
   });
 });
 
@@ -201,8 +264,8 @@ describe('bridge requests', () => {
     expect((await exec(host, body, {}, EXEC_STREAM_PATH)).status).toBe(200);
     expect((await exec(host, body, { [TOKEN_HEADER]: 'nope' }, EXEC_STREAM_PATH)).status).toBe(401);
     expect((await rawRequest(host.port, { path: '/api/vm/health' })).status).toBe(401);
-    // A session cookie is no substitute for the token.
-    const cookie = await login(host);
+    // A cookie is no substitute for the token.
+    const cookie = `dockbase_session_${host.port}=${host.token}`;
     const withCookie = await rawRequest(host.port, { method: 'POST', path: EXEC_PATH, headers: { 'content-type': 'application/json', cookie }, body });
     expect(withCookie.status).toBe(401);
     expect(fakes.calls().length).toBe(before + 1); // only the authorised stream call ran
@@ -453,7 +516,7 @@ describe('the backend', () => {
   it('is absent from the page with --no-backend, and /api/vm/ answers 404', async () => {
     const host = await start({ backend: false });
     expect(host.backend).toBe(false);
-    const page = await rawRequest(host.port, { headers: { cookie: await login(host) } });
+    const page = await appPage(host);
     expect(page.body).toContain('"backend":false');
     expect((await rawRequest(host.port, { path: '/api/vm/health', headers: { [TOKEN_HEADER]: host.token } })).status).toBe(404);
   });
@@ -463,7 +526,7 @@ describe('the backend', () => {
     const host = await start({ backendMain: fakes.crashingBackend, log: (l) => messages.push(l) });
     expect(host.backend).toBe(false);
     expect(messages.join('\n')).toMatch(/backend did not start/);
-    const page = await rawRequest(host.port, { headers: { cookie: await login(host) } });
+    const page = await appPage(host);
     expect(page.body).toContain('"backend":false');
   });
 
@@ -483,13 +546,18 @@ describe('the backend', () => {
 });
 
 describe('injectIntoHtml', () => {
-  const config: HostConfig = { token: 't</script><script>alert(1)</script>', backend: true, platform: 'linux', arch: 'x64', hostname: 'h\u2028' };
+  const config: PageConfig = { backend: true, platform: 'linux', arch: 'x64', hostname: 'h</script><script>alert(1)</script>\u2028' };
 
   it('escapes the configuration so it cannot end its <script> element', () => {
     const html = injectIntoHtml('<html><head><script type="module" src="./a.js"></script></head></html>', config);
     expect(html).not.toContain('</script><script>alert');
     const json = /<script type="application\/json" id="dockbase-host-config">(.*?)<\/script>/.exec(html)?.[1] ?? '';
     expect(JSON.parse(json)).toEqual(config);
+  });
+
+  it('never embeds a token, even when handed one', () => {
+    const withToken: HostConfig = { ...config, token: 'the-secret-token' };
+    expect(injectIntoHtml('<head></head>', withToken)).not.toContain('the-secret-token');
   });
 
   it('puts the snippet before the first script, else at the end of <head>', () => {

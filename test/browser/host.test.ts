@@ -34,7 +34,7 @@ describe('the UI in the standalone host', () => {
     expect(errors).toEqual([]);
     // Nothing failed to load and nothing broke the page's Content-Security-Policy (both are console errors).
     expect(consoleErrors).toEqual([]);
-    // The configuration element (with the token) is gone from the DOM once read.
+    // The configuration element is gone from the DOM once read.
     expect(await page.locator('#dockbase-host-config').count()).toBe(0);
     expect(await page.evaluate(() => typeof (window as unknown as PageWindow).ddClient.docker.cli.exec)).toBe('function');
     expect(await page.evaluate(() => 'vm' in (window as unknown as PageWindow).ddClient.extension)).toBe(true);
@@ -151,16 +151,58 @@ describe('the UI in the standalone host', () => {
     await expect(session.page.getByRole('alert').filter({ hasText: 'It failed' }).isVisible()).resolves.toBe(true);
   });
 
-  it('lets nobody else in: the used link and a cookie-less visit get 401', async () => {
+  it('keeps the tab signed in across a reload, without cookies; another tab needs a new link', async () => {
+    const { page, context } = session;
+    // Nothing but this tab's sessionStorage holds the sign-in: no cookie another loopback port could receive.
+    expect(await context.cookies()).toEqual([]);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
+    expect(page.url()).toBe(host.url);
+    expect(await page.evaluate(() => (window as unknown as PageWindow).ddClient.extension.vm?.service?.get('/health'))).toEqual({ status: 'ok' });
+    // The app's page keeps the sign-in page's Content-Security-Policy: an injected inline script does not run.
+    const inlineRan = await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.head.append(script);
+      await new Promise((r) => setTimeout(r, 50));
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    expect(inlineRan).toBe(false);
+
+    // A second tab of the same browser gets the sign-in page, then signs in with a new link from the host.
+    const second = await context.newPage();
+    try {
+      expect((await second.goto(host.url))?.status()).toBe(401);
+      await expect(second.textContent('body')).resolves.toContain('press Enter there');
+      expect(await second.evaluate(() => 'ddClient' in window)).toBe(false);
+      // The sign-in page's own stylesheet applies (its CSP allows it; it has no inline style).
+      expect(await second.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('640px');
+      await second.goto(host.newLoginUrl());
+      await second.waitForFunction(() => 'ddClient' in window);
+      expect(second.url()).toBe(host.url);
+      const code = await second.evaluate(async () => (await (window as unknown as PageWindow).ddClient.docker.cli.exec('version', [])).code);
+      expect(code).toBe(0);
+    } finally {
+      await second.close();
+    }
+    expect(await context.cookies()).toEqual([]);
+  });
+
+  it('lets nobody else in: a used link and a visit without a sign-in get nothing', async () => {
     const stranger = await browser.newContext();
     try {
       const page = await stranger.newPage();
-      const again = await page.goto(host.loginUrl);
-      expect(again?.status()).toBe(401);
+      // The used link: the sign-in page, whose exchange of the code is refused.
+      await page.goto(host.loginUrl);
+      await page.getByText('works only once').waitFor();
+      await expect(page.textContent('body')).resolves.toContain('npm start');
+      expect(page.url()).toBe(host.url); // the code left the address bar all the same
+      expect(await page.evaluate(() => ['ddClient' in window, sessionStorage.length])).toEqual([false, 0]);
       const root = await page.goto(host.url);
       expect(root?.status()).toBe(401);
       await expect(page.textContent('body')).resolves.toContain('npm start');
       expect(await page.evaluate(() => 'ddClient' in window)).toBe(false);
+      expect(await page.content()).not.toContain(host.token);
     } finally {
       await stranger.close();
     }

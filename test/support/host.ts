@@ -46,10 +46,17 @@ export interface LoggedInPage {
 }
 
 /**
- * Opens a fresh browser context (no cookies), visits the host's one-time login link like a user would and
- * waits until the UI's page has loaded. The host's link works once: use it for one context per host.
+ * Opens a fresh browser context, visits the host's one-time login link like a user would and waits until the
+ * sign-in page has exchanged the code for the token and replaced itself with the UI's page (window.ddClient
+ * installed, the code gone from the address). The host's link works once: use it for one tab per host, or
+ * pass a link from `host.newLoginUrl()`.
  */
-export async function openLoggedIn(browser: Browser, host: HostHandle, options: BrowserContextOptions = {}): Promise<LoggedInPage> {
+export async function openLoggedIn(
+  browser: Browser,
+  host: HostHandle,
+  options: BrowserContextOptions = {},
+  loginUrl = host.loginUrl,
+): Promise<LoggedInPage> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -58,9 +65,13 @@ export async function openLoggedIn(browser: Browser, host: HostHandle, options: 
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  const response = await page.goto(host.loginUrl);
-  if (response?.status() !== 200 || page.url() !== host.url) {
-    throw new Error(`logging in failed: HTTP ${response?.status()} at ${page.url()}`);
+  const response = await page.goto(loginUrl);
+  const signedIn = await page
+    .waitForFunction(() => 'ddClient' in window, undefined, { timeout: 30_000 })
+    .then(() => true, () => false);
+  if (response?.status() !== 200 || !signedIn || page.url() !== host.url) {
+    const text = await page.textContent('body').catch(() => '');
+    throw new Error(`logging in failed: HTTP ${response?.status()} at ${page.url()}: ${text?.trim()}`);
   }
   return { context, page, errors, consoleErrors };
 }
