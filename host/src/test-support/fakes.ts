@@ -8,7 +8,7 @@ import path from 'node:path';
  *  - a fake `docker` that records its argv (one JSON line per call) in `log` and prints it on stdout;
  *    `logs --follow PIDFILE` writes its pid to PIDFILE, prints two and a half lines and runs until killed;
  *    `events` prints to stdout and stderr and exits 0; any argument `--fail` makes it exit 3;
- *  - a fake backend that listens on `--socket` and answers /health, /echo and /conflict;
+ *  - a fake backend that listens on `--socket` and answers /health, /echo and /conflict, and exits on /crash;
  *  - a backend that crashes at once.
  */
 export interface Fakes {
@@ -55,6 +55,7 @@ http.createServer((req, res) => {
     if (req.url === '/health') return json(200, { status: 'ok' });
     if (req.url.startsWith('/echo')) return json(200, { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), dataDir });
     if (req.url === '/conflict') return json(409, { statusCode: 409, error: 'Conflict', message: 'the name is taken' });
+    if (req.url === '/crash') { res.end(); setTimeout(() => process.exit(1), 10); return; }
     json(404, { statusCode: 404, error: 'Not Found', message: 'no route' });
   });
 }).listen(socket);
