@@ -99,7 +99,7 @@ describe('the list says why a run ended, with one inspect for all of them', () =
     const row = (id: string, state: string, status: string) =>
       JSON.stringify({ ID: `c-${id}`, Names: id, Labels: `io.dockbase.instance=${id},io.dockbase.engine=redis,io.dockbase.name=${id},io.dockbase.port=1`, State: state, Status: status });
     const cli = scripted([
-      ['ps', { stdout: [row('ok', 'running', 'Up 1 minute'), row('clean', 'exited', 'Exited (0) 1 minute ago'), row('oom', 'exited', 'Exited (137) 1 minute ago'), row('nostart', 'created', 'Created')].join('\n') }],
+      ['ps', { stdout: [row('ok', 'running', 'Up 1 minute'), row('clean', 'exited', 'Exited (0) 1 minute ago'), row('oom', 'exited', 'Exited (137) 1 minute ago'), row('nostart', 'exited', 'Exited (128) 1 minute ago')].join('\n') }],
       [
         'container inspect',
         {

@@ -29,7 +29,8 @@ describe('why a run ended', () => {
   it('asks docker why only for runs that may have ended badly', () => {
     expect(mayHaveFailed({ status: 'exited', exitCode: 0 })).toBe(false);
     expect(mayHaveFailed({ status: 'exited', exitCode: 137 })).toBe(true);
-    expect(mayHaveFailed({ status: 'created' })).toBe(true);
+    expect(mayHaveFailed({ status: 'created' })).toBe(false);
+    expect(mayHaveFailed({ status: 'exited', exitCode: 128 })).toBe(true);
     expect(mayHaveFailed({ status: 'running' })).toBe(false);
   });
 

@@ -84,9 +84,14 @@ export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'
   }
 }
 
-/** Whether docker's record of the container may hold a reason worth showing (one inspect answers it). */
+/**
+ * Whether docker's record of the container may hold a reason worth showing (one inspect answers it): a run
+ * that ended with an unclean exit code (a failed `docker start` leaves 128), or a dead container. A
+ * container that never ran ("Created") is not asked about: Dockbase removes the ones its create could not
+ * start, so those are the never-started ones, and a list of many stays one `docker ps`.
+ */
 export function mayHaveFailed(i: Pick<Instance, 'status' | 'exitCode'>): boolean {
-  if (i.status === 'dead' || i.status === 'created') return true;
+  if (i.status === 'dead') return true;
   if (i.status === 'exited') return i.exitCode === undefined || !CLEAN_EXIT.includes(i.exitCode);
   return false;
 }
