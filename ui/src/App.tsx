@@ -1,4 +1,6 @@
 import { useMemo, useState } from 'react';
+import GlobalStyles from '@mui/material/GlobalStyles';
+import type { Theme } from '@mui/material/styles';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { v1 } from '@docker/extension-api-client-types';
 import { createBackendClient, type BackendClient } from './backend-client/client';
@@ -41,13 +43,25 @@ export function App({ client, cli, dockbase, backend }: AppProps) {
 
 /** The services every hook reads from the context, once the backend has said whether it is there. */
 function Services({ dockbase, desktop, backendClient }: { dockbase: Dockbase; desktop: DesktopServices; backendClient: BackendClient | undefined }) {
-  const backend = useAvailableBackend(backendClient);
+  const { client: backend, status: backendStatus } = useAvailableBackend(backendClient);
   // What happened to instances goes to the backend's history; without a backend nothing is recorded.
   const activity = useMemo(() => new ActivityLog(backend), [backend]);
-  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend, activity }), [dockbase, desktop, backend, activity]);
+  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend, backendStatus, activity }), [dockbase, desktop, backend, backendStatus, activity]);
   return (
     <AppServicesProvider value={services}>
+      <GlobalStyles styles={FOCUS_STYLES} />
       <InstancesView />
     </AppServicesProvider>
   );
 }
+
+/**
+ * A keyboard focus that shows in light and dark themes alike on every control (WCAG 2.4.7): Docker's theme
+ * draws a faint one on dark backgrounds.
+ */
+const FOCUS_STYLES = (theme: Theme) => ({
+  '.MuiButtonBase-root.Mui-focusVisible, .MuiButtonBase-root:focus-visible': {
+    outline: `2px solid ${theme.palette.mode === 'dark' ? theme.palette.common.white : theme.palette.primary.main}`,
+    outlineOffset: '2px',
+  },
+});

@@ -28,6 +28,9 @@ export interface InstanceMeta {
   history: HistoryEntry[];
 }
 
+/** The longest notes the backend keeps, in characters: the UI counts against it before saving. */
+export const MAX_NOTES_LENGTH = 10_000;
+
 /** Body of `PUT /instances/:id`. */
 export interface InstanceInput {
   name: string;

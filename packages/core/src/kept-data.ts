@@ -154,6 +154,26 @@ export class KeptDataCatalog {
     };
   }
 
+  /** details() of several at once: still one `volume inspect` and one `system df` in all. */
+  async detailsOfAll(list: readonly KeptData[]): Promise<KeptData[]> {
+    const volumes = list.flatMap((k) => k.volumes);
+    if (volumes.length === 0) return [...list];
+    const [inspected, sizes] = await Promise.all([
+      this.docker.tryRun(volumeInspectArgs(volumes)).then((r) => (r.stdout.trim() ? parseVolumeInspect(r.stdout) : [])),
+      this.sizes().catch(() => new Map<string, number>()),
+    ]);
+    const created = new Map(inspected.map((v) => [v.name, v.createdAt] as const));
+    return list.map((k) => {
+      const first = k.volumes.map((v) => created.get(v)).filter((t): t is string => Boolean(t)).sort()[0];
+      const known = k.volumes.filter((v) => sizes.has(v));
+      return {
+        ...k,
+        ...(first ? { createdAt: first } : {}),
+        ...(known.length ? { sizeBytes: known.reduce((sum, v) => sum + (sizes.get(v) ?? 0), 0) } : {}),
+      };
+    });
+  }
+
   /** The size of every volume, by name (one `docker system df -v`). */
   async sizes(): Promise<Map<string, number>> {
     const r = await this.docker.run(volumeSizesArgs(), 'measure the volumes');

@@ -22,7 +22,8 @@ export function EnginePicker({ value, onChange, disabled }: { value: EngineId; o
         onChange={(e) => {
           if (isEngineId(e.target.value)) onChange(e.target.value);
         }}
-        sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 1 }}
+        // All five on one row wherever they fit (a 900 px dialog); never 4 + 1 with one left alone.
+        sx={{ display: 'grid', gridTemplateColumns: { xs: 'repeat(auto-fill, minmax(150px, 1fr))', md: 'repeat(5, minmax(0, 1fr))' }, gap: 1 }}
       >
         {ENGINES.map((engine) => {
           const selected = engine.id === value;
@@ -34,8 +35,9 @@ export function EnginePicker({ value, onChange, disabled }: { value: EngineId; o
                 display: 'flex',
                 alignItems: 'center',
                 gap: 1,
-                p: 1,
-                pr: 1.5,
+                p: 0.75,
+                pr: 1,
+                minWidth: 0,
                 borderRadius: 1,
                 border: 1,
                 borderColor: selected ? 'primary.main' : 'divider',

@@ -2,31 +2,29 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import CircularProgress from '@mui/material/CircularProgress';
 import Collapse from '@mui/material/Collapse';
 import Divider from '@mui/material/Divider';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import ArticleOutlinedIcon from '@mui/icons-material/ArticleOutlined';
-import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
 import ExpandLessIcon from '@mui/icons-material/ExpandLess';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
-import PlayArrowIcon from '@mui/icons-material/PlayArrow';
-import RestartAltIcon from '@mui/icons-material/RestartAlt';
-import StopIcon from '@mui/icons-material/Stop';
-import TerminalIcon from '@mui/icons-material/Terminal';
-import { useId, useState, type ReactNode } from 'react';
-import { getEngine, isActive, type Instance } from '@dockbase/core';
+import { useId, useState } from 'react';
+import { getEngine, type Instance, type InstanceUsage } from '@dockbase/core';
 import type { InstanceAction } from '../hooks/useInstanceActions';
 import { ConnectionString } from './ConnectionString';
 import { EngineIcon } from './EngineIcon';
+import { FailureReason } from './FailureReason';
+import { ActionButtons, FOCUS_RING, type ActionItem } from './InstanceActions';
 import { InstanceDetails } from './InstanceDetails';
 import { StatusChip } from './StatusChip';
+import { UsageLine } from './UsageLine';
 
-const BUSY_TEXT: Record<InstanceAction, string> = {
+export const BUSY_TEXT: Record<InstanceAction, string> = {
   start: 'Starting…',
   stop: 'Stopping…',
   restart: 'Restarting…',
+  unpause: 'Unpausing…',
+  edit: 'Applying changes…',
   delete: 'Deleting…',
 };
 
@@ -34,37 +32,20 @@ export interface InstanceCardProps {
   instance: Instance;
   /** The operation running on this instance: every action waits for it. */
   busy: InstanceAction | undefined;
+  /** Its actions (instanceActionItems): the same list a table row shows. */
+  actions: readonly ActionItem[];
   /** Notes and history (only when the backend is there). */
   withDetails: boolean;
-  onStart(): void;
-  onStop(): void;
-  onRestart(): void;
-  onDelete(): void;
-  onLogs(): void;
-  onTerminal(): void;
-}
-
-function ActionButton(props: { label: string; icon: ReactNode; spinning: boolean; disabled: boolean; onClick(): void; color?: 'error' }) {
-  return (
-    <Button
-      size="small"
-      variant="text"
-      color={props.color ?? 'primary'}
-      startIcon={props.spinning ? <CircularProgress size={16} color="inherit" aria-hidden /> : props.icon}
-      disabled={props.disabled}
-      onClick={props.onClick}
-    >
-      {props.label}
-    </Button>
-  );
+  /** CPU, memory and data size, once measured. */
+  usage?: InstanceUsage | undefined;
 }
 
 /** One instance: what it is, how to reach it, and what can be done with it. Named by the instance's name. */
-export function InstanceCard(props: InstanceCardProps) {
-  const { instance, busy } = props;
+export function InstanceCard({ instance, busy, actions, withDetails, usage }: InstanceCardProps) {
   const engine = getEngine(instance.engine);
-  const active = isActive(instance);
+  // Mounted once first opened, then kept: collapsing the notes never throws a draft away.
   const [detailsOpen, setDetailsOpen] = useState(false);
+  const [detailsShown, setDetailsShown] = useState(false);
   const detailsId = useId();
   const isBusy = busy !== undefined;
   const customImage = instance.image !== engine.image;
@@ -92,32 +73,33 @@ export function InstanceCard(props: InstanceCardProps) {
               {instance.bindAddress === '127.0.0.1' ? ' (this computer only)' : ' (your network)'}
               {instance.volumes.length === 0 ? ' · data not persisted' : ''}
             </Typography>
+            {instance.failure && <FailureReason instance={instance} failure={instance.failure} />}
             <ConnectionString instance={instance} />
+            {usage && <UsageLine usage={usage} />}
           </Stack>
         </Stack>
         <Stack direction="row" spacing={0.5} flexWrap="wrap" useFlexGap sx={{ mt: 1, ml: 7 }}>
-          <ActionButton label="Start" icon={<PlayArrowIcon />} spinning={busy === 'start'} disabled={isBusy || active} onClick={props.onStart} />
-          <ActionButton label="Stop" icon={<StopIcon />} spinning={busy === 'stop'} disabled={isBusy || !active} onClick={props.onStop} />
-          <ActionButton label="Restart" icon={<RestartAltIcon />} spinning={busy === 'restart'} disabled={isBusy || !active} onClick={props.onRestart} />
-          <ActionButton label="Logs" icon={<ArticleOutlinedIcon />} spinning={false} disabled={isBusy} onClick={props.onLogs} />
-          <ActionButton label="Terminal" icon={<TerminalIcon />} spinning={false} disabled={isBusy || instance.status !== 'running'} onClick={props.onTerminal} />
-          <ActionButton label="Delete" icon={<DeleteOutlineIcon />} spinning={busy === 'delete'} disabled={isBusy} onClick={props.onDelete} color="error" />
+          <ActionButtons items={actions} />
           <Box sx={{ flex: 1 }} />
-          {props.withDetails && (
+          {withDetails && (
             <Button
               size="small"
               aria-expanded={detailsOpen}
               aria-controls={detailsId}
               endIcon={detailsOpen ? <ExpandLessIcon /> : <ExpandMoreIcon />}
-              onClick={() => setDetailsOpen((o) => !o)}
+              onClick={() => {
+                setDetailsShown(true);
+                setDetailsOpen((o) => !o);
+              }}
+              sx={FOCUS_RING}
             >
               Notes and history
             </Button>
           )}
         </Stack>
       </CardContent>
-      {props.withDetails && (
-        <Collapse in={detailsOpen} unmountOnExit>
+      {withDetails && detailsShown && (
+        <Collapse in={detailsOpen}>
           <Divider />
           <CardContent id={detailsId}>
             <InstanceDetails instance={instance} />

@@ -14,11 +14,16 @@ const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> 
   error: { label: 'Error', color: 'error' },
 };
 
-/** The instance's status as the core maps it; docker's own status text on hover. */
-export function StatusChip({ instance }: { instance: Instance }) {
+/**
+ * The instance's status as the core maps it; docker's own status text on hover. `plain`: a native title
+ * instead of a tooltip (a table of a hundred rows stays light).
+ */
+export function StatusChip({ instance, plain = false }: { instance: Instance; plain?: boolean }) {
   const look = LOOK[displayStatus(instance)];
+  const hint = instance.failure?.summary ?? (instance.statusText || look.label);
+  if (plain) return <Chip size="small" variant="outlined" color={look.color} label={look.label} title={hint} />;
   return (
-    <Tooltip title={instance.statusText || look.label} describeChild>
+    <Tooltip title={hint} describeChild>
       <Chip size="small" variant="outlined" color={look.color} label={look.label} />
     </Tooltip>
   );

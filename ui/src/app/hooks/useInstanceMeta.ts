@@ -57,3 +57,13 @@ export function useInstanceMeta(instance: Instance): InstanceMetaState {
 
   return { meta, loading: read.isFetching, saving, saveNotes };
 }
+
+/** The backend's record of an instance by id (notes, history), or undefined; silent on failure. */
+export function useInstanceMetaById(id: string | undefined): InstanceMeta | undefined {
+  const { backend } = useAppServices();
+  const read = useQuery({
+    queryKey: queryKeys.instanceMeta(id ?? ''),
+    queryFn: backend && id ? async () => (await backend.getInstance(id)) ?? null : skipToken,
+  });
+  return read.isError ? undefined : (read.data ?? undefined);
+}

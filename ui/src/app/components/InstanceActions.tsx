@@ -1,0 +1,137 @@
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import IconButton from '@mui/material/IconButton';
+import ListItemIcon from '@mui/material/ListItemIcon';
+import ListItemText from '@mui/material/ListItemText';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import ArticleOutlinedIcon from '@mui/icons-material/ArticleOutlined';
+import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
+import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
+import MoreVertIcon from '@mui/icons-material/MoreVert';
+import PlayArrowIcon from '@mui/icons-material/PlayArrow';
+import RestartAltIcon from '@mui/icons-material/RestartAlt';
+import StopIcon from '@mui/icons-material/Stop';
+import TerminalIcon from '@mui/icons-material/Terminal';
+import { useState, type ReactNode } from 'react';
+import { isActive, type Instance } from '@dockbase/core';
+import type { InstanceAction } from '../hooks/useInstanceActions';
+
+/** One thing a user can do with an instance, wherever it is shown (card or table row). */
+export interface ActionItem {
+  id: string;
+  label: string;
+  icon: ReactNode;
+  disabled: boolean;
+  /** Its operation is running. */
+  spinning?: boolean;
+  color?: 'error';
+  /** Shown as its own button in a table row too; the others go to the row's menu. */
+  primary?: boolean;
+  onClick(): void;
+}
+
+/** What the view does for each action (the instance is bound by the caller). */
+export interface ActionHandlers {
+  onStart(): void;
+  onStop(): void;
+  onUnpause(): void;
+  onRestart(): void;
+  onEdit(): void;
+  onLogs(): void;
+  onTerminal(): void;
+  onDelete(): void;
+}
+
+/**
+ * THE actions of an instance, in their order, with when each is possible: the card and the table row both
+ * render this list, so an action added here (Snapshot, Upgrade…) appears in both.
+ */
+export function instanceActionItems(instance: Instance, busy: InstanceAction | undefined, h: ActionHandlers): ActionItem[] {
+  const isBusy = busy !== undefined;
+  const active = isActive(instance);
+  const paused = instance.status === 'paused';
+  return [
+    paused
+      ? { id: 'unpause', label: 'Unpause', icon: <PlayArrowIcon />, spinning: busy === 'unpause', disabled: isBusy, primary: true, onClick: h.onUnpause }
+      : { id: 'start', label: 'Start', icon: <PlayArrowIcon />, spinning: busy === 'start', disabled: isBusy || active, primary: !active, onClick: h.onStart },
+    { id: 'stop', label: 'Stop', icon: <StopIcon />, spinning: busy === 'stop', disabled: isBusy || !active, primary: active && !paused, onClick: h.onStop },
+    { id: 'restart', label: 'Restart', icon: <RestartAltIcon />, spinning: busy === 'restart', disabled: isBusy || !active || paused, onClick: h.onRestart },
+    { id: 'edit', label: 'Edit', icon: <EditOutlinedIcon />, spinning: busy === 'edit', disabled: isBusy, onClick: h.onEdit },
+    { id: 'logs', label: 'Logs', icon: <ArticleOutlinedIcon />, disabled: isBusy, onClick: h.onLogs },
+    { id: 'terminal', label: 'Shell', icon: <TerminalIcon />, disabled: isBusy || instance.status !== 'running', onClick: h.onTerminal },
+    { id: 'delete', label: 'Delete', icon: <DeleteOutlineIcon />, spinning: busy === 'delete', disabled: isBusy, color: 'error', onClick: h.onDelete },
+  ];
+}
+
+/** A clearly visible keyboard focus on the action buttons, in light and dark themes alike (WCAG 2.4.7). */
+export const FOCUS_RING = {
+  '&.Mui-focusVisible, &:focus-visible': { outline: '2px solid', outlineColor: 'text.primary', outlineOffset: '2px' },
+} as const;
+
+function spinner(item: ActionItem): ReactNode {
+  return item.spinning ? <CircularProgress size={16} color="inherit" aria-hidden /> : item.icon;
+}
+
+/** The actions as a card shows them: a row of labelled buttons. */
+export function ActionButtons({ items }: { items: readonly ActionItem[] }) {
+  return (
+    <>
+      {items.map((item) => (
+        <Button
+          key={item.id}
+          size="small"
+          variant="text"
+          color={item.color ?? 'primary'}
+          startIcon={spinner(item)}
+          disabled={item.disabled}
+          onClick={item.onClick}
+          sx={FOCUS_RING}
+        >
+          {item.label}
+        </Button>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The actions as a table row shows them: the primary ones as icon buttons (named by their label), the rest
+ * in a menu, created only when opened (a hundred rows stay light).
+ */
+export function ActionRowButtons({ instanceName, items }: { instanceName: string; items: readonly ActionItem[] }) {
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const primary = items.filter((i) => i.primary);
+  const rest = items.filter((i) => !i.primary);
+  return (
+    <Stack direction="row" spacing={0.5} justifyContent="flex-end" alignItems="center">
+      {primary.map((item) => (
+        <IconButton key={item.id} size="small" aria-label={item.label} title={item.label} disabled={item.disabled} onClick={item.onClick} color={item.color ?? 'primary'} sx={FOCUS_RING}>
+          {item.spinning ? <CircularProgress size={16} color="inherit" aria-hidden /> : item.icon}
+        </IconButton>
+      ))}
+      <IconButton size="small" aria-label={`More actions for ${instanceName}`} aria-haspopup="menu" onClick={(e) => setAnchor(e.currentTarget)} sx={FOCUS_RING}>
+        <MoreVertIcon fontSize="small" />
+      </IconButton>
+      {anchor && (
+        <Menu open anchorEl={anchor} onClose={() => setAnchor(null)}>
+          {rest.map((item) => (
+            <MenuItem
+              key={item.id}
+              disabled={item.disabled}
+              onClick={() => {
+                setAnchor(null);
+                item.onClick();
+              }}
+              sx={item.color === 'error' ? { color: 'error.main' } : undefined}
+            >
+              <ListItemIcon sx={item.color === 'error' ? { color: 'error.main' } : undefined}>{spinner(item)}</ListItemIcon>
+              <ListItemText>{item.label}</ListItemText>
+            </MenuItem>
+          ))}
+        </Menu>
+      )}
+    </Stack>
+  );
+}
