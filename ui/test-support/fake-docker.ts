@@ -8,7 +8,7 @@
  * and `missingImages` (for pulls), `count`, `setHealth`, `setExited`, `log`, `addForeignContainer`,
  * `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
-import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
+import { BRIDGE_FAILURE_PREFIX, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
 import { ENGINES, getEngine, LABEL, type EngineId } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
@@ -167,6 +167,7 @@ export class FakeDocker implements DockerCli {
   readonly calls: string[][] = [];
 
   private available = true;
+  private bridgeDown = false;
   private readonly eventStreams = new Set<EventStream>();
   private readonly logFollowers = new Set<{ id: string; stream: FakeStream }>();
   private readonly failures: Array<{ key: string; result: RunResult }> = [];
@@ -192,6 +193,24 @@ export class FakeDocker implements DockerCli {
 
   startEngine(): void {
     this.available = true;
+    this.bridgeDown = false;
+  }
+
+  /**
+   * What carries the commands goes away (the standalone host stopped): every command fails the way the
+   * Desktop adapter reports a bridge that does not answer, and running streams end that way.
+   */
+  stopBridge(): void {
+    this.available = false;
+    this.bridgeDown = true;
+    const line = `${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch`;
+    for (const e of this.eventStreams) {
+      e.stream.line(line, 'stderr');
+      e.stream.close(127);
+    }
+    for (const f of this.logFollowers) f.stream.close(127);
+    this.eventStreams.clear();
+    this.logFollowers.clear();
   }
 
   /** The next command with this key fails with docker's stderr. */
@@ -329,6 +348,7 @@ export class FakeDocker implements DockerCli {
       e.name = 'AbortError';
       throw e;
     }
+    if (this.bridgeDown) return fail(`${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch`, 127);
     if (!this.available) return fail(DAEMON_DOWN);
     const failure = this.failures.findIndex((f) => f.key === key);
     if (failure >= 0) return (this.failures.splice(failure, 1)[0] as { result: RunResult }).result;
@@ -340,7 +360,10 @@ export class FakeDocker implements DockerCli {
     const key = commandKey(args);
     const stream = new FakeStream(handlers);
     void Promise.resolve().then(() => {
-      if (!this.available) {
+      if (this.bridgeDown) {
+        stream.line(`${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch`, 'stderr');
+        stream.close(127);
+      } else if (!this.available) {
         stream.line(DAEMON_DOWN, 'stderr');
         stream.close(1);
       } else if (key === 'events') this.startEvents(stream, args);

@@ -22,4 +22,8 @@ if (!window.matchMedia) {
     }) as MediaQueryList;
 }
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  // The view the user chose is remembered in localStorage: each test starts without a choice.
+  window.localStorage.clear();
+});

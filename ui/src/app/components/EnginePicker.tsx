@@ -32,21 +32,29 @@ export function EnginePicker({ value, onChange, disabled }: { value: EngineId; o
               key={engine.id}
               component="label"
               sx={{
+                position: 'relative',
                 display: 'flex',
                 alignItems: 'center',
                 gap: 1,
-                p: 0.75,
-                pr: 1,
+                p: 1,
                 minWidth: 0,
                 borderRadius: 1,
                 border: 1,
                 borderColor: selected ? 'primary.main' : 'divider',
+                borderWidth: selected ? 2 : 1,
+                m: selected ? 0 : '1px',
                 bgcolor: selected ? 'action.selected' : 'transparent',
                 cursor: disabled ? 'default' : 'pointer',
                 '&:focus-within': { outline: 2, outlineColor: 'primary.main', outlineStyle: 'solid' },
               }}
             >
-              <Radio value={engine.id} size="small" sx={{ p: 0.5 }} inputProps={{ 'aria-label': engine.displayName }} />
+              {/* The radio stays for keyboard and screen readers; the card's border shows the choice. */}
+              <Radio
+                value={engine.id}
+                size="small"
+                sx={{ position: 'absolute', opacity: 0, width: 1, height: 1, p: 0, m: 0, overflow: 'hidden' }}
+                inputProps={{ 'aria-label': engine.displayName }}
+              />
               <EngineIcon engine={engine.id} size={28} />
               <Box sx={{ minWidth: 0 }}>
                 <Typography variant="body2" fontWeight={600} noWrap>

@@ -42,13 +42,15 @@ function MultiSelect<T extends string>({ label, values, options, labelOf, onChan
   const id = `filter-${label.toLowerCase()}`;
   return (
     <FormControl size="small" sx={{ minWidth: 150 }}>
-      <InputLabel id={`${id}-label`}>{label}</InputLabel>
+      <InputLabel id={`${id}-label`} shrink>
+        {label}
+      </InputLabel>
       <Select<T[]>
         labelId={`${id}-label`}
         multiple
         value={[...values]}
         onChange={(e) => onChange(new Set(typeof e.target.value === 'string' ? [] : e.target.value))}
-        input={<OutlinedInput label={label} />}
+        input={<OutlinedInput label={label} notched />}
         renderValue={(selected) => (selected.length === 0 ? 'All' : selected.map(labelOf).join(', '))}
         displayEmpty
         MenuProps={{ slotProps: { paper: { 'aria-label': `${label} filter` } } }}
