@@ -50,7 +50,8 @@ describe('checking a password with the engine’s own client', () => {
     await createDockbase(cli).credentials.apply(pg);
     expect(cli.calls[0]?.slice(0, 4)).toEqual(['exec', 'cid', 'sh', '-c']);
     expect(cli.calls[0]?.[4]).toContain("ALTER ROLE :\"role\" WITH PASSWORD :'pw';");
-    expect(cli.calls[0]?.[4]).toContain('\\set pw `printenv POSTGRES_PASSWORD`');
+    expect(cli.calls[0]?.[4]).toContain(`\\set pw \`printf '%s' "$POSTGRES_PASSWORD"\``);
+    expect(cli.calls[0]?.[4]).toContain('[ -n "$POSTGRES_PASSWORD" ] || exit 3');
     await expect(createDockbase(cli).credentials.apply({ ...pg, engine: 'mariadb' })).rejects.toMatchObject({ field: 'password' });
     expect(createDockbase(cli).credentials.canApply({ engine: 'mysql' })).toBe(false);
   });

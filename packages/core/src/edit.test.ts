@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDockbase } from './dockbase';
 import { describeChanges, passwordChangeOf, validateEdit } from './edit';
+import { getEngine } from './engines';
 import { scripted } from './test-support/scripted-cli';
 
 function psRow(over: { id?: string; name?: string; containerName?: string; state?: string; port?: number; engine?: string } = {}) {
@@ -121,6 +122,26 @@ describe('editing an instance', () => {
     ]);
     // The new password reached docker only in the new container's configuration.
     expect(cli.calls.filter((c) => c.join(' ').includes('brand new')).map((c) => c[0])).toEqual(['run']);
+  });
+
+  it('PostgreSQL: when the new password was set inside the database and a later step fails, the old container sets its own back', async () => {
+    let listed = 0;
+    const verify = getEngine('postgres').verifyPassword(5432);
+    const cli = scripted([
+      ['container inspect', { stdout: inspect('postgres', ['POSTGRES_PASSWORD=old'], []) }],
+      ['ps --all --no-trunc --filter', () => ({ stdout: psRow({ engine: 'postgres', port: 5432, id: listed++ === 1 ? 'new' : 'old' }) })],
+      ['run --detach', { stdout: 'new\n' }],
+      [`exec new sh -c ${verify}`, { code: 2, stderr: 'FATAL: password authentication failed' }],
+      ['exec', { code: 0 }],
+    ]);
+    const instance = await instanceOf(cli);
+    listed = 1;
+    await expect(createDockbase(cli).editing.edit(instance, { password: 'new one' })).rejects.toMatchObject({ field: 'password' });
+    const apply = getEngine('postgres').applyPassword as string;
+    const applies = cli.calls.filter((c) => c[0] === 'exec' && c[4] === apply).map((c) => c[1]);
+    expect(applies).toEqual(['new', 'old']);
+    const ops = cli.calls.map((c) => c.slice(0, 2).join(' '));
+    expect(ops.lastIndexOf('start old')).toBeLessThan(cli.calls.findLastIndex((c) => c[0] === 'exec' && c[1] === 'old' && c[4] === apply));
   });
 
   it('validates and describes changes without secrets', () => {

@@ -216,6 +216,8 @@ export class InstanceEditing {
     }
     await this.docker.run(renameArgs(instance.containerId, aside), `set ${instance.name} aside`);
     let newId: string | undefined;
+    // Once the new password is set inside the database, a rollback must set the old one back too.
+    let applied = false;
     try {
       if (options.signal?.aborted) throw cancelled();
       // 2. The new container, on the same volumes.
@@ -233,6 +235,7 @@ export class InstanceEditing {
         replaced = await this.readiness.waitUntilReady(replaced, { ...(options.signal ? { signal: options.signal } : {}), timeoutMs: options.readyTimeoutMs ?? 120_000 });
         if (passwordChanged && engine.applyPassword) {
           step('setting-password');
+          applied = true;
           await this.credentials.apply(replaced, options.signal);
         }
         if (passwordChanged) {
@@ -259,7 +262,7 @@ export class InstanceEditing {
       return { instance: await this.lifecycle.get(instance.id), changes: described, ...(passwordCheck ? { passwordCheck } : {}) };
     } catch (e) {
       step('rolling-back');
-      await this.putBack(instance, newId, wasActive);
+      await this.putBack(instance, newId, wasActive, applied);
       if (e instanceof DockbaseError && e.code === 'cancelled') throw e;
       const message = e instanceof Error ? e.message : String(e);
       const restored = wasActive ? `${instance.name} runs again as before` : `${instance.name} is back as before`;
@@ -277,12 +280,26 @@ export class InstanceEditing {
     return r?.stdout.split('\n').map((l) => l.trim()).find((id) => id && id !== instance.containerId && !instance.containerId.startsWith(id));
   }
 
-  /** Removes the new container, gives the old one its name back and starts it again if it ran. */
-  private async putBack(instance: Instance, newId: string | undefined, wasActive: boolean): Promise<void> {
+  /**
+   * Removes the new container, gives the old one its name back and starts it again if it ran. When the new
+   * password had been set inside the database, the old container sets its own back (the same way: its env
+   * holds the old password), so the data opens with the old settings again.
+   */
+  private async putBack(instance: Instance, newId: string | undefined, wasActive: boolean, applied: boolean): Promise<void> {
     const id = newId ?? (await this.newContainerId(instance));
     if (id) await this.docker.bestEffort(removeContainerArgs(id));
     await this.docker.bestEffort(renameArgs(instance.containerId, instance.name));
-    if (wasActive) await this.docker.bestEffort(startArgs(instance.containerId));
+    if (wasActive || applied) await this.docker.bestEffort(startArgs(instance.containerId));
+    if (applied) {
+      try {
+        const old = await this.lifecycle.get(instance.id);
+        const ready = await this.readiness.waitUntilReady(old, { timeoutMs: 120_000 });
+        await this.credentials.apply(ready);
+      } catch {
+        // Best effort: the error the user sees says what failed; the history keeps it.
+      }
+      if (!wasActive) await this.docker.bestEffort(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds));
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { ENGINES, getEngine } from './engines';
 import { translateDockerError } from './errors';
 import type { Instance } from './instance';
 import { describePull } from './pull';
+import { isRepeatable } from './runner';
 import { scripted } from './test-support/scripted-cli';
 import { usageConflicts, usageWarnings, validateCreateInput, validateImage } from './validation';
 
@@ -126,7 +127,23 @@ describe('the list says why a run ended, with one inspect for all of them', () =
     const dockbase = createDockbase(cli);
     const reason = await new Promise((resolve) => dockbase.lifecycle.watch(() => undefined, (_code, r) => resolve(r)));
     expect(reason).toMatchObject({ code: 'bridge-unavailable' });
+    // A list is asked again for a few seconds first (see DockerRunner.tryRun).
     await expect(dockbase.lifecycle.list()).rejects.toMatchObject({ code: 'bridge-unavailable' });
+    expect(cli.calls.filter((c) => c[0] === 'ps')).toHaveLength(6);
+  }, 15_000);
+});
+
+describe('calls the bridge dropped', () => {
+  it('are asked again when they are safe to repeat (a browser drops its connections when docker changes the network)', async () => {
+    let stops = 0;
+    const cli = scripted([['stop', () => (stops++ === 0 ? { code: 127, stderr: `${BRIDGE_FAILURE_PREFIX} net::ERR_NETWORK_CHANGED` } : { code: 0 })]]);
+    await createDockbase(cli).lifecycle.stop({ containerId: 'c', name: 'x', engine: 'redis' } as Instance);
+    expect(cli.calls.map((c) => c[0])).toEqual(['stop', 'stop']);
+    expect(isRepeatable(['run', '--detach'])).toBe(false);
+    expect(isRepeatable(['volume', 'rm', 'v'])).toBe(true);
+    expect(isRepeatable(['volume', 'create', 'v'])).toBe(false);
+    expect(isRepeatable(['volume', 'ls'])).toBe(true);
+    expect(isRepeatable(['rename', 'a', 'b'])).toBe(false);
   });
 });
 

@@ -134,7 +134,11 @@ export class InstanceLifecycle {
    */
   async remove(instance: Instance, options: { removeData?: boolean } = {}): Promise<void> {
     const current = parseInstances((await this.docker.run(instanceByIdArgs(instance.id), `find ${instance.name}`)).stdout)[0];
-    if (current) await this.docker.run(removeContainerArgs(current.containerId), `delete ${instance.name}`);
+    if (current) {
+      const r = await this.docker.tryRun(removeContainerArgs(current.containerId));
+      // Asked again after a dropped call, it may be gone already: that is what was asked for.
+      if (r.code !== 0 && !/No such container/i.test(r.stderr)) throw commandFailed(`delete ${instance.name}`, r.stderr);
+    }
     const volumes = (current ?? instance).volumes;
     if (options.removeData && volumes.length > 0) {
       const r = await this.docker.tryRun(volumeRemoveArgs(volumes));

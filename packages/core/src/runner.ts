@@ -15,28 +15,56 @@ export class DockerRunner {
     return r;
   }
 
-  /** Runs docker and returns any exit code; only a CLI that cannot run (or an engine that is down) throws. */
+  /**
+   * Runs docker and returns any exit code; only a CLI that cannot run (or an engine that is down) throws.
+   * When the bridge drops a call that is safe to repeat (a read, a stop, a start), it is asked again (for up to about 8 s)
+   * before the bridge is reported down: browsers drop their connections to the standalone host whenever
+   * the machine's network interfaces change, which docker does each time a container starts or stops.
+   */
   async tryRun(args: readonly string[], signal?: AbortSignal): Promise<RunResult> {
-    let r: RunResult;
-    try {
-      r = await this.cli.run(args, signal ? { signal } : {});
-    } catch (e) {
-      if ((e as Error)?.name === 'AbortError') throw cancelled();
-      throw engineUnavailable();
+    let r = await this.once(args, signal);
+    for (const wait of isRepeatable(args) ? BRIDGE_RETRY_MS : []) {
+      if (r.code === 0 || !isBridgeFailure(r.stderr)) break;
+      await sleep(wait, signal);
+      r = await this.once(args, signal);
     }
     if (r.code !== 0 && isBridgeFailure(r.stderr)) throw bridgeUnavailable();
     if (r.code !== 0 && looksLikeEngineDown(r.stderr)) throw engineUnavailable();
     return r;
   }
 
+  private async once(args: readonly string[], signal?: AbortSignal): Promise<RunResult> {
+    try {
+      return await this.cli.run(args, signal ? { signal } : {});
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError') throw cancelled();
+      throw engineUnavailable();
+    }
+  }
+
   /** Best effort (clean-up after a failure): the outcome, or undefined when docker could not run. */
   bestEffort(args: readonly string[]): Promise<RunResult | undefined> {
-    return this.cli.run(args).catch(() => undefined);
+    return this.tryRun(args).catch(() => undefined);
   }
 
   stream(args: readonly string[], handlers: StreamHandlers): StreamHandle {
     return this.cli.stream(args, handlers);
   }
+}
+
+/** Waits before asking a dropped call again (see tryRun). */
+const BRIDGE_RETRY_MS = [200, 500, 1000, 2000, 4000] as const;
+
+/**
+ * Calls that do the same when run twice: reads, and the lifecycle steps whose second run is a no-op (stop,
+ * start), harmless (the engines' fixed exec scripts) or says "no such" (rm, volume rm: their callers take
+ * that as done). Never create, run, rename, restart, unpause or pulls.
+ */
+export function isRepeatable(args: readonly string[]): boolean {
+  const [first = '', second = ''] = args;
+  if (['container', 'image'].includes(first)) return second === 'inspect' || second === 'ls';
+  if (first === 'volume') return second === 'inspect' || second === 'ls' || second === 'rm';
+  return ['ps', 'inspect', 'logs', 'version', 'stats', 'system', 'stop', 'start', 'exec', 'rm'].includes(first);
 }
 
 /** Resolves after `ms`, or rejects as cancelled when the signal aborts first. */

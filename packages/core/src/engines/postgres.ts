@@ -45,9 +45,12 @@ export const postgres: EngineDefinition = {
   applyPassword: withClient(
     'psql',
     [
+      // Never with an empty one: PostgreSQL would take it as "no password".
+      '[ -n "$POSTGRES_PASSWORD" ] || exit 3',
       `psql -X -q -v ON_ERROR_STOP=1 -U ${ROLE} -d postgres <<'SQL'`,
-      '\\set pw `printenv POSTGRES_PASSWORD`',
-      '\\set role `printenv POSTGRES_USER || echo postgres`',
+      // printf is the shell's own: no program the image may lack, no trailing newline.
+      `\\set pw \`printf '%s' "$POSTGRES_PASSWORD"\``,
+      `\\set role \`printf '%s' "\${POSTGRES_USER:-postgres}"\``,
       "ALTER ROLE :\"role\" WITH PASSWORD :'pw';",
       'SQL',
     ].join('\n'),

@@ -34,6 +34,9 @@ export interface InstancesState {
 
 const NONE: readonly string[] = [];
 
+/** An event stream that ends again within this long after a silent reconnect is reported. */
+const SILENT_RECONNECT_MS = 5000;
+
 const ENGINE_GONE =
   'Dockbase lost its connection to the Docker engine. Start Docker (or Docker Desktop) and choose Retry.';
 
@@ -73,6 +76,7 @@ export function useInstances(): InstancesState {
   const [connectionProblem, setConnectionProblem] = useState<Noticed | undefined>();
   // Bumped by a successful Retry: a new event stream and a fresh list.
   const [connection, setConnection] = useState(0);
+  const lastSilentReconnect = useRef(0);
 
   const relist = useCallback(() => void relistInstances(queryClient), [queryClient]);
 
@@ -87,7 +91,21 @@ export function useInstances(): InstancesState {
       (_code, reason) => {
         if (watching.signal.aborted) return;
         const problem = isDockbaseError(reason, 'bridge-unavailable') ? problemOf(reason) : { kind: 'engine-unavailable' as const, message: ENGINE_GONE };
-        setConnectionProblem({ problem, at: Date.now() });
+        const report = () => {
+          if (!watching.signal.aborted) setConnectionProblem({ problem, at: Date.now() });
+        };
+        // A stream cut by the browser (it drops its connections when docker changes the network
+        // interfaces) while the engine still answers: watched again at once, and listed, without a
+        // banner. A stream that ends again within seconds is a real problem.
+        const now = Date.now();
+        if (now - lastSilentReconnect.current < SILENT_RECONNECT_MS) {
+          report();
+          return;
+        }
+        lastSilentReconnect.current = now;
+        dockbase.lifecycle.ping().then(() => {
+          if (!watching.signal.aborted) setConnection((c) => c + 1);
+        }, report);
       },
     );
     // The query lists on mount; after a Retry, the list may be out of date.
