@@ -11,7 +11,7 @@ import { InstancesView } from './app/components/InstancesView';
 import { AppServicesProvider, type AppServices } from './app/context';
 import { desktopServices, type DesktopServices } from './app/desktop-services';
 import { useAvailableBackend } from './app/hooks/useBackend';
-import { createQueryClient } from './app/queries';
+import { createQueryClient, startListing } from './app/queries';
 
 export interface AppProps {
   client: v1.DockerDesktopClient;
@@ -32,8 +32,8 @@ export function App({ client, cli, dockbase, backend }: AppProps) {
     [backend, client],
   );
   // One cache per App, holding what this core and this backend said: another one starts afresh.
-  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: createQueryClient() }));
-  if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: createQueryClient() });
+  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: startListing(createQueryClient(), core) }));
+  if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: startListing(createQueryClient(), core) });
   return (
     <QueryClientProvider client={cache.queryClient}>
       <Services dockbase={core} desktop={desktop} backendClient={backendClient} />

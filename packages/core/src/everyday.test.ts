@@ -129,7 +129,7 @@ describe('the list says why a run ended, with one inspect for all of them', () =
     expect(reason).toMatchObject({ code: 'bridge-unavailable' });
     // A list is asked again for a few seconds first (see DockerRunner.tryRun).
     await expect(dockbase.lifecycle.list()).rejects.toMatchObject({ code: 'bridge-unavailable' });
-    expect(cli.calls.filter((c) => c[0] === 'ps')).toHaveLength(6);
+    expect(cli.calls.filter((c) => c[0] === 'ps')).toHaveLength(5);
   }, 15_000);
 });
 

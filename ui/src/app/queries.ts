@@ -31,7 +31,7 @@
  * answer. A healthy, idle tab makes no call at all.
  */
 import { QueryClient } from '@tanstack/react-query';
-import type { EngineId } from '@dockbase/core';
+import type { Dockbase, EngineId } from '@dockbase/core';
 
 export const queryKeys = {
   /** Every instance (`dockbase.lifecycle.list`). */
@@ -85,6 +85,15 @@ export function createQueryClient(): QueryClient {
       mutations: { retry: false, networkMode: 'always' },
     },
   });
+}
+
+/**
+ * Asks docker for the instances as soon as the cache exists, while React renders its first frame: the
+ * list query of useInstances then finds the answer on its way (the same key, the same call).
+ */
+export function startListing(client: QueryClient, dockbase: Dockbase): QueryClient {
+  void client.prefetchQuery({ queryKey: queryKeys.instances, queryFn: () => dockbase.lifecycle.list() });
+  return client;
 }
 
 /**

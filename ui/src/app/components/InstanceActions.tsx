@@ -1,15 +1,12 @@
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
-import IconButton from '@mui/material/IconButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
-import Stack from '@mui/material/Stack';
 import ArticleOutlinedIcon from '@mui/icons-material/ArticleOutlined';
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
-import MoreVertIcon from '@mui/icons-material/MoreVert';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import RestartAltIcon from '@mui/icons-material/RestartAlt';
 import StopIcon from '@mui/icons-material/Stop';
@@ -31,6 +28,16 @@ export interface ActionItem {
   primary?: boolean;
   onClick(): void;
 }
+
+/** What an instance shows while an operation runs on it. */
+export const BUSY_TEXT: Record<InstanceAction, string> = {
+  start: 'Starting…',
+  stop: 'Stopping…',
+  restart: 'Restarting…',
+  unpause: 'Unpausing…',
+  edit: 'Applying changes…',
+  delete: 'Deleting…',
+};
 
 /** What the view does for each action (the instance is bound by the caller). */
 export interface ActionHandlers {
@@ -97,23 +104,19 @@ export function ActionButtons({ items }: { items: readonly ActionItem[] }) {
 }
 
 /**
- * The actions as a table row shows them: the primary ones as icon buttons (named by their label), the rest
- * in a menu, created only when opened (a hundred rows stay light).
+ * A table row's other actions: a plain button (a hundred rows stay light) opening a menu, which is only
+ * created once opened.
  */
-export function ActionRowButtons({ instanceName, items }: { instanceName: string; items: readonly ActionItem[] }) {
+export function ActionMenu({ instanceName, items }: { instanceName: string; items: readonly ActionItem[] }) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const primary = items.filter((i) => i.primary);
-  const rest = items.filter((i) => !i.primary);
+  const rest = items;
   return (
-    <Stack direction="row" spacing={0.5} justifyContent="flex-end" alignItems="center">
-      {primary.map((item) => (
-        <IconButton key={item.id} size="small" aria-label={item.label} title={item.label} disabled={item.disabled} onClick={item.onClick} color={item.color ?? 'primary'} sx={FOCUS_RING}>
-          {item.spinning ? <CircularProgress size={16} color="inherit" aria-hidden /> : item.icon}
-        </IconButton>
-      ))}
-      <IconButton size="small" aria-label={`More actions for ${instanceName}`} aria-haspopup="menu" onClick={(e) => setAnchor(e.currentTarget)} sx={FOCUS_RING}>
-        <MoreVertIcon fontSize="small" />
-      </IconButton>
+    <>
+      <button type="button" className="db-icon-button" aria-label={`More actions for ${instanceName}`} aria-haspopup="menu" title="More actions" onClick={(e) => setAnchor(e.currentTarget)}>
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden focusable="false">
+          <path fill="currentColor" d="M12 8c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2m0 2c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2m0 6c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2" />
+        </svg>
+      </button>
       {anchor && (
         <Menu open anchorEl={anchor} onClose={() => setAnchor(null)}>
           {rest.map((item) => (
@@ -132,6 +135,6 @@ export function ActionRowButtons({ instanceName, items }: { instanceName: string
           ))}
         </Menu>
       )}
-    </Stack>
+    </>
   );
 }

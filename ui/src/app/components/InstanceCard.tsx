@@ -14,19 +14,10 @@ import type { InstanceAction } from '../hooks/useInstanceActions';
 import { ConnectionString } from './ConnectionString';
 import { EngineIcon } from './EngineIcon';
 import { FailureReason } from './FailureReason';
-import { ActionButtons, FOCUS_RING, type ActionItem } from './InstanceActions';
+import { ActionButtons, BUSY_TEXT, FOCUS_RING, type ActionItem } from './InstanceActions';
 import { InstanceDetails } from './InstanceDetails';
 import { StatusChip } from './StatusChip';
 import { UsageLine } from './UsageLine';
-
-export const BUSY_TEXT: Record<InstanceAction, string> = {
-  start: 'Starting…',
-  stop: 'Stopping…',
-  restart: 'Restarting…',
-  unpause: 'Unpausing…',
-  edit: 'Applying changes…',
-  delete: 'Deleting…',
-};
 
 export interface InstanceCardProps {
   instance: Instance;

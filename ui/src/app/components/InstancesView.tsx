@@ -4,7 +4,7 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { bulkTargets, filterInstances, isFiltering, NO_FILTER, type BulkAction, type Instance, type KeptData, type ListFilter } from '@dockbase/core';
 import { useBackend, useBackendStatus } from '../hooks/useBackend';
 import { useContainerViews } from '../hooks/useContainerViews';
@@ -13,18 +13,20 @@ import { useInstanceActions } from '../hooks/useInstanceActions';
 import { useInstances } from '../hooks/useInstances';
 import { useResourceUsage } from '../hooks/useResourceUsage';
 import { useViewMode } from '../hooks/useViewMode';
-import { CreateInstanceDialog } from './CreateInstanceDialog';
-import { DeleteDialog } from './DeleteDialog';
-import { EditInstanceDialog } from './EditInstanceDialog';
 import { EmptyState } from './EmptyState';
 import { BackendUnavailableBanner, EngineUnavailableBanner } from './EngineUnavailableBanner';
 import { instanceActionItems } from './InstanceActions';
-import { InstanceCard } from './InstanceCard';
 import { InstancesTable } from './InstancesTable';
-import { KeptDataSection } from './KeptDataSection';
 import { ListToolbar } from './ListToolbar';
-import { LogsPanel } from './LogsPanel';
-import { ShellDialog } from './ShellDialog';
+
+// What the first screen does not show loads when first needed: a smaller first script shows the list sooner.
+const CreateInstanceDialog = lazy(() => import('./CreateInstanceDialog').then((m) => ({ default: m.CreateInstanceDialog })));
+const DeleteDialog = lazy(() => import('./DeleteDialog').then((m) => ({ default: m.DeleteDialog })));
+const EditInstanceDialog = lazy(() => import('./EditInstanceDialog').then((m) => ({ default: m.EditInstanceDialog })));
+const LogsPanel = lazy(() => import('./LogsPanel').then((m) => ({ default: m.LogsPanel })));
+const ShellDialog = lazy(() => import('./ShellDialog').then((m) => ({ default: m.ShellDialog })));
+const KeptDataSection = lazy(() => import('./KeptDataSection').then((m) => ({ default: m.KeptDataSection })));
+const InstanceCard = lazy(() => import('./InstanceCard').then((m) => ({ default: m.InstanceCard })));
 
 /** The tab's home: every instance, live, as cards or a table, with their actions; the way to create one. */
 export function InstancesView() {
@@ -149,6 +151,7 @@ export function InstancesView() {
               usage={usage.report?.byInstance}
             />
           ) : (
+            <Suspense fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>
             <Stack spacing={2}>
               {shown.map((instance) => (
                 <InstanceCard
@@ -161,25 +164,29 @@ export function InstancesView() {
                 />
               ))}
             </Stack>
+            </Suspense>
           )}
         </Stack>
       )}
 
-      <KeptDataSection onRecreate={recreate} />
-
-      <CreateInstanceDialog open={creating !== undefined} preset={creating} onClose={() => setCreating(undefined)} />
-      <DeleteDialog
-        instance={deleting}
-        withNotes={backend !== undefined}
-        onCancel={() => setDeleting(undefined)}
-        onConfirm={(instance, options) => {
-          setDeleting(undefined);
-          void actions.remove(instance, options);
-        }}
-      />
-      <EditInstanceDialog instance={editing} actions={actions} onClose={() => setEditing(undefined)} />
-      <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />
-      <ShellDialog instance={views.shellOf} onClose={views.closeShell} />
+      <Suspense fallback={null}>
+        <KeptDataSection onRecreate={recreate} />
+        {creating !== undefined && <CreateInstanceDialog open preset={creating} onClose={() => setCreating(undefined)} />}
+        {deleting !== undefined && (
+          <DeleteDialog
+            instance={deleting}
+            withNotes={backend !== undefined}
+            onCancel={() => setDeleting(undefined)}
+            onConfirm={(instance, options) => {
+              setDeleting(undefined);
+              void actions.remove(instance, options);
+            }}
+          />
+        )}
+        {editing !== undefined && <EditInstanceDialog instance={editing} actions={actions} onClose={() => setEditing(undefined)} />}
+        {views.logsOf !== undefined && <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />}
+        {views.shellOf !== undefined && <ShellDialog instance={views.shellOf} onClose={views.closeShell} />}
+      </Suspense>
     </Stack>
   );
 }

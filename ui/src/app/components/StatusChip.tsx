@@ -2,7 +2,7 @@ import Chip, { type ChipProps } from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
 import { displayStatus, type DisplayStatus, type Instance } from '@dockbase/core';
 
-const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
+export const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
   running: { label: 'Running', color: 'success' },
   healthy: { label: 'Healthy', color: 'success' },
   starting: { label: 'Starting', color: 'info' },

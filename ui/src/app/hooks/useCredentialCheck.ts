@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useReducer } from 'react';
 import { skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { getEngine, type Instance, type PasswordCheck } from '@dockbase/core';
 import { useAppServices } from '../context';
@@ -37,4 +37,26 @@ export function useCredentialCheck(instance: Instance): CredentialCheck {
   }, [client, key, dockbase, instance]);
 
   return { state, ensure };
+}
+
+/**
+ * Every credential state known, by container id, through ONE subscription (a table of a hundred rows does
+ * not hold a hundred observers).
+ */
+export function useCredentialStates(): ReadonlyMap<string, CredentialState> {
+  const client = useQueryClient();
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(
+    () =>
+      client.getQueryCache().subscribe((e) => {
+        if (e.query.queryKey[0] === 'credential-check' && e.type === 'updated') rerender();
+      }),
+    [client],
+  );
+  const states = new Map<string, CredentialState>();
+  for (const q of client.getQueryCache().findAll({ queryKey: ['credential-check'] })) {
+    const id = q.queryKey[1];
+    if (typeof id === 'string' && q.state.data) states.set(id, q.state.data as CredentialState);
+  }
+  return states;
 }

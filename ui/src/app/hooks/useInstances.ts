@@ -91,8 +91,9 @@ export function useInstances(): InstancesState {
       (_code, reason) => {
         if (watching.signal.aborted) return;
         const problem = isDockbaseError(reason, 'bridge-unavailable') ? problemOf(reason) : { kind: 'engine-unavailable' as const, message: ENGINE_GONE };
-        const report = () => {
-          if (!watching.signal.aborted) setConnectionProblem({ problem, at: Date.now() });
+        const report = (e?: unknown) => {
+          // The ping's own answer says best what is away (the engine, or the bridge).
+          if (!watching.signal.aborted) setConnectionProblem({ problem: e ? problemOf(e) : problem, at: Date.now() });
         };
         // A stream cut by the browser (it drops its connections when docker changes the network
         // interfaces) while the engine still answers: watched again at once, and listed, without a
