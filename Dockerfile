@@ -1,18 +1,23 @@
 # Dockbase, the Docker Desktop extension image.
 #
-#   base       Node 20 on Debian bookworm with the workspace manifests and lockfile
+#   base       Node (NODE_IMAGE) with the workspace manifests and lockfile
 #   build      builds the UI (ui/dist) and the backend (backend/dist)
-#   prod-deps  installs only the backend's production dependencies
-#   final      the backend (run as the unprivileged `node` user), the UI at /ui, the extension files at /
+#   prod-deps  the backend's production dependencies only: pure JavaScript (SQLite is Node's own
+#              node:sqlite; the better-sqlite3 addon is an optional dependency for Node 20 and left out)
+#   runtime    the node binary and exactly the libraries it links, laid out as they sit under /
+#   final      FROM scratch: node, the backend, the UI at /ui, the extension files at /. No shell, no
+#              package manager. The backend starts as root only to take /run/guest-services and its data
+#              folder, then drops to DOCKBASE_USER itself (backend/src/privileges.ts).
 #
-# better-sqlite3 is a native addon: it is installed on the same image (Debian, glibc) that runs it.
-# Building needs a registry that serves node:20-bookworm-slim (`make build-extension`).
+# NODE_IMAGE is the official Node LTS image pinned by digest (multi-arch: the same digest serves linux/amd64
+# and linux/arm64). CI builds against a locally assembled stand-in (scripts/build-extension.sh).
+#
+# Behind a TLS-intercepting proxy, give npm the proxy's CA as a BuildKit secret (nothing else changes):
+#   docker build --secret id=ca,src=/path/to/corporate-ca.pem .        (make build-extension CA_CERT=…)
 
-FROM node:20-bookworm-slim AS base
-# Only used when no prebuilt better-sqlite3 binary can be downloaded for the platform.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+
+FROM ${NODE_IMAGE} AS base
 WORKDIR /src
 # Every workspace manifest must be present for `npm ci` to accept the workspace lockfile.
 COPY package.json package-lock.json ./
@@ -24,7 +29,11 @@ COPY backend/package.json backend/
 COPY host/package.json host/
 
 FROM base AS build
-RUN npm ci --no-audit --no-fund
+# No install scripts: nothing here needs one (esbuild and rolldown ship their binaries as packages), and
+# the optional native addon is not built.
+RUN --mount=type=secret,id=ca \
+    if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
+ && npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY packages packages
 COPY ui ui
@@ -33,14 +42,29 @@ RUN npm run build -w ui && npm run build -w backend
 
 FROM base AS prod-deps
 # Lays the result out as it will sit under / in the final image: /node_modules next to /backend.
-RUN npm ci --omit=dev -w backend --no-audit --no-fund \
- && rm -rf node_modules/better-sqlite3/build/Release/obj node_modules/better-sqlite3/build/Release/obj.target \
-           node_modules/better-sqlite3/build/Release/.deps node_modules/better-sqlite3/deps \
+RUN --mount=type=secret,id=ca \
+    if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
+ && npm ci --omit=dev --omit=optional -w backend --ignore-scripts --no-audit --no-fund \
  && mkdir -p /out/backend \
  && mv node_modules /out/node_modules \
  && if [ -d backend/node_modules ]; then mv backend/node_modules /out/backend/node_modules; fi
 
-FROM node:20-bookworm-slim
+FROM base AS runtime
+# node and the shared libraries it links (whatever the architecture: ldd names them), plus the accounts,
+# /tmp and the backend's data folder, owned by the unprivileged user the backend drops to.
+RUN set -eu; \
+    mkdir -p /out/usr/local/bin /out/etc /out/tmp /out/var/lib/dockbase /out/run/guest-services; \
+    cp /usr/local/bin/node /out/usr/local/bin/node; \
+    for lib in $(ldd /usr/local/bin/node | grep -o '/[^ ]*'); do \
+      mkdir -p "/out$(dirname "$lib")"; cp -L "$lib" "/out$lib"; \
+    done; \
+    printf 'root:x:0:0:root:/root:/sbin/nologin\nnode:x:1000:1000::/home/node:/sbin/nologin\n' > /out/etc/passwd; \
+    printf 'root:x:0:\nnode:x:1000:\n' > /out/etc/group; \
+    chmod 1777 /out/tmp; \
+    chown 1000:1000 /out/var/lib/dockbase; \
+    /out/usr/local/bin/node --version
+
+FROM scratch
 LABEL org.opencontainers.image.title="Dockbase" \
       org.opencontainers.image.description="Local PostgreSQL, MySQL, MariaDB, MongoDB and Redis instances for development, in one Docker Desktop tab." \
       org.opencontainers.image.vendor="Dockbase" \
@@ -55,22 +79,19 @@ LABEL org.opencontainers.image.title="Dockbase" \
       com.docker.extension.changelog='<p>0.1.0, the first release:</p><ul><li>PostgreSQL, MySQL, MariaDB, MongoDB and Redis instances from one tab.</li><li>Create, start, stop, restart, delete, watch and connect to an instance.</li><li>Light and dark themes that follow Docker Desktop.</li></ul>' \
       com.docker.extension.categories="database,utility-tools"
 
-ENV NODE_ENV=production \
-    DOCKBASE_DATA_DIR=/var/lib/dockbase
+ENV PATH=/usr/local/bin \
+    NODE_ENV=production \
+    DOCKBASE_DATA_DIR=/var/lib/dockbase \
+    DOCKBASE_USER=1000:1000
+COPY --from=runtime /out/ /
 COPY metadata.json docker.svg docker-compose.yaml /
-COPY dockbase-entrypoint.sh /usr/local/bin/dockbase-entrypoint
 COPY --from=build /src/ui/dist /ui
 COPY --from=build /src/backend/package.json /backend/package.json
 COPY --from=build /src/backend/dist /backend/dist
 COPY --from=prod-deps /out/ /
-# The backend's SQLite file lives in /var/lib/dockbase: docker-compose.yaml mounts a named volume on it,
-# which takes this folder's owner when Docker creates the volume.
-RUN chmod 755 /usr/local/bin/dockbase-entrypoint \
- && mkdir -p /var/lib/dockbase \
- && chown node:node /var/lib/dockbase
 WORKDIR /backend
-# The container starts as root only long enough for the entrypoint to hand /run/guest-services (mounted
-# by Docker Desktop, root-owned) and /var/lib/dockbase to `node`; the backend itself runs as `node`.
-ENTRYPOINT ["/usr/local/bin/dockbase-entrypoint"]
+# Starts as root: Docker Desktop mounts /run/guest-services owned by root, and the backend must create its
+# socket there. The backend hands that folder and /var/lib/dockbase (the compose file's named volume) to
+# DOCKBASE_USER, then drops root for good before it opens anything else.
 # Listens on /run/guest-services/backend.sock (metadata.json → vm.exposes.socket).
 CMD ["node", "/backend/dist/main.js"]

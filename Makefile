@@ -1,7 +1,10 @@
 # Dockbase: the Docker extension template's targets, plus development, tests and benchmarks.
-# Building the image needs a registry that serves the Node base image (node:20-bookworm-slim).
+# Building the image needs BuildKit and the Node base image the Dockerfile pins (NODE_IMAGE); where no
+# registry serves it, scripts/build-extension.sh assembles a local stand-in (Debian, root: see
+# scripts/test-images/README.md). CA_CERT=file.pem lets npm inside the build trust a proxy's CA.
 IMAGE ?= dockbase/dockbase-extension
 TAG ?= latest
+CA_CERT ?=
 BUILDER = buildx-multi-arch
 PLATFORMS = linux/amd64,linux/arm64
 # The UI's dev server (ui/vite.config.ts: fixed port 3000).
@@ -10,8 +13,8 @@ DEV_UI_URL ?= http://localhost:$(DEV_UI_PORT)
 
 .DEFAULT_GOAL := help
 
-build-extension: ## Build the extension image IMAGE:TAG (needs a registry with the Node base images)
-	docker build --tag=$(IMAGE):$(TAG) .
+build-extension: ## Build the extension image IMAGE:TAG with BuildKit (CA_CERT=… for a TLS-intercepting proxy)
+	scripts/build-extension.sh --tag $(IMAGE):$(TAG) $(if $(CA_CERT),--ca $(CA_CERT))
 
 install-extension: build-extension ## Build the image and install it into Docker Desktop
 	docker extension install $(IMAGE):$(TAG)
@@ -29,7 +32,7 @@ push-extension: prepare-buildx ## Build and push IMAGE:TAG for linux/amd64 and l
 	@if docker buildx imagetools inspect $(IMAGE):$(TAG) >/dev/null 2>&1; then \
 		echo "Failure: $(IMAGE):$(TAG) already exists; push a new TAG (make push-extension TAG=x.y.z)"; exit 1; \
 	fi
-	docker buildx build --push --builder=$(BUILDER) --platform=$(PLATFORMS) --tag=$(IMAGE):$(TAG) .
+	docker buildx build --push --builder=$(BUILDER) --platform=$(PLATFORMS) --tag=$(IMAGE):$(TAG) $(if $(CA_CERT),--secret id=ca,src=$(CA_CERT)) .
 
 dev-ui-source: ## Serve the installed extension's UI from the dev server (run `npm run dev` first)
 	docker extension dev ui-source $(IMAGE):$(TAG) $(DEV_UI_URL)

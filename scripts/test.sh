@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): prepares the machine, checks lint and types, builds, then runs the
-# three layers (unit, engine, browser), each with its own count, and ends with the total.
+# layers (unit, engine, image, browser), each with its own count, the backend's tests once more on the Node
+# LTS the extension image runs, and ends with the total.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,11 +12,27 @@ npm run --silent build >/dev/null || { npm run build; echo "build failed"; exit 
 
 rm -rf .test-results && mkdir -p .test-results
 status=0
-for layer in unit engine browser; do
+for layer in unit engine image browser; do
   echo
   echo "==== $layer tests ===="
   npm run --silent "test:$layer" -- --reporter=default --reporter=json --outputFile.json=".test-results/$layer.json" || status=1
 done
+
+# The backend on the image's Node (scripts/test-images/node/versions.env; test-env fetched it): the same
+# tests, with the SQLite driver that Node uses (node:sqlite), next to the run above on this machine's Node.
+# shellcheck source=scripts/test-images/node/versions.env
+source scripts/test-images/node/versions.env
+NODE_LTS=${DOCKBASE_TEST_STATE:-/var/tmp/dockbase-test-env}/node/node-v$NODE_VERSION/bin/node
 echo
-node scripts/test-summary.mjs unit engine browser || status=1
+echo "==== backend tests on Node $NODE_VERSION (the extension image's Node; this machine runs $(node --version)) ===="
+if [ -x "$NODE_LTS" ]; then
+  "$NODE_LTS" node_modules/vitest/vitest.mjs run --project unit-backend \
+    --reporter=default --reporter=json --outputFile.json=".test-results/backend-node$NODE_VERSION.json" || status=1
+else
+  echo "no Node $NODE_VERSION at $NODE_LTS: run \`npm run test-env\`"
+  status=1
+fi
+
+echo
+node scripts/test-summary.mjs unit engine image browser "backend-node$NODE_VERSION" || status=1
 exit $status

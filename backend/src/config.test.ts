@@ -38,4 +38,12 @@ describe('readConfig', () => {
     expect(() => readConfig(['--hub-cache-ttl', 'ten'], {})).toThrow(/Invalid Docker Hub cache TTL/);
     expect(() => readConfig(['--data-dir='], {})).toThrow(/Invalid data directory/);
   });
+  it('reads the unprivileged user to drop to as UID:GID, and refuses root or a name', () => {
+    expect(readConfig([], {}).user).toBeUndefined();
+    expect(readConfig([], { DOCKBASE_USER: '1000:1000' }).user).toEqual({ uid: 1000, gid: 1000 });
+    expect(readConfig(['--user', '1001:1002'], { DOCKBASE_USER: '1000:1000' }).user).toEqual({ uid: 1001, gid: 1002 });
+    for (const bad of ['0:0', '1000:0', 'node', '1000', '-1:5']) {
+      expect(() => readConfig(['--user', bad], {})).toThrow(/Invalid user/);
+    }
+  });
 });

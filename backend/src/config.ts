@@ -12,6 +12,12 @@ export interface ListenConfig {
   port?: number;
 }
 
+/** A numeric user and group to run as. */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
 export interface BackendConfig extends ListenConfig {
   /** Folder holding the SQLite database. */
   dataDir: string;
@@ -19,6 +25,11 @@ export interface BackendConfig extends ListenConfig {
   hubUrl: string;
   /** How long a Docker Hub answer is served from the cache before asking again. */
   hubCacheTtlSeconds: number;
+  /**
+   * Started as root, the backend hands its socket's folder and its data folder to this user and drops
+   * root before anything else (the extension image sets DOCKBASE_USER=1000:1000). Ignored when not root.
+   */
+  user?: RunAs;
 }
 
 /**
@@ -38,6 +49,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bac
     dataDir: arg('--data-dir') ?? env.DOCKBASE_DATA_DIR ?? DEFAULT_DATA_DIR,
     hubUrl: parseHubUrl(arg('--hub-url') ?? env.DOCKBASE_HUB_URL ?? DEFAULT_HUB_URL),
     hubCacheTtlSeconds: parseTtl(arg('--hub-cache-ttl') ?? env.DOCKBASE_HUB_CACHE_TTL),
+    ...parseUser(arg('--user') ?? env.DOCKBASE_USER),
   };
   if (common.dataDir === '') throw new Error('Invalid data directory: it must not be empty');
   if (socket) return { socket, ...common };
@@ -72,4 +84,15 @@ function parseTtl(text: string | undefined): number {
     throw new Error(`Invalid Docker Hub cache TTL "${text}": expected a whole number of seconds (0 or more)`);
   }
   return ttl;
+}
+
+function parseUser(text: string | undefined): { user?: RunAs } {
+  if (text === undefined || text === '') return {};
+  const m = /^(\d+):(\d+)$/.exec(text);
+  const uid = Number(m?.[1]);
+  const gid = Number(m?.[2]);
+  if (!m || uid === 0 || gid === 0 || uid > 2 ** 31 || gid > 2 ** 31) {
+    throw new Error(`Invalid user "${text}": expected UID:GID of an unprivileged user, such as 1000:1000`);
+  }
+  return { user: { uid, gid } };
 }

@@ -1,10 +1,14 @@
+import path from 'node:path';
 import { readConfig } from './config.js';
 import { HubTags } from './hub/tags.js';
+import { dropPrivileges } from './privileges.js';
 import { buildServer, listen } from './server.js';
 import { Store } from './store/store.js';
 
 try {
   const config = readConfig(process.argv.slice(2), process.env);
+  // Before anything is opened: as root (the extension image), take the socket and data folders, drop root.
+  const dropped = dropPrivileges(config.user, [...(config.socket ? [path.dirname(config.socket)] : []), config.dataDir]);
   const store = Store.open(config.dataDir);
   const hub = new HubTags({ hubUrl: config.hubUrl, ttlMs: config.hubCacheTtlSeconds * 1000 });
   const app = buildServer({ store, hub, logger: { level: 'warn' } });
@@ -27,7 +31,8 @@ try {
   }
 
   const address = await listen(app, config);
-  console.log(`dockbase backend listening on ${address} (data in ${config.dataDir})`);
+  const runtime = `Node ${process.versions.node}, SQLite via ${store.driver}${dropped ? `, ${dropped}` : ''}`;
+  console.log(`dockbase backend listening on ${address} (data in ${config.dataDir}; ${runtime})`);
 } catch (err) {
   console.error('dockbase backend: cannot start:', err instanceof Error ? err.message : err);
   process.exit(1);

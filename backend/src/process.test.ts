@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureHub } from './test-support/fixture-hub.js';
 import { call, removeDir, tempDir } from './test-support/http.js';
 
 // These tests run the built backend as its own OS process, as Docker Desktop does, so that a SIGKILL
@@ -35,8 +36,8 @@ function workDir(): { dataDir: string; socket: string } {
 }
 
 /** Starts `node dist/main.js` and resolves once it says it is listening. */
-function start(args: string[]): Promise<Backend> {
-  const child = spawn(process.execPath, [mainJs, '--hub-url', 'http://127.0.0.1:9', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], hubUrl = 'http://127.0.0.1:9'): Promise<Backend> {
+  const child = spawn(process.execPath, [mainJs, '--hub-url', hubUrl, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -69,7 +70,7 @@ describe('the backend process', () => {
     const writes = Array.from({ length: 400 }, (_, i) => {
       const request =
         i % 2 === 0
-          ? call(socket, 'PUT', `/instances/w-${i}`, { name: `w-${i}`, engine: 'redis', settings: { seq: i } }, agent)
+          ? call(socket, 'PUT', `/instances/w-${i}`, { name: `w-${i}`, engine: 'redis', settings: { hostPort: i + 1 } }, agent)
           : call(socket, 'POST', `/instances/base-${i % 10}/history`, { action: `op-${i}`, outcome: 'ok' }, agent);
       return request.then(
         (answer) => {
@@ -86,9 +87,9 @@ describe('the backend process', () => {
     expect(refused).toBeGreaterThan(0); // the kill really landed mid-burst
 
     const second = await start(['--socket', socket, '--data-dir', dataDir]);
-    type Meta = { settings: { seq?: number }; history: Array<{ action: string }> };
+    type Meta = { settings: { hostPort?: number }; history: Array<{ action: string }> };
     const read = async (id: string) => (await call(socket, 'GET', `/instances/${id}`)).json as Meta | undefined;
-    for (const i of ackedInstances) expect((await read(`w-${i}`))?.settings).toEqual({ seq: i });
+    for (const i of ackedInstances) expect((await read(`w-${i}`))?.settings).toEqual({ hostPort: i + 1 });
     const history = new Map(await Promise.all(bases.map(async (id) => [id, (await read(id))?.history.map((h) => h.action) ?? []] as const)));
     for (const i of ackedHistory) expect(history.get(`base-${i % 10}`)).toContain(`op-${i}`);
     second.child.kill('SIGTERM');
@@ -98,7 +99,8 @@ describe('the backend process', () => {
   it('shuts down on SIGTERM: exit code 0, socket removed, database closed cleanly, data kept', async () => {
     const { dataDir, socket } = workDir();
     const backend = await start(['--socket', socket, '--data-dir', dataDir]);
-    const saved = await call(socket, 'PUT', '/instances/keep', { name: 'keep', engine: 'mongo', settings: { password: 'hunter2' } });
+    expect((await call(socket, 'PUT', '/instances/keep', { name: 'keep', engine: 'mongo', settings: { password: 'hunter2' } })).status).toBe(400);
+    const saved = await call(socket, 'PUT', '/instances/keep', { name: 'keep', engine: 'mongo', settings: {} });
     expect(saved.status).toBe(201);
     await call(socket, 'PATCH', '/instances/keep', { notes: 'still here' });
     expect(fs.existsSync(path.join(dataDir, 'dockbase.db-wal'))).toBe(true);
@@ -114,12 +116,33 @@ describe('the backend process', () => {
     expect((await call(socket, 'GET', '/instances/keep')).json).toMatchObject({ notes: 'still here', settings: {} });
   });
 
+  it('reads at most a bounded part of a Docker Hub answer that never ends: a clear error, the memory stays low', async () => {
+    const hub = await startFixtureHub(() => 'endless');
+    try {
+      const { dataDir, socket } = workDir();
+      const backend = await start(['--socket', socket, '--data-dir', dataDir], hub.url);
+      const answer = await call(socket, 'GET', '/hub/tags/postgres');
+      // The peak resident memory of the backend process over its whole life so far.
+      const status = fs.readFileSync(`/proc/${backend.child.pid}/status`, 'utf8');
+      const peakKb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1]);
+      expect(peakKb).toBeGreaterThan(0);
+      expect(peakKb, `peak RSS ${Math.round(peakKb / 1024)} MB`).toBeLessThan(150 * 1024);
+      expect(answer.status).toBe(503);
+      expect(answer.json).toMatchObject({ error: 'hub-unavailable', message: expect.stringMatching(/larger than 8 MB; Dockbase stopped reading it/) });
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('listens on a loopback port when given one', async () => {
     const { dataDir } = workDir();
     const backend = await start(['--port', '0', '--data-dir', dataDir]);
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(backend.output())?.[1];
     expect(url).toBeDefined();
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    // It says what it runs on: this Node, and node:sqlite where this Node has it (better-sqlite3 on Node 20).
+    const builtIn = typeof process.getBuiltinModule === 'function' && process.getBuiltinModule('node:sqlite') !== undefined;
+    expect(backend.output()).toContain(`Node ${process.versions.node}, SQLite via ${builtIn ? 'node:sqlite' : 'better-sqlite3'}`);
   });
 
   it('refuses to start with a bad setting, saying which', async () => {

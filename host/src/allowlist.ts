@@ -1,97 +1,130 @@
-import { ENGINES } from '@dockbase/core';
-
 /**
- * The only scripts `docker exec` may run: the engines' health probes (Dockbase's readiness check) and their
- * fixed credential scripts (check a password, set PostgreSQL's through its local socket). Each reads what
- * it needs from the container's own env: no value of the page's choosing reaches them.
+ * What the standalone host lets the page run: the core's command policy (checkCommand, which accepts exactly
+ * the argv shapes the core's builders emit), plus, at request time, the check that each container and volume
+ * the call acts on is Dockbase's. This file is the bridge's boundary; nothing else decides what reaches docker.
  */
-const HEALTH_PROBES = new Set(
-  ENGINES.flatMap((e) => [e.healthcheck(e.containerPort).command, e.verifyPassword(e.containerPort), ...(e.applyPassword ? [e.applyPassword] : [])]),
-);
-
-/** Checks the arguments of a subcommand that is allowed in one shape only; returns why not, or undefined. */
-type ArgsRule = (args: readonly string[]) => string | undefined;
-
-/**
- * `docker run --detach …` only: Dockbase creates and starts an instance in one call. (Anything `run` can
- * start, `create` + `start` can too; an attached or interactive run has no use in a browser tab.)
- */
-const detachedRun: ArgsRule = (args) => (args[0] === '--detach' ? undefined : 'this docker run is not allowed: only `docker run --detach …`');
-
-/** `docker exec <container> sh -c <an engine's health probe>` only. */
-const healthProbe: ArgsRule = (args) =>
-  args.length === 4 && args[1] === 'sh' && args[2] === '-c' && HEALTH_PROBES.has(args[3] as string) && !(args[0] as string).startsWith('-')
-    ? undefined
-    : 'this docker exec is not allowed: only an engine’s health probe or credential check';
-
-/** `docker system df --verbose --format …` only (the sizes of volumes, on request). */
-const diskUsage: ArgsRule = (args) => (args[0] === 'df' && !args.slice(1).some((a) => a !== '--verbose' && a !== '--format' && !a.startsWith('{{')) ? undefined : 'this docker system is not allowed: only `docker system df`');
-
-/**
- * What the standalone host lets the page run. Docker Desktop's bridge runs any docker command; the standalone
- * host serves a browser tab, so it narrows the bridge to the subcommands the Dockbase UI needs.
- *
- * THE allowlist: a top-level docker subcommand maps to `true` (any arguments), to the list of its own
- * subcommands that are allowed (the first argument must be one of them), or to a rule for its arguments.
- */
-export const DOCKER_ALLOWLIST: Readonly<Record<string, true | readonly string[] | ArgsRule>> = Object.freeze({
-  ps: true,
-  run: detachedRun,
-  exec: healthProbe,
-  inspect: true,
-  create: true,
-  start: true,
-  stop: true,
-  restart: true,
-  unpause: true,
-  rename: true,
-  stats: true,
-  system: diskUsage,
-  rm: true,
-  pull: true,
-  logs: true,
-  events: true,
-  version: true,
-  info: true,
-  volume: Object.freeze(['create', 'inspect', 'rm', 'ls']),
-  image: Object.freeze(['inspect', 'ls']),
-  // The UI inspects containers with `docker container inspect` (read-only, the same as `docker inspect`).
-  container: Object.freeze(['inspect']),
-});
-
-/**
- * Global docker flags that pick another engine or configuration. They only work BEFORE the subcommand (which
- * the allowlist already makes impossible); refusing them anywhere is a second line of defence.
- */
-const GLOBAL_FLAGS = ['--host', '-H', '--context', '--config'];
+import {
+  DockerRunner,
+  checkCommand,
+  containerOwnership,
+  notDockbasesText,
+  volumeOwnership,
+  type CommandVerdict,
+  type Ownership,
+} from '@dockbase/core';
+import { NodeDockerCli } from '@dockbase/docker-cli/node';
+import type { ExecRequest } from './protocol';
 
 /** Bounds on one command: how many arguments and how long each may be (in UTF-16 code units). */
 export const MAX_ARGS = 256;
 export const MAX_ARG_LENGTH = 8192;
+/** Most variables one call may hand to docker's environment (create's secrets: one per engine today). */
+export const MAX_ENV = 8;
 
-/** Why `docker cmd ...args` is refused, or undefined when it may run. */
-export function refusal(cmd: string, args: readonly string[]): string | undefined {
-  if (cmd === '') return 'an empty docker command is not allowed';
-  const rule = Object.prototype.hasOwnProperty.call(DOCKER_ALLOWLIST, cmd) ? DOCKER_ALLOWLIST[cmd] : undefined;
-  if (rule === undefined) return `docker ${printable(cmd)} is not allowed by the standalone host`;
-  if (typeof rule === 'function') {
-    const why = rule(args);
-    if (why) return why;
-  } else if (rule !== true) {
-    const sub = args[0];
-    if (sub === undefined || !rule.includes(sub)) {
-      return `docker ${cmd} ${sub === undefined ? '(no subcommand)' : printable(sub)} is not allowed by the standalone host`;
-    }
-  }
-  for (const a of args) {
-    const flag = GLOBAL_FLAGS.find((f) => a === f || a.startsWith(`${f}=`));
-    if (flag) return `the global docker flag ${flag} is not allowed`;
-  }
-  return undefined;
+/** Why `docker cmd ...args` (with `env`) is refused by the policy alone, or undefined when it may run. */
+export function refusal(cmd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): string | undefined {
+  const verdict = checkCommand([cmd, ...args], env);
+  return verdict.allowed ? undefined : verdict.reason;
 }
 
-/** A short, single-line rendering of a refused (sub)command name for an error message. */
-function printable(word: string): string {
-  const flat = word.replace(/[^\x20-\x7e]/g, '?');
-  return JSON.stringify(flat.length > 40 ? `${flat.slice(0, 40)}…` : flat);
+export type ExecAuthorization =
+  | { ok: true; request: ExecRequest }
+  | { ok: false; /** HTTP status: 400 malformed, 403 refused, 404 no such container/volume, 503 cannot check. */ status: number; error: string };
+
+/**
+ * Decides whether an /api/exec(-stream) body may run: a well-formed request, a call the core makes, on
+ * containers that are Dockbase instances and volumes that are Dockbase data volumes. The engine is asked
+ * (with the same docker binary) at request time; a container found to be an instance is remembered (ids
+ * are never reused, and an instance label cannot be removed from a container).
+ */
+export class ExecGuard {
+  /** Most engine lookups running at once (they are docker processes too); more answer 429. */
+  static readonly MAX_CHECKS = 16;
+  private checks = 0;
+  private readonly docker: DockerRunner;
+  private readonly instances = new Set<string>();
+  private readonly pending = new Map<string, Promise<Ownership>>();
+
+  constructor(dockerBinary: string) {
+    this.docker = new DockerRunner(new NodeDockerCli({ binary: dockerBinary }));
+  }
+
+  async authorize(body: Buffer): Promise<ExecAuthorization> {
+    const parsed = parseExecRequest(body);
+    if (typeof parsed === 'string') return { ok: false, status: 400, error: parsed };
+    const verdict: CommandVerdict = checkCommand([parsed.cmd, ...parsed.args], parsed.env ?? {});
+    if (!verdict.allowed) return { ok: false, status: 403, error: verdict.reason };
+    type Checked = { kind: 'container' | 'volume'; ref: string; ownership: Ownership };
+    const targets = verdict.containers.length + verdict.volumes.length;
+    if (targets > 0 && this.checks >= ExecGuard.MAX_CHECKS) return { ok: false, status: 429, error: 'too many docker commands are being checked' };
+    let checked: Checked[];
+    this.checks += targets > 0 ? 1 : 0;
+    try {
+      checked = await Promise.all([
+        ...verdict.containers.map(async (ref): Promise<Checked> => ({ kind: 'container', ref, ownership: await this.container(ref) })),
+        ...verdict.volumes.map(async (ref): Promise<Checked> => ({ kind: 'volume', ref, ownership: await volumeOwnership(this.docker, ref) })),
+      ]);
+    } catch (e) {
+      // The engine's own words (e.g. "Cannot connect to the Docker daemon"): the core maps them to "engine unavailable".
+      return { ok: false, status: 503, error: `cannot check what this command acts on: ${e instanceof Error ? e.message : String(e)}` };
+    } finally {
+      this.checks -= targets > 0 ? 1 : 0;
+    }
+    for (const { kind, ref, ownership } of checked) {
+      if (ownership.managed) continue;
+      // docker's own wording for a missing object, which the core recognises (a probe of a container that died).
+      if (ownership.gone) return { ok: false, status: 404, error: `Error: No such ${kind}: ${ref}` };
+      const shown = kind === 'container' ? ref.slice(0, 12) : ref;
+      return { ok: false, status: 403, error: `not allowed to ${verdict.name}: ${notDockbasesText(`${kind} ${shown}`, ownership.reason)}` };
+    }
+    return { ok: true, request: parsed };
+  }
+
+  /** Whether a container is an instance, asked once at a time per id, remembered when it is. */
+  private container(id: string): Promise<Ownership> {
+    if (this.instances.has(id)) return Promise.resolve({ managed: true, labels: {} });
+    let asked = this.pending.get(id);
+    if (!asked) {
+      asked = containerOwnership(this.docker, id).then((o) => {
+        if (o.managed) {
+          if (this.instances.size >= 10_000) this.instances.clear();
+          this.instances.add(id);
+        }
+        return o;
+      });
+      const forget = () => this.pending.delete(id);
+      asked.then(forget, forget);
+      this.pending.set(id, asked);
+    }
+    return asked;
+  }
+}
+
+/** `{cmd, args, env?}` from a request body, or why it is malformed. */
+export function parseExecRequest(body: Buffer): ExecRequest | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return 'the body is not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected {cmd, args}';
+  const { cmd, args, env, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return 'expected only {cmd, args, env}';
+  if (typeof cmd !== 'string') return 'cmd must be a string';
+  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string')) return 'args must be an array of strings';
+  if (args.length > MAX_ARGS) return `at most ${MAX_ARGS} arguments`;
+  const words = [cmd, ...args];
+  if (env !== undefined) {
+    if (typeof env !== 'object' || env === null || Array.isArray(env)) return 'env must be an object of strings';
+    const entries = Object.entries(env as Record<string, unknown>);
+    if (entries.length > MAX_ENV) return `at most ${MAX_ENV} variables in env`;
+    for (const [name, v] of entries) {
+      if (!/^[A-Z_][A-Z0-9_]{0,63}$/.test(name) || typeof v !== 'string') return 'env must map variable names to strings';
+      words.push(v);
+    }
+  }
+  if (words.some((a) => a.length > MAX_ARG_LENGTH)) return `an argument is longer than ${MAX_ARG_LENGTH}`;
+  if (words.some((a) => a.includes('\0'))) return 'arguments must not contain NUL';
+  return env === undefined ? { cmd, args } : { cmd, args, env: env as Record<string, string> };
 }

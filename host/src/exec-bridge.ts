@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type http from 'node:http';
 import os from 'node:os';
-import { MAX_ARG_LENGTH, MAX_ARGS, refusal } from './allowlist';
+import { ExecGuard } from './allowlist';
 import { terminate } from './backend-process';
 import { HttpError, readBody, sendError, sendJson } from './http-helpers';
 import { EXEC_PATH, type ExecRequest, type ExecResponse, type StreamMessage } from './protocol';
 
 /**
- * The exec bridge: POST /api/exec and /api/exec-stream. Parses and checks the request (allowlist, sizes),
+ * The exec bridge: POST /api/exec and /api/exec-stream. Has the request checked (allowlist.ts: the core's
+ * command policy, sizes, and that what it acts on is Dockbase's),
  * runs `docker` with the exact argv (no shell), tracks every child so that a dropped connection or the
  * host's close() ends it, and answers once (JSON) or as a stream (NDJSON).
  */
@@ -33,6 +34,7 @@ export interface ExecBridge {
 
 export function createExecBridge(dockerBinary: string): ExecBridge {
   const children = new Set<Tracked>();
+  const guard = new ExecGuard(dockerBinary);
 
   function track(child: ChildProcess): Tracked {
     const entry = {
@@ -52,7 +54,8 @@ export function createExecBridge(dockerBinary: string): ExecBridge {
     const child = spawn(dockerBinary, [request.cmd, ...request.args], {
       shell: false,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
+      // create's secrets, checked by the guard, reach docker through its environment, never its argv.
+      env: { ...process.env, ...request.env },
     });
     return track(child);
   };
@@ -139,9 +142,11 @@ export function createExecBridge(dockerBinary: string): ExecBridge {
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
         throw new HttpError(415, 'send JSON');
       }
-      const request = parseExecRequest(await readBody(req));
-      const why = refusal(request.cmd, request.args);
-      if (why) throw new HttpError(403, why);
+      const allowed = await guard.authorize(await readBody(req));
+      if (!allowed.ok) throw new HttpError(allowed.status, allowed.error);
+      // The check asks the engine: the page may have given up meanwhile (its 'close' is gone), so run nothing.
+      if (res.destroyed || req.socket.destroyed) return;
+      const { request } = allowed;
       if (children.size >= MAX_CHILDREN) throw new HttpError(429, 'too many docker processes are running');
       if (pathname === EXEC_PATH) runOnce(request, res);
       else runStream(request, res);
@@ -153,26 +158,6 @@ export function createExecBridge(dockerBinary: string): ExecBridge {
       for (const c of children) c.child.kill('SIGKILL');
     },
   };
-}
-
-export function parseExecRequest(body: Buffer): ExecRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'expected {cmd, args}');
-  const { cmd, args, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new HttpError(400, 'expected only {cmd, args}');
-  if (typeof cmd !== 'string') throw new HttpError(400, 'cmd must be a string');
-  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string')) {
-    throw new HttpError(400, 'args must be an array of strings');
-  }
-  if (args.length > MAX_ARGS) throw new HttpError(400, `at most ${MAX_ARGS} arguments`);
-  if ([cmd, ...args].some((a) => a.length > MAX_ARG_LENGTH)) throw new HttpError(400, `an argument is longer than ${MAX_ARG_LENGTH}`);
-  if ([cmd, ...args].some((a) => a.includes('\0'))) throw new HttpError(400, 'arguments must not contain NUL');
-  return { cmd, args };
 }
 
 function exitCode(code: number | null, signal: NodeJS.Signals | null): number {

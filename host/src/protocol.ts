@@ -42,6 +42,11 @@ export interface SessionResponse {
 export interface ExecRequest {
   cmd: string;
   args: string[];
+  /**
+   * Variables added to the docker CLI's environment (stream calls only): the secrets a create names with
+   * `--env NAME`, so they are in no argv. The host checks they are exactly that create's secrets.
+   */
+  env?: Record<string, string>;
 }
 
 export interface ExecResponse {

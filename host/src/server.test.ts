@@ -3,8 +3,22 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeArgs } from '@dockbase/core';
-import { DOCKER_ALLOWLIST, MAX_ARGS } from './allowlist';
+import {
+  createContainerArgs,
+  eventsArgs,
+  getEngine,
+  inspectContainerArgs,
+  instanceByIdArgs,
+  listInstancesArgs,
+  logsArgs,
+  probeArgs,
+  removeContainerArgs,
+  stopArgs,
+  volumeName,
+  volumeRemoveArgs,
+  type CreatePlan,
+} from '@dockbase/core';
+import { MAX_ARGS } from './allowlist';
 import { createDdClient, type ExecFailure } from './page/dd-client';
 import { EXEC_PATH, EXEC_STREAM_PATH, PAGE_PATH, SESSION_PATH, TOKEN_HEADER, type HostConfig, type PageConfig } from './protocol';
 import { MAX_BODY_BYTES, injectIntoHtml, startHost, type HostHandle, type HostOptions } from './server';
@@ -17,6 +31,7 @@ const hosts: HostHandle[] = [];
 
 beforeAll(() => {
   fakes = writeFakes();
+  fakes.setState({ instances: [...INSTANCES, SLOW], slow: [SLOW], volumes: ['dockbase-db-data'] });
   uiDist = writeUiDist(fakes.dir);
   clientScript = path.join(fakes.dir, 'dd-client.js');
 });
@@ -54,7 +69,27 @@ function exchange(host: HostHandle, loginUrl: string, headers: Record<string, st
 /** The app's HTML, as the sign-in page's script fetches it with the token. */
 const appPage = (host: HostHandle, token = host.token) => rawRequest(host.port, { path: PAGE_PATH, headers: { [TOKEN_HEADER]: token } });
 
+const HOSTILE = `p@ss w"o'rd $HOME \\ ;|&<> \`id\` $(x) ünï 🔑`;
+const PLAN: CreatePlan = {
+  id: '0123456789ab',
+  dataId: '0123456789ab',
+  name: 'db',
+  engine: 'postgres',
+  image: 'postgres',
+  tag: '17',
+  hostPort: 5432,
+  bindAddress: '127.0.0.1',
+  password: 'secret-password',
+  volumes: getEngine('postgres').dataMounts('17').map((mount) => ({ name: volumeName('db', mount.key), mount })),
+};
+
 const execBody = (cmd: string, args: string[]) => JSON.stringify({ cmd, args });
+/** `docker version --format '{{json .}}'`, the core's ping: a command the bridge allows. */
+const VERSION = execBody('version', ['--format', '{{json .}}']);
+/** Containers the fake engine holds as Dockbase instances (see fakes.setState). */
+const INSTANCES = ['a', 'd', 'e', 'f'].map((c) => c.repeat(64)) as [string, string, string, string];
+/** An instance whose ownership check takes the fake engine half a second. */
+const SLOW = '5'.repeat(64);
 
 function exec(host: HostHandle, body: string, headers: Record<string, string> = {}, pathName = EXEC_PATH) {
   return rawRequest(host.port, {
@@ -253,7 +288,7 @@ describe('bridge requests', () => {
   });
 
   it('need the token: 401 without it or with a wrong one', async () => {
-    const body = execBody('version', []);
+    const body = VERSION;
     const before = fakes.calls().length;
     expect((await exec(host, body, { [TOKEN_HEADER]: '' })).status).toBe(401);
     const none = await rawRequest(host.port, { method: 'POST', path: EXEC_PATH, headers: { 'content-type': 'application/json' }, body });
@@ -273,23 +308,23 @@ describe('bridge requests', () => {
 
   it('refuse a foreign Host header (DNS rebinding) on every route', async () => {
     for (const h of ['evil.example', `evil.example:${host.port}`, `127.0.0.1:${host.port + 1}`, '127.0.0.1', `0.0.0.0:${host.port}`, `[::1]:${host.port}`]) {
-      const res = await exec(host, execBody('version', []), { host: h });
+      const res = await exec(host, VERSION, { host: h });
       expect(res.status, h).toBe(403);
       expect((await rawRequest(host.port, { path: '/', headers: { host: h } })).status, h).toBe(403);
       expect((await rawRequest(host.port, { path: new URL(host.loginUrl).pathname + new URL(host.loginUrl).search, headers: { host: h } })).status).toBe(403);
     }
-    expect((await exec(host, execBody('version', []), { host: `localhost:${host.port}` })).status).toBe(200);
-    expect((await exec(host, execBody('version', []), { host: `LOCALHOST:${host.port}` })).status).toBe(200);
+    expect((await exec(host, VERSION, { host: `localhost:${host.port}` })).status).toBe(200);
+    expect((await exec(host, VERSION, { host: `LOCALHOST:${host.port}` })).status).toBe(200);
   });
 
   it('refuse a foreign Origin and cross-site fetches, even with the token', async () => {
     for (const origin of ['http://evil.example', `http://127.0.0.1:${host.port + 1}`, `https://127.0.0.1:${host.port}`, 'null', `http://localhost:${host.port}`]) {
-      expect((await exec(host, execBody('version', []), { origin })).status, origin).toBe(403);
+      expect((await exec(host, VERSION, { origin })).status, origin).toBe(403);
     }
-    expect((await exec(host, execBody('version', []), { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
-    expect((await exec(host, execBody('version', []), { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect((await exec(host, execBody('version', []), { 'sec-fetch-site': 'same-site' })).status).toBe(403);
-    expect((await exec(host, execBody('version', []), { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await exec(host, VERSION, { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
+    expect((await exec(host, VERSION, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await exec(host, VERSION, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await exec(host, VERSION, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   });
 
   it('refuse docker subcommands outside the allowlist, before running anything', async () => {
@@ -334,18 +369,22 @@ describe('bridge requests', () => {
     expect(fakes.calls().length).toBe(before);
   });
 
-  it('allow exactly the allowlisted subcommands', async () => {
-    for (const [cmd, rule] of Object.entries(DOCKER_ALLOWLIST)) {
-      const argvs =
-        rule === true
-          ? [[cmd]]
-          : typeof rule === 'function'
-            ? [cmd === 'run' ? ['run', '--detach', 'redis:8.2'] : probeArgs('db', 'redis')]
-            : rule.map((sub) => [cmd, sub]);
-      for (const [c, ...args] of argvs) {
-        const res = await exec(host, execBody(c ?? '', args));
-        expect(res.status, `${c} ${args.join(' ')}`).toBe(200);
-      }
+  it('allow the commands the core builds, on Dockbase’s containers', async () => {
+    const [id] = INSTANCES;
+    const argvs = [
+      listInstancesArgs(),
+      inspectContainerArgs(id),
+      stopArgs(id, 30),
+      probeArgs(id, 'redis'),
+      logsArgs(id, { tail: 200 }),
+      removeContainerArgs(id),
+      volumeRemoveArgs(['dockbase-db-data']),
+      createContainerArgs(PLAN, { start: true }),
+    ];
+    for (const [c, ...args] of argvs) {
+      const res = await exec(host, execBody(c ?? '', args));
+      expect(res.status, `${c} ${args.join(' ')}`).toBe(200);
+      expect(fakes.calls().at(-1)).toEqual([c, ...args]);
     }
   });
 
@@ -365,7 +404,11 @@ describe('bridge requests', () => {
     expect((await exec(host, execBody('ps', ['a'.repeat(8193)]))).status).toBe(400);
     expect((await exec(host, execBody('ps', ['a\0b']))).status).toBe(400);
     expect((await exec(host, '{"cmd":"ps","args":[1]}')).status).toBe(400);
-    expect((await exec(host, '{"cmd":"ps","args":[],"env":{"DOCKER_HOST":"tcp://evil"}}')).status).toBe(400);
+    expect((await exec(host, '{"cmd":"ps","args":[],"cwd":"/"}')).status).toBe(400);
+    expect((await exec(host, '{"cmd":"ps","args":[],"env":{"DOCKER_HOST":1}}')).status).toBe(400);
+    const envForPs = await exec(host, JSON.stringify({ cmd: 'version', args: ['--format', '{{json .}}'], env: { DOCKER_HOST: 'tcp://evil' } }));
+    expect(envForPs.status).toBe(403);
+    expect(JSON.parse(envForPs.body).error).toMatch(/environment/);
     expect((await exec(host, 'not json')).status).toBe(400);
     expect((await exec(host, execBody('ps', []), { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await rawRequest(host.port, { path: EXEC_PATH, headers: { [TOKEN_HEADER]: host.token } })).status).toBe(405);
@@ -385,30 +428,50 @@ describe('running docker', () => {
     createDdClient(config, { fetch, baseUrl: `http://127.0.0.1:${host.port}`, toast: () => {}, openWindow: () => {} });
 
   it('hands the argv to docker exactly, without a shell', async () => {
-    const hostile = ['--label', 'a=b c "d" $e `f` $(g) ;h |i &j >k', "'single'", '\\back', '*', '~', ''];
-    const res = await exec(host, execBody('create', hostile));
+    const args = createContainerArgs({ ...PLAN, password: HOSTILE }).slice(1);
+    const res = await exec(host, execBody('create', args));
     expect(res.status).toBe(200);
     const body = JSON.parse(res.body) as { stdout: string; stderr: string; code: number };
     expect(body.code).toBe(0);
-    expect(JSON.parse(body.stdout)).toEqual(['create', ...hostile]);
+    expect(JSON.parse(body.stdout)).toEqual(['create', ...args]);
+  });
+
+  it('hands a create’s secret to docker in its environment, from a stream call of the page client', async () => {
+    const argv = createContainerArgs({ ...PLAN, password: HOSTILE }, { start: true, secretEnv: true });
+    expect(argv.join(' ')).not.toContain(HOSTILE);
+    const dd = client();
+    expect((dd.docker.cli as unknown as Record<string, unknown>).dockbaseExactEnv).toBe(true);
+    const out: string[] = [];
+    const code = await new Promise<number>((resolve) => {
+      dd.docker.cli.exec(argv[0]!, argv.slice(1), {
+        env: { POSTGRES_PASSWORD: HOSTILE },
+        stream: { onOutput: (d: { stdout?: string }) => out.push(d.stdout ?? ''), onClose: resolve, splitOutputLines: true },
+      } as never);
+    });
+    expect(code).toBe(0);
+    expect(fakes.calls().at(-1)).toEqual(argv);
+    expect(JSON.parse(out[1] ?? '{}')).toEqual({ env: { POSTGRES_PASSWORD: HOSTILE } });
   });
 
   it('non-stream exec through the page client: Docker Desktop re-splitting, then exact argv', async () => {
-    const result = await client().docker.cli.exec('ps', ['--format', '"{{json .}}"', '--filter', "'label=a b'"]);
-    expect(result.parseJsonObject()).toEqual(['ps', '--format', '{{json .}}', '--filter', 'label=a b']);
-    expect(fakes.calls().at(-1)).toEqual(['ps', '--format', '{{json .}}', '--filter', 'label=a b']);
+    const result = await client().docker.cli.exec('ps', ['--all', '--no-trunc', '--filter', "'label=io.dockbase.instance'", '--format', '"{{json .}}"']);
+    expect(result.parseJsonObject()).toEqual(listInstancesArgs());
+    expect(fakes.calls().at(-1)).toEqual(listInstancesArgs());
   });
 
   it('non-stream exec rejects {cmd, code, stdout, stderr} on a non-zero exit', async () => {
-    const failure = (await client().docker.cli.exec('ps', ['--fail']).catch((e: unknown) => e)) as ExecFailure;
-    expect(failure).toMatchObject({ code: 3, stderr: 'fake failure\n', cmd: 'docker ps --fail' });
+    // Quoted for the re-split, as Docker's documentation does for non-stream calls.
+    const args = instanceByIdArgs('fail').slice(1).map((a) => (a.includes(' ') ? `"${a}"` : a));
+    const failure = (await client().docker.cli.exec('ps', args).catch((e: unknown) => e)) as ExecFailure;
+    expect(failure).toMatchObject({ code: 3, stderr: 'fake failure\n', cmd: `docker ps ${args.join(' ')}` });
+    expect(fakes.calls().at(-1)).toEqual(instanceByIdArgs('fail'));
   });
 
   it('stream exec through the page client: verbatim argv, output, exit code', async () => {
-    const label = 'a=b c "d" $e';
     const outputs: string[] = [];
+    const [cmd, ...args] = eventsArgs();
     const code = await new Promise<number>((resolve) => {
-      client().docker.cli.exec('events', ['--label', label], {
+      client().docker.cli.exec(cmd!, args, {
         stream: {
           onOutput: (d) => outputs.push(d.stdout !== undefined ? `out:${d.stdout}` : `err:${d.stderr}`),
           onClose: resolve,
@@ -417,15 +480,15 @@ describe('running docker', () => {
       });
     });
     expect(code).toBe(0);
-    expect(fakes.calls().at(-1)).toEqual(['events', '--label', label]);
+    expect(fakes.calls().at(-1)).toEqual(eventsArgs());
     expect(outputs).toEqual(expect.arrayContaining(['out:out 1', 'err:err 1', 'out:out 2']));
   });
 
   it('close() (the page aborting its fetch) kills the docker process', async () => {
-    const pidFile = path.join(fakes.dir, 'pid-close');
+    const pidFile = fakes.pidFile(INSTANCES[1]);
     const lines: string[] = [];
     let closedWith: number | undefined;
-    const proc = client().docker.cli.exec('logs', ['--follow', pidFile], {
+    const proc = client().docker.cli.exec('logs', logsArgs(INSTANCES[1], { tail: 0, follow: true }).slice(1), {
       stream: { onOutput: (d) => lines.push(d.stdout ?? ''), onClose: (c) => (closedWith = c), splitOutputLines: true },
     });
     await waitFor(() => lines.length >= 2);
@@ -438,12 +501,12 @@ describe('running docker', () => {
   });
 
   it('a dropped connection kills the docker process too (raw HTTP)', async () => {
-    const pidFile = path.join(fakes.dir, 'pid-drop');
+    const pidFile = fakes.pidFile(INSTANCES[2]);
     const controller = new AbortController();
     const response = await fetch(`http://127.0.0.1:${host.port}${EXEC_STREAM_PATH}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token },
-      body: execBody('logs', ['--follow', pidFile]),
+      body: execBody('logs', logsArgs(INSTANCES[2], { tail: 0, follow: true }).slice(1)),
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toContain('application/x-ndjson');
@@ -453,13 +516,29 @@ describe('running docker', () => {
     await waitFor(() => !alive(pid));
   });
 
+  it('a request given up while the host checks what it acts on runs nothing', async () => {
+    const controller = new AbortController();
+    const response = fetch(`http://127.0.0.1:${host.port}${EXEC_STREAM_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token },
+      body: execBody('logs', logsArgs(SLOW, { tail: 0, follow: true }).slice(1)),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    await waitFor(() => fakes.calls().some((c) => c[0] === 'container' && c[2] === SLOW));
+    controller.abort();
+    await response;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(fakes.calls().filter((c) => c[0] === 'logs' && c.includes(SLOW))).toEqual([]);
+    expect(fs.existsSync(fakes.pidFile(SLOW))).toBe(false);
+  });
+
   it('close() of the host kills running docker processes', async () => {
     const other = await start({ backend: false });
-    const pidFile = path.join(fakes.dir, 'pid-host-close');
+    const pidFile = fakes.pidFile(INSTANCES[3]);
     const response = await fetch(`http://127.0.0.1:${other.port}${EXEC_STREAM_PATH}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [TOKEN_HEADER]: other.token },
-      body: execBody('logs', ['--follow', pidFile]),
+      body: execBody('logs', logsArgs(INSTANCES[3], { tail: 0, follow: true }).slice(1)),
     });
     expect(response.status).toBe(200);
     await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '');
@@ -471,7 +550,7 @@ describe('running docker', () => {
 
   it('reports a docker binary that cannot run', async () => {
     const other = await start({ backend: false, docker: path.join(fakes.dir, 'no-such-docker') });
-    const res = await exec(other, execBody('version', []));
+    const res = await exec(other, VERSION);
     expect(res.status).toBe(500);
     expect(JSON.parse(res.body).error).toContain('ENOENT');
   });

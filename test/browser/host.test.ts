@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
+import { createContainerArgs, type CreatePlan } from '@dockbase/core';
+import { testPort } from '../support/dockbase';
 import { openLoggedIn, startTestHost, type LoggedInPage, type PageWindow, type TestHost } from '../support/host';
+import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 
 // The UI's production build (the files Docker Desktop loads) served by the standalone host, in headless
 // Chromium, with the real backend and the real Docker engine behind window.ddClient.
@@ -12,16 +17,33 @@ let browser: Browser;
 let host: TestHost;
 let session: LoggedInPage;
 const run = crypto.randomBytes(4).toString('hex');
-const volumes = [`dockbase-host-test-${run}-stream`, `dockbase-host-test-${run}-quoted`, `dockbase-host-test-${run}-split`];
+const plan: CreatePlan = {
+  id: crypto.randomBytes(6).toString('hex'),
+  name: `host-test-${run}`,
+  engine: 'redis',
+  image: REDIS_TEST_IMAGE,
+  tag: REDIS_TEST_TAG,
+  hostPort: testPort(50),
+  bindAddress: '127.0.0.1',
+  password: 'a=b c "d" $e',
+  volumes: [],
+};
+const volume = `dockbase-host-test-${run}-data`;
+plan.volumes = [{ name: volume, mount: { key: 'data', path: '/data' } }];
+plan.dataId = plan.id;
+let containerId = '';
 
 beforeAll(async () => {
+  // Another suite may have removed the local copy (the e2e test pulls it through a slow proxy instead).
+  execFileSync('docker', ['pull', '--quiet', `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`], { stdio: 'ignore' });
   host = await startTestHost();
   browser = await launchChromium();
   session = await openLoggedIn(browser, host);
 });
 
 afterAll(async () => {
-  execFileSync('docker', ['volume', 'rm', '--force', ...volumes], { stdio: 'ignore' });
+  execFileSync('docker', ['rm', '--force', '--volumes', plan.name], { stdio: 'ignore' });
+  execFileSync('docker', ['volume', 'rm', '--force', volume], { stdio: 'ignore' });
   await browser?.close();
   await host?.close();
 });
@@ -32,8 +54,10 @@ describe('the UI in the standalone host', () => {
     const { page, errors, consoleErrors } = session;
     await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
     expect(errors).toEqual([]);
-    // Nothing failed to load and nothing broke the page's Content-Security-Policy (both are console errors).
+    // Nothing failed to load and nothing broke the page's Content-Security-Policy (both are console errors):
+    // the host's header, and the build's own meta element (the one Docker Desktop gets).
     expect(consoleErrors).toEqual([]);
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toMatch(/^default-src 'self'; script-src 'self';/);
     // The configuration element is gone from the DOM once read.
     expect(await page.locator('#dockbase-host-config').count()).toBe(0);
     expect(await page.evaluate(() => typeof (window as unknown as PageWindow).ddClient.docker.cli.exec)).toBe('function');
@@ -58,83 +82,68 @@ describe('the UI in the standalone host', () => {
 
   it('delivers arguments to docker as Docker Desktop would: stream verbatim, non-stream re-split', async () => {
     const { page } = session;
-    const hostileLabel = 'a=b c "d" $e';
-    const [streamVolume, quotedVolume, splitVolume] = volumes as [string, string, string];
-
-    // Stream exec: the hostile value reaches `docker volume create --label` as ONE exact argument.
+    // Stream exec: a create the core builds, its hostile password ONE exact argv element (Docker Desktop's way).
+    const argv = createContainerArgs(plan, { start: true });
     const created = await page.evaluate(
-      ([name, label]) =>
+      ([cmd, ...args]) =>
         new Promise<{ code: number; out: string }>((resolve, reject) => {
           let out = '';
-          (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['create', '--label', label, name], {
+          (window as unknown as PageWindow).ddClient.docker.cli.exec(cmd!, args, {
             stream: { onOutput: (d) => (out += d.stdout ?? d.stderr ?? ''), onError: reject, onClose: (code) => resolve({ code, out }) },
           });
         }),
-      [streamVolume, hostileLabel] as const,
+      argv,
     );
-    expect(created).toEqual({ code: 0, out: `${streamVolume}\n` });
+    expect(created.code, created.out).toBe(0);
+    containerId = created.out.trim();
+    expect(containerId).toMatch(/^[0-9a-f]{64}$/);
+    // The engine agrees, asked directly.
+    expect(JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Config.Env}}', containerId], { encoding: 'utf8' }))).toContain(`REDISCLI_AUTH=${plan.password}`);
 
     // Non-stream exec with Docker's documented "{{json .}}" quoting: the inner quotes are removed by the re-split.
-    const labels = await page.evaluate(
-      async (name) =>
-        (await (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['inspect', '--format', '"{{json .Labels}}"', name])).parseJsonObject(),
-      streamVolume,
+    const found = await page.evaluate(
+      async (id) =>
+        (await (window as unknown as PageWindow).ddClient.docker.cli.exec('ps', ['--all', '--no-trunc', '--filter', `label=io.dockbase.instance=${id}`, '--format', '"{{json .}}"'])).parseJsonObject() as { ID: string },
+      plan.id,
     );
-    expect(labels).toEqual({ a: 'b c "d" $e' });
-    // The engine agrees, asked directly.
-    expect(JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', streamVolume], { encoding: 'utf8' }))).toEqual({
-      a: hostileLabel.slice(2),
-    });
+    expect(found.ID).toBe(containerId);
 
-    // Non-stream exec: a quoted value survives the re-split as one word...
-    await page.evaluate(
-      (name) => (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['create', '--label', "'k=v w'", name]),
-      quotedVolume,
+    // ...and an unquoted value with a space is split in two, as in Docker Desktop: the argv is no longer one the
+    // core builds, so the host refuses it and the exec REJECTS with {cmd, code, stdout, stderr}.
+    const failure = await page.evaluate(() =>
+      (window as unknown as PageWindow).ddClient.docker.cli.exec('version', ['--format', '{{json .}}']).then(
+        () => 'resolved',
+        (e: { cmd: string; code: number; stdout: string; stderr: string }) => ({ cmd: e.cmd, code: e.code, stderr: e.stderr }),
+      ),
     );
-    expect(JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', quotedVolume], { encoding: 'utf8' }))).toEqual({ k: 'v w' });
-
-    // ...and an unquoted value with a space is split in two, as in Docker Desktop: docker refuses the call and
-    // the exec REJECTS with {cmd, code, stdout, stderr}.
-    const failure = await page.evaluate(
-      (name) =>
-        (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['create', '--label', 'k=v w', name]).then(
-          () => 'resolved',
-          (e: { cmd: string; code: number; stdout: string; stderr: string }) => ({ cmd: e.cmd, code: e.code, stderr: e.stderr }),
-        ),
-      splitVolume,
-    );
-    expect(failure).toMatchObject({ code: 1, cmd: `docker volume create --label k=v w ${splitVolume}` });
-    expect((failure as { stderr: string }).stderr).toContain('at most 1 argument');
-    expect(execFileSync('docker', ['volume', 'ls', '--quiet', '--filter', `name=${splitVolume}`], { encoding: 'utf8' }).trim()).toBe('');
-
-    // Removing through the bridge as well.
-    await page.evaluate(
-      (names) => (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['rm', ...names]),
-      [streamVolume, quotedVolume],
-    );
-    expect(execFileSync('docker', ['volume', 'ls', '--quiet', '--filter', `name=dockbase-host-test-${run}`], { encoding: 'utf8' }).trim()).toBe('');
+    expect(failure).toMatchObject({ code: 127, cmd: 'docker version --format {{json .}}', stderr: expect.stringMatching(/refused.*not allowed/) });
   });
 
   it('kills the docker process when the page closes a stream', async () => {
-    const marker = `dockbase-host-close-${run}`;
-    await session.page.evaluate((label) => {
+    await session.page.evaluate((id) => {
       const w = window as unknown as PageWindow & { __proc?: { close(): void }; __closed?: number };
-      w.__proc = w.ddClient.docker.cli.exec('events', ['--filter', `label=${label}`], { stream: { onClose: (c) => (w.__closed = c) } });
-    }, marker);
-    await waitFor(() => dockerProcesses(marker).length === 1);
+      w.__proc = w.ddClient.docker.cli.exec('logs', ['--tail', '0', '--follow', id], { stream: { onClose: (c) => (w.__closed = c) } });
+    }, containerId);
+    await waitFor(() => dockerProcesses(containerId).length === 1);
     await session.page.evaluate(() => (window as unknown as { __proc: { close(): void } }).__proc.close());
-    await waitFor(() => dockerProcesses(marker).length === 0);
+    await waitFor(() => dockerProcesses(containerId).length === 0);
     expect(await session.page.evaluate(() => (window as unknown as { __closed?: number }).__closed)).toBe(143);
+    // Removing through the bridge as well.
+    await session.page.evaluate((id) => (window as unknown as PageWindow).ddClient.docker.cli.exec('rm', ['--force', '--volumes', id]), containerId);
+    await session.page.evaluate((v) => (window as unknown as PageWindow).ddClient.docker.cli.exec('volume', ['rm', v]), volume);
+    expect(execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `name=${plan.name}`], { encoding: 'utf8' }).trim()).toBe('');
+    expect(execFileSync('docker', ['volume', 'ls', '--quiet', '--filter', `name=${volume}`], { encoding: 'utf8' }).trim()).toBe('');
   });
 
-  it('refuses commands outside the allowlist and rejects Docker Desktop navigation', async () => {
+  it('refuses commands outside the policy and rejects Docker Desktop navigation', async () => {
     const refused = await session.page.evaluate(() =>
       (window as unknown as PageWindow).ddClient.docker.cli.exec('cp', ['db:/etc/passwd', '/tmp/x']).then(
         () => 'resolved',
         (e: Error) => e.message,
       ),
     );
-    expect(refused).toMatch(/refused.*docker "cp" is not allowed/);
+    // docker cp runs only in the shapes of export, import and init files (the core's data policy).
+    expect(refused).toMatch(/refused.*this docker cp is not allowed/);
     const navigate = await session.page.evaluate(() =>
       (window as unknown as PageWindow).ddClient.desktopUI.navigate.viewContainerLogs('x').then(
         () => 'resolved',
@@ -180,7 +189,8 @@ describe('the UI in the standalone host', () => {
       await second.goto(host.newLoginUrl());
       await second.waitForFunction(() => 'ddClient' in window);
       expect(second.url()).toBe(host.url);
-      const code = await second.evaluate(async () => (await (window as unknown as PageWindow).ddClient.docker.cli.exec('version', [])).code);
+      // A call the core makes (the bridge runs nothing else); non-stream calls re-split, hence the inner quotes.
+      const code = await second.evaluate(async () => (await (window as unknown as PageWindow).ddClient.docker.cli.exec('version', ['--format', '"{{json .}}"'])).code);
       expect(code).toBe(0);
     } finally {
       await second.close();
@@ -209,6 +219,30 @@ describe('the UI in the standalone host', () => {
   });
 });
 
+describe('the UI build on its own, as Docker Desktop loads it (no host, no header)', () => {
+  it('carries its own Content-Security-Policy: an injected inline script does not run', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await page.goto(pathToFileURL(path.resolve(import.meta.dirname, '../../ui/dist/index.html')).href);
+      const ran = await page.evaluate(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__injected = true';
+        document.head.append(script);
+        return (window as unknown as { __injected?: boolean }).__injected === true;
+      });
+      expect(ran).toBe(false);
+      expect(violations.join('\n')).toMatch(/script-src 'self'/);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('the standalone host without a backend', () => {
   it('has no extension.vm', async () => {
     const bare = await startTestHost({ backend: false });
@@ -224,14 +258,14 @@ describe('the standalone host without a backend', () => {
   });
 });
 
-/** Running `docker` processes whose command line contains `marker` (read from /proc). */
+/** Running `docker logs` processes whose command line has an argument equal to `marker` (read from /proc). */
 function dockerProcesses(marker: string): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (/(^|\/)docker$/.test(argv[0] ?? '') && argv.some((a) => a.includes(marker))) pids.push(Number(entry));
+      if (/(^|\/)docker$/.test(argv[0] ?? '') && argv[1] === 'logs' && argv.includes(marker)) pids.push(Number(entry));
     } catch {
       // the process ended meanwhile
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInstanceInput } from '@dockbase/core';
-import { REDIS_TEST_IMAGE, REDIS_TEST_TAG, standinImage } from '../support/images';
+import { POSTGRES_TEST_IMAGE, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 
 // Bad input on the real engine: each case gets its own specific error, and nothing is created.
@@ -44,7 +44,7 @@ describe('bad input on the real engine', () => {
     ['a name starting with a dash', { name: '-db' }, 'name', /starting with a letter or digit/],
     ['port 0', { hostPort: 0 }, 'hostPort', /from 1 to 65535/],
     ['port 65536', { hostPort: 65536 }, 'hostPort', /from 1 to 65535/],
-    ['a missing PostgreSQL password', { engine: 'postgres', image: standinImage('postgres'), tag: '17', password: '' }, 'password', /password is required/i],
+    ['a missing PostgreSQL password', { engine: 'postgres', image: POSTGRES_TEST_IMAGE, tag: '17', password: '' }, 'password', /password is required/i],
     ['a Redis password starting with --', { password: '--appendonly' }, 'password', /cannot start with "--"/],
   ] as const)('refuses %s, naming the field', async (_label, change, field, message) => {
     await expect(dockbase.creation.create({ ...valid, ...change } as CreateInstanceInput, { start: true })).rejects.toMatchObject({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayStatus, type Instance, type CreateInstanceInput } from '@dockbase/core';
+import { REDIS_START_SCRIPT, displayStatus, type Instance, type CreateInstanceInput } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { realDocker, testPort } from '../support/dockbase';
 import { withRedis } from '../support/redis';
@@ -32,7 +32,9 @@ describe('instance lifecycle on the real engine', () => {
     expect(instance.volumes).toEqual([`dockbase-${name}-data`]);
     const inspect = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
     expect(inspect.HostConfig.PortBindings['6379/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(port) }]);
-    expect(inspect.Config.Cmd).toEqual(['redis-server', '--appendonly', 'yes', '--requirepass', password]);
+    // The server reads the password from REDISCLI_AUTH: it is on no command line, the container's included.
+    expect(inspect.Config.Cmd).toEqual(['sh', '-c', REDIS_START_SCRIPT]);
+    expect(inspect.Config.Env).toContain(`REDISCLI_AUTH=${password}`);
     expect(inspect.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Name: `dockbase-${name}-data`, Destination: '/data' })]);
   });
 

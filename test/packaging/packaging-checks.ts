@@ -159,8 +159,10 @@ export function splitWords(s: string): Words {
 export interface Stage {
   index: number;
   name?: string;
-  /** The FROM reference: an image, or an earlier stage's name. */
+  /** The FROM reference: an image, or an earlier stage's name (build arguments replaced by their defaults). */
   from: string;
+  /** The FROM reference as written (e.g. ${NODE_IMAGE}). */
+  fromRaw?: string;
   instructions: Instruction[];
 }
 
@@ -322,15 +324,61 @@ function readJson<T>(project: Project, rel: string, problems: string[]): T | und
   }
 }
 
+/** The build arguments declared before the first FROM, with their defaults (what FROM lines may use). */
+export function globalArgs(instructions: Instruction[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (const ins of instructions) {
+    if (ins.keyword === 'FROM') break;
+    if (ins.keyword !== 'ARG') continue;
+    const word = splitWords(ins.args).words[0] ?? '';
+    const eq = word.indexOf('=');
+    if (eq > 0) args.set(word.slice(0, eq), word.slice(eq + 1));
+    else if (word) args.set(word, '');
+  }
+  return args;
+}
+
+const substituteArgs = (ref: string, args: Map<string, string>) =>
+  ref.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => args.get((a ?? b)!) ?? '');
+
 function dockerfileStages(project: Project, problems: string[]): Stage[] {
   const text = project.read('Dockerfile');
   if (text === undefined) {
     problems.push('Dockerfile is missing');
     return [];
   }
-  const stages = stagesOf(parseDockerfile(text));
+  const instructions = parseDockerfile(text);
+  const args = globalArgs(instructions);
+  const stages = stagesOf(instructions).map((st) => (st.from.includes('$') ? { ...st, fromRaw: st.from, from: substituteArgs(st.from, args) } : st));
   if (stages.length === 0) problems.push('Dockerfile has no FROM');
   return stages;
+}
+
+function dockerfileArgs(project: Project): Map<string, string> {
+  const text = project.read('Dockerfile');
+  return text === undefined ? new Map() : globalArgs(parseDockerfile(text));
+}
+
+/** The image the stages that start FROM ${NODE_IMAGE} resolve to. */
+function nodeImageOf(stages: Stage[]): string | undefined {
+  return stages.find((st) => /^\$\{?NODE_IMAGE\}?$/.test(st.fromRaw ?? ''))?.from;
+}
+
+/** Key=value pairs a stage's ENV instructions set (both ENV forms). */
+function envOf(stage: Stage): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const ins of stage.instructions.filter((i) => i.keyword === 'ENV')) {
+    const { words } = splitWords(ins.args);
+    if (words.length > 0 && !words[0]!.includes('=')) {
+      env.set(words[0]!, words.slice(1).join(' '));
+      continue;
+    }
+    for (const w of words) {
+      const eq = w.indexOf('=');
+      if (eq > 0) env.set(w.slice(0, eq), w.slice(eq + 1));
+    }
+  }
+  return env;
 }
 
 const isHttpsUrl = (v: unknown): v is string => {
@@ -428,6 +476,50 @@ export function checkUiBuild(project: Project): string[] {
   return problems;
 }
 
+/**
+ * The tab's Content-Security-Policy (a meta element in ui/index.html, kept by the build): as strict as the
+ * standalone host's header. Scripts from the extension's own files only, nothing inline or eval'd, no plugins,
+ * no <base>; the meta comes before anything it must govern; the build adds no inline script.
+ */
+export function checkCsp(project: Project): string[] {
+  const problems: string[] = [];
+  for (const file of ['ui/index.html', 'ui/dist/index.html']) {
+    const html = project.read(file)?.replace(/<!--[\s\S]*?-->/g, '');
+    if (html === undefined) {
+      problems.push(`${file} is missing${file.includes('dist') ? ': build the UI first (npm run build -w ui)' : ''}`);
+      continue;
+    }
+    const meta = /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=(["'])(.*?)\1\s*\/?>/is.exec(html);
+    if (!meta) {
+      problems.push(`${file} has no Content-Security-Policy meta element`);
+      continue;
+    }
+    const before = html.slice(0, meta.index);
+    if (/<(script|style|link)\b/i.test(before)) problems.push(`${file}: the Content-Security-Policy must come before any script, style or link`);
+    const directives = new Map<string, string[]>();
+    for (const part of (meta[2] ?? '').split(';')) {
+      const [name, ...values] = part.trim().split(/\s+/);
+      if (name) directives.set(name.toLowerCase(), values);
+    }
+    const expectExactly = (name: string, values: string[]) => {
+      const got = directives.get(name);
+      if (!got || got.join(' ') !== values.join(' ')) problems.push(`${file}: ${name} must be ${values.join(' ')} (is ${got?.join(' ') ?? 'missing'})`);
+    };
+    expectExactly('default-src', ["'self'"]);
+    expectExactly('script-src', ["'self'"]);
+    expectExactly('object-src', ["'none'"]);
+    expectExactly('base-uri', ["'none'"]);
+    for (const [name, values] of directives) {
+      if (values.some((v) => /^'unsafe-eval'$|^\*$|^'wasm-unsafe-eval'$/.test(v))) problems.push(`${file}: ${name} allows ${values.join(' ')}`);
+      if (name !== 'style-src' && values.includes("'unsafe-inline'")) problems.push(`${file}: ${name} allows 'unsafe-inline'`);
+    }
+    for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+      if (!/\bsrc\s*=/.test(m[1] ?? '') && (m[2] ?? '').trim() !== '') problems.push(`${file} has an inline script, which its policy would block`);
+    }
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Dockerfile: labels
 
@@ -438,6 +530,16 @@ export function checkLabels(project: Project): string[] {
   if (!final) return problems;
   const { labels, problems: parseProblems } = labelsOf(stages, final);
   problems.push(...parseProblems);
+  problems.push(...checkLabelValues(labels, project));
+  return problems;
+}
+
+/**
+ * The Marketplace labels' values, wherever they come from (the Dockerfile, or a built image's
+ * configuration): all present, JSON where JSON is due, URLs pointing at files of this repository.
+ */
+export function checkLabelValues(labels: Map<string, string>, project: Project): string[] {
+  const problems: string[] = [];
   for (const key of REQUIRED_LABELS) {
     const value = labels.get(key);
     if (value === undefined) problems.push(`label ${key} is missing from the final stage`);
@@ -572,12 +674,48 @@ export function checkImageLayout(project: Project): string[] {
     !!stage && finalCopies.some((c) => c.from && findStage(stages, c.from) && stageChain(stages, findStage(stages, c.from)!).includes(stage));
   if (prodDeps && !copiesFrom(prodDeps)) problems.push('the final stage does not copy the production node_modules from the stage that installs them');
   if (prodDeps && stageChain(stages, final).includes(prodDeps)) problems.push('the final stage must not be built on the dependency stage (it would keep the build tools)');
-
-  // better-sqlite3 is a native addon: it must be installed on the image (and libc) that runs it.
-  if (prodDeps && baseImageOf(stages, prodDeps) !== baseImageOf(stages, final)) {
-    problems.push(`better-sqlite3 is built on ${baseImageOf(stages, prodDeps)} but runs on ${baseImageOf(stages, final)}: use the same base image`);
+  // A final stage FROM scratch gets node and its libraries from a stage on the Node base, laid out at /.
+  if (final.from === 'scratch') {
+    const runtime = finalCopies.some((c) => {
+      const st = c.from ? findStage(stages, c.from) : undefined;
+      return !!st && st !== prodDeps && normalize(c.dest) === '/' && baseImageOf(stages, st) === nodeImageOf(stages);
+    });
+    if (!runtime) problems.push('the final stage is FROM scratch but copies no Node runtime to / from a stage on ${NODE_IMAGE}');
   }
-  if (!/^node:20\b/.test(baseImageOf(stages, final))) problems.push(`the final image should run Node 20 (node:20-…), got ${baseImageOf(stages, final)}`);
+
+  // Every npm ci can use a corporate CA given as the BuildKit secret `ca` (behind a TLS-intercepting proxy).
+  for (const stage of stages) {
+    for (const ins of stage.instructions) {
+      if (ins.keyword === 'RUN' && /\bnpm\s+ci\b/.test(ins.args) && !/--mount=type=secret,id=ca\b/.test(ins.args)) {
+        problems.push(`Dockerfile line ${ins.line}: npm ci without --mount=type=secret,id=ca: a build behind a TLS-intercepting proxy could not reach the registry`);
+      }
+    }
+  }
+
+  // The Node base: the official LTS image pinned by digest, named once (ARG NODE_IMAGE) and used by every stage
+  // that starts from an image, so the backend runs on exactly the Node it was built and tested with.
+  const nodeImage = dockerfileArgs(project).get('NODE_IMAGE');
+  if (!nodeImage) {
+    problems.push('the Dockerfile must name its Node base once, before the first FROM: ARG NODE_IMAGE=node:<LTS>-bookworm-slim@sha256:<digest>');
+  } else {
+    const m = /^node:(\d+)[\w.-]*@sha256:[0-9a-f]{64}$/.exec(nodeImage);
+    if (!m) problems.push(`ARG NODE_IMAGE=${nodeImage}: the Node base must be pinned by digest (node:<version>-…@sha256:<64 hex digits>)`);
+    else if (Number(m[1]) < 24 || Number(m[1]) % 2 !== 0) problems.push(`ARG NODE_IMAGE=${nodeImage}: the image should run a supported Node LTS (24 or a later even major)`);
+  }
+  for (const stage of stages) {
+    const fromStage = stages.some((o) => o.index < stage.index && o.name === stage.from.toLowerCase());
+    if (fromStage || stage.from === 'scratch') continue;
+    if (!/^\$\{?NODE_IMAGE\}?$/.test(stage.fromRaw ?? '')) {
+      problems.push(`Dockerfile stage ${stage.name ?? stage.index}: FROM ${stage.fromRaw ?? stage.from}: every stage must start FROM \${NODE_IMAGE} (or scratch), so that build and runtime share one pinned Node`);
+    }
+  }
+  // The native better-sqlite3 addon is an optional dependency for Node 20; the image's Node has node:sqlite.
+  for (const stage of prodDeps ? [prodDeps] : []) {
+    const install = stage.instructions.find((i) => i.keyword === 'RUN' && /\bnpm\s+ci\b/.test(i.args) && /--omit[= ]dev\b/.test(i.args));
+    if (install && !/--omit[= ]optional\b|--no-optional\b/.test(install.args)) {
+      problems.push(`Dockerfile line ${install.line}: the production install must leave the optional native addon out (--omit=optional): the image's Node has node:sqlite`);
+    }
+  }
 
   if (!buildStage) problems.push('no stage builds the UI and the backend (npm run build)');
   const fromBuild = finalCopies.filter((c) => c.from && buildStage && findStage(stages, c.from) === buildStage);
@@ -594,20 +732,28 @@ export function checkImageLayout(project: Project): string[] {
   }
 
   // The backend runs unprivileged, yet must create its socket in /run/guest-services, which Docker Desktop
-  // mounts owned by root, and write its data folder: the container starts as root, an entrypoint script
-  // hands both folders to an unprivileged user and drops root for good.
+  // mounts owned by root, and write its data folder: the container starts as root, and the backend itself
+  // (PID 1, no shell in the image) hands both folders to DOCKBASE_USER and drops root before opening anything.
   const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
   const imageUser = last(final.instructions.filter((i) => i.keyword === 'USER'))?.args.trim().split(':')[0];
   const isRoot = (u: string | undefined) => u === undefined || u === 'root' || u === '0';
-  const entrypoint = last(final.instructions.filter((i) => i.keyword === 'ENTRYPOINT'));
+  const runAs = envOf(final).get('DOCKBASE_USER');
   if (!isRoot(imageUser)) {
     problems.push(
-      `the final stage switches to USER ${imageUser}: the backend could not create its socket in ${SOCKET_DIR}, which Docker Desktop mounts owned by root; start as root and drop privileges in the entrypoint`,
+      `the final stage switches to USER ${imageUser}: the backend could not create its socket in ${SOCKET_DIR}, which Docker Desktop mounts owned by root; start as root and let the backend drop to DOCKBASE_USER`,
     );
-  } else if (!entrypoint) {
-    problems.push('the final stage runs the backend as root: add an ENTRYPOINT script that drops to an unprivileged user');
+  } else if (!runAs) {
+    problems.push('the final stage runs the backend as root: set ENV DOCKBASE_USER=<uid>:<gid> of an unprivileged user, which the backend drops to');
   } else {
-    problems.push(...checkEntrypoint(project, final, entrypoint));
+    const m = /^(\d+):(\d+)$/.exec(runAs);
+    if (!m || m[1] === '0' || m[2] === '0') problems.push(`ENV DOCKBASE_USER=${runAs} must be the UID:GID of an unprivileged user (such as 1000:1000)`);
+    const config = project.read('backend/src/config.ts') ?? '';
+    if (!/\bDOCKBASE_USER\b/.test(config)) problems.push('backend/src/config.ts does not read DOCKBASE_USER: the backend would keep running as root');
+    const main = (project.read('backend/src/main.ts') ?? '').replace(/^\s*\/\/.*$/gm, '');
+    const drop = main.search(/\bdropPrivileges\(/);
+    const open = main.search(/\bStore\.open\(/);
+    if (drop < 0) problems.push('backend/src/main.ts never drops privileges (dropPrivileges)');
+    else if (open >= 0 && open < drop) problems.push('backend/src/main.ts opens the store before dropping privileges: its files would belong to root');
   }
 
   // CMD: node on the backend's entry; the socket stays the default one.
@@ -624,43 +770,6 @@ export function checkImageLayout(project: Project): string[] {
       problems.push(`Dockerfile line ${cmd.line}: CMD must be the exec form ["node", "${BACKEND_ENTRY}"]`);
     } else if (argv.slice(2).some((a) => typeof a === 'string' && a.startsWith('--socket'))) {
       problems.push(`Dockerfile line ${cmd.line}: CMD must not move the socket away from the backend's default`);
-    }
-  }
-  return problems;
-}
-
-/** The ENTRYPOINT must be a script from the repository that hands the socket and data folders to an
- * unprivileged user, then runs the CMD as that user. */
-function checkEntrypoint(project: Project, final: Stage, entrypoint: Instruction): string[] {
-  let argv: unknown;
-  try {
-    argv = JSON.parse(entrypoint.args);
-  } catch {
-    argv = undefined;
-  }
-  if (!Array.isArray(argv) || typeof argv[0] !== 'string') return [`Dockerfile line ${entrypoint.line}: ENTRYPOINT must be the exec form ["/path/to/script"]`];
-  const target = normalize(argv[0]);
-  const copy = final.instructions
-    .map(parseCopy)
-    .find((c): c is Copy => !!c && !c.from && c.sources.length === 1 && (normalize(c.dest) === target || (c.dest.endsWith('/') && normalize(path.posix.join(c.dest, path.posix.basename(c.sources[0]!))) === target)));
-  const text = copy && project.read(normalize(copy.sources[0]!.replace(/^\.\//, '')));
-  if (!copy || text === undefined) return [`Dockerfile line ${entrypoint.line}: ENTRYPOINT ${target} is not a script the final stage copies from the repository`];
-  const script = copy.sources[0]!;
-  const problems: string[] = [];
-  if (!/^#!\/bin\/(?:ba)?sh\b/.test(text)) problems.push(`${script} must start with #!/bin/sh`);
-  const executable = copy.chmod !== undefined || final.instructions.some((i) => i.keyword === 'RUN' && new RegExp(`chmod\\s+(?:[0-7]*[1357][0-7]*|[augo]*\\+x)\\s+(?:\\S+\\s+)*${target}(?:\\s|$)`).test(i.args));
-  if (!executable) problems.push(`the final stage must make ${target} executable (RUN chmod 755 ${target})`);
-  const code = text.replace(/^\s*#.*$/gm, '');
-  const drop = /^\s*exec\s+(?:setpriv\b[^\n]*?--reuid[= ]"?([\w-]+)|gosu\s+([\w-]+)|su-exec\s+([\w-]+))[^\n]*"\$@"/m.exec(code);
-  const user = drop?.[1] ?? drop?.[2] ?? drop?.[3];
-  if (!user) {
-    problems.push(`${script} must end by running the command as an unprivileged user (exec setpriv --reuid=<user> … -- "$@")`);
-    return problems;
-  }
-  if (user === 'root' || user === '0') problems.push(`${script} runs the command as ${user}: drop to an unprivileged user`);
-  for (const dir of [SOCKET_DIR, DATA_DIR]) {
-    if (!new RegExp(`chown\\s+(?:-R\\s+)?${user}(?::[\\w-]+)?\\s+(?:[^\\s&;|]+\\s+)*${dir}(?:[\\s;]|$)`, 'm').test(code)) {
-      problems.push(`${script} must hand ${dir} to ${user} (chown ${user}:${user} ${dir}) before dropping root`);
     }
   }
   return problems;
@@ -1061,7 +1170,7 @@ export function checkMakefile(project: Project): string[] {
   const expect = (target: string, re: RegExp, what: string) => {
     if (!re.test(recipe(target))) problems.push(`Makefile: ${target} should ${what}`);
   };
-  expect('build-extension', /docker build\b.*\$\(IMAGE\):\$\(TAG\)/, 'docker build the image $(IMAGE):$(TAG)');
+  expect('build-extension', /(?:docker build\b|scripts\/build-extension\.sh\b).*\$\(IMAGE\):\$\(TAG\)/, 'build the image $(IMAGE):$(TAG) (docker build, or scripts/build-extension.sh)');
   expect('install-extension', /docker extension install \$\(IMAGE\):\$\(TAG\)/, 'run docker extension install');
   expect('update-extension', /docker extension update \$\(IMAGE\):\$\(TAG\)/, 'run docker extension update');
   expect('push-extension', /docker buildx build --push\b/, 'push with docker buildx build --push');

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   checkCompose,
+  checkCsp,
   checkDockerignore,
   checkIcon,
   checkImageLayout,
@@ -33,6 +34,10 @@ describe('packaging', () => {
 
   it("the UI build holds the tab's entry page, copied by the Dockerfile to metadata.json's root", () => {
     expect(checkUiBuild(project)).toEqual([]);
+  });
+
+  it('the tab has a Content-Security-Policy as strict as the host’s: no inline or eval’d script, in the source and the build', () => {
+    expect(checkCsp(project)).toEqual([]);
   });
 
   it("the Dockerfile's final stage declares every Marketplace label, with valid JSON where JSON is due", () => {
@@ -111,19 +116,22 @@ const breakages: Breakage[] = [
   // Dockerfile stages
   { name: 'npm ci runs before a workspace manifest is copied', file: 'Dockerfile', edit: (t) => replace(t, /\nCOPY host\/package\.json host\/\n/, '\n'), check: checkImageLayout, expected: /npm ci runs before host\/package\.json is copied/ },
   { name: 'the lockfile is not copied', file: 'Dockerfile', edit: (t) => replace(t, 'COPY package.json package-lock.json ./', 'COPY package.json ./'), check: checkImageLayout, expected: /before package-lock\.json is copied/ },
-  { name: 'the image ships the development dependencies', file: 'Dockerfile', edit: (t) => replace(t, 'npm ci --omit=dev -w backend', 'npm ci -w backend'), check: checkImageLayout, expected: /production dependencies only/ },
-  { name: 'the production install is not limited to the backend', file: 'Dockerfile', edit: (t) => replace(t, 'npm ci --omit=dev -w backend', 'npm ci --omit=dev'), check: checkImageLayout, expected: /limited to the backend/ },
-  { name: 'the native addon is built on another libc', file: 'Dockerfile', edit: (t) => replace(t, /\nFROM node:20-bookworm-slim\n/, '\nFROM node:20-alpine\n'), check: checkImageLayout, expected: /runs on node:20-alpine: use the same base image/ },
-  { name: 'the image is single-stage', file: 'Dockerfile', edit: () => 'FROM node:20-bookworm-slim\nUSER node\nCMD ["node", "/backend/dist/main.js"]\n', check: checkImageLayout, expected: /must be multi-stage/ },
-  { name: 'the backend runs as root', file: 'Dockerfile', edit: (t) => replace(t, /\nENTRYPOINT [^\n]*\n/, '\n'), check: checkImageLayout, expected: /runs the backend as root/ },
+  { name: 'the image ships the development dependencies', file: 'Dockerfile', edit: (t) => replace(t, 'npm ci --omit=dev --omit=optional -w backend', 'npm ci --omit=optional -w backend'), check: checkImageLayout, expected: /production dependencies only/ },
+  { name: 'the production install is not limited to the backend', file: 'Dockerfile', edit: (t) => replace(t, 'npm ci --omit=dev --omit=optional -w backend', 'npm ci --omit=dev --omit=optional'), check: checkImageLayout, expected: /limited to the backend/ },
+  { name: 'the image would build the optional native addon', file: 'Dockerfile', edit: (t) => replace(t, 'npm ci --omit=dev --omit=optional -w backend', 'npm ci --omit=dev -w backend'), check: checkImageLayout, expected: /leave the optional native addon out/ },
+  { name: 'an npm ci cannot use the corporate CA', file: 'Dockerfile', edit: (t) => replace(t, /RUN --mount=type=secret,id=ca \\\n/, 'RUN true \\\n'), check: checkImageLayout, expected: /npm ci without --mount=type=secret,id=ca/ },
+  { name: 'the Node base is not pinned by digest', file: 'Dockerfile', edit: (t) => replace(t, /^ARG NODE_IMAGE=(node:[^@\n]+)@sha256:[0-9a-f]+$/m, 'ARG NODE_IMAGE=$1'), check: checkImageLayout, expected: /must be pinned by digest/ },
+  { name: 'the Node base is Node 20', file: 'Dockerfile', edit: (t) => replace(t, /^ARG NODE_IMAGE=node:\d+/m, 'ARG NODE_IMAGE=node:20'), check: checkImageLayout, expected: /supported Node LTS \(24 or a later even major\)/ },
+  { name: 'the Node base is not named once', file: 'Dockerfile', edit: (t) => replace(t, /^ARG NODE_IMAGE=[^\n]*\n/m, ''), check: checkImageLayout, expected: /name its Node base once/ },
+  { name: 'a stage ignores the pinned Node base', file: 'Dockerfile', edit: (t) => replace(t, 'FROM ${NODE_IMAGE} AS base', 'FROM node:24-bookworm-slim AS base'), check: checkImageLayout, expected: /every stage must start FROM \$\{NODE_IMAGE\}/ },
+  { name: 'the scratch image gets no Node runtime', file: 'Dockerfile', edit: (t) => replace(t, /\nCOPY --from=runtime \/out\/ \/\n/, '\n'), check: checkImageLayout, expected: /copies no Node runtime/ },
+  { name: 'the image is single-stage', file: 'Dockerfile', edit: () => 'FROM node:24-bookworm-slim\nUSER node\nCMD ["node", "/backend/dist/main.js"]\n', check: checkImageLayout, expected: /must be multi-stage/ },
+  { name: 'the backend runs as root', file: 'Dockerfile', edit: (t) => replace(t, / \\\n\s*DOCKBASE_USER=1000:1000/, ''), check: checkImageLayout, expected: /runs the backend as root: set ENV DOCKBASE_USER/ },
+  { name: 'the backend is told to stay root', file: 'Dockerfile', edit: (t) => replace(t, 'DOCKBASE_USER=1000:1000', 'DOCKBASE_USER=0:0'), check: checkImageLayout, expected: /DOCKBASE_USER=0:0 must be the UID:GID of an unprivileged user/ },
   { name: 'the image switches to a user that cannot create the socket', file: 'Dockerfile', edit: (t) => replace(t, /\nWORKDIR \/backend\n/, '\nUSER node\nWORKDIR /backend\n'), check: checkImageLayout, expected: /switches to USER node: the backend could not create its socket/ },
-  { name: 'the entrypoint is the shell form', file: 'Dockerfile', edit: (t) => replace(t, 'ENTRYPOINT ["/usr/local/bin/dockbase-entrypoint"]', 'ENTRYPOINT /usr/local/bin/dockbase-entrypoint'), check: checkImageLayout, expected: /ENTRYPOINT must be the exec form/ },
-  { name: 'the entrypoint script is not in the repository', file: 'dockbase-entrypoint.sh', edit: null, check: checkImageLayout, expected: /is not a script the final stage copies from the repository/ },
-  { name: 'the entrypoint is not executable', file: 'Dockerfile', edit: (t) => replace(t, 'chmod 755 /usr/local/bin/dockbase-entrypoint \\\n && ', ''), check: checkImageLayout, expected: /must make \/usr\/local\/bin\/dockbase-entrypoint executable/ },
-  { name: 'the entrypoint never drops root', file: 'dockbase-entrypoint.sh', edit: (t) => replace(t, /\n\s*exec setpriv [^\n]*/, ''), check: checkImageLayout, expected: /must end by running the command as an unprivileged user/ },
-  { name: 'the entrypoint drops to root', file: 'dockbase-entrypoint.sh', edit: (t) => replace(t, '--reuid=node', '--reuid=root'), check: checkImageLayout, expected: /runs the command as root/ },
-  { name: 'the socket folder is not handed over', file: 'dockbase-entrypoint.sh', edit: (t) => replace(t, 'chown node:node /run/guest-services /var/lib/dockbase', 'chown node:node /var/lib/dockbase'), check: checkImageLayout, expected: /hand \/run\/guest-services to node/ },
-  { name: 'the data folder is not handed over', file: 'dockbase-entrypoint.sh', edit: (t) => replace(t, 'chown node:node /run/guest-services /var/lib/dockbase', 'chown node:node /run/guest-services'), check: checkImageLayout, expected: /hand \/var\/lib\/dockbase to node/ },
+  { name: 'the backend ignores DOCKBASE_USER', file: 'backend/src/config.ts', edit: (t) => t.replaceAll('DOCKBASE_USER', 'DOCKBASE_RUN_AS'), check: checkImageLayout, expected: /does not read DOCKBASE_USER/ },
+  { name: 'the backend never drops root', file: 'backend/src/main.ts', edit: (t) => replace(t, /\n\s*const dropped = dropPrivileges\([^\n]*/, '\n  const dropped = undefined;'), check: checkImageLayout, expected: /never drops privileges/ },
+  { name: 'the backend opens its store as root', file: 'backend/src/main.ts', edit: (t) => replace(t, /(\n\s*const dropped = dropPrivileges\([^\n]*)(\n\s*const store = Store\.open\([^\n]*)/, '$2$1'), check: checkImageLayout, expected: /opens the store before dropping privileges/ },
   { name: 'CMD is the shell form', file: 'Dockerfile', edit: (t) => replace(t, 'CMD ["node", "/backend/dist/main.js"]', 'CMD node /backend/dist/main.js'), check: checkImageLayout, expected: /CMD must be the exec form/ },
   { name: 'CMD moves the socket', file: 'Dockerfile', edit: (t) => replace(t, 'CMD ["node", "/backend/dist/main.js"]', 'CMD ["node", "/backend/dist/main.js", "--socket", "/tmp/b.sock"]'), check: checkImageLayout, expected: /must not move the socket/ },
   { name: 'the icon is not copied to /', file: 'Dockerfile', edit: (t) => replace(t, 'COPY metadata.json docker.svg docker-compose.yaml /', 'COPY metadata.json docker-compose.yaml /'), check: checkImageLayout, expected: /must COPY docker\.svg to \// },
@@ -154,6 +162,15 @@ const breakages: Breakage[] = [
   },
   { name: 'the backend listens elsewhere by default', file: 'backend/src/config.ts', edit: (t) => replace(t, "'/run/guest-services/backend.sock'", "'/run/guest-services/api.sock'"), check: checkCompose, expected: /listens on \/run\/guest-services\/api\.sock by default/ },
   { name: "the backend's socket constant is gone", file: 'backend/src/config.ts', edit: (t) => replace(t, 'DESKTOP_SOCKET =', 'SOCKET ='), check: checkCompose, expected: /no DESKTOP_SOCKET constant/ },
+
+  // The tab's Content-Security-Policy
+  { name: 'the tab has no CSP', file: 'ui/index.html', edit: (t) => replace(t, /<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''), check: checkCsp, expected: /ui\/index\.html has no Content-Security-Policy/ },
+  { name: 'the build lost the CSP', file: 'ui/dist/index.html', edit: (t) => replace(t, /<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''), check: checkCsp, expected: /ui\/dist\/index\.html has no Content-Security-Policy/ },
+  { name: 'the CSP allows inline scripts', file: 'ui/index.html', edit: (t) => replace(t, "script-src 'self'", "script-src 'self' 'unsafe-inline'"), check: checkCsp, expected: /script-src must be 'self'/ },
+  { name: 'the CSP allows eval', file: 'ui/index.html', edit: (t) => replace(t, "style-src 'self'", "style-src 'self' 'unsafe-eval'"), check: checkCsp, expected: /style-src allows/ },
+  { name: 'the CSP allows plugins', file: 'ui/index.html', edit: (t) => replace(t, "object-src 'none'; ", ''), check: checkCsp, expected: /object-src must be 'none'/ },
+  { name: 'the CSP comes after a script', file: 'ui/dist/index.html', edit: (t) => replace(t, '<meta charset="UTF-8" />', '<meta charset="UTF-8" /><script src="./x.js"></script>'), check: checkCsp, expected: /must come before any script/ },
+  { name: 'the build has an inline script', file: 'ui/dist/index.html', edit: (t) => replace(t, '</head>', '<script>window.x = 1</script></head>'), check: checkCsp, expected: /inline script/ },
 
   // docker.svg
   { name: 'the icon has an unclosed element', file: 'docker.svg', edit: (t) => replace(t, '</g>', ''), check: checkIcon, expected: /not well-formed XML: .*<\/svg> closes <g>/ },

@@ -1,5 +1,10 @@
+import net from 'node:net';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { LABEL, createDockbase } from '@dockbase/core';
+
+// The core code the engine, image and browser suites use, in one place.
+export { displayStatus, getEngine } from '@dockbase/core';
+export type { CreateInstanceInput, EngineId, Instance } from '@dockbase/core';
 
 /** Dockbase over the real engine, plus raw docker access for assertions. */
 export function realDocker() {
@@ -30,4 +35,19 @@ export function realDocker() {
 /** A port in a range the tests own, distinct per test file. */
 export function testPort(offset: number): number {
   return 41000 + (process.pid % 500) * 10 + offset;
+}
+
+/**
+ * A loopback port nothing listens on right now (the kernel picks it), for tests on an engine other people
+ * share: fixed ranges collide with other test runs and with whatever else this machine runs.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,8 +1,25 @@
-/** What scripts/test-env.sh puts in the local registry. */
+/**
+ * What scripts/test-env.sh puts in the local registry (scripts/test-images/images.txt lists them, and
+ * scripts/test-images/README.md says which contract of the official image each honours).
+ */
 export const REGISTRY = '127.0.0.1:5000';
-/** A real Redis server built from Debian's redis-server binaries (not the official image). */
-export const REDIS_TEST_IMAGE = `${REGISTRY}/dockbase-test/redis`;
+
+/** Real servers built from Debian's packages: named after what they are, not the official images. */
+export const REAL_SERVERS = [
+  { engine: 'postgres', tag: '15', image: `${REGISTRY}/dockbase-test/postgres-debian` },
+  { engine: 'postgres', tag: '17', image: `${REGISTRY}/dockbase-test/postgres-debian` },
+  { engine: 'mariadb', tag: '10.11', image: `${REGISTRY}/dockbase-test/mariadb-debian` },
+  { engine: 'mariadb', tag: '11.8', image: `${REGISTRY}/dockbase-test/mariadb-debian` },
+  { engine: 'redis', tag: '7.0', image: `${REGISTRY}/dockbase-test/redis-debian` },
+  { engine: 'redis', tag: '8.0', image: `${REGISTRY}/dockbase-test/redis-debian` },
+] as const;
+
+export const POSTGRES_TEST_IMAGE = `${REGISTRY}/dockbase-test/postgres-debian`;
+export const MARIADB_TEST_IMAGE = `${REGISTRY}/dockbase-test/mariadb-debian`;
+
+/** A real Redis server built from Debian's redis-server (not the official image). */
+export const REDIS_TEST_IMAGE = `${REGISTRY}/dockbase-test/redis-debian`;
 export const REDIS_TEST_TAG = '7.0';
-/** Stand-ins: check the admin secret like the official image, then listen on the engine's port. */
-export const standinImage = (engine: 'postgres' | 'mysql' | 'mariadb' | 'mongo') =>
-  `${REGISTRY}/dockbase-test/standin-${engine}`;
+
+/** Stand-ins where Debian has no server: check the admin secret like the official image, then listen. */
+export const standinImage = (engine: 'mysql' | 'mongo') => `${REGISTRY}/dockbase-test/standin-${engine}`;

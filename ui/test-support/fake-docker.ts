@@ -157,6 +157,8 @@ export class FakeDocker implements DockerCli {
   readonly volumeData = new Map<string, FakeVolume>();
   /** Images present on the engine. */
   readonly images = new Set<string>();
+  /** The id of each image reference that has one (docker inspect reports the id a container runs). */
+  private readonly imageIds = new Map<string, string>();
   /** References the registry does not have (pulling them fails with "manifest unknown"). */
   readonly missingImages = new Set<string>();
   /** Host ports held by programs outside docker: `usage()` cannot see them, `start` fails on them. */
@@ -392,7 +394,11 @@ export class FakeDocker implements DockerCli {
         return this.inspect(args.slice(2));
       case 'image inspect': {
         const ref = args[args.length - 1] ?? '';
-        return this.images.has(ref) ? ok(`sha256:${hex(64)}\n`) : fail(`Error response from daemon: No such image: ${ref}`);
+        // By id, with its labels (the core compares them with a container's): the fake's images have none.
+        if (args.includes('{{json .Config.Labels}}')) {
+          return [...this.imageIds.values()].includes(ref) ? ok('null\n') : fail(`Error response from daemon: No such image: ${ref}`);
+        }
+        return this.images.has(ref) ? ok(`${this.imageId(ref)}\n`) : fail(`Error response from daemon: No such image: ${ref}`);
       }
       case 'volume create':
         return this.volumeCreate(args.slice(2));
@@ -400,9 +406,13 @@ export class FakeDocker implements DockerCli {
         return this.volumeInspect(args.slice(2));
       case 'volume rm':
         return this.volumeRemove(args.slice(2));
+      case 'volume ls':
+        return this.volumeList(args.slice(2));
       case 'create':
         return this.create(args.slice(1));
       case 'run': {
+        // A data helper (`run --rm … sh -c <copy script>`): its mounts make their volumes; it prints du's answer.
+        if (args[1] === '--rm') return this.helper(args);
         // `run --detach`: create, then start; a failed start leaves the container created, as docker does.
         const created = this.create(args.slice(1));
         if (created.code !== 0) return created;
@@ -433,8 +443,6 @@ export class FakeDocker implements DockerCli {
         return this.statsOf(args.slice(1).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--format'));
       case 'system':
         return this.diskUsage();
-      case 'volume ls':
-        return this.volumeList(args.slice(2));
       case 'image ls': {
         const repo = args[args.length - 1] ?? '';
         const tags = [...this.images].filter((ref) => ref.startsWith(`${repo}:`)).map((ref) => ref.slice(repo.length + 1));
@@ -574,10 +582,17 @@ export class FakeDocker implements DockerCli {
         FinishedAt: c.state === 'exited' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
         ...(c.hasHealthcheck && c.health !== 'none' ? { Health: { Status: c.health, FailingStreak: 0, Log: [] } } : {}),
       },
+      Image: this.imageId(c.image),
       Config: { Image: c.image, Env: c.env, Cmd: c.cmd, Labels: c.labels },
       HostConfig: { RestartPolicy: { Name: c.restartPolicy, MaximumRetryCount: 0 }, Memory: c.memoryBytes },
       Mounts: c.mounts.map((m) => ({ Type: 'volume', Name: m.source, Destination: m.target })),
     };
+  }
+
+  private imageId(ref: string): string {
+    let id = this.imageIds.get(ref);
+    if (!id) this.imageIds.set(ref, (id = `sha256:${hex(64)}`));
+    return id;
   }
 
   private volumeCreate(args: readonly string[]): RunResult {
@@ -585,6 +600,17 @@ export class FakeDocker implements DockerCli {
     const name = rest[0] ?? hex(64);
     if (!this.volumes.has(name)) this.addVolume(name, Object.fromEntries((flags.get('--label') ?? []).map(keyValue)));
     return ok(`${name}\n`);
+  }
+
+  private helper(args: readonly string[]): RunResult {
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] !== '--mount') continue;
+      const parts = (args[i + 1] ?? '').split(',').map(keyValue);
+      const source = parts.find(([k]) => k === 'source')?.[1] ?? '';
+      const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
+      if (!this.volumes.has(source)) this.addVolume(source, labels);
+    }
+    return ok('2048\t/to\n');
   }
 
   private volumeInspect(names: readonly string[]): RunResult {
@@ -769,12 +795,19 @@ export class FakeDocker implements DockerCli {
     return ok(`${JSON.stringify(volumes)}\n`);
   }
 
+  /** `volume ls [--quiet] [--filter label=k[=v]] [--filter dangling=true] [--format '{{json .}}']`. */
   private volumeList(args: readonly string[]): RunResult {
     const filters = this.filtersOf(args);
     const used = new Set([...this.containers.values()].flatMap((c) => c.mounts.map((m) => m.source)));
     const rows = [...this.volumes].filter(([name, labels]) =>
-      filters.every(([k, v]) => (k === 'label' ? keyValue(v)[0] in labels : k === 'dangling' ? (v === 'true') !== used.has(name) : true)),
+      filters.every(([k, v]) => {
+        if (k === 'dangling') return (v === 'true') !== used.has(name);
+        if (k !== 'label') return true;
+        const [key, value] = keyValue(v);
+        return key in labels && (!v.includes('=') || labels[key] === value);
+      }),
     );
+    if (args.includes('--quiet')) return ok(rows.map(([name]) => `${name}\n`).join(''));
     return ok(
       rows
         .map(([Name, labels]) => `${JSON.stringify({ Name, Driver: 'local', Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') })}\n`)

@@ -47,8 +47,10 @@ interface Failure {
 
 type Answer = Omit<TagsPage, 'stale' | 'retryAt'>;
 
-// A 100-tag page is a few hundred kB; anything far bigger is not a tags page.
-const MAX_BODY_CHARS = 8_000_000;
+/** A 100-tag page is a few hundred kB; anything far bigger is not a tags page, and is not read past this. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Redirects followed within Docker Hub's own origin; one elsewhere is refused. */
+const MAX_REDIRECTS = 3;
 
 /** The Docker Hub tags of the official images, cached, with a stale answer when Hub fails. */
 export class HubTags {
@@ -113,13 +115,26 @@ export class HubTags {
     let retryAfter: string | null;
     let body: string;
     try {
-      const res = await fetch(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
+      const signal = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
+      const hubOrigin = new URL(this.options.hubUrl).origin;
+      let target = url;
+      let res: Response;
+      for (let hops = 0; ; hops++) {
+        // Redirects are followed by hand: only within Docker Hub's origin, never to wherever a reply points.
+        res = await fetch(target, { headers: { accept: 'application/json' }, redirect: 'manual', signal });
+        const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+        if (location === null) break;
+        await res.body?.cancel();
+        const next = new URL(location, target);
+        if (next.origin !== hubOrigin) return unavailable('Docker Hub redirected to another site; Dockbase does not follow that.');
+        if (hops >= MAX_REDIRECTS) return unavailable('Docker Hub redirected too many times.');
+        target = next;
+      }
       status = res.status;
       retryAfter = res.headers.get('x-retry-after');
-      body = await res.text();
+      const text = await readAtMost(res, MAX_BODY_BYTES);
+      if (text === undefined) return unavailable(`Docker Hub sent an answer larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; Dockbase stopped reading it.`);
+      body = text;
     } catch {
       return unavailable('Docker Hub could not be reached (network error or timeout).');
     }
@@ -134,7 +149,7 @@ export class HubTags {
     if (status < 200 || status >= 300) return unavailable(`Docker Hub answered with HTTP ${status}.`);
     let parsed: ReturnType<typeof parseTagsPage>;
     try {
-      parsed = body.length <= MAX_BODY_CHARS ? parseTagsPage(JSON.parse(body)) : undefined;
+      parsed = parseTagsPage(JSON.parse(body));
     } catch {
       parsed = undefined;
     }
@@ -142,4 +157,31 @@ export class HubTags {
     // Paging is bounded: never offer a page past the last one the API serves.
     return { tags: parsed.tags, hasMore: parsed.hasMore && query.page < MAX_PAGE };
   }
+}
+
+/**
+ * The body as text, or undefined as soon as it is longer than `limit` bytes: read as a stream and given up
+ * (the connection closed) at the limit, so a reply that never ends costs `limit` bytes of memory, not all of it.
+ */
+async function readAtMost(res: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -219,3 +219,43 @@ describe('input validation', () => {
     expect(hub.requests).toHaveLength(0);
   });
 });
+
+describe('what Docker Hub sends is bounded', () => {
+  it('stops reading a body that never ends, and says so', async () => {
+    reply = () => 'endless';
+    const started = Date.now();
+    const answer = await backend.call('GET', '/hub/tags/postgres');
+    expect(answer.status).toBe(503);
+    expect(answer.json).toMatchObject({ error: 'hub-unavailable', message: 'Docker Hub sent an answer larger than 8 MB; Dockbase stopped reading it.' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    // The connection was closed: nothing more is sent.
+    await expect.poll(() => hub.endless.open).toBe(0);
+    expect(hub.endless.bytes).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses a body that declares itself too big without reading it', async () => {
+    reply = () => ({ headers: { 'content-length': String(9 * 1024 * 1024) }, raw: ' '.repeat(9 * 1024 * 1024) });
+    expect((await backend.call('GET', '/hub/tags/postgres')).json).toMatchObject({ error: 'hub-unavailable', message: expect.stringMatching(/larger than 8 MB/) });
+  });
+
+  it('does not follow a redirect off Docker Hub’s origin', async () => {
+    const elsewhere = await startFixtureHub(() => ({ body: hubTagsPage(['evil']) }));
+    try {
+      reply = (url) => ({ status: 302, headers: { location: `${elsewhere.url}${url.pathname}${url.search}` }, body: {} });
+      const answer = await backend.call('GET', '/hub/tags/redis');
+      expect(answer.status).toBe(503);
+      expect(answer.json).toMatchObject({ error: 'hub-unavailable', message: 'Docker Hub redirected to another site; Dockbase does not follow that.' });
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('follows a redirect within Docker Hub’s origin', async () => {
+    reply = (url) =>
+      url.searchParams.has('moved') ? { body: hubTagsPage(['8.2']) } : { status: 301, headers: { location: `${url.pathname}${url.search}&moved=1` }, body: {} };
+    const answer = await backend.call('GET', '/hub/tags/redis');
+    expect(answer.json).toMatchObject({ stale: false, tags: [{ name: '8.2' }] });
+    expect(hub.requests).toHaveLength(2);
+  });
+});

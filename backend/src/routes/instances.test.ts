@@ -13,7 +13,7 @@ afterEach(async () => {
   removeDir(dir);
 });
 
-const orders = { name: 'orders-db', engine: 'postgres', settings: { version: '17', port: 5432, user: 'app' } };
+const orders = { name: 'orders-db', engine: 'postgres', settings: { image: '', tag: '17', hostPort: 5432, persistData: true, exposeOnNetwork: false } };
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('instance metadata over the socket', () => {
@@ -22,9 +22,9 @@ describe('instance metadata over the socket', () => {
     expect(created.status).toBe(201);
     expect(created.json).toEqual({ id: 'orders_1', ...orders, notes: '', createdAt: expect.stringMatching(ISO), updatedAt: expect.stringMatching(ISO), history: [] });
 
-    const replaced = await backend.call('PUT', '/instances/orders_1', { ...orders, settings: { version: '18' } });
+    const replaced = await backend.call('PUT', '/instances/orders_1', { ...orders, settings: { tag: '18' } });
     expect(replaced.status).toBe(200);
-    expect(replaced.json).toMatchObject({ settings: { version: '18' } });
+    expect(replaced.json).toMatchObject({ settings: { tag: '18' } });
 
     expect((await backend.call('GET', '/instances/orders_1')).json).toEqual(replaced.json);
     await backend.call('PUT', '/instances/cache', { name: 'cache', engine: 'redis', settings: {} });
@@ -71,15 +71,25 @@ describe('instance metadata over the socket', () => {
     }
   });
 
-  it('keeps the password out of the stored settings', async () => {
-    const saved = await backend.call('PUT', '/instances/a', {
-      name: 'users',
-      engine: 'mysql',
-      settings: { version: '8.4', rootPassword: 's3cret!', env: { MYSQL_ROOT_PASSWORD: 's3cret!', MYSQL_DATABASE: 'app' } },
-    });
-    expect(saved.status).toBe(201);
-    expect(saved.json).toMatchObject({ settings: { version: '8.4', env: { MYSQL_DATABASE: 'app' } } });
-    expect((await backend.call('GET', '/instances/a')).text).not.toContain('s3cret');
+  it.each([
+    ['REDISCLI_AUTH', { REDISCLI_AUTH: 's3cret!' }, 'settings.REDISCLI_AUTH', /is not a known field/],
+    ['pw', { pw: 's3cret!' }, 'settings.pw', /is not a known field/],
+    ['a password under an ordinary name', { tag: '8.4', note: 's3cret!' }, 'settings.note', /is not a known field/],
+    ['an env list', { env: ['MYSQL_ROOT_PASSWORD=s3cret!'] }, 'settings.env', /is not a known field/],
+    ['an image URI with credentials', { image: 'https://user:s3cret!@registry.example.com/pg' }, 'settings.image', /without scheme, user or password/],
+    ['an image with user info', { image: 'user:s3cret!@registry.example.com/pg' }, 'settings.image', /without scheme, user or password/],
+    ['a tag carrying a URI', { tag: 'redis://:s3cret!@h:6379' }, 'settings.tag', /version tag/],
+    ['a port that is text', { hostPort: '5432' }, 'settings.hostPort', /must be an integer/],
+  ])('refuses settings with %s (400), storing nothing', async (_what, settings, field, message) => {
+    const answer = await backend.call('PUT', '/instances/a', { name: 'users', engine: 'mysql', settings });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: 'invalid-input', field, message: expect.stringMatching(message) });
+    expect((await backend.call('GET', '/instances/a')).status).toBe(404);
+  });
+
+  it('stores the settings the UI sends when it creates an instance', async () => {
+    const settings = { image: '127.0.0.1:5000/dockbase-test/redis', tag: '7.0', hostPort: 6379, persistData: true, exposeOnNetwork: false };
+    expect((await backend.call('PUT', '/instances/a', { name: 'cache', engine: 'redis', settings })).json).toMatchObject({ settings });
   });
 
   it('keeps everything across a restart on the same data dir', async () => {

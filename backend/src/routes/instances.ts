@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ENGINE_IDS, MAX_NOTES_LENGTH, type EngineId } from '@dockbase/api';
+import { ENGINE_IDS, INSTANCE_SETTINGS_SCHEMA, MAX_NOTES_LENGTH, type EngineId, type InstanceSettings } from '@dockbase/api';
 import { notFound } from '../errors.js';
 import type { HistoryEntry, Store } from '../store/store.js';
 
@@ -20,7 +20,8 @@ const putBody = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 128 },
     engine: { type: 'string', enum: ENGINE_IDS },
-    settings: { type: 'object' },
+    // Only the keys the API lists: anything else (a password under any name, a URI with credentials) is a 400.
+    settings: INSTANCE_SETTINGS_SCHEMA,
   },
 } as const;
 
@@ -39,12 +40,13 @@ const historyBody = {
     action: { type: 'string', minLength: 1, maxLength: 100 },
     outcome: { type: 'string', enum: ['ok', 'failed'] },
     detail: { type: 'string', maxLength: 4000 },
+    size: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   },
 } as const;
 
 type IdParams = { id: string };
 
-/** Per-instance metadata: the settings it was created with (no secrets), notes and operation history. */
+/** Per-instance metadata: the settings it was created with (listed keys only, no secrets), notes and operation history. */
 export function instanceRoutes(app: FastifyInstance, store: Store): void {
   const missing = (id: string) => notFound(`Instance "${id}"`);
 
@@ -54,7 +56,7 @@ export function instanceRoutes(app: FastifyInstance, store: Store): void {
     return meta ?? reply.code(404).send(missing(request.params.id));
   });
 
-  app.put<{ Params: IdParams; Body: { name: string; engine: EngineId; settings: Record<string, unknown> } }>(
+  app.put<{ Params: IdParams; Body: { name: string; engine: EngineId; settings: InstanceSettings } }>(
     '/instances/:id',
     { schema: { params: idParams, body: putBody } },
     async (request, reply) => {

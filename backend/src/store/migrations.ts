@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from './sqlite.js';
 
 export interface Migration {
   /** The schema version the database is at once this migration ran (1, 2, 3, … in order). */
@@ -37,6 +37,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX history_by_instance ON history (instance_id, seq);`,
   },
+  {
+    // Settings become an explicit list of keys. Older backends stored anything whose name did not look like
+    // a secret, which let REDISCLI_AUTH, pw or a URI with credentials through: keep only the listed keys
+    // (as they were at this version), and no string that could carry credentials.
+    version: 3,
+    sql: `
+      UPDATE instances SET settings = (
+        SELECT json_group_object(key, CASE type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE value END)
+        FROM json_each(instances.settings)
+        WHERE key IN ('image', 'tag', 'hostPort', 'persistData', 'exposeOnNetwork')
+          AND type IN ('text', 'integer', 'true', 'false')
+          AND NOT (type = 'text' AND (value LIKE '%@%' OR value LIKE '%://%'))
+      );`,
+  },
+  {
+    version: 4,
+    // Snapshots, restores, exports and imports record how many bytes they moved.
+    sql: `ALTER TABLE history ADD COLUMN size INTEGER CHECK (size IS NULL OR size >= 0);`,
+  },
 ];
 
 /**
@@ -44,11 +63,11 @@ export const MIGRATIONS: readonly Migration[] = [
  * in its own transaction with its version bump, so a crash leaves the database at a whole version and
  * the next start carries on from there. Running it again on an up-to-date database does nothing.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): number {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`Migration ${i + 1} is numbered ${m.version}`);
   });
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const current = Number(db.pragma('user_version'));
   if (current > migrations.length) {
     // A newer backend wrote this file (the user went back a version): guessing could lose data.
     throw new Error(`The database is at schema version ${current}, newer than this backend knows (${migrations.length})`);
@@ -56,8 +75,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   for (const m of migrations.slice(current)) {
     db.transaction(() => {
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+      db.exec(`PRAGMA user_version = ${m.version}`);
+    });
   }
   return migrations.length;
 }

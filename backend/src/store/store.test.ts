@@ -1,10 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../test-support/http.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { stripSecrets } from './secrets.js';
-import { DATABASE_FILE, HISTORY_LIMIT, Store } from './store.js';
+import { defaultDriver, openSqlite, type SqliteDatabase, type SqliteDriver } from './sqlite.js';
+import { DATABASE_FILE, HISTORY_LIMIT, InvalidSettingsError, Store } from './store.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -19,157 +19,214 @@ function dataDir(): string {
   return dir;
 }
 
+// The store's tests run on the driver this Node uses: node:sqlite on Node 22.13 and later, better-sqlite3 on
+// Node 20. CI runs them on both (npm test: Node 20 and the extension image's Node 24), so both drivers are
+// proven where they are used. (better-sqlite3 on Node 24 is not used: it can abort the process, see
+// backend/README.md.)
+const drivers: SqliteDriver[] = [defaultDriver()];
+let driver: SqliteDriver = drivers[0]!;
+
 function open(dir: string): Store {
-  const store = Store.open(dir);
+  const store = Store.open(dir, driver);
   stores.push(store);
   return store;
 }
 
 /** Opens the database file directly, as an inspector would. */
-function raw(dir: string): Database.Database {
-  return new Database(path.join(dir, DATABASE_FILE));
+function raw(dir: string): SqliteDatabase {
+  return openSqlite(path.join(dir, DATABASE_FILE), driver);
 }
 
-const pg = { name: 'orders-db', engine: 'postgres' as const, settings: { version: '17', port: 5432 } };
+const pg = { name: 'orders-db', engine: 'postgres' as const, settings: { tag: '17', hostPort: 5432 } };
 
-describe('schema migrations', () => {
-  it('creates a fresh database at the latest version, in WAL mode, in the data dir (created if missing)', () => {
-    const dir = path.join(dataDir(), 'nested', 'data');
-    open(dir).close();
-    const db = raw(dir);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['history', 'instances']));
-    db.close();
-  });
-
-  it('upgrades a database left at an older version, keeping its data', () => {
-    const dir = dataDir();
-    const old = raw(dir);
-    migrate(old, MIGRATIONS.slice(0, 1)); // what the first release wrote: no history table yet
-    old
-      .prepare('INSERT INTO instances (id, name, engine, settings, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run('legacy', 'Legacy', 'mysql', '{"version":"8.4"}', 'from v1', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
-    old.close();
-
-    const store = open(dir);
-    expect(store.get('legacy')).toMatchObject({ name: 'Legacy', engine: 'mysql', settings: { version: '8.4' }, notes: 'from v1', history: [] });
-    expect(store.addHistory('legacy', { action: 'start', outcome: 'ok' })).toMatchObject({ action: 'start' });
-    store.close();
-    const db = raw(dir);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    db.close();
-  });
-
-  it('is idempotent: reopening an up-to-date database changes nothing and keeps every row', () => {
-    const dir = dataDir();
-    const first = open(dir);
-    first.put('a', pg);
-    first.addHistory('a', { action: 'create', outcome: 'ok' });
-    first.close();
-    const again = open(dir);
-    expect(again.get('a')).toMatchObject({ name: 'orders-db', history: [{ action: 'create', outcome: 'ok' }] });
-    again.close();
-    const db = raw(dir);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM instances').get()).toEqual({ n: 1 });
-    db.close();
-  });
-
-  it('refuses a database written by a newer backend instead of guessing', () => {
-    const dir = dataDir();
-    const db = raw(dir);
-    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
-    db.close();
-    expect(() => Store.open(dir)).toThrow(/newer than this backend knows/);
-  });
-
-  it('rolls a failing migration back whole, so the next start retries it', () => {
-    const db = new Database(':memory:');
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, sql: 'CREATE TABLE extra (x INTEGER); SELECT * FROM missing;' }];
-    expect(() => migrate(db, broken)).toThrow(/missing/);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").pluck().get()).toBe(0);
-    db.close();
+describe('SQLite drivers', () => {
+  it('uses node:sqlite wherever Node has it, else better-sqlite3; DOCKBASE_SQLITE_DRIVER picks one', () => {
+    const builtIn = typeof process.getBuiltinModule === 'function' && process.getBuiltinModule('node:sqlite') !== undefined;
+    expect(defaultDriver({})).toBe(builtIn ? 'node:sqlite' : 'better-sqlite3');
+    expect(defaultDriver({ DOCKBASE_SQLITE_DRIVER: 'better-sqlite3' })).toBe('better-sqlite3');
+    expect(() => defaultDriver({ DOCKBASE_SQLITE_DRIVER: 'sqlite3' })).toThrow(/Invalid DOCKBASE_SQLITE_DRIVER/);
   });
 });
 
-describe('instance metadata', () => {
-  it('keeps notes, history and creation time when an instance is saved again', () => {
-    const store = open(dataDir());
-    const first = store.put('a', pg);
-    expect(first.created).toBe(true);
-    store.setNotes('a', 'prod copy');
-    store.addHistory('a', { action: 'create', outcome: 'ok' });
-    const second = store.put('a', { ...pg, name: 'orders', settings: { version: '18' } });
-    expect(second.created).toBe(false);
-    expect(second.meta).toMatchObject({ name: 'orders', settings: { version: '18' }, notes: 'prod copy', createdAt: first.meta.createdAt });
-    expect(second.meta.history).toHaveLength(1);
+describe.each(drivers)('on %s', (d) => {
+  beforeEach(() => {
+    driver = d;
   });
 
-  it('lists history newest first and keeps only the last 100 entries', () => {
-    const store = open(dataDir());
-    store.put('a', pg);
-    for (let i = 1; i <= HISTORY_LIMIT + 5; i++) store.addHistory('a', { action: `op-${i}`, outcome: i % 2 ? 'ok' : 'failed' });
-    const history = store.get('a')!.history;
-    expect(history).toHaveLength(HISTORY_LIMIT);
-    expect(history[0]).toMatchObject({ action: `op-${HISTORY_LIMIT + 5}`, outcome: 'ok' });
-    expect(history.at(-1)).toMatchObject({ action: 'op-6' });
-  });
-
-  it('deletes an instance with its history', () => {
-    const dir = dataDir();
-    const store = open(dir);
-    store.put('a', pg);
-    store.addHistory('a', { action: 'create', outcome: 'ok', detail: 'pulled postgres:17' });
-    expect(store.delete('a')).toBe(true);
-    expect(store.delete('a')).toBe(false);
-    expect(store.get('a')).toBeUndefined();
-    store.close();
-    const db = raw(dir);
-    expect(db.prepare('SELECT count(*) FROM history').pluck().get()).toBe(0);
-    db.close();
-  });
-
-  it('never writes a password or other secret from the settings to the database file', () => {
-    const dir = dataDir();
-    const store = open(dir);
-    const { meta } = store.put('a', {
-      name: 'cache',
-      engine: 'redis',
-      settings: {
-        version: '8',
-        password: 'hunter2-top',
-        rootPassword: 'hunter2-root',
-        env: { POSTGRES_PASSWORD: 'hunter2-env', POSTGRES_USER: 'app' },
-        nested: [{ apiKey: 'hunter2-key', keep: 1 }],
-        command: ['redis-server', '--appendonly', 'yes', '--requirepass', 'hunter2-arg'],
-        envList: ['MYSQL_ROOT_PASSWORD=hunter2-list', 'MYSQL_DATABASE=app'],
-        clientSecret: 'hunter2-secret',
-      },
+  describe('schema migrations', () => {
+    it('creates a fresh database at the latest version, in WAL mode, in the data dir (created if missing)', () => {
+      const dir = path.join(dataDir(), 'nested', 'data');
+      open(dir).close();
+      const db = raw(dir);
+      expect(db.pragma('user_version')).toBe(MIGRATIONS.length);
+      expect(db.pragma('journal_mode')).toBe('wal');
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
+      expect(tables).toEqual(expect.arrayContaining(['history', 'instances']));
+      db.close();
     });
-    expect(meta.settings).toEqual({
-      version: '8',
-      env: { POSTGRES_USER: 'app' },
-      nested: [{ keep: 1 }],
-      command: ['redis-server', '--appendonly', 'yes'],
-      envList: ['MYSQL_DATABASE=app'],
-    });
-    store.close();
-    // Nothing of any secret is left on disk, in the database or its WAL.
-    const db = raw(dir);
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    expect(JSON.stringify(db.prepare('SELECT * FROM instances').all())).not.toContain('hunter2');
-    db.close();
-  });
-});
 
-describe('stripSecrets', () => {
-  it('drops credential-like flags with their value, in both --flag value and --flag=value forms', () => {
-    expect(stripSecrets(['mysqld', '--password=x', '--port', '3306', '-pwd', 'y'])).toEqual(['mysqld', '--port', '3306']);
+    it('upgrades a database left at an older version, keeping its data', () => {
+      const dir = dataDir();
+      const old = raw(dir);
+      migrate(old, MIGRATIONS.slice(0, 1)); // what the first release wrote: no history table yet
+      old
+        .prepare('INSERT INTO instances (id, name, engine, settings, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run('legacy', 'Legacy', 'mysql', '{"version":"8.4"}', 'from v1', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+      old.close();
+
+      const store = open(dir);
+      // Settings keys outside the list are dropped by migration 3.
+      expect(store.get('legacy')).toMatchObject({ name: 'Legacy', engine: 'mysql', settings: {}, notes: 'from v1', history: [] });
+      expect(store.addHistory('legacy', { action: 'start', outcome: 'ok' })).toMatchObject({ action: 'start' });
+      store.close();
+      const db = raw(dir);
+      expect(db.pragma('user_version')).toBe(MIGRATIONS.length);
+      db.close();
+    });
+
+    it('is idempotent: reopening an up-to-date database changes nothing and keeps every row', () => {
+      const dir = dataDir();
+      const first = open(dir);
+      first.put('a', pg);
+      first.addHistory('a', { action: 'create', outcome: 'ok' });
+      first.close();
+      const again = open(dir);
+      expect(again.get('a')).toMatchObject({ name: 'orders-db', history: [{ action: 'create', outcome: 'ok' }] });
+      again.close();
+      const db = raw(dir);
+      expect(db.value('SELECT COUNT(*) FROM instances')).toBe(1);
+      db.close();
+    });
+
+    it('refuses a database written by a newer backend instead of guessing', () => {
+      const dir = dataDir();
+      const db = raw(dir);
+      db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
+      db.close();
+      expect(() => Store.open(dir, driver)).toThrow(/newer than this backend knows/);
+    });
+
+    it('rolls a failing migration back whole, so the next start retries it', () => {
+      const db = openSqlite(':memory:', driver);
+      const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, sql: 'CREATE TABLE extra (x INTEGER); SELECT * FROM missing;' }];
+      expect(() => migrate(db, broken)).toThrow(/missing/);
+      expect(db.pragma('user_version')).toBe(MIGRATIONS.length);
+      expect(db.value("SELECT count(*) FROM sqlite_master WHERE name = 'extra'")).toBe(0);
+      db.close();
+    });
   });
-  it('keeps ordinary values untouched', () => {
-    const settings = { version: '17', port: 5432, user: 'postgres', database: 'app', volumes: ['data:/var/lib/postgresql'], flag: null };
-    expect(stripSecrets(settings)).toEqual(settings);
+
+  describe('instance metadata', () => {
+    it('keeps notes, history and creation time when an instance is saved again', () => {
+      const store = open(dataDir());
+      const first = store.put('a', pg);
+      expect(first.created).toBe(true);
+      store.setNotes('a', 'prod copy');
+      store.addHistory('a', { action: 'create', outcome: 'ok' });
+      const second = store.put('a', { ...pg, name: 'orders', settings: { tag: '18' } });
+      expect(second.created).toBe(false);
+      expect(second.meta).toMatchObject({ name: 'orders', settings: { tag: '18' }, notes: 'prod copy', createdAt: first.meta.createdAt });
+      expect(second.meta.history).toHaveLength(1);
+    });
+
+    it('lists history newest first and keeps only the last 100 entries', () => {
+      const store = open(dataDir());
+      store.put('a', pg);
+      for (let i = 1; i <= HISTORY_LIMIT + 5; i++) store.addHistory('a', { action: `op-${i}`, outcome: i % 2 ? 'ok' : 'failed' });
+      const history = store.get('a')!.history;
+      expect(history).toHaveLength(HISTORY_LIMIT);
+      expect(history[0]).toMatchObject({ action: `op-${HISTORY_LIMIT + 5}`, outcome: 'ok' });
+      expect(history.at(-1)).toMatchObject({ action: 'op-6' });
+    });
+
+    it('deletes an instance with its history', () => {
+      const dir = dataDir();
+      const store = open(dir);
+      store.put('a', pg);
+      store.addHistory('a', { action: 'create', outcome: 'ok', detail: 'pulled postgres:17' });
+      expect(store.delete('a')).toBe(true);
+      expect(store.delete('a')).toBe(false);
+      expect(store.get('a')).toBeUndefined();
+      store.close();
+      const db = raw(dir);
+      expect(db.value('SELECT count(*) FROM history')).toBe(0);
+      db.close();
+    });
+
+    it('stores only the listed settings keys, and refuses anything else before it reaches the file', () => {
+      const dir = dataDir();
+      const store = open(dir);
+      const settings = { image: 'registry.example.com:5000/mirror/redis', tag: '8.2', hostPort: 6380, persistData: true, exposeOnNetwork: false };
+      expect(store.put('a', { name: 'cache', engine: 'redis', settings }).meta.settings).toEqual(settings);
+      for (const bad of [
+        { REDISCLI_AUTH: 'hunter2-env' },
+        { pw: 'hunter2-pw' },
+        { password: 'hunter2-top' },
+        { image: 'https://user:hunter2-uri@registry.example.com/pg' },
+        { image: 'user:hunter2-info@registry.example.com/pg' },
+        { tag: 'hunter2 tag' },
+        { hostPort: 0 },
+        { persistData: 'yes' },
+        { __proto__: { x: 1 }, y: 'hunter2-proto' },
+      ]) {
+        expect(() => store.put('b', { name: 'cache', engine: 'redis', settings: bad as never }), JSON.stringify(bad)).toThrow(InvalidSettingsError);
+      }
+      expect(store.get('b')).toBeUndefined();
+      store.close();
+      const db = raw(dir);
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      expect(JSON.stringify(db.prepare('SELECT * FROM instances').all())).not.toContain('hunter2');
+      db.close();
+    });
+
+    it('scrubs settings an older backend stored (REDISCLI_AUTH, pw, URIs with credentials), from the rows and the file', () => {
+      const dir = dataDir();
+      const old = raw(dir);
+      old.exec('PRAGMA journal_mode = WAL');
+      migrate(old, MIGRATIONS.slice(0, 2));
+      const leaked = {
+        tag: '8.2',
+        hostPort: 6379,
+        persistData: true,
+        REDISCLI_AUTH: 'hunter2-env',
+        pw: 'hunter2-pw',
+        image: 'https://user:hunter2-uri@registry.example.com/redis',
+        exposeOnNetwork: false,
+        env: ['X=hunter2-list'],
+      };
+      old
+        .prepare('INSERT INTO instances (id, name, engine, settings, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run('old', 'cache', 'redis', JSON.stringify(leaked), '', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
+      old.close();
+
+      const store = open(dir);
+      expect(store.get('old')?.settings).toEqual({ tag: '8.2', hostPort: 6379, persistData: true, exposeOnNetwork: false });
+      store.close();
+      for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).includes('hunter2'), file).toBe(false);
+    });
+  });
+
+  describe('the data folder and files', () => {
+    it('are 0700 and 0600 whatever the umask, and an existing folder or file with wider modes is narrowed', () => {
+      const mode = (p: string) => fs.statSync(p).mode & 0o777;
+      const previous = process.umask(0);
+      try {
+        const fresh = path.join(dataDir(), 'fresh');
+        const store = open(fresh);
+        store.put('a', pg);
+        expect(mode(fresh)).toBe(0o700);
+        for (const f of ['dockbase.db', 'dockbase.db-wal', 'dockbase.db-shm']) expect(mode(path.join(fresh, f)), f).toBe(0o600);
+        store.close();
+
+        const wide = dataDir();
+        fs.chmodSync(wide, 0o777);
+        for (const f of ['dockbase.db', 'dockbase.db-wal', 'dockbase.db-shm']) fs.writeFileSync(path.join(wide, f), '', { mode: 0o666 });
+        open(wide).close();
+        expect(mode(wide)).toBe(0o700);
+        for (const f of fs.readdirSync(wide)) expect(mode(path.join(wide, f)), f).toBe(0o600);
+      } finally {
+        process.umask(previous);
+      }
+    });
   });
 });

@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import type { HistoryEntry, InstanceInput, InstanceMeta } from '@dockbase/api';
-import type { EngineId } from '@dockbase/api';
+import type { EngineId, HistoryEntry, InstanceInput, InstanceMeta } from '@dockbase/api';
 import { migrate } from './migrations.js';
-import { stripSecrets } from './secrets.js';
+import { settingsProblem } from './settings.js';
+import { openSqlite, type SqliteDatabase, type SqliteDriver } from './sqlite.js';
 
 export const DATABASE_FILE = 'dockbase.db';
+/** The schema version that reduced every stored settings object to the allowed keys (see MIGRATIONS). */
+const SETTINGS_SCRUBBED_AT = 3;
+
+/** Settings the store refuses (the route answers 400 before it gets here). */
+export class InvalidSettingsError extends Error {}
 /** The API shows this many operations per instance, and older ones are dropped when a new one comes. */
 export const HISTORY_LIMIT = 100;
 
@@ -28,27 +32,49 @@ interface HistoryRow {
   action: string;
   outcome: 'ok' | 'failed';
   detail: string | null;
+  size: number | null;
 }
 
 /**
- * Per-instance metadata in SQLite. better-sqlite3 is synchronous, so a call returns only once its
- * transaction is committed: a route that answers after calling it never acknowledges an unsaved write.
+ * Per-instance metadata in SQLite. Both drivers (./sqlite.ts) are synchronous, so a call returns only once
+ * its transaction is committed: a route that answers after calling it never acknowledges an unsaved write.
  */
 export class Store {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(private readonly db: SqliteDatabase) {}
 
-  /** Opens (creating if needed) the database in `dataDir` and migrates it to the latest schema. */
-  static open(dataDir: string): Store {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const db = new Database(path.join(dataDir, DATABASE_FILE));
+  /** The SQLite driver in use (node:sqlite or better-sqlite3). */
+  get driver(): SqliteDriver {
+    return this.db.driver;
+  }
+
+  /**
+   * Opens (creating if needed) the database in `dataDir` and migrates it to the latest schema. The folder is
+   * 0700 and the database files 0600, whatever the umask of whoever starts the backend, and an existing
+   * folder or file with wider modes is narrowed: notes and history are nobody else's business.
+   */
+  static open(dataDir: string, driver?: SqliteDriver): Store {
+    const file = path.join(dataDir, DATABASE_FILE);
+    privateFiles(dataDir, file);
+    const db = openSqlite(file, driver);
     try {
       // WAL: a crash mid-write cannot corrupt committed data. FULL: each commit is fsynced before the
       // call returns, so an acknowledged write survives even a VM power loss; writes here are few.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = FULL');
+      db.exec('PRAGMA foreign_keys = ON');
+      db.exec('PRAGMA busy_timeout = 5000');
+      // Deleted and overwritten content is zeroed, not left in free pages.
+      db.exec('PRAGMA secure_delete = ON');
+      const from = Number(db.pragma('user_version'));
       migrate(db);
+      if (from > 0 && from < SETTINGS_SCRUBBED_AT) {
+        // Settings that older backends let through are gone from the rows; make them gone from the file too.
+        db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+        db.exec('VACUUM');
+        db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      }
+      // SQLite gives the -wal and -shm files the database file's mode; ones left by an older backend are narrowed.
+      for (const extra of ['-wal', '-shm']) if (fs.existsSync(file + extra)) fs.chmodSync(file + extra, 0o600);
     } catch (err) {
       db.close();
       throw err;
@@ -57,11 +83,11 @@ export class Store {
   }
 
   get(id: string): InstanceMeta | undefined {
-    const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as InstanceRow | undefined;
+    const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as unknown as InstanceRow | undefined;
     if (!row) return undefined;
     const entries = this.db
       .prepare('SELECT * FROM history WHERE instance_id = ? ORDER BY seq DESC LIMIT ?')
-      .all(id, HISTORY_LIMIT) as HistoryRow[];
+      .all(id, HISTORY_LIMIT) as unknown as HistoryRow[];
     return toMeta(row, entries.map(toEntry));
   }
 
@@ -71,7 +97,9 @@ export class Store {
    */
   put(id: string, input: InstanceInput): { meta: InstanceMeta; created: boolean } {
     const now = new Date().toISOString();
-    const settings = JSON.stringify(stripSecrets(input.settings));
+    const problem = settingsProblem(input.settings);
+    if (problem) throw new InvalidSettingsError(problem);
+    const settings = JSON.stringify(input.settings);
     const created = this.db.transaction(() => {
       const exists = this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(id) !== undefined;
       if (exists) {
@@ -84,7 +112,7 @@ export class Store {
           .run(id, input.name, input.engine, settings, now, now);
       }
       return !exists;
-    })();
+    });
     return { meta: this.get(id)!, created };
   }
 
@@ -101,16 +129,16 @@ export class Store {
     return this.db.transaction(() => {
       if (this.db.prepare('SELECT 1 FROM instances WHERE id = ?').get(id) === undefined) return undefined;
       this.db
-        .prepare('INSERT INTO history (instance_id, at, action, outcome, detail) VALUES (?, ?, ?, ?, ?)')
-        .run(id, at, entry.action, entry.outcome, entry.detail ?? null);
+        .prepare('INSERT INTO history (instance_id, at, action, outcome, detail, size) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, at, entry.action, entry.outcome, entry.detail ?? null, entry.size ?? null);
       this.db
         .prepare(
           `DELETE FROM history WHERE instance_id = ? AND seq NOT IN
              (SELECT seq FROM history WHERE instance_id = ? ORDER BY seq DESC LIMIT ?)`,
         )
         .run(id, id, HISTORY_LIMIT);
-      return toEntry({ instance_id: id, at, action: entry.action, outcome: entry.outcome, detail: entry.detail ?? null });
-    })();
+      return toEntry({ instance_id: id, at, action: entry.action, outcome: entry.outcome, detail: entry.detail ?? null, size: entry.size ?? null });
+    });
   }
 
   /** Removes the instance and its history; false when it was unknown. */
@@ -119,13 +147,22 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.isOpen) this.db.close();
   }
+}
+
+/** The data folder 0700 and the database file 0600, created so or narrowed (chmod ignores the umask). */
+function privateFiles(dataDir: string, file: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
+  fs.chmodSync(file, 0o600);
 }
 
 function toEntry(row: HistoryRow): HistoryEntry {
   const entry: HistoryEntry = { at: row.at, action: row.action, outcome: row.outcome };
   if (row.detail !== null) entry.detail = row.detail;
+  if (row.size !== null && row.size !== undefined) entry.size = row.size;
   return entry;
 }
 

@@ -5,23 +5,45 @@ import type { AddressInfo } from 'node:net';
 export type HubReply =
   | { status?: number; headers?: Record<string, string>; body: unknown }
   | { status?: number; headers?: Record<string, string>; raw: string }
-  | 'hang';
+  | 'hang'
+  /** A 200 whose body never ends: 64 KiB of JSON-ish bytes every millisecond until the client goes away. */
+  | 'endless';
 
 export interface FixtureHub {
   url: string;
   /** Every request it received, in order. */
   requests: URL[];
+  /** Bytes of endless bodies written so far, and whether every endless reply has been closed by the client. */
+  endless: { bytes: number; open: number };
   close(): Promise<void>;
 }
 
 /** A stand-in for hub.docker.com on 127.0.0.1, answering from `reply`. */
 export async function startFixtureHub(reply: (url: URL) => HubReply): Promise<FixtureHub> {
   const requests: URL[] = [];
+  const endless = { bytes: 0, open: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url);
     const answer = reply(url);
     if (answer === 'hang') return; // never answers: the backend's timeout has to end the wait
+    if (answer === 'endless') {
+      // Paced (about 64 MB/s at most), so that a client that does read it all fills its memory slowly.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"count":1,"results":[');
+      const chunk = Buffer.alloc(64 * 1024, ' ');
+      endless.open++;
+      const timer = setInterval(() => {
+        if (res.writableNeedDrain) return;
+        res.write(chunk);
+        endless.bytes += chunk.length;
+      }, 1);
+      res.on('close', () => {
+        clearInterval(timer);
+        endless.open--;
+      });
+      return;
+    }
     const text = 'raw' in answer ? answer.raw : JSON.stringify(answer.body);
     res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
     res.end(text);
@@ -31,6 +53,7 @@ export async function startFixtureHub(reply: (url: URL) => HubReply): Promise<Fi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    endless,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EXEC_PATH, EXEC_STREAM_PATH, TOKEN_HEADER, type ExecRequest, type HostConfig, type StreamMessage } from '../protocol';
+import { EXACT_ENV_MARKER } from '@dockbase/docker-cli/desktop';
 import { BRIDGE_FAILURE_CODE, CLOSED_CODE, createDdClient, type ClientDeps } from './dd-client';
 
 const config: HostConfig = { token: 'tok', backend: true, platform: 'linux', arch: 'arm64', hostname: 'box' };
@@ -137,6 +138,14 @@ describe('docker.cli.exec with stream: arguments verbatim', () => {
     expect(f.requests()).toEqual([{ cmd: 'logs', args: hostile }]);
     expect(f.sent[0]?.url).toBe(EXEC_STREAM_PATH);
     expect(f.sent[0]?.headers[TOKEN_HEADER]).toBe('tok');
+  });
+
+  it('sends the env option as data for the host to add to docker’s environment, and says it does', async () => {
+    const f = fakeFetch((s) => ndjson([{ exitCode: 0 }], s.signal));
+    const { dd } = client(f.impl);
+    expect((dd.docker.cli as unknown as Record<string, unknown>)[EXACT_ENV_MARKER]).toBe(true);
+    await new Promise((resolve) => dd.docker.cli.exec('run', ['--env', 'REDISCLI_AUTH'], { env: { REDISCLI_AUTH: 'p w' }, stream: { onClose: resolve } } as never));
+    expect(f.requests()).toEqual([{ cmd: 'run', args: ['--env', 'REDISCLI_AUTH'], env: { REDISCLI_AUTH: 'p w' } }]);
   });
 
   it('delivers raw chunks by default, and onClose(exit code) last', async () => {
@@ -281,10 +290,10 @@ describe('desktopUI and host', () => {
     expect(dd.extension.image).toBe('dockbase-standalone');
   });
 
-  it('docker.listContainers and dialogs reject with a clear message', async () => {
+  it('docker.listContainers rejects with a clear message; there are no native file dialogs to offer', async () => {
     const { dd } = client(fakeFetch(() => ok()).impl);
     await expect(dd.docker.listContainers()).rejects.toThrow(/not available outside Docker Desktop/);
-    await expect(dd.desktopUI.dialog.showOpenDialog({})).rejects.toThrow(/not available/);
+    expect((dd.desktopUI as Partial<typeof dd.desktopUI>).dialog).toBeUndefined();
     await expect(dd.extension.vm?.cli.exec('ls', [])).rejects.toThrow(/not available/);
   });
 });

@@ -1,5 +1,6 @@
 import type { v1 } from '@docker/extension-api-client-types';
 import { LineSplitter } from '@dockbase/docker-cli';
+import { EXACT_ENV_MARKER } from '@dockbase/docker-cli/desktop';
 import { resplitLikeDesktop } from '@dockbase/docker-cli/desktop-argv';
 import {
   EXEC_PATH,
@@ -19,7 +20,8 @@ import {
  * - `docker.cli.exec` without `stream`: the command line is joined and split again like Docker Desktop does
  *   (`resplitLikeDesktop`); resolves `ExecResult` on exit code 0 and REJECTS `{cmd, code, stdout, stderr}`
  *   otherwise.
- * - `docker.cli.exec` with `stream`: `cmd` and `args` reach docker verbatim; `close()` kills the process.
+ * - `docker.cli.exec` with `stream`: `cmd` and `args` reach docker verbatim, `env` is added to docker's
+ *   environment (the host checks it; `docker.cli.dockbaseExactEnv` says so); `close()` kills the process.
  *   `onClose` is called exactly once, last; when the command could not run at all (refused by the host, the
  *   host unreachable) `onError` comes first and `onClose` gets BRIDGE_FAILURE_CODE; after `close()` it gets
  *   CLOSED_CODE.
@@ -107,7 +109,7 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
     return execResult(cmdLine, body);
   }
 
-  function execStream(cmd: string, args: readonly string[], stream: StreamOptions): v1.ExecProcess {
+  function execStream(cmd: string, args: readonly string[], stream: StreamOptions, env?: Record<string, string>): v1.ExecProcess {
     const cmdLine = `docker ${[cmd, ...args].join(' ')}`;
     const controller = new AbortController();
     let finished = false;
@@ -135,7 +137,7 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
       let exitCode: number | undefined;
       try {
         // Stream calls pass the arguments verbatim: no joining, no re-splitting.
-        const response = await post(EXEC_STREAM_PATH, { cmd: String(cmd), args: args.map(String) }, controller.signal);
+        const response = await post(EXEC_STREAM_PATH, { cmd: String(cmd), args: args.map(String), ...(env ? { env } : {}) }, controller.signal);
         if (!response.ok) {
           finish(BRIDGE_FAILURE_CODE, new BridgeError(await hostErrorText(response), cmdLine, response.status));
           return;
@@ -176,7 +178,11 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
 
   function exec(cmd: string, args: string[], options?: v1.ExecOptions | v1.SpawnOptions): Promise<v1.ExecResult> | v1.ExecProcess {
     const list = Array.isArray(args) ? args : [];
-    if (options && 'stream' in options && options.stream) return execStream(cmd, list, options.stream);
+    if (options && 'stream' in options && options.stream) {
+      // The environment goes to the host as data and is added to docker's own: exact, never in argv.
+      const env = options.env === undefined ? undefined : Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]));
+      return execStream(cmd, list, options.stream, env);
+    }
     return execOnce(cmd, list, options);
   }
 
@@ -206,7 +212,8 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
 
   return {
     docker: {
-      cli: { exec: exec as v1.Exec },
+      // Stream calls hand `env` to the docker CLI exactly (see EXACT_ENV_MARKER): secrets stay out of argv.
+      cli: { exec: exec as v1.Exec, [EXACT_ENV_MARKER]: true } as v1.DockerDesktopClient['docker']['cli'],
       listContainers: unavailable('docker.listContainers (use docker.cli.exec)'),
       listImages: unavailable('docker.listImages (use docker.cli.exec)'),
     },
@@ -217,7 +224,9 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
         warning: (msg: string) => deps.toast('warning', String(msg)),
         error: (msg: string) => deps.toast('error', String(msg)),
       },
-      dialog: { showOpenDialog: unavailable('desktopUI.dialog.showOpenDialog') },
+      // No dialogs: a browser cannot show this machine's native file dialogs, and a page that finds none lets
+      // the user type a path on this machine instead (Dockbase's export, import and init files).
+      dialog: undefined as unknown as v1.DesktopUI['dialog'],
       navigate,
     },
     host: {

@@ -5,9 +5,13 @@ import path from 'node:path';
 
 /**
  * Stand-ins for the host's unit tests, written to a temporary directory as small Node scripts:
- *  - a fake `docker` that records its argv (one JSON line per call) in `log` and prints it on stdout;
- *    `logs --follow PIDFILE` writes its pid to PIDFILE, prints two and a half lines and runs until killed;
- *    `events` prints to stdout and stderr and exits 0; any argument `--fail` makes it exit 3;
+ *  - a fake `docker` that records its argv (one JSON line per call) in `log` and prints it on stdout
+ *    (with the values of variables named by a bare `--env NAME`, as `{"env": …}` on a second line);
+ *    `logs … --follow ID` writes its pid to pids/ID, prints two and a half lines and runs until killed;
+ *    `events` prints to stdout and stderr and exits 0; an argument ending in `=fail` makes it exit 3.
+ *    It answers the host's ownership checks from `state.json` (see Fakes.setState): `container inspect ID`
+ *    (instances carry Dockbase's labels, `inherited` ones only through their image), `image inspect`,
+ *    `volume inspect NAME`; anything else there is "No such …";
  *  - a fake backend that listens on `--socket` and answers /health, /echo and /conflict, and exits on /crash;
  *  - a backend that crashes at once.
  */
@@ -16,20 +20,51 @@ export interface Fakes {
   docker: string;
   /** Every argv the fake docker was run with. */
   calls(): string[][];
+  /** What the fake engine holds: container ids that are instances, or carry the labels through their image only, and Dockbase volumes. */
+  setState(state: FakeState): void;
+  /** Where `logs --follow ID` writes its pid. */
+  pidFile(id: string): string;
   backend: string;
   crashingBackend: string;
   remove(): void;
 }
 
+export interface FakeState {
+  instances?: string[];
+  /** Instances whose `container inspect` takes half a second. */
+  slow?: string[];
+  inherited?: string[];
+  volumes?: string[];
+}
+
 const DOCKER = `
 const fs = require('node:fs');
+const path = require('node:path');
+const LOG = ${'__LOG__'};
 const args = process.argv.slice(2);
-fs.appendFileSync(${'__LOG__'}, JSON.stringify(args) + '\\n');
-if (args.includes('--fail')) {
+const dir = path.dirname(LOG);
+const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+const IMAGE = 'sha256:' + '1'.repeat(64);
+fs.appendFileSync(LOG, JSON.stringify(args) + '\\n');
+const noSuch = (what) => { process.stderr.write('Error: No such ' + what + ': ' + args.at(-1) + '\\n'); process.exit(1); };
+if (args.some((a) => a.endsWith('=fail'))) {
   process.stderr.write('fake failure\\n');
   process.exit(3);
-} else if (args[0] === 'logs' && args[1] === '--follow') {
-  fs.writeFileSync(args[2], String(process.pid));
+} else if (args[0] === 'container' && args[1] === 'inspect') {
+  const id = args[2];
+  const labels = { 'io.dockbase.instance': 'i-' + id.slice(0, 6), 'io.dockbase.engine': 'redis' };
+  if (!state.instances.includes(id) && !state.inherited.includes(id)) noSuch('container');
+  if (state.slow.includes(id)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  const image = state.inherited.includes(id) ? 'sha256:' + '2'.repeat(64) : IMAGE;
+  process.stdout.write(JSON.stringify([{ Id: id, Image: image, Config: { Labels: labels, Env: [], Cmd: [] } }]) + '\\n');
+} else if (args[0] === 'image' && args[1] === 'inspect' && args[3] === '{{json .Config.Labels}}') {
+  // The image of "inherited" containers carries the very labels they show.
+  process.stdout.write(args[4] === IMAGE ? 'null\\n' : JSON.stringify({ 'io.dockbase.instance': 'i-' + state.inherited[0]?.slice(0, 6), 'io.dockbase.engine': 'redis' }) + '\\n');
+} else if (args[0] === 'volume' && args[1] === 'inspect' && args.length === 3) {
+  if (!state.volumes.includes(args[2])) noSuch('volume');
+  process.stdout.write(JSON.stringify([{ Name: args[2], Labels: { 'io.dockbase.volume': 'data' } }]) + '\\n');
+} else if (args[0] === 'logs' && args.at(-2) === '--follow') {
+  fs.writeFileSync(path.join(dir, 'pids', args.at(-1)), String(process.pid));
   process.stdout.write('line one\\nline two\\npart');
   setInterval(() => {}, 1000);
 } else if (args[0] === 'events') {
@@ -38,6 +73,8 @@ if (args.includes('--fail')) {
   setTimeout(() => { process.stdout.write('out 2\\n'); process.exit(0); }, 50);
 } else {
   process.stdout.write(JSON.stringify(args) + '\\n');
+  const named = args.filter((a, i) => args[i - 1] === '--env' && !a.includes('='));
+  if (named.length) process.stdout.write(JSON.stringify({ env: Object.fromEntries(named.map((n) => [n, process.env[n] ?? null])) }) + '\\n');
 }
 `;
 
@@ -66,6 +103,10 @@ export function writeFakes(): Fakes {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-host-test-'));
   const log = path.join(dir, 'docker-calls.log');
   fs.writeFileSync(log, '');
+  const stateFile = path.join(dir, 'state.json');
+  const setState = (state: FakeState) => fs.writeFileSync(stateFile, JSON.stringify({ instances: [], inherited: [], volumes: [], slow: [], ...state }));
+  setState({});
+  fs.mkdirSync(path.join(dir, 'pids'));
   const docker = path.join(dir, 'docker');
   fs.writeFileSync(docker, `#!${process.execPath}\n${DOCKER.replace('__LOG__', JSON.stringify(log))}`, { mode: 0o755 });
   const backend = path.join(dir, 'backend.cjs');
@@ -81,6 +122,8 @@ export function writeFakes(): Fakes {
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as string[]),
+    setState,
+    pidFile: (id) => path.join(dir, 'pids', id),
     backend,
     crashingBackend,
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),

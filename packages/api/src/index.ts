@@ -13,13 +13,51 @@ export interface HistoryEntry {
   action: string;
   outcome: 'ok' | 'failed';
   detail?: string;
+  /** Bytes a snapshot, restore, export or import moved. */
+  size?: number;
 }
+
+/**
+ * The settings the backend keeps for an instance: what it was created with, never a secret. Only these keys
+ * are accepted (anything else is refused with 400), so a password cannot slip in under a name nobody thought
+ * of (`REDISCLI_AUTH`, `pw`) or inside a value (an image given as `https://user:pass@host/…`).
+ */
+export interface InstanceSettings {
+  /** Image repository ('' for the engine's official image). */
+  image?: string;
+  tag?: string;
+  hostPort?: number;
+  persistData?: boolean;
+  exposeOnNetwork?: boolean;
+  /** The user and initial database the image created (POSTGRES_USER, MYSQL_DATABASE…): names, not secrets. */
+  user?: string;
+  database?: string;
+}
+
+/** The JSON schema of InstanceSettings, as the backend validates it. */
+export const INSTANCE_SETTINGS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    // A repository reference: registry host[:port]/path, no scheme, no user info.
+    image: { type: 'string', maxLength: 255, pattern: '^[A-Za-z0-9._/:-]*$', description: 'an image repository such as registry.example.com/mirror/postgres, without scheme, user or password' },
+    tag: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9_.-]*$', description: 'a version tag of letters, digits, "_", "." and "-"' },
+    hostPort: { type: 'integer', minimum: 1, maximum: 65535 },
+    persistData: { type: 'boolean' },
+    exposeOnNetwork: { type: 'boolean' },
+    user: { type: 'string', maxLength: 63, pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'a user name of letters, digits and "_"' },
+    database: { type: 'string', maxLength: 63, pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'a database name of letters, digits and "_"' },
+  },
+} as const;
+
+/** The keys InstanceSettings allows. */
+export const INSTANCE_SETTING_KEYS = Object.keys(INSTANCE_SETTINGS_SCHEMA.properties) as ReadonlyArray<keyof InstanceSettings>;
 
 export interface InstanceMeta {
   id: string;
   name: string;
   engine: EngineId;
-  /** The settings the instance was created with; the backend strips anything password-like. */
+  /** The settings the instance was created with (InstanceSettings; rows from older backends may hold other keys). */
   settings: Record<string, unknown>;
   notes: string;
   createdAt: string;
@@ -35,7 +73,7 @@ export const MAX_NOTES_LENGTH = 10_000;
 export interface InstanceInput {
   name: string;
   engine: EngineId;
-  settings: Record<string, unknown>;
+  settings: InstanceSettings;
 }
 
 export interface HubTag {

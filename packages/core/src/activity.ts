@@ -9,11 +9,24 @@ import type { CreateInstanceInput } from './validation';
 /** The part of the backend's metadata store that recording needs (the UI's backend client fits). */
 export interface ActivityStore {
   saveInstance(id: string, input: { name: string; engine: EngineId; settings: Record<string, unknown> }): Promise<unknown>;
-  addHistory(id: string, entry: { action: string; outcome: 'ok' | 'failed'; detail?: string }): Promise<unknown>;
+  addHistory(id: string, entry: { action: string; outcome: 'ok' | 'failed'; detail?: string; size?: number }): Promise<unknown>;
   deleteInstance(id: string): Promise<unknown>;
 }
 
-export type RecordedAction = 'create' | 'start' | 'stop' | 'restart' | 'unpause' | 'edit' | 'delete';
+export type RecordedAction =
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'unpause'
+  | 'edit'
+  | 'delete'
+  | 'snapshot'
+  | 'restore'
+  | 'delete-snapshot'
+  | 'clone'
+  | 'export'
+  | 'import';
 
 /** The settings an instance was created with, as the backend keeps them: never the password. */
 export function creationSettings(input: CreateInstanceInput): Record<string, unknown> {
@@ -28,21 +41,31 @@ export function creationSettings(input: CreateInstanceInput): Record<string, unk
   };
 }
 
+/**
+ * Under which id the backend keeps an instance's notes and history: its data id when it has data volumes
+ * (the id they carry, see LABEL.data), so that notes and history stay with kept data and come back with it;
+ * its own id otherwise.
+ */
+export function recordIdOf(instance: Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>): string {
+  return instance.dataId ?? instance.id;
+}
+
 export class ActivityLog {
   constructor(private readonly store: ActivityStore | undefined) {}
 
   /**
-   * A new instance: its record with the settings it was made with, then "create" in its history. On kept
-   * data the instance has its old id back, and the record keeps the notes and history it had (saving
-   * replaces only the settings).
+   * A new instance: its record with the settings it was made with, then "create" in its history. The record
+   * is kept under the instance's data id (recordIdOf): on kept data that is the id of the instance that
+   * made the data, whose record keeps the notes and history it had (saving replaces only the settings).
    */
   created(instance: Instance, input: CreateInstanceInput, options: { reusedData?: boolean } = {}): Promise<boolean> {
     const store = this.store;
     if (!store) return Promise.resolve(false);
+    const id = recordIdOf(instance);
     return settle(
       store
-        .saveInstance(instance.id, { name: instance.name, engine: instance.engine, settings: creationSettings(input) })
-        .then(() => store.addHistory(instance.id, { action: 'create', outcome: 'ok', ...(options.reusedData ? { detail: 'on the data kept from before' } : {}) })),
+        .saveInstance(id, { name: instance.name, engine: instance.engine, settings: creationSettings(input) })
+        .then(() => store.addHistory(id, { action: 'create', outcome: 'ok', ...(options.reusedData ? { detail: 'on the data kept from before' } : {}) })),
     );
   }
 
@@ -51,19 +74,31 @@ export class ActivityLog {
    * removes the instance's record (its notes go with the data); a delete that keeps the data keeps the
    * record too, for the instance that will find the data again. Anything else lands in its history.
    */
-  outcome(instance: Instance, action: RecordedAction, result: { ok: boolean; detail?: string; dataKept?: boolean }): Promise<boolean> {
+  outcome(
+    instance: Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId' | 'volumes'>>,
+    action: RecordedAction,
+    result: { ok: boolean; detail?: string; size?: number; dataKept?: boolean },
+  ): Promise<boolean> {
     const store = this.store;
     if (!store) return Promise.resolve(false);
-    if (result.ok && action === 'delete' && !(result.dataKept && instance.volumes.length > 0)) return settle(store.deleteInstance(instance.id));
+    const id = recordIdOf(instance);
+    if (result.ok && action === 'delete' && !(result.dataKept && (instance.volumes?.length ?? 0) > 0)) return settle(store.deleteInstance(id));
     const detail = result.ok && action === 'delete' ? 'its data was kept, with these notes and history' : result.detail;
-    return settle(store.addHistory(instance.id, { action, outcome: result.ok ? 'ok' : 'failed', ...(detail ? { detail } : {}) }));
+    return settle(
+      store.addHistory(id, {
+        action,
+        outcome: result.ok ? 'ok' : 'failed',
+        ...(detail ? { detail } : {}),
+        ...(result.size !== undefined ? { size: Math.max(0, Math.round(result.size)) } : {}),
+      }),
+    );
   }
 
   /** Kept data deleted for good: the record that waited for it goes too. */
-  keptDataDeleted(instanceId: string | undefined): Promise<boolean> {
+  keptDataDeleted(dataId: string | undefined): Promise<boolean> {
     const store = this.store;
-    if (!store || !instanceId) return Promise.resolve(false);
-    return settle(store.deleteInstance(instanceId));
+    if (!store || !dataId) return Promise.resolve(false);
+    return settle(store.deleteInstance(dataId));
   }
 }
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createContainerArgs, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, type CreatePlan } from './argv';
+import { createContainerArgs, createContainerEnv, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, type CreatePlan } from './argv';
 import { getEngine } from './engines';
+import { REDIS_START_SCRIPT } from './engines/redis';
 
 const redisPlan: CreatePlan = {
   id: 'a1b2c3d4e5f6',
+  dataId: 'a1b2c3d4e5f6',
   name: 'cache',
   engine: 'redis',
   image: 'redis',
@@ -27,6 +29,7 @@ describe('createContainerArgs', () => {
       '--label', 'io.dockbase.port=6380',
       '--label', 'io.dockbase.bind=127.0.0.1',
       '--label', 'io.dockbase.volumes=dockbase-cache-data',
+      '--label', 'io.dockbase.data=a1b2c3d4e5f6',
       '--env', 'REDISCLI_AUTH=pa ss "$(id)"',
       '--publish', '127.0.0.1:6380:6379',
       '--mount',
@@ -40,8 +43,23 @@ describe('createContainerArgs', () => {
       '--health-start-period', '10s',
       '--stop-timeout', '10',
       'redis:8.2',
-      'redis-server', '--appendonly', 'yes', '--requirepass', 'pa ss "$(id)"',
+      'sh', '-c', REDIS_START_SCRIPT,
     ]);
+  });
+
+  it('with secretEnv, names the password’s variables without their value, and hands them over separately', () => {
+    const args = createContainerArgs(redisPlan, { start: true, secretEnv: true });
+    expect(args.slice(args.indexOf('--env'), args.indexOf('--env') + 2)).toEqual(['--env', 'REDISCLI_AUTH']);
+    expect(args.join('\n')).not.toContain('pa ss');
+    expect(createContainerEnv(redisPlan)).toEqual({ REDISCLI_AUTH: 'pa ss "$(id)"' });
+    const mongo = createContainerArgs({ ...redisPlan, engine: 'mongo', image: 'mongo', tag: '8.0', volumes: [] }, { secretEnv: true });
+    expect(mongo.filter((_a, i) => mongo[i - 1] === '--env')).toEqual(['MONGO_INITDB_ROOT_USERNAME=root', 'MONGO_INITDB_ROOT_PASSWORD']);
+  });
+
+  it('records which instance made the data: its own id, or the one its kept volumes carry', () => {
+    const reused = createContainerArgs({ ...redisPlan, dataId: '0000000000aa' });
+    expect(reused).toContain('io.dockbase.data=0000000000aa');
+    expect(reused.find((a) => a.startsWith('type=volume'))).toMatch(/volume-label=io\.dockbase\.instance=0000000000aa$/);
   });
 
   it('creates and starts in one call when asked to start', () => {

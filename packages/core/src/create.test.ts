@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunOptions } from '@dockbase/docker-cli';
 import { createDockbase } from './dockbase';
 import { scripted } from './test-support/scripted-cli';
 import type { CreateInstanceInput } from './validation';
@@ -53,5 +54,34 @@ describe('creating an instance', () => {
     expect(progress).toEqual(['0/1', '1/1', '1/1 downloaded']);
     expect(instance).toMatchObject({ name: 'app', containerId: 'c0ffee', status: 'created', volumes: ['dockbase-app-data'] });
     expect(cli.calls.map((c) => c[0])).toEqual(['ps', 'image', 'volume', 'pull', 'create']);
+  });
+
+  it('hands the password to docker through its environment when the CLI can, never in argv', async () => {
+    const base = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
+      ['run --detach', { stdout: 'c0ffee\n' }],
+    ]);
+    const envs: Array<Readonly<Record<string, string>> | undefined> = [];
+    const cli = { ...base, passesEnv: true, run: (args: readonly string[], options?: RunOptions) => (envs.push(options?.env), base.run(args, options)) };
+    await createDockbase(cli).creation.create(input, { start: true });
+    const run = base.calls.find((c) => c[0] === 'run')!;
+    expect(run).toContain('POSTGRES_PASSWORD');
+    expect(run.join('\n')).not.toContain('top secret');
+    expect(envs.filter(Boolean)).toEqual([{ POSTGRES_PASSWORD: 'top secret' }]);
+  });
+
+  it('labels new data with the new instance’s id, and kept data keeps the id it carries', async () => {
+    const fresh = scripted([['image inspect', { stdout: 'sha256:x' }], ['volume inspect', { code: 1 }], ['create', { stdout: 'c0ffee\n' }]]);
+    const made = await createDockbase(fresh).creation.create(input);
+    expect(made.dataId).toBe(made.id);
+    expect(fresh.calls.find((c) => c[0] === 'create')!.join(' ')).toContain(`volume-label=io.dockbase.instance=${made.id}`);
+
+    const kept = JSON.stringify([{ Name: 'dockbase-app-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '17', 'io.dockbase.instance': '00000000beef' } }]);
+    const reuse = scripted([['image inspect', { stdout: 'sha256:x' }], ['volume inspect', { stdout: kept }], ['create', { stdout: 'c0ffee\n' }]]);
+    const again = await createDockbase(reuse).creation.create(input);
+    expect(again).toMatchObject({ dataId: '00000000beef' });
+    expect(again.id).not.toBe('00000000beef');
+    expect(reuse.calls.find((c) => c[0] === 'create')).toContain('io.dockbase.data=00000000beef');
   });
 });

@@ -5,21 +5,25 @@
  */
 import {
   containerIdsOfInstanceArgs,
+  copyToContainerArgs,
   createContainerArgs,
+  createContainerEnv,
   imageExistsArgs,
   listAllContainersArgs,
   removeContainerArgs,
   specOf,
+  startArgs,
   volumeInspectArgs,
   volumeRemoveArgs,
+  localImagesArgs,
   type CreatePlan,
   type VolumePlan,
 } from './argv';
-import { localImagesArgs } from './argv';
 import { getEngine, type EngineDefinition } from './engines';
-import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from './errors';
+import { hostBaseName, isAbsoluteHostPath } from './dump-files';
+import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, stderrExcerpt, throwIfAborted } from './errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from './instance';
-import { instanceFromLabels, containerLabels, volumeOwner } from './labels';
+import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from './labels';
 import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
 import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from './parse';
 import { pullImage, type PullProgress } from './pull';
@@ -31,6 +35,32 @@ export interface CreateOptions {
   start?: boolean;
   onPullProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Seed files (absolute paths on the machine the docker CLI runs on): copied into the official image's
+   * /docker-entrypoint-initdb.d before the first start, which runs them in this order once the data folder is
+   * initialised. Only for a new data folder: kept data was initialised long ago.
+   */
+  seedFiles?: readonly string[];
+}
+
+/** Where the official images look for init files on their first start. */
+export const SEED_DIRECTORY = '/docker-entrypoint-initdb.d';
+
+/** The name a seed file gets in SEED_DIRECTORY: its position (the images run them in name order) and a safe form of its name. */
+export function seedFileName(index: number, hostPath: string): string {
+  const base = hostBaseName(hostPath).replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${String(index + 1).padStart(2, '0')}-${base}`;
+}
+
+/** Why these seed files cannot be used with the engine, or undefined. */
+export function seedRefusal(engine: EngineDefinition, files: readonly string[]): string | undefined {
+  const kinds = engine.transfer.seedExtensions;
+  if (files.length > 0 && kinds.length === 0) return `${engine.displayName} runs no init files on its first start.`;
+  for (const f of files) {
+    if (!isAbsoluteHostPath(f)) return `${f} is not an absolute path.`;
+    if (!kinds.some((k) => f.toLowerCase().endsWith(k))) return `${hostBaseName(f)}: ${engine.displayName} runs ${kinds.join(', ')} init files.`;
+  }
+  return undefined;
 }
 
 /** A new instance, and the kept data it reuses (whose password, user and database it inherits). */
@@ -67,6 +97,9 @@ export class InstanceCreation {
     const fields = validateCreateInput(input);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     const engine = getEngine(input.engine);
+    const seeds = options.seedFiles ?? [];
+    const seedProblem = seedRefusal(engine, seeds);
+    if (seedProblem) throw new DockbaseError('invalid-input', seedProblem, 'seedFiles');
     const secrets = [input.password];
     const image = input.image?.trim() || engine.image;
     const ref = imageRef(image, input.tag);
@@ -87,20 +120,31 @@ export class InstanceCreation {
       const info = existing.get(v.name);
       if (info) checkReusableVolume(v, info, engine, input.tag);
     }
-    // Kept data: the instance takes back the id it had (its notes and history) and the user and database
-    // the data was initialised with (the image's variables do nothing on a folder that is not empty).
+    // Kept data: the instance takes the user and database the data was initialised with (the image's
+    // variables do nothing on a folder that is not empty), and its data id (the volumes' instance id), under
+    // which its notes and history are kept.
     const reused = groupKeptData([...existing.values()])[0];
     const owner = [...existing.values()].map((v) => volumeOwner(v.labels)).find((o) => o !== undefined);
     const user = existing.size > 0 ? owner?.user : input.user || undefined;
     const database = existing.size > 0 ? owner?.database : input.database || undefined;
+    if (seeds.length > 0 && existing.size > 0) {
+      throw new DockbaseError('invalid-input', `Init files run only on a new data folder, and ${input.name} would reuse its kept data. Choose another name or no init files.`, 'seedFiles');
+    }
 
     if (!hasImage) {
       await pullImage(this.docker, ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     }
     throwIfAborted(options.signal);
 
+    // Kept data is recognised later by the id its volumes carry: the id of the instance that made them.
+    const dataIds = [...new Set(volumes.map((v) => existing.get(v.name)?.labels[LABEL.instance]).filter((d): d is string => Boolean(d)))];
+    if (dataIds.length > 1) {
+      throw new DockbaseError('volume-conflict', `The kept volumes of ${input.name} hold the data of different instances. Choose another name.`, 'name');
+    }
+    const id = newInstanceId();
     const plan: CreatePlan = {
-      id: owner?.instanceId && /^[0-9a-f]{12}$/.test(owner.instanceId) ? owner.instanceId : newInstanceId(),
+      id,
+      ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
       ...(user ? { user } : {}),
       ...(database ? { database } : {}),
       name: input.name,
@@ -114,14 +158,23 @@ export class InstanceCreation {
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;
-    const r = await this.docker.tryRun(createContainerArgs(plan, { start: started }));
+    // Where the CLI can take it from its environment, the password stays out of every argv.
+    const secretEnv = this.docker.cli.passesEnv === true;
+    // With seed files: create, copy them in, then start (a run would start the init before they are there).
+    const r = await this.docker.tryRun(
+      createContainerArgs(plan, { start: started && seeds.length === 0, secretEnv }),
+      undefined,
+      secretEnv ? createContainerEnv(plan) : undefined,
+    );
     if (r.code !== 0) {
       const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
       await this.rollback(plan.id, newVolumes);
       throw error;
     }
+    const containerId = r.stdout.trim().split('\n').pop() ?? '';
+    if (seeds.length > 0) await this.seed(containerId, seeds, started, input, plan.id, newVolumes);
     const instance = instanceFromLabels(containerLabels(specOf(plan)), {
-      containerId: r.stdout.trim().split('\n').pop() ?? '',
+      containerId,
       containerName: plan.name,
       image: { image, tag: plan.tag },
       status: started ? 'running' : 'created',
@@ -148,6 +201,23 @@ export class InstanceCreation {
       }
     }
     return [...tags];
+  }
+
+  /** Copies the seed files into the created container, then starts it; any failure removes what create made. */
+  private async seed(containerId: string, files: readonly string[], start: boolean, input: CreateInstanceInput, id: string, newVolumes: string[]): Promise<void> {
+    for (const [i, file] of files.entries()) {
+      const cp = await this.docker.tryRun(copyToContainerArgs(file, containerId, `${SEED_DIRECTORY}/${seedFileName(i, file)}`));
+      if (cp.code !== 0) {
+        await this.rollback(id, newVolumes);
+        throw new DockbaseError('bad-file', `Could not copy ${hostBaseName(file)} into ${input.name}: ${stderrExcerpt(cp.stderr)}`, 'seedFiles');
+      }
+    }
+    if (!start) return;
+    const s = await this.docker.tryRun(startArgs(containerId));
+    if (s.code !== 0) {
+      await this.rollback(id, newVolumes);
+      throw startError(input, s.stderr, [input.password]);
+    }
   }
 
   /** The named volumes that already exist, with their labels. */

@@ -3,6 +3,7 @@
  * tab, the standalone host, the CLI) builds this once and calls it.
  */
 import type { DockerCli } from '@dockbase/docker-cli';
+import { Backups } from './backups';
 import { InstanceCreation } from './create';
 import { Credentials } from './credentials';
 import { InstanceEditing } from './edit';
@@ -12,6 +13,7 @@ import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
 import { ResourceUsage } from './resource-usage';
 import { DockerRunner } from './runner';
+import { Snapshots } from './snapshots';
 
 export interface Dockbase {
   /** List, read, connect, start, stop, restart, unpause, delete, logs, events. */
@@ -28,6 +30,10 @@ export interface Dockbase {
   readonly keptData: KeptDataCatalog;
   /** CPU, memory and data size, measured on request. */
   readonly resources: ResourceUsage;
+  /** Take, list, restore, delete and clone snapshots of an instance's data volumes. */
+  readonly snapshots: Snapshots;
+  /** Export an instance to a file, import a file into it, with the engine's own tools. */
+  readonly backups: Backups;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
 }
@@ -38,6 +44,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
   const creation = new InstanceCreation(docker);
   const readiness = new Readiness(docker, lifecycle);
   const credentials = new Credentials(docker, readiness);
+  const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
   return {
     lifecycle,
     creation,
@@ -46,6 +53,8 @@ export function createDockbase(cli: DockerCli): Dockbase {
     editing: new InstanceEditing(docker, lifecycle, readiness, credentials, () => creation.usage()),
     keptData: new KeptDataCatalog(docker),
     resources: new ResourceUsage(docker),
+    snapshots,
+    backups: new Backups(docker, snapshots),
     pull: (ref, options) => pullImage(docker, ref, options),
   };
 }

@@ -24,7 +24,8 @@ const inspect = (engine = 'redis', env = ['REDISCLI_AUTH=old pw'], cmd = ['redis
     {
       Id: 'old',
       Name: '/cache',
-      Config: { Env: env, Cmd: cmd, Labels: {} },
+      Image: `sha256:${'e'.repeat(64)}`,
+      Config: { Env: env, Cmd: cmd, Labels: { 'io.dockbase.instance': 'i1', 'io.dockbase.engine': engine, 'io.dockbase.name': 'cache', 'io.dockbase.port': '6379', 'io.dockbase.volumes': 'dockbase-cache-data' } },
       State: { Status: 'running', ExitCode: 0 },
       HostConfig: { RestartPolicy: { Name: 'no' }, Memory: 0 },
       Mounts: [{ Type: 'volume', Name: `dockbase-cache-data`, Destination: engine === 'redis' ? '/data' : '/var/lib/mysql' }],
@@ -42,6 +43,7 @@ describe('editing an instance', () => {
     let listed = 0;
     const cli = scripted([
       ['container inspect', { stdout: inspect() }],
+      ['image inspect --format {{json', { stdout: 'null\n' }],
       ['ps --all --no-trunc --format', { stdout: '' }],
       ['ps --all --no-trunc --filter', () => ({ stdout: listed++ === 0 ? psRow() : psRow({ id: 'new', port: 6380 }) })],
       ['run --detach', { stdout: 'new\n' }],
@@ -53,6 +55,9 @@ describe('editing an instance', () => {
     const result = await createDockbase(cli).editing.edit(instance, { hostPort: 6380, restartPolicy: 'unless-stopped', memoryBytes: 256 * 1024 * 1024 }, { onStep: (s) => steps.push(s) });
     const ops = cli.calls.map((c) => c.slice(0, 2).join(' '));
     expect(ops.filter((o) => !o.startsWith('logs') && !o.startsWith('exec'))).toEqual([
+      // Only a container Dockbase created is replaced: its labels are its own, not its image's.
+      'container inspect',
+      'image inspect',
       'container inspect',
       'ps --all',
       'stop --time',
@@ -65,8 +70,9 @@ describe('editing an instance', () => {
     expect(cli.calls.find((c) => c[0] === 'rename')?.[2]).toMatch(/^cache-previous-[0-9a-f]{6}$/);
     const run = cli.calls.find((c) => c[0] === 'run')!;
     expect(run).toEqual(expect.arrayContaining(['--name', 'cache', '--publish', '127.0.0.1:6380:6379', '--restart', 'unless-stopped', '--memory', String(256 * 1024 * 1024), '--label', 'io.dockbase.instance=i1']));
-    // The password stays the one the old container had.
-    expect(run.slice(-2)).toEqual(['--requirepass', 'old pw']);
+    // The password stays the one the old container had (earlier versions had it on Redis' command line).
+    expect(run).toEqual(expect.arrayContaining(['--env', 'REDISCLI_AUTH=old pw']));
+    expect(run).not.toContain('--requirepass');
     expect(run.join(' ')).toContain('source=dockbase-cache-data,target=/data');
     expect(cli.calls.at(-2)).toEqual(['rm', '--force', '--volumes', 'old']);
     expect(result.changes).toEqual(['port 6379 → 6380', 'starts with Docker', 'memory limit 256 MiB']);
@@ -76,6 +82,7 @@ describe('editing an instance', () => {
   it('puts the old container back when the new one cannot start, and says nothing changed', async () => {
     const cli = scripted([
       ['container inspect', { stdout: inspect() }],
+      ['image inspect --format {{json', { stdout: 'null\n' }],
       ['ps --all --no-trunc --format', { stdout: '' }],
       ['ps --all --no-trunc --filter', { stdout: psRow() }],
       ['run --detach', { code: 125, stdout: 'new\n', stderr: 'docker: Error response from daemon: driver failed programming external connectivity on endpoint cache: Bind for 127.0.0.1:6380 failed: port is already allocated' }],
@@ -94,18 +101,20 @@ describe('editing an instance', () => {
   it('refuses a port a running container publishes, before touching anything', async () => {
     const cli = scripted([
       ['container inspect', { stdout: inspect() }],
+      ['image inspect --format {{json', { stdout: 'null\n' }],
       ['ps --all --no-trunc --format', { stdout: JSON.stringify({ Names: 'web', Ports: '0.0.0.0:8080->80/tcp', State: 'running', Labels: '' }) }],
       ['ps --all --no-trunc --filter', { stdout: psRow() }],
     ]);
     const instance = await instanceOf(cli);
     await expect(createDockbase(cli).editing.edit(instance, { hostPort: 8080 })).rejects.toMatchObject({ code: 'port-in-use', field: 'hostPort' });
-    expect(cli.calls.map((c) => c[0])).toEqual(['container', 'ps']);
+    expect(cli.calls.map((c) => c[0])).toEqual(['container', 'image', 'container', 'ps']);
   });
 
   it('MariaDB: a new password that does not open the data is refused and the old container comes back', async () => {
     let listed = 0;
     const cli = scripted([
       ['container inspect', { stdout: inspect('mariadb', ['MARIADB_ROOT_PASSWORD=old'], []) }],
+      ['image inspect --format {{json', { stdout: 'null\n' }],
       ['ps --all --no-trunc --filter', () => ({ stdout: psRow({ engine: 'mariadb', port: 3306, id: listed++ === 0 ? 'old' : 'new' }) })],
       ['run --detach', { stdout: 'new\n' }],
       ['exec new sh -c command -v mariadb', { code: 1, stderr: 'ERROR 1045 (28000): Access denied' }],
@@ -129,6 +138,7 @@ describe('editing an instance', () => {
     const verify = getEngine('postgres').verifyPassword(5432);
     const cli = scripted([
       ['container inspect', { stdout: inspect('postgres', ['POSTGRES_PASSWORD=old'], []) }],
+      ['image inspect --format {{json', { stdout: 'null\n' }],
       ['ps --all --no-trunc --filter', () => ({ stdout: psRow({ engine: 'postgres', port: 5432, id: listed++ === 1 ? 'new' : 'old' }) })],
       ['run --detach', { stdout: 'new\n' }],
       [`exec new sh -c ${verify}`, { code: 2, stderr: 'FATAL: password authentication failed' }],

@@ -23,7 +23,7 @@ import type { InstanceLifecycle } from './lifecycle';
 import { parseInspect, type ContainerDetails, type RestartPolicy } from './parse';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from './runner';
-import { usageConflicts, validatePort, type EngineUsage, type FieldErrors } from './validation';
+import { MIN_MEMORY_BYTES, usageConflicts, validatePort, type EngineUsage, type FieldErrors } from './validation';
 
 /** What can be changed; a field left out stays as it is. */
 export interface EditChanges {
@@ -64,8 +64,6 @@ export function passwordChangeOf(engineId: Instance['engine']): PasswordChange {
   return engine.applyPassword ? 'in-database' : 'verify-only';
 }
 
-/** The smallest memory limit docker accepts is 6 MB; a database needs far more to start. */
-export const MIN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 export type EditStep = 'stopping' | 'replacing' | 'starting' | 'setting-password' | 'checking-password' | 'cleaning-up' | 'rolling-back';
 
@@ -171,6 +169,8 @@ export class InstanceEditing {
     const step = options.onStep ?? (() => undefined);
     const invalid = validateEdit(instance, changes);
     if (Object.keys(invalid).length > 0) throw new InvalidInputError(invalid);
+    // Only a container Dockbase created is ever replaced (see InstanceLifecycle.owned).
+    instance = await this.lifecycle.owned(instance);
     const engine = getEngine(instance.engine);
     const details = await this.inspect(instance);
     const current = this.settingsOf(instance, details);
@@ -199,6 +199,7 @@ export class InstanceEditing {
       bindAddress: changes.exposeOnNetwork === undefined ? instance.bindAddress : changes.exposeOnNetwork ? '0.0.0.0' : '127.0.0.1',
       password: changes.password ?? oldPassword,
       volumes: volumePlans(instance, details),
+      ...(instance.dataId !== undefined ? { dataId: instance.dataId } : {}),
       restartPolicy: changes.restartPolicy ?? current.restartPolicy,
       ...(memory ? { memoryBytes: memory } : {}),
       ...(user ? { user } : {}),

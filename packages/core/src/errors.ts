@@ -16,7 +16,10 @@ export type DockbaseErrorCode =
   | 'invalid-input'
   | 'volume-conflict'
   | 'not-found'
+  | 'not-managed'
   | 'cancelled'
+  | 'incompatible-data'
+  | 'bad-file'
   | 'command-failed';
 
 export class DockbaseError extends Error {
@@ -131,6 +134,7 @@ const FIELD_LABELS: Record<string, string> = {
   image: 'Image',
   hostPort: 'Port',
   password: 'Password',
+  seedFiles: 'Init files',
 };
 
 /** Input that fails validation: every field's problem, the first one as the message. */

@@ -11,7 +11,7 @@ import { translateDockerError } from './errors';
 import type { Instance } from './instance';
 import { describePull } from './pull';
 import { isRepeatable } from './runner';
-import { scripted } from './test-support/scripted-cli';
+import { ownedContainer, scripted } from './test-support/scripted-cli';
 import { usageConflicts, usageWarnings, validateCreateInput, validateImage } from './validation';
 
 describe('docker’s errors, translated', () => {
@@ -82,6 +82,7 @@ describe('the conflict rule', () => {
 
   it('starting on a port another running instance holds names it', async () => {
     const cli = scripted([
+      ...ownedContainer({ 'io.dockbase.instance': 'i2', 'io.dockbase.engine': 'postgres', 'io.dockbase.name': 'pg-16', 'io.dockbase.port': '5432' }),
       ['ps --all --no-trunc --filter', { stdout: JSON.stringify({ ID: 'c2', Names: 'pg-16', Labels: 'io.dockbase.instance=i2,io.dockbase.engine=postgres,io.dockbase.name=pg-16,io.dockbase.port=5432', State: 'exited', Status: 'Exited (0) 1 minute ago' }) }],
       ['ps --all --no-trunc --format', { stdout: JSON.stringify({ Names: 'pg-15', Ports: '127.0.0.1:5432->5432/tcp', State: 'running', Labels: 'io.dockbase.instance=i1,io.dockbase.port=5432' }) }],
       ['start', { code: 1, stderr: 'Error response from daemon: driver failed programming external connectivity on endpoint pg-16: Bind for 127.0.0.1:5432 failed: port is already allocated' }],
@@ -116,10 +117,10 @@ describe('the list says why a run ended, with one inspect for all of them', () =
     expect(Object.fromEntries(list.map((i) => [i.name, i.failure?.kind]))).toEqual({ clean: undefined, nostart: 'start-failed', ok: undefined, oom: 'out-of-memory' });
   });
 
-  it('unpauses with docker unpause', async () => {
-    const cli = scripted([]);
-    await createDockbase(cli).lifecycle.unpause({ containerId: 'c1', name: 'x' } as Instance);
-    expect(cli.calls).toEqual([['unpause', 'c1']]);
+  it('unpauses with docker unpause, once the container is known to be Dockbase’s', async () => {
+    const cli = scripted(ownedContainer({ 'io.dockbase.instance': 'i1', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'x' }));
+    await createDockbase(cli).lifecycle.unpause({ id: 'i1', containerId: 'c1', name: 'x', engine: 'redis', image: 'redis', tag: '8' } as Instance);
+    expect(cli.calls.at(-1)).toEqual(['unpause', 'c1']);
   });
 
   it('names the bridge, not the engine, when the bridge itself fails', async () => {
@@ -136,9 +137,12 @@ describe('the list says why a run ended, with one inspect for all of them', () =
 describe('calls the bridge dropped', () => {
   it('are asked again when they are safe to repeat (a browser drops its connections when docker changes the network)', async () => {
     let stops = 0;
-    const cli = scripted([['stop', () => (stops++ === 0 ? { code: 127, stderr: `${BRIDGE_FAILURE_PREFIX} net::ERR_NETWORK_CHANGED` } : { code: 0 })]]);
-    await createDockbase(cli).lifecycle.stop({ containerId: 'c', name: 'x', engine: 'redis' } as Instance);
-    expect(cli.calls.map((c) => c[0])).toEqual(['stop', 'stop']);
+    const cli = scripted([
+      ...ownedContainer({ 'io.dockbase.instance': 'i1', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'x' }),
+      ['stop', () => (stops++ === 0 ? { code: 127, stderr: `${BRIDGE_FAILURE_PREFIX} net::ERR_NETWORK_CHANGED` } : { code: 0 })],
+    ]);
+    await createDockbase(cli).lifecycle.stop({ id: 'i1', containerId: 'c', name: 'x', engine: 'redis', image: 'redis', tag: '8' } as Instance);
+    expect(cli.calls.map((c) => c[0]).filter((c) => c === 'stop')).toEqual(['stop', 'stop']);
     expect(isRepeatable(['run', '--detach'])).toBe(false);
     expect(isRepeatable(['volume', 'rm', 'v'])).toBe(true);
     expect(isRepeatable(['volume', 'create', 'v'])).toBe(false);

@@ -22,6 +22,8 @@ export interface Instance {
   createdAt: string;
   /** Named volumes holding its data; empty when data is not persisted. */
   volumes: string[];
+  /** The id its data volumes carry (see LABEL.data); absent without volumes, or from earlier versions. */
+  dataId?: string;
   containerId: string;
   /** Docker's own status text ("Up 3 minutes (healthy)"). */
   statusText: string;
@@ -47,7 +49,7 @@ export interface InstanceFailure {
 }
 
 /** What an instance is, whatever its container is doing: what its labels record. */
-export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'user' | 'database'>;
+export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database'>;
 
 /**
  * What the UI shows in the status chip. `killed` and `out-of-memory` are runs that ended by SIGKILL (a

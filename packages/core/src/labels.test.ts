@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceSpec } from './instance';
-import { LABEL, claimedPort, containerLabels, instanceFromLabels, volumeLabels, type ContainerFacts } from './labels';
+import { LABEL, claimedPort, containerLabels, instanceFromLabels, isOwnInstance, volumeLabels, volumeMismatch, type ContainerFacts } from './labels';
 
 const facts: ContainerFacts = {
   containerId: 'c0ffee',
@@ -49,13 +49,54 @@ describe('the label schema', () => {
   });
 
   it('labels data volumes with their engine, version and mount', () => {
-    expect(volumeLabels({ key: 'data', path: '/var/lib/mysql' }, { engine: 'mysql', tag: '8.4', instanceName: 'db' })).toEqual({
+    expect(volumeLabels({ key: 'data', path: '/var/lib/mysql' }, { engine: 'mysql', tag: '8.4', instanceName: 'db', instanceId: '0123456789ab' })).toEqual({
       'io.dockbase.volume': 'data',
       'io.dockbase.engine': 'mysql',
       'io.dockbase.tag': '8.4',
       'io.dockbase.name': 'db',
       'io.dockbase.mount': '/var/lib/mysql',
       'io.dockbase.schema': '1',
+      'io.dockbase.instance': '0123456789ab',
     });
+  });
+
+  it('records the data id on containers with volumes, and reads it back', () => {
+    const labels = containerLabels({ ...spec, dataId: 'aaaaaaaaaaaa' });
+    expect(labels[LABEL.data]).toBe('aaaaaaaaaaaa');
+    expect(instanceFromLabels(labels, facts)?.dataId).toBe('aaaaaaaaaaaa');
+    expect(containerLabels(spec)[LABEL.data]).toBeUndefined();
+  });
+});
+
+describe('whose labels a container carries', () => {
+  const mine = { [LABEL.instance]: '0123456789ab', [LABEL.engine]: 'postgres' };
+  it('an instance label of its own makes an instance', () => {
+    expect(isOwnInstance(mine, {})).toBe(true);
+    // Dockbase's own labels override an image's: a fresh id differs from anything the image says.
+    expect(isOwnInstance(mine, { [LABEL.instance]: 'x', [LABEL.engine]: 'postgres' })).toBe(true);
+  });
+  it('an instance label inherited from the image does not', () => {
+    expect(isOwnInstance({ ...mine, [LABEL.instance]: 'x' }, { [LABEL.instance]: 'x' })).toBe(false);
+    expect(isOwnInstance({ [LABEL.engine]: 'postgres' }, {})).toBe(false);
+    expect(isOwnInstance({ ...mine, [LABEL.engine]: 'oracle' }, {})).toBe(false);
+  });
+});
+
+describe('which volumes hold an instance’s data', () => {
+  const instance = { id: '0123456789ab', name: 'db', engine: 'postgres' as const, dataId: '0123456789ab' };
+  const volume = (labels: Record<string, string>, name = 'dockbase-db-data') => ({ name, labels });
+  const good = volumeLabels({ key: 'data', path: '/var/lib/postgresql/data' }, { engine: 'postgres', tag: '17', instanceName: 'db', instanceId: '0123456789ab' });
+  it('the volume must say so itself: key, engine, name, naming, and the data id', () => {
+    expect(volumeMismatch(volume(good), instance)).toBeUndefined();
+    expect(volumeMismatch(volume(good), { ...instance, id: 'ffffffffffff', dataId: '0123456789ab' })).toBeUndefined(); // reused data
+    expect(volumeMismatch(volume({}, 'victim'), instance)).toMatch(/does not carry Dockbase's volume labels/);
+    expect(volumeMismatch(volume(good, 'victim'), instance)).toMatch(/not labelled as db's postgres data/);
+    expect(volumeMismatch(volume({ ...good, [LABEL.engine]: 'mysql' }), instance)).toMatch(/not labelled/);
+    expect(volumeMismatch(volume({ ...good, [LABEL.name]: 'other' }), instance)).toMatch(/not labelled/);
+    expect(volumeMismatch(volume({ ...good, [LABEL.instance]: 'ffffffffffff' }), instance)).toMatch(/another instance/);
+  });
+  it('a volume from before data ids is matched on the rest', () => {
+    const { [LABEL.instance]: _id, ...legacy } = good;
+    expect(volumeMismatch(volume(legacy), { ...instance, dataId: undefined })).toBeUndefined();
   });
 });

@@ -3,7 +3,8 @@
  * knows about an instance is read back from them, so this module is the one place that writes and reads them.
  */
 import { isEngineId, type DataMount, type EngineId } from './engines';
-import type { ContainerState, Health, Instance, InstanceSpec } from './instance';
+import { volumeName, type ContainerState, type Health, type Instance, type InstanceSpec } from './instance';
+import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
 export const LABEL = {
   instance: 'io.dockbase.instance',
@@ -15,12 +16,33 @@ export const LABEL = {
   port: 'io.dockbase.port',
   bind: 'io.dockbase.bind',
   volumes: 'io.dockbase.volumes',
+  /**
+   * On containers with data volumes: the id of the instance that created those volumes (its own id, or the
+   * id of an earlier instance of the same name whose kept data it reuses). Volumes carry it as `instance`.
+   * Notes and history are kept under it, so they stay with the data.
+   */
+  data: 'io.dockbase.data',
   /** The user and database the connection string names, when they are not the engine's defaults. */
   user: 'io.dockbase.user',
   database: 'io.dockbase.database',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
+  /** On a snapshot's volumes: the snapshot's id (its manifest volume and each data volume carry it). */
+  snapshot: 'io.dockbase.snapshot',
+  /** `manifest` (an empty volume whose labels describe the snapshot, made last: a snapshot is complete once it exists) or `data`. */
+  snapshotRole: 'io.dockbase.snapshot.role',
+  snapshotName: 'io.dockbase.snapshot.name',
+  /** The id and name of the instance the snapshot was taken of. */
+  snapshotOf: 'io.dockbase.snapshot.instance',
+  snapshotOfName: 'io.dockbase.snapshot.instance-name',
+  snapshotAt: 'io.dockbase.snapshot.at',
+  /** Bytes of data in the snapshot. */
+  snapshotSize: 'io.dockbase.snapshot.size',
+  /** Why it was taken: `manual`, `before-restore`, `before-import`. */
+  snapshotReason: 'io.dockbase.snapshot.reason',
+  /** On Dockbase's short-lived helper containers (copying volumes): what they do. */
+  helper: 'io.dockbase.helper',
 } as const;
 
 /** Bumped when the meaning of the labels changes; older instances stay readable. */
@@ -38,6 +60,7 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     [LABEL.port]: String(spec.hostPort),
     [LABEL.bind]: spec.bindAddress,
     [LABEL.volumes]: spec.volumes.join(' '),
+    ...(spec.dataId !== undefined ? { [LABEL.data]: spec.dataId } : {}),
     ...(spec.user ? { [LABEL.user]: spec.user } : {}),
     ...(spec.database ? { [LABEL.database]: spec.database } : {}),
   };
@@ -52,7 +75,8 @@ export interface VolumeOwner {
   engine: EngineId;
   tag: string;
   instanceName: string;
-  instanceId?: string;
+  /** The id of the instance creating the volume (the container records it as its data id). */
+  instanceId: string;
   user?: string;
   database?: string;
 }
@@ -65,14 +89,17 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     [LABEL.name]: owner.instanceName,
     [LABEL.mountPath]: mount.path,
     [LABEL.schema]: LABEL_SCHEMA,
-    ...(owner.instanceId ? { [LABEL.instance]: owner.instanceId } : {}),
+    [LABEL.instance]: owner.instanceId,
     ...(owner.user ? { [LABEL.user]: owner.user } : {}),
     ...(owner.database ? { [LABEL.database]: owner.database } : {}),
   };
 }
 
-/** The owner a data volume's labels record; undefined for a volume Dockbase did not label. */
-export function volumeOwner(labels: Readonly<Record<string, string>>): (VolumeOwner & { mountKey: string }) | undefined {
+/**
+ * The owner a data volume's labels record (volumes from before data ids have no instance id); undefined for
+ * a volume Dockbase did not label.
+ */
+export function volumeOwner(labels: Readonly<Record<string, string>>): (Omit<VolumeOwner, 'instanceId'> & { instanceId?: string; mountKey: string }) | undefined {
   const engine = labels[LABEL.engine] ?? '';
   const mountKey = labels[LABEL.volume];
   if (!mountKey || !isEngineId(engine)) return undefined;
@@ -85,6 +112,40 @@ export function volumeOwner(labels: Readonly<Record<string, string>>): (VolumeOw
     ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
   };
+}
+
+/**
+ * Whether a container's Dockbase labels are its own, i.e. it is a Dockbase instance. docker merges an image's
+ * labels into its containers' (and `ps --filter label=…` shows them alike), so a container run by hand from
+ * an image built with `LABEL io.dockbase.instance=…` would otherwise pass for an instance. Dockbase gives
+ * each container a fresh random instance id, which no image can carry in advance: an instance label equal
+ * to the image's own is inherited. (Dockbase also sets every other label of containerLabels explicitly, so
+ * a container whose instance label is its own has its own values for the rest.)
+ */
+export function isOwnInstance(labels: Readonly<Record<string, string>>, imageLabels: Readonly<Record<string, string>>): boolean {
+  const id = labels[LABEL.instance];
+  return Boolean(id) && id !== imageLabels[LABEL.instance] && isEngineId(labels[LABEL.engine] ?? '');
+}
+
+/**
+ * Why a volume may not be removed as the data of `instance`, or undefined when it may: the volume itself
+ * must say it holds this instance's data. Its Dockbase labels name the engine, the instance's name and the
+ * data mount (and its name is `dockbase-<name>-<key>`), and, for volumes made since data ids exist, the id
+ * recorded on the container. Volumes from earlier versions, without an id, are matched on the rest.
+ */
+export function volumeMismatch(
+  volume: { name: string; labels: Readonly<Record<string, string>> },
+  instance: Pick<InstanceSpec, 'id' | 'name' | 'engine' | 'dataId'>,
+): string | undefined {
+  const labels = volume.labels;
+  const key = labels[LABEL.volume];
+  if (!key) return `${volume.name} does not carry Dockbase's volume labels`;
+  if (labels[LABEL.engine] !== instance.engine || labels[LABEL.name] !== instance.name || volume.name !== volumeName(instance.name, key)) {
+    return `${volume.name} is not labelled as ${instance.name}'s ${instance.engine} data`;
+  }
+  const owner = labels[LABEL.instance];
+  if (owner !== undefined && owner !== (instance.dataId ?? instance.id)) return `${volume.name} holds the data of another instance`;
+  return undefined;
 }
 
 /** What docker itself says about a container, beside its labels. */
@@ -116,6 +177,7 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     hostPort: Number.isInteger(port) ? port : 0,
     bindAddress: labels[LABEL.bind] || '127.0.0.1',
     volumes: (labels[LABEL.volumes] ?? '').split(' ').filter(Boolean),
+    ...(labels[LABEL.data] ? { dataId: labels[LABEL.data] } : {}),
     status: facts.status,
     health: facts.status === 'running' ? facts.health : 'none',
     ...(facts.exitCode !== undefined ? { exitCode: facts.exitCode } : {}),
@@ -131,4 +193,60 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
 export function claimedPort(labels: Readonly<Record<string, string>>): number | undefined {
   const port = Number(labels[LABEL.port]);
   return labels[LABEL.instance] && Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/** The labels of a snapshot's manifest volume: everything `listSnapshots` shows, read back by `snapshotFromLabels`. */
+export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
+  return {
+    [LABEL.snapshot]: s.id,
+    [LABEL.snapshotRole]: 'manifest',
+    [LABEL.snapshotName]: s.name,
+    [LABEL.snapshotOf]: s.instanceId,
+    [LABEL.snapshotOfName]: s.instanceName,
+    [LABEL.snapshotAt]: s.createdAt,
+    [LABEL.snapshotSize]: String(s.sizeBytes),
+    [LABEL.snapshotReason]: s.reason,
+    [LABEL.engine]: s.engine,
+    [LABEL.image]: s.image,
+    [LABEL.tag]: s.tag,
+    // key:volume pairs; volume names and keys hold no spaces or colons.
+    [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
+    [LABEL.schema]: LABEL_SCHEMA,
+  };
+}
+
+/** The labels of one of a snapshot's data volumes. */
+export function snapshotDataLabels(snapshotId: string, v: SnapshotVolume): Record<string, string> {
+  return { [LABEL.snapshot]: snapshotId, [LABEL.snapshotRole]: 'data', [LABEL.volume]: v.key, [LABEL.mountPath]: v.path, [LABEL.schema]: LABEL_SCHEMA };
+}
+
+const REASONS: readonly SnapshotReason[] = ['manual', 'before-restore', 'before-import'];
+
+/** The snapshot a manifest volume describes; undefined for any other volume. */
+export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<string, string>>): Snapshot | undefined {
+  const id = labels[LABEL.snapshot];
+  const engine = labels[LABEL.engine] ?? '';
+  if (!id || labels[LABEL.snapshotRole] !== 'manifest' || !isEngineId(engine)) return undefined;
+  const reason = labels[LABEL.snapshotReason] as SnapshotReason;
+  const size = Number(labels[LABEL.snapshotSize]);
+  return {
+    id,
+    name: labels[LABEL.snapshotName] ?? id,
+    instanceId: labels[LABEL.snapshotOf] ?? '',
+    instanceName: labels[LABEL.snapshotOfName] ?? '',
+    engine,
+    image: labels[LABEL.image] ?? '',
+    tag: labels[LABEL.tag] ?? '',
+    createdAt: labels[LABEL.snapshotAt] ?? '',
+    sizeBytes: Number.isFinite(size) ? size : 0,
+    reason: REASONS.includes(reason) ? reason : 'manual',
+    manifestVolume: volumeName,
+    volumes: (labels[LABEL.volumes] ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((entry) => {
+        const [key = '', volume = '', ...path] = entry.split(':');
+        return { key, volume, path: path.join(':') };
+      }),
+  };
 }

@@ -17,6 +17,7 @@ import {
   startArgs,
   stopArgs,
   versionArgs,
+  volumeInspectArgs,
   volumeRemoveArgs,
 } from './argv';
 import { connectionString, maskedConnectionString } from './connection';
@@ -24,7 +25,9 @@ import { getEngine } from './engines';
 import { DockbaseError, bridgeUnavailable, commandFailed, engineUnavailable, looksLikeEngineDown, startError } from './errors';
 import { failureFromState } from './failure';
 import { mayHaveFailed, type Instance } from './instance';
-import { parseEvent, parseInspect, parseInspectAll, parseInstances, type ContainerDetails, type InstanceEvent } from './parse';
+import { instanceFromLabels, volumeMismatch } from './labels';
+import { containerOwnership, notManaged } from './ownership';
+import { parseEvent, parseInspect, parseInspectAll, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent } from './parse';
 import type { DockerRunner } from './runner';
 import { CONFLICT, type EngineUsage } from './validation';
 import { isBridgeFailure } from '@dockbase/docker-cli';
@@ -93,16 +96,35 @@ export class InstanceLifecycle {
   }
 
   /**
+   * The instance as its container's labels describe it, once it is known to be Dockbase's, or an error:
+   * `not-managed` for a container whose Dockbase labels come from its image (run by hand, not created by
+   * Dockbase), `not-found` for one that is gone. Everything that changes a container asks this first, so a container Dockbase did not
+   * create is never started, stopped or deleted, and the volumes it names are never taken for data.
+   */
+  async owned(instance: Instance): Promise<Instance> {
+    const ownership = await containerOwnership(this.docker, instance.containerId);
+    if (!ownership.managed) {
+      if (ownership.gone) throw new DockbaseError('not-found', 'This instance no longer exists.');
+      throw notManaged(instance.name, ownership.reason);
+    }
+    const own = instanceFromLabels(ownership.labels, { ...instance, containerName: instance.name, image: { image: instance.image, tag: instance.tag } });
+    if (!own || own.id !== instance.id) throw new DockbaseError('not-found', 'This instance no longer exists.');
+    return own;
+  }
+
+  /**
    * Starts it. A port another running container publishes is named in the error ("in use by pg-15"), so the
    * user knows which one to stop: two instances may share a port as long as one runs at a time.
    */
   async start(instance: Instance, usage?: () => Promise<EngineUsage>): Promise<void> {
+    await this.owned(instance);
     const r = await this.docker.tryRun(startArgs(instance.containerId));
     if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
   }
 
   /** Takes a paused instance out of its pause. */
   async unpause(instance: Instance): Promise<void> {
+    await this.owned(instance);
     await this.docker.run(unpauseArgs(instance.containerId), `unpause ${instance.name}`);
   }
 
@@ -120,30 +142,61 @@ export class InstanceLifecycle {
 
   /** Graceful stop: the engine gets its own timeout to flush before it is killed. */
   async stop(instance: Instance): Promise<void> {
+    await this.owned(instance);
     await this.docker.run(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);
   }
 
   async restart(instance: Instance, usage?: () => Promise<EngineUsage>): Promise<void> {
+    await this.owned(instance);
     const r = await this.docker.tryRun(restartArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds));
     if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
   }
 
   /**
    * Deletes the container (forcefully). Its data volumes are kept unless `removeData` is set. The
-   * container is looked up again by Dockbase's label first, so nothing without it is ever removed.
+   * container is looked up again by Dockbase's label and must be one Dockbase created (see `owned`); with
+   * `removeData`, each of its volumes must say itself that it holds this instance's data (volumeMismatch),
+   * else nothing at all is deleted.
    */
   async remove(instance: Instance, options: { removeData?: boolean } = {}): Promise<void> {
-    const current = parseInstances((await this.docker.run(instanceByIdArgs(instance.id), `find ${instance.name}`)).stdout)[0];
+    const found = parseInstances((await this.docker.run(instanceByIdArgs(instance.id), `find ${instance.name}`)).stdout)[0];
+    const current = found ? await this.owned(found) : undefined;
+    const data = options.removeData ? await this.dataOf(current ?? instance) : [];
     if (current) {
       const r = await this.docker.tryRun(removeContainerArgs(current.containerId));
       // Asked again after a dropped call, it may be gone already: that is what was asked for.
       if (r.code !== 0 && !/No such container/i.test(r.stderr)) throw commandFailed(`delete ${instance.name}`, r.stderr);
     }
-    const volumes = (current ?? instance).volumes;
-    if (options.removeData && volumes.length > 0) {
-      const r = await this.docker.tryRun(volumeRemoveArgs(volumes));
+    if (data.length > 0) {
+      const r = await this.docker.tryRun(volumeRemoveArgs(data));
       if (r.code !== 0 && !/no such volume/i.test(r.stderr)) throw commandFailed(`delete the data of ${instance.name}`, r.stderr);
     }
+  }
+
+  /** The instance's data volumes that exist, each checked to hold its data; refuses if one does not. */
+  private async dataOf(instance: Instance): Promise<string[]> {
+    // `volume inspect a b` fails as a whole when one is missing: ask one by one (in parallel).
+    const results = await Promise.all(instance.volumes.map((name) => this.docker.tryRun(volumeInspectArgs([name]))));
+    const found: string[] = [];
+    const refused: string[] = [];
+    results.forEach((r, i) => {
+      if (r.code !== 0) {
+        if (/no such volume/i.test(r.stderr)) return;
+        throw commandFailed(`inspect the data of ${instance.name}`, r.stderr);
+      }
+      for (const volume of parseVolumeInspect(r.stdout)) {
+        const why = volumeMismatch(volume, instance);
+        if (why) refused.push(why);
+        else found.push(instance.volumes[i] as string);
+      }
+    });
+    if (refused.length > 0) {
+      throw new DockbaseError(
+        'volume-conflict',
+        `Nothing was deleted: ${refused.join('; ')}. Delete ${instance.name} without its data, or remove the volume with docker if it is yours to remove.`,
+      );
+    }
+    return found;
   }
 
   /** The last `tail` lines of the instance's log (stdout and stderr). */

@@ -4,6 +4,7 @@ import {
   healthFromStatusText,
   parseContainerSummaries,
   parseEvent,
+  parseImageLabels,
   parseInspect,
   parseInstances,
   parseLabelString,
@@ -106,7 +107,16 @@ describe('inspect output', () => {
     expect(parseInspect(json)).toMatchObject({
       env: ['A=1', 'REDISCLI_AUTH=x y'],
       cmd: ['redis-server', '--requirepass', 'x y'],
+      labels: { 'io.dockbase.instance': 'i1' },
+      imageId: '',
     });
+  });
+
+  it('reads the labels (own and inherited, merged) and the image they may come from', () => {
+    const json = JSON.stringify([{ Id: 'abc', Image: `sha256:${'1'.repeat(64)}`, Config: { Labels: { a: 'b', n: 5 }, Env: null, Cmd: null } }]);
+    expect(parseInspect(json)).toMatchObject({ labels: { a: 'b' }, imageId: `sha256:${'1'.repeat(64)}`, env: [], cmd: [] });
+    expect(parseImageLabels('null\n')).toEqual({});
+    expect(parseImageLabels('{"io.dockbase.instance":"x","maintainer":"m"}\n')).toEqual({ 'io.dockbase.instance': 'x', maintainer: 'm' });
   });
 
   it('reads volume labels', () => {

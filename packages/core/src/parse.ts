@@ -167,14 +167,16 @@ export interface ContainerStateRecord {
 /** The restart policies Dockbase offers: none, or "start with Docker" (`unless-stopped`). */
 export type RestartPolicy = 'no' | 'unless-stopped';
 
-/** What `docker container inspect` adds to the list: the configuration (password, accounts, limits) and the state. */
+/**
+ * What `docker container inspect` adds to the list: the configuration (password, accounts, limits), the
+ * state, and the labels with the image they may have come from (see ownLabels).
+ */
 export interface ContainerDetails {
   id: string;
   /** Without docker's leading "/". */
   name: string;
   env: string[];
   cmd: string[];
-  labels: Record<string, string>;
   state: ContainerStateRecord;
   /** Docker's restart policy name ("no", "always", "unless-stopped", "on-failure"). */
   restartPolicy: string;
@@ -182,6 +184,10 @@ export interface ContainerDetails {
   memoryBytes: number;
   /** Its named volumes and where they are mounted. */
   mounts: Array<{ name: string; destination: string }>;
+  /** The container's labels as docker reports them: its own merged with its image's. */
+  labels: Record<string, string>;
+  /** The id of the image it runs (`sha256:…`). */
+  imageId: string;
 }
 
 const NEVER = '0001-01-01T00:00:00Z';
@@ -199,7 +205,6 @@ function detailsOf(c: Json): ContainerDetails {
     name: str(c.Name).replace(/^\//, ''),
     env: Array.isArray(config.Env) ? config.Env.map(str) : [],
     cmd: Array.isArray(config.Cmd) ? config.Cmd.map(str) : [],
-    labels: (config.Labels ?? {}) as Record<string, string>,
     state: {
       status: str(state.Status),
       oomKilled: state.OOMKilled === true,
@@ -213,6 +218,8 @@ function detailsOf(c: Json): ContainerDetails {
     mounts: (Array.isArray(c.Mounts) ? (c.Mounts as Json[]) : [])
       .filter((m) => str(m.Type) === 'volume' && str(m.Name))
       .map((m) => ({ name: str(m.Name), destination: str(m.Destination) })),
+    labels: stringRecord(config.Labels),
+    imageId: str(c.Image),
   };
 }
 
@@ -230,6 +237,19 @@ export function parseInspectAll(stdout: string): ContainerDetails[] {
   return (Array.isArray(arr) ? (arr as Json[]) : [arr as Json]).filter((c) => c && typeof c === 'object').map(detailsOf);
 }
 
+/** `docker image inspect --format '{{json .Config.Labels}}'`: an object, or `null` for an image without labels. */
+export function parseImageLabels(stdout: string): Record<string, string> {
+  return stringRecord(JSON.parse(stdout.trim() || 'null'));
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Json)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
 export interface VolumeInfo {
   name: string;
   labels: Record<string, string>;
@@ -243,7 +263,7 @@ export function parseVolumeInspect(stdout: string): VolumeInfo[] {
     const created = new Date(str(v.CreatedAt));
     return {
       name: str(v.Name),
-      labels: (v.Labels ?? {}) as Record<string, string>,
+      labels: stringRecord(v.Labels),
       ...(str(v.CreatedAt) && !Number.isNaN(created.getTime()) ? { createdAt: created.toISOString() } : {}),
     };
   });

@@ -23,13 +23,14 @@ export class Readiness {
    * that is unambiguous. Docker's own healthcheck runs every few seconds, so this tells "ready" sooner;
    * nothing keeps running afterwards. Rejects when the container stops or the time runs out.
    */
-  async waitUntilReady(instance: Instance, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Instance> {
+  async waitUntilReady(instance: Instance, options: { signal?: AbortSignal; timeoutMs?: number; restarted?: boolean } = {}): Promise<Instance> {
     const engine = getEngine(instance.engine);
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let logs: StreamHandle | undefined;
-    const pattern = engine.readyLogPattern;
+    // After a restart the log still holds the previous run's "ready" line: only the probe can tell.
+    const pattern = options.restarted ? undefined : engine.readyLogPattern;
     const fromLog = pattern
       ? new Promise<void>((resolve) => {
           logs = this.docker.stream(logsArgs(instance.containerId, { tail: 'all', follow: true }), {

@@ -17,25 +17,26 @@ export class DockerRunner {
 
   /**
    * Runs docker and returns any exit code; only a CLI that cannot run (or an engine that is down) throws.
-   * When the bridge drops a call that is safe to repeat (a read, a stop, a start), it is asked again (for up to about 4 s)
-   * before the bridge is reported down: browsers drop their connections to the standalone host whenever
-   * the machine's network interfaces change, which docker does each time a container starts or stops.
+   * `env` is added to the CLI's environment (secrets for `--env NAME`; only when `cli.passesEnv`). When the
+   * bridge drops a call that is safe to repeat (a read, a stop, a start), it is asked again (for up to about
+   * 4 s) before the bridge is reported down: browsers drop their connections to the standalone host
+   * whenever the machine's network interfaces change, which docker does each time a container starts or stops.
    */
-  async tryRun(args: readonly string[], signal?: AbortSignal): Promise<RunResult> {
-    let r = await this.once(args, signal);
+  async tryRun(args: readonly string[], signal?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<RunResult> {
+    let r = await this.once(args, signal, env);
     for (const wait of isRepeatable(args) ? BRIDGE_RETRY_MS : []) {
       if (r.code === 0 || !isBridgeFailure(r.stderr)) break;
       await sleep(wait, signal);
-      r = await this.once(args, signal);
+      r = await this.once(args, signal, env);
     }
     if (r.code !== 0 && isBridgeFailure(r.stderr)) throw bridgeUnavailable();
     if (r.code !== 0 && looksLikeEngineDown(r.stderr)) throw engineUnavailable();
     return r;
   }
 
-  private async once(args: readonly string[], signal?: AbortSignal): Promise<RunResult> {
+  private async once(args: readonly string[], signal?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<RunResult> {
     try {
-      return await this.cli.run(args, signal ? { signal } : {});
+      return await this.cli.run(args, { ...(signal ? { signal } : {}), ...(env ? { env } : {}) });
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw cancelled();
       throw engineUnavailable();

@@ -25,7 +25,7 @@ export interface CreateInstanceInput {
   keptDataPassword?: 'existing' | 'reset';
 }
 
-export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'user' | 'database';
+export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles';
 export type FieldErrors = Partial<Record<CreateField, string>>;
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -62,6 +62,9 @@ export function validateImage(image: string, engine: EngineId = 'postgres'): str
   if (image.length > 255 || !IMAGE_RE.test(image)) return `Not a valid image repository, e.g. registry.example.com/mirror/${getEngine(engine).image}.`;
   return undefined;
 }
+
+/** The smallest memory limit Dockbase sets: docker accepts 6 MB, but no database starts in that. */
+export const MIN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 const ACCOUNT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_ACCOUNT_LENGTH = 63;

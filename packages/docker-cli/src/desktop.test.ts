@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { v1 } from '@docker/extension-api-client-types';
-import { DesktopDockerCli } from './desktop';
+import { DesktopDockerCli, EXACT_ENV_MARKER } from './desktop';
 import { resplitLikeDesktop } from './desktop-argv';
 
 /**
@@ -12,8 +12,10 @@ function fakeDesktop(output: { stdout?: string; stderr?: string; code?: number }
   const received: string[][] = [];
   const modes: string[] = [];
   const closed: number[] = [];
-  const exec = (cmd: string, args: string[], options?: { stream?: v1.ExecStreamOptions }) => {
+  const envs: Array<Record<string, string> | undefined> = [];
+  const exec = (cmd: string, args: string[], options?: { stream?: v1.ExecStreamOptions; env?: Record<string, string> }) => {
     if (options?.stream) {
+      envs.push(options.env);
       modes.push('stream');
       received.push([cmd, ...args]);
       const s = options.stream;
@@ -29,7 +31,7 @@ function fakeDesktop(output: { stdout?: string; stderr?: string; code?: number }
     return Promise.resolve({ stdout: output.stdout ?? '', stderr: '', code: 0 });
   };
   const client = { docker: { cli: { exec } } } as unknown as Pick<v1.DockerDesktopClient, 'docker'>;
-  return { client, received, modes, closed };
+  return { client, received, modes, closed, envs };
 }
 
 const HOSTILE = [
@@ -98,5 +100,24 @@ describe('DesktopDockerCli', () => {
     ctl.abort();
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(fake.closed).toHaveLength(1);
+  });
+
+  it('keeps secrets in argv on Docker Desktop, whose handling of the env option is unconfirmed', async () => {
+    const fake = fakeDesktop();
+    const cli = new DesktopDockerCli(fake.client);
+    expect(cli.passesEnv).toBe(false);
+    await expect(cli.run(['run', '--env', 'POSTGRES_PASSWORD'], { env: { POSTGRES_PASSWORD: 'x' } })).rejects.toThrow(/cannot hand an environment/);
+    expect(fake.received).toEqual([]);
+  });
+
+  it('hands the environment over with the stream call when the client promises to pass it exactly', async () => {
+    const fake = fakeDesktop();
+    (fake.client.docker.cli as unknown as Record<string, unknown>)[EXACT_ENV_MARKER] = true;
+    const cli = new DesktopDockerCli(fake.client);
+    expect(cli.passesEnv).toBe(true);
+    await cli.run(['run', '--env', 'POSTGRES_PASSWORD'], { env: { POSTGRES_PASSWORD: 'p w' } });
+    await cli.run(['ps']);
+    expect(fake.envs).toEqual([{ POSTGRES_PASSWORD: 'p w' }, undefined]);
+    expect(fake.received[0]).toEqual(['run', '--env', 'POSTGRES_PASSWORD']);
   });
 });

@@ -4,6 +4,19 @@ import { BRIDGE_FAILURE_PREFIX, LineSplitter, type DockerCli, type RunOptions, t
 type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
 
 /**
+ * A `ddClient.docker.cli` that carries this property set to `true` promises that stream calls hand their
+ * `env` option to the docker CLI exactly, added to its environment (the standalone host's page client does).
+ * Docker Desktop's own client is not known to (whether it merges or replaces the environment is
+ * unconfirmed), so there secrets stay exact argv elements.
+ */
+export const EXACT_ENV_MARKER = 'dockbaseExactEnv';
+
+export interface DesktopDockerCliOptions {
+  /** Override the detection of EXACT_ENV_MARKER. */
+  passesEnv?: boolean;
+}
+
+/**
  * The DockerCli adapter for Docker Desktop's bridge (`ddClient.docker.cli.exec`).
  *
  * Non-stream exec calls join their arguments into one command line and re-split it with shell-like
@@ -12,7 +25,15 @@ type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
  * collects the output and resolves when the process closes: exact argv end to end.
  */
 export class DesktopDockerCli implements DockerCli {
-  constructor(private readonly client: DockerApi) {}
+  readonly passesEnv: boolean;
+
+  constructor(
+    private readonly client: DockerApi,
+    options: DesktopDockerCliOptions = {},
+  ) {
+    const cli = client.docker?.cli as unknown as Record<string, unknown> | undefined;
+    this.passesEnv = options.passesEnv ?? cli?.[EXACT_ENV_MARKER] === true;
+  }
 
   run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
@@ -25,18 +46,27 @@ export class DesktopDockerCli implements DockerCli {
         reject(abortError());
         return;
       }
+      if (options.env && !this.passesEnv) {
+        // Dropping it would start a container without its secret: refuse instead.
+        reject(new Error('This Docker Desktop client cannot hand an environment to docker'));
+        return;
+      }
       let stdout = '';
       let stderr = '';
       let aborted = false;
-      const process = this.spawn(args, {
-        onStdout: (s) => (stdout += s),
-        onStderr: (s) => (stderr += s),
-        onClose: (code) => {
-          options.signal?.removeEventListener('abort', onAbort);
-          if (aborted) reject(abortError());
-          else resolve({ stdout, stderr, code });
+      const process = this.spawn(
+        args,
+        {
+          onStdout: (s) => (stdout += s),
+          onStderr: (s) => (stderr += s),
+          onClose: (code) => {
+            options.signal?.removeEventListener('abort', onAbort);
+            if (aborted) reject(abortError());
+            else resolve({ stdout, stderr, code });
+          },
         },
-      });
+        this.passesEnv ? options.env : undefined,
+      );
       const onAbort = () => {
         aborted = true;
         process.close();
@@ -74,6 +104,7 @@ export class DesktopDockerCli implements DockerCli {
   private spawn(
     args: readonly string[],
     sink: { onStdout(s: string): void; onStderr(s: string): void; onClose(code: number): void },
+    env?: Readonly<Record<string, string>>,
   ): { close(): void } {
     const [cmd, ...rest] = args;
     let closed = false;
@@ -89,6 +120,7 @@ export class DesktopDockerCli implements DockerCli {
     }
     try {
       const handle = this.client.docker.cli.exec(cmd, rest, {
+        ...(env ? { env: { ...env } } : {}),
         stream: {
           splitOutputLines: false,
           onOutput: (data: { stdout?: string; stderr?: string }) => {

@@ -12,6 +12,8 @@ export interface NodeDockerCliOptions {
 
 /** The DockerCli adapter for Node: `child_process.spawn` with an argv array and no shell. */
 export class NodeDockerCli implements DockerCli {
+  /** `options.env` is added to the child's environment: secrets reach docker without being in its argv. */
+  readonly passesEnv = true;
   private readonly binary: string;
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly onSpawn: ((args: readonly string[]) => void) | undefined;
@@ -29,7 +31,8 @@ export class NodeDockerCli implements DockerCli {
         return;
       }
       this.onSpawn?.(args);
-      const child = spawn(this.binary, [...args], { shell: false, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env = options.env ? { ...(this.env ?? process.env), ...options.env } : this.env;
+      const child = spawn(this.binary, [...args], { shell: false, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let aborted = false;

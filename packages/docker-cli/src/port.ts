@@ -13,6 +13,12 @@ export interface RunResult {
 export interface RunOptions {
   /** Aborting kills the process; the promise then rejects with an AbortError. */
   signal?: AbortSignal;
+  /**
+   * Variables added to the docker CLI's own environment for this call, for secrets that `--env NAME` (without
+   * a value) hands on to a container: the value then never appears in any process's argv. Only for adapters
+   * whose `passesEnv` is true; callers must not pass it otherwise.
+   */
+  env?: Readonly<Record<string, string>>;
 }
 
 export type StreamName = 'stdout' | 'stderr';
@@ -32,6 +38,12 @@ export interface StreamHandle {
 }
 
 export interface DockerCli {
+  /**
+   * Whether `run` hands `options.env` to the docker CLI exactly (added to its environment). Without it the
+   * core keeps secrets as exact argv elements (`--env NAME=value`), visible in the process list while the
+   * CLI runs.
+   */
+  readonly passesEnv?: boolean;
   /** Runs `docker ...args` to completion. Resolves for any exit code; rejects only when it cannot run. */
   run(args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Runs `docker ...args` and delivers its output line by line as it comes. */

@@ -20,6 +20,15 @@ export interface DesktopServices {
   copyText(text: string): Promise<void>;
   /** Opens an http(s) link in the user's browser (Docker Desktop), or a new window elsewhere. */
   openExternal(url: string): void;
+  /**
+   * Whether the host offers its own file dialogs (Docker Desktop does; the standalone host has none, and the
+   * user types a path on its machine instead).
+   */
+  readonly canChooseFiles: boolean;
+  /** A folder chosen in the host's dialog (absolute path on the machine the docker CLI runs on), or undefined when cancelled. */
+  chooseFolder(): Promise<string | undefined>;
+  /** Files chosen in the host's dialog, filtered by extension; empty when cancelled. */
+  chooseFiles(options: { multiple: boolean; extensions: readonly string[] }): Promise<string[]>;
 }
 
 type PartialClient = {
@@ -27,6 +36,7 @@ type PartialClient = {
   desktopUI?: Partial<{
     toast: Partial<v1.Toast>;
     navigate: Partial<v1.NavigationIntents>;
+    dialog: Partial<v1.Dialog>;
   }>;
 };
 
@@ -50,7 +60,21 @@ export function desktopServices(client: v1.DockerDesktopClient): DesktopServices
     if (typeof fn === 'function') fn.call(ui?.toast, message);
     else fallback(message);
   };
+  const showOpenDialog = ui?.dialog?.showOpenDialog?.bind(ui.dialog);
+  const open = async (properties: Record<string, unknown>): Promise<string[]> => {
+    if (typeof showOpenDialog !== 'function') throw new NotAvailableError('File dialogs are not available here: type the path.');
+    const r = await showOpenDialog(properties);
+    return r.canceled ? [] : r.filePaths;
+  };
   return {
+    canChooseFiles: typeof showOpenDialog === 'function',
+    chooseFolder: async () => (await open({ properties: ['openDirectory', 'createDirectory'] }))[0],
+    chooseFiles: ({ multiple, extensions }) =>
+      open({
+        properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
+        // Electron's filters take extensions without the dot; ".sql.gz" is offered as "gz".
+        filters: [{ name: 'Database files', extensions: [...new Set(extensions.map((e) => e.split('.').pop() ?? e))] }, { name: 'All files', extensions: ['*'] }],
+      }),
     toast: {
       success: toastOf('success', (m) => console.info(m)),
       warning: toastOf('warning', (m) => console.warn(m)),

@@ -95,7 +95,7 @@ describe('the table view', () => {
     expect(within(row).getByRole('button', { name: 'Stop' })).toBeEnabled();
     await user.click(within(row).getByRole('button', { name: 'More actions for c' }));
     const menu = await screen.findByRole('menu');
-    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Start', 'Restart', 'Edit', 'Logs', 'Shell', 'Delete']);
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Start', 'Restart', 'Edit', 'Logs', 'Shell', 'Snapshot', 'Export', 'Import', 'Delete']);
     await user.click(within(menu).getByRole('menuitem', { name: 'Delete' }));
     expect(await screen.findByRole('dialog', { name: 'Delete c?' })).toBeInTheDocument();
   });
@@ -221,8 +221,9 @@ describe('kept data', () => {
     const again = await findInstance('orders');
     expect(await within(again).findByText(message)).toBeInTheDocument();
     expect(within(again).queryByText(/Connection string/)).not.toBeInTheDocument();
-    // Notes came back with the data (the instance has its old id).
-    expect(docker.byName('orders').labels['io.dockbase.instance']).toBe(original.id);
+    // Notes came back with the data (kept under the data's id, which the new container carries).
+    expect(docker.byName('orders').labels['io.dockbase.data']).toBe(original.id);
+    expect(docker.byName('orders').labels['io.dockbase.instance']).not.toBe(original.id);
     expect(backend.records.get(original.id)?.notes).toBe('Used by the shop API');
   });
 

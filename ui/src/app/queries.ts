@@ -31,7 +31,7 @@
  * answer. A healthy, idle tab makes no call at all.
  */
 import { QueryClient } from '@tanstack/react-query';
-import type { Dockbase, EngineId } from '@dockbase/core';
+import { recordIdOf, type Dockbase, type EngineId, type Instance } from '@dockbase/core';
 
 export const queryKeys = {
   /** Every instance (`dockbase.lifecycle.list`). */
@@ -42,6 +42,8 @@ export const queryKeys = {
   backendAvailable: ['backend', 'available'] as const,
   /** Docker Hub's tags of an engine's image, through the backend. */
   hubTags: (engine: EngineId) => ['backend', 'hub-tags', engine] as const,
+  /** Snapshots of one instance (`dockbase.snapshots.list`). */
+  snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
   /** Notes and history of one instance, from the backend. */
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
   /** Data deleted instances left behind (`dockbase.keptData.list`). */
@@ -110,7 +112,16 @@ export function invalidateKeptData(client: QueryClient): Promise<void> {
   return client.invalidateQueries({ queryKey: queryKeys.keptData });
 }
 
-/** Reads an instance's notes and history again (once something new was recorded or saved). */
-export function invalidateInstanceMeta(client: QueryClient, id: string): Promise<void> {
+/**
+ * Reads an instance's notes and history again (once something new was recorded or saved). They are kept
+ * under its record id (recordIdOf: its data id when it has data), or the id given.
+ */
+export function invalidateInstanceMeta(client: QueryClient, instance: string | (Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>)): Promise<void> {
+  const id = typeof instance === 'string' ? instance : recordIdOf(instance);
   return client.invalidateQueries({ queryKey: queryKeys.instanceMeta(id), exact: true });
+}
+
+/** Lists an instance's snapshots again (one was taken, restored, deleted, or kept before a restore or import). */
+export function invalidateSnapshots(client: QueryClient, instanceId: string): Promise<void> {
+  return client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true });
 }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { v1 } from '@docker/extension-api-client-types';
+import { INSTANCE_SETTINGS_SCHEMA, INSTANCE_SETTING_KEYS } from '@dockbase/api';
+import { creationSettings } from '@dockbase/core';
 import { BackendError, HEALTH_TIMEOUT_MS, createBackendClient, type BackendClient, type InstanceMeta } from './client';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -97,7 +99,7 @@ describe('available()', () => {
 describe('instances', () => {
   it('saves an instance with exactly the contract’s body', async () => {
     const { client, calls } = clientWith(() => meta);
-    const settings = { version: '17' };
+    const settings = { tag: '17', hostPort: 5432 };
     expect(await client.saveInstance('orders', { name: 'orders-db', engine: 'postgres', settings })).toEqual(meta);
     expect(calls).toEqual([{ method: 'put', url: '/instances/orders', data: { name: 'orders-db', engine: 'postgres', settings } }]);
   });
@@ -182,5 +184,29 @@ describe('listTags', () => {
       Promise.reject({ name: 'HttpError', statusCode: 503, message: 'Service Unavailable', data: { error: 'hub-unavailable', message: 'Docker Hub could not be reached.' } }),
     );
     await expect(client.listTags('mongo')).rejects.toMatchObject({ code: 'hub-unavailable', message: 'Docker Hub could not be reached.' });
+  });
+});
+
+describe('the settings the core records', () => {
+  it('are exactly the keys the backend accepts, with values its schema allows', () => {
+    const settings = creationSettings({
+      engine: 'redis',
+      name: 'cache',
+      tag: '7.0',
+      image: '127.0.0.1:5000/dockbase-test/redis',
+      hostPort: 6379,
+      password: 'never recorded',
+      persistData: true,
+      exposeOnNetwork: false,
+      user: 'app',
+      database: 'shop',
+    });
+    expect(Object.keys(settings).sort()).toEqual([...INSTANCE_SETTING_KEYS].sort());
+    const { image, tag, user, database } = INSTANCE_SETTINGS_SCHEMA.properties;
+    expect(settings.image).toMatch(new RegExp(image.pattern));
+    expect(settings.tag).toMatch(new RegExp(tag.pattern));
+    expect(settings.user).toMatch(new RegExp(user.pattern));
+    expect(settings.database).toMatch(new RegExp(database.pattern));
+    expect(JSON.stringify(settings)).not.toContain('never recorded');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINES, getEngine, isEngineId } from './index';
+import { ENGINES, getEngine, isEngineId, secretEnvNames } from './index';
+import { REDIS_START_SCRIPT } from './redis';
 
 const HOSTILE = `p@ss w"o'rd/$HOME\\:?#[]%ü🔑`;
 
@@ -96,9 +97,16 @@ describe('MongoDB', () => {
 
 describe('Redis', () => {
   const redis = getEngine('redis');
-  it('passes the password as one argument of its command, with append-only persistence', () => {
-    expect(redis.command('a b $c')).toEqual(['redis-server', '--appendonly', 'yes', '--requirepass', 'a b $c']);
+  it('keeps the password out of its command: the start script reads it from REDISCLI_AUTH', () => {
+    expect(redis.command('a b $c')).toEqual(['sh', '-c', REDIS_START_SCRIPT]);
+    expect(redis.command('a b $c').join(' ')).not.toContain('a b $c');
+    expect(redis.environment('a b $c')).toEqual({ REDISCLI_AUTH: 'a b $c' });
+    expect(REDIS_START_SCRIPT).toContain('redis-server - --appendonly yes');
     expect(redis.dataMounts('8.2')).toEqual([{ key: 'data', path: '/data' }]);
+  });
+  it('reads the password back from instances of either generation', () => {
+    expect(redis.readPassword({ env: ['REDISCLI_AUTH=new one'], cmd: ['sh', '-c', REDIS_START_SCRIPT] })).toBe('new one');
+    expect(redis.readPassword({ env: ['REDISCLI_AUTH=x'], cmd: ['redis-server', '--appendonly', 'yes', '--requirepass', 'old one'] })).toBe('old one');
   });
   it('compares the PING answer, since redis-cli exits 0 on an error reply', () => {
     expect(redis.healthcheck(6379).command).toBe('[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]');
@@ -106,6 +114,18 @@ describe('Redis', () => {
   it('refuses a password redis-server would read as an option', () => {
     expect(redis.checkPassword('--appendonly')).toMatch(/cannot start with "--"/);
     expect(redis.checkPassword('-ok')).toBeUndefined();
+  });
+});
+
+describe('secret variables', () => {
+  it('are the variables that hold the password, and only those (a user created with MySQL or MariaDB gets it too)', () => {
+    expect(Object.fromEntries(ENGINES.map((e) => [e.id, secretEnvNames(e)]))).toEqual({
+      postgres: ['POSTGRES_PASSWORD'],
+      mysql: ['MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD'],
+      mariadb: ['MARIADB_ROOT_PASSWORD', 'MARIADB_PASSWORD'],
+      mongo: ['MONGO_INITDB_ROOT_PASSWORD'],
+      redis: ['REDISCLI_AUTH'],
+    });
   });
 });
 

@@ -6,9 +6,10 @@ import { redis } from './redis';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
 
-export type { ConnectionParts, DataMount, EngineDefinition, EngineId, Healthcheck } from './types';
+export type { AccountVariables, Accounts, ConnectionParts, DataMount, DataTransfer, DumpKind, EngineDefinition, EngineId, Healthcheck } from './types';
 
 export { ENGINE_IDS, isEngineId } from './ids';
+export { REDIS_START_SCRIPT } from './redis';
 
 /** Every engine id has its definition: one engine, one file. */
 const BY_ID: Readonly<Record<EngineId, EngineDefinition>> = { postgres, mysql, mariadb, mongo, redis };
@@ -20,4 +21,16 @@ export function getEngine(id: EngineId): EngineDefinition {
   const engine = BY_ID[id];
   if (!engine) throw new Error(`Unknown engine: ${id}`);
   return engine;
+}
+
+/**
+ * The variables of an engine's environment that hold the password: those whose value changes with it.
+ * They are what `--env NAME` hands to docker through its environment instead of its argv.
+ */
+export function secretEnvNames(engine: EngineDefinition): string[] {
+  // With a user: MySQL and MariaDB give it the password too (MYSQL_PASSWORD, MARIADB_PASSWORD).
+  const accounts = { user: 'dockbase', database: 'dockbase' };
+  const a = engine.environment('\u0001a', accounts);
+  const b = engine.environment('\u0001b', accounts);
+  return Object.keys(a).filter((k) => a[k] !== b[k]);
 }

@@ -1,5 +1,8 @@
-import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, envValue, healthcheck, withClient } from './shared';
+import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, envValue, healthcheck, mysqlImportScript, withClient } from './shared';
 import type { EngineDefinition } from './types';
+
+/** The root password from the container's environment (MARIADB_* first, MYSQL_* as the image's fallback). */
+const PASSWORD_FROM_ENV = 'export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"';
 
 const ACCOUNTS = { user: 'MARIADB_USER', database: 'MARIADB_DATABASE' } as const;
 
@@ -39,4 +42,16 @@ export const mariadb: EngineDefinition = {
     withClient('mariadb', `MYSQL_PWD=${ROOT_PASSWORD} mariadb --protocol=tcp -h 127.0.0.1 -P ${port} -uroot --connect-timeout=10 -e 'SELECT 1' >/dev/null`),
   clientName: 'mariadb',
   clientShell: `MYSQL_PWD=${ROOT_PASSWORD} exec mariadb -uroot \${MARIADB_DATABASE:+"$MARIADB_DATABASE"}`,
+  transfer: {
+    exportKind: 'mariadb-sql',
+    exportExtension: '.sql',
+    exportTool: 'mariadb-dump',
+    // Older images name the tool mysqldump only.
+    exportScript: `${PASSWORD_FROM_ENV}\nif command -v mariadb-dump >/dev/null; then exec mariadb-dump ${MYSQL_DUMP_OPTIONS}; fi\nexec mysqldump ${MYSQL_DUMP_OPTIONS}`,
+    importKinds: ['mariadb-sql', 'mysql-sql', 'sql'],
+    importExtensions: ['.sql', '.sql.gz'],
+    importScript: `${PASSWORD_FROM_ENV}\nclient=mariadb; command -v mariadb >/dev/null || client=mysql\n${mysqlImportScript('"$client"')}`,
+    seedExtensions: SQL_SEED_EXTENSIONS,
+    snapshotMethod: 'stop',
+  },
 };

@@ -9,6 +9,16 @@ const ACCOUNTS = { database: 'MONGO_INITDB_DATABASE' } as const;
 /** Authenticates as the root user from the container's env (mongosh reads process.env: no password on a command line). */
 const AUTH = 'db.getSiblingDB("admin").auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD)';
 
+/**
+ * Shell: the mongo tools' options file "$cfg" holding the root password from the container's environment
+ * (as a YAML double-quoted string), so the password never appears on a command line. Readable by root only.
+ */
+const WRITE_CREDENTIALS = [
+  'umask 077',
+  'printf \'password: "%s"\\n\' "$(printf \'%s\' "$MONGO_INITDB_ROOT_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')" >"$cfg"',
+].join('\n');
+const TOOL_OPTIONS = '--config="$cfg" --username="$MONGO_INITDB_ROOT_USERNAME" --authenticationDatabase=admin';
+
 /** Official image `mongo`. Both the data and the config folders must persist. */
 export const mongo: EngineDefinition = {
   id: 'mongo',
@@ -45,4 +55,23 @@ export const mongo: EngineDefinition = {
   verifyPassword: (port) => withClient('mongosh', `mongosh --quiet --host 127.0.0.1 --port ${port} --eval '${AUTH}' >/dev/null`),
   clientName: 'mongosh',
   clientShell: `exec mongosh --quiet --shell --eval '${AUTH}; db = db.getSiblingDB(process.env.MONGO_INITDB_DATABASE || "test")'`,
+  transfer: {
+    exportKind: 'mongo-archive',
+    exportExtension: '.archive.gz',
+    exportTool: 'mongodump',
+    exportScript: `cfg="$out.cfg"\n${WRITE_CREDENTIALS}\nmongodump ${TOOL_OPTIONS} --gzip --archive="$out"\nrc=$?\nrm -f "$cfg"\nexit $rc`,
+    importKinds: ['mongo-archive'],
+    importExtensions: ['.archive.gz', '.archive'],
+    importScript: [
+      'cfg="$in.cfg"',
+      WRITE_CREDENTIALS,
+      'if [ "$gz" = 1 ]; then set -- --gzip; else set --; fi',
+      `mongorestore ${TOOL_OPTIONS} --drop "$@" --archive="$in" 2>"$in.err"`,
+      'rc=$?',
+      'rm -f "$cfg"',
+      'if [ "$rc" != 0 ]; then tail -n 5 "$in.err" >&2; exit "$rc"; fi',
+    ].join('\n'),
+    seedExtensions: ['.js', '.sh'],
+    snapshotMethod: 'stop',
+  },
 };

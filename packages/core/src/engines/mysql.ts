@@ -1,4 +1,4 @@
-import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, envValue, healthcheck, withClient } from './shared';
+import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, envValue, healthcheck, mysqlImportScript, withClient } from './shared';
 import type { EngineDefinition } from './types';
 
 const ACCOUNTS = { user: 'MYSQL_USER', database: 'MYSQL_DATABASE' } as const;
@@ -37,4 +37,16 @@ export const mysql: EngineDefinition = {
     withClient('mysql', `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql --protocol=tcp -h 127.0.0.1 -P ${port} -uroot --connect-timeout=10 -e 'SELECT 1' >/dev/null`),
   clientName: 'mysql',
   clientShell: 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysql -uroot ${MYSQL_DATABASE:+"$MYSQL_DATABASE"}',
+  transfer: {
+    // The password reaches the client through MYSQL_PWD, from the container's own environment.
+    exportKind: 'mysql-sql',
+    exportExtension: '.sql',
+    exportTool: 'mysqldump',
+    exportScript: `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysqldump ${MYSQL_DUMP_OPTIONS}`,
+    importKinds: ['mysql-sql', 'mariadb-sql', 'sql'],
+    importExtensions: ['.sql', '.sql.gz'],
+    importScript: `export MYSQL_PWD="$MYSQL_ROOT_PASSWORD"\n${mysqlImportScript('mysql')}`,
+    seedExtensions: SQL_SEED_EXTENSIONS,
+    snapshotMethod: 'stop',
+  },
 };

@@ -2,6 +2,25 @@ import type { AccountVariables, Accounts, ConnectionParts, Healthcheck } from '.
 
 export const MAX_PASSWORD_LENGTH = 128;
 
+/** What the official SQL images run from /docker-entrypoint-initdb.d on first start. */
+export const SQL_SEED_EXTENSIONS: readonly string[] = ['.sql', '.sql.gz', '.sh'];
+
+/** Shell: the import file "$in" as plain text on stdout, gunzipped when "$gz" is 1 (gunzip's complaints in "$in.gz"). */
+export const sqlStream = 'if [ "$gz" = 1 ]; then gunzip -c "$in" 2>"$in.gz"; else cat "$in"; fi';
+
+/** Shell for MySQL and MariaDB: the client `$1` reads the SQL file "$in"; it stops at the first error. */
+export function mysqlImportScript(client: string): string {
+  return [
+    `${sqlStream} | ${client} -uroot >/dev/null 2>"$in.err"`,
+    'rc=$?',
+    'if [ -s "$in.gz" ]; then cat "$in.gz" >&2; exit 4; fi',
+    'if [ "$rc" != 0 ]; then cat "$in.err" >&2; exit "$rc"; fi',
+  ].join('\n');
+}
+
+/** mysqldump's options for one consistent file of every database (InnoDB: one transaction, no locks). */
+export const MYSQL_DUMP_OPTIONS = '-uroot --single-transaction --all-databases --routines --events --triggers --result-file="$out"';
+
 /** Rules every engine shares: a password is required, bounded, and free of control characters. */
 export function checkCommonPassword(password: string): string | undefined {
   if (password.length === 0) return 'A password is required.';

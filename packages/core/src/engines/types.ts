@@ -47,6 +47,51 @@ export interface AccountVariables {
   database?: string;
 }
 
+/** What a dump file holds, as Dockbase recognises it from its first bytes (see dump-files.ts). */
+export type DumpKind =
+  | 'postgres-sql'
+  | 'postgres-custom'
+  | 'mysql-sql'
+  | 'mariadb-sql'
+  | 'sql'
+  | 'mongo-archive'
+  | 'redis-rdb';
+
+/**
+ * How an engine's data is saved to and read from a file with its own tools, inside its container. The
+ * scripts are fixed shell text (never holding a secret: credentials come from the container's own
+ * environment, which already has them) and receive their file paths as positional arguments.
+ */
+export interface DataTransfer {
+  /** What `export` writes, and the file name's extension (".sql", ".archive.gz", ".rdb"). */
+  exportKind: DumpKind;
+  exportExtension: string;
+  /** The tool, as the UI names it ("pg_dumpall"). */
+  exportTool: string;
+  /** Shell: writes the whole instance's data to "$out" with the engine's own tool; exec's the tool last. */
+  exportScript: string;
+  /** The kinds `import` accepts, and the file name extensions offered for them. */
+  importKinds: readonly DumpKind[];
+  importExtensions: readonly string[];
+  /**
+   * Shell, run in the running container: restores "$in" (a file of kind "$kind"; "$gz" is 1 when it is
+   * gzip-compressed). Omitted for an engine that imports offline (see `offlineImportScript`).
+   */
+  importScript?: string;
+  /**
+   * Shell, run in a helper container over the stopped instance's data volume (mounted at /to/<key>): puts
+   * "$in" in place so the server loads it on its next start. Engines that cannot load a file online.
+   */
+  offlineImportScript?: string;
+  /** Extensions the official image runs from /docker-entrypoint-initdb.d on first start; empty when none. */
+  seedExtensions: readonly string[];
+  /**
+   * How a snapshot of a running instance is made consistent: Dockbase stops it briefly (the engine flushes
+   * and closes its files), copies the volume, and starts it again.
+   */
+  snapshotMethod: 'stop';
+}
+
 export interface EngineDefinition {
   id: EngineId;
   displayName: string;
@@ -106,4 +151,6 @@ export interface EngineDefinition {
    * have none and rely on the health probe alone).
    */
   readyLogPattern?: RegExp;
+  /** Export, import and seed files with the engine's own tools. */
+  transfer: DataTransfer;
 }

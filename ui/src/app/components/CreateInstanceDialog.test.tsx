@@ -49,7 +49,9 @@ describe('creating an instance', () => {
     const container = docker.byName('redis-2');
     expect(container.image).toBe('redis:8.2');
     expect(container.publish).toEqual({ bind: '127.0.0.1', hostPort: 6381, containerPort: 6379 });
-    expect(container.cmd).toContain(generated);
+    // The Redis server reads its password from REDISCLI_AUTH (it is on no command line).
+    expect(container.env).toContain(`REDISCLI_AUTH=${generated}`);
+    expect(container.cmd.join(' ')).not.toContain(generated);
     expect([...docker.volumes.keys()]).toContain('dockbase-redis-2-data');
   });
 

@@ -22,6 +22,8 @@ import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import { useId, useState, type FormEvent } from 'react';
 import { describeKeptData, getEngine, volumeName } from '@dockbase/core';
+import { useAppServices } from '../context';
+import { errorMessage } from '../errors';
 import { useCopyText } from '../hooks/useCopyText';
 import { useCreateDialog, type CreateDialogState } from '../hooks/useCreateDialog';
 import type { CreatePreset } from '../hooks/useCreateForm';
@@ -227,6 +229,8 @@ function CreateFields({ state }: { state: CreateDialogState }) {
           <Typography variant="body2">Advanced</Typography>
         </AccordionSummary>
         <AccordionDetails>
+          <Stack spacing={2}>
+          <SeedFilesField state={state} />
           <TextField
             label="Image"
             value={values.image}
@@ -237,8 +241,46 @@ function CreateFields({ state }: { state: CreateDialogState }) {
             autoComplete="off"
             fullWidth
           />
+          </Stack>
         </AccordionDetails>
       </Accordion>
+    </Stack>
+  );
+}
+
+/** Init files for the official image's /docker-entrypoint-initdb.d, run once on the first start. */
+function SeedFilesField({ state }: { state: CreateDialogState }) {
+  const { desktop } = useAppServices();
+  const engine = getEngine(state.form.values.engine);
+  const kinds = engine.transfer.seedExtensions;
+  const error = state.form.errors.seedFiles;
+  if (kinds.length === 0) return <Typography variant="body2" color="text.secondary">{engine.displayName} runs no init files on its first start.</Typography>;
+  return (
+    <Stack direction="row" spacing={1} alignItems="flex-start">
+      <TextField
+        label="Init files"
+        value={state.seedFiles}
+        onChange={(e) => state.setSeedFiles(e.target.value)}
+        error={Boolean(error)}
+        helperText={error ?? `${kinds.join(', ')} files run in this order on the first start (absolute paths, one a line).`}
+        multiline
+        minRows={1}
+        autoComplete="off"
+        fullWidth
+      />
+      {desktop.canChooseFiles && (
+        <Button
+          sx={{ mt: 1, flexShrink: 0 }}
+          onClick={() =>
+            void desktop.chooseFiles({ multiple: true, extensions: kinds }).then(
+              (files) => files.length && state.setSeedFiles([state.seedFiles.trim(), ...files].filter(Boolean).join('\n')),
+              (e: unknown) => desktop.toast.error(errorMessage(e)),
+            )
+          }
+        >
+          Choose…
+        </Button>
+      )}
     </Stack>
   );
 }

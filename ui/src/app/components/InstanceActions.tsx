@@ -6,6 +6,9 @@ import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import ArticleOutlinedIcon from '@mui/icons-material/ArticleOutlined';
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
+import DownloadIcon from '@mui/icons-material/Download';
+import PhotoCameraOutlinedIcon from '@mui/icons-material/PhotoCameraOutlined';
+import UploadIcon from '@mui/icons-material/Upload';
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import RestartAltIcon from '@mui/icons-material/RestartAlt';
@@ -48,6 +51,10 @@ export interface ActionHandlers {
   onEdit(): void;
   onLogs(): void;
   onTerminal(): void;
+  /** Snapshots (take, restore, clone), export to a file, import from one. */
+  onSnapshots(): void;
+  onExport(): void;
+  onImport(): void;
   onDelete(): void;
 }
 
@@ -68,6 +75,9 @@ export function instanceActionItems(instance: Instance, busy: InstanceAction | u
     { id: 'edit', label: 'Edit', icon: <EditOutlinedIcon />, spinning: busy === 'edit', disabled: isBusy, onClick: h.onEdit },
     { id: 'logs', label: 'Logs', icon: <ArticleOutlinedIcon />, disabled: isBusy, onClick: h.onLogs },
     { id: 'terminal', label: 'Shell', icon: <TerminalIcon />, disabled: isBusy || instance.status !== 'running', onClick: h.onTerminal },
+    { id: 'snapshots', label: 'Snapshot', icon: <PhotoCameraOutlinedIcon />, disabled: isBusy, onClick: h.onSnapshots },
+    { id: 'export', label: 'Export', icon: <DownloadIcon />, disabled: isBusy || instance.status !== 'running', onClick: h.onExport },
+    { id: 'import', label: 'Import', icon: <UploadIcon />, disabled: isBusy || instance.status !== 'running', onClick: h.onImport },
     { id: 'delete', label: 'Delete', icon: <DeleteOutlineIcon />, spinning: busy === 'delete', disabled: isBusy, color: 'error', onClick: h.onDelete },
   ];
 }

@@ -12,6 +12,7 @@ import type { Instance } from '@dockbase/core';
 import { MAX_NOTES_LENGTH } from '@dockbase/api';
 import type { HistoryEntry } from '../../backend-client/client';
 import { useInstanceMeta } from '../hooks/useInstanceMeta';
+import { formatBytes } from '../format';
 
 function NotesEditor({ initial, saving, onSave }: { initial: string; saving: boolean; onSave(notes: string): void }) {
   const [draft, setDraft] = useState(initial);
@@ -41,7 +42,7 @@ function NotesEditor({ initial, saving, onSave }: { initial: string; saving: boo
 function describeEntry(entry: HistoryEntry): string {
   const when = new Date(entry.at);
   const at = Number.isNaN(when.getTime()) ? entry.at : when.toLocaleString();
-  return `${at}${entry.detail ? ` · ${entry.detail}` : ''}`;
+  return `${at}${entry.size !== undefined ? ` · ${formatBytes(entry.size)}` : ''}${entry.detail ? ` · ${entry.detail}` : ''}`;
 }
 
 /** Notes and history of an instance, from the backend. */

@@ -27,6 +27,9 @@ const LogsPanel = lazy(() => import('./LogsPanel').then((m) => ({ default: m.Log
 const ShellDialog = lazy(() => import('./ShellDialog').then((m) => ({ default: m.ShellDialog })));
 const KeptDataSection = lazy(() => import('./KeptDataSection').then((m) => ({ default: m.KeptDataSection })));
 const InstanceCard = lazy(() => import('./InstanceCard').then((m) => ({ default: m.InstanceCard })));
+const SnapshotsDialog = lazy(() => import('./SnapshotsDialog').then((m) => ({ default: m.SnapshotsDialog })));
+const ExportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ default: m.ExportDialog })));
+const ImportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ default: m.ImportDialog })));
 
 /** The tab's home: every instance, live, as cards or a table, with their actions; the way to create one. */
 export function InstancesView() {
@@ -63,6 +66,9 @@ export function InstancesView() {
         onEdit: () => setEditing(instance),
         onLogs: () => openLogs(instance),
         onTerminal: () => openTerminal(instance),
+        onSnapshots: () => setDataDialog({ kind: 'snapshots', id: instance.id }),
+        onExport: () => setDataDialog({ kind: 'export', id: instance.id }),
+        onImport: () => setDataDialog({ kind: 'import', id: instance.id }),
         onDelete: () => setDeleting(instance),
       }),
     [busy, start, stop, unpause, restart, openLogs, openTerminal],
@@ -86,6 +92,10 @@ export function InstancesView() {
     }
   };
   const recreate = (kept: KeptData) => setCreating({ engine: kept.engine, tag: kept.tag, name: kept.instanceName });
+  // Data-safety dialogs follow the live instance (its status changes while a snapshot stops and starts it).
+  const [dataDialog, setDataDialog] = useState<{ kind: 'snapshots' | 'export' | 'import'; id: string } | undefined>();
+  const dialogInstance = dataDialog && instances?.find((i) => i.id === dataDialog.id);
+  const closeDataDialog = () => setDataDialog(undefined);
 
   return (
     <Stack component="main" spacing={3} sx={{ p: 3, minWidth: 0 }}>
@@ -186,6 +196,9 @@ export function InstancesView() {
         {editing !== undefined && <EditInstanceDialog instance={editing} actions={actions} onClose={() => setEditing(undefined)} />}
         {views.logsOf !== undefined && <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />}
         {views.shellOf !== undefined && <ShellDialog instance={views.shellOf} onClose={views.closeShell} />}
+        {dataDialog?.kind === 'snapshots' && <SnapshotsDialog instance={dialogInstance} onClose={closeDataDialog} />}
+        {dataDialog?.kind === 'export' && <ExportDialog instance={dialogInstance} onClose={closeDataDialog} />}
+        {dataDialog?.kind === 'import' && <ImportDialog instance={dialogInstance} onClose={closeDataDialog} />}
       </Suspense>
     </Stack>
   );

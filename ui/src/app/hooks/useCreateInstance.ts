@@ -23,12 +23,13 @@ export interface CreateInstanceState {
   pull: PullProgress | undefined;
   /** The last failure that is not about one field. */
   failure: string | undefined;
-  create(input: CreateInstanceInput): Promise<CreateOutcome>;
+  /** `seedFiles`: init files copied into the new instance before its first start. */
+  create(input: CreateInstanceInput, options?: { seedFiles?: readonly string[] }): Promise<CreateOutcome>;
   /** Aborts the running create; the service removes whatever it made. */
   cancel(): void;
 }
 
-const FORM_FIELDS: readonly string[] = ['engine', 'name', 'tag', 'image', 'hostPort', 'password', 'user', 'database'] satisfies CreateField[];
+const FORM_FIELDS: readonly string[] = ['engine', 'name', 'tag', 'image', 'hostPort', 'password', 'user', 'database', 'seedFiles'] satisfies CreateField[];
 
 function fieldErrorsOf(e: unknown): FieldErrors | undefined {
   if (e instanceof InvalidInputError) return e.fields;
@@ -71,7 +72,7 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
   );
 
   const create = useCallback(
-    async (input: CreateInstanceInput): Promise<CreateOutcome> => {
+    async (input: CreateInstanceInput, options: { seedFiles?: readonly string[] } = {}): Promise<CreateOutcome> => {
       if (running.current) return { kind: 'ignored' };
       const controller = new AbortController();
       running.current = controller;
@@ -86,11 +87,12 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
           start: true,
           signal: controller.signal,
           onPullProgress: (p) => setPull(p),
+          ...(options.seedFiles?.length ? { seedFiles: options.seedFiles } : {}),
         });
         shown();
         // Best effort: its record and "create" in its history (nothing without a backend); kept data keeps its own.
         void activity.created(instance, input, { reusedData: instance.reusedData !== undefined }).then((recorded) => {
-          if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+          if (recorded) void invalidateInstanceMeta(queryClient, instance);
         });
         // The new instance shows at once, whether or not its events have arrived yet.
         void relistInstances(queryClient);

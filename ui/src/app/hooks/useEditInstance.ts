@@ -62,7 +62,7 @@ export function useEditInstance(instance: Instance, actions: Pick<InstanceAction
       } finally {
         setSaving(false);
         setStep(undefined);
-        void invalidateInstanceMeta(client, instance.id);
+        void invalidateInstanceMeta(client, instance);
       }
       return outcome;
     },

@@ -61,7 +61,7 @@ export function useInstanceActions(): InstanceActions {
       }
       // Best effort: the log never fails (a delete that keeps the data keeps the notes too).
       void activity.outcome(instance, action === 'edit' ? 'edit' : action, { ok, ...(detail ? { detail } : {}), ...(options.dataKept !== undefined ? { dataKept: options.dataKept } : {}) }).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+        if (recorded) void invalidateInstanceMeta(queryClient, instance);
       });
       return ok;
     },

@@ -1,0 +1,174 @@
+/**
+ * Export and import: one portable file per instance, written and read by the engine's own tools inside its
+ * container. The file moves between the container and the machine the docker CLI runs on with `docker cp`
+ * (Docker Desktop: the user's computer; the standalone host: its own machine), so the core needs no file
+ * system of its own. Export writes to a temporary file in the container with progress and can be cancelled
+ * (nothing is left behind); import keeps the current data in a "before import" snapshot first and puts it
+ * back when the import fails.
+ */
+import { copyFromContainerArgs, copyToContainerArgs, execScriptArgs, helperRunArgs, type HelperMount } from './argv';
+import { CANCEL_SCRIPT, HELPER_TO, SNIFF_SCRIPT, exportScript, importScript, offlineImportScript } from './data-scripts';
+import { fileStamp, hostBaseName, identifyDump, importRefusal, isAbsoluteHostPath, joinHostPath, parseSniff } from './dump-files';
+import { getEngine, type DumpKind } from './engines';
+import { DockbaseError, cancelled, commandFailed, stderrExcerpt } from './errors';
+import { imageRef, newInstanceId, type Instance } from './instance';
+import type { DockerRunner } from './runner';
+import type { Snapshot } from './snapshot-model';
+import { dataVolumesOf, type Snapshots } from './snapshots';
+
+/** Where export files are made inside a container, and import files put: names the command policy accepts. */
+export const EXPORT_TEMP_PREFIX = '/tmp/dockbase-export-';
+export const IMPORT_TEMP_PREFIX = '/tmp/dockbase-import-';
+
+export interface ExportProgress {
+  /** `dumping`: the engine's tool is writing (bytes so far); `saving`: the file is being copied to the folder. */
+  phase: 'dumping' | 'saving';
+  bytes: number;
+}
+
+export interface ExportOptions {
+  /** An absolute folder on the machine the docker CLI runs on. */
+  directory: string;
+  onProgress?(p: ExportProgress): void;
+  /** Cancels while the dump runs: the tool is stopped and its partial file removed. */
+  signal?: AbortSignal;
+}
+
+export interface ExportResult {
+  /** The file written (folder + `<instance>-<time><extension>`). */
+  file: string;
+  sizeBytes: number;
+  tool: string;
+}
+
+export interface ImportResult {
+  kind: DumpKind;
+  sizeBytes: number;
+  /** The data the instance held before, kept until the user deletes it. */
+  kept: Snapshot;
+}
+
+export class Backups {
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly snapshots: Snapshots,
+  ) {}
+
+  /** The file name an export of this instance gets now. */
+  static exportFileName(instance: Instance, at = new Date()): string {
+    return `${instance.name}-${fileStamp(at)}${getEngine(instance.engine).transfer.exportExtension}`;
+  }
+
+  /** Dumps the whole instance with its engine's tool into one file in `directory`. The instance must be running. */
+  async export(instance: Instance, options: ExportOptions): Promise<ExportResult> {
+    const engine = getEngine(instance.engine);
+    requireRunning(instance, 'export');
+    if (!isAbsoluteHostPath(options.directory)) throw new DockbaseError('invalid-input', 'Choose a folder (an absolute path).', 'directory');
+    const temp = `${EXPORT_TEMP_PREFIX}${newInstanceId()}`;
+    const file = joinHostPath(options.directory, Backups.exportFileName(instance));
+    const errors: string[] = [];
+    let size = 0;
+    const handle = this.docker.stream(execScriptArgs(instance.containerId, exportScript(engine), temp), {
+      onLine: (line, stream) => {
+        if (stream === 'stderr') {
+          errors.push(line);
+          return;
+        }
+        const m = /^dockbase-(progress|size) (\d+)$/.exec(line.trim());
+        if (!m) return;
+        size = Number(m[2]);
+        if (m[1] === 'progress') options.onProgress?.({ phase: 'dumping', bytes: size });
+      },
+    });
+    const onAbort = () => handle.cancel();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let code: number;
+    try {
+      code = await handle.done;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    if (options.signal?.aborted) {
+      await this.removeTemp(instance, temp);
+      throw cancelled('Export cancelled; no file was written.');
+    }
+    if (code !== 0) {
+      await this.removeTemp(instance, temp);
+      throw commandFailed(`export ${instance.name} with ${engine.transfer.exportTool}`, errors.join('\n'));
+    }
+    options.onProgress?.({ phase: 'saving', bytes: size });
+    try {
+      const r = await this.docker.tryRun(copyFromContainerArgs(instance.containerId, temp, file));
+      if (r.code !== 0) throw new DockbaseError('command-failed', `Could not write ${file}: ${stderrExcerpt(r.stderr)}`);
+    } finally {
+      await this.removeTemp(instance, temp);
+    }
+    return { file, sizeBytes: size, tool: engine.transfer.exportTool };
+  }
+
+  /**
+   * Restores a file into the instance with its engine's tool. The file's content is checked first (another
+   * engine's dump, or a damaged file, is refused with the instance untouched); the current data is kept in a
+   * "before import" snapshot, put back if the import fails.
+   */
+  async import(instance: Instance, hostFile: string): Promise<ImportResult> {
+    const engine = getEngine(instance.engine);
+    requireRunning(instance, 'import into');
+    if (!isAbsoluteHostPath(hostFile)) throw new DockbaseError('invalid-input', 'Choose a file (an absolute path).', 'file');
+    const fileName = hostBaseName(hostFile);
+    const lower = fileName.toLowerCase();
+    if (!engine.transfer.importExtensions.some((ext) => lower.endsWith(ext))) {
+      throw new DockbaseError('bad-file', `${engine.displayName} imports ${engine.transfer.importExtensions.join(', ')} files; ${fileName} is none of them.`, 'file');
+    }
+    dataVolumesOf(instance); // nowhere to keep the current data: refuse before touching anything
+    const temp = `${IMPORT_TEMP_PREFIX}${newInstanceId()}`;
+    const cp = await this.docker.tryRun(copyToContainerArgs(hostFile, instance.containerId, temp));
+    if (cp.code !== 0) throw new DockbaseError('bad-file', `Could not read ${hostFile}: ${stderrExcerpt(cp.stderr)}`, 'file');
+    let kept: Snapshot | undefined;
+    try {
+      const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, temp), `read ${fileName}`)).stdout);
+      const identified = identifyDump(head);
+      const refusal = importRefusal(instance.engine, identified, fileName);
+      if (refusal) throw new DockbaseError('bad-file', `${refusal} ${instance.name} was not changed.`, 'file');
+      const kind = identified.kind as DumpKind;
+      kept = await this.snapshots.take(instance, { name: `before import ${fileStamp(new Date())}`, reason: 'before-import' });
+      try {
+        await this.restoreFile(instance, temp, kind, identified.gzip);
+      } catch (e) {
+        await this.snapshots.whileStopped(instance, () => this.snapshots.replaceFrom(instance, dataVolumesOf(instance), kept!, kept!).catch(() => undefined));
+        throw new DockbaseError('bad-file', `Could not import ${fileName}: ${(e as Error).message} ${instance.name} was put back as it was.`, 'file');
+      }
+      return { kind, sizeBytes: head.sizeBytes, kept };
+    } finally {
+      await this.removeTemp(instance, temp);
+    }
+  }
+
+  private async restoreFile(instance: Instance, temp: string, kind: DumpKind, gzip: boolean): Promise<void> {
+    const engine = getEngine(instance.engine);
+    const online = importScript(engine);
+    if (online) {
+      const r = await this.docker.tryRun(execScriptArgs(instance.containerId, online, temp, kind, gzip ? '1' : '0'));
+      if (r.code !== 0) throw new DockbaseError('command-failed', stderrExcerpt(r.stderr) || `${engine.displayName} refused the file.`);
+    }
+    const offline = offlineImportScript(engine);
+    if (offline) {
+      const mounts: HelperMount[] = dataVolumesOf(instance).map((v) => ({ volume: v.volume, target: `${HELPER_TO}/${v.key}` }));
+      await this.snapshots.whileStopped(instance, async () => {
+        const r = await this.docker.tryRun(helperRunArgs('import', imageRef(instance.image, instance.tag), mounts, offline));
+        if (r.code !== 0) throw new DockbaseError('command-failed', stderrExcerpt(r.stderr) || 'the file could not be put in place.');
+      });
+    }
+  }
+
+  /** Removes a temporary file (and an export still running) from the container; best effort. */
+  private async removeTemp(instance: Instance, temp: string): Promise<void> {
+    await this.docker.bestEffort(execScriptArgs(instance.containerId, CANCEL_SCRIPT, temp));
+  }
+}
+
+function requireRunning(instance: Instance, verb: string): void {
+  if (instance.status !== 'running') {
+    throw new DockbaseError('invalid-input', `Start ${instance.name} to ${verb} it: its engine's own tools do the work.`);
+  }
+}

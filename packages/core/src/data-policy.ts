@@ -1,0 +1,175 @@
+/**
+ * The argv shapes of data safety (snapshots, restores, clones, export, import, seed files), as shapes of the
+ * command policy (command-policy.ts): each pairs a builder in argv.ts with a reader of its parameters, so a
+ * bridge lets through exactly what the builders make from data-scripts.ts, and nothing wider. Per shape:
+ *
+ * - helper `docker run`: only Dockbase's own copy scripts, only named volumes whose names start `dockbase-`
+ *   mounted at /from/<key> (read-only; must be Dockbase's) or /to/<key> (new, labelled only with Dockbase's
+ *   labels, or an existing Dockbase volume being replaced), no network, removed when done.
+ * - `docker exec <instance> sh -c SCRIPT sh PATH …`: only Dockbase's export, import, sniff and clean-up
+ *   scripts, only on its own temporary files (/tmp/dockbase-export-<12 hex> or /tmp/dockbase-import-<12 hex>).
+ * - `docker cp`: out of an instance only from an export's temporary file, into an absolute host path whose
+ *   file name is an export's (`<instance>-<YYYYMMDD-HHMMSS><extension>`); into an instance only a host file
+ *   with an importable extension (to an import's temporary file) or a seed file's extension (into
+ *   /docker-entrypoint-initdb.d). No flags (no -L, no archives on stdin or stdout), no `..` in host paths.
+ * - `volume create` with Dockbase's labels only, `volume ls` of snapshot volumes.
+ */
+import {
+  copyFromContainerArgs,
+  copyToContainerArgs,
+  execScriptArgs,
+  helperRunArgs,
+  snapshotManifestsArgs,
+  volumeCreateArgs,
+  volumesOfSnapshotArgs,
+  type HelperMount,
+} from './argv';
+import { after, at, containerId, dockbaseVolumeName, mismatch, newId, params, shape, type CommandShape } from './command-shape';
+import { SEED_DIRECTORY } from './create';
+import { dataScripts, HELPER_FROM, HELPER_TO } from './data-scripts';
+import { ENGINES, type DumpKind } from './engines';
+import { imageRef } from './instance';
+import { LABEL } from './labels';
+import { splitImageRef } from './parse';
+import { validateImage, validateTag } from './validation';
+
+type HelperPurpose = Parameters<typeof helperRunArgs>[0];
+const HELPER_PURPOSES: readonly HelperPurpose[] = ['snapshot', 'restore', 'clone', 'import'];
+const EXPORT_TEMP = /^\/tmp\/dockbase-export-[0-9a-f]{12}$/;
+const IMPORT_TEMP = /^\/tmp\/dockbase-import-[0-9a-f]{12}$/;
+const DUMP_KINDS: readonly DumpKind[] = ['postgres-sql', 'postgres-custom', 'mysql-sql', 'mariadb-sql', 'sql', 'mongo-archive', 'redis-rdb'];
+const KEY = /^[a-z][a-z0-9]*$/;
+/** A Dockbase label on a volume a helper creates: key `io.dockbase.…`, a value without separators or controls. */
+const LABEL_KEY = /^io\.dockbase\.[a-z][a-z0-9.-]*$/;
+// eslint-disable-next-line no-control-regex
+const LABEL_VALUE = /^[^,=\u0000-\u001f]{0,256}$/;
+
+let scripts: ReturnType<typeof dataScripts> | undefined;
+const known = () => (scripts ??= dataScripts());
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const extensions = (list: Iterable<string>) => new RegExp(`(${[...new Set(list)].map(escape).join('|')})$`, 'i');
+const EXPORT_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]*-\\d{8}-\\d{6}${extensions(ENGINES.map((e) => e.transfer.exportExtension)).source}`);
+const IMPORTABLE = extensions(ENGINES.flatMap((e) => e.transfer.importExtensions));
+const SEEDABLE = extensions(ENGINES.flatMap((e) => e.transfer.seedExtensions));
+
+const baseName = (p: string) => p.split(/[\\/]/).pop() ?? '';
+
+/** An absolute host path without `..` segments or control characters (POSIX, or Windows with a drive letter). */
+function hostPath(p: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(p) || !(p.startsWith('/') || /^[A-Za-z]:\\/.test(p)) || p.split(/[\\/]/).includes('..')) {
+    mismatch('not an absolute path on this machine without ".."');
+  }
+  return p;
+}
+
+/** An image reference with an explicit tag, as the instance's own image is named. */
+function helperImage(ref: string): string {
+  const { image, tag } = splitImageRef(ref);
+  if (image === '' || validateImage(image) !== undefined || validateTag(tag) !== undefined || imageRef(image, tag) !== ref) {
+    mismatch('not an image reference Dockbase uses');
+  }
+  return ref;
+}
+
+/** One `--mount` value of a helper: a Dockbase volume at /from/<key> (read-only) or /to/<key> (maybe new, labelled). */
+function helperMount(spec: string): HelperMount {
+  const [type, source, target, ...rest] = spec.split(',');
+  if (type !== 'type=volume') mismatch('helpers mount named volumes only');
+  const volume = dockbaseVolumeName(after(source ?? '', 'source='));
+  const [, dir, key] = /^(\/[a-z]+)\/(.+)$/.exec(after(target ?? '', 'target=')) ?? [];
+  if (!key || !KEY.test(key) || (dir !== HELPER_FROM && dir !== HELPER_TO)) mismatch('not where a helper mounts data');
+  if (dir === HELPER_FROM) {
+    if (rest.length !== 1 || rest[0] !== 'readonly') mismatch('a helper reads its sources read-only');
+    return { volume, target: `${dir}/${key}`, readonly: true };
+  }
+  const labels: Record<string, string> = {};
+  for (const part of rest) {
+    const [k = '', v = ''] = after(part, 'volume-label=').split(/=(.*)/s);
+    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) mismatch('a helper labels new volumes with Dockbase’s labels only');
+    labels[k] = v;
+  }
+  return rest.length > 0 ? { volume, target: `${dir}/${key}`, labels } : { volume, target: `${dir}/${key}` };
+}
+
+function readHelperRun(argv: readonly string[]): [HelperPurpose, string, HelperMount[], string] {
+  const purpose = after(at(argv, 7), `${LABEL.helper}=`) as HelperPurpose;
+  if (!HELPER_PURPOSES.includes(purpose)) mismatch('not a data helper Dockbase runs');
+  const mounts: HelperMount[] = [];
+  let i = 12;
+  while (argv[i] === '--mount') {
+    mounts.push(helperMount(at(argv, i + 1)));
+    i += 2;
+  }
+  if (mounts.length === 0) mismatch('a data helper mounts volumes');
+  const script = at(argv, i + 2);
+  if (!known().helper.has(script)) mismatch('not one of Dockbase’s data scripts');
+  return [purpose, helperImage(at(argv, i)), mounts, script];
+}
+
+/** The volumes a helper must find Dockbase's: what it reads, and existing volumes it replaces (no labels to create them). */
+const helperTargets = (_p: HelperPurpose, _image: string, mounts: readonly HelperMount[], _script: string) => ({
+  volumes: mounts.filter((m) => m.readonly || !m.labels).map((m) => m.volume),
+});
+
+function readExecScript(argv: readonly string[]): [string, string, ...string[]] {
+  const script = at(argv, 4);
+  if (!known().exec.has(script)) mismatch('not one of Dockbase’s data scripts');
+  const [file = '', ...rest] = argv.slice(6);
+  if (!EXPORT_TEMP.test(file) && !IMPORT_TEMP.test(file)) mismatch('not one of Dockbase’s temporary files');
+  if (rest.length > 0 && !(rest.length === 2 && IMPORT_TEMP.test(file) && DUMP_KINDS.includes(rest[0] as DumpKind) && (rest[1] === '0' || rest[1] === '1'))) {
+    mismatch('not the arguments of an import');
+  }
+  return [containerId(at(argv, 1)), script, file, ...rest];
+}
+
+/** `<full container id>:<path>`. */
+function inContainer(ref: string): [string, string] {
+  const colon = ref.indexOf(':');
+  return colon > 0 ? [containerId(ref.slice(0, colon)), ref.slice(colon + 1)] : mismatch('not a path in a container');
+}
+
+function readCopyOut(argv: readonly string[]): [string, string, string] {
+  const [id, source] = inContainer(at(argv, 1));
+  if (!EXPORT_TEMP.test(source)) mismatch('only an export’s temporary file is copied out');
+  const to = hostPath(at(argv, 2));
+  if (!EXPORT_NAME.test(baseName(to))) mismatch('not the name of an export file');
+  return [id, source, to];
+}
+
+function readCopyIn(argv: readonly string[]): [string, string, string] {
+  const from = hostPath(at(argv, 1));
+  const [id, target] = inContainer(at(argv, 2));
+  if (IMPORT_TEMP.test(target)) return IMPORTABLE.test(from) ? [from, id, target] : mismatch('not a file Dockbase imports');
+  const seed = target.startsWith(`${SEED_DIRECTORY}/`) ? target.slice(SEED_DIRECTORY.length + 1) : '';
+  if (!/^\d{2}-[A-Za-z0-9_.-]+$/.test(seed) || !SEEDABLE.test(from) || !SEEDABLE.test(seed)) mismatch('not a seed file');
+  return [from, id, target];
+}
+
+function readVolumeCreate(argv: readonly string[]): [string, Record<string, string>] {
+  const labels: Record<string, string> = {};
+  let i = 2;
+  while (argv[i] === '--label') {
+    const [k = '', v = ''] = at(argv, i + 1).split(/=(.*)/s);
+    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) mismatch('volumes are created with Dockbase’s labels only');
+    labels[k] = v;
+    i += 2;
+  }
+  if (Object.keys(labels).length === 0) mismatch('Dockbase labels every volume it creates');
+  return [dockbaseVolumeName(at(argv, i)), labels];
+}
+
+/** The call acts on this container, which must be a Dockbase instance. */
+const own = (id: string, ..._rest: unknown[]) => ({ containers: [id] });
+
+/** The data-safety shapes, checked by the command policy beside the lifecycle shapes in argv.ts. */
+export const DATA_SHAPES: readonly CommandShape[] = [
+  shape({ name: 'copy data between volumes', words: ['run'], build: helperRunArgs, read: readHelperRun, targets: helperTargets }),
+  shape({ name: 'run a data script in an instance', words: ['exec'], build: execScriptArgs, read: readExecScript, targets: own }),
+  shape({ name: 'copy an export out of an instance', words: ['cp'], build: copyFromContainerArgs, read: readCopyOut, targets: own }),
+  shape({ name: 'copy a file into an instance', words: ['cp'], build: copyToContainerArgs, read: readCopyIn, targets: (_from, id, _to) => own(id) }),
+  shape({ name: 'create a data volume', words: ['volume', 'create'], build: volumeCreateArgs, read: readVolumeCreate }),
+  shape({ name: 'list snapshots', words: ['volume', 'ls'], build: snapshotManifestsArgs, read: () => params() }),
+  shape({ name: 'list a snapshot’s volumes', words: ['volume', 'ls'], build: volumesOfSnapshotArgs, read: (a) => params(newId(after(at(a, 4), `label=${LABEL.snapshot}=`))) }),
+];

@@ -1,0 +1,73 @@
+/**
+ * Which containers and volumes are Dockbase's. A container is an instance only when it carries Dockbase's
+ * instance label ITSELF: docker merges an image's labels into its containers', and `docker ps --filter
+ * label=…` cannot tell them apart, so a container run by hand from an image built with Dockbase's labels
+ * would otherwise pass for an instance (and name any volume as its data). Its labels are compared with its
+ * image's (see isOwnInstance): that takes two `inspect` calls, so it is done before changing a container,
+ * not for every refresh of the list.
+ */
+import { imageLabelsArgs, inspectContainerArgs, volumeInspectArgs } from './argv';
+import { DockbaseError, commandFailed } from './errors';
+import { LABEL, isOwnInstance } from './labels';
+import { parseImageLabels, parseInspect, parseVolumeInspect } from './parse';
+import type { DockerRunner } from './runner';
+
+export type Ownership =
+  | { managed: true; /** Its labels (for a container: its own and its image's, merged). */ labels: Record<string, string> }
+  | { managed: false; /** Why not, in words for the user. */ reason: string; /** It does not exist (any more). */ gone?: true };
+
+const NO_SUCH = /No such (container|object|image|volume)/i;
+
+/**
+ * How a bridge that checks ownership itself (the standalone host) words its refusal of a call on something
+ * that is not Dockbase's; `containerOwnership` reads the reason back, so the user gets the same message
+ * whichever side noticed.
+ */
+export function notDockbasesText(what: string, reason: string): string {
+  return `${what} is not Dockbase's (${reason})`;
+}
+
+function refusedAsNotDockbases(stderr: string): string | undefined {
+  return /is not Dockbase's \(([^()]+)\)/.exec(stderr)?.[1];
+}
+
+/** Whether the container (by full id) is a Dockbase instance; docker failures other than "no such" throw. */
+export async function containerOwnership(docker: DockerRunner, containerId: string): Promise<Ownership> {
+  const r = await docker.tryRun(inspectContainerArgs(containerId));
+  if (r.code !== 0) {
+    if (NO_SUCH.test(r.stderr)) return { managed: false, reason: 'the container no longer exists', gone: true };
+    const refused = refusedAsNotDockbases(r.stderr);
+    if (refused) return { managed: false, reason: refused };
+    throw commandFailed('inspect the container', r.stderr);
+  }
+  const details = parseInspect(r.stdout);
+  if (!details.labels[LABEL.instance]) return { managed: false, reason: 'it does not carry Dockbase’s labels' };
+  const image = await docker.tryRun(imageLabelsArgs(details.imageId));
+  if (image.code !== 0) {
+    if (NO_SUCH.test(image.stderr)) return { managed: false, reason: 'its image, which could hold the labels, cannot be read' };
+    throw commandFailed('inspect the container’s image', image.stderr);
+  }
+  if (!isOwnInstance(details.labels, parseImageLabels(image.stdout))) {
+    return { managed: false, reason: 'its Dockbase labels come from its image, so it was not created by Dockbase' };
+  }
+  return { managed: true, labels: details.labels };
+}
+
+/** Whether a volume is Dockbase's: an instance's data or a snapshot's (its own labels say so; volumes have no image). */
+export async function volumeOwnership(docker: DockerRunner, name: string): Promise<Ownership> {
+  const r = await docker.tryRun(volumeInspectArgs([name]));
+  if (r.code !== 0) {
+    if (NO_SUCH.test(r.stderr)) return { managed: false, reason: 'the volume does not exist', gone: true };
+    throw commandFailed('inspect the volume', r.stderr);
+  }
+  const [volume] = parseVolumeInspect(r.stdout);
+  return volume?.labels[LABEL.volume] || volume?.labels[LABEL.snapshot] ? { managed: true, labels: volume.labels } : { managed: false, reason: 'it is not a Dockbase data volume' };
+}
+
+/** What the user reads when Dockbase refuses to act on a container it did not create. */
+export function notManaged(name: string, reason: string): DockbaseError {
+  return new DockbaseError(
+    'not-managed',
+    `${name} is not managed by Dockbase: ${reason}. Dockbase leaves it and its volumes alone; use docker itself if you want to change or remove it.`,
+  );
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateInstanceInput, Instance } from '@dockbase/core';
+import { HOSTILE_PASSWORD, MARIADB_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
+import { testPort } from '../support/dockbase';
+
+// mariadb-dump export and import on a real MariaDB server (Debian's mariadb-server 11.8 with the official
+// image's contract): the password reaches the tools through MYSQL_PWD from the container's environment.
+const { dockbase, docker, up, cleanup, argvs } = recordingDockbase();
+const prefix = `dbt-mdsafe-${process.pid}`;
+const password = HOSTILE_PASSWORD;
+const base = (name: string, offset: number): CreateInstanceInput => ({
+  engine: 'mariadb',
+  name: `${prefix}-${name}`,
+  tag: '11.8',
+  image: MARIADB_REAL_IMAGE,
+  hostPort: testPort(offset),
+  password,
+  persistData: true,
+  exposeOnNetwork: false,
+});
+const folder = tempDir('dockbase-mariadb-export-');
+
+/** Runs SQL as root over the socket; the password goes in through the environment, never argv. */
+const sql = async (i: Instance, query: string) =>
+  (await docker('exec', i.containerId, 'sh', '-c', 'MYSQL_PWD="$MARIADB_ROOT_PASSWORD" mariadb -uroot -N -B -e "$1"', 'sh', query)).trim();
+const fingerprint = (i: Instance) => sql(i, "SELECT CONCAT(COUNT(*), ':', MD5(GROUP_CONCAT(id, '/', body ORDER BY id SEPARATOR ','))) FROM shop.items");
+
+beforeAll(async () => {
+  await cleanup(prefix);
+  await ensureTestImage(`${MARIADB_REAL_IMAGE}:11.8`);
+});
+afterAll(async () => {
+  await cleanup(prefix);
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+describe('MariaDB export and import on a real server', () => {
+  it('exports with mariadb-dump and imports into a new instance: same rows, same checksum', async () => {
+    const source = await up(base('src', 10));
+    await sql(source, 'CREATE DATABASE shop');
+    await sql(source, "USE shop; CREATE TABLE items (id INT PRIMARY KEY, body TEXT) ENGINE=InnoDB; INSERT INTO items SELECT seq, REPEAT(MD5(seq), 5) FROM seq_1_to_2000");
+    const original = await fingerprint(source);
+    expect(original).toMatch(/^2000:/);
+    const result = await dockbase.backups.export(source, { directory: folder });
+    expect(fs.readFileSync(result.file, 'utf8').slice(0, 200)).toMatch(/MariaDB dump/);
+    const target = await up(base('imp', 11));
+    expect(await dockbase.backups.import(target, result.file)).toMatchObject({ kind: 'mariadb-sql' });
+    expect(await fingerprint(target)).toBe(original);
+    const leaked = argvs.filter((a) => a.some((x) => x.includes(password)) && !a.some((x) => x.startsWith('MARIADB_ROOT_PASSWORD=')));
+    expect(leaked).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLabelValues, parseYaml, projectAt } from '../packaging/packaging-checks';
+import { docker, ok } from '../support/clients';
+import { realDocker } from '../support/dockbase';
+import { extensionImage, socketRequest, type ExtensionImageReport } from '../support/extension-image';
+
+// The REAL extension image, built from the Dockerfile by scripts/test-env.sh, run as Docker Desktop runs it:
+// the compose file's service with its named volume, a host folder mounted at /run/guest-services where the
+// backend must create backend.sock, starting as root. Then the files metadata.json names, the labels the
+// Marketplace reads, the Node it runs on, and its size.
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const project = projectAt(repoRoot);
+const { cleanup } = realDocker();
+const prefix = `dbt-ext-${process.pid}`;
+const metadata = JSON.parse(fs.readFileSync(path.join(repoRoot, 'metadata.json'), 'utf8')) as {
+  icon: string;
+  vm: { composefile: string; exposes: { socket: string } };
+  ui: { 'dashboard-tab': { root: string; src: string } };
+};
+const nodeMajor = /^ARG NODE_IMAGE=node:(\d+)/m.exec(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'))?.[1];
+
+let report: ExtensionImageReport;
+const guestDirs: string[] = [];
+
+beforeAll(async () => {
+  report = extensionImage();
+  await cleanup(prefix);
+});
+afterAll(async () => {
+  await cleanup(prefix);
+  for (const d of guestDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** `docker run` arguments for the compose file's first service, as Docker Desktop starts it. */
+function composeRun(name: string, guestServices: string): string[] {
+  const compose = parseYaml(fs.readFileSync(path.join(repoRoot, metadata.vm.composefile), 'utf8')) as {
+    services: Record<string, { image: string; volumes?: string[] }>;
+    volumes?: Record<string, unknown>;
+  };
+  const [service] = Object.values(compose.services);
+  expect(service!.image).toBe('${DESKTOP_PLUGIN_IMAGE}');
+  const volumes = (service!.volumes ?? []).flatMap((v) => {
+    const [source, target] = v.split(':');
+    // Compose names a declared volume <project>_<name>.
+    const named = compose.volumes && Object.prototype.hasOwnProperty.call(compose.volumes, source!);
+    return ['--volume', `${named ? `${prefix}_${source}` : source}:${target}`];
+  });
+  return ['run', '--detach', '--name', name, '--label', `com.docker.compose.project=${prefix}`, '--volume', `${guestServices}:/run/guest-services`, ...volumes, report.image];
+}
+
+/** A host folder for /run/guest-services, owned by root like Docker Desktop's. */
+function guestServicesDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-guest-services-'));
+  fs.chmodSync(dir, 0o755);
+  guestDirs.push(dir);
+  return dir;
+}
+
+async function waitForSocket(socket: string, container: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (fs.existsSync(socket)) {
+      const r = await socketRequest(socket, 'GET', '/health').catch(() => undefined);
+      if (r?.status === 200) return;
+    }
+    const state = (await ok(docker(['inspect', '--format', '{{.State.Status}}', container]))).trim();
+    if (state !== 'running') throw new Error(`the backend stopped: ${(await docker(['logs', container])).stderr}`);
+    if (Date.now() > deadline) throw new Error(`no ${socket} after 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the extension image, run as Docker Desktop runs it', () => {
+  const guest = guestServicesDir();
+  const socket = path.join(guest, metadata.vm.exposes.socket);
+  const name = `${prefix}-backend`;
+
+  it('answers /health on the socket metadata.json exposes, as the unprivileged user, on Node 24 with node:sqlite', async () => {
+    expect(fs.statSync(guest).uid).toBe(0);
+    await ok(docker(composeRun(name, guest)));
+    await waitForSocket(socket, name);
+    expect(await socketRequest(socket, 'GET', '/health')).toEqual({ status: 200, json: { status: 'ok' } });
+    // PID 1 is the backend itself, running as uid/gid 1000; it took the socket folder.
+    const top = (await ok(docker(['top', name, '-eo', 'pid,uid,gid,args']))).split('\n').slice(1);
+    expect(top).toHaveLength(1);
+    expect(top[0]!.trim().split(/\s+/).slice(1)).toEqual(['1000', '1000', 'node', '/backend/dist/main.js']);
+    expect(fs.statSync(socket)).toMatchObject({ uid: 1000, gid: 1000 });
+    expect(fs.statSync(guest).uid).toBe(1000);
+    const logs = await docker(['logs', name]);
+    expect(logs.stdout).toMatch(new RegExp(`listening on /run/guest-services/${metadata.vm.exposes.socket} \\(data in /var/lib/dockbase; Node ${nodeMajor}\\.\\d+\\.\\d+, SQLite via node:sqlite, running as 1000:1000\\)`));
+    expect(logs.stderr).toBe('');
+  });
+
+  it('keeps its data in the compose volume across a restart and a new container, and stops cleanly', async () => {
+    expect((await socketRequest(socket, 'PUT', '/instances/img-1', { name: 'orders', engine: 'postgres', settings: { tag: '17' } })).status).toBe(201);
+    expect((await socketRequest(socket, 'PATCH', '/instances/img-1', { notes: 'kept in the volume' })).status).toBe(200);
+    await ok(docker(['restart', '--time', '10', name]));
+    await waitForSocket(socket, name);
+    expect((await socketRequest(socket, 'GET', '/instances/img-1')).json).toMatchObject({ name: 'orders', notes: 'kept in the volume' });
+
+    const started = Date.now();
+    await ok(docker(['stop', '--time', '10', name]));
+    expect(Date.now() - started).toBeLessThan(5000); // SIGTERM handled, not killed after the grace period
+    expect(await ok(docker(['inspect', '--format', '{{.State.ExitCode}}', name]))).toBe('0');
+    expect(fs.existsSync(socket)).toBe(false);
+    // The database in the volume belongs to the backend's user.
+    const owner = await ok(docker(['run', '--rm', '--volume', `${prefix}_dockbase-data:/data`, '--entrypoint', 'node', report.image, '-e', 'const s = require("fs").statSync("/data/dockbase.db"); console.log(`${s.uid}:${s.gid}`)']));
+    expect(owner).toBe('1000:1000');
+
+    await ok(docker(['rm', name]));
+    await ok(docker(composeRun(name, guest)));
+    await waitForSocket(socket, name);
+    expect((await socketRequest(socket, 'GET', '/instances/img-1')).json).toMatchObject({ notes: 'kept in the volume' });
+    await ok(docker(['rm', '--force', name]));
+  });
+});
+
+describe('the extension image’s files and labels', () => {
+  const nodeEval = (code: string) => ok(docker(['run', '--rm', '--entrypoint', 'node', report.image, '-e', code]));
+
+  it('has the UI, the icon and the extension files where metadata.json says, the UI’s assets included', async () => {
+    const tab = metadata.ui['dashboard-tab'];
+    const files = JSON.parse(
+      await nodeEval(`
+        const fs = require('fs');
+        const html = fs.readFileSync(${JSON.stringify(path.posix.join(tab.root, tab.src))}, 'utf8');
+        const assets = [...html.matchAll(/(?:src|href)="\\.\\/([^"]+)"/g)].map((m) => ${JSON.stringify(tab.root)} + '/' + m[1]);
+        const files = ['/' + ${JSON.stringify(metadata.icon)}, '/metadata.json', '/' + ${JSON.stringify(metadata.vm.composefile)}, ...assets];
+        console.log(JSON.stringify({ html: html.length, assets: assets.length, missing: files.filter((f) => !fs.existsSync(f)), metadata: fs.readFileSync('/metadata.json', 'utf8') }));`),
+    ) as { html: number; assets: number; missing: string[]; metadata: string };
+    expect(files.html).toBeGreaterThan(0);
+    expect(files.assets).toBeGreaterThan(0);
+    expect(files.missing).toEqual([]);
+    expect(files.metadata).toBe(fs.readFileSync(path.join(repoRoot, 'metadata.json'), 'utf8'));
+  });
+
+  it('carries valid Marketplace labels: every one present, JSON labels parse, screenshots and icon are files of the repository', async () => {
+    const labels = JSON.parse(await ok(docker(['image', 'inspect', '--format', '{{json .Config.Labels}}', report.image]))) as Record<string, string>;
+    expect(checkLabelValues(new Map(Object.entries(labels)), project)).toEqual([]);
+    const screenshots = JSON.parse(labels['com.docker.extension.screenshots']!) as Array<{ url: string }>;
+    expect(screenshots.length).toBeGreaterThan(0);
+  });
+
+  it(`is lean and runs the Node LTS: Node ${nodeMajor}, no shell, no npm, at most 200 MB (its size is recorded)`, async () => {
+    expect(await nodeEval('console.log(process.versions.node)')).toMatch(new RegExp(`^${nodeMajor}\\.`));
+    for (const tool of ['sh', 'npm', 'apt-get']) {
+      const r = await docker(['run', '--rm', '--entrypoint', tool, report.image]);
+      expect(r.code).not.toBe(0);
+    }
+    const size = Number(await ok(docker(['image', 'inspect', '--format', '{{.Size}}', report.image])));
+    expect(size).toBe(report.sizeBytes);
+    fs.mkdirSync(path.join(repoRoot, '.test-results'), { recursive: true });
+    fs.writeFileSync(path.join(repoRoot, '.test-results/extension-image.json'), `${JSON.stringify({ ...report, sizeMb: Math.round(size / 1e5) / 10 }, null, 2)}\n`);
+    console.log(`extension image ${report.image}: ${(size / 1e6).toFixed(1)} MB (linux/amd64, uncompressed), built in ${report.buildSeconds} s on ${report.nodeImage}`);
+    expect(size).toBeLessThanOrEqual(200e6);
+  });
+});

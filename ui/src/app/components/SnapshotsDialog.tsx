@@ -1,0 +1,215 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import CircularProgress from '@mui/material/CircularProgress';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { checkSnapshotName, fileStamp, getEngine, isActive, type Instance, type Snapshot } from '@dockbase/core';
+import { useSnapshots, type SnapshotsState } from '../hooks/useSnapshots';
+import { formatBytes, formatTime } from '../format';
+
+const REASONS: Record<Snapshot['reason'], string | undefined> = { manual: undefined, 'before-restore': 'kept before a restore', 'before-import': 'kept before an import' };
+const BUSY: Record<NonNullable<SnapshotsState['busy']>, string> = {
+  snapshot: 'Taking the snapshot…',
+  restore: 'Restoring…',
+  'delete-snapshot': 'Deleting the snapshot…',
+  clone: 'Cloning…',
+};
+
+function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance: Instance; snapshot: Snapshot; onCancel(): void; onConfirm(): void }) {
+  const titleId = useId();
+  return (
+    <Dialog open onClose={onCancel} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+      <DialogTitle id={titleId}>
+        Restore {instance.name} from “{snapshot.name}”?
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          Everything {instance.name} holds now is replaced by the snapshot of {formatTime(snapshot.createdAt)}: whatever was written since is lost from
+          the instance. Dockbase first keeps the current data in a “before restore” snapshot, which stays until you delete it.
+          {isActive(instance) ? ` ${instance.name} is stopped for the copy and started again.` : ''}
+        </DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button variant="contained" color="warning" onClick={onConfirm}>
+          Restore
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function CloneForm({ snapshot, state, onClose }: { snapshot: Snapshot; state: SnapshotsState; onClose(): void }) {
+  const titleId = useId();
+  const engine = getEngine(snapshot.engine);
+  const [name, setName] = useState(`${snapshot.instanceName}-copy`);
+  const [port, setPort] = useState('');
+  const [password, setPassword] = useState('');
+  useEffect(() => {
+    let live = true;
+    void state.readPassword().then((p) => live && p !== undefined && setPassword((current) => current || p));
+    return () => {
+      live = false;
+    };
+    // Read once when the form opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void state.clone(snapshot, { name, hostPort: Number(port), password, exposeOnNetwork: false }).then((ok) => ok && onClose());
+  };
+  return (
+    <Dialog open onClose={onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+      <Stack component="form" noValidate onSubmit={submit}>
+        <DialogTitle id={titleId}>
+          Clone “{snapshot.name}” of {snapshot.instanceName}
+        </DialogTitle>
+        <DialogContent>
+          <Stack spacing={2} sx={{ pt: 1 }}>
+            <DialogContentText>
+              A new {engine.displayName} {snapshot.tag} instance with a copy of this snapshot’s data. The copied data keeps its users and passwords, so
+              the password is the one of {snapshot.instanceName}.
+            </DialogContentText>
+            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" required />
+            <TextField label="Port" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder={String(engine.containerPort)} required />
+            <TextField label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" required />
+          </Stack>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="contained" disabled={state.busy !== undefined || !name || !port || !password}>
+            Clone
+          </Button>
+        </DialogActions>
+      </Stack>
+    </Dialog>
+  );
+}
+
+function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void }) {
+  const engine = getEngine(snapshot.engine);
+  const labelId = useId();
+  const reason = REASONS[snapshot.reason];
+  return (
+    <ListItem divider aria-labelledby={labelId} sx={{ flexWrap: 'wrap', gap: 1 }}>
+      <Stack sx={{ flex: 1, minWidth: 200 }}>
+        <Stack direction="row" spacing={1} alignItems="center">
+          <Typography id={labelId} variant="body1" sx={{ wordBreak: 'break-all' }}>
+            {snapshot.name}
+          </Typography>
+          {reason && <Chip size="small" label={reason} />}
+        </Stack>
+        <Typography variant="body2" color="text.secondary">
+          {formatTime(snapshot.createdAt)} · {formatBytes(snapshot.sizeBytes)} · {engine.displayName} {snapshot.tag}
+        </Typography>
+      </Stack>
+      <Stack direction="row" spacing={0.5}>
+        <Button size="small" disabled={state.busy !== undefined} onClick={onRestore}>
+          Restore
+        </Button>
+        <Button size="small" disabled={state.busy !== undefined} onClick={onClone}>
+          Clone
+        </Button>
+        <Button size="small" color="error" disabled={state.busy !== undefined} onClick={() => void state.remove(snapshot)}>
+          Delete
+        </Button>
+      </Stack>
+    </ListItem>
+  );
+}
+
+function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
+  const state = useSnapshots(instance);
+  const titleId = useId();
+  const [name, setName] = useState(() => `snapshot ${fileStamp(new Date())}`);
+  const [restoring, setRestoring] = useState<Snapshot | undefined>();
+  const [cloning, setCloning] = useState<Snapshot | undefined>();
+  const nameError = checkSnapshotName(name);
+  const noVolumes = instance.volumes.length === 0;
+  const take = (e: FormEvent) => {
+    e.preventDefault();
+    if (!nameError) void state.take(name).then((ok) => ok && setName(`snapshot ${fileStamp(new Date())}`));
+  };
+  return (
+    <Dialog open onClose={() => (state.busy ? undefined : onClose())} aria-labelledby={titleId} maxWidth="md" fullWidth>
+      <DialogTitle id={titleId}>Snapshots of {instance.name}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2}>
+          <DialogContentText>
+            A snapshot is an exact copy of {instance.name}’s data volumes, kept as Docker volumes on this engine.
+            {isActive(instance) ? ` To make it consistent, ${instance.name} is stopped for the copy (a few seconds) and started again.` : ''}
+          </DialogContentText>
+          {noVolumes ? (
+            <Alert severity="info">{instance.name} keeps no data volume (it was created without “Persist data”), so there is nothing to copy.</Alert>
+          ) : (
+            <Stack component="form" direction="row" spacing={1} alignItems="flex-start" noValidate onSubmit={take}>
+              <TextField
+                label="Snapshot name"
+                size="small"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                error={Boolean(nameError)}
+                helperText={nameError ?? ' '}
+                autoComplete="off"
+                sx={{ flex: 1 }}
+              />
+              <Button type="submit" variant="contained" disabled={Boolean(nameError) || state.busy !== undefined}>
+                Snapshot
+              </Button>
+            </Stack>
+          )}
+          {state.busy && (
+            <Stack direction="row" spacing={1} alignItems="center" role="status">
+              <CircularProgress size={16} aria-hidden />
+              <Typography variant="body2">{BUSY[state.busy]}</Typography>
+            </Stack>
+          )}
+          {state.error && <Alert severity="error">{state.error}</Alert>}
+          {state.snapshots === undefined ? (
+            !state.error && <CircularProgress size={20} aria-label="Loading snapshots" />
+          ) : state.snapshots.length === 0 ? (
+            <Typography color="text.secondary">No snapshots yet.</Typography>
+          ) : (
+            <List aria-label={`Snapshots of ${instance.name}`} disablePadding>
+              {state.snapshots.map((s) => (
+                <SnapshotRow key={s.id} snapshot={s} state={state} onRestore={() => setRestoring(s)} onClone={() => setCloning(s)} />
+              ))}
+            </List>
+          )}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={state.busy !== undefined}>
+          Close
+        </Button>
+      </DialogActions>
+      {restoring && (
+        <RestoreConfirm
+          instance={instance}
+          snapshot={restoring}
+          onCancel={() => setRestoring(undefined)}
+          onConfirm={() => {
+            setRestoring(undefined);
+            void state.restore(restoring);
+          }}
+        />
+      )}
+      {cloning && <CloneForm snapshot={cloning} state={state} onClose={() => setCloning(undefined)} />}
+    </Dialog>
+  );
+}
+
+/** Snapshots of one instance: take, list, restore (after a confirmation), clone, delete. */
+export function SnapshotsDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
+  return instance ? <SnapshotsBody key={instance.id} instance={instance} onClose={onClose} /> : null;
+}
