@@ -7,14 +7,14 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { realDocker } from '../support/dockbase';
 import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
-import { REDIS_TEST_IMAGE, REDIS_TEST_TAG, REGISTRY } from '../support/images';
+import { POSTGRES_TEST_IMAGE, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { withRedis } from '../support/redis';
 
 // Everyday use in Chromium through the standalone host, on REAL servers: PostgreSQL 15 re-created on its
 // kept data (the data's password asked for and checked by psql), edited (port, password, restart policy),
 // and a table of 25+ Redis instances searched, filtered and stopped in bulk, with paused, killed and
 // out-of-memory ones among them.
-const POSTGRES_IMAGE = `${REGISTRY}/dockbase-test/postgres-debian`;
+const POSTGRES_IMAGE = POSTGRES_TEST_IMAGE;
 const POSTGRES_TAG = '15';
 const { docker, dockbase, cleanup } = realDocker();
 const PREFIX = `e2e-ev${process.pid}`;
