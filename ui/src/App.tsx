@@ -4,7 +4,7 @@ import type { Theme } from '@mui/material/styles';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { v1 } from '@docker/extension-api-client-types';
 import { createBackendClient, type BackendClient } from './backend-client/client';
-import { ActivityLog, createDockbase, type Dockbase } from '@dockbase/core';
+import { ActivityLog, createDockbase, type Dockbase, type Instance } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/components/InstancesView';
@@ -21,9 +21,11 @@ export interface AppProps {
   dockbase?: Dockbase;
   /** The backend client; null for none. Default: from `client.extension.vm`. */
   backend?: BackendClient | null;
+  /** The instances, already asked of `dockbase` before the UI loaded (main.tsx). */
+  firstList?: Promise<Instance[]>;
 }
 
-export function App({ client, cli, dockbase, backend }: AppProps) {
+export function App({ client, cli, dockbase, backend, firstList }: AppProps) {
   const core = useMemo(() => dockbase ?? createDockbase(cli ?? new DesktopDockerCli(client)), [dockbase, cli, client]);
   const desktop = useMemo(() => desktopServices(client), [client]);
   const backendClient = useMemo(
@@ -32,7 +34,7 @@ export function App({ client, cli, dockbase, backend }: AppProps) {
     [backend, client],
   );
   // One cache per App, holding what this core and this backend said: another one starts afresh.
-  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: startListing(createQueryClient(), core) }));
+  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: startListing(createQueryClient(), core, core === dockbase ? firstList : undefined) }));
   if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: startListing(createQueryClient(), core) });
   return (
     <QueryClientProvider client={cache.queryClient}>

@@ -90,11 +90,12 @@ export function createQueryClient(): QueryClient {
 }
 
 /**
- * Asks docker for the instances as soon as the cache exists, while React renders its first frame: the
- * list query of useInstances then finds the answer on its way (the same key, the same call).
+ * Asks docker for the instances as soon as the cache exists, while React renders its first frame (or takes
+ * over the answer main.tsx asked for before the UI loaded): the list query of useInstances then finds the
+ * answer on its way (the same key, the same call).
  */
-export function startListing(client: QueryClient, dockbase: Dockbase): QueryClient {
-  void client.prefetchQuery({ queryKey: queryKeys.instances, queryFn: () => dockbase.lifecycle.list() });
+export function startListing(client: QueryClient, dockbase: Dockbase, firstList?: Promise<Instance[]>): QueryClient {
+  void client.prefetchQuery({ queryKey: queryKeys.instances, queryFn: () => firstList ?? dockbase.lifecycle.list() });
   return client;
 }
 
