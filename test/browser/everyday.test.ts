@@ -302,3 +302,15 @@ describe('the table view with 25+ instances', () => {
     expect(session.errors).toEqual([]);
   });
 });
+
+describe('when the standalone host stops', () => {
+  it('names the host, not the engine, and keeps the last list, marked as such', async () => {
+    await row(`${PREFIX}-t-1`).waitFor();
+    await host.close();
+    const banner = page.getByRole('alert').filter({ hasText: 'Dockbase host unreachable' });
+    await banner.waitFor({ timeout: 30_000 });
+    await expect(banner.textContent()).resolves.toMatch(/last one known/);
+    await expect(page.getByText('Docker engine unavailable').count()).resolves.toBe(0);
+    await expect(row(`${PREFIX}-t-1`).isVisible()).resolves.toBe(true);
+  });
+});
