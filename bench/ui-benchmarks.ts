@@ -39,7 +39,7 @@ export async function benchUi(options: { expectInstances: number; runningInstanc
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
-    const session = await openLoggedIn(browser, host);
+    const session = await openLoggedIn(browser, host, { view: null });
     const { page } = session;
     await page.setViewportSize({ width: 1280, height: 900 });
 

@@ -43,9 +43,6 @@ beforeAll(async () => {
   session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
   page = session.page;
   await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.url });
-  // This session reads cards: other runs on the shared engine may add instances, past which the table is the default.
-  await page.evaluate(() => window.localStorage.setItem('dockbase.viewMode', 'cards'));
-  await page.reload();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 

@@ -82,7 +82,7 @@ beforeAll(async () => {
   await cleanup(PREFIX);
   host = await startTestHost();
   browser = await launchChromium();
-  session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
+  session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2, view: null });
   page = session.page;
   await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.url });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
