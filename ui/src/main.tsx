@@ -13,4 +13,23 @@ const firstList = dockbase.lifecycle.list();
 // Nobody may be waiting yet: a failure is reported by the list query that takes this promise over.
 firstList.catch(() => undefined);
 
-void import('./start').then(({ start }) => start(ddClient, dockbase, firstList));
+/** Set while the page reloads because the UI's code did not arrive; cleared once it has. */
+const RELOADED = 'dockbase.reloadedAfterLoadFailure';
+
+import('./start').then(
+  ({ start }) => {
+    sessionStorage.removeItem(RELOADED);
+    start(ddClient, dockbase, firstList);
+  },
+  () => {
+    // A dropped download (browsers drop their connections when the machine's network changes, which docker
+    // does at every container start and stop) would leave a blank page: load it again, once.
+    if (!sessionStorage.getItem(RELOADED)) {
+      sessionStorage.setItem(RELOADED, '1');
+      window.location.reload();
+      return;
+    }
+    const root = document.getElementById('root');
+    if (root) root.textContent = 'Dockbase could not load its code. Reload the page to try again.';
+  },
+);
