@@ -91,7 +91,7 @@ beforeAll(async () => {
 // A failed step leaves a picture of the page behind, for whoever reads the failure.
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && page) {
-    console.log('FAILED', ctx.task.name, await docker('ps', '-a', '--filter', `name=${PREFIX}`, '--format', '{{.Names}} {{.Status}}').catch(String), await page.locator('#dockbase-toasts').textContent().catch(String));
+    console.log('FAILED', ctx.task.name, page.url(), session.consoleErrors.slice(-5));
     await page.screenshot({ path: path.resolve(import.meta.dirname, '../../.test-results', `everyday-failure-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
   }
 });
