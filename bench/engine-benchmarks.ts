@@ -5,7 +5,11 @@ import { createDockbase, type Dockbase } from '@dockbase/core';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../test/support/images';
 import { median, round, timeRuns } from './stats';
 
-export const BENCH_PREFIX = 'dockbase-bench';
+/**
+ * Every container the benchmarks make starts with this, and every one that does is removed by them: on a
+ * shared engine where others may run the benchmarks too, give each run its own (DOCKBASE_BENCH_PREFIX).
+ */
+export const BENCH_PREFIX = process.env.DOCKBASE_BENCH_PREFIX || 'dockbase-bench';
 
 export function countingDocker() {
   const counter = { spawns: 0 };
@@ -74,7 +78,9 @@ export async function benchListRefresh(counts: readonly number[], runs = 15): Pr
         const ids = (await docker(cli, 'ps', '-a', '--quiet', '--filter', 'label=io.dockbase.instance')).split('\n').filter(Boolean);
         naiveCalls += 1;
         for (const id of ids) {
-          await docker(cli, 'inspect', id);
+          // The engine is shared: a container of someone else's may be gone between ps and inspect.
+          const r = await cli.run(['inspect', id]);
+          if (r.code !== 0 && !/No such object/i.test(r.stderr)) throw new Error(`docker inspect failed: ${r.stderr}`);
           naiveCalls += 1;
         }
       });
@@ -119,7 +125,7 @@ export async function benchCreateToReady(runs = 7): Promise<CreateToReadyRow> {
       { engine: 'redis', name, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: port, password: 'bench pw', persistData: true, exposeOnNetwork: false },
       { start: true },
     );
-    await core.readiness.waitUntilReady(created);
+    await core.readiness.waitUntilReady(created, { fresh: true });
     dockbase.push(performance.now() - t0);
     await core.lifecycle.remove(created, { removeData: true });
 
@@ -138,7 +144,7 @@ export async function benchCreateToReady(runs = 7): Promise<CreateToReadyRow> {
 }
 
 /** The hand-written probe: connect, AUTH, PING every 20 ms until PONG. */
-async function waitForRedisPong(port: number, password: string): Promise<void> {
+export async function waitForRedisPong(port: number, password: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (await pingOnce(port, password)) return;
@@ -147,7 +153,7 @@ async function waitForRedisPong(port: number, password: string): Promise<void> {
   throw new Error('redis did not answer');
 }
 
-function pingOnce(port: number, password: string): Promise<boolean> {
+export function pingOnce(port: number, password: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.createConnection({ host: '127.0.0.1', port });
     let data = '';

@@ -17,18 +17,20 @@ export interface UiRow {
   idleSeconds: number;
   idleSpawnsPerMinute: number;
   idleSpawnedCommands: string[];
+  /** When the idle window was (Unix seconds): what else happened on the shared engine meanwhile. */
+  idleWindow: { from: number; until: number };
   loadSpawns: number;
   stopToUiMs: number[];
   stopToUiMedianMs: number;
 }
 
-/** A docker wrapper that appends each subcommand to a file, then runs the real docker. */
+/** A docker wrapper that appends each subcommand and its first argument (exec: the container) to a file, then runs the real docker. */
 function countingWrapper(dir: string): { binary: string; spawns(): string[] } {
   const log = path.join(dir, 'spawns.log');
   const binary = path.join(dir, 'docker');
   const real = ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) => fs.existsSync(p)) ?? 'docker';
   fs.writeFileSync(log, '');
-  fs.writeFileSync(binary, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(binary, `#!/bin/sh\nprintf '%s %s\\n' "$1" "$2" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
   return { binary, spawns: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
@@ -61,8 +63,10 @@ export async function benchUi(options: { expectInstances: number; runningInstanc
     // Idle: after the load settles, nothing changes on the engine for `idleSeconds`.
     await page.waitForTimeout(3000);
     const loadSpawns = counter.spawns().length;
+    const idleFrom = Date.now() / 1000;
     await page.waitForTimeout(options.idleSeconds * 1000);
     const idle = counter.spawns().slice(loadSpawns);
+    const idleWindow = { from: idleFrom, until: Date.now() / 1000 };
 
     // An outside `docker stop`: time from the command's return to the instance's row saying so.
     const card = page.locator(`tr[data-instance="${options.runningInstance}"]`);
@@ -81,6 +85,7 @@ export async function benchUi(options: { expectInstances: number; runningInstanc
       idleSeconds: options.idleSeconds,
       idleSpawnsPerMinute: round((idle.length * 60) / options.idleSeconds, 2),
       idleSpawnedCommands: idle,
+      idleWindow,
       loadSpawns,
       stopToUiMs,
       stopToUiMedianMs: round(median(stopToUiMs)),

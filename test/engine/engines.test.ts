@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standinImage } from '../support/images';
-import { realDocker, testPort, type EngineId } from '../support/dockbase';
+import { displayStatus, realDocker, testPort, type EngineId } from '../support/dockbase';
 
 // The create arguments of the engines Debian ships no server for (MySQL, MongoDB), on the real engine:
 // secret, data mounts, port, healthcheck. The images are Dockbase's stand-ins (they check the admin secret
@@ -21,14 +21,16 @@ describe.each(cases)('$engine $tag', ({ engine, tag, secretEnv, mounts }) => {
   const name = `${prefix}-${engine}-${tag.replace('.', '')}`;
   const password = 'a "quoted" $secret with spaces';
 
-  it('starts with its secret, mounts and port, becomes healthy, and is deleted with its data', async () => {
+  it('starts with its secret, mounts and port, answers its probe, and is deleted with its data', async () => {
     const port = testPort(5 + cases.findIndex((c) => c.engine === engine && c.tag === tag));
     let instance = await dockbase.creation.create(
       { engine, name, tag, image: standinImage(engine), hostPort: port, password, persistData: true, exposeOnNetwork: false },
       { start: true },
     );
-    instance = await dockbase.readiness.waitUntilHealthy(instance);
-    expect(instance).toMatchObject({ engine, tag, hostPort: port, status: 'running', health: 'healthy' });
+    await dockbase.readiness.waitUntilReady(instance, { fresh: true });
+    instance = await dockbase.lifecycle.get(instance.id);
+    expect(instance).toMatchObject({ engine, tag, hostPort: port, status: 'running' });
+    expect(displayStatus(instance, { serverAnswered: true })).toBe('healthy');
 
     const c = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
     const env: string[] = c.Config.Env;

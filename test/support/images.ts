@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+
 /**
  * What scripts/test-env.sh puts in the local registry (scripts/test-images/images.txt lists them, and
  * scripts/test-images/README.md says which contract of the official image each honours).
@@ -15,7 +17,9 @@ export const REAL_SERVERS = [
 ] as const;
 
 export const POSTGRES_TEST_IMAGE = `${REGISTRY}/dockbase-test/postgres-debian`;
+export const POSTGRES_TEST_TAG = '17';
 export const MARIADB_TEST_IMAGE = `${REGISTRY}/dockbase-test/mariadb-debian`;
+export const MARIADB_TEST_TAG = '11.8';
 
 /** A real Redis server built from Debian's redis-server (not the official image). */
 export const REDIS_TEST_IMAGE = `${REGISTRY}/dockbase-test/redis-debian`;
@@ -23,3 +27,14 @@ export const REDIS_TEST_TAG = '7.0';
 
 /** Stand-ins where Debian has no server: check the admin secret like the official image, then listen. */
 export const standinImage = (engine: 'mysql' | 'mongo') => `${REGISTRY}/dockbase-test/standin-${engine}`;
+
+/** Whether the local registry holds `repository:tag` (for images the environment may not have yet). */
+export function inRegistry(repository: string, tag: string): boolean {
+  const path = repository.startsWith(`${REGISTRY}/`) ? repository.slice(REGISTRY.length + 1) : repository;
+  try {
+    execFileSync('curl', ['-fs', '-o', '/dev/null', '--max-time', '3', '-H', 'Accept: application/vnd.docker.distribution.manifest.v2+json', `http://${REGISTRY}/v2/${path}/manifests/${tag}`], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,15 +5,15 @@
  * core (createDockbase) runs unchanged on top of it.
  *
  * Test hooks: `stopEngine`/`startEngine`, `failNext` and `holdNext` (for `run` commands), `holdNextPull`
- * and `missingImages` (for pulls), `count`, `setHealth`, `setExited`, `log`, `addForeignContainer`,
- * `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
+ * and `missingImages` (for pulls), `count`, `setHealth`, `setServerReady`, `setExited`, `pause`/`unpause`,
+ * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
 import { BRIDGE_FAILURE_PREFIX, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
 import { ENGINES, getEngine, LABEL, type EngineId } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 
-type State = 'created' | 'running' | 'exited' | 'paused';
+type State = 'created' | 'running' | 'paused' | 'exited';
 type Health = 'none' | 'starting' | 'healthy' | 'unhealthy';
 
 export interface FakeContainer {
@@ -27,6 +27,11 @@ export interface FakeContainer {
   state: State;
   health: Health;
   hasHealthcheck: boolean;
+  /**
+   * Whether the server inside answers its engine's probe (`docker exec … sh -c <probe>`). A container
+   * that starts with docker's health "starting" holds a server still warming up, until `setServerReady`.
+   */
+  serverReady: boolean;
   exitCode: number;
   createdAt: Date;
   publish: { bind: string; hostPort: number; containerPort: number } | undefined;
@@ -267,6 +272,24 @@ export class FakeDocker implements DockerCli {
     this.emit(c, `health_status: ${health}`);
   }
 
+  /** The server inside a running container finishes starting (or stops answering): its probe passes (fails). */
+  setServerReady(name: string, ready = true): void {
+    this.byName(name).serverReady = ready;
+  }
+
+  /** `docker pause` from outside: the container is frozen. */
+  pause(name: string): void {
+    const c = this.byName(name);
+    c.state = 'paused';
+    this.emit(c, 'pause');
+  }
+
+  unpause(name: string): void {
+    const c = this.byName(name);
+    c.state = 'running';
+    this.emit(c, 'unpause');
+  }
+
   /** The container's process ends by itself (a crash when the code is not 0). */
   setExited(name: string, exitCode: number): void {
     const c = this.byName(name);
@@ -274,13 +297,6 @@ export class FakeDocker implements DockerCli {
     c.exitCode = exitCode;
     c.health = 'none';
     this.emit(c, 'die');
-  }
-
-  /** `docker pause` from outside. */
-  setPaused(name: string): void {
-    const c = this.byName(name);
-    c.state = 'paused';
-    this.emit(c, 'pause');
   }
 
   /** `docker kill` from outside (exit 137), or the kernel's OOM killer with `oom`. */
@@ -457,7 +473,7 @@ export class FakeDocker implements DockerCli {
         });
       case 'rm':
         return this.eachContainer(args.slice(1).filter((a) => !a.startsWith('--')), (c) => {
-          if (c.state === 'running') this.emit(c, 'kill', 'die');
+          if (c.state === 'running' || c.state === 'paused') this.emit(c, 'kill', 'die');
           this.containers.delete(c.id);
           this.emit(c, 'destroy');
           for (const f of this.logFollowers) {
@@ -470,7 +486,13 @@ export class FakeDocker implements DockerCli {
       case 'logs':
         return this.withContainer(args[args.length - 1], (c) => ok(c.logs.slice(-this.tail(args)).map((l) => `${l}\n`).join('')));
       case 'exec':
-        return this.withContainer(args[1], (c) => (c.state === 'running' ? this.exec(c, args[4] ?? '') : fail(`Error response from daemon: container ${c.id} is not running`, 1)));
+        return this.withContainer(args[1], (c) => {
+          if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is paused, unpause the container before exec`, 1);
+          if (c.state !== 'running') return fail(`Error response from daemon: container ${c.id} is not running`, 1);
+          // An engine's readiness probe answers as the server does; the credential scripts are played by exec().
+          if (this.isProbe(c, args)) return c.serverReady ? ok() : { stdout: '', stderr: '', code: 1 };
+          return this.exec(c, args[4] ?? '');
+        });
       default:
         return fail(`docker: unknown command: docker ${args.join(' ')}`, 125);
     }
@@ -653,6 +675,7 @@ export class FakeDocker implements DockerCli {
       state: 'created',
       health: 'none',
       hasHealthcheck: false,
+      serverReady: false,
       exitCode: 0,
       createdAt: new Date(),
       publish: undefined,
@@ -669,7 +692,7 @@ export class FakeDocker implements DockerCli {
   }
 
   private create(args: readonly string[]): RunResult {
-    const valued = ['--name', '--pull', '--label', '--env', '--publish', '--mount', '--restart', '--memory', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--stop-timeout'];
+    const valued = ['--name', '--pull', '--label', '--env', '--publish', '--mount', '--restart', '--memory', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
     const { flags, rest } = parseFlags(args, valued);
     const [image = '', ...cmd] = rest;
     const name = flags.get('--name')?.[0] ?? `container-${hex(6)}`;
@@ -728,6 +751,7 @@ export class FakeDocker implements DockerCli {
     c.oomKilled = false;
     this.initialiseData(c);
     c.health = c.hasHealthcheck ? this.healthOnStart : 'none';
+    c.serverReady = c.health !== 'starting';
     this.emit(c, 'start');
     if (c.health === 'healthy') this.emit(c, 'health_status: healthy');
     return ok(`${c.id}\n`);
@@ -765,6 +789,14 @@ export class FakeDocker implements DockerCli {
   }
 
   /** `docker exec <c> sh -c <script>`: the health probe, and the engines' credential scripts. */
+  /** Whether an exec is the engine's readiness probe (probeArgs) rather than a credential script. */
+  private isProbe(c: FakeContainer, args: readonly string[]): boolean {
+    const engineId = this.engineOf(c);
+    if (!engineId) return true;
+    const engine = getEngine(engineId);
+    return args[4] === engine.healthcheck(engine.containerPort).command;
+  }
+
   private exec(c: FakeContainer, script: string): RunResult {
     const engineId = this.engineOf(c);
     if (!engineId) return ok();

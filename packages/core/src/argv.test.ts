@@ -37,9 +37,9 @@ describe('createContainerArgs', () => {
         'volume-label=io.dockbase.tag=8.2,volume-label=io.dockbase.name=cache,volume-label=io.dockbase.mount=/data,volume-label=io.dockbase.schema=1,' +
         'volume-label=io.dockbase.instance=a1b2c3d4e5f6',
       '--health-cmd', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
-      '--health-interval', '2s',
-      '--health-timeout', '5s',
-      '--health-retries', '5',
+      '--health-interval', '30s',
+      '--health-timeout', '10s',
+      '--health-retries', '1',
       '--health-start-period', '10s',
       '--stop-timeout', '10',
       'redis:8.2',
@@ -60,6 +60,22 @@ describe('createContainerArgs', () => {
     const reused = createContainerArgs({ ...redisPlan, dataId: '0000000000aa' });
     expect(reused).toContain('io.dockbase.data=0000000000aa');
     expect(reused.find((a) => a.startsWith('type=volume'))).toMatch(/volume-label=io\.dockbase\.instance=0000000000aa$/);
+  });
+
+  it('probes every second while starting only where the engine has --health-start-interval (API 1.44+)', () => {
+    const modern = createContainerArgs(redisPlan, { capabilities: { apiVersion: '1.47', healthStartInterval: true } });
+    const health = modern.slice(modern.indexOf('--health-cmd'), modern.indexOf('--stop-timeout'));
+    expect(health).toEqual([
+      '--health-cmd', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
+      '--health-interval', '30s',
+      '--health-timeout', '10s',
+      '--health-retries', '1',
+      '--health-start-period', '10s',
+      '--health-start-interval', '1s',
+    ]);
+    const old = createContainerArgs(redisPlan, { capabilities: { apiVersion: '1.41', healthStartInterval: false } });
+    expect(old).not.toContain('--health-start-interval');
+    expect(old).toEqual(createContainerArgs(redisPlan));
   });
 
   it('creates and starts in one call when asked to start', () => {

@@ -22,6 +22,7 @@ import {
   type CommandShape,
 } from './command-shape';
 import { ENGINES, getEngine, isEngineId, secretEnvNames, type Accounts, type DataMount, type EngineId } from './engines';
+import { BASELINE_CAPABILITIES, healthArgs, healthSettings, type EngineCapabilities } from './health';
 import { imageRef, volumeName, type InstanceSpec } from './instance';
 import { LABEL, containerLabels, volumeLabels } from './labels';
 import { splitImageRef, type RestartPolicy } from './parse';
@@ -121,15 +122,17 @@ export interface CreateArgsOptions {
    * environment (createContainerEnv), so it is in no argv. Only for a DockerCli that `passesEnv`.
    */
   secretEnv?: boolean;
+  /** What the engine supports: its healthcheck's timing depends on it (the baseline by default). */
+  capabilities?: EngineCapabilities;
 }
 
 /**
  * `docker create` (or, with `start`, `docker run --detach`: one CLI call instead of two) with everything
- * the instance needs. Named volumes that do not exist yet are created by the mount itself, labelled.
+ * the instance needs. Named volumes that do not exist yet are created by the mount itself, labelled. The
+ * healthcheck's timing depends on what the engine supports (`capabilities`, the baseline by default).
  */
 export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions = {}): string[] {
   const engine = getEngine(plan.engine);
-  const health = engine.healthcheck(engine.containerPort);
   const secret = options.secretEnv ? secretEnvNames(engine) : [];
   const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
   for (const [k, v] of Object.entries(containerLabels(specOf(plan)))) args.push('--label', `${k}=${v}`);
@@ -143,14 +146,8 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
     const labels = Object.entries(volumeLabels(v.mount, owner));
     args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
-  args.push(
-    '--health-cmd', health.command,
-    '--health-interval', `${health.intervalSeconds}s`,
-    '--health-timeout', `${health.timeoutSeconds}s`,
-    '--health-retries', String(health.retries),
-    '--health-start-period', `${health.startPeriodSeconds}s`,
-    '--stop-timeout', String(engine.stopTimeoutSeconds),
-  );
+  args.push(...healthArgs(healthSettings(engine, options.capabilities ?? BASELINE_CAPABILITIES)));
+  args.push('--stop-timeout', String(engine.stopTimeoutSeconds));
   args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
   return args;
 }
@@ -174,7 +171,7 @@ export function createContainerEnv(plan: CreatePlan): Record<string, string> {
 /** The options `docker create`/`run --detach` takes from Dockbase, each with one value. */
 const CREATE_OPTIONS = new Set([
   '--pull', '--name', '--label', '--env', '--publish', '--restart', '--memory', '--mount',
-  '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--stop-timeout',
+  '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout',
 ]);
 
 /**
@@ -259,7 +256,9 @@ function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, Cre
     ...(restartPolicy ? { restartPolicy } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
   };
-  return [plan, { start, secretEnv: envs.some((e) => !e.includes('=')) }];
+  // The start interval is there exactly when the engine has it (the rebuild then compares every value).
+  const capabilities: EngineCapabilities = argv.includes('--health-start-interval') ? { apiVersion: '1.44', healthStartInterval: true } : BASELINE_CAPABILITIES;
+  return [plan, { start, secretEnv: envs.some((e) => !e.includes('=')), capabilities }];
 }
 
 function describeOption(option: string): string {
@@ -300,9 +299,9 @@ export function eventsArgs(): string[] {
   return args;
 }
 
-/** The health and death of one container, as JSON lines, until cancelled (waiting for it to be healthy). */
+/** The health, death and removal of one container, as JSON lines, until cancelled (waiting for it to be healthy). */
 export function healthEventsArgs(containerId: string): string[] {
-  return ['events', '--filter', 'type=container', '--filter', `container=${containerId}`, '--filter', 'event=health_status', '--filter', 'event=die', '--format', JSON_FORMAT];
+  return ['events', '--filter', 'type=container', '--filter', `container=${containerId}`, '--filter', 'event=health_status', '--filter', 'event=die', '--filter', 'event=destroy', '--format', JSON_FORMAT];
 }
 
 /** Events that change what the list shows (exec events from healthchecks are left out). */

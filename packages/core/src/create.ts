@@ -19,6 +19,7 @@ import {
   type CreatePlan,
   type VolumePlan,
 } from './argv';
+import type { EngineFacts } from './engine-facts';
 import { getEngine, type EngineDefinition } from './engines';
 import { hostBaseName, isAbsoluteHostPath } from './dump-files';
 import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, stderrExcerpt, throwIfAborted } from './errors';
@@ -67,7 +68,10 @@ export function seedRefusal(engine: EngineDefinition, files: readonly string[]):
 export type CreatedInstance = Instance & { reusedData?: KeptData };
 
 export class InstanceCreation {
-  constructor(private readonly docker: DockerRunner) {}
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly engineFacts: EngineFacts,
+  ) {}
 
   /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
   async usage(): Promise<EngineUsage> {
@@ -107,11 +111,13 @@ export class InstanceCreation {
       ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
       : [];
 
-    // Everything the checks need, read at once: names and ports in use, the image, existing volumes.
-    const [usage, hasImage, existing] = await Promise.all([
+    // Everything the checks need, read at once: names and ports in use, the image, existing volumes, and
+    // what the engine supports (read once per core instance, then known).
+    const [usage, hasImage, existing, capabilities] = await Promise.all([
       this.usage(),
       this.docker.tryRun(imageExistsArgs(ref), options.signal).then((r) => r.code === 0),
       this.existingVolumes(volumes.map((v) => v.name)),
+      this.engineFacts.capabilities(),
     ]);
     const conflicts = usageConflicts(input, usage);
     if (conflicts.name) throw new DockbaseError('name-in-use', conflicts.name, 'name');
@@ -162,7 +168,7 @@ export class InstanceCreation {
     const secretEnv = this.docker.cli.passesEnv === true;
     // With seed files: create, copy them in, then start (a run would start the init before they are there).
     const r = await this.docker.tryRun(
-      createContainerArgs(plan, { start: started && seeds.length === 0, secretEnv }),
+      createContainerArgs(plan, { start: started && seeds.length === 0, secretEnv, capabilities }),
       undefined,
       secretEnv ? createContainerEnv(plan) : undefined,
     );

@@ -8,6 +8,8 @@ import { InstanceCreation } from './create';
 import { Credentials } from './credentials';
 import { InstanceEditing } from './edit';
 import { KeptDataCatalog } from './kept-data';
+import { EngineFacts } from './engine-facts';
+import type { EngineCapabilities } from './health';
 import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
@@ -36,12 +38,15 @@ export interface Dockbase {
   readonly backups: Backups;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
+  /** What the engine supports (its API version), read once by one `docker version`. */
+  capabilities(): Promise<EngineCapabilities>;
 }
 
 export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
-  const creation = new InstanceCreation(docker);
+  const engineFacts = new EngineFacts(docker);
+  const creation = new InstanceCreation(docker, engineFacts);
   const readiness = new Readiness(docker, lifecycle);
   const credentials = new Credentials(docker, readiness);
   const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
@@ -50,11 +55,12 @@ export function createDockbase(cli: DockerCli): Dockbase {
     creation,
     readiness,
     credentials,
-    editing: new InstanceEditing(docker, lifecycle, readiness, credentials, () => creation.usage()),
+    editing: new InstanceEditing(docker, lifecycle, readiness, credentials, () => creation.usage(), () => engineFacts.capabilities()),
     keptData: new KeptDataCatalog(docker),
     resources: new ResourceUsage(docker),
     snapshots,
     backups: new Backups(docker, snapshots),
     pull: (ref, options) => pullImage(docker, ref, options),
+    capabilities: () => engineFacts.capabilities(),
   };
 }

@@ -62,6 +62,8 @@ describe('editing an instance', () => {
       'ps --all',
       'stop --time',
       'rename old',
+      // The new container's healthcheck is chosen by what this engine supports, as create does.
+      'version --format',
       'run --detach',
       'ps --all',
       'rm --force',

@@ -7,6 +7,7 @@
 import {
   containerIdsOfInstanceArgs,
   createContainerArgs,
+  createContainerEnv,
   inspectContainerArgs,
   removeContainerArgs,
   renameArgs,
@@ -17,6 +18,7 @@ import {
 } from './argv';
 import type { Credentials, PasswordCheck } from './credentials';
 import { getEngine } from './engines';
+import { BASELINE_CAPABILITIES, type EngineCapabilities } from './health';
 import { DockbaseError, InvalidInputError, cancelled, isStartFailure, startError, commandFailed } from './errors';
 import { isActive, newInstanceId, type Instance } from './instance';
 import type { InstanceLifecycle } from './lifecycle';
@@ -135,6 +137,8 @@ export class InstanceEditing {
     private readonly credentials: Credentials,
     /** Names and ports in use on the engine (InstanceCreation.usage). */
     private readonly usage: () => Promise<EngineUsage>,
+    /** What the engine supports (its healthcheck options), as create uses it. */
+    private readonly capabilities: () => Promise<EngineCapabilities> = async () => BASELINE_CAPABILITIES,
   ) {}
 
   /** The instance's current settings, for the edit form (one `docker inspect`). */
@@ -221,9 +225,11 @@ export class InstanceEditing {
     let applied = false;
     try {
       if (options.signal?.aborted) throw cancelled();
-      // 2. The new container, on the same volumes.
+      // 2. The new container, on the same volumes; the password through the CLI's environment where it can.
       step(start ? 'starting' : 'replacing');
-      const r = await this.docker.tryRun(createContainerArgs(plan, { start }));
+      const secretEnv = this.docker.cli.passesEnv === true;
+      const capabilities = await this.capabilities();
+      const r = await this.docker.tryRun(createContainerArgs(plan, { start, secretEnv, capabilities }), undefined, secretEnv ? createContainerEnv(plan) : undefined);
       newId = r.stdout.trim().split('\n').pop() || undefined;
       if (r.code !== 0) {
         newId ??= await this.newContainerId(instance);

@@ -16,6 +16,8 @@ export * from './ownership';
 export * from './lifecycle';
 export * from './create';
 export * from './readiness';
+export * from './health';
+export * from './engine-facts';
 export * from './activity';
 export * from './list-view';
 export * from './failure';

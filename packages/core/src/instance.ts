@@ -60,16 +60,25 @@ export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'un
 /** Exit codes of a clean stop: 0, or 143 (SIGTERM, which `docker stop` sends, not handled by the process). */
 const CLEAN_EXIT = [0, 143];
 
-export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>): DisplayStatus {
+/**
+ * What the status chip shows, from docker's state and, while docker still says "health: starting", from
+ * Dockbase's own readiness probe of this run of the container (`serverAnswered`). Docker probes every 30 s,
+ * and on engines without a start interval its first probe comes 30 s after the start: until then the
+ * readiness probe's answer shows the instance healthy. Docker's own verdict always wins once it has one
+ * (healthy or unhealthy), and so does every state that is not running. A run that ended says how
+ * (`failure`, read from docker's record of it: killed, out of memory, crashed, could not start).
+ */
+export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>, readiness: { serverAnswered?: boolean } = {}): DisplayStatus {
   switch (i.status) {
     case 'running':
-      if (i.health === 'starting') return 'starting';
+      if (i.health === 'starting') return readiness.serverAnswered ? 'healthy' : 'starting';
       if (i.health === 'healthy') return 'healthy';
       if (i.health === 'unhealthy') return 'unhealthy';
       return 'running';
     case 'restarting':
       return 'starting';
     case 'paused':
+      // Frozen: it serves nothing, whatever its health said before.
       return 'paused';
     case 'exited':
       if (i.failure?.kind === 'out-of-memory') return 'out-of-memory';
@@ -96,6 +105,15 @@ export function mayHaveFailed(i: Pick<Instance, 'status' | 'exitCode'>): boolean
   if (i.status === 'dead') return true;
   if (i.status === 'exited') return i.exitCode === undefined || !CLEAN_EXIT.includes(i.exitCode);
   return false;
+}
+
+/**
+ * Whether Dockbase should probe the server itself: it runs and docker has no verdict yet (it was just
+ * created, started or restarted, here or outside, or the page was reloaded meanwhile). The probe is
+ * bounded and ends at its first answer; docker's verdict then takes over.
+ */
+export function awaitsReadiness(i: Pick<Instance, 'status' | 'health'>): boolean {
+  return i.status === 'running' && i.health === 'starting';
 }
 
 export function isActive(i: Pick<Instance, 'status'>): boolean {

@@ -385,3 +385,20 @@ export function parseVolumeSizes(stdout: string): Map<string, number> {
   }
   return sizes;
 }
+
+/** The API versions in `docker version --format '{{json .}}'`: the CLI's (as negotiated) and the daemon's. */
+export function parseVersion(stdout: string): { clientApi?: string; serverApi?: string } | undefined {
+  const [v] = (() => {
+    try {
+      return parseJsonLines(stdout);
+    } catch {
+      return [];
+    }
+  })();
+  if (!v) return undefined;
+  const client = (v.Client ?? {}) as Json;
+  const server = (v.Server ?? {}) as Json;
+  const clientApi = str(client.ApiVersion);
+  const serverApi = str(server.ApiVersion);
+  return { ...(clientApi ? { clientApi } : {}), ...(serverApi ? { serverApi } : {}) };
+}

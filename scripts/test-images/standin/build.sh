@@ -29,6 +29,10 @@ SCRIPT
 for tool in mysqladmin mongosh; do
   printf '#!/bin/sh\nexec nc -w 1 127.0.0.1 %s </dev/null >/dev/null 2>&1\n' "$port" >"$root/usr/local/bin/$tool"
 done
+# MongoDB's steady probe is a bash script sending a wire-level hello: the stand-in's "bash" answers the same way.
+if [ "$engine" = mongo ]; then
+  printf '#!/bin/sh\nexec nc -w 1 127.0.0.1 %s </dev/null >/dev/null 2>&1\n' "$port" >"$root/usr/local/bin/bash"
+fi
 chmod 755 "$root"/usr/local/bin/*
 echo "Dockbase stand-in for $engine" >"$root/www/index.html"
 chmod 755 "$root"

@@ -105,7 +105,7 @@ describe('states docker knows', () => {
   it('shows a paused instance as Paused, with Unpause', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache' });
-    docker.setPaused('cache');
+    docker.pause('cache');
     const { user } = renderApp({ docker });
     const card = await findInstance('cache');
     expect(within(card).getByText('Paused')).toBeInTheDocument();

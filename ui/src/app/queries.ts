@@ -5,7 +5,9 @@
  *
  * The tab must cost nothing while it sits idle: nothing polls and nothing refetches on window focus or
  * reconnect. The instance list is kept current by docker's event stream (`useInstances` invalidates the
- * list query on each burst of events) and by the actions, which invalidate what they changed.
+ * list query on each burst of events) and by the actions, which invalidate what they changed. The one
+ * docker call that is not an answer to a change is the readiness probe (`useServerAnswered`), and it too
+ * runs only after a change: while a container that just started has no verdict from docker yet.
  *
  * One error policy per kind of failure:
  *
@@ -62,6 +64,8 @@ export const queryKeys = {
   lastLogLines: (containerId: string, statusText: string, lines: number) => ['last-log-lines', containerId, statusText, lines] as const,
   /** Names being created right now: the list hides their half-made rows until the create is over. */
   creating: ['creating'] as const,
+  /** Whether the server of this run of a container answered Dockbase's readiness probe. */
+  readiness: (containerId: string) => ['readiness', containerId] as const,
 };
 
 /** Waits between retries of what is down (the engine, the bridge, the backend); the last one repeats. */
@@ -111,6 +115,19 @@ export async function relistInstances(client: QueryClient): Promise<void> {
 /** The data kept by deleted instances changed (a delete, a create on kept data, a kept-data delete). */
 export function invalidateKeptData(client: QueryClient): Promise<void> {
   return client.invalidateQueries({ queryKey: queryKeys.keptData });
+}
+
+/**
+ * A container started (here, outside, or by a restart): the answer its previous run gave the readiness
+ * probe says nothing about this run. A probe still running is started over.
+ */
+export function forgetReadiness(client: QueryClient, containerId: string): Promise<void> {
+  return client.resetQueries({ queryKey: queryKeys.readiness(containerId), exact: true });
+}
+
+/** The event stream was down: any container may have started meanwhile, unseen. */
+export function forgetAllReadiness(client: QueryClient): Promise<void> {
+  return client.resetQueries({ queryKey: ['readiness'] });
 }
 
 /**

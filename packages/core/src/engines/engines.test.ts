@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES, getEngine, isEngineId, secretEnvNames } from './index';
+import { MONGO_HELLO_OP_MSG } from './mongo';
 import { REDIS_START_SCRIPT } from './redis';
 
 const HOSTILE = `p@ss w"o'rd/$HOME\\:?#[]%ü🔑`;
@@ -22,11 +23,13 @@ describe('engine catalog', () => {
     expect(e.stopTimeoutSeconds).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: its healthcheck probes over TCP (MariaDB: its bundled script)', (id, e) => {
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: its healthcheck asks the server for an answer over TCP (MariaDB: its bundled script)', (id, e) => {
     const command = e.healthcheck(e.containerPort).command;
     if (id === 'mariadb') expect(command).toBe('healthcheck.sh --connect --innodb_initialized');
-    else if (id === 'mongo') expect(command).toContain('--host "$(hostname -i)" --port 27017');
+    else if (id === 'mongo') expect(command).toContain('/dev/tcp/${h%% *}/27017');
     else expect(command).toContain('127.0.0.1');
+    // Light enough to run every 30 s for as long as the instance runs: no interpreter of its own.
+    expect(command).not.toMatch(/mongosh|mongo --|node|python/);
   });
 
   it.each(ENGINES.map((e) => [e.id, e] as const))('%s: the connection URI carries the exact password, percent-encoded', (_id, e) => {
@@ -92,6 +95,44 @@ describe('MongoDB', () => {
   });
   it('authenticates against the admin database in its URI', () => {
     expect(mongo.connectionUri({ host: '127.0.0.1', port: 27017, user: 'root', password: 'pw' })).toBe('mongodb://root:pw@127.0.0.1:27017/?authSource=admin');
+  });
+});
+
+describe('MongoDB’s probe', () => {
+  it('sends one wire-level hello to the container’s own address with bash, and checks the reply’s header', () => {
+    const command = getEngine('mongo').healthcheck(27017).command;
+    expect(command).toMatch(/^exec bash -c '[^']*'$/);
+    expect(command).toContain('h=$(hostname -i)');
+    expect(command).toContain('timeout 5 od -An -tx1 -N16 <&3');
+    // responseTo = our request id 1, opCode = OP_MSG (2013)
+    expect(command).toContain('[ "${r:16:16}" = 01000000dd070000 ]');
+  });
+
+  it('encodes OP_MSG {hello: 1, $db: "admin"} byte for byte', () => {
+    const escapes = MONGO_HELLO_OP_MSG.replace(/\\\$/g, '$');
+    const bytes: number[] = [];
+    for (let i = 0; i < escapes.length; ) {
+      if (escapes.startsWith('\\x', i)) {
+        bytes.push(parseInt(escapes.slice(i + 2, i + 4), 16));
+        i += 4;
+      } else if (escapes.startsWith('\\0', i)) {
+        bytes.push(0);
+        i += 2;
+      } else {
+        bytes.push(escapes.charCodeAt(i));
+        i += 1;
+      }
+    }
+    const buf = Uint8Array.from(bytes);
+    const view = new DataView(buf.buffer);
+    expect(buf.length).toBe(52);
+    expect([view.getInt32(0, true), view.getInt32(4, true), view.getInt32(8, true), view.getInt32(12, true)]).toEqual([52, 1, 0, 2013]);
+    expect(view.getUint32(16, true)).toBe(0);
+    expect(buf[20]).toBe(0);
+    expect(view.getInt32(21, true)).toBe(31);
+    const doc = new TextDecoder().decode(buf.slice(25, 51));
+    expect(doc).toBe('\x10hello\0\x01\0\0\0\x02$db\0\x06\0\0\0admin\0');
+    expect(buf[51]).toBe(0);
   });
 });
 

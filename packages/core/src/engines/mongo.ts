@@ -45,9 +45,9 @@ export const mongo: EngineDefinition = {
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MONGO_INITDB_ROOT_PASSWORD'),
   // The init server listens on 127.0.0.1 only, the real one on every interface: probing the container's
-  // own address passes only once initialisation is over.
-  healthcheck: (port) =>
-    healthcheck(`mongosh --quiet --host "$(hostname -i)" --port ${port} --eval 'quit(db.adminCommand("ping").ok ? 0 : 2)'`, 60),
+  // own address passes only once initialisation is over. No mongosh: it is a Node program, and running it
+  // every 30 s keeps an idle server busy. bash (the official image is Ubuntu's) sends a wire-level `hello`.
+  healthcheck: (port) => healthcheck(mongoHelloProbe(port), 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
   passwordInData: true,
@@ -75,3 +75,30 @@ export const mongo: EngineDefinition = {
     snapshotMethod: 'stop',
   },
 };
+
+/**
+ * The MongoDB wire protocol's `hello` (allowed before authentication) as one OP_MSG: a 16-byte header
+ * (length 52, request id 1, response to 0, opCode 2013), flags 0, a section of kind 0 holding the BSON
+ * document {hello: 1, $db: "admin"}. Written as printf escapes; no byte needs a single quote.
+ */
+export const MONGO_HELLO_OP_MSG =
+  '\\x34\\0\\0\\0' + '\\x01\\0\\0\\0' + '\\0\\0\\0\\0' + '\\xdd\\x07\\0\\0' + // header
+  '\\0\\0\\0\\0' + '\\0' + // flagBits, section kind 0
+  '\\x1f\\0\\0\\0' + '\\x10hello\\0\\x01\\0\\0\\0' + '\\x02\\$db\\0\\x06\\0\\0\\0admin\\0' + '\\0'; // {hello: 1, $db: "admin"}
+
+/**
+ * Passes when the server at the container's own address answers `hello` with an OP_MSG (opCode 2013) that
+ * responds to it (responseTo 1): the server's application layer is alive, not just its listen backlog.
+ * bash's /dev/tcp connects, coreutils' `od` reads the 16-byte reply header within 5 s.
+ */
+export function mongoHelloProbe(port: number): string {
+  const script = [
+    'h=$(hostname -i)',
+    `exec 3<>/dev/tcp/\${h%% *}/${port}`,
+    `printf "${MONGO_HELLO_OP_MSG}" >&3`,
+    'r=$(timeout 5 od -An -tx1 -N16 <&3)',
+    'r=${r//[[:space:]]/}',
+    '[ "${r:16:16}" = 01000000dd070000 ]',
+  ].join(' && ');
+  return `exec bash -c '${script}'`;
+}

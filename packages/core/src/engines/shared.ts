@@ -73,7 +73,7 @@ export function envValue(env: readonly string[], key: string): string | undefine
   return entry === undefined ? undefined : entry.slice(prefix.length);
 }
 
-/** Health probes run often: every 2 s, counted as failures only after the start period. */
+/** An engine's probe; how often docker runs it is decided for every engine alike (health.ts). */
 export function healthcheck(command: string, startPeriodSeconds: number): Healthcheck {
-  return { command, intervalSeconds: 2, timeoutSeconds: 5, retries: 5, startPeriodSeconds };
+  return { command, startPeriodSeconds };
 }

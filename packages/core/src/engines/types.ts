@@ -11,11 +11,14 @@ export interface DataMount {
 }
 
 export interface Healthcheck {
-  /** A shell command run inside the container (Docker's CMD-SHELL); it must probe over TCP. */
+  /**
+   * A shell command run inside the container (docker's CMD-SHELL), by docker's healthcheck and by the
+   * readiness probe. It must get an APPLICATION-level answer over TCP: a stopped (SIGSTOP) or hung server
+   * still completes TCP handshakes from the kernel's listen backlog, so a bare connect would not see it.
+   * It must stay light (it runs every 30 s for as long as the instance runs): no interpreter such as mongosh.
+   */
   command: string;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  retries: number;
+  /** Failures do not count while the server initialises, until this much time has passed or a probe passed. */
   startPeriodSeconds: number;
 }
 

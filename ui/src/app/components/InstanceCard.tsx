@@ -11,6 +11,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState } from 'react';
 import { getEngine, type Instance, type InstanceUsage } from '@dockbase/core';
 import type { InstanceAction } from '../hooks/useInstanceActions';
+import { useServerAnswered } from '../hooks/useServerAnswered';
 import { ConnectionString } from './ConnectionString';
 import { EngineIcon } from './EngineIcon';
 import { FailureReason } from './FailureReason';
@@ -40,6 +41,7 @@ export function InstanceCard({ instance, busy, actions, withDetails, usage }: In
   const detailsId = useId();
   const isBusy = busy !== undefined;
   const customImage = instance.image !== engine.image;
+  const serverAnswered = useServerAnswered(instance);
 
   return (
     <Card component="section" role="region" aria-label={instance.name} aria-busy={isBusy} variant="outlined">
@@ -51,7 +53,7 @@ export function InstanceCard({ instance, busy, actions, withDetails, usage }: In
               <Typography variant="h6" component="h2" sx={{ wordBreak: 'break-all' }}>
                 {instance.name}
               </Typography>
-              <StatusChip instance={instance} />
+              <StatusChip instance={instance} serverAnswered={serverAnswered} />
               {isBusy && (
                 <Typography variant="body2" color="text.secondary" role="status">
                   {BUSY_TEXT[busy]}

@@ -15,11 +15,12 @@ export const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['colo
 };
 
 /**
- * The instance's status as the core maps it; docker's own status text on hover. `plain`: a native title
- * instead of a tooltip (a table of a hundred rows stays light).
+ * The instance's status as the core's rule maps it (docker's state, and the readiness probe's answer while
+ * docker has no verdict yet); docker's own status text (or why its last run ended) on hover. `plain`: a
+ * native title instead of a tooltip.
  */
-export function StatusChip({ instance, plain = false }: { instance: Instance; plain?: boolean }) {
-  const look = LOOK[displayStatus(instance)];
+export function StatusChip({ instance, serverAnswered = false, plain = false }: { instance: Instance; serverAnswered?: boolean; plain?: boolean }) {
+  const look = LOOK[displayStatus(instance, { serverAnswered })];
   const hint = instance.failure?.summary ?? (instance.statusText || look.label);
   if (plain) return <Chip size="small" variant="outlined" color={look.color} label={look.label} title={hint} />;
   return (

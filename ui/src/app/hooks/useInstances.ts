@@ -3,7 +3,7 @@ import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/reac
 import { isDockbaseError, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
-import { queryKeys, relistInstances, retryDelay } from '../queries';
+import { forgetAllReadiness, forgetReadiness, queryKeys, relistInstances, retryDelay } from '../queries';
 
 /** Events arrive in bursts (stop = kill + die + stop): one `docker ps` per burst. */
 export const RELIST_DEBOUNCE_MS = 150;
@@ -84,7 +84,9 @@ export function useInstances(): InstancesState {
     const watching = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const handle = dockbase.lifecycle.watch(
-      () => {
+      (event) => {
+        // A new run of the container: whatever the last run answered no longer counts.
+        if (event.action === 'start') void forgetReadiness(queryClient, event.containerId);
         clearTimeout(timer);
         timer = setTimeout(relist, RELIST_DEBOUNCE_MS);
       },
@@ -109,14 +111,18 @@ export function useInstances(): InstancesState {
         }, report);
       },
     );
-    // The query lists on mount; after a Retry, the list may be out of date.
-    if (connection > 0) relist();
+    // The query lists on mount; after a Retry, the list may be out of date, and a container may have
+    // started unseen while the events were down.
+    if (connection > 0) {
+      relist();
+      void forgetAllReadiness(queryClient);
+    }
     watching.signal.addEventListener('abort', () => {
       clearTimeout(timer);
       handle.cancel();
     });
     return () => watching.abort();
-  }, [dockbase, relist, connection]);
+  }, [dockbase, relist, connection, queryClient]);
 
   const { mutateAsync: ping, isPending: retrying } = useMutation({
     mutationFn: () => dockbase.lifecycle.ping(),

@@ -1,0 +1,35 @@
+/**
+ * Facts about the Docker engine that change how instances are made, read through the DockerCli port (one
+ * `docker version`) and kept for the life of the core instance: the engine does not change its API
+ * version under a running tab, and creating an instance should not cost a docker call more.
+ */
+import { versionArgs } from './argv';
+import { BASELINE_CAPABILITIES, capabilitiesFrom, type EngineCapabilities } from './health';
+import { parseVersion } from './parse';
+import type { DockerRunner } from './runner';
+
+export class EngineFacts {
+  private known: Promise<EngineCapabilities> | undefined;
+
+  constructor(private readonly docker: DockerRunner) {}
+
+  /**
+   * The engine's capabilities, read once. When `docker version` cannot tell (the daemon does not answer),
+   * the baseline every supported engine has is returned and the next call asks again.
+   */
+  capabilities(): Promise<EngineCapabilities> {
+    this.known ??= this.read().then((facts) => {
+      if (!facts) this.known = undefined;
+      return facts ?? BASELINE_CAPABILITIES;
+    });
+    return this.known;
+  }
+
+  private async read(): Promise<EngineCapabilities | undefined> {
+    const r = await this.docker.cli.run(versionArgs()).catch(() => undefined);
+    // Without a daemon, `docker version` still prints the client's part and exits 1.
+    const versions = r ? parseVersion(r.stdout) : undefined;
+    if (!versions?.serverApi) return undefined;
+    return capabilitiesFrom(versions);
+  }
+}

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  STEADY_HEALTH,
+  capabilitiesFrom,
+  displayStatus,
+  getEngine,
+  healthSettings,
+  type CreateInstanceInput,
+  type EngineId,
+  type Instance,
+  type InstanceEvent,
+} from '@dockbase/core';
+import { MARIADB_TEST_IMAGE, MARIADB_TEST_TAG, POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG, standinImage } from '../support/images';
+import { realDocker, testPort } from '../support/dockbase';
+import { postgresAcceptsLogin } from '../support/postgres';
+import { withRedis } from '../support/redis';
+
+// Idle cost and what it must not cost: docker's healthcheck as configured on THIS engine, a server that
+// hangs or is paused is reported within 60 s, and readiness after a restart stays fast.
+const { dockbase, docker, cleanup } = realDocker();
+const prefix = `dbt-health-${process.pid}`;
+const SECOND = 1_000_000_000;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+beforeAll(() => cleanup(prefix));
+afterAll(() => cleanup(prefix));
+
+function input(engine: EngineId, name: string, port: number, password = 'pw with space'): CreateInstanceInput {
+  // Real servers where Debian ships one (scripts/test-images), stand-ins for MySQL and MongoDB.
+  const images: Record<EngineId, [string, string]> = {
+    postgres: [POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG],
+    mariadb: [MARIADB_TEST_IMAGE, MARIADB_TEST_TAG],
+    redis: [REDIS_TEST_IMAGE, REDIS_TEST_TAG],
+    mysql: [standinImage('mysql'), '8.4'],
+    mongo: [standinImage('mongo'), '8.0'],
+  };
+  const [image, tag] = images[engine];
+  return { engine, name: `${prefix}-${name}`, tag, image, hostPort: port, password, persistData: false, exposeOnNetwork: false };
+}
+
+/** Resolves with the time at which `predicate` first holds for an event, rejects after `ms`. */
+function nextEvent(predicate: (e: InstanceEvent) => boolean, ms: number): { promise: Promise<number>; cancel(): void } {
+  let cancel = () => undefined as void;
+  const promise = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      handle.cancel();
+      reject(new Error(`no matching event within ${ms} ms`));
+    }, ms);
+    const handle = dockbase.lifecycle.watch((e) => {
+      if (!predicate(e)) return;
+      clearTimeout(timer);
+      handle.cancel();
+      resolve(performance.now());
+    });
+    cancel = () => {
+      clearTimeout(timer);
+      handle.cancel();
+    };
+  });
+  return { promise, cancel };
+}
+
+describe('the healthcheck on this engine', () => {
+  it('follows the API versions docker version reports, read once', async () => {
+    const [clientApi, serverApi] = (await docker('version', '--format', '{{.Client.APIVersion}} {{.Server.APIVersion}}')).trim().split(' ');
+    expect(await dockbase.capabilities()).toEqual(capabilitiesFrom({ clientApi, serverApi }));
+  });
+
+  it.each(['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const)('%s: its probe every 30 s, a 10 s timeout, one retry, its start period (and start interval where supported)', async (engine) => {
+    const instance = await dockbase.creation.create(input(engine, `cfg-${engine}`, testPort(1)));
+    try {
+      const c = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
+      const expected = healthSettings(getEngine(engine), await dockbase.capabilities());
+      expect(c.Config.Healthcheck).toEqual({
+        Test: ['CMD-SHELL', getEngine(engine).healthcheck(getEngine(engine).containerPort).command],
+        Interval: STEADY_HEALTH.intervalSeconds * SECOND,
+        Timeout: STEADY_HEALTH.timeoutSeconds * SECOND,
+        Retries: STEADY_HEALTH.retries,
+        StartPeriod: getEngine(engine).healthcheck(getEngine(engine).containerPort).startPeriodSeconds * SECOND,
+        ...(expected.startIntervalSeconds ? { StartInterval: expected.startIntervalSeconds * SECOND } : {}),
+      });
+      if (!(await dockbase.capabilities()).healthStartInterval) expect(c.Config.Healthcheck.StartInterval ?? 0).toBe(0);
+    } finally {
+      await dockbase.lifecycle.remove(instance);
+    }
+  });
+});
+
+/** Creates, starts and waits for docker's own "healthy" (on a 1.41 engine: its first probe, 30 s on). */
+async function healthyInstance(engine: 'redis' | 'postgres', name: string, port: number): Promise<Instance> {
+  const created = await dockbase.creation.create(input(engine, name, port), { start: true });
+  await dockbase.readiness.waitUntilReady(created, { fresh: true });
+  return dockbase.readiness.waitUntilHealthy(created);
+}
+
+/** SIGSTOP on the server (PID 1): TCP still connects (the kernel's backlog), nothing answers. */
+async function hangAndMeasure(instance: Instance): Promise<number> {
+  const unhealthy = nextEvent((e) => e.containerId === instance.containerId && e.action === 'health_status' && e.detail === 'unhealthy', 65_000);
+  await new Promise((r) => setTimeout(r, 300)); // the event stream is listening
+  const t0 = performance.now();
+  await docker('kill', '--signal', 'STOP', instance.containerId);
+  try {
+    const at = await unhealthy.promise;
+    return (at - t0) / 1000;
+  } finally {
+    unhealthy.cancel();
+    await docker('kill', '--signal', 'CONT', instance.containerId);
+  }
+}
+
+describe('a server that hangs or is paused while running', () => {
+  it('is reported unhealthy within 60 s of a SIGSTOP (Redis and PostgreSQL, side by side)', { timeout: 180_000 }, async () => {
+    const engines = ['redis', 'postgres'] as const;
+    const seconds = await Promise.all(
+      engines.map(async (engine, i) => {
+        const instance = await healthyInstance(engine, `stop-${engine}`, testPort(2 + i));
+        const s = await hangAndMeasure(instance);
+        const listed = await dockbase.lifecycle.get(instance.id);
+        // The chip: docker's verdict wins even over a readiness answer.
+        expect(displayStatus(listed, { serverAnswered: true })).toBe('unhealthy');
+        await dockbase.lifecycle.remove(instance);
+        return [engine, s] as const;
+      }),
+    );
+    console.log(`SIGSTOP → unhealthy: ${seconds.map(([e, s]) => `${e} ${s.toFixed(1)} s`).join(', ')}`);
+    for (const [, s] of seconds) expect(s).toBeLessThan(60);
+  });
+
+  it('is shown as paused, not running, within 60 s of docker pause', async () => {
+    const instance = await dockbase.creation.create(input('redis', 'pause', testPort(4)), { start: true });
+    await dockbase.readiness.waitUntilReady(instance, { fresh: true });
+    const paused = nextEvent((e) => e.containerId === instance.containerId && e.action === 'pause', 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    await docker('pause', instance.containerId);
+    const seconds = ((await paused.promise) - t0) / 1000;
+    const listed = await dockbase.lifecycle.get(instance.id);
+    expect(listed.status).toBe('paused');
+    expect(displayStatus(listed, { serverAnswered: true })).toBe('paused');
+    expect(seconds).toBeLessThan(60);
+    await docker('unpause', instance.containerId);
+    await dockbase.lifecycle.remove(instance);
+  });
+});
+
+describe('readiness after a restart', () => {
+  /**
+   * Restarts, then races Dockbase's readiness probe against an authenticated client polling every 20 ms
+   * from the host: how long after the server first accepts a login does Dockbase call it ready?
+   */
+  async function restartLags(instance: Instance, accepts: () => Promise<boolean>, runs: number): Promise<{ lagMs: number[]; readyMs: number[] }> {
+    const lagMs: number[] = [];
+    const readyMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      await dockbase.lifecycle.restart(instance);
+      const t0 = performance.now();
+      const external = (async () => {
+        while (performance.now() - t0 < 30_000) {
+          if (await accepts()) return performance.now();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        throw new Error('the server never accepted a login');
+      })();
+      await dockbase.readiness.waitUntilReady(instance);
+      const tReady = performance.now();
+      const tAccepts = await external;
+      lagMs.push(Math.round(tReady - tAccepts));
+      readyMs.push(Math.round(tReady - t0));
+    }
+    return { lagMs, readyMs };
+  }
+
+  it('Redis: shown ready within 1 s of accepting an authenticated PING (median of 5)', async () => {
+    const password = 'pw with space';
+    const instance = await dockbase.creation.create(input('redis', 'restart', testPort(5), password), { start: true });
+    await dockbase.readiness.waitUntilReady(instance, { fresh: true });
+    const { lagMs, readyMs } = await restartLags(
+      instance,
+      () => withRedis(instance.hostPort, password, async (r) => (await r.command('PING')).ok).catch(() => false),
+      5,
+    );
+    console.log(`Redis restart → ready ${readyMs.join(', ')} ms; after the first login: ${lagMs.join(', ')} ms`);
+    expect(median(lagMs)).toBeLessThanOrEqual(1000);
+    await dockbase.lifecycle.remove(instance);
+  });
+
+  it('PostgreSQL (real): shown ready within 1 s of accepting an authenticated login (median of 5)', async () => {
+    const password = 'pw with space';
+    const instance = await dockbase.creation.create(input('postgres', 'pgrestart', testPort(6), password), { start: true });
+    await dockbase.readiness.waitUntilReady(instance);
+    const { lagMs, readyMs } = await restartLags(instance, () => postgresAcceptsLogin(instance.hostPort, password), 5);
+    console.log(`PostgreSQL restart → ready ${readyMs.join(', ')} ms; after the first login: ${lagMs.join(', ')} ms`);
+    expect(median(lagMs)).toBeLessThanOrEqual(1000);
+    await dockbase.lifecycle.remove(instance);
+  });
+});
