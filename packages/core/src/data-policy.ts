@@ -31,7 +31,6 @@ import {
   copyToContainerArgs,
   execScriptArgs,
   helperRunArgs,
-  renameArgs,
   snapshotManifestsArgs,
   upgradeWorkerArgs,
   volumeCreateArgs,
@@ -46,7 +45,7 @@ import { ENGINES, secretEnvNames, type DumpKind } from './engines';
 import { imageRef } from './instance';
 import { LABEL, UPGRADE_WORKER_ROLES, type UpgradeWorkerRole } from './labels';
 import { splitImageRef } from './parse';
-import { validateImage, validateName, validateTag } from './validation';
+import { validateImage, validateTag } from './validation';
 
 type HelperPurpose = Parameters<typeof helperRunArgs>[0];
 const HELPER_PURPOSES: readonly HelperPurpose[] = ['snapshot', 'restore', 'clone', 'import'];
@@ -180,12 +179,6 @@ const own = (id: string, ..._rest: unknown[]) => ({ containers: [id] });
 
 // ---- upgrades ---------------------------------------------------------------------------------------------
 
-function readRename(argv: readonly string[]): [string, string] {
-  const name = at(argv, 2);
-  if (validateName(name) !== undefined) mismatch('not a container name Dockbase gives');
-  return [containerId(at(argv, 1)), name];
-}
-
 const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*-upgrade-[0-9a-f]{12}-(from|to)$/;
 /** The environment a worker may get: an engine's admin secret. */
 const SECRET_NAMES = new Set(ENGINES.flatMap((e) => secretEnvNames(e)));
@@ -260,7 +253,6 @@ export const DATA_SHAPES: readonly CommandShape[] = [
   shape({ name: 'create a data volume', words: ['volume', 'create'], build: volumeCreateArgs, read: readVolumeCreate }),
   shape({ name: 'list snapshots', words: ['volume', 'ls'], build: snapshotManifestsArgs, read: () => params() }),
   shape({ name: 'list a snapshot’s volumes', words: ['volume', 'ls'], build: volumesOfSnapshotArgs, read: (a) => params(newId(after(at(a, 4), `label=${LABEL.snapshot}=`))) }),
-  shape({ name: 'set an instance aside or give it its name back', words: ['rename'], build: renameArgs, read: readRename, targets: own }),
   shape({
     name: 'start an upgrade worker',
     words: ['run'],

@@ -19,8 +19,12 @@ export const LABEL = {
   /**
    * On containers with data volumes: the id of the instance that created those volumes (its own id, or the
    * id of an earlier instance of the same name whose kept data it reuses). Volumes carry it as `instance`.
+   * Notes and history are kept under it, so they stay with the data.
    */
   data: 'io.dockbase.data',
+  /** The user and database the connection string names, when they are not the engine's defaults. */
+  user: 'io.dockbase.user',
+  database: 'io.dockbase.database',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -62,16 +66,24 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     [LABEL.bind]: spec.bindAddress,
     [LABEL.volumes]: spec.volumes.join(' '),
     ...(spec.dataId !== undefined ? { [LABEL.data]: spec.dataId } : {}),
+    ...(spec.user ? { [LABEL.user]: spec.user } : {}),
+    ...(spec.database ? { [LABEL.database]: spec.database } : {}),
   };
 }
 
-/** Whose data a volume holds, so that a later create can reuse it safely. */
+/**
+ * Whose data a volume holds, so that a later create can reuse it safely: the engine and version that wrote
+ * it, the instance (its id keeps notes and history with the data), and the user and database it was
+ * initialised with (the image's variables act only on an empty folder).
+ */
 export interface VolumeOwner {
   engine: EngineId;
   tag: string;
   instanceName: string;
   /** The id of the instance creating the volume (the container records it as its data id). */
   instanceId: string;
+  user?: string;
+  database?: string;
 }
 
 export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<string, string> {
@@ -83,6 +95,27 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     [LABEL.mountPath]: mount.path,
     [LABEL.schema]: LABEL_SCHEMA,
     [LABEL.instance]: owner.instanceId,
+    ...(owner.user ? { [LABEL.user]: owner.user } : {}),
+    ...(owner.database ? { [LABEL.database]: owner.database } : {}),
+  };
+}
+
+/**
+ * The owner a data volume's labels record (volumes from before data ids have no instance id); undefined for
+ * a volume Dockbase did not label.
+ */
+export function volumeOwner(labels: Readonly<Record<string, string>>): (Omit<VolumeOwner, 'instanceId'> & { instanceId?: string; mountKey: string }) | undefined {
+  const engine = labels[LABEL.engine] ?? '';
+  const mountKey = labels[LABEL.volume];
+  if (!mountKey || !isEngineId(engine)) return undefined;
+  return {
+    engine,
+    mountKey,
+    tag: labels[LABEL.tag] ?? '',
+    instanceName: labels[LABEL.name] ?? '',
+    ...(labels[LABEL.instance] ? { instanceId: labels[LABEL.instance] } : {}),
+    ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
+    ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
   };
 }
 
@@ -174,6 +207,8 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     createdAt: facts.createdAt,
     containerId: facts.containerId,
     statusText: facts.statusText,
+    ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
+    ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
   };
 }
 

@@ -160,11 +160,11 @@ describe('Redis', () => {
 });
 
 describe('secret variables', () => {
-  it('are the variables that hold the password, and only those', () => {
+  it('are the variables that hold the password, and only those (a user created with MySQL or MariaDB gets it too)', () => {
     expect(Object.fromEntries(ENGINES.map((e) => [e.id, secretEnvNames(e)]))).toEqual({
       postgres: ['POSTGRES_PASSWORD'],
-      mysql: ['MYSQL_ROOT_PASSWORD'],
-      mariadb: ['MARIADB_ROOT_PASSWORD'],
+      mysql: ['MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD'],
+      mariadb: ['MARIADB_ROOT_PASSWORD', 'MARIADB_PASSWORD'],
       mongo: ['MONGO_INITDB_ROOT_PASSWORD'],
       redis: ['REDISCLI_AUTH'],
     });

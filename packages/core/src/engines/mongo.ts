@@ -1,4 +1,4 @@
-import { buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, seriesOf } from './shared';
+import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, seriesOf, withClient } from './shared';
 import type { EngineDefinition } from './types';
 
 /**
@@ -46,6 +46,12 @@ const ALIGN_FCV = [
 
 const ROOT_USER = 'root';
 
+/** MongoDB's image creates no user of its own: only the initial database is a choice. */
+const ACCOUNTS = { database: 'MONGO_INITDB_DATABASE' } as const;
+
+/** Authenticates as the root user from the container's env (mongosh reads process.env: no password on a command line). */
+const AUTH = 'db.getSiblingDB("admin").auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD)';
+
 /**
  * Shell: the mongo tools' options file "$cfg" holding the root password from the container's environment
  * (as a YAML double-quoted string), so the password never appears on a command line. Readable by root only.
@@ -72,7 +78,13 @@ export const mongo: EngineDefinition = {
   ],
   canReuseData: () => true,
   // With only one of the two set the image refuses to start; with neither it runs WITHOUT auth.
-  environment: (password) => ({ MONGO_INITDB_ROOT_USERNAME: ROOT_USER, MONGO_INITDB_ROOT_PASSWORD: password }),
+  environment: (password, accounts) => ({
+    MONGO_INITDB_ROOT_USERNAME: ROOT_USER,
+    MONGO_INITDB_ROOT_PASSWORD: password,
+    ...accountEnvironment(ACCOUNTS, accounts),
+  }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MONGO_INITDB_ROOT_PASSWORD'),
   // The init server listens on 127.0.0.1 only, the real one on every interface: probing the container's
@@ -81,6 +93,11 @@ export const mongo: EngineDefinition = {
   healthcheck: (port) => healthcheck(mongoHelloProbe(port), 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
+  passwordInData: true,
+  // A failed auth() throws, and mongosh then exits non-zero.
+  verifyPassword: (port) => withClient('mongosh', `mongosh --quiet --host 127.0.0.1 --port ${port} --eval '${AUTH}' >/dev/null`),
+  clientName: 'mongosh',
+  clientShell: `exec mongosh --quiet --shell --eval '${AUTH}; db = db.getSiblingDB(process.env.MONGO_INITDB_DATABASE || "test")'`,
   transfer: {
     exportKind: 'mongo-archive',
     exportExtension: '.archive.gz',

@@ -1,5 +1,7 @@
-import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, commonUpgradeRefusal, compareVersions, envValue, healthcheck, mysqlImportScript, seriesOf, versionOf } from './shared';
+import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, compareVersions, envValue, healthcheck, mysqlImportScript, seriesOf, versionOf, withClient } from './shared';
 import type { EngineDefinition } from './types';
+
+const ACCOUNTS = { user: 'MYSQL_USER', database: 'MYSQL_DATABASE' } as const;
 
 /**
  * MySQL's long-term-support series. An upgrade may go from one series to the next LTS, or from an LTS into the
@@ -31,7 +33,14 @@ export const mysql: EngineDefinition = {
   stopTimeoutSeconds: 30,
   dataMounts: () => [{ key: 'data', path: '/var/lib/mysql' }],
   canReuseData: () => true,
-  environment: (password) => ({ MYSQL_ROOT_PASSWORD: password }),
+  // The image creates MYSQL_USER only together with MYSQL_PASSWORD: the user gets the same password.
+  environment: (password, accounts) => ({
+    MYSQL_ROOT_PASSWORD: password,
+    ...accountEnvironment(ACCOUNTS, accounts),
+    ...(accounts?.user ? { MYSQL_PASSWORD: password } : {}),
+  }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MYSQL_ROOT_PASSWORD'),
   // The init server runs with networking off, so a TCP ping only passes once the real server listens.
@@ -40,6 +49,12 @@ export const mysql: EngineDefinition = {
   checkPassword: checkCommonPassword,
   // The init server runs with networking off and logs port: 0.
   readyLogPattern: /ready for connections.*port: 3306/,
+  passwordInData: true,
+  // MYSQL_PWD: the client reads the password from its environment, not its command line.
+  verifyPassword: (port) =>
+    withClient('mysql', `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql --protocol=tcp -h 127.0.0.1 -P ${port} -uroot --connect-timeout=10 -e 'SELECT 1' >/dev/null`),
+  clientName: 'mysql',
+  clientShell: 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysql -uroot ${MYSQL_DATABASE:+"$MYSQL_DATABASE"}',
   transfer: {
     // The password reaches the client through MYSQL_PWD, from the container's own environment.
     exportKind: 'mysql-sql',

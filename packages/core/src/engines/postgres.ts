@@ -1,4 +1,4 @@
-import { SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, majorOf, sqlStream } from './shared';
+import { SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, majorOf, sqlStream, withClient } from './shared';
 import type { DumpRestoreUpgrade, EngineDefinition, EngineUpgrade } from './types';
 
 /**
@@ -10,6 +10,10 @@ const EXPECTED_PSQL_ERRORS = ['role "postgres" already exists', 'current user ca
 /** Official image `postgres`. Versions 18 and later keep PGDATA under /var/lib/postgresql/<major>/docker. */
 const LATEST_MAJOR = 18;
 
+const ACCOUNTS = { user: 'POSTGRES_USER', database: 'POSTGRES_DB' } as const;
+
+/** The role Dockbase connects as: POSTGRES_USER when the container sets it, the image's `postgres` otherwise. */
+const ROLE = '"${POSTGRES_USER:-postgres}"';
 /** psql as the superuser over the socket folder "$1", without a password (the socket is trusted). */
 const PSQL_AT = 'psql -X -At -v ON_ERROR_STOP=1 -h "$1" -U postgres';
 
@@ -88,12 +92,36 @@ export const postgres: EngineDefinition = {
     // Major versions do not read each other's data folders (pg_upgrade is needed).
     return (majorOf(fromTag) ?? LATEST_MAJOR) === (majorOf(toTag) ?? LATEST_MAJOR);
   },
-  environment: (password) => ({ POSTGRES_PASSWORD: password }),
+  environment: (password, accounts) => ({ POSTGRES_PASSWORD: password, ...accountEnvironment(ACCOUNTS, accounts) }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'POSTGRES_PASSWORD'),
   healthcheck: (port) => healthcheck(`pg_isready -h 127.0.0.1 -p ${port} -U postgres -d postgres`, 60),
-  connectionUri: (parts) => buildUri('postgresql', parts, 'postgres'),
+  // POSTGRES_DB defaults to the user's name in the image.
+  connectionUri: (parts) => buildUri('postgresql', parts, encodeURIComponent(parts.user)),
   checkPassword: checkCommonPassword,
+  passwordInData: true,
+  // Over TCP, as a client outside would connect: the local socket is trusted inside the container.
+  verifyPassword: (port) =>
+    withClient('psql', `PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=10 psql -X -q -w -h 127.0.0.1 -p ${port} -U ${ROLE} -d postgres -tAc 'SELECT 1' >/dev/null`),
+  // The image trusts its local socket, so the role's password can be set without the old one. psql reads
+  // the new one from the environment and quotes it itself (:'pw'): it is on no command line, in no SQL text.
+  applyPassword: withClient(
+    'psql',
+    [
+      // Never with an empty one: PostgreSQL would take it as "no password".
+      '[ -n "$POSTGRES_PASSWORD" ] || exit 3',
+      `psql -X -q -v ON_ERROR_STOP=1 -U ${ROLE} -d postgres <<'SQL'`,
+      // printf is the shell's own: no program the image may lack, no trailing newline.
+      `\\set pw \`printf '%s' "$POSTGRES_PASSWORD"\``,
+      `\\set role \`printf '%s' "\${POSTGRES_USER:-postgres}"\``,
+      "ALTER ROLE :\"role\" WITH PASSWORD :'pw';",
+      'SQL',
+    ].join('\n'),
+  ),
+  clientName: 'psql',
+  clientShell: 'PGPASSWORD="$POSTGRES_PASSWORD" exec psql -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}" -d "${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"',
   transfer: {
     // The official image trusts its local socket, so the tools run without any password.
     exportKind: 'postgres-sql',

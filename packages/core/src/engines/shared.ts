@@ -1,4 +1,4 @@
-import type { ConnectionParts, Healthcheck } from './types';
+import type { AccountVariables, Accounts, ConnectionParts, Healthcheck } from './types';
 
 export const MAX_PASSWORD_LENGTH = 128;
 
@@ -30,11 +30,35 @@ export function checkCommonPassword(password: string): string | undefined {
   return undefined;
 }
 
-/** `scheme://user:password@host:port/path`, with user and password percent-encoded. */
-export function buildUri(scheme: string, parts: ConnectionParts, path = '', query = ''): string {
+/**
+ * `scheme://user:password@host:port/database`, with user, password and database percent-encoded; the
+ * database is `defaultPath` when the parts name none.
+ */
+export function buildUri(scheme: string, parts: ConnectionParts, defaultPath = '', query = ''): string {
   const user = encodeURIComponent(parts.user);
   const password = encodeURIComponent(parts.password);
+  const path = parts.database !== undefined && parts.database !== '' ? encodeURIComponent(parts.database) : defaultPath;
   return `${scheme}://${user}:${password}@${parts.host}:${parts.port}/${path}${query ? `?${query}` : ''}`;
+}
+
+/** The accounts an image's variables name, as environment entries (nothing for what is not set). */
+export function accountEnvironment(vars: AccountVariables, accounts: Accounts | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (vars.user && accounts?.user) env[vars.user] = accounts.user;
+  if (vars.database && accounts?.database) env[vars.database] = accounts.database;
+  return env;
+}
+
+/** The accounts a container's env names through the image's variables. */
+export function accountsFromEnv(env: readonly string[], vars: AccountVariables): Accounts {
+  const user = vars.user ? envValue(env, vars.user) : undefined;
+  const database = vars.database ? envValue(env, vars.database) : undefined;
+  return { ...(user ? { user } : {}), ...(database ? { database } : {}) };
+}
+
+/** A script for `sh -c` that exits 127 when the image lacks `client`, then runs `body`. */
+export function withClient(client: string, body: string): string {
+  return `command -v ${client} >/dev/null 2>&1 || exit 127; ${body}`;
 }
 
 /** Leading major version of a tag: "17" → 17, "17.2-alpine" → 17, "latest" → undefined. */

@@ -27,6 +27,27 @@ export interface ConnectionParts {
   port: number;
   user: string;
   password: string;
+  /** The database to connect to; the engine's default when absent. */
+  database?: string;
+}
+
+/** A user and initial database the image creates on first start (the official images' variables). */
+export interface Accounts {
+  /** Who connects; the engine's admin user when absent. */
+  user?: string;
+  /** The database created at initialisation (and used in the connection string). */
+  database?: string;
+}
+
+/**
+ * The variables through which an engine's official image creates a user and a database on an empty data
+ * folder (they do nothing on kept data).
+ */
+export interface AccountVariables {
+  /** The variable naming the user (POSTGRES_USER, MYSQL_USER, MARIADB_USER); none: only the admin exists. */
+  user?: string;
+  /** The variable naming the initial database. */
+  database?: string;
 }
 
 /** What a dump file holds, as Dockbase recognises it from its first bytes (see dump-files.ts). */
@@ -149,8 +170,12 @@ export interface EngineDefinition {
   dataMounts(tag: string): DataMount[];
   /** Whether data written by `fromTag` can be opened by `toTag` (same volume, new container). */
   canReuseData(fromTag: string, toTag: string): boolean;
-  /** Environment for the container (the admin secret travels here for most engines). */
-  environment(password: string): Record<string, string>;
+  /** Environment for the container (the admin secret travels here for most engines), with the accounts to create. */
+  environment(password: string, accounts?: Accounts): Record<string, string>;
+  /** The image's user and database variables; empty for engines without them (Redis). */
+  accountVariables: AccountVariables;
+  /** The user and database a container was configured with (its env), for its connection string. */
+  readAccounts(env: readonly string[]): Accounts;
   /** Arguments after the image reference (empty: the image's default command). */
   command(password: string): string[];
   /** Finds the admin password in a container's configuration (env, command). */
@@ -159,6 +184,29 @@ export interface EngineDefinition {
   connectionUri(parts: ConnectionParts): string;
   /** Returns a sentence when the password cannot be used with this engine. */
   checkPassword(password: string): string | undefined;
+  /**
+   * Whether the data folder keeps the password (set once, at initialisation): kept data then needs ITS
+   * password, and a new password in the container's configuration alone does not change it. Redis reads its
+   * password from its command line at every start, so its data holds none.
+   */
+  passwordInData: boolean;
+  /**
+   * A shell script, run inside the running container, that proves the password in the container's OWN
+   * configuration (its env) authenticates, with the engine's own client over TCP. The password is read from
+   * the environment inside the container: it is never on any command line. Exit 0: it authenticates; 127:
+   * the image has no such client (nothing can be said); anything else: refused.
+   */
+  verifyPassword(port: number): string;
+  /**
+   * A shell script that sets the data's admin password to the one in the container's configuration WITHOUT
+   * knowing the old one, where the engine allows it safely (PostgreSQL: its local socket, trusted inside the
+   * container). Absent: the password can only be changed by someone who knows the old one.
+   */
+  applyPassword?: string;
+  /** A shell script that opens the engine's interactive client, authenticated from the container's env. */
+  clientShell: string;
+  /** The client's name, for messages ("psql"). */
+  clientName: string;
   /**
    * A log line that proves the server accepts TCP connections, where one exists without ambiguity (the
    * init servers of PostgreSQL and MongoDB print the same words before the real server starts, so they
