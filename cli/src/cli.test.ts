@@ -21,7 +21,7 @@ describe('exit codes', () => {
   it('map every error code of the core, in one table', () => {
     const codes = Object.keys(EXIT_BY_ERROR_CODE) as DockbaseErrorCode[];
     expect(codes.sort()).toEqual(
-      ['bad-file', 'cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'incompatible-data', 'invalid-input', 'name-in-use', 'network', 'not-found', 'not-managed', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
+      ['bad-file', 'bridge-unavailable', 'cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'incompatible-data', 'invalid-input', 'name-in-use', 'network', 'not-found', 'not-managed', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
     );
     expect(exitCodeOf(new DockbaseError('engine-unavailable', 'x'))).toBe(4);
     expect(exitCodeOf(new DockbaseError('not-found', 'x'))).toBe(3);

@@ -35,6 +35,8 @@ export const EXIT_BY_ERROR_CODE: Readonly<Record<DockbaseErrorCode, ExitCode>> =
   'not-managed': EXIT.notFound,
   'image-not-found': EXIT.notFound,
   'engine-unavailable': EXIT.engineUnavailable,
+  // Only a bridge (the tab's, the standalone host's) can be away; the CLI talks to docker itself.
+  'bridge-unavailable': EXIT.engineUnavailable,
   'name-in-use': EXIT.conflict,
   'port-in-use': EXIT.conflict,
   'volume-conflict': EXIT.conflict,

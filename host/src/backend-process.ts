@@ -104,3 +104,99 @@ function healthy(socketPath: string): Promise<boolean> {
     req.on('error', () => resolve(false));
   });
 }
+
+/** A backend that is started again when it dies on its own. */
+export interface SupervisedBackend extends BackendProcess {
+  /** Whether a backend process is running and answered its health check. */
+  readonly up: boolean;
+}
+
+export interface SuperviseOptions extends BackendOptions {
+  /** Where the supervisor says what it does (exits, restarts); never receives request data. */
+  log: (line: string) => void;
+  /** The first wait before a restart; it doubles after each failed one, up to maxBackoffMs. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A backend that ran this long without dying starts the backoff over. */
+  stableAfterMs?: number;
+}
+
+/**
+ * Starts the backend and keeps it running: when it exits on its own it is started again after a wait that
+ * doubles with each failure (1 s, 2 s, 4 s … 30 s), and each exit and restart is logged. The first start
+ * still fails as startBackend does (the host then runs without a backend).
+ */
+export async function superviseBackend(options: SuperviseOptions): Promise<SupervisedBackend> {
+  const min = options.minBackoffMs ?? 1000;
+  const max = options.maxBackoffMs ?? 30_000;
+  const stableAfter = options.stableAfterMs ?? 60_000;
+  let backoff = min;
+  let stopped = false;
+  let up = false;
+  let startedAt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let current: BackendProcess | undefined;
+  let restarts = 0;
+
+  const launch = async (): Promise<BackendProcess> => {
+    const process = await startBackend({ ...options, onExit: (code, signal) => onExit(code, signal) });
+    up = true;
+    startedAt = Date.now();
+    return process;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    const wait = backoff;
+    backoff = Math.min(max, backoff * 2);
+    restarts++;
+    options.log(`restarting the backend in ${Math.round(wait / 100) / 10} s (restart ${restarts})`);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (stopped) return;
+      launch().then(
+        (p) => {
+          if (stopped) {
+            void p.stop();
+            return;
+          }
+          current = p;
+          options.log(`the backend runs again (restart ${restarts})`);
+        },
+        (e: unknown) => {
+          options.log(`the backend did not start again (${e instanceof Error ? e.message : String(e)})`);
+          schedule();
+        },
+      );
+    }, wait);
+  };
+
+  function onExit(code: number | null, signal: NodeJS.Signals | null) {
+    up = false;
+    current = undefined;
+    options.onExit?.(code, signal);
+    options.log(`the backend exited (${signal ?? `code ${code}`}); backend features fail until it is back`);
+    if (Date.now() - startedAt >= stableAfter) backoff = min;
+    schedule();
+  }
+
+  current = await launch();
+  return {
+    socket: options.socket,
+    get up() {
+      return up;
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current?.stop();
+      current = undefined;
+      up = false;
+    },
+    kill: () => {
+      stopped = true;
+      clearTimeout(timer);
+      current?.kill();
+    },
+  };
+}

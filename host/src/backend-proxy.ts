@@ -35,7 +35,14 @@ export async function proxyToBackend(
     });
     upstream.on('timeout', () => upstream.destroy(new Error('the backend did not answer in time')));
     upstream.on('error', (e) => {
-      if (!res.headersSent) sendJson(res, 502, { error: `the backend is not reachable: ${e.message}` });
+      // Said for the page, without the host's internals (the socket's path): the host restarts a dead backend.
+      const timedOut = /did not answer in time/.test(e.message);
+      if (!res.headersSent) {
+        sendJson(res, timedOut ? 504 : 503, {
+          error: 'unavailable',
+          message: timedOut ? 'The Dockbase backend did not answer in time.' : 'The Dockbase backend is not running right now; the host is starting it again.',
+        });
+      }
       else res.destroy();
       resolve();
     });

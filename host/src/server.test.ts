@@ -609,6 +609,22 @@ describe('the backend', () => {
     expect(page.body).toContain('"backend":false');
   });
 
+  it('is started again when it dies, with the page told it is restarting, never the socket’s path', async () => {
+    const messages: string[] = [];
+    const host = await start({ backendRestartMs: 300, log: (l) => messages.push(l) });
+    const ask = (p: string) => rawRequest(host.port, { path: `/api/vm${p}`, headers: { [TOKEN_HEADER]: host.token } });
+    await ask('/crash');
+    await expect.poll(() => messages.join('\n'), { timeout: 5000 }).toMatch(/the backend exited \(code 1\).*\n.*restarting the backend in 0\.3 s \(restart 1\)/);
+    const meanwhile = await ask('/health');
+    if (meanwhile.status !== 200) {
+      expect(meanwhile.status).toBe(503);
+      expect(JSON.parse(meanwhile.body)).toEqual({ error: 'unavailable', message: 'The Dockbase backend is not running right now; the host is starting it again.' });
+      expect(meanwhile.body).not.toMatch(/sock|tmp|dockbase-host-/);
+    }
+    await expect.poll(async () => (await ask('/health')).status, { timeout: 10_000 }).toBe(200);
+    expect(messages.join('\n')).toMatch(/the backend runs again \(restart 1\)/);
+  });
+
   it('is stopped by close(), and the per-run socket directory removed', async () => {
     const host = await start();
     const seen = JSON.parse((await rawRequest(host.port, { path: '/api/vm/echo', headers: { [TOKEN_HEADER]: host.token } })).body) as {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAuth } from './auth';
 import { proxyToBackend } from './backend-proxy';
-import { startBackend, type BackendProcess } from './backend-process';
+import { superviseBackend, type SupervisedBackend } from './backend-process';
 import { createExecBridge } from './exec-bridge';
 import { BASE_HEADERS, HttpError, sendError } from './http-helpers';
 import { EXEC_PATH, EXEC_STREAM_PATH, PAGE_PATH, SESSION_PATH, VM_PREFIX, type PageConfig } from './protocol';
@@ -44,6 +44,8 @@ export interface HostOptions {
   clientScript?: string;
   backendMain?: string;
   backendTimeoutMs?: number;
+  /** The first wait before a crashed backend is started again (doubles up to 30 s); 1 s by default. */
+  backendRestartMs?: number;
   /** Host messages (start-up problems, backend exits). Never receives request bodies or argv. */
   log?: (line: string) => void;
   /** The backend's own output, line by line (discarded when absent). */
@@ -90,7 +92,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   const auth = createAuth();
   const bridge = createExecBridge(options.docker ?? 'docker');
 
-  let backend: BackendProcess | undefined;
+  let backend: SupervisedBackend | undefined;
   let runDir = '';
   let dataDir = '';
   let pageConfig: PageConfig = { backend: false, platform: process.platform, arch: process.arch, hostname: os.hostname() };
@@ -181,13 +183,16 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       dataDir = path.resolve(options.dataDir ?? defaultDataDir());
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       try {
-        backend = await startBackend({
+        // Supervised: a backend that dies is started again (with backoff), and the page's calls meanwhile
+        // get a 503 that says so.
+        backend = await superviseBackend({
           main: options.backendMain ?? DEFAULT_PATHS.backendMain,
           socket: path.join(runDir, 'backend.sock'),
           dataDir,
           timeoutMs: options.backendTimeoutMs,
           onOutput: options.backendOutput,
-          onExit: (code, signal) => log(`the backend exited (${signal ?? `code ${code}`}); backend features now fail`),
+          log,
+          ...(options.backendRestartMs !== undefined ? { minBackoffMs: options.backendRestartMs } : {}),
         });
       } catch (e) {
         log(`the backend did not start (${e instanceof Error ? e.message : String(e)}); running without it`);

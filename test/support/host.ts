@@ -169,10 +169,14 @@ export interface LoggedInPage {
 export async function openLoggedIn(
   browser: Browser,
   host: Pick<TestHost, 'url' | 'loginUrl'>,
-  options: BrowserContextOptions = {},
+  options: BrowserContextOptions & { view?: 'cards' | 'table' | null } = {},
   loginUrl = host.loginUrl,
 ): Promise<LoggedInPage> {
-  const context = await browser.newContext(options);
+  const { view = 'cards', ...contextOptions } = options;
+  const context = await browser.newContext(contextOptions);
+  // The engine is shared: other runs' instances can push the list past the handful after which the table is
+  // the default. Suites that read cards get cards (unless they choose the table); `null` leaves the app's rule.
+  if (view) await context.addInitScript((v) => window.localStorage.setItem('dockbase.viewMode', v), view);
   const page = await context.newPage();
   const errors: string[] = [];
   const consoleErrors: string[] = [];

@@ -1,15 +1,17 @@
 import { useMemo, useState } from 'react';
+import GlobalStyles from '@mui/material/GlobalStyles';
+import type { Theme } from '@mui/material/styles';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { v1 } from '@docker/extension-api-client-types';
 import { createBackendClient, type BackendClient } from './backend-client/client';
-import { ActivityLog, createDockbase, type Dockbase } from '@dockbase/core';
+import { ActivityLog, createDockbase, type Dockbase, type Instance } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/components/InstancesView';
 import { AppServicesProvider, type AppServices } from './app/context';
 import { desktopServices, type DesktopServices } from './app/desktop-services';
 import { useAvailableBackend } from './app/hooks/useBackend';
-import { createQueryClient } from './app/queries';
+import { createQueryClient, startListing } from './app/queries';
 
 export interface AppProps {
   client: v1.DockerDesktopClient;
@@ -19,9 +21,11 @@ export interface AppProps {
   dockbase?: Dockbase;
   /** The backend client; null for none. Default: from `client.extension.vm`. */
   backend?: BackendClient | null;
+  /** The instances, already asked of `dockbase` before the UI loaded (main.tsx). */
+  firstList?: Promise<Instance[]>;
 }
 
-export function App({ client, cli, dockbase, backend }: AppProps) {
+export function App({ client, cli, dockbase, backend, firstList }: AppProps) {
   const core = useMemo(() => dockbase ?? createDockbase(cli ?? new DesktopDockerCli(client)), [dockbase, cli, client]);
   const desktop = useMemo(() => desktopServices(client), [client]);
   const backendClient = useMemo(
@@ -30,8 +34,8 @@ export function App({ client, cli, dockbase, backend }: AppProps) {
     [backend, client],
   );
   // One cache per App, holding what this core and this backend said: another one starts afresh.
-  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: createQueryClient() }));
-  if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: createQueryClient() });
+  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: startListing(createQueryClient(), core, core === dockbase ? firstList : undefined) }));
+  if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: startListing(createQueryClient(), core) });
   return (
     <QueryClientProvider client={cache.queryClient}>
       <Services dockbase={core} desktop={desktop} backendClient={backendClient} />
@@ -41,13 +45,25 @@ export function App({ client, cli, dockbase, backend }: AppProps) {
 
 /** The services every hook reads from the context, once the backend has said whether it is there. */
 function Services({ dockbase, desktop, backendClient }: { dockbase: Dockbase; desktop: DesktopServices; backendClient: BackendClient | undefined }) {
-  const backend = useAvailableBackend(backendClient);
+  const { client: backend, status: backendStatus } = useAvailableBackend(backendClient);
   // What happened to instances goes to the backend's history; without a backend nothing is recorded.
   const activity = useMemo(() => new ActivityLog(backend), [backend]);
-  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend, activity }), [dockbase, desktop, backend, activity]);
+  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend, backendStatus, activity }), [dockbase, desktop, backend, backendStatus, activity]);
   return (
     <AppServicesProvider value={services}>
+      <GlobalStyles styles={FOCUS_STYLES} />
       <InstancesView />
     </AppServicesProvider>
   );
 }
+
+/**
+ * A keyboard focus that shows in light and dark themes alike on every control (WCAG 2.4.7): Docker's theme
+ * draws a faint one on dark backgrounds.
+ */
+const FOCUS_STYLES = (theme: Theme) => ({
+  '.MuiButtonBase-root.Mui-focusVisible, .MuiButtonBase-root:focus-visible': {
+    outline: `2px solid ${theme.palette.mode === 'dark' ? theme.palette.common.white : theme.palette.primary.main}`,
+    outlineOffset: '2px',
+  },
+});

@@ -1,5 +1,5 @@
 /** An in-memory Dockbase backend client (notes, history, Docker Hub tags) for component tests. */
-import type { BackendClient, HistoryEntry, InstanceMeta, TagsPage } from '../src/backend-client/client';
+import { BackendError, type BackendClient, type HistoryEntry, type InstanceMeta, type TagsPage } from '../src/backend-client/client';
 
 export class FakeBackend implements BackendClient {
   readonly records = new Map<string, InstanceMeta>();
@@ -11,7 +11,13 @@ export class FakeBackend implements BackendClient {
     return this.up;
   }
 
+  /** While down, every call fails as a backend that does not answer (503 from the host). */
+  private check(): void {
+    if (!this.up) throw new BackendError('unavailable', 'The Dockbase backend is not running right now; the host is starting it again.', 503);
+  }
+
   async listTags(image: InstanceMeta['engine']): Promise<TagsPage> {
+    this.check();
     const names = this.tags.get(image);
     if (!names) throw new Error('Docker Hub is not reachable.');
     const tags = names.map((name) => ({ name, lastUpdated: '2026-11-01T00:00:00Z', architectures: ['amd64', 'arm64'], size: 1000 }));
@@ -19,11 +25,13 @@ export class FakeBackend implements BackendClient {
   }
 
   async getInstance(id: string): Promise<InstanceMeta | undefined> {
+    this.check();
     const r = this.records.get(id);
     return r && structuredClone(r);
   }
 
   async saveInstance(id: string, input: Pick<InstanceMeta, 'name' | 'engine' | 'settings'>): Promise<InstanceMeta> {
+    this.check();
     const now = this.now();
     const old = this.records.get(id);
     const record: InstanceMeta = { id, ...input, notes: old?.notes ?? '', history: old?.history ?? [], createdAt: old?.createdAt ?? now, updatedAt: now };
@@ -32,6 +40,7 @@ export class FakeBackend implements BackendClient {
   }
 
   async setNotes(id: string, notes: string): Promise<InstanceMeta> {
+    this.check();
     const r = this.need(id);
     r.notes = notes;
     r.updatedAt = this.now();
@@ -39,6 +48,7 @@ export class FakeBackend implements BackendClient {
   }
 
   async addHistory(id: string, entry: Omit<HistoryEntry, 'at'>): Promise<HistoryEntry> {
+    this.check();
     const r = this.need(id);
     const full = { at: this.now(), ...entry };
     r.history.unshift(full);
@@ -46,6 +56,7 @@ export class FakeBackend implements BackendClient {
   }
 
   async deleteInstance(id: string): Promise<void> {
+    this.check();
     this.records.delete(id);
   }
 

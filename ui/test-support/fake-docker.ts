@@ -8,7 +8,8 @@
  * and `missingImages` (for pulls), `count`, `setHealth`, `setServerReady`, `setExited`, `pause`/`unpause`,
  * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
-import type { DockerCli, RunOptions, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
+import { BRIDGE_FAILURE_PREFIX, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
+import { ENGINES, getEngine, LABEL, UPGRADE_SOURCE, type EngineId } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 
@@ -36,6 +37,22 @@ export interface FakeContainer {
   publish: { bind: string; hostPort: number; containerPort: number } | undefined;
   mounts: Array<{ source: string; target: string }>;
   logs: string[];
+  restartPolicy: string;
+  memoryBytes: number;
+  oomKilled: boolean;
+  /** Why docker could not start it (State.Error). */
+  error: string;
+  /** CPU and memory `docker stats` reports. */
+  stats: { cpu: string; mem: string };
+}
+
+/** What a data volume holds besides its labels: the password the engine's data was initialised with. */
+export interface FakeVolume {
+  labels: Record<string, string>;
+  /** Set on the first start of an engine that keeps its password in its data. */
+  dataPassword?: string;
+  size: string;
+  createdAt: Date;
 }
 
 export interface Gate {
@@ -141,6 +158,8 @@ interface EventStream {
 export class FakeDocker implements DockerCli {
   readonly containers = new Map<string, FakeContainer>();
   readonly volumes = new Map<string, Record<string, string>>();
+  /** What each volume holds (see FakeVolume); kept in step with `volumes`. */
+  readonly volumeData = new Map<string, FakeVolume>();
   /** Images present on the engine. */
   readonly images = new Set<string>();
   /** The id of each image reference that has one (docker inspect reports the id a container runs). */
@@ -155,6 +174,7 @@ export class FakeDocker implements DockerCli {
   readonly calls: string[][] = [];
 
   private available = true;
+  private bridgeDown = false;
   private readonly eventStreams = new Set<EventStream>();
   private readonly logFollowers = new Set<{ id: string; stream: FakeStream }>();
   private readonly failures: Array<{ key: string; result: RunResult }> = [];
@@ -180,6 +200,24 @@ export class FakeDocker implements DockerCli {
 
   startEngine(): void {
     this.available = true;
+    this.bridgeDown = false;
+  }
+
+  /**
+   * What carries the commands goes away (the standalone host stopped): every command fails the way the
+   * Desktop adapter reports a bridge that does not answer, and running streams end that way.
+   */
+  stopBridge(): void {
+    this.available = false;
+    this.bridgeDown = true;
+    const line = `${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch`;
+    for (const e of this.eventStreams) {
+      e.stream.line(line, 'stderr');
+      e.stream.close(127);
+    }
+    for (const f of this.logFollowers) f.stream.close(127);
+    this.eventStreams.clear();
+    this.logFollowers.clear();
   }
 
   /** The next command with this key fails with docker's stderr. */
@@ -261,6 +299,21 @@ export class FakeDocker implements DockerCli {
     this.emit(c, 'die');
   }
 
+  /** `docker kill` from outside (exit 137), or the kernel's OOM killer with `oom`. */
+  kill(name: string, options: { oom?: boolean } = {}): void {
+    const c = this.byName(name);
+    c.state = 'exited';
+    c.exitCode = 137;
+    c.health = 'none';
+    c.oomKilled = options.oom ?? false;
+    this.emit(c, ...(options.oom ? ['oom'] : []), 'kill', 'die');
+  }
+
+  /** The password the data in this volume was initialised with (engines that keep it in their data). */
+  dataPasswordOf(volume: string): string | undefined {
+    return this.volumeData.get(volume)?.dataPassword;
+  }
+
   /** The container writes a log line. */
   log(name: string, line: string): void {
     const c = this.byName(name);
@@ -313,6 +366,7 @@ export class FakeDocker implements DockerCli {
       e.name = 'AbortError';
       throw e;
     }
+    if (this.bridgeDown) return fail(`${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch`, 127);
     if (!this.available) return fail(DAEMON_DOWN);
     const failure = this.failures.findIndex((f) => f.key === key);
     if (failure >= 0) return (this.failures.splice(failure, 1)[0] as { result: RunResult }).result;
@@ -324,7 +378,10 @@ export class FakeDocker implements DockerCli {
     const key = commandKey(args);
     const stream = new FakeStream(handlers);
     void Promise.resolve().then(() => {
-      if (!this.available) {
+      if (this.bridgeDown) {
+        stream.line(`${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch`, 'stderr');
+        stream.close(127);
+      } else if (!this.available) {
         stream.line(DAEMON_DOWN, 'stderr');
         stream.close(1);
       } else if (key === 'events') this.startEvents(stream, args);
@@ -350,7 +407,7 @@ export class FakeDocker implements DockerCli {
       case 'ps':
         return this.ps(args.slice(1));
       case 'container inspect':
-        return this.inspect(args[2] ?? '');
+        return this.inspect(args.slice(2));
       case 'image inspect': {
         const ref = args[args.length - 1] ?? '';
         // By id, with its labels (the core compares them with a container's): the fake's images have none.
@@ -372,6 +429,7 @@ export class FakeDocker implements DockerCli {
       case 'run': {
         // A data helper (`run --rm … sh -c <copy script>`): its mounts make their volumes; it prints du's answer.
         if (args[1] === '--rm') return this.helper(args);
+        // `run --detach` of an upgrade's worker, or of an instance (a new version's container).
         // `run --detach`: create, then start; a failed start leaves the container created, as docker does.
         const created = this.create(args.slice(1));
         if (created.code !== 0) return created;
@@ -383,6 +441,31 @@ export class FakeDocker implements DockerCli {
         return this.withContainer(args[args.length - 1], (c) => this.start(c));
       case 'stop':
         return this.withContainer(args[args.length - 1], (c) => this.stop(c));
+      case 'unpause':
+        return this.withContainer(args[1], (c) => {
+          if (c.state !== 'paused') return fail(`Error response from daemon: Container ${c.id} is not paused`);
+          c.state = 'running';
+          this.emit(c, 'unpause');
+          return ok(`${c.id}\n`);
+        });
+      case 'rename':
+        return this.withContainer(args[1], (c) => {
+          const to = args[2] ?? '';
+          const clash = this.find(to);
+          if (clash && clash !== c) return fail(`Error response from daemon: Conflict. The container name "/${to}" is already in use`);
+          c.name = to;
+          this.emit(c, 'rename');
+          return ok();
+        });
+      case 'stats':
+        return this.statsOf(args.slice(1).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--format'));
+      case 'system':
+        return this.diskUsage();
+      case 'image ls': {
+        const repo = args[args.length - 1] ?? '';
+        const tags = [...this.images].filter((ref) => ref.startsWith(`${repo}:`)).map((ref) => ref.slice(repo.length + 1));
+        return ok(tags.map((Tag) => `${JSON.stringify({ Repository: repo, Tag, ID: hex(12) })}\n`).join(''));
+      }
       case 'restart':
         return this.withContainer(args[args.length - 1], (c) => {
           this.stop(c);
@@ -405,15 +488,44 @@ export class FakeDocker implements DockerCli {
       case 'logs':
         return this.withContainer(args[args.length - 1], (c) => ok(c.logs.slice(-this.tail(args)).map((l) => `${l}\n`).join('')));
       case 'exec':
-        // Only ever an engine's health probe (the host's allowlist lets nothing else through).
         return this.withContainer(args[1], (c) => {
           if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is paused, unpause the container before exec`, 1);
           if (c.state !== 'running') return fail(`Error response from daemon: container ${c.id} is not running`, 1);
-          return c.serverReady ? ok() : { stdout: '', stderr: '', code: 1 };
+          // An engine's readiness probe answers as the server does; Dockbase's upgrade scripts are answered per
+          // image tag, the credential scripts are played by exec().
+          const answer = this.answerScript(c, args[4] ?? '', args[6]);
+          if (answer) return answer;
+          if (this.isProbe(c, args)) return c.serverReady ? ok() : { stdout: '', stderr: '', code: 1 };
+          return this.exec(c, args[4] ?? '');
         });
       default:
         return fail(`docker: unknown command: docker ${args.join(' ')}`, 125);
     }
+  }
+
+  /**
+   * What the servers' own tools print for Dockbase's upgrade scripts: the version of the image's tag (the
+   * tag's numbers, then ".0"), MongoDB's FCV equal to it, and for PostgreSQL's dump and restore the same rows
+   * on both sides. Undefined for any other script (a probe, an export).
+   */
+  private answerScript(c: FakeContainer, script: string, arg: string | undefined): RunResult | undefined {
+    const tagOf = (x: FakeContainer) => x.image.slice(x.image.lastIndexOf(':') + 1);
+    const version = (x: FakeContainer) => `${/^[\d.]+/.exec(tagOf(x))?.[0] ?? tagOf(x)}.0`;
+    for (const e of ENGINES) {
+      if (script === e.upgrade.versionScript) return ok(`${version(c)}\n`);
+      if (script === e.upgrade.alignScript) return ok(`${version(c)} fcv ${tagOf(c)}\n`);
+      const dr = e.upgrade.dumpRestore;
+      if (!dr) continue;
+      if (script === dr.versionScript) {
+        // The old server, through the transfer volume, is the worker of the same upgrade ("…-from").
+        const server = arg === UPGRADE_SOURCE ? this.find(c.name.replace(/-to$/, '-from')) ?? c : c;
+        return ok(`${Number(/^\d+/.exec(tagOf(server))?.[0] ?? 0) * 10000}\n`);
+      }
+      if (script === dr.sizeScript) return ok('8192000\n');
+      if (script === dr.fingerprintScript) return ok('app.public.items 42\n');
+      if (script === dr.copyScript) return ok();
+    }
+    return undefined;
   }
 
   private find(ref: string | undefined): FakeContainer | undefined {
@@ -462,8 +574,8 @@ export class FakeDocker implements DockerCli {
 
   private statusText(c: FakeContainer): string {
     if (c.state === 'created') return 'Created';
-    if (c.state === 'exited') return `Exited (${c.exitCode}) 3 seconds ago`;
     if (c.state === 'paused') return 'Up 2 seconds (Paused)';
+    if (c.state === 'exited') return `Exited (${c.exitCode}) 3 seconds ago`;
     const health = { none: '', starting: ' (health: starting)', healthy: ' (healthy)', unhealthy: ' (unhealthy)' }[c.health];
     return `Up 2 seconds${health}`;
   }
@@ -495,26 +607,38 @@ export class FakeDocker implements DockerCli {
     return ok(rows.map((r) => `${r}\n`).join(''));
   }
 
-  private inspect(ref: string): RunResult {
-    const c = this.find(ref);
-    if (!c) return { stdout: '[]\n', stderr: `Error: No such container: ${ref}\n`, code: 1 };
-    const body = {
+  /** `container inspect a b …`: those found, and an error (exit 1) for any missing, like docker. */
+  private inspect(refs: readonly string[]): RunResult {
+    const found = refs.map((r) => this.find(r)).filter((c): c is FakeContainer => c !== undefined);
+    const missing = refs.filter((r) => !this.find(r));
+    return {
+      stdout: `${JSON.stringify(found.map((c) => this.inspectBody(c)), null, 4)}\n`,
+      stderr: missing.map((r) => `Error: No such container: ${r}\n`).join(''),
+      code: missing.length ? 1 : 0,
+    };
+  }
+
+  private inspectBody(c: FakeContainer) {
+    return {
       Id: c.id,
       Created: c.createdAt.toISOString(),
       Name: `/${c.name}`,
       State: {
         Status: c.state,
         Running: c.state === 'running',
+        Paused: c.state === 'paused',
+        OOMKilled: c.oomKilled,
         ExitCode: c.exitCode,
-        Error: '',
+        Error: c.error,
         StartedAt: c.createdAt.toISOString(),
+        FinishedAt: c.state === 'exited' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
         ...(c.hasHealthcheck && c.health !== 'none' ? { Health: { Status: c.health, FailingStreak: 0, Log: [] } } : {}),
       },
       Image: this.imageId(c.image),
       Config: { Image: c.image, Env: c.env, Cmd: c.cmd, Labels: c.labels },
+      HostConfig: { RestartPolicy: { Name: c.restartPolicy, MaximumRetryCount: 0 }, Memory: c.memoryBytes },
       Mounts: c.mounts.map((m) => ({ Type: 'volume', Name: m.source, Destination: m.target })),
     };
-    return ok(`${JSON.stringify([body], null, 4)}\n`);
   }
 
   private imageId(ref: string): string {
@@ -526,18 +650,8 @@ export class FakeDocker implements DockerCli {
   private volumeCreate(args: readonly string[]): RunResult {
     const { flags, rest } = parseFlags(args, ['--label']);
     const name = rest[0] ?? hex(64);
-    if (!this.volumes.has(name)) this.volumes.set(name, Object.fromEntries((flags.get('--label') ?? []).map(keyValue)));
+    if (!this.volumes.has(name)) this.addVolume(name, Object.fromEntries((flags.get('--label') ?? []).map(keyValue)));
     return ok(`${name}\n`);
-  }
-
-  /** `volume ls --quiet [--filter label=k[=v]]`. */
-  private volumeList(args: readonly string[]): RunResult {
-    const filter = args[args.indexOf('--filter') + 1] ?? '';
-    const [key, value] = keyValue(filter.startsWith('label=') ? filter.slice('label='.length) : '');
-    const names = [...this.volumes.entries()]
-      .filter(([, labels]) => !key || (key in labels && (value === undefined || value === '' || labels[key] === value)))
-      .map(([name]) => `${name}\n`);
-    return ok(names.join(''));
   }
 
   private helper(args: readonly string[]): RunResult {
@@ -546,7 +660,7 @@ export class FakeDocker implements DockerCli {
       const parts = (args[i + 1] ?? '').split(',').map(keyValue);
       const source = parts.find(([k]) => k === 'source')?.[1] ?? '';
       const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
-      if (!this.volumes.has(source)) this.volumes.set(source, labels);
+      if (!this.volumes.has(source)) this.addVolume(source, labels);
     }
     return ok('2048\t/to\n');
   }
@@ -555,7 +669,7 @@ export class FakeDocker implements DockerCli {
     const missing = names.find((n) => !this.volumes.has(n));
     if (missing !== undefined) return { stdout: '[]\n', stderr: `Error response from daemon: get ${missing}: no such volume\n`, code: 1 };
     const bodies = names.map((name) => ({
-      CreatedAt: new Date().toISOString(),
+      CreatedAt: (this.volumeData.get(name)?.createdAt ?? new Date()).toISOString(),
       Driver: 'local',
       Labels: this.volumes.get(name),
       Mountpoint: `/var/lib/docker/volumes/${name}/_data`,
@@ -575,6 +689,7 @@ export class FakeDocker implements DockerCli {
       else if (user) errors.push(`Error response from daemon: remove ${name}: volume is in use - [${user.id}]`);
       else {
         this.volumes.delete(name);
+        this.volumeData.delete(name);
         removed.push(name);
       }
     }
@@ -596,13 +711,18 @@ export class FakeDocker implements DockerCli {
       publish: undefined,
       mounts: [],
       logs: [],
+      restartPolicy: 'no',
+      memoryBytes: 0,
+      oomKilled: false,
+      error: '',
+      stats: { cpu: '0.50%', mem: '24MiB / 7.6GiB' },
     };
     this.containers.set(c.id, c);
     return c;
   }
 
   private create(args: readonly string[]): RunResult {
-    const valued = ['--name', '--pull', '--label', '--env', '--publish', '--mount', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
+    const valued = ['--name', '--pull', '--network', '--label', '--env', '--publish', '--mount', '--restart', '--memory', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
     const { flags, rest } = parseFlags(args, valued);
     const [image = '', ...cmd] = rest;
     const name = flags.get('--name')?.[0] ?? `container-${hex(6)}`;
@@ -618,6 +738,8 @@ export class FakeDocker implements DockerCli {
     c.env = flags.get('--env') ?? [];
     c.cmd = cmd;
     c.hasHealthcheck = flags.has('--health-cmd');
+    c.restartPolicy = flags.get('--restart')?.[0] ?? 'no';
+    c.memoryBytes = Number(flags.get('--memory')?.[0] ?? 0);
     const publish = flags.get('--publish')?.[0];
     if (publish) {
       const [bind = '0.0.0.0', hostPort = '0', containerPort = '0'] = publish.split(':');
@@ -629,7 +751,7 @@ export class FakeDocker implements DockerCli {
       const get = (k: string) => parts.find(([key]) => key === k)?.[1] ?? '';
       const source = get('source');
       const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
-      if (!this.volumes.has(source)) this.volumes.set(source, labels);
+      if (!this.volumes.has(source)) this.addVolume(source, labels);
       c.mounts.push({ source, target: get('target') });
     }
     this.emit(c, 'create');
@@ -641,15 +763,23 @@ export class FakeDocker implements DockerCli {
     const p = c.publish;
     if (p) {
       const holder = [...this.containers.values()].find((o) => o !== c && o.state === 'running' && o.publish?.hostPort === p.hostPort);
-      if (holder) {
-        return fail(`Error response from daemon: driver failed programming external connectivity on endpoint ${c.name} (${c.id}): Bind for ${p.bind}:${p.hostPort} failed: port is already allocated`);
-      }
-      if (this.portsTakenOutsideDocker.has(p.hostPort)) {
-        return fail(`Error response from daemon: driver failed programming external connectivity on endpoint ${c.name} (${c.id}): Error starting userland proxy: listen tcp4 ${p.bind}:${p.hostPort}: bind: address already in use`);
+      const error = holder
+        ? `driver failed programming external connectivity on endpoint ${c.name} (${c.id}): Bind for ${p.bind}:${p.hostPort} failed: port is already allocated`
+        : this.portsTakenOutsideDocker.has(p.hostPort)
+          ? `driver failed programming external connectivity on endpoint ${c.name} (${c.id}): Error starting userland proxy: listen tcp4 ${p.bind}:${p.hostPort}: bind: address already in use`
+          : undefined;
+      if (error) {
+        // Like docker: the container keeps the reason and exit code 128 until it starts.
+        c.error = error;
+        c.exitCode = 128;
+        return fail(`Error response from daemon: ${error}`);
       }
     }
     c.state = 'running';
     c.exitCode = 0;
+    c.error = '';
+    c.oomKilled = false;
+    this.initialiseData(c);
     c.health = c.hasHealthcheck ? this.healthOnStart : 'none';
     c.serverReady = c.health !== 'starting';
     this.emit(c, 'start');
@@ -665,6 +795,86 @@ export class FakeDocker implements DockerCli {
       this.emit(c, 'kill', 'die', 'stop');
     }
     return ok(`${c.id}\n`);
+  }
+
+  private addVolume(name: string, labels: Record<string, string>): void {
+    this.volumes.set(name, labels);
+    this.volumeData.set(name, { labels, size: '48.2MB', createdAt: new Date(Date.UTC(2026, 10, 20, 10)) });
+  }
+
+  private engineOf(c: FakeContainer): EngineId | undefined {
+    const id = c.labels[LABEL.engine];
+    return ENGINES.find((e) => e.id === id)?.id;
+  }
+
+  /** An empty data volume takes the container's password, as the engines' init scripts do. */
+  private initialiseData(c: FakeContainer): void {
+    const engine = this.engineOf(c);
+    if (!engine || !getEngine(engine).passwordInData) return;
+    const password = getEngine(engine).readPassword({ env: c.env, cmd: c.cmd });
+    for (const m of c.mounts) {
+      const data = this.volumeData.get(m.source);
+      if (data && data.dataPassword === undefined) data.dataPassword = password;
+    }
+  }
+
+  /** `docker exec <c> sh -c <script>`: the health probe, and the engines' credential scripts. */
+  /** Whether an exec is the engine's readiness probe (probeArgs) rather than a credential script. */
+  private isProbe(c: FakeContainer, args: readonly string[]): boolean {
+    const engineId = this.engineOf(c);
+    if (!engineId) return true;
+    const engine = getEngine(engineId);
+    return args[4] === engine.healthcheck(engine.containerPort).command;
+  }
+
+  private exec(c: FakeContainer, script: string): RunResult {
+    const engineId = this.engineOf(c);
+    if (!engineId) return ok();
+    const engine = getEngine(engineId);
+    const configured = engine.readPassword({ env: c.env, cmd: c.cmd });
+    const data = c.mounts.map((m) => this.volumeData.get(m.source)).find((d) => d?.dataPassword !== undefined);
+    if (script === engine.verifyPassword(engine.containerPort)) {
+      if (!engine.passwordInData || !data || data.dataPassword === configured) return ok();
+      return fail(`${engine.clientName}: authentication failed for user "${engine.defaultUser}"`, 2);
+    }
+    if (engine.applyPassword && script === engine.applyPassword) {
+      for (const m of c.mounts) {
+        const d = this.volumeData.get(m.source);
+        if (d) d.dataPassword = configured;
+      }
+      return ok();
+    }
+    return ok();
+  }
+
+  private statsOf(refs: readonly string[]): RunResult {
+    const lines = refs.map((r) => this.find(r)).filter((c): c is FakeContainer => c?.state === 'running');
+    return ok(lines.map((c) => `${JSON.stringify({ ID: c.id, Name: c.name, CPUPerc: c.stats.cpu, MemUsage: c.stats.mem })}\n`).join(''));
+  }
+
+  private diskUsage(): RunResult {
+    const volumes = [...this.volumeData].map(([Name, v]) => ({ Name, Size: v.size, Labels: '', Links: '0' }));
+    return ok(`${JSON.stringify(volumes)}\n`);
+  }
+
+  /** `volume ls [--quiet] [--filter label=k[=v]] [--filter dangling=true] [--format '{{json .}}']`. */
+  private volumeList(args: readonly string[]): RunResult {
+    const filters = this.filtersOf(args);
+    const used = new Set([...this.containers.values()].flatMap((c) => c.mounts.map((m) => m.source)));
+    const rows = [...this.volumes].filter(([name, labels]) =>
+      filters.every(([k, v]) => {
+        if (k === 'dangling') return (v === 'true') !== used.has(name);
+        if (k !== 'label') return true;
+        const [key, value] = keyValue(v);
+        return key in labels && (!v.includes('=') || labels[key] === value);
+      }),
+    );
+    if (args.includes('--quiet')) return ok(rows.map(([name]) => `${name}\n`).join(''));
+    return ok(
+      rows
+        .map(([Name, labels]) => `${JSON.stringify({ Name, Driver: 'local', Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') })}\n`)
+        .join(''),
+    );
   }
 
   // ---------- streams ----------

@@ -1,5 +1,5 @@
 /** Renders the whole tab over a fake docker engine, a fake Docker Desktop client and (optionally) a fake backend. */
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import CssBaseline from '@mui/material/CssBaseline';
 import { DockerMuiV6ThemeProvider } from '@docker/docker-mui-theme';
@@ -50,6 +50,15 @@ export async function seedInstance(docker: FakeDocker, input: Partial<CreateInst
   );
   docker.calls.length = 0;
   return instance;
+}
+
+/** The table row of an instance (the table view). */
+export async function findRow(name: string): Promise<HTMLElement> {
+  return waitFor(() => {
+    const row = [...document.querySelectorAll<HTMLElement>('tr[data-instance]')].find((r) => r.dataset.instance === name);
+    if (!row) throw new Error(`no row for ${name}`);
+    return row;
+  });
 }
 
 /** The card of an instance: a region named by the instance's name. */

@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { dockerThemes } from '@dockbase/host/docker-themes';
 import './unhandled-rejections';
 
@@ -22,4 +22,11 @@ if (!window.matchMedia) {
     }) as MediaQueryList;
 }
 
-afterEach(() => cleanup());
+// The views load parts of the page when first needed (React.lazy): the first find may wait for a module.
+configure({ asyncUtilTimeout: 5000 });
+
+afterEach(() => {
+  cleanup();
+  // The view the user chose is remembered in localStorage: each test starts without a choice.
+  window.localStorage.clear();
+});

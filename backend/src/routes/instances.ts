@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { ENGINE_IDS, INSTANCE_SETTINGS_SCHEMA, type EngineId, type InstanceSettings } from '@dockbase/api';
+import { ENGINE_IDS, INSTANCE_SETTINGS_SCHEMA, MAX_NOTES_LENGTH, type EngineId, type InstanceSettings } from '@dockbase/api';
 import { notFound } from '../errors.js';
 import type { HistoryEntry, Store } from '../store/store.js';
 
-export const MAX_NOTES = 10_000;
+export const MAX_NOTES = MAX_NOTES_LENGTH;
 
 const idParams = {
   type: 'object',

@@ -1,6 +1,14 @@
 import type { ToastKind } from './dd-client';
 
-/** Stand-in for Docker Desktop's toasts: a plain fixed stack in the bottom-right corner of the page. */
+/**
+ * Stand-in for Docker Desktop's toasts: a plain fixed stack in the bottom-right corner of the page. It never
+ * buries the page's buttons: at most MAX_TOASTS show (the oldest goes first), a message already shown is
+ * counted instead of stacked again, and clicks pass through a toast to what lies under it, except on its
+ * own dismiss button.
+ */
+
+/** The most toasts shown at once. */
+export const MAX_TOASTS = 3;
 
 export const TOAST_CONTAINER_ID = 'dockbase-toasts';
 
@@ -34,12 +42,26 @@ export function createDomToaster(doc: Document, options: ToasterOptions = {}): (
     return el;
   };
 
+  const shown = new Map<string, { toast: HTMLElement; text: HTMLElement; count: number; timer: ReturnType<typeof setTimeout> }>();
+
   return (kind, message) => {
+    const key = `${kind}\u0000${message}`;
+    const life = kind === 'error' ? duration * 2 : duration;
+    const again = shown.get(key);
+    if (again) {
+      again.count++;
+      again.text.textContent = `${message} (×${again.count})`;
+      clearTimeout(again.timer);
+      again.timer = setTimeout(() => again.toast.dispatchEvent(new Event('dockbase-dismiss')), life);
+      return;
+    }
     const toast = doc.createElement('div');
     // role="alert" is announced at once; role="status" politely.
     toast.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     toast.dataset.kind = kind;
-    toast.textContent = message;
+    const text = doc.createElement('span');
+    text.textContent = message;
+    toast.appendChild(text);
     Object.assign(toast.style, {
       background: COLOURS[kind],
       color: '#ffffff',
@@ -49,12 +71,40 @@ export function createDomToaster(doc: Document, options: ToasterOptions = {}): (
       boxShadow: '0 2px 8px rgba(0, 0, 0, 0.3)',
       whiteSpace: 'pre-wrap',
       overflowWrap: 'anywhere',
-      cursor: 'pointer',
-      pointerEvents: 'auto',
+      display: 'flex',
+      alignItems: 'flex-start',
+      gap: '10px',
+      // Click-through: a toast over a button does not take its clicks (the dismiss button does).
+      pointerEvents: 'none',
     });
-    const remove = () => toast.remove();
-    toast.addEventListener('click', remove);
-    container().appendChild(toast);
-    setTimeout(remove, kind === 'error' ? duration * 2 : duration);
+    const close = doc.createElement('button');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Dismiss');
+    Object.assign(close.style, {
+      pointerEvents: 'auto',
+      cursor: 'pointer',
+      background: 'transparent',
+      border: '0',
+      color: 'inherit',
+      font: 'inherit',
+      fontSize: '18px',
+      lineHeight: '1',
+      padding: '0 2px',
+      marginLeft: 'auto',
+    });
+    toast.appendChild(close);
+    const remove = () => {
+      clearTimeout(entry.timer);
+      shown.delete(key);
+      toast.remove();
+    };
+    const entry = { toast, text, count: 1, timer: setTimeout(remove, life) };
+    shown.set(key, entry);
+    close.addEventListener('click', remove);
+    toast.addEventListener('dockbase-dismiss', remove);
+    const box = container();
+    box.appendChild(toast);
+    while (box.children.length > MAX_TOASTS) box.firstElementChild?.dispatchEvent(new Event('dockbase-dismiss'));
   };
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
  *    It answers the host's ownership checks from `state.json` (see Fakes.setState): `container inspect ID`
  *    (instances carry Dockbase's labels, `inherited` ones only through their image), `image inspect`,
  *    `volume inspect NAME`; anything else there is "No such …";
- *  - a fake backend that listens on `--socket` and answers /health, /echo and /conflict;
+ *  - a fake backend that listens on `--socket` and answers /health, /echo and /conflict, and exits on /crash;
  *  - a backend that crashes at once.
  */
 export interface Fakes {
@@ -92,6 +92,7 @@ http.createServer((req, res) => {
     if (req.url === '/health') return json(200, { status: 'ok' });
     if (req.url.startsWith('/echo')) return json(200, { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), dataDir });
     if (req.url === '/conflict') return json(409, { statusCode: 409, error: 'Conflict', message: 'the name is taken' });
+    if (req.url === '/crash') { res.end(); setTimeout(() => process.exit(1), 10); return; }
     json(404, { statusCode: 404, error: 'Not Found', message: 'no route' });
   });
 }).listen(socket);

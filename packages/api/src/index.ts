@@ -29,6 +29,9 @@ export interface InstanceSettings {
   hostPort?: number;
   persistData?: boolean;
   exposeOnNetwork?: boolean;
+  /** The user and initial database the image created (POSTGRES_USER, MYSQL_DATABASE…): names, not secrets. */
+  user?: string;
+  database?: string;
 }
 
 /** The JSON schema of InstanceSettings, as the backend validates it. */
@@ -42,6 +45,8 @@ export const INSTANCE_SETTINGS_SCHEMA = {
     hostPort: { type: 'integer', minimum: 1, maximum: 65535 },
     persistData: { type: 'boolean' },
     exposeOnNetwork: { type: 'boolean' },
+    user: { type: 'string', maxLength: 63, pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'a user name of letters, digits and "_"' },
+    database: { type: 'string', maxLength: 63, pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'a database name of letters, digits and "_"' },
   },
 } as const;
 
@@ -60,6 +65,9 @@ export interface InstanceMeta {
   /** Newest first, at most the last 100. */
   history: HistoryEntry[];
 }
+
+/** The longest notes the backend keeps, in characters: the UI counts against it before saving. */
+export const MAX_NOTES_LENGTH = 10_000;
 
 /** Body of `PUT /instances/:id`. */
 export interface InstanceInput {

@@ -21,12 +21,12 @@ import {
   type CallEnv,
   type CommandShape,
 } from './command-shape';
-import { ENGINES, getEngine, isEngineId, secretEnvNames, type DataMount, type EngineId } from './engines';
+import { ENGINES, getEngine, isEngineId, secretEnvNames, type Accounts, type DataMount, type EngineId } from './engines';
 import { BASELINE_CAPABILITIES, healthArgs, healthSettings, type EngineCapabilities } from './health';
-import { imageRef, volumeName, type InstanceSpec } from './instance';
-import { LABEL, containerLabels, volumeLabels } from './labels';
-import { splitImageRef } from './parse';
-import { validateCreateInput, validateImage, validateTag } from './validation';
+import { imageRef, isDataVolumeName, volumeName, type InstanceSpec } from './instance';
+import { LABEL, containerLabels, volumeLabels, type UpgradeWorkerRole } from './labels';
+import { splitImageRef, type RestartPolicy } from './parse';
+import { MIN_MEMORY_BYTES, validateCreateInput, validateImage, validateTag } from './validation';
 
 const JSON_FORMAT = '{{json .}}';
 
@@ -85,11 +85,33 @@ export function volumeRemoveArgs(names: readonly string[]): string[] {
 export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
   password: string;
   volumes: VolumePlan[];
+  /** "Start with Docker" (`unless-stopped`); none by default. */
+  restartPolicy?: RestartPolicy;
+  /** A memory limit in bytes; none by default. */
+  memoryBytes?: number;
 }
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  return { ...plan, volumes: plan.volumes.map((v) => v.name) };
+  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database } = plan;
+  return {
+    id,
+    name,
+    engine,
+    image,
+    tag,
+    hostPort,
+    bindAddress,
+    volumes: plan.volumes.map((v) => v.name),
+    ...(dataId !== undefined ? { dataId } : {}),
+    ...(user ? { user } : {}),
+    ...(database ? { database } : {}),
+  };
+}
+
+/** The user and database a plan creates (the image's variables), as the engines take them. */
+function accountsOf(plan: Pick<CreatePlan, 'user' | 'database'>): Accounts {
+  return { ...(plan.user ? { user: plan.user } : {}), ...(plan.database ? { database: plan.database } : {}) };
 }
 
 export interface CreateArgsOptions {
@@ -114,10 +136,14 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
   const secret = options.secretEnv ? secretEnvNames(engine) : [];
   const args = options.start ? ['run', '--detach', '--pull', 'never', '--name', plan.name] : ['create', '--pull', 'never', '--name', plan.name];
   for (const [k, v] of Object.entries(containerLabels(specOf(plan)))) args.push('--label', `${k}=${v}`);
-  for (const [k, v] of Object.entries(engine.environment(plan.password))) args.push('--env', secret.includes(k) ? k : `${k}=${v}`);
+  const accounts = accountsOf(plan);
+  for (const [k, v] of Object.entries(engine.environment(plan.password, accounts))) args.push('--env', secret.includes(k) ? k : `${k}=${v}`);
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
+  if (plan.restartPolicy && plan.restartPolicy !== 'no') args.push('--restart', plan.restartPolicy);
+  if (plan.memoryBytes) args.push('--memory', String(plan.memoryBytes));
   for (const v of plan.volumes) {
-    const labels = Object.entries(volumeLabels(v.mount, { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id }));
+    const owner = { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id, ...accounts };
+    const labels = Object.entries(volumeLabels(v.mount, owner));
     args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
   args.push(...healthArgs(healthSettings(engine, options.capabilities ?? BASELINE_CAPABILITIES)));
@@ -126,16 +152,57 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
   return args;
 }
 
+export function unpauseArgs(containerId: string): string[] {
+  return ['unpause', containerId];
+}
+
+/** Gives a container another name (an edit or an upgrade sets the old one aside until the new one serves). */
+export function renameArgs(containerId: string, newName: string): string[] {
+  return ['rename', containerId, newName];
+}
+
+/** What an upgrade's worker container runs: one version of the server, without network, on chosen volumes. */
+export interface UpgradeWorkerPlan {
+  /** `upgrade-from`: the old version on the instance's data; `upgrade-to`: the new version on a new volume. */
+  role: UpgradeWorkerRole;
+  /** Container name: `<instance>-upgrade-<id>-from` / `-to`. */
+  name: string;
+  /** Image reference (repository:tag). */
+  image: string;
+  /** The admin secret for the image's own entrypoint (the new version's first start needs it), by variable. */
+  env: Readonly<Record<string, string>>;
+  mounts: readonly HelperMount[];
+}
+
+/**
+ * `docker run --detach` of an upgrade worker: the image's own entrypoint and command (so it initialises or
+ * opens the data exactly as the instance would), no network at all (nothing but Dockbase reaches it), marked
+ * with Dockbase's helper label so no list shows it as an instance. With `secretEnv`, the variables go as
+ * `--env NAME` and their values through the CLI's environment (plan.env), as create's do.
+ */
+export function upgradeWorkerArgs(plan: UpgradeWorkerPlan, options: { secretEnv?: boolean } = {}): string[] {
+  const args = ['run', '--detach', '--pull', 'never', '--name', plan.name, '--network', 'none', '--label', `${LABEL.helper}=${plan.role}`];
+  for (const [k, v] of Object.entries(plan.env)) args.push('--env', options.secretEnv ? k : `${k}=${v}`);
+  for (const m of plan.mounts) {
+    const parts = ['type=volume', `source=${m.volume}`, `target=${m.target}`];
+    if (m.readonly) parts.push('readonly');
+    for (const [k, v] of Object.entries(m.labels ?? {})) parts.push(`volume-label=${k}=${v}`);
+    args.push('--mount', parts.join(','));
+  }
+  args.push(plan.image);
+  return args;
+}
+
 /** The environment `createContainerArgs(plan, { secretEnv: true })` needs: the password's variables. */
 export function createContainerEnv(plan: CreatePlan): Record<string, string> {
   const engine = getEngine(plan.engine);
-  const all = engine.environment(plan.password);
+  const all = engine.environment(plan.password, accountsOf(plan));
   return Object.fromEntries(secretEnvNames(engine).map((k) => [k, all[k] as string]));
 }
 
 /** The options `docker create`/`run --detach` takes from Dockbase, each with one value. */
 const CREATE_OPTIONS = new Set([
-  '--pull', '--name', '--label', '--env', '--publish', '--mount',
+  '--pull', '--name', '--label', '--env', '--publish', '--restart', '--memory', '--mount',
   '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout',
 ]);
 
@@ -150,12 +217,22 @@ function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, Cre
   if (start && argv[1] !== '--detach') mismatch('`docker run` is only run detached');
   const labels = new Map<string, string>();
   const envs: string[] = [];
+  let restartPolicy: RestartPolicy | undefined;
+  let memoryBytes: number | undefined;
   let i = start ? 2 : 1;
   for (; i < argv.length && (argv[i] as string).startsWith('-'); i += 2) {
     const option = argv[i] as string;
     if (!CREATE_OPTIONS.has(option)) mismatch(`${describeOption(option)} is not an option Dockbase gives \`docker ${argv[0]}\``);
     const value = at(argv, i + 1);
-    if (option === '--label') {
+    if (option === '--restart') {
+      // "Start with Docker" only: never a policy that restarts a crashing server in a loop.
+      if (value !== 'unless-stopped') mismatch('a restart policy Dockbase does not set');
+      restartPolicy = value;
+    } else if (option === '--memory') {
+      // Bytes, as the builder writes them: at least Dockbase's minimum, at most 1 TiB.
+      memoryBytes = /^\d{1,13}$/.test(value) ? Number(value) : mismatch('not a memory limit Dockbase writes');
+      if (memoryBytes < MIN_MEMORY_BYTES || memoryBytes > 1024 ** 4) mismatch('a memory limit outside what Dockbase allows');
+    } else if (option === '--label') {
       const eq = value.indexOf('=');
       if (eq <= 0 || labels.has(value.slice(0, eq))) mismatch('a label is not one Dockbase writes');
       labels.set(value.slice(0, eq), value.slice(eq + 1));
@@ -173,6 +250,7 @@ function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, Cre
     return `${e}=${env[e]}`;
   });
   const password = engine.readPassword({ env: resolved, cmd }) ?? mismatch('no password');
+  const accounts = engine.readAccounts(resolved);
   const name = labels.get(LABEL.name) ?? '';
   const tag = labels.get(LABEL.tag) ?? '';
   const image = labels.get(LABEL.image) ?? '';
@@ -188,6 +266,7 @@ function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, Cre
     password,
     persistData: volumeNames.length > 0,
     exposeOnNetwork: bindAddress === '0.0.0.0',
+    ...accounts,
   });
   const field = Object.keys(invalid)[0];
   if (field) mismatch(`its ${field} is not one Dockbase accepts`);
@@ -203,8 +282,12 @@ function readCreateArgs(argv: readonly string[], env: CallEnv): [CreatePlan, Cre
     hostPort,
     bindAddress,
     password,
-    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeName(name, mount.key), mount })) : [],
+    // Each data mount's volume: its plain name, or the one a PostgreSQL upgrade made (`…-<major>`).
+    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeNames.find((v) => isDataVolumeName(v, name, mount.key)) ?? volumeName(name, mount.key), mount })) : [],
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
+    ...accounts,
+    ...(restartPolicy ? { restartPolicy } : {}),
+    ...(memoryBytes !== undefined ? { memoryBytes } : {}),
   };
   // The start interval is there exactly when the engine has it (the rebuild then compares every value).
   const capabilities: EngineCapabilities = argv.includes('--health-start-interval') ? { apiVersion: '1.44', healthStartInterval: true } : BASELINE_CAPABILITIES;
@@ -263,6 +346,49 @@ export const WATCHED_EVENTS = [
 export function probeArgs(containerId: string, engineId: EngineId): string[] {
   const engine = getEngine(engineId);
   return ['exec', containerId, 'sh', '-c', engine.healthcheck(engine.containerPort).command];
+}
+
+/** Runs one of the engine's fixed credential scripts (verifyPassword, applyPassword) inside the container. */
+function credentialScript(containerId: string, script: string): string[] {
+  return ['exec', containerId, 'sh', '-c', script];
+}
+
+/** Proves the container's configured password authenticates, with the engine's own client. */
+export function verifyPasswordArgs(containerId: string, engineId: EngineId): string[] {
+  const engine = getEngine(engineId);
+  return credentialScript(containerId, engine.verifyPassword(engine.containerPort));
+}
+
+/** Sets the data's password to the container's configured one (engines that allow it: see applyPassword). */
+export function applyPasswordArgs(containerId: string, engineId: EngineId): string[] {
+  const script = getEngine(engineId).applyPassword;
+  if (!script) throw new Error(`${engineId} has no way to set a password without the old one`);
+  return credentialScript(containerId, script);
+}
+
+/** docker's record of several containers at once (their state, for the reason a run ended). */
+export function inspectContainersArgs(containerIds: readonly string[]): string[] {
+  return ['container', 'inspect', ...containerIds];
+}
+
+/** Dockbase's data volumes that no container uses: the data deleted instances left behind. */
+export function keptVolumesArgs(): string[] {
+  return ['volume', 'ls', '--filter', `label=${LABEL.volume}`, '--filter', 'dangling=true', '--format', JSON_FORMAT];
+}
+
+/** The size of every volume (docker computes them on request: slow on big disks, never polled). */
+export function volumeSizesArgs(): string[] {
+  return ['system', 'df', '--verbose', '--format', '{{json .Volumes}}'];
+}
+
+/** CPU and memory of running containers, one sample each (no stream). */
+export function statsArgs(containerIds: readonly string[]): string[] {
+  return ['stats', '--no-stream', '--no-trunc', '--format', JSON_FORMAT, ...containerIds];
+}
+
+/** The tags of an image repository present on this engine. */
+export function localImagesArgs(image: string): string[] {
+  return ['image', 'ls', '--format', JSON_FORMAT, image];
 }
 
 export function versionArgs(): string[] {
@@ -386,7 +512,45 @@ export const LIFECYCLE_SHAPES: readonly CommandShape[] = [
     targets: own,
   }),
   shape({ name: 'reach the engine', words: ['version'], build: versionArgs, read: () => params() }),
+  // Everyday use: unpause, the edit's container swap, failure reasons, kept data, usage, local versions.
+  shape({ name: 'unpause an instance', words: ['unpause'], build: unpauseArgs, read: (a) => params(containerId(at(a, 1))), targets: own }),
+  shape({ name: 'set an instance aside or back', words: ['rename'], build: renameArgs, read: (a) => params(containerId(at(a, 1)), containerName(at(a, 2))), targets: own }),
+  shape({
+    name: 'check an instance’s password',
+    words: ['exec'],
+    build: verifyPasswordArgs,
+    read: (a) => params(containerId(at(a, 1)), ENGINES.find((e) => e.verifyPassword(e.containerPort) === at(a, 4))?.id ?? mismatch('not an engine’s password check')),
+    targets: own,
+  }),
+  shape({
+    name: 'set an instance’s password',
+    words: ['exec'],
+    build: applyPasswordArgs,
+    read: (a) => params(containerId(at(a, 1)), ENGINES.find((e) => e.applyPassword !== undefined && e.applyPassword === at(a, 4))?.id ?? mismatch('not an engine’s password setting')),
+    targets: own,
+  }),
+  shape({
+    name: 'inspect instances',
+    words: ['container', 'inspect'],
+    build: inspectContainersArgs,
+    read: (a) => params(a.slice(2).map(containerId)),
+    targets: (containers) => ({ containers }),
+  }),
+  shape({ name: 'list the data of deleted instances', words: ['volume', 'ls'], build: keptVolumesArgs, read: () => params() }),
+  shape({ name: 'measure the volumes', words: ['system', 'df'], build: volumeSizesArgs, read: () => params() }),
+  shape({ name: 'measure instances', words: ['stats'], build: statsArgs, read: (a) => params(a.slice(5).map(containerId)), targets: (containers) => ({ containers }) }),
+  shape({ name: 'list an image’s local versions', words: ['image', 'ls'], build: localImagesArgs, read: (a) => params(imageRepository(at(a, 4))) }),
 ];
+
+/** A container name as Dockbase gives it: an instance's name, or one set aside during an edit. */
+function containerName(value: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value) ? value : mismatch('not a container name Dockbase gives');
+}
+
+/** An image repository without a tag, as the image field takes it. */
+function imageRepository(value: string): string {
+  return value !== '' && validateImage(value) === undefined ? value : mismatch('not an image repository');
+}
 
 function createEnvOf(plan: CreatePlan, options: CreateArgsOptions = {}): Record<string, string> {
   return options.secretEnv ? createContainerEnv(plan) : {};

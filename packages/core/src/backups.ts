@@ -97,6 +97,11 @@ export class Backups {
       throw commandFailed(`export ${instance.name} with ${engine.transfer.exportTool}`, errors.join('\n'));
     }
     options.onProgress?.({ phase: 'saving', bytes: size });
+    // A dump shorter than one progress tick is reported only here: a cancel now still writes no file.
+    if (options.signal?.aborted) {
+      await this.removeTemp(instance, temp);
+      throw cancelled('Export cancelled; no file was written.');
+    }
     try {
       const r = await this.docker.tryRun(copyFromContainerArgs(instance.containerId, temp, file));
       if (r.code !== 0) throw new DockbaseError('command-failed', `Could not write ${file}: ${stderrExcerpt(r.stderr)}`);

@@ -71,6 +71,30 @@ describe('the command policy: what the core builds passes', () => {
     expect(allowed(argv.healthEventsArgs(CID))).toMatchObject({ allowed: true, containers: [CID] });
     for (const e of ENGINES) expect(allowed(argv.probeArgs(CID, e.id))).toMatchObject({ allowed: true, containers: [CID] });
     expect(allowed(argv.versionArgs())).toMatchObject({ allowed: true });
+    // Everyday use.
+    expect(allowed(argv.unpauseArgs(CID))).toMatchObject({ allowed: true, containers: [CID] });
+    expect(allowed(argv.renameArgs(CID, 'my-db-previous-0a1b2c'))).toMatchObject({ allowed: true, containers: [CID] });
+    for (const e of ENGINES) expect(allowed(argv.verifyPasswordArgs(CID, e.id))).toMatchObject({ allowed: true, containers: [CID] });
+    expect(allowed(argv.applyPasswordArgs(CID, 'postgres'))).toMatchObject({ allowed: true, containers: [CID] });
+    expect(allowed(argv.inspectContainersArgs([CID, OTHER]))).toMatchObject({ allowed: true, containers: [CID, OTHER] });
+    expect(allowed(argv.keptVolumesArgs())).toMatchObject({ allowed: true });
+    expect(allowed(argv.volumeSizesArgs())).toMatchObject({ allowed: true });
+    expect(allowed(argv.statsArgs([CID, OTHER]))).toMatchObject({ allowed: true, containers: [CID, OTHER] });
+    expect(allowed(argv.localImagesArgs('127.0.0.1:5000/dockbase-test/redis'))).toMatchObject({ allowed: true });
+  });
+
+  it.each(ENGINES.map((e) => e.id))('%s: create with a restart policy, a memory limit, a user and a database, the secrets in argv or the environment', (engine) => {
+    const e = getEngine(engine);
+    const p = plan(engine, {
+      restartPolicy: 'unless-stopped',
+      memoryBytes: 256 * 1024 * 1024,
+      ...(e.accountVariables.user ? { user: 'app' } : {}),
+      ...(e.accountVariables.database ? { database: 'shop' } : {}),
+    });
+    expect(allowed(createContainerArgs(p, { start: true }))).toMatchObject({ allowed: true });
+    const args = createContainerArgs(p, { start: true, secretEnv: true });
+    expect(args.join(' ')).not.toContain(HOSTILE);
+    expect(allowed(args, createContainerEnv(p))).toMatchObject({ allowed: true });
   });
 
   it('has a shape for every builder argv.ts exports: a new docker call cannot be forgotten', () => {
@@ -101,6 +125,11 @@ describe('the command policy: what the core builds passes', () => {
         await dockbase.lifecycle.connection(instance);
         await dockbase.lifecycle.ping();
         await dockbase.pull('postgres:17');
+        await dockbase.credentials.verify(instance);
+        if (engine.applyPassword) await dockbase.credentials.apply(instance);
+        await dockbase.keptData.list();
+        await dockbase.resources.measure([instance]);
+        await dockbase.creation.localTags(engine.image);
         await dockbase.lifecycle.remove(instance, { removeData: true });
         expect(seen.length).toBeGreaterThan(15);
         if (passesEnv) expect(seen.flat().join('\n')).not.toContain(HOSTILE);
@@ -181,6 +210,12 @@ describe('the command policy: anything else is refused', () => {
     ['a global option first', ['--host', 'tcp://evil:2375', 'ps']],
     ['exec of a shell', ['exec', CID, 'sh']],
     ['exec of another command', ['exec', CID, 'sh', '-c', 'cat /etc/shadow']],
+    ['a restart policy that loops', withOptions(create, '--restart', 'always')],
+    ['a tiny memory limit', withOptions(create, '--memory', '1024')],
+    ['stats streaming', ['stats', '--format', '{{json .}}', CID]],
+    ['system df of everything', ['system', 'df', '--verbose']],
+    ['image ls of everything', ['image', 'ls', '--format', '{{json .}}']],
+    ['a rename to a name with a space', ['rename', CID, 'a b']],
     ['exec with an option first', ['exec', '--privileged', CID, 'sh', '-c', getEngine('redis').healthcheck(6379).command]],
     ['an attached run', ['run', 'alpine', 'sh']],
     ['a run not detached first', ['run', '--rm', '--detach', 'alpine']],

@@ -23,8 +23,10 @@ describe('creating an instance', () => {
       ['ps --all --quiet', { stdout: 'c0ffee\n' }],
     ]);
     const error = await createDockbase(cli).creation.create(input).catch((e: Error) => e);
-    expect(error).toMatchObject({ code: 'command-failed', message: 'Could not create app: docker: Error response from daemon: invalid argument "POSTGRES_PASSWORD=********".' });
-    expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['ps --all', 'image inspect', 'volume inspect', 'version --format', 'create --pull', 'ps --all', 'rm --force', 'volume rm']);
+    expect(error).toMatchObject({ code: 'command-failed', message: 'Could not create app: invalid argument "POSTGRES_PASSWORD=********"' });
+    // PostgreSQL looks for the data an upgrade made for its major version too (dockbase-app-data-17).
+    expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['ps --all', 'image inspect', 'volume inspect', 'volume inspect', 'version --format', 'create --pull', 'ps --all', 'rm --force', 'volume rm']);
+    expect(cli.calls.filter((c) => c[0] === 'volume' && c[1] === 'inspect').map((c) => c[2])).toEqual(['dockbase-app-data', 'dockbase-app-data-17']);
     expect(cli.calls.at(-2)).toEqual(['rm', '--force', '--volumes', 'c0ffee']);
     expect(cli.calls.at(-1)).toEqual(['volume', 'rm', 'dockbase-app-data']);
   });
@@ -53,7 +55,7 @@ describe('creating an instance', () => {
     const instance = await createDockbase(cli).creation.create(input, { onPullProgress: (p) => progress.push(`${p.done}/${p.total}${p.status ? ` ${p.status}` : ''}`) });
     expect(progress).toEqual(['0/1', '1/1', '1/1 downloaded']);
     expect(instance).toMatchObject({ name: 'app', containerId: 'c0ffee', status: 'created', volumes: ['dockbase-app-data'] });
-    expect(cli.calls.map((c) => c[0])).toEqual(['ps', 'image', 'volume', 'version', 'pull', 'create']);
+    expect(cli.calls.map((c) => c[0])).toEqual(['ps', 'image', 'volume', 'volume', 'version', 'pull', 'create']);
   });
 
   it('hands the password to docker through its environment when the CLI can, never in argv', async () => {

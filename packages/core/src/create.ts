@@ -15,6 +15,7 @@ import {
   startArgs,
   volumeInspectArgs,
   volumeRemoveArgs,
+  localImagesArgs,
   type CreatePlan,
   type VolumePlan,
 } from './argv';
@@ -23,11 +24,12 @@ import { getEngine, type EngineDefinition } from './engines';
 import { hostBaseName, isAbsoluteHostPath } from './dump-files';
 import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, stderrExcerpt, throwIfAborted } from './errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from './instance';
-import { LABEL, instanceFromLabels, containerLabels } from './labels';
+import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from './labels';
+import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
 import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from './parse';
 import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from './runner';
-import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage } from './validation';
+import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from './validation';
 
 export interface CreateOptions {
   /** Start the container once created (the UI's create flow); a failed start removes what was made. */
@@ -62,6 +64,9 @@ export function seedRefusal(engine: EngineDefinition, files: readonly string[]):
   return undefined;
 }
 
+/** A new instance, and the kept data it reuses (whose password, user and database it inherits). */
+export type CreatedInstance = Instance & { reusedData?: KeptData };
+
 export class InstanceCreation {
   constructor(
     private readonly docker: DockerRunner,
@@ -72,11 +77,16 @@ export class InstanceCreation {
   async usage(): Promise<EngineUsage> {
     const all = parseContainerSummaries((await this.docker.run(listAllContainersArgs(), 'list containers')).stdout);
     const names = new Set<string>();
-    const ports = new Set<number>();
+    const ports = new Map<number, PortHolder>();
     for (const c of all) {
+      const container = c.names[0] ?? '';
       c.names.forEach((n) => names.add(n));
-      c.publishedPorts.forEach((p) => ports.add(p));
-      if (c.claimedPort) ports.add(c.claimedPort);
+      // A running holder wins over a stopped one: it is the one that blocks.
+      const hold = (port: number) => {
+        if (!ports.get(port)?.running) ports.set(port, { container, running: c.running });
+      };
+      c.publishedPorts.forEach(hold);
+      if (c.claimedPort) hold(c.claimedPort);
     }
     return { names, ports };
   }
@@ -87,7 +97,7 @@ export class InstanceCreation {
    * create the named volumes or reuse kept ones. On any failure, whatever this call made is removed again.
    * Returns the instance as `list` reads it from the labels.
    */
-  async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<Instance> {
+  async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<CreatedInstance> {
     const fields = validateCreateInput(input);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     const engine = getEngine(input.engine);
@@ -97,18 +107,23 @@ export class InstanceCreation {
     const secrets = [input.password];
     const image = input.image?.trim() || engine.image;
     const ref = imageRef(image, input.tag);
-    const volumes: VolumePlan[] = input.persistData
+    const planned: VolumePlan[] = input.persistData
       ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
       : [];
+    // Data a PostgreSQL upgrade made for this major version sits beside the older data (its rollback point):
+    // an instance of this name at this version gets it back first.
+    const suffix = engine.upgrade.dumpRestore?.volumeSuffix(input.tag);
+    const upgraded = suffix ? planned.map((v) => ({ ...v, name: volumeName(input.name, v.mount.key, suffix) })) : [];
 
     // Everything the checks need, read at once: names and ports in use, the image, existing volumes, and
     // what the engine supports (read once per core instance, then known).
     const [usage, hasImage, existing, capabilities] = await Promise.all([
       this.usage(),
       this.docker.tryRun(imageExistsArgs(ref), options.signal).then((r) => r.code === 0),
-      this.existingVolumes(volumes.map((v) => v.name)),
+      this.existingVolumes([...planned, ...upgraded].map((v) => v.name)),
       this.engineFacts.capabilities(),
     ]);
+    const volumes = planned.map((v, i) => (upgraded[i] && existing.has(upgraded[i].name) ? upgraded[i] : v));
     const conflicts = usageConflicts(input, usage);
     if (conflicts.name) throw new DockbaseError('name-in-use', conflicts.name, 'name');
     if (conflicts.hostPort) throw new DockbaseError('port-in-use', conflicts.hostPort, 'hostPort');
@@ -116,7 +131,15 @@ export class InstanceCreation {
       const info = existing.get(v.name);
       if (info) checkReusableVolume(v, info, engine, input.tag);
     }
-    if (seeds.length > 0 && existing.size > 0) {
+    // Kept data: the instance takes the user and database the data was initialised with (the image's
+    // variables do nothing on a folder that is not empty), and its data id (the volumes' instance id), under
+    // which its notes and history are kept. Only the volumes it will mount count (not an upgrade's rollback point).
+    const keptVolumes = volumes.map((v) => existing.get(v.name)).filter((v): v is NonNullable<typeof v> => v !== undefined);
+    const reused = groupKeptData(keptVolumes)[0];
+    const owner = keptVolumes.map((v) => volumeOwner(v.labels)).find((o) => o !== undefined);
+    const user = keptVolumes.length > 0 ? owner?.user : input.user || undefined;
+    const database = keptVolumes.length > 0 ? owner?.database : input.database || undefined;
+    if (seeds.length > 0 && keptVolumes.length > 0) {
       throw new DockbaseError('invalid-input', `Init files run only on a new data folder, and ${input.name} would reuse its kept data. Choose another name or no init files.`, 'seedFiles');
     }
 
@@ -134,6 +157,8 @@ export class InstanceCreation {
     const plan: CreatePlan = {
       id,
       ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
+      ...(user ? { user } : {}),
+      ...(database ? { database } : {}),
       name: input.name,
       engine: engine.id,
       image,
@@ -170,7 +195,24 @@ export class InstanceCreation {
       statusText: started ? 'Up Less than a second (health: starting)' : 'Created',
     });
     if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
-    return instance;
+    return reused ? { ...instance, reusedData: reused } : instance;
+  }
+
+  /** The tags of an image present on this engine (one `docker image ls`): versions that need no download. */
+  async localTags(image: string): Promise<string[]> {
+    const r = await this.docker.tryRun(localImagesArgs(image));
+    if (r.code !== 0) return [];
+    const tags = new Set<string>();
+    for (const line of r.stdout.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const tag = (JSON.parse(line) as { Tag?: unknown }).Tag;
+        if (typeof tag === 'string' && tag && tag !== '<none>') tags.add(tag);
+      } catch {
+        // not a JSON line: skipped
+      }
+    }
+    return [...tags];
   }
 
   /** Copies the seed files into the created container, then starts it; any failure removes what create made. */
@@ -210,22 +252,8 @@ export class InstanceCreation {
   }
 }
 
-/** Refuses a volume that exists but does not hold this engine's data in a version it can open. */
+/** Refuses a volume that exists but does not hold this engine's data in a version it can open (the form's rule too). */
 function checkReusableVolume(v: VolumePlan, info: VolumeInfo, engine: EngineDefinition, tag: string): void {
-  const labels = info.labels;
-  if (labels[LABEL.volume] !== v.mount.key || labels[LABEL.engine] !== engine.id) {
-    throw new DockbaseError(
-      'volume-conflict',
-      `A volume named ${v.name} already exists and does not hold ${engine.displayName} data from Dockbase. Choose another name.`,
-      'name',
-    );
-  }
-  const oldTag = labels[LABEL.tag] ?? '';
-  if (!engine.canReuseData(oldTag, tag) || (labels[LABEL.mountPath] && labels[LABEL.mountPath] !== v.mount.path)) {
-    throw new DockbaseError(
-      'volume-conflict',
-      `Volume ${v.name} holds ${engine.displayName} ${oldTag} data, which version ${tag} cannot open. Use version ${oldTag}, or another name.`,
-      'tag',
-    );
-  }
+  const problem = reuseProblem(ownerOfVolume(info), v.name, v.mount, engine, tag);
+  if (problem) throw new DockbaseError('volume-conflict', problem.message, problem.field);
 }

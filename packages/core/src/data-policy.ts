@@ -13,6 +13,18 @@
  *   with an importable extension (to an import's temporary file) or a seed file's extension (into
  *   /docker-entrypoint-initdb.d). No flags (no -L, no archives on stdin or stdout), no `..` in host paths.
  * - `volume create` with Dockbase's labels only, `volume ls` of snapshot volumes.
+ *
+ * And those of upgrades (upgrades.ts):
+ *
+ * - `rename` of an instance's container to a valid container name (set aside while its successor starts, and
+ *   back).
+ * - an upgrade worker's `docker run --detach`: named `<instance>-upgrade-<12 hex>-from|to` with the matching
+ *   helper label, no network, the image's own entrypoint and command, only Dockbase volumes mounted at an
+ *   engine's data folders or the transfer folders (existing ones must be Dockbase's; new ones get Dockbase's
+ *   labels only), and no environment but an engine's admin secret (by name, its value in the CLI's
+ *   environment, where the CLI takes it).
+ * - `docker exec … sh -c SCRIPT sh` with an engine's version or compatibility script, and `… sh FOLDER` with
+ *   one of PostgreSQL's dump-and-restore scripts on a socket folder (its own, or the old server's).
  */
 import {
   copyFromContainerArgs,
@@ -20,16 +32,18 @@ import {
   execScriptArgs,
   helperRunArgs,
   snapshotManifestsArgs,
+  upgradeWorkerArgs,
   volumeCreateArgs,
   volumesOfSnapshotArgs,
   type HelperMount,
+  type UpgradeWorkerPlan,
 } from './argv';
-import { after, at, containerId, dockbaseVolumeName, mismatch, newId, params, shape, type CommandShape } from './command-shape';
+import { after, at, containerId, dockbaseVolumeName, mismatch, newId, params, shape, type CallEnv, type CommandShape } from './command-shape';
 import { SEED_DIRECTORY } from './create';
-import { dataScripts, HELPER_FROM, HELPER_TO } from './data-scripts';
-import { ENGINES, type DumpKind } from './engines';
+import { dataScripts, HELPER_FROM, HELPER_TO, UPGRADE_SOURCE } from './data-scripts';
+import { ENGINES, secretEnvNames, type DumpKind } from './engines';
 import { imageRef } from './instance';
-import { LABEL } from './labels';
+import { LABEL, UPGRADE_WORKER_ROLES, type UpgradeWorkerRole } from './labels';
 import { splitImageRef } from './parse';
 import { validateImage, validateTag } from './validation';
 
@@ -163,6 +177,73 @@ function readVolumeCreate(argv: readonly string[]): [string, Record<string, stri
 /** The call acts on this container, which must be a Dockbase instance. */
 const own = (id: string, ..._rest: unknown[]) => ({ containers: [id] });
 
+// ---- upgrades ---------------------------------------------------------------------------------------------
+
+const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*-upgrade-[0-9a-f]{12}-(from|to)$/;
+/** The environment a worker may get: an engine's admin secret. */
+const SECRET_NAMES = new Set(ENGINES.flatMap((e) => secretEnvNames(e)));
+/** Where a worker mounts volumes: the engines' data folders (of every version they know) and the transfer folders. */
+const WORKER_FOLDERS = new Set([
+  ...ENGINES.flatMap((e) => [e.defaultTag, ...e.suggestedTags].flatMap((t) => e.dataMounts(t).map((m) => m.path))),
+  ...ENGINES.flatMap((e) => (e.upgrade.dumpRestore ? [e.upgrade.dumpRestore.socketFolder] : [])),
+  UPGRADE_SOURCE,
+]);
+/** The socket folders PostgreSQL's upgrade scripts may be pointed at: the new server's own, or the old one's. */
+const SOCKET_FOLDERS = new Set([...ENGINES.flatMap((e) => (e.upgrade.dumpRestore ? [e.upgrade.dumpRestore.socketFolder] : [])), UPGRADE_SOURCE]);
+
+function workerMount(spec: string): HelperMount {
+  const [type, source, target, ...rest] = spec.split(',');
+  if (type !== 'type=volume') mismatch('workers mount named volumes only');
+  const volume = dockbaseVolumeName(after(source ?? '', 'source='));
+  const folder = after(target ?? '', 'target=');
+  if (!WORKER_FOLDERS.has(folder)) mismatch('not where a worker mounts data');
+  const readonly = rest[0] === 'readonly';
+  const labels: Record<string, string> = {};
+  for (const part of readonly ? rest.slice(1) : rest) {
+    const [k = '', v = ''] = after(part, 'volume-label=').split(/=(.*)/s);
+    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) mismatch('a worker labels new volumes with Dockbase’s labels only');
+    labels[k] = v;
+  }
+  return { volume, target: folder, ...(readonly ? { readonly } : {}), ...(Object.keys(labels).length > 0 ? { labels } : {}) };
+}
+
+function readWorkerRun(argv: readonly string[], env: CallEnv): [UpgradeWorkerPlan, { secretEnv?: boolean }] {
+  const name = at(argv, 5);
+  const [, end] = WORKER_NAME.exec(name) ?? mismatch('not the name of an upgrade worker');
+  const role = after(at(argv, 9), `${LABEL.helper}=`) as UpgradeWorkerRole;
+  if (!UPGRADE_WORKER_ROLES.includes(role) || role !== `upgrade-${end}`) mismatch('not an upgrade worker’s label');
+  const vars: Record<string, string> = {};
+  let byName = false;
+  let i = 10;
+  for (; argv[i] === '--env'; i += 2) {
+    const [k = '', v] = at(argv, i + 1).split(/=(.*)/s);
+    if (!SECRET_NAMES.has(k) || k in vars) mismatch('a worker gets no environment but an engine’s admin secret');
+    if (v === undefined) {
+      if (!Object.prototype.hasOwnProperty.call(env, k)) mismatch('an --env without value has none in the environment');
+      byName = true;
+    }
+    vars[k] = v ?? (env[k] as string);
+  }
+  const mounts: HelperMount[] = [];
+  for (; argv[i] === '--mount'; i += 2) mounts.push(workerMount(at(argv, i + 1)));
+  if (mounts.length === 0) mismatch('a worker mounts volumes');
+  return [{ role, name, image: helperImage(at(argv, i)), env: vars, mounts }, byName ? { secretEnv: true } : {}];
+}
+
+function readVersionScript(argv: readonly string[]): [string, string] {
+  const script = at(argv, 4);
+  if (!known().version.has(script) || argv.length !== 6) mismatch('not one of the engines’ version scripts');
+  return [containerId(at(argv, 1)), script];
+}
+
+function readUpgradeScript(argv: readonly string[]): [string, string, string] {
+  const script = at(argv, 4);
+  if (!known().upgrade.has(script)) mismatch('not one of PostgreSQL’s upgrade scripts');
+  const folder = at(argv, 6);
+  if (!SOCKET_FOLDERS.has(folder) || argv.length !== 7) mismatch('not a socket folder of an upgrade');
+  return [containerId(at(argv, 1)), script, folder];
+}
+
 /** The data-safety shapes, checked by the command policy beside the lifecycle shapes in argv.ts. */
 export const DATA_SHAPES: readonly CommandShape[] = [
   shape({ name: 'copy data between volumes', words: ['run'], build: helperRunArgs, read: readHelperRun, targets: helperTargets }),
@@ -172,4 +253,15 @@ export const DATA_SHAPES: readonly CommandShape[] = [
   shape({ name: 'create a data volume', words: ['volume', 'create'], build: volumeCreateArgs, read: readVolumeCreate }),
   shape({ name: 'list snapshots', words: ['volume', 'ls'], build: snapshotManifestsArgs, read: () => params() }),
   shape({ name: 'list a snapshot’s volumes', words: ['volume', 'ls'], build: volumesOfSnapshotArgs, read: (a) => params(newId(after(at(a, 4), `label=${LABEL.snapshot}=`))) }),
+  shape({
+    name: 'start an upgrade worker',
+    words: ['run'],
+    build: upgradeWorkerArgs,
+    read: readWorkerRun,
+    // Volumes mounted without labels exist already: they must be Dockbase's (labelled ones are new).
+    targets: (plan, _options?) => ({ volumes: plan.mounts.filter((m) => m.readonly || !m.labels).map((m) => m.volume) }),
+    env: (plan, options = {}) => (options.secretEnv ? { ...plan.env } : {}),
+  }),
+  shape({ name: 'check an instance’s version', words: ['exec'], build: execScriptArgs, read: readVersionScript, targets: own }),
+  shape({ name: 'run an upgrade step in a worker', words: ['exec'], build: execScriptArgs, read: readUpgradeScript, targets: own }),
 ];

@@ -131,6 +131,15 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     expect(clean).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
   });
 
+  it('honours a cancel made when a quick dump is reported done: no file is copied out, the temporary file goes', async () => {
+    const cli = scripted([['exec', { stdout: 'dockbase-size 20\n' }]]);
+    const abort = new AbortController();
+    const run = createDockbase(cli).backups.export(instance(), { directory: '/home/me/backups', signal: abort.signal, onProgress: () => abort.abort() });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(cli.calls.map((c) => c[0])).toEqual(['exec', 'exec']);
+    expect(cli.calls[1]!.slice(0, 5)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT]);
+  });
+
   it('imports: copy in, identify, snapshot both volumes (stopped), mongorestore, clean up', async () => {
     const cli = scripted([
       ['exec c0ffee sh -c wc', { stdout: sniffOutput([0x1f, 0x8b], String.fromCharCode(0x6d, 0xe2, 0x99, 0x81)) }],

@@ -7,6 +7,12 @@
  */
 import { ENGINES, type EngineDefinition } from './engines';
 
+/**
+ * Where an upgrade's new-version worker mounts the transfer volume, which is the old-version worker's socket
+ * folder: its tools reach the old server there.
+ */
+export const UPGRADE_SOURCE = '/run/dockbase-upgrade';
+
 /** Where a data helper container mounts the volumes it reads (`/from/<key>`, read-only) and writes (`/to/<key>`). */
 export const HELPER_FROM = '/from';
 export const HELPER_TO = '/to';
@@ -91,16 +97,26 @@ export function importScript(engine: EngineDefinition): string | undefined {
   return ['in=$1', 'kind=$2', 'gz=$3', `trap 'rm -f "$in" "$in.err" "$in.gz" "$in.cfg"' EXIT`, script].join('\n');
 }
 
-/** Every script a container may be asked to run for data safety (the standalone host's policy). */
-export function dataScripts(): { helper: Set<string>; exec: Set<string> } {
+/**
+ * Every script a container may be asked to run for data safety (the standalone host's policy): `helper` in
+ * helper containers, `exec` with a temporary file as argument, `version` with no argument (an engine's version
+ * and compatibility checks), `upgrade` with a socket folder as argument (PostgreSQL's dump and restore).
+ */
+export function dataScripts(): { helper: Set<string>; exec: Set<string>; version: Set<string>; upgrade: Set<string> } {
   const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT]);
   const exec = new Set([CANCEL_SCRIPT, SNIFF_SCRIPT]);
+  const version = new Set<string>();
+  const upgrade = new Set<string>();
   for (const e of ENGINES) {
     const offline = offlineImportScript(e);
     if (offline) helper.add(offline);
     exec.add(exportScript(e));
     const imp = importScript(e);
     if (imp) exec.add(imp);
+    version.add(e.upgrade.versionScript);
+    if (e.upgrade.alignScript) version.add(e.upgrade.alignScript);
+    const dr = e.upgrade.dumpRestore;
+    if (dr) for (const script of [dr.versionScript, dr.sizeScript, dr.fingerprintScript, dr.copyScript]) upgrade.add(script);
   }
-  return { helper, exec };
+  return { helper, exec, version, upgrade };
 }

@@ -5,25 +5,40 @@
 import type { DockerCli } from '@dockbase/docker-cli';
 import { Backups } from './backups';
 import { InstanceCreation } from './create';
+import { Credentials } from './credentials';
+import { InstanceEditing } from './edit';
+import { KeptDataCatalog } from './kept-data';
 import { EngineFacts } from './engine-facts';
 import type { EngineCapabilities } from './health';
 import { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
+import { ResourceUsage } from './resource-usage';
 import { DockerRunner } from './runner';
 import { Snapshots } from './snapshots';
+import { Upgrades } from './upgrades';
 
 export interface Dockbase {
-  /** List, read, connect, start, stop, restart, delete, logs, events. */
+  /** List, read, connect, start, stop, restart, unpause, delete, logs, events. */
   readonly lifecycle: InstanceLifecycle;
-  /** Create, with its checks and rollback; the names and ports in use. */
+  /** Create, with its checks and rollback; the names and ports in use; the versions already downloaded. */
   readonly creation: InstanceCreation;
   /** Wait until a server answers, or until docker reports it healthy. */
   readonly readiness: Readiness;
+  /** Whether a password opens an instance's data; setting it there where the engine allows it. */
+  readonly credentials: Credentials;
+  /** Change port, exposure, password, restart policy, memory limit: the container replaced, with rollback. */
+  readonly editing: InstanceEditing;
+  /** The data deleted instances left behind. */
+  readonly keptData: KeptDataCatalog;
+  /** CPU, memory and data size, measured on request. */
+  readonly resources: ResourceUsage;
   /** Take, list, restore, delete and clone snapshots of an instance's data volumes. */
   readonly snapshots: Snapshots;
   /** Export an instance to a file, import a file into it, with the engine's own tools. */
   readonly backups: Backups;
+  /** Move an instance to a newer version with its data; roll it back. */
+  readonly upgrades: Upgrades;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
   /** What the engine supports (its API version), read once by one `docker version`. */
@@ -36,13 +51,19 @@ export function createDockbase(cli: DockerCli): Dockbase {
   const engineFacts = new EngineFacts(docker);
   const creation = new InstanceCreation(docker, engineFacts);
   const readiness = new Readiness(docker, lifecycle);
+  const credentials = new Credentials(docker, readiness);
   const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
   return {
     lifecycle,
     creation,
     readiness,
+    credentials,
+    editing: new InstanceEditing(docker, lifecycle, readiness, credentials, () => creation.usage(), () => engineFacts.capabilities()),
+    keptData: new KeptDataCatalog(docker),
+    resources: new ResourceUsage(docker),
     snapshots,
     backups: new Backups(docker, snapshots),
+    upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),
   };

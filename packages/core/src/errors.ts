@@ -6,6 +6,8 @@ import { CONFLICT } from './validation';
 
 export type DockbaseErrorCode =
   | 'engine-unavailable'
+  /** What carries Dockbase's docker commands (the standalone host, Docker Desktop's bridge) does not answer. */
+  | 'bridge-unavailable'
   | 'name-in-use'
   | 'port-in-use'
   | 'image-not-found'
@@ -69,22 +71,59 @@ export function engineUnavailable(): DockbaseError {
   );
 }
 
-/** First meaningful lines of docker's stderr, bounded and redacted. */
+export function bridgeUnavailable(detail?: string): DockbaseError {
+  return new DockbaseError(
+    'bridge-unavailable',
+    `Dockbase cannot reach docker: the Dockbase host (or Docker Desktop's bridge) does not answer${detail ? ` (${detail})` : ''}. It may have stopped; start it again.`,
+  );
+}
+
+/** Lines of docker's CLI that help at a terminal, not in a tab ("Run 'docker run --help' for more information"). */
+const CLI_NOISE = [/^(Run|See) 'docker [a-z ]+--help'/i, /^Error: failed to start containers?:/i, /^Unable to find image .* locally$/i];
+
+/** First meaningful lines of docker's stderr, bounded and redacted, without the CLI's prefixes and hints. */
 export function stderrExcerpt(stderr: string, secrets: readonly string[] = [], max = 300): string {
   const text = redact(stderr, secrets)
     .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
+    .map((l) => l.trim().replace(/^docker:\s*/i, '').replace(/^Error response from daemon:\s*/i, '').replace(/^Error:\s*/, ''))
+    .filter((l) => l && !CLI_NOISE.some((re) => re.test(l)))
     .join(' ')
-    .replace(/^Error response from daemon:\s*/i, '');
+    .replace(/\s*\.$/, '');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * docker's wording, translated for people who did not type the command: the usual failures get a sentence
+ * saying what happened and what to do; anything else is docker's own text without its CLI hints.
+ */
+const TRANSLATIONS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/(?:Bind for [^ ]*?:(\d+) failed: port is already allocated|listen tcp[46]? [^ ]*?:(\d+): bind: address already in use)/i, (m) => `port ${m[1] ?? m[2]} is already in use on this machine`],
+  [/port is already allocated|address already in use/i, () => 'its port is already in use on this machine'],
+  [/exec: "([^"]+)": executable file not found in \$PATH/i, (m) => `the image has no "${m[1]}" program: is it an image of this database engine?`],
+  [/executable file not found in \$PATH/i, () => 'the image lacks a program Dockbase needs: is it an image of this database engine?'],
+  [/no space left on device/i, () => 'Docker has run out of disk space (free some with "docker system prune")'],
+  [/Minimum memory limit allowed is (\d+\s*\w+)/i, (m) => `the memory limit is too small: at least ${m[1]}`],
+  [/No such container/i, () => 'the container no longer exists'],
+  [/(?:container [0-9a-f]+ )?is not running/i, () => 'the container is not running'],
+  [/is paused, unpause the container/i, () => 'the container is paused: unpause it first'],
+  [/invalid reference format/i, () => 'the image name is not valid'],
+  [/OCI runtime (?:create|exec) failed:.*?: ([^:]+): unknown$/i, (m) => `the container runtime could not start it: ${m[1]}`],
+];
+
+export function translateDockerError(stderr: string, secrets: readonly string[] = []): string {
+  const text = stderrExcerpt(stderr, secrets);
+  for (const [re, say] of TRANSLATIONS) {
+    const m = re.exec(text);
+    if (m) return say(m);
+  }
+  return text;
 }
 
 /** Maps a failed docker invocation to a typed error. */
 export function commandFailed(action: string, stderr: string, secrets: readonly string[] = []): DockbaseError {
   if (looksLikeEngineDown(stderr)) return engineUnavailable();
-  const excerpt = stderrExcerpt(stderr, secrets);
-  return new DockbaseError('command-failed', `Could not ${action}: ${excerpt || 'docker reported an error'}`);
+  const said = translateDockerError(stderr, secrets);
+  return new DockbaseError('command-failed', `Could not ${action}: ${said || 'docker reported an error'}`);
 }
 
 /** The field names of the create form, as users read them in a message. */
@@ -126,7 +165,7 @@ export function startError(target: { name: string; hostPort: number }, stderr: s
   if (PORT_TAKEN.test(stderr)) {
     return new DockbaseError('port-in-use', `Port ${target.hostPort} is already in use on this machine.`, 'hostPort');
   }
-  return new DockbaseError('command-failed', `Could not start ${target.name}: ${stderrExcerpt(stderr, secrets)}`);
+  return new DockbaseError('command-failed', `Could not start ${target.name}: ${translateDockerError(stderr, secrets)}`);
 }
 
 /** A failed `docker create` / `docker run`: a taken name or a missing image is named, anything else explained. */

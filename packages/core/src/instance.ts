@@ -27,22 +27,48 @@ export interface Instance {
   containerId: string;
   /** Docker's own status text ("Up 3 minutes (healthy)"). */
   statusText: string;
+  /** The user its connection string names, when not the engine's admin user (POSTGRES_USER, MYSQL_USER…). */
+  user?: string;
+  /** The database its connection string names, when not the engine's default (POSTGRES_DB, MYSQL_DATABASE…). */
+  database?: string;
+  /**
+   * Why its last run ended badly (killed, out of memory, crashed, or could not start), from docker's own
+   * record of the container; absent after a clean stop and once it starts again successfully.
+   */
+  failure?: InstanceFailure;
+}
+
+/** How the last run of a container ended, when it did not end cleanly. */
+export interface InstanceFailure {
+  kind: 'out-of-memory' | 'killed' | 'crashed' | 'start-failed';
+  /** What a user reads: "Killed by the kernel: out of memory", "Could not start: port 5432 is in use"… */
+  summary: string;
+  exitCode?: number;
+  /** When it ended (ISO 8601), if docker says. */
+  at?: string;
 }
 
 /** What an instance is, whatever its container is doing: what its labels record. */
-export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId'>;
+export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database'>;
 
-/** What the UI shows in the status chip. */
-export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'paused' | 'error';
+/**
+ * What the UI shows in the status chip. `killed` and `out-of-memory` are runs that ended by SIGKILL (a
+ * `docker kill`, a stop that timed out, the kernel's OOM killer): not a clean stop.
+ */
+export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'unhealthy' | 'paused' | 'killed' | 'out-of-memory' | 'error';
+
+/** Exit codes of a clean stop: 0, or 143 (SIGTERM, which `docker stop` sends, not handled by the process). */
+const CLEAN_EXIT = [0, 143];
 
 /**
  * What the status chip shows, from docker's state and, while docker still says "health: starting", from
  * Dockbase's own readiness probe of this run of the container (`serverAnswered`). Docker probes every 30 s,
  * and on engines without a start interval its first probe comes 30 s after the start: until then the
  * readiness probe's answer shows the instance healthy. Docker's own verdict always wins once it has one
- * (healthy or unhealthy), and so does every state that is not running.
+ * (healthy or unhealthy), and so does every state that is not running. A run that ended says how
+ * (`failure`, read from docker's record of it: killed, out of memory, crashed, could not start).
  */
-export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'>, readiness: { serverAnswered?: boolean } = {}): DisplayStatus {
+export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>, readiness: { serverAnswered?: boolean } = {}): DisplayStatus {
   switch (i.status) {
     case 'running':
       if (i.health === 'starting') return readiness.serverAnswered ? 'healthy' : 'starting';
@@ -55,13 +81,30 @@ export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'
       // Frozen: it serves nothing, whatever its health said before.
       return 'paused';
     case 'exited':
-      // 0 is a clean stop; 137/143 are SIGKILL/SIGTERM, i.e. stopped on request.
-      return i.exitCode === undefined || [0, 137, 143].includes(i.exitCode) ? 'stopped' : 'error';
+      if (i.failure?.kind === 'out-of-memory') return 'out-of-memory';
+      if (i.failure?.kind === 'killed' || (i.failure === undefined && i.exitCode === 137)) return 'killed';
+      if (i.failure) return 'error';
+      return i.exitCode === undefined || CLEAN_EXIT.includes(i.exitCode) ? 'stopped' : 'error';
     case 'dead':
       return 'error';
+    case 'created':
+      // Created but never started: only a failed start leaves a reason.
+      return i.failure ? 'error' : 'stopped';
     default:
       return 'stopped';
   }
+}
+
+/**
+ * Whether docker's record of the container may hold a reason worth showing (one inspect answers it): a run
+ * that ended with an unclean exit code (a failed `docker start` leaves 128), or a dead container. A
+ * container that never ran ("Created") is not asked about: Dockbase removes the ones its create could not
+ * start, so those are the never-started ones, and a list of many stays one `docker ps`.
+ */
+export function mayHaveFailed(i: Pick<Instance, 'status' | 'exitCode'>): boolean {
+  if (i.status === 'dead') return true;
+  if (i.status === 'exited') return i.exitCode === undefined || !CLEAN_EXIT.includes(i.exitCode);
+  return false;
 }
 
 /**
@@ -77,9 +120,31 @@ export function isActive(i: Pick<Instance, 'status'>): boolean {
   return i.status === 'running' || i.status === 'restarting' || i.status === 'paused';
 }
 
-/** Names of the data volumes of an instance: `dockbase-<name>-<key>`. */
-export function volumeName(instanceName: string, key: string): string {
-  return `dockbase-${instanceName}-${key}`;
+/** How long it has been up, from docker's status text ("Up 3 minutes (healthy)" → "3 minutes"); undefined when not up. */
+export function uptimeOf(i: Pick<Instance, 'status' | 'statusText'>): string | undefined {
+  if (i.status !== 'running' && i.status !== 'paused') return undefined;
+  const m = /^Up (.+?)(?: \((?:healthy|unhealthy|health: starting|Paused)\))*$/i.exec(i.statusText.trim());
+  return m?.[1];
+}
+
+/**
+ * Names of the data volumes of an instance: `dockbase-<name>-<key>`, or, for data a PostgreSQL upgrade made
+ * (a new major version's data beside the old one), `dockbase-<name>-<key>-<suffix>` (the major version).
+ */
+export function volumeName(instanceName: string, key: string, suffix?: string): string {
+  return `dockbase-${instanceName}-${key}${suffix ? `-${suffix}` : ''}`;
+}
+
+/** Whether `volume` is a name the data mount `key` of instance `instanceName` has: plain, or an upgrade's (`…-<major>`). */
+export function isDataVolumeName(volume: string, instanceName: string, key: string): boolean {
+  const plain = volumeName(instanceName, key);
+  return volume === plain || (volume.startsWith(`${plain}-`) && /^\d{1,4}$/.test(volume.slice(plain.length + 1)));
+}
+
+/** Which of the instance's volumes holds the data mount `key`: its plain name, or one an upgrade made. */
+export function instanceVolumeFor(instance: Pick<Instance, 'name' | 'volumes'>, key: string): string | undefined {
+  const plain = volumeName(instance.name, key);
+  return instance.volumes.find((v) => v === plain) ?? instance.volumes.find((v) => isDataVolumeName(v, instance.name, key));
 }
 
 /** Image reference for docker: repository plus tag. */

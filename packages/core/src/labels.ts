@@ -3,7 +3,7 @@
  * knows about an instance is read back from them, so this module is the one place that writes and reads them.
  */
 import { isEngineId, type DataMount, type EngineId } from './engines';
-import { volumeName, type ContainerState, type Health, type Instance, type InstanceSpec } from './instance';
+import { isDataVolumeName, type ContainerState, type Health, type Instance, type InstanceSpec } from './instance';
 import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
 export const LABEL = {
@@ -19,8 +19,12 @@ export const LABEL = {
   /**
    * On containers with data volumes: the id of the instance that created those volumes (its own id, or the
    * id of an earlier instance of the same name whose kept data it reuses). Volumes carry it as `instance`.
+   * Notes and history are kept under it, so they stay with the data.
    */
   data: 'io.dockbase.data',
+  /** The user and database the connection string names, when they are not the engine's defaults. */
+  user: 'io.dockbase.user',
+  database: 'io.dockbase.database',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -35,9 +39,14 @@ export const LABEL = {
   snapshotAt: 'io.dockbase.snapshot.at',
   /** Bytes of data in the snapshot. */
   snapshotSize: 'io.dockbase.snapshot.size',
-  /** Why it was taken: `manual`, `before-restore`, `before-import`. */
+  /** Why it was taken: `manual`, `before-restore`, `before-import`, `before-upgrade` (a rollback point), `before-rollback`. */
   snapshotReason: 'io.dockbase.snapshot.reason',
-  /** On Dockbase's short-lived helper containers (copying volumes): what they do. */
+  /** On a rollback point: the version the instance was upgraded to from the snapshot's version. */
+  snapshotUpgradeTo: 'io.dockbase.snapshot.upgrade-to',
+  /**
+   * On Dockbase's short-lived helper containers (copying volumes; an upgrade's workers) and on an upgrade's
+   * transfer volume: what they do.
+   */
   helper: 'io.dockbase.helper',
 } as const;
 
@@ -57,16 +66,24 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     [LABEL.bind]: spec.bindAddress,
     [LABEL.volumes]: spec.volumes.join(' '),
     ...(spec.dataId !== undefined ? { [LABEL.data]: spec.dataId } : {}),
+    ...(spec.user ? { [LABEL.user]: spec.user } : {}),
+    ...(spec.database ? { [LABEL.database]: spec.database } : {}),
   };
 }
 
-/** Whose data a volume holds, so that a later create can reuse it safely. */
+/**
+ * Whose data a volume holds, so that a later create can reuse it safely: the engine and version that wrote
+ * it, the instance (its id keeps notes and history with the data), and the user and database it was
+ * initialised with (the image's variables act only on an empty folder).
+ */
 export interface VolumeOwner {
   engine: EngineId;
   tag: string;
   instanceName: string;
   /** The id of the instance creating the volume (the container records it as its data id). */
   instanceId: string;
+  user?: string;
+  database?: string;
 }
 
 export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<string, string> {
@@ -78,6 +95,27 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     [LABEL.mountPath]: mount.path,
     [LABEL.schema]: LABEL_SCHEMA,
     [LABEL.instance]: owner.instanceId,
+    ...(owner.user ? { [LABEL.user]: owner.user } : {}),
+    ...(owner.database ? { [LABEL.database]: owner.database } : {}),
+  };
+}
+
+/**
+ * The owner a data volume's labels record (volumes from before data ids have no instance id); undefined for
+ * a volume Dockbase did not label.
+ */
+export function volumeOwner(labels: Readonly<Record<string, string>>): (Omit<VolumeOwner, 'instanceId'> & { instanceId?: string; mountKey: string }) | undefined {
+  const engine = labels[LABEL.engine] ?? '';
+  const mountKey = labels[LABEL.volume];
+  if (!mountKey || !isEngineId(engine)) return undefined;
+  return {
+    engine,
+    mountKey,
+    tag: labels[LABEL.tag] ?? '',
+    instanceName: labels[LABEL.name] ?? '',
+    ...(labels[LABEL.instance] ? { instanceId: labels[LABEL.instance] } : {}),
+    ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
+    ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
   };
 }
 
@@ -94,10 +132,28 @@ export function isOwnInstance(labels: Readonly<Record<string, string>>, imageLab
   return Boolean(id) && id !== imageLabels[LABEL.instance] && isEngineId(labels[LABEL.engine] ?? '');
 }
 
+/** The roles of an upgrade's worker containers (their helper label). */
+export const UPGRADE_WORKER_ROLES = ['upgrade-from', 'upgrade-to'] as const;
+export type UpgradeWorkerRole = (typeof UPGRADE_WORKER_ROLES)[number];
+
+/**
+ * Whether a container is one of an upgrade's workers that Dockbase started: its own helper label names a worker
+ * role, and it does not come from its image (an image carrying that label makes no container of it a worker).
+ */
+export function isOwnUpgradeWorker(labels: Readonly<Record<string, string>>, imageLabels: Readonly<Record<string, string>>): boolean {
+  const role = labels[LABEL.helper] ?? '';
+  return (UPGRADE_WORKER_ROLES as readonly string[]).includes(role) && imageLabels[LABEL.helper] === undefined;
+}
+
+/** Whether a volume is an upgrade's transfer volume (volumes have no image: their labels are their own). */
+export function isUpgradeTransferVolume(labels: Readonly<Record<string, string>>): boolean {
+  return labels[LABEL.helper] === 'upgrade';
+}
+
 /**
  * Why a volume may not be removed as the data of `instance`, or undefined when it may: the volume itself
  * must say it holds this instance's data. Its Dockbase labels name the engine, the instance's name and the
- * data mount (and its name is `dockbase-<name>-<key>`), and, for volumes made since data ids exist, the id
+ * data mount (and its name is `dockbase-<name>-<key>`, or `…-<major>` for data a PostgreSQL upgrade made), and, for volumes made since data ids exist, the id
  * recorded on the container. Volumes from earlier versions, without an id, are matched on the rest.
  */
 export function volumeMismatch(
@@ -107,7 +163,7 @@ export function volumeMismatch(
   const labels = volume.labels;
   const key = labels[LABEL.volume];
   if (!key) return `${volume.name} does not carry Dockbase's volume labels`;
-  if (labels[LABEL.engine] !== instance.engine || labels[LABEL.name] !== instance.name || volume.name !== volumeName(instance.name, key)) {
+  if (labels[LABEL.engine] !== instance.engine || labels[LABEL.name] !== instance.name || !isDataVolumeName(volume.name, instance.name, key)) {
     return `${volume.name} is not labelled as ${instance.name}'s ${instance.engine} data`;
   }
   const owner = labels[LABEL.instance];
@@ -151,6 +207,8 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     createdAt: facts.createdAt,
     containerId: facts.containerId,
     statusText: facts.statusText,
+    ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
+    ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
   };
 }
 
@@ -176,6 +234,7 @@ export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
     [LABEL.tag]: s.tag,
     // key:volume pairs; volume names and keys hold no spaces or colons.
     [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
+    ...(s.upgradeTo ? { [LABEL.snapshotUpgradeTo]: s.upgradeTo } : {}),
     [LABEL.schema]: LABEL_SCHEMA,
   };
 }
@@ -185,7 +244,7 @@ export function snapshotDataLabels(snapshotId: string, v: SnapshotVolume): Recor
   return { [LABEL.snapshot]: snapshotId, [LABEL.snapshotRole]: 'data', [LABEL.volume]: v.key, [LABEL.mountPath]: v.path, [LABEL.schema]: LABEL_SCHEMA };
 }
 
-const REASONS: readonly SnapshotReason[] = ['manual', 'before-restore', 'before-import'];
+const REASONS: readonly SnapshotReason[] = ['manual', 'before-restore', 'before-import', 'before-upgrade', 'before-rollback'];
 
 /** The snapshot a manifest volume describes; undefined for any other volume. */
 export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<string, string>>): Snapshot | undefined {
@@ -213,5 +272,11 @@ export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<s
         const [key = '', volume = '', ...path] = entry.split(':');
         return { key, volume, path: path.join(':') };
       }),
+    ...(labels[LABEL.snapshotUpgradeTo] ? { upgradeTo: labels[LABEL.snapshotUpgradeTo] } : {}),
   };
+}
+
+/** The labels of an upgrade's transfer volume (the old server's socket folder, shared with the new one). */
+export function upgradeTransferLabels(instanceName: string): Record<string, string> {
+  return { [LABEL.helper]: 'upgrade', [LABEL.name]: instanceName, [LABEL.schema]: LABEL_SCHEMA };
 }

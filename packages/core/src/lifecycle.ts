@@ -7,6 +7,8 @@ import type { StreamHandle } from '@dockbase/docker-cli';
 import {
   eventsArgs,
   inspectContainerArgs,
+  inspectContainersArgs,
+  unpauseArgs,
   instanceByIdArgs,
   listInstancesArgs,
   logsArgs,
@@ -20,12 +22,15 @@ import {
 } from './argv';
 import { connectionString, maskedConnectionString } from './connection';
 import { getEngine } from './engines';
-import { DockbaseError, commandFailed, startError } from './errors';
-import type { Instance } from './instance';
+import { DockbaseError, bridgeUnavailable, commandFailed, engineUnavailable, looksLikeEngineDown, startError } from './errors';
+import { failureFromState } from './failure';
+import { mayHaveFailed, type Instance } from './instance';
 import { instanceFromLabels, volumeMismatch } from './labels';
 import { containerOwnership, notManaged } from './ownership';
-import { parseEvent, parseInspect, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent } from './parse';
+import { parseEvent, parseInspect, parseInspectAll, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent } from './parse';
 import type { DockerRunner } from './runner';
+import { CONFLICT, type EngineUsage } from './validation';
+import { isBridgeFailure } from '@dockbase/docker-cli';
 
 export interface ConnectionInfo {
   uri: string;
@@ -41,9 +46,31 @@ export class InstanceLifecycle {
     await this.docker.run(versionArgs(), 'reach the Docker engine');
   }
 
-  /** Every Dockbase instance, stopped ones too, from one `docker ps`. */
+  /**
+   * Every Dockbase instance, stopped ones too, from one `docker ps`; when some ended badly (killed, out of
+   * memory, crashed, could not start), ONE `docker inspect` of those adds why (`failure`).
+   */
   async list(): Promise<Instance[]> {
-    return parseInstances((await this.docker.run(listInstancesArgs(), 'list instances')).stdout);
+    return this.withFailures(parseInstances((await this.docker.run(listInstancesArgs(), 'list instances')).stdout));
+  }
+
+  /** Adds docker's reason to the instances whose last run may have ended badly (one inspect for all of them). */
+  private async withFailures(instances: Instance[]): Promise<Instance[]> {
+    const suspects = instances.filter(mayHaveFailed);
+    if (suspects.length === 0) return instances;
+    // A container removed in between is left out of inspect's answer (with exit code 1): the rest still counts.
+    const r = await this.docker.tryRun(inspectContainersArgs(suspects.map((i) => i.containerId)));
+    let details: ContainerDetails[] = [];
+    try {
+      details = parseInspectAll(r.stdout);
+    } catch {
+      return instances;
+    }
+    const failures = new Map(details.map((d) => [d.id, failureFromState(d.state)] as const));
+    return instances.map((i) => {
+      const failure = failures.get(i.containerId);
+      return failure ? { ...i, failure } : i;
+    });
   }
 
   /** One instance by id (one `docker ps`); not-found when it no longer exists. */
@@ -61,8 +88,11 @@ export class InstanceLifecycle {
   /** The connection string, read from the container's own configuration. */
   async connection(instance: Instance): Promise<ConnectionInfo> {
     const d = await this.details(instance);
-    const password = getEngine(instance.engine).readPassword({ env: d.env, cmd: d.cmd }) ?? '';
-    return { uri: connectionString(instance, password), maskedUri: maskedConnectionString(instance) };
+    const engine = getEngine(instance.engine);
+    const password = engine.readPassword({ env: d.env, cmd: d.cmd }) ?? '';
+    const accounts = engine.readAccounts(d.env);
+    const target = { ...instance, ...(instance.user ?? accounts.user ? { user: instance.user ?? accounts.user } : {}), ...(instance.database ?? accounts.database ? { database: instance.database ?? accounts.database } : {}) };
+    return { uri: connectionString(target, password), maskedUri: maskedConnectionString(target) };
   }
 
   /**
@@ -82,10 +112,32 @@ export class InstanceLifecycle {
     return own;
   }
 
-  async start(instance: Instance): Promise<void> {
+  /**
+   * Starts it. A port another running container publishes is named in the error ("in use by pg-15"), so the
+   * user knows which one to stop: two instances may share a port as long as one runs at a time.
+   */
+  async start(instance: Instance, usage?: () => Promise<EngineUsage>): Promise<void> {
     await this.owned(instance);
     const r = await this.docker.tryRun(startArgs(instance.containerId));
-    if (r.code !== 0) throw startError(instance, r.stderr, []);
+    if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
+  }
+
+  /** Takes a paused instance out of its pause. */
+  async unpause(instance: Instance): Promise<void> {
+    await this.owned(instance);
+    await this.docker.run(unpauseArgs(instance.containerId), `unpause ${instance.name}`);
+  }
+
+  private async namedStartError(instance: Instance, stderr: string, usage?: () => Promise<EngineUsage>): Promise<DockbaseError> {
+    const error = startError(instance, stderr, []);
+    if (error.code !== 'port-in-use' || !usage) return error;
+    const holder = await usage().then(
+      (u) => u.ports.get(instance.hostPort),
+      () => undefined,
+    );
+    return holder && holder.running && holder.container !== instance.name
+      ? new DockbaseError('port-in-use', CONFLICT.portInUseBy(instance.hostPort, holder.container), 'hostPort')
+      : error;
   }
 
   /** Graceful stop: the engine gets its own timeout to flush before it is killed. */
@@ -94,10 +146,10 @@ export class InstanceLifecycle {
     await this.docker.run(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);
   }
 
-  async restart(instance: Instance): Promise<void> {
+  async restart(instance: Instance, usage?: () => Promise<EngineUsage>): Promise<void> {
     await this.owned(instance);
     const r = await this.docker.tryRun(restartArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds));
-    if (r.code !== 0) throw startError(instance, r.stderr, []);
+    if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
   }
 
   /**
@@ -110,7 +162,11 @@ export class InstanceLifecycle {
     const found = parseInstances((await this.docker.run(instanceByIdArgs(instance.id), `find ${instance.name}`)).stdout)[0];
     const current = found ? await this.owned(found) : undefined;
     const data = options.removeData ? await this.dataOf(current ?? instance) : [];
-    if (current) await this.docker.run(removeContainerArgs(current.containerId), `delete ${instance.name}`);
+    if (current) {
+      const r = await this.docker.tryRun(removeContainerArgs(current.containerId));
+      // Asked again after a dropped call, it may be gone already: that is what was asked for.
+      if (r.code !== 0 && !/No such container/i.test(r.stderr)) throw commandFailed(`delete ${instance.name}`, r.stderr);
+    }
     if (data.length > 0) {
       const r = await this.docker.tryRun(volumeRemoveArgs(data));
       if (r.code !== 0 && !/no such volume/i.test(r.stderr)) throw commandFailed(`delete the data of ${instance.name}`, r.stderr);
@@ -149,26 +205,35 @@ export class InstanceLifecycle {
     return `${r.stdout}${r.stderr}`.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
   }
 
-  /** Follows the instance's log as it grows; cancel the handle to stop. */
-  followLogs(instance: Instance, onLine: (line: string) => void, tail: number | 'all' = 200): StreamHandle {
-    return this.docker.stream(logsArgs(instance.containerId, { tail, follow: true }), { onLine: (line) => onLine(line) });
+  /** Follows the instance's log as it grows; cancel the handle to stop. `tail: 'all'` starts from the beginning. */
+  followLogs(instance: Instance, onLine: (line: string) => void, tail: number | 'all' = 200, options: { timestamps?: boolean } = {}): StreamHandle {
+    return this.docker.stream(logsArgs(instance.containerId, { tail, follow: true, ...(options.timestamps ? { timestamps: true } : {}) }), {
+      onLine: (line) => onLine(line),
+    });
   }
 
   /**
    * Watches container events of Dockbase instances (no polling). `onEnd` is called if the event stream
-   * ends without being cancelled, e.g. when the engine stops.
+   * ends without being cancelled, with what went away: the engine, or the bridge that carries docker's
+   * commands (the standalone host, Docker Desktop's bridge).
    */
-  watch(onEvent: (e: InstanceEvent) => void, onEnd?: (code: number) => void): StreamHandle {
+  watch(onEvent: (e: InstanceEvent) => void, onEnd?: (code: number, reason: DockbaseError) => void): StreamHandle {
     let cancelled = false;
+    const stderr: string[] = [];
     const handle = this.docker.stream(eventsArgs(), {
       onLine: (line, stream) => {
-        if (stream !== 'stdout') return;
+        if (stream !== 'stdout') {
+          if (stderr.length < 20) stderr.push(line);
+          return;
+        }
         const e = parseEvent(line);
         if (e) onEvent(e);
       },
     });
     void handle.done.then((code) => {
-      if (!cancelled) onEnd?.(code);
+      if (cancelled) return;
+      const text = stderr.join('\n');
+      onEnd?.(code, isBridgeFailure(text) ? bridgeUnavailable() : looksLikeEngineDown(text) || !text ? engineUnavailable() : commandFailed('follow docker events', text));
     });
     return {
       cancel: () => {

@@ -8,7 +8,7 @@
  */
 import { imageLabelsArgs, inspectContainerArgs, volumeInspectArgs } from './argv';
 import { DockbaseError, commandFailed } from './errors';
-import { LABEL, isOwnInstance } from './labels';
+import { LABEL, isOwnInstance, isOwnUpgradeWorker, isUpgradeTransferVolume } from './labels';
 import { parseImageLabels, parseInspect, parseVolumeInspect } from './parse';
 import type { DockerRunner } from './runner';
 
@@ -31,7 +31,7 @@ function refusedAsNotDockbases(stderr: string): string | undefined {
   return /is not Dockbase's \(([^()]+)\)/.exec(stderr)?.[1];
 }
 
-/** Whether the container (by full id) is a Dockbase instance; docker failures other than "no such" throw. */
+/** Whether the container (by full id) is a Dockbase instance (or an upgrade's worker); docker failures other than "no such" throw. */
 export async function containerOwnership(docker: DockerRunner, containerId: string): Promise<Ownership> {
   const r = await docker.tryRun(inspectContainerArgs(containerId));
   if (r.code !== 0) {
@@ -41,13 +41,15 @@ export async function containerOwnership(docker: DockerRunner, containerId: stri
     throw commandFailed('inspect the container', r.stderr);
   }
   const details = parseInspect(r.stdout);
-  if (!details.labels[LABEL.instance]) return { managed: false, reason: 'it does not carry Dockbase’s labels' };
+  const worker = !details.labels[LABEL.instance] && details.labels[LABEL.helper] !== undefined;
+  if (!details.labels[LABEL.instance] && !worker) return { managed: false, reason: 'it does not carry Dockbase’s labels' };
   const image = await docker.tryRun(imageLabelsArgs(details.imageId));
   if (image.code !== 0) {
     if (NO_SUCH.test(image.stderr)) return { managed: false, reason: 'its image, which could hold the labels, cannot be read' };
     throw commandFailed('inspect the container’s image', image.stderr);
   }
-  if (!isOwnInstance(details.labels, parseImageLabels(image.stdout))) {
+  // An upgrade's worker (a server without network on an instance's data) is Dockbase's as an instance is.
+  if (worker ? !isOwnUpgradeWorker(details.labels, parseImageLabels(image.stdout)) : !isOwnInstance(details.labels, parseImageLabels(image.stdout))) {
     return { managed: false, reason: 'its Dockbase labels come from its image, so it was not created by Dockbase' };
   }
   return { managed: true, labels: details.labels };
@@ -61,7 +63,9 @@ export async function volumeOwnership(docker: DockerRunner, name: string): Promi
     throw commandFailed('inspect the volume', r.stderr);
   }
   const [volume] = parseVolumeInspect(r.stdout);
-  return volume?.labels[LABEL.volume] || volume?.labels[LABEL.snapshot] ? { managed: true, labels: volume.labels } : { managed: false, reason: 'it is not a Dockbase data volume' };
+  return volume && (volume.labels[LABEL.volume] || volume.labels[LABEL.snapshot] || isUpgradeTransferVolume(volume.labels))
+    ? { managed: true, labels: volume.labels }
+    : { managed: false, reason: 'it is not a Dockbase data volume' };
 }
 
 /** What the user reads when Dockbase refuses to act on a container it did not create. */

@@ -1,6 +1,7 @@
 /** Parsers for what the docker CLI prints: `ps`, `inspect`, `volume inspect` and `events` JSON. */
 import type { ContainerState, Health, Instance } from './instance';
 import { claimedPort, instanceFromLabels, LABEL } from './labels';
+import { compareByName } from './list-view';
 
 type Json = Record<string, unknown>;
 
@@ -99,12 +100,21 @@ export function instanceFromPs(row: Json): Instance | undefined {
   });
 }
 
-/** Every Dockbase instance in `ps` output, sorted by name. */
+/**
+ * Every Dockbase instance in `ps` output, in natural order of names ("m-2" before "m-10"). While an edit or an upgrade
+ * replaces a container, the old one (renamed aside) and the new one share the instance's id: the one that
+ * bears the instance's name is the instance.
+ */
 export function parseInstances(stdout: string): Instance[] {
-  return parseJsonLines(stdout)
-    .map(instanceFromPs)
-    .filter((i): i is Instance => i !== undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const byId = new Map<string, { instance: Instance; named: boolean }>();
+  for (const row of parseJsonLines(stdout)) {
+    const instance = instanceFromPs(row);
+    if (!instance) continue;
+    const named = str(row.Names).replace(/^\//, '') === instance.name;
+    const seen = byId.get(instance.id);
+    if (!seen || (!seen.named && named)) byId.set(instance.id, { instance, named });
+  }
+  return [...byId.values()].map((e) => e.instance).sort(compareByName);
 }
 
 /** Any container: the facts conflict checks need. */
@@ -114,6 +124,8 @@ export interface ContainerSummary {
   publishedPorts: number[];
   /** For Dockbase instances: the port they claim even while stopped. */
   claimedPort?: number;
+  /** Whether it runs (or is paused): it then holds its published ports. */
+  running: boolean;
 }
 
 /** "127.0.0.1:6379->6379/tcp, :::5432->5432/tcp, 0.0.0.0:3000-3001->3000-3001/tcp" → host ports. */
@@ -130,38 +142,99 @@ export function parsePublishedPorts(text: string): number[] {
 export function parseContainerSummaries(stdout: string): ContainerSummary[] {
   return parseJsonLines(stdout).map((row) => {
     const claimed = claimedPort(parseLabelString(str(row.Labels)));
+    const state = stateOf(str(row.State), str(row.Status));
     return {
       names: str(row.Names).split(',').map((n) => n.replace(/^\//, '')).filter(Boolean),
       publishedPorts: parsePublishedPorts(str(row.Ports)),
       ...(claimed !== undefined ? { claimedPort: claimed } : {}),
+      running: state === 'running' || state === 'paused' || state === 'restarting',
     };
   });
 }
 
+/** docker's record of how a container's last run went (`State` in `docker inspect`). */
+export interface ContainerStateRecord {
+  status: string;
+  oomKilled: boolean;
+  exitCode: number;
+  /** Why docker could not start it ("… port is already allocated"); empty otherwise. */
+  error: string;
+  /** ISO 8601; undefined when it never ran. */
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** The restart policies Dockbase offers: none, or "start with Docker" (`unless-stopped`). */
+export type RestartPolicy = 'no' | 'unless-stopped';
+
 /**
- * What `docker container inspect` adds to the list: the configuration the password is read from, and the
- * labels with the image they may have come from (see ownLabels).
+ * What `docker container inspect` adds to the list: the configuration (password, accounts, limits), the
+ * state, and the labels with the image they may have come from (see ownLabels).
  */
 export interface ContainerDetails {
+  id: string;
+  /** Without docker's leading "/". */
+  name: string;
   env: string[];
   cmd: string[];
+  state: ContainerStateRecord;
+  /** Docker's restart policy name ("no", "always", "unless-stopped", "on-failure"). */
+  restartPolicy: string;
+  /** Memory limit in bytes; 0: none. */
+  memoryBytes: number;
+  /** Its named volumes and where they are mounted. */
+  mounts: Array<{ name: string; destination: string }>;
   /** The container's labels as docker reports them: its own merged with its image's. */
   labels: Record<string, string>;
   /** The id of the image it runs (`sha256:…`). */
   imageId: string;
 }
 
-export function parseInspect(stdout: string): ContainerDetails {
-  const arr: unknown = JSON.parse(stdout);
-  const c = (Array.isArray(arr) ? arr[0] : arr) as Json | undefined;
-  if (!c) throw new Error('docker inspect printed no container');
+const NEVER = '0001-01-01T00:00:00Z';
+
+function detailsOf(c: Json): ContainerDetails {
   const config = (c.Config ?? {}) as Json;
+  const state = (c.State ?? {}) as Json;
+  const host = (c.HostConfig ?? {}) as Json;
+  const restart = (host.RestartPolicy ?? {}) as Json;
+  const time = (v: unknown) => (typeof v === 'string' && v !== '' && v !== NEVER ? v : undefined);
+  const startedAt = time(state.StartedAt);
+  const finishedAt = time(state.FinishedAt);
   return {
+    id: str(c.Id),
+    name: str(c.Name).replace(/^\//, ''),
     env: Array.isArray(config.Env) ? config.Env.map(str) : [],
     cmd: Array.isArray(config.Cmd) ? config.Cmd.map(str) : [],
+    state: {
+      status: str(state.Status),
+      oomKilled: state.OOMKilled === true,
+      exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : 0,
+      error: str(state.Error),
+      ...(startedAt ? { startedAt } : {}),
+      ...(finishedAt ? { finishedAt } : {}),
+    },
+    restartPolicy: str(restart.Name) || 'no',
+    memoryBytes: typeof host.Memory === 'number' ? host.Memory : 0,
+    mounts: (Array.isArray(c.Mounts) ? (c.Mounts as Json[]) : [])
+      .filter((m) => str(m.Type) === 'volume' && str(m.Name))
+      .map((m) => ({ name: str(m.Name), destination: str(m.Destination) })),
     labels: stringRecord(config.Labels),
     imageId: str(c.Image),
   };
+}
+
+export function parseInspect(stdout: string): ContainerDetails {
+  const [first] = parseInspectAll(stdout);
+  if (!first) throw new Error('docker inspect printed no container');
+  return first;
+}
+
+/** `docker container inspect a b …`: every container it printed (a missing one is simply left out). */
+export function parseInspectAll(stdout: string): ContainerDetails[] {
+  const text = stdout.trim();
+  if (!text) return [];
+  const arr: unknown = JSON.parse(text);
+  return (Array.isArray(arr) ? (arr as Json[]) : [arr as Json]).filter((c) => c && typeof c === 'object').map(detailsOf);
 }
 
 /** `docker image inspect --format '{{json .Config.Labels}}'`: an object, or `null` for an image without labels. */
@@ -180,14 +253,25 @@ function stringRecord(value: unknown): Record<string, string> {
 export interface VolumeInfo {
   name: string;
   labels: Record<string, string>;
+  /** ISO 8601, when docker says (`volume inspect` does, `volume ls` does not). */
+  createdAt?: string;
 }
 
 export function parseVolumeInspect(stdout: string): VolumeInfo[] {
   const arr: unknown = JSON.parse(stdout);
-  return (Array.isArray(arr) ? (arr as Json[]) : []).map((v) => ({
-    name: str(v.Name),
-    labels: stringRecord(v.Labels),
-  }));
+  return (Array.isArray(arr) ? (arr as Json[]) : []).map((v) => {
+    const created = new Date(str(v.CreatedAt));
+    return {
+      name: str(v.Name),
+      labels: stringRecord(v.Labels),
+      ...(str(v.CreatedAt) && !Number.isNaN(created.getTime()) ? { createdAt: created.toISOString() } : {}),
+    };
+  });
+}
+
+/** `docker volume ls --format '{{json .}}'`: names and labels (labels as one "k=v,k=v" string). */
+export function parseVolumeList(stdout: string): VolumeInfo[] {
+  return parseJsonLines(stdout).map((v) => ({ name: str(v.Name), labels: parseLabelString(str(v.Labels)) }));
 }
 
 /** One container event of a Dockbase instance. */
@@ -229,6 +313,77 @@ export function parseEvent(line: string): InstanceEvent | undefined {
     ...(attrs.name ? { name: attrs.name } : {}),
     ...(timeNano !== undefined ? { timeNano } : {}),
   };
+}
+
+/** What an instance uses, as measured on request (see resource-usage.ts). */
+export interface InstanceUsage {
+  /** Percent of one CPU (docker's figure: 200% is two CPUs busy); undefined when not running. */
+  cpuPercent?: number;
+  memoryBytes?: number;
+  /** The container's memory limit as docker reports it (the machine's memory when it has none). */
+  memoryLimitBytes?: number;
+  /** Bytes in its data volumes; undefined when it keeps no data or docker could not say. */
+  dataBytes?: number;
+}
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/** "3.555MiB", "40.4MB", "1.2GB", "0B", "512kB" → bytes; undefined for anything else ("N/A"). */
+export function parseSize(text: string): number | undefined {
+  const m = /^\s*([\d.]+)\s*([kKmMgGtT]?i?[bB])\s*$/.exec(text);
+  if (!m) return undefined;
+  const factor = UNITS[(m[2] ?? '').toLowerCase()];
+  const value = Number(m[1]);
+  return factor === undefined || Number.isNaN(value) ? undefined : Math.round(value * factor);
+}
+
+/** One `docker stats --no-stream` JSON line → its container's CPU and memory. */
+export function parseStatsLine(line: string): { id: string; name: string; usage: InstanceUsage } | undefined {
+  let row: Record<string, unknown>;
+  try {
+    row = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const s = (v: unknown) => (typeof v === 'string' ? v : '');
+  const cpu = Number.parseFloat(s(row.CPUPerc).replace('%', ''));
+  const [used = '', limit = ''] = s(row.MemUsage).split('/');
+  const memoryBytes = parseSize(used);
+  const memoryLimitBytes = parseSize(limit);
+  return {
+    id: s(row.ID),
+    name: s(row.Name),
+    usage: {
+      ...(Number.isFinite(cpu) ? { cpuPercent: cpu } : {}),
+      ...(memoryBytes !== undefined ? { memoryBytes } : {}),
+      ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+    },
+  };
+}
+
+/** `docker system df -v --format '{{json .Volumes}}'` → bytes by volume name. */
+export function parseVolumeSizes(stdout: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  const text = stdout.trim();
+  if (!text) return sizes;
+  const arr: unknown = JSON.parse(text);
+  if (!Array.isArray(arr)) return sizes;
+  for (const v of arr as Array<Record<string, unknown>>) {
+    const name = typeof v.Name === 'string' ? v.Name : '';
+    const size = parseSize(typeof v.Size === 'string' ? v.Size : '');
+    if (name && size !== undefined) sizes.set(name, size);
+  }
+  return sizes;
 }
 
 /** The API versions in `docker version --format '{{json .}}'`: the CLI's (as negotiated) and the daemon's. */

@@ -91,6 +91,17 @@ export class PullTracker {
   }
 }
 
+/**
+ * What the pull's progress line says: layers done out of layers seen, or, before any layer is listed (or
+ * when every layer was already present and docker lists none), that it is checking or that nothing needed
+ * downloading: never "0 of 0 layers".
+ */
+export function describePull(ref: string, p: PullProgress): string {
+  if (p.total === 0) return p.status ? `${ref}: every layer was already here.` : `Pulling ${ref}: checking which layers are needed…`;
+  const present = p.layers.filter((l) => l.state === 'exists').length;
+  return `Pulling ${ref}: ${p.done} of ${p.total} layers done${present ? ` (${present} already here)` : ''}`;
+}
+
 /** A failed pull's stderr → a distinct error: not found, rate-limited, network, engine down, other. */
 export function pullError(ref: string, stderr: string): DockbaseError {
   if (looksLikeEngineDown(stderr)) return engineUnavailable();

@@ -1,7 +1,11 @@
 /** A snapshot: an exact copy of an instance's data volumes, kept as Dockbase-labelled Docker volumes. */
 import type { EngineId } from './engines';
 
-export type SnapshotReason = 'manual' | 'before-restore' | 'before-import';
+/**
+ * Why a snapshot was taken. `before-upgrade`: the rollback point of an upgrade (the data and version from
+ * before it); `before-rollback`: the data an instance held when it was rolled back.
+ */
+export type SnapshotReason = 'manual' | 'before-restore' | 'before-import' | 'before-upgrade' | 'before-rollback';
 
 /** One copied data volume: which of the engine's data folders it holds, and where it is mounted. */
 export interface SnapshotVolume {
@@ -27,7 +31,20 @@ export interface Snapshot {
   reason: SnapshotReason;
   /** The empty volume whose labels describe the snapshot. */
   manifestVolume: string;
+  /**
+   * The volumes holding its data: copies made for it, or (a PostgreSQL upgrade's rollback point, a roll back's
+   * kept data) the instance's own former data volume, kept as it was instead of copied.
+   */
   volumes: SnapshotVolume[];
+  /** On a rollback point: the version the instance was upgraded to (the point applies while it runs that version). */
+  upgradeTo?: string;
+}
+
+/** A rollback point: the data and version from before an upgrade, kept until the user deletes it. */
+export type RollbackPoint = Snapshot & { reason: 'before-upgrade'; upgradeTo: string };
+
+export function isRollbackPoint(s: Snapshot): s is RollbackPoint {
+  return s.reason === 'before-upgrade' && typeof s.upgradeTo === 'string' && s.upgradeTo !== '';
 }
 
 /** Volume names of a snapshot: `dockbase-<instance>-snap-<id>` (manifest) and `…-<key>` (data). */

@@ -19,7 +19,7 @@ import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, REPLACE_VOLUMES_SCRIPT } f
 import { fileStamp } from './dump-files';
 import { getEngine } from './engines';
 import { DockbaseError, InvalidInputError, commandFailed, throwIfAborted } from './errors';
-import { imageRef, isActive, newInstanceId, volumeName, type Instance } from './instance';
+import { imageRef, instanceVolumeFor, isActive, newInstanceId, volumeName, type Instance } from './instance';
 import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeLabels } from './labels';
 import type { InstanceLifecycle } from './lifecycle';
 import { parseVolumeInspect } from './parse';
@@ -80,12 +80,37 @@ export class Snapshots {
     });
   }
 
-  /** Deletes a snapshot: its manifest and data volumes. */
+  /**
+   * Deletes a snapshot: its manifest and data volumes — the copies made for it, and a former data volume it
+   * kept as it was (a PostgreSQL rollback point). Docker refuses to remove a volume a container uses.
+   */
   async remove(snapshot: Snapshot): Promise<void> {
-    const names = (await this.docker.run(volumesOfSnapshotArgs(snapshot.id), `find snapshot ${snapshot.name}`)).stdout.split('\n').map((n) => n.trim()).filter(Boolean);
+    const labelled = (await this.docker.run(volumesOfSnapshotArgs(snapshot.id), `find snapshot ${snapshot.name}`)).stdout.split('\n').map((n) => n.trim()).filter(Boolean);
+    const kept = snapshot.volumes.map((v) => v.volume).filter((v) => v.startsWith('dockbase-') && !labelled.includes(v));
+    const names = [...labelled, ...kept];
     // The manifest last: a snapshot without its data must not stay listed as complete.
     const ordered = [...names.filter((n) => n !== snapshot.manifestVolume), ...names.filter((n) => n === snapshot.manifestVolume)];
     if (ordered.length) await this.docker.run(volumeRemoveArgs(ordered), `delete snapshot ${snapshot.name}`);
+  }
+
+  /**
+   * Records volumes that already hold the data as a snapshot, without copying them (an upgrade's old data volume
+   * becomes its rollback point; a roll back keeps the upgraded volume). Deleting the snapshot deletes them.
+   */
+  async keepAsIs(instance: Instance, volumes: readonly SnapshotVolume[], name: string, reason: SnapshotReason, options: { upgradeTo?: string; sizeBytes?: number } = {}): Promise<Snapshot> {
+    const id = newInstanceId();
+    const snapshot: Snapshot = {
+      ...this.describe(instance, id, name, reason, [...volumes]),
+      sizeBytes: options.sizeBytes ?? 0,
+      ...(options.upgradeTo ? { upgradeTo: options.upgradeTo } : {}),
+    };
+    await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record ${name}`);
+    return snapshot;
+  }
+
+  /** Removes a snapshot's record only, leaving its data volumes (they hold an instance's live data again). */
+  async forget(snapshot: Snapshot): Promise<void> {
+    await this.docker.run(volumeRemoveArgs([snapshot.manifestVolume]), `remove the record of ${snapshot.name}`);
   }
 
   /**
@@ -149,15 +174,31 @@ export class Snapshots {
     return result;
   }
 
-  /** Copies the (stopped) instance's volumes into a new snapshot; its manifest is written last. */
-  async copyOut(instance: Instance, volumes: readonly SnapshotVolume[], name: string, reason: SnapshotReason): Promise<Snapshot> {
+  /**
+   * Copies the (stopped) instance's volumes into a new snapshot; its manifest is written last. `upgradeTo`
+   * makes it an upgrade's rollback point.
+   */
+  async copyOut(instance: Instance, volumes: readonly SnapshotVolume[], name: string, reason: SnapshotReason, options: { upgradeTo?: string } = {}): Promise<Snapshot> {
     const id = newInstanceId();
     const copies = volumes.map((v) => ({ ...v, volume: snapshotVolumeName(instance.name, id, v.key) }));
     const mounts: HelperMount[] = volumes.flatMap((v, i) => [
       { volume: v.volume, target: `${HELPER_FROM}/${v.key}`, readonly: true },
       { volume: copies[i]!.volume, target: `${HELPER_TO}/${v.key}`, labels: snapshotDataLabels(id, copies[i]!) },
     ]);
-    const snapshot: Snapshot = {
+    const snapshot: Snapshot = { ...this.describe(instance, id, name, reason, copies), ...(options.upgradeTo ? { upgradeTo: options.upgradeTo } : {}) };
+    try {
+      const r = await this.docker.run(helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, COPY_VOLUMES_SCRIPT), `snapshot ${instance.name}`);
+      snapshot.sizeBytes = parseDuKib(r.stdout) * 1024;
+      await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record snapshot ${name}`);
+    } catch (e) {
+      await this.docker.bestEffort(volumeRemoveArgs([...copies.map((c) => c.volume), snapshot.manifestVolume]));
+      throw e;
+    }
+    return snapshot;
+  }
+
+  private describe(instance: Instance, id: string, name: string, reason: SnapshotReason, volumes: SnapshotVolume[]): Snapshot {
+    return {
       id,
       name,
       instanceId: instance.id,
@@ -169,17 +210,8 @@ export class Snapshots {
       sizeBytes: 0,
       reason,
       manifestVolume: snapshotVolumeName(instance.name, id),
-      volumes: copies,
+      volumes,
     };
-    try {
-      const r = await this.docker.run(helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, COPY_VOLUMES_SCRIPT), `snapshot ${instance.name}`);
-      snapshot.sizeBytes = parseDuKib(r.stdout) * 1024;
-      await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record snapshot ${name}`);
-    } catch (e) {
-      await this.docker.bestEffort(volumeRemoveArgs([...copies.map((c) => c.volume), snapshot.manifestVolume]));
-      throw e;
-    }
-    return snapshot;
   }
 
   /**
@@ -213,8 +245,10 @@ export class Snapshots {
 export function dataVolumesOf(instance: Instance): SnapshotVolume[] {
   const volumes = getEngine(instance.engine)
     .dataMounts(instance.tag)
-    .map((m) => ({ key: m.key, path: m.path, volume: volumeName(instance.name, m.key) }))
-    .filter((v) => instance.volumes.includes(v.volume));
+    .flatMap((m) => {
+      const volume = instanceVolumeFor(instance, m.key);
+      return volume ? [{ key: m.key, path: m.path, volume }] : [];
+    });
   if (volumes.length === 0) {
     throw new DockbaseError('invalid-input', `${instance.name} keeps its data in no volume (created without "keep data"), so there is nothing to copy.`);
   }

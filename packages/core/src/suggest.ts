@@ -9,7 +9,7 @@ export function suggestName(engine: EngineDefinition, taken: ReadonlySet<string>
 }
 
 /** The engine's default port when free, otherwise the next free one above it. */
-export function suggestPort(engine: EngineDefinition, used: ReadonlySet<number>): number {
+export function suggestPort(engine: EngineDefinition, used: { has(port: number): boolean }): number {
   for (let p = engine.containerPort; p <= 65535; p++) if (!used.has(p)) return p;
   for (let p = 1024; p < engine.containerPort; p++) if (!used.has(p)) return p;
   return engine.containerPort;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { v1 } from '@docker/extension-api-client-types';
 import { DesktopDockerCli, EXACT_ENV_MARKER } from './desktop';
+import { isBridgeFailure } from './port';
 import { resplitLikeDesktop } from './desktop-argv';
 
 /**
@@ -119,5 +120,32 @@ describe('DesktopDockerCli', () => {
     await cli.run(['ps']);
     expect(fake.envs).toEqual([{ POSTGRES_PASSWORD: 'p w' }, undefined]);
     expect(fake.received[0]).toEqual(['run', '--env', 'POSTGRES_PASSWORD']);
+  });
+});
+
+describe('a bridge that fails', () => {
+  function failing(error: unknown) {
+    const exec = (_cmd: string, _args: string[], options?: { stream?: v1.ExecStreamOptions }) => {
+      const s = options?.stream;
+      queueMicrotask(() => {
+        s?.onError?.(error);
+        s?.onClose?.(127);
+      });
+      return { close: () => undefined };
+    };
+    return new DesktopDockerCli({ docker: { cli: { exec } } } as unknown as Pick<v1.DockerDesktopClient, 'docker'>);
+  }
+
+  it('is marked as such when it could not be reached, so the core tells it from an engine that is down', async () => {
+    const r = await failing(Object.assign(new Error('cannot reach the Dockbase host: Failed to fetch'), { name: 'DockbaseHostError' })).run(['ps']);
+    expect(r.code).not.toBe(0);
+    expect(isBridgeFailure(r.stderr)).toBe(true);
+  });
+
+  it('is not, when it answered with a refusal (an HTTP status): its reason is what the core reads', async () => {
+    const refusal = Object.assign(new Error("the Dockbase host refused the command (HTTP 403: x is not Dockbase's (reason))"), { status: 403 });
+    const r = await failing(refusal).run(['rm', '--force', 'x']);
+    expect(isBridgeFailure(r.stderr)).toBe(false);
+    expect(r.stderr).toContain("is not Dockbase's (reason)");
   });
 });

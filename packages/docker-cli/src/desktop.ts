@@ -1,5 +1,5 @@
 import type { v1 } from '@docker/extension-api-client-types';
-import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
+import { BRIDGE_FAILURE_PREFIX, LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
 
 type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
 
@@ -128,7 +128,10 @@ export class DesktopDockerCli implements DockerCli {
             if (data.stderr !== undefined) sink.onStderr(data.stderr);
           },
           onError: (error: unknown) => {
-            sink.onStderr(`${describe(error)}\n`);
+            // The bridge could not be reached at all (no answer, not docker's): said so, for the core to tell it
+            // from an engine that is down. A bridge that answered with a refusal (an HTTP status) is not that.
+            const answered = typeof (error as { status?: unknown })?.status === 'number';
+            sink.onStderr(`${answered ? '' : `${BRIDGE_FAILURE_PREFIX} `}${describe(error)}\n`);
             close(typeof (error as { code?: unknown })?.code === 'number' ? (error as { code: number }).code : 1);
           },
           onClose: (exitCode: number) => close(typeof exitCode === 'number' ? exitCode : 1),

@@ -50,6 +50,17 @@ export interface DockerCli {
   stream(args: readonly string[], handlers: StreamHandlers): StreamHandle;
 }
 
+/**
+ * How an adapter reports, on stderr, that the bridge carrying docker's commands failed (Docker Desktop's
+ * bridge, the standalone host): not docker's answer, but no answer at all. The core tells it apart from an
+ * engine that is down.
+ */
+export const BRIDGE_FAILURE_PREFIX = 'dockbase-bridge-failure:';
+
+export function isBridgeFailure(stderr: string): boolean {
+  return stderr.includes(BRIDGE_FAILURE_PREFIX);
+}
+
 /** Splits a growing text buffer into complete lines, keeping the unfinished tail. */
 export class LineSplitter {
   private rest = '';

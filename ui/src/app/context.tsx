@@ -8,11 +8,14 @@ import { createContext, useContext, type ReactNode } from 'react';
 import type { ActivityLog, Dockbase } from '@dockbase/core';
 import type { BackendClient } from '../backend-client/client';
 import type { DesktopServices } from './desktop-services';
+import type { BackendStatus } from './hooks/useBackend';
 
 export interface AppServices {
   dockbase: Dockbase;
   desktop: DesktopServices;
   backend?: BackendClient | undefined;
+  /** Whether the backend is expected and answering ('down': it exists but does not answer now). */
+  backendStatus?: BackendStatus;
   /** Where hooks record what happened to instances (creations, outcomes of actions). */
   activity: ActivityLog;
 }

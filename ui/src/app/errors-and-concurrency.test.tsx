@@ -137,7 +137,7 @@ describe('instance actions', () => {
     await gate.reached;
     expect(within(card).getByRole('status')).toHaveTextContent('Stopping…');
     expect(card).toHaveAttribute('aria-busy', 'true');
-    for (const name of ['Start', 'Stop', 'Restart', 'Delete', 'Logs', 'Terminal']) {
+    for (const name of ['Start', 'Stop', 'Restart', 'Edit', 'Delete', 'Logs', 'Shell']) {
       expect(within(card).getByRole('button', { name })).toBeDisabled();
     }
     // Other instances are not held up.

@@ -15,18 +15,25 @@
  * | ---------------------------------------------------- | ----------------------------------------- | -------------------------------------- |
  * | The engine / docker list: the list query, the event  | the banner (`EngineUnavailableBanner`,    | `useInstances` (`problem`)             |
  * | stream ending, Retry's ping                          | with Retry); never a toast                |                                        |
+ * | The bridge to docker (the standalone host, Docker    | the same banner, naming the host: the     | `useInstances` (`problem`)             |
+ * | Desktop's bridge) does not answer                    | last list stays, marked stale; retried    |                                        |
  * | A user's action: start, stop, restart, delete,       | an error toast with the service's message | `useInstanceActions`,                  |
- * | create, save notes, reveal or copy a secret          | (create: also the dialog's alert, or the  | `useCreateInstance`, `useInstanceMeta` |
- * |                                                      | field at fault inline)                    | (`saveNotes`), `useConnection`, ...    |
+ * | create, edit, save notes, reveal or copy a secret,   | (create, edit: also the dialog's alert,   | `useCreateInstance`, `useEditInstance`,|
+ * | measure usage, delete kept data                      | or the field at fault inline)             | `useInstanceMeta`, `useConnection`...  |
+ * | A password that does not open the data               | on the row (instead of the connection     | `useCredentialCheck`                   |
+ * |                                                      | string) and in a toast                    |                                        |
+ * | The backend stops answering after it did             | a banner naming the backend, retried with | `useBackendStatus`                     |
+ * |                                                      | backoff until it answers again            |                                        |
  * | An optional feature: the backend (health, Docker     | silent degradation: the feature is hidden | `useAvailableBackend`, `useTags`,      |
- * | Hub tags, notes and history, recording) and the      | or shows catalog data; the form works     | `useInstanceMeta` (`meta`),            |
- * | engine usage behind the form's suggestions           | without suggestions (create still checks) | `ActivityLog`, `useEngineUsage`        |
+ * | Hub tags, notes and history, recording) and the      | or shows catalog data, said as such       | `useInstanceMeta` (`meta`),            |
+ * | engine usage behind the form's suggestions           | ("offline: suggested versions")           | `ActivityLog`, `useEngineUsage`        |
  *
- * Nothing is retried silently (`retry: false`): a failure is reported as above, and Retry or the next
- * action asks again.
+ * Nothing is retried silently (`retry: false`), except what is down: the engine, the bridge and the
+ * backend are asked again with a growing wait (see RETRY_DELAYS_MS) while, and only while, they do not
+ * answer. A healthy, idle tab makes no call at all.
  */
 import { QueryClient } from '@tanstack/react-query';
-import type { EngineId } from '@dockbase/core';
+import { recordIdOf, type Dockbase, type EngineId, type Instance } from '@dockbase/core';
 
 export const queryKeys = {
   /** Every instance (`dockbase.lifecycle.list`). */
@@ -41,9 +48,34 @@ export const queryKeys = {
   snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
   /** Notes and history of one instance, from the backend. */
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
+  /** Every rollback point (`dockbase.upgrades.rollbackPoints`): one query for all the cards' Roll back. */
+  rollbackPoints: ['rollback-points'] as const,
+  /** Data deleted instances left behind (`dockbase.keptData.list`). */
+  keptData: ['kept-data'] as const,
+  /** When and how big one instance's kept data is (volume inspect + system df), on request. */
+  keptDataDetails: (names: readonly string[]) => ['kept-data', 'details', ...names] as const,
+  /** The tags of an image already on the engine (no download needed). */
+  localTags: (image: string) => ['local-tags', image] as const,
+  /** Whether an instance's password opens its data, per container (a new container asks again). */
+  credentialCheck: (containerId: string) => ['credential-check', containerId] as const,
+  /** The last measure of CPU, memory and data size (taken on request only). */
+  resourceUsage: ['resource-usage'] as const,
+  /** An instance's editable settings, read from its container when the edit dialog opens. */
+  editSettings: (containerId: string) => ['edit-settings', containerId] as const,
+  /** The last lines of a container's log, read once when a failure's details are opened. */
+  lastLogLines: (containerId: string, statusText: string, lines: number) => ['last-log-lines', containerId, statusText, lines] as const,
+  /** Names being created right now: the list hides their half-made rows until the create is over. */
+  creating: ['creating'] as const,
   /** Whether the server of this run of a container answered Dockbase's readiness probe. */
   readiness: (containerId: string) => ['readiness', containerId] as const,
 };
+
+/** Waits between retries of what is down (the engine, the bridge, the backend); the last one repeats. */
+export const RETRY_DELAYS_MS = [2000, 4000, 8000, 15000, 30000] as const;
+
+export function retryDelay(attempt: number): number {
+  return RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)] ?? 30000;
+}
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -64,12 +96,27 @@ export function createQueryClient(): QueryClient {
 }
 
 /**
+ * Asks docker for the instances as soon as the cache exists, while React renders its first frame (or takes
+ * over the answer main.tsx asked for before the UI loaded): the list query of useInstances then finds the
+ * answer on its way (the same key, the same call).
+ */
+export function startListing(client: QueryClient, dockbase: Dockbase, firstList?: Promise<Instance[]>): QueryClient {
+  void client.prefetchQuery({ queryKey: queryKeys.instances, queryFn: () => firstList ?? dockbase.lifecycle.list() });
+  return client;
+}
+
+/**
  * Lists the instances again. The newest request wins: a list still in flight was asked for before
  * whatever calls this happened, so it is cancelled (its answer ignored) rather than reused.
  */
 export async function relistInstances(client: QueryClient): Promise<void> {
   await client.cancelQueries({ queryKey: queryKeys.instances, exact: true });
   await client.invalidateQueries({ queryKey: queryKeys.instances, exact: true });
+}
+
+/** The data kept by deleted instances changed (a delete, a create on kept data, a kept-data delete). */
+export function invalidateKeptData(client: QueryClient): Promise<void> {
+  return client.invalidateQueries({ queryKey: queryKeys.keptData });
 }
 
 /**
@@ -85,12 +132,22 @@ export function forgetAllReadiness(client: QueryClient): Promise<void> {
   return client.resetQueries({ queryKey: ['readiness'] });
 }
 
-/** Reads an instance's notes and history again (once something new was recorded or saved). */
-export function invalidateInstanceMeta(client: QueryClient, id: string): Promise<void> {
+/**
+ * Reads an instance's notes and history again (once something new was recorded or saved). They are kept
+ * under its record id (recordIdOf: its data id when it has data), or the id given.
+ */
+export function invalidateInstanceMeta(client: QueryClient, instance: string | (Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>)): Promise<void> {
+  const id = typeof instance === 'string' ? instance : recordIdOf(instance);
   return client.invalidateQueries({ queryKey: queryKeys.instanceMeta(id), exact: true });
 }
 
-/** Lists an instance's snapshots again (one was taken, restored, deleted, or kept before a restore or import). */
-export function invalidateSnapshots(client: QueryClient, instanceId: string): Promise<void> {
-  return client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true });
+/**
+ * Lists an instance's snapshots again (one was taken, restored, deleted, or kept before a restore, an import,
+ * an upgrade or a roll back), and the rollback points, which are snapshots too.
+ */
+export async function invalidateSnapshots(client: QueryClient, instanceId: string): Promise<void> {
+  await Promise.all([
+    client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true }),
+    client.invalidateQueries({ queryKey: queryKeys.rollbackPoints, exact: true }),
+  ]);
 }

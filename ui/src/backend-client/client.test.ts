@@ -198,11 +198,15 @@ describe('the settings the core records', () => {
       password: 'never recorded',
       persistData: true,
       exposeOnNetwork: false,
+      user: 'app',
+      database: 'shop',
     });
     expect(Object.keys(settings).sort()).toEqual([...INSTANCE_SETTING_KEYS].sort());
-    const { image, tag } = INSTANCE_SETTINGS_SCHEMA.properties;
+    const { image, tag, user, database } = INSTANCE_SETTINGS_SCHEMA.properties;
     expect(settings.image).toMatch(new RegExp(image.pattern));
     expect(settings.tag).toMatch(new RegExp(tag.pattern));
+    expect(settings.user).toMatch(new RegExp(user.pattern));
+    expect(settings.database).toMatch(new RegExp(database.pattern));
     expect(JSON.stringify(settings)).not.toContain('never recorded');
   });
 });

@@ -73,7 +73,8 @@ describe('PostgreSQL', () => {
 describe('MySQL and MariaDB', () => {
   it('use their own root password variables and /var/lib/mysql', () => {
     expect(getEngine('mysql').environment('pw')).toEqual({ MYSQL_ROOT_PASSWORD: 'pw' });
-    expect(getEngine('mariadb').environment('pw')).toEqual({ MARIADB_ROOT_PASSWORD: 'pw' });
+    // MariaDB also upgrades data an older version wrote, with the image's own mariadb-upgrade.
+    expect(getEngine('mariadb').environment('pw')).toEqual({ MARIADB_ROOT_PASSWORD: 'pw', MARIADB_AUTO_UPGRADE: '1' });
     expect(getEngine('mysql').dataMounts('9.5')).toEqual([{ key: 'data', path: '/var/lib/mysql' }]);
     expect(getEngine('mariadb').dataMounts('11.4')).toEqual([{ key: 'data', path: '/var/lib/mysql' }]);
   });
@@ -159,11 +160,11 @@ describe('Redis', () => {
 });
 
 describe('secret variables', () => {
-  it('are the variables that hold the password, and only those', () => {
+  it('are the variables that hold the password, and only those (a user created with MySQL or MariaDB gets it too)', () => {
     expect(Object.fromEntries(ENGINES.map((e) => [e.id, secretEnvNames(e)]))).toEqual({
       postgres: ['POSTGRES_PASSWORD'],
-      mysql: ['MYSQL_ROOT_PASSWORD'],
-      mariadb: ['MARIADB_ROOT_PASSWORD'],
+      mysql: ['MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD'],
+      mariadb: ['MARIADB_ROOT_PASSWORD', 'MARIADB_PASSWORD'],
       mongo: ['MONGO_INITDB_ROOT_PASSWORD'],
       redis: ['REDISCLI_AUTH'],
     });

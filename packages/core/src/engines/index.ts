@@ -6,7 +6,9 @@ import { redis } from './redis';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
 
-export type { ConnectionParts, DataMount, DataTransfer, DumpKind, EngineDefinition, EngineId, Healthcheck } from './types';
+export type { AccountVariables, Accounts, ConnectionParts, DataMount, DataTransfer, DumpKind, DumpRestoreUpgrade, EngineDefinition, EngineId, EngineUpgrade, Healthcheck, UpgradeMethod } from './types';
+
+export { compareVersions, formatVersion, versionOf } from './shared';
 
 export { ENGINE_IDS, isEngineId } from './ids';
 export { REDIS_START_SCRIPT } from './redis';
@@ -28,7 +30,9 @@ export function getEngine(id: EngineId): EngineDefinition {
  * They are what `--env NAME` hands to docker through its environment instead of its argv.
  */
 export function secretEnvNames(engine: EngineDefinition): string[] {
-  const a = engine.environment('\u0001a');
-  const b = engine.environment('\u0001b');
+  // With a user: MySQL and MariaDB give it the password too (MYSQL_PASSWORD, MARIADB_PASSWORD).
+  const accounts = { user: 'dockbase', database: 'dockbase' };
+  const a = engine.environment('\u0001a', accounts);
+  const b = engine.environment('\u0001b', accounts);
   return Object.keys(a).filter((k) => a[k] !== b[k]);
 }

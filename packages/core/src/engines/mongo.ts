@@ -1,7 +1,56 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, seriesOf, withClient } from './shared';
 import type { EngineDefinition } from './types';
 
+/**
+ * MongoDB's release series in order. Its data moves one series at a time, with the feature compatibility
+ * version (FCV) set to each series before the next: 6.0 → 7.0 → 8.0 (→ 8.2).
+ */
+export const MONGO_SERIES: readonly string[] = ['4.4', '5.0', '6.0', '7.0', '8.0', '8.2'];
+
+function mongoRefusal(from: string, to: string): string | undefined {
+  const common = commonUpgradeRefusal('MongoDB', from, to, '8.0');
+  if (common) return common;
+  const a = MONGO_SERIES.indexOf(seriesOf(from)!);
+  const b = MONGO_SERIES.indexOf(seriesOf(to)!);
+  if (a === b) return undefined; // a newer patch release of the same series: the FCV stays
+  if (a < 0 || b < 0) {
+    return `Dockbase knows MongoDB's upgrade path through ${MONGO_SERIES.join(' → ')}; ${a < 0 ? from : to} is not on it, so it cannot tell the steps.`;
+  }
+  if (b > a + 1) {
+    const path = MONGO_SERIES.slice(a, b + 1);
+    return `MongoDB upgrades one release series at a time, setting its feature compatibility version at each: ${path.join(' → ')}. Upgrade to ${path[1]} first.`;
+  }
+  return undefined;
+}
+
+/**
+ * mongosh, authenticated with the root user from the container's environment (read inside mongosh, so the
+ * password is on no command line): makes the feature compatibility version that of the running server (with
+ * `confirm`, which 7.0 and later require), then prints `dockbase-version <version> fcv <fcv>`.
+ */
+const ALIGN_FCV = [
+  "exec mongosh --quiet --nodb --eval '",
+  'const admin = connect("mongodb://127.0.0.1:27017/admin");',
+  'admin.auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD);',
+  'const fcvOf = () => admin.adminCommand({ getParameter: 1, featureCompatibilityVersion: 1 }).featureCompatibilityVersion.version;',
+  'const series = admin.version().split(".").slice(0, 2).join(".");',
+  'if (fcvOf() !== series) {',
+  '  const command = { setFeatureCompatibilityVersion: series };',
+  '  if (Number(series.split(".")[0]) >= 7) command.confirm = true;',
+  '  const r = admin.adminCommand(command);',
+  '  if (!r.ok) { print("dockbase-error " + r.errmsg); quit(3); }',
+  '}',
+  'print(admin.version() + " fcv " + fcvOf());',
+  "'",
+].join('\n');
+
 const ROOT_USER = 'root';
+
+/** MongoDB's image creates no user of its own: only the initial database is a choice. */
+const ACCOUNTS = { database: 'MONGO_INITDB_DATABASE' } as const;
+
+/** Authenticates as the root user from the container's env (mongosh reads process.env: no password on a command line). */
+const AUTH = 'db.getSiblingDB("admin").auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD)';
 
 /**
  * Shell: the mongo tools' options file "$cfg" holding the root password from the container's environment
@@ -29,7 +78,13 @@ export const mongo: EngineDefinition = {
   ],
   canReuseData: () => true,
   // With only one of the two set the image refuses to start; with neither it runs WITHOUT auth.
-  environment: (password) => ({ MONGO_INITDB_ROOT_USERNAME: ROOT_USER, MONGO_INITDB_ROOT_PASSWORD: password }),
+  environment: (password, accounts) => ({
+    MONGO_INITDB_ROOT_USERNAME: ROOT_USER,
+    MONGO_INITDB_ROOT_PASSWORD: password,
+    ...accountEnvironment(ACCOUNTS, accounts),
+  }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'MONGO_INITDB_ROOT_PASSWORD'),
   // The init server listens on 127.0.0.1 only, the real one on every interface: probing the container's
@@ -38,6 +93,11 @@ export const mongo: EngineDefinition = {
   healthcheck: (port) => healthcheck(mongoHelloProbe(port), 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
+  passwordInData: true,
+  // A failed auth() throws, and mongosh then exits non-zero.
+  verifyPassword: (port) => withClient('mongosh', `mongosh --quiet --host 127.0.0.1 --port ${port} --eval '${AUTH}' >/dev/null`),
+  clientName: 'mongosh',
+  clientShell: `exec mongosh --quiet --shell --eval '${AUTH}; db = db.getSiblingDB(process.env.MONGO_INITDB_DATABASE || "test")'`,
   transfer: {
     exportKind: 'mongo-archive',
     exportExtension: '.archive.gz',
@@ -56,6 +116,15 @@ export const mongo: EngineDefinition = {
     ].join('\n'),
     seedExtensions: ['.js', '.sh'],
     snapshotMethod: 'stop',
+  },
+  upgrade: {
+    refusal: mongoRefusal,
+    method: () => 'in-place',
+    explain: (from, to) =>
+      `MongoDB ${to} opens the data of ${seriesOf(from)} once its feature compatibility version is ${seriesOf(from)}. Dockbase checks that (and sets it if it is lower), stops the instance, keeps a snapshot of its data (the rollback point), starts ${to} on the same data, sets the feature compatibility version to ${seriesOf(to)} and checks that the server reports ${to}. About as long as the snapshot (about 1 s per GB) and a start.`,
+    versionScript: "exec mongosh --quiet --nodb --eval 'const a = connect(\"mongodb://127.0.0.1:27017/admin\"); a.auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD); print(a.version())'",
+    alignScript: ALIGN_FCV,
+    alignWhat: 'the feature compatibility version',
   },
 };
 

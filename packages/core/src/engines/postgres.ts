@@ -1,5 +1,5 @@
-import { SQL_SEED_EXTENSIONS, buildUri, checkCommonPassword, envValue, healthcheck, majorOf, sqlStream } from './shared';
-import type { EngineDefinition } from './types';
+import { SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, majorOf, sqlStream, withClient } from './shared';
+import type { DumpRestoreUpgrade, EngineDefinition, EngineUpgrade } from './types';
 
 /**
  * psql errors that a pg_dumpall file always causes when it is read back into a running cluster: the role
@@ -9,6 +9,70 @@ const EXPECTED_PSQL_ERRORS = ['role "postgres" already exists', 'current user ca
 
 /** Official image `postgres`. Versions 18 and later keep PGDATA under /var/lib/postgresql/<major>/docker. */
 const LATEST_MAJOR = 18;
+
+const ACCOUNTS = { user: 'POSTGRES_USER', database: 'POSTGRES_DB' } as const;
+
+/** The role Dockbase connects as: POSTGRES_USER when the container sets it, the image's `postgres` otherwise. */
+const ROLE = '"${POSTGRES_USER:-postgres}"';
+/** psql as the superuser over the socket folder "$1", without a password (the socket is trusted). */
+const PSQL_AT = 'psql -X -At -v ON_ERROR_STOP=1 -h "$1" -U postgres';
+
+/**
+ * Across major versions: the new version's own pg_dumpall (PostgreSQL's advice: the newer tools know how to
+ * read an older server) reads the old server through its socket, straight into the new server's psql. No
+ * file, no network, no password. pg_dumpall without --clean recreates the roles (with their password hashes:
+ * the password carries over) and the databases; the only error it always causes is creating the superuser
+ * that initdb already made.
+ */
+const dumpRestore: DumpRestoreUpgrade = {
+  socketFolder: '/var/run/postgresql',
+  versionScript: `${PSQL_AT} -d postgres -c 'SHOW server_version_num'`,
+  sizeScript: `${PSQL_AT} -d postgres -c 'SELECT sum(pg_database_size(oid)) FROM pg_database'`,
+  fingerprintScript: [
+    // Every database that accepts connections, each table's exact row count (partitioned tables and
+    // materialized views too), one line each, sorted: the same text on both sides, or no switch.
+    `${PSQL_AT} -d postgres -c 'SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname' | while IFS= read -r db; do`,
+    `  PGDATABASE="$db" ${PSQL_AT} <<'SQL' || exit 5`,
+    "SELECT format('SELECT %L || '' '' || count(*) FROM %I.%I', current_database() || '.' || n.nspname || '.' || c.relname, n.nspname, c.relname)",
+    'FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
+    "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'",
+    'ORDER BY 1',
+    '\\gexec',
+    'SQL',
+    'done',
+  ].join('\n'),
+  copyScript: [
+    'e=/tmp/dockbase-upgrade',
+    // Every second, the bytes the new server holds so far (`dockbase-progress BYTES`): progress without a
+    // docker call per tick. sleep holds no copy of stdout, so nothing keeps the exec open once the copy ends.
+    "( while sleep 1 </dev/null >/dev/null 2>&1; do printf 'dockbase-progress %s\\n' \"$(psql -X -At -U postgres -d postgres -c 'SELECT sum(pg_database_size(oid)) FROM pg_database' 2>/dev/null)\"; done ) &",
+    'p=$!',
+    `{ pg_dumpall -h "$1" -U postgres 2>"$e.dump"; echo $? >"$e.rc"; } | psql -X -q -v ON_ERROR_STOP=0 -U postgres -d postgres -f - >/dev/null 2>"$e.err"`,
+    'rc=$?',
+    'kill "$p" 2>/dev/null',
+    'if [ "$(cat "$e.rc")" != 0 ]; then tail -n 20 "$e.dump" >&2; exit 3; fi',
+    `if grep 'ERROR:' "$e.err" | grep -v -e 'role "postgres" already exists' >&2; then exit 4; fi`,
+    'exit $rc',
+  ].join('\n'),
+  volumeSuffix: (tag) => String(majorOf(tag) ?? LATEST_MAJOR),
+  parseVersion(output) {
+    const n = Number(output.trim().split('\n')[0]);
+    return Number.isInteger(n) && n >= 100000 ? [Math.floor(n / 10000)] : undefined;
+  },
+};
+
+const upgrade: EngineUpgrade = {
+  refusal: (from, to) => commonUpgradeRefusal('PostgreSQL', from, to, String(LATEST_MAJOR)),
+  method: (from, to) => ((majorOf(from) ?? LATEST_MAJOR) === (majorOf(to) ?? LATEST_MAJOR) ? 'in-place' : 'dump-restore'),
+  explain(from, to) {
+    if (upgrade.method(from, to) === 'in-place') {
+      return `PostgreSQL ${to} opens the data folder of ${from} as it is (same major version). Dockbase stops the instance, keeps a snapshot of its data (the rollback point), starts ${to} on the same data and checks that the server reports ${to}. Seconds, plus the snapshot (about 1 s per GB).`;
+    }
+    return `PostgreSQL ${to} cannot open the data folder of ${from} (another major version). Dockbase stops the instance, starts ${from} and ${to} side by side without network, copies every database and role with pg_dumpall ${to} into psql, counts the rows of every table on both sides, and only then switches the instance to ${to} on a new data volume. The ${from} volume is not changed: it stays as the rollback point until you delete it. The instance is unavailable meanwhile: about as long as a dump and a restore by hand (10 to 20 seconds per GB on a small machine).`;
+  },
+  versionScript: "psql -X -At -U postgres -d postgres -c 'SHOW server_version'",
+  dumpRestore,
+};
 
 export const postgres: EngineDefinition = {
   id: 'postgres',
@@ -28,12 +92,36 @@ export const postgres: EngineDefinition = {
     // Major versions do not read each other's data folders (pg_upgrade is needed).
     return (majorOf(fromTag) ?? LATEST_MAJOR) === (majorOf(toTag) ?? LATEST_MAJOR);
   },
-  environment: (password) => ({ POSTGRES_PASSWORD: password }),
+  environment: (password, accounts) => ({ POSTGRES_PASSWORD: password, ...accountEnvironment(ACCOUNTS, accounts) }),
+  accountVariables: ACCOUNTS,
+  readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
   command: () => [],
   readPassword: ({ env }) => envValue(env, 'POSTGRES_PASSWORD'),
   healthcheck: (port) => healthcheck(`pg_isready -h 127.0.0.1 -p ${port} -U postgres -d postgres`, 60),
-  connectionUri: (parts) => buildUri('postgresql', parts, 'postgres'),
+  // POSTGRES_DB defaults to the user's name in the image.
+  connectionUri: (parts) => buildUri('postgresql', parts, encodeURIComponent(parts.user)),
   checkPassword: checkCommonPassword,
+  passwordInData: true,
+  // Over TCP, as a client outside would connect: the local socket is trusted inside the container.
+  verifyPassword: (port) =>
+    withClient('psql', `PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=10 psql -X -q -w -h 127.0.0.1 -p ${port} -U ${ROLE} -d postgres -tAc 'SELECT 1' >/dev/null`),
+  // The image trusts its local socket, so the role's password can be set without the old one. psql reads
+  // the new one from the environment and quotes it itself (:'pw'): it is on no command line, in no SQL text.
+  applyPassword: withClient(
+    'psql',
+    [
+      // Never with an empty one: PostgreSQL would take it as "no password".
+      '[ -n "$POSTGRES_PASSWORD" ] || exit 3',
+      `psql -X -q -v ON_ERROR_STOP=1 -U ${ROLE} -d postgres <<'SQL'`,
+      // printf is the shell's own: no program the image may lack, no trailing newline.
+      `\\set pw \`printf '%s' "$POSTGRES_PASSWORD"\``,
+      `\\set role \`printf '%s' "\${POSTGRES_USER:-postgres}"\``,
+      "ALTER ROLE :\"role\" WITH PASSWORD :'pw';",
+      'SQL',
+    ].join('\n'),
+  ),
+  clientName: 'psql',
+  clientShell: 'PGPASSWORD="$POSTGRES_PASSWORD" exec psql -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}" -d "${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"',
   transfer: {
     // The official image trusts its local socket, so the tools run without any password.
     exportKind: 'postgres-sql',
@@ -59,4 +147,5 @@ export const postgres: EngineDefinition = {
     seedExtensions: SQL_SEED_EXTENSIONS,
     snapshotMethod: 'stop',
   },
+  upgrade,
 };

@@ -1,4 +1,4 @@
-import { buildUri, checkCommonPassword, envValue, healthcheck } from './shared';
+import { buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, withClient } from './shared';
 import type { EngineDefinition } from './types';
 
 /**
@@ -39,6 +39,8 @@ export const redis: EngineDefinition = {
   dataMounts: () => [{ key: 'data', path: '/data' }],
   canReuseData: () => true,
   environment: (password) => ({ REDISCLI_AUTH: password }),
+  accountVariables: {},
+  readAccounts: () => ({}),
   command: () => ['sh', '-c', REDIS_START_SCRIPT],
   // Instances made by earlier versions have the password on redis-server's command line.
   readPassword: ({ cmd, env }) => {
@@ -57,6 +59,12 @@ export const redis: EngineDefinition = {
     return undefined;
   },
   readyLogPattern: /Ready to accept connections/,
+  // The server takes its password from its configuration at every start: its data holds none.
+  passwordInData: false,
+  // redis-cli reads REDISCLI_AUTH from the container's env; an error reply is compared away, as in the probe.
+  verifyPassword: (port) => withClient('redis-cli', `[ "$(redis-cli -h 127.0.0.1 -p ${port} ping 2>&1)" = PONG ]`),
+  clientName: 'redis-cli',
+  clientShell: 'exec redis-cli',
   transfer: {
     // redis-cli authenticates with REDISCLI_AUTH, already in the container's environment.
     exportKind: 'redis-rdb',
@@ -86,5 +94,14 @@ export const redis: EngineDefinition = {
     ].join('\n'),
     seedExtensions: [],
     snapshotMethod: 'stop',
+  },
+  upgrade: {
+    // Newer Redis versions load the RDB and AOF files older ones wrote; older ones refuse newer files.
+    refusal: (from, to) => commonUpgradeRefusal('Redis', from, to, '8.2'),
+    method: () => 'in-place',
+    explain: (from, to) =>
+      `Redis ${to} loads the append-only file and RDB of ${from} as they are. Dockbase stops the instance, keeps a snapshot of its data anyway (the rollback point), starts ${to} on the same data and checks that the server reports ${to}. About as long as the snapshot (about 1 s per GB) and loading the data.`,
+    // redis-cli authenticates with REDISCLI_AUTH from the container's environment.
+    versionScript: "redis-cli INFO server | sed -n 's/^redis_version:\\([0-9.]*\\).*/\\1/p'",
   },
 };

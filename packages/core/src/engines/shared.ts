@@ -1,4 +1,4 @@
-import type { ConnectionParts, Healthcheck } from './types';
+import type { AccountVariables, Accounts, ConnectionParts, Healthcheck } from './types';
 
 export const MAX_PASSWORD_LENGTH = 128;
 
@@ -30,11 +30,35 @@ export function checkCommonPassword(password: string): string | undefined {
   return undefined;
 }
 
-/** `scheme://user:password@host:port/path`, with user and password percent-encoded. */
-export function buildUri(scheme: string, parts: ConnectionParts, path = '', query = ''): string {
+/**
+ * `scheme://user:password@host:port/database`, with user, password and database percent-encoded; the
+ * database is `defaultPath` when the parts name none.
+ */
+export function buildUri(scheme: string, parts: ConnectionParts, defaultPath = '', query = ''): string {
   const user = encodeURIComponent(parts.user);
   const password = encodeURIComponent(parts.password);
+  const path = parts.database !== undefined && parts.database !== '' ? encodeURIComponent(parts.database) : defaultPath;
   return `${scheme}://${user}:${password}@${parts.host}:${parts.port}/${path}${query ? `?${query}` : ''}`;
+}
+
+/** The accounts an image's variables name, as environment entries (nothing for what is not set). */
+export function accountEnvironment(vars: AccountVariables, accounts: Accounts | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (vars.user && accounts?.user) env[vars.user] = accounts.user;
+  if (vars.database && accounts?.database) env[vars.database] = accounts.database;
+  return env;
+}
+
+/** The accounts a container's env names through the image's variables. */
+export function accountsFromEnv(env: readonly string[], vars: AccountVariables): Accounts {
+  const user = vars.user ? envValue(env, vars.user) : undefined;
+  const database = vars.database ? envValue(env, vars.database) : undefined;
+  return { ...(user ? { user } : {}), ...(database ? { database } : {}) };
+}
+
+/** A script for `sh -c` that exits 127 when the image lacks `client`, then runs `body`. */
+export function withClient(client: string, body: string): string {
+  return `command -v ${client} >/dev/null 2>&1 || exit 127; ${body}`;
 }
 
 /** Leading major version of a tag: "17" → 17, "17.2-alpine" → 17, "latest" → undefined. */
@@ -52,4 +76,53 @@ export function envValue(env: readonly string[], key: string): string | undefine
 /** An engine's probe; how often docker runs it is decided for every engine alike (health.ts). */
 export function healthcheck(command: string, startPeriodSeconds: number): Healthcheck {
   return { command, startPeriodSeconds };
+}
+
+/** The numbers a version tag starts with: "17" → [17], "11.8.2-noble" → [11, 8, 2], "latest" → undefined. */
+export function versionOf(tag: string): number[] | undefined {
+  const m = /^(\d+(?:\.\d+)*)/.exec(tag.trim());
+  return m ? m[1]!.split('.').map(Number) : undefined;
+}
+
+export function formatVersion(parts: readonly number[]): string {
+  return parts.join('.');
+}
+
+/**
+ * Compares two versions on the numbers both give: -1, 0 or 1; undefined when one only names a release line the
+ * other is in ("17" and "17.2": which is newer cannot be told from the tags).
+ */
+export function compareVersions(a: readonly number[], b: readonly number[]): -1 | 0 | 1 | undefined {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i]! !== b[i]!) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : undefined;
+}
+
+/**
+ * The refusals every engine shares, from the tags alone: a tag naming no version, the same version, a release
+ * line that cannot be ordered, and a downgrade (no engine opens data a newer version wrote; the way back from an
+ * upgrade is its rollback point). Undefined: `toTag` is newer.
+ */
+export function commonUpgradeRefusal(displayName: string, fromTag: string, toTag: string, example: string): string | undefined {
+  const from = versionOf(fromTag);
+  const to = versionOf(toTag);
+  if (!to) return `Choose a version number for ${displayName} (such as ${example}): “${toTag}” names no version, so Dockbase cannot tell what the data needs.`;
+  if (!from) return `This instance runs the tag “${fromTag}”, which names no version: Dockbase cannot tell what its data needs. Upgrade it by hand (export, then import into a new instance).`;
+  const order = compareVersions(from, to);
+  if (order === 0) return `This instance already runs ${displayName} ${fromTag}.`;
+  if (order === undefined) return `${fromTag} and ${toTag} name the same release line, so Dockbase cannot tell which is newer: choose a version newer than ${fromTag}, such as ${example}.`;
+  if (order > 0) {
+    return `${displayName} ${toTag} is older than ${fromTag}, and ${displayName} cannot open data a newer version wrote. Downgrades are refused: to go back after an upgrade, use Roll back (it returns to the version and data from before the upgrade).`;
+  }
+  return undefined;
+}
+
+/** The release line of a tag: its first `length` numbers ("8.0.4" → "8.0"). */
+export function seriesOf(tag: string, length = 2): string | undefined {
+  const v = versionOf(tag);
+  if (!v) return undefined;
+  const parts = [...v.slice(0, length)];
+  while (parts.length < length) parts.push(0);
+  return formatVersion(parts);
 }

@@ -27,6 +27,27 @@ export interface ConnectionParts {
   port: number;
   user: string;
   password: string;
+  /** The database to connect to; the engine's default when absent. */
+  database?: string;
+}
+
+/** A user and initial database the image creates on first start (the official images' variables). */
+export interface Accounts {
+  /** Who connects; the engine's admin user when absent. */
+  user?: string;
+  /** The database created at initialisation (and used in the connection string). */
+  database?: string;
+}
+
+/**
+ * The variables through which an engine's official image creates a user and a database on an empty data
+ * folder (they do nothing on kept data).
+ */
+export interface AccountVariables {
+  /** The variable naming the user (POSTGRES_USER, MYSQL_USER, MARIADB_USER); none: only the admin exists. */
+  user?: string;
+  /** The variable naming the initial database. */
+  database?: string;
 }
 
 /** What a dump file holds, as Dockbase recognises it from its first bytes (see dump-files.ts). */
@@ -74,6 +95,65 @@ export interface DataTransfer {
   snapshotMethod: 'stop';
 }
 
+/**
+ * How data moves to a newer version. `in-place`: the new version opens the same volumes and upgrades them
+ * itself when it first starts (MySQL, MariaDB, MongoDB, Redis, and PostgreSQL within one major version).
+ * `dump-restore`: the new version cannot read the old data folder (PostgreSQL across major versions): every
+ * database is copied with the engine's own tools into a fresh volume.
+ */
+export type UpgradeMethod = 'in-place' | 'dump-restore';
+
+/**
+ * PostgreSQL's way across major versions: the old version runs in a worker container (no network) whose
+ * socket folder is a transfer volume; the new version runs in another worker that mounts the same volume and
+ * copies everything with its own `pg_dumpall` into its own `psql`. The scripts run in the new version's worker
+ * with one argument: the socket folder of the server to ask (the old one's through the transfer volume, or its
+ * own). They are fixed text and need no password (both servers trust their local socket).
+ */
+export interface DumpRestoreUpgrade {
+  /** Where the old version's server makes its socket: the transfer volume is mounted there in its worker. */
+  socketFolder: string;
+  /** Prints the server's version number (PostgreSQL's server_version_num, e.g. 170012). */
+  versionScript: string;
+  /** Prints the bytes all its databases take (the old data's size, for the copy's progress). */
+  sizeScript: string;
+  /** Prints one line per table of every database, `<db>.<schema>.<table> <rows>`, sorted: equal on both sides or no switch. */
+  fingerprintScript: string;
+  /**
+   * Copies every database and role from the server at "$1" into the local one, printing `dockbase-progress
+   * BYTES` (what the local server holds) about every second; fails on anything but the expected errors.
+   */
+  copyScript: string;
+  /** What the new data volume's name ends with (`dockbase-<instance>-<key>-<suffix>`), for a version's data. */
+  volumeSuffix(tag: string): string;
+  /** The version number `versionScript` printed, as the tag's numbers (170012 → [17]). */
+  parseVersion(output: string): number[] | undefined;
+}
+
+/** What an engine knows about moving its data to a newer version: rules, steps and checks, as data. */
+export interface EngineUpgrade {
+  /**
+   * Why going from `fromTag` to `toTag` is refused — a downgrade, a skipped release, a tag that names no
+   * version, the same version — as a sentence that names the way through; undefined when it is allowed.
+   */
+  refusal(fromTag: string, toTag: string): string | undefined;
+  method(fromTag: string, toTag: string): UpgradeMethod;
+  /** What will happen and how long it may take, for people (the instance's name is filled in by the UI). */
+  explain(fromTag: string, toTag: string): string;
+  /** Shell, run in the running container: prints the server's own version first on stdout (in-place). */
+  versionScript: string;
+  /**
+   * Shell, run in the running container: makes the data's compatibility level that of the running server
+   * (MongoDB's featureCompatibilityVersion) and prints its version like `versionScript`. Run on the old
+   * version before the switch (its data must be at its own level) and on the new one after it starts.
+   */
+  alignScript?: string;
+  /** What `alignScript` is called for people ("the feature compatibility version"). */
+  alignWhat?: string;
+  /** Across major versions (PostgreSQL). */
+  dumpRestore?: DumpRestoreUpgrade;
+}
+
 export interface EngineDefinition {
   id: EngineId;
   displayName: string;
@@ -90,8 +170,12 @@ export interface EngineDefinition {
   dataMounts(tag: string): DataMount[];
   /** Whether data written by `fromTag` can be opened by `toTag` (same volume, new container). */
   canReuseData(fromTag: string, toTag: string): boolean;
-  /** Environment for the container (the admin secret travels here for most engines). */
-  environment(password: string): Record<string, string>;
+  /** Environment for the container (the admin secret travels here for most engines), with the accounts to create. */
+  environment(password: string, accounts?: Accounts): Record<string, string>;
+  /** The image's user and database variables; empty for engines without them (Redis). */
+  accountVariables: AccountVariables;
+  /** The user and database a container was configured with (its env), for its connection string. */
+  readAccounts(env: readonly string[]): Accounts;
   /** Arguments after the image reference (empty: the image's default command). */
   command(password: string): string[];
   /** Finds the admin password in a container's configuration (env, command). */
@@ -101,6 +185,29 @@ export interface EngineDefinition {
   /** Returns a sentence when the password cannot be used with this engine. */
   checkPassword(password: string): string | undefined;
   /**
+   * Whether the data folder keeps the password (set once, at initialisation): kept data then needs ITS
+   * password, and a new password in the container's configuration alone does not change it. Redis reads its
+   * password from its command line at every start, so its data holds none.
+   */
+  passwordInData: boolean;
+  /**
+   * A shell script, run inside the running container, that proves the password in the container's OWN
+   * configuration (its env) authenticates, with the engine's own client over TCP. The password is read from
+   * the environment inside the container: it is never on any command line. Exit 0: it authenticates; 127:
+   * the image has no such client (nothing can be said); anything else: refused.
+   */
+  verifyPassword(port: number): string;
+  /**
+   * A shell script that sets the data's admin password to the one in the container's configuration WITHOUT
+   * knowing the old one, where the engine allows it safely (PostgreSQL: its local socket, trusted inside the
+   * container). Absent: the password can only be changed by someone who knows the old one.
+   */
+  applyPassword?: string;
+  /** A shell script that opens the engine's interactive client, authenticated from the container's env. */
+  clientShell: string;
+  /** The client's name, for messages ("psql"). */
+  clientName: string;
+  /**
    * A log line that proves the server accepts TCP connections, where one exists without ambiguity (the
    * init servers of PostgreSQL and MongoDB print the same words before the real server starts, so they
    * have none and rely on the health probe alone).
@@ -108,4 +215,6 @@ export interface EngineDefinition {
   readyLogPattern?: RegExp;
   /** Export, import and seed files with the engine's own tools. */
   transfer: DataTransfer;
+  /** Moving to a newer version with the data. */
+  upgrade: EngineUpgrade;
 }

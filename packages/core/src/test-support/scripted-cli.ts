@@ -29,3 +29,14 @@ export function scripted(rules: Array<[string, Reply]>): DockerCli & { calls: st
     },
   };
 }
+
+/**
+ * The answers the ownership check (InstanceLifecycle.owned) reads: the container's inspect with Dockbase's
+ * labels of its own, and an image without labels. Put them before broader rules.
+ */
+export function ownedContainer(labels: Record<string, string>, extra: Record<string, unknown> = {}): Array<[string, Reply]> {
+  return [
+    ['container inspect', { stdout: JSON.stringify([{ Id: 'cid', Image: `sha256:${'e'.repeat(64)}`, Config: { Labels: labels, Env: [], Cmd: [] }, State: { Status: 'running' }, ...extra }]) }],
+    ['image inspect --format {{json .Config.Labels}}', { stdout: 'null\n' }],
+  ];
+}

@@ -333,7 +333,7 @@ describe('creating an instance', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
 
     const alert = await within(dialog).findByRole('alert');
-    expect(alert).toHaveTextContent('Could not create postgres-1: docker: Error response from daemon: the storage driver is full.');
+    expect(alert).toHaveTextContent('Could not create postgres-1: the storage driver is full');
     expect(desktop.toasts.error).toEqual([alert.textContent]);
     expect(field(dialog, 'Name')).toHaveValue('postgres-1');
   });

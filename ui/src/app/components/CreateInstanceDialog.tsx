@@ -18,12 +18,15 @@ import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
 import { useId, useState, type FormEvent } from 'react';
-import { getEngine, volumeName } from '@dockbase/core';
+import { describeKeptData, getEngine, volumeName } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
 import { useCopyText } from '../hooks/useCopyText';
 import { useCreateDialog, type CreateDialogState } from '../hooks/useCreateDialog';
+import type { CreatePreset } from '../hooks/useCreateForm';
 import { EnginePicker } from './EnginePicker';
 import { PasswordField } from './PasswordField';
 import { PullProgress } from './PullProgress';
@@ -32,12 +35,63 @@ interface CreateInstanceDialogProps {
   open: boolean;
   /** Closed by the user, or once the instance was created (it then shows in the list by itself). */
   onClose(): void;
+  /** Opened for something in particular (Re-create of kept data): engine, version and name filled in. */
+  preset?: CreatePreset;
+}
+
+function versionHelp(tags: CreateDialogState['tags']): string {
+  if (tags.source === 'hub') return tags.cached ? 'Tags from Docker Hub (an earlier answer: Hub did not answer now), or type any tag.' : 'Tags from Docker Hub, or type any tag.';
+  if (tags.offline) return 'Offline: suggested versions (Docker Hub cannot be asked). Pick one or type any tag.';
+  return 'Pick one or type any tag.';
+}
+
+/** What the name's kept data is, and how its password is handled. */
+function KeptDataNotice({ state }: { state: CreateDialogState }) {
+  const { form, keptData } = state;
+  const engine = getEngine(form.values.engine);
+  const modeLabelId = useId();
+  if (!keptData || keptData.engine !== engine.id || form.errors.tag || form.errors.name) return null;
+  const canReset = engine.passwordInData && engine.applyPassword !== undefined;
+  return (
+    <Alert severity="info" sx={{ '& .MuiAlert-message': { width: '100%' } }}>
+      <Typography variant="body2" fontWeight={600} component="p">
+        Kept data found for {keptData.instanceName}: {describeKeptData(keptData)}.
+      </Typography>
+      <Typography variant="body2" component="p">
+        The new instance opens it{keptData.instanceId ? ', with its notes and history' : ''}.
+        {keptData.user || keptData.database ? ' Its user and database are the ones it was created with.' : ''}
+        {engine.passwordInData
+          ? ` ${engine.displayName} keeps its password in its data: a new password does not change it.`
+          : ` ${engine.displayName} takes its password from the new instance's settings.`}
+      </Typography>
+      {engine.passwordInData && (
+        <RadioGroup
+          aria-labelledby={modeLabelId}
+          value={canReset ? form.values.keptPasswordMode : 'existing'}
+          onChange={(e) => form.setKeptPasswordMode(e.target.value === 'reset' ? 'reset' : 'existing')}
+          sx={{ mt: 1 }}
+        >
+          <Typography id={modeLabelId} variant="caption" color="text.secondary">
+            The password
+          </Typography>
+          <FormControlLabel value="existing" control={<Radio size="small" />} label="Enter the kept data's password" />
+          <FormControlLabel
+            value="reset"
+            disabled={!canReset}
+            control={<Radio size="small" />}
+            label={canReset ? `Reset it to a new password (through ${engine.displayName}'s local socket, inside the container)` : `Reset it (${engine.displayName} does not allow it without the old password)`}
+          />
+        </RadioGroup>
+      )}
+    </Alert>
+  );
 }
 
 function CreateFields({ state }: { state: CreateDialogState }) {
   const { form, tags } = state;
-  const { values, errors } = form;
+  const { values, errors, warnings } = form;
   const engine = getEngine(values.engine);
+  const kept = form.keptData !== undefined && form.keptData.engine === engine.id ? form.keptData : undefined;
   const copy = useCopyText();
   const persistHelpId = useId();
   const exposeHelpId = useId();
@@ -56,13 +110,26 @@ function CreateFields({ state }: { state: CreateDialogState }) {
           inputValue={values.tag}
           onChange={(_, v) => form.setTag(typeof v === 'string' ? v : '')}
           onInputChange={(_, v) => form.setTag(v)}
+          renderOption={(props, option) => {
+            const { key, ...rest } = props as typeof props & { key: string };
+            return (
+              <Box component="li" key={key} {...rest} sx={{ display: 'flex', justifyContent: 'space-between', gap: 2 }}>
+                <span>{option}</span>
+                {tags.downloaded.has(option) && (
+                  <Typography variant="caption" color="text.secondary">
+                    downloaded
+                  </Typography>
+                )}
+              </Box>
+            );
+          }}
           renderInput={(params) => (
             <TextField
               {...params}
               label="Version"
               required
               error={Boolean(errors.tag)}
-              helperText={errors.tag ?? (tags.source === 'hub' ? 'Tags from Docker Hub, or type any tag.' : 'Pick one or type any tag.')}
+              helperText={errors.tag ?? `${tags.downloaded.has(values.tag.trim()) ? 'Downloaded already. ' : ''}${versionHelp(tags)}`}
             />
           )}
         />
@@ -80,19 +147,55 @@ function CreateFields({ state }: { state: CreateDialogState }) {
           value={values.hostPort}
           onChange={(e) => form.setHostPort(e.target.value)}
           error={Boolean(errors.hostPort)}
-          helperText={errors.hostPort ?? `On your computer; ${engine.displayName} listens on ${engine.containerPort} inside.`}
+          helperText={errors.hostPort ?? warnings.hostPort ?? `On your computer; ${engine.displayName} listens on ${engine.containerPort} inside.`}
           required
           autoComplete="off"
-          slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+          slotProps={{ htmlInput: { inputMode: 'numeric' }, formHelperText: warnings.hostPort && !errors.hostPort ? { sx: { color: 'warning.main' } } : {} }}
         />
-        <PasswordField
-          value={values.password}
-          error={errors.password}
-          onChange={form.setPassword}
-          onRegenerate={form.regeneratePassword}
-          onCopy={() => copy(values.password, 'Password')}
-        />
+        {form.asksKeptPassword ? (
+          <PasswordField
+            label="Password of the kept data"
+            value={values.keptPassword}
+            error={errors.password}
+            helperText="The password it had: Dockbase checks it with the engine once it runs."
+            onChange={form.setKeptPassword}
+            onCopy={() => copy(values.keptPassword, 'Password')}
+          />
+        ) : (
+          <PasswordField
+            value={values.password}
+            error={errors.password}
+            {...(kept && engine.passwordInData ? { helperText: `Set inside ${engine.displayName} once it runs, then checked.` } : {})}
+            onChange={form.setPassword}
+            onRegenerate={form.regeneratePassword}
+            onCopy={() => copy(values.password, 'Password')}
+          />
+        )}
+        {engine.accountVariables.user && (
+          <TextField
+            label="User"
+            value={kept ? (kept.user ?? '') : values.user}
+            onChange={(e) => form.setUser(e.target.value)}
+            error={Boolean(errors.user)}
+            helperText={errors.user ?? (kept ? 'The kept data’s own user.' : `Empty: ${engine.defaultUser}. Created on first start (${engine.accountVariables.user}).`)}
+            placeholder={engine.defaultUser}
+            disabled={kept !== undefined}
+            autoComplete="off"
+          />
+        )}
+        {engine.accountVariables.database && (
+          <TextField
+            label="Database"
+            value={kept ? (kept.database ?? '') : values.database}
+            onChange={(e) => form.setDatabase(e.target.value)}
+            error={Boolean(errors.database)}
+            helperText={errors.database ?? (kept ? 'The kept data’s own database.' : `Empty: the image's default. Created on first start (${engine.accountVariables.database}).`)}
+            disabled={kept !== undefined}
+            autoComplete="off"
+          />
+        )}
       </Box>
+      <KeptDataNotice state={state} />
       <Stack spacing={0.5}>
         <FormControlLabel
           control={
@@ -193,20 +296,25 @@ function CreatingView({ state }: { state: CreateDialogState }) {
   );
 }
 
-function CreateInstanceDialogBody({ onClose }: Omit<CreateInstanceDialogProps, 'open'>) {
-  const state = useCreateDialog(onClose);
+function CreateInstanceDialogBody({ onClose, preset }: Omit<CreateInstanceDialogProps, 'open'>) {
+  const state = useCreateDialog(onClose, preset);
   const { creation } = state;
   const titleId = useId();
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void state.submit();
   };
   return (
+    <>
     <Dialog
       open
       onClose={() => {
-        // While creating, Cancel is the way out (it removes what was made).
-        if (!creation.creating) onClose();
+        // While creating, Cancel is the way out (it removes what was made). Escape or a click beside the
+        // dialog never throws away what the user typed without asking.
+        if (creation.creating) return;
+        if (state.form.dirty) setConfirmingDiscard(true);
+        else onClose();
       }}
       maxWidth="md"
       fullWidth
@@ -238,6 +346,21 @@ function CreateInstanceDialogBody({ onClose }: Omit<CreateInstanceDialogProps, '
         </DialogActions>
       </Box>
     </Dialog>
+    <Dialog open={confirmingDiscard} onClose={() => setConfirmingDiscard(false)} maxWidth="xs" aria-labelledby={`${titleId}-discard`}>
+      <DialogTitle id={`${titleId}-discard`}>Discard this new instance?</DialogTitle>
+      <DialogContent>
+        <Typography variant="body2">What you entered in the form is lost.</Typography>
+      </DialogContent>
+      <DialogActions>
+        <Button autoFocus onClick={() => setConfirmingDiscard(false)}>
+          Keep editing
+        </Button>
+        <Button color="error" onClick={onClose}>
+          Discard
+        </Button>
+      </DialogActions>
+    </Dialog>
+    </>
   );
 }
 

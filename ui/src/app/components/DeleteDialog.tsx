@@ -14,15 +14,23 @@ import type { Instance } from '@dockbase/core';
 interface DeleteDialogProps {
   /** The instance to delete; the dialog is closed when undefined. */
   instance: Instance | undefined;
+  /** Whether notes and history are kept (the backend is there): said, since they follow the data. */
+  withNotes?: boolean;
   onCancel(): void;
   onConfirm(instance: Instance, options: { removeData: boolean }): void;
 }
 
-function DeleteForm({ instance, onCancel, onConfirm, titleId }: DeleteDialogProps & { instance: Instance; titleId: string }) {
+/** "volume a" or "volumes a, b": one word for one volume. */
+export function volumesPhrase(volumes: readonly string[]): string {
+  return `${volumes.length === 1 ? 'volume' : 'volumes'} ${volumes.join(', ')}`;
+}
+
+function DeleteForm({ instance, withNotes, onCancel, onConfirm, titleId }: DeleteDialogProps & { instance: Instance; titleId: string }) {
   const [removeData, setRemoveData] = useState(false);
   const [typed, setTyped] = useState('');
   const hasData = instance.volumes.length > 0;
   const confirmed = !removeData || typed === instance.name;
+  const its = instance.volumes.length === 1 ? 'its volume' : 'its volumes';
   return (
     <>
       <DialogTitle id={titleId}>Delete {instance.name}?</DialogTitle>
@@ -30,14 +38,16 @@ function DeleteForm({ instance, onCancel, onConfirm, titleId }: DeleteDialogProp
         <Stack spacing={2}>
           <DialogContentText>
             The container is removed.{' '}
-            {hasData
-              ? 'Its data stays in its volumes, so an instance created later with the same name and engine finds it again.'
-              : 'It keeps no data volumes.'}
+            {!hasData
+              ? 'It keeps no data volumes.'
+              : removeData
+                ? `Its data is deleted too (${volumesPhrase(instance.volumes)})${withNotes ? ', with its notes and history' : ''}.`
+                : `Its data stays in ${its}, so an instance created later with the same name and engine finds it again${withNotes ? ', with these notes and history' : ''}.`}
           </DialogContentText>
           {hasData && (
             <FormControlLabel
               control={<Checkbox checked={removeData} onChange={(e) => setRemoveData(e.target.checked)} />}
-              label={`Also delete its data (volumes ${instance.volumes.join(', ')})`}
+              label={`Also delete its data (${volumesPhrase(instance.volumes)})`}
             />
           )}
           {removeData && (

@@ -14,6 +14,10 @@ export function engineAccent(engine: EngineId): string {
   return BRAND[engine].accent;
 }
 
+export function engineMonogram(engine: EngineId): string {
+  return BRAND[engine].monogram;
+}
+
 /** Decorative: the engine's name is always written next to it. */
 export function EngineIcon({ engine, size = 40 }: { engine: EngineId; size?: number }) {
   const brand = BRAND[engine];

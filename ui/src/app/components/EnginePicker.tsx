@@ -22,7 +22,8 @@ export function EnginePicker({ value, onChange, disabled }: { value: EngineId; o
         onChange={(e) => {
           if (isEngineId(e.target.value)) onChange(e.target.value);
         }}
-        sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 1 }}
+        // All five on one row wherever they fit (a 900 px dialog); never 4 + 1 with one left alone.
+        sx={{ display: 'grid', gridTemplateColumns: { xs: 'repeat(auto-fill, minmax(150px, 1fr))', md: 'repeat(5, minmax(0, 1fr))' }, gap: 1 }}
       >
         {ENGINES.map((engine) => {
           const selected = engine.id === value;
@@ -31,20 +32,29 @@ export function EnginePicker({ value, onChange, disabled }: { value: EngineId; o
               key={engine.id}
               component="label"
               sx={{
+                position: 'relative',
                 display: 'flex',
                 alignItems: 'center',
                 gap: 1,
                 p: 1,
-                pr: 1.5,
+                minWidth: 0,
                 borderRadius: 1,
                 border: 1,
                 borderColor: selected ? 'primary.main' : 'divider',
+                borderWidth: selected ? 2 : 1,
+                m: selected ? 0 : '1px',
                 bgcolor: selected ? 'action.selected' : 'transparent',
                 cursor: disabled ? 'default' : 'pointer',
                 '&:focus-within': { outline: 2, outlineColor: 'primary.main', outlineStyle: 'solid' },
               }}
             >
-              <Radio value={engine.id} size="small" sx={{ p: 0.5 }} inputProps={{ 'aria-label': engine.displayName }} />
+              {/* The radio stays for keyboard and screen readers; the card's border shows the choice. */}
+              <Radio
+                value={engine.id}
+                size="small"
+                sx={{ position: 'absolute', opacity: 0, width: 1, height: 1, p: 0, m: 0, overflow: 'hidden' }}
+                inputProps={{ 'aria-label': engine.displayName }}
+              />
               <EngineIcon engine={engine.id} size={28} />
               <Box sx={{ minWidth: 0 }}>
                 <Typography variant="body2" fontWeight={600} noWrap>

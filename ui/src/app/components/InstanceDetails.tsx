@@ -9,12 +9,16 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { Instance } from '@dockbase/core';
+import { MAX_NOTES_LENGTH } from '@dockbase/api';
 import type { HistoryEntry } from '../../backend-client/client';
 import { useInstanceMeta } from '../hooks/useInstanceMeta';
 import { formatBytes } from '../format';
 
 function NotesEditor({ initial, saving, onSave }: { initial: string; saving: boolean; onSave(notes: string): void }) {
   const [draft, setDraft] = useState(initial);
+  // The backend keeps at most MAX_NOTES_LENGTH characters: counted here, never learnt from a refusal.
+  const length = draft.length;
+  const tooLong = length > MAX_NOTES_LENGTH;
   return (
     <Stack spacing={1} alignItems="flex-start">
       <TextField
@@ -25,8 +29,10 @@ function NotesEditor({ initial, saving, onSave }: { initial: string; saving: boo
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
         placeholder="What is this instance for? Which project uses it?"
+        error={tooLong}
+        helperText={tooLong ? `${length.toLocaleString()} of at most ${MAX_NOTES_LENGTH.toLocaleString()} characters: shorten them to save.` : `${length.toLocaleString()} / ${MAX_NOTES_LENGTH.toLocaleString()} characters`}
       />
-      <Button variant="outlined" size="small" disabled={saving || draft === initial} onClick={() => onSave(draft)}>
+      <Button variant="outlined" size="small" disabled={saving || draft === initial || tooLong} onClick={() => onSave(draft)}>
         Save notes
       </Button>
     </Stack>

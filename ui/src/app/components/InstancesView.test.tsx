@@ -106,7 +106,7 @@ describe('the instances view', () => {
       const card = await findInstance('cache');
 
       await user.click(within(card).getByRole('button', { name: 'Logs' }));
-      await user.click(within(card).getByRole('button', { name: 'Terminal' }));
+      await user.click(within(card).getByRole('button', { name: 'Shell' }));
       await waitFor(() =>
         expect(desktop.navigations).toEqual([
           { view: 'logs', containerId: seeded.containerId },
@@ -146,14 +146,19 @@ describe('the instances view', () => {
       expect(desktop.toasts.error).toEqual([]);
     });
 
-    it('explains that the terminal needs Docker Desktop when it is not there', async () => {
+    it('gives a copyable client command outside Docker Desktop, without the password on its command line', async () => {
       const docker = new FakeDocker();
-      await seedInstance(docker, { name: 'cache', engine: 'redis' });
+      await seedInstance(docker, { name: 'orders', engine: 'postgres', password: 'Very-Secret-1' });
       const { user, desktop } = renderApp({ docker, navigate: 'missing' });
-      await user.click(within(await findInstance('cache')).getByRole('button', { name: 'Terminal' }));
-      await waitFor(() => expect(desktop.toasts.warning).toHaveLength(1));
-      expect(desktop.toasts.warning[0]).toMatch(/Docker Desktop/);
-      expect(desktop.toasts.warning[0]).toMatch(/docker exec -it cache sh/);
+      await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Shell' }));
+      const dialog = await screen.findByRole('dialog', { name: 'Open a shell: orders' });
+      const command = within(dialog).getByLabelText('Shell command for orders');
+      expect(command).toHaveTextContent(`docker exec -it orders sh -c 'PGPASSWORD="$POSTGRES_PASSWORD" exec psql`);
+      expect(command.textContent).not.toContain('Very-Secret-1');
+      await user.click(within(dialog).getByRole('button', { name: 'Copy command' }));
+      expect(await navigator.clipboard.readText()).toBe(command.textContent);
+      await waitFor(() => expect(desktop.toasts.success).toContain('Shell command copied.'));
+      expect(desktop.toasts.warning).toEqual([]);
     });
   });
 

@@ -4,33 +4,113 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
-import { useState } from 'react';
-import type { Instance } from '@dockbase/core';
-import { useBackend } from '../hooks/useBackend';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { bulkTargets, filterInstances, isFiltering, NO_FILTER, type BulkAction, type Instance, type KeptData, type ListFilter, type RollbackPoint } from '@dockbase/core';
+import { useBackend, useBackendStatus } from '../hooks/useBackend';
 import { useContainerViews } from '../hooks/useContainerViews';
+import type { CreatePreset } from '../hooks/useCreateForm';
 import { useInstanceActions } from '../hooks/useInstanceActions';
 import { useInstances } from '../hooks/useInstances';
-import { CreateInstanceDialog } from './CreateInstanceDialog';
-import { DeleteDialog } from './DeleteDialog';
+import { useResourceUsage } from '../hooks/useResourceUsage';
+import { useRollbackPoints } from '../hooks/useRollbackPoints';
+import { useViewMode } from '../hooks/useViewMode';
 import { EmptyState } from './EmptyState';
-import { EngineUnavailableBanner } from './EngineUnavailableBanner';
-import { InstanceCard } from './InstanceCard';
-import { LogsPanel } from './LogsPanel';
-import { SnapshotsDialog } from './SnapshotsDialog';
-import { ExportDialog, ImportDialog } from './TransferDialogs';
+import { BackendUnavailableBanner, EngineUnavailableBanner } from './EngineUnavailableBanner';
+import { instanceActionItems } from './InstanceActions';
+import { InstancesTable } from './InstancesTable';
+import { ListToolbar } from './ListToolbar';
 
-/** The tab's home: every instance, live, with its actions; the way to create one. */
+// What the first screen does not show loads when first needed: a smaller first script shows the list sooner.
+const CreateInstanceDialog = lazy(() => import('./CreateInstanceDialog').then((m) => ({ default: m.CreateInstanceDialog })));
+const DeleteDialog = lazy(() => import('./DeleteDialog').then((m) => ({ default: m.DeleteDialog })));
+const EditInstanceDialog = lazy(() => import('./EditInstanceDialog').then((m) => ({ default: m.EditInstanceDialog })));
+const LogsPanel = lazy(() => import('./LogsPanel').then((m) => ({ default: m.LogsPanel })));
+const ShellDialog = lazy(() => import('./ShellDialog').then((m) => ({ default: m.ShellDialog })));
+const KeptDataSection = lazy(() => import('./KeptDataSection').then((m) => ({ default: m.KeptDataSection })));
+const InstanceCard = lazy(() => import('./InstanceCard').then((m) => ({ default: m.InstanceCard })));
+const SnapshotsDialog = lazy(() => import('./SnapshotsDialog').then((m) => ({ default: m.SnapshotsDialog })));
+const ExportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ default: m.ExportDialog })));
+const ImportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ default: m.ImportDialog })));
+const UpgradeDialog = lazy(() => import('./UpgradeDialogs').then((m) => ({ default: m.UpgradeDialog })));
+const RollbackDialog = lazy(() => import('./UpgradeDialogs').then((m) => ({ default: m.RollbackDialog })));
+
+/** The tab's home: every instance, live, as cards or a table, with their actions; the way to create one. */
 export function InstancesView() {
-  const { instances, problem, retrying, retry } = useInstances();
+  const { instances, problem, stale, listedAt, retrying, retry, nextRetryAt } = useInstances();
   const actions = useInstanceActions();
   const views = useContainerViews();
   const backend = useBackend();
-  const [creating, setCreating] = useState(false);
+  const backendStatus = useBackendStatus();
+  const usage = useResourceUsage();
+  const [creating, setCreating] = useState<CreatePreset | undefined>();
   const [deleting, setDeleting] = useState<Instance | undefined>();
+  const [editing, setEditing] = useState<Instance | undefined>();
+  const [filter, setFilter] = useState<ListFilter>(NO_FILTER);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkRunning, setBulkRunning] = useState(false);
+  const count = instances?.length ?? 0;
+  const view = useViewMode(count);
+
+  const shown = useMemo(() => (instances ? filterInstances(instances, filter) : []), [instances, filter]);
+  // Bulk actions apply to the selected instances that are shown, or to every instance shown.
+  const chosen = useMemo(() => shown.filter((i) => selected.has(i.id)), [shown, selected]);
+  const scope = chosen.length > 0 ? chosen : shown;
+  const scopeText = chosen.length > 0 ? 'selected' : isFiltering(filter) ? 'shown' : 'all';
+
   // Data-safety dialogs follow the live instance (its status changes while a snapshot stops and starts it).
-  const [dataDialog, setDataDialog] = useState<{ kind: 'snapshots' | 'export' | 'import'; id: string } | undefined>();
+  // An upgrade's and a roll back's too (the container and the version change under them); a roll back keeps the
+  // point it was opened for, which it uses up.
+  const [dataDialog, setDataDialog] = useState<
+    { kind: 'snapshots' | 'export' | 'import' | 'upgrade'; id: string } | { kind: 'rollback'; id: string; point: RollbackPoint } | undefined
+  >();
   const dialogInstance = dataDialog && instances?.find((i) => i.id === dataDialog.id);
   const closeDataDialog = () => setDataDialog(undefined);
+  const rollbackPoints = useRollbackPoints(Boolean(instances?.length));
+  const { pointFor } = rollbackPoints;
+
+  const { start, stop, unpause, restart, busy } = actions;
+  const { openLogs, openTerminal } = views;
+  const actionsOf = useCallback(
+    (instance: Instance) =>
+      instanceActionItems(instance, busy[instance.id], pointFor(instance), {
+        onStart: () => void start(instance),
+        onStop: () => void stop(instance),
+        onUnpause: () => void unpause(instance),
+        onRestart: () => void restart(instance),
+        onEdit: () => setEditing(instance),
+        onLogs: () => openLogs(instance),
+        onTerminal: () => openTerminal(instance),
+        onSnapshots: () => setDataDialog({ kind: 'snapshots', id: instance.id }),
+        onExport: () => setDataDialog({ kind: 'export', id: instance.id }),
+        onImport: () => setDataDialog({ kind: 'import', id: instance.id }),
+        onUpgrade: () => setDataDialog({ kind: 'upgrade', id: instance.id }),
+        onRollback: () => {
+          const point = pointFor(instance);
+          if (point) setDataDialog({ kind: 'rollback', id: instance.id, point });
+        },
+        onDelete: () => setDeleting(instance),
+      }),
+    [busy, start, stop, unpause, restart, openLogs, openTerminal, pointFor],
+  );
+
+  const onSelect = useCallback((id: string, on: boolean) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+  const onSelectAll = useCallback((on: boolean) => setSelected(on ? new Set(shown.map((i) => i.id)) : new Set()), [shown]);
+  const onBulk = async (action: BulkAction) => {
+    setBulkRunning(true);
+    try {
+      await actions.bulk(action, scope);
+    } finally {
+      setBulkRunning(false);
+    }
+  };
+  const recreate = (kept: KeptData) => setCreating({ engine: kept.engine, tag: kept.tag, name: kept.instanceName });
 
   return (
     <Stack component="main" spacing={3} sx={{ p: 3, minWidth: 0 }}>
@@ -41,14 +121,22 @@ export function InstancesView() {
           </Typography>
           <Typography variant="body1" color="text.secondary">
             Local database instances for development.
+            {instances !== undefined && count > 0 && (
+              <span role="status">
+                {' '}
+                {isFiltering(filter) ? `${shown.length} of ${count}` : count} instance{count === 1 ? '' : 's'}
+                {isFiltering(filter) ? ' shown' : ''}.
+              </span>
+            )}
           </Typography>
         </Box>
-        <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)} sx={{ flexShrink: 0 }}>
+        <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating({})} sx={{ flexShrink: 0 }}>
           New instance
         </Button>
       </Stack>
 
-      {problem && <EngineUnavailableBanner problem={problem} retrying={retrying} onRetry={() => void retry()} />}
+      {problem && <EngineUnavailableBanner problem={problem} retrying={retrying} onRetry={() => void retry()} stale={stale} listedAt={listedAt} nextRetryAt={nextRetryAt} />}
+      <BackendUnavailableBanner status={backendStatus} />
 
       {instances === undefined ? (
         !problem && (
@@ -58,42 +146,78 @@ export function InstancesView() {
           </Stack>
         )
       ) : instances.length === 0 ? (
-        <EmptyState onCreate={() => setCreating(true)} />
+        <EmptyState onCreate={() => setCreating({})} />
       ) : (
-        <Stack spacing={2}>
-          {instances.map((instance) => (
-            <InstanceCard
-              key={instance.id}
-              instance={instance}
-              busy={actions.busy[instance.id]}
-              withDetails={backend !== undefined}
-              onStart={() => void actions.start(instance)}
-              onStop={() => void actions.stop(instance)}
-              onRestart={() => void actions.restart(instance)}
-              onDelete={() => setDeleting(instance)}
-              onLogs={() => views.openLogs(instance)}
-              onTerminal={() => views.openTerminal(instance)}
-              onSnapshots={() => setDataDialog({ kind: 'snapshots', id: instance.id })}
-              onExport={() => setDataDialog({ kind: 'export', id: instance.id })}
-              onImport={() => setDataDialog({ kind: 'import', id: instance.id })}
+        <Stack spacing={2} sx={stale ? { opacity: 0.6 } : undefined} aria-label={stale ? 'Last known instances (may be out of date)' : undefined}>
+          <ListToolbar
+            filter={filter}
+            onFilter={setFilter}
+            view={view.mode}
+            onView={view.setMode}
+            bulkScope={scopeText}
+            canStart={bulkTargets(scope, 'start').length}
+            canStop={bulkTargets(scope, 'stop').length}
+            bulkRunning={bulkRunning}
+            onBulk={(a) => void onBulk(a)}
+            measuring={usage.measuring}
+            onMeasure={() => usage.measure(instances)}
+            measuredAt={usage.report?.measuredAt}
+          />
+          {shown.length === 0 ? (
+            <Typography color="text.secondary">No instance matches the search and filters.</Typography>
+          ) : view.mode === 'table' ? (
+            <InstancesTable
+              instances={shown}
+              busy={busy}
+              actionsOf={actionsOf}
+              selected={selected}
+              onSelect={onSelect}
+              onSelectAll={onSelectAll}
+              usage={usage.report?.byInstance}
             />
-          ))}
+          ) : (
+            <Suspense fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>
+            <Stack spacing={2}>
+              {shown.map((instance) => (
+                <InstanceCard
+                  key={instance.id}
+                  instance={instance}
+                  busy={busy[instance.id]}
+                  actions={actionsOf(instance)}
+                  withDetails={backend !== undefined}
+                  usage={usage.report?.byInstance.get(instance.id)}
+                  rollbackPoint={pointFor(instance)}
+                />
+              ))}
+            </Stack>
+            </Suspense>
+          )}
         </Stack>
       )}
 
-      <CreateInstanceDialog open={creating} onClose={() => setCreating(false)} />
-      <DeleteDialog
-        instance={deleting}
-        onCancel={() => setDeleting(undefined)}
-        onConfirm={(instance, options) => {
-          setDeleting(undefined);
-          void actions.remove(instance, options);
-        }}
-      />
-      <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />
-      <SnapshotsDialog instance={dataDialog?.kind === 'snapshots' ? dialogInstance : undefined} onClose={closeDataDialog} />
-      <ExportDialog instance={dataDialog?.kind === 'export' ? dialogInstance : undefined} onClose={closeDataDialog} />
-      <ImportDialog instance={dataDialog?.kind === 'import' ? dialogInstance : undefined} onClose={closeDataDialog} />
+      <Suspense fallback={null}>
+        <KeptDataSection onRecreate={recreate} />
+        {creating !== undefined && <CreateInstanceDialog open preset={creating} onClose={() => setCreating(undefined)} />}
+        {deleting !== undefined && (
+          <DeleteDialog
+            instance={deleting}
+            withNotes={backend !== undefined}
+            onCancel={() => setDeleting(undefined)}
+            onConfirm={(instance, options) => {
+              setDeleting(undefined);
+              void actions.remove(instance, options);
+            }}
+          />
+        )}
+        {editing !== undefined && <EditInstanceDialog instance={editing} actions={actions} onClose={() => setEditing(undefined)} />}
+        {views.logsOf !== undefined && <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />}
+        {views.shellOf !== undefined && <ShellDialog instance={views.shellOf} onClose={views.closeShell} />}
+        {dataDialog?.kind === 'snapshots' && <SnapshotsDialog instance={dialogInstance} onClose={closeDataDialog} />}
+        {dataDialog?.kind === 'export' && <ExportDialog instance={dialogInstance} onClose={closeDataDialog} />}
+        {dataDialog?.kind === 'import' && <ImportDialog instance={dialogInstance} onClose={closeDataDialog} />}
+        {dataDialog?.kind === 'upgrade' && <UpgradeDialog instance={dialogInstance} onClose={closeDataDialog} />}
+        {dataDialog?.kind === 'rollback' && <RollbackDialog instance={dialogInstance} point={dataDialog.point} onClose={closeDataDialog} />}
+      </Suspense>
     </Stack>
   );
 }

@@ -4,19 +4,79 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
+import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import InputLabel from '@mui/material/InputLabel';
+import MenuItem from '@mui/material/MenuItem';
+import Select from '@mui/material/Select';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect, useId, useRef } from 'react';
+import ContentCopyIcon from '@mui/icons-material/ContentCopy';
+import DownloadIcon from '@mui/icons-material/Download';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Instance } from '@dockbase/core';
-import { useFollowLogs } from '../hooks/useFollowLogs';
+import { useCopyText } from '../hooks/useCopyText';
+import { useFollowLogs, type LogTail } from '../hooks/useFollowLogs';
+
+const TAILS: readonly LogTail[] = [100, 200, 1000, 'all'];
+
+/** Saves text as a file through the browser (the standalone host; Docker Desktop has its own log view). */
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 function FollowedLog({ instance }: { instance: Instance }) {
-  const { lines, ended } = useFollowLogs(instance);
+  const [tail, setTail] = useState<LogTail>(200);
+  const [timestamps, setTimestamps] = useState(false);
+  const [search, setSearch] = useState('');
+  const { lines, ended } = useFollowLogs(instance, { tail, timestamps });
+  const copy = useCopyText();
   const end = useRef<HTMLDivElement>(null);
+  const tailId = useId();
+  const needle = search.trim().toLowerCase();
+  const shown = useMemo(() => (needle ? lines.filter((l) => l.toLowerCase().includes(needle)) : lines), [lines, needle]);
   useEffect(() => {
-    end.current?.scrollIntoView?.({ block: 'end' });
-  }, [lines]);
+    if (!needle) end.current?.scrollIntoView?.({ block: 'end' });
+  }, [shown, needle]);
+  const text = shown.join('\n');
   return (
     <>
+      <Stack direction="row" spacing={1.5} alignItems="center" flexWrap="wrap" useFlexGap sx={{ mb: 1.5 }}>
+        <TextField size="small" label="Search the log" value={search} onChange={(e) => setSearch(e.target.value)} slotProps={{ htmlInput: { type: 'search' } }} />
+        <FormControl size="small" sx={{ minWidth: 130 }}>
+          <InputLabel id={tailId}>Show</InputLabel>
+          <Select labelId={tailId} label="Show" value={String(tail)} onChange={(e) => setTail(e.target.value === 'all' ? 'all' : (Number(e.target.value) as LogTail))}>
+            {TAILS.map((t) => (
+              <MenuItem key={String(t)} value={String(t)}>
+                {t === 'all' ? 'The whole log' : `Last ${t} lines`}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <FormControlLabel control={<Switch checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />} label="Timestamps" />
+        <Box sx={{ flex: 1 }} />
+        <Button size="small" startIcon={<ContentCopyIcon />} onClick={() => copy(text, needle ? 'Matching log lines' : 'Log')} disabled={shown.length === 0}>
+          Copy
+        </Button>
+        <Button size="small" startIcon={<DownloadIcon />} onClick={() => download(`${instance.name}.log`, text)} disabled={shown.length === 0}>
+          Download
+        </Button>
+      </Stack>
+      {needle && (
+        <Typography variant="body2" color="text.secondary" role="status" sx={{ mb: 1 }}>
+          {shown.length} of {lines.length} lines match.
+        </Typography>
+      )}
       <Box
         role="log"
         aria-label={`Logs of ${instance.name}`}
@@ -34,7 +94,7 @@ function FollowedLog({ instance }: { instance: Instance }) {
           overflowY: 'auto',
         }}
       >
-        {lines.map((line, i) => (
+        {shown.map((line, i) => (
           <div key={i}>{line}</div>
         ))}
         <div ref={end} />

@@ -5,7 +5,7 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { LayerState, PullProgress as Progress } from '@dockbase/core';
+import { describePull, type LayerState, type PullProgress as Progress } from '@dockbase/core';
 
 const STATE_TEXT: Record<LayerState, string> = {
   waiting: 'Waiting',
@@ -22,10 +22,12 @@ export function PullProgress({ imageRef, progress }: { imageRef: string; progres
   const percent = progress.total === 0 ? 0 : Math.round((progress.done / progress.total) * 100);
   return (
     <Stack spacing={1}>
-      <Typography variant="body1">
-        Pulling {imageRef}: {progress.done} of {progress.total} layers done
-      </Typography>
-      <LinearProgress variant="determinate" value={percent} aria-label={`Pulling ${imageRef}`} />
+      <Typography variant="body1">{describePull(imageRef, progress)}</Typography>
+      {progress.total === 0 ? (
+        <LinearProgress aria-label={`Pulling ${imageRef}`} />
+      ) : (
+        <LinearProgress variant="determinate" value={percent} aria-label={`Pulling ${imageRef}`} />
+      )}
       <Box sx={{ maxHeight: 240, overflowY: 'auto' }}>
         <List dense aria-label="Layers">
           {progress.layers.map((layer) => (

@@ -17,7 +17,13 @@ import { checkSnapshotName, fileStamp, getEngine, isActive, type Instance, type 
 import { useSnapshots, type SnapshotsState } from '../hooks/useSnapshots';
 import { formatBytes, formatTime } from '../format';
 
-const REASONS: Record<Snapshot['reason'], string | undefined> = { manual: undefined, 'before-restore': 'kept before a restore', 'before-import': 'kept before an import' };
+const REASONS: Record<Snapshot['reason'], string | undefined> = {
+  manual: undefined,
+  'before-restore': 'kept before a restore',
+  'before-import': 'kept before an import',
+  'before-upgrade': 'rollback point',
+  'before-rollback': 'kept before a roll back',
+};
 const BUSY: Record<NonNullable<SnapshotsState['busy']>, string> = {
   snapshot: 'Taking the snapshot…',
   restore: 'Restoring…',
@@ -99,7 +105,7 @@ function CloneForm({ snapshot, state, onClose }: { snapshot: Snapshot; state: Sn
 function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void }) {
   const engine = getEngine(snapshot.engine);
   const labelId = useId();
-  const reason = REASONS[snapshot.reason];
+  const reason = snapshot.reason === 'before-upgrade' && snapshot.upgradeTo ? `rollback point of the upgrade to ${snapshot.upgradeTo}` : REASONS[snapshot.reason];
   return (
     <ListItem divider aria-labelledby={labelId} sx={{ flexWrap: 'wrap', gap: 1 }}>
       <Stack sx={{ flex: 1, minWidth: 200 }}>

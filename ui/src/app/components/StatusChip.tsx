@@ -2,24 +2,29 @@ import Chip, { type ChipProps } from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
 import { displayStatus, type DisplayStatus, type Instance } from '@dockbase/core';
 
-const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
+export const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
   running: { label: 'Running', color: 'success' },
   healthy: { label: 'Healthy', color: 'success' },
   starting: { label: 'Starting', color: 'info' },
   unhealthy: { label: 'Unhealthy', color: 'warning' },
-  paused: { label: 'Paused', color: 'default' },
+  paused: { label: 'Paused', color: 'warning' },
   stopped: { label: 'Stopped', color: 'default' },
+  killed: { label: 'Killed', color: 'error' },
+  'out-of-memory': { label: 'Out of memory', color: 'error' },
   error: { label: 'Error', color: 'error' },
 };
 
 /**
  * The instance's status as the core's rule maps it (docker's state, and the readiness probe's answer while
- * docker has no verdict yet); docker's own status text on hover.
+ * docker has no verdict yet); docker's own status text (or why its last run ended) on hover. `plain`: a
+ * native title instead of a tooltip.
  */
-export function StatusChip({ instance, serverAnswered = false }: { instance: Instance; serverAnswered?: boolean }) {
+export function StatusChip({ instance, serverAnswered = false, plain = false }: { instance: Instance; serverAnswered?: boolean; plain?: boolean }) {
   const look = LOOK[displayStatus(instance, { serverAnswered })];
+  const hint = instance.failure?.summary ?? (instance.statusText || look.label);
+  if (plain) return <Chip size="small" variant="outlined" color={look.color} label={look.label} title={hint} />;
   return (
-    <Tooltip title={instance.statusText || look.label} describeChild>
+    <Tooltip title={hint} describeChild>
       <Chip size="small" variant="outlined" color={look.color} label={look.label} />
     </Tooltip>
   );

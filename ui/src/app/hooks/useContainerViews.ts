@@ -7,16 +7,21 @@ export interface ContainerViews {
   logsOf: Instance | undefined;
   openLogs(instance: Instance): void;
   closeLogs(): void;
+  /** The instance whose shell command is shown (outside Docker Desktop). */
+  shellOf: Instance | undefined;
   openTerminal(instance: Instance): void;
+  closeShell(): void;
 }
 
 /**
- * Logs and terminal open in Docker Desktop's own views when it offers them. Otherwise the logs follow in
- * a panel of this tab, and the terminal explains that it needs Docker Desktop.
+ * Logs and terminal open in Docker Desktop's own views when it offers them (the Terminal deep link).
+ * Otherwise the logs follow in a panel of this tab, and the shell is a command to copy: the engine's own
+ * client through `docker exec -it`, authenticated without the password on its command line.
  */
 export function useContainerViews(): ContainerViews {
   const { desktop } = useAppServices();
   const [logsOf, setLogsOf] = useState<Instance | undefined>();
+  const [shellOf, setShellOf] = useState<Instance | undefined>();
 
   const openLogs = useCallback(
     (instance: Instance) => {
@@ -27,15 +32,12 @@ export function useContainerViews(): ContainerViews {
 
   const openTerminal = useCallback(
     (instance: Instance) => {
-      desktop.viewContainerTerminal(instance.containerId).catch(() =>
-        desktop.toast.warning(
-          `The terminal opens in Docker Desktop, which is not available here. Run "docker exec -it ${instance.name} sh" in a terminal instead.`,
-        ),
-      );
+      desktop.viewContainerTerminal(instance.containerId).catch(() => setShellOf(instance));
     },
     [desktop],
   );
 
   const closeLogs = useCallback(() => setLogsOf(undefined), []);
-  return { logsOf, openLogs, closeLogs, openTerminal };
+  const closeShell = useCallback(() => setShellOf(undefined), []);
+  return { logsOf, openLogs, closeLogs, shellOf, openTerminal, closeShell };
 }

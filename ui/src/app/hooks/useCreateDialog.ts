@@ -1,8 +1,9 @@
 import { useCallback, useState } from 'react';
-import { getEngine, imageRef, type Instance } from '@dockbase/core';
-import { useCreateForm, type CreateForm } from './useCreateForm';
+import { getEngine, imageRef, type Instance, type KeptData } from '@dockbase/core';
+import { useCreateForm, type CreateForm, type CreatePreset } from './useCreateForm';
 import { useCreateInstance, type CreateInstanceState } from './useCreateInstance';
 import { useEngineUsage } from './useEngineUsage';
+import { useKeptData, useKeptDataDetails } from './useKeptData';
 import { useTags, type TagsState } from './useTags';
 
 export interface CreateDialogState {
@@ -16,14 +17,18 @@ export interface CreateDialogState {
   setSeedFiles(text: string): void;
   /** Submit is possible: the form is valid, the engine's usage is known and nothing is running. */
   canSubmit: boolean;
+  /** The kept data the name finds again, with its date and size once read. */
+  keptData: KeptData | undefined;
   submit(): Promise<void>;
 }
 
 /** The create dialog's use case: form, suggestions, tags and the create itself, wired together. */
-export function useCreateDialog(onCreated: (instance: Instance) => void): CreateDialogState {
+export function useCreateDialog(onCreated: (instance: Instance) => void, preset: CreatePreset = {}): CreateDialogState {
   const usage = useEngineUsage();
-  const form = useCreateForm(usage.usage);
-  const tags = useTags(getEngine(form.values.engine));
+  const { kept } = useKeptData();
+  const form = useCreateForm(usage.usage, kept, preset);
+  const keptData = useKeptDataDetails(form.keptData);
+  const tags = useTags(getEngine(form.values.engine), form.values.image.trim() || getEngine(form.values.engine).image);
   const creation = useCreateInstance(onCreated);
   const { input, valid, showServiceErrors } = form;
   const { create } = creation;
@@ -49,6 +54,7 @@ export function useCreateDialog(onCreated: (instance: Instance) => void): Create
     setSeedFiles,
     imageRef: imageRef(input.image || getEngine(input.engine).image, input.tag),
     canSubmit: valid && usage.settled && !creation.creating,
+    keptData,
     submit,
   };
 }

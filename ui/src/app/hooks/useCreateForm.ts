@@ -1,5 +1,25 @@
 import { useCallback, useMemo, useState } from 'react';
-import { ENGINES, getEngine, type EngineId, type EngineUsage, generatePassword, suggestName, suggestPort, usageConflicts, validateCreateInput, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
+import {
+  ENGINES,
+  getEngine,
+  keptDataForName,
+  reuseProblem,
+  type EngineId,
+  type EngineUsage,
+  type KeptData,
+  generatePassword,
+  suggestName,
+  suggestPort,
+  usageConflicts,
+  usageWarnings,
+  validateCreateInput,
+  type CreateField,
+  type CreateInstanceInput,
+  type FieldErrors,
+} from '@dockbase/core';
+
+/** On kept data: the data's own password (typed by the user), or a new one set inside the database. */
+export type KeptPasswordMode = 'existing' | 'reset';
 
 interface FormValues {
   engine: EngineId;
@@ -9,21 +29,31 @@ interface FormValues {
   /** Text as typed; undefined until the user types one: the free suggested port is shown meanwhile. */
   hostPort: string | undefined;
   password: string;
+  /** The kept data's password, as typed (never generated: only the user knows it). */
+  keptPassword: string;
+  keptPasswordMode: KeptPasswordMode;
   image: string;
+  user: string;
+  database: string;
   persistData: boolean;
   exposeOnNetwork: boolean;
 }
 
-const NOTHING_TAKEN: EngineUsage = { names: new Set(), ports: new Set() };
+const NOTHING_TAKEN: EngineUsage = { names: new Set(), ports: new Map() };
 
-function initialValues(engine: EngineId): FormValues {
+function initialValues(engine: EngineId, preset: CreatePreset = {}): FormValues {
+  const id = preset.engine ?? engine;
   return {
-    engine,
-    tag: getEngine(engine).defaultTag,
-    name: undefined,
+    engine: id,
+    tag: preset.tag ?? getEngine(id).defaultTag,
+    name: preset.name,
     hostPort: undefined,
     password: generatePassword(),
+    keptPassword: '',
+    keptPasswordMode: 'existing',
     image: '',
+    user: '',
+    database: '',
     persistData: true,
     exposeOnNetwork: false,
   };
@@ -34,71 +64,130 @@ function portNumber(text: string): number {
   return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }
 
+/** A form opened for something in particular (Re-create of kept data). */
+export interface CreatePreset {
+  engine?: EngineId;
+  tag?: string;
+  name?: string;
+}
+
 export interface CreateForm {
-  values: { engine: EngineId; tag: string; name: string; hostPort: string; password: string; image: string; persistData: boolean; exposeOnNetwork: boolean };
+  values: {
+    engine: EngineId;
+    tag: string;
+    name: string;
+    hostPort: string;
+    password: string;
+    keptPassword: string;
+    keptPasswordMode: KeptPasswordMode;
+    image: string;
+    user: string;
+    database: string;
+    persistData: boolean;
+    exposeOnNetwork: boolean;
+  };
   input: CreateInstanceInput;
   /** One message per field at fault: validation, then conflicts with other containers, then the service's answer. */
   errors: FieldErrors;
+  /** Allowed, but worth knowing (a port a stopped container shares). */
+  warnings: FieldErrors;
   valid: boolean;
+  /** The user changed something: closing the form asks first. */
+  dirty: boolean;
+  /** The data a create with this name finds again (persisting data), if any. */
+  keptData: KeptData | undefined;
+  /** Whether the kept data's password is asked for (engines that keep their password in their data). */
+  asksKeptPassword: boolean;
   setEngine(engine: EngineId): void;
   setTag(tag: string): void;
   setName(name: string): void;
   setHostPort(text: string): void;
   setPassword(password: string): void;
+  setKeptPassword(password: string): void;
+  setKeptPasswordMode(mode: KeptPasswordMode): void;
   regeneratePassword(): void;
   setImage(image: string): void;
+  setUser(user: string): void;
+  setDatabase(database: string): void;
   setPersistData(on: boolean): void;
   setExposeOnNetwork(on: boolean): void;
   /** Errors the service reported for fields; they stay until the user changes the form. The submitted name and port stay too. */
   showServiceErrors(errors: FieldErrors): void;
 }
 
-/** The create form's state: defaults and suggestions from the core, errors field by field. */
-export function useCreateForm(usage: EngineUsage | undefined): CreateForm {
-  const [values, setValues] = useState<FormValues>(() => initialValues(ENGINES[0]?.id ?? 'postgres'));
+/** The create form's state: defaults and suggestions from the core, errors field by field, kept data found by name. */
+export function useCreateForm(usage: EngineUsage | undefined, kept: readonly KeptData[] | undefined = undefined, preset: CreatePreset = {}): CreateForm {
+  const [values, setValues] = useState<FormValues>(() => initialValues(ENGINES[0]?.id ?? 'postgres', preset));
   const [serviceErrors, setServiceErrors] = useState<FieldErrors>({});
+  const [dirty, setDirty] = useState(false);
 
   const taken = usage ?? NOTHING_TAKEN;
   const engine = getEngine(values.engine);
   const name = values.name ?? suggestName(engine, taken.names);
   const hostPort = values.hostPort ?? String(suggestPort(engine, taken.ports));
+  const trimmedName = name.trim();
+
+  // Kept data this create would mount (by volume name: another engine's data there is a conflict to say).
+  const keptData = useMemo(
+    () => (values.persistData && kept ? keptDataForName(kept, trimmedName, engine, values.tag.trim()) : undefined),
+    [kept, trimmedName, engine, values.tag, values.persistData],
+  );
+  const usable = keptData !== undefined && keptData.engine === engine.id;
+  const asksKeptPassword = usable && engine.passwordInData && !(values.keptPasswordMode === 'reset' && engine.applyPassword !== undefined);
 
   const input = useMemo<CreateInstanceInput>(
     () => ({
       engine: values.engine,
-      name: name.trim(),
+      name: trimmedName,
       tag: values.tag.trim(),
       image: values.image.trim(),
       hostPort: portNumber(hostPort),
-      password: values.password,
+      password: asksKeptPassword ? values.keptPassword : values.password,
       persistData: values.persistData,
       exposeOnNetwork: values.exposeOnNetwork,
+      // On kept data the data's own user and database count (the image's variables do nothing there).
+      ...(usable ? {} : { ...(values.user.trim() ? { user: values.user.trim() } : {}), ...(values.database.trim() ? { database: values.database.trim() } : {}) }),
+      ...(usable && engine.passwordInData ? { keptDataPassword: values.keptPasswordMode === 'reset' && engine.applyPassword ? 'reset' : 'existing' } : {}),
     }),
-    [values, name, hostPort],
+    [values, trimmedName, hostPort, asksKeptPassword, usable, engine],
   );
 
-  const errors = useMemo<FieldErrors>(
-    () => ({ ...serviceErrors, ...usageConflicts(input, taken), ...validateCreateInput(input) }),
-    [input, taken, serviceErrors],
-  );
+  const errors = useMemo<FieldErrors>(() => {
+    const kept: FieldErrors = {};
+    if (keptData) {
+      const problem = reuseProblem({ engine: keptData.engine, tag: keptData.tag }, keptData.volumes[0] ?? '', undefined, engine, input.tag);
+      if (problem) kept[problem.field] = problem.message;
+    }
+    return { ...serviceErrors, ...kept, ...usageConflicts(input, taken), ...validateCreateInput(input) };
+  }, [input, taken, serviceErrors, keptData, engine]);
+  const warnings = useMemo<FieldErrors>(() => (errors.hostPort ? {} : usageWarnings(input, taken)), [input, taken, errors.hostPort]);
 
   const update = useCallback((patch: Partial<FormValues>) => {
     setValues((v) => ({ ...v, ...patch }));
     setServiceErrors({});
+    setDirty(true);
   }, []);
 
   return {
     values: { ...values, name, hostPort },
     input,
     errors,
+    warnings,
     valid: Object.keys(errors).length === 0,
+    dirty,
+    keptData,
+    asksKeptPassword,
     setEngine: (id) => update({ engine: id, tag: getEngine(id).defaultTag }),
     setTag: (tag) => update({ tag }),
     setName: (n) => update({ name: n }),
     setHostPort: (text) => update({ hostPort: text }),
     setPassword: (password) => update({ password }),
+    setKeptPassword: (keptPassword) => update({ keptPassword }),
+    setKeptPasswordMode: (keptPasswordMode) => update({ keptPasswordMode }),
     regeneratePassword: () => update({ password: generatePassword() }),
     setImage: (image) => update({ image }),
+    setUser: (user) => update({ user }),
+    setDatabase: (database) => update({ database }),
     setPersistData: (persistData) => update({ persistData }),
     setExposeOnNetwork: (exposeOnNetwork) => update({ exposeOnNetwork }),
     showServiceErrors: (e) => {

@@ -1,9 +1,10 @@
 import { useCallback, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { isDockbaseError, type Instance, type PullProgress, InvalidInputError, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
+import { getEngine, isDockbaseError, type CreatedInstance, type Instance, type PullProgress, InvalidInputError, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage, isCancelled } from '../errors';
-import { invalidateInstanceMeta, relistInstances } from '../queries';
+import { invalidateInstanceMeta, invalidateKeptData, queryKeys, relistInstances } from '../queries';
+import { setCredentialState } from './useCredentialCheck';
 
 export type CreateOutcome =
   | { kind: 'created'; instance: Instance }
@@ -28,7 +29,7 @@ export interface CreateInstanceState {
   cancel(): void;
 }
 
-const FORM_FIELDS: readonly string[] = ['engine', 'name', 'tag', 'image', 'hostPort', 'password', 'seedFiles'] satisfies CreateField[];
+const FORM_FIELDS: readonly string[] = ['engine', 'name', 'tag', 'image', 'hostPort', 'password', 'user', 'database', 'seedFiles'] satisfies CreateField[];
 
 function fieldErrorsOf(e: unknown): FieldErrors | undefined {
   if (e instanceof InvalidInputError) return e.fields;
@@ -46,6 +47,30 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
   // The guard against double submits: state updates are too late for a second click in the same tick.
   const running = useRef<AbortController | null>(null);
 
+  /**
+   * On kept data the password is the data's own (or reset inside the database): once the server answers,
+   * the engine's own client proves it. A refused one shows on the row, instead of its connection string,
+   * and in a toast.
+   */
+  const confirmPassword = useCallback(
+    (instance: CreatedInstance, reset: boolean) => {
+      setCredentialState(queryClient, instance.containerId, { status: 'checking' });
+      dockbase.credentials.confirm(instance, { apply: reset }).then(
+        (check) => {
+          setCredentialState(queryClient, instance.containerId, check);
+          if (check.status === 'rejected') desktop.toast.error(check.message);
+          else if (check.status === 'ok') desktop.toast.success(`${instance.name}: ${getEngine(instance.engine).displayName} accepted its password${reset ? ' (reset)' : ''}.`);
+        },
+        (e: unknown) => {
+          const message = `${instance.name}: its password could not be ${reset ? 'reset' : 'checked'}: ${errorMessage(e)}`;
+          setCredentialState(queryClient, instance.containerId, { status: 'rejected', message });
+          desktop.toast.error(message);
+        },
+      );
+    },
+    [dockbase, desktop, queryClient],
+  );
+
   const create = useCallback(
     async (input: CreateInstanceInput, options: { seedFiles?: readonly string[] } = {}): Promise<CreateOutcome> => {
       if (running.current) return { kind: 'ignored' };
@@ -54,6 +79,9 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
       setCreating(true);
       setPull(undefined);
       setFailure(undefined);
+      // Its half-made row stays out of the list until the create is over (no "Stopped" flash, no failed row).
+      queryClient.setQueryData<readonly string[]>(queryKeys.creating, (names = []) => [...names, input.name]);
+      const shown = () => queryClient.setQueryData<readonly string[]>(queryKeys.creating, (names = []) => names.filter((n) => n !== input.name));
       try {
         const instance = await dockbase.creation.create(input, {
           start: true,
@@ -61,13 +89,16 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
           onPullProgress: (p) => setPull(p),
           ...(options.seedFiles?.length ? { seedFiles: options.seedFiles } : {}),
         });
-        // Best effort: its record and "create" in its history (nothing without a backend).
-        void activity.created(instance, input).then((recorded) => {
-          if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+        shown();
+        // Best effort: its record and "create" in its history (nothing without a backend); kept data keeps its own.
+        void activity.created(instance, input, { reusedData: instance.reusedData !== undefined }).then((recorded) => {
+          if (recorded) void invalidateInstanceMeta(queryClient, instance);
         });
         // The new instance shows at once, whether or not its events have arrived yet.
         void relistInstances(queryClient);
+        if (instance.reusedData) void invalidateKeptData(queryClient);
         desktop.toast.success(`${instance.name} was created and is starting.`);
+        if (instance.reusedData && getEngine(instance.engine).passwordInData) confirmPassword(instance, input.keptDataPassword === 'reset');
         onCreated?.(instance);
         return { kind: 'created', instance };
       } catch (e) {
@@ -79,12 +110,13 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
         desktop.toast.error(message);
         return { kind: 'failed', message };
       } finally {
+        shown();
         running.current = null;
         setCreating(false);
         setPull(undefined);
       }
     },
-    [dockbase, desktop, activity, queryClient, onCreated],
+    [dockbase, desktop, activity, queryClient, onCreated, confirmPassword],
   );
 
   const cancel = useCallback(() => running.current?.abort(), []);

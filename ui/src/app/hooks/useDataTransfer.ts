@@ -52,7 +52,7 @@ export function useExport(instance: Instance): ExportState {
         setRunning(false);
       }
       void activity.outcome(instance, 'export', outcome).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+        if (recorded) void invalidateInstanceMeta(queryClient, instance);
       });
       return outcome.ok;
     },
@@ -103,7 +103,7 @@ export function useImport(instance: Instance): ImportState {
         void relistInstances(queryClient);
       }
       void activity.outcome(instance, 'import', outcome).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+        if (recorded) void invalidateInstanceMeta(queryClient, instance);
       });
       return outcome.ok;
     },

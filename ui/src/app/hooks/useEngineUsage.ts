@@ -22,5 +22,6 @@ export function useEngineUsage(): EngineUsageState {
   const queryClient = useQueryClient();
   const usage = useQuery({ queryKey: queryKeys.engineUsage, queryFn: () => dockbase.creation.usage() });
   const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: queryKeys.engineUsage, exact: true }), [queryClient]);
-  return { usage: usage.data, settled: usage.isFetchedAfterMount, refresh };
+  // An answer that could not be refreshed is no answer: an old one would show conflicts that are gone.
+  return { usage: usage.isError ? undefined : usage.data, settled: usage.isFetchedAfterMount, refresh };
 }

@@ -1,11 +1,11 @@
 import { useCallback, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { Instance } from '@dockbase/core';
+import { bulkTargets, type BulkAction, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
-import { invalidateInstanceMeta, relistInstances } from '../queries';
+import { invalidateInstanceMeta, invalidateKeptData, relistInstances } from '../queries';
 
-export type InstanceAction = 'start' | 'stop' | 'restart' | 'delete';
+export type InstanceAction = 'start' | 'stop' | 'restart' | 'unpause' | 'edit' | 'delete';
 
 export interface InstanceActions {
   /** The operation running on each instance (by id); its actions are disabled meanwhile. */
@@ -13,11 +13,22 @@ export interface InstanceActions {
   start(instance: Instance): Promise<boolean>;
   stop(instance: Instance): Promise<boolean>;
   restart(instance: Instance): Promise<boolean>;
+  unpause(instance: Instance): Promise<boolean>;
   remove(instance: Instance, options: { removeData: boolean }): Promise<boolean>;
+  /**
+   * Starts (or stops) every instance of the list it applies to (see bulkTargets), a few at a time; one toast
+   * says how it went. Resolves with how many succeeded.
+   */
+  bulk(action: BulkAction, instances: readonly Instance[]): Promise<{ done: number; failed: number }>;
+  /** Runs another operation (edit) under the same one-at-a-time rule, recorded the same way. */
+  run(instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string): Promise<boolean>;
 }
 
+/** How many docker commands a bulk action runs at once (each stop may take the engine's whole stop timeout). */
+const BULK_CONCURRENCY = 4;
+
 /**
- * Start, stop, restart and delete, one operation per instance at a time (a second one is ignored).
+ * Start, stop, restart, unpause and delete, one operation per instance at a time (a second one is ignored).
  * Failures go to a toast with the service's message; each outcome goes to the activity log (the backend's
  * history), and the instance's history is read again once it is recorded. Each action lists the instances
  * again, in case its events were missed.
@@ -27,9 +38,10 @@ export function useInstanceActions(): InstanceActions {
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState<Record<string, InstanceAction>>({});
   const running = useRef(new Set<string>());
+  const usage = useCallback(() => dockbase.creation.usage(), [dockbase]);
 
-  const run = useCallback(
-    async (instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string): Promise<boolean> => {
+  const perform = useCallback(
+    async (instance: Instance, action: InstanceAction, operation: () => Promise<void>, options: { success?: string; quiet?: boolean; dataKept?: boolean } = {}): Promise<boolean> => {
       if (running.current.has(instance.id)) return false;
       running.current.add(instance.id);
       setBusy((b) => ({ ...b, [instance.id]: action }));
@@ -38,33 +50,81 @@ export function useInstanceActions(): InstanceActions {
       try {
         await operation();
         ok = true;
-        if (success) desktop.toast.success(success);
+        if (options.success) desktop.toast.success(options.success);
       } catch (e) {
         detail = errorMessage(e);
-        desktop.toast.error(detail);
+        if (!options.quiet) desktop.toast.error(detail);
       } finally {
         running.current.delete(instance.id);
         setBusy(({ [instance.id]: _done, ...rest }) => rest);
         void relistInstances(queryClient);
       }
-      // Best effort: the log never fails (and a deleted instance's notes go with it).
-      void activity.outcome(instance, action, { ok, ...(detail ? { detail } : {}) }).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+      // Best effort: the log never fails (a delete that keeps the data keeps the notes too).
+      void activity.outcome(instance, action === 'edit' ? 'edit' : action, { ok, ...(detail ? { detail } : {}), ...(options.dataKept !== undefined ? { dataKept: options.dataKept } : {}) }).then((recorded) => {
+        if (recorded) void invalidateInstanceMeta(queryClient, instance);
       });
       return ok;
     },
     [desktop, activity, queryClient],
   );
 
+  const run = useCallback(
+    (instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string) => perform(instance, action, operation, success ? { success } : {}),
+    [perform],
+  );
+
+  const bulk = useCallback(
+    async (action: BulkAction, instances: readonly Instance[]) => {
+      const targets = bulkTargets(instances, action);
+      let done = 0;
+      let failed = 0;
+      const errors: string[] = [];
+      const queue = [...targets];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const i = next;
+          const ok = await perform(
+            i,
+            action,
+            () => (action === 'start' ? dockbase.lifecycle.start(i, usage) : dockbase.lifecycle.stop(i)),
+            { quiet: true },
+          );
+          if (ok) done++;
+          else {
+            failed++;
+            errors.push(i.name);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, queue.length) }, worker));
+      const verb = action === 'start' ? 'Started' : 'Stopped';
+      if (failed === 0) desktop.toast.success(`${verb} ${done} instance${done === 1 ? '' : 's'}.`);
+      else desktop.toast.error(`${verb} ${done} of ${targets.length}; could not ${action} ${errors.join(', ')} (see each one’s history).`);
+      return { done, failed };
+    },
+    [perform, dockbase, desktop, usage],
+  );
+
   return {
     busy,
-    start: useCallback((i: Instance) => run(i, 'start', () => dockbase.lifecycle.start(i)), [run, dockbase]),
-    stop: useCallback((i: Instance) => run(i, 'stop', () => dockbase.lifecycle.stop(i)), [run, dockbase]),
-    restart: useCallback((i: Instance) => run(i, 'restart', () => dockbase.lifecycle.restart(i)), [run, dockbase]),
+    start: useCallback((i: Instance) => perform(i, 'start', () => dockbase.lifecycle.start(i, usage)), [perform, dockbase, usage]),
+    stop: useCallback((i: Instance) => perform(i, 'stop', () => dockbase.lifecycle.stop(i)), [perform, dockbase]),
+    restart: useCallback((i: Instance) => perform(i, 'restart', () => dockbase.lifecycle.restart(i, usage)), [perform, dockbase, usage]),
+    unpause: useCallback((i: Instance) => perform(i, 'unpause', () => dockbase.lifecycle.unpause(i)), [perform, dockbase]),
     remove: useCallback(
       (i: Instance, options: { removeData: boolean }) =>
-        run(i, 'delete', () => dockbase.lifecycle.remove(i, options), options.removeData ? `${i.name} and its data were deleted.` : `${i.name} was deleted.`),
-      [run, dockbase],
+        perform(
+          i,
+          'delete',
+          async () => {
+            await dockbase.lifecycle.remove(i, options);
+            void invalidateKeptData(queryClient);
+          },
+          { success: options.removeData ? `${i.name} and its data were deleted.` : `${i.name} was deleted.`, dataKept: !options.removeData },
+        ),
+      [perform, dockbase, queryClient],
     ),
+    bulk,
+    run,
   };
 }

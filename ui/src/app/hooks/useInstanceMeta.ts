@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Instance } from '@dockbase/core';
+import { recordIdOf, type Instance } from '@dockbase/core';
 import type { BackendClient, InstanceMeta } from '../../backend-client/client';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
@@ -21,7 +21,8 @@ export interface InstanceMetaState {
 export function useInstanceMeta(instance: Instance): InstanceMetaState {
   const { backend, desktop } = useAppServices();
   const queryClient = useQueryClient();
-  const { id } = instance;
+  // Kept under the instance's record id: its data id when it has data, so notes follow kept data.
+  const id = recordIdOf(instance);
   const read = useQuery({
     queryKey: queryKeys.instanceMeta(id),
     // null when the backend knows no such instance (a query's data is never undefined).
@@ -33,8 +34,8 @@ export function useInstanceMeta(instance: Instance): InstanceMetaState {
   const { mutateAsync: save, isPending: saving } = useMutation({
     mutationFn: async ({ store, notes, known }: { store: BackendClient; notes: string; known: boolean }) => {
       // Instances created outside Dockbase (or before the backend existed) get their record first.
-      if (!known) await store.saveInstance(instance.id, { name: instance.name, engine: instance.engine, settings: {} });
-      await store.setNotes(instance.id, notes);
+      if (!known) await store.saveInstance(id, { name: instance.name, engine: instance.engine, settings: {} });
+      await store.setNotes(id, notes);
     },
     onSuccess: () => {
       desktop.toast.success(`Notes of ${instance.name} saved.`);
@@ -56,4 +57,14 @@ export function useInstanceMeta(instance: Instance): InstanceMetaState {
   );
 
   return { meta, loading: read.isFetching, saving, saveNotes };
+}
+
+/** The backend's record of an instance by id (notes, history), or undefined; silent on failure. */
+export function useInstanceMetaById(id: string | undefined): InstanceMeta | undefined {
+  const { backend } = useAppServices();
+  const read = useQuery({
+    queryKey: queryKeys.instanceMeta(id ?? ''),
+    queryFn: backend && id ? async () => (await backend.getInstance(id)) ?? null : skipToken,
+  });
+  return read.isError ? undefined : (read.data ?? undefined);
 }

@@ -59,7 +59,7 @@ export function useSnapshots(instance: Instance): SnapshotsState {
       }
       const action: RecordedAction = op;
       void activity.outcome(instance, action, { ok, ...(detail ? { detail } : {}), ...(size !== undefined ? { size } : {}) }).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
+        if (recorded) void invalidateInstanceMeta(queryClient, instance);
       });
       return ok;
     },

@@ -1,0 +1,322 @@
+/**
+ * Changing an instance: port, exposure, password, restart policy ("start with Docker") and memory limit.
+ * Docker cannot change these on a container in place, so the container is replaced by a new one on the same
+ * volumes, with the same name, id and labels (so notes and history stay). The old container is only set
+ * aside (stopped and renamed) until the new one serves; any failure puts it back as it was.
+ */
+import {
+  containerIdsOfInstanceArgs,
+  createContainerArgs,
+  createContainerEnv,
+  inspectContainerArgs,
+  removeContainerArgs,
+  renameArgs,
+  startArgs,
+  stopArgs,
+  type CreatePlan,
+  type VolumePlan,
+} from './argv';
+import type { Credentials, PasswordCheck } from './credentials';
+import { getEngine } from './engines';
+import { BASELINE_CAPABILITIES, type EngineCapabilities } from './health';
+import { DockbaseError, InvalidInputError, cancelled, isStartFailure, startError, commandFailed } from './errors';
+import { isActive, newInstanceId, type Instance } from './instance';
+import type { InstanceLifecycle } from './lifecycle';
+import { parseInspect, type ContainerDetails, type RestartPolicy } from './parse';
+import type { Readiness } from './readiness';
+import type { DockerRunner } from './runner';
+import { MIN_MEMORY_BYTES, usageConflicts, validatePort, type EngineUsage, type FieldErrors } from './validation';
+
+/** What can be changed; a field left out stays as it is. */
+export interface EditChanges {
+  hostPort?: number;
+  exposeOnNetwork?: boolean;
+  password?: string;
+  restartPolicy?: RestartPolicy;
+  /** A memory limit in bytes; null removes the limit. */
+  memoryBytes?: number | null;
+}
+
+export type EditField = 'hostPort' | 'password' | 'memoryBytes';
+
+/** What an instance is set to now, read from its container (one `docker inspect`): the edit form's start. */
+export interface EditableSettings {
+  hostPort: number;
+  exposeOnNetwork: boolean;
+  restartPolicy: RestartPolicy;
+  /** Docker's own policy name when it is neither of Dockbase's two (set outside Dockbase). */
+  otherRestartPolicy?: string;
+  memoryBytes?: number;
+  /** How a password change reaches the data: set inside the database, or only checked (see passwordChange). */
+  passwordChange: PasswordChange;
+}
+
+/**
+ * `in-database`: Dockbase sets the new password inside the database (PostgreSQL, through its trusted local
+ * socket). `config-only`: the data holds no password (Redis): the new configuration is the password.
+ * `verify-only`: the engine cannot be given a new password without the old one (MySQL, MariaDB, MongoDB):
+ * Dockbase only accepts a password that already opens the data (one changed with the engine's own tools),
+ * and puts the old container back otherwise.
+ */
+export type PasswordChange = 'in-database' | 'config-only' | 'verify-only';
+
+export function passwordChangeOf(engineId: Instance['engine']): PasswordChange {
+  const engine = getEngine(engineId);
+  if (!engine.passwordInData) return 'config-only';
+  return engine.applyPassword ? 'in-database' : 'verify-only';
+}
+
+
+export type EditStep = 'stopping' | 'replacing' | 'starting' | 'setting-password' | 'checking-password' | 'cleaning-up' | 'rolling-back';
+
+export interface EditResult {
+  instance: Instance;
+  /** What changed, for the history (never a password). */
+  changes: string[];
+  /** Set when the password was checked (it changed). */
+  passwordCheck?: PasswordCheck;
+}
+
+export interface EditOptions {
+  signal?: AbortSignal;
+  onStep?: (step: EditStep) => void;
+  /** How long the new container gets to serve. */
+  readyTimeoutMs?: number;
+}
+
+function restartOf(details: ContainerDetails): Pick<EditableSettings, 'restartPolicy' | 'otherRestartPolicy'> {
+  const name = details.restartPolicy || 'no';
+  if (name === 'no' || name === 'unless-stopped') return { restartPolicy: name };
+  // "always" behaves like "unless-stopped" for a user who starts and stops it here.
+  return { restartPolicy: 'unless-stopped', otherRestartPolicy: name };
+}
+
+/** What the change set asks for, against what is (only real differences count). */
+export function describeChanges(current: EditableSettings, changes: EditChanges): string[] {
+  const out: string[] = [];
+  if (changes.hostPort !== undefined && changes.hostPort !== current.hostPort) out.push(`port ${current.hostPort} → ${changes.hostPort}`);
+  if (changes.exposeOnNetwork !== undefined && changes.exposeOnNetwork !== current.exposeOnNetwork) {
+    out.push(changes.exposeOnNetwork ? 'reachable from the network (0.0.0.0)' : 'this computer only (127.0.0.1)');
+  }
+  if (changes.password !== undefined) out.push('password changed');
+  if (changes.restartPolicy !== undefined && changes.restartPolicy !== current.restartPolicy) {
+    out.push(changes.restartPolicy === 'unless-stopped' ? 'starts with Docker' : 'does not start with Docker');
+  }
+  if (changes.memoryBytes !== undefined && (changes.memoryBytes ?? undefined) !== current.memoryBytes) {
+    out.push(changes.memoryBytes ? `memory limit ${Math.round(changes.memoryBytes / 1024 / 1024)} MiB` : 'no memory limit');
+  }
+  return out;
+}
+
+/** Every field's problem with the changes (empty: valid); `usage` adds the one conflict rule, the instance excepted. */
+export function validateEdit(instance: Pick<Instance, 'engine' | 'name'>, changes: EditChanges, usage?: EngineUsage): Partial<Record<EditField, string>> {
+  const errors: Partial<Record<EditField, string>> = {};
+  if (changes.hostPort !== undefined) {
+    const bad = validatePort(changes.hostPort);
+    if (bad) errors.hostPort = bad;
+    else if (usage) {
+      const conflict: FieldErrors = usageConflicts({ name: instance.name, hostPort: changes.hostPort }, usage, instance.name);
+      if (conflict.hostPort) errors.hostPort = conflict.hostPort;
+    }
+  }
+  if (changes.password !== undefined) {
+    const bad = getEngine(instance.engine).checkPassword(changes.password);
+    if (bad) errors.password = bad;
+  }
+  if (changes.memoryBytes !== undefined && changes.memoryBytes !== null) {
+    if (!Number.isInteger(changes.memoryBytes) || changes.memoryBytes < MIN_MEMORY_BYTES) errors.memoryBytes = `Give at least ${MIN_MEMORY_BYTES / 1024 / 1024} MiB, or no limit.`;
+  }
+  return errors;
+}
+
+export class InstanceEditing {
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly lifecycle: InstanceLifecycle,
+    private readonly readiness: Readiness,
+    private readonly credentials: Credentials,
+    /** Names and ports in use on the engine (InstanceCreation.usage). */
+    private readonly usage: () => Promise<EngineUsage>,
+    /** What the engine supports (its healthcheck options), as create uses it. */
+    private readonly capabilities: () => Promise<EngineCapabilities> = async () => BASELINE_CAPABILITIES,
+  ) {}
+
+  /** The instance's current settings, for the edit form (one `docker inspect`). */
+  async settings(instance: Instance): Promise<EditableSettings> {
+    const details = await this.inspect(instance);
+    return this.settingsOf(instance, details);
+  }
+
+  private settingsOf(instance: Instance, details: ContainerDetails): EditableSettings {
+    return {
+      hostPort: instance.hostPort,
+      exposeOnNetwork: instance.bindAddress !== '127.0.0.1',
+      ...restartOf(details),
+      ...(details.memoryBytes > 0 ? { memoryBytes: details.memoryBytes } : {}),
+      passwordChange: passwordChangeOf(instance.engine),
+    };
+  }
+
+  private async inspect(instance: Instance): Promise<ContainerDetails> {
+    const r = await this.docker.run(inspectContainerArgs(instance.containerId), `read the settings of ${instance.name}`);
+    return parseInspect(r.stdout);
+  }
+
+  /**
+   * Applies the changes by replacing the container (see the module's comment). The old container is stopped
+   * and renamed aside; the new one is created on the same volumes and, if the old one ran (or the password
+   * changes), started and waited for; a new password is set inside the database where the engine allows it
+   * and then checked. Only then is the old container removed. On any failure the new container is removed
+   * and the old one gets its name back and runs again if it ran: the error says what failed.
+   */
+  async edit(instance: Instance, changes: EditChanges, options: EditOptions = {}): Promise<EditResult> {
+    const step = options.onStep ?? (() => undefined);
+    const invalid = validateEdit(instance, changes);
+    if (Object.keys(invalid).length > 0) throw new InvalidInputError(invalid);
+    // Only a container Dockbase created is ever replaced (see InstanceLifecycle.owned).
+    instance = await this.lifecycle.owned(instance);
+    const engine = getEngine(instance.engine);
+    const details = await this.inspect(instance);
+    const current = this.settingsOf(instance, details);
+    const described = describeChanges(current, changes);
+    if (described.length === 0) return { instance, changes: [] };
+
+    if (changes.hostPort !== undefined && changes.hostPort !== instance.hostPort) {
+      const usage = await this.usage();
+      const conflict = usageConflicts({ name: instance.name, hostPort: changes.hostPort }, usage, instance.name);
+      if (conflict.hostPort) throw new DockbaseError('port-in-use', conflict.hostPort, 'hostPort');
+    }
+
+    const oldPassword = engine.readPassword({ env: details.env, cmd: details.cmd }) ?? '';
+    const passwordChanged = changes.password !== undefined && changes.password !== oldPassword;
+    const accounts = engine.readAccounts(details.env);
+    const user = instance.user ?? accounts.user;
+    const database = instance.database ?? accounts.database;
+    const memory = changes.memoryBytes === undefined ? current.memoryBytes : (changes.memoryBytes ?? undefined);
+    const plan: CreatePlan = {
+      id: instance.id,
+      name: instance.name,
+      engine: instance.engine,
+      image: instance.image,
+      tag: instance.tag,
+      hostPort: changes.hostPort ?? instance.hostPort,
+      bindAddress: changes.exposeOnNetwork === undefined ? instance.bindAddress : changes.exposeOnNetwork ? '0.0.0.0' : '127.0.0.1',
+      password: changes.password ?? oldPassword,
+      volumes: volumePlans(instance, details),
+      ...(instance.dataId !== undefined ? { dataId: instance.dataId } : {}),
+      restartPolicy: changes.restartPolicy ?? current.restartPolicy,
+      ...(memory ? { memoryBytes: memory } : {}),
+      ...(user ? { user } : {}),
+      ...(database ? { database } : {}),
+    };
+    const secrets = [plan.password, oldPassword];
+    const wasActive = isActive(instance);
+    const start = wasActive || passwordChanged;
+    const aside = `${instance.name}-previous-${newInstanceId().slice(0, 6)}`;
+
+    // 1. Set the old container aside (stopped, renamed): from here on, every failure puts it back.
+    if (wasActive) {
+      step('stopping');
+      await this.docker.run(stopArgs(instance.containerId, engine.stopTimeoutSeconds), `stop ${instance.name}`);
+    }
+    await this.docker.run(renameArgs(instance.containerId, aside), `set ${instance.name} aside`);
+    let newId: string | undefined;
+    // Once the new password is set inside the database, a rollback must set the old one back too.
+    let applied = false;
+    try {
+      if (options.signal?.aborted) throw cancelled();
+      // 2. The new container, on the same volumes; the password through the CLI's environment where it can.
+      step(start ? 'starting' : 'replacing');
+      const secretEnv = this.docker.cli.passesEnv === true;
+      const capabilities = await this.capabilities();
+      const r = await this.docker.tryRun(createContainerArgs(plan, { start, secretEnv, capabilities }), undefined, secretEnv ? createContainerEnv(plan) : undefined);
+      newId = r.stdout.trim().split('\n').pop() || undefined;
+      if (r.code !== 0) {
+        newId ??= await this.newContainerId(instance);
+        throw start && isStartFailure(r.stderr) ? startError(plan, r.stderr, secrets) : commandFailed(`create the new container of ${instance.name}`, r.stderr, secrets);
+      }
+      let replaced = await this.lifecycle.get(instance.id);
+      let passwordCheck: PasswordCheck | undefined;
+      if (start) {
+        // 3. It must serve, with a password that opens the data.
+        replaced = await this.readiness.waitUntilReady(replaced, { ...(options.signal ? { signal: options.signal } : {}), timeoutMs: options.readyTimeoutMs ?? 120_000 });
+        if (passwordChanged && engine.applyPassword) {
+          step('setting-password');
+          applied = true;
+          await this.credentials.apply(replaced, options.signal);
+        }
+        if (passwordChanged) {
+          step('checking-password');
+          passwordCheck = await this.credentials.verify(replaced, options.signal);
+          if (passwordCheck.status === 'rejected') {
+            throw new DockbaseError(
+              'invalid-input',
+              engine.applyPassword
+                ? `${engine.displayName} still refuses the new password of ${instance.name}.`
+                : `${engine.displayName} keeps ${instance.name}'s password in its data, and Dockbase cannot change it there: the new password does not open the data. Change it in ${engine.displayName} first (ALTER USER…), then enter it here.`,
+              'password',
+            );
+          }
+        }
+        if (!wasActive) {
+          step('stopping');
+          await this.docker.run(stopArgs(replaced.containerId, engine.stopTimeoutSeconds), `stop ${instance.name}`);
+        }
+      }
+      // 4. The new container serves: the old one goes (its named volumes stay, they are the new one's).
+      step('cleaning-up');
+      await this.docker.bestEffort(removeContainerArgs(instance.containerId));
+      return { instance: await this.lifecycle.get(instance.id), changes: described, ...(passwordCheck ? { passwordCheck } : {}) };
+    } catch (e) {
+      step('rolling-back');
+      await this.putBack(instance, newId, wasActive, applied);
+      if (e instanceof DockbaseError && e.code === 'cancelled') throw e;
+      const message = e instanceof Error ? e.message : String(e);
+      const restored = wasActive ? `${instance.name} runs again as before` : `${instance.name} is back as before`;
+      throw new DockbaseError(
+        e instanceof DockbaseError ? e.code : 'command-failed',
+        `${message.replace(/\.$/, '')}. Nothing was changed: ${restored}.`,
+        e instanceof DockbaseError ? e.field : undefined,
+      );
+    }
+  }
+
+  /** The id of the replacement container (same instance label, not the old container). */
+  private async newContainerId(instance: Instance): Promise<string | undefined> {
+    const r = await this.docker.bestEffort(containerIdsOfInstanceArgs(instance.id));
+    return r?.stdout.split('\n').map((l) => l.trim()).find((id) => id && id !== instance.containerId && !instance.containerId.startsWith(id));
+  }
+
+  /**
+   * Removes the new container, gives the old one its name back and starts it again if it ran. When the new
+   * password had been set inside the database, the old container sets its own back (the same way: its env
+   * holds the old password), so the data opens with the old settings again.
+   */
+  private async putBack(instance: Instance, newId: string | undefined, wasActive: boolean, applied: boolean): Promise<void> {
+    const id = newId ?? (await this.newContainerId(instance));
+    if (id) await this.docker.bestEffort(removeContainerArgs(id));
+    await this.docker.bestEffort(renameArgs(instance.containerId, instance.name));
+    if (wasActive || applied) await this.docker.bestEffort(startArgs(instance.containerId));
+    if (applied) {
+      try {
+        const old = await this.lifecycle.get(instance.id);
+        const ready = await this.readiness.waitUntilReady(old, { timeoutMs: 120_000 });
+        await this.credentials.apply(ready);
+      } catch {
+        // Best effort: the error the user sees says what failed; the history keeps it.
+      }
+      if (!wasActive) await this.docker.bestEffort(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds));
+    }
+  }
+}
+
+/** The new container mounts exactly the old one's named volumes, at the same places. */
+function volumePlans(instance: Instance, details: ContainerDetails): VolumePlan[] {
+  const engine = getEngine(instance.engine);
+  const mounts = engine.dataMounts(instance.tag);
+  return instance.volumes.map((name) => {
+    const destination = details.mounts.find((m) => m.name === name)?.destination;
+    const mount = mounts.find((m) => m.path === destination) ?? mounts.find((m) => name.endsWith(`-${m.key}`)) ?? { key: 'data', path: destination ?? '/data' };
+    return { name, mount: destination ? { ...mount, path: destination } : mount };
+  });
+}

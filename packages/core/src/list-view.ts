@@ -1,0 +1,92 @@
+/**
+ * The rules of the instance list as people read it: natural order of names, the table's search and filters,
+ * which view suits how many instances, and which instances a bulk Start or Stop applies to. Pure functions:
+ * the UI renders what they decide.
+ */
+import type { EngineId } from './engines';
+import { displayStatus, isActive, type DisplayStatus, type Instance } from './instance';
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Natural order: digits compare as numbers ("m-2" before "m-10"), letters without regard to case. */
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+export function compareByName(a: Pick<Instance, 'name'>, b: Pick<Instance, 'name'>): number {
+  return naturalCompare(a.name, b.name);
+}
+
+/** The status filter's groups: what a user asks for ("which ones run?"), not docker's many states. */
+export type StatusGroup = 'running' | 'starting' | 'paused' | 'stopped' | 'problem';
+
+export const STATUS_GROUPS: readonly StatusGroup[] = ['running', 'starting', 'paused', 'stopped', 'problem'];
+
+export const STATUS_GROUP_LABELS: Readonly<Record<StatusGroup, string>> = {
+  running: 'Running',
+  starting: 'Starting',
+  paused: 'Paused',
+  stopped: 'Stopped',
+  problem: 'Needs attention',
+};
+
+const GROUP_OF: Readonly<Record<DisplayStatus, StatusGroup>> = {
+  running: 'running',
+  healthy: 'running',
+  starting: 'starting',
+  paused: 'paused',
+  stopped: 'stopped',
+  unhealthy: 'problem',
+  killed: 'problem',
+  'out-of-memory': 'problem',
+  error: 'problem',
+};
+
+export function statusGroup(instance: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>): StatusGroup {
+  return GROUP_OF[displayStatus(instance)];
+}
+
+export interface ListFilter {
+  /** Part of the name, any case; blank: every name. */
+  search: string;
+  /** Empty: every engine. */
+  engines: ReadonlySet<EngineId>;
+  /** Empty: every status. */
+  statuses: ReadonlySet<StatusGroup>;
+}
+
+export const NO_FILTER: ListFilter = { search: '', engines: new Set(), statuses: new Set() };
+
+export function isFiltering(filter: ListFilter): boolean {
+  return filter.search.trim() !== '' || filter.engines.size > 0 || filter.statuses.size > 0;
+}
+
+/** The instances the filter lets through, in natural order of names. */
+export function filterInstances<T extends Instance>(instances: readonly T[], filter: ListFilter): T[] {
+  const needle = filter.search.trim().toLowerCase();
+  return instances
+    .filter(
+      (i) =>
+        (needle === '' || i.name.toLowerCase().includes(needle)) &&
+        (filter.engines.size === 0 || filter.engines.has(i.engine)) &&
+        (filter.statuses.size === 0 || filter.statuses.has(statusGroup(i))),
+    )
+    .sort(compareByName);
+}
+
+export type ViewMode = 'cards' | 'table';
+
+/** Up to this many instances fit on a screen as cards; past it the table is the default view. */
+export const CARDS_UP_TO = 5;
+
+/** The view to show: the one the user chose, or the one that suits the number of instances. */
+export function viewModeFor(count: number, chosen: ViewMode | undefined): ViewMode {
+  return chosen ?? (count > CARDS_UP_TO ? 'table' : 'cards');
+}
+
+export type BulkAction = 'start' | 'stop';
+
+/** Of the given instances, those the action applies to: Start those not running, Stop those running. */
+export function bulkTargets<T extends Instance>(instances: readonly T[], action: BulkAction): T[] {
+  return instances.filter((i) => (action === 'start' ? !isActive(i) : isActive(i)));
+}

@@ -1,0 +1,525 @@
+// Everyday use, component by component: the table view and its filters, states docker knows (paused, killed,
+// out of memory, could not start), kept data and its password, editing, usage on request, kept volumes, the
+// shell, logs, and what the page says when the host or the backend is gone.
+import { act, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { getEngine } from '@dockbase/core';
+import { FakeBackend } from '../../test-support/fake-backend';
+import { FakeDocker } from '../../test-support/fake-docker';
+import { findInstance, findRow, renderApp, seedInstance, within } from '../../test-support/render-app';
+
+let nextPort = 46000;
+async function seedMany(docker: FakeDocker, names: string[], engine: 'redis' | 'postgres' = 'redis') {
+  for (const name of names) await seedInstance(docker, { name, engine, hostPort: nextPort++ });
+}
+
+const rowNames = () => [...document.querySelectorAll<HTMLElement>('tr[data-instance]')].map((r) => r.dataset.instance);
+
+describe('the table view', () => {
+  it('is the default past five instances, in natural order, with a count; the choice is remembered', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['m-10', 'm-2', 'm-1', 'cache', 'm-3', 'm-20']);
+    const first = renderApp({ docker });
+    await findRow('m-10');
+    expect(rowNames()).toEqual(['cache', 'm-1', 'm-2', 'm-3', 'm-10', 'm-20']);
+    expect(screen.getByText(/6 instances\./)).toBeInTheDocument();
+    const row = await findRow('m-2');
+    expect(within(row).getByText('Redis 8.2')).toBeInTheDocument();
+    expect(within(row).getByText('Healthy')).toBeInTheDocument();
+    expect(within(row).getByText(String(docker.byName('m-2').publish?.hostPort))).toBeInTheDocument();
+    expect(within(row).getByText('2 seconds')).toBeInTheDocument();
+
+    await first.user.click(screen.getByRole('button', { name: 'Card view' }));
+    expect(await findInstance('m-2')).toBeInTheDocument();
+    expect(window.localStorage.getItem('dockbase.viewMode')).toBe('cards');
+    first.unmount();
+    // A new session of the same user opens the cards it chose.
+    renderApp({ docker });
+    expect(await findInstance('m-10')).toBeInTheDocument();
+    expect(rowNames()).toEqual([]);
+  });
+
+  it('searches by name, filters by engine and status, and says how many are shown', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['api-1', 'api-2', 'web-1', 'web-2']);
+    await seedMany(docker, ['orders', 'billing'], 'postgres');
+    docker.setExited('web-2', 0);
+    const { user } = renderApp({ docker });
+    await findRow('api-1');
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search by name' }), 'WEB');
+    await waitFor(() => expect(rowNames()).toEqual(['web-1', 'web-2']));
+    expect(screen.getByText(/2 of 6 instances shown/)).toBeInTheDocument();
+    await user.clear(screen.getByRole('searchbox', { name: 'Search by name' }));
+
+    await user.click(screen.getByRole('combobox', { name: 'Engine' }));
+    await user.click(within(screen.getByRole('listbox')).getByText('PostgreSQL'));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(rowNames()).toEqual(['billing', 'orders']));
+    await user.click(screen.getByRole('combobox', { name: 'Engine' }));
+    await user.click(within(screen.getByRole('listbox')).getByText('PostgreSQL'));
+    await user.keyboard('{Escape}');
+
+    await user.click(screen.getByRole('combobox', { name: 'Status' }));
+    await user.click(within(screen.getByRole('listbox')).getByText('Stopped'));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(rowNames()).toEqual(['web-2']));
+  });
+
+  it('stops the selected instances in bulk, and starts every instance shown', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['a-1', 'a-2', 'a-3', 'b-1', 'b-2', 'b-3']);
+    const { user, desktop } = renderApp({ docker });
+    await findRow('a-1');
+    await user.click(within(await findRow('a-1')).getByRole('checkbox', { name: 'Select a-1' }));
+    await user.click(within(await findRow('a-3')).getByRole('checkbox', { name: 'Select a-3' }));
+    await user.click(screen.getByRole('button', { name: 'Stop selected (2)' }));
+    await waitFor(() => expect(desktop.toasts.success).toContain('Stopped 2 instances.'));
+    expect(docker.byName('a-1').state).toBe('exited');
+    expect(docker.byName('a-3').state).toBe('exited');
+    expect(docker.byName('a-2').state).toBe('running');
+
+    await user.click(screen.getByRole('checkbox', { name: 'Select all shown' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Select all shown' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Search by name' }), 'a-');
+    await user.click(await screen.findByRole('button', { name: 'Start shown (2)' }));
+    await waitFor(() => expect(desktop.toasts.success).toContain('Started 2 instances.'));
+    expect(['a-1', 'a-2', 'a-3', 'b-1'].map((n) => docker.byName(n).state)).toEqual(['running', 'running', 'running', 'running']);
+  });
+
+  it('offers the same actions as a card, the rarer ones in the row’s menu', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const { user } = renderApp({ docker });
+    const row = await findRow('c');
+    expect(within(row).getByRole('button', { name: 'Stop' })).toBeEnabled();
+    await user.click(within(row).getByRole('button', { name: 'More actions for c' }));
+    const menu = await screen.findByRole('menu');
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Start', 'Restart', 'Edit', 'Logs', 'Shell', 'Snapshot', 'Export', 'Import', 'Upgrade', 'Delete']);
+    await user.click(within(menu).getByRole('menuitem', { name: 'Delete' }));
+    expect(await screen.findByRole('dialog', { name: 'Delete c?' })).toBeInTheDocument();
+  });
+});
+
+describe('states docker knows', () => {
+  it('shows a paused instance as Paused, with Unpause', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    docker.pause('cache');
+    const { user } = renderApp({ docker });
+    const card = await findInstance('cache');
+    expect(within(card).getByText('Paused')).toBeInTheDocument();
+    expect(within(card).queryByRole('button', { name: 'Start' })).not.toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Unpause' }));
+    expect(await within(card).findByText('Healthy')).toBeInTheDocument();
+    expect(docker.count('unpause')).toBe(1);
+  });
+
+  it('tells a killed run and an out-of-memory one from a clean stop, with the reason on the row', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'killed', hostPort: 6379 });
+    await seedInstance(docker, { name: 'oom', hostPort: 6380 });
+    await seedInstance(docker, { name: 'clean', hostPort: 6381 });
+    docker.kill('killed');
+    docker.kill('oom', { oom: true });
+    docker.setExited('clean', 0);
+    docker.log('oom', 'loading 3 GB dataset…');
+    const { user } = renderApp({ docker });
+    const killed = await findInstance('killed');
+    expect(within(killed).getByText('Killed')).toBeInTheDocument();
+    expect(within(killed).getByText(/Killed \(exit 137\): by "docker kill"/)).toBeInTheDocument();
+    const oom = await findInstance('oom');
+    expect(within(oom).getByText('Out of memory')).toBeInTheDocument();
+    expect(within(oom).getByText(/ran out of memory/)).toBeInTheDocument();
+    await user.click(within(oom).getByRole('button', { name: 'Last log lines' }));
+    expect(await within(oom).findByLabelText('Last log lines of oom')).toHaveTextContent('loading 3 GB dataset…');
+    const clean = await findInstance('clean');
+    expect(within(clean).getByText('Stopped')).toBeInTheDocument();
+    expect(within(clean).queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('keeps a failed start’s reason on the row until the next start works', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    docker.setExited('cache', 0);
+    docker.portsTakenOutsideDocker.add(6379);
+    const { user, desktop } = renderApp({ docker });
+    const card = await findInstance('cache');
+    await user.click(within(card).getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(desktop.toasts.error).toEqual(['Port 6379 is already in use on this machine.']));
+    expect(await within(card).findByText('Could not start: port 6379 is already in use on this machine.', { exact: false })).toBeInTheDocument();
+    expect(within(card).getByText('Error')).toBeInTheDocument();
+    docker.portsTakenOutsideDocker.clear();
+    await user.click(within(card).getByRole('button', { name: 'Start' }));
+    expect(await within(card).findByText('Healthy')).toBeInTheDocument();
+    expect(within(card).queryByText(/Could not start/)).not.toBeInTheDocument();
+  });
+
+  it('names the running instance that holds a port when another one starts on it', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'pg-15', engine: 'postgres', tag: '15', hostPort: 5432 });
+    docker.setExited('pg-15', 0);
+    await seedInstance(docker, { name: 'pg-17', engine: 'postgres', tag: '17', hostPort: 5432 });
+    const { user, desktop } = renderApp({ docker });
+    await user.click(within(await findInstance('pg-15')).getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(desktop.toasts.error).toEqual(['Port 5432 is in use by pg-17, which is running: stop it first, or choose another port.']));
+  });
+
+  it('never flashes a row for an instance being created, nor for one whose create fails', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'web', engine: 'redis', hostPort: 6390 });
+    docker.portsTakenOutsideDocker.add(6379);
+    const { user } = renderApp({ docker });
+    await findInstance('web');
+    const gate = docker.holdNext('run');
+    await user.click(await screen.findByRole('button', { name: 'New instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Create' })).toBeEnabled());
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await gate.reached;
+    act(() => gate.release());
+    expect(await within(dialog).findByText('Port 6379 is already in use on this machine.')).toBeInTheDocument();
+    // The container existed for a moment (docker run created it), but no row ever showed it.
+    expect(screen.queryByRole('region', { name: 'redis-1' })).not.toBeInTheDocument();
+    expect(docker.names()).toEqual(['web']);
+  });
+});
+
+describe('kept data', () => {
+  it('is announced by the create form, which asks for its password and checks it once it runs', async () => {
+    const docker = new FakeDocker();
+    const backend = new FakeBackend();
+    const original = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15', password: 'the-data-password' });
+    await backend.saveInstance(original.id, { name: 'orders', engine: 'postgres', settings: {} });
+    await backend.setNotes(original.id, 'Used by the shop API');
+    const { user, desktop } = renderApp({ docker, backend });
+    const card = await findInstance('orders');
+    await user.click(within(card).getByRole('button', { name: 'Delete' }));
+    const del = await screen.findByRole('dialog', { name: 'Delete orders?' });
+    expect(within(del).getByText(/stays in its volume, so an instance created later .* finds it again, with these notes and history/)).toBeInTheDocument();
+    await user.click(within(del).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'orders' })).not.toBeInTheDocument());
+
+    await user.click(await screen.findByRole('button', { name: 'New instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.clear(within(dialog).getByRole('combobox', { name: 'Version' }));
+    await user.type(within(dialog).getByRole('combobox', { name: 'Version' }), '15');
+    await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'orders');
+    expect(await within(dialog).findByText(/Kept data found for orders: PostgreSQL 15 data created 20 Nov 2026, 48.2 MB\./)).toBeInTheDocument();
+    expect(within(dialog).getByText(/with its notes and history/)).toBeInTheDocument();
+    const password = within(dialog).getByLabelText(/^Password of the kept data/);
+    expect(password).toHaveValue('');
+    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
+    await user.type(password, 'a-wrong-password');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    // The data keeps its own password: the engine refuses the one given, and the page says so.
+    const message = /PostgreSQL refused orders's password: its data keeps another one/;
+    await waitFor(() => expect(desktop.toasts.error.some((m) => message.test(m))).toBe(true));
+    const again = await findInstance('orders');
+    expect(await within(again).findByText(message)).toBeInTheDocument();
+    expect(within(again).queryByText(/Connection string/)).not.toBeInTheDocument();
+    // Notes came back with the data (kept under the data's id, which the new container carries).
+    expect(docker.byName('orders').labels['io.dockbase.data']).toBe(original.id);
+    expect(docker.byName('orders').labels['io.dockbase.instance']).not.toBe(original.id);
+    expect(backend.records.get(original.id)?.notes).toBe('Used by the shop API');
+  });
+
+  it('PostgreSQL: resets the kept data’s password inside the database when asked, then checks it', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '17', password: 'forgotten' });
+    const { user, desktop } = renderApp({ docker });
+    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Delete' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete orders?' })).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(docker.names()).toEqual([]));
+
+    await user.click(await screen.findByRole('button', { name: 'New instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'orders');
+    await user.click(await within(dialog).findByRole('radio', { name: /Reset it to a new password/ }));
+    const password = within(dialog).getByLabelText(/^Password/, { selector: 'input' }) as HTMLInputElement;
+    const chosen = password.value;
+    expect(chosen).toHaveLength(24);
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(desktop.toasts.success).toContain('orders: PostgreSQL accepted its password (reset).'));
+    expect(docker.dataPasswordOf('dockbase-orders-data')).toBe(chosen);
+    expect(within(await findInstance('orders')).getByText(/Connection string/)).toBeInTheDocument();
+  });
+
+  it('of another version is refused before Create, naming the version that wrote it', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'old', engine: 'postgres', tag: '15' });
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('old')).getByRole('button', { name: 'Delete' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete old?' })).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(docker.names()).toEqual([]));
+    await user.click(await screen.findByRole('button', { name: 'New instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'old');
+    expect(await within(dialog).findByText(/holds PostgreSQL 15 data, which version 17 cannot open\. Use version 15/)).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
+  });
+
+  it('left by deleted instances is listed with Re-create and a Delete asked by name', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'gone', engine: 'redis' });
+    const { user, desktop } = renderApp({ docker });
+    await user.click(within(await findInstance('gone')).getByRole('button', { name: 'Delete' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete gone?' })).getByRole('button', { name: 'Delete' }));
+    await user.click(await screen.findByRole('button', { name: 'Data kept from deleted instances (1)' }));
+    const table = await screen.findByRole('table', { name: 'Data kept from deleted instances' });
+    const row = within(table).getByRole('row', { name: /gone/ });
+    expect(within(row).getByText('Redis 8.2')).toBeInTheDocument();
+    expect(await within(row).findByText('48.2 MB')).toBeInTheDocument();
+
+    await user.click(within(row).getByRole('button', { name: 'Re-create gone' }));
+    const create = await screen.findByRole('dialog', { name: 'New instance' });
+    expect(within(create).getByRole('textbox', { name: 'Name' })).toHaveValue('gone');
+    expect(within(create).getByRole('radio', { name: 'Redis' })).toBeChecked();
+    await user.click(within(create).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(within(row).getByRole('button', { name: 'Delete the data of gone' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Delete the data of gone?' });
+    expect(within(confirm).getByText(/volume dockbase-gone-data is deleted for good/)).toBeInTheDocument();
+    const button = within(confirm).getByRole('button', { name: 'Delete data' });
+    expect(button).toBeDisabled();
+    await user.type(within(confirm).getByRole('textbox'), 'gone');
+    await user.click(button);
+    await waitFor(() => expect(desktop.toasts.success).toContain('The data of gone was deleted.'));
+    expect(docker.volumes.size).toBe(0);
+  });
+});
+
+describe('editing an instance', () => {
+  it('changes port, restart policy and memory by replacing the container, keeping its name and id', async () => {
+    const docker = new FakeDocker();
+    const seeded = await seedInstance(docker, { name: 'cache', engine: 'redis', hostPort: 6379 });
+    const { user, desktop } = renderApp({ docker });
+    await user.click(within(await findInstance('cache')).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit cache' });
+    const port = await within(dialog).findByRole('textbox', { name: 'Port' });
+    await user.clear(port);
+    await user.type(port, '6400');
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Start with Docker' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Memory limit (MiB)' }), '256');
+    expect(within(dialog).getByText('Changes: port 6379 → 6400; starts with Docker; memory limit 256 MiB.')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(desktop.toasts.success).toContain('cache: port 6379 → 6400; starts with Docker; memory limit 256 MiB.'));
+    const now = docker.byName('cache');
+    expect(now.id).not.toBe(seeded.containerId);
+    expect(now.labels['io.dockbase.instance']).toBe(seeded.id);
+    expect(now.publish).toEqual({ bind: '127.0.0.1', hostPort: 6400, containerPort: 6379 });
+    expect([now.restartPolicy, now.memoryBytes, now.state]).toEqual(['unless-stopped', 256 * 1024 * 1024, 'running']);
+    expect(docker.names()).toEqual(['cache']);
+    expect(within(await findInstance('cache')).getByText(/port 6400 on 127\.0\.0\.1/)).toBeInTheDocument();
+  });
+
+  it('PostgreSQL: a new password is set inside the database and checked', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'orders', engine: 'postgres', password: 'old-password' });
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit orders' });
+    await user.click(await within(dialog).findByRole('checkbox', { name: 'Change the password' }));
+    expect(within(dialog).getByText(/Dockbase sets it inside PostgreSQL/)).toBeInTheDocument();
+    const field = within(dialog).getByLabelText(/^New password/, { selector: 'input' });
+    await user.clear(field);
+    await user.type(field, 'brand-new-password');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit orders' })).not.toBeInTheDocument());
+    expect(docker.dataPasswordOf('dockbase-orders-data')).toBe('brand-new-password');
+    expect(getEngine('postgres').readPassword({ env: docker.byName('orders').env, cmd: [] })).toBe('brand-new-password');
+  });
+
+  it('MariaDB: says it cannot change the password in its data, and puts the old container back when it does not open it', async () => {
+    const docker = new FakeDocker();
+    const seeded = await seedInstance(docker, { name: 'shop', engine: 'mariadb', password: 'old-password' });
+    const { user, desktop } = renderApp({ docker });
+    await user.click(within(await findInstance('shop')).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit shop' });
+    await user.click(await within(dialog).findByRole('checkbox', { name: 'Change the password' }));
+    expect(within(dialog).getByText(/MariaDB keeps its password in its data, and Dockbase cannot change it there/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(desktop.toasts.error.at(-1)).toMatch(/the new password does not open the data.*Nothing was changed: shop runs again as before\./s));
+    expect(docker.byName('shop').id).toBe(seeded.containerId);
+    expect(docker.byName('shop').state).toBe('running');
+    expect(docker.names()).toEqual(['shop']);
+  });
+});
+
+describe('the create form', () => {
+  it('warns about a port a stopped container shares, naming it, and still creates', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'pg-15', engine: 'postgres', tag: '15', hostPort: 5432 });
+    docker.setExited('pg-15', 0);
+    const { user } = renderApp({ docker });
+    await findInstance('pg-15');
+    await user.click(await screen.findByRole('button', { name: 'New instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    const port = within(dialog).getByRole('textbox', { name: 'Port' });
+    await user.clear(port);
+    await user.type(port, '5432');
+    expect(within(dialog).getByText('Port 5432 is also the port of pg-15, which is stopped: only one of them can run at a time.')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(await findInstance('postgres-1')).toBeInTheDocument();
+  });
+
+  it('creates a user and a database, and the connection string carries them', async () => {
+    const docker = new FakeDocker();
+    const { user } = renderApp({ docker });
+    await user.click(await screen.findByRole('button', { name: 'Create your first instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'User' }), 'app');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Database' }), 'shop');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    const card = await findInstance('postgres-1');
+    expect(within(card).getByText('postgresql://app:********@127.0.0.1:5432/shop')).toBeInTheDocument();
+    expect(docker.byName('postgres-1').env).toEqual(expect.arrayContaining(['POSTGRES_USER=app', 'POSTGRES_DB=shop']));
+  });
+
+  it('says when the versions are the built-in suggestions, and marks the downloaded ones', async () => {
+    const docker = new FakeDocker();
+    docker.images.add('redis:7.4');
+    const { user } = renderApp({ docker, backend: new FakeBackend() });
+    await user.click(await screen.findByRole('button', { name: 'Create your first instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
+    expect(await within(dialog).findByText(/Offline: suggested versions/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('combobox', { name: 'Version' }));
+    const option = await screen.findByRole('option', { name: /7\.4/ });
+    expect(option).toHaveTextContent('downloaded');
+  });
+
+  it('asks before Escape throws a filled form away, and closes an untouched one at once', async () => {
+    const { user } = renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Create your first instance' }));
+    await screen.findByRole('dialog', { name: 'New instance' });
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New instance' })).not.toBeInTheDocument());
+
+    await user.click(screen.getByRole('button', { name: 'Create your first instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), '-mine');
+    await user.keyboard('{Escape}');
+    const ask = await screen.findByRole('dialog', { name: 'Discard this new instance?' });
+    await user.click(within(ask).getByRole('button', { name: 'Keep editing' }));
+    expect(await within(dialog).findByRole('textbox', { name: 'Name' })).toHaveValue('postgres-1-mine');
+  });
+});
+
+describe('usage on request', () => {
+  it('measures CPU, memory and data size once when asked, and not before', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const { user } = renderApp({ docker });
+    await findRow('a');
+    expect(docker.count('stats')).toBe(0);
+    expect(docker.count('system')).toBe(0);
+    await user.click(screen.getByRole('button', { name: 'Measure usage' }));
+    const row = await findRow('a');
+    expect(await within(row).findByText('0.5 %')).toBeInTheDocument();
+    expect(within(row).getByText('25.2 MB')).toBeInTheDocument();
+    expect(within(row).getByText('48.2 MB')).toBeInTheDocument();
+    expect([docker.count('stats'), docker.count('system')]).toEqual([1, 1]);
+  });
+});
+
+describe('what is unreachable', () => {
+  it('names the Dockbase host when the bridge is gone, keeps the last list stale, and recovers', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    const { user } = renderApp({ docker });
+    await findInstance('cache');
+    docker.stopBridge();
+    const banner = await screen.findByRole('alert');
+    expect(within(banner).getByText('Dockbase host unreachable')).toBeInTheDocument();
+    expect(banner).not.toHaveTextContent(/Docker engine/);
+    expect(banner).toHaveTextContent(/last one known/);
+    expect(await findInstance('cache')).toBeInTheDocument();
+
+    docker.startEngine();
+    await user.click(within(banner).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
+  });
+
+  it('says the backend is unreachable instead of hiding its features silently', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    const backend = new FakeBackend();
+    const { user } = renderApp({ docker, backend });
+    const card = await findInstance('cache');
+    await user.click(within(card).getByRole('button', { name: 'Notes and history' }));
+    backend.up = false;
+    await user.type(await within(card).findByRole('textbox', { name: 'Notes' }), 'x');
+    await user.click(within(card).getByRole('button', { name: 'Save notes' }));
+    expect(await screen.findByText('Dockbase backend unreachable')).toBeInTheDocument();
+  });
+});
+
+describe('polish', () => {
+  it('the delete dialog says volume for one, and what happens to the data as it is ticked', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('cache')).getByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete cache?' });
+    expect(within(dialog).getByText(/Its data stays in its volume, so/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Also delete its data (volume dockbase-cache-data)' }));
+    expect(within(dialog).getByText(/Its data is deleted too \(volume dockbase-cache-data\)\./)).toBeInTheDocument();
+    expect(within(dialog).queryByText(/stays/)).not.toBeInTheDocument();
+  });
+
+  it('keeps a notes draft when the notes are collapsed, and counts against the limit', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    const { user } = renderApp({ docker, backend: new FakeBackend() });
+    const card = await findInstance('cache');
+    const toggle = within(card).getByRole('button', { name: 'Notes and history' });
+    await user.click(toggle);
+    await user.type(await within(card).findByRole('textbox', { name: 'Notes' }), 'draft');
+    expect(within(card).getByText('5 / 10,000 characters')).toBeInTheDocument();
+    await user.click(toggle);
+    await user.click(toggle);
+    expect(within(card).getByRole('textbox', { name: 'Notes' })).toHaveValue('draft');
+    const notes = within(card).getByRole('textbox', { name: 'Notes' });
+    await user.click(notes);
+    await user.paste('x'.repeat(10_000));
+    expect(within(card).getByText(/of at most 10,000 characters: shorten them to save/)).toBeInTheDocument();
+    expect(within(card).getByRole('button', { name: 'Save notes' })).toBeDisabled();
+  });
+
+  it('translates docker’s raw errors', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    docker.setExited('cache', 0);
+    docker.failNext('start', 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "redis-server": executable file not found in $PATH: unknown\nError: failed to start containers: cache');
+    const { user, desktop } = renderApp({ docker });
+    await user.click(within(await findInstance('cache')).getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(desktop.toasts.error).toEqual(['Could not start cache: the image has no "redis-server" program: is it an image of this database engine?']));
+  });
+
+  it('follows logs with search, tail length, timestamps and copy', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    docker.log('cache', 'Server initialized');
+    docker.log('cache', 'Ready to accept connections');
+    const { user } = renderApp({ docker, navigate: 'missing' });
+    await user.click(within(await findInstance('cache')).getByRole('button', { name: 'Logs' }));
+    const log = await screen.findByRole('log', { name: 'Logs of cache' });
+    await within(log).findByText('Ready to accept connections');
+    await user.type(screen.getByRole('searchbox', { name: 'Search the log' }), 'ready');
+    expect(await screen.findByText('1 of 2 lines match.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Copy' }));
+    expect(await navigator.clipboard.readText()).toBe('Ready to accept connections');
+    await user.click(screen.getByRole('checkbox', { name: 'Timestamps' }));
+    await waitFor(() => expect(docker.calls.some((c) => c[0] === 'logs' && c.includes('--timestamps'))).toBe(true));
+    await user.click(screen.getByRole('combobox', { name: 'Show' }));
+    await user.click(await screen.findByRole('option', { name: 'The whole log' }));
+    await waitFor(() => expect(docker.calls.some((c) => c[0] === 'logs' && c.join(' ').includes('--tail all'))).toBe(true));
+    expect(docker.followingLogs()).toBe(1);
+  });
+});
