@@ -38,7 +38,7 @@ describe('the command line', () => {
   const names = createProgram({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: [] as never, onInterrupt: () => () => undefined }, scriptedDocker([])).commands.map((c) => c.name());
 
   it('has the commands of the issue, each its own module', () => {
-    expect(names).toEqual(['list', 'create', 'start', 'stop', 'restart', 'rm', 'logs', 'url', 'snapshot', 'restore', 'export', 'import', 'ui']);
+    expect(names).toEqual(['list', 'create', 'start', 'stop', 'restart', 'rm', 'logs', 'url', 'snapshot', 'restore', 'export', 'import', 'upgrade', 'rollback', 'ui']);
     expect(COMMANDS).toHaveLength(names.length);
   });
 

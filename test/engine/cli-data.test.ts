@@ -32,6 +32,7 @@ beforeAll(async () => {
   await ensureCliBuilt();
   await cleanup(prefix);
   await ensureTestImage(`${REDIS_REAL_IMAGE}:7.0`);
+  await ensureTestImage(`${REDIS_REAL_IMAGE}:8.0`);
 });
 
 afterAll(async () => {
@@ -93,6 +94,40 @@ describe('the CLI’s data commands on a real Redis server', () => {
     expect(imported.kind).toBe('redis-rdb');
     expect(imported.kept.reason).toBe('before-import');
     expect(await value()).toMatchObject({ value: 'original' });
+  });
+
+  it('lists the versions it can go to, refuses a downgrade (exit 2), and upgrades only with --yes from a script', async () => {
+    await set('before upgrade');
+    const targets = await dockbaseJson<Array<{ version: string; method: string }>>(['upgrade', name]);
+    expect(targets).toContainEqual({ version: '8.0', method: 'in-place' });
+    expect(targets.map((t) => t.version)).not.toContain('7.0');
+    const down = await dockbase(['upgrade', name, '6.2', '--yes']);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain('Redis 6.2 is older than 7.0');
+    expect(await dockbase(['upgrade', name, '8.0'])).toMatchObject({ code: 2 });
+    expect(await dockbaseJson<Array<{ version: string }>>(['list', name])).toMatchObject([{ version: '7.0' }]);
+  });
+
+  it('upgrades the real Redis 7.0 to 8.0 with its data, keeping a rollback point, and rolls back to 7.0 and that data', async () => {
+    const up = await dockbase(['upgrade', name, '8.0', '--yes', '--json']);
+    expect(up.code, up.stderr).toBe(0);
+    const result = JSON.parse(up.stdout) as { from: string; to: string; serverVersion: string; rollbackPoint: SnapshotJson };
+    expect(result).toMatchObject({ from: '7.0', to: '8.0', rollbackPoint: { reason: 'before-upgrade', instance: name } });
+    expect(result.serverVersion).toMatch(/^8\.0/);
+    // Progress went to stderr, step by step; stdout is the JSON alone.
+    expect(up.stderr).toContain('Start Redis 8.0 on the same data');
+    expect(await value()).toMatchObject({ value: 'before upgrade' });
+    expect(await dockbaseJson<Array<{ version: string }>>(['list', name])).toMatchObject([{ version: '8.0' }]);
+    await set('written on 8.0');
+
+    expect(await dockbase(['rollback', name])).toMatchObject({ code: 2 });
+    const back = await dockbaseJson<{ from: string; to: string; serverVersion: string; kept: SnapshotJson }>(['rollback', name, '--yes']);
+    expect(back).toMatchObject({ from: '8.0', to: '7.0' });
+    expect(back.serverVersion).toMatch(/^7\.0/);
+    expect(await value()).toMatchObject({ value: 'before upgrade' });
+    expect(await dockbaseJson<Array<{ version: string }>>(['list', name])).toMatchObject([{ version: '7.0' }]);
+    // The point is used up: a second roll back has nothing to return to (exit 3).
+    expect(await dockbase(['rollback', name, '--yes'])).toMatchObject({ code: 3 });
   });
 
   it('deletes snapshots by name or id, and the instance with its data, leaving nothing', async () => {

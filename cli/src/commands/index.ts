@@ -8,7 +8,8 @@ import { snapshot } from './snapshot';
 import { exportCommand, importCommand } from './transfer';
 import { ui } from './ui';
 import { url } from './url';
+import { rollback, upgrade } from './upgrade';
 import type { CommandModule } from './command';
 
 /** Every command, in the order `dockbase --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [list, create, start, stop, restart, rm, logs, url, snapshot, restore, exportCommand, importCommand, ui];
+export const COMMANDS: readonly CommandModule[] = [list, create, start, stop, restart, rm, logs, url, snapshot, restore, exportCommand, importCommand, upgrade, rollback, ui];
