@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInstanceInput, Instance, RollbackPoint, UpgradeProgress } from '@dockbase/core';
 import { clientInside, ok, refused } from '../support/clients';
-import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase } from '../support/data-safety';
+import fs from 'node:fs';
+import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { freePort } from '../support/dockbase';
 
 // PostgreSQL 15 → 17 on REAL servers (Debian's postgresql-15 and -17 with the official image's contract, both
@@ -140,3 +141,32 @@ describe('PostgreSQL 15 → 17 on real servers', () => {
     expect(argvs.filter((a) => a.some((x) => x.includes(password)))).toEqual([]);
   });
 });
+
+// An instance created with its own user and database (POSTGRES_USER, POSTGRES_DB) has no "postgres" role at
+// all: exporting it and upgrading it must connect as its own superuser, and the upgraded instance keeps both.
+describe('PostgreSQL 15 → 17 of an instance with its own user and database', () => {
+  const own = `${prefix}-own`;
+  const folder = tempDir('dockbase-pg-own-');
+  const asApp = async (i: Instance, sql: string) => (await docker('exec', i.containerId, 'psql', '-X', '-qtA', '-U', 'app', '-d', 'shop', '-c', sql)).trim();
+  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  it('exports with pg_dumpall as that user, upgrades with the rows checked, and keeps the user, the database and the password', async () => {
+    const input: CreateInstanceInput = { engine: 'postgres', name: own, tag: '15', image: POSTGRES_REAL_IMAGE, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false, user: 'app', database: 'shop' };
+    const created = await up(input);
+    expect(await docker('exec', created.containerId, 'psql', '-X', '-qtA', '-U', 'app', '-d', 'shop', '-c', "SELECT count(*) FROM pg_roles WHERE rolname = 'postgres'")).toBe('0\n');
+    await asApp(created, "CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'n' || g FROM generate_series(1, 500) g");
+
+    const exported = await dockbase.backups.export(created, { directory: folder });
+    expect(fs.readFileSync(exported.file, 'utf8')).toContain('CREATE TABLE public.orders');
+
+    const result = await dockbase.upgrades.upgrade(created, '17');
+    expect(result).toMatchObject({ from: '15', to: '17', method: 'dump-restore', serverVersion: '17', verified: { tables: 1, rows: 500 } });
+    const upgraded = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(created.id));
+    expect(upgraded).toMatchObject({ tag: '17', status: 'running', user: 'app', database: 'shop' });
+    expect(await asApp(upgraded, "SELECT count(*) || ':' || max(note) FROM orders")).toBe('500:n99');
+    expect(await ok(clientInside('postgres', upgraded.containerId, 5432, password, 'SELECT current_user', 'app'))).toBe('app');
+    const uri = new URL((await dockbase.lifecycle.connection(upgraded)).uri);
+    expect([uri.username, uri.pathname, decodeURIComponent(uri.password)]).toEqual(['app', '/shop', password]);
+  });
+});
+

@@ -180,8 +180,8 @@ const own = (id: string, ..._rest: unknown[]) => ({ containers: [id] });
 // ---- upgrades ---------------------------------------------------------------------------------------------
 
 const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*-upgrade-[0-9a-f]{12}-(from|to)$/;
-/** The environment a worker may get: an engine's admin secret. */
-const SECRET_NAMES = new Set(ENGINES.flatMap((e) => secretEnvNames(e)));
+/** The environment a worker may get: an engine's admin secret, and the variable naming its own superuser. */
+const SECRET_NAMES = new Set(ENGINES.flatMap((e) => [...secretEnvNames(e), ...(e.accountVariables.user ? [e.accountVariables.user] : [])]));
 /** Where a worker mounts volumes: the engines' data folders (of every version they know) and the transfer folders. */
 const WORKER_FOLDERS = new Set([
   ...ENGINES.flatMap((e) => [e.defaultTag, ...e.suggestedTags].flatMap((t) => e.dataMounts(t).map((m) => m.path))),
@@ -217,7 +217,7 @@ function readWorkerRun(argv: readonly string[], env: CallEnv): [UpgradeWorkerPla
   let i = 10;
   for (; argv[i] === '--env'; i += 2) {
     const [k = '', v] = at(argv, i + 1).split(/=(.*)/s);
-    if (!SECRET_NAMES.has(k) || k in vars) mismatch('a worker gets no environment but an engine’s admin secret');
+    if (!SECRET_NAMES.has(k) || k in vars) mismatch('a worker gets no environment but an engine’s admin secret and its superuser’s name');
     if (v === undefined) {
       if (!Object.prototype.hasOwnProperty.call(env, k)) mismatch('an --env without value has none in the environment');
       byName = true;

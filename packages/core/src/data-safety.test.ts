@@ -111,7 +111,7 @@ describe('the scripts run inside containers', () => {
     expect(exportScript(getEngine('mariadb'))).toContain('export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"');
     expect(exportScript(getEngine('mongo'))).toContain('mongodump --config="$cfg" --username="$MONGO_INITDB_ROOT_USERNAME" --authenticationDatabase=admin --gzip --archive="$out"');
     expect(exportScript(getEngine('redis'))).toContain('exec redis-cli --rdb "$out"');
-    expect(exportScript(getEngine('postgres'))).toContain('exec pg_dumpall --clean --if-exists -U postgres -f "$out"');
+    expect(exportScript(getEngine('postgres'))).toContain('exec pg_dumpall --clean --if-exists -U "${POSTGRES_USER:-postgres}" -f "$out"');
   });
 });
 

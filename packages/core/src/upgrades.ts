@@ -476,7 +476,7 @@ export class Upgrades {
 
       step('prepare');
       const from = await this.startWorker(
-        { role: 'upgrade-from', name: `${instance.name}-upgrade-${id}-from`, image: imageRef(instance.image, instance.tag), env: {}, mounts: [
+        { role: 'upgrade-from', name: `${instance.name}-upgrade-${id}-from`, image: imageRef(instance.image, instance.tag), env: userEnvOf(engine, instance), mounts: [
           ...oldVolumes.map((v) => ({ volume: v.volume, target: v.path })),
           { volume: transfer, target: dr.socketFolder, labels: upgradeTransferLabels(instance.name) },
         ] },
@@ -484,7 +484,7 @@ export class Upgrades {
         workers,
       );
       const to = await this.startWorker(
-        { role: 'upgrade-to', name: `${instance.name}-upgrade-${id}-to`, image: plan.image, env: secretEnvOf(engine, password), mounts: [
+        { role: 'upgrade-to', name: `${instance.name}-upgrade-${id}-to`, image: plan.image, env: { ...secretEnvOf(engine, password), ...userEnvOf(engine, instance) }, mounts: [
           ...newVolumes.map((v) => ({ volume: v.name, target: v.mount.path, labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name, instanceId: instance.dataId ?? instance.id }) })),
           { volume: transfer, target: UPGRADE_SOURCE },
         ] },
@@ -619,6 +619,8 @@ export class Upgrades {
   ): Promise<{ instance: Instance; serverVersion: string }> {
     const engine = getEngine(instance.engine);
     const aside = `${instance.name}-before-upgrade-${newInstanceId().slice(0, 6)}`;
+    // What the user set on the container carries over with it: "start with Docker" and a memory limit.
+    const details = await this.lifecycle.details(instance);
     const plan: CreatePlan = {
       id: instance.id,
       name: instance.name,
@@ -631,6 +633,11 @@ export class Upgrades {
       volumes,
       // The data keeps the id of the instance that made it (an upgrade's new volume is labelled with it too).
       ...(volumes.length > 0 ? { dataId: instance.dataId ?? instance.id } : {}),
+      // The accounts the data was made with: the connection string and the readiness probe name them.
+      ...(instance.user ? { user: instance.user } : {}),
+      ...(instance.database ? { database: instance.database } : {}),
+      ...(details.restartPolicy === 'unless-stopped' || details.restartPolicy === 'always' ? { restartPolicy: 'unless-stopped' as const } : {}),
+      ...(details.memoryBytes > 0 ? { memoryBytes: details.memoryBytes } : {}),
     };
     const secrets = [password];
     // Where the CLI can take it from its environment, the password stays out of every argv (as at create).
@@ -757,6 +764,16 @@ export class Upgrades {
 }
 
 /** The admin secret's variables of the engine's environment: all a worker's first start needs. */
+/**
+ * The variable naming the instance's own superuser (PostgreSQL's POSTGRES_USER), for both workers: the new
+ * version's first start creates that role (not the image's default), and the upgrade's scripts connect as it.
+ * The database variable is left out: the copy creates every database itself.
+ */
+function userEnvOf(engine: EngineDefinition, instance: Pick<Instance, 'user'>): Record<string, string> {
+  const variable = engine.accountVariables?.user;
+  return variable && instance.user ? { [variable]: instance.user } : {};
+}
+
 function secretEnvOf(engine: EngineDefinition, password: string): Record<string, string> {
   const all = engine.environment(password);
   return Object.fromEntries(secretEnvNames(engine).map((k) => [k, all[k] as string]));

@@ -15,7 +15,7 @@ const ACCOUNTS = { user: 'POSTGRES_USER', database: 'POSTGRES_DB' } as const;
 /** The role Dockbase connects as: POSTGRES_USER when the container sets it, the image's `postgres` otherwise. */
 const ROLE = '"${POSTGRES_USER:-postgres}"';
 /** psql as the superuser over the socket folder "$1", without a password (the socket is trusted). */
-const PSQL_AT = 'psql -X -At -v ON_ERROR_STOP=1 -h "$1" -U postgres';
+const PSQL_AT = `psql -X -At -v ON_ERROR_STOP=1 -h "$1" -U ${ROLE}`;
 
 /**
  * Across major versions: the new version's own pg_dumpall (PostgreSQL's advice: the newer tools know how to
@@ -45,13 +45,13 @@ const dumpRestore: DumpRestoreUpgrade = {
     'e=/tmp/dockbase-upgrade',
     // Every second, the bytes the new server holds so far (`dockbase-progress BYTES`): progress without a
     // docker call per tick. sleep holds no copy of stdout, so nothing keeps the exec open once the copy ends.
-    "( while sleep 1 </dev/null >/dev/null 2>&1; do printf 'dockbase-progress %s\\n' \"$(psql -X -At -U postgres -d postgres -c 'SELECT sum(pg_database_size(oid)) FROM pg_database' 2>/dev/null)\"; done ) &",
+    "( while sleep 1 </dev/null >/dev/null 2>&1; do printf 'dockbase-progress %s\\n' \"$(psql -X -At -U \"${POSTGRES_USER:-postgres}\" -d postgres -c 'SELECT sum(pg_database_size(oid)) FROM pg_database' 2>/dev/null)\"; done ) &",
     'p=$!',
-    `{ pg_dumpall -h "$1" -U postgres 2>"$e.dump"; echo $? >"$e.rc"; } | psql -X -q -v ON_ERROR_STOP=0 -U postgres -d postgres -f - >/dev/null 2>"$e.err"`,
+    `{ pg_dumpall -h "$1" -U ${ROLE} 2>"$e.dump"; echo $? >"$e.rc"; } | psql -X -q -v ON_ERROR_STOP=0 -U ${ROLE} -d postgres -f - >/dev/null 2>"$e.err"`,
     'rc=$?',
     'kill "$p" 2>/dev/null',
     'if [ "$(cat "$e.rc")" != 0 ]; then tail -n 20 "$e.dump" >&2; exit 3; fi',
-    `if grep 'ERROR:' "$e.err" | grep -v -e 'role "postgres" already exists' >&2; then exit 4; fi`,
+    `if grep 'ERROR:' "$e.err" | grep -v -F -e "role \\"\${POSTGRES_USER:-postgres}\\" already exists" >&2; then exit 4; fi`,
     'exit $rc',
   ].join('\n'),
   volumeSuffix: (tag) => String(majorOf(tag) ?? LATEST_MAJOR),
@@ -70,7 +70,7 @@ const upgrade: EngineUpgrade = {
     }
     return `PostgreSQL ${to} cannot open the data folder of ${from} (another major version). Dockbase stops the instance, starts ${from} and ${to} side by side without network, copies every database and role with pg_dumpall ${to} into psql, counts the rows of every table on both sides, and only then switches the instance to ${to} on a new data volume. The ${from} volume is not changed: it stays as the rollback point until you delete it. The instance is unavailable meanwhile: about as long as a dump and a restore by hand (10 to 20 seconds per GB on a small machine).`;
   },
-  versionScript: "psql -X -At -U postgres -d postgres -c 'SHOW server_version'",
+  versionScript: `psql -X -At -U ${ROLE} -d postgres -c 'SHOW server_version'`,
   dumpRestore,
 };
 
@@ -127,21 +127,22 @@ export const postgres: EngineDefinition = {
     exportKind: 'postgres-sql',
     exportExtension: '.sql',
     exportTool: 'pg_dumpall',
-    exportScript: 'exec pg_dumpall --clean --if-exists -U postgres -f "$out"',
+    exportScript: 'exec pg_dumpall --clean --if-exists -U "${POSTGRES_USER:-postgres}" -f "$out"',
     importKinds: ['postgres-sql', 'sql', 'postgres-custom'],
     importExtensions: ['.sql', '.sql.gz', '.dump'],
     importScript: [
       'if [ "$kind" = postgres-custom ]; then',
       '  db=$(pg_restore -l "$in" 2>"$in.err" | sed -n "s/^; *Dbname: //p" | head -n 1)',
       '  if [ -z "$db" ]; then cat "$in.err" >&2; exit 3; fi',
-      '  createdb -U postgres "$db" 2>/dev/null || :',
-      '  pg_restore -U postgres --clean --if-exists --no-owner -d "$db" "$in"',
+      '  createdb -U "${POSTGRES_USER:-postgres}" "$db" 2>/dev/null || :',
+      '  pg_restore -U "${POSTGRES_USER:-postgres}" --clean --if-exists --no-owner -d "$db" "$in"',
       '  exit $?',
       'fi',
-      `${sqlStream} | psql -X -q -v ON_ERROR_STOP=0 -U postgres -d postgres -f - >/dev/null 2>"$in.err"`,
+      `${sqlStream} | psql -X -q -v ON_ERROR_STOP=0 -U ${ROLE} -d postgres -f - >/dev/null 2>"$in.err"`,
       'rc=$?',
       'if [ -s "$in.gz" ]; then cat "$in.gz" >&2; exit 4; fi',
-      `if grep 'ERROR:' "$in.err" | grep -v ${EXPECTED_PSQL_ERRORS.map((e) => `-e '${e}'`).join(' ')} >&2; then exit 3; fi`,
+      // …and the instance's own superuser (POSTGRES_USER), which exists already.
+      `if grep 'ERROR:' "$in.err" | grep -v ${EXPECTED_PSQL_ERRORS.map((e) => `-e '${e}'`).join(' ')} -e "role \\"\${POSTGRES_USER:-postgres}\\" already exists" >&2; then exit 3; fi`,
       'exit $rc',
     ].join('\n'),
     seedExtensions: SQL_SEED_EXTENSIONS,

@@ -11,6 +11,8 @@ describe('Upgrade and Roll back in the tab', () => {
     const seeded = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
     await backend.saveInstance(seeded.id, { name: 'orders', engine: 'postgres', settings: {} });
     await backend.setNotes(seeded.id, 'billing data');
+    // Set by Edit: "start with Docker" and a memory limit, which the upgraded container keeps.
+    Object.assign(docker.byName('orders'), { restartPolicy: 'unless-stopped', memoryBytes: 512 * 1024 * 1024 });
     const { user, desktop } = renderApp({ docker, backend });
     const card = await findInstance('orders');
     expect(within(card).queryByRole('button', { name: 'Roll back' })).not.toBeInTheDocument();
@@ -47,6 +49,7 @@ describe('Upgrade and Roll back in the tab', () => {
     const container = docker.byName('orders');
     expect(container.labels['io.dockbase.instance']).toBe(seeded.id);
     expect(container.mounts.map((m) => m.source)).toEqual(['dockbase-orders-data-17']);
+    expect(container).toMatchObject({ restartPolicy: 'unless-stopped', memoryBytes: 512 * 1024 * 1024 });
     expect(docker.volumes.has('dockbase-orders-data')).toBe(true);
     expect(docker.names()).toEqual(['orders']);
     await waitFor(() => expect(backend.records.get(seeded.id)?.history[0]).toMatchObject({ action: 'upgrade', outcome: 'ok', detail: expect.stringMatching(/^PostgreSQL 15 → 17 \(dump and restore, 1 table and 42 rows checked on both sides\)/) }));
