@@ -27,6 +27,7 @@ COPY packages/docker-cli/package.json packages/docker-cli/
 COPY ui/package.json ui/
 COPY backend/package.json backend/
 COPY host/package.json host/
+COPY cli/package.json cli/
 
 FROM base AS build
 # No install scripts: nothing here needs one (esbuild and rolldown ship their binaries as packages), and

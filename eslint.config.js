@@ -7,7 +7,9 @@
 //   packages/api         the backend's contract: the core's engine-id list and types only
 //   ui/src               the tab: no host code, no Node, no Node adapter
 //   backend/src          the extension's service: no UI, no host, no core beyond the API contract
-//   host/src             the standalone host: no UI or backend source (it serves their builds)
+//   host/src             the standalone host: no UI or backend source (it serves their builds), no CLI
+//   cli/src              the `dockbase` CLI: the core, the Node adapter and the host; no UI, backend or
+//                        Docker Desktop adapter. Nothing else imports the CLI.
 //   test/, bench/        through the packages, never into a workspace's src/ by relative path
 //
 // A boundary broken is a lint error naming the rule; test/lint/boundaries.test.ts proves each one fails.
@@ -56,7 +58,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['backend/**/*.{ts,mjs}', 'host/**/*.{ts,js,mjs}', 'scripts/**/*.{js,mjs}', 'test/**/*.ts', 'bench/**/*.{js,mjs,ts}', 'packages/docker-cli/src/node.ts', '*.{js,mjs,ts}'],
+    files: ['backend/**/*.{ts,mjs}', 'host/**/*.{ts,js,mjs}', 'cli/**/*.{ts,mjs}', 'scripts/**/*.{js,mjs}', 'test/**/*.ts', 'bench/**/*.{js,mjs,ts}', 'packages/docker-cli/src/node.ts', '*.{js,mjs,ts}'],
     languageOptions: { globals: { ...globals.node } },
   },
 
@@ -67,8 +69,8 @@ export default tseslint.config(
       NODE,
       REACT,
       pkg(['@dockbase/docker-cli/*'], 'The core uses the DockerCli port only (@dockbase/docker-cli), never an adapter.'),
-      pkg(['@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/backend'], 'The core knows no backend client, host or UI: it defines ports they implement.'),
-      intoWorkspace('ui', 'host', 'backend', 'test', 'bench', 'docker-cli', 'api'),
+      pkg(['@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/backend', '@dockbase/cli'], 'The core knows no backend client, host, CLI or UI: it defines ports they implement.'),
+      intoWorkspace('ui', 'host', 'backend', 'cli', 'test', 'bench', 'docker-cli', 'api'),
     ],
     TESTS,
   ),
@@ -88,13 +90,13 @@ export default tseslint.config(
   },
   boundary(
     ['packages/docker-cli/src/**/*.ts'],
-    [NODE, pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'core', 'api')],
+    [NODE, pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api')],
     ['packages/docker-cli/src/node.ts', ...TESTS],
   ),
-  boundary(['packages/docker-cli/src/node.ts'], [pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'core', 'api')]),
+  boundary(['packages/docker-cli/src/node.ts'], [pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api')]),
   boundary(
     ['packages/api/src/**/*.ts'],
-    [NODE, REACT, pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*'], 'The API contract uses only the engine-id list (@dockbase/core/engine-ids).'), intoWorkspace('ui', 'host', 'backend', 'core')],
+    [NODE, REACT, pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The API contract uses only the engine-id list (@dockbase/core/engine-ids).'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core')],
   ),
   boundary(
     ['ui/src/**/*.{ts,tsx}'],
@@ -103,7 +105,8 @@ export default tseslint.config(
       pkg(['@dockbase/host', '@dockbase/host/*'], 'The UI runs inside Docker Desktop too: it imports no standalone-host code.'),
       pkg(['@dockbase/docker-cli/node'], "The tab reaches docker through Docker Desktop's bridge, not Node."),
       pkg(['@dockbase/backend'], 'The UI talks to the backend over its API (@dockbase/api and backend-client/), never its code.'),
-      intoWorkspace('host', 'backend', 'packages', 'test'),
+      pkg(['@dockbase/cli'], 'Nothing imports the CLI: it is a front door, like the tab.'),
+      intoWorkspace('host', 'backend', 'cli', 'packages', 'test'),
     ],
     TESTS,
   ),
@@ -111,11 +114,29 @@ export default tseslint.config(
     ['backend/src/**/*.ts'],
     [
       REACT,
-      pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui'], 'The backend holds metadata only: it imports the API contract (@dockbase/api), no UI, core or host code.'),
-      intoWorkspace('ui', 'host', 'packages', 'test'),
+      pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/cli'], 'The backend holds metadata only: it imports the API contract (@dockbase/api), no UI, core, host or CLI code.'),
+      intoWorkspace('ui', 'host', 'cli', 'packages', 'test'),
     ],
   ),
-  boundary(['host/src/page/**/*.ts'], [NODE, pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), intoWorkspace('ui', 'backend', 'packages', 'test')], TESTS),
-  boundary(['host/src/**/*.ts', 'host/scripts/**/*.mjs', 'host/*.mjs'], [pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), intoWorkspace('ui', 'backend', 'packages', 'test')], ['host/src/page/**', ...TESTS]),
-  boundary(['test/**/*.ts', 'bench/**/*.ts', 'ui/test-support/**/*.{ts,tsx}'], [intoWorkspace('ui', 'host', 'backend', 'packages')]),
+  boundary(
+    ['host/src/page/**/*.ts'],
+    [NODE, pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
+    TESTS,
+  ),
+  boundary(
+    ['host/src/**/*.ts', 'host/scripts/**/*.mjs', 'host/*.mjs'],
+    [pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
+    ['host/src/page/**', ...TESTS],
+  ),
+  boundary(
+    ['cli/src/**/*.ts', 'cli/scripts/**/*.mjs'],
+    [
+      REACT,
+      pkg(['@dockbase/ui', '@dockbase/backend', '@dockbase/api'], 'The CLI drives instances through the core: no UI, and no backend (its API included).'),
+      pkg(['@dockbase/docker-cli/desktop', '@dockbase/docker-cli/desktop-argv'], "The CLI runs docker through Node (@dockbase/docker-cli/node), not Docker Desktop's bridge."),
+      intoWorkspace('ui', 'host', 'backend', 'packages', 'test'),
+    ],
+    TESTS,
+  ),
+  boundary(['test/**/*.ts', 'bench/**/*.ts', 'ui/test-support/**/*.{ts,tsx}'], [intoWorkspace('ui', 'host', 'backend', 'cli', 'packages')]),
 );

@@ -6,10 +6,11 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Three layers, each its own npm script (see package.json):
 //   unit-*  : the packages (core, docker-cli, api), the React components (jsdom), the backend and host
-//             on loopback/sockets, the packaging;
+//             on loopback/sockets, the CLI over a scripted docker, the packaging;
 //   engine  : against a real Docker engine and the local registry (scripts/test-env.sh starts both);
 //   image   : the extension image scripts/test-env.sh builds, run as Docker Desktop runs it;
-//   browser : the standalone host in headless Chromium.
+//   browser : the npm package installed from its tarball, its bin starting the standalone host, in headless
+//             Chromium.
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -54,6 +55,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'unit-cli',
+          include: ['cli/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'unit-architecture',
           include: ['test/architecture/**/*.test.ts'],
           environment: 'node',
@@ -64,6 +72,8 @@ export default defineConfig({
         test: {
           name: 'unit-packaging',
           include: ['test/packaging/**/*.test.ts'],
+          // The npm package is run for real (engine, registry, Chromium): the browser layer.
+          exclude: ['test/packaging/npm-package.test.ts'],
           environment: 'node',
         },
       },
@@ -92,9 +102,9 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
+          include: ['test/browser/**/*.test.ts', 'test/packaging/npm-package.test.ts'],
           environment: 'node',
-          globalSetup: [here('./test/support/require-engine.ts'), here('./test/support/require-chromium.ts')],
+          globalSetup: [here('./test/support/require-engine.ts'), here('./test/support/require-chromium.ts'), here('./test/support/package-setup.ts')],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

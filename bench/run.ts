@@ -10,6 +10,7 @@ import path from 'node:path';
 import { benchBackend } from './backend-benchmarks';
 import { benchBundle } from './bundle-benchmarks';
 import { benchDataSafety } from './data-safety-benchmarks';
+import { benchPackage } from './package-benchmarks';
 import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, removeBenchContainers } from './engine-benchmarks';
 import { benchIdleCost, benchReadiness, type IdleCostRow } from './idle-benchmarks';
 import { benchImage } from './image-benchmarks';
@@ -19,8 +20,8 @@ import { benchUpgrade } from './upgrade-benchmarks';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 /**
- * `--only=image` / `--only=upgrade`: measures the extension image, or PostgreSQL's upgrade, alone (its ratios
- * within that run) and keeps the other figures of results.json.
+ * `--only=image`, `--only=package` or `--only=upgrade`: measures the extension image, the npm package, or
+ * PostgreSQL's upgrade alone (its ratios within that run) and keeps the other figures of results.json.
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -51,13 +52,19 @@ async function main() {
     writeResults({ ...previous, image: { ...benchImage(), measuredAt: new Date().toISOString() } });
     return;
   }
+  if (only === 'package') {
+    const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
+    console.log('• npm package (the other figures are kept from their run)…');
+    writeResults({ ...previous, npmPackage: await benchPackage(quick ? 5 : 15) });
+    return;
+  }
   if (only === 'upgrade') {
     const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
     console.log('• upgrade: PostgreSQL 15 → 17 of a ~1 GB database (the other figures are kept from their run)…');
     writeResults({ ...previous, upgrade: { ...(await benchUpgrade(quick ? 1 : 3, quick ? 100_000 : 500_000)), measuredAt: new Date().toISOString() } });
     return;
   }
-  if (only !== undefined) throw new Error(`--only=${only}: only --only=image and --only=upgrade are supported`);
+  if (only !== undefined) throw new Error(`--only=${only}: only --only=image, --only=package and --only=upgrade are supported`);
   const { cli } = countingDocker();
   const info = machine();
   console.log(`Dockbase benchmarks on ${info.cpu}, ${info.memoryGb} GB, Docker ${info.dockerEngine}, Node ${info.node}${quick ? ' (quick)' : ''}\n`);
@@ -123,6 +130,9 @@ async function main() {
   console.log('• extension image…');
   const image = { ...benchImage(), measuredAt: info.date };
 
+  console.log('• npm package…');
+  const npmPackage = await benchPackage(quick ? 5 : 15);
+
   writeResults({
     machine: info,
     listRefresh: list,
@@ -135,6 +145,7 @@ async function main() {
     bundle,
     backend,
     image,
+    npmPackage,
   });
 }
 
@@ -150,10 +161,14 @@ type Results = {
   bundle: ReturnType<typeof benchBundle>;
   backend: Awaited<ReturnType<typeof benchBackend>>;
   image: ReturnType<typeof benchImage> & { measuredAt: string };
+  /** Absent from results written before the package existed. */
+  npmPackage?: Awaited<ReturnType<typeof benchPackage>>;
 };
 
 function renderTable(r: Results): string {
   const m = r.machine;
+  const p = r.npmPackage;
+  const packageDate = p && p.measuredAt.slice(0, 10) !== m.date.slice(0, 10) ? ` (measured ${p.measuredAt.slice(0, 10)})` : '';
   const lines = [
     `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}, Docker Engine ${m.dockerEngine}, Node ${m.node}.`,
     '',
@@ -198,6 +213,12 @@ function renderTable(r: Results): string {
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
     `| extension image, ${r.image.platform}, uncompressed${r.image.measuredAt.slice(0, 10) === m.date.slice(0, 10) ? '' : ` (measured ${r.image.measuredAt.slice(0, 10)})`} | ${r.image.sizeMb} MB (Node runtime ${r.image.nodeRuntimeMb} MB, app ${r.image.appMb} MB) | ≤ 200 MB |`,
+    ...(p
+      ? [
+          `| npm package \`dockbase\` (what \`npx dockbase\` downloads, without its dependencies ${p.dependencies.join(', ')})${packageDate} | ${p.tarballKb} KB packed, ${p.unpackedKb} KB unpacked, ${p.files} files | |`,
+          `| \`dockbase --version\` / \`dockbase list --json\`, Node start-up included (median of ${p.runs})${packageDate} | ${p.versionMs} ms / ${p.listMs} ms (bare \`node -e 0\`: ${p.nodeMs} ms) | |`,
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

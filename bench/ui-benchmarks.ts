@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium';
-import { openLoggedIn, startTestHost } from '../test/support/host';
+import { openLoggedIn, startInProcessHost } from '../test/support/host';
 import { median, round } from './stats';
 
 export interface UiRow {
@@ -37,7 +37,7 @@ function countingWrapper(dir: string): { binary: string; spawns(): string[] } {
 export async function benchUi(options: { expectInstances: number; runningInstance: string; idleSeconds: number; stopRuns: number; restart: (name: string) => Promise<void>; stop: (name: string) => Promise<void> }): Promise<UiRow> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-bench-ui-'));
   const counter = countingWrapper(dir);
-  const host = await startTestHost({ docker: counter.binary });
+  const host = await startInProcessHost({ docker: counter.binary });
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();

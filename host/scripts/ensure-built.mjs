@@ -1,6 +1,6 @@
-// Builds what `npm start` (and the browser tests) need when it is missing or older than its sources:
-// the UI's production build, the backend and the host itself. Plain JavaScript, because it runs before
-// anything is compiled.
+// Builds what `npm start` (and the tests, and scripts/pack.mjs) need when it is missing or older than its
+// sources: the UI's production build, the backend, the host itself and the `dockbase` CLI. Plain JavaScript,
+// because it runs before anything is compiled.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +26,12 @@ export const TARGETS = {
     workspace: 'host',
     inputs: ['host/src', 'host/scripts/build.mjs', 'host/package.json', 'packages'],
     outputs: ['host/dist/main.js', 'host/dist/page/dd-client.js'],
+  },
+  // The `dockbase` bin: it bundles the host's server, hence host/src among its inputs.
+  cli: {
+    workspace: 'cli',
+    inputs: ['cli/src', 'cli/scripts/build.mjs', 'cli/package.json', 'host/src', 'packages', 'package.json'],
+    outputs: ['cli/dist/main.js'],
   },
 };
 

@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
-import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PATHS, DEFAULT_PORT, startHost, type HostHandle } from './server';
+import { parsePortOption, runHost } from './run';
+import { DEFAULT_PORT } from './server';
 
 export const USAGE = `Usage: npm start -- [options]
 
 Serves the Dockbase UI on http://127.0.0.1:PORT with a ddClient that runs docker on this machine.
+(In the published package, \`dockbase ui [options]\` or just \`dockbase\` does the same.)
 
 Options:
   --port N        TCP port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 = any free port)
@@ -37,11 +37,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     },
   });
   if (positionals.length > 0) throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  let port = DEFAULT_PORT;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`invalid --port ${JSON.stringify(values.port)}: expected 0 to 65535`);
-  }
+  const port = values.port === undefined ? DEFAULT_PORT : parsePortOption(values.port);
   if (values.docker !== undefined && values.docker === '') throw new Error('--docker needs a path');
   return { port, backend: !values['no-backend'], docker: values.docker ?? 'docker', help: values.help ?? false };
 }
@@ -59,85 +55,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-
-  const engine = await engineVersion(cli.docker);
-  let host: HostHandle;
-  try {
-    host = await startHost({
-      port: cli.port,
-      backend: cli.backend,
-      docker: cli.docker,
-      log: (line) => console.error(`[host] ${line}`),
-      backendOutput: (line) => console.error(`[backend] ${line}`),
-    });
-  } catch (e) {
-    console.error(`Dockbase host could not start: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-    return;
-  }
-
-  const lines = [
-    'Dockbase standalone host',
-    `  UI build:  ${DEFAULT_PATHS.uiDist}`,
-    `  docker:    ${engine.ok ? `engine ${engine.text}` : `WARNING: no engine reachable (${engine.text})`}`,
-    `  backend:   ${host.backend ? `running, data in ${host.dataDir}` : cli.backend ? 'NOT running (see the message above); backend features are hidden' : 'off (--no-backend)'}`,
-    `  listening: ${host.url} (this machine only)`,
-    '',
-    'Open Dockbase with this one-time login link (it works once, in one tab; reloading that tab keeps you signed in):',
-    '',
-    `  ${host.loginUrl}`,
-    '',
-    process.stdin.isTTY ? 'Press Enter for a new link (another tab or browser), Ctrl-C to stop.' : 'Press Ctrl-C to stop.',
-  ];
-  console.log(lines.join('\n'));
-  if (process.stdin.isTTY) offerNewLinks(host);
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      console.error(`(${signal}: already stopping)`);
-      return;
-    }
-    stopping = true;
-    console.error(`\nStopping (${signal}): docker processes, backend, server…`);
-    host.close().then(
-      () => {
-        console.error('Stopped.');
-        process.exit(0);
-      },
-      (e: unknown) => {
-        console.error(`Stopping failed: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(1);
-      },
-    );
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
-}
-
-/**
- * Each Enter in the terminal prints a new one-time login link (the previous one, if unused, stops working).
- * Run in the background of an interactive shell (`npm start &`), reading the terminal would stop the whole
- * process (SIGTTIN); with the signal handled, the read fails instead, stdin ends and the host runs on.
- */
-function offerNewLinks(host: HostHandle) {
-  process.on('SIGTTIN', () => {});
-  const input = readline.createInterface({ input: process.stdin, terminal: false });
-  input.on('line', () => console.log(`\nA new one-time login link (the previous one, if unused, no longer works):\n\n  ${host.newLoginUrl()}\n`));
-  process.stdin.on('error', () => input.close());
-}
-
-/** `docker version` of the engine, for the start-up message (never fatal). */
-function engineVersion(docker: string): Promise<{ ok: boolean; text: string }> {
-  return new Promise((resolve) => {
-    execFile(docker, ['version', '--format', '{{.Server.Version}}'], { timeout: 10_000, shell: false }, (error, stdout, stderr) => {
-      if (error) {
-        const reason = (stderr || error.message).trim().split('\n')[0] ?? '';
-        resolve({ ok: false, text: reason.slice(0, 200) });
-      } else {
-        resolve({ ok: true, text: stdout.trim() });
-      }
-    });
-  });
+  if (!(await runHost(cli))) process.exitCode = 1;
 }
 
 // `node host/dist/main.js [options]` runs the host directly (npm start goes through host/start.mjs).

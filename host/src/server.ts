@@ -3,13 +3,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createAuth } from './auth';
 import { proxyToBackend } from './backend-proxy';
 import { superviseBackend, type SupervisedBackend } from './backend-process';
 import { createExecBridge } from './exec-bridge';
 import { BASE_HEADERS, HttpError, sendError } from './http-helpers';
 import { EXEC_PATH, EXEC_STREAM_PATH, PAGE_PATH, SESSION_PATH, VM_PREFIX, type PageConfig } from './protocol';
+import { DEFAULT_PATHS } from './paths';
 import { createStaticFiles } from './static-files';
 
 /**
@@ -28,14 +28,8 @@ export { MAX_BODY_BYTES } from './http-helpers';
 export { MAX_CHILDREN, MAX_OUTPUT_BYTES } from './exec-bridge';
 export { injectIntoHtml } from './static-files';
 
-/** The repository root, from host/src/server.ts or the bundled host/dist/main.js alike. */
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-export const DEFAULT_PATHS = {
-  uiDist: path.join(REPO_ROOT, 'ui/dist'),
-  clientScript: path.join(REPO_ROOT, 'host/dist/page/dd-client.js'),
-  backendMain: path.join(REPO_ROOT, 'backend/dist/main.js'),
-};
+export { APP_ROOT, DEFAULT_PATHS, appPaths, type AppPaths } from './paths';
+export { TOKEN_STORAGE_KEY } from './protocol';
 
 export interface HostOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. Default 7600. */

@@ -86,7 +86,7 @@ export function createStaticFiles(uiDist: string, clientScriptFile: string): Sta
 }
 
 const SIGN_IN_TEXT =
-  'Open Dockbase with a one-time login link from the terminal where <code>npm start</code> runs: it prints one when it ' +
+  'Open Dockbase with a one-time login link from the terminal where <code>npx dockbase</code> (or <code>npm start</code>) runs: it prints one when it ' +
   'starts, and a new one each time you press Enter there. Each link works once, in one browser tab; reloading that ' +
   'tab keeps you signed in.';
 

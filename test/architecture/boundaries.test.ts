@@ -21,7 +21,9 @@ const refused: Array<[string, string, string, RegExp]> = [
   ['the core imports an adapter', 'packages/core/src/bad.ts', "import x from '@dockbase/docker-cli/node';", /never an adapter/],
   ['the core imports the Desktop adapter', 'packages/core/src/bad.ts', "import x from '@dockbase/docker-cli/desktop';", /never an adapter/],
   ['the core imports the backend contract', 'packages/core/src/bad.ts', "import x from '@dockbase/api';", /no backend client/],
-  ['the core imports the host', 'packages/core/src/bad.ts', "import x from '@dockbase/host';", /no backend client, host or UI/],
+  ['the core imports the host', 'packages/core/src/bad.ts', "import x from '@dockbase/host';", /no backend client, host, CLI or UI/],
+  ['the core imports the CLI', 'packages/core/src/bad.ts', "import x from '@dockbase/cli';", /no backend client, host, CLI or UI/],
+  ['the core reaches into the CLI by path', 'packages/core/src/bad.ts', "import x from '../../../cli/src/program';", /through packages/],
   ['the core imports Node', 'packages/core/src/bad.ts', "import x from 'node:fs';", /Node APIs/],
   ['the core imports Node without the prefix', 'packages/core/src/bad.ts', "import x from 'child_process';", /Node APIs/],
   ['the core reaches into the UI by path', 'packages/core/src/bad.ts', "import x from '../../../ui/src/App';", /through packages/],
@@ -40,6 +42,15 @@ const refused: Array<[string, string, string, RegExp]> = [
   ['the backend imports React', 'backend/src/bad.ts', "import x from 'react';", /UI frameworks/],
   ['the host reaches into the UI by path', 'host/src/bad.ts', "import x from '../../ui/src/main';", /through packages/],
   ["the host's page imports Node", 'host/src/page/bad.ts', "import x from 'node:http';", /Node APIs/],
+  ['the host imports the CLI', 'host/src/bad.ts', "import x from '@dockbase/cli';", /CLI runs the host/],
+  ['the UI imports the CLI', 'ui/src/app/bad.ts', "import x from '@dockbase/cli';", /Nothing imports the CLI/],
+  ['the backend imports the CLI', 'backend/src/bad.ts', "import x from '@dockbase/cli';", /metadata only/],
+  ['the CLI imports the UI', 'cli/src/bad.ts', "import x from '@dockbase/ui';", /no UI/],
+  ['the CLI imports the backend contract', 'cli/src/commands/bad.ts', "import x from '@dockbase/api';", /no backend/],
+  ["the CLI imports Docker Desktop's adapter", 'cli/src/bad.ts', "import x from '@dockbase/docker-cli/desktop';", /through Node/],
+  ['the CLI imports React', 'cli/src/bad.ts', "import x from 'react';", /UI frameworks/],
+  ['the CLI reaches into the host by path', 'cli/src/commands/bad.ts', "import x from '../../../host/src/run';", /through packages/],
+  ['the CLI reaches into the core by path', 'cli/src/bad.ts', "import x from '../../packages/core/src/create';", /through packages/],
   ['a test reaches into a package by path', 'test/engine/bad.test.ts', "import x from '../../packages/core/src/labels';", /through packages/],
   ['a benchmark reaches into the host by path', 'bench/bad.ts', "import x from '../host/src/server';", /through packages/],
 ];
@@ -52,6 +63,11 @@ const allowed: Array<[string, string, string]> = [
   ['the backend uses the API contract', 'backend/src/ok.ts', "import { ENGINE_IDS } from '@dockbase/api';"],
   ['the host uses the Node adapter', 'host/src/ok.ts', "import { NodeDockerCli } from '@dockbase/docker-cli/node';"],
   ['a test uses the host package', 'test/browser/ok.test.ts', "import { startHost } from '@dockbase/host';"],
+  [
+    'the CLI uses the core, the Node adapter and the host',
+    'cli/src/ok.ts',
+    "import { createDockbase } from '@dockbase/core';\nimport { NodeDockerCli } from '@dockbase/docker-cli/node';\nimport { runHost } from '@dockbase/host/run';\nimport { spawn } from 'node:child_process';",
+  ],
 ];
 
 describe('architecture boundaries (lint)', () => {

@@ -186,7 +186,7 @@ describe('the UI in the standalone host', () => {
       expect(await second.evaluate(() => 'ddClient' in window)).toBe(false);
       // The sign-in page's own stylesheet applies (its CSP allows it; it has no inline style).
       expect(await second.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('640px');
-      await second.goto(host.newLoginUrl());
+      await second.goto(await host.newLoginUrl());
       await second.waitForFunction(() => 'ddClient' in window);
       expect(second.url()).toBe(host.url);
       // A call the core makes (the bridge runs nothing else); non-stream calls re-split, hence the inner quotes.
@@ -212,7 +212,7 @@ describe('the UI in the standalone host', () => {
       expect(root?.status()).toBe(401);
       await expect(page.textContent('body')).resolves.toContain('npm start');
       expect(await page.evaluate(() => 'ddClient' in window)).toBe(false);
-      expect(await page.content()).not.toContain(host.token);
+      expect(await page.content()).not.toContain(session.token);
     } finally {
       await stranger.close();
     }

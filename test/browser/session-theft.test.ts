@@ -66,7 +66,7 @@ describe('a page on another loopback port', () => {
       if (stolenToken) headers['x-dockbase-token'] = stolenToken;
       const res = await replay(host.port, { ...route, headers });
       stolenToken ??= tokenIn(res.body);
-      const tokenInAnswer = res.body.includes(host.token) || JSON.stringify(res.headers).includes(host.token);
+      const tokenInAnswer = res.body.includes(session.token) || JSON.stringify(res.headers).includes(session.token);
       if (![401, 403].includes(res.status) || tokenInAnswer) granted.push({ route: `${route.method} ${route.path}`, status: res.status, tokenInAnswer });
     }
 
@@ -74,7 +74,7 @@ describe('a page on another loopback port', () => {
     expect(granted).toEqual([]);
     expect(stolenToken).toBeUndefined();
     // Nothing the attacker's server saw contains the token either.
-    expect(JSON.stringify(attacker.seen)).not.toContain(host.token);
+    expect(JSON.stringify(attacker.seen)).not.toContain(session.token);
   });
 
   it('leaves the user signed in, in their own tab', async () => {

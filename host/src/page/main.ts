@@ -24,7 +24,7 @@ if (element) {
   element.remove();
   const token = readToken();
   if (!token) {
-    console.error('Dockbase standalone host: this tab is not signed in; open the login link printed by `npm start`.');
+    console.error('Dockbase standalone host: this tab is not signed in; open the login link printed by `npx dockbase` (or `npm start`).');
   } else {
     const target = window as unknown as Record<string, unknown>;
     target.__ddMuiV6Themes = dockerThemes;

@@ -30,15 +30,15 @@ export const MESSAGES = {
   loading: ['Dockbase', 'Loading…'],
   linkInvalid: [
     'This login link is not valid',
-    'This login link is wrong or has been used already: each link printed by `npm start` works only once. ' +
-      'Press Enter in the terminal where `npm start` runs for a new link.',
+    'This login link is wrong or has been used already: each link printed by `npx dockbase` (or `npm start`) works only once. ' +
+      'Press Enter in the terminal where it runs for a new link.',
   ],
   expired: [
     'Signed out',
     'The Dockbase host no longer accepts this tab’s sign-in (it was restarted). Open the login link it printed, ' +
-      'or press Enter in the terminal where `npm start` runs for a new one.',
+      'or press Enter in the terminal where `npx dockbase` (or `npm start`) runs for a new one.',
   ],
-  failed: ['Dockbase could not load', 'The Dockbase host did not answer as expected ({reason}). Is `npm start` still running?'],
+  failed: ['Dockbase could not load', 'The Dockbase host did not answer as expected ({reason}). Is `npx dockbase` (or `npm start`) still running?'],
 } as const;
 
 export async function signIn(deps: SignInDeps): Promise<SignInOutcome> {

@@ -199,8 +199,8 @@ export class InstanceLifecycle {
     return found;
   }
 
-  /** The last `tail` lines of the instance's log (stdout and stderr). */
-  async logs(instance: Instance, tail = 200): Promise<string[]> {
+  /** The last `tail` lines of the instance's log (stdout and stderr), or all of it. */
+  async logs(instance: Instance, tail: number | 'all' = 200): Promise<string[]> {
     const r = await this.docker.run(logsArgs(instance.containerId, { tail }), `read the logs of ${instance.name}`);
     return `${r.stdout}${r.stderr}`.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
   }

@@ -1,0 +1,65 @@
+/**
+ * What every command gets: the core over a DockerCli, the process's streams, and Ctrl-C as an AbortSignal.
+ * main.ts wires the real process (NodeDockerCli, process.std*, signals); unit tests pass doubles.
+ */
+import { createDockbase, type Dockbase } from '@dockbase/core';
+import type { DockerCli } from '@dockbase/docker-cli';
+
+export interface Output {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export interface Input extends AsyncIterable<string | Buffer> {
+  readonly isTTY?: boolean;
+  setRawMode?(on: boolean): unknown;
+  setEncoding?(encoding: BufferEncoding): unknown;
+  on?(event: 'data', listener: (chunk: string | Buffer) => void): unknown;
+  off?(event: 'data', listener: (chunk: string | Buffer) => void): unknown;
+  resume?(): unknown;
+  pause?(): unknown;
+}
+
+export interface Io {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readonly stdin: Input;
+  /** Subscribes to Ctrl-C / SIGTERM; returns the unsubscribe. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+export interface CliApp {
+  readonly io: Io;
+  /** The docker CLI every command runs (the Node adapter in the real process). */
+  readonly docker: DockerCli;
+  /** The core over that docker CLI, made on first use (`--help` runs no docker). */
+  dockbase(): Dockbase;
+  /**
+   * Runs `work` with a signal that Ctrl-C aborts; `onInterrupt` says what happens meanwhile (e.g. "removing
+   * what was made"). The core turns the abort into a `cancelled` error (exit code 130).
+   */
+  interruptible<T>(work: (signal: AbortSignal) => Promise<T>, onInterrupt?: () => void): Promise<T>;
+}
+
+export function createApp(io: Io, docker: DockerCli): CliApp {
+  let dockbase: Dockbase | undefined;
+  return {
+    io,
+    docker,
+    dockbase: () => (dockbase ??= createDockbase(docker)),
+    async interruptible(work, onInterrupt) {
+      const controller = new AbortController();
+      const off = io.onInterrupt(() => {
+        if (controller.signal.aborted) return;
+        onInterrupt?.();
+        controller.abort();
+      });
+      try {
+        return await work(controller.signal);
+      } finally {
+        off();
+      }
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import { DockbaseError, getEngine, type DockbaseErrorCode } from '@dockbase/core';
+import { COMMANDS } from './commands';
+import { EXIT, EXIT_BY_ERROR_CODE, UsageError, exitCodeOf } from './exit-codes';
+import { createProgram } from './program';
+import { psLine, run, scriptedDocker } from './test-support/fakes';
+
+const CREATED_ID = 'f'.repeat(64);
+
+/** Docker as create needs it: nothing in use, the image present, no volumes yet, `docker create` answers an id. */
+function dockerForCreate() {
+  return scriptedDocker([
+    ['ps --all --no-trunc --format', { stdout: '' }],
+    ['image inspect', { stdout: 'sha256:abc\n' }],
+    ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
+    ['create ', { stdout: `${CREATED_ID}\n` }],
+  ]);
+}
+
+describe('exit codes', () => {
+  it('map every error code of the core, in one table', () => {
+    const codes = Object.keys(EXIT_BY_ERROR_CODE) as DockbaseErrorCode[];
+    expect(codes.sort()).toEqual(
+      ['bad-file', 'bridge-unavailable', 'cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'incompatible-data', 'invalid-input', 'name-in-use', 'network', 'not-found', 'not-managed', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
+    );
+    expect(exitCodeOf(new DockbaseError('engine-unavailable', 'x'))).toBe(4);
+    expect(exitCodeOf(new DockbaseError('not-found', 'x'))).toBe(3);
+    expect(exitCodeOf(new DockbaseError('port-in-use', 'x'))).toBe(5);
+    expect(exitCodeOf(new DockbaseError('invalid-input', 'x'))).toBe(2);
+    expect(exitCodeOf(new DockbaseError('cancelled', 'x'))).toBe(130);
+    expect(exitCodeOf(new DockbaseError('bad-file', 'x'))).toBe(7);
+    expect(exitCodeOf(new UsageError('x'))).toBe(2);
+    expect(exitCodeOf(new Error('x'))).toBe(1);
+  });
+});
+
+describe('the command line', () => {
+  const names = createProgram({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: [] as never, onInterrupt: () => () => undefined }, scriptedDocker([])).commands.map((c) => c.name());
+
+  it('has the commands of the issue, each its own module', () => {
+    expect(names).toEqual(['list', 'create', 'start', 'stop', 'restart', 'rm', 'logs', 'url', 'snapshot', 'restore', 'export', 'import', 'upgrade', 'rollback', 'ui']);
+    expect(COMMANDS).toHaveLength(names.length);
+  });
+
+  it.each(names)('`%s --help` prints its usage on stdout, exits 0 and runs no docker', async (name) => {
+    const docker = scriptedDocker([]);
+    const r = await run([name, '--help'], docker);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: dockbase ${name}`);
+    expect(docker.calls).toEqual([]);
+  });
+
+  it.each(['take', 'list', 'rm'])('`snapshot %s --help` prints its usage and exits 0', async (sub) => {
+    const r = await run(['snapshot', sub, '--help'], scriptedDocker([]));
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: dockbase snapshot ${sub}`) });
+  });
+
+  it('`--help` lists every command and the exit codes; `--version` prints the version', async () => {
+    const help = await run(['--help'], scriptedDocker([]));
+    expect(help.code).toBe(0);
+    for (const name of names) expect(help.stdout).toContain(`  ${name}`);
+    expect(help.stdout).toMatch(/Exit codes:\n\s+0\s+done/);
+    const version = await run(['--version'], scriptedDocker([]));
+    expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['list', '--frob'], /unknown option '--frob'/],
+    [['create'], /missing required argument 'engine'/],
+    [['create', 'sqlite'], /Allowed choices are postgres, mysql, mariadb, mongo, redis/],
+    [['ui', '--port', '70000'], /expected 0 to 65535/],
+    [['ui', '--docker', ''], /--docker needs a path/],
+    [['logs', 'x', '--tail', 'some'], /--tail takes a number of lines or "all"/],
+    [['create', 'redis', '--password-stdin', '--generate-password'], /Give one of --password-stdin, --generate-password and --password/],
+  ])('refuses %j with exit code 2 and runs no docker', async (argv, message) => {
+    const docker = scriptedDocker([]);
+    const r = await run(argv, docker);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(docker.calls.filter((c) => c[0] !== 'ps')).toEqual([]);
+  });
+});
+
+describe('create', () => {
+  it("refuses bad input with the core's messages, every field at once, before anything is made", async () => {
+    const docker = dockerForCreate();
+    const r = await run(['create', 'redis', '--name', 'my db', '--port', 'eighty', '--password', '--x'], docker);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toContain('Error: Name: Use letters, digits, "_", "." and "-", starting with a letter or digit.');
+    expect(r.stderr).toContain('Error: Port: Enter a whole number from 1 to 65535.');
+    expect(r.stderr).toContain('Error: Password: A Redis password cannot start with "--".');
+    expect(docker.calls.some((c) => c[0] === 'create' || c[0] === 'run')).toBe(false);
+  });
+
+  it('reports errors as JSON on stderr with --json', async () => {
+    const r = await run(['create', 'postgres', '--name', '-x', '--json'], dockerForCreate());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'invalid-input', field: 'name', message: expect.stringMatching(/^Name: /), exitCode: 2 } });
+  });
+
+  it('generates a password and shows it nowhere unless asked', async () => {
+    const r = await run(['create', 'postgres', '--no-start', '--json'], dockerForCreate());
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ name: 'postgres-1', engine: 'postgres', version: getEngine('postgres').defaultTag, port: 5432, bindAddress: '127.0.0.1', ready: false, url: 'postgresql://postgres:********@127.0.0.1:5432/postgres' });
+    expect(out).not.toHaveProperty('password');
+    const shown = await run(['create', 'postgres', '--no-start', '--json', '--show-password'], dockerForCreate());
+    const { password, connectionString } = JSON.parse(shown.stdout) as { password: string; connectionString: string };
+    expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(connectionString).toBe(`postgresql://postgres:${password}@127.0.0.1:5432/postgres`);
+    expect(shown.stderr).not.toContain(password);
+  });
+
+  it('reads --password-stdin from a pipe, exactly, less one trailing line break', async () => {
+    const secret = `p@ss w"o'rd $HOME \\ ;|&<> \`id\` ünï`;
+    const r = await run(['create', 'postgres', '--no-start', '--password-stdin', '--show-password', '--json'], dockerForCreate(), { stdin: `${secret}\n` });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { password: string }).password).toBe(secret);
+    expect(r.stderr).not.toContain(secret);
+  });
+
+  it('accepts --password with a warning that never repeats it', async () => {
+    const r = await run(['create', 'redis', '--no-start', '--password', 'hunter2-but-longer'], dockerForCreate());
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/shell history/);
+    expect(r.stderr + r.stdout).not.toContain('hunter2-but-longer');
+    expect(r.stdout).toContain('redis://default:********@127.0.0.1:6379/');
+  });
+
+  it('Ctrl-C during the pull cancels it, creates nothing and exits 130', async () => {
+    const base = dockerForCreate();
+    let pullCancelled = false;
+    const docker = {
+      calls: base.calls,
+      run: base.run,
+      stream(args: readonly string[], handlers: Parameters<typeof base.stream>[1]) {
+        if (args[0] !== 'pull') return base.stream(args, handlers);
+        base.calls.push([...args]);
+        let end: (code: number) => void = () => undefined;
+        const done = new Promise<number>((resolve) => (end = resolve));
+        handlers.onLine('a3ed95caeb02: Pulling fs layer', 'stdout');
+        return {
+          cancel: () => {
+            pullCancelled = true;
+            end(143);
+          },
+          done,
+        };
+      },
+    };
+    const missingImage = scriptedDocker([['image inspect', { code: 1, stderr: 'Error: No such image' }]]);
+    const r = await run(['create', 'redis', '--json'], { ...docker, run: (args, o) => (args[0] === 'image' ? missingImage.run(args, o) : base.run(args, o)) }, {
+      interrupt: (press) => setTimeout(press, 20),
+    });
+    expect(r.code).toBe(130);
+    expect(pullCancelled).toBe(true);
+    expect(r.stderr).toContain('Cancelling');
+    expect(JSON.parse(r.stderr.split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}')).toMatchObject({ error: { code: 'cancelled', exitCode: 130 } });
+    expect(base.calls.some((c) => c[0] === 'create' || c[0] === 'run')).toBe(false);
+  });
+
+  it('suggests the next free name and port as the tab does', async () => {
+    const docker = scriptedDocker([
+      ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'redis-1', port: 6379 })}\n` }],
+      ['image inspect', { stdout: 'sha256:abc\n' }],
+      ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
+      ['create ', { stdout: `${CREATED_ID}\n` }],
+    ]);
+    const r = await run(['create', 'redis', '--no-start', '--json'], docker);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'redis-2', port: 6380 });
+  });
+});
+
+describe('instances by name', () => {
+  const docker = () =>
+    scriptedDocker([
+      ['ps --all --no-trunc --filter label=io.dockbase.instance --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
+      ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n${JSON.stringify({ ID: 'h1', Names: 'web', Labels: '', State: 'running', Status: 'Up' })}\n` }],
+      [
+        'container inspect',
+        {
+          stdout: JSON.stringify([
+            {
+              Id: 'cid-a1',
+              Image: 'sha256:img',
+              Config: { Env: [], Cmd: ['redis-server', '--requirepass', 's3cret pw'], Labels: { 'io.dockbase.instance': 'a1', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache', 'io.dockbase.tag': '7.4', 'io.dockbase.port': '6379', 'io.dockbase.volumes': 'dockbase-cache-data' } },
+              State: {},
+            },
+          ]),
+        },
+      ],
+      // The image carries no Dockbase labels: the container's own labels make it an instance.
+      ['image inspect', { stdout: 'null\n' }],
+      ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-cache-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache' } }]) }],
+    ]);
+
+  it('url masks the password unless --show-password', async () => {
+    expect(await run(['url', 'cache'], docker())).toMatchObject({ code: 0, stdout: 'redis://default:********@127.0.0.1:6379/\n' });
+    expect(await run(['url', 'cache', '--show-password'], docker())).toMatchObject({ code: 0, stdout: 'redis://default:s3cret%20pw@127.0.0.1:6379/\n' });
+  });
+
+  it('an unknown name exits 3; a container Dockbase did not make is named as such', async () => {
+    expect(await run(['stop', 'nope'], docker())).toMatchObject({ code: 3, stderr: expect.stringContaining('No Dockbase instance is named "nope"') });
+    const handMade = await run(['rm', 'web', '--yes'], docker());
+    expect(handMade).toMatchObject({ code: 3, stderr: expect.stringContaining('"web" is a container that Dockbase did not create') });
+  });
+
+  it('rm of a running instance without a terminal needs --yes, and deletes nothing without it', async () => {
+    const d = docker();
+    const r = await run(['rm', 'cache'], d);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('Pass --yes') });
+    expect(d.calls.some((c) => c[0] === 'rm' || c[0] === 'volume')).toBe(false);
+  });
+
+  it('on a terminal, asks before deleting: y for a running instance, its name for its data', async () => {
+    const declined = docker();
+    expect(await run(['rm', 'cache'], declined, { tty: true, stdin: 'n\n' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Delete cache? It is running. [y/N] ') });
+    expect(declined.calls.some((c) => c[0] === 'rm')).toBe(false);
+    const wrongName = docker();
+    const r = await run(['rm', 'cache', '--with-data'], wrongName, { tty: true, stdin: 'y\n' });
+    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('Type cache to confirm: ') });
+    expect(r.stderr).toContain('Nothing was deleted.');
+    expect(wrongName.calls.some((c) => c[0] === 'rm' || c[0] === 'volume')).toBe(false);
+    const typed = docker();
+    expect(await run(['rm', 'cache', '--with-data'], typed, { tty: true, stdin: 'cache\n' })).toMatchObject({ code: 0, stdout: 'Deleted cache and its data.\n' });
+    expect(typed.calls).toContainEqual(['volume', 'rm', 'dockbase-cache-data']);
+  });
+
+  it('lists instances as a table and as JSON, never with a password', async () => {
+    const table = await run(['list'], docker());
+    expect(table.stdout).toBe('NAME   ENGINE  VERSION  STATUS   ADDRESS         DATA\ncache  Redis   7.4      healthy  127.0.0.1:6379  dockbase-cache-data\n');
+    const json = JSON.parse((await run(['list', '--json'], docker())).stdout) as unknown[];
+    expect(json).toEqual([expect.objectContaining({ name: 'cache', status: 'healthy', state: 'running', url: 'redis://default:********@127.0.0.1:6379/' })]);
+  });
+
+  it('lists only the named instances, and exits 3 when one does not exist', async () => {
+    expect(JSON.parse((await run(['list', 'cache', '--json'], docker())).stdout)).toEqual([expect.objectContaining({ name: 'cache' })]);
+    expect(await run(['list', 'cache', 'nope'], docker())).toMatchObject({ code: 3, stdout: '', stderr: 'Error: No Dockbase instance is named "nope".\n' });
+  });
+
+  it('a Docker engine that does not answer exits 4', async () => {
+    const down = scriptedDocker([['ps', { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' }]]);
+    expect(await run(['list'], down)).toMatchObject({ code: 4, stderr: expect.stringContaining('The Docker engine is not reachable') });
+  });
+});

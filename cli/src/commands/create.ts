@@ -1,0 +1,162 @@
+import path from 'node:path';
+import { Argument, Option } from 'commander';
+import {
+  ENGINE_IDS,
+  connectionString,
+  getEngine,
+  generatePassword,
+  imageRef,
+  isDockbaseError,
+  suggestName,
+  suggestPort,
+  type CreateInstanceInput,
+  type EngineId,
+  type Instance,
+  type PullProgress,
+} from '@dockbase/core';
+import type { CliApp } from '../app';
+import { UsageError } from '../exit-codes';
+import { instanceJson } from '../instances';
+import { Progress, note, printJson } from '../output';
+import { readPassword } from '../password';
+import { JSON_OPTION, type CommandModule } from './command';
+import { waitUntilReady } from './wait';
+
+interface CreateOptions {
+  name?: string;
+  version?: string;
+  image?: string;
+  port?: string;
+  password?: string;
+  passwordStdin?: boolean;
+  generatePassword?: boolean;
+  showPassword?: boolean;
+  expose?: boolean;
+  data: boolean;
+  init: string[];
+  start: boolean;
+  wait: boolean;
+  json?: boolean;
+}
+
+export const create: CommandModule = {
+  register(program, app) {
+    program
+      .command('create')
+      .description('create a database instance and start it (pulling its image if needed)')
+      .addArgument(new Argument('<engine>', 'the database engine').choices(ENGINE_IDS))
+      .option('--name <name>', 'the instance name (default: a free one, e.g. postgres-1)')
+      .option('--version <tag>', "the engine's image tag (default: a current version, e.g. 17 for postgres)")
+      .option('--image <repository>', "another image repository, e.g. a mirror (default: the engine's official image)")
+      .option('--port <port>', "the host port (default: the engine's own port, or the next free one)")
+      .option('--password-stdin', 'read the password from stdin (typed without echo on a terminal)')
+      .option('--generate-password', 'generate a strong password (the default)')
+      .addOption(new Option('--password <password>', 'the password on the command line: visible in your shell history and `ps`; prefer --password-stdin'))
+      .option('--show-password', 'print the password and the full connection string')
+      .option('--expose', 'publish the port on every network interface instead of 127.0.0.1 only')
+      .option('--no-data', 'do not keep the data in volumes: it goes with the container')
+      .option('--init <file>', 'a file the engine runs on its first start (.sql, .sh, .js, ...); repeat for several, run in order', (file: string, files: string[]) => [...files, file], [])
+      .option('--no-start', 'create the container without starting it')
+      .option('--no-wait', 'return once started, without waiting for the server to accept connections')
+      .option(...JSON_OPTION)
+      .addHelpText(
+        'after',
+        `
+Engines: ${ENGINE_IDS.join(', ')}.
+The same checks as the Docker Desktop tab: a bad name, port, version or password is refused with the tab's
+message and nothing is created. Data is kept in volumes named dockbase-NAME-*, which deleting the instance
+keeps (unless \`dockbase rm NAME --with-data\`) and creating NAME again reuses.
+
+Examples:
+  dockbase create postgres
+  dockbase create redis --name cache --port 6380 --version 7.4
+  dockbase create postgres --name shop --init schema.sql --init seed.sql
+  printf %s "$PGPASSWORD" | dockbase create postgres --name app-db --password-stdin --json`,
+      )
+      .action((engine: EngineId, options: CreateOptions) => runCreate(app, engine, options));
+  },
+};
+
+async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions): Promise<void> {
+  const { stderr, stdout } = app.io;
+  const sources = [options.password !== undefined, options.passwordStdin, options.generatePassword].filter(Boolean).length;
+  if (sources > 1) throw new UsageError('Give one of --password-stdin, --generate-password and --password.');
+  const engine = getEngine(engineId);
+
+  let password: string;
+  if (options.passwordStdin) {
+    password = await readPassword(app.io.stdin, stderr, `Password for the new ${engine.displayName} instance (not shown): `);
+  } else if (options.password !== undefined) {
+    note(stderr, 'Warning: a password given with --password stays in your shell history and shows in `ps`; prefer --password-stdin.');
+    password = options.password;
+  } else {
+    password = generatePassword();
+  }
+
+  const dockbase = app.dockbase();
+  // Suggestions as the tab makes them, from the names and ports in use (create checks them again).
+  const usage = options.name === undefined || options.port === undefined ? await dockbase.creation.usage() : undefined;
+  const input: CreateInstanceInput = {
+    engine: engineId,
+    name: options.name ?? suggestName(engine, usage?.names ?? new Set()),
+    tag: options.version ?? engine.defaultTag,
+    image: options.image ?? '',
+    hostPort: options.port === undefined ? suggestPort(engine, usage?.ports ?? new Set()) : portNumber(options.port),
+    password,
+    persistData: options.data,
+    exposeOnNetwork: options.expose ?? false,
+  };
+
+  const progress = new Progress(stderr);
+  const ref = imageRef(input.image || engine.image, input.tag);
+  let instance: Instance;
+  try {
+    instance = await app.interruptible(
+      (signal) =>
+        dockbase.creation.create(input, {
+          start: options.start,
+          signal,
+          ...(options.init.length > 0 ? { seedFiles: options.init.map((f) => path.resolve(f)) } : {}),
+          onPullProgress: (p) => progress.update(pullText(ref, p)),
+        }),
+      () => progress.done(`Cancelling: removing what was made for ${input.name}…`),
+    );
+  } finally {
+    progress.done();
+  }
+
+  let ready = false;
+  if (options.start && options.wait) {
+    try {
+      instance = await waitUntilReady(app, instance);
+      ready = true;
+    } catch (e) {
+      if (isDockbaseError(e, 'cancelled')) note(stderr, `${instance.name} was created and is still starting.`);
+      throw e;
+    }
+  }
+
+  if (instance.bindAddress !== '127.0.0.1') note(stderr, `Note: port ${instance.hostPort} is reachable from other machines on your network (--expose).`);
+  const uri = connectionString(instance, password);
+  if (options.json) {
+    return printJson(stdout, { ...instanceJson(instance, { serverAnswered: ready }), ready, ...(options.showPassword ? { password, connectionString: uri } : {}) });
+  }
+  const state = !options.start ? 'created (not started)' : ready ? 'ready' : 'starting';
+  const lines = [
+    `${instance.name}: ${engine.displayName} ${instance.tag}, ${state}, on ${instance.bindAddress}:${instance.hostPort}`,
+    `  url:      ${options.showPassword ? uri : instanceJson(instance).url}`,
+    ...(options.showPassword ? [`  password: ${password}`] : []),
+    `  data:     ${instance.volumes.length > 0 ? `${instance.volumes.join(', ')} (kept when the instance is deleted)` : 'not kept (--no-data)'}`,
+  ];
+  stdout.write(`${lines.join('\n')}\n`);
+  if (!options.showPassword) note(stderr, `The password is not shown: \`dockbase url ${instance.name} --show-password\` prints it.`);
+}
+
+/** "5432" → 5432; anything else → NaN, which the core's validation explains as the tab does. */
+function portNumber(text: string): number {
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+function pullText(ref: string, p: PullProgress): string {
+  return p.total > 0 ? `Pulling ${ref}: ${p.done}/${p.total} layers` : `Pulling ${ref}…`;
+}

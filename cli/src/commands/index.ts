@@ -1,0 +1,15 @@
+import { create } from './create';
+import { list } from './list';
+import { logs } from './logs';
+import { restart, start, stop } from './lifecycle';
+import { restore } from './restore';
+import { rm } from './rm';
+import { snapshot } from './snapshot';
+import { exportCommand, importCommand } from './transfer';
+import { ui } from './ui';
+import { url } from './url';
+import { rollback, upgrade } from './upgrade';
+import type { CommandModule } from './command';
+
+/** Every command, in the order `dockbase --help` lists them. */
+export const COMMANDS: readonly CommandModule[] = [list, create, start, stop, restart, rm, logs, url, snapshot, restore, exportCommand, importCommand, upgrade, rollback, ui];

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { getEngine } from '@dockbase/core';
+import { confirmOrYes } from '../confirm';
+import { findInstance } from '../instances';
+import { Progress, formatBytes, printJson } from '../output';
+import { snapshotJson } from '../snapshots';
+import { JSON_OPTION, type CommandModule } from './command';
+import { withProgress } from './snapshot';
+
+/** `dockbase export`: the whole instance in one file, written by its engine's own tool. */
+export const exportCommand: CommandModule = {
+  register(program, app) {
+    program
+      .command('export')
+      .description("dump a running instance into one file with its engine's own tool (pg_dumpall, mysqldump, ...)")
+      .argument('<name>', 'the instance')
+      .option('--to <folder>', 'the folder to write it in (default: the current folder)', '.')
+      .option(...JSON_OPTION)
+      .addHelpText('after', '\nThe file is named after the instance and the time, e.g. app-db-20261126-101500.sql.gz.\nCtrl-C cancels and leaves no file.')
+      .action(async (name: string, options: { to: string; json?: boolean }) => {
+        const dockbase = app.dockbase();
+        const instance = await findInstance(dockbase, name);
+        const tool = getEngine(instance.engine).transfer.exportTool;
+        const progress = new Progress(app.io.stderr);
+        progress.update(`Exporting ${instance.name} with ${tool}…`);
+        let result;
+        try {
+          result = await app.interruptible(
+            (signal) =>
+              dockbase.backups.export(instance, {
+                directory: path.resolve(options.to),
+                signal,
+                onProgress: (p) => progress.update(p.phase === 'dumping' ? `Exporting ${instance.name} with ${tool}: ${formatBytes(p.bytes)}` : `Saving ${formatBytes(p.bytes)}…`),
+              }),
+            () => progress.done('Cancelling the export…'),
+          );
+        } finally {
+          progress.done();
+        }
+        if (options.json) return printJson(app.io.stdout, { name: instance.name, ...result });
+        app.io.stdout.write(`${result.file}\n`);
+        app.io.stderr.write(`Exported ${instance.name} with ${result.tool}: ${formatBytes(result.sizeBytes)}.\n`);
+      });
+  },
+};
+
+/** `dockbase import`: a dump file into a running instance, with its engine's tool; the current data kept first. */
+export const importCommand: CommandModule = {
+  register(program, app) {
+    program
+      .command('import')
+      .description("restore a dump file into a running instance with its engine's own tool; its current data is kept as a snapshot first")
+      .argument('<name>', 'the instance')
+      .argument('<file>', 'the file (a dump of the same engine, e.g. from `dockbase export`)')
+      .option('-y, --yes', 'do not ask (needed without a terminal)')
+      .option(...JSON_OPTION)
+      .addHelpText(
+        'after',
+        `
+The file's content is checked first: another engine's dump, or a damaged file, is refused and nothing
+changes (exit code 7). The current data is kept as a "before import" snapshot, put back if the import
+fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
+      )
+      .action(async (name: string, file: string, options: { yes?: boolean; json?: boolean }) => {
+        const dockbase = app.dockbase();
+        const instance = await findInstance(dockbase, name);
+        const hostFile = path.resolve(file);
+        await confirmOrYes(app, options.yes, `importing ${path.basename(hostFile)} changes the data of ${instance.name}`, `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?`);
+        const result = await withProgress(app, `Importing ${path.basename(hostFile)} into ${instance.name}…`, () => dockbase.backups.import(instance, hostFile));
+        if (options.json) return printJson(app.io.stdout, { name: instance.name, file: hostFile, kind: result.kind, sizeBytes: result.sizeBytes, kept: snapshotJson(result.kept) });
+        app.io.stdout.write(`Imported ${path.basename(hostFile)} into ${instance.name}. Its previous data is kept as snapshot "${result.kept.name}" (id ${result.kept.id}).\n`);
+      });
+  },
+};

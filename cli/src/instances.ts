@@ -1,0 +1,80 @@
+/** Finding an instance by the name a user types, and how an instance looks in a table and in --json. */
+import { DockbaseError, displayStatus, getEngine, maskedConnectionString, type Dockbase, type Instance } from '@dockbase/core';
+
+/**
+ * The instance named `name` (or whose Dockbase id is `name`), read from the labels like every front door
+ * does. A container of that name without Dockbase's labels is named as such: Dockbase never touches it.
+ */
+export async function findInstance(dockbase: Dockbase, name: string): Promise<Instance> {
+  const all = await dockbase.lifecycle.list();
+  const found = all.find((i) => i.name === name) ?? all.find((i) => i.id === name);
+  if (found) return found;
+  const usage = await dockbase.creation.usage();
+  if (usage.names.has(name)) {
+    throw new DockbaseError('not-found', `"${name}" is a container that Dockbase did not create: Dockbase leaves it alone.`, 'name');
+  }
+  throw new DockbaseError('not-found', `No Dockbase instance is named "${name}". \`dockbase list\` shows them.`, 'name');
+}
+
+/** The --json form of an instance: a stable contract for scripts (the password is never in it). */
+export interface InstanceJson {
+  id: string;
+  name: string;
+  engine: string;
+  image: string;
+  version: string;
+  /** What the tab's status chip shows: running, starting, healthy, unhealthy, paused, stopped, error. */
+  status: string;
+  /** Docker's container state: created, running, exited, ... */
+  state: string;
+  health: string;
+  port: number;
+  /** 127.0.0.1, or 0.0.0.0 when exposed on the network. */
+  bindAddress: string;
+  /** The connection string with the password masked. */
+  url: string;
+  /** Data volumes; empty when the data goes with the container. */
+  volumes: string[];
+  containerId: string;
+  createdAt: string;
+}
+
+/**
+ * `serverAnswered`: this command saw the server accept connections (create, start, restart waited for it), so
+ * the status is what the tab shows then (healthy), whatever docker's own next health check will say.
+ */
+export function instanceJson(i: Instance, readiness: { serverAnswered?: boolean } = {}): InstanceJson {
+  return {
+    id: i.id,
+    name: i.name,
+    engine: i.engine,
+    image: i.image,
+    version: i.tag,
+    status: displayStatus(i, readiness),
+    state: i.status,
+    health: i.health,
+    port: i.hostPort,
+    bindAddress: i.bindAddress,
+    url: maskedConnectionString(i),
+    volumes: [...i.volumes],
+    containerId: i.containerId,
+    createdAt: i.createdAt,
+  };
+}
+
+export const TABLE_HEADER = ['NAME', 'ENGINE', 'VERSION', 'STATUS', 'ADDRESS', 'DATA'] as const;
+
+export function instanceRow(i: Instance): string[] {
+  return [
+    i.name,
+    getEngine(i.engine).displayName,
+    i.tag,
+    displayStatus(i),
+    `${i.bindAddress}:${i.hostPort}`,
+    i.volumes.length > 0 ? i.volumes.join(', ') : '(not kept)',
+  ];
+}
+
+export function byName(a: Instance, b: Instance): number {
+  return a.name.localeCompare(b.name);
+}
