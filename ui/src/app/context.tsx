@@ -6,9 +6,8 @@
  */
 import { createContext, useContext, type ReactNode } from 'react';
 import type { ActivityLog, Dockbase } from '@dockbase/core';
-import type { BackendClient } from '../backend-client/client';
+import type { BackendClient, BackendStatus } from '../backend-client/client';
 import type { DesktopServices } from './desktop-services';
-import type { BackendStatus } from './hooks/useBackend';
 
 export interface AppServices {
   dockbase: Dockbase;

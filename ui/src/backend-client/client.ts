@@ -38,6 +38,9 @@ export class BackendError extends Error {
   }
 }
 
+/** Where the backend stands: not there at all (no client), answering, or expected but not answering. */
+export type BackendStatus = 'none' | 'checking' | 'up' | 'down';
+
 export interface BackendClient {
   /** True when the backend answers its health check; false on any failure. Never throws. */
   available(): Promise<boolean>;

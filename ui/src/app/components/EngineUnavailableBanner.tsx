@@ -3,7 +3,7 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import type { InstancesProblem } from '../hooks/useInstances';
-import type { BackendStatus } from '../hooks/useBackend';
+import type { BackendStatus } from '../../backend-client/client';
 
 const TITLE: Record<InstancesProblem['kind'], string> = {
   'engine-unavailable': 'Docker engine unavailable',

@@ -1,11 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
-import { BackendError, type BackendClient } from '../../backend-client/client';
+import { BackendError, type BackendClient, type BackendStatus } from '../../backend-client/client';
 import { useAppServices } from '../context';
 import { queryKeys, retryDelay } from '../queries';
-
-/** Where the backend stands: not there at all (no client), answering, or expected but not answering. */
-export type BackendStatus = 'none' | 'checking' | 'up' | 'down';
 
 export interface AvailableBackend {
   /** The client while the backend answers; undefined otherwise (its features are then hidden). */
