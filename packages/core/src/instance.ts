@@ -68,12 +68,17 @@ const CLEAN_EXIT = [0, 143];
  * (healthy or unhealthy), and so does every state that is not running. A run that ended says how
  * (`failure`, read from docker's record of it: killed, out of memory, crashed, could not start).
  */
-export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>, readiness: { serverAnswered?: boolean } = {}): DisplayStatus {
+export function displayStatus(
+  i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>,
+  readiness: { serverAnswered?: boolean; answeredSinceUnpause?: boolean } = {},
+): DisplayStatus {
   switch (i.status) {
     case 'running':
       if (i.health === 'starting') return readiness.serverAnswered ? 'healthy' : 'starting';
       if (i.health === 'healthy') return 'healthy';
-      if (i.health === 'unhealthy') return 'unhealthy';
+      // A verdict docker reached while the container was frozen (its probes fail while paused) says nothing of
+      // the server after an unpause: until docker probes again, Dockbase's own probe since the unpause does.
+      if (i.health === 'unhealthy') return readiness.answeredSinceUnpause ? 'healthy' : 'unhealthy';
       return 'running';
     case 'restarting':
       return 'starting';

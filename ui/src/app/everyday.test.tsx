@@ -115,6 +115,35 @@ describe('states docker knows', () => {
     expect(docker.count('unpause')).toBe(1);
   });
 
+  it('after Unpause shows Healthy once the server answers, though docker still holds the verdict of the frozen time', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    // Docker's probes failed while it was paused: it says unhealthy until its next probe, 30 s on.
+    docker.setHealth('cache', 'unhealthy');
+    docker.pause('cache');
+    const { user } = renderApp({ docker });
+    const card = await findInstance('cache');
+    await user.click(within(card).getByRole('button', { name: 'Unpause' }));
+    expect(await within(card).findByText('Healthy')).toBeInTheDocument();
+    expect(docker.byName('cache').health).toBe('unhealthy');
+    // The table row reads the same.
+    await user.click(screen.getByRole('button', { name: 'Table view' }));
+    expect(within(await findRow('cache')).getByText('Healthy')).toBeInTheDocument();
+  });
+
+  it('a server that does not answer after Unpause stays Unhealthy, as docker says', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    docker.setHealth('cache', 'unhealthy');
+    docker.byName('cache').serverReady = false;
+    docker.pause('cache');
+    const { user } = renderApp({ docker });
+    const card = await findInstance('cache');
+    await user.click(within(card).getByRole('button', { name: 'Unpause' }));
+    await waitFor(() => expect(docker.count('unpause')).toBe(1));
+    expect(await within(card).findByText('Unhealthy')).toBeInTheDocument();
+  });
+
   it('tells a killed run and an out-of-memory one from a clean stop, with the reason on the row', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'killed', hostPort: 6379 });

@@ -68,6 +68,8 @@ export const queryKeys = {
   creating: ['creating'] as const,
   /** Whether the server of this run of a container answered Dockbase's readiness probe. */
   readiness: (containerId: string) => ['readiness', containerId] as const,
+  /** When the server last answered Dockbase's probe right after an unpause (ms since the epoch), per container. */
+  answeredAfterUnpause: (containerId: string) => ['answered-after-unpause', containerId] as const,
 };
 
 /** Waits between retries of what is down (the engine, the bridge, the backend); the last one repeats. */

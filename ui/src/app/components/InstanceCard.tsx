@@ -43,7 +43,7 @@ export function InstanceCard({ instance, busy, actions, withDetails, usage, roll
   const detailsId = useId();
   const isBusy = busy !== undefined;
   const customImage = instance.image !== engine.image;
-  const serverAnswered = useServerAnswered(instance);
+  const readiness = useServerAnswered(instance);
 
   return (
     <Card component="section" role="region" aria-label={instance.name} aria-busy={isBusy} variant="outlined">
@@ -55,7 +55,7 @@ export function InstanceCard({ instance, busy, actions, withDetails, usage, roll
               <Typography variant="h6" component="h2" sx={{ wordBreak: 'break-all' }}>
                 {instance.name}
               </Typography>
-              <StatusChip instance={instance} serverAnswered={serverAnswered} />
+              <StatusChip instance={instance} readiness={readiness} />
               {isBusy && (
                 <Typography variant="body2" color="text.secondary" role="status">
                   {BUSY_TEXT[busy]}

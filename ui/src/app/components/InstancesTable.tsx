@@ -3,6 +3,7 @@ import { memo, type ReactNode } from 'react';
 import { displayStatus, getEngine, uptimeOf, type Instance, type InstanceUsage } from '@dockbase/core';
 import { useCredentialStates, type CredentialState } from '../hooks/useCredentialCheck';
 import type { InstanceAction } from '../hooks/useInstanceActions';
+import { useServerAnswered } from '../hooks/useServerAnswered';
 import { engineAccent, engineMonogram } from './EngineIcon';
 import { ActionMenu, BUSY_TEXT, type ActionItem } from './InstanceActions';
 import { LOOK } from './StatusChip';
@@ -54,7 +55,9 @@ const Row = memo(function Row({
   credential: CredentialState | undefined;
 }) {
   const engine = getEngine(instance.engine);
-  const look = LOOK[displayStatus(instance)];
+  // The same rule as a card's chip: Dockbase's own probe while docker has no verdict (or a stale one).
+  const readiness = useServerAnswered(instance);
+  const look = LOOK[displayStatus(instance, readiness)];
   const t = usage ? usageText(usage) : undefined;
   const primary = actions.filter((a) => a.primary);
   return (

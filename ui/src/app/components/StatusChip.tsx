@@ -1,6 +1,7 @@
 import Chip, { type ChipProps } from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
 import { displayStatus, type DisplayStatus, type Instance } from '@dockbase/core';
+import type { ServerReadiness } from '../hooks/useServerAnswered';
 
 export const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
   running: { label: 'Running', color: 'success' },
@@ -19,8 +20,8 @@ export const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['colo
  * docker has no verdict yet); docker's own status text (or why its last run ended) on hover. `plain`: a
  * native title instead of a tooltip.
  */
-export function StatusChip({ instance, serverAnswered = false, plain = false }: { instance: Instance; serverAnswered?: boolean; plain?: boolean }) {
-  const look = LOOK[displayStatus(instance, { serverAnswered })];
+export function StatusChip({ instance, readiness, plain = false }: { instance: Instance; readiness?: ServerReadiness; plain?: boolean }) {
+  const look = LOOK[displayStatus(instance, readiness)];
   const hint = instance.failure?.summary ?? (instance.statusText || look.label);
   if (plain) return <Chip size="small" variant="outlined" color={look.color} label={look.label} title={hint} />;
   return (

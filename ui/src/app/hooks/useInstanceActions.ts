@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { bulkTargets, type BulkAction, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
-import { invalidateInstanceMeta, invalidateKeptData, relistInstances } from '../queries';
+import { invalidateInstanceMeta, invalidateKeptData, queryKeys, relistInstances } from '../queries';
 
 export type InstanceAction = 'start' | 'stop' | 'restart' | 'unpause' | 'edit' | 'delete';
 
@@ -110,7 +110,20 @@ export function useInstanceActions(): InstanceActions {
     start: useCallback((i: Instance) => perform(i, 'start', () => dockbase.lifecycle.start(i, usage)), [perform, dockbase, usage]),
     stop: useCallback((i: Instance) => perform(i, 'stop', () => dockbase.lifecycle.stop(i)), [perform, dockbase]),
     restart: useCallback((i: Instance) => perform(i, 'restart', () => dockbase.lifecycle.restart(i, usage)), [perform, dockbase, usage]),
-    unpause: useCallback((i: Instance) => perform(i, 'unpause', () => dockbase.lifecycle.unpause(i)), [perform, dockbase]),
+    unpause: useCallback(
+      (i: Instance) =>
+        perform(i, 'unpause', async () => {
+          await dockbase.lifecycle.unpause(i);
+          // Docker's health verdict may be from the frozen time: ask the server itself (bounded), and keep when
+          // it answered for the status chip (useServerAnswered). No answer is no error: docker's verdict stands.
+          const answered = await dockbase.readiness.waitUntilReady(i, { restarted: true, timeoutMs: 30_000 }).then(
+            () => true,
+            () => false,
+          );
+          if (answered) queryClient.setQueryData(queryKeys.answeredAfterUnpause(i.containerId), Date.now());
+        }),
+      [perform, dockbase, queryClient],
+    ),
     remove: useCallback(
       (i: Instance, options: { removeData: boolean }) =>
         perform(
