@@ -78,6 +78,17 @@ describe('MySQL and MariaDB', () => {
     expect(getEngine('mysql').dataMounts('9.5')).toEqual([{ key: 'data', path: '/var/lib/mysql' }]);
     expect(getEngine('mariadb').dataMounts('11.4')).toEqual([{ key: 'data', path: '/var/lib/mysql' }]);
   });
+  it('know the server is ready from its log: MariaDB’s port on the line after "ready for connections", not the init server’s port 0', () => {
+    // As Debian's MariaDB 11.8 logs it (the test image), and MySQL 8.4 on one line.
+    const mariadb = getEngine('mariadb').readyLogPattern!;
+    const init = "Version: '11.8.9-MariaDB-0+deb13u1 from Debian'  socket: '/run/mysqld/mysqld.sock'  port: 0  -- Please help get to 10k stars";
+    const served = "Version: '11.8.9-MariaDB-0+deb13u1 from Debian'  socket: '/run/mysqld/mysqld.sock'  port: 3306  -- Please help get to 10k stars";
+    expect(['2026-11-26 13:22:52 0 [Note] mariadbd: ready for connections.', init].some((l) => mariadb.test(l))).toBe(false);
+    expect(mariadb.test(served)).toBe(true);
+    const mysql = getEngine('mysql').readyLogPattern!;
+    expect(mysql.test("2026-11-26T10:00:00Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.")).toBe(true);
+  });
+
   it('MariaDB reads a password set through the MYSQL_ fallback too', () => {
     expect(getEngine('mariadb').readPassword({ env: ['MYSQL_ROOT_PASSWORD=x'], cmd: [] })).toBe('x');
   });

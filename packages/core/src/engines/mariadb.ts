@@ -37,8 +37,9 @@ export const mariadb: EngineDefinition = {
   healthcheck: () => healthcheck('healthcheck.sh --connect --innodb_initialized', 120),
   connectionUri: (parts) => buildUri('mysql', parts),
   checkPassword: checkCommonPassword,
-  // The init server runs with networking off and logs port: 0.
-  readyLogPattern: /ready for connections.*port: 3306/,
+  // mariadbd logs "ready for connections." and, on the next line, "Version: '…'  socket: '…'  port: 3306";
+  // the init server runs with networking off and logs port: 0.
+  readyLogPattern: /^Version: '.*'\s+socket: '.*'\s+port: 3306\b/,
   passwordInData: true,
   // MYSQL_PWD: the client reads the password from its environment, not its command line.
   verifyPassword: (port) =>
