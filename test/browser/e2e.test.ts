@@ -101,8 +101,9 @@ describe('Dockbase in the browser, end to end', () => {
     // Photographed once some layers are through, so the picture shows progress.
     await dialog.getByText(/: [1-9]\d* of \d+ layers done/).waitFor({ timeout: 30_000 });
     await screenshots('create-pull');
-    // Should it stay open, the failure says what the dialog said (a pull stalled, an error shown, …).
-    await dialog.waitFor({ state: 'detached', timeout: 60_000 }).catch(async (e: Error) => {
+    // Should it stay open, the failure says what the dialog said (a pull stalled, an error shown, …). The
+    // engine retries a layer download that broke off after a growing pause: time for that is allowed.
+    await dialog.waitFor({ state: 'detached', timeout: 150_000 }).catch(async (e: Error) => {
       throw new Error(`${e.message}\nThe dialog still says: ${(await dialog.textContent().catch(() => '')) ?? ''}`);
     });
     await chip('Healthy').waitFor({ timeout: 30_000 });
