@@ -56,20 +56,23 @@ const cleanup = async (real: NodeDockerCli) => {
   if (volumes.length) await real.run(['volume', 'rm', '--force', ...volumes]);
 };
 
-// The MySQL stand-in exists as 8.4 only: the same image, tagged here (locally, never pushed) as 8.4 and 9.4 of
-// a test repository; a version it lacks is then asked of the local registry, which has none.
+// The stand-ins exist in one version each (MySQL 8.4, MongoDB 8.0): the same image, tagged here (locally,
+// never pushed) as the old and the new version of a test repository; a version it lacks is then asked of the
+// local registry, which has none.
 const MYSQL = `127.0.0.1:5000/${prefix}/standin-mysql`;
+const MONGO = `127.0.0.1:5000/${prefix}/standin-mongo`;
 
 beforeAll(async () => {
   const real = new NodeDockerCli();
   await cleanup(real);
-  for (const ref of [`${standinImage('mysql')}:8.4`, `${standinImage('mongo')}:8.0`, `${standinImage('mongo')}:8.2`]) await ensureTestImage(ref);
+  for (const ref of [`${standinImage('mysql')}:8.4`, `${standinImage('mongo')}:8.0`]) await ensureTestImage(ref);
   for (const tag of ['8.4', '9.4']) await real.run(['tag', `${standinImage('mysql')}:8.4`, `${MYSQL}:${tag}`]);
+  for (const tag of ['8.0', '8.2']) await real.run(['tag', `${standinImage('mongo')}:8.0`, `${MONGO}:${tag}`]);
 });
 afterAll(async () => {
   const real = new NodeDockerCli();
   await cleanup(real);
-  await real.run(['rmi', `${MYSQL}:8.4`, `${MYSQL}:9.4`]);
+  await real.run(['rmi', `${MYSQL}:8.4`, `${MYSQL}:9.4`, `${MONGO}:8.0`, `${MONGO}:8.2`]);
 });
 
 describe('MySQL 8.4 → 9.4 (stand-in)', () => {
@@ -109,7 +112,7 @@ describe('MongoDB 8.0 → 8.2 (stand-in)', () => {
   it('sets the feature compatibility version on 8.0 before the switch and on 8.2 after it, snapshots both data folders', async () => {
     const { dockbase, argvs, steps } = standinCli();
     const align = getEngine('mongo').upgrade.alignScript!;
-    const input: CreateInstanceInput = { engine: 'mongo', name: `${prefix}-mg`, tag: '8.0', image: standinImage('mongo'), hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
+    const input: CreateInstanceInput = { engine: 'mongo', name: `${prefix}-mg`, tag: '8.0', image: MONGO, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
     const instance = await dockbase.readiness.waitUntilReady(await dockbase.creation.create(input, { start: true }));
     argvs.length = 0;
     const result = await dockbase.upgrades.upgrade(instance, '8.2');
