@@ -11,6 +11,7 @@ import { KeptDataCatalog } from './kept-data';
 import { EngineFacts } from './engine-facts';
 import type { EngineCapabilities } from './health';
 import { InstanceLifecycle } from './lifecycle';
+import { Liveness } from './liveness';
 import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
 import { ResourceUsage } from './resource-usage';
@@ -25,6 +26,8 @@ export interface Dockbase {
   readonly creation: InstanceCreation;
   /** Wait until a server answers, or until docker reports it healthy. */
   readonly readiness: Readiness;
+  /** Ask a running server whether it answers, once or on the watch's cadence while someone looks. */
+  readonly liveness: Liveness;
   /** Whether a password opens an instance's data; setting it there where the engine allows it. */
   readonly credentials: Credentials;
   /** Change port, exposure, password, restart policy, memory limit: the container replaced, with rollback. */
@@ -57,6 +60,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     lifecycle,
     creation,
     readiness,
+    liveness: new Liveness(docker),
     credentials,
     editing: new InstanceEditing(docker, lifecycle, readiness, credentials, () => creation.usage(), () => engineFacts.capabilities()),
     keptData: new KeptDataCatalog(docker),

@@ -23,8 +23,8 @@ describe('why a run ended', () => {
     expect(displayStatus({ status: 'exited', health: 'none', exitCode: 137, failure: { kind: 'out-of-memory', summary: '' } })).toBe('out-of-memory');
     expect(displayStatus({ status: 'created', health: 'none', failure: { kind: 'start-failed', summary: '' } })).toBe('error');
     expect(displayStatus({ status: 'exited', health: 'none', exitCode: 143 })).toBe('stopped');
-    // Docker's verdict from the frozen time gives way to Dockbase's probe right after an unpause, and only then.
-    expect(displayStatus({ status: 'running', health: 'unhealthy' }, { answeredSinceUnpause: true })).toBe('healthy');
+    // Docker's verdict from the frozen time gives way to Dockbase's newer probe after an unpause.
+    expect(displayStatus({ status: 'running', health: 'unhealthy' }, { probedAnswer: true })).toBe('healthy');
     expect(displayStatus({ status: 'running', health: 'unhealthy' }, { serverAnswered: true })).toBe('unhealthy');
     expect(displayStatus({ status: 'exited', health: 'none', exitCode: 0 })).toBe('stopped');
   });

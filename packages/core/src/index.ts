@@ -17,6 +17,7 @@ export * from './lifecycle';
 export * from './create';
 export * from './readiness';
 export * from './health';
+export * from './liveness';
 export * from './engine-facts';
 export * from './activity';
 export * from './list-view';

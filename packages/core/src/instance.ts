@@ -60,25 +60,37 @@ export type DisplayStatus = 'running' | 'stopped' | 'starting' | 'healthy' | 'un
 /** Exit codes of a clean stop: 0, or 143 (SIGTERM, which `docker stop` sends, not handled by the process). */
 const CLEAN_EXIT = [0, 143];
 
+/** What Dockbase's own probes know of this run of the server, beside docker's state. */
+export interface ServerView {
+  /** This run of the server answered the readiness probe while docker still says "health: starting". */
+  serverAnswered?: boolean;
+  /**
+   * The watch's last probe (liveness.ts), when it is newer than docker's current verdict: whether the
+   * server answered. Undefined when docker's verdict is the newer news (see `probedAnswer`).
+   */
+  probedAnswer?: boolean;
+}
+
 /**
- * What the status chip shows, from docker's state and, while docker still says "health: starting", from
- * Dockbase's own readiness probe of this run of the container (`serverAnswered`). Docker probes every 30 s,
- * and on engines without a start interval its first probe comes 30 s after the start: until then the
- * readiness probe's answer shows the instance healthy. Docker's own verdict always wins once it has one
- * (healthy or unhealthy), and so does every state that is not running. A run that ended says how
- * (`failure`, read from docker's record of it: killed, out of memory, crashed, could not start).
+ * What the status chip shows, from docker's state and Dockbase's own probes. Docker probes every 5 minutes
+ * (on engines without a start interval its first probe comes 5 minutes after the start), so while a server
+ * runs the newer word counts: the readiness probe's answer turns "starting" into healthy, and the watch's
+ * last probe, when newer than docker's verdict, says healthy or unhealthy (a server that hangs after docker's
+ * last "healthy"; docker's "unhealthy" from a paused time after an unpause). Every state that is not running
+ * is docker's. A run that ended says how (`failure`, read from docker's record of it: killed, out of memory,
+ * crashed, could not start).
  */
-export function displayStatus(
-  i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>,
-  readiness: { serverAnswered?: boolean; answeredSinceUnpause?: boolean } = {},
-): DisplayStatus {
+export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>, view: ServerView = {}): DisplayStatus {
   switch (i.status) {
     case 'running':
-      if (i.health === 'starting') return readiness.serverAnswered ? 'healthy' : 'starting';
+      if (i.health === 'starting') {
+        // The watch runs only once this run answered (isWatched): silence after that is a hang, not a start.
+        if (view.probedAnswer === false) return view.serverAnswered ? 'unhealthy' : 'starting';
+        return view.serverAnswered || view.probedAnswer === true ? 'healthy' : 'starting';
+      }
+      if (view.probedAnswer !== undefined) return view.probedAnswer ? 'healthy' : 'unhealthy';
       if (i.health === 'healthy') return 'healthy';
-      // A verdict docker reached while the container was frozen (its probes fail while paused) says nothing of
-      // the server after an unpause: until docker probes again, Dockbase's own probe since the unpause does.
-      if (i.health === 'unhealthy') return readiness.answeredSinceUnpause ? 'healthy' : 'unhealthy';
+      if (i.health === 'unhealthy') return 'unhealthy';
       return 'running';
     case 'restarting':
       return 'starting';
@@ -113,12 +125,20 @@ export function mayHaveFailed(i: Pick<Instance, 'status' | 'exitCode'>): boolean
 }
 
 /**
- * Whether Dockbase should probe the server itself: it runs and docker has no verdict yet (it was just
- * created, started or restarted, here or outside, or the page was reloaded meanwhile). The probe is
- * bounded and ends at its first answer; docker's verdict then takes over.
+ * Whether Dockbase should wait for the server itself: it runs and docker has no verdict yet (it was just
+ * created, started or restarted, here or outside, or the page was reloaded meanwhile). The wait is bounded
+ * and ends at its first answer; the watch (`isWatched`) takes over from there.
  */
 export function awaitsReadiness(i: Pick<Instance, 'status' | 'health'>): boolean {
   return i.status === 'running' && i.health === 'starting';
+}
+
+/**
+ * Whether the open tab watches the server (liveness.ts): it runs, and docker has a verdict or the server has
+ * answered since it started (before that, the readiness wait is asking).
+ */
+export function isWatched(i: Pick<Instance, 'status' | 'health'>, view: Pick<ServerView, 'serverAnswered'> = {}): boolean {
+  return i.status === 'running' && (i.health !== 'starting' || view.serverAnswered === true);
 }
 
 export function isActive(i: Pick<Instance, 'status'>): boolean {
