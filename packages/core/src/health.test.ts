@@ -43,13 +43,14 @@ describe('the engine’s capabilities by API version', () => {
 });
 
 describe('health settings', () => {
-  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: at most 2 probes a minute, a hang reported within 60 s', (_id, engine) => {
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: docker probes every 5 minutes at most once a run fails, with its start period', (_id, engine) => {
     for (const capabilities of [BASELINE_CAPABILITIES, { apiVersion: '1.47', healthStartInterval: true }]) {
       const s = healthSettings(engine, capabilities);
-      expect(60 / s.intervalSeconds).toBeLessThanOrEqual(2);
-      // Worst case: the hang begins just after a probe; the next one starts an interval later and each of
-      // `retries` probes waits for its timeout.
-      expect(s.retries * (s.intervalSeconds + s.timeoutSeconds)).toBeLessThanOrEqual(50);
+      // Five idle instances: one exec a minute between them (the bench measured ≈ 75 ms of CPU per exec
+      // against ≈ 1 s a minute for the five servers: within the 15% the issue allows).
+      expect((5 * 60) / s.intervalSeconds).toBeLessThanOrEqual(1);
+      // Docker's verdict, for the tools that read it, still comes on the first failed probe.
+      expect(s.retries).toBe(1);
       expect(s.startPeriodSeconds).toBe(engine.healthcheck(engine.containerPort).startPeriodSeconds);
     }
   });
@@ -62,7 +63,7 @@ describe('health settings', () => {
 
   it('API ≥ 1.44: the same steady state, probed every second while starting', () => {
     const s = healthSettings(getEngine('postgres'), { apiVersion: '1.44', healthStartInterval: true });
-    expect(s).toMatchObject({ intervalSeconds: 30, timeoutSeconds: 10, retries: 1, startPeriodSeconds: 60, startIntervalSeconds: 1 });
+    expect(s).toMatchObject({ intervalSeconds: 300, timeoutSeconds: 10, retries: 1, startPeriodSeconds: 60, startIntervalSeconds: 1 });
     expect(healthArgs(s).slice(-2)).toEqual(['--health-start-interval', '1s']);
   });
 });

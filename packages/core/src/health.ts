@@ -1,9 +1,10 @@
 /**
  * How often docker probes an instance, decided once per engine from what it supports. Idle instances run
  * all day on laptops: each probe is a `docker exec` through dockerd, containerd, the shim and runc
- * (≈ 45 ms of CPU on a 2-core machine, measured by `npm run bench`), so the steady state probes rarely, and
+ * (≈ 60–75 ms of CPU on a 2-core machine, measured by `npm run bench`), so the steady state probes rarely,
  * readiness after a start comes from a short-lived probe instead (docker's start interval where the engine
- * has one, the UI's own bounded probe otherwise).
+ * has one, the UI's own bounded probe otherwise), and while someone looks the tab watches the server itself
+ * (liveness.ts).
  */
 import type { EngineDefinition } from './engines';
 
@@ -45,13 +46,21 @@ export function capabilitiesFrom(versions: { clientApi?: string | undefined; ser
 }
 
 /**
- * The steady state: one probe every 30 s (≤ 2 execs per instance-minute), and ONE failed probe makes the
- * instance unhealthy. A server that hangs is then reported after at most interval + timeout = 40 s (the next
- * probe starts ≤ 30 s after the hang, and gives up after 10 s); two retries would need 2 × (interval +
- * timeout) ≤ 60 s, i.e. more than 2 probes a minute. The generous timeout is what keeps a slow answer on a
- * busy laptop from counting as a failure. A server that dies is reported at once (its container exits).
+ * The steady state: docker probes every 5 minutes, and ONE failed probe makes the instance unhealthy. Five
+ * idle instances then cost one docker exec a minute between them (≈ 0.2 per instance-minute, about 7% above
+ * the same servers without any healthcheck, measured by `npm run bench`); a 30 s interval cost 75% more.
+ * Docker's verdict is for tools that read it (`docker ps`, Docker Desktop's Containers view) and for
+ * restart policies; what the tab shows while someone looks comes from its own watch (liveness.ts), which
+ * shows a hang within 50 s. A server that dies is reported at once (its container exits). The generous
+ * timeout keeps a slow answer on a busy laptop from counting as a failure.
  */
-export const STEADY_HEALTH = { intervalSeconds: 30, timeoutSeconds: 10, retries: 1 } as const;
+export const STEADY_HEALTH = { intervalSeconds: 300, timeoutSeconds: 10, retries: 1 } as const;
+
+/**
+ * The interval instances created by earlier builds carry (30 s). They keep it until they are re-created
+ * (Edit, an upgrade); nothing reads the interval, and the tab's watch shows them the same way.
+ */
+export const EARLIER_STEADY_INTERVAL_SECONDS = 30;
 
 /** While the server starts, on engines that have it: probe every second until the first success. */
 export const START_INTERVAL_SECONDS = 1;

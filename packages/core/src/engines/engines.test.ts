@@ -28,7 +28,7 @@ describe('engine catalog', () => {
     if (id === 'mariadb') expect(command).toBe('healthcheck.sh --connect --innodb_initialized');
     else if (id === 'mongo') expect(command).toContain('/dev/tcp/${h%% *}/27017');
     else expect(command).toContain('127.0.0.1');
-    // Light enough to run every 30 s for as long as the instance runs: no interpreter of its own.
+    // Light enough to run every 40 s (the open tab's watch) for as long as the instance runs: no interpreter of its own.
     expect(command).not.toMatch(/mongosh|mongo --|node|python/);
   });
 

@@ -89,7 +89,7 @@ export const mongo: EngineDefinition = {
   readPassword: ({ env }) => envValue(env, 'MONGO_INITDB_ROOT_PASSWORD'),
   // The init server listens on 127.0.0.1 only, the real one on every interface: probing the container's
   // own address passes only once initialisation is over. No mongosh: it is a Node program, and running it
-  // every 30 s keeps an idle server busy. bash (the official image is Ubuntu's) sends a wire-level `hello`.
+  // every 40 s while the tab is open keeps an idle server busy. bash (the official image is Ubuntu's) sends a wire-level `hello`.
   healthcheck: (port) => healthcheck(mongoHelloProbe(port), 60),
   connectionUri: (parts) => buildUri('mongodb', parts, '', 'authSource=admin'),
   checkPassword: checkCommonPassword,
