@@ -16,11 +16,18 @@ export interface RenderAppOptions {
   backend?: FakeBackend;
   /** Set when the test uses fake timers. */
   fakeTimers?: boolean;
+  /**
+   * When the watch's first probe of each running instance comes (liveness.ts spreads it over 40 s at random):
+   * 'late' (the default) puts it just before 40 s, beyond any test that does not wait for it, so counts of
+   * docker calls stay exact; 'now' runs it at once.
+   */
+  firstWatchProbe?: 'late' | 'now';
 }
 
 export function renderApp(options: RenderAppOptions = {}) {
   const docker = options.docker ?? new FakeDocker();
   const desktop = fakeDesktopClient(docker, options.navigate ? { navigate: options.navigate } : {});
+  vi.spyOn(Math, 'random').mockReturnValue(options.firstWatchProbe === 'now' ? 0 : 0.999);
   const user = userEvent.setup(options.fakeTimers ? { advanceTimers: vi.advanceTimersByTime.bind(vi) } : {});
   const view = render(
     <DockerMuiV6ThemeProvider>

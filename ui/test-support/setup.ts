@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { dockerThemes } from '@dockbase/host/docker-themes';
 import './unhandled-rejections';
@@ -27,6 +27,7 @@ configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
+  vi.restoreAllMocks();
   // The view the user chose is remembered in localStorage: each test starts without a choice.
   window.localStorage.clear();
 });

@@ -118,7 +118,7 @@ describe('states docker knows', () => {
   it('after Unpause shows Healthy once the server answers, though docker still holds the verdict of the frozen time', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache' });
-    // Docker's probes failed while it was paused: it says unhealthy until its next probe, 30 s on.
+    // Docker's probes failed while it was paused: it says unhealthy until its next probe, minutes on.
     docker.setHealth('cache', 'unhealthy');
     docker.pause('cache');
     const { user } = renderApp({ docker });

@@ -6,8 +6,10 @@
  * The tab must cost nothing while it sits idle: nothing polls and nothing refetches on window focus or
  * reconnect. The instance list is kept current by docker's event stream (`useInstances` invalidates the
  * list query on each burst of events) and by the actions, which invalidate what they changed. The one
- * docker call that is not an answer to a change is the readiness probe (`useServerAnswered`), and it too
- * runs only after a change: while a container that just started has no verdict from docker yet.
+ * docker calls that are not an answer to a change are Dockbase's own probes of running servers
+ * (`useServerAnswered`): the readiness wait after a start, and the watch, one probe per running instance
+ * every 40 s while the tab is visible (docker itself probes only every 5 minutes, so that idle instances
+ * cost almost nothing when nobody looks).
  *
  * One error policy per kind of failure:
  *
@@ -68,8 +70,8 @@ export const queryKeys = {
   creating: ['creating'] as const,
   /** Whether the server of this run of a container answered Dockbase's readiness probe. */
   readiness: (containerId: string) => ['readiness', containerId] as const,
-  /** When the server last answered Dockbase's probe right after an unpause (ms since the epoch), per container. */
-  answeredAfterUnpause: (containerId: string) => ['answered-after-unpause', containerId] as const,
+  /** The last answer of Dockbase's own probe of a running server (the watch, or the probe after Unpause), per container. */
+  liveness: (containerId: string) => ['liveness', containerId] as const,
 };
 
 /** Waits between retries of what is down (the engine, the bridge, the backend); the last one repeats. */
@@ -125,13 +127,16 @@ export function invalidateKeptData(client: QueryClient): Promise<void> {
  * A container started (here, outside, or by a restart): the answer its previous run gave the readiness
  * probe says nothing about this run. A probe still running is started over.
  */
-export function forgetReadiness(client: QueryClient, containerId: string): Promise<void> {
-  return client.resetQueries({ queryKey: queryKeys.readiness(containerId), exact: true });
+/** A container started again: what its last run answered says nothing of this one. */
+export async function forgetReadiness(client: QueryClient, containerId: string): Promise<void> {
+  client.removeQueries({ queryKey: queryKeys.liveness(containerId), exact: true });
+  await client.resetQueries({ queryKey: queryKeys.readiness(containerId), exact: true });
 }
 
 /** The event stream was down: any container may have started meanwhile, unseen. */
-export function forgetAllReadiness(client: QueryClient): Promise<void> {
-  return client.resetQueries({ queryKey: ['readiness'] });
+export async function forgetAllReadiness(client: QueryClient): Promise<void> {
+  client.removeQueries({ queryKey: ['liveness'] });
+  await client.resetQueries({ queryKey: ['readiness'] });
 }
 
 /**

@@ -1,6 +1,6 @@
 import Chip, { type ChipProps } from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
-import { displayStatus, type DisplayStatus, type Instance } from '@dockbase/core';
+import { displayStatus, WATCH, type DisplayStatus, type Instance } from '@dockbase/core';
 import type { ServerReadiness } from '../hooks/useServerAnswered';
 
 export const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['color'] }> = {
@@ -16,13 +16,17 @@ export const LOOK: Record<DisplayStatus, { label: string; color: ChipProps['colo
 };
 
 /**
- * The instance's status as the core's rule maps it (docker's state, and the readiness probe's answer while
- * docker has no verdict yet); docker's own status text (or why its last run ended) on hover. `plain`: a
- * native title instead of a tooltip.
+ * The instance's status as the core's rule maps it (docker's state, and Dockbase's own probes where they are
+ * the newer news); on hover, why: docker's own status text, why its last run ended, or that the server did
+ * not answer Dockbase's last check. `plain`: a native title instead of a tooltip.
  */
 export function StatusChip({ instance, readiness, plain = false }: { instance: Instance; readiness?: ServerReadiness; plain?: boolean }) {
   const look = LOOK[displayStatus(instance, readiness)];
-  const hint = instance.failure?.summary ?? (instance.statusText || look.label);
+  const hint =
+    instance.failure?.summary ??
+    (instance.status === 'running' && readiness?.probedAnswer === false
+      ? `The server did not answer Dockbase's last check within ${WATCH.timeoutMs / 1000} s (docker: ${instance.statusText || 'no verdict'})`
+      : instance.statusText || look.label);
   if (plain) return <Chip size="small" variant="outlined" color={look.color} label={look.label} title={hint} />;
   return (
     <Tooltip title={hint} describeChild>

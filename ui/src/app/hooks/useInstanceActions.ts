@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { bulkTargets, type BulkAction, type Instance } from '@dockbase/core';
+import { bulkTargets, type BulkAction, type Instance, type ServerAnswer } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
 import { invalidateInstanceMeta, invalidateKeptData, queryKeys, relistInstances } from '../queries';
@@ -114,13 +114,15 @@ export function useInstanceActions(): InstanceActions {
       (i: Instance) =>
         perform(i, 'unpause', async () => {
           await dockbase.lifecycle.unpause(i);
-          // Docker's health verdict may be from the frozen time: ask the server itself (bounded), and keep when
-          // it answered for the status chip (useServerAnswered). No answer is no error: docker's verdict stands.
+          // Docker's health verdict may be from the frozen time: ask the server itself (bounded), and keep the
+          // answer for the status chip, as the watch would (useServerAnswered). No answer is no error: the
+          // chip says unhealthy.
           const answered = await dockbase.readiness.waitUntilReady(i, { restarted: true, timeoutMs: 30_000 }).then(
             () => true,
             () => false,
           );
-          if (answered) queryClient.setQueryData(queryKeys.answeredAfterUnpause(i.containerId), Date.now());
+          const answer: ServerAnswer = { answered, at: Date.now(), failures: answered ? 0 : 1 };
+          queryClient.setQueryData(queryKeys.liveness(i.containerId), answer);
         }),
       [perform, dockbase, queryClient],
     ),

@@ -1,35 +1,57 @@
-import { useEffect, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { awaitsReadiness, type Instance } from '@dockbase/core';
+import { useEffect } from 'react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { awaitsReadiness, isWatched, probedAnswer, type Instance, type ServerAnswer, type ServerView } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { queryKeys } from '../queries';
 
-/**
- * How long after an unpause docker's "unhealthy" may still be the verdict of the frozen time: its next probe
- * comes within one interval (30 s) and answers within its timeout (10 s).
- */
-export const UNPAUSE_VERDICT_MS = 45_000;
+/** What Dockbase's own probes know of the server, for `displayStatus`. */
+export type ServerReadiness = ServerView;
 
-/** What Dockbase's own probe knows of the server, for `displayStatus`. */
-export interface ServerReadiness {
-  /** This run of the server answered while docker still says "health: starting". */
-  serverAnswered: boolean;
-  /** The server answered right after an unpause, and docker has not probed it since. */
-  answeredSinceUnpause: boolean;
+/** Whether nobody can see the tab: the watch skips its turn then (Docker Desktop, a browser tab in the background). */
+function hidden(): boolean {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}
+
+interface SeenVerdict {
+  status: Instance['status'];
+  health: Instance['health'];
+  at: number;
+}
+
+/** Per tab (its QueryClient) and container: docker's verdict as the tab last saw it, and since when. */
+const verdicts = new WeakMap<QueryClient, Map<string, SeenVerdict>>();
+
+/**
+ * When this tab first saw docker's current verdict on the instance (the watch's answer counts only when
+ * newer), shared by every card and row that shows it. Only a change while the server runs is a new
+ * verdict: the health an unpause or a start reveals was reached before (a start forgets the last run's
+ * answer instead: forgetReadiness).
+ */
+function verdictSeenAt(client: QueryClient, { containerId, status, health }: Instance): number {
+  let seen = verdicts.get(client);
+  if (!seen) verdicts.set(client, (seen = new Map()));
+  const last = seen.get(containerId);
+  if (last?.status === status && last.health === health) return last.at;
+  const changedWhileRunning = last !== undefined && last.health !== health && last.status === 'running' && status === 'running';
+  const at = last === undefined || changedWhileRunning ? Date.now() : last.at;
+  seen.set(containerId, { status, health, at });
+  return at;
 }
 
 /**
- * Whether this run of the instance's server answered Dockbase's own readiness probe, for the status chip
- * while docker has no verdict yet (docker probes every 30 s; on engines without a start interval its first
- * probe comes 30 s after a start). The probe runs only for a running instance docker calls "starting"
- * (just created, started or restarted, here or outside, or found so after a reload): the core's bounded
- * waitUntilReady, a few docker execs with a short backoff, ended at the first answer. Its answer is kept
- * until the container starts again (`forgetReadiness`, on docker's start event), so the idle tab runs no
- * docker command once its instances are ready. After Unpause (useInstanceActions probes the server then),
- * docker's "unhealthy" from the frozen time gives way to that answer until docker probes again.
+ * What this run of the instance's server told Dockbase's own probes, for the status chip. Docker probes every
+ * 5 minutes, and on engines without a start interval its first probe comes 5 minutes after a start, so:
+ * - while docker still says "starting" (just created, started or restarted, here or outside, or found so
+ *   after a reload), the core's bounded readiness wait asks the server, a few docker execs with a short
+ *   backoff, ended at the first answer, kept until the container starts again (`forgetReadiness`);
+ * - from then on, while the tab is open and visible, the core's watch probes the running server every 40 s
+ *   (liveness.ts): a server that hangs shows as unhealthy within 50 s. Its last answer counts when it is
+ *   newer than docker's verdict as this tab first saw it (so after an Unpause, whose probe writes the same
+ *   answer, docker's "unhealthy" from the frozen time gives way).
  */
 export function useServerAnswered(instance: Instance): ServerReadiness {
   const { dockbase } = useAppServices();
+  const queryClient = useQueryClient();
   const awaiting = awaitsReadiness(instance);
   const answer = useQuery({
     queryKey: queryKeys.readiness(instance.containerId),
@@ -41,17 +63,30 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
     // One answer per run: never asked again until the container starts again.
     staleTime: Number.POSITIVE_INFINITY,
   });
-  // Written by the unpause action only (never fetched here).
-  const unpaused = useQuery<number>({ queryKey: queryKeys.answeredAfterUnpause(instance.containerId), queryFn: () => Promise.reject(new Error('set by Unpause')), enabled: false });
-  const answeredAt = unpaused.data;
-  const stale = instance.status === 'running' && instance.health === 'unhealthy';
-  const [now, setNow] = useState(() => Date.now());
-  const left = answeredAt === undefined ? 0 : answeredAt + UNPAUSE_VERDICT_MS - now;
+  const serverAnswered = awaiting && answer.data === true;
+
+  // Written by the watch below and by the Unpause action (never fetched by the query itself).
+  const livenessKey = queryKeys.liveness(instance.containerId);
+  const probed = useQuery<ServerAnswer>({ queryKey: livenessKey, queryFn: () => Promise.reject(new Error('written by the watch')), enabled: false });
+  const watched = isWatched(instance, { serverAnswered });
+  const { containerId, engine, health } = instance;
   useEffect(() => {
-    if (!stale || answeredAt === undefined) return undefined;
-    // Once docker had its chance to probe again, its verdict stands: look again then.
-    const timer = setTimeout(() => setNow(Date.now()), Math.max(0, answeredAt + UNPAUSE_VERDICT_MS - Date.now()) + 50);
-    return () => clearTimeout(timer);
-  }, [stale, answeredAt]);
-  return { serverAnswered: awaiting && answer.data === true, answeredSinceUnpause: stale && answeredAt !== undefined && left > 0 };
+    if (!watched) return undefined;
+    const stop = new AbortController();
+    const key = queryKeys.liveness(containerId);
+    void dockbase.liveness.watch({ containerId, engine, health }, (a) => queryClient.setQueryData(key, a), {
+      signal: stop.signal,
+      paused: hidden,
+      previous: queryClient.getQueryData<ServerAnswer>(key),
+    });
+    return () => stop.abort();
+    // The watch restarts when the container or whether it is watched changes, not on every verdict.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [watched, containerId, engine, dockbase, queryClient]);
+
+  const seenAt = verdictSeenAt(queryClient, instance);
+  const view: ServerView = { serverAnswered };
+  const newer = instance.status === 'running' ? probedAnswer(probed.data, seenAt) : undefined;
+  if (newer !== undefined) view.probedAnswer = newer;
+  return view;
 }
