@@ -3,7 +3,7 @@ import { DockbaseError, getEngine, type DockbaseErrorCode } from '@dockbase/core
 import { COMMANDS } from './commands';
 import { EXIT, EXIT_BY_ERROR_CODE, UsageError, exitCodeOf } from './exit-codes';
 import { createProgram } from './program';
-import { psLine, run, scriptedDocker } from './test-support/fakes';
+import { psLine, run, scriptedDocker, type Reply } from './test-support/fakes';
 
 const CREATED_ID = 'f'.repeat(64);
 
@@ -175,8 +175,9 @@ describe('create', () => {
 });
 
 describe('instances by name', () => {
-  const docker = () =>
+  const docker = (first: Array<[string, Reply]> = []) =>
     scriptedDocker([
+      ...first,
       ['ps --all --no-trunc --filter label=io.dockbase.instance --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n${JSON.stringify({ ID: 'h1', Names: 'web', Labels: '', State: 'running', Status: 'Up' })}\n` }],
       [
@@ -234,6 +235,18 @@ describe('instances by name', () => {
     expect(table.stdout).toBe('NAME   ENGINE  VERSION  STATUS   ADDRESS         DATA\ncache  Redis   7.4      healthy  127.0.0.1:6379  dockbase-cache-data\n');
     const json = JSON.parse((await run(['list', '--json'], docker())).stdout) as unknown[];
     expect(json).toEqual([expect.objectContaining({ name: 'cache', status: 'healthy', state: 'running', url: 'redis://default:********@127.0.0.1:6379/' })]);
+  });
+
+  it('list asks each running server itself: a hang docker has not seen yet shows as unhealthy; --no-probe shows docker’s verdict', async () => {
+    // Docker probes every 5 minutes: its "healthy" may be old news.
+    const hung = () => docker([['exec', { code: 1, stderr: '' }]]);
+    const probed = hung();
+    expect((await run(['list'], probed)).stdout).toContain('cache  Redis   7.4      unhealthy');
+    expect(probed.calls.filter((c) => c[0] === 'exec')).toEqual([['exec', 'cid-a1', 'sh', '-c', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]']]);
+    expect(JSON.parse((await run(['list', '--json'], hung())).stdout)).toEqual([expect.objectContaining({ status: 'unhealthy', health: 'healthy' })]);
+    const trusting = hung();
+    expect((await run(['list', '--no-probe'], trusting)).stdout).toContain('cache  Redis   7.4      healthy');
+    expect(trusting.calls.some((c) => c[0] === 'exec')).toBe(false);
   });
 
   it('lists only the named instances, and exits 3 when one does not exist', async () => {

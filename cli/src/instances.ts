@@ -1,5 +1,5 @@
 /** Finding an instance by the name a user types, and how an instance looks in a table and in --json. */
-import { DockbaseError, displayStatus, getEngine, maskedConnectionString, type Dockbase, type Instance } from '@dockbase/core';
+import { DockbaseError, displayStatus, getEngine, maskedConnectionString, type Dockbase, type Instance, type ServerView } from '@dockbase/core';
 
 /**
  * The instance named `name` (or whose Dockbase id is `name`), read from the labels like every front door
@@ -40,17 +40,17 @@ export interface InstanceJson {
 }
 
 /**
- * `serverAnswered`: this command saw the server accept connections (create, start, restart waited for it), so
- * the status is what the tab shows then (healthy), whatever docker's own next health check will say.
+ * `view`: what this command saw of the server itself (create, start, restart waited for it; `list` asks each
+ * running one), so the status is what the tab shows then, whatever docker's own last health check said.
  */
-export function instanceJson(i: Instance, readiness: { serverAnswered?: boolean } = {}): InstanceJson {
+export function instanceJson(i: Instance, view: ServerView = {}): InstanceJson {
   return {
     id: i.id,
     name: i.name,
     engine: i.engine,
     image: i.image,
     version: i.tag,
-    status: displayStatus(i, readiness),
+    status: displayStatus(i, view),
     state: i.status,
     health: i.health,
     port: i.hostPort,
@@ -64,12 +64,12 @@ export function instanceJson(i: Instance, readiness: { serverAnswered?: boolean 
 
 export const TABLE_HEADER = ['NAME', 'ENGINE', 'VERSION', 'STATUS', 'ADDRESS', 'DATA'] as const;
 
-export function instanceRow(i: Instance): string[] {
+export function instanceRow(i: Instance, view: ServerView = {}): string[] {
   return [
     i.name,
     getEngine(i.engine).displayName,
     i.tag,
-    displayStatus(i),
+    displayStatus(i, view),
     `${i.bindAddress}:${i.hostPort}`,
     i.volumes.length > 0 ? i.volumes.join(', ') : '(not kept)',
   ];
@@ -77,4 +77,22 @@ export function instanceRow(i: Instance): string[] {
 
 export function byName(a: Instance, b: Instance): number {
   return a.name.localeCompare(b.name);
+}
+
+/**
+ * Asks each running server whether it answers, in parallel (one docker exec each, at most 10 s for a server
+ * that hangs): docker itself probes only every 5 minutes, so its verdict may be old news.
+ */
+export async function serverViews(dockbase: Dockbase, instances: readonly Instance[]): Promise<Map<string, ServerView>> {
+  const views = new Map<string, ServerView>();
+  await Promise.all(
+    instances
+      .filter((i) => i.status === 'running')
+      .map(async (i) => {
+        const { answered } = await dockbase.liveness.probe(i);
+        // An answer is this run answering; silence while docker still says "starting" may be a server starting.
+        views.set(i.id, { serverAnswered: answered, probedAnswer: answered });
+      }),
+  );
+  return views;
 }
