@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
-import { LABEL, createDockbase } from '@dockbase/core';
+import type { DockerCli } from '@dockbase/docker-cli';
+import { EARLIER_STEADY_INTERVAL_SECONDS, LABEL, STEADY_HEALTH, createDockbase } from '@dockbase/core';
 
 // The core code the engine, image and browser suites use, in one place.
 export { displayStatus, getEngine } from '@dockbase/core';
@@ -30,6 +31,25 @@ export function realDocker() {
   const dockbaseContainerCount = async () =>
     (await docker('ps', '--all', '--quiet', '--filter', `label=${LABEL.instance}`)).split('\n').filter(Boolean).length;
   return { cli, dockbase, docker, leftovers, cleanup, dockbaseContainerCount };
+}
+
+/**
+ * Dockbase as earlier builds created instances: the same argv, but docker's healthcheck every 30 s instead
+ * of every 5 minutes. Their instances must keep working; and a test that needs docker's own verdict on an
+ * engine without a start interval gets it in 30 s instead of 5 minutes.
+ */
+export function earlierBuild(cli: DockerCli) {
+  const steady = `${STEADY_HEALTH.intervalSeconds}s`;
+  const rewrite = (args: readonly string[]) =>
+    args[0] === 'create' || args[0] === 'run'
+      ? args.map((a, i) => (a === steady && args[i - 1] === '--health-interval' ? `${EARLIER_STEADY_INTERVAL_SECONDS}s` : a))
+      : args;
+  const earlier: DockerCli = {
+    ...(cli.passesEnv ? { passesEnv: true } : {}),
+    run: (args, options) => cli.run(rewrite(args), options),
+    stream: (args, handlers) => cli.stream(rewrite(args), handlers),
+  };
+  return createDockbase(earlier);
 }
 
 /** A port in a range the tests own, distinct per test file. */
