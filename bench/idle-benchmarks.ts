@@ -1,10 +1,12 @@
 /**
  * What idle instances cost, and how fast they are ready, against the real engine:
  *
- * - docker execs per instance-minute of N idle instances, COUNTED from `docker events` (exec_start);
- * - their CPU over a window (their containers' processes, their shims with the runc and probe processes
- *   they reaped, dockerd and containerd: see cpu-sampler.ts), against the same containers started by a
- *   plain `docker run` without healthcheck, in alternating windows of the same run;
+ * - docker execs per instance-minute of N idle instances, COUNTED from `docker events` (exec_start),
+ *   with nobody looking (docker's own healthcheck only) and with the tab open (its watch too);
+ * - their CPU over a window of one full probe cycle (docker's interval: a shorter window would hold all
+ *   of its probes or none), per minute (their containers' processes, their shims with the runc and probe
+ *   processes they reaped, dockerd and containerd: see cpu-sampler.ts), against the same containers
+ *   started by a plain `docker run` without healthcheck, in the same run;
  * - create → Healthy and restart → Healthy as the tab shows it (the readiness probe), against a
  *   hand-written `docker run` + login loop, and how long after the server first accepts a login.
  *
@@ -12,7 +14,7 @@
  * users' work. The execs of other containers seen in each window are reported beside the figures.
  */
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
-import { createDockbase, type EngineId, type Instance } from '@dockbase/core';
+import { STEADY_HEALTH, createDockbase, type EngineId, type Instance } from '@dockbase/core';
 import { POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../test/support/images';
 import { postgresAcceptsLogin } from '../test/support/postgres';
 import { cpuBetween, sampleCpu, type CpuUse } from './cpu-sampler';
@@ -57,7 +59,8 @@ async function firstLogin(engine: BenchEngine, port: number, since: number, time
 }
 
 export interface IdleWindow {
-  kind: 'plain' | 'dockbase' | 'previous';
+  /** dockbase: nobody looking; watched: the same with the open tab's watch running over each instance. */
+  kind: 'plain' | 'dockbase' | 'watched' | 'previous';
   cpu: CpuUse;
   /** exec_start events of these containers in the window. */
   execs: number;
@@ -74,17 +77,13 @@ export interface IdleCostRow {
   /** The healthcheck flags Dockbase used on this engine. */
   health: string;
   windows: IdleWindow[];
-  /** Counted: exec_start events of the instances per instance and minute of window (median of the windows). */
+  /** Counted: exec_start events of the instances per instance and minute of window, nobody looking. */
   execsPerInstanceMinute: number;
-  /**
-   * The steady rate from the same events: 60 / the median time between two probes of one instance. A 60 s
-   * window holds 1 or 2 probes of a 30 s interval depending on where it falls; this does not depend on it.
-   */
-  execsPerInstanceMinuteFromGaps: number;
-  medianGapSeconds: number;
-  /** Median total CPU ms per window: Dockbase's instances, and the same servers without healthcheck. */
+  /** CPU ms per minute (median of the windows): Dockbase's instances, and the same servers without healthcheck. */
   dockbaseCpuMs: number;
   plainCpuMs: number;
+  /** With the open tab's watch running over each instance (the core's Liveness.watch, as the tab runs it). */
+  watched: { windowSeconds: number; execsPerInstanceMinute: number; cpuMs: number; cpuRatio: number };
   /** dockbase / plain, all components (the issue's definition). */
   cpuRatio: number;
   /** The same without dockerd and containerd (shared: other users' work lands there too). */
@@ -99,8 +98,6 @@ export interface IdleCostRow {
    * daemons' background weighs little).
    */
   previous?: { execsPerInstanceMinute: number; cpuMs: number; cpuRatio: number; cpuMsPerExec: number };
-  /** Docker's own first "healthy" after create (on engines without a start interval: its first probe). */
-  createToDockerHealthyMs: number;
 }
 
 /** Full ids of containers by name. */
@@ -152,16 +149,19 @@ async function measureWindow(cli: NodeDockerCli, kind: IdleWindow['kind'], conta
  * healthcheck, and (optionally) with the previous settings, each set running alone in its windows,
  * alternating plain / Dockbase `reps` times. Medians over the windows of each kind.
  */
-export async function benchIdleCost(engine: BenchEngine, options: { instances: number; windowSeconds: number; reps: number; previous: boolean }): Promise<IdleCostRow> {
+export async function benchIdleCost(
+  engine: BenchEngine,
+  options: { instances: number; windowSeconds: number; watchedSeconds: number; reps: number; previous: boolean },
+): Promise<IdleCostRow> {
   const cli = new NodeDockerCli();
   const core = createDockbase(cli);
   const n = options.instances;
   const basePort = engine === 'redis' ? 46100 : 46200;
   const plainNames = Array.from({ length: n }, (_, i) => `${BENCH_PREFIX}-plain-${engine}-${i}`);
   const previousNames = Array.from({ length: n }, (_, i) => `${BENCH_PREFIX}-prev-${engine}-${i}`);
+  const startInterval = (await core.capabilities()).healthStartInterval;
 
-  // Dockbase's instances, created as the tab creates them; then docker's own first healthy.
-  const t0 = performance.now();
+  // Dockbase's instances, created as the tab creates them.
   const instances: Instance[] = await Promise.all(
     Array.from({ length: n }, (_, i) =>
       core.creation.create(
@@ -170,7 +170,7 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
       ),
     ),
   );
-  const healthyAt = await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i).then(() => performance.now() - t0)));
+  await Promise.all(instances.map((i) => core.readiness.waitUntilReady(i, { fresh: true })));
   const inspect = JSON.parse(await docker(cli, 'container', 'inspect', instances[0]!.containerId))[0];
   const hc = inspect.Config.Healthcheck as { Interval: number; Timeout: number; Retries: number; StartPeriod: number; StartInterval?: number };
   const s = (ns: number | undefined) => `${(ns ?? 0) / 1e9}s`;
@@ -182,6 +182,15 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
   const plainIds = await ids(cli, plainNames);
   await docker(cli, 'stop', '--time', '10', ...plainIds);
 
+  /** Starts Dockbase's instances and waits until they serve and docker's start-up probes are over. */
+  const startDockbase = async () => {
+    await docker(cli, 'start', ...dockbaseIds);
+    await Promise.all(instances.map((i) => core.readiness.waitUntilReady(i)));
+    // Where docker probes every second while starting, its first verdict ends that.
+    if (startInterval) await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i)));
+    await sleep(2000);
+  };
+
   const windows: IdleWindow[] = [];
   const settle = engine === 'postgres' ? 8000 : 3000;
   for (let rep = 0; rep < options.reps; rep++) {
@@ -190,33 +199,41 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
     windows.push(await measureWindow(cli, 'plain', plainIds, options.windowSeconds));
     await docker(cli, 'stop', '--time', '10', ...plainIds);
 
-    const execs = followExecs(cli);
-    await sleep(300);
-    await docker(cli, 'start', ...dockbaseIds);
-    // The steady state: docker has judged every instance (its first probe), nothing is starting.
-    await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i)));
-    await sleep(2000);
-    windows.push(await measureWindow(cli, 'dockbase', dockbaseIds, options.windowSeconds, execs));
+    // Nobody looking: docker's own healthcheck alone, over one full interval.
+    await startDockbase();
+    windows.push(await measureWindow(cli, 'dockbase', dockbaseIds, options.windowSeconds));
     await docker(cli, 'stop', '--time', '10', ...dockbaseIds);
   }
 
+  // The tab open: its watch over each running instance, as useServerAnswered runs it.
+  await startDockbase();
+  const watching = new AbortController();
+  const watches = instances.map((i) => core.liveness.watch({ ...i, health: 'healthy' }, () => undefined, { signal: watching.signal }));
+  const watchedWindow = await measureWindow(cli, 'watched', dockbaseIds, options.watchedSeconds);
+  windows.push(watchedWindow);
+  watching.abort();
+  await Promise.all(watches);
+  await docker(cli, 'stop', '--time', '10', ...dockbaseIds);
+
+  const perMinute = (w: IdleWindow, ms: number) => (ms * 60) / w.cpu.seconds;
+  const plainPerMinute = median(windows.filter((x) => x.kind === 'plain').map((x) => perMinute(x, x.cpu.totalMs)));
+
   let previous: IdleCostRow['previous'];
   if (options.previous) {
-    // Earlier versions' healthcheck (every 2 s, 5 s timeout, 5 retries), on the same servers.
+    // The healthcheck of the first version (every 2 s, 5 s timeout, 5 retries), on the same servers, 60 s.
     const flags = ['--health-cmd', String(inspect.Config.Healthcheck.Test[1]), '--health-interval', '2s', '--health-timeout', '5s', '--health-retries', '5'];
     for (const [i, name] of previousNames.entries()) await docker(cli, ...plainRunArgs(engine, name, basePort + 80 + i, flags));
     const previousIds = await ids(cli, previousNames);
     await sleep(settle);
-    const w = await measureWindow(cli, 'previous', previousIds, options.windowSeconds);
+    const w = await measureWindow(cli, 'previous', previousIds, 60);
     windows.push(w);
     await docker(cli, 'rm', '--force', ...previousIds);
-    const plainMs = median(windows.filter((x) => x.kind === 'plain').map((x) => x.cpu.totalMs));
-    const plainPerSecond = plainMs / options.windowSeconds;
+    const cpu = perMinute(w, w.cpu.totalMs);
     previous = {
       execsPerInstanceMinute: round((w.execs / n) * (60 / w.cpu.seconds), 2),
-      cpuMs: round(w.cpu.totalMs),
-      cpuRatio: round(w.cpu.totalMs / plainMs, 2),
-      cpuMsPerExec: w.execs > 0 ? round((w.cpu.totalMs - plainPerSecond * w.cpu.seconds) / w.execs, 1) : 0,
+      cpuMs: round(cpu),
+      cpuRatio: round(cpu / plainPerMinute, 2),
+      cpuMsPerExec: w.execs > 0 ? round(((cpu - plainPerMinute) * (w.cpu.seconds / 60)) / w.execs, 1) : 0,
     };
   }
 
@@ -225,30 +242,32 @@ export async function benchIdleCost(engine: BenchEngine, options: { instances: n
 
   const of = (kind: IdleWindow['kind']) => windows.filter((w) => w.kind === kind);
   const med = (kind: IdleWindow['kind'], f: (w: IdleWindow) => number) => median(of(kind).map(f));
-  const dockbaseCpuMs = med('dockbase', (w) => w.cpu.totalMs);
-  const plainCpuMs = med('plain', (w) => w.cpu.totalMs);
-  const own = (w: IdleWindow) => w.cpu.containersMs + w.cpu.shimsMs;
-  const gaps = of('dockbase').flatMap((w) => w.gapsSeconds);
+  const dockbaseCpuMs = med('dockbase', (w) => perMinute(w, w.cpu.totalMs));
+  const own = (w: IdleWindow) => perMinute(w, w.cpu.containersMs + w.cpu.shimsMs);
+  const daemons = (w: IdleWindow) => perMinute(w, w.cpu.dockerdMs + w.cpu.containerdMs);
   const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : Number.NaN);
+  const execRate = (w: IdleWindow) => (w.execs / n) * (60 / w.cpu.seconds);
+  const watchedCpu = perMinute(watchedWindow, watchedWindow.cpu.totalMs);
   return {
     engine,
     instances: n,
     windowSeconds: options.windowSeconds,
     health,
     windows: windows.map((w) => ({ ...w, cpu: Object.fromEntries(Object.entries(w.cpu).map(([k, v]) => [k, round(v, 2)])) as unknown as CpuUse })),
-    execsPerInstanceMinute: round(med('dockbase', (w) => (w.execs / n) * (60 / w.cpu.seconds)), 2),
-    execsPerInstanceMinuteFromGaps: gaps.length ? round(60 / median(gaps), 2) : Number.NaN,
-    medianGapSeconds: gaps.length ? round(median(gaps), 2) : Number.NaN,
+    execsPerInstanceMinute: round(med('dockbase', execRate), 2),
     dockbaseCpuMs: round(dockbaseCpuMs),
-    plainCpuMs: round(plainCpuMs),
-    cpuRatio: ratio(dockbaseCpuMs, plainCpuMs),
+    plainCpuMs: round(plainPerMinute),
+    cpuRatio: ratio(dockbaseCpuMs, plainPerMinute),
     cpuRatioContainersAndShims: ratio(med('dockbase', own), med('plain', own)),
-    daemonsMs: { dockbase: round(med('dockbase', (w) => w.cpu.dockerdMs + w.cpu.containerdMs)), plain: round(med('plain', (w) => w.cpu.dockerdMs + w.cpu.containerdMs)) },
-    foreignExecs: windows.filter((w) => w.kind !== 'previous').reduce((sum, w) => sum + w.foreignExecs, 0),
+    daemonsMs: { dockbase: round(med('dockbase', daemons)), plain: round(med('plain', daemons)) },
+    foreignExecs: windows.filter((w) => w.kind === 'plain' || w.kind === 'dockbase').reduce((sum, w) => sum + w.foreignExecs, 0),
+    watched: { windowSeconds: options.watchedSeconds, execsPerInstanceMinute: round(execRate(watchedWindow), 2), cpuMs: round(watchedCpu), cpuRatio: ratio(watchedCpu, plainPerMinute) },
     ...(previous ? { previous } : {}),
-    createToDockerHealthyMs: round(median(healthyAt)),
   };
 }
+
+/** Docker's steady interval: the idle window covers one full probe cycle. */
+export const IDLE_WINDOW_SECONDS = STEADY_HEALTH.intervalSeconds;
 
 export interface ReadinessRow {
   engine: BenchEngine;
