@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DockbaseError, getEngine, type DockbaseErrorCode } from '@dockbase/core';
+import { DockbaseError, getEngine, snapshotManifestLabels, type DockbaseErrorCode, type Snapshot } from '@dockbase/core';
 import { scripted } from '@dockbase/core/test-support';
 import { COMMANDS } from './commands';
 import { EXIT, EXIT_BY_ERROR_CODE, UsageError, exitCodeOf } from './exit-codes';
@@ -245,5 +245,42 @@ describe('instances by name', () => {
   it('a Docker engine that does not answer exits 4', async () => {
     const down = scripted([['ps', { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' }]]);
     expect(await run(['list'], down)).toMatchObject({ code: 4, stderr: expect.stringContaining('The Docker engine is not reachable') });
+  });
+});
+
+describe('snapshots', () => {
+  // 2048 KiB, as du measures a small snapshot: sizes are shown in decimal units, as docker prints them.
+  const snapshot: Snapshot = {
+    id: 'snap1',
+    name: 'before migration',
+    instanceId: 'a1',
+    instanceName: 'cache',
+    engine: 'redis',
+    image: 'redis',
+    tag: '7.4',
+    createdAt: '2026-11-25T18:00:00.000Z',
+    sizeBytes: 2048 * 1024,
+    reason: 'manual',
+    manifestVolume: 'dockbase-snapshot-snap1',
+    volumes: [{ key: 'data', volume: 'dockbase-snapshot-snap1-data', path: '/data' }],
+  };
+  const docker = () =>
+    scripted([
+      ['volume ls --quiet', { stdout: `${snapshot.manifestVolume}\n` }],
+      ['volume inspect', { stdout: JSON.stringify([{ Name: snapshot.manifestVolume, Labels: snapshotManifestLabels(snapshot) }]) }],
+    ]);
+
+  it('lists snapshots with their sizes in decimal units', async () => {
+    expect(await run(['snapshot', 'list'], docker())).toMatchObject({
+      code: 0,
+      stdout: 'ID     NAME              INSTANCE  VERSION    SIZE    TAKEN\nsnap1  before migration  cache     Redis 7.4  2.1 MB  2026-11-25 18:00:00Z\n',
+    });
+  });
+
+  it('names the size when it asks before deleting one', async () => {
+    const d = docker();
+    const r = await run(['snapshot', 'rm', 'snap1'], d, { tty: true, stdin: 'n\n' });
+    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('Delete snapshot "before migration" of cache (2.1 MB)? This cannot be undone.') });
+    expect(d.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
   });
 });
