@@ -36,6 +36,7 @@ RUN --mount=type=secret,id=ca \
     if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
  && npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
+COPY scripts/bundle.mjs scripts/
 COPY packages packages
 COPY ui ui
 COPY backend backend

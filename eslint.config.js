@@ -11,6 +11,7 @@
 //   cli/src              the `dockbase` CLI: the core, the Node adapter and the host; no UI, backend or
 //                        Docker Desktop adapter. Nothing else imports the CLI.
 //   test/, bench/        through the packages, never into a workspace's src/ by relative path
+//   @dockbase/core/test-support  the core's test doubles: for tests only, never a tab, host or CLI module
 //
 // A boundary broken is a lint error naming the rule; test/lint/boundaries.test.ts proves each one fails.
 import { builtinModules } from 'node:module';
@@ -37,6 +38,8 @@ const boundary = (files, rules, ignores = []) => {
 };
 
 const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support/**'];
+/** The core's test doubles (@dockbase/core/test-support) are for tests: a bundle that imported them would ship them. */
+const TEST_DOUBLES = pkg(['@dockbase/core/test-support'], 'Test doubles (@dockbase/core/test-support) are for tests and test-support/ only.');
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.test-results/**', 'docs/**'] },
@@ -106,6 +109,7 @@ export default tseslint.config(
       pkg(['@dockbase/docker-cli/node'], "The tab reaches docker through Docker Desktop's bridge, not Node."),
       pkg(['@dockbase/backend'], 'The UI talks to the backend over its API (@dockbase/api and backend-client/), never its code.'),
       pkg(['@dockbase/cli'], 'Nothing imports the CLI: it is a front door, like the tab.'),
+      TEST_DOUBLES,
       intoWorkspace('host', 'backend', 'cli', 'packages', 'test'),
     ],
     TESTS,
@@ -120,12 +124,12 @@ export default tseslint.config(
   ),
   boundary(
     ['host/src/page/**/*.ts'],
-    [NODE, pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
+    [NODE, pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), TEST_DOUBLES, intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
     TESTS,
   ),
   boundary(
     ['host/src/**/*.ts', 'host/scripts/**/*.mjs', 'host/*.mjs'],
-    [pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
+    [pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), TEST_DOUBLES, intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
     ['host/src/page/**', ...TESTS],
   ),
   boundary(
@@ -134,6 +138,7 @@ export default tseslint.config(
       REACT,
       pkg(['@dockbase/ui', '@dockbase/backend', '@dockbase/api'], 'The CLI drives instances through the core: no UI, and no backend (its API included).'),
       pkg(['@dockbase/docker-cli/desktop', '@dockbase/docker-cli/desktop-argv'], "The CLI runs docker through Node (@dockbase/docker-cli/node), not Docker Desktop's bridge."),
+      TEST_DOUBLES,
       intoWorkspace('ui', 'host', 'backend', 'packages', 'test'),
     ],
     TESTS,

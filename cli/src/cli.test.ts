@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DockbaseError, getEngine, type DockbaseErrorCode } from '@dockbase/core';
+import { DockbaseError, getEngine, snapshotManifestLabels, type DockbaseErrorCode, type Snapshot } from '@dockbase/core';
+import { scripted, type Reply } from '@dockbase/core/test-support';
 import { COMMANDS } from './commands';
 import { EXIT, EXIT_BY_ERROR_CODE, UsageError, exitCodeOf } from './exit-codes';
 import { createProgram } from './program';
-import { psLine, run, scriptedDocker, type Reply } from './test-support/fakes';
+import { psLine, run } from './test-support/fakes';
 
 const CREATED_ID = 'f'.repeat(64);
 
 /** Docker as create needs it: nothing in use, the image present, no volumes yet, `docker create` answers an id. */
 function dockerForCreate() {
-  return scriptedDocker([
+  return scripted([
     ['ps --all --no-trunc --format', { stdout: '' }],
     ['image inspect', { stdout: 'sha256:abc\n' }],
     ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
@@ -35,7 +36,7 @@ describe('exit codes', () => {
 });
 
 describe('the command line', () => {
-  const names = createProgram({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: [] as never, onInterrupt: () => () => undefined }, scriptedDocker([])).commands.map((c) => c.name());
+  const names = createProgram({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: [] as never, onInterrupt: () => () => undefined }, scripted([])).commands.map((c) => c.name());
 
   it('has the commands of the issue, each its own module', () => {
     expect(names).toEqual(['list', 'create', 'start', 'stop', 'restart', 'rm', 'logs', 'url', 'snapshot', 'restore', 'export', 'import', 'upgrade', 'rollback', 'ui']);
@@ -43,7 +44,7 @@ describe('the command line', () => {
   });
 
   it.each(names)('`%s --help` prints its usage on stdout, exits 0 and runs no docker', async (name) => {
-    const docker = scriptedDocker([]);
+    const docker = scripted([]);
     const r = await run([name, '--help'], docker);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: dockbase ${name}`);
@@ -51,16 +52,16 @@ describe('the command line', () => {
   });
 
   it.each(['take', 'list', 'rm'])('`snapshot %s --help` prints its usage and exits 0', async (sub) => {
-    const r = await run(['snapshot', sub, '--help'], scriptedDocker([]));
+    const r = await run(['snapshot', sub, '--help'], scripted([]));
     expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: dockbase snapshot ${sub}`) });
   });
 
   it('`--help` lists every command and the exit codes; `--version` prints the version', async () => {
-    const help = await run(['--help'], scriptedDocker([]));
+    const help = await run(['--help'], scripted([]));
     expect(help.code).toBe(0);
     for (const name of names) expect(help.stdout).toContain(`  ${name}`);
     expect(help.stdout).toMatch(/Exit codes:\n\s+0\s+done/);
-    const version = await run(['--version'], scriptedDocker([]));
+    const version = await run(['--version'], scripted([]));
     expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
   });
 
@@ -74,7 +75,7 @@ describe('the command line', () => {
     [['logs', 'x', '--tail', 'some'], /--tail takes a number of lines or "all"/],
     [['create', 'redis', '--password-stdin', '--generate-password'], /Give one of --password-stdin, --generate-password and --password/],
   ])('refuses %j with exit code 2 and runs no docker', async (argv, message) => {
-    const docker = scriptedDocker([]);
+    const docker = scripted([]);
     const r = await run(argv, docker);
     expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toMatch(message);
@@ -151,7 +152,7 @@ describe('create', () => {
         };
       },
     };
-    const missingImage = scriptedDocker([['image inspect', { code: 1, stderr: 'Error: No such image' }]]);
+    const missingImage = scripted([['image inspect', { code: 1, stderr: 'Error: No such image' }]]);
     const r = await run(['create', 'redis', '--json'], { ...docker, run: (args, o) => (args[0] === 'image' ? missingImage.run(args, o) : base.run(args, o)) }, {
       interrupt: (press) => setTimeout(press, 20),
     });
@@ -163,7 +164,7 @@ describe('create', () => {
   });
 
   it('suggests the next free name and port as the tab does', async () => {
-    const docker = scriptedDocker([
+    const docker = scripted([
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'redis-1', port: 6379 })}\n` }],
       ['image inspect', { stdout: 'sha256:abc\n' }],
       ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
@@ -176,7 +177,7 @@ describe('create', () => {
 
 describe('instances by name', () => {
   const docker = (first: Array<[string, Reply]> = []) =>
-    scriptedDocker([
+    scripted([
       ...first,
       ['ps --all --no-trunc --filter label=io.dockbase.instance --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n${JSON.stringify({ ID: 'h1', Names: 'web', Labels: '', State: 'running', Status: 'Up' })}\n` }],
@@ -255,7 +256,44 @@ describe('instances by name', () => {
   });
 
   it('a Docker engine that does not answer exits 4', async () => {
-    const down = scriptedDocker([['ps', { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' }]]);
+    const down = scripted([['ps', { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' }]]);
     expect(await run(['list'], down)).toMatchObject({ code: 4, stderr: expect.stringContaining('The Docker engine is not reachable') });
+  });
+});
+
+describe('snapshots', () => {
+  // 2048 KiB, as du measures a small snapshot: sizes are shown in decimal units, as docker prints them.
+  const snapshot: Snapshot = {
+    id: 'snap1',
+    name: 'before migration',
+    instanceId: 'a1',
+    instanceName: 'cache',
+    engine: 'redis',
+    image: 'redis',
+    tag: '7.4',
+    createdAt: '2026-11-25T18:00:00.000Z',
+    sizeBytes: 2048 * 1024,
+    reason: 'manual',
+    manifestVolume: 'dockbase-snapshot-snap1',
+    volumes: [{ key: 'data', volume: 'dockbase-snapshot-snap1-data', path: '/data' }],
+  };
+  const docker = () =>
+    scripted([
+      ['volume ls --quiet', { stdout: `${snapshot.manifestVolume}\n` }],
+      ['volume inspect', { stdout: JSON.stringify([{ Name: snapshot.manifestVolume, Labels: snapshotManifestLabels(snapshot) }]) }],
+    ]);
+
+  it('lists snapshots with their sizes in decimal units', async () => {
+    expect(await run(['snapshot', 'list'], docker())).toMatchObject({
+      code: 0,
+      stdout: 'ID     NAME              INSTANCE  VERSION    SIZE    TAKEN\nsnap1  before migration  cache     Redis 7.4  2.1 MB  2026-11-25 18:00:00Z\n',
+    });
+  });
+
+  it('names the size when it asks before deleting one', async () => {
+    const d = docker();
+    const r = await run(['snapshot', 'rm', 'snap1'], d, { tty: true, stdin: 'n\n' });
+    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('Delete snapshot "before migration" of cache (2.1 MB)? This cannot be undone.') });
+    expect(d.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
   });
 });

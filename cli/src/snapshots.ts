@@ -1,7 +1,6 @@
 /** Finding a snapshot by what a user types, and how a snapshot looks in a table and in --json. */
-import { DockbaseError, getEngine, type Dockbase, type Instance, type Snapshot } from '@dockbase/core';
+import { DockbaseError, formatBytes, getEngine, type Dockbase, type Instance, type Snapshot } from '@dockbase/core';
 import { UsageError } from './exit-codes';
-import { formatBytes } from './output';
 
 /**
  * The snapshot `ref` names: its id, or its name. A name is looked up among the instance's own snapshots

@@ -19,7 +19,7 @@ export const TARGETS = {
   },
   backend: {
     workspace: 'backend',
-    inputs: ['backend/src', 'backend/scripts', 'backend/package.json', 'packages'],
+    inputs: ['backend/src', 'backend/scripts', 'scripts/bundle.mjs', 'backend/package.json', 'packages'],
     outputs: ['backend/dist/main.js'],
   },
   host: {
@@ -30,7 +30,7 @@ export const TARGETS = {
   // The `dockbase` bin: it bundles the host's server, hence host/src among its inputs.
   cli: {
     workspace: 'cli',
-    inputs: ['cli/src', 'cli/scripts/build.mjs', 'cli/package.json', 'host/src', 'packages', 'package.json'],
+    inputs: ['cli/src', 'cli/scripts/build.mjs', 'scripts/bundle.mjs', 'cli/package.json', 'host/src', 'packages', 'package.json'],
     outputs: ['cli/dist/main.js'],
   },
 };

@@ -51,6 +51,9 @@ const refused: Array<[string, string, string, RegExp]> = [
   ['the CLI imports React', 'cli/src/bad.ts', "import x from 'react';", /UI frameworks/],
   ['the CLI reaches into the host by path', 'cli/src/commands/bad.ts', "import x from '../../../host/src/run';", /through packages/],
   ['the CLI reaches into the core by path', 'cli/src/bad.ts', "import x from '../../packages/core/src/create';", /through packages/],
+  ["the CLI's code imports the core's test doubles", 'cli/src/commands/bad.ts', "import { scripted } from '@dockbase/core/test-support';", /for tests/],
+  ["the tab's code imports the core's test doubles", 'ui/src/app/bad.ts', "import { scripted } from '@dockbase/core/test-support';", /for tests/],
+  ["the host's code imports the core's test doubles", 'host/src/bad.ts', "import { scripted } from '@dockbase/core/test-support';", /for tests/],
   ['a test reaches into a package by path', 'test/engine/bad.test.ts', "import x from '../../packages/core/src/labels';", /through packages/],
   ['a benchmark reaches into the host by path', 'bench/bad.ts', "import x from '../host/src/server';", /through packages/],
 ];
@@ -63,6 +66,7 @@ const allowed: Array<[string, string, string]> = [
   ['the backend uses the API contract', 'backend/src/ok.ts', "import { ENGINE_IDS } from '@dockbase/api';"],
   ['the host uses the Node adapter', 'host/src/ok.ts', "import { NodeDockerCli } from '@dockbase/docker-cli/node';"],
   ['a test uses the host package', 'test/browser/ok.test.ts', "import { startHost } from '@dockbase/host';"],
+  ["a CLI test uses the core's test doubles", 'cli/src/ok.test.ts', "import { scripted } from '@dockbase/core/test-support';"],
   [
     'the CLI uses the core, the Node adapter and the host',
     'cli/src/ok.ts',

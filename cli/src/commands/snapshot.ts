@@ -1,8 +1,8 @@
-import { checkSnapshotName, fileStamp, InvalidInputError } from '@dockbase/core';
+import { checkSnapshotName, fileStamp, formatBytes, InvalidInputError } from '@dockbase/core';
 import type { CliApp } from '../app';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
-import { Progress, formatBytes, formatTable, printJson } from '../output';
+import { Progress, formatTable, printJson } from '../output';
 import { SNAPSHOT_HEADER, findSnapshot, snapshotJson, snapshotRow } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
 

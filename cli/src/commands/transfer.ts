@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { getEngine } from '@dockbase/core';
+import { formatBytes, getEngine } from '@dockbase/core';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
-import { Progress, formatBytes, printJson } from '../output';
+import { Progress, printJson } from '../output';
 import { snapshotJson } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
 import { withProgress } from './snapshot';

@@ -1,7 +1,7 @@
-import { DockbaseError, getEngine, planUpgrade, rollbackPointFor, upgradeTargets, type UpgradePlan, type UpgradeProgress } from '@dockbase/core';
+import { DockbaseError, formatBytes, getEngine, planUpgrade, rollbackPointFor, upgradeTargets, type UpgradePlan, type UpgradeProgress } from '@dockbase/core';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
-import { Progress, formatBytes, formatTable, printJson } from '../output';
+import { Progress, formatTable, printJson } from '../output';
 import { snapshotJson } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
 

@@ -1,37 +1,7 @@
 import { Readable } from 'node:stream';
-import type { DockerCli, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
+import type { DockerCli } from '@dockbase/docker-cli';
 import type { Io, Output } from '../app';
 import { runCli } from '../program';
-
-export type Reply = Partial<RunResult> | ((args: readonly string[]) => Partial<RunResult>);
-
-/** A scripted DockerCli: answers by the first matching argv prefix (joined with spaces) and records every call. */
-export function scriptedDocker(rules: Array<[string, Reply]>): DockerCli & { calls: string[][] } {
-  const calls: string[][] = [];
-  const answer = (args: readonly string[]): RunResult => {
-    const line = args.join(' ');
-    const rule = rules.find(([prefix]) => line.startsWith(prefix));
-    const reply = rule ? (typeof rule[1] === 'function' ? rule[1](args) : rule[1]) : {};
-    return { stdout: '', stderr: '', code: 0, ...reply };
-  };
-  return {
-    calls,
-    async run(args) {
-      calls.push([...args]);
-      return answer(args);
-    },
-    stream(args, handlers: StreamHandlers): StreamHandle {
-      calls.push([...args]);
-      const r = answer(args);
-      const done = Promise.resolve().then(() => {
-        r.stdout.split('\n').filter(Boolean).forEach((l) => handlers.onLine(l, 'stdout'));
-        r.stderr.split('\n').filter(Boolean).forEach((l) => handlers.onLine(l, 'stderr'));
-        return r.code;
-      });
-      return { cancel: () => undefined, done };
-    },
-  };
-}
 
 class Captured implements Output {
   text = '';

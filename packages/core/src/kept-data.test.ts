@@ -77,6 +77,37 @@ describe('sizes and usage', () => {
     expect(parseVolumeSizes('[{"Name":"a","Size":"1kB"},{"Name":"b","Size":"N/A"}]')).toEqual(new Map([['a', 1000]]));
   });
 
+  it('writes sizes in decimal units, as docker does, for the tab and the CLI alike', () => {
+    const shown: Array<[number, string]> = [
+      // Whole bytes below 1 kB.
+      [0, '0 B'],
+      [1, '1 B'],
+      [999, '999 B'],
+      [999.6, '1.0 kB'],
+      // 1000, not 1024: 2 MiB (a snapshot that du measures as 2048 KiB) shows as 2.1 MB.
+      [1000, '1.0 kB'],
+      [1536, '1.5 kB'],
+      [2048 * 1024, '2.1 MB'],
+      // One decimal below 100, none from 100 on.
+      [48_000_000, '48.0 MB'],
+      [99_940, '99.9 kB'],
+      [99_960, '100 kB'],
+      [512_000, '512 kB'],
+      [1_234_000_000, '1.2 GB'],
+      // Never "1000 kB": a value that rounds up to 1000 moves to the next unit.
+      [999_499, '999 kB'],
+      [999_500, '1.0 MB'],
+      [999_960_000_000, '1.0 TB'],
+      // TB is the largest unit.
+      [2_500_000_000_000_000, '2500 TB'],
+      // Nothing a size can be.
+      [-1, '?'],
+      [Number.NaN, '?'],
+      [Number.POSITIVE_INFINITY, '?'],
+    ];
+    expect(shown.map(([bytes]) => formatBytes(bytes))).toEqual(shown.map(([, text]) => text));
+  });
+
   it('reads one docker stats line', () => {
     expect(parseStatsLine('{"CPUPerc":"12.50%","ID":"abc","MemUsage":"3.5MiB / 1GiB","Name":"pg"}')).toEqual({
       id: 'abc',

@@ -104,20 +104,23 @@ export function ownerOfVolume(info: VolumeInfo): { engine: string; tag: string; 
   };
 }
 
-/** "1.2 GB", "48 MB", "512 kB", "0 B": decimal units, as docker prints them. */
+const SIZE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
+
+/**
+ * A size as every front door shows it (the tab and the CLI alike): "512 B", "48.2 MB", "512 kB", "1.2 GB".
+ * Decimal (SI) units, 1 kB = 1000 B, as docker prints image and volume sizes; whole bytes, one decimal below
+ * 100 and none from 100 on. A value that would round up to 1000 is shown in the next unit ("1.0 MB", never
+ * "1000 kB"). "?" for a negative or non-finite number.
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
+  const shown = (value: number, unit: number) => (unit === 0 || value >= 99.95 ? String(Math.round(value)) : value.toFixed(1));
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  while (unit < SIZE_UNITS.length - 1 && Number(shown(bytes / 1000 ** unit, unit)) >= 1000) unit++;
+  return `${shown(bytes / 1000 ** unit, unit)} ${SIZE_UNITS[unit]}`;
 }
 
-/** "PostgreSQL 15 data from 25 Nov 2026, 48 MB": what the create form and the list of kept data say. */
+/** "PostgreSQL 15 data created 25 Nov 2026, 48.2 MB": what the create form and the list of kept data say. */
 export function describeKeptData(k: KeptData): string {
   const engine = getEngine(k.engine);
   const parts = [`${engine.displayName} ${k.tag || '(unknown version)'} data`];

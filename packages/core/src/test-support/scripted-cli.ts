@@ -2,7 +2,10 @@ import type { DockerCli, RunResult, StreamHandle, StreamHandlers } from '@dockba
 
 export type Reply = Partial<RunResult> | ((args: readonly string[]) => Partial<RunResult>);
 
-/** A scripted DockerCli: answers by the first matching argv prefix and records every call. */
+/**
+ * A scripted DockerCli: answers by the first matching argv prefix (the argv joined with spaces) and records
+ * every call. The core's tests and the CLI's use it (the CLI through `@dockbase/core/test-support`).
+ */
 export function scripted(rules: Array<[string, Reply]>): DockerCli & { calls: string[][] } {
   const calls: string[][] = [];
   const answer = (args: readonly string[]): RunResult => {

@@ -17,7 +17,8 @@ describe('snapshots, export and import in the tab', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Snapshot' }));
 
     const item = await within(dialog).findByRole('listitem', { name: 'before migration' });
-    expect(item).toHaveTextContent('2.0 MB · PostgreSQL 17');
+    // The fake's du measures 2048 KiB: 2,097,152 bytes, in decimal units as docker prints sizes.
+    expect(item).toHaveTextContent('2.1 MB · PostgreSQL 17');
     expect(desktop.toasts.success).toContain('Snapshot "before migration" of orders taken.');
     expect(docker.calls.some((c) => c[0] === 'stop')).toBe(true);
 

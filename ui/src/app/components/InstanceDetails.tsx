@@ -8,11 +8,10 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { Instance } from '@dockbase/core';
+import { formatBytes, type Instance } from '@dockbase/core';
 import { MAX_NOTES_LENGTH } from '@dockbase/api';
 import type { HistoryEntry } from '../../backend-client/client';
 import { useInstanceMeta } from '../hooks/useInstanceMeta';
-import { formatBytes } from '../format';
 
 function NotesEditor({ initial, saving, onSave }: { initial: string; saving: boolean; onSave(notes: string): void }) {
   const [draft, setDraft] = useState(initial);

@@ -13,9 +13,9 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { checkSnapshotName, fileStamp, getEngine, isActive, type Instance, type Snapshot } from '@dockbase/core';
+import { checkSnapshotName, fileStamp, formatBytes, getEngine, isActive, type Instance, type Snapshot } from '@dockbase/core';
 import { useSnapshots, type SnapshotsState } from '../hooks/useSnapshots';
-import { formatBytes, formatTime } from '../format';
+import { formatTime } from '../format';
 
 const REASONS: Record<Snapshot['reason'], string | undefined> = {
   manual: undefined,

@@ -10,10 +10,9 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type FormEvent } from 'react';
-import { Backups, getEngine, type Instance } from '@dockbase/core';
+import { Backups, formatBytes, getEngine, type Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
-import { formatBytes } from '../format';
 import { useExport, useImport } from '../hooks/useDataTransfer';
 
 /** A path field with the host's own file dialog beside it where there is one. */

@@ -17,8 +17,8 @@ import TextField from '@mui/material/TextField';
 import CheckCircleOutlineIcon from '@mui/icons-material/CheckCircleOutline';
 import RadioButtonUncheckedIcon from '@mui/icons-material/RadioButtonUnchecked';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { getEngine, planUpgrade, upgradeTargets, type Instance, type RollbackPoint, type UpgradePlan, type UpgradeStep, type UpgradeStepId } from '@dockbase/core';
-import { count, formatBytes, formatTime } from '../format';
+import { formatBytes, getEngine, planUpgrade, upgradeTargets, type Instance, type RollbackPoint, type UpgradePlan, type UpgradeStep, type UpgradeStepId } from '@dockbase/core';
+import { count, formatTime } from '../format';
 import { useTags } from '../hooks/useTags';
 import { useRollback, useUpgrade, type StepsProgress } from '../hooks/useUpgrade';
 

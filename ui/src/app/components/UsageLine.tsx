@@ -1,7 +1,7 @@
 import Typography from '@mui/material/Typography';
 import { formatBytes, type InstanceUsage } from '@dockbase/core';
 
-/** "CPU 1.2 % · memory 24 MB · data 48 MB", from the last measure taken on request. */
+/** "CPU 1.2 % · memory 24.5 MB · data 48.2 MB", from the last measure taken on request. */
 export function usageText(usage: InstanceUsage): { cpu: string; memory: string; data: string } {
   return {
     cpu: usage.cpuPercent === undefined ? '–' : `${usage.cpuPercent.toFixed(1)} %`,
