@@ -39,6 +39,14 @@ describe('the list’s rules', () => {
     expect(statusGroup(inst('a', { status: 'exited', exitCode: 0, health: 'none' }))).toBe('stopped');
     expect(statusGroup(inst('a', { health: 'starting' }))).toBe('starting');
     expect(statusGroup(inst('a', { health: 'unhealthy' }))).toBe('problem');
+    // As the chip shows it: a server that answered is running while docker still says "starting" (for 5
+    // minutes on engines without a start interval); one that stopped answering needs attention.
+    expect(statusGroup(inst('a', { health: 'starting' }), { serverAnswered: true })).toBe('running');
+    expect(statusGroup(inst('a', { health: 'healthy' }), { probedAnswer: false })).toBe('problem');
+    const list = [inst('fresh', { health: 'starting' }), inst('hung', { health: 'healthy' })];
+    const views: Record<string, { serverAnswered?: boolean; probedAnswer?: boolean }> = { fresh: { serverAnswered: true }, hung: { probedAnswer: false } };
+    expect(filterInstances(list, { ...NO_FILTER, statuses: new Set(['running'] as const) }, (i) => views[i.name]!).map((i) => i.name)).toEqual(['fresh']);
+    expect(filterInstances(list, { ...NO_FILTER, statuses: new Set(['problem'] as const) }, (i) => views[i.name]!).map((i) => i.name)).toEqual(['hung']);
   });
 
   it('shows cards for a handful of instances, the table past it, unless the user chose', () => {

@@ -4,7 +4,7 @@
  * the UI renders what they decide.
  */
 import type { EngineId } from './engines';
-import { displayStatus, isActive, type DisplayStatus, type Instance } from './instance';
+import { displayStatus, isActive, type DisplayStatus, type Instance, type ServerView } from './instance';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
@@ -42,8 +42,9 @@ const GROUP_OF: Readonly<Record<DisplayStatus, StatusGroup>> = {
   error: 'problem',
 };
 
-export function statusGroup(instance: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>): StatusGroup {
-  return GROUP_OF[displayStatus(instance)];
+/** The group of the status the chip shows (`view`: what Dockbase's own probes know, as for the chip). */
+export function statusGroup(instance: Pick<Instance, 'status' | 'health' | 'exitCode' | 'failure'>, view: ServerView = {}): StatusGroup {
+  return GROUP_OF[displayStatus(instance, view)];
 }
 
 export interface ListFilter {
@@ -61,15 +62,18 @@ export function isFiltering(filter: ListFilter): boolean {
   return filter.search.trim() !== '' || filter.engines.size > 0 || filter.statuses.size > 0;
 }
 
-/** The instances the filter lets through, in natural order of names. */
-export function filterInstances<T extends Instance>(instances: readonly T[], filter: ListFilter): T[] {
+/**
+ * The instances the filter lets through, in natural order of names. `viewOf`: what Dockbase's own probes know
+ * of each, so that a status filter agrees with the chips.
+ */
+export function filterInstances<T extends Instance>(instances: readonly T[], filter: ListFilter, viewOf: (instance: T) => ServerView = () => ({})): T[] {
   const needle = filter.search.trim().toLowerCase();
   return instances
     .filter(
       (i) =>
         (needle === '' || i.name.toLowerCase().includes(needle)) &&
         (filter.engines.size === 0 || filter.engines.has(i.engine)) &&
-        (filter.statuses.size === 0 || filter.statuses.has(statusGroup(i))),
+        (filter.statuses.size === 0 || filter.statuses.has(statusGroup(i, viewOf(i)))),
     )
     .sort(compareByName);
 }

@@ -66,6 +66,32 @@ describe('the table view', () => {
     await waitFor(() => expect(rowNames()).toEqual(['web-2']));
   });
 
+  it('filters by the status the rows show: a server that answered is Running while docker says starting, a silent one Needs attention', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['steady', 'hung']);
+    docker.healthOnStart = 'starting';
+    await seedMany(docker, ['fresh']);
+    docker.setServerReady('fresh');
+    docker.setServerReady('hung', false);
+    const { user } = renderApp({ docker, firstWatchProbe: 'now' });
+    await findInstance('fresh');
+    await user.click(screen.getByRole('button', { name: 'Table view' }));
+    expect(await within(await findRow('fresh')).findByText('Healthy')).toBeInTheDocument();
+    expect(await within(await findRow('hung')).findByText('Unhealthy')).toBeInTheDocument();
+    expect(docker.byName('fresh').health).toBe('starting');
+    expect(docker.byName('hung').health).toBe('healthy');
+
+    await user.click(screen.getByRole('combobox', { name: 'Status' }));
+    await user.click(within(screen.getByRole('listbox')).getByText('Running'));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(rowNames()).toEqual(['fresh', 'steady']));
+    await user.click(screen.getByRole('combobox', { name: 'Status' }));
+    await user.click(within(screen.getByRole('listbox')).getByText('Running'));
+    await user.click(within(screen.getByRole('listbox')).getByText('Needs attention'));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(rowNames()).toEqual(['hung']));
+  });
+
   it('stops the selected instances in bulk, and starts every instance shown', async () => {
     const docker = new FakeDocker();
     await seedMany(docker, ['a-1', 'a-2', 'a-3', 'b-1', 'b-2', 'b-3']);

@@ -14,6 +14,7 @@ import { useInstances } from '../hooks/useInstances';
 import { useResourceUsage } from '../hooks/useResourceUsage';
 import { useRollbackPoints } from '../hooks/useRollbackPoints';
 import { useViewMode } from '../hooks/useViewMode';
+import { useServerViews } from '../hooks/useServerAnswered';
 import { EmptyState } from './EmptyState';
 import { BackendUnavailableBanner, EngineUnavailableBanner } from './EngineUnavailableBanner';
 import { instanceActionItems } from './InstanceActions';
@@ -34,6 +35,8 @@ const ImportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ defau
 const UpgradeDialog = lazy(() => import('./UpgradeDialogs').then((m) => ({ default: m.UpgradeDialog })));
 const RollbackDialog = lazy(() => import('./UpgradeDialogs').then((m) => ({ default: m.RollbackDialog })));
 
+const NO_INSTANCES: readonly Instance[] = [];
+
 /** The tab's home: every instance, live, as cards or a table, with their actions; the way to create one. */
 export function InstancesView() {
   const { instances, problem, stale, listedAt, retrying, retry, nextRetryAt } = useInstances();
@@ -51,7 +54,10 @@ export function InstancesView() {
   const count = instances?.length ?? 0;
   const view = useViewMode(count);
 
-  const shown = useMemo(() => (instances ? filterInstances(instances, filter) : []), [instances, filter]);
+  // The status filter groups by what the chips show (Dockbase's own probes where they are the newer word);
+  // without one, nothing here follows the probes' answers (the cards and rows do).
+  const serverView = useServerViews(filter.statuses.size > 0 && instances ? instances : NO_INSTANCES);
+  const shown = useMemo(() => (instances ? filterInstances(instances, filter, serverView) : []), [instances, filter, serverView]);
   // Bulk actions apply to the selected instances that are shown, or to every instance shown.
   const chosen = useMemo(() => shown.filter((i) => selected.has(i.id)), [shown, selected]);
   const scope = chosen.length > 0 ? chosen : shown;

@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { awaitsReadiness, isWatched, probedAnswer, type Instance, type ServerAnswer, type ServerView } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { queryKeys } from '../queries';
@@ -84,9 +84,42 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [watched, containerId, engine, dockbase, queryClient]);
 
-  const seenAt = verdictSeenAt(queryClient, instance);
-  const view: ServerView = { serverAnswered };
-  const newer = instance.status === 'running' ? probedAnswer(probed.data, seenAt) : undefined;
+  return viewOf(instance, answer.data, probed.data, queryClient);
+}
+
+/**
+ * The view of one instance from what the tab's probes left in the cache: `answered`, the readiness wait's
+ * answer for this run; `probed`, the watch's last answer.
+ */
+function viewOf(instance: Instance, answered: boolean | undefined, probed: ServerAnswer | undefined, client: QueryClient): ServerView {
+  const view: ServerView = { serverAnswered: awaitsReadiness(instance) && answered === true };
+  // Every state is noted, paused ones too: an unpause must not look like a new verdict.
+  const seenAt = verdictSeenAt(client, instance);
+  const newer = instance.status === 'running' ? probedAnswer(probed, seenAt) : undefined;
   if (newer !== undefined) view.probedAnswer = newer;
   return view;
+}
+
+/**
+ * The same views for a whole list (the status filter), read from the cache the cards and rows fill: nothing
+ * is fetched here, but a new answer re-renders.
+ */
+export function useServerViews(instances: readonly Instance[]): (instance: Instance) => ServerView {
+  const queryClient = useQueryClient();
+  const never = () => Promise.reject(new Error('written by the cards and rows'));
+  const readiness = useQueries({
+    queries: instances.map((i) => ({ queryKey: queryKeys.readiness(i.containerId), queryFn: never, enabled: false })),
+    combine: (results) => results.map((r) => r.data as boolean | undefined),
+  });
+  const liveness = useQueries({
+    queries: instances.map((i) => ({ queryKey: queryKeys.liveness(i.containerId), queryFn: never, enabled: false })),
+    combine: (results) => results.map((r) => r.data as ServerAnswer | undefined),
+  });
+  return useMemo(() => {
+    const answers = new Map(instances.map((i, n) => [i.containerId, { answered: readiness[n], probed: liveness[n] }]));
+    return (instance: Instance) => {
+      const a = answers.get(instance.containerId);
+      return viewOf(instance, a?.answered, a?.probed, queryClient);
+    };
+  }, [instances, readiness, liveness, queryClient]);
 }
