@@ -6,8 +6,16 @@ export class FakeBackend implements BackendClient {
   /** Docker Hub's tags per engine; an engine without an entry gets an error (Docker Hub unreachable). */
   readonly tags = new Map<string, string[]>();
   up = true;
+  /** Health checks still to miss while up (a busy machine: the answer comes after the check gave up). */
+  missedHealthChecks = 0;
+  healthChecks = 0;
 
   async available(): Promise<boolean> {
+    this.healthChecks++;
+    if (this.up && this.missedHealthChecks > 0) {
+      this.missedHealthChecks--;
+      return false;
+    }
     return this.up;
   }
 

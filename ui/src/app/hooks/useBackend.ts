@@ -35,6 +35,11 @@ function monitored(client: BackendClient, onDown: () => void): BackendClient {
   };
 }
 
+async function askTwice(client: BackendClient): Promise<boolean> {
+  const first = await client.available().catch(() => false);
+  return first || client.available().catch(() => false);
+}
+
 /**
  * The backend client once it has answered `available()`; undefined while unknown, when it does not answer,
  * or when the extension has no backend at all. A backend that exists but does not answer (it died, the host
@@ -47,8 +52,10 @@ export function useAvailableBackend(client: BackendClient | undefined): Availabl
   const wasUp = useRef(false);
   const { data: available } = useQuery({
     queryKey: queryKeys.backendAvailable,
-    // available() never throws by contract; a broken client counts as absent.
-    queryFn: client ? () => client.available().catch(() => false) : skipToken,
+    // available() never throws by contract; a broken client counts as absent. One missed answer is asked
+    // again at once before the backend counts as down: on a busy laptop a health check can give up on a
+    // backend that is only slow, and the banner would come and go.
+    queryFn: client ? () => askTwice(client) : skipToken,
     staleTime: Infinity,
     refetchInterval: (q) => (q.state.data === false ? retryDelay(attempts.current++) : false),
   });
