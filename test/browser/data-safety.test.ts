@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import type { Page } from 'playwright-core';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
 import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { testPort } from '../support/dockbase';
-import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 
 // Snapshot, restore, clone, export, import and init files through the UI, in Chromium, through the
 // standalone host (and its command policy), on a real PostgreSQL server.
@@ -17,40 +16,22 @@ const port = testPort(60);
 const clonePort = testPort(61);
 const password = HOSTILE_PASSWORD;
 const folder = tempDir('dockbase-e2e-export-');
-const SCREENSHOTS = path.resolve(
-  import.meta.dirname,
-  process.env.DOCKBASE_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../.test-results/screenshots',
-);
 
-let host: TestHost;
-let browser: Browser;
-let session: LoggedInPage;
+let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
   await cleanup(prefix);
   await ensureTestImage(`${POSTGRES_REAL_IMAGE}:17`);
-  host = await startTestHost();
-  browser = await launchChromium();
-  session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
+  session = await openBrowserSession({ tab: { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 } });
   page = session.page;
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await cleanup(prefix);
   fs.rmSync(folder, { recursive: true, force: true });
 });
-
-async function screenshots(base: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${base}-${scheme}.png`), scale: 'device' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 const card = (n = name) => page.getByRole('region', { name: n });
 const healthy = (n = name) => card(n).getByText('Healthy', { exact: true }).waitFor({ timeout: 90_000 });
@@ -97,12 +78,12 @@ describe('data safety in the browser, end to end', () => {
     await item.getByRole('button', { name: 'Restore', exact: true }).click();
     const confirm = page.getByRole('dialog', { name: `Restore ${name} from “two fruits”?` });
     await expect(confirm.textContent()).resolves.toMatch(/keeps the current data in a “before restore” snapshot/);
-    await screenshots('restore-confirm');
+    await session.screenshots('restore-confirm');
     await confirm.getByRole('button', { name: 'Restore', exact: true }).click();
     await list.getByRole('listitem', { name: /^before restore/ }).waitFor({ timeout: 90_000 });
     await dialog.getByRole('status').waitFor({ state: 'detached', timeout: 90_000 });
     expect(await rows(name)).toBe('apple,pear');
-    await screenshots('snapshots');
+    await session.screenshots('snapshots');
   });
 
   it('clones the snapshot into a new instance with the same data', async () => {
@@ -126,7 +107,7 @@ describe('data safety in the browser, end to end', () => {
     await dialog.getByRole('textbox', { name: 'Folder' }).fill(folder);
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await dialog.getByText(/^Saved /).waitFor({ timeout: 60_000 });
-    await screenshots('export');
+    await session.screenshots('export');
     const file = fs.readdirSync(folder).find((f) => f.startsWith(name) && f.endsWith('.sql'));
     expect(file).toBeDefined();
     expect(fs.readFileSync(path.join(folder, file!), 'utf8')).toContain('PostgreSQL database cluster dump');
@@ -138,7 +119,7 @@ describe('data safety in the browser, end to end', () => {
     await imp.getByRole('textbox', { name: 'File' }).fill(path.join(folder, file!));
     await imp.getByRole('button', { name: 'Import', exact: true }).click();
     await imp.getByText(/^Imported /).waitFor({ timeout: 120_000 });
-    await screenshots('import');
+    await session.screenshots('import');
     expect(await rows(cloneName)).toBe('apple,pear');
     await imp.getByRole('button', { name: 'Close', exact: true }).click();
   });

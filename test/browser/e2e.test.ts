@@ -1,11 +1,8 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import type { Page } from 'playwright-core';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
 import { realDocker, testPort } from '../support/dockbase';
-import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG, REGISTRY } from '../support/images';
 import { RedisConnection, withRedis } from '../support/redis';
 import { startSlowProxy, type SlowProxy } from '../support/slow-proxy';
@@ -18,17 +15,9 @@ const handMade = `e2e-hand-${process.pid}`;
 const port = testPort(40);
 const busyPort = testPort(41);
 const password = `e2e p@ss "w'rd" $HOME \\ ;|& ü`;
-// Every run takes the screenshots; `DOCKBASE_UPDATE_SCREENSHOTS=1 npm run test:browser` refreshes the
-// README's copies in docs/screenshots, other runs leave them in .test-results/screenshots.
-const SCREENSHOTS = path.resolve(
-  import.meta.dirname,
-  process.env.DOCKBASE_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../.test-results/screenshots',
-);
 
-let host: TestHost;
-let browser: Browser;
 let proxy: SlowProxy;
-let session: LoggedInPage;
+let session: BrowserSession;
 let page: Page;
 let image: string;
 
@@ -37,32 +26,18 @@ beforeAll(async () => {
   await cleanup(handMade);
   proxy = await startSlowProxy(5000, 2 * 1024 * 1024);
   image = REDIS_TEST_IMAGE.replace(REGISTRY, `127.0.0.1:${proxy.port}`);
-  host = await startTestHost();
-  browser = await launchChromium();
   // 1200 × 800 at twice the density: the 2400 × 1600 screenshots the marketplace recommends.
-  session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
+  session = await openBrowserSession({ tab: { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 }, clipboard: true });
   page = session.page;
-  await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.url });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await proxy?.close();
   await cleanup(name);
   await cleanup(handMade);
   await docker('image', 'rm', '--force', `${image}:${REDIS_TEST_TAG}`).catch(() => undefined);
 });
-
-/** Light and dark screenshots of what the page shows now (2400 × 1600 with the device scale factor). */
-async function screenshots(base: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${base}-${scheme}.png`), scale: 'device' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 const card = () => page.getByRole('region', { name });
 const chip = (text: string) => card().getByText(text, { exact: true });
@@ -100,7 +75,7 @@ describe('Dockbase in the browser, end to end', () => {
     await expect(dialog.getByRole('list', { name: 'Layers' }).getByRole('listitem').count()).resolves.toBeGreaterThan(0);
     // Photographed once some layers are through, so the picture shows progress.
     await dialog.getByText(/: [1-9]\d* of \d+ layers done/).waitFor({ timeout: 30_000 });
-    await screenshots('create-pull');
+    await session.screenshots('create-pull');
     // Should it stay open, the failure says what the dialog said (a pull stalled, an error shown, …). The
     // engine retries a layer download that broke off after a growing pause: time for that is allowed.
     await dialog.waitFor({ state: 'detached', timeout: 150_000 }).catch(async (e: Error) => {
@@ -108,7 +83,7 @@ describe('Dockbase in the browser, end to end', () => {
     });
     await chip('Healthy').waitFor({ timeout: 30_000 });
     await expect(card().textContent()).resolves.toContain(`port ${port} on 127.0.0.1`);
-    await screenshots('instances');
+    await session.screenshots('instances');
   });
 
   it('copies a connection string that connects with the exact password', async () => {
@@ -141,7 +116,7 @@ describe('Dockbase in the browser, end to end', () => {
     await card().getByRole('button', { name: 'Delete', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
     await expect(dialog.getByRole('checkbox', { name: /Also delete its data/ }).isChecked()).resolves.toBe(false);
-    await screenshots('delete');
+    await session.screenshots('delete');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await card().waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => leftovers(name), { timeout: 15_000 }).toEqual({ containers: [], volumes: [`dockbase-${name}-data`] });

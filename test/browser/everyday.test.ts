@@ -1,12 +1,10 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import type { Locator, Page } from 'playwright-core';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
 import { realDocker } from '../support/dockbase';
-import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 import { POSTGRES_TEST_IMAGE, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { withRedis } from '../support/redis';
 
@@ -20,14 +18,8 @@ const { docker, dockbase, cleanup } = realDocker();
 const PREFIX = `e2e-ev${process.pid}`;
 const pg = `${PREFIX}-pg`;
 const tableCount = 26;
-const SCREENSHOTS = path.resolve(
-  import.meta.dirname,
-  process.env.DOCKBASE_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../.test-results/screenshots',
-);
 
-let host: TestHost;
-let browser: Browser;
-let session: LoggedInPage;
+let session: BrowserSession;
 let page: Page;
 
 /** Free ports on 127.0.0.1, as the kernel hands them out (no range shared with other test runs). */
@@ -61,14 +53,6 @@ async function useView(mode: 'cards' | 'table') {
   await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
 }
 
-async function screenshots(base: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${base}-${scheme}.png`), scale: 'device' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
 const card = (name: string) => page.getByRole('region', { name });
 const row = (name: string) => page.locator(`tr[data-instance="${name}"]`);
 const chipIn = (where: Locator, text: string) => where.getByText(text, { exact: true });
@@ -80,12 +64,8 @@ async function openCreate() {
 
 beforeAll(async () => {
   await cleanup(PREFIX);
-  host = await startTestHost();
-  browser = await launchChromium();
-  session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2, view: null });
+  session = await openBrowserSession({ tab: { viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2, view: null }, clipboard: true });
   page = session.page;
-  await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.url });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 // A failed step leaves a picture of the page behind, for whoever reads the failure.
@@ -97,8 +77,7 @@ afterEach(async (ctx) => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await cleanup(PREFIX);
 });
 
@@ -269,7 +248,7 @@ describe('the table view with 25+ instances', () => {
     await chipIn(row(killed), 'Killed').waitFor({ timeout: 15_000 });
     await chipIn(row(oom), 'Out of memory').waitFor({ timeout: 15_000 });
     await row(oom).getByText(/ran out of memory/).waitFor();
-    await screenshots('table');
+    await session.screenshots('table');
 
     await row(paused).getByRole('button', { name: 'Unpause' }).click();
     await chipIn(row(paused), 'Healthy').waitFor({ timeout: 30_000 });
@@ -306,7 +285,7 @@ describe('the table view with 25+ instances', () => {
 describe('when the standalone host stops', () => {
   it('names the host, not the engine, and keeps the last list, marked as such', async () => {
     await row(`${PREFIX}-t-1`).waitFor();
-    await host.close();
+    await session.host.close();
     const banner = page.getByRole('alert').filter({ hasText: 'Dockbase host unreachable' });
     await banner.waitFor({ timeout: 30_000 });
     await expect(banner.textContent()).resolves.toMatch(/last one known/);

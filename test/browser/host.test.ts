@@ -4,18 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { createContainerArgs, type CreatePlan } from '@dockbase/core';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
 import { testPort } from '../support/dockbase';
-import { openLoggedIn, startTestHost, type LoggedInPage, type PageWindow, type TestHost } from '../support/host';
+import { openLoggedIn, startTestHost, type PageWindow } from '../support/host';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 
 // The UI's production build (the files Docker Desktop loads) served by the standalone host, in headless
 // Chromium, with the real backend and the real Docker engine behind window.ddClient.
-let browser: Browser;
-let host: TestHost;
-let session: LoggedInPage;
+let session: BrowserSession;
 const run = crypto.randomBytes(4).toString('hex');
 const plan: CreatePlan = {
   id: crypto.randomBytes(6).toString('hex'),
@@ -36,21 +33,18 @@ let containerId = '';
 beforeAll(async () => {
   // Another suite may have removed the local copy (the e2e test pulls it through a slow proxy instead).
   execFileSync('docker', ['pull', '--quiet', `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`], { stdio: 'ignore' });
-  host = await startTestHost();
-  browser = await launchChromium();
-  session = await openLoggedIn(browser, host);
+  session = await openBrowserSession();
 });
 
 afterAll(async () => {
   execFileSync('docker', ['rm', '--force', '--volumes', plan.name], { stdio: 'ignore' });
   execFileSync('docker', ['volume', 'rm', '--force', volume], { stdio: 'ignore' });
-  await browser?.close();
-  await host?.close();
+  await session?.close();
 });
 
 describe('the UI in the standalone host', () => {
   it('renders the Dockbase heading after logging in with the one-time link, without page errors', async () => {
-    expect(host.backend, host.output.join('\n')).toBe(true);
+    expect(session.host.backend, session.host.output.join('\n')).toBe(true);
     const { page, errors, consoleErrors } = session;
     await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
     expect(errors).toEqual([]);
@@ -166,7 +160,7 @@ describe('the UI in the standalone host', () => {
     expect(await context.cookies()).toEqual([]);
     await page.reload();
     await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
-    expect(page.url()).toBe(host.url);
+    expect(page.url()).toBe(session.host.url);
     expect(await page.evaluate(() => (window as unknown as PageWindow).ddClient.extension.vm?.service?.get('/health'))).toEqual({ status: 'ok' });
     // The app's page keeps the sign-in page's Content-Security-Policy: an injected inline script does not run.
     const inlineRan = await page.evaluate(async () => {
@@ -181,14 +175,14 @@ describe('the UI in the standalone host', () => {
     // A second tab of the same browser gets the sign-in page, then signs in with a new link from the host.
     const second = await context.newPage();
     try {
-      expect((await second.goto(host.url))?.status()).toBe(401);
+      expect((await second.goto(session.host.url))?.status()).toBe(401);
       await expect(second.textContent('body')).resolves.toContain('press Enter there');
       expect(await second.evaluate(() => 'ddClient' in window)).toBe(false);
       // The sign-in page's own stylesheet applies (its CSP allows it; it has no inline style).
       expect(await second.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('640px');
-      await second.goto(await host.newLoginUrl());
+      await second.goto(await session.host.newLoginUrl());
       await second.waitForFunction(() => 'ddClient' in window);
-      expect(second.url()).toBe(host.url);
+      expect(second.url()).toBe(session.host.url);
       // A call the core makes (the bridge runs nothing else); non-stream calls re-split, hence the inner quotes.
       const code = await second.evaluate(async () => (await (window as unknown as PageWindow).ddClient.docker.cli.exec('version', ['--format', '"{{json .}}"'])).code);
       expect(code).toBe(0);
@@ -199,16 +193,16 @@ describe('the UI in the standalone host', () => {
   });
 
   it('lets nobody else in: a used link and a visit without a sign-in get nothing', async () => {
-    const stranger = await browser.newContext();
+    const stranger = await session.browser.newContext();
     try {
       const page = await stranger.newPage();
       // The used link: the sign-in page, whose exchange of the code is refused.
-      await page.goto(host.loginUrl);
+      await page.goto(session.host.loginUrl);
       await page.getByText('works only once').waitFor();
       await expect(page.textContent('body')).resolves.toContain('npm start');
-      expect(page.url()).toBe(host.url); // the code left the address bar all the same
+      expect(page.url()).toBe(session.host.url); // the code left the address bar all the same
       expect(await page.evaluate(() => ['ddClient' in window, sessionStorage.length])).toEqual([false, 0]);
-      const root = await page.goto(host.url);
+      const root = await page.goto(session.host.url);
       expect(root?.status()).toBe(401);
       await expect(page.textContent('body')).resolves.toContain('npm start');
       expect(await page.evaluate(() => 'ddClient' in window)).toBe(false);
@@ -221,7 +215,7 @@ describe('the UI in the standalone host', () => {
 
 describe('the UI build on its own, as Docker Desktop loads it (no host, no header)', () => {
   it('carries its own Content-Security-Policy: an injected inline script does not run', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     try {
       const page = await context.newPage();
       const violations: string[] = [];
@@ -246,7 +240,7 @@ describe('the UI build on its own, as Docker Desktop loads it (no host, no heade
 describe('the standalone host without a backend', () => {
   it('has no extension.vm', async () => {
     const bare = await startTestHost({ backend: false });
-    const visit = await openLoggedIn(browser, bare);
+    const visit = await openLoggedIn(session.browser, bare);
     try {
       await visit.page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
       expect(await visit.page.evaluate(() => 'vm' in (window as unknown as PageWindow).ddClient.extension)).toBe(false);

@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
 import { realDocker } from '../support/dockbase';
-import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 
 // The security review's finding: an image built with Dockbase's labels, run by hand, shows up as an instance
@@ -18,9 +16,7 @@ const victimVolume = `${run}-victim`;
 const EVIL_IMAGE = `dockbase-sec-test/evil-ui:${run}`;
 const handRun = `${run}-by-hand`;
 
-let host: TestHost;
-let browser: Browser;
-let session: LoggedInPage;
+let session: BrowserSession;
 
 beforeAll(async () => {
   await cleanup(run);
@@ -34,14 +30,11 @@ beforeAll(async () => {
   fs.rmSync(context, { recursive: true, force: true });
   if (built.code !== 0) throw new Error(`docker build failed: ${built.stderr}`);
   await docker('run', '--detach', '--name', handRun, EVIL_IMAGE);
-  host = await startTestHost({ backend: false });
-  browser = await launchChromium();
-  session = await openLoggedIn(browser, host);
+  session = await openBrowserSession({ host: { backend: false } });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await cleanup(run);
   await docker('volume', 'rm', '--force', victimVolume).catch(() => undefined);
   await docker('image', 'rm', '--force', EVIL_IMAGE).catch(() => undefined);

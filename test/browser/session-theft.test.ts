@@ -1,29 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { replay, startAttacker, type Attacker } from '../support/attacker';
-import { launchChromium } from '../support/chromium';
-import { openLoggedIn, startTestHost, type LoggedInPage, type PageWindow, type TestHost } from '../support/host';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
+import type { PageWindow } from '../support/host';
 
 // The security issue's "session theft across loopback ports", replayed: the user signs in to the host in
 // Chromium, then the same browser loads one page served by another process on another 127.0.0.1 port.
 // Browsers do not scope cookies by port, so that process receives whatever cookies the browser holds for
 // 127.0.0.1. It replays everything it collected (with every header a browser would send, forged) against
 // the host: nothing may be granted, and the bridge token must not come back.
-let browser: Browser;
-let host: TestHost;
-let session: LoggedInPage;
+let session: BrowserSession;
 let attacker: Attacker;
 
 beforeAll(async () => {
-  host = await startTestHost();
-  browser = await launchChromium();
-  session = await openLoggedIn(browser, host);
+  session = await openBrowserSession();
   attacker = await startAttacker();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await attacker?.close();
 });
 
@@ -56,15 +50,15 @@ describe('a page on another loopback port', () => {
     const granted: Array<{ route: string; status: number; tokenInAnswer: boolean }> = [];
     for (const route of ROUTES) {
       const headers: Record<string, string> = {
-        host: `127.0.0.1:${host.port}`,
-        origin: `http://127.0.0.1:${host.port}`,
+        host: `127.0.0.1:${session.host.port}`,
+        origin: `http://127.0.0.1:${session.host.port}`,
         'sec-fetch-site': 'same-origin',
         'content-type': 'application/json',
       };
       if (cookie) headers.cookie = cookie;
       // A token lifted from an earlier answer goes along, as it would in a real attack.
       if (stolenToken) headers['x-dockbase-token'] = stolenToken;
-      const res = await replay(host.port, { ...route, headers });
+      const res = await replay(session.host.port, { ...route, headers });
       stolenToken ??= tokenIn(res.body);
       const tokenInAnswer = res.body.includes(session.token) || JSON.stringify(res.headers).includes(session.token);
       if (![401, 403].includes(res.status) || tokenInAnswer) granted.push({ route: `${route.method} ${route.path}`, status: res.status, tokenInAnswer });

@@ -1,12 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import type { Page } from 'playwright-core';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
 import { clientInside, ok } from '../support/clients';
 import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase } from '../support/data-safety';
 import { freePort } from '../support/dockbase';
-import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 
 // Upgrade and Roll back through the UI, in Chromium, through the standalone host (its command policy and its
 // ownership checks, which must let the upgrade's workers through), on REAL PostgreSQL 15 and 17 servers.
@@ -14,39 +11,21 @@ const { docker, dockbase, cleanup } = recordingDockbase();
 const prefix = `e2e-upg-${process.pid}`;
 const name = `${prefix}-shop`;
 const password = HOSTILE_PASSWORD;
-const SCREENSHOTS = path.resolve(
-  import.meta.dirname,
-  process.env.DOCKBASE_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../.test-results/screenshots',
-);
 
-let host: TestHost;
-let browser: Browser;
-let session: LoggedInPage;
+let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
   await cleanup(prefix);
   for (const tag of ['15', '17']) await ensureTestImage(`${POSTGRES_REAL_IMAGE}:${tag}`);
-  host = await startTestHost();
-  browser = await launchChromium();
-  session = await openLoggedIn(browser, host, { viewport: { width: 1200, height: 900 }, deviceScaleFactor: 2 });
+  session = await openBrowserSession({ tab: { viewport: { width: 1200, height: 900 }, deviceScaleFactor: 2 } });
   page = session.page;
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await cleanup(prefix);
 });
-
-async function screenshots(base: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${base}-${scheme}.png`), scale: 'device' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 const card = () => page.getByRole('region', { name });
 const psql = async (sql: string) => (await docker('exec', name, 'psql', '-X', '-qtA', '-U', 'postgres', '-c', sql)).trim();
@@ -73,7 +52,7 @@ describe('upgrade and roll back in the browser, end to end', () => {
     await dialog.getByRole('button', { name: 'Upgrade', exact: true }).click();
     await dialog.getByRole('list', { name: 'Steps of the upgrade to 17' }).waitFor();
     await dialog.getByText(new RegExp(`${name} now runs PostgreSQL 17 \\(1 table, 2 rows checked\\)`)).waitFor({ timeout: 120_000 });
-    await screenshots('upgrade');
+    await session.screenshots('upgrade');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await card().getByText(/PostgreSQL 17 .*upgraded from 15/).waitFor({ timeout: 30_000 });
     expect(await psql('SHOW server_version_num')).toMatch(/^17/);
@@ -87,7 +66,7 @@ describe('upgrade and roll back in the browser, end to end', () => {
     await card().getByRole('button', { name: 'Roll back', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Roll back ${name}` });
     await expect(dialog.textContent()).resolves.toMatch(/returns to PostgreSQL 15 with its data as it was before the upgrade to 17/);
-    await screenshots('rollback-confirm');
+    await session.screenshots('rollback-confirm');
     await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
     await dialog.getByText(/runs PostgreSQL 15\.\d+.* again/).waitFor({ timeout: 120_000 });
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();

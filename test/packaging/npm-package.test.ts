@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import type { Page } from 'playwright-core';
+import { openBrowserSession, type BrowserSession } from '../support/browser-session';
 import { dockbase, dockbaseJson } from '../support/cli';
 import { ensureTestImage } from '../support/data-safety';
 import { realDocker, testPort } from '../support/dockbase';
-import { openLoggedIn, startTestHost, type LoggedInPage, type TestHost } from '../support/host';
 import { REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../support/images';
 import { REPO_ROOT } from '../support/npm-package';
 import { withRedis } from '../support/redis';
@@ -25,23 +24,18 @@ const cliPort = testPort(71);
 const password = `npm p@ss "w'rd" $HOME ü`;
 const inPackage = { bin: installed.bin, cwd: installed.dir };
 
-let host: TestHost;
-let browser: Browser;
-let session: LoggedInPage;
+let session: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
   await cleanup(prefix);
   await ensureTestImage(`${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`);
-  host = await startTestHost();
-  browser = await launchChromium();
-  session = await openLoggedIn(browser, host);
+  session = await openBrowserSession();
   page = session.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await cleanup(prefix);
 });
 
@@ -90,8 +84,8 @@ describe('the npm package', () => {
   });
 
   it('serves the UI from its bin with the backend running, and signs in with the one-time link', async () => {
-    expect(host.backend, host.output.join('\n')).toBe(true);
-    expect(host.output.join('\n')).toContain(`UI build:  ${fs.realpathSync(path.join(installed.dir, 'node_modules/dockbase'))}/ui/dist`);
+    expect(session.host.backend, session.host.output.join('\n')).toBe(true);
+    expect(session.host.output.join('\n')).toContain(`UI build:  ${fs.realpathSync(path.join(installed.dir, 'node_modules/dockbase'))}/ui/dist`);
     await page.getByRole('heading', { name: 'Dockbase', exact: true }).waitFor();
     expect(session.errors).toEqual([]);
   });

@@ -160,6 +160,16 @@ export interface LoggedInPage {
   consoleErrors: string[];
 }
 
+/** The tab's browser context (viewport, scale, …) and the instances' view it starts in. */
+export type TabOptions = BrowserContextOptions & {
+  /**
+   * The engine is shared: other runs' instances can push the list past the handful after which the table is
+   * the default. Suites that read cards get cards (the default) unless they choose the table; `null` leaves
+   * the app's rule.
+   */
+  view?: 'cards' | 'table' | null;
+};
+
 /**
  * Opens a fresh browser context, visits the host's one-time login link like a user would and waits until the
  * sign-in page has exchanged the code for the token and replaced itself with the UI's page (window.ddClient
@@ -169,13 +179,11 @@ export interface LoggedInPage {
 export async function openLoggedIn(
   browser: Browser,
   host: Pick<TestHost, 'url' | 'loginUrl'>,
-  options: BrowserContextOptions & { view?: 'cards' | 'table' | null } = {},
+  options: TabOptions = {},
   loginUrl = host.loginUrl,
 ): Promise<LoggedInPage> {
   const { view = 'cards', ...contextOptions } = options;
   const context = await browser.newContext(contextOptions);
-  // The engine is shared: other runs' instances can push the list past the handful after which the table is
-  // the default. Suites that read cards get cards (unless they choose the table); `null` leaves the app's rule.
   if (view) await context.addInitScript((v) => window.localStorage.setItem('dockbase.viewMode', v), view);
   const page = await context.newPage();
   const errors: string[] = [];

@@ -1,9 +1,6 @@
-import { useCallback, useRef, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
 import type { ExportProgress, ExportResult, ImportResult, Instance } from '@dockbase/core';
 import { useAppServices } from '../context';
-import { errorMessage, isCancelled } from '../errors';
-import { invalidateInstanceMeta, invalidateSnapshots, relistInstances } from '../queries';
+import { useInstanceOperation } from './useInstanceOperation';
 
 export interface ExportState {
   running: boolean;
@@ -17,49 +14,15 @@ export interface ExportState {
 
 /** Export an instance to a file in a folder, with progress and cancel; the outcome goes to the history. */
 export function useExport(instance: Instance): ExportState {
-  const { dockbase, desktop, activity } = useAppServices();
-  const queryClient = useQueryClient();
-  const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<ExportProgress | undefined>();
-  const [result, setResult] = useState<ExportResult | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
-  const controller = useRef<AbortController | null>(null);
-
-  const run = useCallback(
-    async (directory: string) => {
-      if (controller.current) return false;
-      const abort = new AbortController();
-      controller.current = abort;
-      setRunning(true);
-      setProgress(undefined);
-      setResult(undefined);
-      setFailure(undefined);
-      let outcome: { ok: boolean; detail?: string; size?: number };
-      try {
-        const r = await dockbase.backups.export(instance, { directory, signal: abort.signal, onProgress: setProgress });
-        setResult(r);
-        desktop.toast.success(`${instance.name} was exported to ${r.file}.`);
-        outcome = { ok: true, detail: `${r.tool} → ${r.file}`, size: r.sizeBytes };
-      } catch (e) {
-        const message = errorMessage(e);
-        if (!isCancelled(e)) {
-          setFailure(message);
-          desktop.toast.error(message);
-        }
-        outcome = { ok: false, detail: message };
-      } finally {
-        controller.current = null;
-        setRunning(false);
-      }
-      void activity.outcome(instance, 'export', outcome).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance);
-      });
-      return outcome.ok;
-    },
-    [dockbase, desktop, activity, queryClient, instance],
-  );
-
-  return { running, progress, result, failure, run, cancel: useCallback(() => controller.current?.abort(), []) };
+  const { dockbase } = useAppServices();
+  return useInstanceOperation(instance, {
+    action: 'export',
+    idle: undefined as ExportProgress | undefined,
+    // It only reads the instance: nothing to list again.
+    changesInstance: false,
+    perform: (directory: string, { signal, setProgress }) => dockbase.backups.export(instance, { directory, signal, onProgress: setProgress }),
+    succeeded: (r: ExportResult) => ({ toast: `${instance.name} was exported to ${r.file}.`, detail: `${r.tool} → ${r.file}`, size: r.sizeBytes }),
+  });
 }
 
 export interface ImportState {
@@ -71,44 +34,13 @@ export interface ImportState {
 
 /** Import a file into an instance (its current data kept in a snapshot first); the outcome goes to the history. */
 export function useImport(instance: Instance): ImportState {
-  const { dockbase, desktop, activity } = useAppServices();
-  const queryClient = useQueryClient();
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<ImportResult | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
-  const busy = useRef(false);
-
-  const run = useCallback(
-    async (file: string) => {
-      if (busy.current) return false;
-      busy.current = true;
-      setRunning(true);
-      setResult(undefined);
-      setFailure(undefined);
-      let outcome: { ok: boolean; detail?: string; size?: number };
-      try {
-        const r = await dockbase.backups.import(instance, file);
-        setResult(r);
-        desktop.toast.success(`${file} was imported into ${instance.name}. Its previous data is kept as "${r.kept.name}".`);
-        outcome = { ok: true, detail: file, size: r.sizeBytes };
-      } catch (e) {
-        const message = errorMessage(e);
-        setFailure(message);
-        desktop.toast.error(message);
-        outcome = { ok: false, detail: message };
-      } finally {
-        busy.current = false;
-        setRunning(false);
-        void invalidateSnapshots(queryClient, instance.id);
-        void relistInstances(queryClient);
-      }
-      void activity.outcome(instance, 'import', outcome).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance);
-      });
-      return outcome.ok;
-    },
-    [dockbase, desktop, activity, queryClient, instance],
-  );
-
+  const { dockbase } = useAppServices();
+  const { running, result, failure, run } = useInstanceOperation(instance, {
+    action: 'import',
+    idle: undefined,
+    changesInstance: true,
+    perform: (file: string) => dockbase.backups.import(instance, file),
+    succeeded: (r: ImportResult, file) => ({ toast: `${file} was imported into ${instance.name}. Its previous data is kept as "${r.kept.name}".`, detail: file, size: r.sizeBytes }),
+  });
   return { running, result, failure, run };
 }

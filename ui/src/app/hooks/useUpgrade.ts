@@ -1,5 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import {
   getEngine,
   type Instance,
@@ -11,9 +10,8 @@ import {
   type UpgradeStepId,
 } from '@dockbase/core';
 import { useAppServices } from '../context';
-import { errorMessage, isCancelled } from '../errors';
 import { count } from '../format';
-import { invalidateInstanceMeta, invalidateSnapshots, relistInstances } from '../queries';
+import { useInstanceOperation } from './useInstanceOperation';
 
 /** Where a long operation is: the step running, the steps done, and the copy's or the pull's progress. */
 export interface StepsProgress {
@@ -60,67 +58,34 @@ function upgradeDetail(instance: Instance, r: UpgradeResult): string {
 /**
  * Upgrading an instance to a newer version (dockbase.upgrades.upgrade) with progress per step and Cancel until
  * the switch-over; the outcome is toasted and recorded in the instance's history, which follows it (the id
- * stays). Cancelling is not an error worth a toast, but it is recorded.
+ * stays). Cancelling is not an error worth a toast, but it is recorded, and its message says what was left.
  */
 export function useUpgrade(instance: Instance): UpgradeState {
-  const { dockbase, desktop, activity } = useAppServices();
-  const queryClient = useQueryClient();
-  const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<StepsProgress>(IDLE);
-  const [lastCancellable, setLastCancellable] = useState<number>(-1);
-  const [order, setOrder] = useState<readonly UpgradeStepId[]>([]);
-  const [result, setResult] = useState<UpgradeResult | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
-  const controller = useRef<AbortController | null>(null);
-
-  const run = useCallback(
-    async (plan: UpgradePlan) => {
-      if (controller.current) return false;
-      const abort = new AbortController();
-      controller.current = abort;
-      const steps = plan.steps.map((s) => s.id);
-      setOrder(steps);
-      setLastCancellable(steps.indexOf(plan.lastCancellableStep));
-      setRunning(true);
-      setProgress(IDLE);
-      setResult(undefined);
-      setFailure(undefined);
-      let outcome: { ok: boolean; detail: string; size?: number };
-      try {
-        const r = await dockbase.upgrades.upgrade(instance, plan.to, { signal: abort.signal, onProgress: (p) => setProgress((s) => advance(s, p)) });
-        setProgress((s) => ({ ...s, step: undefined, done: steps }));
-        setResult(r);
-        desktop.toast.success(`${instance.name} now runs ${getEngine(instance.engine).displayName} ${r.to}. Its data from ${r.from} is kept as the rollback point.`);
-        outcome = { ok: true, detail: upgradeDetail(instance, r), ...(r.sizeBytes !== undefined ? { size: r.sizeBytes } : {}) };
-      } catch (e) {
-        const message = errorMessage(e);
-        setFailure(message);
-        if (!isCancelled(e)) desktop.toast.error(message);
-        outcome = { ok: false, detail: message };
-      } finally {
-        controller.current = null;
-        setRunning(false);
-        void relistInstances(queryClient);
-        void invalidateSnapshots(queryClient, instance.id);
-      }
-      void activity.outcome(instance, 'upgrade', outcome).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
-      });
-      return outcome.ok;
+  const { dockbase } = useAppServices();
+  // The plan running (or last run): which steps come in which order, and until which one Cancel is safe.
+  const [plan, setPlan] = useState<UpgradePlan | undefined>();
+  const state = useInstanceOperation(instance, {
+    action: 'upgrade',
+    idle: IDLE,
+    changesInstance: true,
+    showsCancel: true,
+    async perform(started: UpgradePlan, { signal, setProgress }) {
+      setPlan(started);
+      const r = await dockbase.upgrades.upgrade(instance, started.to, { signal, onProgress: (p) => setProgress((s) => advance(s, p)) });
+      setProgress((s) => ({ ...s, step: undefined, done: started.steps.map((step) => step.id) }));
+      return r;
     },
-    [dockbase, desktop, activity, queryClient, instance],
-  );
+    succeeded: (r: UpgradeResult) => ({
+      toast: `${instance.name} now runs ${getEngine(instance.engine).displayName} ${r.to}. Its data from ${r.from} is kept as the rollback point.`,
+      detail: upgradeDetail(instance, r),
+      ...(r.sizeBytes !== undefined ? { size: r.sizeBytes } : {}),
+    }),
+  });
 
-  const at = progress.step ? order.indexOf(progress.step) : -1;
-  return {
-    running,
-    progress,
-    canCancel: running && at <= lastCancellable,
-    result,
-    failure,
-    run,
-    cancel: useCallback(() => controller.current?.abort(), []),
-  };
+  const order = plan?.steps.map((s) => s.id) ?? [];
+  const at = state.progress.step ? order.indexOf(state.progress.step) : -1;
+  const lastCancellable = plan ? order.indexOf(plan.lastCancellableStep) : -1;
+  return { ...state, canCancel: state.running && at <= lastCancellable };
 }
 
 export interface RollbackState {
@@ -133,48 +98,24 @@ export interface RollbackState {
 
 /** Rolling an instance back to its rollback point in one step; the outcome toasted and recorded. */
 export function useRollback(instance: Instance): RollbackState {
-  const { dockbase, desktop, activity } = useAppServices();
-  const queryClient = useQueryClient();
-  const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<StepsProgress>(IDLE);
-  const [result, setResult] = useState<RollbackResult | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
-  const busy = useRef(false);
-
-  const run = useCallback(
-    async (point: RollbackPoint) => {
-      if (busy.current) return false;
-      busy.current = true;
-      setRunning(true);
-      setProgress(IDLE);
-      setResult(undefined);
-      setFailure(undefined);
-      let outcome: { ok: boolean; detail: string; size?: number };
-      const engine = getEngine(instance.engine).displayName;
-      try {
-        const r = await dockbase.upgrades.rollback(instance, point, { onProgress: (p) => setProgress((s) => advance(s, p)) });
-        setProgress((s) => ({ ...s, step: undefined, done: s.step ? [...s.done, s.step] : s.done }));
-        setResult(r);
-        desktop.toast.success(`${instance.name} runs ${engine} ${r.to} again, with its data from before the upgrade. What ${r.from} held is kept as “${r.kept.name}”.`);
-        outcome = { ok: true, detail: `${engine} ${r.from} → ${r.to} from “${point.name}”; ${r.from}'s data kept as “${r.kept.name}”`, size: point.sizeBytes };
-      } catch (e) {
-        const message = errorMessage(e);
-        setFailure(message);
-        desktop.toast.error(message);
-        outcome = { ok: false, detail: message };
-      } finally {
-        busy.current = false;
-        setRunning(false);
-        void relistInstances(queryClient);
-        void invalidateSnapshots(queryClient, instance.id);
-      }
-      void activity.outcome(instance, 'rollback', outcome).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance.id);
-      });
-      return outcome.ok;
+  const { dockbase } = useAppServices();
+  const { running, progress, result, failure, run } = useInstanceOperation(instance, {
+    action: 'rollback',
+    idle: IDLE,
+    changesInstance: true,
+    async perform(point: RollbackPoint, { setProgress }) {
+      const r = await dockbase.upgrades.rollback(instance, point, { onProgress: (p) => setProgress((s) => advance(s, p)) });
+      setProgress((s) => ({ ...s, step: undefined, done: s.step ? [...s.done, s.step] : s.done }));
+      return r;
     },
-    [dockbase, desktop, activity, queryClient, instance],
-  );
-
+    succeeded(r: RollbackResult, point) {
+      const engine = getEngine(instance.engine).displayName;
+      return {
+        toast: `${instance.name} runs ${engine} ${r.to} again, with its data from before the upgrade. What ${r.from} held is kept as “${r.kept.name}”.`,
+        detail: `${engine} ${r.from} → ${r.to} from “${point.name}”; ${r.from}'s data kept as “${r.kept.name}”`,
+        size: point.sizeBytes,
+      };
+    },
+  });
   return { running, progress, result, failure, run };
 }
