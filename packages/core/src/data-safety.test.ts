@@ -7,7 +7,7 @@ import { ENGINES, getEngine } from './engines';
 import type { Instance } from './instance';
 import { snapshotFromLabels, snapshotManifestLabels } from './labels';
 import { checkCompatible } from './snapshots';
-import type { Snapshot } from './snapshot-model';
+import { orphanSnapshots, type Snapshot } from './snapshot-model';
 import { scripted } from './test-support/scripted-cli';
 
 const hex = (s: string | number[]) =>
@@ -96,6 +96,25 @@ describe('snapshot labels', () => {
     expect(() => checkCompatible(pg17, snapshot())).toThrow('Snapshot "nightly" holds PostgreSQL 15 data, which shop (PostgreSQL 17) cannot read.');
     expect(() => checkCompatible(pg17, snapshot({ engine: 'mariadb' }))).toThrow('Snapshot "nightly" holds MariaDB data; shop is PostgreSQL.');
     expect(() => checkCompatible(instance({ engine: 'postgres', tag: '15' }), snapshot())).not.toThrow();
+  });
+});
+
+describe('snapshots of deleted instances', () => {
+  it('are those whose instance id no container has, whatever the reason, in the order given', () => {
+    const ofShop = snapshot({ id: 's1', instanceId: 'abc123' });
+    const ofGone = snapshot({ id: 's2', instanceId: 'gone01', instanceName: 'old' });
+    const gonePoint = snapshot({ id: 's3', instanceId: 'gone01', instanceName: 'old', reason: 'before-upgrade', upgradeTo: '17' });
+    const ofOther = snapshot({ id: 's4', instanceId: 'gone02', instanceName: 'other', reason: 'before-restore' });
+    const all = [ofGone, ofShop, gonePoint, ofOther];
+    expect(orphanSnapshots(all, [instance()]).map((s) => s.id)).toEqual(['s2', 's3', 's4']);
+    expect(orphanSnapshots(all, [instance(), instance({ id: 'gone02' })]).map((s) => s.id)).toEqual(['s2', 's3']);
+    expect(orphanSnapshots(all, []).map((s) => s.id)).toEqual(['s2', 's1', 's3', 's4']);
+  });
+
+  it('count an instance re-created on the kept data as another instance (its id is new), and are none before instances are known', () => {
+    const recreated = instance({ id: 'new456', dataId: 'abc123' });
+    expect(orphanSnapshots([snapshot()], [recreated]).map((s) => s.id)).toEqual(['feed01']);
+    expect(orphanSnapshots([snapshot()], undefined)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** A snapshot: an exact copy of an instance's data volumes, kept as Dockbase-labelled Docker volumes. */
 import type { EngineId } from './engines';
+import type { Instance } from './instance';
 
 /**
  * Why a snapshot was taken. `before-upgrade`: the rollback point of an upgrade (the data and version from
@@ -45,6 +46,21 @@ export type RollbackPoint = Snapshot & { reason: 'before-upgrade'; upgradeTo: st
 
 export function isRollbackPoint(s: Snapshot): s is RollbackPoint {
   return s.reason === 'before-upgrade' && typeof s.upgradeTo === 'string' && s.upgradeTo !== '';
+}
+
+/**
+ * The snapshots whose instance no longer exists: no instance has the id they were taken of. Nothing else
+ * lists them (an instance's snapshots are found by its id), yet they take space and may be the last copy of
+ * that data, so the tab and the CLI show them apart, to clone or delete. Whatever the reason they were taken:
+ * a rollback point of a deleted instance can no longer be rolled back to, but it still holds the data from
+ * before the upgrade. An instance re-created on kept data has a new id (its data id is the old one): the
+ * snapshots of the instance it replaced count here too, as its own list does not show them. Keeps their order.
+ * With no instances known yet (undefined), none: every snapshot would look orphaned.
+ */
+export function orphanSnapshots<S extends Pick<Snapshot, 'instanceId'>>(snapshots: readonly S[], instances: readonly Pick<Instance, 'id'>[] | undefined): S[] {
+  if (!instances) return [];
+  const ids = new Set(instances.map((i) => i.id));
+  return snapshots.filter((s) => !ids.has(s.instanceId));
 }
 
 /** Volume names of a snapshot: `dockbase-<instance>-snap-<id>` (manifest) and `…-<key>` (data). */
