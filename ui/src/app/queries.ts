@@ -149,12 +149,12 @@ export function invalidateInstanceMeta(client: QueryClient, instance: string | (
 }
 
 /**
- * Lists an instance's snapshots again (one was taken, restored, deleted, or kept before a restore, an import,
- * an upgrade or a roll back), and the rollback points, which are snapshots too.
+ * Lists the snapshots again (one was taken, restored, deleted, cloned, or kept before a restore, an import, an
+ * upgrade or a roll back): the instance's own, when given, and the rollback points, which are snapshots too.
  */
-export async function invalidateSnapshots(client: QueryClient, instanceId: string): Promise<void> {
+export async function invalidateSnapshots(client: QueryClient, instanceId?: string): Promise<void> {
   await Promise.all([
-    client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true }),
+    ...(instanceId !== undefined ? [client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true })] : []),
     client.invalidateQueries({ queryKey: queryKeys.rollbackPoints, exact: true }),
   ]);
 }

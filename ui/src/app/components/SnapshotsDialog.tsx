@@ -1,6 +1,5 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import CircularProgress from '@mui/material/CircularProgress';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -12,24 +11,11 @@ import ListItem from '@mui/material/ListItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { checkSnapshotName, fileStamp, formatBytes, getEngine, isActive, type Instance, type Snapshot } from '@dockbase/core';
 import { useSnapshots, type SnapshotsState } from '../hooks/useSnapshots';
 import { formatTime } from '../format';
-
-const REASONS: Record<Snapshot['reason'], string | undefined> = {
-  manual: undefined,
-  'before-restore': 'kept before a restore',
-  'before-import': 'kept before an import',
-  'before-upgrade': 'rollback point',
-  'before-rollback': 'kept before a roll back',
-};
-const BUSY: Record<NonNullable<SnapshotsState['busy']>, string> = {
-  snapshot: 'Taking the snapshot…',
-  restore: 'Restoring…',
-  'delete-snapshot': 'Deleting the snapshot…',
-  clone: 'Cloning…',
-};
+import { CloneSnapshotDialog, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
 
 function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance: Instance; snapshot: Snapshot; onCancel(): void; onConfirm(): void }) {
   const titleId = useId();
@@ -55,57 +41,9 @@ function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance:
   );
 }
 
-function CloneForm({ snapshot, state, onClose }: { snapshot: Snapshot; state: SnapshotsState; onClose(): void }) {
-  const titleId = useId();
-  const engine = getEngine(snapshot.engine);
-  const [name, setName] = useState(`${snapshot.instanceName}-copy`);
-  const [port, setPort] = useState('');
-  const [password, setPassword] = useState('');
-  useEffect(() => {
-    let live = true;
-    void state.readPassword().then((p) => live && p !== undefined && setPassword((current) => current || p));
-    return () => {
-      live = false;
-    };
-    // Read once when the form opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void state.clone(snapshot, { name, hostPort: Number(port), password, exposeOnNetwork: false }).then((ok) => ok && onClose());
-  };
-  return (
-    <Dialog open onClose={onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
-      <Stack component="form" noValidate onSubmit={submit}>
-        <DialogTitle id={titleId}>
-          Clone “{snapshot.name}” of {snapshot.instanceName}
-        </DialogTitle>
-        <DialogContent>
-          <Stack spacing={2} sx={{ pt: 1 }}>
-            <DialogContentText>
-              A new {engine.displayName} {snapshot.tag} instance with a copy of this snapshot’s data. The copied data keeps its users and passwords, so
-              the password is the one of {snapshot.instanceName}.
-            </DialogContentText>
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" required />
-            <TextField label="Port" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder={String(engine.containerPort)} required />
-            <TextField label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" required />
-          </Stack>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="contained" disabled={state.busy !== undefined || !name || !port || !password}>
-            Clone
-          </Button>
-        </DialogActions>
-      </Stack>
-    </Dialog>
-  );
-}
-
 function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void }) {
   const engine = getEngine(snapshot.engine);
   const labelId = useId();
-  const reason = snapshot.reason === 'before-upgrade' && snapshot.upgradeTo ? `rollback point of the upgrade to ${snapshot.upgradeTo}` : REASONS[snapshot.reason];
   return (
     <ListItem divider aria-labelledby={labelId} sx={{ flexWrap: 'wrap', gap: 1 }}>
       <Stack sx={{ flex: 1, minWidth: 200 }}>
@@ -113,7 +51,7 @@ function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapsh
           <Typography id={labelId} variant="body1" sx={{ wordBreak: 'break-all' }}>
             {snapshot.name}
           </Typography>
-          {reason && <Chip size="small" label={reason} />}
+          <SnapshotReasonChip snapshot={snapshot} />
         </Stack>
         <Typography variant="body2" color="text.secondary">
           {formatTime(snapshot.createdAt)} · {formatBytes(snapshot.sizeBytes)} · {engine.displayName} {snapshot.tag}
@@ -174,12 +112,7 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
               </Button>
             </Stack>
           )}
-          {state.busy && (
-            <Stack direction="row" spacing={1} alignItems="center" role="status">
-              <CircularProgress size={16} aria-hidden />
-              <Typography variant="body2">{BUSY[state.busy]}</Typography>
-            </Stack>
-          )}
+          <SnapshotBusy busy={state.busy} />
           {state.error && <Alert severity="error">{state.error}</Alert>}
           {state.snapshots === undefined ? (
             !state.error && <CircularProgress size={20} aria-label="Loading snapshots" />
@@ -210,7 +143,9 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
           }}
         />
       )}
-      {cloning && <CloneForm snapshot={cloning} state={state} onClose={() => setCloning(undefined)} />}
+      {cloning && (
+        <CloneSnapshotDialog snapshot={cloning} busy={state.busy !== undefined} onClone={state.clone} readPassword={state.readPassword} onClose={() => setCloning(undefined)} />
+      )}
     </Dialog>
   );
 }
