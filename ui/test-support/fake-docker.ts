@@ -9,7 +9,7 @@
  * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
 import { BRIDGE_FAILURE_PREFIX, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
-import { ENGINES, getEngine, LABEL, UPGRADE_SOURCE, type EngineId } from '@dockbase/core';
+import { ENGINES, getEngine, HELPER_FROM, HELPER_TO, LABEL, UPGRADE_SOURCE, type EngineId } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 
@@ -654,13 +654,25 @@ export class FakeDocker implements DockerCli {
     return ok(`${name}\n`);
   }
 
+  /**
+   * A data helper copies each `/from/<key>` volume into its `/to/<key>` volume (data-scripts.ts): the copy
+   * holds the same data, which here is the password it was initialised with.
+   */
   private helper(args: readonly string[]): RunResult {
+    const mounts = new Map<string, string>();
     for (let i = 0; i < args.length; i++) {
       if (args[i] !== '--mount') continue;
       const parts = (args[i + 1] ?? '').split(',').map(keyValue);
       const source = parts.find(([k]) => k === 'source')?.[1] ?? '';
       const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
       if (!this.volumes.has(source)) this.addVolume(source, labels);
+      mounts.set(parts.find(([k]) => k === 'target')?.[1] ?? '', source);
+    }
+    for (const [target, source] of mounts) {
+      const key = target.startsWith(`${HELPER_TO}/`) ? target.slice(HELPER_TO.length + 1) : undefined;
+      const from = key === undefined ? undefined : this.volumeData.get(mounts.get(`${HELPER_FROM}/${key}`) ?? '');
+      const to = this.volumeData.get(source);
+      if (from && to) to.dataPassword = from.dataPassword;
     }
     return ok('2048\t/to\n');
   }
