@@ -319,6 +319,27 @@ describe('kept data', () => {
     expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
   });
 
+  it('is listed with its size after the create form described it (one kept data: the same volumes in both)', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Delete' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete orders?' })).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(docker.names()).toEqual([]));
+    await user.click(await screen.findByRole('button', { name: 'New instance' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+    await user.clear(within(dialog).getByRole('combobox', { name: 'Version' }));
+    await user.type(within(dialog).getByRole('combobox', { name: 'Version' }), '15');
+    await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'orders');
+    expect(await within(dialog).findByText(/Kept data found for orders: PostgreSQL 15 data created 20 Nov 2026, 48.2 MB\./)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(await screen.findByRole('button', { name: 'Data kept from deleted instances (1)' }));
+    const row = within(await screen.findByRole('table', { name: 'Data kept from deleted instances' })).getByRole('row', { name: /orders/ });
+    expect(await within(row).findByText('48.2 MB')).toBeInTheDocument();
+  });
+
   it('left by deleted instances is listed with Re-create and a Delete asked by name', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'gone', engine: 'redis' });

@@ -56,6 +56,11 @@ export const queryKeys = {
   keptData: ['kept-data'] as const,
   /** When and how big one instance's kept data is (volume inspect + system df), on request. */
   keptDataDetails: (names: readonly string[]) => ['kept-data', 'details', ...names] as const,
+  /**
+   * The same of every kept data at once, for the list. A key of its own: its answer is a list, while the one
+   * above is one kept data's (one kept data has the same volumes in both).
+   */
+  keptDataDetailsOfAll: (names: readonly string[]) => ['kept-data', 'details-of-all', ...names] as const,
   /** The tags of an image already on the engine (no download needed). */
   localTags: (image: string) => ['local-tags', image] as const,
   /** Whether an instance's password opens its data, per container (a new container asks again). */

@@ -47,7 +47,7 @@ export function useKeptDataDetails(kept: KeptData | undefined): KeptData | undef
 export function useKeptDataDetailsOfAll(kept: readonly KeptData[] | undefined, enabled: boolean): readonly KeptData[] | undefined {
   const { dockbase } = useAppServices();
   const details = useQuery({
-    queryKey: queryKeys.keptDataDetails(kept?.flatMap((k) => k.volumes) ?? []),
+    queryKey: queryKeys.keptDataDetailsOfAll(kept?.flatMap((k) => k.volumes) ?? []),
     queryFn: kept && enabled ? () => dockbase.keptData.detailsOfAll(kept) : skipToken,
     staleTime: 60_000,
   });
