@@ -1,6 +1,3 @@
-import Accordion from '@mui/material/Accordion';
-import AccordionDetails from '@mui/material/AccordionDetails';
-import AccordionSummary from '@mui/material/AccordionSummary';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -14,8 +11,6 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
-import Typography from '@mui/material/Typography';
-import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState } from 'react';
 import { formatBytes, getEngine, type KeptData } from '@dockbase/core';
 import { useBackend } from '../hooks/useBackend';
@@ -23,6 +18,7 @@ import { useKeptData, useKeptDataDetailsOfAll } from '../hooks/useKeptData';
 import { useInstanceMetaById } from '../hooks/useInstanceMeta';
 import { volumesPhrase } from './DeleteDialog';
 import { FOCUS_RING } from './InstanceActions';
+import { LeftBehindSection } from './LeftBehindSection';
 
 function formatDate(iso: string | undefined): string {
   if (!iso) return '–';
@@ -94,34 +90,25 @@ export function KeptDataSection({ onRecreate }: { onRecreate(kept: KeptData): vo
   if (!kept || kept.length === 0) return null;
   return (
     <>
-      <Accordion variant="outlined" disableGutters expanded={open} onChange={(_, o) => setOpen(o)}>
-        <AccordionSummary expandIcon={<ExpandMoreIcon />}>
-          <Typography variant="subtitle1" component="h2">
-            Data kept from deleted instances ({kept.length})
-          </Typography>
-        </AccordionSummary>
-        {open && (
-          <AccordionDetails>
-            <Table size="small" aria-label="Data kept from deleted instances">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Name</TableCell>
-                  <TableCell>Engine</TableCell>
-                  <TableCell align="right">Size</TableCell>
-                  <TableCell>Created</TableCell>
-                  <TableCell>Last used</TableCell>
-                  <TableCell align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {(detailed ?? kept).map((k) => (
-                  <KeptRow key={`${k.engine}:${k.instanceName}`} kept={k} onRecreate={onRecreate} onDelete={setDeleting} />
-                ))}
-              </TableBody>
-            </Table>
-          </AccordionDetails>
-        )}
-      </Accordion>
+      <LeftBehindSection title="Data kept from deleted instances" count={kept.length} open={open} onOpen={setOpen}>
+        <Table size="small" aria-label="Data kept from deleted instances">
+          <TableHead>
+            <TableRow>
+              <TableCell>Name</TableCell>
+              <TableCell>Engine</TableCell>
+              <TableCell align="right">Size</TableCell>
+              <TableCell>Created</TableCell>
+              <TableCell>Last used</TableCell>
+              <TableCell align="right">Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {(detailed ?? kept).map((k) => (
+              <KeptRow key={`${k.engine}:${k.instanceName}`} kept={k} onRecreate={onRecreate} onDelete={setDeleting} />
+            ))}
+          </TableBody>
+        </Table>
+      </LeftBehindSection>
       <DeleteKeptData
         kept={deleting}
         onCancel={() => setDeleting(undefined)}
