@@ -48,6 +48,8 @@ export const queryKeys = {
   hubTags: (engine: EngineId) => ['backend', 'hub-tags', engine] as const,
   /** Snapshots of one instance (`dockbase.snapshots.list`). */
   snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
+  /** Every snapshot (`dockbase.snapshots.list()`): the tab shows those of deleted instances (orphanSnapshots). */
+  allSnapshots: ['all-snapshots'] as const,
   /** Notes and history of one instance, from the backend. */
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
   /** Every rollback point (`dockbase.upgrades.rollbackPoints`): one query for all the cards' Roll back. */
@@ -129,6 +131,14 @@ export function invalidateKeptData(client: QueryClient): Promise<void> {
 }
 
 /**
+ * An instance was deleted: what it left behind is read again, its kept data and every snapshot (its own are
+ * now the snapshots of a deleted instance; any taken outside the tab, by the CLI, show up with them).
+ */
+export async function invalidateLeftBehind(client: QueryClient): Promise<void> {
+  await Promise.all([invalidateKeptData(client), client.invalidateQueries({ queryKey: queryKeys.allSnapshots, exact: true })]);
+}
+
+/**
  * A container started (here, outside, or by a restart): the answer its previous run gave the readiness
  * probe says nothing about this run. A probe still running is started over.
  */
@@ -155,11 +165,13 @@ export function invalidateInstanceMeta(client: QueryClient, instance: string | (
 
 /**
  * Lists the snapshots again (one was taken, restored, deleted, cloned, or kept before a restore, an import, an
- * upgrade or a roll back): the instance's own, when given, and the rollback points, which are snapshots too.
+ * upgrade or a roll back): the instance's own, when given, every snapshot (the deleted instances' are found
+ * among them), and the rollback points, which are snapshots too.
  */
 export async function invalidateSnapshots(client: QueryClient, instanceId?: string): Promise<void> {
   await Promise.all([
     ...(instanceId !== undefined ? [client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true })] : []),
+    client.invalidateQueries({ queryKey: queryKeys.allSnapshots, exact: true }),
     client.invalidateQueries({ queryKey: queryKeys.rollbackPoints, exact: true }),
   ]);
 }

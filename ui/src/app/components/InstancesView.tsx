@@ -28,6 +28,7 @@ const EditInstanceDialog = lazy(() => import('./EditInstanceDialog').then((m) =>
 const LogsPanel = lazy(() => import('./LogsPanel').then((m) => ({ default: m.LogsPanel })));
 const ShellDialog = lazy(() => import('./ShellDialog').then((m) => ({ default: m.ShellDialog })));
 const KeptDataSection = lazy(() => import('./KeptDataSection').then((m) => ({ default: m.KeptDataSection })));
+const OrphanSnapshotsSection = lazy(() => import('./OrphanSnapshotsSection').then((m) => ({ default: m.OrphanSnapshotsSection })));
 const InstanceCard = lazy(() => import('./InstanceCard').then((m) => ({ default: m.InstanceCard })));
 const SnapshotsDialog = lazy(() => import('./SnapshotsDialog').then((m) => ({ default: m.SnapshotsDialog })));
 const ExportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ default: m.ExportDialog })));
@@ -203,6 +204,7 @@ export function InstancesView() {
 
       <Suspense fallback={null}>
         <KeptDataSection onRecreate={recreate} />
+        <OrphanSnapshotsSection instances={instances} />
         {creating !== undefined && <CreateInstanceDialog open preset={creating} onClose={() => setCreating(undefined)} />}
         {deleting !== undefined && (
           <DeleteDialog

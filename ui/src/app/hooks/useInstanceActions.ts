@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { bulkTargets, type BulkAction, type Instance, type ServerAnswer } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { errorMessage } from '../errors';
-import { invalidateInstanceMeta, invalidateKeptData, queryKeys, relistInstances } from '../queries';
+import { invalidateInstanceMeta, invalidateLeftBehind, queryKeys, relistInstances } from '../queries';
 
 export type InstanceAction = 'start' | 'stop' | 'restart' | 'unpause' | 'edit' | 'delete';
 
@@ -133,7 +133,7 @@ export function useInstanceActions(): InstanceActions {
           'delete',
           async () => {
             await dockbase.lifecycle.remove(i, options);
-            void invalidateKeptData(queryClient);
+            void invalidateLeftBehind(queryClient);
           },
           { success: options.removeData ? `${i.name} and its data were deleted.` : `${i.name} was deleted.`, dataKept: !options.removeData },
         ),
