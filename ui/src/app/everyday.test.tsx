@@ -241,6 +241,22 @@ describe('states docker knows', () => {
   });
 });
 
+/** Deletes an instance in the tab, keeping its data (the dialog's default). */
+async function deleteKeepingData(user: ReturnType<typeof renderApp>['user'], docker: FakeDocker, name: string): Promise<void> {
+  await user.click(within(await findInstance(name)).getByRole('button', { name: 'Delete' }));
+  await user.click(within(await screen.findByRole('dialog', { name: `Delete ${name}?` })).getByRole('button', { name: 'Delete' }));
+  await waitFor(() => expect(docker.names()).not.toContain(name));
+}
+
+/** Opens the create form with this name typed in (the form then looks for kept data of that name). */
+async function createFormNamed(user: ReturnType<typeof renderApp>['user'], name: string): Promise<HTMLElement> {
+  await user.click(await screen.findByRole('button', { name: 'New instance' }));
+  const dialog = await screen.findByRole('dialog', { name: 'New instance' });
+  await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
+  await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), name);
+  return dialog;
+}
+
 describe('kept data', () => {
   it('is announced by the create form, which asks for its password and checks it once it runs', async () => {
     const docker = new FakeDocker();
@@ -286,14 +302,9 @@ describe('kept data', () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '17', password: 'forgotten' });
     const { user, desktop } = renderApp({ docker });
-    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Delete' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Delete orders?' })).getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(docker.names()).toEqual([]));
+    await deleteKeepingData(user, docker, 'orders');
 
-    await user.click(await screen.findByRole('button', { name: 'New instance' }));
-    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
-    await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
-    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'orders');
+    const dialog = await createFormNamed(user, 'orders');
     await user.click(await within(dialog).findByRole('radio', { name: /Reset it to a new password/ }));
     const password = within(dialog).getByLabelText(/^Password/, { selector: 'input' }) as HTMLInputElement;
     const chosen = password.value;
@@ -308,31 +319,19 @@ describe('kept data', () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'old', engine: 'postgres', tag: '15' });
     const { user } = renderApp({ docker });
-    await user.click(within(await findInstance('old')).getByRole('button', { name: 'Delete' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Delete old?' })).getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(docker.names()).toEqual([]));
-    await user.click(await screen.findByRole('button', { name: 'New instance' }));
-    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
-    await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
-    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'old');
+    await deleteKeepingData(user, docker, 'old');
+    const dialog = await createFormNamed(user, 'old');
     expect(await within(dialog).findByText(/holds PostgreSQL 15 data, which version 17 cannot open\. Use version 15/)).toBeInTheDocument();
     expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
   });
 
   it('is listed with its size after the create form described it (one kept data: the same volumes in both)', async () => {
     const docker = new FakeDocker();
-    await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
+    await seedInstance(docker, { name: 'orders', engine: 'postgres' });
     const { user } = renderApp({ docker });
-    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Delete' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Delete orders?' })).getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(docker.names()).toEqual([]));
-    await user.click(await screen.findByRole('button', { name: 'New instance' }));
-    const dialog = await screen.findByRole('dialog', { name: 'New instance' });
-    await user.clear(within(dialog).getByRole('combobox', { name: 'Version' }));
-    await user.type(within(dialog).getByRole('combobox', { name: 'Version' }), '15');
-    await user.clear(within(dialog).getByRole('textbox', { name: 'Name' }));
-    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'orders');
-    expect(await within(dialog).findByText(/Kept data found for orders: PostgreSQL 15 data created 20 Nov 2026, 48.2 MB\./)).toBeInTheDocument();
+    await deleteKeepingData(user, docker, 'orders');
+    const dialog = await createFormNamed(user, 'orders');
+    expect(await within(dialog).findByText(/Kept data found for orders: PostgreSQL 17 data created 20 Nov 2026, 48.2 MB\./)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
 
     await user.click(await screen.findByRole('button', { name: 'Data kept from deleted instances (1)' }));
