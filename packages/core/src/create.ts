@@ -26,6 +26,7 @@ import { DockbaseError, InvalidInputError, createError, isStartFailure, startErr
 import { imageRef, newInstanceId, volumeName, type Instance } from './instance';
 import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from './labels';
 import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
+import type { Snapshot } from './snapshot-model';
 import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from './parse';
 import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from './runner';
@@ -71,6 +72,8 @@ export class InstanceCreation {
   constructor(
     private readonly docker: DockerRunner,
     private readonly engineFacts: EngineFacts,
+    /** Every snapshot (Snapshots.list): a volume one holds is never mounted as a new instance's data. */
+    private readonly snapshots: () => Promise<readonly Pick<Snapshot, 'name' | 'instanceName' | 'volumes'>[]> = async () => [],
   ) {}
 
   /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
@@ -130,6 +133,19 @@ export class InstanceCreation {
     for (const v of volumes) {
       const info = existing.get(v.name);
       if (info) checkReusableVolume(v, info, engine, input.tag);
+    }
+    // An upgrade's rollback point keeps the old data volume as it is: mounted again, the snapshot would change.
+    if (volumes.some((v) => existing.has(v.name))) {
+      for (const snapshot of await this.snapshots()) {
+        const held = snapshot.volumes.find((sv) => volumes.some((v) => v.name === sv.volume && existing.has(v.name)));
+        if (held) {
+          throw new DockbaseError(
+            'volume-conflict',
+            `Volume ${held.volume} is held by the snapshot “${snapshot.name}” of ${snapshot.instanceName}. Clone that snapshot to get its data back, or choose another name.`,
+            'name',
+          );
+        }
+      }
     }
     // Kept data: the instance takes the user and database the data was initialised with (the image's
     // variables do nothing on a folder that is not empty), and its data id (the volumes' instance id), under

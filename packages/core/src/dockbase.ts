@@ -16,6 +16,7 @@ import { pullImage, type PullOptions, type PullProgress } from './pull';
 import { Readiness } from './readiness';
 import { ResourceUsage } from './resource-usage';
 import { DockerRunner } from './runner';
+import type { Snapshot } from './snapshot-model';
 import { Snapshots } from './snapshots';
 import { Upgrades } from './upgrades';
 
@@ -52,7 +53,8 @@ export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
   const lifecycle = new InstanceLifecycle(docker);
   const engineFacts = new EngineFacts(docker);
-  const creation = new InstanceCreation(docker, engineFacts);
+  // Creation asks for the snapshots only when a volume it would mount exists (Snapshots needs creation to clone).
+  const creation: InstanceCreation = new InstanceCreation(docker, engineFacts, (): Promise<Snapshot[]> => snapshots.list());
   const readiness = new Readiness(docker, lifecycle);
   const credentials = new Credentials(docker, readiness);
   const snapshots = new Snapshots(docker, lifecycle, readiness, creation);
@@ -63,7 +65,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     liveness: new Liveness(docker),
     credentials,
     editing: new InstanceEditing(docker, lifecycle, readiness, credentials, () => creation.usage(), () => engineFacts.capabilities()),
-    keptData: new KeptDataCatalog(docker),
+    keptData: new KeptDataCatalog(docker, () => snapshots.list()),
     resources: new ResourceUsage(docker),
     snapshots,
     backups: new Backups(docker, snapshots),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDockbase } from './dockbase';
 import { getEngine } from './engines';
 import { describeKeptData, formatBytes, groupKeptData, keptDataForName, reuseProblem } from './kept-data';
+import { snapshotManifestLabels } from './labels';
 import { parseSize, parseStatsLine, parseVolumeSizes } from './parse';
 import { scripted } from './test-support/scripted-cli';
 
@@ -9,8 +10,9 @@ const pgLabels = (name: string, tag = '15', extra = '') =>
   `io.dockbase.volume=data,io.dockbase.engine=postgres,io.dockbase.tag=${tag},io.dockbase.name=${name},io.dockbase.mount=/var/lib/postgresql/data,io.dockbase.instance=0123456789ab${extra}`;
 
 describe('data kept by deleted instances', () => {
-  it('is listed from ONE docker volume ls of unused Dockbase volumes, grouped by instance', async () => {
+  it('is listed from one docker volume ls of unused Dockbase volumes (and the list of snapshots), grouped by instance', async () => {
     const cli = scripted([
+      ['volume ls --quiet', { stdout: '' }],
       [
         'volume ls',
         {
@@ -24,13 +26,38 @@ describe('data kept by deleted instances', () => {
       ],
     ]);
     const kept = await createDockbase(cli).keptData.list();
-    expect(cli.calls).toEqual([['volume', 'ls', '--filter', 'label=io.dockbase.volume', '--filter', 'dangling=true', '--format', '{{json .}}']]);
+    expect(cli.calls).toEqual([
+      ['volume', 'ls', '--filter', 'label=io.dockbase.volume', '--filter', 'dangling=true', '--format', '{{json .}}'],
+      ['volume', 'ls', '--quiet', '--filter', 'label=io.dockbase.snapshot.role=manifest'],
+    ]);
     expect(kept.map((k) => [k.instanceName, k.engine, k.tag, k.volumes])).toEqual([
       ['docs', 'mongo', '8.0', ['dockbase-docs-db', 'dockbase-docs-configdb']],
       ['m-2', 'postgres', '17', ['dockbase-m-2-data']],
       ['m-10', 'postgres', '15', ['dockbase-m-10-data']],
     ]);
     expect(kept[1]).toMatchObject({ instanceId: '0123456789ab', user: 'app' });
+  });
+
+  it('leaves out the volumes a snapshot holds (an upgrade’s rollback point keeps the old data volume as it is), and never deletes them', async () => {
+    const point = {
+      id: 'feed01', name: 'before upgrade to 17', instanceId: '0123456789ab', instanceName: 'orders', engine: 'postgres' as const, image: 'postgres', tag: '15',
+      createdAt: '2026-01-01T00:00:00.000Z', sizeBytes: 4096, reason: 'before-upgrade' as const, upgradeTo: '17', manifestVolume: 'dockbase-orders-snap-feed01',
+      volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-orders-data' }],
+    };
+    const cli = () =>
+      scripted([
+        ['volume ls --quiet', { stdout: `${point.manifestVolume}\n` }],
+        ['volume inspect', { stdout: JSON.stringify([{ Name: point.manifestVolume, Labels: snapshotManifestLabels(point), CreatedAt: point.createdAt }]) }],
+        ['volume ls', { stdout: [JSON.stringify({ Name: 'dockbase-orders-data', Labels: pgLabels('orders') }), JSON.stringify({ Name: 'dockbase-gone-data', Labels: pgLabels('gone') })].join('\n') }],
+      ]);
+    const dockbase = createDockbase(cli());
+    expect((await dockbase.keptData.list()).map((k) => k.instanceName)).toEqual(['gone']);
+    const guarded = cli();
+    await expect(createDockbase(guarded).keptData.remove({ instanceName: 'orders', engine: 'postgres', tag: '15', volumes: ['dockbase-orders-data'] })).rejects.toMatchObject({
+      code: 'volume-conflict',
+      message: expect.stringMatching(/dockbase-orders-data is held by a snapshot/),
+    });
+    expect(guarded.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
   });
 
   it('is found for a name by the volumes a create would mount', () => {
@@ -60,7 +87,7 @@ describe('data kept by deleted instances', () => {
   it('is deleted with one volume rm; a volume back in use deletes nothing and says so', async () => {
     const ok = scripted([]);
     await createDockbase(ok).keptData.remove({ instanceName: 'o', engine: 'redis', tag: '8', volumes: ['dockbase-o-data'] });
-    expect(ok.calls).toEqual([['volume', 'rm', 'dockbase-o-data']]);
+    expect(ok.calls.filter((c) => c[1] === 'rm')).toEqual([['volume', 'rm', 'dockbase-o-data']]);
     const busy = scripted([['volume rm', { code: 1, stderr: 'Error response from daemon: remove dockbase-o-data: volume is in use - [abc]' }]]);
     await expect(createDockbase(busy).keptData.remove({ instanceName: 'o', engine: 'redis', tag: '8', volumes: ['dockbase-o-data'] })).rejects.toMatchObject({ code: 'volume-conflict' });
   });

@@ -11,6 +11,7 @@ import { LABEL, volumeOwner } from './labels';
 import { naturalCompare } from './list-view';
 import { parseVolumeInspect, parseVolumeList, parseVolumeSizes, type VolumeInfo } from './parse';
 import type { DockerRunner } from './runner';
+import type { Snapshot } from './snapshot-model';
 
 /** The data one deleted instance left: its volumes and who wrote them. */
 export interface KeptData {
@@ -133,13 +134,27 @@ export function describeKeptData(k: KeptData): string {
   return parts.join(', ');
 }
 
-export class KeptDataCatalog {
-  constructor(private readonly docker: DockerRunner) {}
+/**
+ * The volumes that are not kept data although no container uses them: those a snapshot holds. An upgrade's
+ * rollback point keeps the old data volume as it is (its labels still say "data of instance X"); offered as
+ * kept data, its Delete would destroy the way back and its Re-create would take it from the snapshot.
+ */
+export function heldBySnapshots(snapshots: readonly Pick<Snapshot, 'volumes'>[]): Set<string> {
+  return new Set(snapshots.flatMap((s) => s.volumes.map((v) => v.volume)));
+}
 
-  /** Every deleted instance's kept data (one `docker volume ls`); no dates or sizes yet (see details). */
+export class KeptDataCatalog {
+  constructor(
+    private readonly docker: DockerRunner,
+    /** Every snapshot (Snapshots.list): their volumes are theirs, not kept data. */
+    private readonly snapshots: () => Promise<readonly Pick<Snapshot, 'volumes'>[]> = async () => [],
+  ) {}
+
+  /** Every deleted instance's kept data (one `docker volume ls`, and the snapshots'); no dates or sizes yet (see details). */
   async list(): Promise<KeptData[]> {
-    const r = await this.docker.run(keptVolumesArgs(), 'list the data of deleted instances');
-    return groupKeptData(parseVolumeList(r.stdout));
+    const [r, snapshots] = await Promise.all([this.docker.run(keptVolumesArgs(), 'list the data of deleted instances'), this.snapshots()]);
+    const held = heldBySnapshots(snapshots);
+    return groupKeptData(parseVolumeList(r.stdout).filter((v) => !held.has(v.name)));
   }
 
   /** When it was written and how big it is: one `volume inspect` and one `system df` (computed by docker, slow-ish). */
@@ -183,8 +198,16 @@ export class KeptDataCatalog {
     return parseVolumeSizes(r.stdout);
   }
 
-  /** Deletes kept data for good. Refused by docker while a container uses a volume (nothing is then removed). */
+  /**
+   * Deletes kept data for good. Refused by docker while a container uses a volume, and here while a snapshot
+   * holds one (nothing is then removed).
+   */
   async remove(kept: KeptData): Promise<void> {
+    const held = heldBySnapshots(await this.snapshots());
+    const taken = kept.volumes.filter((v) => held.has(v));
+    if (taken.length > 0) {
+      throw new DockbaseError('volume-conflict', `${taken.join(', ')} is held by a snapshot (an upgrade's rollback point?): nothing was deleted. Delete the snapshot instead.`);
+    }
     const r = await this.docker.tryRun(volumeRemoveArgs(kept.volumes));
     if (r.code !== 0 && !/no such volume/i.test(r.stderr)) {
       if (/volume is in use/i.test(r.stderr)) throw new DockbaseError('volume-conflict', `The data of ${kept.instanceName} is in use by a container again: nothing was deleted.`);

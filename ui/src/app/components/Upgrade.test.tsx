@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { createDockbase } from '@dockbase/core';
 import { FakeBackend } from '../../../test-support/fake-backend';
 import { FakeDocker } from '../../../test-support/fake-docker';
 import { findInstance, renderApp, seedInstance, within } from '../../../test-support/render-app';
@@ -52,6 +53,7 @@ describe('Upgrade and Roll back in the tab', () => {
     expect(container).toMatchObject({ restartPolicy: 'unless-stopped', memoryBytes: 512 * 1024 * 1024 });
     expect(docker.volumes.has('dockbase-orders-data')).toBe(true);
     expect(docker.names()).toEqual(['orders']);
+
     await waitFor(() => expect(backend.records.get(seeded.id)?.history[0]).toMatchObject({ action: 'upgrade', outcome: 'ok', detail: expect.stringMatching(/^PostgreSQL 15 → 17 \(dump and restore, 1 table and 42 rows checked on both sides\)/) }));
     expect(backend.records.get(seeded.id)?.notes).toBe('billing data');
 
@@ -66,6 +68,30 @@ describe('Upgrade and Roll back in the tab', () => {
     expect(docker.byName('orders').mounts.map((m) => m.source)).toEqual(['dockbase-orders-data']);
     await waitFor(() => expect(within(screen.getByRole('region', { name: 'orders' })).queryByRole('button', { name: 'Roll back' })).not.toBeInTheDocument());
     await waitFor(() => expect(backend.records.get(seeded.id)?.history[0]).toMatchObject({ action: 'rollback', outcome: 'ok' }));
+  });
+
+  it('the old volume of an upgrade is its rollback point, not data a deleted instance left: never offered for Delete or Re-create', async () => {
+    const docker = new FakeDocker();
+    const seeded = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
+    await createDockbase(docker).upgrades.upgrade(seeded, '17');
+    expect(docker.volumes.has('dockbase-orders-data')).toBe(true);
+    renderApp({ docker });
+    expect(await within(await findInstance('orders')).findByRole('button', { name: 'Roll back' })).toBeInTheDocument();
+    await waitFor(() => expect(docker.calls.some((c) => c.join(' ').startsWith('volume ls --filter label=io.dockbase.volume'))).toBe(true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(screen.queryByText(/Data kept from deleted instances/)).not.toBeInTheDocument();
+  });
+
+  it('a create that would mount the rollback point’s volume is refused, naming the snapshot to clone instead', async () => {
+    const docker = new FakeDocker();
+    const dockbase = createDockbase(docker);
+    const seeded = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
+    const { instance } = await dockbase.upgrades.upgrade(seeded, '17');
+    await dockbase.lifecycle.remove(instance, { removeData: true });
+    const create = dockbase.creation.create({ engine: 'postgres', name: 'orders', tag: '15', hostPort: 5432, password: 'pw', persistData: true, exposeOnNetwork: false }, { start: true });
+    await expect(create).rejects.toMatchObject({ code: 'volume-conflict', message: expect.stringMatching(/^Volume dockbase-orders-data is held by the snapshot “before upgrade to 17 .*” of orders\. Clone that snapshot/) });
+    expect(docker.names()).toEqual([]);
+    expect(docker.volumes.has('dockbase-orders-data')).toBe(true);
   });
 
   it('explains a refused step and does not start it (MongoDB one series at a time)', async () => {
