@@ -48,12 +48,13 @@ export const queryKeys = {
   hubTags: (engine: EngineId) => ['backend', 'hub-tags', engine] as const,
   /** Snapshots of one instance (`dockbase.snapshots.list`). */
   snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
-  /** Every snapshot (`dockbase.snapshots.list()`): the tab shows those of deleted instances (orphanSnapshots). */
+  /**
+   * Every snapshot (`dockbase.snapshots.list()`), read once for the whole view: the cards' Roll back (the
+   * rollback points are snapshots) and the snapshots of deleted instances (orphanSnapshots).
+   */
   allSnapshots: ['all-snapshots'] as const,
   /** Notes and history of one instance, from the backend. */
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
-  /** Every rollback point (`dockbase.upgrades.rollbackPoints`): one query for all the cards' Roll back. */
-  rollbackPoints: ['rollback-points'] as const,
   /** Data deleted instances left behind (`dockbase.keptData.list`). */
   keptData: ['kept-data'] as const,
   /** When and how big one instance's kept data is (volume inspect + system df), on request. */
@@ -165,13 +166,12 @@ export function invalidateInstanceMeta(client: QueryClient, instance: string | (
 
 /**
  * Lists the snapshots again (one was taken, restored, deleted, cloned, or kept before a restore, an import, an
- * upgrade or a roll back): the instance's own, when given, every snapshot (the deleted instances' are found
- * among them), and the rollback points, which are snapshots too.
+ * upgrade or a roll back): the instance's own, when given, and every snapshot (the rollback points and the
+ * deleted instances' are found among them).
  */
 export async function invalidateSnapshots(client: QueryClient, instanceId?: string): Promise<void> {
   await Promise.all([
     ...(instanceId !== undefined ? [client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true })] : []),
     client.invalidateQueries({ queryKey: queryKeys.allSnapshots, exact: true }),
-    client.invalidateQueries({ queryKey: queryKeys.rollbackPoints, exact: true }),
   ]);
 }

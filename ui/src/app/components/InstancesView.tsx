@@ -203,8 +203,9 @@ export function InstancesView() {
       )}
 
       <Suspense fallback={null}>
-        <KeptDataSection onRecreate={recreate} />
-        <OrphanSnapshotsSection instances={instances} />
+        {/* What deleted instances left is loaded once the instances are shown: it must not slow their first render. */}
+        {instances !== undefined && <KeptDataSection onRecreate={recreate} />}
+        {instances !== undefined && <OrphanSnapshotsSection instances={instances} />}
         {creating !== undefined && <CreateInstanceDialog open preset={creating} onClose={() => setCreating(undefined)} />}
         {deleting !== undefined && (
           <DeleteDialog

@@ -87,7 +87,7 @@ function begin(run: () => Promise<boolean>) {
 }
 
 // Every snapshot too: the snapshots of deleted instances are found among them.
-const INSTANCE_CHANGED = ['["instances"]', '["snapshots","c1"]', '["all-snapshots"]', '["rollback-points"]'];
+const INSTANCE_CHANGED = ['["instances"]', '["snapshots","c1"]', '["all-snapshots"]'];
 const META = '["backend","instance-meta","d1"]';
 
 describe('Upgrade', () => {

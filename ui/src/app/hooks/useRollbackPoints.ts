@@ -1,6 +1,6 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { rollbackPointFor, type Instance, type RollbackPoint } from '@dockbase/core';
+import { isRollbackPoint, rollbackPointFor, type Instance, type RollbackPoint } from '@dockbase/core';
 import { useAppServices } from '../context';
 import { queryKeys } from '../queries';
 
@@ -10,12 +10,14 @@ export interface RollbackPointsState {
 }
 
 /**
- * Every instance's rollback points, in one query (one `volume ls` and one `volume inspect`), read when the view
- * opens and again after an upgrade, a roll back or a snapshot change (see invalidateSnapshots). Failing to read
- * them is silent: Roll back is then not offered, and nothing else depends on them.
+ * Every instance's rollback points, from the view's one list of every snapshot (one `volume ls` and one
+ * `volume inspect`, shared with the snapshots of deleted instances), read once the instances are shown and
+ * again after an upgrade, a roll back or a snapshot change (see invalidateSnapshots). Failing to read them is
+ * silent: Roll back is then not offered, and nothing else depends on them.
  */
 export function useRollbackPoints(enabled: boolean): RollbackPointsState {
   const { dockbase } = useAppServices();
-  const { data } = useQuery({ queryKey: queryKeys.rollbackPoints, queryFn: () => dockbase.upgrades.rollbackPoints(), enabled });
-  return { pointFor: useCallback((instance: Instance) => (data ? rollbackPointFor(instance, data) : undefined), [data]) };
+  const { data } = useQuery({ queryKey: queryKeys.allSnapshots, queryFn: () => dockbase.snapshots.list(), enabled });
+  const points = useMemo(() => data?.filter(isRollbackPoint), [data]);
+  return { pointFor: useCallback((instance: Instance) => (points ? rollbackPointFor(instance, points) : undefined), [points]) };
 }
