@@ -182,17 +182,18 @@ export async function benchIdleCost(
   const plainIds = await ids(cli, plainNames);
   await docker(cli, 'stop', '--time', '10', ...plainIds);
 
+  const settle = engine === 'postgres' ? 8000 : 3000;
   /** Starts Dockbase's instances and waits until they serve and docker's start-up probes are over. */
   const startDockbase = async () => {
     await docker(cli, 'start', ...dockbaseIds);
     await Promise.all(instances.map((i) => core.readiness.waitUntilReady(i)));
     // Where docker probes every second while starting, its first verdict ends that.
     if (startInterval) await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i)));
-    await sleep(2000);
+    // The same settling time as the plain servers get: a server's first seconds cost more than its idle.
+    await sleep(settle);
   };
 
   const windows: IdleWindow[] = [];
-  const settle = engine === 'postgres' ? 8000 : 3000;
   for (let rep = 0; rep < options.reps; rep++) {
     await docker(cli, 'start', ...plainIds);
     await sleep(settle);

@@ -110,7 +110,9 @@ async function main() {
   const ready = previousResults ? previousResults.createToReady : (console.log('• create to ready (Redis)…'), await benchCreateToReady(quick ? 3 : 9));
   await removeBenchContainers(cli);
 
-  const engines = ['redis', 'postgres'] as const;
+  /** `--engines=postgres`: the idle cost of these engines only (with --only=idle, the others' rows are kept). */
+  const chosen = process.argv.find((a) => a.startsWith('--engines='))?.slice('--engines='.length).split(',');
+  const engines = (['redis', 'postgres'] as const).filter((e) => !chosen || chosen.includes(e));
   console.log(`• create / restart → Healthy (${engines.join(', ')})…`);
   const readiness = [];
   for (const engine of engines) readiness.push(await benchReadiness(engine, quick ? 2 : 5));
@@ -124,7 +126,10 @@ async function main() {
     await removeBenchContainers(cli);
   }
   if (previousResults) {
-    writeResults({ ...previousResults, machine: { ...info, date: previousResults.machine.date }, ui: { ...ui, foreignIdleEvents, ownIdleExecs }, readiness, idle, idleMeasuredAt: info.date });
+    const kept = previousResults.idle.filter((row) => !engines.some((e) => e === row.engine));
+    const idleRows = [...kept, ...idle].sort((a, b) => (a.engine === 'redis' ? -1 : 1) - (b.engine === 'redis' ? -1 : 1));
+    const readinessRows = [...previousResults.readiness.filter((row) => !engines.some((e) => e === row.engine)), ...readiness].sort((a, b) => (a.engine === 'redis' ? -1 : 1) - (b.engine === 'redis' ? -1 : 1));
+    writeResults({ ...previousResults, machine: { ...info, date: previousResults.machine.date }, ui: { ...ui, foreignIdleEvents, ownIdleExecs }, readiness: readinessRows, idle: idleRows, idleMeasuredAt: info.date });
     return;
   }
   console.log('• data safety: snapshot, restore and export of a ~1 GB PostgreSQL data folder…');
