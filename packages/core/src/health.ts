@@ -47,8 +47,9 @@ export function capabilitiesFrom(versions: { clientApi?: string | undefined; ser
 
 /**
  * The steady state: docker probes every 5 minutes, and ONE failed probe makes the instance unhealthy. Five
- * idle instances then cost one docker exec a minute between them (≈ 0.2 per instance-minute, about 7% above
- * the same servers without any healthcheck, measured by `npm run bench`); a 30 s interval cost 75% more.
+ * idle instances then cost one docker exec a minute between them (≈ 0.2 per instance-minute; measured by
+ * `npm run bench`: 3% above the same Redis servers without any healthcheck, 39% for PostgreSQL, whose probe
+ * forks a backend and whose idle servers cost very little); a 30 s interval cost 75–94% more.
  * Docker's verdict is for tools that read it (`docker ps`, Docker Desktop's Containers view) and for
  * restart policies; what the tab shows while someone looks comes from its own watch (liveness.ts), which
  * shows a hang within 50 s. A server that dies is reported at once (its container exits). The generous
