@@ -135,9 +135,10 @@ export class InstanceCreation {
       if (info) checkReusableVolume(v, info, engine, input.tag);
     }
     // An upgrade's rollback point keeps the old data volume as it is: mounted again, the snapshot would change.
-    if (volumes.some((v) => existing.has(v.name))) {
+    const reusing = new Set(volumes.map((v) => v.name).filter((name) => existing.has(name)));
+    if (reusing.size > 0) {
       for (const snapshot of await this.snapshots()) {
-        const held = snapshot.volumes.find((sv) => volumes.some((v) => v.name === sv.volume && existing.has(v.name)));
+        const held = snapshot.volumes.find((sv) => reusing.has(sv.volume));
         if (held) {
           throw new DockbaseError(
             'volume-conflict',

@@ -66,10 +66,9 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
   const serverAnswered = awaiting && answer.data === true;
 
   // Written by the watch below and by the Unpause action (never fetched by the query itself).
-  const livenessKey = queryKeys.liveness(instance.containerId);
-  const probed = useQuery<ServerAnswer>({ queryKey: livenessKey, queryFn: () => Promise.reject(new Error('written by the watch')), enabled: false });
-  const watched = isWatched(instance, { serverAnswered });
   const { containerId, engine, health } = instance;
+  const probed = useQuery<ServerAnswer>({ queryKey: queryKeys.liveness(containerId), queryFn: () => Promise.reject(new Error('written by the watch')), enabled: false });
+  const watched = isWatched(instance, { serverAnswered });
   useEffect(() => {
     if (!watched) return undefined;
     const stop = new AbortController();
