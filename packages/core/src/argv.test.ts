@@ -37,7 +37,7 @@ describe('createContainerArgs', () => {
         'volume-label=io.dockbase.tag=8.2,volume-label=io.dockbase.name=cache,volume-label=io.dockbase.mount=/data,volume-label=io.dockbase.schema=1,' +
         'volume-label=io.dockbase.instance=a1b2c3d4e5f6',
       '--health-cmd', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
-      '--health-interval', '300s',
+      '--health-interval', '1200s',
       '--health-timeout', '10s',
       '--health-retries', '1',
       '--health-start-period', '10s',
@@ -67,7 +67,7 @@ describe('createContainerArgs', () => {
     const health = modern.slice(modern.indexOf('--health-cmd'), modern.indexOf('--stop-timeout'));
     expect(health).toEqual([
       '--health-cmd', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
-      '--health-interval', '300s',
+      '--health-interval', '1200s',
       '--health-timeout', '10s',
       '--health-retries', '1',
       '--health-start-period', '10s',

@@ -43,12 +43,14 @@ describe('the engine’s capabilities by API version', () => {
 });
 
 describe('health settings', () => {
-  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: docker probes every 5 minutes at most once a run fails, with its start period', (_id, engine) => {
+  it.each(ENGINES.map((e) => [e.id, e] as const))('%s: docker probes every 20 minutes, unhealthy once a run fails, with its start period', (_id, engine) => {
     for (const capabilities of [BASELINE_CAPABILITIES, { apiVersion: '1.47', healthStartInterval: true }]) {
       const s = healthSettings(engine, capabilities);
-      // Five idle instances: one exec a minute between them (the bench measures what that costs: 1.03× the
-      // bare servers' CPU for Redis, 1.39× for PostgreSQL).
-      expect((5 * 60) / s.intervalSeconds).toBeLessThanOrEqual(1);
+      // The budget, from what `npm run bench` measured: five idle PostgreSQL servers cost about 270 ms of CPU
+      // a minute, one probe about 100 ms. Their probes must stay within 15% of that (the 5 minutes of the
+      // last build cost 39%).
+      const probesPerMinute = (5 * 60) / s.intervalSeconds;
+      expect((probesPerMinute * 100) / 270).toBeLessThanOrEqual(0.15);
       // Docker's verdict, for the tools that read it, still comes on the first failed probe.
       expect(s.retries).toBe(1);
       expect(s.startPeriodSeconds).toBe(engine.healthcheck(engine.containerPort).startPeriodSeconds);
@@ -63,7 +65,7 @@ describe('health settings', () => {
 
   it('API ≥ 1.44: the same steady state, probed every second while starting', () => {
     const s = healthSettings(getEngine('postgres'), { apiVersion: '1.44', healthStartInterval: true });
-    expect(s).toMatchObject({ intervalSeconds: 300, timeoutSeconds: 10, retries: 1, startPeriodSeconds: 60, startIntervalSeconds: 1 });
+    expect(s).toMatchObject({ intervalSeconds: 1200, timeoutSeconds: 10, retries: 1, startPeriodSeconds: 60, startIntervalSeconds: 1 });
     expect(healthArgs(s).slice(-2)).toEqual(['--health-start-interval', '1s']);
   });
 });
