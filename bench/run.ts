@@ -85,7 +85,7 @@ async function main() {
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
   };
   // One instance runs and serves before the tab opens: the idle tab runs nothing but its watch's probes of
-  // it (one every 40 s; docker's own probe comes every 5 minutes and is not the tab's).
+  // it (one every 40 s; docker's own probe comes every 20 minutes and is not the tab's).
   await docker('start', running);
   const core = countingDocker().core;
   const runningInstance = (await core.lifecycle.list()).find((i) => i.name === running);

@@ -239,7 +239,7 @@ describe('instances by name', () => {
   });
 
   it('list asks each running server itself: a hang docker has not seen yet shows as unhealthy; --no-probe shows docker’s verdict', async () => {
-    // Docker probes every 5 minutes: its "healthy" may be old news.
+    // Docker probes every 20 minutes: its "healthy" may be old news.
     const hung = () => docker([['exec', { code: 1, stderr: '' }]]);
     const probed = hung();
     expect((await run(['list'], probed)).stdout).toContain('cache  Redis   7.4      unhealthy');

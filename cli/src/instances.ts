@@ -81,7 +81,7 @@ export function byName(a: Instance, b: Instance): number {
 
 /**
  * Asks each running server whether it answers, in parallel (one docker exec each, at most 10 s for a server
- * that hangs): docker itself probes only every 5 minutes, so its verdict may be old news.
+ * that hangs): docker itself probes only every 20 minutes, so its verdict may be old news.
  */
 export async function serverViews(dockbase: Dockbase, instances: readonly Instance[]): Promise<Map<string, ServerView>> {
   const views = new Map<string, ServerView>();

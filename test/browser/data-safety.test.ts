@@ -39,7 +39,7 @@ const healthy = (n = name) => card(n).getByText('Healthy', { exact: true }).wait
 /**
  * The server answers again (the snapshot stopped and started it), probed as the tab probes it. (While a
  * dialog is open, the cards behind it are hidden from the accessibility tree; docker's own verdict comes only
- * with its next probe, 5 minutes on where there is no start interval.)
+ * with its next probe, 20 minutes on where there is no start interval.)
  */
 const serverAnswers = (n: string) =>
   expect

@@ -17,7 +17,7 @@ import { earlierBuild, realDocker, testPort } from '../support/dockbase';
 import { postgresAcceptsLogin } from '../support/postgres';
 import { withRedis } from '../support/redis';
 
-// Idle cost and what it must not cost: docker's healthcheck as configured on THIS engine (every 5 minutes),
+// Idle cost and what it must not cost: docker's healthcheck as configured on THIS engine (every 20 minutes),
 // a server that hangs is shown within 60 s by the watch the open tab runs, a paused one at once, instances
 // created by earlier builds keep working, and readiness after a restart stays fast.
 const { cli, dockbase, docker, cleanup } = realDocker();
@@ -69,7 +69,7 @@ describe('the healthcheck on this engine', () => {
     expect(await dockbase.capabilities()).toEqual(capabilitiesFrom({ clientApi, serverApi }));
   });
 
-  it.each(['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const)('%s: its probe every 5 minutes, a 10 s timeout, one retry, its start period (and start interval where supported)', async (engine) => {
+  it.each(['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const)('%s: its probe every 20 minutes, a 10 s timeout, one retry, its start period (and start interval where supported)', async (engine) => {
     const instance = await dockbase.creation.create(input(engine, `cfg-${engine}`, testPort(1)));
     try {
       const c = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
@@ -131,7 +131,7 @@ describe('a server that hangs or is paused while running', () => {
         const instance = await readyInstance(engine, `stop-${engine}`, testPort(2 + i));
         const { seconds: s, answer } = await hangUnderWatch(instance);
         expect(answer).toMatchObject({ answered: false, failures: 1 });
-        // The chip, with docker's verdict as it stands on this engine ("starting" for 5 minutes where there
+        // The chip, with docker's verdict as it stands on this engine ("starting" for 20 minutes where there
         // is no start interval, "healthy" where there is): the watch's newer word counts.
         const listed = await dockbase.lifecycle.get(instance.id);
         expect(['starting', 'healthy']).toContain(listed.health);
@@ -165,7 +165,7 @@ describe('a server that hangs or is paused while running', () => {
 });
 
 describe('instances created by earlier builds (docker probing every 30 s)', () => {
-  it('keep working: listed, docker’s verdict, the watch, a restart; an Edit moves them to the 5-minute probe', { timeout: 180_000 }, async () => {
+  it('keep working: listed, docker’s verdict, the watch, a restart; an Edit moves them to the 20-minute probe', { timeout: 180_000 }, async () => {
     const earlier = earlierBuild(cli);
     const created = await earlier.creation.create(input('redis', 'earlier', testPort(7)), { start: true });
     try {

@@ -51,7 +51,7 @@ describe('watch and logs on the real engine', () => {
       // A container made by hand produces no event here.
       await cli.run(['create', '--name', `${prefix}-hand`, ref]);
       // As an earlier build made it (docker probing every 30 s): docker's own "healthy" comes within 30 s
-      // here too, where there is no start interval, instead of 5 minutes.
+      // here too, where there is no start interval, instead of 20 minutes.
       const instance = await earlierBuild(cli).creation.create(
         { engine: 'redis', name, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: testPort(30), password: 'pw pw', persistData: false, exposeOnNetwork: false },
         { start: true },

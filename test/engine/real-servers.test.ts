@@ -27,7 +27,7 @@ describe.each(REAL_SERVERS)('$engine $tag, a real server', ({ engine, tag, image
     port = await freePort();
     input = { engine, name, tag, image, hostPort: port, password, persistData: true, exposeOnNetwork: false };
     instance = await dockbase.creation.create(input, { start: true });
-    // Docker probes every 5 minutes (this engine has no start interval): the tab's readiness wait answers.
+    // Docker probes every 20 minutes (this engine has no start interval): the tab's readiness wait answers.
     instance = await dockbase.readiness.waitUntilReady(instance, { fresh: true });
     expect(displayStatus((await dockbase.lifecycle.get(instance.id)), { serverAnswered: true })).toBe('healthy');
     const inspect = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];

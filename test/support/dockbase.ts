@@ -35,8 +35,8 @@ export function realDocker() {
 
 /**
  * Dockbase as earlier builds created instances: the same argv, but docker's healthcheck every 30 s instead
- * of every 5 minutes. Their instances must keep working; and a test that needs docker's own verdict on an
- * engine without a start interval gets it in 30 s instead of 5 minutes.
+ * of every 20 minutes. Their instances must keep working; and a test that needs docker's own verdict on an
+ * engine without a start interval gets it in 30 s instead of 20 minutes.
  */
 export function earlierBuild(cli: DockerCli) {
   const steady = `${STEADY_HEALTH.intervalSeconds}s`;

@@ -11,7 +11,7 @@ export const list: CommandModule = {
       .description('list the Dockbase instances, stopped ones too')
       .argument('[names...]', 'only these instances (exit code 3 if one does not exist)')
       .option(...JSON_OPTION)
-      .option('--no-probe', "show docker's own health verdict without asking the running servers (docker asks every 5 minutes)")
+      .option('--no-probe', "show docker's own health verdict without asking the running servers (docker asks every 20 minutes)")
       .addHelpText(
         'after',
         "\nThe same instances as the Docker Desktop tab: containers with Dockbase's labels.\nPasswords are never shown; `dockbase url NAME --show-password` prints one.\n\nExample:\n  dockbase list app-db --json    # one instance's state, or exit code 3",

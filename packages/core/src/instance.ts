@@ -72,8 +72,8 @@ export interface ServerView {
 }
 
 /**
- * What the status chip shows, from docker's state and Dockbase's own probes. Docker probes every 5 minutes
- * (on engines without a start interval its first probe comes 5 minutes after the start), so while a server
+ * What the status chip shows, from docker's state and Dockbase's own probes. Docker probes every 20 minutes
+ * (on engines without a start interval its first probe comes 20 minutes after the start), so while a server
  * runs the newer word counts: the readiness probe's answer turns "starting" into healthy, and the watch's
  * last probe, when newer than docker's verdict, says healthy or unhealthy (a server that hangs after docker's
  * last "healthy"; docker's "unhealthy" from a paused time after an unpause). Every state that is not running

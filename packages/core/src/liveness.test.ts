@@ -62,7 +62,7 @@ describe('whose word counts', () => {
     expect(displayStatus({ status: 'running', health: 'healthy' }, { probedAnswer: false })).toBe('unhealthy');
     expect(displayStatus({ status: 'running', health: 'unhealthy' }, { probedAnswer: true })).toBe('healthy');
     expect(displayStatus({ status: 'running', health: 'none' }, { probedAnswer: false })).toBe('unhealthy');
-    // Docker has no verdict yet (for 5 minutes after a start on engines without a start interval): an answer
+    // Docker has no verdict yet (for 20 minutes after a start on engines without a start interval): an answer
     // shows healthy; silence after this run answered is a hang, silence before it a server still starting.
     expect(displayStatus({ status: 'running', health: 'starting' }, { probedAnswer: true })).toBe('healthy');
     expect(displayStatus({ status: 'running', health: 'starting' }, { serverAnswered: true, probedAnswer: false })).toBe('unhealthy');

@@ -1,6 +1,6 @@
 /**
  * Watching a running server while someone looks at it. Docker's own healthcheck probes rarely (every
- * 5 minutes, see health.ts): an idle instance then costs almost nothing when nobody is looking. Whoever
+ * 20 minutes, see health.ts): an idle instance then costs almost nothing when nobody is looking. Whoever
  * shows the instance (the open tab) asks the server itself instead, with the same probe, on a cadence that
  * shows a hang within a minute. The probe is the engine's own health probe, run inside the container: it
  * needs an application-level answer, so a stopped or hung server fails it.
@@ -11,7 +11,7 @@ import { sleep, type DockerRunner } from './runner';
 
 /**
  * The watch's cadence. One probe every 40 s: at most 1.5 docker execs per instance-minute while someone
- * looks (docker's own 5-minute probe adds 0.2). A server that hangs right after an answer fails the next
+ * looks (docker's own 20-minute probe adds 0.05). A server that hangs right after an answer fails the next
  * probe, at most 40 s on, which gives up after 10 s: it is shown within 50 s. A server that does not answer
  * is asked again less and less often (each probe left hanging in a hung server is one more process there),
  * up to every 5 minutes; an answer brings the cadence back.

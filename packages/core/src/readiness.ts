@@ -27,7 +27,7 @@ export class Readiness {
    * Resolves as soon as the server accepts connections: its engine's health probe, run inside the
    * container with a short backoff (100 ms growing to 500 ms), races the engine's "ready" log line where
    * that is unambiguous and the log holds this run only (`fresh`: a container just created; after a
-   * restart the log still holds the previous run's line). Docker's own healthcheck runs every 5 minutes, so
+   * restart the log still holds the previous run's line). Docker's own healthcheck runs every 20 minutes, so
    * this tells "ready" sooner, within about half a second; nothing keeps running afterwards. Rejects when
    * the container stops or pauses, or the time runs out.
    */

@@ -8,7 +8,7 @@
  * list query on each burst of events) and by the actions, which invalidate what they changed. The one
  * docker calls that are not an answer to a change are Dockbase's own probes of running servers
  * (`useServerAnswered`): the readiness wait after a start, and the watch, one probe per running instance
- * every 40 s while the tab is visible (docker itself probes only every 5 minutes, so that idle instances
+ * every 40 s while the tab is visible (docker itself probes only every 20 minutes, so that idle instances
  * cost almost nothing when nobody looks).
  *
  * One error policy per kind of failure:

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, renderApp, seedInstance, within } from '../../test-support/render-app';
 
-// Docker probes every 5 minutes, so after a start it says "health: starting" for a while. The tab probes the
+// Docker probes every 20 minutes, so after a start it says "health: starting" for a while. The tab probes the
 // server itself meanwhile (a few docker execs until it answers; after that only the watch, tested in watch.test.tsx) and shows it healthy once it answers.
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

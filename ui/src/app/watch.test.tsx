@@ -4,7 +4,7 @@ import { HANG_SHOWN_WITHIN_MS, WATCH } from '@dockbase/core';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, findRow, renderApp, seedInstance, within } from '../../test-support/render-app';
 
-// Docker probes every 5 minutes, so that idle instances cost almost nothing when nobody looks. While the
+// Docker probes every 20 minutes, so that idle instances cost almost nothing when nobody looks. While the
 // tab is open and visible it asks each running server itself, every 40 s: a server that stops answering
 // shows within 50 s, whatever docker last said.
 const probesOf = (docker: FakeDocker, name: string) => docker.calls.filter((c) => c[0] === 'exec' && c[1] === docker.byName(name).id).length;

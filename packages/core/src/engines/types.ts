@@ -15,7 +15,7 @@ export interface Healthcheck {
    * A shell command run inside the container (docker's CMD-SHELL), by docker's healthcheck and by the
    * readiness probe. It must get an APPLICATION-level answer over TCP: a stopped (SIGSTOP) or hung server
    * still completes TCP handshakes from the kernel's listen backlog, so a bare connect would not see it.
-   * It must stay light (docker runs it every 5 minutes, the open tab every 40 s, for as long as the instance runs): no interpreter such as mongosh.
+   * It must stay light (docker runs it every 20 minutes, the open tab every 40 s, for as long as the instance runs): no interpreter such as mongosh.
    */
   command: string;
   /** Failures do not count while the server initialises, until this much time has passed or a probe passed. */

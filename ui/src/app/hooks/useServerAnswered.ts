@@ -40,7 +40,7 @@ function verdictSeenAt(client: QueryClient, { containerId, status, health }: Ins
 
 /**
  * What this run of the instance's server told Dockbase's own probes, for the status chip. Docker probes every
- * 5 minutes, and on engines without a start interval its first probe comes 5 minutes after a start, so:
+ * 20 minutes, and on engines without a start interval its first probe comes 20 minutes after a start, so:
  * - while docker still says "starting" (just created, started or restarted, here or outside, or found so
  *   after a reload), the core's bounded readiness wait asks the server, a few docker execs with a short
  *   backoff, ended at the first answer, kept until the container starts again (`forgetReadiness`);
