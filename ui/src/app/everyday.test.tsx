@@ -15,6 +15,13 @@ async function seedMany(docker: FakeDocker, names: string[], engine: 'redis' | '
 
 const rowNames = () => [...document.querySelectorAll<HTMLElement>('tr[data-instance]')].map((r) => r.dataset.instance);
 
+/** Opens a filter's list, clicks each option (choosing or un-choosing it) and closes the list. */
+async function toggleFilter(user: ReturnType<typeof renderApp>['user'], filter: 'Engine' | 'Status', ...options: string[]) {
+  await user.click(screen.getByRole('combobox', { name: filter }));
+  for (const option of options) await user.click(within(screen.getByRole('listbox')).getByText(option));
+  await user.keyboard('{Escape}');
+}
+
 describe('the table view', () => {
   it('is the default past five instances, in natural order, with a count; the choice is remembered', async () => {
     const docker = new FakeDocker();
@@ -52,17 +59,11 @@ describe('the table view', () => {
     expect(screen.getByText(/2 of 6 instances shown/)).toBeInTheDocument();
     await user.clear(screen.getByRole('searchbox', { name: 'Search by name' }));
 
-    await user.click(screen.getByRole('combobox', { name: 'Engine' }));
-    await user.click(within(screen.getByRole('listbox')).getByText('PostgreSQL'));
-    await user.keyboard('{Escape}');
+    await toggleFilter(user, 'Engine', 'PostgreSQL');
     await waitFor(() => expect(rowNames()).toEqual(['billing', 'orders']));
-    await user.click(screen.getByRole('combobox', { name: 'Engine' }));
-    await user.click(within(screen.getByRole('listbox')).getByText('PostgreSQL'));
-    await user.keyboard('{Escape}');
+    await toggleFilter(user, 'Engine', 'PostgreSQL');
 
-    await user.click(screen.getByRole('combobox', { name: 'Status' }));
-    await user.click(within(screen.getByRole('listbox')).getByText('Stopped'));
-    await user.keyboard('{Escape}');
+    await toggleFilter(user, 'Status', 'Stopped');
     await waitFor(() => expect(rowNames()).toEqual(['web-2']));
   });
 
@@ -81,14 +82,9 @@ describe('the table view', () => {
     expect(docker.byName('fresh').health).toBe('starting');
     expect(docker.byName('hung').health).toBe('healthy');
 
-    await user.click(screen.getByRole('combobox', { name: 'Status' }));
-    await user.click(within(screen.getByRole('listbox')).getByText('Running'));
-    await user.keyboard('{Escape}');
+    await toggleFilter(user, 'Status', 'Running');
     await waitFor(() => expect(rowNames()).toEqual(['fresh', 'steady']));
-    await user.click(screen.getByRole('combobox', { name: 'Status' }));
-    await user.click(within(screen.getByRole('listbox')).getByText('Running'));
-    await user.click(within(screen.getByRole('listbox')).getByText('Needs attention'));
-    await user.keyboard('{Escape}');
+    await toggleFilter(user, 'Status', 'Running', 'Needs attention');
     await waitFor(() => expect(rowNames()).toEqual(['hung']));
   });
 
