@@ -79,25 +79,84 @@ export function sampleCpu(containerIds: readonly string[]): CpuSample {
   return sample;
 }
 
-export interface CpuUse {
-  seconds: number;
-  dockerdMs: number;
-  containerdMs: number;
-  shimsMs: number;
-  containersMs: number;
-  totalMs: number;
+/** dockerd + containerd CPU (ms, cumulative) at a wall-clock time (epoch seconds, as `docker events` stamps). */
+export interface DaemonSample {
+  t: number;
+  ms: number;
 }
 
-/** CPU used between two samples. */
-export function cpuBetween(a: CpuSample, b: CpuSample): CpuUse {
-  let shimsMs = 0;
-  let containersMs = 0;
-  for (const [id, end] of Object.entries(b.containers)) {
-    const start = a.containers[id] ?? { shim: 0, inside: 0 };
-    shimsMs += end.shim - start.shim;
-    containersMs += end.inside - start.inside;
+function daemonPids(): number[] {
+  return allPids().filter((pid) => ['dockerd', 'containerd'].includes(readOr(`/proc/${pid}/comm`).trim()));
+}
+
+/**
+ * Reads the daemons' CPU every `everyMs` until stopped, so that their work around each probe can be told
+ * from their background (two counters read: cheap enough not to disturb what it measures).
+ */
+export function followDaemons(everyMs = 250): { stop(): DaemonSample[] } {
+  const pids = daemonPids();
+  const samples: DaemonSample[] = [];
+  const read = () => samples.push({ t: Date.now() / 1000, ms: pids.reduce((sum, pid) => sum + (procTimes(pid)?.self ?? 0), 0) });
+  read();
+  const timer = setInterval(read, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      read();
+      return samples;
+    },
+  };
+}
+
+/** Seconds around an exec_start that its probe's work in the daemons falls in (create before, health update after). */
+export const PROBE_SPAN = { before: 1, after: 4 } as const;
+
+const touches = (from: number, to: number, times: readonly number[]) => times.filter((t) => to > t - PROBE_SPAN.before && from < t + PROBE_SPAN.after).length;
+
+/**
+ * The daemons' background, ms per second: their CPU in the sampled intervals that touch no probe of any
+ * container (`allExecs`: every exec_start on the engine in the samples' span), and how many seconds that was.
+ */
+export function daemonBackground(samples: readonly DaemonSample[], allExecs: readonly number[]): { perSecond: number; seconds: number } {
+  let ms = 0;
+  let seconds = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    if (touches(a.t, b.t, allExecs) > 0) continue;
+    ms += b.ms - a.ms;
+    seconds += b.t - a.t;
   }
-  const dockerdMs = b.dockerd - a.dockerd;
-  const containerdMs = b.containerd - a.containerd;
-  return { seconds: (b.at - a.at) / 1000, dockerdMs, containerdMs, shimsMs, containersMs, totalMs: dockerdMs + containerdMs + shimsMs + containersMs };
+  return { perSecond: seconds > 0 ? ms / seconds : Number.NaN, seconds };
+}
+
+/**
+ * The daemons' CPU for `execs` (exec_start times of one set of containers): in every sampled interval
+ * that touches one of their probes, what the daemons used above `backgroundPerSecond`. An interval that
+ * also touches probes of other containers (`allExecs`) is shared by the number of probes touching it.
+ */
+export function daemonProbeShare(samples: readonly DaemonSample[], execs: readonly number[], allExecs: readonly number[], backgroundPerSecond: number): number {
+  let ms = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    const ours = touches(a.t, b.t, execs);
+    if (ours === 0) continue;
+    const share = ours / Math.max(ours, touches(a.t, b.t, allExecs));
+    ms += (b.ms - a.ms - backgroundPerSecond * (b.t - a.t)) * share;
+  }
+  return ms;
+}
+
+/** The CPU of some of the sampled containers between two samples: their processes, and their shims. */
+export function containersBetween(a: CpuSample, b: CpuSample, ids: readonly string[]): { containersMs: number; shimsMs: number } {
+  let containersMs = 0;
+  let shimsMs = 0;
+  for (const id of ids) {
+    const start = a.containers[id] ?? { shim: 0, inside: 0 };
+    const end = b.containers[id] ?? start;
+    containersMs += end.inside - start.inside;
+    shimsMs += end.shim - start.shim;
+  }
+  return { containersMs, shimsMs };
 }

@@ -17,7 +17,7 @@ import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { STEADY_HEALTH, createDockbase, type EngineId, type Instance } from '@dockbase/core';
 import { POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../test/support/images';
 import { postgresAcceptsLogin } from '../test/support/postgres';
-import { cpuBetween, sampleCpu, type CpuUse } from './cpu-sampler';
+import { containersBetween, daemonBackground, daemonProbeShare, followDaemons, sampleCpu } from './cpu-sampler';
 import { BENCH_PREFIX, pingOnce } from './engine-benchmarks';
 import { median, round } from './stats';
 
@@ -61,13 +61,14 @@ async function firstLogin(engine: BenchEngine, port: number, since: number, time
 export interface IdleWindow {
   /** dockbase: nobody looking; watched: the same with the open tab's watch running over each instance. */
   kind: 'plain' | 'dockbase' | 'watched' | 'previous';
-  cpu: CpuUse;
+  seconds: number;
+  /** The processes inside these containers, and their shims with what they reaped (runc, probes). */
+  containersMs: number;
+  shimsMs: number;
+  /** What dockerd and containerd used for these containers' execs, above their background. */
+  daemonsProbeMs: number;
   /** exec_start events of these containers in the window. */
   execs: number;
-  /** exec_start events of every other container on the engine in the window (noise in dockerd). */
-  foreignExecs: number;
-  /** Seconds between consecutive exec_start events of the same container, within the window. */
-  gapsSeconds: number[];
 }
 
 export interface IdleCostRow {
@@ -79,23 +80,29 @@ export interface IdleCostRow {
   windows: IdleWindow[];
   /** Counted: exec_start events of the instances per instance and minute of window, nobody looking. */
   execsPerInstanceMinute: number;
-  /** CPU ms per minute (median of the windows): Dockbase's instances, and the same servers without healthcheck. */
+  /**
+   * dockerd + containerd with nobody probing, ms per minute: their CPU in the window's intervals that touch
+   * no exec. Both sides bear it (a plain `docker run` needs the same daemons).
+   */
+  daemonsIdleMs: number;
+  /** What the daemons used per probe of Dockbase's instances (create, start, health update), above that background. */
+  daemonsMsPerExec: number;
+  /** CPU ms per minute: Dockbase's instances and the same servers without healthcheck, side by side in one window. */
   dockbaseCpuMs: number;
   plainCpuMs: number;
-  /** With the open tab's watch running over each instance (the core's Liveness.watch, as the tab runs it). */
-  watched: { windowSeconds: number; execsPerInstanceMinute: number; cpuMs: number; cpuRatio: number };
   /** dockbase / plain, all components (the issue's definition). */
   cpuRatio: number;
-  /** The same without dockerd and containerd (shared: other users' work lands there too). */
+  /** The same without the daemons' background on either side: the strictest form of the ratio. */
+  cpuRatioWithoutDaemonsIdle: number;
+  /** Containers and shims alone (the probes' own processes, no daemons). */
   cpuRatioContainersAndShims: number;
-  /** Median CPU of dockerd + containerd in the windows of each kind (shared with everything else). */
-  daemonsMs: { dockbase: number; plain: number };
-  /** exec_start events of other containers in the Dockbase and plain windows (noise in the daemons). */
+  /** exec_start events of other containers in the window (their work in the daemons is told apart, not counted). */
   foreignExecs: number;
+  /** With the open tab's watch running over each instance (the core's Liveness.watch, as the tab runs it). */
+  watched: { windowSeconds: number; execsPerInstanceMinute: number; cpuMs: number; cpuRatio: number };
   /**
-   * With the previous settings (a probe every 2 s), where measured; `cpuMsPerExec` is what one probe
-   * costs, all components: that window's CPU above the plain servers', per exec (many execs, so the
-   * daemons' background weighs little).
+   * With the previous settings (a probe every 2 s), beside the plain servers in the same 60 s;
+   * `cpuMsPerExec`: what one probe costs, all components.
    */
   previous?: { execsPerInstanceMinute: number; cpuMs: number; cpuRatio: number; cpuMsPerExec: number };
 }
@@ -123,148 +130,180 @@ function followExecs(cli: NodeDockerCli): { stop(): Array<{ id: string; t: numbe
   };
 }
 
-/** `execs`: followed since these containers started, so that the gaps between probes are seen from then on. */
-async function measureWindow(cli: NodeDockerCli, kind: IdleWindow['kind'], containerIds: string[], seconds: number, execs = followExecs(cli)): Promise<IdleWindow> {
-  await sleep(300); // the event stream is listening
-  const since = Date.now() / 1000;
-  const a = sampleCpu(containerIds);
-  await sleep(seconds * 1000);
-  const b = sampleCpu(containerIds);
-  const until = Date.now() / 1000;
-  await sleep(300); // the last events have arrived
-  const events = execs.stop().filter((e) => e.t <= until);
-  const all = events.filter((e) => containerIds.includes(e.id));
-  const ours = all.filter((e) => e.t >= since);
-  const foreign = events.filter((e) => e.t >= since && !containerIds.includes(e.id));
-  const gapsSeconds: number[] = [];
-  for (const id of containerIds) {
-    const times = all.filter((e) => e.id === id).map((e) => e.t).sort((x, y) => x - y);
-    for (let i = 1; i < times.length; i++) gapsSeconds.push(round(times[i]! - times[i - 1]!, 2));
-  }
-  return { kind, cpu: cpuBetween(a, b), execs: ours.length, foreignExecs: foreign.length, gapsSeconds };
+interface Measured {
+  seconds: number;
+  /** The daemons' background in ms per second (this window's, or `fallbackBackground` where probes left too little of it). */
+  background: number;
+  sets: Record<string, Omit<IdleWindow, 'kind' | 'seconds'>>;
+  foreignExecs: number;
 }
 
 /**
- * N idle instances of one engine: Dockbase's, the same servers by a plain `docker run` without
- * healthcheck, and (optionally) with the previous settings, each set running alone in its windows,
- * alternating plain / Dockbase `reps` times. Medians over the windows of each kind.
+ * One window over several sets of containers running side by side: each set's own processes and shims,
+ * and the daemons' work for each set's execs, told from their background by sampling them every 250 ms.
+ */
+async function measureTogether(cli: NodeDockerCli, seconds: number, sets: Record<string, readonly string[]>, fallbackBackground?: number): Promise<Measured> {
+  const execs = followExecs(cli);
+  await sleep(300); // the event stream is listening
+  const all = Object.values(sets).flat();
+  const daemons = followDaemons();
+  const since = Date.now() / 1000;
+  const a = sampleCpu(all);
+  await sleep(seconds * 1000);
+  const b = sampleCpu(all);
+  const until = Date.now() / 1000;
+  const samples = daemons.stop();
+  await sleep(300); // the last events have arrived
+  const events = execs.stop();
+  const times = events.map((e) => e.t);
+  const quiet = daemonBackground(samples, times);
+  const background = fallbackBackground !== undefined && !(quiet.seconds >= seconds / 4) ? fallbackBackground : quiet.perSecond;
+  const inWindow = events.filter((e) => e.t >= since && e.t <= until);
+  const out: Measured['sets'] = {};
+  for (const [name, set] of Object.entries(sets)) {
+    const ours = events.filter((e) => set.includes(e.id)).map((e) => e.t);
+    out[name] = {
+      ...containersBetween(a, b, set),
+      daemonsProbeMs: daemonProbeShare(samples, ours, times, background),
+      execs: inWindow.filter((e) => set.includes(e.id)).length,
+    };
+  }
+  return { seconds: until - since, background, sets: out, foreignExecs: inWindow.filter((e) => !all.includes(e.id)).length };
+}
+
+/** Seconds between the Dockbase sets of two engines: their probes come together, and apart from the other's. */
+const STAGGER_MS = 30_000;
+/** A server's first seconds cost more than its idle: every set settles before the window. */
+const SETTLE_MS = 8000;
+
+/**
+ * N idle instances of each engine: Dockbase's and the same servers by a plain `docker run` without
+ * healthcheck, all running side by side in one window of a full probe cycle, so that whatever else the
+ * machine does in that time weighs on both alike. Then each engine's with the tab's watch, and
+ * (`previous`) with the first version's healthcheck beside the plain servers.
  */
 export async function benchIdleCost(
-  engine: BenchEngine,
-  options: { instances: number; windowSeconds: number; watchedSeconds: number; reps: number; previous: boolean },
-): Promise<IdleCostRow> {
+  engines: readonly BenchEngine[],
+  options: { instances: number; windowSeconds: number; watchedSeconds: number; previous: readonly BenchEngine[] },
+): Promise<IdleCostRow[]> {
   const cli = new NodeDockerCli();
   const core = createDockbase(cli);
   const n = options.instances;
-  const basePort = engine === 'redis' ? 46100 : 46200;
-  const plainNames = Array.from({ length: n }, (_, i) => `${BENCH_PREFIX}-plain-${engine}-${i}`);
-  const previousNames = Array.from({ length: n }, (_, i) => `${BENCH_PREFIX}-prev-${engine}-${i}`);
   const startInterval = (await core.capabilities()).healthStartInterval;
+  const basePort = (engine: BenchEngine) => (engine === 'redis' ? 46100 : 46200);
 
-  // Dockbase's instances, created as the tab creates them.
-  const instances: Instance[] = await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      core.creation.create(
-        { engine, name: `${BENCH_PREFIX}-idle-${engine}-${i}`, tag: IMAGE[engine].tag, image: IMAGE[engine].image, hostPort: basePort + i, password: PASSWORD, persistData: false, exposeOnNetwork: false },
-        { start: true },
+  // The plain servers first: they never probe.
+  const plain = new Map<BenchEngine, string[]>();
+  for (const engine of engines) {
+    const names = Array.from({ length: n }, (_, i) => `${BENCH_PREFIX}-plain-${engine}-${i}`);
+    for (const [i, name] of names.entries()) await docker(cli, ...plainRunArgs(engine, name, basePort(engine) + 50 + i, ['--no-healthcheck']));
+    plain.set(engine, await ids(cli, names));
+  }
+
+  // Dockbase's, created as the tab creates them, engine after engine.
+  const dockbase = new Map<BenchEngine, { instances: Instance[]; ids: string[]; health: string; probe: string }>();
+  for (const [k, engine] of engines.entries()) {
+    if (k > 0) await sleep(STAGGER_MS);
+    const instances: Instance[] = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        core.creation.create(
+          { engine, name: `${BENCH_PREFIX}-idle-${engine}-${i}`, tag: IMAGE[engine].tag, image: IMAGE[engine].image, hostPort: basePort(engine) + i, password: PASSWORD, persistData: false, exposeOnNetwork: false },
+          { start: true },
+        ),
       ),
-    ),
-  );
-  await Promise.all(instances.map((i) => core.readiness.waitUntilReady(i, { fresh: true })));
-  const inspect = JSON.parse(await docker(cli, 'container', 'inspect', instances[0]!.containerId))[0];
-  const hc = inspect.Config.Healthcheck as { Interval: number; Timeout: number; Retries: number; StartPeriod: number; StartInterval?: number };
-  const s = (ns: number | undefined) => `${(ns ?? 0) / 1e9}s`;
-  const health = `interval ${s(hc.Interval)}, timeout ${s(hc.Timeout)}, retries ${hc.Retries}, start period ${s(hc.StartPeriod)}${hc.StartInterval ? `, start interval ${s(hc.StartInterval)}` : ''}`;
-  const dockbaseIds = instances.map((i) => i.containerId);
-  await docker(cli, 'stop', '--time', '10', ...dockbaseIds);
-
-  for (const [i, name] of plainNames.entries()) await docker(cli, ...plainRunArgs(engine, name, basePort + 50 + i, ['--no-healthcheck']));
-  const plainIds = await ids(cli, plainNames);
-  await docker(cli, 'stop', '--time', '10', ...plainIds);
-
-  const settle = engine === 'postgres' ? 8000 : 3000;
-  /** Starts Dockbase's instances and waits until they serve and docker's start-up probes are over. */
-  const startDockbase = async () => {
-    await docker(cli, 'start', ...dockbaseIds);
-    await Promise.all(instances.map((i) => core.readiness.waitUntilReady(i)));
+    );
+    await Promise.all(instances.map((i) => core.readiness.waitUntilReady(i, { fresh: true })));
     // Where docker probes every second while starting, its first verdict ends that.
     if (startInterval) await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i)));
-    // The same settling time as the plain servers get: a server's first seconds cost more than its idle.
-    await sleep(settle);
-  };
-
-  const windows: IdleWindow[] = [];
-  for (let rep = 0; rep < options.reps; rep++) {
-    await docker(cli, 'start', ...plainIds);
-    await sleep(settle);
-    windows.push(await measureWindow(cli, 'plain', plainIds, options.windowSeconds));
-    await docker(cli, 'stop', '--time', '10', ...plainIds);
-
-    // Nobody looking: docker's own healthcheck alone, over one full interval.
-    await startDockbase();
-    windows.push(await measureWindow(cli, 'dockbase', dockbaseIds, options.windowSeconds));
-    await docker(cli, 'stop', '--time', '10', ...dockbaseIds);
+    const inspect = JSON.parse(await docker(cli, 'container', 'inspect', instances[0]!.containerId))[0];
+    const hc = inspect.Config.Healthcheck as { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number; StartInterval?: number };
+    const s = (ns: number | undefined) => `${(ns ?? 0) / 1e9}s`;
+    const health = `interval ${s(hc.Interval)}, timeout ${s(hc.Timeout)}, retries ${hc.Retries}, start period ${s(hc.StartPeriod)}${hc.StartInterval ? `, start interval ${s(hc.StartInterval)}` : ''}`;
+    dockbase.set(engine, { instances, ids: instances.map((i) => i.containerId), health, probe: String(hc.Test[1]) });
   }
+  await sleep(SETTLE_MS);
 
-  // The tab open: its watch over each running instance, as useServerAnswered runs it.
-  await startDockbase();
-  const watching = new AbortController();
-  const watches = instances.map((i) => core.liveness.watch({ ...i, health: 'healthy' }, () => undefined, { signal: watching.signal }));
-  const watchedWindow = await measureWindow(cli, 'watched', dockbaseIds, options.watchedSeconds);
-  windows.push(watchedWindow);
-  watching.abort();
-  await Promise.all(watches);
-  await docker(cli, 'stop', '--time', '10', ...dockbaseIds);
-
-  const perMinute = (w: IdleWindow, ms: number) => (ms * 60) / w.cpu.seconds;
-  const plainPerMinute = median(windows.filter((x) => x.kind === 'plain').map((x) => perMinute(x, x.cpu.totalMs)));
-
-  let previous: IdleCostRow['previous'];
-  if (options.previous) {
-    // The healthcheck of the first version (every 2 s, 5 s timeout, 5 retries), on the same servers, 60 s.
-    const flags = ['--health-cmd', String(inspect.Config.Healthcheck.Test[1]), '--health-interval', '2s', '--health-timeout', '5s', '--health-retries', '5'];
-    for (const [i, name] of previousNames.entries()) await docker(cli, ...plainRunArgs(engine, name, basePort + 80 + i, flags));
-    const previousIds = await ids(cli, previousNames);
-    await sleep(settle);
-    const w = await measureWindow(cli, 'previous', previousIds, 60);
-    windows.push(w);
-    await docker(cli, 'rm', '--force', ...previousIds);
-    const cpu = perMinute(w, w.cpu.totalMs);
-    previous = {
-      execsPerInstanceMinute: round((w.execs / n) * (60 / w.cpu.seconds), 2),
-      cpuMs: round(cpu),
-      cpuRatio: round(cpu / plainPerMinute, 2),
-      cpuMsPerExec: w.execs > 0 ? round(((cpu - plainPerMinute) * (w.cpu.seconds / 60)) / w.execs, 1) : 0,
-    };
+  // Nobody looking: every set at once, over one full cycle of docker's probes.
+  const sets: Record<string, string[]> = {};
+  for (const engine of engines) {
+    sets[`plain-${engine}`] = plain.get(engine)!;
+    sets[`dockbase-${engine}`] = dockbase.get(engine)!.ids;
   }
+  const main = await measureTogether(cli, options.windowSeconds, sets);
 
-  await Promise.all(instances.map((i) => core.lifecycle.remove(i)));
-  await docker(cli, 'rm', '--force', ...plainIds);
-
-  const of = (kind: IdleWindow['kind']) => windows.filter((w) => w.kind === kind);
-  const med = (kind: IdleWindow['kind'], f: (w: IdleWindow) => number) => median(of(kind).map(f));
-  const dockbaseCpuMs = med('dockbase', (w) => perMinute(w, w.cpu.totalMs));
-  const own = (w: IdleWindow) => perMinute(w, w.cpu.containersMs + w.cpu.shimsMs);
-  const daemons = (w: IdleWindow) => perMinute(w, w.cpu.dockerdMs + w.cpu.containerdMs);
+  const perMinute = (ms: number, seconds: number) => (ms * 60) / seconds;
+  const own = (w: Omit<IdleWindow, 'kind' | 'seconds'>) => w.containersMs + w.shimsMs;
   const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : Number.NaN);
-  const execRate = (w: IdleWindow) => (w.execs / n) * (60 / w.cpu.seconds);
-  const watchedCpu = perMinute(watchedWindow, watchedWindow.cpu.totalMs);
-  return {
-    engine,
-    instances: n,
-    windowSeconds: options.windowSeconds,
-    health,
-    windows: windows.map((w) => ({ ...w, cpu: Object.fromEntries(Object.entries(w.cpu).map(([k, v]) => [k, round(v, 2)])) as unknown as CpuUse })),
-    execsPerInstanceMinute: round(med('dockbase', execRate), 2),
-    dockbaseCpuMs: round(dockbaseCpuMs),
-    plainCpuMs: round(plainPerMinute),
-    cpuRatio: ratio(dockbaseCpuMs, plainPerMinute),
-    cpuRatioContainersAndShims: ratio(med('dockbase', own), med('plain', own)),
-    daemonsMs: { dockbase: round(med('dockbase', daemons)), plain: round(med('plain', daemons)) },
-    foreignExecs: windows.filter((w) => w.kind === 'plain' || w.kind === 'dockbase').reduce((sum, w) => sum + w.foreignExecs, 0),
-    watched: { windowSeconds: options.watchedSeconds, execsPerInstanceMinute: round(execRate(watchedWindow), 2), cpuMs: round(watchedCpu), cpuRatio: ratio(watchedCpu, plainPerMinute) },
-    ...(previous ? { previous } : {}),
-  };
+  const idleMs = main.background * 60;
+  const rows: IdleCostRow[] = [];
+  for (const engine of engines) {
+    const { instances, ids: dockbaseIds, health, probe } = dockbase.get(engine)!;
+    const d = main.sets[`dockbase-${engine}`]!;
+    const p = main.sets[`plain-${engine}`]!;
+    const windows: IdleWindow[] = [
+      { kind: 'plain', seconds: main.seconds, ...p },
+      { kind: 'dockbase', seconds: main.seconds, ...d },
+    ];
+    const dockbaseOwn = perMinute(own(d) + d.daemonsProbeMs, main.seconds);
+    const plainOwn = perMinute(own(p), main.seconds);
+
+    // The tab open: its watch over each running instance, as useServerAnswered runs it.
+    const watching = new AbortController();
+    const watches = instances.map((i) => core.liveness.watch({ ...i, health: 'healthy' }, () => undefined, { signal: watching.signal }));
+    const w = await measureTogether(cli, options.watchedSeconds, { watched: dockbaseIds }, main.background);
+    watching.abort();
+    await Promise.all(watches);
+    const watched = w.sets.watched!;
+    windows.push({ kind: 'watched', seconds: w.seconds, ...watched });
+    const watchedCpu = perMinute(own(watched) + watched.daemonsProbeMs, w.seconds) + w.background * 60;
+
+    let previous: IdleCostRow['previous'];
+    if (options.previous.includes(engine)) {
+      // The healthcheck of the first version (every 2 s, 5 s timeout, 5 retries), on the same servers, 60 s,
+      // beside the plain ones. Its probes leave the daemons no quiet interval: their background is the main window's.
+      const names = Array.from({ length: n }, (_, i) => `${BENCH_PREFIX}-prev-${engine}-${i}`);
+      const flags = ['--health-cmd', probe, '--health-interval', '2s', '--health-timeout', '5s', '--health-retries', '5'];
+      for (const [i, name] of names.entries()) await docker(cli, ...plainRunArgs(engine, name, basePort(engine) + 80 + i, flags));
+      const previousIds = await ids(cli, names);
+      await sleep(SETTLE_MS);
+      const m = await measureTogether(cli, 60, { previous: previousIds, plain: plain.get(engine)! }, main.background);
+      await docker(cli, 'rm', '--force', ...previousIds);
+      const pw = m.sets.previous!;
+      const pp = m.sets.plain!;
+      windows.push({ kind: 'previous', seconds: m.seconds, ...pw });
+      const cpu = perMinute(own(pw) + pw.daemonsProbeMs, m.seconds) + m.background * 60;
+      const base = perMinute(own(pp) + pp.daemonsProbeMs, m.seconds) + m.background * 60;
+      previous = {
+        execsPerInstanceMinute: round((pw.execs / n) * (60 / m.seconds), 2),
+        cpuMs: round(cpu),
+        cpuRatio: ratio(cpu, base),
+        cpuMsPerExec: pw.execs > 0 ? round((own(pw) - own(pp) + pw.daemonsProbeMs) / pw.execs, 1) : 0,
+      };
+    }
+
+    rows.push({
+      engine,
+      instances: n,
+      windowSeconds: options.windowSeconds,
+      health,
+      windows: windows.map((x) => ({ ...x, seconds: round(x.seconds, 2), containersMs: round(x.containersMs), shimsMs: round(x.shimsMs), daemonsProbeMs: round(x.daemonsProbeMs) })),
+      execsPerInstanceMinute: round((d.execs / n) * (60 / main.seconds), 2),
+      daemonsIdleMs: round(idleMs),
+      daemonsMsPerExec: d.execs > 0 ? round(d.daemonsProbeMs / d.execs, 1) : 0,
+      dockbaseCpuMs: round(dockbaseOwn + idleMs),
+      plainCpuMs: round(plainOwn + idleMs),
+      cpuRatio: ratio(dockbaseOwn + idleMs, plainOwn + idleMs),
+      cpuRatioWithoutDaemonsIdle: ratio(dockbaseOwn, plainOwn),
+      cpuRatioContainersAndShims: ratio(own(d), own(p)),
+      foreignExecs: main.foreignExecs,
+      watched: { windowSeconds: options.watchedSeconds, execsPerInstanceMinute: round((watched.execs / n) * (60 / w.seconds), 2), cpuMs: round(watchedCpu), cpuRatio: ratio(watchedCpu, plainOwn + idleMs) },
+      ...(previous ? { previous } : {}),
+    });
+  }
+
+  for (const { instances } of dockbase.values()) await Promise.all(instances.map((i) => core.lifecycle.remove(i)));
+  await docker(cli, 'rm', '--force', ...[...plain.values()].flat());
+  return rows;
 }
 
 /** Docker's steady interval: the idle window covers one full probe cycle. */
