@@ -4,7 +4,7 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
-import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { bulkTargets, filterInstances, isFiltering, NO_FILTER, type BulkAction, type Instance, type KeptData, type ListFilter, type RollbackPoint } from '@dockbase/core';
 import { useBackend, useBackendStatus } from '../hooks/useBackend';
 import { useContainerViews } from '../hooks/useContainerViews';
@@ -20,23 +20,28 @@ import { BackendUnavailableBanner, EngineUnavailableBanner } from './EngineUnava
 import { instanceActionItems } from './InstanceActions';
 import { InstancesTable } from './InstancesTable';
 import { ListToolbar } from './ListToolbar';
+import { PartBoundary } from './PartBoundary';
+import { lazyPart } from '../lazy-part';
 
 // What the first screen does not show loads when first needed: a smaller first script shows the list sooner.
-const CreateInstanceDialog = lazy(() => import('./CreateInstanceDialog').then((m) => ({ default: m.CreateInstanceDialog })));
-const DeleteDialog = lazy(() => import('./DeleteDialog').then((m) => ({ default: m.DeleteDialog })));
-const EditInstanceDialog = lazy(() => import('./EditInstanceDialog').then((m) => ({ default: m.EditInstanceDialog })));
-const LogsPanel = lazy(() => import('./LogsPanel').then((m) => ({ default: m.LogsPanel })));
-const ShellDialog = lazy(() => import('./ShellDialog').then((m) => ({ default: m.ShellDialog })));
-const KeptDataSection = lazy(() => import('./KeptDataSection').then((m) => ({ default: m.KeptDataSection })));
-const OrphanSnapshotsSection = lazy(() => import('./OrphanSnapshotsSection').then((m) => ({ default: m.OrphanSnapshotsSection })));
-const InstanceCard = lazy(() => import('./InstanceCard').then((m) => ({ default: m.InstanceCard })));
-const SnapshotsDialog = lazy(() => import('./SnapshotsDialog').then((m) => ({ default: m.SnapshotsDialog })));
-const ExportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ default: m.ExportDialog })));
-const ImportDialog = lazy(() => import('./TransferDialogs').then((m) => ({ default: m.ImportDialog })));
-const UpgradeDialog = lazy(() => import('./UpgradeDialogs').then((m) => ({ default: m.UpgradeDialog })));
-const RollbackDialog = lazy(() => import('./UpgradeDialogs').then((m) => ({ default: m.RollbackDialog })));
+const CreateInstanceDialog = lazyPart(() => import('./CreateInstanceDialog'), (m) => m.CreateInstanceDialog);
+const DeleteDialog = lazyPart(() => import('./DeleteDialog'), (m) => m.DeleteDialog);
+const EditInstanceDialog = lazyPart(() => import('./EditInstanceDialog'), (m) => m.EditInstanceDialog);
+const LogsPanel = lazyPart(() => import('./LogsPanel'), (m) => m.LogsPanel);
+const ShellDialog = lazyPart(() => import('./ShellDialog'), (m) => m.ShellDialog);
+const KeptDataSection = lazyPart(() => import('./KeptDataSection'), (m) => m.KeptDataSection);
+const OrphanSnapshotsSection = lazyPart(() => import('./OrphanSnapshotsSection'), (m) => m.OrphanSnapshotsSection);
+const InstanceCard = lazyPart(() => import('./InstanceCard'), (m) => m.InstanceCard);
+const SnapshotsDialog = lazyPart(() => import('./SnapshotsDialog'), (m) => m.SnapshotsDialog);
+const ExportDialog = lazyPart(() => import('./TransferDialogs'), (m) => m.ExportDialog);
+const ImportDialog = lazyPart(() => import('./TransferDialogs'), (m) => m.ImportDialog);
+const UpgradeDialog = lazyPart(() => import('./UpgradeDialogs'), (m) => m.UpgradeDialog);
+const RollbackDialog = lazyPart(() => import('./UpgradeDialogs'), (m) => m.RollbackDialog);
 
 const NO_INSTANCES: readonly Instance[] = [];
+
+/** The data dialogs as a failure to show one names them. */
+const DATA_DIALOG_NAMES = { snapshots: 'the snapshots', export: 'the export dialog', import: 'the import dialog', upgrade: 'the upgrade dialog', rollback: 'the roll back dialog' } as const;
 
 /** The tab's home: every instance, live, as cards or a table, with their actions; the way to create one. */
 export function InstancesView() {
@@ -183,7 +188,7 @@ export function InstancesView() {
               usage={usage.report?.byInstance}
             />
           ) : (
-            <Suspense fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>
+            <PartBoundary what="the cards" fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>
             <Stack spacing={2}>
               {shown.map((instance) => (
                 <InstanceCard
@@ -197,17 +202,29 @@ export function InstancesView() {
                 />
               ))}
             </Stack>
-            </Suspense>
+            </PartBoundary>
           )}
         </Stack>
       )}
 
-      <Suspense fallback={null}>
-        {/* What deleted instances left is loaded once the instances are shown: it must not slow their first render. */}
-        {instances !== undefined && <KeptDataSection onRecreate={recreate} />}
-        {instances !== undefined && <OrphanSnapshotsSection instances={instances} />}
-        {creating !== undefined && <CreateInstanceDialog open preset={creating} onClose={() => setCreating(undefined)} />}
-        {deleting !== undefined && (
+      {/* What deleted instances left is loaded once the instances are shown: it must not slow their first render. */}
+      {instances !== undefined && (
+        <PartBoundary what="the data deleted instances kept">
+          <KeptDataSection onRecreate={recreate} />
+        </PartBoundary>
+      )}
+      {instances !== undefined && (
+        <PartBoundary what="the snapshots of deleted instances">
+          <OrphanSnapshotsSection instances={instances} />
+        </PartBoundary>
+      )}
+      {creating !== undefined && (
+        <PartBoundary what="the new-instance form" onClose={() => setCreating(undefined)}>
+          <CreateInstanceDialog open preset={creating} onClose={() => setCreating(undefined)} />
+        </PartBoundary>
+      )}
+      {deleting !== undefined && (
+        <PartBoundary what="the delete dialog" onClose={() => setDeleting(undefined)}>
           <DeleteDialog
             instance={deleting}
             withNotes={backend !== undefined}
@@ -217,16 +234,32 @@ export function InstancesView() {
               void actions.remove(instance, options);
             }}
           />
-        )}
-        {editing !== undefined && <EditInstanceDialog instance={editing} actions={actions} onClose={() => setEditing(undefined)} />}
-        {views.logsOf !== undefined && <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />}
-        {views.shellOf !== undefined && <ShellDialog instance={views.shellOf} onClose={views.closeShell} />}
-        {dataDialog?.kind === 'snapshots' && <SnapshotsDialog instance={dialogInstance} onClose={closeDataDialog} />}
-        {dataDialog?.kind === 'export' && <ExportDialog instance={dialogInstance} onClose={closeDataDialog} />}
-        {dataDialog?.kind === 'import' && <ImportDialog instance={dialogInstance} onClose={closeDataDialog} />}
-        {dataDialog?.kind === 'upgrade' && <UpgradeDialog instance={dialogInstance} onClose={closeDataDialog} />}
-        {dataDialog?.kind === 'rollback' && <RollbackDialog instance={dialogInstance} point={dataDialog.point} onClose={closeDataDialog} />}
-      </Suspense>
+        </PartBoundary>
+      )}
+      {editing !== undefined && (
+        <PartBoundary what="the edit dialog" onClose={() => setEditing(undefined)}>
+          <EditInstanceDialog instance={editing} actions={actions} onClose={() => setEditing(undefined)} />
+        </PartBoundary>
+      )}
+      {views.logsOf !== undefined && (
+        <PartBoundary what="the logs" onClose={views.closeLogs}>
+          <LogsPanel instance={views.logsOf} onClose={views.closeLogs} />
+        </PartBoundary>
+      )}
+      {views.shellOf !== undefined && (
+        <PartBoundary what="the shell" onClose={views.closeShell}>
+          <ShellDialog instance={views.shellOf} onClose={views.closeShell} />
+        </PartBoundary>
+      )}
+      {dataDialog !== undefined && (
+        <PartBoundary what={DATA_DIALOG_NAMES[dataDialog.kind]} onClose={closeDataDialog}>
+          {dataDialog.kind === 'snapshots' && <SnapshotsDialog instance={dialogInstance} onClose={closeDataDialog} />}
+          {dataDialog.kind === 'export' && <ExportDialog instance={dialogInstance} onClose={closeDataDialog} />}
+          {dataDialog.kind === 'import' && <ImportDialog instance={dialogInstance} onClose={closeDataDialog} />}
+          {dataDialog.kind === 'upgrade' && <UpgradeDialog instance={dialogInstance} onClose={closeDataDialog} />}
+          {dataDialog.kind === 'rollback' && <RollbackDialog instance={dialogInstance} point={dataDialog.point} onClose={closeDataDialog} />}
+        </PartBoundary>
+      )}
     </Stack>
   );
 }
