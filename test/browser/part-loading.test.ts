@@ -63,8 +63,9 @@ describe('a dialog whose code is cut off on the way', () => {
     await page.unroute(isFormCode);
   });
 
-  it('reported no page error but the failed download it showed (React reports what it rendered a boundary for)', () => {
-    expect(session.errors.length).toBeGreaterThan(0);
+  it('reported no page error but the failed download it showed', () => {
+    // React may report an error it rendered a boundary for (reportError, when it rendered twice to recover):
+    // that one only, or none.
     for (const error of session.errors) expect(error).toMatch(/^Failed to fetch dynamically imported module: http:\/\/127\.0\.0\.1:\d+\/assets\/CreateInstanceDialog-[^/]+\.js\?retry=\d+$/);
   });
 });
