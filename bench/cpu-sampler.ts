@@ -41,24 +41,16 @@ function allPids(): number[] {
 }
 
 export interface CpuSample {
-  at: number;
-  dockerd: number;
-  containerd: number;
   /** Per container id: its shim (itself and what it reaped) and the processes inside it. */
   containers: Record<string, { shim: number; inside: number }>;
 }
 
-/** One reading of every counter, for the given full container ids. */
+/** One reading of the given containers' counters (full ids); the daemons are followed by followDaemons. */
 export function sampleCpu(containerIds: readonly string[]): CpuSample {
-  const sample: CpuSample = { at: performance.now(), dockerd: 0, containerd: 0, containers: {} };
+  const sample: CpuSample = { containers: {} };
   for (const id of containerIds) sample.containers[id] = { shim: 0, inside: 0 };
   for (const pid of allPids()) {
     const comm = readOr(`/proc/${pid}/comm`).trim();
-    if (comm === 'dockerd' || comm === 'containerd') {
-      const t = procTimes(pid);
-      if (t) sample[comm] += t.self;
-      continue;
-    }
     if (comm.startsWith('containerd-shim')) {
       const args = readOr(`/proc/${pid}/cmdline`).split('\0');
       const id = args[args.indexOf('-id') + 1];

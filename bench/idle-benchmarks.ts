@@ -6,12 +6,12 @@
  * - their CPU over a window of one full probe cycle (docker's interval: a shorter window would hold all
  *   of its probes or none), per minute (their containers' processes, their shims with the runc and probe
  *   processes they reaped, dockerd and containerd: see cpu-sampler.ts), against the same containers
- *   started by a plain `docker run` without healthcheck, in the same run;
+ *   started by a plain `docker run` without healthcheck, running beside them in the same window;
  * - create → Healthy and restart → Healthy as the tab shows it (the readiness probe), against a
  *   hand-written `docker run` + login loop, and how long after the server first accepts a login.
  *
- * dockerd and containerd are shared by everything on the machine: their CPU in a window includes other
- * users' work. The execs of other containers seen in each window are reported beside the figures.
+ * dockerd and containerd are shared by everything on the machine: what they use around each exec, above
+ * their background, is that exec's; execs of other containers are told apart the same way and counted.
  */
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { STEADY_HEALTH, createDockbase, type EngineId, type Instance } from '@dockbase/core';
@@ -272,7 +272,7 @@ export async function benchIdleCost(
       const pp = m.sets.plain!;
       windows.push({ kind: 'previous', seconds: m.seconds, ...pw });
       const cpu = perMinute(own(pw) + pw.daemonsProbeMs, m.seconds) + m.background * 60;
-      const base = perMinute(own(pp) + pp.daemonsProbeMs, m.seconds) + m.background * 60;
+      const base = perMinute(own(pp), m.seconds) + m.background * 60;
       previous = {
         execsPerInstanceMinute: round((pw.execs / n) * (60 / m.seconds), 2),
         cpuMs: round(cpu),
