@@ -42,7 +42,7 @@ export function retryFailedParts(): void {
  * shown by the nearest PartBoundary and tried again from scratch by retryFailedParts.
  */
 export function lazyPart<M, P extends object>(load: () => Promise<M>, pick: (module: M) => ComponentType<P>): ComponentType<P> {
-  const loadOnce = async (): Promise<{ default: ComponentType<P> }> => {
+  const loadTryingTwice = async (): Promise<{ default: ComponentType<P> }> => {
     try {
       return { default: pick(await load()) };
     } catch (first) {
@@ -57,9 +57,9 @@ export function lazyPart<M, P extends object>(load: () => Promise<M>, pick: (mod
       }
     }
   };
-  let current: ComponentType<P> = lazy(loadOnce) as unknown as ComponentType<P>;
+  let current: ComponentType<P> = lazy(loadTryingTwice) as unknown as ComponentType<P>;
   function reset() {
-    current = lazy(loadOnce) as unknown as ComponentType<P>;
+    current = lazy(loadTryingTwice) as unknown as ComponentType<P>;
   }
   function LazyPart(props: P) {
     return createElement(current, props);
