@@ -3,7 +3,7 @@
 //
 //   packages/core        pure: no React, no Docker Desktop client, no adapter, no backend client, no host,
 //                        no Node API (it runs in the tab, the standalone host and the CLI alike)
-//   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter may use Node
+//   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter (node.ts, node-files.ts) may use Node
 //   packages/api         the backend's contract: the core's engine-id list and types only
 //   ui/src               the tab: no host code, no Node, no Node adapter
 //   backend/src          the extension's service: no UI, no host, no core beyond the API contract
@@ -61,7 +61,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['backend/**/*.{ts,mjs}', 'host/**/*.{ts,js,mjs}', 'cli/**/*.{ts,mjs}', 'scripts/**/*.{js,mjs}', 'test/**/*.ts', 'bench/**/*.{js,mjs,ts}', 'packages/docker-cli/src/node.ts', '*.{js,mjs,ts}'],
+    files: ['backend/**/*.{ts,mjs}', 'host/**/*.{ts,js,mjs}', 'cli/**/*.{ts,mjs}', 'scripts/**/*.{js,mjs}', 'test/**/*.ts', 'bench/**/*.{js,mjs,ts}', 'packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', '*.{js,mjs,ts}'],
     languageOptions: { globals: { ...globals.node } },
   },
 
@@ -94,9 +94,9 @@ export default tseslint.config(
   boundary(
     ['packages/docker-cli/src/**/*.ts'],
     [NODE, pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api')],
-    ['packages/docker-cli/src/node.ts', ...TESTS],
+    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', ...TESTS],
   ),
-  boundary(['packages/docker-cli/src/node.ts'], [pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api')]),
+  boundary(['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts'], [pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api')]),
   boundary(
     ['packages/api/src/**/*.ts'],
     [NODE, REACT, pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The API contract uses only the engine-id list (@dockbase/core/engine-ids).'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core')],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { v1 } from '@docker/extension-api-client-types';
-import { DesktopDockerCli, EXACT_ENV_MARKER } from './desktop';
+import { DesktopDockerCli, EXACT_ENV_MARKER, HOST_FILES_MARKER } from './desktop';
+import { joinHostPath } from './desktop-files';
 import { isBridgeFailure } from './port';
 import { resplitLikeDesktop } from './desktop-argv';
 
@@ -147,5 +148,42 @@ describe('a bridge that fails', () => {
     const r = await failing(refusal).run(['rm', '--force', 'x']);
     expect(isBridgeFailure(r.stderr)).toBe(false);
     expect(r.stderr).toContain("is not Dockbase's (reason)");
+  });
+});
+
+describe('DesktopDockerCli files', () => {
+  it('uses the HostFiles its client carries (the standalone host copies files itself)', () => {
+    const files = { save: async () => ({ path: '/x', sizeBytes: 1 }), send: async () => ({ sizeBytes: 1 }) };
+    const { client } = fakeDesktop();
+    (client.docker.cli as unknown as Record<string, unknown>)[HOST_FILES_MARKER] = files;
+    expect(new DesktopDockerCli(client).files).toBe(files);
+  });
+
+  it('inside Docker Desktop, lets docker write to the chosen name and read the chosen file, by exact argv', async () => {
+    const { client, received, modes } = fakeDesktop();
+    const cli = new DesktopDockerCli(client);
+    const saved = await cli.files.save(['cp', 'c0ffee:/tmp/dockbase-export-0123456789ab', '-'], { directory: 'C:\\Users\\me it\'s', stem: 'shop-20260131-235958', extension: '.sql' });
+    expect(saved.path).toBe('C:\\Users\\me it\'s\\shop-20260131-235958.sql');
+    await cli.files.send(['cp', '-', 'c0ffee:/tmp'], { path: '/home/me/a b.sql', name: 'dockbase-import-0123456789ab' });
+    expect(received).toEqual([
+      ['cp', 'c0ffee:/tmp/dockbase-export-0123456789ab', 'C:\\Users\\me it\'s\\shop-20260131-235958.sql'],
+      ['cp', '/home/me/a b.sql', 'c0ffee:/tmp/dockbase-import-0123456789ab'],
+    ]);
+    expect(modes).toEqual(['stream', 'stream']);
+  });
+
+  it('reports docker’s failure as a HostFileError with its words', async () => {
+    const { client } = fakeDesktop({ stderr: 'Error: no space left on device\n', code: 1 });
+    await expect(new DesktopDockerCli(client).files.save(['cp', 'c0ffee:/tmp/x', '-'], { directory: '/home/me', stem: 's', extension: '.sql' })).rejects.toMatchObject({
+      name: 'HostFileError',
+      code: 'docker',
+      message: 'Error: no space left on device',
+    });
+  });
+
+  it('joins folder and file name with the folder’s own separator', () => {
+    expect(joinHostPath('/home/me/backups', 'a.sql')).toBe('/home/me/backups/a.sql');
+    expect(joinHostPath('/home/me/backups/', 'a.sql')).toBe('/home/me/backups/a.sql');
+    expect(joinHostPath('C:\\Users\\me', 'a.sql')).toBe('C:\\Users\\me\\a.sql');
   });
 });

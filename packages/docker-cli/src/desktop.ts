@@ -1,5 +1,6 @@
 import type { v1 } from '@docker/extension-api-client-types';
-import { BRIDGE_FAILURE_PREFIX, LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
+import { DesktopHostFiles } from './desktop-files';
+import { BRIDGE_FAILURE_PREFIX, LineSplitter, type DockerCli, type HostFiles, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
 
 type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
 
@@ -10,6 +11,13 @@ type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
  * unconfirmed), so there secrets stay exact argv elements.
  */
 export const EXACT_ENV_MARKER = 'dockbaseExactEnv';
+
+/**
+ * A `ddClient.docker.cli` may carry HostFiles under this property (the standalone host's page client does: its
+ * host copies files itself, never through a docker command given a host path). Docker Desktop's own client
+ * has none; there DesktopHostFiles lets docker write and read the user's files.
+ */
+export const HOST_FILES_MARKER = 'dockbaseFiles';
 
 export interface DesktopDockerCliOptions {
   /** Override the detection of EXACT_ENV_MARKER. */
@@ -26,6 +34,7 @@ export interface DesktopDockerCliOptions {
  */
 export class DesktopDockerCli implements DockerCli {
   readonly passesEnv: boolean;
+  readonly files: HostFiles;
 
   constructor(
     private readonly client: DockerApi,
@@ -33,6 +42,7 @@ export class DesktopDockerCli implements DockerCli {
   ) {
     const cli = client.docker?.cli as unknown as Record<string, unknown> | undefined;
     this.passesEnv = options.passesEnv ?? cli?.[EXACT_ENV_MARKER] === true;
+    this.files = (cli?.[HOST_FILES_MARKER] as HostFiles | undefined) ?? new DesktopHostFiles((args, runOptions) => this.run(args, runOptions));
   }
 
   run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {

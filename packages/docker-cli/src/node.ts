@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
-import { LineSplitter, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
+import { NodeHostFiles } from './node-files';
+import { LineSplitter, type DockerCli, type HostFiles, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
+
+export { NodeHostFiles, type NodeHostFilesOptions } from './node-files';
 
 export interface NodeDockerCliOptions {
   /** The docker binary; `docker` from PATH by default. */
@@ -14,6 +17,8 @@ export interface NodeDockerCliOptions {
 export class NodeDockerCli implements DockerCli {
   /** `options.env` is added to the child's environment: secrets reach docker without being in its argv. */
   readonly passesEnv = true;
+  /** Files move as tar streams on docker's stdin and stdout, through the same binary and environment. */
+  readonly files: HostFiles;
   private readonly binary: string;
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly onSpawn: ((args: readonly string[]) => void) | undefined;
@@ -22,6 +27,7 @@ export class NodeDockerCli implements DockerCli {
     this.binary = options.binary ?? 'docker';
     this.env = options.env;
     this.onSpawn = options.onSpawn;
+    this.files = new NodeHostFiles({ binary: this.binary, env: this.env });
   }
 
   run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {

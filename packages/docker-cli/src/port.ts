@@ -44,6 +44,8 @@ export interface DockerCli {
    * CLI runs.
    */
   readonly passesEnv?: boolean;
+  /** How files move between the host and a container through this CLI (export, import, seed files). */
+  readonly files?: HostFiles;
   /** Runs `docker ...args` to completion. Resolves for any exit code; rejects only when it cannot run. */
   run(args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Runs `docker ...args` and delivers its output line by line as it comes. */
@@ -82,4 +84,72 @@ export class LineSplitter {
       this.emit(line);
     }
   }
+}
+
+// ---- files between the host and a container ------------------------------------------------------------
+
+/**
+ * Where a file copied out of a container goes: a NEW file in `directory`, named `${stem}${extension}`, or
+ * `${stem}-2${extension}` … when that name is taken. An existing name is never reused, and a link is never
+ * followed.
+ */
+export interface SaveTarget {
+  /** An absolute folder on the machine the docker CLI runs on. */
+  directory: string;
+  stem: string;
+  extension: string;
+}
+
+export interface SavedFile {
+  /** The file written. */
+  path: string;
+  sizeBytes: number;
+}
+
+/** A host file copied into a container: read from `path` (one regular file, never through a link), named `name` there. */
+export interface SendSource {
+  path: string;
+  name: string;
+}
+
+/** Why a copy between the host and a container failed, as the user reads it (no secret is ever in it). */
+export type HostFileErrorCode =
+  /** The container held something other than exactly one regular file (a link, a folder, a device…). */
+  | 'not-regular'
+  /** The host file is missing, a link, a folder, or cannot be read. */
+  | 'unreadable'
+  /** The host folder is missing, or the file could not be created or written there (disk full…). */
+  | 'unwritable'
+  /** docker itself failed (its own words follow). */
+  | 'docker'
+  | 'cancelled';
+
+export class HostFileError extends Error {
+  override readonly name = 'HostFileError';
+  constructor(
+    readonly code: HostFileErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Copies files between the machine the docker CLI runs on and a container, with the host side written and
+ * read by Dockbase itself, never by docker: docker's `cp` follows a link at its destination, writes any
+ * file type it is handed and overwrites what is there, so no docker command is ever given a host path.
+ * Failures reject with a HostFileError.
+ */
+export interface HostFiles {
+  /**
+   * Runs `docker ...args` (`cp CONTAINER:PATH -`), whose standard output is a tar stream, and writes the one
+   * regular file it must hold into a new file (see SaveTarget), readable by its owner only. Anything but
+   * exactly one regular file is refused; on any failure nothing is left in the folder.
+   */
+  save(args: readonly string[], to: SaveTarget, options?: { signal?: AbortSignal }): Promise<SavedFile>;
+  /**
+   * Reads one regular host file and runs `docker ...args` (`cp - CONTAINER:FOLDER`) with a tar stream on its
+   * standard input that holds that file's bytes as `from.name`.
+   */
+  send(args: readonly string[], from: SendSource, options?: { signal?: AbortSignal }): Promise<{ sizeBytes: number }>;
 }
