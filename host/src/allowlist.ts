@@ -6,9 +6,11 @@
 import {
   DockerRunner,
   checkCommand,
+  claimOwnership,
   containerOwnership,
   notDockbasesText,
   volumeOwnership,
+  type CommandTargets,
   type CommandVerdict,
   type Ownership,
 } from '@dockbase/core';
@@ -54,30 +56,42 @@ export class ExecGuard {
     if (typeof parsed === 'string') return { ok: false, status: 400, error: parsed };
     const verdict: CommandVerdict = checkCommand([parsed.cmd, ...parsed.args], parsed.env ?? {});
     if (!verdict.allowed) return { ok: false, status: 403, error: verdict.reason };
+    const refused = await this.checkTargets(verdict.name, verdict);
+    return refused ?? { ok: true, request: parsed };
+  }
+
+  /**
+   * Asks the engine whether what a call acts on is Dockbase's: each container an instance, each volume a
+   * Dockbase data volume, each volume it may create new or Dockbase's with the owner it names. Undefined
+   * when all are; otherwise the refusal (`what` names the call: "stop an instance").
+   */
+  async checkTargets(what: string, targets: CommandTargets): Promise<Extract<ExecAuthorization, { ok: false }> | undefined> {
     type Checked = { kind: 'container' | 'volume'; ref: string; ownership: Ownership };
-    const targets = verdict.containers.length + verdict.volumes.length;
-    if (targets > 0 && this.checks >= ExecGuard.MAX_CHECKS) return { ok: false, status: 429, error: 'too many docker commands are being checked' };
+    const count = targets.containers.length + targets.volumes.length + targets.claims.length;
+    if (count === 0) return undefined;
+    if (this.checks >= ExecGuard.MAX_CHECKS) return { ok: false, status: 429, error: 'too many docker commands are being checked' };
     let checked: Checked[];
-    this.checks += targets > 0 ? 1 : 0;
+    this.checks += 1;
     try {
       checked = await Promise.all([
-        ...verdict.containers.map(async (ref): Promise<Checked> => ({ kind: 'container', ref, ownership: await this.container(ref) })),
-        ...verdict.volumes.map(async (ref): Promise<Checked> => ({ kind: 'volume', ref, ownership: await volumeOwnership(this.docker, ref) })),
+        ...targets.containers.map(async (ref): Promise<Checked> => ({ kind: 'container', ref, ownership: await this.container(ref) })),
+        ...targets.volumes.map(async (ref): Promise<Checked> => ({ kind: 'volume', ref, ownership: await volumeOwnership(this.docker, ref) })),
+        ...targets.claims.map(async (claim): Promise<Checked> => ({ kind: 'volume', ref: claim.volume, ownership: await claimOwnership(this.docker, claim) })),
       ]);
     } catch (e) {
       // The engine's own words (e.g. "Cannot connect to the Docker daemon"): the core maps them to "engine unavailable".
       return { ok: false, status: 503, error: `cannot check what this command acts on: ${e instanceof Error ? e.message : String(e)}` };
     } finally {
-      this.checks -= targets > 0 ? 1 : 0;
+      this.checks -= 1;
     }
     for (const { kind, ref, ownership } of checked) {
       if (ownership.managed) continue;
       // docker's own wording for a missing object, which the core recognises (a probe of a container that died).
       if (ownership.gone) return { ok: false, status: 404, error: `Error: No such ${kind}: ${ref}` };
       const shown = kind === 'container' ? ref.slice(0, 12) : ref;
-      return { ok: false, status: 403, error: `not allowed to ${verdict.name}: ${notDockbasesText(`${kind} ${shown}`, ownership.reason)}` };
+      return { ok: false, status: 403, error: `not allowed to ${what}: ${notDockbasesText(`${kind} ${shown}`, ownership.reason)}` };
     }
-    return { ok: true, request: parsed };
+    return undefined;
   }
 
   /** Whether a container is an instance, asked once at a time per id, remembered when it is. */

@@ -24,6 +24,8 @@ interface Tracked {
 }
 
 export interface ExecBridge {
+  /** The check of what a call acts on (the file bridge asks it too). */
+  readonly guard: ExecGuard;
   /** Handles POST EXEC_PATH or EXEC_STREAM_PATH (the caller has checked the token). */
   handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void>;
   /** SIGTERM to every running docker process, SIGKILL after `graceMs`; resolves when all are gone. */
@@ -137,6 +139,7 @@ export function createExecBridge(dockerBinary: string): ExecBridge {
   }
 
   return {
+    guard,
     async handle(req, res, pathname) {
       if (req.method !== 'POST') throw new HttpError(405, 'use POST');
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {

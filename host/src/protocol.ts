@@ -19,6 +19,13 @@ export const PAGE_PATH = '/api/page';
 export const EXEC_PATH = '/api/exec';
 /** POST, JSON ExecRequest → chunked NDJSON of StreamMessage; aborting the request kills the process. */
 export const EXEC_STREAM_PATH = '/api/exec-stream';
+/**
+ * POST, JSON FileSaveRequest → JSON SavedFile: the host copies an export out of an instance into a new file
+ * it creates itself. A failure of the copy itself is a 422 with {error, code} (a HostFileError's).
+ */
+export const FILES_SAVE_PATH = '/api/files/save';
+/** POST, JSON FileSendRequest → JSON {sizeBytes}: the host reads one regular file and copies it into an instance. */
+export const FILES_SEND_PATH = '/api/files/send';
 /** Any method: /api/vm/<path> is proxied to the backend's /<path> (query string kept). */
 export const VM_PREFIX = '/api/vm/';
 /** The page script (built from host/src/page/main.ts): signs in on the sign-in page, installs ddClient in the app. */
@@ -47,6 +54,18 @@ export interface ExecRequest {
    * `--env NAME`, so they are in no argv. The host checks they are exactly that create's secrets.
    */
   env?: Record<string, string>;
+}
+
+/** HostFiles.save over the bridge: the argv (`cp CONTAINER:TEMP -`) and where the file goes. */
+export interface FileSaveRequest {
+  args: string[];
+  to: { directory: string; stem: string; extension: string };
+}
+
+/** HostFiles.send over the bridge: the argv (`cp - CONTAINER:FOLDER`) and the host file. */
+export interface FileSendRequest {
+  args: string[];
+  from: { path: string; name: string };
 }
 
 export interface ExecResponse {

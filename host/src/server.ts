@@ -7,8 +7,9 @@ import { createAuth } from './auth';
 import { proxyToBackend } from './backend-proxy';
 import { superviseBackend, type SupervisedBackend } from './backend-process';
 import { createExecBridge } from './exec-bridge';
+import { createFileBridge } from './file-bridge';
 import { BASE_HEADERS, HttpError, sendError } from './http-helpers';
-import { EXEC_PATH, EXEC_STREAM_PATH, PAGE_PATH, SESSION_PATH, VM_PREFIX, type PageConfig } from './protocol';
+import { EXEC_PATH, EXEC_STREAM_PATH, FILES_SAVE_PATH, FILES_SEND_PATH, PAGE_PATH, SESSION_PATH, VM_PREFIX, type PageConfig } from './protocol';
 import { DEFAULT_PATHS } from './paths';
 import { createStaticFiles } from './static-files';
 
@@ -18,7 +19,7 @@ import { createStaticFiles } from './static-files';
  * `extension.vm.service` calls to the backend, which it runs as a child process on a unix socket.
  *
  * This file composes the parts: auth.ts (who may use it: the token, the one-time login codes), exec-bridge.ts
- * (running docker), static-files.ts (the sign-in page, the app's HTML, the page script and the UI build) and
+ * (running docker), file-bridge.ts (files between this machine and an instance), static-files.ts (the sign-in page, the app's HTML, the page script and the UI build) and
  * backend-proxy.ts (/api/vm/), and owns start-up and close().
  */
 
@@ -91,6 +92,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   );
   const auth = createAuth();
   const bridge = createExecBridge(options.docker ?? 'docker');
+  const fileBridge = createFileBridge(options.docker ?? 'docker', bridge.guard);
 
   let backend: SupervisedBackend | undefined;
   let runDir = '';
@@ -126,6 +128,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       auth.requireToken(req);
       if (pathname === PAGE_PATH) return files.serveApp(req, res, pageConfig);
       if (pathname === EXEC_PATH || pathname === EXEC_STREAM_PATH) return bridge.handle(req, res, pathname);
+      if (pathname === FILES_SAVE_PATH || pathname === FILES_SEND_PATH) return fileBridge.handle(req, res, pathname);
       if (pathname.startsWith(VM_PREFIX)) return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search);
       throw new HttpError(404, 'no such bridge endpoint');
     }
@@ -170,7 +173,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       exitHooks.delete(onProcessExit);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await bridge.stopAll(3000);
+      await Promise.all([bridge.stopAll(3000), fileBridge.stopAll()]);
       await backend?.stop();
       backend = undefined;
       if (runDir) fs.rmSync(runDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { v1 } from '@docker/extension-api-client-types';
 import { startHost, type HostHandle } from '@dockbase/host';
 import { createDdClient } from '@dockbase/host/dd-client';
-import { EXEC_PATH, TOKEN_HEADER } from '@dockbase/host/protocol';
+import { EXEC_PATH, FILES_SAVE_PATH, FILES_SEND_PATH, TOKEN_HEADER } from '@dockbase/host/protocol';
 
 /**
  * The standalone host on the real engine, for engine tests of its bridge: no backend, and a stand-in page
@@ -14,6 +14,11 @@ import { EXEC_PATH, TOKEN_HEADER } from '@dockbase/host/protocol';
 export interface BridgeHost {
   host: HostHandle;
   exec(argv: readonly string[], env?: Record<string, string>): Promise<{ status: number; body: { error?: string; code?: number; stdout?: string; stderr?: string } }>;
+  /** POST /api/files/save or /api/files/send with the token, as the page's HostFiles (or an attacker) does. */
+  files(
+    kind: 'save' | 'send',
+    body: { args: readonly string[]; to?: { directory: string; stem: string; extension: string }; from?: { path: string; name: string } },
+  ): Promise<{ status: number; body: { error?: string; code?: string; path?: string; sizeBytes?: number } }>;
   ddClient(): v1.DockerDesktopClient;
   close(): Promise<void>;
 }
@@ -32,6 +37,14 @@ export async function startBridgeHost(): Promise<BridgeHost> {
         method: 'POST',
         headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token },
         body: JSON.stringify({ cmd: argv[0] ?? '', args: argv.slice(1), ...(env ? { env } : {}) }),
+      });
+      return { status: response.status, body: (await response.json()) as { error?: string } };
+    },
+    async files(kind, body) {
+      const response = await fetch(base + (kind === 'save' ? FILES_SAVE_PATH : FILES_SEND_PATH), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token },
+        body: JSON.stringify(body),
       });
       return { status: response.status, body: (await response.json()) as { error?: string } };
     },

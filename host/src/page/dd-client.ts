@@ -1,14 +1,18 @@
 import type { v1 } from '@docker/extension-api-client-types';
-import { LineSplitter } from '@dockbase/docker-cli';
-import { EXACT_ENV_MARKER } from '@dockbase/docker-cli/desktop';
+import { HostFileError, LineSplitter, type HostFileErrorCode, type HostFiles } from '@dockbase/docker-cli';
+import { EXACT_ENV_MARKER, HOST_FILES_MARKER } from '@dockbase/docker-cli/desktop';
 import { resplitLikeDesktop } from '@dockbase/docker-cli/desktop-argv';
 import {
   EXEC_PATH,
   EXEC_STREAM_PATH,
+  FILES_SAVE_PATH,
+  FILES_SEND_PATH,
   TOKEN_HEADER,
   VM_PREFIX,
   type ExecRequest,
   type ExecResponse,
+  type FileSaveRequest,
+  type FileSendRequest,
   type HostConfig,
   type StreamMessage,
 } from '../protocol';
@@ -25,6 +29,8 @@ import {
  *   `onClose` is called exactly once, last; when the command could not run at all (refused by the host, the
  *   host unreachable) `onError` comes first and `onClose` gets BRIDGE_FAILURE_CODE; after `close()` it gets
  *   CLOSED_CODE.
+ * - `docker.cli.dockbaseFiles` (HOST_FILES_MARKER): HostFiles over the host's file bridge, which copies files
+ *   between this machine and a container itself; no docker command the page sends names a host path.
  * - `extension.vm` exists only when the host has a backend.
  * - `desktopUI.navigate.*` reject: Docker Desktop's screens do not exist outside it.
  */
@@ -78,7 +84,7 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
   const base = deps.baseUrl ?? '';
   const warn = deps.warn ?? ((m: string) => console.warn(m));
 
-  const post = (path: string, body: ExecRequest, signal?: AbortSignal): Promise<Response> =>
+  const post = (path: string, body: ExecRequest | FileSaveRequest | FileSendRequest, signal?: AbortSignal): Promise<Response> =>
     deps.fetch(base + path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [TOKEN_HEADER]: config.token },
@@ -186,6 +192,28 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
     return execOnce(cmd, list, options);
   }
 
+  /** One copy through the file bridge: its answer, or a HostFileError (the copy's own, the host's refusal, cancelled). */
+  async function copy<T>(path: string, body: FileSaveRequest | FileSendRequest, signal?: AbortSignal): Promise<T> {
+    let response: Response;
+    try {
+      response = await post(path, body, signal);
+    } catch (e) {
+      if (signal?.aborted) throw new HostFileError('cancelled', 'cancelled');
+      throw new HostFileError('docker', `cannot reach the Dockbase host: ${errorMessage(e)}`);
+    }
+    if (response.status === 422) {
+      const failure = safeJson(await response.text()) as { error?: unknown; code?: unknown } | undefined;
+      throw new HostFileError(String(failure?.code ?? 'docker') as HostFileErrorCode, String(failure?.error ?? 'the copy failed'));
+    }
+    if (!response.ok) throw new HostFileError('docker', await hostErrorText(response));
+    return (await response.json()) as T;
+  }
+
+  const files: HostFiles = {
+    save: (args, to, options = {}) => copy(FILES_SAVE_PATH, { args: [...args], to: { ...to } }, options.signal),
+    send: (args, from, options = {}) => copy(FILES_SEND_PATH, { args: [...args], from: { ...from } }, options.signal),
+  };
+
   const unavailable = (what: string) => () =>
     Promise.reject(new Error(`${what} is not available outside Docker Desktop (Dockbase standalone host)`));
 
@@ -213,7 +241,8 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
   return {
     docker: {
       // Stream calls hand `env` to the docker CLI exactly (see EXACT_ENV_MARKER): secrets stay out of argv.
-      cli: { exec: exec as v1.Exec, [EXACT_ENV_MARKER]: true } as v1.DockerDesktopClient['docker']['cli'],
+      // Files between this machine and a container go through the host's file bridge (HOST_FILES_MARKER).
+      cli: { exec: exec as v1.Exec, [EXACT_ENV_MARKER]: true, [HOST_FILES_MARKER]: files } as v1.DockerDesktopClient['docker']['cli'],
       listContainers: unavailable('docker.listContainers (use docker.cli.exec)'),
       listImages: unavailable('docker.listImages (use docker.cli.exec)'),
     },

@@ -20,6 +20,7 @@ import {
   wholeNumber,
   type CallEnv,
   type CommandShape,
+  type VolumeClaim,
 } from './command-shape';
 import { ENGINES, getEngine, isEngineId, secretEnvNames, type Accounts, type DataMount, type EngineId } from './engines';
 import { BASELINE_CAPABILITIES, healthArgs, healthSettings, type EngineCapabilities } from './health';
@@ -45,9 +46,21 @@ export function instanceByIdArgs(id: string): string[] {
   return ['ps', '--all', '--no-trunc', '--filter', `label=${LABEL.instance}=${id}`, '--format', JSON_FORMAT];
 }
 
+/**
+ * What `listAllContainersArgs` prints of each container: only what conflict checks read (names, state,
+ * published ports, the port a Dockbase instance claims), never a foreign container's command or labels,
+ * which can hold its secrets.
+ */
+export const CONTAINER_SUMMARY_FORMAT = `{"Names":{{json .Names}},"State":{{json .State}},"Status":{{json .Status}},"Ports":{{json .Ports}},"Instance":{{json (.Label "${LABEL.instance}")}},"Port":{{json (.Label "${LABEL.port}")}}}`;
+
 /** Every container on the engine (names and published ports, for conflict checks). */
 export function listAllContainersArgs(): string[] {
-  return ['ps', '--all', '--no-trunc', '--format', JSON_FORMAT];
+  return ['ps', '--all', '--no-trunc', '--format', CONTAINER_SUMMARY_FORMAT];
+}
+
+/** The containers of one upgrade's workers, by the name they share (`<instance>-upgrade-<id>-`), when their ids were never read. */
+export function upgradeWorkerIdsArgs(instanceName: string, upgradeId: string): string[] {
+  return ['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${LABEL.helper}`, '--filter', `name=${instanceName}-upgrade-${upgradeId}-`];
 }
 
 export function inspectContainerArgs(containerId: string): string[] {
@@ -141,15 +154,19 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
   args.push('--publish', `${plan.bindAddress}:${plan.hostPort}:${engine.containerPort}`);
   if (plan.restartPolicy && plan.restartPolicy !== 'no') args.push('--restart', plan.restartPolicy);
   if (plan.memoryBytes) args.push('--memory', String(plan.memoryBytes));
-  for (const v of plan.volumes) {
-    const owner = { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id, ...accounts };
-    const labels = Object.entries(volumeLabels(v.mount, owner));
-    args.push('--mount', [`type=volume`, `source=${v.name}`, `target=${v.mount.path}`, ...labels.map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
+  for (const { volume, labels, target } of createMounts(plan)) {
+    args.push('--mount', [`type=volume`, `source=${volume}`, `target=${target}`, ...Object.entries(labels).map(([k, val]) => `volume-label=${k}=${val}`)].join(','));
   }
   args.push(...healthArgs(healthSettings(engine, options.capabilities ?? BASELINE_CAPABILITIES)));
   args.push('--stop-timeout', String(engine.stopTimeoutSeconds));
   args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
   return args;
+}
+
+/** The volumes a create mounts, each with the labels it gets when the mount creates it (its owner: this instance's data). */
+export function createMounts(plan: CreatePlan): (VolumeClaim & { target: string })[] {
+  const owner = { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id, ...accountsOf(plan) };
+  return plan.volumes.map((v) => ({ volume: v.name, labels: volumeLabels(v.mount, owner), target: v.mount.path }));
 }
 
 export function unpauseArgs(containerId: string): string[] {
@@ -442,14 +459,17 @@ export function execScriptArgs(containerId: string, script: string, ...args: str
   return ['exec', containerId, 'sh', '-c', script, 'sh', ...args];
 }
 
-/** Copies a file out of a container to a path on the machine the docker CLI runs on. */
-export function copyFromContainerArgs(containerId: string, containerPath: string, hostPath: string): string[] {
-  return ['cp', `${containerId}:${containerPath}`, hostPath];
+/**
+ * Copies a file out of a container as a tar stream on docker's standard output, which Dockbase reads and
+ * writes to the host itself (HostFiles.save): docker is never given a host path.
+ */
+export function copyOutArgs(containerId: string, containerPath: string): string[] {
+  return ['cp', `${containerId}:${containerPath}`, '-'];
 }
 
-/** Copies a file on the machine the docker CLI runs on into a container. */
-export function copyToContainerArgs(hostPath: string, containerId: string, containerPath: string): string[] {
-  return ['cp', hostPath, `${containerId}:${containerPath}`];
+/** Extracts the tar stream Dockbase writes on docker's standard input (HostFiles.send) into a container's folder. */
+export function copyInArgs(containerId: string, containerFolder: string): string[] {
+  return ['cp', '-', `${containerId}:${containerFolder}`];
 }
 
 // ---- the shapes: every builder above with the reader of its parameters -----------------------------------
@@ -476,6 +496,15 @@ export const LIFECYCLE_SHAPES: readonly CommandShape[] = [
   shape({ name: 'list instances', words: ['ps'], build: listInstancesArgs, read: () => params() }),
   shape({ name: 'list containers', words: ['ps'], build: listAllContainersArgs, read: () => params() }),
   shape({ name: 'find an instance', words: ['ps'], build: instanceByIdArgs, read: (a) => params(instanceIdFilter(after(at(a, 4), `label=${LABEL.instance}=`))) }),
+  shape({
+    name: 'find an upgrade’s workers',
+    words: ['ps'],
+    build: upgradeWorkerIdsArgs,
+    read: (a) => {
+      const [, name = '', id] = /^name=(.+)-upgrade-([0-9a-f]{12})-$/.exec(at(a, 7)) ?? mismatch('not the name of an upgrade’s workers');
+      return params(containerName(name), newId(id));
+    },
+  }),
   shape({ name: 'find a create attempt', words: ['ps'], build: containerIdsOfInstanceArgs, read: (a) => params(instanceIdFilter(after(at(a, 5), `label=${LABEL.instance}=`))) }),
   shape({ name: 'inspect an instance', words: ['container', 'inspect'], build: inspectContainerArgs, read: (a) => params(containerId(at(a, 2))), targets: own }),
   shape({ name: 'look for an image', words: ['image', 'inspect'], build: imageExistsArgs, read: (a) => params(imageReference(at(a, 4))) }),
@@ -489,8 +518,8 @@ export const LIFECYCLE_SHAPES: readonly CommandShape[] = [
     read: (a) => params(a.slice(2).map(dockbaseVolumeName)),
     targets: (volumes) => ({ volumes }),
   }),
-  shape({ name: 'create an instance', words: ['create'], build: createContainerArgs, read: readCreateArgs, env: createEnvOf }),
-  shape({ name: 'create and start an instance', words: ['run'], build: createContainerArgs, read: readCreateArgs, env: createEnvOf }),
+  shape({ name: 'create an instance', words: ['create'], build: createContainerArgs, read: readCreateArgs, env: createEnvOf, targets: createClaims }),
+  shape({ name: 'create and start an instance', words: ['run'], build: createContainerArgs, read: readCreateArgs, env: createEnvOf, targets: createClaims }),
   shape({ name: 'start an instance', words: ['start'], build: startArgs, read: (a) => params(containerId(at(a, 1))), targets: own }),
   shape({ name: 'stop an instance', words: ['stop'], build: stopArgs, read: (a) => params(containerId(at(a, 3)), wholeNumber(at(a, 2), 3600)), targets: own }),
   shape({ name: 'restart an instance', words: ['restart'], build: restartArgs, read: (a) => params(containerId(at(a, 3)), wholeNumber(at(a, 2), 3600)), targets: own }),
@@ -550,6 +579,11 @@ function containerName(value: string): string {
 /** An image repository without a tag, as the image field takes it. */
 function imageRepository(value: string): string {
   return value !== '' && validateImage(value) === undefined ? value : mismatch('not an image repository');
+}
+
+/** A create mounts only volumes that are new or already this instance's data (a kept volume it reuses). */
+function createClaims(plan: CreatePlan, _options?: CreateArgsOptions): { claims: VolumeClaim[] } {
+  return { claims: createMounts(plan).map(({ volume, labels }) => ({ volume, labels })) };
 }
 
 function createEnvOf(plan: CreatePlan, options: CreateArgsOptions = {}): Record<string, string> {

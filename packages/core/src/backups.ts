@@ -1,24 +1,24 @@
 /**
  * Export and import: one portable file per instance, written and read by the engine's own tools inside its
- * container. The file moves between the container and the machine the docker CLI runs on with `docker cp`
- * (Docker Desktop: the user's computer; the standalone host: its own machine), so the core needs no file
- * system of its own. Export writes to a temporary file in the container with progress and can be cancelled
- * (nothing is left behind); import keeps the current data in a "before import" snapshot first and puts it
- * back when the import fails.
+ * container. The file moves between the container and the machine the docker CLI runs on (Docker Desktop: the
+ * user's computer; the standalone host and the CLI: their own machine) through the DockerCli's HostFiles: as
+ * a tar stream that Dockbase itself writes to a new file (never an existing one, never through a link) or
+ * reads from one regular file, so no docker command is ever handed a host path. Export writes to a temporary
+ * file in the container with progress and can be cancelled (nothing is left behind); import keeps the
+ * current data in a "before import" snapshot first and puts it back when the import fails.
  */
-import { copyFromContainerArgs, copyToContainerArgs, execScriptArgs, helperRunArgs, type HelperMount } from './argv';
-import { CANCEL_SCRIPT, HELPER_TO, SNIFF_SCRIPT, exportScript, importScript, offlineImportScript } from './data-scripts';
-import { fileStamp, hostBaseName, identifyDump, importRefusal, isAbsoluteHostPath, joinHostPath, parseSniff } from './dump-files';
+import { copyInArgs, copyOutArgs, execScriptArgs, helperRunArgs, type HelperMount } from './argv';
+import { CANCEL_SCRIPT, EXPORT_TEMP_PREFIX, HELPER_TO, IMPORT_TEMP_PREFIX, SNIFF_SCRIPT, exportScript, importScript, offlineImportScript } from './data-scripts';
+import { fileStamp, hostBaseName, identifyDump, importRefusal, isAbsoluteHostPath, parseSniff } from './dump-files';
 import { getEngine, type DumpKind } from './engines';
+import { fileError, hostFilesOf } from './host-files';
 import { DockbaseError, cancelled, commandFailed, stderrExcerpt } from './errors';
 import { imageRef, newInstanceId, type Instance } from './instance';
 import type { DockerRunner } from './runner';
 import type { Snapshot } from './snapshot-model';
 import { dataVolumesOf, type Snapshots } from './snapshots';
 
-/** Where export files are made inside a container, and import files put: names the command policy accepts. */
-export const EXPORT_TEMP_PREFIX = '/tmp/dockbase-export-';
-export const IMPORT_TEMP_PREFIX = '/tmp/dockbase-import-';
+export { EXPORT_TEMP_PREFIX, IMPORT_TEMP_PREFIX };
 
 export interface ExportProgress {
   /** `dumping`: the engine's tool is writing (bytes so far); `saving`: the file is being copied to the folder. */
@@ -54,9 +54,10 @@ export class Backups {
     private readonly snapshots: Snapshots,
   ) {}
 
-  /** The file name an export of this instance gets now. */
+  /** The file name an export of this instance gets now (with `-2`… before the extension when it is taken). */
   static exportFileName(instance: Instance, at = new Date()): string {
-    return `${instance.name}-${fileStamp(at)}${getEngine(instance.engine).transfer.exportExtension}`;
+    const { stem, extension } = exportName(instance, at);
+    return `${stem}${extension}`;
   }
 
   /** Dumps the whole instance with its engine's tool into one file in `directory`. The instance must be running. */
@@ -64,8 +65,8 @@ export class Backups {
     const engine = getEngine(instance.engine);
     requireRunning(instance, 'export');
     if (!isAbsoluteHostPath(options.directory)) throw new DockbaseError('invalid-input', 'Choose a folder (an absolute path).', 'directory');
+    const files = hostFilesOf(this.docker);
     const temp = `${EXPORT_TEMP_PREFIX}${newInstanceId()}`;
-    const file = joinHostPath(options.directory, Backups.exportFileName(instance));
     const errors: string[] = [];
     let size = 0;
     const handle = this.docker.stream(execScriptArgs(instance.containerId, exportScript(engine), temp), {
@@ -102,9 +103,10 @@ export class Backups {
       await this.removeTemp(instance, temp);
       throw cancelled('Export cancelled; no file was written.');
     }
+    let file: string;
     try {
-      const r = await this.docker.tryRun(copyFromContainerArgs(instance.containerId, temp, file));
-      if (r.code !== 0) throw new DockbaseError('command-failed', `Could not write ${file}: ${stderrExcerpt(r.stderr)}`);
+      const to = { directory: options.directory, ...exportName(instance) };
+      file = (await files.save(copyOutArgs(instance.containerId, temp), to, options.signal ? { signal: options.signal } : {}).catch(fileError(`save the export in ${options.directory}`))).path;
     } finally {
       await this.removeTemp(instance, temp);
     }
@@ -126,9 +128,10 @@ export class Backups {
       throw new DockbaseError('bad-file', `${engine.displayName} imports ${engine.transfer.importExtensions.join(', ')} files; ${fileName} is none of them.`, 'file');
     }
     dataVolumesOf(instance); // nowhere to keep the current data: refuse before touching anything
+    const files = hostFilesOf(this.docker);
     const temp = `${IMPORT_TEMP_PREFIX}${newInstanceId()}`;
-    const cp = await this.docker.tryRun(copyToContainerArgs(hostFile, instance.containerId, temp));
-    if (cp.code !== 0) throw new DockbaseError('bad-file', `Could not read ${hostFile}: ${stderrExcerpt(cp.stderr)}`, 'file');
+    const name = temp.slice(IMPORT_TEMP_FOLDER.length + 1);
+    await files.send(copyInArgs(instance.containerId, IMPORT_TEMP_FOLDER), { path: hostFile, name }).catch(fileError(`read ${hostFile}`, 'file'));
     let kept: Snapshot | undefined;
     try {
       const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, temp), `read ${fileName}`)).stdout);
@@ -170,6 +173,14 @@ export class Backups {
   private async removeTemp(instance: Instance, temp: string): Promise<void> {
     await this.docker.bestEffort(execScriptArgs(instance.containerId, CANCEL_SCRIPT, temp));
   }
+}
+
+/** The folder of the import's temporary file in the container (`docker cp -` extracts into a folder). */
+const IMPORT_TEMP_FOLDER = IMPORT_TEMP_PREFIX.slice(0, IMPORT_TEMP_PREFIX.lastIndexOf('/'));
+
+/** An export's file name in two parts: the stem a taken name is suffixed after (`-2`), and the extension. */
+function exportName(instance: Instance, at = new Date()): { stem: string; extension: string } {
+  return { stem: `${instance.name}-${fileStamp(at)}`, extension: getEngine(instance.engine).transfer.exportExtension };
 }
 
 function requireRunning(instance: Instance, verb: string): void {

@@ -3,6 +3,7 @@ import type { DockerCli, RunOptions } from '@dockbase/docker-cli';
 import * as argv from './argv';
 import { createContainerArgs, createContainerEnv, type CreatePlan } from './argv';
 import { COMMAND_SHAPES, checkCommand } from './command-policy';
+import { FILE_COPY_BUILDERS, checkSave, checkSend } from './data-policy';
 import { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, SNIFF_SCRIPT, exportScript, importScript } from './data-scripts';
 import { createDockbase } from './dockbase';
 import { ENGINES, getEngine } from './engines';
@@ -100,7 +101,8 @@ describe('the command policy: what the core builds passes', () => {
   it('has a shape for every builder argv.ts exports: a new docker call cannot be forgotten', () => {
     const builders = Object.entries(argv).filter(([name, v]) => name.endsWith('Args') && typeof v === 'function');
     expect(builders.length).toBeGreaterThanOrEqual(20);
-    const shaped = new Set(COMMAND_SHAPES.map((s) => s.builder));
+    // The two file copies are checked by checkSave/checkSend, with where the file goes, never through /api/exec.
+    const shaped = new Set([...COMMAND_SHAPES.map((s) => s.builder), ...FILE_COPY_BUILDERS]);
     expect(builders.filter(([, fn]) => !shaped.has(fn as never)).map(([name]) => name)).toEqual([]);
   });
 
@@ -293,7 +295,14 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       { volume: 'dockbase-shop-db', target: '/from/db', readonly: true },
       { volume: 'dockbase-shop-snap-0123456789ab-db', target: '/to/db', labels: { 'io.dockbase.snapshot': '0123456789ab', 'io.dockbase.mount': '/data/db' } },
     ];
-    expect(ok(argv.helperRunArgs('snapshot', 'mongo:8.0', mounts, COPY_VOLUMES_SCRIPT))).toMatchObject({ allowed: true, volumes: ['dockbase-shop-db'] });
+    expect(ok(argv.helperRunArgs('snapshot', 'mongo:8.0', mounts, COPY_VOLUMES_SCRIPT))).toEqual({
+      allowed: true,
+      name: 'copy data between volumes',
+      containers: [],
+      volumes: ['dockbase-shop-db'],
+      // The volume it may create is checked too: new, or Dockbase's with that owner.
+      claims: [{ volume: 'dockbase-shop-snap-0123456789ab-db', labels: mounts[1]!.labels }],
+    });
     expect(ok(argv.helperRunArgs('restore', 'mongo:8.0', [mounts[0]!, { volume: 'dockbase-shop-db', target: '/to/db' }], REPLACE_VOLUMES_SCRIPT))).toMatchObject({
       allowed: true,
       volumes: ['dockbase-shop-db', 'dockbase-shop-db'],
@@ -303,13 +312,13 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       argv.execScriptArgs(CID, CANCEL_SCRIPT, temp),
       argv.execScriptArgs(CID, SNIFF_SCRIPT, importTemp),
       argv.execScriptArgs(CID, importScript(mongo)!, importTemp, 'mongo-archive', '1'),
-      argv.copyFromContainerArgs(CID, temp, '/home/me/backups/shop-20260131-235958.archive.gz'),
-      argv.copyToContainerArgs('/home/me/shop.archive.gz', CID, importTemp),
-      argv.copyToContainerArgs('/home/me/schema.sql', CID, '/docker-entrypoint-initdb.d/01-schema.sql'),
     ]) {
       expect(ok(args), args.join(' ')).toMatchObject({ allowed: true, containers: [CID] });
     }
-    expect(ok(argv.volumeCreateArgs('dockbase-snap-manifest', { 'io.dockbase.snapshot': '0123456789ab' }))).toMatchObject({ allowed: true });
+    expect(ok(argv.volumeCreateArgs('dockbase-snap-manifest', { 'io.dockbase.snapshot': '0123456789ab' }))).toMatchObject({
+      allowed: true,
+      claims: [{ volume: 'dockbase-snap-manifest', labels: { 'io.dockbase.snapshot': '0123456789ab' } }],
+    });
     expect(ok(argv.snapshotManifestsArgs())).toMatchObject({ allowed: true });
     expect(ok(argv.volumesOfSnapshotArgs('0123456789ab'))).toMatchObject({ allowed: true });
   });
@@ -326,6 +335,11 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       ['exec', CID, 'sh', '-c', 'cat /etc/shadow', 'sh', temp],
       ['exec', CID, 'sh', '-c', CANCEL_SCRIPT, 'sh', '/var/lib/postgresql/data'],
       ['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp],
+      // No docker cp at all through the exec bridge: files move through HostFiles, checked by checkSave/checkSend.
+      ['cp', `${CID}:${temp}`, '/home/me/backups/shop-20260131-235958.sql'],
+      ['cp', `${CID}:${temp}`, '-'],
+      ['cp', '-', `${CID}:/tmp`],
+      ['cp', '/home/me/schema.sql', `${CID}:/docker-entrypoint-initdb.d/01-schema.sql`],
       ['cp', `${CID}:/etc/shadow`, '/home/me/backups/shop-20260131-235958.sql'],
       ['cp', `${CID}:${temp}`, '/home/me/.bashrc'],
       ['cp', `${CID}:${temp}`, '/home/me/../../etc/cron.d/shop-20260131-235958.sql'],
@@ -337,7 +351,56 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       ['volume', 'create', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/etc', 'dockbase-x'],
       ['volume', 'create', '--label', 'com.example=1', 'dockbase-x'],
       ['volume', 'ls'],
+      // Every container's full command and labels (a foreign container's secrets): only names, state and ports.
+      ['ps', '--all', '--no-trunc', '--format', '{{json .}}'],
     ];
     for (const args of refused) expect(ok(args), args.join(' ')).toMatchObject({ allowed: false });
+  });
+});
+
+describe('files between the host and an instance (checkSave, checkSend)', () => {
+  const temp = '/tmp/dockbase-export-0123456789ab';
+  const to = { directory: '/home/me/backups', stem: 'shop-20260131-235958', extension: '.sql' };
+
+  it('let an export’s temporary file be saved as a new export file in an absolute folder, and nothing else', () => {
+    expect(checkSave(argv.copyOutArgs(CID, temp), to)).toEqual({ allowed: true, container: CID });
+    expect(checkSave(argv.copyOutArgs(CID, temp), { ...to, extension: '.archive.gz' })).toMatchObject({ allowed: true });
+    const refused: [string[], typeof to][] = [
+      [argv.copyOutArgs(CID, '/etc/shadow'), to],
+      [argv.copyOutArgs(CID, `${temp}/../../etc/shadow`), to],
+      [['cp', '-L', `${CID}:${temp}`, '-'], to],
+      [['cp', `${CID}:${temp}`, '/home/me/x'], to],
+      [argv.copyOutArgs('c0ffee', temp), to],
+      [argv.copyOutArgs(CID, temp), { ...to, directory: 'backups' }],
+      [argv.copyOutArgs(CID, temp), { ...to, directory: '/home/me/../../etc' }],
+      [argv.copyOutArgs(CID, temp), { ...to, stem: '.bashrc' }],
+      [argv.copyOutArgs(CID, temp), { ...to, stem: '../x-20250101-000000' }],
+      // A backslash is a character of a name on POSIX, not a separator: it is no part of an export's name.
+      [argv.copyOutArgs(CID, temp), { ...to, stem: 'ANYTHING\\y-20250101-000000' }],
+      [argv.copyOutArgs(CID, temp), { ...to, extension: '.sh' }],
+    ];
+    for (const [args, target] of refused) expect(checkSave(args, target), `${args.join(' ')} ${JSON.stringify(target)}`).toMatchObject({ allowed: false });
+  });
+
+  it('split host paths on / only on POSIX, and on both separators with a drive letter on Windows', () => {
+    expect(checkSave(argv.copyOutArgs(CID, temp), { ...to, directory: '/home/me/a\\..\\b' })).toMatchObject({ allowed: true });
+    expect(checkSave(argv.copyOutArgs(CID, temp), { ...to, directory: 'C:\\Users\\me' })).toMatchObject({ allowed: false });
+    expect(checkSave(argv.copyOutArgs(CID, temp), { ...to, directory: 'C:\\Users\\me' }, 'windows')).toMatchObject({ allowed: true });
+    expect(checkSave(argv.copyOutArgs(CID, temp), { ...to, directory: 'C:\\Users\\..\\Windows' }, 'windows')).toMatchObject({ allowed: false });
+  });
+
+  it('let a host file in only as an import’s temporary file or a seed file, with the extensions they take', () => {
+    expect(checkSend(argv.copyInArgs(CID, '/tmp'), { path: '/home/me/shop.archive.gz', name: 'dockbase-import-0123456789ab' })).toEqual({ allowed: true, container: CID });
+    expect(checkSend(argv.copyInArgs(CID, '/docker-entrypoint-initdb.d'), { path: '/home/me/schema.sql', name: '01-schema.sql' })).toMatchObject({ allowed: true });
+    const refused: [string[], { path: string; name: string }][] = [
+      [argv.copyInArgs(CID, '/tmp'), { path: '/home/me/.ssh/id_rsa', name: 'dockbase-import-0123456789ab' }],
+      [argv.copyInArgs(CID, '/tmp'), { path: '/home/me/a.sql', name: 'evil' }],
+      [argv.copyInArgs(CID, '/etc'), { path: '/home/me/a.sql', name: 'dockbase-import-0123456789ab' }],
+      [argv.copyInArgs(CID, '/docker-entrypoint-initdb.d'), { path: '/etc/passwd', name: '01-passwd' }],
+      [argv.copyInArgs(CID, '/docker-entrypoint-initdb.d'), { path: '/home/me/a.sql', name: '../01-a.sql' }],
+      [argv.copyInArgs(CID, '/tmp'), { path: 'a.sql', name: 'dockbase-import-0123456789ab' }],
+      [['cp', '-a', '-', `${CID}:/tmp`], { path: '/home/me/a.sql', name: 'dockbase-import-0123456789ab' }],
+    ];
+    for (const [args, from] of refused) expect(checkSend(args, from), `${args.join(' ')} ${JSON.stringify(from)}`).toMatchObject({ allowed: false });
   });
 });

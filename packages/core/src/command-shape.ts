@@ -18,12 +18,23 @@ export function mismatch(reason: string): never {
 /** Variables handed to the docker CLI's environment with a call (create's secrets, see RunOptions.env). */
 export type CallEnv = Readonly<Record<string, string>>;
 
+/**
+ * A volume a call mounts with labels: docker creates it with those labels when it does not exist, and mounts
+ * it as it is when it does. So it must not exist, or be Dockbase's with the same owner (see claimProblem).
+ */
+export interface VolumeClaim {
+  volume: string;
+  labels: Readonly<Record<string, string>>;
+}
+
 /** What a call touches that must already be Dockbase's; the caller checks it against the engine. */
 export interface CommandTargets {
   /** Full ids of containers that must be Dockbase instances. */
   containers: readonly string[];
   /** Names of volumes that must be Dockbase data volumes. */
   volumes: readonly string[];
+  /** Volumes mounted with labels: new, or Dockbase's with the owner those labels name. */
+  claims: readonly VolumeClaim[];
 }
 
 export interface CommandShape {
@@ -66,7 +77,7 @@ export function shape<P extends unknown[]>(spec: ShapeSpec<P>): CommandShape {
         mismatch('the environment sent with it is not the one Dockbase sends');
       }
       const targets = spec.targets?.(...params) ?? {};
-      return { containers: targets.containers ?? [], volumes: targets.volumes ?? [] };
+      return { containers: targets.containers ?? [], volumes: targets.volumes ?? [], claims: targets.claims ?? [] };
     },
   };
 }

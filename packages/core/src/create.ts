@@ -5,7 +5,7 @@
  */
 import {
   containerIdsOfInstanceArgs,
-  copyToContainerArgs,
+  copyInArgs,
   createContainerArgs,
   createContainerEnv,
   imageExistsArgs,
@@ -22,7 +22,8 @@ import {
 import type { EngineFacts } from './engine-facts';
 import { getEngine, type EngineDefinition } from './engines';
 import { hostBaseName, isAbsoluteHostPath } from './dump-files';
-import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, stderrExcerpt, throwIfAborted } from './errors';
+import { fileError, hostFilesOf } from './host-files';
+import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from './errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from './instance';
 import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from './labels';
 import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
@@ -235,10 +236,13 @@ export class InstanceCreation {
   /** Copies the seed files into the created container, then starts it; any failure removes what create made. */
   private async seed(containerId: string, files: readonly string[], start: boolean, input: CreateInstanceInput, id: string, newVolumes: string[]): Promise<void> {
     for (const [i, file] of files.entries()) {
-      const cp = await this.docker.tryRun(copyToContainerArgs(file, containerId, `${SEED_DIRECTORY}/${seedFileName(i, file)}`));
-      if (cp.code !== 0) {
+      try {
+        await hostFilesOf(this.docker)
+          .send(copyInArgs(containerId, SEED_DIRECTORY), { path: file, name: seedFileName(i, file) })
+          .catch(fileError(`copy ${hostBaseName(file)} into ${input.name}`, 'seedFiles'));
+      } catch (e) {
         await this.rollback(id, newVolumes);
-        throw new DockbaseError('bad-file', `Could not copy ${hostBaseName(file)} into ${input.name}: ${stderrExcerpt(cp.stderr)}`, 'seedFiles');
+        throw e;
       }
     }
     if (!start) return;

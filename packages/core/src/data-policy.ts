@@ -8,10 +8,15 @@
  *   labels, or an existing Dockbase volume being replaced), no network, removed when done.
  * - `docker exec <instance> sh -c SCRIPT sh PATH …`: only Dockbase's export, import, sniff and clean-up
  *   scripts, only on its own temporary files (/tmp/dockbase-export-<12 hex> or /tmp/dockbase-import-<12 hex>).
- * - `docker cp`: out of an instance only from an export's temporary file, into an absolute host path whose
- *   file name is an export's (`<instance>-<YYYYMMDD-HHMMSS><extension>`); into an instance only a host file
- *   with an importable extension (to an import's temporary file) or a seed file's extension (into
- *   /docker-entrypoint-initdb.d). No flags (no -L, no archives on stdin or stdout), no `..` in host paths.
+ * - no `docker cp` at all through the exec bridge: docker would write or read a host path itself, follow a
+ *   link there and overwrite what exists. Files move as tar streams that Dockbase writes and reads
+ *   (HostFiles), each request checked by checkSave / checkSend below: out of an instance only an export's
+ *   temporary file, into a new file in an absolute host folder named as an export is
+ *   (`<instance>-<YYYYMMDD-HHMMSS>[-N]<extension>`); into an instance only a host file with an importable
+ *   extension (as an import's temporary file) or a seed file's (into /docker-entrypoint-initdb.d).
+ *
+ * Every volume a helper or worker mounts with labels (one it may create) must be new, or Dockbase's with the
+ * owner those labels name (claimOwnership); every volume mounted without labels must be Dockbase's.
  * - `volume create` with Dockbase's labels only, `volume ls` of snapshot volumes.
  *
  * And those of upgrades (upgrades.ts):
@@ -26,9 +31,10 @@
  * - `docker exec … sh -c SCRIPT sh` with an engine's version or compatibility script, and `… sh FOLDER` with
  *   one of PostgreSQL's dump-and-restore scripts on a socket folder (its own, or the old server's).
  */
+import type { SaveTarget, SendSource } from '@dockbase/docker-cli';
 import {
-  copyFromContainerArgs,
-  copyToContainerArgs,
+  copyInArgs,
+  copyOutArgs,
   execScriptArgs,
   helperRunArgs,
   snapshotManifestsArgs,
@@ -38,9 +44,9 @@ import {
   type HelperMount,
   type UpgradeWorkerPlan,
 } from './argv';
-import { after, at, containerId, dockbaseVolumeName, mismatch, newId, params, shape, type CallEnv, type CommandShape } from './command-shape';
+import { after, at, containerId, dockbaseVolumeName, mismatch, newId, NotThisShape, params, shape, type CallEnv, type CommandShape, type CommandTargets, type VolumeClaim } from './command-shape';
 import { SEED_DIRECTORY } from './create';
-import { dataScripts, HELPER_FROM, HELPER_TO, UPGRADE_SOURCE } from './data-scripts';
+import { dataScripts, EXPORT_TEMP_PREFIX, HELPER_FROM, HELPER_TO, IMPORT_TEMP_PREFIX, UPGRADE_SOURCE } from './data-scripts';
 import { ENGINES, secretEnvNames, type DumpKind } from './engines';
 import { imageRef } from './instance';
 import { LABEL, UPGRADE_WORKER_ROLES, type UpgradeWorkerRole } from './labels';
@@ -49,8 +55,9 @@ import { validateImage, validateTag } from './validation';
 
 type HelperPurpose = Parameters<typeof helperRunArgs>[0];
 const HELPER_PURPOSES: readonly HelperPurpose[] = ['snapshot', 'restore', 'clone', 'import'];
-const EXPORT_TEMP = /^\/tmp\/dockbase-export-[0-9a-f]{12}$/;
-const IMPORT_TEMP = /^\/tmp\/dockbase-import-[0-9a-f]{12}$/;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const EXPORT_TEMP = new RegExp(`^${escape(EXPORT_TEMP_PREFIX)}[0-9a-f]{12}$`);
+const IMPORT_TEMP = new RegExp(`^${escape(IMPORT_TEMP_PREFIX)}[0-9a-f]{12}$`);
 const DUMP_KINDS: readonly DumpKind[] = ['postgres-sql', 'postgres-custom', 'mysql-sql', 'mariadb-sql', 'sql', 'mongo-archive', 'redis-rdb'];
 const KEY = /^[a-z][a-z0-9]*$/;
 /** A Dockbase label on a volume a helper creates: key `io.dockbase.…`, a value without separators or controls. */
@@ -61,20 +68,22 @@ const LABEL_VALUE = /^[^,=\u0000-\u001f]{0,256}$/;
 let scripts: ReturnType<typeof dataScripts> | undefined;
 const known = () => (scripts ??= dataScripts());
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const extensions = (list: Iterable<string>) => new RegExp(`(${[...new Set(list)].map(escape).join('|')})$`, 'i');
-const EXPORT_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]*-\\d{8}-\\d{6}${extensions(ENGINES.map((e) => e.transfer.exportExtension)).source}`);
+/** An export's file name without its extension: `<instance>-<YYYYMMDD-HHMMSS>`. */
+const EXPORT_STEM = /^[A-Za-z0-9][A-Za-z0-9_.-]*-\d{8}-\d{6}$/;
+const EXPORT_EXTENSIONS = new Set(ENGINES.map((e) => e.transfer.exportExtension));
 const IMPORTABLE = extensions(ENGINES.flatMap((e) => e.transfer.importExtensions));
 const SEEDABLE = extensions(ENGINES.flatMap((e) => e.transfer.seedExtensions));
 
-const baseName = (p: string) => p.split(/[\\/]/).pop() ?? '';
+/** The machine's path rules: POSIX paths are split on `/` only (a `\\` is a character of a name there). */
+export type HostPlatform = 'posix' | 'windows';
 
-/** An absolute host path without `..` segments or control characters (POSIX, or Windows with a drive letter). */
-function hostPath(p: string): string {
+/** An absolute host path without `..` segments or control characters, by the rules of `platform`. */
+function hostPath(p: string, platform: HostPlatform): string {
+  const parts = platform === 'windows' ? p.split(/[\\/]/) : p.split('/');
+  const absolute = platform === 'windows' ? /^[A-Za-z]:[\\/]/.test(p) : p.startsWith('/');
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f]/.test(p) || !(p.startsWith('/') || /^[A-Za-z]:\\/.test(p)) || p.split(/[\\/]/).includes('..')) {
-    mismatch('not an absolute path on this machine without ".."');
-  }
+  if (/[\u0000-\u001f]/.test(p) || !absolute || parts.includes('..')) mismatch('not an absolute path on this machine without ".."');
   return p;
 }
 
@@ -122,10 +131,18 @@ function readHelperRun(argv: readonly string[]): [HelperPurpose, string, HelperM
   return [purpose, helperImage(at(argv, i)), mounts, script];
 }
 
-/** The volumes a helper must find Dockbase's: what it reads, and existing volumes it replaces (no labels to create them). */
-const helperTargets = (_p: HelperPurpose, _image: string, mounts: readonly HelperMount[], _script: string) => ({
-  volumes: mounts.filter((m) => m.readonly || !m.labels).map((m) => m.volume),
-});
+/**
+ * What a helper's or a worker's mounts must be: what it reads, and existing volumes it replaces (no labels),
+ * must be Dockbase's; a volume it may create (labels) must be new, or Dockbase's with the owner it names.
+ */
+function mountTargets(mounts: readonly HelperMount[]): Partial<CommandTargets> {
+  return {
+    volumes: mounts.filter((m) => m.readonly || !m.labels).map((m) => m.volume),
+    claims: mounts.flatMap((m): VolumeClaim[] => (!m.readonly && m.labels ? [{ volume: m.volume, labels: m.labels }] : [])),
+  };
+}
+
+const helperTargets = (_p: HelperPurpose, _image: string, mounts: readonly HelperMount[], _script: string) => mountTargets(mounts);
 
 function readExecScript(argv: readonly string[]): [string, string, ...string[]] {
   const script = at(argv, 4);
@@ -144,21 +161,50 @@ function inContainer(ref: string): [string, string] {
   return colon > 0 ? [containerId(ref.slice(0, colon)), ref.slice(colon + 1)] : mismatch('not a path in a container');
 }
 
-function readCopyOut(argv: readonly string[]): [string, string, string] {
-  const [id, source] = inContainer(at(argv, 1));
-  if (!EXPORT_TEMP.test(source)) mismatch('only an export’s temporary file is copied out');
-  const to = hostPath(at(argv, 2));
-  if (!EXPORT_NAME.test(baseName(to))) mismatch('not the name of an export file');
-  return [id, source, to];
+/** The builders of the two file copies, which checkSave and checkSend check (a bridge runs them through HostFiles only). */
+export const FILE_COPY_BUILDERS: readonly ((...params: never[]) => string[])[] = [copyOutArgs, copyInArgs];
+
+export type FileVerdict = { allowed: true; /** The instance the copy reads or writes, which must be Dockbase's. */ container: string } | { allowed: false; reason: string };
+
+function fileVerdict(read: () => string): FileVerdict {
+  try {
+    return { allowed: true, container: read() };
+  } catch (e) {
+    if (e instanceof NotThisShape) return { allowed: false, reason: e.message };
+    throw e;
+  }
 }
 
-function readCopyIn(argv: readonly string[]): [string, string, string] {
-  const from = hostPath(at(argv, 1));
-  const [id, target] = inContainer(at(argv, 2));
-  if (IMPORT_TEMP.test(target)) return IMPORTABLE.test(from) ? [from, id, target] : mismatch('not a file Dockbase imports');
-  const seed = target.startsWith(`${SEED_DIRECTORY}/`) ? target.slice(SEED_DIRECTORY.length + 1) : '';
-  if (!/^\d{2}-[A-Za-z0-9_.-]+$/.test(seed) || !SEEDABLE.test(from) || !SEEDABLE.test(seed)) mismatch('not a seed file');
-  return [from, id, target];
+const sameArgv = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
+
+/**
+ * Whether a bridge may save `docker ...argv`'s output (HostFiles.save) as `to`: an export's temporary file
+ * copied out of an instance, into a new file named as an export is, in an absolute folder of this machine.
+ */
+export function checkSave(argv: readonly string[], to: SaveTarget, platform: HostPlatform = 'posix'): FileVerdict {
+  return fileVerdict(() => {
+    const [id, source] = inContainer(at(argv, 1));
+    if (!EXPORT_TEMP.test(source) || !sameArgv(argv, copyOutArgs(id, source))) mismatch('only an export’s temporary file is copied out, as a tar stream');
+    hostPath(to.directory, platform);
+    if (!EXPORT_STEM.test(to.stem) || !EXPORT_EXTENSIONS.has(to.extension)) mismatch('not the name of an export file');
+    return id;
+  });
+}
+
+/**
+ * Whether a bridge may send a host file into an instance with `docker ...argv` (HostFiles.send): one with an
+ * importable extension as an import's temporary file, or a seed file's into the init folder.
+ */
+export function checkSend(argv: readonly string[], from: SendSource, platform: HostPlatform = 'posix'): FileVerdict {
+  return fileVerdict(() => {
+    const [id, folder] = inContainer(at(argv, 2));
+    if (!sameArgv(argv, copyInArgs(id, folder))) mismatch('files go into an instance as a tar stream');
+    hostPath(from.path, platform);
+    const target = `${folder}/${from.name}`;
+    if (IMPORT_TEMP.test(target)) return IMPORTABLE.test(from.path) ? id : mismatch('not a file Dockbase imports');
+    if (folder !== SEED_DIRECTORY || !/^\d{2}-[A-Za-z0-9_.-]+$/.test(from.name) || !SEEDABLE.test(from.path) || !SEEDABLE.test(from.name)) mismatch('not a seed file');
+    return id;
+  });
 }
 
 function readVolumeCreate(argv: readonly string[]): [string, Record<string, string>] {
@@ -248,9 +294,7 @@ function readUpgradeScript(argv: readonly string[]): [string, string, string] {
 export const DATA_SHAPES: readonly CommandShape[] = [
   shape({ name: 'copy data between volumes', words: ['run'], build: helperRunArgs, read: readHelperRun, targets: helperTargets }),
   shape({ name: 'run a data script in an instance', words: ['exec'], build: execScriptArgs, read: readExecScript, targets: own }),
-  shape({ name: 'copy an export out of an instance', words: ['cp'], build: copyFromContainerArgs, read: readCopyOut, targets: own }),
-  shape({ name: 'copy a file into an instance', words: ['cp'], build: copyToContainerArgs, read: readCopyIn, targets: (_from, id, _to) => own(id) }),
-  shape({ name: 'create a data volume', words: ['volume', 'create'], build: volumeCreateArgs, read: readVolumeCreate }),
+  shape({ name: 'create a data volume', words: ['volume', 'create'], build: volumeCreateArgs, read: readVolumeCreate, targets: (volume, labels) => ({ claims: [{ volume, labels }] }) }),
   shape({ name: 'list snapshots', words: ['volume', 'ls'], build: snapshotManifestsArgs, read: () => params() }),
   shape({ name: 'list a snapshot’s volumes', words: ['volume', 'ls'], build: volumesOfSnapshotArgs, read: (a) => params(newId(after(at(a, 4), `label=${LABEL.snapshot}=`))) }),
   shape({
@@ -258,8 +302,7 @@ export const DATA_SHAPES: readonly CommandShape[] = [
     words: ['run'],
     build: upgradeWorkerArgs,
     read: readWorkerRun,
-    // Volumes mounted without labels exist already: they must be Dockbase's (labelled ones are new).
-    targets: (plan, _options?) => ({ volumes: plan.mounts.filter((m) => m.readonly || !m.labels).map((m) => m.volume) }),
+    targets: (plan, _options?) => mountTargets(plan.mounts),
     env: (plan, options = {}) => (options.secretEnv ? { ...plan.env } : {}),
   }),
   shape({ name: 'check an instance’s version', words: ['exec'], build: execScriptArgs, read: readVersionScript, targets: own }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Backups } from './backups';
 import { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, SNIFF_SCRIPT, exportScript, importScript } from './data-scripts';
 import { createDockbase } from './dockbase';
-import { identifyDump, importRefusal, joinHostPath, parseSniff } from './dump-files';
+import { identifyDump, importRefusal, parseSniff } from './dump-files';
 import { ENGINES, getEngine } from './engines';
 import type { Instance } from './instance';
 import { snapshotFromLabels, snapshotManifestLabels } from './labels';
@@ -76,12 +76,6 @@ describe('dump files', () => {
     expect(importRefusal('mysql', { kind: 'mariadb-sql', gzip: true }, 'a.sql.gz')).toBeUndefined();
     expect(importRefusal('redis', { kind: 'unknown', gzip: true }, 'a.rdb')).toMatch(/damaged/);
   });
-
-  it('joins folder and file name with the folder’s own separator', () => {
-    expect(joinHostPath('/home/me/backups', 'a.sql')).toBe('/home/me/backups/a.sql');
-    expect(joinHostPath('/home/me/backups/', 'a.sql')).toBe('/home/me/backups/a.sql');
-    expect(joinHostPath('C:\\Users\\me', 'a.sql')).toBe('C:\\Users\\me\\a.sql');
-  });
 });
 
 describe('snapshot labels', () => {
@@ -146,7 +140,9 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     const temp = dump![6]!;
     expect(temp).toMatch(/^\/tmp\/dockbase-export-[0-9a-f]{12}$/);
     expect(dump).toEqual(['exec', 'c0ffee', 'sh', '-c', exportScript(getEngine('mongo')), 'sh', temp]);
-    expect(cp).toEqual(['cp', `c0ffee:${temp}`, r.file]);
+    // Out as a tar stream that Dockbase writes to a new file itself: docker never gets a host path.
+    expect(cp).toEqual(['cp', `c0ffee:${temp}`, '-']);
+    expect(cli.copies).toEqual([{ directory: '/home/me/backups', stem: expect.stringMatching(/^shop-\d{8}-\d{6}$/), extension: '.archive.gz' }]);
     expect(clean).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
   });
 
@@ -171,8 +167,10 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     const r = await dockbase.backups.import(instance(), '/home/me/shop.archive.gz');
     cli.calls.splice(0, cli.calls.length, ...acting(cli.calls));
     expect(r).toMatchObject({ kind: 'mongo-archive', sizeBytes: 42, kept: { reason: 'before-import', sizeBytes: 812 * 1024 } });
-    const temp = cli.calls[0]![2]!.slice('c0ffee:'.length);
-    expect(cli.calls[0]).toEqual(['cp', '/home/me/shop.archive.gz', `c0ffee:${temp}`]);
+    // In as a tar stream of the one file Dockbase read, extracted into the container's /tmp.
+    expect(cli.calls[0]).toEqual(['cp', '-', 'c0ffee:/tmp']);
+    expect(cli.copies).toEqual([{ path: '/home/me/shop.archive.gz', name: expect.stringMatching(/^dockbase-import-[0-9a-f]{12}$/) }]);
+    const temp = `/tmp/${(cli.copies[0] as { name: string }).name}`;
     expect(cli.calls[1]).toEqual(['exec', 'c0ffee', 'sh', '-c', SNIFF_SCRIPT, 'sh', temp]);
     expect(cli.calls[2]).toEqual(['stop', '--time', '30', 'c0ffee']);
     const helper = cli.calls[3]!;

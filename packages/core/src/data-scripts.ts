@@ -13,6 +13,10 @@ import { ENGINES, type EngineDefinition } from './engines';
  */
 export const UPGRADE_SOURCE = '/run/dockbase-upgrade';
 
+/** Where export files are made inside a container, and import files put: names the command policy accepts. */
+export const EXPORT_TEMP_PREFIX = '/tmp/dockbase-export-';
+export const IMPORT_TEMP_PREFIX = '/tmp/dockbase-import-';
+
 /** Where a data helper container mounts the volumes it reads (`/from/<key>`, read-only) and writes (`/to/<key>`). */
 export const HELPER_FROM = '/from';
 export const HELPER_TO = '/to';
@@ -45,12 +49,20 @@ export function offlineImportScript(engine: EngineDefinition): string | undefine
  * printed every second (`dockbase-progress BYTES`); on success the file is renamed to "$1" and its size
  * printed (`dockbase-size BYTES`), on failure the partial file is removed and the tool's last words go to
  * stderr. "$1.pid" names the tool's process for `CANCEL_SCRIPT`.
+ *
+ * "$1" and "$1.part" are made first, with the shell's no-clobber (O_EXCL: nothing that exists there, a file,
+ * a folder or a link, is reused or followed), so a server's user who guesses the name cannot put a folder
+ * or a link there for the rename to go into; the copy out still takes nothing but one regular file.
  */
 export function exportScript(engine: EngineDefinition): string {
   return [
     'umask 077',
     'f=$1',
     'out="$f.part"',
+    'set -C',
+    // `true`, not `:`: a failed redirection of a special built-in ends the shell before it can say why.
+    'if ! { true >"$f" && true >"$out"; } 2>/dev/null; then echo "The export\'s temporary file $f is taken in the container." >&2; exit 1; fi',
+    'set +C',
     `(\n${engine.transfer.exportScript}\n) >/dev/null 2>"$f.err" </dev/null &`,
     'pid=$!',
     'echo "$pid" >"$f.pid"',
@@ -62,9 +74,10 @@ export function exportScript(engine: EngineDefinition): string {
     '  if [ $((n % 10)) = 1 ] && [ -f "$out" ]; then echo "dockbase-progress $(stat -c %s "$out")"; fi',
     '  sleep 0.1',
     'done',
-    'if wait "$pid"; then mv "$out" "$f"; rm -f "$f.err" "$f.pid"; echo "dockbase-size $(stat -c %s "$f")"; exit 0; fi',
+    // mv -f replaces the file made above (root's, in sticky /tmp: only root can have replaced it meanwhile).
+    'if wait "$pid" && mv -f "$out" "$f" && [ -f "$f" ] && [ ! -L "$f" ]; then rm -f "$f.err" "$f.pid"; echo "dockbase-size $(stat -c %s "$f")"; exit 0; fi',
     'tail -n 20 "$f.err" >&2',
-    'rm -f "$out" "$f.err" "$f.pid" "$out.cfg"',
+    'rm -f "$f" "$out" "$f.err" "$f.pid" "$out.cfg"',
     'exit 1',
   ].join('\n');
 }

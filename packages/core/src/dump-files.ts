@@ -89,12 +89,6 @@ export function isAbsoluteHostPath(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
 }
 
-/** A file name inside a host folder, with the folder's own separator. */
-export function joinHostPath(directory: string, fileName: string): string {
-  const sep = directory.includes('\\') && !directory.includes('/') ? '\\' : '/';
-  return directory.endsWith('/') || directory.endsWith('\\') ? `${directory}${fileName}` : `${directory}${sep}${fileName}`;
-}
-
 /** The last part of a host path. */
 export function hostBaseName(p: string): string {
   return p.split(/[\\/]/).filter(Boolean).pop() ?? p;

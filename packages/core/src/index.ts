@@ -3,7 +3,7 @@ export * from './engines';
 export * from './instance';
 export * from './labels';
 export * from './argv';
-export type { CallEnv, CommandShape, CommandTargets } from './command-shape';
+export type { CallEnv, CommandShape, CommandTargets, VolumeClaim } from './command-shape';
 export * from './command-policy';
 export * from './parse';
 export * from './errors';

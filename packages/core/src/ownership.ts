@@ -8,6 +8,7 @@
  */
 import { imageLabelsArgs, inspectContainerArgs, volumeInspectArgs } from './argv';
 import { DockbaseError, commandFailed } from './errors';
+import type { VolumeClaim } from './command-shape';
 import { LABEL, isOwnInstance, isOwnUpgradeWorker, isUpgradeTransferVolume } from './labels';
 import { parseImageLabels, parseInspect, parseVolumeInspect } from './parse';
 import type { DockerRunner } from './runner';
@@ -74,4 +75,24 @@ export function notManaged(name: string, reason: string): DockbaseError {
     'not-managed',
     `${name} is not managed by Dockbase: ${reason}. Dockbase leaves it and its volumes alone; use docker itself if you want to change or remove it.`,
   );
+}
+
+/** The labels that say whose a volume is: an instance's (id, name, data mount, engine), a snapshot's, a helper's. */
+const IDENTITY_LABELS = [LABEL.instance, LABEL.name, LABEL.volume, LABEL.engine, LABEL.snapshot, LABEL.helper] as const;
+
+/**
+ * Whether a volume mounted with `claim.labels` may be: one that does not exist yet (docker creates it with
+ * those labels), or Dockbase's own with the same owner. Every identity label both carry must agree, and they
+ * must share at least one (volumes from before instance ids exist carry none, and match on the rest).
+ * Anything else is refused: a mount of an existing volume ignores the labels it names, so without this a
+ * `dockbase-…` volume that is not Dockbase's, or another instance's, could be mounted read-write and wiped.
+ */
+export async function claimOwnership(docker: DockerRunner, claim: VolumeClaim): Promise<Ownership> {
+  const existing = await volumeOwnership(docker, claim.volume);
+  if (!existing.managed) return existing.gone ? { managed: true, labels: {} } : existing;
+  const shared = IDENTITY_LABELS.filter((k) => claim.labels[k] !== undefined && existing.labels[k] !== undefined);
+  if (shared.length === 0 || shared.some((k) => claim.labels[k] !== existing.labels[k])) {
+    return { managed: false, reason: 'it holds the data of another instance or snapshot' };
+  }
+  return existing;
 }

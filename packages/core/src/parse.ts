@@ -141,7 +141,9 @@ export function parsePublishedPorts(text: string): number[] {
 
 export function parseContainerSummaries(stdout: string): ContainerSummary[] {
   return parseJsonLines(stdout).map((row) => {
-    const claimed = claimedPort(parseLabelString(str(row.Labels)));
+    // CONTAINER_SUMMARY_FORMAT names the two labels it needs; a full `{{json .}}` row has them in Labels.
+    const labels = row.Instance !== undefined ? { [LABEL.instance]: str(row.Instance), [LABEL.port]: str(row.Port) } : parseLabelString(str(row.Labels));
+    const claimed = claimedPort(labels);
     const state = stateOf(str(row.State), str(row.Status));
     return {
       names: str(row.Names).split(',').map((n) => n.replace(/^\//, '')).filter(Boolean),

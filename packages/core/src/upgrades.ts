@@ -34,6 +34,7 @@ import {
   startArgs,
   stopArgs,
   upgradeWorkerArgs,
+  upgradeWorkerIdsArgs,
   volumeInspectArgs,
   volumeRemoveArgs,
   type CreatePlan,
@@ -735,8 +736,9 @@ export class Upgrades {
 
   /** Removes the workers of one upgrade by their names (when their ids were never read). */
   private async removeWorkersByName(instanceName: string, id: string): Promise<void> {
-    const names = ['from', 'to'].map((w) => `${instanceName}-upgrade-${id}-${w}`);
-    await this.docker.bestEffort(removeContainerArgs(...names));
+    // By their full ids, as every removal is (the standalone host refuses a removal by name).
+    const ids = (await this.docker.bestEffort(upgradeWorkerIdsArgs(instanceName, id)))?.stdout.split('\n').filter(Boolean) ?? [];
+    if (ids.length) await this.docker.bestEffort(removeContainerArgs(...ids));
   }
 
   /** Waits until a worker's server answers its engine's own probe; a worker that stops is explained by its log. */

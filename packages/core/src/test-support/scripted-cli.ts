@@ -1,13 +1,23 @@
-import type { DockerCli, RunResult, StreamHandle, StreamHandlers } from '@dockbase/docker-cli';
+import { HostFileError, type DockerCli, type HostFiles, type RunResult, type SaveTarget, type SendSource, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
 
 export type Reply = Partial<RunResult> | ((args: readonly string[]) => Partial<RunResult>);
 
 /**
  * A scripted DockerCli: answers by the first matching argv prefix (the argv joined with spaces) and records
- * every call. The core's tests and the CLI's use it (the CLI through `@dockbase/core/test-support`).
+ * every call. The core's tests and the CLI's use it (the CLI through `@dockbase/core/test-support`). Its
+ * HostFiles answer the same way: a non-zero code rejects as docker's failure; `copies` records where each
+ * file went or came from (a save lands at `<directory>/<stem><extension>`).
  */
-export function scripted(rules: Array<[string, Reply]>): DockerCli & { calls: string[][] } {
+export function scripted(rules: Array<[string, Reply]>): DockerCli & { calls: string[][]; copies: Array<SaveTarget | SendSource>; files: HostFiles } {
   const calls: string[][] = [];
+  const copies: Array<SaveTarget | SendSource> = [];
+  const copy = (args: readonly string[], target: SaveTarget | SendSource): RunResult => {
+    calls.push([...args]);
+    copies.push(target);
+    const r = answer(args);
+    if (r.code !== 0) throw new HostFileError('docker', r.stderr);
+    return r;
+  };
   const answer = (args: readonly string[]): RunResult => {
     const line = args.join(' ');
     const rule = rules.find(([prefix]) => line.startsWith(prefix));
@@ -16,6 +26,17 @@ export function scripted(rules: Array<[string, Reply]>): DockerCli & { calls: st
   };
   return {
     calls,
+    copies,
+    files: {
+      async save(args, to) {
+        const r = copy(args, to);
+        return { path: `${to.directory}/${to.stem}${to.extension}`, sizeBytes: Number(r.stdout) || 0 };
+      },
+      async send(args, from) {
+        copy(args, from);
+        return { sizeBytes: 0 };
+      },
+    },
     async run(args) {
       calls.push([...args]);
       return answer(args);
