@@ -1,7 +1,7 @@
 // Bundles a workspace's Node entry into <workspace>/dist/main.js with the repository's Vite: one ES module for
 // Node 20, minified never, with a source map. The workspace packages it imports (@dockbase/*) are always
 // inlined; its npm dependencies are inlined too for a self-contained bin, or else left to node_modules.
-// The backend's and the CLI's build scripts call it; the image build copies this file for the backend's.
+// The backend's, the host's and the CLI's build scripts call it; the image build copies this file for the backend's.
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';

@@ -1,30 +1,16 @@
 // Builds the standalone host into host/dist with the repository's Vite (no extra dependencies):
-//   dist/main.js          the Node server and CLI (ES module, Node 20),
+//   dist/main.js          the Node server and CLI (ES module, Node 20; scripts/bundle.mjs),
 //   dist/page/dd-client.js the page script that installs window.ddClient (classic script, IIFE).
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { bundleForNode } from '../../scripts/bundle.mjs';
 
 const hostDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(hostDir, 'dist');
-fs.rmSync(dist, { recursive: true, force: true });
 
-await build({
-  configFile: false,
-  root: hostDir,
-  logLevel: 'warn',
-  publicDir: false,
-  build: {
-    outDir: dist,
-    emptyOutDir: false,
-    ssr: 'src/main.ts',
-    target: 'node20',
-    minify: false,
-    sourcemap: true,
-    rolldownOptions: { output: { format: 'es', entryFileNames: 'main.js' } },
-  },
-});
+// Empties dist/ first, then bundles the server; the page script goes in beside it.
+await bundleForNode({ root: hostDir });
 
 await build({
   configFile: false,

@@ -24,7 +24,7 @@ export const TARGETS = {
   },
   host: {
     workspace: 'host',
-    inputs: ['host/src', 'host/scripts/build.mjs', 'host/package.json', 'packages'],
+    inputs: ['host/src', 'host/scripts/build.mjs', 'scripts/bundle.mjs', 'host/package.json', 'packages'],
     outputs: ['host/dist/main.js', 'host/dist/page/dd-client.js'],
   },
   // The `dockbase` bin: it bundles the host's server, hence host/src among its inputs.
