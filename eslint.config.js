@@ -13,7 +13,7 @@
 //   test/, bench/        through the packages, never into a workspace's src/ by relative path
 //   @dockbase/core/test-support  the core's test doubles: for tests only, never a tab, host or CLI module
 //
-// A boundary broken is a lint error naming the rule; test/lint/boundaries.test.ts proves each one fails.
+// A boundary broken is a lint error naming the rule; test/architecture/boundaries.test.ts proves each one fails.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -1,4 +1,4 @@
-import { INSTANCE_SETTINGS_SCHEMA, type InstanceSettings } from '@dockbase/api';
+import { INSTANCE_SETTINGS_SCHEMA } from '@dockbase/api';
 
 type PropertySchema = (typeof INSTANCE_SETTINGS_SCHEMA.properties)[keyof typeof INSTANCE_SETTINGS_SCHEMA.properties];
 
@@ -27,8 +27,4 @@ function fits(value: unknown, schema: PropertySchema): boolean {
     case 'boolean':
       return typeof value === 'boolean';
   }
-}
-
-export function isInstanceSettings(settings: unknown): settings is InstanceSettings {
-  return settingsProblem(settings) === undefined;
 }
