@@ -91,6 +91,8 @@ export interface HostConfig extends PageConfig {
 export interface PageConfig {
   /** Whether the backend is reachable through /api/vm/ (false: `extension.vm` is absent). */
   backend: boolean;
+  /** Why the backend could not start, in its own words, when the host runs without it for that reason. */
+  backendFailure?: string;
   platform: string;
   arch: string;
   hostname: string;

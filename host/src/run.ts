@@ -32,9 +32,17 @@ export function parsePortOption(text: string): number {
  */
 export async function runHost(options: RunHostOptions): Promise<boolean> {
   const paths = options.paths ?? DEFAULT_PATHS;
+  // A signal while the host still starts (its backend may take a few tries) stops that start at once.
+  const starting = new AbortController();
+  let stop: (signal: NodeJS.Signals) => void = (signal) => {
+    console.error(`\nStopping (${signal}) while starting…`);
+    starting.abort();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
   const engine = await engineVersion(options.docker);
   let host: HostHandle;
   try {
+    if (starting.signal.aborted) throw new Error('stopped before it started');
     host = await startHost({
       port: options.port,
       backend: options.backend,
@@ -42,9 +50,11 @@ export async function runHost(options: RunHostOptions): Promise<boolean> {
       ...paths,
       log: (line) => console.error(`[host] ${line}`),
       backendOutput: (line) => console.error(`[backend] ${line}`),
+      signal: starting.signal,
     });
   } catch (e) {
     console.error(`Dockbase host could not start: ${e instanceof Error ? e.message : String(e)}`);
+    if (starting.signal.aborted) process.exit(1);
     return false;
   }
 
@@ -53,7 +63,7 @@ export async function runHost(options: RunHostOptions): Promise<boolean> {
     'Dockbase standalone host',
     `  UI build:  ${paths.uiDist}`,
     `  docker:    ${engine.ok ? `engine ${engine.text}` : `WARNING: no engine reachable (${engine.text})`}`,
-    `  backend:   ${host.backend ? `running, data in ${host.dataDir}` : options.backend ? 'NOT running (see the message above); backend features are hidden' : 'off (--no-backend)'}`,
+    `  backend:   ${host.backend ? `running, data in ${host.dataDir}` : options.backend ? `NOT running (${host.backendFailure ?? 'see the message above'}); notes and history are off` : 'off (--no-backend)'}`,
     `  listening: ${host.url} (this machine only)`,
     '',
     'Open Dockbase with this one-time login link (it works once, in one tab; reloading that tab keeps you signed in):',
@@ -70,7 +80,7 @@ export async function runHost(options: RunHostOptions): Promise<boolean> {
   if (newLinks) offerNewLinks(host, newLinks);
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  stop = (signal: NodeJS.Signals) => {
     if (stopping) {
       console.error(`(${signal}: already stopping)`);
       return;
@@ -88,7 +98,6 @@ export async function runHost(options: RunHostOptions): Promise<boolean> {
       },
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
   return true;
 }
 

@@ -47,6 +47,8 @@ export interface HostOptions {
   backendTimeoutMs?: number;
   /** The first wait before a crashed backend is started again (doubles up to 30 s); 1 s by default. */
   backendRestartMs?: number;
+  /** Aborting stops a start under way: the backend being started is ended and startHost rejects. */
+  signal?: AbortSignal;
   /** Host messages (start-up problems, backend exits). Never receives request bodies or argv. */
   log?: (line: string) => void;
   /** The backend's own output, line by line (discarded when absent). */
@@ -67,6 +69,8 @@ export interface HostHandle {
   readonly backend: boolean;
   /** Where the backend keeps its data ('' without a backend). */
   readonly dataDir: string;
+  /** Why the backend could not start at the host's start, in its own words. */
+  readonly backendFailure: string | undefined;
   /** Stops every docker process, the backend and the server, and removes the per-run directory. */
   close(): Promise<void>;
 }
@@ -98,6 +102,8 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   let runDir = '';
   let dataDir = '';
   let pageConfig: PageConfig = { backend: false, platform: process.platform, arch: process.arch, hostname: os.hostname() };
+  /** Why the backend could not start at the host's start (for the page's banner). */
+  let backendFailure: string | undefined;
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -129,7 +135,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       if (pathname === PAGE_PATH) return files.serveApp(req, res, pageConfig);
       if (pathname === EXEC_PATH || pathname === EXEC_STREAM_PATH) return bridge.handle(req, res, pathname);
       if (pathname === FILES_SAVE_PATH || pathname === FILES_SEND_PATH) return fileBridge.handle(req, res, pathname);
-      if (pathname.startsWith(VM_PREFIX)) return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search);
+      if (pathname.startsWith(VM_PREFIX)) return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search, backend?.failure);
       throw new HttpError(404, 'no such bridge endpoint');
     }
     // Everything else is public and the same for everyone: the sign-in page, the page script, the UI build.
@@ -196,13 +202,16 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
           onOutput: options.backendOutput,
           log,
           ...(options.backendRestartMs !== undefined ? { minBackoffMs: options.backendRestartMs } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (e) {
+        if (options.signal?.aborted) throw e;
+        backendFailure = e instanceof Error ? e.message : String(e);
         log(`the backend did not start (${e instanceof Error ? e.message : String(e)}); running without it`);
         backend = undefined;
       }
     }
-    pageConfig = { ...pageConfig, backend: backend !== undefined };
+    pageConfig = { ...pageConfig, backend: backend !== undefined, ...(backendFailure ? { backendFailure } : {}) };
   } catch (e) {
     await close();
     throw e;
@@ -217,6 +226,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
     port: actualPort,
     backend: backend !== undefined,
     dataDir: backend ? dataDir : '',
+    backendFailure,
     close,
   };
 }
