@@ -6,8 +6,6 @@
 import {
   containerIdsOfInstanceArgs,
   copyInArgs,
-  createContainerArgs,
-  createContainerEnv,
   imageExistsArgs,
   listAllContainersArgs,
   removeContainerArgs,
@@ -31,6 +29,7 @@ import type { Snapshot } from './snapshot-model';
 import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from './parse';
 import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from './runner';
+import { createWithSecrets } from './secret-env';
 import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from './validation';
 
 export interface CreateOptions {
@@ -188,14 +187,8 @@ export class InstanceCreation {
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;
-    // Where the CLI can take it from its environment, the password stays out of every argv.
-    const secretEnv = this.docker.cli.passesEnv === true;
     // With seed files: create, copy them in, then start (a run would start the init before they are there).
-    const r = await this.docker.tryRun(
-      createContainerArgs(plan, { start: started && seeds.length === 0, secretEnv, capabilities }),
-      undefined,
-      secretEnv ? createContainerEnv(plan) : undefined,
-    );
+    const r = await createWithSecrets(this.docker, plan, { start: started && seeds.length === 0, capabilities });
     if (r.code !== 0) {
       const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
       await this.rollback(plan.id, newVolumes);

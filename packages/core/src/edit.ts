@@ -4,23 +4,13 @@
  * volumes, with the same name, id and labels (so notes and history stay). The old container is only set
  * aside (stopped and renamed) until the new one serves; any failure puts it back as it was.
  */
-import {
-  containerIdsOfInstanceArgs,
-  createContainerArgs,
-  createContainerEnv,
-  inspectContainerArgs,
-  removeContainerArgs,
-  renameArgs,
-  startArgs,
-  stopArgs,
-  type CreatePlan,
-  type VolumePlan,
-} from './argv';
+import { inspectContainerArgs, startArgs, stopArgs, type CreatePlan, type VolumePlan } from './argv';
+import { ContainerSwap, type SwapStep } from './container-swap';
 import type { Credentials, PasswordCheck } from './credentials';
 import { getEngine } from './engines';
 import { BASELINE_CAPABILITIES, type EngineCapabilities } from './health';
-import { DockbaseError, InvalidInputError, cancelled, isStartFailure, startError, commandFailed } from './errors';
-import { isActive, newInstanceId, type Instance } from './instance';
+import { DockbaseError, InvalidInputError, commandFailed } from './errors';
+import { isActive, type Instance } from './instance';
 import type { InstanceLifecycle } from './lifecycle';
 import { parseInspect, type ContainerDetails, type RestartPolicy } from './parse';
 import type { Readiness } from './readiness';
@@ -212,64 +202,48 @@ export class InstanceEditing {
     const secrets = [plan.password, oldPassword];
     const wasActive = isActive(instance);
     const start = wasActive || passwordChanged;
-    const aside = `${instance.name}-previous-${newInstanceId().slice(0, 6)}`;
-
-    // 1. Set the old container aside (stopped, renamed): from here on, every failure puts it back.
-    if (wasActive) {
-      step('stopping');
-      await this.docker.run(stopArgs(instance.containerId, engine.stopTimeoutSeconds), `stop ${instance.name}`);
-    }
-    await this.docker.run(renameArgs(instance.containerId, aside), `set ${instance.name} aside`);
-    let newId: string | undefined;
-    // Once the new password is set inside the database, a rollback must set the old one back too.
+    // Once the new password is set inside the database, a put back must set the old one back too.
     let applied = false;
-    try {
-      if (options.signal?.aborted) throw cancelled();
-      // 2. The new container, on the same volumes; the password through the CLI's environment where it can.
-      step(start ? 'starting' : 'replacing');
-      const secretEnv = this.docker.cli.passesEnv === true;
-      const capabilities = await this.capabilities();
-      const r = await this.docker.tryRun(createContainerArgs(plan, { start, secretEnv, capabilities }), undefined, secretEnv ? createContainerEnv(plan) : undefined);
-      newId = r.stdout.trim().split('\n').pop() || undefined;
-      if (r.code !== 0) {
-        newId ??= await this.newContainerId(instance);
-        throw start && isStartFailure(r.stderr) ? startError(plan, r.stderr, secrets) : commandFailed(`create the new container of ${instance.name}`, r.stderr, secrets);
-      }
-      let replaced = await this.lifecycle.get(instance.id);
-      let passwordCheck: PasswordCheck | undefined;
-      if (start) {
-        // 3. It must serve, with a password that opens the data.
-        replaced = await this.readiness.waitUntilReady(replaced, { ...(options.signal ? { signal: options.signal } : {}), timeoutMs: options.readyTimeoutMs ?? 120_000 });
-        if (passwordChanged && engine.applyPassword) {
-          step('setting-password');
-          applied = true;
-          await this.credentials.apply(replaced, options.signal);
-        }
-        if (passwordChanged) {
-          step('checking-password');
-          passwordCheck = await this.credentials.verify(replaced, options.signal);
-          if (passwordCheck.status === 'rejected') {
-            throw new DockbaseError(
-              'invalid-input',
-              engine.applyPassword
-                ? `${engine.displayName} still refuses the new password of ${instance.name}.`
-                : `${engine.displayName} keeps ${instance.name}'s password in its data, and Dockbase cannot change it there: the new password does not open the data. Change it in ${engine.displayName} first (ALTER USER…), then enter it here.`,
-              'password',
-            );
+    let passwordCheck: PasswordCheck | undefined;
+    const steps: Record<SwapStep, EditStep> = { stopping: 'stopping', creating: start ? 'starting' : 'replacing', finishing: 'cleaning-up', 'putting-back': 'rolling-back' };
+    // The new container, on the same volumes; started (and waited for) if the old one ran or the password
+    // changes: it must serve, with a password that opens the data.
+    const swap = new ContainerSwap(
+      { docker: this.docker, lifecycle: this.lifecycle, readiness: this.readiness, capabilities: this.capabilities },
+      { instance, plan, asideTag: 'previous', start, wasRunning: wasActive, readyTimeoutMs: options.readyTimeoutMs ?? 120_000, secrets, ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        onStep: (s) => step(steps[s]),
+        createError: (stderr) => commandFailed(`create the new container of ${instance.name}`, stderr, secrets),
+        onReady: async (replaced) => {
+          if (passwordChanged && engine.applyPassword) {
+            step('setting-password');
+            applied = true;
+            await this.credentials.apply(replaced, options.signal);
           }
-        }
-        if (!wasActive) {
-          step('stopping');
-          await this.docker.run(stopArgs(replaced.containerId, engine.stopTimeoutSeconds), `stop ${instance.name}`);
-        }
-      }
-      // 4. The new container serves: the old one goes (its named volumes stay, they are the new one's).
-      step('cleaning-up');
-      await this.docker.bestEffort(removeContainerArgs(instance.containerId));
-      return { instance: await this.lifecycle.get(instance.id), changes: described, ...(passwordCheck ? { passwordCheck } : {}) };
+          if (passwordChanged) {
+            step('checking-password');
+            passwordCheck = await this.credentials.verify(replaced, options.signal);
+            if (passwordCheck.status === 'rejected') {
+              throw new DockbaseError(
+                'invalid-input',
+                engine.applyPassword
+                  ? `${engine.displayName} still refuses the new password of ${instance.name}.`
+                  : `${engine.displayName} keeps ${instance.name}'s password in its data, and Dockbase cannot change it there: the new password does not open the data. Change it in ${engine.displayName} first (ALTER USER…), then enter it here.`,
+                'password',
+              );
+            }
+          }
+        },
+        restartOld: () => this.restartOld(instance, wasActive, applied),
+      },
+    );
+
+    // The old container set aside (stopped, renamed): from here on, every failure puts it back.
+    await swap.setAside();
+    try {
+      const replaced = await swap.replace();
+      return { instance: replaced, changes: described, ...(passwordCheck ? { passwordCheck } : {}) };
     } catch (e) {
-      step('rolling-back');
-      await this.putBack(instance, newId, wasActive, applied);
       if (e instanceof DockbaseError && e.code === 'cancelled') throw e;
       const message = e instanceof Error ? e.message : String(e);
       const restored = wasActive ? `${instance.name} runs again as before` : `${instance.name} is back as before`;
@@ -281,21 +255,12 @@ export class InstanceEditing {
     }
   }
 
-  /** The id of the replacement container (same instance label, not the old container). */
-  private async newContainerId(instance: Instance): Promise<string | undefined> {
-    const r = await this.docker.bestEffort(containerIdsOfInstanceArgs(instance.id));
-    return r?.stdout.split('\n').map((l) => l.trim()).find((id) => id && id !== instance.containerId && !instance.containerId.startsWith(id));
-  }
-
   /**
-   * Removes the new container, gives the old one its name back and starts it again if it ran. When the new
-   * password had been set inside the database, the old container sets its own back (the same way: its env
-   * holds the old password), so the data opens with the old settings again.
+   * How the old container runs again once it has its name back: started if it ran. When the new password
+   * had been set inside the database, the old container sets its own back (the same way: its env holds the
+   * old password), so the data opens with the old settings again.
    */
-  private async putBack(instance: Instance, newId: string | undefined, wasActive: boolean, applied: boolean): Promise<void> {
-    const id = newId ?? (await this.newContainerId(instance));
-    if (id) await this.docker.bestEffort(removeContainerArgs(id));
-    await this.docker.bestEffort(renameArgs(instance.containerId, instance.name));
+  private async restartOld(instance: Instance, wasActive: boolean, applied: boolean): Promise<void> {
     if (wasActive || applied) await this.docker.bestEffort(startArgs(instance.containerId));
     if (applied) {
       try {
