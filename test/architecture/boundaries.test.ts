@@ -33,7 +33,7 @@ const refused: Array<[string, string, string, RegExp]> = [
   ['the port imports Node', 'packages/docker-cli/src/port.ts', "import x from 'node:child_process';", /Node APIs/],
   ['an adapter imports the core', 'packages/docker-cli/src/node.ts', "import x from '@dockbase/core';", /no other Dockbase package/],
   ['the UI imports the host', 'ui/src/app/bad.ts', "import x from '@dockbase/host';", /no standalone-host code/],
-  ['the UI reaches into the host by path', 'ui/src/app/hooks/bad.ts', "import x from '../../../../host/src/server';", /through packages/],
+  ['the UI reaches into the host by path', 'ui/src/app/instances/bad.ts', "import x from '../../../../host/src/server';", /through packages/],
   ['the UI imports the Node adapter', 'ui/src/bad.tsx', "import x from '@dockbase/docker-cli/node';", /bridge, not Node/],
   ['the UI imports Node', 'ui/src/app/bad.ts', "import x from 'node:path';", /Node APIs/],
   ['the UI reaches into the backend by path', 'ui/src/backend-client/bad.ts', "import x from '../../../backend/src/store/store';", /through packages/],

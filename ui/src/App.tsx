@@ -7,11 +7,12 @@ import { createBackendClient, type BackendClient } from './backend-client/client
 import { ActivityLog, createDockbase, type Dockbase, type Instance } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
-import { InstancesView } from './app/components/InstancesView';
-import { AppServicesProvider, type AppServices } from './app/context';
-import { desktopServices, type DesktopServices } from './app/desktop-services';
-import { useAvailableBackend } from './app/hooks/useBackend';
-import { createQueryClient, startListing } from './app/queries';
+import { InstancesView } from './app/instances/InstancesView';
+import { SeenVerdictsProvider } from './app/instances/ServerVerdicts';
+import { AppServicesProvider, type AppServices } from './app/shared/context';
+import { desktopServices, type DesktopServices } from './app/shared/desktop-services';
+import { useAvailableBackend } from './app/shared/useBackend';
+import { createQueryClient, startListing } from './app/shared/queries';
 
 export interface AppProps {
   client: v1.DockerDesktopClient;
@@ -38,7 +39,9 @@ export function App({ client, cli, dockbase, backend, firstList }: AppProps) {
   if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: startListing(createQueryClient(), core) });
   return (
     <QueryClientProvider client={cache.queryClient}>
-      <Services dockbase={core} desktop={desktop} backendClient={backendClient} />
+      <SeenVerdictsProvider>
+        <Services dockbase={core} desktop={desktop} backendClient={backendClient} />
+      </SeenVerdictsProvider>
     </QueryClientProvider>
   );
 }

@@ -3,7 +3,7 @@ import type { DockerCli, RunOptions, RunResult } from '@dockbase/docker-cli';
 import { probeArgs } from './argv';
 import { STEADY_HEALTH } from './health';
 import { displayStatus } from './instance';
-import { HANG_SHOWN_WITHIN_MS, Liveness, WATCH, firstProbeDelayMs, nextProbeDelayMs, probedAnswer, type ServerAnswer } from './liveness';
+import { HANG_SHOWN_WITHIN_MS, Liveness, WATCH, firstProbeDelayMs, nextProbeDelayMs, noteVerdict, probedAnswer, serverView, type SeenVerdict, type ServerAnswer } from './liveness';
 import { DockerRunner } from './runner';
 
 /** A server as the probe sees it: answers, refuses, or hangs (the probe never returns until aborted). */
@@ -70,6 +70,64 @@ describe('whose word counts', () => {
     // Not running: docker's state, whatever the last probe said.
     expect(displayStatus({ status: 'paused', health: 'healthy' }, { probedAnswer: true })).toBe('paused');
     expect(displayStatus({ status: 'exited', health: 'none', exitCode: 0 }, { probedAnswer: true })).toBe('stopped');
+  });
+});
+
+describe('when docker’s verdict was first seen', () => {
+  const seen = (status: SeenVerdict['status'], health: SeenVerdict['health'], at: number): SeenVerdict => ({ status, health, at });
+
+  it('the first time the viewer sees the container: now', () => {
+    expect(noteVerdict(undefined, { status: 'running', health: 'healthy' }, 100)).toEqual(seen('running', 'healthy', 100));
+    expect(noteVerdict(undefined, { status: 'paused', health: 'unhealthy' }, 100)).toEqual(seen('paused', 'unhealthy', 100));
+  });
+
+  it('the same verdict again: unchanged, the very record kept', () => {
+    const last = seen('running', 'healthy', 100);
+    expect(noteVerdict(last, { status: 'running', health: 'healthy' }, 500)).toBe(last);
+  });
+
+  it('a health that changed while the server runs: a new verdict, seen now', () => {
+    expect(noteVerdict(seen('running', 'healthy', 100), { status: 'running', health: 'unhealthy' }, 500)).toEqual(seen('running', 'unhealthy', 500));
+    expect(noteVerdict(seen('running', 'starting', 100), { status: 'running', health: 'healthy' }, 500)).toEqual(seen('running', 'healthy', 500));
+  });
+
+  it('what an unpause or a start reveals was reached before: noted, with the time it was first seen', () => {
+    // Paused, then unpaused with docker's "unhealthy" from the frozen time: not newer than the probe after the unpause.
+    const paused = noteVerdict(seen('running', 'healthy', 100), { status: 'paused', health: 'healthy' }, 200);
+    expect(paused).toEqual(seen('paused', 'healthy', 100));
+    expect(noteVerdict(paused, { status: 'running', health: 'unhealthy' }, 300)).toEqual(seen('running', 'unhealthy', 100));
+    // Stopped, then started: the health it shows is not news either.
+    expect(noteVerdict(seen('exited', 'none', 100), { status: 'running', health: 'healthy' }, 300)).toEqual(seen('running', 'healthy', 100));
+    // A state change without a health change keeps the time too.
+    expect(noteVerdict(seen('running', 'healthy', 100), { status: 'paused', health: 'unhealthy' }, 300)).toEqual(seen('paused', 'unhealthy', 100));
+  });
+});
+
+describe('the view of a server', () => {
+  const answer = (answered: boolean, at: number): ServerAnswer => ({ answered, at, failures: answered ? 0 : 1 });
+
+  it('counts the readiness wait’s answer only while docker still says "starting"', () => {
+    expect(serverView({ status: 'running', health: 'starting' }, { answered: true }, 0)).toEqual({ serverAnswered: true });
+    expect(serverView({ status: 'running', health: 'starting' }, {}, 0)).toEqual({ serverAnswered: false });
+    expect(serverView({ status: 'running', health: 'healthy' }, { answered: true }, 0)).toEqual({ serverAnswered: false });
+    expect(serverView({ status: 'exited', health: 'starting' }, { answered: true }, 0)).toEqual({ serverAnswered: false });
+  });
+
+  it('counts the watch’s answer while the server runs, when newer than docker’s verdict as first seen', () => {
+    expect(serverView({ status: 'running', health: 'healthy' }, { probed: answer(false, 150) }, 100)).toEqual({ serverAnswered: false, probedAnswer: false });
+    expect(serverView({ status: 'running', health: 'unhealthy' }, { probed: answer(true, 150) }, 100)).toEqual({ serverAnswered: false, probedAnswer: true });
+    expect(serverView({ status: 'running', health: 'healthy' }, { probed: answer(false, 50) }, 100)).toEqual({ serverAnswered: false });
+    expect(serverView({ status: 'running', health: 'starting' }, { answered: true, probed: answer(false, 150) }, 100)).toEqual({ serverAnswered: true, probedAnswer: false });
+    // Not running: docker's state, whatever the last probe said.
+    expect(serverView({ status: 'paused', health: 'healthy' }, { probed: answer(false, 150) }, 100)).toEqual({ serverAnswered: false });
+  });
+
+  it('with noteVerdict, gives an unpaused server’s probe the word over docker’s verdict from the frozen time', () => {
+    let seen = noteVerdict(undefined, { status: 'running', health: 'healthy' }, 100);
+    seen = noteVerdict(seen, { status: 'paused', health: 'healthy' }, 200);
+    seen = noteVerdict(seen, { status: 'running', health: 'unhealthy' }, 300);
+    const view = serverView({ status: 'running', health: 'unhealthy' }, { probed: answer(true, 310) }, seen.at);
+    expect(displayStatus({ status: 'running', health: 'unhealthy' }, view)).toBe('healthy');
   });
 });
 

@@ -6,7 +6,7 @@
  * needs an application-level answer, so a stopped or hung server fails it.
  */
 import { probeArgs } from './argv';
-import type { Instance } from './instance';
+import { awaitsReadiness, type Instance, type ServerView } from './instance';
 import { sleep, type DockerRunner } from './runner';
 
 /**
@@ -54,6 +54,48 @@ export function nextProbeDelayMs(last: Pick<ServerAnswer, 'answered' | 'failures
 export function probedAnswer(answer: ServerAnswer | undefined, dockerVerdictSeenAt: number): boolean | undefined {
   if (answer === undefined || answer.at < dockerVerdictSeenAt) return undefined;
   return answer.answered;
+}
+
+/** Docker's verdict on a container as one viewer (the open tab) last saw it, and since when (ms since the epoch). */
+export interface SeenVerdict {
+  status: Instance['status'];
+  health: Instance['health'];
+  at: number;
+}
+
+/**
+ * When a viewer first saw docker's current verdict on a container (the probe's answer counts only when
+ * newer), from what it saw last (`last`, undefined the first time) and what docker says `now`. Only a change
+ * of health while the server runs is a new verdict: the health an unpause or a start reveals was reached
+ * before (a start forgets the last run's answer instead). Every state is noted, paused ones too: an unpause
+ * must not look like a new verdict. Returns what the viewer keeps for next time (`last` itself when nothing
+ * changed); its `at` is when the verdict was first seen.
+ */
+export function noteVerdict(last: SeenVerdict | undefined, instance: Pick<Instance, 'status' | 'health'>, now: number): SeenVerdict {
+  const { status, health } = instance;
+  if (last?.status === status && last.health === health) return last;
+  const changedWhileRunning = last !== undefined && last.health !== health && last.status === 'running' && status === 'running';
+  return { status, health, at: last === undefined || changedWhileRunning ? now : last.at };
+}
+
+/** What a viewer's probes left for one run of a server: the readiness wait's answer, and the watch's last answer. */
+export interface ServerAnswers {
+  /** Whether this run answered the readiness wait (undefined: not asked, or no answer yet). */
+  answered?: boolean | undefined;
+  /** The watch's last answer (or the probe after an unpause). */
+  probed?: ServerAnswer | undefined;
+}
+
+/**
+ * Whose word counts for the status chip (`displayStatus`): the readiness wait's answer while docker still
+ * says "starting", and the watch's last answer while the server runs, when it is newer than docker's verdict
+ * as first seen at `verdictSeenAt` (noteVerdict); docker's verdict otherwise.
+ */
+export function serverView(instance: Pick<Instance, 'status' | 'health'>, answers: ServerAnswers, verdictSeenAt: number): ServerView {
+  const view: ServerView = { serverAnswered: awaitsReadiness(instance) && answers.answered === true };
+  const newer = instance.status === 'running' ? probedAnswer(answers.probed, verdictSeenAt) : undefined;
+  if (newer !== undefined) view.probedAnswer = newer;
+  return view;
 }
 
 export class Liveness {

@@ -1,0 +1,60 @@
+import { useCallback, useState } from 'react';
+import { getEngine, imageRef, type Instance, type KeptData } from '@dockbase/core';
+import { useCreateForm, type CreateForm, type CreatePreset } from './useCreateForm';
+import { useCreateInstance, type CreateInstanceState } from './useCreateInstance';
+import { useEngineUsage } from '../shared/useEngineUsage';
+import { useKeptData, useKeptDataDetails } from '../shared/useKeptData';
+import { useTags, type TagsState } from '../shared/useTags';
+
+export interface CreateDialogState {
+  form: CreateForm;
+  tags: TagsState;
+  creation: CreateInstanceState;
+  /** The image reference that will be used (the official image unless another one is given). */
+  imageRef: string;
+  /** Init files (absolute paths, one a line) run on the first start, for engines whose images run them. */
+  seedFiles: string;
+  setSeedFiles(text: string): void;
+  /** Submit is possible: the form is valid, the engine's usage is known and nothing is running. */
+  canSubmit: boolean;
+  /** The kept data the name finds again, with its date and size once read. */
+  keptData: KeptData | undefined;
+  submit(): Promise<void>;
+}
+
+/** The create dialog's use case: form, suggestions, tags and the create itself, wired together. */
+export function useCreateDialog(onCreated: (instance: Instance) => void, preset: CreatePreset = {}): CreateDialogState {
+  const usage = useEngineUsage();
+  const { kept } = useKeptData();
+  const form = useCreateForm(usage.usage, kept, preset);
+  const keptData = useKeptDataDetails(form.keptData);
+  const tags = useTags(getEngine(form.values.engine), form.values.image.trim() || getEngine(form.values.engine).image);
+  const creation = useCreateInstance(onCreated);
+  const { input, valid, showServiceErrors } = form;
+  const { create } = creation;
+  const { refresh } = usage;
+  const [seedFiles, setSeedFiles] = useState('');
+  const seeds = getEngine(input.engine).transfer.seedExtensions.length > 0 ? seedFiles.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+
+  const submit = useCallback(async () => {
+    if (!valid) return;
+    const outcome = await create(input, { seedFiles: seeds });
+    if (outcome.kind === 'invalid') showServiceErrors(outcome.fields);
+    // What the engine holds may have changed meanwhile (a name or port taken by someone else).
+    if (outcome.kind === 'invalid' || outcome.kind === 'failed') refresh();
+    // seeds is derived from seedFiles and the engine on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [valid, create, input, showServiceErrors, refresh, seedFiles]);
+
+  return {
+    form,
+    tags,
+    creation,
+    seedFiles,
+    setSeedFiles,
+    imageRef: imageRef(input.image || getEngine(input.engine).image, input.tag),
+    canSubmit: valid && usage.settled && !creation.creating,
+    keptData,
+    submit,
+  };
+}

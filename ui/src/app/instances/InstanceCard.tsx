@@ -1,0 +1,107 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Collapse from '@mui/material/Collapse';
+import Divider from '@mui/material/Divider';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import ExpandLessIcon from '@mui/icons-material/ExpandLess';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import { useId, useState } from 'react';
+import { getEngine, type Instance, type InstanceUsage, type RollbackPoint } from '@dockbase/core';
+import type { InstanceAction } from './useInstanceActions';
+import { useServerAnswered } from './useServerAnswered';
+import { ConnectionString } from './ConnectionString';
+import { EngineIcon } from '../shared/EngineIcon';
+import { FailureReason } from './FailureReason';
+import { ActionButtons, BUSY_TEXT, FOCUS_RING, type ActionItem } from './InstanceActions';
+import { InstanceDetails } from './InstanceDetails';
+import { StatusChip } from './StatusChip';
+import { UsageLine } from './UsageLine';
+
+export interface InstanceCardProps {
+  instance: Instance;
+  /** The operation running on this instance: every action waits for it. */
+  busy: InstanceAction | undefined;
+  /** Its actions (instanceActionItems): the same list a table row shows. */
+  actions: readonly ActionItem[];
+  /** Notes and history (only when the backend is there). */
+  withDetails: boolean;
+  /** CPU, memory and data size, once measured. */
+  usage?: InstanceUsage | undefined;
+  /** The rollback point that applies now (from before an upgrade to the version it runs). */
+  rollbackPoint?: RollbackPoint | undefined;
+}
+
+/** One instance: what it is, how to reach it, and what can be done with it. Named by the instance's name. */
+export function InstanceCard({ instance, busy, actions, withDetails, usage, rollbackPoint }: InstanceCardProps) {
+  const engine = getEngine(instance.engine);
+  // Mounted once first opened, then kept: collapsing the notes never throws a draft away.
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const [detailsShown, setDetailsShown] = useState(false);
+  const detailsId = useId();
+  const isBusy = busy !== undefined;
+  const customImage = instance.image !== engine.image;
+  const readiness = useServerAnswered(instance);
+
+  return (
+    <Card component="section" role="region" aria-label={instance.name} aria-busy={isBusy} variant="outlined">
+      <CardContent sx={{ pb: 1 }}>
+        <Stack direction="row" spacing={2} alignItems="flex-start">
+          <EngineIcon engine={instance.engine} />
+          <Stack spacing={1} sx={{ flex: 1, minWidth: 0 }}>
+            <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap>
+              <Typography variant="h6" component="h2" sx={{ wordBreak: 'break-all' }}>
+                {instance.name}
+              </Typography>
+              <StatusChip instance={instance} readiness={readiness} />
+              {isBusy && (
+                <Typography variant="body2" color="text.secondary" role="status">
+                  {BUSY_TEXT[busy]}
+                </Typography>
+              )}
+            </Stack>
+            <Typography variant="body2" color="text.secondary">
+              {engine.displayName} {instance.tag}
+              {customImage ? ` (${instance.image})` : ''} · port {instance.hostPort} on {instance.bindAddress}
+              {instance.bindAddress === '127.0.0.1' ? ' (this computer only)' : ' (your network)'}
+              {instance.volumes.length === 0 ? ' · data not persisted' : ''}
+              {rollbackPoint ? ` · upgraded from ${rollbackPoint.tag}` : ''}
+            </Typography>
+            {instance.failure && <FailureReason instance={instance} failure={instance.failure} />}
+            <ConnectionString instance={instance} />
+            {usage && <UsageLine usage={usage} />}
+          </Stack>
+        </Stack>
+        <Stack direction="row" spacing={0.5} flexWrap="wrap" useFlexGap sx={{ mt: 1, ml: 7 }}>
+          <ActionButtons items={actions} />
+          <Box sx={{ flex: 1 }} />
+          {withDetails && (
+            <Button
+              size="small"
+              aria-expanded={detailsOpen}
+              aria-controls={detailsId}
+              endIcon={detailsOpen ? <ExpandLessIcon /> : <ExpandMoreIcon />}
+              onClick={() => {
+                setDetailsShown(true);
+                setDetailsOpen((o) => !o);
+              }}
+              sx={FOCUS_RING}
+            >
+              Notes and history
+            </Button>
+          )}
+        </Stack>
+      </CardContent>
+      {withDetails && detailsShown && (
+        <Collapse in={detailsOpen}>
+          <Divider />
+          <CardContent id={detailsId}>
+            <InstanceDetails instance={instance} />
+          </CardContent>
+        </Collapse>
+      )}
+    </Card>
+  );
+}

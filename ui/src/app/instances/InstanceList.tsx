@@ -1,0 +1,87 @@
+import CircularProgress from '@mui/material/CircularProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { bulkTargets, type Instance, type ListFilter, type RollbackPoint } from '@dockbase/core';
+import { lazyPart } from '../shared/lazy-part';
+import { PartBoundary } from '../shared/PartBoundary';
+import type { ActionItem } from './InstanceActions';
+import { InstancesTable } from './InstancesTable';
+import { ListToolbar } from './ListToolbar';
+import type { InstanceActions } from './useInstanceActions';
+import type { ListSelection } from './useListSelection';
+import type { ResourceUsageState } from './useResourceUsage';
+import type { ViewModeState } from './useViewMode';
+
+// The cards load when first shown: the table alone needs none of their code.
+const InstanceCard = lazyPart(() => import('./InstanceCard'), (m) => m.InstanceCard);
+
+export interface InstanceListProps {
+  /** Every instance listed (the usage is measured for all of them). */
+  instances: readonly Instance[];
+  /** The ones the search and filters let through. */
+  shown: readonly Instance[];
+  filter: ListFilter;
+  onFilter(filter: ListFilter): void;
+  view: ViewModeState;
+  selection: ListSelection;
+  busy: InstanceActions['busy'];
+  actionsOf(instance: Instance): readonly ActionItem[];
+  pointFor(instance: Instance): RollbackPoint | undefined;
+  usage: ResourceUsageState;
+  /** Notes and history on the cards (only when the backend is there). */
+  withDetails: boolean;
+  /** The list shown is the last one known, not the engine's current state. */
+  stale: boolean;
+}
+
+/** The instances as cards or a table, under the toolbar (search, filters, view, bulk actions, usage). */
+export function InstanceList({ instances, shown, filter, onFilter, view, selection, busy, actionsOf, pointFor, usage, withDetails, stale }: InstanceListProps) {
+  const { scope } = selection;
+  return (
+    <Stack spacing={2} sx={stale ? { opacity: 0.6 } : undefined} aria-label={stale ? 'Last known instances (may be out of date)' : undefined}>
+      <ListToolbar
+        filter={filter}
+        onFilter={onFilter}
+        view={view.mode}
+        onView={view.setMode}
+        bulkScope={selection.scopeText}
+        canStart={bulkTargets(scope, 'start').length}
+        canStop={bulkTargets(scope, 'stop').length}
+        bulkRunning={selection.bulkRunning}
+        onBulk={(a) => void selection.onBulk(a)}
+        measuring={usage.measuring}
+        onMeasure={() => usage.measure(instances)}
+        measuredAt={usage.report?.measuredAt}
+      />
+      {shown.length === 0 ? (
+        <Typography color="text.secondary">No instance matches the search and filters.</Typography>
+      ) : view.mode === 'table' ? (
+        <InstancesTable
+          instances={shown}
+          busy={busy}
+          actionsOf={actionsOf}
+          selected={selection.selected}
+          onSelect={selection.onSelect}
+          onSelectAll={selection.onSelectAll}
+          usage={usage.report?.byInstance}
+        />
+      ) : (
+        <PartBoundary what="the cards" fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>
+          <Stack spacing={2}>
+            {shown.map((instance) => (
+              <InstanceCard
+                key={instance.id}
+                instance={instance}
+                busy={busy[instance.id]}
+                actions={actionsOf(instance)}
+                withDetails={withDetails}
+                usage={usage.report?.byInstance.get(instance.id)}
+                rollbackPoint={pointFor(instance)}
+              />
+            ))}
+          </Stack>
+        </PartBoundary>
+      )}
+    </Stack>
+  );
+}

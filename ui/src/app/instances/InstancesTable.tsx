@@ -1,0 +1,228 @@
+import Box from '@mui/material/Box';
+import { memo, type ReactNode } from 'react';
+import { displayStatus, getEngine, uptimeOf, type Instance, type InstanceUsage } from '@dockbase/core';
+import { useCredentialStates, type CredentialState } from '../shared/useCredentialCheck';
+import type { InstanceAction } from './useInstanceActions';
+import { useServerAnswered } from './useServerAnswered';
+import { engineAccent, engineMonogram } from '../shared/EngineIcon';
+import { ActionMenu, BUSY_TEXT, type ActionItem } from './InstanceActions';
+import { LOOK } from './StatusChip';
+import { usageText } from './UsageLine';
+
+export interface InstancesTableProps {
+  instances: readonly Instance[];
+  busy: Readonly<Record<string, InstanceAction>>;
+  actionsOf(instance: Instance): readonly ActionItem[];
+  selected: ReadonlySet<string>;
+  onSelect(id: string, on: boolean): void;
+  onSelectAll(on: boolean): void;
+  /** CPU, memory and data size by instance id, once measured (the columns show then). */
+  usage: ReadonlyMap<string, InstanceUsage> | undefined;
+}
+
+/** The primary actions' icons, drawn inline (Material's own paths): a hundred rows stay cheap to render. */
+const ROW_ICONS: Record<string, string> = {
+  start: 'M8 5v14l11-7z',
+  unpause: 'M8 5v14l11-7z',
+  stop: 'M6 6h12v12H6z',
+};
+
+function Icon({ d }: { d: string }): ReactNode {
+  return (
+    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden focusable="false">
+      <path d={d} fill="currentColor" />
+    </svg>
+  );
+}
+
+const Row = memo(function Row({
+  instance,
+  busy,
+  actions,
+  selected,
+  onSelect,
+  usage,
+  measured,
+  credential,
+}: {
+  instance: Instance;
+  busy: InstanceAction | undefined;
+  actions: readonly ActionItem[];
+  selected: boolean;
+  onSelect(id: string, on: boolean): void;
+  usage: InstanceUsage | undefined;
+  measured: boolean;
+  credential: CredentialState | undefined;
+}) {
+  const engine = getEngine(instance.engine);
+  // The same rule as a card's chip: Dockbase's own probe while docker has no verdict (or a stale one).
+  const readiness = useServerAnswered(instance);
+  const look = LOOK[displayStatus(instance, readiness)];
+  const t = usage ? usageText(usage) : undefined;
+  const primary = actions.filter((a) => a.primary);
+  return (
+    <tr className={selected ? 'db-selected' : undefined} data-instance={instance.name} aria-busy={busy !== undefined}>
+      <td className="db-check">
+        <input type="checkbox" checked={selected} onChange={(e) => onSelect(instance.id, e.target.checked)} aria-label={`Select ${instance.name}`} />
+      </td>
+      <th scope="row" className="db-name">
+        {instance.name}
+      </th>
+      <td>
+        <span className="db-engine">
+          <span className="db-monogram" aria-hidden style={{ background: engineAccent(instance.engine) }}>
+            {engineMonogram(instance.engine)}
+          </span>
+          {engine.displayName} {instance.tag}
+        </span>
+      </td>
+      <td>
+        <span className={`db-chip db-chip-${look.color ?? 'default'}`} title={instance.failure?.summary ?? instance.statusText}>
+          {look.label}
+        </span>
+        {credential?.status === 'rejected' && (
+          <span className="db-chip db-chip-error db-chip-filled" title={credential.message}>
+            Password refused
+          </span>
+        )}
+        {busy && (
+          <span className="db-note" role="status">
+            {BUSY_TEXT[busy]}
+          </span>
+        )}
+        {instance.failure && !busy && (
+          <span className="db-note db-failure" title={instance.failure.summary}>
+            {instance.failure.summary}
+          </span>
+        )}
+      </td>
+      <td>
+        {instance.hostPort}
+        {instance.bindAddress !== '127.0.0.1' && <span className="db-muted" title="Reachable from your network"> (network)</span>}
+      </td>
+      <td>{uptimeOf(instance) ?? '–'}</td>
+      {measured && (
+        <>
+          <td className="db-num">{t?.cpu ?? '–'}</td>
+          <td className="db-num">{t?.memory ?? '–'}</td>
+          <td className="db-num">{t?.data ?? '–'}</td>
+        </>
+      )}
+      <td className="db-actions">
+        {primary.map((item) => (
+          <button key={item.id} type="button" className="db-icon-button" aria-label={item.label} title={item.label} disabled={item.disabled} onClick={item.onClick}>
+            {ROW_ICONS[item.id] ? <Icon d={ROW_ICONS[item.id] as string} /> : item.icon}
+          </button>
+        ))}
+        <ActionMenu instanceName={instance.name} items={actions.filter((a) => !a.primary)} />
+      </td>
+    </tr>
+  );
+});
+
+/**
+ * The compact view: one row per instance, the same actions as a card (its menu holds the less frequent
+ * ones). Rows are plain table elements styled once for the whole table, so a hundred of them render fast.
+ */
+export function InstancesTable({ instances, busy, actionsOf, selected, onSelect, onSelectAll, usage }: InstancesTableProps) {
+  const all = instances.length > 0 && instances.every((i) => selected.has(i.id));
+  const some = instances.some((i) => selected.has(i.id));
+  const measured = usage !== undefined;
+  const credentials = useCredentialStates();
+  return (
+    <Box sx={TABLE_STYLE}>
+      <table aria-label="Instances">
+        <thead>
+          <tr>
+            <th className="db-check">
+              <input
+                type="checkbox"
+                checked={all}
+                ref={(el) => {
+                  if (el) el.indeterminate = some && !all;
+                }}
+                onChange={(e) => onSelectAll(e.target.checked)}
+                aria-label="Select all shown"
+              />
+            </th>
+            <th>Name</th>
+            <th>Engine</th>
+            <th>Status</th>
+            <th>Port</th>
+            <th>Uptime</th>
+            {measured && (
+              <>
+                <th className="db-num">CPU</th>
+                <th className="db-num">Memory</th>
+                <th className="db-num">Data</th>
+              </>
+            )}
+            <th className="db-actions">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {instances.map((instance) => (
+            <Row
+              key={instance.id}
+              instance={instance}
+              busy={busy[instance.id]}
+              actions={actionsOf(instance)}
+              selected={selected.has(instance.id)}
+              onSelect={onSelect}
+              usage={usage?.get(instance.id)}
+              measured={measured}
+              credential={credentials.get(instance.containerId)}
+            />
+          ))}
+        </tbody>
+      </table>
+    </Box>
+  );
+}
+
+/** The whole table's look, in one place (theme colours, light and dark), instead of per-cell components. */
+const TABLE_STYLE = {
+  border: 1,
+  borderColor: 'divider',
+  borderRadius: 1,
+  overflowX: 'auto',
+  '& table': { width: '100%', borderCollapse: 'collapse', typography: 'body2' },
+  '& th, & td': { textAlign: 'left', px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider', verticalAlign: 'middle', whiteSpace: 'nowrap' },
+  '& thead th': { fontWeight: 500, color: 'text.secondary', whiteSpace: 'nowrap' },
+  '& tbody tr:last-of-type > *': { borderBottom: 0 },
+  '& tbody tr:hover': { bgcolor: 'action.hover' },
+  '& tr.db-selected': { bgcolor: 'action.selected' },
+  '& .db-check': { width: 40, pr: 0 },
+  '& .db-check input': { width: 16, height: 16, m: 0, accentColor: (t: { palette: { primary: { main: string } } }) => t.palette.primary.main, cursor: 'pointer' },
+  '& .db-name': { fontWeight: 600 },
+  '& .db-engine': { display: 'inline-flex', alignItems: 'center', gap: 1, whiteSpace: 'nowrap' },
+  '& .db-monogram': { display: 'inline-grid', placeItems: 'center', width: 20, height: 20, borderRadius: 0.5, color: '#fff', fontSize: 8, fontWeight: 700 },
+  '& .db-chip': { display: 'inline-block', px: 1, py: '1px', mr: 0.5, borderRadius: 4, border: 1, fontSize: '0.8125rem', lineHeight: 1.5, whiteSpace: 'nowrap' },
+  '& .db-chip-default': { borderColor: 'text.secondary', color: 'text.primary' },
+  '& .db-chip-success': { borderColor: 'success.main', color: 'success.main' },
+  '& .db-chip-info': { borderColor: 'info.main', color: 'info.main' },
+  '& .db-chip-warning': { borderColor: 'warning.main', color: 'warning.main' },
+  '& .db-chip-error': { borderColor: 'error.main', color: 'error.main' },
+  '& .db-chip-filled': { bgcolor: 'error.main', color: 'error.contrastText' },
+  '& .db-note': { display: 'block', typography: 'caption', color: 'text.secondary', maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  '& .db-failure': { color: 'error.main' },
+  '& .db-muted': { typography: 'caption', color: 'text.secondary' },
+  '& .db-num': { textAlign: 'right', whiteSpace: 'nowrap' },
+  '& .db-actions': { textAlign: 'right', whiteSpace: 'nowrap', width: 1 },
+  '& .db-icon-button': {
+    display: 'inline-grid',
+    placeItems: 'center',
+    width: 32,
+    height: 32,
+    p: 0,
+    border: 0,
+    borderRadius: '50%',
+    bgcolor: 'transparent',
+    color: 'primary.main',
+    cursor: 'pointer',
+    verticalAlign: 'middle',
+    '&:hover': { bgcolor: 'action.hover' },
+    '&:disabled': { color: 'action.disabled', cursor: 'default' },
+    '&:focus-visible': { outline: '2px solid', outlineColor: 'text.primary', outlineOffset: 1 },
+  },
+} as const;

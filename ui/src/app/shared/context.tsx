@@ -1,0 +1,32 @@
+/**
+ * What every hook needs, provided once by <App>: Dockbase's core over docker, Docker Desktop's UI services
+ * (toasts, navigation, clipboard) and the backend client when the backend answers (undefined otherwise:
+ * notes, history and Docker Hub tags are then simply not offered), and the activity log that records
+ * outcomes to the backend's history (recording nothing without a backend).
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import type { ActivityLog, Dockbase } from '@dockbase/core';
+import type { BackendClient, BackendStatus } from '../../backend-client/client';
+import type { DesktopServices } from './desktop-services';
+
+export interface AppServices {
+  dockbase: Dockbase;
+  desktop: DesktopServices;
+  backend?: BackendClient | undefined;
+  /** Whether the backend is expected and answering ('down': it exists but does not answer now). */
+  backendStatus?: BackendStatus;
+  /** Where hooks record what happened to instances (creations, outcomes of actions). */
+  activity: ActivityLog;
+}
+
+const AppServicesContext = createContext<AppServices | null>(null);
+
+export function AppServicesProvider({ value, children }: { value: AppServices; children: ReactNode }) {
+  return <AppServicesContext.Provider value={value}>{children}</AppServicesContext.Provider>;
+}
+
+export function useAppServices(): AppServices {
+  const value = useContext(AppServicesContext);
+  if (!value) throw new Error('useAppServices must be used inside <AppServicesProvider>');
+  return value;
+}

@@ -1,0 +1,86 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
+import { BackendError, type BackendClient, type BackendStatus } from '../../backend-client/client';
+import { useAppServices } from './context';
+import { queryKeys, retryDelay } from './queries';
+
+export interface AvailableBackend {
+  /** The client while the backend answers; undefined otherwise (its features are then hidden). */
+  client: BackendClient | undefined;
+  status: BackendStatus;
+}
+
+/** A failure that means the backend itself is gone (not a refusal of one request). */
+function meansDown(e: unknown): boolean {
+  return e instanceof BackendError && (e.code === 'unavailable' || e.statusCode === 502 || e.statusCode === 503 || e.statusCode === 504);
+}
+
+/** The client, reporting each failure that means the backend is gone. */
+function monitored(client: BackendClient, onDown: () => void): BackendClient {
+  const watch =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      f(...args).catch((e: unknown) => {
+        if (meansDown(e)) onDown();
+        throw e;
+      });
+  return {
+    available: () => client.available(),
+    listTags: watch(client.listTags.bind(client)),
+    getInstance: watch(client.getInstance.bind(client)),
+    saveInstance: watch(client.saveInstance.bind(client)),
+    setNotes: watch(client.setNotes.bind(client)),
+    addHistory: watch(client.addHistory.bind(client)),
+    deleteInstance: watch(client.deleteInstance.bind(client)),
+  };
+}
+
+async function askTwice(client: BackendClient): Promise<boolean> {
+  const first = await client.available().catch(() => false);
+  return first || client.available().catch(() => false);
+}
+
+/**
+ * The backend client once it has answered `available()`; undefined while unknown, when it does not answer,
+ * or when the extension has no backend at all. A backend that exists but does not answer (it died, the host
+ * restarts it) is `down`: asked again with a growing wait until it answers, and then everything it serves
+ * is read again. A healthy backend is asked once.
+ */
+export function useAvailableBackend(client: BackendClient | undefined): AvailableBackend {
+  const queryClient = useQueryClient();
+  const attempts = useRef(0);
+  const wasUp = useRef(false);
+  const { data: available } = useQuery({
+    queryKey: queryKeys.backendAvailable,
+    // available() never throws by contract; a broken client counts as absent. One missed answer is asked
+    // again at once before the backend counts as down: on a busy laptop a health check can give up on a
+    // backend that is only slow, and the banner would come and go.
+    queryFn: client ? () => askTwice(client) : skipToken,
+    staleTime: Infinity,
+    refetchInterval: (q) => (q.state.data === false ? retryDelay(attempts.current++) : false),
+  });
+  useEffect(() => {
+    if (available === true) {
+      attempts.current = 0;
+      // Back after being down: what it serves is read again.
+      if (wasUp.current === false) void queryClient.invalidateQueries({ queryKey: ['backend'], predicate: (q) => q.queryKey[1] !== 'available' });
+      wasUp.current = true;
+    } else if (available === false) wasUp.current = false;
+  }, [available, queryClient]);
+  const watched = useMemo(
+    () => (client ? monitored(client, () => void queryClient.invalidateQueries({ queryKey: queryKeys.backendAvailable, exact: true })) : undefined),
+    [client, queryClient],
+  );
+  const status: BackendStatus = !client ? 'none' : available === undefined ? 'checking' : available ? 'up' : 'down';
+  return { client: watched && available ? watched : undefined, status };
+}
+
+/** The backend client if the backend is there (notes, history, Docker Hub tags), else undefined. */
+export function useBackend(): BackendClient | undefined {
+  return useAppServices().backend;
+}
+
+/** Whether the backend is expected and answering (see useAvailableBackend). */
+export function useBackendStatus(): BackendStatus {
+  return useAppServices().backendStatus ?? 'none';
+}

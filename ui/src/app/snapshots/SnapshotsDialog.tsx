@@ -1,0 +1,156 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useId, useState, type FormEvent } from 'react';
+import { checkSnapshotName, fileStamp, formatBytes, getEngine, isActive, type Instance, type Snapshot } from '@dockbase/core';
+import { useSnapshots, type SnapshotsState } from './useSnapshots';
+import { formatTime } from '../shared/format';
+import { CloneSnapshotDialog, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
+
+function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance: Instance; snapshot: Snapshot; onCancel(): void; onConfirm(): void }) {
+  const titleId = useId();
+  return (
+    <Dialog open onClose={onCancel} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+      <DialogTitle id={titleId}>
+        Restore {instance.name} from “{snapshot.name}”?
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          Everything {instance.name} holds now is replaced by the snapshot of {formatTime(snapshot.createdAt)}: whatever was written since is lost from
+          the instance. Dockbase first keeps the current data in a “before restore” snapshot, which stays until you delete it.
+          {isActive(instance) ? ` ${instance.name} is stopped for the copy and started again.` : ''}
+        </DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button variant="contained" color="warning" onClick={onConfirm}>
+          Restore
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void }) {
+  const engine = getEngine(snapshot.engine);
+  const labelId = useId();
+  return (
+    <ListItem divider aria-labelledby={labelId} sx={{ flexWrap: 'wrap', gap: 1 }}>
+      <Stack sx={{ flex: 1, minWidth: 200 }}>
+        <Stack direction="row" spacing={1} alignItems="center">
+          <Typography id={labelId} variant="body1" sx={{ wordBreak: 'break-all' }}>
+            {snapshot.name}
+          </Typography>
+          <SnapshotReasonChip snapshot={snapshot} />
+        </Stack>
+        <Typography variant="body2" color="text.secondary">
+          {formatTime(snapshot.createdAt)} · {formatBytes(snapshot.sizeBytes)} · {engine.displayName} {snapshot.tag}
+        </Typography>
+      </Stack>
+      <Stack direction="row" spacing={0.5}>
+        <Button size="small" disabled={state.busy !== undefined} onClick={onRestore}>
+          Restore
+        </Button>
+        <Button size="small" disabled={state.busy !== undefined} onClick={onClone}>
+          Clone
+        </Button>
+        <Button size="small" color="error" disabled={state.busy !== undefined} onClick={() => void state.remove(snapshot)}>
+          Delete
+        </Button>
+      </Stack>
+    </ListItem>
+  );
+}
+
+function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
+  const state = useSnapshots(instance);
+  const titleId = useId();
+  const [name, setName] = useState(() => `snapshot ${fileStamp(new Date())}`);
+  const [restoring, setRestoring] = useState<Snapshot | undefined>();
+  const [cloning, setCloning] = useState<Snapshot | undefined>();
+  const nameError = checkSnapshotName(name);
+  const noVolumes = instance.volumes.length === 0;
+  const take = (e: FormEvent) => {
+    e.preventDefault();
+    if (!nameError) void state.take(name).then((ok) => ok && setName(`snapshot ${fileStamp(new Date())}`));
+  };
+  return (
+    <Dialog open onClose={() => (state.busy ? undefined : onClose())} aria-labelledby={titleId} maxWidth="md" fullWidth>
+      <DialogTitle id={titleId}>Snapshots of {instance.name}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2}>
+          <DialogContentText>
+            A snapshot is an exact copy of {instance.name}’s data volumes, kept as Docker volumes on this engine.
+            {isActive(instance) ? ` To make it consistent, ${instance.name} is stopped for the copy (a few seconds) and started again.` : ''}
+          </DialogContentText>
+          {noVolumes ? (
+            <Alert severity="info">{instance.name} keeps no data volume (it was created without “Persist data”), so there is nothing to copy.</Alert>
+          ) : (
+            <Stack component="form" direction="row" spacing={1} alignItems="flex-start" noValidate onSubmit={take}>
+              <TextField
+                label="Snapshot name"
+                size="small"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                error={Boolean(nameError)}
+                helperText={nameError ?? ' '}
+                autoComplete="off"
+                sx={{ flex: 1 }}
+              />
+              <Button type="submit" variant="contained" disabled={Boolean(nameError) || state.busy !== undefined}>
+                Snapshot
+              </Button>
+            </Stack>
+          )}
+          <SnapshotBusy busy={state.busy} />
+          {state.error && <Alert severity="error">{state.error}</Alert>}
+          {state.snapshots === undefined ? (
+            !state.error && <CircularProgress size={20} aria-label="Loading snapshots" />
+          ) : state.snapshots.length === 0 ? (
+            <Typography color="text.secondary">No snapshots yet.</Typography>
+          ) : (
+            <List aria-label={`Snapshots of ${instance.name}`} disablePadding>
+              {state.snapshots.map((s) => (
+                <SnapshotRow key={s.id} snapshot={s} state={state} onRestore={() => setRestoring(s)} onClone={() => setCloning(s)} />
+              ))}
+            </List>
+          )}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={state.busy !== undefined}>
+          Close
+        </Button>
+      </DialogActions>
+      {restoring && (
+        <RestoreConfirm
+          instance={instance}
+          snapshot={restoring}
+          onCancel={() => setRestoring(undefined)}
+          onConfirm={() => {
+            setRestoring(undefined);
+            void state.restore(restoring);
+          }}
+        />
+      )}
+      {cloning && (
+        <CloneSnapshotDialog snapshot={cloning} busy={state.busy !== undefined} onClone={state.clone} readPassword={state.readPassword} onClose={() => setCloning(undefined)} />
+      )}
+    </Dialog>
+  );
+}
+
+/** Snapshots of one instance: take, list, restore (after a confirmation), clone, delete. */
+export function SnapshotsDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
+  return instance ? <SnapshotsBody key={instance.id} instance={instance} onClose={onClose} /> : null;
+}

@@ -1,0 +1,163 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useId, useState, type FormEvent } from 'react';
+import { Backups, formatBytes, getEngine, type Instance } from '@dockbase/core';
+import { useAppServices } from '../shared/context';
+import { errorMessage } from '../shared/errors';
+import { useExport, useImport } from './useDataTransfer';
+
+/** A path field with the host's own file dialog beside it where there is one. */
+function PathField(props: { label: string; value: string; onChange(v: string): void; helperText: string; choose?: () => Promise<string | undefined> }) {
+  const { desktop } = useAppServices();
+  return (
+    <Stack direction="row" spacing={1} alignItems="flex-start">
+      <TextField
+        label={props.label}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        helperText={props.helperText}
+        autoComplete="off"
+        fullWidth
+        autoFocus
+      />
+      {desktop.canChooseFiles && props.choose && (
+        <Button
+          sx={{ mt: 1, flexShrink: 0 }}
+          onClick={() =>
+            void props.choose!().then(
+              (p) => p && props.onChange(p),
+              (e: unknown) => desktop.toast.error(errorMessage(e)),
+            )
+          }
+        >
+          Choose…
+        </Button>
+      )}
+    </Stack>
+  );
+}
+
+const LAST_FOLDER_KEY = 'dockbase.export.folder';
+
+function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
+  const { desktop } = useAppServices();
+  const state = useExport(instance);
+  const titleId = useId();
+  const engine = getEngine(instance.engine);
+  const [folder, setFolder] = useState(() => globalThis.localStorage?.getItem(LAST_FOLDER_KEY) ?? '');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    globalThis.localStorage?.setItem(LAST_FOLDER_KEY, folder);
+    void state.run(folder.trim());
+  };
+  const saving = state.running && state.progress?.phase === 'saving';
+  return (
+    <Dialog open onClose={() => (state.running ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+      <Stack component="form" noValidate onSubmit={submit}>
+        <DialogTitle id={titleId}>Export {instance.name}</DialogTitle>
+        <DialogContent>
+          <Stack spacing={2} sx={{ pt: 1 }}>
+            <DialogContentText>
+              One file with all of {instance.name}’s data, written by {engine.transfer.exportTool} inside the container while it keeps running, named like{' '}
+              <code>{Backups.exportFileName(instance)}</code>.
+            </DialogContentText>
+            <PathField
+              label="Folder"
+              value={folder}
+              onChange={setFolder}
+              helperText={desktop.canChooseFiles ? 'A folder on this computer.' : 'The absolute path of a folder on the machine Dockbase runs on.'}
+              choose={() => desktop.chooseFolder()}
+            />
+            {state.running && (
+              <Stack spacing={1} role="status">
+                <Typography variant="body2">
+                  {saving ? 'Saving the file…' : `Dumping… ${formatBytes(state.progress?.bytes ?? 0)}`}
+                </Typography>
+                <LinearProgress aria-label={`Exporting ${instance.name}`} />
+              </Stack>
+            )}
+            {state.result && <Alert severity="success">Saved {state.result.file} ({formatBytes(state.result.sizeBytes)}).</Alert>}
+            {state.failure && <Alert severity="error">{state.failure}</Alert>}
+          </Stack>
+        </DialogContent>
+        <DialogActions>
+          {/* Cancel during the dump stops it and leaves no file; the short copy into the folder is not interrupted. */}
+          <Button onClick={state.running ? state.cancel : onClose} disabled={saving}>
+            {state.running ? 'Cancel' : 'Close'}
+          </Button>
+          <Button type="submit" variant="contained" disabled={state.running || !folder.trim() || instance.status !== 'running'}>
+            Export
+          </Button>
+        </DialogActions>
+      </Stack>
+    </Dialog>
+  );
+}
+
+function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
+  const { desktop } = useAppServices();
+  const state = useImport(instance);
+  const titleId = useId();
+  const engine = getEngine(instance.engine);
+  const [file, setFile] = useState('');
+  const extensions = engine.transfer.importExtensions;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void state.run(file.trim());
+  };
+  return (
+    <Dialog open onClose={() => (state.running ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+      <Stack component="form" noValidate onSubmit={submit}>
+        <DialogTitle id={titleId}>Import into {instance.name}</DialogTitle>
+        <DialogContent>
+          <Stack spacing={2} sx={{ pt: 1 }}>
+            <DialogContentText>
+              Restores a {extensions.join(', ')} file into {instance.name} with {engine.displayName}’s own tools. Dockbase first keeps {instance.name}’s
+              current data in a “before import” snapshot (until you delete it); a file of another engine is refused, and if the import fails,{' '}
+              {instance.name} is put back as it was.
+            </DialogContentText>
+            <PathField
+              label="File"
+              value={file}
+              onChange={setFile}
+              helperText={desktop.canChooseFiles ? `A ${extensions.join(', ')} file on this computer.` : `An absolute path of a ${extensions.join(', ')} file on the machine Dockbase runs on.`}
+              choose={async () => (await desktop.chooseFiles({ multiple: false, extensions }))[0]}
+            />
+            {state.running && <LinearProgress aria-label={`Importing into ${instance.name}`} />}
+            {state.result && (
+              <Alert severity="success">
+                Imported {formatBytes(state.result.sizeBytes)}. The previous data is kept as “{state.result.kept.name}”.
+              </Alert>
+            )}
+            {state.failure && <Alert severity="error">{state.failure}</Alert>}
+          </Stack>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose} disabled={state.running}>
+            Close
+          </Button>
+          <Button type="submit" variant="contained" disabled={state.running || !file.trim() || instance.status !== 'running'}>
+            Import
+          </Button>
+        </DialogActions>
+      </Stack>
+    </Dialog>
+  );
+}
+
+export function ExportDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
+  return instance ? <ExportBody key={instance.id} instance={instance} onClose={onClose} /> : null;
+}
+
+export function ImportDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
+  return instance ? <ImportBody key={instance.id} instance={instance} onClose={onClose} /> : null;
+}
