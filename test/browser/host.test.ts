@@ -136,8 +136,8 @@ describe('the UI in the standalone host', () => {
         (e: Error) => e.message,
       ),
     );
-    // docker cp runs only in the shapes of export, import and init files (the core's data policy).
-    expect(refused).toMatch(/refused.*this docker cp is not allowed/);
+    // No docker cp through the bridge at all: files move through the host's file bridge (never a host path for docker).
+    expect(refused).toMatch(/refused.*docker "cp" is not allowed: Dockbase never runs it/);
     const navigate = await session.page.evaluate(() =>
       (window as unknown as PageWindow).ddClient.desktopUI.navigate.viewContainerLogs('x').then(
         () => 'resolved',
