@@ -1,6 +1,6 @@
 /**
  * An in-memory Docker engine behind the DockerCli port, for component tests. It interprets the argv that
- * @dockbase/core's argv builders (packages/core/src/argv.ts) build and answers the way the docker CLI does (`{{json .}}` lines from `ps`,
+ * @dockbase/core's argv builders (packages/core/src/docker/argv.ts) build and answers the way the docker CLI does (`{{json .}}` lines from `ps`,
  * JSON arrays from `inspect`, pull progress lines, event JSON lines, the daemon's error texts), so the real
  * core (createDockbase) runs unchanged on top of it.
  *

@@ -3,22 +3,22 @@
  * tab, the standalone host, the CLI) builds this once and calls it.
  */
 import type { DockerCli } from '@dockbase/docker-cli';
-import { Backups } from './backups';
-import { InstanceCreation } from './create';
-import { Credentials } from './credentials';
-import { InstanceEditing } from './edit';
-import { KeptDataCatalog } from './kept-data';
-import { EngineFacts } from './engine-facts';
-import type { EngineCapabilities } from './health';
-import { InstanceLifecycle } from './lifecycle';
-import { Liveness } from './liveness';
-import { pullImage, type PullOptions, type PullProgress } from './pull';
-import { Readiness } from './readiness';
-import { ResourceUsage } from './resource-usage';
-import { DockerRunner } from './runner';
-import type { Snapshot } from './snapshot-model';
-import { Snapshots } from './snapshots';
-import { Upgrades } from './upgrades';
+import { Backups } from './use-cases/backups';
+import { InstanceCreation } from './use-cases/create';
+import { Credentials } from './use-cases/credentials';
+import { InstanceEditing } from './use-cases/edit';
+import { KeptDataCatalog } from './use-cases/kept-data';
+import { EngineFacts } from './docker/engine-facts';
+import type { EngineCapabilities } from './docker/health';
+import { InstanceLifecycle } from './use-cases/lifecycle';
+import { Liveness } from './use-cases/liveness';
+import { pullImage, type PullOptions, type PullProgress } from './use-cases/pull';
+import { Readiness } from './use-cases/readiness';
+import { ResourceUsage } from './use-cases/resource-usage';
+import { DockerRunner } from './docker/runner';
+import type { Snapshot } from './model/snapshot-model';
+import { Snapshots } from './use-cases/snapshots';
+import { Upgrades } from './use-cases/upgrades';
 
 export interface Dockbase {
   /** List, read, connect, start, stop, restart, unpause, delete, logs, events. */

@@ -1,0 +1,138 @@
+/**
+ * The shell scripts Dockbase runs inside containers to move data: fixed text, chosen per use case (and per
+ * engine, from each engine's `transfer`), with every path and name passed as a positional argument (`sh -c
+ * SCRIPT sh ARG…`), so nothing a user typed is ever parsed by a shell. None holds a secret: tools that need
+ * the password read it from the container's environment, which already has it. The standalone host's
+ * command policy accepts exactly these scripts.
+ */
+import { ENGINES, type EngineDefinition } from '../engines';
+
+/**
+ * Where an upgrade's new-version worker mounts the transfer volume, which is the old-version worker's socket
+ * folder: its tools reach the old server there.
+ */
+export const UPGRADE_SOURCE = '/run/dockbase-upgrade';
+
+/** Where the official images look for init files on their first start. */
+export const SEED_DIRECTORY = '/docker-entrypoint-initdb.d';
+
+/** Where export files are made inside a container, and import files put: names the command policy accepts. */
+export const EXPORT_TEMP_PREFIX = '/tmp/dockbase-export-';
+export const IMPORT_TEMP_PREFIX = '/tmp/dockbase-import-';
+
+/** Where a data helper container mounts the volumes it reads (`/from/<key>`, read-only) and writes (`/to/<key>`). */
+export const HELPER_FROM = '/from';
+export const HELPER_TO = '/to';
+
+/** Copies every /from/<key> into the empty /to/<key> exactly (owners, modes, times, links), then prints the size in KiB. */
+export const COPY_VOLUMES_SCRIPT = [
+  'set -e',
+  `for src in ${HELPER_FROM}/*; do cp -a "$src/." "${HELPER_TO}/\${src##*/}/"; done`,
+  `du -sk ${HELPER_TO}`,
+].join('\n');
+
+/** Replaces the content of every /to/<key> with an exact copy of /from/<key>. */
+export const REPLACE_VOLUMES_SCRIPT = [
+  'set -e',
+  `for src in ${HELPER_FROM}/*; do`,
+  `  dst="${HELPER_TO}/\${src##*/}"`,
+  '  rm -rf "$dst"/* "$dst"/.[!.]* "$dst"/..?*',
+  '  cp -a "$src/." "$dst/"',
+  'done',
+].join('\n');
+
+/** The offline step of an import (engines that cannot load a file while running), over /to/<key>. */
+export function offlineImportScript(engine: EngineDefinition): string | undefined {
+  const script = engine.transfer.offlineImportScript;
+  return script === undefined ? undefined : `set -e\n${script}`;
+}
+
+/**
+ * Export, run with `docker exec`: the engine's dump tool writes "$1.part" in the background while its size is
+ * printed every second (`dockbase-progress BYTES`); on success the file is renamed to "$1" and its size
+ * printed (`dockbase-size BYTES`), on failure the partial file is removed and the tool's last words go to
+ * stderr. "$1.pid" names the tool's process for `CANCEL_SCRIPT`.
+ *
+ * "$1" and "$1.part" are made first, with the shell's no-clobber (O_EXCL: nothing that exists there, a file,
+ * a folder or a link, is reused or followed), so a server's user who guesses the name cannot put a folder
+ * or a link there for the rename to go into; the copy out still takes nothing but one regular file.
+ */
+export function exportScript(engine: EngineDefinition): string {
+  return [
+    'umask 077',
+    'f=$1',
+    'out="$f.part"',
+    'set -C',
+    // `true`, not `:`: a failed redirection of a special built-in ends the shell before it can say why.
+    'if ! { true >"$f" && true >"$out"; } 2>/dev/null; then echo "The export\'s temporary file $f is taken in the container." >&2; exit 1; fi',
+    'set +C',
+    `(\n${engine.transfer.exportScript}\n) >/dev/null 2>"$f.err" </dev/null &`,
+    'pid=$!',
+    'echo "$pid" >"$f.pid"',
+    // Checks 10 times a second whether the tool is done (a finished export waits for nothing), reports once a
+    // second; stat, not wc, which in some images reads the whole file to count it.
+    'n=0',
+    `while [ -e "/proc/$pid" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do`,
+    '  n=$((n + 1))',
+    '  if [ $((n % 10)) = 1 ] && [ -f "$out" ]; then echo "dockbase-progress $(stat -c %s "$out")"; fi',
+    '  sleep 0.1',
+    'done',
+    // mv -f replaces the file made above (root's, in sticky /tmp: only root can have replaced it meanwhile).
+    'if wait "$pid" && mv -f "$out" "$f" && [ -f "$f" ] && [ ! -L "$f" ]; then rm -f "$f.err" "$f.pid"; echo "dockbase-size $(stat -c %s "$f")"; exit 0; fi',
+    'tail -n 20 "$f.err" >&2',
+    'rm -f "$f" "$out" "$f.err" "$f.pid" "$out.cfg"',
+    'exit 1',
+  ].join('\n');
+}
+
+/**
+ * Ends an export that is still running (its tool and the tool's children) and removes every file it made
+ * ("$1" and its .part, .err, .pid, .cfg companions). Also removes a finished export's file once it is copied out.
+ */
+export const CANCEL_SCRIPT = [
+  'f=$1',
+  'p=$(cat "$f.pid" 2>/dev/null)',
+  'if [ -n "$p" ]; then',
+  '  for s in /proc/[0-9]*/stat; do read -r c _ _ pp _ 2>/dev/null <"$s" && [ "$pp" = "$p" ] && kill "$c" 2>/dev/null; done',
+  '  kill "$p" 2>/dev/null',
+  '  i=0; while [ -e "$f.pid" ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
+  'fi',
+  'rm -f "$f" "$f.part" "$f.err" "$f.pid" "$f.cfg" "$f.part.cfg"',
+].join('\n');
+
+/** Prints the size of "$1", its first 128 bytes in hex, `--`, then the first 128 bytes of its gunzipped content (if any). */
+export const SNIFF_SCRIPT = 'wc -c <"$1"\nod -An -tx1 -N 128 "$1"\necho --\ngunzip -c "$1" 2>/dev/null | od -An -tx1 -N 128';
+
+/**
+ * Import, run with `docker exec`: the engine's restore of "$1" (kind "$2", gzip-compressed when "$3" is 1).
+ * The uploaded file and its companions are removed whatever happens.
+ */
+export function importScript(engine: EngineDefinition): string | undefined {
+  const script = engine.transfer.importScript;
+  if (script === undefined) return undefined;
+  return ['in=$1', 'kind=$2', 'gz=$3', `trap 'rm -f "$in" "$in.err" "$in.gz" "$in.cfg"' EXIT`, script].join('\n');
+}
+
+/**
+ * Every script a container may be asked to run for data safety (the standalone host's policy): `helper` in
+ * helper containers, `exec` with a temporary file as argument, `version` with no argument (an engine's version
+ * and compatibility checks), `upgrade` with a socket folder as argument (PostgreSQL's dump and restore).
+ */
+export function dataScripts(): { helper: Set<string>; exec: Set<string>; version: Set<string>; upgrade: Set<string> } {
+  const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT]);
+  const exec = new Set([CANCEL_SCRIPT, SNIFF_SCRIPT]);
+  const version = new Set<string>();
+  const upgrade = new Set<string>();
+  for (const e of ENGINES) {
+    const offline = offlineImportScript(e);
+    if (offline) helper.add(offline);
+    exec.add(exportScript(e));
+    const imp = importScript(e);
+    if (imp) exec.add(imp);
+    version.add(e.upgrade.versionScript);
+    if (e.upgrade.alignScript) version.add(e.upgrade.alignScript);
+    const dr = e.upgrade.dumpRestore;
+    if (dr) for (const script of [dr.versionScript, dr.sizeScript, dr.fingerprintScript, dr.copyScript]) upgrade.add(script);
+  }
+  return { helper, exec, version, upgrade };
+}

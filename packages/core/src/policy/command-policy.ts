@@ -1,0 +1,48 @@
+/**
+ * The command policy: which docker argv a bridge (the standalone host's /api/exec) may run. Exactly the argv
+ * the core's builders emit, for parameters the core itself would accept, and nothing else: COMMAND_SHAPES
+ * (argv.ts) pairs each builder with a reader of its parameters, and an argv passes only when building it
+ * again from what was read gives the very same argv. That refuses, without listing them, every option the
+ * core never writes (`-v`, `--privileged`, `--pid host`, `--cap-add`, `--env-file`, `--cidfile`,
+ * `--detach=false`, bind mounts, `volume create --opt`…), `=`-joined and abbreviated spellings, repeated
+ * options, arguments after `--`, and global options such as `--host` or `--context`.
+ *
+ * A shape cannot tell from the argv alone whether a container or volume it names is Dockbase's: the verdict
+ * lists them, and the caller checks each against the engine before running anything (see ownership.ts).
+ */
+import { LIFECYCLE_SHAPES } from '../docker/argv';
+import { NotThisShape, type CallEnv, type CommandShape, type CommandTargets } from '../docker/command-shape';
+import { DATA_SHAPES } from './data-policy';
+
+/** Every shape a bridge may run: the lifecycle's (argv.ts) and data safety's (data-policy.ts). */
+export const COMMAND_SHAPES: readonly CommandShape[] = [...LIFECYCLE_SHAPES, ...DATA_SHAPES];
+
+export type CommandVerdict =
+  | ({ allowed: true; /** The shape's name ("stop an instance"). */ name: string } & CommandTargets)
+  | { allowed: false; /** Why, without quoting any value of the argv. */ reason: string };
+
+/** Whether `docker ...argv` (with `env` added to the CLI's environment) is a call Dockbase makes. */
+export function checkCommand(argv: readonly string[], env: CallEnv = {}): CommandVerdict {
+  const candidates = COMMAND_SHAPES.filter((s) => s.words.every((w, i) => argv[i] === w));
+  if (candidates.length === 0) {
+    const sub = COMMAND_SHAPES.some((s) => s.words.length > 1 && s.words[0] === argv[0]) ? argv.slice(0, 2) : argv.slice(0, 1);
+    return { allowed: false, reason: `docker ${sub.map(printable).join(' ') || '(nothing)'} is not allowed: Dockbase never runs it` };
+  }
+  let reason: string | undefined;
+  for (const candidate of candidates) {
+    try {
+      return { allowed: true, name: candidate.name, ...candidate.match(argv, env) };
+    } catch (e) {
+      if (!(e instanceof NotThisShape)) throw e;
+      reason ??= e.message;
+    }
+  }
+  const words = (candidates[0] as (typeof candidates)[number]).words;
+  return { allowed: false, reason: `this docker ${words.join(' ')} is not allowed: ${reason ?? 'it is not one Dockbase builds'}` };
+}
+
+/** A short, single-line rendering of a refused (sub)command name. */
+function printable(word: string): string {
+  const flat = word.replace(/[^\x20-\x7e]/g, '?');
+  return JSON.stringify(flat.length > 40 ? `${flat.slice(0, 40)}…` : flat);
+}

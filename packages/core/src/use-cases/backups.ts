@@ -1,0 +1,190 @@
+/**
+ * Export and import: one portable file per instance, written and read by the engine's own tools inside its
+ * container. The file moves between the container and the machine the docker CLI runs on (Docker Desktop: the
+ * user's computer; the standalone host and the CLI: their own machine) through the DockerCli's HostFiles: as
+ * a tar stream that Dockbase itself writes to a new file (never an existing one, never through a link) or
+ * reads from one regular file, so no docker command is ever handed a host path. Export writes to a temporary
+ * file in the container with progress and can be cancelled (nothing is left behind); import keeps the
+ * current data in a "before import" snapshot first and puts it back when the import fails.
+ */
+import { copyInArgs, copyOutArgs, execScriptArgs, helperRunArgs, type HelperMount } from '../docker/argv';
+import { CANCEL_SCRIPT, EXPORT_TEMP_PREFIX, HELPER_TO, IMPORT_TEMP_PREFIX, SNIFF_SCRIPT, exportScript, importScript, offlineImportScript } from '../docker/data-scripts';
+import { fileStamp, hostBaseName, identifyDump, importRefusal, isAbsoluteHostPath, parseSniff } from '../model/dump-files';
+import { getEngine, type DumpKind } from '../engines';
+import { fileError, hostFilesOf } from '../docker/host-files';
+import { DockbaseError, cancelled, commandFailed, stderrExcerpt } from '../model/errors';
+import { imageRef, newInstanceId, type Instance } from '../model/instance';
+import type { DockerRunner } from '../docker/runner';
+import type { Snapshot } from '../model/snapshot-model';
+import { dataVolumesOf, type Snapshots } from './snapshots';
+
+export { EXPORT_TEMP_PREFIX, IMPORT_TEMP_PREFIX };
+
+export interface ExportProgress {
+  /** `dumping`: the engine's tool is writing (bytes so far); `saving`: the file is being copied to the folder. */
+  phase: 'dumping' | 'saving';
+  bytes: number;
+}
+
+export interface ExportOptions {
+  /** An absolute folder on the machine the docker CLI runs on. */
+  directory: string;
+  onProgress?(p: ExportProgress): void;
+  /** Cancels while the dump runs: the tool is stopped and its partial file removed. */
+  signal?: AbortSignal;
+}
+
+export interface ExportResult {
+  /** The file written (folder + `<instance>-<time><extension>`). */
+  file: string;
+  sizeBytes: number;
+  tool: string;
+}
+
+export interface ImportResult {
+  kind: DumpKind;
+  sizeBytes: number;
+  /** The data the instance held before, kept until the user deletes it. */
+  kept: Snapshot;
+}
+
+export class Backups {
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly snapshots: Snapshots,
+  ) {}
+
+  /** The file name an export of this instance gets now (with `-2`… before the extension when it is taken). */
+  static exportFileName(instance: Instance, at = new Date()): string {
+    const { stem, extension } = exportName(instance, at);
+    return `${stem}${extension}`;
+  }
+
+  /** Dumps the whole instance with its engine's tool into one file in `directory`. The instance must be running. */
+  async export(instance: Instance, options: ExportOptions): Promise<ExportResult> {
+    const engine = getEngine(instance.engine);
+    requireRunning(instance, 'export');
+    if (!isAbsoluteHostPath(options.directory)) throw new DockbaseError('invalid-input', 'Choose a folder (an absolute path).', 'directory');
+    const files = hostFilesOf(this.docker);
+    const temp = `${EXPORT_TEMP_PREFIX}${newInstanceId()}`;
+    const errors: string[] = [];
+    let size = 0;
+    const handle = this.docker.stream(execScriptArgs(instance.containerId, exportScript(engine), temp), {
+      onLine: (line, stream) => {
+        if (stream === 'stderr') {
+          errors.push(line);
+          return;
+        }
+        const m = /^dockbase-(progress|size) (\d+)$/.exec(line.trim());
+        if (!m) return;
+        size = Number(m[2]);
+        if (m[1] === 'progress') options.onProgress?.({ phase: 'dumping', bytes: size });
+      },
+    });
+    const onAbort = () => handle.cancel();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let code: number;
+    try {
+      code = await handle.done;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    if (options.signal?.aborted) {
+      await this.removeTemp(instance, temp);
+      throw cancelled('Export cancelled; no file was written.');
+    }
+    if (code !== 0) {
+      await this.removeTemp(instance, temp);
+      throw commandFailed(`export ${instance.name} with ${engine.transfer.exportTool}`, errors.join('\n'));
+    }
+    options.onProgress?.({ phase: 'saving', bytes: size });
+    // A dump shorter than one progress tick is reported only here: a cancel now still writes no file.
+    if (options.signal?.aborted) {
+      await this.removeTemp(instance, temp);
+      throw cancelled('Export cancelled; no file was written.');
+    }
+    let file: string;
+    try {
+      const to = { directory: options.directory, ...exportName(instance) };
+      file = (await files.save(copyOutArgs(instance.containerId, temp), to, options.signal ? { signal: options.signal } : {}).catch(fileError(`save the export in ${options.directory}`))).path;
+    } finally {
+      await this.removeTemp(instance, temp);
+    }
+    return { file, sizeBytes: size, tool: engine.transfer.exportTool };
+  }
+
+  /**
+   * Restores a file into the instance with its engine's tool. The file's content is checked first (another
+   * engine's dump, or a damaged file, is refused with the instance untouched); the current data is kept in a
+   * "before import" snapshot, put back if the import fails.
+   */
+  async import(instance: Instance, hostFile: string): Promise<ImportResult> {
+    const engine = getEngine(instance.engine);
+    requireRunning(instance, 'import into');
+    if (!isAbsoluteHostPath(hostFile)) throw new DockbaseError('invalid-input', 'Choose a file (an absolute path).', 'file');
+    const fileName = hostBaseName(hostFile);
+    const lower = fileName.toLowerCase();
+    if (!engine.transfer.importExtensions.some((ext) => lower.endsWith(ext))) {
+      throw new DockbaseError('bad-file', `${engine.displayName} imports ${engine.transfer.importExtensions.join(', ')} files; ${fileName} is none of them.`, 'file');
+    }
+    dataVolumesOf(instance); // nowhere to keep the current data: refuse before touching anything
+    const files = hostFilesOf(this.docker);
+    const temp = `${IMPORT_TEMP_PREFIX}${newInstanceId()}`;
+    const name = temp.slice(IMPORT_TEMP_FOLDER.length + 1);
+    await files.send(copyInArgs(instance.containerId, IMPORT_TEMP_FOLDER), { path: hostFile, name }).catch(fileError(`read ${hostFile}`, 'file'));
+    let kept: Snapshot | undefined;
+    try {
+      const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, temp), `read ${fileName}`)).stdout);
+      const identified = identifyDump(head);
+      const refusal = importRefusal(instance.engine, identified, fileName);
+      if (refusal) throw new DockbaseError('bad-file', `${refusal} ${instance.name} was not changed.`, 'file');
+      const kind = identified.kind as DumpKind;
+      kept = await this.snapshots.take(instance, { name: `before import ${fileStamp(new Date())}`, reason: 'before-import' });
+      try {
+        await this.restoreFile(instance, temp, kind, identified.gzip);
+      } catch (e) {
+        await this.snapshots.whileStopped(instance, () => this.snapshots.replaceFrom(instance, dataVolumesOf(instance), kept!, kept!).catch(() => undefined));
+        throw new DockbaseError('bad-file', `Could not import ${fileName}: ${(e as Error).message} ${instance.name} was put back as it was.`, 'file');
+      }
+      return { kind, sizeBytes: head.sizeBytes, kept };
+    } finally {
+      await this.removeTemp(instance, temp);
+    }
+  }
+
+  private async restoreFile(instance: Instance, temp: string, kind: DumpKind, gzip: boolean): Promise<void> {
+    const engine = getEngine(instance.engine);
+    const online = importScript(engine);
+    if (online) {
+      const r = await this.docker.tryRun(execScriptArgs(instance.containerId, online, temp, kind, gzip ? '1' : '0'));
+      if (r.code !== 0) throw new DockbaseError('command-failed', stderrExcerpt(r.stderr) || `${engine.displayName} refused the file.`);
+    }
+    const offline = offlineImportScript(engine);
+    if (offline) {
+      const mounts: HelperMount[] = dataVolumesOf(instance).map((v) => ({ volume: v.volume, target: `${HELPER_TO}/${v.key}` }));
+      await this.snapshots.whileStopped(instance, async () => {
+        const r = await this.docker.tryRun(helperRunArgs('import', imageRef(instance.image, instance.tag), mounts, offline));
+        if (r.code !== 0) throw new DockbaseError('command-failed', stderrExcerpt(r.stderr) || 'the file could not be put in place.');
+      });
+    }
+  }
+
+  /** Removes a temporary file (and an export still running) from the container; best effort. */
+  private async removeTemp(instance: Instance, temp: string): Promise<void> {
+    await this.docker.bestEffort(execScriptArgs(instance.containerId, CANCEL_SCRIPT, temp));
+  }
+}
+
+/** The folder of the import's temporary file in the container (`docker cp -` extracts into a folder). */
+const IMPORT_TEMP_FOLDER = IMPORT_TEMP_PREFIX.slice(0, IMPORT_TEMP_PREFIX.lastIndexOf('/'));
+
+/** An export's file name in two parts: the stem a taken name is suffixed after (`-2`), and the extension. */
+function exportName(instance: Instance, at = new Date()): { stem: string; extension: string } {
+  return { stem: `${instance.name}-${fileStamp(at)}`, extension: getEngine(instance.engine).transfer.exportExtension };
+}
+
+function requireRunning(instance: Instance, verb: string): void {
+  if (instance.status !== 'running') {
+    throw new DockbaseError('invalid-input', `Start ${instance.name} to ${verb} it: its engine's own tools do the work.`);
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Creating an instance: validation, the checks against what the engine already holds (names, ports, kept
+ * data), the image pull, one `docker create` or `docker run`, and the rollback of whatever a failed
+ * attempt made.
+ */
+import {
+  containerIdsOfInstanceArgs,
+  copyInArgs,
+  imageExistsArgs,
+  listAllContainersArgs,
+  removeContainerArgs,
+  specOf,
+  startArgs,
+  volumeInspectArgs,
+  volumeRemoveArgs,
+  localImagesArgs,
+  type CreatePlan,
+  type VolumePlan,
+} from '../docker/argv';
+import type { EngineFacts } from '../docker/engine-facts';
+import { getEngine, type EngineDefinition } from '../engines';
+import { hostBaseName, isAbsoluteHostPath } from '../model/dump-files';
+import { fileError, hostFilesOf } from '../docker/host-files';
+import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from '../model/errors';
+import { imageRef, newInstanceId, volumeName, type Instance } from '../model/instance';
+import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from '../model/labels';
+import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
+import type { Snapshot } from '../model/snapshot-model';
+import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from '../docker/parse';
+import { pullImage, type PullProgress } from './pull';
+import type { DockerRunner } from '../docker/runner';
+import { SEED_DIRECTORY } from '../docker/data-scripts';
+import { createWithSecrets } from '../docker/secret-env';
+import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from '../model/validation';
+
+export interface CreateOptions {
+  /** Start the container once created (the UI's create flow); a failed start removes what was made. */
+  start?: boolean;
+  onPullProgress?: (progress: PullProgress) => void;
+  signal?: AbortSignal;
+  /**
+   * Seed files (absolute paths on the machine the docker CLI runs on): copied into the official image's
+   * /docker-entrypoint-initdb.d before the first start, which runs them in this order once the data folder is
+   * initialised. Only for a new data folder: kept data was initialised long ago.
+   */
+  seedFiles?: readonly string[];
+}
+
+
+/** The name a seed file gets in SEED_DIRECTORY: its position (the images run them in name order) and a safe form of its name. */
+export function seedFileName(index: number, hostPath: string): string {
+  const base = hostBaseName(hostPath).replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${String(index + 1).padStart(2, '0')}-${base}`;
+}
+
+/** Why these seed files cannot be used with the engine, or undefined. */
+export function seedRefusal(engine: EngineDefinition, files: readonly string[]): string | undefined {
+  const kinds = engine.transfer.seedExtensions;
+  if (files.length > 0 && kinds.length === 0) return `${engine.displayName} runs no init files on its first start.`;
+  for (const f of files) {
+    if (!isAbsoluteHostPath(f)) return `${f} is not an absolute path.`;
+    if (!kinds.some((k) => f.toLowerCase().endsWith(k))) return `${hostBaseName(f)}: ${engine.displayName} runs ${kinds.join(', ')} init files.`;
+  }
+  return undefined;
+}
+
+/** A new instance, and the kept data it reuses (whose password, user and database it inherits). */
+export type CreatedInstance = Instance & { reusedData?: KeptData };
+
+export class InstanceCreation {
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly engineFacts: EngineFacts,
+    /** Every snapshot (Snapshots.list): a volume one holds is never mounted as a new instance's data. */
+    private readonly snapshots: () => Promise<readonly Pick<Snapshot, 'name' | 'instanceName' | 'volumes'>[]> = async () => [],
+  ) {}
+
+  /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
+  async usage(): Promise<EngineUsage> {
+    const all = parseContainerSummaries((await this.docker.run(listAllContainersArgs(), 'list containers')).stdout);
+    const names = new Set<string>();
+    const ports = new Map<number, PortHolder>();
+    for (const c of all) {
+      const container = c.names[0] ?? '';
+      c.names.forEach((n) => names.add(n));
+      // A running holder wins over a stopped one: it is the one that blocks.
+      const hold = (port: number) => {
+        if (!ports.get(port)?.running) ports.set(port, { container, running: c.running });
+      };
+      c.publishedPorts.forEach(hold);
+      if (c.claimedPort) hold(c.claimedPort);
+    }
+    return { names, ports };
+  }
+
+  /**
+   * Creates an instance: validates, refuses a taken name or port or a volume holding other data, pulls
+   * the image if needed, then one `docker create` (or, with `start`, `docker run --detach`) whose mounts
+   * create the named volumes or reuse kept ones. On any failure, whatever this call made is removed again.
+   * Returns the instance as `list` reads it from the labels.
+   */
+  async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<CreatedInstance> {
+    const fields = validateCreateInput(input);
+    if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
+    const engine = getEngine(input.engine);
+    const seeds = options.seedFiles ?? [];
+    const seedProblem = seedRefusal(engine, seeds);
+    if (seedProblem) throw new DockbaseError('invalid-input', seedProblem, 'seedFiles');
+    const secrets = [input.password];
+    const image = input.image?.trim() || engine.image;
+    const ref = imageRef(image, input.tag);
+    const planned: VolumePlan[] = input.persistData
+      ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
+      : [];
+    // Data a PostgreSQL upgrade made for this major version sits beside the older data (its rollback point):
+    // an instance of this name at this version gets it back first.
+    const suffix = engine.upgrade.dumpRestore?.volumeSuffix(input.tag);
+    const upgraded = suffix ? planned.map((v) => ({ ...v, name: volumeName(input.name, v.mount.key, suffix) })) : [];
+
+    // Everything the checks need, read at once: names and ports in use, the image, existing volumes, and
+    // what the engine supports (read once per core instance, then known).
+    const [usage, hasImage, existing, capabilities] = await Promise.all([
+      this.usage(),
+      this.docker.tryRun(imageExistsArgs(ref), options.signal).then((r) => r.code === 0),
+      this.existingVolumes([...planned, ...upgraded].map((v) => v.name)),
+      this.engineFacts.capabilities(),
+    ]);
+    const volumes = planned.map((v, i) => (upgraded[i] && existing.has(upgraded[i].name) ? upgraded[i] : v));
+    const conflicts = usageConflicts(input, usage);
+    if (conflicts.name) throw new DockbaseError('name-in-use', conflicts.name, 'name');
+    if (conflicts.hostPort) throw new DockbaseError('port-in-use', conflicts.hostPort, 'hostPort');
+    for (const v of volumes) {
+      const info = existing.get(v.name);
+      if (info) checkReusableVolume(v, info, engine, input.tag);
+    }
+    // An upgrade's rollback point keeps the old data volume as it is: mounted again, the snapshot would change.
+    const reusing = new Set(volumes.map((v) => v.name).filter((name) => existing.has(name)));
+    if (reusing.size > 0) {
+      for (const snapshot of await this.snapshots()) {
+        const held = snapshot.volumes.find((sv) => reusing.has(sv.volume));
+        if (held) {
+          throw new DockbaseError(
+            'volume-conflict',
+            `Volume ${held.volume} is held by the snapshot “${snapshot.name}” of ${snapshot.instanceName}. Clone that snapshot to get its data back, or choose another name.`,
+            'name',
+          );
+        }
+      }
+    }
+    // Kept data: the instance takes the user and database the data was initialised with (the image's
+    // variables do nothing on a folder that is not empty), and its data id (the volumes' instance id), under
+    // which its notes and history are kept. Only the volumes it will mount count (not an upgrade's rollback point).
+    const keptVolumes = volumes.map((v) => existing.get(v.name)).filter((v): v is NonNullable<typeof v> => v !== undefined);
+    const reused = groupKeptData(keptVolumes)[0];
+    const owner = keptVolumes.map((v) => volumeOwner(v.labels)).find((o) => o !== undefined);
+    const user = keptVolumes.length > 0 ? owner?.user : input.user || undefined;
+    const database = keptVolumes.length > 0 ? owner?.database : input.database || undefined;
+    if (seeds.length > 0 && keptVolumes.length > 0) {
+      throw new DockbaseError('invalid-input', `Init files run only on a new data folder, and ${input.name} would reuse its kept data. Choose another name or no init files.`, 'seedFiles');
+    }
+
+    if (!hasImage) {
+      await pullImage(this.docker, ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    }
+    throwIfAborted(options.signal);
+
+    // Kept data is recognised later by the id its volumes carry: the id of the instance that made them.
+    const dataIds = [...new Set(volumes.map((v) => existing.get(v.name)?.labels[LABEL.instance]).filter((d): d is string => Boolean(d)))];
+    if (dataIds.length > 1) {
+      throw new DockbaseError('volume-conflict', `The kept volumes of ${input.name} hold the data of different instances. Choose another name.`, 'name');
+    }
+    const id = newInstanceId();
+    const plan: CreatePlan = {
+      id,
+      ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
+      ...(user ? { user } : {}),
+      ...(database ? { database } : {}),
+      name: input.name,
+      engine: engine.id,
+      image,
+      tag: input.tag,
+      hostPort: input.hostPort,
+      bindAddress: input.exposeOnNetwork ? '0.0.0.0' : '127.0.0.1',
+      password: input.password,
+      volumes,
+    };
+    const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
+    const started = options.start ?? false;
+    // With seed files: create, copy them in, then start (a run would start the init before they are there).
+    const r = await createWithSecrets(this.docker, plan, { start: started && seeds.length === 0, capabilities });
+    if (r.code !== 0) {
+      const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
+      await this.rollback(plan.id, newVolumes);
+      throw error;
+    }
+    const containerId = r.stdout.trim().split('\n').pop() ?? '';
+    if (seeds.length > 0) await this.seed(containerId, seeds, started, input, plan.id, newVolumes);
+    const instance = instanceFromLabels(containerLabels(specOf(plan)), {
+      containerId,
+      containerName: plan.name,
+      image: { image, tag: plan.tag },
+      status: started ? 'running' : 'created',
+      health: started ? 'starting' : 'none',
+      createdAt: new Date().toISOString(),
+      statusText: started ? 'Up Less than a second (health: starting)' : 'Created',
+    });
+    if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
+    return reused ? { ...instance, reusedData: reused } : instance;
+  }
+
+  /** The tags of an image present on this engine (one `docker image ls`): versions that need no download. */
+  async localTags(image: string): Promise<string[]> {
+    const r = await this.docker.tryRun(localImagesArgs(image));
+    if (r.code !== 0) return [];
+    const tags = new Set<string>();
+    for (const line of r.stdout.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const tag = (JSON.parse(line) as { Tag?: unknown }).Tag;
+        if (typeof tag === 'string' && tag && tag !== '<none>') tags.add(tag);
+      } catch {
+        // not a JSON line: skipped
+      }
+    }
+    return [...tags];
+  }
+
+  /** Copies the seed files into the created container, then starts it; any failure removes what create made. */
+  private async seed(containerId: string, files: readonly string[], start: boolean, input: CreateInstanceInput, id: string, newVolumes: string[]): Promise<void> {
+    for (const [i, file] of files.entries()) {
+      try {
+        await hostFilesOf(this.docker)
+          .send(copyInArgs(containerId, SEED_DIRECTORY), { path: file, name: seedFileName(i, file) })
+          .catch(fileError(`copy ${hostBaseName(file)} into ${input.name}`, 'seedFiles'));
+      } catch (e) {
+        await this.rollback(id, newVolumes);
+        throw e;
+      }
+    }
+    if (!start) return;
+    const s = await this.docker.tryRun(startArgs(containerId));
+    if (s.code !== 0) {
+      await this.rollback(id, newVolumes);
+      throw startError(input, s.stderr, [input.password]);
+    }
+  }
+
+  /** The named volumes that already exist, with their labels. */
+  private async existingVolumes(names: readonly string[]): Promise<Map<string, VolumeInfo>> {
+    const found = new Map<string, VolumeInfo>();
+    // `volume inspect a b` fails as a whole when one is missing: ask one by one (in parallel).
+    const results = await Promise.all(names.map((n) => this.docker.tryRun(volumeInspectArgs([n]))));
+    results.forEach((r) => {
+      if (r.code === 0) for (const v of parseVolumeInspect(r.stdout)) found.set(v.name, v);
+    });
+    return found;
+  }
+
+  /** Removes what a failed create made: its container (found by its unique label) and new volumes. */
+  private async rollback(instanceId: string, volumes: readonly string[]): Promise<void> {
+    // Best effort: the original error is what the user needs to see.
+    const ids = (await this.docker.bestEffort(containerIdsOfInstanceArgs(instanceId)))?.stdout.split('\n').filter(Boolean) ?? [];
+    if (ids.length) await this.docker.bestEffort(removeContainerArgs(...ids));
+    if (volumes.length) await this.docker.bestEffort(volumeRemoveArgs(volumes));
+  }
+}
+
+/** Refuses a volume that exists but does not hold this engine's data in a version it can open (the form's rule too). */
+function checkReusableVolume(v: VolumePlan, info: VolumeInfo, engine: EngineDefinition, tag: string): void {
+  const problem = reuseProblem(ownerOfVolume(info), v.name, v.mount, engine, tag);
+  if (problem) throw new DockbaseError('volume-conflict', problem.message, problem.field);
+}

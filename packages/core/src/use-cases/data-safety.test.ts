@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { Backups } from './backups';
+import { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, SNIFF_SCRIPT, exportScript, importScript } from '../docker/data-scripts';
+import { createDockbase } from '../dockbase';
+import { identifyDump, importRefusal, parseSniff } from '../model/dump-files';
+import { ENGINES, getEngine } from '../engines';
+import type { Instance } from '../model/instance';
+import { snapshotFromLabels, snapshotManifestLabels } from '../model/labels';
+import { checkCompatible } from './snapshots';
+import { orphanSnapshots, type Snapshot } from '../model/snapshot-model';
+import { scripted } from '../test-support/scripted-cli';
+
+const hex = (s: string | number[]) =>
+  (typeof s === 'string' ? [...s].map((c) => c.charCodeAt(0)) : s).map((b) => ` ${b.toString(16).padStart(2, '0')}`).join('');
+const sniffOutput = (head: string | number[], inner = '') => `42\n${hex(head)}\n--\n${inner ? hex(inner) : ''}\n`;
+
+/** The ownership check before a stop or start: the container carries its Dockbase labels itself. */
+const OWN_CONTAINER: Array<[string, { stdout: string }]> = [
+  ['container inspect', { stdout: JSON.stringify([{ Id: 'c0ffee', Image: `sha256:${'9'.repeat(64)}`, Config: { Labels: { 'io.dockbase.instance': 'abc123', 'io.dockbase.engine': 'mongo' }, Env: [], Cmd: [] } }]) }],
+  ['image inspect', { stdout: 'null\n' }],
+];
+/** The calls without the ownership checks (container and image inspect), which the lifecycle tests cover. */
+const acting = (calls: string[][]) => calls.filter((c) => !(c[1] === 'inspect' && (c[0] === 'container' || c[0] === 'image')));
+
+const instance = (over: Partial<Instance> = {}): Instance => ({
+  id: 'abc123',
+  name: 'shop',
+  engine: 'mongo',
+  image: 'mongo',
+  tag: '8.0',
+  hostPort: 27017,
+  bindAddress: '127.0.0.1',
+  status: 'running',
+  health: 'healthy',
+  createdAt: '2026-01-01T00:00:00Z',
+  volumes: ['dockbase-shop-db', 'dockbase-shop-configdb'],
+  containerId: 'c0ffee',
+  statusText: 'Up',
+  ...over,
+});
+
+const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
+  id: 'feed01',
+  name: 'nightly',
+  instanceId: 'abc123',
+  instanceName: 'shop',
+  engine: 'postgres',
+  image: 'postgres',
+  tag: '15',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  sizeBytes: 4096,
+  reason: 'manual',
+  manifestVolume: 'dockbase-shop-snap-feed01',
+  volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-shop-snap-feed01-data' }],
+  ...over,
+});
+
+describe('dump files', () => {
+  it('tells each engine tool’s file from its first bytes, compressed or not', () => {
+    expect(identifyDump(parseSniff(sniffOutput('--\n-- PostgreSQL database cluster dump\n--\n')))).toEqual({ kind: 'postgres-sql', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput('PGDMP\u0001\u000e')))).toEqual({ kind: 'postgres-custom', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput('/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19-11.8.3-MariaDB')))).toEqual({ kind: 'mariadb-sql', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput('-- MySQL dump 10.13  Distrib 8.4.0, for Linux')))).toEqual({ kind: 'mysql-sql', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput([0x6d, 0xe2, 0x99, 0x81, 1, 0])))).toEqual({ kind: 'mongo-archive', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput('REDIS0011\u00fa')))).toEqual({ kind: 'redis-rdb', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput('CREATE TABLE t (n int);\n')))).toEqual({ kind: 'sql', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput([0x1f, 0x8b, 8, 0], '-- MySQL dump 10.13')))).toEqual({ kind: 'mysql-sql', gzip: true });
+    expect(identifyDump(parseSniff(sniffOutput([0x1f, 0x8b, 8, 0])))).toEqual({ kind: 'unknown', gzip: true });
+    expect(identifyDump(parseSniff(sniffOutput([0, 1, 2, 3, 0xff])))).toEqual({ kind: 'unknown', gzip: false });
+    expect(parseSniff(sniffOutput('x')).sizeBytes).toBe(42);
+  });
+
+  it('refuses another engine’s file by name, and an unreadable compressed file', () => {
+    expect(importRefusal('postgres', { kind: 'mysql-sql', gzip: false }, 'a.sql')).toBe('a.sql is a MySQL dump; PostgreSQL cannot import it.');
+    expect(importRefusal('mongo', { kind: 'sql', gzip: false }, 'a.archive')).toBe('a.archive is an SQL file; MongoDB cannot import it.');
+    expect(importRefusal('mysql', { kind: 'mariadb-sql', gzip: true }, 'a.sql.gz')).toBeUndefined();
+    expect(importRefusal('redis', { kind: 'unknown', gzip: true }, 'a.rdb')).toMatch(/damaged/);
+  });
+});
+
+describe('snapshot labels', () => {
+  it('read back exactly what they record', () => {
+    const s = snapshot({ name: 'before v2 rollout' });
+    expect(snapshotFromLabels(s.manifestVolume, snapshotManifestLabels(s))).toEqual(s);
+    expect(snapshotFromLabels('x', { 'io.dockbase.snapshot': 'feed01', 'io.dockbase.snapshot.role': 'data' })).toBeUndefined();
+  });
+
+  it('refuse a restore across engines or versions the instance cannot read, naming both', () => {
+    const pg17 = instance({ engine: 'postgres', tag: '17', volumes: ['dockbase-shop-data'] });
+    expect(() => checkCompatible(pg17, snapshot())).toThrow('Snapshot "nightly" holds PostgreSQL 15 data, which shop (PostgreSQL 17) cannot read.');
+    expect(() => checkCompatible(pg17, snapshot({ engine: 'mariadb' }))).toThrow('Snapshot "nightly" holds MariaDB data; shop is PostgreSQL.');
+    expect(() => checkCompatible(instance({ engine: 'postgres', tag: '15' }), snapshot())).not.toThrow();
+  });
+});
+
+describe('snapshots of deleted instances', () => {
+  it('are those whose instance id no container has, whatever the reason, in the order given', () => {
+    const ofShop = snapshot({ id: 's1', instanceId: 'abc123' });
+    const ofGone = snapshot({ id: 's2', instanceId: 'gone01', instanceName: 'old' });
+    const gonePoint = snapshot({ id: 's3', instanceId: 'gone01', instanceName: 'old', reason: 'before-upgrade', upgradeTo: '17' });
+    const ofOther = snapshot({ id: 's4', instanceId: 'gone02', instanceName: 'other', reason: 'before-restore' });
+    const all = [ofGone, ofShop, gonePoint, ofOther];
+    expect(orphanSnapshots(all, [instance()]).map((s) => s.id)).toEqual(['s2', 's3', 's4']);
+    expect(orphanSnapshots(all, [instance(), instance({ id: 'gone02' })]).map((s) => s.id)).toEqual(['s2', 's3']);
+    expect(orphanSnapshots(all, []).map((s) => s.id)).toEqual(['s2', 's1', 's3', 's4']);
+  });
+
+  it('count an instance re-created on the kept data as another instance (its id is new), and are none before instances are known', () => {
+    const recreated = instance({ id: 'new456', dataId: 'abc123' });
+    expect(orphanSnapshots([snapshot()], [recreated]).map((s) => s.id)).toEqual(['feed01']);
+    expect(orphanSnapshots([snapshot()], undefined)).toEqual([]);
+  });
+});
+
+describe('the scripts run inside containers', () => {
+  it('hold no password and take every path as an argument', () => {
+    for (const e of ENGINES) {
+      for (const script of [exportScript(e), importScript(e) ?? '']) {
+        expect(script).not.toMatch(/--password|-p\$|PASSWORD}? *-/);
+      }
+    }
+    // Credentials come from the container's own environment, by name.
+    expect(exportScript(getEngine('mysql'))).toContain('MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysqldump -uroot --single-transaction --all-databases');
+    expect(exportScript(getEngine('mariadb'))).toContain('export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"');
+    expect(exportScript(getEngine('mongo'))).toContain('mongodump --config="$cfg" --username="$MONGO_INITDB_ROOT_USERNAME" --authenticationDatabase=admin --gzip --archive="$out"');
+    expect(exportScript(getEngine('redis'))).toContain('exec redis-cli --rdb "$out"');
+    expect(exportScript(getEngine('postgres'))).toContain('exec pg_dumpall --clean --if-exists -U "${POSTGRES_USER:-postgres}" -f "$out"');
+  });
+});
+
+describe('export and import argv (MongoDB, a stand-in engine here)', () => {
+  it('dumps with mongodump into a temporary file, copies it to the folder, and removes the temporary file', async () => {
+    const cli = scripted([['exec', { stdout: 'dockbase-progress 10\ndockbase-size 20\n' }]]);
+    const progress: number[] = [];
+    const r = await createDockbase(cli).backups.export(instance(), { directory: '/home/me/backups', onProgress: (p) => progress.push(p.bytes) });
+    expect(r.file).toMatch(/^\/home\/me\/backups\/shop-\d{8}-\d{6}\.archive\.gz$/);
+    expect(r).toMatchObject({ sizeBytes: 20, tool: 'mongodump' });
+    expect(progress).toEqual([10, 20]);
+    const [dump, cp, clean] = cli.calls;
+    const temp = dump![6]!;
+    expect(temp).toMatch(/^\/tmp\/dockbase-export-[0-9a-f]{12}$/);
+    expect(dump).toEqual(['exec', 'c0ffee', 'sh', '-c', exportScript(getEngine('mongo')), 'sh', temp]);
+    // Out as a tar stream that Dockbase writes to a new file itself: docker never gets a host path.
+    expect(cp).toEqual(['cp', `c0ffee:${temp}`, '-']);
+    expect(cli.copies).toEqual([{ directory: '/home/me/backups', stem: expect.stringMatching(/^shop-\d{8}-\d{6}$/), extension: '.archive.gz' }]);
+    expect(clean).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
+  });
+
+  it('honours a cancel made when a quick dump is reported done: no file is copied out, the temporary file goes', async () => {
+    const cli = scripted([['exec', { stdout: 'dockbase-size 20\n' }]]);
+    const abort = new AbortController();
+    const run = createDockbase(cli).backups.export(instance(), { directory: '/home/me/backups', signal: abort.signal, onProgress: () => abort.abort() });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(cli.calls.map((c) => c[0])).toEqual(['exec', 'exec']);
+    expect(cli.calls[1]!.slice(0, 5)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT]);
+  });
+
+  it('imports: copy in, identify, snapshot both volumes (stopped), mongorestore, clean up', async () => {
+    const cli = scripted([
+      ['exec c0ffee sh -c wc', { stdout: sniffOutput([0x1f, 0x8b], String.fromCharCode(0x6d, 0xe2, 0x99, 0x81)) }],
+      ['run --rm', { stdout: '812\t/to\n' }],
+      ['ps --all', { stdout: '' }],
+      ...OWN_CONTAINER,
+    ]);
+    const dockbase = createDockbase(cli);
+    // Waiting for readiness probes the server: answered by the scripted exec (code 0).
+    const r = await dockbase.backups.import(instance(), '/home/me/shop.archive.gz');
+    cli.calls.splice(0, cli.calls.length, ...acting(cli.calls));
+    expect(r).toMatchObject({ kind: 'mongo-archive', sizeBytes: 42, kept: { reason: 'before-import', sizeBytes: 812 * 1024 } });
+    // In as a tar stream of the one file Dockbase read, extracted into the container's /tmp.
+    expect(cli.calls[0]).toEqual(['cp', '-', 'c0ffee:/tmp']);
+    expect(cli.copies).toEqual([{ path: '/home/me/shop.archive.gz', name: expect.stringMatching(/^dockbase-import-[0-9a-f]{12}$/) }]);
+    const temp = `/tmp/${(cli.copies[0] as { name: string }).name}`;
+    expect(cli.calls[1]).toEqual(['exec', 'c0ffee', 'sh', '-c', SNIFF_SCRIPT, 'sh', temp]);
+    expect(cli.calls[2]).toEqual(['stop', '--time', '30', 'c0ffee']);
+    const helper = cli.calls[3]!;
+    expect(helper.slice(0, 12)).toEqual(['run', '--rm', '--pull', 'never', '--network', 'none', '--label', 'io.dockbase.helper=snapshot', '--user', '0', '--entrypoint', 'sh']);
+    expect(helper).toContain('type=volume,source=dockbase-shop-db,target=/from/db,readonly');
+    expect(helper).toContain('type=volume,source=dockbase-shop-configdb,target=/from/configdb,readonly');
+    expect(helper.slice(-3)).toEqual(['mongo:8.0', '-c', COPY_VOLUMES_SCRIPT]);
+    expect(cli.calls[4]!.slice(0, 2)).toEqual(['volume', 'create']);
+    expect(cli.calls[5]).toEqual(['start', 'c0ffee']);
+    const restore = cli.calls.find((c) => c[4] === importScript(getEngine('mongo')));
+    expect(restore).toEqual(['exec', 'c0ffee', 'sh', '-c', importScript(getEngine('mongo')), 'sh', temp, 'mongo-archive', '1']);
+    expect(cli.calls.at(-1)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
+  });
+
+  it('refuses a file of another engine before touching the instance, and removes the uploaded copy', async () => {
+    const cli = scripted([['exec c0ffee sh -c wc', { stdout: sniffOutput('-- MySQL dump 10.13') }]]);
+    await expect(createDockbase(cli).backups.import(instance(), '/home/me/x.archive')).rejects.toMatchObject({
+      code: 'bad-file',
+      message: 'x.archive is a MySQL dump; MongoDB cannot import it. shop was not changed.',
+    });
+    expect(cli.calls.map((c) => c[0])).toEqual(['cp', 'exec', 'exec']);
+  });
+
+  it('after starting an instance again, trusts only the probe: the log still holds the last run’s ready line', async () => {
+    const cli = scripted([['run --rm', { stdout: '8\t/to' }], ...OWN_CONTAINER]);
+    const redis = instance({ engine: 'redis', tag: '7.0', volumes: ['dockbase-shop-data'] });
+    await createDockbase(cli).snapshots.take(redis, { name: 'quick' });
+    expect(acting(cli.calls).map((c) => c[0])).toEqual(['stop', 'run', 'volume', 'start', 'exec']);
+    expect(cli.calls.some((c) => c[0] === 'logs')).toBe(false);
+  });
+
+  it('names the MySQL file as the instance and the time', () => {
+    expect(Backups.exportFileName(instance({ engine: 'mysql' }), new Date(2026, 0, 31, 23, 59, 58))).toBe('shop-20260131-235958.sql');
+  });
+
+  it('restores a snapshot with the replace script, and puts the kept data back when that fails', async () => {
+    let replaceCalls = 0;
+    const cli = scripted([
+      ['run --rm', (args) => (args.includes(REPLACE_VOLUMES_SCRIPT) && ++replaceCalls === 1 ? { code: 1, stderr: 'cp: disk full' } : { stdout: '4\t/to' })],
+    ]);
+    const pg = instance({ engine: 'postgres', tag: '15', volumes: ['dockbase-shop-data'], status: 'exited' });
+    await expect(createDockbase(cli).snapshots.restore(pg, snapshot())).rejects.toThrow('Could not restore shop from "nightly": cp: disk full shop keeps its data as it was.');
+    expect(replaceCalls).toBe(2);
+    expect(cli.calls.some((c) => c[0] === 'start')).toBe(false); // it was stopped, it stays stopped
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Waiting for an instance to serve: the server's own readiness (probe and ready log line), or docker's
+ * health status. Nothing keeps running once a wait is over.
+ */
+import type { StreamHandle } from '@dockbase/docker-cli';
+import { healthEventsArgs, logsArgs, probeArgs } from '../docker/argv';
+import { getEngine } from '../engines';
+import { DockbaseError, cancelled, throwIfAborted } from '../model/errors';
+import type { Instance } from '../model/instance';
+import type { InstanceLifecycle } from './lifecycle';
+import { parseEvent } from '../docker/parse';
+import { sleep, type DockerRunner } from '../docker/runner';
+
+/**
+ * The longest pause between two readiness probes: "ready" shows within about this much (plus one exec)
+ * of the server answering. Each probe is a docker exec (≈ 45 ms of CPU), run only while an instance starts.
+ */
+export const PROBE_BACKOFF_MAX_MS = 500;
+
+export class Readiness {
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly lifecycle: InstanceLifecycle,
+  ) {}
+
+  /**
+   * Resolves as soon as the server accepts connections: its engine's health probe, run inside the
+   * container with a short backoff (100 ms growing to 500 ms), races the engine's "ready" log line where
+   * that is unambiguous and the log holds this run only (`fresh`: a container just created; after a
+   * restart the log still holds the previous run's line). Docker's own healthcheck runs every 20 minutes, so
+   * this tells "ready" sooner, within about half a second; nothing keeps running afterwards. Rejects when
+   * the container stops or pauses, or the time runs out.
+   */
+  async waitUntilReady(
+    instance: Instance,
+    options: { signal?: AbortSignal; timeoutMs?: number; fresh?: boolean; /** The same as leaving `fresh` out. */ restarted?: boolean } = {},
+  ): Promise<Instance> {
+    const engine = getEngine(instance.engine);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let logs: StreamHandle | undefined;
+    // After a restart the log still holds the previous run's "ready" line: only the probe can tell.
+    const pattern = options.fresh && !options.restarted ? engine.readyLogPattern : undefined;
+    const fromLog = pattern
+      ? new Promise<void>((resolve) => {
+          logs = this.docker.stream(logsArgs(instance.containerId, { tail: 'all', follow: true }), {
+            onLine: (line) => (pattern.test(line) ? resolve() : undefined),
+          });
+        })
+      : new Promise<void>(() => undefined);
+    try {
+      await Promise.race([fromLog, this.probeUntilReady(instance, stop.signal, options.timeoutMs ?? 180_000)]);
+      // The server answers; docker's own health status follows at its next probe (and via events).
+      return { ...instance, status: 'running' };
+    } finally {
+      stop.abort();
+      logs?.cancel();
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async probeUntilReady(instance: Instance, signal: AbortSignal, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 100; ; delay = Math.min(PROBE_BACKOFF_MAX_MS, Math.round(delay * 1.5))) {
+      throwIfAborted(signal);
+      const probe = await this.docker.tryRun(probeArgs(instance.containerId, instance.engine), signal);
+      if (probe.code === 0) return;
+      if (/is not running|is paused|No such container/i.test(probe.stderr)) {
+        const now = await this.lifecycle.get(instance.id);
+        throw new DockbaseError('command-failed', `${now.name} stopped while starting (${now.statusText}). Open its logs to see why.`);
+      }
+      if (Date.now() > deadline) throw new DockbaseError('command-failed', `${instance.name} did not become ready in time.`);
+      await sleep(delay, signal);
+    }
+  }
+
+  /**
+   * Resolves when the instance reports healthy, rejects when it dies or turns unhealthy. Listens to
+   * events; the current state is read once after subscribing so a change in between is not missed.
+   */
+  waitUntilHealthy(instance: Instance, options: { signal?: AbortSignal } = {}): Promise<Instance> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (error: Error | undefined, value?: Instance) => {
+        if (settled) return;
+        settled = true;
+        handle.cancel();
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve(value as Instance);
+      };
+      const check = () => {
+        this.lifecycle.get(instance.id).then((i) => {
+          if (i.health === 'healthy') finish(undefined, i);
+          else if (i.health === 'unhealthy') finish(new DockbaseError('command-failed', `${i.name} is unhealthy.`));
+          else if (i.status !== 'running' && i.status !== 'restarting') finish(new DockbaseError('command-failed', `${i.name} stopped (${i.statusText}).`));
+        }, (e: Error) => finish(e));
+      };
+      const onAbort = () => finish(cancelled());
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const handle = this.docker.stream(healthEventsArgs(instance.containerId), { onLine: (line) => (parseEvent(line) ? check() : undefined) });
+      check();
+    });
+  }
+}

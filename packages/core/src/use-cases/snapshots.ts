@@ -1,0 +1,278 @@
+/**
+ * Snapshots: exact copies of an instance's data volumes, kept as Dockbase-labelled Docker volumes (the engine
+ * stays the source of truth), made by a helper container running the instance's own image. A running
+ * instance is stopped for the copy (its engine flushes and closes its files, so the copy is consistent) and
+ * started again. Restore first keeps the current data in a "before restore" snapshot, and puts it back if
+ * anything fails; clone copies a snapshot into the volumes of a new instance.
+ */
+import {
+  helperRunArgs,
+  snapshotManifestsArgs,
+  volumeCreateArgs,
+  volumeInspectArgs,
+  volumeRemoveArgs,
+  volumesOfSnapshotArgs,
+  type HelperMount,
+} from '../docker/argv';
+import type { CreateOptions, InstanceCreation } from './create';
+import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
+import { fileStamp } from '../model/dump-files';
+import { getEngine } from '../engines';
+import { DockbaseError, InvalidInputError, commandFailed, throwIfAborted } from '../model/errors';
+import { imageRef, instanceVolumeFor, isActive, newInstanceId, volumeName, type Instance } from '../model/instance';
+import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeLabels } from '../model/labels';
+import type { InstanceLifecycle } from './lifecycle';
+import { parseVolumeInspect } from '../docker/parse';
+import type { Readiness } from './readiness';
+import type { DockerRunner } from '../docker/runner';
+import { checkSnapshotName, snapshotVolumeName, type Snapshot, type SnapshotReason, type SnapshotVolume } from '../model/snapshot-model';
+import { CONFLICT, validateCreateInput, type CreateInstanceInput } from '../model/validation';
+
+export interface SnapshotOptions {
+  name: string;
+  reason?: SnapshotReason;
+  signal?: AbortSignal;
+}
+
+/** What `clone` needs besides the snapshot: the new instance's settings (its engine and data come from the snapshot). */
+export type CloneInput = Omit<CreateInstanceInput, 'engine' | 'persistData' | 'tag' | 'image'> & { tag?: string };
+
+export class Snapshots {
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly lifecycle: InstanceLifecycle,
+    private readonly readiness: Readiness,
+    private readonly creation: InstanceCreation,
+  ) {}
+
+  /** Every snapshot (of one instance, by its id, when given), newest first: one `volume ls` and one `volume inspect`. */
+  async list(instanceId?: string): Promise<Snapshot[]> {
+    const names = (await this.docker.run(snapshotManifestsArgs(), 'list snapshots')).stdout.split('\n').map((n) => n.trim()).filter(Boolean);
+    if (names.length === 0) return [];
+    const r = await this.docker.run(volumeInspectArgs(names), 'read snapshots');
+    return parseVolumeInspect(r.stdout)
+      .map((v) => snapshotFromLabels(v.name, v.labels))
+      .filter((s): s is Snapshot => s !== undefined && (instanceId === undefined || s.instanceId === instanceId))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Takes a snapshot; a running instance is stopped for the copy and started again (and waited for). */
+  async take(instance: Instance, options: SnapshotOptions): Promise<Snapshot> {
+    const why = checkSnapshotName(options.name);
+    if (why) throw new InvalidInputError({ name: why });
+    const volumes = dataVolumesOf(instance);
+    throwIfAborted(options.signal);
+    return this.whileStopped(instance, () => this.copyOut(instance, volumes, options.name, options.reason ?? 'manual'));
+  }
+
+  /**
+   * Restores a snapshot into an instance. Refuses a snapshot of another engine or of a version the instance
+   * cannot read. The current data is kept first in a "before restore" snapshot (returned), which is also put
+   * back when the restore fails; the instance ends as it was: running if it was running.
+   */
+  async restore(instance: Instance, snapshot: Snapshot): Promise<{ kept: Snapshot }> {
+    checkCompatible(instance, snapshot);
+    const volumes = dataVolumesOf(instance);
+    return this.whileStopped(instance, async () => {
+      const kept = await this.copyOut(instance, volumes, `before restore ${fileStamp(new Date())}`, 'before-restore');
+      await this.replaceFrom(instance, volumes, snapshot, kept);
+      return { kept };
+    });
+  }
+
+  /**
+   * Deletes a snapshot: its manifest and data volumes — the copies made for it, and a former data volume it
+   * kept as it was (a PostgreSQL rollback point). Docker refuses to remove a volume a container uses.
+   */
+  async remove(snapshot: Snapshot): Promise<void> {
+    const labelled = (await this.docker.run(volumesOfSnapshotArgs(snapshot.id), `find snapshot ${snapshot.name}`)).stdout.split('\n').map((n) => n.trim()).filter(Boolean);
+    const kept = snapshot.volumes.map((v) => v.volume).filter((v) => v.startsWith('dockbase-') && !labelled.includes(v));
+    const names = [...labelled, ...kept];
+    // The manifest last: a snapshot without its data must not stay listed as complete.
+    const ordered = [...names.filter((n) => n !== snapshot.manifestVolume), ...names.filter((n) => n === snapshot.manifestVolume)];
+    if (ordered.length) await this.docker.run(volumeRemoveArgs(ordered), `delete snapshot ${snapshot.name}`);
+  }
+
+  /**
+   * Records volumes that already hold the data as a snapshot, without copying them (an upgrade's old data volume
+   * becomes its rollback point; a roll back keeps the upgraded volume). Deleting the snapshot deletes them.
+   */
+  async keepAsIs(instance: Instance, volumes: readonly SnapshotVolume[], name: string, reason: SnapshotReason, options: { upgradeTo?: string; sizeBytes?: number } = {}): Promise<Snapshot> {
+    const id = newInstanceId();
+    const snapshot: Snapshot = {
+      ...this.describe(instance, id, name, reason, [...volumes]),
+      sizeBytes: options.sizeBytes ?? 0,
+      ...(options.upgradeTo ? { upgradeTo: options.upgradeTo } : {}),
+    };
+    await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record ${name}`);
+    return snapshot;
+  }
+
+  /** Removes a snapshot's record only, leaving its data volumes (they hold an instance's live data again). */
+  async forget(snapshot: Snapshot): Promise<void> {
+    await this.docker.run(volumeRemoveArgs([snapshot.manifestVolume]), `remove the record of ${snapshot.name}`);
+  }
+
+  /**
+   * A new instance holding a copy of the snapshot's data: the snapshot is copied into the new instance's
+   * (labelled) data volumes, then `create` finds and reuses them. Nothing is left behind when it fails.
+   */
+  async clone(snapshot: Snapshot, input: CloneInput, options: CreateOptions = {}): Promise<Instance> {
+    const engine = getEngine(snapshot.engine);
+    const tag = input.tag ?? snapshot.tag;
+    const full: CreateInstanceInput = { ...input, engine: engine.id, tag, image: snapshot.image, persistData: true };
+    const fields = validateCreateInput(full);
+    if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
+    if (!engine.canReuseData(snapshot.tag, tag)) {
+      throw new DockbaseError('incompatible-data', `Snapshot "${snapshot.name}" holds ${engine.displayName} ${snapshot.tag} data, which version ${tag} cannot read.`, 'tag');
+    }
+    const targets = engine.dataMounts(tag).map((mount) => {
+      const from = snapshot.volumes.find((v) => v.key === mount.key && v.path === mount.path);
+      if (!from) throw new DockbaseError('incompatible-data', `Snapshot "${snapshot.name}" has no copy of ${mount.path}.`);
+      return { mount, from, volume: volumeName(input.name, mount.key) };
+    });
+    const usage = await this.creation.usage();
+    if (usage.names.has(input.name)) throw new DockbaseError('name-in-use', CONFLICT.name(input.name), 'name');
+    // The clone's data gets its own id; the new container adopts it when create reuses these volumes.
+    const dataId = newInstanceId();
+    for (const t of targets) {
+      const exists = (await this.docker.tryRun(volumeInspectArgs([t.volume]), options.signal)).code === 0;
+      if (exists) throw new DockbaseError('volume-conflict', `A volume named ${t.volume} already exists. Choose another name.`, 'name');
+    }
+    const mounts: HelperMount[] = targets.flatMap((t) => [
+      { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
+      { volume: t.volume, target: `${HELPER_TO}/${t.mount.key}`, labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId }) },
+    ]);
+    const made = targets.map((t) => t.volume);
+    try {
+      await this.docker.run(helperRunArgs('clone', imageRef(snapshot.image, snapshot.tag), mounts, COPY_VOLUMES_SCRIPT), `copy snapshot ${snapshot.name}`);
+      return await this.creation.create(full, options);
+    } catch (e) {
+      await this.docker.bestEffort(volumeRemoveArgs(made));
+      throw e;
+    }
+  }
+
+  /**
+   * Runs `work` with the instance stopped, then starts it again if it was running and waits until it serves,
+   * whatever `work` did. Used by every operation that must not copy files a running server is writing.
+   */
+  async whileStopped<T>(instance: Instance, work: () => Promise<T>): Promise<T> {
+    const wasRunning = isActive(instance);
+    if (wasRunning) await this.lifecycle.stop(instance);
+    let result: T;
+    try {
+      result = await work();
+    } catch (e) {
+      if (wasRunning) await this.lifecycle.start(instance).catch(() => undefined);
+      throw e;
+    }
+    if (wasRunning) {
+      await this.lifecycle.start(instance);
+      await this.readiness.waitUntilReady(instance, { restarted: true });
+    }
+    return result;
+  }
+
+  /**
+   * Copies the (stopped) instance's volumes into a new snapshot; its manifest is written last. `upgradeTo`
+   * makes it an upgrade's rollback point.
+   */
+  async copyOut(instance: Instance, volumes: readonly SnapshotVolume[], name: string, reason: SnapshotReason, options: { upgradeTo?: string } = {}): Promise<Snapshot> {
+    const id = newInstanceId();
+    const copies = volumes.map((v) => ({ ...v, volume: snapshotVolumeName(instance.name, id, v.key) }));
+    const mounts: HelperMount[] = volumes.flatMap((v, i) => [
+      { volume: v.volume, target: `${HELPER_FROM}/${v.key}`, readonly: true },
+      { volume: copies[i]!.volume, target: `${HELPER_TO}/${v.key}`, labels: snapshotDataLabels(id, copies[i]!) },
+    ]);
+    const snapshot: Snapshot = { ...this.describe(instance, id, name, reason, copies), ...(options.upgradeTo ? { upgradeTo: options.upgradeTo } : {}) };
+    try {
+      const r = await this.docker.run(helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, COPY_VOLUMES_SCRIPT), `snapshot ${instance.name}`);
+      snapshot.sizeBytes = parseDuKib(r.stdout) * 1024;
+      await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record snapshot ${name}`);
+    } catch (e) {
+      await this.docker.bestEffort(volumeRemoveArgs([...copies.map((c) => c.volume), snapshot.manifestVolume]));
+      throw e;
+    }
+    return snapshot;
+  }
+
+  private describe(instance: Instance, id: string, name: string, reason: SnapshotReason, volumes: SnapshotVolume[]): Snapshot {
+    return {
+      id,
+      name,
+      instanceId: instance.id,
+      instanceName: instance.name,
+      engine: instance.engine,
+      image: instance.image,
+      tag: instance.tag,
+      createdAt: new Date().toISOString(),
+      sizeBytes: 0,
+      reason,
+      manifestVolume: snapshotVolumeName(instance.name, id),
+      volumes,
+    };
+  }
+
+  /**
+   * Replaces the (stopped) instance's data with the snapshot's. When that fails, the data kept in `kept` is
+   * put back, and the error says so.
+   */
+  async replaceFrom(instance: Instance, volumes: readonly SnapshotVolume[], snapshot: Snapshot, kept: Snapshot): Promise<void> {
+    try {
+      await this.replace(instance, volumes, snapshot);
+    } catch (e) {
+      await this.replace(instance, volumes, kept);
+      throw new DockbaseError('command-failed', `${(e as Error).message} ${instance.name} keeps its data as it was.`);
+    }
+  }
+
+  private async replace(instance: Instance, volumes: readonly SnapshotVolume[], from: Snapshot): Promise<void> {
+    const mounts: HelperMount[] = volumes.flatMap((v) => {
+      const source = from.volumes.find((s) => s.key === v.key);
+      if (!source) throw new DockbaseError('incompatible-data', `Snapshot "${from.name}" has no copy of ${v.path}.`);
+      return [
+        { volume: source.volume, target: `${HELPER_FROM}/${v.key}`, readonly: true },
+        { volume: v.volume, target: `${HELPER_TO}/${v.key}` },
+      ];
+    });
+    const r = await this.docker.tryRun(helperRunArgs('restore', imageRef(instance.image, instance.tag), mounts, REPLACE_VOLUMES_SCRIPT));
+    if (r.code !== 0) throw commandFailed(`restore ${instance.name} from "${from.name}"`, r.stderr);
+  }
+}
+
+/** The instance's data volumes with the engine's folder each holds; an instance without volumes has nothing to copy. */
+export function dataVolumesOf(instance: Instance): SnapshotVolume[] {
+  const volumes = getEngine(instance.engine)
+    .dataMounts(instance.tag)
+    .flatMap((m) => {
+      const volume = instanceVolumeFor(instance, m.key);
+      return volume ? [{ key: m.key, path: m.path, volume }] : [];
+    });
+  if (volumes.length === 0) {
+    throw new DockbaseError('invalid-input', `${instance.name} keeps its data in no volume (created without "keep data"), so there is nothing to copy.`);
+  }
+  return volumes;
+}
+
+/** Refuses a snapshot the instance cannot read: another engine, or a version it cannot open. Names both. */
+export function checkCompatible(instance: Instance, snapshot: Snapshot): void {
+  const engine = getEngine(instance.engine);
+  const theirs = getEngine(snapshot.engine);
+  if (snapshot.engine !== instance.engine) {
+    throw new DockbaseError('incompatible-data', `Snapshot "${snapshot.name}" holds ${theirs.displayName} data; ${instance.name} is ${engine.displayName}.`);
+  }
+  const sameFolders = engine.dataMounts(instance.tag).every((m) => snapshot.volumes.some((v) => v.key === m.key && v.path === m.path));
+  if (!engine.canReuseData(snapshot.tag, instance.tag) || !sameFolders) {
+    throw new DockbaseError(
+      'incompatible-data',
+      `Snapshot "${snapshot.name}" holds ${engine.displayName} ${snapshot.tag} data, which ${instance.name} (${engine.displayName} ${instance.tag}) cannot read. Clone it into a new ${engine.displayName} ${snapshot.tag} instance instead.`,
+    );
+  }
+}
+
+/** `du -sk`'s first number. */
+function parseDuKib(stdout: string): number {
+  const m = /(\d+)\s+\S+\s*$/.exec(stdout.trim());
+  return m ? Number(m[1]) : 0;
+}
