@@ -14,11 +14,11 @@ export async function proxyToBackend(
   /** Why the supervisor gave up on the backend, once it has: said instead of "starting it again". */
   failure?: string,
 ): Promise<void> {
-  if (!socketPath) throw new HttpError(404, 'this host runs without a backend');
   if (failure !== undefined) {
     sendJson(res, 503, { error: 'unavailable', message: `The Dockbase backend cannot start: ${failure}. Notes and history are off until the host is started again.` });
     return;
   }
+  if (!socketPath) throw new HttpError(404, 'this host runs without a backend');
   const method = req.method ?? 'GET';
   if (!['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw new HttpError(405, 'method not allowed');
   const body = await readBody(req);

@@ -89,10 +89,11 @@ export interface HostConfig extends PageConfig {
 
 /** What the served HTML tells the page script (nothing secret: no token). */
 export interface PageConfig {
-  /** Whether the backend is reachable through /api/vm/ (false: `extension.vm` is absent). */
+  /**
+   * Whether the page has a backend through /api/vm/ (false: `extension.vm` is absent). True also for a backend
+   * that cannot start: its health check then answers 503 with why, for the page's banner.
+   */
   backend: boolean;
-  /** Why the backend could not start, in its own words, when the host runs without it for that reason. */
-  backendFailure?: string;
   platform: string;
   arch: string;
   hostname: string;

@@ -600,13 +600,17 @@ describe('the backend', () => {
     expect((await rawRequest(host.port, { path: '/api/vm/health', headers: { [TOKEN_HEADER]: host.token } })).status).toBe(404);
   });
 
-  it('is absent from the page when it does not start', async () => {
+  it('when it cannot start, is tried three times, then the page is told why, in the backend’s own words', async () => {
     const messages: string[] = [];
-    const host = await start({ backendMain: fakes.crashingBackend, log: (l) => messages.push(l) });
+    const host = await start({ backendMain: fakes.crashingBackend, backendRestartMs: 50, log: (l) => messages.push(l) });
     expect(host.backend).toBe(false);
-    expect(messages.join('\n')).toMatch(/backend did not start/);
+    expect(host.backendFailure).toMatch(/exited during start-up \(code 1\): cannot start/);
+    expect(messages.filter((m) => /the backend cannot start: .*cannot start/.test(m))).toHaveLength(1);
     const page = await appPage(host);
-    expect(page.body).toContain('"backend":false');
+    expect(page.body).toContain('"backend":true');
+    const health = await rawRequest(host.port, { path: '/api/vm/health', headers: { [TOKEN_HEADER]: host.token } });
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body).message).toMatch(/^The Dockbase backend cannot start: .*cannot start\. Notes and history are off/);
   });
 
   it('is started again when it dies, with the page told it is restarting, never the socket’s path', async () => {

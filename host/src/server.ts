@@ -135,7 +135,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       if (pathname === PAGE_PATH) return files.serveApp(req, res, pageConfig);
       if (pathname === EXEC_PATH || pathname === EXEC_STREAM_PATH) return bridge.handle(req, res, pathname);
       if (pathname === FILES_SAVE_PATH || pathname === FILES_SEND_PATH) return fileBridge.handle(req, res, pathname);
-      if (pathname.startsWith(VM_PREFIX)) return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search, backend?.failure);
+      if (pathname.startsWith(VM_PREFIX)) return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search, backend?.failure ?? backendFailure);
       throw new HttpError(404, 'no such bridge endpoint');
     }
     // Everything else is public and the same for everyone: the sign-in page, the page script, the UI build.
@@ -211,7 +211,8 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
         backend = undefined;
       }
     }
-    pageConfig = { ...pageConfig, backend: backend !== undefined, ...(backendFailure ? { backendFailure } : {}) };
+    // A backend that cannot start is still the page's: its banner says why (/api/vm answers 503 with it).
+    pageConfig = { ...pageConfig, backend: backend !== undefined || backendFailure !== undefined };
   } catch (e) {
     await close();
     throw e;

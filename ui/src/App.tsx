@@ -48,10 +48,13 @@ export function App({ client, cli, dockbase, backend, firstList }: AppProps) {
 
 /** The services every hook reads from the context, once the backend has said whether it is there. */
 function Services({ dockbase, desktop, backendClient }: { dockbase: Dockbase; desktop: DesktopServices; backendClient: BackendClient | undefined }) {
-  const { client: backend, status: backendStatus } = useAvailableBackend(backendClient);
+  const { client: backend, status: backendStatus, failure: backendFailure } = useAvailableBackend(backendClient);
   // What happened to instances goes to the backend's history; without a backend nothing is recorded.
   const activity = useMemo(() => new ActivityLog(backend), [backend]);
-  const services = useMemo<AppServices>(() => ({ dockbase, desktop, backend, backendStatus, activity }), [dockbase, desktop, backend, backendStatus, activity]);
+  const services = useMemo<AppServices>(
+    () => ({ dockbase, desktop, backend, backendStatus, ...(backendFailure ? { backendFailure } : {}), activity }),
+    [dockbase, desktop, backend, backendStatus, backendFailure, activity],
+  );
   return (
     <AppServicesProvider value={services}>
       <GlobalStyles styles={FOCUS_STYLES} />

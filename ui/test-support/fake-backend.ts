@@ -9,9 +9,16 @@ export class FakeBackend implements BackendClient {
   /** Health checks still to miss while up (a busy machine: the answer comes after the check gave up). */
   missedHealthChecks = 0;
   healthChecks = 0;
+  /** What the standalone host says of a backend it gave up on (its health check then fails with this). */
+  cannotStart: string | undefined;
+
+  failure(): string | undefined {
+    return this.cannotStart;
+  }
 
   async available(): Promise<boolean> {
     this.healthChecks++;
+    if (this.cannotStart) return false;
     if (this.up && this.missedHealthChecks > 0) {
       this.missedHealthChecks--;
       return false;

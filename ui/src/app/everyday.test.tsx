@@ -530,6 +530,21 @@ describe('what is unreachable', () => {
     expect(screen.queryByText('Dockbase backend unreachable')).not.toBeInTheDocument();
   });
 
+  it('says why when the backend cannot start, once, and does not ask it again', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    const backend = new FakeBackend();
+    backend.cannotStart = 'The Dockbase backend cannot start: cannot open the database: EISDIR. Notes and history are off until the host is started again.';
+    renderApp({ docker, backend });
+    await findInstance('cache');
+    expect(await screen.findByText('Dockbase backend cannot start')).toBeInTheDocument();
+    expect(screen.getByText(/cannot open the database: EISDIR/)).toBeInTheDocument();
+    expect(screen.queryByText('Dockbase backend unreachable')).not.toBeInTheDocument();
+    const asked = backend.healthChecks;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(backend.healthChecks).toBe(asked);
+  });
+
   it('says the backend is unreachable instead of hiding its features silently', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache' });

@@ -87,6 +87,24 @@ describe('available()', () => {
     expect(await createBackendClient(throwing)!.available()).toBe(false);
   });
 
+  it('counts a slow answer as up: a backend that takes 10 s on a busy machine is there', async () => {
+    vi.useFakeTimers();
+    const { client } = clientWith(() => new Promise((resolve) => setTimeout(() => resolve({ status: 'ok' }), 10_000)));
+    const answer = client.available();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await answer).toBe(true);
+  });
+
+  it('keeps why, when the host gave up on the backend, and nothing for a backend that is only away', async () => {
+    const said = 'The Dockbase backend cannot start: cannot open the database: EISDIR. Notes and history are off until the host is started again.';
+    const gaveUp = clientWith(() => Promise.reject(httpError(503, { error: 'unavailable', message: said }))).client;
+    expect(await gaveUp.available()).toBe(false);
+    expect(gaveUp.failure?.()).toBe(said);
+    const away = clientWith(() => Promise.reject(httpError(503, { error: 'unavailable', message: 'The Dockbase backend is not running right now; the host is starting it again.' }))).client;
+    expect(await away.available()).toBe(false);
+    expect(away.failure?.()).toBeUndefined();
+  });
+
   it('is false when the backend never answers', async () => {
     vi.useFakeTimers();
     const { client } = clientWith(() => new Promise(() => {}));

@@ -38,12 +38,20 @@ export class BackendError extends Error {
   }
 }
 
-/** Where the backend stands: not there at all (no client), answering, or expected but not answering. */
-export type BackendStatus = 'none' | 'checking' | 'up' | 'down';
+/**
+ * Where the backend stands: not there at all (no client), answering, expected but not answering (asked
+ * again), or given up on by whoever runs it, which said why (`BackendClient.failure`).
+ */
+export type BackendStatus = 'none' | 'checking' | 'up' | 'down' | 'failed';
 
 export interface BackendClient {
   /** True when the backend answers its health check; false on any failure. Never throws. */
   available(): Promise<boolean>;
+  /**
+   * After `available()` answered false: why, when what runs the backend gave up on it (the standalone host
+   * after its start failed again and again says "The Dockbase backend cannot start: …"). It is not asked again.
+   */
+  failure?(): string | undefined;
   listTags(image: EngineId, query?: TagsQuery): Promise<TagsPage>;
   /** Undefined when the backend knows no such instance. */
   getInstance(id: string): Promise<InstanceMeta | undefined>;
@@ -60,8 +68,14 @@ export interface BackendHost {
   readonly extension: { readonly vm?: { readonly service?: v1.HttpService } };
 }
 
-/** How long `available()` waits before deciding there is no backend. */
-export const HEALTH_TIMEOUT_MS = 3000;
+/**
+ * How long `available()` waits for an answer. A slow answer counts as up: under load (two dozen servers
+ * starting on two cores) the backend can take seconds to answer, and is not gone for it.
+ */
+export const HEALTH_TIMEOUT_MS = 15_000;
+
+/** How the standalone host words a backend it gave up on (host/src/backend-proxy.ts). */
+const CANNOT_START = /^The Dockbase backend cannot start/;
 
 export function createBackendClient(ddClient: BackendHost): BackendClient | undefined {
   const service = ddClient.extension.vm?.service;
@@ -76,7 +90,9 @@ export function createBackendClient(ddClient: BackendHost): BackendClient | unde
   };
   const instance = (id: string) => `/instances/${encodeURIComponent(id)}`;
 
+  let failure: string | undefined;
   return {
+    failure: () => failure,
     async available() {
       let timer: ReturnType<typeof setTimeout> | undefined;
       // A backend that never answers must not leave the UI waiting for notes and history.
@@ -84,7 +100,11 @@ export function createBackendClient(ddClient: BackendHost): BackendClient | unde
       const check = Promise.resolve()
         .then(() => service.get('/health'))
         .then((body) => (parseBody(body) as { status?: unknown } | undefined)?.status === 'ok')
-        .catch(() => false);
+        .catch((err: unknown) => {
+          const said = toBackendError(err).message;
+          failure = CANNOT_START.test(said) ? said : undefined;
+          return false;
+        });
       try {
         return await Promise.race([check, timeout]);
       } finally {

@@ -49,8 +49,19 @@ export function EngineUnavailableBanner({
   );
 }
 
-/** The backend is expected but does not answer: its features are away, said so, and it is asked again. */
-export function BackendUnavailableBanner({ status }: { status: BackendStatus }) {
+/**
+ * The backend is expected but does not answer: its features are away, said so, and it is asked again; or
+ * what runs it gave up on it, and the banner says why in its own words.
+ */
+export function BackendUnavailableBanner({ status, failure }: { status: BackendStatus; failure?: string | undefined }) {
+  if (status === 'failed') {
+    return (
+      <Alert severity="warning">
+        <AlertTitle>Dockbase backend cannot start</AlertTitle>
+        {failure} Your instances work as usual.
+      </Alert>
+    );
+  }
   if (status !== 'down') return null;
   return (
     <Alert severity="info">

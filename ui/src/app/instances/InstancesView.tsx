@@ -6,7 +6,7 @@ import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import { useCallback, useMemo, useState, type Dispatch } from 'react';
 import { filterInstances, isFiltering, NO_FILTER, type Instance, type KeptData, type ListFilter, type RollbackPoint } from '@dockbase/core';
-import { useBackend, useBackendStatus } from '../shared/useBackend';
+import { useBackend, useBackendFailure, useBackendStatus } from '../shared/useBackend';
 import { lazyPart } from '../shared/lazy-part';
 import { PartBoundary } from '../shared/PartBoundary';
 import { useRollbackPoints } from '../upgrade/useRollbackPoints';
@@ -38,6 +38,7 @@ export function InstancesView() {
   const views = useContainerViews(dispatch);
   const backend = useBackend();
   const backendStatus = useBackendStatus();
+  const backendFailure = useBackendFailure();
   const usage = useResourceUsage();
   const [filter, setFilter] = useState<ListFilter>(NO_FILTER);
   const count = instances?.length ?? 0;
@@ -58,7 +59,7 @@ export function InstancesView() {
       <ViewHeader count={instances !== undefined ? count : undefined} shown={shown.length} filtering={isFiltering(filter)} onCreate={create} />
 
       {problem && <EngineUnavailableBanner problem={problem} retrying={retrying} onRetry={() => void retry()} stale={stale} listedAt={listedAt} nextRetryAt={nextRetryAt} />}
-      <BackendUnavailableBanner status={backendStatus} />
+      <BackendUnavailableBanner status={backendStatus} failure={backendFailure} />
 
       {instances === undefined ? (
         !problem && (

@@ -15,6 +15,8 @@ export interface AppServices {
   backend?: BackendClient | undefined;
   /** Whether the backend is expected and answering ('down': it exists but does not answer now). */
   backendStatus?: BackendStatus;
+  /** Why the backend cannot start, when backendStatus is 'failed'. */
+  backendFailure?: string;
   /** Where hooks record what happened to instances (creations, outcomes of actions). */
   activity: ActivityLog;
 }

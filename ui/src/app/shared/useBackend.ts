@@ -8,6 +8,8 @@ export interface AvailableBackend {
   /** The client while the backend answers; undefined otherwise (its features are then hidden). */
   client: BackendClient | undefined;
   status: BackendStatus;
+  /** Why the backend cannot start, when status is 'failed'. */
+  failure?: string;
 }
 
 /** A failure that means the backend itself is gone (not a refusal of one request). */
@@ -26,6 +28,7 @@ function monitored(client: BackendClient, onDown: () => void): BackendClient {
       });
   return {
     available: () => client.available(),
+    failure: () => client.failure?.(),
     listTags: watch(client.listTags.bind(client)),
     getInstance: watch(client.getInstance.bind(client)),
     saveInstance: watch(client.saveInstance.bind(client)),
@@ -57,7 +60,8 @@ export function useAvailableBackend(client: BackendClient | undefined): Availabl
     // backend that is only slow, and the banner would come and go.
     queryFn: client ? () => askTwice(client) : skipToken,
     staleTime: Infinity,
-    refetchInterval: (q) => (q.state.data === false ? retryDelay(attempts.current++) : false),
+    // Asked again with a growing wait while down; not once what runs it has given up on it and said why.
+    refetchInterval: (q) => (q.state.data === false && !client?.failure?.() ? retryDelay(attempts.current++) : false),
   });
   useEffect(() => {
     if (available === true) {
@@ -71,8 +75,9 @@ export function useAvailableBackend(client: BackendClient | undefined): Availabl
     () => (client ? monitored(client, () => void queryClient.invalidateQueries({ queryKey: queryKeys.backendAvailable, exact: true })) : undefined),
     [client, queryClient],
   );
-  const status: BackendStatus = !client ? 'none' : available === undefined ? 'checking' : available ? 'up' : 'down';
-  return { client: watched && available ? watched : undefined, status };
+  const failure = available === false ? client?.failure?.() : undefined;
+  const status: BackendStatus = !client ? 'none' : available === undefined ? 'checking' : available ? 'up' : failure ? 'failed' : 'down';
+  return { client: watched && available ? watched : undefined, status, ...(failure ? { failure } : {}) };
 }
 
 /** The backend client if the backend is there (notes, history, Docker Hub tags), else undefined. */
@@ -83,4 +88,9 @@ export function useBackend(): BackendClient | undefined {
 /** Whether the backend is expected and answering (see useAvailableBackend). */
 export function useBackendStatus(): BackendStatus {
   return useAppServices().backendStatus ?? 'none';
+}
+
+/** Why the backend cannot start, when its status is 'failed'. */
+export function useBackendFailure(): string | undefined {
+  return useAppServices().backendFailure;
 }
