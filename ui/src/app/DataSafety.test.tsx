@@ -30,6 +30,32 @@ describe('snapshots, export and import in the tab', () => {
     await waitFor(() => expect(desktop.toasts.success.some((t) => t.startsWith('orders was restored from "before migration"'))).toBe(true));
   });
 
+  it('asks before deleting a snapshot, naming it and what goes; Cancel keeps it', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'orders', engine: 'postgres' });
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Snapshot' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Snapshots of orders' });
+    const name = within(dialog).getByRole('textbox', { name: 'Snapshot name' });
+    await user.clear(name);
+    await user.type(name, 'only copy');
+    await user.click(within(dialog).getByRole('button', { name: 'Snapshot' }));
+    const item = await within(dialog).findByRole('listitem', { name: 'only copy' });
+
+    await user.click(within(item).getByRole('button', { name: 'Delete' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Delete snapshot “only copy” of orders?' });
+    expect(confirm).toHaveTextContent(/deleted for good\. This cannot be undone/);
+    const removals = () => docker.calls.filter((c) => c[0] === 'volume' && c[1] === 'rm').length;
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(removals()).toBe(0);
+    expect(within(dialog).getByRole('listitem', { name: 'only copy' })).toBeInTheDocument();
+
+    await user.click(within(item).getByRole('button', { name: 'Delete' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete snapshot “only copy” of orders?' })).getByRole('button', { name: 'Delete snapshot' }));
+    await waitFor(() => expect(within(dialog).queryByRole('listitem', { name: 'only copy' })).not.toBeInTheDocument());
+    expect(removals()).toBeGreaterThan(0);
+  });
+
   it('refuses a bad snapshot name before anything runs', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache', engine: 'redis' });

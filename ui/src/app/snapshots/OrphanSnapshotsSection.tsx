@@ -1,9 +1,4 @@
 import Button from '@mui/material/Button';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogContentText from '@mui/material/DialogContentText';
-import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -11,14 +6,13 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { formatBytes, getEngine, type Instance, type Snapshot } from '@dockbase/core';
 import { useOrphanSnapshots } from './useOrphanSnapshots';
 import { formatTime } from '../shared/format';
-import { volumesPhrase } from '../instances/DeleteDialog';
 import { FOCUS_RING } from '../instances/InstanceActions';
 import { LeftBehindSection } from './LeftBehindSection';
-import { CloneSnapshotDialog, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
+import { CloneSnapshotDialog, DeleteSnapshotConfirm, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
 
 function OrphanRow({ snapshot, busy, onClone, onDelete }: { snapshot: Snapshot; busy: boolean; onClone(s: Snapshot): void; onDelete(s: Snapshot): void }) {
   const of = `${snapshot.name} of ${snapshot.instanceName}`;
@@ -47,30 +41,6 @@ function OrphanRow({ snapshot, busy, onClone, onDelete }: { snapshot: Snapshot; 
         </Button>
       </TableCell>
     </TableRow>
-  );
-}
-
-function DeleteOrphan({ snapshot, onCancel, onConfirm }: { snapshot: Snapshot; onCancel(): void; onConfirm(s: Snapshot): void }) {
-  const titleId = useId();
-  const volumes = snapshot.volumes.map((v) => v.volume);
-  return (
-    <Dialog open onClose={onCancel} maxWidth="sm" fullWidth aria-labelledby={titleId}>
-      <DialogTitle id={titleId}>
-        Delete snapshot “{snapshot.name}” of {snapshot.instanceName}?
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          {snapshot.instanceName} no longer exists: this snapshot of {formatTime(snapshot.createdAt)} may be the last copy of its data. Its{' '}
-          {volumesPhrase(volumes)} ({formatBytes(snapshot.sizeBytes)}) {volumes.length === 1 ? 'is' : 'are'} deleted for good. This cannot be undone.
-        </DialogContentText>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button variant="contained" color="error" onClick={() => onConfirm(snapshot)}>
-          Delete snapshot
-        </Button>
-      </DialogActions>
-    </Dialog>
   );
 }
 
@@ -114,7 +84,7 @@ export function OrphanSnapshotsSection({ instances }: { instances: readonly Inst
         </Stack>
       </LeftBehindSection>
       {cloning && <CloneSnapshotDialog snapshot={cloning} busy={busy !== undefined} onClone={clone} onClose={() => setCloning(undefined)} />}
-      {deleting && <DeleteOrphan snapshot={deleting} onCancel={() => setDeleting(undefined)} onConfirm={confirmDelete} />}
+      {deleting && <DeleteSnapshotConfirm snapshot={deleting} orphan onCancel={() => setDeleting(undefined)} onConfirm={confirmDelete} />}
     </>
   );
 }

@@ -14,7 +14,9 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { getEngine, type CloneInput, type Snapshot } from '@dockbase/core';
+import { formatBytes, getEngine, type CloneInput, type Snapshot } from '@dockbase/core';
+import { volumesPhrase } from '../instances/DeleteDialog';
+import { formatTime } from '../shared/format';
 import type { SnapshotOperation } from './useSnapshots';
 
 const REASONS: Record<Snapshot['reason'], string | undefined> = {
@@ -104,6 +106,38 @@ export function CloneSnapshotDialog({ snapshot, busy, onClone, readPassword, onC
           </Button>
         </DialogActions>
       </Stack>
+    </Dialog>
+  );
+}
+
+/**
+ * Asks before a snapshot is deleted, naming it, what it is and what goes: every place that deletes one asks
+ * (a snapshot can be the only copy of an upgrade's data, or of an instance that no longer exists).
+ */
+export function DeleteSnapshotConfirm({ snapshot, orphan = false, onCancel, onConfirm }: { snapshot: Snapshot; orphan?: boolean; onCancel(): void; onConfirm(s: Snapshot): void }) {
+  const titleId = useId();
+  const volumes = snapshot.volumes.map((v) => v.volume);
+  const why = orphan
+    ? `${snapshot.instanceName} no longer exists: this snapshot of ${formatTime(snapshot.createdAt)} may be the last copy of its data. `
+    : snapshot.reason === 'before-upgrade'
+      ? `This is the rollback point of the upgrade${snapshot.upgradeTo ? ` to ${snapshot.upgradeTo}` : ''}: without it, ${snapshot.instanceName} cannot be rolled back. `
+      : '';
+  return (
+    <Dialog open onClose={onCancel} maxWidth="sm" fullWidth aria-labelledby={titleId}>
+      <DialogTitle id={titleId}>
+        Delete snapshot “{snapshot.name}” of {snapshot.instanceName}?
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          {why}Its {volumesPhrase(volumes)} ({formatBytes(snapshot.sizeBytes)}) {volumes.length === 1 ? 'is' : 'are'} deleted for good. This cannot be undone.
+        </DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button variant="contained" color="error" onClick={() => onConfirm(snapshot)}>
+          Delete snapshot
+        </Button>
+      </DialogActions>
     </Dialog>
   );
 }

@@ -15,7 +15,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { checkSnapshotName, fileStamp, formatBytes, getEngine, isActive, type Instance, type Snapshot } from '@dockbase/core';
 import { useSnapshots, type SnapshotsState } from './useSnapshots';
 import { formatTime } from '../shared/format';
-import { CloneSnapshotDialog, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
+import { CloneSnapshotDialog, DeleteSnapshotConfirm, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
 
 function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance: Instance; snapshot: Snapshot; onCancel(): void; onConfirm(): void }) {
   const titleId = useId();
@@ -41,7 +41,7 @@ function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance:
   );
 }
 
-function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void }) {
+function SnapshotRow({ snapshot, state, onRestore, onClone, onDelete }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void; onDelete(): void }) {
   const engine = getEngine(snapshot.engine);
   const labelId = useId();
   return (
@@ -64,7 +64,7 @@ function SnapshotRow({ snapshot, state, onRestore, onClone }: { snapshot: Snapsh
         <Button size="small" disabled={state.busy !== undefined} onClick={onClone}>
           Clone
         </Button>
-        <Button size="small" color="error" disabled={state.busy !== undefined} onClick={() => void state.remove(snapshot)}>
+        <Button size="small" color="error" disabled={state.busy !== undefined} onClick={onDelete}>
           Delete
         </Button>
       </Stack>
@@ -78,6 +78,7 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
   const [name, setName] = useState(() => `snapshot ${fileStamp(new Date())}`);
   const [restoring, setRestoring] = useState<Snapshot | undefined>();
   const [cloning, setCloning] = useState<Snapshot | undefined>();
+  const [deleting, setDeleting] = useState<Snapshot | undefined>();
   const nameError = checkSnapshotName(name);
   const noVolumes = instance.volumes.length === 0;
   const take = (e: FormEvent) => {
@@ -121,7 +122,7 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
           ) : (
             <List aria-label={`Snapshots of ${instance.name}`} disablePadding>
               {state.snapshots.map((s) => (
-                <SnapshotRow key={s.id} snapshot={s} state={state} onRestore={() => setRestoring(s)} onClone={() => setCloning(s)} />
+                <SnapshotRow key={s.id} snapshot={s} state={state} onRestore={() => setRestoring(s)} onClone={() => setCloning(s)} onDelete={() => setDeleting(s)} />
               ))}
             </List>
           )}
@@ -140,6 +141,16 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
           onConfirm={() => {
             setRestoring(undefined);
             void state.restore(restoring);
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteSnapshotConfirm
+          snapshot={deleting}
+          onCancel={() => setDeleting(undefined)}
+          onConfirm={(s) => {
+            setDeleting(undefined);
+            void state.remove(s);
           }}
         />
       )}
