@@ -1,19 +1,23 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
+import { WASM_DRIVER, inUse, liveOwner, loadWasm, openWasm } from './sqlite-wasm.js';
 
 /**
- * The part of SQLite the store uses, over one of two drivers with the same synchronous semantics (a call
+ * The part of SQLite the store uses, over one of three drivers with the same synchronous semantics (a call
  * returns once SQLite has done the work, so a committed write is on disk before the route answers):
  *
- *   node:sqlite      Node's built-in SQLite (Node 22.13 and later, 24 LTS included): no native addon to
- *                    build, so the extension image has no compiler stage and any architecture just works.
- *   better-sqlite3   the native addon, for the Node versions without node:sqlite (Node 20, on which the
- *                    standalone host may run the backend). An optional dependency: installed where it builds.
+ *   node:sqlite        Node's built-in SQLite (Node 22.13 and later, 24 LTS included): no native addon to
+ *                      build, so the extension image has no compiler stage and any architecture just works.
+ *   better-sqlite3     the native addon, for the Node versions without node:sqlite (Node 20, on which the
+ *                      standalone host may run the backend). An optional dependency: installed where it builds.
+ *   node-sqlite3-wasm  SQLite compiled to WebAssembly with a file layer in JavaScript (./sqlite-wasm.ts): for
+ *                      a Node 20 where the addon is not installed (no install scripts, no compiler, no
+ *                      download of its prebuilt binary). A regular dependency, so there is always a driver.
  *
- * Node's own is used wherever it exists; DOCKBASE_SQLITE_DRIVER=better-sqlite3|node:sqlite picks one
- * (tests and benchmarks). backend/README.md has the measurements behind this choice.
+ * The first of these that this Node has is used; DOCKBASE_SQLITE_DRIVER=node:sqlite|better-sqlite3|
+ * node-sqlite3-wasm (or sqlite3-wasm) picks one (tests and benchmarks). backend/README.md has the measurements.
  */
-export type SqliteDriver = 'node:sqlite' | 'better-sqlite3';
+export type SqliteDriver = 'node:sqlite' | 'better-sqlite3' | typeof WASM_DRIVER;
 export type SqlValue = string | number | bigint | null | Uint8Array;
 export type Row = Record<string, unknown>;
 
@@ -70,23 +74,37 @@ function loadBetterSqlite(): typeof BetterSqlite3 | undefined {
   return betterSqlite ?? undefined;
 }
 
-/** The driver `openSqlite` uses: DOCKBASE_SQLITE_DRIVER if set, else node:sqlite where Node has it. */
+const DRIVER_NAMES: Record<string, SqliteDriver> = {
+  'node:sqlite': 'node:sqlite',
+  'better-sqlite3': 'better-sqlite3',
+  [WASM_DRIVER]: WASM_DRIVER,
+  'sqlite3-wasm': WASM_DRIVER,
+};
+
+/**
+ * The driver `openSqlite` uses: DOCKBASE_SQLITE_DRIVER if set, else node:sqlite where Node has it, else
+ * better-sqlite3 if its addon loads, else node-sqlite3-wasm.
+ */
 export function defaultDriver(env: NodeJS.ProcessEnv = process.env): SqliteDriver {
   const wanted = env.DOCKBASE_SQLITE_DRIVER;
   if (wanted !== undefined && wanted !== '') {
-    if (wanted !== 'node:sqlite' && wanted !== 'better-sqlite3') {
-      throw new Error(`Invalid DOCKBASE_SQLITE_DRIVER "${wanted}": expected node:sqlite or better-sqlite3`);
-    }
-    return wanted;
+    const driver = Object.hasOwn(DRIVER_NAMES, wanted) ? DRIVER_NAMES[wanted] : undefined;
+    if (!driver) throw new Error(`Invalid DOCKBASE_SQLITE_DRIVER "${wanted}": expected node:sqlite, better-sqlite3 or ${WASM_DRIVER}`);
+    return driver;
   }
   if (nodeSqlite()) return 'node:sqlite';
   if (loadBetterSqlite()) return 'better-sqlite3';
+  if (loadWasm()) return WASM_DRIVER;
   throw new Error(
-    `No SQLite driver: Node ${process.versions.node} has no node:sqlite (Node 22.13 or later has it), and the optional better-sqlite3 addon is not installed for it (npm ci)`,
+    `No SQLite driver: Node ${process.versions.node} has no node:sqlite (Node 22.13 or later has it), the optional better-sqlite3 addon is not installed for it, and ${WASM_DRIVER} is missing (npm ci)`,
   );
 }
 
 export function openSqlite(file: string, driver: SqliteDriver = defaultDriver()): SqliteDatabase {
+  if (driver === WASM_DRIVER) return wrap(driver, openWasm(file));
+  // node-sqlite3-wasm's lock is a folder that native SQLite does not see: a database it holds is not opened.
+  const holder = file === ':memory:' ? undefined : liveOwner(file);
+  if (holder !== undefined) throw inUse(file, holder);
   return driver === 'node:sqlite' ? openNodeSqlite(file) : openBetterSqlite(file);
 }
 
@@ -154,7 +172,7 @@ function wrap(driver: SqliteDriver, raw: RawDatabase): SqliteDatabase {
     prepare,
     pragma: (name) => {
       if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a pragma name: ${name}`);
-      return first(raw.prepare(`PRAGMA ${name}`).get());
+      return first(prepare(`PRAGMA ${name}`).get());
     },
     value: (sql, ...params) => first(prepare(sql).get(...params)),
     transaction<T>(fn: () => T): T {

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../test-support/http.js';
 import { MIGRATIONS, migrate } from './migrations.js';
+import { TESTED_DRIVERS } from '../test-support/drivers.js';
+import { WASM_DRIVER } from './sqlite-wasm.js';
 import { defaultDriver, openSqlite, type SqliteDatabase, type SqliteDriver } from './sqlite.js';
 import { DATABASE_FILE, HISTORY_LIMIT, InvalidSettingsError, Store } from './store.js';
 
@@ -19,11 +22,8 @@ function dataDir(): string {
   return dir;
 }
 
-// The store's tests run on the driver this Node uses: node:sqlite on Node 22.13 and later, better-sqlite3 on
-// Node 20. CI runs them on both (npm test: Node 20 and the extension image's Node 24), so both drivers are
-// proven where they are used. (better-sqlite3 on Node 24 is not used: it can abort the process, see
-// backend/README.md.)
-const drivers: SqliteDriver[] = [defaultDriver()];
+// Every test runs on each driver this Node has that the backend would use (test-support/drivers.ts).
+const drivers = TESTED_DRIVERS;
 let driver: SqliteDriver = drivers[0]!;
 
 function open(dir: string): Store {
@@ -40,13 +40,30 @@ function raw(dir: string): SqliteDatabase {
 const pg = { name: 'orders-db', engine: 'postgres' as const, settings: { tag: '17', hostPort: 5432 } };
 
 describe('SQLite drivers', () => {
-  it('uses node:sqlite wherever Node has it, else better-sqlite3; DOCKBASE_SQLITE_DRIVER picks one', () => {
+  it('uses node:sqlite wherever Node has it, else better-sqlite3 if its addon loads, else node-sqlite3-wasm; DOCKBASE_SQLITE_DRIVER picks one', () => {
     const builtIn = typeof process.getBuiltinModule === 'function' && process.getBuiltinModule('node:sqlite') !== undefined;
-    expect(defaultDriver({})).toBe(builtIn ? 'node:sqlite' : 'better-sqlite3');
+    expect(defaultDriver({})).toBe(builtIn ? 'node:sqlite' : betterSqliteLoads() ? 'better-sqlite3' : WASM_DRIVER);
     expect(defaultDriver({ DOCKBASE_SQLITE_DRIVER: 'better-sqlite3' })).toBe('better-sqlite3');
-    expect(() => defaultDriver({ DOCKBASE_SQLITE_DRIVER: 'sqlite3' })).toThrow(/Invalid DOCKBASE_SQLITE_DRIVER/);
+    expect(defaultDriver({ DOCKBASE_SQLITE_DRIVER: 'node-sqlite3-wasm' })).toBe(WASM_DRIVER);
+    expect(defaultDriver({ DOCKBASE_SQLITE_DRIVER: 'sqlite3-wasm' })).toBe(WASM_DRIVER);
+    for (const bad of ['sqlite3', 'toString', '__proto__'])
+      expect(() => defaultDriver({ DOCKBASE_SQLITE_DRIVER: bad })).toThrow(/Invalid DOCKBASE_SQLITE_DRIVER/);
+  });
+
+  it('are tested here: the driver this Node uses and node-sqlite3-wasm', () => {
+    expect(drivers).toEqual([...new Set([defaultDriver(), WASM_DRIVER])]);
   });
 });
+
+function betterSqliteLoads(): boolean {
+  try {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => { close(): void };
+    new Database(':memory:').close();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe.each(drivers)('on %s', (d) => {
   beforeEach(() => {
@@ -60,7 +77,10 @@ describe.each(drivers)('on %s', (d) => {
       const db = raw(dir);
       expect(db.pragma('user_version')).toBe(MIGRATIONS.length);
       expect(db.pragma('journal_mode')).toBe('wal');
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .all()
+        .map((r) => r.name);
       expect(tables).toEqual(expect.arrayContaining(['history', 'instances']));
       db.close();
     });
@@ -215,7 +235,9 @@ describe.each(drivers)('on %s', (d) => {
         const store = open(fresh);
         store.put('a', pg);
         expect(mode(fresh)).toBe(0o700);
-        for (const f of ['dockbase.db', 'dockbase.db-wal', 'dockbase.db-shm']) expect(mode(path.join(fresh, f)), f).toBe(0o600);
+        // node-sqlite3-wasm keeps the WAL index in memory (no -shm) and names its owner in a file.
+        const files = d === WASM_DRIVER ? ['dockbase.db', 'dockbase.db-wal', 'dockbase.db.owner'] : ['dockbase.db', 'dockbase.db-wal', 'dockbase.db-shm'];
+        for (const f of files) expect(mode(path.join(fresh, f)), f).toBe(0o600);
         store.close();
 
         const wide = dataDir();

@@ -36,13 +36,13 @@ interface HistoryRow {
 }
 
 /**
- * Per-instance metadata in SQLite. Both drivers (./sqlite.ts) are synchronous, so a call returns only once
+ * Per-instance metadata in SQLite. Every driver (./sqlite.ts) is synchronous, so a call returns only once
  * its transaction is committed: a route that answers after calling it never acknowledges an unsaved write.
  */
 export class Store {
   private constructor(private readonly db: SqliteDatabase) {}
 
-  /** The SQLite driver in use (node:sqlite or better-sqlite3). */
+  /** The SQLite driver in use (node:sqlite, better-sqlite3 or node-sqlite3-wasm). */
   get driver(): SqliteDriver {
     return this.db.driver;
   }
@@ -59,7 +59,10 @@ export class Store {
     try {
       // WAL: a crash mid-write cannot corrupt committed data. FULL: each commit is fsynced before the
       // call returns, so an acknowledged write survives even a VM power loss; writes here are few.
+      // (node-sqlite3-wasm has WAL only because it holds the file exclusively: ./sqlite-wasm.ts.)
       db.exec('PRAGMA journal_mode = WAL');
+      const journal = db.pragma('journal_mode');
+      if (journal !== 'wal') throw new Error(`SQLite through ${db.driver} refused WAL mode (journal_mode is ${String(journal)})`);
       db.exec('PRAGMA synchronous = FULL');
       db.exec('PRAGMA foreign_keys = ON');
       db.exec('PRAGMA busy_timeout = 5000');
@@ -75,6 +78,9 @@ export class Store {
       }
       // SQLite gives the -wal and -shm files the database file's mode; ones left by an older backend are narrowed.
       for (const extra of ['-wal', '-shm']) if (fs.existsSync(file + extra)) fs.chmodSync(file + extra, 0o600);
+      // The database and its WAL exist now (SQLite opens the WAL at the first read): their names are made
+      // durable too. Native SQLite syncs the folder of a new WAL itself; node-sqlite3-wasm's file layer does not.
+      syncFolder(dataDir);
     } catch (err) {
       db.close();
       throw err;
@@ -85,9 +91,7 @@ export class Store {
   get(id: string): InstanceMeta | undefined {
     const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as unknown as InstanceRow | undefined;
     if (!row) return undefined;
-    const entries = this.db
-      .prepare('SELECT * FROM history WHERE instance_id = ? ORDER BY seq DESC LIMIT ?')
-      .all(id, HISTORY_LIMIT) as unknown as HistoryRow[];
+    const entries = this.db.prepare('SELECT * FROM history WHERE instance_id = ? ORDER BY seq DESC LIMIT ?').all(id, HISTORY_LIMIT) as unknown as HistoryRow[];
     return toMeta(row, entries.map(toEntry));
   }
 
@@ -117,9 +121,7 @@ export class Store {
   }
 
   setNotes(id: string, notes: string): InstanceMeta | undefined {
-    const result = this.db
-      .prepare('UPDATE instances SET notes = ?, updated_at = ? WHERE id = ?')
-      .run(notes, new Date().toISOString(), id);
+    const result = this.db.prepare('UPDATE instances SET notes = ?, updated_at = ? WHERE id = ?').run(notes, new Date().toISOString(), id);
     return result.changes === 0 ? undefined : this.get(id);
   }
 
@@ -157,6 +159,16 @@ function privateFiles(dataDir: string, file: string): void {
   fs.chmodSync(dataDir, 0o700);
   fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
   fs.chmodSync(file, 0o600);
+}
+
+function syncFolder(dir: string): void {
+  if (process.platform === 'win32') return; // a folder cannot be opened for fsync there (NTFS journals names)
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function toEntry(row: HistoryRow): HistoryEntry {

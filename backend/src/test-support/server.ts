@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { HubTags, type HubTagsOptions } from '../hub/tags.js';
 import { buildServer, listen } from '../server.js';
+import type { SqliteDriver } from '../store/sqlite.js';
 import { Store } from '../store/store.js';
 import { call, type Answer } from './http.js';
 
@@ -12,11 +13,11 @@ export interface RunningBackend {
 }
 
 /**
- * The real server in this process, listening on a real unix socket in `dir`. Closing `app` closes
- * the database too.
+ * The real server in this process, listening on a real unix socket in `dir`, its store on `driver` (by
+ * default the one this Node uses). Closing `app` closes the database too.
  */
-export async function startBackend(dir: string, hub: Partial<HubTagsOptions> = {}): Promise<RunningBackend> {
-  const store = Store.open(path.join(dir, 'data'));
+export async function startBackend(dir: string, hub: Partial<HubTagsOptions> = {}, driver?: SqliteDriver): Promise<RunningBackend> {
+  const store = Store.open(path.join(dir, 'data'), driver);
   const app = buildServer({
     store,
     // By default Hub is a closed port: routes that do not need it never notice.
