@@ -1,15 +1,18 @@
 /**
  * An in-memory Docker engine behind the DockerCli port, for component tests. It interprets the argv that
- * @dockbase/core's argv builders (packages/core/src/docker/argv.ts) build and answers the way the docker CLI does (`{{json .}}` lines from `ps`,
- * JSON arrays from `inspect`, pull progress lines, event JSON lines, the daemon's error texts), so the real
- * core (createDockbase) runs unchanged on top of it.
+ * @dockbase/core's builders (packages/core/src/docker/, one file per command family) build, reading the
+ * options of `create`, `run`, `volume create`, `logs` and `stats` with the core's own readers (an argv they
+ * refuse fails as docker fails an unknown flag, exit 125), and answers the way the docker CLI does
+ * (`{{json .}}` lines from `ps`, JSON arrays from `inspect`, pull progress lines, event JSON lines, the
+ * daemon's error texts), so the real core (createDockbase) runs unchanged on top of it.
  *
  * Test hooks: `stopEngine`/`startEngine`, `failNext` and `holdNext` (for `run` commands), `holdNextPull`
  * and `missingImages` (for pulls), `count`, `setHealth`, `setServerReady`, `setExited`, `pause`/`unpause`,
  * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
 import { BRIDGE_FAILURE_PREFIX, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
-import { ENGINES, getEngine, HELPER_FROM, HELPER_TO, LABEL, UPGRADE_SOURCE, type EngineId } from '@dockbase/core';
+import { containerLabels, createMounts, ENGINES, getEngine, HELPER_FROM, HELPER_TO, imageRef, LABEL, readCreate, readHelperRun, readLogs, readRemove, readStats, readVolumeCreate, readWorkerRun, specOf, splitImageRef, UPGRADE_SOURCE } from '@dockbase/core';
+import type { CallEnv, CreatePlan, EngineId, HelperMount, UpgradeWorkerPlan } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 
@@ -98,19 +101,49 @@ function defer(): { promise: Promise<void>; resolve(): void } {
   return { promise, resolve };
 }
 
-/** Collects `--flag value` pairs (repeatable) and the remaining positional words. */
-function parseFlags(args: readonly string[], withValue: readonly string[]): { flags: Map<string, string[]>; rest: string[] } {
-  const flags = new Map<string, string[]>();
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (rest.length === 0 && a.startsWith('--')) {
-      const values = flags.get(a) ?? [];
-      if (withValue.includes(a)) values.push(args[++i] ?? '');
-      flags.set(a, values);
-    } else rest.push(a);
+/** What a `create` or `run --detach` makes, as the core's readers find it in the argv. */
+type NewContainer = Pick<FakeContainer, 'name' | 'image' | 'labels' | 'env' | 'cmd' | 'hasHealthcheck' | 'restartPolicy' | 'memoryBytes' | 'publish'> & {
+  mounts: ReadonlyArray<{ volume: string; target: string; labels?: Readonly<Record<string, string>> }>;
+};
+
+/** An instance's container, as `createContainerArgs(plan)` describes it. */
+function instanceContainer(plan: CreatePlan): NewContainer {
+  const engine = getEngine(plan.engine);
+  return {
+    name: plan.name,
+    image: imageRef(plan.image, plan.tag),
+    labels: containerLabels(specOf(plan)),
+    env: Object.entries(engine.environment(plan.password, plan)).map(([k, v]) => `${k}=${v}`),
+    cmd: engine.command(plan.password),
+    hasHealthcheck: true,
+    restartPolicy: plan.restartPolicy ?? 'no',
+    memoryBytes: plan.memoryBytes ?? 0,
+    publish: { bind: plan.bindAddress, hostPort: plan.hostPort, containerPort: engine.containerPort },
+    mounts: createMounts(plan),
+  };
+}
+
+/** An upgrade worker's container, as `upgradeWorkerArgs(plan)` describes it: the image's own command, no port, no healthcheck. */
+function workerContainer(plan: UpgradeWorkerPlan): NewContainer {
+  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
+  return { name: plan.name, image: plan.image, labels: { [LABEL.helper]: plan.role }, env, cmd: [], hasHealthcheck: false, restartPolicy: 'no', memoryBytes: 0, publish: undefined, mounts: plan.mounts };
+}
+
+/**
+ * What the first of the core's readers that knows the argv finds in it, passed on to `then` (which reads no
+ * argv); where none does (each throws NotThisShape: the core never builds that argv), docker's unknown flag.
+ */
+function reading<P>(read: (() => P) | Array<() => P>, then: (params: P) => RunResult): RunResult {
+  const refusals: string[] = [];
+  for (const r of [read].flat()) {
+    try {
+      return then(r());
+    } catch (e) {
+      if (!(e instanceof Error && e.name === 'NotThisShape')) throw e;
+      refusals.push(e.message);
+    }
   }
-  return { flags, rest };
+  return fail(`docker: not an argv Dockbase builds: ${refusals[0] ?? ''}\nSee 'docker --help'.`, 125);
 }
 
 function keyValue(text: string): [string, string] {
@@ -118,7 +151,18 @@ function keyValue(text: string): [string, string] {
   return eq < 0 ? [text, ''] : [text.slice(0, eq), text.slice(eq + 1)];
 }
 
+/** A `label=k` or `label=k=v` filter's match. */
+function hasLabel(labels: Readonly<Record<string, string>>, filter: string): boolean {
+  const [k, v] = keyValue(filter);
+  return k in labels && (!filter.includes('=') || labels[k] === v);
+}
+
+/** Labels as `ps` and `volume ls` print them: "k=v,k=v". */
+const labelString = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+
 const ok = (stdout = ''): RunResult => ({ stdout, stderr: '', code: 0 });
+/** The last `tail` lines of a log (`all`: every line; 0 too, here). */
+const lastLines = (lines: readonly string[], tail: number | 'all') => (tail === 'all' ? lines : lines.slice(-tail));
 const fail = (stderr: string, code = 1): RunResult => ({ stdout: '', stderr: `${stderr}\n`, code });
 
 class FakeStream implements StreamHandle {
@@ -370,7 +414,7 @@ export class FakeDocker implements DockerCli {
     if (!this.available) return fail(DAEMON_DOWN);
     const failure = this.failures.findIndex((f) => f.key === key);
     if (failure >= 0) return (this.failures.splice(failure, 1)[0] as { result: RunResult }).result;
-    return this.execute(args);
+    return this.execute(args, options.env ?? {});
   }
 
   stream(args: readonly string[], handlers: StreamHandlers): StreamHandle {
@@ -388,7 +432,7 @@ export class FakeDocker implements DockerCli {
       else if (key === 'pull') this.startPull(stream, args[1] ?? '');
       else if (key === 'logs' && args.includes('--follow')) this.startFollow(stream, args);
       else {
-        const r = this.execute(args);
+        const r = this.execute(args, {});
         for (const l of r.stdout.split('\n').filter(Boolean)) stream.line(l);
         for (const l of r.stderr.split('\n').filter(Boolean)) stream.line(l, 'stderr');
         stream.close(r.code);
@@ -399,7 +443,7 @@ export class FakeDocker implements DockerCli {
 
   // ---------- commands ----------
 
-  private execute(args: readonly string[]): RunResult {
+  private execute(args: readonly string[], env: CallEnv): RunResult {
     const key = commandKey(args);
     switch (key) {
       case 'version':
@@ -417,7 +461,7 @@ export class FakeDocker implements DockerCli {
         return this.images.has(ref) ? ok(`${this.imageId(ref)}\n`) : fail(`Error response from daemon: No such image: ${ref}`);
       }
       case 'volume create':
-        return this.volumeCreate(args.slice(2));
+        return reading(() => readVolumeCreate(args), ([name, labels]) => ok(`${this.addVolume(name, labels)}\n`));
       case 'volume inspect':
         return this.volumeInspect(args.slice(2));
       case 'volume rm':
@@ -425,14 +469,13 @@ export class FakeDocker implements DockerCli {
       case 'volume ls':
         return this.volumeList(args.slice(2));
       case 'create':
-        return this.create(args.slice(1));
       case 'run': {
         // A data helper (`run --rm … sh -c <copy script>`): its mounts make their volumes; it prints du's answer.
-        if (args[1] === '--rm') return this.helper(args);
-        // `run --detach` of an upgrade's worker, or of an instance (a new version's container).
+        if (args[1] === '--rm') return reading(() => readHelperRun(args), ([, , mounts]) => this.helper(mounts));
+        // An instance (`create`, or `run --detach` of a new version's container), or an upgrade's worker.
+        const created = reading([() => instanceContainer(readCreate(args, env)[0]), () => workerContainer(readWorkerRun(args, env)[0])], (spec) => this.create(spec));
         // `run --detach`: create, then start; a failed start leaves the container created, as docker does.
-        const created = this.create(args.slice(1));
-        if (created.code !== 0) return created;
+        if (key === 'create' || created.code !== 0) return created;
         const c = this.containers.get(created.stdout.trim()) as FakeContainer;
         const started = this.start(c);
         return started.code === 0 ? created : { stdout: '', stderr: `docker: ${started.stderr}`, code: 125 };
@@ -458,7 +501,7 @@ export class FakeDocker implements DockerCli {
           return ok();
         });
       case 'stats':
-        return this.statsOf(args.slice(1).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--format'));
+        return reading(() => readStats(args), ([ids]) => this.statsOf(ids));
       case 'system':
         return this.diskUsage();
       case 'image ls': {
@@ -474,19 +517,9 @@ export class FakeDocker implements DockerCli {
           return r;
         });
       case 'rm':
-        return this.eachContainer(args.slice(1).filter((a) => !a.startsWith('--')), (c) => {
-          if (c.state === 'running' || c.state === 'paused') this.emit(c, 'kill', 'die');
-          this.containers.delete(c.id);
-          this.emit(c, 'destroy');
-          for (const f of this.logFollowers) {
-            if (f.id !== c.id) continue;
-            f.stream.close(0);
-            this.logFollowers.delete(f);
-          }
-          return ok(`${c.id}\n`);
-        });
+        return reading(() => readRemove(args), (ids) => this.eachContainer(ids, (c) => this.remove(c)));
       case 'logs':
-        return this.withContainer(args[args.length - 1], (c) => ok(c.logs.slice(-this.tail(args)).map((l) => `${l}\n`).join('')));
+        return reading(() => readLogs(args), ([id, { tail }]) => this.withContainer(id, (c) => ok(lastLines(c.logs, tail).map((l) => `${l}\n`).join(''))));
       case 'exec':
         return this.withContainer(args[1], (c) => {
           if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is paused, unpause the container before exec`, 1);
@@ -509,7 +542,7 @@ export class FakeDocker implements DockerCli {
    * on both sides. Undefined for any other script (a probe, an export).
    */
   private answerScript(c: FakeContainer, script: string, arg: string | undefined): RunResult | undefined {
-    const tagOf = (x: FakeContainer) => x.image.slice(x.image.lastIndexOf(':') + 1);
+    const tagOf = (x: FakeContainer) => splitImageRef(x.image).tag;
     const version = (x: FakeContainer) => `${/^[\d.]+/.exec(tagOf(x))?.[0] ?? tagOf(x)}.0`;
     for (const e of ENGINES) {
       if (script === e.upgrade.versionScript) return ok(`${version(c)}\n`);
@@ -548,17 +581,9 @@ export class FakeDocker implements DockerCli {
     };
   }
 
-  private tail(args: readonly string[]): number {
-    const i = args.indexOf('--tail');
-    return i >= 0 ? Number(args[i + 1]) : Number.POSITIVE_INFINITY;
-  }
-
   private matches(c: FakeContainer, filters: Array<[string, string]>): boolean {
     return filters.every(([kind, value]) => {
-      if (kind === 'label') {
-        const [k, v] = keyValue(value);
-        return k in c.labels && (!value.includes('=') || c.labels[k] === v);
-      }
+      if (kind === 'label') return hasLabel(c.labels, value);
       if (kind === 'container') return c.id === value || c.name === value;
       return true; // type= and event= are handled by the caller
     });
@@ -584,27 +609,23 @@ export class FakeDocker implements DockerCli {
     const filters = this.filtersOf(args);
     const found = [...this.containers.values()].filter((c) => this.matches(c, filters));
     if (args.includes('--quiet')) return ok(found.map((c) => `${c.id}\n`).join(''));
-    const rows = found.map((c) =>
-        JSON.stringify({
-          Command: '"docker-entrypoint.s…"',
-          CreatedAt: psTime(c.createdAt),
-          ID: c.id,
-          Image: c.image,
-          Labels: Object.entries(c.labels)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(','),
-          LocalVolumes: String(c.mounts.length),
-          Mounts: c.mounts.map((m) => m.source).join(','),
-          Names: c.name,
-          Networks: 'bridge',
-          Ports: (c.state === 'running' || c.state === 'paused') && c.publish ? `${c.publish.bind}:${c.publish.hostPort}->${c.publish.containerPort}/tcp` : '',
-          RunningFor: '3 seconds ago',
-          Size: '0B',
-          State: c.state,
-          Status: this.statusText(c),
-        }),
-      );
-    return ok(rows.map((r) => `${r}\n`).join(''));
+    const rows = found.map((c) => ({
+      Command: '"docker-entrypoint.s…"',
+      CreatedAt: psTime(c.createdAt),
+      ID: c.id,
+      Image: c.image,
+      Labels: labelString(c.labels),
+      LocalVolumes: String(c.mounts.length),
+      Mounts: c.mounts.map((m) => m.source).join(','),
+      Names: c.name,
+      Networks: 'bridge',
+      Ports: (c.state === 'running' || c.state === 'paused') && c.publish ? `${c.publish.bind}:${c.publish.hostPort}->${c.publish.containerPort}/tcp` : '',
+      RunningFor: '3 seconds ago',
+      Size: '0B',
+      State: c.state,
+      Status: this.statusText(c),
+    }));
+    return ok(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
   /** `container inspect a b …`: those found, and an error (exit 1) for any missing, like docker. */
@@ -647,31 +668,16 @@ export class FakeDocker implements DockerCli {
     return id;
   }
 
-  private volumeCreate(args: readonly string[]): RunResult {
-    const { flags, rest } = parseFlags(args, ['--label']);
-    const name = rest[0] ?? hex(64);
-    if (!this.volumes.has(name)) this.addVolume(name, Object.fromEntries((flags.get('--label') ?? []).map(keyValue)));
-    return ok(`${name}\n`);
-  }
-
   /**
    * A data helper copies each `/from/<key>` volume into its `/to/<key>` volume (data-scripts.ts): the copy
    * holds the same data, which here is the password it was initialised with.
    */
-  private helper(args: readonly string[]): RunResult {
-    const mounts = new Map<string, string>();
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] !== '--mount') continue;
-      const parts = (args[i + 1] ?? '').split(',').map(keyValue);
-      const source = parts.find(([k]) => k === 'source')?.[1] ?? '';
-      const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
-      if (!this.volumes.has(source)) this.addVolume(source, labels);
-      mounts.set(parts.find(([k]) => k === 'target')?.[1] ?? '', source);
-    }
-    for (const [target, source] of mounts) {
-      const key = target.startsWith(`${HELPER_TO}/`) ? target.slice(HELPER_TO.length + 1) : undefined;
-      const from = key === undefined ? undefined : this.volumeData.get(mounts.get(`${HELPER_FROM}/${key}`) ?? '');
-      const to = this.volumeData.get(source);
+  private helper(mounts: readonly HelperMount[]): RunResult {
+    for (const m of mounts) this.addVolume(m.volume, m.labels);
+    for (const m of mounts.filter((x) => x.target.startsWith(`${HELPER_TO}/`))) {
+      const source = mounts.find((x) => x.target === `${HELPER_FROM}${m.target.slice(HELPER_TO.length)}`);
+      const from = source && this.volumeData.get(source.volume);
+      const to = this.volumeData.get(m.volume);
       if (from && to) to.dataPassword = from.dataPassword;
     }
     return ok('2048\t/to\n');
@@ -733,11 +739,8 @@ export class FakeDocker implements DockerCli {
     return c;
   }
 
-  private create(args: readonly string[]): RunResult {
-    const valued = ['--name', '--pull', '--network', '--label', '--env', '--publish', '--mount', '--restart', '--memory', '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout'];
-    const { flags, rest } = parseFlags(args, valued);
-    const [image = '', ...cmd] = rest;
-    const name = flags.get('--name')?.[0] ?? `container-${hex(6)}`;
+  private create(spec: NewContainer): RunResult {
+    const { name, image, labels, mounts, ...config } = spec;
     const clash = this.find(name);
     if (clash) {
       return fail(
@@ -746,26 +749,9 @@ export class FakeDocker implements DockerCli {
       );
     }
     if (!this.images.has(image)) return fail(`Error response from daemon: No such image: ${image}`, 125);
-    const c = this.newContainer({ name, image, labels: Object.fromEntries((flags.get('--label') ?? []).map(keyValue)) });
-    c.env = flags.get('--env') ?? [];
-    c.cmd = cmd;
-    c.hasHealthcheck = flags.has('--health-cmd');
-    c.restartPolicy = flags.get('--restart')?.[0] ?? 'no';
-    c.memoryBytes = Number(flags.get('--memory')?.[0] ?? 0);
-    const publish = flags.get('--publish')?.[0];
-    if (publish) {
-      const [bind = '0.0.0.0', hostPort = '0', containerPort = '0'] = publish.split(':');
-      c.publish = { bind, hostPort: Number(hostPort), containerPort: Number(containerPort) };
-    }
-    for (const m of flags.get('--mount') ?? []) {
-      // type=volume,source=x,target=/data,volume-label=k=v,...: a missing volume is created with those labels.
-      const parts = m.split(',').map(keyValue);
-      const get = (k: string) => parts.find(([key]) => key === k)?.[1] ?? '';
-      const source = get('source');
-      const labels = Object.fromEntries(parts.filter(([k]) => k === 'volume-label').map(([, v]) => keyValue(v)));
-      if (!this.volumes.has(source)) this.addVolume(source, labels);
-      c.mounts.push({ source, target: get('target') });
-    }
+    const c = Object.assign(this.newContainer({ name, image, labels: { ...labels } }), config);
+    // A missing volume is created by the mount, with its volume-labels.
+    c.mounts.push(...mounts.map((m) => ({ source: this.addVolume(m.volume, m.labels), target: m.target })));
     this.emit(c, 'create');
     return ok(`${c.id}\n`);
   }
@@ -799,6 +785,18 @@ export class FakeDocker implements DockerCli {
     return ok(`${c.id}\n`);
   }
 
+  private remove(c: FakeContainer): RunResult {
+    if (c.state === 'running' || c.state === 'paused') this.emit(c, 'kill', 'die');
+    this.containers.delete(c.id);
+    this.emit(c, 'destroy');
+    for (const f of this.logFollowers) {
+      if (f.id !== c.id) continue;
+      f.stream.close(0);
+      this.logFollowers.delete(f);
+    }
+    return ok(`${c.id}\n`);
+  }
+
   private stop(c: FakeContainer): RunResult {
     if (c.state === 'running' || c.state === 'paused') {
       c.state = 'exited';
@@ -809,9 +807,13 @@ export class FakeDocker implements DockerCli {
     return ok(`${c.id}\n`);
   }
 
-  private addVolume(name: string, labels: Record<string, string>): void {
+  /** Makes the volume unless it exists (labels are only given to a new one); its name. */
+  private addVolume(name: string, given: Readonly<Record<string, string>> = {}): string {
+    if (this.volumes.has(name)) return name;
+    const labels = { ...given };
     this.volumes.set(name, labels);
     this.volumeData.set(name, { labels, size: '48.2MB', createdAt: new Date(Date.UTC(2026, 10, 20, 10)) });
+    return name;
   }
 
   private engineOf(c: FakeContainer): EngineId | undefined {
@@ -830,7 +832,6 @@ export class FakeDocker implements DockerCli {
     }
   }
 
-  /** `docker exec <c> sh -c <script>`: the health probe, and the engines' credential scripts. */
   /** Whether an exec is the engine's readiness probe (probeArgs) rather than a credential script. */
   private isProbe(c: FakeContainer, args: readonly string[]): boolean {
     const engineId = this.engineOf(c);
@@ -873,20 +874,9 @@ export class FakeDocker implements DockerCli {
   private volumeList(args: readonly string[]): RunResult {
     const filters = this.filtersOf(args);
     const used = new Set([...this.containers.values()].flatMap((c) => c.mounts.map((m) => m.source)));
-    const rows = [...this.volumes].filter(([name, labels]) =>
-      filters.every(([k, v]) => {
-        if (k === 'dangling') return (v === 'true') !== used.has(name);
-        if (k !== 'label') return true;
-        const [key, value] = keyValue(v);
-        return key in labels && (!v.includes('=') || labels[key] === value);
-      }),
-    );
+    const rows = [...this.volumes].filter(([name, labels]) => filters.every(([k, v]) => (k === 'dangling' ? (v === 'true') !== used.has(name) : k !== 'label' || hasLabel(labels, v))));
     if (args.includes('--quiet')) return ok(rows.map(([name]) => `${name}\n`).join(''));
-    return ok(
-      rows
-        .map(([Name, labels]) => `${JSON.stringify({ Name, Driver: 'local', Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') })}\n`)
-        .join(''),
-    );
+    return ok(rows.map(([Name, labels]) => `${JSON.stringify({ Name, Driver: 'local', Labels: labelString(labels) })}\n`).join(''));
   }
 
   // ---------- streams ----------
@@ -921,18 +911,21 @@ export class FakeDocker implements DockerCli {
   }
 
   private startFollow(stream: FakeStream, args: readonly string[]): void {
-    const c = this.find(args[args.length - 1]);
-    if (!c) {
-      stream.line(`Error response from daemon: No such container: ${args[args.length - 1] ?? ''}`, 'stderr');
-      stream.close(1);
-      return;
-    }
-    for (const l of c.logs.slice(-this.tail(args))) stream.line(l);
-    const follower = { id: c.id, stream };
-    this.logFollowers.add(follower);
-    stream.onCancel.push(() => this.logFollowers.delete(follower));
+    const r = reading(
+      () => readLogs(args),
+      ([id, { tail }]) =>
+        this.withContainer(id, (c) => {
+          for (const l of lastLines(c.logs, tail)) stream.line(l);
+          const follower = { id: c.id, stream };
+          this.logFollowers.add(follower);
+          stream.onCancel.push(() => this.logFollowers.delete(follower));
+          return ok();
+        }),
+    );
+    if (r.code === 0) return;
+    for (const l of r.stderr.split('\n').filter(Boolean)) stream.line(l, 'stderr');
+    stream.close(r.code);
   }
-
 
   private startPull(stream: FakeStream, ref: string): void {
     if (this.missingImages.has(ref)) {
@@ -940,10 +933,7 @@ export class FakeDocker implements DockerCli {
       stream.close(1);
       return;
     }
-    const colon = ref.lastIndexOf(':');
-    const slash = ref.lastIndexOf('/');
-    const tag = colon > slash ? ref.slice(colon + 1) : 'latest';
-    const repo = colon > slash ? ref.slice(0, colon) : ref;
+    const { image: repo, tag } = splitImageRef(ref);
     stream.line(`${tag}: Pulling from ${repo.includes('/') ? repo : `library/${repo}`}`);
     for (const id of LAYERS) stream.line(`${id}: Pulling fs layer`);
     const hold = this.pullHold;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createContainerArgs, createContainerEnv, eventsArgs, listInstancesArgs, logsArgs, removeContainerArgs, stopArgs, type CreatePlan } from './argv';
+import { listInstancesArgs } from './containers';
+import { createContainerArgs, createContainerEnv, type CreatePlan } from './create';
+import { eventsArgs, logsArgs, removeContainerArgs, stopArgs } from './lifecycle';
 import { getEngine } from '../engines';
 import { REDIS_START_SCRIPT } from '../engines/redis';
 

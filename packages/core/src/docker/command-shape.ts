@@ -1,6 +1,7 @@
 /**
- * The argv shapes Dockbase runs, as data the command policy can check: each argv builder (argv.ts) is paired
- * with a reader that finds the builder's parameters back in an argv. An argv is of a shape only when
+ * The argv shapes Dockbase runs, as data the command policy can check: each argv builder is paired, in its
+ * command family's file (containers.ts, create.ts, lifecycle.ts, exec.ts, helpers.ts, volumes.ts, images.ts,
+ * usage.ts), with a reader that finds the builder's parameters back in an argv. An argv is of a shape only when
  * building it again from the parameters read gives the very same argv, and every parameter passed the
  * checks the reader applies. So the set of accepted argv is, by construction, what the builders emit for
  * valid parameters: no second, hand-kept list of options that could drift from them.
@@ -146,3 +147,21 @@ export function dockbaseVolumeName(value: string): string {
 export function imageId(value: string): string {
   return /^sha256:[0-9a-f]{64}$/.test(value) ? value : mismatch('not an image id');
 }
+
+/** A container name as Dockbase gives it: an instance's name, one set aside during an edit, an upgrade's worker. */
+export function containerName(value: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value) ? value : mismatch('not a container name Dockbase gives');
+}
+
+const LABEL_KEY = /^io\.dockbase\.[a-z][a-z0-9.-]*$/;
+// eslint-disable-next-line no-control-regex
+const LABEL_VALUE = /^[^,=\u0000-\u001f]{0,256}$/;
+
+/** A Dockbase label `key=value` on a volume Dockbase creates: key `io.dockbase.…`, a value without separators or controls. */
+export function dockbaseLabel(text: string, reason: string): [string, string] {
+  const [k = '', v = ''] = text.split(/=(.*)/s);
+  return LABEL_KEY.test(k) && LABEL_VALUE.test(v) ? [k, v] : mismatch(reason);
+}
+
+/** Targets of a call that acts on one container (its first parameter), which must be a Dockbase instance. */
+export const own = (id: string, ..._rest: unknown[]) => ({ containers: [id] });

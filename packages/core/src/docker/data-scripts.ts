@@ -13,12 +13,18 @@ import { ENGINES, type EngineDefinition } from '../engines';
  */
 export const UPGRADE_SOURCE = '/run/dockbase-upgrade';
 
+/** The socket folders PostgreSQL's upgrade scripts may be pointed at: the new server's own, or the old one's. */
+export const UPGRADE_SOCKET_FOLDERS: ReadonlySet<string> = new Set([...ENGINES.flatMap((e) => (e.upgrade.dumpRestore ? [e.upgrade.dumpRestore.socketFolder] : [])), UPGRADE_SOURCE]);
+
 /** Where the official images look for init files on their first start. */
 export const SEED_DIRECTORY = '/docker-entrypoint-initdb.d';
 
 /** Where export files are made inside a container, and import files put: names the command policy accepts. */
 export const EXPORT_TEMP_PREFIX = '/tmp/dockbase-export-';
 export const IMPORT_TEMP_PREFIX = '/tmp/dockbase-import-';
+/** An export's or an import's temporary file: its prefix and 12 hexadecimal digits (the prefixes hold no pattern characters). */
+export const EXPORT_TEMP_FILE = new RegExp(`^${EXPORT_TEMP_PREFIX}[0-9a-f]{12}$`);
+export const IMPORT_TEMP_FILE = new RegExp(`^${IMPORT_TEMP_PREFIX}[0-9a-f]{12}$`);
 
 /** Where a data helper container mounts the volumes it reads (`/from/<key>`, read-only) and writes (`/to/<key>`). */
 export const HELPER_FROM = '/from';

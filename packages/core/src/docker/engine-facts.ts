@@ -3,9 +3,8 @@
  * `docker version`) and kept for the life of the core instance: the engine does not change its API
  * version under a running tab, and creating an instance should not cost a docker call more.
  */
-import { versionArgs } from './argv';
+import { versionArgs, parseVersion } from './lifecycle';
 import { BASELINE_CAPABILITIES, capabilitiesFrom, type EngineCapabilities } from './health';
-import { parseVersion } from './parse';
 import type { DockerRunner } from './runner';
 
 export class EngineFacts {

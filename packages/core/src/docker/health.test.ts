@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDockbase } from '../dockbase';
 import { ENGINES, getEngine } from '../engines';
 import { BASELINE_CAPABILITIES, STEADY_HEALTH, capabilitiesFrom, compareApiVersions, healthArgs, healthSettings } from './health';
-import { parseVersion } from './parse';
+import { parseVersion } from './lifecycle';
 import { scripted } from '../test-support/scripted-cli';
 
 describe('the engine’s capabilities by API version', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  exitCodeFromStatusText,
-  healthFromStatusText,
-  parseContainerSummaries,
-  parseEvent,
-  parseImageLabels,
-  parseInspect,
-  parseInstances,
-  parseLabelString,
-  parsePublishedPorts,
-  parseVolumeInspect,
-  psTimeToIso,
-  splitImageRef,
-} from './parse';
+import { exitCodeFromStatusText, healthFromStatusText, parseContainerSummaries, parseInspect, parseInstances, parseLabelString, parsePublishedPorts, psTimeToIso } from './containers';
+import { parseImageLabels, splitImageRef } from './images';
+import { parseEvent } from './lifecycle';
+import { parseVolumeInspect } from './volumes';
 
 // Real `docker ps --all --no-trunc --format '{{json .}}'` lines (Docker CLI 28, engine 20.10).
 const RUNNING = `{"Command":"\\"redis-server\\"","CreatedAt":"2026-11-25 18:27:38 +0000 UTC","ID":"5f272e7bf9310a8a36d20d049d3ce0bad25aafb544c4cd67a9027003ffba1b1c","Image":"127.0.0.1:5000/dockbase-test/redis:7.0","Labels":"desc=a, b, c,io.dockbase.bind=127.0.0.1,io.dockbase.engine=redis,io.dockbase.image=127.0.0.1:5000/dockbase-test/redis,io.dockbase.instance=abc123,io.dockbase.name=sample-x,io.dockbase.port=45555,io.dockbase.tag=7.0,io.dockbase.volumes=dockbase-sample-x-data,org.opencontainers.image.title=Dockbase test image: Redis from Debian's redis-server (not the official image)","LocalVolumes":"0","Mounts":"","Names":"sample-x","Networks":"bridge","Platform":null,"Ports":"127.0.0.1:45555-\\u003e6379/tcp","RunningFor":"3 seconds ago","Size":"0B (virtual 23MB)","State":"running","Status":"Up 2 seconds (healthy)"}`;

@@ -5,7 +5,7 @@
  * or what its command policy reads). Elsewhere the values are in the argv, as docker takes them.
  */
 import type { RunResult } from '@dockbase/docker-cli';
-import { createContainerArgs, createContainerEnv, type CreatePlan } from './argv';
+import { createContainerArgs, createContainerEnv, type CreatePlan } from './create';
 import type { EngineCapabilities } from './health';
 import type { DockerRunner } from './runner';
 

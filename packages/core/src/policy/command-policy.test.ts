@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DockerCli, RunOptions } from '@dockbase/docker-cli';
-import * as argv from '../docker/argv';
-import { createContainerArgs, createContainerEnv, type CreatePlan } from '../docker/argv';
+import * as argv from '../docker/commands';
+import { createContainerArgs, createContainerEnv, type CreatePlan } from '../docker/create';
 import { COMMAND_SHAPES, checkCommand } from './command-policy';
 import { FILE_COPY_BUILDERS, checkSave, checkSend } from './data-policy';
 import { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, SNIFF_SCRIPT, exportScript, importScript } from '../docker/data-scripts';

@@ -1,21 +1,40 @@
 /**
  * The command policy: which docker argv a bridge (the standalone host's /api/exec) may run. Exactly the argv
- * the core's builders emit, for parameters the core itself would accept, and nothing else: COMMAND_SHAPES
- * (argv.ts) pairs each builder with a reader of its parameters, and an argv passes only when building it
- * again from what was read gives the very same argv. That refuses, without listing them, every option the
- * core never writes (`-v`, `--privileged`, `--pid host`, `--cap-add`, `--env-file`, `--cidfile`,
- * `--detach=false`, bind mounts, `volume create --opt`…), `=`-joined and abbreviated spellings, repeated
- * options, arguments after `--`, and global options such as `--host` or `--context`.
+ * the core's builders emit, for parameters the core itself would accept, and nothing else: each command
+ * family (docker/containers.ts, create.ts, …) pairs its builders with readers of their parameters in its
+ * shapes, assembled here as COMMAND_SHAPES, and an argv passes only when building it again from what was read
+ * gives the very same argv. That refuses, without listing them, every option the core never writes (`-v`,
+ * `--privileged`, `--pid host`, `--cap-add`, `--env-file`, `--cidfile`, `--detach=false`, bind mounts,
+ * `volume create --opt`…), `=`-joined and abbreviated spellings, repeated options, arguments after `--`, and
+ * global options such as `--host` or `--context`.
  *
  * A shape cannot tell from the argv alone whether a container or volume it names is Dockbase's: the verdict
  * lists them, and the caller checks each against the engine before running anything (see ownership.ts).
  */
-import { LIFECYCLE_SHAPES } from '../docker/argv';
 import { NotThisShape, type CallEnv, type CommandShape, type CommandTargets } from '../docker/command-shape';
-import { DATA_SHAPES } from './data-policy';
+import { CONTAINER_SHAPES } from '../docker/containers';
+import { CREATE_SHAPES } from '../docker/create';
+import { EXEC_SHAPES } from '../docker/exec';
+import { HELPER_SHAPES } from '../docker/helpers';
+import { IMAGE_SHAPES } from '../docker/images';
+import { LIFECYCLE_SHAPES } from '../docker/lifecycle';
+import { USAGE_SHAPES } from '../docker/usage';
+import { VOLUME_SHAPES } from '../docker/volumes';
 
-/** Every shape a bridge may run: the lifecycle's (argv.ts) and data safety's (data-policy.ts). */
-export const COMMAND_SHAPES: readonly CommandShape[] = [...LIFECYCLE_SHAPES, ...DATA_SHAPES];
+/**
+ * Every shape a bridge may run, by command family. Where shapes share their first words (`run`: an instance's,
+ * then a helper's and a worker's), the first one's reason is the one a refusal gives.
+ */
+export const COMMAND_SHAPES: readonly CommandShape[] = [
+  ...CONTAINER_SHAPES,
+  ...IMAGE_SHAPES,
+  ...VOLUME_SHAPES,
+  ...CREATE_SHAPES,
+  ...LIFECYCLE_SHAPES,
+  ...EXEC_SHAPES,
+  ...HELPER_SHAPES,
+  ...USAGE_SHAPES,
+];
 
 export type CommandVerdict =
   | ({ allowed: true; /** The shape's name ("stop an instance"). */ name: string } & CommandTargets)

@@ -6,11 +6,12 @@
  * image's (see isOwnInstance): that takes two `inspect` calls, so it is done before changing a container,
  * not for every refresh of the list.
  */
-import { imageLabelsArgs, inspectContainerArgs, volumeInspectArgs } from '../docker/argv';
+import { inspectContainerArgs, parseInspect } from '../docker/containers';
+import { imageLabelsArgs, parseImageLabels } from '../docker/images';
+import { volumeInspectArgs, parseVolumeInspect } from '../docker/volumes';
 import { DockbaseError, commandFailed } from '../model/errors';
 import type { VolumeClaim } from '../docker/command-shape';
 import { LABEL, isOwnInstance, isOwnUpgradeWorker, isUpgradeTransferVolume } from '../model/labels';
-import { parseImageLabels, parseInspect, parseVolumeInspect } from '../docker/parse';
 import type { DockerRunner } from '../docker/runner';
 
 export type Ownership =

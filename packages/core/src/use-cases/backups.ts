@@ -7,7 +7,9 @@
  * file in the container with progress and can be cancelled (nothing is left behind); import keeps the
  * current data in a "before import" snapshot first and puts it back when the import fails.
  */
-import { copyInArgs, copyOutArgs, execScriptArgs, helperRunArgs, type HelperMount } from '../docker/argv';
+import { copyInArgs, copyOutArgs } from '../docker/copy';
+import { execScriptArgs } from '../docker/exec';
+import { helperRunArgs, type HelperMount } from '../docker/helpers';
 import { CANCEL_SCRIPT, EXPORT_TEMP_PREFIX, HELPER_TO, IMPORT_TEMP_PREFIX, SNIFF_SCRIPT, exportScript, importScript, offlineImportScript } from '../docker/data-scripts';
 import { fileStamp, hostBaseName, identifyDump, importRefusal, isAbsoluteHostPath, parseSniff } from '../model/dump-files';
 import { getEngine, type DumpKind } from '../engines';

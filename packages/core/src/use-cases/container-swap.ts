@@ -15,7 +15,9 @@
  * (`onFailed`: data put back), the old container gets its name back and runs again if it ran. A failure
  * of 1 leaves nothing to put back: the old container is where it was, under its name.
  */
-import { containerIdsOfInstanceArgs, logsArgs, removeContainerArgs, renameArgs, startArgs, stopArgs, type CreatePlan } from '../docker/argv';
+import { containerIdsOfInstanceArgs } from '../docker/containers';
+import type { CreatePlan } from '../docker/create';
+import { logsArgs, removeContainerArgs, renameArgs, startArgs, stopArgs } from '../docker/lifecycle';
 import { getEngine } from '../engines';
 import { DockbaseError, cancelled, isDockbaseError, isStartFailure, startError, stderrExcerpt } from '../model/errors';
 import type { EngineCapabilities } from '../docker/health';

@@ -3,20 +3,12 @@
  * data), the image pull, one `docker create` or `docker run`, and the rollback of whatever a failed
  * attempt made.
  */
-import {
-  containerIdsOfInstanceArgs,
-  copyInArgs,
-  imageExistsArgs,
-  listAllContainersArgs,
-  removeContainerArgs,
-  specOf,
-  startArgs,
-  volumeInspectArgs,
-  volumeRemoveArgs,
-  localImagesArgs,
-  type CreatePlan,
-  type VolumePlan,
-} from '../docker/argv';
+import { containerIdsOfInstanceArgs, listAllContainersArgs, parseContainerSummaries } from '../docker/containers';
+import { copyInArgs } from '../docker/copy';
+import { specOf, type CreatePlan, type VolumePlan } from '../docker/create';
+import { imageExistsArgs, localImagesArgs } from '../docker/images';
+import { removeContainerArgs, startArgs } from '../docker/lifecycle';
+import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect, type VolumeInfo } from '../docker/volumes';
 import type { EngineFacts } from '../docker/engine-facts';
 import { getEngine, type EngineDefinition } from '../engines';
 import { hostBaseName, isAbsoluteHostPath } from '../model/dump-files';
@@ -26,7 +18,6 @@ import { imageRef, newInstanceId, volumeName, type Instance } from '../model/ins
 import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from '../model/labels';
 import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
 import type { Snapshot } from '../model/snapshot-model';
-import { parseContainerSummaries, parseVolumeInspect, type VolumeInfo } from '../docker/parse';
 import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from '../docker/runner';
 import { SEED_DIRECTORY } from '../docker/data-scripts';

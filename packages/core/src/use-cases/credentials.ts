@@ -4,7 +4,7 @@
  * any command line, in docker's argv or in a log. Used after a create on kept data and after an edit that
  * changes the password: a connection string is only worth showing when its password authenticates.
  */
-import { applyPasswordArgs, verifyPasswordArgs } from '../docker/argv';
+import { applyPasswordArgs, verifyPasswordArgs } from '../docker/exec';
 import { getEngine } from '../engines';
 import { DockbaseError, stderrExcerpt, throwIfAborted } from '../model/errors';
 import type { Instance } from '../model/instance';

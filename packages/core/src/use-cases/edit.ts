@@ -4,7 +4,9 @@
  * volumes, with the same name, id and labels (so notes and history stay). The old container is only set
  * aside (stopped and renamed) until the new one serves; any failure puts it back as it was.
  */
-import { inspectContainerArgs, startArgs, stopArgs, type CreatePlan, type VolumePlan } from '../docker/argv';
+import { inspectContainerArgs, parseInspect, type ContainerDetails } from '../docker/containers';
+import type { CreatePlan, VolumePlan, RestartPolicy } from '../docker/create';
+import { startArgs, stopArgs } from '../docker/lifecycle';
 import { ContainerSwap, type SwapStep } from './container-swap';
 import type { Credentials, PasswordCheck } from './credentials';
 import { getEngine } from '../engines';
@@ -12,7 +14,6 @@ import { BASELINE_CAPABILITIES, type EngineCapabilities } from '../docker/health
 import { DockbaseError, InvalidInputError, commandFailed } from '../model/errors';
 import { isActive, type Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
-import { parseInspect, type ContainerDetails, type RestartPolicy } from '../docker/parse';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
 import { MIN_MEMORY_BYTES, usageConflicts, validatePort, type EngineUsage, type FieldErrors } from '../model/validation';

@@ -5,7 +5,7 @@
  */
 import { translateDockerError } from '../model/errors';
 import type { InstanceFailure } from '../model/instance';
-import type { ContainerStateRecord } from '../docker/parse';
+import type { ContainerStateRecord } from '../docker/containers';
 
 export function failureFromState(state: ContainerStateRecord): InstanceFailure | undefined {
   const at = state.finishedAt ? { at: state.finishedAt } : {};

@@ -3,7 +3,7 @@ import { createDockbase } from '../dockbase';
 import { getEngine } from '../engines';
 import { describeKeptData, formatBytes, groupKeptData, keptDataForName, reuseProblem } from './kept-data';
 import { snapshotManifestLabels } from '../model/labels';
-import { parseSize, parseStatsLine, parseVolumeSizes } from '../docker/parse';
+import { parseSize, parseStatsLine, parseVolumeSizes } from '../docker/usage';
 import { scripted } from '../test-support/scripted-cli';
 
 const pgLabels = (name: string, tag = '15', extra = '') =>

@@ -3,13 +3,13 @@
  * volumes and their labels (which engine and version wrote them, for which instance, with which user and
  * database), described for people, checked before a create reuses them, and deleted on request.
  */
-import { keptVolumesArgs, volumeInspectArgs, volumeRemoveArgs, volumeSizesArgs } from '../docker/argv';
+import { volumeSizesArgs, parseVolumeSizes } from '../docker/usage';
+import { keptVolumesArgs, volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect, parseVolumeList, type VolumeInfo } from '../docker/volumes';
 import { getEngine, type DataMount, type EngineDefinition, type EngineId } from '../engines';
 import { DockbaseError, commandFailed } from '../model/errors';
 import { volumeName } from '../model/instance';
 import { LABEL, volumeOwner } from '../model/labels';
 import { naturalCompare } from '../model/order';
-import { parseVolumeInspect, parseVolumeList, parseVolumeSizes, type VolumeInfo } from '../docker/parse';
 import type { DockerRunner } from '../docker/runner';
 import type { Snapshot } from '../model/snapshot-model';
 

@@ -4,22 +4,9 @@
  * and only containers carrying that label are ever touched.
  */
 import type { StreamHandle } from '@dockbase/docker-cli';
-import {
-  eventsArgs,
-  inspectContainerArgs,
-  inspectContainersArgs,
-  unpauseArgs,
-  instanceByIdArgs,
-  listInstancesArgs,
-  logsArgs,
-  removeContainerArgs,
-  restartArgs,
-  startArgs,
-  stopArgs,
-  versionArgs,
-  volumeInspectArgs,
-  volumeRemoveArgs,
-} from '../docker/argv';
+import { inspectContainerArgs, inspectContainersArgs, instanceByIdArgs, listInstancesArgs, parseInspect, parseInspectAll, parseInstances, type ContainerDetails } from '../docker/containers';
+import { eventsArgs, unpauseArgs, logsArgs, removeContainerArgs, restartArgs, startArgs, stopArgs, versionArgs, parseEvent, type InstanceEvent } from '../docker/lifecycle';
+import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect } from '../docker/volumes';
 import { connectionString, maskedConnectionString } from '../model/connection';
 import { getEngine } from '../engines';
 import { DockbaseError, bridgeUnavailable, commandFailed, engineUnavailable, looksLikeEngineDown, startError } from '../model/errors';
@@ -27,7 +14,6 @@ import { failureFromState } from './failure';
 import { mayHaveFailed, type Instance } from '../model/instance';
 import { instanceFromLabels, volumeMismatch } from '../model/labels';
 import { containerOwnership, notManaged } from '../policy/ownership';
-import { parseEvent, parseInspect, parseInspectAll, parseInstances, parseVolumeInspect, type ContainerDetails, type InstanceEvent } from '../docker/parse';
 import type { DockerRunner } from '../docker/runner';
 import { CONFLICT, type EngineUsage } from '../model/validation';
 import { isBridgeFailure } from '@dockbase/docker-cli';

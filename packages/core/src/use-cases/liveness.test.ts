@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DockerCli, RunOptions, RunResult } from '@dockbase/docker-cli';
-import { probeArgs } from '../docker/argv';
+import { probeArgs } from '../docker/exec';
 import { STEADY_HEALTH } from '../docker/health';
 import { displayStatus } from '../model/instance';
 import { HANG_SHOWN_WITHIN_MS, Liveness, WATCH, firstProbeDelayMs, nextProbeDelayMs, noteVerdict, probedAnswer, serverView, type SeenVerdict, type ServerAnswer } from './liveness';

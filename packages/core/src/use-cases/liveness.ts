@@ -5,7 +5,7 @@
  * shows a hang within a minute. The probe is the engine's own health probe, run inside the container: it
  * needs an application-level answer, so a stopped or hung server fails it.
  */
-import { probeArgs } from '../docker/argv';
+import { probeArgs } from '../docker/exec';
 import { awaitsReadiness, type Instance, type ServerView } from '../model/instance';
 import { sleep, type DockerRunner } from '../docker/runner';
 

@@ -3,7 +3,7 @@
  * event; both the classic vocabulary ("Pulling fs layer", "Pull complete") and the containerd image
  * store's ("Downloading", "Done", "Exists") are understood.
  */
-import { pullArgs } from '../docker/argv';
+import { pullArgs } from '../docker/images';
 import { DockbaseError, cancelled, engineUnavailable, looksLikeEngineDown, stderrExcerpt } from '../model/errors';
 import type { DockerRunner } from '../docker/runner';
 

@@ -3,12 +3,12 @@
  * health status. Nothing keeps running once a wait is over.
  */
 import type { StreamHandle } from '@dockbase/docker-cli';
-import { healthEventsArgs, logsArgs, probeArgs } from '../docker/argv';
+import { probeArgs } from '../docker/exec';
+import { healthEventsArgs, logsArgs, parseEvent } from '../docker/lifecycle';
 import { getEngine } from '../engines';
 import { DockbaseError, cancelled, throwIfAborted } from '../model/errors';
 import type { Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
-import { parseEvent } from '../docker/parse';
 import { sleep, type DockerRunner } from '../docker/runner';
 
 /**

@@ -3,10 +3,8 @@
  * ones, and data size from ONE `docker system df -v`. Nothing here repeats by itself: an open, idle UI
  * makes no docker call.
  */
-import { statsArgs, volumeSizesArgs } from '../docker/argv';
+import { statsArgs, volumeSizesArgs, parseStatsLine, parseVolumeSizes, type InstanceUsage } from '../docker/usage';
 import type { Instance } from '../model/instance';
-import { parseStatsLine, parseVolumeSizes } from '../docker/parse';
-import type { InstanceUsage } from '../docker/parse';
 import type { DockerRunner } from '../docker/runner';
 
 export type { InstanceUsage };

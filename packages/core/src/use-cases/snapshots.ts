@@ -5,15 +5,8 @@
  * started again. Restore first keeps the current data in a "before restore" snapshot, and puts it back if
  * anything fails; clone copies a snapshot into the volumes of a new instance.
  */
-import {
-  helperRunArgs,
-  snapshotManifestsArgs,
-  volumeCreateArgs,
-  volumeInspectArgs,
-  volumeRemoveArgs,
-  volumesOfSnapshotArgs,
-  type HelperMount,
-} from '../docker/argv';
+import { helperRunArgs, type HelperMount } from '../docker/helpers';
+import { snapshotManifestsArgs, volumeCreateArgs, volumeInspectArgs, volumeRemoveArgs, volumesOfSnapshotArgs, parseVolumeInspect } from '../docker/volumes';
 import type { CreateOptions, InstanceCreation } from './create';
 import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
 import { fileStamp } from '../model/dump-files';
@@ -22,7 +15,6 @@ import { DockbaseError, InvalidInputError, commandFailed, throwIfAborted } from 
 import { imageRef, instanceVolumeFor, isActive, newInstanceId, volumeName, type Instance } from '../model/instance';
 import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeLabels } from '../model/labels';
 import type { InstanceLifecycle } from './lifecycle';
-import { parseVolumeInspect } from '../docker/parse';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
 import { checkSnapshotName, snapshotVolumeName, type Snapshot, type SnapshotReason, type SnapshotVolume } from '../model/snapshot-model';

@@ -5,7 +5,12 @@
  * every table must be equal on both sides. Only then is the instance switched to the new volume. The old
  * volume is never written by Dockbase: it stays, as it was, as the rollback point. See upgrades.ts.
  */
-import { execScriptArgs, logsArgs, probeArgs, removeContainerArgs, stopArgs, upgradeWorkerArgs, upgradeWorkerIdsArgs, volumeInspectArgs, volumeRemoveArgs, type UpgradeWorkerPlan, type VolumePlan } from '../docker/argv';
+import { upgradeWorkerIdsArgs } from '../docker/containers';
+import type { VolumePlan } from '../docker/create';
+import { execScriptArgs, probeArgs } from '../docker/exec';
+import { upgradeWorkerArgs, type UpgradeWorkerPlan } from '../docker/helpers';
+import { logsArgs, removeContainerArgs, stopArgs } from '../docker/lifecycle';
+import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import { UPGRADE_SOURCE } from '../docker/data-scripts';
 import { fileStamp } from '../model/dump-files';
 import { compareVersions, getEngine, secretEnvNames, versionOf, type EngineDefinition } from '../engines';

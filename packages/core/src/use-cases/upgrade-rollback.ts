@@ -4,7 +4,7 @@
  * point is the old data volume itself (the instance is switched back onto it); the others are copies, put back
  * into the instance's volumes. Any failure puts everything back. See upgrades.ts.
  */
-import { volumeInspectArgs } from '../docker/argv';
+import { volumeInspectArgs } from '../docker/volumes';
 import { fileStamp } from '../model/dump-files';
 import { getEngine } from '../engines';
 import { DockbaseError } from '../model/errors';

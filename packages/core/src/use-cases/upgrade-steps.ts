@@ -3,7 +3,9 @@
  * the switch to the new container, the version checks, the image, the password the new container is given,
  * and the error a user sees. See upgrades.ts for what an upgrade is.
  */
-import { execScriptArgs, imageExistsArgs, type CreatePlan, type VolumePlan } from '../docker/argv';
+import type { CreatePlan, VolumePlan } from '../docker/create';
+import { execScriptArgs } from '../docker/exec';
+import { imageExistsArgs } from '../docker/images';
 import { ContainerSwap, restartContainer } from './container-swap';
 import type { EngineFacts } from '../docker/engine-facts';
 import { getEngine, versionOf, type EngineDefinition } from '../engines';

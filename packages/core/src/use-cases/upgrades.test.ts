@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { upgradeWorkerArgs } from '../docker/argv';
+import { parseInstances } from '../docker/containers';
+import { upgradeWorkerArgs } from '../docker/helpers';
 import { checkCommand } from '../policy/command-policy';
 import { COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, UPGRADE_SOURCE, dataScripts } from '../docker/data-scripts';
 import { createDockbase } from '../dockbase';
 import { getEngine } from '../engines';
 import { instanceVolumeFor, type Instance } from '../model/instance';
 import { containerLabels, snapshotFromLabels, snapshotManifestLabels, volumeMismatch } from '../model/labels';
-import { parseInstances } from '../docker/parse';
 import type { RollbackPoint, Snapshot } from '../model/snapshot-model';
 import { dataVolumesOf } from './snapshots';
 import { scripted } from '../test-support/scripted-cli';

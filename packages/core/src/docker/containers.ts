@@ -1,42 +1,74 @@
-/** Parsers for what the docker CLI prints: `ps`, `inspect`, `volume inspect` and `events` JSON. */
+/**
+ * Containers: `ps` (the instances, one instance, every container's names and ports, a create attempt's or an
+ * upgrade's leftovers) and `container inspect`, with their readers and shapes and the parsers of what they print.
+ */
+import { after, at, containerId, containerName, instanceIdFilter, mismatch, newId, own, params, shape, type CommandShape } from './command-shape';
+import { splitImageRef } from './images';
+import { JSON_FORMAT, parseJsonLines, parseLabelString, str, stringRecord, type Json } from './output';
 import type { ContainerState, Health, Instance } from '../model/instance';
 import { claimedPort, instanceFromLabels, LABEL } from '../model/labels';
 import { compareByName } from '../model/order';
 
-type Json = Record<string, unknown>;
+export { parseLabelString };
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+/** Dockbase containers of one create attempt (found again for clean-up by their unique id). */
+export function containerIdsOfInstanceArgs(id: string): string[] {
+  return ['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${LABEL.instance}=${id}`];
+}
 
-function parseJsonLines(stdout: string): Json[] {
-  const out: Json[] = [];
-  for (const line of stdout.split('\n')) {
-    const t = line.trim();
-    if (!t) continue;
-    const v: unknown = JSON.parse(t);
-    if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Json);
-  }
-  return out;
+/** Every Dockbase container, stopped ones too, in ONE call. */
+export function listInstancesArgs(): string[] {
+  return ['ps', '--all', '--no-trunc', '--filter', `label=${LABEL.instance}`, '--format', JSON_FORMAT];
+}
+
+/** One instance by its Dockbase id. */
+export function instanceByIdArgs(id: string): string[] {
+  return ['ps', '--all', '--no-trunc', '--filter', `label=${LABEL.instance}=${id}`, '--format', JSON_FORMAT];
 }
 
 /**
- * `docker ps --format '{{json .}}'` prints labels as one "k=v,k=v" string. Image labels are inherited and
- * their values may hold commas, so only a pair whose key looks like a label key starts a new label.
+ * What `listAllContainersArgs` prints of each container: only what conflict checks read (names, state,
+ * published ports, the port a Dockbase instance claims), never a foreign container's command or labels,
+ * which can hold its secrets.
  */
-export function parseLabelString(text: string): Record<string, string> {
-  const labels: Record<string, string> = {};
-  let last: string | undefined;
-  for (const part of text ? text.split(',') : []) {
-    const eq = part.indexOf('=');
-    const key = eq > 0 ? part.slice(0, eq) : '';
-    if (key && /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key)) {
-      labels[key] = part.slice(eq + 1);
-      last = key;
-    } else if (last !== undefined) {
-      labels[last] += `,${part}`;
-    }
-  }
-  return labels;
+export const CONTAINER_SUMMARY_FORMAT = `{"Names":{{json .Names}},"State":{{json .State}},"Status":{{json .Status}},"Ports":{{json .Ports}},"Instance":{{json (.Label "${LABEL.instance}")}},"Port":{{json (.Label "${LABEL.port}")}}}`;
+
+/** Every container on the engine (names and published ports, for conflict checks). */
+export function listAllContainersArgs(): string[] {
+  return ['ps', '--all', '--no-trunc', '--format', CONTAINER_SUMMARY_FORMAT];
 }
+
+/** The containers of one upgrade's workers, by the name they share (`<instance>-upgrade-<id>-`), when their ids were never read. */
+export function upgradeWorkerIdsArgs(instanceName: string, upgradeId: string): string[] {
+  return ['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${LABEL.helper}`, '--filter', `name=${instanceName}-upgrade-${upgradeId}-`];
+}
+
+export function inspectContainerArgs(containerId: string): string[] {
+  return ['container', 'inspect', containerId];
+}
+
+/** docker's record of several containers at once (their state, for the reason a run ended). */
+export function inspectContainersArgs(containerIds: readonly string[]): string[] {
+  return ['container', 'inspect', ...containerIds];
+}
+
+/** Reads `upgradeWorkerIdsArgs` back: the instance's name and the upgrade's id. */
+export function readUpgradeWorkerIds(argv: readonly string[]): [string, string] {
+  const [, name = '', id] = /^name=(.+)-upgrade-([0-9a-f]{12})-$/.exec(at(argv, 7)) ?? mismatch('not the name of an upgrade’s workers');
+  return [containerName(name), newId(id)];
+}
+
+export const CONTAINER_SHAPES: readonly CommandShape[] = [
+  shape({ name: 'list instances', words: ['ps'], build: listInstancesArgs, read: () => params() }),
+  shape({ name: 'list containers', words: ['ps'], build: listAllContainersArgs, read: () => params() }),
+  shape({ name: 'find an instance', words: ['ps'], build: instanceByIdArgs, read: (a) => params(instanceIdFilter(after(at(a, 4), `label=${LABEL.instance}=`))) }),
+  shape({ name: 'find an upgrade’s workers', words: ['ps'], build: upgradeWorkerIdsArgs, read: readUpgradeWorkerIds }),
+  shape({ name: 'find a create attempt', words: ['ps'], build: containerIdsOfInstanceArgs, read: (a) => params(instanceIdFilter(after(at(a, 5), `label=${LABEL.instance}=`))) }),
+  shape({ name: 'inspect an instance', words: ['container', 'inspect'], build: inspectContainerArgs, read: (a) => params(containerId(at(a, 2))), targets: own }),
+  shape({ name: 'inspect instances', words: ['container', 'inspect'], build: inspectContainersArgs, read: (a) => params(a.slice(2).map(containerId)), targets: (containers) => ({ containers }) }),
+];
+
+// ---- what they print ------------------------------------------------------------------------------------
 
 const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'exited', 'dead', 'removing'];
 
@@ -72,15 +104,6 @@ export function psTimeToIso(text: string): string {
   if (!m) return text;
   const d = new Date(`${m[1]}T${m[2]}${m[3]}:${m[4]}`);
   return Number.isNaN(d.getTime()) ? text : d.toISOString();
-}
-
-/** Splits an image reference into repository and tag ("host:5000/a/b:7" → ["host:5000/a/b", "7"]). */
-export function splitImageRef(ref: string): { image: string; tag: string } {
-  const noDigest = ref.split('@')[0] ?? ref;
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  if (colon > slash) return { image: noDigest.slice(0, colon), tag: noDigest.slice(colon + 1) };
-  return { image: noDigest, tag: 'latest' };
 }
 
 /** One Dockbase instance from one `ps` JSON object; undefined for containers without our labels. */
@@ -166,9 +189,6 @@ export interface ContainerStateRecord {
   finishedAt?: string;
 }
 
-/** The restart policies Dockbase offers: none, or "start with Docker" (`unless-stopped`). */
-export type RestartPolicy = 'no' | 'unless-stopped';
-
 /**
  * What `docker container inspect` adds to the list: the configuration (password, accounts, limits), the
  * state, and the labels with the image they may have come from (see ownLabels).
@@ -239,168 +259,3 @@ export function parseInspectAll(stdout: string): ContainerDetails[] {
   return (Array.isArray(arr) ? (arr as Json[]) : [arr as Json]).filter((c) => c && typeof c === 'object').map(detailsOf);
 }
 
-/** `docker image inspect --format '{{json .Config.Labels}}'`: an object, or `null` for an image without labels. */
-export function parseImageLabels(stdout: string): Record<string, string> {
-  return stringRecord(JSON.parse(stdout.trim() || 'null'));
-}
-
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value as Json)) if (typeof v === 'string') out[k] = v;
-  }
-  return out;
-}
-
-export interface VolumeInfo {
-  name: string;
-  labels: Record<string, string>;
-  /** ISO 8601, when docker says (`volume inspect` does, `volume ls` does not). */
-  createdAt?: string;
-}
-
-export function parseVolumeInspect(stdout: string): VolumeInfo[] {
-  const arr: unknown = JSON.parse(stdout);
-  return (Array.isArray(arr) ? (arr as Json[]) : []).map((v) => {
-    const created = new Date(str(v.CreatedAt));
-    return {
-      name: str(v.Name),
-      labels: stringRecord(v.Labels),
-      ...(str(v.CreatedAt) && !Number.isNaN(created.getTime()) ? { createdAt: created.toISOString() } : {}),
-    };
-  });
-}
-
-/** `docker volume ls --format '{{json .}}'`: names and labels (labels as one "k=v,k=v" string). */
-export function parseVolumeList(stdout: string): VolumeInfo[] {
-  return parseJsonLines(stdout).map((v) => ({ name: str(v.Name), labels: parseLabelString(str(v.Labels)) }));
-}
-
-/** One container event of a Dockbase instance. */
-export interface InstanceEvent {
-  /** "start", "die", "health_status", ... (the part before ":"). */
-  action: string;
-  /** For health_status: "healthy" / "unhealthy" / "starting". */
-  detail?: string;
-  containerId: string;
-  instanceId?: string;
-  name?: string;
-  /** Nanoseconds since the epoch, as docker reports them. */
-  timeNano?: number;
-}
-
-export function parseEvent(line: string): InstanceEvent | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (!v || typeof v !== 'object') return undefined;
-  const e = v as Json;
-  const type = str(e.Type || e.type);
-  if (type && type !== 'container') return undefined;
-  const actor = (e.Actor ?? {}) as Json;
-  const attrs = (actor.Attributes ?? {}) as Record<string, string>;
-  const rawAction = str(e.Action || e.status);
-  const colon = rawAction.indexOf(':');
-  const action = colon >= 0 ? rawAction.slice(0, colon).trim() : rawAction;
-  const detail = colon >= 0 ? rawAction.slice(colon + 1).trim() : undefined;
-  const timeNano = typeof e.timeNano === 'number' ? e.timeNano : undefined;
-  return {
-    action,
-    ...(detail ? { detail } : {}),
-    containerId: str(actor.ID || e.id),
-    ...(attrs[LABEL.instance] ? { instanceId: attrs[LABEL.instance] } : {}),
-    ...(attrs.name ? { name: attrs.name } : {}),
-    ...(timeNano !== undefined ? { timeNano } : {}),
-  };
-}
-
-/** What an instance uses, as measured on request (see resource-usage.ts). */
-export interface InstanceUsage {
-  /** Percent of one CPU (docker's figure: 200% is two CPUs busy); undefined when not running. */
-  cpuPercent?: number;
-  memoryBytes?: number;
-  /** The container's memory limit as docker reports it (the machine's memory when it has none). */
-  memoryLimitBytes?: number;
-  /** Bytes in its data volumes; undefined when it keeps no data or docker could not say. */
-  dataBytes?: number;
-}
-
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-};
-
-/** "3.555MiB", "40.4MB", "1.2GB", "0B", "512kB" → bytes; undefined for anything else ("N/A"). */
-export function parseSize(text: string): number | undefined {
-  const m = /^\s*([\d.]+)\s*([kKmMgGtT]?i?[bB])\s*$/.exec(text);
-  if (!m) return undefined;
-  const factor = UNITS[(m[2] ?? '').toLowerCase()];
-  const value = Number(m[1]);
-  return factor === undefined || Number.isNaN(value) ? undefined : Math.round(value * factor);
-}
-
-/** One `docker stats --no-stream` JSON line → its container's CPU and memory. */
-export function parseStatsLine(line: string): { id: string; name: string; usage: InstanceUsage } | undefined {
-  let row: Record<string, unknown>;
-  try {
-    row = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const s = (v: unknown) => (typeof v === 'string' ? v : '');
-  const cpu = Number.parseFloat(s(row.CPUPerc).replace('%', ''));
-  const [used = '', limit = ''] = s(row.MemUsage).split('/');
-  const memoryBytes = parseSize(used);
-  const memoryLimitBytes = parseSize(limit);
-  return {
-    id: s(row.ID),
-    name: s(row.Name),
-    usage: {
-      ...(Number.isFinite(cpu) ? { cpuPercent: cpu } : {}),
-      ...(memoryBytes !== undefined ? { memoryBytes } : {}),
-      ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
-    },
-  };
-}
-
-/** `docker system df -v --format '{{json .Volumes}}'` → bytes by volume name. */
-export function parseVolumeSizes(stdout: string): Map<string, number> {
-  const sizes = new Map<string, number>();
-  const text = stdout.trim();
-  if (!text) return sizes;
-  const arr: unknown = JSON.parse(text);
-  if (!Array.isArray(arr)) return sizes;
-  for (const v of arr as Array<Record<string, unknown>>) {
-    const name = typeof v.Name === 'string' ? v.Name : '';
-    const size = parseSize(typeof v.Size === 'string' ? v.Size : '');
-    if (name && size !== undefined) sizes.set(name, size);
-  }
-  return sizes;
-}
-
-/** The API versions in `docker version --format '{{json .}}'`: the CLI's (as negotiated) and the daemon's. */
-export function parseVersion(stdout: string): { clientApi?: string; serverApi?: string } | undefined {
-  const [v] = (() => {
-    try {
-      return parseJsonLines(stdout);
-    } catch {
-      return [];
-    }
-  })();
-  if (!v) return undefined;
-  const client = (v.Client ?? {}) as Json;
-  const server = (v.Server ?? {}) as Json;
-  const clientApi = str(client.ApiVersion);
-  const serverApi = str(server.ApiVersion);
-  return { ...(clientApi ? { clientApi } : {}), ...(serverApi ? { serverApi } : {}) };
-}
