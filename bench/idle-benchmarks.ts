@@ -7,56 +7,16 @@
  *   of its probes or none), per minute (their containers' processes, their shims with the runc and probe
  *   processes they reaped, dockerd and containerd: see cpu-sampler.ts), against the same containers
  *   started by a plain `docker run` without healthcheck, running beside them in the same window;
- * - create → Healthy and restart → Healthy as the tab shows it (the readiness probe), against a
- *   hand-written `docker run` + login loop, and how long after the server first accepts a login.
  *
  * dockerd and containerd are shared by everything on the machine: what they use around each exec, above
  * their background, is that exec's; execs of other containers are told apart the same way and counted.
  */
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
-import { STEADY_HEALTH, createDockbase, type EngineId, type Instance } from '@dockbase/core';
-import { POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG } from '../test/support/images';
-import { postgresAcceptsLogin } from '../test/support/postgres';
+import { STEADY_HEALTH, createDockbase, type Instance } from '@dockbase/core';
 import { containersBetween, daemonBackground, daemonProbeShare, followDaemons, sampleCpu } from './cpu-sampler';
-import { BENCH_PREFIX, pingOnce } from './engine-benchmarks';
-import { median, round } from './stats';
-
-type BenchEngine = Extract<EngineId, 'redis' | 'postgres'>;
-const PASSWORD = 'bench pw';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function docker(cli: NodeDockerCli, ...args: string[]): Promise<string> {
-  const r = await cli.run(args);
-  if (r.code !== 0) throw new Error(`docker ${args.slice(0, 2).join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-const IMAGE: Record<BenchEngine, { image: string; tag: string; port: number }> = {
-  redis: { image: REDIS_TEST_IMAGE, tag: REDIS_TEST_TAG, port: 6379 },
-  postgres: { image: POSTGRES_TEST_IMAGE, tag: POSTGRES_TEST_TAG, port: 5432 },
-};
-
-/** The same server as Dockbase runs it, by hand: `docker run` argv without the image's healthcheck. */
-function plainRunArgs(engine: BenchEngine, name: string, hostPort: number, health: string[]): string[] {
-  const { image, tag, port } = IMAGE[engine];
-  const env = engine === 'redis' ? ['--env', `REDISCLI_AUTH=${PASSWORD}`] : ['--env', `POSTGRES_PASSWORD=${PASSWORD}`];
-  const cmd = engine === 'redis' ? ['redis-server', '--appendonly', 'yes', '--requirepass', PASSWORD] : [];
-  return ['run', '--detach', '--name', name, ...health, ...env, '--publish', `127.0.0.1:${hostPort}:${port}`, `${image}:${tag}`, ...cmd];
-}
-
-/** Whether the server accepts an authenticated connection from the host right now. */
-function acceptsLogin(engine: BenchEngine, port: number): Promise<boolean> {
-  return engine === 'redis' ? pingOnce(port, PASSWORD) : postgresAcceptsLogin(port, PASSWORD);
-}
-
-async function firstLogin(engine: BenchEngine, port: number, since: number, timeoutMs = 60_000): Promise<number> {
-  while (performance.now() - since < timeoutMs) {
-    if (await acceptsLogin(engine, port)) return performance.now();
-    await sleep(20);
-  }
-  throw new Error(`${engine} on ${port} never accepted a login`);
-}
+import { IMAGE, PASSWORD, docker, plainRunArgs, sleep, type BenchEngine } from './bench-servers';
+import { BENCH_PREFIX } from './engine-benchmarks';
+import { round } from './stats';
 
 export interface IdleWindow {
   /** dockbase: nobody looking; watched: the same with the open tab's watch running over each instance. */
@@ -207,7 +167,16 @@ export async function benchIdleCost(
     const instances: Instance[] = await Promise.all(
       Array.from({ length: n }, (_, i) =>
         core.creation.create(
-          { engine, name: `${BENCH_PREFIX}-idle-${engine}-${i}`, tag: IMAGE[engine].tag, image: IMAGE[engine].image, hostPort: basePort(engine) + i, password: PASSWORD, persistData: false, exposeOnNetwork: false },
+          {
+            engine,
+            name: `${BENCH_PREFIX}-idle-${engine}-${i}`,
+            tag: IMAGE[engine].tag,
+            image: IMAGE[engine].image,
+            hostPort: basePort(engine) + i,
+            password: PASSWORD,
+            persistData: false,
+            exposeOnNetwork: false,
+          },
           { start: true },
         ),
       ),
@@ -216,7 +185,14 @@ export async function benchIdleCost(
     // Where docker probes every second while starting, its first verdict ends that.
     if (startInterval) await Promise.all(instances.map((i) => core.readiness.waitUntilHealthy(i)));
     const inspect = JSON.parse(await docker(cli, 'container', 'inspect', instances[0]!.containerId))[0];
-    const hc = inspect.Config.Healthcheck as { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number; StartInterval?: number };
+    const hc = inspect.Config.Healthcheck as {
+      Test: string[];
+      Interval: number;
+      Timeout: number;
+      Retries: number;
+      StartPeriod: number;
+      StartInterval?: number;
+    };
     const s = (ns: number | undefined) => `${(ns ?? 0) / 1e9}s`;
     const health = `interval ${s(hc.Interval)}, timeout ${s(hc.Timeout)}, retries ${hc.Retries}, start period ${s(hc.StartPeriod)}${hc.StartInterval ? `, start interval ${s(hc.StartInterval)}` : ''}`;
     dockbase.set(engine, { instances, ids: instances.map((i) => i.containerId), health, probe: String(hc.Test[1]) });
@@ -286,7 +262,13 @@ export async function benchIdleCost(
       instances: n,
       windowSeconds: options.windowSeconds,
       health,
-      windows: windows.map((x) => ({ ...x, seconds: round(x.seconds, 2), containersMs: round(x.containersMs), shimsMs: round(x.shimsMs), daemonsProbeMs: round(x.daemonsProbeMs) })),
+      windows: windows.map((x) => ({
+        ...x,
+        seconds: round(x.seconds, 2),
+        containersMs: round(x.containersMs),
+        shimsMs: round(x.shimsMs),
+        daemonsProbeMs: round(x.daemonsProbeMs),
+      })),
       execsPerInstanceMinute: round((d.execs / n) * (60 / main.seconds), 2),
       daemonsIdleMs: round(idleMs),
       daemonsMsPerExec: d.execs > 0 ? round(d.daemonsProbeMs / d.execs, 1) : 0,
@@ -296,7 +278,12 @@ export async function benchIdleCost(
       cpuRatioWithoutDaemonsIdle: ratio(dockbaseOwn, plainOwn),
       cpuRatioContainersAndShims: ratio(own(d), own(p)),
       foreignExecs: main.foreignExecs,
-      watched: { windowSeconds: options.watchedSeconds, execsPerInstanceMinute: round((watched.execs / n) * (60 / w.seconds), 2), cpuMs: round(watchedCpu), cpuRatio: ratio(watchedCpu, plainOwn + idleMs) },
+      watched: {
+        windowSeconds: options.watchedSeconds,
+        execsPerInstanceMinute: round((watched.execs / n) * (60 / w.seconds), 2),
+        cpuMs: round(watchedCpu),
+        cpuRatio: ratio(watchedCpu, plainOwn + idleMs),
+      },
       ...(previous ? { previous } : {}),
     });
   }
@@ -308,77 +295,3 @@ export async function benchIdleCost(
 
 /** Docker's steady interval: the idle window covers one full probe cycle. */
 export const IDLE_WINDOW_SECONDS = STEADY_HEALTH.intervalSeconds;
-
-export interface ReadinessRow {
-  engine: BenchEngine;
-  runs: number;
-  /** Create (start) → the tab shows Healthy (readiness probe answered), Dockbase; hand-written: docker run + login loop. */
-  createMs: number;
-  handCreateMs: number;
-  createRatio: number;
-  /** Restart → Healthy; hand-written: docker restart + login loop. */
-  restartMs: number;
-  handRestartMs: number;
-  restartRatio: number;
-  /** How long after the server first accepted a login (polled every 20 ms from the host) Dockbase said ready. */
-  createLagMs: number;
-  restartLagMs: number;
-}
-
-/** Create → Healthy and restart → Healthy as the tab shows them, against a hand-written docker run + login loop. */
-export async function benchReadiness(engine: BenchEngine, runs: number): Promise<ReadinessRow> {
-  const cli = new NodeDockerCli();
-  const core = createDockbase(cli);
-  const port = engine === 'redis' ? 46300 : 46310;
-  const create: number[] = [];
-  const hand: number[] = [];
-  const restart: number[] = [];
-  const handRestart: number[] = [];
-  const createLag: number[] = [];
-  const restartLag: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const name = `${BENCH_PREFIX}-rdy-${engine}-${i}`;
-    let t0 = performance.now();
-    const instance = await core.creation.create(
-      { engine, name, tag: IMAGE[engine].tag, image: IMAGE[engine].image, hostPort: port, password: PASSWORD, persistData: false, exposeOnNetwork: false },
-      { start: true },
-    );
-    // As the tab does it: the readiness probe alone (it cannot know the log holds this run only).
-    let login = firstLogin(engine, port, performance.now());
-    await core.readiness.waitUntilReady(instance);
-    let tReady = performance.now();
-    create.push(tReady - t0);
-    createLag.push(tReady - (await login));
-
-    t0 = performance.now();
-    await core.lifecycle.restart(instance);
-    login = firstLogin(engine, port, performance.now());
-    await core.readiness.waitUntilReady(instance);
-    tReady = performance.now();
-    restart.push(tReady - t0);
-    restartLag.push(tReady - (await login));
-    await core.lifecycle.remove(instance);
-
-    const handName = `${BENCH_PREFIX}-rdyhand-${engine}-${i}`;
-    t0 = performance.now();
-    await docker(cli, ...plainRunArgs(engine, handName, port, ['--no-healthcheck']));
-    hand.push((await firstLogin(engine, port, t0)) - t0);
-    t0 = performance.now();
-    await docker(cli, 'restart', '--time', '10', handName);
-    handRestart.push((await firstLogin(engine, port, t0)) - t0);
-    await docker(cli, 'rm', '--force', handName);
-  }
-  const r = (v: number[]) => round(median(v));
-  return {
-    engine,
-    runs,
-    createMs: r(create),
-    handCreateMs: r(hand),
-    createRatio: round(median(create) / median(hand), 2),
-    restartMs: r(restart),
-    handRestartMs: r(handRestart),
-    restartRatio: round(median(restart) / median(handRestart), 2),
-    createLagMs: r(createLag),
-    restartLagMs: r(restartLag),
-  };
-}

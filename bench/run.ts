@@ -12,7 +12,8 @@ import { benchBundle } from './bundle-benchmarks';
 import { benchDataSafety } from './data-safety-benchmarks';
 import { benchPackage } from './package-benchmarks';
 import { BENCH_PREFIX, benchCreateToReady, benchListRefresh, countingDocker, ensureInstances, removeBenchContainers } from './engine-benchmarks';
-import { IDLE_WINDOW_SECONDS, benchIdleCost, benchReadiness, type IdleCostRow } from './idle-benchmarks';
+import { IDLE_WINDOW_SECONDS, benchIdleCost, type IdleCostRow } from './idle-benchmarks';
+import { benchReadiness } from './readiness-benchmarks';
 import { benchImage } from './image-benchmarks';
 import { benchUi } from './ui-benchmarks';
 import { benchUpgrade } from './upgrade-benchmarks';
@@ -76,7 +77,9 @@ async function main() {
     await removeBenchContainers(cli);
     await ensureInstances(countingDocker().core, 100);
   }
-  const list = previousResults ? previousResults.listRefresh : (console.log('• list refresh at 1, 25, 100 instances…'), await benchListRefresh([1, 25, 100], quick ? 5 : 15));
+  const list = previousResults
+    ? previousResults.listRefresh
+    : (console.log('• list refresh at 1, 25, 100 instances…'), await benchListRefresh([1, 25, 100], quick ? 5 : 15));
 
   console.log('• the open UI: first render, idle spawns, outside stop…');
   const running = `${BENCH_PREFIX}-000`;
@@ -100,7 +103,19 @@ async function main() {
   });
   // Other Dockbase instances on a shared engine (other people's tests) show in the tab too: their events
   // make it list again, their starts make it probe. Counted, to tell them from the tab's own doing.
-  const foreign = await cli.run(['events', '--since', ui.idleWindow.from.toFixed(3), '--until', ui.idleWindow.until.toFixed(3), '--filter', 'type=container', '--filter', 'label=io.dockbase.instance', '--format', '{{.Actor.Attributes.name}} {{.Action}}']);
+  const foreign = await cli.run([
+    'events',
+    '--since',
+    ui.idleWindow.from.toFixed(3),
+    '--until',
+    ui.idleWindow.until.toFixed(3),
+    '--filter',
+    'type=container',
+    '--filter',
+    'label=io.dockbase.instance',
+    '--format',
+    '{{.Actor.Attributes.name}} {{.Action}}',
+  ]);
   const foreignIdleEvents = foreign.stdout.split('\n').filter((l) => l && !l.startsWith(`${BENCH_PREFIX}-`) && !l.includes(' exec_'));
   // Readiness probes the tab ran for the benchmark's own instances while it sat idle.
   const benchIds = new Set((await cli.run(['ps', '--all', '--quiet', '--no-trunc', '--filter', `name=^${BENCH_PREFIX}-`])).stdout.split('\n').filter(Boolean));
@@ -111,7 +126,10 @@ async function main() {
   await removeBenchContainers(cli);
 
   /** `--engines=postgres`: the idle cost of these engines only (with --only=idle, the others' rows are kept). */
-  const chosen = process.argv.find((a) => a.startsWith('--engines='))?.slice('--engines='.length).split(',');
+  const chosen = process.argv
+    .find((a) => a.startsWith('--engines='))
+    ?.slice('--engines='.length)
+    .split(',');
   const engines = (['redis', 'postgres'] as const).filter((e) => !chosen || chosen.includes(e));
   console.log(`• create / restart → Healthy (${engines.join(', ')})…`);
   const readiness = [];
@@ -119,14 +137,25 @@ async function main() {
   await removeBenchContainers(cli);
 
   const window = quick ? 15 : IDLE_WINDOW_SECONDS;
-  console.log(`• idle cost of 5 instances (${engines.join(', ')}) beside the same servers without healthcheck, one ${window} s window (one probe cycle of docker's), and with the tab's watch…`);
+  console.log(
+    `• idle cost of 5 instances (${engines.join(', ')}) beside the same servers without healthcheck, one ${window} s window (one probe cycle of docker's), and with the tab's watch…`,
+  );
   const idle: IdleCostRow[] = await benchIdleCost(engines, { instances: 5, windowSeconds: window, watchedSeconds: quick ? 15 : 120, previous: ['redis'] });
   await removeBenchContainers(cli);
   if (previousResults) {
     const kept = previousResults.idle.filter((row) => !engines.some((e) => e === row.engine));
     const idleRows = [...kept, ...idle].sort((a, b) => (a.engine === 'redis' ? -1 : 1) - (b.engine === 'redis' ? -1 : 1));
-    const readinessRows = [...previousResults.readiness.filter((row) => !engines.some((e) => e === row.engine)), ...readiness].sort((a, b) => (a.engine === 'redis' ? -1 : 1) - (b.engine === 'redis' ? -1 : 1));
-    writeResults({ ...previousResults, machine: { ...info, date: previousResults.machine.date }, ui: { ...ui, foreignIdleEvents, ownIdleExecs }, readiness: readinessRows, idle: idleRows, idleMeasuredAt: info.date });
+    const readinessRows = [...previousResults.readiness.filter((row) => !engines.some((e) => e === row.engine)), ...readiness].sort(
+      (a, b) => (a.engine === 'redis' ? -1 : 1) - (b.engine === 'redis' ? -1 : 1),
+    );
+    writeResults({
+      ...previousResults,
+      machine: { ...info, date: previousResults.machine.date },
+      ui: { ...ui, foreignIdleEvents, ownIdleExecs },
+      readiness: readinessRows,
+      idle: idleRows,
+      idleMeasuredAt: info.date,
+    });
     return;
   }
   console.log('• data safety: snapshot, restore and export of a ~1 GB PostgreSQL data folder…');
@@ -210,7 +239,9 @@ function renderTable(r: Results): string {
         `| the same with the tab open (its watch probing each instance every 40 s; over ${row.watched.windowSeconds} s) | ${row.watched.execsPerInstanceMinute} execs per instance-minute, ${row.watched.cpuMs} ms per minute = ${row.watched.cpuRatio}× | ≤ 2 execs |`,
       ];
       if (row.previous) {
-        lines.push(`| the same with the first version's healthcheck (every 2 s), 60 s | ${row.previous.execsPerInstanceMinute} execs per instance-minute, ${row.previous.cpuMs} ms per minute = ${row.previous.cpuRatio}× | |`);
+        lines.push(
+          `| the same with the first version's healthcheck (every 2 s), 60 s | ${row.previous.execsPerInstanceMinute} execs per instance-minute, ${row.previous.cpuMs} ms per minute = ${row.previous.cpuRatio}× | |`,
+        );
         lines.push(`| CPU of one docker exec probe (from that window: its CPU above the plain servers', per exec) | ${row.previous.cpuMsPerExec} ms | |`);
       }
       return lines;
