@@ -4,6 +4,7 @@ import { constants } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { cancelled, dockerFailure, errorCode, unreadable, unwritable } from './host-file-errors';
 import { HostFileError, type HostFiles, type SaveTarget, type SavedFile, type SendSource } from './port';
 import { SingleFileTarReader, TAR_END, tarHeader, tarPadding } from './tar';
 
@@ -22,7 +23,6 @@ const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOF
 const CHUNK = 1 << 16;
 const MAX_NAMES = 99;
 const STDERR_KEEP = 16 * 1024;
-const STDERR_LINES = 5;
 /** Why `link` fails on a filesystem without hard links (FAT, some network shares): publish by rename instead. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS']);
 
@@ -137,7 +137,10 @@ export class NodeHostFiles implements HostFiles {
           }
         });
         writes = write.catch(() => undefined);
-        write.then(() => void (settled || stdout.resume()), (e: unknown) => fail(unwritable(dir, e)));
+        write.then(
+          () => void (settled || stdout.resume()),
+          (e: unknown) => fail(unwritable(dir, e)),
+        );
       });
       void docker.exited.then(async (exit) => {
         await writes;
@@ -182,7 +185,7 @@ export class NodeHostFiles implements HostFiles {
       signal?.addEventListener('abort', onAbort, { once: true });
       const pump = async (): Promise<boolean> => {
         await feed(stdin, header);
-        for (let sent = 0; sent < size; ) {
+        for (let sent = 0; sent < size;) {
           if (failure !== undefined || broken) return false;
           // A fresh buffer each time: the stream may still hold the previous one.
           const buffer = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
@@ -266,7 +269,10 @@ async function publish(temp: string, to: SaveTarget): Promise<string> {
       if (errorCode(e) !== 'EEXIST') throw unwritable(to.directory, e);
     }
   }
-  throw new HostFileError('unwritable', `${to.directory} already holds ${to.stem}${to.extension} and ${MAX_NAMES - 1} numbered copies; make room or choose another folder.`);
+  throw new HostFileError(
+    'unwritable',
+    `${to.directory} already holds ${to.stem}${to.extension} and ${MAX_NAMES - 1} numbered copies; make room or choose another folder.`,
+  );
 }
 
 /** Opens a host file for reading, never through a link, and without blocking on a FIFO (fstat refuses it next). */
@@ -281,7 +287,7 @@ async function openSource(file: string): Promise<FileHandle> {
 
 /** Writes all of `bytes` (a file write may take only part of it). */
 async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     const { bytesWritten } = await fh.write(bytes, done, bytes.length - done);
     done += bytesWritten;
   }
@@ -300,47 +306,4 @@ function feed(stream: Writable, chunk: Uint8Array): Promise<void> {
     };
     stream.on('drain', done).on('close', done).on('error', done);
   });
-}
-
-function dockerFailure(binary: string, exit: Exit): HostFileError {
-  if (exit.error) return new HostFileError('docker', `Cannot run ${binary}: ${exit.error.message}`);
-  const lines = exit.stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-STDERR_LINES).join('\n');
-  return new HostFileError('docker', lines || (exit.signal ? `docker was stopped (${exit.signal}).` : `docker failed (exit code ${exit.code}).`));
-}
-
-function cancelled(): HostFileError {
-  return new HostFileError('cancelled', 'The copy was cancelled.');
-}
-
-function unwritable(dir: string, e: unknown): HostFileError {
-  if (e instanceof HostFileError) return e;
-  const code = errorCode(e);
-  if (code === 'ENOENT') return new HostFileError('unwritable', `The folder ${dir} does not exist.`);
-  if (code === 'ENOTDIR') return new HostFileError('unwritable', `${dir} is not a folder.`);
-  return new HostFileError('unwritable', `Cannot write a file in ${dir}: ${reason(e)}.`);
-}
-
-function unreadable(file: string, e: unknown): HostFileError {
-  if (e instanceof HostFileError) return e;
-  const code = errorCode(e);
-  // ELOOP from O_NOFOLLOW on Linux and macOS; EMLINK on FreeBSD.
-  if (code === 'ELOOP' || code === 'EMLINK') return new HostFileError('unreadable', `${file} is a link; choose the file itself.`);
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new HostFileError('unreadable', `${file} does not exist.`);
-  return new HostFileError('unreadable', `Cannot read ${file}: ${reason(e)}.`);
-}
-
-const REASONS: Record<string, string> = {
-  ...{ ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EFBIG: 'the file is too large for this disk', EROFS: 'the disk is read-only' },
-  ...{ EACCES: 'permission denied', EPERM: 'permission denied', EIO: 'an input/output error', ENAMETOOLONG: 'the name is too long' },
-};
-
-/** The system's reason, in words (its message otherwise names a temporary file the user never sees). */
-function reason(e: unknown): string {
-  const code = errorCode(e);
-  return (code && REASONS[code]) ?? (code || (e instanceof Error ? e.message : String(e)));
-}
-
-function errorCode(e: unknown): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
