@@ -13,6 +13,9 @@
 //   test/, bench/        through the packages, never into a workspace's src/ by relative path
 //   @dockbase/core/test-support  the core's test doubles: for tests only, never a tab, host or CLI module
 //
+// Type-aware: no-floating-promises and consistent-type-imports over each workspace's tsconfig. Prettier
+// checks the formatting beside it (`npm run lint`).
+//
 // A boundary broken is a lint error naming the rule; test/architecture/boundaries.test.ts proves each one fails.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -20,8 +23,14 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const NODE = { group: ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)], message: 'Node APIs stay out of this part: it also runs in a browser tab.' };
-const REACT = { group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@mui/*', '@emotion/*', '@tanstack/*', '@docker/*'], message: 'UI frameworks and the Docker Desktop client stay out of the core.' };
+const NODE = {
+  group: ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)],
+  message: 'Node APIs stay out of this part: it also runs in a browser tab.',
+};
+const REACT = {
+  group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@mui/*', '@emotion/*', '@tanstack/*', '@docker/*'],
+  message: 'UI frameworks and the Docker Desktop client stay out of the core.',
+};
 /** Relative paths into another workspace's sources: share code through a package instead. */
 const intoWorkspace = (...folders) => ({
   group: folders.map((f) => `../**/${f}/**`),
@@ -33,7 +42,9 @@ const pkg = (names, message) => ({ names, message });
 /** One no-restricted-imports rule per part (flat config does not merge a rule across objects). */
 const boundary = (files, rules, ignores = []) => {
   const paths = rules.filter((r) => r.names).flatMap((r) => r.names.filter((n) => !n.endsWith('/*')).map((name) => ({ name, message: r.message })));
-  const patterns = rules.flatMap((r) => (r.group ? [r] : r.names.some((n) => n.endsWith('/*')) ? [{ group: r.names.filter((n) => n.endsWith('/*')), message: r.message }] : []));
+  const patterns = rules.flatMap((r) =>
+    r.group ? [r] : r.names.some((n) => n.endsWith('/*')) ? [{ group: r.names.filter((n) => n.endsWith('/*')), message: r.message }] : [],
+  );
   return { files, ignores, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
 };
 
@@ -52,6 +63,16 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules, over each workspace's own tsconfig: a promise nobody awaits or catches is a failure
+    // nobody sees, and a type-only import says so (it is erased, never a runtime import).
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
     files: ['ui/src/**/*.{ts,tsx}', 'ui/test-support/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
@@ -61,7 +82,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['backend/**/*.{ts,mjs}', 'host/**/*.{ts,js,mjs}', 'cli/**/*.{ts,mjs}', 'scripts/**/*.{js,mjs}', 'test/**/*.ts', 'bench/**/*.{js,mjs,ts}', 'packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', '*.{js,mjs,ts}'],
+    files: [
+      'backend/**/*.{ts,mjs}',
+      'host/**/*.{ts,js,mjs}',
+      'cli/**/*.{ts,mjs}',
+      'scripts/**/*.{js,mjs}',
+      'test/**/*.ts',
+      'bench/**/*.{js,mjs,ts}',
+      'packages/docker-cli/src/node.ts',
+      'packages/docker-cli/src/node-files.ts',
+      '*.{js,mjs,ts}',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
 
@@ -72,7 +103,10 @@ export default tseslint.config(
       NODE,
       REACT,
       pkg(['@dockbase/docker-cli/*'], 'The core uses the DockerCli port only (@dockbase/docker-cli), never an adapter.'),
-      pkg(['@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/backend', '@dockbase/cli'], 'The core knows no backend client, host, CLI or UI: it defines ports they implement.'),
+      pkg(
+        ['@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/backend', '@dockbase/cli'],
+        'The core knows no backend client, host, CLI or UI: it defines ports they implement.',
+      ),
       intoWorkspace('ui', 'host', 'backend', 'cli', 'test', 'bench', 'docker-cli', 'api'),
     ],
     TESTS,
@@ -84,7 +118,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': [
         'error',
-        ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'fetch', 'process', 'Buffer', 'require', '__dirname', 'global'].map((name) => ({
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'sessionStorage',
+          'location',
+          'fetch',
+          'process',
+          'Buffer',
+          'require',
+          '__dirname',
+          'global',
+        ].map((name) => ({
           name,
           message: `The core runs in the tab, the host and the CLI alike: ${name} belongs to one of them (pass it in through a port).`,
         })),
@@ -93,13 +140,37 @@ export default tseslint.config(
   },
   boundary(
     ['packages/docker-cli/src/**/*.ts'],
-    [NODE, pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api')],
+    [
+      NODE,
+      pkg(
+        ['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'],
+        'The DockerCli port and its adapters depend on no other Dockbase package.',
+      ),
+      intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api'),
+    ],
     ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', ...TESTS],
   ),
-  boundary(['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts'], [pkg(['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The DockerCli port and its adapters depend on no other Dockbase package.'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api')]),
+  boundary(
+    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts'],
+    [
+      pkg(
+        ['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'],
+        'The DockerCli port and its adapters depend on no other Dockbase package.',
+      ),
+      intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api'),
+    ],
+  ),
   boundary(
     ['packages/api/src/**/*.ts'],
-    [NODE, REACT, pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'], 'The API contract uses only the engine-id list (@dockbase/core/engine-ids).'), intoWorkspace('ui', 'host', 'backend', 'cli', 'core')],
+    [
+      NODE,
+      REACT,
+      pkg(
+        ['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'],
+        'The API contract uses only the engine-id list (@dockbase/core/engine-ids).',
+      ),
+      intoWorkspace('ui', 'host', 'backend', 'cli', 'core'),
+    ],
   ),
   boundary(
     ['ui/src/**/*.{ts,tsx}'],
@@ -118,18 +189,32 @@ export default tseslint.config(
     ['backend/src/**/*.ts'],
     [
       REACT,
-      pkg(['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/cli'], 'The backend holds metadata only: it imports the API contract (@dockbase/api), no UI, core, host or CLI code.'),
+      pkg(
+        ['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/cli'],
+        'The backend holds metadata only: it imports the API contract (@dockbase/api), no UI, core, host or CLI code.',
+      ),
       intoWorkspace('ui', 'host', 'cli', 'packages', 'test'),
     ],
   ),
   boundary(
     ['host/src/page/**/*.ts'],
-    [NODE, pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), TEST_DOUBLES, intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
+    [
+      NODE,
+      pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'),
+      pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'),
+      TEST_DOUBLES,
+      intoWorkspace('ui', 'backend', 'cli', 'packages', 'test'),
+    ],
     TESTS,
   ),
   boundary(
     ['host/src/**/*.ts', 'host/scripts/**/*.mjs', 'host/*.mjs'],
-    [pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'), pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'), TEST_DOUBLES, intoWorkspace('ui', 'backend', 'cli', 'packages', 'test')],
+    [
+      pkg(['@dockbase/ui', '@dockbase/backend'], 'The host serves the UI and backend builds; it imports neither.'),
+      pkg(['@dockbase/cli'], 'The CLI runs the host, not the other way round.'),
+      TEST_DOUBLES,
+      intoWorkspace('ui', 'backend', 'cli', 'packages', 'test'),
+    ],
     ['host/src/page/**', ...TESTS],
   ),
   boundary(
@@ -137,7 +222,10 @@ export default tseslint.config(
     [
       REACT,
       pkg(['@dockbase/ui', '@dockbase/backend', '@dockbase/api'], 'The CLI drives instances through the core: no UI, and no backend (its API included).'),
-      pkg(['@dockbase/docker-cli/desktop', '@dockbase/docker-cli/desktop-argv'], "The CLI runs docker through Node (@dockbase/docker-cli/node), not Docker Desktop's bridge."),
+      pkg(
+        ['@dockbase/docker-cli/desktop', '@dockbase/docker-cli/desktop-argv'],
+        "The CLI runs docker through Node (@dockbase/docker-cli/node), not Docker Desktop's bridge.",
+      ),
       TEST_DOUBLES,
       intoWorkspace('ui', 'host', 'backend', 'packages', 'test'),
     ],

@@ -80,7 +80,9 @@ const PLAN: CreatePlan = {
   hostPort: 5432,
   bindAddress: '127.0.0.1',
   password: 'secret-password',
-  volumes: getEngine('postgres').dataMounts('17').map((mount) => ({ name: volumeName('db', mount.key), mount })),
+  volumes: getEngine('postgres')
+    .dataMounts('17')
+    .map((mount) => ({ name: volumeName('db', mount.key), mount })),
 };
 
 const execBody = (cmd: string, args: string[]) => JSON.stringify({ cmd, args });
@@ -114,12 +116,8 @@ describe('listening', () => {
 
   it('cannot be made to listen on another address', async () => {
     for (const address of ['0.0.0.0', '::', '192.168.1.10']) {
-      await expect(startHost({ port: 0, backend: false, uiDist, clientScript, host: address } as HostOptions)).rejects.toThrow(
-        /listens on 127\.0\.0\.1 only/,
-      );
-      await expect(startHost({ port: 0, backend: false, uiDist, clientScript, hostname: address } as HostOptions)).rejects.toThrow(
-        /127\.0\.0\.1 only/,
-      );
+      await expect(startHost({ port: 0, backend: false, uiDist, clientScript, host: address } as HostOptions)).rejects.toThrow(/listens on 127\.0\.0\.1 only/);
+      await expect(startHost({ port: 0, backend: false, uiDist, clientScript, hostname: address } as HostOptions)).rejects.toThrow(/127\.0\.0\.1 only/);
     }
   });
 
@@ -154,7 +152,12 @@ describe('signing in with the one-time login link', () => {
 
   it('serves / and the login link as a static sign-in page: 401 for /, no secret, no inline script or style', async () => {
     const loginPath = new URL(host.loginUrl).pathname + new URL(host.loginUrl).search;
-    for (const [p, status] of [['/', 401], ['/index.html', 401], [loginPath, 200], ['/login', 200]] as const) {
+    for (const [p, status] of [
+      ['/', 401],
+      ['/index.html', 401],
+      [loginPath, 200],
+      ['/login', 200],
+    ] as const) {
       const res = await rawRequest(host.port, { path: p });
       expect(res.status, p).toBe(status);
       expect(res.headers['set-cookie'], p).toBeUndefined();
@@ -208,7 +211,12 @@ describe('signing in with the one-time login link', () => {
     const get = await rawRequest(other.port, { path: SESSION_PATH, headers: { origin: ownOrigin } });
     expect(get.status).toBe(403);
     for (const body of ['{"code":"guess"}', '{}', 'not json', `{"code":["${'x'.repeat(43)}"]}`]) {
-      const res = await rawRequest(other.port, { method: 'POST', path: SESSION_PATH, headers: { 'content-type': 'application/json', origin: ownOrigin }, body });
+      const res = await rawRequest(other.port, {
+        method: 'POST',
+        path: SESSION_PATH,
+        headers: { 'content-type': 'application/json', origin: ownOrigin },
+        body,
+      });
       expect(res.status, body).toBe(401);
       expect(res.body).not.toContain(other.token);
     }
@@ -318,7 +326,13 @@ describe('bridge requests', () => {
   });
 
   it('refuse a foreign Origin and cross-site fetches, even with the token', async () => {
-    for (const origin of ['http://evil.example', `http://127.0.0.1:${host.port + 1}`, `https://127.0.0.1:${host.port}`, 'null', `http://localhost:${host.port}`]) {
+    for (const origin of [
+      'http://evil.example',
+      `http://127.0.0.1:${host.port + 1}`,
+      `https://127.0.0.1:${host.port}`,
+      'null',
+      `http://localhost:${host.port}`,
+    ]) {
       expect((await exec(host, VERSION, { origin })).status, origin).toBe(403);
     }
     expect((await exec(host, VERSION, { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
@@ -400,7 +414,17 @@ describe('bridge requests', () => {
       body: huge,
     });
     expect(chunked.status).toBe(413);
-    expect((await exec(host, execBody('ps', Array.from({ length: MAX_ARGS + 1 }, () => 'a')))).status).toBe(400);
+    expect(
+      (
+        await exec(
+          host,
+          execBody(
+            'ps',
+            Array.from({ length: MAX_ARGS + 1 }, () => 'a'),
+          ),
+        )
+      ).status,
+    ).toBe(400);
     expect((await exec(host, execBody('ps', ['a'.repeat(8193)]))).status).toBe(400);
     expect((await exec(host, execBody('ps', ['a\0b']))).status).toBe(400);
     expect((await exec(host, '{"cmd":"ps","args":[1]}')).status).toBe(400);
@@ -424,8 +448,7 @@ describe('running docker', () => {
     config = { token: host.token, backend: false, platform: 'linux', arch: 'x64', hostname: 'h' };
   });
 
-  const client = () =>
-    createDdClient(config, { fetch, baseUrl: `http://127.0.0.1:${host.port}`, toast: () => {}, openWindow: () => {} });
+  const client = () => createDdClient(config, { fetch, baseUrl: `http://127.0.0.1:${host.port}`, toast: () => {}, openWindow: () => {} });
 
   it('hands the argv to docker exactly, without a shell', async () => {
     const args = createContainerArgs({ ...PLAN, password: HOSTILE }).slice(1);
@@ -443,7 +466,7 @@ describe('running docker', () => {
     expect((dd.docker.cli as unknown as Record<string, unknown>).dockbaseExactEnv).toBe(true);
     const out: string[] = [];
     const code = await new Promise<number>((resolve) => {
-      dd.docker.cli.exec(argv[0]!, argv.slice(1), {
+      void dd.docker.cli.exec(argv[0]!, argv.slice(1), {
         env: { POSTGRES_PASSWORD: HOSTILE },
         stream: { onOutput: (d: { stdout?: string }) => out.push(d.stdout ?? ''), onClose: resolve, splitOutputLines: true },
       } as never);
@@ -461,8 +484,12 @@ describe('running docker', () => {
 
   it('non-stream exec rejects {cmd, code, stdout, stderr} on a non-zero exit', async () => {
     // Quoted for the re-split, as Docker's documentation does for non-stream calls.
-    const args = instanceByIdArgs('fail').slice(1).map((a) => (a.includes(' ') ? `"${a}"` : a));
-    const failure = (await client().docker.cli.exec('ps', args).catch((e: unknown) => e)) as ExecFailure;
+    const args = instanceByIdArgs('fail')
+      .slice(1)
+      .map((a) => (a.includes(' ') ? `"${a}"` : a));
+    const failure = (await client()
+      .docker.cli.exec('ps', args)
+      .catch((e: unknown) => e)) as ExecFailure;
     expect(failure).toMatchObject({ code: 3, stderr: 'fake failure\n', cmd: `docker ps ${args.join(' ')}` });
     expect(fakes.calls().at(-1)).toEqual(instanceByIdArgs('fail'));
   });
@@ -618,11 +645,16 @@ describe('the backend', () => {
     const host = await start({ backendRestartMs: 300, log: (l) => messages.push(l) });
     const ask = (p: string) => rawRequest(host.port, { path: `/api/vm${p}`, headers: { [TOKEN_HEADER]: host.token } });
     await ask('/crash');
-    await expect.poll(() => messages.join('\n'), { timeout: 5000 }).toMatch(/the backend exited \(code 1\).*\n.*restarting the backend in 0\.3 s \(restart 1\)/);
+    await expect
+      .poll(() => messages.join('\n'), { timeout: 5000 })
+      .toMatch(/the backend exited \(code 1\).*\n.*restarting the backend in 0\.3 s \(restart 1\)/);
     const meanwhile = await ask('/health');
     if (meanwhile.status !== 200) {
       expect(meanwhile.status).toBe(503);
-      expect(JSON.parse(meanwhile.body)).toEqual({ error: 'unavailable', message: 'The Dockbase backend is not running right now; the host is starting it again.' });
+      expect(JSON.parse(meanwhile.body)).toEqual({
+        error: 'unavailable',
+        message: 'The Dockbase backend is not running right now; the host is starting it again.',
+      });
       expect(meanwhile.body).not.toMatch(/sock|tmp|dockbase-host-/);
     }
     await expect.poll(async () => (await ask('/health')).status, { timeout: 10_000 }).toBe(200);
