@@ -37,7 +37,10 @@ function readOr(file: string, fallback = ''): string {
 }
 
 function allPids(): number[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
 }
 
 export interface CpuSample {

@@ -79,15 +79,47 @@ export async function benchDataSafety(runs = 3, rows = 1_000_000): Promise<DataS
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-bench-export-'));
   try {
     let instance: Instance = await core.creation.create(
-      { engine: 'postgres', name: NAME, tag: '17', image: POSTGRES_REAL_IMAGE, hostPort: PORT, password: 'bench pass "1"', persistData: true, exposeOnNetwork: false },
+      {
+        engine: 'postgres',
+        name: NAME,
+        tag: '17',
+        image: POSTGRES_REAL_IMAGE,
+        hostPort: PORT,
+        password: 'bench pass "1"',
+        persistData: true,
+        exposeOnNetwork: false,
+      },
       { start: true },
     );
     instance = await core.readiness.waitUntilReady(instance);
     // About 1 GB of rows of ~900 bytes (below TOAST's threshold, so stored as written).
-    await docker(cli, 'exec', instance.containerId, 'psql', '-X', '-q', '-U', 'postgres', '-c',
-      `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; CHECKPOINT;`);
+    await docker(
+      cli,
+      'exec',
+      instance.containerId,
+      'psql',
+      '-X',
+      '-q',
+      '-U',
+      'postgres',
+      '-c',
+      `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; CHECKPOINT;`,
+    );
     const volume = instance.volumes[0]!;
-    const du = await docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'du', '--mount', `type=volume,source=${volume},target=/v,readonly`, IMAGE, '-sk', '/v');
+    const du = await docker(
+      cli,
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'du',
+      '--mount',
+      `type=volume,source=${volume},target=/v,readonly`,
+      IMAGE,
+      '-sk',
+      '/v',
+    );
     const dataFolderMb = round(Number(du.trim().split(/\s+/)[0]) / 1024, 0);
 
     // Snapshot and restore of the stopped instance: the copy itself (a running one adds its stop and start).
@@ -98,7 +130,22 @@ export async function benchDataSafety(runs = 3, rows = 1_000_000): Promise<DataS
     const snap: number[] = [];
     const restore: number[] = [];
     const bare = (script: string, from: string, to: string) =>
-      docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'sh', '--mount', `type=volume,source=${from},target=/from,readonly`, '--mount', `type=volume,source=${to},target=/to`, IMAGE, '-c', script);
+      docker(
+        cli,
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--entrypoint',
+        'sh',
+        '--mount',
+        `type=volume,source=${from},target=/from,readonly`,
+        '--mount',
+        `type=volume,source=${to},target=/to`,
+        IMAGE,
+        '-c',
+        script,
+      );
     /** The same work as a restore, by hand: keep a copy of the current data, then replace it with the snapshot's. */
     const floorRestoreRun = async (snapshotVolume: string, n: number) => {
       const keep = `dockbase-${NAME}-keep-${n}`;
@@ -112,7 +159,22 @@ export async function benchDataSafety(runs = 3, rows = 1_000_000): Promise<DataS
     const floorCopy = async (n: number) => {
       const target = `dockbase-${NAME}-floor-${n}`;
       const ms = await time(() =>
-        docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'sh', '--mount', `type=volume,source=${volume},target=/from,readonly`, '--mount', `type=volume,source=${target},target=/to`, IMAGE, '-c', 'cp -a /from/. /to/'),
+        docker(
+          cli,
+          'run',
+          '--rm',
+          '--network',
+          'none',
+          '--entrypoint',
+          'sh',
+          '--mount',
+          `type=volume,source=${volume},target=/from,readonly`,
+          '--mount',
+          `type=volume,source=${target},target=/to`,
+          IMAGE,
+          '-c',
+          'cp -a /from/. /to/',
+        ),
       );
       await docker(cli, 'volume', 'rm', target);
       return ms;

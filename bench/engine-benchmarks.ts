@@ -131,8 +131,23 @@ export async function benchCreateToReady(runs = 7): Promise<CreateToReadyRow> {
 
     const handName = `${BENCH_PREFIX}-hand-${i}`;
     t0 = performance.now();
-    await docker(cli, 'run', '--detach', '--name', handName, '--publish', `127.0.0.1:${port}:6379`, '--mount', `type=volume,source=${handName},target=/data`,
-      `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`, 'redis-server', '--appendonly', 'yes', '--requirepass', 'bench pw');
+    await docker(
+      cli,
+      'run',
+      '--detach',
+      '--name',
+      handName,
+      '--publish',
+      `127.0.0.1:${port}:6379`,
+      '--mount',
+      `type=volume,source=${handName},target=/data`,
+      `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`,
+      'redis-server',
+      '--appendonly',
+      'yes',
+      '--requirepass',
+      'bench pw',
+    );
     await waitForRedisPong(port, 'bench pw');
     hand.push(performance.now() - t0);
     await docker(cli, 'rm', '--force', '--volumes', handName);

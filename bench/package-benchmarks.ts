@@ -28,7 +28,9 @@ const node = (args: string[]) => new Promise<void>((resolve, reject) => execFile
 const run = (args: string[]) => node([path.join(ROOT, 'cli/dist/main.js'), ...args]);
 
 export async function benchPackage(runs: number): Promise<PackageRow> {
-  const packed = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'scripts/pack.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
+  const packed = JSON.parse(
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/pack.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as {
     tarball: string;
     size: number;
     unpackedSize: number;

@@ -34,7 +34,14 @@ function countingWrapper(dir: string): { binary: string; spawns(): string[] } {
   return { binary, spawns: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
-export async function benchUi(options: { expectInstances: number; runningInstance: string; idleSeconds: number; stopRuns: number; restart: (name: string) => Promise<void>; stop: (name: string) => Promise<void> }): Promise<UiRow> {
+export async function benchUi(options: {
+  expectInstances: number;
+  runningInstance: string;
+  idleSeconds: number;
+  stopRuns: number;
+  restart: (name: string) => Promise<void>;
+  stop: (name: string) => Promise<void>;
+}): Promise<UiRow> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-bench-ui-'));
   const counter = countingWrapper(dir);
   const host = await startInProcessHost({ docker: counter.binary });

@@ -83,7 +83,20 @@ export async function cleanupUpgradeBench(cli: NodeDockerCli, withTemplate = fal
 /** An image with PostgreSQL 15's and 17's binaries, from the two test images (15 built on bookworm, 17 on trixie). */
 async function buildCombinedImage(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-upgbench-'));
-  const libs = ['libicu*.so.72*', 'libldap-2.5.so.0*', 'liblber-2.5.so.0*', 'libgnutls.so.30*', 'libhogweed.so.6*', 'libnettle.so.8*', 'libidn2.so.0*', 'libp11-kit.so.0*', 'libtasn1.so.6*', 'libunistring.so.2*', 'libgmp.so.10*', 'libffi.so.8*'];
+  const libs = [
+    'libicu*.so.72*',
+    'libldap-2.5.so.0*',
+    'liblber-2.5.so.0*',
+    'libgnutls.so.30*',
+    'libhogweed.so.6*',
+    'libnettle.so.8*',
+    'libidn2.so.0*',
+    'libp11-kit.so.0*',
+    'libtasn1.so.6*',
+    'libunistring.so.2*',
+    'libgmp.so.10*',
+    'libffi.so.8*',
+  ];
   fs.writeFileSync(
     path.join(dir, 'Dockerfile'),
     [
@@ -120,17 +133,61 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
   try {
     await buildCombinedImage();
     let source = await core.creation.create(
-      { engine: 'postgres', name: TEMPLATE, tag: '15', image: POSTGRES_REAL_IMAGE, hostPort: port, password: PASSWORD, persistData: true, exposeOnNetwork: false },
+      {
+        engine: 'postgres',
+        name: TEMPLATE,
+        tag: '15',
+        image: POSTGRES_REAL_IMAGE,
+        hostPort: port,
+        password: PASSWORD,
+        persistData: true,
+        exposeOnNetwork: false,
+      },
       { start: true },
     );
     source = await core.readiness.waitUntilReady(source);
     // About 1 GB: rows of ~900 bytes (stored as written), an index, and a second database.
-    await docker(cli, 'exec', source.containerId, 'psql', '-X', '-q', '-U', 'postgres', '-c',
-      `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; ALTER TABLE filler ADD PRIMARY KEY (id);`);
+    await docker(
+      cli,
+      'exec',
+      source.containerId,
+      'psql',
+      '-X',
+      '-q',
+      '-U',
+      'postgres',
+      '-c',
+      `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; ALTER TABLE filler ADD PRIMARY KEY (id);`,
+    );
     await docker(cli, 'exec', source.containerId, 'psql', '-X', '-q', '-U', 'postgres', '-c', 'CREATE DATABASE app');
-    await docker(cli, 'exec', source.containerId, 'psql', '-X', '-q', '-U', 'postgres', '-d', 'app', '-c',
-      'CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 100000) g; CHECKPOINT;');
-    const du = await docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'du', '--mount', `type=volume,source=${source.volumes[0]},target=/v,readonly`, `${POSTGRES_REAL_IMAGE}:15`, '-sk', '/v');
+    await docker(
+      cli,
+      'exec',
+      source.containerId,
+      'psql',
+      '-X',
+      '-q',
+      '-U',
+      'postgres',
+      '-d',
+      'app',
+      '-c',
+      'CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 100000) g; CHECKPOINT;',
+    );
+    const du = await docker(
+      cli,
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'du',
+      '--mount',
+      `type=volume,source=${source.volumes[0]},target=/v,readonly`,
+      `${POSTGRES_REAL_IMAGE}:15`,
+      '-sk',
+      '/v',
+    );
     const dataFolderMb = round(Number(du.trim().split(/\s+/)[0]) / 1024, 0);
     await core.lifecycle.stop(source);
     template = await core.snapshots.take(await core.lifecycle.get(source.id), { name: 'upgrade bench' });
@@ -159,8 +216,22 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
         await time(async () => {
           await dockerWithFiles(['exec', b.containerId, 'pg_dumpall', '-U', 'postgres'], { stdout: file });
           await docker(cli, 'stop', '--time', '30', b.containerId);
-          const id = (await docker(cli, 'run', '--detach', '--name', `${NAME}-b${n}-17`, '--env', 'POSTGRES_PASSWORD=bench',
-            '--publish', `127.0.0.1:${port}:5432`, '--mount', `type=volume,source=${NAME}-b${n}-17,target=/var/lib/postgresql/data`, `${POSTGRES_REAL_IMAGE}:17`)).trim();
+          const id = (
+            await docker(
+              cli,
+              'run',
+              '--detach',
+              '--name',
+              `${NAME}-b${n}-17`,
+              '--env',
+              'POSTGRES_PASSWORD=bench',
+              '--publish',
+              `127.0.0.1:${port}:5432`,
+              '--mount',
+              `type=volume,source=${NAME}-b${n}-17,target=/var/lib/postgresql/data`,
+              `${POSTGRES_REAL_IMAGE}:17`,
+            )
+          ).trim();
           for (;;) {
             if ((await cli.run(['exec', id, 'pg_isready', '-h', '127.0.0.1', '-U', 'postgres'])).code === 0) break;
             await new Promise((r) => setTimeout(r, 100));
@@ -178,17 +249,31 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
       await docker(cli, 'stop', '--time', '30', c.containerId);
       pgUpgrade.push(
         await time(() =>
-          docker(cli, 'run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'sh',
-            '--mount', `type=volume,source=${c.volumes[0]},target=/var/lib/postgresql/15/data`,
-            '--mount', `type=volume,source=${NAME}-c${n}-17,target=/var/lib/postgresql/17/data`,
-            COMBINED, '-c', [
+          docker(
+            cli,
+            'run',
+            '--rm',
+            '--network',
+            'none',
+            '--user',
+            '0',
+            '--entrypoint',
+            'sh',
+            '--mount',
+            `type=volume,source=${c.volumes[0]},target=/var/lib/postgresql/15/data`,
+            '--mount',
+            `type=volume,source=${NAME}-c${n}-17,target=/var/lib/postgresql/17/data`,
+            COMBINED,
+            '-c',
+            [
               'set -e',
               'chown postgres:postgres /var/lib/postgresql/17/data',
               'cd /tmp',
               'gosu postgres /usr/lib/postgresql/17/bin/initdb -D /var/lib/postgresql/17/data -U postgres --auth=trust >/dev/null',
               'gosu postgres /usr/lib/postgresql/17/bin/pg_upgrade -b /usr/lib/postgresql/15/bin -B /usr/lib/postgresql/17/bin -d /var/lib/postgresql/15/data -D /var/lib/postgresql/17/data -U postgres --copy >/dev/null',
               'cp /var/lib/postgresql/15/data/pg_hba.conf /var/lib/postgresql/17/data/',
-            ].join('\n')),
+            ].join('\n'),
+          ),
         ),
       );
       await cleanupUpgradeBench(cli);

@@ -43,7 +43,8 @@ const backend = readJson('backend/package.json');
 const manifest = {
   name: 'dockbase',
   version: root.version,
-  description: 'Local PostgreSQL, MySQL, MariaDB, MongoDB and Redis instances as Docker containers: a UI in your browser (npx dockbase) and a command line for scripts.',
+  description:
+    'Local PostgreSQL, MySQL, MariaDB, MongoDB and Redis instances as Docker containers: a UI in your browser (npx dockbase) and a command line for scripts.',
   license: root.license,
   type: 'module',
   bin: { dockbase: 'cli/dist/main.js' },
@@ -66,7 +67,11 @@ const allowed = new Set([...builtinModules, ...Object.keys(manifest.dependencies
 const problems = [];
 for (const rel of SHIPPED.filter((f) => f.endsWith('.js'))) {
   for (const specifier of bareImports(fs.readFileSync(path.join(OUT, rel), 'utf8'))) {
-    const name = specifier.replace(/^node:/, '').split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const name = specifier
+      .replace(/^node:/, '')
+      .split('/')
+      .slice(0, specifier.startsWith('@') ? 2 : 1)
+      .join('/');
     if (!specifier.startsWith('node:') && !allowed.has(name)) problems.push(`${rel} imports ${specifier}, which is neither built in nor a dependency`);
   }
 }

@@ -22,7 +22,23 @@ describe('exit codes', () => {
   it('map every error code of the core, in one table', () => {
     const codes = Object.keys(EXIT_BY_ERROR_CODE) as DockbaseErrorCode[];
     expect(codes.sort()).toEqual(
-      ['bad-file', 'bridge-unavailable', 'cancelled', 'command-failed', 'engine-unavailable', 'image-not-found', 'incompatible-data', 'invalid-input', 'name-in-use', 'network', 'not-found', 'not-managed', 'port-in-use', 'pull-rate-limited', 'volume-conflict'].sort(),
+      [
+        'bad-file',
+        'bridge-unavailable',
+        'cancelled',
+        'command-failed',
+        'engine-unavailable',
+        'image-not-found',
+        'incompatible-data',
+        'invalid-input',
+        'name-in-use',
+        'network',
+        'not-found',
+        'not-managed',
+        'port-in-use',
+        'pull-rate-limited',
+        'volume-conflict',
+      ].sort(),
     );
     expect(exitCodeOf(new DockbaseError('engine-unavailable', 'x'))).toBe(4);
     expect(exitCodeOf(new DockbaseError('not-found', 'x'))).toBe(3);
@@ -36,10 +52,29 @@ describe('exit codes', () => {
 });
 
 describe('the command line', () => {
-  const names = createProgram({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: [] as never, onInterrupt: () => () => undefined }, scripted([])).commands.map((c) => c.name());
+  const names = createProgram(
+    { stdout: { write: () => true }, stderr: { write: () => true }, stdin: [] as never, onInterrupt: () => () => undefined },
+    scripted([]),
+  ).commands.map((c) => c.name());
 
   it('has the commands of the issue, each its own module', () => {
-    expect(names).toEqual(['list', 'create', 'start', 'stop', 'restart', 'rm', 'logs', 'url', 'snapshot', 'restore', 'export', 'import', 'upgrade', 'rollback', 'ui']);
+    expect(names).toEqual([
+      'list',
+      'create',
+      'start',
+      'stop',
+      'restart',
+      'rm',
+      'logs',
+      'url',
+      'snapshot',
+      'restore',
+      'export',
+      'import',
+      'upgrade',
+      'rollback',
+      'ui',
+    ]);
     expect(COMMANDS).toHaveLength(names.length);
   });
 
@@ -106,7 +141,15 @@ describe('create', () => {
     const r = await run(['create', 'postgres', '--no-start', '--json'], dockerForCreate());
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(out).toMatchObject({ name: 'postgres-1', engine: 'postgres', version: getEngine('postgres').defaultTag, port: 5432, bindAddress: '127.0.0.1', ready: false, url: 'postgresql://postgres:********@127.0.0.1:5432/postgres' });
+    expect(out).toMatchObject({
+      name: 'postgres-1',
+      engine: 'postgres',
+      version: getEngine('postgres').defaultTag,
+      port: 5432,
+      bindAddress: '127.0.0.1',
+      ready: false,
+      url: 'postgresql://postgres:********@127.0.0.1:5432/postgres',
+    });
     expect(out).not.toHaveProperty('password');
     const shown = await run(['create', 'postgres', '--no-start', '--json', '--show-password'], dockerForCreate());
     const { password, connectionString } = JSON.parse(shown.stdout) as { password: string; connectionString: string };
@@ -153,13 +196,24 @@ describe('create', () => {
       },
     };
     const missingImage = scripted([['image inspect', { code: 1, stderr: 'Error: No such image' }]]);
-    const r = await run(['create', 'redis', '--json'], { ...docker, run: (args, o) => (args[0] === 'image' ? missingImage.run(args, o) : base.run(args, o)) }, {
-      interrupt: (press) => setTimeout(press, 20),
-    });
+    const r = await run(
+      ['create', 'redis', '--json'],
+      { ...docker, run: (args, o) => (args[0] === 'image' ? missingImage.run(args, o) : base.run(args, o)) },
+      {
+        interrupt: (press) => setTimeout(press, 20),
+      },
+    );
     expect(r.code).toBe(130);
     expect(pullCancelled).toBe(true);
     expect(r.stderr).toContain('Cancelling');
-    expect(JSON.parse(r.stderr.split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}')).toMatchObject({ error: { code: 'cancelled', exitCode: 130 } });
+    expect(
+      JSON.parse(
+        r.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .pop() ?? '{}',
+      ),
+    ).toMatchObject({ error: { code: 'cancelled', exitCode: 130 } });
     expect(base.calls.some((c) => c[0] === 'create' || c[0] === 'run')).toBe(false);
   });
 
@@ -180,7 +234,10 @@ describe('instances by name', () => {
     scripted([
       ...first,
       ['ps --all --no-trunc --filter label=io.dockbase.instance --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
-      ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n${JSON.stringify({ ID: 'h1', Names: 'web', Labels: '', State: 'running', Status: 'Up' })}\n` }],
+      [
+        'ps --all --no-trunc --format',
+        { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n${JSON.stringify({ ID: 'h1', Names: 'web', Labels: '', State: 'running', Status: 'Up' })}\n` },
+      ],
       [
         'container inspect',
         {
@@ -188,7 +245,18 @@ describe('instances by name', () => {
             {
               Id: 'cid-a1',
               Image: 'sha256:img',
-              Config: { Env: [], Cmd: ['redis-server', '--requirepass', 's3cret pw'], Labels: { 'io.dockbase.instance': 'a1', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache', 'io.dockbase.tag': '7.4', 'io.dockbase.port': '6379', 'io.dockbase.volumes': 'dockbase-cache-data' } },
+              Config: {
+                Env: [],
+                Cmd: ['redis-server', '--requirepass', 's3cret pw'],
+                Labels: {
+                  'io.dockbase.instance': 'a1',
+                  'io.dockbase.engine': 'redis',
+                  'io.dockbase.name': 'cache',
+                  'io.dockbase.tag': '7.4',
+                  'io.dockbase.port': '6379',
+                  'io.dockbase.volumes': 'dockbase-cache-data',
+                },
+              },
               State: {},
             },
           ]),
@@ -196,7 +264,14 @@ describe('instances by name', () => {
       ],
       // The image carries no Dockbase labels: the container's own labels make it an instance.
       ['image inspect', { stdout: 'null\n' }],
-      ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-cache-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache' } }]) }],
+      [
+        'volume inspect',
+        {
+          stdout: JSON.stringify([
+            { Name: 'dockbase-cache-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache' } },
+          ]),
+        },
+      ],
     ]);
 
   it('url masks the password unless --show-password', async () => {
@@ -219,7 +294,10 @@ describe('instances by name', () => {
 
   it('on a terminal, asks before deleting: y for a running instance, its name for its data', async () => {
     const declined = docker();
-    expect(await run(['rm', 'cache'], declined, { tty: true, stdin: 'n\n' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Delete cache? It is running. [y/N] ') });
+    expect(await run(['rm', 'cache'], declined, { tty: true, stdin: 'n\n' })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Delete cache? It is running. [y/N] '),
+    });
     expect(declined.calls.some((c) => c[0] === 'rm')).toBe(false);
     const wrongName = docker();
     const r = await run(['rm', 'cache', '--with-data'], wrongName, { tty: true, stdin: 'y\n' });
@@ -227,7 +305,10 @@ describe('instances by name', () => {
     expect(r.stderr).toContain('Nothing was deleted.');
     expect(wrongName.calls.some((c) => c[0] === 'rm' || c[0] === 'volume')).toBe(false);
     const typed = docker();
-    expect(await run(['rm', 'cache', '--with-data'], typed, { tty: true, stdin: 'cache\n' })).toMatchObject({ code: 0, stdout: 'Deleted cache and its data.\n' });
+    expect(await run(['rm', 'cache', '--with-data'], typed, { tty: true, stdin: 'cache\n' })).toMatchObject({
+      code: 0,
+      stdout: 'Deleted cache and its data.\n',
+    });
     expect(typed.calls).toContainEqual(['volume', 'rm', 'dockbase-cache-data']);
   });
 

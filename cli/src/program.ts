@@ -10,14 +10,19 @@ import { VERSION } from './version';
 export function createProgram(io: Io, docker: DockerCli): Command {
   const app = createApp(io, docker);
   const program = new Command('dockbase')
-    .description('Local database instances (PostgreSQL, MySQL, MariaDB, MongoDB, Redis) as Docker containers.\nWithout a command, `dockbase` serves the UI in your browser (`dockbase ui`).')
+    .description(
+      'Local database instances (PostgreSQL, MySQL, MariaDB, MongoDB, Redis) as Docker containers.\nWithout a command, `dockbase` serves the UI in your browser (`dockbase ui`).',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .helpCommand('help [command]', 'show help for a command')
     // Program options only before the command, so that `create --version 17` is create's own option.
     .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nInstances made here show up in the Docker Desktop tab and the other way round: their labels say what they are.`)
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\nInstances made here show up in the Docker Desktop tab and the other way round: their labels say what they are.`,
+    )
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
@@ -39,7 +44,10 @@ export async function runCli(argv: readonly string[], io: Io, docker: DockerCli)
     // Without a command, `ui` runs (the default); an unknown word is not handed to it as an argument.
     const first = argv[0];
     if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first || c.aliases().includes(first)) && first !== 'help') {
-      program.error(`error: unknown command '${first}'. Commands: ${program.commands.map((c) => c.name()).join(', ')}.`, { code: 'commander.unknownCommand', exitCode: EXIT.usage });
+      program.error(`error: unknown command '${first}'. Commands: ${program.commands.map((c) => c.name()).join(', ')}.`, {
+        code: 'commander.unknownCommand',
+        exitCode: EXIT.usage,
+      });
     }
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

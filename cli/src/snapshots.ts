@@ -15,9 +15,14 @@ export async function findSnapshot(dockbase: Dockbase, ref: string, instance?: I
   const candidates = own.length > 0 ? own : named;
   if (candidates.length === 1) return candidates[0] as Snapshot;
   if (candidates.length > 1) {
-    throw new UsageError(`${candidates.length} snapshots are named "${ref}" (${candidates.map((s) => `${s.id} of ${s.instanceName}`).join(', ')}): give its id.`);
+    throw new UsageError(
+      `${candidates.length} snapshots are named "${ref}" (${candidates.map((s) => `${s.id} of ${s.instanceName}`).join(', ')}): give its id.`,
+    );
   }
-  throw new DockbaseError('not-found', `No snapshot is named "${ref}"${instance ? ` (of ${instance.name} or another instance)` : ''}. \`dockbase snapshot list\` shows them.`);
+  throw new DockbaseError(
+    'not-found',
+    `No snapshot is named "${ref}"${instance ? ` (of ${instance.name} or another instance)` : ''}. \`dockbase snapshot list\` shows them.`,
+  );
 }
 
 export interface SnapshotJson {
@@ -52,5 +57,12 @@ export function snapshotJson(s: Snapshot): SnapshotJson {
 export const SNAPSHOT_HEADER = ['ID', 'NAME', 'INSTANCE', 'VERSION', 'SIZE', 'TAKEN'] as const;
 
 export function snapshotRow(s: Snapshot): string[] {
-  return [s.id, s.name, s.instanceName, `${getEngine(s.engine).displayName} ${s.tag}`, formatBytes(s.sizeBytes), s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')];
+  return [
+    s.id,
+    s.name,
+    s.instanceName,
+    `${getEngine(s.engine).displayName} ${s.tag}`,
+    formatBytes(s.sizeBytes),
+    s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+  ];
 }

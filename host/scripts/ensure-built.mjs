@@ -71,9 +71,7 @@ export function buildReason(name) {
 function npmBuild(workspace) {
   const npmCli = process.env.npm_execpath;
   const [command, args] =
-    npmCli && /\.[cm]?js$/.test(npmCli)
-      ? [process.execPath, [npmCli, 'run', 'build', '-w', workspace]]
-      : ['npm', ['run', 'build', '-w', workspace]];
+    npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli, 'run', 'build', '-w', workspace]] : ['npm', ['run', 'build', '-w', workspace]];
   return new Promise((resolve, reject) => {
     // The build's output goes to stderr: stdout stays for the host's own messages.
     const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 2, 2], shell: false });

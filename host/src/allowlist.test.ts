@@ -29,7 +29,9 @@ const plan: CreatePlan = {
   hostPort: 5432,
   bindAddress: '127.0.0.1',
   password: 'p w "$(id)"',
-  volumes: getEngine('postgres').dataMounts('17').map((mount) => ({ name: volumeName('db', mount.key), mount })),
+  volumes: getEngine('postgres')
+    .dataMounts('17')
+    .map((mount) => ({ name: volumeName('db', mount.key), mount })),
 };
 
 describe('refusal: the core’s command policy, as the host applies it', () => {
@@ -86,7 +88,11 @@ describe('ExecGuard: what a call acts on must be Dockbase’s, asked of the engi
 
   it('refuses them on a container whose Dockbase labels come from its image', async () => {
     const answer = await guard.authorize(body(inspectContainerArgs(INHERITED)));
-    expect(answer).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/not allowed to inspect an instance: container bbbbbbbbbbbb is not Dockbase's \(its Dockbase labels come from its image/) });
+    expect(answer).toMatchObject({
+      ok: false,
+      status: 403,
+      error: expect.stringMatching(/not allowed to inspect an instance: container bbbbbbbbbbbb is not Dockbase's \(its Dockbase labels come from its image/),
+    });
   });
 
   it('answers like docker for a container that does not exist', async () => {

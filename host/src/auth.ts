@@ -19,8 +19,7 @@ import { TOKEN_HEADER, type SessionResponse } from './protocol';
 export const random = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
 const digest = (value: string) => crypto.createHash('sha256').update(value, 'utf8').digest();
 /** Constant-time comparison of a presented secret against the digest of the real one. */
-const matches = (presented: unknown, expected: Buffer) =>
-  typeof presented === 'string' && crypto.timingSafeEqual(digest(presented), expected);
+const matches = (presented: unknown, expected: Buffer) => typeof presented === 'string' && crypto.timingSafeEqual(digest(presented), expected);
 
 export interface Auth {
   /** The per-run bridge token. */

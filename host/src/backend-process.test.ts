@@ -68,10 +68,19 @@ describe('the backend supervisor', () => {
 
   it('restarts a backend that died on the documented schedule, never two at once, and gives up after five failed starts', async () => {
     // Runs the first time for 300 ms, then cannot start any more.
-    const b = backend(`if (run === 1) { serve(); setTimeout(() => bye(1), 300); } else setTimeout(() => { process.stderr.write('the database is locked\\n'); bye(1); }, 100);`);
+    const b = backend(
+      `if (run === 1) { serve(); setTimeout(() => bye(1), 300); } else setTimeout(() => { process.stderr.write('the database is locked\\n'); bye(1); }, 100);`,
+    );
     const count = watchCount(b.live);
     const log: string[] = [];
-    const supervised: SupervisedBackend = await superviseBackend({ main: b.main, socket: socketFor(), dataDir: dir, log: (l) => log.push(l), minBackoffMs: 100, maxBackoffMs: 800 });
+    const supervised: SupervisedBackend = await superviseBackend({
+      main: b.main,
+      socket: socketFor(),
+      dataDir: dir,
+      log: (l) => log.push(l),
+      minBackoffMs: 100,
+      maxBackoffMs: 800,
+    });
     await expect.poll(() => supervised.failure, { timeout: 10_000 }).toMatch(/the database is locked/);
     await sleep(1200);
     expect(count.stop()).toBe(1);
@@ -111,7 +120,10 @@ describe('the host process', () => {
       `import { runHost } from ${JSON.stringify(path.resolve('host/src/run.ts'))};
 await runHost({ port: 0, backend: true, docker: ${JSON.stringify(fakes.docker)}, paths: { uiDist: ${JSON.stringify(ui)}, clientScript: ${JSON.stringify(path.join(fakes.dir, 'x.js'))}, backendMain: ${JSON.stringify(b.main)} } });`,
     );
-    const host = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore', env: { ...process.env, DOCKBASE_DATA_DIR: path.join(fakes.dir, 'data') } });
+    const host = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: 'ignore',
+      env: { ...process.env, DOCKBASE_DATA_DIR: path.join(fakes.dir, 'data') },
+    });
     try {
       await expect.poll(() => fs.readdirSync(b.live).length, { timeout: 15_000 }).toBe(1);
       const backendPid = Number(fs.readdirSync(b.live)[0]);

@@ -15,7 +15,10 @@ export async function proxyToBackend(
   failure?: string,
 ): Promise<void> {
   if (failure !== undefined) {
-    sendJson(res, 503, { error: 'unavailable', message: `The Dockbase backend cannot start: ${failure}. Notes and history are off until the host is started again.` });
+    sendJson(res, 503, {
+      error: 'unavailable',
+      message: `The Dockbase backend cannot start: ${failure}. Notes and history are off until the host is started again.`,
+    });
     return;
   }
   if (!socketPath) throw new HttpError(404, 'this host runs without a backend');
@@ -48,8 +51,7 @@ export async function proxyToBackend(
           error: 'unavailable',
           message: timedOut ? 'The Dockbase backend did not answer in time.' : 'The Dockbase backend is not running right now; the host is starting it again.',
         });
-      }
-      else res.destroy();
+      } else res.destroy();
       resolve();
     });
     res.on('close', () => {

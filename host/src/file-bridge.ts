@@ -54,7 +54,10 @@ export function createFileBridge(dockerBinary: string, guard: ExecGuard, files: 
       });
       const options = { signal: abort.signal };
       const copy = saving ? files.save(body.args, saveTarget(body.to), options) : files.send(body.args, sendSource(body.from), options);
-      running.set(abort, copy.catch(() => undefined));
+      running.set(
+        abort,
+        copy.catch(() => undefined),
+      );
       try {
         sendJson(res, 200, await copy);
       } catch (e) {

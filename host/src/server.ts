@@ -90,10 +90,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${String(port)}`);
   const log = options.log ?? (() => {});
-  const files = createStaticFiles(
-    path.resolve(options.uiDist ?? DEFAULT_PATHS.uiDist),
-    options.clientScript ?? DEFAULT_PATHS.clientScript,
-  );
+  const files = createStaticFiles(path.resolve(options.uiDist ?? DEFAULT_PATHS.uiDist), options.clientScript ?? DEFAULT_PATHS.clientScript);
   const auth = createAuth();
   const bridge = createExecBridge(options.docker ?? 'docker');
   const fileBridge = createFileBridge(options.docker ?? 'docker', bridge.guard);
@@ -135,7 +132,8 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       if (pathname === PAGE_PATH) return files.serveApp(req, res, pageConfig);
       if (pathname === EXEC_PATH || pathname === EXEC_STREAM_PATH) return bridge.handle(req, res, pathname);
       if (pathname === FILES_SAVE_PATH || pathname === FILES_SEND_PATH) return fileBridge.handle(req, res, pathname);
-      if (pathname.startsWith(VM_PREFIX)) return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search, backend?.failure ?? backendFailure);
+      if (pathname.startsWith(VM_PREFIX))
+        return proxyToBackend(req, res, backend?.socket, pathname.slice(VM_PREFIX.length) + url.search, backend?.failure ?? backendFailure);
       throw new HttpError(404, 'no such bridge endpoint');
     }
     // Everything else is public and the same for everyone: the sign-in page, the page script, the UI build.
@@ -146,11 +144,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
   // ---- start: listen first (a busy port fails before anything is spawned), then the backend -------------
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${LOOPBACK} is in use: choose another one with --port N (0 = any free port)`)
-          : e,
-      );
+      reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} on ${LOOPBACK} is in use: choose another one with --port N (0 = any free port)`) : e);
     };
     server.once('error', onError);
     server.listen({ host: LOOPBACK, port, exclusive: true }, () => {

@@ -2,14 +2,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { HttpError } from './http-helpers';
-import {
-  CLIENT_SCRIPT_PATH,
-  CONFIG_ELEMENT_ID,
-  LOGIN_PATH,
-  SIGN_IN_ELEMENT_ID,
-  SIGN_IN_STYLE_PATH,
-  type PageConfig,
-} from './protocol';
+import { CLIENT_SCRIPT_PATH, CONFIG_ELEMENT_ID, LOGIN_PATH, SIGN_IN_ELEMENT_ID, SIGN_IN_STYLE_PATH, type PageConfig } from './protocol';
 
 /**
  * What the browser loads. None of it is secret, and none of it needs (or could use) a credential: a
@@ -117,10 +110,11 @@ export function injectIntoHtml(indexHtml: string, config: PageConfig): string {
   // Only PageConfig's fields, whatever else the object has: the token must never end up in the HTML.
   const { backend, platform, arch, hostname } = config;
   // JSON inside a <script> element: "<" escaped so that no "</script" or "<!--" can end or confuse it.
-  const json = JSON.stringify({ backend, platform, arch, hostname }).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  const snippet =
-    `<script type="application/json" id="${CONFIG_ELEMENT_ID}">${json}</script>\n` +
-    `    <script src="${CLIENT_SCRIPT_PATH}"></script>\n    `;
+  const json = JSON.stringify({ backend, platform, arch, hostname })
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  const snippet = `<script type="application/json" id="${CONFIG_ELEMENT_ID}">${json}</script>\n` + `    <script src="${CLIENT_SCRIPT_PATH}"></script>\n    `;
   const firstScript = indexHtml.search(/<script\b/i);
   if (firstScript >= 0) return indexHtml.slice(0, firstScript) + snippet + indexHtml.slice(firstScript);
   const headEnd = indexHtml.search(/<\/head>/i);
@@ -184,5 +178,7 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse, root: st
     res.end();
     return;
   }
-  fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

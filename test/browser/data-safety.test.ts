@@ -43,7 +43,14 @@ const healthy = (n = name) => card(n).getByText('Healthy', { exact: true }).wait
  */
 const serverAnswers = (n: string) =>
   expect
-    .poll(async () => docker('exec', n, 'sh', '-c', getEngine('postgres').healthcheck(5432).command).then(() => true, () => false), { timeout: 90_000, interval: 500 })
+    .poll(
+      async () =>
+        docker('exec', n, 'sh', '-c', getEngine('postgres').healthcheck(5432).command).then(
+          () => true,
+          () => false,
+        ),
+      { timeout: 90_000, interval: 500 },
+    )
     .toBe(true);
 const psql = async (container: string, sql: string) => (await docker('exec', container, 'psql', '-X', '-qtA', '-U', 'postgres', '-c', sql)).trim();
 const rows = (container: string) => psql(container, "SELECT string_agg(name, ',' ORDER BY id) FROM fruit");
@@ -120,7 +127,7 @@ describe('data safety in the browser, end to end', () => {
     expect(fs.readFileSync(path.join(folder, file!), 'utf8')).toContain('PostgreSQL database cluster dump');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
 
-    await psql(cloneName, "DELETE FROM fruit WHERE id = 1");
+    await psql(cloneName, 'DELETE FROM fruit WHERE id = 1');
     await card(cloneName).getByRole('button', { name: 'Import', exact: true }).click();
     const imp = page.getByRole('dialog', { name: `Import into ${cloneName}` });
     await imp.getByRole('textbox', { name: 'File' }).fill(path.join(folder, file!));
@@ -146,9 +153,16 @@ describe('data safety in the browser, end to end', () => {
   it('records snapshot, restore, export and import in the history, with sizes and no secret', async () => {
     await card(cloneName).getByRole('button', { name: 'Notes and history' }).click();
     const history = card(cloneName);
-    await history.getByText(/import/).first().waitFor({ timeout: 30_000 });
+    await history
+      .getByText(/import/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await card().getByRole('button', { name: 'Notes and history' }).click();
-    for (const action of ['snapshot', 'restore', 'export']) await card().getByText(new RegExp(`^${action}`)).first().waitFor({ timeout: 30_000 });
+    for (const action of ['snapshot', 'restore', 'export'])
+      await card()
+        .getByText(new RegExp(`^${action}`))
+        .first()
+        .waitFor({ timeout: 30_000 });
     expect(await page.content()).not.toContain(password);
   });
 

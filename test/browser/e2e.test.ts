@@ -99,7 +99,12 @@ describe('Dockbase in the browser, end to end', () => {
   it('stops, starts and restarts it', async () => {
     await card().getByRole('button', { name: 'Stop', exact: true }).click();
     await chip('Stopped').waitFor({ timeout: 30_000 });
-    await expect(RedisConnection.connect(port).then((c) => (c.close(), 'open'), () => 'closed')).resolves.toBe('closed');
+    await expect(
+      RedisConnection.connect(port).then(
+        (c) => (c.close(), 'open'),
+        () => 'closed',
+      ),
+    ).resolves.toBe('closed');
     await card().getByRole('button', { name: 'Start', exact: true }).click();
     await chip('Healthy').waitFor({ timeout: 30_000 });
     const startedAt = () => docker('inspect', '--format', '{{.State.StartedAt}}', name).then((s) => s.trim());

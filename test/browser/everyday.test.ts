@@ -25,10 +25,14 @@ let page: Page;
 /** Free ports on 127.0.0.1, as the kernel hands them out (no range shared with other test runs). */
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve) => {
-      const s = net.createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve) => {
+          const s = net.createServer();
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -40,7 +44,24 @@ function psql(container: string, port: number, password: string, sql: string): P
   return new Promise((resolve) => {
     execFile(
       'docker',
-      ['exec', '--env', `PGPASSWORD=${password}`, container, 'psql', '-X', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql],
+      [
+        'exec',
+        '--env',
+        `PGPASSWORD=${password}`,
+        container,
+        'psql',
+        '-X',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-tAc',
+        sql,
+      ],
       { timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: `${stdout}${stderr}`.trim() }),
     );
@@ -58,7 +79,10 @@ const row = (name: string) => page.locator(`tr[data-instance="${name}"]`);
 const chipIn = (where: Locator, text: string) => where.getByText(text, { exact: true });
 
 async function openCreate() {
-  await page.getByRole('button', { name: /^(New instance|Create your first instance)$/ }).first().click();
+  await page
+    .getByRole('button', { name: /^(New instance|Create your first instance)$/ })
+    .first()
+    .click();
   return page.getByRole('dialog', { name: 'New instance' });
 }
 
@@ -72,7 +96,9 @@ beforeAll(async () => {
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && page) {
     console.log('FAILED', ctx.task.name, page.url(), session.consoleErrors.slice(-5));
-    await page.screenshot({ path: path.resolve(import.meta.dirname, '../../.test-results', `everyday-failure-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    await page
+      .screenshot({ path: path.resolve(import.meta.dirname, '../../.test-results', `everyday-failure-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`) })
+      .catch(() => undefined);
   }
 });
 
@@ -135,7 +161,10 @@ describe('a PostgreSQL 15 server re-created on its kept data', () => {
 
   it('opens the data with the password it had, checked by psql, and its connection string works', async () => {
     await card(pg).getByRole('button', { name: 'Delete', exact: true }).click();
-    await page.getByRole('dialog', { name: `Delete ${pg}?` }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: `Delete ${pg}?` })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click();
     await card(pg).waitFor({ state: 'detached', timeout: 60_000 });
 
     const dialog = await openCreate();
@@ -148,7 +177,11 @@ describe('a PostgreSQL 15 server re-created on its kept data', () => {
     await dialog.getByLabel(/^Password of the kept data/).fill(password);
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
     await dialog.waitFor({ state: 'detached', timeout: 120_000 });
-    await page.getByRole('status').filter({ hasText: `${pg}: PostgreSQL accepted its password.` }).first().waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${pg}: PostgreSQL accepted its password.` })
+      .first()
+      .waitFor({ timeout: 120_000 });
 
     await card(pg).getByRole('button', { name: 'Copy connection string' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^postgresql:\/\//);
@@ -175,7 +208,10 @@ describe('editing a real PostgreSQL server', () => {
     await dialog.waitFor({ state: 'detached', timeout: 180_000 });
     await chipIn(card(pg), 'Healthy').waitFor({ timeout: 120_000 });
 
-    const after = JSON.parse(await docker('inspect', pg)) as Array<{ Id: string; HostConfig: { RestartPolicy: { Name: string }; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> } }>;
+    const after = JSON.parse(await docker('inspect', pg)) as Array<{
+      Id: string;
+      HostConfig: { RestartPolicy: { Name: string }; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> };
+    }>;
     expect(after[0]?.Id).not.toBe(before);
     expect(after[0]?.HostConfig.RestartPolicy.Name).toBe('unless-stopped');
     expect(after[0]?.HostConfig.PortBindings['5432/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(newPort) }]);
@@ -197,7 +233,16 @@ describe('the table view with 25+ instances', () => {
     const ports = await freePorts(tableCount);
     for (const [i, name] of names.entries()) {
       await dockbase.creation.create(
-        { engine: 'redis', name, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: ports[i] as number, password: `pw-${i}`, persistData: true, exposeOnNetwork: false },
+        {
+          engine: 'redis',
+          name,
+          tag: REDIS_TEST_TAG,
+          image: REDIS_TEST_IMAGE,
+          hostPort: ports[i] as number,
+          password: `pw-${i}`,
+          persistData: true,
+          exposeOnNetwork: false,
+        },
         { start: true },
       );
     }
@@ -247,7 +292,9 @@ describe('the table view with 25+ instances', () => {
     await chipIn(row(paused), 'Paused').waitFor({ timeout: 15_000 });
     await chipIn(row(killed), 'Killed').waitFor({ timeout: 15_000 });
     await chipIn(row(oom), 'Out of memory').waitFor({ timeout: 15_000 });
-    await row(oom).getByText(/ran out of memory/).waitFor();
+    await row(oom)
+      .getByText(/ran out of memory/)
+      .waitFor();
     await session.screenshots('table');
 
     await row(paused).getByRole('button', { name: 'Unpause' }).click();
@@ -256,8 +303,12 @@ describe('the table view with 25+ instances', () => {
 
   it('stops the selected instances in bulk, then every instance shown', async () => {
     const [a, b] = [names[0], names[1]] as [string, string];
-    await row(a).getByRole('checkbox', { name: `Select ${a}` }).check();
-    await row(b).getByRole('checkbox', { name: `Select ${b}` }).check();
+    await row(a)
+      .getByRole('checkbox', { name: `Select ${a}` })
+      .check();
+    await row(b)
+      .getByRole('checkbox', { name: `Select ${b}` })
+      .check();
     await page.getByRole('button', { name: 'Stop selected (2)' }).click();
     await page.getByRole('status').filter({ hasText: 'Stopped 2 instances.' }).waitFor({ timeout: 60_000 });
     await chipIn(row(a), 'Stopped').waitFor({ timeout: 60_000 });
@@ -270,9 +321,14 @@ describe('the table view with 25+ instances', () => {
     const count = Number(/\((\d+)\)/.exec(label)?.[1]);
     expect(count).toBeGreaterThanOrEqual(tableCount - 4);
     await page.getByRole('button', { name: /^Stop shown \(\d+\)$/ }).click();
-    await page.getByRole('status').filter({ hasText: `Stopped ${count} instances.` }).waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Stopped ${count} instances.` })
+      .waitFor({ timeout: 120_000 });
     await expect
-      .poll(async () => (await docker('ps', '--filter', `name=^${PREFIX}-t-`, '--format', '{{.Names}}')).split('\n').filter(Boolean).length, { timeout: 120_000 })
+      .poll(async () => (await docker('ps', '--filter', `name=^${PREFIX}-t-`, '--format', '{{.Names}}')).split('\n').filter(Boolean).length, {
+        timeout: 120_000,
+      })
       .toBe(0);
     await expect.poll(() => page.locator('tr[data-instance]').filter({ hasText: 'Healthy' }).count(), { timeout: 30_000 }).toBe(0);
   });

@@ -92,12 +92,23 @@ describe('the UI in the standalone host', () => {
     containerId = created.out.trim();
     expect(containerId).toMatch(/^[0-9a-f]{64}$/);
     // The engine agrees, asked directly.
-    expect(JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Config.Env}}', containerId], { encoding: 'utf8' }))).toContain(`REDISCLI_AUTH=${plan.password}`);
+    expect(JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Config.Env}}', containerId], { encoding: 'utf8' }))).toContain(
+      `REDISCLI_AUTH=${plan.password}`,
+    );
 
     // Non-stream exec with Docker's documented "{{json .}}" quoting: the inner quotes are removed by the re-split.
     const found = await page.evaluate(
       async (id) =>
-        (await (window as unknown as PageWindow).ddClient.docker.cli.exec('ps', ['--all', '--no-trunc', '--filter', `label=io.dockbase.instance=${id}`, '--format', '"{{json .}}"'])).parseJsonObject() as { ID: string },
+        (
+          await (window as unknown as PageWindow).ddClient.docker.cli.exec('ps', [
+            '--all',
+            '--no-trunc',
+            '--filter',
+            `label=io.dockbase.instance=${id}`,
+            '--format',
+            '"{{json .}}"',
+          ])
+        ).parseJsonObject() as { ID: string },
       plan.id,
     );
     expect(found.ID).toBe(containerId);
@@ -184,7 +195,9 @@ describe('the UI in the standalone host', () => {
       await second.waitForFunction(() => 'ddClient' in window);
       expect(second.url()).toBe(session.host.url);
       // A call the core makes (the bridge runs nothing else); non-stream calls re-split, hence the inner quotes.
-      const code = await second.evaluate(async () => (await (window as unknown as PageWindow).ddClient.docker.cli.exec('version', ['--format', '"{{json .}}"'])).code);
+      const code = await second.evaluate(
+        async () => (await (window as unknown as PageWindow).ddClient.docker.cli.exec('version', ['--format', '"{{json .}}"'])).code,
+      );
       expect(code).toBe(0);
     } finally {
       await second.close();

@@ -52,7 +52,9 @@ describe('a container that only looks like an instance, in the UI', () => {
     await dialog.getByRole('button', { name: 'Delete instance and data' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'is not managed by Dockbase' });
     await alert.waitFor({ timeout: 30_000 });
-    expect(await alert.textContent()).toContain(`${handRun} is not managed by Dockbase: its Dockbase labels come from its image, so it was not created by Dockbase.`);
+    expect(await alert.textContent()).toContain(
+      `${handRun} is not managed by Dockbase: its Dockbase labels come from its image, so it was not created by Dockbase.`,
+    );
     expect((await docker('volume', 'ls', '--quiet', '--filter', `name=${victimVolume}`)).trim()).toBe(victimVolume);
     expect((await docker('inspect', '--format', '{{.State.Running}}', handRun)).trim()).toBe('true');
     expect(session.errors).toEqual([]);

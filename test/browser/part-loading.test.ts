@@ -30,7 +30,11 @@ async function dropFormCode(drops: number): Promise<string[]> {
   return asked;
 }
 
-const openForm = () => page.getByRole('button', { name: /^(New instance|Create your first instance)$/ }).first().click();
+const openForm = () =>
+  page
+    .getByRole('button', { name: /^(New instance|Create your first instance)$/ })
+    .first()
+    .click();
 const form = () => page.getByRole('dialog', { name: 'New instance' });
 
 describe('a dialog whose code is cut off on the way', () => {
@@ -55,7 +59,12 @@ describe('a dialog whose code is cut off on the way', () => {
     const failure = page.getByRole('alert').filter({ hasText: 'Could not show the new-instance form' });
     await failure.waitFor({ timeout: 15_000 });
     expect(asked).toHaveLength(2);
-    await expect(page.getByRole('button', { name: /^(New instance|Create your first instance)$/ }).first().isEnabled()).resolves.toBe(true);
+    await expect(
+      page
+        .getByRole('button', { name: /^(New instance|Create your first instance)$/ })
+        .first()
+        .isEnabled(),
+    ).resolves.toBe(true);
 
     await failure.getByRole('button', { name: 'Try again' }).click();
     await form().waitFor({ timeout: 15_000 });
@@ -66,6 +75,7 @@ describe('a dialog whose code is cut off on the way', () => {
   it('reported no page error but the failed download it showed', () => {
     // React may report an error it rendered a boundary for (reportError, when it rendered twice to recover):
     // that one only, or none.
-    for (const error of session.errors) expect(error).toMatch(/^Failed to fetch dynamically imported module: http:\/\/127\.0\.0\.1:\d+\/assets\/CreateInstanceDialog-[^/]+\.js\?retry=\d+$/);
+    for (const error of session.errors)
+      expect(error).toMatch(/^Failed to fetch dynamically imported module: http:\/\/127\.0\.0\.1:\d+\/assets\/CreateInstanceDialog-[^/]+\.js\?retry=\d+$/);
   });
 });

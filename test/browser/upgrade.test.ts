@@ -54,7 +54,9 @@ describe('upgrade and roll back in the browser, end to end', () => {
     await dialog.getByText(new RegExp(`${name} now runs PostgreSQL 17 \\(1 table, 2 rows checked\\)`)).waitFor({ timeout: 120_000 });
     await session.screenshots('upgrade');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await card().getByText(/PostgreSQL 17 .*upgraded from 15/).waitFor({ timeout: 30_000 });
+    await card()
+      .getByText(/PostgreSQL 17 .*upgraded from 15/)
+      .waitFor({ timeout: 30_000 });
     expect(await psql('SHOW server_version_num')).toMatch(/^17/);
     expect(await rows()).toBe('apple,pear');
     // The same password opens it, with the server's own client over TCP.
@@ -70,7 +72,9 @@ describe('upgrade and roll back in the browser, end to end', () => {
     await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
     await dialog.getByText(/runs PostgreSQL 15\.\d+.* again/).waitFor({ timeout: 120_000 });
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await card().getByText(/PostgreSQL 15 \(.*· port/).waitFor({ timeout: 30_000 });
+    await card()
+      .getByText(/PostgreSQL 15 \(.*· port/)
+      .waitFor({ timeout: 30_000 });
     expect(await psql('SHOW server_version_num')).toMatch(/^15/);
     expect(await rows()).toBe('apple,pear');
     await expect.poll(() => card().getByRole('button', { name: 'Roll back', exact: true }).count(), { timeout: 15_000 }).toBe(0);

@@ -35,7 +35,9 @@ const plan: CreatePlan = {
   hostPort: port,
   bindAddress: '127.0.0.1',
   password: 'attack-password',
-  volumes: getEngine('redis').dataMounts(REDIS_TEST_TAG).map((mount) => ({ name: volumeName(`${run}-x`, mount.key), mount })),
+  volumes: getEngine('redis')
+    .dataMounts(REDIS_TEST_TAG)
+    .map((mount) => ({ name: volumeName(`${run}-x`, mount.key), mount })),
 };
 /** A create the core would build: every attack below is a variation of it, or another command. */
 const base = createContainerArgs(plan, { start: true });
@@ -74,7 +76,10 @@ afterAll(async () => {
 
 const attacks: Array<[string, () => string[], (() => Record<string, string>)?]> = [
   // The issue's reproductions.
-  ['run --detach --pid host -v /:/host … reads /etc/shadow', () => ['run', '--detach', '--pid', 'host', '-v', '/:/host', '--name', `${run}-shadow`, IMAGE, 'cat', '/host/etc/shadow']],
+  [
+    'run --detach --pid host -v /:/host … reads /etc/shadow',
+    () => ['run', '--detach', '--pid', 'host', '-v', '/:/host', '--name', `${run}-shadow`, IMAGE, 'cat', '/host/etc/shadow'],
+  ],
   ['create --env-file reads a host file', () => ['create', '--env-file', '/etc/os-release', '--name', `${run}-envfile`, IMAGE]],
   ['create --cidfile writes a host file', () => ['create', '--cidfile', cidFiles[0]!, '--name', `${run}-cid`, IMAGE]],
   ['volume create --opt binds /etc', () => ['volume', 'create', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/etc', `${run}-bind`]],
@@ -115,12 +120,19 @@ const attacks: Array<[string, () => string[], (() => Record<string, string>)?]> 
   ['an option after the command', () => [...base, '--privileged']],
   ['another health command', () => base.map((a, i) => (base[i - 1] === '--health-cmd' ? 'cat /etc/shadow' : a))],
   ['a mount of a volume that is not the instance’s', () => base.map((a, i) => (i === mountAt ? a.replace(/source=[^,]+/, `source=${victimVolume}`) : a))],
-  ['a mount with volume options (a bind in disguise)', () => base.map((a, i) => (i === mountAt ? `${a},volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/etc` : a))],
+  [
+    'a mount with volume options (a bind in disguise)',
+    () => base.map((a, i) => (i === mountAt ? `${a},volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/etc` : a)),
+  ],
   ['a publish the labels do not record', () => base.map((a) => a.replace(`127.0.0.1:${port}:6379`, `0.0.0.0:${port}:6379`))],
   ['a global option', () => ['--host', 'tcp://127.0.0.1:2375', 'ps']],
   ['--context on a subcommand', () => ['ps', '--context=evil']],
   ['an environment docker itself reads', () => ['version', '--format', '{{json .}}'], () => ({ DOCKER_HOST: 'tcp://127.0.0.1:1' })],
-  ['a create’s secrets plus DOCKER_CONFIG', () => createContainerArgs(plan, { start: true, secretEnv: true }), () => ({ ...createContainerEnv(plan), DOCKER_CONFIG: '/tmp' })],
+  [
+    'a create’s secrets plus DOCKER_CONFIG',
+    () => createContainerArgs(plan, { start: true, secretEnv: true }),
+    () => ({ ...createContainerEnv(plan), DOCKER_CONFIG: '/tmp' }),
+  ],
   // Lifecycle, logs, inspect and rm on containers Dockbase did not create.
   ['stop of a container by name', () => ['stop', '--time', '1', `${run}-victim`]],
   ['stop of a container by id prefix', () => ['stop', '--time', '1', victim.slice(0, 12)]],
@@ -160,7 +172,10 @@ describe('the bridge refuses every attack with 403, before docker runs', () => {
   it('created, changed and wrote nothing', async () => {
     const names = (await docker('ps', '--all', '--format', '{{.Names}}', '--filter', `name=${run}`)).split('\n').filter(Boolean).sort();
     expect(names).toEqual([`${run}-evil`, `${run}-victim`]);
-    const volumes = (await docker('volume', 'ls', '--format', '{{.Name}}')).split('\n').filter((v) => v.includes(run)).sort();
+    const volumes = (await docker('volume', 'ls', '--format', '{{.Name}}'))
+      .split('\n')
+      .filter((v) => v.includes(run))
+      .sort();
     expect(volumes).toEqual([handMadeDockbaseVolume, victimVolume].sort());
     expect((await docker('inspect', '--format', '{{.State.Running}} {{.State.StartedAt}}', victim)).trim()).toBe(`true ${victimStartedAt}`);
     expect((await docker('inspect', '--format', '{{.State.Running}}', evil)).trim()).toBe('true');

@@ -44,7 +44,9 @@ describe('the CLI’s data commands on a real Redis server', () => {
   let exported: string;
 
   it('snapshots a running instance and lists the snapshot', async () => {
-    const r = await dockbase(['create', 'redis', '--name', name, '--port', String(port), '--image', REDIS_REAL_IMAGE, '--version', '7.0', '--password-stdin'], { stdin: password });
+    const r = await dockbase(['create', 'redis', '--name', name, '--port', String(port), '--image', REDIS_REAL_IMAGE, '--version', '7.0', '--password-stdin'], {
+      stdin: password,
+    });
     expect(r.code, r.stderr).toBe(0);
     await set('original');
     const taken = await dockbaseJson<SnapshotJson>(['snapshot', name, '--as', 'before change']);
@@ -90,7 +92,9 @@ describe('the CLI’s data commands on a real Redis server', () => {
   });
 
   it('imports the exported file, keeping the current data as a snapshot', async () => {
-    const imported = await dockbaseJson<{ kind: string; kept: SnapshotJson }>(['import', name, path.relative(process.cwd(), exported), '--yes'], { cwd: process.cwd() });
+    const imported = await dockbaseJson<{ kind: string; kept: SnapshotJson }>(['import', name, path.relative(process.cwd(), exported), '--yes'], {
+      cwd: process.cwd(),
+    });
     expect(imported.kind).toBe('redis-rdb');
     expect(imported.kept.reason).toBe('before-import');
     expect(await value()).toMatchObject({ value: 'original' });
@@ -150,7 +154,20 @@ describe('init files at create', () => {
   it('refuses init files for an engine that runs none (exit code 2), creating nothing', async () => {
     const seed = path.join(folder, 'seed.sql');
     fs.writeFileSync(seed, 'SELECT 1;\n');
-    const r = await dockbase(['create', 'redis', '--name', `${prefix}-seed`, '--port', String(testPort(57)), '--image', REDIS_REAL_IMAGE, '--version', '7.0', '--init', seed]);
+    const r = await dockbase([
+      'create',
+      'redis',
+      '--name',
+      `${prefix}-seed`,
+      '--port',
+      String(testPort(57)),
+      '--image',
+      REDIS_REAL_IMAGE,
+      '--version',
+      '7.0',
+      '--init',
+      seed,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Redis runs no init files on its first start.');
     expect(await leftovers(prefix)).toEqual({ containers: [], volumes: [] });
@@ -158,7 +175,24 @@ describe('init files at create', () => {
 
   it('resolves a relative init file from the current folder; one that cannot be read exits 7 and leaves nothing', async () => {
     await ensureTestImage(`${POSTGRES_TEST_IMAGE}:17`);
-    const r = await dockbase(['create', 'postgres', '--name', `${prefix}-pg`, '--port', String(testPort(58)), '--image', POSTGRES_TEST_IMAGE, '--version', '17', '--no-start', '--init', 'missing-seed.sql'], { cwd: folder, stdin: '' });
+    const r = await dockbase(
+      [
+        'create',
+        'postgres',
+        '--name',
+        `${prefix}-pg`,
+        '--port',
+        String(testPort(58)),
+        '--image',
+        POSTGRES_TEST_IMAGE,
+        '--version',
+        '17',
+        '--no-start',
+        '--init',
+        'missing-seed.sql',
+      ],
+      { cwd: folder, stdin: '' },
+    );
     expect(r.code).toBe(7);
     expect(r.stderr).toContain(`Could not copy missing-seed.sql into ${prefix}-pg`);
     expect(await leftovers(prefix)).toEqual({ containers: [], volumes: [] });

@@ -64,7 +64,16 @@ describe('the dockbase CLI on the real engine', () => {
     expect(r.code, r.stderr).toBe(0);
     const created = JSON.parse(r.stdout) as InstanceJson;
     // Ready: the server answered, so it reads healthy as in the tab, before docker's own first verdict.
-    expect(created).toMatchObject({ name, engine: 'redis', version: REDIS_TEST_TAG, port, bindAddress: '127.0.0.1', ready: true, status: 'healthy', volumes: [`dockbase-${name}-data`] });
+    expect(created).toMatchObject({
+      name,
+      engine: 'redis',
+      version: REDIS_TEST_TAG,
+      port,
+      bindAddress: '127.0.0.1',
+      ready: true,
+      status: 'healthy',
+      volumes: [`dockbase-${name}-data`],
+    });
     expect(created).not.toHaveProperty('password');
     expect(r.stdout + r.stderr).not.toContain(password);
     expect(r.stderr).toMatch(/Waiting for .* to accept connections/);
@@ -81,7 +90,9 @@ describe('the dockbase CLI on the real engine', () => {
     const table = await dockbase(['list']);
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+ENGINE\s+VERSION\s+STATUS\s+ADDRESS\s+DATA$/);
-    expect(table.stdout).toMatch(new RegExp(`^${name}\\s+Redis\\s+${REDIS_TEST_TAG.replace('.', '\\.')}\\s+\\w+\\s+127\\.0\\.0\\.1:${port}\\s+dockbase-${name}-data$`, 'm'));
+    expect(table.stdout).toMatch(
+      new RegExp(`^${name}\\s+Redis\\s+${REDIS_TEST_TAG.replace('.', '\\.')}\\s+\\w+\\s+127\\.0\\.0\\.1:${port}\\s+dockbase-${name}-data$`, 'm'),
+    );
   });
 
   it('prints the connection string masked, and with the exact password only when asked', async () => {
@@ -95,7 +106,12 @@ describe('the dockbase CLI on the real engine', () => {
   it('stops it gracefully and starts it again, ready for connections', async () => {
     const stopped = await dockbaseJson<InstanceJson>(['stop', name]);
     expect(stopped).toMatchObject({ name, status: 'stopped', state: 'exited' });
-    await expect(RedisConnection.connect(port).then((c) => (c.close(), 'open'), () => 'closed')).resolves.toBe('closed');
+    await expect(
+      RedisConnection.connect(port).then(
+        (c) => (c.close(), 'open'),
+        () => 'closed',
+      ),
+    ).resolves.toBe('closed');
     const started = await dockbaseJson<InstanceJson>(['start', name]);
     expect(started).toMatchObject({ name, state: 'running', ready: true, status: 'healthy' });
     await withRedis(port, password, async (c) => expect(await c.command('GET', 'cli:kept')).toEqual({ ok: true, value: 'across delete' }));
@@ -114,7 +130,7 @@ describe('the dockbase CLI on the real engine', () => {
     expect(r.stdout).toContain('Ready to accept connections');
     expect(r.stdout).not.toContain(password);
 
-    const follow = spawn(process.execPath, [(await ensureCliBuilt()), 'logs', name, '-f', '-n', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const follow = spawn(process.execPath, [await ensureCliBuilt(), 'logs', name, '-f', '-n', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     follow.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     const exited = new Promise<number | null>((resolve) => follow.once('close', (code) => resolve(code)));
@@ -152,9 +168,28 @@ describe('the dockbase CLI on the real engine', () => {
   });
 
   it('shows instances the tab created, and the tab sees those the CLI created (the labels are the contract)', async () => {
-    const fromTab: CreateInstanceInput = { engine: 'redis', name: `${prefix}-tab`, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: testPort(51), password: 'tab-password', persistData: false, exposeOnNetwork: false };
+    const fromTab: CreateInstanceInput = {
+      engine: 'redis',
+      name: `${prefix}-tab`,
+      tag: REDIS_TEST_TAG,
+      image: REDIS_TEST_IMAGE,
+      hostPort: testPort(51),
+      password: 'tab-password',
+      persistData: false,
+      exposeOnNetwork: false,
+    };
     const made = await core.dockbase.creation.create(fromTab, { start: true });
-    const cliMade = await dockbaseJson<InstanceJson>(['create', 'redis', '--name', `${prefix}-cli`, '--port', String(testPort(52)), ...redis, '--no-data', '--no-wait']);
+    const cliMade = await dockbaseJson<InstanceJson>([
+      'create',
+      'redis',
+      '--name',
+      `${prefix}-cli`,
+      '--port',
+      String(testPort(52)),
+      ...redis,
+      '--no-data',
+      '--no-wait',
+    ]);
     const listed = await dockbaseJson<InstanceJson[]>(['list']);
     expect(listed.find((i) => i.name === fromTab.name)).toMatchObject({ id: made.id, port: fromTab.hostPort, volumes: [] });
     const seen = (await core.dockbase.lifecycle.list()).find((i) => i.name === `${prefix}-cli`);
@@ -197,13 +232,43 @@ describe('bad input on the real engine: the tab’s errors, a non-zero exit code
     ['a name starting with a dash', ['create', 'redis', ...with_({ '--name': '-db' })], 'secret-password', 2, /starting with a letter or digit/],
     ['port 0', ['create', 'redis', ...with_({ '--port': '0' })], 'secret-password', 2, /^Error: Port: Use a port from 1 to 65535\.$/m],
     ['port 65536', ['create', 'redis', ...with_({ '--port': '65536' })], 'secret-password', 2, /^Error: Port: Use a port from 1 to 65535\.$/m],
-    ['a port that is not a number', ['create', 'redis', ...with_({ '--port': '80a' })], 'secret-password', 2, /^Error: Port: Enter a whole number from 1 to 65535\.$/m],
-    ['a missing PostgreSQL password', ['create', 'postgres', ...with_({ '--image': POSTGRES_TEST_IMAGE, '--version': '17' })], '', 2, /^Error: Password: A password is required\.$/m],
+    [
+      'a port that is not a number',
+      ['create', 'redis', ...with_({ '--port': '80a' })],
+      'secret-password',
+      2,
+      /^Error: Port: Enter a whole number from 1 to 65535\.$/m,
+    ],
+    [
+      'a missing PostgreSQL password',
+      ['create', 'postgres', ...with_({ '--image': POSTGRES_TEST_IMAGE, '--version': '17' })],
+      '',
+      2,
+      /^Error: Password: A password is required\.$/m,
+    ],
     ['a Redis password starting with --', ['create', 'redis', ...ok], '--appendonly', 2, /^Error: Password: A Redis password cannot start with "--"\.$/m],
     ['an unknown engine', ['create', 'sqlite', ...ok], 'secret-password', 2, /Allowed choices are postgres, mysql, mariadb, mongo, redis/],
-    ['a port already published by another container', ['create', 'redis', ...with_({ '--port': String(busyPort) })], 'secret-password', 5, new RegExp(`^Error: Port ${busyPort} is already used by another container\\.$`, 'm')],
-    ['a name already used by a container made by hand', ['create', 'redis', ...with_({ '--name': handMade })], 'secret-password', 5, new RegExp(`^Error: Another container is already named "${handMade}"\\.$`, 'm')],
-    ['an image that does not exist', ['create', 'redis', ...with_({ '--version': 'no-such-tag' })], 'secret-password', 3, /^Error: Image .*:no-such-tag was not found/m],
+    [
+      'a port already published by another container',
+      ['create', 'redis', ...with_({ '--port': String(busyPort) })],
+      'secret-password',
+      5,
+      new RegExp(`^Error: Port ${busyPort} is already used by another container\\.$`, 'm'),
+    ],
+    [
+      'a name already used by a container made by hand',
+      ['create', 'redis', ...with_({ '--name': handMade })],
+      'secret-password',
+      5,
+      new RegExp(`^Error: Another container is already named "${handMade}"\\.$`, 'm'),
+    ],
+    [
+      'an image that does not exist',
+      ['create', 'redis', ...with_({ '--version': 'no-such-tag' })],
+      'secret-password',
+      3,
+      /^Error: Image .*:no-such-tag was not found/m,
+    ],
   ] as const)('refuses %s', async (_label, args, stdin, code, message) => {
     const r = await dockbase(args, { stdin });
     expect(r.code).toBe(code);
@@ -240,7 +305,10 @@ describe('bad input on the real engine: the tab’s errors, a non-zero exit code
   });
 
   it('leaves a container Dockbase did not create alone', async () => {
-    for (const args of [['stop', handMade], ['rm', handMade, '--yes']]) {
+    for (const args of [
+      ['stop', handMade],
+      ['rm', handMade, '--yes'],
+    ]) {
       const r = await dockbase(args);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain('Dockbase did not create');

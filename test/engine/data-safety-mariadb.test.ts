@@ -39,7 +39,10 @@ describe('MariaDB export and import on a real server', () => {
   it('exports with mariadb-dump and imports into a new instance: same rows, same checksum', async () => {
     const source = await up(base('src', 10));
     await sql(source, 'CREATE DATABASE shop');
-    await sql(source, "USE shop; CREATE TABLE items (id INT PRIMARY KEY, body TEXT) ENGINE=InnoDB; INSERT INTO items SELECT seq, REPEAT(MD5(seq), 5) FROM seq_1_to_2000");
+    await sql(
+      source,
+      'USE shop; CREATE TABLE items (id INT PRIMARY KEY, body TEXT) ENGINE=InnoDB; INSERT INTO items SELECT seq, REPEAT(MD5(seq), 5) FROM seq_1_to_2000',
+    );
     const original = await fingerprint(source);
     expect(original).toMatch(/^2000:/);
     const result = await dockbase.backups.export(source, { directory: folder });

@@ -46,7 +46,11 @@ describe('PostgreSQL data safety on a real server', () => {
   it('writes data into a running instance', async () => {
     source = await up(base('src', 1));
     await psql(source, 'CREATE DATABASE shop');
-    await psql(source, "CREATE TABLE items (id int PRIMARY KEY, body text); INSERT INTO items SELECT g, repeat(md5(g::text), 20) FROM generate_series(1, 20000) g", 'shop');
+    await psql(
+      source,
+      'CREATE TABLE items (id int PRIMARY KEY, body text); INSERT INTO items SELECT g, repeat(md5(g::text), 20) FROM generate_series(1, 20000) g',
+      'shop',
+    );
     original = await fingerprint(source);
     expect(original).toMatch(/^20000:/);
   });
@@ -87,7 +91,11 @@ describe('PostgreSQL data safety on a real server', () => {
   });
 
   it('clones the snapshot into a new instance holding the same data', async () => {
-    const clone = await dockbase.snapshots.clone(snapshot, { name: `${prefix}-clone`, hostPort: testPort(3), password, exposeOnNetwork: false }, { start: true });
+    const clone = await dockbase.snapshots.clone(
+      snapshot,
+      { name: `${prefix}-clone`, hostPort: testPort(3), password, exposeOnNetwork: false },
+      { start: true },
+    );
     const ready = await dockbase.readiness.waitUntilReady(clone);
     expect(await fingerprint(ready)).toBe(original);
   });
@@ -123,7 +131,10 @@ describe('PostgreSQL data safety on a real server', () => {
   it('refuses a file of another engine and a damaged file, leaving the instance as it was', async () => {
     const mysqlDump = path.join(folder, 'other.sql');
     fs.writeFileSync(mysqlDump, '-- MySQL dump 10.13  Distrib 8.4.0, for Linux (x86_64)\nCREATE TABLE x (id int);\n');
-    await expect(dockbase.backups.import(source, mysqlDump)).rejects.toMatchObject({ code: 'bad-file', message: expect.stringMatching(/MySQL dump; PostgreSQL cannot import it/) });
+    await expect(dockbase.backups.import(source, mysqlDump)).rejects.toMatchObject({
+      code: 'bad-file',
+      message: expect.stringMatching(/MySQL dump; PostgreSQL cannot import it/),
+    });
     const damaged = path.join(folder, 'damaged.sql.gz');
     const gz = fs.readFileSync(`${exported}.gz`);
     fs.writeFileSync(damaged, gz.subarray(0, Math.floor(gz.length / 2)));
@@ -134,13 +145,15 @@ describe('PostgreSQL data safety on a real server', () => {
   });
 
   it('cancels an export mid-way: no file in the folder, nothing left in the container', async () => {
-    await psql(source, "INSERT INTO items SELECT g, repeat(md5(g::text), 50) FROM generate_series(20001, 200000) g", 'shop');
+    await psql(source, 'INSERT INTO items SELECT g, repeat(md5(g::text), 50) FROM generate_series(20001, 200000) g', 'shop');
     const before = fs.readdirSync(folder);
     const abort = new AbortController();
     const run = dockbase.backups.export(source, { directory: folder, signal: abort.signal, onProgress: (p) => (p.bytes > 0 ? abort.abort() : undefined) });
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(fs.readdirSync(folder)).toEqual(before);
-    expect(await docker('exec', source.containerId, 'sh', '-c', 'ls /tmp | grep dockbase- || true; ps -e -o comm= 2>/dev/null | grep pg_dumpall || true')).toBe('');
+    expect(await docker('exec', source.containerId, 'sh', '-c', 'ls /tmp | grep dockbase- || true; ps -e -o comm= 2>/dev/null | grep pg_dumpall || true')).toBe(
+      '',
+    );
   });
 
   it('runs seed files (.sql, .sql.gz, .sh) on the first start of a new instance', async () => {
@@ -152,7 +165,7 @@ describe('PostgreSQL data safety on a real server', () => {
     const script = path.join(folder, 'last step.sh');
     fs.writeFileSync(script, 'psql -X -U postgres -c "INSERT INTO seeded VALUES (4)"\n');
     const seeded = await up(base('seed', 5), [sql, `${plain}.gz`, script]);
-    expect(await psql(seeded, 'SELECT string_agg(n::text, \',\' ORDER BY n) FROM seeded')).toBe('1,2,3,4');
+    expect(await psql(seeded, "SELECT string_agg(n::text, ',' ORDER BY n) FROM seeded")).toBe('1,2,3,4');
   });
 
   it('deletes snapshots with all their volumes', async () => {

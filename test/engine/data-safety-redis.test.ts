@@ -92,14 +92,21 @@ describe('Redis data safety on a real server', () => {
     await expect(dockbase.backups.import(source, damaged)).rejects.toMatchObject({ code: 'bad-file', message: expect.stringMatching(/put back as it was/) });
     const pg = path.join(folder, 'pg.rdb');
     fs.writeFileSync(pg, '--\n-- PostgreSQL database cluster dump\n--\n');
-    await expect(dockbase.backups.import(source, pg)).rejects.toMatchObject({ code: 'bad-file', message: expect.stringMatching(/PostgreSQL SQL dump; Redis cannot import it/) });
+    await expect(dockbase.backups.import(source, pg)).rejects.toMatchObject({
+      code: 'bad-file',
+      message: expect.stringMatching(/PostgreSQL SQL dump; Redis cannot import it/),
+    });
     const now = await dockbase.lifecycle.get(source.id);
     expect(now.status).toBe('running');
     expect(await fingerprint(now)).toBe(original);
   });
 
   it('clones a snapshot into a new instance', async () => {
-    const clone = await dockbase.snapshots.clone(snapshot, { name: `${prefix}-clone`, hostPort: testPort(8), password, exposeOnNetwork: false }, { start: true });
+    const clone = await dockbase.snapshots.clone(
+      snapshot,
+      { name: `${prefix}-clone`, hostPort: testPort(8), password, exposeOnNetwork: false },
+      { start: true },
+    );
     expect(await fingerprint(await dockbase.readiness.waitUntilReady(clone))).toBe(original);
   });
 

@@ -23,10 +23,19 @@ const input: CreateInstanceInput = {
 /** Every file of both data folders with its content, as a helper container sees them. */
 const contents = (volumes: Record<'db' | 'configdb', string>) =>
   docker(
-    'run', '--rm', '--network', 'none', '--entrypoint', 'sh',
-    '--mount', `type=volume,source=${volumes.db},target=/v/db,readonly`,
-    '--mount', `type=volume,source=${volumes.configdb},target=/v/configdb,readonly`,
-    `${standinImage('mongo')}:8.0`, '-c', 'for f in /v/*/*; do echo "$f: $(cat "$f")"; done',
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--entrypoint',
+    'sh',
+    '--mount',
+    `type=volume,source=${volumes.db},target=/v/db,readonly`,
+    '--mount',
+    `type=volume,source=${volumes.configdb},target=/v/configdb,readonly`,
+    `${standinImage('mongo')}:8.0`,
+    '-c',
+    'for f in /v/*/*; do echo "$f: $(cat "$f")"; done',
   );
 
 beforeAll(() => cleanup(prefix));
@@ -45,7 +54,10 @@ describe('snapshots of a two-volume engine (MongoDB stand-in)', () => {
     await docker('kill', instance.containerId);
     const stopped = await dockbase.lifecycle.get(instance.id);
     const snapshot = await dockbase.snapshots.take(stopped, { name: 'both folders' });
-    expect(snapshot.volumes.map((v) => [v.key, v.path])).toEqual([['db', '/data/db'], ['configdb', '/data/configdb']]);
+    expect(snapshot.volumes.map((v) => [v.key, v.path])).toEqual([
+      ['db', '/data/db'],
+      ['configdb', '/data/configdb'],
+    ]);
     const copies = { db: snapshot.volumes[0]!.volume, configdb: snapshot.volumes[1]!.volume };
     expect(await contents(copies)).toBe(original);
     const helper = argvs.find((a) => a.includes('io.dockbase.helper=snapshot'))!;

@@ -59,11 +59,25 @@ beforeAll(async () => {
   bridge = await startBridgeHost();
   const dockbase = createDockbase(new DesktopDockerCli(bridge.ddClient()));
   const create = (name: string, offset: number) =>
-    dockbase.creation.create({ engine: 'redis', name: `${run}-${name}`, image: REDIS_TEST_IMAGE, tag: REDIS_TEST_TAG, hostPort: testPort(offset), password: 'pw', persistData: true, exposeOnNetwork: false }, { start: true });
+    dockbase.creation.create(
+      {
+        engine: 'redis',
+        name: `${run}-${name}`,
+        image: REDIS_TEST_IMAGE,
+        tag: REDIS_TEST_TAG,
+        hostPort: testPort(offset),
+        password: 'pw',
+        persistData: true,
+        exposeOnNetwork: false,
+      },
+      { start: true },
+    );
   instance = await dockbase.readiness.waitUntilReady(await create('a', 70));
   other = await create('b', 71);
   // What a token holder can do inside an instance (SQL's COPY … TO PROGRAM for PostgreSQL, any command in a custom image).
-  await inContainer(`ln -s ${victimFile} ${LINK}; ln -s ${missingVictim} ${LINK_TO_MISSING}; printf 'pwned\\n' > ${PLANTED}; mkdir ${FOLDER_AT_NAME}; echo x > ${FOLDER_AT_NAME}/planted; ln -s /etc/shadow ${FOLDER_AT_NAME}/shadow`);
+  await inContainer(
+    `ln -s ${victimFile} ${LINK}; ln -s ${missingVictim} ${LINK_TO_MISSING}; printf 'pwned\\n' > ${PLANTED}; mkdir ${FOLDER_AT_NAME}; echo x > ${FOLDER_AT_NAME}/planted; ln -s /etc/shadow ${FOLDER_AT_NAME}/shadow`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -186,7 +200,9 @@ describe('mounts of volumes that are not the instance’s (finding 4)', () => {
     hostPort: testPort(72),
     bindAddress: '127.0.0.1',
     password: 'pw',
-    volumes: getEngine('redis').dataMounts(REDIS_TEST_TAG).map((mount) => ({ name: volumeName(name, mount.key), mount })),
+    volumes: getEngine('redis')
+      .dataMounts(REDIS_TEST_TAG)
+      .map((mount) => ({ name: volumeName(name, mount.key), mount })),
   });
   const otherData = () => other.volumes[0]!;
   const labels = { [LABEL.volume]: 'data', [LABEL.name]: `${run}-a`, [LABEL.instance]: 'abcdef012345' };
@@ -196,7 +212,9 @@ describe('mounts of volumes that are not the instance’s (finding 4)', () => {
     expect(onHandMade.status, JSON.stringify(onHandMade.body)).toBe(403);
     expect(onHandMade.body.error).toMatch(/not Dockbase's/);
     const otherName = other.name;
-    const onOther = await bridge.exec(createContainerArgs({ ...plan(otherName), id: 'abcdef012346', dataId: 'abcdef012346', hostPort: testPort(73) }, { start: true }));
+    const onOther = await bridge.exec(
+      createContainerArgs({ ...plan(otherName), id: 'abcdef012346', dataId: 'abcdef012346', hostPort: testPort(73) }, { start: true }),
+    );
     expect(onOther.status, JSON.stringify(onOther.body)).toBe(403);
   });
 
@@ -207,13 +225,25 @@ describe('mounts of volumes that are not the instance’s (finding 4)', () => {
       ['another instance’s', otherData()],
     ] as const) {
       // Without labels a helper replaces an existing Dockbase volume (a restore does); a hand-made one never.
-      const mounts = what === 'hand-made' ? [{ volume: target, target: '/to/data', labels }, { volume: target, target: '/to/data' }] : [{ volume: target, target: '/to/data', labels }];
+      const mounts =
+        what === 'hand-made'
+          ? [
+              { volume: target, target: '/to/data', labels },
+              { volume: target, target: '/to/data' },
+            ]
+          : [{ volume: target, target: '/to/data', labels }];
       for (const to of mounts) {
         const answer = await bridge.exec(helperRunArgs('clone', IMAGE, [from, to], COPY_VOLUMES_SCRIPT));
         expect(answer.status, `${what} ${JSON.stringify(to)}: ${JSON.stringify(answer.body)}`).toBe(403);
       }
       const worker = await bridge.exec(
-        upgradeWorkerArgs({ role: 'upgrade-to', name: `${run}-a-upgrade-0123456789ab-to`, image: IMAGE, env: {}, mounts: [{ volume: target, target: '/data', labels }] }),
+        upgradeWorkerArgs({
+          role: 'upgrade-to',
+          name: `${run}-a-upgrade-0123456789ab-to`,
+          image: IMAGE,
+          env: {},
+          mounts: [{ volume: target, target: '/data', labels }],
+        }),
       );
       expect(worker.status, `${what} worker: ${JSON.stringify(worker.body)}`).toBe(403);
     }
@@ -224,7 +254,15 @@ describe('mounts of volumes that are not the instance’s (finding 4)', () => {
   it('still lets a helper create a new volume for the instance', async () => {
     const fresh = `dockbase-${run}-a-snap-0123456789ab-data`;
     const answer = await bridge.exec(
-      helperRunArgs('snapshot', IMAGE, [{ volume: instance.volumes[0]!, target: '/from/data', readonly: true }, { volume: fresh, target: '/to/data', labels: { [LABEL.snapshot]: '0123456789ab' } }], COPY_VOLUMES_SCRIPT),
+      helperRunArgs(
+        'snapshot',
+        IMAGE,
+        [
+          { volume: instance.volumes[0]!, target: '/from/data', readonly: true },
+          { volume: fresh, target: '/to/data', labels: { [LABEL.snapshot]: '0123456789ab' } },
+        ],
+        COPY_VOLUMES_SCRIPT,
+      ),
     );
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.code, answer.body.stderr).toBe(0);
@@ -233,7 +271,19 @@ describe('mounts of volumes that are not the instance’s (finding 4)', () => {
 
 describe('what the list of every container shows (finding 5) and worker clean-up (note)', () => {
   it('refuses `ps --format {{json .}}` and shows no foreign container’s command or labels', async () => {
-    await docker('run', '--detach', '--name', `${run}-foreign`, '--label', 'basic-auth=admin:hunter2', '--entrypoint', 'sh', IMAGE, '-c', 'sleep 300 # --db-password=hunter2');
+    await docker(
+      'run',
+      '--detach',
+      '--name',
+      `${run}-foreign`,
+      '--label',
+      'basic-auth=admin:hunter2',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      'sleep 300 # --db-password=hunter2',
+    );
     expect((await bridge.exec(['ps', '--all', '--no-trunc', '--format', '{{json .}}'])).status).toBe(403);
     const answer = await bridge.exec(listAllContainersArgs());
     expect(answer.status).toBe(200);

@@ -12,7 +12,15 @@ import {
   type InstanceEvent,
   type ServerAnswer,
 } from '@dockbase/core';
-import { MARIADB_TEST_IMAGE, MARIADB_TEST_TAG, POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG, standinImage } from '../support/images';
+import {
+  MARIADB_TEST_IMAGE,
+  MARIADB_TEST_TAG,
+  POSTGRES_TEST_IMAGE,
+  POSTGRES_TEST_TAG,
+  REDIS_TEST_IMAGE,
+  REDIS_TEST_TAG,
+  standinImage,
+} from '../support/images';
 import { earlierBuild, realDocker, testPort } from '../support/dockbase';
 import { postgresAcceptsLogin } from '../support/postgres';
 import { withRedis } from '../support/redis';
@@ -69,24 +77,27 @@ describe('the healthcheck on this engine', () => {
     expect(await dockbase.capabilities()).toEqual(capabilitiesFrom({ clientApi, serverApi }));
   });
 
-  it.each(['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const)('%s: its probe every 20 minutes, a 10 s timeout, one retry, its start period (and start interval where supported)', async (engine) => {
-    const instance = await dockbase.creation.create(input(engine, `cfg-${engine}`, testPort(1)));
-    try {
-      const c = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
-      const expected = healthSettings(getEngine(engine), await dockbase.capabilities());
-      expect(c.Config.Healthcheck).toEqual({
-        Test: ['CMD-SHELL', getEngine(engine).healthcheck(getEngine(engine).containerPort).command],
-        Interval: STEADY_HEALTH.intervalSeconds * SECOND,
-        Timeout: STEADY_HEALTH.timeoutSeconds * SECOND,
-        Retries: STEADY_HEALTH.retries,
-        StartPeriod: getEngine(engine).healthcheck(getEngine(engine).containerPort).startPeriodSeconds * SECOND,
-        ...(expected.startIntervalSeconds ? { StartInterval: expected.startIntervalSeconds * SECOND } : {}),
-      });
-      if (!(await dockbase.capabilities()).healthStartInterval) expect(c.Config.Healthcheck.StartInterval ?? 0).toBe(0);
-    } finally {
-      await dockbase.lifecycle.remove(instance);
-    }
-  });
+  it.each(['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const)(
+    '%s: its probe every 20 minutes, a 10 s timeout, one retry, its start period (and start interval where supported)',
+    async (engine) => {
+      const instance = await dockbase.creation.create(input(engine, `cfg-${engine}`, testPort(1)));
+      try {
+        const c = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
+        const expected = healthSettings(getEngine(engine), await dockbase.capabilities());
+        expect(c.Config.Healthcheck).toEqual({
+          Test: ['CMD-SHELL', getEngine(engine).healthcheck(getEngine(engine).containerPort).command],
+          Interval: STEADY_HEALTH.intervalSeconds * SECOND,
+          Timeout: STEADY_HEALTH.timeoutSeconds * SECOND,
+          Retries: STEADY_HEALTH.retries,
+          StartPeriod: getEngine(engine).healthcheck(getEngine(engine).containerPort).startPeriodSeconds * SECOND,
+          ...(expected.startIntervalSeconds ? { StartInterval: expected.startIntervalSeconds * SECOND } : {}),
+        });
+        if (!(await dockbase.capabilities()).healthStartInterval) expect(c.Config.Healthcheck.StartInterval ?? 0).toBe(0);
+      } finally {
+        await dockbase.lifecycle.remove(instance);
+      }
+    },
+  );
 });
 
 /** Creates, starts and waits for the server to answer, as the tab does after a create. */
@@ -172,7 +183,7 @@ describe('instances created by earlier builds (docker probing every 30 s)', () =
       const interval = async (id: string) => JSON.parse(await docker('container', 'inspect', id))[0].Config.Healthcheck.Interval / SECOND;
       expect(await interval(created.containerId)).toBe(30);
       // Today's core lists it and takes docker's verdict (its first probe within 30 s).
-      const listed = await dockbase.readiness.waitUntilHealthy((await dockbase.lifecycle.get(created.id)));
+      const listed = await dockbase.readiness.waitUntilHealthy(await dockbase.lifecycle.get(created.id));
       expect(displayStatus(listed)).toBe('healthy');
       // The watch asks it like any other.
       const answer = await dockbase.liveness.probe(listed);

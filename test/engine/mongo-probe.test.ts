@@ -51,7 +51,7 @@ function opMsgDocument(msg: Buffer): Record<string, number | string> {
   expect(msg[20]).toBe(0);
   const doc = msg.subarray(21);
   const out: Record<string, number | string> = {};
-  for (let i = 4; doc[i] !== 0; ) {
+  for (let i = 4; doc[i] !== 0;) {
     const type = doc[i]!;
     const end = doc.indexOf(0, i + 1);
     const name = doc.toString('utf8', i + 1, end);

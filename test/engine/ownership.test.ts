@@ -81,7 +81,16 @@ describe('a container whose Dockbase labels come from its image', () => {
 
   it('created from that image by Dockbase, it is an instance: Delete with data removes its own volume only', async () => {
     const made = await dockbase.creation.create(
-      { engine: 'redis', name: `${run}-made`, tag: run, image: evilRepo, hostPort: testPort(80), password: 'made-password', persistData: true, exposeOnNetwork: false },
+      {
+        engine: 'redis',
+        name: `${run}-made`,
+        tag: run,
+        image: evilRepo,
+        hostPort: testPort(80),
+        password: 'made-password',
+        persistData: true,
+        exposeOnNetwork: false,
+      },
       { start: true },
     );
     expect(made.volumes).toEqual([`dockbase-${run}-made-data`]);

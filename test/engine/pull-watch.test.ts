@@ -45,7 +45,10 @@ describe('watch and logs on the real engine', () => {
   it('streams lifecycle and health events of Dockbase instances only, until cancelled', async () => {
     const events: InstanceEvent[] = [];
     const ended: number[] = [];
-    const watch = dockbase.lifecycle.watch((e) => events.push(e), (code) => ended.push(code));
+    const watch = dockbase.lifecycle.watch(
+      (e) => events.push(e),
+      (code) => ended.push(code),
+    );
     try {
       const name = `${prefix}-w`;
       // A container made by hand produces no event here.
@@ -53,7 +56,16 @@ describe('watch and logs on the real engine', () => {
       // As an earlier build made it (docker probing every 30 s): docker's own "healthy" comes within 30 s
       // here too, where there is no start interval, instead of 20 minutes.
       const instance = await earlierBuild(cli).creation.create(
-        { engine: 'redis', name, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: testPort(30), password: 'pw pw', persistData: false, exposeOnNetwork: false },
+        {
+          engine: 'redis',
+          name,
+          tag: REDIS_TEST_TAG,
+          image: REDIS_TEST_IMAGE,
+          hostPort: testPort(30),
+          password: 'pw pw',
+          persistData: false,
+          exposeOnNetwork: false,
+        },
         { start: true },
       );
       await dockbase.readiness.waitUntilHealthy(instance);
@@ -76,7 +88,16 @@ describe('watch and logs on the real engine', () => {
 
   it('follows an instance’s log as it is written', async () => {
     const instance = await dockbase.creation.create(
-      { engine: 'redis', name: `${prefix}-logs`, tag: REDIS_TEST_TAG, image: REDIS_TEST_IMAGE, hostPort: testPort(31), password: 'pw', persistData: false, exposeOnNetwork: false },
+      {
+        engine: 'redis',
+        name: `${prefix}-logs`,
+        tag: REDIS_TEST_TAG,
+        image: REDIS_TEST_IMAGE,
+        hostPort: testPort(31),
+        password: 'pw',
+        persistData: false,
+        exposeOnNetwork: false,
+      },
       { start: true },
     );
     const lines: string[] = [];

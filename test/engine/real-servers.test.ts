@@ -29,7 +29,7 @@ describe.each(REAL_SERVERS)('$engine $tag, a real server', ({ engine, tag, image
     instance = await dockbase.creation.create(input, { start: true });
     // Docker probes every 20 minutes (this engine has no start interval): the tab's readiness wait answers.
     instance = await dockbase.readiness.waitUntilReady(instance, { fresh: true });
-    expect(displayStatus((await dockbase.lifecycle.get(instance.id)), { serverAnswered: true })).toBe('healthy');
+    expect(displayStatus(await dockbase.lifecycle.get(instance.id), { serverAnswered: true })).toBe('healthy');
     const inspect = JSON.parse(await docker('container', 'inspect', instance.containerId))[0];
     // The probe docker runs is the engine's real one (pg_isready, healthcheck.sh, redis-cli), and it passes
     // when run as docker runs it (CMD-SHELL: sh -c, inside the container).
@@ -38,7 +38,7 @@ describe.each(REAL_SERVERS)('$engine $tag, a real server', ({ engine, tag, image
     expect(inspect.HostConfig.PortBindings[`${containerPort}/tcp`]).toEqual([{ HostIp: '127.0.0.1', HostPort: String(port) }]);
   });
 
-  it("accepts exactly that password with its own client, inside and outside the container, and refuses a wrong one", async () => {
+  it('accepts exactly that password with its own client, inside and outside the container, and refuses a wrong one', async () => {
     const id = instance.containerId;
     await ok(clientInside(engine, id, containerPort, password, marker.write));
     expect(await ok(clientInside(engine, id, containerPort, password, marker.read))).toBe(`kept: ${password}`);

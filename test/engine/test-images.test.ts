@@ -70,7 +70,18 @@ describe.each(['15', '17'])('PostgreSQL %s test image', (major) => {
   const name = `${prefix}-pg${major}`;
 
   it('has the official tools on PATH, a postgres user with uid 999, and /tmp with mode 1777', async () => {
-    await checkBasics(image, 'postgres', ['postgres', 'pg_ctl', 'initdb', 'pg_isready', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'pg_upgrade', 'docker-entrypoint.sh']);
+    await checkBasics(image, 'postgres', [
+      'postgres',
+      'pg_ctl',
+      'initdb',
+      'pg_isready',
+      'psql',
+      'pg_dump',
+      'pg_dumpall',
+      'pg_restore',
+      'pg_upgrade',
+      'docker-entrypoint.sh',
+    ]);
     expect(await run('run', '--rm', '--entrypoint', 'postgres', image, '--version')).toMatch(new RegExp(`^postgres \\(PostgreSQL\\) ${major}\\.`));
   });
 
@@ -93,8 +104,21 @@ describe.each(['15', '17'])('PostgreSQL %s test image', (major) => {
       ['03-run.sh'],
     );
     await run(
-      'run', '--detach', '--name', name, '--env', `POSTGRES_PASSWORD=${hostile}`, '--env', 'POSTGRES_USER=app', '--env', 'POSTGRES_DB=appdb',
-      '--volume', `${init}:/docker-entrypoint-initdb.d:ro`, '--volume', `${name}-data:/var/lib/postgresql/data`, image,
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--env',
+      `POSTGRES_PASSWORD=${hostile}`,
+      '--env',
+      'POSTGRES_USER=app',
+      '--env',
+      'POSTGRES_DB=appdb',
+      '--volume',
+      `${init}:/docker-entrypoint-initdb.d:ro`,
+      '--volume',
+      `${name}-data:/var/lib/postgresql/data`,
+      image,
     );
     await waitFor(name, ['pg_isready', '-h', '127.0.0.1', '-U', 'app', '-d', 'appdb'], 'accepting connections over TCP');
     const psql = (pw: string, sql: string) =>
@@ -102,8 +126,17 @@ describe.each(['15', '17'])('PostgreSQL %s test image', (major) => {
     expect(await ok(psql(hostile, 'SELECT n, what FROM seeds ORDER BY n'))).toBe('1|sql\n2|sql.gz\n3|sh as uid 999\n4|sourced');
     expect((await psql(`${hostile} `, 'SELECT 1')).stderr).toMatch(/password authentication failed for user "app"/);
     // Only POSTGRES_USER exists as a role: no "postgres" superuser was made.
-    expect((await docker(['exec', '--env', `PGPASSWORD=${hostile}`, name, 'psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'appdb', '-c', 'select 1'])).stderr).toMatch(/password authentication failed|role "postgres" does not exist/);
-    expect(await ok(psql(hostile, "SELECT line_number IS NOT NULL FROM pg_hba_file_rules WHERE type = 'host' AND database = '{all}' AND user_name = '{all}' AND address = 'all' AND auth_method = 'scram-sha-256'"))).toBe('t');
+    expect(
+      (await docker(['exec', '--env', `PGPASSWORD=${hostile}`, name, 'psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'appdb', '-c', 'select 1'])).stderr,
+    ).toMatch(/password authentication failed|role "postgres" does not exist/);
+    expect(
+      await ok(
+        psql(
+          hostile,
+          "SELECT line_number IS NOT NULL FROM pg_hba_file_rules WHERE type = 'host' AND database = '{all}' AND user_name = '{all}' AND address = 'all' AND auth_method = 'scram-sha-256'",
+        ),
+      ),
+    ).toBe('t');
     const log = await logs(name);
     expect(log.match(/database system is ready to accept connections/g)).toHaveLength(2);
     expect(log).toContain('PostgreSQL init process complete; ready for start up.');
@@ -125,7 +158,19 @@ describe.each(['10.11', '11.8'])('MariaDB %s test image', (version) => {
   const healthy = ['healthcheck.sh', '--connect', '--innodb_initialized'];
 
   it('has the official tools and names on PATH, a mysql user with uid 999, and /tmp with mode 1777', async () => {
-    await checkBasics(image, 'mysql', ['mariadbd', 'mysqld', 'mariadb', 'mysql', 'mariadb-admin', 'mysqladmin', 'mariadb-dump', 'mysqldump', 'mariadb-upgrade', 'healthcheck.sh', 'docker-entrypoint.sh']);
+    await checkBasics(image, 'mysql', [
+      'mariadbd',
+      'mysqld',
+      'mariadb',
+      'mysql',
+      'mariadb-admin',
+      'mysqladmin',
+      'mariadb-dump',
+      'mysqldump',
+      'mariadb-upgrade',
+      'healthcheck.sh',
+      'docker-entrypoint.sh',
+    ]);
     expect(await run('run', '--rm', '--entrypoint', 'mariadbd', image, '--version')).toContain(`Ver ${version}.`);
   });
 
@@ -145,30 +190,87 @@ describe.each(['10.11', '11.8'])('MariaDB %s test image', (version) => {
       ['03-run.sh'],
     );
     await run(
-      'run', '--detach', '--name', name, '--env', `MYSQL_ROOT_PASSWORD=${hostile}`, '--env', 'MARIADB_DATABASE=appdb',
-      '--env', 'MARIADB_USER=app', '--env', `MARIADB_PASSWORD=${hostile}!`,
-      '--volume', `${init}:/docker-entrypoint-initdb.d:ro`, '--volume', `${name}-data:/var/lib/mysql`, '--publish', '127.0.0.1::3306', image,
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--env',
+      `MYSQL_ROOT_PASSWORD=${hostile}`,
+      '--env',
+      'MARIADB_DATABASE=appdb',
+      '--env',
+      'MARIADB_USER=app',
+      '--env',
+      `MARIADB_PASSWORD=${hostile}!`,
+      '--volume',
+      `${init}:/docker-entrypoint-initdb.d:ro`,
+      '--volume',
+      `${name}-data:/var/lib/mysql`,
+      '--publish',
+      '127.0.0.1::3306',
+      image,
     );
     await waitFor(name, healthy, 'healthy');
     const sql = (user: string, pw: string, q: string) =>
-      docker(['exec', '--env', `MYSQL_PWD=${pw}`, name, 'mariadb', '--protocol=tcp', '-h127.0.0.1', `-u${user}`, '--skip-ssl', '--default-character-set=utf8mb4', '-N', '-B', '-e', q]);
+      docker([
+        'exec',
+        '--env',
+        `MYSQL_PWD=${pw}`,
+        name,
+        'mariadb',
+        '--protocol=tcp',
+        '-h127.0.0.1',
+        `-u${user}`,
+        '--skip-ssl',
+        '--default-character-set=utf8mb4',
+        '-N',
+        '-B',
+        '-e',
+        q,
+      ]);
     expect(await ok(sql('app', `${hostile}!`, 'SELECT n, what FROM appdb.seeds ORDER BY n'))).toBe('1\tsql\n2\tsql.gz\n3\tsh as uid 999');
     expect(await ok(sql('root', hostile, "SELECT COUNT(*) FROM mysql.user WHERE user = 'root' AND host = '%'"))).toBe('1');
     expect((await sql('app', hostile, 'SELECT 1')).stderr).toMatch(/Access denied for user 'app'/);
     // From outside: root@'%' over the published port, with the password.
     const port = (await run('port', name, '3306')).split('\n')[0]!.split(':').pop()!;
     expect(
-      await run('run', '--rm', '--network', 'host', '--env', `MYSQL_PWD=${hostile}`, '--entrypoint', 'mariadb', image, '--protocol=tcp', '-h127.0.0.1', `-P${port}`, '-uroot', '--skip-ssl', '-N', '-e', 'SELECT CURRENT_USER()'),
+      await run(
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--env',
+        `MYSQL_PWD=${hostile}`,
+        '--entrypoint',
+        'mariadb',
+        image,
+        '--protocol=tcp',
+        '-h127.0.0.1',
+        `-P${port}`,
+        '-uroot',
+        '--skip-ssl',
+        '-N',
+        '-e',
+        'SELECT CURRENT_USER()',
+      ),
     ).toBe('root@%');
     // The probe authenticates as the USAGE-only healthcheck user from the data folder, not as root.
-    expect(await run('exec', name, 'sh', '-c', 'grep -c "^user=healthcheck$" /var/lib/mysql/.my-healthcheck.cnf; stat -c "%u %a" /var/lib/mysql/.my-healthcheck.cnf /proc/1')).toBe('1\n999 600\n999 555');
+    expect(
+      await run(
+        'exec',
+        name,
+        'sh',
+        '-c',
+        'grep -c "^user=healthcheck$" /var/lib/mysql/.my-healthcheck.cnf; stat -c "%u %a" /var/lib/mysql/.my-healthcheck.cnf /proc/1',
+      ),
+    ).toBe('1\n999 600\n999 555');
     expect(await run('exec', '--env', 'MYSQL_PWD=', '--env', 'MARIADB_ROOT_PASSWORD=', name, ...healthy)).toBe('');
     const log = await logs(name);
     expect(log).toContain('MariaDB init process done. Ready for start up.');
     expect(await run('exec', '--env', `MYSQL_PWD=${hostile}`, name, 'mariadb-dump', '-uroot', 'appdb')).toContain('CREATE TABLE `seeds`');
   });
 
-  it('healthcheck.sh --connect fails while the server has networking off, like the entrypoint\'s temporary server', async () => {
+  it("healthcheck.sh --connect fails while the server has networking off, like the entrypoint's temporary server", async () => {
     const quiet = `${name}-nonet`;
     await run('run', '--detach', '--name', quiet, '--env', `MARIADB_ROOT_PASSWORD=${hostile}`, image, 'mariadbd', '--skip-networking');
     // The final server (not the temporary one, which stops in between): after the init, InnoDB is up.
@@ -189,19 +291,55 @@ describe('MariaDB data from 10.11 opened by 11.8', () => {
   it('is upgraded with mariadb-upgrade only when MARIADB_AUTO_UPGRADE=1, keeping the data', async () => {
     const volume = `${prefix}-maria-up-data`;
     const old = `${prefix}-maria-up-old`;
-    await run('run', '--detach', '--name', old, '--env', `MARIADB_ROOT_PASSWORD=${hostile}`, '--volume', `${volume}:/var/lib/mysql`, `${MARIADB_TEST_IMAGE}:10.11`);
+    await run(
+      'run',
+      '--detach',
+      '--name',
+      old,
+      '--env',
+      `MARIADB_ROOT_PASSWORD=${hostile}`,
+      '--volume',
+      `${volume}:/var/lib/mysql`,
+      `${MARIADB_TEST_IMAGE}:10.11`,
+    );
     await waitFor(old, ['healthcheck.sh', '--connect', '--innodb_initialized'], 'healthy on 10.11');
-    await run('exec', '--env', `MYSQL_PWD=${hostile}`, old, 'mariadb', '-uroot', '-e', "CREATE DATABASE kept; CREATE TABLE kept.t (v TEXT); INSERT INTO kept.t VALUES ('from 10.11')");
+    await run(
+      'exec',
+      '--env',
+      `MYSQL_PWD=${hostile}`,
+      old,
+      'mariadb',
+      '-uroot',
+      '-e',
+      "CREATE DATABASE kept; CREATE TABLE kept.t (v TEXT); INSERT INTO kept.t VALUES ('from 10.11')",
+    );
     await run('stop', old);
     await run('rm', old);
 
     const upgrade = async (autoUpgrade: boolean) => {
       const c = `${prefix}-maria-up-${autoUpgrade ? 'auto' : 'manual'}`;
-      await run('run', '--detach', '--name', c, '--env', `MARIADB_ROOT_PASSWORD=${hostile}`, ...(autoUpgrade ? ['--env', 'MARIADB_AUTO_UPGRADE=1'] : []), '--volume', `${volume}:/var/lib/mysql`, `${MARIADB_TEST_IMAGE}:11.8`);
+      await run(
+        'run',
+        '--detach',
+        '--name',
+        c,
+        '--env',
+        `MARIADB_ROOT_PASSWORD=${hostile}`,
+        ...(autoUpgrade ? ['--env', 'MARIADB_AUTO_UPGRADE=1'] : []),
+        '--volume',
+        `${volume}:/var/lib/mysql`,
+        `${MARIADB_TEST_IMAGE}:11.8`,
+      );
       await waitFor(c, ['healthcheck.sh', '--connect', '--innodb_initialized'], 'healthy on 11.8');
       const log = await logs(c);
       const data = await run('exec', '--env', `MYSQL_PWD=${hostile}`, c, 'mariadb', '-uroot', '-N', '-e', 'SELECT v FROM kept.t');
-      const info = await run('exec', c, 'sh', '-c', 'cat /var/lib/mysql/mariadb_upgrade_info 2>/dev/null || cat /var/lib/mysql/mysql_upgrade_info; echo; ls /var/lib/mysql | grep -c "^system_mysql_backup_" || true');
+      const info = await run(
+        'exec',
+        c,
+        'sh',
+        '-c',
+        'cat /var/lib/mysql/mariadb_upgrade_info 2>/dev/null || cat /var/lib/mysql/mysql_upgrade_info; echo; ls /var/lib/mysql | grep -c "^system_mysql_backup_" || true',
+      );
       await run('stop', c);
       await run('rm', c);
       return { log, data, info };
@@ -219,11 +357,26 @@ describe('MariaDB data from 10.11 opened by 11.8', () => {
 });
 
 describe('Redis test images', () => {
-  it.each(['7.0', '8.0'])('Redis %s runs Dockbase\'s command as redis (999) in /data, with appendonly files there', async (tag) => {
+  it.each(['7.0', '8.0'])("Redis %s runs Dockbase's command as redis (999) in /data, with appendonly files there", async (tag) => {
     const image = `${REDIS_TEST_IMAGE}:${tag}`;
     await checkBasics(image, 'redis', ['redis-server', 'redis-cli']);
     const name = `${prefix}-redis${tag.replace('.', '')}`;
-    await run('run', '--detach', '--name', name, '--env', `REDISCLI_AUTH=${hostile}`, '--volume', `${name}-data:/data`, image, 'redis-server', '--appendonly', 'yes', '--requirepass', hostile);
+    await run(
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--env',
+      `REDISCLI_AUTH=${hostile}`,
+      '--volume',
+      `${name}-data:/data`,
+      image,
+      'redis-server',
+      '--appendonly',
+      'yes',
+      '--requirepass',
+      hostile,
+    );
     await waitFor(name, ['sh', '-c', '[ "$(redis-cli -h 127.0.0.1 ping)" = PONG ]'], 'PONG');
     expect(await run('exec', name, 'redis-cli', '-h', '127.0.0.1', 'INFO', 'server')).toContain(`redis_version:${tag}.`);
     expect(await run('inspect', '--format', '{{.Config.WorkingDir}}', name)).toBe('/data');

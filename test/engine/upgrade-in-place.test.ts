@@ -15,7 +15,8 @@ const password = HOSTILE_PASSWORD;
 
 beforeAll(async () => {
   await cleanup(prefix);
-  for (const ref of [`${MARIADB_REAL_IMAGE}:10.11`, `${MARIADB_REAL_IMAGE}:11.8`, `${REDIS_REAL_IMAGE}:7.0`, `${REDIS_REAL_IMAGE}:8.0`]) await ensureTestImage(ref);
+  for (const ref of [`${MARIADB_REAL_IMAGE}:10.11`, `${MARIADB_REAL_IMAGE}:11.8`, `${REDIS_REAL_IMAGE}:7.0`, `${REDIS_REAL_IMAGE}:8.0`])
+    await ensureTestImage(ref);
 });
 afterAll(() => cleanup(prefix));
 
@@ -24,17 +25,34 @@ describe('MariaDB 10.11 → 11.8 on real servers', () => {
   /** SQL as root with the exact password, through the server's own client (password in its environment). */
   const sql = (i: Instance, query: string) => ok(clientInside('mariadb', i.containerId, 3306, password, query));
   const fingerprint = (i: Instance) =>
-    sql(i, "SELECT CONCAT(COUNT(*), ':', MD5(GROUP_CONCAT(id, '/', body ORDER BY id SEPARATOR ','))) FROM shop.items").then(async (items) => `${items} | ${await sql(i, 'SELECT COUNT(*) FROM shop.orders')}`);
+    sql(i, "SELECT CONCAT(COUNT(*), ':', MD5(GROUP_CONCAT(id, '/', body ORDER BY id SEPARATOR ','))) FROM shop.items").then(
+      async (items) => `${items} | ${await sql(i, 'SELECT COUNT(*) FROM shop.orders')}`,
+    );
   let instance: Instance;
   let original: string;
   let point: RollbackPoint;
 
   it('writes data into MariaDB 10.11', async () => {
-    const input: CreateInstanceInput = { engine: 'mariadb', name, tag: '10.11', image: MARIADB_REAL_IMAGE, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
+    const input: CreateInstanceInput = {
+      engine: 'mariadb',
+      name,
+      tag: '10.11',
+      image: MARIADB_REAL_IMAGE,
+      hostPort: await freePort(),
+      password,
+      persistData: true,
+      exposeOnNetwork: false,
+    };
     instance = await up(input);
     await sql(instance, 'CREATE DATABASE shop');
-    await sql(instance, 'USE shop; CREATE TABLE items (id INT PRIMARY KEY, body TEXT) ENGINE=InnoDB; INSERT INTO items SELECT seq, REPEAT(MD5(seq), 4) FROM seq_1_to_5000');
-    await sql(instance, 'CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, item INT, FOREIGN KEY (item) REFERENCES shop.items (id)) ENGINE=InnoDB; INSERT INTO shop.orders (item) VALUES (1), (2), (3)');
+    await sql(
+      instance,
+      'USE shop; CREATE TABLE items (id INT PRIMARY KEY, body TEXT) ENGINE=InnoDB; INSERT INTO items SELECT seq, REPEAT(MD5(seq), 4) FROM seq_1_to_5000',
+    );
+    await sql(
+      instance,
+      'CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, item INT, FOREIGN KEY (item) REFERENCES shop.items (id)) ENGINE=InnoDB; INSERT INTO shop.orders (item) VALUES (1), (2), (3)',
+    );
     original = await fingerprint(instance);
     expect(original).toMatch(/^5000:\w+ \| 3$/);
     expect(await sql(instance, 'SELECT VERSION()')).toMatch(/^10\.11\./);
@@ -79,10 +97,21 @@ describe('MariaDB 10.11 → 11.8 on real servers', () => {
     await docker('tag', `${REDIS_REAL_IMAGE}:8.0`, `${fake}:11.8`);
     await docker('tag', `${MARIADB_REAL_IMAGE}:10.11`, `${fake}:10.11`);
     try {
-      const input: CreateInstanceInput = { engine: 'mariadb', name: `${name}2`, tag: '10.11', image: fake, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
+      const input: CreateInstanceInput = {
+        engine: 'mariadb',
+        name: `${name}2`,
+        tag: '10.11',
+        image: fake,
+        hostPort: await freePort(),
+        password,
+        persistData: true,
+        exposeOnNetwork: false,
+      };
       let other = await up(input);
       await sql(other, 'CREATE DATABASE kept; CREATE TABLE kept.t (n INT); INSERT INTO kept.t VALUES (7)');
-      await expect(dockbase.upgrades.upgrade(other, '11.8', { readyTimeoutMs: 8_000 })).rejects.toThrow(/The upgrade to 11\.8 failed and was undone\. .* runs MariaDB 10\.11 again, with its data as it was\./);
+      await expect(dockbase.upgrades.upgrade(other, '11.8', { readyTimeoutMs: 8_000 })).rejects.toThrow(
+        /The upgrade to 11\.8 failed and was undone\. .* runs MariaDB 10\.11 again, with its data as it was\./,
+      );
       other = await dockbase.lifecycle.get(other.id);
       expect(other).toMatchObject({ tag: '10.11', status: 'running', name: `${name}2` });
       expect(await sql(other, 'SELECT n FROM kept.t')).toBe('7');
@@ -119,7 +148,16 @@ describe('Redis 7.0 → 8.0 on real servers', () => {
     });
 
   it('writes keys into Redis 7.0 (append-only)', async () => {
-    const input: CreateInstanceInput = { engine: 'redis', name, tag: '7.0', image: REDIS_REAL_IMAGE, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
+    const input: CreateInstanceInput = {
+      engine: 'redis',
+      name,
+      tag: '7.0',
+      image: REDIS_REAL_IMAGE,
+      hostPort: await freePort(),
+      password,
+      persistData: true,
+      exposeOnNetwork: false,
+    };
     instance = await up(input);
     await withRedis(instance.hostPort, password, async (r) => {
       for (let n = 0; n < 300; n++) await r.command('SET', `key:${n}`, `value ${n} ${'x'.repeat(n)}`);

@@ -16,13 +16,14 @@ const password = HOSTILE_PASSWORD;
 const name = `${prefix}-shop`;
 
 /** SQL as the superuser over the container's trusted socket (no password needed, none in argv). */
-const psql = async (i: Instance, sql: string, db = 'postgres') => (await docker('exec', i.containerId, 'psql', '-X', '-qtA', '-U', 'postgres', '-d', db, '-c', sql)).trim();
+const psql = async (i: Instance, sql: string, db = 'postgres') =>
+  (await docker('exec', i.containerId, 'psql', '-X', '-qtA', '-U', 'postgres', '-d', db, '-c', sql)).trim();
 /** Rows and a checksum of every table the test writes, in two databases, and the app role's password check. */
 const fingerprint = async (i: Instance) =>
   [
     await psql(i, "SELECT count(*) || ':' || md5(string_agg(id || '/' || body, ',' ORDER BY id)) FROM items", 'shop'),
     await psql(i, "SELECT count(*) || ':' || md5(string_agg(k || '=' || v::text, ',' ORDER BY k)) FROM settings", 'shop'),
-    await psql(i, "SELECT count(*) FROM events", 'audit log'),
+    await psql(i, 'SELECT count(*) FROM events', 'audit log'),
     await psql(i, "SELECT rolname FROM pg_roles WHERE rolname = 'app'"),
   ].join(' | ');
 const major = async (i: Instance) => psql(i, 'SHOW server_version_num').then((v) => String(Math.floor(Number(v) / 10000)));
@@ -39,13 +40,30 @@ afterAll(() => cleanup(prefix));
 
 describe('PostgreSQL 15 → 17 on real servers', () => {
   it('writes data into a PostgreSQL 15 instance: two databases (one with a space in its name), a role, JSON, 30 000 rows', async () => {
-    const input: CreateInstanceInput = { engine: 'postgres', name, tag: '15', image: POSTGRES_REAL_IMAGE, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
+    const input: CreateInstanceInput = {
+      engine: 'postgres',
+      name,
+      tag: '15',
+      image: POSTGRES_REAL_IMAGE,
+      hostPort: await freePort(),
+      password,
+      persistData: true,
+      exposeOnNetwork: false,
+    };
     instance = await up(input);
     await psql(instance, 'CREATE DATABASE shop');
     await psql(instance, 'CREATE DATABASE "audit log"');
     await psql(instance, "CREATE ROLE app LOGIN PASSWORD 'app secret'");
-    await psql(instance, "CREATE TABLE items (id int PRIMARY KEY, body text); INSERT INTO items SELECT g, repeat(md5(g::text), 10) FROM generate_series(1, 30000) g; CREATE INDEX ON items (body)", 'shop');
-    await psql(instance, `CREATE TABLE settings (k text PRIMARY KEY, v jsonb); INSERT INTO settings VALUES ('theme', '{"dark": true}'), ('quote', '"it''s"'); GRANT SELECT ON settings TO app`, 'shop');
+    await psql(
+      instance,
+      'CREATE TABLE items (id int PRIMARY KEY, body text); INSERT INTO items SELECT g, repeat(md5(g::text), 10) FROM generate_series(1, 30000) g; CREATE INDEX ON items (body)',
+      'shop',
+    );
+    await psql(
+      instance,
+      `CREATE TABLE settings (k text PRIMARY KEY, v jsonb); INSERT INTO settings VALUES ('theme', '{"dark": true}'), ('quote', '"it''s"'); GRANT SELECT ON settings TO app`,
+      'shop',
+    );
     await psql(instance, 'CREATE TABLE events (at timestamptz DEFAULT now()); INSERT INTO events SELECT FROM generate_series(1, 42)', 'audit log');
     original = await fingerprint(instance);
     expect(original).toMatch(/^30000:\w+ \| 2:\w+ \| 42 \| app$/);
@@ -53,7 +71,10 @@ describe('PostgreSQL 15 → 17 on real servers', () => {
   });
 
   it('refuses a downgrade and an unknown version before touching anything', async () => {
-    await expect(dockbase.upgrades.upgrade(instance, '14')).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/older than 15.*Roll back/) });
+    await expect(dockbase.upgrades.upgrade(instance, '14')).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/older than 15.*Roll back/),
+    });
     await expect(dockbase.upgrades.upgrade(instance, 'latest')).rejects.toMatchObject({ code: 'invalid-input' });
     expect((await dockbase.lifecycle.get(instance.id)).containerId).toBe(instance.containerId);
   });
@@ -89,7 +110,15 @@ describe('PostgreSQL 15 → 17 on real servers', () => {
     expect(steps.filter((s) => s.step === 'copy').at(-1)?.totalBytes).toBeGreaterThan(1_000_000);
 
     const upgraded = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(instance.id));
-    expect(upgraded).toMatchObject({ id: instance.id, name, hostPort: instance.hostPort, bindAddress: '127.0.0.1', tag: '17', status: 'running', volumes: [`dockbase-${name}-data-17`] });
+    expect(upgraded).toMatchObject({
+      id: instance.id,
+      name,
+      hostPort: instance.hostPort,
+      bindAddress: '127.0.0.1',
+      tag: '17',
+      status: 'running',
+      volumes: [`dockbase-${name}-data-17`],
+    });
     expect(upgraded.containerId).not.toBe(instance.containerId);
     expect(await major(upgraded)).toBe('17');
     expect(await fingerprint(upgraded)).toBe(original);
@@ -104,13 +133,21 @@ describe('PostgreSQL 15 → 17 on real servers', () => {
   });
 
   it('keeps the 15 volume untouched as the labelled rollback point, and leaves no worker or transfer volume', async () => {
-    expect(point).toMatchObject({ reason: 'before-upgrade', tag: '15', upgradeTo: '17', instanceId: instance.id, volumes: [{ volume: `dockbase-${name}-data` }] });
+    expect(point).toMatchObject({
+      reason: 'before-upgrade',
+      tag: '15',
+      upgradeTo: '17',
+      instanceId: instance.id,
+      volumes: [{ volume: `dockbase-${name}-data` }],
+    });
     expect(await dockbase.upgrades.rollbackPoints(instance.id)).toEqual([expect.objectContaining({ id: point.id, upgradeTo: '17' })]);
     const labels = JSON.parse(await docker('volume', 'inspect', '--format', '{{json .Labels}}', `dockbase-${name}-data`));
     expect(labels).toMatchObject({ 'io.dockbase.tag': '15', 'io.dockbase.engine': 'postgres' });
     const names = (await docker('ps', '--all', '--format', '{{.Names}}')).split('\n');
     expect(names.filter((n) => n.startsWith(name))).toEqual([name]);
-    const volumes = (await docker('volume', 'ls', '--format', '{{.Name}}')).split('\n').filter((v) => v.startsWith(`dockbase-${name}`) && !v.includes('-snap-'));
+    const volumes = (await docker('volume', 'ls', '--format', '{{.Name}}'))
+      .split('\n')
+      .filter((v) => v.startsWith(`dockbase-${name}`) && !v.includes('-snap-'));
     expect(volumes.sort()).toEqual([`dockbase-${name}-data`, `dockbase-${name}-data-17`]);
   });
 
@@ -132,7 +169,11 @@ describe('PostgreSQL 15 → 17 on real servers', () => {
     expect(await fingerprint(back)).toBe(original);
     // The rollback point is used up; what 17 held is a snapshot that can be cloned into a 17 instance.
     expect(await dockbase.upgrades.rollbackPoints(instance.id)).toEqual([]);
-    const clone = await dockbase.snapshots.clone(result.kept, { name: `${prefix}-on17`, hostPort: await freePort(), password, exposeOnNetwork: false }, { start: true });
+    const clone = await dockbase.snapshots.clone(
+      result.kept,
+      { name: `${prefix}-on17`, hostPort: await freePort(), password, exposeOnNetwork: false },
+      { start: true },
+    );
     expect(await fingerprint(await dockbase.readiness.waitUntilReady(clone))).toBe(changed);
     instance = back;
   });
@@ -151,9 +192,34 @@ describe('PostgreSQL 15 → 17 of an instance with its own user and database', (
   afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
   it('exports with pg_dumpall as that user, upgrades with the rows checked, and keeps the user, the database and the password', async () => {
-    const input: CreateInstanceInput = { engine: 'postgres', name: own, tag: '15', image: POSTGRES_REAL_IMAGE, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false, user: 'app', database: 'shop' };
+    const input: CreateInstanceInput = {
+      engine: 'postgres',
+      name: own,
+      tag: '15',
+      image: POSTGRES_REAL_IMAGE,
+      hostPort: await freePort(),
+      password,
+      persistData: true,
+      exposeOnNetwork: false,
+      user: 'app',
+      database: 'shop',
+    };
     const created = await up(input);
-    expect(await docker('exec', created.containerId, 'psql', '-X', '-qtA', '-U', 'app', '-d', 'shop', '-c', "SELECT count(*) FROM pg_roles WHERE rolname = 'postgres'")).toBe('0\n');
+    expect(
+      await docker(
+        'exec',
+        created.containerId,
+        'psql',
+        '-X',
+        '-qtA',
+        '-U',
+        'app',
+        '-d',
+        'shop',
+        '-c',
+        "SELECT count(*) FROM pg_roles WHERE rolname = 'postgres'",
+      ),
+    ).toBe('0\n');
     await asApp(created, "CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'n' || g FROM generate_series(1, 500) g");
 
     const exported = await dockbase.backups.export(created, { directory: folder });
@@ -169,4 +235,3 @@ describe('PostgreSQL 15 → 17 of an instance with its own user and database', (
     expect([uri.username, uri.pathname, decodeURIComponent(uri.password)]).toEqual(['app', '/shop', password]);
   });
 });
-

@@ -25,7 +25,9 @@ function standinCli() {
   const real = new NodeDockerCli();
   const argvs: Array<{ args: string[]; env: Record<string, string> }> = [];
   const steps: EngineStep[] = [];
-  const scripts = new Set(['mysql', 'mongo'].flatMap((e) => [getEngine(e as 'mysql').upgrade.versionScript, getEngine(e as 'mongo').upgrade.alignScript ?? '']).filter(Boolean));
+  const scripts = new Set(
+    ['mysql', 'mongo'].flatMap((e) => [getEngine(e as 'mysql').upgrade.versionScript, getEngine(e as 'mongo').upgrade.alignScript ?? '']).filter(Boolean),
+  );
   const cli: DockerCli = {
     passesEnv: true,
     async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -78,7 +80,16 @@ afterAll(async () => {
 describe('MySQL 8.4 → 9.4 (stand-in)', () => {
   it('snapshots, replaces the container on the same volume, checks the version with MySQL’s own client, and every call passes the host’s policy', async () => {
     const { dockbase, argvs, steps } = standinCli();
-    const input: CreateInstanceInput = { engine: 'mysql', name: `${prefix}-my`, tag: '8.4', image: MYSQL, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
+    const input: CreateInstanceInput = {
+      engine: 'mysql',
+      name: `${prefix}-my`,
+      tag: '8.4',
+      image: MYSQL,
+      hostPort: await freePort(),
+      password,
+      persistData: true,
+      exposeOnNetwork: false,
+    };
     const instance = await dockbase.readiness.waitUntilReady(await dockbase.creation.create(input, { start: true }));
     await expect(dockbase.upgrades.upgrade(instance, '9.9-innovation')).rejects.toMatchObject({ code: 'image-not-found' });
     expect((await dockbase.lifecycle.get(instance.id)).containerId).toBe(instance.containerId);
@@ -89,7 +100,9 @@ describe('MySQL 8.4 → 9.4 (stand-in)', () => {
     const upgraded = await dockbase.lifecycle.get(instance.id);
     expect(upgraded).toMatchObject({ id: instance.id, name: input.name, tag: '9.4', hostPort: input.hostPort, volumes: [`dockbase-${input.name}-data`] });
     // The version check ran on the new container, with MySQL's own client and the password from its environment.
-    expect(steps).toEqual([{ script: `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysql -uroot -N -B -e 'SELECT VERSION()'`, container: upgraded.containerId, tag: '9.4' }]);
+    expect(steps).toEqual([
+      { script: `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysql -uroot -N -B -e 'SELECT VERSION()'`, container: upgraded.containerId, tag: '9.4' },
+    ]);
     const run = argvs.find((a) => a.args[0] === 'run' && a.args[1] === '--detach')!;
     expect(run.args).toContain('--env');
     expect(run.args[run.args.indexOf('--env') + 1]).toBe('MYSQL_ROOT_PASSWORD');
@@ -100,7 +113,9 @@ describe('MySQL 8.4 → 9.4 (stand-in)', () => {
 
     // Refusals name the way: no downgrade, no skipped LTS.
     await expect(dockbase.upgrades.upgrade(upgraded, '8.4')).rejects.toThrow(/Downgrades are refused/);
-    await expect(dockbase.upgrades.upgrade({ ...upgraded, tag: '8.0' }, '9.4')).rejects.toThrow('MySQL cannot skip a long-term series: the way is 8.0 → 8.4 → 9.4. Upgrade to 8.4 first, then to 9.4.');
+    await expect(dockbase.upgrades.upgrade({ ...upgraded, tag: '8.0' }, '9.4')).rejects.toThrow(
+      'MySQL cannot skip a long-term series: the way is 8.0 → 8.4 → 9.4. Upgrade to 8.4 first, then to 9.4.',
+    );
 
     // Roll back: 8.4 again, on its snapshot's copy of the data.
     await dockbase.upgrades.rollback(upgraded, result.rollbackPoint);
@@ -112,7 +127,16 @@ describe('MongoDB 8.0 → 8.2 (stand-in)', () => {
   it('sets the feature compatibility version on 8.0 before the switch and on 8.2 after it, snapshots both data folders', async () => {
     const { dockbase, argvs, steps } = standinCli();
     const align = getEngine('mongo').upgrade.alignScript!;
-    const input: CreateInstanceInput = { engine: 'mongo', name: `${prefix}-mg`, tag: '8.0', image: MONGO, hostPort: await freePort(), password, persistData: true, exposeOnNetwork: false };
+    const input: CreateInstanceInput = {
+      engine: 'mongo',
+      name: `${prefix}-mg`,
+      tag: '8.0',
+      image: MONGO,
+      hostPort: await freePort(),
+      password,
+      persistData: true,
+      exposeOnNetwork: false,
+    };
     const instance = await dockbase.readiness.waitUntilReady(await dockbase.creation.create(input, { start: true }));
     argvs.length = 0;
     const result = await dockbase.upgrades.upgrade(instance, '8.2');

@@ -49,7 +49,18 @@ function composeRun(name: string, guestServices: string): string[] {
     const named = compose.volumes && Object.prototype.hasOwnProperty.call(compose.volumes, source!);
     return ['--volume', `${named ? `${prefix}_${source}` : source}:${target}`];
   });
-  return ['run', '--detach', '--name', name, '--label', `com.docker.compose.project=${prefix}`, '--volume', `${guestServices}:/run/guest-services`, ...volumes, report.image];
+  return [
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--label',
+    `com.docker.compose.project=${prefix}`,
+    '--volume',
+    `${guestServices}:/run/guest-services`,
+    ...volumes,
+    report.image,
+  ];
 }
 
 /** A host folder for /run/guest-services, owned by root like Docker Desktop's. */
@@ -91,7 +102,11 @@ describe('the extension image, run as Docker Desktop runs it', () => {
     expect(fs.statSync(socket)).toMatchObject({ uid: 1000, gid: 1000 });
     expect(fs.statSync(guest).uid).toBe(1000);
     const logs = await docker(['logs', name]);
-    expect(logs.stdout).toMatch(new RegExp(`listening on /run/guest-services/${metadata.vm.exposes.socket} \\(data in /var/lib/dockbase; Node ${nodeMajor}\\.\\d+\\.\\d+, SQLite via node:sqlite, running as 1000:1000\\)`));
+    expect(logs.stdout).toMatch(
+      new RegExp(
+        `listening on /run/guest-services/${metadata.vm.exposes.socket} \\(data in /var/lib/dockbase; Node ${nodeMajor}\\.\\d+\\.\\d+, SQLite via node:sqlite, running as 1000:1000\\)`,
+      ),
+    );
     expect(logs.stderr).toBe('');
   });
 
@@ -108,7 +123,19 @@ describe('the extension image, run as Docker Desktop runs it', () => {
     expect(await ok(docker(['inspect', '--format', '{{.State.ExitCode}}', name]))).toBe('0');
     expect(fs.existsSync(socket)).toBe(false);
     // The database in the volume belongs to the backend's user.
-    const owner = await ok(docker(['run', '--rm', '--volume', `${prefix}_dockbase-data:/data`, '--entrypoint', 'node', report.image, '-e', 'const s = require("fs").statSync("/data/dockbase.db"); console.log(`${s.uid}:${s.gid}`)']));
+    const owner = await ok(
+      docker([
+        'run',
+        '--rm',
+        '--volume',
+        `${prefix}_dockbase-data:/data`,
+        '--entrypoint',
+        'node',
+        report.image,
+        '-e',
+        'const s = require("fs").statSync("/data/dockbase.db"); console.log(`${s.uid}:${s.gid}`)',
+      ]),
+    );
     expect(owner).toBe('1000:1000');
 
     await ok(docker(['rm', name]));
@@ -154,8 +181,13 @@ describe('the extension image’s files and labels', () => {
     const size = Number(await ok(docker(['image', 'inspect', '--format', '{{.Size}}', report.image])));
     expect(size).toBe(report.sizeBytes);
     fs.mkdirSync(path.join(repoRoot, '.test-results'), { recursive: true });
-    fs.writeFileSync(path.join(repoRoot, '.test-results/extension-image.json'), `${JSON.stringify({ ...report, sizeMb: Math.round(size / 1e5) / 10 }, null, 2)}\n`);
-    console.log(`extension image ${report.image}: ${(size / 1e6).toFixed(1)} MB (linux/amd64, uncompressed), built in ${report.buildSeconds} s on ${report.nodeImage}`);
+    fs.writeFileSync(
+      path.join(repoRoot, '.test-results/extension-image.json'),
+      `${JSON.stringify({ ...report, sizeMb: Math.round(size / 1e5) / 10 }, null, 2)}\n`,
+    );
+    console.log(
+      `extension image ${report.image}: ${(size / 1e6).toFixed(1)} MB (linux/amd64, uncompressed), built in ${report.buildSeconds} s on ${report.nodeImage}`,
+    );
     expect(size).toBeLessThanOrEqual(200e6);
   });
 });

@@ -44,7 +44,9 @@ const card = (name: string) => page.getByRole('region', { name });
 describe('the npm package', () => {
   it('packs only what runs: the bin, the page script, the backend, the UI build, its manifest and README', () => {
     const files = installed.packed.files;
-    expect(files.filter((f) => !f.startsWith('ui/dist/assets/'))).toEqual(['README.md', 'backend/dist/main.js', 'cli/dist/main.js', 'host/dist/page/dd-client.js', 'package.json', 'ui/dist/index.html'].sort());
+    expect(files.filter((f) => !f.startsWith('ui/dist/assets/'))).toEqual(
+      ['README.md', 'backend/dist/main.js', 'cli/dist/main.js', 'host/dist/page/dd-client.js', 'package.json', 'ui/dist/index.html'].sort(),
+    );
     expect(files.filter((f) => f.startsWith('ui/dist/assets/')).length).toBeGreaterThan(0);
     expect(files.filter((f) => f.endsWith('.map') || /(^|\/)src\//.test(f) || f.includes('.test.'))).toEqual([]);
     // The UI build is the repository's, file for file.
@@ -55,7 +57,10 @@ describe('the npm package', () => {
 
   it('declares a bin, Node 20, and only the dependencies the backend needs at run time (optional ones as optional)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(installed.dir, 'node_modules/dockbase/package.json'), 'utf8')) as Record<string, unknown>;
-    const backend = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'backend/package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const backend = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'backend/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
     expect(manifest).toMatchObject({ name: 'dockbase', bin: { dockbase: 'cli/dist/main.js' }, type: 'module', engines: { node: '>=20.19' } });
     expect(manifest.dependencies).toEqual(backend.dependencies);
     expect(manifest.optionalDependencies ?? {}).toEqual(backend.optionalDependencies ?? {});
@@ -111,7 +116,10 @@ describe('the npm package', () => {
   });
 
   it('shows an instance its CLI creates, and drops it when the CLI deletes it', async () => {
-    const r = await dockbase(['create', 'redis', '--name', cliName, '--port', String(cliPort), '--image', REDIS_TEST_IMAGE, '--version', REDIS_TEST_TAG], inPackage);
+    const r = await dockbase(
+      ['create', 'redis', '--name', cliName, '--port', String(cliPort), '--image', REDIS_TEST_IMAGE, '--version', REDIS_TEST_TAG],
+      inPackage,
+    );
     expect(r.code, r.stderr).toBe(0);
     await card(cliName).getByText('Healthy', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await dockbase(['rm', cliName, '--with-data', '--yes'], inPackage)).toMatchObject({ code: 0 });

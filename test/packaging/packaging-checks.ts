@@ -262,7 +262,9 @@ export function labelsOf(stages: Stage[], stage: Stage): { labels: Map<string, s
         literal(w.slice(0, eq), i);
       });
       if (stray.length > 0) {
-        problems.push(`Dockerfile line ${ins.line}: LABEL words that are not key=value (a quote problem?): "${stray.slice(0, 3).join('", "')}"${stray.length > 3 ? ` and ${stray.length - 3} more` : ''}`);
+        problems.push(
+          `Dockerfile line ${ins.line}: LABEL words that are not key=value (a quote problem?): "${stray.slice(0, 3).join('", "')}"${stray.length > 3 ? ` and ${stray.length - 3} more` : ''}`,
+        );
       }
     }
   }
@@ -287,8 +289,18 @@ export const REQUIRED_LABELS = [
 ] as const;
 
 export const MARKETPLACE_CATEGORIES = [
-  'ci-cd', 'container-orchestration', 'cloud-deployment', 'cloud-development', 'database', 'kubernetes',
-  'networking', 'image-registry', 'security', 'testing-tools', 'utility-tools', 'volumes',
+  'ci-cd',
+  'container-orchestration',
+  'cloud-deployment',
+  'cloud-development',
+  'database',
+  'kubernetes',
+  'networking',
+  'image-registry',
+  'security',
+  'testing-tools',
+  'utility-tools',
+  'volumes',
 ];
 
 export const DATA_DIR = '/var/lib/dockbase';
@@ -400,9 +412,7 @@ function uiCopy(project: Project): { source?: string; dest?: string; problems: s
   const stages = dockerfileStages(project, problems);
   const final = stages[stages.length - 1];
   if (!final || typeof root !== 'string') return { problems };
-  const copy = final.instructions
-    .map(parseCopy)
-    .find((c): c is Copy => !!c && !!c.from && normalize(c.dest) === normalize(root));
+  const copy = final.instructions.map(parseCopy).find((c): c is Copy => !!c && !!c.from && normalize(c.dest) === normalize(root));
   if (!copy) {
     problems.push(`the Dockerfile's final stage does not COPY --from a build stage to ${root} (metadata.json ui.dashboard-tab.root)`);
     return { problems };
@@ -548,7 +558,8 @@ export function checkLabelValues(labels: Map<string, string>, project: Project):
   const get = (key: string) => labels.get(key)?.trim() || undefined;
 
   const api = get('com.docker.desktop.extension.api.version');
-  if (api && !/^(?:(?:>=|<=|>|<|=)?\s*\d+\.\d+\.\d+\s*,?\s*)+$/.test(api)) problems.push(`label com.docker.desktop.extension.api.version "${api}" is not a semver version or constraint`);
+  if (api && !/^(?:(?:>=|<=|>|<|=)?\s*\d+\.\d+\.\d+\s*,?\s*)+$/.test(api))
+    problems.push(`label com.docker.desktop.extension.api.version "${api}" is not a semver version or constraint`);
 
   const icon = get('com.docker.desktop.extension.icon');
   if (icon && (!isHttpsUrl(icon) || !/\.(svg|png|jpe?g)$/i.test(new URL(icon).pathname))) {
@@ -571,7 +582,8 @@ export function checkLabelValues(labels: Map<string, string>, project: Project):
     else {
       screenshots.forEach((s: unknown, i) => {
         const o = s as { alt?: unknown; url?: unknown };
-        if (typeof o !== 'object' || o === null || typeof o.alt !== 'string' || o.alt.trim() === '') problems.push(`screenshot ${i}: "alt" must be a non-empty string`);
+        if (typeof o !== 'object' || o === null || typeof o.alt !== 'string' || o.alt.trim() === '')
+          problems.push(`screenshot ${i}: "alt" must be a non-empty string`);
         if (!isHttpsUrl(o?.url)) {
           problems.push(`screenshot ${i}: "url" must be an https URL`);
           return;
@@ -594,14 +606,16 @@ export function checkLabelValues(labels: Map<string, string>, project: Project):
     else {
       urls.forEach((u: unknown, i) => {
         const o = u as { title?: unknown; url?: unknown };
-        if (typeof o !== 'object' || o === null || typeof o.title !== 'string' || o.title.trim() === '') problems.push(`additional url ${i}: "title" must be a non-empty string`);
+        if (typeof o !== 'object' || o === null || typeof o.title !== 'string' || o.title.trim() === '')
+          problems.push(`additional url ${i}: "title" must be a non-empty string`);
         if (!isHttpsUrl(o?.url)) problems.push(`additional url ${i}: "url" must be an https URL`);
       });
     }
   }
 
   const changelog = get('com.docker.extension.changelog');
-  if (changelog && !/<(ul|ol)>[\s\S]*<li>[\s\S]*<\/li>[\s\S]*<\/\1>/.test(changelog)) problems.push('label com.docker.extension.changelog must be an HTML list (<ul><li>…</li></ul>)');
+  if (changelog && !/<(ul|ol)>[\s\S]*<li>[\s\S]*<\/li>[\s\S]*<\/\1>/.test(changelog))
+    problems.push('label com.docker.extension.changelog must be an HTML list (<ul><li>…</li></ul>)');
 
   const categories = get('com.docker.extension.categories');
   if (categories) {
@@ -650,7 +664,10 @@ export function checkImageLayout(project: Project): string[] {
         prodDeps = stage;
         return;
       }
-      const copied = chain.slice(0, i).map(parseCopy).filter((c): c is Copy => !!c && !c.from);
+      const copied = chain
+        .slice(0, i)
+        .map(parseCopy)
+        .filter((c): c is Copy => !!c && !c.from);
       for (const file of manifests) {
         const ok = copied.some((c) =>
           c.sources.some((s) => {
@@ -662,7 +679,8 @@ export function checkImageLayout(project: Project): string[] {
       }
       if (/--omit[= ]dev\b|--production\b|--only[= ]prod/.test(ins.args)) {
         prodDeps = stage;
-        if (!/(?:-w|--workspace)[= ]backend\b/.test(ins.args)) problems.push(`Dockerfile line ${ins.line}: the production install must be limited to the backend (-w backend)`);
+        if (!/(?:-w|--workspace)[= ]backend\b/.test(ins.args))
+          problems.push(`Dockerfile line ${ins.line}: the production install must be limited to the backend (-w backend)`);
       }
     });
     if (chain.some((i) => i.keyword === 'RUN' && /\bnpm\s+run\s+build\b/.test(i.args))) buildStage ??= stage;
@@ -673,7 +691,8 @@ export function checkImageLayout(project: Project): string[] {
   const copiesFrom = (stage: Stage | undefined) =>
     !!stage && finalCopies.some((c) => c.from && findStage(stages, c.from) && stageChain(stages, findStage(stages, c.from)!).includes(stage));
   if (prodDeps && !copiesFrom(prodDeps)) problems.push('the final stage does not copy the production node_modules from the stage that installs them');
-  if (prodDeps && stageChain(stages, final).includes(prodDeps)) problems.push('the final stage must not be built on the dependency stage (it would keep the build tools)');
+  if (prodDeps && stageChain(stages, final).includes(prodDeps))
+    problems.push('the final stage must not be built on the dependency stage (it would keep the build tools)');
   // A final stage FROM scratch gets node and its libraries from a stage on the Node base, laid out at /.
   if (final.from === 'scratch') {
     const runtime = finalCopies.some((c) => {
@@ -687,7 +706,9 @@ export function checkImageLayout(project: Project): string[] {
   for (const stage of stages) {
     for (const ins of stage.instructions) {
       if (ins.keyword === 'RUN' && /\bnpm\s+ci\b/.test(ins.args) && !/--mount=type=secret,id=ca\b/.test(ins.args)) {
-        problems.push(`Dockerfile line ${ins.line}: npm ci without --mount=type=secret,id=ca: a build behind a TLS-intercepting proxy could not reach the registry`);
+        problems.push(
+          `Dockerfile line ${ins.line}: npm ci without --mount=type=secret,id=ca: a build behind a TLS-intercepting proxy could not reach the registry`,
+        );
       }
     }
   }
@@ -700,27 +721,33 @@ export function checkImageLayout(project: Project): string[] {
   } else {
     const m = /^node:(\d+)[\w.-]*@sha256:[0-9a-f]{64}$/.exec(nodeImage);
     if (!m) problems.push(`ARG NODE_IMAGE=${nodeImage}: the Node base must be pinned by digest (node:<version>-…@sha256:<64 hex digits>)`);
-    else if (Number(m[1]) < 24 || Number(m[1]) % 2 !== 0) problems.push(`ARG NODE_IMAGE=${nodeImage}: the image should run a supported Node LTS (24 or a later even major)`);
+    else if (Number(m[1]) < 24 || Number(m[1]) % 2 !== 0)
+      problems.push(`ARG NODE_IMAGE=${nodeImage}: the image should run a supported Node LTS (24 or a later even major)`);
   }
   for (const stage of stages) {
     const fromStage = stages.some((o) => o.index < stage.index && o.name === stage.from.toLowerCase());
     if (fromStage || stage.from === 'scratch') continue;
     if (!/^\$\{?NODE_IMAGE\}?$/.test(stage.fromRaw ?? '')) {
-      problems.push(`Dockerfile stage ${stage.name ?? stage.index}: FROM ${stage.fromRaw ?? stage.from}: every stage must start FROM \${NODE_IMAGE} (or scratch), so that build and runtime share one pinned Node`);
+      problems.push(
+        `Dockerfile stage ${stage.name ?? stage.index}: FROM ${stage.fromRaw ?? stage.from}: every stage must start FROM \${NODE_IMAGE} (or scratch), so that build and runtime share one pinned Node`,
+      );
     }
   }
   // The native better-sqlite3 addon is an optional dependency for Node 20; the image's Node has node:sqlite.
   for (const stage of prodDeps ? [prodDeps] : []) {
     const install = stage.instructions.find((i) => i.keyword === 'RUN' && /\bnpm\s+ci\b/.test(i.args) && /--omit[= ]dev\b/.test(i.args));
     if (install && !/--omit[= ]optional\b|--no-optional\b/.test(install.args)) {
-      problems.push(`Dockerfile line ${install.line}: the production install must leave the optional native addon out (--omit=optional): the image's Node has node:sqlite`);
+      problems.push(
+        `Dockerfile line ${install.line}: the production install must leave the optional native addon out (--omit=optional): the image's Node has node:sqlite`,
+      );
     }
   }
 
   if (!buildStage) problems.push('no stage builds the UI and the backend (npm run build)');
   const fromBuild = finalCopies.filter((c) => c.from && buildStage && findStage(stages, c.from) === buildStage);
   const destOf = (suffix: string) => fromBuild.find((c) => c.sources.some((s) => normalize(s).endsWith(suffix)))?.dest;
-  if (normalize(destOf('backend/dist') ?? '') !== '/backend/dist') problems.push('the final stage must copy backend/dist from the build stage to /backend/dist');
+  if (normalize(destOf('backend/dist') ?? '') !== '/backend/dist')
+    problems.push('the final stage must copy backend/dist from the build stage to /backend/dist');
   if (!destOf('backend/package.json')) problems.push('the final stage must copy backend/package.json ("type": "module") next to /backend/dist');
 
   // The extension's own files sit at the image root.
@@ -735,7 +762,9 @@ export function checkImageLayout(project: Project): string[] {
   // mounts owned by root, and write its data folder: the container starts as root, and the backend itself
   // (PID 1, no shell in the image) hands both folders to DOCKBASE_USER and drops root before opening anything.
   const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
-  const imageUser = last(final.instructions.filter((i) => i.keyword === 'USER'))?.args.trim().split(':')[0];
+  const imageUser = last(final.instructions.filter((i) => i.keyword === 'USER'))
+    ?.args.trim()
+    .split(':')[0];
   const isRoot = (u: string | undefined) => u === undefined || u === 'root' || u === '0';
   const runAs = envOf(final).get('DOCKBASE_USER');
   if (!isRoot(imageUser)) {
@@ -842,12 +871,24 @@ export function checkDockerignore(project: Project): string[] {
         const files = rel === '.' ? project.listFiles('.') : project.listFiles(rel);
         if (files.length === 0 && !project.exists(rel)) problems.push(`the Dockerfile copies ${src}, which does not exist`);
         const lost = files.filter((f) => ignored(f) && !isTestFile(f));
-        if (lost.length > 0) problems.push(`.dockerignore drops ${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}, which the Dockerfile copies (${src})`);
+        if (lost.length > 0)
+          problems.push(`.dockerignore drops ${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}, which the Dockerfile copies (${src})`);
       }
     }
   }
   // And the bulky or private parts stay out.
-  for (const f of ['node_modules/x/index.js', 'ui/node_modules/x/index.js', 'ui/dist/index.html', 'backend/dist/main.js', '.git/HEAD', 'docs/screenshots/instances-light.png', '.test-results/unit.json', 'bench/results.json', 'coverage/index.html', '.env']) {
+  for (const f of [
+    'node_modules/x/index.js',
+    'ui/node_modules/x/index.js',
+    'ui/dist/index.html',
+    'backend/dist/main.js',
+    '.git/HEAD',
+    'docs/screenshots/instances-light.png',
+    '.test-results/unit.json',
+    'bench/results.json',
+    'coverage/index.html',
+    '.env',
+  ]) {
     if (!ignored(f)) problems.push(`.dockerignore does not keep ${f} out of the build context`);
   }
   return problems;
@@ -976,7 +1017,8 @@ export function checkCompose(project: Project): string[] {
   const name = names[0]!;
   const service = asMap(services[name]);
   if (!service) return [...problems, `${file}: service ${name} is empty`];
-  if (service.image !== '${DESKTOP_PLUGIN_IMAGE}') problems.push(`${file}: service ${name} must run image \${DESKTOP_PLUGIN_IMAGE} (got ${String(service.image)})`);
+  if (service.image !== '${DESKTOP_PLUGIN_IMAGE}')
+    problems.push(`${file}: service ${name} must run image \${DESKTOP_PLUGIN_IMAGE} (got ${String(service.image)})`);
 
   // The socket: metadata's name under /run/guest-services is where the backend listens by default.
   const socket = meta?.vm?.exposes?.socket;
@@ -989,9 +1031,14 @@ export function checkCompose(project: Project): string[] {
   const command = service.command ?? service.entrypoint;
   const commandText = Array.isArray(command) ? command.join(' ') : typeof command === 'string' ? command : '';
   const env = service.environment;
-  const envText = Array.isArray(env) ? env.join('\n') : Object.entries(asMap(env) ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('\n');
+  const envText = Array.isArray(env)
+    ? env.join('\n')
+    : Object.entries(asMap(env) ?? {})
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join('\n');
   for (const m of [...commandText.matchAll(/--socket[= ](\S+)/g), ...envText.matchAll(/DOCKBASE_SOCKET=(\S+)/g)]) {
-    if (typeof socket === 'string' && m[1] !== `${SOCKET_DIR}/${socket}`) problems.push(`${file}: the backend is told to listen on ${m[1]}, not ${SOCKET_DIR}/${socket}`);
+    if (typeof socket === 'string' && m[1] !== `${SOCKET_DIR}/${socket}`)
+      problems.push(`${file}: the backend is told to listen on ${m[1]}, not ${SOCKET_DIR}/${socket}`);
   }
   if (/--port\b/.test(commandText) || /DOCKBASE_PORT=/.test(envText)) problems.push(`${file}: the backend must listen on the socket, not a TCP port`);
 
@@ -1008,8 +1055,10 @@ export function checkCompose(project: Project): string[] {
   const data = mounts.find((m) => m.target && normalize(m.target) === DATA_DIR);
   const declaredVolumes = asMap(asMap(doc)?.volumes) ?? {};
   if (!data?.source) problems.push(`${file}: service ${name} must mount a named volume on ${DATA_DIR}`);
-  else if (data.source.startsWith('/') || data.source.startsWith('.')) problems.push(`${file}: ${DATA_DIR} must be a named volume, not the bind mount ${data.source}`);
-  else if (!Object.prototype.hasOwnProperty.call(declaredVolumes, data.source)) problems.push(`${file}: volume ${data.source} is not declared under the top-level volumes`);
+  else if (data.source.startsWith('/') || data.source.startsWith('.'))
+    problems.push(`${file}: ${DATA_DIR} must be a named volume, not the bind mount ${data.source}`);
+  else if (!Object.prototype.hasOwnProperty.call(declaredVolumes, data.source))
+    problems.push(`${file}: volume ${data.source} is not declared under the top-level volumes`);
   return problems;
 }
 
@@ -1044,7 +1093,8 @@ export function parseXml(text: string): { problems: string[]; root?: XmlElement;
     if (text.startsWith('<?', i)) {
       const end = text.indexOf('?>', i);
       if (end < 0) fail('unterminated processing instruction');
-      if (text.startsWith('<?xml', i) && /\s/.test(text[i + 5] ?? '') && i !== (text.charCodeAt(0) === 0xfeff ? 1 : 0)) fail('the XML declaration must come first');
+      if (text.startsWith('<?xml', i) && /\s/.test(text[i + 5] ?? '') && i !== (text.charCodeAt(0) === 0xfeff ? 1 : 0))
+        fail('the XML declaration must come first');
       i = end + 2;
     } else if (text.startsWith('<!--', i)) {
       const end = text.indexOf('-->', i + 4);
@@ -1138,12 +1188,17 @@ export function checkIcon(project: Project): string[] {
   const out: string[] = [];
   if (root?.name !== 'svg') out.push(`${file}: the root element is <${root?.name}>, not <svg>`);
   if (root?.attrs.get('xmlns') !== 'http://www.w3.org/2000/svg') out.push(`${file}: <svg> lacks xmlns="http://www.w3.org/2000/svg"`);
-  const box = root?.attrs.get('viewBox')?.trim().split(/[\s,]+/).map(Number);
+  const box = root?.attrs
+    .get('viewBox')
+    ?.trim()
+    .split(/[\s,]+/)
+    .map(Number);
   if (!box || box.length !== 4 || box.some((n) => !Number.isFinite(n)) || box[2]! <= 0 || box[3]! <= 0) {
     out.push(`${file}: <svg> needs a viewBox of four numbers with a positive width and height`);
   }
   if (!elements.some((e) => ['path', 'ellipse', 'circle', 'rect', 'polygon', 'polyline', 'line'].includes(e.name))) out.push(`${file}: draws nothing`);
-  if (elements.some((e) => ['script', 'foreignObject', 'image'].includes(e.name))) out.push(`${file}: must be plain vector shapes (no script, image or foreignObject)`);
+  if (elements.some((e) => ['script', 'foreignObject', 'image'].includes(e.name)))
+    out.push(`${file}: must be plain vector shapes (no script, image or foreignObject)`);
   return out;
 }
 
@@ -1151,8 +1206,17 @@ export function checkIcon(project: Project): string[] {
 // Makefile
 
 export const MAKE_TARGETS = [
-  'build-extension', 'install-extension', 'update-extension', 'prepare-buildx', 'push-extension', 'help',
-  'dev-ui-source', 'dev-debug', 'dev-reset', 'test', 'bench',
+  'build-extension',
+  'install-extension',
+  'update-extension',
+  'prepare-buildx',
+  'push-extension',
+  'help',
+  'dev-ui-source',
+  'dev-debug',
+  'dev-reset',
+  'test',
+  'bench',
 ];
 
 export function checkMakefile(project: Project): string[] {
@@ -1170,12 +1234,17 @@ export function checkMakefile(project: Project): string[] {
   const expect = (target: string, re: RegExp, what: string) => {
     if (!re.test(recipe(target))) problems.push(`Makefile: ${target} should ${what}`);
   };
-  expect('build-extension', /(?:docker build\b|scripts\/build-extension\.sh\b).*\$\(IMAGE\):\$\(TAG\)/, 'build the image $(IMAGE):$(TAG) (docker build, or scripts/build-extension.sh)');
+  expect(
+    'build-extension',
+    /(?:docker build\b|scripts\/build-extension\.sh\b).*\$\(IMAGE\):\$\(TAG\)/,
+    'build the image $(IMAGE):$(TAG) (docker build, or scripts/build-extension.sh)',
+  );
   expect('install-extension', /docker extension install \$\(IMAGE\):\$\(TAG\)/, 'run docker extension install');
   expect('update-extension', /docker extension update \$\(IMAGE\):\$\(TAG\)/, 'run docker extension update');
   expect('push-extension', /docker buildx build --push\b/, 'push with docker buildx build --push');
   const platforms = /^PLATFORMS\s*\??=\s*(\S+)/m.exec(text)?.[1] ?? recipe('push-extension');
-  if (!platforms.includes('linux/amd64') || !platforms.includes('linux/arm64')) problems.push('Makefile: push-extension must build linux/amd64 and linux/arm64');
+  if (!platforms.includes('linux/amd64') || !platforms.includes('linux/arm64'))
+    problems.push('Makefile: push-extension must build linux/amd64 and linux/arm64');
   expect('dev-ui-source', /docker extension dev ui-source \$\(IMAGE\):\$\(TAG\) \S+/, 'run docker extension dev ui-source with the dev server URL');
   expect('dev-debug', /docker extension dev debug \$\(IMAGE\):\$\(TAG\)/, 'run docker extension dev debug');
   expect('dev-reset', /docker extension dev reset \$\(IMAGE\):\$\(TAG\)/, 'run docker extension dev reset');

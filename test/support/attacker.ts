@@ -85,10 +85,7 @@ export interface ReplayResponse {
 }
 
 /** One request from the attacker's process to the host, with exactly these headers. */
-export function replay(
-  port: number,
-  options: { method: string; path: string; headers: Record<string, string>; body?: string },
-): Promise<ReplayResponse> {
+export function replay(port: number, options: { method: string; path: string; headers: Record<string, string>; body?: string }): Promise<ReplayResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: options.method, path: options.path, headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];

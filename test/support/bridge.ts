@@ -13,7 +13,10 @@ import { EXEC_PATH, FILES_SAVE_PATH, FILES_SEND_PATH, TOKEN_HEADER } from '@dock
  */
 export interface BridgeHost {
   host: HostHandle;
-  exec(argv: readonly string[], env?: Record<string, string>): Promise<{ status: number; body: { error?: string; code?: number; stdout?: string; stderr?: string } }>;
+  exec(
+    argv: readonly string[],
+    env?: Record<string, string>,
+  ): Promise<{ status: number; body: { error?: string; code?: number; stdout?: string; stderr?: string } }>;
   /** POST /api/files/save or /api/files/send with the token, as the page's HostFiles (or an attacker) does. */
   files(
     kind: 'save' | 'send',

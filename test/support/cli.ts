@@ -22,9 +22,17 @@ export interface CliResult {
  * Runs `dockbase ...args` as a script would: its own process, stdin from `stdin` (a pipe, closed after it;
  * nothing by default), stdout and stderr captured, the exit code as it is.
  */
-export function dockbase(args: readonly string[], options: { bin?: string; stdin?: string; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function dockbase(
+  args: readonly string[],
+  options: { bin?: string; stdin?: string; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.bin ?? REPO_BIN, [...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+    const child = spawn(options.bin ?? REPO_BIN, [...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

@@ -30,12 +30,44 @@ function clientCommand(engine: ClientEngine, password: string, port: number, sta
     case 'postgres':
       return {
         env: [`PGPASSWORD=${password}`],
-        argv: ['psql', '-h', '127.0.0.1', '-p', String(port), '-U', user ?? 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '--no-psqlrc', '-tA', '-c', String(statement)],
+        argv: [
+          'psql',
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-U',
+          user ?? 'postgres',
+          '-d',
+          'postgres',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '--no-psqlrc',
+          '-tA',
+          '-c',
+          String(statement),
+        ],
       };
     case 'mariadb':
       return {
         env: [`MYSQL_PWD=${password}`],
-        argv: ['mariadb', '--protocol=tcp', '-h', '127.0.0.1', '-P', String(port), '-u', user ?? 'root', '--skip-ssl', '--default-character-set=utf8mb4', '-N', '-B', '-r', '-e', String(statement)],
+        argv: [
+          'mariadb',
+          '--protocol=tcp',
+          '-h',
+          '127.0.0.1',
+          '-P',
+          String(port),
+          '-u',
+          user ?? 'root',
+          '--skip-ssl',
+          '--default-character-set=utf8mb4',
+          '-N',
+          '-B',
+          '-r',
+          '-e',
+          String(statement),
+        ],
       };
     case 'redis':
       return {

@@ -28,8 +28,7 @@ export function realDocker() {
     if (containers.length) await cli.run(['rm', '--force', '--volumes', ...containers]);
     if (volumes.length) await cli.run(['volume', 'rm', '--force', ...volumes]);
   };
-  const dockbaseContainerCount = async () =>
-    (await docker('ps', '--all', '--quiet', '--filter', `label=${LABEL.instance}`)).split('\n').filter(Boolean).length;
+  const dockbaseContainerCount = async () => (await docker('ps', '--all', '--quiet', '--filter', `label=${LABEL.instance}`)).split('\n').filter(Boolean).length;
   return { cli, dockbase, docker, leftovers, cleanup, dockbaseContainerCount };
 }
 

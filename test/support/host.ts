@@ -195,7 +195,10 @@ export async function openLoggedIn(
   const response = await page.goto(loginUrl);
   const signedIn = await page
     .waitForFunction(() => 'ddClient' in window, undefined, { timeout: 30_000 })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   if (response?.status() !== 200 || !signedIn || page.url() !== host.url) {
     const text = await page.textContent('body').catch(() => '');
     throw new Error(`logging in failed: HTTP ${response?.status()} at ${page.url()}: ${text?.trim()}`);

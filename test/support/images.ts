@@ -32,7 +32,20 @@ export const standinImage = (engine: 'mysql' | 'mongo') => `${REGISTRY}/dockbase
 export function inRegistry(repository: string, tag: string): boolean {
   const path = repository.startsWith(`${REGISTRY}/`) ? repository.slice(REGISTRY.length + 1) : repository;
   try {
-    execFileSync('curl', ['-fs', '-o', '/dev/null', '--max-time', '3', '-H', 'Accept: application/vnd.docker.distribution.manifest.v2+json', `http://${REGISTRY}/v2/${path}/manifests/${tag}`], { stdio: 'pipe' });
+    execFileSync(
+      'curl',
+      [
+        '-fs',
+        '-o',
+        '/dev/null',
+        '--max-time',
+        '3',
+        '-H',
+        'Accept: application/vnd.docker.distribution.manifest.v2+json',
+        `http://${REGISTRY}/v2/${path}/manifests/${tag}`,
+      ],
+      { stdio: 'pipe' },
+    );
     return true;
   } catch {
     return false;

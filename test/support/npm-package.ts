@@ -41,7 +41,12 @@ export interface InstalledPackage {
 
 /** Builds what is out of date and packs the package (once per call: callers share the result). */
 export function packDockbase(): PackedPackage {
-  const out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/pack.mjs'), '--json'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  const out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/pack.mjs'), '--json'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
   const summary = JSON.parse(out) as Omit<PackedPackage, 'tarball'> & { tarball: string };
   return { ...summary, tarball: path.join(REPO_ROOT, summary.tarball) };
 }
@@ -63,7 +68,12 @@ export function installDockbase(packed: PackedPackage, options: { reuse?: boolea
   const dir = reuse ? cached : fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-npm-'));
   const before = fs.readdirSync(dir);
   const started = Date.now();
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', packed.tarball], { cwd: dir, encoding: 'utf8', shell: false, timeout: 15 * 60_000 });
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', packed.tarball], {
+    cwd: dir,
+    encoding: 'utf8',
+    shell: false,
+    timeout: 15 * 60_000,
+  });
   if (r.status !== 0) throw new Error(`npm install ${packed.tarball} failed in ${dir} (${r.signal ?? `exit code ${r.status}`}):\n${r.stderr}\n${r.stdout}`);
   const installMs = Date.now() - started;
   if (options.reuse && !reuse) {

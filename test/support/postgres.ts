@@ -47,8 +47,14 @@ export function postgresAcceptsLogin(port: number, password: string, options: { 
         const code = msg.readInt32BE(0);
         if (code === 3) send('p', Buffer.from(`${password}\0`));
         else if (code === 5) {
-          const inner = crypto.createHash('md5').update(password + user).digest('hex');
-          const outer = crypto.createHash('md5').update(Buffer.concat([Buffer.from(inner), msg.subarray(4, 8)])).digest('hex');
+          const inner = crypto
+            .createHash('md5')
+            .update(password + user)
+            .digest('hex');
+          const outer = crypto
+            .createHash('md5')
+            .update(Buffer.concat([Buffer.from(inner), msg.subarray(4, 8)]))
+            .digest('hex');
           send('p', Buffer.from(`md5${outer}\0`));
         } else if (code === 10) {
           const nonce = crypto.randomBytes(18).toString('base64');

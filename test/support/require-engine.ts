@@ -9,9 +9,7 @@ export default function requireEngine(): void {
   try {
     execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 15_000 });
   } catch (e) {
-    throw new Error(
-      `No Docker engine is reachable (${(e as Error).message.split('\n')[0]}). Run \`npm run test-env\` (root on Debian) or start Docker.`,
-    );
+    throw new Error(`No Docker engine is reachable (${(e as Error).message.split('\n')[0]}). Run \`npm run test-env\` (root on Debian) or start Docker.`);
   }
   try {
     execFileSync('curl', ['-fs', '--max-time', '3', `http://${REGISTRY}/v2/`], { stdio: 'pipe' });

@@ -35,7 +35,11 @@ export function App({ client, cli, dockbase, backend, firstList }: AppProps) {
     [backend, client],
   );
   // One cache per App, holding what this core and this backend said: another one starts afresh.
-  const [cache, setCache] = useState(() => ({ core, backendClient, queryClient: startListing(createQueryClient(), core, core === dockbase ? firstList : undefined) }));
+  const [cache, setCache] = useState(() => ({
+    core,
+    backendClient,
+    queryClient: startListing(createQueryClient(), core, core === dockbase ? firstList : undefined),
+  }));
   if (cache.core !== core || cache.backendClient !== backendClient) setCache({ core, backendClient, queryClient: startListing(createQueryClient(), core) });
   return (
     <QueryClientProvider client={cache.queryClient}>

@@ -11,7 +11,26 @@
  * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
 import { BRIDGE_FAILURE_PREFIX, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
-import { containerLabels, createMounts, ENGINES, getEngine, HELPER_FROM, HELPER_TO, imageRef, LABEL, readCreate, readHelperRun, readLogs, readRemove, readStats, readVolumeCreate, readWorkerRun, specOf, splitImageRef, UPGRADE_SOURCE } from '@dockbase/core';
+import {
+  containerLabels,
+  createMounts,
+  ENGINES,
+  getEngine,
+  HELPER_FROM,
+  HELPER_TO,
+  imageRef,
+  LABEL,
+  readCreate,
+  readHelperRun,
+  readLogs,
+  readRemove,
+  readStats,
+  readVolumeCreate,
+  readWorkerRun,
+  specOf,
+  splitImageRef,
+  UPGRADE_SOURCE,
+} from '@dockbase/core';
 import type { CallEnv, CreatePlan, EngineId, HelperMount, UpgradeWorkerPlan } from '@dockbase/core';
 
 export const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
@@ -87,7 +106,9 @@ export function commandKey(args: readonly string[]): string {
 function hex(length: number): string {
   const bytes = new Uint8Array(Math.ceil(length / 2));
   globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').slice(0, length);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, length);
 }
 
 /** "2026-11-25 18:03:39 +0000 UTC", as `docker ps` prints it. */
@@ -126,7 +147,18 @@ function instanceContainer(plan: CreatePlan): NewContainer {
 /** An upgrade worker's container, as `upgradeWorkerArgs(plan)` describes it: the image's own command, no port, no healthcheck. */
 function workerContainer(plan: UpgradeWorkerPlan): NewContainer {
   const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
-  return { name: plan.name, image: plan.image, labels: { [LABEL.helper]: plan.role }, env, cmd: [], hasHealthcheck: false, restartPolicy: 'no', memoryBytes: 0, publish: undefined, mounts: plan.mounts };
+  return {
+    name: plan.name,
+    image: plan.image,
+    labels: { [LABEL.helper]: plan.role },
+    env,
+    cmd: [],
+    hasHealthcheck: false,
+    restartPolicy: 'no',
+    memoryBytes: 0,
+    publish: undefined,
+    mounts: plan.mounts,
+  };
 }
 
 /**
@@ -158,7 +190,10 @@ function hasLabel(labels: Readonly<Record<string, string>>, filter: string): boo
 }
 
 /** Labels as `ps` and `volume ls` print them: "k=v,k=v". */
-const labelString = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+const labelString = (labels: Readonly<Record<string, string>>) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 
 const ok = (stdout = ''): RunResult => ({ stdout, stderr: '', code: 0 });
 /** The last `tail` lines of a log (`all`: every line; 0 too, here). */
@@ -461,7 +496,10 @@ export class FakeDocker implements DockerCli {
         return this.images.has(ref) ? ok(`${this.imageId(ref)}\n`) : fail(`Error response from daemon: No such image: ${ref}`);
       }
       case 'volume create':
-        return reading(() => readVolumeCreate(args), ([name, labels]) => ok(`${this.addVolume(name, labels)}\n`));
+        return reading(
+          () => readVolumeCreate(args),
+          ([name, labels]) => ok(`${this.addVolume(name, labels)}\n`),
+        );
       case 'volume inspect':
         return this.volumeInspect(args.slice(2));
       case 'volume rm':
@@ -471,9 +509,15 @@ export class FakeDocker implements DockerCli {
       case 'create':
       case 'run': {
         // A data helper (`run --rm … sh -c <copy script>`): its mounts make their volumes; it prints du's answer.
-        if (args[1] === '--rm') return reading(() => readHelperRun(args), ([, , mounts]) => this.helper(mounts));
+        if (args[1] === '--rm')
+          return reading(
+            () => readHelperRun(args),
+            ([, , mounts]) => this.helper(mounts),
+          );
         // An instance (`create`, or `run --detach` of a new version's container), or an upgrade's worker.
-        const created = reading([() => instanceContainer(readCreate(args, env)[0]), () => workerContainer(readWorkerRun(args, env)[0])], (spec) => this.create(spec));
+        const created = reading([() => instanceContainer(readCreate(args, env)[0]), () => workerContainer(readWorkerRun(args, env)[0])], (spec) =>
+          this.create(spec),
+        );
         // `run --detach`: create, then start; a failed start leaves the container created, as docker does.
         if (key === 'create' || created.code !== 0) return created;
         const c = this.containers.get(created.stdout.trim()) as FakeContainer;
@@ -501,7 +545,10 @@ export class FakeDocker implements DockerCli {
           return ok();
         });
       case 'stats':
-        return reading(() => readStats(args), ([ids]) => this.statsOf(ids));
+        return reading(
+          () => readStats(args),
+          ([ids]) => this.statsOf(ids),
+        );
       case 'system':
         return this.diskUsage();
       case 'image ls': {
@@ -517,9 +564,22 @@ export class FakeDocker implements DockerCli {
           return r;
         });
       case 'rm':
-        return reading(() => readRemove(args), (ids) => this.eachContainer(ids, (c) => this.remove(c)));
+        return reading(
+          () => readRemove(args),
+          (ids) => this.eachContainer(ids, (c) => this.remove(c)),
+        );
       case 'logs':
-        return reading(() => readLogs(args), ([id, { tail }]) => this.withContainer(id, (c) => ok(lastLines(c.logs, tail).map((l) => `${l}\n`).join(''))));
+        return reading(
+          () => readLogs(args),
+          ([id, { tail }]) =>
+            this.withContainer(id, (c) =>
+              ok(
+                lastLines(c.logs, tail)
+                  .map((l) => `${l}\n`)
+                  .join(''),
+              ),
+            ),
+        );
       case 'exec':
         return this.withContainer(args[1], (c) => {
           if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is paused, unpause the container before exec`, 1);
@@ -551,7 +611,7 @@ export class FakeDocker implements DockerCli {
       if (!dr) continue;
       if (script === dr.versionScript) {
         // The old server, through the transfer volume, is the worker of the same upgrade ("…-from").
-        const server = arg === UPGRADE_SOURCE ? this.find(c.name.replace(/-to$/, '-from')) ?? c : c;
+        const server = arg === UPGRADE_SOURCE ? (this.find(c.name.replace(/-to$/, '-from')) ?? c) : c;
         return ok(`${Number(/^\d+/.exec(tagOf(server))?.[0] ?? 0) * 10000}\n`);
       }
       if (script === dr.sizeScript) return ok('8192000\n');
@@ -633,7 +693,11 @@ export class FakeDocker implements DockerCli {
     const found = refs.map((r) => this.find(r)).filter((c): c is FakeContainer => c !== undefined);
     const missing = refs.filter((r) => !this.find(r));
     return {
-      stdout: `${JSON.stringify(found.map((c) => this.inspectBody(c)), null, 4)}\n`,
+      stdout: `${JSON.stringify(
+        found.map((c) => this.inspectBody(c)),
+        null,
+        4,
+      )}\n`,
       stderr: missing.map((r) => `Error: No such container: ${r}\n`).join(''),
       code: missing.length ? 1 : 0,
     };
@@ -874,7 +938,9 @@ export class FakeDocker implements DockerCli {
   private volumeList(args: readonly string[]): RunResult {
     const filters = this.filtersOf(args);
     const used = new Set([...this.containers.values()].flatMap((c) => c.mounts.map((m) => m.source)));
-    const rows = [...this.volumes].filter(([name, labels]) => filters.every(([k, v]) => (k === 'dangling' ? (v === 'true') !== used.has(name) : k !== 'label' || hasLabel(labels, v))));
+    const rows = [...this.volumes].filter(([name, labels]) =>
+      filters.every(([k, v]) => (k === 'dangling' ? (v === 'true') !== used.has(name) : k !== 'label' || hasLabel(labels, v))),
+    );
     if (args.includes('--quiet')) return ok(rows.map(([name]) => `${name}\n`).join(''));
     return ok(rows.map(([Name, labels]) => `${JSON.stringify({ Name, Driver: 'local', Labels: labelString(labels) })}\n`).join(''));
   }

@@ -31,18 +31,14 @@ type Query = { name?: string; page?: string; pageSize?: string };
 
 /** Docker Hub's tags of the official images, proxied because Hub sends no CORS headers. */
 export function hubTagRoutes(app: FastifyInstance, hub: HubTags): void {
-  app.get<{ Params: { image: EngineId }; Querystring: Query }>(
-    '/hub/tags/:image',
-    { schema: { params, querystring } },
-    async (request, reply) => {
-      const { name = '', page = '1', pageSize = String(DEFAULT_PAGE_SIZE) } = request.query;
-      try {
-        return await hub.get(request.params.image, { name, page: Number(page), pageSize: Number(pageSize) });
-      } catch (err) {
-        if (!(err instanceof HubUnavailableError)) throw err;
-        const body: ApiError = { error: err.reason, message: err.message, retryAt: err.retryAt };
-        return reply.code(503).send(body);
-      }
-    },
-  );
+  app.get<{ Params: { image: EngineId }; Querystring: Query }>('/hub/tags/:image', { schema: { params, querystring } }, async (request, reply) => {
+    const { name = '', page = '1', pageSize = String(DEFAULT_PAGE_SIZE) } = request.query;
+    try {
+      return await hub.get(request.params.image, { name, page: Number(page), pageSize: Number(pageSize) });
+    } catch (err) {
+      if (!(err instanceof HubUnavailableError)) throw err;
+      const body: ApiError = { error: err.reason, message: err.message, retryAt: err.retryAt };
+      return reply.code(503).send(body);
+    }
+  });
 }

@@ -50,7 +50,6 @@ type IdParams = { id: string };
 export function instanceRoutes(app: FastifyInstance, store: Store): void {
   const missing = (id: string) => notFound(`Instance "${id}"`);
 
-
   app.get<{ Params: IdParams }>('/instances/:id', { schema: { params: idParams } }, async (request, reply) => {
     const meta = store.get(request.params.id);
     return meta ?? reply.code(404).send(missing(request.params.id));
@@ -65,14 +64,10 @@ export function instanceRoutes(app: FastifyInstance, store: Store): void {
     },
   );
 
-  app.patch<{ Params: IdParams; Body: { notes: string } }>(
-    '/instances/:id',
-    { schema: { params: idParams, body: patchBody } },
-    async (request, reply) => {
-      const meta = store.setNotes(request.params.id, request.body.notes);
-      return meta ?? reply.code(404).send(missing(request.params.id));
-    },
-  );
+  app.patch<{ Params: IdParams; Body: { notes: string } }>('/instances/:id', { schema: { params: idParams, body: patchBody } }, async (request, reply) => {
+    const meta = store.setNotes(request.params.id, request.body.notes);
+    return meta ?? reply.code(404).send(missing(request.params.id));
+  });
 
   app.post<{ Params: IdParams; Body: Omit<HistoryEntry, 'at'> }>(
     '/instances/:id/history',

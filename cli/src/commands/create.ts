@@ -55,7 +55,12 @@ export const create: CommandModule = {
       .option('--show-password', 'print the password and the full connection string')
       .option('--expose', 'publish the port on every network interface instead of 127.0.0.1 only')
       .option('--no-data', 'do not keep the data in volumes: it goes with the container')
-      .option('--init <file>', 'a file the engine runs on its first start (.sql, .sh, .js, ...); repeat for several, run in order', (file: string, files: string[]) => [...files, file], [])
+      .option(
+        '--init <file>',
+        'a file the engine runs on its first start (.sql, .sh, .js, ...); repeat for several, run in order',
+        (file: string, files: string[]) => [...files, file],
+        [],
+      )
       .option('--no-start', 'create the container without starting it')
       .option('--no-wait', 'return once started, without waiting for the server to accept connections')
       .option(...JSON_OPTION)
@@ -139,7 +144,11 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
   if (instance.bindAddress !== '127.0.0.1') note(stderr, `Note: port ${instance.hostPort} is reachable from other machines on your network (--expose).`);
   const uri = connectionString(instance, password);
   if (options.json) {
-    return printJson(stdout, { ...instanceJson(instance, { serverAnswered: ready }), ready, ...(options.showPassword ? { password, connectionString: uri } : {}) });
+    return printJson(stdout, {
+      ...instanceJson(instance, { serverAnswered: ready }),
+      ready,
+      ...(options.showPassword ? { password, connectionString: uri } : {}),
+    });
   }
   const state = !options.start ? 'created (not started)' : ready ? 'ready' : 'starting';
   const lines = [

@@ -12,4 +12,20 @@ import { rollback, upgrade } from './upgrade';
 import type { CommandModule } from './command';
 
 /** Every command, in the order `dockbase --help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [list, create, start, stop, restart, rm, logs, url, snapshot, restore, exportCommand, importCommand, upgrade, rollback, ui];
+export const COMMANDS: readonly CommandModule[] = [
+  list,
+  create,
+  start,
+  stop,
+  restart,
+  rm,
+  logs,
+  url,
+  snapshot,
+  restore,
+  exportCommand,
+  importCommand,
+  upgrade,
+  rollback,
+  ui,
+];

@@ -46,6 +46,24 @@ function action(
   };
 }
 
-export const start = action('start', 'start an instance and wait until it accepts connections', 'Starting', (app, i) => app.dockbase().lifecycle.start(i), true);
-export const stop = action('stop', 'stop an instance gracefully (its engine gets time to flush)', 'Stopping', (app, i) => app.dockbase().lifecycle.stop(i), false);
-export const restart = action('restart', 'restart an instance and wait until it accepts connections', 'Restarting', (app, i) => app.dockbase().lifecycle.restart(i), true);
+export const start = action(
+  'start',
+  'start an instance and wait until it accepts connections',
+  'Starting',
+  (app, i) => app.dockbase().lifecycle.start(i),
+  true,
+);
+export const stop = action(
+  'stop',
+  'stop an instance gracefully (its engine gets time to flush)',
+  'Stopping',
+  (app, i) => app.dockbase().lifecycle.stop(i),
+  false,
+);
+export const restart = action(
+  'restart',
+  'restart an instance and wait until it accepts connections',
+  'Restarting',
+  (app, i) => app.dockbase().lifecycle.restart(i),
+  true,
+);

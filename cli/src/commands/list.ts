@@ -25,12 +25,21 @@ export const list: CommandModule = {
           instances = instances.filter((i) => names.includes(i.name) || names.includes(i.id));
         }
         const views = options.probe ? await serverViews(dockbase, instances) : new Map<string, ServerView>();
-        if (options.json) return printJson(app.io.stdout, instances.map((i) => instanceJson(i, views.get(i.id))));
+        if (options.json)
+          return printJson(
+            app.io.stdout,
+            instances.map((i) => instanceJson(i, views.get(i.id))),
+          );
         if (instances.length === 0) {
           app.io.stdout.write('No Dockbase instances yet. Create one with `dockbase create postgres`.\n');
           return;
         }
-        app.io.stdout.write(formatTable(TABLE_HEADER, instances.map((i) => instanceRow(i, views.get(i.id)))));
+        app.io.stdout.write(
+          formatTable(
+            TABLE_HEADER,
+            instances.map((i) => instanceRow(i, views.get(i.id))),
+          ),
+        );
       });
   },
 };

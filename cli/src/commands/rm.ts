@@ -39,7 +39,10 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
   const dockbase = app.dockbase();
   const instance = await findInstance(dockbase, name);
   const withData = options.withData ?? false;
-  const risks = [isActive(instance) ? `${instance.name} is ${instance.status}` : '', withData && instance.volumes.length > 0 ? `its data (${instance.volumes.join(', ')}) goes too` : ''].filter(Boolean);
+  const risks = [
+    isActive(instance) ? `${instance.name} is ${instance.status}` : '',
+    withData && instance.volumes.length > 0 ? `its data (${instance.volumes.join(', ')}) goes too` : '',
+  ].filter(Boolean);
   if (risks.length > 0 && !options.yes) {
     const interactive = app.io.stdin.isTTY && app.io.stderr.isTTY;
     if (!interactive) throw new UsageError(`Not deleted: ${risks.join(', and ')}. Pass --yes to delete it anyway.`);
@@ -47,7 +50,10 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
     const running = isActive(instance) ? `, while it is ${instance.status}` : '';
     const confirmed =
       withData && instance.volumes.length > 0
-        ? (await ask(app, `Delete ${instance.name} and its data (${instance.volumes.join(', ')})${running}? This cannot be undone. Type ${instance.name} to confirm: `)) === instance.name
+        ? (await ask(
+            app,
+            `Delete ${instance.name} and its data (${instance.volumes.join(', ')})${running}? This cannot be undone. Type ${instance.name} to confirm: `,
+          )) === instance.name
         : /^y(es)?$/i.test(await ask(app, `Delete ${instance.name}? It is ${instance.status}. [y/N] `));
     if (!confirmed) throw new Error('Nothing was deleted.');
   }
@@ -60,7 +66,14 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
     progress.done();
   }
   const kept = withData ? [] : instance.volumes;
-  if (options.json) return printJson(app.io.stdout, { name: instance.name, id: instance.id, deleted: true, dataDeleted: withData && instance.volumes.length > 0, keptVolumes: kept });
+  if (options.json)
+    return printJson(app.io.stdout, {
+      name: instance.name,
+      id: instance.id,
+      deleted: true,
+      dataDeleted: withData && instance.volumes.length > 0,
+      keptVolumes: kept,
+    });
   app.io.stdout.write(`${deletedText(instance, kept)}\n`);
 }
 

@@ -16,7 +16,10 @@ export const snapshot: CommandModule = {
     const group = program
       .command('snapshot')
       .description("take (the default), list or delete snapshots: exact copies of an instance's data")
-      .addHelpText('after', '\nExamples:\n  dockbase snapshot app-db --as "before migration"\n  dockbase snapshot list app-db\n  dockbase restore app-db "before migration"');
+      .addHelpText(
+        'after',
+        '\nExamples:\n  dockbase snapshot app-db --as "before migration"\n  dockbase snapshot list app-db\n  dockbase restore app-db "before migration"',
+      );
 
     group
       .command('take', { isDefault: true })
@@ -30,8 +33,10 @@ export const snapshot: CommandModule = {
         if (why) throw new InvalidInputError({ name: why });
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
-        const taken = await withProgress(app, `Taking snapshot "${label}" of ${instance.name}${instance.status === 'running' ? ' (stopped meanwhile)' : ''}…`, () =>
-          app.interruptible((signal) => dockbase.snapshots.take(instance, { name: label, signal })),
+        const taken = await withProgress(
+          app,
+          `Taking snapshot "${label}" of ${instance.name}${instance.status === 'running' ? ' (stopped meanwhile)' : ''}…`,
+          () => app.interruptible((signal) => dockbase.snapshots.take(instance, { name: label, signal })),
         );
         if (options.json) return printJson(app.io.stdout, snapshotJson(taken));
         app.io.stdout.write(`Snapshot "${taken.name}" of ${instance.name}: ${formatBytes(taken.sizeBytes)}, id ${taken.id}.\n`);
@@ -65,7 +70,12 @@ export const snapshot: CommandModule = {
       .action(async (ref: string, options: { yes?: boolean; json?: boolean }) => {
         const dockbase = app.dockbase();
         const found = await findSnapshot(dockbase, ref);
-        await confirmOrYes(app, options.yes, `deleting snapshot "${found.name}" of ${found.instanceName}`, `Delete snapshot "${found.name}" of ${found.instanceName} (${formatBytes(found.sizeBytes)})? This cannot be undone.`);
+        await confirmOrYes(
+          app,
+          options.yes,
+          `deleting snapshot "${found.name}" of ${found.instanceName}`,
+          `Delete snapshot "${found.name}" of ${found.instanceName} (${formatBytes(found.sizeBytes)})? This cannot be undone.`,
+        );
         await withProgress(app, `Deleting snapshot "${found.name}"…`, () => dockbase.snapshots.remove(found));
         if (options.json) return printJson(app.io.stdout, { ...snapshotJson(found), deleted: true });
         app.io.stdout.write(`Deleted snapshot "${found.name}" of ${found.instanceName}.\n`);

@@ -30,7 +30,10 @@ export const exportCommand: CommandModule = {
               dockbase.backups.export(instance, {
                 directory: path.resolve(options.to),
                 signal,
-                onProgress: (p) => progress.update(p.phase === 'dumping' ? `Exporting ${instance.name} with ${tool}: ${formatBytes(p.bytes)}` : `Saving ${formatBytes(p.bytes)}…`),
+                onProgress: (p) =>
+                  progress.update(
+                    p.phase === 'dumping' ? `Exporting ${instance.name} with ${tool}: ${formatBytes(p.bytes)}` : `Saving ${formatBytes(p.bytes)}…`,
+                  ),
               }),
             () => progress.done('Cancelling the export…'),
           );
@@ -65,10 +68,26 @@ fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
         const hostFile = path.resolve(file);
-        await confirmOrYes(app, options.yes, `importing ${path.basename(hostFile)} changes the data of ${instance.name}`, `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?`);
-        const result = await withProgress(app, `Importing ${path.basename(hostFile)} into ${instance.name}…`, () => dockbase.backups.import(instance, hostFile));
-        if (options.json) return printJson(app.io.stdout, { name: instance.name, file: hostFile, kind: result.kind, sizeBytes: result.sizeBytes, kept: snapshotJson(result.kept) });
-        app.io.stdout.write(`Imported ${path.basename(hostFile)} into ${instance.name}. Its previous data is kept as snapshot "${result.kept.name}" (id ${result.kept.id}).\n`);
+        await confirmOrYes(
+          app,
+          options.yes,
+          `importing ${path.basename(hostFile)} changes the data of ${instance.name}`,
+          `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?`,
+        );
+        const result = await withProgress(app, `Importing ${path.basename(hostFile)} into ${instance.name}…`, () =>
+          dockbase.backups.import(instance, hostFile),
+        );
+        if (options.json)
+          return printJson(app.io.stdout, {
+            name: instance.name,
+            file: hostFile,
+            kind: result.kind,
+            sizeBytes: result.sizeBytes,
+            kept: snapshotJson(result.kept),
+          });
+        app.io.stdout.write(
+          `Imported ${path.basename(hostFile)} into ${instance.name}. Its previous data is kept as snapshot "${result.kept.name}" (id ${result.kept.id}).\n`,
+        );
       });
   },
 };

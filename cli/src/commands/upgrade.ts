@@ -38,18 +38,34 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
         const engine = getEngine(instance.engine);
         if (version === undefined) {
           const targets = upgradeTargets(instance, engine.suggestedTags);
-          if (options.json) return printJson(app.io.stdout, targets.map((t) => ({ version: t.to, method: t.method, ...(t.refusal ? { refusal: t.refusal } : {}) })));
+          if (options.json)
+            return printJson(
+              app.io.stdout,
+              targets.map((t) => ({ version: t.to, method: t.method, ...(t.refusal ? { refusal: t.refusal } : {}) })),
+            );
           if (targets.length === 0) {
-            app.io.stdout.write(`${instance.name} runs ${engine.displayName} ${instance.tag}; Dockbase knows no newer version. Name one: dockbase upgrade ${instance.name} VERSION.\n`);
+            app.io.stdout.write(
+              `${instance.name} runs ${engine.displayName} ${instance.tag}; Dockbase knows no newer version. Name one: dockbase upgrade ${instance.name} VERSION.\n`,
+            );
             return;
           }
-          app.io.stdout.write(formatTable(['VERSION', 'HOW', 'NOTE'], targets.map((t) => [t.to, t.method, t.refusal ?? ''])));
+          app.io.stdout.write(
+            formatTable(
+              ['VERSION', 'HOW', 'NOTE'],
+              targets.map((t) => [t.to, t.method, t.refusal ?? '']),
+            ),
+          );
           return;
         }
         const plan = planUpgrade(instance, version);
         if (plan.refusal) throw new DockbaseError('invalid-input', plan.refusal, 'tag');
         app.io.stderr.write(`${plan.explanation}\n`);
-        await confirmOrYes(app, options.yes, `upgrading ${instance.name} to ${plan.to}`, `Upgrade ${instance.name} from ${engine.displayName} ${plan.from} to ${plan.to}?`);
+        await confirmOrYes(
+          app,
+          options.yes,
+          `upgrading ${instance.name} to ${plan.to}`,
+          `Upgrade ${instance.name} from ${engine.displayName} ${plan.from} to ${plan.to}?`,
+        );
         const progress = new Progress(app.io.stderr);
         let result;
         try {
@@ -93,7 +109,11 @@ export const rollback: CommandModule = {
         const instance = await findInstance(dockbase, name);
         const engine = getEngine(instance.engine);
         const point = rollbackPointFor(instance, await dockbase.upgrades.rollbackPoints(instance.id));
-        if (!point) throw new DockbaseError('not-found', `${instance.name} has no rollback point for ${engine.displayName} ${instance.tag}: it was not upgraded to it, or the point was deleted.`);
+        if (!point)
+          throw new DockbaseError(
+            'not-found',
+            `${instance.name} has no rollback point for ${engine.displayName} ${instance.tag}: it was not upgraded to it, or the point was deleted.`,
+          );
         await confirmOrYes(
           app,
           options.yes,
@@ -107,8 +127,17 @@ export const rollback: CommandModule = {
         } finally {
           progress.done();
         }
-        if (options.json) return printJson(app.io.stdout, { name: instance.name, from: result.from, to: result.to, serverVersion: result.serverVersion, kept: snapshotJson(result.kept) });
-        app.io.stdout.write(`${instance.name} runs ${engine.displayName} ${result.serverVersion} again. The data it held on ${result.from} is kept as snapshot "${result.kept.name}".\n`);
+        if (options.json)
+          return printJson(app.io.stdout, {
+            name: instance.name,
+            from: result.from,
+            to: result.to,
+            serverVersion: result.serverVersion,
+            kept: snapshotJson(result.kept),
+          });
+        app.io.stdout.write(
+          `${instance.name} runs ${engine.displayName} ${result.serverVersion} again. The data it held on ${result.from} is kept as snapshot "${result.kept.name}".\n`,
+        );
       });
   },
 };

@@ -33,7 +33,16 @@ export async function run(argv: string[], docker: DockerCli, options: { stdin?: 
 }
 
 /** One line of `docker ps --format '{{json .}}'` for a Dockbase instance. */
-export function psLine(o: { id: string; name: string; engine?: string; tag?: string; port?: number; state?: string; status?: string; volumes?: string }): string {
+export function psLine(o: {
+  id: string;
+  name: string;
+  engine?: string;
+  tag?: string;
+  port?: number;
+  state?: string;
+  status?: string;
+  volumes?: string;
+}): string {
   const engine = o.engine ?? 'redis';
   const port = o.port ?? 6379;
   return JSON.stringify({

@@ -86,13 +86,17 @@ describe('docker.cli.exec without stream: Docker Desktop joins and re-splits the
 
   it('REJECTS {cmd, code, stdout, stderr} on a non-zero exit', async () => {
     const f = fakeFetch(() => ok('', 'Error: No such volume: v\n', 1));
-    const e: unknown = await client(f.impl).dd.docker.cli.exec('volume', ['inspect', 'v']).catch((x: unknown) => x);
+    const e: unknown = await client(f.impl)
+      .dd.docker.cli.exec('volume', ['inspect', 'v'])
+      .catch((x: unknown) => x);
     expect(e).toEqual({ cmd: 'docker volume inspect v', code: 1, stdout: '', stderr: 'Error: No such volume: v\n' });
   });
 
   it('rejects with an Error shaped like a failure when the host refuses or is unreachable', async () => {
     const refused = fakeFetch(() => json({ error: 'docker run is not allowed by the standalone host' }, 403));
-    const e = (await client(refused.impl).dd.docker.cli.exec('run', ['x']).catch((x: unknown) => x)) as Error & { code: number; stderr: string };
+    const e = (await client(refused.impl)
+      .dd.docker.cli.exec('run', ['x'])
+      .catch((x: unknown) => x)) as Error & { code: number; stderr: string };
     expect(e).toBeInstanceOf(Error);
     expect(e.message).toContain('refused');
     expect(e.message).toContain('docker run is not allowed');
@@ -144,7 +148,9 @@ describe('docker.cli.exec with stream: arguments verbatim', () => {
     const f = fakeFetch((s) => ndjson([{ exitCode: 0 }], s.signal));
     const { dd } = client(f.impl);
     expect((dd.docker.cli as unknown as Record<string, unknown>)[EXACT_ENV_MARKER]).toBe(true);
-    await new Promise((resolve) => dd.docker.cli.exec('run', ['--env', 'REDISCLI_AUTH'], { env: { REDISCLI_AUTH: 'p w' }, stream: { onClose: resolve } } as never));
+    await new Promise((resolve) =>
+      dd.docker.cli.exec('run', ['--env', 'REDISCLI_AUTH'], { env: { REDISCLI_AUTH: 'p w' }, stream: { onClose: resolve } } as never),
+    );
     expect(f.requests()).toEqual([{ cmd: 'run', args: ['--env', 'REDISCLI_AUTH'], env: { REDISCLI_AUTH: 'p w' } }]);
   });
 

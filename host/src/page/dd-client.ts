@@ -33,8 +33,7 @@ export function createDdClient(config: HostConfig, deps: ClientDeps): v1.DockerD
   const warn = deps.warn ?? ((m: string) => console.warn(m));
   const post = hostPost(config, deps);
 
-  const unavailable = (what: string) => () =>
-    Promise.reject(new Error(`${what} is not available outside Docker Desktop (Dockbase standalone host)`));
+  const unavailable = (what: string) => () => Promise.reject(new Error(`${what} is not available outside Docker Desktop (Dockbase standalone host)`));
 
   const navigate: v1.NavigationIntents = {
     viewContainers: unavailable('desktopUI.navigate.viewContainers'),

@@ -124,9 +124,13 @@ describe('signIn', () => {
   });
 
   it('an unreachable host: says so', async () => {
-    const w = world('http://127.0.0.1:7600/', () => {
-      throw new TypeError('Failed to fetch');
-    }, 'the-token');
+    const w = world(
+      'http://127.0.0.1:7600/',
+      () => {
+        throw new TypeError('Failed to fetch');
+      },
+      'the-token',
+    );
     await expect(signIn(w.deps)).resolves.toBe('failed');
     expect(w.shown.at(-1)?.[1]).toContain('Failed to fetch');
     expect(w.storage.get(TOKEN_STORAGE_KEY)).toBe('the-token');

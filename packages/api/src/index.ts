@@ -40,7 +40,12 @@ export const INSTANCE_SETTINGS_SCHEMA = {
   additionalProperties: false,
   properties: {
     // A repository reference: registry host[:port]/path, no scheme, no user info.
-    image: { type: 'string', maxLength: 255, pattern: '^[A-Za-z0-9._/:-]*$', description: 'an image repository such as registry.example.com/mirror/postgres, without scheme, user or password' },
+    image: {
+      type: 'string',
+      maxLength: 255,
+      pattern: '^[A-Za-z0-9._/:-]*$',
+      description: 'an image repository such as registry.example.com/mirror/postgres, without scheme, user or password',
+    },
     tag: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9_.-]*$', description: 'a version tag of letters, digits, "_", "." and "-"' },
     hostPort: { type: 'integer', minimum: 1, maximum: 65535 },
     persistData: { type: 'boolean' },

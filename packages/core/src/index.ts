@@ -10,11 +10,31 @@ export { type EngineDefinition } from './engines/types';
 export { connectionString, maskedConnectionString, shellCommand } from './model/connection';
 export { fileStamp } from './model/dump-files';
 export { DockbaseError, InvalidInputError, cancelled, isDockbaseError, type DockbaseErrorCode } from './model/errors';
-export { awaitsReadiness, displayStatus, imageRef, isActive, isWatched, uptimeOf, volumeName, type DisplayStatus, type Instance, type InstanceFailure, type ServerView } from './model/instance';
+export {
+  awaitsReadiness,
+  displayStatus,
+  imageRef,
+  isActive,
+  isWatched,
+  uptimeOf,
+  volumeName,
+  type DisplayStatus,
+  type Instance,
+  type InstanceFailure,
+  type ServerView,
+} from './model/instance';
 export { LABEL, containerLabels, snapshotManifestLabels } from './model/labels';
 export { checkSnapshotName, isRollbackPoint, orphanSnapshots, type RollbackPoint, type Snapshot } from './model/snapshot-model';
 export { generatePassword, suggestName, suggestPort } from './model/suggest';
-export { usageConflicts, usageWarnings, validateCreateInput, type CreateField, type CreateInstanceInput, type EngineUsage, type FieldErrors } from './model/validation';
+export {
+  usageConflicts,
+  usageWarnings,
+  validateCreateInput,
+  type CreateField,
+  type CreateInstanceInput,
+  type EngineUsage,
+  type FieldErrors,
+} from './model/validation';
 export { type CallEnv, type CommandTargets } from './docker/command-shape';
 export { inspectContainerArgs, instanceByIdArgs, listAllContainersArgs, listInstancesArgs, upgradeWorkerIdsArgs } from './docker/containers';
 export { copyInArgs, copyOutArgs } from './docker/copy';
@@ -42,6 +62,28 @@ export { HANG_SHOWN_WITHIN_MS, WATCH, noteVerdict, serverView, type SeenVerdict,
 export { describePull, type LayerState, type PullProgress } from './use-cases/pull';
 export { type UsageReport } from './use-cases/resource-usage';
 export { dataVolumesOf, type CloneInput } from './use-cases/snapshots';
-export { planUpgrade, rollbackPointFor, upgradeTargets, type RollbackResult, type UpgradePlan, type UpgradeProgress, type UpgradeResult, type UpgradeStep, type UpgradeStepId } from './use-cases/upgrade-plan';
-export { NO_FILTER, STATUS_GROUPS, STATUS_GROUP_LABELS, bulkTargets, filterInstances, isFiltering, viewModeFor, type BulkAction, type ListFilter, type StatusGroup, type ViewMode } from './views/list-view';
+export {
+  planUpgrade,
+  rollbackPointFor,
+  upgradeTargets,
+  type RollbackResult,
+  type UpgradePlan,
+  type UpgradeProgress,
+  type UpgradeResult,
+  type UpgradeStep,
+  type UpgradeStepId,
+} from './use-cases/upgrade-plan';
+export {
+  NO_FILTER,
+  STATUS_GROUPS,
+  STATUS_GROUP_LABELS,
+  bulkTargets,
+  filterInstances,
+  isFiltering,
+  viewModeFor,
+  type BulkAction,
+  type ListFilter,
+  type StatusGroup,
+  type ViewMode,
+} from './views/list-view';
 export { createDockbase, type Dockbase } from './dockbase';

@@ -162,11 +162,15 @@ describe('DesktopDockerCli files', () => {
   it('inside Docker Desktop, lets docker write to the chosen name and read the chosen file, by exact argv', async () => {
     const { client, received, modes } = fakeDesktop();
     const cli = new DesktopDockerCli(client);
-    const saved = await cli.files.save(['cp', 'c0ffee:/tmp/dockbase-export-0123456789ab', '-'], { directory: 'C:\\Users\\me it\'s', stem: 'shop-20260131-235958', extension: '.sql' });
-    expect(saved.path).toBe('C:\\Users\\me it\'s\\shop-20260131-235958.sql');
+    const saved = await cli.files.save(['cp', 'c0ffee:/tmp/dockbase-export-0123456789ab', '-'], {
+      directory: "C:\\Users\\me it's",
+      stem: 'shop-20260131-235958',
+      extension: '.sql',
+    });
+    expect(saved.path).toBe("C:\\Users\\me it's\\shop-20260131-235958.sql");
     await cli.files.send(['cp', '-', 'c0ffee:/tmp'], { path: '/home/me/a b.sql', name: 'dockbase-import-0123456789ab' });
     expect(received).toEqual([
-      ['cp', 'c0ffee:/tmp/dockbase-export-0123456789ab', 'C:\\Users\\me it\'s\\shop-20260131-235958.sql'],
+      ['cp', 'c0ffee:/tmp/dockbase-export-0123456789ab', "C:\\Users\\me it's\\shop-20260131-235958.sql"],
       ['cp', '/home/me/a b.sql', 'c0ffee:/tmp/dockbase-import-0123456789ab'],
     ]);
     expect(modes).toEqual(['stream', 'stream']);
@@ -174,7 +178,9 @@ describe('DesktopDockerCli files', () => {
 
   it('reports docker’s failure as a HostFileError with its words', async () => {
     const { client } = fakeDesktop({ stderr: 'Error: no space left on device\n', code: 1 });
-    await expect(new DesktopDockerCli(client).files.save(['cp', 'c0ffee:/tmp/x', '-'], { directory: '/home/me', stem: 's', extension: '.sql' })).rejects.toMatchObject({
+    await expect(
+      new DesktopDockerCli(client).files.save(['cp', 'c0ffee:/tmp/x', '-'], { directory: '/home/me', stem: 's', extension: '.sql' }),
+    ).rejects.toMatchObject({
       name: 'HostFileError',
       code: 'docker',
       message: 'Error: no space left on device',

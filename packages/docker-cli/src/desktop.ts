@@ -1,6 +1,15 @@
 import type { v1 } from '@docker/extension-api-client-types';
 import { DesktopHostFiles } from './desktop-files';
-import { BRIDGE_FAILURE_PREFIX, LineSplitter, type DockerCli, type HostFiles, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
+import {
+  BRIDGE_FAILURE_PREFIX,
+  LineSplitter,
+  type DockerCli,
+  type HostFiles,
+  type RunOptions,
+  type RunResult,
+  type StreamHandle,
+  type StreamHandlers,
+} from './port';
 
 type DockerApi = Pick<v1.DockerDesktopClient, 'docker'>;
 

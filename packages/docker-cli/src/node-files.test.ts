@@ -77,7 +77,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const save = (p: string, options: { signal?: AbortSignal } = {}) => files.save(['cp', `db:${p}`, '-'], { directory: out, stem: 'dump', extension: '.sql' }, options);
+const save = (p: string, options: { signal?: AbortSignal } = {}) =>
+  files.save(['cp', `db:${p}`, '-'], { directory: out, stem: 'dump', extension: '.sql' }, options);
 
 async function refusal(promise: Promise<unknown>): Promise<HostFileError> {
   const e = await promise.then(
@@ -198,7 +199,9 @@ describe('NodeHostFiles.save', () => {
   });
 
   it('reports a docker that cannot run, and leaves nothing', async () => {
-    const e = await refusal(new NodeHostFiles({ binary: path.join(dir, 'no-docker') }).save(['cp', 'db:/dump.sql', '-'], { directory: out, stem: 'dump', extension: '.sql' }));
+    const e = await refusal(
+      new NodeHostFiles({ binary: path.join(dir, 'no-docker') }).save(['cp', 'db:/dump.sql', '-'], { directory: out, stem: 'dump', extension: '.sql' }),
+    );
     expect(e.code).toBe('docker');
     expect(e.message).toMatch(/^Cannot run .*no-docker: .*ENOENT/);
     expect(fs.readdirSync(out)).toEqual([]);
@@ -246,7 +249,8 @@ describe('NodeHostFiles.send', () => {
     const before = runs();
     const link = await refusal(files.send(sendArgs(), { path: path.join(fixtures, 'link.sql'), name: 'seed.sql' }));
     expect(link).toMatchObject({ code: 'unreadable', message: `${path.join(fixtures, 'link.sql')} is a link; choose the file itself.` });
-    for (const p of ['folder', 'pipe', 'missing']) expect((await refusal(files.send(sendArgs(), { path: path.join(fixtures, p), name: 'seed.sql' }))).code).toBe('unreadable');
+    for (const p of ['folder', 'pipe', 'missing'])
+      expect((await refusal(files.send(sendArgs(), { path: path.join(fixtures, p), name: 'seed.sql' }))).code).toBe('unreadable');
     expect(runs()).toBe(before);
   });
 

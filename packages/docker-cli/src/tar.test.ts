@@ -60,7 +60,9 @@ describe('tarHeader', () => {
       const payload = new Uint8Array(size).map((_, i) => (i * 7) % 251);
       const file = path.join(dir, `made-${size}.tar`);
       fs.writeFileSync(file, archiveOf('dump.sql', payload));
-      expect(execFileSync('tar', ['-tvf', file], { encoding: 'utf8' })).toMatch(new RegExp(`^-rw-r--r-- 0/0 +${size} 2023-11-1[45] \\d\\d:\\d\\d dump\\.sql\\n$`));
+      expect(execFileSync('tar', ['-tvf', file], { encoding: 'utf8' })).toMatch(
+        new RegExp(`^-rw-r--r-- 0/0 +${size} 2023-11-1[45] \\d\\d:\\d\\d dump\\.sql\\n$`),
+      );
       expect(new Uint8Array(execFileSync('tar', ['-xOf', file]))).toEqual(payload);
       expect(read(archiveOf('dump.sql', payload)).bytes).toEqual(payload);
     }

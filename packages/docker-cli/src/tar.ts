@@ -153,7 +153,8 @@ export class SingleFileTarReader {
   private header(): void {
     const h = this.block;
     if (h.every((b) => b === 0)) {
-      if (!this.file) throw this.meta || Object.keys(this.next).length > 0 ? damaged('it ends inside an entry') : notRegular('Docker sent no file from the container.');
+      if (!this.file)
+        throw this.meta || Object.keys(this.next).length > 0 ? damaged('it ends inside an entry') : notRegular('Docker sent no file from the container.');
       this.state = 'trailer';
       this.zeros = BLOCK;
       return;

@@ -51,7 +51,9 @@ describe('snapshots, export and import in the tab', () => {
     expect(within(dialog).getByRole('listitem', { name: 'only copy' })).toBeInTheDocument();
 
     await user.click(within(item).getByRole('button', { name: 'Delete' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Delete snapshot “only copy” of orders?' })).getByRole('button', { name: 'Delete snapshot' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Delete snapshot “only copy” of orders?' })).getByRole('button', { name: 'Delete snapshot' }),
+    );
     await waitFor(() => expect(within(dialog).queryByRole('listitem', { name: 'only copy' })).not.toBeInTheDocument());
     expect(removals()).toBeGreaterThan(0);
   });

@@ -117,7 +117,11 @@ describe('the table view', () => {
     expect(within(row).getByRole('button', { name: 'Stop' })).toBeEnabled();
     await user.click(within(row).getByRole('button', { name: 'More actions for c' }));
     const menu = await screen.findByRole('menu');
-    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Start', 'Restart', 'Edit', 'Logs', 'Shell', 'Snapshot', 'Export', 'Import', 'Upgrade', 'Delete']);
+    expect(
+      within(menu)
+        .getAllByRole('menuitem')
+        .map((m) => m.textContent),
+    ).toEqual(['Start', 'Restart', 'Edit', 'Logs', 'Shell', 'Snapshot', 'Export', 'Import', 'Upgrade', 'Delete']);
     await user.click(within(menu).getByRole('menuitem', { name: 'Delete' }));
     expect(await screen.findByRole('dialog', { name: 'Delete c?' })).toBeInTheDocument();
   });
@@ -415,7 +419,9 @@ describe('editing an instance', () => {
     await user.click(await within(dialog).findByRole('checkbox', { name: 'Change the password' }));
     expect(within(dialog).getByText(/MariaDB keeps its password in its data, and Dockbase cannot change it there/)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(desktop.toasts.error.at(-1)).toMatch(/the new password does not open the data.*Nothing was changed: shop runs again as before\./s));
+    await waitFor(() =>
+      expect(desktop.toasts.error.at(-1)).toMatch(/the new password does not open the data.*Nothing was changed: shop runs again as before\./s),
+    );
     expect(docker.byName('shop').id).toBe(seeded.containerId);
     expect(docker.byName('shop').state).toBe('running');
     expect(docker.names()).toEqual(['shop']);
@@ -595,10 +601,15 @@ describe('polish', () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache' });
     docker.setExited('cache', 0);
-    docker.failNext('start', 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "redis-server": executable file not found in $PATH: unknown\nError: failed to start containers: cache');
+    docker.failNext(
+      'start',
+      'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "redis-server": executable file not found in $PATH: unknown\nError: failed to start containers: cache',
+    );
     const { user, desktop } = renderApp({ docker });
     await user.click(within(await findInstance('cache')).getByRole('button', { name: 'Start' }));
-    await waitFor(() => expect(desktop.toasts.error).toEqual(['Could not start cache: the image has no "redis-server" program: is it an image of this database engine?']));
+    await waitFor(() =>
+      expect(desktop.toasts.error).toEqual(['Could not start cache: the image has no "redis-server" program: is it an image of this database engine?']),
+    );
   });
 
   it('follows logs with search, tail length, timestamps and copy', async () => {

@@ -40,7 +40,11 @@ function setup() {
     export: pending<ExportResult>(),
     import: pending<ImportResult>(),
   };
-  const options: { upgrade?: { signal: AbortSignal; onProgress(p: UpgradeProgress): void }; rollback?: { onProgress(p: UpgradeProgress): void }; export?: { signal: AbortSignal } } = {};
+  const options: {
+    upgrade?: { signal: AbortSignal; onProgress(p: UpgradeProgress): void };
+    rollback?: { onProgress(p: UpgradeProgress): void };
+    export?: { signal: AbortSignal };
+  } = {};
   const dockbase = {
     upgrades: {
       upgrade: vi.fn((_i: Instance, _to: string, o: NonNullable<typeof options.upgrade>) => ((options.upgrade = o), calls.upgrade.promise)),
@@ -52,7 +56,9 @@ function setup() {
     },
   };
   const toasts = { success: [] as string[], error: [] as string[] };
-  const desktop = { toast: { success: (m: string) => toasts.success.push(m), error: (m: string) => toasts.error.push(m), warning: () => undefined } } as unknown as DesktopServices;
+  const desktop = {
+    toast: { success: (m: string) => toasts.success.push(m), error: (m: string) => toasts.error.push(m), warning: () => undefined },
+  } as unknown as DesktopServices;
   const history: Array<{ id: string; action: string; outcome: string; detail?: string; size?: number }> = [];
   const store: ActivityStore = {
     saveInstance: async () => undefined,
@@ -110,13 +116,32 @@ describe('Upgrade', () => {
     expect(result.current.progress).toEqual({ step: 'switch', done: ['pull', 'snapshot'], pull: { done: 1, total: 3 } });
     expect(result.current.canCancel).toBe(false);
 
-    const r = { from: '15', to: '17', method: 'dump-restore', verified: { tables: 1, rows: 42 }, sizeBytes: 4096, rollbackPoint: { name: 'before upgrade to 17' } } as unknown as UpgradeResult;
+    const r = {
+      from: '15',
+      to: '17',
+      method: 'dump-restore',
+      verified: { tables: 1, rows: 42 },
+      sizeBytes: 4096,
+      rollbackPoint: { name: 'before upgrade to 17' },
+    } as unknown as UpgradeResult;
     expect(await end(() => t.calls.upgrade.resolve(r))).toBe(true);
-    expect(result.current).toMatchObject({ running: false, canCancel: false, result: r, failure: undefined, progress: { step: undefined, done: ['pull', 'snapshot', 'switch', 'check'] } });
+    expect(result.current).toMatchObject({
+      running: false,
+      canCancel: false,
+      result: r,
+      failure: undefined,
+      progress: { step: undefined, done: ['pull', 'snapshot', 'switch', 'check'] },
+    });
     expect(t.toasts).toEqual({ success: ['orders now runs PostgreSQL 17. Its data from 15 is kept as the rollback point.'], error: [] });
     await waitFor(() => expect(t.invalidated).toContain(META));
     expect(t.history).toEqual([
-      { id: 'd1', action: 'upgrade', outcome: 'ok', detail: 'PostgreSQL 15 → 17 (dump and restore, 1 table and 42 rows checked on both sides); rollback point “before upgrade to 17”', size: 4096 },
+      {
+        id: 'd1',
+        action: 'upgrade',
+        outcome: 'ok',
+        detail: 'PostgreSQL 15 → 17 (dump and restore, 1 table and 42 rows checked on both sides); rollback point “before upgrade to 17”',
+        size: 4096,
+      },
     ]);
     expect(t.invalidated.filter((k) => k !== META).sort()).toEqual([...INSTANCE_CHANGED].sort());
   });
@@ -145,10 +170,27 @@ describe('Roll back', () => {
     act(() => t.options.rollback!.onProgress({ step: 'check' }));
     const r = { from: '17', to: '15', kept: { name: 'before rollback' } } as unknown as RollbackResult;
     expect(await end(() => t.calls.rollback.resolve(r))).toBe(true);
-    expect(result.current).toEqual({ running: false, result: r, failure: undefined, progress: { step: undefined, done: ['stop', 'check'] }, run: result.current.run });
-    expect(t.toasts).toEqual({ success: ['orders runs PostgreSQL 15 again, with its data from before the upgrade. What 17 held is kept as “before rollback”.'], error: [] });
+    expect(result.current).toEqual({
+      running: false,
+      result: r,
+      failure: undefined,
+      progress: { step: undefined, done: ['stop', 'check'] },
+      run: result.current.run,
+    });
+    expect(t.toasts).toEqual({
+      success: ['orders runs PostgreSQL 15 again, with its data from before the upgrade. What 17 held is kept as “before rollback”.'],
+      error: [],
+    });
     await waitFor(() =>
-      expect(t.history).toEqual([{ id: 'd1', action: 'rollback', outcome: 'ok', detail: 'PostgreSQL 17 → 15 from “before upgrade to 17”; 17\'s data kept as “before rollback”', size: 2048 }]),
+      expect(t.history).toEqual([
+        {
+          id: 'd1',
+          action: 'rollback',
+          outcome: 'ok',
+          detail: "PostgreSQL 17 → 15 from “before upgrade to 17”; 17's data kept as “before rollback”",
+          size: 2048,
+        },
+      ]),
     );
     await waitFor(() => expect(t.invalidated).toContain(META));
     expect(t.invalidated).toEqual(expect.arrayContaining(INSTANCE_CHANGED));

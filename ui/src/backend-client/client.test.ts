@@ -82,7 +82,15 @@ describe('available()', () => {
     expect(await clientWith(() => ({ status: 'starting' })).client.available()).toBe(false);
     expect(await clientWith(() => undefined).client.available()).toBe(false);
     const throwing = {
-      extension: { vm: { service: { get: () => { throw new Error('no socket'); } } as unknown as v1.HttpService } },
+      extension: {
+        vm: {
+          service: {
+            get: () => {
+              throw new Error('no socket');
+            },
+          } as unknown as v1.HttpService,
+        },
+      },
     };
     expect(await createBackendClient(throwing)!.available()).toBe(false);
   });
@@ -100,7 +108,9 @@ describe('available()', () => {
     const gaveUp = clientWith(() => Promise.reject(httpError(503, { error: 'unavailable', message: said }))).client;
     expect(await gaveUp.available()).toBe(false);
     expect(gaveUp.failure?.()).toBe(said);
-    const away = clientWith(() => Promise.reject(httpError(503, { error: 'unavailable', message: 'The Dockbase backend is not running right now; the host is starting it again.' }))).client;
+    const away = clientWith(() =>
+      Promise.reject(httpError(503, { error: 'unavailable', message: 'The Dockbase backend is not running right now; the host is starting it again.' })),
+    ).client;
     expect(await away.available()).toBe(false);
     expect(away.failure?.()).toBeUndefined();
   });
@@ -176,7 +186,13 @@ describe('instances', () => {
 });
 
 describe('listTags', () => {
-  const page = { image: 'postgres', tags: [{ name: '17', lastUpdated: '2025-05-30T10:00:00.000Z', architectures: ['amd64'], size: 1 }], page: 2, hasMore: false, stale: false };
+  const page = {
+    image: 'postgres',
+    tags: [{ name: '17', lastUpdated: '2025-05-30T10:00:00.000Z', architectures: ['amd64'], size: 1 }],
+    page: 2,
+    hasMore: false,
+    stale: false,
+  };
 
   it('asks the proxy with the filter and page, and answers the page', async () => {
     const { client, calls } = clientWith(() => page);
@@ -192,14 +208,21 @@ describe('listTags', () => {
 
   it('rejects with rate-limited and the retry time when Hub is over its limit and nothing is cached', async () => {
     const { client } = clientWith(() =>
-      Promise.reject(httpError(503, { error: 'rate-limited', message: 'Docker Hub’s rate limit was reached; try again later.', retryAt: '2025-06-01T12:05:00.000Z' })),
+      Promise.reject(
+        httpError(503, { error: 'rate-limited', message: 'Docker Hub’s rate limit was reached; try again later.', retryAt: '2025-06-01T12:05:00.000Z' }),
+      ),
     );
     await expect(client.listTags('mysql')).rejects.toMatchObject({ code: 'rate-limited', statusCode: 503, retryAt: '2025-06-01T12:05:00.000Z' });
   });
 
   it('understands an error body that arrives already parsed', async () => {
     const { client } = clientWith(() =>
-      Promise.reject({ name: 'HttpError', statusCode: 503, message: 'Service Unavailable', data: { error: 'hub-unavailable', message: 'Docker Hub could not be reached.' } }),
+      Promise.reject({
+        name: 'HttpError',
+        statusCode: 503,
+        message: 'Service Unavailable',
+        data: { error: 'hub-unavailable', message: 'Docker Hub could not be reached.' },
+      }),
     );
     await expect(client.listTags('mongo')).rejects.toMatchObject({ code: 'hub-unavailable', message: 'Docker Hub could not be reached.' });
   });

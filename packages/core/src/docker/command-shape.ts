@@ -70,7 +70,11 @@ export function shape<P extends unknown[]>(spec: ShapeSpec<P>): CommandShape {
       const rebuilt = spec.build(...params);
       const diff = firstDifference(rebuilt, argv);
       if (diff !== undefined) {
-        mismatch(diff < argv.length ? `${describeArg(argv[diff] as string)} at position ${diff + 1} is not what Dockbase builds there` : 'it ends where Dockbase adds more');
+        mismatch(
+          diff < argv.length
+            ? `${describeArg(argv[diff] as string)} at position ${diff + 1} is not what Dockbase builds there`
+            : 'it ends where Dockbase adds more',
+        );
       }
       const expected = spec.env?.(...params) ?? {};
       const names = Object.keys(env);

@@ -61,11 +61,33 @@ export function readUpgradeWorkerIds(argv: readonly string[]): [string, string] 
 export const CONTAINER_SHAPES: readonly CommandShape[] = [
   shape({ name: 'list instances', words: ['ps'], build: listInstancesArgs, read: () => params() }),
   shape({ name: 'list containers', words: ['ps'], build: listAllContainersArgs, read: () => params() }),
-  shape({ name: 'find an instance', words: ['ps'], build: instanceByIdArgs, read: (a) => params(instanceIdFilter(after(at(a, 4), `label=${LABEL.instance}=`))) }),
+  shape({
+    name: 'find an instance',
+    words: ['ps'],
+    build: instanceByIdArgs,
+    read: (a) => params(instanceIdFilter(after(at(a, 4), `label=${LABEL.instance}=`))),
+  }),
   shape({ name: 'find an upgrade’s workers', words: ['ps'], build: upgradeWorkerIdsArgs, read: readUpgradeWorkerIds }),
-  shape({ name: 'find a create attempt', words: ['ps'], build: containerIdsOfInstanceArgs, read: (a) => params(instanceIdFilter(after(at(a, 5), `label=${LABEL.instance}=`))) }),
-  shape({ name: 'inspect an instance', words: ['container', 'inspect'], build: inspectContainerArgs, read: (a) => params(containerId(at(a, 2))), targets: own }),
-  shape({ name: 'inspect instances', words: ['container', 'inspect'], build: inspectContainersArgs, read: (a) => params(a.slice(2).map(containerId)), targets: (containers) => ({ containers }) }),
+  shape({
+    name: 'find a create attempt',
+    words: ['ps'],
+    build: containerIdsOfInstanceArgs,
+    read: (a) => params(instanceIdFilter(after(at(a, 5), `label=${LABEL.instance}=`))),
+  }),
+  shape({
+    name: 'inspect an instance',
+    words: ['container', 'inspect'],
+    build: inspectContainerArgs,
+    read: (a) => params(containerId(at(a, 2))),
+    targets: own,
+  }),
+  shape({
+    name: 'inspect instances',
+    words: ['container', 'inspect'],
+    build: inspectContainersArgs,
+    read: (a) => params(a.slice(2).map(containerId)),
+    targets: (containers) => ({ containers }),
+  }),
 ];
 
 // ---- what they print ------------------------------------------------------------------------------------
@@ -169,7 +191,10 @@ export function parseContainerSummaries(stdout: string): ContainerSummary[] {
     const claimed = claimedPort(labels);
     const state = stateOf(str(row.State), str(row.Status));
     return {
-      names: str(row.Names).split(',').map((n) => n.replace(/^\//, '')).filter(Boolean),
+      names: str(row.Names)
+        .split(',')
+        .map((n) => n.replace(/^\//, ''))
+        .filter(Boolean),
       publishedPorts: parsePublishedPorts(str(row.Ports)),
       ...(claimed !== undefined ? { claimedPort: claimed } : {}),
       running: state === 'running' || state === 'paused' || state === 'restarting',
@@ -258,4 +283,3 @@ export function parseInspectAll(stdout: string): ContainerDetails[] {
   const arr: unknown = JSON.parse(text);
   return (Array.isArray(arr) ? (arr as Json[]) : [arr as Json]).filter((c) => c && typeof c === 'object').map(detailsOf);
 }
-

@@ -108,8 +108,21 @@ export function createContainerEnv(plan: CreatePlan): Record<string, string> {
 
 /** The options `docker create`/`run --detach` takes from Dockbase, each with one value. */
 const CREATE_OPTIONS = new Set([
-  '--pull', '--name', '--label', '--env', '--publish', '--restart', '--memory', '--mount',
-  '--health-cmd', '--health-interval', '--health-timeout', '--health-retries', '--health-start-period', '--health-start-interval', '--stop-timeout',
+  '--pull',
+  '--name',
+  '--label',
+  '--env',
+  '--publish',
+  '--restart',
+  '--memory',
+  '--mount',
+  '--health-cmd',
+  '--health-interval',
+  '--health-timeout',
+  '--health-retries',
+  '--health-start-period',
+  '--health-start-interval',
+  '--stop-timeout',
 ]);
 
 /**
@@ -189,7 +202,10 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
     bindAddress,
     password,
     // Each data mount's volume: its plain name, or the one a PostgreSQL upgrade made (`…-<major>`).
-    volumes: volumeNames.length > 0 ? engine.dataMounts(tag).map((mount) => ({ name: volumeNames.find((v) => isDataVolumeName(v, name, mount.key)) ?? volumeName(name, mount.key), mount })) : [],
+    volumes:
+      volumeNames.length > 0
+        ? engine.dataMounts(tag).map((mount) => ({ name: volumeNames.find((v) => isDataVolumeName(v, name, mount.key)) ?? volumeName(name, mount.key), mount }))
+        : [],
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
     ...accounts,
     ...(restartPolicy ? { restartPolicy } : {}),

@@ -14,7 +14,10 @@ import { ENGINES, type EngineDefinition } from '../engines';
 export const UPGRADE_SOURCE = '/run/dockbase-upgrade';
 
 /** The socket folders PostgreSQL's upgrade scripts may be pointed at: the new server's own, or the old one's. */
-export const UPGRADE_SOCKET_FOLDERS: ReadonlySet<string> = new Set([...ENGINES.flatMap((e) => (e.upgrade.dumpRestore ? [e.upgrade.dumpRestore.socketFolder] : [])), UPGRADE_SOURCE]);
+export const UPGRADE_SOCKET_FOLDERS: ReadonlySet<string> = new Set([
+  ...ENGINES.flatMap((e) => (e.upgrade.dumpRestore ? [e.upgrade.dumpRestore.socketFolder] : [])),
+  UPGRADE_SOURCE,
+]);
 
 /** Where the official images look for init files on their first start. */
 export const SEED_DIRECTORY = '/docker-entrypoint-initdb.d';
@@ -31,11 +34,9 @@ export const HELPER_FROM = '/from';
 export const HELPER_TO = '/to';
 
 /** Copies every /from/<key> into the empty /to/<key> exactly (owners, modes, times, links), then prints the size in KiB. */
-export const COPY_VOLUMES_SCRIPT = [
-  'set -e',
-  `for src in ${HELPER_FROM}/*; do cp -a "$src/." "${HELPER_TO}/\${src##*/}/"; done`,
-  `du -sk ${HELPER_TO}`,
-].join('\n');
+export const COPY_VOLUMES_SCRIPT = ['set -e', `for src in ${HELPER_FROM}/*; do cp -a "$src/." "${HELPER_TO}/\${src##*/}/"; done`, `du -sk ${HELPER_TO}`].join(
+  '\n',
+);
 
 /** Replaces the content of every /to/<key> with an exact copy of /from/<key>. */
 export const REPLACE_VOLUMES_SCRIPT = [

@@ -49,7 +49,10 @@ const DUMP_KINDS: readonly DumpKind[] = ['postgres-sql', 'postgres-custom', 'mys
 
 /** Reads an exec of one engine's script (`scriptOf`) back: the container and that engine. */
 function engineScript(scriptOf: (e: EngineDefinition) => string | undefined, reason: string) {
-  return (argv: readonly string[]): [string, EngineId] => [containerId(at(argv, 1)), ENGINES.find((e) => scriptOf(e) !== undefined && scriptOf(e) === at(argv, 4))?.id ?? mismatch(reason)];
+  return (argv: readonly string[]): [string, EngineId] => [
+    containerId(at(argv, 1)),
+    ENGINES.find((e) => scriptOf(e) !== undefined && scriptOf(e) === at(argv, 4))?.id ?? mismatch(reason),
+  ];
 }
 
 /** Reads `probeArgs` back: the container and the engine whose probe it runs. */
@@ -61,7 +64,10 @@ export function readExecScript(argv: readonly string[]): [string, string, ...str
   if (!known().exec.has(script)) mismatch('not one of Dockbase’s data scripts');
   const [file = '', ...rest] = argv.slice(6);
   if (!EXPORT_TEMP_FILE.test(file) && !IMPORT_TEMP_FILE.test(file)) mismatch('not one of Dockbase’s temporary files');
-  if (rest.length > 0 && !(rest.length === 2 && IMPORT_TEMP_FILE.test(file) && DUMP_KINDS.includes(rest[0] as DumpKind) && (rest[1] === '0' || rest[1] === '1'))) {
+  if (
+    rest.length > 0 &&
+    !(rest.length === 2 && IMPORT_TEMP_FILE.test(file) && DUMP_KINDS.includes(rest[0] as DumpKind) && (rest[1] === '0' || rest[1] === '1'))
+  ) {
     mismatch('not the arguments of an import');
   }
   return [containerId(at(argv, 1)), script, file, ...rest];
@@ -85,8 +91,20 @@ export function readUpgradeScript(argv: readonly string[]): [string, string, str
 
 export const EXEC_SHAPES: readonly CommandShape[] = [
   shape({ name: 'probe an instance', words: ['exec'], build: probeArgs, read: readProbe, targets: own }),
-  shape({ name: 'check an instance’s password', words: ['exec'], build: verifyPasswordArgs, read: engineScript((e) => e.verifyPassword(e.containerPort), 'not an engine’s password check'), targets: own }),
-  shape({ name: 'set an instance’s password', words: ['exec'], build: applyPasswordArgs, read: engineScript((e) => e.applyPassword, 'not an engine’s password setting'), targets: own }),
+  shape({
+    name: 'check an instance’s password',
+    words: ['exec'],
+    build: verifyPasswordArgs,
+    read: engineScript((e) => e.verifyPassword(e.containerPort), 'not an engine’s password check'),
+    targets: own,
+  }),
+  shape({
+    name: 'set an instance’s password',
+    words: ['exec'],
+    build: applyPasswordArgs,
+    read: engineScript((e) => e.applyPassword, 'not an engine’s password setting'),
+    targets: own,
+  }),
   shape({ name: 'run a data script in an instance', words: ['exec'], build: execScriptArgs, read: readExecScript, targets: own }),
   shape({ name: 'check an instance’s version', words: ['exec'], build: execScriptArgs, read: readVersionScript, targets: own }),
   shape({ name: 'run an upgrade step in a worker', words: ['exec'], build: execScriptArgs, read: readUpgradeScript, targets: own }),

@@ -71,8 +71,7 @@ describe('health settings', () => {
 });
 
 describe('capabilities are read once per core instance', () => {
-  const version = (clientApi: string, serverApi: string) =>
-    JSON.stringify({ Client: { ApiVersion: clientApi }, Server: { ApiVersion: serverApi } });
+  const version = (clientApi: string, serverApi: string) => JSON.stringify({ Client: { ApiVersion: clientApi }, Server: { ApiVersion: serverApi } });
 
   it('one `docker version` for any number of creates, and its answer decides the flags', async () => {
     const cli = scripted([
@@ -81,7 +80,10 @@ describe('capabilities are read once per core instance', () => {
     ]);
     const dockbase = createDockbase(cli);
     for (const name of ['a', 'b', 'c']) {
-      await dockbase.creation.create({ engine: 'redis', name, tag: '8.2', hostPort: 6400, password: 'pw', persistData: false, exposeOnNetwork: false }, { start: true });
+      await dockbase.creation.create(
+        { engine: 'redis', name, tag: '8.2', hostPort: 6400, password: 'pw', persistData: false, exposeOnNetwork: false },
+        { start: true },
+      );
     }
     expect(cli.calls.filter((c) => c[0] === 'version')).toHaveLength(1);
     const runs = cli.calls.filter((c) => c[0] === 'run');

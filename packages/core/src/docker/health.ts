@@ -95,11 +95,16 @@ export function healthSettings(engine: EngineDefinition, capabilities: EngineCap
 /** The `docker create` flags for these settings. */
 export function healthArgs(settings: HealthSettings): string[] {
   const args = [
-    '--health-cmd', settings.command,
-    '--health-interval', `${settings.intervalSeconds}s`,
-    '--health-timeout', `${settings.timeoutSeconds}s`,
-    '--health-retries', String(settings.retries),
-    '--health-start-period', `${settings.startPeriodSeconds}s`,
+    '--health-cmd',
+    settings.command,
+    '--health-interval',
+    `${settings.intervalSeconds}s`,
+    '--health-timeout',
+    `${settings.timeoutSeconds}s`,
+    '--health-retries',
+    String(settings.retries),
+    '--health-start-period',
+    `${settings.startPeriodSeconds}s`,
   ];
   if (settings.startIntervalSeconds !== undefined) args.push('--health-start-interval', `${settings.startIntervalSeconds}s`);
   return args;

@@ -95,7 +95,10 @@ const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*-upgrade-[0-9a-f]{12}-(from|to)$
 /** The environment a worker may get: an engine's admin secret, and the variable naming its own superuser. */
 const SECRET_NAMES = new Set(ENGINES.flatMap((e) => [...secretEnvNames(e), ...(e.accountVariables.user ? [e.accountVariables.user] : [])]));
 /** Where a worker mounts volumes: the engines' data folders (of every version they know) and the transfer folders. */
-const WORKER_FOLDERS = new Set([...ENGINES.flatMap((e) => [e.defaultTag, ...e.suggestedTags].flatMap((t) => e.dataMounts(t).map((m) => m.path))), ...UPGRADE_SOCKET_FOLDERS]);
+const WORKER_FOLDERS = new Set([
+  ...ENGINES.flatMap((e) => [e.defaultTag, ...e.suggestedTags].flatMap((t) => e.dataMounts(t).map((m) => m.path))),
+  ...UPGRADE_SOCKET_FOLDERS,
+]);
 
 /** Reads `upgradeWorkerArgs` back: the worker's plan (its secrets from `env` when passed by name). */
 export function readWorkerRun(argv: readonly string[], env: CallEnv): [UpgradeWorkerPlan, { secretEnv?: boolean }] {
@@ -136,7 +139,13 @@ function mountTargets(mounts: readonly HelperMount[]): Partial<CommandTargets> {
 }
 
 export const HELPER_SHAPES: readonly CommandShape[] = [
-  shape({ name: 'copy data between volumes', words: ['run'], build: helperRunArgs, read: readHelperRun, targets: (_p, _image, mounts, _script) => mountTargets(mounts) }),
+  shape({
+    name: 'copy data between volumes',
+    words: ['run'],
+    build: helperRunArgs,
+    read: readHelperRun,
+    targets: (_p, _image, mounts, _script) => mountTargets(mounts),
+  }),
   shape({
     name: 'start an upgrade worker',
     words: ['run'],

@@ -47,9 +47,7 @@ export function logsArgs(containerId: string, options: LogsOptions): string[] {
 }
 
 /** Events that change what the list shows (exec events from healthchecks are left out). */
-export const WATCHED_EVENTS = [
-  'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'health_status', 'oom',
-] as const;
+export const WATCHED_EVENTS = ['create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'health_status', 'oom'] as const;
 
 /** Container events of Dockbase instances only, as JSON lines, until cancelled. */
 export function eventsArgs(): string[] {
@@ -61,7 +59,21 @@ export function eventsArgs(): string[] {
 
 /** The health, death and removal of one container, as JSON lines, until cancelled (waiting for it to be healthy). */
 export function healthEventsArgs(containerId: string): string[] {
-  return ['events', '--filter', 'type=container', '--filter', `container=${containerId}`, '--filter', 'event=health_status', '--filter', 'event=die', '--filter', 'event=destroy', '--format', JSON_FORMAT];
+  return [
+    'events',
+    '--filter',
+    'type=container',
+    '--filter',
+    `container=${containerId}`,
+    '--filter',
+    'event=health_status',
+    '--filter',
+    'event=die',
+    '--filter',
+    'event=destroy',
+    '--format',
+    JSON_FORMAT,
+  ];
 }
 
 export function versionArgs(): string[] {
@@ -73,7 +85,10 @@ export function versionArgs(): string[] {
 /** Reads `logsArgs` back: the container and how much of its log, followed or not. */
 export function readLogs(argv: readonly string[]): [string, LogsOptions] {
   const tail = at(argv, 2);
-  return [containerId(at(argv, argv.length - 1)), { tail: tail === 'all' ? 'all' : wholeNumber(tail, 1_000_000), follow: argv.includes('--follow'), timestamps: argv.includes('--timestamps') }];
+  return [
+    containerId(at(argv, argv.length - 1)),
+    { tail: tail === 'all' ? 'all' : wholeNumber(tail, 1_000_000), follow: argv.includes('--follow'), timestamps: argv.includes('--timestamps') },
+  ];
 }
 
 /** Reads `removeContainerArgs` back: the containers removed. */
@@ -91,11 +106,23 @@ export const LIFECYCLE_SHAPES: readonly CommandShape[] = [
   shape({ name: 'delete instances', words: ['rm'], build: removeContainerArgs, read: readRemove, targets: (...containers) => ({ containers }) }),
   shape({ name: 'read an instance’s logs', words: ['logs'], build: logsArgs, read: readLogs, targets: own }),
   shape({ name: 'watch instances', words: ['events'], build: eventsArgs, read: () => params() }),
-  shape({ name: 'wait for an instance’s health', words: ['events'], build: healthEventsArgs, read: (a) => params(containerId(after(at(a, 4), 'container='))), targets: own }),
+  shape({
+    name: 'wait for an instance’s health',
+    words: ['events'],
+    build: healthEventsArgs,
+    read: (a) => params(containerId(after(at(a, 4), 'container='))),
+    targets: own,
+  }),
   shape({ name: 'reach the engine', words: ['version'], build: versionArgs, read: () => params() }),
   // Everyday use: unpause, and the edit's container swap.
   shape({ name: 'unpause an instance', words: ['unpause'], build: unpauseArgs, read: (a) => params(containerId(at(a, 1))), targets: own }),
-  shape({ name: 'set an instance aside or back', words: ['rename'], build: renameArgs, read: (a) => params(containerId(at(a, 1)), containerName(at(a, 2))), targets: own }),
+  shape({
+    name: 'set an instance aside or back',
+    words: ['rename'],
+    build: renameArgs,
+    read: (a) => params(containerId(at(a, 1)), containerName(at(a, 2))),
+    targets: own,
+  }),
 ];
 
 // ---- what they print ------------------------------------------------------------------------------------

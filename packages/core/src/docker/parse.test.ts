@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFromStatusText, healthFromStatusText, parseContainerSummaries, parseInspect, parseInstances, parseLabelString, parsePublishedPorts, psTimeToIso } from './containers';
+import {
+  exitCodeFromStatusText,
+  healthFromStatusText,
+  parseContainerSummaries,
+  parseInspect,
+  parseInstances,
+  parseLabelString,
+  parsePublishedPorts,
+  psTimeToIso,
+} from './containers';
 import { parseImageLabels, splitImageRef } from './images';
 import { parseEvent } from './lifecycle';
 import { parseVolumeInspect } from './volumes';
@@ -119,7 +128,8 @@ describe('inspect output', () => {
 
 describe('events output', () => {
   it('reads a lifecycle event of an instance', () => {
-    const line = '{"status":"start","id":"c1","from":"redis:8.2","Type":"container","Action":"start","Actor":{"ID":"c1","Attributes":{"io.dockbase.instance":"i1","name":"cache","image":"redis:8.2"}},"scope":"local","time":1795630000,"timeNano":1795630000123456789}';
+    const line =
+      '{"status":"start","id":"c1","from":"redis:8.2","Type":"container","Action":"start","Actor":{"ID":"c1","Attributes":{"io.dockbase.instance":"i1","name":"cache","image":"redis:8.2"}},"scope":"local","time":1795630000,"timeNano":1795630000123456789}';
     expect(parseEvent(line)).toEqual({ action: 'start', containerId: 'c1', instanceId: 'i1', name: 'cache', timeNano: expect.any(Number) });
   });
   it('splits health_status into action and detail', () => {

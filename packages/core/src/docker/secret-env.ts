@@ -14,7 +14,11 @@ import type { DockerRunner } from './runner';
  * (their values then go through the CLI's environment), `argsFor(false)` carry them. Any exit code is
  * returned, as `DockerRunner.tryRun` returns it.
  */
-export function runWithSecretEnv(docker: DockerRunner, env: Readonly<Record<string, string>>, argsFor: (secretEnv: boolean) => readonly string[]): Promise<RunResult> {
+export function runWithSecretEnv(
+  docker: DockerRunner,
+  env: Readonly<Record<string, string>>,
+  argsFor: (secretEnv: boolean) => readonly string[],
+): Promise<RunResult> {
   // With no secret there is nothing to pass: the argv is the same either way, and the CLI gets no environment.
   const secretEnv = docker.cli.passesEnv === true && Object.keys(env).length > 0;
   return docker.tryRun(argsFor(secretEnv), undefined, secretEnv ? { ...env } : undefined);
@@ -26,5 +30,7 @@ export function runWithSecretEnv(docker: DockerRunner, env: Readonly<Record<stri
  * one, an edit's or an upgrade's replacement.
  */
 export function createWithSecrets(docker: DockerRunner, plan: CreatePlan, options: { start: boolean; capabilities: EngineCapabilities }): Promise<RunResult> {
-  return runWithSecretEnv(docker, createContainerEnv(plan), (secretEnv) => createContainerArgs(plan, { start: options.start, secretEnv, capabilities: options.capabilities }));
+  return runWithSecretEnv(docker, createContainerEnv(plan), (secretEnv) =>
+    createContainerArgs(plan, { start: options.start, secretEnv, capabilities: options.capabilities }),
+  );
 }

@@ -54,11 +54,28 @@ export function readVolumeCreate(argv: readonly string[]): [string, Record<strin
 
 export const VOLUME_SHAPES: readonly CommandShape[] = [
   shape({ name: 'inspect data volumes', words: ['volume', 'inspect'], build: volumeInspectArgs, read: (a) => params(a.slice(2).map(dockbaseVolumeName)) }),
-  shape({ name: 'delete data volumes', words: ['volume', 'rm'], build: volumeRemoveArgs, read: (a) => params(a.slice(2).map(dockbaseVolumeName)), targets: (volumes) => ({ volumes }) }),
-  shape({ name: 'create a data volume', words: ['volume', 'create'], build: volumeCreateArgs, read: readVolumeCreate, targets: (volume, labels) => ({ claims: [{ volume, labels }] }) }),
+  shape({
+    name: 'delete data volumes',
+    words: ['volume', 'rm'],
+    build: volumeRemoveArgs,
+    read: (a) => params(a.slice(2).map(dockbaseVolumeName)),
+    targets: (volumes) => ({ volumes }),
+  }),
+  shape({
+    name: 'create a data volume',
+    words: ['volume', 'create'],
+    build: volumeCreateArgs,
+    read: readVolumeCreate,
+    targets: (volume, labels) => ({ claims: [{ volume, labels }] }),
+  }),
   shape({ name: 'list the data of deleted instances', words: ['volume', 'ls'], build: keptVolumesArgs, read: () => params() }),
   shape({ name: 'list snapshots', words: ['volume', 'ls'], build: snapshotManifestsArgs, read: () => params() }),
-  shape({ name: 'list a snapshot’s volumes', words: ['volume', 'ls'], build: volumesOfSnapshotArgs, read: (a) => params(newId(after(at(a, 4), `label=${LABEL.snapshot}=`))) }),
+  shape({
+    name: 'list a snapshot’s volumes',
+    words: ['volume', 'ls'],
+    build: volumesOfSnapshotArgs,
+    read: (a) => params(newId(after(at(a, 4), `label=${LABEL.snapshot}=`))),
+  }),
 ];
 
 // ---- what they print ------------------------------------------------------------------------------------

@@ -86,7 +86,11 @@ describe('MySQL and MariaDB', () => {
     expect(['2026-11-26 13:22:52 0 [Note] mariadbd: ready for connections.', init].some((l) => mariadb.test(l))).toBe(false);
     expect(mariadb.test(served)).toBe(true);
     const mysql = getEngine('mysql').readyLogPattern!;
-    expect(mysql.test("2026-11-26T10:00:00Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.")).toBe(true);
+    expect(
+      mysql.test(
+        "2026-11-26T10:00:00Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.",
+      ),
+    ).toBe(true);
   });
 
   it('MariaDB reads a password set through the MYSQL_ fallback too', () => {
@@ -123,7 +127,7 @@ describe('MongoDB’s probe', () => {
   it('encodes OP_MSG {hello: 1, $db: "admin"} byte for byte', () => {
     const escapes = MONGO_HELLO_OP_MSG.replace(/\\\$/g, '$');
     const bytes: number[] = [];
-    for (let i = 0; i < escapes.length; ) {
+    for (let i = 0; i < escapes.length;) {
       if (escapes.startsWith('\\x', i)) {
         bytes.push(parseInt(escapes.slice(i + 2, i + 4), 16));
         i += 4;

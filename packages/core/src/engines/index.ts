@@ -6,7 +6,20 @@ import { redis } from './redis';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
 
-export type { AccountVariables, Accounts, ConnectionParts, DataMount, DataTransfer, DumpKind, DumpRestoreUpgrade, EngineDefinition, EngineId, EngineUpgrade, Healthcheck, UpgradeMethod } from './types';
+export type {
+  AccountVariables,
+  Accounts,
+  ConnectionParts,
+  DataMount,
+  DataTransfer,
+  DumpKind,
+  DumpRestoreUpgrade,
+  EngineDefinition,
+  EngineId,
+  EngineUpgrade,
+  Healthcheck,
+  UpgradeMethod,
+} from './types';
 
 export { compareVersions, formatVersion, versionOf } from './shared';
 

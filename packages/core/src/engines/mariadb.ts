@@ -1,4 +1,16 @@
-import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, mysqlImportScript, withClient } from './shared';
+import {
+  MYSQL_DUMP_OPTIONS,
+  SQL_SEED_EXTENSIONS,
+  accountEnvironment,
+  accountsFromEnv,
+  buildUri,
+  checkCommonPassword,
+  commonUpgradeRefusal,
+  envValue,
+  healthcheck,
+  mysqlImportScript,
+  withClient,
+} from './shared';
 import type { EngineDefinition } from './types';
 
 /** The root password from the container's environment (MARIADB_* first, MYSQL_* as the image's fallback). */

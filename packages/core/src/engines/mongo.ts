@@ -1,4 +1,14 @@
-import { accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, seriesOf, withClient } from './shared';
+import {
+  accountEnvironment,
+  accountsFromEnv,
+  buildUri,
+  checkCommonPassword,
+  commonUpgradeRefusal,
+  envValue,
+  healthcheck,
+  seriesOf,
+  withClient,
+} from './shared';
 import type { EngineDefinition } from './types';
 
 /**
@@ -122,7 +132,8 @@ export const mongo: EngineDefinition = {
     method: () => 'in-place',
     explain: (from, to) =>
       `MongoDB ${to} opens the data of ${seriesOf(from)} once its feature compatibility version is ${seriesOf(from)}. Dockbase checks that (and sets it if it is lower), stops the instance, keeps a snapshot of its data (the rollback point), starts ${to} on the same data, sets the feature compatibility version to ${seriesOf(to)} and checks that the server reports ${to}. About as long as the snapshot (about 1 s per GB) and a start.`,
-    versionScript: "exec mongosh --quiet --nodb --eval 'const a = connect(\"mongodb://127.0.0.1:27017/admin\"); a.auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD); print(a.version())'",
+    versionScript:
+      'exec mongosh --quiet --nodb --eval \'const a = connect("mongodb://127.0.0.1:27017/admin"); a.auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD); print(a.version())\'',
     alignScript: ALIGN_FCV,
     alignWhat: 'the feature compatibility version',
   },
@@ -134,9 +145,16 @@ export const mongo: EngineDefinition = {
  * document {hello: 1, $db: "admin"}. Written as printf escapes; no byte needs a single quote.
  */
 export const MONGO_HELLO_OP_MSG =
-  '\\x34\\0\\0\\0' + '\\x01\\0\\0\\0' + '\\0\\0\\0\\0' + '\\xdd\\x07\\0\\0' + // header
-  '\\0\\0\\0\\0' + '\\0' + // flagBits, section kind 0
-  '\\x1f\\0\\0\\0' + '\\x10hello\\0\\x01\\0\\0\\0' + '\\x02\\$db\\0\\x06\\0\\0\\0admin\\0' + '\\0'; // {hello: 1, $db: "admin"}
+  '\\x34\\0\\0\\0' +
+  '\\x01\\0\\0\\0' +
+  '\\0\\0\\0\\0' +
+  '\\xdd\\x07\\0\\0' + // header
+  '\\0\\0\\0\\0' +
+  '\\0' + // flagBits, section kind 0
+  '\\x1f\\0\\0\\0' +
+  '\\x10hello\\0\\x01\\0\\0\\0' +
+  '\\x02\\$db\\0\\x06\\0\\0\\0admin\\0' +
+  '\\0'; // {hello: 1, $db: "admin"}
 
 /**
  * Passes when the server at the container's own address answers `hello` with an OP_MSG (opCode 2013) that

@@ -1,4 +1,19 @@
-import { MYSQL_DUMP_OPTIONS, SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, compareVersions, envValue, healthcheck, mysqlImportScript, seriesOf, versionOf, withClient } from './shared';
+import {
+  MYSQL_DUMP_OPTIONS,
+  SQL_SEED_EXTENSIONS,
+  accountEnvironment,
+  accountsFromEnv,
+  buildUri,
+  checkCommonPassword,
+  commonUpgradeRefusal,
+  compareVersions,
+  envValue,
+  healthcheck,
+  mysqlImportScript,
+  seriesOf,
+  versionOf,
+  withClient,
+} from './shared';
 import type { EngineDefinition } from './types';
 
 const ACCOUNTS = { user: 'MYSQL_USER', database: 'MYSQL_DATABASE' } as const;

@@ -1,4 +1,16 @@
-import { SQL_SEED_EXTENSIONS, accountEnvironment, accountsFromEnv, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, majorOf, sqlStream, withClient } from './shared';
+import {
+  SQL_SEED_EXTENSIONS,
+  accountEnvironment,
+  accountsFromEnv,
+  buildUri,
+  checkCommonPassword,
+  commonUpgradeRefusal,
+  envValue,
+  healthcheck,
+  majorOf,
+  sqlStream,
+  withClient,
+} from './shared';
 import type { DumpRestoreUpgrade, EngineDefinition, EngineUpgrade } from './types';
 
 /**
@@ -45,7 +57,7 @@ const dumpRestore: DumpRestoreUpgrade = {
     'e=/tmp/dockbase-upgrade',
     // Every second, the bytes the new server holds so far (`dockbase-progress BYTES`): progress without a
     // docker call per tick. sleep holds no copy of stdout, so nothing keeps the exec open once the copy ends.
-    "( while sleep 1 </dev/null >/dev/null 2>&1; do printf 'dockbase-progress %s\\n' \"$(psql -X -At -U \"${POSTGRES_USER:-postgres}\" -d postgres -c 'SELECT sum(pg_database_size(oid)) FROM pg_database' 2>/dev/null)\"; done ) &",
+    '( while sleep 1 </dev/null >/dev/null 2>&1; do printf \'dockbase-progress %s\\n\' "$(psql -X -At -U "${POSTGRES_USER:-postgres}" -d postgres -c \'SELECT sum(pg_database_size(oid)) FROM pg_database\' 2>/dev/null)"; done ) &',
     'p=$!',
     `{ pg_dumpall -h "$1" -U ${ROLE} 2>"$e.dump"; echo $? >"$e.rc"; } | psql -X -q -v ON_ERROR_STOP=0 -U ${ROLE} -d postgres -f - >/dev/null 2>"$e.err"`,
     'rc=$?',
@@ -104,7 +116,10 @@ export const postgres: EngineDefinition = {
   passwordInData: true,
   // Over TCP, as a client outside would connect: the local socket is trusted inside the container.
   verifyPassword: (port) =>
-    withClient('psql', `PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=10 psql -X -q -w -h 127.0.0.1 -p ${port} -U ${ROLE} -d postgres -tAc 'SELECT 1' >/dev/null`),
+    withClient(
+      'psql',
+      `PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=10 psql -X -q -w -h 127.0.0.1 -p ${port} -U ${ROLE} -d postgres -tAc 'SELECT 1' >/dev/null`,
+    ),
   // The image trusts its local socket, so the role's password can be set without the old one. psql reads
   // the new one from the environment and quotes it itself (:'pw'): it is on no command line, in no SQL text.
   applyPassword: withClient(
@@ -116,7 +131,7 @@ export const postgres: EngineDefinition = {
       // printf is the shell's own: no program the image may lack, no trailing newline.
       `\\set pw \`printf '%s' "$POSTGRES_PASSWORD"\``,
       `\\set role \`printf '%s' "\${POSTGRES_USER:-postgres}"\``,
-      "ALTER ROLE :\"role\" WITH PASSWORD :'pw';",
+      'ALTER ROLE :"role" WITH PASSWORD :\'pw\';',
       'SQL',
     ].join('\n'),
   ),

@@ -89,7 +89,7 @@ export const redis: EngineDefinition = {
       'mkdir "$d/appendonlydir"',
       'mv "$d/.dockbase-import.rdb" "$d/appendonlydir/appendonly.aof.1.base.rdb"',
       ': >"$d/appendonlydir/appendonly.aof.1.incr.aof"',
-      "printf 'file appendonly.aof.1.base.rdb seq 1 type b\\nfile appendonly.aof.1.incr.aof seq 1 type i\\n' >\"$d/appendonlydir/appendonly.aof.manifest\"",
+      'printf \'file appendonly.aof.1.base.rdb seq 1 type b\\nfile appendonly.aof.1.incr.aof seq 1 type i\\n\' >"$d/appendonlydir/appendonly.aof.manifest"',
       'chown -R "$(stat -c %u:%g "$d")" "$d"',
     ].join('\n'),
     seedExtensions: [],

@@ -108,10 +108,12 @@ export function commonUpgradeRefusal(displayName: string, fromTag: string, toTag
   const from = versionOf(fromTag);
   const to = versionOf(toTag);
   if (!to) return `Choose a version number for ${displayName} (such as ${example}): “${toTag}” names no version, so Dockbase cannot tell what the data needs.`;
-  if (!from) return `This instance runs the tag “${fromTag}”, which names no version: Dockbase cannot tell what its data needs. Upgrade it by hand (export, then import into a new instance).`;
+  if (!from)
+    return `This instance runs the tag “${fromTag}”, which names no version: Dockbase cannot tell what its data needs. Upgrade it by hand (export, then import into a new instance).`;
   const order = compareVersions(from, to);
   if (order === 0) return `This instance already runs ${displayName} ${fromTag}.`;
-  if (order === undefined) return `${fromTag} and ${toTag} name the same release line, so Dockbase cannot tell which is newer: choose a version newer than ${fromTag}, such as ${example}.`;
+  if (order === undefined)
+    return `${fromTag} and ${toTag} name the same release line, so Dockbase cannot tell which is newer: choose a version newer than ${fromTag}, such as ${example}.`;
   if (order > 0) {
     return `${displayName} ${toTag} is older than ${fromTag}, and ${displayName} cannot open data a newer version wrote. Downgrades are refused: to go back after an upgrade, use Roll back (it returns to the version and data from before the upgrade).`;
   }

@@ -51,14 +51,7 @@ export interface AccountVariables {
 }
 
 /** What a dump file holds, as Dockbase recognises it from its first bytes (see dump-files.ts). */
-export type DumpKind =
-  | 'postgres-sql'
-  | 'postgres-custom'
-  | 'mysql-sql'
-  | 'mariadb-sql'
-  | 'sql'
-  | 'mongo-archive'
-  | 'redis-rdb';
+export type DumpKind = 'postgres-sql' | 'postgres-custom' | 'mysql-sql' | 'mariadb-sql' | 'sql' | 'mongo-archive' | 'redis-rdb';
 
 /**
  * How an engine's data is saved to and read from a file with its own tools, inside its container. The

@@ -14,6 +14,8 @@ describe('errors', () => {
     expect(e).toMatchObject({ code: 'command-failed', message: 'Could not create db: invalid env POSTGRES_PASSWORD=********' });
   });
   it('recognises an engine that is down', () => {
-    expect(commandFailed('list', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?').code).toBe('engine-unavailable');
+    expect(commandFailed('list', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?').code).toBe(
+      'engine-unavailable',
+    );
   });
 });

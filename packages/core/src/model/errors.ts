@@ -65,10 +65,7 @@ export function looksLikeEngineDown(stderr: string): boolean {
 }
 
 export function engineUnavailable(): DockbaseError {
-  return new DockbaseError(
-    'engine-unavailable',
-    'The Docker engine is not reachable. Start Docker (or Docker Desktop) and try again.',
-  );
+  return new DockbaseError('engine-unavailable', 'The Docker engine is not reachable. Start Docker (or Docker Desktop) and try again.');
 }
 
 export function bridgeUnavailable(detail?: string): DockbaseError {
@@ -85,7 +82,13 @@ const CLI_NOISE = [/^(Run|See) 'docker [a-z ]+--help'/i, /^Error: failed to star
 export function stderrExcerpt(stderr: string, secrets: readonly string[] = [], max = 300): string {
   const text = redact(stderr, secrets)
     .split('\n')
-    .map((l) => l.trim().replace(/^docker:\s*/i, '').replace(/^Error response from daemon:\s*/i, '').replace(/^Error:\s*/, ''))
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^docker:\s*/i, '')
+        .replace(/^Error response from daemon:\s*/i, '')
+        .replace(/^Error:\s*/, ''),
+    )
     .filter((l) => l && !CLI_NOISE.some((re) => re.test(l)))
     .join(' ')
     .replace(/\s*\.$/, '');
@@ -97,7 +100,10 @@ export function stderrExcerpt(stderr: string, secrets: readonly string[] = [], m
  * saying what happened and what to do; anything else is docker's own text without its CLI hints.
  */
 const TRANSLATIONS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/(?:Bind for [^ ]*?:(\d+) failed: port is already allocated|listen tcp[46]? [^ ]*?:(\d+): bind: address already in use)/i, (m) => `port ${m[1] ?? m[2]} is already in use on this machine`],
+  [
+    /(?:Bind for [^ ]*?:(\d+) failed: port is already allocated|listen tcp[46]? [^ ]*?:(\d+): bind: address already in use)/i,
+    (m) => `port ${m[1] ?? m[2]} is already in use on this machine`,
+  ],
   [/port is already allocated|address already in use/i, () => 'its port is already in use on this machine'],
   [/exec: "([^"]+)": executable file not found in \$PATH/i, (m) => `the image has no "${m[1]}" program: is it an image of this database engine?`],
   [/executable file not found in \$PATH/i, () => 'the image lacks a program Dockbase needs: is it an image of this database engine?'],

@@ -26,7 +26,14 @@ describe('the label schema', () => {
 
   it('reads back from the container labels exactly the instance they were written for', () => {
     const instance = instanceFromLabels(containerLabels(spec), facts);
-    expect(instance).toEqual({ ...spec, status: 'running', health: 'healthy', createdAt: facts.createdAt, containerId: 'c0ffee', statusText: facts.statusText });
+    expect(instance).toEqual({
+      ...spec,
+      status: 'running',
+      health: 'healthy',
+      createdAt: facts.createdAt,
+      containerId: 'c0ffee',
+      statusText: facts.statusText,
+    });
   });
 
   it('round-trips an instance without data volumes', () => {
@@ -40,7 +47,15 @@ describe('the label schema', () => {
 
   it('falls back to what docker says when older labels lack a field', () => {
     const instance = instanceFromLabels({ [LABEL.instance]: 'x', [LABEL.engine]: 'redis' }, { ...facts, status: 'exited', exitCode: 0 });
-    expect(instance).toMatchObject({ name: 'from-docker', image: 'docker-image', tag: 'docker-tag', bindAddress: '127.0.0.1', hostPort: 0, health: 'none', exitCode: 0 });
+    expect(instance).toMatchObject({
+      name: 'from-docker',
+      image: 'docker-image',
+      tag: 'docker-tag',
+      bindAddress: '127.0.0.1',
+      hostPort: 0,
+      health: 'none',
+      exitCode: 0,
+    });
   });
 
   it('claims the port of a Dockbase container even while it is stopped, and nothing for others', () => {
@@ -85,7 +100,10 @@ describe('whose labels a container carries', () => {
 describe('which volumes hold an instance’s data', () => {
   const instance = { id: '0123456789ab', name: 'db', engine: 'postgres' as const, dataId: '0123456789ab' };
   const volume = (labels: Record<string, string>, name = 'dockbase-db-data') => ({ name, labels });
-  const good = volumeLabels({ key: 'data', path: '/var/lib/postgresql/data' }, { engine: 'postgres', tag: '17', instanceName: 'db', instanceId: '0123456789ab' });
+  const good = volumeLabels(
+    { key: 'data', path: '/var/lib/postgresql/data' },
+    { engine: 'postgres', tag: '17', instanceName: 'db', instanceId: '0123456789ab' },
+  );
   it('the volume must say so itself: key, engine, name, naming, and the data id', () => {
     expect(volumeMismatch(volume(good), instance)).toBeUndefined();
     expect(volumeMismatch(volume(good), { ...instance, id: 'ffffffffffff', dataId: '0123456789ab' })).toBeUndefined(); // reused data

@@ -104,7 +104,9 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
  * The owner a data volume's labels record (volumes from before data ids have no instance id); undefined for
  * a volume Dockbase did not label.
  */
-export function volumeOwner(labels: Readonly<Record<string, string>>): (Omit<VolumeOwner, 'instanceId'> & { instanceId?: string; mountKey: string }) | undefined {
+export function volumeOwner(
+  labels: Readonly<Record<string, string>>,
+): (Omit<VolumeOwner, 'instanceId'> & { instanceId?: string; mountKey: string }) | undefined {
   const engine = labels[LABEL.engine] ?? '';
   const mountKey = labels[LABEL.volume];
   if (!mountKey || !isEngineId(engine)) return undefined;

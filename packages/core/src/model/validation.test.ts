@@ -28,9 +28,8 @@ describe('fields', () => {
   it.each([0, -1, 65536, 1.5, Number.NaN])('port %d is refused', (p) => expect(validatePort(p)).toBeDefined());
   it.each(['17', '17.6-alpine', 'latest', '8.0.4_x'])('tag %s is valid', (t) => expect(validateTag(t)).toBeUndefined());
   it.each(['', '-x', 'a b', 'a:b', 'x'.repeat(129)])('tag %j is refused', (t) => expect(validateTag(t)).toBeDefined());
-  it.each(['', 'postgres', 'library/postgres', '127.0.0.1:5000/dockbase-test/redis', 'registry.example.com/mirror/postgres'])(
-    'image %j is valid',
-    (i) => expect(validateImage(i)).toBeUndefined(),
+  it.each(['', 'postgres', 'library/postgres', '127.0.0.1:5000/dockbase-test/redis', 'registry.example.com/mirror/postgres'])('image %j is valid', (i) =>
+    expect(validateImage(i)).toBeUndefined(),
   );
   it('asks for the repository without a tag', () => {
     expect(validateImage('postgres:17')).toMatch(/without a tag/);

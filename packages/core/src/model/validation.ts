@@ -96,8 +96,13 @@ export function validateCreateInput(input: CreateInstanceInput): FieldErrors {
   put('hostPort', validatePort(input.hostPort));
   put('password', getEngine(input.engine).checkPassword(input.password));
   const vars = getEngine(input.engine).accountVariables;
-  if (input.user) put('user', vars.user ? validateAccountName(input.user, 'user', input.engine) : `${getEngine(input.engine).displayName} has no user of its own to create.`);
-  if (input.database) put('database', vars.database ? validateAccountName(input.database, 'database', input.engine) : `${getEngine(input.engine).displayName} has no database name to choose.`);
+  if (input.user)
+    put('user', vars.user ? validateAccountName(input.user, 'user', input.engine) : `${getEngine(input.engine).displayName} has no user of its own to create.`);
+  if (input.database)
+    put(
+      'database',
+      vars.database ? validateAccountName(input.database, 'database', input.engine) : `${getEngine(input.engine).displayName} has no database name to choose.`,
+    );
   return errors;
 }
 
@@ -118,8 +123,7 @@ export const CONFLICT = {
   name: (name: string) => `Another container is already named "${name}".`,
   port: (port: number) => `Port ${port} is already used by another container.`,
   portInUseBy: (port: number, holder: string) => `Port ${port} is in use by ${holder}, which is running: stop it first, or choose another port.`,
-  portSharedWith: (port: number, holder: string) =>
-    `Port ${port} is also the port of ${holder}, which is stopped: only one of them can run at a time.`,
+  portSharedWith: (port: number, holder: string) => `Port ${port} is also the port of ${holder}, which is stopped: only one of them can run at a time.`,
 } as const;
 
 /**

@@ -42,7 +42,12 @@ const refused = (args: readonly string[], env: Record<string, string> = {}) => {
 describe('the command policy: what the core builds passes', () => {
   it.each(ENGINES.map((e) => e.id))('%s: create and run, with the secret in argv or in the environment, persisted or not', (engine) => {
     for (const start of [false, true]) {
-      for (const p of [plan(engine), plan(engine, { volumes: [], dataId: undefined }), plan(engine, { bindAddress: '0.0.0.0', image: 'registry.example.com:5000/mirror/x' }), plan(engine, { dataId: 'ffffffffffff' })]) {
+      for (const p of [
+        plan(engine),
+        plan(engine, { volumes: [], dataId: undefined }),
+        plan(engine, { bindAddress: '0.0.0.0', image: 'registry.example.com:5000/mirror/x' }),
+        plan(engine, { dataId: 'ffffffffffff' }),
+      ]) {
         expect(allowed(createContainerArgs(p, { start }))).toMatchObject({ allowed: true, containers: [], volumes: [] });
         const args = createContainerArgs(p, { start, secretEnv: true });
         expect(allowed(args, createContainerEnv(p))).toMatchObject({ allowed: true });
@@ -60,7 +65,10 @@ describe('the command policy: what the core builds passes', () => {
     expect(allowed(argv.imageLabelsArgs(IMAGE))).toMatchObject({ allowed: true });
     expect(allowed(argv.pullArgs('postgres:17'))).toMatchObject({ allowed: true });
     expect(allowed(argv.volumeInspectArgs(['dockbase-x-data']))).toMatchObject({ allowed: true, volumes: [] });
-    expect(allowed(argv.volumeRemoveArgs(['dockbase-x-db', 'dockbase-x-configdb']))).toMatchObject({ allowed: true, volumes: ['dockbase-x-db', 'dockbase-x-configdb'] });
+    expect(allowed(argv.volumeRemoveArgs(['dockbase-x-db', 'dockbase-x-configdb']))).toMatchObject({
+      allowed: true,
+      volumes: ['dockbase-x-db', 'dockbase-x-configdb'],
+    });
     expect(allowed(argv.startArgs(CID))).toMatchObject({ allowed: true, containers: [CID] });
     expect(allowed(argv.stopArgs(CID, 30))).toMatchObject({ allowed: true, containers: [CID] });
     expect(allowed(argv.restartArgs(CID, 10))).toMatchObject({ allowed: true, containers: [CID] });
@@ -84,19 +92,22 @@ describe('the command policy: what the core builds passes', () => {
     expect(allowed(argv.localImagesArgs('127.0.0.1:5000/dockbase-test/redis'))).toMatchObject({ allowed: true });
   });
 
-  it.each(ENGINES.map((e) => e.id))('%s: create with a restart policy, a memory limit, a user and a database, the secrets in argv or the environment', (engine) => {
-    const e = getEngine(engine);
-    const p = plan(engine, {
-      restartPolicy: 'unless-stopped',
-      memoryBytes: 256 * 1024 * 1024,
-      ...(e.accountVariables.user ? { user: 'app' } : {}),
-      ...(e.accountVariables.database ? { database: 'shop' } : {}),
-    });
-    expect(allowed(createContainerArgs(p, { start: true }))).toMatchObject({ allowed: true });
-    const args = createContainerArgs(p, { start: true, secretEnv: true });
-    expect(args.join(' ')).not.toContain(HOSTILE);
-    expect(allowed(args, createContainerEnv(p))).toMatchObject({ allowed: true });
-  });
+  it.each(ENGINES.map((e) => e.id))(
+    '%s: create with a restart policy, a memory limit, a user and a database, the secrets in argv or the environment',
+    (engine) => {
+      const e = getEngine(engine);
+      const p = plan(engine, {
+        restartPolicy: 'unless-stopped',
+        memoryBytes: 256 * 1024 * 1024,
+        ...(e.accountVariables.user ? { user: 'app' } : {}),
+        ...(e.accountVariables.database ? { database: 'shop' } : {}),
+      });
+      expect(allowed(createContainerArgs(p, { start: true }))).toMatchObject({ allowed: true });
+      const args = createContainerArgs(p, { start: true, secretEnv: true });
+      expect(args.join(' ')).not.toContain(HOSTILE);
+      expect(allowed(args, createContainerEnv(p))).toMatchObject({ allowed: true });
+    },
+  );
 
   it('has a shape for every builder argv.ts exports: a new docker call cannot be forgotten', () => {
     const builders = Object.entries(argv).filter(([name, v]) => name.endsWith('Args') && typeof v === 'function');
@@ -167,7 +178,25 @@ function engineScript(engine: CreatePlan['engine']) {
   return scripted([
     ['ps --all --no-trunc --format', { stdout: '' }],
     ['image inspect --format {{.Id}}', { stdout: `${IMAGE}\n` }],
-    ['volume inspect', (a) => (id ? { stdout: JSON.stringify([{ Name: a[2], Labels: { 'io.dockbase.volume': (a[2] as string).split('-').at(-1), 'io.dockbase.engine': engine, 'io.dockbase.name': 'pol', 'io.dockbase.instance': id } }]) } : { code: 1, stderr: 'Error: No such volume' })],
+    [
+      'volume inspect',
+      (a) =>
+        id
+          ? {
+              stdout: JSON.stringify([
+                {
+                  Name: a[2],
+                  Labels: {
+                    'io.dockbase.volume': (a[2] as string).split('-').at(-1),
+                    'io.dockbase.engine': engine,
+                    'io.dockbase.name': 'pol',
+                    'io.dockbase.instance': id,
+                  },
+                },
+              ]),
+            }
+          : { code: 1, stderr: 'Error: No such volume' },
+    ],
     [
       'run --detach',
       (a) => {
@@ -182,13 +211,23 @@ function engineScript(engine: CreatePlan['engine']) {
           ID: CID,
           Names: 'pol',
           Image: `${e.image}:${e.defaultTag}`,
-          Labels: `io.dockbase.instance=${id},io.dockbase.engine=${engine},io.dockbase.name=pol,io.dockbase.port=41000,io.dockbase.volumes=${e.dataMounts(e.defaultTag).map((m) => `dockbase-pol-${m.key}`).join(' ')},io.dockbase.data=${id}`,
+          Labels: `io.dockbase.instance=${id},io.dockbase.engine=${engine},io.dockbase.name=pol,io.dockbase.port=41000,io.dockbase.volumes=${e
+            .dataMounts(e.defaultTag)
+            .map((m) => `dockbase-pol-${m.key}`)
+            .join(' ')},io.dockbase.data=${id}`,
           State: 'running',
           Status: 'Up 1 second (healthy)',
         }),
       }),
     ],
-    ['container inspect', () => ({ stdout: JSON.stringify([{ Id: CID, Image: IMAGE, Config: { Labels: labels(id), Env: Object.entries(e.environment(HOSTILE)).map(([k, v]) => `${k}=${v}`), Cmd: [] } }]) })],
+    [
+      'container inspect',
+      () => ({
+        stdout: JSON.stringify([
+          { Id: CID, Image: IMAGE, Config: { Labels: labels(id), Env: Object.entries(e.environment(HOSTILE)).map(([k, v]) => `${k}=${v}`), Cmd: [] } },
+        ]),
+      }),
+    ],
     ['image inspect --format {{json', { stdout: 'null\n' }],
     ['logs', { stdout: 'Ready to accept connections tcp\nready for connections. port: 3306\n' }],
     ['events', { stdout: JSON.stringify({ Type: 'container', Action: 'health_status: healthy', Actor: { ID: CID } }) }],
@@ -303,7 +342,9 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       // The volume it may create is checked too: new, or Dockbase's with that owner.
       claims: [{ volume: 'dockbase-shop-snap-0123456789ab-db', labels: mounts[1]!.labels }],
     });
-    expect(ok(argv.helperRunArgs('restore', 'mongo:8.0', [mounts[0]!, { volume: 'dockbase-shop-db', target: '/to/db' }], REPLACE_VOLUMES_SCRIPT))).toMatchObject({
+    expect(
+      ok(argv.helperRunArgs('restore', 'mongo:8.0', [mounts[0]!, { volume: 'dockbase-shop-db', target: '/to/db' }], REPLACE_VOLUMES_SCRIPT)),
+    ).toMatchObject({
       allowed: true,
       volumes: ['dockbase-shop-db', 'dockbase-shop-db'],
     });
@@ -390,8 +431,13 @@ describe('files between the host and an instance (checkSave, checkSend)', () => 
   });
 
   it('let a host file in only as an import’s temporary file or a seed file, with the extensions they take', () => {
-    expect(checkSend(argv.copyInArgs(CID, '/tmp'), { path: '/home/me/shop.archive.gz', name: 'dockbase-import-0123456789ab' })).toEqual({ allowed: true, container: CID });
-    expect(checkSend(argv.copyInArgs(CID, '/docker-entrypoint-initdb.d'), { path: '/home/me/schema.sql', name: '01-schema.sql' })).toMatchObject({ allowed: true });
+    expect(checkSend(argv.copyInArgs(CID, '/tmp'), { path: '/home/me/shop.archive.gz', name: 'dockbase-import-0123456789ab' })).toEqual({
+      allowed: true,
+      container: CID,
+    });
+    expect(checkSend(argv.copyInArgs(CID, '/docker-entrypoint-initdb.d'), { path: '/home/me/schema.sql', name: '01-schema.sql' })).toMatchObject({
+      allowed: true,
+    });
     const refused: [string[], { path: string; name: string }][] = [
       [argv.copyInArgs(CID, '/tmp'), { path: '/home/me/.ssh/id_rsa', name: 'dockbase-import-0123456789ab' }],
       [argv.copyInArgs(CID, '/tmp'), { path: '/home/me/a.sql', name: 'evil' }],

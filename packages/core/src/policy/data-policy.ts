@@ -39,7 +39,8 @@ function hostPath(p: string, platform: HostPlatform): string {
 /** The builders of the two file copies, which checkSave and checkSend check (a bridge runs them through HostFiles only). */
 export const FILE_COPY_BUILDERS: readonly ((...params: never[]) => string[])[] = [copyOutArgs, copyInArgs];
 
-export type FileVerdict = { allowed: true; /** The instance the copy reads or writes, which must be Dockbase's. */ container: string } | { allowed: false; reason: string };
+export type FileVerdict =
+  { allowed: true; /** The instance the copy reads or writes, which must be Dockbase's. */ container: string } | { allowed: false; reason: string };
 
 function fileVerdict(read: () => string): FileVerdict {
   try {
@@ -74,7 +75,8 @@ export function checkSend(argv: readonly string[], from: SendSource, platform: H
     hostPath(from.path, platform);
     const target = `${folder}/${from.name}`;
     if (IMPORT_TEMP_FILE.test(target)) return IMPORTABLE.test(from.path) ? id : mismatch('not a file Dockbase imports');
-    if (folder !== SEED_DIRECTORY || !/^\d{2}-[A-Za-z0-9_.-]+$/.test(from.name) || !SEEDABLE.test(from.path) || !SEEDABLE.test(from.name)) mismatch('not a seed file');
+    if (folder !== SEED_DIRECTORY || !/^\d{2}-[A-Za-z0-9_.-]+$/.test(from.name) || !SEEDABLE.test(from.path) || !SEEDABLE.test(from.name))
+      mismatch('not a seed file');
     return id;
   });
 }

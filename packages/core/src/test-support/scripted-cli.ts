@@ -1,4 +1,13 @@
-import { HostFileError, type DockerCli, type HostFiles, type RunResult, type SaveTarget, type SendSource, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
+import {
+  HostFileError,
+  type DockerCli,
+  type HostFiles,
+  type RunResult,
+  type SaveTarget,
+  type SendSource,
+  type StreamHandle,
+  type StreamHandlers,
+} from '@dockbase/docker-cli';
 
 export type Reply = Partial<RunResult> | ((args: readonly string[]) => Partial<RunResult>);
 
@@ -45,8 +54,14 @@ export function scripted(rules: Array<[string, Reply]>): DockerCli & { calls: st
       calls.push([...args]);
       const r = answer(args);
       const done = Promise.resolve().then(() => {
-        r.stdout.split('\n').filter(Boolean).forEach((l) => handlers.onLine(l, 'stdout'));
-        r.stderr.split('\n').filter(Boolean).forEach((l) => handlers.onLine(l, 'stderr'));
+        r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .forEach((l) => handlers.onLine(l, 'stdout'));
+        r.stderr
+          .split('\n')
+          .filter(Boolean)
+          .forEach((l) => handlers.onLine(l, 'stderr'));
         return r.code;
       });
       return { cancel: () => undefined, done };
@@ -60,7 +75,14 @@ export function scripted(rules: Array<[string, Reply]>): DockerCli & { calls: st
  */
 export function ownedContainer(labels: Record<string, string>, extra: Record<string, unknown> = {}): Array<[string, Reply]> {
   return [
-    ['container inspect', { stdout: JSON.stringify([{ Id: 'cid', Image: `sha256:${'e'.repeat(64)}`, Config: { Labels: labels, Env: [], Cmd: [] }, State: { Status: 'running' }, ...extra }]) }],
+    [
+      'container inspect',
+      {
+        stdout: JSON.stringify([
+          { Id: 'cid', Image: `sha256:${'e'.repeat(64)}`, Config: { Labels: labels, Env: [], Cmd: [] }, State: { Status: 'running' }, ...extra },
+        ]),
+      },
+    ],
     ['image inspect --format {{json .Config.Labels}}', { stdout: 'null\n' }],
   ];
 }

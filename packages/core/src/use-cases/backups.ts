@@ -10,7 +10,16 @@
 import { copyInArgs, copyOutArgs } from '../docker/copy';
 import { execScriptArgs } from '../docker/exec';
 import { helperRunArgs, type HelperMount } from '../docker/helpers';
-import { CANCEL_SCRIPT, EXPORT_TEMP_PREFIX, HELPER_TO, IMPORT_TEMP_PREFIX, SNIFF_SCRIPT, exportScript, importScript, offlineImportScript } from '../docker/data-scripts';
+import {
+  CANCEL_SCRIPT,
+  EXPORT_TEMP_PREFIX,
+  HELPER_TO,
+  IMPORT_TEMP_PREFIX,
+  SNIFF_SCRIPT,
+  exportScript,
+  importScript,
+  offlineImportScript,
+} from '../docker/data-scripts';
 import { fileStamp, hostBaseName, identifyDump, importRefusal, isAbsoluteHostPath, parseSniff } from '../model/dump-files';
 import { getEngine, type DumpKind } from '../engines';
 import { fileError, hostFilesOf } from '../docker/host-files';
@@ -108,7 +117,11 @@ export class Backups {
     let file: string;
     try {
       const to = { directory: options.directory, ...exportName(instance) };
-      file = (await files.save(copyOutArgs(instance.containerId, temp), to, options.signal ? { signal: options.signal } : {}).catch(fileError(`save the export in ${options.directory}`))).path;
+      file = (
+        await files
+          .save(copyOutArgs(instance.containerId, temp), to, options.signal ? { signal: options.signal } : {})
+          .catch(fileError(`save the export in ${options.directory}`))
+      ).path;
     } finally {
       await this.removeTemp(instance, temp);
     }
@@ -127,7 +140,11 @@ export class Backups {
     const fileName = hostBaseName(hostFile);
     const lower = fileName.toLowerCase();
     if (!engine.transfer.importExtensions.some((ext) => lower.endsWith(ext))) {
-      throw new DockbaseError('bad-file', `${engine.displayName} imports ${engine.transfer.importExtensions.join(', ')} files; ${fileName} is none of them.`, 'file');
+      throw new DockbaseError(
+        'bad-file',
+        `${engine.displayName} imports ${engine.transfer.importExtensions.join(', ')} files; ${fileName} is none of them.`,
+        'file',
+      );
     }
     dataVolumesOf(instance); // nowhere to keep the current data: refuse before touching anything
     const files = hostFilesOf(this.docker);

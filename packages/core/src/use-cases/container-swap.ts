@@ -179,7 +179,10 @@ export class ContainerSwap {
   private async findNew(): Promise<string | undefined> {
     const { instance } = this.spec;
     const r = await this.ports.docker.bestEffort(containerIdsOfInstanceArgs(instance.id));
-    return r?.stdout.split('\n').map((l) => l.trim()).find((id) => id && id !== instance.containerId && !instance.containerId.startsWith(id));
+    return r?.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .find((id) => id && id !== instance.containerId && !instance.containerId.startsWith(id));
   }
 }
 

@@ -22,10 +22,22 @@ describe('creating an instance', () => {
       ['create', { code: 125, stderr: 'docker: Error response from daemon: invalid argument "POSTGRES_PASSWORD=top secret".' }],
       ['ps --all --quiet', { stdout: 'c0ffee\n' }],
     ]);
-    const error = await createDockbase(cli).creation.create(input).catch((e: Error) => e);
+    const error = await createDockbase(cli)
+      .creation.create(input)
+      .catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'command-failed', message: 'Could not create app: invalid argument "POSTGRES_PASSWORD=********"' });
     // PostgreSQL looks for the data an upgrade made for its major version too (dockbase-app-data-17).
-    expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['ps --all', 'image inspect', 'volume inspect', 'volume inspect', 'version --format', 'create --pull', 'ps --all', 'rm --force', 'volume rm']);
+    expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual([
+      'ps --all',
+      'image inspect',
+      'volume inspect',
+      'volume inspect',
+      'version --format',
+      'create --pull',
+      'ps --all',
+      'rm --force',
+      'volume rm',
+    ]);
     expect(cli.calls.filter((c) => c[0] === 'volume' && c[1] === 'inspect').map((c) => c[2])).toEqual(['dockbase-app-data', 'dockbase-app-data-17']);
     expect(cli.calls.at(-2)).toEqual(['rm', '--force', '--volumes', 'c0ffee']);
     expect(cli.calls.at(-1)).toEqual(['volume', 'rm', 'dockbase-app-data']);
@@ -34,8 +46,22 @@ describe('creating an instance', () => {
   it('keeps a volume that existed before (kept data) when a later step fails', async () => {
     const cli = scripted([
       ['image inspect', { stdout: 'sha256:x' }],
-      ['volume inspect', { stdout: '[{"Name":"dockbase-app-data","Labels":{"io.dockbase.volume":"data","io.dockbase.engine":"postgres","io.dockbase.tag":"17","io.dockbase.mount":"/var/lib/postgresql/data"}}]' }],
-      ['run --detach', { code: 125, stdout: 'c0ffee\n', stderr: 'docker: Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:5432 failed: port is already allocated' }],
+      [
+        'volume inspect',
+        {
+          stdout:
+            '[{"Name":"dockbase-app-data","Labels":{"io.dockbase.volume":"data","io.dockbase.engine":"postgres","io.dockbase.tag":"17","io.dockbase.mount":"/var/lib/postgresql/data"}}]',
+        },
+      ],
+      [
+        'run --detach',
+        {
+          code: 125,
+          stdout: 'c0ffee\n',
+          stderr:
+            'docker: Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:5432 failed: port is already allocated',
+        },
+      ],
       ['ps --all --quiet', { stdout: 'c0ffee\n' }],
     ]);
     await expect(createDockbase(cli).creation.create(input, { start: true })).rejects.toMatchObject({ code: 'port-in-use', field: 'hostPort' });
@@ -48,11 +74,19 @@ describe('creating an instance', () => {
     const progress: string[] = [];
     const cli = scripted([
       ['image inspect', { code: 1, stderr: 'Error: No such image: postgres:17' }],
-      ['pull', { stdout: '17: Pulling from library/postgres\naaaaaaaaaaaa: Pulling fs layer\naaaaaaaaaaaa: Pull complete\nStatus: Downloaded newer image for postgres:17' }],
+      [
+        'pull',
+        {
+          stdout:
+            '17: Pulling from library/postgres\naaaaaaaaaaaa: Pulling fs layer\naaaaaaaaaaaa: Pull complete\nStatus: Downloaded newer image for postgres:17',
+        },
+      ],
       ['volume inspect', { code: 1 }],
       ['create', { stdout: 'c0ffee\n' }],
     ]);
-    const instance = await createDockbase(cli).creation.create(input, { onPullProgress: (p) => progress.push(`${p.done}/${p.total}${p.status ? ` ${p.status}` : ''}`) });
+    const instance = await createDockbase(cli).creation.create(input, {
+      onPullProgress: (p) => progress.push(`${p.done}/${p.total}${p.status ? ` ${p.status}` : ''}`),
+    });
     expect(progress).toEqual(['0/1', '1/1', '1/1 downloaded']);
     expect(instance).toMatchObject({ name: 'app', containerId: 'c0ffee', status: 'created', volumes: ['dockbase-app-data'] });
     expect(cli.calls.map((c) => c[0])).toEqual(['ps', 'image', 'volume', 'volume', 'version', 'pull', 'create']);
@@ -74,13 +108,26 @@ describe('creating an instance', () => {
   });
 
   it('labels new data with the new instance’s id, and kept data keeps the id it carries', async () => {
-    const fresh = scripted([['image inspect', { stdout: 'sha256:x' }], ['volume inspect', { code: 1 }], ['create', { stdout: 'c0ffee\n' }]]);
+    const fresh = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { code: 1 }],
+      ['create', { stdout: 'c0ffee\n' }],
+    ]);
     const made = await createDockbase(fresh).creation.create(input);
     expect(made.dataId).toBe(made.id);
     expect(fresh.calls.find((c) => c[0] === 'create')!.join(' ')).toContain(`volume-label=io.dockbase.instance=${made.id}`);
 
-    const kept = JSON.stringify([{ Name: 'dockbase-app-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '17', 'io.dockbase.instance': '00000000beef' } }]);
-    const reuse = scripted([['image inspect', { stdout: 'sha256:x' }], ['volume inspect', { stdout: kept }], ['create', { stdout: 'c0ffee\n' }]]);
+    const kept = JSON.stringify([
+      {
+        Name: 'dockbase-app-data',
+        Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '17', 'io.dockbase.instance': '00000000beef' },
+      },
+    ]);
+    const reuse = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { stdout: kept }],
+      ['create', { stdout: 'c0ffee\n' }],
+    ]);
     const again = await createDockbase(reuse).creation.create(input);
     expect(again).toMatchObject({ dataId: '00000000beef' });
     expect(again.id).not.toBe('00000000beef');

@@ -37,7 +37,6 @@ export interface CreateOptions {
   seedFiles?: readonly string[];
 }
 
-
 /** The name a seed file gets in SEED_DIRECTORY: its position (the images run them in name order) and a safe form of its name. */
 export function seedFileName(index: number, hostPath: string): string {
   const base = hostBaseName(hostPath).replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -100,9 +99,7 @@ export class InstanceCreation {
     const secrets = [input.password];
     const image = input.image?.trim() || engine.image;
     const ref = imageRef(image, input.tag);
-    const planned: VolumePlan[] = input.persistData
-      ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount }))
-      : [];
+    const planned: VolumePlan[] = input.persistData ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount })) : [];
     // Data a PostgreSQL upgrade made for this major version sits beside the older data (its rollback point):
     // an instance of this name at this version gets it back first.
     const suffix = engine.upgrade.dumpRestore?.volumeSuffix(input.tag);
@@ -147,11 +144,18 @@ export class InstanceCreation {
     const user = keptVolumes.length > 0 ? owner?.user : input.user || undefined;
     const database = keptVolumes.length > 0 ? owner?.database : input.database || undefined;
     if (seeds.length > 0 && keptVolumes.length > 0) {
-      throw new DockbaseError('invalid-input', `Init files run only on a new data folder, and ${input.name} would reuse its kept data. Choose another name or no init files.`, 'seedFiles');
+      throw new DockbaseError(
+        'invalid-input',
+        `Init files run only on a new data folder, and ${input.name} would reuse its kept data. Choose another name or no init files.`,
+        'seedFiles',
+      );
     }
 
     if (!hasImage) {
-      await pullImage(this.docker, ref, { ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      await pullImage(this.docker, ref, {
+        ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     }
     throwIfAborted(options.signal);
 
@@ -217,7 +221,14 @@ export class InstanceCreation {
   }
 
   /** Copies the seed files into the created container, then starts it; any failure removes what create made. */
-  private async seed(containerId: string, files: readonly string[], start: boolean, input: CreateInstanceInput, id: string, newVolumes: string[]): Promise<void> {
+  private async seed(
+    containerId: string,
+    files: readonly string[],
+    start: boolean,
+    input: CreateInstanceInput,
+    id: string,
+    newVolumes: string[],
+  ): Promise<void> {
     for (const [i, file] of files.entries()) {
       try {
         await hostFilesOf(this.docker)

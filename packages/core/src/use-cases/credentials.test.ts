@@ -35,7 +35,10 @@ describe('checking a password with the engine’s own client', () => {
     expect(ok.calls).toEqual([['exec', 'cid', 'sh', '-c', getEngine('postgres').verifyPassword(5432)]]);
 
     const refused = scripted([['exec', { code: 2, stderr: 'psql: error: FATAL:  password authentication failed for user "postgres"' }]]);
-    expect(await createDockbase(refused).credentials.verify(pg)).toMatchObject({ status: 'rejected', message: expect.stringMatching(/PostgreSQL refused orders's password/) });
+    expect(await createDockbase(refused).credentials.verify(pg)).toMatchObject({
+      status: 'rejected',
+      message: expect.stringMatching(/PostgreSQL refused orders's password/),
+    });
 
     const noClient = scripted([['exec', { code: 127 }]]);
     expect(await createDockbase(noClient).credentials.verify(pg)).toMatchObject({ status: 'unverifiable', message: expect.stringMatching(/no psql/) });
@@ -49,7 +52,7 @@ describe('checking a password with the engine’s own client', () => {
     const cli = scripted([]);
     await createDockbase(cli).credentials.apply(pg);
     expect(cli.calls[0]?.slice(0, 4)).toEqual(['exec', 'cid', 'sh', '-c']);
-    expect(cli.calls[0]?.[4]).toContain("ALTER ROLE :\"role\" WITH PASSWORD :'pw';");
+    expect(cli.calls[0]?.[4]).toContain('ALTER ROLE :"role" WITH PASSWORD :\'pw\';');
     expect(cli.calls[0]?.[4]).toContain(`\\set pw \`printf '%s' "$POSTGRES_PASSWORD"\``);
     expect(cli.calls[0]?.[4]).toContain('[ -n "$POSTGRES_PASSWORD" ] || exit 3');
     await expect(createDockbase(cli).credentials.apply({ ...pg, engine: 'mariadb' })).rejects.toMatchObject({ field: 'password' });

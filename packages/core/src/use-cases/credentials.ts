@@ -60,9 +60,13 @@ export class Credentials {
       throw new DockbaseError('invalid-input', `${engine.displayName} cannot have its password set without the old one.`, 'password');
     }
     const r = await this.docker.tryRun(applyPasswordArgs(instance.containerId, instance.engine), signal);
-    if (r.code === NO_CLIENT) throw new DockbaseError('command-failed', `The image of ${instance.name} has no ${engine.clientName}: Dockbase could not set its password.`);
+    if (r.code === NO_CLIENT)
+      throw new DockbaseError('command-failed', `The image of ${instance.name} has no ${engine.clientName}: Dockbase could not set its password.`);
     if (r.code !== 0) {
-      throw new DockbaseError('command-failed', `${engine.displayName} did not accept the new password of ${instance.name}: ${stderrExcerpt(r.stderr) || `exit code ${r.code}`}`);
+      throw new DockbaseError(
+        'command-failed',
+        `${engine.displayName} did not accept the new password of ${instance.name}: ${stderrExcerpt(r.stderr) || `exit code ${r.code}`}`,
+      );
     }
   }
 

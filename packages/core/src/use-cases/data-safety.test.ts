@@ -16,7 +16,18 @@ const sniffOutput = (head: string | number[], inner = '') => `42\n${hex(head)}\n
 
 /** The ownership check before a stop or start: the container carries its Dockbase labels itself. */
 const OWN_CONTAINER: Array<[string, { stdout: string }]> = [
-  ['container inspect', { stdout: JSON.stringify([{ Id: 'c0ffee', Image: `sha256:${'9'.repeat(64)}`, Config: { Labels: { 'io.dockbase.instance': 'abc123', 'io.dockbase.engine': 'mongo' }, Env: [], Cmd: [] } }]) }],
+  [
+    'container inspect',
+    {
+      stdout: JSON.stringify([
+        {
+          Id: 'c0ffee',
+          Image: `sha256:${'9'.repeat(64)}`,
+          Config: { Labels: { 'io.dockbase.instance': 'abc123', 'io.dockbase.engine': 'mongo' }, Env: [], Cmd: [] },
+        },
+      ]),
+    },
+  ],
   ['image inspect', { stdout: 'null\n' }],
 ];
 /** The calls without the ownership checks (container and image inspect), which the lifecycle tests cover. */
@@ -59,7 +70,10 @@ describe('dump files', () => {
   it('tells each engine tool’s file from its first bytes, compressed or not', () => {
     expect(identifyDump(parseSniff(sniffOutput('--\n-- PostgreSQL database cluster dump\n--\n')))).toEqual({ kind: 'postgres-sql', gzip: false });
     expect(identifyDump(parseSniff(sniffOutput('PGDMP\u0001\u000e')))).toEqual({ kind: 'postgres-custom', gzip: false });
-    expect(identifyDump(parseSniff(sniffOutput('/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19-11.8.3-MariaDB')))).toEqual({ kind: 'mariadb-sql', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput('/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19-11.8.3-MariaDB')))).toEqual({
+      kind: 'mariadb-sql',
+      gzip: false,
+    });
     expect(identifyDump(parseSniff(sniffOutput('-- MySQL dump 10.13  Distrib 8.4.0, for Linux')))).toEqual({ kind: 'mysql-sql', gzip: false });
     expect(identifyDump(parseSniff(sniffOutput([0x6d, 0xe2, 0x99, 0x81, 1, 0])))).toEqual({ kind: 'mongo-archive', gzip: false });
     expect(identifyDump(parseSniff(sniffOutput('REDIS0011\u00fa')))).toEqual({ kind: 'redis-rdb', gzip: false });
@@ -122,7 +136,9 @@ describe('the scripts run inside containers', () => {
     // Credentials come from the container's own environment, by name.
     expect(exportScript(getEngine('mysql'))).toContain('MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysqldump -uroot --single-transaction --all-databases');
     expect(exportScript(getEngine('mariadb'))).toContain('export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"');
-    expect(exportScript(getEngine('mongo'))).toContain('mongodump --config="$cfg" --username="$MONGO_INITDB_ROOT_USERNAME" --authenticationDatabase=admin --gzip --archive="$out"');
+    expect(exportScript(getEngine('mongo'))).toContain(
+      'mongodump --config="$cfg" --username="$MONGO_INITDB_ROOT_USERNAME" --authenticationDatabase=admin --gzip --archive="$out"',
+    );
     expect(exportScript(getEngine('redis'))).toContain('exec redis-cli --rdb "$out"');
     expect(exportScript(getEngine('postgres'))).toContain('exec pg_dumpall --clean --if-exists -U "${POSTGRES_USER:-postgres}" -f "$out"');
   });
@@ -174,7 +190,20 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     expect(cli.calls[1]).toEqual(['exec', 'c0ffee', 'sh', '-c', SNIFF_SCRIPT, 'sh', temp]);
     expect(cli.calls[2]).toEqual(['stop', '--time', '30', 'c0ffee']);
     const helper = cli.calls[3]!;
-    expect(helper.slice(0, 12)).toEqual(['run', '--rm', '--pull', 'never', '--network', 'none', '--label', 'io.dockbase.helper=snapshot', '--user', '0', '--entrypoint', 'sh']);
+    expect(helper.slice(0, 12)).toEqual([
+      'run',
+      '--rm',
+      '--pull',
+      'never',
+      '--network',
+      'none',
+      '--label',
+      'io.dockbase.helper=snapshot',
+      '--user',
+      '0',
+      '--entrypoint',
+      'sh',
+    ]);
     expect(helper).toContain('type=volume,source=dockbase-shop-db,target=/from/db,readonly');
     expect(helper).toContain('type=volume,source=dockbase-shop-configdb,target=/from/configdb,readonly');
     expect(helper.slice(-3)).toEqual(['mongo:8.0', '-c', COPY_VOLUMES_SCRIPT]);
@@ -212,7 +241,9 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
       ['run --rm', (args) => (args.includes(REPLACE_VOLUMES_SCRIPT) && ++replaceCalls === 1 ? { code: 1, stderr: 'cp: disk full' } : { stdout: '4\t/to' })],
     ]);
     const pg = instance({ engine: 'postgres', tag: '15', volumes: ['dockbase-shop-data'], status: 'exited' });
-    await expect(createDockbase(cli).snapshots.restore(pg, snapshot())).rejects.toThrow('Could not restore shop from "nightly": cp: disk full shop keeps its data as it was.');
+    await expect(createDockbase(cli).snapshots.restore(pg, snapshot())).rejects.toThrow(
+      'Could not restore shop from "nightly": cp: disk full shop keeps its data as it was.',
+    );
     expect(replaceCalls).toBe(2);
     expect(cli.calls.some((c) => c[0] === 'start')).toBe(false); // it was stopped, it stays stopped
   });

@@ -25,7 +25,17 @@ const inspect = (engine = 'redis', env = ['REDISCLI_AUTH=old pw'], cmd = ['redis
       Id: 'old',
       Name: '/cache',
       Image: `sha256:${'e'.repeat(64)}`,
-      Config: { Env: env, Cmd: cmd, Labels: { 'io.dockbase.instance': 'i1', 'io.dockbase.engine': engine, 'io.dockbase.name': 'cache', 'io.dockbase.port': '6379', 'io.dockbase.volumes': 'dockbase-cache-data' } },
+      Config: {
+        Env: env,
+        Cmd: cmd,
+        Labels: {
+          'io.dockbase.instance': 'i1',
+          'io.dockbase.engine': engine,
+          'io.dockbase.name': 'cache',
+          'io.dockbase.port': '6379',
+          'io.dockbase.volumes': 'dockbase-cache-data',
+        },
+      },
       State: { Status: 'running', ExitCode: 0 },
       HostConfig: { RestartPolicy: { Name: 'no' }, Memory: 0 },
       Mounts: [{ Type: 'volume', Name: `dockbase-cache-data`, Destination: engine === 'redis' ? '/data' : '/var/lib/mysql' }],
@@ -52,7 +62,11 @@ describe('editing an instance', () => {
     const instance = await instanceOf(cli);
     listed = 0;
     const steps: string[] = [];
-    const result = await createDockbase(cli).editing.edit(instance, { hostPort: 6380, restartPolicy: 'unless-stopped', memoryBytes: 256 * 1024 * 1024 }, { onStep: (s) => steps.push(s) });
+    const result = await createDockbase(cli).editing.edit(
+      instance,
+      { hostPort: 6380, restartPolicy: 'unless-stopped', memoryBytes: 256 * 1024 * 1024 },
+      { onStep: (s) => steps.push(s) },
+    );
     const ops = cli.calls.map((c) => c.slice(0, 2).join(' '));
     expect(ops.filter((o) => !o.startsWith('logs') && !o.startsWith('exec'))).toEqual([
       // Only a container Dockbase created is replaced: its labels are its own, not its image's.
@@ -71,7 +85,20 @@ describe('editing an instance', () => {
     ]);
     expect(cli.calls.find((c) => c[0] === 'rename')?.[2]).toMatch(/^cache-previous-[0-9a-f]{6}$/);
     const run = cli.calls.find((c) => c[0] === 'run')!;
-    expect(run).toEqual(expect.arrayContaining(['--name', 'cache', '--publish', '127.0.0.1:6380:6379', '--restart', 'unless-stopped', '--memory', String(256 * 1024 * 1024), '--label', 'io.dockbase.instance=i1']));
+    expect(run).toEqual(
+      expect.arrayContaining([
+        '--name',
+        'cache',
+        '--publish',
+        '127.0.0.1:6380:6379',
+        '--restart',
+        'unless-stopped',
+        '--memory',
+        String(256 * 1024 * 1024),
+        '--label',
+        'io.dockbase.instance=i1',
+      ]),
+    );
     // The password stays the one the old container had (earlier versions had it on Redis' command line).
     expect(run).toEqual(expect.arrayContaining(['--env', 'REDISCLI_AUTH=old pw']));
     expect(run).not.toContain('--requirepass');
@@ -87,11 +114,24 @@ describe('editing an instance', () => {
       ['image inspect --format {{json', { stdout: 'null\n' }],
       ['ps --all --no-trunc --format', { stdout: '' }],
       ['ps --all --no-trunc --filter', { stdout: psRow() }],
-      ['run --detach', { code: 125, stdout: 'new\n', stderr: 'docker: Error response from daemon: driver failed programming external connectivity on endpoint cache: Bind for 127.0.0.1:6380 failed: port is already allocated' }],
+      [
+        'run --detach',
+        {
+          code: 125,
+          stdout: 'new\n',
+          stderr:
+            'docker: Error response from daemon: driver failed programming external connectivity on endpoint cache: Bind for 127.0.0.1:6380 failed: port is already allocated',
+        },
+      ],
     ]);
     const instance = await instanceOf(cli);
-    const error = await createDockbase(cli).editing.edit(instance, { hostPort: 6380 }).catch((e: Error) => e);
-    expect(error).toMatchObject({ code: 'port-in-use', message: 'Port 6380 is already in use on this machine. Nothing was changed: cache runs again as before.' });
+    const error = await createDockbase(cli)
+      .editing.edit(instance, { hostPort: 6380 })
+      .catch((e: Error) => e);
+    expect(error).toMatchObject({
+      code: 'port-in-use',
+      message: 'Port 6380 is already in use on this machine. Nothing was changed: cache runs again as before.',
+    });
     const tail = cli.calls.slice(-3);
     expect(tail).toEqual([
       ['rm', '--force', '--volumes', 'new'],
@@ -124,8 +164,13 @@ describe('editing an instance', () => {
     ]);
     const instance = await instanceOf(cli);
     listed = 1;
-    const error = await createDockbase(cli).editing.edit(instance, { password: 'brand new' }).catch((e: Error) => e);
-    expect(error).toMatchObject({ field: 'password', message: expect.stringMatching(/cannot change it there.*Nothing was changed: cache runs again as before\.$/s) });
+    const error = await createDockbase(cli)
+      .editing.edit(instance, { password: 'brand new' })
+      .catch((e: Error) => e);
+    expect(error).toMatchObject({
+      field: 'password',
+      message: expect.stringMatching(/cannot change it there.*Nothing was changed: cache runs again as before\.$/s),
+    });
     expect(cli.calls.slice(-3)).toEqual([
       ['rm', '--force', '--volumes', 'new'],
       ['rename', 'old', 'cache'],
@@ -162,10 +207,12 @@ describe('editing an instance', () => {
       memoryBytes: expect.stringMatching(/at least 64 MiB/),
       password: expect.stringMatching(/cannot start with "--"/),
     });
-    expect(describeChanges({ hostPort: 1, exposeOnNetwork: false, restartPolicy: 'no', passwordChange: 'config-only' }, { password: 'secret', exposeOnNetwork: true })).toEqual([
-      'reachable from the network (0.0.0.0)',
-      'password changed',
-    ]);
+    expect(
+      describeChanges(
+        { hostPort: 1, exposeOnNetwork: false, restartPolicy: 'no', passwordChange: 'config-only' },
+        { password: 'secret', exposeOnNetwork: true },
+      ),
+    ).toEqual(['reachable from the network (0.0.0.0)', 'password changed']);
     expect(passwordChangeOf('postgres')).toBe('in-database');
     expect(passwordChangeOf('redis')).toBe('config-only');
     expect(passwordChangeOf('mysql')).toBe('verify-only');

@@ -57,7 +57,6 @@ export function passwordChangeOf(engineId: Instance['engine']): PasswordChange {
   return engine.applyPassword ? 'in-database' : 'verify-only';
 }
 
-
 export type EditStep = 'stopping' | 'replacing' | 'starting' | 'setting-password' | 'checking-password' | 'cleaning-up' | 'rolling-back';
 
 export interface EditResult {
@@ -115,7 +114,8 @@ export function validateEdit(instance: Pick<Instance, 'engine' | 'name'>, change
     if (bad) errors.password = bad;
   }
   if (changes.memoryBytes !== undefined && changes.memoryBytes !== null) {
-    if (!Number.isInteger(changes.memoryBytes) || changes.memoryBytes < MIN_MEMORY_BYTES) errors.memoryBytes = `Give at least ${MIN_MEMORY_BYTES / 1024 / 1024} MiB, or no limit.`;
+    if (!Number.isInteger(changes.memoryBytes) || changes.memoryBytes < MIN_MEMORY_BYTES)
+      errors.memoryBytes = `Give at least ${MIN_MEMORY_BYTES / 1024 / 1024} MiB, or no limit.`;
   }
   return errors;
 }
@@ -206,12 +206,26 @@ export class InstanceEditing {
     // Once the new password is set inside the database, a put back must set the old one back too.
     let applied = false;
     let passwordCheck: PasswordCheck | undefined;
-    const steps: Record<SwapStep, EditStep> = { stopping: 'stopping', creating: start ? 'starting' : 'replacing', finishing: 'cleaning-up', 'putting-back': 'rolling-back' };
+    const steps: Record<SwapStep, EditStep> = {
+      stopping: 'stopping',
+      creating: start ? 'starting' : 'replacing',
+      finishing: 'cleaning-up',
+      'putting-back': 'rolling-back',
+    };
     // The new container, on the same volumes; started (and waited for) if the old one ran or the password
     // changes: it must serve, with a password that opens the data.
     const swap = new ContainerSwap(
       { docker: this.docker, lifecycle: this.lifecycle, readiness: this.readiness, capabilities: this.capabilities },
-      { instance, plan, asideTag: 'previous', start, wasRunning: wasActive, readyTimeoutMs: options.readyTimeoutMs ?? 120_000, secrets, ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        instance,
+        plan,
+        asideTag: 'previous',
+        start,
+        wasRunning: wasActive,
+        readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+        secrets,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
       {
         onStep: (s) => step(steps[s]),
         createError: (stderr) => commandFailed(`create the new container of ${instance.name}`, stderr, secrets),

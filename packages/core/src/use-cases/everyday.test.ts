@@ -16,8 +16,14 @@ import { usageConflicts, usageWarnings, validateCreateInput, validateImage } fro
 
 describe('docker’s errors, translated', () => {
   it.each([
-    ["docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"postgres\": executable file not found in $PATH: unknown.\n\nRun 'docker run --help' for more information", 'the image has no "postgres" program: is it an image of this database engine?'],
-    ['Error response from daemon: driver failed programming external connectivity on endpoint a (b): Bind for 127.0.0.1:5432 failed: port is already allocated', 'port 5432 is already in use on this machine'],
+    [
+      'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "postgres": executable file not found in $PATH: unknown.\n\nRun \'docker run --help\' for more information',
+      'the image has no "postgres" program: is it an image of this database engine?',
+    ],
+    [
+      'Error response from daemon: driver failed programming external connectivity on endpoint a (b): Bind for 127.0.0.1:5432 failed: port is already allocated',
+      'port 5432 is already in use on this machine',
+    ],
     ['Error response from daemon: No such container: abc', 'the container no longer exists'],
     ['Error response from daemon: Container abc is paused, unpause the container before stopping or killing', 'the container is paused: unpause it first'],
     ['write /var/lib/docker/tmp/x: no space left on device', 'Docker has run out of disk space (free some with "docker system prune")'],
@@ -32,13 +38,23 @@ describe('connection strings and the shell', () => {
     expect(connectionString({ engine: 'postgres', hostPort: 5432, user: 'app', database: 'shop' }, 'pw')).toBe('postgresql://app:pw@127.0.0.1:5432/shop');
     expect(connectionString({ engine: 'postgres', hostPort: 5432, user: 'app' }, 'pw')).toBe('postgresql://app:pw@127.0.0.1:5432/app');
     expect(maskedConnectionString({ engine: 'mysql', hostPort: 3306, user: 'app', database: 'shop' })).toBe('mysql://app:********@127.0.0.1:3306/shop');
-    expect(maskedConnectionString({ engine: 'mongo', hostPort: 27017, database: 'docs' })).toBe('mongodb://root:********@127.0.0.1:27017/docs?authSource=admin');
+    expect(maskedConnectionString({ engine: 'mongo', hostPort: 27017, database: 'docs' })).toBe(
+      'mongodb://root:********@127.0.0.1:27017/docs?authSource=admin',
+    );
   });
 
   it('sets the accounts through the images’ own variables (MySQL’s user gets the password too)', () => {
-    expect(getEngine('postgres').environment('pw', { user: 'app', database: 'shop' })).toEqual({ POSTGRES_PASSWORD: 'pw', POSTGRES_USER: 'app', POSTGRES_DB: 'shop' });
+    expect(getEngine('postgres').environment('pw', { user: 'app', database: 'shop' })).toEqual({
+      POSTGRES_PASSWORD: 'pw',
+      POSTGRES_USER: 'app',
+      POSTGRES_DB: 'shop',
+    });
     expect(getEngine('mysql').environment('pw', { user: 'app' })).toEqual({ MYSQL_ROOT_PASSWORD: 'pw', MYSQL_USER: 'app', MYSQL_PASSWORD: 'pw' });
-    expect(getEngine('mariadb').environment('pw', { database: 'shop' })).toEqual({ MARIADB_ROOT_PASSWORD: 'pw', MARIADB_AUTO_UPGRADE: '1', MARIADB_DATABASE: 'shop' });
+    expect(getEngine('mariadb').environment('pw', { database: 'shop' })).toEqual({
+      MARIADB_ROOT_PASSWORD: 'pw',
+      MARIADB_AUTO_UPGRADE: '1',
+      MARIADB_DATABASE: 'shop',
+    });
     expect(getEngine('mongo').environment('pw', { database: 'docs' })).toMatchObject({ MONGO_INITDB_DATABASE: 'docs' });
     expect(getEngine('postgres').readAccounts(['POSTGRES_USER=app', 'POSTGRES_DB=shop'])).toEqual({ user: 'app', database: 'shop' });
   });
@@ -66,7 +82,9 @@ describe('the conflict rule', () => {
   };
   it('a port held only by a stopped container is a warning naming it, not a conflict', () => {
     expect(usageConflicts({ name: 'pg-16', hostPort: 5432 }, usage)).toEqual({});
-    expect(usageWarnings({ hostPort: 5432 }, usage)).toEqual({ hostPort: 'Port 5432 is also the port of pg-15, which is stopped: only one of them can run at a time.' });
+    expect(usageWarnings({ hostPort: 5432 }, usage)).toEqual({
+      hostPort: 'Port 5432 is also the port of pg-15, which is stopped: only one of them can run at a time.',
+    });
     expect(usageConflicts({ name: 'pg-16', hostPort: 5433 }, usage)).toEqual({ hostPort: 'Port 5433 is already used by another container.' });
     // The instance being edited holds its own name and port.
     expect(usageConflicts({ name: 'pg-17', hostPort: 5433 }, usage, 'pg-17')).toEqual({});
@@ -83,9 +101,37 @@ describe('the conflict rule', () => {
   it('starting on a port another running instance holds names it', async () => {
     const cli = scripted([
       ...ownedContainer({ 'io.dockbase.instance': 'i2', 'io.dockbase.engine': 'postgres', 'io.dockbase.name': 'pg-16', 'io.dockbase.port': '5432' }),
-      ['ps --all --no-trunc --filter', { stdout: JSON.stringify({ ID: 'c2', Names: 'pg-16', Labels: 'io.dockbase.instance=i2,io.dockbase.engine=postgres,io.dockbase.name=pg-16,io.dockbase.port=5432', State: 'exited', Status: 'Exited (0) 1 minute ago' }) }],
-      ['ps --all --no-trunc --format', { stdout: JSON.stringify({ Names: 'pg-15', Ports: '127.0.0.1:5432->5432/tcp', State: 'running', Labels: 'io.dockbase.instance=i1,io.dockbase.port=5432' }) }],
-      ['start', { code: 1, stderr: 'Error response from daemon: driver failed programming external connectivity on endpoint pg-16: Bind for 127.0.0.1:5432 failed: port is already allocated' }],
+      [
+        'ps --all --no-trunc --filter',
+        {
+          stdout: JSON.stringify({
+            ID: 'c2',
+            Names: 'pg-16',
+            Labels: 'io.dockbase.instance=i2,io.dockbase.engine=postgres,io.dockbase.name=pg-16,io.dockbase.port=5432',
+            State: 'exited',
+            Status: 'Exited (0) 1 minute ago',
+          }),
+        },
+      ],
+      [
+        'ps --all --no-trunc --format',
+        {
+          stdout: JSON.stringify({
+            Names: 'pg-15',
+            Ports: '127.0.0.1:5432->5432/tcp',
+            State: 'running',
+            Labels: 'io.dockbase.instance=i1,io.dockbase.port=5432',
+          }),
+        },
+      ],
+      [
+        'start',
+        {
+          code: 1,
+          stderr:
+            'Error response from daemon: driver failed programming external connectivity on endpoint pg-16: Bind for 127.0.0.1:5432 failed: port is already allocated',
+        },
+      ],
     ]);
     const dockbase = createDockbase(cli);
     const [pg16] = await dockbase.lifecycle.list();
@@ -99,9 +145,25 @@ describe('the conflict rule', () => {
 describe('the list says why a run ended, with one inspect for all of them', () => {
   it('adds docker’s reason to killed, OOM-killed and failed instances only', async () => {
     const row = (id: string, state: string, status: string) =>
-      JSON.stringify({ ID: `c-${id}`, Names: id, Labels: `io.dockbase.instance=${id},io.dockbase.engine=redis,io.dockbase.name=${id},io.dockbase.port=1`, State: state, Status: status });
+      JSON.stringify({
+        ID: `c-${id}`,
+        Names: id,
+        Labels: `io.dockbase.instance=${id},io.dockbase.engine=redis,io.dockbase.name=${id},io.dockbase.port=1`,
+        State: state,
+        Status: status,
+      });
     const cli = scripted([
-      ['ps', { stdout: [row('ok', 'running', 'Up 1 minute'), row('clean', 'exited', 'Exited (0) 1 minute ago'), row('oom', 'exited', 'Exited (137) 1 minute ago'), row('nostart', 'exited', 'Exited (128) 1 minute ago')].join('\n') }],
+      [
+        'ps',
+        {
+          stdout: [
+            row('ok', 'running', 'Up 1 minute'),
+            row('clean', 'exited', 'Exited (0) 1 minute ago'),
+            row('oom', 'exited', 'Exited (137) 1 minute ago'),
+            row('nostart', 'exited', 'Exited (128) 1 minute ago'),
+          ].join('\n'),
+        },
+      ],
       [
         'container inspect',
         {
@@ -114,7 +176,12 @@ describe('the list says why a run ended, with one inspect for all of them', () =
     ]);
     const list = await createDockbase(cli).lifecycle.list();
     expect(cli.calls.map((c) => c.join(' '))).toContain('container inspect c-nostart c-oom');
-    expect(Object.fromEntries(list.map((i) => [i.name, i.failure?.kind]))).toEqual({ clean: undefined, nostart: 'start-failed', ok: undefined, oom: 'out-of-memory' });
+    expect(Object.fromEntries(list.map((i) => [i.name, i.failure?.kind]))).toEqual({
+      clean: undefined,
+      nostart: 'start-failed',
+      ok: undefined,
+      oom: 'out-of-memory',
+    });
   });
 
   it('unpauses with docker unpause, once the container is known to be Dockbase’s', async () => {
@@ -124,9 +191,17 @@ describe('the list says why a run ended, with one inspect for all of them', () =
   });
 
   it('names the bridge, not the engine, when the bridge itself fails', async () => {
-    const cli = scripted([['events', { code: 127, stderr: `${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch` }], ['ps', { code: 127, stderr: `${BRIDGE_FAILURE_PREFIX} x` }]]);
+    const cli = scripted([
+      ['events', { code: 127, stderr: `${BRIDGE_FAILURE_PREFIX} cannot reach the Dockbase host: Failed to fetch` }],
+      ['ps', { code: 127, stderr: `${BRIDGE_FAILURE_PREFIX} x` }],
+    ]);
     const dockbase = createDockbase(cli);
-    const reason = await new Promise((resolve) => dockbase.lifecycle.watch(() => undefined, (_code, r) => resolve(r)));
+    const reason = await new Promise((resolve) =>
+      dockbase.lifecycle.watch(
+        () => undefined,
+        (_code, r) => resolve(r),
+      ),
+    );
     expect(reason).toMatchObject({ code: 'bridge-unavailable' });
     // A list is asked again for a few seconds first (see DockerRunner.tryRun).
     await expect(dockbase.lifecycle.list()).rejects.toMatchObject({ code: 'bridge-unavailable' });
@@ -155,7 +230,16 @@ describe('pull progress', () => {
   it('never says "0 of 0 layers"', () => {
     expect(describePull('redis:8', { layers: [], done: 0, total: 0 })).toBe('Pulling redis:8: checking which layers are needed…');
     expect(describePull('redis:8', { layers: [], done: 0, total: 0, status: 'downloaded' })).toBe('redis:8: every layer was already here.');
-    expect(describePull('redis:8', { layers: [{ id: 'a', state: 'exists' }, { id: 'b', state: 'downloading' }], done: 1, total: 2 })).toBe('Pulling redis:8: 1 of 2 layers done (1 already here)');
+    expect(
+      describePull('redis:8', {
+        layers: [
+          { id: 'a', state: 'exists' },
+          { id: 'b', state: 'downloading' },
+        ],
+        done: 1,
+        total: 2,
+      }),
+    ).toBe('Pulling redis:8: 1 of 2 layers done (1 already here)');
   });
 });
 

@@ -6,11 +6,20 @@ const state = (over: Partial<Parameters<typeof failureFromState>[0]>) => ({ stat
 
 describe('why a run ended', () => {
   it('tells out of memory, killed, crashed and a failed start apart; a clean stop has no reason', () => {
-    expect(failureFromState(state({ oomKilled: true, exitCode: 137 }))).toMatchObject({ kind: 'out-of-memory', summary: expect.stringMatching(/out of memory/) });
+    expect(failureFromState(state({ oomKilled: true, exitCode: 137 }))).toMatchObject({
+      kind: 'out-of-memory',
+      summary: expect.stringMatching(/out of memory/),
+    });
     expect(failureFromState(state({ exitCode: 137 }))).toMatchObject({ kind: 'killed', exitCode: 137 });
     expect(failureFromState(state({ exitCode: 3 }))).toMatchObject({ kind: 'crashed', summary: expect.stringMatching(/exit code 3/) });
     expect(
-      failureFromState(state({ status: 'created', exitCode: 128, error: 'driver failed programming external connectivity on endpoint x (y): Bind for 127.0.0.1:5432 failed: port is already allocated' })),
+      failureFromState(
+        state({
+          status: 'created',
+          exitCode: 128,
+          error: 'driver failed programming external connectivity on endpoint x (y): Bind for 127.0.0.1:5432 failed: port is already allocated',
+        }),
+      ),
     ).toMatchObject({ kind: 'start-failed', summary: 'Could not start: port 5432 is already in use on this machine.' });
     expect(failureFromState(state({ exitCode: 0 }))).toBeUndefined();
     expect(failureFromState(state({ exitCode: 143 }))).toBeUndefined();

@@ -19,7 +19,10 @@ describe('data kept by deleted instances', () => {
           stdout: [
             JSON.stringify({ Name: 'dockbase-m-10-data', Labels: pgLabels('m-10') }),
             JSON.stringify({ Name: 'dockbase-docs-db', Labels: 'io.dockbase.volume=db,io.dockbase.engine=mongo,io.dockbase.tag=8.0,io.dockbase.name=docs' }),
-            JSON.stringify({ Name: 'dockbase-docs-configdb', Labels: 'io.dockbase.volume=configdb,io.dockbase.engine=mongo,io.dockbase.tag=8.0,io.dockbase.name=docs' }),
+            JSON.stringify({
+              Name: 'dockbase-docs-configdb',
+              Labels: 'io.dockbase.volume=configdb,io.dockbase.engine=mongo,io.dockbase.tag=8.0,io.dockbase.name=docs',
+            }),
             JSON.stringify({ Name: 'dockbase-m-2-data', Labels: pgLabels('m-2', '17', ',io.dockbase.user=app') }),
           ].join('\n'),
         },
@@ -40,20 +43,40 @@ describe('data kept by deleted instances', () => {
 
   it('leaves out the volumes a snapshot holds (an upgrade’s rollback point keeps the old data volume as it is), and never deletes them', async () => {
     const point = {
-      id: 'feed01', name: 'before upgrade to 17', instanceId: '0123456789ab', instanceName: 'orders', engine: 'postgres' as const, image: 'postgres', tag: '15',
-      createdAt: '2026-01-01T00:00:00.000Z', sizeBytes: 4096, reason: 'before-upgrade' as const, upgradeTo: '17', manifestVolume: 'dockbase-orders-snap-feed01',
+      id: 'feed01',
+      name: 'before upgrade to 17',
+      instanceId: '0123456789ab',
+      instanceName: 'orders',
+      engine: 'postgres' as const,
+      image: 'postgres',
+      tag: '15',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      sizeBytes: 4096,
+      reason: 'before-upgrade' as const,
+      upgradeTo: '17',
+      manifestVolume: 'dockbase-orders-snap-feed01',
       volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-orders-data' }],
     };
     const cli = () =>
       scripted([
         ['volume ls --quiet', { stdout: `${point.manifestVolume}\n` }],
         ['volume inspect', { stdout: JSON.stringify([{ Name: point.manifestVolume, Labels: snapshotManifestLabels(point), CreatedAt: point.createdAt }]) }],
-        ['volume ls', { stdout: [JSON.stringify({ Name: 'dockbase-orders-data', Labels: pgLabels('orders') }), JSON.stringify({ Name: 'dockbase-gone-data', Labels: pgLabels('gone') })].join('\n') }],
+        [
+          'volume ls',
+          {
+            stdout: [
+              JSON.stringify({ Name: 'dockbase-orders-data', Labels: pgLabels('orders') }),
+              JSON.stringify({ Name: 'dockbase-gone-data', Labels: pgLabels('gone') }),
+            ].join('\n'),
+          },
+        ],
       ]);
     const dockbase = createDockbase(cli());
     expect((await dockbase.keptData.list()).map((k) => k.instanceName)).toEqual(['gone']);
     const guarded = cli();
-    await expect(createDockbase(guarded).keptData.remove({ instanceName: 'orders', engine: 'postgres', tag: '15', volumes: ['dockbase-orders-data'] })).rejects.toMatchObject({
+    await expect(
+      createDockbase(guarded).keptData.remove({ instanceName: 'orders', engine: 'postgres', tag: '15', volumes: ['dockbase-orders-data'] }),
+    ).rejects.toMatchObject({
       code: 'volume-conflict',
       message: expect.stringMatching(/dockbase-orders-data is held by a snapshot/),
     });
@@ -61,7 +84,12 @@ describe('data kept by deleted instances', () => {
   });
 
   it('is found for a name by the volumes a create would mount', () => {
-    const kept = groupKeptData([{ name: 'dockbase-orders-data', labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '15', 'io.dockbase.name': 'orders' } }]);
+    const kept = groupKeptData([
+      {
+        name: 'dockbase-orders-data',
+        labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '15', 'io.dockbase.name': 'orders' },
+      },
+    ]);
     expect(keptDataForName(kept, 'orders', getEngine('postgres'), '15')?.instanceName).toBe('orders');
     expect(keptDataForName(kept, 'other', getEngine('postgres'), '15')).toBeUndefined();
   });
@@ -69,7 +97,15 @@ describe('data kept by deleted instances', () => {
   it('is described with engine, version, date and size once its details are read', async () => {
     const cli = scripted([
       ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-o-data', CreatedAt: '2026-11-20T10:00:00Z', Labels: {} }]) }],
-      ['system df', { stdout: JSON.stringify([{ Name: 'dockbase-o-data', Size: '48.2MB' }, { Name: 'other', Size: '1GB' }]) }],
+      [
+        'system df',
+        {
+          stdout: JSON.stringify([
+            { Name: 'dockbase-o-data', Size: '48.2MB' },
+            { Name: 'other', Size: '1GB' },
+          ]),
+        },
+      ],
     ]);
     const details = await createDockbase(cli).keptData.details({ instanceName: 'o', engine: 'postgres', tag: '15', volumes: ['dockbase-o-data'] });
     expect(details).toMatchObject({ createdAt: '2026-11-20T10:00:00.000Z', sizeBytes: 48_200_000 });
@@ -79,8 +115,14 @@ describe('data kept by deleted instances', () => {
   it('refuses another engine’s data or a version that cannot open it, naming the field', () => {
     const pg = getEngine('postgres');
     const mount = pg.dataMounts('17')[0];
-    expect(reuseProblem({ engine: 'mysql', tag: '8.4', mountKey: 'data' }, 'dockbase-x-data', mount, pg, '17')).toMatchObject({ field: 'name', message: expect.stringMatching(/MySQL data/) });
-    expect(reuseProblem({ engine: 'postgres', tag: '15', mountKey: 'data' }, 'dockbase-x-data', mount, pg, '17')).toMatchObject({ field: 'tag', message: expect.stringMatching(/Use version 15/) });
+    expect(reuseProblem({ engine: 'mysql', tag: '8.4', mountKey: 'data' }, 'dockbase-x-data', mount, pg, '17')).toMatchObject({
+      field: 'name',
+      message: expect.stringMatching(/MySQL data/),
+    });
+    expect(reuseProblem({ engine: 'postgres', tag: '15', mountKey: 'data' }, 'dockbase-x-data', mount, pg, '17')).toMatchObject({
+      field: 'tag',
+      message: expect.stringMatching(/Use version 15/),
+    });
     expect(reuseProblem({ engine: 'postgres', tag: '17.2', mountKey: 'data', mountPath: '/var/lib/postgresql/data' }, 'v', mount, pg, '17')).toBeUndefined();
   });
 
@@ -89,7 +131,9 @@ describe('data kept by deleted instances', () => {
     await createDockbase(ok).keptData.remove({ instanceName: 'o', engine: 'redis', tag: '8', volumes: ['dockbase-o-data'] });
     expect(ok.calls.filter((c) => c[1] === 'rm')).toEqual([['volume', 'rm', 'dockbase-o-data']]);
     const busy = scripted([['volume rm', { code: 1, stderr: 'Error response from daemon: remove dockbase-o-data: volume is in use - [abc]' }]]);
-    await expect(createDockbase(busy).keptData.remove({ instanceName: 'o', engine: 'redis', tag: '8', volumes: ['dockbase-o-data'] })).rejects.toMatchObject({ code: 'volume-conflict' });
+    await expect(createDockbase(busy).keptData.remove({ instanceName: 'o', engine: 'redis', tag: '8', volumes: ['dockbase-o-data'] })).rejects.toMatchObject({
+      code: 'volume-conflict',
+    });
   });
 });
 

@@ -75,7 +75,10 @@ export function reuseProblem(
 ): { field: 'name' | 'tag'; message: string } | undefined {
   if (owner.engine !== engine.id || (mount && owner.mountKey !== undefined && owner.mountKey !== mount.key)) {
     const other = owner.engine && owner.engine !== engine.id ? ` (it holds ${safeEngineName(owner.engine)} data)` : '';
-    return { field: 'name', message: `A volume named ${volume} already exists and does not hold ${engine.displayName} data from Dockbase${other}. Choose another name.` };
+    return {
+      field: 'name',
+      message: `A volume named ${volume} already exists and does not hold ${engine.displayName} data from Dockbase${other}. Choose another name.`,
+    };
   }
   if (!engine.canReuseData(owner.tag, tag) || (mount && owner.mountPath && owner.mountPath !== mount.path)) {
     return {
@@ -163,7 +166,10 @@ export class KeptDataCatalog {
       this.docker.tryRun(volumeInspectArgs(kept.volumes)).then((r) => (r.code === 0 ? parseVolumeInspect(r.stdout) : [])),
       this.sizes().catch(() => new Map<string, number>()),
     ]);
-    const created = inspected.map((v) => v.createdAt).filter((t): t is string => Boolean(t)).sort()[0];
+    const created = inspected
+      .map((v) => v.createdAt)
+      .filter((t): t is string => Boolean(t))
+      .sort()[0];
     const known = kept.volumes.filter((v) => sizes.has(v));
     return {
       ...kept,
@@ -182,7 +188,10 @@ export class KeptDataCatalog {
     ]);
     const created = new Map(inspected.map((v) => [v.name, v.createdAt] as const));
     return list.map((k) => {
-      const first = k.volumes.map((v) => created.get(v)).filter((t): t is string => Boolean(t)).sort()[0];
+      const first = k.volumes
+        .map((v) => created.get(v))
+        .filter((t): t is string => Boolean(t))
+        .sort()[0];
       const known = k.volumes.filter((v) => sizes.has(v));
       return {
         ...k,
@@ -206,13 +215,16 @@ export class KeptDataCatalog {
     const held = heldBySnapshots(await this.snapshots());
     const taken = kept.volumes.filter((v) => held.has(v));
     if (taken.length > 0) {
-      throw new DockbaseError('volume-conflict', `${taken.join(', ')} is held by a snapshot (an upgrade's rollback point?): nothing was deleted. Delete the snapshot instead.`);
+      throw new DockbaseError(
+        'volume-conflict',
+        `${taken.join(', ')} is held by a snapshot (an upgrade's rollback point?): nothing was deleted. Delete the snapshot instead.`,
+      );
     }
     const r = await this.docker.tryRun(volumeRemoveArgs(kept.volumes));
     if (r.code !== 0 && !/no such volume/i.test(r.stderr)) {
-      if (/volume is in use/i.test(r.stderr)) throw new DockbaseError('volume-conflict', `The data of ${kept.instanceName} is in use by a container again: nothing was deleted.`);
+      if (/volume is in use/i.test(r.stderr))
+        throw new DockbaseError('volume-conflict', `The data of ${kept.instanceName} is in use by a container again: nothing was deleted.`);
       throw commandFailed(`delete the data of ${kept.instanceName}`, r.stderr);
     }
   }
 }
-

@@ -29,7 +29,11 @@ describe('the lifecycle of instances', () => {
       'rm --force --volumes cid-i1',
     ]);
     await service.remove(instance!, { removeData: true });
-    expect(cli.calls.slice(-3)).toEqual([['volume', 'inspect', 'dockbase-app-data'], ['rm', '--force', '--volumes', 'cid-i1'], ['volume', 'rm', 'dockbase-app-data']]);
+    expect(cli.calls.slice(-3)).toEqual([
+      ['volume', 'inspect', 'dockbase-app-data'],
+      ['rm', '--force', '--volumes', 'cid-i1'],
+      ['volume', 'rm', 'dockbase-app-data'],
+    ]);
 
     const gone = scripted([['ps', { stdout: '' }]]);
     await createDockbase(gone).lifecycle.remove(instance!);
@@ -47,8 +51,16 @@ describe('the lifecycle of instances', () => {
     const service = createDockbase(cli).lifecycle;
     const [instance] = await service.list();
     expect(instance?.volumes).toEqual(['victim']); // what docker ps shows: the image's labels
-    for (const act of [() => service.remove(instance!, { removeData: true }), () => service.stop(instance!), () => service.start(instance!), () => service.restart(instance!)]) {
-      await expect(act()).rejects.toMatchObject({ code: 'not-managed', message: expect.stringMatching(/^app is not managed by Dockbase: its Dockbase labels come from its image/) });
+    for (const act of [
+      () => service.remove(instance!, { removeData: true }),
+      () => service.stop(instance!),
+      () => service.start(instance!),
+      () => service.restart(instance!),
+    ]) {
+      await expect(act()).rejects.toMatchObject({
+        code: 'not-managed',
+        message: expect.stringMatching(/^app is not managed by Dockbase: its Dockbase labels come from its image/),
+      });
     }
     expect(cli.calls.map((c) => c[0])).not.toContain('rm');
     expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).not.toContain('volume rm');
@@ -57,7 +69,10 @@ describe('the lifecycle of instances', () => {
 
   it('gives the same explanation when a bridge that checks ownership itself refused the inspect', async () => {
     const refusal = `the Dockbase host refused the command (HTTP 403: not allowed to inspect an instance: ${notDockbasesText('container cid-x', 'its Dockbase labels come from its image, so it was not created by Dockbase')})`;
-    const cli = scripted([['ps', { stdout: psLine('x') }], ['container inspect', { code: 127, stderr: `${refusal}\n` }]]);
+    const cli = scripted([
+      ['ps', { stdout: psLine('x') }],
+      ['container inspect', { code: 127, stderr: `${refusal}\n` }],
+    ]);
     const service = createDockbase(cli).lifecycle;
     const [instance] = await service.list();
     await expect(service.remove(instance!)).rejects.toMatchObject({
@@ -92,7 +107,12 @@ describe('the lifecycle of instances', () => {
   });
 
   it('deletes the data of instances made before volumes carried an id, matched by name, engine and mount', async () => {
-    const legacy = JSON.stringify([{ Name: 'dockbase-app-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.name': 'app', 'io.dockbase.tag': '17' } }]);
+    const legacy = JSON.stringify([
+      {
+        Name: 'dockbase-app-data',
+        Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.name': 'app', 'io.dockbase.tag': '17' },
+      },
+    ]);
     const cli = scripted([['ps', { stdout: psLine('i1') }], ...ownContainer('i1'), ['volume inspect', { stdout: legacy }]]);
     const service = createDockbase(cli).lifecycle;
     const [instance] = await service.list();
@@ -105,9 +125,18 @@ const IMAGE_ID = `sha256:${'9'.repeat(64)}`;
 
 /** Scripted answers for an instance's container that carries its Dockbase labels itself. */
 function ownContainer(id: string, imageLabels: Record<string, string> | null = null): Array<[string, { stdout: string }]> {
-  const labels = { 'io.dockbase.instance': id, 'io.dockbase.engine': 'postgres', 'io.dockbase.name': 'app', 'io.dockbase.volumes': 'dockbase-app-data', 'io.dockbase.data': id };
+  const labels = {
+    'io.dockbase.instance': id,
+    'io.dockbase.engine': 'postgres',
+    'io.dockbase.name': 'app',
+    'io.dockbase.volumes': 'dockbase-app-data',
+    'io.dockbase.data': id,
+  };
   return [
-    ['container inspect', { stdout: JSON.stringify([{ Id: `cid-${id}`, Image: IMAGE_ID, Config: { Labels: { ...imageLabels, ...labels }, Env: [], Cmd: [] } }]) }],
+    [
+      'container inspect',
+      { stdout: JSON.stringify([{ Id: `cid-${id}`, Image: IMAGE_ID, Config: { Labels: { ...imageLabels, ...labels }, Env: [], Cmd: [] } }]) },
+    ],
     ['image inspect', { stdout: `${JSON.stringify(imageLabels)}\n` }],
   ];
 }
@@ -116,7 +145,13 @@ function volumeJson(name: string, owner: string): string {
   return JSON.stringify([
     {
       Name: `dockbase-${name}-data`,
-      Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.name': name, 'io.dockbase.tag': '17', 'io.dockbase.instance': owner },
+      Labels: {
+        'io.dockbase.volume': 'data',
+        'io.dockbase.engine': 'postgres',
+        'io.dockbase.name': name,
+        'io.dockbase.tag': '17',
+        'io.dockbase.instance': owner,
+      },
     },
   ]);
 }

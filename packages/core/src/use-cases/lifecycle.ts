@@ -4,8 +4,28 @@
  * and only containers carrying that label are ever touched.
  */
 import type { StreamHandle } from '@dockbase/docker-cli';
-import { inspectContainerArgs, inspectContainersArgs, instanceByIdArgs, listInstancesArgs, parseInspect, parseInspectAll, parseInstances, type ContainerDetails } from '../docker/containers';
-import { eventsArgs, unpauseArgs, logsArgs, removeContainerArgs, restartArgs, startArgs, stopArgs, versionArgs, parseEvent, type InstanceEvent } from '../docker/lifecycle';
+import {
+  inspectContainerArgs,
+  inspectContainersArgs,
+  instanceByIdArgs,
+  listInstancesArgs,
+  parseInspect,
+  parseInspectAll,
+  parseInstances,
+  type ContainerDetails,
+} from '../docker/containers';
+import {
+  eventsArgs,
+  unpauseArgs,
+  logsArgs,
+  removeContainerArgs,
+  restartArgs,
+  startArgs,
+  stopArgs,
+  versionArgs,
+  parseEvent,
+  type InstanceEvent,
+} from '../docker/lifecycle';
 import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect } from '../docker/volumes';
 import { connectionString, maskedConnectionString } from '../model/connection';
 import { getEngine } from '../engines';
@@ -77,7 +97,11 @@ export class InstanceLifecycle {
     const engine = getEngine(instance.engine);
     const password = engine.readPassword({ env: d.env, cmd: d.cmd }) ?? '';
     const accounts = engine.readAccounts(d.env);
-    const target = { ...instance, ...(instance.user ?? accounts.user ? { user: instance.user ?? accounts.user } : {}), ...(instance.database ?? accounts.database ? { database: instance.database ?? accounts.database } : {}) };
+    const target = {
+      ...instance,
+      ...((instance.user ?? accounts.user) ? { user: instance.user ?? accounts.user } : {}),
+      ...((instance.database ?? accounts.database) ? { database: instance.database ?? accounts.database } : {}),
+    };
     return { uri: connectionString(target, password), maskedUri: maskedConnectionString(target) };
   }
 
@@ -219,7 +243,10 @@ export class InstanceLifecycle {
     void handle.done.then((code) => {
       if (cancelled) return;
       const text = stderr.join('\n');
-      onEnd?.(code, isBridgeFailure(text) ? bridgeUnavailable() : looksLikeEngineDown(text) || !text ? engineUnavailable() : commandFailed('follow docker events', text));
+      onEnd?.(
+        code,
+        isBridgeFailure(text) ? bridgeUnavailable() : looksLikeEngineDown(text) || !text ? engineUnavailable() : commandFailed('follow docker events', text),
+      );
     });
     return {
       cancel: () => {

@@ -3,7 +3,18 @@ import type { DockerCli, RunOptions, RunResult } from '@dockbase/docker-cli';
 import { probeArgs } from '../docker/exec';
 import { STEADY_HEALTH } from '../docker/health';
 import { displayStatus } from '../model/instance';
-import { HANG_SHOWN_WITHIN_MS, Liveness, WATCH, firstProbeDelayMs, nextProbeDelayMs, noteVerdict, probedAnswer, serverView, type SeenVerdict, type ServerAnswer } from './liveness';
+import {
+  HANG_SHOWN_WITHIN_MS,
+  Liveness,
+  WATCH,
+  firstProbeDelayMs,
+  nextProbeDelayMs,
+  noteVerdict,
+  probedAnswer,
+  serverView,
+  type SeenVerdict,
+  type ServerAnswer,
+} from './liveness';
 import { DockerRunner } from '../docker/runner';
 
 /** A server as the probe sees it: answers, refuses, or hangs (the probe never returns until aborted). */
@@ -117,7 +128,10 @@ describe('the view of a server', () => {
     expect(serverView({ status: 'running', health: 'healthy' }, { probed: answer(false, 150) }, 100)).toEqual({ serverAnswered: false, probedAnswer: false });
     expect(serverView({ status: 'running', health: 'unhealthy' }, { probed: answer(true, 150) }, 100)).toEqual({ serverAnswered: false, probedAnswer: true });
     expect(serverView({ status: 'running', health: 'healthy' }, { probed: answer(false, 50) }, 100)).toEqual({ serverAnswered: false });
-    expect(serverView({ status: 'running', health: 'starting' }, { answered: true, probed: answer(false, 150) }, 100)).toEqual({ serverAnswered: true, probedAnswer: false });
+    expect(serverView({ status: 'running', health: 'starting' }, { answered: true, probed: answer(false, 150) }, 100)).toEqual({
+      serverAnswered: true,
+      probedAnswer: false,
+    });
     // Not running: docker's state, whatever the last probe said.
     expect(serverView({ status: 'paused', health: 'healthy' }, { probed: answer(false, 150) }, 100)).toEqual({ serverAnswered: false });
   });

@@ -44,7 +44,8 @@ describe('PullTracker', () => {
 
   it('understands the containerd image store’s words', () => {
     const t = new PullTracker();
-    for (const l of ['aaaaaaaaaaaa: Resolving', 'aaaaaaaaaaaa: Downloading', 'bbbbbbbbbbbb: Exists', 'aaaaaaaaaaaa: Extracting', 'aaaaaaaaaaaa: Done']) t.feed(l);
+    for (const l of ['aaaaaaaaaaaa: Resolving', 'aaaaaaaaaaaa: Downloading', 'bbbbbbbbbbbb: Exists', 'aaaaaaaaaaaa: Extracting', 'aaaaaaaaaaaa: Done'])
+      t.feed(l);
     expect(t.snapshot()).toMatchObject({ done: 2, total: 2 });
   });
 

@@ -114,7 +114,11 @@ export function pullError(ref: string, stderr: string): DockbaseError {
   if (/manifest unknown|not found|repository does not exist|pull access denied|no such image|invalid reference format/i.test(stderr)) {
     return new DockbaseError('image-not-found', `Image ${ref} was not found. Check the version and the image name.`, 'tag');
   }
-  if (/dial tcp|no such host|i\/o timeout|TLS handshake timeout|connection refused|network is unreachable|temporary failure in name resolution|server misbehaving|EOF/i.test(stderr)) {
+  if (
+    /dial tcp|no such host|i\/o timeout|TLS handshake timeout|connection refused|network is unreachable|temporary failure in name resolution|server misbehaving|EOF/i.test(
+      stderr,
+    )
+  ) {
     return new DockbaseError('network', `Could not reach the registry to pull ${ref}: ${stderrExcerpt(stderr)}`);
   }
   return new DockbaseError('command-failed', `Could not pull ${ref}: ${stderrExcerpt(stderr)}`);

@@ -36,8 +36,19 @@ describe('the status chip’s rule: docker’s state, and Dockbase’s probe whi
 });
 
 const redis: Instance = {
-  id: 'i1', name: 'cache', engine: 'redis', image: 'redis', tag: '8.2', hostPort: 6379, bindAddress: '127.0.0.1',
-  status: 'running', health: 'starting', createdAt: '', volumes: [], containerId: 'c1', statusText: 'Up 1 second (health: starting)',
+  id: 'i1',
+  name: 'cache',
+  engine: 'redis',
+  image: 'redis',
+  tag: '8.2',
+  hostPort: 6379,
+  bindAddress: '127.0.0.1',
+  status: 'running',
+  health: 'starting',
+  createdAt: '',
+  volumes: [],
+  containerId: 'c1',
+  statusText: 'Up 1 second (health: starting)',
 };
 
 describe('waitUntilReady', () => {
@@ -48,7 +59,10 @@ describe('waitUntilReady', () => {
     expect(cli.calls.map((c) => c[0])).toEqual(['exec', 'exec', 'exec']);
     expect(cli.calls[0]).toEqual(['exec', 'c1', 'sh', '-c', '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]']);
 
-    const fresh = scripted([['logs', { stdout: 'Ready to accept connections tcp' }], ['exec', { code: 1 }]]);
+    const fresh = scripted([
+      ['logs', { stdout: 'Ready to accept connections tcp' }],
+      ['exec', { code: 1 }],
+    ]);
     await createDockbase(fresh).readiness.waitUntilReady(redis, { fresh: true });
     expect(fresh.calls[0]).toEqual(['logs', '--tail', 'all', '--follow', 'c1']);
   });
@@ -56,7 +70,19 @@ describe('waitUntilReady', () => {
   it('gives up when the container stops or is paused meanwhile', async () => {
     const cli = scripted([
       ['exec', { code: 1, stderr: 'Error response from daemon: Container c1 is paused, unpause the container before exec' }],
-      ['ps', { stdout: JSON.stringify({ ID: 'c1', Names: 'cache', Image: 'redis:8.2', Labels: 'io.dockbase.instance=i1,io.dockbase.engine=redis', State: 'paused', Status: 'Up 3 seconds (Paused)' }) }],
+      [
+        'ps',
+        {
+          stdout: JSON.stringify({
+            ID: 'c1',
+            Names: 'cache',
+            Image: 'redis:8.2',
+            Labels: 'io.dockbase.instance=i1,io.dockbase.engine=redis',
+            State: 'paused',
+            Status: 'Up 3 seconds (Paused)',
+          }),
+        },
+      ],
     ]);
     await expect(createDockbase(cli).readiness.waitUntilReady(redis)).rejects.toThrow(/cache stopped while starting \(Up 3 seconds \(Paused\)\)/);
   });

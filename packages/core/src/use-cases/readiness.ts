@@ -91,11 +91,14 @@ export class Readiness {
         else resolve(value as Instance);
       };
       const check = () => {
-        this.lifecycle.get(instance.id).then((i) => {
-          if (i.health === 'healthy') finish(undefined, i);
-          else if (i.health === 'unhealthy') finish(new DockbaseError('command-failed', `${i.name} is unhealthy.`));
-          else if (i.status !== 'running' && i.status !== 'restarting') finish(new DockbaseError('command-failed', `${i.name} stopped (${i.statusText}).`));
-        }, (e: Error) => finish(e));
+        this.lifecycle.get(instance.id).then(
+          (i) => {
+            if (i.health === 'healthy') finish(undefined, i);
+            else if (i.health === 'unhealthy') finish(new DockbaseError('command-failed', `${i.name} is unhealthy.`));
+            else if (i.status !== 'running' && i.status !== 'restarting') finish(new DockbaseError('command-failed', `${i.name} stopped (${i.statusText}).`));
+          },
+          (e: Error) => finish(e),
+        );
       };
       const onAbort = () => finish(cancelled());
       options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -39,7 +39,10 @@ export class Snapshots {
 
   /** Every snapshot (of one instance, by its id, when given), newest first: one `volume ls` and one `volume inspect`. */
   async list(instanceId?: string): Promise<Snapshot[]> {
-    const names = (await this.docker.run(snapshotManifestsArgs(), 'list snapshots')).stdout.split('\n').map((n) => n.trim()).filter(Boolean);
+    const names = (await this.docker.run(snapshotManifestsArgs(), 'list snapshots')).stdout
+      .split('\n')
+      .map((n) => n.trim())
+      .filter(Boolean);
     if (names.length === 0) return [];
     const r = await this.docker.run(volumeInspectArgs(names), 'read snapshots');
     return parseVolumeInspect(r.stdout)
@@ -77,7 +80,10 @@ export class Snapshots {
    * kept as it was (a PostgreSQL rollback point). Docker refuses to remove a volume a container uses.
    */
   async remove(snapshot: Snapshot): Promise<void> {
-    const labelled = (await this.docker.run(volumesOfSnapshotArgs(snapshot.id), `find snapshot ${snapshot.name}`)).stdout.split('\n').map((n) => n.trim()).filter(Boolean);
+    const labelled = (await this.docker.run(volumesOfSnapshotArgs(snapshot.id), `find snapshot ${snapshot.name}`)).stdout
+      .split('\n')
+      .map((n) => n.trim())
+      .filter(Boolean);
     const kept = snapshot.volumes.map((v) => v.volume).filter((v) => v.startsWith('dockbase-') && !labelled.includes(v));
     const names = [...labelled, ...kept];
     // The manifest last: a snapshot without its data must not stay listed as complete.
@@ -89,7 +95,13 @@ export class Snapshots {
    * Records volumes that already hold the data as a snapshot, without copying them (an upgrade's old data volume
    * becomes its rollback point; a roll back keeps the upgraded volume). Deleting the snapshot deletes them.
    */
-  async keepAsIs(instance: Instance, volumes: readonly SnapshotVolume[], name: string, reason: SnapshotReason, options: { upgradeTo?: string; sizeBytes?: number } = {}): Promise<Snapshot> {
+  async keepAsIs(
+    instance: Instance,
+    volumes: readonly SnapshotVolume[],
+    name: string,
+    reason: SnapshotReason,
+    options: { upgradeTo?: string; sizeBytes?: number } = {},
+  ): Promise<Snapshot> {
     const id = newInstanceId();
     const snapshot: Snapshot = {
       ...this.describe(instance, id, name, reason, [...volumes]),
@@ -116,7 +128,11 @@ export class Snapshots {
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     if (!engine.canReuseData(snapshot.tag, tag)) {
-      throw new DockbaseError('incompatible-data', `Snapshot "${snapshot.name}" holds ${engine.displayName} ${snapshot.tag} data, which version ${tag} cannot read.`, 'tag');
+      throw new DockbaseError(
+        'incompatible-data',
+        `Snapshot "${snapshot.name}" holds ${engine.displayName} ${snapshot.tag} data, which version ${tag} cannot read.`,
+        'tag',
+      );
     }
     const targets = engine.dataMounts(tag).map((mount) => {
       const from = snapshot.volumes.find((v) => v.key === mount.key && v.path === mount.path);
@@ -133,7 +149,11 @@ export class Snapshots {
     }
     const mounts: HelperMount[] = targets.flatMap((t) => [
       { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
-      { volume: t.volume, target: `${HELPER_TO}/${t.mount.key}`, labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId }) },
+      {
+        volume: t.volume,
+        target: `${HELPER_TO}/${t.mount.key}`,
+        labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId }),
+      },
     ]);
     const made = targets.map((t) => t.volume);
     try {
@@ -170,7 +190,13 @@ export class Snapshots {
    * Copies the (stopped) instance's volumes into a new snapshot; its manifest is written last. `upgradeTo`
    * makes it an upgrade's rollback point.
    */
-  async copyOut(instance: Instance, volumes: readonly SnapshotVolume[], name: string, reason: SnapshotReason, options: { upgradeTo?: string } = {}): Promise<Snapshot> {
+  async copyOut(
+    instance: Instance,
+    volumes: readonly SnapshotVolume[],
+    name: string,
+    reason: SnapshotReason,
+    options: { upgradeTo?: string } = {},
+  ): Promise<Snapshot> {
     const id = newInstanceId();
     const copies = volumes.map((v) => ({ ...v, volume: snapshotVolumeName(instance.name, id, v.key) }));
     const mounts: HelperMount[] = volumes.flatMap((v, i) => [
@@ -179,7 +205,10 @@ export class Snapshots {
     ]);
     const snapshot: Snapshot = { ...this.describe(instance, id, name, reason, copies), ...(options.upgradeTo ? { upgradeTo: options.upgradeTo } : {}) };
     try {
-      const r = await this.docker.run(helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, COPY_VOLUMES_SCRIPT), `snapshot ${instance.name}`);
+      const r = await this.docker.run(
+        helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, COPY_VOLUMES_SCRIPT),
+        `snapshot ${instance.name}`,
+      );
       snapshot.sizeBytes = parseDuKib(r.stdout) * 1024;
       await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record snapshot ${name}`);
     } catch (e) {

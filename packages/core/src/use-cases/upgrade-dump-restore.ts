@@ -38,7 +38,13 @@ interface Worker {
  * Upgrades `instance` to `plan.to` by dump and restore (its image is there). Cancelling before the switch
  * leaves everything exactly as it was; any failure undoes what was made and runs the old version again.
  */
-export async function upgradeByDumpRestore(steps: UpgradeSteps, instance: Instance, plan: UpgradePlan, password: string, options: UpgradeOptions): Promise<UpgradeResult> {
+export async function upgradeByDumpRestore(
+  steps: UpgradeSteps,
+  instance: Instance,
+  plan: UpgradePlan,
+  password: string,
+  options: UpgradeOptions,
+): Promise<UpgradeResult> {
   const { docker } = steps;
   const engine = getEngine(instance.engine);
   const dr = engine.upgrade.dumpRestore!;
@@ -82,19 +88,35 @@ export async function upgradeByDumpRestore(steps: UpgradeSteps, instance: Instan
     step('prepare');
     const from = await startWorker(
       docker,
-      { role: 'upgrade-from', name: `${instance.name}-upgrade-${id}-from`, image: imageRef(instance.image, instance.tag), env: userEnvOf(engine, instance), mounts: [
-        ...oldVolumes.map((v) => ({ volume: v.volume, target: v.path })),
-        { volume: transfer, target: dr.socketFolder, labels: upgradeTransferLabels(instance.name) },
-      ] },
+      {
+        role: 'upgrade-from',
+        name: `${instance.name}-upgrade-${id}-from`,
+        image: imageRef(instance.image, instance.tag),
+        env: userEnvOf(engine, instance),
+        mounts: [
+          ...oldVolumes.map((v) => ({ volume: v.volume, target: v.path })),
+          { volume: transfer, target: dr.socketFolder, labels: upgradeTransferLabels(instance.name) },
+        ],
+      },
       `${engine.displayName} ${instance.tag}`,
       workers,
     );
     const to = await startWorker(
       docker,
-      { role: 'upgrade-to', name: `${instance.name}-upgrade-${id}-to`, image: plan.image, env: { ...secretEnvOf(engine, password), ...userEnvOf(engine, instance) }, mounts: [
-        ...newVolumes.map((v) => ({ volume: v.name, target: v.mount.path, labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name, instanceId: instance.dataId ?? instance.id }) })),
-        { volume: transfer, target: UPGRADE_SOURCE },
-      ] },
+      {
+        role: 'upgrade-to',
+        name: `${instance.name}-upgrade-${id}-to`,
+        image: plan.image,
+        env: { ...secretEnvOf(engine, password), ...userEnvOf(engine, instance) },
+        mounts: [
+          ...newVolumes.map((v) => ({
+            volume: v.name,
+            target: v.mount.path,
+            labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name, instanceId: instance.dataId ?? instance.id }),
+          })),
+          { volume: transfer, target: UPGRADE_SOURCE },
+        ],
+      },
       `${engine.displayName} ${plan.to}`,
       workers,
     );
@@ -111,7 +133,11 @@ export async function upgradeByDumpRestore(steps: UpgradeSteps, instance: Instan
     const oldMajor = dr.parseVersion(fromVersion);
     const newMajor = versionOf(plan.to)!;
     if (oldMajor && compareVersions(oldMajor, newMajor.slice(0, 1)) !== -1) {
-      throw new DockbaseError('invalid-input', `${instance.name}'s data is from ${engine.displayName} ${oldMajor.join('.')}, not older than ${plan.to}.`, 'tag');
+      throw new DockbaseError(
+        'invalid-input',
+        `${instance.name}'s data is from ${engine.displayName} ${oldMajor.join('.')}, not older than ${plan.to}.`,
+        'tag',
+      );
     }
     throwIfAborted(signal);
 
@@ -153,7 +179,10 @@ export async function upgradeByDumpRestore(steps: UpgradeSteps, instance: Instan
   step('switch');
   let point: RollbackPoint | undefined;
   try {
-    point = (await steps.snapshots.keepAsIs(stopped, oldVolumes, `before upgrade to ${plan.to} ${fileStamp(new Date())}`, 'before-upgrade', { upgradeTo: plan.to, sizeBytes: totalBytes })) as RollbackPoint;
+    point = (await steps.snapshots.keepAsIs(stopped, oldVolumes, `before upgrade to ${plan.to} ${fileStamp(new Date())}`, 'before-upgrade', {
+      upgradeTo: plan.to,
+      sizeBytes: totalBytes,
+    })) as RollbackPoint;
     const result = await steps.switchContainer(stopped, { image: instance.image, tag: plan.to }, newVolumes, password, wasRunning, {
       onStarted: async () => (step('check'), serverVersion),
       readyTimeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
@@ -171,7 +200,11 @@ export async function upgradeByDumpRestore(steps: UpgradeSteps, instance: Instan
   } catch (e) {
     if (point) await steps.snapshots.forget(point).catch(() => undefined);
     await docker.bestEffort(volumeRemoveArgs(newVolumes.map((v) => v.name)));
-    throw failed(e, `The switch to ${plan.to} failed and was undone: ${instance.name} ${wasRunning ? 'runs' : 'is'} ${engine.displayName} ${instance.tag} again, on its data as it was.`, secrets);
+    throw failed(
+      e,
+      `The switch to ${plan.to} failed and was undone: ${instance.name} ${wasRunning ? 'runs' : 'is'} ${engine.displayName} ${instance.tag} again, on its data as it was.`,
+      secrets,
+    );
   }
 }
 
@@ -183,7 +216,13 @@ export function fingerprintTotals(fingerprint: string): { tables: number; rows: 
 
 /** The first tables whose row counts differ between two fingerprints, for the error message. */
 export function fingerprintDifferences(before: string, after: string, max = 3): string[] {
-  const parse = (text: string) => new Map(text.split('\n').filter((l) => l.trim()).map((l) => [l.replace(/ \d+$/, ''), /(\d+)$/.exec(l)?.[1] ?? '?'] as const));
+  const parse = (text: string) =>
+    new Map(
+      text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => [l.replace(/ \d+$/, ''), /(\d+)$/.exec(l)?.[1] ?? '?'] as const),
+    );
   const a = parse(before);
   const b = parse(after);
   const out: string[] = [];
@@ -245,7 +284,13 @@ async function removeWorkersByName(docker: DockerRunner, instanceName: string, i
 }
 
 /** Waits until a worker's server answers its engine's own probe; a worker that stops is explained by its log. */
-async function waitForWorker(docker: DockerRunner, worker: Worker, engineId: Instance['engine'], signal: AbortSignal | undefined, secrets: readonly string[]): Promise<void> {
+async function waitForWorker(
+  docker: DockerRunner,
+  worker: Worker,
+  engineId: Instance['engine'],
+  signal: AbortSignal | undefined,
+  secrets: readonly string[],
+): Promise<void> {
   const deadline = Date.now() + WORKER_TIMEOUT_MS;
   for (let delay = 100; ; delay = Math.min(1000, Math.round(delay * 1.5))) {
     throwIfAborted(signal);
@@ -262,7 +307,14 @@ async function waitForWorker(docker: DockerRunner, worker: Worker, engineId: Ins
 }
 
 /** Runs one of the dump-and-restore scripts in the new version's worker against a server's socket folder. */
-async function workerScript(docker: DockerRunner, worker: Worker, script: string, socketFolder: string, action: string, secrets: readonly string[]): Promise<string> {
+async function workerScript(
+  docker: DockerRunner,
+  worker: Worker,
+  script: string,
+  socketFolder: string,
+  action: string,
+  secrets: readonly string[],
+): Promise<string> {
   const r = await docker.run(execScriptArgs(worker.id, script, socketFolder), action, { secrets });
   return r.stdout;
 }

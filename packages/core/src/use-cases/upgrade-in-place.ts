@@ -17,7 +17,13 @@ import type { UpgradeOptions, UpgradePlan, UpgradeResult, UpgradeStepId } from '
  * failure leaves it as it was; from the switch on, any failure puts the snapshot back and the old container
  * with it.
  */
-export async function upgradeInPlace(steps: UpgradeSteps, instance: Instance, plan: UpgradePlan, password: string, options: UpgradeOptions): Promise<UpgradeResult> {
+export async function upgradeInPlace(
+  steps: UpgradeSteps,
+  instance: Instance,
+  plan: UpgradePlan,
+  password: string,
+  options: UpgradeOptions,
+): Promise<UpgradeResult> {
   const engine = getEngine(instance.engine);
   const step = (id: UpgradeStepId) => options.onProgress?.({ step: id });
   const wasRunning = isActive(instance);
@@ -35,7 +41,13 @@ export async function upgradeInPlace(steps: UpgradeSteps, instance: Instance, pl
     if (wasRunning) await steps.lifecycle.stop(instance);
     throwIfAborted(options.signal);
     step('snapshot');
-    const taken = await steps.snapshots.copyOut({ ...instance, status: 'exited' }, volumes, `before upgrade to ${plan.to} ${fileStamp(new Date())}`, 'before-upgrade', { upgradeTo: plan.to });
+    const taken = await steps.snapshots.copyOut(
+      { ...instance, status: 'exited' },
+      volumes,
+      `before upgrade to ${plan.to} ${fileStamp(new Date())}`,
+      'before-upgrade',
+      { upgradeTo: plan.to },
+    );
     point = taken as RollbackPoint;
     if (options.signal?.aborted) {
       await steps.snapshots.remove(point).catch(() => undefined);
@@ -51,20 +63,35 @@ export async function upgradeInPlace(steps: UpgradeSteps, instance: Instance, pl
   let restored = true;
   try {
     step('switch');
-    const result = await steps.switchContainer(stopped, { image: instance.image, tag: plan.to }, plansOf(volumes, engine.dataMounts(plan.to)), password, wasRunning, {
-      onStarted: async (i) => {
-        step('check');
-        if (align) await steps.runVersionScript(i.containerId, align, engine.upgrade.alignWhat ?? 'the data', secrets);
-        return steps.checkVersion(i, plan.to, engine.upgrade.versionScript, secrets);
+    const result = await steps.switchContainer(
+      stopped,
+      { image: instance.image, tag: plan.to },
+      plansOf(volumes, engine.dataMounts(plan.to)),
+      password,
+      wasRunning,
+      {
+        onStarted: async (i) => {
+          step('check');
+          if (align) await steps.runVersionScript(i.containerId, align, engine.upgrade.alignWhat ?? 'the data', secrets);
+          return steps.checkVersion(i, plan.to, engine.upgrade.versionScript, secrets);
+        },
+        onFailed: async () => {
+          restored = false;
+          await steps.snapshots.replaceFrom(stopped, volumes, point, point);
+          restored = true;
+        },
+        readyTimeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
       },
-      onFailed: async () => {
-        restored = false;
-        await steps.snapshots.replaceFrom(stopped, volumes, point, point);
-        restored = true;
-      },
-      readyTimeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
-    });
-    return { instance: result.instance, from: plan.from, to: plan.to, method: 'in-place', serverVersion: result.serverVersion, rollbackPoint: point, sizeBytes: point.sizeBytes };
+    );
+    return {
+      instance: result.instance,
+      from: plan.from,
+      to: plan.to,
+      method: 'in-place',
+      serverVersion: result.serverVersion,
+      rollbackPoint: point,
+      sizeBytes: point.sizeBytes,
+    };
   } catch (e) {
     // Its data is back as it was: the snapshot is no rollback point of anything. Kept if putting it back failed.
     if (restored) await steps.snapshots.remove(point).catch(() => undefined);

@@ -26,7 +26,10 @@ export async function rollBack(
     throw new DockbaseError('invalid-input', `“${point.name}” is not a rollback point of ${instance.name}.`);
   }
   if (point.upgradeTo !== instance.tag) {
-    throw new DockbaseError('invalid-input', `“${point.name}” returns from ${engine.displayName} ${point.upgradeTo}, and ${instance.name} runs ${instance.tag}.`);
+    throw new DockbaseError(
+      'invalid-input',
+      `“${point.name}” returns from ${engine.displayName} ${point.upgradeTo}, and ${instance.name} runs ${instance.tag}.`,
+    );
   }
   if (!['running', 'exited', 'created'].includes(instance.status)) {
     throw new DockbaseError('invalid-input', `${instance.name} is ${instance.status}: start or stop it first, then roll it back.`);
@@ -41,7 +44,10 @@ export async function rollBack(
   // A volume mounted by name is created empty when it is missing: the point's data must still be there.
   for (const v of point.volumes) {
     if ((await steps.docker.tryRun(volumeInspectArgs([v.volume]))).code !== 0) {
-      throw new DockbaseError('not-found', `The data of “${point.name}” (volume ${v.volume}) no longer exists, so there is nothing to roll back to. ${unchanged}`);
+      throw new DockbaseError(
+        'not-found',
+        `The data of “${point.name}” (volume ${v.volume}) no longer exists, so there is nothing to roll back to. ${unchanged}`,
+      );
     }
   }
   step('pull');

@@ -91,7 +91,11 @@ export class UpgradeSteps {
   async passwordOf(instance: Instance): Promise<string> {
     const details = await this.lifecycle.details(instance);
     const password = getEngine(instance.engine).readPassword({ env: details.env, cmd: details.cmd });
-    if (!password) throw new DockbaseError('invalid-input', `Dockbase cannot read the password of ${instance.name} from its container, so the new version could not be given it.`);
+    if (!password)
+      throw new DockbaseError(
+        'invalid-input',
+        `Dockbase cannot read the password of ${instance.name} from its container, so the new version could not be given it.`,
+      );
     return password;
   }
 
@@ -103,9 +107,16 @@ export class UpgradeSteps {
   /** Runs an engine's version script in a running container; its first line of output. */
   async runVersionScript(containerId: string, script: string, what: string, secrets: readonly string[]): Promise<string> {
     const r = await this.docker.tryRun(execScriptArgs(containerId, script));
-    const first = r.stdout.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+    const first =
+      r.stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean) ?? '';
     if (r.code !== 0 || first.startsWith('dockbase-error')) {
-      throw new DockbaseError('command-failed', `Could not check ${what}: ${stderrExcerpt(`${first.replace(/^dockbase-error\s*/, '')}\n${r.stderr}`, secrets) || `exit code ${r.code}`}`);
+      throw new DockbaseError(
+        'command-failed',
+        `Could not check ${what}: ${stderrExcerpt(`${first.replace(/^dockbase-error\s*/, '')}\n${r.stderr}`, secrets) || `exit code ${r.code}`}`,
+      );
     }
     return first;
   }

@@ -37,7 +37,9 @@ const psLine = (i: Instance, containerName = i.name) =>
     ID: i.containerId,
     Names: containerName,
     Image: `${i.image}:${i.tag}`,
-    Labels: Object.entries(containerLabels(i)).map(([k, v]) => `${k}=${v}`).join(','),
+    Labels: Object.entries(containerLabels(i))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
     State: i.status,
     Status: i.status === 'running' ? 'Up 1 second' : 'Exited (0) 1 second ago',
     CreatedAt: '2026-11-25 18:00:00 +0000 UTC',
@@ -45,7 +47,8 @@ const psLine = (i: Instance, containerName = i.name) =>
 
 const IMAGE_ID = `sha256:${'1'.repeat(64)}`;
 /** `docker container inspect` of an instance's container: its own labels (so it is Dockbase's) and environment. */
-const inspectOf = (i: Instance, env: string[]) => JSON.stringify([{ Id: i.containerId, Image: IMAGE_ID, Config: { Labels: containerLabels(i), Env: env, Cmd: [] }, State: {} }]);
+const inspectOf = (i: Instance, env: string[]) =>
+  JSON.stringify([{ Id: i.containerId, Image: IMAGE_ID, Config: { Labels: containerLabels(i), Env: env, Cmd: [] }, State: {} }]);
 
 const refusal = (engine: Instance['engine'], from: string, to: string) => getEngine(engine).upgrade.refusal(from, to);
 
@@ -200,11 +203,49 @@ describe('an upgraded PostgreSQL instance’s data volume', () => {
   it('is reused first by a create of that name at that major version', async () => {
     const cli = scripted([
       ['ps', { stdout: '' }],
-      ['volume inspect dockbase-shop-data-17', { stdout: JSON.stringify([{ Name: 'dockbase-shop-data-17', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '17', 'io.dockbase.mount': '/var/lib/postgresql/data' } }]) }],
-      ['volume inspect dockbase-shop-data', { stdout: JSON.stringify([{ Name: 'dockbase-shop-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '15', 'io.dockbase.mount': '/var/lib/postgresql/data' } }]) }],
+      [
+        'volume inspect dockbase-shop-data-17',
+        {
+          stdout: JSON.stringify([
+            {
+              Name: 'dockbase-shop-data-17',
+              Labels: {
+                'io.dockbase.volume': 'data',
+                'io.dockbase.engine': 'postgres',
+                'io.dockbase.tag': '17',
+                'io.dockbase.mount': '/var/lib/postgresql/data',
+              },
+            },
+          ]),
+        },
+      ],
+      [
+        'volume inspect dockbase-shop-data',
+        {
+          stdout: JSON.stringify([
+            {
+              Name: 'dockbase-shop-data',
+              Labels: {
+                'io.dockbase.volume': 'data',
+                'io.dockbase.engine': 'postgres',
+                'io.dockbase.tag': '15',
+                'io.dockbase.mount': '/var/lib/postgresql/data',
+              },
+            },
+          ]),
+        },
+      ],
       ['create', { stdout: 'new1' }],
     ]);
-    const created = await createDockbase(cli).creation.create({ engine: 'postgres', name: 'shop', tag: '17', hostPort: 5432, password: 'pw', persistData: true, exposeOnNetwork: false });
+    const created = await createDockbase(cli).creation.create({
+      engine: 'postgres',
+      name: 'shop',
+      tag: '17',
+      hostPort: 5432,
+      password: 'pw',
+      persistData: true,
+      exposeOnNetwork: false,
+    });
     expect(created.volumes).toEqual(['dockbase-shop-data-17']);
   });
 });
@@ -240,11 +281,24 @@ describe('an in-place upgrade (MySQL 8.4 → 9.4)', () => {
     const cli = world();
     const steps: string[] = [];
     const r = await createDockbase(cli).upgrades.upgrade(mysql, '9.4', { onProgress: (p) => steps.push(p.step) });
-    expect(r).toMatchObject({ from: '8.4', to: '9.4', method: 'in-place', serverVersion: '9.4.0', rollbackPoint: { reason: 'before-upgrade', upgradeTo: '9.4', tag: '8.4', sizeBytes: 2048 * 1024 } });
+    expect(r).toMatchObject({
+      from: '8.4',
+      to: '9.4',
+      method: 'in-place',
+      serverVersion: '9.4.0',
+      rollbackPoint: { reason: 'before-upgrade', upgradeTo: '9.4', tag: '8.4', sizeBytes: 2048 * 1024 },
+    });
     expect([...new Set(steps)]).toEqual(['pull', 'stop', 'snapshot', 'switch', 'check']);
     // Ownership and the password are read first (inspects); then what changes things, in order.
     expect(cli.calls[0]).toEqual(['container', 'inspect', 'c0ffee']);
-    const acting = cli.calls.filter((c) => !c.includes('inspect') && c[0] !== 'ps' && c[0] !== 'logs' && c[0] !== 'version' && !(c[0] === 'exec' && c.includes('mysqladmin ping -h 127.0.0.1 -P 3306 --silent')));
+    const acting = cli.calls.filter(
+      (c) =>
+        !c.includes('inspect') &&
+        c[0] !== 'ps' &&
+        c[0] !== 'logs' &&
+        c[0] !== 'version' &&
+        !(c[0] === 'exec' && c.includes('mysqladmin ping -h 127.0.0.1 -P 3306 --silent')),
+    );
     const calls = acting.map((c) => c.join(' '));
     expect(cli.calls.map((c) => c.join(' '))).toContain('image inspect --format {{.Id}} mysql:9.4');
     expect(calls[0]).toBe('stop --time 30 c0ffee');
@@ -309,7 +363,10 @@ describe('an in-place upgrade (MySQL 8.4 → 9.4)', () => {
   it('cancelled before the switch: the snapshot goes, the instance runs again, nothing else happened', async () => {
     const abort = new AbortController();
     const cli = world();
-    const run = createDockbase(cli).upgrades.upgrade(mysql, '9.4', { signal: abort.signal, onProgress: (p) => (p.step === 'snapshot' ? abort.abort() : undefined) });
+    const run = createDockbase(cli).upgrades.upgrade(mysql, '9.4', {
+      signal: abort.signal,
+      onProgress: (p) => (p.step === 'snapshot' ? abort.abort() : undefined),
+    });
     await expect(run).rejects.toMatchObject({ code: 'cancelled', message: 'Upgrade cancelled. Nothing was changed: shop runs MySQL 8.4 as before.' });
     const calls = cli.calls.map((c) => c.join(' '));
     expect(calls.some((c) => c.startsWith('rename') || c.startsWith('run --detach'))).toBe(false);
@@ -357,7 +414,10 @@ describe('a PostgreSQL upgrade across majors (15 → 17)', () => {
       ['volume inspect', { code: 1, stderr: 'no such volume' }],
       ['run --detach --pull never --name shop-upgrade-', (args) => ({ stdout: args.includes('io.dockbase.helper=upgrade-from') ? 'from1' : 'to1' })],
       ['run --detach', { stdout: 'new1' }],
-      ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...pg, containerId: 'new1', tag: '17', volumes: ['dockbase-shop-data-17'] }) }],
+      [
+        'ps --all --no-trunc --filter label=io.dockbase.instance=',
+        { stdout: psLine({ ...pg, containerId: 'new1', tag: '17', volumes: ['dockbase-shop-data-17'] }) },
+      ],
       [`exec to1 sh -c ${dr.versionScript} sh ${UPGRADE_SOURCE}`, { stdout: '150018\n' }],
       [`exec to1 sh -c ${dr.versionScript} sh /var/run/postgresql`, { stdout: '170012\n' }],
       [`exec to1 sh -c ${dr.sizeScript}`, { stdout: '1000000\n' }],
@@ -369,20 +429,29 @@ describe('a PostgreSQL upgrade across majors (15 → 17)', () => {
     const steps: string[] = [];
     const r = await createDockbase(cli).upgrades.upgrade(pg, '17', { onProgress: (p) => steps.push(p.step) });
     expect(r).toMatchObject({ method: 'dump-restore', serverVersion: '17', verified: { tables: 1, rows: 20000 }, sizeBytes: 1_000_000 });
-    expect(r.rollbackPoint).toMatchObject({ reason: 'before-upgrade', tag: '15', upgradeTo: '17', volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-shop-data' }] });
+    expect(r.rollbackPoint).toMatchObject({
+      reason: 'before-upgrade',
+      tag: '15',
+      upgradeTo: '17',
+      volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-shop-data' }],
+    });
     expect([...new Set(steps)]).toEqual(['pull', 'stop', 'prepare', 'copy', 'verify', 'switch', 'check']);
 
     const from = cli.calls.find((c) => c.includes('io.dockbase.helper=upgrade-from'))!;
     expect(from.slice(0, 4)).toEqual(['run', '--detach', '--pull', 'never']);
     expect(from.slice(6, 8)).toEqual(['--network', 'none']);
     expect(from).toContain('type=volume,source=dockbase-shop-data,target=/var/lib/postgresql/data');
-    expect(from.find((a) => a.includes('target=/var/run/postgresql'))).toMatch(/^type=volume,source=dockbase-shop-upgrade-[0-9a-f]{12},target=\/var\/run\/postgresql,volume-label=io\.dockbase\.helper=upgrade/);
+    expect(from.find((a) => a.includes('target=/var/run/postgresql'))).toMatch(
+      /^type=volume,source=dockbase-shop-upgrade-[0-9a-f]{12},target=\/var\/run\/postgresql,volume-label=io\.dockbase\.helper=upgrade/,
+    );
     expect(from.at(-1)).toBe('postgres:15');
     expect(from.some((a) => a.includes(HOSTILE))).toBe(false);
 
     const to = cli.calls.find((c) => c.includes('io.dockbase.helper=upgrade-to'))!;
     expect(to).toContain(`POSTGRES_PASSWORD=${HOSTILE}`);
-    expect(to.find((a) => a.startsWith('type=volume,source=dockbase-shop-data-17,target=/var/lib/postgresql/data,'))).toContain('volume-label=io.dockbase.tag=17');
+    expect(to.find((a) => a.startsWith('type=volume,source=dockbase-shop-data-17,target=/var/lib/postgresql/data,'))).toContain(
+      'volume-label=io.dockbase.tag=17',
+    );
     expect(to.find((a) => a.endsWith(`target=${UPGRADE_SOURCE}`))).toMatch(/^type=volume,source=dockbase-shop-upgrade-/);
     expect(to.at(-1)).toBe('postgres:17');
 
@@ -412,7 +481,10 @@ describe('a PostgreSQL upgrade across majors (15 → 17)', () => {
 
   it('refuses when data of an earlier upgrade to 17 holds the new volume’s name', async () => {
     const cli = world([['volume inspect dockbase-shop-data-17', { stdout: '[{}]' }]]);
-    await expect(createDockbase(cli).upgrades.upgrade(pg, '17')).rejects.toMatchObject({ code: 'volume-conflict', message: expect.stringMatching(/dockbase-shop-data-17 already exists/) });
+    await expect(createDockbase(cli).upgrades.upgrade(pg, '17')).rejects.toMatchObject({
+      code: 'volume-conflict',
+      message: expect.stringMatching(/dockbase-shop-data-17 already exists/),
+    });
     expect(cli.calls.some((c) => c[0] === 'stop')).toBe(false);
   });
 });
@@ -440,11 +512,19 @@ describe('roll back', () => {
       ['container inspect', { stdout: inspectOf(pg17, [`POSTGRES_PASSWORD=${HOSTILE}`]) }],
       ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
       ['run --detach', { stdout: 'new1' }],
-      ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...pg17, containerId: 'new1', tag: '15', volumes: ['dockbase-shop-data'] }) }],
+      [
+        'ps --all --no-trunc --filter label=io.dockbase.instance=',
+        { stdout: psLine({ ...pg17, containerId: 'new1', tag: '15', volumes: ['dockbase-shop-data'] }) },
+      ],
       ['exec new1 sh -c psql', { stdout: '15.18 (Debian 15.18-0+deb12u1)' }],
     ]);
     const r = await createDockbase(cli).upgrades.rollback(pg17, point);
-    expect(r).toMatchObject({ from: '17', to: '15', serverVersion: '15.18 (Debian 15.18-0+deb12u1)', kept: { reason: 'before-rollback', tag: '17', volumes: [{ volume: 'dockbase-shop-data-17' }] } });
+    expect(r).toMatchObject({
+      from: '17',
+      to: '15',
+      serverVersion: '15.18 (Debian 15.18-0+deb12u1)',
+      kept: { reason: 'before-rollback', tag: '17', volumes: [{ volume: 'dockbase-shop-data-17' }] },
+    });
     const calls = cli.calls.map((c) => c.join(' '));
     const run = cli.calls.find((c) => c[0] === 'run')!;
     expect(run).toContain('io.dockbase.volumes=dockbase-shop-data');
@@ -459,12 +539,17 @@ describe('roll back', () => {
       ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
       ['volume inspect dockbase-shop-data', { code: 1, stderr: 'Error: No such volume: dockbase-shop-data' }],
     ]);
-    await expect(createDockbase(cli).upgrades.rollback(pg17, point)).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/volume dockbase-shop-data\) no longer exists.*Nothing was changed/) });
+    await expect(createDockbase(cli).upgrades.rollback(pg17, point)).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/volume dockbase-shop-data\) no longer exists.*Nothing was changed/),
+    });
     expect(cli.calls.some((c) => ['stop', 'rename', 'run'].includes(c[0]!))).toBe(false);
   });
 
   it('refuses a point of another version', async () => {
-    await expect(createDockbase(scripted([])).upgrades.rollback({ ...pg17, tag: '18' }, point)).rejects.toThrow('“before upgrade to 17” returns from PostgreSQL 17, and shop runs 18.');
+    await expect(createDockbase(scripted([])).upgrades.rollback({ ...pg17, tag: '18' }, point)).rejects.toThrow(
+      '“before upgrade to 17” returns from PostgreSQL 17, and shop runs 18.',
+    );
   });
 });
 
@@ -507,7 +592,10 @@ describe('the standalone host’s command policy', () => {
       ['volume inspect', { code: 1, stderr: 'no such volume' }],
       ['run --detach --pull never --name shop-upgrade-', (args) => ({ stdout: args.includes('io.dockbase.helper=upgrade-from') ? FROM : TO })],
       ['run --detach', { stdout: NEW }],
-      ['ps --all --no-trunc --filter label=io.dockbase.instance=', { stdout: psLine({ ...pg, containerId: NEW, tag: '17', volumes: ['dockbase-shop-data-17'] }) }],
+      [
+        'ps --all --no-trunc --filter label=io.dockbase.instance=',
+        { stdout: psLine({ ...pg, containerId: NEW, tag: '17', volumes: ['dockbase-shop-data-17'] }) },
+      ],
       [`exec ${TO} sh -c ${dr.versionScript} sh ${UPGRADE_SOURCE}`, { stdout: '150018\n' }],
       [`exec ${TO} sh -c ${dr.versionScript} sh /var/run/postgresql`, { stdout: '170012\n' }],
       [`exec ${TO} sh -c ${dr.sizeScript}`, { stdout: '1000\n' }],
@@ -530,7 +618,14 @@ describe('the standalone host’s command policy', () => {
   });
 
   it('lets every call of an in-place upgrade through (MongoDB: FCV steps, two volumes)', async () => {
-    const mongo = instance({ id: '0123456789ab', engine: 'mongo', image: 'mongo', tag: '7.0', containerId: CID, volumes: ['dockbase-shop-db', 'dockbase-shop-configdb'] });
+    const mongo = instance({
+      id: '0123456789ab',
+      engine: 'mongo',
+      image: 'mongo',
+      tag: '7.0',
+      containerId: CID,
+      volumes: ['dockbase-shop-db', 'dockbase-shop-configdb'],
+    });
     const cli = recording([
       ['container inspect', { stdout: inspectOf(mongo, ['MONGO_INITDB_ROOT_USERNAME=root', `MONGO_INITDB_ROOT_PASSWORD=${HOSTILE}`]) }],
       ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
@@ -550,7 +645,10 @@ describe('the standalone host’s command policy', () => {
       name: 'shop-upgrade-0123456789ab-to',
       image: 'postgres:17',
       env: { POSTGRES_PASSWORD: 'x' },
-      mounts: [{ volume: 'dockbase-shop-data-17', target: '/var/lib/postgresql/data', labels: { 'io.dockbase.volume': 'data' } }, { volume: 'dockbase-shop-upgrade-0123456789ab', target: UPGRADE_SOURCE }],
+      mounts: [
+        { volume: 'dockbase-shop-data-17', target: '/var/lib/postgresql/data', labels: { 'io.dockbase.volume': 'data' } },
+        { volume: 'dockbase-shop-upgrade-0123456789ab', target: UPGRADE_SOURCE },
+      ],
     };
     expect(checkCommand(upgradeWorkerArgs(worker))).toMatchObject({ allowed: true, volumes: ['dockbase-shop-upgrade-0123456789ab'] });
     expect(checkCommand(upgradeWorkerArgs(worker, { secretEnv: true }), worker.env)).toMatchObject({ allowed: true });
@@ -558,7 +656,9 @@ describe('the standalone host’s command policy', () => {
     expect(checkCommand(upgradeWorkerArgs({ ...worker, mounts: [{ volume: 'dockbase-shop-data', target: '/etc' }] }))).toMatchObject({ allowed: false });
     expect(checkCommand(upgradeWorkerArgs({ ...worker, name: 'anything' }))).toMatchObject({ allowed: false });
     expect(checkCommand(upgradeWorkerArgs({ ...worker, role: 'upgrade-from' }))).toMatchObject({ allowed: false });
-    const bind = upgradeWorkerArgs(worker).map((a) => (a.startsWith('type=volume,source=dockbase-shop-upgrade') ? 'type=bind,source=/,target=/run/dockbase-upgrade' : a));
+    const bind = upgradeWorkerArgs(worker).map((a) =>
+      a.startsWith('type=volume,source=dockbase-shop-upgrade') ? 'type=bind,source=/,target=/run/dockbase-upgrade' : a,
+    );
     expect(checkCommand(bind)).toMatchObject({ allowed: false });
     expect(checkCommand(['rename', CID, 'shop; rm -rf /'])).toMatchObject({ allowed: false });
     expect(checkCommand(['exec', CID, 'sh', '-c', 'id', 'sh'])).toMatchObject({ allowed: false });

@@ -74,7 +74,10 @@ export class Upgrades {
       throw new DockbaseError('invalid-input', `${instance.name} is ${instance.status}: start or stop it first, then upgrade it.`);
     }
     if (engine.upgrade.alignScript && instance.status !== 'running') {
-      throw new DockbaseError('invalid-input', `Start ${instance.name} first: Dockbase checks ${engine.upgrade.alignWhat} of ${engine.displayName} ${instance.tag} before the upgrade.`);
+      throw new DockbaseError(
+        'invalid-input',
+        `Start ${instance.name} first: Dockbase checks ${engine.upgrade.alignWhat} of ${engine.displayName} ${instance.tag} before the upgrade.`,
+      );
     }
     dataVolumesOf(instance); // nothing to carry over without data volumes: refused before anything happens
     // Only a container Dockbase created is changed; its labels as docker has them now.
@@ -87,7 +90,9 @@ export class Upgrades {
       await this.steps.ensureImage(plan.image, options.signal, (pull) => step({ step: 'pull', pull: { done: pull.done, total: pull.total } }));
       throwIfAborted(options.signal);
     } catch (e) {
-      throw failed(e, `Nothing was changed: ${instance.name} ${isActive(instance) ? 'runs' : 'is'} ${engine.displayName} ${instance.tag} as before.`, [password]);
+      throw failed(e, `Nothing was changed: ${instance.name} ${isActive(instance) ? 'runs' : 'is'} ${engine.displayName} ${instance.tag} as before.`, [
+        password,
+      ]);
     }
     return plan.method === 'dump-restore'
       ? upgradeByDumpRestore(this.steps, instance, plan, password, options)
@@ -98,7 +103,11 @@ export class Upgrades {
    * Returns the instance to the version and data of its rollback point, in one step: the data it holds now is
    * kept in a "before rollback" snapshot; the rollback point is used up. Any failure puts everything back.
    */
-  rollback(instance: Instance, point: RollbackPoint, options: { onProgress?(p: UpgradeProgress): void; readyTimeoutMs?: number } = {}): Promise<RollbackResult> {
+  rollback(
+    instance: Instance,
+    point: RollbackPoint,
+    options: { onProgress?(p: UpgradeProgress): void; readyTimeoutMs?: number } = {},
+  ): Promise<RollbackResult> {
     return rollBack(this.steps, instance, point, options);
   }
 }

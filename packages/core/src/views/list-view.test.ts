@@ -27,7 +27,12 @@ describe('the list’s rules', () => {
   });
 
   it('searches by name, filters by engine and status group, in natural order', () => {
-    const list = [inst('pg-10'), inst('pg-2', { status: 'exited', exitCode: 0, health: 'none' }), inst('cache', { engine: 'redis' }), inst('pg-3', { status: 'paused' })];
+    const list = [
+      inst('pg-10'),
+      inst('pg-2', { status: 'exited', exitCode: 0, health: 'none' }),
+      inst('cache', { engine: 'redis' }),
+      inst('pg-3', { status: 'paused' }),
+    ];
     expect(filterInstances(list, NO_FILTER).map((i) => i.name)).toEqual(['cache', 'pg-2', 'pg-3', 'pg-10']);
     expect(filterInstances(list, { ...NO_FILTER, search: 'PG' }).map((i) => i.name)).toEqual(['pg-2', 'pg-3', 'pg-10']);
     expect(filterInstances(list, { ...NO_FILTER, engines: new Set(['redis'] as const) }).map((i) => i.name)).toEqual(['cache']);

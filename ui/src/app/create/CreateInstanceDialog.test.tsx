@@ -97,7 +97,9 @@ describe('creating an instance', () => {
 
     const version = within(dialog).getByRole('combobox', { name: 'Version' });
     await user.click(version);
-    const options = within(await screen.findByRole('listbox')).getAllByRole('option').map((o) => o.textContent);
+    const options = within(await screen.findByRole('listbox'))
+      .getAllByRole('option')
+      .map((o) => o.textContent);
     expect(options).toEqual(['8.2', '8.0', '7.4', '7.2']);
     await user.click(screen.getByRole('option', { name: '7.4' }));
     expect(version).toHaveValue('7.4');
@@ -116,7 +118,11 @@ describe('creating an instance', () => {
     await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
     await user.click(within(dialog).getByRole('combobox', { name: 'Version' }));
     await waitFor(() =>
-      expect(within(screen.getByRole('listbox')).getAllByRole('option').map((o) => o.textContent)).toEqual(['8.4-rc1', '8.2.3', '8.2.3-alpine']),
+      expect(
+        within(screen.getByRole('listbox'))
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toEqual(['8.4-rc1', '8.2.3', '8.2.3-alpine']),
     );
   });
 
@@ -132,7 +138,11 @@ describe('creating an instance', () => {
     const card = await findInstance('redis-1');
     await waitFor(() => expect([...backend.records.values()][0]?.history).toMatchObject([{ action: 'create', outcome: 'ok' }]));
     const record = [...backend.records.values()][0];
-    expect(record).toMatchObject({ name: 'redis-1', engine: 'redis', settings: { image: '', tag: '8.2', hostPort: 6379, persistData: true, exposeOnNetwork: false } });
+    expect(record).toMatchObject({
+      name: 'redis-1',
+      engine: 'redis',
+      settings: { image: '', tag: '8.2', hostPort: 6379, persistData: true, exposeOnNetwork: false },
+    });
     expect(JSON.stringify(record)).not.toContain(secret);
 
     await user.click(within(card).getByRole('button', { name: 'Notes and history' }));
@@ -223,7 +233,9 @@ describe('creating an instance', () => {
     expect(await within(dialog).findByText('Pulling redis:8.2: 0 of 3 layers done')).toBeInTheDocument();
     act(() => pull.completeLayer());
     expect(await within(dialog).findByText('Pulling redis:8.2: 1 of 3 layers done')).toBeInTheDocument();
-    const layers = within(within(dialog).getByRole('list', { name: 'Layers' })).getAllByRole('listitem').map((l) => l.textContent);
+    const layers = within(within(dialog).getByRole('list', { name: 'Layers' }))
+      .getAllByRole('listitem')
+      .map((l) => l.textContent);
     expect(layers).toEqual(['a3ed95caeb02: Complete', '5b1f2a6c9d10: Waiting', 'c0ffee123456: Waiting']);
     expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
 
@@ -275,9 +287,7 @@ describe('creating an instance', () => {
     await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
     await replace(user, within(dialog).getByRole('combobox', { name: 'Version' }), '6.9');
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
-    await waitFor(() =>
-      expect(within(dialog).getByRole('combobox', { name: 'Version' })).toHaveAccessibleDescription(/Image redis:6\.9 was not found/),
-    );
+    await waitFor(() => expect(within(dialog).getByRole('combobox', { name: 'Version' })).toHaveAccessibleDescription(/Image redis:6\.9 was not found/));
     expect(desktop.toasts.error).toEqual([]);
   });
 

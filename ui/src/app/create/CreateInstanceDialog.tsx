@@ -33,7 +33,8 @@ interface CreateInstanceDialogProps {
 }
 
 function versionHelp(tags: CreateDialogState['tags']): string {
-  if (tags.source === 'hub') return tags.cached ? 'Tags from Docker Hub (an earlier answer: Hub did not answer now), or type any tag.' : 'Tags from Docker Hub, or type any tag.';
+  if (tags.source === 'hub')
+    return tags.cached ? 'Tags from Docker Hub (an earlier answer: Hub did not answer now), or type any tag.' : 'Tags from Docker Hub, or type any tag.';
   if (tags.offline) return 'Offline: suggested versions (Docker Hub cannot be asked). Pick one or type any tag.';
   return 'Pick one or type any tag.';
 }
@@ -151,7 +152,9 @@ function AccountFields({ state, kept }: { state: CreateDialogState; kept: KeptDa
           value={kept ? (kept.user ?? '') : values.user}
           onChange={(e) => form.setUser(e.target.value)}
           error={Boolean(errors.user)}
-          helperText={errors.user ?? (kept ? 'The kept data’s own user.' : `Empty: ${engine.defaultUser}. Created on first start (${engine.accountVariables.user}).`)}
+          helperText={
+            errors.user ?? (kept ? 'The kept data’s own user.' : `Empty: ${engine.defaultUser}. Created on first start (${engine.accountVariables.user}).`)
+          }
           placeholder={engine.defaultUser}
           disabled={kept !== undefined}
           autoComplete="off"
@@ -163,7 +166,10 @@ function AccountFields({ state, kept }: { state: CreateDialogState; kept: KeptDa
           value={kept ? (kept.database ?? '') : values.database}
           onChange={(e) => form.setDatabase(e.target.value)}
           error={Boolean(errors.database)}
-          helperText={errors.database ?? (kept ? 'The kept data’s own database.' : `Empty: the image's default. Created on first start (${engine.accountVariables.database}).`)}
+          helperText={
+            errors.database ??
+            (kept ? 'The kept data’s own database.' : `Empty: the image's default. Created on first start (${engine.accountVariables.database}).`)
+          }
           disabled={kept !== undefined}
           autoComplete="off"
         />
@@ -178,7 +184,12 @@ function SeedFilesField({ state }: { state: CreateDialogState }) {
   const engine = getEngine(state.form.values.engine);
   const kinds = engine.transfer.seedExtensions;
   const error = state.form.errors.seedFiles;
-  if (kinds.length === 0) return <Typography variant="body2" color="text.secondary">{engine.displayName} runs no init files on its first start.</Typography>;
+  if (kinds.length === 0)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        {engine.displayName} runs no init files on its first start.
+      </Typography>
+    );
   return (
     <Stack direction="row" spacing={1} alignItems="flex-start">
       <TextField
@@ -231,46 +242,46 @@ function CreateInstanceDialogBody({ onClose, preset }: Omit<CreateInstanceDialog
   };
   return (
     <>
-    <Dialog
-      open
-      onClose={() => {
-        // While creating, Cancel is the way out (it removes what was made). Escape or a click beside the
-        // dialog never throws away what the user typed without asking.
-        if (creation.creating) return;
-        if (state.form.dirty) setConfirmingDiscard(true);
-        else onClose();
-      }}
-      maxWidth="md"
-      fullWidth
-      aria-labelledby={titleId}
-    >
-      <Box component="form" noValidate onSubmit={onSubmit}>
-        <DialogTitle id={titleId}>New instance</DialogTitle>
-        <DialogContent>
-          {creation.creating ? (
-            <CreatingView state={state} />
-          ) : (
-            <Stack spacing={2}>
-              {creation.failure && <Alert severity="error">{creation.failure}</Alert>}
-              <CreateFields state={state} />
-            </Stack>
-          )}
-        </DialogContent>
-        <DialogActions>
-          {/* While creating, Cancel aborts: the service removes whatever it made, and the form comes back. */}
-          <Button onClick={creation.creating ? creation.cancel : onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="contained"
-            disabled={!state.canSubmit}
-            startIcon={creation.creating ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}
-          >
-            Create
-          </Button>
-        </DialogActions>
-      </Box>
-    </Dialog>
-    <DiscardConfirm open={confirmingDiscard} titleId={`${titleId}-discard`} onKeep={() => setConfirmingDiscard(false)} onDiscard={onClose} />
+      <Dialog
+        open
+        onClose={() => {
+          // While creating, Cancel is the way out (it removes what was made). Escape or a click beside the
+          // dialog never throws away what the user typed without asking.
+          if (creation.creating) return;
+          if (state.form.dirty) setConfirmingDiscard(true);
+          else onClose();
+        }}
+        maxWidth="md"
+        fullWidth
+        aria-labelledby={titleId}
+      >
+        <Box component="form" noValidate onSubmit={onSubmit}>
+          <DialogTitle id={titleId}>New instance</DialogTitle>
+          <DialogContent>
+            {creation.creating ? (
+              <CreatingView state={state} />
+            ) : (
+              <Stack spacing={2}>
+                {creation.failure && <Alert severity="error">{creation.failure}</Alert>}
+                <CreateFields state={state} />
+              </Stack>
+            )}
+          </DialogContent>
+          <DialogActions>
+            {/* While creating, Cancel aborts: the service removes whatever it made, and the form comes back. */}
+            <Button onClick={creation.creating ? creation.cancel : onClose}>Cancel</Button>
+            <Button
+              type="submit"
+              variant="contained"
+              disabled={!state.canSubmit}
+              startIcon={creation.creating ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}
+            >
+              Create
+            </Button>
+          </DialogActions>
+        </Box>
+      </Dialog>
+      <DiscardConfirm open={confirmingDiscard} titleId={`${titleId}-discard`} onKeep={() => setConfirmingDiscard(false)} onDiscard={onClose} />
     </>
   );
 }

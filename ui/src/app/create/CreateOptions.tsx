@@ -33,7 +33,9 @@ export function StorageAndNetworkOptions({ state }: { state: CreateDialogState }
         label="Persist data"
       />
       <FormHelperText id={persistHelpId} sx={{ mt: 0 }}>
-        {values.persistData ? `Kept in volume${dataKeys.length > 1 ? 's' : ''} ${dataKeys.join(', ')} when the instance is deleted.` : 'The data goes away with the container.'}
+        {values.persistData
+          ? `Kept in volume${dataKeys.length > 1 ? 's' : ''} ${dataKeys.join(', ')} when the instance is deleted.`
+          : 'The data goes away with the container.'}
       </FormHelperText>
       <FormControlLabel
         control={
@@ -72,7 +74,10 @@ export function AdvancedOptions({ state, children }: { state: CreateDialogState;
             value={values.image}
             onChange={(e) => form.setImage(e.target.value)}
             error={Boolean(errors.image)}
-            helperText={errors.image ?? `Empty: the official image (${engine.image}). Otherwise a mirror or private registry, e.g. registry.example.com/mirror/${engine.image}.`}
+            helperText={
+              errors.image ??
+              `Empty: the official image (${engine.image}). Otherwise a mirror or private registry, e.g. registry.example.com/mirror/${engine.image}.`
+            }
             placeholder={engine.image}
             autoComplete="off"
             fullWidth

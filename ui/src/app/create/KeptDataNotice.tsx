@@ -41,7 +41,11 @@ export function KeptDataNotice({ state }: { state: CreateDialogState }) {
             value="reset"
             disabled={!canReset}
             control={<Radio size="small" />}
-            label={canReset ? `Reset it to a new password (through ${engine.displayName}'s local socket, inside the container)` : `Reset it (${engine.displayName} does not allow it without the old password)`}
+            label={
+              canReset
+                ? `Reset it to a new password (through ${engine.displayName}'s local socket, inside the container)`
+                : `Reset it (${engine.displayName} does not allow it without the old password)`
+            }
           />
         </RadioGroup>
       )}

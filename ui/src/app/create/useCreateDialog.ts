@@ -34,7 +34,13 @@ export function useCreateDialog(onCreated: (instance: Instance) => void, preset:
   const { create } = creation;
   const { refresh } = usage;
   const [seedFiles, setSeedFiles] = useState('');
-  const seeds = getEngine(input.engine).transfer.seedExtensions.length > 0 ? seedFiles.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+  const seeds =
+    getEngine(input.engine).transfer.seedExtensions.length > 0
+      ? seedFiles
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : [];
 
   const submit = useCallback(async () => {
     if (!valid) return;

@@ -146,7 +146,9 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
       persistData: values.persistData,
       exposeOnNetwork: values.exposeOnNetwork,
       // On kept data the data's own user and database count (the image's variables do nothing there).
-      ...(usable ? {} : { ...(values.user.trim() ? { user: values.user.trim() } : {}), ...(values.database.trim() ? { database: values.database.trim() } : {}) }),
+      ...(usable
+        ? {}
+        : { ...(values.user.trim() ? { user: values.user.trim() } : {}), ...(values.database.trim() ? { database: values.database.trim() } : {}) }),
       ...(usable && engine.passwordInData ? { keptDataPassword: values.keptPasswordMode === 'reset' && engine.applyPassword ? 'reset' : 'existing' } : {}),
     }),
     [values, trimmedName, hostPort, asksKeptPassword, usable, engine],

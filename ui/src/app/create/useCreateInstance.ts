@@ -1,6 +1,16 @@
 import { useCallback, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { getEngine, isDockbaseError, type CreatedInstance, type Instance, type PullProgress, InvalidInputError, type CreateField, type CreateInstanceInput, type FieldErrors } from '@dockbase/core';
+import {
+  getEngine,
+  isDockbaseError,
+  type CreatedInstance,
+  type Instance,
+  type PullProgress,
+  InvalidInputError,
+  type CreateField,
+  type CreateInstanceInput,
+  type FieldErrors,
+} from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { errorMessage, isCancelled } from '../shared/errors';
 import { invalidateInstanceMeta, invalidateKeptData, queryKeys, relistInstances } from '../shared/queries';
@@ -59,7 +69,8 @@ export function useCreateInstance(onCreated?: (instance: Instance) => void): Cre
         (check) => {
           setCredentialState(queryClient, instance.containerId, check);
           if (check.status === 'rejected') desktop.toast.error(check.message);
-          else if (check.status === 'ok') desktop.toast.success(`${instance.name}: ${getEngine(instance.engine).displayName} accepted its password${reset ? ' (reset)' : ''}.`);
+          else if (check.status === 'ok')
+            desktop.toast.success(`${instance.name}: ${getEngine(instance.engine).displayName} accepted its password${reset ? ' (reset)' : ''}.`);
         },
         (e: unknown) => {
           const message = `${instance.name}: its password could not be ${reset ? 'reset' : 'checked'}: ${errorMessage(e)}`;

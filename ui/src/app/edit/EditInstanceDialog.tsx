@@ -82,7 +82,8 @@ function EditForm({ instance, actions, onClose, titleId }: { instance: Instance;
   }, [settings, port, expose, changePassword, password, restart, memory]);
   const errors = { ...validateEdit(instance, changes, usage), ...serviceErrors };
   const described = settings ? describeChanges(settings, changes) : [];
-  const portWarning = changes.hostPort !== undefined && usage && !errors.hostPort ? usageWarnings({ hostPort: changes.hostPort }, usage, instance.name).hostPort : undefined;
+  const portWarning =
+    changes.hostPort !== undefined && usage && !errors.hostPort ? usageWarnings({ hostPort: changes.hostPort }, usage, instance.name).hostPort : undefined;
   const canSave = settings !== undefined && described.length > 0 && Object.keys(errors).length === 0 && !edit.saving;
 
   const onSubmit = async (e: FormEvent) => {
@@ -119,9 +120,8 @@ function EditForm({ instance, actions, onClose, titleId }: { instance: Instance;
           <Stack spacing={2.5} sx={{ pt: 1 }}>
             {edit.failure && <Alert severity="error">{edit.failure}</Alert>}
             <Typography variant="body2" color="text.secondary">
-              Docker cannot change these on a running container: Dockbase replaces its container on the same data,
-              keeping its name, notes and history{instance.status === 'running' ? ', and starts it again' : ''}. If the new
-              one does not start, the old one comes back unchanged.
+              Docker cannot change these on a running container: Dockbase replaces its container on the same data, keeping its name, notes and history
+              {instance.status === 'running' ? ', and starts it again' : ''}. If the new one does not start, the old one comes back unchanged.
             </Typography>
             <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 2 }}>
               <TextField
@@ -169,7 +169,10 @@ function EditForm({ instance, actions, onClose, titleId }: { instance: Instance;
               </FormHelperText>
             </Stack>
             <Stack spacing={1}>
-              <FormControlLabel control={<Checkbox checked={changePassword} onChange={(e) => setChangePassword(e.target.checked)} />} label="Change the password" />
+              <FormControlLabel
+                control={<Checkbox checked={changePassword} onChange={(e) => setChangePassword(e.target.checked)} />}
+                label="Change the password"
+              />
               {changePassword && (
                 <PasswordField
                   label="New password"
@@ -197,7 +200,12 @@ function EditForm({ instance, actions, onClose, titleId }: { instance: Instance;
         <Button onClick={onClose} disabled={edit.saving}>
           Cancel
         </Button>
-        <Button type="submit" variant="contained" disabled={!canSave} startIcon={edit.saving ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}>
+        <Button
+          type="submit"
+          variant="contained"
+          disabled={!canSave}
+          startIcon={edit.saving ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}
+        >
           Save
         </Button>
       </DialogActions>

@@ -7,7 +7,8 @@ import { invalidateInstanceMeta, queryKeys } from '../shared/queries';
 import { setCredentialState } from '../shared/useCredentialCheck';
 import type { InstanceActions } from '../instances/useInstanceActions';
 
-export type EditOutcome = { kind: 'saved'; changes: string[] } | { kind: 'invalid'; fields: Partial<Record<EditField, string>> } | { kind: 'failed'; message: string };
+export type EditOutcome =
+  { kind: 'saved'; changes: string[] } | { kind: 'invalid'; fields: Partial<Record<EditField, string>> } | { kind: 'failed'; message: string };
 
 export interface EditInstanceState {
   /** What the instance is set to now (one docker inspect when the dialog opens). */

@@ -20,8 +20,8 @@ export function EmptyState({ onCreate }: { onCreate(): void }) {
           No database instances yet
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ maxWidth: 520 }}>
-          Run {ENGINES.map((e) => e.displayName).join(', ')} locally, each with its own port, password and data, and
-          connect from your code with one connection string.
+          Run {ENGINES.map((e) => e.displayName).join(', ')} locally, each with its own port, password and data, and connect from your code with one connection
+          string.
         </Typography>
         <Button variant="contained" startIcon={<AddIcon />} onClick={onCreate}>
           Create your first instance

@@ -36,7 +36,13 @@ export function EngineUnavailableBanner({
     <Alert
       severity={problem.kind === 'failed' ? 'error' : 'warning'}
       action={
-        <Button color="inherit" size="small" onClick={onRetry} disabled={retrying} startIcon={retrying ? <CircularProgress size={14} color="inherit" aria-hidden /> : undefined}>
+        <Button
+          color="inherit"
+          size="small"
+          onClick={onRetry}
+          disabled={retrying}
+          startIcon={retrying ? <CircularProgress size={14} color="inherit" aria-hidden /> : undefined}
+        >
           Retry
         </Button>
       }
@@ -66,8 +72,7 @@ export function BackendUnavailableBanner({ status, failure }: { status: BackendS
   return (
     <Alert severity="info">
       <AlertTitle>Dockbase backend unreachable</AlertTitle>
-      Notes, history and the versions from Docker Hub are unavailable until it answers again; your instances work as
-      usual. Dockbase asks it again by itself.
+      Notes, history and the versions from Docker Hub are unavailable until it answers again; your instances work as usual. Dockbase asks it again by itself.
     </Alert>
   );
 }

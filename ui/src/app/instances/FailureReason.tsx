@@ -32,9 +32,24 @@ export function FailureReason({ instance, failure, compact = false }: { instance
         <Box
           component="pre"
           aria-label={`Last log lines of ${instance.name}`}
-          sx={{ m: 0, mt: 1, p: 1, maxHeight: 200, overflow: 'auto', fontSize: '0.75rem', bgcolor: 'action.hover', borderRadius: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+          sx={{
+            m: 0,
+            mt: 1,
+            p: 1,
+            maxHeight: 200,
+            overflow: 'auto',
+            fontSize: '0.75rem',
+            bgcolor: 'action.hover',
+            borderRadius: 1,
+            whiteSpace: 'pre-wrap',
+            wordBreak: 'break-all',
+          }}
         >
-          {log.loading && !log.lines ? <CircularProgress size={14} aria-label="Reading the log" /> : log.error ?? (log.lines?.length ? log.lines.join('\n') : 'The log is empty.')}
+          {log.loading && !log.lines ? (
+            <CircularProgress size={14} aria-label="Reading the log" />
+          ) : (
+            (log.error ?? (log.lines?.length ? log.lines.join('\n') : 'The log is empty.'))
+          )}
         </Box>
       )}
     </Alert>

@@ -68,7 +68,12 @@ export interface ActionHandlers {
  * THE actions of an instance, in their order, with when each is possible: the card and the table row both
  * render this list, so an action added here (Snapshot, Upgrade…) appears in both.
  */
-export function instanceActionItems(instance: Instance, busy: InstanceAction | undefined, rollbackPoint: RollbackPoint | undefined, h: ActionHandlers): ActionItem[] {
+export function instanceActionItems(
+  instance: Instance,
+  busy: InstanceAction | undefined,
+  rollbackPoint: RollbackPoint | undefined,
+  h: ActionHandlers,
+): ActionItem[] {
   const isBusy = busy !== undefined;
   const active = isActive(instance);
   const paused = instance.status === 'paused';
@@ -130,9 +135,19 @@ export function ActionMenu({ instanceName, items }: { instanceName: string; item
   const rest = items;
   return (
     <>
-      <button type="button" className="db-icon-button" aria-label={`More actions for ${instanceName}`} aria-haspopup="menu" title="More actions" onClick={(e) => setAnchor(e.currentTarget)}>
+      <button
+        type="button"
+        className="db-icon-button"
+        aria-label={`More actions for ${instanceName}`}
+        aria-haspopup="menu"
+        title="More actions"
+        onClick={(e) => setAnchor(e.currentTarget)}
+      >
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden focusable="false">
-          <path fill="currentColor" d="M12 8c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2m0 2c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2m0 6c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2" />
+          <path
+            fill="currentColor"
+            d="M12 8c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2m0 2c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2m0 6c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2"
+          />
         </svg>
       </button>
       {anchor && (

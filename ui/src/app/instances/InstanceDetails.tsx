@@ -29,7 +29,11 @@ function NotesEditor({ initial, saving, onSave }: { initial: string; saving: boo
         onChange={(e) => setDraft(e.target.value)}
         placeholder="What is this instance for? Which project uses it?"
         error={tooLong}
-        helperText={tooLong ? `${length.toLocaleString()} of at most ${MAX_NOTES_LENGTH.toLocaleString()} characters: shorten them to save.` : `${length.toLocaleString()} / ${MAX_NOTES_LENGTH.toLocaleString()} characters`}
+        helperText={
+          tooLong
+            ? `${length.toLocaleString()} of at most ${MAX_NOTES_LENGTH.toLocaleString()} characters: shorten them to save.`
+            : `${length.toLocaleString()} / ${MAX_NOTES_LENGTH.toLocaleString()} characters`
+        }
       />
       <Button variant="outlined" size="small" disabled={saving || draft === initial || tooLong} onClick={() => onSave(draft)}>
         Save notes
@@ -51,12 +55,7 @@ export function InstanceDetails({ instance }: { instance: Instance }) {
   const history = meta?.history ?? [];
   return (
     <Stack spacing={2}>
-      <NotesEditor
-        key={meta?.notes ?? ''}
-        initial={meta?.notes ?? ''}
-        saving={saving}
-        onSave={(notes) => void saveNotes(notes)}
-      />
+      <NotesEditor key={meta?.notes ?? ''} initial={meta?.notes ?? ''} saving={saving} onSave={(notes) => void saveNotes(notes)} />
       <Box>
         <Typography variant="subtitle2" component="h3">
           History
@@ -69,10 +68,7 @@ export function InstanceDetails({ instance }: { instance: Instance }) {
           <List dense aria-label={`History of ${instance.name}`}>
             {history.map((entry, i) => (
               <ListItem key={`${entry.at}-${i}`} disableGutters>
-                <ListItemText
-                  primary={`${entry.action}: ${entry.outcome === 'ok' ? 'done' : 'failed'}`}
-                  secondary={describeEntry(entry)}
-                />
+                <ListItemText primary={`${entry.action}: ${entry.outcome === 'ok' ? 'done' : 'failed'}`} secondary={describeEntry(entry)} />
               </ListItem>
             ))}
           </List>

@@ -6,19 +6,55 @@ import type { Dialogs, DialogAction } from './dialogs';
 import type { InstanceActions } from './useInstanceActions';
 
 // What the first screen does not show loads when first needed: a smaller first script shows the list sooner.
-const CreateInstanceDialog = lazyPart(() => import('../create/CreateInstanceDialog'), (m) => m.CreateInstanceDialog);
-const DeleteDialog = lazyPart(() => import('./DeleteDialog'), (m) => m.DeleteDialog);
-const EditInstanceDialog = lazyPart(() => import('../edit/EditInstanceDialog'), (m) => m.EditInstanceDialog);
-const LogsPanel = lazyPart(() => import('./LogsPanel'), (m) => m.LogsPanel);
-const ShellDialog = lazyPart(() => import('./ShellDialog'), (m) => m.ShellDialog);
-const SnapshotsDialog = lazyPart(() => import('../snapshots/SnapshotsDialog'), (m) => m.SnapshotsDialog);
-const ExportDialog = lazyPart(() => import('../transfer/TransferDialogs'), (m) => m.ExportDialog);
-const ImportDialog = lazyPart(() => import('../transfer/TransferDialogs'), (m) => m.ImportDialog);
-const UpgradeDialog = lazyPart(() => import('../upgrade/UpgradeDialogs'), (m) => m.UpgradeDialog);
-const RollbackDialog = lazyPart(() => import('../upgrade/UpgradeDialogs'), (m) => m.RollbackDialog);
+const CreateInstanceDialog = lazyPart(
+  () => import('../create/CreateInstanceDialog'),
+  (m) => m.CreateInstanceDialog,
+);
+const DeleteDialog = lazyPart(
+  () => import('./DeleteDialog'),
+  (m) => m.DeleteDialog,
+);
+const EditInstanceDialog = lazyPart(
+  () => import('../edit/EditInstanceDialog'),
+  (m) => m.EditInstanceDialog,
+);
+const LogsPanel = lazyPart(
+  () => import('./LogsPanel'),
+  (m) => m.LogsPanel,
+);
+const ShellDialog = lazyPart(
+  () => import('./ShellDialog'),
+  (m) => m.ShellDialog,
+);
+const SnapshotsDialog = lazyPart(
+  () => import('../snapshots/SnapshotsDialog'),
+  (m) => m.SnapshotsDialog,
+);
+const ExportDialog = lazyPart(
+  () => import('../transfer/TransferDialogs'),
+  (m) => m.ExportDialog,
+);
+const ImportDialog = lazyPart(
+  () => import('../transfer/TransferDialogs'),
+  (m) => m.ImportDialog,
+);
+const UpgradeDialog = lazyPart(
+  () => import('../upgrade/UpgradeDialogs'),
+  (m) => m.UpgradeDialog,
+);
+const RollbackDialog = lazyPart(
+  () => import('../upgrade/UpgradeDialogs'),
+  (m) => m.RollbackDialog,
+);
 
 /** The data dialogs as a failure to show one names them. */
-const DATA_DIALOG_NAMES = { snapshots: 'the snapshots', export: 'the export dialog', import: 'the import dialog', upgrade: 'the upgrade dialog', rollback: 'the roll back dialog' } as const;
+const DATA_DIALOG_NAMES = {
+  snapshots: 'the snapshots',
+  export: 'the export dialog',
+  import: 'the import dialog',
+  upgrade: 'the upgrade dialog',
+  rollback: 'the roll back dialog',
+} as const;
 
 export interface InstanceDialogsProps {
   dialogs: Dialogs;

@@ -13,7 +13,10 @@ import type { ResourceUsageState } from './useResourceUsage';
 import type { ViewModeState } from './useViewMode';
 
 // The cards load when first shown: the table alone needs none of their code.
-const InstanceCard = lazyPart(() => import('./InstanceCard'), (m) => m.InstanceCard);
+const InstanceCard = lazyPart(
+  () => import('./InstanceCard'),
+  (m) => m.InstanceCard,
+);
 
 export interface InstanceListProps {
   /** Every instance listed (the usage is measured for all of them). */

@@ -98,7 +98,12 @@ const Row = memo(function Row({
       </td>
       <td>
         {instance.hostPort}
-        {instance.bindAddress !== '127.0.0.1' && <span className="db-muted" title="Reachable from your network"> (network)</span>}
+        {instance.bindAddress !== '127.0.0.1' && (
+          <span className="db-muted" title="Reachable from your network">
+            {' '}
+            (network)
+          </span>
+        )}
       </td>
       <td>{uptimeOf(instance) ?? '–'}</td>
       {measured && (
@@ -110,7 +115,15 @@ const Row = memo(function Row({
       )}
       <td className="db-actions">
         {primary.map((item) => (
-          <button key={item.id} type="button" className="db-icon-button" aria-label={item.label} title={item.label} disabled={item.disabled} onClick={item.onClick}>
+          <button
+            key={item.id}
+            type="button"
+            className="db-icon-button"
+            aria-label={item.label}
+            title={item.label}
+            disabled={item.disabled}
+            onClick={item.onClick}
+          >
             {ROW_ICONS[item.id] ? <Icon d={ROW_ICONS[item.id] as string} /> : item.icon}
           </button>
         ))}
@@ -193,18 +206,42 @@ const TABLE_STYLE = {
   '& tbody tr:hover': { bgcolor: 'action.hover' },
   '& tr.db-selected': { bgcolor: 'action.selected' },
   '& .db-check': { width: 40, pr: 0 },
-  '& .db-check input': { width: 16, height: 16, m: 0, accentColor: (t: { palette: { primary: { main: string } } }) => t.palette.primary.main, cursor: 'pointer' },
+  '& .db-check input': {
+    width: 16,
+    height: 16,
+    m: 0,
+    accentColor: (t: { palette: { primary: { main: string } } }) => t.palette.primary.main,
+    cursor: 'pointer',
+  },
   '& .db-name': { fontWeight: 600 },
   '& .db-engine': { display: 'inline-flex', alignItems: 'center', gap: 1, whiteSpace: 'nowrap' },
   '& .db-monogram': { display: 'inline-grid', placeItems: 'center', width: 20, height: 20, borderRadius: 0.5, color: '#fff', fontSize: 8, fontWeight: 700 },
-  '& .db-chip': { display: 'inline-block', px: 1, py: '1px', mr: 0.5, borderRadius: 4, border: 1, fontSize: '0.8125rem', lineHeight: 1.5, whiteSpace: 'nowrap' },
+  '& .db-chip': {
+    display: 'inline-block',
+    px: 1,
+    py: '1px',
+    mr: 0.5,
+    borderRadius: 4,
+    border: 1,
+    fontSize: '0.8125rem',
+    lineHeight: 1.5,
+    whiteSpace: 'nowrap',
+  },
   '& .db-chip-default': { borderColor: 'text.secondary', color: 'text.primary' },
   '& .db-chip-success': { borderColor: 'success.main', color: 'success.main' },
   '& .db-chip-info': { borderColor: 'info.main', color: 'info.main' },
   '& .db-chip-warning': { borderColor: 'warning.main', color: 'warning.main' },
   '& .db-chip-error': { borderColor: 'error.main', color: 'error.main' },
   '& .db-chip-filled': { bgcolor: 'error.main', color: 'error.contrastText' },
-  '& .db-note': { display: 'block', typography: 'caption', color: 'text.secondary', maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  '& .db-note': {
+    display: 'block',
+    typography: 'caption',
+    color: 'text.secondary',
+    maxWidth: 280,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
   '& .db-failure': { color: 'error.main' },
   '& .db-muted': { typography: 'caption', color: 'text.secondary' },
   '& .db-num': { textAlign: 'right', whiteSpace: 'nowrap' },

@@ -25,8 +25,14 @@ import { useServerViews } from './useServerAnswered';
 import { useViewMode } from './useViewMode';
 
 // What the first screen does not show loads when first needed: a smaller first script shows the list sooner.
-const KeptDataSection = lazyPart(() => import('../snapshots/KeptDataSection'), (m) => m.KeptDataSection);
-const OrphanSnapshotsSection = lazyPart(() => import('../snapshots/OrphanSnapshotsSection'), (m) => m.OrphanSnapshotsSection);
+const KeptDataSection = lazyPart(
+  () => import('../snapshots/KeptDataSection'),
+  (m) => m.KeptDataSection,
+);
+const OrphanSnapshotsSection = lazyPart(
+  () => import('../snapshots/OrphanSnapshotsSection'),
+  (m) => m.OrphanSnapshotsSection,
+);
 
 const NO_INSTANCES: readonly Instance[] = [];
 
@@ -58,7 +64,16 @@ export function InstancesView() {
     <Stack component="main" spacing={3} sx={{ p: 3, minWidth: 0 }}>
       <ViewHeader count={instances !== undefined ? count : undefined} shown={shown.length} filtering={isFiltering(filter)} onCreate={create} />
 
-      {problem && <EngineUnavailableBanner problem={problem} retrying={retrying} onRetry={() => void retry()} stale={stale} listedAt={listedAt} nextRetryAt={nextRetryAt} />}
+      {problem && (
+        <EngineUnavailableBanner
+          problem={problem}
+          retrying={retrying}
+          onRetry={() => void retry()}
+          stale={stale}
+          listedAt={listedAt}
+          nextRetryAt={nextRetryAt}
+        />
+      )}
       <BackendUnavailableBanner status={backendStatus} failure={backendFailure} />
 
       {instances === undefined ? (
@@ -130,7 +145,12 @@ function ViewHeader({ count, shown, filtering, onCreate }: { count: number | und
 }
 
 /** Each instance's actions (the card's and the row's), bound to what the view does for them. */
-function useActionsOf(actions: InstanceActions, views: ContainerViews, pointFor: (instance: Instance) => RollbackPoint | undefined, dispatch: Dispatch<DialogAction>) {
+function useActionsOf(
+  actions: InstanceActions,
+  views: ContainerViews,
+  pointFor: (instance: Instance) => RollbackPoint | undefined,
+  dispatch: Dispatch<DialogAction>,
+) {
   const { start, stop, unpause, restart, busy } = actions;
   const { openLogs, openTerminal } = views;
   return useCallback(

@@ -19,7 +19,17 @@ import SpeedIcon from '@mui/icons-material/Speed';
 import StopIcon from '@mui/icons-material/Stop';
 import TableRowsIcon from '@mui/icons-material/TableRows';
 import ViewAgendaIcon from '@mui/icons-material/ViewAgenda';
-import { ENGINES, STATUS_GROUPS, STATUS_GROUP_LABELS, getEngine, isEngineId, type EngineId, type ListFilter, type StatusGroup, type ViewMode } from '@dockbase/core';
+import {
+  ENGINES,
+  STATUS_GROUPS,
+  STATUS_GROUP_LABELS,
+  getEngine,
+  isEngineId,
+  type EngineId,
+  type ListFilter,
+  type StatusGroup,
+  type ViewMode,
+} from '@dockbase/core';
 import { FOCUS_RING } from './InstanceActions';
 
 export interface ListToolbarProps {
@@ -38,7 +48,19 @@ export interface ListToolbarProps {
   measuredAt: string | undefined;
 }
 
-function MultiSelect<T extends string>({ label, values, options, labelOf, onChange }: { label: string; values: ReadonlySet<T>; options: readonly T[]; labelOf(v: T): string; onChange(values: Set<T>): void }) {
+function MultiSelect<T extends string>({
+  label,
+  values,
+  options,
+  labelOf,
+  onChange,
+}: {
+  label: string;
+  values: ReadonlySet<T>;
+  options: readonly T[];
+  labelOf(v: T): string;
+  onChange(values: Set<T>): void;
+}) {
   const id = `filter-${label.toLowerCase()}`;
   return (
     <FormControl size="small" sx={{ minWidth: 150 }}>
@@ -76,7 +98,16 @@ export function ListToolbar(props: ListToolbarProps) {
         label="Search by name"
         value={filter.search}
         onChange={(e) => onFilter({ ...filter, search: e.target.value })}
-        slotProps={{ input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> }, htmlInput: { type: 'search' } }}
+        slotProps={{
+          input: {
+            startAdornment: (
+              <InputAdornment position="start">
+                <SearchIcon fontSize="small" />
+              </InputAdornment>
+            ),
+          },
+          htmlInput: { type: 'search' },
+        }}
         sx={{ width: 220 }}
       />
       <MultiSelect<EngineId>
@@ -86,7 +117,13 @@ export function ListToolbar(props: ListToolbarProps) {
         labelOf={(id) => (isEngineId(id) ? getEngine(id).displayName : id)}
         onChange={(engines) => onFilter({ ...filter, engines })}
       />
-      <MultiSelect<StatusGroup> label="Status" values={filter.statuses} options={STATUS_GROUPS} labelOf={(g) => STATUS_GROUP_LABELS[g]} onChange={(statuses) => onFilter({ ...filter, statuses })} />
+      <MultiSelect<StatusGroup>
+        label="Status"
+        values={filter.statuses}
+        options={STATUS_GROUPS}
+        labelOf={(g) => STATUS_GROUP_LABELS[g]}
+        onChange={(statuses) => onFilter({ ...filter, statuses })}
+      />
       <Stack direction="row" spacing={0.5}>
         <Button
           size="small"
@@ -109,7 +146,9 @@ export function ListToolbar(props: ListToolbarProps) {
           Stop {props.bulkScope} ({props.canStop})
         </Button>
       </Stack>
-      <Tooltip title={props.measuredAt ? `Measured at ${new Date(props.measuredAt).toLocaleTimeString()}: measure again` : 'CPU, memory and data size, measured once'}>
+      <Tooltip
+        title={props.measuredAt ? `Measured at ${new Date(props.measuredAt).toLocaleTimeString()}: measure again` : 'CPU, memory and data size, measured once'}
+      >
         <span>
           <Button
             size="small"

@@ -52,10 +52,21 @@ function FollowedLog({ instance }: { instance: Instance }) {
   return (
     <>
       <Stack direction="row" spacing={1.5} alignItems="center" flexWrap="wrap" useFlexGap sx={{ mb: 1.5 }}>
-        <TextField size="small" label="Search the log" value={search} onChange={(e) => setSearch(e.target.value)} slotProps={{ htmlInput: { type: 'search' } }} />
+        <TextField
+          size="small"
+          label="Search the log"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          slotProps={{ htmlInput: { type: 'search' } }}
+        />
         <FormControl size="small" sx={{ minWidth: 130 }}>
           <InputLabel id={tailId}>Show</InputLabel>
-          <Select labelId={tailId} label="Show" value={String(tail)} onChange={(e) => setTail(e.target.value === 'all' ? 'all' : (Number(e.target.value) as LogTail))}>
+          <Select
+            labelId={tailId}
+            label="Show"
+            value={String(tail)}
+            onChange={(e) => setTail(e.target.value === 'all' ? 'all' : (Number(e.target.value) as LogTail))}
+          >
             {TAILS.map((t) => (
               <MenuItem key={String(t)} value={String(t)}>
                 {t === 'all' ? 'The whole log' : `Last ${t} lines`}

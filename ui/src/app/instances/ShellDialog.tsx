@@ -24,14 +24,22 @@ export function ShellDialog({ instance, onClose }: { instance: Instance | undefi
       <DialogTitle id={titleId}>Open a shell: {instance?.name}</DialogTitle>
       <DialogContent>
         <DialogContentText sx={{ mb: 2 }}>
-          Run this in a terminal on this machine: it opens {client} inside the container, signed in with the
-          instance&apos;s password from its own configuration, so the password is not on the command line or in your shell
-          history.
+          Run this in a terminal on this machine: it opens {client} inside the container, signed in with the instance&apos;s password from its own
+          configuration, so the password is not on the command line or in your shell history.
         </DialogContentText>
         <Box
           component="pre"
           aria-label={`Shell command for ${instance?.name ?? ''}`}
-          sx={{ m: 0, p: 1.5, bgcolor: 'action.hover', borderRadius: 1, fontFamily: 'monospace', fontSize: '0.8125rem', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+          sx={{
+            m: 0,
+            p: 1.5,
+            bgcolor: 'action.hover',
+            borderRadius: 1,
+            fontFamily: 'monospace',
+            fontSize: '0.8125rem',
+            whiteSpace: 'pre-wrap',
+            wordBreak: 'break-all',
+          }}
         >
           {command}
         </Box>

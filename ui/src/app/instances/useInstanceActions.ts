@@ -41,7 +41,12 @@ export function useInstanceActions(): InstanceActions {
   const usage = useCallback(() => dockbase.creation.usage(), [dockbase]);
 
   const perform = useCallback(
-    async (instance: Instance, action: InstanceAction, operation: () => Promise<void>, options: { success?: string; quiet?: boolean; dataKept?: boolean } = {}): Promise<boolean> => {
+    async (
+      instance: Instance,
+      action: InstanceAction,
+      operation: () => Promise<void>,
+      options: { success?: string; quiet?: boolean; dataKept?: boolean } = {},
+    ): Promise<boolean> => {
       if (running.current.has(instance.id)) return false;
       running.current.add(instance.id);
       setBusy((b) => ({ ...b, [instance.id]: action }));
@@ -60,16 +65,23 @@ export function useInstanceActions(): InstanceActions {
         void relistInstances(queryClient);
       }
       // Best effort: the log never fails (a delete that keeps the data keeps the notes too).
-      void activity.outcome(instance, action === 'edit' ? 'edit' : action, { ok, ...(detail ? { detail } : {}), ...(options.dataKept !== undefined ? { dataKept: options.dataKept } : {}) }).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, instance);
-      });
+      void activity
+        .outcome(instance, action === 'edit' ? 'edit' : action, {
+          ok,
+          ...(detail ? { detail } : {}),
+          ...(options.dataKept !== undefined ? { dataKept: options.dataKept } : {}),
+        })
+        .then((recorded) => {
+          if (recorded) void invalidateInstanceMeta(queryClient, instance);
+        });
       return ok;
     },
     [desktop, activity, queryClient],
   );
 
   const run = useCallback(
-    (instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string) => perform(instance, action, operation, success ? { success } : {}),
+    (instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string) =>
+      perform(instance, action, operation, success ? { success } : {}),
     [perform],
   );
 
@@ -83,12 +95,7 @@ export function useInstanceActions(): InstanceActions {
       const worker = async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           const i = next;
-          const ok = await perform(
-            i,
-            action,
-            () => (action === 'start' ? dockbase.lifecycle.start(i, usage) : dockbase.lifecycle.stop(i)),
-            { quiet: true },
-          );
+          const ok = await perform(i, action, () => (action === 'start' ? dockbase.lifecycle.start(i, usage) : dockbase.lifecycle.stop(i)), { quiet: true });
           if (ok) done++;
           else {
             failed++;

@@ -37,8 +37,7 @@ const NONE: readonly string[] = [];
 /** An event stream that ends again within this long after a silent reconnect is reported. */
 const SILENT_RECONNECT_MS = 5000;
 
-const ENGINE_GONE =
-  'Dockbase lost its connection to the Docker engine. Start Docker (or Docker Desktop) and choose Retry.';
+const ENGINE_GONE = 'Dockbase lost its connection to the Docker engine. Start Docker (or Docker Desktop) and choose Retry.';
 
 function problemOf(e: unknown): InstancesProblem {
   if (isDockbaseError(e, 'engine-unavailable')) return { kind: 'engine-unavailable', message: errorMessage(e) };
@@ -56,7 +55,10 @@ interface Noticed {
  * The banner's problem: the newest of the last list's failure and the connection's problem (on a tie the
  * list wins: it was asked for after the watch started), and neither once a list has succeeded since.
  */
-function currentProblem(list: { error: Error | null; errorUpdatedAt: number; dataUpdatedAt: number }, connection: Noticed | undefined): InstancesProblem | undefined {
+function currentProblem(
+  list: { error: Error | null; errorUpdatedAt: number; dataUpdatedAt: number },
+  connection: Noticed | undefined,
+): InstancesProblem | undefined {
   const fromList = list.error ? { problem: problemOf(list.error), at: list.errorUpdatedAt } : undefined;
   const fromConnection = connection && connection.at >= list.dataUpdatedAt ? connection : undefined;
   if (fromList && fromConnection) return (fromList.at >= fromConnection.at ? fromList : fromConnection).problem;
@@ -151,10 +153,7 @@ export function useInstances(): InstancesState {
 
   // Rows of instances being created show once their create is over (no "Stopped" flash, no failed row).
   const creating = useQuery<readonly string[]>({ queryKey: queryKeys.creating, queryFn: skipToken }).data ?? NONE;
-  const instances = useMemo(
-    () => (list.data && creating.length > 0 ? list.data.filter((i) => !creating.includes(i.name)) : list.data),
-    [list.data, creating],
-  );
+  const instances = useMemo(() => (list.data && creating.length > 0 ? list.data.filter((i) => !creating.includes(i.name)) : list.data), [list.data, creating]);
 
   return {
     instances,

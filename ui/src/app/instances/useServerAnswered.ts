@@ -43,7 +43,11 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
 
   // Written by the watch below and by the Unpause action (never fetched by the query itself).
   const { containerId, engine, health } = instance;
-  const probed = useQuery<ServerAnswer>({ queryKey: queryKeys.liveness(containerId), queryFn: () => Promise.reject(new Error('written by the watch')), enabled: false });
+  const probed = useQuery<ServerAnswer>({
+    queryKey: queryKeys.liveness(containerId),
+    queryFn: () => Promise.reject(new Error('written by the watch')),
+    enabled: false,
+  });
   const watched = isWatched(instance, { serverAnswered });
   useEffect(() => {
     if (!watched) return undefined;

@@ -22,11 +22,7 @@ export function engineMonogram(engine: EngineId): string {
 export function EngineIcon({ engine, size = 40 }: { engine: EngineId; size?: number }) {
   const brand = BRAND[engine];
   return (
-    <Avatar
-      aria-hidden
-      variant="rounded"
-      sx={{ width: size, height: size, bgcolor: brand.accent, color: '#ffffff', fontWeight: 700, fontSize: size * 0.4 }}
-    >
+    <Avatar aria-hidden variant="rounded" sx={{ width: size, height: size, bgcolor: brand.accent, color: '#ffffff', fontWeight: 700, fontSize: size * 0.4 }}>
       {brand.monogram}
     </Avatar>
   );

@@ -55,7 +55,9 @@ describe('parts of the tab loaded on first use', () => {
 
   it('read the address of the module that failed from the browser’s error, for a fresh second request', () => {
     expect(failedModuleUrl(new TypeError(CHROMIUM))).toBe('http://127.0.0.1:5174/assets/SnapshotsDialog-Bx1.js');
-    expect(failedModuleUrl(new TypeError('error loading dynamically imported module: http://localhost:3000/assets/A-1.js'))).toBe('http://localhost:3000/assets/A-1.js');
+    expect(failedModuleUrl(new TypeError('error loading dynamically imported module: http://localhost:3000/assets/A-1.js'))).toBe(
+      'http://localhost:3000/assets/A-1.js',
+    );
     // Safari names no address: the second try asks for the part again the usual way.
     expect(failedModuleUrl(new TypeError('Importing a module script failed.'))).toBeUndefined();
     expect(failedModuleUrl(new TypeError('Failed to fetch dynamically imported module: javascript:alert(1)'))).toBeUndefined();

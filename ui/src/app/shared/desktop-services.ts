@@ -73,7 +73,10 @@ export function desktopServices(client: v1.DockerDesktopClient): DesktopServices
       open({
         properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
         // Electron's filters take extensions without the dot; ".sql.gz" is offered as "gz".
-        filters: [{ name: 'Database files', extensions: [...new Set(extensions.map((e) => e.split('.').pop() ?? e))] }, { name: 'All files', extensions: ['*'] }],
+        filters: [
+          { name: 'Database files', extensions: [...new Set(extensions.map((e) => e.split('.').pop() ?? e))] },
+          { name: 'All files', extensions: ['*'] },
+        ],
       }),
     toast: {
       success: toastOf('success', (m) => console.info(m)),
@@ -81,8 +84,7 @@ export function desktopServices(client: v1.DockerDesktopClient): DesktopServices
       error: toastOf('error', (m) => console.error(m)),
     },
     viewContainerLogs: (id) => callOptional(ui?.navigate?.viewContainerLogs?.bind(ui.navigate), id, "Docker Desktop's log view"),
-    viewContainerTerminal: (id) =>
-      callOptional(ui?.navigate?.viewContainerTerminal?.bind(ui.navigate), id, "Docker Desktop's terminal"),
+    viewContainerTerminal: (id) => callOptional(ui?.navigate?.viewContainerTerminal?.bind(ui.navigate), id, "Docker Desktop's terminal"),
     copyText: (text) => {
       const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
       if (!clipboard?.writeText) return Promise.reject(new NotAvailableError('The clipboard is not available here.'));

@@ -28,7 +28,14 @@ export function useKeptData(): KeptDataState {
     onError: (e) => desktop.toast.error(errorMessage(e)),
     onSettled: () => invalidateKeptData(client),
   });
-  const remove = useCallback((kept: KeptData) => mutateAsync(kept).then(() => true, () => false), [mutateAsync]);
+  const remove = useCallback(
+    (kept: KeptData) =>
+      mutateAsync(kept).then(
+        () => true,
+        () => false,
+      ),
+    [mutateAsync],
+  );
   return { kept: list.data, loading: list.isFetching, remove, removing: isPending };
 }
 

@@ -65,7 +65,13 @@ function DeleteKeptData({ kept, onCancel, onConfirm }: { kept: KeptData | undefi
             {kept ? `${volumesPhrase(kept.volumes)} ${kept.volumes.length === 1 ? 'is' : 'are'} deleted for good` : ''}
             {backend ? ', with the notes and history kept for it' : ''}. Deleted data cannot be recovered.
           </DialogContentText>
-          <TextField label={`Type ${kept?.instanceName ?? ''} to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" autoFocus />
+          <TextField
+            label={`Type ${kept?.instanceName ?? ''} to confirm`}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            autoFocus
+          />
         </Stack>
       </DialogContent>
       <DialogActions>

@@ -9,7 +9,19 @@ import type { ReactNode } from 'react';
  * One collapsed section of what deleted instances left behind (their kept data, their snapshots), below the
  * instances: its title counts them, and its content is rendered (and read) only once it is opened.
  */
-export function LeftBehindSection({ title, count, open, onOpen, children }: { title: string; count: number; open: boolean; onOpen(open: boolean): void; children: ReactNode }) {
+export function LeftBehindSection({
+  title,
+  count,
+  open,
+  onOpen,
+  children,
+}: {
+  title: string;
+  count: number;
+  open: boolean;
+  onOpen(open: boolean): void;
+  children: ReactNode;
+}) {
   return (
     <Accordion variant="outlined" disableGutters expanded={open} onChange={(_, o) => onOpen(o)}>
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>

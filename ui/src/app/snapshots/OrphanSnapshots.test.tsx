@@ -116,7 +116,9 @@ describe('snapshots of deleted instances', () => {
     expect(within(table).getAllByRole('row')).toHaveLength(3);
 
     await user.click(within(table).getByRole('button', { name: 'Delete snapshot before migration of orders' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Delete snapshot “before migration” of orders?' })).getByRole('button', { name: 'Delete snapshot' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Delete snapshot “before migration” of orders?' })).getByRole('button', { name: 'Delete snapshot' }),
+    );
     await waitFor(() => expect(desktop.toasts.success).toContain('Snapshot "before migration" deleted.'));
     for (const v of volumesOf(first)) expect(docker.volumes.has(v)).toBe(false);
     for (const v of volumesOf(second)) expect(docker.volumes.has(v)).toBe(true);
@@ -124,7 +126,9 @@ describe('snapshots of deleted instances', () => {
     expect(within(screen.getByRole('table', { name: 'Snapshots of deleted instances' })).queryByText('before migration')).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Delete snapshot nightly of orders' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Delete snapshot “nightly” of orders?' })).getByRole('button', { name: 'Delete snapshot' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Delete snapshot “nightly” of orders?' })).getByRole('button', { name: 'Delete snapshot' }),
+    );
     await waitFor(() => expect(screen.queryByRole('button', { name: SECTION })).not.toBeInTheDocument());
     expect([...docker.volumes.keys()]).toEqual([]);
   });

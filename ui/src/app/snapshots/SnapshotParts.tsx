@@ -35,7 +35,8 @@ const BUSY: Record<SnapshotOperation, string> = {
 
 /** Why Dockbase kept the snapshot (none for one the user took). */
 export function SnapshotReasonChip({ snapshot }: { snapshot: Snapshot }) {
-  const reason = snapshot.reason === 'before-upgrade' && snapshot.upgradeTo ? `rollback point of the upgrade to ${snapshot.upgradeTo}` : REASONS[snapshot.reason];
+  const reason =
+    snapshot.reason === 'before-upgrade' && snapshot.upgradeTo ? `rollback point of the upgrade to ${snapshot.upgradeTo}` : REASONS[snapshot.reason];
   return reason ? <Chip size="small" label={reason} /> : null;
 }
 
@@ -91,11 +92,18 @@ export function CloneSnapshotDialog({ snapshot, busy, onClone, readPassword, onC
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             <DialogContentText>
-              A new {engine.displayName} {snapshot.tag} instance with a copy of this snapshot’s data. The copied data keeps its users and passwords, so
-              the password is the one of {snapshot.instanceName}.
+              A new {engine.displayName} {snapshot.tag} instance with a copy of this snapshot’s data. The copied data keeps its users and passwords, so the
+              password is the one of {snapshot.instanceName}.
             </DialogContentText>
             <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" required />
-            <TextField label="Port" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder={String(engine.containerPort)} required />
+            <TextField
+              label="Port"
+              value={port}
+              onChange={(e) => setPort(e.target.value)}
+              inputMode="numeric"
+              placeholder={String(engine.containerPort)}
+              required
+            />
             <TextField label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" required />
           </Stack>
         </DialogContent>
@@ -114,7 +122,17 @@ export function CloneSnapshotDialog({ snapshot, busy, onClone, readPassword, onC
  * Asks before a snapshot is deleted, naming it, what it is and what goes: every place that deletes one asks
  * (a snapshot can be the only copy of an upgrade's data, or of an instance that no longer exists).
  */
-export function DeleteSnapshotConfirm({ snapshot, orphan = false, onCancel, onConfirm }: { snapshot: Snapshot; orphan?: boolean; onCancel(): void; onConfirm(s: Snapshot): void }) {
+export function DeleteSnapshotConfirm({
+  snapshot,
+  orphan = false,
+  onCancel,
+  onConfirm,
+}: {
+  snapshot: Snapshot;
+  orphan?: boolean;
+  onCancel(): void;
+  onConfirm(s: Snapshot): void;
+}) {
   const titleId = useId();
   const volumes = snapshot.volumes.map((v) => v.volume);
   const why = orphan

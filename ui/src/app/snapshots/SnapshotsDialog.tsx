@@ -26,8 +26,8 @@ function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance:
       </DialogTitle>
       <DialogContent>
         <DialogContentText>
-          Everything {instance.name} holds now is replaced by the snapshot of {formatTime(snapshot.createdAt)}: whatever was written since is lost from
-          the instance. Dockbase first keeps the current data in a “before restore” snapshot, which stays until you delete it.
+          Everything {instance.name} holds now is replaced by the snapshot of {formatTime(snapshot.createdAt)}: whatever was written since is lost from the
+          instance. Dockbase first keeps the current data in a “before restore” snapshot, which stays until you delete it.
           {isActive(instance) ? ` ${instance.name} is stopped for the copy and started again.` : ''}
         </DialogContentText>
       </DialogContent>
@@ -41,7 +41,19 @@ function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance:
   );
 }
 
-function SnapshotRow({ snapshot, state, onRestore, onClone, onDelete }: { snapshot: Snapshot; state: SnapshotsState; onRestore(): void; onClone(): void; onDelete(): void }) {
+function SnapshotRow({
+  snapshot,
+  state,
+  onRestore,
+  onClone,
+  onDelete,
+}: {
+  snapshot: Snapshot;
+  state: SnapshotsState;
+  onRestore(): void;
+  onClone(): void;
+  onDelete(): void;
+}) {
   const engine = getEngine(snapshot.engine);
   const labelId = useId();
   return (
@@ -122,7 +134,14 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
           ) : (
             <List aria-label={`Snapshots of ${instance.name}`} disablePadding>
               {state.snapshots.map((s) => (
-                <SnapshotRow key={s.id} snapshot={s} state={state} onRestore={() => setRestoring(s)} onClone={() => setCloning(s)} onDelete={() => setDeleting(s)} />
+                <SnapshotRow
+                  key={s.id}
+                  snapshot={s}
+                  state={state}
+                  onRestore={() => setRestoring(s)}
+                  onClone={() => setCloning(s)}
+                  onDelete={() => setDeleting(s)}
+                />
               ))}
             </List>
           )}
@@ -155,7 +174,13 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
         />
       )}
       {cloning && (
-        <CloneSnapshotDialog snapshot={cloning} busy={state.busy !== undefined} onClone={state.clone} readPassword={state.readPassword} onClose={() => setCloning(undefined)} />
+        <CloneSnapshotDialog
+          snapshot={cloning}
+          busy={state.busy !== undefined}
+          onClone={state.clone}
+          readPassword={state.readPassword}
+          onClose={() => setCloning(undefined)}
+        />
       )}
     </Dialog>
   );

@@ -87,7 +87,11 @@ export function useSnapshotOperations(of: Instance | undefined): SnapshotOperati
       run('clone', async () => {
         const created = await dockbase.snapshots.clone(snapshot, input, { start: true });
         void activity.created(created, { ...input, engine: snapshot.engine, tag: input.tag ?? snapshot.tag, image: snapshot.image, persistData: true });
-        return { message: `${created.name} was created from "${snapshot.name}" and is starting.`, size: snapshot.sizeBytes, detail: `${snapshot.name} → ${created.name}` };
+        return {
+          message: `${created.name} was created from "${snapshot.name}" and is starting.`,
+          size: snapshot.sizeBytes,
+          detail: `${snapshot.name} → ${created.name}`,
+        };
       }),
   };
 }
@@ -113,7 +117,11 @@ export function useSnapshots(instance: Instance): SnapshotsState {
     restore: (snapshot) =>
       run('restore', async () => {
         const { kept } = await dockbase.snapshots.restore(instance, snapshot);
-        return { message: `${instance.name} was restored from "${snapshot.name}". Its previous data is kept as "${kept.name}".`, size: snapshot.sizeBytes, detail: snapshot.name };
+        return {
+          message: `${instance.name} was restored from "${snapshot.name}". Its previous data is kept as "${kept.name}".`,
+          size: snapshot.sizeBytes,
+          detail: snapshot.name,
+        };
       }),
     remove,
     clone,

@@ -79,13 +79,15 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
             />
             {state.running && (
               <Stack spacing={1} role="status">
-                <Typography variant="body2">
-                  {saving ? 'Saving the file…' : `Dumping… ${formatBytes(state.progress?.bytes ?? 0)}`}
-                </Typography>
+                <Typography variant="body2">{saving ? 'Saving the file…' : `Dumping… ${formatBytes(state.progress?.bytes ?? 0)}`}</Typography>
                 <LinearProgress aria-label={`Exporting ${instance.name}`} />
               </Stack>
             )}
-            {state.result && <Alert severity="success">Saved {state.result.file} ({formatBytes(state.result.sizeBytes)}).</Alert>}
+            {state.result && (
+              <Alert severity="success">
+                Saved {state.result.file} ({formatBytes(state.result.sizeBytes)}).
+              </Alert>
+            )}
             {state.failure && <Alert severity="error">{state.failure}</Alert>}
           </Stack>
         </DialogContent>
@@ -121,15 +123,19 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             <DialogContentText>
-              Restores a {extensions.join(', ')} file into {instance.name} with {engine.displayName}’s own tools. Dockbase first keeps {instance.name}’s
-              current data in a “before import” snapshot (until you delete it); a file of another engine is refused, and if the import fails,{' '}
-              {instance.name} is put back as it was.
+              Restores a {extensions.join(', ')} file into {instance.name} with {engine.displayName}’s own tools. Dockbase first keeps {instance.name}’s current
+              data in a “before import” snapshot (until you delete it); a file of another engine is refused, and if the import fails, {instance.name} is put
+              back as it was.
             </DialogContentText>
             <PathField
               label="File"
               value={file}
               onChange={setFile}
-              helperText={desktop.canChooseFiles ? `A ${extensions.join(', ')} file on this computer.` : `An absolute path of a ${extensions.join(', ')} file on the machine Dockbase runs on.`}
+              helperText={
+                desktop.canChooseFiles
+                  ? `A ${extensions.join(', ')} file on this computer.`
+                  : `An absolute path of a ${extensions.join(', ')} file on the machine Dockbase runs on.`
+              }
               choose={async () => (await desktop.chooseFiles({ multiple: false, extensions }))[0]}
             />
             {state.running && <LinearProgress aria-label={`Importing into ${instance.name}`} />}

@@ -40,7 +40,11 @@ export function useImport(instance: Instance): ImportState {
     idle: undefined,
     changesInstance: true,
     perform: (file: string) => dockbase.backups.import(instance, file),
-    succeeded: (r: ImportResult, file) => ({ toast: `${file} was imported into ${instance.name}. Its previous data is kept as "${r.kept.name}".`, detail: file, size: r.sizeBytes }),
+    succeeded: (r: ImportResult, file) => ({
+      toast: `${file} was imported into ${instance.name}. Its previous data is kept as "${r.kept.name}".`,
+      detail: file,
+      size: r.sizeBytes,
+    }),
   });
   return { running, result, failure, run };
 }

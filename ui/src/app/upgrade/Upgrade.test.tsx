@@ -32,7 +32,11 @@ describe('Upgrade and Roll back in the tab', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Upgrade' }));
     await within(dialog).findByText(/orders now runs PostgreSQL 17 \(1 table, 42 rows checked\)/);
     const steps = within(dialog).getByRole('list', { name: 'Steps of the upgrade to 17' });
-    expect(within(steps).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual([
+    expect(
+      within(steps)
+        .getAllByRole('listitem')
+        .map((li) => li.getAttribute('aria-label')),
+    ).toEqual([
       'Get the image postgres:17: done',
       'Stop orders (nothing can write to it during the copy): done',
       'Start PostgreSQL 15 and 17 side by side, without network: done',
@@ -54,7 +58,13 @@ describe('Upgrade and Roll back in the tab', () => {
     expect(docker.volumes.has('dockbase-orders-data')).toBe(true);
     expect(docker.names()).toEqual(['orders']);
 
-    await waitFor(() => expect(backend.records.get(seeded.id)?.history[0]).toMatchObject({ action: 'upgrade', outcome: 'ok', detail: expect.stringMatching(/^PostgreSQL 15 → 17 \(dump and restore, 1 table and 42 rows checked on both sides\)/) }));
+    await waitFor(() =>
+      expect(backend.records.get(seeded.id)?.history[0]).toMatchObject({
+        action: 'upgrade',
+        outcome: 'ok',
+        detail: expect.stringMatching(/^PostgreSQL 15 → 17 \(dump and restore, 1 table and 42 rows checked on both sides\)/),
+      }),
+    );
     expect(backend.records.get(seeded.id)?.notes).toBe('billing data');
 
     await user.click(await within(after).findByRole('button', { name: 'Roll back' }));
@@ -88,8 +98,14 @@ describe('Upgrade and Roll back in the tab', () => {
     const seeded = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
     const { instance } = await dockbase.upgrades.upgrade(seeded, '17');
     await dockbase.lifecycle.remove(instance, { removeData: true });
-    const create = dockbase.creation.create({ engine: 'postgres', name: 'orders', tag: '15', hostPort: 5432, password: 'pw', persistData: true, exposeOnNetwork: false }, { start: true });
-    await expect(create).rejects.toMatchObject({ code: 'volume-conflict', message: expect.stringMatching(/^Volume dockbase-orders-data is held by the snapshot “before upgrade to 17 .*” of orders\. Clone that snapshot/) });
+    const create = dockbase.creation.create(
+      { engine: 'postgres', name: 'orders', tag: '15', hostPort: 5432, password: 'pw', persistData: true, exposeOnNetwork: false },
+      { start: true },
+    );
+    await expect(create).rejects.toMatchObject({
+      code: 'volume-conflict',
+      message: expect.stringMatching(/^Volume dockbase-orders-data is held by the snapshot “before upgrade to 17 .*” of orders\. Clone that snapshot/),
+    });
     expect(docker.names()).toEqual([]);
     expect(docker.volumes.has('dockbase-orders-data')).toBe(true);
   });
@@ -103,7 +119,9 @@ describe('Upgrade and Roll back in the tab', () => {
     const version = within(dialog).getByRole('combobox', { name: 'New version' });
     await user.clear(version);
     await user.type(version, '8.0');
-    expect(dialog).toHaveTextContent('MongoDB upgrades one release series at a time, setting its feature compatibility version at each: 6.0 → 7.0 → 8.0. Upgrade to 7.0 first.');
+    expect(dialog).toHaveTextContent(
+      'MongoDB upgrades one release series at a time, setting its feature compatibility version at each: 6.0 → 7.0 → 8.0. Upgrade to 7.0 first.',
+    );
     expect(within(dialog).getByRole('button', { name: 'Upgrade' })).toBeDisabled();
     expect(docker.calls.some((c) => c[0] === 'stop' || c[0] === 'pull')).toBe(false);
   });

@@ -17,7 +17,17 @@ import TextField from '@mui/material/TextField';
 import CheckCircleOutlineIcon from '@mui/icons-material/CheckCircleOutline';
 import RadioButtonUncheckedIcon from '@mui/icons-material/RadioButtonUnchecked';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { formatBytes, getEngine, planUpgrade, upgradeTargets, type Instance, type RollbackPoint, type UpgradePlan, type UpgradeStep, type UpgradeStepId } from '@dockbase/core';
+import {
+  formatBytes,
+  getEngine,
+  planUpgrade,
+  upgradeTargets,
+  type Instance,
+  type RollbackPoint,
+  type UpgradePlan,
+  type UpgradeStep,
+  type UpgradeStepId,
+} from '@dockbase/core';
 import { count, formatTime } from '../shared/format';
 import { useTags } from '../shared/useTags';
 import { useRollback, useUpgrade, type StepsProgress } from './useUpgrade';
@@ -39,9 +49,19 @@ function Steps({ steps, progress, label }: { steps: readonly UpgradeStep[]; prog
         return (
           <ListItem key={s.id} disableGutters aria-current={current ? 'step' : undefined} aria-label={`${s.label}: ${state}`}>
             <ListItemIcon sx={{ minWidth: 32 }}>
-              {done ? <CheckCircleOutlineIcon color="success" fontSize="small" /> : current ? <CircularProgress size={16} aria-hidden /> : <RadioButtonUncheckedIcon color="disabled" fontSize="small" />}
+              {done ? (
+                <CheckCircleOutlineIcon color="success" fontSize="small" />
+              ) : current ? (
+                <CircularProgress size={16} aria-hidden />
+              ) : (
+                <RadioButtonUncheckedIcon color="disabled" fontSize="small" />
+              )}
             </ListItemIcon>
-            <ListItemText primary={s.label} secondary={detail} slotProps={{ primary: { variant: 'body2', color: done || current ? 'text.primary' : 'text.secondary' } }} />
+            <ListItemText
+              primary={s.label}
+              secondary={detail}
+              slotProps={{ primary: { variant: 'body2', color: done || current ? 'text.primary' : 'text.secondary' } }}
+            />
           </ListItem>
         );
       })}
@@ -76,8 +96,8 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             <DialogContentText>
-              {instance.name} runs {engine.displayName} {started?.from ?? instance.tag}. It keeps its name, port, password, notes and history; its data
-              moves with it, and the data from before stays as a rollback point until you delete it.
+              {instance.name} runs {engine.displayName} {started?.from ?? instance.tag}. It keeps its name, port, password, notes and history; its data moves
+              with it, and the data from before stays as a rollback point until you delete it.
             </DialogContentText>
             <Autocomplete
               freeSolo
@@ -97,7 +117,10 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
               )}
             />
             {noData ? (
-              <Alert severity="info">{instance.name} keeps no data volume (it was created without “Persist data”): there is no data to carry over. Create a new instance at the version you want instead.</Alert>
+              <Alert severity="info">
+                {instance.name} keeps no data volume (it was created without “Persist data”): there is no data to carry over. Create a new instance at the
+                version you want instead.
+              </Alert>
             ) : plan?.refusal ? (
               <Alert severity="warning">{plan.refusal}</Alert>
             ) : plan ? (
@@ -109,15 +132,19 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
               <Stack spacing={1} role="status" aria-label={`Upgrading ${instance.name}`}>
                 <Steps steps={plan.steps} progress={state.progress} label={`Steps of the upgrade to ${plan.to}`} />
                 {busy && state.progress.step === 'copy' && state.progress.copy && state.progress.copy.total > 0 && (
-                  <LinearProgress variant="determinate" value={Math.min(100, (100 * state.progress.copy.bytes) / state.progress.copy.total)} aria-label="Copied" />
+                  <LinearProgress
+                    variant="determinate"
+                    value={Math.min(100, (100 * state.progress.copy.bytes) / state.progress.copy.total)}
+                    aria-label="Copied"
+                  />
                 )}
               </Stack>
             )}
             {state.result && (
               <Alert severity="success">
                 {instance.name} now runs {engine.displayName} {state.result.serverVersion}
-                {state.result.verified ? ` (${count(state.result.verified.tables, 'table')}, ${count(state.result.verified.rows, 'row')} checked)` : ''}. Its {state.result.from} data is kept
-                as “{state.result.rollbackPoint.name}”: Roll back returns to it.
+                {state.result.verified ? ` (${count(state.result.verified.tables, 'table')}, ${count(state.result.verified.rows, 'row')} checked)` : ''}. Its{' '}
+                {state.result.from} data is kept as “{state.result.rollbackPoint.name}”: Roll back returns to it.
               </Alert>
             )}
             {state.failure && <Alert severity={/^Upgrade cancelled/.test(state.failure) ? 'info' : 'error'}>{state.failure}</Alert>}
@@ -174,8 +201,9 @@ function RollbackBody({ instance, point, onClose }: { instance: Instance; point:
       <DialogContent>
         <Stack spacing={2} sx={{ pt: 1 }}>
           <DialogContentText>
-            {instance.name} returns to {engine.displayName} {point.tag} with its data as it was before the upgrade to {point.upgradeTo} ({formatTime(point.createdAt)}):
-            whatever was written since is not in it. Dockbase keeps what {instance.name} holds now in a “before rollback” snapshot, which stays until you delete it.
+            {instance.name} returns to {engine.displayName} {point.tag} with its data as it was before the upgrade to {point.upgradeTo} (
+            {formatTime(point.createdAt)}): whatever was written since is not in it. Dockbase keeps what {instance.name} holds now in a “before rollback”
+            snapshot, which stays until you delete it.
           </DialogContentText>
           {(state.running || finished || state.failure) && (
             <Stack role="status" aria-label={`Rolling back ${instance.name}`}>
