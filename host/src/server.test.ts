@@ -658,7 +658,8 @@ describe('the backend', () => {
       expect(meanwhile.body).not.toMatch(/sock|tmp|dockbase-host-/);
     }
     await expect.poll(async () => (await ask('/health')).status, { timeout: 10_000 }).toBe(200);
-    expect(messages.join('\n')).toMatch(/the backend runs again \(restart 1\)/);
+    // The new backend answers through its socket a moment before the supervisor's own health check sees it.
+    await expect.poll(() => messages.join('\n'), { timeout: 5000 }).toMatch(/the backend runs again \(restart 1\)/);
   });
 
   it('is stopped by close(), and the per-run socket directory removed', async () => {
