@@ -1,5 +1,5 @@
 // `npm start`: builds what is missing or out of date (UI, backend, host), then runs the standalone host.
-import { ensureBuilt } from './scripts/ensure-built.mjs';
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
 
 const argv = process.argv.slice(2);
 const help = argv.includes('--help') || argv.includes('-h');

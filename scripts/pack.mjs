@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { REPO_ROOT, ensureBuilt } from '../host/scripts/ensure-built.mjs';
+import { REPO_ROOT, ensureBuilt } from './ensure-built.mjs';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

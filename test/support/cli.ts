@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ensureBuilt } from '@dockbase/host/ensure-built';
+import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 import { REPO_ROOT } from './npm-package';
 
 /** The repository's build of the `dockbase` bin (what scripts/pack.mjs ships as cli/dist/main.js). */

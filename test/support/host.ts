@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { v1 } from '@docker/extension-api-client-types';
-import { ensureBuilt } from '@dockbase/host/ensure-built';
+import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 import { TOKEN_STORAGE_KEY, startHost, type HostOptions } from '@dockbase/host';
 
 /** What the browser tests need of a running standalone host. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as NodeSqlite3Wasm from 'node-sqlite3-wasm';
-import type { Row, SqlValue, SqliteStatement } from './sqlite.js';
+import type { Row, SqlValue, SqliteStatement } from './sqlite-values.js';
 
 /**
  * node-sqlite3-wasm: SQLite compiled to WebAssembly, with a file system layer (a SQLite "VFS") written in

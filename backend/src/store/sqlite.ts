@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Row, SqlValue, SqliteStatement } from './sqlite-values.js';
 import { WASM_DRIVER, inUse, liveOwner, loadWasm, openWasm } from './sqlite-wasm.js';
 
 /**
@@ -18,14 +19,7 @@ import { WASM_DRIVER, inUse, liveOwner, loadWasm, openWasm } from './sqlite-wasm
  * node-sqlite3-wasm (or sqlite3-wasm) picks one (tests and benchmarks). backend/README.md has the measurements.
  */
 export type SqliteDriver = 'node:sqlite' | 'better-sqlite3' | typeof WASM_DRIVER;
-export type SqlValue = string | number | bigint | null | Uint8Array;
-export type Row = Record<string, unknown>;
-
-export interface SqliteStatement {
-  run(...params: SqlValue[]): { changes: number };
-  get(...params: SqlValue[]): Row | undefined;
-  all(...params: SqlValue[]): Row[];
-}
+export type { Row, SqlValue, SqliteStatement } from './sqlite-values.js';
 
 export interface SqliteDatabase {
   readonly driver: SqliteDriver;

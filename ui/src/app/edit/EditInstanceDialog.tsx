@@ -30,7 +30,7 @@ import {
 import { useCopyText } from '../shared/useCopyText';
 import { useEditInstance } from './useEditInstance';
 import { useEngineUsage } from '../shared/useEngineUsage';
-import type { InstanceActions } from '../instances/useInstanceActions';
+import type { InstanceActions } from '../shared/instance-actions';
 import { PasswordField } from '../shared/PasswordField';
 
 const STEP_TEXT: Record<EditStep, string> = {

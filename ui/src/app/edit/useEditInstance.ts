@@ -5,7 +5,7 @@ import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import { invalidateInstanceMeta, queryKeys } from '../shared/queries';
 import { setCredentialState } from '../shared/useCredentialCheck';
-import type { InstanceActions } from '../instances/useInstanceActions';
+import type { InstanceActions } from '../shared/instance-actions';
 
 export type EditOutcome =
   { kind: 'saved'; changes: string[] } | { kind: 'invalid'; fields: Partial<Record<EditField, string>> } | { kind: 'failed'; message: string };

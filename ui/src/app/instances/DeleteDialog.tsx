@@ -10,6 +10,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useId, useState } from 'react';
 import type { Instance } from '@dockbase/core';
+import { volumesPhrase } from '../shared/format';
 
 interface DeleteDialogProps {
   /** The instance to delete; the dialog is closed when undefined. */
@@ -18,11 +19,6 @@ interface DeleteDialogProps {
   withNotes?: boolean;
   onCancel(): void;
   onConfirm(instance: Instance, options: { removeData: boolean }): void;
-}
-
-/** "volume a" or "volumes a, b": one word for one volume. */
-export function volumesPhrase(volumes: readonly string[]): string {
-  return `${volumes.length === 1 ? 'volume' : 'volumes'} ${volumes.join(', ')}`;
 }
 
 function DeleteForm({ instance, withNotes, onCancel, onConfirm, titleId }: DeleteDialogProps & { instance: Instance; titleId: string }) {

@@ -19,6 +19,7 @@ import UpgradeIcon from '@mui/icons-material/Upgrade';
 import { useState, type ReactNode } from 'react';
 import { isActive, type Instance, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from './useInstanceActions';
+import { FOCUS_RING } from '../shared/styles';
 
 /** One thing a user can do with an instance, wherever it is shown (card or table row). */
 export interface ActionItem {
@@ -95,10 +96,7 @@ export function instanceActionItems(
   ];
 }
 
-/** A clearly visible keyboard focus on the action buttons, in light and dark themes alike (WCAG 2.4.7). */
-export const FOCUS_RING = {
-  '&.Mui-focusVisible, &:focus-visible': { outline: '2px solid', outlineColor: 'text.primary', outlineOffset: '2px' },
-} as const;
+export { FOCUS_RING };
 
 function spinner(item: ActionItem): ReactNode {
   return item.spinning ? <CircularProgress size={16} color="inherit" aria-hidden /> : item.icon;

@@ -1,28 +1,12 @@
 import { useCallback, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { bulkTargets, type BulkAction, type Instance, type ServerAnswer } from '@dockbase/core';
+import type { InstanceAction, InstanceActions } from '../shared/instance-actions';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import { invalidateInstanceMeta, invalidateLeftBehind, queryKeys, relistInstances } from '../shared/queries';
 
-export type InstanceAction = 'start' | 'stop' | 'restart' | 'unpause' | 'edit' | 'delete';
-
-export interface InstanceActions {
-  /** The operation running on each instance (by id); its actions are disabled meanwhile. */
-  busy: Readonly<Record<string, InstanceAction>>;
-  start(instance: Instance): Promise<boolean>;
-  stop(instance: Instance): Promise<boolean>;
-  restart(instance: Instance): Promise<boolean>;
-  unpause(instance: Instance): Promise<boolean>;
-  remove(instance: Instance, options: { removeData: boolean }): Promise<boolean>;
-  /**
-   * Starts (or stops) every instance of the list it applies to (see bulkTargets), a few at a time; one toast
-   * says how it went. Resolves with how many succeeded.
-   */
-  bulk(action: BulkAction, instances: readonly Instance[]): Promise<{ done: number; failed: number }>;
-  /** Runs another operation (edit) under the same one-at-a-time rule, recorded the same way. */
-  run(instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string): Promise<boolean>;
-}
+export type { InstanceAction, InstanceActions } from '../shared/instance-actions';
 
 /** How many docker commands a bulk action runs at once (each stop may take the engine's whole stop timeout). */
 const BULK_CONCURRENCY = 4;

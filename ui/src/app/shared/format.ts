@@ -8,3 +8,8 @@ export function formatTime(iso: string): string {
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** "volume a" or "volumes a, b": one word for one volume. */
+export function volumesPhrase(volumes: readonly string[]): string {
+  return `${volumes.length === 1 ? 'volume' : 'volumes'} ${volumes.join(', ')}`;
+}

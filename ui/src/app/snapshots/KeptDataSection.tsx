@@ -16,8 +16,8 @@ import { formatBytes, getEngine, type KeptData } from '@dockbase/core';
 import { useBackend } from '../shared/useBackend';
 import { useKeptData, useKeptDataDetailsOfAll } from '../shared/useKeptData';
 import { useInstanceMetaById } from '../shared/useInstanceMeta';
-import { volumesPhrase } from '../instances/DeleteDialog';
-import { FOCUS_RING } from '../instances/InstanceActions';
+import { volumesPhrase } from '../shared/format';
+import { FOCUS_RING } from '../shared/styles';
 import { LeftBehindSection } from './LeftBehindSection';
 
 function formatDate(iso: string | undefined): string {

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { formatBytes, getEngine, type Instance, type Snapshot } from '@dockbase/core';
 import { useOrphanSnapshots } from './useOrphanSnapshots';
 import { formatTime } from '../shared/format';
-import { FOCUS_RING } from '../instances/InstanceActions';
+import { FOCUS_RING } from '../shared/styles';
 import { LeftBehindSection } from './LeftBehindSection';
 import { CloneSnapshotDialog, DeleteSnapshotConfirm, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
 

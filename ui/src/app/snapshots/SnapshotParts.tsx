@@ -15,7 +15,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { formatBytes, getEngine, type CloneInput, type Snapshot } from '@dockbase/core';
-import { volumesPhrase } from '../instances/DeleteDialog';
+import { volumesPhrase } from '../shared/format';
 import { formatTime } from '../shared/format';
 import type { SnapshotOperation } from './useSnapshots';
 

@@ -1,0 +1,24 @@
+/**
+ * What the tab can do to an instance, one operation at a time per instance: the list's actions, and the
+ * runner other features (edit) put their own operations under. instances/useInstanceActions.ts implements it.
+ */
+import type { BulkAction, Instance } from '@dockbase/core';
+
+export type InstanceAction = 'start' | 'stop' | 'restart' | 'unpause' | 'edit' | 'delete';
+
+export interface InstanceActions {
+  /** The operation running on each instance (by id); its actions are disabled meanwhile. */
+  busy: Readonly<Record<string, InstanceAction>>;
+  start(instance: Instance): Promise<boolean>;
+  stop(instance: Instance): Promise<boolean>;
+  restart(instance: Instance): Promise<boolean>;
+  unpause(instance: Instance): Promise<boolean>;
+  remove(instance: Instance, options: { removeData: boolean }): Promise<boolean>;
+  /**
+   * Starts (or stops) every instance of the list it applies to (see bulkTargets), a few at a time; one toast
+   * says how it went. Resolves with how many succeeded.
+   */
+  bulk(action: BulkAction, instances: readonly Instance[]): Promise<{ done: number; failed: number }>;
+  /** Runs another operation (edit) under the same one-at-a-time rule, recorded the same way. */
+  run(instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string): Promise<boolean>;
+}
