@@ -53,7 +53,9 @@ export function earlierBuild(cli: DockerCli) {
 
 /** A port in a range the tests own, distinct per test file. */
 export function testPort(offset: number): number {
-  return 41000 + (process.pid % 500) * 10 + offset;
+  // Below Linux's ephemeral range (32768–60999): a port there can be held at any moment by some process's
+  // outgoing connection, and docker-proxy then cannot publish it ("port is already in use").
+  return 21000 + (process.pid % 500) * 10 + offset;
 }
 
 /**
