@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { checkSave, checkSend, type FileVerdict } from '@dockbase/core';
-import type { HostFiles, SaveTarget, SendSource } from '@dockbase/docker-cli';
+import { isHostFileError, type HostFiles, type SaveTarget, type SendSource } from '@dockbase/docker-cli';
 import { NodeHostFiles } from '@dockbase/docker-cli/node';
 import type { ExecGuard } from './allowlist';
 import { HttpError, readBody, sendJson } from './http-helpers';
@@ -39,12 +39,16 @@ export function createFileBridge(dockerBinary: string, guard: ExecGuard, files: 
       if (req.method !== 'POST') throw new HttpError(405, 'use POST');
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'send JSON');
       const body = parse(await readBody(req));
-      const saving = pathname === FILES_SAVE_PATH;
-      if (saving) {
+      // Checked once, then run with what was checked.
+      let run: (options: { signal: AbortSignal }) => Promise<unknown>;
+      if (pathname === FILES_SAVE_PATH) {
         const to = saveTarget(body.to);
         await authorize(checkSave(body.args, to, PLATFORM), 'copy an export out of an instance');
+        run = (options) => files.save(body.args, to, options);
       } else {
-        await authorize(checkSend(body.args, sendSource(body.from), PLATFORM), 'copy a file into an instance');
+        const from = sendSource(body.from);
+        await authorize(checkSend(body.args, from, PLATFORM), 'copy a file into an instance');
+        run = (options) => files.send(body.args, from, options);
       }
       if (res.destroyed || req.socket.destroyed) return;
       const abort = new AbortController();
@@ -52,8 +56,7 @@ export function createFileBridge(dockerBinary: string, guard: ExecGuard, files: 
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
       });
-      const options = { signal: abort.signal };
-      const copy = saving ? files.save(body.args, saveTarget(body.to), options) : files.send(body.args, sendSource(body.from), options);
+      const copy = run({ signal: abort.signal });
       running.set(
         abort,
         copy.catch(() => undefined),
@@ -61,10 +64,9 @@ export function createFileBridge(dockerBinary: string, guard: ExecGuard, files: 
       try {
         sendJson(res, 200, await copy);
       } catch (e) {
-        const failure = e as { name?: unknown; code?: unknown; message?: unknown };
-        if (failure?.name !== 'HostFileError') throw e;
+        if (!isHostFileError(e)) throw e;
         // The copy's own failure (not the bridge's): the page rebuilds it as a HostFileError.
-        if (!res.destroyed) sendJson(res, 422, { error: String(failure.message), code: String(failure.code) });
+        if (!res.destroyed) sendJson(res, 422, { error: e.message, code: e.code });
       } finally {
         running.delete(abort);
       }

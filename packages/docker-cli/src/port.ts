@@ -135,6 +135,15 @@ export class HostFileError extends Error {
 }
 
 /**
+ * Whether `e` is a HostFileError. Told by its name and code, not its class: one may come from another bundle
+ * (the standalone host's page script carries its own copy of this module).
+ */
+export function isHostFileError(e: unknown): e is HostFileError {
+  const failure = e as { name?: unknown; code?: unknown; message?: unknown } | null | undefined;
+  return failure?.name === 'HostFileError' && typeof failure.code === 'string' && typeof failure.message === 'string';
+}
+
+/**
  * Copies files between the machine the docker CLI runs on and a container, with the host side written and
  * read by Dockbase itself, never by docker: docker's `cp` follows a link at its destination, writes any
  * file type it is handed and overwrites what is there, so no docker command is ever given a host path.

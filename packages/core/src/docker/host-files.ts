@@ -2,7 +2,7 @@
  * How a use case reaches the DockerCli's HostFiles (files between this computer and a container), and what
  * the user reads when a copy fails.
  */
-import type { HostFiles } from '@dockbase/docker-cli';
+import { isHostFileError, type HostFiles } from '@dockbase/docker-cli';
 import { DockbaseError, cancelled, stderrExcerpt } from '../model/errors';
 import type { DockerRunner } from './runner';
 
@@ -13,15 +13,11 @@ export function hostFilesOf(docker: DockerRunner): HostFiles {
   return files;
 }
 
-/**
- * A HostFiles failure as the user reads it: "Could not <what>: <why>". It may come from another bundle (the
- * standalone host's page script), so it is told by its name, not its class.
- */
+/** A HostFiles failure as the user reads it: "Could not <what>: <why>" (isHostFileError: maybe from another bundle). */
 export function fileError(what: string, field?: string): (e: unknown) => never {
   return (e) => {
-    const failure = e as { name?: unknown; code?: unknown; message?: unknown } | undefined;
-    if (failure?.name !== 'HostFileError' || typeof failure.message !== 'string') throw e;
-    if (failure.code === 'cancelled') throw cancelled(`Cancelled; ${what.startsWith('save') ? 'no file was written' : 'nothing was copied'}.`);
-    throw new DockbaseError(failure.code === 'unreadable' ? 'bad-file' : 'command-failed', `Could not ${what}: ${stderrExcerpt(failure.message)}`, field);
+    if (!isHostFileError(e)) throw e;
+    if (e.code === 'cancelled') throw cancelled(`Cancelled; ${what.startsWith('save') ? 'no file was written' : 'nothing was copied'}.`);
+    throw new DockbaseError(e.code === 'unreadable' ? 'bad-file' : 'command-failed', `Could not ${what}: ${stderrExcerpt(e.message)}`, field);
   };
 }
