@@ -2,9 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TESTED_DRIVERS } from '../test-support/drivers.js';
-import { removeDir, tempDir } from '../test-support/http.js';
+import { storesForEachTest } from '../test-support/stores.js';
 import { WASM_DRIVER } from './sqlite-wasm.js';
 import type { SqliteDriver } from './sqlite.js';
 import { DATABASE_FILE, Store } from './store.js';
@@ -14,24 +14,7 @@ import { DATABASE_FILE, Store } from './store.js';
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const writer = fileURLToPath(new URL('../test-support/store-writer.ts', import.meta.url));
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  stores.splice(0).forEach((s) => s.close());
-  dirs.splice(0).forEach(removeDir);
-});
-
-function dataDir(): string {
-  const dir = tempDir('dockbase-drivers-');
-  dirs.push(dir);
-  return dir;
-}
-
-function open(dir: string, driver: SqliteDriver): Store {
-  const store = Store.open(dir, driver);
-  stores.push(store);
-  return store;
-}
+const { dataDir, open } = storesForEachTest('dockbase-drivers-');
 
 const pairs = TESTED_DRIVERS.flatMap((a) => TESTED_DRIVERS.filter((b) => b !== a).map((b) => [a, b] as const));
 
@@ -138,12 +121,14 @@ describe('node-sqlite3-wasm', () => {
 
   it('clears the lock folder and owner file a killed backend left behind', () => {
     const dir = dataDir();
-    open(dir, WASM_DRIVER).put('a', { name: 'a', engine: 'redis', settings: {} });
-    stores.pop()!.close();
+    const first = open(dir, WASM_DRIVER);
+    first.put('a', { name: 'a', engine: 'redis', settings: {} });
+    first.close();
     fs.mkdirSync(path.join(dir, `${DATABASE_FILE}.lock`));
     fs.writeFileSync(path.join(dir, `${DATABASE_FILE}.owner`), `${deadPid()}\n`);
-    expect(open(dir, WASM_DRIVER).get('a')).toMatchObject({ name: 'a' });
-    stores.pop()!.close();
+    const again = open(dir, WASM_DRIVER);
+    expect(again.get('a')).toMatchObject({ name: 'a' });
+    again.close();
     expect(fs.readdirSync(dir)).toEqual([DATABASE_FILE]);
   });
 

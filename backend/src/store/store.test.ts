@@ -1,35 +1,23 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeDir, tempDir } from '../test-support/http.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { storesForEachTest } from '../test-support/stores.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { TESTED_DRIVERS } from '../test-support/drivers.js';
 import { WASM_DRIVER } from './sqlite-wasm.js';
 import { defaultDriver, openSqlite, type SqliteDatabase, type SqliteDriver } from './sqlite.js';
 import { DATABASE_FILE, HISTORY_LIMIT, InvalidSettingsError, Store } from './store.js';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  stores.splice(0).forEach((s) => s.close());
-  dirs.splice(0).forEach(removeDir);
-});
-
-function dataDir(): string {
-  const dir = tempDir('dockbase-store-');
-  dirs.push(dir);
-  return dir;
-}
+const stores = storesForEachTest('dockbase-store-');
+const dataDir = stores.dataDir;
 
 // Every test runs on each driver this Node has that the backend would use (test-support/drivers.ts).
 const drivers = TESTED_DRIVERS;
 let driver: SqliteDriver = drivers[0]!;
 
 function open(dir: string): Store {
-  const store = Store.open(dir, driver);
-  stores.push(store);
-  return store;
+  return stores.open(dir, driver);
 }
 
 /** Opens the database file directly, as an inspector would. */
