@@ -25,6 +25,7 @@ describe('exit codes', () => {
       [
         'bad-file',
         'bridge-unavailable',
+        'busy',
         'cancelled',
         'command-failed',
         'engine-unavailable',
@@ -43,6 +44,7 @@ describe('exit codes', () => {
     expect(exitCodeOf(new DockbaseError('engine-unavailable', 'x'))).toBe(4);
     expect(exitCodeOf(new DockbaseError('not-found', 'x'))).toBe(3);
     expect(exitCodeOf(new DockbaseError('port-in-use', 'x'))).toBe(5);
+    expect(exitCodeOf(new DockbaseError('busy', 'x'))).toBe(5);
     expect(exitCodeOf(new DockbaseError('invalid-input', 'x'))).toBe(2);
     expect(exitCodeOf(new DockbaseError('cancelled', 'x'))).toBe(130);
     expect(exitCodeOf(new DockbaseError('bad-file', 'x'))).toBe(7);

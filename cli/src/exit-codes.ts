@@ -16,7 +16,7 @@ export const EXIT = {
   notFound: 3,
   /** The Docker engine is not reachable: start Docker and run the command again. */
   engineUnavailable: 4,
-  /** A name, port or data volume is already taken by something else. */
+  /** A name, port or data volume is already taken by something else, or another job holds the instance. */
   conflict: 5,
   /** The registry could not be reached or rate-limited the pull: trying again later may work. */
   registry: 6,
@@ -40,6 +40,7 @@ export const EXIT_BY_ERROR_CODE: Readonly<Record<DockbaseErrorCode, ExitCode>> =
   'name-in-use': EXIT.conflict,
   'port-in-use': EXIT.conflict,
   'volume-conflict': EXIT.conflict,
+  busy: EXIT.conflict,
   network: EXIT.registry,
   'pull-rate-limited': EXIT.registry,
   'incompatible-data': EXIT.refused,

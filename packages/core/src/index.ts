@@ -53,7 +53,7 @@ export { checkCommand, type CommandVerdict } from './policy/command-policy';
 export { checkSave, checkSend, type FileVerdict } from './policy/data-policy';
 export { claimOwnership, containerOwnership, notDockbasesText, volumeOwnership, type Ownership } from './policy/ownership';
 export { ActivityLog, creationSettings, recordIdOf, type ActivityStore, type RecordedAction } from './use-cases/activity';
-export { Backups, type ExportProgress, type ExportResult, type ImportResult } from './use-cases/backups';
+export { Backups, type ExportProgress, type ExportResult, type ImportResult, type SentImportFile } from './use-cases/backups';
 export { type CreatedInstance } from './use-cases/create';
 export { type PasswordCheck } from './use-cases/credentials';
 export { describeChanges, validateEdit, type EditChanges, type EditField, type EditStep, type EditableSettings } from './use-cases/edit';
@@ -87,3 +87,22 @@ export {
   type ViewMode,
 } from './views/list-view';
 export { createDockbase, type Dockbase } from './dockbase';
+export {
+  JOB_KINDS,
+  NO_JOURNAL,
+  type Job,
+  type JobDoor,
+  type JobKind,
+  type JobMark,
+  type JobProgress,
+  type JobState,
+  type JobStore,
+  type StepJournal,
+  type Undo,
+  type UnfinishedJob,
+} from './jobs/job';
+export { LOCK_LABEL, busyMessage, lockName } from './jobs/lock';
+export { MemoryJobStore } from './jobs/memory-store';
+export { recoveryPlan } from './jobs/recovery';
+export { parseJobRequest, type JobRequest } from './jobs/requests';
+export { JobRunner, type JobRunnerOptions, type JobsService } from './jobs/runner';

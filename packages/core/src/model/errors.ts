@@ -20,7 +20,9 @@ export type DockbaseErrorCode =
   | 'cancelled'
   | 'incompatible-data'
   | 'bad-file'
-  | 'command-failed';
+  | 'command-failed'
+  /** Another job holds the instance (another tab, the command line): the message names it and since when. */
+  | 'busy';
 
 export class DockbaseError extends Error {
   override readonly name = 'DockbaseError';

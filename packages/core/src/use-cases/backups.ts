@@ -14,6 +14,7 @@ import {
   CANCEL_SCRIPT,
   EXPORT_TEMP_PREFIX,
   HELPER_TO,
+  IMPORT_TEMP_FILE,
   IMPORT_TEMP_PREFIX,
   SNIFF_SCRIPT,
   exportScript,
@@ -27,7 +28,8 @@ import { DockbaseError, cancelled, commandFailed, stderrExcerpt } from '../model
 import { imageRef, newInstanceId, type Instance } from '../model/instance';
 import type { DockerRunner } from '../docker/runner';
 import type { Snapshot } from '../model/snapshot-model';
-import { dataVolumesOf, type Snapshots } from './snapshots';
+import { dataVolumesOf, replaceDataUndo, type Snapshots } from './snapshots';
+import type { StepJournal } from '../jobs/job';
 
 export { EXPORT_TEMP_PREFIX, IMPORT_TEMP_PREFIX };
 
@@ -50,6 +52,14 @@ export interface ExportResult {
   file: string;
   sizeBytes: number;
   tool: string;
+}
+
+/** An import's file once it is in the container. */
+export interface SentImportFile {
+  /** Its temporary path in the container (IMPORT_TEMP_PREFIX + 12 hex). */
+  temp: string;
+  /** The name the user's file had, for messages. */
+  fileName: string;
 }
 
 export interface ImportResult {
@@ -133,7 +143,17 @@ export class Backups {
    * engine's dump, or a damaged file, is refused with the instance untouched); the current data is kept in a
    * "before import" snapshot, put back if the import fails.
    */
-  async import(instance: Instance, hostFile: string): Promise<ImportResult> {
+  async import(instance: Instance, hostFile: string, options: { journal?: StepJournal } = {}): Promise<ImportResult> {
+    const sent = await this.sendImportFile(instance, hostFile);
+    return this.importSent(instance, sent, options);
+  }
+
+  /**
+   * The part of an import that reads the user's own file (the page does it in Docker Desktop, where only the
+   * page can reach the chosen file): the file, checked by name, copied into the instance's container under a
+   * temporary name. `importSent` does the rest, in a job.
+   */
+  async sendImportFile(instance: Instance, hostFile: string): Promise<SentImportFile> {
     const engine = getEngine(instance.engine);
     requireRunning(instance, 'import into');
     if (!isAbsoluteHostPath(hostFile)) throw new DockbaseError('invalid-input', 'Choose a file (an absolute path).', 'file');
@@ -151,6 +171,20 @@ export class Backups {
     const temp = `${IMPORT_TEMP_PREFIX}${newInstanceId()}`;
     const name = temp.slice(IMPORT_TEMP_FOLDER.length + 1);
     await files.send(copyInArgs(instance.containerId, IMPORT_TEMP_FOLDER), { path: hostFile, name }).catch(fileError(`read ${hostFile}`, 'file'));
+    return { temp, fileName };
+  }
+
+  /**
+   * Imports a file `sendImportFile` put in the container: its content is checked first (another engine's dump,
+   * or a damaged file, is refused with the instance untouched); the current data is kept in a "before import"
+   * snapshot, put back if the import fails. The temporary file is removed however it ends.
+   */
+  async importSent(instance: Instance, sent: SentImportFile, options: { journal?: StepJournal } = {}): Promise<ImportResult> {
+    const { temp, fileName } = sent;
+    if (!IMPORT_TEMP_FILE.test(temp)) throw new DockbaseError('invalid-input', 'That is not a file Dockbase put in the container for an import.', 'file');
+    requireRunning(instance, 'import into');
+    const { journal } = options;
+    await journal?.begin('received', [{ do: 'remove-temp', container: instance.containerId, path: temp }]);
     let kept: Snapshot | undefined;
     try {
       const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, temp), `read ${fileName}`)).stdout);
@@ -158,13 +192,26 @@ export class Backups {
       const refusal = importRefusal(instance.engine, identified, fileName);
       if (refusal) throw new DockbaseError('bad-file', `${refusal} ${instance.name} was not changed.`, 'file');
       const kind = identified.kind as DumpKind;
+      // The server stops while its data is copied: interrupted then, it runs again.
+      await journal?.begin('keep', [{ do: 'start', container: instance.containerId, instanceId: instance.id }]);
       kept = await this.snapshots.take(instance, { name: `before import ${fileStamp(new Date())}`, reason: 'before-import' });
+      const volumes = dataVolumesOf(instance);
+      // Interrupted while the tool writes: the server stops, the data from before goes back in, it runs again.
+      await journal?.begin('import', [
+        { do: 'stop', container: instance.containerId, engine: instance.engine },
+        replaceDataUndo(instance, volumes, kept),
+        { do: 'start', container: instance.containerId, instanceId: instance.id },
+      ]);
       try {
         await this.restoreFile(instance, temp, kind, identified.gzip);
       } catch (e) {
-        await this.snapshots.whileStopped(instance, () => this.snapshots.replaceFrom(instance, dataVolumesOf(instance), kept!, kept!).catch(() => undefined));
+        await this.snapshots.whileStopped(instance, () => this.snapshots.replaceFrom(instance, volumes, kept!, kept!).catch(() => undefined));
         throw new DockbaseError('bad-file', `Could not import ${fileName}: ${(e as Error).message} ${instance.name} was put back as it was.`, 'file');
       }
+      await journal?.commit('imported', [
+        { do: 'start', container: instance.containerId, instanceId: instance.id },
+        { do: 'remove-temp', container: instance.containerId, path: temp },
+      ]);
       return { kind, sizeBytes: head.sizeBytes, kept };
     } finally {
       await this.removeTemp(instance, temp);

@@ -26,6 +26,7 @@ import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
 import { createWithSecrets } from '../docker/secret-env';
+import type { StepJournal, Undo } from '../jobs/job';
 
 /** The steps of a swap as they begin, for progress: `stopping` is the old container's stop, or the new one's. */
 export type SwapStep = 'stopping' | 'creating' | 'finishing' | 'putting-back';
@@ -59,6 +60,11 @@ export interface SwapSpec {
   secrets: readonly string[];
   /** Whether an error says the new container's last log lines (why a new version did not serve). */
   lastWords?: boolean;
+  /**
+   * The job's journal: each step is recorded with what undoes it before it runs, and the swap commits once the
+   * new container served and passed the caller's steps (recovery then finishes it instead of putting back).
+   */
+  journal?: StepJournal;
 }
 
 /** What differs between the callers. */
@@ -108,12 +114,16 @@ export class ContainerSwap {
 
   /** 1. The old container stops (when it runs) and takes its aside name: from here on, a failure puts it back. */
   async setAside(): Promise<void> {
-    const { instance } = this.spec;
+    const { instance, journal } = this.spec;
     if (isActive(instance)) {
       this.hooks.onStep?.('stopping');
+      await journal?.begin('stop', [{ do: 'start', container: instance.containerId, instanceId: instance.id }]);
       await this.ports.docker.run(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);
+      await journal?.end('stop');
     }
+    await journal?.begin('set-aside', [{ do: 'rename', container: instance.containerId, to: instance.name }]);
     await this.ports.docker.run(renameArgs(instance.containerId, this.asideName), `set ${instance.name} aside`);
+    await journal?.end('set-aside');
   }
 
   /** 2. The new container, under the instance's name; resolves with the instance as docker lists it now. */
@@ -122,8 +132,10 @@ export class ContainerSwap {
     if (this.spec.signal?.aborted) throw cancelled();
     this.hooks.onStep?.('creating');
     const capabilities = await this.ports.capabilities();
+    await this.spec.journal?.begin('create', [{ do: 'remove-others', instanceId: instance.id, keep: instance.containerId }]);
     const r = await createWithSecrets(this.ports.docker, plan, { start, capabilities });
     this.newId = r.stdout.trim().split('\n').pop() || undefined;
+    await this.spec.journal?.end('create');
     if (r.code !== 0) throw start && isStartFailure(r.stderr) ? startError(plan, r.stderr, secrets) : this.hooks.createError(r.stderr);
     return this.ports.lifecycle.get(instance.id);
   }
@@ -133,6 +145,11 @@ export class ContainerSwap {
     const { instance, signal } = this.spec;
     const ready = await this.ports.readiness.waitUntilReady(created, { ...(signal ? { signal } : {}), timeoutMs: this.spec.readyTimeoutMs });
     await this.hooks.onReady?.(ready);
+    // The new container serves and passed the caller's checks: an interruption from here on finishes the swap.
+    const forward: Undo[] = [{ do: 'remove', containers: [instance.containerId] }];
+    if (this.spec.wasRunning) forward.push({ do: 'start', container: ready.containerId, instanceId: instance.id });
+    else forward.push({ do: 'stop', container: ready.containerId, engine: instance.engine });
+    await this.spec.journal?.commit('ready', forward);
     if (!this.spec.wasRunning) {
       this.hooks.onStep?.('stopping');
       await this.ports.docker.run(stopArgs(ready.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);

@@ -16,6 +16,7 @@ import { isActive, type Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
+import type { StepJournal } from '../jobs/job';
 import { MIN_MEMORY_BYTES, usageConflicts, validatePort, type EngineUsage, type FieldErrors } from '../model/validation';
 
 /** What can be changed; a field left out stays as it is. */
@@ -72,6 +73,8 @@ export interface EditOptions {
   onStep?: (step: EditStep) => void;
   /** How long the new container gets to serve. */
   readyTimeoutMs?: number;
+  /** The job's journal (jobs/job.ts): the swap's steps are recorded with their undo first. */
+  journal?: StepJournal;
 }
 
 function restartOf(details: ContainerDetails): Pick<EditableSettings, 'restartPolicy' | 'otherRestartPolicy'> {
@@ -225,6 +228,7 @@ export class InstanceEditing {
         readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
         secrets,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.journal ? { journal: options.journal } : {}),
       },
       {
         onStep: (s) => step(steps[s]),
@@ -232,6 +236,8 @@ export class InstanceEditing {
         onReady: async (replaced) => {
           if (passwordChanged && engine.applyPassword) {
             step('setting-password');
+            // Interrupted once the data has the new password: the old container sets its own back.
+            await options.journal?.begin('set-password', [{ do: 'reapply-password', instanceId: instance.id }]);
             applied = true;
             await this.credentials.apply(replaced, options.signal);
           }

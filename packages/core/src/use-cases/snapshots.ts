@@ -17,6 +17,7 @@ import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeL
 import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
+import type { StepJournal, Undo } from '../jobs/job';
 import { checkSnapshotName, snapshotVolumeName, type Snapshot, type SnapshotReason, type SnapshotVolume } from '../model/snapshot-model';
 import { CONFLICT, validateCreateInput, type CreateInstanceInput } from '../model/validation';
 
@@ -24,6 +25,8 @@ export interface SnapshotOptions {
   name: string;
   reason?: SnapshotReason;
   signal?: AbortSignal;
+  /** The job's journal (jobs/job.ts): the stop is recorded with its undo, and the copy commits the job. */
+  journal?: StepJournal;
 }
 
 /** What `clone` needs besides the snapshot: the new instance's settings (its engine and data come from the snapshot). */
@@ -57,7 +60,17 @@ export class Snapshots {
     if (why) throw new InvalidInputError({ name: why });
     const volumes = dataVolumesOf(instance);
     throwIfAborted(options.signal);
-    return this.whileStopped(instance, () => this.copyOut(instance, volumes, options.name, options.reason ?? 'manual'));
+    const journal = options.journal;
+    return this.whileStopped(
+      instance,
+      async () => {
+        const snapshot = await this.copyOut(instance, volumes, options.name, options.reason ?? 'manual');
+        // The snapshot is complete: an interruption from here on only starts the instance again.
+        await journal?.commit('copied', isActive(instance) ? [{ do: 'start', container: instance.containerId, instanceId: instance.id }] : []);
+        return snapshot;
+      },
+      journal,
+    );
   }
 
   /**
@@ -65,14 +78,22 @@ export class Snapshots {
    * cannot read. The current data is kept first in a "before restore" snapshot (returned), which is also put
    * back when the restore fails; the instance ends as it was: running if it was running.
    */
-  async restore(instance: Instance, snapshot: Snapshot): Promise<{ kept: Snapshot }> {
+  async restore(instance: Instance, snapshot: Snapshot, options: { journal?: StepJournal } = {}): Promise<{ kept: Snapshot }> {
     checkCompatible(instance, snapshot);
     const volumes = dataVolumesOf(instance);
-    return this.whileStopped(instance, async () => {
-      const kept = await this.copyOut(instance, volumes, `before restore ${fileStamp(new Date())}`, 'before-restore');
-      await this.replaceFrom(instance, volumes, snapshot, kept);
-      return { kept };
-    });
+    const { journal } = options;
+    return this.whileStopped(
+      instance,
+      async () => {
+        const kept = await this.copyOut(instance, volumes, `before restore ${fileStamp(new Date())}`, 'before-restore');
+        // Interrupted while the snapshot's data is copied in: the data from before goes back in.
+        await journal?.begin('replace', [replaceDataUndo(instance, volumes, kept)]);
+        await this.replaceFrom(instance, volumes, snapshot, kept);
+        await journal?.commit('replaced', isActive(instance) ? [{ do: 'start', container: instance.containerId, instanceId: instance.id }] : []);
+        return { kept };
+      },
+      journal,
+    );
   }
 
   /**
@@ -100,9 +121,9 @@ export class Snapshots {
     volumes: readonly SnapshotVolume[],
     name: string,
     reason: SnapshotReason,
-    options: { upgradeTo?: string; sizeBytes?: number } = {},
+    options: { upgradeTo?: string; sizeBytes?: number; id?: string } = {},
   ): Promise<Snapshot> {
-    const id = newInstanceId();
+    const id = options.id ?? newInstanceId();
     const snapshot: Snapshot = {
       ...this.describe(instance, id, name, reason, [...volumes]),
       sizeBytes: options.sizeBytes ?? 0,
@@ -169,9 +190,13 @@ export class Snapshots {
    * Runs `work` with the instance stopped, then starts it again if it was running and waits until it serves,
    * whatever `work` did. Used by every operation that must not copy files a running server is writing.
    */
-  async whileStopped<T>(instance: Instance, work: () => Promise<T>): Promise<T> {
+  async whileStopped<T>(instance: Instance, work: () => Promise<T>, journal?: StepJournal): Promise<T> {
     const wasRunning = isActive(instance);
-    if (wasRunning) await this.lifecycle.stop(instance);
+    if (wasRunning) {
+      await journal?.begin('stop', [{ do: 'start', container: instance.containerId, instanceId: instance.id }]);
+      await this.lifecycle.stop(instance);
+      await journal?.end('stop');
+    }
     let result: T;
     try {
       result = await work();
@@ -260,6 +285,18 @@ export class Snapshots {
     const r = await this.docker.tryRun(helperRunArgs('restore', imageRef(instance.image, instance.tag), mounts, REPLACE_VOLUMES_SCRIPT));
     if (r.code !== 0) throw commandFailed(`restore ${instance.name} from "${from.name}"`, r.stderr);
   }
+}
+
+/** What puts `from`'s data back into the instance's volumes (a job's undo). */
+export function replaceDataUndo(instance: Pick<Instance, 'image' | 'tag'>, volumes: readonly SnapshotVolume[], from: Snapshot): Undo {
+  return {
+    do: 'replace-data',
+    image: imageRef(instance.image, instance.tag),
+    volumes: volumes.flatMap((v) => {
+      const source = from.volumes.find((s) => s.key === v.key);
+      return source ? [{ key: v.key, from: source.volume, to: v.volume }] : [];
+    }),
+  };
 }
 
 /** The instance's data volumes with the engine's folder each holds; an instance without volumes has nothing to copy. */

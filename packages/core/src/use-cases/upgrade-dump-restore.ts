@@ -19,7 +19,7 @@ import { imageRef, isActive, newInstanceId, volumeName, type Instance } from '..
 import { upgradeTransferLabels, volumeLabels } from '../model/labels';
 import { sleep, type DockerRunner } from '../docker/runner';
 import { runWithSecretEnv } from '../docker/secret-env';
-import type { RollbackPoint } from '../model/snapshot-model';
+import { snapshotVolumeName, type RollbackPoint } from '../model/snapshot-model';
 import { dataVolumesOf } from './snapshots';
 import { READY_TIMEOUT_MS, failed, type UpgradeSteps } from './upgrade-steps';
 import type { UpgradeOptions, UpgradePlan, UpgradeProgress, UpgradeResult, UpgradeStepId } from './upgrade-plan';
@@ -77,15 +77,26 @@ export async function upgradeByDumpRestore(
     if (wasRunning) await steps.restartOld(instance);
   };
 
+  const journal = options.journal;
   let before: string;
   let totalBytes = 0;
   let serverVersion: string;
   try {
     step('stop');
-    if (wasRunning) await steps.lifecycle.stop(instance);
+    if (wasRunning) {
+      await journal?.begin('stop', [{ do: 'start', container: instance.containerId, instanceId: instance.id }]);
+      await steps.lifecycle.stop(instance);
+      await journal?.end('stop');
+    }
     throwIfAborted(signal);
 
     step('prepare');
+    // Interrupted from here until the switch: the workers go, with the volumes this upgrade made (they hold
+    // nothing but a copy that is not finished).
+    await journal?.begin('prepare', [
+      { do: 'remove-workers', instanceName: instance.name, runId: id },
+      { do: 'remove-scratch-volumes', volumes: made },
+    ]);
     const from = await startWorker(
       docker,
       {
@@ -169,6 +180,7 @@ export async function upgradeByDumpRestore(
     await docker.run(removeContainerArgs(...workers.map((w) => w.id)), 'remove the upgrade’s workers');
     workers.length = 0;
     await docker.bestEffort(volumeRemoveArgs([transfer]));
+    await journal?.end('prepare');
   } catch (e) {
     await undo();
     throw failed(e, `Nothing was changed: ${instance.name} ${wasRunning ? 'runs' : 'is'} ${engine.displayName} ${instance.tag} as before.`, secrets);
@@ -179,13 +191,19 @@ export async function upgradeByDumpRestore(
   step('switch');
   let point: RollbackPoint | undefined;
   try {
+    // The rollback point's record names the old volume: interrupted before the switch is done, the record
+    // goes (the volume is the instance's own data again).
+    const pointId = newInstanceId();
+    await journal?.begin('switch', [{ do: 'forget-snapshot', manifestVolume: snapshotVolumeName(instance.name, pointId) }]);
     point = (await steps.snapshots.keepAsIs(stopped, oldVolumes, `before upgrade to ${plan.to} ${fileStamp(new Date())}`, 'before-upgrade', {
       upgradeTo: plan.to,
       sizeBytes: totalBytes,
+      id: pointId,
     })) as RollbackPoint;
     const result = await steps.switchContainer(stopped, { image: instance.image, tag: plan.to }, newVolumes, password, wasRunning, {
       onStarted: async () => (step('check'), serverVersion),
       readyTimeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+      journal,
     });
     return {
       instance: result.instance,

@@ -8,7 +8,7 @@ import { getEngine } from '../engines';
 import { cancelled, throwIfAborted } from '../model/errors';
 import { isActive, type Instance } from '../model/instance';
 import type { RollbackPoint } from '../model/snapshot-model';
-import { dataVolumesOf } from './snapshots';
+import { dataVolumesOf, replaceDataUndo } from './snapshots';
 import { READY_TIMEOUT_MS, failed, plansOf, type UpgradeSteps } from './upgrade-steps';
 import type { UpgradeOptions, UpgradePlan, UpgradeResult, UpgradeStepId } from './upgrade-plan';
 
@@ -38,7 +38,11 @@ export async function upgradeInPlace(
     }
     throwIfAborted(options.signal);
     step('stop');
-    if (wasRunning) await steps.lifecycle.stop(instance);
+    if (wasRunning) {
+      await options.journal?.begin('stop', [{ do: 'start', container: instance.containerId, instanceId: instance.id }]);
+      await steps.lifecycle.stop(instance);
+      await options.journal?.end('stop');
+    }
     throwIfAborted(options.signal);
     step('snapshot');
     const taken = await steps.snapshots.copyOut(
@@ -63,6 +67,8 @@ export async function upgradeInPlace(
   let restored = true;
   try {
     step('switch');
+    // Interrupted before the new version served: the data from before goes back into the volumes.
+    await options.journal?.begin('switch', [replaceDataUndo(stopped, volumes, point)]);
     const result = await steps.switchContainer(
       stopped,
       { image: instance.image, tag: plan.to },
@@ -81,6 +87,7 @@ export async function upgradeInPlace(
           restored = true;
         },
         readyTimeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+        journal: options.journal,
       },
     );
     return {

@@ -6,6 +6,7 @@
 import { compareVersions, getEngine, versionOf, type EngineDefinition, type UpgradeMethod } from '../engines';
 import { imageRef, type Instance } from '../model/instance';
 import type { PullProgress } from './pull';
+import type { StepJournal } from '../jobs/job';
 import { isRollbackPoint, type RollbackPoint, type Snapshot } from '../model/snapshot-model';
 
 /** The steps of an upgrade or a roll back, in the order they run (each plan lists its own). */
@@ -49,6 +50,8 @@ export interface UpgradeOptions {
   onProgress?(progress: UpgradeProgress): void;
   /** How long the new version gets to serve (its own upgrade step included); 10 minutes by default. */
   readyTimeoutMs?: number;
+  /** The job's journal (jobs/job.ts): each step that changes docker state is recorded with its undo first. */
+  journal?: StepJournal;
 }
 
 export interface UpgradeResult {

@@ -8,9 +8,10 @@ import { volumeInspectArgs } from '../docker/volumes';
 import { fileStamp } from '../model/dump-files';
 import { getEngine } from '../engines';
 import { DockbaseError } from '../model/errors';
-import { imageRef, isActive, type Instance } from '../model/instance';
+import { imageRef, isActive, newInstanceId, type Instance } from '../model/instance';
 import { snapshotVolumeName, type RollbackPoint } from '../model/snapshot-model';
-import { dataVolumesOf } from './snapshots';
+import { dataVolumesOf, replaceDataUndo } from './snapshots';
+import type { StepJournal } from '../jobs/job';
 import { READY_TIMEOUT_MS, failed, plansOf, type UpgradeSteps } from './upgrade-steps';
 import type { RollbackResult, UpgradeProgress, UpgradeStepId } from './upgrade-plan';
 
@@ -19,7 +20,7 @@ export async function rollBack(
   steps: UpgradeSteps,
   instance: Instance,
   point: RollbackPoint,
-  options: { onProgress?(p: UpgradeProgress): void; readyTimeoutMs?: number },
+  options: { onProgress?(p: UpgradeProgress): void; readyTimeoutMs?: number; journal?: StepJournal },
 ): Promise<RollbackResult> {
   const engine = getEngine(instance.engine);
   if (point.instanceId !== instance.id || point.engine !== instance.engine) {
@@ -56,8 +57,13 @@ export async function rollBack(
   } catch (e) {
     throw failed(e, unchanged, [password]);
   }
+  const { journal } = options;
   step('stop');
-  if (wasRunning) await steps.lifecycle.stop(instance);
+  if (wasRunning) {
+    await journal?.begin('stop', [{ do: 'start', container: instance.containerId, instanceId: instance.id }]);
+    await steps.lifecycle.stop(instance);
+    await journal?.end('stop');
+  }
   const stopped: Instance = { ...instance, status: 'exited' };
   const target = { image: point.image, tag: point.tag };
   // A PostgreSQL rollback point is the old data volume itself; the others are copies made for the snapshot.
@@ -67,13 +73,16 @@ export async function rollBack(
   try {
     step('keep');
     if (asIs) {
-      const kept = await steps.snapshots.keepAsIs(stopped, current, label, 'before-rollback');
+      const keptId = newInstanceId();
+      await journal?.begin('keep', [{ do: 'forget-snapshot', manifestVolume: snapshotVolumeName(instance.name, keptId) }]);
+      const kept = await steps.snapshots.keepAsIs(stopped, current, label, 'before-rollback', { id: keptId });
       let result: { instance: Instance; serverVersion: string };
       try {
         step('switch');
         result = await steps.switchContainer(stopped, target, plansOf(point.volumes), password, wasRunning, {
           onStarted: async (i) => (step('check'), check(i)),
           readyTimeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+          journal,
         });
       } catch (e) {
         await steps.snapshots.forget(kept).catch(() => undefined);
@@ -89,6 +98,7 @@ export async function rollBack(
     try {
       step('restore');
       ownData = false;
+      await journal?.begin('restore', [replaceDataUndo(stopped, current, kept)]);
       await steps.snapshots.replaceFrom(stopped, current, point, kept).catch((e: unknown) => {
         // replaceFrom puts `kept` back itself when copying the rollback point in fails, and says so.
         ownData = e instanceof DockbaseError && / keeps its data as it was\.$/.test(e.message);
@@ -103,6 +113,7 @@ export async function rollBack(
           ownData = true;
         },
         readyTimeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+        journal,
       });
       // Its data is the instance's again: the rollback point is used up.
       await steps.snapshots.remove(point).catch(() => undefined);

@@ -15,6 +15,7 @@ import type { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullProgress } from './pull';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
+import type { StepJournal } from '../jobs/job';
 import type { SnapshotVolume } from '../model/snapshot-model';
 import type { Snapshots } from './snapshots';
 
@@ -42,7 +43,7 @@ export class UpgradeSteps {
     volumes: VolumePlan[],
     password: string,
     wasRunning: boolean,
-    hooks: { onStarted(i: Instance): Promise<string>; onFailed?(): Promise<void>; readyTimeoutMs: number },
+    hooks: { onStarted(i: Instance): Promise<string>; onFailed?(): Promise<void>; readyTimeoutMs: number; journal?: StepJournal | undefined },
   ): Promise<{ instance: Instance; serverVersion: string }> {
     // What the user set on the container carries over with it: "start with Docker" and a memory limit.
     const details = await this.lifecycle.details(instance);
@@ -70,7 +71,17 @@ export class UpgradeSteps {
       // Its healthcheck as create gives it on this engine (a start interval where the engine has one).
       { docker: this.docker, lifecycle: this.lifecycle, readiness: this.readiness, capabilities: () => this.engineFacts.capabilities() },
       // A new version says why it did not serve in its log: its last lines go into the error.
-      { instance, plan, asideTag: 'before-upgrade', start: true, wasRunning, readyTimeoutMs: hooks.readyTimeoutMs, secrets, lastWords: true },
+      {
+        instance,
+        plan,
+        asideTag: 'before-upgrade',
+        start: true,
+        wasRunning,
+        readyTimeoutMs: hooks.readyTimeoutMs,
+        secrets,
+        lastWords: true,
+        ...(hooks.journal ? { journal: hooks.journal } : {}),
+      },
       {
         createError: (stderr) => createError({ ...plan, image: target.image }, stderr, secrets),
         onReady: async (ready) => {

@@ -37,6 +37,7 @@ import { upgradeByDumpRestore } from './upgrade-dump-restore';
 import { upgradeInPlace } from './upgrade-in-place';
 import { rollBack } from './upgrade-rollback';
 import { UpgradeSteps, failed } from './upgrade-steps';
+import type { StepJournal } from '../jobs/job';
 import { planUpgrade, type RollbackResult, type UpgradeOptions, type UpgradePlan, type UpgradeProgress, type UpgradeResult } from './upgrade-plan';
 
 export * from './upgrade-plan';
@@ -106,7 +107,7 @@ export class Upgrades {
   rollback(
     instance: Instance,
     point: RollbackPoint,
-    options: { onProgress?(p: UpgradeProgress): void; readyTimeoutMs?: number } = {},
+    options: { onProgress?(p: UpgradeProgress): void; readyTimeoutMs?: number; journal?: StepJournal } = {},
   ): Promise<RollbackResult> {
     return rollBack(this.steps, instance, point, options);
   }

@@ -1,0 +1,321 @@
+/**
+ * The job runner: the one task runner every long operation goes through, in whichever process outlives the
+ * page (the extension's backend in Docker Desktop, the standalone host's backend, the CLI). It takes the
+ * instance's lock (lock.ts), records the job and each step's undo in its store before the step runs
+ * (job.ts), reports progress to whoever follows, and on start-up recovers what a dead process left
+ * unfinished (recovery.ts). The page only starts jobs and follows them.
+ */
+import type { DockerCli } from '@dockbase/docker-cli';
+import { DockerRunner } from '../docker/runner';
+import type { Dockbase } from '../dockbase';
+import { getEngine } from '../engines';
+import { DockbaseError, isDockbaseError } from '../model/errors';
+import { imageRef, newInstanceId, type Instance } from '../model/instance';
+import { checkSnapshotName } from '../model/snapshot-model';
+import { InvalidInputError } from '../model/errors';
+import type { Job, JobDoor, JobMark, JobProgress, JobStore, StepJournal } from './job';
+import { InstanceLocks } from './lock';
+import { recoverJob } from './recovery';
+import type { JobRequest } from './requests';
+
+/** What a door needs of jobs: start one, follow them, cancel one. The backend's client is another. */
+export interface JobsService {
+  start(request: JobRequest): Promise<Job>;
+  /** Running jobs, and those that ended after `since` (ISO), newest first. */
+  list(since?: string): Promise<Job[]>;
+  cancel(id: string): Promise<void>;
+}
+
+export interface JobRunnerOptions {
+  dockbase: Dockbase;
+  cli: DockerCli;
+  store: JobStore;
+  /** Who starts the jobs of this runner when a request does not say (the backend: the tab; the CLI: itself). */
+  door: JobDoor;
+  /** Called once a mark is durable: fault tests end the process here. */
+  onMark?(job: Job, mark: JobMark): void | Promise<void>;
+  /** Called once a job ended (recorded in the instance's history), recovered ones included. */
+  onEnd?(job: Job): void | Promise<void>;
+  /**
+   * Whether jobs take the instance's lock on the engine (lock.ts): true but for a runner in the page itself
+   * (no backend answers), whose bridge runs only what the command policy allows; it then holds the instance
+   * against its own jobs only.
+   */
+  engineLock?: boolean;
+}
+
+/** What one kind of job does: its title and checks (before anything is taken) and its work. */
+interface Prepared {
+  title: string;
+  /** Whether Cancel leaves everything as it was at the start. */
+  cancellable: boolean;
+  run(ctx: RunContext): Promise<unknown>;
+}
+
+interface RunContext {
+  journal: StepJournal;
+  signal: AbortSignal;
+  progress(p: JobProgress): void;
+  cancellable(can: boolean): void;
+}
+
+interface Running {
+  job: Job;
+  abort: AbortController;
+  done: Promise<Job>;
+  lastWrite: number;
+}
+
+export class JobRunner implements JobsService {
+  private readonly docker: DockerRunner;
+  private readonly locks: InstanceLocks;
+  private readonly running = new Map<string, Running>();
+  private readonly listeners = new Set<(job: Job) => void>();
+  private readonly engineLock: boolean;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.docker = new DockerRunner(options.cli);
+    this.locks = new InstanceLocks(this.docker);
+    this.engineLock = options.engineLock ?? true;
+  }
+
+  /**
+   * Starts a job: resolves with it once it runs (its lock taken, its record durable), or rejects when it is
+   * refused (invalid, the instance gone, or `busy`: another job holds the instance, from any door).
+   */
+  async start(request: JobRequest, by: JobDoor = this.options.door): Promise<Job> {
+    for (const r of this.running.values()) {
+      if (r.job.instanceId === request.instanceId && r.job.state === 'running') {
+        throw new DockbaseError('busy', `${r.job.instanceName} is busy with “${r.job.title}” (started ${r.job.startedAt.slice(11, 16)}). Wait until it ends, or cancel it, then try again.`);
+      }
+    }
+    const instance = await this.options.dockbase.lifecycle.get(request.instanceId);
+    const prepared = await this.prepare(instance, request);
+    const job: Job = {
+      id: newInstanceId(),
+      kind: request.kind,
+      instanceId: instance.id,
+      instanceName: instance.name,
+      engine: instance.engine,
+      title: prepared.title,
+      by,
+      startedAt: new Date().toISOString(),
+      state: 'running',
+      progress: {},
+      cancellable: prepared.cancellable,
+    };
+    if (this.engineLock) await this.locks.acquire(job, imageRef(instance.image, instance.tag), this.options.store.owner);
+    try {
+      await this.options.store.insert(job);
+    } catch (e) {
+      if (this.engineLock) await this.locks.release(job.instanceName, job.id);
+      throw e;
+    }
+    const abort = new AbortController();
+    const entry: Running = { job, abort, lastWrite: 0, done: Promise.resolve(job) };
+    this.running.set(job.id, entry);
+    entry.done = this.execute(entry, prepared);
+    this.emit(job);
+    return { ...job };
+  }
+
+  async list(since?: string): Promise<Job[]> {
+    const stored = await this.options.store.recent(since);
+    return stored.map((j) => (this.running.has(j.id) ? { ...this.running.get(j.id)!.job } : j));
+  }
+
+  async cancel(id: string): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) throw new DockbaseError('not-found', 'That job is not running here.');
+    if (!r.job.cancellable) throw new DockbaseError('invalid-input', `“${r.job.title}” can no longer be cancelled: it is finishing.`);
+    r.abort.abort();
+  }
+
+  /** Resolves with the job once it ended (at once when it is not running here). */
+  async wait(id: string): Promise<Job | undefined> {
+    const r = this.running.get(id);
+    if (r) return r.done;
+    return (await this.options.store.recent()).find((j) => j.id === id);
+  }
+
+  /** Follows every change of every job of this runner; returns the unsubscribe. */
+  subscribe(listener: (job: Job) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Brings back every instance whose job this runner's store left unfinished (its process died): each is
+   * finished or undone (recovery.ts), recorded as interrupted with what was done, and its lock let go. Locks
+   * this store took for jobs it never recorded (the process died in between) go too.
+   */
+  async recover(): Promise<Job[]> {
+    const out: Job[] = [];
+    const ports = {
+      docker: this.docker,
+      lifecycle: this.options.dockbase.lifecycle,
+      readiness: this.options.dockbase.readiness,
+      credentials: this.options.dockbase.credentials,
+    };
+    for (const u of await this.options.store.unfinished()) {
+      if (this.running.has(u.job.id)) continue;
+      const r = await recoverJob(ports, u).catch((e: unknown) => ({
+        recovered: 'undone' as const,
+        message: `${u.job.title} was interrupted (Dockbase stopped), and putting ${u.job.instanceName} back failed: ${(e as Error).message}`,
+      }));
+      const job: Job = { ...u.job, state: 'interrupted', endedAt: new Date().toISOString(), message: r.message, recovered: r.recovered };
+      await this.options.store.finish(job.id, { state: job.state, endedAt: job.endedAt, message: job.message, recovered: job.recovered });
+      if (this.engineLock) await this.locks.release(job.instanceName, job.id);
+      await this.options.onEnd?.(job);
+      this.emit(job);
+      out.push(job);
+    }
+    if (this.engineLock) await this.locks.releaseOrphans(this.options.store.owner, new Set(this.running.keys()));
+    return out;
+  }
+
+  private async execute(entry: Running, prepared: Prepared): Promise<Job> {
+    const { job } = entry;
+    const store = this.options.store;
+    const mark = async (m: JobMark) => {
+      await store.mark(job.id, m);
+      await this.options.onMark?.(job, m);
+    };
+    const journal: StepJournal = {
+      begin: (step, undo = []) => mark({ at: new Date().toISOString(), phase: 'begin', step, undo }),
+      end: (step) => mark({ at: new Date().toISOString(), phase: 'end', step }),
+      commit: async (step, forward = []) => {
+        job.cancellable = false;
+        await mark({ at: new Date().toISOString(), phase: 'commit', step, forward });
+      },
+    };
+    const ctx: RunContext = {
+      journal,
+      signal: entry.abort.signal,
+      progress: (p) => {
+        const before = job.progress;
+        const stepChanged = p.step !== undefined && p.step !== before.step;
+        const done = stepChanged && before.step && !(before.done ?? []).includes(before.step) ? [...(before.done ?? []), before.step] : before.done;
+        job.progress = { ...before, ...p, ...(done ? { done } : {}) };
+        this.emit(job);
+        const now = Date.now();
+        if (stepChanged || now - entry.lastWrite > 1000) {
+          entry.lastWrite = now;
+          void store.progress(job.id, job.progress, job.cancellable).catch(() => undefined);
+        }
+      },
+      cancellable: (can) => {
+        if (job.cancellable !== can) {
+          job.cancellable = can;
+          this.emit(job);
+        }
+      },
+    };
+    try {
+      job.result = await prepared.run(ctx);
+      job.state = 'succeeded';
+      if (job.progress.step) job.progress = { ...job.progress, done: [...new Set([...(job.progress.done ?? []), job.progress.step])], step: undefined };
+    } catch (e) {
+      job.state = isDockbaseError(e, 'cancelled') ? 'cancelled' : 'failed';
+      job.message = e instanceof Error ? e.message : String(e);
+    }
+    job.cancellable = false;
+    job.endedAt = new Date().toISOString();
+    try {
+      await store.finish(job.id, {
+        state: job.state,
+        endedAt: job.endedAt,
+        ...(job.message !== undefined ? { message: job.message } : {}),
+        ...(job.result !== undefined ? { result: job.result } : {}),
+      });
+    } finally {
+      if (this.engineLock) await this.locks.release(job.instanceName, job.id);
+      this.running.delete(job.id);
+    }
+    await Promise.resolve(this.options.onEnd?.(job)).catch(() => undefined);
+    this.emit(job);
+    return { ...job };
+  }
+
+  private emit(job: Job): void {
+    for (const l of this.listeners) l({ ...job });
+  }
+
+  /** Each kind's title, checks and work. */
+  private async prepare(instance: Instance, request: JobRequest): Promise<Prepared> {
+    const { dockbase } = this.options;
+    const engine = getEngine(instance.engine);
+    switch (request.kind) {
+      case 'upgrade': {
+        const plan = dockbase.upgrades.plan(instance, request.to);
+        if (plan.refusal) throw new DockbaseError('invalid-input', plan.refusal, 'tag');
+        const order = plan.steps.map((s) => s.id);
+        const last = order.indexOf(plan.lastCancellableStep);
+        return {
+          title: `Upgrade to ${engine.displayName} ${request.to}`,
+          cancellable: true,
+          run: (ctx) =>
+            dockbase.upgrades.upgrade(instance, request.to, {
+              signal: ctx.signal,
+              journal: ctx.journal,
+              onProgress: (p) => {
+                ctx.progress({
+                  step: p.step,
+                  ...(p.bytes !== undefined ? { bytes: p.bytes, totalBytes: p.totalBytes ?? 0 } : {}),
+                  ...(p.pull ? { pull: p.pull } : {}),
+                });
+                ctx.cancellable(order.indexOf(p.step) <= last);
+              },
+            }),
+        };
+      }
+      case 'rollback': {
+        const point = (await dockbase.upgrades.rollbackPoints(instance.id)).find((p) => p.id === request.pointId);
+        if (!point) throw new DockbaseError('not-found', `That rollback point of ${instance.name} no longer exists.`);
+        return {
+          title: `Roll back to ${engine.displayName} ${point.tag}`,
+          cancellable: false,
+          run: (ctx) => dockbase.upgrades.rollback(instance, point, { journal: ctx.journal, onProgress: (p) => ctx.progress({ step: p.step }) }),
+        };
+      }
+      case 'edit':
+        return {
+          title: 'Change settings',
+          cancellable: true,
+          run: (ctx) =>
+            dockbase.editing.edit(instance, request.changes, {
+              signal: ctx.signal,
+              journal: ctx.journal,
+              onStep: (step) => {
+                ctx.progress({ step });
+                if (step !== 'stopping') ctx.cancellable(false);
+              },
+            }),
+        };
+      case 'restore': {
+        const snapshot = (await dockbase.snapshots.list(instance.id)).find((s) => s.id === request.snapshotId);
+        if (!snapshot) throw new DockbaseError('not-found', `That snapshot of ${instance.name} no longer exists.`);
+        return {
+          title: `Restore “${snapshot.name}”`,
+          cancellable: false,
+          run: (ctx) => (ctx.progress({ step: 'restore' }), dockbase.snapshots.restore(instance, snapshot, { journal: ctx.journal })),
+        };
+      }
+      case 'snapshot': {
+        const why = checkSnapshotName(request.name);
+        if (why) throw new InvalidInputError({ name: why });
+        return {
+          title: `Snapshot “${request.name}”`,
+          cancellable: false,
+          run: (ctx) => (ctx.progress({ step: 'snapshot' }), dockbase.snapshots.take(instance, { name: request.name, journal: ctx.journal })),
+        };
+      }
+      case 'import':
+        return {
+          title: `Import ${request.fileName}`,
+          cancellable: false,
+          run: (ctx) => (ctx.progress({ step: 'import' }), dockbase.backups.importSent(instance, { temp: request.file, fileName: request.fileName }, { journal: ctx.journal })),
+        };
+    }
+  }
+}
