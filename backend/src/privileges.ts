@@ -2,6 +2,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunAs } from './config.js';
 
+/** Where the compose file mounts the engine's socket (Docker Desktop's /var/run/docker.sock.raw). */
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** The docker socket the backend keeps access to: DOCKBASE_DOCKER_SOCKET, else the compose file's. */
+export function dockerSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKBASE_DOCKER_SOCKET || DEFAULT_DOCKER_SOCKET;
+}
+
+/**
+ * The group owning the docker socket, or undefined when there is no socket at that path (nothing mounted,
+ * or a folder that a bind mount of a missing source left).
+ */
+export function dockerSocketGroup(socket: string): number | undefined {
+  try {
+    const stat = fs.statSync(socket);
+    return stat.isSocket() ? stat.gid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The supplementary groups of the unprivileged user: its own group, and the docker socket's if any. */
+export function groupsFor(user: RunAs, socketGid: number | undefined): number[] {
+  return socketGid === undefined || socketGid === user.gid ? [user.gid] : [user.gid, socketGid];
+}
+
 /**
  * In the extension image the backend is PID 1 and starts as root, because Docker Desktop mounts
  * /run/guest-services (where the backend creates its socket) owned by root, and the data volume may be too.
@@ -9,9 +35,13 @@ import type { RunAs } from './config.js';
  * to the unprivileged user, then drops root for good: group list, group, user. Nothing happens when the
  * process is not root (the standalone host, tests) or no user is configured.
  *
+ * The backend runs docker against the engine through the docker socket (the compose file mounts it): the
+ * socket's owning group joins the group list, so the unprivileged user can still connect. The socket itself
+ * is never changed (no chown, no chmod): it is the engine's.
+ *
  * Returns what it did, for the start-up log line.
  */
-export function dropPrivileges(user: RunAs | undefined, folders: readonly string[]): string | undefined {
+export function dropPrivileges(user: RunAs | undefined, folders: readonly string[], dockerSocket: string = dockerSocketPath()): string | undefined {
   if (!user || typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   for (const folder of folders) {
     fs.mkdirSync(folder, { recursive: true });
@@ -23,7 +53,9 @@ export function dropPrivileges(user: RunAs | undefined, folders: readonly string
       if (entry.isFile()) fs.chownSync(path.join(folder, entry.name), user.uid, user.gid);
     }
   }
-  process.setgroups!([user.gid]);
+  const socketGid = dockerSocketGroup(dockerSocket);
+  const groups = groupsFor(user, socketGid);
+  process.setgroups!(groups);
   process.setgid!(user.gid);
   process.setuid!(user.uid);
   if (process.getuid() !== user.uid || process.geteuid!() !== user.uid || process.getgid!() !== user.gid) {
@@ -33,7 +65,20 @@ export function dropPrivileges(user: RunAs | undefined, folders: readonly string
   try {
     process.setuid!(0);
   } catch {
-    return `running as ${user.uid}:${user.gid}`;
+    return `running as ${user.uid}:${user.gid}, ${dockerAccess(dockerSocket, socketGid)}`;
   }
   throw new Error('root could be regained after dropping it');
+}
+
+/** What the unprivileged user can do with the docker socket, for the log line (checked as that user). */
+function dockerAccess(socket: string, gid: number | undefined): string {
+  if (gid === undefined) return `no docker socket at ${socket}`;
+  try {
+    // Connecting to a unix socket takes write permission on it.
+    fs.accessSync(socket, fs.constants.W_OK);
+    return `docker socket through group ${gid}`;
+  } catch {
+    const mode = (fs.statSync(socket).mode & 0o777).toString(8).padStart(3, '0');
+    return `docker socket ${socket} not writable by group ${gid} (mode ${mode}): docker commands will fail`;
+  }
 }
