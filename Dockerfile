@@ -1,21 +1,34 @@
 # Dockbase, the Docker Desktop extension image.
 #
+#   docker-cli Docker's CLI image (DOCKER_CLI_IMAGE): only its docker client is taken
 #   base       Node (NODE_IMAGE) with the workspace manifests and lockfile
 #   build      builds the UI (ui/dist) and the backend (backend/dist)
 #   prod-deps  the backend's production dependencies only: pure JavaScript (SQLite is Node's own
 #              node:sqlite; the better-sqlite3 addon is an optional dependency for Node 20 and left out)
-#   runtime    the node binary and exactly the libraries it links, laid out as they sit under /
-#   final      FROM scratch: node, the backend, the UI at /ui, the extension files at /. No shell, no
+#   runtime    the node and docker binaries and exactly the libraries they link, laid out as they sit under /
+#   final      FROM scratch: node, docker, the backend, the UI at /ui, the extension files at /. No shell, no
 #              package manager. The backend starts as root only to take /run/guest-services and its data
 #              folder, then drops to DOCKBASE_USER itself (backend/src/privileges.ts).
 #
 # NODE_IMAGE is the official Node LTS image pinned by digest (multi-arch: the same digest serves linux/amd64
 # and linux/arm64). CI builds against a locally assembled stand-in (scripts/build-extension.sh).
 #
+# DOCKER_CLI_IMAGE is Docker's official CLI image: the backend runs `docker` against the engine (long
+# operations, such as upgrades and imports, run in the backend, not in the page), through the socket the
+# compose file mounts at /var/run/docker.sock. Only /usr/local/bin/docker is taken from it (a static binary in
+# the official image; a dynamic one brings the libraries ldd names). The release pins it by digest like
+# NODE_IMAGE (docker:<major>-cli@sha256:<digest>, multi-arch); it is left as a tag here because no registry
+# that could tell the digest is reachable where this was written. CI builds against a stand-in holding the
+# machine's own docker client at the same path (scripts/build-extension.sh).
+#
 # Behind a TLS-intercepting proxy, give npm the proxy's CA as a BuildKit secret (nothing else changes):
 #   docker build --secret id=ca,src=/path/to/corporate-ca.pem .        (make build-extension CA_CERT=…)
 
 ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+ARG DOCKER_CLI_IMAGE=docker:28-cli
+
+# COPY --from cannot name a build argument: this stage names the image.
+FROM ${DOCKER_CLI_IMAGE} AS docker-cli
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /src
@@ -52,19 +65,23 @@ RUN --mount=type=secret,id=ca \
  && if [ -d backend/node_modules ]; then mv backend/node_modules /out/backend/node_modules; fi
 
 FROM base AS runtime
-# node and the shared libraries it links (whatever the architecture: ldd names them), plus the accounts,
-# /tmp and the backend's data folder, owned by the unprivileged user the backend drops to.
+# node, docker and the shared libraries they link (whatever the architecture: ldd names them; a static docker
+# links none, and ldd then fails, which is fine), plus the accounts, /tmp and the backend's data folder,
+# owned by the unprivileged user the backend drops to. docker runs once inside /out (chroot): the libraries it
+# needs are there.
+COPY --from=docker-cli /usr/local/bin/docker /out/usr/local/bin/docker
 RUN set -eu; \
     mkdir -p /out/usr/local/bin /out/etc /out/tmp /out/var/lib/dockbase /out/run/guest-services; \
     cp /usr/local/bin/node /out/usr/local/bin/node; \
-    for lib in $(ldd /usr/local/bin/node | grep -o '/[^ ]*'); do \
+    for lib in $(ldd /usr/local/bin/node | grep -o '/[^ ]*') $(ldd /out/usr/local/bin/docker 2>/dev/null | grep -o '/[^ ]*'); do \
       mkdir -p "/out$(dirname "$lib")"; cp -L "$lib" "/out$lib"; \
     done; \
     printf 'root:x:0:0:root:/root:/sbin/nologin\nnode:x:1000:1000::/home/node:/sbin/nologin\n' > /out/etc/passwd; \
     printf 'root:x:0:\nnode:x:1000:\n' > /out/etc/group; \
     chmod 1777 /out/tmp; \
     chown 1000:1000 /out/var/lib/dockbase; \
-    /out/usr/local/bin/node --version
+    /out/usr/local/bin/node --version; \
+    chroot /out /usr/local/bin/docker --version
 
 FROM scratch
 LABEL org.opencontainers.image.title="Dockbase" \
@@ -94,6 +111,7 @@ COPY --from=prod-deps /out/ /
 WORKDIR /backend
 # Starts as root: Docker Desktop mounts /run/guest-services owned by root, and the backend must create its
 # socket there. The backend hands that folder and /var/lib/dockbase (the compose file's named volume) to
-# DOCKBASE_USER, then drops root for good before it opens anything else.
+# DOCKBASE_USER, then drops root for good before it opens anything else, keeping the docker socket's group
+# (the compose file mounts the engine's socket at /var/run/docker.sock) so that it can still run docker.
 # Listens on /run/guest-services/backend.sock (metadata.json → vm.exposes.socket).
 CMD ["node", "/backend/dist/main.js"]

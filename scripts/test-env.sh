@@ -121,10 +121,12 @@ log "node for CI: $NODE_LTS ($("$NODE_LTS" --version))"
 
 # ---- 5. The extension image ----------------------------------------------------------------------------
 # Built from the Dockerfile like `make build-extension` (scripts/build-extension.sh), on the pinned official
-# Node image when a registry serves it, else on the local stand-in; with this machine's CA bundle as the
-# build's `ca` secret when NODE_EXTRA_CA_CERTS names one. Cached by the hash of the build's inputs: the
-# image suite (test/image) runs the image as Docker Desktop would.
+# Node image when a registry serves it, else on the local stand-in, and with the docker client of Docker's CLI
+# image, else of a stand-in holding this machine's client; with this machine's CA bundle as the build's `ca`
+# secret when NODE_EXTRA_CA_CERTS names one. Cached by the hash of the build's inputs (both base images
+# included): the image suite (test/image) runs the image as Docker Desktop would.
 NODE_BASE=$(bash "$ROOT/scripts/build-extension.sh" --print-node-image)
+DOCKER_CLI_BASE=$(bash "$ROOT/scripts/build-extension.sh" --print-docker-cli-image)
 ext_key=$(
   cd "$ROOT"
   {
@@ -132,7 +134,7 @@ ext_key=$(
       docker-compose.yaml host/package.json scripts/build-extension.sh ui backend \
       \( -name node_modules -o -name dist -o -name coverage \) -prune -o -type f \! -name '*.test.ts' \! -name '*.test.tsx' -print0 |
       LC_ALL=C sort -z | xargs -0 sha256sum
-    docker image inspect --format '{{.Id}}' "$NODE_BASE"
+    docker image inspect --format '{{.Id}}' "$NODE_BASE" "$DOCKER_CLI_BASE"
   } | sha256sum | cut -c1-16
 )
 EXT_IMAGE=dockbase-test/extension:$ext_key
@@ -141,7 +143,8 @@ if ! docker image inspect "$EXT_IMAGE" >/dev/null 2>&1 || ! grep -q "\"$EXT_IMAG
   ca_args=()
   if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -s "$NODE_EXTRA_CA_CERTS" ]; then ca_args=(--ca "$NODE_EXTRA_CA_CERTS"); fi
   log "building the extension image $EXT_IMAGE (log: $STATE_DIR/extension-build.log)"
-  bash "$ROOT/scripts/build-extension.sh" --tag "$EXT_IMAGE" --node-image "$NODE_BASE" "${ca_args[@]}" --report "$EXT_REPORT.tmp" \
+  bash "$ROOT/scripts/build-extension.sh" --tag "$EXT_IMAGE" --node-image "$NODE_BASE" --docker-cli-image "$DOCKER_CLI_BASE" \
+    "${ca_args[@]}" --report "$EXT_REPORT.tmp" \
     >"$STATE_DIR/extension-build.log" 2>&1 || { tail -30 "$STATE_DIR/extension-build.log" >&2; die "building the extension image failed"; }
   mv "$EXT_REPORT.tmp" "$EXT_REPORT"
   # Earlier builds of this machine's test image are not needed any more.
@@ -149,7 +152,7 @@ if ! docker image inspect "$EXT_IMAGE" >/dev/null 2>&1 || ! grep -q "\"$EXT_IMAG
     [ "$old" = "$EXT_IMAGE" ] || docker image rm "$old" >/dev/null 2>&1 || true
   done
 fi
-log "extension image: $EXT_IMAGE ($(docker image inspect --format '{{.Size}}' "$EXT_IMAGE" | awk '{printf "%.1f MB", $1 / 1e6}'), on $NODE_BASE)"
+log "extension image: $EXT_IMAGE ($(docker image inspect --format '{{.Size}}' "$EXT_IMAGE" | awk '{printf "%.1f MB", $1 / 1e6}'), on $NODE_BASE, docker client from $DOCKER_CLI_BASE)"
 
 # ---- 6. Chromium -----------------------------------------------------------------------------------
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
