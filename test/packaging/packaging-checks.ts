@@ -727,9 +727,15 @@ export function checkImageLayout(project: Project): string[] {
   for (const stage of stages) {
     const fromStage = stages.some((o) => o.index < stage.index && o.name === stage.from.toLowerCase());
     if (fromStage || stage.from === 'scratch') continue;
+    // Docker's CLI image is only a COPY source for the docker client (COPY --from cannot name a build argument).
+    if (/^\$\{?DOCKER_CLI_IMAGE\}?$/.test(stage.fromRaw ?? '')) {
+      if (stage.instructions.length > 0)
+        problems.push(`Dockerfile stage ${stage.name ?? stage.index}: FROM \${DOCKER_CLI_IMAGE} is only a source of the docker client: nothing runs in it`);
+      continue;
+    }
     if (!/^\$\{?NODE_IMAGE\}?$/.test(stage.fromRaw ?? '')) {
       problems.push(
-        `Dockerfile stage ${stage.name ?? stage.index}: FROM ${stage.fromRaw ?? stage.from}: every stage must start FROM \${NODE_IMAGE} (or scratch), so that build and runtime share one pinned Node`,
+        `Dockerfile stage ${stage.name ?? stage.index}: FROM ${stage.fromRaw ?? stage.from}: every stage must start FROM \${NODE_IMAGE} (or scratch, or \${DOCKER_CLI_IMAGE} for the docker client), so that build and runtime share one pinned Node`,
       );
     }
   }
