@@ -2,8 +2,9 @@
  * What every command gets: the core over a DockerCli, the process's streams, and Ctrl-C as an AbortSignal.
  * main.ts wires the real process (NodeDockerCli, process.std*, signals); unit tests pass doubles.
  */
-import { createDockbase, type Dockbase } from '@dockbase/core';
+import { JobRunner, createDockbase, type Dockbase } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
+import { IN_MEMORY_JOBS, type JobsConfig } from './jobs';
 
 export interface Output {
   write(text: string): unknown;
@@ -40,14 +41,25 @@ export interface CliApp {
    * what was made"). The core turns the abort into a `cancelled` error (exit code 130).
    */
   interruptible<T>(work: (signal: AbortSignal) => Promise<T>, onInterrupt?: () => void): Promise<T>;
+  /** The job runner (jobs.ts), made on first use; `first` runs once, when it is made (recovery). */
+  jobs(first?: (runner: JobRunner) => Promise<void>): Promise<JobRunner>;
 }
 
-export function createApp(io: Io, docker: DockerCli): CliApp {
+export function createApp(io: Io, docker: DockerCli, jobsConfig: JobsConfig = IN_MEMORY_JOBS): CliApp {
   let dockbase: Dockbase | undefined;
-  return {
+  let runner: Promise<JobRunner> | undefined;
+  const app: CliApp = {
     io,
     docker,
     dockbase: () => (dockbase ??= createDockbase(docker)),
+    jobs(first) {
+      runner ??= (async () => {
+        const made = new JobRunner({ dockbase: app.dockbase(), cli: docker, store: jobsConfig.store(), door: 'cli', engineLock: jobsConfig.engineLock });
+        await first?.(made);
+        return made;
+      })();
+      return runner;
+    },
     async interruptible(work, onInterrupt) {
       const controller = new AbortController();
       const off = io.onInterrupt(() => {
@@ -62,4 +74,5 @@ export function createApp(io: Io, docker: DockerCli): CliApp {
       }
     },
   };
+  return app;
 }

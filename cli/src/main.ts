@@ -6,6 +6,7 @@
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import type { Io } from './app';
 import { EXIT } from './exit-codes';
+import { FileJobStore } from './job-store';
 import { runCli } from './program';
 
 // A reader that stops early (`dockbase list | head -1`) is not an error.
@@ -41,6 +42,6 @@ const io: Io = {
   },
 };
 
-const code = await runCli(process.argv.slice(2), io, new NodeDockerCli());
+const code = await runCli(process.argv.slice(2), io, new NodeDockerCli(), { store: () => new FileJobStore(), engineLock: true });
 // Long-running commands (`ui`) keep the process alive on their own; everything else ends here.
 process.exitCode = code;

@@ -3,12 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { isDockbaseError, InvalidInputError } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { createApp, type Io } from './app';
+import type { JobsConfig } from './jobs';
 import { COMMANDS } from './commands';
 import { EXIT, EXIT_CODES_HELP, ReportedFailure, UsageError, exitCodeOf, type ExitCode } from './exit-codes';
 import { VERSION } from './version';
 
-export function createProgram(io: Io, docker: DockerCli): Command {
-  const app = createApp(io, docker);
+export function createProgram(io: Io, docker: DockerCli, jobs?: JobsConfig): Command {
+  const app = createApp(io, docker, jobs);
   const program = new Command('dockbase')
     .description(
       'Local database instances (PostgreSQL, MySQL, MariaDB, MongoDB, Redis) as Docker containers.\nWithout a command, `dockbase` serves the UI in your browser (`dockbase ui`).',
@@ -38,8 +39,8 @@ export function createProgram(io: Io, docker: DockerCli): Command {
 }
 
 /** Runs the command line (`argv` without node and the script) and resolves with its exit code. */
-export async function runCli(argv: readonly string[], io: Io, docker: DockerCli): Promise<ExitCode> {
-  const program = createProgram(io, docker);
+export async function runCli(argv: readonly string[], io: Io, docker: DockerCli, jobs?: JobsConfig): Promise<ExitCode> {
+  const program = createProgram(io, docker, jobs);
   try {
     // Without a command, `ui` runs (the default); an unknown word is not handed to it as an argument.
     const first = argv[0];

@@ -1,9 +1,10 @@
+import type { Snapshot } from '@dockbase/core';
 import { findInstance } from '../instances';
+import { runJob } from '../jobs';
 import { confirmOrYes } from '../confirm';
 import { printJson } from '../output';
 import { findSnapshot, snapshotJson } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
-import { withProgress } from './snapshot';
 
 export const restore: CommandModule = {
   register(program, app) {
@@ -31,7 +32,11 @@ instance is stopped meanwhile and started again.`,
           `restoring ${instance.name} from "${found.name}" replaces its data`,
           `Replace the data of ${instance.name} with snapshot "${found.name}" (its current data is kept as a snapshot${instance.status === 'running' ? '; it restarts' : ''})?`,
         );
-        const { kept } = await withProgress(app, `Restoring ${instance.name} from "${found.name}"…`, () => dockbase.snapshots.restore(instance, found));
+        const { kept } = await runJob<{ kept: Snapshot }>(
+          app,
+          { kind: 'restore', instanceId: instance.id, snapshotId: found.id },
+          () => `Restoring ${instance.name} from "${found.name}"…`,
+        );
         if (options.json) return printJson(app.io.stdout, { name: instance.name, restored: snapshotJson(found), kept: snapshotJson(kept) });
         app.io.stdout.write(`${instance.name} was restored from "${found.name}". Its previous data is kept as snapshot "${kept.name}" (id ${kept.id}).\n`);
       });

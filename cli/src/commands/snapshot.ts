@@ -1,4 +1,5 @@
-import { checkSnapshotName, fileStamp, formatBytes, InvalidInputError } from '@dockbase/core';
+import { checkSnapshotName, fileStamp, formatBytes, InvalidInputError, type Snapshot } from '@dockbase/core';
+import { runJob } from '../jobs';
 import type { CliApp } from '../app';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
@@ -33,10 +34,10 @@ export const snapshot: CommandModule = {
         if (why) throw new InvalidInputError({ name: why });
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
-        const taken = await withProgress(
+        const taken = await runJob<Snapshot>(
           app,
-          `Taking snapshot "${label}" of ${instance.name}${instance.status === 'running' ? ' (stopped meanwhile)' : ''}…`,
-          () => app.interruptible((signal) => dockbase.snapshots.take(instance, { name: label, signal })),
+          { kind: 'snapshot', instanceId: instance.id, name: label },
+          () => `Taking snapshot "${label}" of ${instance.name}${instance.status === 'running' ? ' (stopped meanwhile)' : ''}…`,
         );
         if (options.json) return printJson(app.io.stdout, snapshotJson(taken));
         app.io.stdout.write(`Snapshot "${taken.name}" of ${instance.name}: ${formatBytes(taken.sizeBytes)}, id ${taken.id}.\n`);

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { formatBytes, getEngine } from '@dockbase/core';
+import { formatBytes, getEngine, type ImportResult } from '@dockbase/core';
+import { runJob } from '../jobs';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
 import { Progress, printJson } from '../output';
@@ -74,9 +75,21 @@ fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
           `importing ${path.basename(hostFile)} changes the data of ${instance.name}`,
           `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?`,
         );
-        const result = await withProgress(app, `Importing ${path.basename(hostFile)} into ${instance.name}…`, () =>
-          dockbase.backups.import(instance, hostFile),
+        // The file goes into the container first (this process reads it), then the import runs as a job.
+        const sent = await withProgress(app, `Sending ${path.basename(hostFile)} to ${instance.name}…`, () =>
+          dockbase.backups.sendImportFile(instance, hostFile),
         );
+        let result: ImportResult;
+        try {
+          result = await runJob<ImportResult>(
+            app,
+            { kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName },
+            () => `Importing ${sent.fileName} into ${instance.name}…`,
+          );
+        } catch (e) {
+          await dockbase.backups.discardImportFile(instance, sent);
+          throw e;
+        }
         if (options.json)
           return printJson(app.io.stdout, {
             name: instance.name,

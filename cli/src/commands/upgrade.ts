@@ -1,13 +1,25 @@
-import { DockbaseError, formatBytes, getEngine, planUpgrade, rollbackPointFor, upgradeTargets, type UpgradePlan, type UpgradeProgress } from '@dockbase/core';
+import {
+  DockbaseError,
+  formatBytes,
+  getEngine,
+  planUpgrade,
+  rollbackPointFor,
+  upgradeTargets,
+  type JobProgress,
+  type RollbackResult,
+  type UpgradePlan,
+  type UpgradeResult,
+} from '@dockbase/core';
+import { runJob } from '../jobs';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
-import { Progress, formatTable, printJson } from '../output';
+import { formatTable, printJson } from '../output';
 import { snapshotJson } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
 
 /** One line per step of the plan, as the tab's dialog lists them. */
-function stepText(plan: UpgradePlan, p: UpgradeProgress): string {
-  const label = plan.steps.find((s) => s.id === p.step)?.label ?? p.step;
+function stepText(plan: UpgradePlan, p: JobProgress): string {
+  const label = plan.steps.find((s) => s.id === p.step)?.label ?? p.step ?? 'Starting';
   if (p.pull && p.pull.total > 0) return `${label}: ${p.pull.done}/${p.pull.total} layers`;
   if (p.bytes !== undefined) return `${label}: ${formatBytes(p.bytes)}${p.totalBytes ? ` of about ${formatBytes(p.totalBytes)}` : ''}`;
   return `${label}…`;
@@ -66,16 +78,10 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
           `upgrading ${instance.name} to ${plan.to}`,
           `Upgrade ${instance.name} from ${engine.displayName} ${plan.from} to ${plan.to}?`,
         );
-        const progress = new Progress(app.io.stderr);
-        let result;
-        try {
-          result = await app.interruptible(
-            (signal) => dockbase.upgrades.upgrade(instance, plan.to, { signal, onProgress: (p) => progress.update(stepText(plan, p)) }),
-            () => progress.done('Cancelling the upgrade (possible until the switch-over)…'),
-          );
-        } finally {
-          progress.done();
-        }
+        // A job: the tab shows it too, and no other door can change the instance meanwhile.
+        const result = await runJob<UpgradeResult>(app, { kind: 'upgrade', instanceId: instance.id, to: plan.to }, (job) => stepText(plan, job.progress), {
+          cancelling: 'Cancelling the upgrade (possible until the switch-over)…',
+        });
         const json = {
           name: instance.name,
           from: result.from,
@@ -120,13 +126,11 @@ export const rollback: CommandModule = {
           `rolling ${instance.name} back to ${point.tag}`,
           `Return ${instance.name} to ${engine.displayName} ${point.tag} and its data from before the upgrade (the data it holds now is kept as a snapshot)?`,
         );
-        const progress = new Progress(app.io.stderr);
-        let result;
-        try {
-          result = await dockbase.upgrades.rollback(instance, point, { onProgress: (p) => progress.update(`Rolling back: ${p.step}…`) });
-        } finally {
-          progress.done();
-        }
+        const result = await runJob<RollbackResult>(
+          app,
+          { kind: 'rollback', instanceId: instance.id, pointId: point.id },
+          (job) => `Rolling back: ${job.progress.step ?? 'starting'}…`,
+        );
         if (options.json)
           return printJson(app.io.stdout, {
             name: instance.name,

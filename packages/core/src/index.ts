@@ -105,4 +105,4 @@ export { LOCK_LABEL, busyMessage, lockName } from './jobs/lock';
 export { MemoryJobStore } from './jobs/memory-store';
 export { recoveryPlan } from './jobs/recovery';
 export { parseJobRequest, type JobRequest } from './jobs/requests';
-export { JobRunner, type JobRunnerOptions, type JobsService } from './jobs/runner';
+export { JobRunner, jobError, type JobRunnerOptions, type JobsService } from './jobs/runner';

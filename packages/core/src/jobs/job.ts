@@ -45,6 +45,10 @@ export interface Job {
   cancellable: boolean;
   /** The outcome in words (the error, the cancel, or what recovery did); no secret. */
   message?: string;
+  /** A failed job's error code (DockbaseErrorCode): the CLI's exit code, the dialog's field. */
+  code?: string;
+  /** A failed job's field at fault, when the input was. */
+  field?: string;
   /** What it produced, for its dialog (JSON, no secret). */
   result?: unknown;
   /** After an interruption: whether recovery finished the job or put everything back. */
@@ -120,7 +124,7 @@ export interface JobStore {
   insert(job: Job): Promise<void>;
   mark(id: string, mark: JobMark): Promise<void>;
   progress(id: string, progress: JobProgress, cancellable: boolean): Promise<void>;
-  finish(id: string, end: Pick<Job, 'state' | 'endedAt' | 'message' | 'result' | 'recovered'>): Promise<void>;
+  finish(id: string, end: Pick<Job, 'state' | 'endedAt' | 'message' | 'code' | 'field' | 'result' | 'recovered'>): Promise<void>;
   /** Jobs still `running` in the store: after a crash, the ones to recover. */
   unfinished(): Promise<UnfinishedJob[]>;
   /** Running jobs and those that ended after `since` (ISO), newest first. */

@@ -29,7 +29,11 @@ export function lockName(instanceName: string): string {
   return `dockbase-lock-${instanceName}`;
 }
 
-export function lockCreateArgs(job: Pick<Job, 'id' | 'kind' | 'title' | 'by' | 'startedAt' | 'instanceId' | 'instanceName'>, image: string, owner: string): string[] {
+export function lockCreateArgs(
+  job: Pick<Job, 'id' | 'kind' | 'title' | 'by' | 'startedAt' | 'instanceId' | 'instanceName'>,
+  image: string,
+  owner: string,
+): string[] {
   return [
     'container',
     'create',
@@ -132,10 +136,7 @@ export class InstanceLocks {
     if (r.code === 0) return r.stdout.trim().split('\n').pop() ?? '';
     if (/already in use|Conflict/i.test(r.stderr)) {
       const holder = await this.holder(job.instanceName);
-      throw new DockbaseError(
-        'busy',
-        busyMessage(job.instanceName, holder ?? { kind: '', title: 'another operation', by: 'another door', since: '' }),
-      );
+      throw new DockbaseError('busy', busyMessage(job.instanceName, holder ?? { kind: '', title: 'another operation', by: 'another door', since: '' }));
     }
     throw new DockbaseError('command-failed', `Dockbase could not take ${job.instanceName} for “${job.title}”: ${r.stderr.trim().split('\n').pop() ?? ''}`);
   }

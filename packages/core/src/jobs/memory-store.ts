@@ -24,13 +24,15 @@ export class MemoryJobStore implements JobStore {
     if (job) Object.assign(job, { progress: structuredClone(progress), cancellable });
   }
 
-  async finish(id: string, end: Pick<Job, 'state' | 'endedAt' | 'message' | 'result' | 'recovered'>): Promise<void> {
+  async finish(id: string, end: Pick<Job, 'state' | 'endedAt' | 'message' | 'code' | 'field' | 'result' | 'recovered'>): Promise<void> {
     const job = this.jobs.get(id);
     if (job) Object.assign(job, structuredClone(end), { cancellable: false });
   }
 
   async unfinished(): Promise<UnfinishedJob[]> {
-    return [...this.jobs.values()].filter((j) => j.state === 'running').map((job) => ({ job: structuredClone(job), marks: structuredClone(this.marks.get(job.id) ?? []) }));
+    return [...this.jobs.values()]
+      .filter((j) => j.state === 'running')
+      .map((job) => ({ job: structuredClone(job), marks: structuredClone(this.marks.get(job.id) ?? []) }));
   }
 
   async recent(since?: string): Promise<Job[]> {

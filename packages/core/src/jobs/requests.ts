@@ -49,7 +49,8 @@ export function parseJobRequest(body: unknown): JobRequest {
       const changes: EditChanges = {};
       const ch = c as Record<string, unknown>;
       for (const key of Object.keys(ch)) {
-        if (!['hostPort', 'exposeOnNetwork', 'password', 'restartPolicy', 'memoryBytes'].includes(key)) throw new InvalidInputError({ changes: `unknown change ${key}` });
+        if (!['hostPort', 'exposeOnNetwork', 'password', 'restartPolicy', 'memoryBytes'].includes(key))
+          throw new InvalidInputError({ changes: `unknown change ${key}` });
       }
       if (ch.hostPort !== undefined) {
         if (typeof ch.hostPort !== 'number') throw new InvalidInputError({ hostPort: 'hostPort is a number' });
@@ -64,7 +65,8 @@ export function parseJobRequest(body: unknown): JobRequest {
         changes.password = ch.password;
       }
       if (ch.restartPolicy !== undefined) {
-        if (ch.restartPolicy !== 'no' && ch.restartPolicy !== 'unless-stopped') throw new InvalidInputError({ restartPolicy: 'restartPolicy is no or unless-stopped' });
+        if (ch.restartPolicy !== 'no' && ch.restartPolicy !== 'unless-stopped')
+          throw new InvalidInputError({ restartPolicy: 'restartPolicy is no or unless-stopped' });
         changes.restartPolicy = ch.restartPolicy;
       }
       if (ch.memoryBytes !== undefined) {

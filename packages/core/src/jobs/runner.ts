@@ -9,7 +9,7 @@ import type { DockerCli } from '@dockbase/docker-cli';
 import { DockerRunner } from '../docker/runner';
 import type { Dockbase } from '../dockbase';
 import { getEngine } from '../engines';
-import { DockbaseError, isDockbaseError } from '../model/errors';
+import { DockbaseError, isDockbaseError, type DockbaseErrorCode } from '../model/errors';
 import { imageRef, newInstanceId, type Instance } from '../model/instance';
 import { checkSnapshotName } from '../model/snapshot-model';
 import { InvalidInputError } from '../model/errors';
@@ -86,7 +86,10 @@ export class JobRunner implements JobsService {
   async start(request: JobRequest, by: JobDoor = this.options.door): Promise<Job> {
     for (const r of this.running.values()) {
       if (r.job.instanceId === request.instanceId && r.job.state === 'running') {
-        throw new DockbaseError('busy', `${r.job.instanceName} is busy with “${r.job.title}” (started ${r.job.startedAt.slice(11, 16)}). Wait until it ends, or cancel it, then try again.`);
+        throw new DockbaseError(
+          'busy',
+          `${r.job.instanceName} is busy with “${r.job.title}” (started ${r.job.startedAt.slice(11, 16)}). Wait until it ends, or cancel it, then try again.`,
+        );
       }
     }
     const instance = await this.options.dockbase.lifecycle.get(request.instanceId);
@@ -218,6 +221,8 @@ export class JobRunner implements JobsService {
     } catch (e) {
       job.state = isDockbaseError(e, 'cancelled') ? 'cancelled' : 'failed';
       job.message = e instanceof Error ? e.message : String(e);
+      job.code = isDockbaseError(e) ? e.code : 'command-failed';
+      if (isDockbaseError(e) && e.field) job.field = e.field;
     }
     job.cancellable = false;
     job.endedAt = new Date().toISOString();
@@ -226,6 +231,8 @@ export class JobRunner implements JobsService {
         state: job.state,
         endedAt: job.endedAt,
         ...(job.message !== undefined ? { message: job.message } : {}),
+        ...(job.code !== undefined ? { code: job.code } : {}),
+        ...(job.field !== undefined ? { field: job.field } : {}),
         ...(job.result !== undefined ? { result: job.result } : {}),
       });
     } finally {
@@ -293,7 +300,8 @@ export class JobRunner implements JobsService {
             }),
         };
       case 'restore': {
-        const snapshot = (await dockbase.snapshots.list(instance.id)).find((s) => s.id === request.snapshotId);
+        // A snapshot of another instance of the same engine may be restored too (the core checks it can be read).
+        const snapshot = (await dockbase.snapshots.list()).find((s) => s.id === request.snapshotId);
         if (!snapshot) throw new DockbaseError('not-found', `That snapshot of ${instance.name} no longer exists.`);
         return {
           title: `Restore “${snapshot.name}”`,
@@ -314,8 +322,18 @@ export class JobRunner implements JobsService {
         return {
           title: `Import ${request.fileName}`,
           cancellable: false,
-          run: (ctx) => (ctx.progress({ step: 'import' }), dockbase.backups.importSent(instance, { temp: request.file, fileName: request.fileName }, { journal: ctx.journal })),
+          run: (ctx) => (
+            ctx.progress({ step: 'import' }),
+            dockbase.backups.importSent(instance, { temp: request.file, fileName: request.fileName }, { journal: ctx.journal })
+          ),
         };
     }
   }
+}
+
+/** A job that ended without succeeding, as the error its door reports (the CLI's exit code comes from its code). */
+export function jobError(job: Job): DockbaseError {
+  if (job.state === 'succeeded') throw new Error('the job succeeded');
+  const code = (job.state === 'cancelled' ? 'cancelled' : (job.code ?? 'command-failed')) as DockbaseErrorCode;
+  return new DockbaseError(code, job.message ?? `${job.title} ${job.state}.`, job.field);
 }

@@ -218,6 +218,11 @@ export class Backups {
     }
   }
 
+  /** Removes a file `sendImportFile` put in the container when its import never ran (refused: busy). */
+  async discardImportFile(instance: Instance, sent: SentImportFile): Promise<void> {
+    if (IMPORT_TEMP_FILE.test(sent.temp)) await this.removeTemp(instance, sent.temp);
+  }
+
   private async restoreFile(instance: Instance, temp: string, kind: DumpKind, gzip: boolean): Promise<void> {
     const engine = getEngine(instance.engine);
     const online = importScript(engine);
