@@ -54,7 +54,14 @@ export function createApp(io: Io, docker: DockerCli, jobsConfig: JobsConfig = IN
     dockbase: () => (dockbase ??= createDockbase(docker)),
     jobs(first) {
       runner ??= (async () => {
-        const made = new JobRunner({ dockbase: app.dockbase(), cli: docker, store: jobsConfig.store(), door: 'cli', engineLock: jobsConfig.engineLock });
+        const made = new JobRunner({
+          dockbase: app.dockbase(),
+          cli: docker,
+          store: jobsConfig.store(),
+          door: 'cli',
+          engineLock: jobsConfig.engineLock,
+          ...(jobsConfig.onMark ? { onMark: jobsConfig.onMark } : {}),
+        });
         await first?.(made);
         return made;
       })();

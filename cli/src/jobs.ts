@@ -4,7 +4,7 @@
  * naming who holds it), and the journal in the user's state folder lets the next `dockbase` run recover an
  * instance whose CLI was killed mid-way. Ctrl-C cancels while the job can still leave everything as it was.
  */
-import { JobRunner, MemoryJobStore, jobError, type Job, type JobRequest, type JobStore } from '@dockbase/core';
+import { JobRunner, MemoryJobStore, jobError, type Job, type JobMark, type JobRequest, type JobStore } from '@dockbase/core';
 import type { CliApp } from './app';
 import { Progress } from './output';
 
@@ -12,9 +12,33 @@ import { Progress } from './output';
 export interface JobsConfig {
   store(): JobStore;
   engineLock: boolean;
+  /** Called once a mark is durable (the fault hook: main.ts). */
+  onMark?(job: Job, mark: JobMark): void;
+}
+
+/**
+ * The fault hook for tests: with DOCKBASE_FAULT_AT=<kind>:<step>:<phase> (e.g. `upgrade:prepare:begin`), the
+ * process kills itself (SIGKILL) right after that mark is durable, as a crash there would.
+ */
+export function faultHook(spec: string | undefined, kill: () => void): JobsConfig['onMark'] {
+  if (!spec) return undefined;
+  const [kind, step, phase] = spec.split(':');
+  return (job, mark) => {
+    if (job.kind === kind && mark.step === step && mark.phase === phase) kill();
+  };
 }
 
 export const IN_MEMORY_JOBS: JobsConfig = { store: () => new MemoryJobStore(), engineLock: false };
+
+/**
+ * Before any command: a job a killed `dockbase` left unfinished is recovered (and said on stderr), so that
+ * the instance is consistent again whatever this run does. Costs one read of the journal folder otherwise.
+ */
+export async function recoverInterrupted(app: CliApp, config: JobsConfig): Promise<void> {
+  if (!config.engineLock) return;
+  const pending = await config.store().unfinished();
+  if (pending.length > 0) await jobRunner(app);
+}
 
 /** The runner, made on first use; an interrupted job of an earlier run is recovered first (and said). */
 export async function jobRunner(app: CliApp): Promise<JobRunner> {

@@ -7,6 +7,7 @@ import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import type { Io } from './app';
 import { EXIT } from './exit-codes';
 import { FileJobStore } from './job-store';
+import { faultHook } from './jobs';
 import { runCli } from './program';
 
 // A reader that stops early (`dockbase list | head -1`) is not an error.
@@ -42,6 +43,7 @@ const io: Io = {
   },
 };
 
-const code = await runCli(process.argv.slice(2), io, new NodeDockerCli(), { store: () => new FileJobStore(), engineLock: true });
+const onMark = faultHook(process.env.DOCKBASE_FAULT_AT, () => process.kill(process.pid, 'SIGKILL'));
+const code = await runCli(process.argv.slice(2), io, new NodeDockerCli(), { store: () => new FileJobStore(), engineLock: true, ...(onMark ? { onMark } : {}) });
 // Long-running commands (`ui`) keep the process alive on their own; everything else ends here.
 process.exitCode = code;

@@ -3,12 +3,16 @@ import { Command, CommanderError } from 'commander';
 import { isDockbaseError, InvalidInputError } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { createApp, type Io } from './app';
-import type { JobsConfig } from './jobs';
+import { IN_MEMORY_JOBS, recoverInterrupted, type JobsConfig } from './jobs';
 import { COMMANDS } from './commands';
 import { EXIT, EXIT_CODES_HELP, ReportedFailure, UsageError, exitCodeOf, type ExitCode } from './exit-codes';
 import { VERSION } from './version';
 
 export function createProgram(io: Io, docker: DockerCli, jobs?: JobsConfig): Command {
+  return createProgramAndApp(io, docker, jobs).program;
+}
+
+function createProgramAndApp(io: Io, docker: DockerCli, jobs: JobsConfig = IN_MEMORY_JOBS) {
   const app = createApp(io, docker, jobs);
   const program = new Command('dockbase')
     .description(
@@ -35,13 +39,17 @@ export function createProgram(io: Io, docker: DockerCli, jobs?: JobsConfig): Com
     command.commands.forEach(overrideExit);
   };
   overrideExit(program);
-  return program;
+  return { program, app };
 }
 
+/** Words that only print (help, the version): they run no docker, and recover nothing. */
+const PRINT_ONLY = new Set(['help', '--help', '-h', '--version', '-V']);
+
 /** Runs the command line (`argv` without node and the script) and resolves with its exit code. */
-export async function runCli(argv: readonly string[], io: Io, docker: DockerCli, jobs?: JobsConfig): Promise<ExitCode> {
-  const program = createProgram(io, docker, jobs);
+export async function runCli(argv: readonly string[], io: Io, docker: DockerCli, jobs: JobsConfig = IN_MEMORY_JOBS): Promise<ExitCode> {
+  const { program, app } = createProgramAndApp(io, docker, jobs);
   try {
+    if (!argv.some((a) => PRINT_ONLY.has(a))) await recoverInterrupted(app, jobs);
     // Without a command, `ui` runs (the default); an unknown word is not handed to it as an argument.
     const first = argv[0];
     if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first || c.aliases().includes(first)) && first !== 'help') {

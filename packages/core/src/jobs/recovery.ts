@@ -42,8 +42,11 @@ export interface Recovered {
 /** How long recovery waits for a server it started again (the whole recovery stays within a minute). */
 const READY_WITHIN_MS = 45_000;
 
-/** Actions that put things back in place run first; starting what ran (and what follows a start) runs last. */
-const SETTLES: ReadonlySet<Undo['do']> = new Set(['start', 'reapply-password']);
+/**
+ * Actions that put things back in place run first; starting what ran, and what needs a running server (its
+ * password set again, a temporary file removed from its container), runs last.
+ */
+const SETTLES: ReadonlySet<Undo['do']> = new Set(['start', 'reapply-password', 'remove-temp']);
 
 /** The actions recovery runs for a journal, in order, and whether they finish the job or undo it. */
 export function recoveryPlan(marks: readonly JobMark[]): { how: 'completed' | 'undone'; actions: Undo[]; at: string | undefined } {
@@ -57,7 +60,7 @@ export function recoveryPlan(marks: readonly JobMark[]): { how: 'completed' | 'u
   const first = undos.filter((u) => !SETTLES.has(u.do));
   // A container started once is enough; the password is set again after its server runs.
   const starts = dedupe(undos.filter((u) => u.do === 'start'));
-  const after = dedupe(undos.filter((u) => u.do === 'reapply-password'));
+  const after = dedupe(undos.filter((u) => u.do === 'reapply-password' || u.do === 'remove-temp'));
   return { how: 'undone', actions: [...first, ...starts, ...after], at };
 }
 
