@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
-import { createDockbase, type Instance, type Snapshot } from '@dockbase/core';
+import { JobRunner, createDockbase, type Instance, type Snapshot, type UpgradeResult } from '@dockbase/core';
+import { FileJobStore } from '../cli/src/job-store';
 import { POSTGRES_REAL_IMAGE } from '../test/support/data-safety';
 import { median, round } from './stats';
 
@@ -28,8 +29,12 @@ export interface UpgradeBench {
   dataFolderMb: number;
   rows: number;
   runs: number;
-  /** Dockbase's upgrade, from Upgrade to a new 17 serving on the same port. */
+  /** Dockbase's upgrade, from Upgrade to a new 17 serving on the same port (driven in-process, as the page did). */
   dockbaseMs: number;
+  /** The same upgrade run as a job (the runner the backend and the CLI use): the instance's lock, each step journaled and fsynced. */
+  jobMs: number;
+  /** jobMs / dockbaseMs: what running it as a durable job costs (goal ≤ 1.02). */
+  jobVsDirect: number;
   /** pg_dumpall > file, stop, docker run 17 on a new volume, wait, psql < file. */
   handMs: number;
   ratio: number;
@@ -38,7 +43,7 @@ export interface UpgradeBench {
   pgUpgradeVsHand: number;
   dumpMb: number;
   /** Every run's milliseconds, in order (the machines are shared: the medians hide one-off slow runs). */
-  each: { dockbase: number[]; hand: number[]; pgUpgradeCopy: number[] };
+  each: { dockbase: number[]; job: number[]; hand: number[]; pgUpgradeCopy: number[] };
 }
 
 async function docker(cli: NodeDockerCli, ...args: string[]): Promise<string> {
@@ -194,6 +199,9 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
     await core.lifecycle.remove(await core.lifecycle.get(source.id), { removeData: true });
 
     const ours: number[] = [];
+    const asJob: number[] = [];
+    const jobState = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-upgbench-jobs-'));
+    const runner = new JobRunner({ dockbase: core, cli, store: new FileJobStore(jobState), door: 'cli' });
     const hand: number[] = [];
     const pgUpgrade: number[] = [];
     let dumpBytes = 0;
@@ -204,6 +212,20 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
         await time(async () => {
           const r = await core.upgrades.upgrade(a, '17');
           if (r.verified?.rows !== rows + 100_000) throw new Error(`the upgrade counted ${r.verified?.rows} rows, not ${rows + 100_000}`);
+          await core.snapshots.remove(r.rollbackPoint);
+        }),
+      );
+      await cleanupUpgradeBench(cli);
+
+      // The same, as a job.
+      const j = await fresh(`${NAME}-j${n}`);
+      asJob.push(
+        await time(async () => {
+          const started = await runner.start({ kind: 'upgrade', instanceId: j.id, to: '17' });
+          const ended = await runner.wait(started.id);
+          if (ended?.state !== 'succeeded') throw new Error(`the upgrade as a job ${ended?.state}: ${ended?.message}`);
+          const r = ended.result as UpgradeResult;
+          if (r.verified?.rows !== rows + 100_000) throw new Error(`the job counted ${r.verified?.rows} rows, not ${rows + 100_000}`);
           await core.snapshots.remove(r.rollbackPoint);
         }),
       );
@@ -278,17 +300,25 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
       );
       await cleanupUpgradeBench(cli);
     }
+    fs.rmSync(jobState, { recursive: true, force: true });
     return {
       dataFolderMb,
       rows,
       runs,
       dockbaseMs: round(median(ours), 0),
+      jobMs: round(median(asJob), 0),
+      jobVsDirect: round(median(asJob) / median(ours), 3),
       handMs: round(median(hand), 0),
       ratio: round(median(ours) / median(hand), 2),
       pgUpgradeCopyMs: round(median(pgUpgrade), 0),
       pgUpgradeVsHand: round(median(pgUpgrade) / median(hand), 2),
       dumpMb: round(dumpBytes / 2 ** 20, 0),
-      each: { dockbase: ours.map((v) => round(v, 0)), hand: hand.map((v) => round(v, 0)), pgUpgradeCopy: pgUpgrade.map((v) => round(v, 0)) },
+      each: {
+        dockbase: ours.map((v) => round(v, 0)),
+        job: asJob.map((v) => round(v, 0)),
+        hand: hand.map((v) => round(v, 0)),
+        pgUpgradeCopy: pgUpgrade.map((v) => round(v, 0)),
+      },
     };
   } finally {
     if (template) await core.snapshots.remove(template).catch(() => undefined);
