@@ -66,23 +66,48 @@ export function openWasm(file: string): RawWasmDatabase {
     throw err;
   }
   // Its statements hold WebAssembly memory until finalized, which closing the database does not do.
-  const statements: WasmStatement[] = [];
+  const statements = new Set<WasmStatement>();
+  const finalize = (s: WasmStatement) => {
+    statements.delete(s);
+    try {
+      if (!s.isFinalized) s.finalize();
+    } catch {
+      // finalize reports the statement's last error again (a failed step); it is finalized all the same.
+    }
+  };
   return {
     exec: (sql) => db.exec(sql),
     prepare: (sql) => {
-      const s = db.prepare(sql);
-      statements.push(s);
+      let current: WasmStatement | undefined;
+      // A step that failed (a constraint, a full disk) leaves its error on the statement: this module's next
+      // bind resets it, sees that error again and throws "Could not reset statement prior to binding new
+      // values", once. So a statement that failed is finalized, and the next call prepares a fresh one.
+      const use = <T>(work: (s: WasmStatement) => T): T => {
+        if (!current) {
+          current = db.prepare(sql);
+          statements.add(current);
+        }
+        const s = current;
+        try {
+          return work(s);
+        } catch (err) {
+          current = undefined;
+          finalize(s);
+          throw err;
+        }
+      };
+      use(() => undefined); // prepared now: bad SQL fails here, as with the other drivers
       return {
-        run: (...p: SqlValue[]) => ({ changes: s.run(p).changes }),
+        run: (...p: SqlValue[]) => use((s) => ({ changes: s.run(p).changes })),
         // Read to the end: a statement stopped after its first row would keep its read transaction open
         // (this module has no reset). The store's get() queries return at most one row.
-        get: (...p: SqlValue[]) => s.all(p)[0] as Row | undefined,
-        all: (...p: SqlValue[]) => s.all(p) as Row[],
+        get: (...p: SqlValue[]) => use((s) => s.all(p)[0] as Row | undefined),
+        all: (...p: SqlValue[]) => use((s) => s.all(p) as Row[]),
       };
     },
     close: () => {
       try {
-        for (const s of statements.splice(0)) if (!s.isFinalized) s.finalize();
+        for (const s of [...statements]) finalize(s);
         db.close();
       } finally {
         release();

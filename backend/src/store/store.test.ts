@@ -161,6 +161,18 @@ describe.each(drivers)('on %s', (d) => {
       db.close();
     });
 
+    it('writes again after a write SQLite refused, and closes cleanly', () => {
+      const dir = dataDir();
+      const store = open(dir);
+      store.put('a', pg);
+      // The route's schema stops such an outcome; the table's CHECK would too.
+      expect(() => store.addHistory('a', { action: 'start', outcome: 'maybe' as 'ok' })).toThrow(/CHECK/);
+      expect(store.addHistory('a', { action: 'start', outcome: 'ok' })).toMatchObject({ action: 'start' });
+      expect(store.get('a')?.history).toHaveLength(1);
+      store.close();
+      expect(raw(dir).close()).toBeUndefined();
+    });
+
     it('stores only the listed settings keys, and refuses anything else before it reaches the file', () => {
       const dir = dataDir();
       const store = open(dir);
