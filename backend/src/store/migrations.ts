@@ -56,6 +56,47 @@ export const MIGRATIONS: readonly Migration[] = [
     // Snapshots, restores, exports and imports record how many bytes they moved.
     sql: `ALTER TABLE history ADD COLUMN size INTEGER CHECK (size IS NULL OR size >= 0);`,
   },
+  {
+    // Jobs (upgrades, rollbacks, edits, restores, snapshots, imports) run in the backend, which outlives the
+    // page: each job and its journal (each step's undo, or after a commit what finishing takes) are kept so
+    // that the next start recovers a job its process left unfinished (@dockbase/core, jobs/recovery.ts).
+    // No foreign key to instances: a job's instance may have no notes row. `identity` holds this database's
+    // own id, made once and kept forever: the instance locks its jobs take name it (JobStore.owner).
+    version: 5,
+    sql: `
+      CREATE TABLE jobs (
+        id            TEXT PRIMARY KEY,
+        instance_id   TEXT NOT NULL,
+        instance_name TEXT NOT NULL,
+        engine        TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        by_door       TEXT NOT NULL,
+        started_at    TEXT NOT NULL,         -- ISO 8601
+        ended_at      TEXT,
+        state         TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+        progress      TEXT NOT NULL,         -- JSON object
+        cancellable   INTEGER NOT NULL CHECK (cancellable IN (0, 1)),
+        message       TEXT,                  -- the outcome in words, never a secret
+        result        TEXT,                  -- JSON, never a secret
+        recovered     TEXT CHECK (recovered IS NULL OR recovered IN ('completed', 'undone'))
+      ) STRICT;
+      CREATE INDEX jobs_by_state ON jobs (state, ended_at);
+      CREATE TABLE job_marks (
+        seq    INTEGER PRIMARY KEY AUTOINCREMENT, -- the journal's order, even when two marks share a timestamp
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        at     TEXT NOT NULL,
+        phase  TEXT NOT NULL CHECK (phase IN ('begin', 'end', 'commit')),
+        step   TEXT NOT NULL,
+        data   TEXT NOT NULL                  -- JSON list: a begin's undo, a commit's forward ([] for an end)
+      ) STRICT;
+      CREATE INDEX job_marks_by_job ON job_marks (job_id, seq);
+      CREATE TABLE identity (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO identity (id, owner) VALUES (1, 'backend-' || lower(hex(randomblob(12))));`,
+  },
 ];
 
 /**

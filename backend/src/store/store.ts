@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineId, HistoryEntry, InstanceInput, InstanceMeta } from '@dockbase/api';
+import { SqliteJobStore } from './jobs.js';
 import { migrate } from './migrations.js';
 import { settingsProblem } from './settings.js';
 import { openSqlite, type SqliteDatabase, type SqliteDriver } from './sqlite.js';
@@ -40,7 +41,12 @@ interface HistoryRow {
  * its transaction is committed: a route that answers after calling it never acknowledges an unsaved write.
  */
 export class Store {
-  private constructor(private readonly db: SqliteDatabase) {}
+  /** Jobs and their journals, in the same database and connection (./jobs.ts). */
+  readonly jobs: SqliteJobStore;
+
+  private constructor(private readonly db: SqliteDatabase) {
+    this.jobs = new SqliteJobStore(db);
+  }
 
   /** The SQLite driver in use (node:sqlite, better-sqlite3 or node-sqlite3-wasm). */
   get driver(): SqliteDriver {
