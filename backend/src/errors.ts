@@ -2,7 +2,18 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** The body of every 4xx/5xx answer; the UI shows `message` and may point at `field`. */
 export interface ApiError {
-  error: 'invalid-input' | 'not-found' | 'rate-limited' | 'hub-unavailable' | 'internal';
+  error:
+    | 'invalid-input'
+    | 'not-found'
+    | 'rate-limited'
+    | 'hub-unavailable'
+    | 'internal'
+    /** Another job holds the instance (a tab, the command line): the message names it and since when. */
+    | 'busy'
+    /** The job is past the point where Cancel leaves everything as it was. */
+    | 'not-cancellable'
+    /** The backend cannot reach the Docker engine. */
+    | 'engine-unavailable';
   message: string;
   field?: string;
   retryAt?: string;

@@ -1,22 +1,31 @@
 import fs from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ListenConfig } from './config.js';
+import type { DockerStatus } from './docker-status.js';
 import { registerErrorHandlers } from './errors.js';
 import type { HubTags } from './hub/tags.js';
 import { healthRoutes } from './routes/health.js';
 import { hubTagRoutes } from './routes/hub-tags.js';
 import { instanceRoutes } from './routes/instances.js';
+import { jobRoutes, type JobsHost } from './routes/jobs.js';
 import type { Store } from './store/store.js';
 
 export interface ServerDeps {
   store: Store;
   hub: HubTags;
-  /** Fastify's logger (request lines carry method and URL, never bodies); off by default for tests. */
-  logger?: boolean | { level: string };
+  /** The jobs this backend runs (main.ts: the core's JobRunner over docker); without it, no /jobs routes. */
+  jobs?: JobsHost;
+  /** Whether docker answers, for GET /health (main.ts). */
+  docker?: DockerStatus;
+  /**
+   * Fastify's logger (request lines carry method and URL, never bodies: a job request may hold a password);
+   * off by default for tests, which may give a stream to read what it wrote.
+   */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
 }
 
 /** The HTTP API. The server owns the store from here on: closing the server closes the database. */
-export function buildServer({ store, hub, logger = false }: ServerDeps): FastifyInstance {
+export function buildServer({ store, hub, jobs, docker, logger = false }: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger,
     ajv: {
@@ -38,9 +47,10 @@ export function buildServer({ store, hub, logger = false }: ServerDeps): Fastify
     else void parseJson(request, text, done); // calls done itself; the type allows a promise
   });
   registerErrorHandlers(app);
-  healthRoutes(app);
+  healthRoutes(app, { ...(jobs ? { jobs } : {}), ...(docker ? { docker } : {}) });
   instanceRoutes(app, store);
   hubTagRoutes(app, hub);
+  if (jobs) jobRoutes(app, jobs);
   app.addHook('onClose', async () => store.close());
   return app;
 }
