@@ -8,9 +8,15 @@ describe('readConfig', () => {
       dataDir: DEFAULT_DATA_DIR,
       hubUrl: DEFAULT_HUB_URL,
       hubCacheTtlSeconds: 600,
+      dockerCli: 'docker',
     });
     expect(DEFAULT_DATA_DIR).toBe('/var/lib/dockbase');
     expect(DEFAULT_HUB_URL).toBe('https://hub.docker.com');
+  });
+  it('runs the docker client named by --docker-cli, else DOCKBASE_DOCKER_CLI, else docker from PATH', () => {
+    expect(readConfig(['--docker-cli', '/opt/docker'], { DOCKBASE_DOCKER_CLI: '/env/docker' }).dockerCli).toBe('/opt/docker');
+    expect(readConfig([], { DOCKBASE_DOCKER_CLI: '/env/docker' }).dockerCli).toBe('/env/docker');
+    expect(readConfig([], { DOCKBASE_DOCKER_CLI: '' }).dockerCli).toBe('docker');
   });
   it('takes the socket from the arguments before the environment', () => {
     expect(readConfig(['--socket', '/tmp/a.sock'], { DOCKBASE_SOCKET: '/tmp/b.sock' }).socket).toBe('/tmp/a.sock');

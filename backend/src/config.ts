@@ -4,6 +4,8 @@ export const DESKTOP_SOCKET = '/run/guest-services/backend.sock';
 export const DEFAULT_DATA_DIR = '/var/lib/dockbase';
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
 export const DEFAULT_HUB_CACHE_TTL_SECONDS = 600;
+/** The docker client jobs run: from PATH (/usr/local/bin/docker in the extension image). */
+export const DEFAULT_DOCKER_CLI = 'docker';
 
 export interface ListenConfig {
   /** Unix socket path; wins over `port` when both are given. */
@@ -25,6 +27,8 @@ export interface BackendConfig extends ListenConfig {
   hubUrl: string;
   /** How long a Docker Hub answer is served from the cache before asking again. */
   hubCacheTtlSeconds: number;
+  /** The docker client that jobs run (`--docker-cli`, DOCKBASE_DOCKER_CLI; `docker` from PATH by default). */
+  dockerCli: string;
   /**
    * Started as root, the backend hands its socket's folder and its data folder to this user and drops
    * root before anything else (the extension image sets DOCKBASE_USER=1000:1000). Ignored when not root.
@@ -49,6 +53,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bac
     dataDir: arg('--data-dir') ?? env.DOCKBASE_DATA_DIR ?? DEFAULT_DATA_DIR,
     hubUrl: parseHubUrl(arg('--hub-url') ?? env.DOCKBASE_HUB_URL ?? DEFAULT_HUB_URL),
     hubCacheTtlSeconds: parseTtl(arg('--hub-cache-ttl') ?? env.DOCKBASE_HUB_CACHE_TTL),
+    dockerCli: (arg('--docker-cli') ?? env.DOCKBASE_DOCKER_CLI) || DEFAULT_DOCKER_CLI,
     ...parseUser(arg('--user') ?? env.DOCKBASE_USER),
   };
   if (common.dataDir === '') throw new Error('Invalid data directory: it must not be empty');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WASM_DRIVER } from './store/sqlite-wasm.js';
 import type { SqliteDriver } from './store/sqlite.js';
+import { Store } from './store/store.js';
 import { TESTED_DRIVERS } from './test-support/drivers.js';
 import { startFixtureHub } from './test-support/fixture-hub.js';
 import { call, removeDir, tempDir } from './test-support/http.js';
@@ -42,10 +43,10 @@ function workDir(): { dataDir: string; socket: string } {
 let driver: SqliteDriver = TESTED_DRIVERS[0]!;
 
 /** Starts `node dist/main.js` and resolves once it says it is listening. */
-function start(args: string[], hubUrl = 'http://127.0.0.1:9'): Promise<Backend> {
+function start(args: string[], hubUrl = 'http://127.0.0.1:9', env: NodeJS.ProcessEnv = {}): Promise<Backend> {
   const child = spawn(process.execPath, [mainJs, '--hub-url', hubUrl, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DOCKBASE_SQLITE_DRIVER: driver },
+    env: { ...process.env, DOCKBASE_SQLITE_DRIVER: driver, ...env },
   });
   running.push(child);
   let output = '';
@@ -155,14 +156,91 @@ describe.each(TESTED_DRIVERS)('on %s', (d) => {
       const backend = await start(['--port', '0', '--data-dir', dataDir]);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(backend.output())?.[1];
       expect(url).toBeDefined();
-      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', jobs: { running: 0 }, docker: { ok: expect.any(Boolean) } });
       // It says what it runs on: this Node, and the SQLite driver.
       expect(backend.output()).toContain(`Node ${process.versions.node}, SQLite via ${driver}`);
+    });
+
+    it('refuses to start with a malformed fault hook, so that a fault test cannot pass by a typo', async () => {
+      const { dataDir } = workDir();
+      await expect(start(['--port', '0', '--data-dir', dataDir], undefined, { DOCKBASE_FAULT_AT: 'upgrade:prepare' })).rejects.toThrow(
+        /exited \(1\)[\s\S]*Invalid DOCKBASE_FAULT_AT "upgrade:prepare"/,
+      );
     });
 
     it('refuses to start with a bad setting, saying which', async () => {
       const { dataDir } = workDir();
       await expect(start(['--port', '70000', '--data-dir', dataDir])).rejects.toThrow(/exited \(1\)[\s\S]*Invalid port "70000"/);
+    });
+  });
+
+  describe('jobs in the backend process', () => {
+    /** A docker client standing in for the real one: it logs each argv, answers `version`, and finds nothing. */
+    function fakeDocker(): { binary: string; log: string; calls: () => string[] } {
+      const dir = tempDir('dockbase-fake-docker-');
+      dirs.push(dir);
+      const binary = path.join(dir, 'docker');
+      const log = path.join(dir, 'calls.log');
+      fs.writeFileSync(binary, '#!/bin/sh\nprintf \'%s\\n\' "$*" >> "$FAKE_DOCKER_LOG"\nif [ "$1" = version ]; then echo 1.47; fi\nexit 0\n', { mode: 0o755 });
+      return { binary, log, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
+    }
+
+    async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+      for (const end = Date.now() + ms; !ok();) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+
+    it('reports docker and its jobs in its health, and says so when an instance does not exist', async () => {
+      const { dataDir, socket } = workDir();
+      const docker = fakeDocker();
+      await start(['--socket', socket, '--data-dir', dataDir, '--docker-cli', docker.binary], undefined, { FAKE_DOCKER_LOG: docker.log });
+      expect((await call(socket, 'GET', '/health')).json).toEqual({ status: 'ok', jobs: { running: 0 }, docker: { ok: true, apiVersion: '1.47' } });
+      const answer = await call(socket, 'POST', '/jobs', { kind: 'snapshot', instanceId: 'a1b2c3d4e5f6', name: 'nightly' });
+      expect(answer).toMatchObject({ status: 404, json: { error: 'not-found', message: 'This instance no longer exists.' } });
+      expect((await call(socket, 'GET', '/jobs')).json).toEqual({ jobs: [] });
+    });
+
+    it('recovers at start-up the job a dead process left running, and records it in the instance’s history', async () => {
+      const { dataDir, socket } = workDir();
+      const before = Store.open(dataDir, driver);
+      before.put('a1b2c3d4e5f6', { name: 'orders', engine: 'postgres', settings: {} });
+      const job = {
+        id: '0123456789ab',
+        kind: 'upgrade' as const,
+        instanceId: 'a1b2c3d4e5f6',
+        instanceName: 'orders',
+        engine: 'postgres' as const,
+        title: 'Upgrade to PostgreSQL 17',
+        by: 'tab' as const,
+        startedAt: new Date().toISOString(),
+        state: 'running' as const,
+        progress: { step: 'set-aside' },
+        cancellable: true,
+      };
+      await before.jobs.insert(job);
+      await before.jobs.mark(job.id, { at: job.startedAt, phase: 'begin', step: 'set-aside', undo: [{ do: 'rename', container: 'old', to: 'orders' }] });
+      before.close();
+
+      // First without docker: nothing is undone (it could not be), the job waits.
+      const none = await start(['--socket', socket, '--data-dir', dataDir, '--docker-cli', path.join(dataDir, 'no-docker')]);
+      await until('the docker check', () => none.output().includes('docker does not answer'));
+      const health = (await call(socket, 'GET', '/health')).json;
+      expect(health).toMatchObject({ jobs: { running: 1 }, docker: { ok: false, reason: expect.stringContaining('not found') } });
+      expect((await call(socket, 'GET', `/jobs/${job.id}`)).json).toMatchObject({ job: { state: 'running' } });
+      none.child.kill('SIGTERM');
+      expect((await none.exit).code).toBe(0);
+
+      const docker = fakeDocker();
+      const backend = await start(['--socket', socket, '--data-dir', dataDir, '--docker-cli', docker.binary], undefined, { FAKE_DOCKER_LOG: docker.log });
+      await until('the recovery', () => backend.output().includes('recovered job 0123456789ab'));
+      expect(backend.output()).toMatch(/recovered job 0123456789ab \(upgrade of orders\): Upgrade to PostgreSQL 17 was interrupted at “set-aside”/);
+      expect(docker.calls()).toContain('rename old orders');
+      expect((await call(socket, 'GET', `/jobs/${job.id}`)).json).toMatchObject({ job: { state: 'interrupted', recovered: 'undone' } });
+      expect((await call(socket, 'GET', '/health')).json).toMatchObject({ jobs: { running: 0 } });
+      const meta = (await call(socket, 'GET', '/instances/a1b2c3d4e5f6')).json as { history: Array<{ action: string; outcome: string }> };
+      expect(meta.history).toEqual([expect.objectContaining({ action: 'upgrade', outcome: 'failed', detail: expect.stringContaining('was interrupted') })]);
     });
   });
 });
