@@ -67,6 +67,7 @@ describe('the command line', () => {
       'stop',
       'restart',
       'rm',
+      'edit',
       'logs',
       'url',
       'snapshot',

@@ -138,6 +138,34 @@ describe('an upgrade (PostgreSQL 15 → 17) killed at each step boundary', () =>
   }, 300_000);
 });
 
+describe('an edit (a port change) killed at each step boundary', () => {
+  // The swap's boundaries: the old container stopped, set aside, the new one made; then the commit.
+  for (const boundary of ['stop:begin', 'stop:end', 'set-aside:begin', 'set-aside:end', 'create:begin', 'create:end']) {
+    it(`is undone after a kill at ${boundary}: the same container on its old port, running`, async () => {
+      const port = await freePort();
+      await killedAt(['edit', instance.name, '--port', String(port)], `edit:${boundary}`);
+      const { said, ms } = await recover();
+      expect(said).toMatch(new RegExp(`Change settings was interrupted at “${boundary.split(':')[0]}”.*put back as it was before, and runs again`));
+      expect(ms).toBeLessThan(60_000);
+      await expectAsBefore(instance, rows, boundary);
+      expect((await dockbase.lifecycle.get(instance.id)).hostPort).toBe(instance.hostPort);
+    }, 300_000);
+  }
+
+  it('is finished after a kill once the new container served: the new port, running, the old container gone', async () => {
+    const port = await freePort();
+    await killedAt(['edit', instance.name, '--port', String(port)], 'edit:ready:commit');
+    const { said } = await recover();
+    expect(said).toMatch(/Change settings was interrupted at “ready” \(Dockbase stopped\)\. Dockbase finished it/);
+    const now = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(instance.id), { timeoutMs: 60_000 });
+    expect(now.hostPort).toBe(port);
+    expect(now.containerId).not.toBe(instance.containerId);
+    expect(await fingerprint(now)).toBe(rows);
+    expect(await strays(instance.name)).toEqual([]);
+    instance = now;
+  }, 300_000);
+});
+
 describe('a restore killed at each step boundary', () => {
   let snapshotName: string;
   beforeAll(async () => {

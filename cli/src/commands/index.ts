@@ -1,4 +1,5 @@
 import { create } from './create';
+import { edit } from './edit';
 import { list } from './list';
 import { logs } from './logs';
 import { restart, start, stop } from './lifecycle';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandModule[] = [
   stop,
   restart,
   rm,
+  edit,
   logs,
   url,
   snapshot,
