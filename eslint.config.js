@@ -6,7 +6,8 @@
 //   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter (node.ts, node-files.ts) may use Node
 //   packages/api         the backend's contract: the core's engine-id list and types only
 //   ui/src               the tab: no host code, no Node, no Node adapter
-//   backend/src          the extension's service: no UI, no host, no core beyond the API contract
+//   backend/src          the extension's service: the core and the Node adapter (it runs the jobs); no UI,
+//                        no host, no CLI, no Docker Desktop adapter
 //   host/src             the standalone host: no UI or backend source (it serves their builds), no CLI
 //   cli/src              the `dockbase` CLI: the core, the Node adapter and the host; no UI, backend or
 //                        Docker Desktop adapter. Nothing else imports the CLI.
@@ -190,8 +191,8 @@ export default tseslint.config(
     [
       REACT,
       pkg(
-        ['@dockbase/core', '@dockbase/docker-cli', '@dockbase/docker-cli/*', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/cli'],
-        'The backend holds metadata only: it imports the API contract (@dockbase/api), no UI, core, host or CLI code.',
+        ['@dockbase/docker-cli/desktop', '@dockbase/host', '@dockbase/host/*', '@dockbase/ui', '@dockbase/cli'],
+        'The backend keeps metadata and runs the jobs: it imports the API contract, the core and the Node adapter; no UI, host or CLI code, no Docker Desktop adapter.',
       ),
       intoWorkspace('ui', 'host', 'cli', 'packages', 'test'),
     ],
