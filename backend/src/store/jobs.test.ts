@@ -103,7 +103,9 @@ describe.each(TESTED_DRIVERS)('the job store on %s', (driver) => {
     await store.mark(a.id, end);
     await store.mark(a.id, commit);
     await store.mark(ended.id, begin);
-    await store.finish(ended.id, { state: 'failed', endedAt: '2026-01-01T11:00:00.000Z', message: 'no' });
+    await store.finish(ended.id, { state: 'failed', endedAt: '2026-01-01T11:00:00.000Z', message: 'no', code: 'port-in-use', field: 'hostPort' });
+    // A failed job keeps its error code and field: the CLI's exit code and the dialog's field come from them.
+    expect((await store.recent()).find((j) => j.id === ended.id)).toMatchObject({ state: 'failed', code: 'port-in-use', field: 'hostPort' });
 
     expect(await store.unfinished()).toEqual([
       { job: a, marks: [begin, end, commit] },

@@ -18,6 +18,8 @@ interface JobRow {
   progress: string;
   cancellable: number;
   message: string | null;
+  code: string | null;
+  field: string | null;
   result: string | null;
   recovered: 'completed' | 'undone' | null;
 }
@@ -29,7 +31,7 @@ interface MarkRow {
   data: string;
 }
 
-type JobEnd = Pick<Job, 'state' | 'endedAt' | 'message' | 'result' | 'recovered'>;
+type JobEnd = Pick<Job, 'state' | 'endedAt' | 'message' | 'code' | 'field' | 'result' | 'recovered'>;
 
 /**
  * The backend's jobs and their journals (@dockbase/core's JobStore), in the store's database (migration 5).
@@ -89,8 +91,17 @@ export class SqliteJobStore implements JobStore {
   async finish(id: string, end: JobEnd): Promise<void> {
     this.db.transaction(() => {
       this.db
-        .prepare('UPDATE jobs SET state = ?, ended_at = ?, message = ?, result = ?, recovered = ?, cancellable = 0 WHERE id = ?')
-        .run(end.state, end.endedAt ?? new Date().toISOString(), end.message ?? null, json(end.result), end.recovered ?? null, id);
+        .prepare('UPDATE jobs SET state = ?, ended_at = ?, message = ?, code = ?, field = ?, result = ?, recovered = ?, cancellable = 0 WHERE id = ?')
+        .run(
+          end.state,
+          end.endedAt ?? new Date().toISOString(),
+          end.message ?? null,
+          end.code ?? null,
+          end.field ?? null,
+          json(end.result),
+          end.recovered ?? null,
+          id,
+        );
       this.db
         .prepare(
           `DELETE FROM jobs WHERE state <> 'running' AND id NOT IN
@@ -139,6 +150,8 @@ function toJob(row: JobRow): Job {
   };
   if (row.ended_at !== null) job.endedAt = row.ended_at;
   if (row.message !== null) job.message = row.message;
+  if (row.code !== null) job.code = row.code;
+  if (row.field !== null) job.field = row.field;
   if (row.result !== null) job.result = JSON.parse(row.result) as unknown;
   if (row.recovered !== null) job.recovered = row.recovered;
   return job;

@@ -78,6 +78,8 @@ export const MIGRATIONS: readonly Migration[] = [
         progress      TEXT NOT NULL,         -- JSON object
         cancellable   INTEGER NOT NULL CHECK (cancellable IN (0, 1)),
         message       TEXT,                  -- the outcome in words, never a secret
+        code          TEXT,                  -- a failed job's error code (the CLI's exit code comes from it)
+        field         TEXT,                  -- a failed job's field at fault
         result        TEXT,                  -- JSON, never a secret
         recovered     TEXT CHECK (recovered IS NULL OR recovered IN ('completed', 'undone'))
       ) STRICT;
