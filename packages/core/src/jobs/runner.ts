@@ -14,7 +14,7 @@ import { imageRef, newInstanceId, type Instance } from '../model/instance';
 import { checkSnapshotName } from '../model/snapshot-model';
 import { InvalidInputError } from '../model/errors';
 import type { Job, JobDoor, JobMark, JobProgress, JobStore, StepJournal } from './job';
-import { InstanceLocks } from './lock';
+import { InstanceLocks, busyMessage } from './lock';
 import { recoverJob } from './recovery';
 import type { JobRequest } from './requests';
 
@@ -86,10 +86,7 @@ export class JobRunner implements JobsService {
   async start(request: JobRequest, by: JobDoor = this.options.door): Promise<Job> {
     for (const r of this.running.values()) {
       if (r.job.instanceId === request.instanceId && r.job.state === 'running') {
-        throw new DockbaseError(
-          'busy',
-          `${r.job.instanceName} is busy with “${r.job.title}” (started ${r.job.startedAt.slice(11, 16)}). Wait until it ends, or cancel it, then try again.`,
-        );
+        throw new DockbaseError('busy', busyMessage(r.job.instanceName, { kind: r.job.kind, title: r.job.title, by: r.job.by, since: r.job.startedAt }));
       }
     }
     const instance = await this.options.dockbase.lifecycle.get(request.instanceId);
