@@ -1,0 +1,172 @@
+/**
+ * What the tab says of a job, wherever it ran (this page, the backend, another tab, the command line): its
+ * outcome as one toast, where it is as one line (a card's or a row's), and its outcome as the instance's
+ * history keeps it. Everything is read from the Job itself (its kind, title, progress and JSON result), so a
+ * job this page never started is said in the same words.
+ */
+import {
+  formatBytes,
+  getEngine,
+  type EditStep,
+  type ImportResult,
+  type Job,
+  type RecordedAction,
+  type RollbackResult,
+  type Snapshot,
+  type UpgradeResult,
+  type UpgradeStepId,
+} from '@dockbase/core';
+import { count } from './format';
+
+/** An edit's steps, as its dialog and a row say them. */
+export const EDIT_STEP_TEXT: Record<EditStep, string> = {
+  stopping: 'Stopping it…',
+  replacing: 'Replacing its container…',
+  starting: 'Starting the new container…',
+  'setting-password': 'Setting the new password inside the database…',
+  'checking-password': 'Checking the new password…',
+  'cleaning-up': 'Removing the old container…',
+  'rolling-back': 'Putting the old container back…',
+};
+
+/** An upgrade's and a roll back's steps, short, for a row (the dialog names each in full). */
+const UPGRADE_STEP_TEXT: Record<UpgradeStepId, string> = {
+  pull: 'getting the image',
+  align: 'checking its compatibility setting',
+  stop: 'stopping it',
+  snapshot: 'keeping its data as the rollback point',
+  prepare: 'starting both versions',
+  copy: 'copying the data',
+  verify: 'counting the rows on both sides',
+  keep: 'keeping what it holds now',
+  restore: 'putting the data back',
+  switch: 'switching over',
+  check: 'checking the new server',
+};
+
+const BY_TEXT: Record<string, string> = { cli: 'from the command line', schedule: 'by a schedule', tab: '' };
+
+/** What a job's title quotes (“before migration” in `Restore “before migration”`). */
+function quoted(title: string): string | undefined {
+  return /“(.*)”/.exec(title)?.[1];
+}
+
+/** The file an import's title names (`Import orders.sql`). */
+function importedFile(title: string): string {
+  return title.replace(/^Import /, '');
+}
+
+/** Where a running job is, in one line: its title, its step and its copy's or pull's progress, and who started it when not a tab. */
+export function jobProgressText(job: Job): string {
+  const { step, bytes, totalBytes, pull } = job.progress;
+  let where = '';
+  if (step && job.kind === 'edit') where = (EDIT_STEP_TEXT as Record<string, string>)[step]?.replace(/…$/, '').toLowerCase() ?? step;
+  else if (step && (job.kind === 'upgrade' || job.kind === 'rollback')) where = (UPGRADE_STEP_TEXT as Record<string, string>)[step] ?? step;
+  if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
+  else if (step === 'pull' && pull && pull.total > 0) where += ` (${pull.done} of ${pull.total} layers)`;
+  const by = BY_TEXT[job.by] ?? `by ${job.by}`;
+  return `${job.title}${by ? ` (${by})` : ''}${where ? `: ${where}…` : '…'}`;
+}
+
+export type JobToast = { severity: 'success' | 'error' | 'warning'; message: string };
+
+/**
+ * The one toast a job's end gets: what it did, in the words each dialog used before jobs; its error; what
+ * recovery did after an interruption (a warning). A cancel gets none: it is the user's own doing.
+ */
+export function jobOutcomeToast(job: Job): JobToast | undefined {
+  switch (job.state) {
+    case 'running':
+    case 'cancelled':
+      return undefined;
+    case 'failed':
+      return { severity: 'error', message: job.message || `${job.title} failed.` };
+    case 'interrupted':
+      return { severity: 'warning', message: job.message || `${job.title} was interrupted.` };
+    case 'succeeded':
+      return { severity: 'success', message: successText(job) };
+  }
+}
+
+function successText(job: Job): string {
+  const name = job.instanceName;
+  const engine = getEngine(job.engine).displayName;
+  switch (job.kind) {
+    case 'upgrade': {
+      const r = job.result as UpgradeResult | undefined;
+      return r ? `${name} now runs ${engine} ${r.to}. Its data from ${r.from} is kept as the rollback point.` : `${name}: ${job.title} done.`;
+    }
+    case 'rollback': {
+      const r = job.result as RollbackResult | undefined;
+      return r
+        ? `${name} runs ${engine} ${r.to} again, with its data from before the upgrade. What ${r.from} held is kept as “${r.kept.name}”.`
+        : `${name}: ${job.title} done.`;
+    }
+    case 'edit': {
+      const changes = (job.result as { changes?: string[] } | undefined)?.changes ?? [];
+      return changes.length ? `${name}: ${changes.join('; ')}.` : `${name}: nothing to change.`;
+    }
+    case 'snapshot': {
+      const s = job.result as Snapshot | undefined;
+      return `Snapshot "${s?.name ?? quoted(job.title) ?? ''}" of ${name} taken.`;
+    }
+    case 'restore': {
+      const kept = (job.result as { kept?: Snapshot } | undefined)?.kept;
+      return `${name} was restored from "${quoted(job.title) ?? 'the snapshot'}".${kept ? ` Its previous data is kept as "${kept.name}".` : ''}`;
+    }
+    case 'import': {
+      const r = job.result as ImportResult | undefined;
+      return `${importedFile(job.title)} was imported into ${name}.${r?.kept ? ` Its previous data is kept as "${r.kept.name}".` : ''}`;
+    }
+  }
+}
+
+/** The words the history keeps for an upgrade that worked (no secret: versions, method, counts). */
+export function upgradeDetail(engine: string, r: UpgradeResult): string {
+  const how = r.method === 'dump-restore' ? 'dump and restore' : 'in place';
+  const checked = r.verified ? `, ${count(r.verified.tables, 'table')} and ${count(r.verified.rows, 'row')} checked on both sides` : '';
+  return `${engine} ${r.from} → ${r.to} (${how}${checked}); rollback point “${r.rollbackPoint.name}”`;
+}
+
+export interface JobHistoryEntry {
+  action: RecordedAction;
+  ok: boolean;
+  detail?: string;
+  size?: number;
+}
+
+/**
+ * A job's outcome as the instance's history keeps it (ActivityLog.outcome): recorded by whoever ran the job
+ * (the backend for its jobs; the page for the jobs it ran itself, when it has no backend, which then records
+ * nothing). A cancel and an interruption are recorded as failed, with their message.
+ */
+export function jobHistoryEntry(job: Job): JobHistoryEntry {
+  const action: RecordedAction = job.kind;
+  if (job.state !== 'succeeded') return { action, ok: false, ...(job.message ? { detail: job.message } : {}) };
+  const engine = getEngine(job.engine).displayName;
+  const withSize = (detail: string, size: number | undefined): JobHistoryEntry => ({ action, ok: true, detail, ...(size !== undefined ? { size } : {}) });
+  switch (job.kind) {
+    case 'upgrade': {
+      const r = job.result as UpgradeResult;
+      return withSize(upgradeDetail(engine, r), r.sizeBytes);
+    }
+    case 'rollback': {
+      const r = job.result as RollbackResult;
+      return withSize(`${engine} ${r.from} → ${r.to}; ${r.from}'s data kept as “${r.kept.name}”`, r.kept.sizeBytes);
+    }
+    case 'edit': {
+      const changes = (job.result as { changes?: string[] } | undefined)?.changes ?? [];
+      return { action, ok: true, ...(changes.length ? { detail: changes.join('; ') } : {}) };
+    }
+    case 'snapshot': {
+      const s = job.result as Snapshot;
+      return withSize(s.name, s.sizeBytes);
+    }
+    case 'restore':
+      return withSize(quoted(job.title) ?? job.title, undefined);
+    case 'import': {
+      const r = job.result as ImportResult;
+      return withSize(importedFile(job.title), r.sizeBytes);
+    }
+  }
+}
