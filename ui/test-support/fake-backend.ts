@@ -1,5 +1,13 @@
-/** An in-memory Dockbase backend client (notes, history, Docker Hub tags) for component tests. */
+/**
+ * An in-memory Dockbase backend client (notes, history, Docker Hub tags, jobs) for component tests. Its jobs
+ * run as the backend runs them: a JobRunner of the core over the test's fake docker (attached by renderApp),
+ * which records each job's outcome in the instance's history itself, and refuses a job on an instance
+ * another job holds with the lock's words (who, since when, from where).
+ */
+import { ActivityLog, busyMessage, createDockbase, DockbaseError, JobRunner, MemoryJobStore, type Job, type JobDoor, type JobRequest } from '@dockbase/core';
+import type { DockerCli } from '@dockbase/docker-cli';
 import { BackendError, type BackendClient, type HistoryEntry, type InstanceMeta, type TagsPage } from '../src/backend-client/client';
+import { jobHistoryEntry } from '../src/app/shared/job-words';
 
 export class FakeBackend implements BackendClient {
   readonly records = new Map<string, InstanceMeta>();
@@ -12,8 +20,74 @@ export class FakeBackend implements BackendClient {
   /** What the standalone host says of a backend it gave up on (its health check then fails with this). */
   cannotStart: string | undefined;
 
+  /** The backend's own job store: a test may put a job there as a process that died left it (then `recoverJobs`). */
+  readonly jobStore = new MemoryJobStore();
+  /** How many times the page asked for the jobs list. */
+  jobListCalls = 0;
+  private runner: JobRunner | undefined;
+
   failure(): string | undefined {
     return this.cannotStart;
+  }
+
+  /** The docker the backend's jobs run on (renderApp gives it the test's). */
+  attach(docker: DockerCli): this {
+    if (this.runner) return this;
+    const dockbase = createDockbase(docker);
+    const activity = new ActivityLog(this);
+    this.runner = new JobRunner({
+      dockbase,
+      cli: docker,
+      store: this.jobStore,
+      door: 'tab',
+      engineLock: false,
+      onEnd: async (job) => {
+        const instance = await dockbase.lifecycle.get(job.instanceId).catch(() => ({ id: job.instanceId }));
+        const { action, ...outcome } = jobHistoryEntry(job);
+        await activity.outcome(instance, action, outcome);
+      },
+    });
+    return this;
+  }
+
+  get jobRunner(): JobRunner {
+    if (!this.runner) throw new Error('FakeBackend: attach(docker) first (renderApp does)');
+    return this.runner;
+  }
+
+  /** A job started by another door (the command line, another tab): it holds its instance as the page's do. */
+  startElsewhere(request: JobRequest, by: JobDoor = 'cli'): Promise<Job> {
+    return this.jobRunner.start(request, by);
+  }
+
+  /** What the backend does at its start: the jobs a dead process left running are recovered (ended as interrupted). */
+  recoverJobs(): Promise<Job[]> {
+    return this.jobRunner.recover();
+  }
+
+  async startJob(request: JobRequest): Promise<Job> {
+    this.check();
+    // The engine lock's refusal, in its words (the runner's own check is per process).
+    const holder = (await this.jobRunner.list()).find((j) => j.state === 'running' && j.instanceId === request.instanceId);
+    if (holder)
+      throw new DockbaseError('busy', busyMessage(holder.instanceName, { kind: holder.kind, title: holder.title, by: holder.by, since: holder.startedAt }));
+    return this.jobRunner.start(request, 'tab');
+  }
+
+  async jobs(since?: string): Promise<Job[]> {
+    this.check();
+    this.jobListCalls++;
+    return this.jobRunner.list(since);
+  }
+
+  async job(id: string): Promise<Job | undefined> {
+    this.check();
+    return (await this.jobRunner.list()).find((j) => j.id === id);
+  }
+
+  async cancelJob(id: string): Promise<void> {
+    this.check();
+    await this.jobRunner.cancel(id);
   }
 
   async available(): Promise<boolean> {

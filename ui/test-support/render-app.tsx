@@ -26,6 +26,7 @@ export interface RenderAppOptions {
 
 export function renderApp(options: RenderAppOptions = {}) {
   const docker = options.docker ?? new FakeDocker();
+  options.backend?.attach(docker);
   const desktop = fakeDesktopClient(docker, options.navigate ? { navigate: options.navigate } : {});
   vi.spyOn(Math, 'random').mockReturnValue(options.firstWatchProbe === 'now' ? 0 : 0.999);
   const user = userEvent.setup(options.fakeTimers ? { advanceTimers: vi.advanceTimersByTime.bind(vi) } : {});

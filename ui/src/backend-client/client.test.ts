@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { v1 } from '@docker/extension-api-client-types';
 import { INSTANCE_SETTINGS_SCHEMA, INSTANCE_SETTING_KEYS } from '@dockbase/api';
-import { creationSettings } from '@dockbase/core';
+import { creationSettings, DockbaseError, isDockbaseError, type Job } from '@dockbase/core';
 import { BackendError, HEALTH_TIMEOUT_MS, createBackendClient, type BackendClient, type InstanceMeta } from './client';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -249,5 +249,94 @@ describe('the settings the core records', () => {
     expect(settings.user).toMatch(new RegExp(user.pattern));
     expect(settings.database).toMatch(new RegExp(database.pattern));
     expect(JSON.stringify(settings)).not.toContain('never recorded');
+  });
+});
+
+describe('jobs', () => {
+  const job: Job = {
+    id: 'j1',
+    kind: 'upgrade',
+    instanceId: 'abcdefabcdef',
+    instanceName: 'orders',
+    engine: 'postgres',
+    title: 'Upgrade to PostgreSQL 17',
+    by: 'tab',
+    startedAt: '2026-12-06T12:03:00.000Z',
+    state: 'running',
+    progress: { step: 'pull' },
+    cancellable: true,
+  };
+
+  it('starts a job as the tab, follows the list since a time, reads one, and cancels it, over the contract’s routes', async () => {
+    const { client, calls } = clientWith(({ method, url }) => {
+      if (method === 'post' && url === '/jobs') return { job };
+      if (url.startsWith('/jobs?')) return { jobs: [job] };
+      if (url === '/jobs/j1') return { job };
+      return '';
+    });
+    expect(await client.startJob({ kind: 'upgrade', instanceId: 'abcdefabcdef', to: '17' })).toEqual(job);
+    expect(await client.jobs('2026-12-06T12:00:00.000Z')).toEqual([job]);
+    expect(await client.job('j1')).toEqual(job);
+    await expect(client.cancelJob('j1')).resolves.toBeUndefined();
+    expect(calls).toEqual([
+      { method: 'post', url: '/jobs', data: { kind: 'upgrade', instanceId: 'abcdefabcdef', to: '17', by: 'tab' } },
+      { method: 'get', url: '/jobs?since=2026-12-06T12%3A00%3A00.000Z' },
+      { method: 'get', url: '/jobs/j1' },
+      { method: 'post', url: '/jobs/j1/cancel', data: {} },
+    ]);
+  });
+
+  it('lists without a time when none is given, and an empty answer is no job', async () => {
+    const { client, calls } = clientWith(() => ({ jobs: [] }));
+    expect(await client.jobs()).toEqual([]);
+    expect(calls[0]!.url).toBe('/jobs');
+    expect(await clientWith(() => '').client.jobs()).toEqual([]);
+  });
+
+  it('refuses a start on a busy instance with the core’s busy error, carrying the backend’s words as they are', async () => {
+    const said = 'orders is being upgraded, started 12:03 from the command line. Wait until it ends, or cancel it there, then try again.';
+    const { client } = clientWith(() => Promise.reject(httpError(409, { error: 'busy', message: said })));
+    const error = await client.startJob({ kind: 'snapshot', instanceId: 'abcdefabcdef', name: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DockbaseError);
+    expect(error).toMatchObject({ code: 'busy', message: said });
+    expect(isDockbaseError(error, 'busy')).toBe(true);
+  });
+
+  it('passes on the other refusals as the core’s errors, with the field at fault', async () => {
+    const refuse = (status: number, body: unknown) => clientWith(() => Promise.reject(httpError(status, body))).client;
+    const request = { kind: 'edit', instanceId: 'abcdefabcdef', changes: { hostPort: 80 } } as const;
+    await expect(refuse(400, { error: 'invalid-input', field: 'hostPort', message: 'Port: too low' }).startJob(request)).rejects.toMatchObject({
+      name: 'DockbaseError',
+      code: 'invalid-input',
+      field: 'hostPort',
+      message: 'Port: too low',
+    });
+    await expect(refuse(422, { error: 'incompatible-data', message: 'PostgreSQL 15 data' }).startJob(request)).rejects.toMatchObject({
+      name: 'DockbaseError',
+      code: 'incompatible-data',
+    });
+    await expect(refuse(404, { error: 'not-found', message: 'No instance abcdefabcdef.' }).startJob(request)).rejects.toMatchObject({
+      name: 'DockbaseError',
+      code: 'not-found',
+    });
+    // A status alone says enough: 409 on a start is busy.
+    await expect(refuse(409, { message: 'orders is busy.' }).startJob(request)).rejects.toMatchObject({ name: 'DockbaseError', code: 'busy' });
+  });
+
+  it('says a cancel came too late or found nothing running, and a backend that is away stays a backend error', async () => {
+    const late = clientWith(() =>
+      Promise.reject(httpError(409, { error: 'conflict', message: '“Upgrade to 17” can no longer be cancelled: it is finishing.' })),
+    );
+    await expect(late.client.cancelJob('j1')).rejects.toMatchObject({ name: 'DockbaseError', code: 'invalid-input', message: /can no longer be cancelled/ });
+    const gone = clientWith(() => Promise.reject(httpError(404, { error: 'not-found', message: 'That job is not running.' })));
+    await expect(gone.client.cancelJob('j1')).rejects.toMatchObject({ name: 'DockbaseError', code: 'not-found' });
+    const away = clientWith(() => Promise.reject(httpError(503, { error: 'unavailable', message: 'The Dockbase backend is not running right now.' })));
+    await expect(away.client.startJob({ kind: 'snapshot', instanceId: 'abcdefabcdef', name: 'x' })).rejects.toBeInstanceOf(BackendError);
+    await expect(away.client.jobs()).rejects.toMatchObject({ code: 'unavailable', statusCode: 503 });
+  });
+
+  it('answers undefined for a job the backend does not know', async () => {
+    const { client } = clientWith(() => Promise.reject(httpError(404, { error: 'not-found', message: 'No such job.' })));
+    expect(await client.job('nope')).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@
 import type { v1 } from '@docker/extension-api-client-types';
 
 import type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage } from '@dockbase/api';
+import { DockbaseError, type DockbaseErrorCode, type Job, type JobRequest } from '@dockbase/core';
 
 export type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage };
 
@@ -33,6 +34,8 @@ export class BackendError extends Error {
     readonly field?: string,
     /** With `rate-limited` / `hub-unavailable`: when asking again makes sense (ISO 8601). */
     readonly retryAt?: string,
+    /** The body's `error` as the backend said it, also when it is none of the codes above (`busy`). */
+    readonly said?: string,
   ) {
     super(message);
   }
@@ -61,6 +64,23 @@ export interface BackendClient {
   addHistory(id: string, entry: Omit<HistoryEntry, 'at'>): Promise<HistoryEntry>;
   /** Resolves also when the backend had no record of it: either way it is gone. */
   deleteInstance(id: string): Promise<void>;
+  /**
+   * Starts a job in the backend (it outlives the page), as started from the tab. Resolves with it once it
+   * runs; a refusal rejects with the core's DockbaseError: `busy` (another job holds the instance, from any
+   * tab or the command line: its message says which and since when), `invalid-input` with the field at
+   * fault, `not-found`, or another code the backend names. A backend that does not answer rejects with
+   * BackendError `unavailable`.
+   */
+  startJob(request: JobRequest): Promise<Job>;
+  /** Running jobs, and those that ended after `since` (ISO 8601), newest first. */
+  jobs(since?: string): Promise<Job[]>;
+  /** One job; undefined when the backend knows none by that id. */
+  job(id: string): Promise<Job | undefined>;
+  /**
+   * Asks a running job to stop (it ends `cancelled` once its undo ran). Rejects with DockbaseError
+   * `not-found` when it is not running, `invalid-input` when it can no longer be cancelled.
+   */
+  cancelJob(id: string): Promise<void>;
 }
 
 /** The part of the Docker Desktop client used here (a `v1.DockerDesktopClient` fits). */
@@ -89,6 +109,14 @@ export function createBackendClient(ddClient: BackendHost): BackendClient | unde
     }
   };
   const instance = (id: string) => `/instances/${encodeURIComponent(id)}`;
+  const job = (id: string) => `/jobs/${encodeURIComponent(id)}`;
+  const sendJob = async <T>(run: () => Promise<unknown>, conflict: DockbaseErrorCode): Promise<T> => {
+    try {
+      return await send<T>(run);
+    } catch (err) {
+      throw err instanceof BackendError ? toJobError(err, conflict) : err;
+    }
+  };
 
   let failure: string | undefined;
   return {
@@ -149,7 +177,70 @@ export function createBackendClient(ddClient: BackendHost): BackendClient | unde
         if (!(err instanceof BackendError && err.code === 'not-found')) throw err;
       }
     },
+
+    async startJob(request) {
+      const body = await sendJob<{ job: Job }>(() => service.post('/jobs', { ...request, by: 'tab' }), 'busy');
+      return body.job;
+    },
+
+    async jobs(since) {
+      const search = since ? `?${new URLSearchParams({ since }).toString()}` : '';
+      const body = await send<{ jobs?: Job[] } | undefined>(() => service.get(`/jobs${search}`));
+      return body?.jobs ?? [];
+    },
+
+    async job(id) {
+      try {
+        return (await send<{ job: Job }>(() => service.get(job(id)))).job;
+      } catch (err) {
+        if (err instanceof BackendError && err.code === 'not-found') return undefined;
+        throw err;
+      }
+    },
+
+    async cancelJob(id) {
+      await sendJob(() => service.post(`${job(id)}/cancel`, {}), 'invalid-input');
+    },
   };
+}
+
+/**
+ * The error codes of the core a job route's refusal passes on as they are (DockbaseError): the page shows
+ * them as it shows the same refusal of a job run in the page itself.
+ */
+const JOB_REFUSALS: ReadonlySet<string> = new Set<DockbaseErrorCode>([
+  'busy',
+  'invalid-input',
+  'not-found',
+  'not-managed',
+  'incompatible-data',
+  'bad-file',
+  'volume-conflict',
+  'port-in-use',
+  'name-in-use',
+  'image-not-found',
+  'command-failed',
+]);
+
+/**
+ * A job route's refusal as the core's error, by the code its body names, else by its status: 409 is
+ * `conflict` (`busy` for a start; for a cancel, a job past its last safe step: `invalid-input`), 404 `not-found`, 400 and 422 `invalid-input` unless the body names another code. What says the
+ * backend itself is away (no status, 502, 503, 504) stays a BackendError `unavailable`.
+ */
+function toJobError(err: BackendError, conflict: DockbaseErrorCode): Error {
+  const { statusCode, message, said } = err;
+  if (statusCode === undefined || statusCode >= 500) return err;
+  const code: DockbaseErrorCode | undefined =
+    said && JOB_REFUSALS.has(said)
+      ? (said as DockbaseErrorCode)
+      : statusCode === 409
+        ? conflict
+        : statusCode === 404
+          ? 'not-found'
+          : statusCode === 400 || statusCode === 422
+            ? 'invalid-input'
+            : undefined;
+  return code ? new DockbaseError(code, message, err.field) : err;
 }
 
 /** The service resolves with the parsed body; tolerate a JSON string too (an empty 204 body included). */
@@ -180,5 +271,5 @@ function toBackendError(err: unknown): BackendError {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const code = CODES.find((c) => c === parsed?.error) ?? (statusCode === 404 ? 'not-found' : 'unavailable');
   const message = str(parsed?.message) ?? (text || 'The Dockbase backend did not answer.');
-  return new BackendError(code, message, statusCode, str(parsed?.field), str(parsed?.retryAt));
+  return new BackendError(code, message, statusCode, str(parsed?.field), str(parsed?.retryAt), str(parsed?.error));
 }

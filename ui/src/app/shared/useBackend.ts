@@ -10,6 +10,11 @@ export interface AvailableBackend {
   status: BackendStatus;
   /** Why the backend cannot start, when status is 'failed'. */
   failure?: string;
+  /**
+   * The client whether or not the backend answers now (undefined only without a backend): jobs go to it while
+   * it is checked or down, since its own jobs may still run there (see jobs-service.ts).
+   */
+  expected?: BackendClient;
 }
 
 /** A failure that means the backend itself is gone (not a refusal of one request). */
@@ -35,6 +40,10 @@ function monitored(client: BackendClient, onDown: () => void): BackendClient {
     setNotes: watch(client.setNotes.bind(client)),
     addHistory: watch(client.addHistory.bind(client)),
     deleteInstance: watch(client.deleteInstance.bind(client)),
+    startJob: watch(client.startJob.bind(client)),
+    jobs: watch(client.jobs.bind(client)),
+    job: watch(client.job.bind(client)),
+    cancelJob: watch(client.cancelJob.bind(client)),
   };
 }
 
@@ -77,7 +86,7 @@ export function useAvailableBackend(client: BackendClient | undefined): Availabl
   );
   const failure = available === false ? client?.failure?.() : undefined;
   const status: BackendStatus = !client ? 'none' : available === undefined ? 'checking' : available ? 'up' : failure ? 'failed' : 'down';
-  return { client: watched && available ? watched : undefined, status, ...(failure ? { failure } : {}) };
+  return { client: watched && available ? watched : undefined, status, ...(failure ? { failure } : {}), ...(watched ? { expected: watched } : {}) };
 }
 
 /** The backend client if the backend is there (notes, history, Docker Hub tags), else undefined. */
