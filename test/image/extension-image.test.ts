@@ -7,6 +7,9 @@ import { checkLabelValues, parseYaml, projectAt } from '../packaging/packaging-c
 import { docker, ok } from '../support/clients';
 import { realDocker } from '../support/dockbase';
 import { extensionImage, socketRequest, type ExtensionImageReport } from '../support/extension-image';
+import type { Instance, Job, UpgradeResult } from '@dockbase/core';
+import { POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase } from '../support/data-safety';
+import { freePort } from '../support/dockbase';
 
 // The REAL extension image, built from the Dockerfile by scripts/test-env.sh, run as Docker Desktop runs it:
 // the compose file's service with its named volume and the engine's socket, a host folder mounted at
@@ -105,7 +108,11 @@ describe('the extension image, run as Docker Desktop runs it', () => {
     expect(fs.statSync(guest).uid).toBe(0);
     await ok(docker(composeRun(name, guest)));
     await waitForSocket(socket, name);
-    expect(await socketRequest(socket, 'GET', '/health')).toEqual({ status: 200, json: { status: 'ok' } });
+    // It runs the jobs: it says whether docker answers it (through the mounted socket) and how many jobs run.
+    expect(await socketRequest(socket, 'GET', '/health')).toMatchObject({
+      status: 200,
+      json: { status: 'ok', jobs: { running: 0 }, docker: { ok: true, apiVersion: expect.stringMatching(/^\d+\.\d+$/) } },
+    });
     // PID 1 is the backend itself, running as uid/gid 1000; it took the socket folder.
     const top = (await ok(docker(['top', name, '-eo', 'pid,uid,gid,args']))).split('\n').slice(1);
     expect(top).toHaveLength(1);
@@ -251,4 +258,59 @@ describe('the extension image’s files and labels', () => {
     // Node's runtime (about 132 MB) and the docker client (about 40 to 46 MB, static or linking libc only).
     expect(size).toBeLessThanOrEqual(200e6);
   });
+});
+
+describe('a long operation in Docker Desktop: the backend runs it, the page only starts it', () => {
+  // Docker Desktop unloads the page when the user looks elsewhere. The page starts an upgrade the way
+  // ddClient.extension.vm.service.post does (a request on the backend's socket), then is gone: no client
+  // follows the job. The backend, started as Docker Desktop starts the extension's VM service, runs it to
+  // the end with the image's docker client, and a page that comes back finds it finished.
+  const { dockbase, up, cleanup: cleanupInstances } = recordingDockbase();
+  const name = `${prefix}-pg`;
+  let instance: Instance;
+
+  beforeAll(async () => {
+    for (const tag of ['15', '17']) await ensureTestImage(`${POSTGRES_REAL_IMAGE}:${tag}`);
+    instance = await up({
+      engine: 'postgres',
+      name,
+      tag: '15',
+      image: POSTGRES_REAL_IMAGE,
+      hostPort: await freePort(),
+      password: 'desktop jobs',
+      persistData: true,
+      exposeOnNetwork: false,
+    });
+    await ok(docker(['exec', instance.containerId, 'psql', '-X', '-qtA', '-U', 'postgres', '-c', 'CREATE TABLE t AS SELECT generate_series(1, 4242) AS id']));
+  }, 300_000);
+  afterAll(async () => {
+    await cleanupInstances(name);
+    await cleanupInstances(`dockbase-lock-${name}`);
+  });
+
+  it('upgrades PostgreSQL 15 → 17 with no page watching, and says so to the page that comes back', async () => {
+    const guest = guestServicesDir();
+    const backend = `${prefix}-jobs`;
+    const socket = path.join(guest, metadata.vm.exposes.socket);
+    await ok(docker(composeRun(backend, guest)));
+    await waitForSocket(socket, backend);
+
+    const started = await socketRequest(socket, 'POST', '/jobs', { kind: 'upgrade', instanceId: instance.id, to: '17' });
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    const { job } = started.json as { job: Job };
+    // The page is gone now. Later, a page comes back and asks for the jobs.
+    const deadline = Date.now() + 240_000;
+    let seen: Job | undefined;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      seen = ((await socketRequest(socket, 'GET', '/jobs')).json as { jobs: Job[] }).jobs.find((j) => j.id === job.id);
+      if (seen?.state !== 'running' || Date.now() > deadline) break;
+    }
+    expect(seen, (await docker(['logs', backend])).stderr).toMatchObject({ state: 'succeeded', kind: 'upgrade', by: 'tab' });
+    expect((seen!.result as UpgradeResult).verified?.rows).toBe(4242);
+    const now = await dockbase.lifecycle.get(instance.id);
+    expect(now).toMatchObject({ tag: '17', status: 'running', name });
+    expect((await socketRequest(socket, 'GET', '/health')).json).toMatchObject({ jobs: { running: 0 } });
+    await ok(docker(['rm', '--force', backend]));
+  }, 300_000);
 });
