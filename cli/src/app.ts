@@ -41,6 +41,8 @@ export interface CliApp {
    * what was made"). The core turns the abort into a `cancelled` error (exit code 130).
    */
   interruptible<T>(work: (signal: AbortSignal) => Promise<T>, onInterrupt?: () => void): Promise<T>;
+  /** Where jobs are kept, and whether a host's backend takes them (jobs.ts). */
+  readonly jobsConfig: JobsConfig;
   /** The job runner (jobs.ts), made on first use; `first` runs once, when it is made (recovery). */
   jobs(first?: (runner: JobRunner) => Promise<void>): Promise<JobRunner>;
 }
@@ -51,6 +53,7 @@ export function createApp(io: Io, docker: DockerCli, jobsConfig: JobsConfig = IN
   const app: CliApp = {
     io,
     docker,
+    jobsConfig,
     dockbase: () => (dockbase ??= createDockbase(docker)),
     jobs(first) {
       runner ??= (async () => {

@@ -4,7 +4,18 @@
  * naming who holds it), and the journal in the user's state folder lets the next `dockbase` run recover an
  * instance whose CLI was killed mid-way. Ctrl-C cancels while the job can still leave everything as it was.
  */
-import { JobRunner, MemoryJobStore, jobError, type Job, type JobMark, type JobRequest, type JobStore } from '@dockbase/core';
+import http from 'node:http';
+import {
+  DockbaseError,
+  JobRunner,
+  MemoryJobStore,
+  jobError,
+  type DockbaseErrorCode,
+  type Job,
+  type JobMark,
+  type JobRequest,
+  type JobStore,
+} from '@dockbase/core';
 import type { CliApp } from './app';
 import { Progress } from './output';
 
@@ -12,6 +23,8 @@ import { Progress } from './output';
 export interface JobsConfig {
   store(): JobStore;
   engineLock: boolean;
+  /** The socket of a running standalone host's backend to hand jobs to (their progress then shows in its tab too). */
+  remote?(): Promise<string | undefined>;
   /** Called once a mark is durable (the fault hook: main.ts). */
   onMark?(job: Job, mark: JobMark): void;
 }
@@ -52,6 +65,8 @@ export async function jobRunner(app: CliApp): Promise<JobRunner> {
  * job rejects with its error (its code gives the exit code).
  */
 export async function runJob<R>(app: CliApp, request: JobRequest, describe: (job: Job) => string, options: { cancelling?: string } = {}): Promise<R> {
+  const socket = await app.jobsConfig.remote?.();
+  if (socket) return runRemoteJob<R>(app, socket, request, describe, options);
   const runner = await jobRunner(app);
   const job = await runner.start(request, 'cli');
   const progress = new Progress(app.io.stderr);
@@ -76,4 +91,59 @@ export async function runJob<R>(app: CliApp, request: JobRequest, describe: (job
   if (!end) throw new Error(`the job ${job.id} was lost`);
   if (end.state !== 'succeeded') throw jobError(end);
   return end.result as R;
+}
+
+/** One JSON request to the backend on its unix socket. */
+function call(socket: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request({ socketPath: socket, method, path: url, headers: data ? { 'content-type': 'application/json' } : {} }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        } catch {
+          reject(new DockbaseError('bridge-unavailable', 'The Dockbase backend gave an answer that is not JSON.'));
+        }
+      });
+    });
+    req.on('error', () => reject(new DockbaseError('bridge-unavailable', 'The Dockbase backend stopped answering.')));
+    req.end(data);
+  });
+}
+
+/**
+ * The job run by a standalone host's backend (`dockbase ui` runs): started there for the command line, its
+ * progress followed here, Ctrl-C asks it to cancel. The tab shows it meanwhile.
+ */
+async function runRemoteJob<R>(app: CliApp, socket: string, request: JobRequest, describe: (job: Job) => string, options: { cancelling?: string }): Promise<R> {
+  const started = await call(socket, 'POST', '/jobs', { ...request, by: 'cli' });
+  if (started.status !== 202) {
+    const code = (typeof started.json.error === 'string' ? started.json.error : 'command-failed') as DockbaseErrorCode;
+    const field = typeof started.json.field === 'string' ? started.json.field : undefined;
+    throw new DockbaseError(code, String(started.json.message ?? `The backend refused the job (${started.status}).`), field);
+  }
+  let job = started.json.job as Job;
+  const progress = new Progress(app.io.stderr);
+  const offInterrupt = app.io.onInterrupt(() => {
+    void call(socket, 'POST', `/jobs/${job.id}/cancel`).then((r) =>
+      progress.done(
+        r.status === 202 ? (options.cancelling ?? 'Cancelling…') : `${String(r.json.message ?? 'It can no longer be cancelled.')} Waiting for it to finish.`,
+      ),
+    );
+  });
+  try {
+    while (job.state === 'running') {
+      progress.update(describe(job));
+      await new Promise((r) => setTimeout(r, 300));
+      const r = await call(socket, 'GET', `/jobs/${job.id}`);
+      if (r.status === 200) job = r.json.job as Job;
+    }
+  } finally {
+    offInterrupt();
+    progress.done();
+  }
+  if (job.state !== 'succeeded') throw jobError(job);
+  return job.result as R;
 }

@@ -8,6 +8,8 @@ import type { Io } from './app';
 import { EXIT } from './exit-codes';
 import { FileJobStore } from './job-store';
 import { faultHook } from './jobs';
+import { defaultDataDir } from '@dockbase/host';
+import { findRunningBackend } from '@dockbase/host/discovery';
 import { runCli } from './program';
 
 // A reader that stops early (`dockbase list | head -1`) is not an error.
@@ -44,6 +46,12 @@ const io: Io = {
 };
 
 const onMark = faultHook(process.env.DOCKBASE_FAULT_AT, () => process.kill(process.pid, 'SIGKILL'));
-const code = await runCli(process.argv.slice(2), io, new NodeDockerCli(), { store: () => new FileJobStore(), engineLock: true, ...(onMark ? { onMark } : {}) });
+const code = await runCli(process.argv.slice(2), io, new NodeDockerCli(), {
+  store: () => new FileJobStore(),
+  engineLock: true,
+  // A test that kills the CLI at a step must run the job here, not in a host's backend.
+  remote: process.env.DOCKBASE_FAULT_AT ? undefined : () => findRunningBackend(defaultDataDir()),
+  ...(onMark ? { onMark } : {}),
+});
 // Long-running commands (`ui`) keep the process alive on their own; everything else ends here.
 process.exitCode = code;

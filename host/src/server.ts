@@ -1,3 +1,4 @@
+import { publishBackend, withdrawBackend } from './backend-discovery';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -174,6 +175,7 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await Promise.all([bridge.stopAll(3000), fileBridge.stopAll()]);
+      if (dataDir) withdrawBackend(dataDir);
       await backend?.stop();
       backend = undefined;
       if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
@@ -205,6 +207,8 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
         backend = undefined;
       }
     }
+    // The command line hands its jobs to this backend while the host runs (backend-discovery.ts).
+    if (backend) publishBackend(dataDir, backend.socket);
     // A backend that cannot start is still the page's: its banner says why (/api/vm answers 503 with it).
     pageConfig = { ...pageConfig, backend: backend !== undefined || backendFailure !== undefined };
   } catch (e) {

@@ -9,6 +9,7 @@ import { POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from
 import { freePort } from '../support/dockbase';
 import { socketRequest } from '../support/extension-image';
 import { REPO_ROOT } from '../support/npm-package';
+import { startInProcessHost } from '../support/host';
 
 // The backend runs the tab's jobs (what Docker Desktop's VM service and the standalone host's backend do): one
 // job per instance across every door (a second tab, the command line), and a backend killed mid-upgrade
@@ -168,5 +169,27 @@ describe('a backend killed mid-job', () => {
     // The tab lists it among the jobs that ended.
     const listed = (await api('GET', `/jobs?since=${encodeURIComponent(new Date(t0 - 60_000).toISOString())}`)).json as { jobs: Job[] };
     expect(listed.jobs.find((j) => j.id === job.id)?.state).toBe('interrupted');
+  }, 300_000);
+});
+
+describe('the command line beside a running standalone host', () => {
+  it('hands its job to the host’s backend: the job is the tab’s to see, marked as from the command line', async () => {
+    const hostData = tempDir('dockbase-host-data-');
+    const host = await startInProcessHost({ dataDir: hostData });
+    try {
+      expect(host.backend).toBe(true);
+      const r = await runCli(['snapshot', instance.name, '--as', 'handed to the host'], {
+        env: { DOCKBASE_DATA_DIR: hostData, DOCKBASE_STATE_DIR: tempDir('dockbase-cli-state-') },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const { socket: hostSocket } = JSON.parse(fs.readFileSync(path.join(hostData, 'backend.json'), 'utf8')) as { socket: string };
+      const { jobs } = (await socketRequest(hostSocket, 'GET', '/jobs')).json as { jobs: Job[] };
+      expect(jobs.find((j) => j.title === 'Snapshot “handed to the host”')).toMatchObject({ by: 'cli', state: 'succeeded', instanceId: instance.id });
+    } finally {
+      await host.close();
+    }
+    // Once the host is gone, the command line runs its jobs itself again: it no longer finds the backend.
+    expect(fs.existsSync(path.join(hostData, 'backend.json'))).toBe(false);
+    fs.rmSync(hostData, { recursive: true, force: true });
   }, 300_000);
 });
