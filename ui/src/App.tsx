@@ -1,10 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import GlobalStyles from '@mui/material/GlobalStyles';
 import type { Theme } from '@mui/material/styles';
-import { QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import type { v1 } from '@docker/extension-api-client-types';
 import { createBackendClient, type BackendClient } from './backend-client/client';
-import { ActivityLog, createDockbase, type Dockbase, type Instance } from '@dockbase/core';
+import { ActivityLog, createDockbase, type Dockbase, type Instance, type JobsService } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/instances/InstancesView';
@@ -12,13 +12,14 @@ import { SeenVerdictsProvider } from './app/instances/ServerVerdicts';
 import { AppServicesProvider, type AppServices } from './app/shared/context';
 import { desktopServices, type DesktopServices } from './app/shared/desktop-services';
 import { useAvailableBackend } from './app/shared/useBackend';
-import { createQueryClient, startListing } from './app/shared/queries';
+import { jobsFor, pageJobs, remoteJobs } from './app/shared/jobs-service';
+import { createQueryClient, queryKeys, startListing } from './app/shared/queries';
 
 export interface AppProps {
   client: v1.DockerDesktopClient;
-  /** The docker CLI to use instead of Docker Desktop's bridge (tests, other hosts). */
+  /** The docker CLI to use instead of Docker Desktop's bridge (tests, other hosts); the page's own jobs run over it. */
   cli?: DockerCli;
-  /** A ready core (takes precedence over `cli`). */
+  /** A ready core over `cli` (without one, the core is made over `cli`). */
   dockbase?: Dockbase;
   /** The backend client; null for none. Default: from `client.extension.vm`. */
   backend?: BackendClient | null;
@@ -27,7 +28,8 @@ export interface AppProps {
 }
 
 export function App({ client, cli, dockbase, backend, firstList }: AppProps) {
-  const core = useMemo(() => dockbase ?? createDockbase(cli ?? new DesktopDockerCli(client)), [dockbase, cli, client]);
+  const docker = useMemo(() => cli ?? new DesktopDockerCli(client), [cli, client]);
+  const core = useMemo(() => dockbase ?? createDockbase(docker), [dockbase, docker]);
   const desktop = useMemo(() => desktopServices(client), [client]);
   const backendClient = useMemo(
     // A partial client (the standalone host, tests) may lack `extension` altogether.
@@ -44,26 +46,70 @@ export function App({ client, cli, dockbase, backend, firstList }: AppProps) {
   return (
     <QueryClientProvider client={cache.queryClient}>
       <SeenVerdictsProvider>
-        <Services dockbase={core} desktop={desktop} backendClient={backendClient} />
+        <Services dockbase={core} docker={docker} desktop={desktop} backendClient={backendClient} />
       </SeenVerdictsProvider>
     </QueryClientProvider>
   );
 }
 
+interface ServicesProps {
+  dockbase: Dockbase;
+  docker: DockerCli;
+  desktop: DesktopServices;
+  backendClient: BackendClient | undefined;
+}
+
 /** The services every hook reads from the context, once the backend has said whether it is there. */
-function Services({ dockbase, desktop, backendClient }: { dockbase: Dockbase; desktop: DesktopServices; backendClient: BackendClient | undefined }) {
-  const { client: backend, status: backendStatus, failure: backendFailure } = useAvailableBackend(backendClient);
+function Services({ dockbase, docker, desktop, backendClient }: ServicesProps) {
+  const { client: backend, status: backendStatus, failure: backendFailure, expected } = useAvailableBackend(backendClient);
   // What happened to instances goes to the backend's history; without a backend nothing is recorded.
   const activity = useMemo(() => new ActivityLog(backend), [backend]);
+  const jobs = useJobsService(dockbase, docker, activity, expected, backendStatus);
   const services = useMemo<AppServices>(
-    () => ({ dockbase, desktop, backend, backendStatus, ...(backendFailure ? { backendFailure } : {}), activity }),
-    [dockbase, desktop, backend, backendStatus, backendFailure, activity],
+    () => ({ dockbase, desktop, backend, backendStatus, ...(backendFailure ? { backendFailure } : {}), activity, jobs }),
+    [dockbase, desktop, backend, backendStatus, backendFailure, activity, jobs],
   );
   return (
     <AppServicesProvider value={services}>
       <GlobalStyles styles={FOCUS_STYLES} />
       <InstancesView />
     </AppServicesProvider>
+  );
+}
+
+/**
+ * The page's jobs service (jobs-service.ts): the backend's while there is one, else the page's own runner,
+ * made once per core when first needed (its jobs are the page's: they stay while the backend's status changes).
+ */
+function useJobsService(
+  dockbase: Dockbase,
+  docker: DockerCli,
+  activity: ActivityLog,
+  expected: BackendClient | undefined,
+  status: ReturnType<typeof useAvailableBackend>['status'],
+): JobsService {
+  const queryClient = useQueryClient();
+  const latestActivity = useRef(activity);
+  useEffect(() => {
+    latestActivity.current = activity;
+  }, [activity]);
+  const remote = useMemo(() => (expected ? remoteJobs(expected) : undefined), [expected]);
+  const local = useRef<{ dockbase: Dockbase; docker: DockerCli; runner: JobsService } | undefined>(undefined);
+  return useMemo(
+    () =>
+      jobsFor(status, remote, () => {
+        if (local.current?.dockbase !== dockbase || local.current.docker !== docker) {
+          const runner = pageJobs({
+            dockbase,
+            cli: docker,
+            activity: () => latestActivity.current,
+            instanceOf: (id) => queryClient.getQueryData<Instance[]>(queryKeys.instances)?.find((i) => i.id === id),
+          });
+          local.current = { dockbase, docker, runner };
+        }
+        return local.current.runner;
+      }),
+    [status, remote, dockbase, docker, queryClient],
   );
 }
 

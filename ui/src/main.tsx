@@ -8,7 +8,8 @@ import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
  * following each other. The App finds the answer on its way (see startListing).
  */
 const ddClient = createDockerDesktopClient();
-const dockbase = createDockbase(new DesktopDockerCli(ddClient));
+const cli = new DesktopDockerCli(ddClient);
+const dockbase = createDockbase(cli);
 const firstList = dockbase.lifecycle.list();
 // Nobody may be waiting yet: a failure is reported by the list query that takes this promise over.
 firstList.catch(() => undefined);
@@ -19,7 +20,7 @@ const RELOADED = 'dockbase.reloadedAfterLoadFailure';
 import('./start').then(
   ({ start }) => {
     sessionStorage.removeItem(RELOADED);
-    start(ddClient, dockbase, firstList);
+    start(ddClient, cli, dockbase, firstList);
   },
   () => {
     // A dropped download (browsers drop their connections when the machine's network changes, which docker

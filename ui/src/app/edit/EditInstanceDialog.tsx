@@ -23,25 +23,14 @@ import {
   validateEdit,
   type EditChanges,
   type EditField,
-  type EditStep,
   type EditableSettings,
   type Instance,
 } from '@dockbase/core';
 import { useCopyText } from '../shared/useCopyText';
 import { useEditInstance } from './useEditInstance';
 import { useEngineUsage } from '../shared/useEngineUsage';
-import type { InstanceActions } from '../shared/instance-actions';
+import { EDIT_STEP_TEXT } from '../shared/job-words';
 import { PasswordField } from '../shared/PasswordField';
-
-const STEP_TEXT: Record<EditStep, string> = {
-  stopping: 'Stopping it…',
-  replacing: 'Replacing its container…',
-  starting: 'Starting the new container…',
-  'setting-password': 'Setting the new password inside the database…',
-  'checking-password': 'Checking the new password…',
-  'cleaning-up': 'Removing the old container…',
-  'rolling-back': 'Putting the old container back…',
-};
 
 const MIB = 1024 * 1024;
 
@@ -56,8 +45,8 @@ function passwordHelp(settings: EditableSettings, engineName: string): string {
   }
 }
 
-function EditForm({ instance, actions, onClose, titleId }: { instance: Instance; actions: Pick<InstanceActions, 'run'>; onClose(): void; titleId: string }) {
-  const edit = useEditInstance(instance, actions);
+function EditForm({ instance, onClose, titleId }: { instance: Instance; onClose(): void; titleId: string }) {
+  const edit = useEditInstance(instance);
   const { usage } = useEngineUsage();
   const engine = getEngine(instance.engine);
   const copy = useCopyText();
@@ -110,7 +99,7 @@ function EditForm({ instance, actions, onClose, titleId }: { instance: Instance;
           )
         ) : edit.saving ? (
           <Stack spacing={1} sx={{ py: 2 }} role="status">
-            <Typography>{edit.step ? STEP_TEXT[edit.step] : 'Applying…'}</Typography>
+            <Typography>{edit.step ? EDIT_STEP_TEXT[edit.step] : 'Applying…'}</Typography>
             <LinearProgress aria-label={`Applying the changes to ${instance.name}`} />
             <Typography variant="body2" color="text.secondary">
               Its container is replaced on the same data; if anything fails, the old one comes back as it was.
@@ -214,12 +203,12 @@ function EditForm({ instance, actions, onClose, titleId }: { instance: Instance;
 }
 
 /** Port, exposure, password, restart policy and memory limit of an instance. */
-export function EditInstanceDialog({ instance, actions, onClose }: { instance: Instance | undefined; actions: Pick<InstanceActions, 'run'>; onClose(): void }) {
+export function EditInstanceDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
   const titleId = useId();
   // While a change is applied, the dialog stays: its progress is the only place that says what happens.
   return (
     <Dialog open={instance !== undefined} onClose={onClose} maxWidth="sm" fullWidth aria-labelledby={titleId}>
-      {instance && <EditForm key={instance.id} instance={instance} actions={actions} onClose={onClose} titleId={titleId} />}
+      {instance && <EditForm key={instance.id} instance={instance} onClose={onClose} titleId={titleId} />}
     </Dialog>
   );
 }

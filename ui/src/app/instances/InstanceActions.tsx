@@ -17,7 +17,7 @@ import TerminalIcon from '@mui/icons-material/Terminal';
 import UndoIcon from '@mui/icons-material/Undo';
 import UpgradeIcon from '@mui/icons-material/Upgrade';
 import { useState, type ReactNode } from 'react';
-import { isActive, type Instance, type RollbackPoint } from '@dockbase/core';
+import { isActive, type Instance, type Job, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from './useInstanceActions';
 import { FOCUS_RING } from '../shared/styles';
 
@@ -41,7 +41,6 @@ export const BUSY_TEXT: Record<InstanceAction, string> = {
   stop: 'Stopping…',
   restart: 'Restarting…',
   unpause: 'Unpausing…',
-  edit: 'Applying changes…',
   delete: 'Deleting…',
 };
 
@@ -67,15 +66,17 @@ export interface ActionHandlers {
 
 /**
  * THE actions of an instance, in their order, with when each is possible: the card and the table row both
- * render this list, so an action added here (Snapshot, Upgrade…) appears in both.
+ * render this list, so an action added here (Snapshot, Upgrade…) appears in both. While a job runs on the
+ * instance (from this tab, another one or the command line), every action waits for it, as while an action runs.
  */
 export function instanceActionItems(
   instance: Instance,
   busy: InstanceAction | undefined,
+  job: Job | undefined,
   rollbackPoint: RollbackPoint | undefined,
   h: ActionHandlers,
 ): ActionItem[] {
-  const isBusy = busy !== undefined;
+  const isBusy = busy !== undefined || job !== undefined;
   const active = isActive(instance);
   const paused = instance.status === 'paused';
   return [
@@ -84,7 +85,7 @@ export function instanceActionItems(
       : { id: 'start', label: 'Start', icon: <PlayArrowIcon />, spinning: busy === 'start', disabled: isBusy || active, primary: !active, onClick: h.onStart },
     { id: 'stop', label: 'Stop', icon: <StopIcon />, spinning: busy === 'stop', disabled: isBusy || !active, primary: active && !paused, onClick: h.onStop },
     { id: 'restart', label: 'Restart', icon: <RestartAltIcon />, spinning: busy === 'restart', disabled: isBusy || !active || paused, onClick: h.onRestart },
-    { id: 'edit', label: 'Edit', icon: <EditOutlinedIcon />, spinning: busy === 'edit', disabled: isBusy, onClick: h.onEdit },
+    { id: 'edit', label: 'Edit', icon: <EditOutlinedIcon />, disabled: isBusy, onClick: h.onEdit },
     { id: 'logs', label: 'Logs', icon: <ArticleOutlinedIcon />, disabled: isBusy, onClick: h.onLogs },
     { id: 'terminal', label: 'Shell', icon: <TerminalIcon />, disabled: isBusy || instance.status !== 'running', onClick: h.onTerminal },
     { id: 'snapshots', label: 'Snapshot', icon: <PhotoCameraOutlinedIcon />, disabled: isBusy, onClick: h.onSnapshots },

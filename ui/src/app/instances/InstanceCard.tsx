@@ -9,7 +9,7 @@ import Typography from '@mui/material/Typography';
 import ExpandLessIcon from '@mui/icons-material/ExpandLess';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState } from 'react';
-import { getEngine, type Instance, type InstanceUsage, type RollbackPoint } from '@dockbase/core';
+import { getEngine, type Instance, type InstanceUsage, type Job, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from './useInstanceActions';
 import { useServerAnswered } from './useServerAnswered';
 import { ConnectionString } from './ConnectionString';
@@ -17,6 +17,7 @@ import { EngineIcon } from '../shared/EngineIcon';
 import { FailureReason } from './FailureReason';
 import { ActionButtons, BUSY_TEXT, FOCUS_RING, type ActionItem } from './InstanceActions';
 import { InstanceDetails } from './InstanceDetails';
+import { RunningJobLine } from './RunningJob';
 import { StatusChip } from './StatusChip';
 import { UsageLine } from './UsageLine';
 
@@ -24,6 +25,8 @@ export interface InstanceCardProps {
   instance: Instance;
   /** The operation running on this instance: every action waits for it. */
   busy: InstanceAction | undefined;
+  /** The job running on it (from any tab or the command line): shown, with Cancel while it may be. */
+  job?: Job | undefined;
   /** Its actions (instanceActionItems): the same list a table row shows. */
   actions: readonly ActionItem[];
   /** Notes and history (only when the backend is there). */
@@ -35,13 +38,13 @@ export interface InstanceCardProps {
 }
 
 /** One instance: what it is, how to reach it, and what can be done with it. Named by the instance's name. */
-export function InstanceCard({ instance, busy, actions, withDetails, usage, rollbackPoint }: InstanceCardProps) {
+export function InstanceCard({ instance, busy, job, actions, withDetails, usage, rollbackPoint }: InstanceCardProps) {
   const engine = getEngine(instance.engine);
   // Mounted once first opened, then kept: collapsing the notes never throws a draft away.
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [detailsShown, setDetailsShown] = useState(false);
   const detailsId = useId();
-  const isBusy = busy !== undefined;
+  const isBusy = busy !== undefined || job !== undefined;
   const customImage = instance.image !== engine.image;
   const readiness = useServerAnswered(instance);
 
@@ -56,7 +59,7 @@ export function InstanceCard({ instance, busy, actions, withDetails, usage, roll
                 {instance.name}
               </Typography>
               <StatusChip instance={instance} readiness={readiness} />
-              {isBusy && (
+              {busy && (
                 <Typography variant="body2" color="text.secondary" role="status">
                   {BUSY_TEXT[busy]}
                 </Typography>
@@ -69,6 +72,7 @@ export function InstanceCard({ instance, busy, actions, withDetails, usage, roll
               {instance.volumes.length === 0 ? ' · data not persisted' : ''}
               {rollbackPoint ? ` · upgraded from ${rollbackPoint.tag}` : ''}
             </Typography>
+            {job && <RunningJobLine job={job} />}
             {instance.failure && <FailureReason instance={instance} failure={instance.failure} />}
             <ConnectionString instance={instance} />
             {usage && <UsageLine usage={usage} />}

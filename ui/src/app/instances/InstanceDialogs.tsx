@@ -103,7 +103,7 @@ export function InstanceDialogs({ dialogs, dispatch, instances, actions, withNot
       )}
       {editing !== undefined && (
         <PartBoundary what="the edit dialog" onClose={close.edit}>
-          <EditInstanceDialog instance={editing} actions={actions} onClose={close.edit} />
+          <EditInstanceDialog instance={editing} onClose={close.edit} />
         </PartBoundary>
       )}
       {logsOf !== undefined && (

@@ -1,7 +1,7 @@
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { bulkTargets, type Instance, type ListFilter, type RollbackPoint } from '@dockbase/core';
+import { bulkTargets, type Instance, type Job, type ListFilter, type RollbackPoint } from '@dockbase/core';
 import { lazyPart } from '../shared/lazy-part';
 import { PartBoundary } from '../shared/PartBoundary';
 import type { ActionItem } from './InstanceActions';
@@ -28,6 +28,8 @@ export interface InstanceListProps {
   view: ViewModeState;
   selection: ListSelection;
   busy: InstanceActions['busy'];
+  /** The job running on each instance (by id), from any tab or the command line. */
+  jobs: ReadonlyMap<string, Job>;
   actionsOf(instance: Instance): readonly ActionItem[];
   pointFor(instance: Instance): RollbackPoint | undefined;
   usage: ResourceUsageState;
@@ -38,7 +40,21 @@ export interface InstanceListProps {
 }
 
 /** The instances as cards or a table, under the toolbar (search, filters, view, bulk actions, usage). */
-export function InstanceList({ instances, shown, filter, onFilter, view, selection, busy, actionsOf, pointFor, usage, withDetails, stale }: InstanceListProps) {
+export function InstanceList({
+  instances,
+  shown,
+  filter,
+  onFilter,
+  view,
+  selection,
+  busy,
+  jobs,
+  actionsOf,
+  pointFor,
+  usage,
+  withDetails,
+  stale,
+}: InstanceListProps) {
   const { scope } = selection;
   return (
     <Stack spacing={2} sx={stale ? { opacity: 0.6 } : undefined} aria-label={stale ? 'Last known instances (may be out of date)' : undefined}>
@@ -62,6 +78,7 @@ export function InstanceList({ instances, shown, filter, onFilter, view, selecti
         <InstancesTable
           instances={shown}
           busy={busy}
+          jobs={jobs}
           actionsOf={actionsOf}
           selected={selection.selected}
           onSelect={selection.onSelect}
@@ -76,6 +93,7 @@ export function InstanceList({ instances, shown, filter, onFilter, view, selecti
                 key={instance.id}
                 instance={instance}
                 busy={busy[instance.id]}
+                job={jobs.get(instance.id)}
                 actions={actionsOf(instance)}
                 withDetails={withDetails}
                 usage={usage.report?.byInstance.get(instance.id)}

@@ -1,17 +1,20 @@
 import Box from '@mui/material/Box';
 import { memo, type ReactNode } from 'react';
-import { displayStatus, getEngine, uptimeOf, type Instance, type InstanceUsage } from '@dockbase/core';
+import { displayStatus, getEngine, uptimeOf, type Instance, type InstanceUsage, type Job } from '@dockbase/core';
 import { useCredentialStates, type CredentialState } from '../shared/useCredentialCheck';
 import type { InstanceAction } from './useInstanceActions';
 import { useServerAnswered } from './useServerAnswered';
 import { engineAccent, engineMonogram } from '../shared/EngineIcon';
 import { ActionMenu, BUSY_TEXT, type ActionItem } from './InstanceActions';
+import { RunningJobNote } from './RunningJob';
 import { LOOK } from './StatusChip';
 import { usageText } from './UsageLine';
 
 export interface InstancesTableProps {
   instances: readonly Instance[];
   busy: Readonly<Record<string, InstanceAction>>;
+  /** The job running on each instance (by id), from any tab or the command line. */
+  jobs: ReadonlyMap<string, Job>;
   actionsOf(instance: Instance): readonly ActionItem[];
   selected: ReadonlySet<string>;
   onSelect(id: string, on: boolean): void;
@@ -38,6 +41,7 @@ function Icon({ d }: { d: string }): ReactNode {
 const Row = memo(function Row({
   instance,
   busy,
+  job,
   actions,
   selected,
   onSelect,
@@ -47,6 +51,7 @@ const Row = memo(function Row({
 }: {
   instance: Instance;
   busy: InstanceAction | undefined;
+  job: Job | undefined;
   actions: readonly ActionItem[];
   selected: boolean;
   onSelect(id: string, on: boolean): void;
@@ -61,7 +66,7 @@ const Row = memo(function Row({
   const t = usage ? usageText(usage) : undefined;
   const primary = actions.filter((a) => a.primary);
   return (
-    <tr className={selected ? 'db-selected' : undefined} data-instance={instance.name} aria-busy={busy !== undefined}>
+    <tr className={selected ? 'db-selected' : undefined} data-instance={instance.name} aria-busy={busy !== undefined || job !== undefined}>
       <td className="db-check">
         <input type="checkbox" checked={selected} onChange={(e) => onSelect(instance.id, e.target.checked)} aria-label={`Select ${instance.name}`} />
       </td>
@@ -90,7 +95,8 @@ const Row = memo(function Row({
             {BUSY_TEXT[busy]}
           </span>
         )}
-        {instance.failure && !busy && (
+        {job && <RunningJobNote job={job} />}
+        {instance.failure && !busy && !job && (
           <span className="db-note db-failure" title={instance.failure.summary}>
             {instance.failure.summary}
           </span>
@@ -137,7 +143,7 @@ const Row = memo(function Row({
  * The compact view: one row per instance, the same actions as a card (its menu holds the less frequent
  * ones). Rows are plain table elements styled once for the whole table, so a hundred of them render fast.
  */
-export function InstancesTable({ instances, busy, actionsOf, selected, onSelect, onSelectAll, usage }: InstancesTableProps) {
+export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onSelect, onSelectAll, usage }: InstancesTableProps) {
   const all = instances.length > 0 && instances.every((i) => selected.has(i.id));
   const some = instances.some((i) => selected.has(i.id));
   const measured = usage !== undefined;
@@ -179,6 +185,7 @@ export function InstancesTable({ instances, busy, actionsOf, selected, onSelect,
               key={instance.id}
               instance={instance}
               busy={busy[instance.id]}
+              job={jobs.get(instance.id)}
               actions={actionsOf(instance)}
               selected={selected.has(instance.id)}
               onSelect={onSelect}
@@ -243,6 +250,21 @@ const TABLE_STYLE = {
     whiteSpace: 'nowrap',
   },
   '& .db-failure': { color: 'error.main' },
+  '& .db-job': { display: 'flex', alignItems: 'center', gap: 1 },
+  '& .db-job .db-note': { color: 'text.primary' },
+  '& .db-text-button': {
+    flexShrink: 0,
+    p: '0 4px',
+    border: 0,
+    borderRadius: 0.5,
+    bgcolor: 'transparent',
+    color: 'primary.main',
+    typography: 'caption',
+    fontWeight: 600,
+    cursor: 'pointer',
+    '&:hover': { bgcolor: 'action.hover' },
+    '&:focus-visible': { outline: '2px solid', outlineColor: 'text.primary', outlineOffset: 1 },
+  },
   '& .db-muted': { typography: 'caption', color: 'text.secondary' },
   '& .db-num': { textAlign: 'right', whiteSpace: 'nowrap' },
   '& .db-actions': { textAlign: 'right', whiteSpace: 'nowrap', width: 1 },

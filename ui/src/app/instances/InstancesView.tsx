@@ -5,10 +5,21 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import { useCallback, useMemo, useState, type Dispatch } from 'react';
-import { filterInstances, isFiltering, NO_FILTER, type Instance, type KeptData, type ListFilter, type RollbackPoint } from '@dockbase/core';
+import {
+  filterInstances,
+  isFiltering,
+  NO_FILTER,
+  type BulkAction,
+  type Instance,
+  type Job,
+  type KeptData,
+  type ListFilter,
+  type RollbackPoint,
+} from '@dockbase/core';
 import { useBackend, useBackendFailure, useBackendStatus } from '../shared/useBackend';
 import { lazyPart } from '../shared/lazy-part';
 import { PartBoundary } from '../shared/PartBoundary';
+import { runningJobsByInstance, useJobOutcomes, useJobs } from '../shared/useJobs';
 import { useRollbackPoints } from '../upgrade/useRollbackPoints';
 import { useDialogs, type DialogAction } from './dialogs';
 import { EmptyState } from './EmptyState';
@@ -36,10 +47,17 @@ const OrphanSnapshotsSection = lazyPart(
 
 const NO_INSTANCES: readonly Instance[] = [];
 
+/** Instances no job holds. */
+const notHeld = (jobs: ReadonlyMap<string, Job>) => (i: Instance) => !jobs.has(i.id);
+
 /** The tab's home: every instance, live, as cards or a table, with their actions; the way to create one. */
 export function InstancesView() {
   const { instances, problem, stale, listedAt, retrying, retry, nextRetryAt } = useInstances();
   const actions = useInstanceActions();
+  // The jobs running (from this tab, another one or the command line) show on their rows; how each ends is told once.
+  useJobOutcomes();
+  const { data: jobList } = useJobs();
+  const jobs = useMemo(() => runningJobsByInstance(jobList), [jobList]);
   const [dialogs, dispatch] = useDialogs();
   const views = useContainerViews(dispatch);
   const backend = useBackend();
@@ -54,9 +72,12 @@ export function InstancesView() {
   // without one, nothing here follows the probes' answers (the cards and rows do).
   const serverView = useServerViews(filter.statuses.size > 0 && instances ? instances : NO_INSTANCES);
   const shown = useMemo(() => (instances ? filterInstances(instances, filter, serverView) : []), [instances, filter, serverView]);
-  const selection = useListSelection(shown, filter, actions.bulk);
+  // A bulk start or stop leaves alone the instances a job holds (their own Start and Stop wait for it too).
+  const { bulk } = actions;
+  const bulkFree = useCallback((a: BulkAction, list: readonly Instance[]) => bulk(a, list.filter(notHeld(jobs))), [bulk, jobs]);
+  const selection = useListSelection(shown, filter, bulkFree);
   const { pointFor } = useRollbackPoints(Boolean(instances?.length));
-  const actionsOf = useActionsOf(actions, views, pointFor, dispatch);
+  const actionsOf = useActionsOf(actions, jobs, views, pointFor, dispatch);
   const create = () => dispatch({ type: 'openCreate', preset: {} });
   const recreate = (kept: KeptData) => dispatch({ type: 'openCreate', preset: { engine: kept.engine, tag: kept.tag, name: kept.instanceName } });
 
@@ -94,6 +115,7 @@ export function InstancesView() {
           view={view}
           selection={selection}
           busy={actions.busy}
+          jobs={jobs}
           actionsOf={actionsOf}
           pointFor={pointFor}
           usage={usage}
@@ -147,6 +169,7 @@ function ViewHeader({ count, shown, filtering, onCreate }: { count: number | und
 /** Each instance's actions (the card's and the row's), bound to what the view does for them. */
 function useActionsOf(
   actions: InstanceActions,
+  jobs: ReadonlyMap<string, Job>,
   views: ContainerViews,
   pointFor: (instance: Instance) => RollbackPoint | undefined,
   dispatch: Dispatch<DialogAction>,
@@ -155,7 +178,7 @@ function useActionsOf(
   const { openLogs, openTerminal } = views;
   return useCallback(
     (instance: Instance) =>
-      instanceActionItems(instance, busy[instance.id], pointFor(instance), {
+      instanceActionItems(instance, busy[instance.id], jobs.get(instance.id), pointFor(instance), {
         onStart: () => void start(instance),
         onStop: () => void stop(instance),
         onUnpause: () => void unpause(instance),
@@ -173,6 +196,6 @@ function useActionsOf(
         },
         onDelete: () => dispatch({ type: 'openDelete', instance }),
       }),
-    [busy, start, stop, unpause, restart, openLogs, openTerminal, pointFor, dispatch],
+    [busy, jobs, start, stop, unpause, restart, openLogs, openTerminal, pointFor, dispatch],
   );
 }

@@ -50,7 +50,7 @@ export function useInstanceActions(): InstanceActions {
       }
       // Best effort: the log never fails (a delete that keeps the data keeps the notes too).
       void activity
-        .outcome(instance, action === 'edit' ? 'edit' : action, {
+        .outcome(instance, action, {
           ok,
           ...(detail ? { detail } : {}),
           ...(options.dataKept !== undefined ? { dataKept: options.dataKept } : {}),
@@ -61,12 +61,6 @@ export function useInstanceActions(): InstanceActions {
       return ok;
     },
     [desktop, activity, queryClient],
-  );
-
-  const run = useCallback(
-    (instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string) =>
-      perform(instance, action, operation, success ? { success } : {}),
-    [perform],
   );
 
   const bulk = useCallback(
@@ -131,6 +125,5 @@ export function useInstanceActions(): InstanceActions {
       [perform, dockbase, queryClient],
     ),
     bulk,
-    run,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * What every hook needs, provided once by <App>: Dockbase's core over docker, Docker Desktop's UI services
  * (toasts, navigation, clipboard) and the backend client when the backend answers (undefined otherwise:
- * notes, history and Docker Hub tags are then simply not offered), and the activity log that records
- * outcomes to the backend's history (recording nothing without a backend).
+ * notes, history and Docker Hub tags are then simply not offered), the activity log that records
+ * outcomes to the backend's history (recording nothing without a backend), and the jobs service that runs
+ * the long operations (the backend's, or the page's own without a backend: jobs-service.ts).
  */
 import { createContext, useContext, type ReactNode } from 'react';
-import type { ActivityLog, Dockbase } from '@dockbase/core';
+import type { ActivityLog, Dockbase, JobsService } from '@dockbase/core';
 import type { BackendClient, BackendStatus } from '../../backend-client/client';
 import type { DesktopServices } from './desktop-services';
 
@@ -19,6 +20,8 @@ export interface AppServices {
   backendFailure?: string;
   /** Where hooks record what happened to instances (creations, outcomes of actions). */
   activity: ActivityLog;
+  /** Where upgrades, roll backs, edits, snapshots, restores and imports run, and are followed (useJobs). */
+  jobs: JobsService;
 }
 
 const AppServicesContext = createContext<AppServices | null>(null);

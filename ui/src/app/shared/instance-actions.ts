@@ -1,10 +1,11 @@
 /**
- * What the tab can do to an instance, one operation at a time per instance: the list's actions, and the
- * runner other features (edit) put their own operations under. instances/useInstanceActions.ts implements it.
+ * What the tab does to an instance at once, one operation at a time per instance: the list's actions
+ * (instances/useInstanceActions.ts implements it). The long operations (edit, upgrade, snapshots…) are jobs
+ * (useInstanceJob), which hold the instance the same way.
  */
 import type { BulkAction, Instance } from '@dockbase/core';
 
-export type InstanceAction = 'start' | 'stop' | 'restart' | 'unpause' | 'edit' | 'delete';
+export type InstanceAction = 'start' | 'stop' | 'restart' | 'unpause' | 'delete';
 
 export interface InstanceActions {
   /** The operation running on each instance (by id); its actions are disabled meanwhile. */
@@ -19,6 +20,4 @@ export interface InstanceActions {
    * says how it went. Resolves with how many succeeded.
    */
   bulk(action: BulkAction, instances: readonly Instance[]): Promise<{ done: number; failed: number }>;
-  /** Runs another operation (edit) under the same one-at-a-time rule, recorded the same way. */
-  run(instance: Instance, action: InstanceAction, operation: () => Promise<void>, success?: string): Promise<boolean>;
 }

@@ -3,13 +3,16 @@
  * QueryClient each <App> creates, and the invalidations the hooks share. Hooks read through TanStack
  * Query; components never fetch.
  *
- * The tab must cost nothing while it sits idle: nothing polls and nothing refetches on window focus or
+ * The tab must cost nothing while it sits idle: nothing polls docker and nothing refetches on window focus or
  * reconnect. The instance list is kept current by docker's event stream (`useInstances` invalidates the
  * list query on each burst of events) and by the actions, which invalidate what they changed. The one
  * docker calls that are not an answer to a change are Dockbase's own probes of running servers
  * (`useServerAnswered`): the readiness wait after a start, and the watch, one probe per running instance
  * every 40 s while the tab is visible (docker itself probes only every 20 minutes, so that idle instances
- * cost almost nothing when nobody looks).
+ * cost almost nothing when nobody looks). The one query that polls is the jobs list (`useJobs`), and never
+ * docker: it asks the jobs service (the backend, or the page's own runner, in memory) every 500 ms while a
+ * job runs and every 5 s otherwise, only while the page is visible, since a job may be started elsewhere
+ * (another tab, the command line).
  *
  * One error policy per kind of failure:
  *
@@ -42,6 +45,11 @@ export const queryKeys = {
   instances: ['instances'] as const,
   /** Names and host ports taken by any container, for the create form (`dockbase.creation.usage`). */
   engineUsage: ['engine-usage'] as const,
+  /**
+   * Running jobs, and those that ended since this browser last saw the list (useJobs), newest first, from the
+   * jobs service (the backend's, or the page's own).
+   */
+  jobs: ['jobs'] as const,
   /** Whether the backend answers its health check. */
   backendAvailable: ['backend', 'available'] as const,
   /** Docker Hub's tags of an engine's image, through the backend. */

@@ -42,9 +42,11 @@ export interface InstanceOperationState<A, R, P> {
 }
 
 /**
- * A long operation on an instance, one run at a time: running, progress, result and failure for its dialog,
- * Cancel, a toast for the outcome (not for a cancel) and the outcome in the instance's history, whose meta is
- * then read again. The operation itself and its words come from `operation`.
+ * A long operation on an instance that runs in the page itself, one run at a time: running, progress, result
+ * and failure for its dialog, Cancel, a toast for the outcome (not for a cancel) and the outcome in the
+ * instance's history, whose meta is then read again. The operation itself and its words come from
+ * `operation`. Only the export runs so (its dump streams into a file the page writes); the operations that
+ * change an instance are jobs (useInstanceJob), which outlive the page.
  */
 export function useInstanceOperation<A, R, P>(instance: Instance, operation: InstanceOperation<A, R, P>): InstanceOperationState<A, R, P> {
   const { desktop, activity } = useAppServices();

@@ -4,8 +4,10 @@ import { getEngine, type CloneInput, type Instance, type RecordedAction, type Sn
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import { invalidateInstanceMeta, invalidateSnapshots, queryKeys, relistInstances } from '../shared/queries';
+import { useInstanceJob } from '../shared/useInstanceJob';
 
 export type SnapshotOperation = 'snapshot' | 'restore' | 'delete-snapshot' | 'clone';
+type LocalOperation = Exclude<SnapshotOperation, 'snapshot' | 'restore'>;
 
 /** What any list of snapshots offers: delete and clone, one at a time. */
 export interface SnapshotOperations {
@@ -26,18 +28,18 @@ export interface SnapshotsState extends SnapshotOperations {
   readPassword(): Promise<string | undefined>;
 }
 
-type Run = (op: SnapshotOperation, work: () => Promise<{ message: string; size?: number; detail?: string }>) => Promise<boolean>;
+type Run = (op: LocalOperation, work: () => Promise<{ message: string; size?: number; detail?: string }>) => Promise<boolean>;
 
 /**
- * Delete and clone, and the runner every snapshot operation goes through: one at a time (the others wait),
- * each outcome toasted, then the snapshots and the instances listed again. With `of`, the instance the
- * snapshots were taken of, each outcome is also recorded in its history (with the bytes copied); the
- * snapshots of a deleted instance have none.
+ * Delete and clone, and the runner they go through: one at a time (the others wait), each outcome toasted,
+ * then the snapshots and the instances listed again. With `of`, the instance the snapshots were taken of, each
+ * outcome is also recorded in its history (with the bytes copied); the snapshots of a deleted instance have
+ * none. (Take and restore are jobs: useSnapshots.)
  */
-export function useSnapshotOperations(of: Instance | undefined): SnapshotOperations & { run: Run } {
+export function useSnapshotOperations(of: Instance | undefined): SnapshotOperations {
   const { dockbase, desktop, activity } = useAppServices();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState<SnapshotOperation | undefined>();
+  const [busy, setBusy] = useState<LocalOperation | undefined>();
   // The guard against double clicks: state updates are too late for a second click in the same tick.
   const running = useRef(false);
 
@@ -77,7 +79,6 @@ export function useSnapshotOperations(of: Instance | undefined): SnapshotOperati
 
   return {
     busy,
-    run,
     remove: (snapshot) =>
       run('delete-snapshot', async () => {
         await dockbase.snapshots.remove(snapshot);
@@ -97,32 +98,27 @@ export function useSnapshotOperations(of: Instance | undefined): SnapshotOperati
 }
 
 /**
- * An instance's snapshots: the list (a query), and take, restore, delete and clone, one at a time. Each
- * outcome is toasted and recorded in the instance's history (with the bytes copied).
+ * An instance's snapshots: the list (a query), and take, restore, delete and clone, one at a time. Take and
+ * restore are jobs on the instance (they run in the backend, outliving the page; their outcome is toasted and
+ * recorded where every job's is); delete and clone run here, each outcome toasted and recorded in the
+ * instance's history (with the bytes copied).
  */
 export function useSnapshots(instance: Instance): SnapshotsState {
   const { dockbase } = useAppServices();
-  const { busy, run, remove, clone } = useSnapshotOperations(instance);
+  const { busy, remove, clone } = useSnapshotOperations(instance);
+  const taking = useInstanceJob<Snapshot>(instance, 'snapshot');
+  const restoring = useInstanceJob<{ kept: Snapshot }>(instance, 'restore');
   const list = useQuery({ queryKey: queryKeys.snapshots(instance.id), queryFn: () => dockbase.snapshots.list(instance.id) });
+  const running = busy ?? (taking.running ? 'snapshot' : restoring.running ? 'restore' : undefined);
+  const idle = running === undefined;
 
   return {
     snapshots: list.data,
     error: list.isError ? errorMessage(list.error) : undefined,
-    busy,
-    take: (name) =>
-      run('snapshot', async () => {
-        const s = await dockbase.snapshots.take(instance, { name });
-        return { message: `Snapshot "${s.name}" of ${instance.name} taken.`, size: s.sizeBytes, detail: s.name };
-      }),
-    restore: (snapshot) =>
-      run('restore', async () => {
-        const { kept } = await dockbase.snapshots.restore(instance, snapshot);
-        return {
-          message: `${instance.name} was restored from "${snapshot.name}". Its previous data is kept as "${kept.name}".`,
-          size: snapshot.sizeBytes,
-          detail: snapshot.name,
-        };
-      }),
+    busy: running,
+    take: async (name) => idle && (await taking.run({ kind: 'snapshot', instanceId: instance.id, name })).job?.state === 'succeeded',
+    restore: async (snapshot) =>
+      idle && (await restoring.run({ kind: 'restore', instanceId: instance.id, snapshotId: snapshot.id })).job?.state === 'succeeded',
     remove,
     clone,
     readPassword: async () => {

@@ -1,6 +1,10 @@
-import type { ExportProgress, ExportResult, ImportResult, Instance } from '@dockbase/core';
+import { useState } from 'react';
+import { busyMessage, type ExportProgress, type ExportResult, type ImportResult, type Instance } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
+import { errorMessage } from '../shared/errors';
+import { useInstanceJob } from '../shared/useInstanceJob';
 import { useInstanceOperation } from '../shared/useInstanceOperation';
+import { runningJobsByInstance, useJobs } from '../shared/useJobs';
 
 export interface ExportState {
   running: boolean;
@@ -12,7 +16,10 @@ export interface ExportState {
   cancel(): void;
 }
 
-/** Export an instance to a file in a folder, with progress and cancel; the outcome goes to the history. */
+/**
+ * Export an instance to a file in a folder, with progress and cancel; the outcome goes to the history. It runs
+ * in the page (the dump streams to a file the page writes), not as a job.
+ */
 export function useExport(instance: Instance): ExportState {
   const { dockbase } = useAppServices();
   return useInstanceOperation(instance, {
@@ -29,22 +36,49 @@ export interface ImportState {
   running: boolean;
   result: ImportResult | undefined;
   failure: string | undefined;
+  /** Resolves once the import ended: whether it worked. */
   run(file: string): Promise<boolean>;
 }
 
-/** Import a file into an instance (its current data kept in a snapshot first); the outcome goes to the history. */
+/**
+ * Import a file into an instance (its current data kept in a snapshot first). Only the page can read the
+ * user's file (Docker Desktop), so the page first puts it into the container; the import itself is a job (it
+ * runs in the backend, outliving the page), whose outcome is toasted and recorded where every job's is.
+ */
 export function useImport(instance: Instance): ImportState {
-  const { dockbase } = useAppServices();
-  const { running, result, failure, run } = useInstanceOperation(instance, {
-    action: 'import',
-    idle: undefined,
-    changesInstance: true,
-    perform: (file: string) => dockbase.backups.import(instance, file),
-    succeeded: (r: ImportResult, file) => ({
-      toast: `${file} was imported into ${instance.name}. Its previous data is kept as "${r.kept.name}".`,
-      detail: file,
-      size: r.sizeBytes,
-    }),
-  });
-  return { running, result, failure, run };
+  const { dockbase, desktop } = useAppServices();
+  const job = useInstanceJob<ImportResult>(instance, 'import');
+  const { data: jobs } = useJobs();
+  const [sending, setSending] = useState(false);
+  const [sendFailure, setSendFailure] = useState<string | undefined>();
+  const holder = runningJobsByInstance(jobs).get(instance.id);
+
+  const refuse = (message: string) => {
+    setSendFailure(message);
+    desktop.toast.error(message);
+    return false;
+  };
+
+  return {
+    running: sending || job.running,
+    result: job.result,
+    failure: sendFailure ?? job.failure,
+    async run(file: string) {
+      if (sending || job.running) return false;
+      setSendFailure(undefined);
+      // Known busy: said before the file is copied into the container for nothing.
+      if (holder) return refuse(busyMessage(instance.name, { kind: holder.kind, title: holder.title, by: holder.by, since: holder.startedAt }));
+      setSending(true);
+      let sent;
+      try {
+        sent = await dockbase.backups.sendImportFile(instance, file);
+      } catch (e) {
+        return refuse(errorMessage(e));
+      } finally {
+        setSending(false);
+      }
+      const end = await job.run({ kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName });
+      return end.job?.state === 'succeeded';
+    },
+  };
 }

@@ -79,7 +79,8 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
   // Once started, the plan stays as it was decided: the instance itself changes version under it.
   const [started, setStarted] = useState<UpgradePlan | undefined>();
   const typed = useMemo(() => (tag.trim() ? planUpgrade(instance, tag) : undefined), [instance, tag]);
-  const plan = started ?? typed;
+  // An upgrade of this instance started elsewhere (another tab, the command line) shows with its own plan.
+  const plan = started ?? (state.running || state.result ? state.plan : undefined) ?? typed;
   const noData = instance.volumes.length === 0;
   const busy = state.running;
   const finished = state.result !== undefined;
@@ -96,12 +97,12 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             <DialogContentText>
-              {instance.name} runs {engine.displayName} {started?.from ?? instance.tag}. It keeps its name, port, password, notes and history; its data moves
-              with it, and the data from before stays as a rollback point until you delete it.
+              {instance.name} runs {engine.displayName} {plan?.from ?? instance.tag}. It keeps its name, port, password, notes and history; its data moves with
+              it, and the data from before stays as a rollback point until you delete it.
             </DialogContentText>
             <Autocomplete
               freeSolo
-              disabled={started !== undefined}
+              disabled={started !== undefined || busy}
               options={targets.map((t) => t.to)}
               getOptionDisabled={(option) => Boolean(targets.find((t) => t.to === option)?.refusal)}
               value={tag}

@@ -1,17 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   getEngine,
+  planUpgrade,
   type Instance,
+  type JobProgress,
   type RollbackPoint,
   type RollbackResult,
   type UpgradePlan,
-  type UpgradeProgress,
   type UpgradeResult,
   type UpgradeStepId,
 } from '@dockbase/core';
-import { useAppServices } from '../shared/context';
-import { count } from '../shared/format';
-import { useInstanceOperation } from '../shared/useInstanceOperation';
+import { useInstanceJob } from '../shared/useInstanceJob';
 
 /** Where a long operation is: the step running, the steps done, and the copy's or the pull's progress. */
 export interface StepsProgress {
@@ -23,16 +22,13 @@ export interface StepsProgress {
   pull?: { done: number; total: number };
 }
 
-const IDLE: StepsProgress = { step: undefined, done: [] };
-
-/** Folds one progress report into the steps: a new step marks the one before as done. */
-function advance(p: StepsProgress, r: UpgradeProgress): StepsProgress {
-  const done = p.step && p.step !== r.step && !p.done.includes(p.step) ? [...p.done, p.step] : p.done;
+/** A job's progress as the dialog's checklist reads it. */
+function stepsOf(p: JobProgress): StepsProgress {
   return {
-    step: r.step,
-    done,
-    ...(r.bytes !== undefined ? { copy: { bytes: r.bytes, total: r.totalBytes ?? 0 } } : p.copy ? { copy: p.copy } : {}),
-    ...(r.pull ? { pull: r.pull } : p.pull ? { pull: p.pull } : {}),
+    step: p.step as UpgradeStepId | undefined,
+    done: (p.done ?? []) as UpgradeStepId[],
+    ...(p.bytes !== undefined ? { copy: { bytes: p.bytes, total: p.totalBytes ?? 0 } } : {}),
+    ...(p.pull ? { pull: p.pull } : {}),
   };
 }
 
@@ -43,49 +39,51 @@ export interface UpgradeState {
   canCancel: boolean;
   result: UpgradeResult | undefined;
   failure: string | undefined;
+  /** The plan of the upgrade shown: the one started here, or the one an upgrade started elsewhere follows. */
+  plan: UpgradePlan | undefined;
+  /** Resolves once the upgrade ended: whether it worked. */
   run(plan: UpgradePlan): Promise<boolean>;
   cancel(): void;
 }
 
-/** The words the history keeps for an upgrade that worked (no secret: versions, method, counts). */
-function upgradeDetail(instance: Instance, r: UpgradeResult): string {
-  const engine = getEngine(instance.engine).displayName;
-  const how = r.method === 'dump-restore' ? 'dump and restore' : 'in place';
-  const checked = r.verified ? `, ${count(r.verified.tables, 'table')} and ${count(r.verified.rows, 'row')} checked on both sides` : '';
-  return `${engine} ${r.from} → ${r.to} (${how}${checked}); rollback point “${r.rollbackPoint.name}”`;
+/** The version an upgrade's title names (“Upgrade to PostgreSQL 17”). */
+function targetOf(instance: Instance, title: string): string | undefined {
+  const prefix = `Upgrade to ${getEngine(instance.engine).displayName} `;
+  return title.startsWith(prefix) ? title.slice(prefix.length) : undefined;
 }
 
 /**
- * Upgrading an instance to a newer version (dockbase.upgrades.upgrade) with progress per step and Cancel until
- * the switch-over; the outcome is toasted and recorded in the instance's history, which follows it (the id
- * stays). Cancelling is not an error worth a toast, but it is recorded, and its message says what was left.
+ * Upgrading an instance to a newer version as a job (it runs in the backend, and outlives the page), with
+ * progress per step and Cancel until the switch-over. The outcome is toasted and recorded by whoever tells
+ * and runs jobs (useJobOutcomes, the backend); a cancel is not toasted, but its message says what was left.
  */
 export function useUpgrade(instance: Instance): UpgradeState {
-  const { dockbase } = useAppServices();
-  // The plan running (or last run): which steps come in which order, and until which one Cancel is safe.
+  const state = useInstanceJob<UpgradeResult>(instance, 'upgrade');
+  // The plan running (or last run): which steps come in which order. An upgrade started elsewhere: its own.
   const [plan, setPlan] = useState<UpgradePlan | undefined>();
-  const state = useInstanceOperation(instance, {
-    action: 'upgrade',
-    idle: IDLE,
-    changesInstance: true,
-    showsCancel: true,
-    async perform(started: UpgradePlan, { signal, setProgress }) {
-      setPlan(started);
-      const r = await dockbase.upgrades.upgrade(instance, started.to, { signal, onProgress: (p) => setProgress((s) => advance(s, p)) });
-      setProgress((s) => ({ ...s, step: undefined, done: started.steps.map((step) => step.id) }));
-      return r;
-    },
-    succeeded: (r: UpgradeResult) => ({
-      toast: `${instance.name} now runs ${getEngine(instance.engine).displayName} ${r.to}. Its data from ${r.from} is kept as the rollback point.`,
-      detail: upgradeDetail(instance, r),
-      ...(r.sizeBytes !== undefined ? { size: r.sizeBytes } : {}),
-    }),
-  });
+  const title = state.job?.title;
+  useEffect(() => {
+    if (plan || !title) return;
+    const to = targetOf(instance, title);
+    if (to) setPlan(planUpgrade(instance, to));
+  }, [plan, title, instance]);
 
-  const order = plan?.steps.map((s) => s.id) ?? [];
-  const at = state.progress.step ? order.indexOf(state.progress.step) : -1;
-  const lastCancellable = plan ? order.indexOf(plan.lastCancellableStep) : -1;
-  return { ...state, canCancel: state.running && at <= lastCancellable };
+  const progress = stepsOf(state.progress);
+  return {
+    running: state.running,
+    // Once it worked, every step of its plan is done.
+    progress: state.result && plan ? { ...progress, step: undefined, done: plan.steps.map((s) => s.id) } : progress,
+    canCancel: state.running && state.cancellable,
+    result: state.result,
+    failure: state.failure,
+    plan,
+    async run(started: UpgradePlan) {
+      setPlan(started);
+      const end = await state.run({ kind: 'upgrade', instanceId: instance.id, to: started.to });
+      return end.job?.state === 'succeeded';
+    },
+    cancel: state.cancel,
+  };
 }
 
 export interface RollbackState {
@@ -96,26 +94,17 @@ export interface RollbackState {
   run(point: RollbackPoint): Promise<boolean>;
 }
 
-/** Rolling an instance back to its rollback point in one step; the outcome toasted and recorded. */
+/** Rolling an instance back to its rollback point in one step, as a job; the outcome told and recorded where jobs' are. */
 export function useRollback(instance: Instance): RollbackState {
-  const { dockbase } = useAppServices();
-  const { running, progress, result, failure, run } = useInstanceOperation(instance, {
-    action: 'rollback',
-    idle: IDLE,
-    changesInstance: true,
-    async perform(point: RollbackPoint, { setProgress }) {
-      const r = await dockbase.upgrades.rollback(instance, point, { onProgress: (p) => setProgress((s) => advance(s, p)) });
-      setProgress((s) => ({ ...s, step: undefined, done: s.step ? [...s.done, s.step] : s.done }));
-      return r;
+  const state = useInstanceJob<RollbackResult>(instance, 'rollback');
+  return {
+    running: state.running,
+    progress: stepsOf(state.progress),
+    result: state.result,
+    failure: state.failure,
+    async run(point: RollbackPoint) {
+      const end = await state.run({ kind: 'rollback', instanceId: instance.id, pointId: point.id });
+      return end.job?.state === 'succeeded';
     },
-    succeeded(r: RollbackResult, point) {
-      const engine = getEngine(instance.engine).displayName;
-      return {
-        toast: `${instance.name} runs ${engine} ${r.to} again, with its data from before the upgrade. What ${r.from} held is kept as “${r.kept.name}”.`,
-        detail: `${engine} ${r.from} → ${r.to} from “${point.name}”; ${r.from}'s data kept as “${r.kept.name}”`,
-        size: point.sizeBytes,
-      };
-    },
-  });
-  return { running, progress, result, failure, run };
+  };
 }
