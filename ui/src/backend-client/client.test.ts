@@ -321,6 +321,11 @@ describe('jobs', () => {
     });
     // A status alone says enough: 409 on a start is busy.
     await expect(refuse(409, { message: 'orders is busy.' }).startJob(request)).rejects.toMatchObject({ name: 'DockbaseError', code: 'busy' });
+    // The engine down is not the backend down: the core's error, not an unavailable backend.
+    await expect(refuse(503, { error: 'engine-unavailable', message: 'The Docker engine is not reachable.' }).startJob(request)).rejects.toMatchObject({
+      name: 'DockbaseError',
+      code: 'engine-unavailable',
+    });
   });
 
   it('says a cancel came too late or found nothing running, and a backend that is away stays a backend error', async () => {

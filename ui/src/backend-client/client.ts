@@ -220,26 +220,22 @@ const JOB_REFUSALS: ReadonlySet<string> = new Set<DockbaseErrorCode>([
   'name-in-use',
   'image-not-found',
   'command-failed',
+  'engine-unavailable',
 ]);
 
 /**
- * A job route's refusal as the core's error, by the code its body names, else by its status: 409 is
- * `conflict` (`busy` for a start; for a cancel, a job past its last safe step: `invalid-input`), 404 `not-found`, 400 and 422 `invalid-input` unless the body names another code. What says the
- * backend itself is away (no status, 502, 503, 504) stays a BackendError `unavailable`.
+ * A job route's refusal as the core's error, by the code its body names (`busy`, `invalid-input` with its
+ * field, `engine-unavailable`, or the core's own code the backend passes on with 422), else by its status: 409
+ * is `conflict` (`busy` for a start; for a cancel, a job past its last safe step, `not-cancellable`:
+ * `invalid-input`), 404 `not-found`, 400 and 422 `invalid-input`. What says the backend itself is away (no
+ * status, or a 5xx without such a code) stays a BackendError `unavailable`.
  */
 function toJobError(err: BackendError, conflict: DockbaseErrorCode): Error {
   const { statusCode, message, said } = err;
+  if (said && JOB_REFUSALS.has(said)) return new DockbaseError(said as DockbaseErrorCode, message, err.field);
   if (statusCode === undefined || statusCode >= 500) return err;
   const code: DockbaseErrorCode | undefined =
-    said && JOB_REFUSALS.has(said)
-      ? (said as DockbaseErrorCode)
-      : statusCode === 409
-        ? conflict
-        : statusCode === 404
-          ? 'not-found'
-          : statusCode === 400 || statusCode === 422
-            ? 'invalid-input'
-            : undefined;
+    statusCode === 409 ? conflict : statusCode === 404 ? 'not-found' : statusCode === 400 || statusCode === 422 ? 'invalid-input' : undefined;
   return code ? new DockbaseError(code, message, err.field) : err;
 }
 

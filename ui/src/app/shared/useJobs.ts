@@ -53,7 +53,9 @@ function sessionOf(client: QueryClient): JobsSession {
 
 function readMark(): string | undefined {
   try {
-    return globalThis.localStorage?.getItem(JOBS_SEEN_KEY) ?? undefined;
+    const mark = globalThis.localStorage?.getItem(JOBS_SEEN_KEY) ?? undefined;
+    // Anything but a time the page wrote (an edit by hand) is no mark: the list would be refused for it.
+    return mark && !Number.isNaN(Date.parse(mark)) ? new Date(mark).toISOString() : undefined;
   } catch {
     return undefined;
   }
