@@ -23,8 +23,11 @@
  * | The bridge to docker (the standalone host, Docker    | the same banner, naming the host: the     | `useInstances` (`problem`)             |
  * | Desktop's bridge) does not answer                    | last list stays, marked stale; retried    |                                        |
  * | A user's action: start, stop, restart, delete,       | an error toast with the service's message | `useInstanceActions`,                  |
- * | create, edit, save notes, reveal or copy a secret,   | (create, edit: also the dialog's alert,   | `useCreateInstance`, `useEditInstance`,|
- * | measure usage, delete kept data                      | or the field at fault inline)             | `useInstanceMeta`, `useConnection`...  |
+ * | create, save notes, reveal or copy a secret, measure | (create: also the dialog's alert, or the  | `useCreateInstance`, `useInstanceMeta`,|
+ * | usage, delete kept data; a job's start refused       | field at fault inline; a job's dialog too)| `useConnection`, `useInstanceJob`...   |
+ * | A job that ends (upgrade, roll back, edit, snapshot, | one toast per job, from any door, also    | `useJobOutcomes` (the dialog's alert:  |
+ * | restore, import), or ended while the page was away   | after the page was away (an interruption: | `useInstanceJob`)                      |
+ * |                                                      | a warning; a cancel: none)                |                                        |
  * | A password that does not open the data               | on the row (instead of the connection     | `useCredentialCheck`                   |
  * |                                                      | string) and in a toast                    |                                        |
  * | The backend stops answering after it did             | a banner naming the backend, retried with | `useBackendStatus`                     |
@@ -35,7 +38,7 @@
  *
  * Nothing is retried silently (`retry: false`), except what is down: the engine, the bridge and the
  * backend are asked again with a growing wait (see RETRY_DELAYS_MS) while, and only while, they do not
- * answer. A healthy, idle tab makes no call at all.
+ * answer. A healthy, idle tab makes no docker call at all (only the jobs list is asked, every 5 s, while visible).
  */
 import { QueryClient } from '@tanstack/react-query';
 import { recordIdOf, type Dockbase, type EngineId, type Instance } from '@dockbase/core';
