@@ -94,7 +94,8 @@ export function exportScript(engine: EngineDefinition): string {
 
 /**
  * Ends an export that is still running (its tool and the tool's children) and removes every file it made
- * ("$1" and its .part, .err, .pid, .cfg companions). Also removes a finished export's file once it is copied out.
+ * ("$1" and its .part, .err, .pid, .cfg companions; an import's .toc). Also removes a finished export's file
+ * once it is copied out, and an import's file.
  */
 export const CANCEL_SCRIPT = [
   'f=$1',
@@ -104,7 +105,7 @@ export const CANCEL_SCRIPT = [
   '  kill "$p" 2>/dev/null',
   '  i=0; while [ -e "$f.pid" ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
   'fi',
-  'rm -f "$f" "$f.part" "$f.err" "$f.pid" "$f.cfg" "$f.part.cfg"',
+  'rm -f "$f" "$f.part" "$f.err" "$f.pid" "$f.cfg" "$f.part.cfg" "$f.toc"',
 ].join('\n');
 
 /** Prints the size of "$1", its first 128 bytes in hex, `--`, then the first 128 bytes of its gunzipped content (if any). */
@@ -112,12 +113,12 @@ export const SNIFF_SCRIPT = 'wc -c <"$1"\nod -An -tx1 -N 128 "$1"\necho --\ngunz
 
 /**
  * Import, run with `docker exec`: the engine's restore of "$1" (kind "$2", gzip-compressed when "$3" is 1).
- * The uploaded file and its companions are removed whatever happens.
+ * The uploaded file and its companions (.err, .gz, .cfg, .toc) are removed whatever happens.
  */
 export function importScript(engine: EngineDefinition): string | undefined {
   const script = engine.transfer.importScript;
   if (script === undefined) return undefined;
-  return ['in=$1', 'kind=$2', 'gz=$3', `trap 'rm -f "$in" "$in.err" "$in.gz" "$in.cfg"' EXIT`, script].join('\n');
+  return ['in=$1', 'kind=$2', 'gz=$3', `trap 'rm -f "$in" "$in.err" "$in.gz" "$in.cfg" "$in.toc"' EXIT`, script].join('\n');
 }
 
 /**

@@ -147,11 +147,24 @@ export const postgres: EngineDefinition = {
     importExtensions: ['.sql', '.sql.gz', '.dump'],
     importScript: [
       'if [ "$kind" = postgres-custom ]; then',
-      '  db=$(pg_restore -l "$in" 2>"$in.err" | sed -n "s/^; *Dbname: //p" | head -n 1)',
-      '  if [ -z "$db" ]; then cat "$in.err" >&2; exit 3; fi',
+      // The database the dump was made of (pg_restore -l prints "dbname:"; older versions "Dbname:").
+      '  db=$(pg_restore -l "$in" 2>"$in.err" | sed -n "s/^; *[Dd]bname: //p" | head -n 1)',
+      '  if [ -z "$db" ]; then grep . "$in.err" | head -n 3 >&2; exit 3; fi',
+      // Its schema, to read the roles it names: the owners, and those its privileges name.
+      '  if ! pg_restore -s -f "$in.toc" "$in" 2>"$in.err"; then grep . "$in.err" | head -n 3 >&2; exit 3; fi',
+      `  missing() { while IFS= read -r r; do r=$(printf '%s' "$r" | sed -e 's/^"\\(.*\\)"$/\\1/' -e 's/""/"/g'); if [ -z "$r" ] || [ "$r" = PUBLIC ]; then continue; fi; n=$(echo "SELECT count(*) FROM pg_roles WHERE rolname = :'r';" | psql -X -At -U ${ROLE} -d postgres -v r="$r" 2>/dev/null); [ "$n" = 1 ] || return 0; done; return 1; }`,
+      '  roles() { sed -n "$1" "$in.toc" | sed -e \'s/ WITH GRANT OPTION$//\' -e \'s/ GRANTED BY .*$//\' | sort -u; }',
+      // A role the instance lacks: its objects belong to the instance's user instead (--no-owner), and the
+      // privileges naming such a role are left out (--no-privileges); roles it has keep both.
+      '  o=; p=',
+      "  roles 's/^ALTER .* OWNER TO \\(.*\\);$/\\1/p' | missing && o=--no-owner",
+      "  { roles 's/^.*GRANT .* TO \\(.*\\);$/\\1/p'; roles 's/^REVOKE .* FROM \\(.*\\);$/\\1/p'; roles 's/^ALTER DEFAULT PRIVILEGES FOR ROLE \\([^ ]*\\) .*$/\\1/p'; } | missing && p=--no-privileges",
       '  createdb -U "${POSTGRES_USER:-postgres}" "$db" 2>/dev/null || :',
-      '  pg_restore -U "${POSTGRES_USER:-postgres}" --clean --if-exists --no-owner -d "$db" "$in"',
-      '  exit $?',
+      '  pg_restore -U "${POSTGRES_USER:-postgres}" --clean --if-exists $o $p -d "$db" "$in" 2>"$in.err"',
+      '  rc=$?',
+      // Its own words: the first error, and how many it ignored.
+      '  if [ "$rc" != 0 ]; then if grep -q \' error: \' "$in.err"; then { grep -m 1 \' error: \' "$in.err"; grep \' errors ignored \' "$in.err"; } >&2; else tail -n 5 "$in.err" >&2; fi; exit 3; fi',
+      '  exit 0',
       'fi',
       `${sqlStream} | psql -X -q -v ON_ERROR_STOP=0 -U ${ROLE} -d postgres -f - >/dev/null 2>"$in.err"`,
       'rc=$?',

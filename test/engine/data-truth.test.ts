@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getEngine, type CreateInstanceInput, type Instance } from '@dockbase/core';
+import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
+import { freePort } from '../support/dockbase';
+
+// Data truth (issue 27) on real PostgreSQL servers: a pg_dump -Fc dump of roles the instance lacks imports,
+// and a refused import says the tool's own words.
+const { dockbase, docker, up, cleanup } = recordingDockbase();
+const prefix = `dbt-truth-${process.pid}`;
+const folder = tempDir('dockbase-truth-');
+
+const base = async (name: string, over: Partial<CreateInstanceInput> = {}): Promise<CreateInstanceInput> => ({
+  engine: 'postgres',
+  name: `${prefix}-${name}`,
+  tag: '17',
+  image: POSTGRES_REAL_IMAGE,
+  hostPort: await freePort(),
+  password: HOSTILE_PASSWORD,
+  persistData: true,
+  exposeOnNetwork: false,
+  ...over,
+});
+
+/** psql inside the container as `user` over the trusted local socket. */
+const psql = async (i: Instance, sql: string, db: string, user = i.user ?? 'postgres') =>
+  (await docker('exec', i.containerId, 'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-qtA', '-U', user, '-d', db, '-c', sql)).trim();
+
+beforeAll(async () => {
+  await cleanup(prefix);
+  for (const ref of [`${POSTGRES_REAL_IMAGE}:17`, `${POSTGRES_REAL_IMAGE}:15`]) await ensureTestImage(ref);
+});
+afterAll(async () => {
+  await cleanup(prefix);
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+describe('importing into PostgreSQL', () => {
+  let source: Instance;
+  let target: Instance;
+  let dump: string;
+
+  beforeAll(async () => {
+    source = await up(await base('dumped'));
+    // A database owned by a role of its own, with privileges for another: a typical production dump.
+    await psql(source, 'CREATE ROLE shop_owner LOGIN; CREATE ROLE "Shop Reader"', 'postgres');
+    await psql(source, 'CREATE DATABASE shop OWNER shop_owner', 'postgres');
+    await psql(
+      source,
+      'CREATE TABLE items (id int PRIMARY KEY, body text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1000) g; GRANT SELECT ON items TO "Shop Reader"',
+      'shop',
+      'shop_owner',
+    );
+    await docker('exec', source.containerId, 'pg_dump', '-U', 'postgres', '-Fc', '-f', '/tmp/shop.dump', 'shop');
+    await docker('cp', `${source.containerId}:/tmp/shop.dump`, folder);
+    dump = path.join(folder, 'shop.dump');
+    target = await up(await base('target', { user: 'qa_user', database: 'qa_app' }));
+  });
+
+  it('restores a pg_dump -Fc dump owned by a role the instance lacks: its objects belong to the instance’s user', async () => {
+    const result = await dockbase.backups.import(target, dump);
+    expect(result.kind).toBe('postgres-custom');
+    expect(
+      await psql(target, "SELECT count(*) || ' ' || pg_get_userbyid(relowner) FROM items, pg_class WHERE relname = 'items' GROUP BY relowner", 'shop'),
+    ).toBe('1000 qa_user');
+  });
+
+  it('keeps owners and privileges when the instance has the roles', async () => {
+    await psql(source, 'DROP DATABASE shop', 'postgres');
+    await dockbase.backups.import(source, dump);
+    expect(await psql(source, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'items'", 'shop')).toBe('shop_owner');
+    expect(await psql(source, "SELECT has_table_privilege('Shop Reader', 'items', 'SELECT')", 'shop')).toBe('t');
+  });
+
+  it('when pg_restore fails, says its own error line and puts the data back', async () => {
+    // A view on the table stops pg_restore --clean from dropping it.
+    await psql(target, 'CREATE VIEW recent AS SELECT * FROM items WHERE id > 990', 'shop');
+    await expect(dockbase.backups.import(target, dump)).rejects.toMatchObject({
+      code: 'bad-file',
+      message: expect.stringMatching(
+        /^Could not import shop\.dump: pg_restore: error: .*cannot drop table public\.items because other objects depend on it.* was put back as it was\.$/,
+      ),
+    });
+    const now = await dockbase.lifecycle.get(target.id);
+    expect(now.status).toBe('running');
+    expect(await psql(now, 'SELECT count(*) FROM recent', 'shop')).toBe('10');
+  });
+});
+
+// PostgreSQL's import of a pg_dump -Fc file, run by sh against stand-ins for pg_restore, psql and createdb
+// that answer as PostgreSQL 17's do and record how pg_restore was called.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-pg-import-'));
+const bin = path.join(dir, 'bin');
+fs.mkdirSync(bin);
+const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+// -l: the TOC's header ("dbname:", lowercase as pg_restore prints it); -s -f OUT: the schema; else the restore.
+stub(
+  'pg_restore',
+  [
+    'case "$1" in',
+    '  -l) [ -n "$TOC_ERROR" ] && { echo "$TOC_ERROR" >&2; exit 1; }; printf \';\\n; Archive created at 2026-12-06\\n;     dbname: shop\\n;     TOC Entries: 9\\n\'; exit 0;;',
+    '  -s) cat "$SCHEMA" >"$3"; exit 0;;',
+    'esac',
+    'echo "$@" >"$LOG"',
+    '[ -n "$RESTORE_ERROR" ] && { printf \'%s\\nCommand was: DROP TABLE IF EXISTS public.items;\\npg_restore: warning: errors ignored on restore: 2\\n\' "$RESTORE_ERROR" >&2; exit 1; }',
+    'exit 0',
+  ].join('\n'),
+);
+// The roles this server has: ROLES, one a line. psql gets the role as its variable r.
+stub(
+  'psql',
+  'for a; do case "$a" in r=*) r=${a#r=};; esac; done; cat >/dev/null; if printf \'%s\\n\' "$ROLES" | grep -qxF -- "$r"; then echo 1; else echo 0; fi',
+);
+stub('createdb', 'exit 0');
+
+const schema = path.join(dir, 'schema.sql');
+fs.writeFileSync(
+  schema,
+  [
+    'CREATE TABLE public.items (id integer NOT NULL, body text);',
+    'ALTER TABLE public.items OWNER TO shop_owner;',
+    'GRANT SELECT ON TABLE public.items TO PUBLIC;',
+    'GRANT SELECT ON TABLE public.items TO "Shop Reader";',
+    'GRANT SELECT,INSERT ON TABLE public.items TO writer WITH GRANT OPTION;',
+    'ALTER DEFAULT PRIVILEGES FOR ROLE shop_owner IN SCHEMA public GRANT SELECT ON TABLES TO writer;',
+    '',
+  ].join('\n'),
+);
+
+/** Runs the import of a custom-format dump with these roles on the server: its exit code, stderr, and pg_restore's arguments. */
+function restore(roles: string[], env: Record<string, string> = {}) {
+  const file = path.join(dir, 'dockbase-import-0123456789ab');
+  fs.writeFileSync(file, 'PGDMP');
+  const log = path.join(dir, 'restore.log');
+  fs.rmSync(log, { force: true });
+  // The engine's script as the import runs it: the file, its kind and whether it is compressed as "$in", "$kind", "$gz".
+  const script = ['in=$1', 'kind=$2', 'gz=$3', `trap 'rm -f "$in" "$in.err" "$in.toc"' EXIT`, getEngine('postgres').transfer.importScript!].join('\n');
+  const r = spawnSync('sh', ['-c', script, 'sh', file, 'postgres-custom', '0'], {
+    env: { PATH: `${bin}:${process.env.PATH ?? ''}`, SCHEMA: schema, LOG: log, ROLES: roles.join('\n'), POSTGRES_USER: 'qa_user', ...env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stderr: r.stderr.trim(), args: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim() : undefined };
+}
+
+describe('PostgreSQL’s import of a pg_dump -Fc file, against stand-ins for its tools', () => {
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('restores into the database the dump names, keeping owners and privileges when the server has every role', () => {
+    const r = restore(['qa_user', 'shop_owner', 'Shop Reader', 'writer']);
+    expect(r).toMatchObject({ code: 0, args: '-U qa_user --clean --if-exists -d shop ' + path.join(dir, 'dockbase-import-0123456789ab') });
+  });
+
+  it('with --no-owner when an owner is missing, and --no-privileges when a role its privileges name is', () => {
+    expect(restore(['qa_user']).args).toMatch(/^-U qa_user --clean --if-exists --no-owner --no-privileges -d shop /);
+    expect(restore(['qa_user', 'shop_owner']).args).toMatch(/^-U qa_user --clean --if-exists --no-privileges -d shop /);
+    expect(restore(['qa_user', 'shop_owner', 'writer']).args).toMatch(/^-U qa_user --clean --if-exists --no-privileges -d shop /);
+    expect(restore(['qa_user', 'Shop Reader', 'writer']).args).toMatch(/^-U qa_user --clean --if-exists --no-owner --no-privileges -d shop /);
+  });
+
+  it('says pg_restore’s own first error and how many it ignored, not the SQL it ran', () => {
+    const r = restore(['qa_user'], {
+      RESTORE_ERROR: 'pg_restore: error: could not execute query: ERROR:  cannot drop table public.items because other objects depend on it',
+    });
+    expect(r).toMatchObject({
+      code: 3,
+      stderr:
+        'pg_restore: error: could not execute query: ERROR:  cannot drop table public.items because other objects depend on it\npg_restore: warning: errors ignored on restore: 2',
+    });
+  });
+
+  it('says why a file it cannot read was refused, in pg_restore’s words', () => {
+    const r = restore(['qa_user'], { TOC_ERROR: 'pg_restore: error: unsupported version (1.16) in file header' });
+    expect(r).toMatchObject({ code: 3, stderr: 'pg_restore: error: unsupported version (1.16) in file header', args: undefined });
+  });
+});
