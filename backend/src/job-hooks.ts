@@ -15,11 +15,11 @@ export interface HistoryWriter {
  * and the bytes it moved when its result says. Best effort: an instance the backend keeps no notes for gets
  * no entry (addHistory answers undefined), and a failure to write is only logged.
  */
-export function recordJobOutcome(store: HistoryWriter, job: Job): HistoryEntry | undefined {
+export function recordJobOutcome(store: HistoryWriter, job: Job, recordId = job.instanceId): HistoryEntry | undefined {
   const detail = job.message ?? job.title;
   const size = (job.result as { sizeBytes?: unknown } | null | undefined)?.sizeBytes;
   try {
-    return store.addHistory(job.instanceId, {
+    return store.addHistory(recordId, {
       action: job.kind,
       outcome: job.state === 'succeeded' ? 'ok' : 'failed',
       detail: detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL - 1)}…` : detail,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { JobRunner, createDockbase } from '@dockbase/core';
+import { createDockbase, JobRunner, recordIdOf } from '@dockbase/core';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { readConfig } from './config.js';
 import { checkDockerAccess } from './docker-access.js';
@@ -24,12 +24,18 @@ try {
 
   // The core over this machine's docker client: jobs run here, in a process that outlives the page.
   const cli = new NodeDockerCli({ binary: config.dockerCli });
+  const dockbase = createDockbase(cli);
   const runner = new JobRunner({
-    dockbase: createDockbase(cli),
+    dockbase,
     cli,
     store: store.jobs,
     door: 'tab',
-    onEnd: (job) => void recordJobOutcome(store, job),
+    // Under the id the page reads the instance's history by: its data's (an instance made on kept data keeps
+    // the history of the data's first instance), or its own once it is gone.
+    onEnd: async (job) => {
+      const recordId = await dockbase.lifecycle.get(job.instanceId).then(recordIdOf, () => job.instanceId);
+      recordJobOutcome(store, job, recordId);
+    },
     // Fault tests only: the process dies the moment the chosen mark is durable, as a crash would end it.
     ...(faultAt ? { onMark: faultHook(faultAt, () => process.kill(process.pid, 'SIGKILL')) } : {}),
   });

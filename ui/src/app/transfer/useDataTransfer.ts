@@ -78,6 +78,8 @@ export function useImport(instance: Instance): ImportState {
         setSending(false);
       }
       const end = await job.run({ kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName });
+      // Refused before it started (another door holds the instance): the file sent for it goes again.
+      if (!end.job) await dockbase.backups.discardImportFile(instance, sent).catch(() => undefined);
       return end.job?.state === 'succeeded';
     },
   };
