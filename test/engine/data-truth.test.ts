@@ -8,7 +8,7 @@ import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockba
 import { freePort } from '../support/dockbase';
 
 // Data truth (issue 27) on real PostgreSQL servers: a pg_dump -Fc dump of roles the instance lacks imports,
-// and a refused import says the tool's own words.
+// and a refused import says the tool's own words and leaves no snapshot behind.
 const { dockbase, docker, up, cleanup } = recordingDockbase();
 const prefix = `dbt-truth-${process.pid}`;
 const folder = tempDir('dockbase-truth-');
@@ -75,9 +75,10 @@ describe('importing into PostgreSQL', () => {
     expect(await psql(source, "SELECT has_table_privilege('Shop Reader', 'items', 'SELECT')", 'shop')).toBe('t');
   });
 
-  it('when pg_restore fails, says its own error line and puts the data back', async () => {
+  it('when pg_restore fails, says its own error line, puts the data back and leaves no "before import" snapshot', async () => {
     // A view on the table stops pg_restore --clean from dropping it.
     await psql(target, 'CREATE VIEW recent AS SELECT * FROM items WHERE id > 990', 'shop');
+    const before = await dockbase.snapshots.list(target.id);
     await expect(dockbase.backups.import(target, dump)).rejects.toMatchObject({
       code: 'bad-file',
       message: expect.stringMatching(
@@ -87,6 +88,21 @@ describe('importing into PostgreSQL', () => {
     const now = await dockbase.lifecycle.get(target.id);
     expect(now.status).toBe('running');
     expect(await psql(now, 'SELECT count(*) FROM recent', 'shop')).toBe('10');
+    expect(await dockbase.snapshots.list(target.id)).toEqual(before);
+  });
+
+  it('a refused SQL file leaves no "before import" snapshot either', async () => {
+    const bad = path.join(folder, 'broken.sql');
+    fs.writeFileSync(bad, 'CREATE TABLE half (n int);\nINSERT INTO half VALUES (1);\nCREATE TABLE broken (;\n');
+    const before = await dockbase.snapshots.list(target.id);
+    await expect(dockbase.backups.import(target, bad)).rejects.toMatchObject({
+      code: 'bad-file',
+      message: expect.stringMatching(/ERROR:.*put back as it was\.$/),
+    });
+    expect(await dockbase.snapshots.list(target.id)).toEqual(before);
+    const now = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(target.id));
+    // The SQL import runs in the postgres database: the table its first lines made went with the put back.
+    expect(await psql(now, "SELECT count(*) FROM pg_class WHERE relname = 'half'", 'postgres')).toBe('0');
   });
 });
 

@@ -27,7 +27,7 @@ import { fileError, hostFilesOf } from '../docker/host-files';
 import { DockbaseError, cancelled, commandFailed, stderrExcerpt } from '../model/errors';
 import { imageRef, newInstanceId, type Instance } from '../model/instance';
 import type { DockerRunner } from '../docker/runner';
-import type { Snapshot } from '../model/snapshot-model';
+import type { Snapshot, SnapshotVolume } from '../model/snapshot-model';
 import { dataVolumesOf, replaceDataUndo, type Snapshots } from './snapshots';
 import type { StepJournal } from '../jobs/job';
 
@@ -205,8 +205,7 @@ export class Backups {
       try {
         await this.restoreFile(instance, temp, kind, identified.gzip);
       } catch (e) {
-        await this.snapshots.whileStopped(instance, () => this.snapshots.replaceFrom(instance, volumes, kept!, kept!).catch(() => undefined));
-        throw new DockbaseError('bad-file', `Could not import ${fileName}: ${(e as Error).message} ${instance.name} was put back as it was.`, 'file');
+        throw await this.putBack(instance, volumes, kept, fileName, (e as Error).message, journal, temp);
       }
       await journal?.commit('imported', [
         { do: 'start', container: instance.containerId, instanceId: instance.id },
@@ -216,6 +215,49 @@ export class Backups {
     } finally {
       await this.removeTemp(instance, temp);
     }
+  }
+
+  /**
+   * After a refused import: the data kept before it goes back in (the server stopped meanwhile, then started
+   * again). Once it is back, the "before import" snapshot holds nothing the instance lacks and is deleted; it
+   * stays only when putting the data back failed, and the error then names it. Returns the error to throw.
+   */
+  private async putBack(
+    instance: Instance,
+    volumes: readonly SnapshotVolume[],
+    kept: Snapshot,
+    fileName: string,
+    why: string,
+    journal: StepJournal | undefined,
+    temp: string,
+  ): Promise<DockbaseError> {
+    let back = false;
+    let restarted: string | undefined;
+    try {
+      await this.snapshots.whileStopped(instance, async () => {
+        await this.snapshots.replaceData(instance, volumes, kept);
+        back = true;
+      });
+    } catch (e) {
+      if (back) restarted = (e as Error).message;
+    }
+    const failed = `Could not import ${fileName}: ${why}`;
+    if (!back) {
+      return new DockbaseError(
+        'command-failed',
+        `${failed} Putting ${instance.name}'s data back failed too: it is kept in the snapshot "${kept.name}"; restore that snapshot to get it back.`,
+        'file',
+      );
+    }
+    // The data is back: from here an interruption only starts the server again (the job's undo would put
+    // the snapshot's data back, and the snapshot is about to go).
+    await journal?.commit('put back', [
+      { do: 'start', container: instance.containerId, instanceId: instance.id },
+      { do: 'remove-temp', container: instance.containerId, path: temp },
+    ]);
+    await this.snapshots.remove(kept).catch(() => undefined);
+    const after = restarted ? ` It did not start again: ${restarted}` : '';
+    return new DockbaseError('bad-file', `${failed} ${instance.name} was put back as it was.${after}`, 'file');
   }
 
   /** Removes a file `sendImportFile` put in the container when its import never ran (refused: busy). */

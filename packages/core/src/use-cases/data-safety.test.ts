@@ -248,3 +248,57 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     expect(cli.calls.some((c) => c[0] === 'start')).toBe(false); // it was stopped, it stays stopped
   });
 });
+
+describe('a refused import', () => {
+  const sniffed: [string, { stdout: string }] = ['exec c0ffee sh -c wc', { stdout: sniffOutput([0x1f, 0x8b], String.fromCharCode(0x6d, 0xe2, 0x99, 0x81)) }];
+  const toolFails: [string, { code: number; stderr: string }] = [
+    `exec c0ffee sh -c ${importScript(getEngine('mongo'))}`,
+    { code: 3, stderr: 'Failed: shop.items: error creating collection: not authorized\n' },
+  ];
+
+  it('puts the data back and deletes its "before import" snapshot, which holds nothing the instance lacks', async () => {
+    const volumesOf = (args: readonly string[]) => {
+      const manifest = `dockbase-shop-snap-${args[4]!.split('=').pop()!}`;
+      return { stdout: `${manifest}\n${manifest}-db\n${manifest}-configdb\n` };
+    };
+    const cli = scripted([
+      sniffed,
+      toolFails,
+      ['run --rm', { stdout: '812\t/to\n' }],
+      ['volume ls --quiet --filter label=io.dockbase.snapshot=', volumesOf],
+      ...OWN_CONTAINER,
+    ]);
+    await expect(createDockbase(cli).backups.import(instance(), '/home/me/shop.archive.gz')).rejects.toMatchObject({
+      code: 'bad-file',
+      message: 'Could not import shop.archive.gz: Failed: shop.items: error creating collection: not authorized shop was put back as it was.',
+    });
+    const calls = acting(cli.calls);
+    const manifest = calls.find((c) => c[0] === 'volume' && c[1] === 'create')!.at(-1)!;
+    expect(manifest).toMatch(/^dockbase-shop-snap-[0-9a-f]{12}$/);
+    const put = calls.findIndex((c) => c.includes(REPLACE_VOLUMES_SCRIPT));
+    const removed = calls.findIndex((c) => c[0] === 'volume' && c[1] === 'rm');
+    expect(put).toBeGreaterThan(0);
+    // Deleted once the data is back: its copies, then its manifest.
+    expect(removed).toBeGreaterThan(put);
+    expect(calls[removed]!.slice(2)).toEqual([`${manifest}-db`, `${manifest}-configdb`, manifest]);
+  });
+
+  it('keeps the snapshot when putting the data back failed too, and names it', async () => {
+    const cli = scripted([
+      sniffed,
+      toolFails,
+      ['run --rm', (args) => (args.includes(REPLACE_VOLUMES_SCRIPT) ? { code: 1, stderr: 'cp: No space left on device' } : { stdout: '812\t/to\n' })],
+      ...OWN_CONTAINER,
+    ]);
+    const error = await createDockbase(cli)
+      .backups.import(instance(), '/home/me/shop.archive.gz')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'command-failed',
+      message: expect.stringMatching(
+        /^Could not import shop\.archive\.gz: Failed: .* Putting shop's data back failed too: it is kept in the snapshot "before import \d{8}-\d{6}"; restore that snapshot to get it back\.$/,
+      ),
+    });
+    expect(cli.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
+  });
+});

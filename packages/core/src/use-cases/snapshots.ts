@@ -266,14 +266,15 @@ export class Snapshots {
    */
   async replaceFrom(instance: Instance, volumes: readonly SnapshotVolume[], snapshot: Snapshot, kept: Snapshot): Promise<void> {
     try {
-      await this.replace(instance, volumes, snapshot);
+      await this.replaceData(instance, volumes, snapshot);
     } catch (e) {
-      await this.replace(instance, volumes, kept);
+      await this.replaceData(instance, volumes, kept);
       throw new DockbaseError('command-failed', `${(e as Error).message} ${instance.name} keeps its data as it was.`);
     }
   }
 
-  private async replace(instance: Instance, volumes: readonly SnapshotVolume[], from: Snapshot): Promise<void> {
+  /** Replaces the (stopped) instance's data with an exact copy of `from`'s; nothing is put back when it fails. */
+  async replaceData(instance: Instance, volumes: readonly SnapshotVolume[], from: Snapshot): Promise<void> {
     const mounts: HelperMount[] = volumes.flatMap((v) => {
       const source = from.volumes.find((s) => s.key === v.key);
       if (!source) throw new DockbaseError('incompatible-data', `Snapshot "${from.name}" has no copy of ${v.path}.`);
