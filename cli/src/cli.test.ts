@@ -374,6 +374,20 @@ describe('snapshots', () => {
     });
   });
 
+  it('refuses a name the instance’s snapshots have already (exit 2, naming it) before anything stops', async () => {
+    const d = scripted([
+      ['ps --all --no-trunc --filter label=io.dockbase.instance', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
+      ['volume ls --quiet', { stdout: `${snapshot.manifestVolume}\n` }],
+      ['volume inspect', { stdout: JSON.stringify([{ Name: snapshot.manifestVolume, Labels: snapshotManifestLabels(snapshot) }]) }],
+    ]);
+    expect(await run(['snapshot', 'cache', '--as', 'before migration'], d)).toMatchObject({
+      code: 2,
+      stderr:
+        'Error: Name: cache already has a snapshot named "before migration" (id snap1, taken 2026-11-25 18:00:00Z). Choose another name, or delete that snapshot first.\n',
+    });
+    expect(d.calls.some((c) => ['stop', 'run'].includes(c[0]!))).toBe(false);
+  });
+
   it('names the size when it asks before deleting one', async () => {
     const d = docker();
     const r = await run(['snapshot', 'rm', 'snap1'], d, { tty: true, stdin: 'n\n' });

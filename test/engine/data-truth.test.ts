@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getEngine, type CreateInstanceInput, type Instance } from '@dockbase/core';
+import { getEngine, type CreateInstanceInput, type Instance, type Snapshot } from '@dockbase/core';
+import { dockbase as runCli, ensureCliBuilt } from '../support/cli';
 import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { freePort } from '../support/dockbase';
 
-// Data truth (issue 27) on real PostgreSQL servers: a pg_dump -Fc dump of roles the instance lacks imports,
-// and a refused import says the tool's own words and leaves no snapshot behind.
+// Data truth (issue 27) on real PostgreSQL servers: snapshot names are unique per instance, a pg_dump -Fc
+// dump of roles the instance lacks imports, and a refused import says the tool's own words and leaves no
+// snapshot behind.
 const { dockbase, docker, up, cleanup } = recordingDockbase();
 const prefix = `dbt-truth-${process.pid}`;
 const folder = tempDir('dockbase-truth-');
@@ -28,6 +30,8 @@ const base = async (name: string, over: Partial<CreateInstanceInput> = {}): Prom
 /** psql inside the container as `user` over the trusted local socket. */
 const psql = async (i: Instance, sql: string, db: string, user = i.user ?? 'postgres') =>
   (await docker('exec', i.containerId, 'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-qtA', '-U', user, '-d', db, '-c', sql)).trim();
+
+const startedAt = async (i: Instance) => (await docker('inspect', '--format', '{{.State.StartedAt}}', i.containerId)).trim();
 
 beforeAll(async () => {
   await cleanup(prefix);
@@ -190,5 +194,40 @@ describe('PostgreSQL’s import of a pg_dump -Fc file, against stand-ins for its
   it('says why a file it cannot read was refused, in pg_restore’s words', () => {
     const r = restore(['qa_user'], { TOC_ERROR: 'pg_restore: error: unsupported version (1.16) in file header' });
     expect(r).toMatchObject({ code: 3, stderr: 'pg_restore: error: unsupported version (1.16) in file header', args: undefined });
+  });
+});
+
+describe('snapshot names', () => {
+  let instance: Instance;
+  let first: Snapshot;
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    instance = await up(await base('names'));
+    await psql(instance, 'CREATE TABLE marks (v text); INSERT INTO marks VALUES ($$first$$)', 'postgres');
+  });
+
+  it('refuse a name the instance has already, naming that snapshot, before the instance stops', async () => {
+    first = await dockbase.snapshots.take(instance, { name: 'before migration' });
+    const running = await dockbase.lifecycle.get(instance.id);
+    const since = await startedAt(running);
+    await expect(dockbase.snapshots.take(running, { name: 'before migration' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      field: 'name',
+      message: expect.stringContaining(`already has a snapshot named "before migration" (id ${first.id}`),
+    });
+    expect(await startedAt(running)).toBe(since);
+    expect((await dockbase.snapshots.list(instance.id)).filter((s) => s.name === 'before migration')).toHaveLength(1);
+  });
+
+  it('the CLI exits 2 with that message on a second `snapshot --as`, and `restore NAME` still finds the one snapshot', async () => {
+    const again = await runCli(['snapshot', instance.name, '--as', 'before migration']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`already has a snapshot named "before migration" (id ${first.id}`);
+    await psql(instance, 'UPDATE marks SET v = $$changed$$', 'postgres');
+    const restored = await runCli(['restore', instance.name, 'before migration', '--yes']);
+    expect(restored).toMatchObject({ code: 0 });
+    const back = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(instance.id));
+    expect(await psql(back, 'SELECT v FROM marks', 'postgres')).toBe('first');
   });
 });

@@ -26,14 +26,17 @@ export const snapshot: CommandModule = {
       .command('take', { isDefault: true })
       .description('snapshot an instance (a running one is stopped for the copy and started again)')
       .argument('<name>', 'the instance')
-      .option('--as <snapshot-name>', 'the snapshot\'s name (default: "snapshot" and the time)')
+      .option('--as <snapshot-name>', 'the snapshot\'s name, unique per instance (default: "snapshot" and the time)')
       .option(...JSON_OPTION)
       .action(async (name: string, options: { as?: string; json?: boolean }) => {
-        const label = options.as ?? `snapshot ${fileStamp(new Date())}`;
-        const why = checkSnapshotName(label);
+        const why = checkSnapshotName(options.as ?? 'snapshot');
         if (why) throw new InvalidInputError({ name: why });
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
+        // Names are unique per instance (`restore NAME` finds it by name): a taken one exits 2 before anything
+        // stops; the default one is made free (`… 2`).
+        if (options.as !== undefined) await dockbase.snapshots.refuseTakenName(instance, options.as);
+        const label = options.as ?? (await dockbase.snapshots.freeName(instance, `snapshot ${fileStamp(new Date())}`));
         const taken = await runJob<Snapshot>(
           app,
           { kind: 'snapshot', instanceId: instance.id, name: label },

@@ -76,3 +76,29 @@ export function checkSnapshotName(name: string): string | undefined {
   if (!SNAPSHOT_NAME.test(name)) return 'Use up to 63 letters, digits, spaces, ".", "_" or "-", starting with a letter or digit.';
   return undefined;
 }
+
+/**
+ * Names are unique per instance (a name is how `restore NAME` finds one): why `name` cannot be taken for a
+ * new snapshot of the instance whose snapshots are `taken`, naming the snapshot that has it; undefined when free.
+ */
+export function snapshotNameTaken(name: string, taken: readonly Pick<Snapshot, 'id' | 'name' | 'instanceName' | 'createdAt'>[]): string | undefined {
+  const same = taken.find((s) => s.name === name);
+  if (!same) return undefined;
+  const when = same.createdAt ? `, taken ${same.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}` : '';
+  return `${same.instanceName} already has a snapshot named "${name}" (id ${same.id}${when}). Choose another name, or delete that snapshot first.`;
+}
+
+/**
+ * `name`, or the first of `name 2`, `name 3`… that none of `taken` has: for the names Dockbase gives
+ * ("before import <time>"), which must never collide with one already there. Kept within SNAPSHOT_NAME's 63
+ * characters by shortening `name`.
+ */
+export function freeSnapshotName(name: string, taken: readonly Pick<Snapshot, 'name'>[]): string {
+  const names = new Set(taken.map((s) => s.name));
+  if (!names.has(name)) return name;
+  for (let n = 2; ; n++) {
+    const suffix = ` ${n}`;
+    const candidate = `${name.slice(0, 63 - suffix.length).trimEnd()}${suffix}`;
+    if (!names.has(candidate)) return candidate;
+  }
+}

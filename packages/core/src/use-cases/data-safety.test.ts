@@ -6,6 +6,7 @@ import { identifyDump, importRefusal, parseSniff } from '../model/dump-files';
 import { ENGINES, getEngine } from '../engines';
 import type { Instance } from '../model/instance';
 import { snapshotFromLabels, snapshotManifestLabels } from '../model/labels';
+import { isDockbaseError } from '../model/errors';
 import { checkCompatible } from './snapshots';
 import { orphanSnapshots, type Snapshot } from '../model/snapshot-model';
 import { scripted } from '../test-support/scripted-cli';
@@ -188,6 +189,9 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     expect(cli.copies).toEqual([{ path: '/home/me/shop.archive.gz', name: expect.stringMatching(/^dockbase-import-[0-9a-f]{12}$/) }]);
     const temp = `/tmp/${(cli.copies[0] as { name: string }).name}`;
     expect(cli.calls[1]).toEqual(['exec', 'c0ffee', 'sh', '-c', SNIFF_SCRIPT, 'sh', temp]);
+    // The instance's snapshot names are read before it stops: the name Dockbase gives must be free.
+    expect(cli.calls[2]).toEqual(['volume', 'ls', '--quiet', '--filter', 'label=io.dockbase.snapshot.role=manifest']);
+    cli.calls.splice(2, 1);
     expect(cli.calls[2]).toEqual(['stop', '--time', '30', 'c0ffee']);
     const helper = cli.calls[3]!;
     expect(helper.slice(0, 12)).toEqual([
@@ -227,7 +231,15 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     const cli = scripted([['run --rm', { stdout: '8\t/to' }], ...OWN_CONTAINER]);
     const redis = instance({ engine: 'redis', tag: '7.0', volumes: ['dockbase-shop-data'] });
     await createDockbase(cli).snapshots.take(redis, { name: 'quick' });
-    expect(acting(cli.calls).map((c) => c[0])).toEqual(['stop', 'run', 'volume', 'start', 'exec']);
+    // Its snapshots' names are read first (a taken name is refused before anything stops).
+    expect(acting(cli.calls).map((c) => c.slice(0, 2).join(' '))).toEqual([
+      'volume ls',
+      'stop --time',
+      'run --rm',
+      'volume create',
+      'start c0ffee',
+      'exec c0ffee',
+    ]);
     expect(cli.calls.some((c) => c[0] === 'logs')).toBe(false);
   });
 
@@ -246,6 +258,45 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     );
     expect(replaceCalls).toBe(2);
     expect(cli.calls.some((c) => c[0] === 'start')).toBe(false); // it was stopped, it stays stopped
+  });
+});
+
+/** The answers `Snapshots.list` reads: one manifest volume per snapshot, with its labels. */
+const listed = (...snapshots: Snapshot[]): Array<[string, { stdout: string }]> => [
+  ['volume ls --quiet --filter label=io.dockbase.snapshot.role=manifest', { stdout: snapshots.map((s) => `${s.manifestVolume}\n`).join('') }],
+  ['volume inspect dockbase-', { stdout: JSON.stringify(snapshots.map((s) => ({ Name: s.manifestVolume, Labels: snapshotManifestLabels(s) }))) }],
+];
+
+describe('snapshot names are unique per instance', () => {
+  const pg = instance({ engine: 'postgres', tag: '15', volumes: ['dockbase-shop-data'] });
+  const taken = snapshot({ name: 'before migration' });
+
+  it('a taken name is refused, naming the snapshot that has it, before the instance stops', async () => {
+    const cli = scripted([...listed(taken), ...OWN_CONTAINER]);
+    const error = await createDockbase(cli)
+      .snapshots.take(pg, { name: 'before migration' })
+      .catch((e: unknown) => e);
+    expect(isDockbaseError(error, 'invalid-input')).toBe(true);
+    expect(error).toMatchObject({
+      field: 'name',
+      message:
+        'Name: shop already has a snapshot named "before migration" (id feed01, taken 2026-01-01 00:00:00Z). Choose another name, or delete that snapshot first.',
+    });
+    expect(cli.calls.some((c) => c[0] === 'stop' || c[0] === 'run')).toBe(false);
+  });
+
+  it('the same name on another instance is no conflict', async () => {
+    const cli = scripted([...listed(snapshot({ name: 'before migration', instanceId: 'other1' })), ['run --rm', { stdout: '4\t/to' }], ...OWN_CONTAINER]);
+    const s = await createDockbase(cli).snapshots.take({ ...pg, status: 'exited' }, { name: 'before migration' });
+    expect(s).toMatchObject({ name: 'before migration', instanceId: 'abc123' });
+  });
+
+  it('a name Dockbase gives gets a suffix instead', async () => {
+    const cli = scripted([...listed(snapshot({ name: 'before import 20260101-000000' })), ['run --rm', { stdout: '4\t/to' }], ...OWN_CONTAINER]);
+    const s = await createDockbase(cli).snapshots.take({ ...pg, status: 'exited' }, { name: 'before import 20260101-000000', reason: 'before-import' });
+    expect(s.name).toBe('before import 20260101-000000 2');
+    const manifest = cli.calls.find((c) => c[0] === 'volume' && c[1] === 'create')!;
+    expect(manifest).toContain('io.dockbase.snapshot.name=before import 20260101-000000 2');
   });
 });
 

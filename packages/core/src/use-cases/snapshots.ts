@@ -18,7 +18,15 @@ import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
 import type { StepJournal, Undo } from '../jobs/job';
-import { checkSnapshotName, snapshotVolumeName, type Snapshot, type SnapshotReason, type SnapshotVolume } from '../model/snapshot-model';
+import {
+  checkSnapshotName,
+  freeSnapshotName,
+  snapshotNameTaken,
+  snapshotVolumeName,
+  type Snapshot,
+  type SnapshotReason,
+  type SnapshotVolume,
+} from '../model/snapshot-model';
 import { CONFLICT, validateCreateInput, type CreateInstanceInput } from '../model/validation';
 
 export interface SnapshotOptions {
@@ -54,17 +62,24 @@ export class Snapshots {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** Takes a snapshot; a running instance is stopped for the copy and started again (and waited for). */
+  /**
+   * Takes a snapshot; a running instance is stopped for the copy and started again (and waited for). A name
+   * the instance's snapshots already have is refused before anything stops (names are unique per instance);
+   * a name Dockbase gives (any reason but `manual`) gets a suffix instead (`… 2`).
+   */
   async take(instance: Instance, options: SnapshotOptions): Promise<Snapshot> {
     const why = checkSnapshotName(options.name);
     if (why) throw new InvalidInputError({ name: why });
     const volumes = dataVolumesOf(instance);
+    const reason = options.reason ?? 'manual';
+    if (reason === 'manual') await this.refuseTakenName(instance, options.name);
+    const name = reason === 'manual' ? options.name : await this.freeName(instance, options.name);
     throwIfAborted(options.signal);
     const journal = options.journal;
     return this.whileStopped(
       instance,
       async () => {
-        const snapshot = await this.copyOut(instance, volumes, options.name, options.reason ?? 'manual');
+        const snapshot = await this.copyOut(instance, volumes, name, reason);
         // The snapshot is complete: an interruption from here on only starts the instance again.
         await journal?.commit('copied', isActive(instance) ? [{ do: 'start', container: instance.containerId, instanceId: instance.id }] : []);
         return snapshot;
@@ -82,10 +97,11 @@ export class Snapshots {
     checkCompatible(instance, snapshot);
     const volumes = dataVolumesOf(instance);
     const { journal } = options;
+    const name = await this.freeName(instance, `before restore ${fileStamp(new Date())}`);
     return this.whileStopped(
       instance,
       async () => {
-        const kept = await this.copyOut(instance, volumes, `before restore ${fileStamp(new Date())}`, 'before-restore');
+        const kept = await this.copyOut(instance, volumes, name, 'before-restore');
         // Interrupted while the snapshot's data is copied in: the data from before goes back in.
         await journal?.begin('replace', [replaceDataUndo(instance, volumes, kept)]);
         await this.replaceFrom(instance, volumes, snapshot, kept);
@@ -131,6 +147,17 @@ export class Snapshots {
     };
     await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record ${name}`);
     return snapshot;
+  }
+
+  /** Refuses a name one of the instance's snapshots already has, naming that snapshot (InvalidInputError on `name`). */
+  async refuseTakenName(instance: Pick<Instance, 'id'>, name: string): Promise<void> {
+    const taken = snapshotNameTaken(name, await this.list(instance.id));
+    if (taken) throw new InvalidInputError({ name: taken });
+  }
+
+  /** `name`, or `name 2`, `name 3`… when the instance has a snapshot of that name already (see freeSnapshotName). */
+  async freeName(instance: Pick<Instance, 'id'>, name: string): Promise<string> {
+    return freeSnapshotName(name, await this.list(instance.id));
   }
 
   /** Removes a snapshot's record only, leaving its data volumes (they hold an instance's live data again). */
