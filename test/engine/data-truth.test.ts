@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getEngine, type CreateInstanceInput, type Instance, type Snapshot } from '@dockbase/core';
+import { LABEL, getEngine, type CreateInstanceInput, type Instance, type Snapshot } from '@dockbase/core';
 import { dockbase as runCli, ensureCliBuilt } from '../support/cli';
 import { HOSTILE_PASSWORD, POSTGRES_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { freePort } from '../support/dockbase';
 
-// Data truth (issue 27) on real PostgreSQL servers: snapshot names are unique per instance, a pg_dump -Fc
-// dump of roles the instance lacks imports, and a refused import says the tool's own words and leaves no
-// snapshot behind.
+// Data truth (issue 27) on real PostgreSQL servers: a clone keeps its user and database and opens with its
+// own password, snapshot names are unique per instance, a pg_dump -Fc dump of roles the instance lacks
+// imports, and a refused import says the tool's own words and leaves no snapshot behind.
 const { dockbase, docker, up, cleanup } = recordingDockbase();
 const prefix = `dbt-truth-${process.pid}`;
 const folder = tempDir('dockbase-truth-');
@@ -30,6 +30,20 @@ const base = async (name: string, over: Partial<CreateInstanceInput> = {}): Prom
 /** psql inside the container as `user` over the trusted local socket. */
 const psql = async (i: Instance, sql: string, db: string, user = i.user ?? 'postgres') =>
   (await docker('exec', i.containerId, 'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-qtA', '-U', user, '-d', db, '-c', sql)).trim();
+
+/** This machine's psql with a connection string, as a user pastes it: its answer, or its error. */
+const hostPsql = (uri: string, sql: string) =>
+  new Promise<{ code: number; out: string }>((resolve) => {
+    execFile('psql', [uri, '-X', '-qtA', '-c', sql], { env: { ...process.env, PGCONNECT_TIMEOUT: '10' }, timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? 1 : 0, out: (error ? stderr : stdout).trim() }),
+    );
+  });
+
+/** The instance's Shell as the card gives it (the engine's client with the container's own settings), running one statement. */
+const shell = async (i: Instance, sql: string) => {
+  const script = `${getEngine('postgres').clientShell} -X -qtA -c "$1"`;
+  return (await docker('exec', i.containerId, 'sh', '-c', script, 'sh', sql)).trim();
+};
 
 const startedAt = async (i: Instance) => (await docker('inspect', '--format', '{{.State.StartedAt}}', i.containerId)).trim();
 
@@ -229,5 +243,80 @@ describe('snapshot names', () => {
     expect(restored).toMatchObject({ code: 0 });
     const back = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(instance.id));
     expect(await psql(back, 'SELECT v FROM marks', 'postgres')).toBe('first');
+  });
+});
+
+describe('a clone of a PostgreSQL instance made with its own user and database', () => {
+  let source: Instance;
+  let snapshot: Snapshot;
+  const sourcePassword = 'the source’s own password';
+
+  beforeAll(async () => {
+    source = await up(await base('qa', { tag: '15', user: 'qa_user', database: 'qa_app', password: sourcePassword }));
+    await psql(
+      source,
+      'CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 500) g',
+      'qa_app',
+    );
+    snapshot = await dockbase.snapshots.take(source, { name: 'qa base' });
+  });
+
+  it('records the user and database in the snapshot', async () => {
+    expect(snapshot.accounts).toEqual({ user: 'qa_user', database: 'qa_app' });
+    expect((await dockbase.snapshots.list(source.id)).find((s) => s.id === snapshot.id)?.accounts).toEqual({ user: 'qa_user', database: 'qa_app' });
+  });
+
+  it('gives a clone the same user and database: its connection string and Shell work with the password given at clone', async () => {
+    const clone = await dockbase.snapshots.clone(
+      snapshot,
+      { name: `${prefix}-qa-copy`, hostPort: await freePort(), password: HOSTILE_PASSWORD, exposeOnNetwork: false },
+      { start: true },
+    );
+    expect(clone).toMatchObject({ user: 'qa_user', database: 'qa_app', status: 'running' });
+    const { uri } = await dockbase.lifecycle.connection(clone);
+    expect(uri).toMatch(new RegExp(`^postgresql://qa_user:[^@]+@127\\.0\\.0\\.1:${clone.hostPort}/qa_app$`));
+    expect(await hostPsql(uri, "SELECT current_user || ' ' || current_database() || ' ' || count(*) FROM orders")).toEqual({
+      code: 0,
+      out: 'qa_user qa_app 500',
+    });
+    expect(await shell(clone, "SELECT current_user || ' ' || current_database() || ' ' || count(*) FROM orders")).toBe('qa_user qa_app 500');
+    expect(await dockbase.credentials.verify(clone)).toEqual({ status: 'ok' });
+    // The copied data had the source's password for qa_user; the clone's own replaced it there.
+    const old = await hostPsql(uri.replace(/:[^:@/]+@/, `:${encodeURIComponent(sourcePassword)}@`), 'SELECT 1');
+    expect(old.code).toBe(1);
+    // The source keeps its own.
+    expect((await hostPsql((await dockbase.lifecycle.connection(source)).uri, 'SELECT current_user')).out).toBe('qa_user');
+  });
+
+  it('sets the password of a clone that is not started, and leaves it stopped', async () => {
+    const clone = await dockbase.snapshots.clone(snapshot, {
+      name: `${prefix}-qa-cold`,
+      hostPort: await freePort(),
+      password: 'cold clone password',
+      exposeOnNetwork: false,
+    });
+    expect(clone).toMatchObject({ user: 'qa_user', database: 'qa_app' });
+    expect(clone.status).not.toBe('running');
+    await dockbase.lifecycle.start(clone);
+    const started = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(clone.id));
+    expect((await hostPsql((await dockbase.lifecycle.connection(started)).uri, 'SELECT count(*) FROM orders')).out).toBe('500');
+  });
+
+  it('takes the user and database of a snapshot from before they were recorded from its instance', async () => {
+    // A snapshot as earlier versions recorded it: the same manifest without the user and database labels.
+    const labels = JSON.parse(await docker('volume', 'inspect', '--format', '{{json .Labels}}', snapshot.manifestVolume)) as Record<string, string>;
+    delete labels[LABEL.snapshotUser];
+    delete labels[LABEL.snapshotDatabase];
+    await docker('volume', 'rm', snapshot.manifestVolume);
+    await docker('volume', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), snapshot.manifestVolume);
+    const older = (await dockbase.snapshots.list(source.id)).find((s) => s.id === snapshot.id)!;
+    expect(older.accounts).toBeUndefined();
+    const clone = await dockbase.snapshots.clone(
+      older,
+      { name: `${prefix}-qa-older`, hostPort: await freePort(), password: 'older clone password', exposeOnNetwork: false },
+      { start: true },
+    );
+    expect(clone).toMatchObject({ user: 'qa_user', database: 'qa_app' });
+    expect((await hostPsql((await dockbase.lifecycle.connection(clone)).uri, 'SELECT current_user')).out).toBe('qa_user');
   });
 });

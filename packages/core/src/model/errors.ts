@@ -142,6 +142,8 @@ const FIELD_LABELS: Record<string, string> = {
   image: 'Image',
   hostPort: 'Port',
   password: 'Password',
+  user: 'User',
+  database: 'Database',
   seedFiles: 'Init files',
 };
 

@@ -2,7 +2,7 @@
  * The label schema: Dockbase's database. Containers and volumes carry these labels, and everything Dockbase
  * knows about an instance is read back from them, so this module is the one place that writes and reads them.
  */
-import { isEngineId, type DataMount, type EngineId } from '../engines';
+import { isEngineId, type Accounts, type DataMount, type EngineId } from '../engines';
 import { isDataVolumeName, type ContainerState, type Health, type Instance, type InstanceSpec } from './instance';
 import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
@@ -43,6 +43,12 @@ export const LABEL = {
   snapshotReason: 'io.dockbase.snapshot.reason',
   /** On a rollback point: the version the instance was upgraded to from the snapshot's version. */
   snapshotUpgradeTo: 'io.dockbase.snapshot.upgrade-to',
+  /**
+   * The user and database the instance connected with when the snapshot was taken, on every snapshot made
+   * since they are recorded (empty: the engine's default). Snapshots made before have neither label.
+   */
+  snapshotUser: 'io.dockbase.snapshot.user',
+  snapshotDatabase: 'io.dockbase.snapshot.database',
   /**
    * On Dockbase's short-lived helper containers (copying volumes; an upgrade's workers) and on an upgrade's
    * transfer volume: what they do.
@@ -237,6 +243,7 @@ export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
     // key:volume pairs; volume names and keys hold no spaces or colons.
     [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
     ...(s.upgradeTo ? { [LABEL.snapshotUpgradeTo]: s.upgradeTo } : {}),
+    ...(s.accounts ? { [LABEL.snapshotUser]: s.accounts.user ?? '', [LABEL.snapshotDatabase]: s.accounts.database ?? '' } : {}),
     [LABEL.schema]: LABEL_SCHEMA,
   };
 }
@@ -275,7 +282,13 @@ export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<s
         return { key, volume, path: path.join(':') };
       }),
     ...(labels[LABEL.snapshotUpgradeTo] ? { upgradeTo: labels[LABEL.snapshotUpgradeTo] } : {}),
+    ...(labels[LABEL.snapshotUser] !== undefined ? { accounts: snapshotAccounts(labels[LABEL.snapshotUser], labels[LABEL.snapshotDatabase]) } : {}),
   };
+}
+
+/** The recorded user and database, each absent when it is the engine's default (an empty label). */
+function snapshotAccounts(user: string | undefined, database: string | undefined): Accounts {
+  return { ...(user ? { user } : {}), ...(database ? { database } : {}) };
 }
 
 /** The labels of an upgrade's transfer volume (the old server's socket folder, shared with the new one). */

@@ -1,5 +1,5 @@
 /** A snapshot: an exact copy of an instance's data volumes, kept as Dockbase-labelled Docker volumes. */
-import type { EngineId } from '../engines';
+import type { Accounts, EngineId } from '../engines';
 import type { Instance } from './instance';
 
 /**
@@ -39,6 +39,12 @@ export interface Snapshot {
   volumes: SnapshotVolume[];
   /** On a rollback point: the version the instance was upgraded to (the point applies while it runs that version). */
   upgradeTo?: string;
+  /**
+   * The user and database the instance connected with (each absent: the engine's default), which its data
+   * was initialised with: a clone connects with the same. Absent on snapshots taken before Dockbase recorded
+   * them (then unknown, not the defaults).
+   */
+  accounts?: Accounts;
 }
 
 /** A rollback point: the data and version from before an upgrade, kept until the user deletes it. */

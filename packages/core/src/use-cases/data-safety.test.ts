@@ -100,6 +100,19 @@ describe('snapshot labels', () => {
     expect(snapshotFromLabels('x', { 'io.dockbase.snapshot': 'feed01', 'io.dockbase.snapshot.role': 'data' })).toBeUndefined();
   });
 
+  it('record the user and database the instance connected with; a snapshot from before records neither', () => {
+    const s = snapshot({ accounts: { user: 'qa_user', database: 'qa_app' } });
+    const labels = snapshotManifestLabels(s);
+    expect(labels).toMatchObject({ 'io.dockbase.snapshot.user': 'qa_user', 'io.dockbase.snapshot.database': 'qa_app' });
+    expect(snapshotFromLabels(s.manifestVolume, labels)).toEqual(s);
+    // The engine's defaults: recorded as empty labels, read back as no user and no database.
+    const defaults = snapshotManifestLabels(snapshot({ accounts: {} }));
+    expect(defaults).toMatchObject({ 'io.dockbase.snapshot.user': '', 'io.dockbase.snapshot.database': '' });
+    expect(snapshotFromLabels(s.manifestVolume, defaults)?.accounts).toEqual({});
+    const { 'io.dockbase.snapshot.user': _user, 'io.dockbase.snapshot.database': _database, ...older } = labels;
+    expect(snapshotFromLabels(s.manifestVolume, older)?.accounts).toBeUndefined();
+  });
+
   it('refuse a restore across engines or versions the instance cannot read, naming both', () => {
     const pg17 = instance({ engine: 'postgres', tag: '17', volumes: ['dockbase-shop-data'] });
     expect(() => checkCompatible(pg17, snapshot())).toThrow('Snapshot "nightly" holds PostgreSQL 15 data, which shop (PostgreSQL 17) cannot read.');
@@ -351,5 +364,41 @@ describe('a refused import', () => {
       ),
     });
     expect(cli.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
+  });
+});
+
+describe('a clone keeps the user and database of the snapshot’s data', () => {
+  const qa = snapshot({ accounts: { user: 'qa_user', database: 'qa_app' } });
+  const input = { name: 'copy', hostPort: 55433, password: 'clone password', exposeOnNetwork: false };
+
+  it('labels its volumes with them (create takes them from there), and removes the volumes when create fails', async () => {
+    const cli = scripted([
+      ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
+      ['run --detach', { code: 1, stderr: 'boom' }],
+      ['create', { code: 1, stderr: 'boom' }],
+    ]);
+    await expect(createDockbase(cli).snapshots.clone(qa, input)).rejects.toThrow(/boom/);
+    const helper = cli.calls.find((c) => c.includes('io.dockbase.helper=clone'))!;
+    const to = helper.find((a) => a.startsWith('type=volume,source=dockbase-copy-data,target=/to/data'))!;
+    expect(to).toContain(',volume-label=io.dockbase.user=qa_user');
+    expect(to).toContain(',volume-label=io.dockbase.database=qa_app');
+    // The container it asked for names them too (POSTGRES_USER, POSTGRES_DB), and is started to set its password.
+    const made = cli.calls.find((c) => c[0] === 'run' && c[1] === '--detach')!;
+    expect(made).toEqual(expect.arrayContaining(['POSTGRES_USER=qa_user', 'POSTGRES_DB=qa_app', 'io.dockbase.user=qa_user']));
+    expect(cli.calls.at(-1)).toEqual(['volume', 'rm', 'dockbase-copy-data']);
+  });
+
+  it('refuses another user or database than the data’s, and takes the same one', async () => {
+    const snapshots = createDockbase(scripted([])).snapshots;
+    await expect(snapshots.accountsOf(qa, { user: 'someone' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      field: 'user',
+      message: 'User: The data of "nightly" has the user qa_user: a clone keeps it. Leave this empty.',
+    });
+    await expect(snapshots.accountsOf(qa, { database: 'other' })).rejects.toMatchObject({ field: 'database' });
+    await expect(snapshots.accountsOf(qa, { user: 'qa_user' })).resolves.toEqual({ user: 'qa_user', database: 'qa_app' });
+    // Recorded defaults: the engine's admin user.
+    await expect(snapshots.accountsOf(snapshot({ accounts: {} }), { user: 'postgres' })).resolves.toEqual({});
+    await expect(snapshots.accountsOf(snapshot({ accounts: {} }), { user: 'qa_user' })).rejects.toMatchObject({ field: 'user' });
   });
 });

@@ -11,9 +11,9 @@ import type { CreateOptions, InstanceCreation } from './create';
 import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
 import { fileStamp } from '../model/dump-files';
 import { getEngine } from '../engines';
-import { DockbaseError, InvalidInputError, commandFailed, throwIfAborted } from '../model/errors';
+import { DockbaseError, InvalidInputError, commandFailed, isDockbaseError, throwIfAborted } from '../model/errors';
 import { imageRef, instanceVolumeFor, isActive, newInstanceId, volumeName, type Instance } from '../model/instance';
-import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeLabels } from '../model/labels';
+import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeLabels, volumeOwner } from '../model/labels';
 import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
@@ -27,6 +27,8 @@ import {
   type SnapshotReason,
   type SnapshotVolume,
 } from '../model/snapshot-model';
+import { Credentials } from './credentials';
+import type { Accounts } from '../engines';
 import { CONFLICT, validateCreateInput, type CreateInstanceInput } from '../model/validation';
 
 export interface SnapshotOptions {
@@ -41,12 +43,17 @@ export interface SnapshotOptions {
 export type CloneInput = Omit<CreateInstanceInput, 'engine' | 'persistData' | 'tag' | 'image'> & { tag?: string };
 
 export class Snapshots {
+  /** Sets a clone's own password in its copied data (see `clone`). */
+  private readonly credentials: Credentials;
+
   constructor(
     private readonly docker: DockerRunner,
     private readonly lifecycle: InstanceLifecycle,
     private readonly readiness: Readiness,
     private readonly creation: InstanceCreation,
-  ) {}
+  ) {
+    this.credentials = new Credentials(docker, readiness);
+  }
 
   /** Every snapshot (of one instance, by its id, when given), newest first: one `volume ls` and one `volume inspect`. */
   async list(instanceId?: string): Promise<Snapshot[]> {
@@ -168,11 +175,20 @@ export class Snapshots {
   /**
    * A new instance holding a copy of the snapshot's data: the snapshot is copied into the new instance's
    * (labelled) data volumes, then `create` finds and reuses them. Nothing is left behind when it fails.
+   *
+   * A clone is faithful: it connects with the user and database the snapshot's instance had (its data was
+   * initialised with them; see `accountsOf`), so its connection string and Shell name them. The copied data
+   * keeps the source's roles and their passwords: where the engine lets Dockbase set a password without the
+   * old one (PostgreSQL, through its trusted local socket, as Edit does), the clone's own password is set
+   * for its user once its server answers, then proved with the engine's client; the clone runs for that
+   * even without `start` (and is stopped again). Other engines keep the data's password: the clone's must
+   * be the source's.
    */
   async clone(snapshot: Snapshot, input: CloneInput, options: CreateOptions = {}): Promise<Instance> {
     const engine = getEngine(snapshot.engine);
     const tag = input.tag ?? snapshot.tag;
-    const full: CreateInstanceInput = { ...input, engine: engine.id, tag, image: snapshot.image, persistData: true };
+    const accounts = await this.accountsOf(snapshot, input);
+    const full: CreateInstanceInput = { ...input, engine: engine.id, tag, image: snapshot.image, persistData: true, ...accounts };
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     if (!engine.canReuseData(snapshot.tag, tag)) {
@@ -195,22 +211,91 @@ export class Snapshots {
       const exists = (await this.docker.tryRun(volumeInspectArgs([t.volume]), options.signal)).code === 0;
       if (exists) throw new DockbaseError('volume-conflict', `A volume named ${t.volume} already exists. Choose another name.`, 'name');
     }
+    // The volumes record the user and database the data was initialised with: create takes them from there.
     const mounts: HelperMount[] = targets.flatMap((t) => [
       { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
       {
         volume: t.volume,
         target: `${HELPER_TO}/${t.mount.key}`,
-        labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId }),
+        labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId, ...accounts }),
       },
     ]);
     const made = targets.map((t) => t.volume);
+    // The data's own password is the source's: the clone's is set in it once the server answers (below).
+    const setPassword = engine.passwordInData && engine.applyPassword !== undefined;
+    const start = options.start ?? false;
+    let created: Instance;
     try {
       await this.docker.run(helperRunArgs('clone', imageRef(snapshot.image, snapshot.tag), mounts, COPY_VOLUMES_SCRIPT), `copy snapshot ${snapshot.name}`);
-      return await this.creation.create(full, options);
+      created = await this.creation.create(full, { ...options, start: start || setPassword });
     } catch (e) {
       await this.docker.bestEffort(volumeRemoveArgs(made));
       throw e;
     }
+    if (!setPassword) return created;
+    try {
+      return await this.setClonePassword(created, start, options.signal);
+    } catch (e) {
+      await this.lifecycle.remove(created, { removeData: true }).catch(() => undefined);
+      if (isDockbaseError(e, 'cancelled')) throw e;
+      throw new DockbaseError(
+        'command-failed',
+        `Could not set the password of ${input.name} in its copy of "${snapshot.name}", so it was removed again: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * The user and database a clone of `snapshot` connects with: those the snapshot recorded; for a snapshot
+   * taken before they were recorded, those of its instance (when it, or an instance re-created on its data,
+   * still exists) or of its kept data volumes; else the ones asked for (empty: the engine's defaults). Asking
+   * for others than the data's is refused: the data holds no such user.
+   */
+  async accountsOf(snapshot: Snapshot, input: Pick<CloneInput, 'user' | 'database'>): Promise<Accounts> {
+    const engine = getEngine(snapshot.engine);
+    const asked: Accounts = { ...(input.user ? { user: input.user } : {}), ...(input.database ? { database: input.database } : {}) };
+    const known = snapshot.accounts ?? (await this.sourceAccounts(snapshot));
+    if (!known) return asked;
+    // The data's user (the engine's admin when none is recorded), and its database when one is recorded.
+    const theirs = { user: known.user ?? engine.defaultUser, database: known.database };
+    const wrong = (['user', 'database'] as const).find((f) => asked[f] !== undefined && theirs[f] !== undefined && asked[f] !== theirs[f]);
+    if (wrong) {
+      throw new InvalidInputError({ [wrong]: `The data of "${snapshot.name}" has the ${wrong} ${theirs[wrong]}: a clone keeps it. Leave this empty.` });
+    }
+    return { ...(known.user ? { user: known.user } : {}), ...(known.database ? { database: known.database } : {}) };
+  }
+
+  /** For a snapshot that did not record its accounts: its instance's, or those its instance's kept data volumes record. */
+  private async sourceAccounts(snapshot: Snapshot): Promise<Accounts | undefined> {
+    const pick = (a: { user?: string | undefined; database?: string | undefined }): Accounts => ({
+      ...(a.user ? { user: a.user } : {}),
+      ...(a.database ? { database: a.database } : {}),
+    });
+    const instances = await this.lifecycle.list().catch(() => []);
+    const source = instances.find((i) => i.id === snapshot.instanceId) ?? instances.find((i) => i.dataId === snapshot.instanceId);
+    if (source) return pick(source);
+    for (const v of snapshot.volumes) {
+      const r = await this.docker.tryRun(volumeInspectArgs([volumeName(snapshot.instanceName, v.key)]));
+      if (r.code !== 0) continue;
+      const kept = parseVolumeInspect(r.stdout)[0];
+      const owner = kept ? volumeOwner(kept.labels) : undefined;
+      if (owner && owner.instanceId === snapshot.instanceId && owner.engine === snapshot.engine) return pick(owner);
+    }
+    return undefined;
+  }
+
+  /**
+   * Sets a new clone's own password for its user (the data keeps the source's), once its server answers, and
+   * proves it with the engine's client. A clone not asked to start is stopped again.
+   */
+  private async setClonePassword(created: Instance, start: boolean, signal?: AbortSignal): Promise<Instance> {
+    const ready = await this.readiness.waitUntilReady(created, { timeoutMs: 120_000, ...(signal ? { signal } : {}) });
+    await this.credentials.apply(ready, signal);
+    const check = await this.credentials.verify(ready, signal);
+    if (check.status === 'rejected') throw new DockbaseError('command-failed', check.message);
+    if (start) return { ...created, ...ready };
+    await this.lifecycle.stop(ready);
+    return { ...created, ...(await this.lifecycle.get(created.id)) };
   }
 
   /**
@@ -240,7 +325,7 @@ export class Snapshots {
 
   /**
    * Copies the (stopped) instance's volumes into a new snapshot; its manifest is written last. `upgradeTo`
-   * makes it an upgrade's rollback point.
+   * makes it an upgrade's rollback point. The name is the caller's to check (see `take` and `freeName`).
    */
   async copyOut(
     instance: Instance,
@@ -284,6 +369,7 @@ export class Snapshots {
       reason,
       manifestVolume: snapshotVolumeName(instance.name, id),
       volumes,
+      accounts: { ...(instance.user ? { user: instance.user } : {}), ...(instance.database ? { database: instance.database } : {}) },
     };
   }
 
