@@ -268,7 +268,7 @@ describe('Import', () => {
     ]);
     const r = { kind: 'sql', sizeBytes: 512, kept: { name: 'before import' } } as unknown as ImportResult;
     expect(await end(() => t.calls.import.resolve(r))).toBe(true);
-    expect(result.current).toEqual({ running: false, result: r, failure: undefined, run: result.current.run });
+    expect(result.current).toEqual({ sending: false, running: false, result: r, failure: undefined, run: result.current.run });
     await waitFor(() => expect(t.toasts.success).toEqual(['orders.sql was imported into orders. Its previous data is kept as "before import".']));
     await waitFor(() => expect(t.history).toEqual([{ id: 'd1', action: 'import', outcome: 'ok', detail: 'orders.sql', size: 512 }]));
     await waitFor(() => expect(t.invalidated).toContain(META));

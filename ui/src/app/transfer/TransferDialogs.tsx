@@ -108,6 +108,9 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
 function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
   const { desktop } = useAppServices();
   const state = useImport(instance);
+  // Only while the page copies the file into the container must the dialog stay: the import itself is a job
+  // that goes on without it (its card shows it).
+  const holding = state.sending;
   const titleId = useId();
   const engine = getEngine(instance.engine);
   const [file, setFile] = useState('');
@@ -117,7 +120,7 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
     void state.run(file.trim());
   };
   return (
-    <Dialog open onClose={() => (state.running ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+    <Dialog open onClose={() => (holding ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
       <Stack component="form" noValidate onSubmit={submit}>
         <DialogTitle id={titleId}>Import into {instance.name}</DialogTitle>
         <DialogContent>
@@ -139,6 +142,7 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
               choose={async () => (await desktop.chooseFiles({ multiple: false, extensions }))[0]}
             />
             {state.running && <LinearProgress aria-label={`Importing into ${instance.name}`} />}
+            {state.running && !holding && <DialogContentText>The import goes on if you close this dialog: {instance.name}’s card shows it.</DialogContentText>}
             {state.result && (
               <Alert severity="success">
                 Imported {formatBytes(state.result.sizeBytes)}. The previous data is kept as “{state.result.kept.name}”.
@@ -148,7 +152,7 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
           </Stack>
         </DialogContent>
         <DialogActions>
-          <Button onClick={onClose} disabled={state.running}>
+          <Button onClick={onClose} disabled={holding}>
             Close
           </Button>
           <Button type="submit" variant="contained" disabled={state.running || !file.trim() || instance.status !== 'running'}>

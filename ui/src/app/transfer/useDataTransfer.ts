@@ -33,6 +33,8 @@ export function useExport(instance: Instance): ExportState {
 }
 
 export interface ImportState {
+  /** The page is copying the chosen file into the container (before the job starts). */
+  sending: boolean;
   running: boolean;
   result: ImportResult | undefined;
   failure: string | undefined;
@@ -60,6 +62,7 @@ export function useImport(instance: Instance): ImportState {
   };
 
   return {
+    sending,
     running: sending || job.running,
     result: job.result,
     failure: sendFailure ?? job.failure,

@@ -91,7 +91,7 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
     void state.run(plan).then((ok) => (ok ? undefined : setStarted(undefined)));
   };
   return (
-    <Dialog open onClose={() => (busy ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+    <Dialog open onClose={onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
       <Stack component="form" noValidate onSubmit={submit}>
         <DialogTitle id={titleId}>Upgrade {instance.name}</DialogTitle>
         <DialogContent>
@@ -152,14 +152,16 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
           </Stack>
         </DialogContent>
         <DialogActions>
-          {busy ? (
+          {busy && (
             // Until the switch-over, Cancel leaves the instance exactly as it was; after it, the upgrade finishes or is undone.
             <Button onClick={state.cancel} disabled={!state.canCancel}>
               Cancel
             </Button>
-          ) : (
-            <Button onClick={onClose}>Close</Button>
           )}
+          {/* A job goes on without its dialog (and without the page): the instance's card shows where it is. */}
+          <Button onClick={onClose} title={busy ? 'The upgrade goes on; its card shows where it is.' : undefined}>
+            Close
+          </Button>
           {!finished && (
             <Button type="submit" variant="contained" disabled={busy || !plan || Boolean(plan.refusal) || noData}>
               Upgrade
