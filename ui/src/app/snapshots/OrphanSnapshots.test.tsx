@@ -86,8 +86,9 @@ describe('snapshots of deleted instances', () => {
     expect(copy.state).toBe('running');
     expect(copy.publish?.hostPort).toBe(5440);
     expect(copy.mounts.map((m) => m.source)).toEqual(['dockbase-orders-copy-data']);
-    // The data is the snapshot's copy (the fake models data by the password it was initialised with).
-    expect(docker.dataPasswordOf('dockbase-orders-copy-data')).toBe('the-data-password');
+    // The data is the snapshot's copy, and the clone's own password is set in it (the fake models data by the
+    // password it opens with): the new connection string works.
+    expect(docker.dataPasswordOf('dockbase-orders-copy-data')).toBe('Another-Password-1');
     expect(copy.env).toContain('POSTGRES_PASSWORD=Another-Password-1');
     expect(docker.calls.some((c) => c[0] === 'run' && c.includes('io.dockbase.helper=clone'))).toBe(true);
     expect(await findInstance('orders-copy')).toBeInTheDocument();
