@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { JobRunner, createDockbase, type Instance, type Snapshot, type UpgradeResult } from '@dockbase/core';
-import { FileJobStore } from '../cli/src/job-store';
+import { FileJobStore } from '@dockbase/cli/src/job-store';
 import { POSTGRES_REAL_IMAGE } from '../test/support/data-safety';
 import { median, round } from './stats';
 

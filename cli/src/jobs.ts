@@ -7,7 +7,7 @@
 import http from 'node:http';
 import {
   DockbaseError,
-  JobRunner,
+  type JobRunner,
   MemoryJobStore,
   jobError,
   type DockbaseErrorCode,
