@@ -54,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await cleanup(prefix);
   fs.rmSync(folder, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('importing into PostgreSQL', () => {
@@ -180,8 +181,6 @@ function restore(roles: string[], env: Record<string, string> = {}) {
 }
 
 describe('PostgreSQL’s import of a pg_dump -Fc file, against stand-ins for its tools', () => {
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
   it('restores into the database the dump names, keeping owners and privileges when the server has every role', () => {
     const r = restore(['qa_user', 'shop_owner', 'Shop Reader', 'writer']);
     expect(r).toMatchObject({ code: 0, args: '-U qa_user --clean --if-exists -d shop ' + path.join(dir, 'dockbase-import-0123456789ab') });
