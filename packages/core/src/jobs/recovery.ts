@@ -81,7 +81,7 @@ export async function recoverJob(ports: RecoveryPorts, unfinished: UnfinishedJob
   const where = plan.at ? ` at “${plan.at}”` : ' before its first step';
   const what =
     plan.how === 'completed'
-      ? `Dockbase finished it: ${job.instanceName} is on its new container.`
+      ? 'Dockbase finished it.'
       : `${job.instanceName} was put back as it was before${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}.`;
   return { recovered: plan.how, message: `${job.title} was interrupted${where} (Dockbase stopped). ${what}` };
 }

@@ -92,8 +92,10 @@ export function CloneSnapshotDialog({ snapshot, busy, onClone, readPassword, onC
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             <DialogContentText>
-              A new {engine.displayName} {snapshot.tag} instance with a copy of this snapshot’s data. The copied data keeps its users and passwords, so the
-              password is the one of {snapshot.instanceName}.
+              A new {engine.displayName} {snapshot.tag} instance with a copy of this snapshot’s data, with the same user and database.{' '}
+              {engine.applyPassword
+                ? `Dockbase sets the password below in the copied data, so the clone’s connection string works (it starts as ${snapshot.instanceName}’s).`
+                : `The copied data keeps its users and passwords, so the password is the one of ${snapshot.instanceName}.`}
             </DialogContentText>
             <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" required />
             <TextField
