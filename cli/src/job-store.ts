@@ -42,12 +42,13 @@ export class FileJobStore implements JobStore {
     return path.join(this.dir, `${id}.jsonl`);
   }
 
-  private append(id: string, line: Line, create = false): void {
+  /** Appends one line; `durable` (all but progress, which may be lazy) waits until it is on disk. */
+  private append(id: string, line: Line, create = false, durable = true): void {
     if (create) fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const fd = fs.openSync(this.file(id), create ? 'wx' : 'a', 0o600);
     try {
       fs.writeSync(fd, `${JSON.stringify(line)}\n`);
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -62,7 +63,7 @@ export class FileJobStore implements JobStore {
   }
 
   async progress(id: string, progress: JobProgress, cancellable: boolean): Promise<void> {
-    this.append(id, { type: 'progress', progress, cancellable });
+    this.append(id, { type: 'progress', progress, cancellable }, false, false);
   }
 
   async finish(id: string, end: Partial<Job>): Promise<void> {

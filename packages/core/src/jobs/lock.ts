@@ -157,7 +157,12 @@ export class InstanceLocks {
     if (stale.length) await this.docker.bestEffort(['rm', '--force', ...stale]);
   }
 
-  /** Lets the instance go: the lock is removed only when it is still `jobId`'s. Best effort. */
+  /** Lets the instance go after a job of this process: the lock it made, by its container id. Best effort. */
+  async releaseOwn(containerId: string): Promise<void> {
+    if (containerId) await this.docker.bestEffort(['rm', '--force', containerId]);
+  }
+
+  /** Lets the instance go for a job of a process that died: the lock is removed only when it is still `jobId`'s. Best effort. */
   async release(instanceName: string, jobId: string): Promise<void> {
     const holder = await this.holder(instanceName).catch(() => undefined);
     if (holder?.jobId === jobId) await this.docker.bestEffort(['rm', '--force', holder.containerId]);

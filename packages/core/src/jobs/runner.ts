@@ -64,6 +64,8 @@ interface Running {
   abort: AbortController;
   done: Promise<Job>;
   lastWrite: number;
+  /** The lock's container id, when the job took one. */
+  lock?: string;
 }
 
 export class JobRunner implements JobsService {
@@ -104,15 +106,15 @@ export class JobRunner implements JobsService {
       progress: {},
       cancellable: prepared.cancellable,
     };
-    if (this.engineLock) await this.locks.acquire(job, imageRef(instance.image, instance.tag), this.options.store.owner);
+    const lock = this.engineLock ? await this.locks.acquire(job, imageRef(instance.image, instance.tag), this.options.store.owner) : undefined;
     try {
       await this.options.store.insert(job);
     } catch (e) {
-      if (this.engineLock) await this.locks.release(job.instanceName, job.id);
+      if (lock) await this.locks.releaseOwn(lock);
       throw e;
     }
     const abort = new AbortController();
-    const entry: Running = { job, abort, lastWrite: 0, done: Promise.resolve(job) };
+    const entry: Running = { job, abort, lastWrite: 0, done: Promise.resolve(job), ...(lock ? { lock } : {}) };
     this.running.set(job.id, entry);
     entry.done = this.execute(entry, prepared);
     this.emit(job);
@@ -233,7 +235,8 @@ export class JobRunner implements JobsService {
         ...(job.result !== undefined ? { result: job.result } : {}),
       });
     } finally {
-      if (this.engineLock) await this.locks.release(job.instanceName, job.id);
+      // The lock this job made, by its id: nobody else's can have that id.
+      if (entry.lock) await this.locks.releaseOwn(entry.lock);
       this.running.delete(job.id);
     }
     await Promise.resolve(this.options.onEnd?.(job)).catch(() => undefined);
