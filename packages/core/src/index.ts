@@ -53,7 +53,7 @@ export { checkCommand, type CommandVerdict } from './policy/command-policy';
 export { checkSave, checkSend, type FileVerdict } from './policy/data-policy';
 export { claimOwnership, containerOwnership, notDockbasesText, volumeOwnership, type Ownership } from './policy/ownership';
 export { ActivityLog, creationSettings, recordIdOf, type ActivityStore, type RecordedAction } from './use-cases/activity';
-export { Backups, type ExportProgress, type ExportResult, type ImportResult, type SentImportFile } from './use-cases/backups';
+export { Backups, type ExportDump, type ExportProgress, type ExportResult, type ImportResult, type SentImportFile } from './use-cases/backups';
 export { type CreatedInstance } from './use-cases/create';
 export { type PasswordCheck } from './use-cases/credentials';
 export { describeChanges, validateEdit, type EditChanges, type EditField, type EditResult, type EditStep, type EditableSettings } from './use-cases/edit';

@@ -8,7 +8,7 @@
  */
 import type { EngineId } from '../engines/ids';
 
-export const JOB_KINDS = ['upgrade', 'rollback', 'edit', 'restore', 'snapshot', 'import'] as const;
+export const JOB_KINDS = ['upgrade', 'rollback', 'edit', 'restore', 'snapshot', 'import', 'export'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Who started a job. */
@@ -76,7 +76,7 @@ export type Undo =
   | { do: 'replace-data'; image: string; volumes: { key: string; from: string; to: string }[] }
   /** Remove a snapshot's record (its manifest volume, which holds no data), never its data. */
   | { do: 'forget-snapshot'; manifestVolume: string }
-  /** Remove a temporary file from a container (an import's file). */
+  /** Remove a temporary file from a container (an import's file, an export's dump). */
   | { do: 'remove-temp'; container: string; path: string }
   /** Remove volumes the job itself made that never held the instance's data (an upgrade's unfinished copy). */
   | { do: 'remove-scratch-volumes'; volumes: string[] }

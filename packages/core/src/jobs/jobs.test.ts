@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { JobMark } from './job';
+import { createDockbase, type Dockbase } from '../dockbase';
+import { CANCEL_SCRIPT } from '../docker/data-scripts';
+import type { Instance } from '../model/instance';
+import { scripted } from '../test-support/scripted-cli';
+import type { ExportDump } from '../use-cases/backups';
+import type { Job, JobMark } from './job';
 import { busyMessage, lockCreateArgs, readLockHolder } from './lock';
 import { recoveryPlan } from './recovery';
+import { MemoryJobStore } from './memory-store';
 import { parseJobRequest } from './requests';
+import { JobRunner } from './runner';
 
 const at = '2026-12-06T12:03:00.000Z';
 
@@ -130,6 +137,8 @@ describe('job requests from outside', () => {
       instanceId: 'abcdefabcdef',
       changes: { hostPort: 5433, memoryBytes: null },
     });
+    // An export's request names only the instance: the folder is the door's, which saves the dump itself.
+    expect(parseJobRequest({ kind: 'export', instanceId: 'abcdefabcdef', directory: '/etc' })).toEqual({ kind: 'export', instanceId: 'abcdefabcdef' });
   });
 
   it('refuses an unknown kind, a bad id and unknown changes, naming the field', () => {
@@ -138,5 +147,91 @@ describe('job requests from outside', () => {
     expect(() => parseJobRequest({ kind: 'edit', instanceId: 'abcdefabcdef', changes: { image: 'evil' } })).toThrow(/unknown change image/);
     expect(() => parseJobRequest({ kind: 'edit', instanceId: 'abcdefabcdef', changes: { restartPolicy: 'always' } })).toThrow(/restartPolicy/);
     expect(() => parseJobRequest([])).toThrow(/JSON object/);
+  });
+});
+
+describe('an export job', () => {
+  const orders = {
+    id: 'abcdefabcdef',
+    name: 'orders',
+    engine: 'postgres',
+    image: 'postgres',
+    tag: '16',
+    status: 'running',
+    containerId: 'c0ffee',
+    volumes: ['dockbase-orders-data'],
+  } as unknown as Instance;
+
+  /** A runner over a scripted docker whose export script answers `dump`; the instance is found as `orders`. */
+  function runnerFor(dump: Parameters<typeof scripted>[0][number][1]) {
+    const cli = scripted([['exec c0ffee sh -c', dump]]);
+    const core = createDockbase(cli);
+    const dockbase = { ...core, lifecycle: { ...core.lifecycle, get: async () => orders } } as unknown as Dockbase;
+    const store = new MemoryJobStore();
+    const marks: JobMark[] = [];
+    const runner = new JobRunner({ dockbase, cli, store, door: 'tab', engineLock: false, onMark: (_j, m) => void marks.push(m) });
+    return { cli, runner, marks, core };
+  }
+
+  it('dumps into a temporary file in the container, journaled with its removal, and ends with the dump to save', async () => {
+    const { runner, marks, cli } = runnerFor({ stdout: 'dockbase-progress 10\ndockbase-size 20\n' });
+    const seen: Job[] = [];
+    runner.subscribe((j) => seen.push(j));
+    const job = await runner.start({ kind: 'export', instanceId: orders.id });
+    expect(job).toMatchObject({ kind: 'export', title: 'Export with pg_dumpall', cancellable: true });
+    const end = (await runner.wait(job.id))!;
+    expect(end.state).toBe('succeeded');
+    const dump = end.result as ExportDump;
+    expect(dump).toEqual({
+      temp: expect.stringMatching(/^\/tmp\/dockbase-export-[0-9a-f]{12}$/),
+      container: 'c0ffee',
+      stem: expect.stringMatching(/^orders-\d{8}-\d{6}$/),
+      extension: '.sql',
+      sizeBytes: 20,
+      tool: 'pg_dumpall',
+    });
+    expect(seen.some((j) => j.state === 'running' && j.progress.step === 'dump' && j.progress.bytes === 10 && j.cancellable)).toBe(true);
+    // Interrupted while the tool writes, recovery removes the file; a finished dump is kept for the save.
+    expect(marks.map(({ at: _at, ...m }) => m)).toEqual([
+      { phase: 'begin', step: 'dump', undo: [{ do: 'remove-temp', container: 'c0ffee', path: dump.temp }] },
+      { phase: 'end', step: 'dump' },
+    ]);
+    expect(cli.calls.some((c) => c.includes(CANCEL_SCRIPT))).toBe(false);
+  });
+
+  it('leaves nothing in the container when the tool fails', async () => {
+    const { runner, cli } = runnerFor((args) => (args.includes(CANCEL_SCRIPT) ? {} : { code: 1, stderr: 'pg_dumpall: error: connection refused' }));
+    const job = await runner.start({ kind: 'export', instanceId: orders.id });
+    const end = (await runner.wait(job.id))!;
+    expect(end).toMatchObject({ state: 'failed', code: 'command-failed' });
+    expect(end.message).toMatch(/connection refused/);
+    const temp = cli.calls[0]!.at(-1)!;
+    expect(cli.calls.at(-1)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
+  });
+
+  it('is saved into a folder by the door, and a failed save keeps the dump to be saved again or discarded', async () => {
+    const { runner, cli, core } = runnerFor({ stdout: 'dockbase-size 20\n' });
+    const job = await runner.start({ kind: 'export', instanceId: orders.id });
+    const dump = (await runner.wait(job.id))!.result as ExportDump;
+    const cp = scripted([['cp', { code: 1, stderr: 'no space left on device' }]]);
+    await expect(createDockbase(cp).backups.saveExport(orders, dump, '/home/me/backups')).rejects.toMatchObject({ code: 'command-failed' });
+    expect(cp.calls.map((c) => c[0])).toEqual(['cp']);
+    const r = await core.backups.saveExport(orders, dump, '/home/me/backups');
+    expect(r).toEqual({ file: `/home/me/backups/${dump.stem}.sql`, sizeBytes: 20, tool: 'pg_dumpall' });
+    expect(cli.calls.slice(-2)).toEqual([
+      ['cp', `c0ffee:${dump.temp}`, '-'],
+      ['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', dump.temp],
+    ]);
+    await core.backups.discardExport(orders, dump);
+    expect(cli.calls.at(-1)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', dump.temp]);
+  });
+
+  it('refuses to save what is not a dump of this container, or under a name that is not a plain file name', async () => {
+    const { core } = runnerFor({});
+    const dump: ExportDump = { temp: '/tmp/dockbase-export-0123456789ab', container: 'c0ffee', stem: 'orders-1', extension: '.sql', sizeBytes: 1, tool: 'x' };
+    await expect(core.backups.saveExport(orders, { ...dump, temp: '/etc/passwd' }, '/home')).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(core.backups.saveExport(orders, { ...dump, stem: '../x' }, '/home')).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(core.backups.saveExport(orders, { ...dump, container: 'other' }, '/home')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(core.backups.saveExport(orders, dump, 'relative')).rejects.toMatchObject({ code: 'invalid-input', field: 'directory' });
   });
 });

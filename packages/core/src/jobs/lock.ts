@@ -108,6 +108,7 @@ const DOING: Record<string, string> = {
   restore: 'is being restored from a snapshot',
   snapshot: 'is being snapshotted',
   import: 'is importing a file',
+  export: 'is being exported',
 };
 
 const FROM: Record<string, string> = { tab: 'from the Dockbase tab', cli: 'from the command line', schedule: 'by a schedule' };

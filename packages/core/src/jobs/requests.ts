@@ -14,7 +14,9 @@ export type JobRequest =
   | { kind: 'restore'; instanceId: string; snapshotId: string }
   | { kind: 'snapshot'; instanceId: string; name: string }
   /** `file`: where the page (or the CLI) put the file in the container (`Backups.sendImportFile`). */
-  | { kind: 'import'; instanceId: string; file: string; fileName: string };
+  | { kind: 'import'; instanceId: string; file: string; fileName: string }
+  /** The dump only: its result (an ExportDump) is saved into the user's folder by the page or the CLI (`Backups.saveExport`). */
+  | { kind: 'export'; instanceId: string };
 
 const ID = /^[0-9a-f]{12}$/;
 
@@ -43,6 +45,8 @@ export function parseJobRequest(body: unknown): JobRequest {
       return { kind, instanceId, name: str(o, 'name', 200) };
     case 'import':
       return { kind, instanceId, file: str(o, 'file', 100), fileName: str(o, 'fileName', 255) };
+    case 'export':
+      return { kind, instanceId };
     case 'edit': {
       const c = o.changes;
       if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new InvalidInputError({ changes: 'changes is a JSON object' });

@@ -327,6 +327,17 @@ export class JobRunner implements JobsService {
             dockbase.backups.importSent(instance, { temp: request.file, fileName: request.fileName }, { journal: ctx.journal })
           ),
         };
+      case 'export':
+        // The dump only, cancellable throughout: the save into the user's folder is the door's (only it reaches
+        // the user's files), and a dump that finished while nobody watched waits in the container for it.
+        return {
+          title: `Export with ${engine.transfer.exportTool}`,
+          cancellable: true,
+          run: (ctx) => (
+            ctx.progress({ step: 'dump', bytes: 0 }),
+            dockbase.backups.exportDump(instance, { signal: ctx.signal, journal: ctx.journal, onProgress: (bytes) => ctx.progress({ step: 'dump', bytes }) })
+          ),
+        };
     }
   }
 }

@@ -12,6 +12,7 @@ import { execScriptArgs } from '../docker/exec';
 import { helperRunArgs, type HelperMount } from '../docker/helpers';
 import {
   CANCEL_SCRIPT,
+  EXPORT_TEMP_FILE,
   EXPORT_TEMP_PREFIX,
   HELPER_TO,
   IMPORT_TEMP_FILE,
@@ -45,6 +46,33 @@ export interface ExportOptions {
   onProgress?(p: ExportProgress): void;
   /** Cancels while the dump runs: the tool is stopped and its partial file removed. */
   signal?: AbortSignal;
+}
+
+export interface ExportDumpOptions {
+  /** The bytes the tool has written so far. */
+  onProgress?(bytes: number): void;
+  /** Cancels the dump: the tool is stopped and its partial file removed. */
+  signal?: AbortSignal;
+  journal?: StepJournal;
+}
+
+export interface SaveExportOptions {
+  onProgress?(p: ExportProgress): void;
+  /** Cancels the copy into the folder: no file is written, the dump stays in the container. */
+  signal?: AbortSignal;
+}
+
+/** A complete dump in the instance's container, waiting to be saved into the user's folder (an export job's result). */
+export interface ExportDump {
+  /** Its temporary path in the container (EXPORT_TEMP_PREFIX + 12 hex). */
+  temp: string;
+  /** The container it is in (a container made since, by an edit or an upgrade, does not have it). */
+  container: string;
+  /** The file's name once saved: `<instance>-<time of the dump>`, then the engine's extension. */
+  stem: string;
+  extension: string;
+  sizeBytes: number;
+  tool: string;
 }
 
 export interface ExportResult {
@@ -81,13 +109,42 @@ export class Backups {
     return `${stem}${extension}`;
   }
 
-  /** Dumps the whole instance with its engine's tool into one file in `directory`. The instance must be running. */
+  /**
+   * Dumps the whole instance with its engine's tool into one file in `directory`. The instance must be running.
+   * The dump (`exportDump`) and its save into the folder (`saveExport`) in one go: nothing is left in the
+   * container however it ends.
+   */
   async export(instance: Instance, options: ExportOptions): Promise<ExportResult> {
+    requireRunning(instance, 'export');
+    checkDirectory(options.directory);
+    const dump = await this.exportDump(instance, {
+      ...(options.onProgress ? { onProgress: (bytes: number) => options.onProgress!({ phase: 'dumping', bytes }) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    try {
+      return await this.saveExport(instance, dump, options.directory, {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (e) {
+      await this.discardExport(instance, dump);
+      throw e;
+    }
+  }
+
+  /**
+   * The part of an export that runs as a job: the engine's tool writes a complete dump to a temporary file in
+   * the container (EXPORT_TEMP_PREFIX + 12 hex), with progress; cancelled or failed, nothing is left. The
+   * dump stays in the container until `saveExport` copies it to the user's folder (or `discardExport`).
+   */
+  async exportDump(instance: Instance, options: ExportDumpOptions = {}): Promise<ExportDump> {
     const engine = getEngine(instance.engine);
     requireRunning(instance, 'export');
-    if (!isAbsoluteHostPath(options.directory)) throw new DockbaseError('invalid-input', 'Choose a folder (an absolute path).', 'directory');
-    const files = hostFilesOf(this.docker);
     const temp = `${EXPORT_TEMP_PREFIX}${newInstanceId()}`;
+    const { stem, extension } = exportName(instance);
+    const { signal, journal } = options;
+    // Interrupted while the tool writes: its partial file (or its finished one nobody was told of) goes.
+    await journal?.begin('dump', [{ do: 'remove-temp', container: instance.containerId, path: temp }]);
     const errors: string[] = [];
     let size = 0;
     const handle = this.docker.stream(execScriptArgs(instance.containerId, exportScript(engine), temp), {
@@ -99,18 +156,21 @@ export class Backups {
         const m = /^dockbase-(progress|size) (\d+)$/.exec(line.trim());
         if (!m) return;
         size = Number(m[2]);
-        if (m[1] === 'progress') options.onProgress?.({ phase: 'dumping', bytes: size });
+        if (m[1] === 'progress') options.onProgress?.(size);
       },
     });
     const onAbort = () => handle.cancel();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
     let code: number;
     try {
       code = await handle.done;
+    } catch (e) {
+      await this.removeTemp(instance, temp);
+      throw e;
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
     }
-    if (options.signal?.aborted) {
+    if (signal?.aborted) {
       await this.removeTemp(instance, temp);
       throw cancelled('Export cancelled; no file was written.');
     }
@@ -118,24 +178,35 @@ export class Backups {
       await this.removeTemp(instance, temp);
       throw commandFailed(`export ${instance.name} with ${engine.transfer.exportTool}`, errors.join('\n'));
     }
-    options.onProgress?.({ phase: 'saving', bytes: size });
+    await journal?.end('dump');
+    return { temp, container: instance.containerId, stem, extension, sizeBytes: size, tool: engine.transfer.exportTool };
+  }
+
+  /**
+   * The part of an export that reaches the user's files (the page does it in Docker Desktop, the CLI on its
+   * machine): the dump is copied into `directory` under a new name (`-2`… when it is taken; never over a
+   * file, never through a link), then removed from the container. A cancel or a failure writes no file and
+   * keeps the dump, to be saved again or discarded.
+   */
+  async saveExport(instance: Instance, dump: ExportDump, directory: string, options: SaveExportOptions = {}): Promise<ExportResult> {
+    checkDirectory(directory);
+    checkDump(instance, dump);
+    const { signal } = options;
+    options.onProgress?.({ phase: 'saving', bytes: dump.sizeBytes });
     // A dump shorter than one progress tick is reported only here: a cancel now still writes no file.
-    if (options.signal?.aborted) {
-      await this.removeTemp(instance, temp);
-      throw cancelled('Export cancelled; no file was written.');
-    }
-    let file: string;
-    try {
-      const to = { directory: options.directory, ...exportName(instance) };
-      file = (
-        await files
-          .save(copyOutArgs(instance.containerId, temp), to, options.signal ? { signal: options.signal } : {})
-          .catch(fileError(`save the export in ${options.directory}`))
-      ).path;
-    } finally {
-      await this.removeTemp(instance, temp);
-    }
-    return { file, sizeBytes: size, tool: engine.transfer.exportTool };
+    if (signal?.aborted) throw cancelled('Export cancelled; no file was written.');
+    const files = hostFilesOf(this.docker);
+    const to = { directory, stem: dump.stem, extension: dump.extension };
+    const saved = await files
+      .save(copyOutArgs(instance.containerId, dump.temp), to, signal ? { signal } : {})
+      .catch(fileError(`save the export in ${directory}`));
+    await this.removeTemp(instance, dump.temp);
+    return { file: saved.path, sizeBytes: dump.sizeBytes, tool: dump.tool };
+  }
+
+  /** Removes a dump `exportDump` left in the container (not saved, or no longer wanted); best effort. */
+  async discardExport(instance: Instance, dump: Pick<ExportDump, 'temp'>): Promise<void> {
+    if (EXPORT_TEMP_FILE.test(dump.temp)) await this.removeTemp(instance, dump.temp);
   }
 
   /**
@@ -294,6 +365,21 @@ const IMPORT_TEMP_FOLDER = IMPORT_TEMP_PREFIX.slice(0, IMPORT_TEMP_PREFIX.lastIn
 /** An export's file name in two parts: the stem a taken name is suffixed after (`-2`), and the extension. */
 function exportName(instance: Instance, at = new Date()): { stem: string; extension: string } {
   return { stem: `${instance.name}-${fileStamp(at)}`, extension: getEngine(instance.engine).transfer.exportExtension };
+}
+
+function checkDirectory(directory: string): void {
+  if (!isAbsoluteHostPath(directory)) throw new DockbaseError('invalid-input', 'Choose a folder (an absolute path).', 'directory');
+}
+
+/** A dump to save, as a job's result handed back (JSON from the backend): it must name a file an export made, and a plain file name. */
+function checkDump(instance: Instance, dump: ExportDump): void {
+  const extension = getEngine(instance.engine).transfer.exportExtension;
+  if (!EXPORT_TEMP_FILE.test(dump.temp) || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(dump.stem) || dump.extension !== extension) {
+    throw new DockbaseError('invalid-input', 'That is not an export Dockbase made.');
+  }
+  if (dump.container !== instance.containerId) {
+    throw new DockbaseError('not-found', `${instance.name}'s container was replaced since that export was made: export it again.`);
+  }
 }
 
 function requireRunning(instance: Instance, verb: string): void {
