@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatBytes, getEngine, type ImportResult } from '@dockbase/core';
+import { formatBytes, getEngine, type ExportDump, type ExportResult, type ImportResult } from '@dockbase/core';
 import { runJob } from '../jobs';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
@@ -22,22 +22,29 @@ export const exportCommand: CommandModule = {
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
         const tool = getEngine(instance.engine).transfer.exportTool;
+        // The dump is a job (locked and journaled like the others, run by a host's backend when one runs); the
+        // save into the folder happens here, on the user's machine, wherever the dump ran.
+        const dump = await runJob<ExportDump>(
+          app,
+          { kind: 'export', instanceId: instance.id },
+          (job) => `Exporting ${instance.name} with ${tool}${job.progress.bytes ? `: ${formatBytes(job.progress.bytes)}` : '…'}`,
+          { cancelling: 'Cancelling the export…' },
+        );
         const progress = new Progress(app.io.stderr);
-        progress.update(`Exporting ${instance.name} with ${tool}…`);
-        let result;
+        let result: ExportResult;
         try {
           result = await app.interruptible(
             (signal) =>
-              dockbase.backups.export(instance, {
-                directory: path.resolve(options.to),
+              dockbase.backups.saveExport(instance, dump, path.resolve(options.to), {
                 signal,
-                onProgress: (p) =>
-                  progress.update(
-                    p.phase === 'dumping' ? `Exporting ${instance.name} with ${tool}: ${formatBytes(p.bytes)}` : `Saving ${formatBytes(p.bytes)}…`,
-                  ),
+                onProgress: (p) => progress.update(`Saving ${formatBytes(p.bytes)}…`),
               }),
             () => progress.done('Cancelling the export…'),
           );
+        } catch (e) {
+          // Not saved: nothing is left in the container either.
+          await dockbase.backups.discardExport(instance, dump);
+          throw e;
         } finally {
           progress.done();
         }
