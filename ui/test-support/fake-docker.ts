@@ -10,9 +10,20 @@
  * and `missingImages` (for pulls), `count`, `setHealth`, `setServerReady`, `setExited`, `pause`/`unpause`,
  * `log`, `addForeignContainer`, `portsTakenOutsideDocker`. Events are delivered asynchronously, like the real event stream.
  */
-import { BRIDGE_FAILURE_PREFIX, type DockerCli, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
 import {
+  BRIDGE_FAILURE_PREFIX,
+  HostFileError,
+  type DockerCli,
+  type HostFiles,
+  type RunOptions,
+  type RunResult,
+  type StreamHandle,
+  type StreamHandlers,
+} from '@dockbase/docker-cli';
+import {
+  CANCEL_SCRIPT,
   containerLabels,
+  exportScript,
   createMounts,
   ENGINES,
   getEngine,
@@ -251,6 +262,28 @@ export class FakeDocker implements DockerCli {
   healthOnStart: Health = 'healthy';
   /** Every command, in order (streams included). */
   readonly calls: string[][] = [];
+  /** Files Dockbase's scripts left in containers (`<container id>:<path>` → bytes): an export's dump until it is saved or removed. */
+  readonly containerFiles = new Map<string, number>();
+  /** The files saved on the host (`docker cp <container>:<file> -` written by Dockbase), by path. */
+  readonly savedFiles = new Map<string, number>();
+
+  /** The host's files: a save writes a new file (`-2`… when the name is taken); reading a file is not played. */
+  readonly files: HostFiles = {
+    save: async (args, to) => {
+      this.calls.push([...args]);
+      const [ref = '', file = ''] = (args[1] ?? '').split(':');
+      const c = this.find(ref);
+      const size = c ? this.containerFiles.get(`${c.id}:${file}`) : undefined;
+      if (size === undefined) throw new HostFileError('docker', `Error response from daemon: Could not find the file ${file} in container ${ref}`);
+      let path = `${to.directory}/${to.stem}${to.extension}`;
+      for (let n = 2; this.savedFiles.has(path); n++) path = `${to.directory}/${to.stem}-${n}${to.extension}`;
+      this.savedFiles.set(path, size);
+      return { path, sizeBytes: size };
+    },
+    send: async () => {
+      throw new HostFileError('unreadable', 'FakeDocker reads no host file');
+    },
+  };
 
   private available = true;
   private bridgeDown = false;
@@ -604,6 +637,15 @@ export class FakeDocker implements DockerCli {
   private answerScript(c: FakeContainer, script: string, arg: string | undefined): RunResult | undefined {
     const tagOf = (x: FakeContainer) => splitImageRef(x.image).tag;
     const version = (x: FakeContainer) => `${/^[\d.]+/.exec(tagOf(x))?.[0] ?? tagOf(x)}.0`;
+    // An export's dump: a file of 2 KiB in the container; Dockbase's cancel script removes it.
+    if (arg && ENGINES.some((e) => script === exportScript(e))) {
+      this.containerFiles.set(`${c.id}:${arg}`, 2048);
+      return ok('dockbase-progress 1024\ndockbase-size 2048\n');
+    }
+    if (arg && script === CANCEL_SCRIPT) {
+      this.containerFiles.delete(`${c.id}:${arg}`);
+      return ok();
+    }
     for (const e of ENGINES) {
       if (script === e.upgrade.versionScript) return ok(`${version(c)}\n`);
       if (script === e.upgrade.alignScript) return ok(`${version(c)} fcv ${tagOf(c)}\n`);

@@ -39,7 +39,7 @@ export { type CallEnv, type CommandTargets } from './docker/command-shape';
 export { inspectContainerArgs, instanceByIdArgs, listAllContainersArgs, listInstancesArgs, upgradeWorkerIdsArgs } from './docker/containers';
 export { copyInArgs, copyOutArgs } from './docker/copy';
 export { createContainerArgs, createContainerEnv, createMounts, readCreate, specOf, type CreatePlan } from './docker/create';
-export { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, UPGRADE_SOURCE, exportScript } from './docker/data-scripts';
+export { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, UPGRADE_SOURCE, exportScript } from './docker/data-scripts';
 export { probeArgs } from './docker/exec';
 export { EARLIER_STEADY_INTERVAL_SECONDS, STEADY_HEALTH, capabilitiesFrom, healthSettings } from './docker/health';
 export { helperRunArgs, readHelperRun, readWorkerRun, upgradeWorkerArgs, type UpgradeWorkerPlan } from './docker/helpers';

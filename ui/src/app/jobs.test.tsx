@@ -183,3 +183,104 @@ describe('a job that ended while the page was away', () => {
     expect(third.desktop.toasts).toMatchObject({ success: [], warning: [], error: [] });
   });
 });
+
+describe('an export', () => {
+  /** The page was there once (its mark is set), then went away. */
+  async function seenOnce(docker: FakeDocker, backend: FakeBackend) {
+    const view = renderApp({ docker, backend });
+    await findInstance('orders');
+    await waitFor(() => expect(window.localStorage.getItem(JOBS_SEEN_KEY)).not.toBeNull());
+    view.unmount();
+    await pause(5);
+  }
+
+  const FILE = /^\/home\/me\/backups\/orders-\d{8}-\d{6}\.sql$/;
+
+  it('dumps as a job, then the page saves the dump into the chosen folder and leaves nothing in the container', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'orders', engine: 'postgres' });
+    const backend = new FakeBackend();
+    const { user, desktop } = renderApp({ docker, backend });
+    const card = await findInstance('orders');
+    await user.click(within(card).getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export orders' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Folder' }), '/home/me/backups');
+    await user.click(within(dialog).getByRole('button', { name: 'Export' }));
+
+    const saved = await within(dialog).findByText(/^Saved \/home\/me\/backups\/orders-\d{8}-\d{6}\.sql \(2\.0 kB\)\.$/);
+    expect(saved).toBeInTheDocument();
+    expect([...docker.savedFiles.keys()]).toEqual([expect.stringMatching(FILE)]);
+    expect(docker.containerFiles.size).toBe(0);
+    const jobs = await backend.jobRunner.list();
+    expect(jobs.map((j) => [j.kind, j.state, j.title])).toEqual([['export', 'succeeded', 'Export with pg_dumpall']]);
+    await waitFor(() =>
+      expect(desktop.toasts.success).toEqual([expect.stringMatching(/^orders was exported to \/home\/me\/backups\/orders-\d{8}-\d{6}\.sql\.$/)]),
+    );
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await pause(600);
+    expect(within(card).queryByText(/Export ready/)).not.toBeInTheDocument();
+    expect(desktop.toasts.success).toHaveLength(1);
+  });
+
+  it('whose dump finished while the page was away shows “Export ready” on its card: Save… writes it, and it is not offered again', async () => {
+    const docker = new FakeDocker();
+    const orders = await seedInstance(docker, { name: 'orders', engine: 'postgres' });
+    const backend = new FakeBackend();
+    await seenOnce(docker, backend);
+    // The tab started it, then Docker Desktop unloaded the page; the backend finished the dump meanwhile.
+    const job = await backend.attach(docker).startElsewhere({ kind: 'export', instanceId: orders.id }, 'tab');
+    await backend.jobRunner.wait(job.id);
+    expect(docker.containerFiles.size).toBe(1);
+
+    const first = renderApp({ docker, backend });
+    const card = await findInstance('orders');
+    expect(await within(card).findByText(/^Export ready \(2\.0 kB\)$/)).toBeInTheDocument();
+    await first.user.click(within(card).getByRole('button', { name: 'Save the export of orders' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export orders' });
+    await first.user.type(within(dialog).getByRole('textbox', { name: 'Folder' }), '/home/me/backups');
+    await first.user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await within(dialog).findByText(/^Saved \/home\/me\/backups\/orders-\d{8}-\d{6}\.sql/);
+    expect([...docker.savedFiles.keys()]).toEqual([expect.stringMatching(FILE)]);
+    expect(docker.containerFiles.size).toBe(0);
+    // The backend's dump was saved: none ran again.
+    expect(docker.calls.filter((c) => c[0] === 'exec' && c[4]?.includes('pg_dumpall'))).toHaveLength(1);
+    await first.user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(within(card).queryByText(/Export ready/)).not.toBeInTheDocument());
+    first.unmount();
+
+    renderApp({ docker, backend });
+    const again = await findInstance('orders');
+    await pause(600);
+    expect(within(again).queryByText(/Export ready/)).not.toBeInTheDocument();
+  });
+
+  it('ready on its card is discarded without a question: the dump leaves the container', async () => {
+    const docker = new FakeDocker();
+    const orders = await seedInstance(docker, { name: 'orders', engine: 'postgres' });
+    const backend = new FakeBackend();
+    await seenOnce(docker, backend);
+    const job = await backend.attach(docker).startElsewhere({ kind: 'export', instanceId: orders.id }, 'tab');
+    await backend.jobRunner.wait(job.id);
+    const { user } = renderApp({ docker, backend });
+    const card = await findInstance('orders');
+    await user.click(await within(card).findByRole('button', { name: 'Discard the export of orders' }));
+    await waitFor(() => expect(within(card).queryByText(/Export ready/)).not.toBeInTheDocument());
+    await waitFor(() => expect(docker.containerFiles.size).toBe(0));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('that the command line ran is not offered: it saves its own', async () => {
+    const docker = new FakeDocker();
+    const orders = await seedInstance(docker, { name: 'orders', engine: 'postgres' });
+    const backend = new FakeBackend();
+    await seenOnce(docker, backend);
+    const job = await backend.attach(docker).startElsewhere({ kind: 'export', instanceId: orders.id });
+    await backend.jobRunner.wait(job.id);
+    const { desktop } = renderApp({ docker, backend });
+    const card = await findInstance('orders');
+    await waitFor(() => expect(backend.jobListCalls).toBeGreaterThan(0));
+    await pause(300);
+    expect(within(card).queryByText(/Export ready/)).not.toBeInTheDocument();
+    expect(desktop.toasts).toMatchObject({ success: [], warning: [], error: [] });
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * The long operations on an instance (Upgrade, Roll back, Import as jobs; Export in the page) as their dialogs
+ * The long operations on an instance (Upgrade, Roll back, Import, Export's dump as jobs; Export's save in the page) as their dialogs
  * see them: what each says on success, failure and cancel (state, one toast), what is recorded in the history,
  * and which queries are read again. The jobs run in the page's own runner (no backend), which records their
  * outcomes itself; the core is stubbed: its own tests cover what the operations do to docker.
@@ -8,7 +8,17 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { ActivityLog, cancelled, DockbaseError, type ActivityStore, type Dockbase, type ExportResult, type ImportResult, type Instance } from '@dockbase/core';
+import {
+  ActivityLog,
+  cancelled,
+  DockbaseError,
+  type ActivityStore,
+  type Dockbase,
+  type ExportDump,
+  type ExportResult,
+  type ImportResult,
+  type Instance,
+} from '@dockbase/core';
 import type { RollbackPoint, RollbackResult, UpgradePlan, UpgradeProgress, UpgradeResult } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { AppServicesProvider } from './shared/context';
@@ -47,13 +57,14 @@ function setup() {
   const calls = {
     upgrade: pending<UpgradeResult>(),
     rollback: pending<RollbackResult>(),
-    export: pending<ExportResult>(),
+    export: pending<ExportDump>(),
+    save: pending<ExportResult>(),
     import: pending<ImportResult>(),
   };
   const options: {
     upgrade?: { signal: AbortSignal; onProgress(p: UpgradeProgress): void };
     rollback?: { onProgress(p: UpgradeProgress): void };
-    export?: { signal: AbortSignal };
+    export?: { signal: AbortSignal; onProgress(bytes: number): void };
   } = {};
   const dockbase = {
     lifecycle: { get: vi.fn(async () => instance) },
@@ -64,7 +75,8 @@ function setup() {
       rollback: vi.fn((_i: Instance, _p: RollbackPoint, o: NonNullable<typeof options.rollback>) => ((options.rollback = o), calls.rollback.promise)),
     },
     backups: {
-      export: vi.fn((_i: Instance, o: NonNullable<typeof options.export>) => ((options.export = o), calls.export.promise)),
+      exportDump: vi.fn((_i: Instance, o: NonNullable<typeof options.export>) => ((options.export = o), calls.export.promise)),
+      saveExport: vi.fn((_i: Instance, _d: ExportDump, _dir: string) => calls.save.promise),
       sendImportFile: vi.fn(async (_i: Instance, file: string) => ({ temp: '/tmp/dockbase-import-0123456789ab', fileName: file.split('/').pop()! })),
       importSent: vi.fn(() => calls.import.promise),
     },
@@ -223,31 +235,60 @@ describe('Roll back', () => {
 });
 
 describe('Export', () => {
-  it('shows the dump’s progress, toasts the file and records it; the instance is not listed again', async () => {
+  const dump: ExportDump = { temp: '/tmp/dockbase-export-0123456789ab', container: 'c0', stem: 'orders-1', extension: '.sql', sizeBytes: 512, tool: 'pg_dump' };
+
+  it('dumps as a job with its progress, then saves the dump into the folder from the page: toasts the file and records it', async () => {
     const t = setup();
     const { result } = renderHook(() => useExport(instance), { wrapper: t.wrapper });
     const end = begin(() => result.current.run('/backups'));
     expect(await result.current.run('/backups')).toBe(false);
-    expect(t.dockbase.backups.export.mock.calls[0]?.[1]).toMatchObject({ directory: '/backups' });
-    act(() => (t.options.export as unknown as { onProgress(p: unknown): void }).onProgress({ phase: 'dumping', bytes: 100 }));
-    expect(result.current.progress).toEqual({ phase: 'dumping', bytes: 100 });
+    await waitFor(() => expect(t.dockbase.backups.exportDump).toHaveBeenCalledTimes(1));
+    act(() => t.options.export!.onProgress(100));
+    await waitFor(() => expect(result.current.progress).toEqual({ phase: 'dumping', bytes: 100 }));
+    act(() => t.calls.export.resolve(dump));
+    await waitFor(() => expect(t.dockbase.backups.saveExport).toHaveBeenCalledWith(instance, dump, '/backups'));
+    expect(result.current.progress).toEqual({ phase: 'saving', bytes: 512 });
     const r: ExportResult = { file: '/backups/orders.sql', sizeBytes: 512, tool: 'pg_dump' };
-    expect(await end(() => t.calls.export.resolve(r))).toBe(true);
-    expect(result.current).toMatchObject({ running: false, result: r, failure: undefined });
+    expect(await end(() => t.calls.save.resolve(r))).toBe(true);
+    expect(result.current).toMatchObject({ running: false, result: r, failure: undefined, dump: undefined });
     expect(t.toasts).toEqual({ success: ['orders was exported to /backups/orders.sql.'], warning: [], error: [] });
-    await waitFor(() => expect(t.history).toEqual([{ id: 'd1', action: 'export', outcome: 'ok', detail: 'pg_dump → /backups/orders.sql', size: 512 }]));
-    await waitFor(() => expect(t.invalidated).toEqual([META]));
+    // The dump's job is recorded as every job is; the save with its file.
+    await waitFor(() =>
+      expect(t.history).toEqual([
+        { id: 'd1', action: 'export', outcome: 'ok', detail: 'Export with pg_dumpall', size: 512 },
+        { id: 'd1', action: 'export', outcome: 'ok', detail: 'pg_dump → /backups/orders.sql', size: 512 },
+      ]),
+    );
+    await waitFor(() => expect(t.invalidated).toContain(META));
   });
 
-  it('says nothing of a cancel (the form is back) but records it', async () => {
+  it('keeps the dump when its save fails: run saves it again, without dumping again', async () => {
+    const t = setup();
+    const { result } = renderHook(() => useExport(instance), { wrapper: t.wrapper });
+    const end = begin(() => result.current.run('/nowhere'));
+    await waitFor(() => expect(t.dockbase.backups.exportDump).toHaveBeenCalled());
+    act(() => t.calls.export.resolve(dump));
+    await waitFor(() => expect(t.dockbase.backups.saveExport).toHaveBeenCalled());
+    expect(await end(() => t.calls.save.reject(new DockbaseError('command-failed', 'Could not save the export in /nowhere: no such folder')))).toBe(false);
+    expect(result.current).toMatchObject({ running: false, failure: 'Could not save the export in /nowhere: no such folder', dump });
+    t.calls.save = pending<ExportResult>();
+    const again = begin(() => result.current.run('/backups'));
+    expect(await again(() => t.calls.save.resolve({ file: '/backups/orders.sql', sizeBytes: 512, tool: 'pg_dump' }))).toBe(true);
+    expect(t.dockbase.backups.exportDump).toHaveBeenCalledTimes(1);
+    expect(t.dockbase.backups.saveExport.mock.calls.map((c) => c[2])).toEqual(['/nowhere', '/backups']);
+  });
+
+  it('says nothing of a cancel (the form is back) and saves nothing', async () => {
     const t = setup();
     const { result } = renderHook(() => useExport(instance), { wrapper: t.wrapper });
     const end = begin(() => result.current.run('/backups'));
+    await waitFor(() => expect(t.options.export).toBeDefined());
     act(() => result.current.cancel());
-    expect(t.options.export!.signal.aborted).toBe(true);
+    await waitFor(() => expect(t.options.export!.signal.aborted).toBe(true));
     expect(await end(() => t.calls.export.reject(cancelled('Export cancelled; no file was written.')))).toBe(false);
     expect(result.current).toMatchObject({ running: false, result: undefined, failure: undefined });
     expect(t.toasts).toEqual({ success: [], warning: [], error: [] });
+    expect(t.dockbase.backups.saveExport).not.toHaveBeenCalled();
     await waitFor(() => expect(t.history).toEqual([{ id: 'd1', action: 'export', outcome: 'failed', detail: 'Export cancelled; no file was written.' }]));
   });
 });
@@ -306,7 +347,7 @@ describe('a failure', () => {
     const called = {
       upgrade: t.dockbase.upgrades.upgrade,
       rollback: t.dockbase.upgrades.rollback,
-      export: t.dockbase.backups.export,
+      export: t.dockbase.backups.exportDump,
       import: t.dockbase.backups.importSent,
     };
     await waitFor(() => expect(called[action]).toHaveBeenCalled());

@@ -17,6 +17,7 @@ import { EngineIcon } from '../shared/EngineIcon';
 import { FailureReason } from './FailureReason';
 import { ActionButtons, BUSY_TEXT, FOCUS_RING, type ActionItem } from './InstanceActions';
 import { InstanceDetails } from './InstanceDetails';
+import { ExportReadyLine } from '../transfer/ExportReady';
 import { RunningJobLine } from './RunningJob';
 import { StatusChip } from './StatusChip';
 import { UsageLine } from './UsageLine';
@@ -72,7 +73,7 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
               {instance.volumes.length === 0 ? ' · data not persisted' : ''}
               {rollbackPoint ? ` · upgraded from ${rollbackPoint.tag}` : ''}
             </Typography>
-            {job && <RunningJobLine job={job} />}
+            {job ? <RunningJobLine job={job} /> : <ExportReadyLine instance={instance} />}
             {instance.failure && <FailureReason instance={instance} failure={instance.failure} />}
             <ConnectionString instance={instance} />
             {usage && <UsageLine usage={usage} />}

@@ -6,6 +6,7 @@ import type { InstanceAction } from './useInstanceActions';
 import { useServerAnswered } from './useServerAnswered';
 import { engineAccent, engineMonogram } from '../shared/EngineIcon';
 import { ActionMenu, BUSY_TEXT, type ActionItem } from './InstanceActions';
+import { ExportReadyNote } from '../transfer/ExportReady';
 import { RunningJobNote } from './RunningJob';
 import { LOOK } from './StatusChip';
 import { usageText } from './UsageLine';
@@ -95,7 +96,7 @@ const Row = memo(function Row({
             {BUSY_TEXT[busy]}
           </span>
         )}
-        {job && <RunningJobNote job={job} />}
+        {job ? <RunningJobNote job={job} /> : <ExportReadyNote instance={instance} />}
         {instance.failure && !busy && !job && (
           <span className="db-note db-failure" title={instance.failure.summary}>
             {instance.failure.summary}

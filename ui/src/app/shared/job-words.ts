@@ -8,6 +8,7 @@ import {
   formatBytes,
   getEngine,
   type EditStep,
+  type ExportDump,
   type ImportResult,
   type Job,
   type RecordedAction,
@@ -62,7 +63,8 @@ export function jobProgressText(job: Job): string {
   let where = '';
   if (step && job.kind === 'edit') where = (EDIT_STEP_TEXT as Record<string, string>)[step]?.replace(/…$/, '').toLowerCase() ?? step;
   else if (step && (job.kind === 'upgrade' || job.kind === 'rollback')) where = (UPGRADE_STEP_TEXT as Record<string, string>)[step] ?? step;
-  if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
+  if (step === 'dump' && job.kind === 'export') where = `dumping${bytes ? ` (${formatBytes(bytes)})` : ''}`;
+  else if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
   else if (step === 'pull' && pull && pull.total > 0) where += ` (${pull.done} of ${pull.total} layers)`;
   const by = BY_TEXT[job.by] ?? `by ${job.by}`;
   return `${job.title}${by ? ` (${by})` : ''}${where ? `: ${where}…` : '…'}`;
@@ -84,7 +86,8 @@ export function jobOutcomeToast(job: Job): JobToast | undefined {
     case 'interrupted':
       return { severity: 'warning', message: job.message || `${job.title} was interrupted.` };
     case 'succeeded':
-      return { severity: 'success', message: successText(job) };
+      // A finished export is not done until it is saved: its dialog toasts the save, its card offers it.
+      return job.kind === 'export' ? undefined : { severity: 'success', message: successText(job) };
   }
 }
 
@@ -118,6 +121,8 @@ function successText(job: Job): string {
       const r = job.result as ImportResult | undefined;
       return `${importedFile(job.title)} was imported into ${name}.${r?.kept ? ` Its previous data is kept as "${r.kept.name}".` : ''}`;
     }
+    case 'export':
+      return `The export of ${name} is ready to save.`;
   }
 }
 
@@ -168,5 +173,8 @@ export function jobHistoryEntry(job: Job): JobHistoryEntry {
       const r = job.result as ImportResult;
       return withSize(importedFile(job.title), r.sizeBytes);
     }
+    case 'export':
+      // The dump; its save into a folder is recorded by whoever saves it, with the file.
+      return withSize(job.title, (job.result as ExportDump).sizeBytes);
   }
 }

@@ -13,6 +13,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Backups, formatBytes, getEngine, type Instance } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
+import type { ReadyExport } from './ready-exports';
 import { useExport, useImport } from './useDataTransfer';
 
 /** A path field with the host's own file dialog beside it where there is one. */
@@ -48,9 +49,9 @@ function PathField(props: { label: string; value: string; onChange(v: string): v
 
 const LAST_FOLDER_KEY = 'dockbase.export.folder';
 
-function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
+function ExportBody({ instance, ready, onClose }: { instance: Instance; ready: ReadyExport | undefined; onClose(): void }) {
   const { desktop } = useAppServices();
-  const state = useExport(instance);
+  const state = useExport(instance, ready);
   const titleId = useId();
   const engine = getEngine(instance.engine);
   const [folder, setFolder] = useState(() => globalThis.localStorage?.getItem(LAST_FOLDER_KEY) ?? '');
@@ -61,7 +62,7 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
   };
   const saving = state.running && state.progress?.phase === 'saving';
   return (
-    <Dialog open onClose={() => (state.running ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+    <Dialog open onClose={() => (saving ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
       <Stack component="form" noValidate onSubmit={submit}>
         <DialogTitle id={titleId}>Export {instance.name}</DialogTitle>
         <DialogContent>
@@ -70,6 +71,12 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
               One file with all of {instance.name}’s data, written by {engine.transfer.exportTool} inside the container while it keeps running, named like{' '}
               <code>{Backups.exportFileName(instance)}</code>.
             </DialogContentText>
+            {state.dump && !state.running && (
+              <DialogContentText>
+                Its dump ({formatBytes(state.dump.sizeBytes)}) is ready: choose the folder to save <code>{`${state.dump.stem}${state.dump.extension}`}</code>{' '}
+                in.
+              </DialogContentText>
+            )}
             <PathField
               label="Folder"
               value={folder}
@@ -81,6 +88,7 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
               <Stack spacing={1} role="status">
                 <Typography variant="body2">{saving ? 'Saving the file…' : `Dumping… ${formatBytes(state.progress?.bytes ?? 0)}`}</Typography>
                 <LinearProgress aria-label={`Exporting ${instance.name}`} />
+                {!saving && <DialogContentText>The dump goes on if you close this dialog: {instance.name}’s card then offers to save it.</DialogContentText>}
               </Stack>
             )}
             {state.result && (
@@ -92,12 +100,18 @@ function ExportBody({ instance, onClose }: { instance: Instance; onClose(): void
           </Stack>
         </DialogContent>
         <DialogActions>
-          {/* Cancel during the dump stops it and leaves no file; the short copy into the folder is not interrupted. */}
-          <Button onClick={state.running ? state.cancel : onClose} disabled={saving}>
-            {state.running ? 'Cancel' : 'Close'}
+          {/* Cancel during the dump stops it and leaves no file; the short copy into the folder is not interrupted.
+              Closed during the dump, the dump goes on: the card then offers to save it. */}
+          {state.running && (
+            <Button onClick={state.cancel} disabled={saving}>
+              Cancel
+            </Button>
+          )}
+          <Button onClick={onClose} disabled={saving}>
+            Close
           </Button>
-          <Button type="submit" variant="contained" disabled={state.running || !folder.trim() || instance.status !== 'running'}>
-            Export
+          <Button type="submit" variant="contained" disabled={state.running || !folder.trim() || (!state.dump && instance.status !== 'running')}>
+            {state.dump ? 'Save' : 'Export'}
           </Button>
         </DialogActions>
       </Stack>
@@ -164,8 +178,9 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
   );
 }
 
-export function ExportDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
-  return instance ? <ExportBody key={instance.id} instance={instance} onClose={onClose} /> : null;
+/** `ready`: a dump that waits to be saved (its card's Save…): the dialog saves it instead of dumping again. */
+export function ExportDialog({ instance, ready, onClose }: { instance: Instance | undefined; ready?: ReadyExport; onClose(): void }) {
+  return instance ? <ExportBody key={instance.id} instance={instance} ready={ready} onClose={onClose} /> : null;
 }
 
 export function ImportDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
