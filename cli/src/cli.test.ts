@@ -395,3 +395,16 @@ describe('snapshots', () => {
     expect(d.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
   });
 });
+
+describe('what a finished upgrade says', () => {
+  it('counts in words: "1 table", not "1 tables"', async () => {
+    const { upgradedText } = await import('./commands/upgrade');
+    const point = { name: 'before upgrade to 17' } as Parameters<typeof upgradedText>[2]['rollbackPoint'];
+    expect(upgradedText('orders', 'PostgreSQL', { serverVersion: '17', from: '15', verified: { tables: 1, rows: 1 }, rollbackPoint: point })).toBe(
+      'orders now runs PostgreSQL 17 (1 table, 1 row checked). Its data from 15 is kept as the rollback point "before upgrade to 17": dockbase rollback orders.',
+    );
+    expect(upgradedText('orders', 'PostgreSQL', { serverVersion: '17', from: '15', verified: { tables: 3, rows: 42 }, rollbackPoint: point })).toMatch(
+      /\(3 tables, 42 rows checked\)/,
+    );
+  });
+});

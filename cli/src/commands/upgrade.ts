@@ -1,5 +1,6 @@
 import {
   DockbaseError,
+  count,
   formatBytes,
   getEngine,
   planUpgrade,
@@ -16,6 +17,12 @@ import { findInstance } from '../instances';
 import { formatTable, printJson } from '../output';
 import { snapshotJson } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
+
+/** What a finished upgrade says: the new version, the rows checked ("1 table"), the rollback point. */
+export function upgradedText(name: string, engine: string, result: Pick<UpgradeResult, 'serverVersion' | 'verified' | 'from' | 'rollbackPoint'>): string {
+  const checked = result.verified ? ` (${count(result.verified.tables, 'table')}, ${count(result.verified.rows, 'row')} checked)` : '';
+  return `${name} now runs ${engine} ${result.serverVersion}${checked}. Its data from ${result.from} is kept as the rollback point "${result.rollbackPoint.name}": dockbase rollback ${name}.`;
+}
 
 /** One line per step of the plan, as the tab's dialog lists them. */
 function stepText(plan: UpgradePlan, p: JobProgress): string {
@@ -92,10 +99,7 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
           ...(result.verified ? { verified: result.verified } : {}),
         };
         if (options.json) return printJson(app.io.stdout, json);
-        const checked = result.verified ? ` (${result.verified.tables} tables, ${result.verified.rows} rows checked)` : '';
-        app.io.stdout.write(
-          `${instance.name} now runs ${engine.displayName} ${result.serverVersion}${checked}. Its data from ${result.from} is kept as the rollback point "${result.rollbackPoint.name}": dockbase rollback ${instance.name}.\n`,
-        );
+        app.io.stdout.write(`${upgradedText(instance.name, engine.displayName, result)}\n`);
       });
   },
 };

@@ -9,6 +9,7 @@ export { REDIS_START_SCRIPT } from './engines/redis';
 export { type EngineDefinition } from './engines/types';
 export { connectionString, maskedConnectionString, shellCommand } from './model/connection';
 export { fileStamp } from './model/dump-files';
+export { count } from './model/words';
 export { DockbaseError, InvalidInputError, cancelled, isDockbaseError, type DockbaseErrorCode } from './model/errors';
 export {
   awaitsReadiness,

@@ -4,10 +4,8 @@ export function formatTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-/** "1 table", "2 tables". */
-export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+/** "1 table", "2 tables": the core's, as the CLI says it. */
+export { count } from '@dockbase/core';
 
 /** "volume a" or "volumes a, b": one word for one volume. */
 export function volumesPhrase(volumes: readonly string[]): string {
