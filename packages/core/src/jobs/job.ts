@@ -8,7 +8,21 @@
  */
 import type { EngineId } from '../engines/ids';
 
-export const JOB_KINDS = ['upgrade', 'rollback', 'edit', 'restore', 'snapshot', 'import', 'export'] as const;
+export const JOB_KINDS = [
+  'create',
+  'clone',
+  'start',
+  'stop',
+  'restart',
+  'delete',
+  'upgrade',
+  'rollback',
+  'edit',
+  'restore',
+  'snapshot',
+  'import',
+  'export',
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Who started a job. */

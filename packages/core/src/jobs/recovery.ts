@@ -79,11 +79,17 @@ export async function recoverJob(ports: RecoveryPorts, unfinished: UnfinishedJob
   const plan = recoveryPlan(marks);
   for (const action of plan.actions) await runAction(ports, action);
   const where = plan.at ? ` at “${plan.at}”` : ' before its first step';
-  const what =
-    plan.how === 'completed'
-      ? 'Dockbase finished it.'
-      : `${job.instanceName} was put back as it was before${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}.`;
-  return { recovered: plan.how, message: `${job.title} was interrupted${where} (Dockbase stopped). ${what}` };
+  return { recovered: plan.how, message: `${job.title} was interrupted${where} (Dockbase stopped). ${recoveryWords(job, plan)}` };
+}
+
+/** What recovery did, in words, for the job's history and the tab. */
+function recoveryWords({ kind, instanceName }: UnfinishedJob['job'], plan: ReturnType<typeof recoveryPlan>): string {
+  if (plan.how === 'completed') return 'Dockbase finished it.';
+  if (kind === 'create' || kind === 'clone') return `${instanceName} was not made: what the job had made was removed.`;
+  // Nothing undoes these: the instance is as far as the job got, which the list shows.
+  if (kind === 'delete') return `What was not deleted of ${instanceName} yet is still there (the instance, or its data under Kept data): delete it again to finish.`;
+  if (kind === 'start' || kind === 'stop' || kind === 'restart') return `The list shows whether ${instanceName} runs.`;
+  return `${instanceName} was put back as it was before${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}.`;
 }
 
 /** Runs one action, best effort: each is safe to repeat, and one that cannot run does not stop the others. */

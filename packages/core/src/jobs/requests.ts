@@ -4,10 +4,20 @@
  * password) are used in memory only, never stored (the store keeps the Job, not the request).
  */
 import type { EditChanges } from '../use-cases/edit';
+import type { CloneInput } from '../use-cases/snapshots';
+import type { CreateInstanceInput } from '../model/validation';
+import { ENGINE_IDS } from '../engines/ids';
 import { InvalidInputError } from '../model/errors';
 import { JOB_KINDS, type JobKind } from './job';
 
 export type JobRequest =
+  /** A new instance (its image pulled when missing, then created and started). `seedFiles`: paths the runner's process can read. */
+  | { kind: 'create'; input: CreateInstanceInput; seedFiles?: string[] }
+  /** A new instance from a snapshot's data, started. */
+  | { kind: 'clone'; snapshotId: string; input: CloneInput }
+  /** Start or restart, up to the server answering; stop (the engine's own timeout to flush). */
+  | { kind: 'start' | 'stop' | 'restart'; instanceId: string }
+  | { kind: 'delete'; instanceId: string; removeData: boolean }
   | { kind: 'upgrade'; instanceId: string; to: string }
   | { kind: 'rollback'; instanceId: string; pointId: string }
   | { kind: 'edit'; instanceId: string; changes: EditChanges }
@@ -32,6 +42,19 @@ export function parseJobRequest(body: unknown): JobRequest {
   const o = body as Record<string, unknown>;
   const kind = o.kind as JobKind;
   if (!JOB_KINDS.includes(kind)) throw new InvalidInputError({ kind: `kind must be one of ${JOB_KINDS.join(', ')}` });
+  if (kind === 'create') {
+    const input = createInput(o.input, true) as unknown as CreateInstanceInput;
+    const seeds = o.seedFiles;
+    if (seeds === undefined) return { kind, input };
+    if (!Array.isArray(seeds) || seeds.length > 50 || !seeds.every((f) => typeof f === 'string' && f.length > 0 && f.length <= 4096))
+      throw new InvalidInputError({ seedFiles: 'seedFiles is a list of up to 50 paths' });
+    return { kind, input, seedFiles: seeds as string[] };
+  }
+  if (kind === 'clone') {
+    const snapshotId = str(o, 'snapshotId', 12);
+    if (!ID.test(snapshotId)) throw new InvalidInputError({ snapshotId: 'snapshotId is 12 hexadecimal characters' });
+    return { kind, snapshotId, input: createInput(o.input, false) as unknown as CloneInput };
+  }
   const instanceId = str(o, 'instanceId', 12);
   if (!ID.test(instanceId)) throw new InvalidInputError({ instanceId: 'instanceId is 12 hexadecimal characters' });
   switch (kind) {
@@ -46,7 +69,13 @@ export function parseJobRequest(body: unknown): JobRequest {
     case 'import':
       return { kind, instanceId, file: str(o, 'file', 100), fileName: str(o, 'fileName', 255) };
     case 'export':
+    case 'start':
+    case 'stop':
+    case 'restart':
       return { kind, instanceId };
+    case 'delete':
+      if (typeof o.removeData !== 'boolean') throw new InvalidInputError({ removeData: 'removeData is true or false' });
+      return { kind, instanceId, removeData: o.removeData };
     case 'edit': {
       const c = o.changes;
       if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new InvalidInputError({ changes: 'changes is a JSON object' });
@@ -80,4 +109,37 @@ export function parseJobRequest(body: unknown): JobRequest {
       return { kind, instanceId, changes };
     }
   }
+}
+
+/** What a create's (or a clone's) input may hold, each field of its type: the create's own validation checks the values. */
+const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
+  engine: 'string',
+  name: 'string',
+  tag: 'string',
+  image: 'string',
+  hostPort: 'number',
+  password: 'string',
+  persistData: 'boolean',
+  exposeOnNetwork: 'boolean',
+  user: 'string',
+  database: 'string',
+  keptDataPassword: 'string',
+};
+const CREATE_ONLY = ['engine', 'image', 'persistData'];
+
+function createInput(value: unknown, create: boolean): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError({ input: 'input is a JSON object' });
+  const input = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(input)) {
+    const type = CREATE_FIELDS[key];
+    if (!type || (!create && CREATE_ONLY.includes(key))) throw new InvalidInputError({ input: `unknown field ${key}` });
+    if (typeof v !== type) throw new InvalidInputError({ [key]: `${key} is a ${type}` });
+  }
+  for (const key of create ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork'] : ['name', 'hostPort', 'password', 'exposeOnNetwork']) {
+    if (input[key] === undefined) throw new InvalidInputError({ [key]: `${key} is required` });
+  }
+  if (create && !(ENGINE_IDS as readonly string[]).includes(input.engine as string)) throw new InvalidInputError({ engine: `engine must be one of ${ENGINE_IDS.join(', ')}` });
+  if (input.keptDataPassword !== undefined && input.keptDataPassword !== 'existing' && input.keptDataPassword !== 'reset')
+    throw new InvalidInputError({ keptDataPassword: 'keptDataPassword is existing or reset' });
+  return input;
 }

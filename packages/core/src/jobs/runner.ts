@@ -13,9 +13,11 @@ import { DockbaseError, isDockbaseError, type DockbaseErrorCode } from '../model
 import { imageRef, newInstanceId, type Instance } from '../model/instance';
 import { checkSnapshotName } from '../model/snapshot-model';
 import { InvalidInputError } from '../model/errors';
-import type { Job, JobDoor, JobMark, JobProgress, JobStore, StepJournal } from './job';
+import { journaled, type Job, type JobDoor, type JobMark, type JobProgress, type JobStore, type StepJournal } from './job';
+import type { EngineId } from '../engines/ids';
 import { InstanceLocks, busyMessage } from './lock';
 import { recoverJob } from './recovery';
+import { recordIdOf } from '../use-cases/activity';
 import type { JobRequest } from './requests';
 
 /** What a door needs of jobs: start one, follow them, cancel one. The backend's client is another. */
@@ -42,6 +44,59 @@ export interface JobRunnerOptions {
    * against its own jobs only.
    */
   engineLock?: boolean;
+}
+
+/** What a delete job produced: whether the data went, and the id its notes and history were kept under. */
+export interface DeleteResult {
+  dataRemoved: boolean;
+  recordId: string;
+}
+
+/** What a job works on: the instance (or the one it makes), the image its lock is made from, and whether it is light. */
+interface Target {
+  id: string;
+  name: string;
+  engine: EngineId;
+  /** Absent for a new instance: no lock (see start). */
+  lockImage?: string;
+  /** A start, stop or restart: a few run at once (LIGHT_AT_ONCE). */
+  light?: boolean;
+}
+
+/** How many starts, stops and restarts run at once (each stop may take the engine's whole stop timeout). */
+const LIGHT_AT_ONCE = 4;
+
+/** At most `size` holders at once; the others wait in order. */
+class Turns {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+  async take(onWait: () => void): Promise<() => void> {
+    if (this.active >= this.size) {
+      onWait();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+}
+
+/** A create's journal that also ends Cancel once its container is made (from there it is finished, not undone). */
+function withCancelEnd(ctx: RunContext): StepJournal {
+  return {
+    begin: async (step, undo) => {
+      await ctx.journal.begin(step, undo);
+      if (step === 'create') ctx.cancellable(false);
+    },
+    end: (step) => ctx.journal.end(step),
+    commit: (step, forward) => ctx.journal.commit(step, forward),
+  };
 }
 
 /** What one kind of job does: its title and checks (before anything is taken) and its work. */
@@ -74,6 +129,7 @@ export class JobRunner implements JobsService {
   private readonly running = new Map<string, Running>();
   private readonly listeners = new Set<(job: Job) => void>();
   private readonly engineLock: boolean;
+  private readonly turns = new Turns(LIGHT_AT_ONCE);
 
   constructor(private readonly options: JobRunnerOptions) {
     this.docker = new DockerRunner(options.cli);
@@ -86,19 +142,19 @@ export class JobRunner implements JobsService {
    * refused (invalid, the instance gone, or `busy`: another job holds the instance, from any door).
    */
   async start(request: JobRequest, by: JobDoor = this.options.door): Promise<Job> {
+    const held = (r: Running) =>
+      r.job.state === 'running' &&
+      ('instanceId' in request ? r.job.instanceId === request.instanceId : r.job.instanceName === request.input.name);
     for (const r of this.running.values()) {
-      if (r.job.instanceId === request.instanceId && r.job.state === 'running') {
-        throw new DockbaseError('busy', busyMessage(r.job.instanceName, { kind: r.job.kind, title: r.job.title, by: r.job.by, since: r.job.startedAt }));
-      }
+      if (held(r)) throw new DockbaseError('busy', busyMessage(r.job.instanceName, { kind: r.job.kind, title: r.job.title, by: r.job.by, since: r.job.startedAt }));
     }
-    const instance = await this.options.dockbase.lifecycle.get(request.instanceId);
-    const prepared = await this.prepare(instance, request);
+    const { target, ...prepared } = await this.prepareRequest(request);
     const job: Job = {
       id: newInstanceId(),
       kind: request.kind,
-      instanceId: instance.id,
-      instanceName: instance.name,
-      engine: instance.engine,
+      instanceId: target.id,
+      instanceName: target.name,
+      engine: target.engine,
       title: prepared.title,
       by,
       startedAt: new Date().toISOString(),
@@ -106,7 +162,9 @@ export class JobRunner implements JobsService {
       progress: {},
       cancellable: prepared.cancellable,
     };
-    const lock = this.engineLock ? await this.locks.acquire(job, imageRef(instance.image, instance.tag), this.options.store.owner) : undefined;
+    // A new instance needs no lock: nothing else can act on it before it exists, and docker refuses a second
+    // container of its name (a second create of it fails with name-in-use).
+    const lock = this.engineLock && target.lockImage ? await this.locks.acquire(job, target.lockImage, this.options.store.owner) : undefined;
     try {
       await this.options.store.insert(job);
     } catch (e) {
@@ -116,7 +174,7 @@ export class JobRunner implements JobsService {
     const abort = new AbortController();
     const entry: Running = { job, abort, lastWrite: 0, done: Promise.resolve(job), ...(lock ? { lock } : {}) };
     this.running.set(job.id, entry);
-    entry.done = this.execute(entry, prepared);
+    entry.done = this.execute(entry, prepared, target.light === true);
     this.emit(job);
     return { ...job };
   }
@@ -176,7 +234,7 @@ export class JobRunner implements JobsService {
     return out;
   }
 
-  private async execute(entry: Running, prepared: Prepared): Promise<Job> {
+  private async execute(entry: Running, prepared: Prepared, light: boolean): Promise<Job> {
     const { job } = entry;
     const store = this.options.store;
     const mark = async (m: JobMark) => {
@@ -213,6 +271,8 @@ export class JobRunner implements JobsService {
         }
       },
     };
+    // Starts and stops (a bulk action starts one per instance) run a few at a time; the rest wait their turn.
+    const release = light ? await this.turns.take(() => ctx.progress({ step: 'queued' })) : undefined;
     try {
       job.result = await prepared.run(ctx);
       job.state = 'succeeded';
@@ -235,6 +295,7 @@ export class JobRunner implements JobsService {
         ...(job.result !== undefined ? { result: job.result } : {}),
       });
     } finally {
+      release?.();
       // The lock this job made, by its id: nobody else's can have that id.
       if (entry.lock) await this.locks.releaseOwn(entry.lock);
       this.running.delete(job.id);
@@ -248,11 +309,95 @@ export class JobRunner implements JobsService {
     for (const l of this.listeners) l({ ...job });
   }
 
-  /** Each kind's title, checks and work. */
-  private async prepare(instance: Instance, request: JobRequest): Promise<Prepared> {
+  /** What a request works on (a new instance for a create or a clone), its title, checks and work. */
+  private async prepareRequest(request: JobRequest): Promise<Prepared & { target: Target }> {
+    const { dockbase } = this.options;
+    if (request.kind === 'create') {
+      const id = newInstanceId();
+      const engine = getEngine(request.input.engine);
+      return {
+        target: { id, name: request.input.name, engine: engine.id },
+        title: `Create ${engine.displayName} ${request.input.tag}`,
+        cancellable: true,
+        run: (ctx) =>
+          dockbase.creation.create(request.input, {
+            id,
+            start: true,
+            signal: ctx.signal,
+            journal: withCancelEnd(ctx),
+            onPullProgress: (p) => ctx.progress({ step: 'pull', pull: { done: p.done, total: p.total } }),
+            ...(request.seedFiles?.length ? { seedFiles: request.seedFiles } : {}),
+          }),
+      };
+    }
+    if (request.kind === 'clone') {
+      const snapshot = (await dockbase.snapshots.list()).find((s) => s.id === request.snapshotId);
+      if (!snapshot) throw new DockbaseError('not-found', 'That snapshot no longer exists.');
+      const id = newInstanceId();
+      return {
+        target: { id, name: request.input.name, engine: snapshot.engine },
+        title: `Clone “${snapshot.name}”`,
+        cancellable: true,
+        run: (ctx) => (
+          ctx.progress({ step: 'copy' }),
+          dockbase.snapshots.clone(snapshot, request.input, { id, start: true, signal: ctx.signal, journal: withCancelEnd(ctx) })
+        ),
+      };
+    }
+    const instance = await dockbase.lifecycle.get(request.instanceId);
+    const prepared = await this.prepare(instance, request);
+    return {
+      ...prepared,
+      target: {
+        id: instance.id,
+        name: instance.name,
+        engine: instance.engine,
+        lockImage: imageRef(instance.image, instance.tag),
+        light: request.kind === 'start' || request.kind === 'stop' || request.kind === 'restart',
+      },
+    };
+  }
+
+  /** Each kind's title, checks and work, on an instance that exists. */
+  private async prepare(instance: Instance, request: Exclude<JobRequest, { kind: 'create' | 'clone' }>): Promise<Prepared> {
     const { dockbase } = this.options;
     const engine = getEngine(instance.engine);
     switch (request.kind) {
+      case 'start':
+      case 'restart': {
+        const restart = request.kind === 'restart';
+        const usage = () => dockbase.creation.usage();
+        return {
+          title: restart ? 'Restart' : 'Start',
+          cancellable: false,
+          run: async (ctx) => {
+            await journaled(ctx.journal, request.kind, [], async () => {
+              ctx.progress({ step: request.kind });
+              await (restart ? dockbase.lifecycle.restart(instance, usage) : dockbase.lifecycle.start(instance, usage));
+            });
+            ctx.progress({ step: 'ready' });
+            await dockbase.readiness.waitUntilReady(instance, { restarted: true, signal: ctx.signal });
+          },
+        };
+      }
+      case 'stop':
+        return {
+          title: 'Stop',
+          cancellable: false,
+          run: (ctx) => (ctx.progress({ step: 'stop' }), journaled(ctx.journal, 'stop', [], () => dockbase.lifecycle.stop(instance))),
+        };
+      case 'delete':
+        return {
+          title: request.removeData ? 'Delete with its data' : 'Delete',
+          cancellable: false,
+          // Nothing undoes a delete: interrupted, what was not deleted yet is still there, and shows (recovery.ts).
+          // Its result says under which id its notes and history were kept, for whoever records its end.
+          run: async (ctx): Promise<DeleteResult> => {
+            ctx.progress({ step: 'delete' });
+            await journaled(ctx.journal, 'delete', [], () => dockbase.lifecycle.remove(instance, { removeData: request.removeData }));
+            return { dataRemoved: request.removeData, recordId: recordIdOf(instance) };
+          },
+        };
       case 'upgrade': {
         const plan = dockbase.upgrades.plan(instance, request.to);
         if (plan.refusal) throw new DockbaseError('invalid-input', plan.refusal, 'tag');

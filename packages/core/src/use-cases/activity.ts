@@ -43,6 +43,19 @@ export function creationSettings(input: CreateInstanceInput): Record<string, unk
   };
 }
 
+/** The same settings, read from an instance's labels (a create or clone that ran as a job, whose input stays with it). */
+export function instanceSettings(instance: Instance): Record<string, unknown> {
+  return {
+    image: instance.image,
+    tag: instance.tag,
+    hostPort: instance.hostPort,
+    persistData: instance.volumes.length > 0,
+    exposeOnNetwork: instance.bindAddress !== '127.0.0.1',
+    ...(instance.user ? { user: instance.user } : {}),
+    ...(instance.database ? { database: instance.database } : {}),
+  };
+}
+
 /**
  * Under which id the backend keeps an instance's notes and history: its data id when it has data volumes
  * (the id they carry, see LABEL.data), so that notes and history stay with kept data and come back with it;

@@ -18,6 +18,7 @@ import { imageRef, newInstanceId, volumeName, type Instance } from '../model/ins
 import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from '../model/labels';
 import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
 import type { Snapshot } from '../model/snapshot-model';
+import type { StepJournal } from '../jobs/job';
 import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from '../docker/runner';
 import { SEED_DIRECTORY } from '../docker/data-scripts';
@@ -35,6 +36,15 @@ export interface CreateOptions {
    * initialised. Only for a new data folder: kept data was initialised long ago.
    */
   seedFiles?: readonly string[];
+  /** The new instance's id (a create job names its instance before it exists); a new one when absent. */
+  id?: string;
+  /**
+   * The job's journal: the create is begun with what undoes it (its container and the volumes it made
+   * removed) and committed once the container is made (and started, when asked).
+   */
+  journal?: StepJournal;
+  /** Whether the create commits the job itself (a clone commits once its password is set: false). */
+  commit?: boolean;
 }
 
 /** The name a seed file gets in SEED_DIRECTORY: its position (the images run them in name order) and a safe form of its name. */
@@ -164,7 +174,7 @@ export class InstanceCreation {
     if (dataIds.length > 1) {
       throw new DockbaseError('volume-conflict', `The kept volumes of ${input.name} hold the data of different instances. Choose another name.`, 'name');
     }
-    const id = newInstanceId();
+    const id = options.id ?? newInstanceId();
     const plan: CreatePlan = {
       id,
       ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
@@ -182,6 +192,11 @@ export class InstanceCreation {
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;
     // With seed files: create, copy them in, then start (a run would start the init before they are there).
+    // Interrupted from here on, the job is undone: its container and the volumes it made go (they never held the user's data).
+    await options.journal?.begin('create', [
+      { do: 'remove-others', instanceId: plan.id, keep: '' },
+      ...(newVolumes.length > 0 ? [{ do: 'remove-scratch-volumes' as const, volumes: newVolumes }] : []),
+    ]);
     const r = await createWithSecrets(this.docker, plan, { start: started && seeds.length === 0, capabilities });
     if (r.code !== 0) {
       const error = started && isStartFailure(r.stderr) ? startError(input, r.stderr, secrets) : createError(input, r.stderr, secrets);
@@ -190,6 +205,8 @@ export class InstanceCreation {
     }
     const containerId = r.stdout.trim().split('\n').pop() ?? '';
     if (seeds.length > 0) await this.seed(containerId, seeds, started, input, plan.id, newVolumes);
+    await options.journal?.end('create');
+    if (options.commit !== false) await options.journal?.commit('create');
     const instance = instanceFromLabels(containerLabels(specOf(plan)), {
       containerId,
       containerName: plan.name,

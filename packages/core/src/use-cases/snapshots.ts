@@ -225,16 +225,25 @@ export class Snapshots {
     const setPassword = engine.passwordInData && engine.applyPassword !== undefined;
     const start = options.start ?? false;
     let created: Instance;
+    const journal = options.journal;
     try {
+      // Interrupted from here on, the volumes this clone made go again: they hold only a copy.
+      await journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: made }]);
       await this.docker.run(helperRunArgs('clone', imageRef(snapshot.image, snapshot.tag), mounts, COPY_VOLUMES_SCRIPT), `copy snapshot ${snapshot.name}`);
-      created = await this.creation.create(full, { ...options, start: start || setPassword });
+      await journal?.end('copy');
+      created = await this.creation.create(full, { ...options, start: start || setPassword, commit: false });
     } catch (e) {
       await this.docker.bestEffort(volumeRemoveArgs(made));
       throw e;
     }
-    if (!setPassword) return created;
+    if (!setPassword) {
+      await journal?.commit('cloned');
+      return created;
+    }
     try {
-      return await this.setClonePassword(created, start, options.signal);
+      const done = await this.setClonePassword(created, start, options.signal);
+      await journal?.commit('cloned');
+      return done;
     } catch (e) {
       await this.lifecycle.remove(created, { removeData: true }).catch(() => undefined);
       if (isDockbaseError(e, 'cancelled')) throw e;
