@@ -235,3 +235,162 @@ describe('an export job', () => {
     await expect(core.backups.saveExport(orders, dump, 'relative')).rejects.toMatchObject({ code: 'invalid-input', field: 'directory' });
   });
 });
+
+describe('a create job', () => {
+  const input = { engine: 'redis', name: 'cache', tag: '7', hostPort: 6379, password: 'top secret', persistData: true, exposeOnNetwork: false } as const;
+
+  it('names its instance before it exists, journals what undoes it before docker runs, and commits once it runs', async () => {
+    const cli = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
+      ['run --detach', { stdout: 'c0ffee\n' }],
+    ]);
+    const marks: JobMark[] = [];
+    const runner = new JobRunner({ dockbase: createDockbase(cli), cli, store: new MemoryJobStore(), door: 'tab', onMark: (_j, m) => void marks.push(m) });
+    const job = await runner.start({ kind: 'create', input });
+    expect(job).toMatchObject({ kind: 'create', instanceName: 'cache', engine: 'redis', title: 'Create Redis 7', cancellable: true });
+    const end = (await runner.wait(job.id))!;
+    expect(end.state).toBe('succeeded');
+    expect(end.result).toMatchObject({ id: job.instanceId, name: 'cache', containerId: 'c0ffee' });
+    // A create holds no lock: docker's unique container name is its lock.
+    expect(cli.calls.some((c) => c.includes('dockbase-lock-cache'))).toBe(false);
+    expect(marks.map(({ at: _at, ...m }) => m)).toEqual([
+      {
+        phase: 'begin',
+        step: 'create',
+        undo: [
+          { do: 'remove-others', instanceId: job.instanceId, keep: '' },
+          { do: 'remove-scratch-volumes', volumes: ['dockbase-cache-data'] },
+        ],
+      },
+      { phase: 'end', step: 'create' },
+      { phase: 'commit', step: 'create', forward: [] },
+    ]);
+  });
+
+  it('keeps kept data out of what an interrupted create removes', async () => {
+    const kept =
+      '[{"Name":"dockbase-cache-data","Labels":{"io.dockbase.volume":"data","io.dockbase.engine":"redis","io.dockbase.tag":"7","io.dockbase.mount":"/data"}}]';
+    const cli = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { stdout: kept }],
+      ['run --detach', { stdout: 'c0ffee\n' }],
+    ]);
+    const marks: JobMark[] = [];
+    const runner = new JobRunner({ dockbase: createDockbase(cli), cli, store: new MemoryJobStore(), door: 'tab', onMark: (_j, m) => void marks.push(m) });
+    const job = await runner.start({ kind: 'create', input });
+    expect((await runner.wait(job.id))!.state).toBe('succeeded');
+    expect(marks[0]).toMatchObject({ phase: 'begin', step: 'create', undo: [{ do: 'remove-others', instanceId: job.instanceId, keep: '' }] });
+  });
+
+  it('refuses a second create of the same name from the same door while the first runs', async () => {
+    let release = () => undefined as void;
+    const cli = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { code: 1 }],
+      ['run --detach', { stdout: 'c0ffee\n' }],
+    ]);
+    const slow = {
+      ...cli,
+      run: async (args: readonly string[], o?: unknown) =>
+        args[0] === 'run' ? new Promise<void>((r) => (release = r)).then(() => cli.run(args)) : cli.run(args, o as never),
+    };
+    const runner = new JobRunner({ dockbase: createDockbase(slow), cli: slow, store: new MemoryJobStore(), door: 'tab' });
+    const first = await runner.start({ kind: 'create', input });
+    await expect(runner.start({ kind: 'create', input }, 'cli')).rejects.toMatchObject({
+      code: 'busy',
+      message: expect.stringMatching(/^cache is being created/),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    expect((await runner.wait(first.id))!.state).toBe('succeeded');
+  });
+
+  it('says an interrupted create left nothing, and a delete what is still there', async () => {
+    const store = new MemoryJobStore();
+    const base = { by: 'tab', startedAt: at, state: 'running', progress: {}, cancellable: false, engine: 'redis', instanceName: 'cache' } as const;
+    await store.insert({ ...base, id: 'a00000000001', kind: 'create', instanceId: 'b00000000001', title: 'Create Redis 7' });
+    await store.mark('a00000000001', { at, phase: 'begin', step: 'create', undo: [{ do: 'remove-others', instanceId: 'b00000000001', keep: '' }] });
+    await store.insert({ ...base, id: 'a00000000002', kind: 'delete', instanceId: 'b00000000002', title: 'Delete with its data' });
+    await store.mark('a00000000002', { at, phase: 'begin', step: 'delete', undo: [] });
+    const cli = scripted([['ps --all --quiet', { stdout: 'dead01\n' }]]);
+    const runner = new JobRunner({ dockbase: createDockbase(cli), cli, store, door: 'tab', engineLock: false });
+    const recovered = await runner.recover();
+    expect(recovered.map((j) => j.message)).toEqual([
+      'Create Redis 7 was interrupted at “create” (Dockbase stopped). cache was not made: what the job had made was removed.',
+      'Delete with its data was interrupted at “delete” (Dockbase stopped). What was not deleted of cache yet is still there (the instance, or its data under Kept data): delete it again to finish.',
+    ]);
+    expect(cli.calls).toContainEqual(['rm', '--force', '--volumes', 'dead01']);
+  });
+});
+
+describe('starts and stops', () => {
+  it('run four at a time; the others wait their turn, said as “queued”', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const instances = Array.from({ length: 6 }, (_, i) => ({ id: `a0000000000${i}`, name: `db${i}`, engine: 'redis', image: 'redis', tag: '7' }) as Instance);
+    const core = createDockbase(scripted([]));
+    const dockbase = {
+      ...core,
+      lifecycle: {
+        ...core.lifecycle,
+        get: async (id: string) => instances.find((i) => i.id === id)!,
+        stop: async () => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise<void>((r) => gates.push(r));
+          inFlight--;
+        },
+      },
+    } as unknown as Dockbase;
+    const cli = scripted([]);
+    const seen: Job[] = [];
+    const runner = new JobRunner({ dockbase, cli, store: new MemoryJobStore(), door: 'tab', engineLock: false });
+    runner.subscribe((j) => seen.push(j));
+    const jobs = await Promise.all(instances.map((i) => runner.start({ kind: 'stop', instanceId: i.id })));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(inFlight).toBe(4);
+    expect([...new Set(seen.filter((j) => j.progress.step === 'queued').map((j) => j.instanceName))]).toEqual(['db4', 'db5']);
+    for (let released = 0; released < 6;) {
+      const gate = gates.shift();
+      if (gate) {
+        gate();
+        released++;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const ends = await Promise.all(jobs.map((j) => runner.wait(j.id)));
+    expect(ends.every((j) => j?.state === 'succeeded')).toBe(true);
+    expect(most).toBe(4);
+  });
+});
+
+describe('job requests for the new kinds', () => {
+  const input = { engine: 'postgres', name: 'app', tag: '17', hostPort: 5432, password: 'x', persistData: true, exposeOnNetwork: false };
+
+  it('takes a create, a clone, a start and a delete', () => {
+    expect(parseJobRequest({ kind: 'create', input, seedFiles: ['/home/me/seed.sql'] })).toEqual({ kind: 'create', input, seedFiles: ['/home/me/seed.sql'] });
+    expect(
+      parseJobRequest({ kind: 'clone', snapshotId: 'abcdefabcdef', input: { name: 'b', hostPort: 5433, password: 'x', exposeOnNetwork: false } }),
+    ).toMatchObject({
+      kind: 'clone',
+    });
+    expect(parseJobRequest({ kind: 'start', instanceId: 'abcdefabcdef' })).toEqual({ kind: 'start', instanceId: 'abcdefabcdef' });
+    expect(parseJobRequest({ kind: 'delete', instanceId: 'abcdefabcdef', removeData: true })).toEqual({
+      kind: 'delete',
+      instanceId: 'abcdefabcdef',
+      removeData: true,
+    });
+  });
+
+  it('refuses what a create or a clone does not take, naming the field', () => {
+    expect(() => parseJobRequest({ kind: 'create', input: { ...input, engine: 'oracle' } })).toThrow(/engine must be one of/);
+    expect(() => parseJobRequest({ kind: 'create', input: { ...input, hostPort: '5432' } })).toThrow(/hostPort is a number/);
+    expect(() => parseJobRequest({ kind: 'create', input: { ...input, privileged: true } })).toThrow(/unknown field privileged/);
+    const { password: _p, ...noPassword } = input;
+    expect(() => parseJobRequest({ kind: 'create', input: noPassword })).toThrow(/password is required/);
+    expect(() => parseJobRequest({ kind: 'clone', snapshotId: 'abcdefabcdef', input: { ...input } })).toThrow(/unknown field engine/);
+    expect(() => parseJobRequest({ kind: 'delete', instanceId: 'abcdefabcdef' })).toThrow(/removeData/);
+  });
+});

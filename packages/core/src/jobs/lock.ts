@@ -102,6 +102,12 @@ export function readLockHolder(stdout: string): LockHolder | undefined {
 }
 
 const DOING: Record<string, string> = {
+  create: 'is being created',
+  clone: 'is being created from a snapshot',
+  start: 'is being started',
+  stop: 'is being stopped',
+  restart: 'is being restarted',
+  delete: 'is being deleted',
   upgrade: 'is being upgraded',
   rollback: 'is being rolled back',
   edit: 'is being changed',
