@@ -1,7 +1,7 @@
 import { JobRunner, createDockbase, type Job, type JobMark } from '@dockbase/core';
 import { scripted } from '@dockbase/core/test-support';
 import { describe, expect, it, vi } from 'vitest';
-import { faultHook, parseFaultAt, recordJobOutcome } from './job-hooks.js';
+import { faultHook, parseFaultAt, recordJobEnd, recordJobOutcome } from './job-hooks.js';
 import { TESTED_DRIVERS } from './test-support/drivers.js';
 import { storesForEachTest } from './test-support/stores.js';
 
@@ -43,6 +43,34 @@ describe.each(TESTED_DRIVERS)('on %s', (driver) => {
         { action: 'upgrade', outcome: 'failed', detail: 'The new server did not start.' },
         { action: 'snapshot', outcome: 'ok', detail: 'Snapshot “nightly”', size: 2 ** 40 },
       ]);
+    });
+
+    it('makes a created instance’s record with the settings its labels hold, never the password, and forgets a deleted one', () => {
+      const store = open(dataDir(), driver);
+      const made = {
+        id: ID,
+        name: 'orders',
+        engine: 'postgres',
+        image: 'postgres',
+        tag: '17',
+        hostPort: 5432,
+        bindAddress: '127.0.0.1',
+        volumes: ['dockbase-orders-data'],
+        user: 'app',
+        containerId: 'c0ffee',
+      };
+      recordJobEnd(store, job({ kind: 'create', title: 'Create PostgreSQL 17', result: made }));
+      expect(store.get(ID)).toMatchObject({
+        name: 'orders',
+        engine: 'postgres',
+        settings: { image: 'postgres', tag: '17', hostPort: 5432, persistData: true, exposeOnNetwork: false, user: 'app' },
+        history: [{ action: 'create', outcome: 'ok' }],
+      });
+      expect(JSON.stringify(store.get(ID))).not.toMatch(/password/i);
+      recordJobEnd(store, job({ kind: 'delete', title: 'Delete', result: { dataRemoved: false, dataKept: true, recordId: ID } }));
+      expect(store.get(ID)?.history[0]).toMatchObject({ action: 'delete', outcome: 'ok', detail: 'its data was kept, with these notes and history' });
+      recordJobEnd(store, job({ kind: 'delete', title: 'Delete with its data', result: { dataRemoved: true, dataKept: false, recordId: ID } }));
+      expect(store.get(ID)).toBeUndefined();
     });
 
     it('is left out for an instance the backend keeps no notes for', () => {

@@ -1,4 +1,4 @@
-import { JOB_KINDS, type Job, type JobMark } from '@dockbase/core';
+import { JOB_KINDS, instanceSettings, recordIdOf, type CreatedInstance, type DeleteResult, type EngineId, type Job, type JobMark } from '@dockbase/core';
 import type { HistoryEntry } from '@dockbase/api';
 
 /** The longest history detail the API accepts (routes/instances.ts). */
@@ -7,6 +7,42 @@ const MAX_DETAIL = 4000;
 /** What recording a job's outcome needs of the store. */
 export interface HistoryWriter {
   addHistory(id: string, entry: Omit<HistoryEntry, 'at'>): HistoryEntry | undefined;
+}
+
+/** What recording a job's end needs: the history, and the instance's record (made by a create, gone with a delete). */
+export interface RecordWriter extends HistoryWriter {
+  put(id: string, input: { name: string; engine: EngineId; settings: Record<string, unknown> }): unknown;
+  delete(id: string): unknown;
+}
+
+/**
+ * A job's end, where the tab reads it (the runner's onEnd), as the page recorded it before jobs ran here:
+ * a new instance (a create or a clone) gets its record, under its data's id, with the settings its labels
+ * hold (never the password), then "create" or "clone" in its history; a delete that took the data (or an
+ * instance that had none) removes the record; one that kept the data says so in the history kept with it.
+ * Anything else is its outcome (recordJobOutcome). Best effort, like recordJobOutcome.
+ */
+export function recordJobEnd(store: RecordWriter, job: Job, recordId = job.instanceId): void {
+  try {
+    if (job.state === 'succeeded' && (job.kind === 'create' || job.kind === 'clone')) {
+      const made = job.result as CreatedInstance;
+      const id = recordIdOf(made);
+      store.put(id, { name: made.name, engine: made.engine, settings: instanceSettings(made) });
+      const detail = made.reusedData ? 'on the data kept from before' : job.kind === 'clone' ? job.title : undefined;
+      store.addHistory(id, { action: job.kind, outcome: 'ok', ...(detail ? { detail } : {}) });
+      return;
+    }
+    if (job.state === 'succeeded' && job.kind === 'delete') {
+      const r = job.result as DeleteResult;
+      if (!r.dataKept) store.delete(r.recordId);
+      else store.addHistory(r.recordId, { action: 'delete', outcome: 'ok', detail: 'its data was kept, with these notes and history' });
+      return;
+    }
+  } catch (err) {
+    console.error(`dockbase backend: could not record “${job.title}” of ${job.instanceName}:`, err instanceof Error ? err.message : err);
+    return;
+  }
+  recordJobOutcome(store, job, recordId);
 }
 
 /**

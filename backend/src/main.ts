@@ -5,7 +5,7 @@ import { readConfig } from './config.js';
 import { checkDockerAccess } from './docker-access.js';
 import { DockerStatus } from './docker-status.js';
 import { HubTags } from './hub/tags.js';
-import { faultHook, parseFaultAt, recordJobOutcome } from './job-hooks.js';
+import { faultHook, parseFaultAt, recordJobEnd } from './job-hooks.js';
 import { dropPrivileges } from './privileges.js';
 import { buildServer, listen } from './server.js';
 import { Store } from './store/store.js';
@@ -34,7 +34,7 @@ try {
     // the history of the data's first instance), or its own once it is gone.
     onEnd: async (job) => {
       const recordId = await dockbase.lifecycle.get(job.instanceId).then(recordIdOf, () => job.instanceId);
-      recordJobOutcome(store, job, recordId);
+      recordJobEnd(store, job, recordId);
     },
     // Fault tests only: the process dies the moment the chosen mark is durable, as a crash would end it.
     ...(faultAt ? { onMark: faultHook(faultAt, () => process.kill(process.pid, 'SIGKILL')) } : {}),

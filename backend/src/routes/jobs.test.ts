@@ -37,7 +37,7 @@ class FakeRunner implements JobsRunner {
   async start(request: JobRequest, by?: JobDoor): Promise<Job> {
     this.started.push({ request, by });
     if (this.refuse) throw this.refuse;
-    const started = job({ kind: request.kind, instanceId: request.instanceId, by: by ?? 'tab' });
+    const started = job({ kind: request.kind, ...('instanceId' in request ? { instanceId: request.instanceId } : {}), by: by ?? 'tab' });
     this.jobs.unshift(started);
     return started;
   }

@@ -49,6 +49,8 @@ export interface JobRunnerOptions {
 /** What a delete job produced: whether the data went, and the id its notes and history were kept under. */
 export interface DeleteResult {
   dataRemoved: boolean;
+  /** Whether data volumes stay (kept data, with its notes and history): false when removed, or when it had none. */
+  dataKept: boolean;
   recordId: string;
 }
 
@@ -143,10 +145,10 @@ export class JobRunner implements JobsService {
    */
   async start(request: JobRequest, by: JobDoor = this.options.door): Promise<Job> {
     const held = (r: Running) =>
-      r.job.state === 'running' &&
-      ('instanceId' in request ? r.job.instanceId === request.instanceId : r.job.instanceName === request.input.name);
+      r.job.state === 'running' && ('instanceId' in request ? r.job.instanceId === request.instanceId : r.job.instanceName === request.input.name);
     for (const r of this.running.values()) {
-      if (held(r)) throw new DockbaseError('busy', busyMessage(r.job.instanceName, { kind: r.job.kind, title: r.job.title, by: r.job.by, since: r.job.startedAt }));
+      if (held(r))
+        throw new DockbaseError('busy', busyMessage(r.job.instanceName, { kind: r.job.kind, title: r.job.title, by: r.job.by, since: r.job.startedAt }));
     }
     const { target, ...prepared } = await this.prepareRequest(request);
     const job: Job = {
@@ -395,7 +397,7 @@ export class JobRunner implements JobsService {
           run: async (ctx): Promise<DeleteResult> => {
             ctx.progress({ step: 'delete' });
             await journaled(ctx.journal, 'delete', [], () => dockbase.lifecycle.remove(instance, { removeData: request.removeData }));
-            return { dataRemoved: request.removeData, recordId: recordIdOf(instance) };
+            return { dataRemoved: request.removeData, dataKept: !request.removeData && instance.volumes.length > 0, recordId: recordIdOf(instance) };
           },
         };
       case 'upgrade': {
