@@ -1,8 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DockbaseError, getEngine, snapshotManifestLabels, type DockbaseErrorCode, type Snapshot } from '@dockbase/core';
+import { DockbaseError, MemoryJobStore, getEngine, snapshotManifestLabels, type DockbaseErrorCode, type Snapshot } from '@dockbase/core';
 import { scripted, type Reply } from '@dockbase/core/test-support';
 import { COMMANDS } from './commands';
 import { EXIT, EXIT_BY_ERROR_CODE, UsageError, exitCodeOf } from './exit-codes';
+import { FileJobStore } from './job-store';
 import { createProgram } from './program';
 import { psLine, run } from './test-support/fakes';
 
@@ -236,6 +241,8 @@ describe('instances by name', () => {
   const docker = (first: Array<[string, Reply]> = []) =>
     scripted([
       ...first,
+      // The instance by its id: a job reads it again before it runs.
+      ['ps --all --no-trunc --filter label=io.dockbase.instance=a1 --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
       ['ps --all --no-trunc --filter label=io.dockbase.instance --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
       [
         'ps --all --no-trunc --format',
@@ -342,6 +349,166 @@ describe('instances by name', () => {
   it('a Docker engine that does not answer exits 4', async () => {
     const down = scripted([['ps', { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' }]]);
     expect(await run(['list'], down)).toMatchObject({ code: 4, stderr: expect.stringContaining('The Docker engine is not reachable') });
+  });
+});
+
+describe('create, start, stop, restart and rm run as jobs', () => {
+  /** Docker with one Redis instance, cache (id a1), whose state follows the start, stop and restart it is sent. */
+  function withCache(first: Array<[string, Reply]> = []) {
+    let state = 'running';
+    const ps = () => ({
+      stdout: `${psLine({ id: 'a1', name: 'cache', state, status: state === 'running' ? 'Up 1 second (healthy)' : 'Exited (0) 1 second ago' })}\n`,
+    });
+    return scripted([
+      ...first,
+      ['start cid-a1', () => ((state = 'running'), {})],
+      ['stop --time', () => ((state = 'exited'), {})],
+      ['restart --time', () => ((state = 'running'), {})],
+      ['ps --all --no-trunc --filter label=io.dockbase.instance', ps],
+      [
+        'container inspect',
+        {
+          stdout: JSON.stringify([
+            {
+              Id: 'cid-a1',
+              Image: 'sha256:img',
+              Config: {
+                Env: [],
+                Cmd: ['redis-server', '--requirepass', 'pw'],
+                Labels: { 'io.dockbase.instance': 'a1', 'io.dockbase.engine': 'redis', 'io.dockbase.name': 'cache', 'io.dockbase.tag': '7.4' },
+              },
+              State: {},
+            },
+          ]),
+        },
+      ],
+      ['image inspect', { stdout: 'null\n' }],
+    ]);
+  }
+  const changes = (d: { calls: string[][] }) =>
+    d.calls.filter((c) => ['start', 'stop', 'restart', 'rm'].includes(c[0]!) || (c[0] === 'volume' && c[1] === 'rm'));
+
+  it('stop, start and restart say each step on stderr and the outcome on stdout', async () => {
+    const d = withCache();
+    expect(await run(['stop', 'cache'], d)).toMatchObject({ code: 0, stdout: 'cache: stopped\n', stderr: 'Stopping cache…\n' });
+    const started = await run(['start', 'cache'], d);
+    expect(started).toMatchObject({ code: 0, stdout: 'cache: ready\n' });
+    expect(started.stderr).toBe('Starting cache…\nWaiting for cache to accept connections…\n');
+    const json = await run(['restart', 'cache', '--json'], d);
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: 'cache', state: 'running', ready: true });
+    expect(json.stderr).toContain('Restarting cache…\n');
+    expect(changes(d)).toEqual([
+      ['stop', '--time', '10', 'cid-a1'],
+      ['start', 'cid-a1'],
+      ['restart', '--time', '10', 'cid-a1'],
+    ]);
+  });
+
+  it('start --no-wait returns once docker started it, without asking the server', async () => {
+    const d = withCache([['stop', {}]]);
+    const r = await run(['start', 'cache', '--no-wait', '--json'], d);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'cache', ready: false });
+    expect(r.stderr).toBe('Starting cache…\n');
+    expect(d.calls.some((c) => c[0] === 'exec')).toBe(false);
+  });
+
+  it('while another door’s job holds the instance, each exits 5 naming it, and changes nothing', async () => {
+    const since = new Date();
+    since.setHours(12, 3, 0, 0);
+    const labels = {
+      'io.dockbase.lock': 'a1',
+      'io.dockbase.lock.job': 'abcabcabcabc',
+      'io.dockbase.lock.kind': 'upgrade',
+      'io.dockbase.lock.title': 'Upgrade to Redis 8.0',
+      'io.dockbase.lock.by': 'tab',
+      'io.dockbase.lock.since': since.toISOString(),
+    };
+    const held = (): Array<[string, Reply]> => [
+      [
+        'container create --name dockbase-lock-cache',
+        { code: 1, stderr: 'Error response from daemon: Conflict. The container name "/dockbase-lock-cache" is already in use' },
+      ],
+      ['container inspect --format {{.Id}}', { stdout: `lock1 ${JSON.stringify(labels)}\n` }],
+    ];
+    for (const argv of [
+      ['stop', 'cache'],
+      ['start', 'cache'],
+      ['restart', 'cache'],
+      ['rm', 'cache', '--yes'],
+      ['rm', 'cache', '--with-data', '--yes'],
+    ]) {
+      const d = withCache(held());
+      const r = await run(argv, d, { jobs: { store: () => new MemoryJobStore(), engineLock: true } });
+      expect(r, argv.join(' ')).toMatchObject({
+        code: 5,
+        stdout: '',
+        stderr: expect.stringContaining(
+          'Error: cache is being upgraded, started 12:03 from the Dockbase tab. Wait until it ends, or cancel it there, then try again.\n',
+        ),
+      });
+      expect(changes(d), argv.join(' ')).toEqual([]);
+    }
+  });
+
+  it('create shows the pull of its image, layer by layer, from the job', async () => {
+    const d = scripted([
+      ['ps --all --no-trunc --format', { stdout: '' }],
+      ['image inspect', { code: 1, stderr: 'Error: No such image' }],
+      ['pull ', { stdout: 'a3ed95caeb02: Pulling fs layer\nb1c2d3e4f5a6: Pulling fs layer\na3ed95caeb02: Pull complete\nb1c2d3e4f5a6: Pull complete\n' }],
+      ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
+      ['run ', { stdout: `${CREATED_ID}\n` }],
+    ]);
+    const r = await run(['create', 'redis', '--no-wait'], d);
+    expect(r.code, r.stderr).toBe(0);
+    const tag = getEngine('redis').defaultTag;
+    expect(r.stderr).toContain(`Pulling redis:${tag}: 1/2 layers\nPulling redis:${tag}: 2/2 layers\n`);
+    expect(r.stdout).toContain(`redis-1: Redis ${tag}, starting, on 127.0.0.1:6379`);
+  });
+
+  it('a create whose `dockbase` was killed is undone by the next command, which says so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-cli-jobs-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'jobs'));
+      // A process that has ended wrote it: its pid runs no more.
+      const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+      const job = {
+        id: 'cccccccccccc',
+        kind: 'create',
+        instanceId: '0123456789ab',
+        instanceName: 'shop',
+        engine: 'redis',
+        title: 'Create Redis 8.2',
+        by: 'cli',
+        startedAt: new Date().toISOString(),
+        state: 'running',
+        progress: {},
+        cancellable: false,
+      };
+      const undo = [
+        { do: 'remove-others', instanceId: '0123456789ab', keep: '' },
+        { do: 'remove-scratch-volumes', volumes: ['dockbase-shop-data'] },
+      ];
+      const lines = [
+        { type: 'job', job, pid: dead, host: os.hostname() },
+        { type: 'mark', mark: { at: job.startedAt, phase: 'begin', step: 'create', undo } },
+        { type: 'mark', mark: { at: job.startedAt, phase: 'end', step: 'create' } },
+      ];
+      fs.writeFileSync(path.join(dir, 'jobs', 'cccccccccccc.jsonl'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      const jobs = { store: () => new FileJobStore(dir), engineLock: true };
+      const d = scripted([['ps --all --quiet --no-trunc --filter label=io.dockbase.instance=0123456789ab', { stdout: 'made1\n' }]]);
+      const r = await run(['list'], d, { jobs });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('Create Redis 8.2 was interrupted at “create” (Dockbase stopped). shop was not made: what the job had made was removed.\n');
+      expect(changes(d)).toEqual([
+        ['rm', '--force', '--volumes', 'made1'],
+        ['volume', 'rm', 'dockbase-shop-data'],
+      ]);
+      // Said once: the next command has nothing to recover.
+      expect((await run(['list'], scripted([]), { jobs })).stderr).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Argument, Option } from 'commander';
 import {
   ENGINE_IDS,
+  InvalidInputError,
   connectionString,
   getEngine,
   generatePassword,
@@ -9,7 +10,9 @@ import {
   isDockbaseError,
   suggestName,
   suggestPort,
+  validateCreateInput,
   type CreateInstanceInput,
+  type CreatedInstance,
   type EngineId,
   type Instance,
   type PullProgress,
@@ -17,6 +20,7 @@ import {
 import type { CliApp } from '../app';
 import { UsageError } from '../exit-codes';
 import { instanceJson } from '../instances';
+import { runJob } from '../jobs';
 import { Progress, note, printJson } from '../output';
 import { readPassword } from '../password';
 import { JSON_OPTION, type CommandModule } from './command';
@@ -112,22 +116,41 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     exposeOnNetwork: options.expose ?? false,
   };
 
-  const progress = new Progress(stderr);
+  // Every field at fault at once, as the tab shows them, before anything runs (a failed job carries one).
+  const fields = validateCreateInput(input);
+  if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
+
   const ref = imageRef(input.image || engine.image, input.tag);
+  const seedFiles = options.init.map((f) => path.resolve(f));
+  const cancelling = `Cancelling: removing what was made for ${input.name}…`;
   let instance: Instance;
-  try {
-    instance = await app.interruptible(
-      (signal) =>
-        dockbase.creation.create(input, {
-          start: options.start,
-          signal,
-          ...(options.init.length > 0 ? { seedFiles: options.init.map((f) => path.resolve(f)) } : {}),
-          onPullProgress: (p) => progress.update(pullText(ref, p)),
-        }),
-      () => progress.done(`Cancelling: removing what was made for ${input.name}…`),
+  if (options.start) {
+    // A job (pull, create, start), like the tab's: killed mid-way, the next `dockbase` run removes what it had
+    // made. Ctrl-C cancels until the container is made.
+    instance = await runJob<CreatedInstance>(
+      app,
+      { kind: 'create', input, ...(seedFiles.length > 0 ? { seedFiles } : {}) },
+      (job) => (job.progress.pull ? pullText(ref, job.progress.pull) : `Creating ${input.name}…`),
+      { cancelling },
     );
-  } finally {
-    progress.done();
+  } else {
+    // --no-start: a create job always starts its instance, so a container that is only made stays one call
+    // of the core here, as before (Ctrl-C still removes what it made).
+    const progress = new Progress(stderr);
+    try {
+      instance = await app.interruptible(
+        (signal) =>
+          dockbase.creation.create(input, {
+            start: false,
+            signal,
+            ...(seedFiles.length > 0 ? { seedFiles } : {}),
+            onPullProgress: (p) => progress.update(pullText(ref, p)),
+          }),
+        () => progress.done(cancelling),
+      );
+    } finally {
+      progress.done();
+    }
   }
 
   let ready = false;
@@ -166,6 +189,6 @@ function portNumber(text: string): number {
   return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }
 
-function pullText(ref: string, p: PullProgress): string {
+function pullText(ref: string, p: Pick<PullProgress, 'done' | 'total'>): string {
   return p.total > 0 ? `Pulling ${ref}: ${p.done}/${p.total} layers` : `Pulling ${ref}…`;
 }

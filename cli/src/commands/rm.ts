@@ -3,7 +3,8 @@ import type { CliApp } from '../app';
 import { ask } from '../confirm';
 import { UsageError } from '../exit-codes';
 import { findInstance } from '../instances';
-import { Progress, printJson } from '../output';
+import { runJob } from '../jobs';
+import { printJson } from '../output';
 import { JSON_OPTION, type CommandModule } from './command';
 
 interface RmOptions {
@@ -58,13 +59,9 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
     if (!confirmed) throw new Error('Nothing was deleted.');
   }
 
-  const progress = new Progress(app.io.stderr);
-  progress.update(`Deleting ${instance.name}${withData ? ' and its data' : ''}…`);
-  try {
-    await dockbase.lifecycle.remove(instance, { removeData: withData });
-  } finally {
-    progress.done();
-  }
+  // A job, like the tab's: refused (exit 5) while another job holds the instance; killed mid-way, the next
+  // run says what was not deleted yet, and rm again finishes it.
+  await runJob(app, { kind: 'delete', instanceId: instance.id, removeData: withData }, () => `Deleting ${instance.name}${withData ? ' and its data' : ''}…`);
   const kept = withData ? [] : instance.volumes;
   if (options.json)
     return printJson(app.io.stdout, {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { DockerCli } from '@dockbase/docker-cli';
 import type { Io, Output } from '../app';
+import type { JobsConfig } from '../jobs';
 import { runCli } from '../program';
 
 class Captured implements Output {
@@ -12,8 +13,15 @@ class Captured implements Output {
   }
 }
 
-/** Runs the CLI in-process: stdin from `input` (a pipe), stdout and stderr captured, no terminal. `interrupt` gets a function that presses Ctrl-C. */
-export async function run(argv: string[], docker: DockerCli, options: { stdin?: string; tty?: boolean; interrupt?: (press: () => void) => void } = {}) {
+/**
+ * Runs the CLI in-process: stdin from `input` (a pipe), stdout and stderr captured, no terminal. `interrupt`
+ * gets a function that presses Ctrl-C. `jobs`: where its jobs are kept (by default in memory, without the lock).
+ */
+export async function run(
+  argv: string[],
+  docker: DockerCli,
+  options: { stdin?: string; tty?: boolean; interrupt?: (press: () => void) => void; jobs?: JobsConfig } = {},
+) {
   const stdout = new Captured(options.tty);
   const stderr = new Captured(options.tty);
   const stdin = Object.assign(Readable.from(options.stdin === undefined ? [] : [options.stdin]), { isTTY: options.tty ?? false });
@@ -28,7 +36,7 @@ export async function run(argv: string[], docker: DockerCli, options: { stdin?: 
       return () => handlers.delete(handler);
     },
   };
-  const code = await runCli(argv, io, docker);
+  const code = await runCli(argv, io, docker, options.jobs);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
