@@ -78,7 +78,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   3    not found: no such instance (or a container Dockbase did not create), or
        no such image
   4    the Docker engine is not reachable
-  5    conflict: the name, port or data volume is taken
+  5    conflict: the name, port or data volume is taken, or another job (the
+       tab's, another dockbase's) holds the instance
   6    the registry is unreachable or rate-limited the pull (try again later)
   7    the data or file does not fit (another engine's or version's data, a file
        its engine cannot use): nothing was changed
