@@ -75,7 +75,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     keptData: new KeptDataCatalog(docker, () => snapshots.list()),
     resources: new ResourceUsage(docker),
     snapshots,
-    backups: new Backups(docker, snapshots),
+    backups: new Backups(docker, snapshots, credentials),
     upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),

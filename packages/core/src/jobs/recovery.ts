@@ -87,7 +87,8 @@ function recoveryWords({ kind, instanceName }: UnfinishedJob['job'], plan: Retur
   if (plan.how === 'completed') return 'Dockbase finished it.';
   if (kind === 'create' || kind === 'clone') return `${instanceName} was not made: what the job had made was removed.`;
   // Nothing undoes these: the instance is as far as the job got, which the list shows.
-  if (kind === 'delete') return `What was not deleted of ${instanceName} yet is still there (the instance, or its data under Kept data): delete it again to finish.`;
+  if (kind === 'delete')
+    return `What was not deleted of ${instanceName} yet is still there (the instance, or its data under Kept data): delete it again to finish.`;
   if (kind === 'start' || kind === 'stop' || kind === 'restart') return `The list shows whether ${instanceName} runs.`;
   return `${instanceName} was put back as it was before${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}.`;
 }

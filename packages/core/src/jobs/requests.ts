@@ -135,10 +135,13 @@ function createInput(value: unknown, create: boolean): Record<string, unknown> {
     if (!type || (!create && CREATE_ONLY.includes(key))) throw new InvalidInputError({ input: `unknown field ${key}` });
     if (typeof v !== type) throw new InvalidInputError({ [key]: `${key} is a ${type}` });
   }
-  for (const key of create ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork'] : ['name', 'hostPort', 'password', 'exposeOnNetwork']) {
+  for (const key of create
+    ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork']
+    : ['name', 'hostPort', 'password', 'exposeOnNetwork']) {
     if (input[key] === undefined) throw new InvalidInputError({ [key]: `${key} is required` });
   }
-  if (create && !(ENGINE_IDS as readonly string[]).includes(input.engine as string)) throw new InvalidInputError({ engine: `engine must be one of ${ENGINE_IDS.join(', ')}` });
+  if (create && !(ENGINE_IDS as readonly string[]).includes(input.engine as string))
+    throw new InvalidInputError({ engine: `engine must be one of ${ENGINE_IDS.join(', ')}` });
   if (input.keptDataPassword !== undefined && input.keptDataPassword !== 'existing' && input.keptDataPassword !== 'reset')
     throw new InvalidInputError({ keptDataPassword: 'keptDataPassword is existing or reset' });
   return input;

@@ -31,6 +31,7 @@ import type { DockerRunner } from '../docker/runner';
 import type { Snapshot, SnapshotVolume } from '../model/snapshot-model';
 import { dataVolumesOf, replaceDataUndo, type Snapshots } from './snapshots';
 import type { StepJournal } from '../jobs/job';
+import type { Credentials, PasswordCheck } from './credentials';
 
 export { EXPORT_TEMP_PREFIX, IMPORT_TEMP_PREFIX };
 
@@ -95,12 +96,15 @@ export interface ImportResult {
   sizeBytes: number;
   /** The data the instance held before, kept until the user deletes it. */
   kept: Snapshot;
+  /** Whether the instance's password opens the data after the import (a dump carries its own roles' passwords). */
+  password?: PasswordCheck;
 }
 
 export class Backups {
   constructor(
     private readonly docker: DockerRunner,
     private readonly snapshots: Snapshots,
+    private readonly credentials: Credentials,
   ) {}
 
   /** The file name an export of this instance gets now (with `-2`… before the extension when it is taken). */
@@ -257,6 +261,7 @@ export class Backups {
     const { journal } = options;
     await journal?.begin('received', [{ do: 'remove-temp', container: instance.containerId, path: temp }]);
     let kept: Snapshot | undefined;
+    let imported: Omit<ImportResult, 'password'>;
     try {
       const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, temp), `read ${fileName}`)).stdout);
       const identified = identifyDump(head);
@@ -282,10 +287,13 @@ export class Backups {
         { do: 'start', container: instance.containerId, instanceId: instance.id },
         { do: 'remove-temp', container: instance.containerId, path: temp },
       ]);
-      return { kind, sizeBytes: head.sizeBytes, kept };
+      imported = { kind, sizeBytes: head.sizeBytes, kept };
     } finally {
       await this.removeTemp(instance, temp);
     }
+    // A dump carries its roles' passwords (a PostgreSQL cluster dump, another instance's): the instance's is
+    // set again where the engine allows it, and checked either way.
+    return { ...imported, password: await this.credentials.reassert(instance) };
   }
 
   /**

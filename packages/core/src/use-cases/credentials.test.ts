@@ -59,3 +59,33 @@ describe('checking a password with the engine’s own client', () => {
     expect(createDockbase(cli).credentials.canApply({ engine: 'mysql' })).toBe(false);
   });
 });
+
+describe('the password after the data was replaced (a restore, an import)', () => {
+  const apply = getEngine('postgres').applyPassword!;
+
+  it('PostgreSQL: sets the instance’s password in the data again, then proves it', async () => {
+    const cli = scripted([]);
+    expect(await createDockbase(cli).credentials.reassert(pg)).toEqual({ status: 'ok' });
+    expect(cli.calls.map((c) => c[4])).toEqual([apply, getEngine('postgres').verifyPassword(5432)]);
+  });
+
+  it('PostgreSQL: a password that cannot be set (the user is not in the dump) is told by the check', async () => {
+    const cli = scripted([
+      [`exec cid sh -c ${apply}`, { code: 1, stderr: 'role "app" does not exist' }],
+      ['exec cid sh -c', { code: 1 }],
+    ]);
+    expect(await createDockbase(cli).credentials.reassert(pg)).toMatchObject({
+      status: 'rejected',
+      message: expect.stringMatching(/refused orders's password/),
+    });
+  });
+
+  it('MariaDB: only checks (its password cannot be set without the old one); Redis keeps none in its data', async () => {
+    const cli = scripted([['exec', { code: 1 }]]);
+    const dockbase = createDockbase(cli);
+    expect(await dockbase.credentials.reassert({ ...pg, engine: 'mariadb' })).toMatchObject({ status: 'rejected' });
+    expect(cli.calls).toHaveLength(1);
+    expect(await dockbase.credentials.reassert({ ...pg, engine: 'redis' })).toEqual({ status: 'ok' });
+    expect(cli.calls).toHaveLength(1);
+  });
+});

@@ -71,6 +71,23 @@ export class Credentials {
   }
 
   /**
+   * After the instance's data was replaced (a restore, an import): a dump or a snapshot carries its own roles
+   * and their passwords, so the instance's password is set in the data again where the engine allows it
+   * without the old one (PostgreSQL, through its trusted local socket, as Edit does), then checked with the
+   * engine's client. Other engines are only checked: a refused password is answered `rejected`, for the door
+   * to show instead of a connection string that does not work. An engine whose password is not kept in its
+   * data (Redis) answers ok.
+   */
+  async reassert(instance: Instance, signal?: AbortSignal): Promise<PasswordCheck> {
+    const engine = getEngine(instance.engine);
+    if (!engine.passwordInData) return { status: 'ok' };
+    if (instance.status !== 'running') return { status: 'unverifiable', message: `${instance.name} is not running: its password cannot be checked now.` };
+    // A failure to set it is told by the check that follows (the user the data lacks, a refused password).
+    if (engine.applyPassword) await this.apply(instance, signal).catch(() => undefined);
+    return this.verify(instance, signal);
+  }
+
+  /**
    * After a start on kept data (or with a new password): waits until the server answers, sets the password
    * inside the database when asked, then checks it. A server that never answers is an error; a refused
    * password is a `rejected` answer, for the caller to report.

@@ -228,7 +228,10 @@ describe('export and import argv (MongoDB, a stand-in engine here)', () => {
     expect(cli.calls[5]).toEqual(['start', 'c0ffee']);
     const restore = cli.calls.find((c) => c[4] === importScript(getEngine('mongo')));
     expect(restore).toEqual(['exec', 'c0ffee', 'sh', '-c', importScript(getEngine('mongo')), 'sh', temp, 'mongo-archive', '1']);
-    expect(cli.calls.at(-1)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
+    expect(cli.calls.at(-2)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
+    // Then the instance's password is checked against what the dump left (MongoDB cannot have it set without the old one).
+    expect(cli.calls.at(-1)!.slice(0, 4)).toEqual(['exec', 'c0ffee', 'sh', '-c']);
+    expect(cli.calls.at(-1)![4]).toMatch(/^command -v mongosh/);
   });
 
   it('refuses a file of another engine before touching the instance, and removes the uploaded copy', async () => {

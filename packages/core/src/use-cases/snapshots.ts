@@ -27,7 +27,7 @@ import {
   type SnapshotReason,
   type SnapshotVolume,
 } from '../model/snapshot-model';
-import { Credentials } from './credentials';
+import { Credentials, type PasswordCheck } from './credentials';
 import type { Accounts } from '../engines';
 import { CONFLICT, validateCreateInput, type CreateInstanceInput } from '../model/validation';
 
@@ -40,6 +40,12 @@ export interface SnapshotOptions {
 }
 
 /** What `clone` needs besides the snapshot: the new instance's settings (its engine and data come from the snapshot). */
+/** What a restore did: the data from before, kept; and, for a running instance, whether its password opens the data now. */
+export interface RestoreResult {
+  kept: Snapshot;
+  password?: PasswordCheck;
+}
+
 export type CloneInput = Omit<CreateInstanceInput, 'engine' | 'persistData' | 'tag' | 'image'> & { tag?: string };
 
 export class Snapshots {
@@ -100,12 +106,12 @@ export class Snapshots {
    * cannot read. The current data is kept first in a "before restore" snapshot (returned), which is also put
    * back when the restore fails; the instance ends as it was: running if it was running.
    */
-  async restore(instance: Instance, snapshot: Snapshot, options: { journal?: StepJournal } = {}): Promise<{ kept: Snapshot }> {
+  async restore(instance: Instance, snapshot: Snapshot, options: { journal?: StepJournal } = {}): Promise<RestoreResult> {
     checkCompatible(instance, snapshot);
     const volumes = dataVolumesOf(instance);
     const { journal } = options;
     const name = await this.freeName(instance, `before restore ${fileStamp(new Date())}`);
-    return this.whileStopped(
+    const restored = await this.whileStopped(
       instance,
       async () => {
         const kept = await this.copyOut(instance, volumes, name, 'before-restore');
@@ -117,6 +123,10 @@ export class Snapshots {
       },
       journal,
     );
+    // The snapshot's data keeps the passwords it had (an older one, another instance's): the instance's is set
+    // again where the engine allows it, and checked, so that its connection string works or says it does not.
+    if (!isActive(instance)) return restored;
+    return { ...restored, password: await this.credentials.reassert(instance) };
   }
 
   /**
