@@ -180,6 +180,33 @@ function restore(roles: string[], env: Record<string, string> = {}) {
   return { code: r.status, stderr: r.stderr.trim(), args: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim() : undefined };
 }
 
+describe('the connection string after the data was replaced', () => {
+  const url = (i: Instance, password: string, user = 'postgres', db = 'postgres') =>
+    `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${i.hostPort}/${db}`;
+
+  it('an import of another instance’s cluster dump (its own role passwords) keeps the instance’s password working', async () => {
+    const other = await up(await base('other', { password: 'the other one’s password' }));
+    await psql(other, 'CREATE TABLE notes (id int); INSERT INTO notes VALUES (1), (2)', 'postgres');
+    await docker('exec', other.containerId, 'sh', '-c', 'pg_dumpall -U postgres --clean --if-exists > /tmp/all.sql');
+    await docker('cp', `${other.containerId}:/tmp/all.sql`, folder);
+    const mine = await up(await base('mine'));
+    const result = await dockbase.backups.import(mine, path.join(folder, 'all.sql'));
+    expect(result.password).toEqual({ status: 'ok' });
+    expect(await hostPsql(url(mine, HOSTILE_PASSWORD), 'SELECT count(*) FROM notes')).toEqual({ code: 0, out: '2' });
+    // The dump's password for the same role no longer opens it: the card's string is the one that works.
+    expect((await hostPsql(url(mine, 'the other one’s password'), 'SELECT 1')).code).toBe(1);
+  });
+
+  it('a restore of a snapshot taken before a password edit keeps the new password working', async () => {
+    const i = await up(await base('edited'));
+    const before = await dockbase.snapshots.take(i, { name: 'before the edit' });
+    const { instance: edited } = await dockbase.editing.edit(await dockbase.lifecycle.get(i.id), { password: 'the new password' });
+    const restored = await dockbase.snapshots.restore(edited, before);
+    expect(restored.password).toEqual({ status: 'ok' });
+    expect(await hostPsql(url(edited, 'the new password'), 'SELECT 1')).toEqual({ code: 0, out: '1' });
+  });
+});
+
 describe('PostgreSQL’s import of a pg_dump -Fc file, against stand-ins for its tools', () => {
   it('restores into the database the dump names, keeping owners and privileges when the server has every role', () => {
     const r = restore(['qa_user', 'shop_owner', 'Shop Reader', 'writer']);

@@ -1,6 +1,7 @@
-import type { Snapshot } from '@dockbase/core';
+import type { RestoreResult } from '@dockbase/core';
 import { findInstance } from '../instances';
 import { runJob } from '../jobs';
+import { reportPassword } from '../password-check';
 import { confirmOrYes } from '../confirm';
 import { printJson } from '../output';
 import { findSnapshot, snapshotJson } from '../snapshots';
@@ -32,12 +33,13 @@ instance is stopped meanwhile and started again.`,
           `restoring ${instance.name} from "${found.name}" replaces its data`,
           `Replace the data of ${instance.name} with snapshot "${found.name}" (its current data is kept as a snapshot${instance.status === 'running' ? '; it restarts' : ''})?`,
         );
-        const { kept } = await runJob<{ kept: Snapshot }>(
+        const { kept, password } = await runJob<RestoreResult>(
           app,
           { kind: 'restore', instanceId: instance.id, snapshotId: found.id },
           () => `Restoring ${instance.name} from "${found.name}"…`,
         );
-        if (options.json) return printJson(app.io.stdout, { name: instance.name, restored: snapshotJson(found), kept: snapshotJson(kept) });
+        const checked = reportPassword(app, password);
+        if (options.json) return printJson(app.io.stdout, { name: instance.name, restored: snapshotJson(found), kept: snapshotJson(kept), ...checked });
         app.io.stdout.write(`${instance.name} was restored from "${found.name}". Its previous data is kept as snapshot "${kept.name}" (id ${kept.id}).\n`);
       });
   },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { formatBytes, getEngine, type ExportDump, type ExportResult, type ImportResult } from '@dockbase/core';
 import { runJob } from '../jobs';
+import { reportPassword } from '../password-check';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
 import { Progress, printJson } from '../output';
@@ -97,6 +98,7 @@ fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
           await dockbase.backups.discardImportFile(instance, sent);
           throw e;
         }
+        const checked = reportPassword(app, result.password);
         if (options.json)
           return printJson(app.io.stdout, {
             name: instance.name,
@@ -104,6 +106,7 @@ fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
             kind: result.kind,
             sizeBytes: result.sizeBytes,
             kept: snapshotJson(result.kept),
+            ...checked,
           });
         app.io.stdout.write(
           `Imported ${path.basename(hostFile)} into ${instance.name}. Its previous data is kept as snapshot "${result.kept.name}" (id ${result.kept.id}).\n`,
