@@ -105,6 +105,18 @@ describe('POST /jobs', () => {
     expect(logged).not.toContain(SECRET);
   });
 
+  it('takes a create, which names no instance yet, and never echoes or logs its password', async () => {
+    const input = { engine: 'postgres', name: 'orders', tag: '17', hostPort: 5432, password: SECRET, persistData: true, exposeOnNetwork: false };
+    const answer = await backend.call('POST', '/jobs', { kind: 'create', input });
+    expect(answer.status).toBe(202);
+    expect(runner.started[0]?.request).toEqual({ kind: 'create', input });
+    expect(answer.text).not.toContain(SECRET);
+    const refused = await backend.call('POST', '/jobs', { kind: 'create', input: { ...input, engine: 'oracle' } });
+    expect(refused.status).toBe(400);
+    expect(refused.text).not.toContain(SECRET);
+    expect(logged).not.toContain(SECRET);
+  });
+
   it.each([
     ['an unknown kind', { kind: 'format-disk', instanceId: ID }, 'kind'],
     ['no instance', { kind: 'snapshot', name: 'x' }, 'instanceId'],

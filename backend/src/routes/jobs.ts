@@ -22,9 +22,10 @@ const JOB_ID = { type: 'string', pattern: '^[0-9a-f]{12}$', description: '12 hex
 
 // The shape common to every kind; the core's parseJobRequest checks each kind's own fields. Other fields are
 // left to it (it ignores what a kind does not take), so no schema here has to follow the core's kinds.
+// A create and a clone name no instance (theirs does not exist yet): the core requires it of every other kind.
 const startBody = {
   type: 'object',
-  required: ['kind', 'instanceId'],
+  required: ['kind'],
   properties: {
     kind: { type: 'string', enum: JOB_KINDS },
     instanceId: JOB_ID,
@@ -48,13 +49,15 @@ const listQuery = {
 /** A refusal of the core that none of the API's own codes names goes out under the core's code (`port-in-use`…). */
 type JobError = Omit<ApiError, 'error'> & { error: ApiError['error'] | DockbaseErrorCode };
 
-type StartBody = { kind: string; instanceId: string; by?: (typeof DOORS)[number] } & Record<string, unknown>;
+type StartBody = { kind: string; instanceId?: string; by?: (typeof DOORS)[number] } & Record<string, unknown>;
 
 /**
- * Jobs: the long operations (upgrade, rollback, edit, restore, snapshot, import) run here, in the backend,
+ * Jobs: the long operations (create, clone, start, stop, delete, upgrade, rollback, edit, restore, snapshot,
+ * import, export) run here, in the backend,
  * which outlives the page. The page starts one and follows it by polling; its outcome goes to the
  * instance's history (main.ts). A request may carry a secret (an edit's new password): it is used in
- * memory only, never stored, logged (the logger writes no bodies) or echoed (no answer repeats the request).
+ * memory only, never stored, logged (the logger writes no bodies) or echoed (no answer repeats the request):
+ * a create's or a clone's password, an edit's new one.
  */
 export function jobRoutes(app: FastifyInstance, { runner }: JobsHost): void {
   app.post<{ Body: StartBody }>('/jobs', { schema: { body: startBody } }, async (request, reply) => {
