@@ -1,7 +1,7 @@
 import { JobRunner, createDockbase, type Job, type JobMark } from '@dockbase/core';
 import { scripted } from '@dockbase/core/test-support';
 import { describe, expect, it, vi } from 'vitest';
-import { faultHook, parseFaultAt, recordJobEnd, recordJobOutcome } from './job-hooks.js';
+import { faultHook, parseFaultAt, passwordVerdict, recordJobEnd, recordJobOutcome } from './job-hooks.js';
 import { TESTED_DRIVERS } from './test-support/drivers.js';
 import { storesForEachTest } from './test-support/stores.js';
 
@@ -162,5 +162,26 @@ describe('the fault hook (DOCKBASE_FAULT_AT)', () => {
     expect(die).not.toHaveBeenCalled();
     onMark(upgrade, { at: '', phase: 'end', step: 'prepare' });
     expect(die).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the password verdict a job reached', () => {
+  it('is the check an edit, a restore, an import or a create made, on the container it checked', () => {
+    const rejected = { status: 'rejected', message: 'MariaDB refused orders’s password.' } as const;
+    expect(passwordVerdict(job({ kind: 'edit', result: { instance: { containerId: 'new' }, passwordCheck: { status: 'ok' } } }), 'old')).toEqual({
+      containerId: 'new',
+      instanceId: ID,
+      status: 'ok',
+    });
+    expect(passwordVerdict(job({ kind: 'import', result: { password: rejected } }), 'c1')).toEqual({ containerId: 'c1', instanceId: ID, ...rejected });
+    expect(passwordVerdict(job({ kind: 'create', result: { containerId: 'c2', passwordCheck: { status: 'ok' } } }), undefined)).toMatchObject({
+      containerId: 'c2',
+    });
+  });
+
+  it('is none when the job checked nothing, could not tell, or did not succeed', () => {
+    expect(passwordVerdict(job({ kind: 'snapshot', result: { name: 'x' } }), 'c1')).toBeUndefined();
+    expect(passwordVerdict(job({ kind: 'restore', result: { password: { status: 'unverifiable', message: 'not running' } } }), 'c1')).toBeUndefined();
+    expect(passwordVerdict(job({ kind: 'import', state: 'failed', result: { password: { status: 'ok' } } }), 'c1')).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { readConfig } from './config.js';
 import { checkDockerAccess } from './docker-access.js';
 import { DockerStatus } from './docker-status.js';
 import { HubTags } from './hub/tags.js';
-import { faultHook, parseFaultAt, recordJobEnd } from './job-hooks.js';
+import { faultHook, parseFaultAt, passwordVerdict, recordJobEnd } from './job-hooks.js';
 import { dropPrivileges } from './privileges.js';
 import { buildServer, listen } from './server.js';
 import { Store } from './store/store.js';
@@ -33,8 +33,17 @@ try {
     // Under the id the page reads the instance's history by: its data's (an instance made on kept data keeps
     // the history of the data's first instance), or its own once it is gone.
     onEnd: async (job) => {
-      const recordId = await dockbase.lifecycle.get(job.instanceId).then(recordIdOf, () => job.instanceId);
-      recordJobEnd(store, job, recordId);
+      const instance = await dockbase.lifecycle.get(job.instanceId).catch(() => undefined);
+      recordJobEnd(store, job, instance ? recordIdOf(instance) : job.instanceId);
+      // What it found of the password is remembered, for the page to show after a reload.
+      const verdict = passwordVerdict(job, instance?.containerId);
+      if (verdict) {
+        try {
+          store.passwordChecks.put(verdict);
+        } catch (err) {
+          console.error(`dockbase backend: could not remember the password check of ${job.instanceName}:`, err instanceof Error ? err.message : err);
+        }
+      }
     },
     // Fault tests only: the process dies the moment the chosen mark is durable, as a crash would end it.
     ...(faultAt ? { onMark: faultHook(faultAt, () => process.kill(process.pid, 'SIGKILL')) } : {}),

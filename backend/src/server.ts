@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.js';
 import { hubTagRoutes } from './routes/hub-tags.js';
 import { instanceRoutes } from './routes/instances.js';
 import { jobRoutes, type JobsHost } from './routes/jobs.js';
+import { passwordCheckRoutes } from './routes/password-checks.js';
 import type { Store } from './store/store.js';
 
 export interface ServerDeps {
@@ -49,6 +50,7 @@ export function buildServer({ store, hub, jobs, docker, logger = false }: Server
   registerErrorHandlers(app);
   healthRoutes(app, { ...(jobs ? { jobs } : {}), ...(docker ? { docker } : {}) });
   instanceRoutes(app, store);
+  passwordCheckRoutes(app, store);
   hubTagRoutes(app, hub);
   if (jobs) jobRoutes(app, jobs);
   app.addHook('onClose', async () => store.close());

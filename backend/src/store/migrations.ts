@@ -99,6 +99,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       INSERT INTO identity (id, owner) VALUES (1, 'backend-' || lower(hex(randomblob(12))));`,
   },
+  {
+    // Whether an instance's password opens its data, as last checked (after a restore, an import, an edit, a
+    // create on kept data, or when the page revealed it): what no container can hold, so that "password
+    // refused" survives a reload. Keyed by container: a new container (an edit) starts unknown. No secret.
+    version: 6,
+    sql: `
+      CREATE TABLE password_checks (
+        container_id TEXT PRIMARY KEY,
+        instance_id  TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('ok', 'rejected')),
+        message      TEXT,
+        at           TEXT NOT NULL            -- ISO 8601
+      ) STRICT;`,
+  },
 ];
 
 /**

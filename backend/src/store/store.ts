@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineId, HistoryEntry, InstanceInput, InstanceMeta } from '@dockbase/api';
 import { SqliteJobStore } from './jobs.js';
+import { PasswordChecks } from './password-checks.js';
 import { migrate } from './migrations.js';
 import { settingsProblem } from './settings.js';
 import { openSqlite, type SqliteDatabase, type SqliteDriver } from './sqlite.js';
@@ -43,9 +44,12 @@ interface HistoryRow {
 export class Store {
   /** Jobs and their journals, in the same database and connection (./jobs.ts). */
   readonly jobs: SqliteJobStore;
+  /** The last verdict on each container's password (./password-checks.ts). */
+  readonly passwordChecks: PasswordChecks;
 
   private constructor(private readonly db: SqliteDatabase) {
     this.jobs = new SqliteJobStore(db);
+    this.passwordChecks = new PasswordChecks(db);
   }
 
   /** The SQLite driver in use (node:sqlite, better-sqlite3 or node-sqlite3-wasm). */

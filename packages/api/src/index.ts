@@ -102,3 +102,17 @@ export interface TagsPage {
   /** With a stale answer: when Docker Hub will be asked again (ISO 8601). */
   retryAt?: string;
 }
+
+/**
+ * The last verdict on a container's password (the backend's GET /password-checks): whether the password its
+ * configuration holds opens its data. Kept by the backend so that "password refused" survives a reload. No secret.
+ */
+export interface PasswordCheckRecord {
+  containerId: string;
+  instanceId: string;
+  status: 'ok' | 'rejected';
+  /** The refusal in words. */
+  message?: string;
+  /** When it was checked (ISO 8601). */
+  at: string;
+}
