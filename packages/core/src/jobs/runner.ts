@@ -11,6 +11,8 @@ import type { Dockbase } from '../dockbase';
 import { getEngine } from '../engines';
 import { DockbaseError, isDockbaseError, type DockbaseErrorCode } from '../model/errors';
 import { imageRef, newInstanceId, type Instance } from '../model/instance';
+import type { CreatedInstance } from '../use-cases/create';
+import type { PasswordCheck } from '../use-cases/credentials';
 import { checkSnapshotName } from '../model/snapshot-model';
 import { InvalidInputError } from '../model/errors';
 import { journaled, type Job, type JobDoor, type JobMark, type JobProgress, type JobStore, type StepJournal } from './job';
@@ -321,15 +323,27 @@ export class JobRunner implements JobsService {
         target: { id, name: request.input.name, engine: engine.id },
         title: `Create ${engine.displayName} ${request.input.tag}`,
         cancellable: true,
-        run: (ctx) =>
-          dockbase.creation.create(request.input, {
+        run: async (ctx): Promise<CreatedInstance & { passwordCheck?: PasswordCheck }> => {
+          const created = await dockbase.creation.create(request.input, {
             id,
             start: true,
             signal: ctx.signal,
             journal: withCancelEnd(ctx),
             onPullProgress: (p) => ctx.progress({ step: 'pull', pull: { done: p.done, total: p.total } }),
             ...(request.seedFiles?.length ? { seedFiles: request.seedFiles } : {}),
-          }),
+          });
+          if (!created.reusedData || !engine.passwordInData) return created;
+          // On kept data the password is the data's own, or reset inside the database (where the engine allows
+          // it): once the server answers, its own client proves it, here, so the verdict does not depend on the
+          // page still being there (the backend remembers it).
+          const reset = request.input.keptDataPassword === 'reset';
+          ctx.progress({ step: 'password' });
+          const passwordCheck = await dockbase.credentials.confirm(created, { apply: reset }).catch((e: unknown): PasswordCheck => ({
+            status: 'rejected',
+            message: `${created.name}: its password could not be ${reset ? 'reset' : 'checked'}: ${(e as Error).message}`,
+          }));
+          return { ...created, passwordCheck };
+        },
       };
     }
     if (request.kind === 'clone') {
