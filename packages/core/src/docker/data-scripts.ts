@@ -38,6 +38,9 @@ export const COPY_VOLUMES_SCRIPT = ['set -e', `for src in ${HELPER_FROM}/*; do c
   '\n',
 );
 
+/** Prints the size in KiB of what /from holds (a volume kept as it is, measured for its snapshot). */
+export const MEASURE_VOLUMES_SCRIPT = `du -sk ${HELPER_FROM}`;
+
 /** Replaces the content of every /to/<key> with an exact copy of /from/<key>. */
 export const REPLACE_VOLUMES_SCRIPT = [
   'set -e',
@@ -127,7 +130,7 @@ export function importScript(engine: EngineDefinition): string | undefined {
  * and compatibility checks), `upgrade` with a socket folder as argument (PostgreSQL's dump and restore).
  */
 export function dataScripts(): { helper: Set<string>; exec: Set<string>; version: Set<string>; upgrade: Set<string> } {
-  const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT]);
+  const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, MEASURE_VOLUMES_SCRIPT]);
   const exec = new Set([CANCEL_SCRIPT, SNIFF_SCRIPT]);
   const version = new Set<string>();
   const upgrade = new Set<string>();

@@ -417,6 +417,8 @@ export class JobRunner implements JobsService {
       case 'upgrade': {
         const plan = dockbase.upgrades.plan(instance, request.to);
         if (plan.refusal) throw new DockbaseError('invalid-input', plan.refusal, 'tag');
+        const blocked = await dockbase.upgrades.blocker(instance, request.to);
+        if (blocked) throw new DockbaseError('volume-conflict', `${blocked} ${instance.name} was not changed.`, 'tag');
         const order = plan.steps.map((s) => s.id);
         const last = order.indexOf(plan.lastCancellableStep);
         return {

@@ -4,7 +4,15 @@ import * as argv from '../docker/commands';
 import { createContainerArgs, createContainerEnv, type CreatePlan } from '../docker/create';
 import { COMMAND_SHAPES, checkCommand } from './command-policy';
 import { FILE_COPY_BUILDERS, checkSave, checkSend } from './data-policy';
-import { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, SNIFF_SCRIPT, exportScript, importScript } from '../docker/data-scripts';
+import {
+  CANCEL_SCRIPT,
+  COPY_VOLUMES_SCRIPT,
+  MEASURE_VOLUMES_SCRIPT,
+  REPLACE_VOLUMES_SCRIPT,
+  SNIFF_SCRIPT,
+  exportScript,
+  importScript,
+} from '../docker/data-scripts';
 import { createDockbase } from '../dockbase';
 import { ENGINES, getEngine } from '../engines';
 import { volumeName } from '../model/instance';
@@ -348,6 +356,12 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       allowed: true,
       volumes: ['dockbase-shop-db', 'dockbase-shop-db'],
     });
+    // Measuring a volume kept as it is: read-only, Dockbase's volumes only.
+    expect(ok(argv.helperRunArgs('snapshot', 'mongo:8.0', [mounts[0]!], MEASURE_VOLUMES_SCRIPT))).toMatchObject({
+      allowed: true,
+      volumes: ['dockbase-shop-db'],
+    });
+    expect(ok(argv.helperRunArgs('snapshot', 'mongo:8.0', [{ ...mounts[0]!, volume: 'someone-else' }], MEASURE_VOLUMES_SCRIPT)).allowed).toBe(false);
     for (const args of [
       argv.execScriptArgs(CID, exportScript(mongo), temp),
       argv.execScriptArgs(CID, CANCEL_SCRIPT, temp),

@@ -8,7 +8,7 @@
 import { helperRunArgs, type HelperMount } from '../docker/helpers';
 import { snapshotManifestsArgs, volumeCreateArgs, volumeInspectArgs, volumeRemoveArgs, volumesOfSnapshotArgs, parseVolumeInspect } from '../docker/volumes';
 import type { CreateOptions, InstanceCreation } from './create';
-import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
+import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, MEASURE_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
 import { fileStamp } from '../model/dump-files';
 import { getEngine } from '../engines';
 import { DockbaseError, InvalidInputError, commandFailed, isDockbaseError, throwIfAborted } from '../model/errors';
@@ -159,11 +159,18 @@ export class Snapshots {
     const id = options.id ?? newInstanceId();
     const snapshot: Snapshot = {
       ...this.describe(instance, id, name, reason, [...volumes]),
-      sizeBytes: options.sizeBytes ?? 0,
+      sizeBytes: options.sizeBytes ?? (await this.measure(instance, volumes)),
       ...(options.upgradeTo ? { upgradeTo: options.upgradeTo } : {}),
     };
     await this.docker.run(volumeCreateArgs(snapshot.manifestVolume, snapshotManifestLabels(snapshot)), `record ${name}`);
     return snapshot;
+  }
+
+  /** What volumes hold, in bytes (one read-only helper run); 0 when it cannot be told, which is no reason to fail. */
+  private async measure(instance: Instance, volumes: readonly SnapshotVolume[]): Promise<number> {
+    const mounts: HelperMount[] = volumes.map((v) => ({ volume: v.volume, target: `${HELPER_FROM}/${v.key}`, readonly: true }));
+    const r = await this.docker.bestEffort(helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, MEASURE_VOLUMES_SCRIPT));
+    return r?.code === 0 ? parseDuKib(r.stdout) * 1024 : 0;
   }
 
   /** Refuses a name one of the instance's snapshots already has, naming that snapshot (InvalidInputError on `name`). */

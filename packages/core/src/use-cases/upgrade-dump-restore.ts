@@ -21,6 +21,7 @@ import { sleep, type DockerRunner } from '../docker/runner';
 import { runWithSecretEnv } from '../docker/secret-env';
 import { snapshotVolumeName, type RollbackPoint } from '../model/snapshot-model';
 import { dataVolumesOf } from './snapshots';
+import { formatBytes } from './kept-data';
 import { READY_TIMEOUT_MS, failed, type UpgradeSteps } from './upgrade-steps';
 import type { UpgradeOptions, UpgradePlan, UpgradeProgress, UpgradeResult, UpgradeStepId } from './upgrade-plan';
 
@@ -38,6 +39,27 @@ interface Worker {
  * Upgrades `instance` to `plan.to` by dump and restore (its image is there). Cancelling before the switch
  * leaves everything exactly as it was; any failure undoes what was made and runs the old version again.
  */
+/**
+ * Why a dump-and-restore upgrade to `to` cannot start, or undefined: the volume it would make for that
+ * version exists already, most often the data of an earlier upgrade kept by a roll back. The snapshot that
+ * holds it is named, with its size, so the user can clone it (to keep its data) or delete it, before pressing
+ * Upgrade. Reads only: one `volume inspect` per data mount (and the snapshots when one exists).
+ */
+export async function dumpRestoreBlocker(steps: Pick<UpgradeSteps, 'docker' | 'snapshots'>, instance: Instance, to: string): Promise<string | undefined> {
+  const engine = getEngine(instance.engine);
+  const suffix = engine.upgrade.dumpRestore?.volumeSuffix(to);
+  if (!suffix) return undefined;
+  for (const mount of engine.dataMounts(to)) {
+    const name = volumeName(instance.name, mount.key, suffix);
+    if ((await steps.docker.tryRun(volumeInspectArgs([name]))).code !== 0) continue;
+    const holder = (await steps.snapshots.list()).find((s) => s.volumes.some((v) => v.volume === name));
+    return holder
+      ? `The ${engine.displayName} ${suffix} data from before a roll back is kept as the snapshot “${holder.name}” of ${holder.instanceName}${holder.sizeBytes > 0 ? ` (${formatBytes(holder.sizeBytes)})` : ''}, in the volume ${name} that this upgrade would make. Clone that snapshot to keep its data, or delete it, then upgrade again.`
+      : `A volume named ${name} already exists, and this upgrade would make it. Remove it with docker if it is yours to remove, then upgrade again.`;
+  }
+  return undefined;
+}
+
 export async function upgradeByDumpRestore(
   steps: UpgradeSteps,
   instance: Instance,
@@ -57,14 +79,8 @@ export async function upgradeByDumpRestore(
   const suffix = dr.volumeSuffix(plan.to);
   const newMounts = engine.dataMounts(plan.to);
   const newVolumes: VolumePlan[] = newMounts.map((mount) => ({ name: volumeName(instance.name, mount.key, suffix), mount }));
-  for (const v of newVolumes) {
-    if ((await docker.tryRun(volumeInspectArgs([v.name]))).code === 0) {
-      throw new DockbaseError(
-        'volume-conflict',
-        `A volume named ${v.name} already exists (the ${engine.displayName} ${suffix} data of an earlier upgrade, kept by a roll back?). Delete the snapshot that holds it, or clone it, then upgrade again. ${instance.name} was not changed.`,
-      );
-    }
-  }
+  const blocked = await dumpRestoreBlocker(steps, instance, plan.to);
+  if (blocked) throw new DockbaseError('volume-conflict', `${blocked} ${instance.name} was not changed.`, 'tag');
   const id = newInstanceId();
   const transfer = `dockbase-${instance.name}-upgrade-${id}`;
   const workers: Worker[] = [];

@@ -487,6 +487,38 @@ describe('a PostgreSQL upgrade across majors (15 → 17)', () => {
     });
     expect(cli.calls.some((c) => c[0] === 'stop')).toBe(false);
   });
+
+  it('names the snapshot a roll back kept in that volume, with its size, before anything stops (the dialog asks it first)', async () => {
+    const kept: Snapshot = {
+      id: 'k1',
+      name: 'before rollback 20261206-101500',
+      instanceId: pg.id,
+      instanceName: 'shop',
+      engine: 'postgres',
+      image: 'postgres',
+      tag: '17',
+      createdAt: '2026-12-06T10:15:00.000Z',
+      reason: 'before-rollback',
+      sizeBytes: 42 * 1024 * 1024,
+      manifestVolume: 'dockbase-shop-snap-k1',
+      volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-shop-data-17' }],
+    };
+    const manifest = JSON.stringify([{ Name: kept.manifestVolume, Labels: snapshotManifestLabels(kept) }]);
+    const cli = world([
+      ['volume inspect dockbase-shop-data-17', { stdout: '[{}]' }],
+      ['volume ls --quiet --filter label=io.dockbase.snapshot.role=manifest', { stdout: `${kept.manifestVolume}\n` }],
+      [`volume inspect ${kept.manifestVolume}`, { stdout: manifest }],
+    ]);
+    const dockbase = createDockbase(cli);
+    const why = await dockbase.upgrades.blocker(pg, '17');
+    expect(why).toBe(
+      'The PostgreSQL 17 data from before a roll back is kept as the snapshot “before rollback 20261206-101500” of shop (44.0 MB), in the volume dockbase-shop-data-17 that this upgrade would make. Clone that snapshot to keep its data, or delete it, then upgrade again.',
+    );
+    await expect(dockbase.upgrades.upgrade(pg, '17')).rejects.toMatchObject({ code: 'volume-conflict', field: 'tag', message: `${why} shop was not changed.` });
+    expect(cli.calls.some((c) => c[0] === 'stop')).toBe(false);
+    // Within a major version there is no new volume: nothing to ask.
+    expect(await dockbase.upgrades.blocker(pg, '15.9')).toBeUndefined();
+  });
 });
 
 describe('roll back', () => {
@@ -517,20 +549,26 @@ describe('roll back', () => {
         { stdout: psLine({ ...pg17, containerId: 'new1', tag: '15', volumes: ['dockbase-shop-data'] }) },
       ],
       ['exec new1 sh -c psql', { stdout: '15.18 (Debian 15.18-0+deb12u1)' }],
+      ['run --rm', { stdout: '41000\t/from\n' }],
     ]);
     const r = await createDockbase(cli).upgrades.rollback(pg17, point);
     expect(r).toMatchObject({
       from: '17',
       to: '15',
       serverVersion: '15.18 (Debian 15.18-0+deb12u1)',
-      kept: { reason: 'before-rollback', tag: '17', volumes: [{ volume: 'dockbase-shop-data-17' }] },
+      // Kept as it is, but measured: a snapshot that holds data never says 0 B.
+      kept: { reason: 'before-rollback', tag: '17', volumes: [{ volume: 'dockbase-shop-data-17' }], sizeBytes: 41000 * 1024 },
     });
     const calls = cli.calls.map((c) => c.join(' '));
-    const run = cli.calls.find((c) => c[0] === 'run')!;
+    // The 17 volume is measured read-only, then recorded; it is never copied.
+    const measure = cli.calls.find((c) => c[0] === 'run' && c[1] === '--rm')!;
+    expect(measure).toContain('type=volume,source=dockbase-shop-data-17,target=/from/data,readonly');
+    expect(measure.at(-1)).toBe('du -sk /from');
+    const run = cli.calls.find((c) => c[0] === 'run' && c[1] === '--detach')!;
     expect(run).toContain('io.dockbase.volumes=dockbase-shop-data');
     expect(run.at(-1)).toBe('postgres:15');
     expect(calls.at(-1)).toBe('volume rm dockbase-shop-snap-p1');
-    expect(calls.some((c) => c.includes('run --rm'))).toBe(false); // no copy at all
+    expect(calls.filter((c) => c.includes('run --rm'))).toHaveLength(1); // no copy at all
   });
 
   it('refuses a point whose data volume is gone, before changing anything', async () => {

@@ -33,7 +33,7 @@ import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
 import { isRollbackPoint, type RollbackPoint } from '../model/snapshot-model';
 import { dataVolumesOf, type Snapshots } from './snapshots';
-import { upgradeByDumpRestore } from './upgrade-dump-restore';
+import { dumpRestoreBlocker, upgradeByDumpRestore } from './upgrade-dump-restore';
 import { upgradeInPlace } from './upgrade-in-place';
 import { rollBack } from './upgrade-rollback';
 import { UpgradeSteps, failed } from './upgrade-steps';
@@ -55,6 +55,17 @@ export class Upgrades {
 
   plan(instance: Instance, toTag: string): UpgradePlan {
     return planUpgrade(instance, toTag);
+  }
+
+  /**
+   * Why the upgrade to `toTag` cannot start now, from what is on the engine (the plan says what the versions
+   * allow): a roll back's kept data in the volume the upgrade would make, naming its snapshot. Asked by the
+   * dialog before its Upgrade button, and by the job before it takes the instance.
+   */
+  async blocker(instance: Instance, toTag: string): Promise<string | undefined> {
+    const plan = planUpgrade(instance, toTag);
+    if (plan.refusal || plan.method !== 'dump-restore') return undefined;
+    return dumpRestoreBlocker(this.steps, instance, plan.to);
   }
 
   /** Every rollback point (of one instance, by id, when given), newest first. */
