@@ -466,6 +466,28 @@ describe('create, start, stop, restart and rm run as jobs', () => {
     expect(r.stdout).toContain(`redis-1: Redis ${tag}, starting, on 127.0.0.1:6379`);
   });
 
+  it('create on kept data checks that the password opens it: a refused one is a warning, and `passwordCheck` in --json', async () => {
+    const kept = JSON.stringify([
+      {
+        Name: 'dockbase-app-data',
+        Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'postgres', 'io.dockbase.tag': '17', 'io.dockbase.instance': '00000000beef' },
+      },
+    ]);
+    // The server answers; its client refuses the password (the data keeps the one it was made with).
+    const d = scripted([
+      ['ps --all --no-trunc --format', { stdout: '' }],
+      ['image inspect', { stdout: 'sha256:x\n' }],
+      ['volume inspect', { stdout: kept }],
+      ['run ', { stdout: `${CREATED_ID}\n` }],
+      ['exec', (args) => ({ code: args.join(' ').includes('PGPASSWORD') ? 2 : 0 })],
+    ]);
+    const r = await run(['create', 'postgres', '--name', 'app', '--version', '17', '--password-stdin', '--no-wait', '--json'], d, { stdin: 'not the data’s' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("Warning: PostgreSQL refused app's password: its data keeps another one.");
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'app', passwordCheck: 'rejected' });
+    expect(JSON.parse(r.stdout)).not.toHaveProperty('password');
+  });
+
   it('a create whose `dockbase` was killed is undone by the next command, which says so', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-cli-jobs-'));
     try {

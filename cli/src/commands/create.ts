@@ -15,12 +15,14 @@ import {
   type CreatedInstance,
   type EngineId,
   type Instance,
+  type PasswordCheck,
   type PullProgress,
 } from '@dockbase/core';
 import type { CliApp } from '../app';
 import { UsageError } from '../exit-codes';
 import { instanceJson } from '../instances';
 import { runJob } from '../jobs';
+import { reportPassword } from '../password-check';
 import { Progress, note, printJson } from '../output';
 import { readPassword } from '../password';
 import { JSON_OPTION, type CommandModule } from './command';
@@ -124,15 +126,22 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
   const seedFiles = options.init.map((f) => path.resolve(f));
   const cancelling = `Cancelling: removing what was made for ${input.name}…`;
   let instance: Instance;
+  let passwordCheck: PasswordCheck | undefined;
   if (options.start) {
     // A job (pull, create, start), like the tab's: killed mid-way, the next `dockbase` run removes what it had
-    // made. Ctrl-C cancels until the container is made.
-    instance = await runJob<CreatedInstance>(
+    // made. Ctrl-C cancels until the container is made. On kept data, the job checks that the password opens it.
+    const made = await runJob<CreatedInstance & { passwordCheck?: PasswordCheck }>(
       app,
       { kind: 'create', input, ...(seedFiles.length > 0 ? { seedFiles } : {}) },
-      (job) => (job.progress.pull ? pullText(ref, job.progress.pull) : `Creating ${input.name}…`),
+      (job) =>
+        job.progress.step === 'password'
+          ? `Checking that the password opens the data kept for ${input.name}…`
+          : job.progress.pull
+            ? pullText(ref, job.progress.pull)
+            : `Creating ${input.name}…`,
       { cancelling },
     );
+    ({ passwordCheck, ...instance } = made);
   } else {
     // --no-start: a create job always starts its instance, so a container that is only made stays one call
     // of the core here, as before (Ctrl-C still removes what it made).
@@ -164,12 +173,16 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     }
   }
 
+  // The data's own password, when it is not the one given: said on stderr (the url would not work).
+  const checked = reportPassword(app, passwordCheck);
   if (instance.bindAddress !== '127.0.0.1') note(stderr, `Note: port ${instance.hostPort} is reachable from other machines on your network (--expose).`);
   const uri = connectionString(instance, password);
   if (options.json) {
     return printJson(stdout, {
       ...instanceJson(instance, { serverAnswered: ready }),
       ready,
+      // `password` is the password itself with --show-password: the check's verdict has its own key.
+      ...(checked.password ? { passwordCheck: checked.password } : {}),
       ...(options.showPassword ? { password, connectionString: uri } : {}),
     });
   }
