@@ -110,6 +110,26 @@ describe('Upgrade and Roll back in the tab', () => {
     expect(docker.volumes.has('dockbase-orders-data')).toBe(true);
   });
 
+  it('after a roll back, names the snapshot that holds the new version’s volume before Upgrade is pressed', async () => {
+    const docker = new FakeDocker();
+    const dockbase = createDockbase(docker);
+    const seeded = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
+    const { instance, rollbackPoint } = await dockbase.upgrades.upgrade(seeded, '17');
+    const { kept } = await dockbase.upgrades.rollback(instance, rollbackPoint);
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Upgrade' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Upgrade orders' });
+    const version = within(dialog).getByRole('combobox', { name: 'New version' });
+    await user.clear(version);
+    await user.type(version, '17');
+    expect(
+      await within(dialog).findByText(
+        new RegExp(`kept as the snapshot “${kept.name}” of orders.*Clone that snapshot to keep its data, or delete it, then upgrade again\\.`),
+      ),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Upgrade' })).toBeDisabled();
+  });
+
   it('explains a refused step and does not start it (MongoDB one series at a time)', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'events', engine: 'mongo', tag: '6.0' });

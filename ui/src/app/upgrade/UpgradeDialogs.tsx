@@ -17,6 +17,7 @@ import TextField from '@mui/material/TextField';
 import CheckCircleOutlineIcon from '@mui/icons-material/CheckCircleOutline';
 import RadioButtonUncheckedIcon from '@mui/icons-material/RadioButtonUnchecked';
 import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import {
   formatBytes,
   getEngine,
@@ -29,6 +30,7 @@ import {
   type UpgradeStepId,
 } from '@dockbase/core';
 import { count, formatTime } from '../shared/format';
+import { useAppServices } from '../shared/context';
 import { useTags } from '../shared/useTags';
 import { useRollback, useUpgrade, type StepsProgress } from './useUpgrade';
 
@@ -84,9 +86,20 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
   const noData = instance.volumes.length === 0;
   const busy = state.running;
   const finished = state.result !== undefined;
+  // What the engine holds may block the version chosen (a roll back's kept data in the volume it would make):
+  // asked before the Upgrade button, so nothing starts only to be refused.
+  const { dockbase } = useAppServices();
+  const asks = Boolean(typed && !typed.refusal && typed.method === 'dump-restore' && !started && !busy && !finished && !noData);
+  const { data: blocked } = useQuery({
+    queryKey: ['upgrade-blocker', instance.id, typed?.to],
+    queryFn: async () => (await dockbase.upgrades.blocker(instance, typed!.to)) ?? null,
+    enabled: asks,
+    staleTime: 0,
+  });
+  const blocker = asks ? (blocked ?? undefined) : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!plan || plan.refusal || noData || busy) return;
+    if (!plan || plan.refusal || noData || busy || blocker) return;
     setStarted(plan);
     void state.run(plan).then((ok) => (ok ? undefined : setStarted(undefined)));
   };
@@ -124,6 +137,8 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
               </Alert>
             ) : plan?.refusal ? (
               <Alert severity="warning">{plan.refusal}</Alert>
+            ) : blocker ? (
+              <Alert severity="warning">{blocker}</Alert>
             ) : plan ? (
               <Alert severity="info" icon={false}>
                 {plan.explanation}
@@ -163,7 +178,7 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
             Close
           </Button>
           {!finished && (
-            <Button type="submit" variant="contained" disabled={busy || !plan || Boolean(plan.refusal) || noData}>
+            <Button type="submit" variant="contained" disabled={busy || !plan || Boolean(plan.refusal) || noData || Boolean(blocker)}>
               Upgrade
             </Button>
           )}
