@@ -394,3 +394,16 @@ describe('job requests for the new kinds', () => {
     expect(() => parseJobRequest({ kind: 'delete', instanceId: 'abcdefabcdef' })).toThrow(/removeData/);
   });
 });
+
+describe('a job’s lock', () => {
+  it('goes with its anonymous volume when the job ends (a database image declares a VOLUME)', async () => {
+    const orders = { id: 'abcdefabcdef', name: 'orders', engine: 'redis', image: 'redis', tag: '7', containerId: 'c0ffee', volumes: [] } as unknown as Instance;
+    const cli = scripted([['container create --name dockbase-lock-orders', { stdout: 'lock1\n' }]]);
+    const core = createDockbase(cli);
+    const dockbase = { ...core, lifecycle: { ...core.lifecycle, get: async () => orders, stop: async () => undefined } } as unknown as Dockbase;
+    const runner = new JobRunner({ dockbase, cli, store: new MemoryJobStore(), door: 'cli' });
+    const job = await runner.start({ kind: 'stop', instanceId: orders.id });
+    expect((await runner.wait(job.id))?.state).toBe('succeeded');
+    expect(cli.calls.at(-1)).toEqual(['rm', '--force', '--volumes', 'lock1']);
+  });
+});

@@ -7,10 +7,13 @@
  * process died is recovered by that process's next start, which removes it then.
  *
  * The lock is made from the instance's own image (always there while the instance exists), with no network,
- * never pulled, never started: it costs one `docker create` and one `docker rm`.
+ * never pulled, never started: it costs one `docker create` and one `docker rm`. A database image declares
+ * its data folder a VOLUME, so docker gives each lock an anonymous volume: it goes with the lock (`--volumes`
+ * removes anonymous volumes only, never a named one).
  */
 import { DockbaseError } from '../model/errors';
 import type { DockerRunner } from '../docker/runner';
+import { removeContainerArgs } from '../docker/lifecycle';
 import type { Job, JobDoor, JobKind } from './job';
 
 export const LOCK_LABEL = {
@@ -161,17 +164,17 @@ export class InstanceLocks {
       .map((l) => l.trim().split(' '))
       .filter(([id, job]) => id && !running.has(job ?? ''))
       .map(([id]) => id as string);
-    if (stale.length) await this.docker.bestEffort(['rm', '--force', ...stale]);
+    if (stale.length) await this.docker.bestEffort(removeContainerArgs(...stale));
   }
 
   /** Lets the instance go after a job of this process: the lock it made, by its container id. Best effort. */
   async releaseOwn(containerId: string): Promise<void> {
-    if (containerId) await this.docker.bestEffort(['rm', '--force', containerId]);
+    if (containerId) await this.docker.bestEffort(removeContainerArgs(containerId));
   }
 
   /** Lets the instance go for a job of a process that died: the lock is removed only when it is still `jobId`'s. Best effort. */
   async release(instanceName: string, jobId: string): Promise<void> {
     const holder = await this.holder(instanceName).catch(() => undefined);
-    if (holder?.jobId === jobId) await this.docker.bestEffort(['rm', '--force', holder.containerId]);
+    if (holder?.jobId === jobId) await this.docker.bestEffort(removeContainerArgs(holder.containerId));
   }
 }
