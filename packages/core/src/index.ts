@@ -62,7 +62,7 @@ export { describeKeptData, formatBytes, keptDataForName, reuseProblem, type Kept
 export { HANG_SHOWN_WITHIN_MS, WATCH, noteVerdict, serverView, type SeenVerdict, type ServerAnswer } from './use-cases/liveness';
 export { describePull, type LayerState, type PullProgress } from './use-cases/pull';
 export { type UsageReport } from './use-cases/resource-usage';
-export { dataVolumesOf, type CloneInput, type RestoreResult } from './use-cases/snapshots';
+export { dataVolumesOf, restoreRefusal, type CloneInput, type RestoreResult } from './use-cases/snapshots';
 export {
   planUpgrade,
   rollbackPointFor,

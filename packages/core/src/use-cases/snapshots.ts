@@ -455,18 +455,23 @@ export function dataVolumesOf(instance: Instance): SnapshotVolume[] {
 
 /** Refuses a snapshot the instance cannot read: another engine, or a version it cannot open. Names both. */
 export function checkCompatible(instance: Instance, snapshot: Snapshot): void {
+  const why = restoreRefusal(instance, snapshot);
+  if (why) throw new DockbaseError('incompatible-data', why);
+}
+
+/**
+ * Why `snapshot` cannot be restored into `instance`, or undefined: another engine's data, or a version this
+ * one cannot read (PostgreSQL 17 data on a 15 instance). The Snapshots dialog sets those apart with this reason.
+ */
+export function restoreRefusal(instance: Pick<Instance, 'name' | 'engine' | 'tag'>, snapshot: Snapshot): string | undefined {
   const engine = getEngine(instance.engine);
   const theirs = getEngine(snapshot.engine);
-  if (snapshot.engine !== instance.engine) {
-    throw new DockbaseError('incompatible-data', `Snapshot "${snapshot.name}" holds ${theirs.displayName} data; ${instance.name} is ${engine.displayName}.`);
-  }
+  if (snapshot.engine !== instance.engine) return `Snapshot "${snapshot.name}" holds ${theirs.displayName} data; ${instance.name} is ${engine.displayName}.`;
   const sameFolders = engine.dataMounts(instance.tag).every((m) => snapshot.volumes.some((v) => v.key === m.key && v.path === m.path));
   if (!engine.canReuseData(snapshot.tag, instance.tag) || !sameFolders) {
-    throw new DockbaseError(
-      'incompatible-data',
-      `Snapshot "${snapshot.name}" holds ${engine.displayName} ${snapshot.tag} data, which ${instance.name} (${engine.displayName} ${instance.tag}) cannot read. Clone it into a new ${engine.displayName} ${snapshot.tag} instance instead.`,
-    );
+    return `Snapshot "${snapshot.name}" holds ${engine.displayName} ${snapshot.tag} data, which ${instance.name} (${engine.displayName} ${instance.tag}) cannot read. Clone it into a new ${engine.displayName} ${snapshot.tag} instance instead.`;
   }
+  return undefined;
 }
 
 /** `du -sk`'s first number. */

@@ -12,7 +12,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type FormEvent } from 'react';
-import { checkSnapshotName, fileStamp, formatBytes, getEngine, isActive, type Instance, type Snapshot } from '@dockbase/core';
+import { checkSnapshotName, fileStamp, formatBytes, getEngine, isActive, isRollbackPoint, restoreRefusal, type Instance, type Snapshot } from '@dockbase/core';
 import { useSnapshots, type SnapshotsState } from './useSnapshots';
 import { formatTime } from '../shared/format';
 import { CloneSnapshotDialog, DeleteSnapshotConfirm, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
@@ -47,12 +47,15 @@ function SnapshotRow({
   onRestore,
   onClone,
   onDelete,
+  setApart,
 }: {
   snapshot: Snapshot;
   state: SnapshotsState;
   onRestore(): void;
   onClone(): void;
   onDelete(): void;
+  /** Why the instance cannot read it: no Restore then, the reason instead. */
+  setApart?: string;
 }) {
   const engine = getEngine(snapshot.engine);
   const labelId = useId();
@@ -68,11 +71,18 @@ function SnapshotRow({
         <Typography variant="body2" color="text.secondary">
           {formatTime(snapshot.createdAt)} · {formatBytes(snapshot.sizeBytes)} · {engine.displayName} {snapshot.tag}
         </Typography>
+        {setApart && (
+          <Typography variant="body2" color="text.secondary">
+            {setApart}
+          </Typography>
+        )}
       </Stack>
       <Stack direction="row" spacing={0.5}>
-        <Button size="small" disabled={state.busy !== undefined} onClick={onRestore}>
-          Restore
-        </Button>
+        {!setApart && (
+          <Button size="small" disabled={state.busy !== undefined} onClick={onRestore}>
+            Restore
+          </Button>
+        )}
         <Button size="small" disabled={state.busy !== undefined} onClick={onClone}>
           Clone
         </Button>
@@ -92,6 +102,15 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
   const [cloning, setCloning] = useState<Snapshot | undefined>();
   const [deleting, setDeleting] = useState<Snapshot | undefined>();
   const nameError = checkSnapshotName(name);
+  // Restore offers only what this version can read; the others (another version's data: an upgrade's
+  // rollback point, a roll back's kept data) are set apart, with why.
+  const readable = (state.snapshots ?? []).filter((s) => !restoreRefusal(instance, s));
+  const apart = (state.snapshots ?? []).flatMap((s) => {
+    const why = restoreRefusal(instance, s);
+    if (!why) return [];
+    // An upgrade's rollback point is gone back to with Roll back (on the card), not restored.
+    return [{ snapshot: s, why: isRollbackPoint(s) ? `The data from before the upgrade to ${s.upgradeTo}: Roll back (on the card) returns to it.` : why }];
+  });
   const noVolumes = instance.volumes.length === 0;
   const take = (e: FormEvent) => {
     e.preventDefault();
@@ -132,18 +151,42 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
           ) : state.snapshots.length === 0 ? (
             <Typography color="text.secondary">No snapshots yet.</Typography>
           ) : (
-            <List aria-label={`Snapshots of ${instance.name}`} disablePadding>
-              {state.snapshots.map((s) => (
-                <SnapshotRow
-                  key={s.id}
-                  snapshot={s}
-                  state={state}
-                  onRestore={() => setRestoring(s)}
-                  onClone={() => setCloning(s)}
-                  onDelete={() => setDeleting(s)}
-                />
-              ))}
-            </List>
+            <>
+              {readable.length > 0 && (
+                <List aria-label={`Snapshots of ${instance.name}`} disablePadding>
+                  {readable.map((s) => (
+                    <SnapshotRow
+                      key={s.id}
+                      snapshot={s}
+                      state={state}
+                      onRestore={() => setRestoring(s)}
+                      onClone={() => setCloning(s)}
+                      onDelete={() => setDeleting(s)}
+                    />
+                  ))}
+                </List>
+              )}
+              {apart.length > 0 && (
+                <>
+                  <Typography variant="subtitle2">
+                    Set apart: data {getEngine(instance.engine).displayName} {instance.tag} cannot read (clone one into an instance of its version)
+                  </Typography>
+                  <List aria-label={`Snapshots ${instance.name} cannot read`} disablePadding>
+                    {apart.map(({ snapshot: s, why }) => (
+                      <SnapshotRow
+                        key={s.id}
+                        snapshot={s}
+                        state={state}
+                        setApart={why}
+                        onRestore={() => undefined}
+                        onClone={() => setCloning(s)}
+                        onDelete={() => setDeleting(s)}
+                      />
+                    ))}
+                  </List>
+                </>
+              )}
+            </>
           )}
         </Stack>
       </DialogContent>

@@ -130,6 +130,24 @@ describe('Upgrade and Roll back in the tab', () => {
     expect(within(dialog).getByRole('button', { name: 'Upgrade' })).toBeDisabled();
   });
 
+  it('Restore offers only what the instance can read: the 15 rollback point of a 17 instance is set apart, saying why', async () => {
+    const docker = new FakeDocker();
+    const dockbase = createDockbase(docker);
+    const seeded = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15' });
+    const { instance } = await dockbase.upgrades.upgrade(seeded, '17');
+    await dockbase.snapshots.take(instance, { name: 'on 17' });
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('orders')).getByRole('button', { name: 'Snapshot' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Snapshots of orders' });
+    const readable = await within(dialog).findByRole('list', { name: 'Snapshots of orders' });
+    expect(within(readable).getByRole('listitem', { name: 'on 17' })).toBeInTheDocument();
+    const apart = within(dialog).getByRole('list', { name: 'Snapshots orders cannot read' });
+    const point = within(apart).getByRole('listitem', { name: /^before upgrade to 17/ });
+    expect(within(point).queryByRole('button', { name: 'Restore' })).not.toBeInTheDocument();
+    expect(point).toHaveTextContent('The data from before the upgrade to 17: Roll back (on the card) returns to it.');
+    expect(within(point).getByRole('button', { name: 'Clone' })).toBeEnabled();
+  });
+
   it('explains a refused step and does not start it (MongoDB one series at a time)', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'events', engine: 'mongo', tag: '6.0' });
