@@ -597,3 +597,31 @@ describe('what a finished upgrade says', () => {
     );
   });
 });
+
+describe('a password its data refuses', () => {
+  // PostgreSQL answers its probe (pg_isready) but its client refuses the configured password.
+  const verify = getEngine('postgres').verifyPassword(5432);
+  const docker = (refused: boolean) =>
+    scripted([
+      [`exec cid-b1 sh -c ${verify}`, refused ? { code: 2, stderr: 'psql: error: password authentication failed for user "postgres"' } : {}],
+      [
+        'ps --all --no-trunc --filter label=io.dockbase.instance --format',
+        { stdout: `${psLine({ id: 'b1', name: 'orders', engine: 'postgres', tag: '17', port: 5432 })}\n` },
+      ],
+    ]);
+
+  it('shows in list as password-refused (table and JSON), where the server answers', async () => {
+    const table = await run(['list'], docker(true));
+    expect(table.stdout).toMatch(/^orders +PostgreSQL +17 +password-refused /m);
+    const json = JSON.parse((await run(['list', '--json'], docker(true))).stdout) as Array<{ status: string }>;
+    expect(json[0]?.status).toBe('password-refused');
+    expect(JSON.parse((await run(['list', '--json'], docker(false))).stdout)[0].status).toBe('healthy');
+  });
+
+  it('makes url exit 1 with the refusal, printing no string that cannot connect', async () => {
+    const r = await run(['url', 'orders'], docker(true));
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toMatch(/PostgreSQL refused orders's password.*\(status: password-refused\)/);
+    expect(await run(['url', 'orders'], docker(false))).toMatchObject({ code: 0, stdout: 'postgresql://postgres:********@127.0.0.1:5432/postgres\n' });
+  });
+});

@@ -23,7 +23,10 @@ export interface InstanceJson {
   engine: string;
   image: string;
   version: string;
-  /** What the tab's status chip shows: running, starting, healthy, unhealthy, paused, stopped, error. */
+  /**
+   * What the tab's status chip shows: running, starting, healthy, unhealthy, paused, stopped, error; or
+   * password-refused, when the server answers but refuses the password its connection string holds.
+   */
   status: string;
   /** Docker's container state: created, running, exited, ... */
   state: string;
@@ -43,14 +46,21 @@ export interface InstanceJson {
  * `view`: what this command saw of the server itself (create, start, restart waited for it; `list` asks each
  * running one), so the status is what the tab shows then, whatever docker's own last health check said.
  */
-export function instanceJson(i: Instance, view: ServerView = {}): InstanceJson {
+/** What a command saw of a server: its answer, and whether its password was refused (`list` checks it). */
+export type CliView = ServerView & { passwordRefused?: boolean };
+
+function statusOf(i: Instance, view: CliView): string {
+  return view.passwordRefused ? 'password-refused' : displayStatus(i, view);
+}
+
+export function instanceJson(i: Instance, view: CliView = {}): InstanceJson {
   return {
     id: i.id,
     name: i.name,
     engine: i.engine,
     image: i.image,
     version: i.tag,
-    status: displayStatus(i, view),
+    status: statusOf(i, view),
     state: i.status,
     health: i.health,
     port: i.hostPort,
@@ -64,12 +74,12 @@ export function instanceJson(i: Instance, view: ServerView = {}): InstanceJson {
 
 export const TABLE_HEADER = ['NAME', 'ENGINE', 'VERSION', 'STATUS', 'ADDRESS', 'DATA'] as const;
 
-export function instanceRow(i: Instance, view: ServerView = {}): string[] {
+export function instanceRow(i: Instance, view: CliView = {}): string[] {
   return [
     i.name,
     getEngine(i.engine).displayName,
     i.tag,
-    displayStatus(i, view),
+    statusOf(i, view),
     `${i.bindAddress}:${i.hostPort}`,
     i.volumes.length > 0 ? i.volumes.join(', ') : '(not kept)',
   ];
@@ -83,15 +93,18 @@ export function byName(a: Instance, b: Instance): number {
  * Asks each running server whether it answers, in parallel (one docker exec each, at most 10 s for a server
  * that hangs): docker itself probes only every 20 minutes, so its verdict may be old news.
  */
-export async function serverViews(dockbase: Dockbase, instances: readonly Instance[]): Promise<Map<string, ServerView>> {
-  const views = new Map<string, ServerView>();
+export async function serverViews(dockbase: Dockbase, instances: readonly Instance[]): Promise<Map<string, CliView>> {
+  const views = new Map<string, CliView>();
   await Promise.all(
     instances
       .filter((i) => i.status === 'running')
       .map(async (i) => {
         const { answered } = await dockbase.liveness.probe(i);
+        // A server that answers is asked whether the password its connection string holds opens its data
+        // (a restore, an import or kept data may hold another): checked each time, never assumed.
+        const refused = answered && getEngine(i.engine).passwordInData && (await dockbase.credentials.verify(i).catch(() => undefined))?.status === 'rejected';
         // An answer is this run answering; silence while docker still says "starting" may be a server starting.
-        views.set(i.id, { serverAnswered: answered, probedAnswer: answered });
+        views.set(i.id, { serverAnswered: answered, probedAnswer: answered, ...(refused ? { passwordRefused: true } : {}) });
       }),
   );
   return views;

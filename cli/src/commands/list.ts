@@ -1,6 +1,6 @@
-import { DockbaseError, type ServerView } from '@dockbase/core';
+import { DockbaseError } from '@dockbase/core';
 import { printJson, formatTable } from '../output';
-import { byName, instanceJson, instanceRow, serverViews, TABLE_HEADER } from '../instances';
+import { byName, instanceJson, instanceRow, serverViews, TABLE_HEADER, type CliView } from '../instances';
 import { JSON_OPTION, type CommandModule } from './command';
 
 export const list: CommandModule = {
@@ -24,7 +24,7 @@ export const list: CommandModule = {
           if (missing.length > 0) throw new DockbaseError('not-found', `No Dockbase instance is named ${missing.map((n) => `"${n}"`).join(', ')}.`, 'name');
           instances = instances.filter((i) => names.includes(i.name) || names.includes(i.id));
         }
-        const views = options.probe ? await serverViews(dockbase, instances) : new Map<string, ServerView>();
+        const views = options.probe ? await serverViews(dockbase, instances) : new Map<string, CliView>();
         if (options.json)
           return printJson(
             app.io.stdout,

@@ -1,3 +1,4 @@
+import { DockbaseError, getEngine } from '@dockbase/core';
 import { findInstance, instanceJson } from '../instances';
 import { printJson } from '../output';
 import { JSON_OPTION, type CommandModule } from './command';
@@ -16,8 +17,22 @@ export const url: CommandModule = {
         const instance = await findInstance(dockbase, name);
         // The masked form needs no docker call; the real one reads the password from the container's configuration.
         const value = options.showPassword ? (await dockbase.lifecycle.connection(instance)).uri : instanceJson(instance).url;
-        if (options.json) return printJson(app.io.stdout, { name: instance.name, engine: instance.engine, url: value, masked: !options.showPassword });
-        app.io.stdout.write(`${value}\n`);
+        // A running server is asked whether that password opens its data: a string that cannot connect is not
+        // printed as if it could (exit 1, the server's refusal on stderr). A stopped one cannot be asked.
+        const check = getEngine(instance.engine).passwordInData && instance.status === 'running' ? await dockbase.credentials.verify(instance) : undefined;
+        const refused = check?.status === 'rejected';
+        if (options.json) {
+          printJson(app.io.stdout, {
+            name: instance.name,
+            engine: instance.engine,
+            url: value,
+            masked: !options.showPassword,
+            ...(refused ? { status: 'password-refused' } : {}),
+          });
+        } else if (!refused) {
+          app.io.stdout.write(`${value}\n`);
+        }
+        if (refused) throw new DockbaseError('command-failed', `${check.message} (status: password-refused)`);
       });
   },
 };
