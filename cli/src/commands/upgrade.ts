@@ -118,7 +118,7 @@ export const rollback: CommandModule = {
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
         const engine = getEngine(instance.engine);
-        const point = rollbackPointFor(instance, await dockbase.upgrades.rollbackPoints(instance.id));
+        const point = rollbackPointFor(instance, await dockbase.upgrades.rollbackPoints(instance));
         if (!point)
           throw new DockbaseError(
             'not-found',

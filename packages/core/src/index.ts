@@ -25,7 +25,7 @@ export {
   type ServerView,
 } from './model/instance';
 export { LABEL, containerLabels, snapshotManifestLabels } from './model/labels';
-export { checkSnapshotName, isRollbackPoint, orphanSnapshots, type RollbackPoint, type Snapshot } from './model/snapshot-model';
+export { checkSnapshotName, isRollbackPoint, orphanSnapshots, snapshotBelongsTo, type RollbackPoint, type Snapshot } from './model/snapshot-model';
 export { generatePassword, suggestName, suggestPort } from './model/suggest';
 export {
   usageConflicts,

@@ -440,7 +440,7 @@ export class JobRunner implements JobsService {
         };
       }
       case 'rollback': {
-        const point = (await dockbase.upgrades.rollbackPoints(instance.id)).find((p) => p.id === request.pointId);
+        const point = (await dockbase.upgrades.rollbackPoints(instance)).find((p) => p.id === request.pointId);
         if (!point) throw new DockbaseError('not-found', `That rollback point of ${instance.name} no longer exists.`);
         return {
           title: `Roll back to ${engine.displayName} ${point.tag}`,

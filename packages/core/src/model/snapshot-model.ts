@@ -63,10 +63,20 @@ export function isRollbackPoint(s: Snapshot): s is RollbackPoint {
  * snapshots of the instance it replaced count here too, as its own list does not show them. Keeps their order.
  * With no instances known yet (undefined), none: every snapshot would look orphaned.
  */
-export function orphanSnapshots<S extends Pick<Snapshot, 'instanceId'>>(snapshots: readonly S[], instances: readonly Pick<Instance, 'id'>[] | undefined): S[] {
+export function orphanSnapshots<S extends Pick<Snapshot, 'instanceId'>>(
+  snapshots: readonly S[],
+  instances: readonly (Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>)[] | undefined,
+): S[] {
   if (!instances) return [];
-  const ids = new Set(instances.map((i) => i.id));
-  return snapshots.filter((s) => !ids.has(s.instanceId));
+  return snapshots.filter((s) => !instances.some((i) => snapshotBelongsTo(s, i)));
+}
+
+/**
+ * Whether a snapshot is the instance's: taken of it, or of the instance that made its data (a re-create on
+ * kept data gets a new id, and its data keeps the old one: its snapshots stay its own, to restore or roll back).
+ */
+export function snapshotBelongsTo(snapshot: Pick<Snapshot, 'instanceId'>, instance: Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>): boolean {
+  return snapshot.instanceId === instance.id || (instance.dataId !== undefined && snapshot.instanceId === instance.dataId);
 }
 
 /** Volume names of a snapshot: `dockbase-<instance>-snap-<id>` (manifest) and `…-<key>` (data). */

@@ -133,9 +133,10 @@ describe('snapshots of deleted instances', () => {
     expect(orphanSnapshots(all, []).map((s) => s.id)).toEqual(['s2', 's1', 's3', 's4']);
   });
 
-  it('count an instance re-created on the kept data as another instance (its id is new), and are none before instances are known', () => {
+  it('are not those of an instance re-created on the kept data (its id is new, its data’s is the old one), and are none before instances are known', () => {
     const recreated = instance({ id: 'new456', dataId: 'abc123' });
-    expect(orphanSnapshots([snapshot()], [recreated]).map((s) => s.id)).toEqual(['feed01']);
+    expect(orphanSnapshots([snapshot()], [recreated])).toEqual([]);
+    expect(orphanSnapshots([snapshot()], [instance({ id: 'new456', dataId: 'other1' })]).map((s) => s.id)).toEqual(['feed01']);
     expect(orphanSnapshots([snapshot()], undefined)).toEqual([]);
   });
 });

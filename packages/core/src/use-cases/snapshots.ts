@@ -21,6 +21,7 @@ import type { StepJournal, Undo } from '../jobs/job';
 import {
   checkSnapshotName,
   freeSnapshotName,
+  snapshotBelongsTo,
   snapshotNameTaken,
   snapshotVolumeName,
   type Snapshot,
@@ -62,7 +63,9 @@ export class Snapshots {
   }
 
   /** Every snapshot (of one instance, by its id, when given), newest first: one `volume ls` and one `volume inspect`. */
-  async list(instanceId?: string): Promise<Snapshot[]> {
+  /** Every snapshot, or those of one instance (by id, or its own: see snapshotBelongsTo), newest first. */
+  async list(of?: string | (Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>)): Promise<Snapshot[]> {
+    const owner = typeof of === 'string' ? { id: of } : of;
     const names = (await this.docker.run(snapshotManifestsArgs(), 'list snapshots')).stdout
       .split('\n')
       .map((n) => n.trim())
@@ -71,7 +74,7 @@ export class Snapshots {
     const r = await this.docker.run(volumeInspectArgs(names), 'read snapshots');
     return parseVolumeInspect(r.stdout)
       .map((v) => snapshotFromLabels(v.name, v.labels))
-      .filter((s): s is Snapshot => s !== undefined && (instanceId === undefined || s.instanceId === instanceId))
+      .filter((s): s is Snapshot => s !== undefined && (owner === undefined || snapshotBelongsTo(s, owner)))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 

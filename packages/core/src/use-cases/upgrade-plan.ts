@@ -7,7 +7,7 @@ import { compareVersions, getEngine, versionOf, type EngineDefinition, type Upgr
 import { imageRef, type Instance } from '../model/instance';
 import type { PullProgress } from './pull';
 import type { StepJournal } from '../jobs/job';
-import { isRollbackPoint, type RollbackPoint, type Snapshot } from '../model/snapshot-model';
+import { isRollbackPoint, snapshotBelongsTo, type RollbackPoint, type Snapshot } from '../model/snapshot-model';
 
 /** The steps of an upgrade or a roll back, in the order they run (each plan lists its own). */
 export type UpgradeStepId = 'pull' | 'align' | 'stop' | 'snapshot' | 'prepare' | 'copy' | 'verify' | 'keep' | 'restore' | 'switch' | 'check';
@@ -136,9 +136,12 @@ export function planUpgrade(instance: Pick<Instance, 'engine' | 'tag' | 'image' 
 }
 
 /** The rollback point that applies to the instance now: its newest one from before an upgrade to the version it runs. */
-export function rollbackPointFor(instance: Pick<Instance, 'id' | 'engine' | 'tag'>, snapshots: readonly Snapshot[]): RollbackPoint | undefined {
+export function rollbackPointFor(
+  instance: Pick<Instance, 'id' | 'engine' | 'tag'> & Partial<Pick<Instance, 'dataId'>>,
+  snapshots: readonly Snapshot[],
+): RollbackPoint | undefined {
   return snapshots
     .filter(isRollbackPoint)
-    .filter((s) => s.instanceId === instance.id && s.engine === instance.engine && s.upgradeTo === instance.tag)
+    .filter((s) => snapshotBelongsTo(s, instance) && s.engine === instance.engine && s.upgradeTo === instance.tag)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }

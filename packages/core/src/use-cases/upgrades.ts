@@ -69,8 +69,8 @@ export class Upgrades {
   }
 
   /** Every rollback point (of one instance, by id, when given), newest first. */
-  async rollbackPoints(instanceId?: string): Promise<RollbackPoint[]> {
-    return (await this.steps.snapshots.list(instanceId)).filter(isRollbackPoint);
+  async rollbackPoints(of?: string | (Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>)): Promise<RollbackPoint[]> {
+    return (await this.steps.snapshots.list(of)).filter(isRollbackPoint);
   }
 
   /**
