@@ -341,7 +341,7 @@ describe('kept data', () => {
 
   it('left by deleted instances is listed with Re-create and a Delete asked by name', async () => {
     const docker = new FakeDocker();
-    await seedInstance(docker, { name: 'gone', engine: 'redis' });
+    await seedInstance(docker, { name: 'gone', engine: 'redis', hostPort: 6390 });
     const { user, desktop } = renderApp({ docker });
     await user.click(within(await findInstance('gone')).getByRole('button', { name: 'Delete' }));
     await user.click(within(await screen.findByRole('dialog', { name: 'Delete gone?' })).getByRole('button', { name: 'Delete' }));
@@ -355,6 +355,8 @@ describe('kept data', () => {
     const create = await screen.findByRole('dialog', { name: 'New instance' });
     expect(within(create).getByRole('textbox', { name: 'Name' })).toHaveValue('gone');
     expect(within(create).getByRole('radio', { name: 'Redis' })).toBeChecked();
+    // The port it had comes back with it (its volume records it).
+    expect(within(create).getByRole('textbox', { name: 'Port' })).toHaveValue('6390');
     await user.click(within(create).getByRole('button', { name: 'Cancel' }));
 
     await user.click(within(row).getByRole('button', { name: 'Delete the data of gone' }));

@@ -53,7 +53,7 @@ describe('createContainerArgs', () => {
       '--mount',
       'type=volume,source=dockbase-cache-data,target=/data,volume-label=io.dockbase.volume=data,volume-label=io.dockbase.engine=redis,' +
         'volume-label=io.dockbase.tag=8.2,volume-label=io.dockbase.name=cache,volume-label=io.dockbase.mount=/data,volume-label=io.dockbase.schema=1,' +
-        'volume-label=io.dockbase.instance=a1b2c3d4e5f6',
+        'volume-label=io.dockbase.instance=a1b2c3d4e5f6,volume-label=io.dockbase.port=6380,volume-label=io.dockbase.image=redis',
       '--health-cmd',
       '[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]',
       '--health-interval',
@@ -85,7 +85,7 @@ describe('createContainerArgs', () => {
   it('records which instance made the data: its own id, or the one its kept volumes carry', () => {
     const reused = createContainerArgs({ ...redisPlan, dataId: '0000000000aa' });
     expect(reused).toContain('io.dockbase.data=0000000000aa');
-    expect(reused.find((a) => a.startsWith('type=volume'))).toMatch(/volume-label=io\.dockbase\.instance=0000000000aa$/);
+    expect(reused.find((a) => a.startsWith('type=volume'))).toMatch(/volume-label=io\.dockbase\.instance=0000000000aa,/);
   });
 
   it('probes every second while starting only where the engine has --health-start-interval (API 1.44+)', () => {

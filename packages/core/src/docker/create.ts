@@ -95,7 +95,15 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
 
 /** The volumes a create mounts, each with the labels it gets when the mount creates it (its owner: this instance's data). */
 export function createMounts(plan: CreatePlan): (VolumeClaim & { target: string })[] {
-  const owner = { engine: plan.engine, tag: plan.tag, instanceName: plan.name, instanceId: plan.dataId ?? plan.id, ...accountsOf(plan) };
+  const owner = {
+    engine: plan.engine,
+    tag: plan.tag,
+    instanceName: plan.name,
+    instanceId: plan.dataId ?? plan.id,
+    ...accountsOf(plan),
+    hostPort: plan.hostPort,
+    image: plan.image,
+  };
   return plan.volumes.map((v) => ({ volume: v.name, labels: volumeLabels(v.mount, owner), target: v.mount.path }));
 }
 

@@ -90,6 +90,9 @@ export interface VolumeOwner {
   instanceId: string;
   user?: string;
   database?: string;
+  /** The port and image of the instance that made it: a re-create on this data offers them again (hints only). */
+  hostPort?: number;
+  image?: string;
 }
 
 export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<string, string> {
@@ -103,6 +106,8 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     [LABEL.instance]: owner.instanceId,
     ...(owner.user ? { [LABEL.user]: owner.user } : {}),
     ...(owner.database ? { [LABEL.database]: owner.database } : {}),
+    ...(owner.hostPort ? { [LABEL.port]: String(owner.hostPort) } : {}),
+    ...(owner.image ? { [LABEL.image]: owner.image } : {}),
   };
 }
 
@@ -124,6 +129,8 @@ export function volumeOwner(
     ...(labels[LABEL.instance] ? { instanceId: labels[LABEL.instance] } : {}),
     ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
+    ...(Number(labels[LABEL.port]) > 0 ? { hostPort: Number(labels[LABEL.port]) } : {}),
+    ...(labels[LABEL.image] ? { image: labels[LABEL.image] } : {}),
   };
 }
 

@@ -94,6 +94,23 @@ describe('data kept by deleted instances', () => {
     expect(keptDataForName(kept, 'other', getEngine('postgres'), '15')).toBeUndefined();
   });
 
+  it('offers the port and image of the instance that made it, where its volumes record them', () => {
+    const [kept] = groupKeptData([
+      {
+        name: 'dockbase-orders-data',
+        labels: {
+          'io.dockbase.volume': 'data',
+          'io.dockbase.engine': 'postgres',
+          'io.dockbase.tag': '17',
+          'io.dockbase.name': 'orders',
+          'io.dockbase.port': '55432',
+          'io.dockbase.image': 'pgvector/pgvector',
+        },
+      },
+    ]);
+    expect(kept).toMatchObject({ instanceName: 'orders', hostPort: 55432, image: 'pgvector/pgvector' });
+  });
+
   it('is described with engine, version, date and size once its details are read', async () => {
     const cli = scripted([
       ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-o-data', CreatedAt: '2026-11-20T10:00:00Z', Labels: {} }]) }],

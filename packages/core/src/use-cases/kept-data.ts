@@ -26,6 +26,9 @@ export interface KeptData {
   /** The user and database it was initialised with. */
   user?: string;
   database?: string;
+  /** The port and image of the instance that made it, when its volumes record them: Re-create offers them. */
+  hostPort?: number;
+  image?: string;
   /** When the data was first written (ISO 8601), once details are read. */
   createdAt?: string;
   /** Bytes on disk, once details are read. */
@@ -48,6 +51,8 @@ export function groupKeptData(volumes: readonly VolumeInfo[]): KeptData[] {
       ...(owner.instanceId ? { instanceId: owner.instanceId } : {}),
       ...(owner.user ? { user: owner.user } : {}),
       ...(owner.database ? { database: owner.database } : {}),
+      ...(owner.hostPort ? { hostPort: owner.hostPort } : {}),
+      ...(owner.image ? { image: owner.image } : {}),
     };
     group.volumes.push(v.name);
     if (v.createdAt && (!group.createdAt || v.createdAt < group.createdAt)) group.createdAt = v.createdAt;

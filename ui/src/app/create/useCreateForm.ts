@@ -47,11 +47,13 @@ function initialValues(engine: EngineId, preset: CreatePreset = {}): FormValues 
     engine: id,
     tag: preset.tag ?? getEngine(id).defaultTag,
     name: preset.name,
-    hostPort: undefined,
+    // The port the kept data's instance had, when its volumes record it (checked like a typed one).
+    hostPort: preset.hostPort !== undefined ? String(preset.hostPort) : undefined,
     password: generatePassword(),
     keptPassword: '',
     keptPasswordMode: 'existing',
-    image: '',
+    // Its image, when it was not the engine's official one (pgvector/pgvector, a company's own build).
+    image: preset.image && preset.image !== getEngine(id).image ? preset.image : '',
     user: '',
     database: '',
     persistData: true,
@@ -69,6 +71,8 @@ export interface CreatePreset {
   engine?: EngineId;
   tag?: string;
   name?: string;
+  hostPort?: number;
+  image?: string;
 }
 
 export interface CreateForm {

@@ -79,7 +79,19 @@ export function InstancesView() {
   const { pointFor } = useRollbackPoints(Boolean(instances?.length));
   const actionsOf = useActionsOf(actions, jobs, views, pointFor, dispatch);
   const create = () => dispatch({ type: 'openCreate', preset: {} });
-  const recreate = (kept: KeptData) => dispatch({ type: 'openCreate', preset: { engine: kept.engine, tag: kept.tag, name: kept.instanceName } });
+  // Re-create offers what the data's instance had: its name, engine, version, and (where its volumes record
+  // them) its port and image.
+  const recreate = (kept: KeptData) =>
+    dispatch({
+      type: 'openCreate',
+      preset: {
+        engine: kept.engine,
+        tag: kept.tag,
+        name: kept.instanceName,
+        ...(kept.hostPort ? { hostPort: kept.hostPort } : {}),
+        ...(kept.image ? { image: kept.image } : {}),
+      },
+    });
 
   return (
     <Stack component="main" spacing={3} sx={{ p: 3, minWidth: 0 }}>
