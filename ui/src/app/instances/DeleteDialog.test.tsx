@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { createDockbase } from '@dockbase/core';
 import { FakeDocker } from '../../../test-support/fake-docker';
 import { findInstance, renderApp, seedInstance, within } from '../../../test-support/render-app';
 
@@ -23,7 +24,7 @@ describe('deleting an instance', () => {
     await waitFor(() => expect(screen.queryByRole('region', { name: 'orders' })).not.toBeInTheDocument());
     expect(docker.names()).toEqual([]);
     expect([...docker.volumes.keys()].sort()).toEqual(['dockbase-orders-configdb', 'dockbase-orders-db']);
-    expect(desktop.toasts.success).toContain('orders was deleted.');
+    await waitFor(() => expect(desktop.toasts.success).toEqual(['orders was deleted.']));
     // Nothing left: the empty state leads to a new one.
     expect(await screen.findByRole('button', { name: 'Create your first instance' })).toBeInTheDocument();
   });
@@ -47,7 +48,27 @@ describe('deleting an instance', () => {
 
     await waitFor(() => expect(docker.volumes.size).toBe(0));
     expect(docker.names()).toEqual([]);
-    expect(desktop.toasts.success).toContain('cache and its data were deleted.');
+    await waitFor(() => expect(desktop.toasts.success).toEqual(['cache and its data were deleted.']));
+  });
+
+  it('says which snapshots stay when the data is deleted, and keeps them', async () => {
+    const docker = new FakeDocker();
+    const seeded = await seedInstance(docker, { name: 'cache', engine: 'redis' });
+    const snapshots = createDockbase(docker).snapshots;
+    await snapshots.take(seeded, { name: 'nightly' });
+    await snapshots.take(seeded, { name: 'before migration' });
+    const { user } = renderApp({ docker });
+    const dialog = await openDelete(user, 'cache');
+    await user.click(within(dialog).getByRole('checkbox', { name: /Also delete its data/ }));
+    expect(
+      await within(dialog).findByText(
+        /^Its 2 snapshots stay: “(nightly|before migration)”, “(nightly|before migration)”\. Once cache is deleted they are listed under Snapshots of deleted instances/,
+      ),
+    ).toBeInTheDocument();
+    await user.type(within(dialog).getByRole('textbox', { name: 'Type cache to confirm' }), 'cache');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete instance and data' }));
+    await waitFor(() => expect(docker.names()).toEqual([]));
+    expect((await snapshots.list()).map((s) => s.name).sort()).toEqual(['before migration', 'nightly']);
   });
 
   it('does nothing when cancelled, and offers no data choice for an instance without volumes', async () => {

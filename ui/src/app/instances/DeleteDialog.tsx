@@ -9,8 +9,11 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useId, useState } from 'react';
-import type { Instance } from '@dockbase/core';
+import { useQuery } from '@tanstack/react-query';
+import { snapshotBelongsTo, type Instance } from '@dockbase/core';
+import { useAppServices } from '../shared/context';
 import { volumesPhrase } from '../shared/format';
+import { queryKeys } from '../shared/queries';
 
 interface DeleteDialogProps {
   /** The instance to delete; the dialog is closed when undefined. */
@@ -27,6 +30,11 @@ function DeleteForm({ instance, withNotes, onCancel, onConfirm, titleId }: Delet
   const hasData = instance.volumes.length > 0;
   const confirmed = !removeData || typed === instance.name;
   const its = instance.volumes.length === 1 ? 'its volume' : 'its volumes';
+  // Its snapshots are not its data volumes: they stay, and the dialog says which (the view's one list of
+  // every snapshot, shared with Roll back and the snapshots of deleted instances).
+  const { dockbase } = useAppServices();
+  const { data: snapshots } = useQuery({ queryKey: queryKeys.allSnapshots, queryFn: () => dockbase.snapshots.list(), enabled: hasData });
+  const staying = (snapshots ?? []).filter((s) => snapshotBelongsTo(s, instance));
   return (
     <>
       <DialogTitle id={titleId}>Delete {instance.name}?</DialogTitle>
@@ -45,6 +53,12 @@ function DeleteForm({ instance, withNotes, onCancel, onConfirm, titleId }: Delet
               control={<Checkbox checked={removeData} onChange={(e) => setRemoveData(e.target.checked)} />}
               label={`Also delete its data (${volumesPhrase(instance.volumes)})`}
             />
+          )}
+          {removeData && staying.length > 0 && (
+            <DialogContentText>
+              {staying.length === 1 ? 'Its snapshot stays' : `Its ${staying.length} snapshots stay`}: {staying.map((s) => `“${s.name}”`).join(', ')}. Once{' '}
+              {instance.name} is deleted they are listed under Snapshots of deleted instances, to clone or delete.
+            </DialogContentText>
           )}
           {removeData && (
             <TextField
