@@ -322,6 +322,34 @@ describe('instances by name', () => {
     expect(typed.calls).toContainEqual(['volume', 'rm', 'dockbase-cache-data']);
   });
 
+  it('rm --with-data says which snapshots stay (they are not its data volumes)', async () => {
+    const kept: Snapshot = {
+      id: 'snap1',
+      name: 'nightly',
+      instanceId: 'a1',
+      instanceName: 'cache',
+      engine: 'redis',
+      image: 'redis',
+      tag: '7.4',
+      createdAt: '2026-11-25T18:00:00.000Z',
+      sizeBytes: 1024,
+      reason: 'manual',
+      manifestVolume: 'dockbase-cache-snap-snap1',
+      volumes: [{ key: 'data', volume: 'dockbase-cache-snap-snap1-data', path: '/data' }],
+    };
+    const d = docker([
+      ['volume ls --quiet', { stdout: `${kept.manifestVolume}\n` }],
+      [`volume inspect ${kept.manifestVolume}`, { stdout: JSON.stringify([{ Name: kept.manifestVolume, Labels: snapshotManifestLabels(kept) }]) }],
+    ]);
+    const r = await run(['rm', 'cache', '--with-data', '--yes'], d);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'Deleted cache and its data.\nIts snapshots stay: "nightly" (`dockbase snapshot ls` lists them; `dockbase snapshot rm` deletes one).\n',
+    });
+    expect(d.calls).toContainEqual(['volume', 'rm', 'dockbase-cache-data']);
+    expect(d.calls.some((c) => c.join(' ').includes('dockbase-cache-snap-snap1') && c[1] === 'rm')).toBe(false);
+  });
+
   it('lists instances as a table and as JSON, never with a password', async () => {
     const table = await run(['list'], docker());
     expect(table.stdout).toBe('NAME   ENGINE  VERSION  STATUS   ADDRESS         DATA\ncache  Redis   7.4      healthy  127.0.0.1:6379  dockbase-cache-data\n');

@@ -63,6 +63,8 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
   // run says what was not deleted yet, and rm again finishes it.
   await runJob(app, { kind: 'delete', instanceId: instance.id, removeData: withData }, () => `Deleting ${instance.name}${withData ? ' and its data' : ''}…`);
   const kept = withData ? [] : instance.volumes;
+  // Its snapshots are not its data volumes: they stay, and deleting its data says so, naming them.
+  const staying = withData && instance.volumes.length > 0 ? (await dockbase.snapshots.list(instance).catch(() => [])).map((s) => s.name) : [];
   if (options.json)
     return printJson(app.io.stdout, {
       name: instance.name,
@@ -70,8 +72,14 @@ async function runRm(app: CliApp, name: string, options: RmOptions): Promise<voi
       deleted: true,
       dataDeleted: withData && instance.volumes.length > 0,
       keptVolumes: kept,
+      ...(withData ? { keptSnapshots: staying } : {}),
     });
   app.io.stdout.write(`${deletedText(instance, kept)}\n`);
+  if (staying.length > 0) {
+    app.io.stdout.write(
+      `Its snapshots stay: ${staying.map((n) => `"${n}"`).join(', ')} (\`dockbase snapshot ls\` lists them; \`dockbase snapshot rm\` deletes one).\n`,
+    );
+  }
 }
 
 function deletedText(instance: Instance, kept: readonly string[]): string {

@@ -55,7 +55,7 @@ export const snapshot: CommandModule = {
       .action(async (name: string | undefined, options: { json?: boolean }) => {
         const dockbase = app.dockbase();
         const instance = name === undefined ? undefined : await findInstance(dockbase, name);
-        const snapshots = await dockbase.snapshots.list(instance?.id);
+        const snapshots = await dockbase.snapshots.list(instance);
         if (options.json) return printJson(app.io.stdout, snapshots.map(snapshotJson));
         if (snapshots.length === 0) {
           app.io.stdout.write(`No snapshots${instance ? ` of ${instance.name}` : ''} yet. Take one with \`dockbase snapshot ${instance?.name ?? 'NAME'}\`.\n`);
