@@ -207,6 +207,33 @@ describe('the connection string after the data was replaced', () => {
   });
 });
 
+describe('an export that cannot be saved (the disk is full)', () => {
+  const full = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-full-'));
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    // A folder on a 256 KiB file system: the dump (a few MB) cannot fit. This machine's tests run as root.
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', full]);
+    if (mounted.status !== 0) throw new Error(`could not mount a small tmpfs at ${full}: ${mounted.stderr.toString()}`);
+  });
+  afterAll(() => {
+    spawnSync('umount', [full]);
+    fs.rmSync(full, { recursive: true, force: true });
+  });
+
+  it('leaves no file in the folder, under any name, and no dump in the container', async () => {
+    const i = await up(await base('full'));
+    await psql(i, 'CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g + 1)::text) AS body FROM generate_series(1, 60000) g', 'postgres');
+    const r = await runCli(['export', i.name, '--to', full]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no space left|ENOSPC|disk is full/i);
+    // Nothing at all: no truncated file under an export's name, no hidden part file.
+    expect(fs.readdirSync(full)).toEqual([]);
+    const left = await docker('exec', i.containerId, 'sh', '-c', 'ls -A /tmp | grep dockbase-export || true');
+    expect(left.trim()).toBe('');
+  });
+});
+
 describe('PostgreSQL’s import of a pg_dump -Fc file, against stand-ins for its tools', () => {
   it('restores into the database the dump names, keeping owners and privileges when the server has every role', () => {
     const r = restore(['qa_user', 'shop_owner', 'Shop Reader', 'writer']);
