@@ -64,7 +64,7 @@ async function main() {
   if (only === 'upgrade') {
     const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
     console.log('• upgrade: PostgreSQL 15 → 17 of a ~1 GB database (the other figures are kept from their run)…');
-    writeResults({ ...previous, upgrade: { ...(await benchUpgrade(quick ? 1 : 3, quick ? 100_000 : 500_000)), measuredAt: new Date().toISOString() } });
+    writeResults({ ...previous, upgrade: { ...(await benchUpgrade(quick ? 1 : 4, quick ? 100_000 : 500_000)), measuredAt: new Date().toISOString() } });
     return;
   }
   if (only !== undefined && only !== 'idle') throw new Error(`--only=${only}: only --only=image, --only=package, --only=upgrade and --only=idle are supported`);
@@ -164,7 +164,7 @@ async function main() {
   const dataSafety = await benchDataSafety(quick ? 1 : 3, quick ? 100_000 : 500_000);
 
   console.log('• upgrade: PostgreSQL 15 → 17 of a ~1 GB database, Dockbase vs the same dump and restore by hand…');
-  const upgrade = { ...(await benchUpgrade(quick ? 1 : 3, quick ? 100_000 : 500_000)), measuredAt: info.date };
+  const upgrade = { ...(await benchUpgrade(quick ? 1 : 4, quick ? 100_000 : 500_000)), measuredAt: info.date };
 
   console.log('• UI bundle and backend…');
   const bundle = benchBundle();
