@@ -36,8 +36,9 @@ export function groupsFor(user: RunAs, socketGid: number | undefined): number[] 
  * process is not root (the standalone host, tests) or no user is configured.
  *
  * The backend runs docker against the engine through the docker socket (the compose file mounts it): the
- * socket's owning group joins the group list, so the unprivileged user can still connect. The socket itself
- * is never changed (no chown, no chmod): it is the engine's.
+ * socket's owning group joins the group list, so the unprivileged user can still connect. A socket that only
+ * root may write keeps the backend root (its jobs need docker; docker's socket is root-equivalent anyway).
+ * The socket itself is never changed (no chown, no chmod): it is the engine's.
  *
  * Returns what it did, for the start-up log line.
  */
@@ -54,6 +55,10 @@ export function dropPrivileges(user: RunAs | undefined, folders: readonly string
     }
   }
   const socketGid = dockerSocketGroup(dockerSocket);
+  // A socket only root can write (Docker Desktop's docker.sock.raw may be): the jobs need docker, and whoever
+  // can use the docker socket is root-equivalent anyway, so root is kept rather than losing every job.
+  const rootOnly = rootOnlySocket(dockerSocket);
+  if (rootOnly) return `running as root: the docker socket ${dockerSocket} is writable by root only (mode ${rootOnly}), and jobs need it`;
   const groups = groupsFor(user, socketGid);
   process.setgroups!(groups);
   process.setgid!(user.gid);
@@ -68,6 +73,17 @@ export function dropPrivileges(user: RunAs | undefined, folders: readonly string
     return `running as ${user.uid}:${user.gid}, ${dockerAccess(dockerSocket, socketGid)}`;
   }
   throw new Error('root could be regained after dropping it');
+}
+
+/** The socket's mode when it exists, is root's, and neither its group nor others may write it; else undefined. */
+function rootOnlySocket(socket: string): string | undefined {
+  try {
+    const stat = fs.statSync(socket);
+    if (!stat.isSocket() || stat.uid !== 0 || (stat.mode & 0o022) !== 0) return undefined;
+    return (stat.mode & 0o777).toString(8).padStart(3, '0');
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the unprivileged user can do with the docker socket, for the log line (checked as that user). */
