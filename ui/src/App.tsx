@@ -12,7 +12,7 @@ import { SeenVerdictsProvider } from './app/instances/ServerVerdicts';
 import { AppServicesProvider, type AppServices } from './app/shared/context';
 import { desktopServices, type DesktopServices } from './app/shared/desktop-services';
 import { useAvailableBackend } from './app/shared/useBackend';
-import { jobsFor, pageJobs, remoteJobs } from './app/shared/jobs-service';
+import { jobsFor, pageJobs, remoteJobs, type PageRunner } from './app/shared/jobs-service';
 import { createQueryClient, queryKeys, startListing } from './app/shared/queries';
 
 export interface AppProps {
@@ -64,7 +64,7 @@ function Services({ dockbase, docker, desktop, backendClient }: ServicesProps) {
   const { client: backend, status: backendStatus, failure: backendFailure, expected } = useAvailableBackend(backendClient);
   // What happened to instances goes to the backend's history; without a backend nothing is recorded.
   const activity = useMemo(() => new ActivityLog(backend), [backend]);
-  const jobs = useJobsService(dockbase, docker, activity, expected, backendStatus);
+  const jobs = useJobsService(dockbase, docker, backend, expected, backendStatus, !desktop.inDockerDesktop);
   const services = useMemo<AppServices>(
     () => ({ dockbase, desktop, backend, backendStatus, ...(backendFailure ? { backendFailure } : {}), activity, jobs }),
     [dockbase, desktop, backend, backendStatus, backendFailure, activity, jobs],
@@ -80,37 +80,44 @@ function Services({ dockbase, docker, desktop, backendClient }: ServicesProps) {
 /**
  * The page's jobs service (jobs-service.ts): the backend's while there is one, else the page's own runner,
  * made once per core when first needed (its jobs are the page's: they stay while the backend's status changes).
+ * In Docker Desktop a create with init files runs in the page's own runner too (withPageFileJobs): Docker
+ * Desktop's backend runs in its VM, which cannot read the user's files.
  */
 function useJobsService(
   dockbase: Dockbase,
   docker: DockerCli,
-  activity: ActivityLog,
+  backend: BackendClient | undefined,
   expected: BackendClient | undefined,
   status: ReturnType<typeof useAvailableBackend>['status'],
+  backendReadsUserFiles: boolean,
 ): JobsService {
   const queryClient = useQueryClient();
-  const latestActivity = useRef(activity);
+  // The page's jobs record their outcomes in the backend's history while it answers (nothing without one).
+  const latestBackend = useRef(backend);
   useEffect(() => {
-    latestActivity.current = activity;
-  }, [activity]);
+    latestBackend.current = backend;
+  }, [backend]);
   const remote = useMemo(() => (expected ? remoteJobs(expected) : undefined), [expected]);
   const local = useRef<{ dockbase: Dockbase; docker: DockerCli; runner: JobsService } | undefined>(undefined);
-  return useMemo(
-    () =>
-      jobsFor(status, remote, () => {
+  const page = useMemo<PageRunner>(
+    () => ({
+      get: () => {
         if (local.current?.dockbase !== dockbase || local.current.docker !== docker) {
           const runner = pageJobs({
             dockbase,
             cli: docker,
-            activity: () => latestActivity.current,
+            history: () => latestBackend.current,
             instanceOf: (id) => queryClient.getQueryData<Instance[]>(queryKeys.instances)?.find((i) => i.id === id),
           });
           local.current = { dockbase, docker, runner };
         }
         return local.current.runner;
-      }),
-    [status, remote, dockbase, docker, queryClient],
+      },
+      made: () => (local.current?.dockbase === dockbase && local.current.docker === docker ? local.current.runner : undefined),
+    }),
+    [dockbase, docker, queryClient],
   );
+  return useMemo(() => jobsFor(status, remote, page, backendReadsUserFiles), [status, remote, page, backendReadsUserFiles]);
 }
 
 /**

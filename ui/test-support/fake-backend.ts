@@ -1,13 +1,14 @@
 /**
  * An in-memory Dockbase backend client (notes, history, Docker Hub tags, jobs) for component tests. Its jobs
  * run as the backend runs them: a JobRunner of the core over the test's fake docker (attached by renderApp),
- * which records each job's outcome in the instance's history itself, and refuses a job on an instance
- * another job holds with the lock's words (who, since when, from where).
+ * which records each job's outcome in the instance's history itself (a new instance's record too, and a
+ * delete's, as the backend's job-hooks and the page's own runner do: recordJobEnd), and refuses a job on an instance another job holds with the lock's
+ * words (who, since when, from where).
  */
-import { ActivityLog, busyMessage, createDockbase, DockbaseError, JobRunner, MemoryJobStore, type Job, type JobDoor, type JobRequest } from '@dockbase/core';
+import { busyMessage, createDockbase, DockbaseError, JobRunner, MemoryJobStore, type Job, type JobDoor, type JobRequest } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { BackendError, type BackendClient, type HistoryEntry, type InstanceMeta, type TagsPage } from '../src/backend-client/client';
-import { jobHistoryEntry } from '../src/app/shared/job-words';
+import { recordJobEnd } from '../src/app/shared/jobs-service';
 
 export class FakeBackend implements BackendClient {
   readonly records = new Map<string, InstanceMeta>();
@@ -34,7 +35,6 @@ export class FakeBackend implements BackendClient {
   attach(docker: DockerCli): this {
     if (this.runner) return this;
     const dockbase = createDockbase(docker);
-    const activity = new ActivityLog(this);
     this.runner = new JobRunner({
       dockbase,
       cli: docker,
@@ -42,9 +42,8 @@ export class FakeBackend implements BackendClient {
       door: 'tab',
       engineLock: false,
       onEnd: async (job) => {
-        const instance = await dockbase.lifecycle.get(job.instanceId).catch(() => ({ id: job.instanceId }));
-        const { action, ...outcome } = jobHistoryEntry(job);
-        await activity.outcome(instance, action, outcome);
+        const instance = await dockbase.lifecycle.get(job.instanceId).catch(() => undefined);
+        await recordJobEnd(this, job, instance);
       },
     });
     return this;
@@ -68,7 +67,9 @@ export class FakeBackend implements BackendClient {
   async startJob(request: JobRequest): Promise<Job> {
     this.check();
     // The engine lock's refusal, in its words (the runner's own check is per process).
-    const holder = (await this.jobRunner.list()).find((j) => j.state === 'running' && j.instanceId === request.instanceId);
+    const holder = (await this.jobRunner.list()).find(
+      (j) => j.state === 'running' && ('instanceId' in request ? j.instanceId === request.instanceId : j.instanceName === request.input.name),
+    );
     if (holder)
       throw new DockbaseError('busy', busyMessage(holder.instanceName, { kind: holder.kind, title: holder.title, by: holder.by, since: holder.startedAt }));
     return this.jobRunner.start(request, 'tab');

@@ -4,6 +4,7 @@
  * otherwise; it can also be missing (the standalone host) or always reject.
  */
 import type { v1 } from '@docker/extension-api-client-types';
+import { HOST_FILES_MARKER } from '@dockbase/docker-cli/desktop';
 import type { FakeDocker } from './fake-docker';
 
 export type NavigateMode = 'available' | 'missing' | 'rejects';
@@ -14,7 +15,11 @@ export interface FakeDesktop {
   navigations: Array<{ view: 'logs' | 'terminal'; containerId: string }>;
 }
 
-export function fakeDesktopClient(docker: FakeDocker, options: { navigate?: NavigateMode } = {}): FakeDesktop {
+/**
+ * `host`: 'desktop' (the default) plays Docker Desktop's client; 'standalone' the standalone host's, whose
+ * docker client carries its own file bridge (HOST_FILES_MARKER: the page tells the two apart by it).
+ */
+export function fakeDesktopClient(docker: FakeDocker, options: { navigate?: NavigateMode; host?: 'desktop' | 'standalone' } = {}): FakeDesktop {
   const mode = options.navigate ?? 'missing';
   const toasts = { success: [] as string[], warning: [] as string[], error: [] as string[] };
   const navigations: FakeDesktop['navigations'] = [];
@@ -23,7 +28,7 @@ export function fakeDesktopClient(docker: FakeDocker, options: { navigate?: Navi
     navigations.push({ view, containerId });
   };
   const client = {
-    docker: { cli: {} },
+    docker: { cli: options.host === 'standalone' ? { [HOST_FILES_MARKER]: docker.files } : {} },
     extension: {},
     host: { platform: 'linux', openExternal: () => undefined },
     desktopUI: {

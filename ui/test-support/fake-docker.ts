@@ -267,7 +267,12 @@ export class FakeDocker implements DockerCli {
   /** The files saved on the host (`docker cp <container>:<file> -` written by Dockbase), by path. */
   readonly savedFiles = new Map<string, number>();
 
-  /** The host's files: a save writes a new file (`-2`… when the name is taken); reading a file is not played. */
+  /** Files on the user's machine that can be read (path → size): a send copies one into a container. */
+  readonly hostFiles = new Map<string, number>();
+  /** Files sent into containers (`docker cp - <container>:<folder>`), in order: the container's name, where, from where. */
+  readonly sentFiles: Array<{ container: string; path: string; from: string }> = [];
+
+  /** The host's files: a save writes a new file (`-2`… when the name is taken); a send reads one of `hostFiles`. */
   readonly files: HostFiles = {
     save: async (args, to) => {
       this.calls.push([...args]);
@@ -280,8 +285,15 @@ export class FakeDocker implements DockerCli {
       this.savedFiles.set(path, size);
       return { path, sizeBytes: size };
     },
-    send: async () => {
-      throw new HostFileError('unreadable', 'FakeDocker reads no host file');
+    send: async (args, from) => {
+      const size = this.hostFiles.get(from.path);
+      if (size === undefined) throw new HostFileError('unreadable', `FakeDocker reads no host file ${from.path}`);
+      this.calls.push([...args]);
+      const [ref = '', folder = ''] = (args.at(-1) ?? '').split(':');
+      const c = this.find(ref);
+      if (!c) throw new HostFileError('docker', `Error response from daemon: No such container: ${ref}`);
+      this.sentFiles.push({ container: c.name, path: `${folder}/${from.name}`, from: from.path });
+      return { sizeBytes: size };
     },
   };
 

@@ -14,6 +14,8 @@ export interface RenderAppOptions {
   docker?: FakeDocker;
   navigate?: NavigateMode;
   backend?: FakeBackend;
+  /** Which page client: Docker Desktop's (the default) or the standalone host's (see fakeDesktopClient). */
+  host?: 'desktop' | 'standalone';
   /** Set when the test uses fake timers. */
   fakeTimers?: boolean;
   /**
@@ -27,7 +29,7 @@ export interface RenderAppOptions {
 export function renderApp(options: RenderAppOptions = {}) {
   const docker = options.docker ?? new FakeDocker();
   options.backend?.attach(docker);
-  const desktop = fakeDesktopClient(docker, options.navigate ? { navigate: options.navigate } : {});
+  const desktop = fakeDesktopClient(docker, { ...(options.navigate ? { navigate: options.navigate } : {}), ...(options.host ? { host: options.host } : {}) });
   vi.spyOn(Math, 'random').mockReturnValue(options.firstWatchProbe === 'now' ? 0 : 0.999);
   const user = userEvent.setup(options.fakeTimers ? { advanceTimers: vi.advanceTimersByTime.bind(vi) } : {});
   const view = render(

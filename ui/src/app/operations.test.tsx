@@ -70,6 +70,8 @@ function setup() {
     lifecycle: { get: vi.fn(async () => instance) },
     upgrades: {
       plan: vi.fn(() => plan),
+      // No snapshot holds the new version's volume (the runner asks before an upgrade starts).
+      blocker: vi.fn(async () => undefined),
       upgrade: vi.fn((_i: Instance, _to: string, o: NonNullable<typeof options.upgrade>) => ((options.upgrade = o), calls.upgrade.promise)),
       rollbackPoints: vi.fn(async () => [point]),
       rollback: vi.fn((_i: Instance, _p: RollbackPoint, o: NonNullable<typeof options.rollback>) => ((options.rollback = o), calls.rollback.promise)),
@@ -93,7 +95,7 @@ function setup() {
   };
   const activity = new ActivityLog(store);
   const core = dockbase as unknown as Dockbase;
-  const jobs = pageJobs({ dockbase: core, cli: {} as DockerCli, activity: () => activity, instanceOf: () => instance });
+  const jobs = pageJobs({ dockbase: core, cli: {} as DockerCli, history: () => store, instanceOf: () => instance });
   const queryClient = new QueryClient();
   // The page has listed the instance: its history is kept under its data's id.
   queryClient.setQueryData(['instances'], [instance]);

@@ -18,9 +18,9 @@ export interface AppServices {
   backendStatus?: BackendStatus;
   /** Why the backend cannot start, when backendStatus is 'failed'. */
   backendFailure?: string;
-  /** Where hooks record what happened to instances (creations, outcomes of actions). */
+  /** Where hooks record what the page does itself (an unpause, a snapshot's delete, an export's save); jobs are recorded by whoever runs them. */
   activity: ActivityLog;
-  /** Where upgrades, roll backs, edits, snapshots, restores and imports run, and are followed (useJobs). */
+  /** Where every long operation runs as a job (creates, starts, deletes, upgrades, snapshots…), and is followed (useJobs). */
   jobs: JobsService;
 }
 

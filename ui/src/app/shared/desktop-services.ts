@@ -4,6 +4,7 @@
  * an older Docker Desktop): a missing toast falls back to the console, a missing navigation rejects.
  */
 import type { v1 } from '@docker/extension-api-client-types';
+import { HOST_FILES_MARKER } from '@dockbase/docker-cli/desktop';
 
 export interface Toasts {
   success(message: string): void;
@@ -25,6 +26,13 @@ export interface DesktopServices {
    * user types a path on its machine instead).
    */
   readonly canChooseFiles: boolean;
+  /**
+   * Whether the page runs in Docker Desktop, not in the standalone host (whose page client carries its own
+   * file bridge, HOST_FILES_MARKER; any other client counts as Docker Desktop's). It matters for the user's
+   * files: Docker Desktop runs the page's docker on the user's machine but the backend in its VM, which cannot
+   * read them; the standalone host runs both on the user's machine (jobs-service.ts, withPageFileJobs).
+   */
+  readonly inDockerDesktop: boolean;
   /** A folder chosen in the host's dialog (absolute path on the machine the docker CLI runs on), or undefined when cancelled. */
   chooseFolder(): Promise<string | undefined>;
   /** Files chosen in the host's dialog, filtered by extension; empty when cancelled. */
@@ -66,8 +74,10 @@ export function desktopServices(client: v1.DockerDesktopClient): DesktopServices
     const r = await showOpenDialog(properties);
     return r.canceled ? [] : r.filePaths;
   };
+  const cli = (client as Partial<Pick<v1.DockerDesktopClient, 'docker'>>).docker?.cli as Record<string, unknown> | undefined;
   return {
     canChooseFiles: typeof showOpenDialog === 'function',
+    inDockerDesktop: cli?.[HOST_FILES_MARKER] === undefined,
     chooseFolder: async () => (await open({ properties: ['openDirectory', 'createDirectory'] }))[0],
     chooseFiles: ({ multiple, extensions }) =>
       open({

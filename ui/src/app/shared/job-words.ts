@@ -7,10 +7,14 @@
 import {
   formatBytes,
   getEngine,
+  type CreatedInstance,
+  type DeleteResult,
   type EditStep,
   type ExportDump,
   type ImportResult,
   type Job,
+  type JobKind,
+  type PasswordCheck,
   type RecordedAction,
   type RollbackResult,
   type Snapshot,
@@ -45,6 +49,23 @@ const UPGRADE_STEP_TEXT: Record<UpgradeStepId, string> = {
   check: 'checking the new server',
 };
 
+/** The steps of a create, a clone, a start, a restart, a stop and a delete, for a row (`queued`: waiting for one of the runner's few turns). */
+const LIFECYCLE_STEP_TEXT: Record<string, string> = {
+  queued: 'waiting its turn',
+  pull: 'getting the image',
+  copy: 'copying the snapshot’s data',
+  start: 'starting it',
+  restart: 'restarting it',
+  ready: 'waiting for the server to answer',
+  stop: 'stopping it',
+  delete: 'deleting it',
+};
+
+/** The kinds whose steps LIFECYCLE_STEP_TEXT says. */
+const LIFECYCLE_KINDS: readonly JobKind[] = ['create', 'clone', 'start', 'restart', 'stop', 'delete'];
+/** The kinds that make a new instance: once they can no longer be cancelled, they create and start it. */
+const MAKES_AN_INSTANCE: readonly JobKind[] = ['create', 'clone'];
+
 const BY_TEXT: Record<string, string> = { cli: 'from the command line', schedule: 'by a schedule', tab: '' };
 
 /** What a job's title quotes (“before migration” in `Restore “before migration”`). */
@@ -61,20 +82,30 @@ function importedFile(title: string): string {
 export function jobProgressText(job: Job): string {
   const { step, bytes, totalBytes, pull } = job.progress;
   let where = '';
-  if (step && job.kind === 'edit') where = (EDIT_STEP_TEXT as Record<string, string>)[step]?.replace(/…$/, '').toLowerCase() ?? step;
-  else if (step && (job.kind === 'upgrade' || job.kind === 'rollback')) where = (UPGRADE_STEP_TEXT as Record<string, string>)[step] ?? step;
-  if (step === 'dump' && job.kind === 'export') where = `dumping${bytes ? ` (${formatBytes(bytes)})` : ''}`;
-  else if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
-  else if (step === 'pull' && pull && pull.total > 0) where += ` (${pull.done} of ${pull.total} layers)`;
+  if (job.kind === 'export') where = step === 'dump' ? `dumping${bytes ? ` (${formatBytes(bytes)})` : ''}` : '';
+  // A create or a clone that can no longer be cancelled is past its pull or copy: its container is being made.
+  else if (MAKES_AN_INSTANCE.includes(job.kind) && !job.cancellable) where = 'creating and starting it';
+  else if (step) {
+    if (job.kind === 'edit') where = (EDIT_STEP_TEXT as Record<string, string>)[step]?.replace(/…$/, '').toLowerCase() ?? step;
+    else if (job.kind === 'upgrade' || job.kind === 'rollback') where = (UPGRADE_STEP_TEXT as Record<string, string>)[step] ?? step;
+    else if (LIFECYCLE_KINDS.includes(job.kind)) where = LIFECYCLE_STEP_TEXT[step] ?? step;
+    if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
+    else if (step === 'pull' && pull && pull.total > 0) where += ` (${pull.done} of ${pull.total} layers)`;
+  }
   const by = BY_TEXT[job.by] ?? `by ${job.by}`;
   return `${job.title}${by ? ` (${by})` : ''}${where ? `: ${where}…` : '…'}`;
 }
+
+/** What a create job produced: the instance, and on kept data the verdict on its password (the job checks it). */
+export type CreatedJobResult = CreatedInstance & { passwordCheck?: PasswordCheck };
 
 export type JobToast = { severity: 'success' | 'error' | 'warning'; message: string };
 
 /**
  * The one toast a job's end gets: what it did, in the words each dialog used before jobs; its error; what
- * recovery did after an interruption (a warning). A cancel gets none: it is the user's own doing.
+ * recovery did after an interruption (a warning). A cancel gets none: it is the user's own doing. Neither does
+ * a start, a stop or a restart that worked: the instance's status says it (as it did before they were jobs). A
+ * create on kept data whose password the server refused is a warning that says so.
  */
 export function jobOutcomeToast(job: Job): JobToast | undefined {
   switch (job.state) {
@@ -85,16 +116,31 @@ export function jobOutcomeToast(job: Job): JobToast | undefined {
       return { severity: 'error', message: job.message || `${job.title} failed.` };
     case 'interrupted':
       return { severity: 'warning', message: job.message || `${job.title} was interrupted.` };
-    case 'succeeded':
-      // A finished export is not done until it is saved: its dialog toasts the save, its card offers it.
-      return job.kind === 'export' ? undefined : { severity: 'success', message: successText(job) };
+    case 'succeeded': {
+      const message = successText(job);
+      // On kept data whose password the server refused: the instance runs, but its connection string does not work.
+      const check = job.kind === 'create' ? (job.result as CreatedJobResult | undefined)?.passwordCheck : undefined;
+      if (message && check?.status === 'rejected') return { severity: 'warning', message: `${message} ${check.message}` };
+      return message === undefined ? undefined : { severity: 'success', message };
+    }
   }
 }
 
-function successText(job: Job): string {
+/** What a job that worked did, in a toast; undefined when it gets none. */
+export function successText(job: Job): string | undefined {
   const name = job.instanceName;
   const engine = getEngine(job.engine).displayName;
   switch (job.kind) {
+    case 'create':
+      return `${name} was created and is starting.`;
+    case 'clone':
+      return `${name} was created from "${quoted(job.title) ?? 'the snapshot'}" and is starting.`;
+    case 'start':
+    case 'stop':
+    case 'restart':
+      return undefined;
+    case 'delete':
+      return (job.result as DeleteResult | undefined)?.dataRemoved ? `${name} and its data were deleted.` : `${name} was deleted.`;
     case 'upgrade': {
       const r = job.result as UpgradeResult | undefined;
       return r ? `${name} now runs ${engine} ${r.to}. Its data from ${r.from} is kept as the rollback point.` : `${name}: ${job.title} done.`;
@@ -122,7 +168,8 @@ function successText(job: Job): string {
       return `${importedFile(job.title)} was imported into ${name}.${r?.kept ? ` Its previous data is kept as "${r.kept.name}".` : ''}`;
     }
     case 'export':
-      return `The export of ${name} is ready to save.`;
+      // A finished export is not done until it is saved: its dialog toasts the save, its card offers it.
+      return undefined;
   }
 }
 
@@ -142,8 +189,8 @@ export interface JobHistoryEntry {
 
 /**
  * A job's outcome as the instance's history keeps it (ActivityLog.outcome): recorded by whoever ran the job
- * (the backend for its jobs; the page for the jobs it ran itself, when it has no backend, which then records
- * nothing). A cancel and an interruption are recorded as failed, with their message.
+ * (the backend for its jobs; the page for the jobs it ran itself, recordJobEnd in jobs-service.ts). A cancel and
+ * an interruption are recorded as failed, with their message.
  */
 export function jobHistoryEntry(job: Job): JobHistoryEntry {
   const action: RecordedAction = job.kind;
@@ -151,6 +198,16 @@ export function jobHistoryEntry(job: Job): JobHistoryEntry {
   const engine = getEngine(job.engine).displayName;
   const withSize = (detail: string, size: number | undefined): JobHistoryEntry => ({ action, ok: true, detail, ...(size !== undefined ? { size } : {}) });
   switch (job.kind) {
+    case 'create':
+      return { action, ok: true, ...((job.result as CreatedJobResult | undefined)?.reusedData ? { detail: 'on the data kept from before' } : {}) };
+    case 'clone':
+      return { action, ok: true, detail: job.title };
+    case 'start':
+    case 'stop':
+    case 'restart':
+    case 'delete':
+      // A delete that kept the data says so where it is recorded (recordJobEnd); one that took it takes the record.
+      return { action, ok: true };
     case 'upgrade': {
       const r = job.result as UpgradeResult;
       return withSize(upgradeDetail(engine, r), r.sizeBytes);

@@ -10,11 +10,11 @@
  */
 import { useCallback, useEffect, useRef } from 'react';
 import { notifyManager, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { recordIdOf, type Instance, type Job, type PasswordCheck } from '@dockbase/core';
+import { recordIdOf, type Instance, type Job, type JobRequest, type JobsService, type PasswordCheck } from '@dockbase/core';
 import { useAppServices } from './context';
 import { errorMessage } from './errors';
-import { jobOutcomeToast } from './job-words';
-import { invalidateInstanceMeta, invalidateSnapshots, queryKeys, relistInstances } from './queries';
+import { jobOutcomeToast, type CreatedJobResult } from './job-words';
+import { invalidateInstanceMeta, invalidateKeptData, invalidateLeftBehind, invalidateSnapshots, queryKeys, relistInstances } from './queries';
 import { setCredentialState } from './useCredentialCheck';
 
 /** How often the list is asked for while a job runs (or was just started), and otherwise. */
@@ -36,6 +36,8 @@ interface JobsSession {
   askedAt: string | undefined;
   /** Jobs whose end the page has dealt with (toasted, lists read again). */
   settled: Set<string>;
+  /** Jobs whose end what started them tells itself (startJob's `tellsItself`): not toasted here. */
+  toldByStarter: Set<string>;
   /** Asks fast until then (a job was just started). */
   fastUntil: number;
 }
@@ -45,7 +47,7 @@ const sessions = new WeakMap<QueryClient, JobsSession>();
 function sessionOf(client: QueryClient): JobsSession {
   let s = sessions.get(client);
   if (!s) {
-    s = { since: undefined, askedAt: undefined, settled: new Set(), fastUntil: 0 };
+    s = { since: undefined, askedAt: undefined, settled: new Set(), toldByStarter: new Set(), fastUntil: 0 };
     sessions.set(client, s);
   }
   return s;
@@ -127,6 +129,24 @@ export function jobEnded(client: QueryClient, id: string): Promise<Job> {
   });
 }
 
+/**
+ * Starts a job and shows it at once (noteStarted); `ended` resolves with it once the list shows it ended. A
+ * refusal (another job holds the instance, invalid input) rejects, and no job exists. With `tellsItself`, whoever
+ * started it says how it ended (a create's dialog, a bulk action's one summary): useJobOutcomes then reads
+ * again what it changed but toasts nothing, so that each outcome is said once.
+ */
+export async function startJob(
+  client: QueryClient,
+  jobs: Pick<JobsService, 'start'>,
+  request: JobRequest,
+  options: { tellsItself?: boolean } = {},
+): Promise<{ job: Job; ended: Promise<Job> }> {
+  const job = await jobs.start(request);
+  if (options.tellsItself) sessionOf(client).toldByStarter.add(job.id);
+  await noteStarted(client, job);
+  return { job, ended: jobEnded(client, job.id) };
+}
+
 /** Cancel for a job, wherever it runs: a refusal (it is past its last safe step) is toasted. */
 export function useCancelJob(): (job: Pick<Job, 'id'>) => void {
   const { jobs, desktop } = useAppServices();
@@ -143,14 +163,22 @@ export function useCancelJob(): (job: Pick<Job, 'id'>) => void {
   );
 }
 
-/** A job ended: what it changed is read again (the instances, its snapshots, its history), and an edit's password check kept. */
+/** A job ended: what it changed is read again (the instances, its snapshots, its history), and an edit's or a create's password check kept. */
 function afterJob(client: QueryClient, job: Job): void {
-  const instance = client.getQueryData<Instance[]>(queryKeys.instances)?.find((i) => i.id === job.instanceId);
+  // A new instance (a create's or a clone's) is the job's result: its record is kept under its data's id.
+  const made = (job.kind === 'create' || job.kind === 'clone') && job.state === 'succeeded' ? (job.result as Instance | undefined) : undefined;
+  const instance = made ?? client.getQueryData<Instance[]>(queryKeys.instances)?.find((i) => i.id === job.instanceId);
   void relistInstances(client);
   void invalidateSnapshots(client, job.instanceId);
+  // What a deleted instance left (its kept data, its snapshots), or the kept data a create took again.
+  if (job.kind === 'delete' && job.state === 'succeeded') void invalidateLeftBehind(client);
+  if (job.kind === 'create' && (made as CreatedJobResult | undefined)?.reusedData) void invalidateKeptData(client);
   const record = instance ? recordIdOf(instance) : job.instanceId;
   void invalidateInstanceMeta(client, record);
   setTimeout(() => void invalidateInstanceMeta(client, record), HISTORY_AGAIN_MS);
+  // A create on kept data: the job proved its password (the row shows a refused one).
+  const check = job.kind === 'create' && made ? (made as CreatedJobResult).passwordCheck : undefined;
+  if (made && check) setCredentialState(client, made.containerId, check);
   if (job.kind === 'edit' && job.state === 'succeeded') {
     const r = job.result as { instance?: Instance; passwordCheck?: PasswordCheck } | undefined;
     if (r?.passwordCheck && r.instance) setCredentialState(client, r.instance.containerId, r.passwordCheck);
@@ -160,7 +188,8 @@ function afterJob(client: QueryClient, job: Job): void {
 /**
  * THE place job outcomes are told (mounted once, by the instances view): each job that ends while the page
  * watches, and each that ended while it was away, gets one toast (a cancel none; an interruption, recovery's
- * words, a warning), and what it changed is read again. The mark moves to what the page has seen.
+ * words, a warning), but for those whose starter tells them itself (startJob's `tellsItself`), and what it
+ * changed is read again. The mark moves to what the page has seen.
  */
 export function useJobOutcomes(): void {
   const { desktop, jobs: service } = useAppServices();
@@ -176,7 +205,7 @@ export function useJobOutcomes(): void {
       if (job.endedAt && (!mark || job.endedAt > mark)) mark = job.endedAt;
       if (isRunning(job) || session.settled.has(job.id)) continue;
       session.settled.add(job.id);
-      const toast = jobOutcomeToast(job);
+      const toast = session.toldByStarter.has(job.id) ? undefined : jobOutcomeToast(job);
       if (toast) desktop.toast[toast.severity](toast.message);
       afterJob(client, job);
     }
