@@ -221,8 +221,9 @@ function SeedFilesField({ state }: { state: CreateDialogState }) {
 }
 
 function CreatingView({ state }: { state: CreateDialogState }) {
-  const { pull } = state.creation;
-  if (pull) return <PullProgress imageRef={state.imageRef} progress={pull} />;
+  const { pull, cancellable } = state.creation;
+  // Once it can no longer be cancelled, the pull is over and the container is being made.
+  if (pull && cancellable) return <PullProgress imageRef={state.imageRef} progress={pull} />;
   return (
     <Stack spacing={1} sx={{ py: 2 }}>
       <Typography variant="body1">Creating {state.form.values.name}…</Typography>
@@ -268,8 +269,10 @@ function CreateInstanceDialogBody({ onClose, preset }: Omit<CreateInstanceDialog
             )}
           </DialogContent>
           <DialogActions>
-            {/* While creating, Cancel aborts: the service removes whatever it made, and the form comes back. */}
-            <Button onClick={creation.creating ? creation.cancel : onClose}>Cancel</Button>
+            {/* While creating, Cancel cancels the job (it removes whatever it made) and the form comes back; not once its container is being made. */}
+            <Button onClick={creation.creating ? creation.cancel : onClose} disabled={creation.creating && !creation.cancellable}>
+              Cancel
+            </Button>
             <Button
               type="submit"
               variant="contained"
