@@ -95,8 +95,11 @@ describe('instance actions', () => {
 
     await user.click(within(card).getByRole('button', { name: 'Stop' }));
     expect(await within(card).findByText('Stopped')).toBeInTheDocument();
+    // Each is a job: the next action is offered once the page has seen it end.
+    await waitFor(() => expect(within(card).getByRole('button', { name: 'Start' })).toBeEnabled());
     await user.click(within(card).getByRole('button', { name: 'Start' }));
     expect(await within(card).findByText('Healthy')).toBeInTheDocument();
+    await waitFor(() => expect(within(card).getByRole('button', { name: 'Restart' })).toBeEnabled());
     await user.click(within(card).getByRole('button', { name: 'Restart' }));
     await waitFor(() => expect(docker.count('restart')).toBe(1));
     expect(await within(card).findByText('Healthy')).toBeInTheDocument();
@@ -135,7 +138,8 @@ describe('instance actions', () => {
 
     await user.dblClick(within(card).getByRole('button', { name: 'Stop' }));
     await gate.reached;
-    expect(within(card).getByRole('status')).toHaveTextContent('Stopping…');
+    // The stop is a job: the card says where it is, whoever started it.
+    await waitFor(() => expect(within(card).getByRole('status')).toHaveTextContent('Stop: stopping it…'));
     expect(card).toHaveAttribute('aria-busy', 'true');
     for (const name of ['Start', 'Stop', 'Restart', 'Edit', 'Delete', 'Logs', 'Shell']) {
       expect(within(card).getByRole('button', { name })).toBeDisabled();
@@ -145,7 +149,7 @@ describe('instance actions', () => {
 
     act(() => gate.release());
     expect(await within(card).findByText('Stopped')).toBeInTheDocument();
-    expect(within(card).getByRole('button', { name: 'Start' })).toBeEnabled();
+    await waitFor(() => expect(within(card).getByRole('button', { name: 'Start' })).toBeEnabled());
     expect(docker.count('stop')).toBe(1);
   });
 });

@@ -60,7 +60,8 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
                 {instance.name}
               </Typography>
               <StatusChip instance={instance} readiness={readiness} />
-              {busy && (
+              {/* Until its job shows (the job's line then says where it is). */}
+              {busy && !job && (
                 <Typography variant="body2" color="text.secondary" role="status">
                   {BUSY_TEXT[busy]}
                 </Typography>

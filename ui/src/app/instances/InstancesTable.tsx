@@ -91,7 +91,7 @@ const Row = memo(function Row({
             Password refused
           </span>
         )}
-        {busy && (
+        {busy && !job && (
           <span className="db-note" role="status">
             {BUSY_TEXT[busy]}
           </span>

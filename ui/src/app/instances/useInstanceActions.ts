@@ -1,129 +1,148 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { bulkTargets, type BulkAction, type Instance, type ServerAnswer } from '@dockbase/core';
+import { bulkTargets, isDockbaseError, type BulkAction, type Instance, type JobRequest, type ServerAnswer } from '@dockbase/core';
 import type { InstanceAction, InstanceActions } from '../shared/instance-actions';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
-import { invalidateInstanceMeta, invalidateLeftBehind, queryKeys, relistInstances } from '../shared/queries';
+import { invalidateInstanceMeta, queryKeys, relistInstances } from '../shared/queries';
+import { startJob, useJobs } from '../shared/useJobs';
 
 export type { InstanceAction, InstanceActions } from '../shared/instance-actions';
 
-/** How many docker commands a bulk action runs at once (each stop may take the engine's whole stop timeout). */
-const BULK_CONCURRENCY = 4;
+/** The kinds of job that are an instance action (a row shows them as it showed the action). */
+const ACTION_JOBS: ReadonlySet<string> = new Set<InstanceAction>(['start', 'stop', 'restart', 'delete']);
 
 /**
- * Start, stop, restart, unpause and delete, one operation per instance at a time (a second one is ignored).
- * Failures go to a toast with the service's message; each outcome goes to the activity log (the backend's
- * history), and the instance's history is read again once it is recorded. Each action lists the instances
- * again, in case its events were missed.
+ * Start, stop, restart and delete are jobs (AppServices.jobs: they go on without the page, and whoever runs
+ * them records each outcome in the history); unpause, one docker call and a bounded probe, runs here. One
+ * operation per instance at a time: `busy` is the action asked for until its job shows, then any running job
+ * of those kinds on the instance, whoever started it (another tab, the command line). A job's outcome is
+ * toasted where every job's is (useJobOutcomes: a failure, a delete), but a bulk action's: it says how it went
+ * in one summary.
  */
 export function useInstanceActions(): InstanceActions {
-  const { dockbase, desktop, activity } = useAppServices();
+  const { dockbase, desktop, activity, jobs } = useAppServices();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState<Record<string, InstanceAction>>({});
+  const { data: jobList } = useJobs();
+  const [asked, setAsked] = useState<Record<string, InstanceAction>>({});
   const running = useRef(new Set<string>());
-  const usage = useCallback(() => dockbase.creation.usage(), [dockbase]);
 
-  const perform = useCallback(
-    async (
-      instance: Instance,
-      action: InstanceAction,
-      operation: () => Promise<void>,
-      options: { success?: string; quiet?: boolean; dataKept?: boolean } = {},
-    ): Promise<boolean> => {
+  // The same object while nothing changed for the actions (the list is asked for every 500 ms while a job runs).
+  const heldKey = (jobList ?? [])
+    .filter((j) => j.state === 'running' && ACTION_JOBS.has(j.kind))
+    .map((j) => `${j.instanceId}:${j.kind}`)
+    .join(',');
+  const busy = useMemo(() => {
+    const held: Record<string, InstanceAction> = {};
+    for (const pair of heldKey ? heldKey.split(',') : []) {
+      const [id = '', kind] = pair.split(':');
+      held[id] ??= kind as InstanceAction;
+    }
+    return { ...held, ...asked };
+  }, [heldKey, asked]);
+  const latestBusy = useRef(busy);
+  useEffect(() => {
+    latestBusy.current = busy;
+  }, [busy]);
+
+  /** Marks the instances as asked for (their actions wait), or no longer. */
+  const mark = useCallback((instances: readonly Instance[], action: InstanceAction | undefined) => {
+    for (const i of instances) {
+      if (action) running.current.add(i.id);
+      else running.current.delete(i.id);
+    }
+    setAsked((b) => {
+      const next = { ...b };
+      for (const i of instances) {
+        if (action) next[i.id] = action;
+        else delete next[i.id];
+      }
+      return next;
+    });
+  }, []);
+
+  /**
+   * Starts an action's job on an instance (not when one runs on it already); resolves once it ended, with
+   * whether it worked. A refusal (another door's job holds the instance) is toasted here (no job exists).
+   */
+  const act = useCallback(
+    async (instance: Instance, request: JobRequest & { kind: InstanceAction }, options: { tellsItself?: boolean } = {}): Promise<boolean> => {
       if (running.current.has(instance.id)) return false;
-      running.current.add(instance.id);
-      setBusy((b) => ({ ...b, [instance.id]: action }));
-      let ok = false;
-      let detail: string | undefined;
+      mark([instance], request.kind);
       try {
-        await operation();
-        ok = true;
-        if (options.success) desktop.toast.success(options.success);
+        const { ended } = await startJob(queryClient, jobs, request, options).finally(() => setAsked(({ [instance.id]: _shown, ...rest }) => rest));
+        return (await ended).state === 'succeeded';
       } catch (e) {
-        detail = errorMessage(e);
-        if (!options.quiet) desktop.toast.error(detail);
+        if (!options.tellsItself) desktop.toast.error(errorMessage(e));
+        // Held by a job the list does not show yet (just started elsewhere): its row shows it at once.
+        if (isDockbaseError(e, 'busy')) void queryClient.invalidateQueries({ queryKey: queryKeys.jobs, exact: true });
+        return false;
       } finally {
         running.current.delete(instance.id);
-        setBusy(({ [instance.id]: _done, ...rest }) => rest);
-        void relistInstances(queryClient);
       }
-      // Best effort: the log never fails (a delete that keeps the data keeps the notes too).
-      void activity
-        .outcome(instance, action, {
-          ok,
-          ...(detail ? { detail } : {}),
-          ...(options.dataKept !== undefined ? { dataKept: options.dataKept } : {}),
-        })
-        .then((recorded) => {
-          if (recorded) void invalidateInstanceMeta(queryClient, instance);
-        });
-      return ok;
     },
-    [desktop, activity, queryClient],
+    [jobs, desktop, queryClient, mark],
   );
 
   const bulk = useCallback(
     async (action: BulkAction, instances: readonly Instance[]) => {
       const targets = bulkTargets(instances, action);
-      let done = 0;
-      let failed = 0;
-      const errors: string[] = [];
-      const queue = [...targets];
-      const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const i = next;
-          const ok = await perform(i, action, () => (action === 'start' ? dockbase.lifecycle.start(i, usage) : dockbase.lifecycle.stop(i)), { quiet: true });
-          if (ok) done++;
-          else {
-            failed++;
-            errors.push(i.name);
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, queue.length) }, worker));
+      // One job per instance, all asked for at once: the runner runs a few at a time, the others wait their turn
+      // (their rows say so). Their outcomes are said here, in one toast.
+      const results = await Promise.all(targets.map((i) => act(i, { kind: action, instanceId: i.id }, { tellsItself: true })));
+      const done = results.filter(Boolean).length;
+      const failed = results.length - done;
+      const errors = targets.filter((_, n) => !results[n]).map((i) => i.name);
       const verb = action === 'start' ? 'Started' : 'Stopped';
       if (failed === 0) desktop.toast.success(`${verb} ${done} instance${done === 1 ? '' : 's'}.`);
       else desktop.toast.error(`${verb} ${done} of ${targets.length}; could not ${action} ${errors.join(', ')} (see each one’s history).`);
       return { done, failed };
     },
-    [perform, dockbase, desktop, usage],
+    [act, desktop],
+  );
+
+  /** Unpause: here, at once (no job): its outcome is toasted when it fails and recorded in the history. */
+  const unpause = useCallback(
+    async (i: Instance): Promise<boolean> => {
+      if (running.current.has(i.id) || latestBusy.current[i.id]) return false;
+      mark([i], 'unpause');
+      let ok = false;
+      let detail: string | undefined;
+      try {
+        await dockbase.lifecycle.unpause(i);
+        ok = true;
+        // Docker's health verdict may be from the frozen time: ask the server itself (bounded), and keep the
+        // answer for the status chip, as the watch would (useServerAnswered). No answer is no error: the
+        // chip says unhealthy.
+        const answered = await dockbase.readiness.waitUntilReady(i, { restarted: true, timeoutMs: 30_000 }).then(
+          () => true,
+          () => false,
+        );
+        const answer: ServerAnswer = { answered, at: Date.now(), failures: answered ? 0 : 1 };
+        queryClient.setQueryData(queryKeys.liveness(i.containerId), answer);
+      } catch (e) {
+        detail = errorMessage(e);
+        desktop.toast.error(detail);
+      } finally {
+        mark([i], undefined);
+        void relistInstances(queryClient);
+      }
+      // Best effort: the log never fails.
+      void activity.outcome(i, 'unpause', { ok, ...(detail ? { detail } : {}) }).then((recorded) => {
+        if (recorded) void invalidateInstanceMeta(queryClient, i);
+      });
+      return ok;
+    },
+    [dockbase, desktop, activity, queryClient, mark],
   );
 
   return {
     busy,
-    start: useCallback((i: Instance) => perform(i, 'start', () => dockbase.lifecycle.start(i, usage)), [perform, dockbase, usage]),
-    stop: useCallback((i: Instance) => perform(i, 'stop', () => dockbase.lifecycle.stop(i)), [perform, dockbase]),
-    restart: useCallback((i: Instance) => perform(i, 'restart', () => dockbase.lifecycle.restart(i, usage)), [perform, dockbase, usage]),
-    unpause: useCallback(
-      (i: Instance) =>
-        perform(i, 'unpause', async () => {
-          await dockbase.lifecycle.unpause(i);
-          // Docker's health verdict may be from the frozen time: ask the server itself (bounded), and keep the
-          // answer for the status chip, as the watch would (useServerAnswered). No answer is no error: the
-          // chip says unhealthy.
-          const answered = await dockbase.readiness.waitUntilReady(i, { restarted: true, timeoutMs: 30_000 }).then(
-            () => true,
-            () => false,
-          );
-          const answer: ServerAnswer = { answered, at: Date.now(), failures: answered ? 0 : 1 };
-          queryClient.setQueryData(queryKeys.liveness(i.containerId), answer);
-        }),
-      [perform, dockbase, queryClient],
-    ),
-    remove: useCallback(
-      (i: Instance, options: { removeData: boolean }) =>
-        perform(
-          i,
-          'delete',
-          async () => {
-            await dockbase.lifecycle.remove(i, options);
-            void invalidateLeftBehind(queryClient);
-          },
-          { success: options.removeData ? `${i.name} and its data were deleted.` : `${i.name} was deleted.`, dataKept: !options.removeData },
-        ),
-      [perform, dockbase, queryClient],
-    ),
+    start: useCallback((i: Instance) => act(i, { kind: 'start', instanceId: i.id }), [act]),
+    stop: useCallback((i: Instance) => act(i, { kind: 'stop', instanceId: i.id }), [act]),
+    restart: useCallback((i: Instance) => act(i, { kind: 'restart', instanceId: i.id }), [act]),
+    unpause,
+    remove: useCallback((i: Instance, options: { removeData: boolean }) => act(i, { kind: 'delete', instanceId: i.id, removeData: options.removeData }), [act]),
     bulk,
   };
 }
