@@ -5,6 +5,7 @@ import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import { invalidateInstanceMeta, invalidateSnapshots, queryKeys, relistInstances } from '../shared/queries';
 import { useInstanceJob } from '../shared/useInstanceJob';
+import { startJob } from '../shared/useJobs';
 
 export type SnapshotOperation = 'snapshot' | 'restore' | 'delete-snapshot' | 'clone';
 type LocalOperation = Exclude<SnapshotOperation, 'snapshot' | 'restore'>;
@@ -28,80 +29,83 @@ export interface SnapshotsState extends SnapshotOperations {
   readPassword(): Promise<string | undefined>;
 }
 
-type Run = (op: LocalOperation, work: () => Promise<{ message: string; size?: number; detail?: string }>) => Promise<boolean>;
-
 /**
- * Delete and clone, and the runner they go through: one at a time (the others wait), each outcome toasted,
- * then the snapshots and the instances listed again. With `of`, the instance the snapshots were taken of, each
- * outcome is also recorded in its history (with the bytes copied); the snapshots of a deleted instance have
- * none. (Take and restore are jobs: useSnapshots.)
+ * Delete and clone, one at a time (the others wait). A delete runs here: its outcome is toasted, and with `of`,
+ * the instance the snapshots were taken of, recorded in its history (with the bytes it freed); the snapshots of
+ * a deleted instance have none. A clone is a job (it runs in the backend, outliving the page), whose outcome is
+ * toasted and recorded where every job's is. Then the snapshots and the instances are listed again. (Take and
+ * restore are jobs too: useSnapshots.)
  */
 export function useSnapshotOperations(of: Instance | undefined): SnapshotOperations {
-  const { dockbase, desktop, activity } = useAppServices();
+  const { dockbase, desktop, activity, jobs } = useAppServices();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState<LocalOperation | undefined>();
   // The guard against double clicks: state updates are too late for a second click in the same tick.
   const running = useRef(false);
 
-  const run = useCallback<Run>(
-    async (op, work) => {
+  const hold = useCallback(
+    async (op: LocalOperation, work: () => Promise<boolean>): Promise<boolean> => {
       if (running.current) return false;
       running.current = true;
       setBusy(op);
-      let ok = false;
-      let detail: string | undefined;
-      let size: number | undefined;
       try {
-        const done = await work();
-        ok = true;
-        size = done.size;
-        detail = done.detail;
-        desktop.toast.success(done.message);
-      } catch (e) {
-        detail = errorMessage(e);
-        desktop.toast.error(detail);
+        return await work();
       } finally {
         running.current = false;
         setBusy(undefined);
         void invalidateSnapshots(queryClient, of?.id);
         void relistInstances(queryClient);
       }
-      if (of) {
-        const action: RecordedAction = op;
-        void activity.outcome(of, action, { ok, ...(detail ? { detail } : {}), ...(size !== undefined ? { size } : {}) }).then((recorded) => {
-          if (recorded) void invalidateInstanceMeta(queryClient, of);
-        });
-      }
-      return ok;
     },
-    [desktop, activity, queryClient, of],
+    [queryClient, of],
   );
 
-  return {
-    busy,
-    remove: (snapshot) =>
-      run('delete-snapshot', async () => {
-        await dockbase.snapshots.remove(snapshot);
-        return { message: `Snapshot "${snapshot.name}" deleted.`, size: snapshot.sizeBytes, detail: snapshot.name };
+  const remove = useCallback(
+    (snapshot: Snapshot) =>
+      hold('delete-snapshot', async () => {
+        let ok = false;
+        let detail = snapshot.name;
+        try {
+          await dockbase.snapshots.remove(snapshot);
+          ok = true;
+          desktop.toast.success(`Snapshot "${snapshot.name}" deleted.`);
+        } catch (e) {
+          detail = errorMessage(e);
+          desktop.toast.error(detail);
+        }
+        if (of) {
+          const action: RecordedAction = 'delete-snapshot';
+          void activity.outcome(of, action, { ok, detail, ...(ok ? { size: snapshot.sizeBytes } : {}) }).then((recorded) => {
+            if (recorded) void invalidateInstanceMeta(queryClient, of);
+          });
+        }
+        return ok;
       }),
-    clone: (snapshot, input) =>
-      run('clone', async () => {
-        const created = await dockbase.snapshots.clone(snapshot, input, { start: true });
-        void activity.created(created, { ...input, engine: snapshot.engine, tag: input.tag ?? snapshot.tag, image: snapshot.image, persistData: true });
-        return {
-          message: `${created.name} was created from "${snapshot.name}" and is starting.`,
-          size: snapshot.sizeBytes,
-          detail: `${snapshot.name} → ${created.name}`,
-        };
+    [hold, dockbase, desktop, activity, queryClient, of],
+  );
+
+  const clone = useCallback(
+    (snapshot: Snapshot, input: CloneInput) =>
+      hold('clone', async () => {
+        try {
+          const { ended } = await startJob(queryClient, jobs, { kind: 'clone', snapshotId: snapshot.id, input });
+          return (await ended).state === 'succeeded';
+        } catch (e) {
+          // Refused before it started: no job exists to tell it.
+          desktop.toast.error(errorMessage(e));
+          return false;
+        }
       }),
-  };
+    [hold, jobs, desktop, queryClient],
+  );
+
+  return { busy, remove, clone };
 }
 
 /**
- * An instance's snapshots: the list (a query), and take, restore, delete and clone, one at a time. Take and
- * restore are jobs on the instance (they run in the backend, outliving the page; their outcome is toasted and
- * recorded where every job's is); delete and clone run here, each outcome toasted and recorded in the
- * instance's history (with the bytes copied).
+ * An instance's snapshots: the list (a query), and take, restore, delete and clone, one at a time. Take,
+ * restore and clone are jobs (they run in the backend, outliving the page; their outcome is toasted and
+ * recorded where every job's is); delete runs here, its outcome toasted and recorded in the instance's history.
  */
 export function useSnapshots(instance: Instance): SnapshotsState {
   const { dockbase } = useAppServices();
