@@ -40,6 +40,8 @@ export interface InstanceJson {
   volumes: string[];
   containerId: string;
   createdAt: string;
+  /** Why its last run ended badly (killed, out of memory, crashed, an init file that failed), when it did. */
+  failure?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export function instanceJson(i: Instance, view: CliView = {}): InstanceJson {
     volumes: [...i.volumes],
     containerId: i.containerId,
     createdAt: i.createdAt,
+    ...(i.failure ? { failure: i.failure.summary } : {}),
   };
 }
 

@@ -234,6 +234,32 @@ describe('an export that cannot be saved (the disk is full)', () => {
   });
 });
 
+describe('an init file that failed', () => {
+  it('is remembered: the instance says which file and line, and a start is refused until its data is made again', async () => {
+    await ensureCliBuilt();
+    const good = path.join(folder, 'schema.sql');
+    const bad = path.join(folder, 'seed.sql');
+    fs.writeFileSync(good, 'CREATE TABLE customers (id int);\n');
+    fs.writeFileSync(bad, 'INSERT INTO customers VALUES (1);\nINSERT INTO orders VALUES (1);\n');
+    const input = await base('initfail');
+    const made = await dockbase.creation.create(input, { start: true, seedFiles: [good, bad] });
+    // The image runs the files on its first start, and stops at the failing one.
+    for (let i = 0; i < 120 && (await dockbase.lifecycle.get(made.id)).status === 'running'; i++) await new Promise((r) => setTimeout(r, 500));
+    const [listed] = (await dockbase.lifecycle.list()).filter((i) => i.id === made.id);
+    expect(listed?.failure).toMatchObject({
+      kind: 'init-failed',
+      summary: expect.stringMatching(/^Init failed: seed\.sql: line 2: ERROR: relation "orders" does not exist\./),
+    });
+    // The command line says it in list, and refuses start (the image would skip the init files now).
+    const json = JSON.parse((await runCli(['list', input.name, '--json'])).stdout) as Array<{ status: string; failure?: string }>;
+    expect(json[0]).toMatchObject({ status: 'error', failure: expect.stringMatching(/^Init failed: seed\.sql/) });
+    const start = await runCli(['start', input.name]);
+    expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(/was not started\. Init failed: seed\.sql/);
+    expect((await dockbase.lifecycle.get(made.id)).status).toBe('exited');
+  });
+});
+
 describe('PostgreSQL’s import of a pg_dump -Fc file, against stand-ins for its tools', () => {
   it('restores into the database the dump names, keeping owners and privileges when the server has every role', () => {
     const r = restore(['qa_user', 'shop_owner', 'Shop Reader', 'writer']);

@@ -40,7 +40,8 @@ export interface Instance {
 
 /** How the last run of a container ended, when it did not end cleanly. */
 export interface InstanceFailure {
-  kind: 'out-of-memory' | 'killed' | 'crashed' | 'start-failed';
+  /** `init-failed`: an init file failed on the first start; the data folder is only partly initialised. */
+  kind: 'out-of-memory' | 'killed' | 'crashed' | 'start-failed' | 'init-failed';
   /** What a user reads: "Killed by the kernel: out of memory", "Could not start: port 5432 is in use"… */
   summary: string;
   exitCode?: number;

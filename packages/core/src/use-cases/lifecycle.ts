@@ -30,13 +30,16 @@ import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect } from '../dock
 import { connectionString, maskedConnectionString } from '../model/connection';
 import { getEngine } from '../engines';
 import { DockbaseError, bridgeUnavailable, commandFailed, engineUnavailable, looksLikeEngineDown, startError } from '../model/errors';
-import { failureFromState } from './failure';
+import { failureFromState, initFailure, initFailureFromLogs } from './failure';
 import { mayHaveFailed, type Instance } from '../model/instance';
 import { instanceFromLabels, volumeMismatch } from '../model/labels';
 import { containerOwnership, notManaged } from '../policy/ownership';
 import type { DockerRunner } from '../docker/runner';
 import { CONFLICT, type EngineUsage } from '../model/validation';
 import { isBridgeFailure } from '@dockbase/docker-cli';
+
+/** How much of a crashed container's log is read for a failed init file (the images say little after it). */
+const INIT_LOG_LINES = 200;
 
 export interface ConnectionInfo {
   uri: string;
@@ -73,6 +76,16 @@ export class InstanceLifecycle {
       return instances;
     }
     const failures = new Map(details.map((d) => [d.id, failureFromState(d.state)] as const));
+    // A run that ended by itself may be an init file that failed: its log says (one read for each such, rare).
+    await Promise.all(
+      details.map(async (d) => {
+        const failure = failures.get(d.id);
+        if (failure?.kind !== 'crashed') return;
+        const r = await this.docker.tryRun(logsArgs(d.id, { tail: INIT_LOG_LINES }));
+        const found = r.code === 0 ? initFailureFromLogs(`${r.stdout}${r.stderr}`.split('\n')) : undefined;
+        if (found) failures.set(d.id, initFailure(found, failure.exitCode));
+      }),
+    );
     return instances.map((i) => {
       const failure = failures.get(i.containerId);
       return failure ? { ...i, failure } : i;
@@ -128,6 +141,9 @@ export class InstanceLifecycle {
    */
   async start(instance: Instance, usage?: () => Promise<EngineUsage>): Promise<void> {
     await this.owned(instance);
+    // After an init file failed, the data folder is half-made, and the image would skip the init files now.
+    const [checked] = mayHaveFailed(instance) ? await this.withFailures([instance]) : [instance];
+    if (checked?.failure?.kind === 'init-failed') throw new DockbaseError('invalid-input', `${instance.name} was not started. ${checked.failure.summary}`);
     const r = await this.docker.tryRun(startArgs(instance.containerId));
     if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
   }
