@@ -53,4 +53,41 @@ describe('MariaDB export and import on a real server', () => {
     const leaked = argvs.filter((a) => a.some((x) => x.includes(password)) && !a.some((x) => x.startsWith('MARIADB_ROOT_PASSWORD=')));
     expect(leaked).toEqual([]);
   });
+
+  it('an import of another instance’s dump keeps the instance’s own accounts: its password and its health check still work', async () => {
+    const other = await up({ ...base('other', 12), password: 'the other one’s password' });
+    await sql(other, 'CREATE DATABASE notes; CREATE TABLE notes.n (id INT); INSERT INTO notes.n VALUES (1), (2)');
+    const exported = await dockbase.backups.export(other, { directory: folder });
+    const mine = await up(base('mine', 13));
+    // The dump of every database carries the mysql schema: root's and healthcheck's passwords are the other's.
+    const result = await dockbase.backups.import(mine, exported.file);
+    expect(result.password).toEqual({ status: 'ok' });
+    expect(await sql(mine, 'SELECT COUNT(*) FROM notes.n')).toBe('2');
+    // After a restart (the privilege tables are read again), the server still answers its health check and its password.
+    await dockbase.lifecycle.restart(mine);
+    const ready = await dockbase.readiness.waitUntilReady(mine, { restarted: true, timeoutMs: 90_000 });
+    expect(await dockbase.credentials.verify(ready)).toEqual({ status: 'ok' });
+  });
+
+  it('cannot reset a password an older snapshot holds: the restore says the data keeps another one, and Edit takes the data’s', async () => {
+    const i = await up(base('reset', 14));
+    const before = await dockbase.snapshots.take(i, { name: 'with the first password' });
+    // The password changed with MariaDB's own tools, then given to Dockbase (Edit accepts a password that opens the data).
+    await docker(
+      'exec',
+      i.containerId,
+      'sh',
+      '-c',
+      "MYSQL_PWD=\"$MARIADB_ROOT_PASSWORD\" mariadb -uroot -e \"ALTER USER root@'%' IDENTIFIED BY 'second pw'; ALTER USER root@localhost IDENTIFIED BY 'second pw'\"",
+    );
+    const { instance: edited, passwordCheck } = await dockbase.editing.edit(await dockbase.lifecycle.get(i.id), { password: 'second pw' });
+    expect(passwordCheck).toEqual({ status: 'ok' });
+    const restored = await dockbase.snapshots.restore(edited, before);
+    expect(restored.password).toMatchObject({
+      status: 'rejected',
+      message: expect.stringMatching(/^MariaDB refused .*'s password: its data keeps another one/),
+    });
+    const back = await dockbase.editing.edit(await dockbase.lifecycle.get(i.id), { password });
+    expect(back.passwordCheck).toEqual({ status: 'ok' });
+  });
 });

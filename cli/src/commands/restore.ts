@@ -1,4 +1,4 @@
-import type { RestoreResult } from '@dockbase/core';
+import { passwordAfterReplaceNote, type RestoreResult } from '@dockbase/core';
 import { findInstance } from '../instances';
 import { runJob } from '../jobs';
 import { reportPassword } from '../password-check';
@@ -31,7 +31,7 @@ instance is stopped meanwhile and started again.`,
           app,
           options.yes,
           `restoring ${instance.name} from "${found.name}" replaces its data`,
-          `Replace the data of ${instance.name} with snapshot "${found.name}" (its current data is kept as a snapshot${instance.status === 'running' ? '; it restarts' : ''})?`,
+          `Replace the data of ${instance.name} with snapshot "${found.name}" (its current data is kept as a snapshot${instance.status === 'running' ? '; it restarts' : ''})?${passwordAfterReplaceNote(instance, 'restore') ? ` ${passwordAfterReplaceNote(instance, 'restore')}` : ''}`,
         );
         const { kept, password } = await runJob<RestoreResult>(
           app,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatBytes, getEngine, type ExportDump, type ExportResult, type ImportResult } from '@dockbase/core';
+import { formatBytes, getEngine, passwordAfterReplaceNote, type ExportDump, type ExportResult, type ImportResult } from '@dockbase/core';
 import { runJob } from '../jobs';
 import { reportPassword } from '../password-check';
 import { confirmOrYes } from '../confirm';
@@ -81,7 +81,7 @@ fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
           app,
           options.yes,
           `importing ${path.basename(hostFile)} changes the data of ${instance.name}`,
-          `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?`,
+          `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?${passwordAfterReplaceNote(instance, 'import') ? ` ${passwordAfterReplaceNote(instance, 'import')}` : ''}`,
         );
         // The file goes into the container first (this process reads it), then the import runs as a job.
         const sent = await withProgress(app, `Sending ${path.basename(hostFile)} to ${instance.name}…`, () =>

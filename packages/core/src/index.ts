@@ -56,7 +56,7 @@ export { claimOwnership, containerOwnership, notDockbasesText, volumeOwnership, 
 export { ActivityLog, creationSettings, instanceSettings, recordIdOf, type ActivityStore, type RecordedAction } from './use-cases/activity';
 export { Backups, type ExportDump, type ExportProgress, type ExportResult, type ImportResult, type SentImportFile } from './use-cases/backups';
 export { type CreatedInstance } from './use-cases/create';
-export { type PasswordCheck } from './use-cases/credentials';
+export { passwordAfterReplaceNote, type PasswordCheck } from './use-cases/credentials';
 export { describeChanges, validateEdit, type EditChanges, type EditField, type EditResult, type EditStep, type EditableSettings } from './use-cases/edit';
 export { describeKeptData, formatBytes, keptDataForName, reuseProblem, type KeptData } from './use-cases/kept-data';
 export { HANG_SHOWN_WITHIN_MS, WATCH, noteVerdict, serverView, type SeenVerdict, type ServerAnswer } from './use-cases/liveness';

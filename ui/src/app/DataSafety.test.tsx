@@ -88,5 +88,7 @@ describe('snapshots, export and import in the tab', () => {
     const imp = await screen.findByRole('dialog', { name: 'Import into shop' });
     expect(imp).toHaveTextContent('keeps shop’s current data in a “before import” snapshot');
     expect(imp).toHaveTextContent('.sql, .sql.gz');
+    // Said before the import: what becomes of the instance's password (a dump carries its users).
+    expect(imp).toHaveTextContent('A dump of every database carries its users: shop keeps its own accounts and their passwords');
   });
 });

@@ -15,6 +15,21 @@ export function mysqlImportScript(client: string): string {
     'rc=$?',
     'if [ -s "$in.gz" ]; then cat "$in.gz" >&2; exit 4; fi',
     'if [ "$rc" != 0 ]; then cat "$in.err" >&2; exit "$rc"; fi',
+    // A dump of every database carries the mysql schema: its users and their passwords (another instance's
+    // root, and MariaDB's healthcheck user, whose password is in this data folder's .my-healthcheck.cnf). The
+    // server still runs with its own accounts in memory: in that same session the instance's own accounts get
+    // their passwords back in the tables, then the tables take effect. So the connection string and the health
+    // check keep working; the dump's other users stay as it made them. The passwords go through stdin (printf
+    // is the shell's own), each quote and backslash escaped for SQL.
+    String.raw`q() { printf %s "$1" | sed "s/[\\\\']/\\\\&/g"; }`,
+    String.raw`alter() { printf "ALTER USER IF EXISTS '%s'@'%s' IDENTIFIED BY '%s';\n" "$(q "$1")" "$2" "$(q "$3")"; }`,
+    '{',
+    '  for h in % localhost; do alter root "$h" "$MYSQL_PWD"; done',
+    '  u="${MARIADB_USER:-$MYSQL_USER}"; [ -n "$u" ] && alter "$u" % "${MARIADB_PASSWORD:-$MYSQL_PASSWORD}"',
+    '  hc=/var/lib/mysql/.my-healthcheck.cnf',
+    '  if [ -r "$hc" ]; then hp=$(sed -n "s/^password=//p" "$hc" | head -n 1); for h in localhost 127.0.0.1 ::1; do alter healthcheck "$h" "$hp"; done; fi',
+    '  echo "FLUSH PRIVILEGES;"',
+    `} | ${client} -uroot >/dev/null 2>"$in.err" || { cat "$in.err" >&2; exit 5; }`,
   ].join('\n');
 }
 

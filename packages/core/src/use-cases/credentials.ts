@@ -27,6 +27,24 @@ export function rejectedMessage(instance: Pick<Instance, 'name' | 'engine'>): st
   return `${engine.displayName} refused ${instance.name}'s password: its data keeps another one. Enter the data's password (Edit), or reset it where ${engine.displayName} allows it.`;
 }
 
+/**
+ * What happens to the instance's password when a dump or a snapshot replaces its data, said before the user
+ * confirms (the Import and Restore dialogs, the command line's prompts); undefined where the password is not
+ * kept in the data (Redis).
+ */
+export function passwordAfterReplaceNote(instance: Pick<Instance, 'name' | 'engine'>, what: 'import' | 'restore'): string | undefined {
+  const engine = getEngine(instance.engine);
+  if (!engine.passwordInData) return undefined;
+  if (engine.applyPassword) {
+    return `A ${what === 'import' ? 'dump' : 'snapshot'} carries its own passwords: Dockbase then sets ${instance.name}’s password in the data again, so its connection string keeps working.`;
+  }
+  // MySQL and MariaDB imports keep the instance's own accounts (their import script); a snapshot is the data as it was.
+  if (what === 'import' && (engine.id === 'mysql' || engine.id === 'mariadb')) {
+    return `A dump of every database carries its users: ${instance.name} keeps its own accounts and their passwords, so its connection string keeps working.`;
+  }
+  return `The ${what === 'import' ? 'dump' : 'snapshot'} may hold another password: ${engine.displayName} cannot have its password set without the old one, so Dockbase checks it afterwards and says if the data keeps another one (Edit then takes the data’s password).`;
+}
+
 export class Credentials {
   constructor(
     private readonly docker: DockerRunner,

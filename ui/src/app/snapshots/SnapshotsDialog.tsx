@@ -12,7 +12,18 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type FormEvent } from 'react';
-import { checkSnapshotName, fileStamp, formatBytes, getEngine, isActive, isRollbackPoint, restoreRefusal, type Instance, type Snapshot } from '@dockbase/core';
+import {
+  checkSnapshotName,
+  fileStamp,
+  formatBytes,
+  getEngine,
+  isActive,
+  isRollbackPoint,
+  passwordAfterReplaceNote,
+  restoreRefusal,
+  type Instance,
+  type Snapshot,
+} from '@dockbase/core';
 import { useSnapshots, type SnapshotsState } from './useSnapshots';
 import { formatTime } from '../shared/format';
 import { CloneSnapshotDialog, DeleteSnapshotConfirm, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
@@ -30,6 +41,7 @@ function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance:
           instance. Dockbase first keeps the current data in a “before restore” snapshot, which stays until you delete it.
           {isActive(instance) ? ` ${instance.name} is stopped for the copy and started again.` : ''}
         </DialogContentText>
+        {passwordAfterReplaceNote(instance, 'restore') && <DialogContentText sx={{ mt: 1 }}>{passwordAfterReplaceNote(instance, 'restore')}</DialogContentText>}
       </DialogContent>
       <DialogActions>
         <Button onClick={onCancel}>Cancel</Button>

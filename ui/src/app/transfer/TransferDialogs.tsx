@@ -10,7 +10,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type FormEvent } from 'react';
-import { Backups, formatBytes, getEngine, type Instance } from '@dockbase/core';
+import { Backups, formatBytes, getEngine, passwordAfterReplaceNote, type Instance } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import type { ReadyExport } from './ready-exports';
@@ -144,6 +144,7 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
               data in a “before import” snapshot (until you delete it); a file of another engine is refused, and if the import fails, {instance.name} is put
               back as it was.
             </DialogContentText>
+            {passwordAfterReplaceNote(instance, 'import') && <DialogContentText>{passwordAfterReplaceNote(instance, 'import')}</DialogContentText>}
             <PathField
               label="File"
               value={file}
