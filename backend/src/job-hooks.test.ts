@@ -1,7 +1,7 @@
-import { JobRunner, createDockbase, type Job, type JobMark } from '@dockbase/core';
+import { JobRunner, createDockbase, passwordVerdict, type Job, type JobMark } from '@dockbase/core';
 import { scripted } from '@dockbase/core/test-support';
 import { describe, expect, it, vi } from 'vitest';
-import { faultHook, parseFaultAt, passwordVerdict, recordJobEnd, recordJobOutcome } from './job-hooks.js';
+import { faultHook, parseFaultAt, recordJobEnd, recordJobOutcome } from './job-hooks.js';
 import { TESTED_DRIVERS } from './test-support/drivers.js';
 import { storesForEachTest } from './test-support/stores.js';
 

@@ -7,9 +7,8 @@ import {
   type EngineId,
   type Job,
   type JobMark,
-  type PasswordCheck,
 } from '@dockbase/core';
-import type { HistoryEntry, PasswordCheckRecord } from '@dockbase/api';
+import type { HistoryEntry } from '@dockbase/api';
 
 /** The longest history detail the API accepts (routes/instances.ts). */
 const MAX_DETAIL = 4000;
@@ -109,26 +108,4 @@ export function faultHook(at: FaultAt, die: () => void): (job: Job, mark: JobMar
   return (job, mark) => {
     if (job.kind === at.kind && mark.step === at.step && mark.phase === at.phase) die();
   };
-}
-
-/** What a job's result says of the instance's password, where it checked it: an edit, a restore, an import, a create or a clone. */
-interface CheckedResult {
-  containerId?: string;
-  instance?: { containerId?: string };
-  passwordCheck?: PasswordCheck;
-  password?: PasswordCheck;
-}
-
-/**
- * The verdict on the instance's password a finished job reached (undefined when it checked none, or could
- * not tell), for the backend to remember (PasswordChecks): `containerId` is the instance's container now,
- * for a restore or an import, whose result does not name it.
- */
-export function passwordVerdict(job: Job, containerId: string | undefined): Omit<PasswordCheckRecord, 'at'> | undefined {
-  if (job.state !== 'succeeded') return undefined;
-  const r = (job.result ?? {}) as CheckedResult;
-  const check = r.passwordCheck ?? r.password;
-  const container = r.instance?.containerId ?? r.containerId ?? containerId;
-  if (!check || check.status === 'unverifiable' || !container) return undefined;
-  return { containerId: container, instanceId: job.instanceId, status: check.status, ...(check.status === 'rejected' ? { message: check.message } : {}) };
 }

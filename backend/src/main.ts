@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { createDockbase, JobRunner, recordIdOf } from '@dockbase/core';
+import { createDockbase, JobRunner, passwordVerdict, recordIdOf } from '@dockbase/core';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { readConfig } from './config.js';
 import { checkDockerAccess } from './docker-access.js';
 import { DockerStatus } from './docker-status.js';
 import { HubTags } from './hub/tags.js';
-import { faultHook, parseFaultAt, passwordVerdict, recordJobEnd } from './job-hooks.js';
+import { faultHook, parseFaultAt, recordJobEnd } from './job-hooks.js';
 import { dropPrivileges } from './privileges.js';
 import { buildServer, listen } from './server.js';
 import { Store } from './store/store.js';

@@ -5,7 +5,18 @@
  * delete's, as the backend's job-hooks and the page's own runner do: recordJobEnd), and refuses a job on an instance another job holds with the lock's
  * words (who, since when, from where).
  */
-import { busyMessage, createDockbase, DockbaseError, JobRunner, MemoryJobStore, type Job, type JobDoor, type JobRequest } from '@dockbase/core';
+import type { PasswordCheckRecord } from '@dockbase/api';
+import {
+  busyMessage,
+  createDockbase,
+  DockbaseError,
+  JobRunner,
+  MemoryJobStore,
+  passwordVerdict,
+  type Job,
+  type JobDoor,
+  type JobRequest,
+} from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import { BackendError, type BackendClient, type HistoryEntry, type InstanceMeta, type TagsPage } from '../src/backend-client/client';
 import { recordJobEnd } from '../src/app/shared/jobs-service';
@@ -44,6 +55,9 @@ export class FakeBackend implements BackendClient {
       onEnd: async (job) => {
         const instance = await dockbase.lifecycle.get(job.instanceId).catch(() => undefined);
         await recordJobEnd(this, job, instance);
+        // What it found of the password is remembered, as the backend does (main.ts).
+        const verdict = passwordVerdict(job, instance?.containerId);
+        if (verdict) this.passwordVerdicts.set(verdict.containerId, { ...verdict, at: new Date().toISOString() });
       },
     });
     return this;
@@ -89,6 +103,19 @@ export class FakeBackend implements BackendClient {
   async cancelJob(id: string): Promise<void> {
     this.check();
     await this.jobRunner.cancel(id);
+  }
+
+  /** Password verdicts remembered by container, as the backend's password_checks table. */
+  readonly passwordVerdicts = new Map<string, PasswordCheckRecord>();
+
+  async passwordChecks(): Promise<PasswordCheckRecord[]> {
+    this.check();
+    return [...this.passwordVerdicts.values()];
+  }
+
+  async recordPasswordCheck(containerId: string, check: Omit<PasswordCheckRecord, 'containerId' | 'at'>): Promise<void> {
+    this.check();
+    this.passwordVerdicts.set(containerId, { ...check, containerId, at: new Date().toISOString() });
   }
 
   async available(): Promise<boolean> {

@@ -107,3 +107,4 @@ export { MemoryJobStore } from './jobs/memory-store';
 export { recoveryPlan } from './jobs/recovery';
 export { parseJobRequest, type JobRequest } from './jobs/requests';
 export { JobRunner, jobError, type DeleteResult, type JobRunnerOptions, type JobsService } from './jobs/runner';
+export { passwordVerdict, type PasswordVerdict } from './jobs/password-verdict';

@@ -264,7 +264,7 @@ describe('kept data', () => {
     const original = await seedInstance(docker, { name: 'orders', engine: 'postgres', tag: '15', password: 'the-data-password' });
     await backend.saveInstance(original.id, { name: 'orders', engine: 'postgres', settings: {} });
     await backend.setNotes(original.id, 'Used by the shop API');
-    const { user, desktop } = renderApp({ docker, backend });
+    const { user, desktop, unmount } = renderApp({ docker, backend });
     const card = await findInstance('orders');
     await user.click(within(card).getByRole('button', { name: 'Delete' }));
     const del = await screen.findByRole('dialog', { name: 'Delete orders?' });
@@ -296,6 +296,14 @@ describe('kept data', () => {
     expect(docker.byName('orders').labels['io.dockbase.data']).toBe(original.id);
     expect(docker.byName('orders').labels['io.dockbase.instance']).not.toBe(original.id);
     expect(backend.records.get(original.id)?.notes).toBe('Used by the shop API');
+
+    // The backend remembers the verdict: after a reload the row still says so, not Healthy with a dead string.
+    expect(backend.passwordVerdicts.get(docker.byName('orders').id)).toMatchObject({ status: 'rejected' });
+    unmount();
+    const reloaded = renderApp({ docker, backend });
+    const row = await reloaded.findByRole('region', { name: 'orders' });
+    expect(await within(row).findByText(message)).toBeInTheDocument();
+    expect(within(row).queryByText(/Connection string/)).not.toBeInTheDocument();
   });
 
   it('PostgreSQL: resets the kept data’s password inside the database when asked, then checks it', async () => {

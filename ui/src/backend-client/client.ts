@@ -6,7 +6,7 @@
  */
 import type { v1 } from '@docker/extension-api-client-types';
 
-import type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage } from '@dockbase/api';
+import type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, PasswordCheckRecord, TagsPage } from '@dockbase/api';
 import { DockbaseError, type DockbaseErrorCode, type Job, type JobRequest } from '@dockbase/core';
 
 export type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage };
@@ -81,6 +81,10 @@ export interface BackendClient {
    * `not-found` when it is not running, `invalid-input` when it can no longer be cancelled.
    */
   cancelJob(id: string): Promise<void>;
+  /** The last verdict on each container's password (the backend remembers them, so a refusal survives a reload). */
+  passwordChecks(): Promise<PasswordCheckRecord[]>;
+  /** Remembers a verdict the page reached itself (no password in it). */
+  recordPasswordCheck(containerId: string, check: Omit<PasswordCheckRecord, 'containerId' | 'at'>): Promise<void>;
 }
 
 /** The part of the Docker Desktop client used here (a `v1.DockerDesktopClient` fits). */
@@ -200,6 +204,15 @@ export function createBackendClient(ddClient: BackendHost): BackendClient | unde
 
     async cancelJob(id) {
       await sendJob(() => service.post(`${job(id)}/cancel`, {}), 'invalid-input');
+    },
+
+    async passwordChecks() {
+      const body = await send<{ checks?: PasswordCheckRecord[] } | undefined>(() => service.get('/password-checks'));
+      return body?.checks ?? [];
+    },
+
+    async recordPasswordCheck(containerId, check) {
+      await send(() => service.put(`/password-checks/${encodeURIComponent(containerId)}`, check));
     },
   };
 }

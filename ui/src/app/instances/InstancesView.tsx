@@ -20,6 +20,7 @@ import { useBackend, useBackendFailure, useBackendStatus } from '../shared/useBa
 import { lazyPart } from '../shared/lazy-part';
 import { PartBoundary } from '../shared/PartBoundary';
 import { runningJobsByInstance, useJobOutcomes, useJobs } from '../shared/useJobs';
+import { useRememberedPasswordChecks } from '../shared/useCredentialCheck';
 import { useRollbackPoints } from '../upgrade/useRollbackPoints';
 import { useDialogs, type DialogAction } from './dialogs';
 import { EmptyState } from './EmptyState';
@@ -56,6 +57,7 @@ export function InstancesView() {
   const actions = useInstanceActions();
   // The jobs running (from this tab, another one or the command line) show on their rows; how each ends is told once.
   useJobOutcomes();
+  useRememberedPasswordChecks();
   const { data: jobList } = useJobs();
   const jobs = useMemo(() => runningJobsByInstance(jobList), [jobList]);
   const [dialogs, dispatch] = useDialogs();

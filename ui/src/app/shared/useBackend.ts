@@ -44,6 +44,8 @@ function monitored(client: BackendClient, onDown: () => void): BackendClient {
     jobs: watch(client.jobs.bind(client)),
     job: watch(client.job.bind(client)),
     cancelJob: watch(client.cancelJob.bind(client)),
+    passwordChecks: watch(client.passwordChecks.bind(client)),
+    recordPasswordCheck: watch(client.recordPasswordCheck.bind(client)),
   };
 }
 

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useReducer } from 'react';
 import { skipToken, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { getEngine, type Instance, type PasswordCheck } from '@dockbase/core';
 import { useAppServices } from './context';
+import { useBackend, useBackendStatus } from './useBackend';
 import { queryKeys } from './queries';
 
 /** What is known of an instance's password: checked, being checked, or nothing yet (undefined). */
@@ -23,6 +24,7 @@ export function setCredentialState(client: QueryClient, containerId: string, sta
 /** Whether the instance's password opens its data (see queries.ts: a refused one shows on the row and in a toast). */
 export function useCredentialCheck(instance: Instance): CredentialCheck {
   const { dockbase } = useAppServices();
+  const backend = useBackend();
   const client = useQueryClient();
   const key = queryKeys.credentialCheck(instance.containerId);
   const { data: state } = useQuery<CredentialState>({ queryKey: key, queryFn: skipToken, staleTime: Infinity });
@@ -32,9 +34,21 @@ export function useCredentialCheck(instance: Instance): CredentialCheck {
     if (known && known.status !== 'unverifiable') return known;
     if (!getEngine(instance.engine).passwordInData || instance.status !== 'running') return known;
     const checked = await dockbase.credentials.verify(instance).catch(() => undefined);
-    if (checked) client.setQueryData(key, checked);
+    if (checked) {
+      client.setQueryData(key, checked);
+      // Remembered by the backend, so that a refusal still shows after a reload (best effort).
+      if (checked.status !== 'unverifiable') {
+        void backend
+          ?.recordPasswordCheck(instance.containerId, {
+            instanceId: instance.id,
+            status: checked.status,
+            ...(checked.status === 'rejected' ? { message: checked.message } : {}),
+          })
+          .catch(() => undefined);
+      }
+    }
     return checked;
-  }, [client, key, dockbase, instance]);
+  }, [client, key, dockbase, instance, backend]);
 
   return { state, ensure };
 }
@@ -59,4 +73,27 @@ export function useCredentialStates(): ReadonlyMap<string, CredentialState> {
     if (typeof id === 'string' && q.state.data) states.set(id, q.state.data as CredentialState);
   }
   return states;
+}
+
+/**
+ * The verdicts the backend remembers (its jobs' checks, and the page's), read once the backend answers, so
+ * that "password refused" shows after a reload as before it: one request, no docker command. A verdict the
+ * page already holds (newer) is kept.
+ */
+export function useRememberedPasswordChecks(): void {
+  const backend = useBackend();
+  const status = useBackendStatus();
+  const client = useQueryClient();
+  const { data } = useQuery({
+    queryKey: ['password-checks'],
+    queryFn: () => backend!.passwordChecks(),
+    enabled: backend !== undefined && status === 'up',
+    staleTime: Infinity,
+  });
+  useEffect(() => {
+    for (const r of data ?? []) {
+      if (client.getQueryData(queryKeys.credentialCheck(r.containerId))) continue;
+      setCredentialState(client, r.containerId, r.status === 'rejected' ? { status: 'rejected', message: r.message ?? '' } : { status: 'ok' });
+    }
+  }, [data, client]);
 }

@@ -183,6 +183,11 @@ function afterJob(client: QueryClient, job: Job): void {
     const r = job.result as { instance?: Instance; passwordCheck?: PasswordCheck } | undefined;
     if (r?.passwordCheck && r.instance) setCredentialState(client, r.instance.containerId, r.passwordCheck);
   }
+  // A restore or an import replaced the data: whether its password still opens it (a refused one shows on the row).
+  if ((job.kind === 'restore' || job.kind === 'import') && job.state === 'succeeded' && instance) {
+    const check = (job.result as { password?: PasswordCheck } | undefined)?.password;
+    if (check && check.status !== 'unverifiable') setCredentialState(client, instance.containerId, check);
+  }
 }
 
 /**

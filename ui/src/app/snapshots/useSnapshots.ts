@@ -112,7 +112,7 @@ export function useSnapshots(instance: Instance): SnapshotsState {
   const { busy, remove, clone } = useSnapshotOperations(instance);
   const taking = useInstanceJob<Snapshot>(instance, 'snapshot');
   const restoring = useInstanceJob<{ kept: Snapshot }>(instance, 'restore');
-  const list = useQuery({ queryKey: queryKeys.snapshots(instance.id), queryFn: () => dockbase.snapshots.list(instance.id) });
+  const list = useQuery({ queryKey: queryKeys.snapshots(instance.id), queryFn: () => dockbase.snapshots.list(instance) });
   const running = busy ?? (taking.running ? 'snapshot' : restoring.running ? 'restore' : undefined);
   const idle = running === undefined;
 
