@@ -1,13 +1,4 @@
-import {
-  JOB_KINDS,
-  instanceSettings,
-  recordIdOf,
-  type CreatedInstance,
-  type DeleteResult,
-  type EngineId,
-  type Job,
-  type JobMark,
-} from '@dockbase/core';
+import { JOB_KINDS, instanceSettings, recordIdOf, type CreatedInstance, type DeleteResult, type EngineId, type Job, type JobMark } from '@dockbase/core';
 import type { HistoryEntry } from '@dockbase/api';
 
 /** The longest history detail the API accepts (routes/instances.ts). */
