@@ -76,7 +76,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     resources: new ResourceUsage(docker),
     snapshots,
     backups: new Backups(docker, snapshots, credentials),
-    upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts),
+    upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts, credentials),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),
   };

@@ -8,6 +8,7 @@ import { imageRef, type Instance } from '../model/instance';
 import type { PullProgress } from './pull';
 import type { StepJournal } from '../jobs/job';
 import { isRollbackPoint, snapshotBelongsTo, type RollbackPoint, type Snapshot } from '../model/snapshot-model';
+import type { PasswordCheck } from './credentials';
 
 /** The steps of an upgrade or a roll back, in the order they run (each plan lists its own). */
 export type UpgradeStepId = 'pull' | 'align' | 'stop' | 'snapshot' | 'prepare' | 'copy' | 'verify' | 'keep' | 'restore' | 'switch' | 'check';
@@ -76,6 +77,8 @@ export interface RollbackResult {
   serverVersion: string;
   /** The data the instance held before the roll back, kept until the user deletes it. */
   kept: Snapshot;
+  /** For a running instance: whether its password opens the data it went back to (set again where the engine allows). */
+  password?: PasswordCheck;
 }
 
 /** Newer versions first: the tags an instance may be upgraded to, each with its plan (refused ones too, with why). */

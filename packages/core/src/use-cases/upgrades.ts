@@ -29,6 +29,7 @@ import { getEngine } from '../engines';
 import { DockbaseError, throwIfAborted } from '../model/errors';
 import { isActive, type Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
+import type { Credentials } from './credentials';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
 import { isRollbackPoint, type RollbackPoint } from '../model/snapshot-model';
@@ -49,7 +50,14 @@ export { reportsVersion } from './upgrade-steps';
 export class Upgrades {
   private readonly steps: UpgradeSteps;
 
-  constructor(docker: DockerRunner, lifecycle: InstanceLifecycle, readiness: Readiness, snapshots: Snapshots, engineFacts: EngineFacts) {
+  constructor(
+    docker: DockerRunner,
+    lifecycle: InstanceLifecycle,
+    readiness: Readiness,
+    snapshots: Snapshots,
+    engineFacts: EngineFacts,
+    private readonly credentials?: Credentials,
+  ) {
     this.steps = new UpgradeSteps(docker, lifecycle, readiness, snapshots, engineFacts);
   }
 
@@ -115,11 +123,15 @@ export class Upgrades {
    * Returns the instance to the version and data of its rollback point, in one step: the data it holds now is
    * kept in a "before rollback" snapshot; the rollback point is used up. Any failure puts everything back.
    */
-  rollback(
+  async rollback(
     instance: Instance,
     point: RollbackPoint,
     options: { onProgress?(p: UpgradeProgress): void; readyTimeoutMs?: number; journal?: StepJournal } = {},
   ): Promise<RollbackResult> {
-    return rollBack(this.steps, instance, point, options);
+    const result = await rollBack(this.steps, instance, point, options);
+    // The data from before the upgrade keeps the password it had then (an Edit since changed it): set again
+    // where the engine allows it, and checked, so that the connection string works or says it does not.
+    if (result.instance.status !== 'running' || !this.credentials) return result;
+    return { ...result, password: await this.credentials.reassert(result.instance) };
   }
 }

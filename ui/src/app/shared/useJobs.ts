@@ -183,10 +183,11 @@ function afterJob(client: QueryClient, job: Job): void {
     const r = job.result as { instance?: Instance; passwordCheck?: PasswordCheck } | undefined;
     if (r?.passwordCheck && r.instance) setCredentialState(client, r.instance.containerId, r.passwordCheck);
   }
-  // A restore or an import replaced the data: whether its password still opens it (a refused one shows on the row).
-  if ((job.kind === 'restore' || job.kind === 'import') && job.state === 'succeeded' && instance) {
-    const check = (job.result as { password?: PasswordCheck } | undefined)?.password;
-    if (check && check.status !== 'unverifiable') setCredentialState(client, instance.containerId, check);
+  // A restore, an import or a roll back replaced the data: whether its password still opens it (a refused one shows on the row).
+  if ((job.kind === 'restore' || job.kind === 'import' || job.kind === 'rollback') && job.state === 'succeeded') {
+    const r = job.result as { password?: PasswordCheck; instance?: Instance } | undefined;
+    const container = r?.instance?.containerId ?? instance?.containerId;
+    if (container && r?.password && r.password.status !== 'unverifiable') setCredentialState(client, container, r.password);
   }
 }
 
