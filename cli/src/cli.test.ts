@@ -225,6 +225,67 @@ describe('create', () => {
     expect(base.calls.some((c) => c[0] === 'create' || c[0] === 'run')).toBe(false);
   });
 
+  it('--user and --database make the image create them, and the connection string uses them', async () => {
+    const docker = dockerForCreate();
+    const r = await run(['create', 'postgres', '--no-start', '--user', 'app', '--database', 'shop', '--json'], docker);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'postgres-1', url: 'postgresql://app:********@127.0.0.1:5432/shop' });
+    const made = docker.calls.find((c) => c[0] === 'create') ?? [];
+    expect(made).toEqual(expect.arrayContaining(['POSTGRES_USER=app', 'POSTGRES_DB=shop', 'io.dockbase.user=app', 'io.dockbase.database=shop']));
+    const mongo = await run(['create', 'mongo', '--no-start', '--database', 'shop'], dockerForCreate());
+    expect(mongo).toMatchObject({ code: 0, stdout: expect.stringContaining('url:      mongodb://root:********@127.0.0.1:27017/shop') });
+  });
+
+  it.each([
+    [
+      ['create', 'redis', '--user', 'app', '--database', 'shop'],
+      ['Error: User: Redis has no user of its own to create.', 'Error: Database: Redis has no database name to choose.'],
+    ],
+    [['create', 'mongo', '--user', 'app'], ['Error: User: MongoDB has no user of its own to create.']],
+    [
+      ['create', 'mysql', '--user', 'root', '--database', '1shop'],
+      ['Error: User: root is the admin user already', 'Error: Database: Use letters, digits and "_"'],
+    ],
+  ])("%j is refused with the core's messages (exit 2), and nothing is made", async (argv, messages) => {
+    const docker = dockerForCreate();
+    const r = await run(argv, docker);
+    expect(r.code).toBe(EXIT.usage);
+    for (const m of messages) expect(r.stderr).toContain(m);
+    expect(docker.calls.some((c) => c[0] === 'create' || c[0] === 'run' || c[0] === 'pull')).toBe(false);
+  });
+
+  it('--help documents --user and --database, with the engines each applies to', async () => {
+    const r = await run(['create', '--help'], scripted([]));
+    expect(r.stdout).toMatch(/--user <name>\s+a user the image creates[^]*\(postgres, mysql, mariadb;/);
+    expect(r.stdout).toMatch(/--database <name>\s+the database the image creates[^]*\(postgres, mysql, mariadb, mongo;/);
+    expect(r.stdout).toContain('for new data\nonly');
+  });
+
+  it('on kept data, says that a --user the data was not made with did not apply', async () => {
+    const kept = JSON.stringify([
+      {
+        Name: 'dockbase-app-data',
+        Labels: {
+          'io.dockbase.volume': 'data',
+          'io.dockbase.engine': 'postgres',
+          'io.dockbase.tag': '17',
+          'io.dockbase.instance': '00000000beef',
+          'io.dockbase.user': 'owner',
+        },
+      },
+    ]);
+    const docker = scripted([
+      ['ps --all --no-trunc --format', { stdout: '' }],
+      ['image inspect', { stdout: 'sha256:abc\n' }],
+      ['volume inspect', { stdout: kept }],
+      ['create ', { stdout: `${CREATED_ID}\n` }],
+    ]);
+    const r = await run(['create', 'postgres', '--name', 'app', '--version', '17', '--no-start', '--user', 'other'], docker);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('url:      postgresql://owner:********@127.0.0.1:5432/owner');
+    expect(r.stderr).toContain('Note: app uses the data kept under its name, made with another user or database: --user other did not apply.');
+  });
+
   it('suggests the next free name and port as the tab does', async () => {
     const docker = scripted([
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'redis-1', port: 6379 })}\n` }],

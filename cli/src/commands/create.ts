@@ -28,11 +28,19 @@ import { readPassword } from '../password';
 import { JSON_OPTION, type CommandModule } from './command';
 import { waitUntilReady } from './wait';
 
+/** The engines whose image creates a user, and those whose image creates a database, of a name given. */
+const ACCOUNT_ENGINES = {
+  user: ENGINE_IDS.filter((id) => getEngine(id).accountVariables.user),
+  database: ENGINE_IDS.filter((id) => getEngine(id).accountVariables.database),
+};
+
 interface CreateOptions {
   name?: string;
   version?: string;
   image?: string;
   port?: string;
+  user?: string;
+  database?: string;
   password?: string;
   passwordStdin?: boolean;
   generatePassword?: boolean;
@@ -55,6 +63,11 @@ export const create: CommandModule = {
       .option('--version <tag>', "the engine's image tag (default: a current version, e.g. 17 for postgres)")
       .option('--image <repository>', "another image repository, e.g. a mirror (default: the engine's official image)")
       .option('--port <port>', "the host port (default: the engine's own port, or the next free one)")
+      .option('--user <name>', `a user the image creates and the connection string uses (${ACCOUNT_ENGINES.user.join(', ')}; default: the admin user)`)
+      .option(
+        '--database <name>',
+        `the database the image creates and the connection string names (${ACCOUNT_ENGINES.database.join(', ')}; default: the engine's)`,
+      )
       .option('--password-stdin', 'read the password from stdin (typed without echo on a terminal)')
       .option('--generate-password', 'generate a strong password (the default)')
       .addOption(new Option('--password <password>', 'the password on the command line: visible in your shell history and `ps`; prefer --password-stdin'))
@@ -74,6 +87,8 @@ export const create: CommandModule = {
         'after',
         `
 Engines: ${ENGINE_IDS.join(', ')}.
+--user and --database are for the engines listed with them (another refuses them, exit 2), and for new data
+only: an instance made on the data kept under its name keeps the user and database that data was made with.
 The same checks as the Docker Desktop tab: a bad name, port, version or password is refused with the tab's
 message and nothing is created. Data is kept in volumes named dockbase-NAME-*, which deleting the instance
 keeps (unless \`dockbase rm NAME --with-data\`) and creating NAME again reuses.
@@ -82,6 +97,7 @@ Examples:
   dockbase create postgres
   dockbase create redis --name cache --port 6380 --version 7.4
   dockbase create postgres --name shop --init schema.sql --init seed.sql
+  dockbase create mysql --name shop --user shop --database shop
   printf %s "$PGPASSWORD" | dockbase create postgres --name app-db --password-stdin --json`,
       )
       .action((engine: EngineId, options: CreateOptions) => runCreate(app, engine, options));
@@ -116,6 +132,8 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     password,
     persistData: options.data,
     exposeOnNetwork: options.expose ?? false,
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.database !== undefined ? { database: options.database } : {}),
   };
 
   // Every field at fault at once, as the tab shows them, before anything runs (a failed job carries one).
@@ -173,6 +191,13 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     }
   }
 
+  // Kept data keeps the user and database it was made with: a --user or --database it did not take is said.
+  const ignored = [
+    options.user && options.user !== instance.user ? `--user ${options.user}` : '',
+    options.database && options.database !== instance.database ? `--database ${options.database}` : '',
+  ].filter(Boolean);
+  if (ignored.length > 0)
+    note(stderr, `Note: ${instance.name} uses the data kept under its name, made with another user or database: ${ignored.join(' and ')} did not apply.`);
   // The data's own password, when it is not the one given: said on stderr (the url would not work).
   const checked = reportPassword(app, passwordCheck);
   if (instance.bindAddress !== '127.0.0.1') note(stderr, `Note: port ${instance.hostPort} is reachable from other machines on your network (--expose).`);
