@@ -230,7 +230,11 @@ describe('a clone', () => {
     await user.click(within(await within(snapshots).findByRole('listitem', { name: 'nightly' })).getByRole('button', { name: 'Clone' }));
 
     const form = await screen.findByRole('dialog', { name: 'Clone “nightly” of orders' });
-    await user.type(within(form).getByRole('textbox', { name: 'Port' }), '5440');
+    // orders holds 5432: the next free port is suggested.
+    const port = within(form).getByRole('textbox', { name: 'Port' });
+    await waitFor(() => expect(port).toHaveValue('5433'));
+    await user.clear(port);
+    await user.type(port, '5440');
     await user.click(within(form).getByRole('button', { name: 'Clone' }));
 
     await waitFor(() => expect(screen.queryByRole('dialog', { name: /^Clone/ })).not.toBeInTheDocument());

@@ -75,7 +75,11 @@ describe('snapshots of deleted instances', () => {
     const password = within(form).getByLabelText(/^Password/, { selector: 'input' });
     expect(password).toHaveValue('');
     expect(within(form).getByRole('button', { name: 'Clone' })).toBeDisabled();
-    await user.type(within(form).getByRole('textbox', { name: 'Port' }), '5440');
+    // A free port is suggested (orders' 5432 is free again); the user may type another.
+    const port = within(form).getByRole('textbox', { name: 'Port' });
+    await waitFor(() => expect(port).toHaveValue('5432'));
+    await user.clear(port);
+    await user.type(port, '5440');
     // Another password than orders had: the clone's data is still the snapshot's, which keeps its own (as the form says).
     await user.type(password, 'Another-Password-1');
     await user.click(within(form).getByRole('button', { name: 'Clone' }));

@@ -14,7 +14,8 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { formatBytes, getEngine, type CloneInput, type Snapshot } from '@dockbase/core';
+import { formatBytes, getEngine, suggestPort, type CloneInput, type Snapshot } from '@dockbase/core';
+import { useEngineUsage } from '../shared/useEngineUsage';
 import { volumesPhrase } from '../shared/format';
 import { formatTime } from '../shared/format';
 import type { SnapshotOperation } from './useSnapshots';
@@ -67,7 +68,10 @@ export function CloneSnapshotDialog({ snapshot, busy, onClone, readPassword, onC
   const titleId = useId();
   const engine = getEngine(snapshot.engine);
   const [name, setName] = useState(`${snapshot.instanceName}-copy`);
-  const [port, setPort] = useState('');
+  // A free port is suggested, as the create form does, until the user types one.
+  const { usage } = useEngineUsage();
+  const [typedPort, setPort] = useState<string | undefined>();
+  const port = typedPort ?? (usage ? String(suggestPort(engine, usage.ports)) : '');
   const [password, setPassword] = useState('');
   useEffect(() => {
     if (!readPassword) return;
