@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockbaseError, MemoryJobStore, getEngine, snapshotManifestLabels, type DockbaseErrorCode, type Snapshot } from '@dockbase/core';
 import { scripted, type Reply } from '@dockbase/core/test-support';
 import { COMMANDS } from './commands';
@@ -671,6 +671,51 @@ describe('snapshots', () => {
     const r = await run(['snapshot', 'rm', 'snap1'], d, { tty: true, stdin: 'n\n' });
     expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('Delete snapshot "before migration" of cache (2.1 MB)? This cannot be undone.') });
     expect(d.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
+  });
+});
+
+describe('import and export check the files on this machine first', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockbase-cli-files-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  /** Docker with one running Redis instance, cache: what an import or export would go on with. */
+  const withCache = () =>
+    scripted([
+      ['ps --all --no-trunc --filter label=io.dockbase.instance', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
+      ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
+    ]);
+  const root = process.getuid?.() === 0;
+
+  it('import of a file that is not there exits 2 naming it, before anything is sent or asked', async () => {
+    const missing = path.join(dir, 'dump.rdb');
+    const docker = withCache();
+    const r = await run(['import', 'cache', missing, '--yes'], docker);
+    expect(r).toMatchObject({ code: EXIT.usage, stdout: '', stderr: `Error: No such file: ${missing}. Nothing was imported.\n` });
+    expect(docker.calls).toEqual([]);
+    const json = await run(['import', 'cache', missing, '--yes', '--json'], withCache());
+    expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'usage', message: `No such file: ${missing}. Nothing was imported.`, exitCode: 2 } });
+  });
+
+  it('import of a folder exits 2 naming it', async () => {
+    const docker = withCache();
+    expect(await run(['import', 'cache', dir, '--yes'], docker)).toMatchObject({
+      code: EXIT.usage,
+      stderr: `Error: ${dir} is a folder, not a dump file. Nothing was imported.\n`,
+    });
+    expect(docker.calls).toEqual([]);
+  });
+
+  it.skipIf(root)('import of a file it cannot read exits 2 naming it', async () => {
+    const locked = path.join(dir, 'dump.rdb');
+    fs.writeFileSync(locked, 'REDIS0011', { mode: 0o200 });
+    const docker = withCache();
+    expect(await run(['import', 'cache', locked, '--yes'], docker)).toMatchObject({
+      code: EXIT.usage,
+      stderr: `Error: Cannot read ${locked}: permission denied. Nothing was imported.\n`,
+    });
+    expect(docker.calls).toEqual([]);
   });
 });
 

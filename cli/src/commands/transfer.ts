@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes, getEngine, passwordAfterReplaceNote, type ExportDump, type ExportResult, type ImportResult } from '@dockbase/core';
+import { UsageError } from '../exit-codes';
 import { runJob } from '../jobs';
 import { reportPassword } from '../password-check';
 import { confirmOrYes } from '../confirm';
@@ -69,14 +71,17 @@ export const importCommand: CommandModule = {
       .addHelpText(
         'after',
         `
+A FILE that is not there, a folder or a file it cannot read is refused before anything is sent (exit code 2).
 The file's content is checked first: another engine's dump, or a damaged file, is refused and nothing
 changes (exit code 7). The current data is kept as a "before import" snapshot, put back if the import
 fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
       )
       .action(async (name: string, file: string, options: { yes?: boolean; json?: boolean }) => {
+        // A file that is not there is a mistake on the command line: said before docker is asked anything.
+        const hostFile = path.resolve(file);
+        checkImportFile(hostFile);
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
-        const hostFile = path.resolve(file);
         await confirmOrYes(
           app,
           options.yes,
@@ -114,3 +119,21 @@ fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
       });
   },
 };
+
+/** The file an import reads, checked on this machine before anything is sent: missing, a folder or unreadable is exit 2, naming it. */
+function checkImportFile(hostFile: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(hostFile);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`No such file: ${hostFile}. Nothing was imported.`);
+    throw new UsageError(`Cannot read ${hostFile} (${code ?? (e as Error).message}). Nothing was imported.`);
+  }
+  if (stat.isDirectory()) throw new UsageError(`${hostFile} is a folder, not a dump file. Nothing was imported.`);
+  try {
+    fs.accessSync(hostFile, fs.constants.R_OK);
+  } catch {
+    throw new UsageError(`Cannot read ${hostFile}: permission denied. Nothing was imported.`);
+  }
+}
