@@ -707,6 +707,37 @@ describe('import and export check the files on this machine first', () => {
     expect(docker.calls).toEqual([]);
   });
 
+  it('export to a folder that is not there, or to a file, exits 2 naming it, and runs no dump', async () => {
+    const missing = path.join(dir, 'backups');
+    const docker = withCache();
+    const r = await run(['export', 'cache', '--to', missing], docker);
+    expect(r).toMatchObject({
+      code: EXIT.usage,
+      stdout: '',
+      stderr: `Error: No such folder: ${missing}. Create it, or choose another with --to. Nothing was exported.\n`,
+    });
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, '');
+    const json = await run(['export', 'cache', '--to', file, '--json'], docker);
+    expect(json.code).toBe(EXIT.usage);
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: { code: 'usage', message: `${file} is a file, not a folder: choose a folder with --to. Nothing was exported.`, exitCode: 2 },
+    });
+    expect(docker.calls.filter((c) => c[0] === 'exec' || c[0] === 'cp')).toEqual([]);
+    expect(fs.readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it.skipIf(root)('export to a folder it cannot write in exits 2 naming it, and runs no dump', async () => {
+    const locked = path.join(dir, 'locked');
+    fs.mkdirSync(locked, { mode: 0o500 });
+    const docker = withCache();
+    expect(await run(['export', 'cache', '--to', locked], docker)).toMatchObject({
+      code: EXIT.usage,
+      stderr: `Error: Cannot write in ${locked}: permission denied. Choose another folder with --to. Nothing was exported.\n`,
+    });
+    expect(docker.calls.filter((c) => c[0] === 'exec' || c[0] === 'cp')).toEqual([]);
+  });
+
   it.skipIf(root)('import of a file it cannot read exits 2 naming it', async () => {
     const locked = path.join(dir, 'dump.rdb');
     fs.writeFileSync(locked, 'REDIS0011', { mode: 0o200 });

@@ -20,8 +20,14 @@ export const exportCommand: CommandModule = {
       .argument('<name>', 'the instance')
       .option('--to <folder>', 'the folder to write it in (default: the current folder)', '.')
       .option(...JSON_OPTION)
-      .addHelpText('after', '\nThe file is named after the instance and the time, e.g. app-db-20261126-101500.sql.gz.\nCtrl-C cancels and leaves no file.')
+      .addHelpText(
+        'after',
+        '\nThe file is named after the instance and the time, e.g. app-db-20261126-101500.sql.gz.\nA --to that is not there, is a file, or is a folder it cannot write in is refused before the dump (exit code 2).\nCtrl-C cancels and leaves no file.',
+      )
       .action(async (name: string, options: { to: string; json?: boolean }) => {
+        // A folder it cannot write in is a mistake on the command line: said before any dump runs.
+        const folder = path.resolve(options.to);
+        checkExportFolder(folder);
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
         const tool = getEngine(instance.engine).transfer.exportTool;
@@ -38,7 +44,7 @@ export const exportCommand: CommandModule = {
         try {
           result = await app.interruptible(
             (signal) =>
-              dockbase.backups.saveExport(instance, dump, path.resolve(options.to), {
+              dockbase.backups.saveExport(instance, dump, folder, {
                 signal,
                 onProgress: (p) => progress.update(`Saving ${formatBytes(p.bytes)}…`),
               }),
@@ -135,5 +141,24 @@ function checkImportFile(hostFile: string): void {
     fs.accessSync(hostFile, fs.constants.R_OK);
   } catch {
     throw new UsageError(`Cannot read ${hostFile}: permission denied. Nothing was imported.`);
+  }
+}
+
+/** The folder an export writes in, checked before the dump: missing, a file, or not writable is exit 2, naming it. */
+function checkExportFolder(folder: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(folder);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new UsageError(`No such folder: ${folder}. Create it, or choose another with --to. Nothing was exported.`);
+    throw new UsageError(`Cannot use ${folder} (${code ?? (e as Error).message}). Nothing was exported.`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`${folder} is a file, not a folder: choose a folder with --to. Nothing was exported.`);
+  try {
+    fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    throw new UsageError(`Cannot write in ${folder}: permission denied. Choose another folder with --to. Nothing was exported.`);
   }
 }
