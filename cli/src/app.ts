@@ -4,6 +4,7 @@
  */
 import { JobRunner, createDockbase, type Dockbase } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
+import { recordJobEnd } from './history';
 import { IN_MEMORY_JOBS, type JobsConfig } from './jobs';
 
 export interface Output {
@@ -64,6 +65,8 @@ export function createApp(io: Io, docker: DockerCli, jobsConfig: JobsConfig = IN
           door: 'cli',
           engineLock: jobsConfig.engineLock,
           ...(jobsConfig.onMark ? { onMark: jobsConfig.onMark } : {}),
+          // Its jobs' ends in the instances' history, when a host's backend runs (best effort).
+          onEnd: (job) => recordJobEnd(app, job).then(() => undefined),
         });
         await first?.(made);
         return made;

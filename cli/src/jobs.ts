@@ -4,7 +4,6 @@
  * naming who holds it), and the journal in the user's state folder lets the next `dockbase` run recover an
  * instance whose CLI was killed mid-way. Ctrl-C cancels while the job can still leave everything as it was.
  */
-import http from 'node:http';
 import {
   DockbaseError,
   type JobRunner,
@@ -17,6 +16,7 @@ import {
   type JobStore,
 } from '@dockbase/core';
 import type { CliApp } from './app';
+import { callBackend } from './backend';
 import { Progress } from './output';
 
 /** How the CLI keeps its jobs: a file store and the engine lock in the real process; memory and no lock in unit tests. */
@@ -25,6 +25,11 @@ export interface JobsConfig {
   engineLock: boolean;
   /** The socket of a running standalone host's backend to hand jobs to (their progress then shows in its tab too). */
   remote?(): Promise<string | undefined>;
+  /**
+   * The socket of a running standalone host's backend whose history records what this CLI does itself (its
+   * own jobs, and what it does without a job: history.ts); asked each time, since one may have started meanwhile.
+   */
+  history?(): Promise<string | undefined>;
   /** Called once a mark is durable (the fault hook: main.ts). */
   onMark?(job: Job, mark: JobMark): void;
 }
@@ -93,32 +98,12 @@ export async function runJob<R>(app: CliApp, request: JobRequest, describe: (job
   return end.result as R;
 }
 
-/** One JSON request to the backend on its unix socket. */
-function call(socket: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request({ socketPath: socket, method, path: url, headers: data ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-        } catch {
-          reject(new DockbaseError('bridge-unavailable', 'The Dockbase backend gave an answer that is not JSON.'));
-        }
-      });
-    });
-    req.on('error', () => reject(new DockbaseError('bridge-unavailable', 'The Dockbase backend stopped answering.')));
-    req.end(data);
-  });
-}
-
 /**
  * The job run by a standalone host's backend (`dockbase ui` runs): started there for the command line, its
  * progress followed here, Ctrl-C asks it to cancel. The tab shows it meanwhile.
  */
 async function runRemoteJob<R>(app: CliApp, socket: string, request: JobRequest, describe: (job: Job) => string, options: { cancelling?: string }): Promise<R> {
-  const started = await call(socket, 'POST', '/jobs', { ...request, by: 'cli' });
+  const started = await callBackend(socket, 'POST', '/jobs', { ...request, by: 'cli' });
   if (started.status !== 202) {
     const code = (typeof started.json.error === 'string' ? started.json.error : 'command-failed') as DockbaseErrorCode;
     const field = typeof started.json.field === 'string' ? started.json.field : undefined;
@@ -127,7 +112,7 @@ async function runRemoteJob<R>(app: CliApp, socket: string, request: JobRequest,
   let job = started.json.job as Job;
   const progress = new Progress(app.io.stderr);
   const offInterrupt = app.io.onInterrupt(() => {
-    void call(socket, 'POST', `/jobs/${job.id}/cancel`).then((r) =>
+    void callBackend(socket, 'POST', `/jobs/${job.id}/cancel`).then((r) =>
       progress.done(
         r.status === 202 ? (options.cancelling ?? 'Cancelling…') : `${String(r.json.message ?? 'It can no longer be cancelled.')} Waiting for it to finish.`,
       ),
@@ -137,7 +122,7 @@ async function runRemoteJob<R>(app: CliApp, socket: string, request: JobRequest,
     while (job.state === 'running') {
       progress.update(describe(job));
       await new Promise((r) => setTimeout(r, 300));
-      const r = await call(socket, 'GET', `/jobs/${job.id}`);
+      const r = await callBackend(socket, 'GET', `/jobs/${job.id}`);
       if (r.status === 200) job = r.json.job as Job;
     }
   } finally {

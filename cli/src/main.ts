@@ -51,6 +51,8 @@ const code = await runCli(process.argv.slice(2), io, new NodeDockerCli(), {
   engineLock: true,
   // A test that kills the CLI at a step must run the job here, not in a host's backend.
   remote: process.env.DOCKBASE_FAULT_AT ? undefined : () => findRunningBackend(defaultDataDir()),
+  // Where what this CLI does itself is recorded: the history of a host's backend, when one runs.
+  history: () => findRunningBackend(defaultDataDir()),
   ...(onMark ? { onMark } : {}),
 });
 // Long-running commands (`ui`) keep the process alive on their own; everything else ends here.

@@ -21,6 +21,7 @@ import {
 import type { CliApp } from '../app';
 import { UsageError } from '../exit-codes';
 import { instanceJson } from '../instances';
+import { recordCreated } from '../history';
 import { runJob } from '../jobs';
 import { reportPassword } from '../password-check';
 import { Progress, note, printJson } from '../output';
@@ -164,8 +165,9 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     // --no-start: a create job always starts its instance, so a container that is only made stays one call
     // of the core here, as before (Ctrl-C still removes what it made).
     const progress = new Progress(stderr);
+    let made: CreatedInstance;
     try {
-      instance = await app.interruptible(
+      made = await app.interruptible(
         (signal) =>
           dockbase.creation.create(input, {
             start: false,
@@ -178,6 +180,9 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     } finally {
       progress.done();
     }
+    instance = made;
+    // Not a job: recorded here, where a host's backend keeps the history (a create job's end is recorded by whoever ran it).
+    await recordCreated(app, made);
   }
 
   let ready = false;

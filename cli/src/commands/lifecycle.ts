@@ -1,6 +1,7 @@
 import type { Instance, Job } from '@dockbase/core';
 import type { CliApp } from '../app';
 import { findInstance, instanceJson } from '../instances';
+import { detailOf, recordOutcome } from '../history';
 import { runJob } from '../jobs';
 import { Progress, printJson } from '../output';
 import { JSON_OPTION, type CommandModule } from './command';
@@ -40,11 +41,20 @@ function action(
           // it was, which takes no lock and leaves no journal (nothing to recover: it changes one thing).
           const progress = new Progress(app.io.stderr);
           progress.update(`${doing} ${instance.name}…`);
+          const recorded = name as 'start' | 'restart';
           try {
             await direct(app, instance);
+          } catch (e) {
+            await recordOutcome(app, instance, recorded, { ok: false, detail: detailOf(e) });
+            throw e;
           } finally {
             progress.done();
           }
+          // Not a job: recorded here, as the tab records its actions (a job's end is recorded by whoever ran it).
+          await recordOutcome(app, instance, recorded, {
+            ok: true,
+            detail: `${name === 'start' ? 'Started' : 'Restarted'} without waiting for the server (--no-wait)`,
+          });
         } else {
           await runJob(app, { kind: name, instanceId: instance.id }, describe);
           ready = waits;

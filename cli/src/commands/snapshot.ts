@@ -1,4 +1,5 @@
 import { checkSnapshotName, fileStamp, formatBytes, InvalidInputError, type Snapshot } from '@dockbase/core';
+import { detailOf, recordOutcome } from '../history';
 import { runJob } from '../jobs';
 import type { CliApp } from '../app';
 import { confirmOrYes } from '../confirm';
@@ -80,7 +81,15 @@ export const snapshot: CommandModule = {
           `deleting snapshot "${found.name}" of ${found.instanceName}`,
           `Delete snapshot "${found.name}" of ${found.instanceName} (${formatBytes(found.sizeBytes)})? This cannot be undone.`,
         );
-        await withProgress(app, `Deleting snapshot "${found.name}"…`, () => dockbase.snapshots.remove(found));
+        // Not a job: recorded in the history of the instance it was taken of, as the tab records it.
+        const of = async () => (await dockbase.lifecycle.list()).find((i) => i.id === found.instanceId) ?? { id: found.instanceId };
+        try {
+          await withProgress(app, `Deleting snapshot "${found.name}"…`, () => dockbase.snapshots.remove(found));
+        } catch (e) {
+          await recordOutcome(app, of, 'delete-snapshot', { ok: false, detail: detailOf(e) });
+          throw e;
+        }
+        await recordOutcome(app, of, 'delete-snapshot', { ok: true, detail: found.name, size: found.sizeBytes });
         if (options.json) return printJson(app.io.stdout, { ...snapshotJson(found), deleted: true });
         app.io.stdout.write(`Deleted snapshot "${found.name}" of ${found.instanceName}.\n`);
       });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes, getEngine, passwordAfterReplaceNote, type ExportDump, type ExportResult, type ImportResult } from '@dockbase/core';
 import { UsageError } from '../exit-codes';
+import { detailOf, recordOutcome } from '../history';
 import { runJob } from '../jobs';
 import { reportPassword } from '../password-check';
 import { confirmOrYes } from '../confirm';
@@ -53,10 +54,13 @@ export const exportCommand: CommandModule = {
         } catch (e) {
           // Not saved: nothing is left in the container either.
           await dockbase.backups.discardExport(instance, dump);
+          await recordOutcome(app, instance, 'export', { ok: false, detail: detailOf(e) });
           throw e;
         } finally {
           progress.done();
         }
+        // The save is not a job (the dump was): recorded here, with the file, as the tab records its save.
+        await recordOutcome(app, instance, 'export', { ok: true, detail: `${result.tool} → ${result.file}`, size: result.sizeBytes });
         if (options.json) return printJson(app.io.stdout, { name: instance.name, ...result });
         app.io.stdout.write(`${result.file}\n`);
         app.io.stderr.write(`Exported ${instance.name} with ${result.tool}: ${formatBytes(result.sizeBytes)}.\n`);
