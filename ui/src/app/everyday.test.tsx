@@ -125,6 +125,37 @@ describe('the table view', () => {
     await user.click(within(menu).getByRole('menuitem', { name: 'Delete' }));
     expect(await screen.findByRole('dialog', { name: 'Delete c?' })).toBeInTheDocument();
   });
+
+  it('opens a row on its connection string, with Copy, and its notes and history, as a card shows them', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const backend = new FakeBackend();
+    const { user, desktop } = renderApp({ docker, backend });
+    const row = await findRow('c');
+    const port = docker.byName('c').publish?.hostPort;
+    const toggle = within(row).getByRole('button', { name: 'Details of c' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('region', { name: 'Details of c' })).not.toBeInTheDocument();
+
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const details = await screen.findByRole('region', { name: 'Details of c' });
+    expect(await within(details).findByText(`redis://default:********@127.0.0.1:${port}/`)).toBeInTheDocument();
+    await user.click(within(details).getByRole('button', { name: 'Copy connection string' }));
+    await waitFor(() => expect(desktop.toasts.success).toContain('Connection string of c copied.'));
+    expect(await navigator.clipboard.readText()).toBe(`redis://default:Seeded-Password-1@127.0.0.1:${port}/`);
+
+    expect(await within(details).findByText('No operations recorded yet.')).toBeInTheDocument();
+    await user.type(within(details).getByRole('textbox', { name: 'Notes' }), 'Queue of the shop');
+    // Closing the row keeps the draft, as closing a card's notes does.
+    await user.click(toggle);
+    expect(screen.queryByRole('region', { name: 'Details of c' })).not.toBeInTheDocument();
+    await user.click(toggle);
+    await user.click(within(details).getByRole('button', { name: 'Save notes' }));
+    await waitFor(() => expect(backend.records.get(docker.byName('c').labels['io.dockbase.instance'] ?? '')?.notes).toBe('Queue of the shop'));
+    // Only the row opened shows them.
+    expect(screen.getAllByRole('region', { name: /^Details of / })).toHaveLength(1);
+  });
 });
 
 describe('states docker knows', () => {

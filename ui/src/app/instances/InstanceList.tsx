@@ -33,7 +33,7 @@ export interface InstanceListProps {
   actionsOf(instance: Instance): readonly ActionItem[];
   pointFor(instance: Instance): RollbackPoint | undefined;
   usage: ResourceUsageState;
-  /** Notes and history on the cards (only when the backend is there). */
+  /** Notes and history on the cards and opened rows (only when the backend is there). */
   withDetails: boolean;
   /** The list shown is the last one known, not the engine's current state. */
   stale: boolean;
@@ -84,6 +84,7 @@ export function InstanceList({
           onSelect={selection.onSelect}
           onSelectAll={selection.onSelectAll}
           usage={usage.report?.byInstance}
+          withDetails={withDetails}
         />
       ) : (
         <PartBoundary what="the cards" fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>

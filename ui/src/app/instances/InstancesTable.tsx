@@ -1,5 +1,6 @@
 import Box from '@mui/material/Box';
-import { memo, type ReactNode } from 'react';
+import CircularProgress from '@mui/material/CircularProgress';
+import { memo, useId, useState, type ReactNode } from 'react';
 import { displayStatus, getEngine, uptimeOf, type Instance, type InstanceUsage, type Job } from '@dockbase/core';
 import { useCredentialStates, type CredentialState } from '../shared/useCredentialCheck';
 import type { InstanceAction } from './useInstanceActions';
@@ -7,6 +8,8 @@ import { useServerAnswered } from './useServerAnswered';
 import { engineAccent, engineMonogram } from '../shared/EngineIcon';
 import { ActionMenu, BUSY_TEXT, type ActionItem } from './InstanceActions';
 import { ExportReadyNote } from '../transfer/ExportReady';
+import { lazyPart } from '../shared/lazy-part';
+import { PartBoundary } from '../shared/PartBoundary';
 import { RunningJobNote } from './RunningJob';
 import { LOOK } from './StatusChip';
 import { usageText } from './UsageLine';
@@ -22,7 +25,15 @@ export interface InstancesTableProps {
   onSelectAll(on: boolean): void;
   /** CPU, memory and data size by instance id, once measured (the columns show then). */
   usage: ReadonlyMap<string, InstanceUsage> | undefined;
+  /** Notes and history in an opened row (only when the backend is there). */
+  withDetails: boolean;
 }
+
+// An opened row's connection string, notes and history are the card's own parts, loaded when a row is first opened.
+const InstanceRowDetails = lazyPart(
+  () => import('./InstanceRowDetails'),
+  (m) => m.InstanceRowDetails,
+);
 
 /** The primary actions' icons, drawn inline (Material's own paths): a hundred rows stay cheap to render. */
 const ROW_ICONS: Record<string, string> = {
@@ -30,6 +41,9 @@ const ROW_ICONS: Record<string, string> = {
   unpause: 'M8 5v14l11-7z',
   stop: 'M6 6h12v12H6z',
 };
+
+/** A row's details toggle: a chevron down while closed, up while open. */
+const EXPAND_ICON = { closed: 'M16.59 8.59 12 13.17 7.41 8.59 6 10l6 6 6-6z', open: 'm12 8-6 6 1.41 1.41L12 10.83l4.59 4.58L18 14z' } as const;
 
 function Icon({ d }: { d: string }): ReactNode {
   return (
@@ -49,6 +63,7 @@ const Row = memo(function Row({
   usage,
   measured,
   credential,
+  withDetails,
 }: {
   instance: Instance;
   busy: InstanceAction | undefined;
@@ -59,84 +74,118 @@ const Row = memo(function Row({
   usage: InstanceUsage | undefined;
   measured: boolean;
   credential: CredentialState | undefined;
+  withDetails: boolean;
 }) {
+  // Mounted once first opened, then kept (hidden): closing the row never throws a notes draft away.
+  const [open, setOpen] = useState(false);
+  const [opened, setOpened] = useState(false);
+  const detailsId = useId();
   const engine = getEngine(instance.engine);
   // The same rule as a card's chip: Dockbase's own probe while docker has no verdict (or a stale one).
   const readiness = useServerAnswered(instance);
   const look = LOOK[displayStatus(instance, readiness)];
   const t = usage ? usageText(usage) : undefined;
   const primary = actions.filter((a) => a.primary);
+  // Selection, name, engine, status, port, uptime, [CPU, memory, data,] actions.
+  const columns = measured ? 10 : 7;
   return (
-    <tr className={selected ? 'db-selected' : undefined} data-instance={instance.name} aria-busy={busy !== undefined || job !== undefined}>
-      <td className="db-check">
-        <input type="checkbox" checked={selected} onChange={(e) => onSelect(instance.id, e.target.checked)} aria-label={`Select ${instance.name}`} />
-      </td>
-      <th scope="row" className="db-name">
-        {instance.name}
-      </th>
-      <td>
-        <span className="db-engine">
-          <span className="db-monogram" aria-hidden style={{ background: engineAccent(instance.engine) }}>
-            {engineMonogram(instance.engine)}
+    <>
+      <tr className={selected ? 'db-selected' : undefined} data-instance={instance.name} aria-busy={busy !== undefined || job !== undefined}>
+        <td className="db-check">
+          <input type="checkbox" checked={selected} onChange={(e) => onSelect(instance.id, e.target.checked)} aria-label={`Select ${instance.name}`} />
+        </td>
+        <th scope="row" className="db-name">
+          {instance.name}
+        </th>
+        <td>
+          <span className="db-engine">
+            <span className="db-monogram" aria-hidden style={{ background: engineAccent(instance.engine) }}>
+              {engineMonogram(instance.engine)}
+            </span>
+            {engine.displayName} {instance.tag}
           </span>
-          {engine.displayName} {instance.tag}
-        </span>
-      </td>
-      <td>
-        <span className={`db-chip db-chip-${look.color ?? 'default'}`} title={instance.failure?.summary ?? instance.statusText}>
-          {look.label}
-        </span>
-        {credential?.status === 'rejected' && (
-          <span className="db-chip db-chip-error db-chip-filled" title={credential.message}>
-            Password refused
+        </td>
+        <td>
+          <span className={`db-chip db-chip-${look.color ?? 'default'}`} title={instance.failure?.summary ?? instance.statusText}>
+            {look.label}
           </span>
+          {credential?.status === 'rejected' && (
+            <span className="db-chip db-chip-error db-chip-filled" title={credential.message}>
+              Password refused
+            </span>
+          )}
+          {busy && !job && (
+            <span className="db-note" role="status">
+              {BUSY_TEXT[busy]}
+            </span>
+          )}
+          {job ? <RunningJobNote job={job} /> : <ExportReadyNote instance={instance} />}
+          {instance.failure && !busy && !job && (
+            <span className="db-note db-failure" title={instance.failure.summary}>
+              {instance.failure.summary}
+            </span>
+          )}
+        </td>
+        <td>
+          {instance.hostPort}
+          {instance.bindAddress !== '127.0.0.1' && (
+            <span className="db-muted" title="Reachable from your network">
+              {' '}
+              (network)
+            </span>
+          )}
+        </td>
+        <td>{uptimeOf(instance) ?? '–'}</td>
+        {measured && (
+          <>
+            <td className="db-num">{t?.cpu ?? '–'}</td>
+            <td className="db-num">{t?.memory ?? '–'}</td>
+            <td className="db-num">{t?.data ?? '–'}</td>
+          </>
         )}
-        {busy && !job && (
-          <span className="db-note" role="status">
-            {BUSY_TEXT[busy]}
-          </span>
-        )}
-        {job ? <RunningJobNote job={job} /> : <ExportReadyNote instance={instance} />}
-        {instance.failure && !busy && !job && (
-          <span className="db-note db-failure" title={instance.failure.summary}>
-            {instance.failure.summary}
-          </span>
-        )}
-      </td>
-      <td>
-        {instance.hostPort}
-        {instance.bindAddress !== '127.0.0.1' && (
-          <span className="db-muted" title="Reachable from your network">
-            {' '}
-            (network)
-          </span>
-        )}
-      </td>
-      <td>{uptimeOf(instance) ?? '–'}</td>
-      {measured && (
-        <>
-          <td className="db-num">{t?.cpu ?? '–'}</td>
-          <td className="db-num">{t?.memory ?? '–'}</td>
-          <td className="db-num">{t?.data ?? '–'}</td>
-        </>
-      )}
-      <td className="db-actions">
-        {primary.map((item) => (
+        <td className="db-actions">
+          {primary.map((item) => (
+            <button
+              key={item.id}
+              type="button"
+              className="db-icon-button"
+              aria-label={item.label}
+              title={item.label}
+              disabled={item.disabled}
+              onClick={item.onClick}
+            >
+              {ROW_ICONS[item.id] ? <Icon d={ROW_ICONS[item.id] as string} /> : item.icon}
+            </button>
+          ))}
+          <ActionMenu instanceName={instance.name} items={actions.filter((a) => !a.primary)} />
           <button
-            key={item.id}
             type="button"
             className="db-icon-button"
-            aria-label={item.label}
-            title={item.label}
-            disabled={item.disabled}
-            onClick={item.onClick}
+            aria-label={`Details of ${instance.name}`}
+            aria-expanded={open}
+            aria-controls={opened ? detailsId : undefined}
+            title={withDetails ? 'Connection string, notes and history' : 'Connection string'}
+            onClick={() => {
+              setOpened(true);
+              setOpen((o) => !o);
+            }}
           >
-            {ROW_ICONS[item.id] ? <Icon d={ROW_ICONS[item.id] as string} /> : item.icon}
+            <Icon d={open ? EXPAND_ICON.open : EXPAND_ICON.closed} />
           </button>
-        ))}
-        <ActionMenu instanceName={instance.name} items={actions.filter((a) => !a.primary)} />
-      </td>
-    </tr>
+        </td>
+      </tr>
+      {opened && (
+        <tr className="db-details" hidden={!open}>
+          <td colSpan={columns}>
+            <Box id={detailsId} role="region" aria-label={`Details of ${instance.name}`}>
+              <PartBoundary what="the instance's details" fallback={<CircularProgress size={20} aria-label="Loading the details" />}>
+                <InstanceRowDetails instance={instance} withDetails={withDetails} />
+              </PartBoundary>
+            </Box>
+          </td>
+        </tr>
+      )}
+    </>
   );
 });
 
@@ -144,7 +193,7 @@ const Row = memo(function Row({
  * The compact view: one row per instance, the same actions as a card (its menu holds the less frequent
  * ones). Rows are plain table elements styled once for the whole table, so a hundred of them render fast.
  */
-export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onSelect, onSelectAll, usage }: InstancesTableProps) {
+export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onSelect, onSelectAll, usage, withDetails }: InstancesTableProps) {
   const all = instances.length > 0 && instances.every((i) => selected.has(i.id));
   const some = instances.some((i) => selected.has(i.id));
   const measured = usage !== undefined;
@@ -193,6 +242,7 @@ export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onS
               usage={usage?.get(instance.id)}
               measured={measured}
               credential={credentials.get(instance.containerId)}
+              withDetails={withDetails}
             />
           ))}
         </tbody>
@@ -210,9 +260,13 @@ const TABLE_STYLE = {
   '& table': { width: '100%', borderCollapse: 'collapse', typography: 'body2' },
   '& th, & td': { textAlign: 'left', px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider', verticalAlign: 'middle', whiteSpace: 'nowrap' },
   '& thead th': { fontWeight: 500, color: 'text.secondary', whiteSpace: 'nowrap' },
-  '& tbody tr:last-of-type > *': { borderBottom: 0 },
+  // The last row has no border under it (nor does the last instance's row when its closed details follow it).
+  '& tbody tr:last-of-type > *, & tbody tr:has(+ tr.db-details[hidden]:last-of-type) > *': { borderBottom: 0 },
   '& tbody tr:hover': { bgcolor: 'action.hover' },
   '& tr.db-selected': { bgcolor: 'action.selected' },
+  // An opened row's details: text wraps there, and the row under the pointer is not highlighted.
+  '& tbody tr.db-details, & tbody tr.db-details:hover': { bgcolor: 'transparent' },
+  '& tr.db-details > td': { whiteSpace: 'normal', pl: 7 },
   '& .db-check': { width: 40, pr: 0 },
   '& .db-check input': {
     width: 16,
