@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryJobStore, getEngine, snapshotManifestLabels, type Snapshot } from '@dockbase/core';
 import { scripted, type Reply } from '@dockbase/core/test-support';
+import { cancelledDetail } from './history';
 import type { JobsConfig } from './jobs';
 import { fakeBackend } from './test-support/fake-backend';
 import { psLine, run } from './test-support/fakes';
@@ -212,5 +213,62 @@ describe('what the CLI does lands in the history of a running host’s backend',
     await run(['stop', 'cache'], recorded, { jobs: jobsWith(undefined) });
     await run(['stop', 'cache'], plain);
     expect(recorded.calls).toEqual(plain.calls);
+  });
+
+  it('Ctrl-C during an upgrade the CLI runs: exit 130, and the history says it was cancelled (its outcome is only ok or failed)', async () => {
+    backend = await fakeBackend();
+    const base = withCache([
+      ['image inspect --format {{.Id}} redis:8.0', { code: 1, stderr: 'Error: No such image: redis:8.0' }],
+      [
+        'volume inspect',
+        { stdout: JSON.stringify([{ Name: 'dockbase-cache-data', Labels: { 'io.dockbase.volume': 'data', 'io.dockbase.engine': 'redis' } }]) },
+      ],
+    ]);
+    let pullCancelled = false;
+    const docker = {
+      ...base,
+      stream(args: readonly string[], handlers: Parameters<typeof base.stream>[1]) {
+        if (args[0] !== 'pull') return base.stream(args, handlers);
+        base.calls.push([...args]);
+        let end: (code: number) => void = () => undefined;
+        const done = new Promise<number>((resolve) => (end = resolve));
+        handlers.onLine('a3ed95caeb02: Pulling fs layer', 'stdout');
+        return {
+          cancel: () => {
+            pullCancelled = true;
+            end(143);
+          },
+          done,
+        };
+      },
+    };
+    const r = await run(['upgrade', 'cache', '8.0', '--yes'], docker, { jobs: jobsWith(backend.socket), interrupt: (press) => setTimeout(press, 50) });
+    expect(r.code, r.stderr).toBe(130);
+    expect(pullCancelled).toBe(true);
+    expect(r.stderr).toContain('Cancelling the upgrade (possible until the switch-over)…');
+    expect(r.stderr).toContain('Error: Upgrade cancelled. Nothing was changed: cache runs Redis 7.4 as before.');
+    expect(backend.records()).toEqual([
+      {
+        method: 'POST',
+        url: '/instances/a1/history',
+        body: { action: 'upgrade', outcome: 'failed', detail: 'Cancelled: Upgrade to Redis 8.0. Nothing was changed: cache runs Redis 7.4 as before.' },
+      },
+    ]);
+    expect(base.calls.some((c) => c[0] === 'stop' || c[0] === 'rm')).toBe(false);
+  });
+});
+
+describe('a cancelled job, in words', () => {
+  it.each([
+    [
+      'Upgrade cancelled. Nothing was changed: cache runs Redis 7.4 as before.',
+      'Cancelled: Upgrade to Redis 8.0. Nothing was changed: cache runs Redis 7.4 as before.',
+    ],
+    ['Cancelled: nothing was changed.', 'Cancelled: Upgrade to Redis 8.0. Nothing was changed.'],
+    ['Cancelled.', 'Cancelled: Upgrade to Redis 8.0.'],
+    [undefined, 'Cancelled: Upgrade to Redis 8.0.'],
+    ['Pulling redis:8.0 was cancelled.', 'Cancelled: Upgrade to Redis 8.0. Pulling redis:8.0 was cancelled.'],
+  ])('%j → %j', (message, detail) => {
+    expect(cancelledDetail({ title: 'Upgrade to Redis 8.0', ...(message === undefined ? {} : { message }) })).toBe(detail);
   });
 });

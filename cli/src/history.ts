@@ -103,13 +103,26 @@ export async function recordCreated(app: CliApp, made: CreatedInstance): Promise
   );
 }
 
-/** A job's end as its instance's history keeps it: ok or failed, its message (or else its title), the bytes it moved. */
+/**
+ * A cancelled job's detail. The history knows only `ok` and `failed` (the backend's API), so a cancel is said
+ * in words, first: "Cancelled: Upgrade to Redis 8.0. Nothing was changed: cache runs Redis 7.4 as before."
+ * (its title, then what its message says beyond "… cancelled.").
+ */
+export function cancelledDetail(job: Pick<Job, 'title' | 'message'>): string {
+  const rest = (job.message ?? '').replace(/^(?:cancelled[.:;]?|[^.;:]*\bcancelled[.;])\s*/i, '').trim();
+  return `Cancelled: ${job.title}.${rest ? ` ${rest.charAt(0).toUpperCase()}${rest.slice(1)}` : ''}`;
+}
+
+/**
+ * A job's end as its instance's history keeps it: ok or failed (a cancelled one too, its detail then starting
+ * "Cancelled:"), its message (or else its title), the bytes it moved.
+ */
 export function jobHistoryEntry(job: Job): { action: RecordedAction; outcome: 'ok' | 'failed'; detail: string; size?: number } {
   const size = (job.result as { sizeBytes?: unknown } | null | undefined)?.sizeBytes;
   return {
     action: job.kind,
     outcome: job.state === 'succeeded' ? 'ok' : 'failed',
-    detail: clip(job.message ?? job.title),
+    detail: clip(job.state === 'cancelled' ? cancelledDetail(job) : (job.message ?? job.title)),
     ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
   };
 }
