@@ -109,6 +109,45 @@ describe('the table view', () => {
     expect(['a-1', 'a-2', 'a-3', 'b-1'].map((n) => docker.byName(n).state)).toEqual(['running', 'running', 'running', 'running']);
   });
 
+  it('selects only what is in sight, says how many: a row a filter hides is unselected, and so is every row when the cards show', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['a-1', 'a-2', 'a-3', 'b-1', 'b-2', 'b-3']);
+    const { user } = renderApp({ docker });
+    const checkbox = async (name: string) => within(await findRow(name)).getByRole('checkbox', { name: `Select ${name}` });
+    await user.click(await checkbox('a-1'));
+    await user.click(await checkbox('b-1'));
+    expect(screen.getByText('2 selected')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Stop selected (2)' })).toBeEnabled();
+
+    // The search hides b-1: it leaves the selection, and stays out of it once shown again.
+    await user.type(screen.getByRole('searchbox', { name: 'Search by name' }), 'a-');
+    await waitFor(() => expect(rowNames()).toEqual(['a-1', 'a-2', 'a-3']));
+    expect(screen.getByText('1 selected')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Stop selected (1)' })).toBeEnabled();
+    await user.clear(screen.getByRole('searchbox', { name: 'Search by name' }));
+    await waitFor(() => expect(rowNames()).toHaveLength(6));
+    expect(await checkbox('b-1')).not.toBeChecked();
+    expect(await checkbox('a-1')).toBeChecked();
+    expect(screen.getByText('1 selected')).toBeInTheDocument();
+
+    // The cards have no checkboxes: what was selected is no longer, and Stop applies to all they show.
+    await user.click(screen.getByRole('button', { name: 'Card view' }));
+    await findInstance('a-1');
+    expect(screen.queryByText(/\d+ selected/)).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Stop all (6)' })).toBeEnabled();
+    await user.click(screen.getByRole('button', { name: 'Table view' }));
+    expect(await checkbox('a-1')).not.toBeChecked();
+
+    await user.click(await checkbox('a-2'));
+    await user.click(await checkbox('a-3'));
+    expect(screen.getByText('2 selected')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear selection' }));
+    expect(await checkbox('a-2')).not.toBeChecked();
+    expect(await checkbox('a-3')).not.toBeChecked();
+    expect(screen.queryByText(/\d+ selected/)).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Stop all (6)' })).toBeEnabled();
+  });
+
   it('offers the same actions as a card, the rarer ones in the row’s menu', async () => {
     const docker = new FakeDocker();
     await seedMany(docker, ['a', 'b', 'c', 'd', 'e', 'f']);

@@ -64,6 +64,8 @@ export function InstanceList({
         view={view.mode}
         onView={view.setMode}
         bulkScope={selection.scopeText}
+        selectedCount={selection.selected.size}
+        onClearSelection={selection.clear}
         canStart={bulkTargets(scope, 'start').length}
         canStop={bulkTargets(scope, 'stop').length}
         bulkRunning={selection.bulkRunning}

@@ -77,7 +77,7 @@ export function InstancesView() {
   // A bulk start or stop leaves alone the instances a job holds (their own Start and Stop wait for it too).
   const { bulk } = actions;
   const bulkFree = useCallback((a: BulkAction, list: readonly Instance[]) => bulk(a, list.filter(notHeld(jobs))), [bulk, jobs]);
-  const selection = useListSelection(shown, filter, bulkFree);
+  const selection = useListSelection(shown, filter, view.mode, bulkFree);
   const { pointFor } = useRollbackPoints(Boolean(instances?.length));
   const actionsOf = useActionsOf(actions, jobs, views, pointFor, dispatch);
   const create = () => dispatch({ type: 'openCreate', preset: {} });

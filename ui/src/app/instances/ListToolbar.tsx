@@ -13,6 +13,7 @@ import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import SearchIcon from '@mui/icons-material/Search';
 import SpeedIcon from '@mui/icons-material/Speed';
@@ -39,6 +40,9 @@ export interface ListToolbarProps {
   onView(mode: ViewMode): void;
   /** How many the bulk actions apply to, and what they are ("3 selected" / "all 12 shown"). */
   bulkScope: string;
+  /** How many instances are selected (the table's checkboxes), and how to unselect them all. */
+  selectedCount: number;
+  onClearSelection(): void;
   canStart: number;
   canStop: number;
   bulkRunning: boolean;
@@ -146,6 +150,16 @@ export function ListToolbar(props: ListToolbarProps) {
           Stop {props.bulkScope} ({props.canStop})
         </Button>
       </Stack>
+      {props.selectedCount > 0 && (
+        <Stack direction="row" spacing={0.5} alignItems="center">
+          <Typography variant="body2" color="text.secondary" role="status">
+            {props.selectedCount} selected
+          </Typography>
+          <Button size="small" onClick={props.onClearSelection} sx={FOCUS_RING}>
+            Clear selection
+          </Button>
+        </Stack>
+      )}
       <Tooltip
         title={props.measuredAt ? `Measured at ${new Date(props.measuredAt).toLocaleTimeString()}: measure again` : 'CPU, memory and data size, measured once'}
       >
