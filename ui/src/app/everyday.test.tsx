@@ -2,11 +2,16 @@
 // out of memory, could not start), kept data and its password, editing, usage on request, kept volumes, the
 // shell, logs, and what the page says when the host or the backend is gone.
 import { act, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getEngine } from '@dockbase/core';
 import { FakeBackend } from '../../test-support/fake-backend';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, findRow, renderApp, seedInstance, within } from '../../test-support/render-app';
+import { UPTIME_TICK_MS, dockerDuration, parseDockerDuration } from './instances/uptime';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 let nextPort = 46000;
 async function seedMany(docker: FakeDocker, names: string[], engine: 'redis' | 'postgres' = 'redis') {
@@ -146,6 +151,53 @@ describe('the table view', () => {
     expect(await checkbox('a-3')).not.toBeChecked();
     expect(screen.queryByText(/\d+ selected/)).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Stop all (6)' })).toBeEnabled();
+  });
+
+  it('counts the uptimes on as time passes, with one clock for the whole table', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const intervals = vi.spyOn(globalThis, 'setInterval');
+    const docker = new FakeDocker();
+    await seedMany(docker, ['a', 'b', 'c', 'd', 'e', 'f']);
+    docker.setExited('f', 0);
+    renderApp({ docker, fakeTimers: true });
+    // Docker said "Up 2 seconds" when the list was read; no docker call tells the time since.
+    const row = await findRow('c');
+    expect(within(row).getByText('2 seconds')).toBeInTheDocument();
+    const listed = docker.count('ps');
+    await act(() => vi.advanceTimersByTimeAsync(3_000));
+    expect(within(row).getByText('5 seconds')).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(within(row).getByText('About a minute')).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(4 * 60_000));
+    expect(within(row).getByText('5 minutes')).toBeInTheDocument();
+    expect(within(await findRow('a')).getByText('5 minutes')).toBeInTheDocument();
+    expect(within(await findRow('f')).getByText('–')).toBeInTheDocument();
+    expect(docker.count('ps')).toBe(listed);
+    // One timer ticks for the five rows that are up, not one per row.
+    expect(intervals.mock.calls.filter(([, ms]) => ms === UPTIME_TICK_MS)).toHaveLength(1);
+  });
+
+  it('reads docker’s words for an uptime back as the time they stand for, and says it again in them', () => {
+    for (const words of [
+      'Less than a second',
+      '1 second',
+      '59 seconds',
+      'About a minute',
+      '59 minutes',
+      'About an hour',
+      '2 hours',
+      '47 hours',
+      '2 days',
+      '13 days',
+      '2 weeks',
+      '8 weeks',
+      '2 months',
+      '23 months',
+      '3 years',
+    ]) {
+      expect(dockerDuration(parseDockerDuration(words) ?? Number.NaN)).toBe(words);
+    }
+    expect(parseDockerDuration('a while')).toBeUndefined();
   });
 
   it('offers the same actions as a card, the rarer ones in the row’s menu', async () => {

@@ -37,6 +37,8 @@ export interface InstanceListProps {
   withDetails: boolean;
   /** The list shown is the last one known, not the engine's current state. */
   stale: boolean;
+  /** When the list was read (ms since the epoch). */
+  listedAt: number;
 }
 
 /** The instances as cards or a table, under the toolbar (search, filters, view, bulk actions, usage). */
@@ -54,6 +56,7 @@ export function InstanceList({
   usage,
   withDetails,
   stale,
+  listedAt,
 }: InstanceListProps) {
   const { scope } = selection;
   return (
@@ -87,6 +90,7 @@ export function InstanceList({
           onSelectAll={selection.onSelectAll}
           usage={usage.report?.byInstance}
           withDetails={withDetails}
+          listedAt={listedAt}
         />
       ) : (
         <PartBoundary what="the cards" fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>

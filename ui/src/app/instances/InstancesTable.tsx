@@ -1,7 +1,7 @@
 import Box from '@mui/material/Box';
 import CircularProgress from '@mui/material/CircularProgress';
 import { memo, useId, useState, type ReactNode } from 'react';
-import { displayStatus, getEngine, uptimeOf, type Instance, type InstanceUsage, type Job } from '@dockbase/core';
+import { displayStatus, getEngine, type Instance, type InstanceUsage, type Job } from '@dockbase/core';
 import { useCredentialStates, type CredentialState } from '../shared/useCredentialCheck';
 import type { InstanceAction } from './useInstanceActions';
 import { useServerAnswered } from './useServerAnswered';
@@ -13,6 +13,7 @@ import { PartBoundary } from '../shared/PartBoundary';
 import { RunningJobNote } from './RunningJob';
 import { LOOK } from './StatusChip';
 import { usageText } from './UsageLine';
+import { useUptime } from './uptime';
 
 export interface InstancesTableProps {
   instances: readonly Instance[];
@@ -27,6 +28,8 @@ export interface InstancesTableProps {
   usage: ReadonlyMap<string, InstanceUsage> | undefined;
   /** Notes and history in an opened row (only when the backend is there). */
   withDetails: boolean;
+  /** When the list was read (ms since the epoch): the uptimes docker gave then are counted on from there. */
+  listedAt: number;
 }
 
 // An opened row's connection string, notes and history are the card's own parts, loaded when a row is first opened.
@@ -64,6 +67,7 @@ const Row = memo(function Row({
   measured,
   credential,
   withDetails,
+  listedAt,
 }: {
   instance: Instance;
   busy: InstanceAction | undefined;
@@ -75,6 +79,7 @@ const Row = memo(function Row({
   measured: boolean;
   credential: CredentialState | undefined;
   withDetails: boolean;
+  listedAt: number;
 }) {
   // Mounted once first opened, then kept (hidden): closing the row never throws a notes draft away.
   const [open, setOpen] = useState(false);
@@ -85,6 +90,7 @@ const Row = memo(function Row({
   const readiness = useServerAnswered(instance);
   const look = LOOK[displayStatus(instance, readiness)];
   const t = usage ? usageText(usage) : undefined;
+  const uptime = useUptime(instance, listedAt);
   const primary = actions.filter((a) => a.primary);
   // Selection, name, engine, status, port, uptime, [CPU, memory, data,] actions.
   const columns = measured ? 10 : 7;
@@ -135,7 +141,7 @@ const Row = memo(function Row({
             </span>
           )}
         </td>
-        <td>{uptimeOf(instance) ?? '–'}</td>
+        <td>{uptime ?? '–'}</td>
         {measured && (
           <>
             <td className="db-num">{t?.cpu ?? '–'}</td>
@@ -193,7 +199,7 @@ const Row = memo(function Row({
  * The compact view: one row per instance, the same actions as a card (its menu holds the less frequent
  * ones). Rows are plain table elements styled once for the whole table, so a hundred of them render fast.
  */
-export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onSelect, onSelectAll, usage, withDetails }: InstancesTableProps) {
+export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onSelect, onSelectAll, usage, withDetails, listedAt }: InstancesTableProps) {
   const all = instances.length > 0 && instances.every((i) => selected.has(i.id));
   const some = instances.some((i) => selected.has(i.id));
   const measured = usage !== undefined;
@@ -243,6 +249,7 @@ export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onS
               measured={measured}
               credential={credentials.get(instance.containerId)}
               withDetails={withDetails}
+              listedAt={listedAt}
             />
           ))}
         </tbody>

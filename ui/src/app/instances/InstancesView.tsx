@@ -135,6 +135,7 @@ export function InstancesView() {
           usage={usage}
           withDetails={backend !== undefined}
           stale={stale}
+          listedAt={listedAt}
         />
       )}
 
