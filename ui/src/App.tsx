@@ -10,7 +10,7 @@ import { DesktopDockerCli } from '@dockbase/docker-cli/desktop';
 import { InstancesView } from './app/instances/InstancesView';
 import { SeenVerdictsProvider } from './app/instances/ServerVerdicts';
 import { AppServicesProvider, type AppServices } from './app/shared/context';
-import { desktopServices, type DesktopServices } from './app/shared/desktop-services';
+import { TOAST_PLACEMENT, desktopServices, type DesktopServices } from './app/shared/desktop-services';
 import { useAvailableBackend } from './app/shared/useBackend';
 import { jobsFor, pageJobs, remoteJobs, type PageRunner } from './app/shared/jobs-service';
 import { createQueryClient, queryKeys, startListing } from './app/shared/queries';
@@ -72,6 +72,7 @@ function Services({ dockbase, docker, desktop, backendClient }: ServicesProps) {
   return (
     <AppServicesProvider value={services}>
       <GlobalStyles styles={FOCUS_STYLES} />
+      <GlobalStyles styles={TOAST_PLACEMENT} />
       <InstancesView />
     </AppServicesProvider>
   );

@@ -39,6 +39,29 @@ export interface DesktopServices {
   chooseFiles(options: { multiple: boolean; extensions: readonly string[] }): Promise<string[]>;
 }
 
+/**
+ * The standalone host shows toasts in the page itself, in one fixed stack it makes with this id (its
+ * page script's toaster); Docker Desktop shows its own, outside the page, where it chooses.
+ */
+export const HOST_TOASTS_ID = 'dockbase-toasts';
+
+/**
+ * Where the page puts the host's toasts: top centre. Every dialog's buttons are at its foot (DialogActions),
+ * and a dialog stays 32 px clear of the window's top, so a toast up there can never cover Create, Save or
+ * Cancel, as one in the bottom-right corner did on a narrow window (the host's default). A page style
+ * (these override the host's inline ones), applied by the App.
+ */
+export const TOAST_PLACEMENT = {
+  [`#${HOST_TOASTS_ID}`]: {
+    top: '16px !important',
+    bottom: 'auto !important',
+    left: '50% !important',
+    right: 'auto !important',
+    transform: 'translateX(-50%)',
+    alignItems: 'center !important',
+  },
+} as const;
+
 type PartialClient = {
   host?: Partial<Pick<v1.Host, 'openExternal'>>;
   desktopUI?: Partial<{
