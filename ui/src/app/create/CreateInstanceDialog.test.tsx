@@ -55,6 +55,18 @@ describe('creating an instance', () => {
     expect([...docker.volumes.keys()]).toContain('dockbase-redis-2-data');
   });
 
+  it('says the password was generated only while it is: typed over, it is the user’s own, until one is generated again', async () => {
+    const { user } = renderApp();
+    const dialog = await openCreate(user);
+    expect(password(dialog)).toHaveAccessibleDescription('Generated for you; keep it or type your own.');
+    await replace(user, password(dialog), 'my-own-Passw0rd');
+    expect(password(dialog)).toHaveAccessibleDescription('Your own password.');
+    expect(within(dialog).queryByText(/Generated for you/)).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Generate a new password' }));
+    expect(password(dialog).value).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(password(dialog)).toHaveAccessibleDescription('Generated for you; keep it or type your own.');
+  });
+
   it('lets the keyboard pick the engine, and follows it with version, name and port', async () => {
     const { user } = renderApp();
     const dialog = await openCreate(user);
