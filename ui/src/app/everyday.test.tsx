@@ -72,6 +72,24 @@ describe('the table view', () => {
     await waitFor(() => expect(rowNames()).toEqual(['web-2']));
   });
 
+  it('offers Clear filters when nothing matches, which shows every instance again', async () => {
+    const docker = new FakeDocker();
+    await seedMany(docker, ['api-1', 'api-2', 'web-1', 'web-2', 'web-3', 'web-4']);
+    const { user } = renderApp({ docker });
+    await findRow('api-1');
+    await toggleFilter(user, 'Engine', 'PostgreSQL');
+    await user.type(screen.getByRole('searchbox', { name: 'Search by name' }), 'web');
+    await waitFor(() => expect(rowNames()).toEqual([]));
+    expect(screen.getByText('No instance matches the search and filters.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(rowNames()).toEqual(['api-1', 'api-2', 'web-1', 'web-2', 'web-3', 'web-4']));
+    expect(screen.getByRole('searchbox', { name: 'Search by name' })).toHaveValue('');
+    expect(screen.getByRole('combobox', { name: 'Engine' })).toHaveTextContent('All');
+    expect(screen.getByText(/6 instances\./)).toBeInTheDocument();
+    expect(screen.queryByText('No instance matches the search and filters.')).not.toBeInTheDocument();
+  });
+
   it('filters by the status the rows show: a server that answered is Running while docker says starting, a silent one Needs attention', async () => {
     const docker = new FakeDocker();
     await seedMany(docker, ['steady', 'hung']);

@@ -1,10 +1,11 @@
+import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { bulkTargets, type Instance, type Job, type ListFilter, type RollbackPoint } from '@dockbase/core';
+import { NO_FILTER, bulkTargets, type Instance, type Job, type ListFilter, type RollbackPoint } from '@dockbase/core';
 import { lazyPart } from '../shared/lazy-part';
 import { PartBoundary } from '../shared/PartBoundary';
-import type { ActionItem } from './InstanceActions';
+import { FOCUS_RING, type ActionItem } from './InstanceActions';
 import { InstancesTable } from './InstancesTable';
 import { ListToolbar } from './ListToolbar';
 import type { InstanceActions } from './useInstanceActions';
@@ -78,7 +79,12 @@ export function InstanceList({
         measuredAt={usage.report?.measuredAt}
       />
       {shown.length === 0 ? (
-        <Typography color="text.secondary">No instance matches the search and filters.</Typography>
+        <Stack direction="row" spacing={1} alignItems="center">
+          <Typography color="text.secondary">No instance matches the search and filters.</Typography>
+          <Button size="small" onClick={() => onFilter(NO_FILTER)} sx={FOCUS_RING}>
+            Clear filters
+          </Button>
+        </Stack>
       ) : view.mode === 'table' ? (
         <InstancesTable
           instances={shown}
