@@ -573,6 +573,14 @@ export class FakeDocker implements DockerCli {
         return this.withContainer(args[args.length - 1], (c) => this.start(c));
       case 'stop':
         return this.withContainer(args[args.length - 1], (c) => this.stop(c));
+      case 'pause':
+        return this.withContainer(args[1], (c) => {
+          if (c.state === 'paused') return fail(`Error response from daemon: Container ${c.id} is already paused`);
+          if (c.state !== 'running') return fail(`Error response from daemon: Container ${c.id} is not running`);
+          c.state = 'paused';
+          this.emit(c, 'pause');
+          return ok(`${c.id}\n`);
+        });
       case 'unpause':
         return this.withContainer(args[1], (c) => {
           if (c.state !== 'paused') return fail(`Error response from daemon: Container ${c.id} is not paused`);

@@ -281,6 +281,48 @@ describe('states docker knows', () => {
     expect(docker.count('unpause')).toBe(1);
   });
 
+  it('pauses a running instance with Pause, beside Stop; it then shows Paused, with Unpause', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'cache' });
+    const { user, desktop } = renderApp({ docker });
+    const card = await findInstance('cache');
+    const buttons = () =>
+      within(card)
+        .getAllByRole('button')
+        .map((b) => b.textContent)
+        .filter(Boolean);
+    expect(buttons().slice(0, 4)).toEqual(['Start', 'Stop', 'Pause', 'Restart']);
+    await user.click(within(card).getByRole('button', { name: 'Pause' }));
+    expect(await within(card).findByText('Paused')).toBeInTheDocument();
+    expect(docker.byName('cache').state).toBe('paused');
+    expect(docker.calls.filter((c) => c[0] === 'pause')).toEqual([['pause', docker.byName('cache').id]]);
+    expect(within(card).queryByRole('button', { name: 'Pause' })).not.toBeInTheDocument();
+    expect(desktop.toasts.error).toEqual([]);
+    await user.click(within(card).getByRole('button', { name: 'Unpause' }));
+    expect(await within(card).findByText('Healthy')).toBeInTheDocument();
+    expect(within(card).getByRole('button', { name: 'Pause' })).toBeEnabled();
+  });
+
+  it('offers Pause beside Stop on a running row of the table, and only there', async () => {
+    const docker = new FakeDocker();
+    let port = 46500;
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await seedInstance(docker, { name, hostPort: port++ });
+    docker.setExited('e', 0);
+    docker.pause('f');
+    const { user } = renderApp({ docker });
+    const primary = async (name: string) =>
+      within(await findRow(name))
+        .getAllByRole('button')
+        .map((b) => b.getAttribute('aria-label'))
+        .filter((label) => !/^(More actions|Details) /.test(label ?? ''));
+    expect(await primary('c')).toEqual(['Stop', 'Pause']);
+    expect(await primary('e')).toEqual(['Start']);
+    expect(await primary('f')).toEqual(['Unpause']);
+    await user.click(within(await findRow('c')).getByRole('button', { name: 'Pause' }));
+    expect(await within(await findRow('c')).findByText('Paused')).toBeInTheDocument();
+    expect(await primary('c')).toEqual(['Unpause']);
+  });
+
   it('after Unpause shows Healthy once the server answers, though docker still holds the verdict of the frozen time', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache' });

@@ -1,5 +1,5 @@
 /**
- * An instance's life: `start`, `stop`, `restart`, `rm`, `unpause`, `rename`, `logs`, `events` and `version`
+ * An instance's life: `start`, `stop`, `restart`, `rm`, `pause`, `unpause`, `rename`, `logs`, `events` and `version`
  * (is the engine there), with their readers and shapes and the parsers of what they print.
  */
 import { after, at, containerId, containerName, own, params, shape, wholeNumber, type CommandShape } from './command-shape';
@@ -21,6 +21,11 @@ export function restartArgs(containerId: string, timeoutSeconds: number): string
 /** Removes the container and its anonymous volumes; named data volumes stay unless removed explicitly. */
 export function removeContainerArgs(...containerIds: string[]): string[] {
   return ['rm', '--force', '--volumes', ...containerIds];
+}
+
+/** Freezes the container's processes (its port stays published; nothing is served until unpaused). */
+export function pauseArgs(containerId: string): string[] {
+  return ['pause', containerId];
 }
 
 export function unpauseArgs(containerId: string): string[] {
@@ -114,7 +119,8 @@ export const LIFECYCLE_SHAPES: readonly CommandShape[] = [
     targets: own,
   }),
   shape({ name: 'reach the engine', words: ['version'], build: versionArgs, read: () => params() }),
-  // Everyday use: unpause, and the edit's container swap.
+  // Everyday use: pause and unpause, and the edit's container swap.
+  shape({ name: 'pause an instance', words: ['pause'], build: pauseArgs, read: (a) => params(containerId(at(a, 1))), targets: own }),
   shape({ name: 'unpause an instance', words: ['unpause'], build: unpauseArgs, read: (a) => params(containerId(at(a, 1))), targets: own }),
   shape({
     name: 'set an instance aside or back',

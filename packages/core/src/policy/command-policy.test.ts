@@ -89,6 +89,7 @@ describe('the command policy: what the core builds passes', () => {
     for (const e of ENGINES) expect(allowed(argv.probeArgs(CID, e.id))).toMatchObject({ allowed: true, containers: [CID] });
     expect(allowed(argv.versionArgs())).toMatchObject({ allowed: true });
     // Everyday use.
+    expect(allowed(argv.pauseArgs(CID))).toMatchObject({ allowed: true, name: 'pause an instance', containers: [CID] });
     expect(allowed(argv.unpauseArgs(CID))).toMatchObject({ allowed: true, containers: [CID] });
     expect(allowed(argv.renameArgs(CID, 'my-db-previous-0a1b2c'))).toMatchObject({ allowed: true, containers: [CID] });
     for (const e of ENGINES) expect(allowed(argv.verifyPasswordArgs(CID, e.id))).toMatchObject({ allowed: true, containers: [CID] });
@@ -291,6 +292,8 @@ describe('the command policy: anything else is refused', () => {
     ['a publish on another address', create.map((a) => a.replace('127.0.0.1:40000:5432', '10.0.0.1:40000:5432'))],
     ['stop by name', ['stop', '--time', '30', 'my-db']],
     ['stop by an id prefix', ['stop', '--time', '30', 'aaaaaaaaaaaa']],
+    ['pause by name', ['pause', 'my-db']],
+    ['pause of two containers', ['pause', CID, OTHER]],
     ['rm of a volume by rm', ['rm', '--force', '--volumes', '--', CID]],
     ['logs with --since', ['logs', '--since', '1h', '--tail', '10', CID]],
     ['volume rm of a foreign volume', ['volume', 'rm', 'victim']],

@@ -81,6 +81,28 @@ describe('the lifecycle of instances', () => {
     });
   });
 
+  it('pauses with docker pause, only once the container is known to be Dockbase’s', async () => {
+    const cli = scripted([['ps', { stdout: psLine('i1') }], ...ownContainer('i1')]);
+    const service = createDockbase(cli).lifecycle;
+    const [instance] = await service.list();
+    await service.pause(instance!);
+    expect(cli.calls.slice(1).map((c) => c.join(' '))).toEqual([
+      'container inspect cid-i1',
+      `image inspect --format {{json .Config.Labels}} ${IMAGE_ID}`,
+      'pause cid-i1',
+    ]);
+
+    const labels = { 'io.dockbase.instance': 'x', 'io.dockbase.engine': 'postgres', 'io.dockbase.volumes': 'victim' };
+    const foreign = scripted([
+      ['ps', { stdout: psLine('x', 'app', 'io.dockbase.instance=x,io.dockbase.engine=postgres,io.dockbase.volumes=victim') }],
+      ['container inspect', { stdout: JSON.stringify([{ Id: 'cid-x', Image: IMAGE_ID, Config: { Labels: labels, Env: [], Cmd: [] } }]) }],
+      ['image inspect', { stdout: `${JSON.stringify(labels)}\n` }],
+    ]);
+    const [made] = await createDockbase(foreign).lifecycle.list();
+    await expect(createDockbase(foreign).lifecycle.pause(made!)).rejects.toMatchObject({ code: 'not-managed' });
+    expect(foreign.calls.map((c) => c[0])).not.toContain('pause');
+  });
+
   it('counts a container made from such an image by Dockbase itself: its own labels override the image’s', async () => {
     const imageLabels = { 'io.dockbase.instance': 'x', 'io.dockbase.engine': 'postgres', 'io.dockbase.volumes': 'victim' };
     const cli = scripted([['ps', { stdout: psLine('i1') }], ...ownContainer('i1', imageLabels), ['volume inspect', { stdout: volumeJson('app', 'i1') }]]);

@@ -16,6 +16,7 @@ import {
 } from '../docker/containers';
 import {
   eventsArgs,
+  pauseArgs,
   unpauseArgs,
   logsArgs,
   removeContainerArgs,
@@ -146,6 +147,15 @@ export class InstanceLifecycle {
     if (checked?.failure?.kind === 'init-failed') throw new DockbaseError('invalid-input', `${instance.name} was not started. ${checked.failure.summary}`);
     const r = await this.docker.tryRun(startArgs(instance.containerId));
     if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
+  }
+
+  /**
+   * Freezes a running instance (`docker pause`): its server keeps its memory and connections but answers
+   * nothing until unpaused; quicker back than a stop and a start.
+   */
+  async pause(instance: Instance): Promise<void> {
+    await this.owned(instance);
+    await this.docker.run(pauseArgs(instance.containerId), `pause ${instance.name}`);
   }
 
   /** Takes a paused instance out of its pause. */

@@ -10,6 +10,7 @@ import DownloadIcon from '@mui/icons-material/Download';
 import PhotoCameraOutlinedIcon from '@mui/icons-material/PhotoCameraOutlined';
 import UploadIcon from '@mui/icons-material/Upload';
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
+import PauseIcon from '@mui/icons-material/Pause';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import RestartAltIcon from '@mui/icons-material/RestartAlt';
 import StopIcon from '@mui/icons-material/Stop';
@@ -40,6 +41,7 @@ export const BUSY_TEXT: Record<InstanceAction, string> = {
   start: 'Starting…',
   stop: 'Stopping…',
   restart: 'Restarting…',
+  pause: 'Pausing…',
   unpause: 'Unpausing…',
   delete: 'Deleting…',
 };
@@ -48,6 +50,7 @@ export const BUSY_TEXT: Record<InstanceAction, string> = {
 export interface ActionHandlers {
   onStart(): void;
   onStop(): void;
+  onPause(): void;
   onUnpause(): void;
   onRestart(): void;
   onEdit(): void;
@@ -84,6 +87,20 @@ export function instanceActionItems(
       ? { id: 'unpause', label: 'Unpause', icon: <PlayArrowIcon />, spinning: busy === 'unpause', disabled: isBusy, primary: true, onClick: h.onUnpause }
       : { id: 'start', label: 'Start', icon: <PlayArrowIcon />, spinning: busy === 'start', disabled: isBusy || active, primary: !active, onClick: h.onStart },
     { id: 'stop', label: 'Stop', icon: <StopIcon />, spinning: busy === 'stop', disabled: isBusy || !active, primary: active && !paused, onClick: h.onStop },
+    // Beside Stop, for a running instance; a paused one has Unpause (first) instead.
+    ...(paused
+      ? []
+      : [
+          {
+            id: 'pause',
+            label: 'Pause',
+            icon: <PauseIcon />,
+            spinning: busy === 'pause',
+            disabled: isBusy || instance.status !== 'running',
+            primary: instance.status === 'running',
+            onClick: h.onPause,
+          },
+        ]),
     { id: 'restart', label: 'Restart', icon: <RestartAltIcon />, spinning: busy === 'restart', disabled: isBusy || !active || paused, onClick: h.onRestart },
     { id: 'edit', label: 'Edit', icon: <EditOutlinedIcon />, disabled: isBusy, onClick: h.onEdit },
     { id: 'logs', label: 'Logs', icon: <ArticleOutlinedIcon />, disabled: isBusy, onClick: h.onLogs },

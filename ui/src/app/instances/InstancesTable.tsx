@@ -43,6 +43,7 @@ const ROW_ICONS: Record<string, string> = {
   start: 'M8 5v14l11-7z',
   unpause: 'M8 5v14l11-7z',
   stop: 'M6 6h12v12H6z',
+  pause: 'M6 19h4V5H6zm8-14v14h4V5z',
 };
 
 /** A row's details toggle: a chevron down while closed, up while open. */

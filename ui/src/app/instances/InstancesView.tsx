@@ -189,13 +189,14 @@ function useActionsOf(
   pointFor: (instance: Instance) => RollbackPoint | undefined,
   dispatch: Dispatch<DialogAction>,
 ) {
-  const { start, stop, unpause, restart, busy } = actions;
+  const { start, stop, pause, unpause, restart, busy } = actions;
   const { openLogs, openTerminal } = views;
   return useCallback(
     (instance: Instance) =>
       instanceActionItems(instance, busy[instance.id], jobs.get(instance.id), pointFor(instance), {
         onStart: () => void start(instance),
         onStop: () => void stop(instance),
+        onPause: () => void pause(instance),
         onUnpause: () => void unpause(instance),
         onRestart: () => void restart(instance),
         onEdit: () => dispatch({ type: 'openEdit', instance }),
@@ -211,6 +212,6 @@ function useActionsOf(
         },
         onDelete: () => dispatch({ type: 'openDelete', instance }),
       }),
-    [busy, jobs, start, stop, unpause, restart, openLogs, openTerminal, pointFor, dispatch],
+    [busy, jobs, start, stop, pause, unpause, restart, openLogs, openTerminal, pointFor, dispatch],
   );
 }

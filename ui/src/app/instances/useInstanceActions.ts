@@ -14,7 +14,7 @@ const ACTION_JOBS: ReadonlySet<string> = new Set<InstanceAction>(['start', 'stop
 
 /**
  * Start, stop, restart and delete are jobs (AppServices.jobs: they go on without the page, and whoever runs
- * them records each outcome in the history); unpause, one docker call and a bounded probe, runs here. One
+ * them records each outcome in the history); pause (one docker call) and unpause (one, and a bounded probe) run here. One
  * operation per instance at a time: `busy` is the action asked for until its job shows, then any running job
  * of those kinds on the instance, whoever started it (another tab, the command line). A job's outcome is
  * toasted where every job's is (useJobOutcomes: a failure, a delete), but a bulk action's: it says how it went
@@ -101,6 +101,28 @@ export function useInstanceActions(): InstanceActions {
     [act, desktop],
   );
 
+  /**
+   * Pause: here, at once (one docker call, no job), as Unpause; a failure is toasted. The list shows it
+   * Paused, with Unpause. (The history keeps no pause: its words for actions, the core's, have none.)
+   */
+  const pause = useCallback(
+    async (i: Instance): Promise<boolean> => {
+      if (running.current.has(i.id) || latestBusy.current[i.id]) return false;
+      mark([i], 'pause');
+      try {
+        await dockbase.lifecycle.pause(i);
+        return true;
+      } catch (e) {
+        desktop.toast.error(errorMessage(e));
+        return false;
+      } finally {
+        mark([i], undefined);
+        void relistInstances(queryClient);
+      }
+    },
+    [dockbase, desktop, queryClient, mark],
+  );
+
   /** Unpause: here, at once (no job): its outcome is toasted when it fails and recorded in the history. */
   const unpause = useCallback(
     async (i: Instance): Promise<boolean> => {
@@ -141,6 +163,7 @@ export function useInstanceActions(): InstanceActions {
     start: useCallback((i: Instance) => act(i, { kind: 'start', instanceId: i.id }), [act]),
     stop: useCallback((i: Instance) => act(i, { kind: 'stop', instanceId: i.id }), [act]),
     restart: useCallback((i: Instance) => act(i, { kind: 'restart', instanceId: i.id }), [act]),
+    pause,
     unpause,
     remove: useCallback((i: Instance, options: { removeData: boolean }) => act(i, { kind: 'delete', instanceId: i.id, removeData: options.removeData }), [act]),
     bulk,
