@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateCreateInput, validateImage, validateName, validatePort, validateTag, type CreateInstanceInput } from './validation';
+import { usageConflicts, validateCreateInput, validateImage, validateName, validatePort, validateTag, type CreateInstanceInput } from './validation';
 
 const ok: CreateInstanceInput = { engine: 'postgres', name: 'app-db', tag: '17', hostPort: 5432, password: 'pw', persistData: true, exposeOnNetwork: false };
 
@@ -18,6 +18,29 @@ describe('validateCreateInput', () => {
   });
   it('refuses an unknown engine', () => {
     expect(validateCreateInput({ ...ok, engine: 'sqlite' as never })).toEqual({ engine: 'Choose an engine.' });
+  });
+});
+
+describe('usageConflicts', () => {
+  const usage = {
+    names: new Set(['pg-15', 'web']),
+    ports: new Map([
+      [5432, { container: 'pg-15', running: true }],
+      [5433, { container: 'pg-16', running: false }],
+      [8080, { container: 'web', running: true }],
+    ]),
+  };
+  it('names the running container that holds the port when asked (the create form), Dockbase’s or not', () => {
+    expect(usageConflicts({ name: 'pg-17', hostPort: 5432 }, usage, undefined, { nameHolder: true })).toEqual({
+      hostPort: 'Port 5432 is already used by another container. It is in use by pg-15 (running): stop it first, or choose another port.',
+    });
+    expect(usageConflicts({ name: 'api', hostPort: 8080 }, usage, undefined, { nameHolder: true }).hostPort).toMatch(/in use by web \(running\)/);
+    // A stopped holder is no conflict; the container being edited holds its own port.
+    expect(usageConflicts({ name: 'pg-17', hostPort: 5433 }, usage, undefined, { nameHolder: true })).toEqual({});
+    expect(usageConflicts({ name: 'pg-15', hostPort: 5432 }, usage, 'pg-15', { nameHolder: true })).toEqual({});
+  });
+  it('keeps the short words without it (what a refused create says)', () => {
+    expect(usageConflicts({ name: 'pg-17', hostPort: 5432 }, usage)).toEqual({ hostPort: 'Port 5432 is already used by another container.' });
   });
 });
 

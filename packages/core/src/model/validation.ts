@@ -122,6 +122,9 @@ export interface EngineUsage {
 export const CONFLICT = {
   name: (name: string) => `Another container is already named "${name}".`,
   port: (port: number) => `Port ${port} is already used by another container.`,
+  /** The same, naming the running container that holds it (Dockbase's or not), as the create form says it. */
+  portUsedBy: (port: number, holder: string) =>
+    `Port ${port} is already used by another container. It is in use by ${holder} (running): stop it first, or choose another port.`,
   portInUseBy: (port: number, holder: string) => `Port ${port} is in use by ${holder}, which is running: stop it first, or choose another port.`,
   portSharedWith: (port: number, holder: string) => `Port ${port} is also the port of ${holder}, which is stopped: only one of them can run at a time.`,
 } as const;
@@ -130,13 +133,20 @@ export const CONFLICT = {
  * THE conflict rule. A name may not be taken by another container; a port may not be published by another
  * RUNNING container. A port held only by a stopped container is no conflict (people keep two versions on
  * one port and run one at a time): see usageWarnings. `self` is the container being edited, which holds its
- * own name and port.
+ * own name and port. `nameHolder`: the port's message names the container that holds it (the create form,
+ * where the user then knows which one to stop); without it, the short words a refused create gives.
  */
-export function usageConflicts(input: Pick<CreateInstanceInput, 'name' | 'hostPort'>, usage: EngineUsage, self?: string): FieldErrors {
+export function usageConflicts(
+  input: Pick<CreateInstanceInput, 'name' | 'hostPort'>,
+  usage: EngineUsage,
+  self?: string,
+  options: { nameHolder?: boolean } = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   if (input.name !== self && usage.names.has(input.name)) errors.name = CONFLICT.name(input.name);
   const holder = usage.ports.get(input.hostPort);
-  if (holder && holder.running && holder.container !== self) errors.hostPort = CONFLICT.port(input.hostPort);
+  if (holder && holder.running && holder.container !== self)
+    errors.hostPort = options.nameHolder ? CONFLICT.portUsedBy(input.hostPort, holder.container) : CONFLICT.port(input.hostPort);
   return errors;
 }
 

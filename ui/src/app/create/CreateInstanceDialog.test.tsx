@@ -226,11 +226,30 @@ describe('creating an instance', () => {
     // A stopped instance still claims its port: the suggestion moves on.
     expect(field(dialog, 'Port')).toHaveValue('5433');
     await replace(user, field(dialog, 'Port'), '8080');
-    expect(field(dialog, 'Port')).toHaveAccessibleDescription('Port 8080 is already used by another container.');
+    expect(field(dialog, 'Port')).toHaveAccessibleDescription(
+      'Port 8080 is already used by another container. It is in use by web (running): stop it first, or choose another port.',
+    );
     await replace(user, field(dialog, 'Name'), 'web');
     expect(field(dialog, 'Name')).toHaveAccessibleDescription('Another container is already named "web".');
     expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
     expect(docker.count('run')).toBe(0);
+  });
+
+  it('names the running instance that holds the port, and only warns of a stopped one', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'pg-15', engine: 'postgres', tag: '15', hostPort: 5432 });
+    await seedInstance(docker, { name: 'pg-16', engine: 'postgres', tag: '16', hostPort: 5440 });
+    docker.setExited('pg-16', 0);
+    const { user } = renderApp({ docker });
+    const dialog = await openCreate(user);
+    await replace(user, field(dialog, 'Port'), '5432');
+    expect(field(dialog, 'Port')).toHaveAccessibleDescription(
+      'Port 5432 is already used by another container. It is in use by pg-15 (running): stop it first, or choose another port.',
+    );
+    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
+    await replace(user, field(dialog, 'Port'), '5440');
+    expect(field(dialog, 'Port')).toHaveAccessibleDescription('Port 5440 is also the port of pg-16, which is stopped: only one of them can run at a time.');
+    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeEnabled();
   });
 
   it('shows the image pull’s layers as they complete, and Cancel returns to the form leaving nothing behind', async () => {

@@ -164,7 +164,8 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
       const problem = reuseProblem({ engine: keptData.engine, tag: keptData.tag }, keptData.volumes[0] ?? '', undefined, engine, input.tag);
       if (problem) kept[problem.field] = problem.message;
     }
-    return { ...serviceErrors, ...kept, ...usageConflicts(input, taken), ...validateCreateInput(input) };
+    // A port taken by a running container names it (Dockbase's or not): the user knows which one to stop.
+    return { ...serviceErrors, ...kept, ...usageConflicts(input, taken, undefined, { nameHolder: true }), ...validateCreateInput(input) };
   }, [input, taken, serviceErrors, keptData, engine]);
   const warnings = useMemo<FieldErrors>(() => (errors.hostPort ? {} : usageWarnings(input, taken)), [input, taken, errors.hostPort]);
 
