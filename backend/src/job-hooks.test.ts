@@ -1,7 +1,7 @@
-import { JobRunner, createDockbase, passwordVerdict, type Job, type JobMark } from '@dockbase/core';
+import { JobRunner, createDockbase, passwordVerdict, recordJobEnd, type Job, type JobMark } from '@dockbase/core';
 import { scripted } from '@dockbase/core/test-support';
 import { describe, expect, it, vi } from 'vitest';
-import { faultHook, parseFaultAt, recordJobEnd, recordJobOutcome } from './job-hooks.js';
+import { faultHook, parseFaultAt, storeActivity } from './job-hooks.js';
 import { TESTED_DRIVERS } from './test-support/drivers.js';
 import { storesForEachTest } from './test-support/stores.js';
 
@@ -27,26 +27,28 @@ function job(over: Partial<Job> = {}): Job {
 }
 
 describe.each(TESTED_DRIVERS)('on %s', (driver) => {
-  describe('a job’s outcome in its instance’s history', () => {
-    it('is the job’s kind, ok or failed, its message or else its title, and the bytes it moved', () => {
+  describe('a job’s end in its instance’s history (the core’s recordJobEnd over the store)', () => {
+    it('is the job’s kind, ok or failed, what it did (its error, its cancel, what recovery did), and the bytes it moved', async () => {
       const store = open(dataDir(), driver);
       store.put(ID, { name: 'orders', engine: 'postgres', settings: {} });
-      recordJobOutcome(store, job({ result: { name: 'nightly', sizeBytes: 2 ** 40 } }));
-      recordJobOutcome(store, job({ kind: 'upgrade', state: 'failed', message: 'The new server did not start.' }));
-      recordJobOutcome(store, job({ kind: 'edit', state: 'cancelled', message: 'Cancelled: nothing was changed.' }));
-      recordJobOutcome(store, job({ kind: 'restore', state: 'interrupted', recovered: 'undone', message: 'Restore was interrupted; put back.' }));
-      recordJobOutcome(store, job({ kind: 'import', message: 'x'.repeat(5000), result: { sizeBytes: -1 } }));
+      const activity = storeActivity(store);
+      await recordJobEnd(activity, job({ result: { name: 'nightly', sizeBytes: 2 ** 40 } }));
+      await recordJobEnd(activity, job({ kind: 'upgrade', state: 'failed', message: 'The new server did not start.' }));
+      await recordJobEnd(activity, job({ kind: 'edit', title: 'Change settings', state: 'cancelled', message: 'Cancelled: nothing was changed.' }));
+      await recordJobEnd(activity, job({ kind: 'restore', state: 'interrupted', recovered: 'undone', message: 'Restore was interrupted; put back.' }));
+      await recordJobEnd(activity, job({ kind: 'import', state: 'failed', message: 'x'.repeat(5000) }));
       expect(store.get(ID)?.history.map(({ at: _at, ...entry }) => entry)).toEqual([
-        { action: 'import', outcome: 'ok', detail: `${'x'.repeat(3999)}…` },
+        { action: 'import', outcome: 'failed', detail: `${'x'.repeat(3999)}…` },
         { action: 'restore', outcome: 'failed', detail: 'Restore was interrupted; put back.' },
-        { action: 'edit', outcome: 'failed', detail: 'Cancelled: nothing was changed.' },
+        { action: 'edit', outcome: 'failed', detail: 'Cancelled: Change settings. Nothing was changed.' },
         { action: 'upgrade', outcome: 'failed', detail: 'The new server did not start.' },
-        { action: 'snapshot', outcome: 'ok', detail: 'Snapshot “nightly”', size: 2 ** 40 },
+        { action: 'snapshot', outcome: 'ok', detail: 'nightly', size: 2 ** 40 },
       ]);
     });
 
-    it('makes a created instance’s record with the settings its labels hold, never the password, and forgets a deleted one', () => {
+    it('makes a created instance’s record with the settings its labels hold, never the password, and forgets a deleted one', async () => {
       const store = open(dataDir(), driver);
+      const activity = storeActivity(store);
       const made = {
         id: ID,
         name: 'orders',
@@ -59,7 +61,7 @@ describe.each(TESTED_DRIVERS)('on %s', (driver) => {
         user: 'app',
         containerId: 'c0ffee',
       };
-      recordJobEnd(store, job({ kind: 'create', title: 'Create PostgreSQL 17', result: made }));
+      await recordJobEnd(activity, job({ kind: 'create', title: 'Create PostgreSQL 17', result: made }));
       expect(store.get(ID)).toMatchObject({
         name: 'orders',
         engine: 'postgres',
@@ -67,31 +69,34 @@ describe.each(TESTED_DRIVERS)('on %s', (driver) => {
         history: [{ action: 'create', outcome: 'ok' }],
       });
       expect(JSON.stringify(store.get(ID))).not.toMatch(/password/i);
-      recordJobEnd(store, job({ kind: 'delete', title: 'Delete', result: { dataRemoved: false, dataKept: true, recordId: ID } }));
+      await recordJobEnd(activity, job({ kind: 'delete', title: 'Delete', result: { dataRemoved: false, dataKept: true, recordId: ID } }));
       expect(store.get(ID)?.history[0]).toMatchObject({ action: 'delete', outcome: 'ok', detail: 'its data was kept, with these notes and history' });
-      recordJobEnd(store, job({ kind: 'delete', title: 'Delete with its data', result: { dataRemoved: true, dataKept: false, recordId: ID } }));
+      await recordJobEnd(activity, job({ kind: 'delete', title: 'Delete with its data', result: { dataRemoved: true, dataKept: false, recordId: ID } }));
       expect(store.get(ID)).toBeUndefined();
     });
 
-    it('is left out for an instance the backend keeps no notes for', () => {
+    it('is left out for an instance the backend keeps no notes for', async () => {
       const store = open(dataDir(), driver);
-      expect(recordJobOutcome(store, job())).toBeUndefined();
+      await recordJobEnd(storeActivity(store), job());
       expect(store.get(ID)).toBeUndefined();
     });
 
-    it('is logged, not thrown, when it cannot be written', () => {
-      const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-      try {
-        const failing = {
-          addHistory: () => {
-            throw new Error('disk full');
-          },
-        };
-        expect(recordJobOutcome(failing, job())).toBeUndefined();
-        expect(error).toHaveBeenCalledWith(expect.stringContaining('could not record “Snapshot “nightly”” in orders'), 'disk full');
-      } finally {
-        error.mockRestore();
-      }
+    it('is logged, not thrown, when it cannot be written', async () => {
+      const logged: string[] = [];
+      const failing = {
+        put: () => undefined,
+        delete: () => undefined,
+        addHistory: () => {
+          throw new Error('disk full');
+        },
+      };
+      expect(
+        await recordJobEnd(
+          storeActivity(failing, (m) => logged.push(m)),
+          job(),
+        ),
+      ).toBe(false);
+      expect(logged).toEqual(['dockbase backend: could not record a job in its instance’s history: disk full']);
     });
   });
 
@@ -117,9 +122,9 @@ describe.each(TESTED_DRIVERS)('on %s', (driver) => {
       cli,
       store: store.jobs,
       door: 'tab',
-      onEnd: (j) => {
+      onEnd: async (j) => {
         ended.push(j);
-        recordJobOutcome(store, j);
+        await recordJobEnd(storeActivity(store), j);
       },
     });
     const recovered = await runner.recover();

@@ -1,70 +1,36 @@
-import { JOB_KINDS, instanceSettings, recordIdOf, type CreatedInstance, type DeleteResult, type EngineId, type Job, type JobMark } from '@dockbase/core';
+import { JOB_KINDS, type ActivityStore, type EngineId, type Job, type JobMark } from '@dockbase/core';
 import type { HistoryEntry } from '@dockbase/api';
 
-/** The longest history detail the API accepts (routes/instances.ts). */
-const MAX_DETAIL = 4000;
-
-/** What recording a job's outcome needs of the store. */
-export interface HistoryWriter {
+/** What recording a job's end needs of the store: the history, and the instance's record (a create makes it, a delete removes it). */
+export interface RecordWriter {
   addHistory(id: string, entry: Omit<HistoryEntry, 'at'>): HistoryEntry | undefined;
-}
-
-/** What recording a job's end needs: the history, and the instance's record (made by a create, gone with a delete). */
-export interface RecordWriter extends HistoryWriter {
   put(id: string, input: { name: string; engine: EngineId; settings: Record<string, unknown> }): unknown;
   delete(id: string): unknown;
 }
 
 /**
- * A job's end, where the tab reads it (the runner's onEnd), as the page recorded it before jobs ran here:
- * a new instance (a create or a clone) gets its record, under its data's id, with the settings its labels
- * hold (never the password), then "create" or "clone" in its history; a delete that took the data (or an
- * instance that had none) removes the record; one that kept the data says so in the history kept with it.
- * Anything else is its outcome (recordJobOutcome). Best effort, like recordJobOutcome.
+ * The store as the core's ActivityStore, for its recordJobEnd (the runner's onEnd): the one way a job's end is
+ * recorded, whoever ran it. A write that fails is logged here, and the core goes on (best effort). An instance
+ * the backend keeps no record of gets no entry (addHistory answers undefined).
  */
-export function recordJobEnd(store: RecordWriter, job: Job, recordId = job.instanceId): void {
-  try {
-    if (job.state === 'succeeded' && (job.kind === 'create' || job.kind === 'clone')) {
-      const made = job.result as CreatedInstance;
-      const id = recordIdOf(made);
-      store.put(id, { name: made.name, engine: made.engine, settings: instanceSettings(made) });
-      const detail = made.reusedData ? 'on the data kept from before' : job.kind === 'clone' ? job.title : undefined;
-      store.addHistory(id, { action: job.kind, outcome: 'ok', ...(detail ? { detail } : {}) });
-      return;
-    }
-    if (job.state === 'succeeded' && job.kind === 'delete') {
-      const r = job.result as DeleteResult;
-      if (!r.dataKept) store.delete(r.recordId);
-      else store.addHistory(r.recordId, { action: 'delete', outcome: 'ok', detail: 'its data was kept, with these notes and history' });
-      return;
-    }
-  } catch (err) {
-    console.error(`dockbase backend: could not record “${job.title}” of ${job.instanceName}:`, err instanceof Error ? err.message : err);
-    return;
-  }
-  recordJobOutcome(store, job, recordId);
-}
-
-/**
- * The job's outcome, in its instance's history (the runner's onEnd): the action is the job's kind, `ok` when it
- * succeeded and `failed` otherwise (failed, cancelled, interrupted), the detail its message or else its title,
- * and the bytes it moved when its result says. Best effort: an instance the backend keeps no notes for gets
- * no entry (addHistory answers undefined), and a failure to write is only logged.
- */
-export function recordJobOutcome(store: HistoryWriter, job: Job, recordId = job.instanceId): HistoryEntry | undefined {
-  const detail = job.message ?? job.title;
-  const size = (job.result as { sizeBytes?: unknown } | null | undefined)?.sizeBytes;
-  try {
-    return store.addHistory(recordId, {
-      action: job.kind,
-      outcome: job.state === 'succeeded' ? 'ok' : 'failed',
-      detail: detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL - 1)}…` : detail,
-      ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
-    });
-  } catch (err) {
-    console.error(`dockbase backend: could not record “${job.title}” in ${job.instanceName}'s history:`, err instanceof Error ? err.message : err);
-    return undefined;
-  }
+export function storeActivity(store: RecordWriter, log: (message: string) => void = (m) => console.error(m)): ActivityStore {
+  const guard =
+    <A extends unknown[]>(what: string, f: (...args: A) => unknown) =>
+    async (...args: A): Promise<void> => {
+      try {
+        f(...args);
+      } catch (err) {
+        log(`dockbase backend: could not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
+    };
+  return {
+    saveInstance: guard('save an instance’s record', (id: string, input: { name: string; engine: EngineId; settings: Record<string, unknown> }) =>
+      store.put(id, input),
+    ),
+    addHistory: guard('record a job in its instance’s history', (id: string, entry: Omit<HistoryEntry, 'at'>) => store.addHistory(id, entry)),
+    deleteInstance: guard('remove an instance’s record', (id: string) => store.delete(id)),
+  };
 }
 
 /** Where a fault test ends the process: a job kind, one of its steps, and the mark's phase. */

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { createDockbase, JobRunner, passwordVerdict, recordIdOf } from '@dockbase/core';
+import { createDockbase, JobRunner, passwordVerdict, recordIdOf, recordJobEnd } from '@dockbase/core';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { readConfig } from './config.js';
 import { checkDockerAccess } from './docker-access.js';
 import { DockerStatus } from './docker-status.js';
 import { HubTags } from './hub/tags.js';
-import { faultHook, parseFaultAt, recordJobEnd } from './job-hooks.js';
+import { faultHook, parseFaultAt, storeActivity } from './job-hooks.js';
 import { dropPrivileges } from './privileges.js';
 import { buildServer, listen } from './server.js';
 import { Store } from './store/store.js';
@@ -34,7 +34,7 @@ try {
     // the history of the data's first instance), or its own once it is gone.
     onEnd: async (job) => {
       const instance = await dockbase.lifecycle.get(job.instanceId).catch(() => undefined);
-      recordJobEnd(store, job, instance ? recordIdOf(instance) : job.instanceId);
+      await recordJobEnd(storeActivity(store), job, instance ? recordIdOf(instance) : job.instanceId);
       // What it found of the password is remembered, for the page to show after a reload.
       const verdict = passwordVerdict(job, instance?.containerId);
       if (verdict) {

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryJobStore, getEngine, snapshotManifestLabels, type Snapshot } from '@dockbase/core';
+import { MemoryJobStore, cancelledDetail, getEngine, snapshotManifestLabels, type Snapshot } from '@dockbase/core';
 import { scripted, type Reply } from '@dockbase/core/test-support';
-import { cancelledDetail } from './history';
 import type { JobsConfig } from './jobs';
 import { fakeBackend } from './test-support/fake-backend';
 import { psLine, run } from './test-support/fakes';
@@ -66,7 +65,7 @@ describe('what the CLI does lands in the history of a running host’s backend',
     backend = await fakeBackend();
     const r = await run(['stop', 'cache'], withCache(), { jobs: jobsWith(backend.socket) });
     expect(r).toMatchObject({ code: 0, stdout: 'cache: stopped\n', stderr: 'Stopping cache…\n' });
-    expect(backend.records()).toEqual([{ method: 'POST', url: '/instances/a1/history', body: { action: 'stop', outcome: 'ok', detail: 'Stop' } }]);
+    expect(backend.records()).toEqual([{ method: 'POST', url: '/instances/a1/history', body: { action: 'stop', outcome: 'ok' } }]);
   });
 
   it('a job that failed: its error', async () => {

@@ -16,9 +16,9 @@ import {
   ActivityLog,
   instanceSettings,
   recordIdOf,
+  recordJobEnd as recordEnd,
   type ActivityStore,
   type CreatedInstance,
-  type DeleteResult,
   type Instance,
   type Job,
   type RecordedAction,
@@ -104,62 +104,20 @@ export async function recordCreated(app: CliApp, made: CreatedInstance): Promise
 }
 
 /**
- * A cancelled job's detail. The history knows only `ok` and `failed` (the backend's API), so a cancel is said
- * in words, first: "Cancelled: Upgrade to Redis 8.0. Nothing was changed: cache runs Redis 7.4 as before."
- * (its title, then what its message says beyond "… cancelled.").
- */
-export function cancelledDetail(job: Pick<Job, 'title' | 'message'>): string {
-  const rest = (job.message ?? '').replace(/^(?:cancelled[.:;]?|[^.;:]*\bcancelled[.;])\s*/i, '').trim();
-  return `Cancelled: ${job.title}.${rest ? ` ${rest.charAt(0).toUpperCase()}${rest.slice(1)}` : ''}`;
-}
-
-/**
- * A job's end as its instance's history keeps it: ok or failed (a cancelled one too, its detail then starting
- * "Cancelled:"), its message (or else its title), the bytes it moved.
- */
-export function jobHistoryEntry(job: Job): { action: RecordedAction; outcome: 'ok' | 'failed'; detail: string; size?: number } {
-  const size = (job.result as { sizeBytes?: unknown } | null | undefined)?.sizeBytes;
-  return {
-    action: job.kind,
-    outcome: job.state === 'succeeded' ? 'ok' : 'failed',
-    detail: clip(job.state === 'cancelled' ? cancelledDetail(job) : (job.message ?? job.title)),
-    ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
-  };
-}
-
-/**
- * The end of a job this CLI ran itself (the runner's onEnd, recovered jobs too), recorded as the backend
- * records the jobs it runs: a create gets the instance's record under its data's id, then "create"; a delete
- * that took the data removes the record, one that kept it says so; anything else is its outcome, under the
- * instance's record id as it is now. Nothing without a backend; never an error.
+ * The end of a job this CLI ran itself (the runner's onEnd, recovered jobs too), recorded the one way every
+ * door records them (the core's recordJobEnd), under the instance's record id as it is now. Nothing without a
+ * backend; never an error.
  */
 export async function recordJobEnd(app: CliApp, job: Job): Promise<boolean> {
   const store = await activityStore(app);
   if (!store) return false;
-  try {
-    if (job.state === 'succeeded' && (job.kind === 'create' || job.kind === 'clone')) {
-      const made = job.result as CreatedInstance;
-      const id = recordIdOf(made);
-      await store.saveInstance(id, { name: made.name, engine: made.engine, settings: instanceSettings(made) });
-      const detail = made.reusedData ? 'on the data kept from before' : job.kind === 'clone' ? job.title : undefined;
-      await store.addHistory(id, { action: job.kind, outcome: 'ok', ...(detail ? { detail } : {}) });
-      return true;
-    }
-    if (job.state === 'succeeded' && job.kind === 'delete') {
-      const r = job.result as DeleteResult;
-      if (r.dataKept) await store.addHistory(r.recordId, { action: 'delete', outcome: 'ok', detail: 'its data was kept, with these notes and history' });
-      else await store.deleteInstance(r.recordId);
-      return true;
-    }
-    // A create that failed made nothing to record.
-    if (job.kind === 'create' || job.kind === 'clone') return false;
-    const instance = await app
-      .dockbase()
-      .lifecycle.get(job.instanceId)
-      .catch(() => undefined);
-    await store.addHistory(instance ? recordIdOf(instance) : job.instanceId, jobHistoryEntry(job));
-    return true;
-  } catch {
-    return false;
-  }
+  // A new instance's record id is its own (the core reads it from the job's result); a gone one's, its id.
+  const instance =
+    job.kind === 'create' || job.kind === 'clone'
+      ? undefined
+      : await app
+          .dockbase()
+          .lifecycle.get(job.instanceId)
+          .catch(() => undefined);
+  return recordEnd(store, job, instance ? recordIdOf(instance) : job.instanceId);
 }

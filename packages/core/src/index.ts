@@ -108,3 +108,4 @@ export { recoveryPlan } from './jobs/recovery';
 export { parseJobRequest, type JobRequest } from './jobs/requests';
 export { JobRunner, jobError, type DeleteResult, type JobRunnerOptions, type JobsService } from './jobs/runner';
 export { passwordVerdict, type PasswordVerdict } from './jobs/password-verdict';
+export { cancelledDetail, jobHistoryEntry, recordJobEnd, upgradeDetail, type JobHistoryEntry } from './jobs/job-records';

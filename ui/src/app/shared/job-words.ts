@@ -10,18 +10,15 @@ import {
   type CreatedInstance,
   type DeleteResult,
   type EditStep,
-  type ExportDump,
   type ImportResult,
   type Job,
   type JobKind,
   type PasswordCheck,
-  type RecordedAction,
   type RollbackResult,
   type Snapshot,
   type UpgradeResult,
   type UpgradeStepId,
 } from '@dockbase/core';
-import { count } from './format';
 
 /** An edit's steps, as its dialog and a row say them. */
 export const EDIT_STEP_TEXT: Record<EditStep, string> = {
@@ -170,68 +167,5 @@ export function successText(job: Job): string | undefined {
     case 'export':
       // A finished export is not done until it is saved: its dialog toasts the save, its card offers it.
       return undefined;
-  }
-}
-
-/** The words the history keeps for an upgrade that worked (no secret: versions, method, counts). */
-export function upgradeDetail(engine: string, r: UpgradeResult): string {
-  const how = r.method === 'dump-restore' ? 'dump and restore' : 'in place';
-  const checked = r.verified ? `, ${count(r.verified.tables, 'table')} and ${count(r.verified.rows, 'row')} checked on both sides` : '';
-  return `${engine} ${r.from} → ${r.to} (${how}${checked}); rollback point “${r.rollbackPoint.name}”`;
-}
-
-export interface JobHistoryEntry {
-  action: RecordedAction;
-  ok: boolean;
-  detail?: string;
-  size?: number;
-}
-
-/**
- * A job's outcome as the instance's history keeps it (ActivityLog.outcome): recorded by whoever ran the job
- * (the backend for its jobs; the page for the jobs it ran itself, recordJobEnd in jobs-service.ts). A cancel and
- * an interruption are recorded as failed, with their message.
- */
-export function jobHistoryEntry(job: Job): JobHistoryEntry {
-  const action: RecordedAction = job.kind;
-  if (job.state !== 'succeeded') return { action, ok: false, ...(job.message ? { detail: job.message } : {}) };
-  const engine = getEngine(job.engine).displayName;
-  const withSize = (detail: string, size: number | undefined): JobHistoryEntry => ({ action, ok: true, detail, ...(size !== undefined ? { size } : {}) });
-  switch (job.kind) {
-    case 'create':
-      return { action, ok: true, ...((job.result as CreatedJobResult | undefined)?.reusedData ? { detail: 'on the data kept from before' } : {}) };
-    case 'clone':
-      return { action, ok: true, detail: job.title };
-    case 'start':
-    case 'stop':
-    case 'restart':
-    case 'delete':
-      // A delete that kept the data says so where it is recorded (recordJobEnd); one that took it takes the record.
-      return { action, ok: true };
-    case 'upgrade': {
-      const r = job.result as UpgradeResult;
-      return withSize(upgradeDetail(engine, r), r.sizeBytes);
-    }
-    case 'rollback': {
-      const r = job.result as RollbackResult;
-      return withSize(`${engine} ${r.from} → ${r.to}; ${r.from}'s data kept as “${r.kept.name}”`, r.kept.sizeBytes);
-    }
-    case 'edit': {
-      const changes = (job.result as { changes?: string[] } | undefined)?.changes ?? [];
-      return { action, ok: true, ...(changes.length ? { detail: changes.join('; ') } : {}) };
-    }
-    case 'snapshot': {
-      const s = job.result as Snapshot;
-      return withSize(s.name, s.sizeBytes);
-    }
-    case 'restore':
-      return withSize(quoted(job.title) ?? job.title, undefined);
-    case 'import': {
-      const r = job.result as ImportResult;
-      return withSize(importedFile(job.title), r.sizeBytes);
-    }
-    case 'export':
-      // The dump; its save into a folder is recorded by whoever saves it, with the file.
-      return withSize(job.title, (job.result as ExportDump).sizeBytes);
   }
 }

@@ -5,13 +5,11 @@
  * starts jobs, follows them (useJobs) and cancels them the same way.
  */
 import {
-  ActivityLog,
-  instanceSettings,
   JobRunner,
   MemoryJobStore,
   recordIdOf,
+  recordJobEnd as recordEnd,
   type ActivityStore,
-  type DeleteResult,
   type Dockbase,
   type Instance,
   type Job,
@@ -20,7 +18,6 @@ import {
 } from '@dockbase/core';
 import type { DockerCli } from '@dockbase/docker-cli';
 import type { BackendClient, BackendStatus } from '../../backend-client/client';
-import { jobHistoryEntry } from './job-words';
 
 /** The backend's jobs, through its client: it records each job's outcome in the instance's history itself. */
 export function remoteJobs(client: Pick<BackendClient, 'startJob' | 'jobs' | 'cancelJob'>): JobsService {
@@ -32,42 +29,16 @@ export function remoteJobs(client: Pick<BackendClient, 'startJob' | 'jobs' | 'ca
 }
 
 /**
- * A job's end in its instance's history, as whoever ran the job records it (the page, for the jobs its own
- * runner ran; the backend records its own the same way): a new instance (a create or a clone that worked)
- * first gets its record, under its data's id, with the settings read from it (its input stays with the job), as
- * ActivityLog.created saved one; a delete that worked removes the record with the data (or when there was
- * none), or says in it that the data was kept; anything else is one entry (jobHistoryEntry). A create or a
- * clone that failed made nothing to record. `instance`: as the page last listed it. Best effort, as all
- * recording: resolves whether it was recorded.
+ * A job's end in its instance's history, recorded by the page for the jobs its own runner ran, the one way
+ * every door records them (the core's recordJobEnd): under the instance's record id as the page last listed
+ * it. Best effort: resolves whether it was recorded.
  */
-export async function recordJobEnd(
+export function recordJobEnd(
   store: ActivityStore | undefined,
   job: Job,
   instance: (Pick<Instance, 'id'> & Partial<Pick<Instance, 'dataId'>>) | undefined,
 ): Promise<boolean> {
-  if (!store) return false;
-  const log = new ActivityLog(store);
-  const { action, ...outcome } = jobHistoryEntry(job);
-  if (job.kind === 'create' || job.kind === 'clone') {
-    const made = job.state === 'succeeded' ? (job.result as Instance | undefined) : undefined;
-    if (!made) return false;
-    const id = recordIdOf(made);
-    return store
-      .saveInstance(id, { name: made.name, engine: made.engine, settings: instanceSettings(made) })
-      .then(() => log.outcome({ id }, action, outcome))
-      .catch(() => false);
-  }
-  if (job.kind === 'delete' && job.state === 'succeeded') {
-    const r = job.result as DeleteResult;
-    const done = r.dataKept
-      ? store.addHistory(r.recordId, { action: 'delete', outcome: 'ok', detail: 'its data was kept, with these notes and history' })
-      : store.deleteInstance(r.recordId);
-    return done.then(
-      () => true,
-      () => false,
-    );
-  }
-  return log.outcome(instance ?? { id: job.instanceId }, action, outcome);
+  return recordEnd(store, job, instance ? recordIdOf(instance) : job.instanceId);
 }
 
 export interface PageJobsOptions {
