@@ -10,6 +10,8 @@ import { findInstance, findRow, renderApp, seedInstance, within } from '../../te
 import { UPTIME_TICK_MS, dockerDuration, parseDockerDuration } from './instances/uptime';
 
 afterEach(() => {
+  // Spies on timer functions first (one made over a fake timer would put the fake back), then the real timers.
+  vi.restoreAllMocks();
   vi.useRealTimers();
 });
 
