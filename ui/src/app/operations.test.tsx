@@ -198,7 +198,9 @@ describe('Upgrade', () => {
     await waitFor(() => expect(t.options.upgrade!.signal.aborted).toBe(true));
     expect(await end(() => t.calls.upgrade.reject(cancelled('Upgrade cancelled. Nothing was changed.')))).toBe(false);
     expect(result.current).toMatchObject({ running: false, result: undefined, failure: 'Upgrade cancelled. Nothing was changed.' });
-    await waitFor(() => expect(t.history).toEqual([{ id: 'd1', action: 'upgrade', outcome: 'failed', detail: 'Upgrade cancelled. Nothing was changed.' }]));
+    await waitFor(() =>
+      expect(t.history).toEqual([{ id: 'd1', action: 'upgrade', outcome: 'failed', detail: 'Cancelled: Upgrade to PostgreSQL 17. Nothing was changed.' }]),
+    );
     expect(t.toasts).toEqual({ success: [], warning: [], error: [] });
     expect(t.invalidated).toEqual(expect.arrayContaining(INSTANCE_CHANGED));
   });
@@ -291,7 +293,9 @@ describe('Export', () => {
     expect(result.current).toMatchObject({ running: false, result: undefined, failure: undefined });
     expect(t.toasts).toEqual({ success: [], warning: [], error: [] });
     expect(t.dockbase.backups.saveExport).not.toHaveBeenCalled();
-    await waitFor(() => expect(t.history).toEqual([{ id: 'd1', action: 'export', outcome: 'failed', detail: 'Export cancelled; no file was written.' }]));
+    await waitFor(() =>
+      expect(t.history).toEqual([{ id: 'd1', action: 'export', outcome: 'failed', detail: 'Cancelled: Export with pg_dumpall. No file was written.' }]),
+    );
   });
 });
 
