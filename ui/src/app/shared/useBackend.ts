@@ -40,7 +40,9 @@ function monitored(client: BackendClient, onDown: () => void): BackendClient {
     setNotes: watch(client.setNotes.bind(client)),
     addHistory: watch(client.addHistory.bind(client)),
     deleteInstance: watch(client.deleteInstance.bind(client)),
-    startJob: watch(client.startJob.bind(client)),
+    // A start that got no answer is asked again by whoever started it (useJobs' startJob): a network blip is
+    // not the backend gone (the jobs list, asked every 500 ms, says so when it is).
+    startJob: client.startJob.bind(client),
     jobs: watch(client.jobs.bind(client)),
     job: watch(client.job.bind(client)),
     cancelJob: watch(client.cancelJob.bind(client)),

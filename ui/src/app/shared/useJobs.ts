@@ -10,7 +10,8 @@
  */
 import { useCallback, useEffect, useRef } from 'react';
 import { notifyManager, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { recordIdOf, type Instance, type Job, type JobRequest, type JobsService, type PasswordCheck } from '@dockbase/core';
+import { isDockbaseError, recordIdOf, type Instance, type Job, type JobRequest, type JobsService, type PasswordCheck } from '@dockbase/core';
+import { BackendError } from '../../backend-client/client';
 import { useAppServices } from './context';
 import { errorMessage } from './errors';
 import { jobOutcomeToast, type CreatedJobResult } from './job-words';
@@ -137,14 +138,43 @@ export function jobEnded(client: QueryClient, id: string): Promise<Job> {
  */
 export async function startJob(
   client: QueryClient,
-  jobs: Pick<JobsService, 'start'>,
+  jobs: Pick<JobsService, 'start' | 'list'>,
   request: JobRequest,
   options: { tellsItself?: boolean } = {},
 ): Promise<{ job: Job; ended: Promise<Job> }> {
-  const job = await jobs.start(request);
+  const job = await startOnce(jobs, request);
   if (options.tellsItself) sessionOf(client).toldByStarter.add(job.id);
   await noteStarted(client, job);
   return { job, ended: jobEnded(client, job.id) };
+}
+
+/** Tries to start a job again after a request that never got an answer (a network blip), this many times. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts a job, once, over a network that may drop a request: Chromium on Linux aborts the requests in flight
+ * (ERR_NETWORK_CHANGED) whenever docker adds or removes a container's network interface, which a bulk stop
+ * does over and over. A request without an answer is asked again; one that did reach the runner finds the
+ * instance held by the job it started, which is then followed instead of refused.
+ */
+async function startOnce(jobs: Pick<JobsService, 'start' | 'list'>, request: JobRequest): Promise<Job> {
+  const askedAt = new Date(Date.now() - 1000).toISOString();
+  let unanswered = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await jobs.start(request);
+    } catch (e) {
+      if (unanswered && isDockbaseError(e, 'busy') && 'instanceId' in request) {
+        const ours = (await jobs.list().catch(() => [] as Job[])).find(
+          (j) => j.instanceId === request.instanceId && j.kind === request.kind && j.by === 'tab' && j.startedAt >= askedAt,
+        );
+        if (ours) return ours;
+      }
+      if (!(e instanceof BackendError && e.code === 'unavailable') || attempt >= START_ATTEMPTS) throw e;
+      unanswered = true;
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    }
+  }
 }
 
 /** Cancel for a job, wherever it runs: a refusal (it is past its last safe step) is toasted. */
