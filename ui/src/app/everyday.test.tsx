@@ -285,8 +285,10 @@ describe('states docker knows', () => {
 
   it('pauses a running instance with Pause, beside Stop; it then shows Paused, with Unpause', async () => {
     const docker = new FakeDocker();
-    await seedInstance(docker, { name: 'cache' });
-    const { user, desktop } = renderApp({ docker });
+    const backend = new FakeBackend();
+    const seeded = await seedInstance(docker, { name: 'cache' });
+    await backend.saveInstance(seeded.id, { name: 'cache', engine: 'redis', settings: {} });
+    const { user, desktop } = renderApp({ docker, backend });
     const card = await findInstance('cache');
     const buttons = () =>
       within(card)
@@ -303,6 +305,8 @@ describe('states docker knows', () => {
     await user.click(within(card).getByRole('button', { name: 'Unpause' }));
     expect(await within(card).findByText('Healthy')).toBeInTheDocument();
     expect(within(card).getByRole('button', { name: 'Pause' })).toBeEnabled();
+    // Both are in its history, as every action is.
+    await waitFor(() => expect(backend.records.get(seeded.id)?.history.map((h) => h.action)).toEqual(['unpause', 'pause']));
   });
 
   it('offers Pause beside Stop on a running row of the table, and only there', async () => {

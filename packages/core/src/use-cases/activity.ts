@@ -18,6 +18,7 @@ export type RecordedAction =
   | 'start'
   | 'stop'
   | 'restart'
+  | 'pause'
   | 'unpause'
   | 'edit'
   | 'delete'

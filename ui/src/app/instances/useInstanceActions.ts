@@ -102,25 +102,32 @@ export function useInstanceActions(): InstanceActions {
   );
 
   /**
-   * Pause: here, at once (one docker call, no job), as Unpause; a failure is toasted. The list shows it
-   * Paused, with Unpause. (The history keeps no pause: its words for actions, the core's, have none.)
+   * Pause: here, at once (one docker call, no job), as Unpause; a failure is toasted, and the outcome recorded
+   * in the history. The list shows it Paused, with Unpause.
    */
   const pause = useCallback(
     async (i: Instance): Promise<boolean> => {
       if (running.current.has(i.id) || latestBusy.current[i.id]) return false;
       mark([i], 'pause');
+      let ok = false;
+      let detail: string | undefined;
       try {
         await dockbase.lifecycle.pause(i);
-        return true;
+        ok = true;
       } catch (e) {
-        desktop.toast.error(errorMessage(e));
-        return false;
+        detail = errorMessage(e);
+        desktop.toast.error(detail);
       } finally {
         mark([i], undefined);
         void relistInstances(queryClient);
       }
+      // Best effort: the log never fails.
+      void activity.outcome(i, 'pause', { ok, ...(detail ? { detail } : {}) }).then((recorded) => {
+        if (recorded) void invalidateInstanceMeta(queryClient, i);
+      });
+      return ok;
     },
-    [dockbase, desktop, queryClient, mark],
+    [dockbase, desktop, activity, queryClient, mark],
   );
 
   /** Unpause: here, at once (no job): its outcome is toasted when it fails and recorded in the history. */
