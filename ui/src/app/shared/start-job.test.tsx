@@ -45,6 +45,6 @@ describe('starting a job over a network that drops requests (Chromium’s ERR_NE
     let asked = 0;
     const gone: Pick<JobsService, 'start' | 'list'> = { start: () => (asked++, Promise.reject(lost())), list: async () => [] };
     await expect(startJob(createQueryClient(), gone, request)).rejects.toBeInstanceOf(BackendError);
-    expect(asked).toBe(3);
+    expect(asked).toBe(8);
   });
 });

@@ -148,32 +148,39 @@ export async function startJob(
   return { job, ended: jobEnded(client, job.id) };
 }
 
-/** Tries to start a job again after a request that never got an answer (a network blip), this many times. */
-const START_ATTEMPTS = 3;
+/** How many times a start that got no answer (a network blip) is asked, and the longest pause between two. */
+const START_ATTEMPTS = 8;
+const START_RETRY_MAX_MS = 2000;
 
 /**
  * Starts a job, once, over a network that may drop a request: Chromium on Linux aborts the requests in flight
  * (ERR_NETWORK_CHANGED) whenever docker adds or removes a container's network interface, which a bulk stop
- * does over and over. A request without an answer is asked again; one that did reach the runner finds the
- * instance held by the job it started, which is then followed instead of refused.
+ * does over and over, for as long as it runs. A request without an answer is asked again (for up to about ten
+ * seconds); one that did reach the runner finds the instance held by the job it started, which is then
+ * followed instead of refused.
  */
 async function startOnce(jobs: Pick<JobsService, 'start' | 'list'>, request: JobRequest): Promise<Job> {
   const askedAt = new Date(Date.now() - 1000).toISOString();
   let unanswered = false;
   for (let attempt = 1; ; attempt++) {
+    let failure: unknown;
     try {
       return await jobs.start(request);
     } catch (e) {
-      if (unanswered && isDockbaseError(e, 'busy') && 'instanceId' in request) {
-        const ours = (await jobs.list().catch(() => [] as Job[])).find(
-          (j) => j.instanceId === request.instanceId && j.kind === request.kind && j.by === 'tab' && j.startedAt >= askedAt,
-        );
-        if (ours) return ours;
-      }
-      if (!(e instanceof BackendError && e.code === 'unavailable') || attempt >= START_ATTEMPTS) throw e;
-      unanswered = true;
-      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+      failure = e;
     }
+    if (unanswered && isDockbaseError(failure, 'busy') && 'instanceId' in request) {
+      const listed = await jobs.list().catch(() => undefined);
+      const ours = listed?.find((j) => j.instanceId === request.instanceId && j.kind === request.kind && j.by === 'tab' && j.startedAt >= askedAt);
+      if (ours) return ours;
+      // The list did not answer either: ask again; it did, and another door holds the instance: refused.
+      if (listed) throw failure;
+    } else if (!(failure instanceof BackendError && failure.code === 'unavailable')) {
+      throw failure;
+    }
+    if (attempt >= START_ATTEMPTS) throw failure;
+    unanswered = true;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(START_RETRY_MAX_MS, 250 * 2 ** (attempt - 1))));
   }
 }
 
