@@ -23,6 +23,7 @@ import { snapshotVolumeName, type RollbackPoint } from '../model/snapshot-model'
 import { dataVolumesOf } from './snapshots';
 import { formatBytes } from './kept-data';
 import { READY_TIMEOUT_MS, failed, type UpgradeSteps } from './upgrade-steps';
+import { PROBE_BACKOFF_MAX_MS } from './readiness';
 import type { UpgradeOptions, UpgradePlan, UpgradeProgress, UpgradeResult, UpgradeStepId } from './upgrade-plan';
 
 /** How long a worker gets to start (the new PostgreSQL's first start runs initdb). */
@@ -326,7 +327,9 @@ async function waitForWorker(
   secrets: readonly string[],
 ): Promise<void> {
   const deadline = Date.now() + WORKER_TIMEOUT_MS;
-  for (let delay = 100; ; delay = Math.min(1000, Math.round(delay * 1.5))) {
+  // The same pace as an instance's readiness: a worker that answers is seen within half a second (a
+  // coarser pause made the two workers' waits cost up to a second each, by chance of timing).
+  for (let delay = 100; ; delay = Math.min(PROBE_BACKOFF_MAX_MS, Math.round(delay * 1.5))) {
     throwIfAborted(signal);
     const probe = await docker.tryRun(probeArgs(worker.id, engineId), signal);
     if (probe.code === 0) return;
