@@ -686,7 +686,6 @@ describe('import and export check the files on this machine first', () => {
       ['ps --all --no-trunc --filter label=io.dockbase.instance', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
     ]);
-  const root = process.getuid?.() === 0;
 
   it('import of a file that is not there exits 2 naming it, before anything is sent or asked', async () => {
     const missing = path.join(dir, 'dump.rdb');
@@ -725,28 +724,6 @@ describe('import and export check the files on this machine first', () => {
     });
     expect(docker.calls.filter((c) => c[0] === 'exec' || c[0] === 'cp')).toEqual([]);
     expect(fs.readdirSync(dir)).toEqual(['notes.txt']);
-  });
-
-  it.skipIf(root)('export to a folder it cannot write in exits 2 naming it, and runs no dump', async () => {
-    const locked = path.join(dir, 'locked');
-    fs.mkdirSync(locked, { mode: 0o500 });
-    const docker = withCache();
-    expect(await run(['export', 'cache', '--to', locked], docker)).toMatchObject({
-      code: EXIT.usage,
-      stderr: `Error: Cannot write in ${locked}: permission denied. Choose another folder with --to. Nothing was exported.\n`,
-    });
-    expect(docker.calls.filter((c) => c[0] === 'exec' || c[0] === 'cp')).toEqual([]);
-  });
-
-  it.skipIf(root)('import of a file it cannot read exits 2 naming it', async () => {
-    const locked = path.join(dir, 'dump.rdb');
-    fs.writeFileSync(locked, 'REDIS0011', { mode: 0o200 });
-    const docker = withCache();
-    expect(await run(['import', 'cache', locked, '--yes'], docker)).toMatchObject({
-      code: EXIT.usage,
-      stderr: `Error: Cannot read ${locked}: permission denied. Nothing was imported.\n`,
-    });
-    expect(docker.calls).toEqual([]);
   });
 });
 
