@@ -102,17 +102,17 @@ export function useInstanceActions(): InstanceActions {
   );
 
   /**
-   * Pause: here, at once (one docker call, no job), as Unpause; a failure is toasted, and the outcome recorded
-   * in the history. The list shows it Paused, with Unpause.
+   * An action run here, at once (one docker call, no job): Pause, and Unpause (one call and a bounded probe).
+   * One at a time per instance; a failure is toasted; the outcome is recorded in the history (best effort).
    */
-  const pause = useCallback(
-    async (i: Instance): Promise<boolean> => {
+  const direct = useCallback(
+    async (i: Instance, action: 'pause' | 'unpause', work: () => Promise<void>): Promise<boolean> => {
       if (running.current.has(i.id) || latestBusy.current[i.id]) return false;
-      mark([i], 'pause');
+      mark([i], action);
       let ok = false;
       let detail: string | undefined;
       try {
-        await dockbase.lifecycle.pause(i);
+        await work();
         ok = true;
       } catch (e) {
         detail = errorMessage(e);
@@ -122,24 +122,21 @@ export function useInstanceActions(): InstanceActions {
         void relistInstances(queryClient);
       }
       // Best effort: the log never fails.
-      void activity.outcome(i, 'pause', { ok, ...(detail ? { detail } : {}) }).then((recorded) => {
+      void activity.outcome(i, action, { ok, ...(detail ? { detail } : {}) }).then((recorded) => {
         if (recorded) void invalidateInstanceMeta(queryClient, i);
       });
       return ok;
     },
-    [dockbase, desktop, activity, queryClient, mark],
+    [desktop, activity, queryClient, mark],
   );
 
-  /** Unpause: here, at once (no job): its outcome is toasted when it fails and recorded in the history. */
+  /** Pause: the list then shows it Paused, with Unpause. */
+  const pause = useCallback((i: Instance) => direct(i, 'pause', () => dockbase.lifecycle.pause(i)), [direct, dockbase]);
+
   const unpause = useCallback(
-    async (i: Instance): Promise<boolean> => {
-      if (running.current.has(i.id) || latestBusy.current[i.id]) return false;
-      mark([i], 'unpause');
-      let ok = false;
-      let detail: string | undefined;
-      try {
+    (i: Instance) =>
+      direct(i, 'unpause', async () => {
         await dockbase.lifecycle.unpause(i);
-        ok = true;
         // Docker's health verdict may be from the frozen time: ask the server itself (bounded), and keep the
         // answer for the status chip, as the watch would (useServerAnswered). No answer is no error: the
         // chip says unhealthy.
@@ -149,20 +146,8 @@ export function useInstanceActions(): InstanceActions {
         );
         const answer: ServerAnswer = { answered, at: Date.now(), failures: answered ? 0 : 1 };
         queryClient.setQueryData(queryKeys.liveness(i.containerId), answer);
-      } catch (e) {
-        detail = errorMessage(e);
-        desktop.toast.error(detail);
-      } finally {
-        mark([i], undefined);
-        void relistInstances(queryClient);
-      }
-      // Best effort: the log never fails.
-      void activity.outcome(i, 'unpause', { ok, ...(detail ? { detail } : {}) }).then((recorded) => {
-        if (recorded) void invalidateInstanceMeta(queryClient, i);
-      });
-      return ok;
-    },
-    [dockbase, desktop, activity, queryClient, mark],
+      }),
+    [direct, dockbase, queryClient],
   );
 
   return {
