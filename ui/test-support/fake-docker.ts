@@ -32,6 +32,7 @@ import {
   imageRef,
   LABEL,
   readCreate,
+  readinessWaitScript,
   readHelperRun,
   readLogs,
   readRemove,
@@ -958,12 +959,12 @@ export class FakeDocker implements DockerCli {
     }
   }
 
-  /** Whether an exec is the engine's readiness probe (probeArgs) rather than a credential script. */
+  /** Whether an exec is the engine's readiness probe (probeArgs, or its wait: waitReadyArgs) rather than a credential script. */
   private isProbe(c: FakeContainer, args: readonly string[]): boolean {
     const engineId = this.engineOf(c);
     if (!engineId) return true;
-    const engine = getEngine(engineId);
-    return args[4] === engine.healthcheck(engine.containerPort).command;
+    const probe = getEngine(engineId).healthcheck(getEngine(engineId).containerPort).command;
+    return args[4] === probe || args[4] === readinessWaitScript(probe);
   }
 
   private exec(c: FakeContainer, script: string): RunResult {

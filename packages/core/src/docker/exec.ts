@@ -18,6 +18,25 @@ export function probeArgs(containerId: string, engineId: EngineId): string[] {
   return ['exec', containerId, 'sh', '-c', engine.healthcheck(engine.containerPort).command];
 }
 
+/** How long one readiness wait runs inside the container (WAIT_TRIES × WAIT_PAUSE_S, plus the probes' own time). */
+const WAIT_TRIES = 60;
+const WAIT_PAUSE_S = '0.05';
+
+/**
+ * The engine's probe repeated inside the container every 50 ms, for about three seconds, until it passes:
+ * exit 0 as soon as the server answers, 1 when the time is up. One exec sees "ready" within 50 ms of the
+ * server answering, where a probe per exec paid an exec each time and paused between them.
+ */
+export function readinessWaitScript(probe: string): string {
+  return `n=0; until { ${probe}; } >/dev/null 2>&1; do n=$((n+1)); [ "$n" -lt ${WAIT_TRIES} ] || exit 1; sleep ${WAIT_PAUSE_S}; done`;
+}
+
+/** Waits, inside the container, until the engine's own health probe passes (readinessWaitScript). */
+export function waitReadyArgs(containerId: string, engineId: EngineId): string[] {
+  const engine = getEngine(engineId);
+  return ['exec', containerId, 'sh', '-c', readinessWaitScript(engine.healthcheck(engine.containerPort).command)];
+}
+
 /** Runs one of the engine's fixed credential scripts (verifyPassword, applyPassword) inside the container. */
 function credentialScript(containerId: string, script: string): string[] {
   return ['exec', containerId, 'sh', '-c', script];
@@ -58,6 +77,9 @@ function engineScript(scriptOf: (e: EngineDefinition) => string | undefined, rea
 /** Reads `probeArgs` back: the container and the engine whose probe it runs. */
 export const readProbe = engineScript((e) => e.healthcheck(e.containerPort).command, 'not an engine’s health probe');
 
+/** Reads `waitReadyArgs` back: the container and the engine whose probe it repeats. */
+export const readWaitReady = engineScript((e) => readinessWaitScript(e.healthcheck(e.containerPort).command), 'not an engine’s readiness wait');
+
 /** Reads an exec of a data script on a temporary file (export, import, sniff, clean-up) back. */
 export function readExecScript(argv: readonly string[]): [string, string, ...string[]] {
   const script = at(argv, 4);
@@ -91,6 +113,7 @@ export function readUpgradeScript(argv: readonly string[]): [string, string, str
 
 export const EXEC_SHAPES: readonly CommandShape[] = [
   shape({ name: 'probe an instance', words: ['exec'], build: probeArgs, read: readProbe, targets: own }),
+  shape({ name: 'wait until an instance answers', words: ['exec'], build: waitReadyArgs, read: readWaitReady, targets: own }),
   shape({
     name: 'check an instance’s password',
     words: ['exec'],

@@ -87,6 +87,8 @@ describe('the command policy: what the core builds passes', () => {
     expect(allowed(argv.eventsArgs())).toMatchObject({ allowed: true });
     expect(allowed(argv.healthEventsArgs(CID))).toMatchObject({ allowed: true, containers: [CID] });
     for (const e of ENGINES) expect(allowed(argv.probeArgs(CID, e.id))).toMatchObject({ allowed: true, containers: [CID] });
+    for (const e of ENGINES)
+      expect(allowed(argv.waitReadyArgs(CID, e.id))).toMatchObject({ allowed: true, name: 'wait until an instance answers', containers: [CID] });
     expect(allowed(argv.versionArgs())).toMatchObject({ allowed: true });
     // Everyday use.
     expect(allowed(argv.pauseArgs(CID))).toMatchObject({ allowed: true, name: 'pause an instance', containers: [CID] });
@@ -260,6 +262,7 @@ describe('the command policy: anything else is refused', () => {
     ['a global option first', ['--host', 'tcp://evil:2375', 'ps']],
     ['exec of a shell', ['exec', CID, 'sh']],
     ['exec of another command', ['exec', CID, 'sh', '-c', 'cat /etc/shadow']],
+    ['a readiness wait around another command', ['exec', CID, 'sh', '-c', argv.readinessWaitScript('cat /etc/shadow')]],
     ['a restart policy that loops', withOptions(create, '--restart', 'always')],
     ['a tiny memory limit', withOptions(create, '--memory', '1024')],
     ['stats streaming', ['stats', '--format', '{{json .}}', CID]],

@@ -3,7 +3,7 @@
  * health status. Nothing keeps running once a wait is over.
  */
 import type { StreamHandle } from '@dockbase/docker-cli';
-import { probeArgs } from '../docker/exec';
+import { waitReadyArgs } from '../docker/exec';
 import { healthEventsArgs, logsArgs, parseEvent } from '../docker/lifecycle';
 import { getEngine } from '../engines';
 import { DockbaseError, cancelled, throwIfAborted } from '../model/errors';
@@ -11,11 +11,32 @@ import type { Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
 import { sleep, type DockerRunner } from '../docker/runner';
 
+/** The pause after a wait that failed at once (the exec itself was refused, e.g. the container is restarting). */
+const REFUSED_PAUSE_MS = 100;
+
 /**
- * The longest pause between two readiness probes: "ready" shows within about this much (plus one exec)
- * of the server answering. Each probe is a docker exec (≈ 45 ms of CPU), run only while an instance starts.
+ * Runs the engine's probe inside the container until it passes (waitReadyArgs: one exec waits about three
+ * seconds, probing every 50 ms), again and again until `timeoutMs`. Resolves with undefined once the server
+ * answers, 'stopped' when the container stopped or paused meanwhile, 'timeout' when the time ran out.
  */
-export const PROBE_BACKOFF_MAX_MS = 500;
+export async function waitUntilAnswers(
+  docker: DockerRunner,
+  containerId: string,
+  engineId: Instance['engine'],
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<'stopped' | 'timeout' | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    throwIfAborted(signal);
+    const began = Date.now();
+    const wait = await docker.tryRun(waitReadyArgs(containerId, engineId), signal);
+    if (wait.code === 0) return undefined;
+    if (/is not running|is paused|No such container/i.test(wait.stderr)) return 'stopped';
+    if (Date.now() > deadline) return 'timeout';
+    if (Date.now() - began < REFUSED_PAUSE_MS) await sleep(REFUSED_PAUSE_MS, signal);
+  }
+}
 
 export class Readiness {
   constructor(
@@ -24,11 +45,11 @@ export class Readiness {
   ) {}
 
   /**
-   * Resolves as soon as the server accepts connections: its engine's health probe, run inside the
-   * container with a short backoff (100 ms growing to 500 ms), races the engine's "ready" log line where
+   * Resolves as soon as the server accepts connections: its engine's health probe, repeated inside the
+   * container every 50 ms (waitUntilAnswers), races the engine's "ready" log line where
    * that is unambiguous and the log holds this run only (`fresh`: a container just created; after a
    * restart the log still holds the previous run's line). Docker's own healthcheck runs every 20 minutes, so
-   * this tells "ready" sooner, within about half a second; nothing keeps running afterwards. Rejects when
+   * this tells "ready" sooner, within about 50 ms; nothing keeps running afterwards. Rejects when
    * the container stops or pauses, or the time runs out.
    */
   async waitUntilReady(
@@ -61,18 +82,12 @@ export class Readiness {
   }
 
   private async probeUntilReady(instance: Instance, signal: AbortSignal, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (let delay = 100; ; delay = Math.min(PROBE_BACKOFF_MAX_MS, Math.round(delay * 1.5))) {
-      throwIfAborted(signal);
-      const probe = await this.docker.tryRun(probeArgs(instance.containerId, instance.engine), signal);
-      if (probe.code === 0) return;
-      if (/is not running|is paused|No such container/i.test(probe.stderr)) {
-        const now = await this.lifecycle.get(instance.id);
-        throw new DockbaseError('command-failed', `${now.name} stopped while starting (${now.statusText}). Open its logs to see why.`);
-      }
-      if (Date.now() > deadline) throw new DockbaseError('command-failed', `${instance.name} did not become ready in time.`);
-      await sleep(delay, signal);
+    const failure = await waitUntilAnswers(this.docker, instance.containerId, instance.engine, signal, timeoutMs);
+    if (failure === 'stopped') {
+      const now = await this.lifecycle.get(instance.id);
+      throw new DockbaseError('command-failed', `${now.name} stopped while starting (${now.statusText}). Open its logs to see why.`);
     }
+    if (failure === 'timeout') throw new DockbaseError('command-failed', `${instance.name} did not become ready in time.`);
   }
 
   /**

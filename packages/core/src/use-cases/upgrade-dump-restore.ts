@@ -7,7 +7,7 @@
  */
 import { upgradeWorkerIdsArgs } from '../docker/containers';
 import type { VolumePlan } from '../docker/create';
-import { execScriptArgs, probeArgs } from '../docker/exec';
+import { execScriptArgs } from '../docker/exec';
 import { upgradeWorkerArgs, type UpgradeWorkerPlan } from '../docker/helpers';
 import { logsArgs, removeContainerArgs, stopArgs } from '../docker/lifecycle';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
@@ -17,13 +17,13 @@ import { compareVersions, getEngine, secretEnvNames, versionOf, type EngineDefin
 import { DockbaseError, commandFailed, stderrExcerpt, throwIfAborted } from '../model/errors';
 import { imageRef, isActive, newInstanceId, volumeName, type Instance } from '../model/instance';
 import { upgradeTransferLabels, volumeLabels } from '../model/labels';
-import { sleep, type DockerRunner } from '../docker/runner';
+import type { DockerRunner } from '../docker/runner';
 import { runWithSecretEnv } from '../docker/secret-env';
 import { snapshotVolumeName, type RollbackPoint } from '../model/snapshot-model';
 import { dataVolumesOf } from './snapshots';
 import { formatBytes } from './kept-data';
 import { READY_TIMEOUT_MS, failed, type UpgradeSteps } from './upgrade-steps';
-import { PROBE_BACKOFF_MAX_MS } from './readiness';
+import { waitUntilAnswers } from './readiness';
 import type { UpgradeOptions, UpgradePlan, UpgradeProgress, UpgradeResult, UpgradeStepId } from './upgrade-plan';
 
 /** How long a worker gets to start (the new PostgreSQL's first start runs initdb). */
@@ -326,21 +326,14 @@ async function waitForWorker(
   signal: AbortSignal | undefined,
   secrets: readonly string[],
 ): Promise<void> {
-  const deadline = Date.now() + WORKER_TIMEOUT_MS;
-  // The same pace as an instance's readiness: a worker that answers is seen within half a second (a
-  // coarser pause made the two workers' waits cost up to a second each, by chance of timing).
-  for (let delay = 100; ; delay = Math.min(PROBE_BACKOFF_MAX_MS, Math.round(delay * 1.5))) {
-    throwIfAborted(signal);
-    const probe = await docker.tryRun(probeArgs(worker.id, engineId), signal);
-    if (probe.code === 0) return;
-    if (/is not running|No such container/i.test(probe.stderr)) {
-      const logs = await docker.bestEffort(logsArgs(worker.id, { tail: 8 }));
-      const said = stderrExcerpt(`${logs?.stdout ?? ''}\n${logs?.stderr ?? ''}`, secrets, 500);
-      throw new DockbaseError('command-failed', `${worker.what} stopped while starting${said ? `: ${said}` : '.'}`);
-    }
-    if (Date.now() > deadline) throw new DockbaseError('command-failed', `${worker.what} did not start in time.`);
-    await sleep(delay, signal);
+  // The same wait as an instance's readiness: the probe repeated inside the worker, seen within 50 ms.
+  const failure = await waitUntilAnswers(docker, worker.id, engineId, signal, WORKER_TIMEOUT_MS);
+  if (failure === 'stopped') {
+    const logs = await docker.bestEffort(logsArgs(worker.id, { tail: 8 }));
+    const said = stderrExcerpt(`${logs?.stdout ?? ''}\n${logs?.stderr ?? ''}`, secrets, 500);
+    throw new DockbaseError('command-failed', `${worker.what} stopped while starting${said ? `: ${said}` : '.'}`);
   }
+  if (failure === 'timeout') throw new DockbaseError('command-failed', `${worker.what} did not start in time.`);
 }
 
 /** Runs one of the dump-and-restore scripts in the new version's worker against a server's socket folder. */
