@@ -6,9 +6,9 @@
 export { ENGINE_IDS, isEngineId, type EngineId } from './engines/ids';
 export { ENGINES, getEngine } from './engines';
 export { REDIS_START_SCRIPT } from './engines/redis';
-export { type EngineDefinition } from './engines/types';
+export { type DumpKind, type EngineDefinition } from './engines/types';
 export { connectionString, maskedConnectionString, shellCommand } from './model/connection';
-export { fileStamp } from './model/dump-files';
+export { describeDumpKind, fileStamp } from './model/dump-files';
 export { count } from './model/words';
 export { DockbaseError, InvalidInputError, cancelled, isDockbaseError, type DockbaseErrorCode } from './model/errors';
 export {
@@ -54,7 +54,26 @@ export { checkCommand, type CommandVerdict } from './policy/command-policy';
 export { checkSave, checkSend, type FileVerdict } from './policy/data-policy';
 export { claimOwnership, containerOwnership, notDockbasesText, volumeOwnership, type Ownership } from './policy/ownership';
 export { ActivityLog, creationSettings, instanceSettings, recordIdOf, type ActivityStore, type RecordedAction } from './use-cases/activity';
-export { Backups, type ExportDump, type ExportProgress, type ExportResult, type ImportResult, type SentImportFile } from './use-cases/backups';
+export {
+  Backups,
+  type ExportDump,
+  type ExportProgress,
+  type ExportResult,
+  type ImportOptions,
+  type ImportResult,
+  type SendImportOptions,
+  type SentImportFile,
+} from './use-cases/backups';
+export {
+  importServerNote,
+  importStepCancellable,
+  importSteps,
+  importStopsServer,
+  type ImportFileInfo,
+  type ImportProgress,
+  type ImportStep,
+  type ImportStepId,
+} from './use-cases/import-plan';
 export { type CreatedInstance } from './use-cases/create';
 export { passwordAfterReplaceNote, type PasswordCheck } from './use-cases/credentials';
 export { describeChanges, validateEdit, type EditChanges, type EditField, type EditResult, type EditStep, type EditableSettings } from './use-cases/edit';

@@ -20,6 +20,7 @@ import type { EngineId } from '../engines/ids';
 import { InstanceLocks, busyMessage } from './lock';
 import { recoverJob } from './recovery';
 import { recordIdOf } from '../use-cases/activity';
+import { importStepCancellable } from '../use-cases/import-plan';
 import type { JobRequest } from './requests';
 
 /** What a door needs of jobs: start one, follow them, cancel one. The backend's client is another. */
@@ -482,13 +483,24 @@ export class JobRunner implements JobsService {
         };
       }
       case 'import':
+        // Cancellable while its step allows it (importSteps): until the load, and during a load by a tool beside
+        // the server, which the data from before then replaces.
         return {
           title: `Import ${request.fileName}`,
-          cancellable: false,
-          run: (ctx) => (
-            ctx.progress({ step: 'import' }),
-            dockbase.backups.importSent(instance, { temp: request.file, fileName: request.fileName }, { journal: ctx.journal })
-          ),
+          cancellable: true,
+          run: (ctx) =>
+            dockbase.backups.importSent(
+              instance,
+              { temp: request.file, fileName: request.fileName },
+              {
+                journal: ctx.journal,
+                signal: ctx.signal,
+                onProgress: (p) => {
+                  ctx.cancellable(importStepCancellable(instance, p.step));
+                  ctx.progress({ step: p.step, ...(p.sizeBytes !== undefined ? { totalBytes: p.sizeBytes } : {}) });
+                },
+              },
+            ),
         };
       case 'export':
         // The dump only, cancellable throughout: the save into the user's folder is the door's (only it reaches

@@ -25,13 +25,14 @@ import {
 import { fileStamp, hostBaseName, identifyDump, importRefusal, isAbsoluteHostPath, parseSniff } from '../model/dump-files';
 import { getEngine, type DumpKind } from '../engines';
 import { fileError, hostFilesOf } from '../docker/host-files';
-import { DockbaseError, cancelled, commandFailed, stderrExcerpt } from '../model/errors';
+import { DockbaseError, cancelled, commandFailed, isDockbaseError, stderrExcerpt } from '../model/errors';
 import { imageRef, newInstanceId, type Instance } from '../model/instance';
 import type { DockerRunner } from '../docker/runner';
 import type { Snapshot, SnapshotVolume } from '../model/snapshot-model';
 import { dataVolumesOf, replaceDataUndo, type Snapshots } from './snapshots';
 import type { StepJournal } from '../jobs/job';
 import type { Credentials, PasswordCheck } from './credentials';
+import { importStopsServer, type ImportFileInfo, type ImportProgress } from './import-plan';
 
 export { EXPORT_TEMP_PREFIX, IMPORT_TEMP_PREFIX };
 
@@ -98,6 +99,22 @@ export interface ImportResult {
   kept: Snapshot;
   /** Whether the instance's password opens the data after the import (a dump carries its own roles' passwords). */
   password?: PasswordCheck;
+}
+
+export interface SendImportOptions {
+  /** Cancels the copy into the container: nothing is left there. */
+  signal?: AbortSignal;
+}
+
+export interface ImportOptions {
+  journal?: StepJournal;
+  /** Each step as it begins (import-plan.ts), with the file's size once it was read. */
+  onProgress?(p: ImportProgress): void;
+  /**
+   * Cancels the import while its step allows it (importSteps): before the load nothing was changed (the
+   * "before import" snapshot goes); during a load by a tool beside the server, the data from before is put back.
+   */
+  signal?: AbortSignal;
 }
 
 export class Backups {
@@ -218,17 +235,17 @@ export class Backups {
    * engine's dump, or a damaged file, is refused with the instance untouched); the current data is kept in a
    * "before import" snapshot, put back if the import fails.
    */
-  async import(instance: Instance, hostFile: string, options: { journal?: StepJournal } = {}): Promise<ImportResult> {
-    const sent = await this.sendImportFile(instance, hostFile);
+  async import(instance: Instance, hostFile: string, options: ImportOptions = {}): Promise<ImportResult> {
+    const sent = await this.sendImportFile(instance, hostFile, options.signal ? { signal: options.signal } : {});
     return this.importSent(instance, sent, options);
   }
 
   /**
    * The part of an import that reads the user's own file (the page does it in Docker Desktop, where only the
    * page can reach the chosen file): the file, checked by name, copied into the instance's container under a
-   * temporary name. `importSent` does the rest, in a job.
+   * temporary name. `importSent` does the rest, in a job. Cancelled or failed, nothing is left in the container.
    */
-  async sendImportFile(instance: Instance, hostFile: string): Promise<SentImportFile> {
+  async sendImportFile(instance: Instance, hostFile: string, options: SendImportOptions = {}): Promise<SentImportFile> {
     const engine = getEngine(instance.engine);
     requireRunning(instance, 'import into');
     if (!isAbsoluteHostPath(hostFile)) throw new DockbaseError('invalid-input', 'Choose a file (an absolute path).', 'file');
@@ -245,32 +262,74 @@ export class Backups {
     const files = hostFilesOf(this.docker);
     const temp = `${IMPORT_TEMP_PREFIX}${newInstanceId()}`;
     const name = temp.slice(IMPORT_TEMP_FOLDER.length + 1);
-    await files.send(copyInArgs(instance.containerId, IMPORT_TEMP_FOLDER), { path: hostFile, name }).catch(fileError(`read ${hostFile}`, 'file'));
+    try {
+      await files
+        .send(copyInArgs(instance.containerId, IMPORT_TEMP_FOLDER), { path: hostFile, name }, options.signal ? { signal: options.signal } : {})
+        .catch(fileError(`read ${hostFile}`, 'file'));
+    } catch (e) {
+      // A copy cut short may have left part of the file.
+      if (options.signal?.aborted || !isDockbaseError(e, 'bad-file')) await this.removeTemp(instance, temp);
+      throw isDockbaseError(e, 'cancelled') ? cancelled(`Import cancelled; ${fileName} was not copied and ${instance.name} was not changed.`) : e;
+    }
     return { temp, fileName };
+  }
+
+  /**
+   * What a file `sendImportFile` put in the container holds, for the user to see before confirming the import:
+   * its size and kind. A file the instance cannot import is refused here, and removed from the container.
+   */
+  async readSentFile(instance: Instance, sent: SentImportFile): Promise<ImportFileInfo> {
+    checkSent(sent);
+    try {
+      const { sizeBytes, kind, gzip } = await this.identifySent(instance, sent);
+      return { fileName: sent.fileName, sizeBytes, kind, gzip };
+    } catch (e) {
+      await this.removeTemp(instance, sent.temp);
+      throw e;
+    }
+  }
+
+  /** Reads the head of a sent file: its size and kind, or the refusal of a file this instance cannot import. */
+  private async identifySent(instance: Instance, sent: SentImportFile): Promise<{ sizeBytes: number; kind: DumpKind; gzip: boolean }> {
+    const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, sent.temp), `read ${sent.fileName}`)).stdout);
+    const identified = identifyDump(head);
+    const refusal = importRefusal(instance.engine, identified, sent.fileName);
+    if (refusal) throw new DockbaseError('bad-file', `${refusal} ${instance.name} was not changed.`, 'file');
+    return { sizeBytes: head.sizeBytes, kind: identified.kind as DumpKind, gzip: identified.gzip };
   }
 
   /**
    * Imports a file `sendImportFile` put in the container: its content is checked first (another engine's dump,
    * or a damaged file, is refused with the instance untouched); the current data is kept in a "before import"
-   * snapshot, put back if the import fails. The temporary file is removed however it ends.
+   * snapshot, put back if the import fails or is cancelled. The temporary file is removed however it ends.
    */
-  async importSent(instance: Instance, sent: SentImportFile, options: { journal?: StepJournal } = {}): Promise<ImportResult> {
+  async importSent(instance: Instance, sent: SentImportFile, options: ImportOptions = {}): Promise<ImportResult> {
     const { temp, fileName } = sent;
-    if (!IMPORT_TEMP_FILE.test(temp)) throw new DockbaseError('invalid-input', 'That is not a file Dockbase put in the container for an import.', 'file');
+    checkSent(sent);
     requireRunning(instance, 'import into');
-    const { journal } = options;
+    const { journal, signal } = options;
+    const step = (p: ImportProgress) => options.onProgress?.(p);
+    const unchanged = (more = '') => cancelled(`Import cancelled; nothing was changed in ${instance.name}${more}.`);
     await journal?.begin('received', [{ do: 'remove-temp', container: instance.containerId, path: temp }]);
     let kept: Snapshot | undefined;
     let imported: Omit<ImportResult, 'password'>;
     try {
-      const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, temp), `read ${fileName}`)).stdout);
-      const identified = identifyDump(head);
-      const refusal = importRefusal(instance.engine, identified, fileName);
-      if (refusal) throw new DockbaseError('bad-file', `${refusal} ${instance.name} was not changed.`, 'file');
-      const kind = identified.kind as DumpKind;
+      step({ step: 'check' });
+      const { sizeBytes, kind, gzip } = await this.identifySent(instance, sent);
+      if (signal?.aborted) throw unchanged();
+      step({ step: 'keep', sizeBytes });
       // The server stops while its data is copied: interrupted then, it runs again.
       await journal?.begin('keep', [{ do: 'start', container: instance.containerId, instanceId: instance.id }]);
       kept = await this.snapshots.take(instance, { name: `before import ${fileStamp(new Date())}`, reason: 'before-import' });
+      if (signal?.aborted) {
+        // Asked for during the copy: the copy holds nothing the instance lacks.
+        const removed = await this.snapshots.remove(kept).then(
+          () => true,
+          () => false,
+        );
+        throw unchanged(removed ? '' : ` (its copy “${kept.name}” is kept; delete it when you like)`);
+      }
+      step({ step: 'load', sizeBytes });
       const volumes = dataVolumesOf(instance);
       // Interrupted while the tool writes: the server stops, the data from before goes back in, it runs again.
       await journal?.begin('import', [
@@ -279,34 +338,38 @@ export class Backups {
         { do: 'start', container: instance.containerId, instanceId: instance.id },
       ]);
       try {
-        await this.restoreFile(instance, temp, kind, identified.gzip);
+        await this.restoreFile(instance, temp, kind, gzip, signal);
+        // A cancel asked for as a load by a tool beside the server ended is honoured too: its data goes back.
+        if (signal?.aborted && !importStopsServer(instance.engine)) throw cancelled();
       } catch (e) {
-        throw await this.putBack(instance, volumes, kept, fileName, (e as Error).message, journal, temp);
+        throw await this.putBack(instance, volumes, kept, fileName, isDockbaseError(e, 'cancelled') ? undefined : (e as Error).message, journal, temp);
       }
       await journal?.commit('imported', [
         { do: 'start', container: instance.containerId, instanceId: instance.id },
         { do: 'remove-temp', container: instance.containerId, path: temp },
       ]);
-      imported = { kind, sizeBytes: head.sizeBytes, kept };
+      imported = { kind, sizeBytes, kept };
     } finally {
       await this.removeTemp(instance, temp);
     }
     // A dump carries its roles' passwords (a PostgreSQL cluster dump, another instance's): the instance's is
     // set again where the engine allows it, and checked either way.
+    if (getEngine(instance.engine).passwordInData) step({ step: 'password', sizeBytes: imported.sizeBytes });
     return { ...imported, password: await this.credentials.reassert(instance) };
   }
 
   /**
-   * After a refused import: the data kept before it goes back in (the server stopped meanwhile, then started
-   * again). Once it is back, the "before import" snapshot holds nothing the instance lacks and is deleted; it
-   * stays only when putting the data back failed, and the error then names it. Returns the error to throw.
+   * After a refused or cancelled import (`why` undefined: cancelled): the data kept before it goes back in (the
+   * server stopped meanwhile, which also ends a tool still loading, then started again). Once it is back, the
+   * "before import" snapshot holds nothing the instance lacks and is deleted; it stays only when putting the
+   * data back failed, and the error then names it. Returns the error to throw.
    */
   private async putBack(
     instance: Instance,
     volumes: readonly SnapshotVolume[],
     kept: Snapshot,
     fileName: string,
-    why: string,
+    why: string | undefined,
     journal: StepJournal | undefined,
     temp: string,
   ): Promise<DockbaseError> {
@@ -322,9 +385,12 @@ export class Backups {
     }
     const failed = `Could not import ${fileName}: ${why}`;
     if (!back) {
+      const lost = `it is kept in the snapshot "${kept.name}"; restore that snapshot to get it back.`;
       return new DockbaseError(
         'command-failed',
-        `${failed} Putting ${instance.name}'s data back failed too: it is kept in the snapshot "${kept.name}"; restore that snapshot to get it back.`,
+        why === undefined
+          ? `Import cancelled, but putting ${instance.name}'s data back failed: ${lost}`
+          : `${failed} Putting ${instance.name}'s data back failed too: ${lost}`,
         'file',
       );
     }
@@ -336,6 +402,7 @@ export class Backups {
     ]);
     await this.snapshots.remove(kept).catch(() => undefined);
     const after = restarted ? ` It did not start again: ${restarted}` : '';
+    if (why === undefined) return cancelled(`Import cancelled; what was loaded of ${fileName} is undone: ${instance.name} was put back as it was.${after}`);
     return new DockbaseError('bad-file', `${failed} ${instance.name} was put back as it was.${after}`, 'file');
   }
 
@@ -344,14 +411,15 @@ export class Backups {
     if (IMPORT_TEMP_FILE.test(sent.temp)) await this.removeTemp(instance, sent.temp);
   }
 
-  private async restoreFile(instance: Instance, temp: string, kind: DumpKind, gzip: boolean): Promise<void> {
+  /** `signal`: ends the wait for a tool that loads beside the server (the caller then stops the server, which ends the tool). */
+  private async restoreFile(instance: Instance, temp: string, kind: DumpKind, gzip: boolean, signal: AbortSignal | undefined): Promise<void> {
     const engine = getEngine(instance.engine);
     const online = importScript(engine);
+    const offline = offlineImportScript(engine);
     if (online) {
-      const r = await this.docker.tryRun(execScriptArgs(instance.containerId, online, temp, kind, gzip ? '1' : '0'));
+      const r = await this.docker.tryRun(execScriptArgs(instance.containerId, online, temp, kind, gzip ? '1' : '0'), offline ? undefined : signal);
       if (r.code !== 0) throw new DockbaseError('command-failed', stderrExcerpt(r.stderr) || `${engine.displayName} refused the file.`);
     }
-    const offline = offlineImportScript(engine);
     if (offline) {
       const mounts: HelperMount[] = dataVolumesOf(instance).map((v) => ({ volume: v.volume, target: `${HELPER_TO}/${v.key}` }));
       await this.snapshots.whileStopped(instance, async () => {
@@ -388,6 +456,11 @@ function checkDump(instance: Instance, dump: ExportDump): void {
   if (dump.container !== instance.containerId) {
     throw new DockbaseError('not-found', `${instance.name}'s container was replaced since that export was made: export it again.`);
   }
+}
+
+/** A file handed back by a door (JSON from the page): it must name a file an import put in the container. */
+function checkSent(sent: SentImportFile): void {
+  if (!IMPORT_TEMP_FILE.test(sent.temp)) throw new DockbaseError('invalid-input', 'That is not a file Dockbase put in the container for an import.', 'file');
 }
 
 function requireRunning(instance: Instance, verb: string): void {
