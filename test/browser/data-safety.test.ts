@@ -131,6 +131,9 @@ describe('data safety in the browser, end to end', () => {
     await card(cloneName).getByRole('button', { name: 'Import', exact: true }).click();
     const imp = page.getByRole('dialog', { name: `Import into ${cloneName}` });
     await imp.getByRole('textbox', { name: 'File' }).fill(path.join(folder, file!));
+    // The file is copied into the container and read first: its size is said before Import.
+    await imp.getByRole('button', { name: 'Check file', exact: true }).click();
+    await imp.getByRole('status', { name: 'The file to import' }).getByText(`${file!}: `).waitFor({ timeout: 60_000 });
     await imp.getByRole('button', { name: 'Import', exact: true }).click();
     await imp.getByText(/^Imported /).waitFor({ timeout: 120_000 });
     await session.screenshots('import');
@@ -144,7 +147,7 @@ describe('data safety in the browser, end to end', () => {
     await card(cloneName).getByRole('button', { name: 'Import', exact: true }).click();
     const imp = page.getByRole('dialog', { name: `Import into ${cloneName}` });
     await imp.getByRole('textbox', { name: 'File' }).fill(other);
-    await imp.getByRole('button', { name: 'Import', exact: true }).click();
+    await imp.getByRole('button', { name: 'Check file', exact: true }).click();
     await imp.getByText(/is a MySQL dump; PostgreSQL cannot import it/).waitFor({ timeout: 30_000 });
     await imp.getByRole('button', { name: 'Close', exact: true }).click();
     expect(await rows(cloneName)).toBe('apple,pear');

@@ -69,6 +69,8 @@ describe('jobs outlive the page', () => {
     await card(shop).getByRole('button', { name: 'Import', exact: true }).click();
     const imp = page.getByRole('dialog', { name: `Import into ${shop}` });
     await imp.getByRole('textbox', { name: 'File' }).fill(path.join(folder, 'shop.sql'));
+    await imp.getByRole('button', { name: 'Check file', exact: true }).click();
+    await imp.getByRole('button', { name: 'Import', exact: true }).waitFor({ timeout: 60_000 });
     await imp.getByRole('button', { name: 'Import', exact: true }).click();
     // Once the file is in the container, the import is the backend's job: its dialog can close (a modal
     // dialog hides the rest of the page from assistive technology), and its card says so.

@@ -80,7 +80,9 @@ function setup() {
       exportDump: vi.fn((_i: Instance, o: NonNullable<typeof options.export>) => ((options.export = o), calls.export.promise)),
       saveExport: vi.fn((_i: Instance, _d: ExportDump, _dir: string) => calls.save.promise),
       sendImportFile: vi.fn(async (_i: Instance, file: string) => ({ temp: '/tmp/dockbase-import-0123456789ab', fileName: file.split('/').pop()! })),
+      readSentFile: vi.fn(async (_i: Instance, sent: { fileName: string }) => ({ fileName: sent.fileName, sizeBytes: 512, kind: 'sql', gzip: false })),
       importSent: vi.fn(() => calls.import.promise),
+      discardImportFile: vi.fn(async () => undefined),
     },
   };
   const toasts = { success: [] as string[], warning: [] as string[], error: [] as string[] };
@@ -303,11 +305,11 @@ describe('Import', () => {
   it('puts the file in the container, imports it as a job, toasts what was kept, records the file and lists the instance and its snapshots again', async () => {
     const t = setup();
     const { result } = renderHook(() => useImport(instance), { wrapper: t.wrapper });
-    const end = begin(() => result.current.run('/backups/orders.sql'));
+    const end = begin(async () => (await result.current.send('/backups/orders.sql')) && result.current.confirm());
     expect(result.current.running).toBe(true);
-    expect(await result.current.run('/backups/orders.sql')).toBe(false);
+    expect(await result.current.send('/backups/orders.sql')).toBe(false);
     await waitFor(() => expect(t.dockbase.backups.importSent).toHaveBeenCalledTimes(1));
-    expect(t.dockbase.backups.sendImportFile).toHaveBeenCalledWith(instance, '/backups/orders.sql');
+    expect(t.dockbase.backups.sendImportFile).toHaveBeenCalledWith(instance, '/backups/orders.sql', { signal: expect.any(AbortSignal) });
     expect(t.dockbase.backups.importSent.mock.calls[0]).toEqual([
       instance,
       { temp: '/tmp/dockbase-import-0123456789ab', fileName: 'orders.sql' },
@@ -315,7 +317,7 @@ describe('Import', () => {
     ]);
     const r = { kind: 'sql', sizeBytes: 512, kept: { name: 'before import' } } as unknown as ImportResult;
     expect(await end(() => t.calls.import.resolve(r))).toBe(true);
-    expect(result.current).toEqual({ sending: false, running: false, result: r, failure: undefined, run: result.current.run });
+    expect(result.current).toMatchObject({ phase: 'ended', sending: false, running: false, result: r, failure: undefined });
     await waitFor(() => expect(t.toasts.success).toEqual(['orders.sql was imported into orders. Its previous data is kept as "before import".']));
     await waitFor(() => expect(t.history).toEqual([{ id: 'd1', action: 'import', outcome: 'ok', detail: 'orders.sql', size: 512 }]));
     await waitFor(() => expect(t.invalidated).toContain(META));
@@ -326,7 +328,7 @@ describe('Import', () => {
     const t = setup();
     t.dockbase.backups.sendImportFile.mockRejectedValueOnce(new DockbaseError('bad-file', 'PostgreSQL imports .sql, .sql.gz files; x.rdb is none of them.'));
     const { result } = renderHook(() => useImport(instance), { wrapper: t.wrapper });
-    const end = begin(() => result.current.run('/backups/x.rdb'));
+    const end = begin(() => result.current.send('/backups/x.rdb'));
     expect(await end(() => undefined)).toBe(false);
     expect(result.current).toMatchObject({ running: false, failure: 'PostgreSQL imports .sql, .sql.gz files; x.rdb is none of them.' });
     expect(t.toasts.error).toEqual(['PostgreSQL imports .sql, .sql.gz files; x.rdb is none of them.']);
@@ -340,10 +342,14 @@ describe('a failure', () => {
     { action: 'upgrade', use: () => withStart(useUpgrade(instance), plan) },
     { action: 'rollback', use: () => withStart(useRollback(instance), point) },
     { action: 'export', use: () => withStart(useExport(instance), '/nowhere') },
-    { action: 'import', use: () => withStart(useImport(instance), '/backups/other.sql') },
+    { action: 'import', use: () => withConfirm(useImport(instance), '/backups/other.sql') },
   ];
   function withStart<A, S extends { run(arg: A): Promise<boolean> }>(state: S, arg: A) {
     return { ...state, start: () => state.run(arg) };
+  }
+  /** An import: the file is sent and read, then confirmed. */
+  function withConfirm(state: ReturnType<typeof useImport>, file: string) {
+    return { ...state, start: async () => (await state.send(file)) && state.confirm() };
   }
   it.each(cases)('of $action is toasted once, shown and recorded', async ({ action, use }) => {
     const t = setup();

@@ -11,6 +11,7 @@ import {
   type DeleteResult,
   type EditStep,
   type ImportResult,
+  type ImportStepId,
   type Job,
   type JobKind,
   type PasswordCheck,
@@ -58,6 +59,14 @@ const LIFECYCLE_STEP_TEXT: Record<string, string> = {
   delete: 'deleting it',
 };
 
+/** An import's steps, for a card or a row (its dialog lists them in full, importSteps). */
+const IMPORT_STEP_TEXT: Record<ImportStepId, string> = {
+  check: 'checking the file',
+  keep: 'keeping its data in a “before import” snapshot',
+  load: 'loading the file',
+  password: 'checking its password',
+};
+
 /** The kinds whose steps LIFECYCLE_STEP_TEXT says. */
 const LIFECYCLE_KINDS: readonly JobKind[] = ['create', 'clone', 'start', 'restart', 'stop', 'delete'];
 /** The kinds that make a new instance: once they can no longer be cancelled, they create and start it. */
@@ -86,6 +95,7 @@ export function jobProgressText(job: Job): string {
     if (job.kind === 'edit') where = (EDIT_STEP_TEXT as Record<string, string>)[step]?.replace(/…$/, '').toLowerCase() ?? step;
     else if (job.kind === 'upgrade' || job.kind === 'rollback') where = (UPGRADE_STEP_TEXT as Record<string, string>)[step] ?? step;
     else if (LIFECYCLE_KINDS.includes(job.kind)) where = LIFECYCLE_STEP_TEXT[step] ?? step;
+    else if (job.kind === 'import') where = `${(IMPORT_STEP_TEXT as Record<string, string>)[step] ?? step}${totalBytes ? ` (${formatBytes(totalBytes)})` : ''}`;
     if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
     else if (step === 'pull' && pull && pull.total > 0) where += ` (${pull.done} of ${pull.total} layers)`;
   }

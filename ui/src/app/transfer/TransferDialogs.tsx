@@ -10,11 +10,12 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type FormEvent } from 'react';
-import { Backups, formatBytes, getEngine, passwordAfterReplaceNote, type Instance } from '@dockbase/core';
+import { Backups, describeDumpKind, formatBytes, getEngine, importServerNote, importSteps, passwordAfterReplaceNote, type Instance } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import type { ReadyExport } from './ready-exports';
-import { useExport, useImport } from './useDataTransfer';
+import { Steps } from '../shared/Steps';
+import { SEND_STEP, useExport, useImport } from './useDataTransfer';
 
 /** A path field with the host's own file dialog beside it where there is one. */
 function PathField(props: { label: string; value: string; onChange(v: string): void; helperText: string; choose?: () => Promise<string | undefined> }) {
@@ -122,17 +123,27 @@ function ExportBody({ instance, ready, onClose }: { instance: Instance; ready: R
 function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
   const { desktop } = useAppServices();
   const state = useImport(instance);
-  // Only while the page copies the file into the container must the dialog stay: the import itself is a job
-  // that goes on without it (its card shows it).
+  // Only while the page copies the file into the container must the dialog stay (Cancel stops the copy): the
+  // import itself is a job that goes on without it (the instance's card shows it, with its Cancel).
   const holding = state.sending;
   const titleId = useId();
   const engine = getEngine(instance.engine);
-  const [file, setFile] = useState('');
+  const [path, setPath] = useState('');
   const extensions = engine.transfer.importExtensions;
+  const { phase, file } = state;
+  const ready = phase === 'ready';
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void state.run(file.trim());
+    if (ready) void state.confirm();
+    else void state.send(path.trim());
   };
+  const choose = (p: string) => {
+    setPath(p);
+    // Another file: the one read for this one goes.
+    if (ready) void state.discard();
+  };
+  const size = file?.sizeBytes !== undefined ? formatBytes(file.sizeBytes) : undefined;
+  const steps = [{ id: SEND_STEP, label: `Copy ${file?.fileName ?? 'the file'} into ${instance.name}’s container` }, ...importSteps(instance)];
   return (
     <Dialog open onClose={() => (holding ? undefined : onClose())} aria-labelledby={titleId} maxWidth="sm" fullWidth>
       <Stack component="form" noValidate onSubmit={submit}>
@@ -144,34 +155,57 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
               data in a “before import” snapshot (until you delete it); a file of another engine is refused, and if the import fails, {instance.name} is put
               back as it was.
             </DialogContentText>
+            <DialogContentText>{importServerNote(instance)}</DialogContentText>
             {passwordAfterReplaceNote(instance, 'import') && <DialogContentText>{passwordAfterReplaceNote(instance, 'import')}</DialogContentText>}
             <PathField
               label="File"
-              value={file}
-              onChange={setFile}
+              value={path}
+              onChange={choose}
               helperText={
                 desktop.canChooseFiles
-                  ? `A ${extensions.join(', ')} file on this computer.`
-                  : `An absolute path of a ${extensions.join(', ')} file on the machine Dockbase runs on.`
+                  ? `A ${extensions.join(', ')} file on this computer. Check file copies it into ${instance.name}’s container and reads it; nothing changes before you confirm.`
+                  : `An absolute path of a ${extensions.join(', ')} file on the machine Dockbase runs on. Check file copies it into ${instance.name}’s container and reads it; nothing changes before you confirm.`
               }
               choose={async () => (await desktop.chooseFiles({ multiple: false, extensions }))[0]}
             />
-            {state.running && <LinearProgress aria-label={`Importing into ${instance.name}`} />}
-            {state.running && !holding && <DialogContentText>The import goes on if you close this dialog: {instance.name}’s card shows it.</DialogContentText>}
+            {ready && file && (
+              <Alert severity="info" icon={false} role="status" aria-label="The file to import">
+                <strong>
+                  {file.fileName}: {size}
+                </strong>
+                {file.kind ? `, ${describeDumpKind(file.kind)}${file.gzip ? ' (compressed)' : ''}` : ''}. Import replaces {instance.name}’s data with it.
+              </Alert>
+            )}
+            {phase !== 'choose' && (
+              <Stack role="status" aria-label={`Import into ${instance.name}`}>
+                <Steps steps={steps} progress={state.progress} label="Steps of the import" details={{ [SEND_STEP]: size }} />
+              </Stack>
+            )}
+            {phase === 'importing' && <DialogContentText>The import goes on if you close this dialog: {instance.name}’s card shows it.</DialogContentText>}
             {state.result && (
               <Alert severity="success">
                 Imported {formatBytes(state.result.sizeBytes)}. The previous data is kept as “{state.result.kept.name}”.
               </Alert>
             )}
-            {state.failure && <Alert severity="error">{state.failure}</Alert>}
+            {state.failure && <Alert severity={state.cancelled ? 'info' : 'error'}>{state.failure}</Alert>}
           </Stack>
         </DialogContent>
         <DialogActions>
+          {/* Cancel stops the copy into the container, or the import while it can still put everything back. */}
+          {(phase === 'sending' || phase === 'importing') && (
+            <Button
+              onClick={state.cancel}
+              disabled={!state.cancellable}
+              title={state.cancellable ? undefined : 'It is finishing: it can no longer be cancelled.'}
+            >
+              Cancel
+            </Button>
+          )}
           <Button onClick={onClose} disabled={holding}>
             Close
           </Button>
-          <Button type="submit" variant="contained" disabled={state.running || !file.trim() || instance.status !== 'running'}>
-            Import
+          <Button type="submit" variant="contained" disabled={state.running || (!ready && !path.trim()) || instance.status !== 'running'}>
+            {ready ? 'Import' : 'Check file'}
           </Button>
         </DialogActions>
       </Stack>

@@ -1,11 +1,24 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { busyMessage, type ExportDump, type ExportProgress, type ExportResult, type ImportResult, type Instance } from '@dockbase/core';
+import {
+  busyMessage,
+  cancelled,
+  isDockbaseError,
+  type ExportDump,
+  type ExportProgress,
+  type ExportResult,
+  type DumpKind,
+  type ImportResult,
+  type Instance,
+  type Job,
+  type SentImportFile,
+} from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import { invalidateInstanceMeta } from '../shared/queries';
 import { useInstanceJob } from '../shared/useInstanceJob';
 import { runningJobsByInstance, useJobs } from '../shared/useJobs';
+import type { StepsProgress } from '../shared/Steps';
 import { claimExport, isSettled, isUnsavedDump, settleExport, type ReadyExport } from './ready-exports';
 
 export interface ExportState {
@@ -109,20 +122,54 @@ export function useExport(instance: Instance, ready?: ReadyExport): ExportState 
   };
 }
 
+/**
+ * Where an import is, as its dialog shows it: `choose` (no file yet, or a cancel brought the form back);
+ * `sending` (the page copies the file into the container and reads it: the dialog stays); `ready` (its size and
+ * kind are shown, and it waits for Import); `importing` (the job runs, with or without the dialog); `ended`.
+ */
+export type ImportPhase = 'choose' | 'sending' | 'ready' | 'importing' | 'ended';
+
+/** The page's own step before the job's (importSteps): copying the file into the container. */
+export const SEND_STEP = 'send';
+
+/** An import's file as the dialog names it: what the page read of it, or what its job says. */
+export interface ImportFileShown {
+  fileName: string;
+  sizeBytes?: number;
+  kind?: DumpKind;
+  gzip?: boolean;
+}
+
 export interface ImportState {
+  phase: ImportPhase;
   /** The page is copying the chosen file into the container (before the job starts). */
   sending: boolean;
   running: boolean;
+  /** The file sent, once read (its name, size and kind), or the one the job shown imports (its name, and size once read). */
+  file: ImportFileShown | undefined;
+  /** The steps done and running: the page's copy (SEND_STEP), then the job's. */
+  progress: StepsProgress;
+  /** Whether Cancel does something now: stops the copy, or the job while its step allows it. */
+  cancellable: boolean;
   result: ImportResult | undefined;
   failure: string | undefined;
-  /** Resolves once the import ended: whether it worked. */
-  run(file: string): Promise<boolean>;
+  /** The job shown was cancelled: `failure` says what was put back. */
+  cancelled: boolean;
+  /** Copies the file into the container and reads it; resolves whether it waits for `confirm`. */
+  send(file: string): Promise<boolean>;
+  /** Imports the file sent (as a job); resolves once the import ended: whether it worked. */
+  confirm(): Promise<boolean>;
+  /** Stops the copy, or the job while Cancel leaves everything as it was. */
+  cancel(): void;
+  /** Removes the file waiting for Import (another file is chosen, or the dialog is closed). */
+  discard(): Promise<void>;
 }
 
 /**
  * Import a file into an instance (its current data kept in a snapshot first). Only the page can read the
- * user's file (Docker Desktop), so the page first puts it into the container; the import itself is a job (it
- * runs in the backend, outliving the page), whose outcome is toasted and recorded where every job's is.
+ * user's file (Docker Desktop), so the page first puts it into the container and reads its size and kind, to
+ * be confirmed; the import itself is a job (it runs in the backend, outliving the page), whose outcome is
+ * toasted and recorded where every job's is. A file sent but never imported is removed from the container.
  */
 export function useImport(instance: Instance): ImportState {
   const { dockbase, desktop } = useAppServices();
@@ -130,37 +177,144 @@ export function useImport(instance: Instance): ImportState {
   const { data: jobs } = useJobs();
   const [sending, setSending] = useState(false);
   const [sendFailure, setSendFailure] = useState<string | undefined>();
+  const [sendCancelled, setSendCancelled] = useState(false);
+  // A job this dialog showed before is hidden once another file is chosen (until its Import).
+  const [jobHidden, setJobHidden] = useState(false);
+  const [file, setFile] = useState<ImportFileShown | undefined>();
+  // The file waiting for Import; a ref too, so that confirm sees it as soon as send resolved.
+  const [ready, setReady] = useState<SentImportFile | undefined>();
+  const waiting = useRef<SentImportFile | undefined>(undefined);
+  const copying = useRef<AbortController | undefined>(undefined);
+  const busy = useRef(false);
   const holder = runningJobsByInstance(jobs).get(instance.id);
 
+  const hold = (sent: SentImportFile | undefined) => {
+    waiting.current = sent;
+    setReady(sent);
+  };
   const refuse = (message: string) => {
     setSendFailure(message);
     desktop.toast.error(message);
     return false;
   };
+  const discard = async () => {
+    const sent = waiting.current;
+    if (!sent) return;
+    hold(undefined);
+    setFile(undefined);
+    await dockbase.backups.discardImportFile(instance, sent).catch(() => undefined);
+  };
+
+  // Closed while the file was copied or waited for Import: the copy stops, the file goes.
+  const latest = useRef({ discard });
+  latest.current = { discard };
+  useEffect(
+    () => () => {
+      copying.current?.abort();
+      void latest.current.discard();
+    },
+    [],
+  );
+
+  const phase: ImportPhase = sending ? 'sending' : job.running ? 'importing' : ready ? 'ready' : job.job && !jobHidden ? 'ended' : 'choose';
+  const ended = phase === 'ended';
+  const jobShown = phase === 'importing' || ended;
+  const jobSteps = jobShown ? job.progress : {};
+  const progress: StepsProgress =
+    phase === 'sending'
+      ? { step: SEND_STEP, done: [] }
+      : phase === 'ready'
+        ? { step: undefined, done: [SEND_STEP] }
+        : phase === 'choose'
+          ? { step: undefined, done: [] }
+          : {
+              // An import that did not finish shows where it stopped, without a spinner.
+              step: ended && !job.result ? undefined : jobSteps.step,
+              done: [SEND_STEP, ...(jobSteps.done ?? [])],
+            };
 
   return {
+    phase,
     sending,
     running: sending || job.running,
-    result: job.result,
-    failure: sendFailure ?? job.failure,
-    async run(file: string) {
-      if (sending || job.running) return false;
-      setSendFailure(undefined);
-      // Known busy: said before the file is copied into the container for nothing.
-      if (holder) return refuse(busyMessage(instance.name, { kind: holder.kind, title: holder.title, by: holder.by, since: holder.startedAt }));
-      setSending(true);
-      let sent;
+    file: (jobShown ? fileOfJob(job.job, file) : undefined) ?? file,
+    progress,
+    cancellable: sending || (phase === 'importing' && job.cancellable),
+    result: jobShown ? job.result : undefined,
+    failure: sendFailure ?? (jobShown ? job.failure : undefined),
+    cancelled: sendCancelled || (jobShown && job.cancelled),
+    async send(path: string) {
+      if (busy.current || sending || job.running) return false;
+      busy.current = true;
       try {
-        sent = await dockbase.backups.sendImportFile(instance, file);
-      } catch (e) {
-        return refuse(errorMessage(e));
+        setSendFailure(undefined);
+        setSendCancelled(false);
+        setJobHidden(true);
+        // Known busy: said before the file is copied into the container for nothing.
+        if (holder) return refuse(busyMessage(instance.name, { kind: holder.kind, title: holder.title, by: holder.by, since: holder.startedAt }));
+        setSending(true);
+        const abort = new AbortController();
+        copying.current = abort;
+        let sent: SentImportFile | undefined;
+        try {
+          // A file read before and not imported goes first.
+          await discard();
+          sent = await dockbase.backups.sendImportFile(instance, path, { signal: abort.signal });
+          const info = await dockbase.backups.readSentFile(instance, sent);
+          if (abort.signal.aborted) throw cancelled(`Import cancelled; nothing was changed in ${instance.name}.`);
+          setFile(info);
+          hold(sent);
+          return true;
+        } catch (e) {
+          // Read but then cancelled: the file goes (one refused when read is removed by the core).
+          if (sent && abort.signal.aborted) await dockbase.backups.discardImportFile(instance, sent).catch(() => undefined);
+          if (isDockbaseError(e, 'cancelled')) {
+            // The user's own doing: said in the dialog, not toasted.
+            setSendCancelled(true);
+            setSendFailure(errorMessage(e));
+            return false;
+          }
+          return refuse(errorMessage(e));
+        } finally {
+          copying.current = undefined;
+          setSending(false);
+        }
       } finally {
-        setSending(false);
+        busy.current = false;
       }
-      const end = await job.run({ kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName });
-      // Refused before it started (another door holds the instance): the file sent for it goes again.
-      if (!end.job) await dockbase.backups.discardImportFile(instance, sent).catch(() => undefined);
-      return end.job?.state === 'succeeded';
     },
+    async confirm() {
+      const sent = waiting.current;
+      if (!sent || busy.current || job.running) return false;
+      busy.current = true;
+      try {
+        setSendFailure(undefined);
+        setJobHidden(false);
+        hold(undefined);
+        const end = await job.run({ kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName });
+        // Refused before it started (another door holds the instance): the file sent for it goes again.
+        if (!end.job) await dockbase.backups.discardImportFile(instance, sent).catch(() => undefined);
+        return end.job?.state === 'succeeded';
+      } finally {
+        busy.current = false;
+      }
+    },
+    cancel() {
+      if (copying.current) copying.current.abort();
+      else job.cancel();
+    },
+    discard,
   };
+}
+
+/**
+ * The file of the import job shown: the one this dialog read, or what the job says (started elsewhere: its
+ * title names the file, its progress the size once the job read it).
+ */
+function fileOfJob(job: Job | undefined, read: ImportFileShown | undefined): ImportFileShown | undefined {
+  if (!job) return undefined;
+  const fileName = job.title.replace(/^Import /, '');
+  if (read?.fileName === fileName) return read;
+  const sizeBytes = (job.state === 'succeeded' ? (job.result as ImportResult | undefined)?.sizeBytes : undefined) ?? job.progress.totalBytes;
+  return { fileName, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
 }

@@ -1,75 +1,22 @@
 import Alert from '@mui/material/Alert';
 import Autocomplete from '@mui/material/Autocomplete';
 import Button from '@mui/material/Button';
-import CircularProgress from '@mui/material/CircularProgress';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import LinearProgress from '@mui/material/LinearProgress';
-import List from '@mui/material/List';
-import ListItem from '@mui/material/ListItem';
-import ListItemIcon from '@mui/material/ListItemIcon';
-import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import CheckCircleOutlineIcon from '@mui/icons-material/CheckCircleOutline';
-import RadioButtonUncheckedIcon from '@mui/icons-material/RadioButtonUnchecked';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import {
-  formatBytes,
-  getEngine,
-  planUpgrade,
-  upgradeTargets,
-  type Instance,
-  type RollbackPoint,
-  type UpgradePlan,
-  type UpgradeStep,
-  type UpgradeStepId,
-} from '@dockbase/core';
+import { getEngine, planUpgrade, upgradeTargets, type Instance, type RollbackPoint, type UpgradePlan, type UpgradeStepId } from '@dockbase/core';
 import { count, formatTime } from '../shared/format';
 import { useAppServices } from '../shared/context';
 import { useTags } from '../shared/useTags';
-import { useRollback, useUpgrade, type StepsProgress } from './useUpgrade';
-
-/** The steps of an operation as a checklist: done, running (with the copy's or the pull's progress), to come. */
-function Steps({ steps, progress, label }: { steps: readonly UpgradeStep[]; progress: StepsProgress; label: string }) {
-  return (
-    <List dense disablePadding aria-label={label}>
-      {steps.map((s) => {
-        const done = progress.done.includes(s.id);
-        const current = progress.step === s.id;
-        const state = done ? 'done' : current ? 'running' : 'to do';
-        let detail: string | undefined;
-        if (current && s.id === 'copy' && progress.copy) {
-          detail = `${formatBytes(progress.copy.bytes)} of about ${formatBytes(progress.copy.total)}`;
-        } else if (current && s.id === 'pull' && progress.pull && progress.pull.total > 0) {
-          detail = `${progress.pull.done} of ${progress.pull.total} layers`;
-        }
-        return (
-          <ListItem key={s.id} disableGutters aria-current={current ? 'step' : undefined} aria-label={`${s.label}: ${state}`}>
-            <ListItemIcon sx={{ minWidth: 32 }}>
-              {done ? (
-                <CheckCircleOutlineIcon color="success" fontSize="small" />
-              ) : current ? (
-                <CircularProgress size={16} aria-hidden />
-              ) : (
-                <RadioButtonUncheckedIcon color="disabled" fontSize="small" />
-              )}
-            </ListItemIcon>
-            <ListItemText
-              primary={s.label}
-              secondary={detail}
-              slotProps={{ primary: { variant: 'body2', color: done || current ? 'text.primary' : 'text.secondary' } }}
-            />
-          </ListItem>
-        );
-      })}
-    </List>
-  );
-}
+import { Steps } from '../shared/Steps';
+import { useRollback, useUpgrade } from './useUpgrade';
 
 function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
   const engine = getEngine(instance.engine);
