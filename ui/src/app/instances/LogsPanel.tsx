@@ -16,7 +16,7 @@ import Typography from '@mui/material/Typography';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DownloadIcon from '@mui/icons-material/Download';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { Instance } from '@dockbase/core';
+import { count, type Instance } from '@dockbase/core';
 import { useCopyText } from '../shared/useCopyText';
 import { useFollowLogs, type LogTail } from './useFollowLogs';
 
@@ -49,6 +49,10 @@ function FollowedLog({ instance }: { instance: Instance }) {
     if (!needle) end.current?.scrollIntoView?.({ block: 'end' });
   }, [shown, needle]);
   const text = shown.join('\n');
+  // The download saves exactly the lines shown, and its button says which: the matching ones while searching.
+  const saved = needle
+    ? { label: `Download ${count(shown.length, 'matching line')}`, file: `${instance.name}-matching.log` }
+    : { label: `Download ${count(lines.length, 'line')}`, file: `${instance.name}.log` };
   return (
     <>
       <Stack direction="row" spacing={1.5} alignItems="center" flexWrap="wrap" useFlexGap sx={{ mb: 1.5 }}>
@@ -79,8 +83,14 @@ function FollowedLog({ instance }: { instance: Instance }) {
         <Button size="small" startIcon={<ContentCopyIcon />} onClick={() => copy(text, needle ? 'Matching log lines' : 'Log')} disabled={shown.length === 0}>
           Copy
         </Button>
-        <Button size="small" startIcon={<DownloadIcon />} onClick={() => download(`${instance.name}.log`, text)} disabled={shown.length === 0}>
-          Download
+        <Button
+          size="small"
+          startIcon={<DownloadIcon />}
+          onClick={() => download(saved.file, text ? `${text}\n` : text)}
+          disabled={shown.length === 0}
+          title={`Saves ${saved.file}`}
+        >
+          {saved.label}
         </Button>
       </Stack>
       {needle && (
