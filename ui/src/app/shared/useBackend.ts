@@ -51,9 +51,23 @@ function monitored(client: BackendClient, onDown: () => void): BackendClient {
   };
 }
 
-async function askTwice(client: BackendClient): Promise<boolean> {
-  const first = await client.available().catch(() => false);
-  return first || client.available().catch(() => false);
+/**
+ * The pauses before asking a backend that missed an answer again. Docker starting containers makes the
+ * browser drop requests in flight ("network changed": each container brings a network interface), so two
+ * dozen servers starting can fail two asks in a row that are a moment apart; a backend that is really gone
+ * still fails the last one, three seconds on.
+ */
+export const ASK_AGAIN_AFTER_MS = [1000, 2000];
+
+async function askUntilSure(client: BackendClient): Promise<boolean> {
+  if (await client.available().catch(() => false)) return true;
+  for (const pause of ASK_AGAIN_AFTER_MS) {
+    // What runs it gave up on it and said why: asking again changes nothing.
+    if (client.failure?.()) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    if (await client.available().catch(() => false)) return true;
+  }
+  return false;
 }
 
 /**
@@ -68,10 +82,10 @@ export function useAvailableBackend(client: BackendClient | undefined): Availabl
   const wasUp = useRef(false);
   const { data: available } = useQuery({
     queryKey: queryKeys.backendAvailable,
-    // available() never throws by contract; a broken client counts as absent. One missed answer is asked
-    // again at once before the backend counts as down: on a busy laptop a health check can give up on a
-    // backend that is only slow, and the banner would come and go.
-    queryFn: client ? () => askTwice(client) : skipToken,
+    // available() never throws by contract; a broken client counts as absent. A missed answer is asked
+    // again (twice, a moment apart: askUntilSure) before the backend counts as down: on a busy laptop a
+    // request can be dropped while containers start, and the banner would come and go.
+    queryFn: client ? () => askUntilSure(client) : skipToken,
     staleTime: Infinity,
     // Asked again with a growing wait while down; not once what runs it has given up on it and said why.
     refetchInterval: (q) => (q.state.data === false && !client?.failure?.() ? retryDelay(attempts.current++) : false),
