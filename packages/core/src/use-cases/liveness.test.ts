@@ -17,8 +17,11 @@ import {
 } from './liveness';
 import { DockerRunner } from '../docker/runner';
 
-/** A server as the probe sees it: answers, refuses, or hangs (the probe never returns until aborted). */
-type ServerState = 'answers' | 'refuses' | 'hangs';
+/**
+ * A server as the probe sees it: answers, refuses, or hangs (the probe never returns until aborted); or the
+ * engine is away (restarting: docker itself cannot be asked).
+ */
+type ServerState = 'answers' | 'refuses' | 'hangs' | 'engine-away';
 
 function server(initial: ServerState) {
   let state = initial;
@@ -29,6 +32,12 @@ function server(initial: ServerState) {
       probes.push(Date.now());
       if (state === 'answers') return Promise.resolve({ code: 0, stdout: '', stderr: '' });
       if (state === 'refuses') return Promise.resolve({ code: 1, stdout: '', stderr: 'Could not connect to Redis' });
+      if (state === 'engine-away')
+        return Promise.resolve({
+          code: 1,
+          stdout: '',
+          stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+        });
       return new Promise((_, reject) => options.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
     },
     stream: () => {
@@ -195,6 +204,28 @@ describe('Liveness', () => {
     await done;
     await vi.advanceTimersByTimeAsync(600_000);
     expect(s.probes.length).toBe(before);
+  });
+
+  it('takes an engine that is away for no word from the server: its last answer stands until docker can ask it again', async () => {
+    const s = server('answers');
+    const answers: ServerAnswer[] = [];
+    const stop = new AbortController();
+    void s.liveness.watch(instance, (a) => answers.push(a), { signal: stop.signal, random: () => 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(answers).toEqual([{ answered: true, at: 1_000_000, failures: 0 }]);
+    // The engine restarts: the probes that cannot run say nothing (the chip keeps "Healthy", not "Unhealthy").
+    s.set('engine-away');
+    await vi.advanceTimersByTimeAsync(3 * WATCH.intervalMs);
+    expect(s.probes).toHaveLength(4);
+    expect(answers).toHaveLength(1);
+    // Back: the next probe is the server's word again, on the usual cadence.
+    s.set('answers');
+    await vi.advanceTimersByTimeAsync(WATCH.intervalMs);
+    expect(answers).toEqual([
+      { answered: true, at: 1_000_000, failures: 0 },
+      { answered: true, at: 1_000_000 + 4 * WATCH.intervalMs, failures: 0 },
+    ]);
+    stop.abort();
   });
 
   it('picks up where the last answer left off (the tab re-renders): no extra probe', async () => {

@@ -8,6 +8,7 @@
 import { probeArgs } from '../docker/exec';
 import { awaitsReadiness, type Instance, type ServerView } from '../model/instance';
 import { sleep, type DockerRunner } from '../docker/runner';
+import { isDockbaseError } from '../model/errors';
 
 /**
  * The watch's cadence. One probe every 40 s: at most 1.5 docker execs per instance-minute while someone
@@ -107,6 +108,17 @@ export class Liveness {
    * runs): that is the answer. Throws only when `signal` aborts it.
    */
   async probe(instance: Pick<Instance, 'containerId' | 'engine'>, options: { signal?: AbortSignal; previous?: ServerAnswer } = {}): Promise<ServerAnswer> {
+    return (await this.ask(instance, options)) ?? { answered: false, at: Date.now(), failures: (options.previous?.failures ?? 0) + 1 };
+  }
+
+  /**
+   * The probe, or undefined when docker itself could not be asked (the engine or the bridge is away): that is
+   * no word from the server, which may be serving as before (the engine restarting, say).
+   */
+  private async ask(
+    instance: Pick<Instance, 'containerId' | 'engine'>,
+    options: { signal?: AbortSignal; previous?: ServerAnswer },
+  ): Promise<ServerAnswer | undefined> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), WATCH.timeoutMs);
     const onAbort = () => timeout.abort();
@@ -116,7 +128,8 @@ export class Liveness {
       answered = (await this.docker.tryRun(probeArgs(instance.containerId, instance.engine), timeout.signal)).code === 0;
     } catch (e) {
       if (options.signal?.aborted) throw e;
-      // Timed out (the server hangs), or docker could not be asked: no answer either way.
+      if (!timeout.signal.aborted && (isDockbaseError(e, 'engine-unavailable') || isDockbaseError(e, 'bridge-unavailable'))) return undefined;
+      // Timed out: the server hangs.
       answered = false;
     } finally {
       clearTimeout(timer);
@@ -144,7 +157,13 @@ export class Liveness {
           delay = WATCH.intervalMs;
           continue;
         }
-        last = await this.probe(instance, { signal: options.signal, previous: last });
+        const answer = await this.ask(instance, { signal: options.signal, ...(last ? { previous: last } : {}) });
+        // Docker could not be asked: the last answer stands, and the server is asked again at the next turn.
+        if (!answer) {
+          delay = WATCH.intervalMs;
+          continue;
+        }
+        last = answer;
         onAnswer(last);
         delay = nextProbeDelayMs(last);
       }
