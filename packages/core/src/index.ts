@@ -124,6 +124,7 @@ export {
 export { LOCK_LABEL, busyMessage, lockName } from './jobs/lock';
 export { MemoryJobStore } from './jobs/memory-store';
 export { recoveryPlan } from './jobs/recovery';
+export { ENGINE_AWAY_STEP } from './jobs/engine-away';
 export { parseJobRequest, type JobRequest } from './jobs/requests';
 export { JobRunner, jobError, type DeleteResult, type JobRunnerOptions, type JobsService } from './jobs/runner';
 export { passwordVerdict, type PasswordVerdict } from './jobs/password-verdict';

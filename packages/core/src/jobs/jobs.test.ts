@@ -206,7 +206,8 @@ describe('an export job', () => {
     expect(end).toMatchObject({ state: 'failed', code: 'command-failed' });
     expect(end.message).toMatch(/connection refused/);
     const temp = cli.calls[0]!.at(-1)!;
-    expect(cli.calls.at(-1)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
+    // (After it, only the check that the engine still answers: the failure is the tool's.)
+    expect(cli.calls.filter((c) => c[0] !== 'version').at(-1)).toEqual(['exec', 'c0ffee', 'sh', '-c', CANCEL_SCRIPT, 'sh', temp]);
   });
 
   it('is saved into a folder by the door, and a failed save keeps the dump to be saved again or discarded', async () => {

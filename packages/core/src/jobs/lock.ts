@@ -134,15 +134,32 @@ export function busyMessage(instanceName: string, holder: Pick<LockHolder, 'kind
   return `${instanceName} ${doing}, started${when} ${FROM[holder.by] ?? `by ${holder.by}`}. Wait until it ends, or cancel it there, then try again.`;
 }
 
+/** Waits before asking docker again to remove the locks it could not remove (the last one repeats). */
+export const LOCK_RELEASE_RETRY_MS = [2000, 4000, 8000, 15000, 30000] as const;
+
 export class InstanceLocks {
-  constructor(private readonly docker: DockerRunner) {}
+  /**
+   * Locks of this process's jobs that ended while docker did not answer (the engine went away): their
+   * removal is asked again until docker answers, and at once should one stand in the way of a new job.
+   */
+  private readonly unreleased = new Set<string>();
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private retries = 0;
+
+  constructor(
+    private readonly docker: DockerRunner,
+    private readonly retryMs: readonly number[] = LOCK_RELEASE_RETRY_MS,
+  ) {}
 
   /**
    * Takes the instance for `job`: resolves with the lock's container id, or rejects with `busy` naming the
    * holder. `image` is the instance's image (it is there).
    */
   async acquire(job: Job, image: string, owner: string): Promise<string> {
-    const r = await this.docker.tryRun(lockCreateArgs(job, image, owner));
+    let r = await this.docker.tryRun(lockCreateArgs(job, image, owner));
+    // The lock in the way may be one of ours whose job ended while the engine was away.
+    if (r.code !== 0 && /already in use|Conflict/i.test(r.stderr) && (await this.releaseUnreleased()))
+      r = await this.docker.tryRun(lockCreateArgs(job, image, owner));
     if (r.code === 0) return r.stdout.trim().split('\n').pop() ?? '';
     if (/already in use|Conflict/i.test(r.stderr)) {
       const holder = await this.holder(job.instanceName);
@@ -167,9 +184,38 @@ export class InstanceLocks {
     if (stale.length) await this.docker.bestEffort(removeContainerArgs(...stale));
   }
 
-  /** Lets the instance go after a job of this process: the lock it made, by its container id. Best effort. */
+  /**
+   * Lets the instance go after a job of this process: the lock it made, by its container id. When docker does
+   * not answer, asked again later (see `unreleased`); any other outcome (a lock already gone) is final.
+   */
   async releaseOwn(containerId: string): Promise<void> {
-    if (containerId) await this.docker.bestEffort(removeContainerArgs(containerId));
+    if (!containerId) return;
+    if ((await this.docker.bestEffort(removeContainerArgs(containerId))) !== undefined) return;
+    this.unreleased.add(containerId);
+    this.retryLater();
+  }
+
+  /** Removes the locks docker could not remove when their job ended; whether docker answered. */
+  private async releaseUnreleased(): Promise<boolean> {
+    const ids = [...this.unreleased];
+    if (ids.length === 0 || (await this.docker.bestEffort(removeContainerArgs(...ids))) === undefined) return false;
+    // Removed, or already gone: `rm` says "No such container" for those and removes the others.
+    for (const id of ids) this.unreleased.delete(id);
+    return true;
+  }
+
+  private retryLater(): void {
+    if (this.retry !== undefined) return;
+    const wait = this.retryMs[Math.min(this.retries++, this.retryMs.length - 1)] ?? 30000;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.releaseUnreleased().then((answered) => {
+        if (answered) this.retries = 0;
+        if (this.unreleased.size > 0) this.retryLater();
+      });
+    }, wait);
+    // Never what keeps a process alive (the CLI exits when its work is done).
+    (this.retry as { unref?: () => void }).unref?.();
   }
 
   /** Lets the instance go for a job of a process that died: the lock is removed only when it is still `jobId`'s. Best effort. */

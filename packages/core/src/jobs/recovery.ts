@@ -74,22 +74,30 @@ function dedupe(list: Undo[]): Undo[] {
   });
 }
 
-export async function recoverJob(ports: RecoveryPorts, unfinished: UnfinishedJob): Promise<Recovered> {
+/**
+ * What interrupted a job, in the words of its end: the process running it died (the default), or the Docker
+ * engine went away under it (the runner then recovers it once the engine answers again).
+ */
+export type InterruptCause = 'Dockbase stopped' | 'the Docker engine went away';
+
+export async function recoverJob(ports: RecoveryPorts, unfinished: UnfinishedJob, cause: InterruptCause = 'Dockbase stopped'): Promise<Recovered> {
   const { job, marks } = unfinished;
   const plan = recoveryPlan(marks);
   for (const action of plan.actions) await runAction(ports, action);
   const where = plan.at ? ` at “${plan.at}”` : ' before its first step';
-  return { recovered: plan.how, message: `${job.title} was interrupted${where} (Dockbase stopped). ${recoveryWords(job, plan)}` };
+  return { recovered: plan.how, message: `${job.title} was interrupted${where} (${cause}). ${recoveryWords(job, plan)}` };
 }
 
 /** What recovery did, in words, for the job's history and the tab. */
 function recoveryWords({ kind, instanceName }: UnfinishedJob['job'], plan: ReturnType<typeof recoveryPlan>): string {
   if (plan.how === 'completed') return 'Dockbase finished it.';
-  if (kind === 'create' || kind === 'clone') return `${instanceName} was not made: what the job had made was removed.`;
+  if (kind === 'create' || kind === 'clone')
+    return plan.actions.length > 0 ? `${instanceName} was not made: what the job had made was removed.` : `${instanceName} was not made.`;
   // Nothing undoes these: the instance is as far as the job got, which the list shows.
   if (kind === 'delete')
     return `What was not deleted of ${instanceName} yet is still there (the instance, or its data under Kept data): delete it again to finish.`;
   if (kind === 'start' || kind === 'stop' || kind === 'restart') return `The list shows whether ${instanceName} runs.`;
+  if (plan.at === undefined) return `${instanceName} was not changed.`;
   return `${instanceName} was put back as it was before${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}.`;
 }
 

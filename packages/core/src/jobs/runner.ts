@@ -19,6 +19,7 @@ import { journaled, type Job, type JobDoor, type JobMark, type JobProgress, type
 import type { EngineId } from '../engines/ids';
 import { InstanceLocks, busyMessage } from './lock';
 import { recoverJob } from './recovery';
+import { ENGINE_AWAY_STEP, engineAnswers, recoverAfterEngineAway } from './engine-away';
 import { recordIdOf } from '../use-cases/activity';
 import { importStepCancellable } from '../use-cases/import-plan';
 import type { JobRequest } from './requests';
@@ -242,8 +243,11 @@ export class JobRunner implements JobsService {
   private async execute(entry: Running, prepared: Prepared, light: boolean): Promise<Job> {
     const { job } = entry;
     const store = this.options.store;
+    // The journal as written so far, for a recovery in this process should the engine go away (engine-away.ts).
+    const marks: JobMark[] = [];
     const mark = async (m: JobMark) => {
       await store.mark(job.id, m);
+      marks.push(m);
       await this.options.onMark?.(job, m);
     };
     const journal: StepJournal = {
@@ -288,6 +292,16 @@ export class JobRunner implements JobsService {
       job.code = isDockbaseError(e) ? e.code : 'command-failed';
       if (isDockbaseError(e) && e.field) job.field = e.field;
     }
+    // Failed because the engine went away: interrupted, and finished or undone once the engine is back.
+    if (job.state === 'failed' && !(await engineAnswers(this.docker))) {
+      // Not over yet: it runs on, waiting for the engine, until recovery has put back what it began.
+      job.state = 'running';
+      job.cancellable = false;
+      const { dockbase } = this.options;
+      const ports = { docker: this.docker, lifecycle: dockbase.lifecycle, readiness: dockbase.readiness, credentials: dockbase.credentials };
+      const r = await recoverAfterEngineAway(ports, job, marks, () => ctx.progress({ step: ENGINE_AWAY_STEP }));
+      Object.assign(job, { state: 'interrupted', message: r.message, recovered: r.recovered });
+    }
     job.cancellable = false;
     job.endedAt = new Date().toISOString();
     try {
@@ -298,6 +312,7 @@ export class JobRunner implements JobsService {
         ...(job.code !== undefined ? { code: job.code } : {}),
         ...(job.field !== undefined ? { field: job.field } : {}),
         ...(job.result !== undefined ? { result: job.result } : {}),
+        ...(job.recovered !== undefined ? { recovered: job.recovered } : {}),
       });
     } finally {
       release?.();
