@@ -5,6 +5,7 @@
  * job this page never started is said in the same words.
  */
 import {
+  ENGINE_AWAY_STEP,
   formatBytes,
   getEngine,
   type CreatedInstance,
@@ -88,7 +89,9 @@ function importedFile(title: string): string {
 export function jobProgressText(job: Job): string {
   const { step, bytes, totalBytes, pull } = job.progress;
   let where = '';
-  if (job.kind === 'export') where = step === 'dump' ? `dumping${bytes ? ` (${formatBytes(bytes)})` : ''}` : '';
+  // Any kind: what it began is put back (or finished) once the engine answers again.
+  if (step === ENGINE_AWAY_STEP) where = 'waiting for the Docker engine to come back';
+  else if (job.kind === 'export') where = step === 'dump' ? `dumping${bytes ? ` (${formatBytes(bytes)})` : ''}` : '';
   // A create or a clone that can no longer be cancelled is past its pull or copy: its container is being made.
   else if (MAKES_AN_INSTANCE.includes(job.kind) && !job.cancellable) where = 'creating and starting it';
   else if (step) {
