@@ -27,6 +27,8 @@ export interface TestHostOptions {
   backend?: boolean;
   docker?: string;
   dataDir?: string;
+  /** Added to the host's environment (e.g. DOCKER_HOST: another engine, for the host's docker and its backend's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function startTestHost(options: TestHostOptions = {}, bin?: string)
   const args = ['ui', '--port', '0', ...(options.backend === false ? ['--no-backend'] : []), ...(options.docker ? ['--docker', options.docker] : [])];
   const child = spawn(command, args, {
     cwd: path.dirname(path.dirname(path.dirname(command))),
-    env: { ...process.env, DOCKBASE_DATA_DIR: options.dataDir ?? ownDataDir },
+    env: { ...process.env, ...options.env, DOCKBASE_DATA_DIR: options.dataDir ?? ownDataDir },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const output: string[] = [];
