@@ -3,7 +3,7 @@
 //
 //   packages/core        pure: no React, no Docker Desktop client, no adapter, no backend client, no host,
 //                        no Node API (it runs in the tab, the standalone host and the CLI alike)
-//   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter (node.ts, node-files.ts) may use Node
+//   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter (node.ts, node-files.ts, node-wire.ts) may use Node
 //   packages/api         the backend's contract: the core's engine-id list and types only
 //   ui/src               the tab: no host code, no Node, no Node adapter
 //   backend/src          the extension's service: the core and the Node adapter (it runs the jobs); no UI,
@@ -92,6 +92,7 @@ export default tseslint.config(
       'bench/**/*.{js,mjs,ts}',
       'packages/docker-cli/src/node.ts',
       'packages/docker-cli/src/node-files.ts',
+      'packages/docker-cli/src/node-wire.ts',
       '*.{js,mjs,ts}',
     ],
     languageOptions: { globals: { ...globals.node } },
@@ -149,10 +150,10 @@ export default tseslint.config(
       ),
       intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api'),
     ],
-    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', ...TESTS],
+    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', 'packages/docker-cli/src/node-wire.ts', ...TESTS],
   ),
   boundary(
-    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts'],
+    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', 'packages/docker-cli/src/node-wire.ts'],
     [
       pkg(
         ['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'],

@@ -31,7 +31,7 @@ beforeAll(async () => {
     const alarm = new RegExp(source, 'i');
     const seen = new Set<string>();
     const look = () => {
-      for (const el of document.querySelectorAll('[role="alert"]')) {
+      for (const el of Array.from(document.querySelectorAll('[role="alert"]'))) {
         const text = el.textContent ?? '';
         if (alarm.test(text) && !seen.has(text)) {
           seen.add(text);

@@ -11,6 +11,8 @@ import {
   type Instance,
   type InstanceEvent,
   type ServerAnswer,
+  readinessWaitScript,
+  wireQuestion,
 } from '@dockbase/core';
 import {
   MARIADB_TEST_IMAGE,
@@ -196,6 +198,46 @@ describe('instances created by earlier builds (docker probing every 30 s)', () =
       expect((await dockbase.liveness.probe(edited)).answered).toBe(true);
     } finally {
       await cleanup(`${prefix}-earlier`);
+    }
+  });
+});
+
+describe('the readiness wait inside a container', () => {
+  it.each([
+    ['Redis', `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`],
+    ['PostgreSQL', `${POSTGRES_TEST_IMAGE}:${POSTGRES_TEST_TAG}`],
+    ['MariaDB', `${MARIADB_TEST_IMAGE}:${MARIADB_TEST_TAG}`],
+  ])('%s’s image: passes as soon as the probe does, gives up after its tries, and prints nothing', async (_engine, image) => {
+    const run = (script: string) => cli.run(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', script]);
+    // The "server" answers after about 300 ms: the wait exits 0 once it does, long before its three seconds.
+    const passes = await run(`(sleep 0.3; touch /tmp/ready) & ${readinessWaitScript('echo probing; [ -e /tmp/ready ]')} && echo waited`);
+    expect(passes).toMatchObject({ code: 0, stdout: 'waited\n', stderr: '' });
+    // A probe that never passes: exit 1 after its 60 tries, its output swallowed; the image's sleep takes the
+    // fraction of a second the pause between tries is.
+    const never = await run(
+      `(${readinessWaitScript('echo try; echo try >> /tmp/tries; echo no >&2; false')}); echo "exit $?"; wc -l < /tmp/tries; sleep 0.05 && echo paused`,
+    );
+    expect(never).toMatchObject({ code: 0, stdout: 'exit 1\n60\npaused\n', stderr: '' });
+  });
+});
+
+describe('the question on an instance’s port (a process beside the engine)', () => {
+  it('real Redis and PostgreSQL answer it once they serve, not while stopped, and PostgreSQL logs nothing for it', async () => {
+    expect(cli.wire).toBeDefined();
+    for (const [engine, offset] of [
+      ['redis', 7],
+      ['postgres', 8],
+    ] as const) {
+      const instance = await dockbase.readiness.waitUntilReady(
+        await dockbase.creation.create(input(engine, `wire-${engine}`, testPort(offset)), { start: true }),
+      );
+      const logged = async () => (await cli.run(['logs', instance.containerId])).stderr + (await cli.run(['logs', instance.containerId])).stdout;
+      const before = await logged();
+      for (let i = 0; i < 5; i++) await expect(cli.wire!(instance.hostPort, wireQuestion(engine)!)).resolves.toBe(true);
+      if (engine === 'postgres') expect(await logged()).toBe(before);
+      await dockbase.lifecycle.stop(instance);
+      await expect(cli.wire!(instance.hostPort, wireQuestion(engine)!)).resolves.toBe(false);
+      await dockbase.lifecycle.remove(instance);
     }
   });
 });

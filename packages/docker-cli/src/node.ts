@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { NodeHostFiles } from './node-files';
-import { LineSplitter, type DockerCli, type HostFiles, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers } from './port';
+import { engineIsLocal, nodeWireProbe } from './node-wire';
+import { LineSplitter, type DockerCli, type HostFiles, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers, type WireProbe } from './port';
 
 export { NodeHostFiles, type NodeHostFilesOptions } from './node-files';
 
@@ -19,6 +20,8 @@ export class NodeDockerCli implements DockerCli {
   readonly passesEnv = true;
   /** Files move as tar streams on docker's stdin and stdout, through the same binary and environment. */
   readonly files: HostFiles;
+  /** Servers' own answers on their published ports, when the engine runs on this machine. */
+  readonly wire?: WireProbe;
   private readonly binary: string;
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly onSpawn: ((args: readonly string[]) => void) | undefined;
@@ -28,6 +31,7 @@ export class NodeDockerCli implements DockerCli {
     this.env = options.env;
     this.onSpawn = options.onSpawn;
     this.files = new NodeHostFiles({ binary: this.binary, env: this.env });
+    if (engineIsLocal(this.env ?? process.env)) this.wire = nodeWireProbe;
   }
 
   run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {

@@ -37,6 +37,17 @@ export interface StreamHandle {
   readonly done: Promise<number>;
 }
 
+/**
+ * One question to a server over TCP on 127.0.0.1: `hello` is sent on connect, and `answered` reads what came
+ * back so far: true (the server answers), false (it does not, yet), or undefined (more bytes are needed).
+ * Resolves false when nothing decisive came within `timeoutMs`, or the connection failed or closed.
+ */
+export type WireProbe = (
+  port: number,
+  question: { hello: Uint8Array; answered(reply: Uint8Array): boolean | undefined },
+  options?: { timeoutMs?: number; signal?: AbortSignal },
+) => Promise<boolean>;
+
 export interface DockerCli {
   /**
    * Whether `run` hands `options.env` to the docker CLI exactly (added to its environment). Without it the
@@ -46,6 +57,11 @@ export interface DockerCli {
   readonly passesEnv?: boolean;
   /** How files move between the host and a container through this CLI (export, import, seed files). */
   readonly files?: HostFiles;
+  /**
+   * Asks a server on a loopback port for an answer in its own protocol, where this adapter runs beside the
+   * engine (a process on the host): published ports are then this machine's. Absent elsewhere (the page).
+   */
+  readonly wire?: WireProbe;
   /** Runs `docker ...args` to completion. Resolves for any exit code; rejects only when it cannot run. */
   run(args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Runs `docker ...args` and delivers its output line by line as it comes. */

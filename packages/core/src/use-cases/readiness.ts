@@ -6,10 +6,14 @@ import type { StreamHandle } from '@dockbase/docker-cli';
 import { waitReadyArgs } from '../docker/exec';
 import { healthEventsArgs, logsArgs, parseEvent } from '../docker/lifecycle';
 import { getEngine } from '../engines';
+import { wireQuestion } from '../engines/wire';
 import { DockbaseError, cancelled, throwIfAborted } from '../model/errors';
 import type { Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
 import { sleep, type DockerRunner } from '../docker/runner';
+
+/** The pause between two questions on an instance's port while it starts (each is one TCP connection). */
+const WIRE_PAUSE_MS = 25;
 
 /** The pause after a wait that failed at once (the exec itself was refused, e.g. the container is restarting). */
 const REFUSED_PAUSE_MS = 100;
@@ -45,8 +49,9 @@ export class Readiness {
   ) {}
 
   /**
-   * Resolves as soon as the server accepts connections: its engine's health probe, repeated inside the
-   * container every 50 ms (waitUntilAnswers), races the engine's "ready" log line where
+   * Resolves as soon as the server accepts connections: its engine's question on its published port, where
+   * a process beside the engine can ask it (answersOnItsPort), and its health probe, repeated inside the
+   * container every 50 ms (waitUntilAnswers), race the engine's "ready" log line where
    * that is unambiguous and the log holds this run only (`fresh`: a container just created; after a
    * restart the log still holds the previous run's line). Docker's own healthcheck runs every 20 minutes, so
    * this tells "ready" sooner, within about 50 ms; nothing keeps running afterwards. Rejects when
@@ -71,7 +76,7 @@ export class Readiness {
         })
       : new Promise<void>(() => undefined);
     try {
-      await Promise.race([fromLog, this.probeUntilReady(instance, stop.signal, options.timeoutMs ?? 180_000)]);
+      await Promise.race([fromLog, this.answersOnItsPort(instance, stop.signal), this.probeUntilReady(instance, stop.signal, options.timeoutMs ?? 180_000)]);
       // The server answers; docker's own health status follows at its next probe (and via events).
       return { ...instance, status: 'running' };
     } finally {
@@ -79,6 +84,23 @@ export class Readiness {
       logs?.cancel();
       options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Resolves once the server answers its engine's question on its published port (engines/wire.ts), asked
+   * every WIRE_PAUSE_MS by a process beside the engine; never resolves where that cannot be asked (the page,
+   * an engine elsewhere, engines without a question), leaving the probe inside the container to tell.
+   */
+  private async answersOnItsPort(instance: Instance, signal: AbortSignal): Promise<void> {
+    const wire = this.docker.cli.wire;
+    const question = wireQuestion(instance.engine);
+    const never = new Promise<void>(() => undefined);
+    if (!wire || !question || !instance.hostPort) return never;
+    while (!signal.aborted) {
+      if (await wire(instance.hostPort, question, { timeoutMs: 1000, signal })) return;
+      await sleep(WIRE_PAUSE_MS, signal).catch(() => undefined);
+    }
+    return never;
   }
 
   private async probeUntilReady(instance: Instance, signal: AbortSignal, timeoutMs: number): Promise<void> {
