@@ -6,6 +6,7 @@
  */
 import {
   DockbaseError,
+  ENGINE_AWAY_STEP,
   type JobRunner,
   MemoryJobStore,
   jobError,
@@ -65,11 +66,17 @@ export async function jobRunner(app: CliApp): Promise<JobRunner> {
   });
 }
 
+/** A job's progress line: the command's own words, but one wording for a job waiting for the engine to come back. */
+export function progressLine(job: Job, describeStep: (job: Job) => string): string {
+  return job.progress.step === ENGINE_AWAY_STEP ? `${job.title} (${job.instanceName}): waiting for the Docker engine to come back…` : describeStep(job);
+}
+
 /**
  * Runs a job to its end, its step shown by `describe`, and resolves with its result; a failed or cancelled
  * job rejects with its error (its code gives the exit code).
  */
-export async function runJob<R>(app: CliApp, request: JobRequest, describe: (job: Job) => string, options: { cancelling?: string } = {}): Promise<R> {
+export async function runJob<R>(app: CliApp, request: JobRequest, describeStep: (job: Job) => string, options: { cancelling?: string } = {}): Promise<R> {
+  const describe = (job: Job) => progressLine(job, describeStep);
   const socket = await app.jobsConfig.remote?.();
   if (socket) return runRemoteJob<R>(app, socket, request, describe, options);
   const runner = await jobRunner(app);
