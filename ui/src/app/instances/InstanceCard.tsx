@@ -11,7 +11,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState } from 'react';
 import { getEngine, type Instance, type InstanceUsage, type Job, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from './useInstanceActions';
-import { useServerAnswered } from './useServerAnswered';
+import { useWatchedServer } from './ServerWatches';
 import { ConnectionString } from './ConnectionString';
 import { EngineIcon } from '../shared/EngineIcon';
 import { FailureReason } from './FailureReason';
@@ -36,10 +36,12 @@ export interface InstanceCardProps {
   usage?: InstanceUsage | undefined;
   /** The rollback point that applies now (from before an upgrade to the version it runs). */
   rollbackPoint?: RollbackPoint | undefined;
+  /** Told (with the instance's id) when the notes are first opened: the list keeps such a card rendered. */
+  onDetailsShown?(id: string): void;
 }
 
 /** One instance: what it is, how to reach it, and what can be done with it. Named by the instance's name. */
-export function InstanceCard({ instance, busy, job, actions, withDetails, usage, rollbackPoint }: InstanceCardProps) {
+export function InstanceCard({ instance, busy, job, actions, withDetails, usage, rollbackPoint, onDetailsShown }: InstanceCardProps) {
   const engine = getEngine(instance.engine);
   // Mounted once first opened, then kept: collapsing the notes never throws a draft away.
   const [detailsOpen, setDetailsOpen] = useState(false);
@@ -47,10 +49,11 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
   const detailsId = useId();
   const isBusy = busy !== undefined || job !== undefined;
   const customImage = instance.image !== engine.image;
-  const readiness = useServerAnswered(instance);
+  // What the list's watch of every shown instance found (the card asks nothing itself).
+  const readiness = useWatchedServer(instance);
 
   return (
-    <Card component="section" role="region" aria-label={instance.name} aria-busy={isBusy} variant="outlined">
+    <Card component="section" role="region" aria-label={instance.name} aria-busy={isBusy} variant="outlined" data-instance={instance.name}>
       <CardContent sx={{ pb: 1 }}>
         <Stack direction="row" spacing={2} alignItems="flex-start">
           <EngineIcon engine={instance.engine} />
@@ -92,6 +95,7 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
               onClick={() => {
                 setDetailsShown(true);
                 setDetailsOpen((o) => !o);
+                onDetailsShown?.(instance.id);
               }}
               sx={FOCUS_RING}
             >

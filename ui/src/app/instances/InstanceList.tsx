@@ -2,6 +2,7 @@ import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useCallback, useMemo, useState } from 'react';
 import { NO_FILTER, bulkTargets, type Instance, type Job, type ListFilter, type RollbackPoint } from '@dockbase/core';
 import { lazyPart } from '../shared/lazy-part';
 import { PartBoundary } from '../shared/PartBoundary';
@@ -11,6 +12,8 @@ import { ListToolbar } from './ListToolbar';
 import type { InstanceActions } from './useInstanceActions';
 import type { ListSelection } from './useListSelection';
 import type { ResourceUsageState } from './useResourceUsage';
+import { ServerViewsProvider, ServerWatchList } from './ServerWatches';
+import { useWindowedList } from './useWindowedList';
 import type { ViewModeState } from './useViewMode';
 
 // The cards load when first shown: the table alone needs none of their code.
@@ -78,44 +81,80 @@ export function InstanceList({
         onMeasure={() => usage.measure(instances)}
         measuredAt={usage.report?.measuredAt}
       />
-      {shown.length === 0 ? (
-        <Stack direction="row" spacing={1} alignItems="center">
-          <Typography color="text.secondary">No instance matches the search and filters.</Typography>
-          <Button size="small" onClick={() => onFilter(NO_FILTER)} sx={FOCUS_RING}>
-            Clear filters
-          </Button>
-        </Stack>
-      ) : view.mode === 'table' ? (
-        <InstancesTable
-          instances={shown}
-          busy={busy}
-          jobs={jobs}
-          actionsOf={actionsOf}
-          selected={selection.selected}
-          onSelect={selection.onSelect}
-          onSelectAll={selection.onSelectAll}
-          usage={usage.report?.byInstance}
-          withDetails={withDetails}
-          listedAt={listedAt}
-        />
-      ) : (
-        <PartBoundary what="the cards" fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>
-          <Stack spacing={2}>
-            {shown.map((instance) => (
-              <InstanceCard
-                key={instance.id}
-                instance={instance}
-                busy={busy[instance.id]}
-                job={jobs.get(instance.id)}
-                actions={actionsOf(instance)}
-                withDetails={withDetails}
-                usage={usage.report?.byInstance.get(instance.id)}
-                rollbackPoint={pointFor(instance)}
-              />
-            ))}
+      <ServerViewsProvider>
+        {shown.length === 0 ? (
+          <Stack direction="row" spacing={1} alignItems="center">
+            <Typography color="text.secondary">No instance matches the search and filters.</Typography>
+            <Button size="small" onClick={() => onFilter(NO_FILTER)} sx={FOCUS_RING}>
+              Clear filters
+            </Button>
           </Stack>
-        </PartBoundary>
-      )}
+        ) : view.mode === 'table' ? (
+          <InstancesTable
+            instances={shown}
+            busy={busy}
+            jobs={jobs}
+            actionsOf={actionsOf}
+            selected={selection.selected}
+            onSelect={selection.onSelect}
+            onSelectAll={selection.onSelectAll}
+            usage={usage.report?.byInstance}
+            withDetails={withDetails}
+            listedAt={listedAt}
+          />
+        ) : (
+          <PartBoundary what="the cards" fallback={<CircularProgress size={20} aria-label="Loading the cards" />}>
+            <InstanceCards shown={shown} busy={busy} jobs={jobs} actionsOf={actionsOf} pointFor={pointFor} usage={usage} withDetails={withDetails} />
+          </PartBoundary>
+        )}
+      </ServerViewsProvider>
     </Stack>
   );
 }
+
+/** A card's height before any is drawn (px, with the space under it): the first screenful is guessed from it. */
+const CARD_ESTIMATE = 200;
+
+/** The cards, one under the other; only those on screen are rendered (useWindowedList). */
+function InstanceCards({
+  shown,
+  busy,
+  jobs,
+  actionsOf,
+  pointFor,
+  usage,
+  withDetails,
+}: Pick<InstanceListProps, 'shown' | 'busy' | 'jobs' | 'actionsOf' | 'pointFor' | 'usage' | 'withDetails'>) {
+  // The cards whose notes were opened stay rendered: a draft is never lost.
+  const [opened, setOpened] = useState<ReadonlySet<string>>(NONE);
+  const onDetailsShown = useCallback((id: string) => setOpened((o) => (o.has(id) ? o : new Set(o).add(id))), []);
+  const keys = useMemo(() => shown.map((i) => i.id), [shown]);
+  const windowed = useWindowedList(keys, { estimate: CARD_ESTIMATE, pinned: opened });
+  const onScreen = useMemo(() => windowed.items.map((i) => shown[i.index] as Instance), [windowed.items, shown]);
+  return (
+    <div ref={windowed.containerRef} onFocus={windowed.onFocus}>
+      <ServerWatchList instances={shown} onScreen={onScreen} />
+      {windowed.items.map(({ index, key, gapBefore }) => {
+        const instance = shown[index] as Instance;
+        return (
+          // The space under a card is the item's own, measured with it.
+          <div key={key} ref={windowed.measureRef(key)} style={{ paddingBottom: 16, marginTop: gapBefore }}>
+            <InstanceCard
+              instance={instance}
+              busy={busy[instance.id]}
+              job={jobs.get(instance.id)}
+              actions={actionsOf(instance)}
+              withDetails={withDetails}
+              usage={usage.report?.byInstance.get(instance.id)}
+              rollbackPoint={pointFor(instance)}
+              onDetailsShown={onDetailsShown}
+            />
+          </div>
+        );
+      })}
+      {windowed.gapAfter > 0 && <div aria-hidden style={{ height: windowed.gapAfter }} />}
+    </div>
+  );
+}
+
+const NONE: ReadonlySet<string> = new Set();

@@ -1,10 +1,10 @@
 import Box from '@mui/material/Box';
 import CircularProgress from '@mui/material/CircularProgress';
-import { memo, useId, useState, type ReactNode } from 'react';
+import { Fragment, memo, useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import { displayStatus, getEngine, type Instance, type InstanceUsage, type Job } from '@dockbase/core';
 import { useCredentialStates, type CredentialState } from '../shared/useCredentialCheck';
 import type { InstanceAction } from './useInstanceActions';
-import { useServerAnswered } from './useServerAnswered';
+import { ServerWatchList, useWatchedServer } from './ServerWatches';
 import { engineAccent, engineMonogram } from '../shared/EngineIcon';
 import { ActionMenu, BUSY_TEXT, type ActionItem } from './InstanceActions';
 import { ExportReadyNote } from '../transfer/ExportReady';
@@ -14,6 +14,7 @@ import { RunningJobNote } from './RunningJob';
 import { LOOK } from './StatusChip';
 import { usageText } from './UsageLine';
 import { useUptime } from './uptime';
+import { useWindowedList } from './useWindowedList';
 
 export interface InstancesTableProps {
   instances: readonly Instance[];
@@ -57,6 +58,13 @@ function Icon({ d }: { d: string }): ReactNode {
   );
 }
 
+/** A row's height before any is drawn (px): the first screenful is guessed from it. */
+const ROW_ESTIMATE = 49;
+
+/**
+ * One instance: its row, and its details row once opened. A table section of its own (tbody), so that the
+ * space both take is measured as one item of the windowed list.
+ */
 const Row = memo(function Row({
   instance,
   busy,
@@ -69,6 +77,10 @@ const Row = memo(function Row({
   credential,
   withDetails,
   listedAt,
+  details,
+  onToggleDetails,
+  rowIndex,
+  measureRef,
 }: {
   instance: Instance;
   busy: InstanceAction | undefined;
@@ -81,14 +93,20 @@ const Row = memo(function Row({
   credential: CredentialState | undefined;
   withDetails: boolean;
   listedAt: number;
+  /** Undefined until the details are first opened; then whether they are open (kept, hidden, once closed). */
+  details: boolean | undefined;
+  onToggleDetails(id: string): void;
+  /** The row's place in the whole table (aria-rowindex), the header being 1. */
+  rowIndex: number;
+  measureRef(element: HTMLElement | null): void;
 }) {
-  // Mounted once first opened, then kept (hidden): closing the row never throws a notes draft away.
-  const [open, setOpen] = useState(false);
-  const [opened, setOpened] = useState(false);
+  const open = details === true;
+  const opened = details !== undefined;
   const detailsId = useId();
   const engine = getEngine(instance.engine);
-  // The same rule as a card's chip: Dockbase's own probe while docker has no verdict (or a stale one).
-  const readiness = useServerAnswered(instance);
+  // The same rule as a card's chip (Dockbase's own probe while docker has no verdict, or a stale one), from
+  // what the list's watch of every shown instance found: a row asks nothing itself.
+  const readiness = useWatchedServer(instance);
   const look = LOOK[displayStatus(instance, readiness)];
   const t = usage ? usageText(usage) : undefined;
   const uptime = useUptime(instance, listedAt);
@@ -96,8 +114,13 @@ const Row = memo(function Row({
   // Selection, name, engine, status, port, uptime, [CPU, memory, data,] actions.
   const columns = measured ? 10 : 7;
   return (
-    <>
-      <tr className={selected ? 'db-selected' : undefined} data-instance={instance.name} aria-busy={busy !== undefined || job !== undefined}>
+    <tbody ref={measureRef}>
+      <tr
+        className={selected ? 'db-selected' : undefined}
+        data-instance={instance.name}
+        aria-rowindex={rowIndex}
+        aria-busy={busy !== undefined || job !== undefined}
+      >
         <td className="db-check">
           <input type="checkbox" checked={selected} onChange={(e) => onSelect(instance.id, e.target.checked)} aria-label={`Select ${instance.name}`} />
         </td>
@@ -172,17 +195,14 @@ const Row = memo(function Row({
             aria-expanded={open}
             aria-controls={opened ? detailsId : undefined}
             title={withDetails ? 'Connection string, notes and history' : 'Connection string'}
-            onClick={() => {
-              setOpened(true);
-              setOpen((o) => !o);
-            }}
+            onClick={() => onToggleDetails(instance.id)}
           >
             <Icon d={open ? EXPAND_ICON.open : EXPAND_ICON.closed} />
           </button>
         </td>
       </tr>
       {opened && (
-        <tr className="db-details" hidden={!open}>
+        <tr className="db-details" hidden={!open} aria-rowindex={open ? rowIndex + 1 : undefined}>
           <td colSpan={columns}>
             <Box id={detailsId} role="region" aria-label={`Details of ${instance.name}`}>
               <PartBoundary what="the instance's details" fallback={<CircularProgress size={20} aria-label="Loading the details" />}>
@@ -192,24 +212,45 @@ const Row = memo(function Row({
           </td>
         </tr>
       )}
-    </>
+    </tbody>
   );
 });
 
 /**
  * The compact view: one row per instance, the same actions as a card (its menu holds the less frequent
- * ones). Rows are plain table elements styled once for the whole table, so a hundred of them render fast.
+ * ones). Rows are plain table elements styled once for the whole table, and only the rows on screen are
+ * rendered (useWindowedList): a thousand instances render as fast as a screenful. The table still says how
+ * many rows it has (aria-rowcount) and where each rendered one stands (aria-rowindex).
  */
 export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onSelect, onSelectAll, usage, withDetails, listedAt }: InstancesTableProps) {
   const all = instances.length > 0 && instances.every((i) => selected.has(i.id));
   const some = instances.some((i) => selected.has(i.id));
   const measured = usage !== undefined;
   const credentials = useCredentialStates();
+  // The rows whose details were opened (true while open): they stay rendered, so a notes draft is never lost.
+  const [details, setDetails] = useState<ReadonlyMap<string, boolean>>(NO_DETAILS);
+  const onToggleDetails = useCallback((id: string) => setDetails((d) => new Map(d).set(id, !d.get(id))), []);
+  const keys = useMemo(() => instances.map((i) => i.id), [instances]);
+  const pinned = useMemo(() => new Set(details.keys()), [details]);
+  const windowed = useWindowedList(keys, { estimate: ROW_ESTIMATE, pinned });
+  // Each instance's place among the table's rows: the header is row 1, an open details row is one more.
+  const rowIndexes = useMemo(() => {
+    const out = new Map<string, number>();
+    let index = 2;
+    for (const i of instances) {
+      out.set(i.id, index);
+      index += details.get(i.id) ? 2 : 1;
+    }
+    return { of: out, count: index - 1 };
+  }, [instances, details]);
+  const columns = measured ? 10 : 7;
+  const onScreen = useMemo(() => windowed.items.map((i) => instances[i.index] as Instance), [windowed.items, instances]);
   return (
     <Box sx={TABLE_STYLE}>
-      <table aria-label="Instances">
+      <ServerWatchList instances={instances} onScreen={onScreen} />
+      <table aria-label="Instances" aria-rowcount={rowIndexes.count} ref={windowed.containerRef} onFocus={windowed.onFocus}>
         <thead>
-          <tr>
+          <tr aria-rowindex={1}>
             <th className="db-check">
               <input
                 type="checkbox"
@@ -236,26 +277,47 @@ export function InstancesTable({ instances, busy, jobs, actionsOf, selected, onS
             <th className="db-actions">Actions</th>
           </tr>
         </thead>
-        <tbody>
-          {instances.map((instance) => (
-            <Row
-              key={instance.id}
-              instance={instance}
-              busy={busy[instance.id]}
-              job={jobs.get(instance.id)}
-              actions={actionsOf(instance)}
-              selected={selected.has(instance.id)}
-              onSelect={onSelect}
-              usage={usage?.get(instance.id)}
-              measured={measured}
-              credential={credentials.get(instance.containerId)}
-              withDetails={withDetails}
-              listedAt={listedAt}
-            />
-          ))}
-        </tbody>
+        {windowed.items.map(({ index, key, gapBefore }) => {
+          const instance = instances[index] as Instance;
+          return (
+            <Fragment key={key}>
+              {gapBefore > 0 && <Gap height={gapBefore} columns={columns} />}
+              <Row
+                instance={instance}
+                busy={busy[instance.id]}
+                job={jobs.get(instance.id)}
+                actions={actionsOf(instance)}
+                selected={selected.has(instance.id)}
+                onSelect={onSelect}
+                usage={usage?.get(instance.id)}
+                measured={measured}
+                credential={credentials.get(instance.containerId)}
+                withDetails={withDetails}
+                listedAt={listedAt}
+                details={details.get(instance.id)}
+                onToggleDetails={onToggleDetails}
+                rowIndex={rowIndexes.of.get(instance.id) ?? 0}
+                measureRef={windowed.measureRef(key)}
+              />
+            </Fragment>
+          );
+        })}
+        {windowed.gapAfter > 0 && <Gap height={windowed.gapAfter} columns={columns} />}
       </table>
     </Box>
+  );
+}
+
+const NO_DETAILS: ReadonlyMap<string, boolean> = new Map();
+
+/** The space of rows not rendered: an empty row, out of the accessibility tree. */
+function Gap({ height, columns }: { height: number; columns: number }) {
+  return (
+    <tbody aria-hidden className="db-gap">
+      <tr>
+        <td colSpan={columns} style={{ height, padding: 0, border: 0 }} />
+      </tr>
+    </tbody>
   );
 }
 
@@ -268,8 +330,10 @@ const TABLE_STYLE = {
   '& table': { width: '100%', borderCollapse: 'collapse', typography: 'body2' },
   '& th, & td': { textAlign: 'left', px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider', verticalAlign: 'middle', whiteSpace: 'nowrap' },
   '& thead th': { fontWeight: 500, color: 'text.secondary', whiteSpace: 'nowrap' },
-  // The last row has no border under it (nor does the last instance's row when its closed details follow it).
-  '& tbody tr:last-of-type > *, & tbody tr:has(+ tr.db-details[hidden]:last-of-type) > *': { borderBottom: 0 },
+  // The last row has no border under it (nor does the last instance's row when its closed details follow it);
+  // every other instance's rows (each in a section of its own) keep theirs.
+  '& tbody:last-child tr:last-of-type > *, & tbody:last-child tr:has(+ tr.db-details[hidden]:last-of-type) > *': { borderBottom: 0 },
+  '& tbody.db-gap tr, & tbody.db-gap tr:hover': { bgcolor: 'transparent' },
   '& tbody tr:hover': { bgcolor: 'action.hover' },
   '& tr.db-selected': { bgcolor: 'action.selected' },
   // An opened row's details: text wraps there, and the row under the pointer is not highlighted.
