@@ -40,6 +40,34 @@ describe('the lifecycle of instances', () => {
     expect(gone.calls.map((c) => c[0])).toEqual(['ps']);
   });
 
+  it('inspects a container once to know it is Dockbase’s (its labels never change): stop, start and restart then cost one docker call each', async () => {
+    const cli = scripted([
+      ['ps', { stdout: psLine('i1') }],
+      ...ownContainer('i1'),
+      ['stop', { stdout: '' }],
+      ['start', { stdout: '' }],
+      ['restart', { stdout: '' }],
+    ]);
+    const service = createDockbase(cli).lifecycle;
+    const [instance] = await service.list();
+    await service.stop(instance!);
+    await service.start(instance!);
+    await service.restart(instance!);
+    expect(cli.calls.slice(1).map((c) => c[0])).toEqual(['container', 'image', 'stop', 'start', 'restart']);
+
+    // Removed behind Dockbase's back meanwhile: said as before, not docker's words.
+    const gone = scripted([
+      ['ps', { stdout: psLine('i1') }],
+      ...ownContainer('i1'),
+      ['stop', { stdout: '' }],
+      ['restart', { code: 1, stderr: 'Error response from daemon: No such container: cid-i1' }],
+    ]);
+    const again = createDockbase(gone).lifecycle;
+    const [same] = await again.list();
+    await again.stop(same!);
+    await expect(again.restart(same!)).rejects.toMatchObject({ code: 'not-found', message: 'This instance no longer exists.' });
+  });
+
   it('refuses to touch a container whose Dockbase labels come from its image, and names why', async () => {
     // An image built with LABEL io.dockbase.instance=x io.dockbase.engine=postgres io.dockbase.volumes=victim, run by hand.
     const labels = { 'io.dockbase.instance': 'x', 'io.dockbase.engine': 'postgres', 'io.dockbase.volumes': 'victim' };

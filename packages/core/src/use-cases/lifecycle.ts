@@ -41,6 +41,9 @@ import { isBridgeFailure } from '@dockbase/docker-cli';
 
 /** How much of a crashed container's log is read for a failed init file (the images say little after it). */
 const INIT_LOG_LINES = 200;
+const GONE = 'This instance no longer exists.';
+/** How many containers' verdicts `owned` keeps (then it starts over): more than anyone's instances. */
+const OWNED_REMEMBERED = 1000;
 
 export interface ConnectionInfo {
   uri: string;
@@ -49,6 +52,12 @@ export interface ConnectionInfo {
 }
 
 export class InstanceLifecycle {
+  /**
+   * Containers found to be Dockbase's, by id, with their labels: a container's labels and image never change,
+   * so neither does the verdict, and starts, stops and restarts do not inspect the same container again.
+   */
+  private readonly ownedLabels = new Map<string, Record<string, string>>();
+
   constructor(private readonly docker: DockerRunner) {}
 
   /** Succeeds when the engine answers. */
@@ -126,14 +135,25 @@ export class InstanceLifecycle {
    * create is never started, stopped or deleted, and the volumes it names are never taken for data.
    */
   async owned(instance: Instance): Promise<Instance> {
-    const ownership = await containerOwnership(this.docker, instance.containerId);
-    if (!ownership.managed) {
-      if (ownership.gone) throw new DockbaseError('not-found', 'This instance no longer exists.');
-      throw notManaged(instance.name, ownership.reason);
+    let labels = this.ownedLabels.get(instance.containerId);
+    if (!labels) {
+      const ownership = await containerOwnership(this.docker, instance.containerId);
+      if (!ownership.managed) {
+        if (ownership.gone) throw new DockbaseError('not-found', GONE);
+        throw notManaged(instance.name, ownership.reason);
+      }
+      labels = ownership.labels;
+      if (this.ownedLabels.size >= OWNED_REMEMBERED) this.ownedLabels.clear();
+      this.ownedLabels.set(instance.containerId, labels);
     }
-    const own = instanceFromLabels(ownership.labels, { ...instance, containerName: instance.name, image: { image: instance.image, tag: instance.tag } });
-    if (!own || own.id !== instance.id) throw new DockbaseError('not-found', 'This instance no longer exists.');
+    const own = instanceFromLabels(labels, { ...instance, containerName: instance.name, image: { image: instance.image, tag: instance.tag } });
+    if (!own || own.id !== instance.id) throw new DockbaseError('not-found', GONE);
     return own;
+  }
+
+  /** A command on a container known to be Dockbase's (owned) that found it gone meanwhile: said as owned says it. */
+  private gone(stderr: string): DockbaseError | undefined {
+    return /No such container/i.test(stderr) ? new DockbaseError('not-found', GONE) : undefined;
   }
 
   /**
@@ -146,7 +166,7 @@ export class InstanceLifecycle {
     const [checked] = mayHaveFailed(instance) ? await this.withFailures([instance]) : [instance];
     if (checked?.failure?.kind === 'init-failed') throw new DockbaseError('invalid-input', `${instance.name} was not started. ${checked.failure.summary}`);
     const r = await this.docker.tryRun(startArgs(instance.containerId));
-    if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
+    if (r.code !== 0) throw this.gone(r.stderr) ?? (await this.namedStartError(instance, r.stderr, usage));
   }
 
   /**
@@ -155,13 +175,19 @@ export class InstanceLifecycle {
    */
   async pause(instance: Instance): Promise<void> {
     await this.owned(instance);
-    await this.docker.run(pauseArgs(instance.containerId), `pause ${instance.name}`);
+    await this.act(pauseArgs(instance.containerId), `pause ${instance.name}`);
   }
 
   /** Takes a paused instance out of its pause. */
   async unpause(instance: Instance): Promise<void> {
     await this.owned(instance);
-    await this.docker.run(unpauseArgs(instance.containerId), `unpause ${instance.name}`);
+    await this.act(unpauseArgs(instance.containerId), `unpause ${instance.name}`);
+  }
+
+  /** Runs a command on an owned container: gone meanwhile, it says so as owned does; else docker's own error. */
+  private async act(args: string[], action: string): Promise<void> {
+    const r = await this.docker.tryRun(args);
+    if (r.code !== 0) throw this.gone(r.stderr) ?? commandFailed(action, r.stderr);
   }
 
   private async namedStartError(instance: Instance, stderr: string, usage?: () => Promise<EngineUsage>): Promise<DockbaseError> {
@@ -179,13 +205,13 @@ export class InstanceLifecycle {
   /** Graceful stop: the engine gets its own timeout to flush before it is killed. */
   async stop(instance: Instance): Promise<void> {
     await this.owned(instance);
-    await this.docker.run(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);
+    await this.act(stopArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds), `stop ${instance.name}`);
   }
 
   async restart(instance: Instance, usage?: () => Promise<EngineUsage>): Promise<void> {
     await this.owned(instance);
     const r = await this.docker.tryRun(restartArgs(instance.containerId, getEngine(instance.engine).stopTimeoutSeconds));
-    if (r.code !== 0) throw await this.namedStartError(instance, r.stderr, usage);
+    if (r.code !== 0) throw this.gone(r.stderr) ?? (await this.namedStartError(instance, r.stderr, usage));
   }
 
   /**
