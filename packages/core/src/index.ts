@@ -76,7 +76,8 @@ export {
   type ImportStepId,
 } from './use-cases/import-plan';
 export { type CreatedInstance } from './use-cases/create';
-export { passwordAfterReplaceNote, type PasswordCheck } from './use-cases/credentials';
+export { asksDataPassword, passwordAfterReplaceNote, type PasswordCheck } from './use-cases/credentials';
+export { type DataPasswordOutcome, type DataPasswordResult } from './use-cases/data-password';
 export { describeChanges, validateEdit, type EditChanges, type EditField, type EditResult, type EditStep, type EditableSettings } from './use-cases/edit';
 export { describeKeptData, formatBytes, keptDataForName, reuseProblem, type KeptData } from './use-cases/kept-data';
 export { HANG_SHOWN_WITHIN_MS, WATCH, noteVerdict, serverView, type SeenVerdict, type ServerAnswer } from './use-cases/liveness';

@@ -1,7 +1,8 @@
 /**
  * What a door asks a job runner to do: one request per kind, as JSON (the backend's HTTP body, the CLI's own
  * call). `parseJobRequest` checks a request from outside field by field; secrets in it (an edit's new
- * password) are used in memory only, never stored (the store keeps the Job, not the request).
+ * password, the password a restore's or an import's data keeps) are used in memory only, never stored (the
+ * store keeps the Job, not the request).
  */
 import type { EditChanges } from '../use-cases/edit';
 import type { CloneInput } from '../use-cases/snapshots';
@@ -21,10 +22,14 @@ export type JobRequest =
   | { kind: 'upgrade'; instanceId: string; to: string }
   | { kind: 'rollback'; instanceId: string; pointId: string }
   | { kind: 'edit'; instanceId: string; changes: EditChanges }
-  | { kind: 'restore'; instanceId: string; snapshotId: string }
+  /**
+   * `dataPassword`: the snapshot's password, for engines that cannot have theirs set without the old one
+   * (asksDataPassword): the instance takes it once the data is back, if it opens the data (data-password.ts).
+   */
+  | { kind: 'restore'; instanceId: string; snapshotId: string; dataPassword?: string }
   | { kind: 'snapshot'; instanceId: string; name: string }
   /** `file`: where the page (or the CLI) put the file in the container (`Backups.sendImportFile`). */
-  | { kind: 'import'; instanceId: string; file: string; fileName: string }
+  | { kind: 'import'; instanceId: string; file: string; fileName: string; dataPassword?: string }
   /** The dump only: its result (an ExportDump) is saved into the user's folder by the page or the CLI (`Backups.saveExport`). */
   | { kind: 'export'; instanceId: string };
 
@@ -34,6 +39,14 @@ function str(o: Record<string, unknown>, key: string, max = 200): string {
   const v = o[key];
   if (typeof v !== 'string' || v.length === 0 || v.length > max) throw new InvalidInputError({ [key]: `${key} must be a string of 1 to ${max} characters` });
   return v;
+}
+
+/** A restore's or an import's password for its data, when given: a string (the runner checks it against the engine's rules). */
+function dataPassword(o: Record<string, unknown>): { dataPassword?: string } {
+  if (o.dataPassword === undefined) return {};
+  if (typeof o.dataPassword !== 'string' || o.dataPassword.length === 0 || o.dataPassword.length > 1024)
+    throw new InvalidInputError({ dataPassword: 'dataPassword must be a string of 1 to 1024 characters' });
+  return { dataPassword: o.dataPassword };
 }
 
 /** A request from outside (JSON), checked: its kind, the instance's id, and each field its kind takes. */
@@ -63,11 +76,11 @@ export function parseJobRequest(body: unknown): JobRequest {
     case 'rollback':
       return { kind, instanceId, pointId: str(o, 'pointId', 12) };
     case 'restore':
-      return { kind, instanceId, snapshotId: str(o, 'snapshotId', 12) };
+      return { kind, instanceId, snapshotId: str(o, 'snapshotId', 12), ...dataPassword(o) };
     case 'snapshot':
       return { kind, instanceId, name: str(o, 'name', 200) };
     case 'import':
-      return { kind, instanceId, file: str(o, 'file', 100), fileName: str(o, 'fileName', 255) };
+      return { kind, instanceId, file: str(o, 'file', 100), fileName: str(o, 'fileName', 255), ...dataPassword(o) };
     case 'export':
     case 'start':
     case 'stop':

@@ -18,10 +18,11 @@ import { InvalidInputError } from '../model/errors';
 import { journaled, type Job, type JobDoor, type JobMark, type JobProgress, type JobStore, type StepJournal } from './job';
 import type { EngineId } from '../engines/ids';
 import { InstanceLocks, busyMessage } from './lock';
-import { recoverJob } from './recovery';
+import { recoverJob, recoveryPlan } from './recovery';
 import { ENGINE_AWAY_STEP, engineAnswers, recoverAfterEngineAway } from './engine-away';
 import { recordIdOf } from '../use-cases/activity';
 import { importStepCancellable } from '../use-cases/import-plan';
+import { checkDataPassword, dataPasswordFailed, takeDataPassword, type DataPasswordResult } from '../use-cases/data-password';
 import type { JobRequest } from './requests';
 
 /** What a door needs of jobs: start one, follow them, cancel one. The backend's client is another. */
@@ -102,6 +103,26 @@ function withCancelEnd(ctx: RunContext): StepJournal {
     },
     end: (step) => ctx.journal.end(step),
     commit: (step, forward) => ctx.journal.commit(step, forward),
+  };
+}
+
+/**
+ * The journal of steps that follow a job's commit (a restore's or an import's data is in; then the instance
+ * takes the data's password, with a container swap). Recovery finishes a job that committed with its last
+ * commit's forward steps only, so each step begun here is written as a commit whose forward puts back every
+ * step of this phase begun so far (recoveryPlan's undo, in its order): interrupted, the job is finished with
+ * the instance on its old container, its own password. A commit of the phase's own (the swap served) is
+ * written as it is.
+ */
+function afterCommit(journal: StepJournal): StepJournal {
+  const begun: JobMark[] = [];
+  return {
+    begin: async (step, undo = []) => {
+      begun.push({ at: new Date().toISOString(), phase: 'begin', step, undo });
+      await journal.commit(step, recoveryPlan(begun).actions);
+    },
+    end: (step) => journal.end(step),
+    commit: (step, forward) => journal.commit(step, forward),
   };
 }
 
@@ -482,10 +503,18 @@ export class JobRunner implements JobsService {
         // A snapshot of another instance of the same engine may be restored too (the core checks it can be read).
         const snapshot = (await dockbase.snapshots.list()).find((s) => s.id === request.snapshotId);
         if (!snapshot) throw new DockbaseError('not-found', `That snapshot of ${instance.name} no longer exists.`);
+        const { dataPassword } = request;
+        if (dataPassword !== undefined) checkDataPassword(instance, 'restore', dataPassword);
         return {
           title: `Restore “${snapshot.name}”`,
           cancellable: false,
-          run: (ctx) => (ctx.progress({ step: 'restore' }), dockbase.snapshots.restore(instance, snapshot, { journal: ctx.journal })),
+          run: async (ctx) => {
+            ctx.progress({ step: 'restore' });
+            const restored = await dockbase.snapshots.restore(instance, snapshot, { journal: ctx.journal });
+            if (dataPassword === undefined) return restored;
+            ctx.progress({ step: 'password' });
+            return { ...restored, ...(await this.takeDataPassword(ctx, instance, dataPassword, `snapshot “${snapshot.name}”`, 'restored', restored.password)) };
+          },
         };
       }
       case 'snapshot': {
@@ -497,14 +526,16 @@ export class JobRunner implements JobsService {
           run: (ctx) => (ctx.progress({ step: 'snapshot' }), dockbase.snapshots.take(instance, { name: request.name, journal: ctx.journal })),
         };
       }
-      case 'import':
+      case 'import': {
+        const { dataPassword } = request;
+        if (dataPassword !== undefined) checkDataPassword(instance, 'import', dataPassword);
         // Cancellable while its step allows it (importSteps): until the load, and during a load by a tool beside
         // the server, which the data from before then replaces.
         return {
           title: `Import ${request.fileName}`,
           cancellable: true,
-          run: (ctx) =>
-            dockbase.backups.importSent(
+          run: async (ctx) => {
+            const imported = await dockbase.backups.importSent(
               instance,
               { temp: request.file, fileName: request.fileName },
               {
@@ -515,8 +546,12 @@ export class JobRunner implements JobsService {
                   ctx.progress({ step: p.step, ...(p.sizeBytes !== undefined ? { totalBytes: p.sizeBytes } : {}) });
                 },
               },
-            ),
+            );
+            if (dataPassword === undefined) return imported;
+            return { ...imported, ...(await this.takeDataPassword(ctx, instance, dataPassword, request.fileName, 'imported', imported.password)) };
+          },
         };
+      }
       case 'export':
         // The dump only, cancellable throughout: the save into the user's folder is the door's (only it reaches
         // the user's files), and a dump that finished while nobody watched waits in the container for it.
@@ -528,6 +563,30 @@ export class JobRunner implements JobsService {
             dockbase.backups.exportDump(instance, { signal: ctx.signal, journal: ctx.journal, onProgress: (bytes) => ctx.progress({ step: 'dump', bytes }) })
           ),
         };
+    }
+  }
+
+  /**
+   * After a restore or an import committed: the instance takes the password given for its data
+   * (data-password.ts), its steps journaled after the commit. The data is in by then, so a failure other than
+   * a refused password (Edit put the old container back) is said in the outcome, not as the job's failure;
+   * but when the Docker engine went away meanwhile, it is thrown, for the runner to put the instance back
+   * once the engine answers again.
+   */
+  private async takeDataPassword(
+    ctx: RunContext,
+    instance: Instance,
+    password: string,
+    source: string,
+    data: 'restored' | 'imported',
+    check: PasswordCheck | undefined,
+  ): Promise<DataPasswordResult> {
+    const { dockbase } = this.options;
+    try {
+      return await takeDataPassword(dockbase, instance, password, { source, data, check, journal: afterCommit(ctx.journal), signal: ctx.signal });
+    } catch (e) {
+      if (!(await engineAnswers(this.docker))) throw e;
+      return { ...(check ? { password: check } : {}), dataPassword: dataPasswordFailed(instance, source, e) };
     }
   }
 }

@@ -28,6 +28,18 @@ export function rejectedMessage(instance: Pick<Instance, 'name' | 'engine'>): st
 }
 
 /**
+ * Whether Dockbase asks, before a restore or an import, which password the instance should show: the engines
+ * that keep their password in their data and cannot have it set without the old one (MySQL, MariaDB,
+ * MongoDB), where the data brought in may keep another password than the instance's. Not for a MySQL or
+ * MariaDB import, which keeps the instance's own accounts (their import script).
+ */
+export function asksDataPassword(instance: Pick<Instance, 'engine'>, what: 'import' | 'restore'): boolean {
+  const engine = getEngine(instance.engine);
+  if (!engine.passwordInData || engine.applyPassword) return false;
+  return !(what === 'import' && (engine.id === 'mysql' || engine.id === 'mariadb'));
+}
+
+/**
  * What happens to the instance's password when a dump or a snapshot replaces its data, said before the user
  * confirms (the Import and Restore dialogs, the command line's prompts); undefined where the password is not
  * kept in the data (Redis).
@@ -39,10 +51,11 @@ export function passwordAfterReplaceNote(instance: Pick<Instance, 'name' | 'engi
     return `A ${what === 'import' ? 'dump' : 'snapshot'} carries its own passwords: Dockbase then sets ${instance.name}’s password in the data again, so its connection string keeps working.`;
   }
   // MySQL and MariaDB imports keep the instance's own accounts (their import script); a snapshot is the data as it was.
-  if (what === 'import' && (engine.id === 'mysql' || engine.id === 'mariadb')) {
+  if (!asksDataPassword(instance, what)) {
     return `A dump of every database carries its users: ${instance.name} keeps its own accounts and their passwords, so its connection string keeps working.`;
   }
-  return `The ${what === 'import' ? 'dump' : 'snapshot'} may hold another password: ${engine.displayName} cannot have its password set without the old one, so Dockbase checks it afterwards and says if the data keeps another one (Edit then takes the data’s password).`;
+  const source = what === 'import' ? 'dump' : 'snapshot';
+  return `The ${source} may hold another password: ${engine.displayName} cannot have its password set without the old one. Either ${instance.name} keeps its password and Dockbase checks it opens the data afterwards, or you give the ${source}’s password and ${instance.name} takes it once it is proved to open the data.`;
 }
 
 export class Credentials {
