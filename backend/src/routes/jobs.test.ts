@@ -117,6 +117,19 @@ describe('POST /jobs', () => {
     expect(logged).not.toContain(SECRET);
   });
 
+  it('hands a restore’s data password to the runner, and never echoes or logs it', async () => {
+    const restore = { kind: 'restore', instanceId: ID, snapshotId: '0123456789ab', dataPassword: SECRET };
+    const answer = await backend.call('POST', '/jobs', restore);
+    expect(answer.status).toBe(202);
+    expect(runner.started[0]?.request).toEqual(restore);
+    expect(answer.text).not.toContain(SECRET);
+    const refused = await backend.call('POST', '/jobs', { ...restore, dataPassword: [SECRET] });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ error: 'invalid-input', field: 'dataPassword' });
+    expect(refused.text).not.toContain(SECRET);
+    expect(logged).not.toContain(SECRET);
+  });
+
   it.each([
     ['an unknown kind', { kind: 'format-disk', instanceId: ID }, 'kind'],
     ['no instance', { kind: 'snapshot', name: 'x' }, 'instanceId'],

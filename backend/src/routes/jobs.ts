@@ -57,7 +57,7 @@ type StartBody = { kind: string; instanceId?: string; by?: (typeof DOORS)[number
  * which outlives the page. The page starts one and follows it by polling; its outcome goes to the
  * instance's history (main.ts). A request may carry a secret (an edit's new password): it is used in
  * memory only, never stored, logged (the logger writes no bodies) or echoed (no answer repeats the request):
- * a create's or a clone's password, an edit's new one.
+ * a create's or a clone's password, an edit's new one, the password a restore's or an import's data keeps.
  */
 export function jobRoutes(app: FastifyInstance, { runner }: JobsHost): void {
   app.post<{ Body: StartBody }>('/jobs', { schema: { body: startBody } }, async (request, reply) => {
