@@ -14,13 +14,22 @@ import type { ListSelection } from './useListSelection';
 import type { ResourceUsageState } from './useResourceUsage';
 import { ServerViewsProvider, ServerWatchList } from './ServerWatches';
 import { useWindowedList } from './useWindowedList';
-import type { ViewModeState } from './useViewMode';
+import { VIEW_MODE_KEY, type ViewModeState } from './useViewMode';
 
 // The cards load when first shown: the table alone needs none of their code.
-const InstanceCard = lazyPart(
-  () => import('./InstanceCard'),
-  (m) => m.InstanceCard,
-);
+const loadCards = () => import('./InstanceCard');
+const InstanceCard = lazyPart(loadCards, (m) => m.InstanceCard);
+// When the cards are the view the user chose, their code loads with the page, beside the list's docker ps,
+// not once the list is in (a failure here is the part's own to retry when shown).
+if (chosenView() === 'cards') loadCards().catch(() => undefined);
+
+function chosenView(): string | null | undefined {
+  try {
+    return globalThis.localStorage?.getItem(VIEW_MODE_KEY);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface InstanceListProps {
   /** Every instance listed (the usage is measured for all of them). */
