@@ -9,6 +9,7 @@ import {
   formatBytes,
   getEngine,
   type CreatedInstance,
+  type DataPasswordResult,
   type DeleteResult,
   type EditStep,
   type ImportResult,
@@ -131,6 +132,9 @@ export function jobOutcomeToast(job: Job): JobToast | undefined {
       // On kept data whose password the server refused: the instance runs, but its connection string does not work.
       const check = job.kind === 'create' ? (job.result as CreatedJobResult | undefined)?.passwordCheck : undefined;
       if (message && check?.status === 'rejected') return { severity: 'warning', message: `${message} ${check.message}` };
+      // A restore or an import given its data's password: what became of it (a password not taken is a warning).
+      const given = job.kind === 'restore' || job.kind === 'import' ? (job.result as DataPasswordResult | undefined)?.dataPassword : undefined;
+      if (message && given) return { severity: given.taken ? 'success' : 'warning', message: `${message} ${given.message}` };
       return message === undefined ? undefined : { severity: 'success', message };
     }
   }

@@ -27,9 +27,22 @@ import {
 import { useSnapshots, type SnapshotsState } from './useSnapshots';
 import { formatTime } from '../shared/format';
 import { CloneSnapshotDialog, DeleteSnapshotConfirm, SnapshotBusy, SnapshotReasonChip } from './SnapshotParts';
+import { DataPasswordChoice, useDataPasswordChoice } from './DataPasswordChoice';
 
-function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance: Instance; snapshot: Snapshot; onCancel(): void; onConfirm(): void }) {
+function RestoreConfirm({
+  instance,
+  snapshot,
+  onCancel,
+  onConfirm,
+}: {
+  instance: Instance;
+  snapshot: Snapshot;
+  onCancel(): void;
+  /** `dataPassword`: the snapshot's password, when the user gave it (DataPasswordChoice). */
+  onConfirm(dataPassword: string | undefined): void;
+}) {
   const titleId = useId();
+  const password = useDataPasswordChoice(instance, 'restore');
   return (
     <Dialog open onClose={onCancel} aria-labelledby={titleId} maxWidth="sm" fullWidth>
       <DialogTitle id={titleId}>
@@ -42,10 +55,13 @@ function RestoreConfirm({ instance, snapshot, onCancel, onConfirm }: { instance:
           {isActive(instance) ? ` ${instance.name} is stopped for the copy and started again.` : ''}
         </DialogContentText>
         {passwordAfterReplaceNote(instance, 'restore') && <DialogContentText sx={{ mt: 1 }}>{passwordAfterReplaceNote(instance, 'restore')}</DialogContentText>}
+        <Stack sx={{ mt: 2 }}>
+          <DataPasswordChoice instance={instance} what="restore" state={password} />
+        </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onCancel}>Cancel</Button>
-        <Button variant="contained" color="warning" onClick={onConfirm}>
+        <Button variant="contained" color="warning" disabled={Boolean(password.error)} onClick={() => onConfirm(password.dataPassword)}>
           Restore
         </Button>
       </DialogActions>
@@ -212,9 +228,9 @@ function SnapshotsBody({ instance, onClose }: { instance: Instance; onClose(): v
           instance={instance}
           snapshot={restoring}
           onCancel={() => setRestoring(undefined)}
-          onConfirm={() => {
+          onConfirm={(dataPassword) => {
             setRestoring(undefined);
-            void state.restore(restoring);
+            void state.restore(restoring, dataPassword);
           }}
         />
       )}

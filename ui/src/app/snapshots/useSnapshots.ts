@@ -24,7 +24,8 @@ export interface SnapshotsState extends SnapshotOperations {
   /** Why the list could not be read. */
   error: string | undefined;
   take(name: string): Promise<boolean>;
-  restore(snapshot: Snapshot): Promise<boolean>;
+  /** `dataPassword`: the snapshot's password, for the instance to take once its data is back (engines that ask: asksDataPassword). */
+  restore(snapshot: Snapshot, dataPassword?: string): Promise<boolean>;
   /** The admin password of the instance, for a clone whose data keeps it (undefined when it cannot be read). */
   readPassword(): Promise<string | undefined>;
 }
@@ -121,8 +122,10 @@ export function useSnapshots(instance: Instance): SnapshotsState {
     error: list.isError ? errorMessage(list.error) : undefined,
     busy: running,
     take: async (name) => idle && (await taking.run({ kind: 'snapshot', instanceId: instance.id, name })).job?.state === 'succeeded',
-    restore: async (snapshot) =>
-      idle && (await restoring.run({ kind: 'restore', instanceId: instance.id, snapshotId: snapshot.id })).job?.state === 'succeeded',
+    restore: async (snapshot, dataPassword) =>
+      idle &&
+      (await restoring.run({ kind: 'restore', instanceId: instance.id, snapshotId: snapshot.id, ...(dataPassword !== undefined ? { dataPassword } : {}) })).job
+        ?.state === 'succeeded',
     remove,
     clone,
     readPassword: async () => {

@@ -32,6 +32,7 @@ import { ImportDialog } from './TransferDialogs';
 
 const orders = { id: 'c1', dataId: 'd1', name: 'orders', engine: 'postgres', status: 'running', volumes: ['v'] } as unknown as Instance;
 const cache = { id: 'c2', dataId: 'd2', name: 'cache', engine: 'redis', status: 'running', volumes: ['v'] } as unknown as Instance;
+const shop = { id: 'c3', dataId: 'd3', name: 'shop', engine: 'mongo', status: 'running', volumes: ['v'], containerId: 'old' } as unknown as Instance;
 const SENT: SentImportFile = { temp: '/tmp/dockbase-import-0123456789ab', fileName: 'orders.sql' };
 
 function deferred<T>() {
@@ -62,7 +63,14 @@ function setup(instance: Instance) {
   const load = deferred<ImportResult>();
   const seen: { send?: AbortSignal; import?: ImportOptions } = {};
   const dockbase = {
-    lifecycle: { get: vi.fn(async () => instance) },
+    lifecycle: {
+      get: vi.fn(async () => instance),
+      details: vi.fn(async () => ({ env: ['MONGO_INITDB_ROOT_PASSWORD=the instance’s own'], cmd: [] })),
+    },
+    // A password given for a MongoDB dump: Edit gives it to the instance once the dump is in (its own tests cover how).
+    editing: {
+      edit: vi.fn(async (i: Instance) => ({ instance: { ...i, containerId: 'new' }, changes: ['password changed'], passwordCheck: { status: 'ok' } })),
+    },
     backups: {
       sendImportFile: vi.fn((_i: Instance, _file: string, o: { signal: AbortSignal }) => {
         seen.send = o.signal;
@@ -205,6 +213,36 @@ describe('the Import dialog', () => {
         },
       ]),
     );
+  });
+
+  it('asks which password a MongoDB instance should show after the import, and gives it the dump’s when told it', async () => {
+    const t = setup(shop);
+    const { user, dialog } = await checkFile('/backups/shop.archive.gz');
+    t.send.resolve({ ...SENT, fileName: 'shop.archive.gz' });
+    t.read.resolve({ fileName: 'shop.archive.gz', sizeBytes: 2048, kind: 'mongo-archive', gzip: true });
+    const keep = await within(dialog).findByRole('radio', { name: 'Keep shop’s password (********): Dockbase checks it opens the imported data' });
+    expect(keep).toBeChecked();
+    await user.click(within(dialog).getByRole('radio', { name: 'The dump’s password is:' }));
+    expect(within(dialog).getByRole('button', { name: 'Import' })).toBeDisabled();
+    await user.type(within(dialog).getByLabelText('The dump’s password'), 'the dump’s password');
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(t.dockbase.backups.importSent).toHaveBeenCalled());
+    const refused = { status: 'rejected' as const, message: "MongoDB refused shop's password: its data keeps another one." };
+    t.load.resolve({ kind: 'mongo-archive', sizeBytes: 2048, kept: { name: 'before import' } as ImportResult['kept'], password: refused });
+    // Once the dump is in (and its password refused the instance's), the job gives the instance the one given.
+    await waitFor(() => expect(t.dockbase.editing.edit).toHaveBeenCalledWith(shop, { password: 'the dump’s password' }, expect.anything()));
+    await waitFor(() =>
+      expect(t.toasts.success).toContainEqual(expect.stringMatching(/shop now has the password you gave for shop\.archive\.gz: it opens the imported data\.$/)),
+    );
+  });
+
+  it('does not ask for a MariaDB dump, which keeps the instance’s own accounts', async () => {
+    const t = setup({ ...shop, engine: 'mariadb' } as Instance);
+    const { dialog } = await checkFile('/backups/shop.sql');
+    t.send.resolve({ ...SENT, fileName: 'shop.sql' });
+    t.read.resolve({ fileName: 'shop.sql', sizeBytes: 2048, kind: 'mariadb-sql', gzip: false });
+    await within(dialog).findByRole('status', { name: 'The file to import' });
+    expect(within(dialog).queryByRole('radio')).not.toBeInTheDocument();
   });
 
   it('offers no Cancel once Redis’s file is being put in place', async () => {

@@ -16,6 +16,7 @@ import { errorMessage } from '../shared/errors';
 import type { ReadyExport } from './ready-exports';
 import { Steps } from '../shared/Steps';
 import { SEND_STEP, useExport, useImport } from './useDataTransfer';
+import { DataPasswordChoice, useDataPasswordChoice } from '../snapshots/DataPasswordChoice';
 
 /** A path field with the host's own file dialog beside it where there is one. */
 function PathField(props: { label: string; value: string; onChange(v: string): void; helperText: string; choose?: () => Promise<string | undefined> }) {
@@ -132,9 +133,11 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
   const extensions = engine.transfer.importExtensions;
   const { phase, file } = state;
   const ready = phase === 'ready';
+  const password = useDataPasswordChoice(instance, 'import');
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (ready) void state.confirm();
+    if (ready && password.error) return;
+    if (ready) void state.confirm(password.dataPassword);
     else void state.send(path.trim());
   };
   const choose = (p: string) => {
@@ -176,6 +179,7 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
                 {file.kind ? `, ${describeDumpKind(file.kind)}${file.gzip ? ' (compressed)' : ''}` : ''}. Import replaces {instance.name}’s data with it.
               </Alert>
             )}
+            {ready && <DataPasswordChoice instance={instance} what="import" state={password} />}
             {phase !== 'choose' && (
               <Stack role="status" aria-label={`Import into ${instance.name}`}>
                 <Steps steps={steps} progress={state.progress} label="Steps of the import" details={{ [SEND_STEP]: size }} />
@@ -204,7 +208,11 @@ function ImportBody({ instance, onClose }: { instance: Instance; onClose(): void
           <Button onClick={onClose} disabled={holding}>
             Close
           </Button>
-          <Button type="submit" variant="contained" disabled={state.running || (!ready && !path.trim()) || instance.status !== 'running'}>
+          <Button
+            type="submit"
+            variant="contained"
+            disabled={state.running || (!ready && !path.trim()) || (ready && Boolean(password.error)) || instance.status !== 'running'}
+          >
             {ready ? 'Import' : 'Check file'}
           </Button>
         </DialogActions>

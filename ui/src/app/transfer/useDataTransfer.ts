@@ -158,7 +158,8 @@ export interface ImportState {
   /** Copies the file into the container and reads it; resolves whether it waits for `confirm`. */
   send(file: string): Promise<boolean>;
   /** Imports the file sent (as a job); resolves once the import ended: whether it worked. */
-  confirm(): Promise<boolean>;
+  /** `dataPassword`: the dump's password, for the instance to take once it is imported (engines that ask: asksDataPassword). */
+  confirm(dataPassword?: string): Promise<boolean>;
   /** Stops the copy, or the job while Cancel leaves everything as it was. */
   cancel(): void;
   /** Removes the file waiting for Import (another file is chosen, or the dialog is closed). */
@@ -283,7 +284,7 @@ export function useImport(instance: Instance): ImportState {
         busy.current = false;
       }
     },
-    async confirm() {
+    async confirm(dataPassword?: string) {
       const sent = waiting.current;
       if (!sent || busy.current || job.running) return false;
       busy.current = true;
@@ -291,7 +292,13 @@ export function useImport(instance: Instance): ImportState {
         setSendFailure(undefined);
         setJobHidden(false);
         hold(undefined);
-        const end = await job.run({ kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName });
+        const end = await job.run({
+          kind: 'import',
+          instanceId: instance.id,
+          file: sent.temp,
+          fileName: sent.fileName,
+          ...(dataPassword !== undefined ? { dataPassword } : {}),
+        });
         // Refused before it started (another door holds the instance): the file sent for it goes again.
         if (!end.job) await dockbase.backups.discardImportFile(instance, sent).catch(() => undefined);
         return end.job?.state === 'succeeded';
