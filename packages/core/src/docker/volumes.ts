@@ -32,6 +32,22 @@ export function snapshotManifestsArgs(): string[] {
   return ['volume', 'ls', '--quiet', '--filter', `label=${LABEL.snapshotRole}=manifest`];
 }
 
+/**
+ * What `leftBehindVolumesArgs` prints of each volume no container uses: its name and labels when it is one of
+ * Dockbase's data volumes (`io.dockbase.volume`: kept data, a snapshot's data, the old data a rollback point
+ * holds) or a snapshot's manifest, and an empty line for any other volume, whose labels (which may hold
+ * someone's secrets) never leave docker.
+ */
+export const LEFT_BEHIND_FORMAT = `{{if or (.Label "${LABEL.volume}") (eq (.Label "${LABEL.snapshotRole}") "manifest")}}{"Name":{{json .Name}},"Labels":{{json .Labels}}}{{end}}`;
+
+/**
+ * The data deleted instances left and every snapshot, in ONE call (the tab's open): Dockbase's volumes that no
+ * container uses, with their labels. A snapshot's manifest is an empty volume nothing mounts.
+ */
+export function leftBehindVolumesArgs(): string[] {
+  return ['volume', 'ls', '--filter', 'dangling=true', '--format', LEFT_BEHIND_FORMAT];
+}
+
 /** Every volume of one snapshot (its manifest and its data). */
 export function volumesOfSnapshotArgs(snapshotId: string): string[] {
   return ['volume', 'ls', '--quiet', '--filter', `label=${LABEL.snapshot}=${snapshotId}`];
@@ -70,6 +86,7 @@ export const VOLUME_SHAPES: readonly CommandShape[] = [
   }),
   shape({ name: 'list the data of deleted instances', words: ['volume', 'ls'], build: keptVolumesArgs, read: () => params() }),
   shape({ name: 'list snapshots', words: ['volume', 'ls'], build: snapshotManifestsArgs, read: () => params() }),
+  shape({ name: 'list what deleted instances left and the snapshots', words: ['volume', 'ls'], build: leftBehindVolumesArgs, read: () => params() }),
   shape({
     name: 'list a snapshot’s volumes',
     words: ['volume', 'ls'],

@@ -98,6 +98,7 @@ describe('the command policy: what the core builds passes', () => {
     expect(allowed(argv.applyPasswordArgs(CID, 'postgres'))).toMatchObject({ allowed: true, containers: [CID] });
     expect(allowed(argv.inspectContainersArgs([CID, OTHER]))).toMatchObject({ allowed: true, containers: [CID, OTHER] });
     expect(allowed(argv.keptVolumesArgs())).toMatchObject({ allowed: true });
+    expect(allowed(argv.leftBehindVolumesArgs())).toMatchObject({ allowed: true, name: 'list what deleted instances left and the snapshots', volumes: [] });
     expect(allowed(argv.volumeSizesArgs())).toMatchObject({ allowed: true });
     expect(allowed(argv.statsArgs([CID, OTHER]))).toMatchObject({ allowed: true, containers: [CID, OTHER] });
     expect(allowed(argv.localImagesArgs('127.0.0.1:5000/dockbase-test/redis'))).toMatchObject({ allowed: true });
@@ -412,6 +413,9 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       ['volume', 'create', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/etc', 'dockbase-x'],
       ['volume', 'create', '--label', 'com.example=1', 'dockbase-x'],
       ['volume', 'ls'],
+      // Every unused volume's labels (a foreign volume's secrets): only Dockbase's volumes print theirs.
+      ['volume', 'ls', '--filter', 'dangling=true', '--format', '{{json .}}'],
+      ['volume', 'ls', '--filter', 'dangling=true', '--format', '{"Name":{{json .Name}},"Labels":{{json .Labels}}}'],
       // Every container's full command and labels (a foreign container's secrets): only names, state and ports.
       ['ps', '--all', '--no-trunc', '--format', '{{json .}}'],
     ];

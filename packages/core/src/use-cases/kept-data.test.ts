@@ -3,6 +3,7 @@ import { createDockbase } from '../dockbase';
 import { getEngine } from '../engines';
 import { describeKeptData, formatBytes, groupKeptData, keptDataForName, reuseProblem } from './kept-data';
 import { snapshotManifestLabels } from '../model/labels';
+import type { Snapshot } from '../model/snapshot-model';
 import { parseSize, parseStatsLine, parseVolumeSizes } from '../docker/usage';
 import { scripted } from '../test-support/scripted-cli';
 
@@ -81,6 +82,78 @@ describe('data kept by deleted instances', () => {
       message: expect.stringMatching(/dockbase-orders-data is held by a snapshot/),
     });
     expect(guarded.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
+  });
+
+  it('and every snapshot come from ONE docker volume ls at once (the tab’s open), which prints nothing of anyone else’s volumes', async () => {
+    const snapshot = (over: Partial<Snapshot> & Pick<Snapshot, 'id' | 'name' | 'createdAt' | 'manifestVolume' | 'volumes'>): Snapshot => ({
+      instanceId: '0123456789ab',
+      instanceName: 'orders',
+      engine: 'postgres',
+      image: 'postgres',
+      tag: '15',
+      sizeBytes: 4096,
+      reason: 'manual',
+      ...over,
+    });
+    const point = snapshot({
+      id: 'feed01',
+      name: 'before upgrade to 17',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      reason: 'before-upgrade',
+      upgradeTo: '17',
+      manifestVolume: 'dockbase-orders-snap-feed01',
+      volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-orders-data' }],
+      accounts: {},
+    });
+    const newer = snapshot({
+      id: 'feed02',
+      name: 'nightly 2.0',
+      instanceName: 'gone',
+      createdAt: '2026-02-01T00:00:00.000Z',
+      manifestVolume: 'dockbase-gone-snap-feed02',
+      volumes: [{ key: 'data', path: '/var/lib/postgresql/data', volume: 'dockbase-gone-snap-feed02-data' }],
+      accounts: { user: 'app' },
+    });
+    // As docker prints labels in `volume ls`: one "k=v,k=v" string.
+    const labels = (s: Snapshot) =>
+      Object.entries(snapshotManifestLabels(s))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const cli = scripted([
+      [
+        'volume ls',
+        {
+          stdout: [
+            JSON.stringify({ Name: point.manifestVolume, Labels: labels(point) }),
+            // Someone else's volume: the format prints an empty line for it.
+            '',
+            JSON.stringify({ Name: 'dockbase-orders-data', Labels: pgLabels('orders') }),
+            JSON.stringify({ Name: 'dockbase-gone-data', Labels: pgLabels('gone') }),
+            JSON.stringify({ Name: newer.manifestVolume, Labels: labels(newer) }),
+            JSON.stringify({
+              Name: 'dockbase-gone-snap-feed02-data',
+              Labels: 'io.dockbase.snapshot=feed02,io.dockbase.snapshot.role=data,io.dockbase.volume=data,io.dockbase.mount=/var/lib/postgresql/data',
+            }),
+            '',
+          ].join('\n'),
+        },
+      ],
+    ]);
+    const left = await createDockbase(cli).keptData.leftBehind();
+    expect(cli.calls).toEqual([
+      [
+        'volume',
+        'ls',
+        '--filter',
+        'dangling=true',
+        '--format',
+        '{{if or (.Label "io.dockbase.volume") (eq (.Label "io.dockbase.snapshot.role") "manifest")}}{"Name":{{json .Name}},"Labels":{{json .Labels}}}{{end}}',
+      ],
+    ]);
+    // Newest first, read back whole from their labels (names with spaces and dots, the accounts recorded).
+    expect(left.snapshots).toEqual([newer, point]);
+    // The rollback point's old data volume is the snapshot's, and a snapshot's own data volumes are no kept data.
+    expect(left.kept.map((k) => [k.instanceName, k.volumes])).toEqual([['gone', ['dockbase-gone-data']]]);
   });
 
   it('is found for a name by the volumes a create would mount', () => {

@@ -4,11 +4,19 @@
  * database), described for people, checked before a create reuses them, and deleted on request.
  */
 import { volumeSizesArgs, parseVolumeSizes } from '../docker/usage';
-import { keptVolumesArgs, volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect, parseVolumeList, type VolumeInfo } from '../docker/volumes';
+import {
+  keptVolumesArgs,
+  leftBehindVolumesArgs,
+  volumeInspectArgs,
+  volumeRemoveArgs,
+  parseVolumeInspect,
+  parseVolumeList,
+  type VolumeInfo,
+} from '../docker/volumes';
 import { getEngine, type DataMount, type EngineDefinition, type EngineId } from '../engines';
 import { DockbaseError, commandFailed } from '../model/errors';
 import { volumeName } from '../model/instance';
-import { LABEL, volumeOwner } from '../model/labels';
+import { LABEL, snapshotFromLabels, volumeOwner } from '../model/labels';
 import { naturalCompare } from '../model/order';
 import type { DockerRunner } from '../docker/runner';
 import type { Snapshot } from '../model/snapshot-model';
@@ -151,6 +159,27 @@ export function heldBySnapshots(snapshots: readonly Pick<Snapshot, 'volumes'>[])
   return new Set(snapshots.flatMap((s) => s.volumes.map((v) => v.volume)));
 }
 
+/** Everything deleted instances left behind, and every snapshot (the rollback points among them). */
+export interface LeftBehind {
+  kept: KeptData[];
+  /** Newest first. */
+  snapshots: Snapshot[];
+}
+
+/**
+ * Reads `leftBehindVolumesArgs`' output: the snapshots from their manifests' labels, and the kept data from the
+ * data volumes no snapshot holds. Any other volume printed is left out.
+ */
+export function parseLeftBehind(stdout: string): LeftBehind {
+  const volumes = parseVolumeList(stdout);
+  const snapshots = volumes
+    .map((v) => snapshotFromLabels(v.name, v.labels))
+    .filter((s): s is Snapshot => s !== undefined)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const held = heldBySnapshots(snapshots);
+  return { kept: groupKeptData(volumes.filter((v) => v.labels[LABEL.volume] !== undefined && !held.has(v.name))), snapshots };
+}
+
 export class KeptDataCatalog {
   constructor(
     private readonly docker: DockerRunner,
@@ -163,6 +192,14 @@ export class KeptDataCatalog {
     const [r, snapshots] = await Promise.all([this.docker.run(keptVolumesArgs(), 'list the data of deleted instances'), this.snapshots()]);
     const held = heldBySnapshots(snapshots);
     return groupKeptData(parseVolumeList(r.stdout).filter((v) => !held.has(v.name)));
+  }
+
+  /**
+   * The kept data and every snapshot at once, from ONE `docker volume ls` (what the tab shows below the
+   * instances, and the rollback points), where `list` and `Snapshots.list` take two or three.
+   */
+  async leftBehind(): Promise<LeftBehind> {
+    return parseLeftBehind((await this.docker.run(leftBehindVolumesArgs(), 'list the data and snapshots deleted instances left')).stdout);
   }
 
   /** When it was written and how big it is: one `volume inspect` and one `system df` (computed by docker, slow-ish). */
