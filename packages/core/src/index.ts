@@ -17,6 +17,7 @@ export {
   imageRef,
   isActive,
   isWatched,
+  startedLately,
   uptimeOf,
   volumeName,
   type DisplayStatus,

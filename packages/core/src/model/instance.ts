@@ -70,6 +70,12 @@ export interface ServerView {
    * server answered. Undefined when docker's verdict is the newer news (see `probedAnswer`).
    */
   probedAnswer?: boolean;
+  /**
+   * Docker's "health: starting" says only that docker has not probed yet: the server has run for a while
+   * (startedLately is false), and Dockbase's watch asks it later instead of a readiness wait as the view opens.
+   * Shown as running until that answer.
+   */
+  unprobed?: boolean;
 }
 
 /**
@@ -87,7 +93,8 @@ export function displayStatus(i: Pick<Instance, 'status' | 'health' | 'exitCode'
       if (i.health === 'starting') {
         // The watch runs only once this run answered (isWatched): silence after that is a hang, not a start.
         if (view.probedAnswer === false) return view.serverAnswered ? 'unhealthy' : 'starting';
-        return view.serverAnswered || view.probedAnswer === true ? 'healthy' : 'starting';
+        if (view.serverAnswered || view.probedAnswer === true) return 'healthy';
+        return view.unprobed ? 'running' : 'starting';
       }
       if (view.probedAnswer !== undefined) return view.probedAnswer ? 'healthy' : 'unhealthy';
       if (i.health === 'healthy') return 'healthy';
@@ -144,6 +151,15 @@ export function isWatched(i: Pick<Instance, 'status' | 'health'>, view: Pick<Ser
 
 export function isActive(i: Pick<Instance, 'status'>): boolean {
   return i.status === 'running' || i.status === 'restarting' || i.status === 'paused';
+}
+
+/**
+ * Whether the container started less than a minute before docker's status text was read ("Up 12 seconds"):
+ * a start someone may be waiting on. One up for longer that docker still calls "health: starting" has run
+ * since before the view saw it, on an engine whose first probe comes only after its interval (20 minutes).
+ */
+export function startedLately(i: Pick<Instance, 'status' | 'statusText'>): boolean {
+  return i.status === 'running' && /^Up (Less than a second|\d+ seconds?)\b/i.test(i.statusText.trim());
 }
 
 /** How long it has been up, from docker's status text ("Up 3 minutes (healthy)" → "3 minutes"); undefined when not up. */
