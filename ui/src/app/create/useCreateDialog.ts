@@ -25,7 +25,7 @@ export interface CreateDialogState {
 /** The create dialog's use case: form, suggestions, tags and the create itself, wired together. */
 export function useCreateDialog(onCreated: (instance: Instance) => void, preset: CreatePreset = {}): CreateDialogState {
   const usage = useEngineUsage();
-  const { kept } = useKeptData();
+  const { kept } = useKeptData({ fresh: true });
   const form = useCreateForm(usage.usage, kept, preset);
   const keptData = useKeptDataDetails(form.keptData);
   const tags = useTags(getEngine(form.values.engine), form.values.image.trim() || getEngine(form.values.engine).image);

@@ -10,10 +10,10 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { snapshotBelongsTo, type Instance } from '@dockbase/core';
+import { snapshotBelongsTo, type Instance, type LeftBehind } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { volumesPhrase } from '../shared/format';
-import { queryKeys } from '../shared/queries';
+import { leftBehindQuery } from '../shared/queries';
 
 interface DeleteDialogProps {
   /** The instance to delete; the dialog is closed when undefined. */
@@ -24,6 +24,8 @@ interface DeleteDialogProps {
   onConfirm(instance: Instance, options: { removeData: boolean }): void;
 }
 
+const snapshotsOf = (left: LeftBehind) => left.snapshots;
+
 function DeleteForm({ instance, withNotes, onCancel, onConfirm, titleId }: DeleteDialogProps & { instance: Instance; titleId: string }) {
   const [removeData, setRemoveData] = useState(false);
   const [typed, setTyped] = useState('');
@@ -31,9 +33,9 @@ function DeleteForm({ instance, withNotes, onCancel, onConfirm, titleId }: Delet
   const confirmed = !removeData || typed === instance.name;
   const its = instance.volumes.length === 1 ? 'its volume' : 'its volumes';
   // Its snapshots are not its data volumes: they stay, and the dialog says which (the view's one list of
-  // every snapshot, shared with Roll back and the snapshots of deleted instances).
+  // every snapshot, shared with Roll back and the snapshots of deleted instances, read again as it opens).
   const { dockbase } = useAppServices();
-  const { data: snapshots } = useQuery({ queryKey: queryKeys.allSnapshots, queryFn: () => dockbase.snapshots.list(), enabled: hasData });
+  const { data: snapshots } = useQuery({ ...leftBehindQuery(dockbase), staleTime: 0, select: snapshotsOf, enabled: hasData });
   const staying = (snapshots ?? []).filter((s) => snapshotBelongsTo(s, instance));
   return (
     <>

@@ -73,7 +73,9 @@ function currentProblem(
 export function useInstances(): InstancesState {
   const { dockbase } = useAppServices();
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: queryKeys.instances, queryFn: () => dockbase.lifecycle.list() });
+  // Never stale by age: the events and the actions say when it changed. The answer main.tsx asked for before the
+  // UI loaded (startListing) is the open's one `docker ps`, not listed again as the view mounts.
+  const list = useQuery({ queryKey: queryKeys.instances, queryFn: () => dockbase.lifecycle.list(), staleTime: Number.POSITIVE_INFINITY });
   // What the list itself cannot tell: the event stream ended, or Retry's ping failed.
   const [connectionProblem, setConnectionProblem] = useState<Noticed | undefined>();
   // Bumped by a successful Retry: a new event stream and a fresh list.

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { awaitsReadiness, isWatched, noteVerdict, serverView, type Instance, type ServerAnswer, type ServerView } from '@dockbase/core';
+import { awaitsReadiness, isWatched, noteVerdict, serverView, startedLately, type Instance, type ServerAnswer, type ServerView } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { queryKeys } from '../shared/queries';
 import { useSeenVerdicts, type SeenVerdicts } from './ServerVerdicts';
@@ -16,9 +16,13 @@ function hidden(): boolean {
 /**
  * What this run of the instance's server told Dockbase's own probes, for the status chip. Docker probes every
  * 20 minutes, and on engines without a start interval its first probe comes 20 minutes after a start, so:
- * - while docker still says "starting" (just created, started or restarted, here or outside, or found so
- *   after a reload), the core's bounded readiness wait asks the server, a few docker execs with a short
- *   backoff, ended at the first answer, kept until the container starts again (`forgetReadiness`);
+ * - while docker still says "starting" after a start of less than a minute ago (just created, started or
+ *   restarted, here or outside, or found so after a reload), the core's bounded readiness wait asks the
+ *   server, one docker exec that ends at its first answer, kept until the container starts again
+ *   (`forgetReadiness`);
+ * - a server docker still calls "starting" that has run for longer (found so as the tab opens) is not asked
+ *   at once: opening the tab costs no docker command per instance. It shows as running, and the watch below
+ *   asks it on its own cadence;
  * - from then on, while the tab is open and visible, the core's watch probes the running server every 40 s
  *   (liveness.ts): a server that hangs shows as unhealthy within 50 s. Its last answer counts when it is
  *   newer than docker's verdict as this tab first saw it (so after an Unpause, whose probe writes the same
@@ -35,11 +39,13 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
       await dockbase.readiness.waitUntilReady(instance, { signal });
       return true;
     },
-    enabled: awaiting,
+    // A wait asked for goes on to its answer even once the start is no longer recent.
+    enabled: awaiting && startedLately(instance),
     // One answer per run: never asked again until the container starts again.
     staleTime: Number.POSITIVE_INFINITY,
   });
   const serverAnswered = awaiting && answer.data === true;
+  const unprobed = isUnprobed(instance, answer.data, answer.fetchStatus === 'fetching');
 
   // Written by the watch below and by the Unpause action (never fetched by the query itself).
   const { containerId, engine, health } = instance;
@@ -48,7 +54,7 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
     queryFn: () => Promise.reject(new Error('written by the watch')),
     enabled: false,
   });
-  const watched = isWatched(instance, { serverAnswered });
+  const watched = isWatched(instance, { serverAnswered }) || unprobed;
   useEffect(() => {
     if (!watched) return undefined;
     const stop = new AbortController();
@@ -63,7 +69,15 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [watched, containerId, engine, dockbase, queryClient]);
 
-  return viewOf(instance, answer.data, probed.data, verdicts);
+  return viewOf(instance, answer.data, probed.data, verdicts, answer.fetchStatus === 'fetching');
+}
+
+/**
+ * Whether docker's "starting" is only its not having probed a server that has run for a while: no readiness
+ * wait asks it (none was asked for this run, or it ended without an answer), and the watch takes it over.
+ */
+function isUnprobed(instance: Instance, answered: boolean | undefined, waiting: boolean): boolean {
+  return awaitsReadiness(instance) && !startedLately(instance) && answered === undefined && !waiting;
 }
 
 /**
@@ -73,10 +87,11 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
  * watch's answer is the newer word. Every state is noted, paused ones too: an unpause must not look like a
  * new verdict.
  */
-function viewOf(instance: Instance, answered: boolean | undefined, probed: ServerAnswer | undefined, verdicts: SeenVerdicts): ServerView {
+function viewOf(instance: Instance, answered: boolean | undefined, probed: ServerAnswer | undefined, verdicts: SeenVerdicts, waiting = false): ServerView {
   const seen = noteVerdict(verdicts.get(instance.containerId), instance, Date.now());
   verdicts.set(instance.containerId, seen);
-  return serverView(instance, { answered, probed }, seen.at);
+  const view = serverView(instance, { answered, probed }, seen.at);
+  return isUnprobed(instance, answered, waiting) ? { ...view, unprobed: true } : view;
 }
 
 /**
@@ -88,17 +103,17 @@ export function useServerViews(instances: readonly Instance[]): (instance: Insta
   const never = () => Promise.reject(new Error('written by the cards and rows'));
   const readiness = useQueries({
     queries: instances.map((i) => ({ queryKey: queryKeys.readiness(i.containerId), queryFn: never, enabled: false })),
-    combine: (results) => results.map((r) => r.data as boolean | undefined),
+    combine: (results) => results.map((r) => ({ answered: r.data as boolean | undefined, waiting: r.fetchStatus === 'fetching' })),
   });
   const liveness = useQueries({
     queries: instances.map((i) => ({ queryKey: queryKeys.liveness(i.containerId), queryFn: never, enabled: false })),
     combine: (results) => results.map((r) => r.data as ServerAnswer | undefined),
   });
   return useMemo(() => {
-    const answers = new Map(instances.map((i, n) => [i.containerId, { answered: readiness[n], probed: liveness[n] }]));
+    const answers = new Map(instances.map((i, n) => [i.containerId, { ...readiness[n], probed: liveness[n] }]));
     return (instance: Instance) => {
       const a = answers.get(instance.containerId);
-      return viewOf(instance, a?.answered, a?.probed, verdicts);
+      return viewOf(instance, a?.answered, a?.probed, verdicts, a?.waiting);
     };
   }, [instances, readiness, liveness, verdicts]);
 }

@@ -3,6 +3,12 @@
  * QueryClient each <App> creates, and the invalidations the hooks share. Hooks read through TanStack
  * Query; components never fetch.
  *
+ * Opening the tab costs three docker commands however many instances there are: the list (one `docker ps`,
+ * asked by main.tsx before the UI loads and never again by age), the event stream, and one `docker volume ls`
+ * of everything deleted instances left (the kept data, the snapshots, the rollback points: leftBehindQuery).
+ * Nothing is asked per instance as it opens: a server docker still calls "starting" long after its start
+ * shows as running, and the watch asks it on its cadence (useServerAnswered).
+ *
  * The tab must cost nothing while it sits idle: nothing polls docker and nothing refetches on window focus or
  * reconnect. The instance list is kept current by docker's event stream (`useInstances` invalidates the
  * list query on each burst of events) and by the actions, which invalidate what they changed. The one
@@ -60,13 +66,15 @@ export const queryKeys = {
   /** Snapshots of one instance (`dockbase.snapshots.list`). */
   snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
   /**
-   * Every snapshot (`dockbase.snapshots.list()`), read once for the whole view: the cards' Roll back (the
-   * rollback points are snapshots) and the snapshots of deleted instances (orphanSnapshots).
+   * Every snapshot and the data deleted instances left behind, from ONE `docker volume ls`
+   * (`dockbase.keptData.leftBehind`), read once for the whole view (leftBehindQuery): the cards' Roll back
+   * (the rollback points are snapshots), the snapshots of deleted instances (orphanSnapshots), the kept data
+   * below the instances, and the snapshots a delete leaves.
    */
-  allSnapshots: ['all-snapshots'] as const,
+  leftBehind: ['left-behind'] as const,
   /** Notes and history of one instance, from the backend. */
   instanceMeta: (id: string) => ['backend', 'instance-meta', id] as const,
-  /** Data deleted instances left behind (`dockbase.keptData.list`). */
+  /** What is read of kept data beyond the list (their details, below); the list itself is `leftBehind`'s. */
   keptData: ['kept-data'] as const,
   /** When and how big one instance's kept data is (volume inspect + system df), on request. */
   keptDataDetails: (names: readonly string[]) => ['kept-data', 'details', ...names] as const,
@@ -137,9 +145,18 @@ export async function relistInstances(client: QueryClient): Promise<void> {
   await client.invalidateQueries({ queryKey: queryKeys.instances, exact: true });
 }
 
+/**
+ * What every reader of the snapshots or of the kept data shares: one `docker volume ls` for both, read once the
+ * instances are shown (nothing asks it again by itself: what changes it invalidates it, see below). A reader
+ * that must see the engine as it is when it opens (a dialog) asks again with `staleTime: 0`.
+ */
+export function leftBehindQuery(dockbase: Dockbase) {
+  return { queryKey: queryKeys.leftBehind, queryFn: () => dockbase.keptData.leftBehind(), staleTime: Number.POSITIVE_INFINITY };
+}
+
 /** The data kept by deleted instances changed (a delete, a create on kept data, a kept-data delete). */
-export function invalidateKeptData(client: QueryClient): Promise<void> {
-  return client.invalidateQueries({ queryKey: queryKeys.keptData });
+export async function invalidateKeptData(client: QueryClient): Promise<void> {
+  await Promise.all([client.invalidateQueries({ queryKey: queryKeys.keptData }), client.invalidateQueries({ queryKey: queryKeys.leftBehind, exact: true })]);
 }
 
 /**
@@ -147,7 +164,7 @@ export function invalidateKeptData(client: QueryClient): Promise<void> {
  * now the snapshots of a deleted instance; any taken outside the tab, by the CLI, show up with them).
  */
 export async function invalidateLeftBehind(client: QueryClient): Promise<void> {
-  await Promise.all([invalidateKeptData(client), client.invalidateQueries({ queryKey: queryKeys.allSnapshots, exact: true })]);
+  await invalidateKeptData(client);
 }
 
 /**
@@ -183,6 +200,6 @@ export function invalidateInstanceMeta(client: QueryClient, instance: string | (
 export async function invalidateSnapshots(client: QueryClient, instanceId?: string): Promise<void> {
   await Promise.all([
     ...(instanceId !== undefined ? [client.invalidateQueries({ queryKey: queryKeys.snapshots(instanceId), exact: true })] : []),
-    client.invalidateQueries({ queryKey: queryKeys.allSnapshots, exact: true }),
+    client.invalidateQueries({ queryKey: queryKeys.leftBehind, exact: true }),
   ]);
 }

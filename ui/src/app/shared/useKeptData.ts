@@ -1,9 +1,9 @@
 import { useCallback } from 'react';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { KeptData } from '@dockbase/core';
+import type { KeptData, LeftBehind } from '@dockbase/core';
 import { useAppServices } from './context';
 import { errorMessage } from './errors';
-import { invalidateKeptData, queryKeys } from './queries';
+import { invalidateKeptData, leftBehindQuery, queryKeys } from './queries';
 
 export interface KeptDataState {
   /** Undefined until listed (or when it could not be: the form then learns of kept data on create). */
@@ -14,11 +14,14 @@ export interface KeptDataState {
   removing: boolean;
 }
 
-/** The data deleted instances left behind: one `docker volume ls` when first shown, again after what changes it. */
-export function useKeptData(): KeptDataState {
+/**
+ * The data deleted instances left behind: the view's one `docker volume ls` of what they left (leftBehindQuery),
+ * read once and again after what changes it; `fresh` asks again when the caller mounts (a dialog opening).
+ */
+export function useKeptData(options: { fresh?: boolean } = {}): KeptDataState {
   const { dockbase, desktop, activity } = useAppServices();
   const client = useQueryClient();
-  const list = useQuery({ queryKey: queryKeys.keptData, queryFn: () => dockbase.keptData.list() });
+  const list = useQuery({ ...leftBehindQuery(dockbase), select: keptOf, ...(options.fresh ? { staleTime: 0 } : {}) });
   const { mutateAsync, isPending } = useMutation({
     mutationFn: (kept: KeptData) => dockbase.keptData.remove(kept),
     onSuccess: (_done, kept) => {
@@ -38,6 +41,8 @@ export function useKeptData(): KeptDataState {
   );
   return { kept: list.data, loading: list.isFetching, remove, removing: isPending };
 }
+
+const keptOf = (left: LeftBehind) => left.kept;
 
 /** When kept data was written and how big it is (one volume inspect and one system df), once it is shown. */
 export function useKeptDataDetails(kept: KeptData | undefined): KeptData | undefined {
