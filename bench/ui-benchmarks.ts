@@ -29,13 +29,18 @@ export interface UiRow {
   jobShownMedianMs?: number;
 }
 
-/** A docker wrapper that appends each subcommand and its first argument (exec: the container) to a file, then runs the real docker. */
-function countingWrapper(dir: string): { binary: string; spawns(): string[] } {
+/**
+ * A docker wrapper that appends each subcommand and its first argument (exec: the container) to a file, then
+ * runs the real docker. `words`: how many of its first arguments each line shows (2 by default).
+ */
+export function countingWrapper(dir: string, words = 2): { binary: string; spawns(): string[] } {
   const log = path.join(dir, 'spawns.log');
   const binary = path.join(dir, 'docker');
   const real = ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) => fs.existsSync(p)) ?? 'docker';
+  const args = Array.from({ length: words }, (_, i) => `"\${${i + 1}}"`).join(' ');
+  const format = Array.from({ length: words }, () => '%s').join(' ');
   fs.writeFileSync(log, '');
-  fs.writeFileSync(binary, `#!/bin/sh\nprintf '%s %s\\n' "$1" "$2" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(binary, `#!/bin/sh\nprintf '${format}\\n' ${args} >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
   return { binary, spawns: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
