@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockbaseError, MemoryJobStore, getEngine, snapshotManifestLabels, type DockbaseErrorCode, type Snapshot } from '@dockbase/core';
-import { scripted, type Reply } from '@dockbase/core/test-support';
+import { SHOP_PASSWORD, SHOP_SNAPSHOT, SNAPSHOT_PASSWORD, mariadbDocker, scripted, type Reply } from '@dockbase/core/test-support';
 import { COMMANDS } from './commands';
 import { EXIT, EXIT_BY_ERROR_CODE, UsageError, exitCodeOf } from './exit-codes';
 import { FileJobStore } from './job-store';
@@ -765,5 +765,66 @@ describe('a password its data refuses', () => {
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(r.stderr).toMatch(/PostgreSQL refused orders's password.*\(status: password-refused\)/);
     expect(await run(['url', 'orders'], docker(false))).toMatchObject({ code: 0, stdout: 'postgresql://postgres:********@127.0.0.1:5432/postgres\n' });
+  });
+});
+
+describe('restore --data-password-stdin', () => {
+  it('reads the snapshot’s password from stdin and the instance takes it once the data is back (MariaDB)', async () => {
+    const docker = mariadbDocker();
+    const r = await run(['restore', 'shop', 'first', '--data-password-stdin', '--yes', '--json'], docker.cli, { stdin: `${SNAPSHOT_PASSWORD}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'shop', password: 'ok', dataPasswordTaken: true });
+    expect(r.stderr).toContain('Note: shop now has the password you gave for snapshot “first”: it opens the restored data.');
+    expect(docker.named()).toMatchObject({ password: SNAPSHOT_PASSWORD, running: true });
+    expect(`${r.stdout}${r.stderr}`).not.toContain(SNAPSHOT_PASSWORD);
+    expect(docker.cli.calls.filter((c) => c.some((a) => a.includes(SNAPSHOT_PASSWORD)))).toEqual([]);
+  });
+
+  it('warns when the password given does not open the data either: the instance keeps its own', async () => {
+    const docker = mariadbDocker();
+    const r = await run(['restore', 'shop', 'first', '--data-password-stdin', '--yes'], docker.cli, { stdin: 'a wrong guess' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^shop was restored from "first"\./);
+    expect(r.stderr).toContain('Warning: The password you gave for snapshot “first” does not open the restored data either: shop keeps its own password.');
+    expect(docker.named()).toMatchObject({ id: 'old', password: SHOP_PASSWORD });
+  });
+
+  it('is refused (exit 2) where no password is asked for, before anything is read or changed', async () => {
+    const docker = scripted([
+      ['ps --all --no-trunc --filter label=io.dockbase.instance', { stdout: `${psLine({ id: 'a1', name: 'cache' })}\n` }],
+      ['volume ls --quiet', { stdout: 'dockbase-snapshot-snap1\n' }],
+      [
+        'volume inspect',
+        {
+          stdout: JSON.stringify([
+            {
+              Name: 'dockbase-snapshot-snap1',
+              Labels: snapshotManifestLabels({
+                ...SHOP_SNAPSHOT,
+                id: 'snap1',
+                instanceId: 'a1',
+                instanceName: 'cache',
+                engine: 'redis',
+                tag: '7.4',
+                manifestVolume: 'dockbase-snapshot-snap1',
+              }),
+            },
+          ]),
+        },
+      ],
+    ]);
+    const r = await run(['restore', 'cache', 'first', '--data-password-stdin', '--yes'], docker, { stdin: 'pw' });
+    expect(r).toMatchObject({
+      code: EXIT.usage,
+      stderr: 'Error: --data-password-stdin is not needed for cache: Redis keeps no password in its data. Nothing was changed.\n',
+    });
+    expect(docker.calls.some((c) => ['stop', 'run'].includes(c[0]!))).toBe(false);
+  });
+
+  it('is in the help of restore and import', async () => {
+    for (const command of ['restore', 'import']) {
+      const help = await run([command, '--help'], scripted([]));
+      expect(help.stdout).toContain('--data-password-stdin');
+    }
   });
 });

@@ -1,10 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatBytes, getEngine, passwordAfterReplaceNote, type ExportDump, type ExportResult, type ImportResult } from '@dockbase/core';
+import {
+  formatBytes,
+  getEngine,
+  passwordAfterReplaceNote,
+  type DataPasswordResult,
+  type ExportDump,
+  type ExportResult,
+  type ImportResult,
+} from '@dockbase/core';
 import { UsageError } from '../exit-codes';
 import { detailOf, recordOutcome } from '../history';
 import { runJob } from '../jobs';
-import { reportPassword } from '../password-check';
+import { DATA_PASSWORD_OPTION, readDataPassword, reportDataPassword } from '../data-password';
 import { confirmOrYes } from '../confirm';
 import { findInstance } from '../instances';
 import { Progress, printJson } from '../output';
@@ -77,6 +85,7 @@ export const importCommand: CommandModule = {
       .argument('<name>', 'the instance')
       .argument('<file>', 'the file (a dump of the same engine, e.g. from `dockbase export`)')
       .option('-y, --yes', 'do not ask (needed without a terminal)')
+      .option(...DATA_PASSWORD_OPTION)
       .option(...JSON_OPTION)
       .addHelpText(
         'after',
@@ -84,36 +93,40 @@ export const importCommand: CommandModule = {
 A FILE that is not there, a folder or a file it cannot read is refused before anything is sent (exit code 2).
 The file's content is checked first: another engine's dump, or a damaged file, is refused and nothing
 changes (exit code 7). The current data is kept as a "before import" snapshot, put back if the import
-fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.`,
+fails; \`dockbase restore NAME SNAPSHOT\` brings it back later.
+
+A MongoDB dump carries its users: with --data-password-stdin, give the dump's password, and the instance
+takes it once the dump is in, if it opens the data (MySQL and MariaDB imports keep the instance's accounts).`,
       )
-      .action(async (name: string, file: string, options: { yes?: boolean; json?: boolean }) => {
+      .action(async (name: string, file: string, options: { yes?: boolean; json?: boolean; dataPasswordStdin?: boolean }) => {
         // A file that is not there is a mistake on the command line: said before docker is asked anything.
         const hostFile = path.resolve(file);
         checkImportFile(hostFile);
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
+        const dataPassword = options.dataPasswordStdin ? await readDataPassword(app, instance, 'import', path.basename(hostFile)) : undefined;
         await confirmOrYes(
           app,
           options.yes,
           `importing ${path.basename(hostFile)} changes the data of ${instance.name}`,
-          `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?${passwordAfterReplaceNote(instance, 'import') ? ` ${passwordAfterReplaceNote(instance, 'import')}` : ''}`,
+          `Import ${path.basename(hostFile)} into ${instance.name} (its current data is kept as a snapshot)?${dataPassword !== undefined ? ` ${instance.name} then takes the password you gave, if it opens the dump's data; else it keeps its own.` : passwordAfterReplaceNote(instance, 'import') ? ` ${passwordAfterReplaceNote(instance, 'import')}` : ''}`,
         );
         // The file goes into the container first (this process reads it), then the import runs as a job.
         const sent = await withProgress(app, `Sending ${path.basename(hostFile)} to ${instance.name}…`, () =>
           dockbase.backups.sendImportFile(instance, hostFile),
         );
-        let result: ImportResult;
+        let result: ImportResult & DataPasswordResult;
         try {
-          result = await runJob<ImportResult>(
+          result = await runJob<ImportResult & DataPasswordResult>(
             app,
-            { kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName },
+            { kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName, ...(dataPassword !== undefined ? { dataPassword } : {}) },
             () => `Importing ${sent.fileName} into ${instance.name}…`,
           );
         } catch (e) {
           await dockbase.backups.discardImportFile(instance, sent);
           throw e;
         }
-        const checked = reportPassword(app, result.password);
+        const checked = reportDataPassword(app, result);
         if (options.json)
           return printJson(app.io.stdout, {
             name: instance.name,

@@ -86,3 +86,5 @@ export function ownedContainer(labels: Record<string, string>, extra: Record<str
     ['image inspect --format {{json .Config.Labels}}', { stdout: 'null\n' }],
   ];
 }
+
+export { SHOP_ID, SHOP_PASSWORD, SHOP_SNAPSHOT, SHOP_VOLUME, SNAPSHOT_PASSWORD, mariadbDocker } from './mariadb-data';
