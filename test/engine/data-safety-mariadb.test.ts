@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateInstanceInput, Instance } from '@dockbase/core';
+import { JobRunner, MemoryJobStore, passwordVerdict, type CreateInstanceInput, type Instance, type JobMark } from '@dockbase/core';
+import { clientOutside, ok } from '../support/clients';
 import { HOSTILE_PASSWORD, MARIADB_REAL_IMAGE, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { testPort } from '../support/dockbase';
 
 // mariadb-dump export and import on a real MariaDB server (Debian's mariadb-server 11.8 with the official
 // image's contract): the password reaches the tools through MYSQL_PWD from the container's environment.
-const { dockbase, docker, up, cleanup, argvs } = recordingDockbase();
+const { cli, dockbase, docker, up, cleanup, argvs } = recordingDockbase();
 const prefix = `dbt-mdsafe-${process.pid}`;
 const password = HOSTILE_PASSWORD;
 const base = (name: string, offset: number): CreateInstanceInput => ({
@@ -89,5 +90,42 @@ describe('MariaDB export and import on a real server', () => {
     });
     const back = await dockbase.editing.edit(await dockbase.lifecycle.get(i.id), { password });
     expect(back.passwordCheck).toEqual({ status: 'ok' });
+  });
+
+  it('restores an older snapshot given its password: the instance takes it, its connection works with it and the card’s check is ok', async () => {
+    const i = await up(base('given', 15));
+    await sql(i, "CREATE DATABASE kept; CREATE TABLE kept.t (v TEXT); INSERT INTO kept.t VALUES ('from the snapshot')");
+    const first = await dockbase.snapshots.take(i, { name: 'with the first password' });
+    await docker(
+      'exec',
+      i.containerId,
+      'sh',
+      '-c',
+      "MYSQL_PWD=\"$MARIADB_ROOT_PASSWORD\" mariadb -uroot -e \"ALTER USER root@'%' IDENTIFIED BY 'second pw'; ALTER USER root@localhost IDENTIFIED BY 'second pw'\"",
+    );
+    await dockbase.editing.edit(await dockbase.lifecycle.get(i.id), { password: 'second pw' });
+
+    // The restore runs as a job, as every door runs it, with the snapshot's (hostile) password given.
+    const marks: JobMark[] = [];
+    const store = new MemoryJobStore();
+    const runner = new JobRunner({ dockbase, cli, store, door: 'cli', engineLock: false, onMark: (_j, m) => void marks.push(m) });
+    const sent = argvs.length;
+    const job = await runner.start({ kind: 'restore', instanceId: i.id, snapshotId: first.id, dataPassword: password });
+    const end = (await runner.wait(job.id))!;
+    expect(end.state, end.message).toBe('succeeded');
+    expect(end.result).toMatchObject({ password: { status: 'ok' }, dataPassword: { taken: true } });
+
+    // The card's check: the verdict the backend keeps for the instance's container now is ok.
+    const now = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(i.id), { timeoutMs: 90_000 });
+    expect(passwordVerdict(end, now.containerId)).toMatchObject({ status: 'ok', containerId: now.containerId });
+    expect(await dockbase.credentials.verify(now)).toEqual({ status: 'ok' });
+    // Its connection string holds the snapshot's password, and a client outside the container gets in with it.
+    const { uri } = await dockbase.lifecycle.connection(now);
+    const shown = decodeURIComponent(new URL(uri).password);
+    expect(shown).toBe(password);
+    expect(await ok(clientOutside('mariadb', `${MARIADB_REAL_IMAGE}:11.8`, now.hostPort, shown, 'SELECT v FROM kept.t'))).toBe('from the snapshot');
+    // The password went to docker in no argv, and nothing the job keeps holds it.
+    expect(argvs.slice(sent).filter((a) => a.some((x) => x.includes(password)))).toEqual([]);
+    expect(JSON.stringify({ jobs: await store.recent(), marks })).not.toContain('ünï 🔑');
   });
 });
