@@ -97,7 +97,9 @@ function setup() {
   };
   const activity = new ActivityLog(store);
   const core = dockbase as unknown as Dockbase;
-  const jobs = pageJobs({ dockbase: core, cli: {} as DockerCli, history: () => store, instanceOf: () => instance });
+  // The engine answers (a job that fails asks it whether it went away: engine-away.ts).
+  const cli = { run: () => Promise.resolve({ code: 0, stdout: '{}', stderr: '' }) } as unknown as DockerCli;
+  const jobs = pageJobs({ dockbase: core, cli, history: () => store, instanceOf: () => instance });
   const queryClient = new QueryClient();
   // The page has listed the instance: its history is kept under its data's id.
   queryClient.setQueryData(['instances'], [instance]);
@@ -130,7 +132,7 @@ function begin(run: () => Promise<boolean>) {
 }
 
 // Every snapshot too: the snapshots of deleted instances are found among them.
-const INSTANCE_CHANGED = ['["instances"]', '["snapshots","c1"]', '["all-snapshots"]'];
+const INSTANCE_CHANGED = ['["instances"]', '["snapshots","c1"]', '["left-behind"]'];
 const META = '["backend","instance-meta","d1"]';
 
 describe('Upgrade', () => {

@@ -1,5 +1,6 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { waitReadyArgs } from '@dockbase/core';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, renderApp, seedInstance, within } from '../../test-support/render-app';
 
@@ -38,7 +39,9 @@ describe('readiness while docker has no verdict yet', () => {
     expect(await within(await findInstance('new')).findByText('Healthy')).toBeInTheDocument();
     expect(within(await findInstance('old')).getByText('Healthy')).toBeInTheDocument();
     const execs = docker.calls.filter((c) => c[0] === 'exec');
-    expect(execs).toEqual([['exec', docker.byName('new').id, 'sh', '-c', 'pg_isready -h 127.0.0.1 -p 5432 -U postgres -d postgres']]);
+    // The engine's own probe, repeated inside the container until it passes (one exec).
+    expect(execs).toEqual([waitReadyArgs(docker.byName('new').id, 'postgres')]);
+    expect(execs[0]![4]).toContain('pg_isready -h 127.0.0.1 -p 5432 -U postgres -d postgres');
   });
 
   it('docker’s verdict wins: unhealthy after the server answered shows Unhealthy', async () => {

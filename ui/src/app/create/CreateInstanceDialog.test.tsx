@@ -361,8 +361,10 @@ describe('creating an instance', () => {
     docker.stopEngine();
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
     const alert = await within(dialog).findByRole('alert');
-    expect(alert).toHaveTextContent(/The Docker engine is not reachable/);
+    // Said as an interruption by the engine, and that nothing was made (nothing half-made is left to undo).
+    expect(alert).toHaveTextContent(/^Create PostgreSQL 17 was interrupted before its first step \(the Docker engine went away\)\. postgres-1 was not made\.$/);
     expect(desktop.toasts.error).toEqual([alert.textContent]);
+    expect(docker.containers.size).toBe(0);
   });
 
   it('reports other failures in a toast and in the dialog', async () => {
