@@ -16,6 +16,7 @@ import { pullImage, type PullOptions, type PullProgress } from './use-cases/pull
 import { Readiness } from './use-cases/readiness';
 import { ResourceUsage } from './use-cases/resource-usage';
 import { DockerRunner } from './docker/runner';
+import { OwnedContainers } from './policy/ownership';
 import type { Snapshot } from './model/snapshot-model';
 import { Snapshots } from './use-cases/snapshots';
 import { Upgrades } from './use-cases/upgrades';
@@ -51,10 +52,11 @@ export interface Dockbase {
 
 export function createDockbase(cli: DockerCli): Dockbase {
   const docker = new DockerRunner(cli);
-  const lifecycle = new InstanceLifecycle(docker);
+  const known = new OwnedContainers();
+  const lifecycle = new InstanceLifecycle(docker, known);
   const engineFacts = new EngineFacts(docker);
   // Creation asks for the snapshots only when a volume it would mount exists (Snapshots needs creation to clone).
-  const creation: InstanceCreation = new InstanceCreation(docker, engineFacts, (): Promise<Snapshot[]> => snapshots.list());
+  const creation: InstanceCreation = new InstanceCreation(docker, engineFacts, (): Promise<Snapshot[]> => snapshots.list(), known);
   const readiness = new Readiness(docker, lifecycle);
   const credentials = new Credentials(docker, readiness);
   const snapshots = new Snapshots(docker, lifecycle, readiness, creation);

@@ -97,3 +97,21 @@ export async function claimOwnership(docker: DockerRunner, claim: VolumeClaim): 
   }
   return existing;
 }
+
+/**
+ * Containers known to be Dockbase's, by id, with their labels: found so by `containerOwnership`, or just
+ * created by Dockbase itself. A container's labels and image never change, so neither does the verdict:
+ * starts, stops and restarts do not inspect the same container again. Shared by the use cases of one core.
+ */
+export class OwnedContainers {
+  private readonly labels = new Map<string, Record<string, string>>();
+  constructor(private readonly max = 1000) {}
+  get(containerId: string): Record<string, string> | undefined {
+    return this.labels.get(containerId);
+  }
+  remember(containerId: string, labels: Record<string, string>): void {
+    if (!containerId) return;
+    if (this.labels.size >= this.max) this.labels.clear();
+    this.labels.set(containerId, labels);
+  }
+}

@@ -15,6 +15,20 @@ const input: CreateInstanceInput = {
 };
 
 describe('creating an instance', () => {
+  it('knows the container it just made is its own: the next stop, start or restart inspects nothing first', async () => {
+    const cli = scripted([
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect', { code: 1, stderr: 'Error: No such volume' }],
+      ['run --detach', { stdout: 'c0ffee\n' }],
+      ['restart', { stdout: '' }],
+    ]);
+    const dockbase = createDockbase(cli);
+    const made = await dockbase.creation.create(input, { start: true });
+    const before = cli.calls.length;
+    await dockbase.lifecycle.restart(made);
+    expect(cli.calls.slice(before)).toEqual([['restart', '--time', '30', 'c0ffee']]);
+  });
+
   it('removes the container and the volume it made when docker create fails, and redacts the password', async () => {
     const cli = scripted([
       ['image inspect', { stdout: 'sha256:x' }],

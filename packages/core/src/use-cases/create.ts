@@ -24,6 +24,7 @@ import type { DockerRunner } from '../docker/runner';
 import { SEED_DIRECTORY } from '../docker/data-scripts';
 import { createWithSecrets } from '../docker/secret-env';
 import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from '../model/validation';
+import type { OwnedContainers } from '../policy/ownership';
 
 export interface CreateOptions {
   /** Start the container once created (the UI's create flow); a failed start removes what was made. */
@@ -73,6 +74,8 @@ export class InstanceCreation {
     private readonly engineFacts: EngineFacts,
     /** Every snapshot (Snapshots.list): a volume one holds is never mounted as a new instance's data. */
     private readonly snapshots: () => Promise<readonly Pick<Snapshot, 'name' | 'instanceName' | 'volumes'>[]> = async () => [],
+    /** Where a container this creates is remembered as Dockbase's (its next start or stop need not inspect it). */
+    private readonly known?: OwnedContainers,
   ) {}
 
   /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
@@ -207,7 +210,9 @@ export class InstanceCreation {
     if (seeds.length > 0) await this.seed(containerId, seeds, started, input, plan.id, newVolumes);
     await options.journal?.end('create');
     if (options.commit !== false) await options.journal?.commit('create');
-    const instance = instanceFromLabels(containerLabels(specOf(plan)), {
+    const labels = containerLabels(specOf(plan));
+    this.known?.remember(containerId, labels);
+    const instance = instanceFromLabels(labels, {
       containerId,
       containerName: plan.name,
       image: { image, tag: plan.tag },

@@ -34,7 +34,7 @@ import { DockbaseError, bridgeUnavailable, commandFailed, engineUnavailable, loo
 import { failureFromState, initFailure, initFailureFromLogs } from './failure';
 import { mayHaveFailed, type Instance } from '../model/instance';
 import { instanceFromLabels, volumeMismatch } from '../model/labels';
-import { containerOwnership, notManaged } from '../policy/ownership';
+import { OwnedContainers, containerOwnership, notManaged } from '../policy/ownership';
 import type { DockerRunner } from '../docker/runner';
 import { CONFLICT, type EngineUsage } from '../model/validation';
 import { isBridgeFailure } from '@dockbase/docker-cli';
@@ -42,8 +42,6 @@ import { isBridgeFailure } from '@dockbase/docker-cli';
 /** How much of a crashed container's log is read for a failed init file (the images say little after it). */
 const INIT_LOG_LINES = 200;
 const GONE = 'This instance no longer exists.';
-/** How many containers' verdicts `owned` keeps (then it starts over): more than anyone's instances. */
-const OWNED_REMEMBERED = 1000;
 
 export interface ConnectionInfo {
   uri: string;
@@ -52,13 +50,11 @@ export interface ConnectionInfo {
 }
 
 export class InstanceLifecycle {
-  /**
-   * Containers found to be Dockbase's, by id, with their labels: a container's labels and image never change,
-   * so neither does the verdict, and starts, stops and restarts do not inspect the same container again.
-   */
-  private readonly ownedLabels = new Map<string, Record<string, string>>();
-
-  constructor(private readonly docker: DockerRunner) {}
+  constructor(
+    private readonly docker: DockerRunner,
+    /** Containers already known to be Dockbase's (OwnedContainers): not inspected again. */
+    private readonly known = new OwnedContainers(),
+  ) {}
 
   /** Succeeds when the engine answers. */
   async ping(): Promise<void> {
@@ -135,7 +131,7 @@ export class InstanceLifecycle {
    * create is never started, stopped or deleted, and the volumes it names are never taken for data.
    */
   async owned(instance: Instance): Promise<Instance> {
-    let labels = this.ownedLabels.get(instance.containerId);
+    let labels = this.known.get(instance.containerId);
     if (!labels) {
       const ownership = await containerOwnership(this.docker, instance.containerId);
       if (!ownership.managed) {
@@ -143,8 +139,7 @@ export class InstanceLifecycle {
         throw notManaged(instance.name, ownership.reason);
       }
       labels = ownership.labels;
-      if (this.ownedLabels.size >= OWNED_REMEMBERED) this.ownedLabels.clear();
-      this.ownedLabels.set(instance.containerId, labels);
+      this.known.remember(instance.containerId, labels);
     }
     const own = instanceFromLabels(labels, { ...instance, containerName: instance.name, image: { image: instance.image, tag: instance.tag } });
     if (!own || own.id !== instance.id) throw new DockbaseError('not-found', GONE);
