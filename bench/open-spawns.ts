@@ -104,9 +104,12 @@ async function quiet(spawns: () => string[], ms: number): Promise<void> {
   }
 }
 
-async function main() {
-  const instances = Number(process.argv[2] ?? 100);
-  const running = Number(process.argv[3] ?? 3);
+/**
+ * Makes `instances` stopped Redis instances (the first `running` started and past their first minute, as
+ * instances that run are most of the time), opens the tab once (openSpawns), and removes them again; with the
+ * events of other people's Dockbase instances on a shared engine meanwhile (they make the tab list again).
+ */
+export async function openWithInstances(instances = 100, running = 3): Promise<OpenSpawns & { foreignEvents: string[] }> {
   const { cli, core } = countingDocker();
   await removeBenchContainers(cli);
   try {
@@ -117,13 +120,12 @@ async function main() {
       if (r.code !== 0) throw new Error(`docker start: ${r.stderr}`);
       const since = Date.now();
       for (const instance of (await core.lifecycle.list()).filter((i) => names.includes(i.name))) await core.readiness.waitUntilReady(instance);
-      // Past their first minute, as instances that run are most of the time: a tab opened on a start of a
-      // few seconds ago waits for its server, one exec each (see useServerAnswered).
+      // Past their first minute: a tab opened on a start of a few seconds ago waits for its server, one exec
+      // each (see useServerAnswered).
       await new Promise((r) => setTimeout(r, Math.max(0, since + 61_000 - Date.now())));
     }
     const openAfterMs = process.env.OPEN_AFTER_MS ? Number(process.env.OPEN_AFTER_MS) : undefined;
     const result = await openSpawns({ expect: instances, ...(openAfterMs !== undefined ? { openAfterMs } : {}) });
-    // Other people's Dockbase instances on a shared engine: their events make the tab list again.
     const events = await cli.run([
       'events',
       '--since',
@@ -138,10 +140,14 @@ async function main() {
       '{{.Actor.Attributes.name}} {{.Action}}',
     ]);
     const foreignEvents = events.stdout.split('\n').filter((l) => l && !l.startsWith(`${BENCH_PREFIX}-`) && !l.includes(' exec_'));
-    console.log(JSON.stringify({ ...result, foreignEvents }, null, 2));
+    return { ...result, foreignEvents };
   } finally {
     await removeBenchContainers(cli);
   }
+}
+
+async function main() {
+  console.log(JSON.stringify(await openWithInstances(Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 3)), null, 2));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
