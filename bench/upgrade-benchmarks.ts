@@ -8,7 +8,7 @@
  * `pg_upgrade --copy` in an image holding both versions' binaries, built here from the two test images (no
  * official image has both; the PGDG packages would have to be installed into one).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,7 +73,12 @@ function dockerWithFiles(args: string[], files: { stdin?: string; stdout?: strin
   });
 }
 
+/**
+ * Times `fn` from a settled disk: what earlier steps wrote (a 1 GB clone, the previous run's dump) is flushed
+ * first, so the run measured does not pay for the writeback of the one before it (the first of each pair did).
+ */
 async function time(fn: () => Promise<unknown>): Promise<number> {
+  spawnSync('sync');
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
