@@ -128,6 +128,8 @@ export async function benchUi(options: {
       const target = await options.longJob.make();
       try {
         await page.goto(host.url);
+        // The page script installs the client once the page is signed in (it may replace the document first).
+        await page.waitForFunction(() => (window as unknown as { ddClient?: unknown }).ddClient !== undefined, undefined, { timeout: 30_000 });
         await page.evaluate(
           (id) =>
             (
