@@ -177,6 +177,10 @@ export async function upgradeByDumpRestore(
     // The old server has done its part: it shuts down cleanly (its data is the rollback point) meanwhile.
     const fromStopped = docker.run(stopArgs(from.id, engine.stopTimeoutSeconds), `stop ${from.what}`);
     fromStopped.catch(() => undefined);
+    // The new server must accept connections before it is asked: once in a full CI run it was found in crash
+    // recovery right after the copy ("Consistent recovery state has not been yet reached"). It is waited for
+    // (at once when it serves), and the rows counted afterwards prove nothing of the copy was lost.
+    await waitForWorker(docker, to, instance.engine, signal, secrets);
     const [after, toVersion] = await Promise.all([
       workerScript(docker, to, dr.fingerprintScript, dr.socketFolder, 'count the rows of the new data', secrets),
       workerScript(docker, to, dr.versionScript, dr.socketFolder, 'read the new server’s version', secrets),
