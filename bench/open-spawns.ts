@@ -105,6 +105,30 @@ async function quiet(spawns: () => string[], ms: number): Promise<void> {
 }
 
 /**
+ * Events of other people's Dockbase instances on a shared engine within `window` (Unix seconds): they make an
+ * open tab list again, and their starts make it probe. Counted, to tell them from the tab's own doing.
+ */
+export async function foreignDockbaseEvents(
+  cli: { run(args: readonly string[]): Promise<{ stdout: string }> },
+  window: { from: number; until: number },
+): Promise<string[]> {
+  const events = await cli.run([
+    'events',
+    '--since',
+    window.from.toFixed(3),
+    '--until',
+    window.until.toFixed(3),
+    '--filter',
+    'type=container',
+    '--filter',
+    'label=io.dockbase.instance',
+    '--format',
+    '{{.Actor.Attributes.name}} {{.Action}}',
+  ]);
+  return events.stdout.split('\n').filter((l) => l && !l.startsWith(`${BENCH_PREFIX}-`) && !l.includes(' exec_'));
+}
+
+/**
  * Makes `instances` stopped Redis instances (the first `running` started and past their first minute, as
  * instances that run are most of the time), opens the tab once (openSpawns), and removes them again; with the
  * events of other people's Dockbase instances on a shared engine meanwhile (they make the tab list again).
@@ -126,20 +150,7 @@ export async function openWithInstances(instances = 100, running = 3): Promise<O
     }
     const openAfterMs = process.env.OPEN_AFTER_MS ? Number(process.env.OPEN_AFTER_MS) : undefined;
     const result = await openSpawns({ expect: instances, ...(openAfterMs !== undefined ? { openAfterMs } : {}) });
-    const events = await cli.run([
-      'events',
-      '--since',
-      result.window.from.toFixed(3),
-      '--until',
-      result.window.until.toFixed(3),
-      '--filter',
-      'type=container',
-      '--filter',
-      'label=io.dockbase.instance',
-      '--format',
-      '{{.Actor.Attributes.name}} {{.Action}}',
-    ]);
-    const foreignEvents = events.stdout.split('\n').filter((l) => l && !l.startsWith(`${BENCH_PREFIX}-`) && !l.includes(' exec_'));
+    const foreignEvents = await foreignDockbaseEvents(cli, result.window);
     return { ...result, foreignEvents };
   } finally {
     await removeBenchContainers(cli);

@@ -18,7 +18,7 @@ import { benchImage } from './image-benchmarks';
 import { benchUi } from './ui-benchmarks';
 import { benchUpgrade } from './upgrade-benchmarks';
 import { benchTableRender } from './table-render';
-import { openWithInstances } from './open-spawns';
+import { foreignDockbaseEvents, openWithInstances } from './open-spawns';
 import { POSTGRES_REAL_IMAGE } from '../test/support/data-safety';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -112,20 +112,7 @@ async function main() {
   });
   // Other Dockbase instances on a shared engine (other people's tests) show in the tab too: their events
   // make it list again, their starts make it probe. Counted, to tell them from the tab's own doing.
-  const foreign = await cli.run([
-    'events',
-    '--since',
-    ui.idleWindow.from.toFixed(3),
-    '--until',
-    ui.idleWindow.until.toFixed(3),
-    '--filter',
-    'type=container',
-    '--filter',
-    'label=io.dockbase.instance',
-    '--format',
-    '{{.Actor.Attributes.name}} {{.Action}}',
-  ]);
-  const foreignIdleEvents = foreign.stdout.split('\n').filter((l) => l && !l.startsWith(`${BENCH_PREFIX}-`) && !l.includes(' exec_'));
+  const foreignIdleEvents = await foreignDockbaseEvents(cli, ui.idleWindow);
   // Readiness probes the tab ran for the benchmark's own instances while it sat idle.
   const benchIds = new Set((await cli.run(['ps', '--all', '--quiet', '--no-trunc', '--filter', `name=^${BENCH_PREFIX}-`])).stdout.split('\n').filter(Boolean));
   const ownIdleExecs = ui.idleSpawnedCommands.filter((c) => c.startsWith('exec ') && benchIds.has(c.slice(5))).length;
