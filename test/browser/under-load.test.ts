@@ -7,17 +7,17 @@ import { freePort } from '../support/dockbase';
 
 // Issue 28: under load the tab tells slow from down. Twenty-five real PostgreSQL servers start at once on this
 // machine's two cores (each first start runs initdb), while the tab is open and loaded again twice, so its
-// backend check runs in the middle of it. The tab must never say that the backend is unreachable: it is
-// slow, not gone.
+// backend check runs in the middle of it. The tab must never say that the backend or the host is
+// unreachable: they are slow, not gone.
 const { dockbase, docker, cleanup } = recordingDockbase();
 const prefix = `e2e-load-${process.pid}`;
 const SERVERS = 25;
 /**
- * What the backend's banners say (EngineUnavailableBanner.tsx). The host's own banner ("Dockbase host
- * unreachable", when the list's docker calls get no answer) also showed once in a full CI run under this load,
- * while requests were dropped for network changes: that is still open (issue 28), and not asserted here.
+ * What the banners for the backend and the host say (EngineUnavailableBanner.tsx). The host's banner showed
+ * once in a full CI run under this load, while Chromium dropped requests for network changes: a watch that
+ * ends now asks the host patiently (patientPing), and dropped reads are asked again for about 16 s.
  */
-const ALARM = /backend unreachable|backend cannot start/i;
+const ALARM = /backend unreachable|backend cannot start|host unreachable/i;
 
 let session: BrowserSession;
 let page: Page;
@@ -72,7 +72,7 @@ async function reload(): Promise<void> {
 }
 
 describe('the tab under load', () => {
-  it(`${SERVERS} PostgreSQL servers starting at once: no banner says the backend is unreachable`, async () => {
+  it(`${SERVERS} PostgreSQL servers starting at once: no banner says the backend or the host is unreachable`, async () => {
     const ports = new Set<number>();
     while (ports.size < SERVERS) ports.add(await freePort());
     // Made, not started: their first start initialises each data folder, the heaviest start there is.

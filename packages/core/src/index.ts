@@ -49,7 +49,7 @@ export { helperRunArgs, readHelperRun, readWorkerRun, upgradeWorkerArgs, type Up
 export { splitImageRef } from './docker/images';
 export { eventsArgs, logsArgs, readLogs, readRemove, removeContainerArgs, stopArgs, type InstanceEvent } from './docker/lifecycle';
 export { type HelperMount } from './docker/mounts';
-export { DockerRunner } from './docker/runner';
+export { BRIDGE_RETRY_MS, DockerRunner, sleep } from './docker/runner';
 export { readStats, type InstanceUsage } from './docker/usage';
 export { readVolumeCreate, volumeRemoveArgs } from './docker/volumes';
 export { checkCommand, type CommandVerdict } from './policy/command-policy';

@@ -19,8 +19,9 @@ export class DockerRunner {
    * Runs docker and returns any exit code; only a CLI that cannot run (or an engine that is down) throws.
    * `env` is added to the CLI's environment (secrets for `--env NAME`; only when `cli.passesEnv`). When the
    * bridge drops a call that is safe to repeat (a read, a stop, a start), it is asked again (for up to about
-   * 4 s) before the bridge is reported down: browsers drop their connections to the standalone host
-   * whenever the machine's network interfaces change, which docker does each time a container starts or stops.
+   * 16 s, BRIDGE_RETRY_MS) before the bridge is reported down: browsers drop their connections to the
+   * standalone host whenever the machine's network interfaces change, which docker does each time a container
+   * starts or stops; with 25 servers starting at once on 2 cores, those bursts last several seconds.
    */
   async tryRun(args: readonly string[], signal?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<RunResult> {
     let r = await this.once(args, signal, env);
@@ -53,8 +54,11 @@ export class DockerRunner {
   }
 }
 
-/** Waits before asking a dropped call again (see tryRun). */
-const BRIDGE_RETRY_MS = [250, 500, 1000, 2000] as const;
+/**
+ * Waits before asking a dropped call again (see tryRun): quickly at first, then every 4 s, about 16 s in all.
+ * A host that answers within 15 s is slow, not down (the backend's health check has the same patience).
+ */
+export const BRIDGE_RETRY_MS = [250, 500, 1000, 2000, 4000, 4000, 4000] as const;
 
 /**
  * Calls that do the same when run twice: reads, and the lifecycle steps whose second run is a no-op (stop,

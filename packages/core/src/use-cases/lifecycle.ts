@@ -30,12 +30,12 @@ import {
 import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect } from '../docker/volumes';
 import { connectionString, maskedConnectionString } from '../model/connection';
 import { getEngine } from '../engines';
-import { DockbaseError, bridgeUnavailable, commandFailed, engineUnavailable, looksLikeEngineDown, startError } from '../model/errors';
+import { DockbaseError, bridgeUnavailable, commandFailed, isDockbaseError, engineUnavailable, looksLikeEngineDown, startError } from '../model/errors';
 import { failureFromState, initFailure, initFailureFromLogs } from './failure';
 import { mayHaveFailed, type Instance } from '../model/instance';
 import { instanceFromLabels, volumeMismatch } from '../model/labels';
 import { OwnedContainers, containerOwnership, notManaged } from '../policy/ownership';
-import type { DockerRunner } from '../docker/runner';
+import { BRIDGE_RETRY_MS, sleep, type DockerRunner } from '../docker/runner';
 import { CONFLICT, type EngineUsage } from '../model/validation';
 import { isBridgeFailure } from '@dockbase/docker-cli';
 
@@ -56,9 +56,25 @@ export class InstanceLifecycle {
     private readonly known = new OwnedContainers(),
   ) {}
 
-  /** Succeeds when the engine answers. */
+  /** Succeeds when the engine answers (at once: what Retry asks). */
   async ping(): Promise<void> {
     await this.docker.run(versionArgs(), 'reach the Docker engine');
+  }
+
+  /**
+   * Like `ping`, but a call the bridge dropped is asked again on BRIDGE_RETRY_MS's schedule before the bridge
+   * counts as down: what a watch that ended by itself asks, since the browser cuts its streams and calls
+   * together when docker changes the network interfaces, and the host is then busy, not away.
+   */
+  async patientPing(signal?: AbortSignal): Promise<void> {
+    for (const wait of [...BRIDGE_RETRY_MS, undefined]) {
+      try {
+        return await this.ping();
+      } catch (e) {
+        if (wait === undefined || !isDockbaseError(e, 'bridge-unavailable')) throw e;
+        await sleep(wait, signal);
+      }
+    }
   }
 
   /**

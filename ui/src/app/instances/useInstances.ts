@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { isDockbaseError, type Instance } from '@dockbase/core';
+import { isDockbaseError, sleep, type Instance } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import { forgetAllReadiness, forgetReadiness, queryKeys, relistInstances, retryDelay } from '../shared/queries';
@@ -36,6 +36,8 @@ const NONE: readonly string[] = [];
 
 /** An event stream that ends again within this long after a silent reconnect is reported. */
 const SILENT_RECONNECT_MS = 5000;
+/** Ends in a row, each within SILENT_RECONNECT_MS of the reconnect before it, that are reported. */
+const RAPID_ENDS_REPORTED = 3;
 
 const ENGINE_GONE = 'Dockbase lost its connection to the Docker engine. Start Docker (or Docker Desktop) and choose Retry.';
 
@@ -81,6 +83,7 @@ export function useInstances(): InstancesState {
   // Bumped by a successful Retry: a new event stream and a fresh list.
   const [connection, setConnection] = useState(0);
   const lastSilentReconnect = useRef(0);
+  const rapidEnds = useRef(0);
 
   const relist = useCallback(() => void relistInstances(queryClient), [queryClient]);
 
@@ -102,17 +105,24 @@ export function useInstances(): InstancesState {
           if (!watching.signal.aborted) setConnectionProblem({ problem: e ? problemOf(e) : problem, at: Date.now() });
         };
         // A stream cut by the browser (it drops its connections when docker changes the network
-        // interfaces) while the engine still answers: watched again at once, and listed, without a
-        // banner. A stream that ends again within seconds is a real problem.
+        // interfaces) while the engine still answers: watched again, and listed, without a banner. The
+        // ping is patient (patientPing): under a burst of containers starting, the host's answers are
+        // dropped for seconds at a time. A stream that keeps ending within seconds of each reconnect,
+        // while the ping answers, is a real problem: after a few in a row it is reported.
         const now = Date.now();
-        if (now - lastSilentReconnect.current < SILENT_RECONNECT_MS) {
+        const rapid = now - lastSilentReconnect.current < SILENT_RECONNECT_MS;
+        rapidEnds.current = rapid ? rapidEnds.current + 1 : 0;
+        if (rapidEnds.current >= RAPID_ENDS_REPORTED) {
           report();
           return;
         }
-        lastSilentReconnect.current = now;
-        dockbase.lifecycle.ping().then(() => {
-          if (!watching.signal.aborted) setConnection((c) => c + 1);
-        }, report);
+        const pause = rapid ? SILENT_RECONNECT_MS - (now - lastSilentReconnect.current) : 0;
+        sleep(pause, watching.signal)
+          .then(() => dockbase.lifecycle.patientPing(watching.signal))
+          .then(() => {
+            lastSilentReconnect.current = Date.now();
+            if (!watching.signal.aborted) setConnection((c) => c + 1);
+          }, report);
       },
     );
     // The query lists on mount; after a Retry, the list may be out of date, and a container may have
