@@ -96,18 +96,19 @@ ti_copy() {
 # Copies the shared libraries the ELF files under PATHs need (recursively resolved by ldd).
 ti_copy_libs() { # root dest path...
   local root=$1 dest=$2; shift 2
-  local lib target
-  # One chroot for all files: ldd each regular ELF file, print every resolved library path.
+  local lib real target
+  # One chroot for all files: ldd each regular ELF file, print every resolved library path and the file it
+  # is in the end (resolved inside the root filesystem: links through /etc/alternatives are absolute).
   chroot "$root" /bin/sh -c '
     find "$@" -type f 2>/dev/null | while read -r f; do
       head -c 4 "$f" 2>/dev/null | grep -q ELF || continue
       ldd "$f" 2>/dev/null | grep -o "/[^ ]*" || true
-    done' sh "$@" | sort -u | while read -r lib; do
+    done | sort -u | while read -r lib; do echo "$lib $(readlink -f "$lib")"; done' sh "$@" | while read -r lib real; do
     target=$(ti_canonical "$(dirname "$lib")")/$(basename "$lib")
     [ -e "$dest$target" ] && continue
     mkdir -p "$dest$(dirname "$target")"
-    cp -L "$root$lib" "$dest$target"
-  done
+    cp "$root$real" "$dest$target" || { echo "cannot copy $lib ($real) from $root" >&2; exit 1; }
+  done || ti_die "copying the shared libraries failed"
 }
 
 # Removes from DIR every file that BASE already has at the same path (the base layer provides it).
@@ -119,11 +120,13 @@ ti_drop_files_in() { # dir base
   find "$dir" -mindepth 1 -type d -empty -delete
 }
 
-# Writes passwd and group files with root and one service user (uid/gid 999 like the official images).
-ti_users() { # dest user home shell
+# Writes passwd and group files with root and one service user: uid/gid 999 like the official Debian-based
+# images, or UID (70 is the postgres user of the official Alpine-based images).
+ti_users() { # dest user home shell [uid]
+  local id=${5:-999}
   mkdir -p "$1/etc"
-  printf 'root:x:0:0:root:/root:/bin/bash\n%s:x:999:999::%s:%s\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' "$2" "$3" "$4" >"$1/etc/passwd"
-  printf 'root:x:0:\n%s:x:999:\nnogroup:x:65534:\n' "$2" >"$1/etc/group"
+  printf 'root:x:0:0:root:/root:/bin/bash\n%s:x:%s:%s::%s:%s\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' "$2" "$id" "$id" "$3" "$4" >"$1/etc/passwd"
+  printf 'root:x:0:\n%s:x:%s:\nnogroup:x:65534:\n' "$2" "$id" >"$1/etc/group"
   chmod 644 "$1/etc/passwd" "$1/etc/group"
 }
 
