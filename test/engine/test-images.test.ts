@@ -5,7 +5,16 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, ok } from '../support/clients';
 import { realDocker } from '../support/dockbase';
-import { MARIADB_TEST_IMAGE, POSTGRES_TEST_IMAGE, REDIS_TEST_IMAGE } from '../support/images';
+import {
+  FLAVOUR_TEST_IMAGES,
+  inRegistry,
+  MARIADB_TEST_IMAGE,
+  POSTGIS_15_TEST_IMAGE,
+  POSTGRES_TEST_IMAGE,
+  REDIS_TEST_IMAGE,
+  VALKEY_TEST_IMAGE,
+  VALKEY_TEST_TAG,
+} from '../support/images';
 
 // The real servers' test images honour the official images' contracts that Dockbase and its later work
 // (seeds, backups, upgrades, user and database fields) rely on: required secret and its message,
@@ -381,5 +390,188 @@ describe('Redis test images', () => {
     expect(await run('exec', name, 'redis-cli', '-h', '127.0.0.1', 'INFO', 'server')).toContain(`redis_version:${tag}.`);
     expect(await run('inspect', '--format', '{{.Config.WorkingDir}}', name)).toBe('/data');
     expect(await run('exec', name, 'sh', '-c', 'stat -c %u /proc/1; ls /data')).toMatch(/^999\n.*appendonly/);
+  });
+});
+
+/** Starts a PostgreSQL image with the hostile password and waits until the final server answers over TCP;
+ * returns psql over TCP as postgres, in `db` unless told another database. */
+async function startPostgres(image: string, name: string, db: string): Promise<(sql: string, database?: string) => Promise<string>> {
+  const at = image.lastIndexOf(':');
+  if (!inRegistry(image.slice(0, at), image.slice(at + 1))) throw new Error(`${image} is not in the local registry: run scripts/test-env.sh`);
+  await run(
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--env',
+    `POSTGRES_PASSWORD=${hostile}`,
+    '--env',
+    `POSTGRES_DB=${db}`,
+    '--volume',
+    `${name}-data:/var/lib/postgresql/data`,
+    image,
+  );
+  await waitFor(name, ['pg_isready', '-h', '127.0.0.1', '-U', 'postgres', '-d', db], 'accepting connections over TCP');
+  return (sql: string, database = db) =>
+    ok(
+      docker([
+        'exec',
+        '--env',
+        `PGPASSWORD=${hostile}`,
+        name,
+        'psql',
+        '-h',
+        '127.0.0.1',
+        '-U',
+        'postgres',
+        '-d',
+        database,
+        '-tA',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '--no-psqlrc',
+        '-c',
+        sql,
+      ]),
+    );
+}
+
+describe.each([POSTGIS_15_TEST_IMAGE, FLAVOUR_TEST_IMAGES.postgis].map((i) => [i.tag, i] as const))(
+  'PostGIS test image postgis-debian:%s',
+  (tag, { repository, major }) => {
+    const image = `${repository}:${tag}`;
+    const postgisMinor = tag.split('-')[1]!;
+
+    it('is PostgreSQL with PostGIS loaded like the official image, PROJ able to transform, and raster through GDAL', async () => {
+      const name = `${prefix}-postgis${major}`;
+      const sql = await startPostgres(image, name, 'geo');
+      // The official image's initdb script: PostGIS in POSTGRES_DB and in the template_postgis template.
+      expect(await sql("SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension")).toBe(
+        'fuzzystrmatch,plpgsql,postgis,postgis_tiger_geocoder,postgis_topology',
+      );
+      expect(await sql("SELECT datistemplate FROM pg_database WHERE datname = 'template_postgis'")).toBe('t');
+      await sql('CREATE EXTENSION IF NOT EXISTS postgis');
+      const full = await sql('SELECT postgis_full_version()');
+      expect(full).toContain(`POSTGIS="${postgisMinor}.`);
+      expect(full).toContain(`PGSQL="${major}0"`);
+      expect(full).toMatch(/GEOS="\d/);
+      expect(full).toMatch(/PROJ="\d/);
+      expect(await sql('SHOW server_version')).toMatch(new RegExp(`^${major}\\.`));
+      // ST_Transform needs PROJ's database (/usr/share/proj/proj.db) for EPSG codes: Paris from WGS 84 to Web Mercator.
+      expect(await sql('SELECT round(ST_X(p)), round(ST_Y(p)) FROM ST_Transform(ST_SetSRID(ST_MakePoint(2.3522, 48.8566), 4326), 3857) AS p')).toBe(
+        '261846|6250564',
+      );
+      await sql('CREATE EXTENSION postgis_raster');
+      expect(await sql('SELECT postgis_gdal_version()')).toMatch(/^GDAL \d/);
+      expect(await run('exec', name, 'sh', '-c', 'command -v update-postgis.sh; echo "$POSTGIS_MAJOR"')).toBe('/usr/local/bin/update-postgis.sh\n3');
+    });
+  },
+);
+
+describe('pgvector test image', () => {
+  const { repository, tag } = FLAVOUR_TEST_IMAGES.pgvector;
+
+  it('creates the vector extension and answers a distance query', async () => {
+    const sql = await startPostgres(`${repository}:${tag}`, `${prefix}-pgvector`, 'vectors');
+    await sql('CREATE EXTENSION vector');
+    expect(await sql("SELECT extversion FROM pg_extension WHERE extname = 'vector'")).toMatch(/^0\.8\./);
+    await sql("CREATE TABLE items (id int, embedding vector(3)); INSERT INTO items VALUES (1, '[1,2,3]'), (2, '[4,6,3]'), (3, '[9,9,9]')");
+    expect(await sql("SELECT id, embedding <-> '[4,6,3]' FROM items ORDER BY embedding <-> '[4,6,3]' LIMIT 2")).toBe('2|0\n1|5');
+    await sql('CREATE INDEX ON items USING hnsw (embedding vector_l2_ops)');
+    expect(await sql('SHOW server_version')).toMatch(/^17\./);
+  });
+});
+
+describe('TimescaleDB test image', () => {
+  const { repository, tag } = FLAVOUR_TEST_IMAGES.timescaledb;
+
+  it('preloads timescaledb, installs it like the official image, and makes hypertables; runs as postgres uid 70', async () => {
+    const name = `${prefix}-timescale`;
+    const sql = await startPostgres(`${repository}:${tag}`, name, 'metrics');
+    expect(await sql('SHOW shared_preload_libraries')).toBe('timescaledb');
+    // The official image's initdb script put the extension in postgres, template1 and POSTGRES_DB.
+    expect(await sql("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'")).toBe(tag.split('-pg')[0]);
+    await sql('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    await sql('CREATE TABLE conditions (time timestamptz NOT NULL, device text, temperature double precision)');
+    expect(await sql("SELECT create_hypertable('conditions', by_range('time'))")).toBe('(1,t)');
+    await sql("INSERT INTO conditions SELECT t, 'a', 20 FROM generate_series(now() - interval '20 days', now(), interval '1 hour') AS t");
+    expect(await sql('SELECT hypertable_name, num_chunks > 1 FROM timescaledb_information.hypertables')).toBe('conditions|t');
+    const installed = "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'";
+    expect(await sql(installed, 'template1')).toBe('1');
+    expect(await sql(installed, 'postgres')).toBe('1');
+    expect(await run('exec', name, 'sh', '-c', 'grep "^postgres:" /etc/passwd | cut -d: -f3; stat -c "%u" /proc/1 "$PGDATA"')).toBe('70\n70\n70');
+  });
+});
+
+describe('PostgreSQL 17 test image stays plain', () => {
+  it('offers no flavour extension (vector, postgis, timescaledb) even though its root filesystem had them', async () => {
+    const sql = await startPostgres(`${POSTGRES_TEST_IMAGE}:17`, `${prefix}-plain17`, 'plain');
+    expect(await sql("SELECT count(*) FROM pg_available_extensions WHERE name IN ('vector', 'postgis', 'timescaledb', 'postgis_topology')")).toBe('0');
+    // Its own contrib extensions are there.
+    expect(await sql("SELECT count(*) FROM pg_available_extensions WHERE name IN ('pgcrypto', 'hstore', 'pg_stat_statements')")).toBe('3');
+    expect((await docker(['exec', `${prefix}-plain17`, 'sh', '-c', 'ls /usr/share/proj /usr/lib/x86_64-linux-gnu/libgeos* 2>&1'])).stdout).toMatch(
+      /No such file/,
+    );
+  });
+});
+
+describe('Valkey test image', () => {
+  const image = `${VALKEY_TEST_IMAGE}:${VALKEY_TEST_TAG}`;
+  // Valkey 8.1 reads a command-line option as a config line, unescaped (Redis escapes it): a double quote
+  // stops it ("Unbalanced quotes in configuration line"), a backslash starts an escape and the password
+  // silently becomes another one. So the hostile password without either.
+  const password = hostile.replace(/["\\]/g, '');
+
+  // valkey-cli 8.1 reads the password from REDISCLI_AUTH (VALKEYCLI_AUTH came later).
+  it("runs Dockbase's command as valkey (999) in /data, answers PING with its password and reports Valkey's version", async () => {
+    if (!inRegistry(VALKEY_TEST_IMAGE, VALKEY_TEST_TAG)) throw new Error(`${image} is not in the local registry: run scripts/test-env.sh`);
+    await checkBasics(image, 'valkey', [
+      'valkey-server',
+      'valkey-cli',
+      'valkey-benchmark',
+      'valkey-check-aof',
+      'valkey-check-rdb',
+      'redis-server',
+      'redis-cli',
+    ]);
+    const name = `${prefix}-valkey`;
+    await run(
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--env',
+      `REDISCLI_AUTH=${password}`,
+      '--volume',
+      `${name}-data:/data`,
+      image,
+      'valkey-server',
+      '--appendonly',
+      'yes',
+      '--requirepass',
+      password,
+    );
+    await waitFor(name, ['sh', '-c', '[ "$(valkey-cli -h 127.0.0.1 ping)" = PONG ]'], 'PONG');
+    const info = await run('exec', name, 'valkey-cli', '-h', '127.0.0.1', 'INFO', 'server');
+    expect(info).toMatch(new RegExp(`valkey_version:${VALKEY_TEST_TAG.replace('.', '\\.')}\\.`));
+    expect(info).toContain('server_name:valkey');
+    // The redis-* names of the official image reach the same server.
+    expect(await run('exec', name, 'redis-cli', '-h', '127.0.0.1', 'ping')).toBe('PONG');
+    // A wrong password is refused.
+    const wrong = await docker(['exec', '--env', 'REDISCLI_AUTH=wrong', name, 'valkey-cli', '-h', '127.0.0.1', 'ping']);
+    expect(wrong.stdout + wrong.stderr).toMatch(/WRONGPASS|NOAUTH/);
+    expect(wrong.stdout).not.toContain('PONG');
+    expect(await run('inspect', '--format', '{{.Config.WorkingDir}} {{index .Config.Cmd 0}}', name)).toBe('/data valkey-server');
+    expect(await run('exec', name, 'sh', '-c', 'stat -c %u /proc/1; ls /data')).toMatch(/^999\n.*appendonly/);
+  });
+
+  it('runs options alone as valkey-server and refuses a data folder the --user cannot write, like the official image', async () => {
+    const name = `${prefix}-valkey-opts`;
+    await run('run', '--detach', '--name', name, image, '--port', '7000');
+    await waitFor(name, ['sh', '-c', '[ "$(valkey-cli -p 7000 ping)" = PONG ]'], 'PONG on 7000');
+    expect(await run('exec', name, 'sh', '-c', 'stat -c %u /proc/1; cat /proc/1/cmdline | tr "\\0" " "')).toMatch(/^999\nvalkey-server \*:7000/);
+    const r = await docker(['run', '--rm', '--user', '1234', '--workdir', '/etc', image, 'valkey-server']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: directory is not writable by current user (1234)');
   });
 });

@@ -25,6 +25,36 @@ export const MARIADB_TEST_TAG = '11.8';
 export const REDIS_TEST_IMAGE = `${REGISTRY}/dockbase-test/redis-debian`;
 export const REDIS_TEST_TAG = '7.0';
 
+/**
+ * PostgreSQL flavours: Debian's PostgreSQL plus the flavour's extension package, with the official postgres
+ * image's entrypoint and what the flavour's official image adds (PostGIS's and TimescaleDB's initdb scripts,
+ * TimescaleDB preloaded). Each is tagged the way its official image is (`official`), so Dockbase's tag rules
+ * for that image apply with only the repository replaced. TimescaleDB's is Debian's Apache-licensed build
+ * (hypertables, no compression) and runs as postgres uid 70 like the official Alpine-based image.
+ */
+export const FLAVOUR_TEST_IMAGES = {
+  postgis: { repository: `${REGISTRY}/dockbase-test/postgis-debian`, tag: '17-3.5', official: 'postgis/postgis', major: '17' },
+  pgvector: { repository: `${REGISTRY}/dockbase-test/pgvector-debian`, tag: 'pg17', official: 'pgvector/pgvector', major: '17' },
+  timescaledb: {
+    repository: `${REGISTRY}/dockbase-test/timescaledb-debian`,
+    tag: '2.19.3-pg17',
+    official: 'timescale/timescaledb',
+    major: '17',
+  },
+} as const;
+
+/** PostGIS on PostgreSQL 15 too (Debian bookworm), for upgrades between flavoured majors. */
+export const POSTGIS_15_TEST_IMAGE = {
+  repository: `${REGISTRY}/dockbase-test/postgis-debian`,
+  tag: '15-3.3',
+  official: 'postgis/postgis',
+  major: '15',
+} as const;
+
+/** A real Valkey server built from Debian's valkey-server (tagged like valkey/valkey:8.1; not the official image). */
+export const VALKEY_TEST_IMAGE = `${REGISTRY}/dockbase-test/valkey-debian`;
+export const VALKEY_TEST_TAG = '8.1';
+
 /** Stand-ins where Debian has no server: check the admin secret like the official image, then listen. */
 export const standinImage = (engine: 'mysql' | 'mongo') => `${REGISTRY}/dockbase-test/standin-${engine}`;
 
