@@ -21,7 +21,7 @@ export interface RenderAppOptions {
   /**
    * When the watch's first probe of each running instance comes (liveness.ts spreads it over 40 s at random):
    * 'late' (the default) puts it just before 40 s, beyond any test that does not wait for it, so counts of
-   * docker calls stay exact; 'now' runs it at once.
+   * docker calls stay exact; 'now' runs it as soon as the open has settled (FIRST_PROBE_AFTER_MS, 10 s).
    */
   firstWatchProbe?: 'late' | 'now';
 }

@@ -81,7 +81,7 @@ export { asksDataPassword, passwordAfterReplaceNote, type PasswordCheck } from '
 export { type DataPasswordOutcome, type DataPasswordResult } from './use-cases/data-password';
 export { describeChanges, validateEdit, type EditChanges, type EditField, type EditResult, type EditStep, type EditableSettings } from './use-cases/edit';
 export { describeKeptData, formatBytes, keptDataForName, reuseProblem, type KeptData, type LeftBehind } from './use-cases/kept-data';
-export { HANG_SHOWN_WITHIN_MS, WATCH, noteVerdict, serverView, type SeenVerdict, type ServerAnswer } from './use-cases/liveness';
+export { FIRST_PROBE_AFTER_MS, HANG_SHOWN_WITHIN_MS, WATCH, noteVerdict, serverView, type SeenVerdict, type ServerAnswer } from './use-cases/liveness';
 export { describePull, type LayerState, type PullProgress } from './use-cases/pull';
 export { type UsageReport } from './use-cases/resource-usage';
 export { dataVolumesOf, restoreRefusal, type CloneInput, type RestoreResult } from './use-cases/snapshots';

@@ -3,7 +3,7 @@
 // shell, logs, and what the page says when the host or the backend is gone.
 import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getEngine } from '@dockbase/core';
+import { FIRST_PROBE_AFTER_MS, getEngine } from '@dockbase/core';
 import { FakeBackend } from '../../test-support/fake-backend';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, findRow, renderApp, seedInstance, within } from '../../test-support/render-app';
@@ -100,10 +100,13 @@ describe('the table view', () => {
     await seedMany(docker, ['fresh']);
     docker.setServerReady('fresh');
     docker.setServerReady('hung', false);
-    const { user } = renderApp({ docker, firstWatchProbe: 'now' });
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { user } = renderApp({ docker, fakeTimers: true, firstWatchProbe: 'now' });
     await findInstance('fresh');
     await user.click(screen.getByRole('button', { name: 'Table view' }));
     expect(await within(await findRow('fresh')).findByText('Healthy')).toBeInTheDocument();
+    // The watch asks the others once the open has settled.
+    await act(() => vi.advanceTimersByTimeAsync(FIRST_PROBE_AFTER_MS));
     expect(await within(await findRow('hung')).findByText('Unhealthy')).toBeInTheDocument();
     expect(docker.byName('fresh').health).toBe('starting');
     expect(docker.byName('hung').health).toBe('healthy');

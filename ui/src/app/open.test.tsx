@@ -7,12 +7,16 @@
 import type { ReactNode } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
-import { createDockbase, probeArgs, stopArgs, type Instance } from '@dockbase/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FIRST_PROBE_AFTER_MS, createDockbase, probeArgs, stopArgs, type Instance } from '@dockbase/core';
 import type { RunOptions, RunResult } from '@dockbase/docker-cli';
 import { commandKey, FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, findRow, renderApp, seedInstance, within } from '../../test-support/render-app';
 import { AppServicesProvider, type AppServices } from './shared/context';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 import { createQueryClient, queryKeys, startListing } from './shared/queries';
 import { useInstances } from './instances/useInstances';
 
@@ -101,8 +105,11 @@ describe('opening the tab', () => {
     const docker = new StartedLongAgo();
     await earlierSession(docker, 2, 1);
     docker.setServerReady('db-000');
-    renderApp({ docker, firstWatchProbe: 'now' });
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    renderApp({ docker, fakeTimers: true, firstWatchProbe: 'now' });
     const card = await findInstance('db-000');
+    expect(within(card).getByText('Running')).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(FIRST_PROBE_AFTER_MS));
     expect(await within(card).findByText('Healthy')).toBeInTheDocument();
     // One probe, the watch's (`docker exec` of the engine's probe), not a readiness wait.
     expect(docker.calls.filter((c) => c[0] === 'exec')).toEqual([probeArgs(docker.byName('db-000').id, 'redis')]);

@@ -1,6 +1,6 @@
 import { act, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HANG_SHOWN_WITHIN_MS, WATCH } from '@dockbase/core';
+import { FIRST_PROBE_AFTER_MS, HANG_SHOWN_WITHIN_MS, WATCH } from '@dockbase/core';
 import { FakeDocker } from '../../test-support/fake-docker';
 import { findInstance, findRow, renderApp, seedInstance, within } from '../../test-support/render-app';
 
@@ -25,7 +25,9 @@ describe('the watch while the tab is open', () => {
     await seedInstance(docker, { name: 'cache' });
     const { user } = renderApp({ docker, fakeTimers: true, firstWatchProbe: 'now' });
     const card = await findInstance('cache');
-    await act(() => vi.advanceTimersByTimeAsync(100));
+    // Nothing while the tab opens; the first probe once it has settled.
+    expect(probesOf(docker, 'cache')).toBe(0);
+    await act(() => vi.advanceTimersByTimeAsync(FIRST_PROBE_AFTER_MS));
     expect(within(card).getByText('Healthy')).toBeInTheDocument();
     expect(probesOf(docker, 'cache')).toBe(1);
 
@@ -57,8 +59,9 @@ describe('the watch while the tab is open', () => {
     await user.click(screen.getByRole('button', { name: 'Table view' }));
     await findRow('a');
     await act(() => vi.advanceTimersByTimeAsync(10 * 60_000));
-    // Ten minutes: the first probe at once, then one every 40 s (15), for each running instance.
-    expect([probesOf(docker, 'a'), probesOf(docker, 'b')]).toEqual([16, 16]);
+    // Ten minutes: the first probe once the open has settled (10 s), then one every 40 s (14), for each running
+    // instance.
+    expect([probesOf(docker, 'a'), probesOf(docker, 'b')]).toEqual([15, 15]);
     expect(probesOf(docker, 'off') + probesOf(docker, 'frozen')).toBe(0);
   });
 
@@ -88,11 +91,13 @@ describe('the watch while the tab is open', () => {
   });
 
   it('docker’s newer verdict counts over an older answer', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache' });
-    renderApp({ docker, firstWatchProbe: 'now' });
+    renderApp({ docker, fakeTimers: true, firstWatchProbe: 'now' });
     const card = await findInstance('cache');
-    await vi.waitFor(() => expect(probesOf(docker, 'cache')).toBe(1));
+    await act(() => vi.advanceTimersByTimeAsync(FIRST_PROBE_AFTER_MS));
+    expect(probesOf(docker, 'cache')).toBe(1);
     expect(within(card).getByText('Healthy')).toBeInTheDocument();
     act(() => docker.setHealth('cache', 'unhealthy'));
     expect(await within(card).findByText('Unhealthy')).toBeInTheDocument();

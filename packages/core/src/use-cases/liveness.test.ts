@@ -7,6 +7,7 @@ import {
   HANG_SHOWN_WITHIN_MS,
   Liveness,
   WATCH,
+  FIRST_PROBE_AFTER_MS,
   firstProbeDelayMs,
   nextProbeDelayMs,
   noteVerdict,
@@ -57,8 +58,9 @@ describe('the watch’s cadence', () => {
 
   it('checks a verdict of "unhealthy" at once, and spreads the first probes of the others over one interval', () => {
     expect(firstProbeDelayMs({ health: 'unhealthy' }, 0.9)).toBe(0);
-    expect(firstProbeDelayMs({ health: 'healthy' }, 0)).toBe(0);
-    expect(firstProbeDelayMs({ health: 'healthy' }, 0.5)).toBe(WATCH.intervalMs / 2);
+    // Not while the tab opens (its list and first paint), then spread over the rest of the interval.
+    expect(firstProbeDelayMs({ health: 'healthy' }, 0)).toBe(FIRST_PROBE_AFTER_MS);
+    expect(firstProbeDelayMs({ health: 'healthy' }, 0.5)).toBe(FIRST_PROBE_AFTER_MS + (WATCH.intervalMs - FIRST_PROBE_AFTER_MS) / 2);
     expect(firstProbeDelayMs({ health: 'starting' }, 0.999)).toBeLessThan(WATCH.intervalMs);
   });
 
@@ -182,8 +184,11 @@ describe('Liveness', () => {
     const answers: ServerAnswer[] = [];
     const stop = new AbortController();
     let hidden = false;
-    const done = s.liveness.watch(instance, (a) => answers.push(a), { signal: stop.signal, paused: () => hidden, random: () => 0.25 });
-    await vi.advanceTimersByTimeAsync(10_000);
+    const done = s.liveness.watch(instance, (a) => answers.push(a), { signal: stop.signal, paused: () => hidden, random: () => 0 });
+    // The first probe once the open has settled.
+    await vi.advanceTimersByTimeAsync(FIRST_PROBE_AFTER_MS - 1);
+    expect(answers).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
     expect(answers).toEqual([{ answered: true, at: 1_010_000, failures: 0 }]);
     // Ten minutes of a healthy server: one probe per 40 s (15 in 600 s).
     await vi.advanceTimersByTimeAsync(600_000);
@@ -211,8 +216,8 @@ describe('Liveness', () => {
     const answers: ServerAnswer[] = [];
     const stop = new AbortController();
     void s.liveness.watch(instance, (a) => answers.push(a), { signal: stop.signal, random: () => 0 });
-    await vi.advanceTimersByTimeAsync(0);
-    expect(answers).toEqual([{ answered: true, at: 1_000_000, failures: 0 }]);
+    await vi.advanceTimersByTimeAsync(FIRST_PROBE_AFTER_MS);
+    expect(answers).toEqual([{ answered: true, at: 1_010_000, failures: 0 }]);
     // The engine restarts: the probes that cannot run say nothing (the chip keeps "Healthy", not "Unhealthy").
     s.set('engine-away');
     await vi.advanceTimersByTimeAsync(3 * WATCH.intervalMs);
@@ -222,8 +227,8 @@ describe('Liveness', () => {
     s.set('answers');
     await vi.advanceTimersByTimeAsync(WATCH.intervalMs);
     expect(answers).toEqual([
-      { answered: true, at: 1_000_000, failures: 0 },
-      { answered: true, at: 1_000_000 + 4 * WATCH.intervalMs, failures: 0 },
+      { answered: true, at: 1_010_000, failures: 0 },
+      { answered: true, at: 1_010_000 + 4 * WATCH.intervalMs, failures: 0 },
     ]);
     stop.abort();
   });

@@ -31,14 +31,20 @@ export interface ServerAnswer {
 }
 
 /**
+ * No first probe of a watch runs sooner than this after the watch starts (unless docker says unhealthy): the
+ * tab's open is its list and first paint, and nothing else of the engine's.
+ */
+export const FIRST_PROBE_AFTER_MS = 10_000;
+
+/**
  * When the first probe of a watch runs. A verdict of "unhealthy" may be docker's from long ago (a paused
  * time, a server since restarted by hand), so it is checked at once. Otherwise docker's verdict stands for
- * now, and the first probes of many instances spread over one interval instead of running together when
- * the tab opens (`random` in [0, 1)).
+ * now: the first probes wait until the open has settled (FIRST_PROBE_AFTER_MS), then spread over the rest of
+ * one interval instead of running together (`random` in [0, 1)).
  */
 export function firstProbeDelayMs(instance: Pick<Instance, 'health'>, random: number): number {
   if (instance.health === 'unhealthy') return 0;
-  return Math.floor(Math.min(Math.max(random, 0), 1) * WATCH.intervalMs);
+  return FIRST_PROBE_AFTER_MS + Math.floor(Math.min(Math.max(random, 0), 1) * (WATCH.intervalMs - FIRST_PROBE_AFTER_MS));
 }
 
 /** When the next probe runs after `last`: the interval after an answer, doubling per silent probe, capped. */
