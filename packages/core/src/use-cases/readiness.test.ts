@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { waitReadyArgs } from '../docker/exec';
 import { createDockbase } from '../dockbase';
 import { awaitsReadiness, displayStatus, type Instance } from '../model/instance';
 import { scripted } from '../test-support/scripted-cli';
+import { WIRE_ALONE_MS } from './readiness';
 
 const base = { status: 'running', health: 'starting' } as const;
 
@@ -67,6 +68,30 @@ describe('waitUntilReady', () => {
     ]);
     await createDockbase(fresh).readiness.waitUntilReady(redis, { fresh: true });
     expect(fresh.calls[0]).toEqual(['logs', '--tail', 'all', '--follow', 'c1']);
+  });
+
+  it('where the published port can be asked from here, asks it alone first: no docker process competes with the server’s start', async () => {
+    let asked = 0;
+    const cli = { ...scripted([['exec', { code: 1 }]]), wire: async () => ++asked >= 3 };
+    vi.useFakeTimers();
+    try {
+      const ready = createDockbase(cli).readiness.waitUntilReady(redis, { fresh: true });
+      await vi.advanceTimersByTimeAsync(100);
+      await expect(ready).resolves.toMatchObject({ status: 'running' });
+      expect(asked).toBe(3);
+      expect(cli.calls).toEqual([]);
+
+      // A port that does not answer from here: the probe inside the container and the log join in.
+      const silent = { ...scripted([['exec', { code: 0 }]]), wire: async () => false };
+      const late = createDockbase(silent).readiness.waitUntilReady(redis, { fresh: true });
+      await vi.advanceTimersByTimeAsync(WIRE_ALONE_MS - 10);
+      expect(silent.calls).toEqual([]);
+      await vi.advanceTimersByTimeAsync(20);
+      await expect(late).resolves.toMatchObject({ status: 'running' });
+      expect(silent.calls.map((c) => c[0]).sort()).toEqual(['exec', 'logs']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives up when the container stops or is paused meanwhile', async () => {

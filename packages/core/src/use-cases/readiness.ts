@@ -19,6 +19,12 @@ const WIRE_PAUSE_MS = 25;
 const REFUSED_PAUSE_MS = 100;
 
 /**
+ * How long the question on the published port is asked alone before the probe inside the container and the
+ * log stream join it (a port that cannot be reached from here after all, a server that answers there late).
+ */
+export const WIRE_ALONE_MS = 1500;
+
+/**
  * Runs the engine's probe inside the container until it passes (waitReadyArgs: one exec waits about three
  * seconds, probing every 50 ms), again and again until `timeoutMs`. Resolves with undefined once the server
  * answers, 'stopped' when the container stopped or paused meanwhile, 'timeout' when the time ran out.
@@ -66,17 +72,31 @@ export class Readiness {
     const onAbort = () => stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let logs: StreamHandle | undefined;
+    // Where its port can be asked from here, that question alone usually tells: the docker processes of the
+    // other two (a log stream, an exec every 50 ms inside the container) start only if it has not answered
+    // within WIRE_ALONE_MS, so they do not compete with the server's own start for the machine's cores.
+    const wireFirst = this.canAskItsPort(instance);
+    const others = wireFirst ? sleep(WIRE_ALONE_MS, stop.signal) : Promise.resolve();
     // After a restart the log still holds the previous run's "ready" line: only the probe can tell.
     const pattern = options.fresh && !options.restarted ? engine.readyLogPattern : undefined;
     const fromLog = pattern
-      ? new Promise<void>((resolve) => {
-          logs = this.docker.stream(logsArgs(instance.containerId, { tail: 'all', follow: true }), {
-            onLine: (line) => (pattern.test(line) ? resolve() : undefined),
-          });
-        })
+      ? others.then(
+          () =>
+            new Promise<void>((resolve) => {
+              if (stop.signal.aborted) return;
+              logs = this.docker.stream(logsArgs(instance.containerId, { tail: 'all', follow: true }), {
+                onLine: (line) => (pattern.test(line) ? resolve() : undefined),
+              });
+            }),
+          () => new Promise<void>(() => undefined),
+        )
       : new Promise<void>(() => undefined);
+    const fromProbe = others.then(
+      () => this.probeUntilReady(instance, stop.signal, Math.max(0, (options.timeoutMs ?? 180_000) - (wireFirst ? WIRE_ALONE_MS : 0))),
+      () => new Promise<void>(() => undefined),
+    );
     try {
-      await Promise.race([fromLog, this.answersOnItsPort(instance, stop.signal), this.probeUntilReady(instance, stop.signal, options.timeoutMs ?? 180_000)]);
+      await Promise.race([fromLog, this.answersOnItsPort(instance, stop.signal), fromProbe]);
       // The server answers; docker's own health status follows at its next probe (and via events).
       return { ...instance, status: 'running' };
     } finally {
@@ -91,11 +111,15 @@ export class Readiness {
    * every WIRE_PAUSE_MS by a process beside the engine; never resolves where that cannot be asked (the page,
    * an engine elsewhere, engines without a question), leaving the probe inside the container to tell.
    */
+  private canAskItsPort(instance: Instance): boolean {
+    return Boolean(this.docker.cli.wire && wireQuestion(instance.engine) && instance.hostPort);
+  }
+
   private async answersOnItsPort(instance: Instance, signal: AbortSignal): Promise<void> {
     const wire = this.docker.cli.wire;
     const question = wireQuestion(instance.engine);
     const never = new Promise<void>(() => undefined);
-    if (!wire || !question || !instance.hostPort) return never;
+    if (!wire || !question || !this.canAskItsPort(instance)) return never;
     while (!signal.aborted) {
       if (await wire(instance.hostPort, question, { timeoutMs: 1000, signal })) return;
       await sleep(WIRE_PAUSE_MS, signal).catch(() => undefined);
