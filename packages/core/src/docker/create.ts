@@ -38,7 +38,7 @@ export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database } = plan;
+  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, project } = plan;
   return {
     id,
     name,
@@ -51,6 +51,7 @@ export function specOf(plan: CreatePlan): InstanceSpec {
     ...(dataId !== undefined ? { dataId } : {}),
     ...(user ? { user } : {}),
     ...(database ? { database } : {}),
+    ...(project ? { project } : {}),
   };
 }
 

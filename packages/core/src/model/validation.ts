@@ -1,3 +1,4 @@
+import type { ProjectRef } from './instance';
 import { getEngine, isEngineId, type EngineId } from '../engines';
 
 /** What a user asks for when creating an instance. */
@@ -23,6 +24,12 @@ export interface CreateInstanceInput {
    * once it runs (where the engine allows it: see EngineDefinition.applyPassword). Absent: `existing`.
    */
   keptDataPassword?: 'existing' | 'reset';
+  /** The engine's flavour, where it has flavours (labelled io.dockbase.flavour). */
+  flavour?: string;
+  /** Server settings, name → value (labelled io.dockbase.settings). */
+  settings?: Record<string, string>;
+  /** The project (dockbase.yaml) the instance serves, and the branch: labelled io.dockbase.project, .project.path, .branch. */
+  project?: ProjectRef;
 }
 
 export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles';
