@@ -30,10 +30,14 @@ export function engineOfImage(repository: string): EngineId | undefined {
   return ENGINE_IDS.find((id) => last === getEngine(id).image || last.startsWith(`${getEngine(id).image}-`));
 }
 
-/** The declarations (and variables) a set of existing instances makes: `init` from instances the user picked. */
-export function draftFromInstances(project: string | undefined, instances: readonly Instance[]): ManifestDraft {
+/**
+ * The declarations (and variables) a set of existing instances makes: `init` from instances the user picked.
+ * `project`: the name written into the file (none: the folder's name is the project's); `prefix`: the
+ * project's name, taken off instance names that start with it (`shop-orders` → `orders`).
+ */
+export function draftFromInstances(project: string | undefined, instances: readonly Instance[], prefix = project): ManifestDraft {
   const declared: DeclaredInstance[] = instances.map((i) => ({
-    key: keyOf(project && i.name.startsWith(`${project}-`) ? i.name.slice(project.length + 1) : i.name),
+    key: keyOf(prefix && i.name.startsWith(`${prefix}-`) ? i.name.slice(prefix.length + 1) : i.name),
     engine: i.engine,
     version: i.tag,
     ...(i.image !== getEngine(i.engine).image ? { image: i.image } : {}),
