@@ -137,6 +137,7 @@ export {
   type UpAction,
   type UpPlan,
 } from './projects/plan';
+export { familyKey, groupByProject, projectDownTargets, projectUpTargets, type ProjectFamily, type ProjectGroup } from './views/projects';
 export { draftFromCompose, draftFromInstances, manifestText, type ManifestDraft, type SkippedService } from './projects/compose';
 export {
   JOB_KINDS,

@@ -132,6 +132,7 @@ describe('dockbase.schema.json', () => {
     ['a port out of range', FULL.replace('port: 6380', 'port: 70000')],
     ['a port as text', FULL.replace('port: 6380', 'port: "6380"')],
     ['a bad key', FULL.replace('  cache:', '  Cache!:')],
+    ['a key with "--" (a branch copy\'s separator)', FULL.replace('  cache:', '  ca--che:').replace(/cache\./g, 'ca--che.')],
     ['a password', FULL.replace('    user: shop\n', '    password: hunter2\n')],
     ['init and seed both', FULL.replace('    init:\n', '    seed:\n      file: a.sql\n    init:\n')],
     ['a seed with two sources', FULL.replace('      snapshot: warm-cache', '      snapshot: warm-cache\n      file: a.rdb')],

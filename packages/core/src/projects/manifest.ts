@@ -59,6 +59,8 @@ export const TEMPLATE_FIELDS = ['url', 'host', 'port', 'user', 'password', 'data
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 
 const KEY_RE = /^[a-z0-9][a-z0-9_-]*$/;
+/** An instance's key: no "--", which separates a branch copy's suffix in its name (branchInstanceName). */
+const INSTANCE_KEY_RE = /^[a-z0-9](?:[a-z0-9_]|-(?!-))*$/;
 const VAR_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PROJECT_RE = /^[a-z0-9][a-z0-9_.-]*$/;
 const SETTING_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -139,11 +141,11 @@ export function parseManifest(text: string, file = MANIFEST_FILE): ProjectManife
   for (const item of instancesNode.value.items) {
     const key = keyOf(item.key, 'instances', fail);
     const path = `instances.${key}`;
-    if (!KEY_RE.test(key) || key.length > MAX_NAME_LENGTH - MAX_PROJECT_LENGTH - 1)
+    if (!INSTANCE_KEY_RE.test(key) || key.length > MAX_NAME_LENGTH - MAX_PROJECT_LENGTH - 1)
       fail(
         at(item.key as YamlNode),
         path,
-        `expected a key of lower-case letters, digits, "_" and "-", starting with a letter or digit (at most ${MAX_NAME_LENGTH - MAX_PROJECT_LENGTH - 1})`,
+        `expected a key of lower-case letters, digits, "_" and "-" (never "--"), starting with a letter or digit (at most ${MAX_NAME_LENGTH - MAX_PROJECT_LENGTH - 1})`,
       );
     const declared = parseInstance(key, item.value as YamlNode | null, item.key as YamlNode, fail);
     const other = ports.get(declared.port);
