@@ -87,6 +87,17 @@ export function validateAccountName(value: string, what: 'user' | 'database', en
   return undefined;
 }
 
+/** Why a project reference cannot be an instance's labels, or undefined (the names dockbase.yaml allows; a path; a git branch). */
+export function projectRefProblem(project: ProjectRef): string | undefined {
+  if (!/^[a-z0-9][a-z0-9_.-]{0,39}$/.test(project.name)) return 'a project name of lower-case letters, digits, "_", "." and "-" (at most 40)';
+  // Control characters (a newline above all) have no place in a label.
+  // eslint-disable-next-line no-control-regex
+  const bad = (text: string, max: number) => text.length === 0 || text.length > max || /[\0-\x1f\x7f]/.test(text);
+  if (bad(project.path, 4096)) return "the project's folder as a path without control characters";
+  if (project.branch !== undefined && bad(project.branch, 255)) return 'a git branch name without control characters';
+  return undefined;
+}
+
 /** Every field's problem at once (empty object: valid). Pure and synchronous, for inline errors. */
 export function validateCreateInput(input: CreateInstanceInput): FieldErrors {
   const errors: FieldErrors = {};
