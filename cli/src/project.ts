@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MANIFEST_FILE, parseManifest, projectNameFromFolder, type ProjectContext, type ProjectManifest } from '@dockbase/core';
+import { MANIFEST_FILE, parseManifest, projectNameFromFolder, type ProjectContext, type ProjectManifest } from '@dockbase/core/projects';
 import { UsageError } from './exit-codes';
 
 export interface Project extends ProjectContext {

@@ -8,17 +8,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DockbaseError,
-  branchInstanceName,
-  getEngine,
-  isActive,
-  isDockbaseError,
-  projectInstances,
-  servingInstance,
-  type Instance,
-  type Snapshot,
-} from '@dockbase/core';
+import { DockbaseError, getEngine, isActive, isDockbaseError, type Instance, type Snapshot } from '@dockbase/core';
+import { branchInstanceName, projectInstances, servingInstance } from '@dockbase/core/projects';
 import type { CliApp } from '../app';
 import { ask } from '../confirm';
 import { UsageError } from '../exit-codes';

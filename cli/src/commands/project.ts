@@ -4,33 +4,27 @@
  * dockbase.yaml. Every change runs through the same jobs as `create`, `start`, `stop` and `rm`.
  */
 import path from 'node:path';
+import { DockbaseError, generatePassword, getEngine, isActive, isDockbaseError, type CreatedInstance, type Instance } from '@dockbase/core';
 import {
-  DockbaseError,
   MANIFEST_FILE,
   copiesOf,
   createInputFor,
   draftFromCompose,
   draftFromInstances,
   formatEnv,
-  generatePassword,
-  getEngine,
   instanceName,
   instanceValues,
-  isActive,
-  isDockbaseError,
   mergeEnv,
   planUp,
   projectInstances,
   projectNameFromFolder,
   renderTemplate,
   servingInstance,
-  type CreatedInstance,
   type DeclaredInstance,
-  type Instance,
   type InstanceValues,
   type ManifestDraft,
   type UpAction,
-} from '@dockbase/core';
+} from '@dockbase/core/projects';
 import type { CliApp } from '../app';
 import { ask } from '../confirm';
 import { UsageError } from '../exit-codes';

@@ -111,34 +111,7 @@ export {
   type ViewMode,
 } from './views/list-view';
 export { createDockbase, type Dockbase } from './dockbase';
-export {
-  MANIFEST_FILE,
-  ManifestError,
-  instanceName,
-  parseManifest,
-  projectNameFromFolder,
-  renderTemplate,
-  type DeclaredInstance,
-  type DeclaredSeed,
-  type DeclaredVariable,
-  type InstanceValues,
-  type ProjectManifest,
-} from './projects/manifest';
-export { formatEnv, mergeEnv, type EnvMerge } from './projects/env-file';
-export {
-  branchInstanceName,
-  copiesOf,
-  createInputFor,
-  instanceValues,
-  planUp,
-  projectInstances,
-  servingInstance,
-  type ProjectContext,
-  type UpAction,
-  type UpPlan,
-} from './projects/plan';
 export { familyKey, groupByProject, projectDownTargets, projectUpTargets, type ProjectFamily, type ProjectGroup } from './views/projects';
-export { draftFromCompose, draftFromInstances, manifestText, type ManifestDraft, type SkippedService } from './projects/compose';
 export {
   JOB_KINDS,
   NO_JOURNAL,
