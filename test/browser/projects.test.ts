@@ -75,7 +75,7 @@ describe('projects in the tab', () => {
 
     // Nothing runs: Up starts the project's own instances (the tab cannot see which branch git has checked out).
     await card.getByRole('button', { name: `Up ${project}` }).click();
-    await expect.poll(async () => chips.allTextContents(), { timeout: 60_000 }).toEqual(['cache: own, running', 'queue: own, running']);
+    await expect.poll(async () => chips.allTextContents(), { timeout: 60_000 }).toEqual(['cache: running', 'queue: running']);
     expect(await state(`${project}-cache`)).toBe('running');
     expect(await state(`${project}-queue`)).toBe('running');
     await session.screenshots('projects-up');

@@ -41,11 +41,13 @@ describe('projects in the tab', () => {
     const card = await screen.findByRole('region', { name: 'Project shop' });
 
     await user.click(within(card).getByRole('button', { name: 'Up shop' }));
-    await waitFor(() => expect(within(card).getByText('cache: own, running')).toBeInTheDocument());
+    await waitFor(() => expect(within(card).getByText('cache: running')).toBeInTheDocument());
     const running = async () => (await createDockbase(docker).lifecycle.list()).filter((i) => i.status === 'running').map((i) => i.name);
     expect((await running()).sort()).toEqual(['loner', 'shop-cache', 'shop-orders--feature-a-abc123']);
     expect(within(card).getByRole('button', { name: 'Up shop' })).toBeDisabled();
 
+    // Once Up's jobs have all ended, Down is offered again.
+    await waitFor(() => expect(within(card).getByRole('button', { name: 'Down shop' })).toBeEnabled());
     await user.click(within(card).getByRole('button', { name: 'Down shop' }));
     await waitFor(() => expect(within(card).getByRole('button', { name: 'Down shop' })).toBeDisabled());
     expect(await running()).toEqual(['loner']);

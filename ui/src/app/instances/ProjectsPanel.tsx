@@ -82,7 +82,7 @@ function ProjectCard({ project, onBulk }: { project: ProjectGroup; onBulk: Proje
                   size="small"
                   variant={f.serving ? 'filled' : 'outlined'}
                   color={f.serving ? 'success' : 'default'}
-                  label={`${f.key}: ${f.serving ? `${servedBy(f.serving)}, running` : `stopped${f.copies.length > 1 ? ` (${f.copies.length} copies)` : ''}`}`}
+                  label={`${f.key}: ${f.serving ? `${f.serving.project?.branch ? `branch ${f.serving.project.branch}, ` : ''}running` : `stopped${f.copies.length > 1 ? ` (${f.copies.length} copies)` : ''}`}`}
                   title={f.copies.map((c) => `${c.name}${c.project?.branch ? ` (branch ${c.project.branch})` : ''}: ${c.status}`).join('\n')}
                 />
               ))}
@@ -116,9 +116,4 @@ function ProjectCard({ project, onBulk }: { project: ProjectGroup; onBulk: Proje
       </CardContent>
     </Card>
   );
-}
-
-/** Which copy serves: a branch's, or the project's own. */
-function servedBy(i: Instance): string {
-  return i.project?.branch ? `branch ${i.project.branch}` : 'own';
 }
