@@ -15,7 +15,7 @@ import { ask } from '../confirm';
 import { UsageError } from '../exit-codes';
 import { runJob } from '../jobs';
 import { note, printJson } from '../output';
-import { gitBranch, gitBranches, gitHooksDir, loadProject, writeFileAtomic, type Project } from '../project';
+import { gitBranches, gitHooksDir, loadProject, writeFileAtomic, type Project } from '../project';
 import { JSON_OPTION, type CommandModule } from './command';
 import { waitUntilReady } from './wait';
 
@@ -287,7 +287,7 @@ export function hookScript(fallback: { node: string; bin: string }): string {
 async function runHookInstall(app: CliApp, options: { dir?: string }): Promise<void> {
   const project = await loadProject(options.dir ?? process.cwd());
   const hooks = await gitHooksDir(project.root);
-  if (!hooks || !(await gitBranch(project.root).then(() => true))) throw new UsageError(`${project.root} is not in a git repository.`);
+  if (!hooks) throw new UsageError(`${project.root} is not in a git repository.`);
   await fs.mkdir(hooks, { recursive: true });
   const file = path.join(hooks, 'post-checkout');
   const current = await fs.readFile(file, 'utf8').catch(() => undefined);

@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import schema from '../../schema/dockbase.schema.json';
+import { ENGINE_IDS } from '../engines/ids';
 import { ManifestError, parseManifest, renderTemplate } from './manifest';
 import { parse } from 'yaml';
 
@@ -146,6 +147,10 @@ describe('dockbase.schema.json', () => {
   it.each(agreeing)('agrees on %s', (_, text) => {
     expect(accepts(text)).toBe(parses(text));
   });
+  it('names every engine Dockbase has (a new engine is added to the schema too)', () => {
+    expect(schema.definitions.instance.properties.engine.enum).toEqual([...ENGINE_IDS]);
+  });
+
   it('the examples include both verdicts', () => {
     const verdicts = new Set(agreeing.map(([, t]) => parses(t)));
     expect(verdicts).toEqual(new Set([true, false]));
