@@ -243,6 +243,28 @@ describe('a project on the real engine', () => {
     await docker('volume', 'rm', `dockbase-${project}-spare-data`, `dockbase-${project}-late-data`);
   });
 
+  it('a seed file is imported once into new data, and leaves no snapshot behind', async () => {
+    const file = path.join(dir, 'dockbase.yaml');
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(path.join(dir, 'db', 'seed.sql'), 'CREATE TABLE seeded (x int);\nINSERT INTO seeded VALUES (42);\n');
+    fs.writeFileSync(
+      file,
+      good.replace(
+        'env:',
+        `  seeded:\n    engine: postgres\n    version: "${POSTGRES_TEST_TAG}"\n    image: ${POSTGRES_TEST_IMAGE}\n    port: ${testPort(2)}\n    seed:\n      file: db/seed.sql\nenv:`,
+      ),
+    );
+    const r = await run(['up']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('seeded: created, seeded from db/seed.sql');
+    const name = `${project}-seeded`;
+    expect((await docker('exec', name, 'psql', '-X', '-qtA', '-U', 'postgres', '-c', 'SELECT x FROM seeded')).trim()).toBe('42');
+    expect((await docker('volume', 'ls', '--quiet', '--filter', `label=${LABEL.snapshotOfName}=${name}`)).trim()).toBe('');
+    fs.writeFileSync(file, good);
+    await docker('rm', '--force', '--volumes', name);
+    await docker('volume', 'rm', `dockbase-${name}-data`);
+  });
+
   it('a bad dockbase.yaml is refused with its line, column and what was expected', async () => {
     const file = path.join(dir, 'dockbase.yaml');
     const good = fs.readFileSync(file, 'utf8');

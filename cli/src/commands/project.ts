@@ -4,7 +4,7 @@
  * dockbase.yaml. Every change runs through the same jobs as `create`, `start`, `stop` and `rm`.
  */
 import path from 'node:path';
-import { DockbaseError, generatePassword, getEngine, isActive, isDockbaseError, type CreatedInstance, type Instance } from '@dockbase/core';
+import { DockbaseError, generatePassword, getEngine, isActive, isDockbaseError, type CreatedInstance, type ImportResult, type Instance } from '@dockbase/core';
 import {
   MANIFEST_FILE,
   copiesOf,
@@ -200,11 +200,13 @@ async function seedFromFile(app: CliApp, instance: Instance, file: string): Prom
   try {
     const sent = await dockbase.backups.sendImportFile(instance, file);
     try {
-      await runJob(
+      const result = await runJob<ImportResult>(
         app,
         { kind: 'import', instanceId: instance.id, file: sent.temp, fileName: sent.fileName },
         () => `Seeding ${instance.name} from ${sent.fileName}…`,
       );
+      // The import kept the data from before as a snapshot: the new instance's empty data, of use to no one.
+      await dockbase.snapshots.remove(result.kept).catch(() => undefined);
     } catch (e) {
       await dockbase.backups.discardImportFile(instance, sent);
       throw e;
