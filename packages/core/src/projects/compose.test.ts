@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { draftFromCompose } from './compose';
+import type { Instance } from '../model/instance';
+import { draftFromCompose, draftFromInstances } from './compose';
 import { parseManifest } from './manifest';
 
 const COMPOSE = `services:
@@ -40,5 +41,39 @@ describe('draftFromCompose', () => {
 
   it('refuses a file without a database service', () => {
     expect(() => draftFromCompose('x', 'services:\n  web:\n    image: nginx\n')).toThrow(/no database service/);
+  });
+});
+
+describe('draftFromInstances', () => {
+  const instance = (over: Partial<Instance>): Instance => ({
+    id: 'x',
+    name: 'x',
+    engine: 'postgres',
+    image: 'postgres',
+    tag: '17',
+    hostPort: 5432,
+    bindAddress: '127.0.0.1',
+    status: 'running',
+    health: 'healthy',
+    createdAt: '',
+    volumes: [],
+    containerId: 'x',
+    statusText: '',
+    ...over,
+  });
+
+  it('declares the picked instances as they are, keys without the project prefix, the name only when the folder does not give it', () => {
+    const picked = [
+      instance({ name: 'shop-orders', user: 'shop', database: 'orders', hostPort: 5433 }),
+      instance({ name: 'Cache 2', engine: 'redis', image: '127.0.0.1:5000/mirror/redis', tag: '7.0', hostPort: 6380 }),
+    ];
+    const { manifest, text } = draftFromInstances(undefined, picked, 'shop');
+    expect(manifest.project).toBeUndefined();
+    expect(manifest.instances).toEqual([
+      { key: 'orders', engine: 'postgres', version: '17', port: 5433, user: 'shop', database: 'orders', init: [] },
+      { key: 'cache-2', engine: 'redis', version: '7.0', image: '127.0.0.1:5000/mirror/redis', port: 6380, init: [] },
+    ]);
+    expect(parseManifest(text)).toEqual(manifest);
+    expect(draftFromInstances('other', picked).manifest.project).toBe('other');
   });
 });
