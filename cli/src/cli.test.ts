@@ -81,6 +81,12 @@ describe('the command line', () => {
       'import',
       'upgrade',
       'rollback',
+      'init',
+      'up',
+      'down',
+      'env',
+      'branch',
+      'hook',
       'ui',
     ]);
     expect(COMMANDS).toHaveLength(names.length);

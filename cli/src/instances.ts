@@ -42,6 +42,8 @@ export interface InstanceJson {
   createdAt: string;
   /** Why its last run ended badly (killed, out of memory, crashed, an init file that failed), when it did. */
   failure?: string;
+  /** The project (dockbase.yaml) it serves: its name, folder, and the git branch it holds data for. */
+  project?: { name: string; path: string; branch?: string };
 }
 
 /**
@@ -72,6 +74,7 @@ export function instanceJson(i: Instance, view: CliView = {}): InstanceJson {
     containerId: i.containerId,
     createdAt: i.createdAt,
     ...(i.failure ? { failure: i.failure.summary } : {}),
+    ...(i.project ? { project: { ...i.project } } : {}),
   };
 }
 

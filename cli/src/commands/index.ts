@@ -2,6 +2,8 @@ import { create } from './create';
 import { edit } from './edit';
 import { list } from './list';
 import { logs } from './logs';
+import { branch, hook } from './branch';
+import { down, env, init, up } from './project';
 import { restart, start, stop } from './lifecycle';
 import { restore } from './restore';
 import { rm } from './rm';
@@ -29,5 +31,11 @@ export const COMMANDS: readonly CommandModule[] = [
   importCommand,
   upgrade,
   rollback,
+  init,
+  up,
+  down,
+  env,
+  branch,
+  hook,
   ui,
 ];

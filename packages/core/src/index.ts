@@ -22,6 +22,7 @@ export {
   volumeName,
   type DisplayStatus,
   type Instance,
+  type ProjectRef,
   type InstanceFailure,
   type ServerView,
 } from './model/instance';
@@ -110,6 +111,7 @@ export {
   type ViewMode,
 } from './views/list-view';
 export { createDockbase, type Dockbase } from './dockbase';
+export { familyKey, groupByProject, projectDownTargets, projectUpTargets, type ProjectFamily, type ProjectGroup } from './views/projects';
 export {
   JOB_KINDS,
   NO_JOURNAL,

@@ -13,9 +13,9 @@ import { at, mismatch, newId, shape, type CallEnv, type CommandShape, type Volum
 import { getEngine, isEngineId, secretEnvNames, type Accounts, type DataMount } from '../engines';
 import { BASELINE_CAPABILITIES, healthArgs, healthSettings, type EngineCapabilities } from './health';
 import { imageRef, isDataVolumeName, volumeName, type InstanceSpec } from '../model/instance';
-import { LABEL, containerLabels, volumeLabels } from '../model/labels';
+import { LABEL, containerLabels, projectFromLabels, volumeLabels } from '../model/labels';
 import { mountValue } from './mounts';
-import { MIN_MEMORY_BYTES, validateCreateInput } from '../model/validation';
+import { MIN_MEMORY_BYTES, projectRefProblem, validateCreateInput } from '../model/validation';
 
 /** The restart policies Dockbase offers: none, or "start with Docker" (`unless-stopped`). */
 export type RestartPolicy = 'no' | 'unless-stopped';
@@ -38,7 +38,7 @@ export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database } = plan;
+  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, project } = plan;
   return {
     id,
     name,
@@ -51,6 +51,7 @@ export function specOf(plan: CreatePlan): InstanceSpec {
     ...(dataId !== undefined ? { dataId } : {}),
     ...(user ? { user } : {}),
     ...(database ? { database } : {}),
+    ...(project ? { project } : {}),
   };
 }
 
@@ -200,6 +201,9 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
   if (image === '') mismatch('no image label');
   if (bindAddress !== '127.0.0.1' && bindAddress !== '0.0.0.0') mismatch('it publishes on an address Dockbase does not use');
   const dataId = labels.get(LABEL.data);
+  // The project an instance serves (dockbase.yaml): only as Dockbase writes it (the rebuild then compares each label).
+  const project = projectFromLabels(Object.fromEntries(labels));
+  if (project && projectRefProblem(project)) mismatch('a project label Dockbase does not write');
   const plan: CreatePlan = {
     id: newId(labels.get(LABEL.instance)),
     name,
@@ -218,6 +222,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
     ...accounts,
     ...(restartPolicy ? { restartPolicy } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
+    ...(project ? { project } : {}),
   };
   // The start interval is there exactly when the engine has it (the rebuild then compares every value).
   const capabilities: EngineCapabilities = argv.includes('--health-start-interval') ? { apiVersion: '1.44', healthStartInterval: true } : BASELINE_CAPABILITIES;

@@ -141,6 +141,27 @@ describe('job requests from outside', () => {
     expect(parseJobRequest({ kind: 'export', instanceId: 'abcdefabcdef', directory: '/etc' })).toEqual({ kind: 'export', instanceId: 'abcdefabcdef' });
   });
 
+  it("takes a create's project, flavour and settings (dockbase up), each of its shape", () => {
+    const input = {
+      engine: 'postgres',
+      name: 'shop-orders',
+      tag: '17',
+      hostPort: 5433,
+      password: 'x',
+      persistData: true,
+      exposeOnNetwork: false,
+      flavour: 'postgis',
+      settings: { max_connections: '200' },
+      project: { name: 'shop', path: '/home/me/shop', branch: 'feature/a' },
+    };
+    expect(parseJobRequest({ kind: 'create', input })).toEqual({ kind: 'create', input });
+    expect(() => parseJobRequest({ kind: 'create', input: { ...input, project: { name: 'shop' } } })).toThrow(/project is \{ name, path, branch\? \}/);
+    expect(() => parseJobRequest({ kind: 'create', input: { ...input, project: { ...input.project, extra: 'x' } } })).toThrow(/project is/);
+    expect(() => parseJobRequest({ kind: 'create', input: { ...input, settings: { max_connections: 200 } } })).toThrow(/settings holds strings only/);
+    const { engine: _e, persistData: _p, ...clone } = input;
+    expect(parseJobRequest({ kind: 'clone', snapshotId: 'abcdefabcdef', input: clone })).toMatchObject({ input: { project: input.project } });
+  });
+
   it('refuses an unknown kind, a bad id and unknown changes, naming the field', () => {
     expect(() => parseJobRequest({ kind: 'format-disk', instanceId: 'abcdefabcdef' })).toThrow(/kind must be one of/);
     expect(() => parseJobRequest({ kind: 'upgrade', instanceId: '../etc', to: '17' })).toThrow(/instanceId/);

@@ -137,13 +137,20 @@ const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
   user: 'string',
   database: 'string',
   keptDataPassword: 'string',
+  flavour: 'string',
 };
 const CREATE_ONLY = ['engine', 'image', 'persistData'];
+/** Fields of a create's input that are not one value: checked by their own shape (objectFields). */
+const OBJECT_FIELDS = ['project', 'settings'];
 
 function createInput(value: unknown, create: boolean): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError({ input: 'input is a JSON object' });
   const input = value as Record<string, unknown>;
   for (const [key, v] of Object.entries(input)) {
+    if (OBJECT_FIELDS.includes(key)) {
+      objectField(key, v);
+      continue;
+    }
     const type = CREATE_FIELDS[key];
     if (!type || (!create && CREATE_ONLY.includes(key))) throw new InvalidInputError({ input: `unknown field ${key}` });
     if (typeof v !== type) throw new InvalidInputError({ [key]: `${key} is a ${type}` });
@@ -158,4 +165,16 @@ function createInput(value: unknown, create: boolean): Record<string, unknown> {
   if (input.keptDataPassword !== undefined && input.keptDataPassword !== 'existing' && input.keptDataPassword !== 'reset')
     throw new InvalidInputError({ keptDataPassword: 'keptDataPassword is existing or reset' });
   return input;
+}
+
+/** `project`: { name, path, branch? } of strings; `settings`: a record of strings. */
+function objectField(key: string, v: unknown): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidInputError({ [key]: `${key} is a JSON object` });
+  const o = v as Record<string, unknown>;
+  const strings = Object.entries(o).every(([, x]) => typeof x === 'string' && x.length <= 4096);
+  if (!strings || Object.keys(o).length > 200) throw new InvalidInputError({ [key]: `${key} holds strings only` });
+  if (key === 'project') {
+    if (!o.name || !o.path || Object.keys(o).some((k) => !['name', 'path', 'branch'].includes(k)))
+      throw new InvalidInputError({ project: 'project is { name, path, branch? }' });
+  }
 }

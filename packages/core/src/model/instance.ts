@@ -36,6 +36,20 @@ export interface Instance {
    * record of the container; absent after a clean stop and once it starts again successfully.
    */
   failure?: InstanceFailure;
+  /**
+   * The project (a folder with a dockbase.yaml) this instance serves, and the git branch it holds data for;
+   * absent for an instance that belongs to no project.
+   */
+  project?: ProjectRef;
+}
+
+/** Which project an instance belongs to (its labels io.dockbase.project, .project.path, .branch). */
+export interface ProjectRef {
+  name: string;
+  /** The project's folder (absolute, on the machine the docker CLI runs on). */
+  path: string;
+  /** The git branch whose data this instance holds; absent for the project's main instances. */
+  branch?: string;
 }
 
 /** How the last run of a container ended, when it did not end cleanly. */
@@ -50,7 +64,10 @@ export interface InstanceFailure {
 }
 
 /** What an instance is, whatever its container is doing: what its labels record. */
-export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database'>;
+export type InstanceSpec = Pick<
+  Instance,
+  'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'project'
+>;
 
 /**
  * What the UI shows in the status chip. `killed` and `out-of-memory` are runs that ended by SIGKILL (a

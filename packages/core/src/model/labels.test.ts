@@ -36,6 +36,14 @@ describe('the label schema', () => {
     });
   });
 
+  it('records the project and the branch an instance serves, so every door sees them', () => {
+    const project = { name: 'shop', path: '/home/me/shop, the new one', branch: 'feature/x' };
+    const labels = containerLabels({ ...spec, project });
+    expect(labels).toMatchObject({ [LABEL.project]: 'shop', [LABEL.projectPath]: project.path, [LABEL.branch]: 'feature/x' });
+    expect(instanceFromLabels(labels, facts)?.project).toEqual(project);
+    expect(instanceFromLabels(containerLabels(spec), facts)?.project).toBeUndefined();
+  });
+
   it('round-trips an instance without data volumes', () => {
     expect(instanceFromLabels(containerLabels({ ...spec, volumes: [] }), facts)?.volumes).toEqual([]);
   });

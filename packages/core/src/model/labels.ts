@@ -3,7 +3,7 @@
  * knows about an instance is read back from them, so this module is the one place that writes and reads them.
  */
 import { isEngineId, type Accounts, type DataMount, type EngineId } from '../engines';
-import { isDataVolumeName, type ContainerState, type Health, type Instance, type InstanceSpec } from './instance';
+import { isDataVolumeName, type ContainerState, type Health, type Instance, type InstanceSpec, type ProjectRef } from './instance';
 import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
 export const LABEL = {
@@ -54,6 +54,10 @@ export const LABEL = {
    * transfer volume: what they do.
    */
   helper: 'io.dockbase.helper',
+  /** The project (dockbase.yaml) an instance belongs to: its name and its folder, and the git branch it serves. */
+  project: 'io.dockbase.project',
+  projectPath: 'io.dockbase.project.path',
+  branch: 'io.dockbase.branch',
 } as const;
 
 /** Bumped when the meaning of the labels changes; older instances stay readable. */
@@ -74,7 +78,24 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     ...(spec.dataId !== undefined ? { [LABEL.data]: spec.dataId } : {}),
     ...(spec.user ? { [LABEL.user]: spec.user } : {}),
     ...(spec.database ? { [LABEL.database]: spec.database } : {}),
+    ...(spec.project ? projectLabels(spec.project) : {}),
   };
+}
+
+/** The labels naming an instance's project (and the branch it serves). */
+export function projectLabels(project: ProjectRef): Record<string, string> {
+  return {
+    [LABEL.project]: project.name,
+    [LABEL.projectPath]: project.path,
+    ...(project.branch ? { [LABEL.branch]: project.branch } : {}),
+  };
+}
+
+/** The project a container's labels name; undefined without a project label. */
+export function projectFromLabels(labels: Readonly<Record<string, string>>): ProjectRef | undefined {
+  const name = labels[LABEL.project];
+  if (!name) return undefined;
+  return { name, path: labels[LABEL.projectPath] ?? '', ...(labels[LABEL.branch] ? { branch: labels[LABEL.branch] } : {}) };
 }
 
 /**
@@ -224,6 +245,7 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     statusText: facts.statusText,
     ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
+    ...(projectFromLabels(labels) ? { project: projectFromLabels(labels) } : {}),
   };
 }
 

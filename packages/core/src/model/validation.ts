@@ -1,3 +1,4 @@
+import type { ProjectRef } from './instance';
 import { getEngine, isEngineId, type EngineId } from '../engines';
 
 /** What a user asks for when creating an instance. */
@@ -23,6 +24,12 @@ export interface CreateInstanceInput {
    * once it runs (where the engine allows it: see EngineDefinition.applyPassword). Absent: `existing`.
    */
   keptDataPassword?: 'existing' | 'reset';
+  /** The engine's flavour, where it has flavours (labelled io.dockbase.flavour). */
+  flavour?: string;
+  /** Server settings, name → value (labelled io.dockbase.settings). */
+  settings?: Record<string, string>;
+  /** The project (dockbase.yaml) the instance serves, and the branch: labelled io.dockbase.project, .project.path, .branch. */
+  project?: ProjectRef;
 }
 
 export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles';
@@ -77,6 +84,17 @@ export function validateAccountName(value: string, what: 'user' | 'database', en
   if (what === 'user' && (engine === 'mysql' || engine === 'mariadb') && value.toLowerCase() === 'root') {
     return 'root is the admin user already: leave this empty to connect as root.';
   }
+  return undefined;
+}
+
+/** Why a project reference cannot be an instance's labels, or undefined (the names dockbase.yaml allows; a path; a git branch). */
+export function projectRefProblem(project: ProjectRef): string | undefined {
+  if (!/^[a-z0-9][a-z0-9_.-]{0,39}$/.test(project.name)) return 'a project name of lower-case letters, digits, "_", "." and "-" (at most 40)';
+  // Control characters (a newline above all) have no place in a label.
+  // eslint-disable-next-line no-control-regex
+  const bad = (text: string, max: number) => text.length === 0 || text.length > max || /[\0-\x1f\x7f]/.test(text);
+  if (bad(project.path, 4096)) return "the project's folder as a path without control characters";
+  if (project.branch !== undefined && bad(project.branch, 255)) return 'a git branch name without control characters';
   return undefined;
 }
 

@@ -55,6 +55,9 @@ describe('the command policy: what the core builds passes', () => {
         plan(engine, { volumes: [], dataId: undefined }),
         plan(engine, { bindAddress: '0.0.0.0', image: 'registry.example.com:5000/mirror/x' }),
         plan(engine, { dataId: 'ffffffffffff' }),
+        // An instance of a project (dockbase.yaml), and a git branch's copy of one.
+        plan(engine, { project: { name: 'shop', path: '/home/me/my shop, v2' } }),
+        plan(engine, { project: { name: 'shop', path: 'C:\\Users\\me\\shop', branch: 'feature/a=b' } }),
       ]) {
         expect(allowed(createContainerArgs(p, { start }))).toMatchObject({ allowed: true, containers: [], volumes: [] });
         const args = createContainerArgs(p, { start, secretEnv: true });
@@ -326,7 +329,16 @@ describe('the command policy: anything else is refused', () => {
 
   it('refuses values create itself refuses: names, ports, images, ids', () => {
     const p = plan('postgres');
-    for (const bad of [{ name: '-x' }, { hostPort: 0 }, { image: 'Not/Valid' }, { tag: 'a b' }, { id: 'x' }, { password: 'line\nbreak' }]) {
+    for (const bad of [
+      { name: '-x' },
+      { hostPort: 0 },
+      { image: 'Not/Valid' },
+      { tag: 'a b' },
+      { id: 'x' },
+      { password: 'line\nbreak' },
+      { project: { name: 'Not A Project', path: '/x' } },
+      { project: { name: 'shop', path: '/x\nLABEL' } },
+    ]) {
       expect(refused(createContainerArgs({ ...p, ...bad })), JSON.stringify(bad)).toMatch(/not allowed/);
     }
   });

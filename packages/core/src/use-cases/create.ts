@@ -23,7 +23,7 @@ import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from '../docker/runner';
 import { SEED_DIRECTORY } from '../docker/data-scripts';
 import { createWithSecrets } from '../docker/secret-env';
-import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from '../model/validation';
+import { projectRefProblem, usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from '../model/validation';
 import type { OwnedContainers } from '../policy/ownership';
 
 export interface CreateOptions {
@@ -105,6 +105,8 @@ export class InstanceCreation {
   async create(input: CreateInstanceInput, options: CreateOptions = {}): Promise<CreatedInstance> {
     const fields = validateCreateInput(input);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
+    const projectProblem = input.project ? projectRefProblem(input.project) : undefined;
+    if (projectProblem) throw new DockbaseError('invalid-input', `The project label needs ${projectProblem}.`, 'project');
     const engine = getEngine(input.engine);
     const seeds = options.seedFiles ?? [];
     const seedProblem = seedRefusal(engine, seeds);
@@ -191,6 +193,7 @@ export class InstanceCreation {
       bindAddress: input.exposeOnNetwork ? '0.0.0.0' : '127.0.0.1',
       password: input.password,
       volumes,
+      ...(input.project ? { project: input.project } : {}),
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;

@@ -202,6 +202,8 @@ export class InstanceEditing {
       ...(memory ? { memoryBytes: memory } : {}),
       ...(user ? { user } : {}),
       ...(database ? { database } : {}),
+      // The project (and branch) it serves stays with it: `dockbase up` finds it again by these labels.
+      ...(instance.project ? { project: instance.project } : {}),
     };
     const secrets = [plan.password, oldPassword];
     const wasActive = isActive(instance);

@@ -62,6 +62,7 @@ export class UpgradeSteps {
       // The accounts the data was made with: the connection string and the readiness probe name them.
       ...(instance.user ? { user: instance.user } : {}),
       ...(instance.database ? { database: instance.database } : {}),
+      ...(instance.project ? { project: instance.project } : {}),
       ...(details.restartPolicy === 'unless-stopped' || details.restartPolicy === 'always' ? { restartPolicy: 'unless-stopped' as const } : {}),
       ...(details.memoryBytes > 0 ? { memoryBytes: details.memoryBytes } : {}),
     };

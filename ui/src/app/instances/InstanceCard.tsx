@@ -20,6 +20,7 @@ import { InstanceDetails } from './InstanceDetails';
 import { ExportReadyLine } from '../transfer/ExportReady';
 import { RunningJobLine } from './RunningJob';
 import { StatusChip } from './StatusChip';
+import { projectText } from './project-text';
 import { UsageLine } from './UsageLine';
 
 export interface InstanceCardProps {
@@ -73,6 +74,7 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
             <Typography variant="body2" color="text.secondary">
               {engine.displayName} {instance.tag}
               {customImage ? ` (${instance.image})` : ''} · port {instance.hostPort} on {instance.bindAddress}
+              {instance.project ? ` · project ${projectText(instance.project)}` : ''}
               {instance.bindAddress === '127.0.0.1' ? ' (this computer only)' : ' (your network)'}
               {instance.volumes.length === 0 ? ' · data not persisted' : ''}
               {rollbackPoint ? ` · upgraded from ${rollbackPoint.tag}` : ''}

@@ -7,6 +7,7 @@ import type { InstanceAction } from './useInstanceActions';
 import { ServerWatchList, useWatchedServer } from './ServerWatches';
 import { engineAccent, engineMonogram } from '../shared/EngineIcon';
 import { ActionMenu, BUSY_TEXT, type ActionItem } from './InstanceActions';
+import { projectText } from './project-text';
 import { ExportReadyNote } from '../transfer/ExportReady';
 import { lazyPart } from '../shared/lazy-part';
 import { PartBoundary } from '../shared/PartBoundary';
@@ -126,6 +127,7 @@ const Row = memo(function Row({
         </td>
         <th scope="row" className="db-name">
           {instance.name}
+          {instance.project && <span className="db-project">{projectText(instance.project)}</span>}
         </th>
         <td>
           <span className="db-engine">
@@ -348,6 +350,7 @@ const TABLE_STYLE = {
     cursor: 'pointer',
   },
   '& .db-name': { fontWeight: 600 },
+  '& .db-project': { display: 'block', fontWeight: 400, fontSize: '0.8125rem', color: 'text.secondary' },
   '& .db-engine': { display: 'inline-flex', alignItems: 'center', gap: 1, whiteSpace: 'nowrap' },
   '& .db-monogram': { display: 'inline-grid', placeItems: 'center', width: 20, height: 20, borderRadius: 0.5, color: '#fff', fontSize: 8, fontWeight: 700 },
   '& .db-chip': {

@@ -28,6 +28,7 @@ import { BackendUnavailableBanner, EngineUnavailableBanner } from './EngineUnava
 import { instanceActionItems } from './InstanceActions';
 import { InstanceDialogs } from './InstanceDialogs';
 import { InstanceList } from './InstanceList';
+import { ProjectsPanel } from './ProjectsPanel';
 import { useContainerViews, type ContainerViews } from './useContainerViews';
 import { useInstanceActions, type InstanceActions } from './useInstanceActions';
 import { useInstances } from './useInstances';
@@ -121,22 +122,25 @@ export function InstancesView() {
       ) : instances.length === 0 ? (
         <EmptyState onCreate={create} />
       ) : (
-        <InstanceList
-          instances={instances}
-          shown={shown}
-          filter={filter}
-          onFilter={setFilter}
-          view={view}
-          selection={selection}
-          busy={actions.busy}
-          jobs={jobs}
-          actionsOf={actionsOf}
-          pointFor={pointFor}
-          usage={usage}
-          withDetails={backend !== undefined}
-          stale={stale}
-          listedAt={listedAt}
-        />
+        <>
+          <ProjectsPanel instances={instances} onBulk={bulkFree} />
+          <InstanceList
+            instances={instances}
+            shown={shown}
+            filter={filter}
+            onFilter={setFilter}
+            view={view}
+            selection={selection}
+            busy={actions.busy}
+            jobs={jobs}
+            actionsOf={actionsOf}
+            pointFor={pointFor}
+            usage={usage}
+            withDetails={backend !== undefined}
+            stale={stale}
+            listedAt={listedAt}
+          />
+        </>
       )}
 
       {/* What deleted instances left is loaded once the instances are shown: it must not slow their first render. */}
