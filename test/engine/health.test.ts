@@ -21,6 +21,8 @@ import {
   POSTGRES_TEST_TAG,
   REDIS_TEST_IMAGE,
   REDIS_TEST_TAG,
+  VALKEY_TEST_IMAGE,
+  VALKEY_TEST_TAG,
   standinImage,
 } from '../support/images';
 import { earlierBuild, realDocker, testPort } from '../support/dockbase';
@@ -44,6 +46,7 @@ function input(engine: EngineId, name: string, port: number, password = 'pw with
     postgres: [POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG],
     mariadb: [MARIADB_TEST_IMAGE, MARIADB_TEST_TAG],
     redis: [REDIS_TEST_IMAGE, REDIS_TEST_TAG],
+    valkey: [VALKEY_TEST_IMAGE, VALKEY_TEST_TAG],
     mysql: [standinImage('mysql'), '8.4'],
     mongo: [standinImage('mongo'), '8.0'],
   };

@@ -25,6 +25,10 @@ export const MARIADB_TEST_TAG = '11.8';
 export const REDIS_TEST_IMAGE = `${REGISTRY}/dockbase-test/redis-debian`;
 export const REDIS_TEST_TAG = '7.0';
 
+/** A real Valkey server built from Debian's valkey-server (not the official image). */
+export const VALKEY_TEST_IMAGE = `${REGISTRY}/dockbase-test/valkey-debian`;
+export const VALKEY_TEST_TAG = '8.1';
+
 /** Stand-ins where Debian has no server: check the admin secret like the official image, then listen. */
 export const standinImage = (engine: 'mysql' | 'mongo') => `${REGISTRY}/dockbase-test/standin-${engine}`;
 

@@ -6,6 +6,7 @@
 export { ENGINE_IDS, isEngineId, type EngineId } from './engines/ids';
 export { ENGINES, getEngine } from './engines';
 export { REDIS_START_SCRIPT } from './engines/redis';
+export { VALKEY_START_SCRIPT } from './engines/valkey';
 export { type DumpKind, type EngineDefinition } from './engines/types';
 export { connectionString, maskedConnectionString, shellCommand } from './model/connection';
 export { describeDumpKind, fileStamp } from './model/dump-files';

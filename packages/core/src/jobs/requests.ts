@@ -6,6 +6,7 @@
  */
 import type { EditChanges } from '../use-cases/edit';
 import type { CloneInput } from '../use-cases/snapshots';
+import type { MigrateInput } from '../use-cases/migrate';
 import type { CreateInstanceInput } from '../model/validation';
 import { ENGINE_IDS } from '../engines/ids';
 import { InvalidInputError } from '../model/errors';
@@ -31,7 +32,9 @@ export type JobRequest =
   /** `file`: where the page (or the CLI) put the file in the container (`Backups.sendImportFile`). */
   | { kind: 'import'; instanceId: string; file: string; fileName: string; dataPassword?: string }
   /** The dump only: its result (an ExportDump) is saved into the user's folder by the page or the CLI (`Backups.saveExport`). */
-  | { kind: 'export'; instanceId: string };
+  | { kind: 'export'; instanceId: string }
+  /** A new instance of another engine (`input.engine`) from the instance's data; the instance is left as it was. */
+  | { kind: 'migrate'; instanceId: string; input: MigrateInput };
 
 const ID = /^[0-9a-f]{12}$/;
 
@@ -81,6 +84,14 @@ export function parseJobRequest(body: unknown): JobRequest {
       return { kind, instanceId, name: str(o, 'name', 200) };
     case 'import':
       return { kind, instanceId, file: str(o, 'file', 100), fileName: str(o, 'fileName', 255), ...dataPassword(o) };
+    case 'migrate': {
+      const input = createInput(o.input, true);
+      for (const key of ['persistData', 'user', 'database', 'keptDataPassword']) {
+        if (key in input) throw new InvalidInputError({ input: `unknown field ${key}` });
+      }
+      if (typeof input.engine !== 'string') throw new InvalidInputError({ engine: 'engine is a string' });
+      return { kind, instanceId, input: input as unknown as MigrateInput };
+    }
     case 'export':
     case 'start':
     case 'stop':
