@@ -61,7 +61,12 @@ export function rdbVersionOf(head: Uint8Array): number | undefined {
  * Why a release (tag) of `m` cannot load an RDB file of format `rdbVersion`, or undefined. `what` names the
  * data ("backup.rdb", "the data of cache").
  */
-export function rdbRefusal(m: Pick<RedisFamilyMember, 'displayName' | 'readsRdb'>, tag: string, rdbVersion: number | undefined, what: string): string | undefined {
+export function rdbRefusal(
+  m: Pick<RedisFamilyMember, 'displayName' | 'readsRdb'>,
+  tag: string,
+  rdbVersion: number | undefined,
+  what: string,
+): string | undefined {
   if (rdbVersion === undefined || m.readsRdb(tag, rdbVersion) !== false) return undefined;
   return `${what} is in RDB format ${rdbVersion}, which ${m.displayName} ${tag} cannot load (a newer release wrote it).`;
 }

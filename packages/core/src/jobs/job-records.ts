@@ -100,7 +100,9 @@ export function jobHistoryEntry(job: Job): JobHistoryEntry {
       return ok(job.title, (job.result as ExportDump | undefined)?.sizeBytes);
     case 'migrate': {
       const r = job.result as MigrateResult | undefined;
-      return ok(r ? `${engine} ${r.migratedFrom.tag} → ${getEngine(r.engine).displayName} ${r.tag}: “${r.name}” made from “${r.migratedFrom.name}”` : job.title);
+      return ok(
+        r ? `${engine} ${r.migratedFrom.tag} → ${getEngine(r.engine).displayName} ${r.tag}: “${r.name}” made from “${r.migratedFrom.name}”` : job.title,
+      );
     }
   }
 }

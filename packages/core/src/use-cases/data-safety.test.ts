@@ -95,14 +95,18 @@ describe('dump files', () => {
 
   it('refuses an RDB file in a format the instance’s version cannot load (Redis 7.4+ and 8 write 12; Valkey 8 loads up to 11)', () => {
     const rdb = (formatVersion: number) => ({ kind: 'redis-rdb' as const, gzip: false, formatVersion });
-    expect(importRefusal('valkey', rdb(12), 'redis8.rdb', '8.1')).toBe('redis8.rdb is in RDB format 12, which Valkey 8.1 cannot load (a newer release wrote it).');
+    expect(importRefusal('valkey', rdb(12), 'redis8.rdb', '8.1')).toBe(
+      'redis8.rdb is in RDB format 12, which Valkey 8.1 cannot load (a newer release wrote it).',
+    );
     expect(importRefusal('valkey', rdb(11), 'redis72.rdb', '8.1')).toBeUndefined();
     expect(importRefusal('valkey', rdb(10), 'redis70.rdb', '8.1')).toBeUndefined();
     // Valkey 9 writes its own format 80 and still refuses Redis' 12.
     expect(importRefusal('valkey', rdb(80), 'valkey9.rdb', '8.1')).toMatch(/format 80, which Valkey 8.1 cannot load/);
     expect(importRefusal('valkey', rdb(80), 'valkey9.rdb', '9.0')).toBeUndefined();
     expect(importRefusal('valkey', rdb(12), 'redis8.rdb', '9.0')).toMatch(/cannot load/);
-    expect(importRefusal('redis', rdb(12), 'redis8.rdb', '7.0')).toBe('redis8.rdb is in RDB format 12, which Redis 7.0 cannot load (a newer release wrote it).');
+    expect(importRefusal('redis', rdb(12), 'redis8.rdb', '7.0')).toBe(
+      'redis8.rdb is in RDB format 12, which Redis 7.0 cannot load (a newer release wrote it).',
+    );
     expect(importRefusal('redis', rdb(11), 'valkey.rdb', '8.0')).toBeUndefined();
     // A tag that names no version: the engine's own check decides when it loads.
     expect(importRefusal('valkey', rdb(12), 'redis8.rdb', 'latest')).toBeUndefined();

@@ -54,7 +54,10 @@ export type MigrateResult = CreatedInstance & { migratedFrom: { id: string; name
  * Why `source` cannot be migrated with `input`, from what is known without asking docker, or undefined. The
  * data's format is judged from the version the source runs (the file itself is read by `migrate`).
  */
-export function migrationRefusal(source: Pick<Instance, 'name' | 'engine' | 'tag' | 'volumes'>, input: Pick<MigrateInput, 'engine' | 'tag'>): string | undefined {
+export function migrationRefusal(
+  source: Pick<Instance, 'name' | 'engine' | 'tag' | 'volumes'>,
+  input: Pick<MigrateInput, 'engine' | 'tag'>,
+): string | undefined {
   const from = getEngine(source.engine);
   const targets = migrationTargets(source.engine);
   if (!targets.includes(input.engine)) {
@@ -133,7 +136,11 @@ export class Migrations {
     const dataId = newInstanceId();
     const mounts: HelperMount[] = targets.flatMap((t) => [
       { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
-      { volume: t.volume, target: `${HELPER_TO}/${t.mount.key}`, labels: volumeLabels(t.mount, { engine: target.id, tag: input.tag, instanceName: input.name, instanceId: dataId }) },
+      {
+        volume: t.volume,
+        target: `${HELPER_TO}/${t.mount.key}`,
+        labels: volumeLabels(t.mount, { engine: target.id, tag: input.tag, instanceName: input.name, instanceId: dataId }),
+      },
     ]);
     const made = targets.map((t) => t.volume);
     progress({ step: 'copy' });
@@ -150,7 +157,13 @@ export class Migrations {
         journal,
       );
       progress({ step: 'start' });
-      created = await this.creation.create(full, { ...(options.id ? { id: options.id } : {}), start: true, commit: false, ...(signal ? { signal } : {}), ...(journal ? { journal } : {}) });
+      created = await this.creation.create(full, {
+        ...(options.id ? { id: options.id } : {}),
+        start: true,
+        commit: false,
+        ...(signal ? { signal } : {}),
+        ...(journal ? { journal } : {}),
+      });
     } catch (e) {
       await this.docker.bestEffort(volumeRemoveArgs(made));
       throw e;
