@@ -10,6 +10,7 @@ import { exportCommand, importCommand } from './transfer';
 import { ui } from './ui';
 import { url } from './url';
 import { rollback, upgrade } from './upgrade';
+import { migrate } from './migrate';
 import type { CommandModule } from './command';
 
 /** Every command, in the order `dockbase --help` lists them. */
@@ -29,5 +30,6 @@ export const COMMANDS: readonly CommandModule[] = [
   importCommand,
   upgrade,
   rollback,
+  migrate,
   ui,
 ];

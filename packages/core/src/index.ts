@@ -133,3 +133,4 @@ export { parseJobRequest, type JobRequest } from './jobs/requests';
 export { JobRunner, jobError, type DeleteResult, type JobRunnerOptions, type JobsService } from './jobs/runner';
 export { passwordVerdict, type PasswordVerdict } from './jobs/password-verdict';
 export { cancelledDetail, jobHistoryEntry, recordJobEnd, upgradeDetail, type JobHistoryEntry } from './jobs/job-records';
+export { migrationRefusal, migrationTargets, type MigrateInput, type MigrateResult } from './use-cases/migrate';

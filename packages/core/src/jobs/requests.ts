@@ -85,11 +85,11 @@ export function parseJobRequest(body: unknown): JobRequest {
     case 'import':
       return { kind, instanceId, file: str(o, 'file', 100), fileName: str(o, 'fileName', 255), ...dataPassword(o) };
     case 'migrate': {
-      const input = createInput(o.input, true);
+      // A create's fields but those of a new data folder; without a password, the new instance takes the source's.
+      const input = createInput(o.input, true, ['engine', 'name', 'tag', 'hostPort', 'exposeOnNetwork']);
       for (const key of ['persistData', 'user', 'database', 'keptDataPassword']) {
         if (key in input) throw new InvalidInputError({ input: `unknown field ${key}` });
       }
-      if (typeof input.engine !== 'string') throw new InvalidInputError({ engine: 'engine is a string' });
       return { kind, instanceId, input: input as unknown as MigrateInput };
     }
     case 'export':
@@ -151,7 +151,11 @@ const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
 };
 const CREATE_ONLY = ['engine', 'image', 'persistData'];
 
-function createInput(value: unknown, create: boolean): Record<string, unknown> {
+function createInput(
+  value: unknown,
+  create: boolean,
+  required = create ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork'] : ['name', 'hostPort', 'password', 'exposeOnNetwork'],
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError({ input: 'input is a JSON object' });
   const input = value as Record<string, unknown>;
   for (const [key, v] of Object.entries(input)) {
@@ -159,9 +163,7 @@ function createInput(value: unknown, create: boolean): Record<string, unknown> {
     if (!type || (!create && CREATE_ONLY.includes(key))) throw new InvalidInputError({ input: `unknown field ${key}` });
     if (typeof v !== type) throw new InvalidInputError({ [key]: `${key} is a ${type}` });
   }
-  for (const key of create
-    ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork']
-    : ['name', 'hostPort', 'password', 'exposeOnNetwork']) {
+  for (const key of required) {
     if (input[key] === undefined) throw new InvalidInputError({ [key]: `${key} is required` });
   }
   if (create && !(ENGINE_IDS as readonly string[]).includes(input.engine as string))

@@ -36,8 +36,12 @@ export function migrationTargets(engine: EngineId): readonly EngineId[] {
   return MIGRATIONS[engine] ?? [];
 }
 
-/** The new instance's settings: its engine (the target), name, version, port, password, image, exposure. */
-export type MigrateInput = Omit<CreateInstanceInput, 'persistData' | 'user' | 'database' | 'keptDataPassword'>;
+/**
+ * The new instance's settings: its engine (the target), name, version, port, image, exposure, and its password:
+ * without one, the source's (read from its container's configuration, in memory only), so that its clients
+ * only change the port.
+ */
+export type MigrateInput = Omit<CreateInstanceInput, 'persistData' | 'user' | 'database' | 'keptDataPassword' | 'password'> & { password?: string };
 
 export interface MigrateOptions {
   /** The new instance's id (the job names it before it exists). */
@@ -94,7 +98,8 @@ export class Migrations {
     if (why) throw new DockbaseError('incompatible-data', `${why} ${unchanged}`, 'engine');
     const target = getEngine(input.engine);
     const from = getEngine(source.engine);
-    const full: CreateInstanceInput = { ...input, persistData: true };
+    const password = input.password ?? (from.readPassword(await this.lifecycle.details(source)) || '');
+    const full: CreateInstanceInput = { ...input, password, persistData: true };
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     const conflicts = usageConflicts(full, await this.creation.usage());
