@@ -6,6 +6,7 @@ import { HOSTILE_PASSWORD, ensureTestImage, recordingDockbase, tempDir } from '.
 import { freePort } from '../support/dockbase';
 import { REDIS_TEST_IMAGE, VALKEY_TEST_IMAGE, VALKEY_TEST_TAG } from '../support/images';
 import { RedisConnection, withRedis } from '../support/redis';
+import { dockbase as dockbaseCli, ensureCliBuilt } from '../support/cli';
 
 // Valkey on a real server (Debian's valkey-server 8.1 with the official image's contract), and the migration
 // of real Redis data (Debian's redis-server 7.0 and 8.0) into it. The images must be in the local registry:
@@ -60,6 +61,7 @@ async function made(name: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
+  await ensureCliBuilt();
   await cleanup(prefix);
   await ensureTestImage(`${VALKEY_TEST_IMAGE}:${VALKEY_TEST_TAG}`);
   await ensureTestImage(`${REDIS_TEST_IMAGE}:7.0`);
@@ -245,6 +247,33 @@ describe('Redis → Valkey migration on real servers', () => {
       field: 'hostPort',
     });
     expect((await dockbase.lifecycle.get(redis.id)).status).toBe('running');
+  });
+
+  it('`dockbase migrate NAME --to valkey` does the same from the command line, and says what it made', async () => {
+    const redis = await up(await input('redis', 'cli-src', '7.0'));
+    await fill(redis, 'from the cli');
+    const before = await fingerprint(redis);
+    const target = await input('valkey', 'cli-new');
+    const args = ['migrate', redis.name, '--to', 'valkey', '--name', target.name, '--port', String(target.hostPort)];
+    const r = await dockbaseCli([...args, '--image', VALKEY_TEST_IMAGE, '--version', VALKEY_TEST_TAG, '--json']);
+    expect(r.stderr).not.toContain(password);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      name: target.name,
+      engine: 'valkey',
+      version: VALKEY_TEST_TAG,
+      port: target.hostPort,
+      migratedFrom: { name: redis.name },
+    });
+    const made = (await dockbase.lifecycle.list()).find((i) => i.name === target.name)!;
+    // The source's password, kept: its clients change only the port.
+    expect(await fingerprint(made)).toBe(before);
+    expect((await dockbase.lifecycle.get(redis.id)).status).toBe('running');
+    // A second time: the name is taken now, and the command says so without touching anything.
+    const again = await dockbaseCli([...args, '--image', VALKEY_TEST_IMAGE, '--version', VALKEY_TEST_TAG]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`Another container is already named "${target.name}".`);
+    expect((await dockbase.lifecycle.get(redis.id)).containerId).toBe(redis.containerId);
   });
 
   it('never put the password in an argv', () => {
