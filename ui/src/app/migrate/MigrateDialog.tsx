@@ -53,7 +53,8 @@ function MigrateBody({ instance, to, onClose }: { instance: Instance; to: Engine
   );
   // The new instance takes the source's password (it is no field here): the password's own rules are the source engine's, already met.
   const errors = useMemo<FieldErrors>(() => {
-    const all: FieldErrors = { ...(usage ? usageConflicts(input, usage) : {}), ...validateCreateInput({ ...input, password: 'x', persistData: true }) };
+    const all: FieldErrors = { ...(usage ? usageConflicts(input, usage) : {}), ...validateCreateInput({ ...input, password: '', persistData: true }) };
+    delete all.password;
     const refused = state.refusal;
     if (isDockbaseError(refused) && refused.field && refused.field !== 'engine' && !all[refused.field as keyof FieldErrors])
       return { ...all, [refused.field]: refused.message };
