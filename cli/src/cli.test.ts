@@ -87,6 +87,7 @@ describe('the command line', () => {
       'env',
       'branch',
       'hook',
+      'migrate',
       'ui',
     ]);
     expect(COMMANDS).toHaveLength(names.length);
@@ -301,6 +302,43 @@ describe('create', () => {
     ]);
     const r = await run(['create', 'redis', '--no-start', '--json'], docker);
     expect(JSON.parse(r.stdout)).toMatchObject({ name: 'redis-2', port: 6380 });
+  });
+});
+
+describe('migrate', () => {
+  const redis = (tag: string) =>
+    scripted([
+      ['ps --all --no-trunc --filter label=io.dockbase.instance=a1 --format', { stdout: `${psLine({ id: 'a1', name: 'cache', tag })}\n` }],
+      ['ps --all --no-trunc --filter label=io.dockbase.instance --format', { stdout: `${psLine({ id: 'a1', name: 'cache', tag })}\n` }],
+      ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'cache', tag })}\n` }],
+    ]);
+
+  it('refuses Redis 7.4 data for Valkey 8.1 (RDB format 12) with exit code 7, before any job or change', async () => {
+    const docker = redis('7.4');
+    const r = await run(['migrate', 'cache', '--to', 'valkey', '--port', '6390'], docker);
+    expect(r.code).toBe(EXIT.refused);
+    expect(r.stderr).toContain(
+      'Error: The data of cache (Redis 7.4) is in RDB format 12, which Valkey 8.1 cannot load (a newer release wrote it). cache was not changed.',
+    );
+    expect(docker.calls.every((c) => c[0] === 'ps')).toBe(true);
+  });
+
+  it('refuses an engine it cannot move to, and an unknown one as a usage error', async () => {
+    const r = await run(['migrate', 'cache', '--to', 'mongo', '--port', '6390'], redis('7.0'));
+    expect(r.code).toBe(EXIT.refused);
+    expect(r.stderr).toContain('Error: Redis data cannot move to MongoDB: Dockbase moves it to Valkey. cache was not changed.');
+    const unknown = await run(['migrate', 'cache', '--to', 'keydb'], redis('7.0'));
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.stderr).toContain('Unknown engine "keydb".');
+  });
+
+  it('refuses bad settings for the new instance, every field at once, before any job', async () => {
+    const docker = redis('7.0');
+    const r = await run(['migrate', 'cache', '--to', 'valkey', '--name', 'bad name', '--port', 'x'], docker);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toContain('Error: Name: ');
+    expect(r.stderr).toContain('Error: Port: ');
+    expect(docker.calls.every((c) => c[0] === 'ps')).toBe(true);
   });
 });
 

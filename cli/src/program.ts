@@ -16,7 +16,7 @@ function createProgramAndApp(io: Io, docker: DockerCli, jobs: JobsConfig = IN_ME
   const app = createApp(io, docker, jobs);
   const program = new Command('dockbase')
     .description(
-      'Local database instances (PostgreSQL, MySQL, MariaDB, MongoDB, Redis) as Docker containers.\nWithout a command, `dockbase` serves the UI in your browser (`dockbase ui`).',
+      'Local database instances (PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Valkey) as Docker containers.\nWithout a command, `dockbase` serves the UI in your browser (`dockbase ui`).',
     )
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')

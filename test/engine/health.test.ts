@@ -21,6 +21,8 @@ import {
   POSTGRES_TEST_TAG,
   REDIS_TEST_IMAGE,
   REDIS_TEST_TAG,
+  VALKEY_TEST_IMAGE,
+  VALKEY_TEST_TAG,
   standinImage,
 } from '../support/images';
 import { earlierBuild, realDocker, testPort } from '../support/dockbase';
@@ -44,6 +46,7 @@ function input(engine: EngineId, name: string, port: number, password = 'pw with
     postgres: [POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG],
     mariadb: [MARIADB_TEST_IMAGE, MARIADB_TEST_TAG],
     redis: [REDIS_TEST_IMAGE, REDIS_TEST_TAG],
+    valkey: [VALKEY_TEST_IMAGE, VALKEY_TEST_TAG],
     mysql: [standinImage('mysql'), '8.4'],
     mongo: [standinImage('mongo'), '8.0'],
   };
@@ -79,7 +82,7 @@ describe('the healthcheck on this engine', () => {
     expect(await dockbase.capabilities()).toEqual(capabilitiesFrom({ clientApi, serverApi }));
   });
 
-  it.each(['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const)(
+  it.each(['postgres', 'mysql', 'mariadb', 'mongo', 'redis', 'valkey'] as const)(
     '%s: its probe every 20 minutes, a 10 s timeout, one retry, its start period (and start interval where supported)',
     async (engine) => {
       const instance = await dockbase.creation.create(input(engine, `cfg-${engine}`, testPort(1)));
@@ -207,6 +210,7 @@ describe('the readiness wait inside a container', () => {
     ['Redis', `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`],
     ['PostgreSQL', `${POSTGRES_TEST_IMAGE}:${POSTGRES_TEST_TAG}`],
     ['MariaDB', `${MARIADB_TEST_IMAGE}:${MARIADB_TEST_TAG}`],
+    ['Valkey', `${VALKEY_TEST_IMAGE}:${VALKEY_TEST_TAG}`],
   ])('%s’s image: passes as soon as the probe does, gives up after its tries, and prints nothing', async (_engine, image) => {
     const run = (script: string) => cli.run(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', script]);
     // The "server" answers after about 300 ms: the wait exits 0 once it does, long before its three seconds.
@@ -222,10 +226,11 @@ describe('the readiness wait inside a container', () => {
 });
 
 describe('the question on an instance’s port (a process beside the engine)', () => {
-  it('real Redis and PostgreSQL answer it once they serve, not while stopped, and PostgreSQL logs nothing for it', async () => {
+  it('real Redis, Valkey and PostgreSQL answer it once they serve, not while stopped, and PostgreSQL logs nothing for it', async () => {
     expect(cli.wire).toBeDefined();
     for (const [engine, offset] of [
       ['redis', 7],
+      ['valkey', 9],
       ['postgres', 8],
     ] as const) {
       const instance = await dockbase.readiness.waitUntilReady(

@@ -53,6 +53,7 @@ export async function seedInstance(docker: FakeDocker, input: Partial<CreateInst
     mariadb: { tag: '11.8', hostPort: 3306 },
     mongo: { tag: '8.0', hostPort: 27017 },
     redis: { tag: '8.2', hostPort: 6379 },
+    valkey: { tag: '8.1', hostPort: 6379 },
   };
   const instance = await createDockbase(docker).creation.create(
     { ...defaults[engine], password: 'Seeded-Password-1', persistData: true, exposeOnNetwork: false, ...input, engine },

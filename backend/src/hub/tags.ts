@@ -1,5 +1,6 @@
 import type { EngineId } from '@dockbase/api';
 import type { HubTag, TagsPage } from '@dockbase/api';
+import { getEngine } from '@dockbase/core';
 import { parseTagsPage } from './parse.js';
 
 export const MAX_PAGE = 10;
@@ -101,7 +102,9 @@ export class HubTags {
   }
 
   private async fetchPage(image: EngineId, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
-    const url = new URL(`${this.options.hubUrl}/v2/repositories/library/${image}/tags`);
+    // Official images live under library/; Valkey's is its project's own repository (valkey/valkey).
+    const repository = getEngine(image).image;
+    const url = new URL(`${this.options.hubUrl}/v2/repositories/${repository.includes('/') ? repository : `library/${repository}`}/tags`);
     url.searchParams.set('page_size', String(query.pageSize));
     url.searchParams.set('page', String(query.page));
     url.searchParams.set('ordering', 'last_updated');

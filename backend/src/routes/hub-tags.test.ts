@@ -53,6 +53,12 @@ describe.each(TESTED_DRIVERS)('on %s', (driver) => {
       expect(Object.fromEntries(asked.searchParams)).toEqual({ page_size: '50', page: '2', ordering: 'last_updated', name: '17' });
     });
 
+    it('asks for Valkey’s tags in its own repository (valkey/valkey), not library/', async () => {
+      const answer = await backend.call('GET', '/hub/tags/valkey?name=8');
+      expect(answer.json).toMatchObject({ image: 'valkey', stale: false, tags: [{ name: '17.5' }, { name: '17.5-bookworm' }, { name: '17' }] });
+      expect(hub.requests[0]!.pathname).toBe('/v2/repositories/valkey/valkey/tags');
+    });
+
     it('uses page 1 and 25 tags per page when the UI does not say', async () => {
       const answer = await backend.call('GET', '/hub/tags/redis');
       expect(answer.json).toMatchObject({ image: 'redis', page: 1, hasMore: false, stale: false });

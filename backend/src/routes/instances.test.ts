@@ -142,7 +142,7 @@ describe.each(TESTED_DRIVERS)('on %s', (driver) => {
         message: 'Field "notes" must be at most 10000 characters long.',
       });
       expect((await backend.call('PUT', '/instances/a', { ...orders, engine: 'oracle' })).json).toMatchObject({
-        message: 'Field "engine" must be one of: postgres, mysql, mariadb, mongo, redis.',
+        message: 'Field "engine" must be one of: postgres, mysql, mariadb, mongo, redis, valkey.',
       });
       expect((await backend.call('GET', '/instances/bad.id')).json).toMatchObject({
         message: 'Field "id" must be 1 to 64 letters, digits, "_" or "-".',

@@ -105,6 +105,26 @@ describe('POST /jobs', () => {
     expect(logged).not.toContain(SECRET);
   });
 
+  it('takes a migration of an instance into a new one of another engine (Redis → Valkey), and never echoes or logs a password given for it', async () => {
+    const input = { engine: 'valkey', name: 'cache-valkey', tag: '8.1', hostPort: 6380, exposeOnNetwork: false };
+    const answer = await backend.call('POST', '/jobs', { kind: 'migrate', instanceId: ID, input });
+    expect(answer.status).toBe(202);
+    expect(answer.json).toEqual({ job: job({ kind: 'migrate' }) });
+    const withPassword = await backend.call('POST', '/jobs', { kind: 'migrate', instanceId: ID, input: { ...input, password: SECRET } });
+    expect(withPassword.text).not.toContain(SECRET);
+    expect(runner.started.map((s) => s.request)).toEqual([
+      { kind: 'migrate', instanceId: ID, input },
+      { kind: 'migrate', instanceId: ID, input: { ...input, password: SECRET } },
+    ]);
+    // What a migration does not take is refused before the runner sees it.
+    const refused = await backend.call('POST', '/jobs', { kind: 'migrate', instanceId: ID, input: { ...input, persistData: false, password: SECRET } });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('unknown field persistData');
+    expect(refused.text).not.toContain(SECRET);
+    expect(runner.started).toHaveLength(2);
+    expect(logged).not.toContain(SECRET);
+  });
+
   it('takes a create, which names no instance yet, and never echoes or logs its password', async () => {
     const input = { engine: 'postgres', name: 'orders', tag: '17', hostPort: 5432, password: SECRET, persistData: true, exposeOnNetwork: false };
     const answer = await backend.call('POST', '/jobs', { kind: 'create', input });

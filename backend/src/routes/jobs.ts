@@ -53,7 +53,7 @@ type StartBody = { kind: string; instanceId?: string; by?: (typeof DOORS)[number
 
 /**
  * Jobs: the long operations (create, clone, start, stop, delete, upgrade, rollback, edit, restore, snapshot,
- * import, export) run here, in the backend,
+ * import, export, migrate) run here, in the backend,
  * which outlives the page. The page starts one and follows it by polling; its outcome goes to the
  * instance's history (main.ts). A request may carry a secret (an edit's new password): it is used in
  * memory only, never stored, logged (the logger writes no bodies) or echoed (no answer repeats the request):

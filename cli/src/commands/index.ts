@@ -12,6 +12,7 @@ import { exportCommand, importCommand } from './transfer';
 import { ui } from './ui';
 import { url } from './url';
 import { rollback, upgrade } from './upgrade';
+import { migrate } from './migrate';
 import type { CommandModule } from './command';
 
 /** Every command, in the order `dockbase --help` lists them. */
@@ -37,5 +38,6 @@ export const COMMANDS: readonly CommandModule[] = [
   env,
   branch,
   hook,
+  migrate,
   ui,
 ];

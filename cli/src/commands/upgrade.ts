@@ -47,7 +47,7 @@ export const upgrade: CommandModule = {
         `
 What happens depends on the engine (the plan is printed before anything starts): PostgreSQL copies every
 database into a new data volume for the new major version and checks the rows of every table before it
-switches; MySQL, MariaDB, MongoDB and Redis keep a snapshot and start the new version on the same data.
+switches; MySQL, MariaDB, MongoDB, Redis and Valkey keep a snapshot and start the new version on the same data.
 The data from before stays as a rollback point: \`dockbase rollback NAME\` returns to it.
 Ctrl-C before the switch-over leaves the instance as it was.`,
       )

@@ -20,6 +20,7 @@ import { OwnedContainers } from './policy/ownership';
 import type { Snapshot } from './model/snapshot-model';
 import { Snapshots } from './use-cases/snapshots';
 import { Upgrades } from './use-cases/upgrades';
+import { Migrations } from './use-cases/migrate';
 
 export interface Dockbase {
   /** List, read, connect, start, stop, restart, unpause, delete, logs, events. */
@@ -44,6 +45,8 @@ export interface Dockbase {
   readonly backups: Backups;
   /** Move an instance to a newer version with its data; roll it back. */
   readonly upgrades: Upgrades;
+  /** A new instance of another engine from an instance's data (Redis → Valkey), the instance left as it was. */
+  readonly migrations: Migrations;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
   /** What the engine supports (its API version), read once by one `docker version`. */
@@ -79,6 +82,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     snapshots,
     backups: new Backups(docker, snapshots, credentials),
     upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts, credentials),
+    migrations: new Migrations(docker, lifecycle, readiness, creation, snapshots),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),
   };

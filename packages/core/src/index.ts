@@ -6,6 +6,7 @@
 export { ENGINE_IDS, isEngineId, type EngineId } from './engines/ids';
 export { ENGINES, getEngine } from './engines';
 export { REDIS_START_SCRIPT } from './engines/redis';
+export { VALKEY_START_SCRIPT } from './engines/valkey';
 export { type DumpKind, type EngineDefinition } from './engines/types';
 export { connectionString, maskedConnectionString, shellCommand } from './model/connection';
 export { describeDumpKind, fileStamp } from './model/dump-files';
@@ -134,3 +135,4 @@ export { parseJobRequest, type JobRequest } from './jobs/requests';
 export { JobRunner, jobError, type DeleteResult, type JobRunnerOptions, type JobsService } from './jobs/runner';
 export { passwordVerdict, type PasswordVerdict } from './jobs/password-verdict';
 export { cancelledDetail, jobHistoryEntry, recordJobEnd, upgradeDetail, type JobHistoryEntry } from './jobs/job-records';
+export { migrationRefusal, migrationTargets, type MigrateInput, type MigrateResult } from './use-cases/migrate';

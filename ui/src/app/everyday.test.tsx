@@ -236,7 +236,7 @@ describe('the table view', () => {
       within(menu)
         .getAllByRole('menuitem')
         .map((m) => m.textContent),
-    ).toEqual(['Start', 'Restart', 'Edit', 'Logs', 'Shell', 'Snapshot', 'Export', 'Import', 'Upgrade', 'Delete']);
+    ).toEqual(['Start', 'Restart', 'Edit', 'Logs', 'Shell', 'Snapshot', 'Export', 'Import', 'Upgrade', 'Migrate to Valkey…', 'Delete']);
     await user.click(within(menu).getByRole('menuitem', { name: 'Delete' }));
     expect(await screen.findByRole('dialog', { name: 'Delete c?' })).toBeInTheDocument();
   });

@@ -38,6 +38,20 @@ export const COPY_VOLUMES_SCRIPT = ['set -e', `for src in ${HELPER_FROM}/*; do c
   '\n',
 );
 
+/**
+ * Prints the first 9 bytes of the RDB a Redis-family data folder (mounted read-only at /from/data) loads at
+ * start: the base file its append-only manifest names, else dump.rdb; nothing when there is none. Its header
+ * names its format version (`REDIS0011`). Read while the server may run: the base file is only ever replaced
+ * whole (renamed into place), never written in place.
+ */
+export const RDB_HEADER_SCRIPT = [
+  `d=${HELPER_FROM}/data f=`,
+  'm="$d/appendonlydir/appendonly.aof.manifest"',
+  'if [ -f "$m" ]; then b=$(sed -n \'s/^file \\(.*\\) seq [0-9]* type b.*/\\1/p\' "$m" | tail -n 1); if [ -n "$b" ]; then f="$d/appendonlydir/$b"; fi; fi',
+  'if [ -z "$f" ]; then f="$d/dump.rdb"; fi',
+  'if [ -f "$f" ]; then head -c 9 "$f"; fi',
+].join('\n');
+
 /** Prints the size in KiB of what /from holds (a volume kept as it is, measured for its snapshot). */
 export const MEASURE_VOLUMES_SCRIPT = `du -sk ${HELPER_FROM}`;
 
@@ -130,7 +144,7 @@ export function importScript(engine: EngineDefinition): string | undefined {
  * and compatibility checks), `upgrade` with a socket folder as argument (PostgreSQL's dump and restore).
  */
 export function dataScripts(): { helper: Set<string>; exec: Set<string>; version: Set<string>; upgrade: Set<string> } {
-  const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, MEASURE_VOLUMES_SCRIPT]);
+  const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, MEASURE_VOLUMES_SCRIPT, RDB_HEADER_SCRIPT]);
   const exec = new Set([CANCEL_SCRIPT, SNIFF_SCRIPT]);
   const version = new Set<string>();
   const upgrade = new Set<string>();

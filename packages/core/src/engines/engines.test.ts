@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ENGINES, getEngine, isEngineId, secretEnvNames } from './index';
 import { MONGO_HELLO_OP_MSG } from './mongo';
 import { REDIS_START_SCRIPT } from './redis';
+import { VALKEY_START_SCRIPT } from './valkey';
 
 const HOSTILE = `p@ss w"o'rd/$HOME\\:?#[]%ü🔑`;
 
 describe('engine catalog', () => {
-  it('offers the five engines with their official images and ports', () => {
+  it('offers the six engines with their official images and ports', () => {
     expect(ENGINES.map((e) => [e.id, e.displayName, e.image, e.containerPort])).toEqual([
       ['postgres', 'PostgreSQL', 'postgres', 5432],
       ['mysql', 'MySQL', 'mysql', 3306],
       ['mariadb', 'MariaDB', 'mariadb', 3306],
       ['mongo', 'MongoDB', 'mongo', 27017],
       ['redis', 'Redis', 'redis', 6379],
+      ['valkey', 'Valkey', 'valkey/valkey', 6379],
     ]);
     expect(isEngineId('postgres')).toBe(true);
     expect(isEngineId('sqlite')).toBe(false);
@@ -174,6 +176,45 @@ describe('Redis', () => {
   });
 });
 
+describe('Valkey', () => {
+  const valkey = getEngine('valkey');
+  const redis = getEngine('redis');
+  it('starts valkey-server the way Redis starts: the password from REDISCLI_AUTH (valkey-cli reads it too), in no argv', () => {
+    expect(valkey.command('a b $c')).toEqual(['sh', '-c', VALKEY_START_SCRIPT]);
+    expect(VALKEY_START_SCRIPT).toContain('valkey-server - --appendonly yes');
+    expect(VALKEY_START_SCRIPT).not.toContain('redis-server');
+    // The same script but for the server's name: one rule, in redis-family.ts.
+    expect(VALKEY_START_SCRIPT.replace(/valkey-server/g, 'redis-server').replace(/Valkey/g, 'Redis')).toBe(REDIS_START_SCRIPT);
+    expect(valkey.environment('a b $c')).toEqual({ REDISCLI_AUTH: 'a b $c' });
+    expect(valkey.dataMounts('8.1')).toEqual(redis.dataMounts('8.2'));
+  });
+  it('probes, verifies, exports and opens its shell with valkey-cli', () => {
+    expect(valkey.healthcheck(6379).command).toBe('[ "$(valkey-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]');
+    expect(valkey.verifyPassword(6379)).toContain('valkey-cli');
+    expect(valkey.clientShell).toBe('exec valkey-cli');
+    expect(valkey.transfer.exportScript).toBe('exec valkey-cli --rdb "$out"');
+    expect(valkey.transfer.importScript).toContain('valkey-check-rdb');
+    expect(valkey.transfer.offlineImportScript).toBe(redis.transfer.offlineImportScript);
+    // Valkey reports Redis' compatibility version as redis_version: its own is valkey_version.
+    expect(valkey.upgrade.versionScript).toContain('valkey_version');
+    expect(valkey.connectionUri({ host: '127.0.0.1', port: 6390, user: 'default', password: 'pw' })).toBe('redis://default:pw@127.0.0.1:6390/');
+  });
+  it('upgrades in place to a newer version only', () => {
+    expect(valkey.upgrade.refusal('8.0', '8.1')).toBeUndefined();
+    expect(valkey.upgrade.method('8.0', '8.1')).toBe('in-place');
+    expect(valkey.upgrade.refusal('8.1', '8.0')).toMatch(/Downgrades are refused/);
+    expect(valkey.upgrade.refusal('8.1', '8.1')).toBe('This instance already runs Valkey 8.1.');
+    expect(valkey.upgrade.refusal('8.1', 'latest')).toMatch(/Choose a version number for Valkey/);
+  });
+  it('reuses data only where the version reads its RDB format (Valkey 9 writes 80, which 8.x cannot load)', () => {
+    expect(valkey.canReuseData('8.0', '8.1')).toBe(true);
+    expect(valkey.canReuseData('8.1', '9.0')).toBe(true);
+    expect(valkey.canReuseData('9.0', '8.1')).toBe(false);
+    expect(redis.canReuseData('8.0', '7.0')).toBe(false);
+    expect(redis.canReuseData('7.0', '8.0')).toBe(true);
+  });
+});
+
 describe('secret variables', () => {
   it('are the variables that hold the password, and only those (a user created with MySQL or MariaDB gets it too)', () => {
     expect(Object.fromEntries(ENGINES.map((e) => [e.id, secretEnvNames(e)]))).toEqual({
@@ -182,6 +223,7 @@ describe('secret variables', () => {
       mariadb: ['MARIADB_ROOT_PASSWORD', 'MARIADB_PASSWORD'],
       mongo: ['MONGO_INITDB_ROOT_PASSWORD'],
       redis: ['REDISCLI_AUTH'],
+      valkey: ['REDISCLI_AUTH'],
     });
   });
 });

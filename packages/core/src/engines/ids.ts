@@ -1,8 +1,9 @@
 /**
  * The database engines Dockbase manages: the one list, shared by the core's catalog, the backend's API and
- * every client. Each id is also the name of the engine's official Docker Hub image.
+ * every client. Each id names the engine's official Docker Hub image (`valkey`: `valkey/valkey`). New engines go
+ * at the end: the order is the order the UI offers them in.
  */
-export const ENGINE_IDS = ['postgres', 'mysql', 'mariadb', 'mongo', 'redis'] as const;
+export const ENGINE_IDS = ['postgres', 'mysql', 'mariadb', 'mongo', 'redis', 'valkey'] as const;
 
 export type EngineId = (typeof ENGINE_IDS)[number];
 

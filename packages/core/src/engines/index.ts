@@ -3,6 +3,7 @@ import { mongo } from './mongo';
 import { mysql } from './mysql';
 import { postgres } from './postgres';
 import { redis } from './redis';
+import { valkey } from './valkey';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
 
@@ -25,9 +26,11 @@ export { compareVersions, formatVersion, versionOf } from './shared';
 
 export { ENGINE_IDS, isEngineId } from './ids';
 export { REDIS_START_SCRIPT } from './redis';
+export { VALKEY_START_SCRIPT } from './valkey';
+export { rdbVersionOf } from './redis-family';
 
 /** Every engine id has its definition: one engine, one file. */
-const BY_ID: Readonly<Record<EngineId, EngineDefinition>> = { postgres, mysql, mariadb, mongo, redis };
+const BY_ID: Readonly<Record<EngineId, EngineDefinition>> = { postgres, mysql, mariadb, mongo, redis, valkey };
 
 /** The catalog, in the order the UI offers the engines (the order of ENGINE_IDS). */
 export const ENGINES: readonly EngineDefinition[] = ENGINE_IDS.map((id) => BY_ID[id]);

@@ -86,6 +86,13 @@ export interface DataTransfer {
    * and closes its files), copies the volume, and starts it again.
    */
   snapshotMethod: 'stop';
+  /**
+   * Why a release (its tag) cannot load a file whose format version is `version` (an RDB file's), as a
+   * sentence naming `what`; undefined when it can, or cannot tell. Absent: files carry no format version.
+   */
+  formatRefusal?(tag: string, version: number, what: string): string | undefined;
+  /** The format version a release (its tag) writes its data files in; undefined when it cannot tell. */
+  formatWritten?(tag: string): number | undefined;
 }
 
 /**

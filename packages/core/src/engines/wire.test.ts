@@ -28,6 +28,11 @@ describe('the question each engine answers on its port', () => {
     expect(q.answered(bytes('+PO'))).toBeUndefined();
   });
 
+  it('Valkey: the same question as Redis (the same protocol), so its readiness is as quick', () => {
+    expect(wireQuestion('valkey')).toBe(wireQuestion('redis'));
+    expect(wireQuestion('valkey')!.answered(bytes('-LOADING Valkey is loading the dataset in memory\r\n'))).toBe(false);
+  });
+
   it('PostgreSQL: a protocol 3.0 startup message as postgres; an authentication request or an error other than “starting up” is a server that serves', () => {
     const q = wireQuestion('postgres')!;
     const view = new DataView(q.hello.buffer);

@@ -3,7 +3,7 @@
  * process beside the engine (DockerCli.wire): the quickest sign that a starting server serves, and proof that
  * its port reaches it. Only engines whose servers take an unfinished conversation quietly have one:
  *
- * - Redis: `PING`. `+PONG`, or `-NOAUTH` when it wants a password, is a server accepting commands; `-LOADING`
+ * - Redis and Valkey (the same protocol): `PING`. `+PONG`, or `-NOAUTH` when it wants a password, is a server accepting commands; `-LOADING`
  *   (the dataset still loading) is not yet.
  * - PostgreSQL: a startup message, as `pg_isready` sends it. An authentication request (`R`) is a server
  *   accepting connections; an error (`E`) is one too, unless it is 57P03, "the database system is starting up".
@@ -61,7 +61,7 @@ const postgres: WireQuestion = {
   },
 };
 
-const QUESTIONS: Partial<Record<EngineId, WireQuestion>> = { redis, postgres };
+const QUESTIONS: Partial<Record<EngineId, WireQuestion>> = { redis, valkey: redis, postgres };
 
 /** The engine's question over TCP, or undefined when it is asked inside the container only. */
 export function wireQuestion(engine: EngineId): WireQuestion | undefined {

@@ -9,6 +9,7 @@ import type { Snapshot } from '../model/snapshot-model';
 import { instanceSettings, recordIdOf, type ActivityStore, type RecordedAction } from '../use-cases/activity';
 import type { ExportDump, ImportResult } from '../use-cases/backups';
 import type { CreatedInstance } from '../use-cases/create';
+import type { MigrateResult } from '../use-cases/migrate';
 import type { RollbackResult, UpgradeResult } from '../use-cases/upgrade-plan';
 import type { Job } from './job';
 import type { DeleteResult } from './runner';
@@ -97,6 +98,12 @@ export function jobHistoryEntry(job: Job): JobHistoryEntry {
     case 'export':
       // The dump; its save into a folder is recorded by whoever saves it, with the file.
       return ok(job.title, (job.result as ExportDump | undefined)?.sizeBytes);
+    case 'migrate': {
+      const r = job.result as MigrateResult | undefined;
+      return ok(
+        r ? `${engine} ${r.migratedFrom.tag} → ${getEngine(r.engine).displayName} ${r.tag}: “${r.name}” made from “${r.migratedFrom.name}”` : job.title,
+      );
+    }
   }
 }
 
@@ -118,6 +125,15 @@ export async function recordJobEnd(store: ActivityStore | undefined, job: Job, r
       await store.saveInstance(id, { name: made.name, engine: made.engine, settings: instanceSettings(made) });
       await store.addHistory(id, entry);
       return true;
+    }
+    // A migration is in the history of the instance it copied, and the new instance gets its record with it.
+    if (job.kind === 'migrate' && job.state === 'succeeded') {
+      const made = job.result as MigrateResult | undefined;
+      if (made) {
+        const id = recordIdOf(made);
+        await store.saveInstance(id, { name: made.name, engine: made.engine, settings: instanceSettings(made) });
+        await store.addHistory(id, entry);
+      }
     }
     if (job.kind === 'delete' && job.state === 'succeeded') {
       const r = job.result as DeleteResult;

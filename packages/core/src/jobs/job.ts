@@ -22,6 +22,7 @@ export const JOB_KINDS = [
   'snapshot',
   'import',
   'export',
+  'migrate',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 

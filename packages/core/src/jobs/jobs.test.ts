@@ -344,6 +344,24 @@ describe('a create job', () => {
     ]);
     expect(cli.calls).toContainEqual(['rm', '--force', '--volumes', 'dead01']);
   });
+
+  it('says an interrupted migration left its instance as it was, running again, and removed what it made for the new one', async () => {
+    const store = new MemoryJobStore();
+    const base = { by: 'tab', startedAt: at, state: 'running', progress: {}, cancellable: false, engine: 'redis', instanceName: 'cache' } as const;
+    await store.insert({ ...base, id: 'a00000000003', kind: 'migrate', instanceId: 'b00000000003', title: 'Migrate to Valkey 8.1 as “cache-valkey”' });
+    await store.mark('a00000000003', { at, phase: 'begin', step: 'stop', undo: [{ do: 'start', container: 'src01', instanceId: 'b00000000003' }] });
+    await store.mark('a00000000003', { at, phase: 'end', step: 'stop' });
+    await store.mark('a00000000003', { at, phase: 'begin', step: 'copy', undo: [{ do: 'remove-scratch-volumes', volumes: ['dockbase-cache-valkey-data'] }] });
+    await store.mark('a00000000003', { at, phase: 'end', step: 'copy' });
+    const cli = scripted([]);
+    const runner = new JobRunner({ dockbase: createDockbase(cli), cli, store, door: 'tab', engineLock: false });
+    const [recovered] = await runner.recover();
+    expect(recovered!.message).toBe(
+      'Migrate to Valkey 8.1 as “cache-valkey” was interrupted at “copy” (Dockbase stopped). cache is as it was, and runs again; the new instance was not made: what the job had made for it was removed.',
+    );
+    expect(cli.calls).toContainEqual(['volume', 'rm', 'dockbase-cache-valkey-data']);
+    expect(cli.calls).toContainEqual(['start', 'src01']);
+  });
 });
 
 describe('starts and stops', () => {

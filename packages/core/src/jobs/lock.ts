@@ -118,6 +118,7 @@ const DOING: Record<string, string> = {
   snapshot: 'is being snapshotted',
   import: 'is importing a file',
   export: 'is being exported',
+  migrate: 'is being copied into a new instance of another engine',
 };
 
 const FROM: Record<string, string> = { tab: 'from the Dockbase tab', cli: 'from the command line', schedule: 'by a schedule' };

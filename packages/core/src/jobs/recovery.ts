@@ -97,6 +97,9 @@ function recoveryWords({ kind, instanceName }: UnfinishedJob['job'], plan: Retur
   if (kind === 'delete')
     return `What was not deleted of ${instanceName} yet is still there (the instance, or its data under Kept data): delete it again to finish.`;
   if (kind === 'start' || kind === 'stop' || kind === 'restart') return `The list shows whether ${instanceName} runs.`;
+  // A migration only ever read its instance's data: the new instance it was making goes.
+  if (kind === 'migrate')
+    return `${instanceName} is as it was${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}; the new instance was not made${plan.actions.length > 0 ? ': what the job had made for it was removed' : ''}.`;
   if (plan.at === undefined) return `${instanceName} was not changed.`;
   return `${instanceName} was put back as it was before${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}.`;
 }

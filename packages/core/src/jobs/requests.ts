@@ -6,6 +6,7 @@
  */
 import type { EditChanges } from '../use-cases/edit';
 import type { CloneInput } from '../use-cases/snapshots';
+import type { MigrateInput } from '../use-cases/migrate';
 import type { CreateInstanceInput } from '../model/validation';
 import { ENGINE_IDS } from '../engines/ids';
 import { InvalidInputError } from '../model/errors';
@@ -31,7 +32,9 @@ export type JobRequest =
   /** `file`: where the page (or the CLI) put the file in the container (`Backups.sendImportFile`). */
   | { kind: 'import'; instanceId: string; file: string; fileName: string; dataPassword?: string }
   /** The dump only: its result (an ExportDump) is saved into the user's folder by the page or the CLI (`Backups.saveExport`). */
-  | { kind: 'export'; instanceId: string };
+  | { kind: 'export'; instanceId: string }
+  /** A new instance of another engine (`input.engine`) from the instance's data; the instance is left as it was. */
+  | { kind: 'migrate'; instanceId: string; input: MigrateInput };
 
 const ID = /^[0-9a-f]{12}$/;
 
@@ -81,6 +84,14 @@ export function parseJobRequest(body: unknown): JobRequest {
       return { kind, instanceId, name: str(o, 'name', 200) };
     case 'import':
       return { kind, instanceId, file: str(o, 'file', 100), fileName: str(o, 'fileName', 255), ...dataPassword(o) };
+    case 'migrate': {
+      // A create's fields but those of a new data folder; without a password, the new instance takes the source's.
+      const input = createInput(o.input, true, ['engine', 'name', 'tag', 'hostPort', 'exposeOnNetwork']);
+      for (const key of ['persistData', 'user', 'database', 'keptDataPassword']) {
+        if (key in input) throw new InvalidInputError({ input: `unknown field ${key}` });
+      }
+      return { kind, instanceId, input: input as unknown as MigrateInput };
+    }
     case 'export':
     case 'start':
     case 'stop':
@@ -143,7 +154,11 @@ const CREATE_ONLY = ['engine', 'image', 'persistData'];
 /** Fields of a create's input that are not one value: checked by their own shape (objectFields). */
 const OBJECT_FIELDS = ['project', 'settings'];
 
-function createInput(value: unknown, create: boolean): Record<string, unknown> {
+function createInput(
+  value: unknown,
+  create: boolean,
+  required = create ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork'] : ['name', 'hostPort', 'password', 'exposeOnNetwork'],
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError({ input: 'input is a JSON object' });
   const input = value as Record<string, unknown>;
   for (const [key, v] of Object.entries(input)) {
@@ -155,9 +170,7 @@ function createInput(value: unknown, create: boolean): Record<string, unknown> {
     if (!type || (!create && CREATE_ONLY.includes(key))) throw new InvalidInputError({ input: `unknown field ${key}` });
     if (typeof v !== type) throw new InvalidInputError({ [key]: `${key} is a ${type}` });
   }
-  for (const key of create
-    ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork']
-    : ['name', 'hostPort', 'password', 'exposeOnNetwork']) {
+  for (const key of required) {
     if (input[key] === undefined) throw new InvalidInputError({ [key]: `${key} is required` });
   }
   if (create && !(ENGINE_IDS as readonly string[]).includes(input.engine as string))

@@ -22,6 +22,7 @@ import { recoverJob, recoveryPlan } from './recovery';
 import { ENGINE_AWAY_STEP, engineAnswers, recoverAfterEngineAway } from './engine-away';
 import { recordIdOf } from '../use-cases/activity';
 import { importStepCancellable } from '../use-cases/import-plan';
+import { migrationRefusal } from '../use-cases/migrate';
 import { checkDataPassword, dataPasswordFailed, takeDataPassword, type DataPasswordResult } from '../use-cases/data-password';
 import type { JobRequest } from './requests';
 
@@ -550,6 +551,24 @@ export class JobRunner implements JobsService {
             if (dataPassword === undefined) return imported;
             return { ...imported, ...(await this.takeDataPassword(ctx, instance, dataPassword, request.fileName, 'imported', imported.password)) };
           },
+        };
+      }
+      case 'migrate': {
+        // Refused before the job starts when the answer needs no docker (engines, versions, settings).
+        const why = migrationRefusal(instance, request.input);
+        if (why) throw new DockbaseError('incompatible-data', `${why} ${instance.name} was not changed.`, 'engine');
+        const to = getEngine(request.input.engine);
+        const id = newInstanceId();
+        return {
+          title: `Migrate to ${to.displayName} ${request.input.tag} as “${request.input.name}”`,
+          cancellable: true,
+          run: (ctx) =>
+            dockbase.migrations.migrate(instance, request.input, {
+              id,
+              signal: ctx.signal,
+              journal: withCancelEnd(ctx),
+              onProgress: (p) => ctx.progress({ step: p.step, ...(p.pull ? { pull: { done: p.pull.done, total: p.pull.total } } : {}) }),
+            }),
         };
       }
       case 'export':

@@ -2,7 +2,7 @@
  * Dump files: what a file holds, told from its first bytes (the engine's own tools write recognisable
  * headers), and the host paths files are read from and written to. Pure: the bytes come from SNIFF_SCRIPT.
  */
-import { getEngine, type DumpKind, type EngineId } from '../engines';
+import { getEngine, rdbVersionOf, type DumpKind, type EngineId } from '../engines';
 
 /** How many leading bytes identify a file (SNIFF_SCRIPT prints as many). */
 export const HEAD_BYTES = 128;
@@ -26,6 +26,8 @@ export function parseSniff(stdout: string): FileHead {
 export interface Identified {
   kind: DumpKind | 'empty' | 'unknown';
   gzip: boolean;
+  /** The format version the file's header names (an RDB file's), when it names one. */
+  formatVersion?: number;
 }
 
 const startsWith = (b: Uint8Array, prefix: readonly number[]) => prefix.every((v, i) => b[i] === v);
@@ -34,7 +36,8 @@ const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 function identifyPlain(b: Uint8Array): Identified['kind'] {
   if (b.length === 0) return 'empty';
   if (startsWith(b, ascii('PGDMP'))) return 'postgres-custom';
-  if (startsWith(b, ascii('REDIS'))) return 'redis-rdb';
+  // Redis and Valkey 8 write `REDIS0011`; Valkey 9 writes `VALKEY080`.
+  if (startsWith(b, ascii('REDIS')) || startsWith(b, ascii('VALKEY'))) return 'redis-rdb';
   // mongodump's archive magic number 0x8199e26d, little-endian.
   if (startsWith(b, [0x6d, 0xe2, 0x99, 0x81])) return 'mongo-archive';
   const text = String.fromCharCode(...b);
@@ -49,7 +52,9 @@ function identifyPlain(b: Uint8Array): Identified['kind'] {
 /** What a file holds, from its head (and its gunzipped head when it is gzip). */
 export function identifyDump(f: Pick<FileHead, 'head' | 'inner'>): Identified {
   if (startsWith(f.head, [0x1f, 0x8b])) return { kind: f.inner.length ? identifyPlain(f.inner) : 'unknown', gzip: true };
-  return { kind: identifyPlain(f.head), gzip: false };
+  const kind = identifyPlain(f.head);
+  const formatVersion = kind === 'redis-rdb' ? rdbVersionOf(f.head) : undefined;
+  return { kind, gzip: false, ...(formatVersion !== undefined ? { formatVersion } : {}) };
 }
 
 const KIND_NAMES: Record<DumpKind, string> = {
@@ -59,15 +64,15 @@ const KIND_NAMES: Record<DumpKind, string> = {
   'mariadb-sql': 'a MariaDB dump',
   sql: 'an SQL file',
   'mongo-archive': 'a MongoDB archive (mongodump)',
-  'redis-rdb': 'a Redis RDB file',
+  'redis-rdb': 'an RDB file (Redis, Valkey)',
 };
 
 export function describeDumpKind(kind: DumpKind): string {
   return KIND_NAMES[kind];
 }
 
-/** Why `engine` cannot import a file of this kind, or undefined when it can. */
-export function importRefusal(engineId: EngineId, file: Identified, fileName: string): string | undefined {
+/** Why `engine` (at version `tag`, when given) cannot import a file of this kind, or undefined when it can. */
+export function importRefusal(engineId: EngineId, file: Identified, fileName: string, tag?: string): string | undefined {
   const engine = getEngine(engineId);
   if (file.kind === 'empty') return `${fileName} is empty.`;
   if (file.kind === 'unknown') {
@@ -79,6 +84,7 @@ export function importRefusal(engineId: EngineId, file: Identified, fileName: st
     return `${fileName} is ${describeDumpKind(file.kind)}; ${engine.displayName} cannot import it.`;
   }
   if (file.kind === 'postgres-custom' && file.gzip) return `${fileName} is a compressed custom-format dump; pg_restore reads it uncompressed.`;
+  if (tag !== undefined && file.formatVersion !== undefined) return engine.transfer.formatRefusal?.(tag, file.formatVersion, fileName);
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import {
   CANCEL_SCRIPT,
   COPY_VOLUMES_SCRIPT,
   MEASURE_VOLUMES_SCRIPT,
+  RDB_HEADER_SCRIPT,
   REPLACE_VOLUMES_SCRIPT,
   SNIFF_SCRIPT,
   exportScript,
@@ -381,6 +382,15 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       volumes: ['dockbase-shop-db'],
     });
     expect(ok(argv.helperRunArgs('snapshot', 'mongo:8.0', [{ ...mounts[0]!, volume: 'someone-else' }], MEASURE_VOLUMES_SCRIPT)).allowed).toBe(false);
+    // A migration reads the RDB header of a Redis data volume (read-only), then copies it into a new Valkey volume.
+    const redisData = { volume: 'dockbase-cache-data', target: '/from/data', readonly: true };
+    expect(ok(argv.helperRunArgs('clone', 'redis:7.2', [redisData], RDB_HEADER_SCRIPT))).toMatchObject({ allowed: true, volumes: ['dockbase-cache-data'] });
+    expect(ok(argv.helperRunArgs('clone', 'redis:7.2', [{ ...redisData, volume: 'someone-else' }], RDB_HEADER_SCRIPT)).allowed).toBe(false);
+    const valkeyData = { volume: 'dockbase-cache-valkey-data', target: '/to/data', labels: { 'io.dockbase.engine': 'valkey', 'io.dockbase.mount': '/data' } };
+    expect(ok(argv.helperRunArgs('clone', 'redis:7.2', [redisData, valkeyData], COPY_VOLUMES_SCRIPT))).toMatchObject({
+      allowed: true,
+      claims: [{ volume: 'dockbase-cache-valkey-data', labels: valkeyData.labels }],
+    });
     for (const args of [
       argv.execScriptArgs(CID, exportScript(mongo), temp),
       argv.execScriptArgs(CID, CANCEL_SCRIPT, temp),

@@ -29,7 +29,8 @@ export type RecordedAction =
   | 'export'
   | 'import'
   | 'upgrade'
-  | 'rollback';
+  | 'rollback'
+  | 'migrate';
 
 /** The settings an instance was created with, as the backend keeps them: never the password. */
 export function creationSettings(input: CreateInstanceInput): Record<string, unknown> {

@@ -293,7 +293,7 @@ export class Backups {
   private async identifySent(instance: Instance, sent: SentImportFile): Promise<{ sizeBytes: number; kind: DumpKind; gzip: boolean }> {
     const head = parseSniff((await this.docker.run(execScriptArgs(instance.containerId, SNIFF_SCRIPT, sent.temp), `read ${sent.fileName}`)).stdout);
     const identified = identifyDump(head);
-    const refusal = importRefusal(instance.engine, identified, sent.fileName);
+    const refusal = importRefusal(instance.engine, identified, sent.fileName, instance.tag);
     if (refusal) throw new DockbaseError('bad-file', `${refusal} ${instance.name} was not changed.`, 'file');
     return { sizeBytes: head.sizeBytes, kind: identified.kind as DumpKind, gzip: identified.gzip };
   }

@@ -77,7 +77,8 @@ describe('dump files', () => {
     });
     expect(identifyDump(parseSniff(sniffOutput('-- MySQL dump 10.13  Distrib 8.4.0, for Linux')))).toEqual({ kind: 'mysql-sql', gzip: false });
     expect(identifyDump(parseSniff(sniffOutput([0x6d, 0xe2, 0x99, 0x81, 1, 0])))).toEqual({ kind: 'mongo-archive', gzip: false });
-    expect(identifyDump(parseSniff(sniffOutput('REDIS0011\u00fa')))).toEqual({ kind: 'redis-rdb', gzip: false });
+    expect(identifyDump(parseSniff(sniffOutput('REDIS0011\u00fa')))).toEqual({ kind: 'redis-rdb', gzip: false, formatVersion: 11 });
+    expect(identifyDump(parseSniff(sniffOutput('VALKEY080\u00fa')))).toEqual({ kind: 'redis-rdb', gzip: false, formatVersion: 80 });
     expect(identifyDump(parseSniff(sniffOutput('CREATE TABLE t (n int);\n')))).toEqual({ kind: 'sql', gzip: false });
     expect(identifyDump(parseSniff(sniffOutput([0x1f, 0x8b, 8, 0], '-- MySQL dump 10.13')))).toEqual({ kind: 'mysql-sql', gzip: true });
     expect(identifyDump(parseSniff(sniffOutput([0x1f, 0x8b, 8, 0])))).toEqual({ kind: 'unknown', gzip: true });
@@ -90,6 +91,25 @@ describe('dump files', () => {
     expect(importRefusal('mongo', { kind: 'sql', gzip: false }, 'a.archive')).toBe('a.archive is an SQL file; MongoDB cannot import it.');
     expect(importRefusal('mysql', { kind: 'mariadb-sql', gzip: true }, 'a.sql.gz')).toBeUndefined();
     expect(importRefusal('redis', { kind: 'unknown', gzip: true }, 'a.rdb')).toMatch(/damaged/);
+  });
+
+  it('refuses an RDB file in a format the instance’s version cannot load (Redis 7.4+ and 8 write 12; Valkey 8 loads up to 11)', () => {
+    const rdb = (formatVersion: number) => ({ kind: 'redis-rdb' as const, gzip: false, formatVersion });
+    expect(importRefusal('valkey', rdb(12), 'redis8.rdb', '8.1')).toBe(
+      'redis8.rdb is in RDB format 12, which Valkey 8.1 cannot load (a newer release wrote it).',
+    );
+    expect(importRefusal('valkey', rdb(11), 'redis72.rdb', '8.1')).toBeUndefined();
+    expect(importRefusal('valkey', rdb(10), 'redis70.rdb', '8.1')).toBeUndefined();
+    // Valkey 9 writes its own format 80 and still refuses Redis' 12.
+    expect(importRefusal('valkey', rdb(80), 'valkey9.rdb', '8.1')).toMatch(/format 80, which Valkey 8.1 cannot load/);
+    expect(importRefusal('valkey', rdb(80), 'valkey9.rdb', '9.0')).toBeUndefined();
+    expect(importRefusal('valkey', rdb(12), 'redis8.rdb', '9.0')).toMatch(/cannot load/);
+    expect(importRefusal('redis', rdb(12), 'redis8.rdb', '7.0')).toBe(
+      'redis8.rdb is in RDB format 12, which Redis 7.0 cannot load (a newer release wrote it).',
+    );
+    expect(importRefusal('redis', rdb(11), 'valkey.rdb', '8.0')).toBeUndefined();
+    // A tag that names no version: the engine's own check decides when it loads.
+    expect(importRefusal('valkey', rdb(12), 'redis8.rdb', 'latest')).toBeUndefined();
   });
 });
 

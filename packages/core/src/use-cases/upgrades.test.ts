@@ -83,6 +83,18 @@ describe('upgrade rules, per engine', () => {
     expect(refusal('redis', '8.0', '7.2')).toMatch(/Redis cannot open data a newer version wrote/);
   });
 
+  it('Valkey: any newer version in place, never down, never from Valkey 9 data to 8 (its RDB format 80)', () => {
+    expect(refusal('valkey', '8.0', '8.1')).toBeUndefined();
+    expect(refusal('valkey', '7.2', '8.1')).toBeUndefined();
+    expect(getEngine('valkey').upgrade.method('8.0', '8.1')).toBe('in-place');
+    expect(refusal('valkey', '8.1', '8.0')).toMatch(/Valkey cannot open data a newer version wrote/);
+    expect(refusal('valkey', '8.1', 'latest')).toMatch(/Choose a version number for Valkey \(such as 8\.1\)/);
+    expect(upgradeTargets(instance({ engine: 'valkey', image: 'valkey/valkey', tag: '7.2' }), getEngine('valkey').suggestedTags).map((t) => t.to)).toEqual([
+      '8.1',
+      '8.0',
+    ]);
+  });
+
   it('MongoDB: one release series at a time, naming the path; patch releases within a series', () => {
     expect(refusal('mongo', '7.0', '8.0')).toBeUndefined();
     expect(refusal('mongo', '8.0', '8.2')).toBeUndefined();
@@ -371,6 +383,60 @@ describe('an in-place upgrade (MySQL 8.4 → 9.4)', () => {
     const calls = cli.calls.map((c) => c.join(' '));
     expect(calls.some((c) => c.startsWith('rename') || c.startsWith('run --detach'))).toBe(false);
     expect(calls).toContain('start c0ffee');
+  });
+});
+
+describe('an in-place Valkey upgrade (8.0 → 8.1)', () => {
+  const valkey = instance({ engine: 'valkey', image: 'valkey/valkey', tag: '8.0', hostPort: 6379 });
+  const upgraded = { ...valkey, containerId: 'new1', tag: '8.1' };
+  const version = getEngine('valkey').upgrade.versionScript;
+  const world = (over: Array<[string, Parameters<typeof scripted>[0][number][1]]> = []) =>
+    scripted([
+      ...over,
+      ['container inspect', { stdout: inspectOf(valkey, [`REDISCLI_AUTH=${HOSTILE}`]) }],
+      ['image inspect --format {{json .Config.Labels}}', { stdout: '{}' }],
+      ['run --rm', { stdout: '2048\t/to' }],
+      ['run --detach', { stdout: 'new1\n' }],
+      ['ps --all --no-trunc --filter label=io.dockbase.instance=abc123', { stdout: psLine(upgraded) }],
+      ['logs', { stdout: 'Ready to accept connections tcp' }],
+      [`exec new1 sh -c ${version}`, { stdout: '8.1.1\n' }],
+    ]);
+
+  it('keeps a snapshot (the rollback point), starts 8.1 on the same volume with valkey-server, checks valkey_version', async () => {
+    const cli = world();
+    const r = await createDockbase(cli).upgrades.upgrade(valkey, '8.1');
+    expect(r).toMatchObject({
+      from: '8.0',
+      to: '8.1',
+      method: 'in-place',
+      serverVersion: '8.1.1',
+      rollbackPoint: { reason: 'before-upgrade', upgradeTo: '8.1', tag: '8.0' },
+    });
+    // The version asked is Valkey's own (valkey_version), not the Redis version it is compatible with (redis_version: 7.2.4).
+    expect(version).toContain('valkey_version');
+    const run = cli.calls.find((c) => c[0] === 'run' && c[1] === '--detach')!;
+    expect(run.slice(-4)).toEqual(['valkey/valkey:8.1', 'sh', '-c', getEngine('valkey').command('')[2]]);
+    expect(run.join(' ')).toContain('valkey-server - --appendonly yes');
+    expect(run.find((a) => a.startsWith('type=volume,source=dockbase-shop-data,target=/data'))).toBeDefined();
+  });
+
+  it('when the new server reports another version: the upgrade is undone, the 8.0 container back and running on its data', async () => {
+    const cli = world([[`exec new1 sh -c ${version}`, { stdout: '8.0.2\n' }]]);
+    await expect(createDockbase(cli).upgrades.upgrade(valkey, '8.1')).rejects.toThrow(
+      /The new server reports Valkey 8\.0\.2, not 8\.1\..*shop runs Valkey 8\.0 again, with its data as it was\.$/,
+    );
+    const calls = cli.calls.map((c) => c.join(' '));
+    expect(cli.calls.some((c) => c.includes(REPLACE_VOLUMES_SCRIPT))).toBe(true);
+    expect(calls).toContain('start c0ffee');
+  });
+
+  it('refuses a downgrade before any docker call', async () => {
+    const cli = world();
+    await expect(createDockbase(cli).upgrades.upgrade(instance({ engine: 'valkey', image: 'valkey/valkey', tag: '8.1' }), '8.0')).rejects.toMatchObject({
+      code: 'invalid-input',
+      field: 'tag',
+    });
+    expect(cli.calls).toEqual([]);
   });
 });
 

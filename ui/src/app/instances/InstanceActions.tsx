@@ -17,8 +17,9 @@ import StopIcon from '@mui/icons-material/Stop';
 import TerminalIcon from '@mui/icons-material/Terminal';
 import UndoIcon from '@mui/icons-material/Undo';
 import UpgradeIcon from '@mui/icons-material/Upgrade';
+import MoveUpIcon from '@mui/icons-material/MoveUp';
 import { useState, type ReactNode } from 'react';
-import { isActive, type Instance, type Job, type RollbackPoint } from '@dockbase/core';
+import { getEngine, isActive, migrationTargets, type Instance, type Job, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from './useInstanceActions';
 import { FOCUS_RING } from '../shared/styles';
 
@@ -64,6 +65,8 @@ export interface ActionHandlers {
   onUpgrade(): void;
   /** Back to the version and data from before the last upgrade (offered while its rollback point exists). */
   onRollback(): void;
+  /** A new instance of another engine from its data (offered where a way exists: Redis → Valkey). */
+  onMigrate(): void;
   onDelete(): void;
 }
 
@@ -110,6 +113,13 @@ export function instanceActionItems(
     { id: 'import', label: 'Import', icon: <UploadIcon />, disabled: isBusy || instance.status !== 'running', onClick: h.onImport },
     { id: 'upgrade', label: 'Upgrade', icon: <UpgradeIcon />, disabled: isBusy, onClick: h.onUpgrade },
     ...(rollbackPoint ? [{ id: 'rollback', label: 'Roll back', icon: <UndoIcon />, disabled: isBusy, onClick: h.onRollback }] : []),
+    ...migrationTargets(instance.engine).map((to) => ({
+      id: `migrate-${to}`,
+      label: `Migrate to ${getEngine(to).displayName}…`,
+      icon: <MoveUpIcon />,
+      disabled: isBusy || instance.volumes.length === 0,
+      onClick: h.onMigrate,
+    })),
     { id: 'delete', label: 'Delete', icon: <DeleteOutlineIcon />, spinning: busy === 'delete', disabled: isBusy, color: 'error', onClick: h.onDelete },
   ];
 }

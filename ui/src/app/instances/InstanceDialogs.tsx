@@ -47,6 +47,11 @@ const RollbackDialog = lazyPart(
   (m) => m.RollbackDialog,
 );
 
+const MigrateDialog = lazyPart(
+  () => import('../migrate/MigrateDialog'),
+  (m) => m.MigrateDialog,
+);
+
 /** The data dialogs as a failure to show one names them. */
 const DATA_DIALOG_NAMES = {
   snapshots: 'the snapshots',
@@ -54,6 +59,7 @@ const DATA_DIALOG_NAMES = {
   import: 'the import dialog',
   upgrade: 'the upgrade dialog',
   rollback: 'the roll back dialog',
+  migrate: 'the migrate dialog',
 } as const;
 
 export interface InstanceDialogsProps {
@@ -122,6 +128,7 @@ export function InstanceDialogs({ dialogs, dispatch, instances, actions, withNot
           {data.kind === 'export' && <ExportDialog instance={dialogInstance} onClose={close.data} />}
           {data.kind === 'import' && <ImportDialog instance={dialogInstance} onClose={close.data} />}
           {data.kind === 'upgrade' && <UpgradeDialog instance={dialogInstance} onClose={close.data} />}
+          {data.kind === 'migrate' && <MigrateDialog instance={dialogInstance} onClose={close.data} />}
           {data.kind === 'rollback' && <RollbackDialog instance={dialogInstance} point={data.point} onClose={close.data} />}
         </PartBoundary>
       )}

@@ -210,6 +210,7 @@ function useActionsOf(
         onExport: () => dispatch({ type: 'openData', dialog: { kind: 'export', id: instance.id } }),
         onImport: () => dispatch({ type: 'openData', dialog: { kind: 'import', id: instance.id } }),
         onUpgrade: () => dispatch({ type: 'openData', dialog: { kind: 'upgrade', id: instance.id } }),
+        onMigrate: () => dispatch({ type: 'openData', dialog: { kind: 'migrate', id: instance.id } }),
         onRollback: () => {
           const point = pointFor(instance);
           if (point) dispatch({ type: 'openData', dialog: { kind: 'rollback', id: instance.id, point } });

@@ -7,7 +7,8 @@ import type { CreatePreset } from '../create/useCreateForm';
  * upgrade's and a roll back's container and version change under them), so they hold its id. A roll back
  * keeps the point it was opened for, which it uses up.
  */
-export type DataDialog = { kind: 'snapshots' | 'export' | 'import' | 'upgrade'; id: string } | { kind: 'rollback'; id: string; point: RollbackPoint };
+export type DataDialog =
+  { kind: 'snapshots' | 'export' | 'import' | 'upgrade' | 'migrate'; id: string } | { kind: 'rollback'; id: string; point: RollbackPoint };
 
 /** The dialogs and panels the instances view has open: each its own slot, undefined while closed. */
 export interface Dialogs {

@@ -8,6 +8,8 @@ const BRAND: Record<EngineId, { accent: string; monogram: string }> = {
   mariadb: { accent: '#003545', monogram: 'Ma' },
   mongo: { accent: '#13aa52', monogram: 'Mo' },
   redis: { accent: '#dc382d', monogram: 'Re' },
+  // Dockbase's own mark for Valkey: a deep blue, apart from Redis' red and the other blues.
+  valkey: { accent: '#4b3fb5', monogram: 'Va' },
 };
 
 export function engineAccent(engine: EngineId): string {

@@ -16,6 +16,7 @@ import {
   type ImportStepId,
   type Job,
   type JobKind,
+  type MigrateResult,
   type PasswordCheck,
   type RollbackResult,
   type Snapshot,
@@ -69,6 +70,15 @@ const IMPORT_STEP_TEXT: Record<ImportStepId, string> = {
   password: 'checking its password',
 };
 
+/** A migration's steps, for the card of the instance it copies (its dialog lists them in full). */
+const MIGRATE_STEP_TEXT: Record<string, string> = {
+  check: 'checking that the data can move',
+  pull: 'getting the image',
+  copy: 'copying its data',
+  start: 'starting the new instance',
+  ready: 'waiting for the new instance to load the data',
+};
+
 /** The kinds whose steps LIFECYCLE_STEP_TEXT says. */
 const LIFECYCLE_KINDS: readonly JobKind[] = ['create', 'clone', 'start', 'restart', 'stop', 'delete'];
 /** The kinds that make a new instance: once they can no longer be cancelled, they create and start it. */
@@ -99,6 +109,7 @@ export function jobProgressText(job: Job): string {
     if (job.kind === 'edit') where = (EDIT_STEP_TEXT as Record<string, string>)[step]?.replace(/…$/, '').toLowerCase() ?? step;
     else if (job.kind === 'upgrade' || job.kind === 'rollback') where = (UPGRADE_STEP_TEXT as Record<string, string>)[step] ?? step;
     else if (LIFECYCLE_KINDS.includes(job.kind)) where = LIFECYCLE_STEP_TEXT[step] ?? step;
+    else if (job.kind === 'migrate') where = MIGRATE_STEP_TEXT[step] ?? step;
     else if (job.kind === 'import') where = `${(IMPORT_STEP_TEXT as Record<string, string>)[step] ?? step}${totalBytes ? ` (${formatBytes(totalBytes)})` : ''}`;
     if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
     else if (step === 'pull' && pull && pull.total > 0) where += ` (${pull.done} of ${pull.total} layers)`;
@@ -149,6 +160,10 @@ export function successText(job: Job): string | undefined {
       return `${name} was created and is starting.`;
     case 'clone':
       return `${name} was created from "${quoted(job.title) ?? 'the snapshot'}" and is starting.`;
+    case 'migrate': {
+      const r = job.result as MigrateResult | undefined;
+      return r ? `${r.name} runs ${getEngine(r.engine).displayName} ${r.tag} with the data of ${name}, which is as it was.` : `${name}: ${job.title} done.`;
+    }
     case 'start':
     case 'stop':
     case 'restart':
