@@ -38,7 +38,7 @@ export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database } = plan;
+  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, flavour } = plan;
   return {
     id,
     name,
@@ -51,6 +51,7 @@ export function specOf(plan: CreatePlan): InstanceSpec {
     ...(dataId !== undefined ? { dataId } : {}),
     ...(user ? { user } : {}),
     ...(database ? { database } : {}),
+    ...(flavour ? { flavour } : {}),
   };
 }
 
@@ -184,6 +185,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
   const bindAddress = labels.get(LABEL.bind) ?? '';
   const volumeNames = (labels.get(LABEL.volumes) ?? '').split(' ').filter(Boolean);
   const hostPort = Number(labels.get(LABEL.port));
+  const flavour = labels.get(LABEL.flavour);
   const invalid = validateCreateInput({
     engine: engineId,
     name,
@@ -194,6 +196,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
     persistData: volumeNames.length > 0,
     exposeOnNetwork: bindAddress === '0.0.0.0',
     ...accounts,
+    ...(flavour !== undefined ? { flavour } : {}),
   });
   const field = Object.keys(invalid)[0];
   if (field) mismatch(`its ${field} is not one Dockbase accepts`);
@@ -216,6 +219,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
         : [],
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
     ...accounts,
+    ...(flavour !== undefined ? { flavour } : {}),
     ...(restartPolicy ? { restartPolicy } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
   };

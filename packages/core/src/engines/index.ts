@@ -5,6 +5,7 @@ import { postgres } from './postgres';
 import { redis } from './redis';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
+import { versionOf } from './shared';
 
 export type {
   AccountVariables,
@@ -22,6 +23,7 @@ export type {
 } from './types';
 
 export { compareVersions, formatVersion, versionOf } from './shared';
+export { FLAVOURS, flavourMajor, flavourTagFor, flavourTagRefusal, flavourTags, flavoursOf, getFlavour, type Flavour } from './flavours';
 
 export { ENGINE_IDS, isEngineId } from './ids';
 export { REDIS_START_SCRIPT } from './redis';
@@ -36,6 +38,11 @@ export function getEngine(id: EngineId): EngineDefinition {
   const engine = BY_ID[id];
   if (!engine) throw new Error(`Unknown engine: ${id}`);
   return engine;
+}
+
+/** The server version a tag of the engine runs ("17.2" → [17, 2]; a PostgreSQL flavour's "pg17" → [17]). */
+export function tagVersion(engine: Pick<EngineDefinition, 'tagVersion'>, tag: string): number[] | undefined {
+  return engine.tagVersion ? engine.tagVersion(tag) : versionOf(tag);
 }
 
 /**

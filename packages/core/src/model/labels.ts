@@ -25,6 +25,8 @@ export const LABEL = {
   /** The user and database the connection string names, when they are not the engine's defaults. */
   user: 'io.dockbase.user',
   database: 'io.dockbase.database',
+  /** The instance's flavour (engines/flavours.ts), when it has one; on a snapshot's manifest too. */
+  flavour: 'io.dockbase.flavour',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -74,6 +76,7 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     ...(spec.dataId !== undefined ? { [LABEL.data]: spec.dataId } : {}),
     ...(spec.user ? { [LABEL.user]: spec.user } : {}),
     ...(spec.database ? { [LABEL.database]: spec.database } : {}),
+    ...(spec.flavour ? { [LABEL.flavour]: spec.flavour } : {}),
   };
 }
 
@@ -224,6 +227,7 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     statusText: facts.statusText,
     ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
+    ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
   };
 }
 
@@ -250,6 +254,7 @@ export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
     // key:volume pairs; volume names and keys hold no spaces or colons.
     [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
     ...(s.upgradeTo ? { [LABEL.snapshotUpgradeTo]: s.upgradeTo } : {}),
+    ...(s.flavour ? { [LABEL.flavour]: s.flavour } : {}),
     ...(s.accounts ? { [LABEL.snapshotUser]: s.accounts.user ?? '', [LABEL.snapshotDatabase]: s.accounts.database ?? '' } : {}),
     [LABEL.schema]: LABEL_SCHEMA,
   };
@@ -289,6 +294,7 @@ export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<s
         return { key, volume, path: path.join(':') };
       }),
     ...(labels[LABEL.snapshotUpgradeTo] ? { upgradeTo: labels[LABEL.snapshotUpgradeTo] } : {}),
+    ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
     ...(labels[LABEL.snapshotUser] !== undefined ? { accounts: snapshotAccounts(labels[LABEL.snapshotUser], labels[LABEL.snapshotDatabase]) } : {}),
   };
 }

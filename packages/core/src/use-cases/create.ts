@@ -10,7 +10,8 @@ import { imageExistsArgs, localImagesArgs } from '../docker/images';
 import { removeContainerArgs, startArgs } from '../docker/lifecycle';
 import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect, type VolumeInfo } from '../docker/volumes';
 import type { EngineFacts } from '../docker/engine-facts';
-import { getEngine, type EngineDefinition } from '../engines';
+import { getEngine, getFlavour, tagVersion, type EngineDefinition } from '../engines';
+import { checkImage, imageRefusal, type CandidateTag, type ImageCheck } from './image-check';
 import { hostBaseName, isAbsoluteHostPath } from '../model/dump-files';
 import { fileError, hostFilesOf } from '../docker/host-files';
 import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from '../model/errors';
@@ -30,6 +31,10 @@ export interface CreateOptions {
   /** Start the container once created (the UI's create flow); a failed start removes what was made. */
   start?: boolean;
   onPullProgress?: (progress: PullProgress) => void;
+  /** The image check before the pull (image-check.ts): told what the registry said, also when it could not be asked. */
+  onImageCheck?: (check: ImageCheck) => void;
+  /** Tags to name instead when the chosen one does not exist for this platform (Docker Hub's, with their architectures). */
+  tagCandidates?: readonly CandidateTag[];
   signal?: AbortSignal;
   /**
    * Seed files (absolute paths on the machine the docker CLI runs on): copied into the official image's
@@ -110,7 +115,9 @@ export class InstanceCreation {
     const seedProblem = seedRefusal(engine, seeds);
     if (seedProblem) throw new DockbaseError('invalid-input', seedProblem, 'seedFiles');
     const secrets = [input.password];
-    const image = input.image?.trim() || engine.image;
+    // A flavour's own image unless another repository (a mirror of it) is given.
+    const flavour = input.flavour ? getFlavour(input.flavour) : undefined;
+    const image = input.image?.trim() || flavour?.image || engine.image;
     const ref = imageRef(image, input.tag);
     const planned: VolumePlan[] = input.persistData ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount })) : [];
     // Data a PostgreSQL upgrade made for this major version sits beside the older data (its rollback point):
@@ -165,6 +172,16 @@ export class InstanceCreation {
     }
 
     if (!hasImage) {
+      // Before the pull: does the tag exist for this machine's platform? If not, the nearest that do.
+      const check = await checkImage(this.docker, ref, {
+        platform: await this.engineFacts.platform(),
+        candidates: options.tagCandidates ?? (flavour ?? engine).suggestedTags.map((name) => ({ name })),
+        versionOf: (t) => tagVersion(engine, t),
+        signal: options.signal,
+      });
+      options.onImageCheck?.(check);
+      const refusal = imageRefusal(check);
+      if (refusal) throw refusal;
       await pullImage(this.docker, ref, {
         ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -183,6 +200,7 @@ export class InstanceCreation {
       ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
       ...(user ? { user } : {}),
       ...(database ? { database } : {}),
+      ...(flavour ? { flavour: flavour.id } : {}),
       name: input.name,
       engine: engine.id,
       image,

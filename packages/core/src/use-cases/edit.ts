@@ -202,6 +202,7 @@ export class InstanceEditing {
       ...(memory ? { memoryBytes: memory } : {}),
       ...(user ? { user } : {}),
       ...(database ? { database } : {}),
+      ...(instance.flavour ? { flavour: instance.flavour } : {}),
     };
     const secrets = [plan.password, oldPassword];
     const wasActive = isActive(instance);

@@ -208,7 +208,15 @@ export class Snapshots {
     const engine = getEngine(snapshot.engine);
     const tag = input.tag ?? snapshot.tag;
     const accounts = await this.accountsOf(snapshot, input);
-    const full: CreateInstanceInput = { ...input, engine: engine.id, tag, image: snapshot.image, persistData: true, ...accounts };
+    const full: CreateInstanceInput = {
+      ...input,
+      engine: engine.id,
+      tag,
+      image: snapshot.image,
+      ...(snapshot.flavour ? { flavour: snapshot.flavour } : {}),
+      persistData: true,
+      ...accounts,
+    };
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     if (!engine.canReuseData(snapshot.tag, tag)) {
@@ -399,6 +407,7 @@ export class Snapshots {
       manifestVolume: snapshotVolumeName(instance.name, id),
       volumes,
       accounts: { ...(instance.user ? { user: instance.user } : {}), ...(instance.database ? { database: instance.database } : {}) },
+      ...(instance.flavour ? { flavour: instance.flavour } : {}),
     };
   }
 
