@@ -84,9 +84,10 @@ const dumpRestore: DumpRestoreUpgrade = {
     'rc=$?',
     'kill "$p" 2>/dev/null',
     'if [ "$(cat "$e.rc")" != 0 ]; then tail -n 20 "$e.dump" >&2; exit 3; fi',
-    // The new data folder is fresh: a database it has already was made by its image's init (PostGIS's
-    // template_postgis); the dump's contents still go into it, and the checks after the copy prove them.
-    `if grep 'ERROR:' "$e.err" | grep -v -F -e "role \\"\${POSTGRES_USER:-postgres}\\" already exists" | grep -v -E 'ERROR:  database "[^"]+" already exists$' >&2; then exit 4; fi`,
+    // The new data folder is fresh: a database or schema it has already was made by its image's init (PostGIS's
+    // template_postgis, tiger, topology); the dump's contents still go into it, and the row counts and the
+    // extension check after the copy prove them.
+    `if grep 'ERROR:' "$e.err" | grep -v -F -e "role \\"\${POSTGRES_USER:-postgres}\\" already exists" | grep -v -E 'ERROR:  (database|schema) "[^"]+" already exists$' >&2; then exit 4; fi`,
     'exit $rc',
   ].join('\n'),
   volumeSuffix: (tag) => String(majorOf(tag) ?? LATEST_MAJOR),

@@ -112,7 +112,7 @@ export interface DumpRestoreUpgrade {
   sizeScript: string;
   /** Prints one line per table of every database, `<db>.<schema>.<table> <rows>`, sorted: equal on both sides or no switch. */
   fingerprintScript: string;
- /**
+  /**
    * Prints one line per extension of every database, `<db> <extension> <version>`, sorted: after the row
    * counts, every extension of the old data must be in the new one, at its version or a newer one.
    */

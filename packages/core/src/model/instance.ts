@@ -52,7 +52,10 @@ export interface InstanceFailure {
 }
 
 /** What an instance is, whatever its container is doing: what its labels record. */
-export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'flavour'>;
+export type InstanceSpec = Pick<
+  Instance,
+  'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'flavour'
+>;
 
 /**
  * What the UI shows in the status chip. `killed` and `out-of-memory` are runs that ended by SIGKILL (a

@@ -65,7 +65,9 @@ export function byNearness(tag: string, candidates: readonly string[], parse: (t
       const x = score(a);
       const y = score(b);
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-      return -(compareVersions(parse(a)!, parse(b)!) ?? 0);
+      // Still tied: the closest one, i.e. the oldest of the newer ones, the newest of the older ones.
+      const order = compareVersions(parse(a)!, parse(b)!) ?? 0;
+      return x[3] === 0 ? order : -order;
     });
 }
 
@@ -101,7 +103,12 @@ export async function checkImage(docker: DockerRunner, ref: string, options: Ima
   const nearest = await nearestAvailable(docker, ref, options);
   const instead = nearest.length > 0 ? ` Nearest tags that do: ${nearest.join(', ')}.` : '';
   if (answer === 'missing') {
-    return { ...base, verdict: 'missing', nearest, message: `${ref} does not exist in its registry.${instead || ' Check the version and the image name.'}` };
+    return {
+      ...base,
+      verdict: 'missing',
+      nearest,
+      message: `Image ${ref} was not found in its registry.${instead || ' Check the version and the image name.'}`,
+    };
   }
   return {
     ...base,
@@ -121,7 +128,10 @@ async function nearestAvailable(docker: DockerRunner, ref: string, options: Imag
   const listed = order.filter((t) => known.get(t) !== undefined);
   if (listed.length > 0) return listed.filter((t) => fits(known.get(t)!)).slice(0, 3);
   const asked = await Promise.all(order.slice(0, ASKED_CANDIDATES).map(async (t) => [t, await ask(docker, imageRef(image, t), options.signal)] as const));
-  return asked.filter(([, a]) => typeof a === 'object' && 'platforms' in a && fits(a.platforms)).map(([t]) => t).slice(0, 3);
+  return asked
+    .filter(([, a]) => typeof a === 'object' && 'platforms' in a && fits(a.platforms))
+    .map(([t]) => t)
+    .slice(0, 3);
 }
 
 /** Docker Hub lists architectures alone ("arm64"): as platforms, they are Linux's. */
