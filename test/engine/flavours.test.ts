@@ -3,6 +3,7 @@ import { checkImage, DockerRunner, type CreateInstanceInput, type Instance } fro
 import { HOSTILE_PASSWORD, ensureTestImage, recordingDockbase } from '../support/data-safety';
 import { freePort } from '../support/dockbase';
 import { POSTGRES_TEST_IMAGE, REGISTRY } from '../support/images';
+import { dockbase as cliRun, dockbaseJson, ensureCliBuilt } from '../support/cli';
 
 // PostgreSQL flavours on REAL servers: Debian's postgresql-17-pgvector and postgresql-15/17-postgis-3 in images
 // tagged like the official pgvector/pgvector and postgis/postgis (scripts/test-images), given as the instance's
@@ -193,6 +194,35 @@ describe('the image check against a real registry', () => {
     expect(check.message).toMatch(
       /^Dockbase could not check 127\.0\.0\.1:5999\/nothing\/postgres:17 in its registry \(.*connection refused.*\); the download will say whether it exists\.$/,
     );
+  });
+});
+
+describe('the CLI', () => {
+  const name = `${prefix}-clivec`;
+
+  it('`dockbase create postgres --flavour pgvector` makes a pgvector instance; `list` and `list --json` show the flavour', async () => {
+    await ensureCliBuilt();
+    const port = await freePort();
+    const made = await dockbaseJson<{ name: string; flavour?: string; version: string; ready: boolean }>(
+      ['create', 'postgres', '--flavour', 'pgvector', '--image', PGVECTOR, '--name', name, '--port', String(port), '--password-stdin'],
+      { stdin: password },
+    );
+    expect(made).toMatchObject({ name, flavour: 'pgvector', version: 'pg17', ready: true });
+    const listed = await dockbaseJson<Array<{ name: string; flavour?: string; engine: string }>>(['list', name]);
+    expect(listed).toEqual([expect.objectContaining({ name, engine: 'postgres', flavour: 'pgvector' })]);
+    const table = await cliRun(['list', name]);
+    expect(table.stdout).toMatch(new RegExp(`${name}\\s+PostgreSQL \\(pgvector\\)\\s+pg17\\s`));
+    // A plain instance has no flavour key at all.
+    expect(Object.keys((await dockbaseJson<object[]>(['list', `${prefix}-plain`]))[0]!)).not.toContain('flavour');
+  }, 180_000);
+
+  it('refuses an unknown flavour and a tag that is not the flavour’s, before anything is made', async () => {
+    const bad = await cliRun(['create', 'postgres', '--flavour', 'pgvectr', '--name', `${prefix}-bad`, '--generate-password']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/“pgvectr” is not a flavour of PostgreSQL: choose pgvector, postgis, timescaledb/);
+    const tag = await cliRun(['create', 'postgres', '--flavour', 'postgis', '--version', '17', '--name', `${prefix}-bad`, '--generate-password']);
+    expect(tag.stderr).toMatch(/PostGIS images are tagged like 17-3\.5/);
+    expect(await docker('ps', '--all', '--filter', `name=${prefix}-bad`, '--format', '{{.Names}}')).toBe('');
   });
 });
 

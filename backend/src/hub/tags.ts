@@ -1,4 +1,4 @@
-import type { EngineId } from '@dockbase/api';
+import { hubRepository, type TagSource } from '@dockbase/api';
 import type { HubTag, TagsPage } from '@dockbase/api';
 import { parseTagsPage } from './parse.js';
 
@@ -64,7 +64,7 @@ export class HubTags {
     this.now = options.now ?? Date.now;
   }
 
-  get(image: EngineId, query: TagsQuery): Promise<TagsPage> {
+  get(image: TagSource, query: TagsQuery): Promise<TagsPage> {
     const key = JSON.stringify([image, query.name, query.page, query.pageSize]);
     const cached = this.cache.get(key);
     const now = this.now();
@@ -79,7 +79,7 @@ export class HubTags {
     return pending;
   }
 
-  private async refresh(key: string, image: EngineId, query: TagsQuery): Promise<TagsPage> {
+  private async refresh(key: string, image: TagSource, query: TagsQuery): Promise<TagsPage> {
     const result = await this.fetchPage(image, query);
     if ('reason' in result) {
       this.failure = result;
@@ -100,8 +100,8 @@ export class HubTags {
     return Promise.reject(new HubUnavailableError(failure.reason, failure.message, retryAt));
   }
 
-  private async fetchPage(image: EngineId, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
-    const url = new URL(`${this.options.hubUrl}/v2/repositories/library/${image}/tags`);
+  private async fetchPage(image: TagSource, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
+    const url = new URL(`${this.options.hubUrl}/v2/repositories/${hubRepository(image)}/tags`);
     url.searchParams.set('page_size', String(query.pageSize));
     url.searchParams.set('page', String(query.page));
     url.searchParams.set('ordering', 'last_updated');

@@ -2,7 +2,10 @@ import {
   DockbaseError,
   count,
   formatBytes,
+  flavourTarget,
+  flavouredName,
   getEngine,
+  getFlavour,
   planUpgrade,
   rollbackPointFor,
   upgradeTargets,
@@ -56,7 +59,9 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
         const instance = await findInstance(dockbase, name);
         const engine = getEngine(instance.engine);
         if (version === undefined) {
-          const targets = upgradeTargets(instance, engine.suggestedTags);
+          // A flavour's instance goes to its flavour's tags (PostGIS 15 → PostGIS's 17 image).
+          const flavour = instance.flavour ? getFlavour(instance.flavour) : undefined;
+          const targets = upgradeTargets(instance, (flavour ?? engine).suggestedTags);
           if (options.json)
             return printJson(
               app.io.stdout,
@@ -64,7 +69,7 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
             );
           if (targets.length === 0) {
             app.io.stdout.write(
-              `${instance.name} runs ${engine.displayName} ${instance.tag}; Dockbase knows no newer version. Name one: dockbase upgrade ${instance.name} VERSION.\n`,
+              `${instance.name} runs ${flavouredName(engine.displayName, instance.flavour)} ${instance.tag}; Dockbase knows no newer version. Name one: dockbase upgrade ${instance.name} VERSION.\n`,
             );
             return;
           }
@@ -76,7 +81,9 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
           );
           return;
         }
-        const plan = planUpgrade(instance, version);
+        // A bare major version names the flavour's image of it ("17" for PostGIS: 17-3.5).
+        const flavour = instance.flavour ? getFlavour(instance.flavour) : undefined;
+        const plan = planUpgrade(instance, flavourTarget(instance.flavour, instance.tag, version, flavour?.suggestedTags));
         if (plan.refusal) throw new DockbaseError('invalid-input', plan.refusal, 'tag');
         app.io.stderr.write(`${plan.explanation}\n`);
         await confirmOrYes(

@@ -5,7 +5,7 @@
  */
 export { ENGINE_IDS, isEngineId, type EngineId } from './engines/ids';
 export { ENGINES, getEngine, tagVersion } from './engines';
-export { FLAVOURS, flavourMajor, flavourTagFor, flavourTags, flavoursOf, getFlavour, type Flavour } from './engines/flavours';
+export { FLAVOURS, flavourMajor, flavourTagFor, flavourTags, flavourTarget, flavouredName, flavoursOf, getFlavour, type Flavour } from './engines/flavours';
 export { byNearness, checkImage, servesPlatform, type CandidateTag, type ImageCheck, type ImageVerdict } from './use-cases/image-check';
 export { REDIS_START_SCRIPT } from './engines/redis';
 export { type DumpKind, type EngineDefinition } from './engines/types';

@@ -112,3 +112,20 @@ export function flavourTagFor(flavour: Flavour, current: string, major: number, 
   const newest = [...(sameSuffix.length > 0 ? sameSuffix : candidates)].sort((a, b) => -(compareVersions(rest(a), rest(b)) ?? rest(a).length - rest(b).length));
   return newest[0] ?? flavour.tagTemplate.replace('{major}', String(major));
 }
+
+/** An instance's engine as people read it: "PostgreSQL", or with its flavour, "PostgreSQL (PostGIS)". */
+export function flavouredName(engineName: string, flavourId: string | undefined): string {
+  if (!flavourId) return engineName;
+  return `${engineName} (${getFlavour(flavourId)?.displayName ?? flavourId})`;
+}
+
+/**
+ * The tag an upgrade of a flavour's instance goes to when only a major version is named ("17" for PostGIS:
+ * "17-3.5", from the known tags); any other answer unchanged (the plan then says what is wrong with it).
+ */
+export function flavourTarget(flavourId: string | undefined, currentTag: string, version: string, known: readonly string[] = []): string {
+  const flavour = flavourId ? getFlavour(flavourId) : undefined;
+  const v = version.trim();
+  if (!flavour || !/^\d+$/.test(v) || flavourMajor(flavour, v) !== undefined) return v;
+  return flavourTagFor(flavour, currentTag, Number(v), known);
+}

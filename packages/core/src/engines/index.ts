@@ -23,7 +23,18 @@ export type {
 } from './types';
 
 export { compareVersions, formatVersion, versionOf } from './shared';
-export { FLAVOURS, flavourMajor, flavourTagFor, flavourTagRefusal, flavourTags, flavoursOf, getFlavour, type Flavour } from './flavours';
+export {
+  FLAVOURS,
+  flavourMajor,
+  flavourTagFor,
+  flavourTagRefusal,
+  flavourTags,
+  flavourTarget,
+  flavouredName,
+  flavoursOf,
+  getFlavour,
+  type Flavour,
+} from './flavours';
 
 export { ENGINE_IDS, isEngineId } from './ids';
 export { REDIS_START_SCRIPT } from './redis';

@@ -137,8 +137,9 @@ const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
   user: 'string',
   database: 'string',
   keptDataPassword: 'string',
+  flavour: 'string',
 };
-const CREATE_ONLY = ['engine', 'image', 'persistData'];
+const CREATE_ONLY = ['engine', 'image', 'persistData', 'flavour'];
 
 function createInput(value: unknown, create: boolean): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError({ input: 'input is a JSON object' });

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { getEngine, imageRef, type Instance, type KeptData } from '@dockbase/core';
+import { getEngine, getFlavour, imageRef, type Instance, type KeptData } from '@dockbase/core';
 import { useCreateForm, type CreateForm, type CreatePreset } from './useCreateForm';
 import { useCreateInstance, type CreateInstanceState } from './useCreateInstance';
 import { useEngineUsage } from '../shared/useEngineUsage';
@@ -28,7 +28,8 @@ export function useCreateDialog(onCreated: (instance: Instance) => void, preset:
   const { kept } = useKeptData({ fresh: true });
   const form = useCreateForm(usage.usage, kept, preset);
   const keptData = useKeptDataDetails(form.keptData);
-  const tags = useTags(getEngine(form.values.engine), form.values.image.trim() || getEngine(form.values.engine).image);
+  const flavour = form.values.flavour ? getFlavour(form.values.flavour) : undefined;
+  const tags = useTags(getEngine(form.values.engine), form.values.image.trim() || flavour?.image || getEngine(form.values.engine).image, flavour);
   const creation = useCreateInstance(onCreated);
   const { input, valid, showServiceErrors } = form;
   const { create } = creation;
@@ -58,7 +59,7 @@ export function useCreateDialog(onCreated: (instance: Instance) => void, preset:
     creation,
     seedFiles,
     setSeedFiles,
-    imageRef: imageRef(input.image || getEngine(input.engine).image, input.tag),
+    imageRef: imageRef(input.image || flavour?.image || getEngine(input.engine).image, input.tag),
     canSubmit: valid && usage.settled && !creation.creating,
     keptData,
     submit,

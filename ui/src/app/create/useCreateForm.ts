@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import {
   ENGINES,
   getEngine,
+  getFlavour,
   keptDataForName,
   reuseProblem,
   type EngineId,
@@ -33,6 +34,8 @@ interface FormValues {
   keptPassword: string;
   keptPasswordMode: KeptPasswordMode;
   image: string;
+  /** A flavour's id ("pgvector"); '' for the engine's plain server. */
+  flavour: string;
   user: string;
   database: string;
   persistData: boolean;
@@ -54,6 +57,7 @@ function initialValues(engine: EngineId, preset: CreatePreset = {}): FormValues 
     keptPasswordMode: 'existing',
     // Its image, when it was not the engine's official one (pgvector/pgvector, a company's own build).
     image: preset.image && preset.image !== getEngine(id).image ? preset.image : '',
+    flavour: '',
     user: '',
     database: '',
     persistData: true,
@@ -85,6 +89,7 @@ export interface CreateForm {
     keptPassword: string;
     keptPasswordMode: KeptPasswordMode;
     image: string;
+    flavour: string;
     user: string;
     database: string;
     persistData: boolean;
@@ -111,6 +116,8 @@ export interface CreateForm {
   setKeptPasswordMode(mode: KeptPasswordMode): void;
   regeneratePassword(): void;
   setImage(image: string): void;
+  /** A flavour of the engine ('' for none): the version becomes its default tag. */
+  setFlavour(flavour: string): void;
   setUser(user: string): void;
   setDatabase(database: string): void;
   setPersistData(on: boolean): void;
@@ -145,6 +152,7 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
       name: trimmedName,
       tag: values.tag.trim(),
       image: values.image.trim(),
+      ...(values.flavour ? { flavour: values.flavour } : {}),
       hostPort: portNumber(hostPort),
       password: asksKeptPassword ? values.keptPassword : values.password,
       persistData: values.persistData,
@@ -184,7 +192,8 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
     dirty,
     keptData,
     asksKeptPassword,
-    setEngine: (id) => update({ engine: id, tag: getEngine(id).defaultTag }),
+    setEngine: (id) => update({ engine: id, tag: getEngine(id).defaultTag, flavour: '' }),
+    setFlavour: (flavour) => update({ flavour, tag: (getFlavour(flavour) ?? engine).defaultTag }),
     setTag: (tag) => update({ tag }),
     setName: (n) => update({ name: n }),
     setHostPort: (text) => update({ hostPort: text }),

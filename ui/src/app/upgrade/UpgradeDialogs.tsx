@@ -11,7 +11,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { getEngine, planUpgrade, upgradeTargets, type Instance, type RollbackPoint, type UpgradePlan, type UpgradeStepId } from '@dockbase/core';
+import { getEngine, getFlavour, planUpgrade, upgradeTargets, type Instance, type RollbackPoint, type UpgradePlan, type UpgradeStepId } from '@dockbase/core';
 import { count, formatTime } from '../shared/format';
 import { useAppServices } from '../shared/context';
 import { useTags } from '../shared/useTags';
@@ -20,7 +20,7 @@ import { useRollback, useUpgrade } from './useUpgrade';
 
 function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
   const engine = getEngine(instance.engine);
-  const tags = useTags(engine);
+  const tags = useTags(engine, instance.image, instance.flavour ? getFlavour(instance.flavour) : undefined);
   const state = useUpgrade(instance);
   const titleId = useId();
   const targets = useMemo(() => upgradeTargets(instance, tags.options), [instance, tags.options]);
