@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImage, DockerRunner, type CreateInstanceInput, type Instance } from '@dockbase/core';
-import { HOSTILE_PASSWORD, ensureTestImage, recordingDockbase } from '../support/data-safety';
+import fs from 'node:fs';
+import { HOSTILE_PASSWORD, ensureTestImage, recordingDockbase, tempDir } from '../support/data-safety';
 import { freePort } from '../support/dockbase';
 import { POSTGRES_TEST_IMAGE, REGISTRY } from '../support/images';
 import { dockbase as cliRun, dockbaseJson, ensureCliBuilt } from '../support/cli';
@@ -41,6 +42,7 @@ const input = async (name: string, flavour: string, image: string, tag: string):
 
 describe('pgvector 17', () => {
   let instance: Instance;
+  let cloneId = '';
   const nearest = "SELECT string_agg(id::text, ',' ORDER BY embedding <-> '[1,1,1]', id) FROM (SELECT * FROM items ORDER BY embedding <-> '[1,1,1]' LIMIT 3) t";
 
   it('is created with its flavour recorded on the container, and its data folder is the named volume (pg17 is PostgreSQL 17)', async () => {
@@ -76,7 +78,30 @@ describe('pgvector 17', () => {
       await dockbase.snapshots.clone(snapshot, { name: `${prefix}-vec2`, hostPort: await freePort(), password, exposeOnNetwork: false }, { start: true }),
     );
     expect(clone).toMatchObject({ flavour: 'pgvector', image: PGVECTOR, tag: 'pg17' });
+    cloneId = clone.id;
     expect(await psql(clone, nearest)).toBe('3,5,1');
+  });
+
+  it('export, then import into the clone whose rows were deleted: the extension and the vectors come back', async () => {
+    const folder = tempDir('dockbase-flavour-');
+    try {
+      const exported = await dockbase.backups.export(instance, { directory: folder });
+      expect(fs.readFileSync(exported.file, 'utf8')).toMatch(/CREATE EXTENSION IF NOT EXISTS vector/);
+      const clone = await dockbase.lifecycle.get(cloneId);
+      await psql(clone, 'DROP TABLE items; DROP EXTENSION vector');
+      await dockbase.backups.import(clone, exported.file);
+      expect(await psql(clone, nearest)).toBe('3,5,1');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('an edit (another port) keeps the flavour', async () => {
+    const result = await dockbase.editing.edit(instance, { hostPort: await freePort() });
+    instance = await dockbase.readiness.waitUntilReady(result.instance);
+    expect(instance.flavour).toBe('pgvector');
+    expect(await labelsOf(instance)).toMatchObject({ 'io.dockbase.flavour': 'pgvector' });
+    expect(await psql(instance, nearest)).toBe('3,5,1');
   });
 
   it('refuses an upgrade to a pgvector tag with no image (pg18) before anything stops, naming the tag that exists', async () => {
