@@ -1,6 +1,7 @@
 import {
   DockbaseError,
   count,
+  extensionsText,
   formatBytes,
   flavourTarget,
   flavouredName,
@@ -22,8 +23,15 @@ import { snapshotJson } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
 
 /** What a finished upgrade says: the new version, the rows checked ("1 table"), the rollback point. */
-export function upgradedText(name: string, engine: string, result: Pick<UpgradeResult, 'serverVersion' | 'verified' | 'from' | 'rollbackPoint'>): string {
-  const checked = result.verified ? ` (${count(result.verified.tables, 'table')}, ${count(result.verified.rows, 'row')} checked)` : '';
+export function upgradedText(
+  name: string,
+  engine: string,
+  result: Pick<UpgradeResult, 'serverVersion' | 'verified' | 'from' | 'rollbackPoint' | 'extensions'>,
+): string {
+  const extensions = extensionsText(result.extensions);
+  const checked =
+    (result.verified ? ` (${count(result.verified.tables, 'table')}, ${count(result.verified.rows, 'row')} checked)` : '') +
+    (extensions ? `, with its extensions ${extensions}` : '');
   return `${name} now runs ${engine} ${result.serverVersion}${checked}. Its data from ${result.from} is kept as the rollback point "${result.rollbackPoint.name}": dockbase rollback ${name}.`;
 }
 
@@ -104,6 +112,7 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
           serverVersion: result.serverVersion,
           rollbackPoint: snapshotJson(result.rollbackPoint),
           ...(result.verified ? { verified: result.verified } : {}),
+          ...(result.extensions?.length ? { extensions: result.extensions } : {}),
         };
         if (options.json) return printJson(app.io.stdout, json);
         app.io.stdout.write(`${upgradedText(instance.name, engine.displayName, result)}\n`);

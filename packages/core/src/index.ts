@@ -88,6 +88,7 @@ export { describePull, type LayerState, type PullProgress } from './use-cases/pu
 export { type UsageReport } from './use-cases/resource-usage';
 export { dataVolumesOf, restoreRefusal, type CloneInput, type RestoreResult } from './use-cases/snapshots';
 export {
+  extensionsText,
   planUpgrade,
   rollbackPointFor,
   upgradeTargets,

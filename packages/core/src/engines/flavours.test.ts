@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FLAVOURS, flavourMajor, flavourTagFor, flavourTags, flavoursOf, getEngine, getFlavour, tagVersion } from './index';
 import { validateCreateInput, type CreateInstanceInput } from '../model/validation';
 import { containerLabels, instanceFromLabels, snapshotFromLabels, snapshotManifestLabels } from '../model/labels';
-import { planUpgrade, upgradeTargets } from '../use-cases/upgrade-plan';
+import { extensionsText, planUpgrade, upgradeTargets } from '../use-cases/upgrade-plan';
 import { extensionDifferences, extensionVersions } from '../use-cases/upgrade-dump-restore';
 
 const pg = getEngine('postgres');
@@ -163,6 +163,9 @@ describe('the extension check after the row counts', () => {
     const after = ['maps plpgsql 1.0', 'maps postgis 3.5.1', 'maps postgis_topology 3.5.1', 'postgres vector 0.8.0'].join('\n');
     expect(extensionDifferences(before, after)).toEqual([]);
     expect(extensionVersions(before, after)).toContainEqual({ database: 'maps', name: 'postgis', before: '3.3.2', after: '3.5.1' });
+    // Said once per extension, PL/pgSQL left out.
+    expect(extensionsText(extensionVersions(`${before}\npostgres postgis 3.3.2`, after))).toBe('postgis 3.3.2 → 3.5.1, vector 0.8.0');
+    expect(extensionsText([])).toBe('');
   });
 
   it('fails on an extension the new image does not have (the plain postgres:17 has no vector) or an older one', () => {

@@ -80,6 +80,19 @@ export interface ExtensionVersions {
   after: string;
 }
 
+/**
+ * The extensions a dump and restore carried, for people: "postgis 3.3.2 → 3.5.1, vector 0.8.0" (each name
+ * once, whatever the databases; PL/pgSQL, which every database has, left out); empty when there were none.
+ */
+export function extensionsText(extensions: readonly ExtensionVersions[] = []): string {
+  const seen = new Map<string, string>();
+  for (const e of extensions) {
+    if (e.name === 'plpgsql' || seen.has(e.name)) continue;
+    seen.set(e.name, e.before === e.after ? `${e.name} ${e.after}` : `${e.name} ${e.before} → ${e.after}`);
+  }
+  return [...seen.values()].join(', ');
+}
+
 export interface RollbackResult {
   instance: Instance;
   from: string;
