@@ -14,6 +14,8 @@ const prefix = `dbt-flavour-${process.pid}`;
 const password = HOSTILE_PASSWORD;
 const PGVECTOR = `${REGISTRY}/dockbase-test/pgvector-debian`;
 const POSTGIS = `${REGISTRY}/dockbase-test/postgis-debian`;
+const TIMESCALE = `${REGISTRY}/dockbase-test/timescaledb-debian`;
+const TIMESCALE_TAG = '2.19.3-pg17';
 
 const psql = async (i: Instance, sql: string, db = 'postgres') =>
   (await docker('exec', i.containerId, 'psql', '-X', '-qtA', '-U', 'postgres', '-d', db, '-c', sql)).trim();
@@ -21,7 +23,7 @@ const labelsOf = async (i: Instance) => JSON.parse(await docker('inspect', '--fo
 
 beforeAll(async () => {
   await cleanup(prefix);
-  for (const ref of [`${PGVECTOR}:pg17`, `${POSTGIS}:15-3.3`, `${POSTGIS}:17-3.5`]) await ensureTestImage(ref);
+  for (const ref of [`${PGVECTOR}:pg17`, `${POSTGIS}:15-3.3`, `${POSTGIS}:17-3.5`, `${TIMESCALE}:${TIMESCALE_TAG}`]) await ensureTestImage(ref);
 }, 300_000);
 afterAll(async () => {
   await cleanup(prefix);
@@ -189,6 +191,24 @@ describe('PostGIS 15 → 17', () => {
     expect(back).toMatchObject({ flavour: 'postgis', tag: '15-3.3', volumes: [`dockbase-${prefix}-gis-data`] });
     expect(await places(back)).toBe(original);
     expect(await psql(back, 'SELECT postgis_full_version()', 'maps')).toMatch(/POSTGIS="3\.3/);
+  });
+});
+
+describe('TimescaleDB on PostgreSQL 17', () => {
+  it('a hypertable, rows bucketed by time, kept by a snapshot and its restore', async () => {
+    let instance = await up(await input('ts', 'timescaledb', TIMESCALE, TIMESCALE_TAG));
+    expect(instance).toMatchObject({ flavour: 'timescaledb', tag: TIMESCALE_TAG, volumes: [`dockbase-${prefix}-ts-data`] });
+    await psql(instance, 'CREATE EXTENSION IF NOT EXISTS timescaledb');
+    await psql(instance, "CREATE TABLE metrics (at timestamptz NOT NULL, v int); SELECT create_hypertable('metrics', 'at')");
+    await psql(instance, "INSERT INTO metrics SELECT '2026-01-01'::timestamptz + g * interval '10 minutes', g FROM generate_series(0, 35) g");
+    const buckets = "SELECT string_agg(n::text, ',' ORDER BY b) FROM (SELECT time_bucket('1 hour', at) b, count(*) n FROM metrics GROUP BY 1) t";
+    expect(await psql(instance, buckets)).toBe('6,6,6,6,6,6');
+    const snapshot = await dockbase.snapshots.take(instance, { name: 'series' });
+    await psql(instance, 'DELETE FROM metrics');
+    await dockbase.snapshots.restore(await dockbase.lifecycle.get(instance.id), snapshot);
+    instance = await dockbase.readiness.waitUntilReady(await dockbase.lifecycle.get(instance.id), { restarted: true });
+    expect(instance.flavour).toBe('timescaledb');
+    expect(await psql(instance, buckets)).toBe('6,6,6,6,6,6');
   });
 });
 
