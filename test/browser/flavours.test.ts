@@ -82,6 +82,10 @@ describe('PostgreSQL flavours in the browser', () => {
     await dialog.getByLabel(/^Password/).fill(password);
     await dialog.getByRole('button', { name: 'Advanced' }).click();
     await dialog.getByRole('textbox', { name: 'Image' }).fill(POSTGIS);
+    // Said in the form as soon as the version is chosen, before Create…
+    await dialog.getByText(/postgis-debian:18-3\.6 was not found in its registry\. Nearest tags that do: 17-3\.5/).waitFor({ timeout: 30_000 });
+    await session.screenshots('create-image-check');
+    // …and Create, which asks again before its pull, refuses it the same way.
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
     await dialog.getByText(/postgis-debian:18-3\.6 was not found in its registry\. Nearest tags that do: 17-3\.5/).waitFor({ timeout: 60_000 });
     expect(await docker('ps', '--all', '--filter', `name=${other}`, '--format', '{{.Names}}')).toBe('');

@@ -10,7 +10,7 @@ import { imageExistsArgs, localImagesArgs } from '../docker/images';
 import { removeContainerArgs, startArgs } from '../docker/lifecycle';
 import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect, type VolumeInfo } from '../docker/volumes';
 import type { EngineFacts } from '../docker/engine-facts';
-import { getEngine, getFlavour, tagVersion, type EngineDefinition } from '../engines';
+import { getEngine, getFlavour, tagVersion, type EngineDefinition, type Flavour } from '../engines';
 import { checkImage, imageRefusal, type CandidateTag, type ImageCheck } from './image-check';
 import { hostBaseName, isAbsoluteHostPath } from '../model/dump-files';
 import { fileError, hostFilesOf } from '../docker/host-files';
@@ -24,7 +24,15 @@ import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from '../docker/runner';
 import { SEED_DIRECTORY } from '../docker/data-scripts';
 import { createWithSecrets } from '../docker/secret-env';
-import { usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from '../model/validation';
+import {
+  usageConflicts,
+  validateCreateInput,
+  validateImage,
+  validateTag,
+  type CreateInstanceInput,
+  type EngineUsage,
+  type PortHolder,
+} from '../model/validation';
 import type { OwnedContainers } from '../policy/ownership';
 
 export interface CreateOptions {
@@ -173,12 +181,7 @@ export class InstanceCreation {
 
     if (!hasImage) {
       // Before the pull: does the tag exist for this machine's platform? If not, the nearest that do.
-      const check = await checkImage(this.docker, ref, {
-        platform: await this.engineFacts.platform(),
-        candidates: options.tagCandidates ?? (flavour ?? engine).suggestedTags.map((name) => ({ name })),
-        versionOf: (t) => tagVersion(engine, t),
-        signal: options.signal,
-      });
+      const check = await this.registryCheck(engine, flavour, ref, options.tagCandidates, options.signal);
       options.onImageCheck?.(check);
       const refusal = imageRefusal(check);
       if (refusal) throw refusal;
@@ -241,6 +244,38 @@ export class InstanceCreation {
     });
     if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
     return reused ? { ...instance, reusedData: reused } : instance;
+  }
+
+  /**
+   * The image check the create form asks as a version is chosen (the create asks again before its pull):
+   * undefined when the image is on this engine already or the input names no valid image yet.
+   */
+  async checkImage(
+    input: Pick<CreateInstanceInput, 'engine' | 'tag' | 'image' | 'flavour'>,
+    options: { tagCandidates?: readonly CandidateTag[]; signal?: AbortSignal } = {},
+  ): Promise<ImageCheck | undefined> {
+    const engine = getEngine(input.engine);
+    const flavour = input.flavour ? getFlavour(input.flavour) : undefined;
+    const image = input.image?.trim() || flavour?.image || engine.image;
+    if (validateTag(input.tag) || validateImage(input.image ?? '', input.engine)) return undefined;
+    const ref = imageRef(image, input.tag);
+    if ((await this.docker.tryRun(imageExistsArgs(ref), options.signal)).code === 0) return undefined;
+    return this.registryCheck(engine, flavour, ref, options.tagCandidates, options.signal);
+  }
+
+  private async registryCheck(
+    engine: EngineDefinition,
+    flavour: Flavour | undefined,
+    ref: string,
+    candidates: readonly CandidateTag[] | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ImageCheck> {
+    return checkImage(this.docker, ref, {
+      platform: await this.engineFacts.platform(),
+      candidates: candidates ?? (flavour ?? engine).suggestedTags.map((name) => ({ name })),
+      versionOf: (t) => tagVersion(engine, t),
+      signal,
+    });
   }
 
   /** The tags of an image present on this engine (one `docker image ls`): versions that need no download. */

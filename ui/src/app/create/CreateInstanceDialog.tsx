@@ -113,8 +113,11 @@ function FlavourField({ state }: { state: CreateDialogState }) {
 
 /** The image's tag: Docker Hub's (or the suggested ones offline), those downloaded already marked, or any typed. */
 function VersionField({ state }: { state: CreateDialogState }) {
-  const { form, tags } = state;
+  const { form, tags, imageCheck } = state;
   const { values, errors } = form;
+  // Before any pull: a version this machine's platform has no image of is said here, with the nearest that do.
+  const refused = imageCheck && (imageCheck.verdict === 'missing' || imageCheck.verdict === 'not-for-platform') ? imageCheck.message : undefined;
+  const unchecked = imageCheck?.verdict === 'unchecked' ? 'Not checked: its registry could not be asked. ' : '';
   return (
     <Autocomplete
       key={values.engine}
@@ -143,7 +146,8 @@ function VersionField({ state }: { state: CreateDialogState }) {
           label="Version"
           required
           error={Boolean(errors.tag)}
-          helperText={errors.tag ?? `${tags.downloaded.has(values.tag.trim()) ? 'Downloaded already. ' : ''}${versionHelp(tags)}`}
+          helperText={errors.tag ?? refused ?? `${tags.downloaded.has(values.tag.trim()) ? 'Downloaded already. ' : unchecked}${versionHelp(tags)}`}
+          slotProps={{ formHelperText: refused && !errors.tag ? { sx: { color: 'warning.main' }, role: 'status' } : {} }}
         />
       )}
     />
