@@ -55,6 +55,9 @@ describe('pgvector 17', () => {
       `dockbase-${prefix}-vec-data=/var/lib/postgresql/data`,
     );
     expect((await dockbase.lifecycle.get(instance.id)).flavour).toBe('pgvector');
+    // Its data volume records it as well: a re-create of the kept data offers the flavour again.
+    const volume = JSON.parse(await docker('volume', 'inspect', '--format', '{{json .Labels}}', `dockbase-${prefix}-vec-data`)) as Record<string, string>;
+    expect(volume['io.dockbase.flavour']).toBe('pgvector');
   });
 
   it('CREATE EXTENSION vector, rows inserted and queried by distance', async () => {

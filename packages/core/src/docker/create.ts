@@ -104,6 +104,7 @@ export function createMounts(plan: CreatePlan): (VolumeClaim & { target: string 
     ...accountsOf(plan),
     hostPort: plan.hostPort,
     image: plan.image,
+    ...(plan.flavour ? { flavour: plan.flavour } : {}),
   };
   return plan.volumes.map((v) => ({ volume: v.name, labels: volumeLabels(v.mount, owner), target: v.mount.path }));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FLAVOURS, flavourMajor, flavourTagFor, flavourTags, flavoursOf, getEngine, getFlavour, tagVersion } from './index';
 import { validateCreateInput, type CreateInstanceInput } from '../model/validation';
-import { containerLabels, instanceFromLabels, snapshotFromLabels, snapshotManifestLabels } from '../model/labels';
+import { containerLabels, instanceFromLabels, snapshotFromLabels, snapshotManifestLabels, volumeLabels, volumeOwner } from '../model/labels';
 import { extensionsText, planUpgrade, upgradeTargets } from '../use-cases/upgrade-plan';
 import { extensionDifferences, extensionVersions } from '../use-cases/upgrade-dump-restore';
 
@@ -108,6 +108,17 @@ describe('creating with a flavour', () => {
     expect(instanceFromLabels(labels, facts)?.flavour).toBe('pgvector');
     expect(containerLabels(spec)).not.toHaveProperty('io.dockbase.flavour');
     expect(instanceFromLabels(containerLabels(spec), facts)).not.toHaveProperty('flavour');
+  });
+
+  it('its data volumes record the flavour too, so a re-create on kept data offers it again', () => {
+    const labels = volumeLabels(
+      { key: 'data', path: '/var/lib/postgresql/data' },
+      { engine: 'postgres', tag: 'pg17', instanceName: 'vec', instanceId: 'a1', flavour: 'pgvector' },
+    );
+    expect(volumeOwner(labels)).toMatchObject({ flavour: 'pgvector', tag: 'pg17' });
+    expect(volumeOwner(volumeLabels({ key: 'data', path: '/d' }, { engine: 'postgres', tag: '17', instanceName: 'p', instanceId: 'a2' }))).not.toHaveProperty(
+      'flavour',
+    );
   });
 
   it('a snapshot records the flavour, so a clone gets it', () => {

@@ -48,7 +48,7 @@ export const FLAVOURS: readonly Flavour[] = [
     id: 'postgis',
     engine: 'postgres',
     displayName: 'PostGIS',
-    summary: 'Geographic objects and queries: postgis, postgis_topology…',
+    summary: 'Geographic objects and queries: postgis, postgis_topology and more',
     image: 'postgis/postgis',
     tagPattern: '^(?<major>\\d+)-\\d+\\.\\d+(?:\\.\\d+)?(?:-[a-z0-9]+)?$',
     tagTemplate: '{major}-3.5',

@@ -96,6 +96,8 @@ export interface VolumeOwner {
   /** The port and image of the instance that made it: a re-create on this data offers them again (hints only). */
   hostPort?: number;
   image?: string;
+  /** The flavour it was made with (a re-create on this data offers it again). */
+  flavour?: string;
 }
 
 export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<string, string> {
@@ -111,6 +113,7 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     ...(owner.database ? { [LABEL.database]: owner.database } : {}),
     ...(owner.hostPort ? { [LABEL.port]: String(owner.hostPort) } : {}),
     ...(owner.image ? { [LABEL.image]: owner.image } : {}),
+    ...(owner.flavour ? { [LABEL.flavour]: owner.flavour } : {}),
   };
 }
 
@@ -134,6 +137,7 @@ export function volumeOwner(
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
     ...(Number(labels[LABEL.port]) > 0 ? { hostPort: Number(labels[LABEL.port]) } : {}),
     ...(labels[LABEL.image] ? { image: labels[LABEL.image] } : {}),
+    ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
   };
 }
 

@@ -245,7 +245,14 @@ export class Snapshots {
       {
         volume: t.volume,
         target: `${HELPER_TO}/${t.mount.key}`,
-        labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId, ...accounts }),
+        labels: volumeLabels(t.mount, {
+          engine: engine.id,
+          tag,
+          instanceName: input.name,
+          instanceId: dataId,
+          ...accounts,
+          ...(snapshot.flavour ? { flavour: snapshot.flavour } : {}),
+        }),
       },
     ]);
     const made = targets.map((t) => t.volume);

@@ -141,7 +141,13 @@ export async function upgradeByDumpRestore(
           ...newVolumes.map((v) => ({
             volume: v.name,
             target: v.mount.path,
-            labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name, instanceId: instance.dataId ?? instance.id }),
+            labels: volumeLabels(v.mount, {
+              engine: engine.id,
+              tag: plan.to,
+              instanceName: instance.name,
+              instanceId: instance.dataId ?? instance.id,
+              ...(instance.flavour ? { flavour: instance.flavour } : {}),
+            }),
           })),
           { volume: transfer, target: UPGRADE_SOURCE },
         ],

@@ -55,9 +55,9 @@ function initialValues(engine: EngineId, preset: CreatePreset = {}): FormValues 
     password: generatePassword(),
     keptPassword: '',
     keptPasswordMode: 'existing',
-    // Its image, when it was not the engine's official one (pgvector/pgvector, a company's own build).
-    image: preset.image && preset.image !== getEngine(id).image ? preset.image : '',
-    flavour: '',
+    // Its image, when it was not the official one of its flavour or engine (a company's own build).
+    image: preset.image && preset.image !== (getFlavour(preset.flavour ?? '')?.image ?? getEngine(id).image) ? preset.image : '',
+    flavour: preset.flavour && getFlavour(preset.flavour)?.engine === id ? preset.flavour : '',
     user: '',
     database: '',
     persistData: true,
@@ -77,6 +77,8 @@ export interface CreatePreset {
   name?: string;
   hostPort?: number;
   image?: string;
+  /** The flavour the kept data was made with. */
+  flavour?: string;
 }
 
 export interface CreateForm {
