@@ -1,5 +1,5 @@
 /** Finding an instance by the name a user types, and how an instance looks in a table and in --json. */
-import { DockbaseError, displayStatus, getEngine, maskedConnectionString, type Dockbase, type Instance, type ServerView } from '@dockbase/core';
+import { DockbaseError, displayStatus, flavouredName, getEngine, maskedConnectionString, type Dockbase, type Instance, type ServerView } from '@dockbase/core';
 
 /**
  * The instance named `name` (or whose Dockbase id is `name`), read from the labels like every front door
@@ -21,6 +21,8 @@ export interface InstanceJson {
   id: string;
   name: string;
   engine: string;
+  /** Its flavour ("pgvector", "postgis", "timescaledb"), when it has one. */
+  flavour?: string;
   image: string;
   version: string;
   /**
@@ -62,6 +64,7 @@ export function instanceJson(i: Instance, view: CliView = {}): InstanceJson {
     id: i.id,
     name: i.name,
     engine: i.engine,
+    ...(i.flavour ? { flavour: i.flavour } : {}),
     image: i.image,
     version: i.tag,
     status: statusOf(i, view),
@@ -83,7 +86,7 @@ export const TABLE_HEADER = ['NAME', 'ENGINE', 'VERSION', 'STATUS', 'ADDRESS', '
 export function instanceRow(i: Instance, view: CliView = {}): string[] {
   return [
     i.name,
-    getEngine(i.engine).displayName,
+    flavouredName(getEngine(i.engine).displayName, i.flavour),
     i.tag,
     statusOf(i, view),
     `${i.bindAddress}:${i.hostPort}`,

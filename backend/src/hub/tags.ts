@@ -1,6 +1,6 @@
-import type { EngineId } from '@dockbase/api';
+import type { TagSource } from '@dockbase/api';
 import type { HubTag, TagsPage } from '@dockbase/api';
-import { getEngine } from '@dockbase/core';
+import { FLAVOURS, getEngine, isEngineId } from '@dockbase/core';
 import { parseTagsPage } from './parse.js';
 
 export const MAX_PAGE = 10;
@@ -65,7 +65,7 @@ export class HubTags {
     this.now = options.now ?? Date.now;
   }
 
-  get(image: EngineId, query: TagsQuery): Promise<TagsPage> {
+  get(image: TagSource, query: TagsQuery): Promise<TagsPage> {
     const key = JSON.stringify([image, query.name, query.page, query.pageSize]);
     const cached = this.cache.get(key);
     const now = this.now();
@@ -80,7 +80,7 @@ export class HubTags {
     return pending;
   }
 
-  private async refresh(key: string, image: EngineId, query: TagsQuery): Promise<TagsPage> {
+  private async refresh(key: string, image: TagSource, query: TagsQuery): Promise<TagsPage> {
     const result = await this.fetchPage(image, query);
     if ('reason' in result) {
       this.failure = result;
@@ -101,10 +101,8 @@ export class HubTags {
     return Promise.reject(new HubUnavailableError(failure.reason, failure.message, retryAt));
   }
 
-  private async fetchPage(image: EngineId, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
-    // Official images live under library/; Valkey's is its project's own repository (valkey/valkey).
-    const repository = getEngine(image).image;
-    const url = new URL(`${this.options.hubUrl}/v2/repositories/${repository.includes('/') ? repository : `library/${repository}`}/tags`);
+  private async fetchPage(image: TagSource, query: TagsQuery): Promise<{ tags: HubTag[]; hasMore: boolean } | Failure> {
+    const url = new URL(`${this.options.hubUrl}/v2/repositories/${hubRepository(image)}/tags`);
     url.searchParams.set('page_size', String(query.pageSize));
     url.searchParams.set('page', String(query.page));
     url.searchParams.set('ordering', 'last_updated');
@@ -187,4 +185,13 @@ async function readAtMost(res: Response, limit: number): Promise<string | undefi
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The Docker Hub repository of a tag source: an engine's image (official images live under library/; Valkey's
+ * is its project's own, valkey/valkey) or a flavour's own ("pgvector/pgvector").
+ */
+export function hubRepository(source: TagSource): string {
+  const image = isEngineId(source) ? getEngine(source).image : (FLAVOURS.find((f) => f.id === source)?.image ?? source);
+  return image.includes('/') ? image : `library/${image}`;
 }

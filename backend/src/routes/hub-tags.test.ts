@@ -59,6 +59,17 @@ describe.each(TESTED_DRIVERS)('on %s', (driver) => {
       expect(hub.requests[0]!.pathname).toBe('/v2/repositories/valkey/valkey/tags');
     });
 
+    it('lists a flavour’s tags from its own repository (PostGIS: postgis/postgis); an unknown name is refused', async () => {
+      reply = () => ({ body: hubTagsPage(['17-3.5', '16-3.5']) });
+      const answer = await backend.call('GET', '/hub/tags/postgis');
+      expect(answer.json).toMatchObject({ image: 'postgis', tags: [{ name: '17-3.5' }, { name: '16-3.5' }] });
+      expect(hub.requests[0]!.pathname).toBe('/v2/repositories/postgis/postgis/tags');
+      expect((await backend.call('GET', '/hub/tags/pgvector')).status).toBe(200);
+      expect(hub.requests[1]!.pathname).toBe('/v2/repositories/pgvector/pgvector/tags');
+      expect((await backend.call('GET', '/hub/tags/evil')).status).toBe(400);
+      expect(hub.requests).toHaveLength(2);
+    });
+
     it('uses page 1 and 25 tags per page when the UI does not say', async () => {
       const answer = await backend.call('GET', '/hub/tags/redis');
       expect(answer.json).toMatchObject({ image: 'redis', page: 1, hasMore: false, stale: false });

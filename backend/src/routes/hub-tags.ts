@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ENGINE_IDS, type EngineId } from '@dockbase/api';
+import { TAG_SOURCES, type TagSource } from '@dockbase/api';
 import type { ApiError } from '../errors.js';
 import { HubUnavailableError, type HubTags } from '../hub/tags.js';
 
@@ -9,7 +9,7 @@ export const DEFAULT_PAGE_SIZE = 25;
 const params = {
   type: 'object',
   required: ['image'],
-  properties: { image: { type: 'string', enum: ENGINE_IDS } },
+  properties: { image: { type: 'string', enum: TAG_SOURCES } },
 } as const;
 
 // Query values arrive as strings and the validator does not coerce types (so bodies stay strict):
@@ -29,9 +29,9 @@ const querystring = {
 
 type Query = { name?: string; page?: string; pageSize?: string };
 
-/** Docker Hub's tags of the official images, proxied because Hub sends no CORS headers. */
+/** Docker Hub's tags of the official images and of the flavours' images, proxied because Hub sends no CORS headers. */
 export function hubTagRoutes(app: FastifyInstance, hub: HubTags): void {
-  app.get<{ Params: { image: EngineId }; Querystring: Query }>('/hub/tags/:image', { schema: { params, querystring } }, async (request, reply) => {
+  app.get<{ Params: { image: TagSource }; Querystring: Query }>('/hub/tags/:image', { schema: { params, querystring } }, async (request, reply) => {
     const { name = '', page = '1', pageSize = String(DEFAULT_PAGE_SIZE) } = request.query;
     try {
       return await hub.get(request.params.image, { name, page: Number(page), pageSize: Number(pageSize) });

@@ -4,7 +4,10 @@ import {
   ENGINE_IDS,
   InvalidInputError,
   connectionString,
+  flavouredName,
+  flavoursOf,
   getEngine,
+  getFlavour,
   generatePassword,
   imageRef,
   isDockbaseError,
@@ -39,6 +42,7 @@ interface CreateOptions {
   name?: string;
   version?: string;
   image?: string;
+  flavour?: string;
   port?: string;
   user?: string;
   database?: string;
@@ -62,7 +66,13 @@ export const create: CommandModule = {
       .addArgument(new Argument('<engine>', 'the database engine').choices(ENGINE_IDS))
       .option('--name <name>', 'the instance name (default: a free one, e.g. postgres-1)')
       .option('--version <tag>', "the engine's image tag (default: a current version, e.g. 17 for postgres)")
-      .option('--image <repository>', "another image repository, e.g. a mirror (default: the engine's official image)")
+      .option(
+        '--flavour <flavour>',
+        `PostgreSQL with extensions built in: ${flavoursOf('postgres')
+          .map((f) => f.id)
+          .join(', ')} (default: the plain server; --version then takes its tags, e.g. pg17 or 17-3.5)`,
+      )
+      .option('--image <repository>', "another image repository, e.g. a mirror (default: the flavour's or the engine's official image)")
       .option('--port <port>', "the host port (default: the engine's own port, or the next free one)")
       .option('--user <name>', `a user the image creates and the connection string uses (${ACCOUNT_ENGINES.user.join(', ')}; default: the admin user)`)
       .option(
@@ -122,13 +132,15 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
   }
 
   const dockbase = app.dockbase();
+  const flavour = options.flavour ? getFlavour(options.flavour) : undefined;
   // Suggestions as the tab makes them, from the names and ports in use (create checks them again).
   const usage = options.name === undefined || options.port === undefined ? await dockbase.creation.usage() : undefined;
   const input: CreateInstanceInput = {
     engine: engineId,
     name: options.name ?? suggestName(engine, usage?.names ?? new Set()),
-    tag: options.version ?? engine.defaultTag,
+    tag: options.version ?? (flavour ?? engine).defaultTag,
     image: options.image ?? '',
+    ...(options.flavour !== undefined ? { flavour: options.flavour } : {}),
     hostPort: options.port === undefined ? suggestPort(engine, usage?.ports ?? new Set()) : portNumber(options.port),
     password,
     persistData: options.data,
@@ -141,7 +153,7 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
   const fields = validateCreateInput(input);
   if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
 
-  const ref = imageRef(input.image || engine.image, input.tag);
+  const ref = imageRef(input.image || (flavour ?? engine).image, input.tag);
   const seedFiles = options.init.map((f) => path.resolve(f));
   const cancelling = `Cancelling: removing what was made for ${input.name}…`;
   let instance: Instance;
@@ -174,6 +186,8 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
             signal,
             ...(seedFiles.length > 0 ? { seedFiles } : {}),
             onPullProgress: (p) => progress.update(pullText(ref, p)),
+            // Said when the registry could not be asked: the pull then says whether the tag exists.
+            onImageCheck: (c) => (c.verdict === 'unchecked' ? note(stderr, c.message) : undefined),
           }),
         () => progress.done(cancelling),
       );
@@ -218,7 +232,7 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
   }
   const state = !options.start ? 'created (not started)' : ready ? 'ready' : 'starting';
   const lines = [
-    `${instance.name}: ${engine.displayName} ${instance.tag}, ${state}, on ${instance.bindAddress}:${instance.hostPort}`,
+    `${instance.name}: ${flavouredName(engine.displayName, instance.flavour)} ${instance.tag}, ${state}, on ${instance.bindAddress}:${instance.hostPort}`,
     `  url:      ${options.showPassword ? uri : instanceJson(instance).url}`,
     ...(options.showPassword ? [`  password: ${password}`] : []),
     `  data:     ${instance.volumes.length > 0 ? `${instance.volumes.join(', ')} (kept when the instance is deleted)` : 'not kept (--no-data)'}`,

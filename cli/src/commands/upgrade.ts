@@ -1,8 +1,12 @@
 import {
   DockbaseError,
   count,
+  extensionsText,
   formatBytes,
+  flavourTarget,
+  flavouredName,
   getEngine,
+  getFlavour,
   planUpgrade,
   rollbackPointFor,
   upgradeTargets,
@@ -19,8 +23,15 @@ import { snapshotJson } from '../snapshots';
 import { JSON_OPTION, type CommandModule } from './command';
 
 /** What a finished upgrade says: the new version, the rows checked ("1 table"), the rollback point. */
-export function upgradedText(name: string, engine: string, result: Pick<UpgradeResult, 'serverVersion' | 'verified' | 'from' | 'rollbackPoint'>): string {
-  const checked = result.verified ? ` (${count(result.verified.tables, 'table')}, ${count(result.verified.rows, 'row')} checked)` : '';
+export function upgradedText(
+  name: string,
+  engine: string,
+  result: Pick<UpgradeResult, 'serverVersion' | 'verified' | 'from' | 'rollbackPoint' | 'extensions'>,
+): string {
+  const extensions = extensionsText(result.extensions);
+  const checked =
+    (result.verified ? ` (${count(result.verified.tables, 'table')}, ${count(result.verified.rows, 'row')} checked)` : '') +
+    (extensions ? `, with its extensions ${extensions}` : '');
   return `${name} now runs ${engine} ${result.serverVersion}${checked}. Its data from ${result.from} is kept as the rollback point "${result.rollbackPoint.name}": dockbase rollback ${name}.`;
 }
 
@@ -56,7 +67,9 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
         const instance = await findInstance(dockbase, name);
         const engine = getEngine(instance.engine);
         if (version === undefined) {
-          const targets = upgradeTargets(instance, engine.suggestedTags);
+          // A flavour's instance goes to its flavour's tags (PostGIS 15 → PostGIS's 17 image).
+          const flavour = instance.flavour ? getFlavour(instance.flavour) : undefined;
+          const targets = upgradeTargets(instance, (flavour ?? engine).suggestedTags);
           if (options.json)
             return printJson(
               app.io.stdout,
@@ -64,7 +77,7 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
             );
           if (targets.length === 0) {
             app.io.stdout.write(
-              `${instance.name} runs ${engine.displayName} ${instance.tag}; Dockbase knows no newer version. Name one: dockbase upgrade ${instance.name} VERSION.\n`,
+              `${instance.name} runs ${flavouredName(engine.displayName, instance.flavour)} ${instance.tag}; Dockbase knows no newer version. Name one: dockbase upgrade ${instance.name} VERSION.\n`,
             );
             return;
           }
@@ -76,7 +89,9 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
           );
           return;
         }
-        const plan = planUpgrade(instance, version);
+        // A bare major version names the flavour's image of it ("17" for PostGIS: 17-3.5).
+        const flavour = instance.flavour ? getFlavour(instance.flavour) : undefined;
+        const plan = planUpgrade(instance, flavourTarget(instance.flavour, instance.tag, version, flavour?.suggestedTags));
         if (plan.refusal) throw new DockbaseError('invalid-input', plan.refusal, 'tag');
         app.io.stderr.write(`${plan.explanation}\n`);
         await confirmOrYes(
@@ -97,6 +112,7 @@ Ctrl-C before the switch-over leaves the instance as it was.`,
           serverVersion: result.serverVersion,
           rollbackPoint: snapshotJson(result.rollbackPoint),
           ...(result.verified ? { verified: result.verified } : {}),
+          ...(result.extensions?.length ? { extensions: result.extensions } : {}),
         };
         if (options.json) return printJson(app.io.stdout, json);
         app.io.stdout.write(`${upgradedText(instance.name, engine.displayName, result)}\n`);

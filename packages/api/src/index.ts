@@ -4,8 +4,14 @@
  */
 import { ENGINE_IDS, isEngineId, type EngineId } from '@dockbase/core/engine-ids';
 
+import { FLAVOURS } from '@dockbase/core/flavours';
+
 /** The engines the API accepts: the core's one list. */
 export { ENGINE_IDS, isEngineId, type EngineId };
+
+/** Whose Docker Hub tags the backend lists: an engine's official image, or a flavour's image (the core's catalog). */
+export const TAG_SOURCES: readonly string[] = [...ENGINE_IDS, ...FLAVOURS.map((f) => f.id)];
+export type TagSource = EngineId | string;
 
 export interface HistoryEntry {
   /** ISO 8601. */
@@ -93,7 +99,7 @@ export interface HubTag {
 
 /** Answer of `GET /hub/tags/:image`. */
 export interface TagsPage {
-  image: EngineId;
+  image: TagSource;
   tags: HubTag[];
   page: number;
   hasMore: boolean;

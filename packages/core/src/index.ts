@@ -4,7 +4,9 @@
  * a reader's helpers. A name a door needs is added here, where it is seen.
  */
 export { ENGINE_IDS, isEngineId, type EngineId } from './engines/ids';
-export { ENGINES, getEngine } from './engines';
+export { ENGINES, getEngine, tagVersion } from './engines';
+export { FLAVOURS, flavourMajor, flavourTagFor, flavourTags, flavourTarget, flavouredName, flavoursOf, getFlavour, type Flavour } from './engines/flavours';
+export { byNearness, checkImage, servesPlatform, type CandidateTag, type ImageCheck, type ImageVerdict } from './use-cases/image-check';
 export { REDIS_START_SCRIPT } from './engines/redis';
 export { VALKEY_START_SCRIPT } from './engines/valkey';
 export { type DumpKind, type EngineDefinition } from './engines/types';
@@ -48,7 +50,7 @@ export { probeArgs, readinessWaitScript, waitReadyArgs } from './docker/exec';
 export { wireQuestion, type WireQuestion } from './engines/wire';
 export { EARLIER_STEADY_INTERVAL_SECONDS, STEADY_HEALTH, capabilitiesFrom, healthSettings } from './docker/health';
 export { helperRunArgs, readHelperRun, readWorkerRun, upgradeWorkerArgs, type UpgradeWorkerPlan } from './docker/helpers';
-export { splitImageRef } from './docker/images';
+export { manifestInspectArgs, splitImageRef } from './docker/images';
 export { eventsArgs, logsArgs, readLogs, readRemove, removeContainerArgs, stopArgs, type InstanceEvent } from './docker/lifecycle';
 export { type HelperMount } from './docker/mounts';
 export { BRIDGE_RETRY_MS, DockerRunner, sleep } from './docker/runner';
@@ -88,6 +90,7 @@ export { describePull, type LayerState, type PullProgress } from './use-cases/pu
 export { type UsageReport } from './use-cases/resource-usage';
 export { dataVolumesOf, restoreRefusal, type CloneInput, type RestoreResult } from './use-cases/snapshots';
 export {
+  extensionsText,
   planUpgrade,
   rollbackPointFor,
   upgradeTargets,

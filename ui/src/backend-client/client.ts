@@ -6,7 +6,7 @@
  */
 import type { v1 } from '@docker/extension-api-client-types';
 
-import type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, PasswordCheckRecord, TagsPage } from '@dockbase/api';
+import type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, PasswordCheckRecord, TagSource, TagsPage } from '@dockbase/api';
 import { DockbaseError, type DockbaseErrorCode, type Job, type JobRequest } from '@dockbase/core';
 
 export type { EngineId, HistoryEntry, HubTag, InstanceInput, InstanceMeta, TagsPage };
@@ -55,7 +55,7 @@ export interface BackendClient {
    * after its start failed again and again says "The Dockbase backend cannot start: …"). It is not asked again.
    */
   failure?(): string | undefined;
-  listTags(image: EngineId, query?: TagsQuery): Promise<TagsPage>;
+  listTags(image: TagSource, query?: TagsQuery): Promise<TagsPage>;
   /** Undefined when the backend knows no such instance. */
   getInstance(id: string): Promise<InstanceMeta | undefined>;
   /** Creates or replaces; notes and history are kept on replace. Never pass the password. */

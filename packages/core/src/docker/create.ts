@@ -38,7 +38,7 @@ export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, project } = plan;
+  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, project, flavour } = plan;
   return {
     id,
     name,
@@ -52,6 +52,7 @@ export function specOf(plan: CreatePlan): InstanceSpec {
     ...(user ? { user } : {}),
     ...(database ? { database } : {}),
     ...(project ? { project } : {}),
+    ...(flavour ? { flavour } : {}),
   };
 }
 
@@ -104,6 +105,7 @@ export function createMounts(plan: CreatePlan): (VolumeClaim & { target: string 
     ...accountsOf(plan),
     hostPort: plan.hostPort,
     image: plan.image,
+    ...(plan.flavour ? { flavour: plan.flavour } : {}),
   };
   return plan.volumes.map((v) => ({ volume: v.name, labels: volumeLabels(v.mount, owner), target: v.mount.path }));
 }
@@ -185,6 +187,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
   const bindAddress = labels.get(LABEL.bind) ?? '';
   const volumeNames = (labels.get(LABEL.volumes) ?? '').split(' ').filter(Boolean);
   const hostPort = Number(labels.get(LABEL.port));
+  const flavour = labels.get(LABEL.flavour);
   const invalid = validateCreateInput({
     engine: engineId,
     name,
@@ -195,6 +198,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
     persistData: volumeNames.length > 0,
     exposeOnNetwork: bindAddress === '0.0.0.0',
     ...accounts,
+    ...(flavour !== undefined ? { flavour } : {}),
   });
   const field = Object.keys(invalid)[0];
   if (field) mismatch(`its ${field} is not one Dockbase accepts`);
@@ -220,6 +224,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
         : [],
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
     ...accounts,
+    ...(flavour !== undefined ? { flavour } : {}),
     ...(restartPolicy ? { restartPolicy } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
     ...(project ? { project } : {}),

@@ -157,7 +157,7 @@ export function dataScripts(): { helper: Set<string>; exec: Set<string>; version
     version.add(e.upgrade.versionScript);
     if (e.upgrade.alignScript) version.add(e.upgrade.alignScript);
     const dr = e.upgrade.dumpRestore;
-    if (dr) for (const script of [dr.versionScript, dr.sizeScript, dr.fingerprintScript, dr.copyScript]) upgrade.add(script);
+    if (dr) for (const script of [dr.versionScript, dr.sizeScript, dr.fingerprintScript, dr.extensionsScript, dr.copyScript]) upgrade.add(script);
   }
   return { helper, exec, version, upgrade };
 }

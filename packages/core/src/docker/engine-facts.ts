@@ -9,6 +9,8 @@ import type { DockerRunner } from './runner';
 
 export class EngineFacts {
   private known: Promise<EngineCapabilities> | undefined;
+  /** One `docker version` answers both the capabilities and the platform. */
+  private versions: Promise<ReturnType<typeof parseVersion>> | undefined;
 
   constructor(private readonly docker: DockerRunner) {}
 
@@ -24,11 +26,30 @@ export class EngineFacts {
     return this.known;
   }
 
+  /**
+   * The engine's platform ("linux/arm64" on Apple silicon), which the images it runs must have; undefined when
+   * the daemon does not say (asked again next time).
+   */
+  async platform(): Promise<string | undefined> {
+    return (await this.readVersions())?.platform;
+  }
+
   private async read(): Promise<EngineCapabilities | undefined> {
-    const r = await this.docker.cli.run(versionArgs()).catch(() => undefined);
-    // Without a daemon, `docker version` still prints the client's part and exits 1.
-    const versions = r ? parseVersion(r.stdout) : undefined;
+    const versions = await this.readVersions();
     if (!versions?.serverApi) return undefined;
     return capabilitiesFrom(versions);
+  }
+
+  private readVersions(): Promise<ReturnType<typeof parseVersion>> {
+    // Without a daemon, `docker version` still prints the client's part and exits 1.
+    this.versions ??= this.docker.cli
+      .run(versionArgs())
+      .then((r) => parseVersion(r.stdout))
+      .catch(() => undefined)
+      .then((v) => {
+        if (!v?.serverApi) this.versions = undefined;
+        return v;
+      });
+    return this.versions;
   }
 }

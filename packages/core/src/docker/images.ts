@@ -20,6 +20,34 @@ export function pullArgs(ref: string): string[] {
   return ['pull', ref];
 }
 
+/**
+ * What the registry holds for an image reference, per platform, without pulling it (the docker CLI asks the
+ * registry itself). A registry on this machine (127.0.0.1, localhost) is asked over plain HTTP as the engine
+ * itself does by default; any other only over TLS.
+ */
+export function manifestInspectArgs(ref: string): string[] {
+  return ['manifest', 'inspect', ...(isLoopbackRegistry(ref) ? ['--insecure'] : []), '--verbose', ref];
+}
+
+/** Whether an image reference names a registry on this machine (the engine's default insecure range). */
+export function isLoopbackRegistry(ref: string): boolean {
+  const first = ref.split('/')[0] ?? '';
+  return ref.includes('/') && /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(first);
+}
+
+/** The platforms `manifest inspect --verbose` lists ("linux/amd64", "linux/arm64/v8"); attestations left out. */
+export function parseManifestPlatforms(stdout: string): string[] {
+  const json: unknown = JSON.parse(stdout.trim() || 'null');
+  const entries = Array.isArray(json) ? json : [json];
+  const out = new Set<string>();
+  for (const entry of entries) {
+    const platform = (entry as { Descriptor?: { platform?: { os?: unknown; architecture?: unknown; variant?: unknown } } } | null)?.Descriptor?.platform;
+    if (!platform || typeof platform.os !== 'string' || typeof platform.architecture !== 'string' || platform.os === 'unknown') continue;
+    out.add([platform.os, platform.architecture, ...(typeof platform.variant === 'string' && platform.variant ? [platform.variant] : [])].join('/'));
+  }
+  return [...out].sort();
+}
+
 /** The tags of an image repository present on this engine. */
 export function localImagesArgs(image: string): string[] {
   return ['image', 'ls', '--format', JSON_FORMAT, image];
@@ -59,5 +87,11 @@ export const IMAGE_SHAPES: readonly CommandShape[] = [
   shape({ name: 'look for an image', words: ['image', 'inspect'], build: imageExistsArgs, read: (a) => params(imageReference(at(a, 4))) }),
   shape({ name: 'read an image’s labels', words: ['image', 'inspect'], build: imageLabelsArgs, read: (a) => params(imageId(at(a, 4))) }),
   shape({ name: 'pull an image', words: ['pull'], build: pullArgs, read: (a) => params(imageReference(at(a, 1))) }),
+  shape({
+    name: 'ask a registry which platforms an image has',
+    words: ['manifest', 'inspect'],
+    build: manifestInspectArgs,
+    read: (a) => params(imageReference(at(a, a.length - 1))),
+  }),
   shape({ name: 'list an image’s local versions', words: ['image', 'ls'], build: localImagesArgs, read: (a) => params(imageRepository(at(a, 4))) }),
 ];

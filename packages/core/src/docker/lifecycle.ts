@@ -175,7 +175,7 @@ export function parseEvent(line: string): InstanceEvent | undefined {
 }
 
 /** The API versions in `docker version --format '{{json .}}'`: the CLI's (as negotiated) and the daemon's. */
-export function parseVersion(stdout: string): { clientApi?: string; serverApi?: string } | undefined {
+export function parseVersion(stdout: string): { clientApi?: string; serverApi?: string; platform?: string } | undefined {
   const [v] = (() => {
     try {
       return parseJsonLines(stdout);
@@ -188,5 +188,8 @@ export function parseVersion(stdout: string): { clientApi?: string; serverApi?: 
   const server = (v.Server ?? {}) as Json;
   const clientApi = str(client.ApiVersion);
   const serverApi = str(server.ApiVersion);
-  return { ...(clientApi ? { clientApi } : {}), ...(serverApi ? { serverApi } : {}) };
+  // The engine's own platform ("linux/arm64" on Apple silicon): the images it runs must have it.
+  const os = str(server.Os);
+  const arch = str(server.Arch);
+  return { ...(clientApi ? { clientApi } : {}), ...(serverApi ? { serverApi } : {}), ...(os && arch ? { platform: `${os}/${arch}` } : {}) };
 }

@@ -6,6 +6,7 @@ import { redis } from './redis';
 import { valkey } from './valkey';
 import { ENGINE_IDS } from './ids';
 import type { EngineDefinition, EngineId } from './types';
+import { versionOf } from './shared';
 
 export type {
   AccountVariables,
@@ -23,6 +24,18 @@ export type {
 } from './types';
 
 export { compareVersions, formatVersion, versionOf } from './shared';
+export {
+  FLAVOURS,
+  flavourMajor,
+  flavourTagFor,
+  flavourTagRefusal,
+  flavourTags,
+  flavourTarget,
+  flavouredName,
+  flavoursOf,
+  getFlavour,
+  type Flavour,
+} from './flavours';
 
 export { ENGINE_IDS, isEngineId } from './ids';
 export { REDIS_START_SCRIPT } from './redis';
@@ -39,6 +52,11 @@ export function getEngine(id: EngineId): EngineDefinition {
   const engine = BY_ID[id];
   if (!engine) throw new Error(`Unknown engine: ${id}`);
   return engine;
+}
+
+/** The server version a tag of the engine runs ("17.2" → [17, 2]; a PostgreSQL flavour's "pg17" → [17]). */
+export function tagVersion(engine: Pick<EngineDefinition, 'tagVersion'>, tag: string): number[] | undefined {
+  return engine.tagVersion ? engine.tagVersion(tag) : versionOf(tag);
 }
 
 /**

@@ -7,8 +7,8 @@ import {
   commonUpgradeRefusal,
   envValue,
   healthcheck,
-  majorOf,
   sqlStream,
+  versionOf,
   withClient,
 } from './shared';
 import type { DumpRestoreUpgrade, EngineDefinition, EngineUpgrade } from './types';
@@ -21,6 +21,19 @@ const EXPECTED_PSQL_ERRORS = ['role "postgres" already exists', 'current user ca
 
 /** Official image `postgres`. Versions 18 and later keep PGDATA under /var/lib/postgresql/<major>/docker. */
 const LATEST_MAJOR = 18;
+
+/**
+ * The PostgreSQL version a tag runs: "17.2-alpine" → [17, 2]; the flavours' images name it elsewhere:
+ * "pg17", "0.8.0-pg17", "latest-pg17" → [17] (pgvector, TimescaleDB), "17-3.5" → [17] (PostGIS).
+ */
+export function pgVersionOf(tag: string): number[] | undefined {
+  const m = /(?:^|-)pg(\d+)(?:-|$)/.exec(tag.trim());
+  return m ? [Number(m[1])] : versionOf(tag);
+}
+
+function majorOf(tag: string): number | undefined {
+  return pgVersionOf(tag)?.[0];
+}
 
 const ACCOUNTS = { user: 'POSTGRES_USER', database: 'POSTGRES_DB' } as const;
 
@@ -48,9 +61,17 @@ const dumpRestore: DumpRestoreUpgrade = {
     "SELECT format('SELECT %L || '' '' || count(*) FROM %I.%I', current_database() || '.' || n.nspname || '.' || c.relname, n.nspname, c.relname)",
     'FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace',
     "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'",
+    // An extension's own tables (PostGIS's spatial_ref_sys…) hold what its version ships, which a newer
+    // version may extend: the extension check below compares those, by version.
+    "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')",
     'ORDER BY 1',
     '\\gexec',
     'SQL',
+    'done',
+  ].join('\n'),
+  extensionsScript: [
+    `${PSQL_AT} -d postgres -c 'SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname' | while IFS= read -r db; do`,
+    `  PGDATABASE="$db" ${PSQL_AT} -c "SELECT current_database() || ' ' || extname || ' ' || extversion FROM pg_extension ORDER BY extname" || exit 5`,
     'done',
   ].join('\n'),
   copyScript: [
@@ -63,7 +84,10 @@ const dumpRestore: DumpRestoreUpgrade = {
     'rc=$?',
     'kill "$p" 2>/dev/null',
     'if [ "$(cat "$e.rc")" != 0 ]; then tail -n 20 "$e.dump" >&2; exit 3; fi',
-    `if grep 'ERROR:' "$e.err" | grep -v -F -e "role \\"\${POSTGRES_USER:-postgres}\\" already exists" >&2; then exit 4; fi`,
+    // The new data folder is fresh: a database or schema it has already was made by its image's init (PostGIS's
+    // template_postgis, tiger, topology); the dump's contents still go into it, and the row counts and the
+    // extension check after the copy prove them.
+    `if grep 'ERROR:' "$e.err" | grep -v -F -e "role \\"\${POSTGRES_USER:-postgres}\\" already exists" | grep -v -E 'ERROR:  (database|schema) "[^"]+" already exists$' >&2; then exit 4; fi`,
     'exit $rc',
   ].join('\n'),
   volumeSuffix: (tag) => String(majorOf(tag) ?? LATEST_MAJOR),
@@ -74,7 +98,7 @@ const dumpRestore: DumpRestoreUpgrade = {
 };
 
 const upgrade: EngineUpgrade = {
-  refusal: (from, to) => commonUpgradeRefusal('PostgreSQL', from, to, String(LATEST_MAJOR)),
+  refusal: (from, to) => commonUpgradeRefusal('PostgreSQL', from, to, String(LATEST_MAJOR), pgVersionOf),
   method: (from, to) => ((majorOf(from) ?? LATEST_MAJOR) === (majorOf(to) ?? LATEST_MAJOR) ? 'in-place' : 'dump-restore'),
   explain(from, to) {
     if (upgrade.method(from, to) === 'in-place') {
@@ -90,6 +114,7 @@ export const postgres: EngineDefinition = {
   id: 'postgres',
   displayName: 'PostgreSQL',
   image: 'postgres',
+  tagVersion: pgVersionOf,
   defaultTag: '17',
   suggestedTags: ['18', '17', '16', '15', '14'],
   containerPort: 5432,

@@ -119,9 +119,15 @@ export function compareVersions(a: readonly number[], b: readonly number[]): -1 
  * line that cannot be ordered, and a downgrade (no engine opens data a newer version wrote; the way back from an
  * upgrade is its rollback point). Undefined: `toTag` is newer.
  */
-export function commonUpgradeRefusal(displayName: string, fromTag: string, toTag: string, example: string): string | undefined {
-  const from = versionOf(fromTag);
-  const to = versionOf(toTag);
+export function commonUpgradeRefusal(
+  displayName: string,
+  fromTag: string,
+  toTag: string,
+  example: string,
+  parse: (tag: string) => number[] | undefined = versionOf,
+): string | undefined {
+  const from = parse(fromTag);
+  const to = parse(toTag);
   if (!to) return `Choose a version number for ${displayName} (such as ${example}): “${toTag}” names no version, so Dockbase cannot tell what the data needs.`;
   if (!from)
     return `This instance runs the tag “${fromTag}”, which names no version: Dockbase cannot tell what its data needs. Upgrade it by hand (export, then import into a new instance).`;

@@ -120,6 +120,11 @@ export interface DumpRestoreUpgrade {
   /** Prints one line per table of every database, `<db>.<schema>.<table> <rows>`, sorted: equal on both sides or no switch. */
   fingerprintScript: string;
   /**
+   * Prints one line per extension of every database, `<db> <extension> <version>`, sorted: after the row
+   * counts, every extension of the old data must be in the new one, at its version or a newer one.
+   */
+  extensionsScript: string;
+  /**
    * Copies every database and role from the server at "$1" into the local one, printing `dockbase-progress
    * BYTES` (what the local server holds) about every second; fails on anything but the expected errors.
    */
@@ -159,6 +164,11 @@ export interface EngineDefinition {
   displayName: string;
   /** Official Docker Hub repository. */
   image: string;
+  /**
+   * The server version a tag runs, where the engine's images do not all start their tags with it (the
+   * PostgreSQL flavours' "pg17", "2.17.2-pg17"); absent: the numbers the tag starts with (see `tagVersion`).
+   */
+  tagVersion?(tag: string): number[] | undefined;
   defaultTag: string;
   /** Offered when Docker Hub's tags cannot be fetched; newest first. */
   suggestedTags: readonly string[];

@@ -41,6 +41,8 @@ export interface JobProgress {
   totalBytes?: number;
   /** An image pull's layers. */
   pull?: { done: number; total: number };
+  /** The image check before the pull, when the registry could not be asked (image-check.ts): said, then the pull goes on. */
+  imageNote?: string;
 }
 
 export interface Job {

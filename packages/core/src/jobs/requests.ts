@@ -150,7 +150,7 @@ const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
   keptDataPassword: 'string',
   flavour: 'string',
 };
-const CREATE_ONLY = ['engine', 'image', 'persistData'];
+const CREATE_ONLY = ['engine', 'image', 'persistData', 'flavour'];
 /** Fields of a create's input that are not one value: checked by their own shape (objectFields). */
 const OBJECT_FIELDS = ['project', 'settings'];
 

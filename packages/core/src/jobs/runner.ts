@@ -8,7 +8,7 @@
 import type { DockerCli } from '@dockbase/docker-cli';
 import { DockerRunner } from '../docker/runner';
 import type { Dockbase } from '../dockbase';
-import { getEngine } from '../engines';
+import { flavouredName, getEngine } from '../engines';
 import { DockbaseError, isDockbaseError, type DockbaseErrorCode } from '../model/errors';
 import { imageRef, newInstanceId, type Instance } from '../model/instance';
 import type { CreatedInstance } from '../use-cases/create';
@@ -359,7 +359,7 @@ export class JobRunner implements JobsService {
       const engine = getEngine(request.input.engine);
       return {
         target: { id, name: request.input.name, engine: engine.id },
-        title: `Create ${engine.displayName} ${request.input.tag}`,
+        title: `Create ${flavouredName(engine.displayName, request.input.flavour)} ${request.input.tag}`,
         cancellable: true,
         run: async (ctx): Promise<CreatedInstance & { passwordCheck?: PasswordCheck }> => {
           const created = await dockbase.creation.create(request.input, {
@@ -368,6 +368,7 @@ export class JobRunner implements JobsService {
             signal: ctx.signal,
             journal: withCancelEnd(ctx),
             onPullProgress: (p) => ctx.progress({ step: 'pull', pull: { done: p.done, total: p.total } }),
+            onImageCheck: (c) => (c.verdict === 'unchecked' ? ctx.progress({ step: 'pull', imageNote: c.message }) : undefined),
             ...(request.seedFiles?.length ? { seedFiles: request.seedFiles } : {}),
           });
           if (!created.reusedData || !engine.passwordInData) return created;

@@ -31,6 +31,8 @@ export interface Instance {
   user?: string;
   /** The database its connection string names, when not the engine's default (POSTGRES_DB, MYSQL_DATABASE…). */
   database?: string;
+  /** Its flavour's id (engines/flavours.ts: "pgvector", "postgis"…); absent: the engine's plain official server. */
+  flavour?: string;
   /**
    * Why its last run ended badly (killed, out of memory, crashed, or could not start), from docker's own
    * record of the container; absent after a clean stop and once it starts again successfully.
@@ -66,7 +68,7 @@ export interface InstanceFailure {
 /** What an instance is, whatever its container is doing: what its labels record. */
 export type InstanceSpec = Pick<
   Instance,
-  'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'project'
+  'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'project' | 'flavour'
 >;
 
 /**

@@ -25,6 +25,8 @@ export const LABEL = {
   /** The user and database the connection string names, when they are not the engine's defaults. */
   user: 'io.dockbase.user',
   database: 'io.dockbase.database',
+  /** The instance's flavour (engines/flavours.ts), when it has one; on a snapshot's manifest too. */
+  flavour: 'io.dockbase.flavour',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -79,6 +81,7 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     ...(spec.user ? { [LABEL.user]: spec.user } : {}),
     ...(spec.database ? { [LABEL.database]: spec.database } : {}),
     ...(spec.project ? projectLabels(spec.project) : {}),
+    ...(spec.flavour ? { [LABEL.flavour]: spec.flavour } : {}),
   };
 }
 
@@ -114,6 +117,8 @@ export interface VolumeOwner {
   /** The port and image of the instance that made it: a re-create on this data offers them again (hints only). */
   hostPort?: number;
   image?: string;
+  /** The flavour it was made with (a re-create on this data offers it again). */
+  flavour?: string;
 }
 
 export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<string, string> {
@@ -129,6 +134,7 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     ...(owner.database ? { [LABEL.database]: owner.database } : {}),
     ...(owner.hostPort ? { [LABEL.port]: String(owner.hostPort) } : {}),
     ...(owner.image ? { [LABEL.image]: owner.image } : {}),
+    ...(owner.flavour ? { [LABEL.flavour]: owner.flavour } : {}),
   };
 }
 
@@ -152,6 +158,7 @@ export function volumeOwner(
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
     ...(Number(labels[LABEL.port]) > 0 ? { hostPort: Number(labels[LABEL.port]) } : {}),
     ...(labels[LABEL.image] ? { image: labels[LABEL.image] } : {}),
+    ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
   };
 }
 
@@ -246,6 +253,7 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
     ...(projectFromLabels(labels) ? { project: projectFromLabels(labels) } : {}),
+    ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
   };
 }
 
@@ -272,6 +280,7 @@ export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
     // key:volume pairs; volume names and keys hold no spaces or colons.
     [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
     ...(s.upgradeTo ? { [LABEL.snapshotUpgradeTo]: s.upgradeTo } : {}),
+    ...(s.flavour ? { [LABEL.flavour]: s.flavour } : {}),
     ...(s.accounts ? { [LABEL.snapshotUser]: s.accounts.user ?? '', [LABEL.snapshotDatabase]: s.accounts.database ?? '' } : {}),
     [LABEL.schema]: LABEL_SCHEMA,
   };
@@ -311,6 +320,7 @@ export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<s
         return { key, volume, path: path.join(':') };
       }),
     ...(labels[LABEL.snapshotUpgradeTo] ? { upgradeTo: labels[LABEL.snapshotUpgradeTo] } : {}),
+    ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
     ...(labels[LABEL.snapshotUser] !== undefined ? { accounts: snapshotAccounts(labels[LABEL.snapshotUser], labels[LABEL.snapshotDatabase]) } : {}),
   };
 }

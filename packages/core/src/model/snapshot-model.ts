@@ -37,6 +37,8 @@ export interface Snapshot {
    * kept data) the instance's own former data volume, kept as it was instead of copied.
    */
   volumes: SnapshotVolume[];
+  /** The instance's flavour when it was taken (a clone gets it, with the image). */
+  flavour?: string;
   /** On a rollback point: the version the instance was upgraded to (the point applies while it runs that version). */
   upgradeTo?: string;
   /**

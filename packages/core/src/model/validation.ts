@@ -1,13 +1,15 @@
 import type { ProjectRef } from './instance';
-import { getEngine, isEngineId, type EngineId } from '../engines';
+import { flavourTagRefusal, flavoursOf, getEngine, getFlavour, isEngineId, type EngineId } from '../engines';
 
 /** What a user asks for when creating an instance. */
 export interface CreateInstanceInput {
   engine: EngineId;
   name: string;
   tag: string;
-  /** Image repository; the engine's official image when empty. */
+  /** Image repository; the flavour's image (or the engine's official one) when empty. */
   image?: string;
+  /** A flavour of the engine (engines/flavours.ts: "pgvector"…); none: the engine's plain server. */
+  flavour?: string;
   hostPort: number;
   password: string;
   /** Keep data in named volumes (on by default in the UI). */
@@ -24,15 +26,13 @@ export interface CreateInstanceInput {
    * once it runs (where the engine allows it: see EngineDefinition.applyPassword). Absent: `existing`.
    */
   keptDataPassword?: 'existing' | 'reset';
-  /** The engine's flavour, where it has flavours (labelled io.dockbase.flavour). */
-  flavour?: string;
   /** Server settings, name → value (labelled io.dockbase.settings). */
   settings?: Record<string, string>;
   /** The project (dockbase.yaml) the instance serves, and the branch: labelled io.dockbase.project, .project.path, .branch. */
   project?: ProjectRef;
 }
 
-export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles';
+export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'flavour' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles';
 export type FieldErrors = Partial<Record<CreateField, string>>;
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -68,6 +68,16 @@ export function validateImage(image: string, engine: EngineId = 'postgres'): str
   }
   if (image.length > 255 || !IMAGE_RE.test(image)) return `Not a valid image repository, e.g. registry.example.com/mirror/${getEngine(engine).image}.`;
   return undefined;
+}
+
+/** Why `flavour` is not one of the engine's flavours, naming those it has. */
+export function validateFlavour(flavour: string, engine: EngineId): string | undefined {
+  const own = flavoursOf(engine);
+  if (own.some((f) => f.id === flavour)) return undefined;
+  const name = getEngine(engine).displayName;
+  return own.length === 0
+    ? `${name} has no flavours: leave the flavour out.`
+    : `“${flavour}” is not a flavour of ${name}: choose ${own.map((f) => f.id).join(', ')}, or none for the plain server.`;
 }
 
 /** The smallest memory limit Dockbase sets: docker accepts 6 MB, but no database starts in that. */
@@ -111,6 +121,10 @@ export function validateCreateInput(input: CreateInstanceInput): FieldErrors {
   put('name', validateName(input.name));
   put('tag', validateTag(input.tag));
   put('image', validateImage(input.image ?? '', input.engine));
+  if (input.flavour) put('flavour', validateFlavour(input.flavour, input.engine));
+  const flavour = input.flavour ? getFlavour(input.flavour) : undefined;
+  // A flavour's tags name the engine's version their own way: a tag of another form says nothing of the data.
+  if (flavour && flavour.engine === input.engine && !errors.tag) put('tag', flavourTagRefusal(flavour, input.tag));
   put('hostPort', validatePort(input.hostPort));
   put('password', getEngine(input.engine).checkPassword(input.password));
   const vars = getEngine(input.engine).accountVariables;

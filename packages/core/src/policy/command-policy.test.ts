@@ -76,6 +76,16 @@ describe('the command policy: what the core builds passes', () => {
     expect(allowed(argv.imageExistsArgs('127.0.0.1:5000/dockbase-test/redis:7.0'))).toMatchObject({ allowed: true });
     expect(allowed(argv.imageLabelsArgs(IMAGE))).toMatchObject({ allowed: true });
     expect(allowed(argv.pullArgs('postgres:17'))).toMatchObject({ allowed: true });
+    // The image check before a pull: plain HTTP only for a registry on this machine.
+    expect(allowed(argv.manifestInspectArgs('postgis/postgis:17-3.5'))).toMatchObject({ allowed: true });
+    expect(argv.manifestInspectArgs('127.0.0.1:5000/dockbase-test/postgis-debian:17-3.5')).toEqual([
+      'manifest',
+      'inspect',
+      '--insecure',
+      '--verbose',
+      '127.0.0.1:5000/dockbase-test/postgis-debian:17-3.5',
+    ]);
+    expect(allowed(argv.manifestInspectArgs('127.0.0.1:5000/dockbase-test/postgis-debian:17-3.5'))).toMatchObject({ allowed: true });
     expect(allowed(argv.volumeInspectArgs(['dockbase-x-data']))).toMatchObject({ allowed: true, volumes: [] });
     expect(allowed(argv.volumeRemoveArgs(['dockbase-x-db', 'dockbase-x-configdb']))).toMatchObject({
       allowed: true,
@@ -313,6 +323,10 @@ describe('the command policy: anything else is refused', () => {
     ['image rm', ['image', 'rm', 'postgres:17']],
     ['pull of a digest-less name', ['pull', 'postgres']],
     ['pull with --all-tags', ['pull', '--all-tags', 'postgres:17']],
+    ['manifest inspect --insecure of a registry elsewhere', ['manifest', 'inspect', '--insecure', '--verbose', 'registry.example.com/x/postgres:17']],
+    ['manifest inspect of a name without tag', ['manifest', 'inspect', '--verbose', 'postgres']],
+    ['manifest push', ['manifest', 'push', 'postgres:17']],
+    ['manifest inspect with another option', ['manifest', 'inspect', '--verbose', '--config', '/tmp/x', 'postgres:17']],
     ['events of everything', ['events']],
   ])('refuses %s', (_label, args) => {
     expect(refused(args)).toMatch(/not allowed/);

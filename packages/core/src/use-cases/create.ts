@@ -10,7 +10,8 @@ import { imageExistsArgs, localImagesArgs } from '../docker/images';
 import { removeContainerArgs, startArgs } from '../docker/lifecycle';
 import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect, type VolumeInfo } from '../docker/volumes';
 import type { EngineFacts } from '../docker/engine-facts';
-import { getEngine, type EngineDefinition } from '../engines';
+import { getEngine, getFlavour, tagVersion, type EngineDefinition, type Flavour } from '../engines';
+import { checkImage, imageRefusal, type CandidateTag, type ImageCheck } from './image-check';
 import { hostBaseName, isAbsoluteHostPath } from '../model/dump-files';
 import { fileError, hostFilesOf } from '../docker/host-files';
 import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from '../model/errors';
@@ -23,13 +24,26 @@ import { pullImage, type PullProgress } from './pull';
 import type { DockerRunner } from '../docker/runner';
 import { SEED_DIRECTORY } from '../docker/data-scripts';
 import { createWithSecrets } from '../docker/secret-env';
-import { projectRefProblem, usageConflicts, validateCreateInput, type CreateInstanceInput, type EngineUsage, type PortHolder } from '../model/validation';
+import {
+  projectRefProblem,
+  usageConflicts,
+  validateCreateInput,
+  validateImage,
+  validateTag,
+  type CreateInstanceInput,
+  type EngineUsage,
+  type PortHolder,
+} from '../model/validation';
 import type { OwnedContainers } from '../policy/ownership';
 
 export interface CreateOptions {
   /** Start the container once created (the UI's create flow); a failed start removes what was made. */
   start?: boolean;
   onPullProgress?: (progress: PullProgress) => void;
+  /** The image check before the pull (image-check.ts): told what the registry said, also when it could not be asked. */
+  onImageCheck?: (check: ImageCheck) => void;
+  /** Tags to name instead when the chosen one does not exist for this platform (Docker Hub's, with their architectures). */
+  tagCandidates?: readonly CandidateTag[];
   signal?: AbortSignal;
   /**
    * Seed files (absolute paths on the machine the docker CLI runs on): copied into the official image's
@@ -112,7 +126,9 @@ export class InstanceCreation {
     const seedProblem = seedRefusal(engine, seeds);
     if (seedProblem) throw new DockbaseError('invalid-input', seedProblem, 'seedFiles');
     const secrets = [input.password];
-    const image = input.image?.trim() || engine.image;
+    // A flavour's own image unless another repository (a mirror of it) is given.
+    const flavour = input.flavour ? getFlavour(input.flavour) : undefined;
+    const image = input.image?.trim() || flavour?.image || engine.image;
     const ref = imageRef(image, input.tag);
     const planned: VolumePlan[] = input.persistData ? engine.dataMounts(input.tag).map((mount) => ({ name: volumeName(input.name, mount.key), mount })) : [];
     // Data a PostgreSQL upgrade made for this major version sits beside the older data (its rollback point):
@@ -167,6 +183,11 @@ export class InstanceCreation {
     }
 
     if (!hasImage) {
+      // Before the pull: does the tag exist for this machine's platform? If not, the nearest that do.
+      const check = await this.registryCheck(engine, flavour, ref, options.tagCandidates, options.signal);
+      options.onImageCheck?.(check);
+      const refusal = imageRefusal(check);
+      if (refusal) throw refusal;
       await pullImage(this.docker, ref, {
         ...(options.onPullProgress ? { onProgress: options.onPullProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -185,6 +206,7 @@ export class InstanceCreation {
       ...(volumes.length > 0 ? { dataId: dataIds[0] ?? id } : {}),
       ...(user ? { user } : {}),
       ...(database ? { database } : {}),
+      ...(flavour ? { flavour: flavour.id } : {}),
       name: input.name,
       engine: engine.id,
       image,
@@ -226,6 +248,38 @@ export class InstanceCreation {
     });
     if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
     return reused ? { ...instance, reusedData: reused } : instance;
+  }
+
+  /**
+   * The image check the create form asks as a version is chosen (the create asks again before its pull):
+   * undefined when the image is on this engine already or the input names no valid image yet.
+   */
+  async checkImage(
+    input: Pick<CreateInstanceInput, 'engine' | 'tag' | 'image' | 'flavour'>,
+    options: { tagCandidates?: readonly CandidateTag[]; signal?: AbortSignal } = {},
+  ): Promise<ImageCheck | undefined> {
+    const engine = getEngine(input.engine);
+    const flavour = input.flavour ? getFlavour(input.flavour) : undefined;
+    const image = input.image?.trim() || flavour?.image || engine.image;
+    if (validateTag(input.tag) || validateImage(input.image ?? '', input.engine)) return undefined;
+    const ref = imageRef(image, input.tag);
+    if ((await this.docker.tryRun(imageExistsArgs(ref), options.signal)).code === 0) return undefined;
+    return this.registryCheck(engine, flavour, ref, options.tagCandidates, options.signal);
+  }
+
+  private async registryCheck(
+    engine: EngineDefinition,
+    flavour: Flavour | undefined,
+    ref: string,
+    candidates: readonly CandidateTag[] | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ImageCheck> {
+    return checkImage(this.docker, ref, {
+      platform: await this.engineFacts.platform(),
+      candidates: candidates ?? (flavour ?? engine).suggestedTags.map((name) => ({ name })),
+      versionOf: (t) => tagVersion(engine, t),
+      signal,
+    });
   }
 
   /** The tags of an image present on this engine (one `docker image ls`): versions that need no download. */

@@ -204,6 +204,7 @@ export class InstanceEditing {
       ...(database ? { database } : {}),
       // The project (and branch) it serves stays with it: `dockbase up` finds it again by these labels.
       ...(instance.project ? { project: instance.project } : {}),
+      ...(instance.flavour ? { flavour: instance.flavour } : {}),
     };
     const secrets = [plan.password, oldPassword];
     const wasActive = isActive(instance);

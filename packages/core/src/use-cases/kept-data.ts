@@ -37,6 +37,8 @@ export interface KeptData {
   /** The port and image of the instance that made it, when its volumes record them: Re-create offers them. */
   hostPort?: number;
   image?: string;
+  /** The flavour of the instance that made it, when its volumes record it: Re-create offers it. */
+  flavour?: string;
   /** When the data was first written (ISO 8601), once details are read. */
   createdAt?: string;
   /** Bytes on disk, once details are read. */
@@ -61,6 +63,7 @@ export function groupKeptData(volumes: readonly VolumeInfo[]): KeptData[] {
       ...(owner.database ? { database: owner.database } : {}),
       ...(owner.hostPort ? { hostPort: owner.hostPort } : {}),
       ...(owner.image ? { image: owner.image } : {}),
+      ...(owner.flavour ? { flavour: owner.flavour } : {}),
     };
     group.volumes.push(v.name);
     if (v.createdAt && (!group.createdAt || v.createdAt < group.createdAt)) group.createdAt = v.createdAt;

@@ -208,7 +208,15 @@ export class Snapshots {
     const engine = getEngine(snapshot.engine);
     const tag = input.tag ?? snapshot.tag;
     const accounts = await this.accountsOf(snapshot, input);
-    const full: CreateInstanceInput = { ...input, engine: engine.id, tag, image: snapshot.image, persistData: true, ...accounts };
+    const full: CreateInstanceInput = {
+      ...input,
+      engine: engine.id,
+      tag,
+      image: snapshot.image,
+      ...(snapshot.flavour ? { flavour: snapshot.flavour } : {}),
+      persistData: true,
+      ...accounts,
+    };
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     if (!engine.canReuseData(snapshot.tag, tag)) {
@@ -237,7 +245,14 @@ export class Snapshots {
       {
         volume: t.volume,
         target: `${HELPER_TO}/${t.mount.key}`,
-        labels: volumeLabels(t.mount, { engine: engine.id, tag, instanceName: input.name, instanceId: dataId, ...accounts }),
+        labels: volumeLabels(t.mount, {
+          engine: engine.id,
+          tag,
+          instanceName: input.name,
+          instanceId: dataId,
+          ...accounts,
+          ...(snapshot.flavour ? { flavour: snapshot.flavour } : {}),
+        }),
       },
     ]);
     const made = targets.map((t) => t.volume);
@@ -399,6 +414,7 @@ export class Snapshots {
       manifestVolume: snapshotVolumeName(instance.name, id),
       volumes,
       accounts: { ...(instance.user ? { user: instance.user } : {}), ...(instance.database ? { database: instance.database } : {}) },
+      ...(instance.flavour ? { flavour: instance.flavour } : {}),
     };
   }
 

@@ -13,7 +13,7 @@ import { logsArgs, removeContainerArgs, stopArgs } from '../docker/lifecycle';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import { UPGRADE_SOURCE } from '../docker/data-scripts';
 import { fileStamp } from '../model/dump-files';
-import { compareVersions, getEngine, secretEnvNames, versionOf, type EngineDefinition } from '../engines';
+import { compareVersions, getEngine, secretEnvNames, tagVersion, versionOf, type EngineDefinition } from '../engines';
 import { DockbaseError, commandFailed, stderrExcerpt, throwIfAborted } from '../model/errors';
 import { imageRef, isActive, newInstanceId, volumeName, type Instance } from '../model/instance';
 import { upgradeTransferLabels, volumeLabels } from '../model/labels';
@@ -24,7 +24,7 @@ import { dataVolumesOf } from './snapshots';
 import { formatBytes } from './kept-data';
 import { READY_TIMEOUT_MS, failed, type UpgradeSteps } from './upgrade-steps';
 import { waitUntilAnswers } from './readiness';
-import type { UpgradeOptions, UpgradePlan, UpgradeProgress, UpgradeResult, UpgradeStepId } from './upgrade-plan';
+import type { ExtensionVersions, UpgradeOptions, UpgradePlan, UpgradeProgress, UpgradeResult, UpgradeStepId } from './upgrade-plan';
 
 /** How long a worker gets to start (the new PostgreSQL's first start runs initdb). */
 const WORKER_TIMEOUT_MS = 180_000;
@@ -98,6 +98,7 @@ export async function upgradeByDumpRestore(
   let before: string;
   let totalBytes = 0;
   let serverVersion: string;
+  let extensions: ExtensionVersions[] = [];
   try {
     step('stop');
     if (wasRunning) {
@@ -140,7 +141,13 @@ export async function upgradeByDumpRestore(
           ...newVolumes.map((v) => ({
             volume: v.name,
             target: v.mount.path,
-            labels: volumeLabels(v.mount, { engine: engine.id, tag: plan.to, instanceName: instance.name, instanceId: instance.dataId ?? instance.id }),
+            labels: volumeLabels(v.mount, {
+              engine: engine.id,
+              tag: plan.to,
+              instanceName: instance.name,
+              instanceId: instance.dataId ?? instance.id,
+              ...(instance.flavour ? { flavour: instance.flavour } : {}),
+            }),
           })),
           { volume: transfer, target: UPGRADE_SOURCE },
         ],
@@ -150,16 +157,17 @@ export async function upgradeByDumpRestore(
     );
     // The old server starts in a moment; the new one initialises its data folder meanwhile.
     await waitForWorker(docker, from, instance.engine, signal, secrets);
-    const [fromVersion, fromSize, fingerprint] = await Promise.all([
+    const [fromVersion, fromSize, fingerprint, fromExtensions] = await Promise.all([
       workerScript(docker, to, dr.versionScript, UPGRADE_SOURCE, 'read the old server’s version', secrets),
       workerScript(docker, to, dr.sizeScript, UPGRADE_SOURCE, 'measure the old data', secrets),
       workerScript(docker, to, dr.fingerprintScript, UPGRADE_SOURCE, 'count the rows of the old data', secrets),
+      workerScript(docker, to, dr.extensionsScript, UPGRADE_SOURCE, 'list the extensions of the old data', secrets),
       waitForWorker(docker, to, instance.engine, signal, secrets),
     ]);
     before = fingerprint;
     totalBytes = Number(fromSize.trim()) || 0;
     const oldMajor = dr.parseVersion(fromVersion);
-    const newMajor = versionOf(plan.to)!;
+    const newMajor = tagVersion(engine, plan.to)!;
     if (oldMajor && compareVersions(oldMajor, newMajor.slice(0, 1)) !== -1) {
       throw new DockbaseError(
         'invalid-input',
@@ -181,15 +189,22 @@ export async function upgradeByDumpRestore(
     // recovery right after the copy ("Consistent recovery state has not been yet reached"). It is waited for
     // (at once when it serves), and the rows counted afterwards prove nothing of the copy was lost.
     await waitForWorker(docker, to, instance.engine, signal, secrets);
-    const [after, toVersion] = await Promise.all([
+    const [after, toVersion, toExtensions] = await Promise.all([
       workerScript(docker, to, dr.fingerprintScript, dr.socketFolder, 'count the rows of the new data', secrets),
       workerScript(docker, to, dr.versionScript, dr.socketFolder, 'read the new server’s version', secrets),
+      workerScript(docker, to, dr.extensionsScript, dr.socketFolder, 'list the extensions of the new data', secrets),
     ]);
     await fromStopped;
     const differences = fingerprintDifferences(before, after);
     if (differences.length > 0) {
       throw new DockbaseError('command-failed', `The copy does not hold the same rows: ${differences.join('; ')}.`);
     }
+    // After the rows, the extensions: each of the old data's, at its version or a newer one (the new image's).
+    const missing = extensionDifferences(fromExtensions, toExtensions);
+    if (missing.length > 0) {
+      throw new DockbaseError('command-failed', `The copy does not hold the same extensions: ${missing.join('; ')}.`);
+    }
+    extensions = extensionVersions(fromExtensions, toExtensions);
     const reported = dr.parseVersion(toVersion);
     if (!reported || compareVersions(reported, newMajor.slice(0, 1)) !== 0) {
       throw new DockbaseError('command-failed', `The new server reports version ${toVersion.trim() || '(nothing)'}, not ${plan.to}.`);
@@ -234,6 +249,7 @@ export async function upgradeByDumpRestore(
       serverVersion: result.serverVersion,
       rollbackPoint: point,
       verified: fingerprintTotals(before),
+      extensions,
       sizeBytes: totalBytes,
     };
   } catch (e) {
@@ -270,6 +286,44 @@ export function fingerprintDifferences(before: string, after: string, max = 3): 
     if (out.length >= max) break;
   }
   return out;
+}
+
+/** `<db> <extension> <version>` lines, by database and extension. */
+function parseExtensions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const [db, name, version] = line.trim().split(' ');
+    if (db && name && version) out.set(`${db} ${name}`, version);
+  }
+  return out;
+}
+
+/**
+ * What the new data lacks of the old one's extensions (the first `max`): an extension missing from a database,
+ * or at an older version than before. A newer version is what the new image ships (PostGIS 3.3 → 3.5).
+ */
+export function extensionDifferences(before: string, after: string, max = 3): string[] {
+  const a = parseExtensions(before);
+  const b = parseExtensions(after);
+  const out: string[] = [];
+  for (const [key, version] of a) {
+    const [db, name] = key.split(' ');
+    const now = b.get(key);
+    const order = now === undefined ? undefined : compareVersions(versionOf(version) ?? [], versionOf(now) ?? []);
+    if (now === undefined) out.push(`${name} ${version} of the database ${db} is missing (the new image does not have it)`);
+    else if (now !== version && order === 1) out.push(`${name} of the database ${db} is ${now}, older than ${version}`);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Every extension of the old data, with its version before and after. */
+export function extensionVersions(before: string, after: string): ExtensionVersions[] {
+  const b = parseExtensions(after);
+  return [...parseExtensions(before)].map(([key, version]) => {
+    const [database = '', name = ''] = key.split(' ');
+    return { database, name, before: version, after: b.get(key) ?? '' };
+  });
 }
 
 /** Runs the copy script in the new version's worker; it reports the restored bytes about every second. */

@@ -3,7 +3,7 @@
  * steps of each way (engines/*: `upgrade`), why one is refused, and the rollback point that applies now; and
  * the types the three ways (upgrade-in-place.ts, upgrade-dump-restore.ts, upgrade-rollback.ts) report in.
  */
-import { compareVersions, getEngine, versionOf, type EngineDefinition, type UpgradeMethod } from '../engines';
+import { compareVersions, flavourTagRefusal, flavourTags, getEngine, getFlavour, tagVersion, type EngineDefinition, type UpgradeMethod } from '../engines';
 import { imageRef, type Instance } from '../model/instance';
 import type { PullProgress } from './pull';
 import type { StepJournal } from '../jobs/job';
@@ -66,8 +66,31 @@ export interface UpgradeResult {
   rollbackPoint: RollbackPoint;
   /** Dump and restore: the tables whose rows were counted on both sides, and the rows. */
   verified?: { tables: number; rows: number };
+  /** Dump and restore: every extension of the old data, with its version before and after (PostGIS 3.3 → 3.5). */
+  extensions?: ExtensionVersions[];
   /** Bytes of data moved (the old data's size). */
   sizeBytes?: number;
+}
+
+/** One extension of one database, before and after a dump and restore. */
+export interface ExtensionVersions {
+  database: string;
+  name: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * The extensions a dump and restore carried, for people: "postgis 3.3.2 → 3.5.1, vector 0.8.0" (each name
+ * once, whatever the databases; PL/pgSQL, which every database has, left out); empty when there were none.
+ */
+export function extensionsText(extensions: readonly ExtensionVersions[] = []): string {
+  const seen = new Map<string, string>();
+  for (const e of extensions) {
+    if (e.name === 'plpgsql' || seen.has(e.name)) continue;
+    seen.set(e.name, e.before === e.after ? `${e.name} ${e.after}` : `${e.name} ${e.before} → ${e.after}`);
+  }
+  return [...seen.values()].join(', ');
 }
 
 export interface RollbackResult {
@@ -81,12 +104,19 @@ export interface RollbackResult {
   password?: PasswordCheck;
 }
 
+/** What a plan reads of an instance. */
+export type UpgradeSubject = Pick<Instance, 'engine' | 'tag' | 'image' | 'name'> & Partial<Pick<Instance, 'flavour'>>;
+
 /** Newer versions first: the tags an instance may be upgraded to, each with its plan (refused ones too, with why). */
-export function upgradeTargets(instance: Pick<Instance, 'engine' | 'tag' | 'image' | 'name'>, tags: readonly string[]): UpgradePlan[] {
+export function upgradeTargets(instance: UpgradeSubject, tags: readonly string[]): UpgradePlan[] {
+  const engine = getEngine(instance.engine);
+  const versionOf = (tag: string) => tagVersion(engine, tag);
   const from = versionOf(instance.tag);
   const seen = new Set<string>();
   const out: UpgradePlan[] = [];
-  for (const tag of tags) {
+  // A flavour's instance moves to the same flavour's tags only.
+  const flavour = instance.flavour ? getFlavour(instance.flavour) : undefined;
+  for (const tag of flavour ? flavourTags(flavour, tags) : tags) {
     const v = versionOf(tag);
     if (!v || seen.has(tag) || !from) continue;
     // Only newer ones: older and equal tags are not upgrades (a typed one is still refused with its reason).
@@ -99,10 +129,12 @@ export function upgradeTargets(instance: Pick<Instance, 'engine' | 'tag' | 'imag
 }
 
 /** The plan of upgrading `instance` to `toTag`: method, steps, explanation, or why not. Pure. */
-export function planUpgrade(instance: Pick<Instance, 'engine' | 'tag' | 'image' | 'name'>, toTag: string): UpgradePlan {
+export function planUpgrade(instance: UpgradeSubject, toTag: string): UpgradePlan {
   const engine = getEngine(instance.engine);
   const to = toTag.trim();
-  const refusal = engine.upgrade.refusal(instance.tag, to);
+  // A flavour keeps its flavour: the new version is one of its own tags (PostGIS 15 → PostGIS's 17 image).
+  const flavour = instance.flavour ? getFlavour(instance.flavour) : undefined;
+  const refusal = (flavour && flavourTagRefusal(flavour, to)) || engine.upgrade.refusal(instance.tag, to);
   const method = engine.upgrade.method(instance.tag, to);
   const name = `${engine.displayName}`;
   const steps: UpgradeStep[] = [{ id: 'pull', label: `Get the image ${imageRef(instance.image, to)}` }];

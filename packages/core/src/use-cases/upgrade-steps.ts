@@ -8,7 +8,8 @@ import { execScriptArgs } from '../docker/exec';
 import { imageExistsArgs } from '../docker/images';
 import { ContainerSwap, restartContainer } from './container-swap';
 import type { EngineFacts } from '../docker/engine-facts';
-import { getEngine, versionOf, type EngineDefinition } from '../engines';
+import { getEngine, getFlavour, tagVersion, versionOf, type EngineDefinition } from '../engines';
+import { checkImage, imageRefusal } from './image-check';
 import { DockbaseError, cancelled, createError, isDockbaseError, redact, stderrExcerpt } from '../model/errors';
 import type { Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
@@ -63,6 +64,7 @@ export class UpgradeSteps {
       ...(instance.user ? { user: instance.user } : {}),
       ...(instance.database ? { database: instance.database } : {}),
       ...(instance.project ? { project: instance.project } : {}),
+      ...(instance.flavour ? { flavour: instance.flavour } : {}),
       ...(details.restartPolicy === 'unless-stopped' || details.restartPolicy === 'always' ? { restartPolicy: 'unless-stopped' as const } : {}),
       ...(details.memoryBytes > 0 ? { memoryBytes: details.memoryBytes } : {}),
     };
@@ -111,8 +113,22 @@ export class UpgradeSteps {
     return password;
   }
 
-  async ensureImage(ref: string, signal?: AbortSignal, onProgress?: (p: PullProgress) => void): Promise<void> {
+  async ensureImage(ref: string, signal?: AbortSignal, onProgress?: (p: PullProgress) => void, instance?: Pick<Instance, 'engine' | 'flavour'>): Promise<void> {
     if ((await this.docker.tryRun(imageExistsArgs(ref), signal)).code === 0) return;
+    if (instance) {
+      // Before the pull (and before anything stops): the target tag must exist for this machine's platform; a
+      // flavour with no image for the new version is refused here.
+      const engine = getEngine(instance.engine);
+      const flavour = instance.flavour ? getFlavour(instance.flavour) : undefined;
+      const check = await checkImage(this.docker, ref, {
+        platform: await this.engineFacts.platform(),
+        candidates: (flavour ?? engine).suggestedTags.map((name) => ({ name })),
+        versionOf: (t) => tagVersion(engine, t),
+        signal,
+      });
+      const refusal = imageRefusal(check);
+      if (refusal) throw refusal;
+    }
     await pullImage(this.docker, ref, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
   }
 
@@ -136,8 +152,8 @@ export class UpgradeSteps {
   /** The server's own version must be the tag's; returns what it reported. */
   async checkVersion(instance: Instance, tag: string, script: string, secrets: readonly string[]): Promise<string> {
     const reported = await this.runVersionScript(instance.containerId, script, 'the server’s version', secrets);
-    if (!reportsVersion(reported, tag)) {
-      const engine = getEngine(instance.engine);
+    const engine = getEngine(instance.engine);
+    if (!reportsVersion(reported, tag, engine)) {
       throw new DockbaseError('command-failed', `The new server reports ${engine.displayName} ${reported || '(nothing)'}, not ${tag}.`);
     }
     return reported;
@@ -145,9 +161,9 @@ export class UpgradeSteps {
 }
 
 /** Whether the server's reported version is the tag's version ("11.8.9-MariaDB…" is 11.8, "17.12" is 17). */
-export function reportsVersion(reported: string, tag: string): boolean {
+export function reportsVersion(reported: string, tag: string, engine?: Pick<EngineDefinition, 'tagVersion'>): boolean {
   const got = versionOf(reported);
-  const want = versionOf(tag);
+  const want = engine ? tagVersion(engine, tag) : versionOf(tag);
   return !!got && !!want && want.every((n, i) => got[i] === n);
 }
 

@@ -344,7 +344,7 @@ describe('an in-place upgrade (MySQL 8.4 → 9.4)', () => {
       code: 'image-not-found',
       message: 'Image mysql:9.9 was not found. Check the version and the image name. Nothing was changed: shop runs MySQL 8.4 as before.',
     });
-    expect(cli.calls.map((c) => c[0])).toEqual(['container', 'image', 'container', 'image', 'pull']);
+    expect(cli.calls.map((c) => c[0])).toEqual(['container', 'image', 'container', 'image', 'version', 'manifest', 'pull']);
   });
 
   it('refuses a skipped LTS and a downgrade before any docker call but reading nothing', async () => {

@@ -107,7 +107,7 @@ export class Upgrades {
 
     step({ step: 'pull' });
     try {
-      await this.steps.ensureImage(plan.image, options.signal, (pull) => step({ step: 'pull', pull: { done: pull.done, total: pull.total } }));
+      await this.steps.ensureImage(plan.image, options.signal, (pull) => step({ step: 'pull', pull: { done: pull.done, total: pull.total } }), instance);
       throwIfAborted(options.signal);
     } catch (e) {
       throw failed(e, `Nothing was changed: ${instance.name} ${isActive(instance) ? 'runs' : 'is'} ${engine.displayName} ${instance.tag} as before.`, [

@@ -55,6 +55,29 @@ describe('creating an instance', () => {
     expect([...docker.volumes.keys()]).toContain('dockbase-redis-2-data');
   });
 
+  it('offers PostgreSQL’s flavours: PostGIS takes its own image and tags, and the card names it', async () => {
+    const docker = new FakeDocker();
+    const { user } = renderApp({ docker });
+    const dialog = await openCreate(user);
+    const flavour = within(dialog).getByRole('combobox', { name: 'Flavour' });
+    expect(flavour).toHaveValue('');
+    await user.selectOptions(flavour, 'postgis');
+    expect(within(dialog).getByRole('combobox', { name: 'Version' })).toHaveValue('17-3.5');
+    expect(within(dialog).getByText(/Geographic objects and queries.*Image postgis\/postgis; the versions below are its tags\./)).toBeInTheDocument();
+    // A tag of the plain server's form is not PostGIS's: said under Version, Create stays disabled.
+    await replace(user, within(dialog).getByRole('combobox', { name: 'Version' }), '17');
+    expect(await within(dialog).findByText(/PostGIS images are tagged like 17-3\.5/)).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
+    await replace(user, within(dialog).getByRole('combobox', { name: 'Version' }), '17-3.5');
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Create' })).toBeEnabled());
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    const card = await findInstance('postgres-1');
+    expect(within(card).getByText(/PostgreSQL \(PostGIS\) 17-3\.5 · port/)).toBeInTheDocument();
+    const container = docker.byName('postgres-1');
+    expect(container.image).toBe('postgis/postgis:17-3.5');
+    expect(container.labels['io.dockbase.flavour']).toBe('postgis');
+  });
+
   it('says the password was generated only while it is: typed over, it is the user’s own, until one is generated again', async () => {
     const { user } = renderApp();
     const dialog = await openCreate(user);

@@ -12,7 +12,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type FormEvent } from 'react';
-import { getEngine, type KeptData } from '@dockbase/core';
+import { flavoursOf, getEngine, getFlavour, type KeptData } from '@dockbase/core';
 import { useAppServices } from '../shared/context';
 import { errorMessage } from '../shared/errors';
 import { useCopyText } from '../shared/useCopyText';
@@ -48,6 +48,7 @@ function CreateFields({ state }: { state: CreateDialogState }) {
   return (
     <Stack spacing={2.5} sx={{ pt: 1 }}>
       <EnginePicker value={values.engine} onChange={form.setEngine} />
+      <FlavourField state={state} />
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 2 }}>
         <VersionField state={state} />
         <TextField
@@ -80,10 +81,43 @@ function CreateFields({ state }: { state: CreateDialogState }) {
   );
 }
 
+/** The engine's flavours (PostgreSQL with pgvector, PostGIS, TimescaleDB), for engines that have any. */
+function FlavourField({ state }: { state: CreateDialogState }) {
+  const { form } = state;
+  const { values, errors } = form;
+  const engine = getEngine(values.engine);
+  const flavours = flavoursOf(engine.id);
+  if (flavours.length === 0) return null;
+  const chosen = values.flavour ? getFlavour(values.flavour) : undefined;
+  return (
+    <TextField
+      select
+      label="Flavour"
+      value={values.flavour}
+      onChange={(e) => form.setFlavour(e.target.value)}
+      error={Boolean(errors.flavour)}
+      helperText={
+        errors.flavour ?? (chosen ? `${chosen.summary}. Image ${chosen.image}; the versions below are its tags.` : `The official ${engine.image} image.`)
+      }
+      slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
+    >
+      <option value="">Plain {engine.displayName}</option>
+      {flavours.map((f) => (
+        <option key={f.id} value={f.id}>
+          {f.displayName}
+        </option>
+      ))}
+    </TextField>
+  );
+}
+
 /** The image's tag: Docker Hub's (or the suggested ones offline), those downloaded already marked, or any typed. */
 function VersionField({ state }: { state: CreateDialogState }) {
-  const { form, tags } = state;
+  const { form, tags, imageCheck } = state;
   const { values, errors } = form;
+  // Before any pull: a version this machine's platform has no image of is said here, with the nearest that do.
+  const refused = imageCheck && (imageCheck.verdict === 'missing' || imageCheck.verdict === 'not-for-platform') ? imageCheck.message : undefined;
+  const unchecked = imageCheck?.verdict === 'unchecked' ? 'Not checked: its registry could not be asked. ' : '';
   return (
     <Autocomplete
       key={values.engine}
@@ -112,7 +146,8 @@ function VersionField({ state }: { state: CreateDialogState }) {
           label="Version"
           required
           error={Boolean(errors.tag)}
-          helperText={errors.tag ?? `${tags.downloaded.has(values.tag.trim()) ? 'Downloaded already. ' : ''}${versionHelp(tags)}`}
+          helperText={errors.tag ?? refused ?? `${tags.downloaded.has(values.tag.trim()) ? 'Downloaded already. ' : unchecked}${versionHelp(tags)}`}
+          slotProps={{ formHelperText: refused && !errors.tag ? { sx: { color: 'warning.main' }, role: 'status' } : {} }}
         />
       )}
     />

@@ -9,7 +9,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState, type ReactNode } from 'react';
-import { getEngine, volumeName } from '@dockbase/core';
+import { getEngine, getFlavour, volumeName } from '@dockbase/core';
 import type { CreateDialogState } from './useCreateDialog';
 
 /** Persist data and Expose on my network, each with what it means for this instance. */
@@ -58,7 +58,8 @@ export function StorageAndNetworkOptions({ state }: { state: CreateDialogState }
 export function AdvancedOptions({ state, children }: { state: CreateDialogState; children: ReactNode }) {
   const { form } = state;
   const { values, errors } = form;
-  const engine = getEngine(values.engine);
+  // The flavour's image is the one a mirror stands for, when one is chosen.
+  const official = (values.flavour ? getFlavour(values.flavour) : undefined)?.image ?? getEngine(values.engine).image;
   // Open from the start when an image was given before (e.g. back from a cancelled create).
   const [advancedOpen, setAdvancedOpen] = useState(() => values.image !== '');
   return (
@@ -75,10 +76,9 @@ export function AdvancedOptions({ state, children }: { state: CreateDialogState;
             onChange={(e) => form.setImage(e.target.value)}
             error={Boolean(errors.image)}
             helperText={
-              errors.image ??
-              `Empty: the official image (${engine.image}). Otherwise a mirror or private registry, e.g. registry.example.com/mirror/${engine.image}.`
+              errors.image ?? `Empty: the official image (${official}). Otherwise a mirror or private registry, e.g. registry.example.com/mirror/${official}.`
             }
-            placeholder={engine.image}
+            placeholder={official}
             autoComplete="off"
             fullWidth
           />

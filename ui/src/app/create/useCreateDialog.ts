@@ -1,5 +1,7 @@
-import { useCallback, useState } from 'react';
-import { getEngine, imageRef, type Instance, type KeptData } from '@dockbase/core';
+import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { getEngine, getFlavour, imageRef, type ImageCheck, type Instance, type KeptData } from '@dockbase/core';
+import { useAppServices } from '../shared/context';
 import { useCreateForm, type CreateForm, type CreatePreset } from './useCreateForm';
 import { useCreateInstance, type CreateInstanceState } from './useCreateInstance';
 import { useEngineUsage } from '../shared/useEngineUsage';
@@ -19,6 +21,11 @@ export interface CreateDialogState {
   canSubmit: boolean;
   /** The kept data the name finds again, with its date and size once read. */
   keptData: KeptData | undefined;
+  /**
+   * What the registry says of the chosen version on this machine's platform, asked once the version has not
+   * changed for a moment and is not downloaded already (the create asks again before its pull).
+   */
+  imageCheck: ImageCheck | undefined;
   submit(): Promise<void>;
 }
 
@@ -28,8 +35,21 @@ export function useCreateDialog(onCreated: (instance: Instance) => void, preset:
   const { kept } = useKeptData({ fresh: true });
   const form = useCreateForm(usage.usage, kept, preset);
   const keptData = useKeptDataDetails(form.keptData);
-  const tags = useTags(getEngine(form.values.engine), form.values.image.trim() || getEngine(form.values.engine).image);
+  const flavour = form.values.flavour ? getFlavour(form.values.flavour) : undefined;
+  const tags = useTags(getEngine(form.values.engine), form.values.image.trim() || flavour?.image || getEngine(form.values.engine).image, flavour);
   const creation = useCreateInstance(onCreated);
+  const { dockbase } = useAppServices();
+  const chosen = { engine: form.input.engine, tag: form.input.tag, image: form.input.image ?? '', flavour: form.input.flavour ?? '' };
+  const settled = useSettled(chosen, 600);
+  const checkable = settled.tag !== '' && !form.errors.tag && !form.errors.image && !tags.downloaded.has(settled.tag);
+  const check = useQuery({
+    queryKey: ['image-check', settled.engine, settled.image, settled.flavour, settled.tag],
+    queryFn: ({ signal }) =>
+      dockbase.creation.checkImage({ ...settled, ...(settled.flavour ? { flavour: settled.flavour } : {}) }, { signal }).then((c) => c ?? null),
+    enabled: checkable,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
   const { input, valid, showServiceErrors } = form;
   const { create } = creation;
   const { refresh } = usage;
@@ -58,9 +78,21 @@ export function useCreateDialog(onCreated: (instance: Instance) => void, preset:
     creation,
     seedFiles,
     setSeedFiles,
-    imageRef: imageRef(input.image || getEngine(input.engine).image, input.tag),
+    imageRef: imageRef(input.image || flavour?.image || getEngine(input.engine).image, input.tag),
     canSubmit: valid && usage.settled && !creation.creating,
     keptData,
+    imageCheck: checkable && check.data ? check.data : undefined,
     submit,
   };
+}
+
+/** `value` once it has stayed the same for `ms` (compared as JSON): a version typed letter by letter is asked about once. */
+function useSettled<T>(value: T, ms: number): T {
+  const text = JSON.stringify(value);
+  const [settled, setSettled] = useState(text);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(text), ms);
+    return () => clearTimeout(t);
+  }, [text, ms]);
+  return JSON.parse(settled) as T;
 }

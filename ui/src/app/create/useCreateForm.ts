@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import {
   ENGINES,
   getEngine,
+  getFlavour,
   keptDataForName,
   reuseProblem,
   type EngineId,
@@ -33,6 +34,8 @@ interface FormValues {
   keptPassword: string;
   keptPasswordMode: KeptPasswordMode;
   image: string;
+  /** A flavour's id ("pgvector"); '' for the engine's plain server. */
+  flavour: string;
   user: string;
   database: string;
   persistData: boolean;
@@ -52,8 +55,9 @@ function initialValues(engine: EngineId, preset: CreatePreset = {}): FormValues 
     password: generatePassword(),
     keptPassword: '',
     keptPasswordMode: 'existing',
-    // Its image, when it was not the engine's official one (pgvector/pgvector, a company's own build).
-    image: preset.image && preset.image !== getEngine(id).image ? preset.image : '',
+    // Its image, when it was not the official one of its flavour or engine (a company's own build).
+    image: preset.image && preset.image !== (getFlavour(preset.flavour ?? '')?.image ?? getEngine(id).image) ? preset.image : '',
+    flavour: preset.flavour && getFlavour(preset.flavour)?.engine === id ? preset.flavour : '',
     user: '',
     database: '',
     persistData: true,
@@ -73,6 +77,8 @@ export interface CreatePreset {
   name?: string;
   hostPort?: number;
   image?: string;
+  /** The flavour the kept data was made with. */
+  flavour?: string;
 }
 
 export interface CreateForm {
@@ -85,6 +91,7 @@ export interface CreateForm {
     keptPassword: string;
     keptPasswordMode: KeptPasswordMode;
     image: string;
+    flavour: string;
     user: string;
     database: string;
     persistData: boolean;
@@ -111,6 +118,8 @@ export interface CreateForm {
   setKeptPasswordMode(mode: KeptPasswordMode): void;
   regeneratePassword(): void;
   setImage(image: string): void;
+  /** A flavour of the engine ('' for none): the version becomes its default tag. */
+  setFlavour(flavour: string): void;
   setUser(user: string): void;
   setDatabase(database: string): void;
   setPersistData(on: boolean): void;
@@ -145,6 +154,7 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
       name: trimmedName,
       tag: values.tag.trim(),
       image: values.image.trim(),
+      ...(values.flavour ? { flavour: values.flavour } : {}),
       hostPort: portNumber(hostPort),
       password: asksKeptPassword ? values.keptPassword : values.password,
       persistData: values.persistData,
@@ -184,7 +194,8 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
     dirty,
     keptData,
     asksKeptPassword,
-    setEngine: (id) => update({ engine: id, tag: getEngine(id).defaultTag }),
+    setEngine: (id) => update({ engine: id, tag: getEngine(id).defaultTag, flavour: '' }),
+    setFlavour: (flavour) => update({ flavour, tag: (getFlavour(flavour) ?? engine).defaultTag }),
     setTag: (tag) => update({ tag }),
     setName: (n) => update({ name: n }),
     setHostPort: (text) => update({ hostPort: text }),

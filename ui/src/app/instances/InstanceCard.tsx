@@ -9,7 +9,7 @@ import Typography from '@mui/material/Typography';
 import ExpandLessIcon from '@mui/icons-material/ExpandLess';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState } from 'react';
-import { getEngine, type Instance, type InstanceUsage, type Job, type RollbackPoint } from '@dockbase/core';
+import { flavouredName, getEngine, getFlavour, type Instance, type InstanceUsage, type Job, type RollbackPoint } from '@dockbase/core';
 import type { InstanceAction } from './useInstanceActions';
 import { useWatchedServer } from './ServerWatches';
 import { ConnectionString } from './ConnectionString';
@@ -49,7 +49,8 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
   const [detailsShown, setDetailsShown] = useState(false);
   const detailsId = useId();
   const isBusy = busy !== undefined || job !== undefined;
-  const customImage = instance.image !== engine.image;
+  // Another image than the official one (the flavour's, when it has one) is named.
+  const customImage = instance.image !== ((instance.flavour ? getFlavour(instance.flavour)?.image : undefined) ?? engine.image);
   // What the list's watch of every shown instance found (the card asks nothing itself).
   const readiness = useWatchedServer(instance);
 
@@ -72,7 +73,7 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
               )}
             </Stack>
             <Typography variant="body2" color="text.secondary">
-              {engine.displayName} {instance.tag}
+              {flavouredName(engine.displayName, instance.flavour)} {instance.tag}
               {customImage ? ` (${instance.image})` : ''} · port {instance.hostPort} on {instance.bindAddress}
               {instance.project ? ` · project ${projectText(instance.project)}` : ''}
               {instance.bindAddress === '127.0.0.1' ? ' (this computer only)' : ' (your network)'}

@@ -1,7 +1,7 @@
 import Box from '@mui/material/Box';
 import CircularProgress from '@mui/material/CircularProgress';
 import { Fragment, memo, useCallback, useId, useMemo, useState, type ReactNode } from 'react';
-import { displayStatus, getEngine, type Instance, type InstanceUsage, type Job } from '@dockbase/core';
+import { displayStatus, flavouredName, getEngine, type Instance, type InstanceUsage, type Job } from '@dockbase/core';
 import { useCredentialStates, type CredentialState } from '../shared/useCredentialCheck';
 import type { InstanceAction } from './useInstanceActions';
 import { ServerWatchList, useWatchedServer } from './ServerWatches';
@@ -134,7 +134,7 @@ const Row = memo(function Row({
             <span className="db-monogram" aria-hidden style={{ background: engineAccent(instance.engine) }}>
               {engineMonogram(instance.engine)}
             </span>
-            {engine.displayName} {instance.tag}
+            {flavouredName(engine.displayName, instance.flavour)} {instance.tag}
           </span>
         </td>
         <td>

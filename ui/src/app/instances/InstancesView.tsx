@@ -93,6 +93,7 @@ export function InstancesView() {
         name: kept.instanceName,
         ...(kept.hostPort ? { hostPort: kept.hostPort } : {}),
         ...(kept.image ? { image: kept.image } : {}),
+        ...(kept.flavour ? { flavour: kept.flavour } : {}),
       },
     });
 

@@ -61,8 +61,8 @@ export const queryKeys = {
   jobs: ['jobs'] as const,
   /** Whether the backend answers its health check. */
   backendAvailable: ['backend', 'available'] as const,
-  /** Docker Hub's tags of an engine's image, through the backend. */
-  hubTags: (engine: EngineId) => ['backend', 'hub-tags', engine] as const,
+  /** Docker Hub's tags of an engine's image (or of a flavour's: its id), through the backend. */
+  hubTags: (source: EngineId | string) => ['backend', 'hub-tags', source] as const,
   /** Snapshots of one instance (`dockbase.snapshots.list`). */
   snapshots: (instanceId: string) => ['snapshots', instanceId] as const,
   /**

@@ -11,7 +11,17 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { getEngine, planUpgrade, upgradeTargets, type Instance, type RollbackPoint, type UpgradePlan, type UpgradeStepId } from '@dockbase/core';
+import {
+  extensionsText,
+  getEngine,
+  getFlavour,
+  planUpgrade,
+  upgradeTargets,
+  type Instance,
+  type RollbackPoint,
+  type UpgradePlan,
+  type UpgradeStepId,
+} from '@dockbase/core';
 import { count, formatTime } from '../shared/format';
 import { useAppServices } from '../shared/context';
 import { useTags } from '../shared/useTags';
@@ -20,7 +30,7 @@ import { useRollback, useUpgrade } from './useUpgrade';
 
 function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): void }) {
   const engine = getEngine(instance.engine);
-  const tags = useTags(engine);
+  const tags = useTags(engine, instance.image, instance.flavour ? getFlavour(instance.flavour) : undefined);
   const state = useUpgrade(instance);
   const titleId = useId();
   const targets = useMemo(() => upgradeTargets(instance, tags.options), [instance, tags.options]);
@@ -106,8 +116,9 @@ function UpgradeBody({ instance, onClose }: { instance: Instance; onClose(): voi
             {state.result && (
               <Alert severity="success">
                 {instance.name} now runs {engine.displayName} {state.result.serverVersion}
-                {state.result.verified ? ` (${count(state.result.verified.tables, 'table')}, ${count(state.result.verified.rows, 'row')} checked)` : ''}. Its{' '}
-                {state.result.from} data is kept as “{state.result.rollbackPoint.name}”: Roll back returns to it.
+                {state.result.verified ? ` (${count(state.result.verified.tables, 'table')}, ${count(state.result.verified.rows, 'row')} checked)` : ''}
+                {extensionsText(state.result.extensions) ? `, with its extensions ${extensionsText(state.result.extensions)}` : ''}. Its {state.result.from}{' '}
+                data is kept as “{state.result.rollbackPoint.name}”: Roll back returns to it.
               </Alert>
             )}
             {state.failure && <Alert severity={/^Upgrade cancelled/.test(state.failure) ? 'info' : 'error'}>{state.failure}</Alert>}
