@@ -6,7 +6,7 @@
 export { ENGINE_IDS, isEngineId, type EngineId } from './engines/ids';
 export { ENGINES, getEngine } from './engines';
 export { REDIS_START_SCRIPT } from './engines/redis';
-export { type DumpKind, type EngineDefinition } from './engines/types';
+export { type DumpKind, type EngineDefinition, type ServerSettingRules } from './engines/types';
 export { connectionString, maskedConnectionString, shellCommand } from './model/connection';
 export { describeDumpKind, fileStamp } from './model/dump-files';
 export { count } from './model/words';
@@ -28,6 +28,17 @@ export {
 export { LABEL, containerLabels, snapshotManifestLabels } from './model/labels';
 export { checkSnapshotName, isRollbackPoint, orphanSnapshots, snapshotBelongsTo, type RollbackPoint, type Snapshot } from './model/snapshot-model';
 export { generatePassword, suggestName, suggestPort } from './model/suggest';
+export {
+  MAX_SETTINGS,
+  describeSettingChanges,
+  formatSettingLines,
+  parseSettingLines,
+  sameSettings,
+  settingProblems,
+  validateSettings,
+  type ServerSettings,
+  type SettingProblem,
+} from './model/settings';
 export {
   usageConflicts,
   usageWarnings,

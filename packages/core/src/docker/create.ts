@@ -16,6 +16,7 @@ import { imageRef, isDataVolumeName, volumeName, type InstanceSpec } from '../mo
 import { LABEL, containerLabels, volumeLabels } from '../model/labels';
 import { mountValue } from './mounts';
 import { MIN_MEMORY_BYTES, validateCreateInput } from '../model/validation';
+import { settingsFromLabel, settingsLabel } from '../model/settings';
 
 /** The restart policies Dockbase offers: none, or "start with Docker" (`unless-stopped`). */
 export type RestartPolicy = 'no' | 'unless-stopped';
@@ -38,7 +39,7 @@ export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database } = plan;
+  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, settings } = plan;
   return {
     id,
     name,
@@ -51,6 +52,7 @@ export function specOf(plan: CreatePlan): InstanceSpec {
     ...(dataId !== undefined ? { dataId } : {}),
     ...(user ? { user } : {}),
     ...(database ? { database } : {}),
+    ...(settings && Object.keys(settings).length > 0 ? { settings } : {}),
   };
 }
 
@@ -89,7 +91,7 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
   for (const { volume, labels, target } of createMounts(plan)) args.push('--mount', mountValue({ volume, target, labels }));
   args.push(...healthArgs(healthSettings(engine, options.capabilities ?? BASELINE_CAPABILITIES)));
   args.push('--stop-timeout', String(engine.stopTimeoutSeconds));
-  args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
+  args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password, plan.settings));
   return args;
 }
 
@@ -184,6 +186,11 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
   const bindAddress = labels.get(LABEL.bind) ?? '';
   const volumeNames = (labels.get(LABEL.volumes) ?? '').split(' ').filter(Boolean);
   const hostPort = Number(labels.get(LABEL.port));
+  // The settings are the label's; the rebuild then compares the command they make with the argv's.
+  const settingsText = labels.get(LABEL.settings);
+  const settings = settingsFromLabel(settingsText);
+  if (settingsText !== undefined && (settings === undefined || settingsLabel(settings) !== settingsText))
+    mismatch('its settings label is not one Dockbase writes');
   const invalid = validateCreateInput({
     engine: engineId,
     name,
@@ -194,6 +201,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
     persistData: volumeNames.length > 0,
     exposeOnNetwork: bindAddress === '0.0.0.0',
     ...accounts,
+    ...(settings ? { settings } : {}),
   });
   const field = Object.keys(invalid)[0];
   if (field) mismatch(`its ${field} is not one Dockbase accepts`);
@@ -216,6 +224,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
         : [],
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
     ...accounts,
+    ...(settings ? { settings } : {}),
     ...(restartPolicy ? { restartPolicy } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
   };

@@ -1,5 +1,5 @@
-import { buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, withClient } from './shared';
-import type { EngineDefinition } from './types';
+import { BREAKS, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, settingArgs, withClient } from './shared';
+import type { EngineDefinition, ServerSettingRules } from './types';
 
 /**
  * How the server starts without the password in any argv: a POSIX `sh` script (the official image has
@@ -14,13 +14,47 @@ export const REDIS_START_SCRIPT = [
   '[ -n "$REDISCLI_AUTH" ] || { echo "dockbase: REDISCLI_AUTH is empty; not starting Redis without a password" >&2; exit 1; }',
   'p=$REDISCLI_AUTH q=',
   'while [ -n "$p" ]; do r=${p#?}; c=${p%"$r"}; p=$r; case $c in \\\\|\\") q=$q\\\\$c ;; *) q=$q$c ;; esac; done',
-  'set -- redis-server - --appendonly yes',
+  // The user's settings, if any, are the script's own arguments: they follow Dockbase's configuration.
+  'set -- redis-server - --appendonly yes "$@"',
   'if command -v docker-entrypoint.sh >/dev/null; then set -- docker-entrypoint.sh "$@"; fi',
   'exec "$@" <<EOF',
   'requirepass "$q"',
   'EOF',
   '',
 ].join('\n');
+
+/**
+ * Configuration directives, as redis-server takes them after its configuration: `--name word…` (the value's
+ * words are the directive's arguments, as in redis.conf; an empty value is one empty argument, like `save ""`).
+ */
+const SETTINGS: ServerSettingRules = {
+  form: '--name value (a configuration directive)',
+  example: { name: 'maxmemory', value: '256mb' },
+  name: /^[A-Za-z][A-Za-z0-9-]*$/,
+  nameHint: 'A configuration directive: letters, digits and "-".',
+  canonical: (name) => name.toLowerCase(),
+  refused: {
+    port: BREAKS.port,
+    bind: BREAKS.listen,
+    dir: BREAKS.data,
+    dbfilename: BREAKS.data,
+    appendonly: `${BREAKS.data} Dockbase keeps it in the append-only file.`,
+    appenddirname: BREAKS.data,
+    appendfilename: BREAKS.data,
+    requirepass: BREAKS.auth,
+    user: BREAKS.auth,
+    aclfile: BREAKS.auth,
+    'rename-command': 'Dockbase’s probe and tools use Redis’ own commands (PING, INFO): they must keep their names.',
+    include: BREAKS.config,
+    daemonize: BREAKS.foreground,
+  },
+  // redis-server starts a new directive at every argument that begins with "--".
+  valueProblem: (value) => (value.split(/\s+/).some((w) => w.startsWith('--')) ? 'A word of the value cannot start with "--".' : undefined),
+  args: (name, value) => {
+    const words = value.split(/\s+/).filter(Boolean);
+    return [`--${name}`, ...(words.length > 0 ? words : [''])];
+  },
+};
 
 /**
  * Official image `redis`. It has no password variable: the password travels in REDISCLI_AUTH (which also
@@ -41,7 +75,12 @@ export const redis: EngineDefinition = {
   environment: (password) => ({ REDISCLI_AUTH: password }),
   accountVariables: {},
   readAccounts: () => ({}),
-  command: () => ['sh', '-c', REDIS_START_SCRIPT],
+  command: (_password, chosen) => {
+    const args = settingArgs(SETTINGS, chosen);
+    // `sh -c SCRIPT NAME ARGS…`: NAME is the script's $0, ARGS its "$@".
+    return ['sh', '-c', REDIS_START_SCRIPT, ...(args.length > 0 ? ['redis-server', ...args] : [])];
+  },
+  settings: SETTINGS,
   // Instances made by earlier versions have the password on redis-server's command line.
   readPassword: ({ cmd, env }) => {
     const i = cmd.indexOf('--requirepass');

@@ -95,7 +95,7 @@ export function parseJobRequest(body: unknown): JobRequest {
       const changes: EditChanges = {};
       const ch = c as Record<string, unknown>;
       for (const key of Object.keys(ch)) {
-        if (!['hostPort', 'exposeOnNetwork', 'password', 'restartPolicy', 'memoryBytes'].includes(key))
+        if (!['hostPort', 'exposeOnNetwork', 'password', 'restartPolicy', 'memoryBytes', 'settings'].includes(key))
           throw new InvalidInputError({ changes: `unknown change ${key}` });
       }
       if (ch.hostPort !== undefined) {
@@ -119,13 +119,17 @@ export function parseJobRequest(body: unknown): JobRequest {
         if (ch.memoryBytes !== null && typeof ch.memoryBytes !== 'number') throw new InvalidInputError({ memoryBytes: 'memoryBytes is a number or null' });
         changes.memoryBytes = ch.memoryBytes;
       }
+      if (ch.settings !== undefined) {
+        if (!isSettingsObject(ch.settings)) throw new InvalidInputError({ settings: 'settings is an object of text values' });
+        changes.settings = ch.settings;
+      }
       return { kind, instanceId, changes };
     }
   }
 }
 
 /** What a create's (or a clone's) input may hold, each field of its type: the create's own validation checks the values. */
-const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
+const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean' | 'settings'> = {
   engine: 'string',
   name: 'string',
   tag: 'string',
@@ -137,7 +141,13 @@ const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
   user: 'string',
   database: 'string',
   keptDataPassword: 'string',
+  settings: 'settings',
 };
+
+/** Server settings as a request carries them: a JSON object of text values (their rules are model/settings.ts's). */
+function isSettingsObject(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
 const CREATE_ONLY = ['engine', 'image', 'persistData'];
 
 function createInput(value: unknown, create: boolean): Record<string, unknown> {
@@ -146,7 +156,8 @@ function createInput(value: unknown, create: boolean): Record<string, unknown> {
   for (const [key, v] of Object.entries(input)) {
     const type = CREATE_FIELDS[key];
     if (!type || (!create && CREATE_ONLY.includes(key))) throw new InvalidInputError({ input: `unknown field ${key}` });
-    if (typeof v !== type) throw new InvalidInputError({ [key]: `${key} is a ${type}` });
+    if (type === 'settings' ? !isSettingsObject(v) : typeof v !== type)
+      throw new InvalidInputError({ [key]: type === 'settings' ? `${key} is an object of text values` : `${key} is a ${type}` });
   }
   for (const key of create
     ? ['engine', 'name', 'tag', 'hostPort', 'password', 'persistData', 'exposeOnNetwork']

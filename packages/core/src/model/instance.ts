@@ -31,6 +31,8 @@ export interface Instance {
   user?: string;
   /** The database its connection string names, when not the engine's default (POSTGRES_DB, MYSQL_DATABASE…). */
   database?: string;
+  /** Server settings it starts with, name → value, in the engine's own form (model/settings.ts); absent or empty: none. */
+  settings?: Readonly<Record<string, string>>;
   /**
    * Why its last run ended badly (killed, out of memory, crashed, or could not start), from docker's own
    * record of the container; absent after a clean stop and once it starts again successfully.
@@ -50,7 +52,10 @@ export interface InstanceFailure {
 }
 
 /** What an instance is, whatever its container is doing: what its labels record. */
-export type InstanceSpec = Pick<Instance, 'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database'>;
+export type InstanceSpec = Pick<
+  Instance,
+  'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'settings'
+>;
 
 /**
  * What the UI shows in the status chip. `killed` and `out-of-memory` are runs that ended by SIGKILL (a

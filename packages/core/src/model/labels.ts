@@ -4,6 +4,7 @@
  */
 import { isEngineId, type Accounts, type DataMount, type EngineId } from '../engines';
 import { isDataVolumeName, type ContainerState, type Health, type Instance, type InstanceSpec } from './instance';
+import { settingsFromLabel, settingsLabel } from './settings';
 import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
 export const LABEL = {
@@ -25,6 +26,8 @@ export const LABEL = {
   /** The user and database the connection string names, when they are not the engine's defaults. */
   user: 'io.dockbase.user',
   database: 'io.dockbase.database',
+  /** The server settings the instance starts with: a JSON object, name → value; only when there are some. */
+  settings: 'io.dockbase.settings',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -74,6 +77,7 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     ...(spec.dataId !== undefined ? { [LABEL.data]: spec.dataId } : {}),
     ...(spec.user ? { [LABEL.user]: spec.user } : {}),
     ...(spec.database ? { [LABEL.database]: spec.database } : {}),
+    ...(settingsLabel(spec.settings) !== undefined ? { [LABEL.settings]: settingsLabel(spec.settings) as string } : {}),
   };
 }
 
@@ -224,6 +228,7 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     statusText: facts.statusText,
     ...(labels[LABEL.user] ? { user: labels[LABEL.user] } : {}),
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
+    ...(settingsFromLabel(labels[LABEL.settings]) ? { settings: settingsFromLabel(labels[LABEL.settings]) } : {}),
   };
 }
 
@@ -251,6 +256,7 @@ export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
     [LABEL.volumes]: s.volumes.map((v) => `${v.key}:${v.volume}:${v.path}`).join(' '),
     ...(s.upgradeTo ? { [LABEL.snapshotUpgradeTo]: s.upgradeTo } : {}),
     ...(s.accounts ? { [LABEL.snapshotUser]: s.accounts.user ?? '', [LABEL.snapshotDatabase]: s.accounts.database ?? '' } : {}),
+    ...(settingsLabel(s.settings) !== undefined ? { [LABEL.settings]: settingsLabel(s.settings) as string } : {}),
     [LABEL.schema]: LABEL_SCHEMA,
   };
 }
@@ -290,6 +296,7 @@ export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<s
       }),
     ...(labels[LABEL.snapshotUpgradeTo] ? { upgradeTo: labels[LABEL.snapshotUpgradeTo] } : {}),
     ...(labels[LABEL.snapshotUser] !== undefined ? { accounts: snapshotAccounts(labels[LABEL.snapshotUser], labels[LABEL.snapshotDatabase]) } : {}),
+    ...(settingsFromLabel(labels[LABEL.settings]) ? { settings: settingsFromLabel(labels[LABEL.settings]) } : {}),
   };
 }
 

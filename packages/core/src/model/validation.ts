@@ -1,4 +1,5 @@
 import { getEngine, isEngineId, type EngineId } from '../engines';
+import { validateSettings } from './settings';
 
 /** What a user asks for when creating an instance. */
 export interface CreateInstanceInput {
@@ -23,9 +24,11 @@ export interface CreateInstanceInput {
    * once it runs (where the engine allows it: see EngineDefinition.applyPassword). Absent: `existing`.
    */
   keptDataPassword?: 'existing' | 'reset';
+  /** Server settings, name → value, in the engine's own form (model/settings.ts); none when absent or empty. */
+  settings?: Record<string, string>;
 }
 
-export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles';
+export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles' | 'settings';
 export type FieldErrors = Partial<Record<CreateField, string>>;
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -103,6 +106,7 @@ export function validateCreateInput(input: CreateInstanceInput): FieldErrors {
       'database',
       vars.database ? validateAccountName(input.database, 'database', input.engine) : `${getEngine(input.engine).displayName} has no database name to choose.`,
     );
+  put('settings', validateSettings(input.engine, input.settings));
   return errors;
 }
 

@@ -191,6 +191,7 @@ export class InstanceCreation {
       bindAddress: input.exposeOnNetwork ? '0.0.0.0' : '127.0.0.1',
       password: input.password,
       volumes,
+      ...(input.settings && Object.keys(input.settings).length > 0 ? { settings: input.settings } : {}),
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;

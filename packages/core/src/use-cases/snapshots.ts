@@ -208,7 +208,17 @@ export class Snapshots {
     const engine = getEngine(snapshot.engine);
     const tag = input.tag ?? snapshot.tag;
     const accounts = await this.accountsOf(snapshot, input);
-    const full: CreateInstanceInput = { ...input, engine: engine.id, tag, image: snapshot.image, persistData: true, ...accounts };
+    // The clone starts with the settings its snapshot's instance had, unless it is given its own.
+    const settings = input.settings ?? snapshot.settings;
+    const full: CreateInstanceInput = {
+      ...input,
+      engine: engine.id,
+      tag,
+      image: snapshot.image,
+      persistData: true,
+      ...accounts,
+      ...(settings ? { settings: { ...settings } } : {}),
+    };
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     if (!engine.canReuseData(snapshot.tag, tag)) {
@@ -399,6 +409,7 @@ export class Snapshots {
       manifestVolume: snapshotVolumeName(instance.name, id),
       volumes,
       accounts: { ...(instance.user ? { user: instance.user } : {}), ...(instance.database ? { database: instance.database } : {}) },
+      ...(instance.settings ? { settings: instance.settings } : {}),
     };
   }
 

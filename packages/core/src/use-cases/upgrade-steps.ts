@@ -62,6 +62,8 @@ export class UpgradeSteps {
       // The accounts the data was made with: the connection string and the readiness probe name them.
       ...(instance.user ? { user: instance.user } : {}),
       ...(instance.database ? { database: instance.database } : {}),
+      // The server settings carry over: the new version starts with them (one it rejects rolls the upgrade back).
+      ...(instance.settings ? { settings: instance.settings } : {}),
       ...(details.restartPolicy === 'unless-stopped' || details.restartPolicy === 'always' ? { restartPolicy: 'unless-stopped' as const } : {}),
       ...(details.memoryBytes > 0 ? { memoryBytes: details.memoryBytes } : {}),
     };
