@@ -7,6 +7,7 @@ import { Backups } from './use-cases/backups';
 import { InstanceCreation } from './use-cases/create';
 import { Credentials } from './use-cases/credentials';
 import { InstanceEditing } from './use-cases/edit';
+import { Extensions } from './use-cases/extensions';
 import { KeptDataCatalog } from './use-cases/kept-data';
 import { EngineFacts } from './docker/engine-facts';
 import type { EngineCapabilities } from './docker/health';
@@ -44,6 +45,8 @@ export interface Dockbase {
   readonly backups: Backups;
   /** Move an instance to a newer version with its data; roll it back. */
   readonly upgrades: Upgrades;
+  /** PostgreSQL's extensions: what the server has, what each database has installed, Enable. */
+  readonly extensions: Extensions;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
   /** What the engine supports (its API version), read once by one `docker version`. */
@@ -79,6 +82,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     snapshots,
     backups: new Backups(docker, snapshots, credentials),
     upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts, credentials),
+    extensions: new Extensions(docker, lifecycle),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),
   };

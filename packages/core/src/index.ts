@@ -28,6 +28,8 @@ export {
 export { LABEL, containerLabels, snapshotManifestLabels } from './model/labels';
 export { checkSnapshotName, isRollbackPoint, orphanSnapshots, snapshotBelongsTo, type RollbackPoint, type Snapshot } from './model/snapshot-model';
 export { generatePassword, suggestName, suggestPort } from './model/suggest';
+export { PRELOAD_LIBRARIES } from './engines/postgres';
+export { Extensions, parseExtensions, settingsWithPreload, type EnableRequest, type ExtensionInfo, type ExtensionsView } from './use-cases/extensions';
 export {
   MAX_SETTINGS,
   describeSettingChanges,

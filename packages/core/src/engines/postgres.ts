@@ -202,3 +202,15 @@ export const postgres: EngineDefinition = {
   },
   upgrade,
 };
+
+/**
+ * Extensions whose library the server must load at start (`shared_preload_libraries`) before they work:
+ * extension → library. Enabling one of them first adds its library to the setting (a restart).
+ */
+export const PRELOAD_LIBRARIES: Readonly<Record<string, string>> = {
+  timescaledb: 'timescaledb',
+  pg_cron: 'pg_cron',
+  pg_stat_statements: 'pg_stat_statements',
+  pgaudit: 'pgaudit',
+  citus: 'citus',
+};
