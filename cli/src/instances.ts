@@ -42,6 +42,8 @@ export interface InstanceJson {
   createdAt: string;
   /** Why its last run ended badly (killed, out of memory, crashed, an init file that failed), when it did. */
   failure?: string;
+  /** The server settings it starts with, name → value ({} when none). */
+  settings: Record<string, string>;
 }
 
 /**
@@ -72,6 +74,7 @@ export function instanceJson(i: Instance, view: CliView = {}): InstanceJson {
     containerId: i.containerId,
     createdAt: i.createdAt,
     ...(i.failure ? { failure: i.failure.summary } : {}),
+    settings: { ...(i.settings ?? {}) },
   };
 }
 

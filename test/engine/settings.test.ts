@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsWithPreload, type CreateInstanceInput, type Instance } from '@dockbase/core';
+import { dockbase, dockbaseJson, ensureCliBuilt } from '../support/cli';
 import { ensureTestImage } from '../support/data-safety';
 import { freePort, realDocker } from '../support/dockbase';
 import { POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG, REGISTRY } from '../support/images';
@@ -8,7 +9,7 @@ import { POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TA
 // PostgreSQL 17, Debian's Redis): a setting reaches the server at create and in Edit, survives a restart, a
 // rejected one rolls the edit back with the server's own words and the data intact; pg_stat_statements works
 // only once its library is preloaded through the settings; a TimescaleDB hypertable survives a restart.
-const { dockbase, docker, cleanup } = realDocker();
+const { dockbase: core, docker, cleanup } = realDocker();
 const prefix = `dbt-settings-${process.pid}`;
 const password = 'settings pw';
 const TIMESCALE_IMAGE = `${REGISTRY}/dockbase-test/timescaledb-debian`;
@@ -16,8 +17,8 @@ const TIMESCALE_TAG = '2.19.3-pg17';
 
 const psql = async (i: Instance, sql: string, db = 'postgres') =>
   (await docker('exec', i.containerId, 'psql', '-X', '-qtA', '-U', 'postgres', '-d', db, '-c', sql)).trim();
-const fresh = (i: Instance) => dockbase.lifecycle.get(i.id);
-const ready = async (i: Instance) => dockbase.readiness.waitUntilReady(await fresh(i), { timeoutMs: 120_000 });
+const fresh = (i: Instance) => core.lifecycle.get(i.id);
+const ready = async (i: Instance) => core.readiness.waitUntilReady(await fresh(i), { timeoutMs: 120_000 });
 
 beforeAll(async () => {
   await cleanup(prefix);
@@ -41,16 +42,16 @@ describe('server settings on PostgreSQL 17', () => {
       exposeOnNetwork: false,
       settings: { work_mem: '12MB', max_connections: '42' },
     };
-    instance = await ready(await dockbase.creation.create(input, { start: true }));
+    instance = await ready(await core.creation.create(input, { start: true }));
     expect(await psql(instance, 'SHOW work_mem')).toBe('12MB');
     expect(await psql(instance, 'SHOW max_connections')).toBe('42');
-    expect((await dockbase.lifecycle.list()).find((i) => i.id === instance.id)?.settings).toEqual({ work_mem: '12MB', max_connections: '42' });
+    expect((await core.lifecycle.list()).find((i) => i.id === instance.id)?.settings).toEqual({ work_mem: '12MB', max_connections: '42' });
     await psql(instance, 'CREATE TABLE kept (id int PRIMARY KEY, body text); INSERT INTO kept SELECT g, md5(g::text) FROM generate_series(1, 500) g');
   });
 
   it('a setting that breaks the contract is refused before anything changes, with the reason', async () => {
     const before = (await fresh(instance)).containerId;
-    await expect(dockbase.editing.edit(await fresh(instance), { settings: { port: '5433' } })).rejects.toMatchObject({
+    await expect(core.editing.edit(await fresh(instance), { settings: { port: '5433' } })).rejects.toMatchObject({
       code: 'invalid-input',
       fields: { settings: expect.stringMatching(/refuses port: .*Port field/) },
     });
@@ -58,33 +59,33 @@ describe('server settings on PostgreSQL 17', () => {
   });
 
   it('pg_stat_statements is refused until its library is preloaded; the settings edit preloads it and Enable then works', async () => {
-    let view = await dockbase.extensions.list(await fresh(instance));
+    let view = await core.extensions.list(await fresh(instance));
     const pss = view.extensions.find((e) => e.name === 'pg_stat_statements');
     expect(pss).toMatchObject({ preload: 'pg_stat_statements', preloaded: false, installed: [] });
     expect(view.databases).toContain('postgres');
-    await expect(dockbase.extensions.enable(await fresh(instance), { extension: 'pg_stat_statements', database: 'postgres' })).rejects.toThrow(
+    await expect(core.extensions.enable(await fresh(instance), { extension: 'pg_stat_statements', database: 'postgres' })).rejects.toThrow(
       /needs the library pg_stat_statements in shared_preload_libraries/,
     );
     // An extension or database the server does not list is refused, whatever it holds.
-    await expect(dockbase.extensions.enable(await fresh(instance), { extension: 'x"; DROP TABLE kept; --', database: 'postgres' })).rejects.toThrow(
+    await expect(core.extensions.enable(await fresh(instance), { extension: 'x"; DROP TABLE kept; --', database: 'postgres' })).rejects.toThrow(
       /no extension named/,
     );
 
     const settings = settingsWithPreload(await fresh(instance), view, 'pg_stat_statements');
-    const { changes } = await dockbase.editing.edit(await fresh(instance), { settings });
+    const { changes } = await core.editing.edit(await fresh(instance), { settings });
     expect(changes).toEqual(['setting shared_preload_libraries=pg_stat_statements']);
     instance = await ready(instance);
     expect(await psql(instance, 'SHOW shared_preload_libraries')).toBe('pg_stat_statements');
     expect(await psql(instance, 'SHOW work_mem')).toBe('12MB');
 
-    view = await dockbase.extensions.enable(await fresh(instance), { extension: 'pg_stat_statements', database: 'postgres' });
+    view = await core.extensions.enable(await fresh(instance), { extension: 'pg_stat_statements', database: 'postgres' });
     expect(view.extensions.find((e) => e.name === 'pg_stat_statements')).toMatchObject({ preloaded: true, installed: [{ database: 'postgres' }] });
     expect(Number(await psql(instance, 'SELECT count(*) FROM pg_stat_statements'))).toBeGreaterThan(0);
   });
 
   it('a setting the server rejects at start: its own words in the error, the previous settings back, the data intact', async () => {
     const previous = (await fresh(instance)).settings;
-    const edit = dockbase.editing.edit(await fresh(instance), { settings: { ...previous, shared_preload_libraries: 'pg_stat_statements,no_such_library' } });
+    const edit = core.editing.edit(await fresh(instance), { settings: { ...previous, shared_preload_libraries: 'pg_stat_statements,no_such_library' } });
     await expect(edit).rejects.toThrow(/could not access file "no_such_library"/);
     await expect(edit).rejects.toThrow(/Nothing was changed/);
     instance = await ready(instance);
@@ -96,7 +97,7 @@ describe('server settings on PostgreSQL 17', () => {
   });
 
   it('the settings survive a restart', async () => {
-    await dockbase.lifecycle.restart(await fresh(instance));
+    await core.lifecycle.restart(await fresh(instance));
     instance = await ready(instance);
     expect(await psql(instance, 'SHOW shared_preload_libraries')).toBe('pg_stat_statements');
     expect(await psql(instance, 'SHOW max_connections')).toBe('42');
@@ -105,7 +106,7 @@ describe('server settings on PostgreSQL 17', () => {
 
 describe('TimescaleDB 17 with shared_preload_libraries', () => {
   it('a hypertable survives a restart, with the preload kept in the settings', async () => {
-    let ts = await dockbase.creation.create(
+    let ts = await core.creation.create(
       {
         engine: 'postgres',
         name: `${prefix}-ts`,
@@ -122,7 +123,7 @@ describe('TimescaleDB 17 with shared_preload_libraries', () => {
       { start: true },
     );
     ts = await ready(ts);
-    let view = await dockbase.extensions.list(await fresh(ts));
+    let view = await core.extensions.list(await fresh(ts));
     expect(view.preloadLibraries).toEqual(['timescaledb', 'pg_stat_statements']);
     // The image installs timescaledb in its first database (and template1), as the official image does: the card shows it.
     expect(view.extensions.find((e) => e.name === 'timescaledb')).toMatchObject({
@@ -131,13 +132,13 @@ describe('TimescaleDB 17 with shared_preload_libraries', () => {
       installed: [{ database: 'postgres', version: expect.stringMatching(/^2\./) }],
     });
     // The library the setting added works: Enable creates its extension.
-    view = await dockbase.extensions.enable(await fresh(ts), { extension: 'pg_stat_statements', database: 'postgres' });
+    view = await core.extensions.enable(await fresh(ts), { extension: 'pg_stat_statements', database: 'postgres' });
     expect(view.extensions.find((e) => e.name === 'pg_stat_statements')?.installed).toEqual([{ database: 'postgres', version: expect.any(String) }]);
     await psql(
       ts,
       "CREATE TABLE metrics (at timestamptz NOT NULL, v double precision); SELECT create_hypertable('metrics', 'at'); INSERT INTO metrics SELECT now() - g * interval '1 hour', g FROM generate_series(1, 1000) g",
     );
-    await dockbase.lifecycle.restart(await fresh(ts));
+    await core.lifecycle.restart(await fresh(ts));
     ts = await ready(ts);
     expect(await psql(ts, "SELECT count(*) FROM timescaledb_information.hypertables WHERE hypertable_name = 'metrics'")).toBe('1');
     expect(await psql(ts, 'SELECT count(*) FROM metrics')).toBe('1000');
@@ -149,7 +150,7 @@ describe('TimescaleDB 17 with shared_preload_libraries', () => {
 describe('server settings on Redis', () => {
   it('directives reach the server at create and survive an edit of something else', async () => {
     const port = await freePort();
-    let r = await dockbase.creation.create(
+    let r = await core.creation.create(
       {
         engine: 'redis',
         name: `${prefix}-redis`,
@@ -170,9 +171,64 @@ describe('server settings on Redis', () => {
     expect(await config('save')).toBe('900 1 300 10');
     // Dockbase's own configuration is still there: the password and append-only persistence.
     expect(await config('appendonly')).toBe('yes');
-    const { instance: edited } = await dockbase.editing.edit(await fresh(r), { hostPort: await freePort() });
+    const { instance: edited } = await core.editing.edit(await fresh(r), { hostPort: await freePort() });
     r = await ready(edited);
     expect(r.settings).toEqual({ maxmemory: '64mb', 'maxmemory-policy': 'allkeys-lru', save: '900 1 300 10' });
     expect(await config('maxmemory-policy')).toBe('allkeys-lru');
+  });
+});
+
+describe('server settings and extensions from the CLI', () => {
+  const name = `${prefix}-cli`;
+
+  it('create --setting, list --json, edit --setting/--unset-setting, extensions --enable --add-preload', async () => {
+    await ensureCliBuilt();
+    const port = await freePort();
+    const made = await dockbaseJson<{ settings: Record<string, string> }>([
+      'create',
+      'postgres',
+      '--name',
+      name,
+      '--port',
+      String(port),
+      '--image',
+      POSTGRES_TEST_IMAGE,
+      '--version',
+      POSTGRES_TEST_TAG,
+      '--setting',
+      'work_mem=16MB',
+      '--setting',
+      'max_connections=50',
+    ]);
+    expect(made.settings).toEqual({ work_mem: '16MB', max_connections: '50' });
+    const listed = await dockbaseJson<{ name: string; settings: Record<string, string> }[]>(['list']);
+    expect(listed.find((i) => i.name === name)?.settings).toEqual({ work_mem: '16MB', max_connections: '50' });
+
+    // A refused setting: exit 2 (bad input), the reason said, nothing changed.
+    const refused = await dockbase(['edit', name, '--setting', 'data_directory=/tmp']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/refuses data_directory: .*data folder/);
+
+    const edited = await dockbaseJson<{ settings: Record<string, string>; changes: string[] }>([
+      'edit',
+      name,
+      '--setting',
+      'work_mem=32MB',
+      '--unset-setting',
+      'max_connections',
+    ]);
+    expect(edited.settings).toEqual({ work_mem: '32MB' });
+    expect(edited.changes).toEqual(['setting work_mem 16MB → 32MB', 'setting max_connections removed']);
+
+    const asked = await dockbase(['extensions', name, '--enable', 'pg_stat_statements', '--database', 'postgres']);
+    expect(asked.code).not.toBe(0);
+    expect(asked.stderr).toMatch(/--add-preload/);
+    const enabled = await dockbase(['extensions', name, '--enable', 'pg_stat_statements', '--database', 'postgres', '--add-preload']);
+    expect(enabled).toMatchObject({ code: 0, stdout: 'pg_stat_statements is enabled in postgres.\n' });
+    expect(enabled.stderr).toMatch(/adding it to shared_preload_libraries and restarting/);
+    const view = await dockbaseJson<{ extensions: { name: string; installed: { database: string }[]; preloaded: boolean }[] }>(['extensions', name]);
+    expect(view.extensions.find((e) => e.name === 'pg_stat_statements')).toMatchObject({ preloaded: true, installed: [{ database: 'postgres' }] });
+    const after = await dockbaseJson<{ name: string; settings: Record<string, string> }[]>(['list']);
+    expect(after.find((i) => i.name === name)?.settings).toEqual({ work_mem: '32MB', shared_preload_libraries: 'pg_stat_statements' });
   });
 });
