@@ -18,6 +18,7 @@ import { FailureReason } from './FailureReason';
 import { ActionButtons, BUSY_TEXT, FOCUS_RING, type ActionItem } from './InstanceActions';
 import { InstanceDetails } from './InstanceDetails';
 import { ExportReadyLine } from '../transfer/ExportReady';
+import { ExtensionsPanel } from './ExtensionsPanel';
 import { RunningJobLine } from './RunningJob';
 import { StatusChip } from './StatusChip';
 import { UsageLine } from './UsageLine';
@@ -47,6 +48,10 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [detailsShown, setDetailsShown] = useState(false);
   const detailsId = useId();
+  const extensionsId = useId();
+  const [extensionsOpen, setExtensionsOpen] = useState(false);
+  const settings = Object.entries(instance.settings ?? {});
+  const hasExtensions = instance.engine === 'postgres' && instance.status === 'running';
   const isBusy = busy !== undefined || job !== undefined;
   const customImage = instance.image !== engine.image;
   // What the list's watch of every shown instance found (the card asks nothing itself).
@@ -79,6 +84,14 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
             </Typography>
             {job ? <RunningJobLine job={job} /> : <ExportReadyLine instance={instance} />}
             {instance.failure && <FailureReason instance={instance} failure={instance.failure} />}
+            {settings.length > 0 && (
+              <Typography variant="body2" color="text.secondary" aria-label="Server settings" sx={{ wordBreak: 'break-word' }}>
+                Settings:{' '}
+                <Box component="span" sx={{ fontFamily: 'monospace' }}>
+                  {settings.map(([n, v]) => `${n}=${v}`).join(' · ')}
+                </Box>
+              </Typography>
+            )}
             <ConnectionString instance={instance} />
             {usage && <UsageLine usage={usage} />}
           </Stack>
@@ -86,6 +99,18 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
         <Stack direction="row" spacing={0.5} flexWrap="wrap" useFlexGap sx={{ mt: 1, ml: 7 }}>
           <ActionButtons items={actions} />
           <Box sx={{ flex: 1 }} />
+          {hasExtensions && (
+            <Button
+              size="small"
+              aria-expanded={extensionsOpen}
+              aria-controls={extensionsId}
+              endIcon={extensionsOpen ? <ExpandLessIcon /> : <ExpandMoreIcon />}
+              onClick={() => setExtensionsOpen((o) => !o)}
+              sx={FOCUS_RING}
+            >
+              Extensions
+            </Button>
+          )}
           {withDetails && (
             <Button
               size="small"
@@ -104,6 +129,14 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
           )}
         </Stack>
       </CardContent>
+      {hasExtensions && extensionsOpen && (
+        <>
+          <Divider />
+          <CardContent id={extensionsId}>
+            <ExtensionsPanel instance={instance} />
+          </CardContent>
+        </>
+      )}
       {withDetails && detailsShown && (
         <Collapse in={detailsOpen}>
           <Divider />
