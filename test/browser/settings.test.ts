@@ -96,7 +96,9 @@ describe('server settings and extensions in the tab', () => {
       .getByRole('listitem', { name: 'pg_stat_statements' })
       .getByText('Enabled')
       .waitFor();
+    await card(pg).getByRole('textbox', { name: 'Find an extension' }).fill('pg_');
     await session.screenshots('extensions');
+    await card(pg).getByRole('textbox', { name: 'Find an extension' }).fill('');
     expect(Number(await psql('SELECT count(*) FROM pg_stat_statements'))).toBeGreaterThan(0);
     // Another extension, one without a library to preload: enabled at once.
     const hstore = card(pg)
@@ -132,6 +134,7 @@ describe('server settings and extensions in the tab', () => {
       .filter({ hasText: /could not access file "no_such_library"/ })
       .waitFor({ timeout: 180_000 });
     await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/Nothing was changed/);
+    await session.screenshots('settings-rejected');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await chipIn(card(pg), 'Healthy').waitFor({ timeout: 120_000 });
     expect(await psql('SHOW shared_preload_libraries')).toBe('pg_stat_statements');

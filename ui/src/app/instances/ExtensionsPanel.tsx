@@ -29,7 +29,8 @@ const key = (instance: Instance) => ['extensions', instance.containerId] as cons
 export function ExtensionsPanel({ instance }: { instance: Instance }) {
   const { dockbase } = useAppServices();
   const client = useQueryClient();
-  const view = useQuery({ queryKey: key(instance), queryFn: () => dockbase.extensions.list(instance), staleTime: 0 });
+  const running = instance.status === 'running';
+  const view = useQuery({ queryKey: key(instance), queryFn: () => dockbase.extensions.list(instance), staleTime: 0, enabled: running });
   const [database, setDatabase] = useState<string | undefined>();
   const [filter, setFilter] = useState('');
   const [asking, setAsking] = useState<ExtensionInfo | undefined>();
@@ -38,6 +39,13 @@ export function ExtensionsPanel({ instance }: { instance: Instance }) {
   const [done, setDone] = useState<string | undefined>();
   const edit = useInstanceJob<{ instance?: Instance }>(instance, 'edit');
 
+  if (!running && working === undefined) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        Start {instance.name} to see its extensions: they are read from the running server.
+      </Typography>
+    );
+  }
   if (view.isPending) {
     return (
       <Stack direction="row" spacing={1} alignItems="center" role="status">

@@ -51,7 +51,8 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
   const extensionsId = useId();
   const [extensionsOpen, setExtensionsOpen] = useState(false);
   const settings = Object.entries(instance.settings ?? {});
-  const hasExtensions = instance.engine === 'postgres' && instance.status === 'running';
+  // Kept open while the instance restarts (an Enable that preloads a library restarts it, and says how it went here).
+  const hasExtensions = instance.engine === 'postgres';
   const isBusy = busy !== undefined || job !== undefined;
   const customImage = instance.image !== engine.image;
   // What the list's watch of every shown instance found (the card asks nothing itself).
