@@ -22,7 +22,12 @@ const ready = async (i: Instance) => core.readiness.waitUntilReady(await fresh(i
 
 beforeAll(async () => {
   await cleanup(prefix);
-  for (const ref of [`${POSTGRES_TEST_IMAGE}:${POSTGRES_TEST_TAG}`, `${TIMESCALE_IMAGE}:${TIMESCALE_TAG}`, `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`])
+  for (const ref of [
+    `${REDIS_TEST_IMAGE}:8.0`,
+    `${POSTGRES_TEST_IMAGE}:${POSTGRES_TEST_TAG}`,
+    `${TIMESCALE_IMAGE}:${TIMESCALE_TAG}`,
+    `${REDIS_TEST_IMAGE}:${REDIS_TEST_TAG}`,
+  ])
     await ensureTestImage(ref);
 }, 180_000);
 afterAll(() => cleanup(prefix));
@@ -175,6 +180,29 @@ describe('server settings on Redis', () => {
     r = await ready(edited);
     expect(r.settings).toEqual({ maxmemory: '64mb', 'maxmemory-policy': 'allkeys-lru', save: '900 1 300 10' });
     expect(await config('maxmemory-policy')).toBe('allkeys-lru');
+  });
+
+  it('an upgrade and a clone of a snapshot keep the settings', async () => {
+    const chosen = { maxmemory: '64mb', 'maxmemory-policy': 'allkeys-lru', save: '900 1 300 10' };
+    let r = (await core.lifecycle.list()).find((i) => i.name === `${prefix}-redis`)!;
+    const config = async (i: Instance, key: string) => (await docker('exec', i.containerId, 'redis-cli', 'CONFIG', 'GET', key)).trim().split('\n')[1];
+    const result = await core.upgrades.upgrade(r, '8.0');
+    expect(result).toMatchObject({ from: REDIS_TEST_TAG, to: '8.0' });
+    r = await ready(r);
+    expect(r).toMatchObject({ tag: '8.0', settings: chosen });
+    expect(await config(r, 'maxmemory-policy')).toBe('allkeys-lru');
+
+    const snapshot = await core.snapshots.take(r, { name: 'with settings' });
+    expect(snapshot.settings).toEqual(chosen);
+    const clone = await ready(
+      await core.snapshots.clone(
+        snapshot,
+        { name: `${prefix}-clone`, hostPort: await freePort(), password: 'clone pw', exposeOnNetwork: false },
+        { start: true },
+      ),
+    );
+    expect(clone.settings).toEqual(chosen);
+    expect(await config(clone, 'maxmemory')).toBe(String(64 * 1024 * 1024));
   });
 });
 
