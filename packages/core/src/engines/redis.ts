@@ -24,10 +24,10 @@ export const REDIS_START_SCRIPT = [
 ].join('\n');
 
 /**
- * Configuration directives, as redis-server takes them after its configuration: `--name word…` (the value's
+ * Configuration directives (Redis', and Valkey's, which reads the same), as redis-server takes them after its configuration: `--name word…` (the value's
  * words are the directive's arguments, as in redis.conf; an empty value is one empty argument, like `save ""`).
  */
-const SETTINGS: ServerSettingRules = {
+export const REDIS_SETTINGS: ServerSettingRules = {
   form: '--name value (a configuration directive)',
   example: { name: 'maxmemory', value: '256mb' },
   name: /^[A-Za-z][A-Za-z0-9-]*$/,
@@ -76,11 +76,11 @@ export const redis: EngineDefinition = {
   accountVariables: {},
   readAccounts: () => ({}),
   command: (_password, chosen) => {
-    const args = settingArgs(SETTINGS, chosen);
+    const args = settingArgs(REDIS_SETTINGS, chosen);
     // `sh -c SCRIPT NAME ARGS…`: NAME is the script's $0, ARGS its "$@".
     return ['sh', '-c', REDIS_START_SCRIPT, ...(args.length > 0 ? ['redis-server', ...args] : [])];
   },
-  settings: SETTINGS,
+  settings: REDIS_SETTINGS,
   // Instances made by earlier versions have the password on redis-server's command line.
   readPassword: ({ cmd, env }) => {
     const i = cmd.indexOf('--requirepass');
