@@ -3,7 +3,7 @@ import { settingsWithPreload, type CreateInstanceInput, type Instance } from '@d
 import { dockbase, dockbaseJson, ensureCliBuilt } from '../support/cli';
 import { ensureTestImage } from '../support/data-safety';
 import { freePort, realDocker } from '../support/dockbase';
-import { POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG, REGISTRY } from '../support/images';
+import { MARIADB_TEST_IMAGE, MARIADB_TEST_TAG, POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG, REDIS_TEST_IMAGE, REDIS_TEST_TAG, REGISTRY } from '../support/images';
 
 // Server settings and PostgreSQL's extensions on REAL servers (Debian's PostgreSQL 17, TimescaleDB 2.19 on
 // PostgreSQL 17, Debian's Redis): a setting reaches the server at create and in Edit, survives a restart, a
@@ -203,6 +203,34 @@ describe('server settings on Redis', () => {
     );
     expect(clone.settings).toEqual(chosen);
     expect(await config(clone, 'maxmemory')).toBe(String(64 * 1024 * 1024));
+  });
+});
+
+describe('server settings on MariaDB', () => {
+  it('--name=value options reach mariadbd, a bare name is a switch, and one it rejects rolls the edit back in its own words', async () => {
+    let m = await core.creation.create(
+      {
+        engine: 'mariadb',
+        name: `${prefix}-maria`,
+        image: MARIADB_TEST_IMAGE,
+        tag: MARIADB_TEST_TAG,
+        hostPort: await freePort(),
+        password,
+        persistData: true,
+        exposeOnNetwork: false,
+        settings: { max_connections: '77', 'skip-name-resolve': '' },
+      },
+      { start: true },
+    );
+    m = await ready(m);
+    const sql = async (i: Instance, q: string) =>
+      (await docker('exec', i.containerId, 'sh', '-c', `MYSQL_PWD="$MARIADB_ROOT_PASSWORD" mariadb -uroot -N -B -e "${q}"`)).trim();
+    expect(await sql(m, 'SELECT @@max_connections, @@skip_name_resolve')).toBe('77\t1');
+    const edit = core.editing.edit(await fresh(m), { settings: { max_connections: '77', no_such_option: '1' } });
+    await expect(edit).rejects.toThrow(/unknown variable 'no_such_option=1'|unknown option '--no_such_option/);
+    m = await ready(m);
+    expect(m.settings).toEqual({ max_connections: '77', 'skip-name-resolve': '' });
+    expect(await sql(m, 'SELECT @@max_connections')).toBe('77');
   });
 });
 

@@ -5,6 +5,7 @@ import { containerLabels, instanceFromLabels, LABEL } from './labels';
 import { describeSettingChanges, parseSettingLines, settingProblems, settingsFromLabel, validateSettings } from './settings';
 import { validateCreateInput } from './validation';
 import { validateEdit } from '../use-cases/edit';
+import { lastWordsOf } from '../use-cases/container-swap';
 
 const refusedOf = (engine: Parameters<typeof settingProblems>[0], name: string, value = '1') => settingProblems(engine, { [name]: value })[0]?.message;
 
@@ -161,5 +162,23 @@ describe('settings as text', () => {
   it('says what an edit changes', () => {
     expect(describeSettingChanges({ a: '1', b: '2' }, { a: '3', c: '4' })).toEqual(['setting a 1 → 3', 'setting c=4', 'setting b removed']);
     expect(describeSettingChanges({ a: '1' }, { a: '1' })).toEqual([]);
+  });
+});
+
+describe('a setting the server rejects: its own words', () => {
+  it('the error quotes the server’s error lines, not the start lines before them, the newest kept when long', () => {
+    const mariadb = [
+      '2026-12-06 16:24:58 [Note] [Entrypoint]: Entrypoint script for MariaDB Server 11.8.9 started.',
+      '2026-12-06 16:24:58 [ERROR] [Entrypoint]: mariadbd failed while attempting to check config: mariadbd --no_such_option=1 --verbose --help:',
+      '2026-12-06 16:24:58 0 [Warning] Could not increase number of max_open_files to more than 20000 (request: 32110)',
+      "2026-12-06 16:24:58 0 [ERROR] mariadbd: unknown variable 'no_such_option=1'",
+      '2026-12-06 16:24:58 0 [ERROR] Aborting',
+    ].join('\n');
+    expect(lastWordsOf(mariadb, [])).toContain("unknown variable 'no_such_option=1'");
+    expect(lastWordsOf(mariadb, [])).not.toContain('max_open_files');
+    const postgres = 'LOG:  starting\nFATAL:  could not access file "no_such_library": No such file or directory\nLOG:  database system is shut down';
+    expect(lastWordsOf(postgres, [])).toBe('FATAL:  could not access file "no_such_library": No such file or directory');
+    expect(lastWordsOf(`${'[ERROR] early '.repeat(60)}\n[ERROR] the last one`, [], 100)).toMatch(/^….*\[ERROR\] the last one$/);
+    expect(lastWordsOf('ready for connections. port: 3306', [])).toBe('ready for connections. port: 3306');
   });
 });
