@@ -73,6 +73,7 @@ describe('the command line', () => {
       'restart',
       'rm',
       'edit',
+      'extensions',
       'logs',
       'url',
       'snapshot',

@@ -46,6 +46,8 @@ export interface InstanceJson {
   failure?: string;
   /** The project (dockbase.yaml) it serves: its name, folder, and the git branch it holds data for. */
   project?: { name: string; path: string; branch?: string };
+  /** The server settings it starts with, name → value ({} when none). */
+  settings: Record<string, string>;
 }
 
 /**
@@ -78,6 +80,7 @@ export function instanceJson(i: Instance, view: CliView = {}): InstanceJson {
     createdAt: i.createdAt,
     ...(i.failure ? { failure: i.failure.summary } : {}),
     ...(i.project ? { project: { ...i.project } } : {}),
+    settings: { ...(i.settings ?? {}) },
   };
 }
 

@@ -147,7 +147,7 @@ function instanceContainer(plan: CreatePlan): NewContainer {
     image: imageRef(plan.image, plan.tag),
     labels: containerLabels(specOf(plan)),
     env: Object.entries(engine.environment(plan.password, plan)).map(([k, v]) => `${k}=${v}`),
-    cmd: engine.command(plan.password),
+    cmd: engine.command(plan.password, plan.settings),
     hasHealthcheck: true,
     restartPolicy: plan.restartPolicy ?? 'no',
     memoryBytes: plan.memoryBytes ?? 0,

@@ -11,6 +11,7 @@ import {
   generatePassword,
   imageRef,
   isDockbaseError,
+  parseSettingLines,
   suggestName,
   suggestPort,
   validateCreateInput,
@@ -53,6 +54,7 @@ interface CreateOptions {
   expose?: boolean;
   data: boolean;
   init: string[];
+  setting: string[];
   start: boolean;
   wait: boolean;
   json?: boolean;
@@ -91,6 +93,12 @@ export const create: CommandModule = {
         (file: string, files: string[]) => [...files, file],
         [],
       )
+      .option(
+        '--setting <name=value>',
+        "a server setting, in the engine's own names (postgres: -c name=value; mysql, mariadb: --name=value; redis: a directive; mongo: a mongod option); repeat for several",
+        (setting: string, settings: string[]) => [...settings, setting],
+        [],
+      )
       .option('--no-start', 'create the container without starting it')
       .option('--no-wait', 'return once started, without waiting for the server to accept connections')
       .option(...JSON_OPTION)
@@ -109,6 +117,7 @@ Examples:
   dockbase create redis --name cache --port 6380 --version 7.4
   dockbase create postgres --name shop --init schema.sql --init seed.sql
   dockbase create mysql --name shop --user shop --database shop
+  dockbase create postgres --name stats --setting shared_preload_libraries=pg_stat_statements --setting work_mem=64MB
   printf %s "$PGPASSWORD" | dockbase create postgres --name app-db --password-stdin --json`,
       )
       .action((engine: EngineId, options: CreateOptions) => runCreate(app, engine, options));
@@ -131,6 +140,9 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     password = generatePassword();
   }
 
+  const settings = parseSettingLines(options.setting);
+  if (settings.error) throw new UsageError(`--setting: ${settings.error}`);
+
   const dockbase = app.dockbase();
   const flavour = options.flavour ? getFlavour(options.flavour) : undefined;
   // Suggestions as the tab makes them, from the names and ports in use (create checks them again).
@@ -147,6 +159,7 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     exposeOnNetwork: options.expose ?? false,
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.database !== undefined ? { database: options.database } : {}),
+    ...(Object.keys(settings.settings).length > 0 ? { settings: settings.settings } : {}),
   };
 
   // Every field at fault at once, as the tab shows them, before anything runs (a failed job carries one).

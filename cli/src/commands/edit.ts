@@ -1,4 +1,4 @@
-import { DockbaseError, describeChanges, type EditChanges, type EditResult } from '@dockbase/core';
+import { DockbaseError, describeChanges, parseSettingLines, type EditChanges, type EditResult } from '@dockbase/core';
 import { UsageError } from '../exit-codes';
 import { findInstance, instanceJson } from '../instances';
 import { runJob } from '../jobs';
@@ -12,6 +12,8 @@ interface EditOptions {
   restart?: string;
   memory?: string;
   passwordStdin?: boolean;
+  setting: string[];
+  unsetSetting: string[];
   json?: boolean;
 }
 
@@ -20,7 +22,7 @@ export const edit: CommandModule = {
   register(program, app) {
     program
       .command('edit')
-      .description("change an instance's port, exposure, restart policy, memory limit or password (its container is replaced, its data kept)")
+      .description("change an instance's port, exposure, restart policy, memory limit, server settings or password (its container is replaced, its data kept)")
       .argument('<name>', 'the instance')
       .option('--port <port>', 'the new host port')
       .option('--expose', 'publish the port on every network interface, not only 127.0.0.1')
@@ -28,6 +30,8 @@ export const edit: CommandModule = {
       .option('--restart <policy>', 'start with Docker: unless-stopped, or no')
       .option('--memory <MiB>', 'a memory limit in MiB, or none')
       .option('--password-stdin', 'read a new password from stdin (typed without echo on a terminal)')
+      .option('--setting <name=value>', 'add or change a server setting (repeat for several); the others stay', (s: string, all: string[]) => [...all, s], [])
+      .option('--unset-setting <name>', 'remove a server setting (repeat for several)', (s: string, all: string[]) => [...all, s], [])
       .option(...JSON_OPTION)
       .addHelpText(
         'after',
@@ -51,9 +55,19 @@ export const edit: CommandModule = {
         }
         const dockbase = app.dockbase();
         const instance = await findInstance(dockbase, name);
+        if (options.setting.length > 0 || options.unsetSetting.length > 0) {
+          const given = parseSettingLines(options.setting);
+          if (given.error) throw new UsageError(`--setting: ${given.error}`);
+          const settings: Record<string, string> = { ...(instance.settings ?? {}) };
+          for (const n of options.unsetSetting) {
+            if (!Object.prototype.hasOwnProperty.call(settings, n)) throw new UsageError(`${instance.name} has no setting ${n}.`);
+            delete settings[n];
+          }
+          changes.settings = { ...settings, ...given.settings };
+        }
         if (options.passwordStdin) changes.password = await readPassword(app.io.stdin, app.io.stderr, `New password for ${instance.name} (not shown): `);
         if (Object.keys(changes).length === 0)
-          throw new UsageError('Say what to change: --port, --expose/--no-expose, --restart, --memory or --password-stdin.');
+          throw new UsageError('Say what to change: --port, --expose/--no-expose, --restart, --memory, --setting, --unset-setting or --password-stdin.');
         const said = describeChanges(await dockbase.editing.settings(instance), changes);
         if (said.length === 0) throw new DockbaseError('invalid-input', `${instance.name} already has these settings: nothing to change.`);
         const result = await runJob<EditResult>(

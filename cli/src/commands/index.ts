@@ -1,5 +1,6 @@
 import { create } from './create';
 import { edit } from './edit';
+import { extensions } from './extensions';
 import { list } from './list';
 import { logs } from './logs';
 import { branch, hook } from './branch';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandModule[] = [
   restart,
   rm,
   edit,
+  extensions,
   logs,
   url,
   snapshot,

@@ -7,6 +7,7 @@ import { Backups } from './use-cases/backups';
 import { InstanceCreation } from './use-cases/create';
 import { Credentials } from './use-cases/credentials';
 import { InstanceEditing } from './use-cases/edit';
+import { Extensions } from './use-cases/extensions';
 import { KeptDataCatalog } from './use-cases/kept-data';
 import { EngineFacts } from './docker/engine-facts';
 import type { EngineCapabilities } from './docker/health';
@@ -47,6 +48,8 @@ export interface Dockbase {
   readonly upgrades: Upgrades;
   /** A new instance of another engine from an instance's data (Redis → Valkey), the instance left as it was. */
   readonly migrations: Migrations;
+  /** PostgreSQL's extensions: what the server has, what each database has installed, Enable. */
+  readonly extensions: Extensions;
   /** Pull an image with per-layer progress. */
   pull(ref: string, options?: PullOptions): Promise<PullProgress>;
   /** What the engine supports (its API version), read once by one `docker version`. */
@@ -83,6 +86,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     backups: new Backups(docker, snapshots, credentials),
     upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts, credentials),
     migrations: new Migrations(docker, lifecycle, readiness, creation, snapshots),
+    extensions: new Extensions(docker, lifecycle),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),
   };

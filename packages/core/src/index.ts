@@ -9,7 +9,7 @@ export { FLAVOURS, flavourMajor, flavourTagFor, flavourTags, flavourTarget, flav
 export { byNearness, checkImage, servesPlatform, type CandidateTag, type ImageCheck, type ImageVerdict } from './use-cases/image-check';
 export { REDIS_START_SCRIPT } from './engines/redis';
 export { VALKEY_START_SCRIPT } from './engines/valkey';
-export { type DumpKind, type EngineDefinition } from './engines/types';
+export { type DumpKind, type EngineDefinition, type ServerSettingRules } from './engines/types';
 export { connectionString, maskedConnectionString, shellCommand } from './model/connection';
 export { describeDumpKind, fileStamp } from './model/dump-files';
 export { count } from './model/words';
@@ -32,6 +32,19 @@ export {
 export { LABEL, containerLabels, snapshotManifestLabels } from './model/labels';
 export { checkSnapshotName, isRollbackPoint, orphanSnapshots, snapshotBelongsTo, type RollbackPoint, type Snapshot } from './model/snapshot-model';
 export { generatePassword, suggestName, suggestPort } from './model/suggest';
+export { PRELOAD_LIBRARIES } from './engines/postgres';
+export { Extensions, parseExtensions, settingsWithPreload, type EnableRequest, type ExtensionInfo, type ExtensionsView } from './use-cases/extensions';
+export {
+  MAX_SETTINGS,
+  describeSettingChanges,
+  formatSettingLines,
+  parseSettingLines,
+  sameSettings,
+  settingProblems,
+  validateSettings,
+  type ServerSettings,
+  type SettingProblem,
+} from './model/settings';
 export {
   usageConflicts,
   usageWarnings,

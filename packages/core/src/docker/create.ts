@@ -16,6 +16,7 @@ import { imageRef, isDataVolumeName, volumeName, type InstanceSpec } from '../mo
 import { LABEL, containerLabels, projectFromLabels, volumeLabels } from '../model/labels';
 import { mountValue } from './mounts';
 import { MIN_MEMORY_BYTES, projectRefProblem, validateCreateInput } from '../model/validation';
+import { settingsFromLabel, settingsLabel } from '../model/settings';
 
 /** The restart policies Dockbase offers: none, or "start with Docker" (`unless-stopped`). */
 export type RestartPolicy = 'no' | 'unless-stopped';
@@ -38,7 +39,7 @@ export interface CreatePlan extends Omit<InstanceSpec, 'volumes'> {
 
 /** The instance a plan describes, as its labels record it. */
 export function specOf(plan: CreatePlan): InstanceSpec {
-  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, project, flavour } = plan;
+  const { id, name, engine, image, tag, hostPort, bindAddress, dataId, user, database, project, flavour, settings } = plan;
   return {
     id,
     name,
@@ -53,6 +54,7 @@ export function specOf(plan: CreatePlan): InstanceSpec {
     ...(database ? { database } : {}),
     ...(project ? { project } : {}),
     ...(flavour ? { flavour } : {}),
+    ...(settings && Object.keys(settings).length > 0 ? { settings } : {}),
   };
 }
 
@@ -91,7 +93,7 @@ export function createContainerArgs(plan: CreatePlan, options: CreateArgsOptions
   for (const { volume, labels, target } of createMounts(plan)) args.push('--mount', mountValue({ volume, target, labels }));
   args.push(...healthArgs(healthSettings(engine, options.capabilities ?? BASELINE_CAPABILITIES)));
   args.push('--stop-timeout', String(engine.stopTimeoutSeconds));
-  args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password));
+  args.push(imageRef(plan.image, plan.tag), ...engine.command(plan.password, plan.settings));
   return args;
 }
 
@@ -188,6 +190,11 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
   const volumeNames = (labels.get(LABEL.volumes) ?? '').split(' ').filter(Boolean);
   const hostPort = Number(labels.get(LABEL.port));
   const flavour = labels.get(LABEL.flavour);
+  // The settings are the label's; the rebuild then compares the command they make with the argv's.
+  const settingsText = labels.get(LABEL.settings);
+  const settings = settingsFromLabel(settingsText);
+  if (settingsText !== undefined && (settings === undefined || settingsLabel(settings) !== settingsText))
+    mismatch('its settings label is not one Dockbase writes');
   const invalid = validateCreateInput({
     engine: engineId,
     name,
@@ -199,6 +206,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
     exposeOnNetwork: bindAddress === '0.0.0.0',
     ...accounts,
     ...(flavour !== undefined ? { flavour } : {}),
+    ...(settings ? { settings } : {}),
   });
   const field = Object.keys(invalid)[0];
   if (field) mismatch(`its ${field} is not one Dockbase accepts`);
@@ -225,6 +233,7 @@ export function readCreate(argv: readonly string[], env: CallEnv): [CreatePlan, 
     ...(dataId !== undefined ? { dataId: newId(dataId) } : {}),
     ...accounts,
     ...(flavour !== undefined ? { flavour } : {}),
+    ...(settings ? { settings } : {}),
     ...(restartPolicy ? { restartPolicy } : {}),
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
     ...(project ? { project } : {}),

@@ -8,10 +8,14 @@ import {
   commonUpgradeRefusal,
   envValue,
   healthcheck,
+  mysqlSettingRules,
+  settingArgs,
   mysqlImportScript,
   withClient,
 } from './shared';
 import type { EngineDefinition } from './types';
+
+const SETTINGS = mysqlSettingRules('MariaDB');
 
 /** The root password from the container's environment (MARIADB_* first, MYSQL_* as the image's fallback). */
 const PASSWORD_FROM_ENV = 'export MYSQL_PWD="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"';
@@ -44,7 +48,9 @@ export const mariadb: EngineDefinition = {
   }),
   accountVariables: ACCOUNTS,
   readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
-  command: () => [],
+  // The image's entrypoint runs the server with arguments that start with "-".
+  command: (_password, chosen) => settingArgs(SETTINGS, chosen),
+  settings: SETTINGS,
   readPassword: ({ env }) => envValue(env, 'MARIADB_ROOT_PASSWORD') ?? envValue(env, 'MYSQL_ROOT_PASSWORD'),
   healthcheck: () => healthcheck('healthcheck.sh --connect --innodb_initialized', 120),
   connectionUri: (parts) => buildUri('mysql', parts),

@@ -5,11 +5,13 @@ import {
   checkCommonPassword,
   commonUpgradeRefusal,
   envValue,
+  BREAKS,
   healthcheck,
   seriesOf,
+  settingArgs,
   withClient,
 } from './shared';
-import type { EngineDefinition } from './types';
+import type { EngineDefinition, ServerSettingRules } from './types';
 
 /**
  * MongoDB's release series in order. Its data moves one series at a time, with the feature compatibility
@@ -72,6 +74,34 @@ const WRITE_CREDENTIALS = [
 ].join('\n');
 const TOOL_OPTIONS = '--config="$cfg" --username="$MONGO_INITDB_ROOT_USERNAME" --authenticationDatabase=admin';
 
+/**
+ * `mongod --name=value`: its command-line options (an empty value gives a bare switch, like `--quiet`). Names
+ * are compared without case.
+ */
+const SETTINGS: ServerSettingRules = {
+  form: '--name=value',
+  example: { name: 'wiredTigerCacheSizeGB', value: '1' },
+  name: /^[A-Za-z][A-Za-z0-9_.]*$/,
+  nameHint: 'An option of mongod: letters, digits, "_" and ".".',
+  canonical: (name) => name.toLowerCase(),
+  refused: {
+    port: BREAKS.port,
+    bind_ip: BREAKS.listen,
+    bind_ip_all: BREAKS.listen,
+    dbpath: BREAKS.data,
+    auth: BREAKS.auth,
+    noauth: BREAKS.auth,
+    keyfile: BREAKS.auth,
+    transitiontoauth: BREAKS.auth,
+    clusterauthmode: BREAKS.auth,
+    tlsmode: 'Dockbase’s own tools and probe connect to the server without TLS.',
+    sslmode: 'Dockbase’s own tools and probe connect to the server without TLS.',
+    config: BREAKS.config,
+    fork: BREAKS.foreground,
+  },
+  args: (name, value) => [value === '' ? `--${name}` : `--${name}=${value}`],
+};
+
 /** Official image `mongo`. Both the data and the config folders must persist. */
 export const mongo: EngineDefinition = {
   id: 'mongo',
@@ -95,7 +125,9 @@ export const mongo: EngineDefinition = {
   }),
   accountVariables: ACCOUNTS,
   readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
-  command: () => [],
+  // The image's entrypoint runs mongod with arguments that start with "-".
+  command: (_password, chosen) => settingArgs(SETTINGS, chosen),
+  settings: SETTINGS,
   readPassword: ({ env }) => envValue(env, 'MONGO_INITDB_ROOT_PASSWORD'),
   // The init server listens on 127.0.0.1 only, the real one on every interface: probing the container's
   // own address passes only once initialisation is over. No mongosh: it is a Node program, and running it

@@ -9,12 +9,16 @@ import {
   compareVersions,
   envValue,
   healthcheck,
+  mysqlSettingRules,
+  settingArgs,
   mysqlImportScript,
   seriesOf,
   versionOf,
   withClient,
 } from './shared';
 import type { EngineDefinition } from './types';
+
+const SETTINGS = mysqlSettingRules('MySQL');
 
 const ACCOUNTS = { user: 'MYSQL_USER', database: 'MYSQL_DATABASE' } as const;
 
@@ -56,7 +60,9 @@ export const mysql: EngineDefinition = {
   }),
   accountVariables: ACCOUNTS,
   readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
-  command: () => [],
+  // The image's entrypoint runs the server with arguments that start with "-".
+  command: (_password, chosen) => settingArgs(SETTINGS, chosen),
+  settings: SETTINGS,
   readPassword: ({ env }) => envValue(env, 'MYSQL_ROOT_PASSWORD'),
   // The init server runs with networking off, so a TCP ping only passes once the real server listens.
   healthcheck: (port) => healthcheck(`mysqladmin ping -h 127.0.0.1 -P ${port} --silent`, 120),

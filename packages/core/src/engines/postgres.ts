@@ -6,12 +6,34 @@ import {
   checkCommonPassword,
   commonUpgradeRefusal,
   envValue,
+  BREAKS,
   healthcheck,
+  settingArgs,
   sqlStream,
   versionOf,
   withClient,
 } from './shared';
-import type { DumpRestoreUpgrade, EngineDefinition, EngineUpgrade } from './types';
+import type { DumpRestoreUpgrade, EngineDefinition, EngineUpgrade, ServerSettingRules } from './types';
+
+/** `postgres -c name=value`: any parameter of postgresql.conf, extensions' own (`pg_stat_statements.max`) too. */
+const settings: ServerSettingRules = {
+  form: '-c name=value',
+  example: { name: 'shared_preload_libraries', value: 'pg_stat_statements' },
+  name: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/,
+  nameHint: 'A parameter name: letters, digits and "_" (an extension’s own with a dot, like pg_stat_statements.max).',
+  canonical: (name) => name.toLowerCase(),
+  refused: {
+    port: BREAKS.port,
+    listen_addresses: BREAKS.listen,
+    data_directory: BREAKS.data,
+    config_file: BREAKS.config,
+    hba_file: BREAKS.auth,
+    ident_file: BREAKS.auth,
+    password_encryption: BREAKS.auth,
+    unix_socket_directories: BREAKS.socket,
+  },
+  args: (name, value) => ['-c', `${name}=${value}`],
+};
 
 /**
  * psql errors that a pg_dumpall file always causes when it is read back into a running cluster: the role
@@ -132,7 +154,9 @@ export const postgres: EngineDefinition = {
   environment: (password, accounts) => ({ POSTGRES_PASSWORD: password, ...accountEnvironment(ACCOUNTS, accounts) }),
   accountVariables: ACCOUNTS,
   readAccounts: (env) => accountsFromEnv(env, ACCOUNTS),
-  command: () => [],
+  // The image's entrypoint runs `postgres` with arguments that start with "-".
+  command: (_password, chosen) => settingArgs(settings, chosen),
+  settings,
   readPassword: ({ env }) => envValue(env, 'POSTGRES_PASSWORD'),
   healthcheck: (port) => healthcheck(`pg_isready -h 127.0.0.1 -p ${port} -U postgres -d postgres`, 60),
   // POSTGRES_DB defaults to the user's name in the image.
@@ -202,4 +226,16 @@ export const postgres: EngineDefinition = {
     snapshotMethod: 'stop',
   },
   upgrade,
+};
+
+/**
+ * Extensions whose library the server must load at start (`shared_preload_libraries`) before they work:
+ * extension → library. Enabling one of them first adds its library to the setting (a restart).
+ */
+export const PRELOAD_LIBRARIES: Readonly<Record<string, string>> = {
+  timescaledb: 'timescaledb',
+  pg_cron: 'pg_cron',
+  pg_stat_statements: 'pg_stat_statements',
+  pgaudit: 'pgaudit',
+  citus: 'citus',
 };

@@ -4,8 +4,8 @@
  * names. One builder makes both definitions from what differs: names, image, versions, and which RDB format
  * versions each release reads.
  */
-import { buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, versionOf, withClient } from './shared';
-import type { EngineDefinition } from './types';
+import { BREAKS, buildUri, checkCommonPassword, commonUpgradeRefusal, envValue, healthcheck, settingArgs, versionOf, withClient } from './shared';
+import type { EngineDefinition, ServerSettingRules } from './types';
 import type { EngineId } from './ids';
 
 /** What sets one member of the family apart. */
@@ -41,7 +41,8 @@ export function startScript(m: Pick<RedisFamilyMember, 'displayName' | 'server'>
     `[ -n "$REDISCLI_AUTH" ] || { echo "dockbase: REDISCLI_AUTH is empty; not starting ${m.displayName} without a password" >&2; exit 1; }`,
     'p=$REDISCLI_AUTH q=',
     'while [ -n "$p" ]; do r=${p#?}; c=${p%"$r"}; p=$r; case $c in \\\\|\\") q=$q\\\\$c ;; *) q=$q$c ;; esac; done',
-    `set -- ${m.server} - --appendonly yes`,
+    // The user's settings, if any, are the script's own arguments: they follow Dockbase's configuration.
+    `set -- ${m.server} - --appendonly yes "$@"`,
     'if command -v docker-entrypoint.sh >/dev/null; then set -- docker-entrypoint.sh "$@"; fi',
     'exec "$@" <<EOF',
     'requirepass "$q"',
@@ -49,6 +50,40 @@ export function startScript(m: Pick<RedisFamilyMember, 'displayName' | 'server'>
     '',
   ].join('\n');
 }
+
+/**
+ * Configuration directives (Redis', and Valkey's, which reads the same), as the server takes them after its
+ * configuration: `--name word…` (the value's words are the directive's arguments, as in redis.conf; an empty
+ * value is one empty argument, like `save ""`).
+ */
+export const REDIS_SETTINGS: ServerSettingRules = {
+  form: '--name value (a configuration directive)',
+  example: { name: 'maxmemory', value: '256mb' },
+  name: /^[A-Za-z][A-Za-z0-9-]*$/,
+  nameHint: 'A configuration directive: letters, digits and "-".',
+  canonical: (name) => name.toLowerCase(),
+  refused: {
+    port: BREAKS.port,
+    bind: BREAKS.listen,
+    dir: BREAKS.data,
+    dbfilename: BREAKS.data,
+    appendonly: `${BREAKS.data} Dockbase keeps it in the append-only file.`,
+    appenddirname: BREAKS.data,
+    appendfilename: BREAKS.data,
+    requirepass: BREAKS.auth,
+    user: BREAKS.auth,
+    aclfile: BREAKS.auth,
+    'rename-command': 'Dockbase’s probe and tools use the server’s own commands (PING, INFO): they must keep their names.',
+    include: BREAKS.config,
+    daemonize: BREAKS.foreground,
+  },
+  // The server starts a new directive at every argument that begins with "--".
+  valueProblem: (value) => (value.split(/\s+/).some((w) => w.startsWith('--')) ? 'A word of the value cannot start with "--".' : undefined),
+  args: (name, value) => {
+    const words = value.split(/\s+/).filter(Boolean);
+    return [`--${name}`, ...(words.length > 0 ? words : [''])];
+  },
+};
 
 /** The RDB format version in a file's first bytes (`REDIS0011`, Valkey 9's `VALKEY080`), or undefined. */
 export function rdbVersionOf(head: Uint8Array): number | undefined {
@@ -97,7 +132,12 @@ export function redisFamily(m: RedisFamilyMember): EngineDefinition {
     environment: (password) => ({ REDISCLI_AUTH: password }),
     accountVariables: {},
     readAccounts: () => ({}),
-    command: () => ['sh', '-c', script],
+    command: (_password, chosen) => {
+      const args = settingArgs(REDIS_SETTINGS, chosen);
+      // `sh -c SCRIPT NAME ARGS…`: NAME is the script's $0, ARGS its "$@".
+      return ['sh', '-c', script, ...(args.length > 0 ? [m.server, ...args] : [])];
+    },
+    settings: REDIS_SETTINGS,
     // Redis instances made by earlier versions have the password on redis-server's command line.
     readPassword: ({ cmd, env }) => {
       const i = cmd.indexOf('--requirepass');

@@ -1,5 +1,7 @@
 import { majorMinor, redisFamily, startScript } from './redis-family';
 
+export { REDIS_SETTINGS } from './redis-family';
+
 /** The RDB format version each Redis release writes (and the newest it loads): 7.0 → 10, 7.2 → 11, 7.4+ → 12. */
 function redisRdb(tag: string): number | undefined {
   const v = majorMinor(tag);

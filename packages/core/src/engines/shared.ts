@@ -1,4 +1,4 @@
-import type { AccountVariables, Accounts, ConnectionParts, Healthcheck } from './types';
+import type { AccountVariables, Accounts, ConnectionParts, Healthcheck, ServerSettingRules } from './types';
 
 export const MAX_PASSWORD_LENGTH = 128;
 
@@ -149,3 +149,64 @@ export function seriesOf(tag: string, length = 2): string | undefined {
   while (parts.length < length) parts.push(0);
   return formatVersion(parts);
 }
+
+/**
+ * `mysqld --name=value` (MySQL and MariaDB): options and system variables, `-` and `_` alike. The server also
+ * reads `skip-`, `enable-`, `disable-`, `loose-` and `maximum-` forms of a name, and an unambiguous beginning of
+ * one: each is refused when it would name a refused option. An empty value gives the bare option (`--name`).
+ */
+export function mysqlSettingRules(displayName: string): ServerSettingRules {
+  const refused: Record<string, string> = {
+    port: BREAKS.port,
+    'bind-address': BREAKS.listen,
+    networking: BREAKS.listen,
+    datadir: BREAKS.data,
+    'innodb-data-home-dir': BREAKS.data,
+    'innodb-log-group-home-dir': BREAKS.data,
+    'innodb-undo-directory': BREAKS.data,
+    user: `${BREAKS.data} It belongs to the image’s own user, who runs the server.`,
+    socket: BREAKS.socket,
+    'grant-tables': BREAKS.auth,
+    'default-authentication-plugin': BREAKS.auth,
+    'authentication-policy': BREAKS.auth,
+    'defaults-file': BREAKS.config,
+    'defaults-extra-file': BREAKS.config,
+    'defaults-group-suffix': BREAKS.config,
+    defaults: BREAKS.config,
+    daemonize: BREAKS.foreground,
+  };
+  const canonical = (name: string) => name.toLowerCase().replace(/_/g, '-');
+  return {
+    form: '--name=value',
+    example: { name: 'max_connections', value: '300' },
+    name: /^[A-Za-z][A-Za-z0-9_-]*$/,
+    nameHint: `An option of ${displayName}’s server: letters, digits, "_" and "-".`,
+    canonical,
+    refused,
+    refusal(name) {
+      let n = canonical(name).replace(/^loose-/, '');
+      n = n.replace(/^(skip|enable|disable|maximum|no)-/, '');
+      if (refused[n]) return refused[n];
+      // The server takes an unambiguous beginning of an option's name for the option.
+      const abbreviated = Object.keys(refused).find((r) => r.startsWith(n));
+      return abbreviated ? `${refused[abbreviated]} (${displayName} reads “${name}” as ${abbreviated}.)` : undefined;
+    },
+    args: (name, value) => [value === '' ? `--${name}` : `--${name}=${value}`],
+  };
+}
+
+/** The arguments an engine's settings become, in their order (see ServerSettingRules.args). */
+export function settingArgs(rules: ServerSettingRules, settings: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.entries(settings ?? {}).flatMap(([name, value]) => rules.args(name, value));
+}
+
+/** Reasons shared by the engines' refused names: what of Dockbase's contract the setting would break. */
+export const BREAKS = {
+  port: 'Dockbase publishes the server’s own port: change the port in the instance’s Port field instead.',
+  listen: 'Docker reaches the server on its container’s network: it must keep listening there.',
+  data: 'Dockbase keeps the data in the instance’s volume at the data folder: the server must keep it there.',
+  auth: 'Dockbase sets the password and relies on authentication: this would change or turn off how clients log in.',
+  socket: 'Dockbase’s own scripts (export, import, upgrades, extensions) reach the server through its local socket.',
+  config: 'A configuration file would replace what Dockbase sets; give the settings one by one instead.',
+  foreground: 'Docker needs the server to stay in the foreground as the container’s main process.',
+} as const;

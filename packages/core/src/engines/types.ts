@@ -159,6 +159,34 @@ export interface EngineUpgrade {
   dumpRestore?: DumpRestoreUpgrade;
 }
 
+/**
+ * How an engine's server takes settings at start, as data: how a setting is written after the image, what a
+ * name looks like, and which names are refused because they would break what Dockbase relies on (the port
+ * it publishes, the data folder it keeps, the authentication and password it sets), each with its reason.
+ */
+export interface ServerSettingRules {
+  /** How one setting is given to the server, for people ("-c name=value"). */
+  form: string;
+  /** An example setting, for people: its name and value. */
+  example: { name: string; value: string };
+  /** What a name must look like; `nameHint` says it in words. */
+  name: RegExp;
+  nameHint: string;
+  /** The name as the server matches it (case, `-` and `_`), to find refused names and repeats. */
+  canonical(name: string): string;
+  /**
+   * Refused names (canonical) and why. A name is also refused when the server would read it as one of these
+   * (MySQL's `skip-`/`loose-` prefixes and abbreviations): `refusal` decides, with this list as its data.
+   */
+  refused: Readonly<Record<string, string>>;
+  /** Why this name is refused, or undefined (defaults to a lookup of `canonical(name)` in `refused`). */
+  refusal?(name: string): string | undefined;
+  /** Why this value cannot be given (beyond the rules every engine shares), or undefined. */
+  valueProblem?(value: string): string | undefined;
+  /** The arguments one setting becomes after the image (or after the engine's own start script). */
+  args(name: string, value: string): string[];
+}
+
 export interface EngineDefinition {
   id: EngineId;
   displayName: string;
@@ -186,8 +214,13 @@ export interface EngineDefinition {
   accountVariables: AccountVariables;
   /** The user and database a container was configured with (its env), for its connection string. */
   readAccounts(env: readonly string[]): Accounts;
-  /** Arguments after the image reference (empty: the image's default command). */
-  command(password: string): string[];
+  /**
+   * Arguments after the image reference (empty: the image's default command), with the server settings the
+   * user chose (already validated: see model/settings.ts) in the engine's own form.
+   */
+  command(password: string, settings?: Readonly<Record<string, string>>): string[];
+  /** Server settings at start: their form, and the names that are refused. */
+  settings: ServerSettingRules;
   /** Finds the admin password in a container's configuration (env, command). */
   readPassword(config: { env: readonly string[]; cmd: readonly string[] }): string | undefined;
   healthcheck(port: number): Healthcheck;

@@ -106,7 +106,7 @@ export function parseJobRequest(body: unknown): JobRequest {
       const changes: EditChanges = {};
       const ch = c as Record<string, unknown>;
       for (const key of Object.keys(ch)) {
-        if (!['hostPort', 'exposeOnNetwork', 'password', 'restartPolicy', 'memoryBytes'].includes(key))
+        if (!['hostPort', 'exposeOnNetwork', 'password', 'restartPolicy', 'memoryBytes', 'settings'].includes(key))
           throw new InvalidInputError({ changes: `unknown change ${key}` });
       }
       if (ch.hostPort !== undefined) {
@@ -130,13 +130,17 @@ export function parseJobRequest(body: unknown): JobRequest {
         if (ch.memoryBytes !== null && typeof ch.memoryBytes !== 'number') throw new InvalidInputError({ memoryBytes: 'memoryBytes is a number or null' });
         changes.memoryBytes = ch.memoryBytes;
       }
+      if (ch.settings !== undefined) {
+        if (!isSettingsObject(ch.settings)) throw new InvalidInputError({ settings: 'settings is an object of text values' });
+        changes.settings = ch.settings;
+      }
       return { kind, instanceId, changes };
     }
   }
 }
 
 /** What a create's (or a clone's) input may hold, each field of its type: the create's own validation checks the values. */
-const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
+const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean' | 'settings'> = {
   engine: 'string',
   name: 'string',
   tag: 'string',
@@ -149,10 +153,16 @@ const CREATE_FIELDS: Record<string, 'string' | 'number' | 'boolean'> = {
   database: 'string',
   keptDataPassword: 'string',
   flavour: 'string',
+  settings: 'settings',
 };
+
+/** Server settings as a request carries them: a JSON object of text values (their rules are model/settings.ts's). */
+function isSettingsObject(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
 const CREATE_ONLY = ['engine', 'image', 'persistData', 'flavour'];
 /** Fields of a create's input that are not one value: checked by their own shape (objectFields). */
-const OBJECT_FIELDS = ['project', 'settings'];
+const OBJECT_FIELDS = ['project'];
 
 function createInput(
   value: unknown,
@@ -168,7 +178,8 @@ function createInput(
     }
     const type = CREATE_FIELDS[key];
     if (!type || (!create && CREATE_ONLY.includes(key))) throw new InvalidInputError({ input: `unknown field ${key}` });
-    if (typeof v !== type) throw new InvalidInputError({ [key]: `${key} is a ${type}` });
+    if (type === 'settings' ? !isSettingsObject(v) : typeof v !== type)
+      throw new InvalidInputError({ [key]: type === 'settings' ? `${key} is an object of text values` : `${key} is a ${type}` });
   }
   for (const key of required) {
     if (input[key] === undefined) throw new InvalidInputError({ [key]: `${key} is required` });
@@ -180,7 +191,7 @@ function createInput(
   return input;
 }
 
-/** `project`: { name, path, branch? } of strings; `settings`: a record of strings. */
+/** `project`: { name, path, branch? } of strings. */
 function objectField(key: string, v: unknown): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidInputError({ [key]: `${key} is a JSON object` });
   const o = v as Record<string, unknown>;

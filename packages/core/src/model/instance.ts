@@ -33,6 +33,8 @@ export interface Instance {
   database?: string;
   /** Its flavour's id (engines/flavours.ts: "pgvector", "postgis"…); absent: the engine's plain official server. */
   flavour?: string;
+  /** Server settings it starts with, name → value, in the engine's own form (model/settings.ts); absent or empty: none. */
+  settings?: Readonly<Record<string, string>>;
   /**
    * Why its last run ended badly (killed, out of memory, crashed, or could not start), from docker's own
    * record of the container; absent after a clean stop and once it starts again successfully.
@@ -68,7 +70,7 @@ export interface InstanceFailure {
 /** What an instance is, whatever its container is doing: what its labels record. */
 export type InstanceSpec = Pick<
   Instance,
-  'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'project' | 'flavour'
+  'id' | 'name' | 'engine' | 'image' | 'tag' | 'hostPort' | 'bindAddress' | 'volumes' | 'dataId' | 'user' | 'database' | 'project' | 'flavour' | 'settings'
 >;
 
 /**

@@ -4,6 +4,7 @@
  */
 import { isEngineId, type Accounts, type DataMount, type EngineId } from '../engines';
 import { isDataVolumeName, type ContainerState, type Health, type Instance, type InstanceSpec, type ProjectRef } from './instance';
+import { settingsFromLabel, settingsLabel } from './settings';
 import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
 export const LABEL = {
@@ -27,6 +28,8 @@ export const LABEL = {
   database: 'io.dockbase.database',
   /** The instance's flavour (engines/flavours.ts), when it has one; on a snapshot's manifest too. */
   flavour: 'io.dockbase.flavour',
+  /** The server settings the instance starts with: a JSON object, name → value; only when there are some. */
+  settings: 'io.dockbase.settings',
   /** On volumes: which data mount of the engine this volume holds. */
   volume: 'io.dockbase.volume',
   mountPath: 'io.dockbase.mount',
@@ -82,6 +85,7 @@ export function containerLabels(spec: InstanceSpec): Record<string, string> {
     ...(spec.database ? { [LABEL.database]: spec.database } : {}),
     ...(spec.project ? projectLabels(spec.project) : {}),
     ...(spec.flavour ? { [LABEL.flavour]: spec.flavour } : {}),
+    ...(settingsLabel(spec.settings) !== undefined ? { [LABEL.settings]: settingsLabel(spec.settings) as string } : {}),
   };
 }
 
@@ -254,6 +258,7 @@ export function instanceFromLabels(labels: Readonly<Record<string, string>>, fac
     ...(labels[LABEL.database] ? { database: labels[LABEL.database] } : {}),
     ...(projectFromLabels(labels) ? { project: projectFromLabels(labels) } : {}),
     ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
+    ...(settingsFromLabel(labels[LABEL.settings]) ? { settings: settingsFromLabel(labels[LABEL.settings]) } : {}),
   };
 }
 
@@ -282,6 +287,7 @@ export function snapshotManifestLabels(s: Snapshot): Record<string, string> {
     ...(s.upgradeTo ? { [LABEL.snapshotUpgradeTo]: s.upgradeTo } : {}),
     ...(s.flavour ? { [LABEL.flavour]: s.flavour } : {}),
     ...(s.accounts ? { [LABEL.snapshotUser]: s.accounts.user ?? '', [LABEL.snapshotDatabase]: s.accounts.database ?? '' } : {}),
+    ...(settingsLabel(s.settings) !== undefined ? { [LABEL.settings]: settingsLabel(s.settings) as string } : {}),
     [LABEL.schema]: LABEL_SCHEMA,
   };
 }
@@ -322,6 +328,7 @@ export function snapshotFromLabels(volumeName: string, labels: Readonly<Record<s
     ...(labels[LABEL.snapshotUpgradeTo] ? { upgradeTo: labels[LABEL.snapshotUpgradeTo] } : {}),
     ...(labels[LABEL.flavour] ? { flavour: labels[LABEL.flavour] } : {}),
     ...(labels[LABEL.snapshotUser] !== undefined ? { accounts: snapshotAccounts(labels[LABEL.snapshotUser], labels[LABEL.snapshotDatabase]) } : {}),
+    ...(settingsFromLabel(labels[LABEL.settings]) ? { settings: settingsFromLabel(labels[LABEL.settings]) } : {}),
   };
 }
 

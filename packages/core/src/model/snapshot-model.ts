@@ -47,6 +47,8 @@ export interface Snapshot {
    * them (then unknown, not the defaults).
    */
   accounts?: Accounts;
+  /** The server settings the instance started with (its label), when it had some: a clone starts with them too. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** A rollback point: the data and version from before an upgrade, kept until the user deletes it. */

@@ -1,5 +1,6 @@
 import type { ProjectRef } from './instance';
 import { flavourTagRefusal, flavoursOf, getEngine, getFlavour, isEngineId, type EngineId } from '../engines';
+import { validateSettings } from './settings';
 
 /** What a user asks for when creating an instance. */
 export interface CreateInstanceInput {
@@ -26,13 +27,13 @@ export interface CreateInstanceInput {
    * once it runs (where the engine allows it: see EngineDefinition.applyPassword). Absent: `existing`.
    */
   keptDataPassword?: 'existing' | 'reset';
-  /** Server settings, name → value (labelled io.dockbase.settings). */
+  /** Server settings, name → value, in the engine's own form (model/settings.ts); none when absent or empty. */
   settings?: Record<string, string>;
   /** The project (dockbase.yaml) the instance serves, and the branch: labelled io.dockbase.project, .project.path, .branch. */
   project?: ProjectRef;
 }
 
-export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'flavour' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles';
+export type CreateField = 'engine' | 'name' | 'tag' | 'image' | 'flavour' | 'hostPort' | 'password' | 'user' | 'database' | 'seedFiles' | 'settings';
 export type FieldErrors = Partial<Record<CreateField, string>>;
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -135,6 +136,7 @@ export function validateCreateInput(input: CreateInstanceInput): FieldErrors {
       'database',
       vars.database ? validateAccountName(input.database, 'database', input.engine) : `${getEngine(input.engine).displayName} has no database name to choose.`,
     );
+  put('settings', validateSettings(input.engine, input.settings));
   return errors;
 }
 

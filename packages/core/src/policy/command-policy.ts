@@ -15,6 +15,7 @@ import { NotThisShape, type CallEnv, type CommandShape, type CommandTargets } fr
 import { CONTAINER_SHAPES } from '../docker/containers';
 import { CREATE_SHAPES } from '../docker/create';
 import { EXEC_SHAPES } from '../docker/exec';
+import { EXTENSION_SHAPES } from '../docker/extensions';
 import { HELPER_SHAPES } from '../docker/helpers';
 import { IMAGE_SHAPES } from '../docker/images';
 import { LIFECYCLE_SHAPES } from '../docker/lifecycle';
@@ -32,6 +33,7 @@ export const COMMAND_SHAPES: readonly CommandShape[] = [
   ...CREATE_SHAPES,
   ...LIFECYCLE_SHAPES,
   ...EXEC_SHAPES,
+  ...EXTENSION_SHAPES,
   ...HELPER_SHAPES,
   ...USAGE_SHAPES,
 ];

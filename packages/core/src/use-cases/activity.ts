@@ -42,6 +42,7 @@ export function creationSettings(input: CreateInstanceInput): Record<string, unk
     exposeOnNetwork: input.exposeOnNetwork,
     ...(input.user ? { user: input.user } : {}),
     ...(input.database ? { database: input.database } : {}),
+    ...(input.settings && Object.keys(input.settings).length > 0 ? { settings: { ...input.settings } } : {}),
   };
 }
 
@@ -55,6 +56,7 @@ export function instanceSettings(instance: Instance): Record<string, unknown> {
     exposeOnNetwork: instance.bindAddress !== '127.0.0.1',
     ...(instance.user ? { user: instance.user } : {}),
     ...(instance.database ? { database: instance.database } : {}),
+    ...(instance.settings ? { settings: { ...instance.settings } } : {}),
   };
 }
 

@@ -178,7 +178,7 @@ export class ContainerSwap {
     if (id) {
       if (this.spec.lastWords) {
         const logs = await this.ports.docker.bestEffort(logsArgs(id, { tail: 6 }));
-        said = stderrExcerpt(`${logs?.stdout ?? ''}\n${logs?.stderr ?? ''}`, secrets, 400);
+        said = lastWordsOf(`${logs?.stdout ?? ''}\n${logs?.stderr ?? ''}`, secrets);
       }
       await this.ports.docker.bestEffort(removeContainerArgs(id));
     }
@@ -208,6 +208,20 @@ export async function restartContainer(ports: Pick<SwapPorts, 'docker' | 'readin
   const r = await ports.docker.bestEffort(startArgs(instance.containerId));
   if (r?.code !== 0) return;
   await ports.readiness.waitUntilReady(instance, { restarted: true, timeoutMs: 120_000 }).catch(() => undefined);
+}
+
+/** A server's error lines (ERROR, FATAL, PANIC), when its last lines have some. */
+const SERVER_ERROR = /\[ERROR\]|\bFATAL\b|\bPANIC\b|\bERROR:/;
+
+/**
+ * What the new container said last, for the error: its error lines when it has some (a server refusing a setting
+ * says why there, after lines about its start), the most recent kept when they are long; otherwise its last lines.
+ */
+export function lastWordsOf(logs: string, secrets: readonly string[], max = 400): string {
+  const errors = logs.split('\n').filter((l) => SERVER_ERROR.test(l));
+  if (errors.length === 0) return stderrExcerpt(logs, secrets, max);
+  const text = stderrExcerpt(errors.join('\n'), secrets, Number.MAX_SAFE_INTEGER);
+  return text.length > max ? `…${text.slice(text.length - max + 1)}` : text;
 }
 
 /** The error with what the new container said last (a cancel stays as it is). */

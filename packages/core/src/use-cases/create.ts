@@ -216,6 +216,7 @@ export class InstanceCreation {
       password: input.password,
       volumes,
       ...(input.project ? { project: input.project } : {}),
+      ...(input.settings && Object.keys(input.settings).length > 0 ? { settings: input.settings } : {}),
     };
     const newVolumes = volumes.filter((v) => !existing.has(v.name)).map((v) => v.name);
     const started = options.start ?? false;

@@ -209,7 +209,7 @@ describe('editing an instance', () => {
     });
     expect(
       describeChanges(
-        { hostPort: 1, exposeOnNetwork: false, restartPolicy: 'no', passwordChange: 'config-only' },
+        { hostPort: 1, exposeOnNetwork: false, restartPolicy: 'no', passwordChange: 'config-only', settings: {} },
         { password: 'secret', exposeOnNetwork: true },
       ),
     ).toEqual(['reachable from the network (0.0.0.0)', 'password changed']);

@@ -17,6 +17,7 @@ import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
 import type { StepJournal } from '../jobs/job';
+import { describeSettingChanges, sameSettings, validateSettings } from '../model/settings';
 import { MIN_MEMORY_BYTES, usageConflicts, validatePort, type EngineUsage, type FieldErrors } from '../model/validation';
 
 /** What can be changed; a field left out stays as it is. */
@@ -27,9 +28,11 @@ export interface EditChanges {
   restartPolicy?: RestartPolicy;
   /** A memory limit in bytes; null removes the limit. */
   memoryBytes?: number | null;
+  /** The server settings, all of them (model/settings.ts); an empty object removes every one. */
+  settings?: Record<string, string>;
 }
 
-export type EditField = 'hostPort' | 'password' | 'memoryBytes';
+export type EditField = 'hostPort' | 'password' | 'memoryBytes' | 'settings';
 
 /** What an instance is set to now, read from its container (one `docker inspect`): the edit form's start. */
 export interface EditableSettings {
@@ -41,6 +44,8 @@ export interface EditableSettings {
   memoryBytes?: number;
   /** How a password change reaches the data: set inside the database, or only checked (see passwordChange). */
   passwordChange: PasswordChange;
+  /** The server settings it starts with (its label); empty when none. */
+  settings: Record<string, string>;
 }
 
 /**
@@ -98,6 +103,7 @@ export function describeChanges(current: EditableSettings, changes: EditChanges)
   if (changes.memoryBytes !== undefined && (changes.memoryBytes ?? undefined) !== current.memoryBytes) {
     out.push(changes.memoryBytes ? `memory limit ${Math.round(changes.memoryBytes / 1024 / 1024)} MiB` : 'no memory limit');
   }
+  if (changes.settings !== undefined) out.push(...describeSettingChanges(current.settings, changes.settings));
   return out;
 }
 
@@ -120,6 +126,8 @@ export function validateEdit(instance: Pick<Instance, 'engine' | 'name'>, change
     if (!Number.isInteger(changes.memoryBytes) || changes.memoryBytes < MIN_MEMORY_BYTES)
       errors.memoryBytes = `Give at least ${MIN_MEMORY_BYTES / 1024 / 1024} MiB, or no limit.`;
   }
+  const settings = validateSettings(instance.engine, changes.settings);
+  if (settings) errors.settings = settings;
   return errors;
 }
 
@@ -148,6 +156,7 @@ export class InstanceEditing {
       ...restartOf(details),
       ...(details.memoryBytes > 0 ? { memoryBytes: details.memoryBytes } : {}),
       passwordChange: passwordChangeOf(instance.engine),
+      settings: { ...(instance.settings ?? {}) },
     };
   }
 
@@ -187,6 +196,8 @@ export class InstanceEditing {
     const user = instance.user ?? accounts.user;
     const database = instance.database ?? accounts.database;
     const memory = changes.memoryBytes === undefined ? current.memoryBytes : (changes.memoryBytes ?? undefined);
+    const settings = changes.settings ?? current.settings;
+    const settingsChanged = !sameSettings(settings, current.settings);
     const plan: CreatePlan = {
       id: instance.id,
       name: instance.name,
@@ -205,10 +216,13 @@ export class InstanceEditing {
       // The project (and branch) it serves stays with it: `dockbase up` finds it again by these labels.
       ...(instance.project ? { project: instance.project } : {}),
       ...(instance.flavour ? { flavour: instance.flavour } : {}),
+      ...(Object.keys(settings).length > 0 ? { settings } : {}),
     };
     const secrets = [plan.password, oldPassword];
     const wasActive = isActive(instance);
-    const start = wasActive || passwordChanged;
+    // New settings are proven by a start (and a stopped instance stops again): a server that rejects one says
+    // why in its log, and the instance goes back to its previous settings.
+    const start = wasActive || passwordChanged || settingsChanged;
     // Once the new password is set inside the database, a put back must set the old one back too.
     let applied = false;
     let passwordCheck: PasswordCheck | undefined;
@@ -230,6 +244,8 @@ export class InstanceEditing {
         wasRunning: wasActive,
         readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
         secrets,
+        // With new settings, a server that did not serve says why in its own words (its last log lines).
+        lastWords: settingsChanged,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.journal ? { journal: options.journal } : {}),
       },

@@ -208,6 +208,8 @@ export class Snapshots {
     const engine = getEngine(snapshot.engine);
     const tag = input.tag ?? snapshot.tag;
     const accounts = await this.accountsOf(snapshot, input);
+    // The clone starts with the settings its snapshot's instance had, unless it is given its own.
+    const settings = input.settings ?? snapshot.settings;
     const full: CreateInstanceInput = {
       ...input,
       engine: engine.id,
@@ -216,6 +218,7 @@ export class Snapshots {
       ...(snapshot.flavour ? { flavour: snapshot.flavour } : {}),
       persistData: true,
       ...accounts,
+      ...(settings ? { settings: { ...settings } } : {}),
     };
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
@@ -415,6 +418,7 @@ export class Snapshots {
       volumes,
       accounts: { ...(instance.user ? { user: instance.user } : {}), ...(instance.database ? { database: instance.database } : {}) },
       ...(instance.flavour ? { flavour: instance.flavour } : {}),
+      ...(instance.settings ? { settings: instance.settings } : {}),
     };
   }
 

@@ -65,6 +65,8 @@ export class UpgradeSteps {
       ...(instance.database ? { database: instance.database } : {}),
       ...(instance.project ? { project: instance.project } : {}),
       ...(instance.flavour ? { flavour: instance.flavour } : {}),
+      // The server settings carry over: the new version starts with them (one it rejects rolls the upgrade back).
+      ...(instance.settings ? { settings: instance.settings } : {}),
       ...(details.restartPolicy === 'unless-stopped' || details.restartPolicy === 'always' ? { restartPolicy: 'unless-stopped' as const } : {}),
       ...(details.memoryBytes > 0 ? { memoryBytes: details.memoryBytes } : {}),
     };

@@ -78,6 +78,24 @@ describe('creating an instance', () => {
     expect(container.labels['io.dockbase.flavour']).toBe('postgis');
   });
 
+  it('takes server settings in Advanced: a refused one says why and blocks Create; the ones given reach the server and show on the card', async () => {
+    const docker = new FakeDocker();
+    const { user } = renderApp({ docker });
+    const dialog = await openCreate(user);
+    await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Advanced' }));
+    const settings = field(dialog, 'Server settings');
+    fireEvent.change(settings, { target: { value: 'maxmemory=64mb\nrequirepass=other' } });
+    expect(await within(dialog).findByText(/Dockbase refuses requirepass: .*password/)).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
+    fireEvent.change(settings, { target: { value: 'maxmemory=64mb' } });
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Create' })).toBeEnabled());
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    const card = await findInstance('redis-1');
+    expect(within(card).getByLabelText('Server settings')).toHaveTextContent('Settings: maxmemory=64mb');
+    expect(docker.byName('redis-1').cmd.slice(-3)).toEqual(['redis-server', '--maxmemory', '64mb']);
+  });
+
   it('says the password was generated only while it is: typed over, it is the user’s own, until one is generated again', async () => {
     const { user } = renderApp();
     const dialog = await openCreate(user);

@@ -11,6 +11,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useId, useState, type ReactNode } from 'react';
 import { getEngine, getFlavour, volumeName } from '@dockbase/core';
 import type { CreateDialogState } from './useCreateDialog';
+import { SettingsField } from '../shared/SettingsField';
 
 /** Persist data and Expose on my network, each with what it means for this instance. */
 export function StorageAndNetworkOptions({ state }: { state: CreateDialogState }) {
@@ -61,7 +62,7 @@ export function AdvancedOptions({ state, children }: { state: CreateDialogState;
   // The flavour's image is the one a mirror stands for, when one is chosen.
   const official = (values.flavour ? getFlavour(values.flavour) : undefined)?.image ?? getEngine(values.engine).image;
   // Open from the start when an image was given before (e.g. back from a cancelled create).
-  const [advancedOpen, setAdvancedOpen] = useState(() => values.image !== '');
+  const [advancedOpen, setAdvancedOpen] = useState(() => values.image !== '' || values.settings !== '');
   return (
     <Accordion disableGutters variant="outlined" expanded={advancedOpen} onChange={(_, open) => setAdvancedOpen(open)}>
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
@@ -70,6 +71,7 @@ export function AdvancedOptions({ state, children }: { state: CreateDialogState;
       <AccordionDetails>
         <Stack spacing={2}>
           {children}
+          <SettingsField engine={values.engine} value={values.settings} onChange={form.setSettings} error={errors.settings} />
           <TextField
             label="Image"
             value={values.image}

@@ -9,6 +9,7 @@ import {
   type EngineUsage,
   type KeptData,
   generatePassword,
+  parseSettingLines,
   suggestName,
   suggestPort,
   usageConflicts,
@@ -40,6 +41,8 @@ interface FormValues {
   database: string;
   persistData: boolean;
   exposeOnNetwork: boolean;
+  /** Server settings as typed: one name=value a line. */
+  settings: string;
 }
 
 const NOTHING_TAKEN: EngineUsage = { names: new Set(), ports: new Map() };
@@ -62,6 +65,7 @@ function initialValues(engine: EngineId, preset: CreatePreset = {}): FormValues 
     database: '',
     persistData: true,
     exposeOnNetwork: false,
+    settings: '',
   };
 }
 
@@ -96,6 +100,7 @@ export interface CreateForm {
     database: string;
     persistData: boolean;
     exposeOnNetwork: boolean;
+    settings: string;
   };
   input: CreateInstanceInput;
   /** One message per field at fault: validation, then conflicts with other containers, then the service's answer. */
@@ -124,6 +129,7 @@ export interface CreateForm {
   setDatabase(database: string): void;
   setPersistData(on: boolean): void;
   setExposeOnNetwork(on: boolean): void;
+  setSettings(text: string): void;
   /** Errors the service reported for fields; they stay until the user changes the form. The submitted name and port stay too. */
   showServiceErrors(errors: FieldErrors): void;
 }
@@ -148,6 +154,7 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
   const usable = keptData !== undefined && keptData.engine === engine.id;
   const asksKeptPassword = usable && engine.passwordInData && !(values.keptPasswordMode === 'reset' && engine.applyPassword !== undefined);
 
+  const parsedSettings = useMemo(() => parseSettingLines(values.settings), [values.settings]);
   const input = useMemo<CreateInstanceInput>(
     () => ({
       engine: values.engine,
@@ -164,8 +171,9 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
         ? {}
         : { ...(values.user.trim() ? { user: values.user.trim() } : {}), ...(values.database.trim() ? { database: values.database.trim() } : {}) }),
       ...(usable && engine.passwordInData ? { keptDataPassword: values.keptPasswordMode === 'reset' && engine.applyPassword ? 'reset' : 'existing' } : {}),
+      ...(Object.keys(parsedSettings.settings).length > 0 ? { settings: parsedSettings.settings } : {}),
     }),
-    [values, trimmedName, hostPort, asksKeptPassword, usable, engine],
+    [values, trimmedName, hostPort, asksKeptPassword, usable, engine, parsedSettings],
   );
 
   const errors = useMemo<FieldErrors>(() => {
@@ -175,8 +183,14 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
       if (problem) kept[problem.field] = problem.message;
     }
     // A port taken by a running container names it (Dockbase's or not): the user knows which one to stop.
-    return { ...serviceErrors, ...kept, ...usageConflicts(input, taken, undefined, { nameHolder: true }), ...validateCreateInput(input) };
-  }, [input, taken, serviceErrors, keptData, engine]);
+    return {
+      ...serviceErrors,
+      ...kept,
+      ...usageConflicts(input, taken, undefined, { nameHolder: true }),
+      ...validateCreateInput(input),
+      ...(parsedSettings.error ? { settings: parsedSettings.error } : {}),
+    };
+  }, [input, taken, serviceErrors, keptData, engine, parsedSettings.error]);
   const warnings = useMemo<FieldErrors>(() => (errors.hostPort ? {} : usageWarnings(input, taken)), [input, taken, errors.hostPort]);
 
   const update = useCallback((patch: Partial<FormValues>) => {
@@ -208,6 +222,7 @@ export function useCreateForm(usage: EngineUsage | undefined, kept: readonly Kep
     setDatabase: (database) => update({ database }),
     setPersistData: (persistData) => update({ persistData }),
     setExposeOnNetwork: (exposeOnNetwork) => update({ exposeOnNetwork }),
+    setSettings: (settings) => update({ settings }),
     showServiceErrors: (e) => {
       // Keep what was submitted on screen: a refreshed usage must not swap the suggestion under the error.
       setValues((v) => ({ ...v, name, hostPort }));

@@ -17,7 +17,10 @@ import Typography from '@mui/material/Typography';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import {
   describeChanges,
+  formatSettingLines,
   generatePassword,
+  parseSettingLines,
+  sameSettings,
   getEngine,
   usageWarnings,
   validateEdit,
@@ -31,6 +34,7 @@ import { useEditInstance } from './useEditInstance';
 import { useEngineUsage } from '../shared/useEngineUsage';
 import { EDIT_STEP_TEXT } from '../shared/job-words';
 import { PasswordField } from '../shared/PasswordField';
+import { SettingsField } from '../shared/SettingsField';
 
 const MIB = 1024 * 1024;
 
@@ -57,6 +61,8 @@ function EditForm({ instance, onClose, titleId }: { instance: Instance; onClose(
   const [password, setPassword] = useState(() => generatePassword());
   const [restart, setRestart] = useState<boolean | undefined>();
   const [memory, setMemory] = useState<string | undefined>();
+  const [settingsText, setSettingsText] = useState<string | undefined>();
+  const parsedSettings = useMemo(() => (settingsText === undefined ? undefined : parseSettingLines(settingsText)), [settingsText]);
   const [serviceErrors, setServiceErrors] = useState<Partial<Record<EditField, string>>>({});
 
   const changes = useMemo<EditChanges>(() => {
@@ -67,9 +73,14 @@ function EditForm({ instance, onClose, titleId }: { instance: Instance; onClose(
     if (changePassword) c.password = password;
     if (restart !== undefined) c.restartPolicy = restart ? 'unless-stopped' : 'no';
     if (memory !== undefined) c.memoryBytes = memory.trim() === '' ? null : /^\s*\d+\s*$/.test(memory) ? Number(memory) * MIB : Number.NaN;
+    if (parsedSettings && !parsedSettings.error && !sameSettings(parsedSettings.settings, settings.settings)) c.settings = parsedSettings.settings;
     return c;
-  }, [settings, port, expose, changePassword, password, restart, memory]);
-  const errors = { ...validateEdit(instance, changes, usage), ...serviceErrors };
+  }, [settings, port, expose, changePassword, password, restart, memory, parsedSettings]);
+  const errors = {
+    ...validateEdit(instance, changes, usage),
+    ...(parsedSettings?.error ? { settings: parsedSettings.error } : {}),
+    ...serviceErrors,
+  };
   const described = settings ? describeChanges(settings, changes) : [];
   const portWarning =
     changes.hostPort !== undefined && usage && !errors.hostPort ? usageWarnings({ hostPort: changes.hostPort }, usage, instance.name).hostPort : undefined;
@@ -157,6 +168,15 @@ function EditForm({ instance, onClose, titleId }: { instance: Instance; onClose(
                   : 'Starts again when Docker starts, unless you stopped it (restart policy unless-stopped).'}
               </FormHelperText>
             </Stack>
+            <SettingsField
+              engine={instance.engine}
+              value={settingsText ?? formatSettingLines(settings.settings)}
+              onChange={(text) => {
+                touch();
+                setSettingsText(text);
+              }}
+              error={errors.settings}
+            />
             <Stack spacing={1}>
               <FormControlLabel
                 control={<Checkbox checked={changePassword} onChange={(e) => setChangePassword(e.target.checked)} />}
@@ -202,7 +222,7 @@ function EditForm({ instance, onClose, titleId }: { instance: Instance; onClose(
   );
 }
 
-/** Port, exposure, password, restart policy and memory limit of an instance. */
+/** Port, exposure, password, restart policy, memory limit and server settings of an instance. */
 export function EditInstanceDialog({ instance, onClose }: { instance: Instance | undefined; onClose(): void }) {
   const titleId = useId();
   // While a change is applied, the dialog stays: its progress is the only place that says what happens.

@@ -21,7 +21,7 @@ export interface EditInstanceState {
   save(changes: EditChanges): Promise<EditOutcome>;
 }
 
-const EDIT_FIELDS: readonly string[] = ['hostPort', 'password', 'memoryBytes'] satisfies EditField[];
+const EDIT_FIELDS: readonly string[] = ['hostPort', 'password', 'memoryBytes', 'settings'] satisfies EditField[];
 
 /** A refusal that belongs beside a field of the form, not in the dialog's alert. */
 function fieldErrors(e: unknown): Partial<Record<EditField, string>> | undefined {

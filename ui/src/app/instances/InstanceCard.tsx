@@ -18,6 +18,7 @@ import { FailureReason } from './FailureReason';
 import { ActionButtons, BUSY_TEXT, FOCUS_RING, type ActionItem } from './InstanceActions';
 import { InstanceDetails } from './InstanceDetails';
 import { ExportReadyLine } from '../transfer/ExportReady';
+import { ExtensionsPanel } from './ExtensionsPanel';
 import { RunningJobLine } from './RunningJob';
 import { StatusChip } from './StatusChip';
 import { projectText } from './project-text';
@@ -48,6 +49,11 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [detailsShown, setDetailsShown] = useState(false);
   const detailsId = useId();
+  const extensionsId = useId();
+  const [extensionsOpen, setExtensionsOpen] = useState(false);
+  const settings = Object.entries(instance.settings ?? {});
+  // Kept open while the instance restarts (an Enable that preloads a library restarts it, and says how it went here).
+  const hasExtensions = instance.engine === 'postgres';
   const isBusy = busy !== undefined || job !== undefined;
   // Another image than the official one (the flavour's, when it has one) is named.
   const customImage = instance.image !== ((instance.flavour ? getFlavour(instance.flavour)?.image : undefined) ?? engine.image);
@@ -82,6 +88,14 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
             </Typography>
             {job ? <RunningJobLine job={job} /> : <ExportReadyLine instance={instance} />}
             {instance.failure && <FailureReason instance={instance} failure={instance.failure} />}
+            {settings.length > 0 && (
+              <Typography variant="body2" color="text.secondary" aria-label="Server settings" sx={{ wordBreak: 'break-word' }}>
+                Settings:{' '}
+                <Box component="span" sx={{ fontFamily: 'monospace' }}>
+                  {settings.map(([n, v]) => `${n}=${v}`).join(' · ')}
+                </Box>
+              </Typography>
+            )}
             <ConnectionString instance={instance} />
             {usage && <UsageLine usage={usage} />}
           </Stack>
@@ -89,6 +103,18 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
         <Stack direction="row" spacing={0.5} flexWrap="wrap" useFlexGap sx={{ mt: 1, ml: 7 }}>
           <ActionButtons items={actions} />
           <Box sx={{ flex: 1 }} />
+          {hasExtensions && (
+            <Button
+              size="small"
+              aria-expanded={extensionsOpen}
+              aria-controls={extensionsId}
+              endIcon={extensionsOpen ? <ExpandLessIcon /> : <ExpandMoreIcon />}
+              onClick={() => setExtensionsOpen((o) => !o)}
+              sx={FOCUS_RING}
+            >
+              Extensions
+            </Button>
+          )}
           {withDetails && (
             <Button
               size="small"
@@ -107,6 +133,14 @@ export function InstanceCard({ instance, busy, job, actions, withDetails, usage,
           )}
         </Stack>
       </CardContent>
+      {hasExtensions && extensionsOpen && (
+        <>
+          <Divider />
+          <CardContent id={extensionsId}>
+            <ExtensionsPanel instance={instance} />
+          </CardContent>
+        </>
+      )}
       {withDetails && detailsShown && (
         <Collapse in={detailsOpen}>
           <Divider />
