@@ -157,7 +157,7 @@ describe('job requests from outside', () => {
     expect(parseJobRequest({ kind: 'create', input })).toEqual({ kind: 'create', input });
     expect(() => parseJobRequest({ kind: 'create', input: { ...input, project: { name: 'shop' } } })).toThrow(/project is \{ name, path, branch\? \}/);
     expect(() => parseJobRequest({ kind: 'create', input: { ...input, project: { ...input.project, extra: 'x' } } })).toThrow(/project is/);
-    expect(() => parseJobRequest({ kind: 'create', input: { ...input, settings: { max_connections: 200 } } })).toThrow(/settings holds strings only/);
+    expect(() => parseJobRequest({ kind: 'create', input: { ...input, settings: { max_connections: 200 } } })).toThrow(/settings is an object of text values/);
     const { engine: _e, persistData: _p, ...clone } = input;
     expect(parseJobRequest({ kind: 'clone', snapshotId: 'abcdefabcdef', input: clone })).toMatchObject({ input: { project: input.project } });
   });
