@@ -158,7 +158,8 @@ describe('job requests from outside', () => {
     expect(() => parseJobRequest({ kind: 'create', input: { ...input, project: { name: 'shop' } } })).toThrow(/project is \{ name, path, branch\? \}/);
     expect(() => parseJobRequest({ kind: 'create', input: { ...input, project: { ...input.project, extra: 'x' } } })).toThrow(/project is/);
     expect(() => parseJobRequest({ kind: 'create', input: { ...input, settings: { max_connections: 200 } } })).toThrow(/settings is an object of text values/);
-    const { engine: _e, persistData: _p, ...clone } = input;
+    // A clone's flavour is its snapshot's.
+    const { engine: _e, persistData: _p, flavour: _f, ...clone } = input;
     expect(parseJobRequest({ kind: 'clone', snapshotId: 'abcdefabcdef', input: clone })).toMatchObject({ input: { project: input.project } });
   });
 
