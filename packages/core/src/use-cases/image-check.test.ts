@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { DockerCli } from '@dockbase/docker-cli';
 import { createDockbase } from '../dockbase';
 import { DockerRunner } from '../docker/runner';
 import { isLoopbackRegistry, parseManifestPlatforms } from '../docker/images';
 import { getEngine, tagVersion } from '../engines';
 import { scripted } from '../test-support/scripted-cli';
-import { byNearness, checkImage, servesPlatform } from './image-check';
+import { REGISTRY_ANSWER_MS, byNearness, checkImage, servesPlatform } from './image-check';
 
 /** `docker manifest inspect --verbose` of a multi-platform tag, trimmed to what the check reads. */
 const multi = (platforms: string[]) =>
@@ -82,6 +83,36 @@ describe('the image check before a pull', () => {
     const check = await checkImage(new DockerRunner(cli), 'postgres:17', { platform: 'linux/amd64' });
     expect(check.verdict).toBe('unchecked');
     expect(check.message).toMatch(/^Dockbase could not check postgres:17 in its registry \(.*no such host\); the download will say whether it exists\.$/);
+  });
+
+  it('a registry that does not answer holds nothing: after 10 s the tag counts as not checked, and the command is stopped', async () => {
+    let stopped = false;
+    const hanging: DockerCli = {
+      ...scripted([]),
+      run: (_args: readonly string[], options?: { signal?: AbortSignal }) =>
+        new Promise<never>((_resolve, reject) =>
+          options?.signal?.addEventListener('abort', () => {
+            stopped = true;
+            reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+          }),
+        ),
+    };
+    vi.useFakeTimers();
+    try {
+      const checked = checkImage(new DockerRunner(hanging), '127.0.0.1:5000/dockbase-test/redis-debian:7.0', { platform: 'linux/amd64' });
+      await vi.advanceTimersByTimeAsync(REGISTRY_ANSWER_MS);
+      const check = await checked;
+      expect(check.verdict).toBe('unchecked');
+      expect(check.message).toMatch(/its registry did not answer within 10 s/);
+      expect(stopped).toBe(true);
+      // Cancelled by the caller, it is a cancel, not a verdict.
+      const stop = new AbortController();
+      const cancelled = checkImage(new DockerRunner(hanging), 'redis:8', { signal: stop.signal });
+      stop.abort();
+      await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('create refuses a tag not made for this platform before pulling or making anything', async () => {

@@ -71,9 +71,30 @@ export function byNearness(tag: string, candidates: readonly string[], parse: (t
     });
 }
 
+/**
+ * How long the registry gets to answer one question. `docker manifest inspect` is the CLI talking to the
+ * registry itself (not the engine): a registry that hangs would hold a create or an upgrade, and an engine that
+ * goes away meanwhile would not end it. Past this, the tag counts as not checked and the download tells.
+ */
+export const REGISTRY_ANSWER_MS = 10_000;
+
 /** What the registry says of one reference: its platforms, or that it is not there, or nothing (unreachable). */
 async function ask(docker: DockerRunner, ref: string, signal?: AbortSignal): Promise<{ platforms: string[] } | 'missing' | { unchecked: string }> {
-  const r = await docker.tryRun(manifestInspectArgs(ref), signal);
+  const patience = new AbortController();
+  const onAbort = () => patience.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => patience.abort(), REGISTRY_ANSWER_MS);
+  let r: Awaited<ReturnType<DockerRunner['tryRun']>>;
+  try {
+    r = await docker.tryRun(manifestInspectArgs(ref), patience.signal);
+  } catch (e) {
+    // Out of patience (not cancelled by the caller): no word from the registry.
+    if (!signal?.aborted && patience.signal.aborted) return { unchecked: `its registry did not answer within ${REGISTRY_ANSWER_MS / 1000} s` };
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
   if (r.code === 0) {
     try {
       return { platforms: parseManifestPlatforms(r.stdout) };
