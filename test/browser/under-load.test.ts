@@ -71,6 +71,13 @@ async function reload(): Promise<void> {
   }
 }
 
+/** Loads the tab again and waits until the backend's health check it asks gets an answer. */
+async function reloadUntilHealthAnswers(): Promise<void> {
+  const answered = page.waitForResponse((r) => /\/health$/.test(new URL(r.url()).pathname), { timeout: 120_000 });
+  await reload();
+  await answered;
+}
+
 describe('the tab under load', () => {
   it(`${SERVERS} PostgreSQL servers starting at once: no banner says the backend or the host is unreachable`, async () => {
     const ports = new Set<number>();
@@ -101,9 +108,11 @@ describe('the tab under load', () => {
     // All at once, as a compose file or a bulk start would; the tab is loaded again while they start.
     const started = Promise.all(made.map((i) => docker('start', i.containerId)));
     await page.waitForTimeout(1500);
-    await reload();
+    // Each load asks the backend's health: its answer is waited for before the next load (which would cut
+    // it off), however slow it is under this load.
+    await reloadUntilHealthAnswers();
     await started;
-    await reload();
+    await reloadUntilHealthAnswers();
     await Promise.all(made.map((i) => dockbase.readiness.waitUntilReady(i, { timeoutMs: 240_000 })));
     // The tab has caught up: every instance runs, and it said nothing was unreachable meanwhile.
     await page.waitForTimeout(2000);
