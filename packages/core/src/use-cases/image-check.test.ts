@@ -105,6 +105,12 @@ describe('the image check before a pull', () => {
       expect(check.verdict).toBe('unchecked');
       expect(check.message).toMatch(/its registry did not answer within 10 s/);
       expect(stopped).toBe(true);
+      // A way of running docker that does not end the command when asked (a bridge, a wrapper): the answer
+      // does not wait for it.
+      const deaf: DockerCli = { ...scripted([]), run: () => new Promise<never>(() => undefined) };
+      const unanswered = checkImage(new DockerRunner(deaf), 'redis:8', { platform: 'linux/amd64' });
+      await vi.advanceTimersByTimeAsync(REGISTRY_ANSWER_MS);
+      await expect(unanswered).resolves.toMatchObject({ verdict: 'unchecked' });
       // Cancelled by the caller, it is a cancel, not a verdict.
       const stop = new AbortController();
       const cancelled = checkImage(new DockerRunner(hanging), 'redis:8', { signal: stop.signal });

@@ -83,18 +83,28 @@ async function ask(docker: DockerRunner, ref: string, signal?: AbortSignal): Pro
   const patience = new AbortController();
   const onAbort = () => patience.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => patience.abort(), REGISTRY_ANSWER_MS);
-  let r: Awaited<ReturnType<DockerRunner['tryRun']>>;
+  const silent = { unchecked: `its registry did not answer within ${REGISTRY_ANSWER_MS / 1000} s` } as const;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Out of patience, the command is stopped, and the answer does not wait for it to end: not every way of
+  // running docker (a bridge, a wrapper) ends a command the moment it is asked to.
+  const outOfPatience = new Promise<typeof silent>((resolve) => {
+    timer = setTimeout(() => {
+      patience.abort();
+      resolve(silent);
+    }, REGISTRY_ANSWER_MS);
+  });
+  let r: Awaited<ReturnType<DockerRunner['tryRun']>> | typeof silent;
   try {
-    r = await docker.tryRun(manifestInspectArgs(ref), patience.signal);
+    r = await Promise.race([docker.tryRun(manifestInspectArgs(ref), patience.signal), outOfPatience]);
   } catch (e) {
     // Out of patience (not cancelled by the caller): no word from the registry.
-    if (!signal?.aborted && patience.signal.aborted) return { unchecked: `its registry did not answer within ${REGISTRY_ANSWER_MS / 1000} s` };
+    if (!signal?.aborted && patience.signal.aborted) return silent;
     throw e;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+  if ('unchecked' in r) return r;
   if (r.code === 0) {
     try {
       return { platforms: parseManifestPlatforms(r.stdout) };
