@@ -53,11 +53,11 @@ function monitored(client: BackendClient, onDown: () => void): BackendClient {
 
 /**
  * The pauses before asking a backend that missed an answer again. Docker starting containers makes the
- * browser drop requests in flight ("network changed": each container brings a network interface), so two
- * dozen servers starting can fail two asks in a row that are a moment apart; a backend that is really gone
- * still fails the last one, three seconds on.
+ * browser drop requests in flight ("network changed": each container brings a network interface), and two
+ * dozen servers starting on two cores can fail three asks in a row over three seconds (seen in CI). A backend
+ * that answers within 15 s is slow, not down; one that is really gone still fails the last ask, 15 s on.
  */
-export const ASK_AGAIN_AFTER_MS = [1000, 2000];
+export const ASK_AGAIN_AFTER_MS = [1000, 2000, 4000, 8000];
 
 async function askUntilSure(client: BackendClient): Promise<boolean> {
   if (await client.available().catch(() => false)) return true;
@@ -83,7 +83,7 @@ export function useAvailableBackend(client: BackendClient | undefined): Availabl
   const { data: available } = useQuery({
     queryKey: queryKeys.backendAvailable,
     // available() never throws by contract; a broken client counts as absent. A missed answer is asked
-    // again (twice, a moment apart: askUntilSure) before the backend counts as down: on a busy laptop a
+    // again (over 15 s: askUntilSure) before the backend counts as down: on a busy laptop a
     // request can be dropped while containers start, and the banner would come and go.
     queryFn: client ? () => askUntilSure(client) : skipToken,
     staleTime: Infinity,
@@ -99,7 +99,12 @@ export function useAvailableBackend(client: BackendClient | undefined): Availabl
     } else if (available === false) wasUp.current = false;
   }, [available, queryClient]);
   const watched = useMemo(
-    () => (client ? monitored(client, () => void queryClient.invalidateQueries({ queryKey: queryKeys.backendAvailable, exact: true })) : undefined),
+    () =>
+      client
+        ? // An ask in flight goes on (it is patient, askUntilSure): a failure meanwhile (the jobs list is asked every
+          // 500 ms) must not start it over, or a backend that is really gone would never be called so.
+          monitored(client, () => void queryClient.invalidateQueries({ queryKey: queryKeys.backendAvailable, exact: true }, { cancelRefetch: false }))
+        : undefined,
     [client, queryClient],
   );
   const failure = available === false ? client?.failure?.() : undefined;
