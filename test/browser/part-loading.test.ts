@@ -79,3 +79,46 @@ describe('a dialog whose code is cut off on the way', () => {
       expect(error).toMatch(/^Failed to fetch dynamically imported module: http:\/\/127\.0\.0\.1:\d+\/assets\/CreateInstanceDialog-[^/]+\.js\?retry=\d+$/);
   });
 });
+
+// The same drop while the page itself loads (docker starting containers as the tab opens, as under-load.test.ts
+// does): a module the tab needs to start does not arrive, and the browser remembers its failure for the page.
+describe('the tab whose code is cut off while the page loads', () => {
+  /** Cuts off the first `drops` downloads of the assets `pattern` names; returns how many were asked for. */
+  async function drop(pattern: RegExp, drops: number): Promise<{ asked: number }> {
+    const seen = { asked: 0 };
+    await page.route(
+      (url) => pattern.test(url.pathname),
+      (route: Route) => (++seen.asked <= drops ? route.abort('internetdisconnected') : route.continue()),
+    );
+    return seen;
+  }
+  const heading = () => page.getByRole('heading', { name: 'Dockbase', exact: true });
+
+  it('loads the page again by itself, as often as it takes, when the entry does not arrive', async () => {
+    const entry = await drop(/^\/assets\/index-[^/]+\.js$/, 2);
+    await page.reload();
+    await heading().waitFor({ timeout: 15_000 });
+    expect(entry.asked).toBe(3);
+    await page.unrouteAll();
+  });
+
+  it('loads the page again by itself when the start the entry imports does not arrive twice', async () => {
+    const startCode = await drop(/^\/assets\/start-[^/]+\.js$/, 2);
+    await page.reload();
+    await heading().waitFor({ timeout: 15_000 });
+    expect(startCode.asked).toBe(3);
+    await page.unrouteAll();
+  });
+
+  it('says so after about 15 s, and opens on Load again', async () => {
+    const startCode = await drop(/^\/assets\/start-[^/]+\.js$/, Infinity);
+    await page.reload();
+    const said = page.getByText(/Dockbase could not load its code \(the tab's start did not arrive\)/);
+    await said.waitFor({ timeout: 30_000 });
+    // The first load and five more, 0.5 to 8 s apart: then it stops asking.
+    expect(startCode.asked).toBe(6);
+    await page.unrouteAll();
+    await page.getByRole('button', { name: 'Load again' }).click();
+    await heading().waitFor({ timeout: 15_000 });
+  });
+});

@@ -14,22 +14,17 @@ const firstList = dockbase.lifecycle.list();
 // Nobody may be waiting yet: a failure is reported by the list query that takes this promise over.
 firstList.catch(() => undefined);
 
-/** Set while the page reloads because the UI's code did not arrive; cleared once it has. */
-const RELOADED = 'dockbase.reloadedAfterLoadFailure';
+/** The guard index.html loads first (public/load-guard.js): it loads the page again when its code did not arrive. */
+const guard = (window as { dockbaseLoad?: { failed(what: string): void; started(): void } }).dockbaseLoad;
 
 import('./start').then(
   ({ start }) => {
-    sessionStorage.removeItem(RELOADED);
+    guard?.started();
     start(ddClient, cli, dockbase, firstList);
   },
   () => {
-    // A dropped download (browsers drop their connections when the machine's network changes, which docker
-    // does at every container start and stop) would leave a blank page: load it again, once.
-    if (!sessionStorage.getItem(RELOADED)) {
-      sessionStorage.setItem(RELOADED, '1');
-      window.location.reload();
-      return;
-    }
+    // A dropped download would leave a blank page: the guard loads the page again, a few times.
+    if (guard) return guard.failed("the tab's start");
     const root = document.getElementById('root');
     if (root) root.textContent = 'Dockbase could not load its code. Reload the page to try again.';
   },
