@@ -23,6 +23,8 @@ let session: BrowserSession;
 let page: Page;
 const alarms: string[] = [];
 const healthAnswers: number[] = [];
+/** Requests Chromium gave up on (address and reason): what a failed wait reports. */
+const failedRequests: string[] = [];
 
 beforeAll(async () => {
   await cleanup(prefix);
@@ -45,6 +47,7 @@ beforeAll(async () => {
     };
     new MutationObserver(look).observe(document, { childList: true, subtree: true, characterData: true });
   }, ALARM.source);
+  page.on('requestfailed', (r) => failedRequests.push(`${new URL(r.url()).pathname} ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => {
     if (/\/health$/.test(new URL(r.url()).pathname)) healthAnswers.push(r.status());
   });
@@ -75,7 +78,15 @@ async function reload(): Promise<void> {
 async function reloadUntilHealthAnswers(): Promise<void> {
   const answered = page.waitForResponse((r) => /\/health$/.test(new URL(r.url()).pathname), { timeout: 120_000 });
   await reload();
-  await answered;
+  try {
+    await answered;
+  } catch (e) {
+    // What the page showed and what Chromium dropped: why the tab never asked.
+    const shown = await page.evaluate(() => document.body.innerText.slice(0, 500)).catch(() => '(unreadable)');
+    throw new Error(
+      `no answer to the backend's health check after the load: ${String(e)}\nthe page showed: ${shown}\nrequests dropped: ${failedRequests.join('; ')}`,
+    );
+  }
 }
 
 describe('the tab under load', () => {
@@ -117,6 +128,7 @@ describe('the tab under load', () => {
     // The tab has caught up: every instance runs, and it said nothing was unreachable meanwhile.
     await page.waitForTimeout(2000);
 
+    if (failedRequests.length > 0) console.log(`requests Chromium dropped under load: ${failedRequests.join('; ')}`);
     expect(alarms).toEqual([]);
     // The backend was asked while the servers started, and answered each time (slowly maybe, but it answered).
     const during = healthAnswers.slice(healthBefore);
