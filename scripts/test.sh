@@ -6,11 +6,24 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/test-env.sh || exit 1
-npm run --silent lint || { echo "lint failed"; exit 1; }
-npm run --silent typecheck || { echo "typecheck failed"; exit 1; }
-npm run --silent build >/dev/null || { npm run build; echo "build failed"; exit 1; }
-
 rm -rf .test-results && mkdir -p .test-results
+
+# Lint, types and the build side by side (each is mostly one process; the machine has two cores or more),
+# each to its own log, shown when it fails.
+declare -A check_pid
+for check in lint typecheck build; do
+  npm run --silent "$check" >".test-results/$check.log" 2>&1 &
+  check_pid[$check]=$!
+done
+checks_ok=1
+for check in lint typecheck build; do
+  if ! wait "${check_pid[$check]}"; then
+    cat ".test-results/$check.log"
+    echo "$check failed"
+    checks_ok=0
+  fi
+done
+[ "$checks_ok" = 1 ] || exit 1
 status=0
 for layer in unit engine image browser; do
   echo
