@@ -294,6 +294,48 @@ describe('create', () => {
     expect(r.stderr).toContain('Note: app uses the data kept under its name, made with another user or database: --user other did not apply.');
   });
 
+  it('on kept data without --setting, starts with the settings the instance had when it was deleted, and says so; --setting chooses others', async () => {
+    const data = {
+      'io.dockbase.volume': 'data',
+      'io.dockbase.engine': 'postgres',
+      'io.dockbase.tag': '17',
+      'io.dockbase.name': 'app',
+      'io.dockbase.instance': '00000000beef',
+    };
+    const marker = { ...data, 'io.dockbase.volume': 'settings', 'io.dockbase.settings': JSON.stringify({ max_connections: '250' }) };
+    const labelText = (labels: Record<string, string>) =>
+      Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const docker = () =>
+      scripted([
+        ['ps --all --no-trunc --format', { stdout: '' }],
+        ['image inspect', { stdout: 'sha256:abc\n' }],
+        [
+          'volume ls --filter label=io.dockbase.volume',
+          {
+            stdout: [
+              JSON.stringify({ Name: 'dockbase-app-settings', Labels: labelText(marker) }),
+              JSON.stringify({ Name: 'dockbase-app-data', Labels: labelText(data) }),
+            ].join('\n'),
+          },
+        ],
+        ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-app-data', Labels: data }]) }],
+        ['create ', { stdout: `${CREATED_ID}\n` }],
+      ]);
+    const recreate = docker();
+    const r = await run(['create', 'postgres', '--name', 'app', '--version', '17', '--no-start'], recreate);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Note: app reuses its kept data with the settings it had when it was deleted: max_connections=250 (--setting chooses others).');
+    expect(recreate.calls.find((c) => c[0] === 'create')).toContain(`io.dockbase.settings=${JSON.stringify({ max_connections: '250' })}`);
+
+    const chosen = docker();
+    const other = await run(['create', 'postgres', '--name', 'app', '--version', '17', '--no-start', '--setting', 'max_connections=90'], chosen);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).not.toContain('settings it had');
+    expect(chosen.calls.find((c) => c[0] === 'create')).toContain(`io.dockbase.settings=${JSON.stringify({ max_connections: '90' })}`);
+  });
+
   it('suggests the next free name and port as the tab does', async () => {
     const docker = scripted([
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'redis-1', port: 6379 })}\n` }],
