@@ -588,6 +588,22 @@ describe('kept data', () => {
     // The marker the delete wrote goes once the data is in use again: nothing is left listed as kept.
     await waitFor(() => expect([...docker.volumes.keys()]).toEqual(['dockbase-tuned-data']));
   });
+
+  it('a create form given the name of kept data names the settings it had when deleted, and Use them fills them in', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'tuned', engine: 'redis', settings: { maxmemory: '64mb', 'maxmemory-policy': 'allkeys-lru' } });
+    const { user } = renderApp({ docker });
+    await deleteKeepingData(user, docker, 'tuned');
+    const dialog = await createFormNamed(user, 'tuned');
+    await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
+    expect(await within(dialog).findByText(/When it was deleted it ran with the settings maxmemory=64mb, maxmemory-policy=allkeys-lru\./)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Use them' }));
+    expect(
+      await within(dialog).findByText('It starts with the settings it had when it was deleted: maxmemory=64mb, maxmemory-policy=allkeys-lru.'),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Advanced' }));
+    expect(within(dialog).getByRole('textbox', { name: 'Server settings' })).toHaveValue('maxmemory=64mb\nmaxmemory-policy=allkeys-lru');
+  });
 });
 
 describe('editing an instance', () => {
