@@ -209,7 +209,16 @@ describe('data kept by deleted instances', () => {
 
     const cli = scripted([]);
     await createDockbase(cli).keptData.remove(kept[0]!);
-    expect(cli.calls.filter((c) => c[1] === 'rm')).toEqual([['volume', 'rm', 'dockbase-orders-data', 'dockbase-orders-settings']]);
+    expect(cli.calls.filter((c) => c[1] === 'rm')).toEqual([
+      ['volume', 'rm', 'dockbase-orders-data'],
+      ['volume', 'rm', 'dockbase-orders-settings'],
+    ]);
+    // Data in use again: it stays, and so does what it ran with.
+    const busy = scripted([
+      ['volume rm dockbase-orders-data', { code: 1, stderr: 'Error response from daemon: remove dockbase-orders-data: volume is in use - [abc]' }],
+    ]);
+    await expect(createDockbase(busy).keptData.remove(kept[0]!)).rejects.toMatchObject({ code: 'volume-conflict' });
+    expect(busy.calls.filter((c) => c[1] === 'rm')).toEqual([['volume', 'rm', 'dockbase-orders-data']]);
   });
 
   it('is described with engine, version, date and size once its details are read', async () => {

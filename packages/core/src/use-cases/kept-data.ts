@@ -290,11 +290,14 @@ export class KeptDataCatalog {
         `${taken.join(', ')} is held by a snapshot (an upgrade's rollback point?): nothing was deleted. Delete the snapshot instead.`,
       );
     }
-    const r = await this.docker.tryRun(volumeRemoveArgs([...kept.volumes, ...(kept.settingsVolume ? [kept.settingsVolume] : [])]));
+    const r = await this.docker.tryRun(volumeRemoveArgs(kept.volumes));
     if (r.code !== 0 && !/no such volume/i.test(r.stderr)) {
       if (/volume is in use/i.test(r.stderr))
         throw new DockbaseError('volume-conflict', `The data of ${kept.instanceName} is in use by a container again: nothing was deleted.`);
       throw commandFailed(`delete the data of ${kept.instanceName}`, r.stderr);
     }
+    // Its settings marker on its own, once the data is gone: a bridge that checks every volume first refuses the
+    // whole call as "no such volume" when one is missing, and one gone meanwhile must not keep the data.
+    if (kept.settingsVolume) await this.docker.bestEffort(volumeRemoveArgs([kept.settingsVolume]));
   }
 }
