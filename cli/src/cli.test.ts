@@ -294,6 +294,48 @@ describe('create', () => {
     expect(r.stderr).toContain('Note: app uses the data kept under its name, made with another user or database: --user other did not apply.');
   });
 
+  it('on kept data without --setting, starts with the settings the instance had when it was deleted, and says so; --setting chooses others', async () => {
+    const data = {
+      'io.dockbase.volume': 'data',
+      'io.dockbase.engine': 'postgres',
+      'io.dockbase.tag': '17',
+      'io.dockbase.name': 'app',
+      'io.dockbase.instance': '00000000beef',
+    };
+    const marker = { ...data, 'io.dockbase.volume': 'settings', 'io.dockbase.settings': JSON.stringify({ max_connections: '250' }) };
+    const labelText = (labels: Record<string, string>) =>
+      Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const docker = () =>
+      scripted([
+        ['ps --all --no-trunc --format', { stdout: '' }],
+        ['image inspect', { stdout: 'sha256:abc\n' }],
+        [
+          'volume ls --filter label=io.dockbase.volume',
+          {
+            stdout: [
+              JSON.stringify({ Name: 'dockbase-app-settings', Labels: labelText(marker) }),
+              JSON.stringify({ Name: 'dockbase-app-data', Labels: labelText(data) }),
+            ].join('\n'),
+          },
+        ],
+        ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-app-data', Labels: data }]) }],
+        ['create ', { stdout: `${CREATED_ID}\n` }],
+      ]);
+    const recreate = docker();
+    const r = await run(['create', 'postgres', '--name', 'app', '--version', '17', '--no-start'], recreate);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Note: app reuses its kept data with the settings it had when it was deleted: max_connections=250 (--setting chooses others).');
+    expect(recreate.calls.find((c) => c[0] === 'create')).toContain(`io.dockbase.settings=${JSON.stringify({ max_connections: '250' })}`);
+
+    const chosen = docker();
+    const other = await run(['create', 'postgres', '--name', 'app', '--version', '17', '--no-start', '--setting', 'max_connections=90'], chosen);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).not.toContain('settings it had');
+    expect(chosen.calls.find((c) => c[0] === 'create')).toContain(`io.dockbase.settings=${JSON.stringify({ max_connections: '90' })}`);
+  });
+
   it('suggests the next free name and port as the tab does', async () => {
     const docker = scripted([
       ['ps --all --no-trunc --format', { stdout: `${psLine({ id: 'a1', name: 'redis-1', port: 6379 })}\n` }],
@@ -458,9 +500,43 @@ describe('instances by name', () => {
 
   it('lists instances as a table and as JSON, never with a password', async () => {
     const table = await run(['list'], docker());
-    expect(table.stdout).toBe('NAME   ENGINE  VERSION  STATUS   ADDRESS         DATA\ncache  Redis   7.4      healthy  127.0.0.1:6379  dockbase-cache-data\n');
+    expect(table.stdout).toBe(
+      'NAME   ENGINE  VERSION  STATUS   ADDRESS         PROJECT  DATA\ncache  Redis   7.4      healthy  127.0.0.1:6379  -        dockbase-cache-data\n',
+    );
     const json = JSON.parse((await run(['list', '--json'], docker())).stdout) as unknown[];
     expect(json).toEqual([expect.objectContaining({ name: 'cache', status: 'healthy', state: 'running', url: 'redis://default:********@127.0.0.1:6379/' })]);
+  });
+
+  it('list names the project (and branch) of each instance from its labels, in the table and in --json', async () => {
+    const d = () =>
+      scripted([
+        [
+          'ps',
+          {
+            stdout: [
+              psLine({ id: 'a1', name: 'shop-orders', labels: 'io.dockbase.project=shop,io.dockbase.project.path=/home/me/shop' }),
+              psLine({
+                id: 'a2',
+                name: 'shop-orders--feature-a-x1y2z3',
+                port: 6380,
+                labels: 'io.dockbase.project=shop,io.dockbase.project.path=/home/me/shop,io.dockbase.branch=feature/a',
+              }),
+              psLine({ id: 'a3', name: 'solo', port: 6381 }),
+            ].join('\n'),
+          },
+        ],
+      ]);
+    const table = await run(['list', '--no-probe'], d());
+    expect(table.code, table.stderr).toBe(0);
+    const rows = table.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^NAME\s+ENGINE\s+VERSION\s+STATUS\s+ADDRESS\s+PROJECT\s+DATA$/);
+    expect(rows.slice(1).map((r) => r.split(/\s+/)[5])).toEqual(['shop', 'shop@feature/a', '-']);
+    const json = JSON.parse((await run(['list', '--no-probe', '--json'], d())).stdout) as Array<{ name: string; project?: unknown }>;
+    expect(json.map((i) => [i.name, i.project])).toEqual([
+      ['shop-orders', { name: 'shop', path: '/home/me/shop' }],
+      ['shop-orders--feature-a-x1y2z3', { name: 'shop', path: '/home/me/shop', branch: 'feature/a' }],
+      ['solo', undefined],
+    ]);
   });
 
   it('list asks each running server itself: a hang docker has not seen yet shows as unhealthy; --no-probe shows docker’s verdict', async () => {

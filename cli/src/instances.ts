@@ -84,7 +84,16 @@ export function instanceJson(i: Instance, view: CliView = {}): InstanceJson {
   };
 }
 
-export const TABLE_HEADER = ['NAME', 'ENGINE', 'VERSION', 'STATUS', 'ADDRESS', 'DATA'] as const;
+export const TABLE_HEADER = ['NAME', 'ENGINE', 'VERSION', 'STATUS', 'ADDRESS', 'PROJECT', 'DATA'] as const;
+
+/**
+ * The PROJECT cell: the project (dockbase.yaml) an instance belongs to, from its labels, `name@branch` for a
+ * branch's own copy (one word: a branch name has no spaces, so the columns stay apart), `-` for none.
+ */
+export function projectCell(i: Pick<Instance, 'project'>): string {
+  if (!i.project) return '-';
+  return i.project.branch ? `${i.project.name}@${i.project.branch}` : i.project.name;
+}
 
 export function instanceRow(i: Instance, view: CliView = {}): string[] {
   return [
@@ -93,6 +102,7 @@ export function instanceRow(i: Instance, view: CliView = {}): string[] {
     i.tag,
     statusOf(i, view),
     `${i.bindAddress}:${i.hostPort}`,
+    projectCell(i),
     i.volumes.length > 0 ? i.volumes.join(', ') : '(not kept)',
   ];
 }

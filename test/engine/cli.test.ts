@@ -89,9 +89,9 @@ describe('the dockbase CLI on the real engine', () => {
     expect(await dockbaseJson<InstanceJson[]>(['list', name])).toEqual([listed]);
     const table = await dockbase(['list']);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+ENGINE\s+VERSION\s+STATUS\s+ADDRESS\s+DATA$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+ENGINE\s+VERSION\s+STATUS\s+ADDRESS\s+PROJECT\s+DATA$/);
     expect(table.stdout).toMatch(
-      new RegExp(`^${name}\\s+Redis\\s+${REDIS_TEST_TAG.replace('.', '\\.')}\\s+\\w+\\s+127\\.0\\.0\\.1:${port}\\s+dockbase-${name}-data$`, 'm'),
+      new RegExp(`^${name}\\s+Redis\\s+${REDIS_TEST_TAG.replace('.', '\\.')}\\s+\\w+\\s+127\\.0\\.0\\.1:${port}\\s+-\\s+dockbase-${name}-data$`, 'm'),
     );
   });
 

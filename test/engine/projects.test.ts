@@ -25,7 +25,16 @@ const git = (...args: string[]) =>
 
 interface UpJson {
   project: string;
-  instances: Array<{ key: string; outcome: string; id: string; name: string; port: number; containerId: string; project: { name: string; path: string } }>;
+  instances: Array<{
+    key: string;
+    outcome: string;
+    id: string;
+    name: string;
+    port: number;
+    containerId: string;
+    project: { name: string; path: string };
+    settingsChanged?: string[];
+  }>;
 }
 
 /** The env file's value of a key (as Dockbase writes them: bare). */
@@ -119,6 +128,39 @@ describe('a project on the real engine', () => {
     const kept = JSON.parse(second.stdout) as UpJson;
     expect(kept.instances.map((i) => i.outcome)).toEqual(['running', 'running']);
     expect(await startedAt()).toBe(before);
+  });
+
+  it('up gives an instance the settings dockbase.yaml declares, saying which and from what; a second up changes nothing', async () => {
+    const file = path.join(dir, 'dockbase.yaml');
+    const good = fs.readFileSync(file, 'utf8');
+    expect(good).toContain(`    port: ${pgPort}\n`);
+    fs.writeFileSync(file, good.replace(`    port: ${pgPort}\n`, `    port: ${pgPort}\n    settings:\n      max_connections: 77\n`));
+    const changed = await run(['up', '--json']);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain(
+      `${project}-orders: setting max_connections: dockbase.yaml says max_connections=77, it has none: up sets what the file says.`,
+    );
+    const out = JSON.parse(changed.stdout) as UpJson;
+    expect(out.instances.map((i) => [i.key, i.outcome, i.settingsChanged])).toEqual([
+      ['orders', 'running', ['setting max_connections=77']],
+      ['cache', 'running', undefined],
+    ]);
+    expect(await psql('SHOW max_connections')).toBe('77');
+    expect(await psql('SELECT body FROM items')).toBe('from init');
+
+    const startedAt = async () => docker('inspect', '--format', '{{.Id}} {{.State.StartedAt}}', `${project}-orders`, `${project}-cache`);
+    const before = await startedAt();
+    const again = await run(['up']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('setting');
+    expect(await startedAt()).toBe(before);
+
+    // The file without it again: up takes the setting away (the server's default comes back).
+    fs.writeFileSync(file, good);
+    const back = await run(['up']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain('orders: already running; settings changed: setting max_connections removed');
+    expect(await psql('SHOW max_connections')).toBe('100');
   });
 
   it('env writes its own keys into an existing .env and keeps every other byte; the values open the servers', async () => {

@@ -11,6 +11,7 @@ import {
   generatePassword,
   imageRef,
   isDockbaseError,
+  keptDataForName,
   parseSettingLines,
   suggestName,
   suggestPort,
@@ -161,6 +162,20 @@ async function runCreate(app: CliApp, engineId: EngineId, options: CreateOptions
     ...(options.database !== undefined ? { database: options.database } : {}),
     ...(Object.keys(settings.settings).length > 0 ? { settings: settings.settings } : {}),
   };
+  // On the data a delete kept under this name, without --setting: the settings the server had when it was
+  // deleted, as the tab's Re-create offers them (said on stderr; --setting chooses others).
+  if (input.persistData && input.settings === undefined) {
+    const kept = keptDataForName(await dockbase.keptData.list(), input.name, engine, input.tag);
+    if (kept?.engine === engineId && kept.settings) {
+      input.settings = { ...kept.settings };
+      note(
+        stderr,
+        `Note: ${input.name} reuses its kept data with the settings it had when it was deleted: ${Object.entries(kept.settings)
+          .map(([n, v]) => `${n}=${v}`)
+          .join(', ')} (--setting chooses others).`,
+      );
+    }
+  }
 
   // Every field at fault at once, as the tab shows them, before anything runs (a failed job carries one).
   const fields = validateCreateInput(input);

@@ -4,11 +4,22 @@
  * dockbase.yaml. Every change runs through the same jobs as `create`, `start`, `stop` and `rm`.
  */
 import path from 'node:path';
-import { DockbaseError, generatePassword, getEngine, isActive, isDockbaseError, type CreatedInstance, type ImportResult, type Instance } from '@dockbase/core';
+import {
+  DockbaseError,
+  generatePassword,
+  getEngine,
+  isActive,
+  isDockbaseError,
+  type CreatedInstance,
+  type EditResult,
+  type ImportResult,
+  type Instance,
+} from '@dockbase/core';
 import {
   MANIFEST_FILE,
   copiesOf,
   createInputFor,
+  describeSettingDifference,
   draftFromCompose,
   draftFromInstances,
   formatEnv,
@@ -44,6 +55,8 @@ interface UpResult {
   instance: Instance;
   /** The seed that went into new data, when there was one. */
   seeded?: string;
+  /** The settings changes that gave it the settings dockbase.yaml declares ("max_connections 100 → 200"). */
+  settingsChanged?: string[];
 }
 
 const DIR_OPTION = ['-C, --dir <folder>', 'the project folder (default: this one, or the nearest above with a dockbase.yaml)'] as const;
@@ -60,7 +73,9 @@ export const up: CommandModule = {
         `
 Reads dockbase.yaml in this folder or the nearest above. For each instance it declares: made if missing
 (a password of this machine's own, its init files or seed run once into the new data), started if stopped,
-left alone if it runs. Running it again changes nothing. On a git branch with its own copies (\`dockbase
+left alone if it runs. Server settings that differ from the file's are said and changed to the file's (the
+container is replaced, the data stays); a version, port or flavour that differs is said, never changed.
+Running it again changes nothing. On a git branch with its own copies (\`dockbase
 branch\`), those serve instead. Conflicts (a port or a name another holds) are reported before anything is
 made; if one step fails half-way, what was made stays and \`dockbase up\` again finishes the job.
 Then \`dockbase env\` writes the app's variables into .env.`,
@@ -93,6 +108,11 @@ async function runUp(app: CliApp, options: { dir?: string; json?: boolean }): Pr
       throw new UsageError(`The seed snapshot “${seed.snapshot}” of ${a.declared.key} is not on this machine (\`dockbase snapshot ls\`). Nothing was made.`);
   }
   for (const d of plan.drift) note(app.io.stderr, `Note: ${d}`);
+  // Settings are not destructive: up gives the instance the file's, after saying which and from what.
+  const settingDifferences = plan.actions.flatMap((a) =>
+    a.kind !== 'create' && a.settings ? a.settings.differences.map((d) => ({ key: a.declared.key, instance: a.instance.name, ...d })) : [],
+  );
+  for (const d of settingDifferences) note(app.io.stderr, `${describeSettingDifference(d.instance, d)}: up sets what the file says.`);
 
   const done: UpResult[] = [];
   for (const action of plan.actions) {
@@ -111,12 +131,15 @@ async function runUp(app: CliApp, options: { dir?: string; json?: boolean }): Pr
         key: r.key,
         outcome: r.outcome,
         ...(r.seeded ? { seeded: r.seeded } : {}),
+        ...(r.settingsChanged ? { settingsChanged: r.settingsChanged } : {}),
         ...instanceJson(r.instance, r.outcome === 'running' ? {} : { serverAnswered: true }),
       })),
       drift: plan.drift,
+      settingDifferences,
     });
   for (const r of done) {
-    const what = r.outcome === 'created' ? `created${r.seeded ? `, seeded from ${r.seeded}` : ''}` : r.outcome === 'started' ? 'started' : 'already running';
+    const outcome = r.outcome === 'created' ? `created${r.seeded ? `, seeded from ${r.seeded}` : ''}` : r.outcome === 'started' ? 'started' : 'already running';
+    const what = r.settingsChanged ? `${outcome}; settings changed: ${r.settingsChanged.join(', ')}` : outcome;
     app.io.stdout.write(
       `${r.key}: ${what} (${r.instance.name}, ${getEngine(r.instance.engine).displayName} ${r.instance.tag}, 127.0.0.1:${r.instance.hostPort})\n`,
     );
@@ -146,11 +169,26 @@ async function applyAction(
 ): Promise<UpResult> {
   const dockbase = app.dockbase();
   const key = action.declared.key;
-  if (action.kind === 'keep') return { key, outcome: 'running', instance: action.instance };
-  if (action.kind === 'start') {
+  // The declared settings, through the same edit as `dockbase edit --setting` (the instance keeps running or stopped as it was).
+  let settingsChanged: string[] | undefined;
+  // Another branch's copy on the port stops first: the edit proves new settings with a start.
+  if (action.kind === 'start')
     for (const other of action.stopFirst) await runJob(app, { kind: 'stop', instanceId: other.id }, () => `Stopping ${other.name} (it shares the port)…`);
+  if (action.kind !== 'create' && action.settings) {
+    const edited = await runJob<EditResult>(
+      app,
+      { kind: 'edit', instanceId: action.instance.id, changes: { settings: action.settings.settings } },
+      (job) => `Changing the settings of ${action.instance.name} to dockbase.yaml's: ${job.progress.step ?? 'starting'}…`,
+      { cancelling: 'Cancelling the change (possible until its new container is made)…' },
+    );
+    settingsChanged = edited.changes;
+  }
+  const changed = settingsChanged ? { settingsChanged } : {};
+  if (action.kind === 'keep')
+    return { key, outcome: 'running', instance: settingsChanged ? await dockbase.lifecycle.get(action.instance.id) : action.instance, ...changed };
+  if (action.kind === 'start') {
     await runJob(app, { kind: 'start', instanceId: action.instance.id }, () => `Starting ${action.instance.name}…`);
-    return { key, outcome: 'started', instance: await dockbase.lifecycle.get(action.instance.id) };
+    return { key, outcome: 'started', instance: await dockbase.lifecycle.get(action.instance.id), ...changed };
   }
   const ref = { name: project.name, path: project.path };
   const input = createInputFor(action.declared, action.name, ref, generatePassword());

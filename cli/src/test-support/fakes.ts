@@ -50,6 +50,8 @@ export function psLine(o: {
   state?: string;
   status?: string;
   volumes?: string;
+  /** More labels, as docker prints them ("k=v,k=v"). */
+  labels?: string;
 }): string {
   const engine = o.engine ?? 'redis';
   const port = o.port ?? 6379;
@@ -57,7 +59,7 @@ export function psLine(o: {
     ID: `cid-${o.id}`,
     Names: o.name,
     Image: `${engine}:${o.tag ?? '7.4'}`,
-    Labels: `io.dockbase.instance=${o.id},io.dockbase.engine=${engine},io.dockbase.name=${o.name},io.dockbase.tag=${o.tag ?? '7.4'},io.dockbase.port=${port},io.dockbase.bind=127.0.0.1,io.dockbase.volumes=${o.volumes ?? `dockbase-${o.name}-data`}`,
+    Labels: `io.dockbase.instance=${o.id},io.dockbase.engine=${engine},io.dockbase.name=${o.name},io.dockbase.tag=${o.tag ?? '7.4'},io.dockbase.port=${port},io.dockbase.bind=127.0.0.1,io.dockbase.volumes=${o.volumes ?? `dockbase-${o.name}-data`}${o.labels ? `,${o.labels}` : ''}`,
     State: o.state ?? 'running',
     Status: o.status ?? 'Up 1 minute (healthy)',
     Ports: `127.0.0.1:${port}->6379/tcp`,

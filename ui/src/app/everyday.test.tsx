@@ -569,6 +569,41 @@ describe('kept data', () => {
     await waitFor(() => expect(desktop.toasts.success).toContain('The data of gone was deleted.'));
     expect(docker.volumes.size).toBe(0);
   });
+
+  it('Re-create offers the settings the instance had when it was deleted, and the data’s new instance starts with them', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'tuned', engine: 'redis', hostPort: 6391, settings: { maxmemory: '64mb' } });
+    const { user } = renderApp({ docker });
+    await user.click(within(await findInstance('tuned')).getByRole('button', { name: 'Delete' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete tuned?' })).getByRole('button', { name: 'Delete' }));
+    await user.click(await screen.findByRole('button', { name: 'Data kept from deleted instances (1)' }));
+    const table = await screen.findByRole('table', { name: 'Data kept from deleted instances' });
+    await user.click(within(within(table).getByRole('row', { name: /tuned/ })).getByRole('button', { name: 'Re-create tuned' }));
+    const create = await screen.findByRole('dialog', { name: 'New instance' });
+    // Advanced opens by itself, showing them.
+    expect(within(create).getByRole('textbox', { name: 'Server settings' })).toHaveValue('maxmemory=64mb');
+    await user.click(within(create).getByRole('button', { name: 'Create' }));
+    await findInstance('tuned');
+    expect(docker.byName('tuned').cmd.slice(-3)).toEqual(['redis-server', '--maxmemory', '64mb']);
+    // The marker the delete wrote goes once the data is in use again: nothing is left listed as kept.
+    await waitFor(() => expect([...docker.volumes.keys()]).toEqual(['dockbase-tuned-data']));
+  });
+
+  it('a create form given the name of kept data names the settings it had when deleted, and Use them fills them in', async () => {
+    const docker = new FakeDocker();
+    await seedInstance(docker, { name: 'tuned', engine: 'redis', settings: { maxmemory: '64mb', 'maxmemory-policy': 'allkeys-lru' } });
+    const { user } = renderApp({ docker });
+    await deleteKeepingData(user, docker, 'tuned');
+    const dialog = await createFormNamed(user, 'tuned');
+    await user.click(within(dialog).getByRole('radio', { name: 'Redis' }));
+    expect(await within(dialog).findByText(/When it was deleted it ran with the settings maxmemory=64mb, maxmemory-policy=allkeys-lru\./)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Use them' }));
+    expect(
+      await within(dialog).findByText('It starts with the settings it had when it was deleted: maxmemory=64mb, maxmemory-policy=allkeys-lru.'),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Advanced' }));
+    expect(within(dialog).getByRole('textbox', { name: 'Server settings' })).toHaveValue('maxmemory=64mb\nmaxmemory-policy=allkeys-lru');
+  });
 });
 
 describe('editing an instance', () => {

@@ -6,6 +6,7 @@
 import { after, at, dockbaseLabel, dockbaseVolumeName, mismatch, newId, params, shape, type CommandShape } from './command-shape';
 import { JSON_FORMAT, parseJsonLines, parseLabelString, str, stringRecord, type Json } from './output';
 import { LABEL } from '../model/labels';
+import { MAX_SETTINGS, settingsFromLabel, settingsLabel } from '../model/settings';
 
 export function volumeCreateArgs(name: string, labels: Readonly<Record<string, string>>): string[] {
   const args = ['volume', 'create'];
@@ -55,12 +56,24 @@ export function volumesOfSnapshotArgs(snapshotId: string): string[] {
 
 // ---- readers and shapes ---------------------------------------------------------------------------------
 
+/**
+ * The settings label of a snapshot's manifest or a kept-settings marker: JSON, so it holds the commas and `=`
+ * other labels may not, and passes only as the very text Dockbase writes for the settings it reads back.
+ */
+function settingsLabelPair(text: string): [string, string] {
+  const value = text.slice(LABEL.settings.length + 1);
+  const settings = settingsFromLabel(value);
+  if (!settings || settingsLabel(settings) !== value || Object.keys(settings).length > MAX_SETTINGS) mismatch('its settings label is not one Dockbase writes');
+  return [LABEL.settings, value];
+}
+
 /** Reads `volumeCreateArgs` back: a Dockbase data volume's name, and Dockbase's labels (at least one). */
 export function readVolumeCreate(argv: readonly string[]): [string, Record<string, string>] {
   const labels: Record<string, string> = {};
   let i = 2;
   while (argv[i] === '--label') {
-    const [k, v] = dockbaseLabel(at(argv, i + 1), 'volumes are created with Dockbase’s labels only');
+    const text = at(argv, i + 1);
+    const [k, v] = text.startsWith(`${LABEL.settings}=`) ? settingsLabelPair(text) : dockbaseLabel(text, 'volumes are created with Dockbase’s labels only');
     labels[k] = v;
     i += 2;
   }

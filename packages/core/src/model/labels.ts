@@ -3,7 +3,7 @@
  * knows about an instance is read back from them, so this module is the one place that writes and reads them.
  */
 import { isEngineId, type Accounts, type DataMount, type EngineId } from '../engines';
-import { isDataVolumeName, type ContainerState, type Health, type Instance, type InstanceSpec, type ProjectRef } from './instance';
+import { isDataVolumeName, volumeName, type ContainerState, type Health, type Instance, type InstanceSpec, type ProjectRef } from './instance';
 import { settingsFromLabel, settingsLabel } from './settings';
 import type { Snapshot, SnapshotReason, SnapshotVolume } from './snapshot-model';
 
@@ -139,6 +139,34 @@ export function volumeLabels(mount: DataMount, owner: VolumeOwner): Record<strin
     ...(owner.hostPort ? { [LABEL.port]: String(owner.hostPort) } : {}),
     ...(owner.image ? { [LABEL.image]: owner.image } : {}),
     ...(owner.flavour ? { [LABEL.flavour]: owner.flavour } : {}),
+  };
+}
+
+/**
+ * The `volume` label of a kept-settings marker: an empty volume, `dockbase-<name>-settings`, that deleting an
+ * instance while keeping its data writes beside the data, its labels recording the settings the server ran with
+ * at that moment. A data volume's labels are fixed when it is made and an edit changes the settings later, so
+ * only the delete knows the final ones. No engine has a data mount of this key; kept data groups the marker with
+ * the data of the same instance (and deletes it with them), and a create that reuses the data removes it.
+ */
+export const KEPT_SETTINGS_KEY = 'settings';
+
+/** The name of an instance's kept-settings marker volume. */
+export function keptSettingsVolume(instanceName: string): string {
+  return volumeName(instanceName, KEPT_SETTINGS_KEY);
+}
+
+/** The labels of the kept-settings marker of `instance` (its data id, as its data volumes carry it). */
+export function keptSettingsLabels(instance: Pick<Instance, 'id' | 'dataId' | 'name' | 'engine' | 'tag' | 'settings'>): Record<string, string> {
+  const settings = settingsLabel(instance.settings);
+  return {
+    [LABEL.volume]: KEPT_SETTINGS_KEY,
+    [LABEL.engine]: instance.engine,
+    [LABEL.tag]: instance.tag,
+    [LABEL.name]: instance.name,
+    [LABEL.schema]: LABEL_SCHEMA,
+    [LABEL.instance]: instance.dataId ?? instance.id,
+    ...(settings !== undefined ? { [LABEL.settings]: settings } : {}),
   };
 }
 

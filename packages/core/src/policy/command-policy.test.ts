@@ -17,6 +17,7 @@ import {
 import { createDockbase } from '../dockbase';
 import { ENGINES, getEngine } from '../engines';
 import { volumeName } from '../model/instance';
+import { keptSettingsLabels } from '../model/labels';
 import { scripted } from '../test-support/scripted-cli';
 
 const CID = 'a'.repeat(64);
@@ -417,6 +418,15 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       allowed: true,
       claims: [{ volume: 'dockbase-snap-manifest', labels: { 'io.dockbase.snapshot': '0123456789ab' } }],
     });
+    // Settings (JSON, with commas and `=`) on a snapshot's manifest and on the marker a delete keeps beside the data.
+    const settings = { max_connections: '200', search_path: 'a,b', 'x.y': 'k=v' };
+    const marker = keptSettingsLabels({ id: '0123456789ab', name: 'app', engine: 'postgres', tag: '17', settings });
+    expect(ok(argv.volumeCreateArgs('dockbase-app-settings', marker))).toMatchObject({
+      allowed: true,
+      claims: [{ volume: 'dockbase-app-settings', labels: marker }],
+    });
+    for (const forged of ['{"a": "1"}', '{"a":"1"},io.dockbase.x=1', 'not json', '{"a":1}'])
+      expect(refused(argv.volumeCreateArgs('dockbase-app-settings', { ...marker, 'io.dockbase.settings': forged })), forged).toMatch(/settings label/);
     expect(ok(argv.snapshotManifestsArgs())).toMatchObject({ allowed: true });
     expect(ok(argv.volumesOfSnapshotArgs('0123456789ab'))).toMatchObject({ allowed: true });
   });

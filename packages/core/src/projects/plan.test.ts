@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instance } from '../model/instance';
 import type { EngineUsage, PortHolder } from '../model/validation';
 import { parseManifest } from './manifest';
-import { branchInstanceName, createInputFor, planUp } from './plan';
+import { branchInstanceName, createInputFor, describeSettingDifference, planUp } from './plan';
 
 const MANIFEST = parseManifest(`version: 1
 instances:
@@ -59,6 +59,81 @@ describe('planUp', () => {
     const plan = planUp(MANIFEST, HERE, all, usage(all));
     expect(plan.actions.every((a) => a.kind === 'keep')).toBe(true);
     expect(plan.drift).toEqual([]);
+  });
+
+  it('compares the declared settings with the container’s: each difference is named, with both values, and up applies the file’s', () => {
+    const manifest = parseManifest(`version: 1
+instances:
+  orders:
+    engine: postgres
+    version: "17"
+    port: 5433
+    settings:
+      max_connections: 200
+      work_mem: 8MB
+  cache:
+    engine: redis
+    version: "7.0"
+    port: 6380
+`);
+    const all = [
+      instance('shop-orders', { settings: { max_connections: '100', shared_buffers: '256MB', work_mem: '8MB' } }),
+      instance('shop-cache', { engine: 'redis', image: 'redis', tag: '7.0', hostPort: 6380, status: 'exited', settings: { maxmemory: '64mb' } }),
+    ];
+    const plan = planUp(manifest, HERE, all, usage(all));
+    expect(plan.problems).toEqual([]);
+    const [orders, cache] = plan.actions;
+    expect(orders).toMatchObject({
+      kind: 'keep',
+      settings: {
+        settings: { max_connections: '200', work_mem: '8MB' },
+        differences: [
+          { name: 'max_connections', declared: '200', actual: '100' },
+          { name: 'shared_buffers', actual: '256MB' },
+        ],
+      },
+    });
+    // No settings: in the file declares none: the stopped instance gets none before it starts.
+    expect(cache).toMatchObject({ kind: 'start', settings: { settings: {}, differences: [{ name: 'maxmemory', actual: '64mb' }] } });
+    const said = orders?.kind === 'keep' ? orders.settings!.differences.map((d) => describeSettingDifference('shop-orders', d)) : [];
+    expect(said).toEqual([
+      'shop-orders: setting max_connections: dockbase.yaml says max_connections=200, it has max_connections=100',
+      'shop-orders: setting shared_buffers: dockbase.yaml does not set it, it has shared_buffers=256MB',
+    ]);
+    expect(describeSettingDifference('x', { name: 'work_mem', declared: '8MB' })).toBe('x: setting work_mem: dockbase.yaml says work_mem=8MB, it has none');
+
+    // Once applied (the order given does not count), the next up changes nothing.
+    const applied = [
+      instance('shop-orders', { settings: { work_mem: '8MB', max_connections: '200' } }),
+      instance('shop-cache', { engine: 'redis', image: 'redis', tag: '7.0', hostPort: 6380 }),
+    ];
+    const again = planUp(manifest, HERE, applied, usage(applied));
+    expect(again.actions.map((a) => [a.kind, 'settings' in a ? a.settings : undefined])).toEqual([
+      ['keep', undefined],
+      ['keep', undefined],
+    ]);
+    expect(again.drift).toEqual([]);
+  });
+
+  it('says a flavour that differs and what to do, and never changes it; a declared flavour’s own image is no drift', () => {
+    const manifest = parseManifest(`version: 1
+instances:
+  orders:
+    engine: postgres
+    flavour: pgvector
+    version: 0.8.0-pg17
+    port: 5433
+`);
+    const plain = [instance('shop-orders')];
+    const plan = planUp(manifest, HERE, plain, usage(plain));
+    expect(plan.actions).toEqual([expect.objectContaining({ kind: 'keep' })]);
+    expect(plan.drift).toEqual([
+      'shop-orders is PostgreSQL (postgres:17); dockbase.yaml says flavour pgvector (PostgreSQL (pgvector)). up does not change a flavour: it replaces the image. ' +
+        'To change it, keep a dump (`dockbase export shop-orders`), delete the instance with its data (`dockbase rm shop-orders --with-data`), ' +
+        'run `dockbase up` to make it as declared, and load the dump (`dockbase import shop-orders FILE`); or change the file back.',
+    ]);
+    const flavoured = [instance('shop-orders', { flavour: 'pgvector', image: 'pgvector/pgvector', tag: '0.8.0-pg17' })];
+    expect(planUp(manifest, HERE, flavoured, usage(flavoured)).drift).toEqual([]);
   });
 
   it('names the container that holds a port', () => {

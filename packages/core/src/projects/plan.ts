@@ -4,9 +4,10 @@
  * started or left as it is. Conflicts that would stop it half-way (a name or a port another holds) are
  * found here, all at once, so that nothing is made when `up` cannot finish.
  */
-import { getEngine } from '../engines';
+import { flavouredName, getEngine, getFlavour } from '../engines';
 import { CONNECT_HOST, connectionString } from '../model/connection';
 import type { Instance, ProjectRef } from '../model/instance';
+import type { ServerSettings } from '../model/settings';
 import { MAX_NAME_LENGTH, type CreateInstanceInput, type EngineUsage } from '../model/validation';
 import { instanceName, type DeclaredInstance, type InstanceValues, type ProjectManifest } from './manifest';
 
@@ -17,13 +18,32 @@ export interface ProjectContext {
   branch?: string;
 }
 
+/** One server setting on which dockbase.yaml and the instance's container differ (undefined: not set there). */
+export interface SettingDifference {
+  name: string;
+  declared?: string;
+  actual?: string;
+}
+
+/**
+ * The settings dockbase.yaml declares for an instance whose container has others: `up` gives it these (an
+ * edit: the container is replaced, the data stays). No `settings:` in the file declares none.
+ */
+export interface SettingsUpdate {
+  settings: ServerSettings;
+  differences: SettingDifference[];
+}
+
 export type UpAction =
   /** Nothing serves this declaration yet: create it (and seed it). */
   | { kind: 'create'; declared: DeclaredInstance; name: string }
-  /** It exists and is stopped: start it (after stopping `stopFirst`, another branch's copy on its port). */
-  | { kind: 'start'; declared: DeclaredInstance; instance: Instance; stopFirst: Instance[] }
-  /** It runs: nothing to do. */
-  | { kind: 'keep'; declared: DeclaredInstance; instance: Instance };
+  /**
+   * It exists and is stopped: start it (after stopping `stopFirst`, another branch's copy on its port), with
+   * the declared settings first when they differ.
+   */
+  | { kind: 'start'; declared: DeclaredInstance; instance: Instance; stopFirst: Instance[]; settings?: SettingsUpdate }
+  /** It runs: nothing to do, unless its settings differ from the declared ones (then they are applied). */
+  | { kind: 'keep'; declared: DeclaredInstance; instance: Instance; settings?: SettingsUpdate };
 
 export interface UpPlan {
   actions: UpAction[];
@@ -31,6 +51,26 @@ export interface UpPlan {
   problems: string[];
   /** Differences between the file and an existing instance that `up` leaves as they are (said, never changed). */
   drift: string[];
+}
+
+/** Where `declared` and `actual` differ, name by name (the order they are given in does not count). */
+export function settingDifferences(declared: ServerSettings | undefined, actual: ServerSettings | undefined): SettingDifference[] {
+  const d = declared ?? {};
+  const a = actual ?? {};
+  const has = (o: ServerSettings, n: string) => Object.prototype.hasOwnProperty.call(o, n);
+  const out: SettingDifference[] = [];
+  for (const name of new Set([...Object.keys(d), ...Object.keys(a)])) {
+    if (has(d, name) && has(a, name) && d[name] === a[name]) continue;
+    out.push({ name, ...(has(d, name) ? { declared: d[name] } : {}), ...(has(a, name) ? { actual: a[name] } : {}) });
+  }
+  return out;
+}
+
+/** "pg-app: max_connections: dockbase.yaml says 200, it has 100", for people. */
+export function describeSettingDifference(instance: string, d: SettingDifference): string {
+  const declared = d.declared === undefined ? 'does not set it' : `says ${d.name}=${d.declared}`;
+  const actual = d.actual === undefined ? 'it has none' : `it has ${d.name}=${d.actual}`;
+  return `${instance}: setting ${d.name}: dockbase.yaml ${declared}, ${actual}`;
 }
 
 /** The project's instances among all (matched by project name: the path tells two checkouts apart). */
@@ -108,26 +148,48 @@ export function planUp(manifest: ProjectManifest, project: ProjectContext, all: 
       );
       continue;
     }
-    const declaredImage = declared.image ?? getEngine(declared.engine).image;
-    if (serving.tag !== declared.version || serving.image !== declaredImage)
+    const flavourDrift = flavourDifference(serving, declared);
+    // A flavour is its image: the flavour's own (or the declared mirror of it), else the engine's.
+    const declaredImage = declared.image ?? (declared.flavour ? getFlavour(declared.flavour)?.image : undefined) ?? getEngine(declared.engine).image;
+    if (flavourDrift) drift.push(flavourDrift);
+    else if (serving.tag !== declared.version || serving.image !== declaredImage)
       drift.push(
         `${serving.name} runs ${serving.image}:${serving.tag}; dockbase.yaml says ${declaredImage}:${declared.version} (\`dockbase upgrade\` moves it; up leaves it).`,
       );
+    const differences = settingDifferences(declared.settings, serving.settings);
+    const settings: SettingsUpdate | undefined = differences.length > 0 ? { settings: declared.settings ?? {}, differences } : undefined;
     if (serving.hostPort !== declared.port)
       drift.push(
         `${serving.name} is on port ${serving.hostPort}; dockbase.yaml says ${declared.port} (\`dockbase edit ${serving.name} --port ${declared.port}\` moves it).`,
       );
     if (serving.status === 'running' || serving.status === 'restarting') {
-      actions.push({ kind: 'keep', declared, instance: serving });
+      actions.push({ kind: 'keep', declared, instance: serving, ...(settings ? { settings } : {}) });
       continue;
     }
     // Another branch's copy on the same port runs: it stops first (its data stays).
     const stopFirst = copies.filter((c) => c.id !== serving.id && (c.status === 'running' || c.status === 'restarting' || c.status === 'paused'));
     const port = portProblem({ ...declared, port: serving.hostPort }, project, all, usage, copies);
     if (port) problems.push(port);
-    actions.push({ kind: 'start', declared, instance: serving, stopFirst });
+    actions.push({ kind: 'start', declared, instance: serving, stopFirst, ...(settings ? { settings } : {}) });
   }
   return { actions, problems, drift };
+}
+
+/**
+ * What to say when the instance's flavour is not the declared one; undefined when they agree. `up` never
+ * changes it: a flavour is another image, and its data goes over with the engine's own dump and restore.
+ */
+function flavourDifference(serving: Instance, declared: DeclaredInstance): string | undefined {
+  if ((serving.flavour ?? '') === (declared.flavour ?? '')) return undefined;
+  const engine = getEngine(serving.engine).displayName;
+  const has = flavouredName(engine, serving.flavour);
+  const wants = flavouredName(engine, declared.flavour);
+  const said = declared.flavour ? `flavour ${declared.flavour} (${wants})` : `no flavour (plain ${engine})`;
+  return (
+    `${serving.name} is ${has} (${serving.image}:${serving.tag}); dockbase.yaml says ${said}. up does not change a flavour: it replaces the image. ` +
+    `To change it, keep a dump (\`dockbase export ${serving.name}\`), delete the instance with its data (\`dockbase rm ${serving.name} --with-data\`), ` +
+    `run \`dockbase up\` to make it as declared, and load the dump (\`dockbase import ${serving.name} FILE\`); or change the file back.`
+  );
 }
 
 function nameHeldProblem(name: string, holder: Instance): string {

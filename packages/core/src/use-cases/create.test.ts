@@ -148,5 +148,8 @@ describe('creating an instance', () => {
     expect(again).toMatchObject({ dataId: '00000000beef' });
     expect(again.id).not.toBe('00000000beef');
     expect(reuse.calls.find((c) => c[0] === 'create')).toContain('io.dockbase.data=00000000beef');
+    // The settings its last delete recorded beside the data are history once it is in use again; a new data folder has none.
+    expect(reuse.calls.at(-1)).toEqual(['volume', 'rm', 'dockbase-app-settings']);
+    expect(fresh.calls.some((c) => c.join(' ') === 'volume rm dockbase-app-settings')).toBe(false);
   });
 });

@@ -16,7 +16,7 @@ import { hostBaseName, isAbsoluteHostPath } from '../model/dump-files';
 import { fileError, hostFilesOf } from '../docker/host-files';
 import { DockbaseError, InvalidInputError, createError, isStartFailure, startError, throwIfAborted } from '../model/errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from '../model/instance';
-import { LABEL, instanceFromLabels, containerLabels, volumeOwner } from '../model/labels';
+import { LABEL, instanceFromLabels, containerLabels, keptSettingsVolume, volumeOwner } from '../model/labels';
 import { groupKeptData, ownerOfVolume, reuseProblem, type KeptData } from './kept-data';
 import type { Snapshot } from '../model/snapshot-model';
 import type { StepJournal } from '../jobs/job';
@@ -248,6 +248,9 @@ export class InstanceCreation {
       statusText: started ? 'Up Less than a second (health: starting)' : 'Created',
     });
     if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
+    // The data is in use again: the settings its last delete recorded beside it are history (the new
+    // container's label holds the settings now). Left behind, the marker is ignored (kept data without data).
+    if (keptVolumes.length > 0) await this.docker.bestEffort(volumeRemoveArgs([keptSettingsVolume(plan.name)]));
     return reused ? { ...instance, reusedData: reused } : instance;
   }
 

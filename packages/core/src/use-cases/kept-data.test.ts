@@ -184,6 +184,43 @@ describe('data kept by deleted instances', () => {
     expect(kept).toMatchObject({ instanceName: 'orders', hostPort: 55432, image: 'pgvector/pgvector' });
   });
 
+  it('offers the settings its server had when it was deleted (the marker the delete wrote beside it), and deletes the marker with the data', async () => {
+    const marker = (instance: string, settings?: string) =>
+      JSON.stringify({
+        Name: 'dockbase-orders-settings',
+        Labels: `io.dockbase.volume=settings,io.dockbase.engine=postgres,io.dockbase.tag=17,io.dockbase.name=orders,io.dockbase.instance=${instance}${settings ? `,io.dockbase.settings=${settings}` : ''}`,
+      });
+    const data = JSON.stringify({ Name: 'dockbase-orders-data', Labels: pgLabels('orders', '17') });
+    const settings = JSON.stringify({ max_connections: '250', work_mem: '8MB' });
+    const listed = (lines: string[]) => createDockbase(scripted([['volume ls', { stdout: lines.join('\n') }]])).keptData.leftBehind();
+
+    const { kept } = await listed([marker('0123456789ab', settings), data]);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({
+      instanceName: 'orders',
+      volumes: ['dockbase-orders-data'],
+      settings: { max_connections: '250', work_mem: '8MB' },
+      settingsVolume: 'dockbase-orders-settings',
+    });
+    // Another instance's marker (an earlier life of the name) says nothing about this data.
+    expect((await listed([marker('fedcba987654', settings), data])).kept[0]).not.toHaveProperty('settings');
+    // A marker alone (its data is in use again) is no kept data.
+    expect((await listed([marker('0123456789ab', settings)])).kept).toEqual([]);
+
+    const cli = scripted([]);
+    await createDockbase(cli).keptData.remove(kept[0]!);
+    expect(cli.calls.filter((c) => c[1] === 'rm')).toEqual([
+      ['volume', 'rm', 'dockbase-orders-data'],
+      ['volume', 'rm', 'dockbase-orders-settings'],
+    ]);
+    // Data in use again: it stays, and so does what it ran with.
+    const busy = scripted([
+      ['volume rm dockbase-orders-data', { code: 1, stderr: 'Error response from daemon: remove dockbase-orders-data: volume is in use - [abc]' }],
+    ]);
+    await expect(createDockbase(busy).keptData.remove(kept[0]!)).rejects.toMatchObject({ code: 'volume-conflict' });
+    expect(busy.calls.filter((c) => c[1] === 'rm')).toEqual([['volume', 'rm', 'dockbase-orders-data']]);
+  });
+
   it('is described with engine, version, date and size once its details are read', async () => {
     const cli = scripted([
       ['volume inspect', { stdout: JSON.stringify([{ Name: 'dockbase-o-data', CreatedAt: '2026-11-20T10:00:00Z', Labels: {} }]) }],

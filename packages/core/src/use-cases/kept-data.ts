@@ -16,7 +16,8 @@ import {
 import { getEngine, type DataMount, type EngineDefinition, type EngineId } from '../engines';
 import { DockbaseError, commandFailed } from '../model/errors';
 import { volumeName } from '../model/instance';
-import { LABEL, snapshotFromLabels, volumeOwner } from '../model/labels';
+import { KEPT_SETTINGS_KEY, LABEL, snapshotFromLabels, volumeOwner } from '../model/labels';
+import { settingsFromLabel, type ServerSettings } from '../model/settings';
 import { naturalCompare } from '../model/order';
 import type { DockerRunner } from '../docker/runner';
 import type { Snapshot } from '../model/snapshot-model';
@@ -39,18 +40,34 @@ export interface KeptData {
   image?: string;
   /** The flavour of the instance that made it, when its volumes record it: Re-create offers it. */
   flavour?: string;
+  /**
+   * The settings its server ran with when it was deleted (the marker volume the delete wrote, see
+   * KEPT_SETTINGS_KEY): Re-create offers them. Absent when it had none, or was deleted outside Dockbase.
+   */
+  settings?: ServerSettings;
+  /** That marker volume, deleted with the data. */
+  settingsVolume?: string;
   /** When the data was first written (ISO 8601), once details are read. */
   createdAt?: string;
   /** Bytes on disk, once details are read. */
   sizeBytes?: number;
 }
 
-/** Groups labelled volumes by the instance that wrote them. */
+/**
+ * Groups labelled volumes by the instance that wrote them. A kept-settings marker joins the data of the same
+ * engine and instance name and id; a marker without data (left by a create that reused it and could not
+ * remove it) is no kept data.
+ */
 export function groupKeptData(volumes: readonly VolumeInfo[]): KeptData[] {
   const groups = new Map<string, KeptData>();
+  const markers: VolumeInfo[] = [];
   for (const v of volumes) {
     const owner = volumeOwner(v.labels);
     if (!owner) continue;
+    if (owner.mountKey === KEPT_SETTINGS_KEY) {
+      markers.push(v);
+      continue;
+    }
     const instanceName = owner.instanceName || v.name.replace(/^dockbase-/, '').replace(new RegExp(`-${owner.mountKey}$`), '');
     const key = `${owner.engine}\u0000${instanceName}`;
     const group = groups.get(key) ?? {
@@ -68,6 +85,14 @@ export function groupKeptData(volumes: readonly VolumeInfo[]): KeptData[] {
     group.volumes.push(v.name);
     if (v.createdAt && (!group.createdAt || v.createdAt < group.createdAt)) group.createdAt = v.createdAt;
     groups.set(key, group);
+  }
+  for (const m of markers) {
+    const group = groups.get(`${m.labels[LABEL.engine] ?? ''}\u0000${m.labels[LABEL.name] ?? ''}`);
+    // Only the marker of this very data (the same instance id, when its volumes record one) speaks for it.
+    if (!group || group.settingsVolume || (group.instanceId !== undefined && group.instanceId !== m.labels[LABEL.instance])) continue;
+    group.settingsVolume = m.name;
+    const settings = settingsFromLabel(m.labels[LABEL.settings]);
+    if (settings) group.settings = settings;
   }
   return [...groups.values()].sort((a, b) => naturalCompare(a.instanceName, b.instanceName));
 }
@@ -271,5 +296,8 @@ export class KeptDataCatalog {
         throw new DockbaseError('volume-conflict', `The data of ${kept.instanceName} is in use by a container again: nothing was deleted.`);
       throw commandFailed(`delete the data of ${kept.instanceName}`, r.stderr);
     }
+    // Its settings marker on its own, once the data is gone: a bridge that checks every volume first refuses the
+    // whole call as "no such volume" when one is missing, and one gone meanwhile must not keep the data.
+    if (kept.settingsVolume) await this.docker.bestEffort(volumeRemoveArgs([kept.settingsVolume]));
   }
 }

@@ -26,6 +26,8 @@ describe('the lifecycle of instances', () => {
       'ps --all --no-trunc --filter label=io.dockbase.instance=i1 --format {{json .}}',
       'container inspect cid-i1',
       `image inspect --format {{json .Config.Labels}} ${IMAGE_ID}`,
+      // Kept data: a marker an earlier life of the name left goes (this one has no settings to record).
+      'volume rm dockbase-app-settings',
       'rm --force --volumes cid-i1',
     ]);
     await service.remove(instance!, { removeData: true });
@@ -38,6 +40,38 @@ describe('the lifecycle of instances', () => {
     const gone = scripted([['ps', { stdout: '' }]]);
     await createDockbase(gone).lifecycle.remove(instance!);
     expect(gone.calls.map((c) => c[0])).toEqual(['ps']);
+  });
+
+  it('records the settings the server runs with beside the data it keeps, before the container goes; if it cannot, nothing is deleted', async () => {
+    const settings = JSON.stringify({ max_connections: '300' });
+    const labels = `io.dockbase.instance=i2,io.dockbase.engine=postgres,io.dockbase.name=app,io.dockbase.tag=17,io.dockbase.port=5432,io.dockbase.volumes=dockbase-app-data,io.dockbase.data=i1,io.dockbase.settings=${settings}`;
+    const cli = scripted([
+      ['ps', { stdout: psLine('i2', 'app', labels) }],
+      ...ownContainer('i2', null, { 'io.dockbase.data': 'i1', 'io.dockbase.tag': '17', 'io.dockbase.settings': settings }),
+      ['volume rm', { code: 1, stderr: 'Error: No such volume: dockbase-app-settings' }],
+    ]);
+    const service = createDockbase(cli).lifecycle;
+    const [instance] = await service.list();
+    await service.remove(instance!);
+    expect(cli.calls.slice(-3)).toEqual([
+      ['volume', 'rm', 'dockbase-app-settings'],
+      [
+        'volume',
+        'create',
+        ...['--label', 'io.dockbase.volume=settings', '--label', 'io.dockbase.engine=postgres', '--label', 'io.dockbase.tag=17'],
+        ...['--label', 'io.dockbase.name=app', '--label', 'io.dockbase.schema=1', '--label', 'io.dockbase.instance=i1'],
+        ...['--label', `io.dockbase.settings=${settings}`, 'dockbase-app-settings'],
+      ],
+      ['rm', '--force', '--volumes', 'cid-i2'],
+    ]);
+
+    const failing = scripted([
+      ['ps', { stdout: psLine('i2', 'app', labels) }],
+      ...ownContainer('i2', null, { 'io.dockbase.settings': settings }),
+      ['volume create', { code: 1, stderr: 'Error response from daemon: no space left on device' }],
+    ]);
+    await expect(createDockbase(failing).lifecycle.remove(instance!)).rejects.toMatchObject({ message: expect.stringMatching(/nothing was deleted/) });
+    expect(failing.calls.some((c) => c[0] === 'rm')).toBe(false);
   });
 
   it('inspects a container once to know it is Dockbase’s (its labels never change): stop, start and restart then cost one docker call each', async () => {
@@ -174,13 +208,14 @@ describe('the lifecycle of instances', () => {
 const IMAGE_ID = `sha256:${'9'.repeat(64)}`;
 
 /** Scripted answers for an instance's container that carries its Dockbase labels itself. */
-function ownContainer(id: string, imageLabels: Record<string, string> | null = null): Array<[string, { stdout: string }]> {
+function ownContainer(id: string, imageLabels: Record<string, string> | null = null, extra: Record<string, string> = {}): Array<[string, { stdout: string }]> {
   const labels = {
     'io.dockbase.instance': id,
     'io.dockbase.engine': 'postgres',
     'io.dockbase.name': 'app',
     'io.dockbase.volumes': 'dockbase-app-data',
     'io.dockbase.data': id,
+    ...extra,
   };
   return [
     [

@@ -27,13 +27,13 @@ import {
   parseEvent,
   type InstanceEvent,
 } from '../docker/lifecycle';
-import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect } from '../docker/volumes';
+import { volumeCreateArgs, volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect } from '../docker/volumes';
 import { connectionString, maskedConnectionString } from '../model/connection';
 import { getEngine } from '../engines';
 import { DockbaseError, bridgeUnavailable, commandFailed, isDockbaseError, engineUnavailable, looksLikeEngineDown, startError } from '../model/errors';
 import { failureFromState, initFailure, initFailureFromLogs } from './failure';
 import { mayHaveFailed, type Instance } from '../model/instance';
-import { instanceFromLabels, volumeMismatch } from '../model/labels';
+import { instanceFromLabels, keptSettingsLabels, keptSettingsVolume, volumeMismatch } from '../model/labels';
 import { OwnedContainers, containerOwnership, notManaged } from '../policy/ownership';
 import { BRIDGE_RETRY_MS, sleep, type DockerRunner } from '../docker/runner';
 import { CONFLICT, type EngineUsage } from '../model/validation';
@@ -235,6 +235,7 @@ export class InstanceLifecycle {
     const found = parseInstances((await this.docker.run(instanceByIdArgs(instance.id), `find ${instance.name}`)).stdout)[0];
     const current = found ? await this.owned(found) : undefined;
     const data = options.removeData ? await this.dataOf(current ?? instance) : [];
+    if (current && !options.removeData && current.volumes.length > 0) await this.keepSettings(current);
     if (current) {
       const r = await this.docker.tryRun(removeContainerArgs(current.containerId));
       // Asked again after a dropped call, it may be gone already: that is what was asked for.
@@ -244,6 +245,21 @@ export class InstanceLifecycle {
       const r = await this.docker.tryRun(volumeRemoveArgs(data));
       if (r.code !== 0 && !/no such volume/i.test(r.stderr)) throw commandFailed(`delete the data of ${instance.name}`, r.stderr);
     }
+  }
+
+  /**
+   * Before a delete that keeps the data: the settings the server runs with now go on a fresh marker volume
+   * beside the data (KEPT_SETTINGS_KEY), so that a re-create on the data offers them. A marker an earlier life
+   * of this name left goes first (labels never change, and none at all says "no settings"). Written before the
+   * container goes: if it cannot be, nothing is deleted.
+   */
+  private async keepSettings(instance: Instance): Promise<void> {
+    const marker = keptSettingsVolume(instance.name);
+    const old = await this.docker.tryRun(volumeRemoveArgs([marker]));
+    if (old.code !== 0 && !/no such volume/i.test(old.stderr)) throw commandFailed(`record the settings of ${instance.name} (nothing was deleted)`, old.stderr);
+    if (!instance.settings || Object.keys(instance.settings).length === 0) return;
+    const r = await this.docker.tryRun(volumeCreateArgs(marker, keptSettingsLabels(instance)));
+    if (r.code !== 0) throw commandFailed(`record the settings of ${instance.name} (nothing was deleted)`, r.stderr);
   }
 
   /** The instance's data volumes that exist, each checked to hold its data; refuses if one does not. */

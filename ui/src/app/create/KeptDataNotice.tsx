@@ -1,10 +1,11 @@
 import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Typography from '@mui/material/Typography';
 import { useId } from 'react';
-import { describeKeptData, getEngine } from '@dockbase/core';
+import { describeKeptData, formatSettingLines, getEngine, sameSettings, type ServerSettings } from '@dockbase/core';
 import type { CreateDialogState } from './useCreateDialog';
 
 /** What the name's kept data is, and how its password is handled. */
@@ -26,6 +27,20 @@ export function KeptDataNotice({ state }: { state: CreateDialogState }) {
           ? ` ${engine.displayName} keeps its password in its data: a new password does not change it.`
           : ` ${engine.displayName} takes its password from the new instance's settings.`}
       </Typography>
+      {keptData.settings && (
+        <Typography variant="body2" component="p" sx={{ mt: 1 }}>
+          {sameSettings(keptData.settings, form.input.settings) ? (
+            `It starts with the settings it had when it was deleted: ${settingsText(keptData.settings)}.`
+          ) : (
+            <>
+              When it was deleted it ran with the settings {settingsText(keptData.settings)}.{' '}
+              <Button size="small" onClick={() => form.setSettings(formatSettingLines(keptData.settings))}>
+                Use them
+              </Button>
+            </>
+          )}
+        </Typography>
+      )}
       {engine.passwordInData && (
         <RadioGroup
           aria-labelledby={modeLabelId}
@@ -51,4 +66,9 @@ export function KeptDataNotice({ state }: { state: CreateDialogState }) {
       )}
     </Alert>
   );
+}
+
+/** "max_connections=57, work_mem=9MB". */
+function settingsText(settings: ServerSettings): string {
+  return formatSettingLines(settings).split('\n').join(', ');
 }

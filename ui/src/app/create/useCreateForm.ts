@@ -8,6 +8,7 @@ import {
   type EngineId,
   type EngineUsage,
   type KeptData,
+  formatSettingLines,
   generatePassword,
   parseSettingLines,
   suggestName,
@@ -18,6 +19,7 @@ import {
   type CreateField,
   type CreateInstanceInput,
   type FieldErrors,
+  type ServerSettings,
 } from '@dockbase/core';
 
 /** On kept data: the data's own password (typed by the user), or a new one set inside the database. */
@@ -65,7 +67,7 @@ function initialValues(engine: EngineId, preset: CreatePreset = {}): FormValues 
     database: '',
     persistData: true,
     exposeOnNetwork: false,
-    settings: '',
+    settings: formatSettingLines(preset.settings),
   };
 }
 
@@ -83,6 +85,8 @@ export interface CreatePreset {
   image?: string;
   /** The flavour the kept data was made with. */
   flavour?: string;
+  /** The settings its instance had when it was deleted. */
+  settings?: ServerSettings;
 }
 
 export interface CreateForm {

@@ -82,8 +82,8 @@ export function InstancesView() {
   const { pointFor } = useRollbackPoints(Boolean(instances?.length));
   const actionsOf = useActionsOf(actions, jobs, views, pointFor, dispatch);
   const create = () => dispatch({ type: 'openCreate', preset: {} });
-  // Re-create offers what the data's instance had: its name, engine, version, and (where its volumes record
-  // them) its port and image.
+  // Re-create offers what the data's instance had: its name, engine, version, (where its volumes record
+  // them) its port and image, and the settings it had when it was deleted.
   const recreate = (kept: KeptData) =>
     dispatch({
       type: 'openCreate',
@@ -94,6 +94,7 @@ export function InstancesView() {
         ...(kept.hostPort ? { hostPort: kept.hostPort } : {}),
         ...(kept.image ? { image: kept.image } : {}),
         ...(kept.flavour ? { flavour: kept.flavour } : {}),
+        ...(kept.settings ? { settings: kept.settings } : {}),
       },
     });
 
