@@ -137,6 +137,17 @@ describe('Dockbase in the browser, end to end', () => {
     });
   });
 
+  it('lets the pointer go from Copy to the buttons below it: its hint closes instead of covering them', async () => {
+    // A hint that stayed open while the pointer was on it hid the card's Delete button (seen in CI).
+    await card().getByRole('button', { name: 'Copy connection string' }).hover();
+    const hint = page.getByRole('tooltip', { name: 'Copy connection string' });
+    await hint.waitFor();
+    const box = await hint.boundingBox();
+    if (!box) throw new Error('the hint has no box');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await hint.waitFor({ state: 'hidden', timeout: 5_000 });
+  });
+
   it('deletes it with its data only after a deliberate confirmation, leaving nothing', async () => {
     await card().getByRole('button', { name: 'Delete', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });

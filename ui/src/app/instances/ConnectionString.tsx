@@ -61,12 +61,12 @@ function UsableConnectionString({ instance, checking }: { instance: Instance; ch
         {connection.text}
       </Box>
       {checking && <CircularProgress size={14} aria-label={`Checking the password of ${instance.name}`} />}
-      <Tooltip title={revealLabel}>
+      <Tooltip disableInteractive title={revealLabel}>
         <IconButton size="small" aria-label={revealLabel} onClick={connection.toggleReveal} sx={FOCUS_RING}>
           {connection.revealed ? <VisibilityOffIcon fontSize="small" /> : <VisibilityIcon fontSize="small" />}
         </IconButton>
       </Tooltip>
-      <Tooltip title="Copy connection string">
+      <Tooltip disableInteractive title="Copy connection string">
         <IconButton size="small" aria-label="Copy connection string" onClick={connection.copy} sx={FOCUS_RING}>
           <ContentCopyIcon fontSize="small" />
         </IconButton>

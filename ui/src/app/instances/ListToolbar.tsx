@@ -161,6 +161,7 @@ export function ListToolbar(props: ListToolbarProps) {
         </Stack>
       )}
       <Tooltip
+        disableInteractive
         title={props.measuredAt ? `Measured at ${new Date(props.measuredAt).toLocaleTimeString()}: measure again` : 'CPU, memory and data size, measured once'}
       >
         <span>

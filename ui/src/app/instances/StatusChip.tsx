@@ -29,7 +29,7 @@ export function StatusChip({ instance, readiness, plain = false }: { instance: I
       : instance.statusText || look.label);
   if (plain) return <Chip size="small" variant="outlined" color={look.color} label={look.label} title={hint} />;
   return (
-    <Tooltip title={hint} describeChild>
+    <Tooltip disableInteractive title={hint} describeChild>
       <Chip size="small" variant="outlined" color={look.color} label={look.label} />
     </Tooltip>
   );

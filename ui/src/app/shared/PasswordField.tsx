@@ -48,18 +48,18 @@ export function PasswordField({ value, error, onChange, onRegenerate, onCopy, la
           sx: { fontFamily: 'monospace' },
           endAdornment: (
             <InputAdornment position="end">
-              <Tooltip title={revealLabel}>
+              <Tooltip disableInteractive title={revealLabel}>
                 <IconButton aria-label={revealLabel} onClick={() => setVisible((v) => !v)} edge="end" size="small">
                   {visible ? <VisibilityOffIcon fontSize="small" /> : <VisibilityIcon fontSize="small" />}
                 </IconButton>
               </Tooltip>
-              <Tooltip title="Copy password">
+              <Tooltip disableInteractive title="Copy password">
                 <IconButton aria-label="Copy password" onClick={onCopy} size="small">
                   <ContentCopyIcon fontSize="small" />
                 </IconButton>
               </Tooltip>
               {onRegenerate && (
-                <Tooltip title="Generate a new password">
+                <Tooltip disableInteractive title="Generate a new password">
                   <IconButton
                     aria-label="Generate a new password"
                     onClick={() => {
