@@ -62,6 +62,12 @@ ti_rootfs_packages() { # suite
     printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d" && chmod 755 "$dir/usr/sbin/policy-rc.d"
     mkdir -p "$dir/etc/postgresql-common"
     echo 'create_main_cluster = false' >"$dir/etc/postgresql-common/createcluster.conf"
+    # A package named PACKAGE/RELEASE comes from that release of the same mirror (bookworm-backports): its
+    # source is added beside the suite's own.
+    local release
+    for release in $(printf '%s\n' $packages | sed -n 's#^[^/]*/##p' | sort -u); do
+      echo "deb $(ti_mirror) $release main" >>"$dir/etc/apt/sources.list.d/dockbase-releases.list"
+    done
     ti_log "installing into the $suite root filesystem: $packages (log: $dir.log)" >&2
     # shellcheck disable=SC2086 # the package list is words
     chroot "$dir" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"' \

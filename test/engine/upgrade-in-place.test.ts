@@ -3,19 +3,27 @@ import type { CreateInstanceInput, Instance, RollbackPoint } from '@dockbase/cor
 import { clientInside, ok } from '../support/clients';
 import { HOSTILE_PASSWORD, MARIADB_REAL_IMAGE, REDIS_REAL_IMAGE, ensureTestImage, recordingDockbase } from '../support/data-safety';
 import { freePort } from '../support/dockbase';
+import { VALKEY_TEST_IMAGE } from '../support/images';
 import { withRedis } from '../support/redis';
 
 // In-place upgrades on REAL servers (Debian's packages with the official images' contracts): MariaDB 10.11 →
-// 11.8 with the image's own mariadb-upgrade (MARIADB_AUTO_UPGRADE=1), Redis 7.0 → 8.0 on the same append-only
-// file. A snapshot first (the rollback point), the server's own version checked, roll back to the old version
-// with its data. A hostile password throughout, in no docker argv.
+// 11.8 with the image's own mariadb-upgrade (MARIADB_AUTO_UPGRADE=1), Redis 7.0 → 8.0 and Valkey 8.0 → 8.1 on
+// the same append-only file. A snapshot first (the rollback point), the server's own version checked, roll
+// back to the old version with its data. A hostile password throughout, in no docker argv.
 const { dockbase, docker, up, cleanup, argvs } = recordingDockbase();
 const prefix = `dbt-ipup-${process.pid}`;
 const password = HOSTILE_PASSWORD;
 
 beforeAll(async () => {
   await cleanup(prefix);
-  for (const ref of [`${MARIADB_REAL_IMAGE}:10.11`, `${MARIADB_REAL_IMAGE}:11.8`, `${REDIS_REAL_IMAGE}:7.0`, `${REDIS_REAL_IMAGE}:8.0`])
+  for (const ref of [
+    `${MARIADB_REAL_IMAGE}:10.11`,
+    `${MARIADB_REAL_IMAGE}:11.8`,
+    `${REDIS_REAL_IMAGE}:7.0`,
+    `${REDIS_REAL_IMAGE}:8.0`,
+    `${VALKEY_TEST_IMAGE}:8.0`,
+    `${VALKEY_TEST_IMAGE}:8.1`,
+  ])
     await ensureTestImage(ref);
 });
 afterAll(() => cleanup(prefix));
@@ -125,8 +133,13 @@ describe('MariaDB 10.11 → 11.8 on real servers', () => {
   });
 });
 
-describe('Redis 7.0 → 8.0 on real servers', () => {
-  const name = `${prefix}-redis`;
+// Redis 7.0 → 8.0, and Valkey 8.0 (bookworm-backports) → 8.1: the same family, each with its own version field.
+describe.each([
+  { engine: 'redis', image: REDIS_REAL_IMAGE, from: '7.0', to: '8.0', field: 'redis_version' },
+  { engine: 'valkey', image: VALKEY_TEST_IMAGE, from: '8.0', to: '8.1', field: 'valkey_version' },
+] as const)('$engine $from → $to on real servers', ({ engine, image, from, to, field }) => {
+  const name = `${prefix}-${engine}`;
+  const major = (tag: string) => new RegExp(`^${tag.replace('.', '\\.')}\\.`);
   let instance: Instance;
   let original: string;
   let point: RollbackPoint;
@@ -144,15 +157,15 @@ describe('Redis 7.0 → 8.0 on real servers', () => {
   const version = (i: Instance) =>
     withRedis(i.hostPort, password, async (r) => {
       const info = await r.command('INFO', 'server');
-      return info.ok ? /redis_version:([\d.]+)/.exec(String(info.value))?.[1] : info.error;
+      return info.ok ? new RegExp(`${field}:([\\d.]+)`).exec(String(info.value))?.[1] : info.error;
     });
 
-  it('writes keys into Redis 7.0 (append-only)', async () => {
+  it(`writes keys into ${engine} ${from} (append-only)`, async () => {
     const input: CreateInstanceInput = {
-      engine: 'redis',
+      engine,
       name,
-      tag: '7.0',
-      image: REDIS_REAL_IMAGE,
+      tag: from,
+      image,
       hostPort: await freePort(),
       password,
       persistData: true,
@@ -165,26 +178,26 @@ describe('Redis 7.0 → 8.0 on real servers', () => {
     });
     original = await fingerprint(instance);
     expect(original).toMatch(/^301\|3\|/);
-    expect(await version(instance)).toMatch(/^7\.0\./);
+    expect(await version(instance)).toMatch(major(from));
   });
 
-  it('upgrades in place: the same AOF loads in 8.0, which reports 8.0', async () => {
-    const result = await dockbase.upgrades.upgrade(instance, '8.0');
-    expect(result).toMatchObject({ method: 'in-place', serverVersion: expect.stringMatching(/^8\.0\./), rollbackPoint: { tag: '7.0', upgradeTo: '8.0' } });
+  it(`upgrades in place: the same AOF loads in ${to}, which reports ${to}`, async () => {
+    const result = await dockbase.upgrades.upgrade(instance, to);
+    expect(result).toMatchObject({ method: 'in-place', serverVersion: expect.stringMatching(major(to)), rollbackPoint: { tag: from, upgradeTo: to } });
     const upgraded = await dockbase.lifecycle.get(instance.id);
-    expect(upgraded).toMatchObject({ id: instance.id, tag: '8.0', hostPort: instance.hostPort, volumes: [`dockbase-${name}-data`] });
-    expect(await version(upgraded)).toMatch(/^8\.0\./);
+    expect(upgraded).toMatchObject({ id: instance.id, tag: to, hostPort: instance.hostPort, volumes: [`dockbase-${name}-data`] });
+    expect(await version(upgraded)).toMatch(major(to));
     expect(await fingerprint(upgraded)).toBe(original);
     point = result.rollbackPoint;
     instance = upgraded;
   });
 
-  it('rolls back to 7.0 with its data (7.0 could not read what 8.0 writes: it gets its own copy back)', async () => {
-    await withRedis(instance.hostPort, password, (r) => r.command('SET', 'written-on', '8.0'));
+  it(`rolls back to ${from} with its data (it gets its own copy back, not what ${to} wrote)`, async () => {
+    await withRedis(instance.hostPort, password, (r) => r.command('SET', 'written-on', to));
     await dockbase.upgrades.rollback(instance, point);
     const back = await dockbase.lifecycle.get(instance.id);
-    expect(back).toMatchObject({ tag: '7.0', status: 'running' });
-    expect(await version(back)).toMatch(/^7\.0\./);
+    expect(back).toMatchObject({ tag: from, status: 'running' });
+    expect(await version(back)).toMatch(major(from));
     expect(await fingerprint(back)).toBe(original);
     instance = back;
   });
@@ -192,9 +205,9 @@ describe('Redis 7.0 → 8.0 on real servers', () => {
   it('a stopped instance is upgraded and stays stopped', async () => {
     await dockbase.lifecycle.stop(instance);
     const stopped = await dockbase.lifecycle.get(instance.id);
-    await dockbase.upgrades.upgrade(stopped, '8.0');
+    await dockbase.upgrades.upgrade(stopped, to);
     const after = await dockbase.lifecycle.get(instance.id);
-    expect(after).toMatchObject({ tag: '8.0', status: 'exited' });
+    expect(after).toMatchObject({ tag: to, status: 'exited' });
     await dockbase.lifecycle.start(after);
     const ready = await dockbase.readiness.waitUntilReady(after, { restarted: true });
     expect(await fingerprint(ready)).toBe(original);
