@@ -152,8 +152,46 @@ describe('a project on the real engine', () => {
     expect(hook.code, hook.stderr).toBe(0);
 
     git('checkout', '-q', '-b', 'feature/a');
+    const since = new Date(Date.now() - 1000).toISOString();
     const branched = await run(['branch', '--json']);
     expect(branched.code, branched.stderr).toBe(0);
+    // ONE copy of each instance's data: the only volumes it touched are each source's and its copy's (docker
+    // says `create` for each mount of a named volume), none for a snapshot in between.
+    const volumesTouched = (
+      await docker(
+        'events',
+        '--since',
+        since,
+        '--until',
+        new Date().toISOString(),
+        '--filter',
+        'type=volume',
+        '--filter',
+        'event=create',
+        '--format',
+        '{{.Actor.ID}}',
+      )
+    )
+      .split('\n')
+      .filter((v) => v.includes(project));
+    expect([...new Set(volumesTouched)]).toEqual([
+      `dockbase-${project}-orders-data`,
+      expect.stringMatching(new RegExp(`^dockbase-${project}-orders--feature-a-[0-9a-z]+-data$`)),
+      `dockbase-${project}-cache-data`,
+      expect.stringMatching(new RegExp(`^dockbase-${project}-cache--feature-a-[0-9a-z]+-data$`)),
+    ]);
+    expect(JSON.parse(branched.stdout)).toMatchObject({
+      branch: 'feature/a',
+      instances: [
+        { key: 'orders', copied: true, from: `${project}-orders`, port: pgPort },
+        { key: 'cache', copied: true, from: `${project}-cache`, port: redisPort },
+      ],
+    });
+    // The instances the copies were made from are stopped (their data as it was), not deleted.
+    expect((await docker('inspect', '--format', '{{.State.Status}}', `${project}-orders`, `${project}-cache`)).trim().split('\n')).toEqual([
+      'exited',
+      'exited',
+    ]);
     // A clone of the data at branching time, on the same port, opened by the same password.
     expect(await servingOn(pgPort)).toMatch(new RegExp(`^${project}-orders--feature-a-`));
     expect(await psql('SELECT body FROM items')).toBe('from init');
