@@ -7,7 +7,7 @@ import type { Instance } from '../model/instance';
 import type { CreateInstanceInput } from '../model/validation';
 import type { JobMark, StepJournal } from '../jobs/job';
 import { parseJobRequest } from '../jobs/requests';
-import { recoveryPlan } from '../jobs/recovery';
+import { recoverJob, recoveryPlan } from '../jobs/recovery';
 import { jobHistoryEntry } from '../jobs/job-records';
 import type { InstanceCreation } from './create';
 import type { InstanceLifecycle } from './lifecycle';
@@ -199,6 +199,44 @@ describe('a branch copy', () => {
     expect(() => parseJobRequest({ ...request, input: { ...input, hostPort: 1 } })).toThrow(/unknown field hostPort/);
     expect(() => parseJobRequest({ ...request, input: { ...input, project: { name: 'shop', path: '/p' } } })).toThrow(/project.branch is required/);
     expect(() => parseJobRequest({ ...request, input: { project: input.project } })).toThrow(/name/);
+  });
+
+  it('interrupted mid-copy (the process died), the next start removes the half-made copy and starts the source again', async () => {
+    const { branches, marks, journal } = setup({ readyFails: true });
+    await branches.branch(source(), input, { journal }).catch(() => undefined);
+    // The journal as a process killed during the copy left it: the stop and the copy begun, nothing committed.
+    const left = marks.slice(0, 3);
+    const cli = scripted([]);
+    const recovered = await recoverJob(
+      {
+        docker: new DockerRunner(cli),
+        lifecycle: { get: async () => source({ status: 'running' }) },
+        readiness: { waitUntilReady: async (i: Instance) => i },
+        credentials: { apply: async () => undefined },
+      } as unknown as Parameters<typeof recoverJob>[0],
+      {
+        job: {
+          id: '0123456789ab',
+          kind: 'branch',
+          instanceId: source().id,
+          instanceName: 'shop-orders',
+          engine: 'postgres',
+          title: 'Copy for the branch feature/a as “shop-orders--feature-a-1a2b3c”',
+          by: 'cli',
+          startedAt: '2026-12-06T10:00:00.000Z',
+          state: 'running',
+          progress: {},
+          cancellable: true,
+        },
+        marks: left,
+      },
+    );
+    expect(cli.calls.map((c) => c.slice(0, 3).join(' '))).toEqual(['volume rm dockbase-shop-orders--feature-a-1a2b3c-data', 'start c0ffee']);
+    expect(recovered).toEqual({
+      recovered: 'undone',
+      message:
+        'Copy for the branch feature/a as “shop-orders--feature-a-1a2b3c” was interrupted at “copy” (Dockbase stopped). shop-orders keeps its data as it was, and runs again; the branch copy was not made: what the job had made for it was removed.',
+    });
   });
 
   it('is in the history as the copy it made', () => {
