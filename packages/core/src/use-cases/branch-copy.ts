@@ -78,8 +78,21 @@ export class BranchCopies {
     const why = branchCopyRefusal(source, input);
     if (why) throw new DockbaseError('invalid-input', `${why} ${source.name} was not changed.`);
     const engine = getEngine(source.engine);
+    const sourceVolumes = dataVolumesOf(source);
+    const targets = engine.dataMounts(source.tag).map((mount) => {
+      const from = sourceVolumes.find((v) => v.key === mount.key);
+      if (!from) throw new DockbaseError('incompatible-data', `${source.name} has no data volume for ${mount.path}. ${source.name} was not changed.`);
+      return { mount, from, volume: volumeName(input.name, mount.key) };
+    });
+    // What the checks need, asked at once: the source's configuration, the names and ports in use, whether
+    // the copy's volumes exist.
+    const [details, usage, taken] = await Promise.all([
+      this.lifecycle.details(source),
+      this.creation.usage(),
+      Promise.all(targets.map(async (t) => ((await this.docker.tryRun(volumeInspectArgs([t.volume]), signal)).code === 0 ? t.volume : undefined))),
+    ]);
     // The copy opens with the source's password: its data holds it, and the app's .env names it.
-    const password = engine.readPassword(await this.lifecycle.details(source)) ?? '';
+    const password = engine.readPassword(details) ?? '';
     const full: CreateInstanceInput = {
       engine: engine.id,
       name: input.name,
@@ -98,21 +111,12 @@ export class BranchCopies {
     const fields = validateCreateInput(full);
     if (Object.keys(fields).length > 0) throw new InvalidInputError(fields);
     // The port is the source's (stopped for the copy); another container running on it is refused now.
-    const usage = await this.creation.usage();
     const name = usageConflicts(full, usage).name;
     if (name) throw new DockbaseError('name-in-use', name, 'name');
     const port = usageConflicts(full, usage, source.name).hostPort;
     if (port) throw new DockbaseError('port-in-use', port, 'hostPort');
-    const sourceVolumes = dataVolumesOf(source);
-    const targets = engine.dataMounts(source.tag).map((mount) => {
-      const from = sourceVolumes.find((v) => v.key === mount.key);
-      if (!from) throw new DockbaseError('incompatible-data', `${source.name} has no data volume for ${mount.path}. ${source.name} was not changed.`);
-      return { mount, from, volume: volumeName(input.name, mount.key) };
-    });
-    for (const t of targets) {
-      if ((await this.docker.tryRun(volumeInspectArgs([t.volume]), signal)).code === 0)
-        throw new DockbaseError('volume-conflict', `A volume named ${t.volume} already exists. ${source.name} was not changed.`, 'name');
-    }
+    const existing = taken.find((v) => v !== undefined);
+    if (existing) throw new DockbaseError('volume-conflict', `A volume named ${existing} already exists. ${source.name} was not changed.`, 'name');
     throwIfAborted(signal);
 
     // The new volumes carry the copy's labels (its data id, user and database): create finds and reuses them.
