@@ -225,6 +225,32 @@ describe('a project on the real engine', () => {
     expect(JSON.parse((await run(['branch', 'ls', '--json'])).stdout)).toMatchObject({ branches: [] });
   });
 
+  it('a `dockbase branch` killed once its copy is made is put back by the next run: no half-made copy, the source serves again', async () => {
+    const state = tempDir('dockbase-project-state-');
+    const env = { DOCKBASE_STATE_DIR: state };
+    git('checkout', '-q', '-b', 'feature/b');
+    // The process dies (SIGKILL) right after the journal says the orders' data is copied: the source is stopped.
+    const killed = await dockbase(['branch'], { cwd: dir, env: { ...env, DOCKBASE_FAULT_AT: 'branch:copy:end' }, timeoutMs: 240_000 });
+    expect(killed.code, killed.stderr).not.toBe(0);
+    const copyVolumes = async () => (await docker('volume', 'ls', '--quiet')).split('\n').filter((v) => v.includes(`${project}-orders--feature-b`));
+    expect(await copyVolumes()).toHaveLength(1);
+    expect((await docker('inspect', '--format', '{{.State.Status}}', `${project}-orders`)).trim()).toBe('exited');
+
+    const next = await dockbase(['branch', 'ls'], { cwd: dir, env, timeoutMs: 240_000 });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(
+      `${project}-orders keeps its data as it was, and runs again; the branch copy was not made: what the job had made for it was removed.`,
+    );
+    expect(await copyVolumes()).toEqual([]);
+    expect(await servingOn(pgPort)).toBe(`${project}-orders`);
+    expect(await psql('SELECT body FROM items ORDER BY body')).toBe('from init');
+    // Its lock went with the recovery: the instance takes jobs again.
+    expect((await docker('ps', '--all', '--format', '{{.Names}}')).split('\n')).not.toContain(`dockbase-lock-${project}-orders`);
+    git('checkout', '-q', 'main');
+    git('branch', '-q', '-D', 'feature/b');
+    fs.rmSync(state, { recursive: true, force: true });
+  });
+
   it('up refuses a port another container holds, naming it, and makes nothing', async () => {
     const other = `${prefix}-squatter`;
     fs.writeFileSync(
