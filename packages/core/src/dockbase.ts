@@ -89,7 +89,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     backups: new Backups(docker, snapshots, credentials),
     upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts, credentials),
     migrations: new Migrations(docker, lifecycle, readiness, creation, snapshots),
-    branches: new BranchCopies(docker, lifecycle, readiness, creation),
+    branches: new BranchCopies(docker, lifecycle, readiness, creation, () => engineFacts.capabilities()),
     extensions: new Extensions(docker, lifecycle),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),

@@ -83,7 +83,7 @@ function setup(options: { existingVolume?: boolean; copyFails?: boolean; createF
     end: async (step) => void marks.push({ at: '', phase: 'end', step }),
     commit: async (step, forward = []) => void marks.push({ at: '', phase: 'commit', step, forward }),
   };
-  const branches = new BranchCopies(new DockerRunner(cli), lifecycle, readiness, creation);
+  const branches = new BranchCopies(new DockerRunner(cli), lifecycle, readiness, creation, async () => void log.push('capabilities'));
   return { branches, cli, log, created, marks, journal };
 }
 
@@ -92,7 +92,9 @@ describe('a branch copy', () => {
     const { branches, cli, log, created, marks, journal } = setup();
     const steps: string[] = [];
     const made = await branches.branch(source(), input, { journal, onStep: (s) => steps.push(s) });
+    // The engine's capabilities (create reads them) are asked with the checks, before the source stops.
     expect(log).toEqual([
+      'capabilities',
       'stop shop-orders',
       expect.stringMatching(
         /^copy type=volume,source=dockbase-shop-orders-data,target=\/from\/data,readonly type=volume,source=dockbase-shop-orders--feature-a-1a2b3c-data,target=\/to\/data,/,
@@ -141,7 +143,7 @@ describe('a branch copy', () => {
   it('keeps its flavour and exposure; a stopped source is copied as it is and stays stopped', async () => {
     const { branches, log, created } = setup();
     await branches.branch(source({ status: 'exited', flavour: 'pgvector', tag: 'pg17', bindAddress: '0.0.0.0' }), input);
-    expect(log[0]).toMatch(/^copy /);
+    expect(log[1]).toMatch(/^copy /);
     expect(log.filter((l) => l.startsWith('stop') || l.startsWith('start'))).toEqual([]);
     expect(created[0]).toMatchObject({ flavour: 'pgvector', exposeOnNetwork: true });
   });
@@ -150,6 +152,7 @@ describe('a branch copy', () => {
     const { branches, log } = setup({ copyFails: true });
     await expect(branches.branch(source(), input)).rejects.toThrow('Could not copy the data of shop-orders: Docker has run out of disk space');
     expect(log).toEqual([
+      'capabilities',
       'stop shop-orders',
       expect.stringMatching(/^copy /),
       'volume rm dockbase-shop-orders--feature-a-1a2b3c-data',
@@ -164,7 +167,7 @@ describe('a branch copy', () => {
     await expect(failure).rejects.toThrow(
       /shop-orders--feature-a-1a2b3c did not start on its copy of shop-orders's data, so it was removed again; shop-orders keeps its data as it was and runs again: the server did not answer/,
     );
-    expect(log.slice(2)).toEqual([
+    expect(log.slice(3)).toEqual([
       'create shop-orders--feature-a-1a2b3c start=true commit=false',
       'ready? shop-orders--feature-a-1a2b3c',
       'remove shop-orders--feature-a-1a2b3c with its data',
@@ -185,10 +188,10 @@ describe('a branch copy', () => {
     await expect(taken.branches.branch(source(), input)).rejects.toThrow(
       'A volume named dockbase-shop-orders--feature-a-1a2b3c-data already exists. shop-orders was not changed.',
     );
-    expect(taken.log).toEqual([]);
+    expect(taken.log).toEqual(['capabilities']);
     const name = setup();
     await expect(name.branches.branch(source(), { ...input, name: 'shop-orders' })).rejects.toMatchObject({ code: 'name-in-use' });
-    expect(name.log).toEqual([]);
+    expect(name.log).toEqual(['capabilities']);
     expect(branchCopyRefusal(source({ volumes: [] }), input)).toMatch(/keeps its data in no volume/);
     expect(branchCopyRefusal(source(), { ...input, project: { ...input.project, branch: '' } })).toMatch(/branch/);
   });

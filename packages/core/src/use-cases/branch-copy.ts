@@ -65,6 +65,8 @@ export class BranchCopies {
     private readonly lifecycle: InstanceLifecycle,
     private readonly readiness: Readiness,
     private readonly creation: InstanceCreation,
+    /** What the engine supports (read once per core, then known): create needs it, asked here before the copy. */
+    private readonly capabilities: () => Promise<unknown> = async () => undefined,
   ) {}
 
   /**
@@ -85,11 +87,12 @@ export class BranchCopies {
       return { mount, from, volume: volumeName(input.name, mount.key) };
     });
     // What the checks need, asked at once: the source's configuration, the names and ports in use, whether
-    // the copy's volumes exist.
+    // the copy's volumes exist; and the engine's capabilities, which create reads after the copy (known by then).
     const [details, usage, taken] = await Promise.all([
       this.lifecycle.details(source),
       this.creation.usage(),
       Promise.all(targets.map(async (t) => ((await this.docker.tryRun(volumeInspectArgs([t.volume]), signal)).code === 0 ? t.volume : undefined))),
+      this.capabilities().catch(() => undefined),
     ]);
     // The copy opens with the source's password: its data holds it, and the app's .env names it.
     const password = engine.readPassword(details) ?? '';
