@@ -17,6 +17,7 @@ import { benchReadiness } from './readiness-benchmarks';
 import { benchImage } from './image-benchmarks';
 import { benchUi } from './ui-benchmarks';
 import { benchUpgrade } from './upgrade-benchmarks';
+import { benchBranch } from './branch-benchmarks';
 import { benchTableRender } from './table-render';
 import { foreignDockbaseEvents, openWithInstances } from './open-spawns';
 import { POSTGRES_REAL_IMAGE } from '../test/support/data-safety';
@@ -69,12 +70,20 @@ async function main() {
     writeResults({ ...previous, upgrade: { ...(await benchUpgrade(quick ? 1 : 6, quick ? 100_000 : 500_000)), measuredAt: new Date().toISOString() } });
     return;
   }
+  if (only === 'branch') {
+    const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
+    console.log(
+      '• branch databases: `dockbase branch` of a ~1 GB PostgreSQL vs a bare cp -a of its volume; `branch switch` until the server answers (the other figures are kept from their run)…',
+    );
+    writeResults({ ...previous, branch: await benchBranch(quick ? 1 : 6, quick ? 200_000 : 1_000_000) });
+    return;
+  }
   if (only === 'open') {
     await benchOpen(JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results);
     return;
   }
   if (only !== undefined && only !== 'idle')
-    throw new Error(`--only=${only}: only --only=image, --only=package, --only=upgrade, --only=open and --only=idle are supported`);
+    throw new Error(`--only=${only}: only --only=image, --only=package, --only=upgrade, --only=open, --only=branch and --only=idle are supported`);
   const { cli } = countingDocker();
   const info = machine();
   console.log(`Dockbase benchmarks on ${info.cpu}, ${info.memoryGb} GB, Docker ${info.dockerEngine}, Node ${info.node}${quick ? ' (quick)' : ''}\n`);
@@ -204,6 +213,8 @@ type Results = {
   npmPackage?: Awaited<ReturnType<typeof benchPackage>>;
   /** Opening the tab: the list's first render alone (100 and 1,000 instances), and one open's docker commands (--only=open). */
   open?: { render: Awaited<ReturnType<typeof benchTableRender>>; spawns: Awaited<ReturnType<typeof openWithInstances>>; measuredAt: string };
+  /** Branch databases (--only=branch): `dockbase branch` vs a bare copy, and `branch switch` until the server answers. */
+  branch?: Awaited<ReturnType<typeof benchBranch>>;
 };
 
 /**
@@ -326,6 +337,7 @@ function renderTable(r: Results): string {
     `| PostgreSQL restore, same folder: Dockbase (keeps the current data, then copies the snapshot in) vs the same two bare \`docker run\` copies | ${r.dataSafety.restoreMs} ms vs ${r.dataSafety.floorRestoreMs} ms = ${r.dataSafety.restoreRatio}× (${r.dataSafety.restoreVsOneCopy}× one bare copy) | ≤ 1.2× |`,
     `| PostgreSQL export, ${r.dataSafety.dumpMb} MB dump: Dockbase vs \`docker exec … pg_dumpall > file\` by hand | ${r.dataSafety.exportMs} ms vs ${r.dataSafety.handDumpMs} ms = ${r.dataSafety.exportRatio}× (${r.dataSafety.exportMbPerS} vs ${r.dataSafety.handMbPerS} MB/s); vs \`pg_dumpall -f\` + \`docker cp\` by hand: ${r.dataSafety.exportVsSameRoute}× | ≤ 1.1× |`,
     ...(r.upgrade ? [upgradeRow(r.upgrade, m.date)] : []),
+    ...(r.branch ? branchRows(r.branch, m.date) : []),
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
@@ -350,6 +362,14 @@ function upgradeRow(u: NonNullable<Results['upgrade']>, runDate: string): string
       ? ''
       : `\n| The same upgrade run as a job (the instance's lock, each step journaled with fsync: what the backend and the CLI run) vs driven in-process as the page did, back to back in alternating order (medians; the ratio is the median of the runs' own ratios) | ${u.jobMs} ms vs ${u.dockbaseMs} ms = ${u.jobVsDirect}× | ≤ 1.02× |`)
   );
+}
+
+function branchRows(b: NonNullable<Results['branch']>, runDate: string): string[] {
+  const when = b.measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${b.measuredAt.slice(0, 10)})`;
+  return [
+    `| branch creation, PostgreSQL with a ${b.databaseMb} MB database (${b.dataFolderMb} MB data folder, its WAL included): \`dockbase branch\` (source stopped, its volume copied once into the copy's, the copy started on the same port and answering) vs a bare \`docker run --rm -v src:/from -v dst:/to <image> cp -a /from/. /to/\` of the stopped volume, in alternating order after one unmeasured copy (medians of ${b.runs}; the ratio is the median of the pairs' own ratios; Docker's local volume driver has no copy-on-write)${when} | ${b.branchMs} ms vs ${b.bareCopyMs} ms = ${b.ratio}×; vs the whole of it by hand (\`docker stop\`, that copy, \`docker run\` on it, a login loop): ${b.handMs} ms = ${b.vsHand}× | ≤ 1.1× |`,
+    `| branch switch until the server answers, PostgreSQL: \`dockbase branch switch\` (the other copy stopped, the branch's started) from the command's start to the first login on the port (median of ${b.runs} each way)${when} | ${round2(b.switchToMainMs / 1000)} s to the project's own, ${round2(b.switchToBranchMs / 1000)} s back to the branch's copy | ≤ 3 s |`,
+  ];
 }
 
 /**

@@ -194,8 +194,46 @@ describe('a project on the real engine', () => {
     expect(hook.code, hook.stderr).toBe(0);
 
     git('checkout', '-q', '-b', 'feature/a');
+    const since = new Date(Date.now() - 1000).toISOString();
     const branched = await run(['branch', '--json']);
     expect(branched.code, branched.stderr).toBe(0);
+    // ONE copy of each instance's data: the only volumes it touched are each source's and its copy's (docker
+    // says `create` for each mount of a named volume), none for a snapshot in between.
+    const volumesTouched = (
+      await docker(
+        'events',
+        '--since',
+        since,
+        '--until',
+        new Date().toISOString(),
+        '--filter',
+        'type=volume',
+        '--filter',
+        'event=create',
+        '--format',
+        '{{.Actor.ID}}',
+      )
+    )
+      .split('\n')
+      .filter((v) => v.includes(project));
+    expect([...new Set(volumesTouched)]).toEqual([
+      `dockbase-${project}-orders-data`,
+      expect.stringMatching(new RegExp(`^dockbase-${project}-orders--feature-a-[0-9a-z]+-data$`)),
+      `dockbase-${project}-cache-data`,
+      expect.stringMatching(new RegExp(`^dockbase-${project}-cache--feature-a-[0-9a-z]+-data$`)),
+    ]);
+    expect(JSON.parse(branched.stdout)).toMatchObject({
+      branch: 'feature/a',
+      instances: [
+        { key: 'orders', copied: true, from: `${project}-orders`, port: pgPort },
+        { key: 'cache', copied: true, from: `${project}-cache`, port: redisPort },
+      ],
+    });
+    // The instances the copies were made from are stopped (their data as it was), not deleted.
+    expect((await docker('inspect', '--format', '{{.State.Status}}', `${project}-orders`, `${project}-cache`)).trim().split('\n')).toEqual([
+      'exited',
+      'exited',
+    ]);
     // A clone of the data at branching time, on the same port, opened by the same password.
     expect(await servingOn(pgPort)).toMatch(new RegExp(`^${project}-orders--feature-a-`));
     expect(await psql('SELECT body FROM items')).toBe('from init');
@@ -227,6 +265,32 @@ describe('a project on the real engine', () => {
     const removed = await run(['branch', 'rm', 'feature/a', '--yes']);
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse((await run(['branch', 'ls', '--json'])).stdout)).toMatchObject({ branches: [] });
+  });
+
+  it('a `dockbase branch` killed once its copy is made is put back by the next run: no half-made copy, the source serves again', async () => {
+    const state = tempDir('dockbase-project-state-');
+    const env = { DOCKBASE_STATE_DIR: state };
+    git('checkout', '-q', '-b', 'feature/b');
+    // The process dies (SIGKILL) right after the journal says the orders' data is copied: the source is stopped.
+    const killed = await dockbase(['branch'], { cwd: dir, env: { ...env, DOCKBASE_FAULT_AT: 'branch:copy:end' }, timeoutMs: 240_000 });
+    expect(killed.code, killed.stderr).not.toBe(0);
+    const copyVolumes = async () => (await docker('volume', 'ls', '--quiet')).split('\n').filter((v) => v.includes(`${project}-orders--feature-b`));
+    expect(await copyVolumes()).toHaveLength(1);
+    expect((await docker('inspect', '--format', '{{.State.Status}}', `${project}-orders`)).trim()).toBe('exited');
+
+    const next = await dockbase(['branch', 'ls'], { cwd: dir, env, timeoutMs: 240_000 });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(
+      `${project}-orders keeps its data as it was, and runs again; the branch copy was not made: what the job had made for it was removed.`,
+    );
+    expect(await copyVolumes()).toEqual([]);
+    expect(await servingOn(pgPort)).toBe(`${project}-orders`);
+    expect(await psql('SELECT body FROM items ORDER BY body')).toBe('from init');
+    // Its lock went with the recovery: the instance takes jobs again.
+    expect((await docker('ps', '--all', '--format', '{{.Names}}')).split('\n')).not.toContain(`dockbase-lock-${project}-orders`);
+    git('checkout', '-q', 'main');
+    git('branch', '-q', '-D', 'feature/b');
+    fs.rmSync(state, { recursive: true, force: true });
   });
 
   it('up refuses a port another container holds, naming it, and makes nothing', async () => {

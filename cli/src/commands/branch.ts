@@ -1,14 +1,14 @@
 /**
  * Branch databases: `dockbase branch` gives the checked-out git branch its own copy of the project's
- * instances (a snapshot of the data at branching time, cloned into new volumes, on the same port and with
+ * instances (the data at branching time, copied once straight into new volumes, on the same port and with
  * the same password, so the app's .env does not change); `branch switch` stops the other copies and starts
  * the branch's (the post-checkout hook `dockbase hook install` adds runs it); `branch ls` lists the copies
  * and those of branches git no longer has; `branch rm` deletes a branch's copies when asked. Each step is
- * one of the core's jobs (snapshot, stop, clone, start, delete).
+ * one of the core's jobs (branch, stop, start, delete).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DockbaseError, getEngine, isActive, isDockbaseError, type Instance, type Snapshot } from '@dockbase/core';
+import { DockbaseError, isActive, isDockbaseError, type BranchCopyResult, type Instance } from '@dockbase/core';
 import { branchInstanceName, projectInstances, servingInstance } from '@dockbase/core/projects';
 import type { CliApp } from '../app';
 import { ask } from '../confirm';
@@ -17,7 +17,6 @@ import { runJob } from '../jobs';
 import { note, printJson } from '../output';
 import { gitBranches, gitHooksDir, loadProject, writeFileAtomic, type Project } from '../project';
 import { JSON_OPTION, type CommandModule } from './command';
-import { waitUntilReady } from './wait';
 
 const DIR_OPTION = ['-C, --dir <folder>', 'the project folder (default: this one, or the nearest above with a dockbase.yaml)'] as const;
 
@@ -144,53 +143,26 @@ async function runCreate(app: CliApp, options: BranchOptions): Promise<void> {
     );
 }
 
+/** What the progress line says at each step of the core's branch copy. */
+const BRANCH_STEP_WORDS: Record<string, string> = {
+  stop: 'stopping it (its copy takes the port)',
+  copy: 'copying its data',
+  start: 'starting the copy',
+  ready: 'waiting for the copy to answer',
+};
+
 /**
- * One copy: a snapshot of the source's data now (the source stops for the copy and runs again as it was),
- * the source stopped (the copy takes its port), a clone of the snapshot started with the source's password,
- * then the snapshot deleted (the copy holds the data). On a failure the source runs again if it ran.
+ * One copy, as the core's `branch` job (the same for every door, one job per instance at a time): the source
+ * stopped (the copy takes its port), its data volumes copied straight into the copy's, the copy started on
+ * the same port with the source's password and waited for. On a failure the job leaves nothing of the copy
+ * and the source runs again if it ran.
  */
 async function copyForBranch(app: CliApp, project: Project, name: string, source: Instance, copyName: string): Promise<Instance> {
-  const dockbase = app.dockbase();
-  const wasActive = isActive(source);
-  const d = await dockbase.lifecycle.details(source);
-  const password = getEngine(source.engine).readPassword({ env: d.env, cmd: d.cmd }) ?? '';
-  const label = `branch ${name.replace(/[^A-Za-z0-9 ._-]+/g, '-')}`.slice(0, 50);
-  // Stopped first: the snapshot is then taken at once (a running one would be stopped and started for it), and the copy takes the port.
-  if (wasActive) await runJob(app, { kind: 'stop', instanceId: source.id }, () => `Stopping ${source.name} (its copy takes the port)…`);
-  let snapshot: Snapshot | undefined;
-  try {
-    snapshot = await runJob<Snapshot>(
-      app,
-      { kind: 'snapshot', instanceId: source.id, name: `${label} ${Date.now().toString(36)}` },
-      () => `Copying the data of ${source.name}…`,
-    );
-    const clone = await runJob<Instance>(
-      app,
-      {
-        kind: 'clone',
-        snapshotId: snapshot.id,
-        input: {
-          name: copyName,
-          hostPort: source.hostPort,
-          password,
-          exposeOnNetwork: source.bindAddress !== '127.0.0.1',
-          tag: source.tag,
-          project: { name: project.name, path: project.path, branch: name },
-        },
-      },
-      () => `Making ${copyName}…`,
-    );
-    return await waitUntilReady(app, clone);
-  } catch (e) {
-    if (wasActive) await runJob(app, { kind: 'start', instanceId: source.id }, () => `Starting ${source.name} again…`).catch(() => undefined);
-    throw e;
-  } finally {
-    const taken = snapshot;
-    if (taken)
-      await dockbase.snapshots
-        .remove(taken)
-        .catch(() => note(app.io.stderr, `The snapshot "${taken.name}" could not be deleted: \`dockbase snapshot rm\` does it.`));
-  }
+  return runJob<BranchCopyResult>(
+    app,
+    { kind: 'branch', instanceId: source.id, input: { name: copyName, project: { name: project.name, path: project.path, branch: name } } },
+    (job) => `Copying ${source.name} into ${copyName}${job.progress.step ? `: ${BRANCH_STEP_WORDS[job.progress.step] ?? job.progress.step}` : ''}…`,
+  );
 }
 
 /** Stops every copy that does not serve `name` and starts those that do; what changed. */

@@ -22,6 +22,7 @@ import type { Snapshot } from './model/snapshot-model';
 import { Snapshots } from './use-cases/snapshots';
 import { Upgrades } from './use-cases/upgrades';
 import { Migrations } from './use-cases/migrate';
+import { BranchCopies } from './use-cases/branch-copy';
 
 export interface Dockbase {
   /** List, read, connect, start, stop, restart, unpause, delete, logs, events. */
@@ -48,6 +49,8 @@ export interface Dockbase {
   readonly upgrades: Upgrades;
   /** A new instance of another engine from an instance's data (Redis → Valkey), the instance left as it was. */
   readonly migrations: Migrations;
+  /** A copy of a project's instance for a git branch, in one copy of its data, serving on its port. */
+  readonly branches: BranchCopies;
   /** PostgreSQL's extensions: what the server has, what each database has installed, Enable. */
   readonly extensions: Extensions;
   /** Pull an image with per-layer progress. */
@@ -86,6 +89,7 @@ export function createDockbase(cli: DockerCli): Dockbase {
     backups: new Backups(docker, snapshots, credentials),
     upgrades: new Upgrades(docker, lifecycle, readiness, snapshots, engineFacts, credentials),
     migrations: new Migrations(docker, lifecycle, readiness, creation, snapshots),
+    branches: new BranchCopies(docker, lifecycle, readiness, creation, () => engineFacts.capabilities()),
     extensions: new Extensions(docker, lifecycle),
     pull: (ref, options) => pullImage(docker, ref, options),
     capabilities: () => engineFacts.capabilities(),

@@ -152,3 +152,4 @@ export { JobRunner, jobError, type DeleteResult, type JobRunnerOptions, type Job
 export { passwordVerdict, type PasswordVerdict } from './jobs/password-verdict';
 export { cancelledDetail, jobHistoryEntry, recordJobEnd, upgradeDetail, type JobHistoryEntry } from './jobs/job-records';
 export { migrationRefusal, migrationTargets, type MigrateInput, type MigrateResult } from './use-cases/migrate';
+export { branchCopyRefusal, type BranchCopyInput, type BranchCopyResult, type BranchCopyStep } from './use-cases/branch-copy';

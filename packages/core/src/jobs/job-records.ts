@@ -10,6 +10,7 @@ import { instanceSettings, recordIdOf, type ActivityStore, type RecordedAction }
 import type { ExportDump, ImportResult } from '../use-cases/backups';
 import type { CreatedInstance } from '../use-cases/create';
 import type { MigrateResult } from '../use-cases/migrate';
+import type { BranchCopyResult } from '../use-cases/branch-copy';
 import type { RollbackResult, UpgradeResult } from '../use-cases/upgrade-plan';
 import type { Job } from './job';
 import type { DeleteResult } from './runner';
@@ -104,6 +105,10 @@ export function jobHistoryEntry(job: Job): JobHistoryEntry {
         r ? `${engine} ${r.migratedFrom.tag} → ${getEngine(r.engine).displayName} ${r.tag}: “${r.name}” made from “${r.migratedFrom.name}”` : job.title,
       );
     }
+    case 'branch': {
+      const r = job.result as BranchCopyResult | undefined;
+      return ok(r ? `“${r.name}” made from “${r.branchedFrom.name}” for the branch ${r.project?.branch ?? ''}, on port ${r.hostPort}` : job.title);
+    }
   }
 }
 
@@ -126,9 +131,9 @@ export async function recordJobEnd(store: ActivityStore | undefined, job: Job, r
       await store.addHistory(id, entry);
       return true;
     }
-    // A migration is in the history of the instance it copied, and the new instance gets its record with it.
-    if (job.kind === 'migrate' && job.state === 'succeeded') {
-      const made = job.result as MigrateResult | undefined;
+    // A migration (a branch copy) is in the history of the instance it copied, and the new instance gets its record with it.
+    if ((job.kind === 'migrate' || job.kind === 'branch') && job.state === 'succeeded') {
+      const made = job.result as MigrateResult | BranchCopyResult | undefined;
       if (made) {
         const id = recordIdOf(made);
         await store.saveInstance(id, { name: made.name, engine: made.engine, settings: instanceSettings(made) });

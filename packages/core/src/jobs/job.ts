@@ -23,6 +23,7 @@ export const JOB_KINDS = [
   'import',
   'export',
   'migrate',
+  'branch',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 

@@ -100,6 +100,9 @@ function recoveryWords({ kind, instanceName }: UnfinishedJob['job'], plan: Retur
   // A migration only ever read its instance's data: the new instance it was making goes.
   if (kind === 'migrate')
     return `${instanceName} is as it was${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}; the new instance was not made${plan.actions.length > 0 ? ': what the job had made for it was removed' : ''}.`;
+  // A branch copy only read its instance's data (stopped for the copy): the copy it was making goes.
+  if (kind === 'branch')
+    return `${instanceName} keeps its data as it was${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}; the branch copy was not made${plan.actions.length > 0 ? ': what the job had made for it was removed' : ''}.`;
   if (plan.at === undefined) return `${instanceName} was not changed.`;
   return `${instanceName} was put back as it was before${plan.actions.some((a) => a.do === 'start') ? ', and runs again' : ''}.`;
 }

@@ -7,6 +7,7 @@
 import type { EditChanges } from '../use-cases/edit';
 import type { CloneInput } from '../use-cases/snapshots';
 import type { MigrateInput } from '../use-cases/migrate';
+import type { BranchCopyInput } from '../use-cases/branch-copy';
 import type { CreateInstanceInput } from '../model/validation';
 import { ENGINE_IDS } from '../engines/ids';
 import { InvalidInputError } from '../model/errors';
@@ -34,7 +35,9 @@ export type JobRequest =
   /** The dump only: its result (an ExportDump) is saved into the user's folder by the page or the CLI (`Backups.saveExport`). */
   | { kind: 'export'; instanceId: string }
   /** A new instance of another engine (`input.engine`) from the instance's data; the instance is left as it was. */
-  | { kind: 'migrate'; instanceId: string; input: MigrateInput };
+  | { kind: 'migrate'; instanceId: string; input: MigrateInput }
+  /** A copy of the instance for a git branch (`input.name`, labelled with the project and branch), serving on its port; the instance stops. */
+  | { kind: 'branch'; instanceId: string; input: BranchCopyInput };
 
 const ID = /^[0-9a-f]{12}$/;
 
@@ -91,6 +94,17 @@ export function parseJobRequest(body: unknown): JobRequest {
         if (key in input) throw new InvalidInputError({ input: `unknown field ${key}` });
       }
       return { kind, instanceId, input: input as unknown as MigrateInput };
+    }
+    case 'branch': {
+      const input = o.input;
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInputError({ input: 'input is a JSON object' });
+      const i = input as Record<string, unknown>;
+      for (const key of Object.keys(i)) if (key !== 'name' && key !== 'project') throw new InvalidInputError({ input: `unknown field ${key}` });
+      const name = str(i, 'name', 200);
+      objectField('project', i.project);
+      const project = i.project as BranchCopyInput['project'];
+      if (!project.branch) throw new InvalidInputError({ project: 'project.branch is required' });
+      return { kind, instanceId, input: { name, project } };
     }
     case 'export':
     case 'start':

@@ -23,6 +23,7 @@ import { ENGINE_AWAY_STEP, engineAnswers, recoverAfterEngineAway } from './engin
 import { recordIdOf } from '../use-cases/activity';
 import { importStepCancellable } from '../use-cases/import-plan';
 import { migrationRefusal } from '../use-cases/migrate';
+import { branchCopyRefusal } from '../use-cases/branch-copy';
 import { checkDataPassword, dataPasswordFailed, takeDataPassword, type DataPasswordResult } from '../use-cases/data-password';
 import type { JobRequest } from './requests';
 
@@ -569,6 +570,23 @@ export class JobRunner implements JobsService {
               signal: ctx.signal,
               journal: withCancelEnd(ctx),
               onProgress: (p) => ctx.progress({ step: p.step, ...(p.pull ? { pull: { done: p.pull.done, total: p.pull.total } } : {}) }),
+            }),
+        };
+      }
+      case 'branch': {
+        // Refused before the job starts when the answer needs no docker (no data volume, a bad project label).
+        const why = branchCopyRefusal(instance, request.input);
+        if (why) throw new DockbaseError('invalid-input', `${why} ${instance.name} was not changed.`);
+        const id = newInstanceId();
+        return {
+          title: `Copy for the branch ${request.input.project.branch} as “${request.input.name}”`,
+          cancellable: true,
+          run: (ctx) =>
+            dockbase.branches.branch(instance, request.input, {
+              id,
+              signal: ctx.signal,
+              journal: withCancelEnd(ctx),
+              onStep: (step) => ctx.progress({ step }),
             }),
         };
       }

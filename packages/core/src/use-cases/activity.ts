@@ -30,7 +30,8 @@ export type RecordedAction =
   | 'import'
   | 'upgrade'
   | 'rollback'
-  | 'migrate';
+  | 'migrate'
+  | 'branch';
 
 /** The settings an instance was created with, as the backend keeps them: never the password. */
 export function creationSettings(input: CreateInstanceInput): Record<string, unknown> {

@@ -16,6 +16,7 @@ import {
   type ImportStepId,
   type Job,
   type JobKind,
+  type BranchCopyResult,
   type MigrateResult,
   type PasswordCheck,
   type RollbackResult,
@@ -79,6 +80,14 @@ const MIGRATE_STEP_TEXT: Record<string, string> = {
   ready: 'waiting for the new instance to load the data',
 };
 
+/** A branch copy's steps (`dockbase branch`), for the card of the instance it copies. */
+const BRANCH_STEP_TEXT: Record<string, string> = {
+  stop: 'stopping it (its copy takes the port)',
+  copy: 'copying its data',
+  start: 'starting the copy',
+  ready: 'waiting for the copy to answer',
+};
+
 /** The kinds whose steps LIFECYCLE_STEP_TEXT says. */
 const LIFECYCLE_KINDS: readonly JobKind[] = ['create', 'clone', 'start', 'restart', 'stop', 'delete'];
 /** The kinds that make a new instance: once they can no longer be cancelled, they create and start it. */
@@ -110,6 +119,7 @@ export function jobProgressText(job: Job): string {
     else if (job.kind === 'upgrade' || job.kind === 'rollback') where = (UPGRADE_STEP_TEXT as Record<string, string>)[step] ?? step;
     else if (LIFECYCLE_KINDS.includes(job.kind)) where = LIFECYCLE_STEP_TEXT[step] ?? step;
     else if (job.kind === 'migrate') where = MIGRATE_STEP_TEXT[step] ?? step;
+    else if (job.kind === 'branch') where = BRANCH_STEP_TEXT[step] ?? step;
     else if (job.kind === 'import') where = `${(IMPORT_STEP_TEXT as Record<string, string>)[step] ?? step}${totalBytes ? ` (${formatBytes(totalBytes)})` : ''}`;
     if (step === 'copy' && bytes !== undefined) where += ` (${formatBytes(bytes)}${totalBytes ? ` of about ${formatBytes(totalBytes)}` : ''})`;
     else if (step === 'pull' && pull && pull.total > 0) where += ` (${pull.done} of ${pull.total} layers)`;
@@ -163,6 +173,12 @@ export function successText(job: Job): string | undefined {
     case 'migrate': {
       const r = job.result as MigrateResult | undefined;
       return r ? `${r.name} runs ${getEngine(r.engine).displayName} ${r.tag} with the data of ${name}, which is as it was.` : `${name}: ${job.title} done.`;
+    }
+    case 'branch': {
+      const r = job.result as BranchCopyResult | undefined;
+      return r
+        ? `${r.name} serves the branch ${r.project?.branch ?? ''} on port ${r.hostPort} with a copy of the data of ${name}, which is stopped.`
+        : `${name}: ${job.title} done.`;
     }
     case 'start':
     case 'stop':
