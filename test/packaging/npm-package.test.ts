@@ -45,7 +45,15 @@ describe('the npm package', () => {
   it('packs only what runs: the bin, the page script, the backend, the UI build, its manifest and README', () => {
     const files = installed.packed.files;
     expect(files.filter((f) => !f.startsWith('ui/dist/assets/'))).toEqual(
-      ['README.md', 'backend/dist/main.js', 'cli/dist/main.js', 'host/dist/page/dd-client.js', 'package.json', 'ui/dist/index.html', 'ui/dist/load-guard.js'].sort(),
+      [
+        'README.md',
+        'backend/dist/main.js',
+        'cli/dist/main.js',
+        'host/dist/page/dd-client.js',
+        'package.json',
+        'ui/dist/index.html',
+        'ui/dist/load-guard.js',
+      ].sort(),
     );
     expect(files.filter((f) => f.startsWith('ui/dist/assets/')).length).toBeGreaterThan(0);
     expect(files.filter((f) => f.endsWith('.map') || /(^|\/)src\//.test(f) || f.includes('.test.'))).toEqual([]);
