@@ -165,7 +165,7 @@ describe('Dockbase in the browser, end to end', () => {
     expect(r.trim()).toMatch(/^[0-9a-f]{64}$/);
     await page.reload();
     const dialog = await fillCreateForm(busyPort);
-    await expect(dialog.getByText(`Port ${busyPort} is already used by another container.`).isVisible()).resolves.toBe(true);
+    await dialog.getByText(`Port ${busyPort} is already used by another container.`).waitFor({ timeout: 15_000 });
     await expect(dialog.getByRole('button', { name: 'Create', exact: true }).isDisabled()).resolves.toBe(true);
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     expect(await leftovers(name)).toEqual({ containers: [], volumes: [] });

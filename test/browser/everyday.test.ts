@@ -133,7 +133,7 @@ describe('a PostgreSQL 15 server re-created on its kept data', () => {
 
     await card(pg).getByRole('button', { name: 'Delete', exact: true }).click();
     const del = page.getByRole('dialog', { name: `Delete ${pg}?` });
-    await expect(del.getByText(/Its data stays in its volume/).isVisible()).resolves.toBe(true);
+    await del.getByText(/Its data stays in its volume/).waitFor({ timeout: 15_000 });
     await del.getByRole('button', { name: 'Delete', exact: true }).click();
     await card(pg).waitFor({ state: 'detached', timeout: 60_000 });
   });
@@ -353,6 +353,6 @@ describe('when the standalone host stops', () => {
     await banner.waitFor({ timeout: 30_000 });
     await expect(banner.textContent()).resolves.toMatch(/last one known/);
     await expect(page.getByText('Docker engine unavailable').count()).resolves.toBe(0);
-    await expect(row(`${PREFIX}-t-1`).isVisible()).resolves.toBe(true);
+    await row(`${PREFIX}-t-1`).waitFor({ timeout: 15_000 });
   });
 });

@@ -161,9 +161,9 @@ describe('the UI in the standalone host', () => {
 
   it('shows toasts in the page', async () => {
     await session.page.evaluate(() => (window as unknown as PageWindow).ddClient.desktopUI.toast.success('Volume created'));
-    await expect(session.page.getByRole('status').filter({ hasText: 'Volume created' }).isVisible()).resolves.toBe(true);
+    await session.page.getByRole('status').filter({ hasText: 'Volume created' }).waitFor({ timeout: 15_000 });
     await session.page.evaluate(() => (window as unknown as PageWindow).ddClient.desktopUI.toast.error('It failed'));
-    await expect(session.page.getByRole('alert').filter({ hasText: 'It failed' }).isVisible()).resolves.toBe(true);
+    await session.page.getByRole('alert').filter({ hasText: 'It failed' }).waitFor({ timeout: 15_000 });
   });
 
   it('keeps the tab signed in across a reload, without cookies; another tab needs a new link', async () => {
