@@ -19,7 +19,8 @@ import { after, at, mismatch, shape, type CallEnv, type CommandShape, type Comma
 import { dataScripts, HELPER_FROM, HELPER_TO, UPGRADE_SOCKET_FOLDERS } from './data-scripts';
 import { ENGINES, secretEnvNames } from '../engines';
 import { imageReference } from './images';
-import { LABEL, UPGRADE_WORKER_ROLES, type UpgradeWorkerRole } from '../model/labels';
+import { LABEL, UPGRADE_WORKER_ROLES, volumeLabels, type UpgradeWorkerRole, type VolumeOwner } from '../model/labels';
+import type { DataMount } from '../engines';
 import { mountValue, readMount, type HelperMount } from './mounts';
 
 export type { HelperMount };
@@ -33,6 +34,24 @@ export function helperRunArgs(purpose: 'snapshot' | 'restore' | 'clone' | 'impor
   for (const m of mounts) args.push('--mount', mountValue(m));
   args.push(image, '-c', script);
   return args;
+}
+
+/** One data volume copied into a new one: its mount, the volume it comes from, and the new volume's name. */
+export interface VolumeCopyTarget {
+  mount: DataMount;
+  from: { volume: string };
+  volume: string;
+}
+
+/**
+ * The mounts of a copy into new volumes (COPY_VOLUMES_SCRIPT): each source read-only at /from/<key>, each new
+ * volume at /to/<key>, made by the mount with its owner's labels (a clone, a migration, a branch copy).
+ */
+export function volumeCopyMounts(targets: readonly VolumeCopyTarget[], owner: VolumeOwner): HelperMount[] {
+  return targets.flatMap((t) => [
+    { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
+    { volume: t.volume, target: `${HELPER_TO}/${t.mount.key}`, labels: volumeLabels(t.mount, owner) },
+  ]);
 }
 
 /** What an upgrade's worker container runs: one version of the server, without network, on chosen volumes. */

@@ -16,13 +16,12 @@
  * mid-way is put back the same way by the next one (recovery.ts).
  */
 import { getEngine } from '../engines';
-import { helperRunArgs, type HelperMount } from '../docker/helpers';
-import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO } from '../docker/data-scripts';
+import { helperRunArgs, volumeCopyMounts } from '../docker/helpers';
+import { COPY_VOLUMES_SCRIPT } from '../docker/data-scripts';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import type { DockerRunner } from '../docker/runner';
 import { DockbaseError, InvalidInputError, isDockbaseError, throwIfAborted } from '../model/errors';
 import { imageRef, isActive, newInstanceId, volumeName, type Instance, type ProjectRef } from '../model/instance';
-import { volumeLabels } from '../model/labels';
 import { projectRefProblem, usageConflicts, validateCreateInput, type CreateInstanceInput } from '../model/validation';
 import type { StepJournal } from '../jobs/job';
 import type { CreatedInstance, InstanceCreation } from './create';
@@ -124,22 +123,15 @@ export class BranchCopies {
 
     // The new volumes carry the copy's labels (its data id, user and database): create finds and reuses them.
     const dataId = newInstanceId();
-    const mounts: HelperMount[] = targets.flatMap((t) => [
-      { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
-      {
-        volume: t.volume,
-        target: `${HELPER_TO}/${t.mount.key}`,
-        labels: volumeLabels(t.mount, {
-          engine: engine.id,
-          tag: source.tag,
-          instanceName: input.name,
-          instanceId: dataId,
-          ...(source.user ? { user: source.user } : {}),
-          ...(source.database ? { database: source.database } : {}),
-          ...(source.flavour ? { flavour: source.flavour } : {}),
-        }),
-      },
-    ]);
+    const mounts = volumeCopyMounts(targets, {
+      engine: engine.id,
+      tag: source.tag,
+      instanceName: input.name,
+      instanceId: dataId,
+      ...(source.user ? { user: source.user } : {}),
+      ...(source.database ? { database: source.database } : {}),
+      ...(source.flavour ? { flavour: source.flavour } : {}),
+    });
     const made = targets.map((t) => t.volume);
     const wasRunning = isActive(source);
     let created: CreatedInstance | undefined;

@@ -12,14 +12,13 @@
  * Valkey 8 loads) and from the data's own RDB header (read-only, while the server runs).
  */
 import { getEngine, rdbVersionOf, type EngineId } from '../engines';
-import { helperRunArgs, type HelperMount } from '../docker/helpers';
+import { helperRunArgs, volumeCopyMounts } from '../docker/helpers';
 import { imageExistsArgs } from '../docker/images';
-import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, RDB_HEADER_SCRIPT } from '../docker/data-scripts';
+import { COPY_VOLUMES_SCRIPT, HELPER_FROM, RDB_HEADER_SCRIPT } from '../docker/data-scripts';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import type { DockerRunner } from '../docker/runner';
 import { DockbaseError, InvalidInputError, isDockbaseError, throwIfAborted } from '../model/errors';
 import { imageRef, newInstanceId, volumeName, type Instance } from '../model/instance';
-import { volumeLabels } from '../model/labels';
 import { usageConflicts, validateCreateInput, type CreateInstanceInput } from '../model/validation';
 import type { StepJournal } from '../jobs/job';
 import type { CreatedInstance, InstanceCreation } from './create';
@@ -139,14 +138,7 @@ export class Migrations {
 
     // The copy: the new volumes carry the new instance's labels (its engine and version); create reuses them.
     const dataId = newInstanceId();
-    const mounts: HelperMount[] = targets.flatMap((t) => [
-      { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
-      {
-        volume: t.volume,
-        target: `${HELPER_TO}/${t.mount.key}`,
-        labels: volumeLabels(t.mount, { engine: target.id, tag: input.tag, instanceName: input.name, instanceId: dataId }),
-      },
-    ]);
+    const mounts = volumeCopyMounts(targets, { engine: target.id, tag: input.tag, instanceName: input.name, instanceId: dataId });
     const made = targets.map((t) => t.volume);
     progress({ step: 'copy' });
     let created: CreatedInstance;

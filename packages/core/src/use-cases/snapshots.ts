@@ -5,7 +5,7 @@
  * started again. Restore first keeps the current data in a "before restore" snapshot, and puts it back if
  * anything fails; clone copies a snapshot into the volumes of a new instance.
  */
-import { helperRunArgs, type HelperMount } from '../docker/helpers';
+import { helperRunArgs, volumeCopyMounts, type HelperMount } from '../docker/helpers';
 import { snapshotManifestsArgs, volumeCreateArgs, volumeInspectArgs, volumeRemoveArgs, volumesOfSnapshotArgs, parseVolumeInspect } from '../docker/volumes';
 import type { CreateOptions, InstanceCreation } from './create';
 import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, MEASURE_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
@@ -13,7 +13,7 @@ import { fileStamp } from '../model/dump-files';
 import { getEngine } from '../engines';
 import { DockbaseError, InvalidInputError, commandFailed, isDockbaseError, throwIfAborted } from '../model/errors';
 import { imageRef, instanceVolumeFor, isActive, newInstanceId, volumeName, type Instance } from '../model/instance';
-import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeLabels, volumeOwner } from '../model/labels';
+import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeOwner } from '../model/labels';
 import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
 import type { DockerRunner } from '../docker/runner';
@@ -243,21 +243,14 @@ export class Snapshots {
       if (exists) throw new DockbaseError('volume-conflict', `A volume named ${t.volume} already exists. Choose another name.`, 'name');
     }
     // The volumes record the user and database the data was initialised with: create takes them from there.
-    const mounts: HelperMount[] = targets.flatMap((t) => [
-      { volume: t.from.volume, target: `${HELPER_FROM}/${t.mount.key}`, readonly: true },
-      {
-        volume: t.volume,
-        target: `${HELPER_TO}/${t.mount.key}`,
-        labels: volumeLabels(t.mount, {
-          engine: engine.id,
-          tag,
-          instanceName: input.name,
-          instanceId: dataId,
-          ...accounts,
-          ...(snapshot.flavour ? { flavour: snapshot.flavour } : {}),
-        }),
-      },
-    ]);
+    const mounts = volumeCopyMounts(targets, {
+      engine: engine.id,
+      tag,
+      instanceName: input.name,
+      instanceId: dataId,
+      ...accounts,
+      ...(snapshot.flavour ? { flavour: snapshot.flavour } : {}),
+    });
     const made = targets.map((t) => t.volume);
     // The data's own password is the source's: the clone's is set in it once the server answers (below).
     const setPassword = engine.passwordInData && engine.applyPassword !== undefined;
