@@ -3,7 +3,7 @@
 //
 //   packages/core        pure: no React, no Docker Desktop client, no adapter, no backend client, no host,
 //                        no Node API (it runs in the tab, the standalone host and the CLI alike)
-//   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter (node.ts, node-files.ts, node-wire.ts) may use Node
+//   packages/docker-cli  the DockerCli port and its adapters; only the Node adapter (node.ts, node-files.ts, node-wire.ts, node-engine.ts) may use Node
 //   packages/api         the backend's contract: the core's engine-id list and types only
 //   ui/src               the tab: no host code, no Node, no Node adapter
 //   backend/src          the extension's service: the core and the Node adapter (it runs the jobs); no UI,
@@ -93,6 +93,7 @@ export default tseslint.config(
       'packages/docker-cli/src/node.ts',
       'packages/docker-cli/src/node-files.ts',
       'packages/docker-cli/src/node-wire.ts',
+      'packages/docker-cli/src/node-engine.ts',
       '*.{js,mjs,ts}',
     ],
     languageOptions: { globals: { ...globals.node } },
@@ -150,10 +151,22 @@ export default tseslint.config(
       ),
       intoWorkspace('ui', 'host', 'backend', 'cli', 'core', 'api'),
     ],
-    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', 'packages/docker-cli/src/node-wire.ts', ...TESTS],
+    [
+      'packages/docker-cli/src/node.ts',
+      'packages/docker-cli/src/node-files.ts',
+      'packages/docker-cli/src/node-wire.ts',
+      'packages/docker-cli/src/node-engine.ts',
+      'packages/docker-cli/src/node-engine.ts',
+      ...TESTS,
+    ],
   ),
   boundary(
-    ['packages/docker-cli/src/node.ts', 'packages/docker-cli/src/node-files.ts', 'packages/docker-cli/src/node-wire.ts'],
+    [
+      'packages/docker-cli/src/node.ts',
+      'packages/docker-cli/src/node-files.ts',
+      'packages/docker-cli/src/node-wire.ts',
+      'packages/docker-cli/src/node-engine.ts',
+    ],
     [
       pkg(
         ['@dockbase/core', '@dockbase/core/*', '@dockbase/api', '@dockbase/host', '@dockbase/host/*', '@dockbase/cli'],

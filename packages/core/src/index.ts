@@ -55,7 +55,16 @@ export {
   type FieldErrors,
 } from './model/validation';
 export { type CallEnv, type CommandTargets } from './docker/command-shape';
-export { inspectContainerArgs, instanceByIdArgs, listAllContainersArgs, listInstancesArgs, upgradeWorkerIdsArgs } from './docker/containers';
+export {
+  ALL_CONTAINERS_PATH,
+  containerSummariesFromApi,
+  inspectContainerArgs,
+  instanceByIdArgs,
+  listAllContainersArgs,
+  listInstancesArgs,
+  parseContainerSummaries,
+  upgradeWorkerIdsArgs,
+} from './docker/containers';
 export { copyInArgs, copyOutArgs } from './docker/copy';
 export { createContainerArgs, createContainerEnv, createMounts, readCreate, specOf, type CreatePlan } from './docker/create';
 export { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, UPGRADE_SOURCE, exportScript } from './docker/data-scripts';
@@ -63,12 +72,12 @@ export { probeArgs, readinessWaitScript, waitReadyArgs } from './docker/exec';
 export { wireQuestion, type WireQuestion } from './engines/wire';
 export { EARLIER_STEADY_INTERVAL_SECONDS, STEADY_HEALTH, capabilitiesFrom, healthSettings } from './docker/health';
 export { helperRunArgs, readHelperRun, readWorkerRun, upgradeWorkerArgs, type UpgradeWorkerPlan } from './docker/helpers';
-export { manifestInspectArgs, splitImageRef } from './docker/images';
+export { imageExistsArgs, imagePath, manifestInspectArgs, splitImageRef } from './docker/images';
 export { eventsArgs, logsArgs, readLogs, readRemove, removeContainerArgs, stopArgs, type InstanceEvent } from './docker/lifecycle';
 export { type HelperMount } from './docker/mounts';
 export { BRIDGE_RETRY_MS, DockerRunner, sleep } from './docker/runner';
 export { readStats, type InstanceUsage } from './docker/usage';
-export { readVolumeCreate, volumeRemoveArgs } from './docker/volumes';
+export { parseVolumeInspect, readVolumeCreate, volumeInfoOf, volumeInspectArgs, volumePath, volumeRemoveArgs } from './docker/volumes';
 export { checkCommand, type CommandVerdict } from './policy/command-policy';
 export { checkSave, checkSend, type FileVerdict } from './policy/data-policy';
 export { claimOwnership, containerOwnership, notDockbasesText, volumeOwnership, type Ownership } from './policy/ownership';

@@ -1,7 +1,18 @@
 import { spawn } from 'node:child_process';
 import { NodeHostFiles } from './node-files';
+import { nodeEngineReads } from './node-engine';
 import { engineIsLocal, nodeWireProbe } from './node-wire';
-import { LineSplitter, type DockerCli, type HostFiles, type RunOptions, type RunResult, type StreamHandle, type StreamHandlers, type WireProbe } from './port';
+import {
+  LineSplitter,
+  type DockerCli,
+  type EngineReads,
+  type HostFiles,
+  type RunOptions,
+  type RunResult,
+  type StreamHandle,
+  type StreamHandlers,
+  type WireProbe,
+} from './port';
 
 export { NodeHostFiles, type NodeHostFilesOptions } from './node-files';
 
@@ -22,6 +33,8 @@ export class NodeDockerCli implements DockerCli {
   readonly files: HostFiles;
   /** Servers' own answers on their published ports, when the engine runs on this machine. */
   readonly wire?: WireProbe;
+  /** The engine's API for reads, over the unix socket the CLI uses (node-engine.ts). */
+  readonly engine: EngineReads;
   private readonly binary: string;
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly onSpawn: ((args: readonly string[]) => void) | undefined;
@@ -32,6 +45,7 @@ export class NodeDockerCli implements DockerCli {
     this.onSpawn = options.onSpawn;
     this.files = new NodeHostFiles({ binary: this.binary, env: this.env });
     if (engineIsLocal(this.env ?? process.env)) this.wire = nodeWireProbe;
+    this.engine = nodeEngineReads(this.binary, this.env);
   }
 
   run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {

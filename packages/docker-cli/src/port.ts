@@ -48,6 +48,22 @@ export type WireProbe = (
   options?: { timeoutMs?: number; signal?: AbortSignal },
 ) => Promise<boolean>;
 
+/** What the engine's API answered to one GET: its status and its JSON body (undefined when it sent none). */
+export interface EngineReadResult {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Read-only questions to the engine's own API, for a process beside the engine: the answer without spawning
+ * a docker CLI (about 20 ms each). Only GET, so nothing can be changed through it; every change still goes
+ * through the CLI's argv. Rejects when the engine's API cannot be reached: callers then ask the CLI.
+ */
+export interface EngineReads {
+  /** GET `path` (`/containers/json?all=1`, `/images/<ref>/json`, `/volumes/<name>`) from the engine the CLI uses. */
+  get(path: string, options?: { signal?: AbortSignal }): Promise<EngineReadResult>;
+}
+
 export interface DockerCli {
   /**
    * Whether `run` hands `options.env` to the docker CLI exactly (added to its environment). Without it the
@@ -62,6 +78,11 @@ export interface DockerCli {
    * engine (a process on the host): published ports are then this machine's. Absent elsewhere (the page).
    */
   readonly wire?: WireProbe;
+  /**
+   * The engine's API for reads, where this adapter runs beside the engine and knows the CLI's endpoint: the
+   * checks before a create ask it instead of spawning the CLI. Absent elsewhere (the page).
+   */
+  readonly engine?: EngineReads;
   /** Runs `docker ...args` to completion. Resolves for any exit code; rejects only when it cannot run. */
   run(args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Runs `docker ...args` and delivers its output line by line as it comes. */

@@ -188,18 +188,43 @@ export function parseContainerSummaries(stdout: string): ContainerSummary[] {
   return parseJsonLines(stdout).map((row) => {
     // CONTAINER_SUMMARY_FORMAT names the two labels it needs; a full `{{json .}}` row has them in Labels.
     const labels = row.Instance !== undefined ? { [LABEL.instance]: str(row.Instance), [LABEL.port]: str(row.Port) } : parseLabelString(str(row.Labels));
-    const claimed = claimedPort(labels);
-    const state = stateOf(str(row.State), str(row.Status));
-    return {
-      names: str(row.Names)
-        .split(',')
-        .map((n) => n.replace(/^\//, ''))
-        .filter(Boolean),
-      publishedPorts: parsePublishedPorts(str(row.Ports)),
-      ...(claimed !== undefined ? { claimedPort: claimed } : {}),
-      running: state === 'running' || state === 'paused' || state === 'restarting',
-    };
+    return summaryOf(str(row.Names).split(','), labels, str(row.State), str(row.Status), parsePublishedPorts(str(row.Ports)));
   });
+}
+
+/** Every container, from the engine's API (the same list as listAllContainersArgs, without spawning the CLI). */
+export const ALL_CONTAINERS_PATH = '/containers/json?all=1';
+
+/**
+ * The engine API's answer to ALL_CONTAINERS_PATH as the same summaries parseContainerSummaries reads from the
+ * CLI: names without docker's "/", the host ports published (a port only exposed has no PublicPort), the
+ * claimed port from the labels. Undefined when the answer is not a list (the caller asks the CLI).
+ */
+export function containerSummariesFromApi(body: unknown): ContainerSummary[] | undefined {
+  if (!Array.isArray(body)) return undefined;
+  return (body as Json[]).map((c) => {
+    const ports = Array.isArray(c.Ports) ? (c.Ports as Json[]) : [];
+    const published = [...new Set(ports.map((p) => Number(p.PublicPort)).filter((p) => Number.isInteger(p) && p > 0))].sort((a, b) => a - b);
+    const names = Array.isArray(c.Names) ? c.Names.map((n) => str(n)) : [];
+    return summaryOf(names, stringRecord(c.Labels), str(c.State), str(c.Status), published);
+  });
+}
+
+function summaryOf(
+  names: readonly string[],
+  labels: Readonly<Record<string, string>>,
+  state: string,
+  status: string,
+  publishedPorts: number[],
+): ContainerSummary {
+  const claimed = claimedPort(labels);
+  const s = stateOf(state, status);
+  return {
+    names: names.map((n) => n.replace(/^\//, '')).filter(Boolean),
+    publishedPorts,
+    ...(claimed !== undefined ? { claimedPort: claimed } : {}),
+    running: s === 'running' || s === 'paused' || s === 'restarting',
+  };
 }
 
 /** docker's record of how a container's last run went (`State` in `docker inspect`). */

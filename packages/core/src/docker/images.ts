@@ -11,6 +11,11 @@ export function imageExistsArgs(ref: string): string[] {
   return ['image', 'inspect', '--format', '{{.Id}}', ref];
 }
 
+/** The engine API's path for the same question (200: here, 404: not); undefined for a reference it cannot carry as it is. */
+export function imagePath(ref: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/.test(ref) ? `/images/${ref}/json` : undefined;
+}
+
 /** The labels an image gives its containers (to tell them from the container’s own, see isOwnInstance). */
 export function imageLabelsArgs(id: string): string[] {
   return ['image', 'inspect', '--format', '{{json .Config.Labels}}', id];

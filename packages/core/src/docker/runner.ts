@@ -2,7 +2,7 @@
  * How every use case runs docker: over the DockerCli port, with docker's failures turned into typed,
  * redacted errors. A CLI that cannot run at all, or an engine that does not answer, is `engine-unavailable`.
  */
-import { isBridgeFailure, type DockerCli, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
+import { isBridgeFailure, type DockerCli, type EngineReadResult, type RunResult, type StreamHandle, type StreamHandlers } from '@dockbase/docker-cli';
 import { bridgeUnavailable, cancelled, commandFailed, engineUnavailable, looksLikeEngineDown } from '../model/errors';
 
 export class DockerRunner {
@@ -41,6 +41,20 @@ export class DockerRunner {
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw cancelled();
       throw engineUnavailable();
+    }
+  }
+
+  /**
+   * One read from the engine's API where the adapter has it (a process beside the engine): undefined when it
+   * has not, or the read failed, and the caller then asks the CLI (which reports an engine that is down).
+   */
+  async read(path: string, signal?: AbortSignal): Promise<EngineReadResult | undefined> {
+    if (!this.cli.engine) return undefined;
+    try {
+      return await this.cli.engine.get(path, signal ? { signal } : {});
+    } catch {
+      if (signal?.aborted) throw cancelled();
+      return undefined;
     }
   }
 

@@ -119,14 +119,22 @@ export interface VolumeInfo {
 
 export function parseVolumeInspect(stdout: string): VolumeInfo[] {
   const arr: unknown = JSON.parse(stdout);
-  return (Array.isArray(arr) ? (arr as Json[]) : []).map((v) => {
-    const created = new Date(str(v.CreatedAt));
-    return {
-      name: str(v.Name),
-      labels: stringRecord(v.Labels),
-      ...(str(v.CreatedAt) && !Number.isNaN(created.getTime()) ? { createdAt: created.toISOString() } : {}),
-    };
-  });
+  return (Array.isArray(arr) ? (arr as Json[]) : []).map(volumeInfoOf);
+}
+
+/** The engine API's path for one volume (200 with what `volume inspect` prints for it, 404: no such volume). */
+export function volumePath(name: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) ? `/volumes/${name}` : undefined;
+}
+
+/** One volume as `volume inspect` and the engine's API describe it. */
+export function volumeInfoOf(v: Json): VolumeInfo {
+  const created = new Date(str(v.CreatedAt));
+  return {
+    name: str(v.Name),
+    labels: stringRecord(v.Labels),
+    ...(str(v.CreatedAt) && !Number.isNaN(created.getTime()) ? { createdAt: created.toISOString() } : {}),
+  };
 }
 
 /** `docker volume ls --format '{{json .}}'`: names and labels (labels as one "k=v,k=v" string). */

@@ -41,12 +41,13 @@ describe('creating an instance', () => {
       .catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'command-failed', message: 'Could not create app: invalid argument "POSTGRES_PASSWORD=********"' });
     // PostgreSQL looks for the data an upgrade made for its major version too (dockbase-app-data-17).
+    // The checks run side by side (the engine's version among them); then the create.
     expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual([
+      'version --format',
       'ps --all',
       'image inspect',
       'volume inspect',
       'volume inspect',
-      'version --format',
       'create --pull',
       'ps --all',
       'rm --force',
@@ -105,7 +106,7 @@ describe('creating an instance', () => {
     expect(instance).toMatchObject({ name: 'app', containerId: 'c0ffee', status: 'created', volumes: ['dockbase-app-data'] });
     // The registry is asked for the tag on this platform before the pull (image-check.ts).
     // (This fake's `docker version` says nothing of the daemon, so the platform is asked for again.)
-    expect(cli.calls.map((c) => c[0])).toEqual(['ps', 'image', 'volume', 'volume', 'version', 'version', 'manifest', 'pull', 'create']);
+    expect(cli.calls.map((c) => c[0])).toEqual(['version', 'ps', 'image', 'volume', 'volume', 'version', 'manifest', 'pull', 'create']);
   });
 
   it('hands the password to docker through its environment when the CLI can, never in argv', async () => {

@@ -3,12 +3,20 @@
  * data), the image pull, one `docker create` or `docker run`, and the rollback of whatever a failed
  * attempt made.
  */
-import { containerIdsOfInstanceArgs, listAllContainersArgs, parseContainerSummaries } from '../docker/containers';
+import {
+  ALL_CONTAINERS_PATH,
+  containerIdsOfInstanceArgs,
+  containerSummariesFromApi,
+  listAllContainersArgs,
+  parseContainerSummaries,
+  type ContainerSummary,
+} from '../docker/containers';
 import { copyInArgs } from '../docker/copy';
 import { specOf, type CreatePlan, type VolumePlan } from '../docker/create';
-import { imageExistsArgs, localImagesArgs } from '../docker/images';
+import { imageExistsArgs, imagePath, localImagesArgs } from '../docker/images';
 import { removeContainerArgs, startArgs } from '../docker/lifecycle';
-import { volumeInspectArgs, volumeRemoveArgs, parseVolumeInspect, type VolumeInfo } from '../docker/volumes';
+import { volumeInfoOf, volumeInspectArgs, volumePath, volumeRemoveArgs, parseVolumeInspect, type VolumeInfo } from '../docker/volumes';
+import type { Json } from '../docker/output';
 import type { EngineFacts } from '../docker/engine-facts';
 import { getEngine, getFlavour, tagVersion, type EngineDefinition, type Flavour } from '../engines';
 import { checkImage, imageRefusal, type CandidateTag, type ImageCheck } from './image-check';
@@ -79,6 +87,22 @@ export function seedRefusal(engine: EngineDefinition, files: readonly string[]):
   return undefined;
 }
 
+/** The names and ports the containers hold: a running holder wins over a stopped one (it is the one that blocks). */
+function usageOf(all: readonly ContainerSummary[]): EngineUsage {
+  const names = new Set<string>();
+  const ports = new Map<number, PortHolder>();
+  for (const c of all) {
+    const container = c.names[0] ?? '';
+    c.names.forEach((n) => names.add(n));
+    const hold = (port: number) => {
+      if (!ports.get(port)?.running) ports.set(port, { container, running: c.running });
+    };
+    c.publishedPorts.forEach(hold);
+    if (c.claimedPort) hold(c.claimedPort);
+  }
+  return { names, ports };
+}
+
 /** A new instance, and the kept data it reuses (whose password, user and database it inherits). */
 export type CreatedInstance = Instance & { reusedData?: KeptData };
 
@@ -92,22 +116,24 @@ export class InstanceCreation {
     private readonly known?: OwnedContainers,
   ) {}
 
-  /** Names and ports in use by any container, for suggestions and conflict checks before submit. */
-  async usage(): Promise<EngineUsage> {
-    const all = parseContainerSummaries((await this.docker.run(listAllContainersArgs(), 'list containers')).stdout);
-    const names = new Set<string>();
-    const ports = new Map<number, PortHolder>();
-    for (const c of all) {
-      const container = c.names[0] ?? '';
-      c.names.forEach((n) => names.add(n));
-      // A running holder wins over a stopped one: it is the one that blocks.
-      const hold = (port: number) => {
-        if (!ports.get(port)?.running) ports.set(port, { container, running: c.running });
-      };
-      c.publishedPorts.forEach(hold);
-      if (c.claimedPort) hold(c.claimedPort);
-    }
-    return { names, ports };
+  /**
+   * Names and ports in use by any container, for suggestions and conflict checks before submit. Beside the
+   * engine (a job in the host or the backend), the engine's API answers without spawning the CLI.
+   */
+  async usage(signal?: AbortSignal): Promise<EngineUsage> {
+    const read = await this.docker.read(ALL_CONTAINERS_PATH, signal);
+    const all =
+      (read?.status === 200 ? containerSummariesFromApi(read.body) : undefined) ??
+      parseContainerSummaries((await this.docker.run(listAllContainersArgs(), 'list containers')).stdout);
+    return usageOf(all);
+  }
+
+  /** Whether the image is on the engine: from its API where there is one, else `image inspect`. */
+  private async hasImage(ref: string, signal?: AbortSignal): Promise<boolean> {
+    const path = imagePath(ref);
+    const read = path ? await this.docker.read(path, signal) : undefined;
+    if (read?.status === 200 || read?.status === 404) return read.status === 200;
+    return (await this.docker.tryRun(imageExistsArgs(ref), signal)).code === 0;
   }
 
   /**
@@ -139,9 +165,12 @@ export class InstanceCreation {
     // Everything the checks need, read at once: names and ports in use, the image, existing volumes, and
     // what the engine supports (read once per core instance, then known).
     const [usage, hasImage, existing, capabilities] = await Promise.all([
-      this.usage(),
-      this.docker.tryRun(imageExistsArgs(ref), options.signal).then((r) => r.code === 0),
-      this.existingVolumes([...planned, ...upgraded].map((v) => v.name)),
+      this.usage(options.signal),
+      this.hasImage(ref, options.signal),
+      this.existingVolumes(
+        [...planned, ...upgraded].map((v) => v.name),
+        options.signal,
+      ),
       this.engineFacts.capabilities(),
     ]);
     const volumes = planned.map((v, i) => (upgraded[i] && existing.has(upgraded[i].name) ? upgraded[i] : v));
@@ -331,13 +360,19 @@ export class InstanceCreation {
   }
 
   /** The named volumes that already exist, with their labels. */
-  private async existingVolumes(names: readonly string[]): Promise<Map<string, VolumeInfo>> {
+  private async existingVolumes(names: readonly string[], signal?: AbortSignal): Promise<Map<string, VolumeInfo>> {
     const found = new Map<string, VolumeInfo>();
-    // `volume inspect a b` fails as a whole when one is missing: ask one by one (in parallel).
-    const results = await Promise.all(names.map((n) => this.docker.tryRun(volumeInspectArgs([n]))));
-    results.forEach((r) => {
-      if (r.code === 0) for (const v of parseVolumeInspect(r.stdout)) found.set(v.name, v);
-    });
+    // `volume inspect a b` fails as a whole when one is missing: ask one by one (in parallel), the engine's
+    // API first where there is one.
+    const one = async (name: string): Promise<VolumeInfo[]> => {
+      const path = volumePath(name);
+      const read = path ? await this.docker.read(path, signal) : undefined;
+      if (read?.status === 404) return [];
+      if (read?.status === 200 && read.body && typeof read.body === 'object') return [volumeInfoOf(read.body as Json)];
+      const r = await this.docker.tryRun(volumeInspectArgs([name]), signal);
+      return r.code === 0 ? parseVolumeInspect(r.stdout) : [];
+    };
+    for (const v of (await Promise.all(names.map(one))).flat()) found.set(v.name, v);
     return found;
   }
 
