@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineReadResult } from '@dockbase/docker-cli';
 import { createDockbase } from '../dockbase';
+import { DockerRunner } from './runner';
+import { containerOwnership } from '../policy/ownership';
 import { scripted } from '../test-support/scripted-cli';
 import type { CreateInstanceInput } from '../model/validation';
 
@@ -113,5 +115,41 @@ describe('the checks before a create, asked of the engine’s API beside the eng
       .catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'port-in-use', field: 'hostPort' });
     expect(cli.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(expect.arrayContaining(['ps --all', 'image inspect']));
+  });
+});
+
+describe('inspecting a container and its image through the engine’s API', () => {
+  const labels = { 'io.dockbase.instance': 'i-1', 'io.dockbase.engine': 'redis' };
+  const container = {
+    Id: 'c0ffee',
+    Name: '/cache',
+    Image: 'sha256:abc',
+    Config: { Labels: labels, Env: [], Cmd: [] },
+    State: { Status: 'running' },
+    HostConfig: {},
+    Mounts: [],
+  };
+
+  it('tells a Dockbase instance by its labels, with no docker CLI spawned', async () => {
+    const { cli, reads } = withEngine({
+      '/containers/c0ffee/json': { status: 200, body: container },
+      '/images/sha256:abc/json': { status: 200, body: { Config: { Labels: null } } },
+    });
+    expect(await containerOwnership(new DockerRunner(cli), 'c0ffee')).toMatchObject({ managed: true, labels });
+    expect(reads).toEqual(['/containers/c0ffee/json', '/images/sha256:abc/json']);
+    expect(cli.calls).toEqual([]);
+  });
+
+  it('says a container the API does not know is gone, and one whose labels its image gave it is not Dockbase’s', async () => {
+    const gone = withEngine({});
+    expect(await containerOwnership(new DockerRunner(gone.cli), 'c0ffee')).toMatchObject({ managed: false, gone: true });
+    const copied = withEngine({
+      '/containers/c0ffee/json': { status: 200, body: container },
+      '/images/sha256:abc/json': { status: 200, body: { Config: { Labels: labels } } },
+    });
+    expect(await containerOwnership(new DockerRunner(copied.cli), 'c0ffee')).toMatchObject({
+      managed: false,
+      reason: expect.stringContaining('from its image'),
+    });
   });
 });

@@ -58,6 +58,23 @@ export class DockerRunner {
     }
   }
 
+  /**
+   * `docker container inspect <id>` (one container) or `docker image inspect --format {{json .Config.Labels}}`
+   * as the CLI prints them, answered from the engine's API where the adapter has it: the same stdout, or
+   * "No such …" with a failing code for a 404. Anything else the API says sends the question to the CLI.
+   */
+  async inspect(kind: 'container' | 'image-labels', id: string, args: readonly string[], signal?: AbortSignal): Promise<RunResult> {
+    if (/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(id)) {
+      const read = await this.read(kind === 'container' ? `/containers/${id}/json` : `/images/${id}/json`, signal);
+      if (read?.status === 404) return { stdout: '', stderr: `Error: No such ${kind === 'container' ? 'container' : 'image'}: ${id}`, code: 1 };
+      if (read?.status === 200 && read.body && typeof read.body === 'object') {
+        const body = read.body as { Config?: { Labels?: unknown } };
+        return { stdout: JSON.stringify(kind === 'container' ? [body] : (body.Config?.Labels ?? null)), stderr: '', code: 0 };
+      }
+    }
+    return this.tryRun(args, signal);
+  }
+
   /** Best effort (clean-up after a failure): the outcome, or undefined when docker could not run. */
   bestEffort(args: readonly string[]): Promise<RunResult | undefined> {
     return this.tryRun(args).catch(() => undefined);

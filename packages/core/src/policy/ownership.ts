@@ -35,7 +35,7 @@ function refusedAsNotDockbases(stderr: string): string | undefined {
 
 /** Whether the container (by full id) is a Dockbase instance (or an upgrade's worker); docker failures other than "no such" throw. */
 export async function containerOwnership(docker: DockerRunner, containerId: string): Promise<Ownership> {
-  const r = await docker.tryRun(inspectContainerArgs(containerId));
+  const r = await docker.inspect('container', containerId, inspectContainerArgs(containerId));
   if (r.code !== 0) {
     if (NO_SUCH.test(r.stderr)) return { managed: false, reason: 'the container no longer exists', gone: true };
     const refused = refusedAsNotDockbases(r.stderr);
@@ -45,7 +45,7 @@ export async function containerOwnership(docker: DockerRunner, containerId: stri
   const details = parseInspect(r.stdout);
   const worker = !details.labels[LABEL.instance] && details.labels[LABEL.helper] !== undefined;
   if (!details.labels[LABEL.instance] && !worker) return { managed: false, reason: 'it does not carry Dockbase’s labels' };
-  const image = await docker.tryRun(imageLabelsArgs(details.imageId));
+  const image = await docker.inspect('image-labels', details.imageId, imageLabelsArgs(details.imageId));
   if (image.code !== 0) {
     if (NO_SUCH.test(image.stderr)) return { managed: false, reason: 'its image, which could hold the labels, cannot be read' };
     throw commandFailed('inspect the container’s image', image.stderr);

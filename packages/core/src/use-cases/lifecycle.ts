@@ -122,7 +122,8 @@ export class InstanceLifecycle {
   }
 
   async details(instance: Instance): Promise<ContainerDetails> {
-    const r = await this.docker.run(inspectContainerArgs(instance.containerId), `inspect ${instance.name}`);
+    const r = await this.docker.inspect('container', instance.containerId, inspectContainerArgs(instance.containerId));
+    if (r.code !== 0) throw commandFailed(`inspect ${instance.name}`, r.stderr);
     return parseInspect(r.stdout);
   }
 
