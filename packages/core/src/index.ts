@@ -67,7 +67,7 @@ export {
 } from './docker/containers';
 export { copyInArgs, copyOutArgs } from './docker/copy';
 export { createContainerArgs, createContainerEnv, createMounts, readCreate, specOf, type CreatePlan } from './docker/create';
-export { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, UPGRADE_SOURCE, exportScript } from './docker/data-scripts';
+export { CANCEL_SCRIPT, COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, UPGRADE_SOURCE, copyVolumesScript, exportScript } from './docker/data-scripts';
 export { probeArgs, readinessWaitScript, waitReadyArgs } from './docker/exec';
 export { wireQuestion, type WireQuestion } from './engines/wire';
 export { EARLIER_STEADY_INTERVAL_SECONDS, STEADY_HEALTH, capabilitiesFrom, healthSettings } from './docker/health';

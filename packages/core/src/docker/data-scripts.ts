@@ -39,6 +39,35 @@ export const COPY_VOLUMES_SCRIPT = ['set -e', `for src in ${HELPER_FROM}/*; do c
 );
 
 /**
+ * The copy of a stopped instance's volumes for its engine: COPY_VOLUMES_SCRIPT, or, for an engine that names
+ * files a copy may leave out (`transfer.copyLeavesOut`), the same copy without them where it names any: a tar
+ * from the source into the target, owners, modes, times and links kept, as `cp -a` keeps them. A failure of
+ * either side fails the copy.
+ */
+export function copyVolumesScript(engine: Pick<EngineDefinition, 'transfer'>): string {
+  const leavesOut = engine.transfer.copyLeavesOut;
+  if (!leavesOut) return COPY_VOLUMES_SCRIPT;
+  return [
+    'set -e',
+    'leaves_out() {',
+    leavesOut,
+    '}',
+    `for src in ${HELPER_FROM}/*; do`,
+    `  dst="${HELPER_TO}/\${src##*/}"`,
+    '  leaves_out "$src" > /tmp/leave-out',
+    '  if [ -s /tmp/leave-out ]; then',
+    '    rm -f /tmp/copy-failed',
+    '    { (cd "$src" && tar -cf - -X /tmp/leave-out .) || : > /tmp/copy-failed; } | (cd "$dst" && tar -xpf -)',
+    '    [ ! -e /tmp/copy-failed ]',
+    '  else',
+    '    cp -a "$src/." "$dst/"',
+    '  fi',
+    'done',
+    `du -sk ${HELPER_TO}`,
+  ].join('\n');
+}
+
+/**
  * Prints the first 9 bytes of the RDB a Redis-family data folder (mounted read-only at /from/data) loads at
  * start: the base file its append-only manifest names, else dump.rdb; nothing when there is none. Its header
  * names its format version (`REDIS0011`). Read while the server may run: the base file is only ever replaced
@@ -144,7 +173,7 @@ export function importScript(engine: EngineDefinition): string | undefined {
  * and compatibility checks), `upgrade` with a socket folder as argument (PostgreSQL's dump and restore).
  */
 export function dataScripts(): { helper: Set<string>; exec: Set<string>; version: Set<string>; upgrade: Set<string> } {
-  const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, MEASURE_VOLUMES_SCRIPT, RDB_HEADER_SCRIPT]);
+  const helper = new Set([COPY_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT, MEASURE_VOLUMES_SCRIPT, RDB_HEADER_SCRIPT, ...ENGINES.map(copyVolumesScript)]);
   const exec = new Set([CANCEL_SCRIPT, SNIFF_SCRIPT]);
   const version = new Set<string>();
   const upgrade = new Set<string>();

@@ -187,6 +187,23 @@ export const postgres: EngineDefinition = {
   clientName: 'psql',
   clientShell: 'PGPASSWORD="$POSTGRES_PASSWORD" exec psql -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}" -d "${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"',
   transfer: {
+    // After a clean shutdown the server reads nothing of its WAL beyond the shutdown checkpoint's record: the
+    // segments after the one following it (on its timeline) are old ones renamed for reuse (up to max_wal_size,
+    // often as much as the data itself). A copy leaves them out; the server makes new ones as it needs them.
+    // The data folder is the volume's root up to 17, and <major>/docker in it from 18.
+    copyLeavesOut: [
+      'for pgdata in "$1" "$1"/*/*; do',
+      '  [ -f "$pgdata/global/pg_control" ] && [ -d "$pgdata/pg_wal" ] && [ ! -L "$pgdata/pg_wal" ] || continue',
+      '  ctl=$(command -v pg_controldata || ls /usr/lib/postgresql/*/bin/pg_controldata 2>/dev/null | head -n 1)',
+      '  [ -n "$ctl" ] || continue',
+      '  info=$(LC_ALL=C "$ctl" -D "$pgdata" 2>/dev/null) || continue',
+      `  [ "$(printf '%s\\n' "$info" | sed -n 's/^Database cluster state: *//p')" = 'shut down' ] || continue`,
+      `  redo=$(printf '%s\\n' "$info" | sed -n "s/^Latest checkpoint's REDO WAL file: *//p")`,
+      "  printf '%s' \"$redo\" | grep -Eq '^[0-9A-F]{24}$' || continue",
+      '  tli=$(printf \'%s\' "$redo" | cut -c1-8)',
+      '  ls "$pgdata/pg_wal" | grep -E "^${tli}[0-9A-F]{16}$" | LC_ALL=C sort | awk -v r="$redo" -v d=".${pgdata#"$1"}/pg_wal/" \'$0 "" > r "" && ++n > 1 { print d $0 }\'',
+      'done',
+    ].join('\n'),
     // The official image trusts its local socket, so the tools run without any password.
     exportKind: 'postgres-sql',
     exportExtension: '.sql',

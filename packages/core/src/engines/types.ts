@@ -82,6 +82,13 @@ export interface DataTransfer {
   /** Extensions the official image runs from /docker-entrypoint-initdb.d on first start; empty when none. */
   seedExtensions: readonly string[];
   /**
+   * Shell, the body of a function run in a helper container on one data volume's root ("$1", read-only, the
+   * instance stopped): prints, one per line as `./<path>`, files a copy of it may leave out because the server
+   * never reads them again (PostgreSQL's recycled WAL). It prints nothing when it cannot be sure. Omitted:
+   * every copy is whole.
+   */
+  copyLeavesOut?: string;
+  /**
    * How a snapshot of a running instance is made consistent: Dockbase stops it briefly (the engine flushes
    * and closes its files), copies the volume, and starts it again.
    */

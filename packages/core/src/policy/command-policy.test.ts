@@ -7,6 +7,7 @@ import { FILE_COPY_BUILDERS, checkSave, checkSend } from './data-policy';
 import {
   CANCEL_SCRIPT,
   COPY_VOLUMES_SCRIPT,
+  copyVolumesScript,
   MEASURE_VOLUMES_SCRIPT,
   RDB_HEADER_SCRIPT,
   REPLACE_VOLUMES_SCRIPT,
@@ -406,6 +407,20 @@ describe('the data-safety shapes (data-policy.ts)', () => {
       allowed: true,
       claims: [{ volume: 'dockbase-cache-valkey-data', labels: valkeyData.labels }],
     });
+    // A PostgreSQL copy leaves out the WAL it recycled: its own script, accepted as exactly that.
+    const pgData = { volume: 'dockbase-shop-data', target: '/from/data', readonly: true };
+    const pgCopy = {
+      volume: 'dockbase-shop--b-data',
+      target: '/to/data',
+      labels: { 'io.dockbase.engine': 'postgres', 'io.dockbase.mount': '/var/lib/postgresql/data' },
+    };
+    const pgScript = copyVolumesScript(getEngine('postgres'));
+    expect(pgScript).not.toBe(COPY_VOLUMES_SCRIPT);
+    expect(ok(argv.helperRunArgs('clone', 'postgres:17', [pgData, pgCopy], pgScript))).toMatchObject({
+      allowed: true,
+      claims: [{ volume: 'dockbase-shop--b-data' }],
+    });
+    expect(ok(argv.helperRunArgs('clone', 'postgres:17', [pgData, pgCopy], `${pgScript}\nrm -rf /to`)).allowed).toBe(false);
     for (const args of [
       argv.execScriptArgs(CID, exportScript(mongo), temp),
       argv.execScriptArgs(CID, CANCEL_SCRIPT, temp),

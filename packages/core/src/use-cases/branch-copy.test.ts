@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BranchCopies, branchCopyRefusal, type BranchCopyInput } from './branch-copy';
 import { DockerRunner } from '../docker/runner';
-import { COPY_VOLUMES_SCRIPT } from '../docker/data-scripts';
+import { copyVolumesScript } from '../docker/data-scripts';
+import { getEngine } from '../engines';
 import { DockbaseError } from '../model/errors';
 import type { Instance } from '../model/instance';
 import type { CreateInstanceInput } from '../model/validation';
@@ -63,8 +64,8 @@ function setup(options: { existingVolume?: boolean; copyFails?: boolean; createF
   } as unknown as InstanceLifecycle;
   const creation = {
     usage: async () => ({ names: new Set(['shop-orders']), ports: new Map([[55432, { container: 'shop-orders', running: true }]]) }),
-    create: async (i: CreateInstanceInput, o: { start?: boolean; commit?: boolean }) => {
-      log.push(`create ${i.name} start=${o.start} commit=${o.commit}`);
+    create: async (i: CreateInstanceInput, o: { start?: boolean; commit?: boolean; madeVolumes?: readonly string[] }) => {
+      log.push(`create ${i.name} start=${o.start} commit=${o.commit}${o.madeVolumes ? ` made=${o.madeVolumes.join(',')}` : ''}`);
       created.push(i);
       if (options.createFails) throw new DockbaseError('command-failed', 'docker run failed');
       return { ...source(), id: 'f00df00df00d', name: i.name, containerId: 'beef', project: i.project, volumes: [`dockbase-${i.name}-data`] };
@@ -99,14 +100,17 @@ describe('a branch copy', () => {
       expect.stringMatching(
         /^copy type=volume,source=dockbase-shop-orders-data,target=\/from\/data,readonly type=volume,source=dockbase-shop-orders--feature-a-1a2b3c-data,target=\/to\/data,/,
       ),
-      'create shop-orders--feature-a-1a2b3c start=true commit=false',
+      // The copy's volumes are named as made here: create looks for no snapshot holding them, no settings record beside them.
+      'create shop-orders--feature-a-1a2b3c start=true commit=false made=dockbase-shop-orders--feature-a-1a2b3c-data',
       'ready? shop-orders--feature-a-1a2b3c',
     ]);
     expect(steps).toEqual(['stop', 'copy', 'start', 'ready']);
     // One helper copy: no snapshot volume is made, and nothing is deleted afterwards.
     const helpers = cli.calls.filter((c) => c[0] === 'run');
     expect(helpers).toHaveLength(1);
-    expect(helpers[0]).toEqual(expect.arrayContaining(['--network', 'none', '--pull', 'never', `${source().image}:17`, COPY_VOLUMES_SCRIPT]));
+    expect(helpers[0]).toEqual(
+      expect.arrayContaining(['--network', 'none', '--pull', 'never', `${source().image}:17`, copyVolumesScript(getEngine('postgres'))]),
+    );
     expect(cli.calls.some((c) => c.join(' ').includes('snap'))).toBe(false);
     expect(cli.calls.some((c) => c[0] === 'volume' && c[1] === 'rm')).toBe(false);
     // The copy's labels make it the branch's: its data id is new, its user and database the source's.
@@ -168,7 +172,8 @@ describe('a branch copy', () => {
       /shop-orders--feature-a-1a2b3c did not start on its copy of shop-orders's data, so it was removed again; shop-orders keeps its data as it was and runs again: the server did not answer/,
     );
     expect(log.slice(3)).toEqual([
-      'create shop-orders--feature-a-1a2b3c start=true commit=false',
+      // The copy's volumes are named as made here: create looks for no snapshot holding them, no settings record beside them.
+      'create shop-orders--feature-a-1a2b3c start=true commit=false made=dockbase-shop-orders--feature-a-1a2b3c-data',
       'ready? shop-orders--feature-a-1a2b3c',
       'remove shop-orders--feature-a-1a2b3c with its data',
       'volume rm dockbase-shop-orders--feature-a-1a2b3c-data',

@@ -17,7 +17,7 @@
  */
 import { getEngine } from '../engines';
 import { helperRunArgs, volumeCopyMounts } from '../docker/helpers';
-import { COPY_VOLUMES_SCRIPT } from '../docker/data-scripts';
+import { copyVolumesScript } from '../docker/data-scripts';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import type { DockerRunner } from '../docker/runner';
 import { DockbaseError, InvalidInputError, isDockbaseError, throwIfAborted } from '../model/errors';
@@ -147,7 +147,7 @@ export class BranchCopies {
       step('copy');
       // Interrupted from here on, the volumes this copy made go again: they hold only a copy.
       await journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: made }]);
-      await this.docker.run(helperRunArgs('clone', imageRef(source.image, source.tag), mounts, COPY_VOLUMES_SCRIPT), `copy the data of ${source.name}`);
+      await this.docker.run(helperRunArgs('clone', imageRef(source.image, source.tag), mounts, copyVolumesScript(engine)), `copy the data of ${source.name}`);
       await journal?.end('copy');
       throwIfAborted(signal);
       step('start');
@@ -155,6 +155,7 @@ export class BranchCopies {
         ...(options.id ? { id: options.id } : {}),
         start: true,
         commit: false,
+        madeVolumes: made,
         ...(signal ? { signal } : {}),
         ...(journal ? { journal } : {}),
       });

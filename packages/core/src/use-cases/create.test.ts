@@ -153,4 +153,22 @@ describe('creating an instance', () => {
     expect(reuse.calls.at(-1)).toEqual(['volume', 'rm', 'dockbase-app-settings']);
     expect(fresh.calls.some((c) => c.join(' ') === 'volume rm dockbase-app-settings')).toBe(false);
   });
+
+  it('looks for no snapshot and no settings record of volumes its caller has just made (a copy), and does for kept ones', async () => {
+    const volume =
+      '[{"Name":"dockbase-app-data","Labels":{"io.dockbase.volume":"data","io.dockbase.engine":"postgres","io.dockbase.tag":"17","io.dockbase.mount":"/var/lib/postgresql/data","io.dockbase.instance":"i-copy"}}]';
+    const rules: Parameters<typeof scripted>[0] = [
+      ['image inspect', { stdout: 'sha256:x' }],
+      ['volume inspect dockbase-app-data-17', { code: 1, stderr: 'Error: No such volume' }],
+      ['volume inspect', { stdout: volume }],
+      ['run --detach', { stdout: 'c0ffee\n' }],
+    ];
+    const lookups = (calls: string[][]) => calls.filter((c) => c[0] === 'volume' && (c[1] === 'ls' || c[1] === 'rm')).map((c) => c.slice(0, 2).join(' '));
+    const copied = scripted(rules);
+    await createDockbase(copied).creation.create(input, { start: true, madeVolumes: ['dockbase-app-data'] });
+    expect(lookups(copied.calls)).toEqual([]);
+    const kept = scripted(rules);
+    await createDockbase(kept).creation.create(input, { start: true });
+    expect(lookups(kept.calls)).toEqual(['volume ls', 'volume rm']);
+  });
 });

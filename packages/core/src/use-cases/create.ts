@@ -68,6 +68,11 @@ export interface CreateOptions {
   journal?: StepJournal;
   /** Whether the create commits the job itself (a clone commits once its password is set: false). */
   commit?: boolean;
+  /**
+   * Volumes the caller has just made for this instance (a clone's, a migration's or a branch's copy): no
+   * snapshot holds them and no deleted instance's settings are recorded beside them, so neither is looked for.
+   */
+  madeVolumes?: readonly string[];
 }
 
 /** The name a seed file gets in SEED_DIRECTORY: its position (the images run them in name order) and a safe form of its name. */
@@ -182,7 +187,8 @@ export class InstanceCreation {
       if (info) checkReusableVolume(v, info, engine, input.tag);
     }
     // An upgrade's rollback point keeps the old data volume as it is: mounted again, the snapshot would change.
-    const reusing = new Set(volumes.map((v) => v.name).filter((name) => existing.has(name)));
+    const made = new Set(options.madeVolumes ?? []);
+    const reusing = new Set(volumes.map((v) => v.name).filter((name) => existing.has(name) && !made.has(name)));
     if (reusing.size > 0) {
       for (const snapshot of await this.snapshots()) {
         const held = snapshot.volumes.find((sv) => reusing.has(sv.volume));
@@ -279,7 +285,7 @@ export class InstanceCreation {
     if (!instance) throw new DockbaseError('command-failed', `Could not read back ${plan.name} after creating it.`);
     // The data is in use again: the settings its last delete recorded beside it are history (the new
     // container's label holds the settings now). Left behind, the marker is ignored (kept data without data).
-    if (keptVolumes.length > 0) await this.docker.bestEffort(volumeRemoveArgs([keptSettingsVolume(plan.name)]));
+    if (keptVolumes.some((v) => !made.has(v.name))) await this.docker.bestEffort(volumeRemoveArgs([keptSettingsVolume(plan.name)]));
     return reused ? { ...instance, reusedData: reused } : instance;
   }
 

@@ -14,7 +14,7 @@
 import { getEngine, rdbVersionOf, type EngineId } from '../engines';
 import { helperRunArgs, volumeCopyMounts } from '../docker/helpers';
 import { imageExistsArgs } from '../docker/images';
-import { COPY_VOLUMES_SCRIPT, HELPER_FROM, RDB_HEADER_SCRIPT } from '../docker/data-scripts';
+import { copyVolumesScript, HELPER_FROM, RDB_HEADER_SCRIPT } from '../docker/data-scripts';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import type { DockerRunner } from '../docker/runner';
 import { DockbaseError, InvalidInputError, isDockbaseError, throwIfAborted } from '../model/errors';
@@ -148,7 +148,7 @@ export class Migrations {
         async () => {
           // Interrupted from here on, the volumes this migration made go again: they hold only a copy.
           await journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: made }]);
-          await this.docker.run(helperRunArgs('clone', sourceImage, mounts, COPY_VOLUMES_SCRIPT), `copy the data of ${source.name}`);
+          await this.docker.run(helperRunArgs('clone', sourceImage, mounts, copyVolumesScript(getEngine(source.engine))), `copy the data of ${source.name}`);
           await journal?.end('copy');
         },
         journal,
@@ -158,6 +158,7 @@ export class Migrations {
         ...(options.id ? { id: options.id } : {}),
         start: true,
         commit: false,
+        madeVolumes: made,
         ...(signal ? { signal } : {}),
         ...(journal ? { journal } : {}),
       });

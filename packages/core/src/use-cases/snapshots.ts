@@ -8,7 +8,7 @@
 import { helperRunArgs, volumeCopyMounts, type HelperMount } from '../docker/helpers';
 import { snapshotManifestsArgs, volumeCreateArgs, volumeInspectArgs, volumeRemoveArgs, volumesOfSnapshotArgs, parseVolumeInspect } from '../docker/volumes';
 import type { CreateOptions, InstanceCreation } from './create';
-import { COPY_VOLUMES_SCRIPT, HELPER_FROM, HELPER_TO, MEASURE_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
+import { copyVolumesScript, HELPER_FROM, HELPER_TO, MEASURE_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
 import { fileStamp } from '../model/dump-files';
 import { getEngine } from '../engines';
 import { DockbaseError, InvalidInputError, commandFailed, isDockbaseError, throwIfAborted } from '../model/errors';
@@ -260,9 +260,12 @@ export class Snapshots {
     try {
       // Interrupted from here on, the volumes this clone made go again: they hold only a copy.
       await journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: made }]);
-      await this.docker.run(helperRunArgs('clone', imageRef(snapshot.image, snapshot.tag), mounts, COPY_VOLUMES_SCRIPT), `copy snapshot ${snapshot.name}`);
+      await this.docker.run(
+        helperRunArgs('clone', imageRef(snapshot.image, snapshot.tag), mounts, copyVolumesScript(engine)),
+        `copy snapshot ${snapshot.name}`,
+      );
       await journal?.end('copy');
-      created = await this.creation.create(full, { ...options, start: start || setPassword, commit: false });
+      created = await this.creation.create(full, { ...options, start: start || setPassword, commit: false, madeVolumes: made });
     } catch (e) {
       await this.docker.bestEffort(volumeRemoveArgs(made));
       throw e;
@@ -383,7 +386,7 @@ export class Snapshots {
     const snapshot: Snapshot = { ...this.describe(instance, id, name, reason, copies), ...(options.upgradeTo ? { upgradeTo: options.upgradeTo } : {}) };
     try {
       const r = await this.docker.run(
-        helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, COPY_VOLUMES_SCRIPT),
+        helperRunArgs('snapshot', imageRef(instance.image, instance.tag), mounts, copyVolumesScript(getEngine(instance.engine))),
         `snapshot ${instance.name}`,
       );
       snapshot.sizeBytes = parseDuKib(r.stdout) * 1024;
