@@ -107,6 +107,19 @@ describe('readiness while docker has no verdict yet', () => {
     expect(await within(card).findByText('Healthy', {}, { timeout: 3000 })).toBeInTheDocument();
   });
 
+  it('a readiness wait that fails hands the server to the watch at once: Healthy, not Starting until the next event', async () => {
+    const docker = new FakeDocker();
+    docker.healthOnStart = 'starting';
+    await seedInstance(docker, { name: 'cache', engine: 'redis' });
+    docker.setServerReady('cache');
+    // The wait's one docker exec fails (the engine did not answer that call): the list still says "Up 1 second".
+    docker.failNext('exec', 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
+    renderApp({ docker });
+    const card = await findInstance('cache');
+    expect(await within(card).findByText('Healthy', {}, { timeout: 3000 })).toBeInTheDocument();
+    expect(docker.count('exec')).toBe(2);
+  });
+
   it('a paused instance shows Paused, not running or healthy', async () => {
     const docker = new FakeDocker();
     await seedInstance(docker, { name: 'cache', engine: 'redis' });

@@ -147,15 +147,21 @@ export class Liveness {
   /**
    * Probes the server on the watch's cadence until `signal` aborts, reporting each answer. `paused` is
    * asked before each probe (the tab: while it is hidden nobody looks, so nothing runs; it looks again at
-   * the next turn). `random` spreads the first probe (tests pass a fixed one).
+   * the next turn). `random` spreads the first probe (tests pass a fixed one). `firstProbeNow`: the first
+   * probe runs at once (the watch takes over from a readiness wait that ended without an answer: someone may
+   * be waiting on this start, and it is one server, not the open of a whole list).
    */
   async watch(
     instance: Pick<Instance, 'containerId' | 'engine' | 'health'>,
     onAnswer: (answer: ServerAnswer) => void,
-    options: { signal: AbortSignal; paused?: () => boolean; random?: () => number; previous?: ServerAnswer },
+    options: { signal: AbortSignal; paused?: () => boolean; random?: () => number; previous?: ServerAnswer; firstProbeNow?: boolean },
   ): Promise<void> {
     let last = options.previous;
-    let delay = last ? nextProbeDelayMs(last) - (Date.now() - last.at) : firstProbeDelayMs(instance, (options.random ?? Math.random)());
+    let delay = last
+      ? nextProbeDelayMs(last) - (Date.now() - last.at)
+      : options.firstProbeNow
+        ? 0
+        : firstProbeDelayMs(instance, (options.random ?? Math.random)());
     try {
       for (;;) {
         await sleep(Math.max(0, delay), options.signal);

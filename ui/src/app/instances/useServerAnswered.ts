@@ -45,7 +45,9 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
     staleTime: Number.POSITIVE_INFINITY,
   });
   const serverAnswered = awaiting && answer.data === true;
-  const unprobed = isUnprobed(instance, answer.data, answer.fetchStatus === 'fetching');
+  // A wait that ended without an answer (docker or the bridge failed it) hands the server to the watch at once.
+  const waitFailed = answer.isError;
+  const unprobed = isUnprobed(instance, answer.data, answer.fetchStatus === 'fetching', waitFailed);
 
   // Written by the watch below and by the Unpause action (never fetched by the query itself).
   const { containerId, engine, health } = instance;
@@ -63,21 +65,24 @@ export function useServerAnswered(instance: Instance): ServerReadiness {
       signal: stop.signal,
       paused: hidden,
       previous: queryClient.getQueryData<ServerAnswer>(key),
+      firstProbeNow: waitFailed,
     });
     return () => stop.abort();
     // The watch restarts when the container or whether it is watched changes, not on every verdict.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [watched, containerId, engine, dockbase, queryClient]);
 
-  return viewOf(instance, answer.data, probed.data, verdicts, answer.fetchStatus === 'fetching');
+  return viewOf(instance, answer.data, probed.data, verdicts, answer.fetchStatus === 'fetching', waitFailed);
 }
 
 /**
- * Whether docker's "starting" is only its not having probed a server that has run for a while: no readiness
- * wait asks it (none was asked for this run, or it ended without an answer), and the watch takes it over.
+ * Whether docker's "starting" is only its not having probed the server: no readiness wait asks it (none was
+ * asked for this run of a server that has run for a while, or the wait failed), and the watch takes it over.
+ * A failed wait counts whenever the start was: the list's "Up 5 seconds" is not read again until docker's
+ * next event, so waiting for the start to look old could leave the card without a verdict.
  */
-function isUnprobed(instance: Instance, answered: boolean | undefined, waiting: boolean): boolean {
-  return awaitsReadiness(instance) && !startedLately(instance) && answered === undefined && !waiting;
+function isUnprobed(instance: Instance, answered: boolean | undefined, waiting: boolean, waitFailed = false): boolean {
+  return awaitsReadiness(instance) && (waitFailed || !startedLately(instance)) && answered === undefined && !waiting;
 }
 
 /**
@@ -87,11 +92,18 @@ function isUnprobed(instance: Instance, answered: boolean | undefined, waiting: 
  * watch's answer is the newer word. Every state is noted, paused ones too: an unpause must not look like a
  * new verdict.
  */
-function viewOf(instance: Instance, answered: boolean | undefined, probed: ServerAnswer | undefined, verdicts: SeenVerdicts, waiting = false): ServerView {
+function viewOf(
+  instance: Instance,
+  answered: boolean | undefined,
+  probed: ServerAnswer | undefined,
+  verdicts: SeenVerdicts,
+  waiting = false,
+  waitFailed = false,
+): ServerView {
   const seen = noteVerdict(verdicts.get(instance.containerId), instance, Date.now());
   verdicts.set(instance.containerId, seen);
   const view = serverView(instance, { answered, probed }, seen.at);
-  return isUnprobed(instance, answered, waiting) ? { ...view, unprobed: true } : view;
+  return isUnprobed(instance, answered, waiting, waitFailed) ? { ...view, unprobed: true } : view;
 }
 
 /**
@@ -103,7 +115,7 @@ export function useServerViews(instances: readonly Instance[]): (instance: Insta
   const never = () => Promise.reject(new Error('written by the cards and rows'));
   const readiness = useQueries({
     queries: instances.map((i) => ({ queryKey: queryKeys.readiness(i.containerId), queryFn: never, enabled: false })),
-    combine: (results) => results.map((r) => ({ answered: r.data as boolean | undefined, waiting: r.fetchStatus === 'fetching' })),
+    combine: (results) => results.map((r) => ({ answered: r.data as boolean | undefined, waiting: r.fetchStatus === 'fetching', failed: r.isError })),
   });
   const liveness = useQueries({
     queries: instances.map((i) => ({ queryKey: queryKeys.liveness(i.containerId), queryFn: never, enabled: false })),
@@ -113,7 +125,7 @@ export function useServerViews(instances: readonly Instance[]): (instance: Insta
     const answers = new Map(instances.map((i, n) => [i.containerId, { ...readiness[n], probed: liveness[n] }]));
     return (instance: Instance) => {
       const a = answers.get(instance.containerId);
-      return viewOf(instance, a?.answered, a?.probed, verdicts, a?.waiting);
+      return viewOf(instance, a?.answered, a?.probed, verdicts, a?.waiting, a?.failed);
     };
   }, [instances, readiness, liveness, verdicts]);
 }
