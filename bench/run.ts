@@ -27,7 +27,8 @@ const quick = process.argv.includes('--quick');
 /**
  * `--only=image`, `--only=package`, `--only=upgrade` or `--only=idle`: measures the extension image, the npm
  * package, PostgreSQL's upgrade, or what idle instances and the open tab cost (with readiness) alone (its
- * ratios within that run) and keeps the other figures of results.json.
+ * ratios within that run) and keeps the other figures of results.json. `--only=readiness`: create → ready and
+ * restart → ready alone, for Redis and PostgreSQL.
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -78,12 +79,23 @@ async function main() {
     writeResults({ ...previous, branch: await benchBranch(quick ? 1 : 6, quick ? 200_000 : 1_000_000) });
     return;
   }
+  if (only === 'readiness') {
+    const previous = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results;
+    console.log('• create → ready and restart → ready, Redis and PostgreSQL, against docker run + a login loop (the other figures are kept from their run)…');
+    const createToReady = await benchCreateToReady(quick ? 3 : 9);
+    const readiness = [];
+    for (const engine of ['redis', 'postgres'] as const) readiness.push(await benchReadiness(engine, quick ? 2 : 9));
+    writeResults({ ...previous, createToReady, readiness });
+    return;
+  }
   if (only === 'open') {
     await benchOpen(JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as Results);
     return;
   }
   if (only !== undefined && only !== 'idle')
-    throw new Error(`--only=${only}: only --only=image, --only=package, --only=upgrade, --only=open, --only=branch and --only=idle are supported`);
+    throw new Error(
+      `--only=${only}: only --only=image, --only=package, --only=upgrade, --only=open, --only=branch, --only=readiness and --only=idle are supported`,
+    );
   const { cli } = countingDocker();
   const info = machine();
   console.log(`Dockbase benchmarks on ${info.cpu}, ${info.memoryGb} GB, Docker ${info.dockerEngine}, Node ${info.node}${quick ? ' (quick)' : ''}\n`);
