@@ -86,6 +86,13 @@ describe('copying a stopped PostgreSQL without its recycled WAL', () => {
     const target = `dockbase-${prefix}-copy-data`;
     await copy(volume, target);
     expect(await walSegments(target)).toEqual(kept);
+    // Everything else is there as it was: every path with its type, mode, owner and size (BusyBox's cp -a, in slim images, keeps no times).
+    const listing = async (v: string) =>
+      (await docker('run', '--rm', '--network', 'none', '--entrypoint', 'find', '-v', `${v}:/v:ro`, image, '/v', '-printf', '%P %y %m %u:%g %s\\n'))
+        .split('\n')
+        .filter((l) => l && !out.some((s) => l.startsWith(`pg_wal/${s} `)))
+        .sort();
+    expect(await listing(target)).toEqual(await listing(volume));
     const copyName = `${prefix}-copy`;
     await docker('run', '--detach', '--name', copyName, '--env', 'POSTGRES_PASSWORD=unused', '-v', `${target}:/var/lib/postgresql/data`, image);
     const answers = async () => {

@@ -40,27 +40,51 @@ export const COPY_VOLUMES_SCRIPT = ['set -e', `for src in ${HELPER_FROM}/*; do c
 
 /**
  * The copy of a stopped instance's volumes for its engine: COPY_VOLUMES_SCRIPT, or, for an engine that names
- * files a copy may leave out (`transfer.copyLeavesOut`), the same copy without them where it names any: a tar
- * from the source into the target, owners, modes, times and links kept, as `cp -a` keeps them. A failure of
- * either side fails the copy.
+ * files a copy may leave out (`transfer.copyLeavesOut`), the same copy without them where it names any. Only
+ * the folders that hold such files are walked (their owner and mode set as the source's, then their time);
+ * everything else goes by `cp -a` as a whole, in one call per folder. POSIX sh and the options BusyBox has
+ * too (slim and Alpine images); names are compared in the shell itself, no process per file.
  */
 export function copyVolumesScript(engine: Pick<EngineDefinition, 'transfer'>): string {
   const leavesOut = engine.transfer.copyLeavesOut;
   if (!leavesOut) return COPY_VOLUMES_SCRIPT;
   return [
     'set -e',
+    "nl='",
+    "'",
     'leaves_out() {',
     leavesOut,
     '}',
+    'same_owner_mode() { chown "$(stat -c %u:%g "$1")" "$2"; chmod "$(stat -c %a "$1")" "$2"; }',
+    'copy_dir() {',
+    '  local from="$1" to="$2" rel="$3" e name',
+    '  set --',
+    '  for e in "$from"/* "$from"/.[!.]* "$from"/..?*; do',
+    '    [ -e "$e" ] || [ -L "$e" ] || continue',
+    '    name="$rel/${e##*/}"',
+    '    case "$list" in *"$nl$name$nl"*) continue ;; esac',
+    '    if [ -d "$e" ] && [ ! -L "$e" ]; then',
+    '      case "$list" in *"$nl$name/"*)',
+    '        mkdir "$to/${e##*/}"',
+    '        same_owner_mode "$e" "$to/${e##*/}"',
+    '        copy_dir "$e" "$to/${e##*/}" "$name"',
+    '        touch -r "$e" "$to/${e##*/}"',
+    '        continue ;;',
+    '      esac',
+    '    fi',
+    '    set -- "$@" "$e"',
+    '  done',
+    '  [ "$#" -eq 0 ] || cp -a "$@" "$to/"',
+    '}',
     `for src in ${HELPER_FROM}/*; do`,
     `  dst="${HELPER_TO}/\${src##*/}"`,
-    '  leaves_out "$src" > /tmp/leave-out',
-    '  if [ -s /tmp/leave-out ]; then',
-    '    rm -f /tmp/copy-failed',
-    '    { (cd "$src" && tar -cf - -X /tmp/leave-out .) || : > /tmp/copy-failed; } | (cd "$dst" && tar -xpf -)',
-    '    [ ! -e /tmp/copy-failed ]',
-    '  else',
+    '  list="$nl$(leaves_out "$src")$nl"',
+    '  if [ "$list" = "$nl$nl" ]; then',
     '    cp -a "$src/." "$dst/"',
+    '  else',
+    '    same_owner_mode "$src" "$dst"',
+    '    copy_dir "$src" "$dst" .',
+    '    touch -r "$src" "$dst"',
     '  fi',
     'done',
     `du -sk ${HELPER_TO}`,
