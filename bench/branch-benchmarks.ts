@@ -33,6 +33,8 @@ export interface BranchBench {
   /** The whole data folder (its WAL included) and the database the rows are in. */
   dataFolderMb: number;
   databaseMb: number;
+  /** What the branch copy's data volume holds after the copy (the WAL PostgreSQL recycled is left out). */
+  copyFolderMb?: number;
   rows: number;
   runs: number;
   /** `dockbase branch`, from the command's start to its exit (the copy answers then). */
@@ -142,6 +144,7 @@ export async function benchBranch(runs = 3, rows = 1_000_000): Promise<BranchBen
     await answers(performance.now());
     const toMain: number[] = [];
     const toBranch: number[] = [];
+    let copyFolderMb: number | undefined;
     for (let n = 0; n < runs; n++) {
       const name = `bench-${n}`;
       // Dockbase: the project's own instance serves; `dockbase branch` on a new git branch, until it exits.
@@ -155,6 +158,11 @@ export async function benchBranch(runs = 3, rows = 1_000_000): Promise<BranchBen
         if (!made.instances[0]?.copied || made.instances[0].from !== source) throw new Error(`dockbase branch copied nothing: ${r.stdout}`);
         const copy = await servingName(cli);
         if (copy === source) throw new Error(`dockbase branch left ${source} serving`);
+        if (copyFolderMb === undefined) {
+          // Its data volume once the copy runs (its server may have begun a WAL segment of its own).
+          const du = await docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'du', '-v', `dockbase-${copy}-data:/v:ro`, IMAGE, '-sk', '/v');
+          copyFolderMb = round(Number(du.trim().split(/\s+/)[0]) / 1024, 0);
+        }
         const rowsThere = (await docker(cli, 'exec', copy, 'psql', '-X', '-qtA', '-U', 'postgres', '-c', 'SELECT count(*) FROM filler')).trim();
         if (Number(rowsThere) !== rows) throw new Error(`the branch copy holds ${rowsThere} rows, not ${rows}`);
 
@@ -214,6 +222,7 @@ export async function benchBranch(runs = 3, rows = 1_000_000): Promise<BranchBen
     return {
       dataFolderMb,
       databaseMb,
+      ...(copyFolderMb !== undefined ? { copyFolderMb } : {}),
       rows,
       runs,
       branchMs: ms(branch),
