@@ -50,6 +50,8 @@ if ! engine_up; then
   fi
 fi
 log "engine: $(docker version --format 'server {{.Server.Version}}, client {{.Client.Version}}')"
+# The copy-on-write tests run a private engine on an XFS filesystem of their own (a loop file): mkfs.xfs.
+if ! command -v mkfs.xfs >/dev/null && is_root; then apt_install xfsprogs; fi
 
 # ---- 2. Local registry --------------------------------------------------------------------------
 registry_up() { curl -fs -o /dev/null --max-time 2 "http://$REGISTRY/v2/"; }

@@ -7,8 +7,9 @@
  * branch, and started, and waited for until its server answers. The source stays stopped: the copy serves.
  *
  * Before, a branch was a snapshot (copy 1) cloned into new volumes (copy 2): twice the bytes written and twice
- * the disk for a while. Docker's `local` volume driver offers no copy-on-write of a volume, so the copy is a
- * plain file copy (`cp -a`); a driver with snapshots would be the place to do better.
+ * the disk for a while. Docker's `local` volume driver offers no snapshot of a volume, so the copy is `cp -a`
+ * with reflinks asked for: copy-on-write where the volumes' filesystem shares blocks (XFS, Btrfs), a file copy
+ * elsewhere (copyVolumesScript).
  *
  * Refused before anything stops: an instance without data volumes, a name taken, volumes of that name that
  * exist already. On any failure nothing is half-made (the new container and volumes go) and the source runs
