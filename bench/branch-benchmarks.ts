@@ -14,8 +14,8 @@
  * same runs on a Docker engine of the bench's own whose data root is on XFS with reflinks (as Btrfs and XFS
  * hosts have): Dockbase's copy is then copy-on-write, and a bare `cp -a --reflink=auto` is timed as well.
  *
- * Each timed run starts from the same memory state: the disk flushed (`sync`), then 4 GB written to tmpfs and
- * freed. This machine is a VM whose balloon device hands freed memory back to the host after a few seconds, and
+ * Each timed run starts from the same state: the disk flushed (`sync`) and idle, then 4 GB written to tmpfs
+ * and freed. This machine is a VM whose balloon device hands freed memory back to the host after a few seconds, and
  * a copy that writes into such memory runs 1.5–2× slower than one that writes into memory just freed (seen
  * here: the same bare copy took 1.6–1.7 s back to back and 3.5–4.5 s after a pause of 13 s). Without this, the
  * run that comes after the longer pause lost, whichever it was. Freed memory is what a Linux host without a
@@ -157,8 +157,18 @@ async function benchBranchOn(engine: PrivateEngine | undefined, runs: number, ro
       '-c',
       `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; ALTER TABLE filler ADD PRIMARY KEY (id); CHECKPOINT;`,
     );
-    const du = await docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'du', '-v', `${sourceVolume}:/v:ro`, IMAGE, '-sk', '/v');
-    const dataFolderMb = round(Number(du.trim().split(/\s+/)[0]) / 1024, 0);
+    /** What a volume holds, in MB (`du`). */
+    const volumeMb = async (volume: string) =>
+      round(
+        Number(
+          (await docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'du', '-v', `${volume}:/v:ro`, IMAGE, '-sk', '/v')).trim().split(/\s+/)[0],
+        ) / 1024,
+        0,
+      );
+    /** The bare copy of the (stopped) source volume into the volume `to`, with `cp`'s extra `flags`. */
+    const bareCopy = (to: string, ...flags: string[]) =>
+      docker(cli, 'run', '--rm', '-v', `${sourceVolume}:/from`, '-v', `${to}:/to`, IMAGE, 'cp', '-a', ...flags, '/from/.', '/to/');
+    const dataFolderMb = await volumeMb(sourceVolume);
     const databaseMb = round(
       Number(await docker(cli, 'exec', source, 'psql', '-X', '-qtA', '-U', 'postgres', '-c', "SELECT pg_database_size('postgres')")) / 2 ** 20,
       0,
@@ -178,7 +188,7 @@ async function benchBranchOn(engine: PrivateEngine | undefined, runs: number, ro
     const bareReflink: number[] = [];
     // One unmeasured copy first: both sides then read the source from a warm page cache.
     await docker(cli, 'stop', '--time', '30', source);
-    await docker(cli, 'run', '--rm', '-v', `${sourceVolume}:/from`, '-v', `${BARE}:/to`, IMAGE, 'cp', '-a', '/from/.', '/to/');
+    await bareCopy(BARE);
     await docker(cli, 'volume', 'rm', BARE);
     await docker(cli, 'start', source);
     await answers(performance.now());
@@ -200,8 +210,7 @@ async function benchBranchOn(engine: PrivateEngine | undefined, runs: number, ro
         if (copy === source) throw new Error(`dockbase branch left ${source} serving`);
         if (copyFolderMb === undefined) {
           // Its data volume once the copy runs (its server may have begun a WAL segment of its own).
-          const du = await docker(cli, 'run', '--rm', '--network', 'none', '--entrypoint', 'du', '-v', `dockbase-${copy}-data:/v:ro`, IMAGE, '-sk', '/v');
-          copyFolderMb = round(Number(du.trim().split(/\s+/)[0]) / 1024, 0);
+          copyFolderMb = await volumeMb(`dockbase-${copy}-data`);
         }
         const rowsThere = (await docker(cli, 'exec', copy, 'psql', '-X', '-qtA', '-U', 'postgres', '-c', 'SELECT count(*) FROM filler')).trim();
         if (Number(rowsThere) !== rows) throw new Error(`the branch copy holds ${rowsThere} rows, not ${rows}`);
@@ -228,7 +237,7 @@ async function benchBranchOn(engine: PrivateEngine | undefined, runs: number, ro
         const t0 = performance.now();
         await docker(cli, 'stop', '--time', '30', source);
         const t1 = performance.now();
-        await docker(cli, 'run', '--rm', '-v', `${sourceVolume}:/from`, '-v', `${BARE}:/to`, IMAGE, 'cp', '-a', '/from/.', '/to/');
+        await bareCopy(BARE);
         bare.push(performance.now() - t1);
         await docker(
           cli,
@@ -249,7 +258,7 @@ async function benchBranchOn(engine: PrivateEngine | undefined, runs: number, ro
           // The bare copy as GNU cp makes it by default on such a filesystem: the floor of a copy-on-write copy.
           settle();
           const t = performance.now();
-          await docker(cli, 'run', '--rm', '-v', `${sourceVolume}:/from`, '-v', `${BARE}-reflink:/to`, IMAGE, 'cp', '-a', '--reflink=auto', '/from/.', '/to/');
+          await bareCopy(`${BARE}-reflink`, '--reflink=auto');
           bareReflink.push(performance.now() - t);
           await docker(cli, 'volume', 'rm', `${BARE}-reflink`);
         }

@@ -300,7 +300,7 @@ async function benchOpen(previous: Results): Promise<void> {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function openRows(o: NonNullable<Results['open']>, runDate: string): string[] {
-  const when = o.measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${o.measuredAt.slice(0, 10)})`;
+  const when = measuredNote(o.measuredAt, runDate);
   const target = (view: string, n: number) => (view !== 'table' ? '' : n <= 100 ? '≤ 150 ms' : '≤ 400 ms');
   return [
     ...o.render.results.map(
@@ -369,7 +369,7 @@ function renderTable(r: Results): string {
     `| UI initial JS + CSS, gzip | ${r.bundle.totalGzipKb} KB (JS ${r.bundle.jsGzipKb}, CSS ${r.bundle.cssGzipKb}) | ≤ 250 KB |`,
     `| backend idle memory (RSS) | ${r.backend.idleRssMb} MB | |`,
     `| backend metadata read over its socket at ${r.backend.rate}/s (${r.backend.requests} requests) | p50 ${r.backend.p50Ms} ms, p99 ${r.backend.p99Ms} ms, ${r.backend.errors} errors | |`,
-    `| extension image, ${r.image.platform}, uncompressed${r.image.measuredAt.slice(0, 10) === m.date.slice(0, 10) ? '' : ` (measured ${r.image.measuredAt.slice(0, 10)})`} | ${r.image.sizeMb} MB (Node runtime ${r.image.nodeRuntimeMb} MB, app ${r.image.appMb} MB) | ≤ 200 MB |`,
+    `| extension image, ${r.image.platform}, uncompressed${measuredNote(r.image.measuredAt, m.date)} | ${r.image.sizeMb} MB (Node runtime ${r.image.nodeRuntimeMb} MB, app ${r.image.appMb} MB) | ≤ 200 MB |`,
     ...(p
       ? [
           `| npm package \`dockbase\` (what \`npx dockbase\` downloads, without its dependencies ${p.dependencies.join(', ')})${packageDate} | ${p.tarballKb} KB packed, ${p.unpackedKb} KB unpacked, ${p.files} files | |`,
@@ -381,7 +381,7 @@ function renderTable(r: Results): string {
 }
 
 function upgradeRow(u: NonNullable<Results['upgrade']>, runDate: string): string {
-  const when = u.measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${u.measuredAt.slice(0, 10)})`;
+  const when = measuredNote(u.measuredAt, runDate);
   return (
     `| PostgreSQL 15 → 17, ${u.dataFolderMb} MB data folder (${u.dumpMb} MB dump; median of ${u.runs})${when}: Dockbase's Upgrade (rows of every table checked, old volume kept) vs ` +
     `\`pg_dumpall > file\`, stop, \`docker run\` 17, \`psql < file\` by hand | ${u.dockbaseMs} ms vs ${u.handMs} ms = ${u.ratio}×; ` +
@@ -393,7 +393,7 @@ function upgradeRow(u: NonNullable<Results['upgrade']>, runDate: string): string
 }
 
 function branchRows(b: NonNullable<Results['branch']>, runDate: string): string[] {
-  const when = b.measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${b.measuredAt.slice(0, 10)})`;
+  const when = measuredNote(b.measuredAt, runDate);
   return [
     `| branch creation, PostgreSQL with a ${b.databaseMb} MB database (${b.dataFolderMb} MB data folder, its WAL included): \`dockbase branch\` (source stopped, its volume copied once into the copy's${b.copyFolderMb ? `, leaving out the WAL PostgreSQL recycled: ${b.copyFolderMb} MB copied` : ''}, the copy started on the same port and answering) vs a bare \`docker run --rm -v src:/from -v dst:/to <image> cp -a /from/. /to/\` of the stopped volume, in alternating order after one unmeasured copy (medians of ${b.runs}; the ratio is the median of the pairs' own ratios; volumes on ext4, no copy-on-write; each run after \`sync\`, an idle disk and from the same memory state, see bench/branch-benchmarks.ts)${when} | ${b.branchMs} ms vs ${b.bareCopyMs} ms = ${b.ratio}× (pairs ${pairRange(b.each.branch, b.each.bareCopy)}); vs the whole of it by hand (\`docker stop\`, that copy, \`docker run\` on it, a login loop): ${b.handMs} ms = ${b.vsHand}× | ≤ 1.1× |`,
     `| branch switch until the server answers, PostgreSQL: \`dockbase branch switch\` (the other copy stopped, the branch's started) from the command's start to the first login on the port (median of ${b.runs} each way)${when} | ${round2(b.switchToMainMs / 1000)} s to the project's own, ${round2(b.switchToBranchMs / 1000)} s back to the branch's copy | ≤ 3 s |`,
@@ -401,7 +401,7 @@ function branchRows(b: NonNullable<Results['branch']>, runDate: string): string[
 }
 
 function branchCopyOnWriteRows(b: NonNullable<Results['branchCopyOnWrite']>, runDate: string): string[] {
-  const when = b.measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${b.measuredAt.slice(0, 10)})`;
+  const when = measuredNote(b.measuredAt, runDate);
   return [
     `| branch creation on copy-on-write: the same ${b.databaseMb} MB database on a Docker engine whose volumes are on XFS with reflinks (as on Btrfs or XFS hosts): \`dockbase branch\` (the copy asks \`cp\` for reflinks) vs the bare \`cp -a\` of the stopped volume, which copies the bytes (medians of ${b.runs}, alternating; the ratio is the median of the pairs' own)${when} | ${b.branchMs} ms vs ${b.bareCopyMs} ms = ${b.ratio}× (pairs ${pairRange(b.each.branch, b.each.bareCopy)}); vs a bare \`cp -a --reflink=auto\` (the floor of any copy there): ${b.bareReflinkMs} ms, so ${b.vsReflink}× with the stop, start and wait included; vs the whole of it by hand: ${b.handMs} ms = ${b.vsHand}× | far below 1.1× |`,
     `| branch switch until the server answers, on the XFS engine (median of ${b.runs} each way)${when} | ${round2(b.switchToMainMs / 1000)} s to the project's own, ${round2(b.switchToBranchMs / 1000)} s back | ≤ 3 s |`,
@@ -452,6 +452,11 @@ function longUpgrade(core: ReturnType<typeof countingDocker>['core']) {
 }
 
 /** "ps --all" ×3, "exec <id>" ×2 → "3 ps, 2 exec". */
+/** " (measured 2026-12-06)" for a figure kept from an earlier run than the table's, else nothing. */
+function measuredNote(measuredAt: string, runDate: string): string {
+  return measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${measuredAt.slice(0, 10)})`;
+}
+
 /** The smallest and largest of the pairs' own ratios, "0.64–1.32×". */
 function pairRange(a: readonly number[], b: readonly number[]): string {
   const ratios = a.map((v, i) => v / (b[i] as number));
