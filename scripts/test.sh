@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The one test command (`npm test`): prepares the machine, checks lint and types, builds, then runs the
-# layers (unit beside engine, then image, browser), each with its own count, the backend's tests once more on the Node
-# LTS the extension image runs, and ends with the total.
+# The one test command (`npm test`): prepares the machine while it checks lint and types and builds, then
+# runs the layers (unit beside engine, then image, browser), each with its own count, the backend's tests
+# once more on the Node LTS the extension image runs, and ends with the total.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
