@@ -17,8 +17,7 @@
  * mid-way is put back the same way by the next one (recovery.ts).
  */
 import { getEngine } from '../engines';
-import { helperRunArgs, volumeCopyMounts } from '../docker/helpers';
-import { copyVolumesScript } from '../docker/data-scripts';
+import { volumeCopyMounts } from '../docker/helpers';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import type { DockerRunner } from '../docker/runner';
 import { DockbaseError, InvalidInputError, isDockbaseError, throwIfAborted } from '../model/errors';
@@ -28,7 +27,7 @@ import type { StepJournal } from '../jobs/job';
 import type { CreatedInstance, InstanceCreation } from './create';
 import type { InstanceLifecycle } from './lifecycle';
 import type { Readiness } from './readiness';
-import { dataVolumesOf } from './snapshots';
+import { copyDataVolumes, dataVolumesOf } from './snapshots';
 
 /** The copy's own name and its project labels (with the branch); everything else is the source's. */
 export interface BranchCopyInput {
@@ -146,10 +145,7 @@ export class BranchCopies {
       }
       throwIfAborted(signal);
       step('copy');
-      // Interrupted from here on, the volumes this copy made go again: they hold only a copy.
-      await journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: made }]);
-      await this.docker.run(helperRunArgs('clone', imageRef(source.image, source.tag), mounts, copyVolumesScript(engine)), `copy the data of ${source.name}`);
-      await journal?.end('copy');
+      await copyDataVolumes(this.docker, { image: imageRef(source.image, source.tag), mounts, engine, made, journal }, `copy the data of ${source.name}`);
       throwIfAborted(signal);
       step('start');
       created = await this.creation.create(full, {

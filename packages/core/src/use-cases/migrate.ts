@@ -14,7 +14,7 @@
 import { getEngine, rdbVersionOf, type EngineId } from '../engines';
 import { helperRunArgs, volumeCopyMounts } from '../docker/helpers';
 import { imageExistsArgs } from '../docker/images';
-import { copyVolumesScript, HELPER_FROM, RDB_HEADER_SCRIPT } from '../docker/data-scripts';
+import { HELPER_FROM, RDB_HEADER_SCRIPT } from '../docker/data-scripts';
 import { volumeInspectArgs, volumeRemoveArgs } from '../docker/volumes';
 import type { DockerRunner } from '../docker/runner';
 import { DockbaseError, InvalidInputError, isDockbaseError, throwIfAborted } from '../model/errors';
@@ -25,7 +25,7 @@ import type { CreatedInstance, InstanceCreation } from './create';
 import type { InstanceLifecycle } from './lifecycle';
 import { pullImage, type PullProgress } from './pull';
 import type { Readiness } from './readiness';
-import { dataVolumesOf, type Snapshots } from './snapshots';
+import { copyDataVolumes, dataVolumesOf, type Snapshots } from './snapshots';
 
 /** Which engines an engine's data can move to as it is (its data folder opened by the other server). */
 const MIGRATIONS: Partial<Record<EngineId, readonly EngineId[]>> = { redis: ['valkey'] };
@@ -146,10 +146,11 @@ export class Migrations {
       await this.snapshots.whileStopped(
         source,
         async () => {
-          // Interrupted from here on, the volumes this migration made go again: they hold only a copy.
-          await journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: made }]);
-          await this.docker.run(helperRunArgs('clone', sourceImage, mounts, copyVolumesScript(getEngine(source.engine))), `copy the data of ${source.name}`);
-          await journal?.end('copy');
+          await copyDataVolumes(
+            this.docker,
+            { image: sourceImage, mounts, engine: getEngine(source.engine), made, journal },
+            `copy the data of ${source.name}`,
+          );
         },
         journal,
       );

@@ -10,7 +10,7 @@ import { snapshotManifestsArgs, volumeCreateArgs, volumeInspectArgs, volumeRemov
 import type { CreateOptions, InstanceCreation } from './create';
 import { copyVolumesScript, HELPER_FROM, HELPER_TO, MEASURE_VOLUMES_SCRIPT, REPLACE_VOLUMES_SCRIPT } from '../docker/data-scripts';
 import { fileStamp } from '../model/dump-files';
-import { getEngine } from '../engines';
+import { getEngine, type EngineDefinition } from '../engines';
 import { DockbaseError, InvalidInputError, commandFailed, isDockbaseError, throwIfAborted } from '../model/errors';
 import { imageRef, instanceVolumeFor, isActive, newInstanceId, volumeName, type Instance } from '../model/instance';
 import { snapshotDataLabels, snapshotFromLabels, snapshotManifestLabels, volumeOwner } from '../model/labels';
@@ -258,13 +258,7 @@ export class Snapshots {
     let created: Instance;
     const journal = options.journal;
     try {
-      // Interrupted from here on, the volumes this clone made go again: they hold only a copy.
-      await journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: made }]);
-      await this.docker.run(
-        helperRunArgs('clone', imageRef(snapshot.image, snapshot.tag), mounts, copyVolumesScript(engine)),
-        `copy snapshot ${snapshot.name}`,
-      );
-      await journal?.end('copy');
+      await copyDataVolumes(this.docker, { image: imageRef(snapshot.image, snapshot.tag), mounts, engine, made, journal }, `copy snapshot ${snapshot.name}`);
       created = await this.creation.create(full, { ...options, start: start || setPassword, commit: false, madeVolumes: made });
     } catch (e) {
       await this.docker.bestEffort(volumeRemoveArgs(made));
@@ -456,6 +450,21 @@ export function replaceDataUndo(instance: Pick<Instance, 'image' | 'tag'>, volum
       return source ? [{ key: v.key, from: source.volume, to: v.volume }] : [];
     }),
   };
+}
+
+/**
+ * The copy of data volumes into new ones that a clone, a branch copy and a migration make (`made`, mounted by
+ * `mounts`): the helper's copy, copy-on-write where the filesystem shares blocks. Journaled: interrupted, the
+ * volumes it made go again, since they hold only a copy.
+ */
+export async function copyDataVolumes(
+  docker: DockerRunner,
+  copy: { image: string; mounts: readonly HelperMount[]; engine: Pick<EngineDefinition, 'transfer'>; made: string[]; journal?: StepJournal | undefined },
+  what: string,
+): Promise<void> {
+  await copy.journal?.begin('copy', [{ do: 'remove-scratch-volumes', volumes: copy.made }]);
+  await docker.run(helperRunArgs('clone', copy.image, copy.mounts, copyVolumesScript(copy.engine)), what);
+  await copy.journal?.end('copy');
 }
 
 /** The instance's data volumes with the engine's folder each holds; an instance without volumes has nothing to copy. */
