@@ -236,10 +236,47 @@ describe('the question on an instance’s port (a process beside the engine)', (
       );
       const logged = async () => (await cli.run(['logs', instance.containerId])).stderr + (await cli.run(['logs', instance.containerId])).stdout;
       const before = await logged();
-      for (let i = 0; i < 5; i++) await expect(cli.wire!(instance.hostPort, wireQuestion(engine)!)).resolves.toBe(true);
+      const question = wireQuestion(engine, 'pw with space')!;
+      for (let i = 0; i < 5; i++) await expect(cli.wire!(instance.hostPort, question)).resolves.toBe(true);
       if (engine === 'postgres') expect(await logged()).toBe(before);
       await dockbase.lifecycle.stop(instance);
-      await expect(cli.wire!(instance.hostPort, wireQuestion(engine)!)).resolves.toBe(false);
+      await expect(cli.wire!(instance.hostPort, question)).resolves.toBe(false);
+      await dockbase.lifecycle.remove(instance);
+    }
+  });
+
+  it('real Redis and Valkey restarted on a large dataset are ready only once they serve it: the first command after the wait is answered, not LOADING', async () => {
+    const password = 'pw with space';
+    for (const [engine, offset] of [
+      ['redis', 10],
+      ['valkey', 11],
+    ] as const) {
+      const instance = await dockbase.readiness.waitUntilReady(
+        await dockbase.creation.create(input(engine, `loading-${engine}`, testPort(offset), password), { start: true }),
+      );
+      // A million keys: the restarted server spends a second or more loading them, while it already answers
+      // an anonymous PING (with NOAUTH: the login is checked before the loading).
+      const filled = await withRedis(instance.hostPort, password, (r) =>
+        r.command('EVAL', "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'key:' .. i, 'value ' .. i) end return 1", '0', '1000000'),
+      );
+      expect(filled).toEqual({ ok: true, value: '1' });
+      await dockbase.lifecycle.restart(instance);
+      // An app's client, logged in, asking all along: it sees the server load, so the wait below has a window to miss.
+      let loadingSeen = false;
+      let polling = true;
+      const app = (async () => {
+        while (polling) {
+          const reply = await withRedis(instance.hostPort, password, (r) => r.command('GET', 'key:1')).catch(() => undefined);
+          if (reply && !reply.ok && /^LOADING\b/.test(reply.error)) loadingSeen = true;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      await dockbase.readiness.waitUntilReady(instance);
+      const first = await withRedis(instance.hostPort, password, (r) => r.command('GET', 'key:1'));
+      polling = false;
+      await app;
+      expect(loadingSeen, `${engine} was never seen loading: the test has no window`).toBe(true);
+      expect(first).toMatchObject({ ok: true, value: 'value 1' });
       await dockbase.lifecycle.remove(instance);
     }
   });

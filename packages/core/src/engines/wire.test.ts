@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wireQuestion } from './wire';
+import { wireLogsIn, wireQuestion } from './wire';
 
 const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
@@ -18,19 +18,34 @@ function pgError(fields: Record<string, string>): Uint8Array {
 }
 
 describe('the question each engine answers on its port', () => {
-  it('Redis: PING; PONG or a demand for a password is a server that serves, LOADING is not yet', () => {
-    const q = wireQuestion('redis')!;
-    expect(String.fromCharCode(...q.hello)).toBe('PING\r\n');
-    expect(q.answered(bytes('+PONG\r\n'))).toBe(true);
-    expect(q.answered(bytes('-NOAUTH Authentication required.\r\n'))).toBe(true);
-    expect(q.answered(bytes('-LOADING Redis is loading the dataset in memory\r\n'))).toBe(false);
-    expect(q.answered(bytes('HTTP/1.1 400 Bad Request\r\n'))).toBe(false);
-    expect(q.answered(bytes('+PO'))).toBeUndefined();
+  it('Redis: logs in with the password, then PING; its PONG is a server that serves, LOADING is not yet', () => {
+    const q = wireQuestion('redis', 'pw with space é')!;
+    // RESP arrays of bulk strings: the password whole, its length in UTF-8 bytes.
+    expect(new TextDecoder().decode(q.hello)).toBe('*2\r\n$4\r\nAUTH\r\n$16\r\npw with space é\r\n*1\r\n$4\r\nPING\r\n');
+    expect(q.answered(bytes('+OK\r\n+PONG\r\n'))).toBe(true);
+    // While a large dataset loads, AUTH passes and every other command gets LOADING.
+    expect(q.answered(bytes('+OK\r\n-LOADING Redis is loading the dataset in memory\r\n'))).toBe(false);
+    expect(q.answered(bytes('+OK\r\n'))).toBeUndefined();
+    expect(q.answered(bytes('+OK\r\n+PO'))).toBeUndefined();
+    // Another password than the server's: it answers all the same (the card's password check says the rest).
+    expect(q.answered(bytes('-WRONGPASS invalid username-password pair or user is disabled.\r\n-NOAUTH Authentication required.\r\n'))).toBe(true);
+    expect(q.answered(bytes('HTTP/1.1 400 Bad Request\r\n\r\n'))).toBe(false);
+  });
+
+  it('Redis without a password to give: PING alone; a demand for a password is a server that serves', () => {
+    for (const q of [wireQuestion('redis')!, wireQuestion('redis', '')!]) {
+      expect(String.fromCharCode(...q.hello)).toBe('PING\r\n');
+      expect(q.answered(bytes('+PONG\r\n'))).toBe(true);
+      expect(q.answered(bytes('-NOAUTH Authentication required.\r\n'))).toBe(true);
+      expect(q.answered(bytes('-LOADING Redis is loading the dataset in memory\r\n'))).toBe(false);
+      expect(q.answered(bytes('+PO'))).toBeUndefined();
+    }
   });
 
   it('Valkey: the same question as Redis (the same protocol), so its readiness is as quick', () => {
-    expect(wireQuestion('valkey')).toBe(wireQuestion('redis'));
-    expect(wireQuestion('valkey')!.answered(bytes('-LOADING Valkey is loading the dataset in memory\r\n'))).toBe(false);
+    expect(wireLogsIn('valkey')).toBe(true);
+    expect(wireQuestion('valkey', 'pw')!.hello).toEqual(wireQuestion('redis', 'pw')!.hello);
+    expect(wireQuestion('valkey', 'pw')!.answered(bytes('+OK\r\n-LOADING Valkey is loading the dataset in memory\r\n'))).toBe(false);
   });
 
   it('PostgreSQL: a protocol 3.0 startup message as postgres; an authentication request or an error other than “starting up” is a server that serves', () => {

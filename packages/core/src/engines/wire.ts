@@ -3,8 +3,12 @@
  * process beside the engine (DockerCli.wire): the quickest sign that a starting server serves, and proof that
  * its port reaches it. Only engines whose servers take an unfinished conversation quietly have one:
  *
- * - Redis and Valkey (the same protocol): `PING`. `+PONG`, or `-NOAUTH` when it wants a password, is a server accepting commands; `-LOADING`
- *   (the dataset still loading) is not yet.
+ * - Redis and Valkey (the same protocol): `AUTH` with the server's password, then `PING`. The PING's `+PONG` is a
+ *   server accepting commands; `-LOADING` (the dataset still loading) is not yet. Logged in, because a server
+ *   checks the login before the loading: while it loads a large dataset (seconds), an anonymous PING gets
+ *   `-NOAUTH` all the same, which would say "ready" to an app that then gets LOADING for every command. A PING
+ *   after a refused AUTH gets `-NOAUTH`: a server that answers, with another password than the one given (the
+ *   card's password check says so); without a password to give, the question is the PING alone.
  * - PostgreSQL: a startup message, as `pg_isready` sends it. An authentication request (`R`) is a server
  *   accepting connections; an error (`E`) is one too, unless it is 57P03, "the database system is starting up".
  *   Leaving at the authentication request is not an error to PostgreSQL, and logs nothing.
@@ -24,15 +28,38 @@ export interface WireQuestion {
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const text = (bytes: Uint8Array) => String.fromCharCode(...bytes);
 
-const redis: WireQuestion = {
-  hello: ascii('PING\r\n'),
-  answered(reply) {
-    const line = text(reply);
-    const end = line.indexOf('\r\n');
-    if (end < 0) return reply.length > 512 ? false : undefined;
-    return /^(\+PONG|-NOAUTH)\b/.test(line.slice(0, end));
-  },
-};
+/** A command as a RESP array of bulk strings (binary-safe: a password may hold spaces or any character). */
+function respCommand(...words: string[]): Uint8Array {
+  const utf8 = new TextEncoder();
+  const parts = [utf8.encode(`*${words.length}\r\n`)];
+  for (const word of words) {
+    const bytes = utf8.encode(word);
+    parts.push(utf8.encode(`$${bytes.length}\r\n`), bytes, utf8.encode('\r\n'));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The Redis-family question: the PING's reply decides, after the AUTH's when there is a password to give. */
+function redisQuestion(password: string | undefined): WireQuestion {
+  const loggedIn = password !== undefined && password !== '';
+  return {
+    hello: loggedIn ? Uint8Array.from([...respCommand('AUTH', password), ...respCommand('PING')]) : ascii('PING\r\n'),
+    answered(reply) {
+      // Each reply here is one line: +OK, +PONG or an error.
+      const lines = text(reply).split('\r\n');
+      const complete = lines.length - 1;
+      const ping = loggedIn ? 1 : 0;
+      if (complete <= ping) return reply.length > 512 ? false : undefined;
+      return /^(\+PONG|-NOAUTH)\b/.test(lines[ping]!);
+    },
+  };
+}
 
 function startupMessage(user: string, database: string): Uint8Array {
   const params = ascii(`user\0${user}\0database\0${database}\0\0`);
@@ -61,9 +88,19 @@ const postgres: WireQuestion = {
   },
 };
 
-const QUESTIONS: Partial<Record<EngineId, WireQuestion>> = { redis, valkey: redis, postgres };
+/** The engines whose question logs in with the server's password (see above). */
+const LOGS_IN: ReadonlySet<EngineId> = new Set<EngineId>(['redis', 'valkey']);
 
-/** The engine's question over TCP, or undefined when it is asked inside the container only. */
-export function wireQuestion(engine: EngineId): WireQuestion | undefined {
-  return QUESTIONS[engine];
+/** Whether the engine's question logs in: its asker reads the server's password first. */
+export function wireLogsIn(engine: EngineId): boolean {
+  return LOGS_IN.has(engine);
+}
+
+/**
+ * The engine's question over TCP, or undefined when it is asked inside the container only. `password`: the
+ * server's own, for an engine whose question logs in (wireLogsIn).
+ */
+export function wireQuestion(engine: EngineId, password?: string): WireQuestion | undefined {
+  if (LOGS_IN.has(engine)) return redisQuestion(password);
+  return engine === 'postgres' ? postgres : undefined;
 }

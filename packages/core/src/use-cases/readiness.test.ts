@@ -3,6 +3,7 @@ import { waitReadyArgs } from '../docker/exec';
 import { createDockbase } from '../dockbase';
 import { awaitsReadiness, displayStatus, type Instance } from '../model/instance';
 import { scripted } from '../test-support/scripted-cli';
+import type { WireQuestion } from '../engines/wire';
 import { WIRE_ALONE_MS } from './readiness';
 
 const base = { status: 'running', health: 'starting' } as const;
@@ -72,23 +73,37 @@ describe('waitUntilReady', () => {
 
   it('where the published port can be asked from here, asks it alone first: no docker process competes with the server’s start', async () => {
     let asked = 0;
-    const cli = { ...scripted([['exec', { code: 1 }]]), wire: async () => ++asked >= 3 };
+    const hellos: string[] = [];
+    const inspected = JSON.stringify([{ Id: 'c1', Config: { Env: ['REDISCLI_AUTH=pw with space'], Cmd: ['sh', '-c', 'start'] } }]);
+    const cli = {
+      ...scripted([
+        ['exec', { code: 1 }],
+        ['container inspect', { stdout: inspected }],
+      ]),
+      wire: async (_port: number, question: WireQuestion) => {
+        hellos.push(new TextDecoder().decode(question.hello));
+        return ++asked >= 3;
+      },
+    };
     vi.useFakeTimers();
     try {
       const ready = createDockbase(cli).readiness.waitUntilReady(redis, { fresh: true });
       await vi.advanceTimersByTimeAsync(100);
       await expect(ready).resolves.toMatchObject({ status: 'running' });
       expect(asked).toBe(3);
-      expect(cli.calls).toEqual([]);
+      // Only the read of its configuration (through the engine's API where there is one), for its password:
+      // the question logs in, as an app does, so that a server still loading its data is not taken for ready.
+      expect(cli.calls).toEqual([['container', 'inspect', 'c1']]);
+      expect(hellos[0]).toContain('AUTH\r\n$13\r\npw with space\r\n');
 
       // A port that does not answer from here: the probe inside the container and the log join in.
       const silent = { ...scripted([['exec', { code: 0 }]]), wire: async () => false };
       const late = createDockbase(silent).readiness.waitUntilReady(redis, { fresh: true });
       await vi.advanceTimersByTimeAsync(WIRE_ALONE_MS - 10);
-      expect(silent.calls).toEqual([]);
+      expect(silent.calls.map((c) => c[0])).toEqual(['container']);
       await vi.advanceTimersByTimeAsync(20);
       await expect(late).resolves.toMatchObject({ status: 'running' });
-      expect(silent.calls.map((c) => c[0]).sort()).toEqual(['exec', 'logs']);
+      expect(silent.calls.map((c) => c[0]).sort()).toEqual(['container', 'exec', 'logs']);
     } finally {
       vi.useRealTimers();
     }

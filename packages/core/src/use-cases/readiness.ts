@@ -6,7 +6,7 @@ import type { StreamHandle } from '@dockbase/docker-cli';
 import { waitReadyArgs } from '../docker/exec';
 import { healthEventsArgs, logsArgs, parseEvent } from '../docker/lifecycle';
 import { getEngine } from '../engines';
-import { wireQuestion } from '../engines/wire';
+import { wireLogsIn, wireQuestion } from '../engines/wire';
 import { DockbaseError, cancelled, throwIfAborted } from '../model/errors';
 import type { Instance } from '../model/instance';
 import type { InstanceLifecycle } from './lifecycle';
@@ -122,14 +122,28 @@ export class Readiness {
 
   private async answersOnItsPort(instance: Instance, signal: AbortSignal): Promise<void> {
     const wire = this.docker.cli.wire;
-    const question = wireQuestion(instance.engine);
     const never = new Promise<void>(() => undefined);
-    if (!wire || !question || !this.canAskItsPort(instance)) return never;
+    if (!wire || !this.canAskItsPort(instance)) return never;
+    const question = wireQuestion(instance.engine, wireLogsIn(instance.engine) ? await this.serverPassword(instance) : undefined);
+    if (!question) return never;
     while (!signal.aborted) {
       if (await wire(instance.hostPort, question, { timeoutMs: 1000, signal })) return;
       await sleep(WIRE_PAUSE_MS, signal).catch(() => undefined);
     }
     return never;
+  }
+
+  /**
+   * The password the server takes, from the container's own configuration (as the connection string reads it),
+   * for a question that logs in; undefined when it cannot be read (the question then asks without it).
+   */
+  private async serverPassword(instance: Instance): Promise<string | undefined> {
+    try {
+      const details = await this.lifecycle.details(instance);
+      return getEngine(instance.engine).readPassword({ env: details.env, cmd: details.cmd });
+    } catch {
+      return undefined;
+    }
   }
 
   private async probeUntilReady(instance: Instance, signal: AbortSignal, timeoutMs: number): Promise<void> {
