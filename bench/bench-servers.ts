@@ -16,6 +16,25 @@ export async function docker(cli: NodeDockerCli, ...args: string[]): Promise<str
   return r.stdout;
 }
 
+/**
+ * Fills the PostgreSQL in `container` with one table, `filler`, of `rows` rows of about 900 bytes each (below
+ * TOAST's threshold, so stored as written: about 1 GB for 1.1 million rows); with a primary key, and a
+ * checkpoint after, when asked.
+ */
+export async function fillPostgres(
+  cli: NodeDockerCli,
+  container: string,
+  rows: number,
+  options: { primaryKey?: boolean; checkpoint?: boolean } = {},
+): Promise<void> {
+  const sql = [
+    `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g;`,
+    ...(options.primaryKey ? ['ALTER TABLE filler ADD PRIMARY KEY (id);'] : []),
+    ...(options.checkpoint ? ['CHECKPOINT;'] : []),
+  ].join(' ');
+  await docker(cli, 'exec', container, 'psql', '-X', '-q', '-U', 'postgres', '-c', sql);
+}
+
 export const IMAGE: Record<BenchEngine, { image: string; tag: string; port: number }> = {
   redis: { image: REDIS_TEST_IMAGE, tag: REDIS_TEST_TAG, port: 6379 },
   postgres: { image: POSTGRES_TEST_IMAGE, tag: POSTGRES_TEST_TAG, port: 5432 },

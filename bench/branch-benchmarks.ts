@@ -27,6 +27,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
+import { docker, fillPostgres } from './bench-servers';
 import { dockbase, ensureCliBuilt } from '../test/support/cli';
 import { startPrivateEngine, type PrivateEngine } from '../test/support/private-engine';
 import { POSTGRES_TEST_IMAGE, POSTGRES_TEST_TAG } from '../test/support/images';
@@ -69,12 +70,6 @@ export interface BranchBench {
   switchMs: number;
   each: { branch: number[]; bareCopy: number[]; hand: number[]; switchToMain: number[]; switchToBranch: number[]; bareReflink?: number[] };
   measuredAt: string;
-}
-
-async function docker(cli: NodeDockerCli, ...args: string[]): Promise<string> {
-  const r = await cli.run(args);
-  if (r.code !== 0) throw new Error(`docker ${args.slice(0, 2).join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
 }
 
 /** Removes every container and volume the bench made (its prefix), and lock containers of its instances. */
@@ -144,19 +139,8 @@ async function benchBranchOn(engine: PrivateEngine | undefined, runs: number, ro
     await run('up');
     await run('env');
     const password = decodeURIComponent(new URL(/^DATABASE_URL=(.*)$/m.exec(fs.readFileSync(path.join(dir, '.env'), 'utf8'))?.[1] ?? '').password);
-    // About 1 GB: rows of ~900 bytes (stored as written, below the compression threshold), and a primary key.
-    await docker(
-      cli,
-      'exec',
-      source,
-      'psql',
-      '-X',
-      '-q',
-      '-U',
-      'postgres',
-      '-c',
-      `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; ALTER TABLE filler ADD PRIMARY KEY (id); CHECKPOINT;`,
-    );
+    // About 1 GB, and a primary key.
+    await fillPostgres(cli, source, rows, { primaryKey: true, checkpoint: true });
     /** What a volume holds, in MB (`du`). */
     const volumeMb = async (volume: string) =>
       round(

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
+import { docker, fillPostgres } from './bench-servers';
 import { createDockbase, type Instance } from '@dockbase/core';
 import { POSTGRES_REAL_IMAGE } from '../test/support/data-safety';
 import { median, round } from './stats';
@@ -38,12 +39,6 @@ export interface DataSafetyBench {
   exportMbPerS: number;
   handMbPerS: number;
   dumpMb: number;
-}
-
-async function docker(cli: NodeDockerCli, ...args: string[]): Promise<string> {
-  const r = await cli.run(args);
-  if (r.code !== 0) throw new Error(`docker ${args.slice(0, 2).join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
 }
 
 /** `docker exec … pg_dumpall` with its output redirected to a host file: what a user types by hand. */
@@ -92,19 +87,8 @@ export async function benchDataSafety(runs = 3, rows = 1_000_000): Promise<DataS
       { start: true },
     );
     instance = await core.readiness.waitUntilReady(instance);
-    // About 1 GB of rows of ~900 bytes (below TOAST's threshold, so stored as written).
-    await docker(
-      cli,
-      'exec',
-      instance.containerId,
-      'psql',
-      '-X',
-      '-q',
-      '-U',
-      'postgres',
-      '-c',
-      `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; CHECKPOINT;`,
-    );
+    // About 1 GB.
+    await fillPostgres(cli, instance.containerId, rows, { checkpoint: true });
     const volume = instance.volumes[0]!;
     const du = await docker(
       cli,

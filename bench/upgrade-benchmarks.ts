@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeDockerCli } from '@dockbase/docker-cli/node';
+import { docker, fillPostgres } from './bench-servers';
 import { JobRunner, createDockbase, type Instance, type Snapshot, type UpgradeResult } from '@dockbase/core';
 import { FileJobStore } from '@dockbase/cli/src/job-store';
 import { POSTGRES_REAL_IMAGE } from '../test/support/data-safety';
@@ -47,12 +48,6 @@ export interface UpgradeBench {
   dumpMb: number;
   /** Every run's milliseconds, in order (the machines are shared: the medians hide one-off slow runs). */
   each: { dockbase: number[]; job: number[]; hand: number[]; pgUpgradeCopy: number[] };
-}
-
-async function docker(cli: NodeDockerCli, ...args: string[]): Promise<string> {
-  const r = await cli.run(args);
-  if (r.code !== 0) throw new Error(`docker ${args.slice(0, 2).join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
 }
 
 /** Runs docker with stdin and/or stdout on files: what a user's shell redirection does. */
@@ -159,19 +154,8 @@ export async function benchUpgrade(runs = 3, rows = 500_000): Promise<UpgradeBen
       { start: true },
     );
     source = await core.readiness.waitUntilReady(source);
-    // About 1 GB: rows of ~900 bytes (stored as written), an index, and a second database.
-    await docker(
-      cli,
-      'exec',
-      source.containerId,
-      'psql',
-      '-X',
-      '-q',
-      '-U',
-      'postgres',
-      '-c',
-      `CREATE TABLE filler AS SELECT g AS id, repeat(md5(g::text), 28) AS body FROM generate_series(1, ${rows}) g; ALTER TABLE filler ADD PRIMARY KEY (id);`,
-    );
+    // About 1 GB, an index, and a second database.
+    await fillPostgres(cli, source.containerId, rows, { primaryKey: true });
     await docker(cli, 'exec', source.containerId, 'psql', '-X', '-q', '-U', 'postgres', '-c', 'CREATE DATABASE app');
     await docker(
       cli,
