@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkDockerAccess } from './docker-access.js';
+import { backendDockerCli, checkDockerAccess } from './docker-access.js';
 import { removeDir, tempDir } from './test-support/http.js';
 
 const dirs: string[] = [];
@@ -54,5 +54,18 @@ exit 1`);
       reason: 'docker did not answer within 200 ms',
     });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('the backend’s docker client', () => {
+  it('does not ask the servers’ ports on its own loopback (its container’s, in Docker Desktop’s VM), even with the engine’s socket at hand', () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///var/run/docker.sock';
+    try {
+      expect(backendDockerCli('docker').wire).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { NodeDockerCli } from '@dockbase/docker-cli/node';
 
 export type DockerAccess = { ok: true; apiVersion: string } | { ok: false; reason: string };
 
@@ -51,4 +52,13 @@ function firstLine(text: string): string | undefined {
     .find((l) => l !== '');
   if (!line) return undefined;
   return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
+}
+
+/**
+ * The core's docker client in the backend. Docker Desktop runs the backend in a container of its own in its VM,
+ * whose loopback holds none of the engine's published ports: readiness asks the servers inside their
+ * containers at once, instead of first asking, for 1.5 s, ports that cannot answer here.
+ */
+export function backendDockerCli(binary: string): NodeDockerCli {
+  return new NodeDockerCli({ binary, askPorts: false });
 }

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { createDockbase, JobRunner, passwordVerdict, recordIdOf, recordJobEnd } from '@dockbase/core';
-import { NodeDockerCli } from '@dockbase/docker-cli/node';
 import { readConfig } from './config.js';
-import { checkDockerAccess } from './docker-access.js';
+import { backendDockerCli, checkDockerAccess } from './docker-access.js';
 import { DockerStatus } from './docker-status.js';
 import { HubTags } from './hub/tags.js';
 import { faultHook, parseFaultAt, storeActivity } from './job-hooks.js';
@@ -23,7 +22,7 @@ try {
   const hub = new HubTags({ hubUrl: config.hubUrl, ttlMs: config.hubCacheTtlSeconds * 1000 });
 
   // The core over this machine's docker client: jobs run here, in a process that outlives the page.
-  const cli = new NodeDockerCli({ binary: config.dockerCli });
+  const cli = backendDockerCli(config.dockerCli);
   const dockbase = createDockbase(cli);
   const runner = new JobRunner({
     dockbase,

@@ -23,6 +23,12 @@ export interface NodeDockerCliOptions {
   env?: NodeJS.ProcessEnv;
   /** Observes every invocation (argv without secrets is the caller's business): used by benchmarks. */
   onSpawn?: (args: readonly string[]) => void;
+  /**
+   * Whether the servers' published ports can be asked on 127.0.0.1 from this process: by default, when the
+   * engine is on this machine (engineIsLocal). False for a process with a network of its own, such as the
+   * extension's backend in Docker Desktop's VM, whose loopback holds none of them.
+   */
+  askPorts?: boolean;
 }
 
 /** The DockerCli adapter for Node: `child_process.spawn` with an argv array and no shell. */
@@ -44,7 +50,7 @@ export class NodeDockerCli implements DockerCli {
     this.env = options.env;
     this.onSpawn = options.onSpawn;
     this.files = new NodeHostFiles({ binary: this.binary, env: this.env });
-    if (engineIsLocal(this.env ?? process.env)) this.wire = nodeWireProbe;
+    if (options.askPorts ?? engineIsLocal(this.env ?? process.env)) this.wire = nodeWireProbe;
     this.engine = nodeEngineReads(this.binary, this.env);
   }
 
