@@ -451,7 +451,6 @@ function longUpgrade(core: ReturnType<typeof countingDocker>['core']) {
   };
 }
 
-/** "ps --all" ×3, "exec <id>" ×2 → "3 ps, 2 exec". */
 /** " (measured 2026-12-06)" for a figure kept from an earlier run than the table's, else nothing. */
 function measuredNote(measuredAt: string, runDate: string): string {
   return measuredAt.slice(0, 10) === runDate.slice(0, 10) ? '' : ` (measured ${measuredAt.slice(0, 10)})`;
@@ -463,6 +462,7 @@ function pairRange(a: readonly number[], b: readonly number[]): string {
   return `${round2(Math.min(...ratios))}–${round2(Math.max(...ratios))}×`;
 }
 
+/** "ps --all" ×3, "exec <id>" ×2 → "3 ps, 2 exec". */
 function summarize(commands: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const c of commands) counts.set(c.split(' ')[0]!, (counts.get(c.split(' ')[0]!) ?? 0) + 1);

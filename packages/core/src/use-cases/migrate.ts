@@ -146,11 +146,7 @@ export class Migrations {
       await this.snapshots.whileStopped(
         source,
         async () => {
-          await copyDataVolumes(
-            this.docker,
-            { image: sourceImage, mounts, engine: getEngine(source.engine), made, journal },
-            `copy the data of ${source.name}`,
-          );
+          await copyDataVolumes(this.docker, { image: sourceImage, mounts, engine: from, made, journal }, `copy the data of ${source.name}`);
         },
         journal,
       );
